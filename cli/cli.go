@@ -1,0 +1,141 @@
+// Package cli is the actbench command line as a library call, so that a
+// user's own main package can blank-import extra activations and still get the
+// whole tool:
+//
+//	package main
+//
+//	import (
+//		"github.com/actbench/actbench/cli"
+//		_ "example.com/myacts" // registers more activations
+//	)
+//
+//	func main() { cli.Main() }
+//
+// Each subcommand lives in its own file and adds itself with register from an
+// init function. Subcommands parse flags (pflag) and call library code; they
+// hold no logic of their own beyond presentation.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	_ "github.com/actbench/actbench/activations" // the built-in activations
+)
+
+// Env is what a subcommand may touch of the outside world.
+type Env struct {
+	Stdout io.Writer
+	Stderr io.Writer
+	Stdin  io.Reader
+}
+
+// command is one subcommand of actbench.
+type command struct {
+	name    string
+	summary string // one line for the command list
+	run     func(env *Env, args []string) error
+}
+
+var commands = map[string]command{}
+
+func register(c command) {
+	if _, dup := commands[c.name]; dup {
+		panic("cli: command registered twice: " + c.name)
+	}
+	commands[c.name] = c
+}
+
+// errUsage marks an error caused by how the command was called; Run prints it
+// with a hint to use --help and exits with status 2.
+var errUsage = errors.New("usage")
+
+// usageErrorf returns an error that Run reports as a usage error.
+func usageErrorf(format string, a ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errUsage}, a...)...)
+}
+
+// Main runs actbench with os.Args and exits with its status.
+func Main() {
+	os.Exit(Run(os.Args[1:], &Env{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin}))
+}
+
+// Run runs actbench with args (without the program name) and returns the exit
+// status: 0 on success, 1 on failure, 2 on a usage error.
+func Run(args []string, env *Env) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printCommands(env.Stdout)
+		return 0
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(env.Stderr, "actbench: unknown command %q%s\nRun 'actbench help' for the list of commands.\n",
+			args[0], suggestCommand(args[0]))
+		return 2
+	}
+	if err := c.run(env, args[1:]); err != nil {
+		if errors.Is(err, errHelp) {
+			return 0
+		}
+		fmt.Fprintf(env.Stderr, "actbench %s: %v\n", c.name, strings.TrimPrefix(err.Error(), "usage: "))
+		if errors.Is(err, errUsage) {
+			fmt.Fprintf(env.Stderr, "Run 'actbench %s --help' for usage.\n", c.name)
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+func printCommands(w io.Writer) {
+	fmt.Fprintln(w, "actbench benchmarks neural-network activation functions.")
+	fmt.Fprintln(w, "\nUsage: actbench COMMAND [flags]\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'actbench COMMAND --help' for a command's flags.")
+}
+
+// suggestCommand returns ", did you mean X?" for the closest command name, or
+// "" when none is close.
+func suggestCommand(name string) string {
+	best, bestD := "", 3
+	for n := range commands {
+		if d := editDistance(name, n); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
