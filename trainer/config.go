@@ -1,0 +1,296 @@
+// Package trainer trains one model of package models with one activation on
+// one dataset, reproducibly, and records the trial: per-epoch curves, the
+// metrics of the epoch that model selection picks, diagnostics (dead units,
+// learned activation parameters), timings and the environment.
+//
+// A trial is described completely by a Config (JSON-tagged, so it can be
+// stored beside its Result) and run by Run. The same Config, backend and
+// thread count give bit-identical results; a trial interrupted and resumed
+// from its checkpoint ends exactly where an uninterrupted one would.
+//
+// Random numbers are common across activations: initialisation, data order,
+// augmentation and dropout masks are derived from (Seed, purpose), never from
+// the activation, so two trials that differ only in Act see the same data in
+// the same order, start from the same weights wherever the shapes agree, and
+// draw the same dropout masks. Trials therefore pair up for the statistics.
+package trainer
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Model selection modes (Config.Selection).
+const (
+	SelectBest = "best" // the epoch with the highest validation top-1 (the earliest on ties)
+	SelectLast = "last" // the last epoch
+)
+
+// Optimiser names (Config.Optimizer).
+const (
+	OptSGD   = "sgd"
+	OptAdam  = "adam"
+	OptAdamW = "adamw"
+)
+
+// Schedule kinds (Schedule.Kind).
+const (
+	SchedConstant = "constant"
+	SchedStep     = "step"
+	SchedCosine   = "cosine"
+)
+
+// Freezing modes (FineTune.Freeze).
+const (
+	FreezeNone      = "none"   // every parameter trains
+	FreezeAllButAct = "act"    // only activation parameters train
+	FreezeAllButK   = "last-k" // only the last FineTune.LastK weight layers (and everything after the first of them) train
+)
+
+// Config is the complete description of one trial. Zero fields take the
+// defaults listed on each field (see Resolve); the Result records the
+// resolved Config, so a stored result says exactly what ran.
+type Config struct {
+	// Model is a model spec of package models: "simplecnn", "vgg16",
+	// "vgg16(bn=false)", "resnet20", "mlp(hidden=512,depth=2)"...
+	Model string `json:"model"`
+	// Act is the activation spec used at every activation site, e.g.
+	// "relu" or "pvlu(a=0.1,b=1)".
+	Act string `json:"act"`
+
+	// Data names the dataset ("cifar10", "cifar100", "mnist").
+	Data string `json:"data"`
+	// DataDir is where the dataset lives; "" = the datasets package default.
+	DataDir string `json:"data_dir,omitempty"`
+	// Validation is the number of training images held out (class-stratified,
+	// seeded) for validation. 0 = no validation split, which implies
+	// Selection "last".
+	Validation int `json:"validation"`
+	// Subset, when > 0, keeps only this many of the remaining training images
+	// (class-stratified, seeded), after the validation hold-out.
+	Subset int `json:"subset,omitempty"`
+	// Augment turns on random crop (pad 4) and horizontal flip for training.
+	Augment bool `json:"augment"`
+	// Blur, when > 0, is the sigma (pixels) of a Gaussian filter applied to
+	// every split (train, validation, test) before training.
+	Blur float64 `json:"blur,omitempty"`
+
+	// Optimizer is "sgd", "adam" (default) or "adamw".
+	Optimizer string `json:"optimizer"`
+	// LR is the peak learning rate (default 1e-3 for Adam/AdamW, 0.1 for SGD).
+	LR float64 `json:"lr"`
+	// Momentum for SGD (PyTorch semantics, no dampening); 0 = plain SGD.
+	Momentum float64 `json:"momentum,omitempty"`
+	// Nesterov selects Nesterov momentum for SGD.
+	Nesterov bool `json:"nesterov,omitempty"`
+	// Beta1, Beta2 and Eps are Adam's (defaults 0.9, 0.999, 1e-8).
+	Beta1 float64 `json:"beta1,omitempty"`
+	Beta2 float64 `json:"beta2,omitempty"`
+	Eps   float64 `json:"eps,omitempty"`
+	// WeightDecay is L2 (added to the gradient) for SGD and Adam, decoupled
+	// for AdamW. 0 = none.
+	WeightDecay float64 `json:"weight_decay"`
+	// DecayExclude lists the parameter kinds (layers.ParamKind names:
+	// "weight", "bias", "norm", "activation") that get no weight decay.
+	// nil = the default ["norm", "activation"]; an empty list decays all.
+	DecayExclude []string `json:"decay_exclude"`
+	// Schedule shapes the learning rate over the epochs.
+	Schedule Schedule `json:"schedule"`
+	// LabelSmoothing for the cross-entropy loss (0 = none).
+	LabelSmoothing float64 `json:"label_smoothing,omitempty"`
+
+	// Epochs is the number of training epochs (default 10).
+	Epochs int `json:"epochs"`
+	// Batch is the mini-batch size (default 128).
+	Batch int `json:"batch"`
+	// Seed drives initialisation, validation split, subset, data order,
+	// augmentation and dropout (default 1; 0 is taken as 1).
+	Seed uint64 `json:"seed"`
+	// Selection is "best" (best validation top-1, default when Validation >
+	// 0) or "last". Test metrics are measured for the selected epoch only,
+	// never used to choose it.
+	Selection string `json:"selection"`
+	// TestEveryEpoch also evaluates the test set after every epoch, for
+	// learning curves. It costs time and never influences selection.
+	TestEveryEpoch bool `json:"test_every_epoch,omitempty"`
+	// ProbeSize is the number of validation images (training images when
+	// there is no validation split) in the fixed probe batch on which dead
+	// units are measured after every epoch (default 256; -1 = off).
+	ProbeSize int `json:"probe_size"`
+
+	// FineTune, when set, starts the trial from a trained checkpoint instead
+	// of a fresh initialisation (see FineTune).
+	FineTune *FineTune `json:"finetune,omitempty"`
+}
+
+// Schedule is a learning-rate schedule, evaluated every iteration.
+type Schedule struct {
+	// Kind is "constant" (default), "step" or "cosine".
+	Kind string `json:"kind"`
+	// Milestones (epochs, 0-based: the rate drops at the start of each) and
+	// Gamma (multiplier per milestone, default 0.1) for "step".
+	Milestones []int   `json:"milestones,omitempty"`
+	Gamma      float64 `json:"gamma,omitempty"`
+	// MinLR is the final rate of "cosine" (default 0).
+	MinLR float64 `json:"min_lr,omitempty"`
+	// WarmupEpochs ramps the rate linearly from LR/iterations to LR over
+	// this many epochs (fractional allowed) before the schedule proper; the
+	// cosine then spans the remaining iterations.
+	WarmupEpochs float64 `json:"warmup_epochs,omitempty"`
+}
+
+// FineTune describes a trial that continues a trained model, possibly under
+// another activation: the checkpoint's selected model (best or last, as it
+// was trained) is loaded, every activation site is swapped to Config.Act
+// when that differs from the checkpoint's activation, parameters are frozen
+// as asked, and training runs Config.Epochs more epochs with a fresh
+// optimiser and schedule.
+type FineTune struct {
+	// From is the checkpoint file of the pretrained model.
+	From string `json:"from"`
+	// FromAct is the activation the checkpoint was trained with (filled in
+	// from the checkpoint; recorded for the report).
+	FromAct string `json:"from_act,omitempty"`
+	// FromEpochs is the number of epochs the checkpoint was trained
+	// (filled in from the checkpoint).
+	FromEpochs int `json:"from_epochs,omitempty"`
+	// Freeze is "none" (default), "act" (only activation parameters train)
+	// or "last-k" (only the last LastK weight layers and what follows them).
+	Freeze string `json:"freeze"`
+	// LastK is k for Freeze "last-k".
+	LastK int `json:"last_k,omitempty"`
+}
+
+// Resolve returns c with every default filled in, or an error naming the
+// first invalid field and what it accepts.
+func (c Config) Resolve() (Config, error) {
+	if c.Model == "" {
+		return c, fmt.Errorf("trainer: config: model is empty (e.g. \"simplecnn\")")
+	}
+	if c.Act == "" {
+		c.Act = "relu"
+	}
+	if c.Data == "" && c.FineTune == nil {
+		return c, fmt.Errorf("trainer: config: data is empty (e.g. \"cifar10\")")
+	}
+	c.Optimizer = strings.ToLower(c.Optimizer)
+	switch c.Optimizer {
+	case "":
+		c.Optimizer = OptAdam
+	case OptSGD, OptAdam, OptAdamW:
+	default:
+		return c, fmt.Errorf("trainer: config: optimizer %q unknown (want sgd, adam or adamw)", c.Optimizer)
+	}
+	if c.LR == 0 {
+		c.LR = 1e-3
+		if c.Optimizer == OptSGD {
+			c.LR = 0.1
+		}
+	}
+	if c.LR < 0 || c.Momentum < 0 || c.Momentum >= 1 || c.WeightDecay < 0 {
+		return c, fmt.Errorf("trainer: config: need lr > 0, 0 <= momentum < 1, weight_decay >= 0 (found lr=%g momentum=%g weight_decay=%g)",
+			c.LR, c.Momentum, c.WeightDecay)
+	}
+	if c.Nesterov && (c.Optimizer != OptSGD || c.Momentum == 0) {
+		return c, fmt.Errorf("trainer: config: nesterov needs optimizer sgd with momentum > 0")
+	}
+	if c.Optimizer != OptSGD {
+		if c.Beta1 == 0 {
+			c.Beta1 = 0.9
+		}
+		if c.Beta2 == 0 {
+			c.Beta2 = 0.999
+		}
+		if c.Eps == 0 {
+			c.Eps = 1e-8
+		}
+		if c.Beta1 < 0 || c.Beta1 >= 1 || c.Beta2 < 0 || c.Beta2 >= 1 || c.Eps <= 0 {
+			return c, fmt.Errorf("trainer: config: need 0 <= beta1, beta2 < 1 and eps > 0 (found %g, %g, %g)", c.Beta1, c.Beta2, c.Eps)
+		}
+	}
+	if c.DecayExclude == nil {
+		c.DecayExclude = []string{"norm", "activation"}
+	}
+	for _, k := range c.DecayExclude {
+		switch k {
+		case "weight", "bias", "norm", "activation":
+		default:
+			return c, fmt.Errorf("trainer: config: decay_exclude %q unknown (want weight, bias, norm or activation)", k)
+		}
+	}
+	var err error
+	if c.Schedule, err = c.Schedule.resolve(); err != nil {
+		return c, err
+	}
+	if c.Epochs == 0 {
+		c.Epochs = 10
+	}
+	if c.Batch == 0 {
+		c.Batch = 128
+	}
+	if c.Epochs < 0 || c.Batch < 1 || c.Validation < 0 || c.Subset < 0 || c.Blur < 0 || c.LabelSmoothing < 0 || c.LabelSmoothing >= 1 {
+		return c, fmt.Errorf("trainer: config: need epochs >= 0, batch >= 1, validation, subset, blur >= 0, 0 <= label_smoothing < 1")
+	}
+	if c.Seed == 0 {
+		c.Seed = 1
+	}
+	switch c.Selection {
+	case "":
+		c.Selection = SelectBest
+		if c.Validation == 0 {
+			c.Selection = SelectLast
+		}
+	case SelectBest:
+		if c.Validation == 0 {
+			return c, fmt.Errorf("trainer: config: selection \"best\" needs a validation split (validation > 0)")
+		}
+	case SelectLast:
+	default:
+		return c, fmt.Errorf("trainer: config: selection %q unknown (want best or last)", c.Selection)
+	}
+	if c.ProbeSize == 0 {
+		c.ProbeSize = 256
+	}
+	if f := c.FineTune; f != nil {
+		ft := *f
+		if ft.From == "" {
+			return c, fmt.Errorf("trainer: config: finetune.from is empty (the pretrained checkpoint file)")
+		}
+		switch ft.Freeze {
+		case "":
+			ft.Freeze = FreezeNone
+		case FreezeNone, FreezeAllButAct:
+		case FreezeAllButK:
+			if ft.LastK < 1 {
+				return c, fmt.Errorf("trainer: config: finetune freeze \"last-k\" needs last_k >= 1")
+			}
+		default:
+			return c, fmt.Errorf("trainer: config: finetune freeze %q unknown (want none, act or last-k)", ft.Freeze)
+		}
+		c.FineTune = &ft
+	}
+	return c, nil
+}
+
+func (s Schedule) resolve() (Schedule, error) {
+	switch s.Kind {
+	case "":
+		s.Kind = SchedConstant
+	case SchedConstant, SchedCosine:
+	case SchedStep:
+		if s.Gamma == 0 {
+			s.Gamma = 0.1
+		}
+		for i, m := range s.Milestones {
+			if m < 0 || (i > 0 && m <= s.Milestones[i-1]) {
+				return s, fmt.Errorf("trainer: config: schedule milestones %v must be increasing epochs >= 0", s.Milestones)
+			}
+		}
+	default:
+		return s, fmt.Errorf("trainer: config: schedule kind %q unknown (want constant, step or cosine)", s.Kind)
+	}
+	if s.WarmupEpochs < 0 || s.Gamma < 0 || s.MinLR < 0 {
+		return s, fmt.Errorf("trainer: config: schedule needs warmup_epochs, gamma, min_lr >= 0")
+	}
+	return s, nil
+}
