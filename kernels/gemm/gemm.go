@@ -1,0 +1,265 @@
+// Package gemm is actbench's float32 matrix multiply, the kernel behind
+// convolution (im2col) and dense layers.
+//
+// One entry point, Sgemm, serves every layout the layers need (NN forward,
+// TN weight gradients, NT input gradients, and TT) on row-major matrices.
+// The work is done by one of several backends, chosen at run time:
+//
+//   - "avx512", "avx2": our own micro-kernels, generated with avo in plain Go
+//     assembly (see asmgen/gemm), driven by a BLIS-like packing and blocking
+//     driver in Go. The default on CPUs that have the features.
+//   - "gonum": gonum's pure-Go BLAS, used where SIMD is missing or when the
+//     environment variable ACTBENCH_SIMD=off forces the fallback.
+//   - "openblas": OpenBLAS's cblas_sgemm through cgo, only in builds with
+//     -tags openblas; an independent oracle and speed cross-check.
+//
+// ACTBENCH_GEMM=<backend> picks the default backend by name (e.g. to run a
+// whole test suite on OpenBLAS); ACTBENCH_SIMD=off wins over it for the SIMD
+// backends.
+//
+// Work is split across SetThreads goroutines along M (or N when M is small)
+// at fixed boundaries, and each element of C is accumulated by exactly one
+// goroutine in a fixed order, so results are deterministic for a backend.
+package gemm
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"sync/atomic"
+)
+
+// backend is one implementation of the block product. compute must add
+// alpha*op(A)*op(B) for rows [i0,i1) and columns [j0,j1) of C, whose beta
+// scaling has already been applied by the caller.
+type backend struct {
+	name string
+	// priority orders the default choice: the highest available wins.
+	priority int
+	// compute is called concurrently from several goroutines on disjoint
+	// blocks of C. It takes the problem by value: a pointer passed through a
+	// function value would escape and cost an allocation per call.
+	compute func(p problem, i0, i1, j0, j1 int)
+	// scalesC is true when compute applies beta itself (it is passed
+	// through p.beta) instead of relying on the driver's pre-scaling.
+	scalesC bool
+}
+
+// problem is one Sgemm call, passed by value to the worker goroutines.
+type problem struct {
+	transA, transB bool
+	m, n, k        int
+	alpha          float32
+	a              []float32
+	lda            int
+	b              []float32
+	ldb            int
+	beta           float32
+	c              []float32
+	ldc            int
+}
+
+// registered holds every backend compiled into this binary and usable on
+// this CPU, in order of preference.
+var registered []*backend
+
+// register adds b to the registry, keeping it sorted by priority; backends
+// call it from package-level variable initialisers, which all run before
+// init picks the default.
+func register(b *backend) *backend {
+	i := 0
+	for i < len(registered) && registered[i].priority >= b.priority {
+		i++
+	}
+	registered = append(registered, nil)
+	copy(registered[i+1:], registered[i:])
+	registered[i] = b
+	return b
+}
+
+var (
+	active  atomic.Pointer[backend]
+	threads atomic.Int32
+)
+
+func init() {
+	threads.Store(int32(defaultThreads()))
+	active.Store(defaultBackend())
+}
+
+func defaultThreads() int {
+	n := runtime.GOMAXPROCS(0)
+	if n < 1 {
+		n = 1
+	}
+	return n
+}
+
+// simdDisabled reports whether ACTBENCH_SIMD asks for the pure-Go paths.
+func simdDisabled() bool {
+	switch strings.ToLower(strings.TrimSpace(os.Getenv("ACTBENCH_SIMD"))) {
+	case "off", "0", "false", "no", "purego":
+		return true
+	}
+	return false
+}
+
+func isSIMD(name string) bool { return name == "avx512" || name == "avx2" }
+
+// defaultBackend is the first registered backend allowed by the environment.
+func defaultBackend() *backend {
+	off := simdDisabled()
+	if want := strings.ToLower(strings.TrimSpace(os.Getenv("ACTBENCH_GEMM"))); want != "" {
+		if b := lookup(want); b != nil && !(off && isSIMD(b.name)) {
+			return b
+		}
+		fmt.Fprintf(os.Stderr, "gemm: ACTBENCH_GEMM=%q is not an available backend (have %s); using the default\n",
+			want, strings.Join(Backends(), ", "))
+	}
+	for _, b := range registered {
+		if off && isSIMD(b.name) {
+			continue
+		}
+		return b
+	}
+	return gonumBackend
+}
+
+func lookup(name string) *backend {
+	for _, b := range registered {
+		if b.name == name {
+			return b
+		}
+	}
+	return nil
+}
+
+// Backend names the backend Sgemm uses now: "avx512", "avx2", "gonum" or
+// "openblas". Results should record it.
+func Backend() string { return active.Load().name }
+
+// SetBackend makes name the backend of later Sgemm calls. It fails, leaving
+// the backend unchanged, when name is not in Backends(). It is safe to call
+// concurrently with Sgemm; calls already running finish on the old backend.
+func SetBackend(name string) error {
+	b := lookup(strings.ToLower(strings.TrimSpace(name)))
+	if b == nil {
+		return fmt.Errorf("gemm: unknown or unavailable backend %q: this build on this CPU has %s",
+			name, strings.Join(Backends(), ", "))
+	}
+	active.Store(b)
+	return nil
+}
+
+// Backends lists the backends available in this build on this CPU, the
+// preferred first.
+func Backends() []string {
+	names := make([]string, len(registered))
+	for i, b := range registered {
+		names[i] = b.name
+	}
+	return names
+}
+
+// SetThreads sets how many goroutines one Sgemm call splits its work across
+// (values below 1 mean 1). The default is runtime.GOMAXPROCS(0).
+func SetThreads(n int) {
+	if n < 1 {
+		n = 1
+	}
+	if n > maxThreads {
+		n = maxThreads
+	}
+	threads.Store(int32(n))
+}
+
+// Threads returns the goroutine count set by SetThreads.
+func Threads() int { return int(threads.Load()) }
+
+// maxThreads bounds SetThreads so that a wild value cannot start thousands
+// of goroutines.
+const maxThreads = 256
+
+// Sgemm computes C = alpha*op(A)*op(B) + beta*C for row-major matrices;
+// op(A) is m x k, op(B) is k x n. op(X) is X, or X transposed when transX is
+// true, so A is stored m x k (lda >= k) or k x m (lda >= m), and B is stored
+// k x n (ldb >= n) or n x k (ldb >= k). C is m x n with ldc >= n.
+//
+// As in BLAS, when beta is 0 C is not read (NaNs in it are overwritten), and
+// when alpha is 0 or k is 0, A and B are not read.
+//
+// Sgemm panics, naming the argument, when a dimension is negative, a leading
+// dimension is too small or a slice is too short: those are programming
+// errors of the caller, like an out-of-range index.
+func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	p := problem{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
+	if err := p.check(); err != nil {
+		panic(err.Error())
+	}
+	if m == 0 || n == 0 {
+		return
+	}
+	if alpha == 0 || k == 0 {
+		scaleC(&p, 0, m, 0, n)
+		return
+	}
+	run(active.Load(), &p, Threads())
+}
+
+// check validates the dimensions against the slices.
+func (p *problem) check() error {
+	if p.m < 0 || p.n < 0 || p.k < 0 {
+		return fmt.Errorf("gemm: negative dimension m=%d n=%d k=%d", p.m, p.n, p.k)
+	}
+	aRows, aCols := p.m, p.k
+	if p.transA {
+		aRows, aCols = p.k, p.m
+	}
+	bRows, bCols := p.k, p.n
+	if p.transB {
+		bRows, bCols = p.n, p.k
+	}
+	if p.lda < max(1, aCols) {
+		return fmt.Errorf("gemm: lda=%d is smaller than the %d columns of A (transA=%v)", p.lda, aCols, p.transA)
+	}
+	if p.ldb < max(1, bCols) {
+		return fmt.Errorf("gemm: ldb=%d is smaller than the %d columns of B (transB=%v)", p.ldb, bCols, p.transB)
+	}
+	if p.ldc < max(1, p.n) {
+		return fmt.Errorf("gemm: ldc=%d is smaller than the %d columns of C", p.ldc, p.n)
+	}
+	if p.m == 0 || p.n == 0 {
+		return nil
+	}
+	if p.k > 0 {
+		if need := (aRows-1)*p.lda + aCols; len(p.a) < need {
+			return fmt.Errorf("gemm: len(a)=%d, need %d for a %dx%d A with lda=%d", len(p.a), need, aRows, aCols, p.lda)
+		}
+		if need := (bRows-1)*p.ldb + bCols; len(p.b) < need {
+			return fmt.Errorf("gemm: len(b)=%d, need %d for a %dx%d B with ldb=%d", len(p.b), need, bRows, bCols, p.ldb)
+		}
+	}
+	if need := (p.m-1)*p.ldc + p.n; len(p.c) < need {
+		return fmt.Errorf("gemm: len(c)=%d, need %d for a %dx%d C with ldc=%d", len(p.c), need, p.m, p.n, p.ldc)
+	}
+	return nil
+}
+
+// scaleC applies C = beta*C on a block; beta == 0 stores zeros so that NaNs
+// in C do not survive, as BLAS specifies.
+func scaleC(p *problem, i0, i1, j0, j1 int) {
+	if p.beta == 1 {
+		return
+	}
+	for i := i0; i < i1; i++ {
+		row := p.c[i*p.ldc+j0 : i*p.ldc+j1]
+		if p.beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= p.beta
+		}
+	}
+}
