@@ -1,0 +1,174 @@
+package trainer
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/actbench/actbench/layers"
+)
+
+// optimizer updates a fixed list of parameters from their gradients. It
+// follows PyTorch's single-tensor implementations of torch.optim.SGD (no
+// dampening), Adam and AdamW exactly, in float32 per element with the
+// scalar bias corrections in float64, so that hand-computed values and
+// PyTorch runs agree to rounding.
+type optimizer struct {
+	kind        string
+	momentum    float32
+	nesterov    bool
+	beta1       float64
+	beta2       float64
+	eps         float32
+	weightDecay float32
+
+	params []*layers.Param
+	decay  []bool      // weight decay applies to params[i]
+	m, v   [][]float32 // SGD: m = momentum buffer; Adam: first and second moments
+	step   int64       // completed steps (Adam's t)
+}
+
+// newOptimizer builds the optimiser of cfg (resolved) over params, skipping
+// buffers; excluded names kinds that get no weight decay.
+func newOptimizer(cfg Config, params []*layers.Param) *optimizer {
+	o := &optimizer{
+		kind:        cfg.Optimizer,
+		momentum:    float32(cfg.Momentum),
+		nesterov:    cfg.Nesterov,
+		beta1:       cfg.Beta1,
+		beta2:       cfg.Beta2,
+		eps:         float32(cfg.Eps),
+		weightDecay: float32(cfg.WeightDecay),
+	}
+	excluded := map[string]bool{}
+	for _, k := range cfg.DecayExclude {
+		excluded[k] = true
+	}
+	for _, p := range params {
+		if p.Kind == layers.Buffer || p.Grad == nil {
+			continue
+		}
+		o.params = append(o.params, p)
+		o.decay = append(o.decay, !excluded[p.Kind.String()])
+		n := len(p.Value.Float32s())
+		switch o.kind {
+		case OptSGD:
+			if o.momentum != 0 {
+				o.m = append(o.m, make([]float32, n))
+			} else {
+				o.m = append(o.m, nil)
+			}
+			o.v = append(o.v, nil)
+		default:
+			o.m = append(o.m, make([]float32, n))
+			o.v = append(o.v, make([]float32, n))
+		}
+	}
+	return o
+}
+
+// Step applies one update with learning rate lr to every parameter.
+func (o *optimizer) Step(lr float64) {
+	o.step++
+	switch o.kind {
+	case OptSGD:
+		for i, p := range o.params {
+			o.sgd(p.Value.Float32s(), p.Grad.Float32s(), o.m[i], o.decay[i], float32(lr))
+		}
+	default:
+		bc1 := 1 - math.Pow(o.beta1, float64(o.step))
+		bc2sqrt := math.Sqrt(1 - math.Pow(o.beta2, float64(o.step)))
+		stepSize := float32(lr / bc1)
+		for i, p := range o.params {
+			w, g := p.Value.Float32s(), p.Grad.Float32s()
+			wd := float32(0)
+			if o.decay[i] {
+				wd = o.weightDecay
+			}
+			if o.kind == OptAdamW && wd != 0 {
+				scale := 1 - float32(lr)*wd
+				for j := range w {
+					w[j] *= scale
+				}
+				wd = 0
+			}
+			adam(w, g, o.m[i], o.v[i], wd, float32(o.beta1), float32(o.beta2), o.eps, stepSize, float32(bc2sqrt))
+		}
+	}
+}
+
+func (o *optimizer) sgd(w, g, buf []float32, decay bool, lr float32) {
+	wd := float32(0)
+	if decay {
+		wd = o.weightDecay
+	}
+	mu := o.momentum
+	g = g[:len(w)]
+	if buf == nil {
+		for j := range w {
+			w[j] -= lr * (g[j] + wd*w[j])
+		}
+		return
+	}
+	buf = buf[:len(w)]
+	for j := range w {
+		d := g[j] + wd*w[j]
+		b := mu*buf[j] + d
+		buf[j] = b
+		if o.nesterov {
+			d += mu * b
+		} else {
+			d = b
+		}
+		w[j] -= lr * d
+	}
+}
+
+// adam is torch.optim.Adam's single-tensor update:
+// m += (1-b1)(g-m); v = b2 v + (1-b2) g^2; w -= stepSize * m / (sqrt(v)/bc2sqrt + eps).
+func adam(w, g, m, v []float32, wd, b1, b2, eps, stepSize, bc2sqrt float32) {
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	for j := range w {
+		d := g[j] + wd*w[j]
+		m[j] += (1 - b1) * (d - m[j])
+		v[j] = b2*v[j] + (1-b2)*d*d
+		den := float32(math.Sqrt(float64(v[j])))/bc2sqrt + eps
+		w[j] -= stepSize * m[j] / den
+	}
+}
+
+// state returns the optimiser's buffers by name (for checkpoints).
+func (o *optimizer) state() map[string][]float32 {
+	s := map[string][]float32{}
+	for i, p := range o.params {
+		if o.m[i] != nil {
+			s[p.Name+"#m"] = o.m[i]
+		}
+		if o.v[i] != nil {
+			s[p.Name+"#v"] = o.v[i]
+		}
+	}
+	return s
+}
+
+// setState restores buffers saved by state, checking every one is present
+// with the right length.
+func (o *optimizer) setState(step int64, s map[string][]float32) error {
+	o.step = step
+	for i, p := range o.params {
+		for _, b := range []struct {
+			suffix string
+			dst    []float32
+		}{{"#m", o.m[i]}, {"#v", o.v[i]}} {
+			if b.dst == nil {
+				continue
+			}
+			src, ok := s[p.Name+b.suffix]
+			if !ok || len(src) != len(b.dst) {
+				return fmt.Errorf("optimizer state %s%s: missing or wrong length (want %d values, found %d)",
+					p.Name, b.suffix, len(b.dst), len(src))
+			}
+			copy(b.dst, src)
+		}
+	}
+	return nil
+}

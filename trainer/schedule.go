@@ -1,0 +1,39 @@
+package trainer
+
+import "math"
+
+// lrAt returns the learning rate of iteration it (0-based, counted over the
+// whole trial) for a trial of epochs epochs of itersPerEpoch iterations each,
+// with peak rate lr and schedule s (resolved).
+//
+// Warm-up ramps linearly over the first round(WarmupEpochs*itersPerEpoch)
+// iterations, reaching lr at the last one (so iteration 0 uses lr/W, like
+// PyTorch's LinearLR with start factor 1/W stepped per iteration). Then
+// "step" multiplies by Gamma once for every milestone <= the current epoch,
+// and "cosine" anneals from lr to MinLR over the remaining iterations,
+// evaluated per iteration.
+func lrAt(s Schedule, lr float64, it, itersPerEpoch, epochs int) float64 {
+	warm := int(math.Round(s.WarmupEpochs * float64(itersPerEpoch)))
+	if it < warm {
+		return lr * float64(it+1) / float64(warm)
+	}
+	switch s.Kind {
+	case SchedStep:
+		epoch := it / max(itersPerEpoch, 1)
+		for _, m := range s.Milestones {
+			if epoch >= m {
+				lr *= s.Gamma
+			}
+		}
+		return lr
+	case SchedCosine:
+		span := epochs*itersPerEpoch - warm
+		if span <= 1 {
+			return lr
+		}
+		t := float64(it-warm) / float64(span-1)
+		t = min(t, 1)
+		return s.MinLR + (lr-s.MinLR)*(1+math.Cos(math.Pi*t))/2
+	}
+	return lr
+}
