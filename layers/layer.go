@@ -15,11 +15,14 @@ import (
 type ParamKind int
 
 const (
-	Weight     ParamKind = iota // conv and dense weights
-	Bias                        // conv and dense biases
-	Norm                        // batch-norm scale and shift
-	Activation                  // trainable activation parameters (PReLU slope, PVLU a and b, ...)
-	Buffer                      // persistent non-trainable state (batch-norm running statistics)
+	Weight ParamKind = iota // conv and dense weights
+	Bias                    // conv and dense biases
+	Norm                    // batch-norm scale and shift
+	// ActivationParam marks trainable activation parameters (PReLU slope,
+	// PVLU a and b, ...). It is not called Activation because that name is
+	// the Activation layer type.
+	ActivationParam
+	Buffer // persistent non-trainable state (batch-norm running statistics)
 )
 
 func (k ParamKind) String() string {
@@ -30,7 +33,7 @@ func (k ParamKind) String() string {
 		return "bias"
 	case Norm:
 		return "norm"
-	case Activation:
+	case ActivationParam:
 		return "activation"
 	case Buffer:
 		return "buffer"

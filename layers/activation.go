@@ -1,0 +1,179 @@
+package layers
+
+import (
+	"fmt"
+
+	"github.com/actbench/actbench/registry"
+	"gorgonia.org/tensor"
+)
+
+// Activation applies an activation function from the registry, built from a
+// spec such as "relu" or "pvlu(a=0.1, b=1, per=channel)". The function is
+// instantiated in Setup with the input's channel count (C of [C H W], F of
+// [F]); its trainable parameters are Params of Kind ActivationParam named
+// "<layer>.<param>", whose Value and Grad tensors share the function's own
+// storage, so an optimiser updates the function in place. Their
+// initialisation is the spec's (the registry's defaults where omitted).
+//
+// The registry must hold the activation: import
+// _ "github.com/actbench/actbench/activations".
+type Activation struct {
+	name  string
+	spec  string
+	fn    registry.Func
+	in    []int
+	shape registry.Shape // C and HW fixed by Setup; N per Forward
+	out   buffer
+	dx    buffer
+	x     []float32
+	n     int
+
+	params []*Param
+
+	// DeadFraction scratch, allocated on first use.
+	ones, deadDx []float32
+	gradSave     [][]float32
+}
+
+// NewActivation parses and validates spec now (so that a typo fails when the
+// model is built, naming the spec); the function itself is instantiated in
+// Setup.
+func NewActivation(name, spec string) (*Activation, error) {
+	f, err := registry.New(spec, 1)
+	if err != nil {
+		return nil, fmt.Errorf("layers: Activation %s: %w", name, err)
+	}
+	return &Activation{name: name, spec: f.Spec().String()}, nil
+}
+
+func (a *Activation) Name() string { return a.name }
+
+// Func returns the instantiated function (nil before Setup), e.g. to read
+// learned parameters for diagnostics.
+func (a *Activation) Func() registry.Func { return a.fn }
+
+// Spec returns the canonical spec of the current function.
+func (a *Activation) Spec() string {
+	if a.fn != nil {
+		return a.fn.Spec().String()
+	}
+	return a.spec
+}
+
+// Setup instantiates the function for in = [C H W] or [F] (any shape with
+// the channel first).
+func (a *Activation) Setup(in []int) ([]int, error) {
+	if len(in) == 0 || prod(in) == 0 {
+		return nil, shapeErr(a.name, "Activation", in, "want [C H W] or [F] with every dimension >= 1")
+	}
+	a.in = append([]int(nil), in...)
+	a.shape = registry.Shape{C: in[0], HW: prod(in[1:])}
+	if err := a.instantiate(a.spec); err != nil {
+		return nil, err
+	}
+	a.out.setShape(in)
+	a.dx.setShape(in)
+	return a.in, nil
+}
+
+func (a *Activation) instantiate(spec string) error {
+	f, err := registry.New(spec, a.shape.C)
+	if err != nil {
+		return fmt.Errorf("layers: Activation %s: input shape %v: %w", a.name, a.in, err)
+	}
+	a.fn, a.spec = f, f.Spec().String()
+	a.params = a.params[:0:0]
+	for _, p := range f.Params() {
+		a.params = append(a.params, &Param{
+			Name:  a.name + "." + p.Name,
+			Kind:  ActivationParam,
+			Value: tensor.New(tensor.WithBacking(p.Value), tensor.WithShape(len(p.Value))),
+			Grad:  tensor.New(tensor.WithBacking(p.Grad), tensor.WithShape(len(p.Grad))),
+		})
+	}
+	a.gradSave = nil
+	return nil
+}
+
+// Swap replaces the function by spec, keeping the layer's shape. The new
+// function starts from its spec's parameter values, and Params returns new
+// Param values afterwards (an optimiser must be told). On error the old
+// function stays.
+func (a *Activation) Swap(spec string) error {
+	if a.in == nil {
+		f, err := registry.New(spec, 1)
+		if err != nil {
+			return fmt.Errorf("layers: Activation %s: %w", a.name, err)
+		}
+		a.spec = f.Spec().String()
+		return nil
+	}
+	return a.instantiate(spec)
+}
+
+func (a *Activation) Params() []*Param { return a.params }
+
+func (a *Activation) Forward(x *tensor.Dense, train bool) *tensor.Dense {
+	n := batchOf(a.name, x, a.in)
+	y, ys := a.out.get(n)
+	a.x, a.n = f32(x), n
+	s := a.shape
+	s.N = n
+	a.fn.Forward(ys, a.x, s)
+	return y
+}
+
+func (a *Activation) Backward(dy *tensor.Dense) *tensor.Dense {
+	batchOf(a.name, dy, a.in)
+	dx, dxs := a.dx.get(a.n)
+	s := a.shape
+	s.N = a.n
+	a.fn.Backward(dxs, f32(dy), a.x, s)
+	return dx
+}
+
+// DeadFraction returns the fraction of units (channels of [C H W], features
+// of [F]) whose derivative is 0 on every element of the last Forward's batch.
+// It must be called before the layer below runs Forward again (the input is
+// that layer's buffer). It runs one extra backward pass with a unit gradient
+// and leaves the parameter gradients as they were.
+func (a *Activation) DeadFraction() float64 {
+	if a.fn == nil || a.n == 0 {
+		return 0
+	}
+	s := a.shape
+	s.N = a.n
+	total := s.Len()
+	ones := scratch(&a.ones, total)
+	for i := range ones {
+		ones[i] = 1
+	}
+	d := scratch(&a.deadDx, total)
+	ps := a.fn.Params()
+	if len(a.gradSave) != len(ps) {
+		a.gradSave = make([][]float32, len(ps))
+	}
+	for i, p := range ps {
+		a.gradSave[i] = append(a.gradSave[i][:0], p.Grad...)
+	}
+	a.fn.Backward(d, ones, a.x, s)
+	for i, p := range ps {
+		copy(p.Grad, a.gradSave[i])
+	}
+	dead := 0
+	for c := 0; c < s.C; c++ {
+		alive := false
+		for i := 0; i < s.N && !alive; i++ {
+			for _, v := range d[(i*s.C+c)*s.HW : (i*s.C+c+1)*s.HW] {
+				if v != 0 {
+					alive = true
+					break
+				}
+			}
+		}
+		if !alive {
+			dead++
+		}
+	}
+	return float64(dead) / float64(s.C)
+}

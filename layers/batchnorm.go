@@ -1,0 +1,241 @@
+package layers
+
+import (
+	"fmt"
+	"math"
+
+	"gorgonia.org/tensor"
+)
+
+// BatchNorm normalises each channel, as PyTorch's nn.BatchNorm2d on [C H W]
+// inputs and nn.BatchNorm1d on [F] inputs (affine, tracking running stats).
+//
+// In training the batch mean and biased variance over N (x H x W) normalise
+// the input, and the running statistics move by
+// running = (1-momentum)*running + momentum*batch, with the unbiased variance
+// (divided by M-1, M = N*H*W elements per channel; M = 1 uses the biased
+// one, 0) as PyTorch does. In evaluation the running statistics normalise.
+// Sums are accumulated in float64.
+//
+// Initialisation, as PyTorch: weight (gamma) = 1, bias (beta) = 0,
+// running_mean = 0, running_var = 1. Init is not needed.
+type BatchNorm struct {
+	name          string
+	momentum, eps float64
+
+	in    []int
+	c, hw int
+
+	weight, bias      *Param // Kind Norm
+	runMean, runVar   *Param // Kind Buffer
+	out, dx           buffer
+	x, dy             []float32
+	n                 int
+	train             bool
+	mean, invStd      []float64 // statistics used by the last Forward
+	sum, sumSq        []float64 // per-channel accumulators
+	split             splitter
+	fwd, bwd          func(part, lo, hi int)
+	gammaF, betaF     []float32
+	scaleF, shiftF    []float32 // y = x*scale + shift per channel
+	gradScale, dxHatS []float64
+}
+
+// NewBatchNorm returns a batch normalisation layer with PyTorch's momentum
+// (weight of the new batch in the running statistics, usually 0.1) and eps
+// (usually 1e-5).
+func NewBatchNorm(name string, momentum, eps float64) *BatchNorm {
+	l := &BatchNorm{name: name, momentum: momentum, eps: eps}
+	l.fwd, l.bwd = l.forwardPart, l.backwardPart
+	return l
+}
+
+func (l *BatchNorm) Name() string { return l.name }
+
+// Setup accepts [C H W] (2-D) or [F] (1-D) and creates weight, bias,
+// running_mean and running_var, each of length C (or F).
+func (l *BatchNorm) Setup(in []int) ([]int, error) {
+	if !(l.momentum > 0 && l.momentum <= 1) || !(l.eps > 0) {
+		return nil, fmt.Errorf("layers: BatchNorm %s: momentum=%g eps=%g, want 0 < momentum <= 1 and eps > 0 (PyTorch: 0.1, 1e-5)",
+			l.name, l.momentum, l.eps)
+	}
+	if (len(in) != 3 && len(in) != 1) || prod(in) == 0 {
+		return nil, shapeErr(l.name, "BatchNorm", in, "want [C H W] (2-D) or [F] (1-D)")
+	}
+	l.in = append([]int(nil), in...)
+	l.c, l.hw = in[0], prod(in[1:])
+	l.weight = newParam(l.name+".weight", Norm, l.c)
+	l.bias = newParam(l.name+".bias", Norm, l.c)
+	l.runMean = newParam(l.name+".running_mean", Buffer, l.c)
+	l.runVar = newParam(l.name+".running_var", Buffer, l.c)
+	for i, g := 0, f32(l.weight.Value); i < l.c; i++ {
+		g[i] = 1
+		f32(l.runVar.Value)[i] = 1
+	}
+	l.mean, l.invStd = make([]float64, l.c), make([]float64, l.c)
+	l.sum, l.sumSq = make([]float64, l.c), make([]float64, l.c)
+	l.scaleF, l.shiftF = make([]float32, l.c), make([]float32, l.c)
+	l.gradScale, l.dxHatS = make([]float64, l.c), make([]float64, l.c)
+	l.out.setShape(in)
+	l.dx.setShape(in)
+	return l.in, nil
+}
+
+func (l *BatchNorm) Params() []*Param {
+	if l.weight == nil {
+		return nil
+	}
+	return []*Param{l.weight, l.bias, l.runMean, l.runVar}
+}
+
+// Forward normalises with batch statistics (train) or running statistics.
+// The parts of the work split across goroutines are channel ranges, so every
+// per-channel sum is accumulated by one goroutine in a fixed order.
+func (l *BatchNorm) Forward(x *tensor.Dense, train bool) *tensor.Dense {
+	n := batchOf(l.name, x, l.in)
+	y, _ := l.out.get(n)
+	l.x, l.n, l.train = f32(x), n, train
+	l.gammaF, l.betaF = f32(l.weight.Value), f32(l.bias.Value)
+	l.split.run(l.c, 2, l.fwd)
+	return y
+}
+
+func (l *BatchNorm) forwardPart(_, lo, hi int) {
+	if lo >= hi {
+		return
+	}
+	c, hw, n := l.c, l.hw, l.n
+	m := float64(n * hw)
+	rm, rv := f32(l.runMean.Value), f32(l.runVar.Value)
+	if l.train {
+		sum := l.sum[lo:hi]
+		clear(sum)
+		for i := 0; i < n; i++ {
+			for ch := lo; ch < hi; ch++ {
+				s := 0.0
+				for _, v := range l.x[(i*c+ch)*hw : (i*c+ch+1)*hw] {
+					s += float64(v)
+				}
+				sum[ch-lo] += s
+			}
+		}
+		sq := l.sumSq[lo:hi]
+		clear(sq)
+		for ch := lo; ch < hi; ch++ {
+			l.mean[ch] = l.sum[ch] / m
+		}
+		for i := 0; i < n; i++ {
+			for ch := lo; ch < hi; ch++ {
+				mu, s := l.mean[ch], 0.0
+				for _, v := range l.x[(i*c+ch)*hw : (i*c+ch+1)*hw] {
+					d := float64(v) - mu
+					s += d * d
+				}
+				sq[ch-lo] += s
+			}
+		}
+		mom := l.momentum
+		for ch := lo; ch < hi; ch++ {
+			v := l.sumSq[ch] / m
+			l.invStd[ch] = 1 / math.Sqrt(v+l.eps)
+			unbiased := v
+			if m > 1 {
+				unbiased = l.sumSq[ch] / (m - 1)
+			}
+			rm[ch] = float32((1-mom)*float64(rm[ch]) + mom*l.mean[ch])
+			rv[ch] = float32((1-mom)*float64(rv[ch]) + mom*unbiased)
+		}
+	} else {
+		for ch := lo; ch < hi; ch++ {
+			l.mean[ch] = float64(rm[ch])
+			l.invStd[ch] = 1 / math.Sqrt(float64(rv[ch])+l.eps)
+		}
+	}
+	for ch := lo; ch < hi; ch++ {
+		sc := l.invStd[ch] * float64(l.gammaF[ch])
+		l.scaleF[ch] = float32(sc)
+		l.shiftF[ch] = float32(float64(l.betaF[ch]) - l.mean[ch]*sc)
+	}
+	ys := l.out.data
+	for i := 0; i < n; i++ {
+		for ch := lo; ch < hi; ch++ {
+			sc, sh := l.scaleF[ch], l.shiftF[ch]
+			off := (i*c + ch) * hw
+			dst := ys[off : off+hw]
+			for j, v := range l.x[off : off+hw] {
+				dst[j] = v*sc + sh
+			}
+		}
+	}
+}
+
+// Backward computes, with xhat = (x-mean)*invStd, dgamma += sum(dy*xhat),
+// dbeta += sum(dy), and in training
+// dx = gamma*invStd*(dy - mean(dy) - xhat*mean(dy*xhat)); after an
+// evaluation Forward the statistics are constants and dx = gamma*invStd*dy.
+func (l *BatchNorm) Backward(dy *tensor.Dense) *tensor.Dense {
+	batchOf(l.name, dy, l.in)
+	dx, _ := l.dx.get(l.n)
+	l.dy = f32(dy)
+	l.split.run(l.c, 2, l.bwd)
+	return dx
+}
+
+func (l *BatchNorm) backwardPart(_, lo, hi int) {
+	if lo >= hi {
+		return
+	}
+	c, hw, n := l.c, l.hw, l.n
+	m := float64(n * hw)
+	sumDy, sumDyXhat := l.sum[lo:hi], l.sumSq[lo:hi]
+	clear(sumDy)
+	clear(sumDyXhat)
+	for i := 0; i < n; i++ {
+		for ch := lo; ch < hi; ch++ {
+			off := (i*c + ch) * hw
+			mu := l.mean[ch]
+			s, sx := 0.0, 0.0
+			g := l.dy[off : off+hw]
+			for j, v := range l.x[off : off+hw] {
+				d := float64(g[j])
+				s += d
+				sx += d * (float64(v) - mu)
+			}
+			sumDy[ch-lo] += s
+			sumDyXhat[ch-lo] += sx
+		}
+	}
+	gw, gb := f32(l.weight.Grad), f32(l.bias.Grad)
+	for ch := lo; ch < hi; ch++ {
+		sx := l.sumSq[ch] * l.invStd[ch] // sum(dy*xhat)
+		gw[ch] += float32(sx)
+		gb[ch] += float32(l.sum[ch])
+		l.gradScale[ch] = float64(l.gammaF[ch]) * l.invStd[ch]
+		l.dxHatS[ch] = sx / m
+	}
+	dxs := l.dx.data
+	for i := 0; i < n; i++ {
+		for ch := lo; ch < hi; ch++ {
+			off := (i*c + ch) * hw
+			dst := dxs[off : off+hw]
+			g := l.dy[off : off+hw]
+			gs := l.gradScale[ch]
+			if !l.train {
+				k := float32(gs)
+				for j, v := range g {
+					dst[j] = v * k
+				}
+				continue
+			}
+			// dx = gs*(dy - meanDy - xhat*meanDyXhat), with xhat = (x-mu)*invStd.
+			meanDy := l.sum[ch] / m
+			kx := l.dxHatS[ch] * l.invStd[ch] // coefficient of (x-mu)
+			a := float32(gs)
+			b := float32(gs * (-meanDy + kx*l.mean[ch]))
+			cx := float32(-gs * kx)
+			for j, v := range l.x[off : off+hw] {
+				dst[j] = a*g[j] + cx*v + b
+			}
+		}
+	}
+}

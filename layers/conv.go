@@ -1,0 +1,313 @@
+package layers
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/actbench/actbench/kernels/gemm"
+	"gorgonia.org/tensor"
+)
+
+// Conv2D is a 2-D convolution (cross-correlation, as PyTorch's nn.Conv2d) on
+// [C H W] inputs, with square kernels, any stride and zero padding on every
+// side.
+//
+// Each image is lowered by im2col to a [C*k*k, OH*OW] matrix and multiplied
+// by the [outC, C*k*k] weight with one SGEMM, which writes the NCHW output
+// directly; 1x1 kernels with stride 1 and no padding skip im2col. The batch is
+// split across two goroutines, each with its own im2col buffer; the patches
+// are rebuilt in Backward rather than kept, so memory stays at one patch
+// matrix per goroutine.
+//
+// Initialisation (Init), as PyTorch's defaults: weight ~ U(-1/sqrt(fan_in),
+// 1/sqrt(fan_in)) (kaiming_uniform_ with a=sqrt(5)), bias ~ the same bound,
+// with fan_in = C*k*k.
+type Conv2D struct {
+	name                 string
+	outC, k, stride, pad int
+	hasBias              bool
+
+	inC, h, w, oh, ow int
+	in                []int
+	direct            bool // 1x1, stride 1, no padding: the input is its own patch matrix
+
+	weight, bias *Param
+	out, dx      buffer
+
+	x      []float32 // input of the last Forward
+	dy     []float32 // gradient given to the last Backward
+	n      int
+	col    [splitParts][]float32 // im2col buffer per part
+	dcol   [splitParts][]float32 // patch-gradient buffer per part
+	dwPart [splitParts][]float32 // weight-gradient partial sums per part
+	dbPart [splitParts][]float32
+	split  splitter
+	fwd    func(part, lo, hi int)
+	bwd    func(part, lo, hi int)
+}
+
+// NewConv2D returns a convolution with outC output channels, a kernel x
+// kernel window, the given stride and zero padding, and an optional bias. The
+// input channel count is learnt in Setup; arguments are validated there.
+func NewConv2D(name string, outC, kernel, stride, pad int, bias bool) *Conv2D {
+	l := &Conv2D{name: name, outC: outC, k: kernel, stride: stride, pad: pad, hasBias: bias}
+	l.fwd = l.forwardPart
+	l.bwd = l.backwardPart
+	return l
+}
+
+func (l *Conv2D) Name() string { return l.name }
+
+// Setup checks an input of shape [C H W] and creates the parameters: weight
+// [outC C k k] and bias [outC].
+func (l *Conv2D) Setup(in []int) ([]int, error) {
+	if l.outC < 1 || l.k < 1 || l.stride < 1 || l.pad < 0 {
+		return nil, fmt.Errorf("layers: Conv2D %s: outC=%d kernel=%d stride=%d pad=%d: want outC, kernel, stride >= 1 and pad >= 0",
+			l.name, l.outC, l.k, l.stride, l.pad)
+	}
+	if len(in) != 3 || prod(in) == 0 {
+		return nil, shapeErr(l.name, "Conv2D", in, "want [C H W] with C, H, W >= 1")
+	}
+	l.inC, l.h, l.w = in[0], in[1], in[2]
+	if l.h+2*l.pad < l.k || l.w+2*l.pad < l.k {
+		return nil, shapeErr(l.name, "Conv2D", in, "kernel %dx%d is larger than the padded input %dx%d (pad %d)",
+			l.k, l.k, l.h+2*l.pad, l.w+2*l.pad, l.pad)
+	}
+	l.in = append([]int(nil), in...)
+	l.oh = (l.h+2*l.pad-l.k)/l.stride + 1
+	l.ow = (l.w+2*l.pad-l.k)/l.stride + 1
+	l.direct = l.k == 1 && l.stride == 1 && l.pad == 0
+	l.weight = newParam(l.name+".weight", Weight, l.outC, l.inC, l.k, l.k)
+	l.bias = nil
+	if l.hasBias {
+		l.bias = newParam(l.name+".bias", Bias, l.outC)
+	}
+	out := []int{l.outC, l.oh, l.ow}
+	l.out.setShape(out)
+	l.dx.setShape(in)
+	ckk, ohw := l.inC*l.k*l.k, l.oh*l.ow
+	for p := range splitParts {
+		if !l.direct {
+			l.col[p] = make([]float32, ckk*ohw)
+			l.dcol[p] = make([]float32, ckk*ohw)
+		}
+		l.dwPart[p] = make([]float32, l.outC*ckk)
+		l.dbPart[p] = make([]float32, l.outC)
+	}
+	return out, nil
+}
+
+// Init draws the weight and bias from PyTorch's default distributions.
+func (l *Conv2D) Init(rng *rand.Rand) {
+	if l.weight == nil {
+		return
+	}
+	bound := kaimingUniformBound(l.inC * l.k * l.k)
+	uniform(rng, f32(l.weight.Value), bound)
+	if l.bias != nil {
+		uniform(rng, f32(l.bias.Value), bound)
+	}
+}
+
+func (l *Conv2D) Params() []*Param {
+	if l.weight == nil {
+		return nil
+	}
+	if l.bias == nil {
+		return []*Param{l.weight}
+	}
+	return []*Param{l.weight, l.bias}
+}
+
+// FLOPs returns the multiply-add count x2 of one example's forward pass.
+func (l *Conv2D) FLOPs() int64 {
+	return 2 * int64(l.outC) * int64(l.inC*l.k*l.k) * int64(l.oh*l.ow)
+}
+
+func (l *Conv2D) Forward(x *tensor.Dense, train bool) *tensor.Dense {
+	n := batchOf(l.name, x, l.in)
+	y, _ := l.out.get(n)
+	l.x, l.n = f32(x), n
+	l.split.run(n, 2, l.fwd)
+	return y
+}
+
+func (l *Conv2D) forwardPart(part, lo, hi int) {
+	ckk, ohw := l.inC*l.k*l.k, l.oh*l.ow
+	inSize, outSize := l.inC*l.h*l.w, l.outC*ohw
+	w := f32(l.weight.Value)
+	ys := l.out.data
+	for i := lo; i < hi; i++ {
+		xi := l.x[i*inSize : (i+1)*inSize]
+		yi := ys[i*outSize : (i+1)*outSize]
+		col := xi
+		if !l.direct {
+			col = l.col[part]
+			l.im2col(col, xi)
+		}
+		beta := float32(0)
+		if l.bias != nil {
+			for c, b := range f32(l.bias.Value) {
+				row := yi[c*ohw : (c+1)*ohw]
+				for j := range row {
+					row[j] = b
+				}
+			}
+			beta = 1
+		}
+		gemm.Sgemm(false, false, l.outC, ohw, ckk, 1, w, ckk, col, ohw, beta, yi, ohw)
+	}
+}
+
+func (l *Conv2D) Backward(dy *tensor.Dense) *tensor.Dense {
+	batchOf(l.name, dy, []int{l.outC, l.oh, l.ow})
+	dx, _ := l.dx.get(l.n)
+	l.dy = f32(dy)
+	l.split.run(l.n, 2, l.bwd)
+	dw := f32(l.weight.Grad)
+	for p := range splitParts {
+		for j, v := range l.dwPart[p] {
+			dw[j] += v
+		}
+	}
+	if l.bias != nil {
+		db := f32(l.bias.Grad)
+		for p := range splitParts {
+			for j, v := range l.dbPart[p] {
+				db[j] += v
+			}
+		}
+	}
+	return dx
+}
+
+func (l *Conv2D) backwardPart(part, lo, hi int) {
+	ckk, ohw := l.inC*l.k*l.k, l.oh*l.ow
+	inSize, outSize := l.inC*l.h*l.w, l.outC*ohw
+	w := f32(l.weight.Value)
+	dxs := l.dx.data
+	dwp, dbp := l.dwPart[part], l.dbPart[part]
+	clear(dwp)
+	clear(dbp)
+	for i := lo; i < hi; i++ {
+		xi := l.x[i*inSize : (i+1)*inSize]
+		dyi := l.dy[i*outSize : (i+1)*outSize]
+		dxi := dxs[i*inSize : (i+1)*inSize]
+		for c := range dbp {
+			s := float32(0)
+			for _, v := range dyi[c*ohw : (c+1)*ohw] {
+				s += v
+			}
+			dbp[c] += s
+		}
+		if l.direct {
+			// dW += dy_i * x_i^T;  dx_i = W^T * dy_i
+			gemm.Sgemm(false, true, l.outC, ckk, ohw, 1, dyi, ohw, xi, ohw, 1, dwp, ckk)
+			gemm.Sgemm(true, false, ckk, ohw, l.outC, 1, w, ckk, dyi, ohw, 0, dxi, ohw)
+			continue
+		}
+		col, dcol := l.col[part], l.dcol[part]
+		l.im2col(col, xi)
+		gemm.Sgemm(false, true, l.outC, ckk, ohw, 1, dyi, ohw, col, ohw, 1, dwp, ckk)
+		gemm.Sgemm(true, false, ckk, ohw, l.outC, 1, w, ckk, dyi, ohw, 0, dcol, ohw)
+		l.col2im(dxi, dcol)
+	}
+}
+
+// im2col writes the patch matrix of one image: row (c*k+ky)*k+kx, column
+// oy*OW+ox holds x[c, oy*s-p+ky, ox*s-p+kx], or 0 in the padding.
+func (l *Conv2D) im2col(col, x []float32) {
+	k, s, p := l.k, l.stride, l.pad
+	h, w, oh, ow := l.h, l.w, l.oh, l.ow
+	r := 0
+	for c := 0; c < l.inC; c++ {
+		plane := x[c*h*w : (c+1)*h*w]
+		for ky := 0; ky < k; ky++ {
+			for kx := 0; kx < k; kx++ {
+				dst := col[r*oh*ow : (r+1)*oh*ow]
+				r++
+				// Valid output columns: 0 <= ox*s-p+kx < w.
+				ox0, ox1 := validRange(kx-p, s, w, ow)
+				for oy := 0; oy < oh; oy++ {
+					row := dst[oy*ow : (oy+1)*ow]
+					iy := oy*s - p + ky
+					if iy < 0 || iy >= h || ox0 >= ox1 {
+						clear(row)
+						continue
+					}
+					clear(row[:ox0])
+					clear(row[ox1:])
+					src := plane[iy*w:]
+					if s == 1 {
+						off := kx - p
+						copy(row[ox0:ox1], src[ox0+off:ox1+off])
+						continue
+					}
+					ix := ox0*s - p + kx
+					for ox := ox0; ox < ox1; ox++ {
+						row[ox] = src[ix]
+						ix += s
+					}
+				}
+			}
+		}
+	}
+}
+
+// col2im sets dx to the sum of the patch gradients dcol over the positions
+// they were taken from (the adjoint of im2col).
+func (l *Conv2D) col2im(dx, dcol []float32) {
+	k, s, p := l.k, l.stride, l.pad
+	h, w, oh, ow := l.h, l.w, l.oh, l.ow
+	clear(dx)
+	r := 0
+	for c := 0; c < l.inC; c++ {
+		plane := dx[c*h*w : (c+1)*h*w]
+		for ky := 0; ky < k; ky++ {
+			for kx := 0; kx < k; kx++ {
+				src := dcol[r*oh*ow : (r+1)*oh*ow]
+				r++
+				ox0, ox1 := validRange(kx-p, s, w, ow)
+				if ox0 >= ox1 {
+					continue
+				}
+				for oy := 0; oy < oh; oy++ {
+					iy := oy*s - p + ky
+					if iy < 0 || iy >= h {
+						continue
+					}
+					row := src[oy*ow : (oy+1)*ow]
+					dst := plane[iy*w:]
+					if s == 1 {
+						off := kx - p
+						d := dst[ox0+off : ox1+off]
+						sr := row[ox0:ox1]
+						for j := range d {
+							d[j] += sr[j]
+						}
+						continue
+					}
+					ix := ox0*s - p + kx
+					for ox := ox0; ox < ox1; ox++ {
+						dst[ix] += row[ox]
+						ix += s
+					}
+				}
+			}
+		}
+	}
+}
+
+// validRange returns [o0, o1): the outputs o in [0, n) with 0 <= o*s+off < size.
+func validRange(off, s, size, n int) (int, int) {
+	o0 := 0
+	if off < 0 {
+		o0 = (-off + s - 1) / s
+	}
+	o1 := 0
+	if size-off > 0 {
+		o1 = (size - off + s - 1) / s // first o with o*s+off >= size
+	}
+	o0, o1 = min(o0, n), min(o1, n)
+	return o0, max(o0, o1)
+}

@@ -1,0 +1,177 @@
+package layers
+
+import (
+	"fmt"
+
+	"gorgonia.org/tensor"
+)
+
+// Sequential chains layers: each one's output is the next one's input.
+// It is a Layer and a Container. It does not implement Initializer: a model
+// walks the layers (see Walk) and initialises each with its own generator.
+type Sequential struct {
+	name   string
+	layers []Layer
+	params []*Param
+}
+
+// NewSequential returns the chain of ls.
+func NewSequential(name string, ls ...Layer) *Sequential {
+	return &Sequential{name: name, layers: ls}
+}
+
+func (s *Sequential) Name() string       { return s.name }
+func (s *Sequential) Sublayers() []Layer { return s.layers }
+
+// Add appends layers (before Setup).
+func (s *Sequential) Add(ls ...Layer) { s.layers = append(s.layers, ls...) }
+
+// Setup sets up every layer in turn; the error of a layer is wrapped with
+// the chain's name.
+func (s *Sequential) Setup(in []int) ([]int, error) {
+	shape := in
+	s.params = nil
+	for _, l := range s.layers {
+		out, err := l.Setup(shape)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.name, err)
+		}
+		shape = out
+	}
+	s.params = nil
+	for _, l := range s.layers {
+		s.params = append(s.params, l.Params()...)
+	}
+	return shape, nil
+}
+
+func (s *Sequential) Forward(x *tensor.Dense, train bool) *tensor.Dense {
+	for _, l := range s.layers {
+		x = l.Forward(x, train)
+	}
+	return x
+}
+
+func (s *Sequential) Backward(dy *tensor.Dense) *tensor.Dense {
+	for i := len(s.layers) - 1; i >= 0; i-- {
+		dy = s.layers[i].Backward(dy)
+	}
+	return dy
+}
+
+// Params returns the parameters of every layer, in layer order. It is
+// computed afresh, so that an Activation swapped after Setup is reflected.
+func (s *Sequential) Params() []*Param {
+	s.params = s.params[:0]
+	for _, l := range s.layers {
+		s.params = append(s.params, l.Params()...)
+	}
+	return s.params
+}
+
+// Residual computes body(x) + shortcut(x), with the identity when shortcut
+// is nil. Both branches must produce the same shape.
+type Residual struct {
+	name           string
+	body, shortcut *Sequential
+	in, outShape   []int
+	out, dx        buffer
+	params         []*Param
+}
+
+// NewResidual returns the residual block; shortcut nil means identity.
+func NewResidual(name string, body, shortcut *Sequential) *Residual {
+	return &Residual{name: name, body: body, shortcut: shortcut}
+}
+
+func (r *Residual) Name() string { return r.name }
+
+func (r *Residual) Sublayers() []Layer {
+	if r.shortcut == nil {
+		return []Layer{r.body}
+	}
+	return []Layer{r.body, r.shortcut}
+}
+
+func (r *Residual) Setup(in []int) ([]int, error) {
+	if r.body == nil {
+		return nil, fmt.Errorf("layers: Residual %s: nil body", r.name)
+	}
+	bodyOut, err := r.body.Setup(in)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", r.name, err)
+	}
+	short := in
+	if r.shortcut != nil {
+		if short, err = r.shortcut.Setup(in); err != nil {
+			return nil, fmt.Errorf("%s: %w", r.name, err)
+		}
+	}
+	if !equalShape(bodyOut, short) {
+		return nil, fmt.Errorf("layers: Residual %s: input shape %v: body gives %v but shortcut gives %v; they must match (use a 1x1 strided Conv2D shortcut)",
+			r.name, in, bodyOut, short)
+	}
+	r.in = append([]int(nil), in...)
+	r.outShape = append([]int(nil), bodyOut...)
+	r.out.setShape(bodyOut)
+	r.dx.setShape(in)
+	return r.outShape, nil
+}
+
+func equalShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *Residual) Forward(x *tensor.Dense, train bool) *tensor.Dense {
+	n := batchOf(r.name, x, r.in)
+	b := f32(r.body.Forward(x, train))
+	s := f32(x)
+	if r.shortcut != nil {
+		s = f32(r.shortcut.Forward(x, train))
+	}
+	y, ys := r.out.get(n)
+	for i, v := range b {
+		ys[i] = v + s[i]
+	}
+	return y
+}
+
+func (r *Residual) Backward(dy *tensor.Dense) *tensor.Dense {
+	n := batchOf(r.name, dy, r.outShape)
+	db := f32(r.body.Backward(dy))
+	s := f32(dy)
+	if r.shortcut != nil {
+		s = f32(r.shortcut.Backward(dy))
+	}
+	dx, dxs := r.dx.get(n)
+	for i, v := range db {
+		dxs[i] = v + s[i]
+	}
+	return dx
+}
+
+func (r *Residual) Params() []*Param {
+	r.params = append(r.params[:0], r.body.Params()...)
+	if r.shortcut != nil {
+		r.params = append(r.params, r.shortcut.Params()...)
+	}
+	return r.params
+}
+
+// Walk calls fn on l and, depth first in order, on every layer it contains.
+func Walk(l Layer, fn func(Layer)) {
+	fn(l)
+	if c, ok := l.(Container); ok {
+		for _, sub := range c.Sublayers() {
+			Walk(sub, fn)
+		}
+	}
+}

@@ -1,0 +1,188 @@
+package layers
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+
+	"gorgonia.org/tensor"
+)
+
+// f32 returns the float32 backing slice of t without allocating (Dense.Data
+// boxes a slice header on every call, which a hot path cannot afford). It
+// panics on a tensor of another element type: layers are float32 only, and
+// handing them anything else is a programming error.
+func f32(t *tensor.Dense) []float32 {
+	if t.Dtype() != tensor.Float32 {
+		panic(fmt.Sprintf("layers: tensor of %v, want float32", t.Dtype()))
+	}
+	return t.Float32s()
+}
+
+// newTensor wraps data in a float32 tensor of the given shape.
+func newTensor(data []float32, shape ...int) *tensor.Dense {
+	return tensor.New(tensor.WithBacking(data), tensor.WithShape(shape...))
+}
+
+// newParam allocates a parameter and its gradient (nil for buffers).
+func newParam(name string, kind ParamKind, shape ...int) *Param {
+	n := prod(shape)
+	p := &Param{Name: name, Kind: kind, Value: newTensor(make([]float32, n), shape...)}
+	if kind != Buffer {
+		p.Grad = newTensor(make([]float32, n), shape...)
+	}
+	return p
+}
+
+func prod(s []int) int {
+	n := 1
+	for _, v := range s {
+		n *= v
+	}
+	return n
+}
+
+// batchOf checks that x is [N, want...] and returns N. A mismatch is a
+// programming error of the model (Setup fixed the shape), so it panics with
+// both shapes.
+func batchOf(layer string, x *tensor.Dense, want []int) int {
+	s := x.Shape()
+	ok := len(s) == len(want)+1
+	for i := 0; ok && i < len(want); i++ {
+		ok = s[i+1] == want[i]
+	}
+	if !ok {
+		panic(fmt.Sprintf("layers: %s: input of shape %v, want [N %v] (the shape given to Setup)", layer, s, want))
+	}
+	return s[0]
+}
+
+// buffer is a layer-owned float32 buffer of shape [N, shape...] that grows
+// only when the batch grows. It keeps the tensor headers of the last two
+// batch sizes so that alternating between the full batch and a short last
+// batch allocates nothing once both have been seen.
+type buffer struct {
+	data  []float32
+	shape []int // per-example shape
+	size  int   // elements per example
+	cache [2]struct {
+		n int
+		t *tensor.Dense
+	}
+	next int
+}
+
+func (b *buffer) setShape(shape []int) {
+	b.shape = append([]int(nil), shape...)
+	b.size = prod(shape)
+	b.cache[0].t, b.cache[1].t = nil, nil
+	b.data = b.data[:0]
+}
+
+// get returns the tensor for a batch of n and its backing slice. The
+// contents are whatever the previous use left.
+func (b *buffer) get(n int) (*tensor.Dense, []float32) {
+	for i := range b.cache {
+		if c := &b.cache[i]; c.t != nil && c.n == n {
+			return c.t, b.data[:n*b.size]
+		}
+	}
+	if need := n * b.size; need > cap(b.data) {
+		b.data = make([]float32, need)
+		b.cache[0].t, b.cache[1].t = nil, nil
+	}
+	data := b.data[:n*b.size]
+	dims := make([]int, 0, len(b.shape)+1)
+	dims = append(append(dims, n), b.shape...)
+	t := newTensor(data, dims...)
+	c := &b.cache[b.next]
+	c.n, c.t = n, t
+	b.next = 1 - b.next
+	return t, data
+}
+
+// scratch returns a slice of length n from *s, growing it when needed.
+func scratch(s *[]float32, n int) []float32 {
+	if cap(*s) < n {
+		*s = make([]float32, n)
+	}
+	return (*s)[:n]
+}
+
+// Parallelism. Work over a batch (or over channels) is cut into exactly
+// splitParts contiguous parts whose boundaries depend only on the size, and
+// every output element or partial sum is produced by one part in a fixed
+// order; the parts run on the caller and on a persistent helper goroutine
+// when one is idle, inline otherwise. Results therefore never depend on
+// scheduling or on GOMAXPROCS.
+const splitParts = 2
+
+type job struct {
+	fn     func(part, lo, hi int)
+	part   int
+	lo, hi int
+	done   chan struct{}
+}
+
+var jobs = make(chan job)
+
+func init() {
+	if runtime.GOMAXPROCS(0) > 1 {
+		go func() {
+			for j := range jobs {
+				j.fn(j.part, j.lo, j.hi)
+				j.done <- struct{}{}
+			}
+		}()
+	}
+}
+
+// splitter runs fn over [0,n) in splitParts parts. fn must be created once
+// (a method value stored in the layer), so that a call allocates nothing.
+type splitter struct{ done chan struct{} }
+
+// run calls fn(part, lo, hi) for each part. Work below minN items runs
+// inline as the same parts, so results are identical either way.
+func (s *splitter) run(n, minN int, fn func(part, lo, hi int)) {
+	mid := n / 2
+	if n < minN || n < 2 || runtime.GOMAXPROCS(0) < 2 {
+		fn(0, 0, mid)
+		fn(1, mid, n)
+		return
+	}
+	if s.done == nil {
+		s.done = make(chan struct{}, 1)
+	}
+	select {
+	case jobs <- job{fn: fn, part: 1, lo: mid, hi: n, done: s.done}:
+		fn(0, 0, mid)
+		<-s.done
+	default: // the helper is busy (another model, or a nested call)
+		fn(0, 0, mid)
+		fn(1, mid, n)
+	}
+}
+
+// Initialisation helpers (PyTorch's defaults).
+
+// uniform fills v with U(-bound, bound).
+func uniform(rng *rand.Rand, v []float32, bound float64) {
+	for i := range v {
+		v[i] = float32((2*rng.Float64() - 1) * bound)
+	}
+}
+
+// kaimingUniformBound is the bound of PyTorch's default weight init,
+// kaiming_uniform_(w, a=sqrt(5)): gain = sqrt(2/(1+a^2)) = sqrt(1/3), bound =
+// gain*sqrt(3/fan_in) = 1/sqrt(fan_in). The bias default is the same bound.
+func kaimingUniformBound(fanIn int) float64 {
+	if fanIn <= 0 {
+		return 0
+	}
+	return 1 / math.Sqrt(float64(fanIn))
+}
+
+func shapeErr(layer, kind string, in []int, format string, args ...any) error {
+	return fmt.Errorf("layers: %s %s: input shape %v: %s", kind, layer, in, fmt.Sprintf(format, args...))
+}
