@@ -1,0 +1,86 @@
+package act
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// benchN is the benchmark size: 1M float32 (4 MiB per slice).
+const benchN = 1 << 20
+
+type benchData struct{ x, y, dy, dx, a, b, ga, gb []float32 }
+
+func newBenchData() *benchData {
+	rng := rand.New(rand.NewPCG(11, 12))
+	d := &benchData{}
+	for _, s := range []*[]float32{&d.x, &d.y, &d.dy, &d.dx, &d.a, &d.b, &d.ga, &d.gb} {
+		*s = make([]float32, benchN)
+	}
+	for i := range d.x {
+		d.x[i] = float32(rng.NormFloat64() * 2) // random signs: a branchy kernel would mispredict half the time
+		d.dy[i] = float32(rng.NormFloat64())
+		d.a[i], d.b[i] = 0.1, 1
+	}
+	return d
+}
+
+// benchPaths runs kernel once per supported path as sub-benchmarks
+// "path=<name>", reporting bytes moved per call (SetBytes) and ns/element.
+func benchPaths(b *testing.B, bytesPerElem int, kernel func(d *benchData)) {
+	d := newBenchData()
+	saved := Path()
+	defer SetPath(saved)
+	for _, p := range Paths() {
+		b.Run("path="+p, func(b *testing.B) {
+			if err := SetPath(p); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(bytesPerElem * benchN))
+			b.ResetTimer()
+			for b.Loop() {
+				kernel(d)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchN, "ns/elem")
+		})
+	}
+}
+
+func BenchmarkReLU(b *testing.B) { benchPaths(b, 8, func(d *benchData) { ReLU(d.y, d.x) }) }
+
+func BenchmarkReLUBackward(b *testing.B) {
+	benchPaths(b, 12, func(d *benchData) { ReLUBackward(d.dx, d.dy, d.x) })
+}
+
+// BenchmarkReLUFwdBwd is one forward plus one backward pass, the unit of the
+// issue's "PVLU forward+backward <= 1.5x ReLU's" target.
+func BenchmarkReLUFwdBwd(b *testing.B) {
+	benchPaths(b, 20, func(d *benchData) { ReLU(d.y, d.x); ReLUBackward(d.dx, d.dy, d.x) })
+}
+
+func BenchmarkLeakyReLU(b *testing.B) {
+	benchPaths(b, 8, func(d *benchData) { LeakyReLU(d.y, d.x, 0.01) })
+}
+
+func BenchmarkLeakyReLUBackward(b *testing.B) {
+	benchPaths(b, 12, func(d *benchData) { LeakyReLUBackward(d.dx, d.dy, d.x, 0.01) })
+}
+
+func BenchmarkPVLU(b *testing.B) { benchPaths(b, 8, func(d *benchData) { PVLU(d.y, d.x, 0.1, 1) }) }
+
+func BenchmarkPVLUBackward(b *testing.B) {
+	benchPaths(b, 12, func(d *benchData) { PVLUBackward(d.dx, d.dy, d.x, 0.1, 1) })
+}
+
+func BenchmarkPVLUFwdBwd(b *testing.B) {
+	benchPaths(b, 20, func(d *benchData) { PVLU(d.y, d.x, 0.1, 1); PVLUBackward(d.dx, d.dy, d.x, 0.1, 1) })
+}
+
+func BenchmarkPVLURow(b *testing.B) {
+	benchPaths(b, 16, func(d *benchData) { PVLURow(d.y, d.x, d.a, d.b) })
+}
+
+func BenchmarkPVLURowBackward(b *testing.B) {
+	benchPaths(b, 36, func(d *benchData) { PVLURowBackward(d.dx, d.dy, d.x, d.a, d.b, d.ga, d.gb) })
+}
+
+func BenchmarkSin(b *testing.B) { benchPaths(b, 8, func(d *benchData) { Sin(d.y, d.x) }) }

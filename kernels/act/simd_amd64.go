@@ -1,0 +1,4 @@
+package act
+
+// simdPaths returns the SIMD kernel sets this CPU supports, fastest first.
+func simdPaths() []*kernels { return nil }

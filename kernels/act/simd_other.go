@@ -1,0 +1,6 @@
+//go:build !amd64
+
+package act
+
+// simdPaths: only amd64 has SIMD kernels.
+func simdPaths() []*kernels { return nil }
