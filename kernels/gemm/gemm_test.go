@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"testing"
 )
@@ -158,6 +159,9 @@ func TestBackendsAvailable(t *testing.T) {
 	}
 	if simdDisabled() && isSIMD(Backend()) {
 		t.Fatalf("ACTBENCH_SIMD=off but the default backend is %q", Backend())
+	}
+	if !simdDisabled() && os.Getenv("ACTBENCH_GEMM") == "" && Backend() != names[0] {
+		t.Fatalf("default backend is %q, want the preferred %q of %v", Backend(), names[0], names)
 	}
 	if err := SetBackend("no-such-backend"); err == nil {
 		t.Fatal("SetBackend(no-such-backend) succeeded, want an error")

@@ -10,10 +10,11 @@ const (
 	// minParallelFlops is the smallest product worth a goroutine hand-off
 	// (about 20 µs of work at SIMD speed, against a few µs to wake a worker).
 	minParallelFlops = 1 << 21
-	// rowAlign and colAlign keep the split on micro-tile boundaries (8 rows
-	// for the AVX-512 kernel, 32 columns for its B strips), so that no
-	// goroutine is left with a ragged tile in the middle of C.
-	rowAlign = 8
+	// rowAlign and colAlign keep the split on micro-tile boundaries (24 is
+	// a multiple of the AVX-512 kernel's 8 rows and the AVX2 kernel's 6; 32
+	// columns of both kernels' B strips), so that no goroutine is left with
+	// a ragged tile in the middle of C.
+	rowAlign = 24
 	colAlign = 32
 )
 
