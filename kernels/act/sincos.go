@@ -56,16 +56,7 @@ func cosPoly(r float64) float64 {
 	return 1 + r2*(cosC2+r2*(cosC4+r2*(cosC6+r2*(cosC8+r2*cosC10))))
 }
 
-// sin64 is the pure-Go sine: float64 reduction and polynomial.
-func sin64(t float64) float64 {
-	r, sign := reduce(t)
-	return math.Float64frombits(math.Float64bits(sinPoly(r)) ^ sign)
-}
-
-// sincos64 returns sin(t) and cos(t) from one reduction.
-func sincos64(t float64) (s, c float64) {
-	r, sign := reduce(t)
-	s = math.Float64frombits(math.Float64bits(sinPoly(r)) ^ sign)
-	c = math.Float64frombits(math.Float64bits(cosPoly(r)) ^ sign)
-	return s, c
+// flip returns v with its sign flipped when sign is 1<<63.
+func flip(v float64, sign uint64) float64 {
+	return math.Float64frombits(math.Float64bits(v) ^ sign)
 }
