@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
-
 )
 
 // Finite-difference gradient checks.
@@ -361,4 +360,3 @@ func TestGradNetwork(t *testing.T) {
 		}
 	}
 }
-

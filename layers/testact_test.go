@@ -102,6 +102,6 @@ func (f stepFunc) Backward(dx, dy, x []float32, s registry.Shape) {
 	}
 }
 
-func (f stepFunc) Params() []*registry.Param              { return nil }
-func (f stepFunc) Spec() registry.Spec                    { return f.spec }
+func (f stepFunc) Params() []*registry.Param                { return nil }
+func (f stepFunc) Spec() registry.Spec                      { return f.spec }
 func (f stepFunc) Reference(x float64, _ []float64) float64 { return max(0, x) }
