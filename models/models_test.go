@@ -1,0 +1,298 @@
+package models
+
+import (
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+
+	_ "github.com/actbench/actbench/activations"
+	"github.com/actbench/actbench/layers"
+	"gorgonia.org/tensor"
+)
+
+var cifar = []int{3, 32, 32}
+
+func randomBatch(n int, shape []int, seed uint64) *tensor.Dense {
+	r := rand.New(rand.NewPCG(seed, 7))
+	size := n
+	for _, d := range shape {
+		size *= d
+	}
+	x := make([]float32, size)
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	return tensor.New(tensor.WithBacking(x), tensor.WithShape(append([]int{n}, shape...)...))
+}
+
+// TestZooShapesCountsAndOneStep builds every model, checks its output shape,
+// parameter counts against the published (PyTorch) figures, and runs one
+// training step at batch 2: the loss is finite, every trainable parameter
+// that should get a gradient gets a finite one, and an SGD step lowers the
+// loss on the same batch.
+func TestZooShapesCountsAndOneStep(t *testing.T) {
+	cases := []struct {
+		spec   string
+		in     []int
+		params int // PyTorch's parameter count (weights, biases, norm scale/shift), 10 classes
+		acts   int // activation sites
+	}{
+		{"simplecnn", cifar, 2168362, 5},
+		// The common PyTorch CIFAR VGG-bn (conv bias + BN, linear 512->10) has
+		// 9,231,114 (VGG-11) and 14,728,266 (VGG-16) parameters; ours drops the
+		// conv biases that BN makes redundant (2,752 and 4,224) and adds the
+		// dense(512) of the classifier (262,656).
+		{"vgg11", cifar, 9231114 - 2752 + 262656, 9},
+		{"vgg16", cifar, 14728266 - 4224 + 262656, 14},
+		{"vgg19(bn=false)", cifar, 20035018 - 2*5504 + 262656, 17}, // no norm scale/shift (5,504 per BN set) but conv biases (same count)
+		{"resnet20", cifar, 269722, 19},
+		{"resnet32", cifar, 464154, 31},
+		{"resnet56", cifar, 853018, 55},
+		{"resnet18", cifar, 11173962, 17},
+		{"mlp", cifar, 3072*512 + 512 + 512*512 + 512 + 5130, 2},
+		{"mlp(depth=1,hidden=64)", []int{1, 28, 28}, 784*64 + 64 + 650, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.spec, func(t *testing.T) {
+			m, err := New(c.spec, zooAct, c.in, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.Init(1)
+			counts := m.Counts()
+			if c.spec == "vgg19(bn=false)" {
+				// without BN: conv biases replace the norm shift, no scale.
+				c.params = 20035018 - 2*5504 + 5504 + 262656
+			}
+			if counts.Params != c.params {
+				t.Errorf("params = %d, want %d", counts.Params, c.params)
+			}
+			if len(m.Activations()) != c.acts {
+				t.Errorf("%d activation sites, want %d", len(m.Activations()), c.acts)
+			}
+			if counts.ActParams != c.acts { // prelu: one shared slope per site
+				t.Errorf("activation params = %d, want %d (one per site)", counts.ActParams, c.acts)
+			}
+			if m.FLOPs() <= 0 {
+				t.Errorf("FLOPs = %d", m.FLOPs())
+			}
+			x := randomBatch(2, c.in, 1)
+			labels := []int32{3, 8}
+			var loss layers.SoftmaxCrossEntropy
+			out := m.Forward(x, true)
+			if s := out.Shape(); len(s) != 2 || s[0] != 2 || s[1] != 10 {
+				t.Fatalf("output shape %v, want [2 10]", s)
+			}
+			m.ZeroGrad()
+			l0 := loss.Forward(out, labels)
+			if math.IsNaN(l0) || math.IsInf(l0, 0) {
+				t.Fatalf("loss %v", l0)
+			}
+			m.Backward(loss.Backward())
+			for _, p := range m.Params() {
+				if p.Grad == nil {
+					continue
+				}
+				nonzero := false
+				for _, g := range p.Grad.Float32s() {
+					if math.IsNaN(float64(g)) || math.IsInf(float64(g), 0) {
+						t.Fatalf("%s: non-finite gradient", p.Name)
+					}
+					nonzero = nonzero || g != 0
+				}
+				if !nonzero && p.Kind == layers.Weight {
+					t.Errorf("%s: zero gradient", p.Name)
+				}
+			}
+			// One SGD step in eval mode (deterministic: no dropout, running stats
+			// untouched by the check) must lower the loss on this batch.
+			evalLoss := func() float64 { return loss.Forward(m.Forward(x, false), labels) }
+			m.ZeroGrad()
+			before := evalLoss()
+			m.Backward(loss.Backward())
+			for _, p := range m.Params() {
+				if p.Grad == nil {
+					continue
+				}
+				w, g := p.Value.Float32s(), p.Grad.Float32s()
+				for i := range w {
+					w[i] -= 1e-3 * g[i]
+				}
+			}
+			if after := evalLoss(); !(after < before) {
+				t.Errorf("an SGD step did not lower the loss: %g -> %g", before, after)
+			}
+		})
+	}
+}
+
+func TestSameSeedSameWeightsAcrossActivations(t *testing.T) {
+	a, err := New("simplecnn", "relu", cifar, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New("simplecnn", "pvlu(a=0.2,b=1.5)", cifar, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Init(42)
+	b.Init(42)
+	weights := func(m *Model) map[string][]float32 {
+		w := map[string][]float32{}
+		for _, p := range m.Params() {
+			if p.Kind != layers.ActivationParam {
+				w[p.Name] = append([]float32(nil), p.Value.Float32s()...)
+			}
+		}
+		return w
+	}
+	if !reflect.DeepEqual(weights(a), weights(b)) {
+		t.Fatal("same seed, different activation: weights differ")
+	}
+	c, err := New("simplecnn", "relu", cifar, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Init(43)
+	if reflect.DeepEqual(weights(a), weights(c)) {
+		t.Fatal("different seeds gave the same weights")
+	}
+	// Dropout masks: after a training forward each, the generators have
+	// advanced identically, and the masks (read through the dropout output
+	// of equal inputs) agree.
+	x := randomBatch(2, cifar, 3)
+	a.Forward(x, true)
+	b.Forward(x, true)
+	sa, _ := a.RNGState()
+	sb, _ := b.RNGState()
+	if !reflect.DeepEqual(sa, sb) {
+		t.Fatal("generator states differ after one training step")
+	}
+	for _, name := range []string{"drop1", "drop2", "drop3"} {
+		if _, ok := sa[name]; !ok {
+			t.Errorf("no generator state saved for %s", name)
+		}
+	}
+}
+
+func TestRNGStateRestoresDropoutMasks(t *testing.T) {
+	m, err := New("simplecnn", "relu", cifar, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Init(5)
+	x := randomBatch(2, cifar, 9)
+	m.Forward(x, true)
+	saved, err := m.RNGState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := append([]float32(nil), m.Forward(x, true).Float32s()...)
+	if err := m.SetRNGState(saved); err != nil {
+		t.Fatal(err)
+	}
+	again := m.Forward(x, true).Float32s()
+	if !reflect.DeepEqual(first, again) {
+		t.Fatal("restoring the generator state did not reproduce the dropout masks")
+	}
+}
+
+func TestSwapReluToPVLUZeroKeepsOutputs(t *testing.T) {
+	for _, spec := range []string{"simplecnn", "resnet20", "mlp"} {
+		m, err := New(spec, "relu", cifar, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Init(3)
+		x := randomBatch(3, cifar, 4)
+		before := append([]float32(nil), m.Forward(x, false).Float32s()...)
+		nBefore := m.Counts().ActParams
+		if err := m.SwapActivations("pvlu(a=0,b=1)"); err != nil {
+			t.Fatal(err)
+		}
+		after := m.Forward(x, false).Float32s()
+		if !reflect.DeepEqual(before, after) {
+			t.Errorf("%s: relu -> pvlu(a=0) changed the outputs", spec)
+		}
+		if got := m.Counts().ActParams; got != nBefore+2*len(m.Activations()) {
+			t.Errorf("%s: %d activation params after the swap, want %d", spec, got, nBefore+2*len(m.Activations()))
+		}
+		if m.Act() != "pvlu(a=0,b=1)" {
+			t.Errorf("Act() = %q", m.Act())
+		}
+		if err := m.SwapActivations("nosuchact"); err == nil {
+			t.Errorf("swap to an unknown activation accepted")
+		}
+	}
+}
+
+func TestShortcutA(t *testing.T) {
+	l := NewShortcutA("sc", 4, 2)
+	out, err := l.Setup([]int{2, 3, 3})
+	if err != nil || !reflect.DeepEqual(out, []int{4, 2, 2}) {
+		t.Fatalf("Setup: %v %v", out, err)
+	}
+	x := make([]float32, 18)
+	for i := range x {
+		x[i] = float32(i + 1)
+	}
+	y := l.Forward(tensor.New(tensor.WithBacking(x), tensor.WithShape(1, 2, 3, 3)), true).Float32s()
+	want := []float32{0, 0, 0, 0, 1, 3, 7, 9, 10, 12, 16, 18, 0, 0, 0, 0}
+	if !reflect.DeepEqual(y, want) {
+		t.Fatalf("forward %v, want %v", y, want)
+	}
+	dy := make([]float32, 16)
+	for i := range dy {
+		dy[i] = float32(i)
+	}
+	dx := l.Backward(tensor.New(tensor.WithBacking(dy), tensor.WithShape(1, 4, 2, 2))).Float32s()
+	wantDx := []float32{4, 0, 5, 0, 0, 0, 6, 0, 7, 8, 0, 9, 0, 0, 0, 10, 0, 11}
+	if !reflect.DeepEqual(dx, wantDx) {
+		t.Fatalf("backward %v, want %v", dx, wantDx)
+	}
+	if _, err := NewShortcutA("sc", 3, 2).Setup([]int{2, 4, 4}); err == nil {
+		t.Error("odd channel increase accepted")
+	}
+}
+
+func TestSpecsAndErrors(t *testing.T) {
+	m, err := New(" VGG11( bn = FALSE ) ", "relu", cifar, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Spec != "vgg11(bn=false)" {
+		t.Errorf("canonical spec %q", m.Spec)
+	}
+	if m, _ := New("vgg11(bn=true)", "relu", cifar, 10); m.Spec != "vgg11" {
+		t.Errorf("canonical spec %q, want vgg11", m.Spec)
+	}
+	for _, c := range []struct{ spec, act, want string }{
+		{"vgg12", "relu", "unknown model"},
+		{"vgg11(bn=maybe)", "relu", "true or false"},
+		{"vgg11(depth=3)", "relu", "unknown option"},
+		{"simplecnn(x=1)", "relu", "takes no options"},
+		{"mlp(depth=0)", "relu", ">= 1"},
+		{"simplecnn", "nosuch", "activation"},
+		{"vgg11", "relu", "does not fit"}, // on MNIST shape below
+	} {
+		in := cifar
+		if c.want == "does not fit" {
+			in = []int{1, 28, 28}
+		}
+		_, err := New(c.spec, c.act, in, 10)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("New(%q, %q): error %v, want one containing %q", c.spec, c.act, err, c.want)
+		}
+	}
+	if _, err := New("simplecnn", "relu", cifar, 1); err == nil {
+		t.Error("1 class accepted")
+	}
+	if len(Names()) != 9 || Summary("vgg16") == "" || Summary("nope") != "" {
+		t.Errorf("Names %v", Names())
+	}
+}
+
+// zooAct is the activation of the zoo test: trainable, one value per site.
+var zooAct = "prelu"
