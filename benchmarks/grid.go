@@ -1,0 +1,412 @@
+// Package benchmarks runs grids of paired, seeded training trials and reports
+// which activation helps where.
+//
+// A Grid is models x datasets x recipes x seeds x activations. Expand turns it
+// into Trials in a fixed order (activation innermost, so the paired trials of
+// one seed run back to back); every Trial has a deterministic Key, a hash of
+// everything that determines its result, and the Grid an ID, a hash of its
+// trial keys. RunGrid runs the trials through a Runner (the real trainer, or a
+// fake in tests), appends one Record per finished trial to a JSON Lines Store,
+// skips trials the store already holds (resume), runs only its share of the
+// grid with a Shard, and stops cleanly when its context is cancelled. Merge
+// combines shard files; BuildReport and the Render functions turn records
+// into the comparison tables, and WritePlots draws them.
+package benchmarks
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Dataset names a dataset and the part of it a grid uses. Subset sizes are
+// part of the trial's identity; where the files live (the data directory) is
+// not, but the data's checksum is recorded with every result. The test set
+// is always used whole.
+type Dataset struct {
+	// Name is a dataset known to package datasets: "mnist", "cifar10",
+	// "cifar100".
+	Name string `json:"name"`
+	// Val is the number of training images held out for validation (model
+	// selection picks the best validation epoch); 0 = none, and then the
+	// last epoch is the selected one.
+	Val int `json:"val,omitempty"`
+	// Train is the number of training images kept after the validation
+	// hold-out (a class-stratified, seeded subset; 0 = all the rest).
+	Train int `json:"train,omitempty"`
+}
+
+// Label is the short name used in report headings, e.g. "cifar10[5000]".
+func (d Dataset) Label() string {
+	if d.Train == 0 {
+		return d.Name
+	}
+	return fmt.Sprintf("%s[%s]", d.Name, sizeLabel(d.Train))
+}
+
+func sizeLabel(n int) string {
+	if n == 0 {
+		return "all"
+	}
+	return strconv.Itoa(n)
+}
+
+// Pretrain describes the stage a transfer or fine-tuning recipe starts from:
+// a model trained on Dataset with Activation for Epochs epochs (with the
+// recipe's optimiser settings and the trial's seed), whose weights every
+// activation of the grid then continues from. It is trained once per seed
+// and shared by the trials of that seed, so they pair up exactly.
+type Pretrain struct {
+	Dataset    Dataset `json:"dataset"`
+	Activation string  `json:"activation"`
+	Epochs     int     `json:"epochs"`
+	// LR is the pretraining learning rate (0 = the recipe's).
+	LR float64 `json:"lr,omitempty"`
+}
+
+// Recipe is how a trial is trained: everything except the model, the
+// dataset, the activation and the seed.
+type Recipe struct {
+	// Name labels the recipe in reports ("adam", "adam+aug", ...). It is part
+	// of the identity: two recipes with equal settings and different names
+	// are different groups.
+	Name        string  `json:"name"`
+	Epochs      int     `json:"epochs"`
+	Optimizer   string  `json:"optimizer"` // sgd | adam | adamw
+	LR          float64 `json:"lr"`
+	Momentum    float64 `json:"momentum,omitempty"`
+	Nesterov    bool    `json:"nesterov,omitempty"`
+	WeightDecay float64 `json:"weight_decay,omitempty"`
+	Schedule    string  `json:"schedule,omitempty"` // constant (default) | step | cosine
+	Milestones  []int   `json:"milestones,omitempty"`
+	Gamma       float64 `json:"gamma,omitempty"`
+	Warmup      float64 `json:"warmup,omitempty"` // epochs of linear warm-up
+	Batch       int     `json:"batch"`
+	Augment     bool    `json:"augment,omitempty"` // random crop (pad 4) + horizontal flip
+	Blur        float64 `json:"blur,omitempty"`    // Gaussian blur sigma applied to train and test images
+	// LabelSmoothing of the cross-entropy loss (0 = none).
+	LabelSmoothing float64 `json:"label_smoothing,omitempty"`
+	// TestCurve evaluates the test set after every epoch too, for learning
+	// curves of test error (it never influences model selection).
+	TestCurve bool `json:"test_curve,omitempty"`
+	// Select is the model-selection rule for the reported test error: "best"
+	// validation epoch (default) or "last".
+	Select string `json:"select,omitempty"`
+	// Pretrain, when set, makes this a transfer / fine-tuning recipe.
+	Pretrain *Pretrain `json:"pretrain,omitempty"`
+	// Freeze chooses what fine-tuning trains: "none" (default), "act" (only
+	// the activation parameters) or "last:K" (only the last K layers).
+	Freeze string `json:"freeze,omitempty"`
+}
+
+// Grid is a set of trials: every combination of its models, datasets,
+// recipes, seeds and activations.
+type Grid struct {
+	Name        string    `json:"name,omitempty"`
+	Description string    `json:"description,omitempty"`
+	Models      []string  `json:"models"`
+	Datasets    []Dataset `json:"datasets"`
+	Recipes     []Recipe  `json:"recipes"`
+	Seeds       []uint64  `json:"seeds"`
+	// Activations are activation specs, e.g. "relu", "pvlu(a=0.1,b=1)". The
+	// first is the report's default baseline.
+	Activations []string `json:"activations"`
+}
+
+// TrialConfig is everything that determines one trial's result.
+type TrialConfig struct {
+	Model      string  `json:"model"`
+	Dataset    Dataset `json:"dataset"`
+	Recipe     Recipe  `json:"recipe"`
+	Seed       uint64  `json:"seed"`
+	Activation string  `json:"activation"`
+}
+
+// Trial is one cell of an expanded grid.
+type Trial struct {
+	TrialConfig
+	// Index is the trial's position in the grid's order.
+	Index int
+	// Unit numbers the pairing unit (model, dataset, recipe, seed) the trial
+	// belongs to; the trials of a unit differ only in their activation.
+	Unit int
+	// Key identifies the trial: see TrialKey.
+	Key string
+}
+
+// CanonicalActivation rewrites an activation spec into the canonical form
+// used in trial keys, so that "PVLU(b=1, a=0.1)" and "pvlu(a=0.1,b=1)" are the
+// same trial. The default (set in activation.go) asks the activation
+// registry, which also rejects unknown names and bad parameters.
+var CanonicalActivation = func(spec string) (string, error) {
+	return strings.ToLower(strings.Join(strings.Fields(spec), "")), nil
+}
+
+// TrialKey is the hex SHA-256 (first 16 bytes) of the trial config's JSON
+// encoding. Struct fields encode in a fixed order, so equal configs give
+// equal keys on every machine.
+func TrialKey(c TrialConfig) string {
+	b, err := json.Marshal(c)
+	if err != nil { // only plain data: cannot happen
+		panic("benchmarks: encoding a trial config: " + err.Error())
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
+// Validate checks a grid for emptiness, duplicates and values the trainer
+// would reject, and rewrites activation specs into canonical form.
+func (g *Grid) Validate() error {
+	name := g.Name
+	if name == "" {
+		name = "grid"
+	}
+	switch {
+	case len(g.Models) == 0:
+		return fmt.Errorf("%s: no models (give at least one, e.g. \"simplecnn\")", name)
+	case len(g.Datasets) == 0:
+		return fmt.Errorf("%s: no datasets (give at least one, e.g. {\"name\": \"mnist\"})", name)
+	case len(g.Recipes) == 0:
+		return fmt.Errorf("%s: no recipes", name)
+	case len(g.Seeds) == 0:
+		return fmt.Errorf("%s: no seeds", name)
+	case len(g.Activations) == 0:
+		return fmt.Errorf("%s: no activations", name)
+	}
+	for i, d := range g.Datasets {
+		if d.Name == "" {
+			return fmt.Errorf("%s: dataset %d has no name", name, i+1)
+		}
+		if d.Train < 0 || d.Val < 0 {
+			return fmt.Errorf("%s: dataset %s: subset sizes must be >= 0 (0 = all), found train=%d val=%d",
+				name, d.Name, d.Train, d.Val)
+		}
+	}
+	seenRecipe := map[string]bool{}
+	for i := range g.Recipes {
+		r := &g.Recipes[i]
+		if r.Name == "" {
+			return fmt.Errorf("%s: recipe %d has no name (recipes are told apart by name in reports)", name, i+1)
+		}
+		if seenRecipe[r.Name] {
+			return fmt.Errorf("%s: recipe name %q used twice", name, r.Name)
+		}
+		seenRecipe[r.Name] = true
+		if err := r.validate(); err != nil {
+			return fmt.Errorf("%s: recipe %q: %w", name, r.Name, err)
+		}
+	}
+	for _, r := range g.Recipes {
+		for _, d := range g.Datasets {
+			if r.Select == "best" && d.Val == 0 {
+				return fmt.Errorf("%s: recipe %q selects the best validation epoch but dataset %s holds out no validation images: set its val or select \"last\"",
+					name, r.Name, d.Label())
+			}
+		}
+	}
+	for i, a := range g.Activations {
+		c, err := CanonicalActivation(a)
+		if err != nil {
+			return fmt.Errorf("%s: activation %q: %w", name, a, err)
+		}
+		g.Activations[i] = c
+	}
+	for i := range g.Recipes {
+		if p := g.Recipes[i].Pretrain; p != nil {
+			c, err := CanonicalActivation(p.Activation)
+			if err != nil {
+				return fmt.Errorf("%s: recipe %q: pretrain activation %q: %w", name, g.Recipes[i].Name, p.Activation, err)
+			}
+			p.Activation = c
+		}
+	}
+	if d := firstDuplicate(g.Models); d != "" {
+		return fmt.Errorf("%s: model %q listed twice", name, d)
+	}
+	if d := firstDuplicate(g.Activations); d != "" {
+		return fmt.Errorf("%s: activation %q listed twice", name, d)
+	}
+	seeds := slices.Clone(g.Seeds)
+	slices.Sort(seeds)
+	for i := 1; i < len(seeds); i++ {
+		if seeds[i] == seeds[i-1] {
+			return fmt.Errorf("%s: seed %d listed twice", name, seeds[i])
+		}
+	}
+	ds := map[Dataset]bool{}
+	for _, d := range g.Datasets {
+		if ds[d] {
+			return fmt.Errorf("%s: dataset %s listed twice", name, d.Label())
+		}
+		ds[d] = true
+	}
+	return nil
+}
+
+func (r *Recipe) validate() error {
+	switch {
+	case r.Epochs < 1:
+		return fmt.Errorf("epochs must be >= 1, found %d", r.Epochs)
+	case r.Batch < 1:
+		return fmt.Errorf("batch must be >= 1, found %d", r.Batch)
+	case !(r.LR > 0):
+		return fmt.Errorf("lr must be > 0, found %g", r.LR)
+	case r.Blur < 0:
+		return fmt.Errorf("blur sigma must be >= 0, found %g", r.Blur)
+	}
+	switch r.Optimizer {
+	case "sgd", "adam", "adamw":
+	default:
+		return fmt.Errorf("optimizer must be sgd, adam or adamw, found %q", r.Optimizer)
+	}
+	switch r.Schedule {
+	case "", "constant", "step", "cosine":
+	default:
+		return fmt.Errorf("schedule must be constant, step or cosine, found %q", r.Schedule)
+	}
+	switch r.Select {
+	case "", "best", "last":
+	default:
+		return fmt.Errorf("select must be best or last, found %q", r.Select)
+	}
+	switch {
+	case r.Freeze == "" || r.Freeze == "none" || r.Freeze == "act":
+	case strings.HasPrefix(r.Freeze, "last:"):
+		if k, err := strconv.Atoi(r.Freeze[5:]); err != nil || k < 1 {
+			return fmt.Errorf("freeze last:K needs a whole K >= 1, found %q", r.Freeze)
+		}
+	default:
+		return fmt.Errorf("freeze must be none, act or last:K, found %q", r.Freeze)
+	}
+	if r.Freeze != "" && r.Freeze != "none" && r.Pretrain == nil {
+		return fmt.Errorf("freeze %q needs a pretrain stage", r.Freeze)
+	}
+	if p := r.Pretrain; p != nil {
+		if p.Dataset.Name == "" || p.Activation == "" || p.Epochs < 1 || p.LR < 0 {
+			return fmt.Errorf("pretrain needs a dataset, an activation and epochs >= 1, found %+v", *p)
+		}
+	}
+	return nil
+}
+
+func firstDuplicate(xs []string) string {
+	seen := map[string]bool{}
+	for _, x := range xs {
+		if seen[x] {
+			return x
+		}
+		seen[x] = true
+	}
+	return ""
+}
+
+// Expand validates the grid and lists its trials in run order: models, then
+// datasets, recipes, seeds, and activations innermost.
+func (g *Grid) Expand() ([]Trial, error) {
+	if err := g.Validate(); err != nil {
+		return nil, err
+	}
+	var trials []Trial
+	unit := 0
+	for _, m := range g.Models {
+		for _, d := range g.Datasets {
+			for _, r := range g.Recipes {
+				for _, s := range g.Seeds {
+					for _, a := range g.Activations {
+						c := TrialConfig{Model: m, Dataset: d, Recipe: r, Seed: s, Activation: a}
+						trials = append(trials, Trial{TrialConfig: c, Index: len(trials), Unit: unit, Key: TrialKey(c)})
+					}
+					unit++
+				}
+			}
+		}
+	}
+	return trials, nil
+}
+
+// GridID identifies a grid by its trials: the hex SHA-256 (first 12 bytes)
+// of its trial keys in order. Shards of one grid share it; a grid scaled up
+// (more seeds, epochs, ...) gets a new one.
+func GridID(trials []Trial) string {
+	h := sha256.New()
+	for _, t := range trials {
+		h.Write([]byte(t.Key))
+		h.Write([]byte{'\n'})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// Shard is a deterministic 1/N of a grid: shard K (1-based) runs the pairing
+// units whose number is K-1 modulo N. A pairing unit (all activations of one
+// model, dataset, recipe and seed) never straddles shards, so a pretrained
+// stage is computed once and the paired trials of a seed finish together.
+type Shard struct{ K, N int }
+
+// ParseShard reads "k/n" with 1 <= k <= n.
+func ParseShard(s string) (Shard, error) {
+	ks, ns, ok := strings.Cut(s, "/")
+	k, err1 := strconv.Atoi(strings.TrimSpace(ks))
+	n, err2 := strconv.Atoi(strings.TrimSpace(ns))
+	if !ok || err1 != nil || err2 != nil || n < 1 || k < 1 || k > n {
+		return Shard{}, fmt.Errorf("shard %q: want k/n with 1 <= k <= n, e.g. 2/8", s)
+	}
+	return Shard{K: k, N: n}, nil
+}
+
+// String is "k/n", or "" for the whole grid.
+func (s Shard) String() string {
+	if s.N <= 1 {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d", s.K, s.N)
+}
+
+// Select returns the trials of the shard (all of them for the zero Shard).
+func (s Shard) Select(trials []Trial) []Trial {
+	if s.N <= 1 {
+		return trials
+	}
+	var out []Trial
+	for _, t := range trials {
+		if t.Unit%s.N == s.K-1 {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// ParseSeeds reads a seed list such as "1-5", "1,2,7" or "1-3,10".
+func ParseSeeds(s string) ([]uint64, error) {
+	var seeds []uint64
+	for part := range strings.SplitSeq(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err := strconv.ParseUint(strings.TrimSpace(lo), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("seeds %q: %q is not a whole number >= 0", s, lo)
+		}
+		b := a
+		if isRange {
+			if b, err = strconv.ParseUint(strings.TrimSpace(hi), 10, 64); err != nil || b < a {
+				return nil, fmt.Errorf("seeds %q: range %q must be lo-hi with lo <= hi", s, part)
+			}
+		}
+		if b-a > 100000 {
+			return nil, fmt.Errorf("seeds %q: range %q is too long", s, part)
+		}
+		for v := a; v <= b; v++ {
+			seeds = append(seeds, v)
+		}
+	}
+	if len(seeds) == 0 {
+		return nil, fmt.Errorf("seeds %q: no seeds (e.g. 1-5)", s)
+	}
+	return seeds, nil
+}

@@ -1,0 +1,250 @@
+package benchmarks
+
+import (
+	"bytes"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestExpandOrderAndCount(t *testing.T) {
+	g := testGrid()
+	trials, err := g.Expand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(trials) != 48 {
+		t.Fatalf("%d trials, want 2 datasets x 2 recipes x 3 seeds x 4 activations = 48", len(trials))
+	}
+	// Activation innermost, then seed, recipe, dataset.
+	want := []string{"mnist adam 1 relu", "mnist adam 1 leakyrelu", "mnist adam 1 prelu", "mnist adam 1 pvlu", "mnist adam 2 relu"}
+	for i, w := range want {
+		tr := trials[i]
+		got := strings.Join([]string{tr.Dataset.Name, tr.Recipe.Name, string(rune('0' + tr.Seed)), ShortSpec(tr.Activation)}, " ")
+		if got != w || tr.Index != i || tr.Unit != i/4 {
+			t.Errorf("trial %d = %q unit %d, want %q unit %d", i, got, tr.Unit, w, i/4)
+		}
+	}
+	if last := trials[47]; last.Dataset.Name != "cifar10" || last.Recipe.Name != "adam+aug" || last.Seed != 3 || last.Unit != 11 {
+		t.Errorf("last trial %+v", last)
+	}
+	keys := map[string]bool{}
+	for _, tr := range trials {
+		if keys[tr.Key] || len(tr.Key) != 32 {
+			t.Fatalf("key %q duplicated or malformed", tr.Key)
+		}
+		keys[tr.Key] = true
+	}
+}
+
+func TestKeysAreDeterministicAndCoverTheConfig(t *testing.T) {
+	c := TrialConfig{Model: "simplecnn", Dataset: Dataset{Name: "mnist", Val: 500, Train: 2000},
+		Recipe: Recipe{Name: "adam", Epochs: 2, Optimizer: "adam", LR: 1e-3, Batch: 64, Select: "best"}, Seed: 3, Activation: "pvlu"}
+	// The key is part of the results-file format: it must not change
+	// between versions for the same config, or resume would rerun trials.
+	const golden = "834d12f2972c2c84b201d3180e2e5062"
+	if k := TrialKey(c); k != golden {
+		t.Errorf("TrialKey = %s, want %s (the key encoding changed: old results files would not resume)", k, golden)
+	}
+	base := TrialKey(c)
+	mutations := []func(*TrialConfig){
+		func(c *TrialConfig) { c.Model = "mlp" },
+		func(c *TrialConfig) { c.Dataset.Val = 501 },
+		func(c *TrialConfig) { c.Dataset.Train = 0 },
+		func(c *TrialConfig) { c.Recipe.LR = 2e-3 },
+		func(c *TrialConfig) { c.Recipe.Augment = true },
+		func(c *TrialConfig) { c.Recipe.Name = "other" },
+		func(c *TrialConfig) {
+			c.Recipe.Pretrain = &Pretrain{Dataset: Dataset{Name: "cifar100"}, Activation: "relu", Epochs: 1}
+		},
+		func(c *TrialConfig) { c.Seed = 4 },
+		func(c *TrialConfig) { c.Activation = "relu" },
+	}
+	for i, m := range mutations {
+		c2 := c
+		m(&c2)
+		if TrialKey(c2) == base {
+			t.Errorf("mutation %d does not change the key", i)
+		}
+	}
+}
+
+func TestCanonicalActivationSpecsShareAKey(t *testing.T) {
+	a := testGrid()
+	a.Activations = []string{"pvlu(a=0.1,b=1)"}
+	b := testGrid()
+	b.Activations = []string{"PVLU( a=0.1, b=1 )"}
+	ta, err := a.Expand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := b.Expand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ta[0].Key != tb[0].Key || ta[0].Activation != tb[0].Activation {
+		t.Errorf("equal specs written differently give keys %s (%s) and %s (%s)", ta[0].Key, ta[0].Activation, tb[0].Key, tb[0].Activation)
+	}
+}
+
+func TestValidateRejectsBadGrids(t *testing.T) {
+	cases := map[string]func(*Grid){
+		"no models":                       func(g *Grid) { g.Models = nil },
+		"seed 2 listed twice":             func(g *Grid) { g.Seeds = []uint64{1, 2, 2} },
+		"activation \"relu\" listed":      func(g *Grid) { g.Activations = []string{"relu", "relu"} },
+		"epochs must be >= 1":             func(g *Grid) { g.Recipes[0].Epochs = 0 },
+		"optimizer must be":               func(g *Grid) { g.Recipes[0].Optimizer = "rmsprop" },
+		"recipe name \"adam\" used twice": func(g *Grid) { g.Recipes[1].Name = "adam" },
+		"holds out no validation":         func(g *Grid) { g.Datasets[0].Val = 0 },
+		"needs a pretrain stage":          func(g *Grid) { g.Recipes[0].Freeze = "act" },
+		"freeze last:K":                   func(g *Grid) { g.Recipes[0].Freeze = "last:x" },
+	}
+	for want, mutate := range cases {
+		g := testGrid()
+		mutate(&g)
+		if _, err := g.Expand(); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v", want, err)
+		}
+	}
+}
+
+func TestShardPartition(t *testing.T) {
+	g := testGrid()
+	trials, _ := g.Expand()
+	for n := 1; n <= 13; n++ {
+		seen := map[string]int{}
+		for k := 1; k <= n; k++ {
+			sh := Shard{K: k, N: n}
+			part := sh.Select(trials)
+			again := sh.Select(trials)
+			if !reflect.DeepEqual(part, again) {
+				t.Fatal("Select is not deterministic")
+			}
+			units := map[int]int{}
+			for _, tr := range part {
+				seen[tr.Key]++
+				units[tr.Unit]++
+			}
+			for u, c := range units {
+				if c != 4 {
+					t.Errorf("n=%d k=%d: unit %d split across shards (%d of 4 trials)", n, k, u, c)
+				}
+			}
+			if n <= 12 && len(part) < 4*(12/n) {
+				t.Errorf("n=%d k=%d: unbalanced, %d trials", n, k, len(part))
+			}
+		}
+		if len(seen) != 48 {
+			t.Fatalf("n=%d: shards cover %d of 48 trials", n, len(seen))
+		}
+		for key, c := range seen {
+			if c != 1 {
+				t.Fatalf("n=%d: trial %s in %d shards", n, key, c)
+			}
+		}
+	}
+}
+
+func TestParseShardAndSeeds(t *testing.T) {
+	if s, err := ParseShard("2/8"); err != nil || s != (Shard{2, 8}) || s.String() != "2/8" {
+		t.Errorf("ParseShard(2/8) = %v %v", s, err)
+	}
+	for _, bad := range []string{"0/3", "4/3", "1", "a/b", "1/0", ""} {
+		if _, err := ParseShard(bad); err == nil {
+			t.Errorf("ParseShard(%q) accepted", bad)
+		}
+	}
+	s, err := ParseSeeds("1-3, 7,10-11")
+	if err != nil || !reflect.DeepEqual(s, []uint64{1, 2, 3, 7, 10, 11}) {
+		t.Errorf("ParseSeeds = %v %v", s, err)
+	}
+	for _, bad := range []string{"", "x", "3-1", "-2", "1-"} {
+		if _, err := ParseSeeds(bad); err == nil {
+			t.Errorf("ParseSeeds(%q) accepted", bad)
+		}
+	}
+}
+
+func TestGridFileRoundTripAndStrictness(t *testing.T) {
+	g := testGrid()
+	g.Recipes[0].Pretrain = &Pretrain{Dataset: Dataset{Name: "cifar100", Val: 10}, Activation: "relu", Epochs: 2}
+	var buf bytes.Buffer
+	if err := EncodeGrid(&buf, &g); err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeGrid(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Validate()
+	if !reflect.DeepEqual(*back, g) {
+		t.Errorf("round trip:\n%+v\n%+v", *back, g)
+	}
+	bad := strings.Replace(buf.String(), `"epochs"`, `"epohcs"`, 1)
+	if _, err := DecodeGrid(strings.NewReader(bad)); err == nil || !strings.Contains(err.Error(), "epohcs") {
+		t.Errorf("typo in a field name: %v", err)
+	}
+	if _, err := DecodeGrid(strings.NewReader("{\n\"models\": [,]}")); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("syntax error: %v", err)
+	}
+}
+
+func TestPresetsExpandAndOverrides(t *testing.T) {
+	names := PresetNames()
+	if names[0] != DefaultPreset || len(names) < 6 {
+		t.Fatalf("presets %v", names)
+	}
+	for _, p := range Presets() {
+		g := p.Grid()
+		trials, err := g.Expand()
+		if err != nil {
+			t.Errorf("preset %s: %v", p.Name, err)
+			continue
+		}
+		if len(g.Seeds) < 5 || p.Claim == "" || p.Scale == "" {
+			t.Errorf("preset %s: %d seeds, claim %q, scale %q", p.Name, len(g.Seeds), p.Claim, p.Scale)
+		}
+		if len(trials) == 0 {
+			t.Errorf("preset %s is empty", p.Name)
+		}
+	}
+	p, _ := LookupPreset(DefaultPreset)
+	g := p.Grid()
+	if g.Activations[0] != "relu" || len(g.Activations) != 4 || g.Datasets[0].Name != "mnist" {
+		t.Errorf("default preset %+v", g)
+	}
+	aug := true
+	Overrides{Epochs: 7, Seeds: []uint64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, Train: -1, Val: -1, Augment: &aug}.Apply(&g)
+	if g.Recipes[0].Epochs != 7 || len(g.Seeds) != 10 || g.Datasets[0].Train != 0 || g.Recipes[0].Select != "last" || !g.Recipes[0].Augment {
+		t.Errorf("overrides: %+v", g)
+	}
+	if _, err := g.Expand(); err != nil {
+		t.Error(err)
+	}
+	if _, err := LookupPreset("nope"); err == nil || !strings.Contains(err.Error(), "default") {
+		t.Errorf("unknown preset: %v", err)
+	}
+	ft, _ := LookupPreset("resnet-finetune")
+	fg := ft.Grid()
+	Overrides{PretrainEpochs: 20}.Apply(&fg)
+	if fg.Recipes[0].Pretrain.Epochs != 20 {
+		t.Error("--pretrain-epochs not applied")
+	}
+	if ft.Grid().Recipes[0].Pretrain.Epochs != 10 {
+		t.Error("overrides changed the preset itself")
+	}
+}
+
+func TestShortSpec(t *testing.T) {
+	for in, want := range map[string]string{
+		"pvlu(a=0.1, b=1, per=shared, train=true)":  "pvlu",
+		"pvlu(a=0.2, b=1, per=channel, train=true)": "pvlu(a=0.2, per=channel)",
+		"relu":                  "relu",
+		"nonsense((":            "nonsense((",
+		"leakyrelu(slope=0.01)": "leakyrelu",
+	} {
+		if got := ShortSpec(in); got != want {
+			t.Errorf("ShortSpec(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
