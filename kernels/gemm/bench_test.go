@@ -1,0 +1,64 @@
+package gemm
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// benchShapes are the products the training engine runs: the im2col shapes
+// of the simple CNN with M = batch*H*W rows (NHWC-style), the per-image
+// shapes of layers.Conv2D (NCHW: M = output channels, N = H*W) for the
+// forward pass (NN), the weight gradient (NT) and the input gradient (TN),
+// the dense layers at batch 128, and 1024^3.
+var benchShapes = []struct {
+	name           string
+	transA, transB bool
+	m, n, k        int
+}{
+	{"im2col/NN_M4096_N32_K27", false, false, 4096, 32, 27},
+	{"im2col/NN_M1024_N64_K288", false, false, 1024, 64, 288},
+	{"im2col/NN_M4096_N64_K576", false, false, 4096, 64, 576},
+	{"im2col/NN_M256_N128_K576", false, false, 256, 128, 576},
+	{"conv1/NN_M32_N1024_K27", false, false, 32, 1024, 27},
+	{"conv2/NN_M32_N1024_K288", false, false, 32, 1024, 288},
+	{"conv4/NN_M64_N256_K576", false, false, 64, 256, 576},
+	{"conv2dW/NT_M32_N288_K1024", false, true, 32, 288, 1024},
+	{"conv4dW/NT_M64_N576_K256", false, true, 64, 576, 256},
+	{"conv2dX/TN_M288_N1024_K32", true, false, 288, 1024, 32},
+	{"conv4dX/TN_M576_N256_K64", true, false, 576, 256, 64},
+	{"dense/NT_M128_N512_K4096", false, true, 128, 512, 4096},
+	{"densedW/TN_M512_N4096_K128", true, false, 512, 4096, 128},
+	{"square/NN_1024", false, false, 1024, 1024, 1024},
+	{"square/TT_1024", true, true, 1024, 1024, 1024},
+}
+
+// BenchmarkSgemm reports GFLOP/s (2*m*n*k per call) for every backend and
+// 1 and 2 threads. Select with e.g.
+//
+//	go test -run '^$' -bench 'Sgemm/avx512/threads=1/im2col' ./kernels/gemm
+//
+// Never publish numbers from the gonum backend as engine speed: its timing
+// depends on the data (it slows on exact zeros).
+func BenchmarkSgemm(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	for _, name := range Backends() {
+		for _, th := range []int{1, 2} {
+			for _, s := range benchShapes {
+				b.Run(fmt.Sprintf("%s/threads=%d/%s", name, th, s.name), func(b *testing.B) {
+					o := newOperands(rng, s.transA, s.transB, s.m, s.n, s.k, 0, 0, 1, 0)
+					withBackend(b, name, th, func() {
+						Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, o.a, o.lda, o.b, o.ldb, 0, o.c, o.ldc)
+						b.SetBytes(int64(4 * (len(o.a) + len(o.b) + len(o.c))))
+						b.ResetTimer()
+						for b.Loop() {
+							Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, o.a, o.lda, o.b, o.ldb, 0, o.c, o.ldc)
+						}
+						flops := 2 * float64(s.m) * float64(s.n) * float64(s.k) * float64(b.N)
+						b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+					})
+				})
+			}
+		}
+	}
+}
