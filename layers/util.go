@@ -53,9 +53,14 @@ func batchOf(layer string, x *tensor.Dense, want []int) int {
 		ok = s[i+1] == want[i]
 	}
 	if !ok {
-		panic(fmt.Sprintf("layers: %s: input of shape %v, want [N %v] (the shape given to Setup)", layer, s, want))
+		// Copy want so that it does not escape: callers pass literals.
+		badBatchShape(layer, s, append([]int(nil), want...))
 	}
 	return s[0]
+}
+
+func badBatchShape(layer string, got tensor.Shape, want []int) {
+	panic(fmt.Sprintf("layers: %s: input of shape %v, want [N %v] (the shape given to Setup)", layer, got, want))
 }
 
 // buffer is a layer-owned float32 buffer of shape [N, shape...] that grows

@@ -1,0 +1,375 @@
+package layers
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"gorgonia.org/tensor"
+)
+
+func randTensor(rng *rand.Rand, shape ...int) *tensor.Dense {
+	d := make([]float32, prod(shape))
+	for i := range d {
+		d[i] = float32(rng.NormFloat64())
+	}
+	return newTensor(d, shape...)
+}
+
+func TestSetupErrors(t *testing.T) {
+	for _, tc := range []struct {
+		l    Layer
+		in   []int
+		want []string // substrings of the error
+	}{
+		{NewConv2D("conv9", 8, 5, 1, 0, true), []int{3, 4, 4}, []string{"conv9", "[3 4 4]", "5x5", "4x4"}},
+		{NewConv2D("conv9", 8, 5, 1, 1, true), []int{3, 2, 8}, []string{"conv9", "[3 2 8]", "larger than the padded input 4x10"}},
+		{NewConv2D("convf", 8, 3, 1, 1, true), []int{12}, []string{"convf", "[12]", "[C H W]"}},
+		{NewConv2D("convz", 8, 3, 0, 1, true), []int{3, 8, 8}, []string{"convz", "stride=0"}},
+		{NewDense("fc1", 10, true), []int{3, 4, 4}, []string{"fc1", "[3 4 4]", "Flatten"}},
+		{NewDense("fc0", 0, true), []int{3}, []string{"fc0", "0 output features"}},
+		{NewMaxPool2D("pool1", 3, 2), []int{4, 2, 9}, []string{"pool1", "[4 2 9]", "3x3", "2x9"}},
+		{NewAvgPool2D("avg1", 2, 2), []int{5}, []string{"avg1", "[5]", "[C H W]"}},
+		{NewGlobalAvgPool("gap"), []int{7}, []string{"gap", "[7]"}},
+		{NewBatchNorm("bn1", 0.1, 1e-5), []int{3, 4}, []string{"bn1", "[3 4]", "[C H W]"}},
+		{NewBatchNorm("bn2", 0, 1e-5), []int{3}, []string{"bn2", "momentum=0"}},
+		{NewDropout("d1", 1.5), []int{3}, []string{"d1", "p=1.5"}},
+		{NewSequential("seq", NewFlatten("f"), NewConv2D("convx", 4, 3, 1, 1, true)), []int{3, 4, 4},
+			[]string{"seq", "convx", "[48]"}},
+		{NewResidual("res", NewSequential("body", NewConv2D("c", 8, 3, 1, 1, true)), nil), []int{4, 6, 6},
+			[]string{"res", "[8 6 6]", "[4 6 6]"}},
+	} {
+		_, err := tc.l.Setup(tc.in)
+		if err == nil {
+			t.Errorf("%s.Setup(%v): no error", tc.l.Name(), tc.in)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s.Setup(%v): error %q does not mention %q", tc.l.Name(), tc.in, err, w)
+			}
+		}
+	}
+	if _, err := NewActivation("act1", "nosuchactivation"); err == nil || !strings.Contains(err.Error(), "act1") {
+		t.Errorf("NewActivation with an unknown spec: error %v, want one naming the layer", err)
+	}
+}
+
+func TestShapesAndParams(t *testing.T) {
+	conv := NewConv2D("conv1", 8, 3, 2, 1, true)
+	out, err := conv.Setup([]int{3, 9, 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !equalShape(out, []int{8, 5, 4}) {
+		t.Errorf("conv out %v, want [8 5 4] (PyTorch floor((9+2-3)/2)+1 = 5, floor((8+2-3)/2)+1 = 4)", out)
+	}
+	ps := conv.Params()
+	if len(ps) != 2 || ps[0].Name != "conv1.weight" || ps[0].Kind != Weight || !equalShape(ps[0].Value.Shape(), []int{8, 3, 3, 3}) ||
+		ps[1].Name != "conv1.bias" || ps[1].Kind != Bias || !equalShape(ps[1].Value.Shape(), []int{8}) {
+		t.Errorf("conv params: %v %v", ps[0].Value.Shape(), ps)
+	}
+	bn := NewBatchNorm("bn1", 0.1, 1e-5)
+	if _, err := bn.Setup([]int{4, 2, 2}); err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		name string
+		kind ParamKind
+		val  float32
+	}{{"bn1.weight", Norm, 1}, {"bn1.bias", Norm, 0}, {"bn1.running_mean", Buffer, 0}, {"bn1.running_var", Buffer, 1}}
+	for i, p := range bn.Params() {
+		if p.Name != want[i].name || p.Kind != want[i].kind || f32(p.Value)[3] != want[i].val || (p.Kind == Buffer) != (p.Grad == nil) {
+			t.Errorf("bn param %d: %s %v, want %s %v initialised to %v", i, p.Name, p.Kind, want[i].name, want[i].kind, want[i].val)
+		}
+	}
+}
+
+// TestInitDistributions checks PyTorch's default initialisation: U(-b, b)
+// with b = 1/sqrt(fan_in) for conv and dense weights and biases.
+func TestInitDistributions(t *testing.T) {
+	conv := NewConv2D("c", 64, 3, 1, 1, true)
+	conv.Setup([]int{32, 8, 8})
+	conv.Init(rand.New(rand.NewPCG(1, 2)))
+	dense := NewDense("d", 300, true)
+	dense.Setup([]int{500})
+	dense.Init(rand.New(rand.NewPCG(3, 4)))
+	for _, tc := range []struct {
+		p     *Param
+		fanIn int
+	}{{conv.weight, 32 * 9}, {conv.bias, 32 * 9}, {dense.weight, 500}, {dense.bias, 500}} {
+		b := 1 / math.Sqrt(float64(tc.fanIn))
+		v := f32(tc.p.Value)
+		lo, hi, sq := 0.0, 0.0, 0.0
+		for _, x := range v {
+			lo, hi = min(lo, float64(x)), max(hi, float64(x))
+			sq += float64(x) * float64(x)
+		}
+		std := math.Sqrt(sq / float64(len(v)))
+		if lo < -b || hi > b || (len(v) > 1000 && (lo > -0.98*b || hi < 0.98*b || math.Abs(std-b/math.Sqrt(3)) > 0.03*b)) {
+			t.Errorf("%s: range [%g, %g] std %g, want U(-%g, %g) (std %g)", tc.p.Name, lo, hi, std, b, b, b/math.Sqrt(3))
+		}
+	}
+}
+
+func TestBatchNormRunningStats(t *testing.T) {
+	bn := NewBatchNorm("bn", 0.1, 1e-5)
+	bn.Setup([]int{2, 3, 3})
+	rng := rand.New(rand.NewPCG(1, 1))
+	x := randTensor(rng, 4, 2, 3, 3)
+	xs := f32(x)
+	for i := range xs {
+		xs[i] = xs[i]*3 + 5
+	}
+	bn.Forward(x, true)
+	// Channel 0 by hand: mean, unbiased variance over N*H*W = 36 values.
+	var m, v float64
+	var vals []float64
+	for n := 0; n < 4; n++ {
+		for j := 0; j < 9; j++ {
+			vals = append(vals, float64(xs[n*18+j]))
+		}
+	}
+	for _, a := range vals {
+		m += a
+	}
+	m /= 36
+	for _, a := range vals {
+		v += (a - m) * (a - m)
+	}
+	v /= 35
+	rm, rv := float64(f32(bn.runMean.Value)[0]), float64(f32(bn.runVar.Value)[0])
+	if math.Abs(rm-0.1*m) > 1e-5 || math.Abs(rv-(0.9+0.1*v)) > 1e-4 {
+		t.Errorf("running stats %g %g, want %g %g", rm, rv, 0.1*m, 0.9+0.1*v)
+	}
+	// Evaluation uses the running statistics and leaves them alone.
+	y := f32(bn.Forward(x, false))
+	want := float32((float64(xs[0]) - rm) / math.Sqrt(rv+1e-5))
+	if math.Abs(float64(y[0]-want)) > 1e-5 || float64(f32(bn.runMean.Value)[0]) != rm {
+		t.Errorf("eval y[0] = %g, want %g", y[0], want)
+	}
+}
+
+func TestDropout(t *testing.T) {
+	d := NewDropout("d", 0.25)
+	d.Setup([]int{1000})
+	d.Init(rand.New(rand.NewPCG(1, 2)))
+	x := newTensor(make([]float32, 8000), 8, 1000)
+	for i := range f32(x) {
+		f32(x)[i] = 1
+	}
+	if d.Forward(x, false) != x {
+		t.Error("dropout in eval is not the identity")
+	}
+	y := f32(d.Forward(x, true))
+	zeros := 0
+	for _, v := range y {
+		switch v {
+		case 0:
+			zeros++
+		case 1 / 0.75:
+		default:
+			t.Fatalf("kept value %g, want 1/(1-p) = %g", v, 1/0.75)
+		}
+	}
+	if frac := float64(zeros) / 8000; math.Abs(frac-0.25) > 0.02 {
+		t.Errorf("dropped %.3f, want 0.25", frac)
+	}
+	dy := newTensor(append([]float32(nil), y...), 8, 1000)
+	dx := f32(d.Backward(dy))
+	for i := range dx {
+		if want := y[i] * y[i]; dx[i] != want {
+			t.Fatalf("dx[%d] = %g, want %g", i, dx[i], want)
+		}
+	}
+	// Same seed, same masks.
+	d2 := NewDropout("d", 0.25)
+	d2.Setup([]int{1000})
+	d2.Init(rand.New(rand.NewPCG(1, 2)))
+	y2 := f32(d2.Forward(x, true))
+	for i := range y {
+		if y[i] != y2[i] {
+			t.Fatal("dropout masks differ for the same seed")
+		}
+	}
+	all := NewDropout("all", 1)
+	all.Setup([]int{1000})
+	for _, v := range f32(all.Forward(x, true)) {
+		if v != 0 {
+			t.Fatal("p=1 kept a value")
+		}
+	}
+}
+
+func TestActivationLayer(t *testing.T) {
+	a := mustAct(t, "act3", "layerstest_tanhlin(per=channel, a=0.5)")
+	if got := a.Spec(); got != "layerstest_tanhlin(a=0.5, per=channel)" {
+		t.Errorf("Spec() = %q before Setup, want the canonical spec", got)
+	}
+	if _, err := a.Setup([]int{3, 2, 2}); err != nil {
+		t.Fatal(err)
+	}
+	ps := a.Params()
+	if len(ps) != 1 || ps[0].Name != "act3.a" || ps[0].Kind != ActivationParam || ps[0].Value.Shape()[0] != 3 {
+		t.Fatalf("params %+v, want one act3.a of 3 channels", ps)
+	}
+	// The Param shares the function's storage: an optimiser step changes f.
+	f32(ps[0].Value)[1] = 2
+	if a.Func().Params()[0].Value[1] != 2 {
+		t.Error("Param.Value does not share the function's storage")
+	}
+	x := newTensor([]float32{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 1, 3, 2, 2)
+	y := f32(a.Forward(x, true))
+	if want := float32(math.Tanh(1)) + 2; math.Abs(float64(y[4]-want)) > 1e-6 || math.Abs(float64(y[0]-(want-1.5))) > 1e-6 {
+		t.Errorf("y = %v, want channel 1 at %g", y, want)
+	}
+	a.Backward(newTensor(make([]float32, 12), 1, 3, 2, 2))
+	if err := a.Swap("layerstest_tanhlin(a=0.1)"); err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Params()) != 1 || a.Params()[0].Value.Shape()[0] != 1 || a.Spec() != "layerstest_tanhlin(a=0.1, per=shared)" {
+		t.Errorf("after Swap: %v %q", a.Params(), a.Spec())
+	}
+	if err := a.Swap("layerstest_tanhlin(a=99)"); err == nil || !strings.Contains(err.Error(), "act3") {
+		t.Errorf("Swap to an out-of-range spec: %v", err)
+	}
+	if a.Spec() != "layerstest_tanhlin(a=0.1, per=shared)" {
+		t.Error("a failed Swap changed the function")
+	}
+}
+
+func TestDeadFraction(t *testing.T) {
+	a := mustAct(t, "act", "layerstest_step")
+	a.Setup([]int{4, 3})
+	// Channel 0 all negative (dead), 1 one positive, 2 all positive, 3 zero (dead).
+	x := make([]float32, 2*12)
+	for n := 0; n < 2; n++ {
+		for j := 0; j < 3; j++ {
+			x[n*12+j] = -1
+			x[n*12+3+j] = -1
+			x[n*12+6+j] = 1
+		}
+	}
+	x[12+3+2] = 0.5
+	a.Forward(newTensor(x, 2, 4, 3), true)
+	if got := a.DeadFraction(); got != 0.5 {
+		t.Errorf("DeadFraction = %g, want 0.5", got)
+	}
+	tl := mustAct(t, "tl", "layerstest_tanhlin")
+	tl.Setup([]int{2})
+	tl.Forward(newTensor([]float32{1, 2, 3, 4}, 2, 2), true)
+	g := f32(tl.Params()[0].Grad)
+	g[0] = 42
+	if got := tl.DeadFraction(); got != 0 || g[0] != 42 {
+		t.Errorf("DeadFraction = %g (want 0), grad %g (want 42 untouched)", got, g[0])
+	}
+}
+
+// TestBatchSizes runs a network on a full batch, a short batch and the full
+// batch again: outputs must not depend on the batch composition (in eval
+// mode), and buffers must be reused.
+func TestBatchSizes(t *testing.T) {
+	net := NewSequential("net", NewConv2D("c", 4, 3, 1, 1, true), NewBatchNorm("bn", 0.1, 1e-5),
+		NewMaxPool2D("p", 2, 2), NewFlatten("f"), NewDense("d", 3, true))
+	if _, err := net.Setup([]int{2, 4, 4}); err != nil {
+		t.Fatal(err)
+	}
+	initLayers(net, 1)
+	rng := rand.New(rand.NewPCG(1, 2))
+	x := randTensor(rng, 5, 2, 4, 4)
+	full := append([]float32(nil), f32(net.Forward(x, false))...)
+	short := newTensor(append([]float32(nil), f32(x)[:2*32]...), 2, 2, 4, 4)
+	ys := f32(net.Forward(short, false))
+	for i := range ys {
+		if ys[i] != full[i] {
+			t.Fatalf("short batch output %d = %g, full batch %g", i, ys[i], full[i])
+		}
+	}
+	y := net.Forward(x, false)
+	if !equalShape(y.Shape(), []int{5, 3}) {
+		t.Fatalf("shape %v", y.Shape())
+	}
+	for i, v := range f32(y) {
+		if v != full[i] {
+			t.Fatal("full batch output changed after a short batch")
+		}
+	}
+}
+
+// TestDeterministic runs a training step twice from the same state and
+// compares bitwise (the batch is split across goroutines at fixed
+// boundaries), and compares the split result with an unsplit run.
+func TestDeterministic(t *testing.T) {
+	build := func() (*Sequential, *SoftmaxCrossEntropy) {
+		net := NewSequential("net", NewConv2D("c1", 8, 3, 1, 1, true), NewBatchNorm("bn", 0.1, 1e-5),
+			mustAct(t, "a", "layerstest_tanhlin(per=channel)"), NewMaxPool2D("p", 2, 2), NewDropout("dr", 0.2),
+			NewConv2D("c2", 8, 3, 2, 1, true), NewAvgPool2D("ap", 2, 2), NewFlatten("f"), NewDense("d", 4, true))
+		if _, err := net.Setup([]int{3, 8, 8}); err != nil {
+			t.Fatal(err)
+		}
+		initLayers(net, 3)
+		return net, &SoftmaxCrossEntropy{LabelSmoothing: 0.1}
+	}
+	rng := rand.New(rand.NewPCG(4, 5))
+	x := randTensor(rng, 9, 3, 8, 8)
+	labels := []int32{0, 1, 2, 3, 0, 1, 2, 3, 0}
+	step := func() ([]float32, []float32) {
+		net, ce := build()
+		ce.Forward(net.Forward(x, true), labels)
+		dx := append([]float32(nil), f32(net.Backward(ce.Backward()))...)
+		var g []float32
+		for _, p := range net.Params() {
+			if p.Grad != nil {
+				g = append(g, f32(p.Grad)...)
+			}
+			g = append(g, f32(p.Value)...)
+		}
+		return dx, g
+	}
+	dx1, g1 := step()
+	dx2, g2 := step()
+	for i := range dx1 {
+		if dx1[i] != dx2[i] {
+			t.Fatalf("dx[%d] differs between identical steps", i)
+		}
+	}
+	for i := range g1 {
+		if g1[i] != g2[i] {
+			t.Fatalf("parameter value/gradient %d differs between identical steps", i)
+		}
+	}
+}
+
+// TestNoAllocs checks that a warm training step (forward, loss, backward)
+// allocates nothing, including after switching between two batch sizes. The
+// products are small enough that even gonum's GEMM (which allocates on large
+// ones) allocates nothing, so the check holds on both backends.
+func TestNoAllocs(t *testing.T) {
+	net := NewSequential("net", NewConv2D("c1", 8, 3, 1, 1, true), NewBatchNorm("bn", 0.1, 1e-5),
+		mustAct(t, "a", "layerstest_step"), NewMaxPool2D("p", 2, 2), NewDropout("dr", 0.2),
+		NewConv2D("c2", 8, 1, 1, 0, false), NewAvgPool2D("ap", 2, 2),
+		NewResidual("res", NewSequential("b", NewConv2D("c3", 8, 3, 1, 1, true)), nil),
+		NewGlobalAvgPool("g"), NewBatchNorm("bn1d", 0.1, 1e-5), NewDense("d", 4, true))
+	if _, err := net.Setup([]int{3, 8, 8}); err != nil {
+		t.Fatal(err)
+	}
+	initLayers(net, 3)
+	rng := rand.New(rand.NewPCG(4, 5))
+	x := randTensor(rng, 6, 3, 8, 8)
+	short := randTensor(rng, 3, 3, 8, 8)
+	labels := []int32{0, 1, 2, 3, 0, 1}
+	ce := &SoftmaxCrossEntropy{}
+	step := func() {
+		ce.Forward(net.Forward(x, true), labels)
+		net.Backward(ce.Backward())
+		ce.Forward(net.Forward(short, true), labels[:3])
+		net.Backward(ce.Backward())
+		net.Forward(x, false)
+	}
+	step()
+	if n := testing.AllocsPerRun(5, step); n != 0 {
+		t.Errorf("a warm step allocates %v times, want 0", n)
+	}
+}
+
