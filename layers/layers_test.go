@@ -372,4 +372,3 @@ func TestNoAllocs(t *testing.T) {
 		t.Errorf("a warm step allocates %v times, want 0", n)
 	}
 }
-
