@@ -178,8 +178,10 @@ func (b *Batcher) writeAugmented(dst []float32, src []uint8, dx, dy int, flip bo
 			for x := 0; x < x0; x++ {
 				row[W-1-x] = pad
 			}
-			for x := x0; x < x1; x++ {
-				row[W-1-x] = lut[srow[x+dx]]
+			in := srow[x0+dx : x1+dx]
+			out := row[W-x1 : W-x0]
+			for j, k := 0, len(out)-1; j < len(in) && k >= 0; j, k = j+1, k-1 {
+				out[k] = lut[in[j]]
 			}
 			for x := x1; x < W; x++ {
 				row[W-1-x] = pad

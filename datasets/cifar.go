@@ -363,10 +363,16 @@ func (f *cifarFormat) readArchiveFrom(archive string, r io.Reader) (*cifarMember
 		raw := make([]byte, hdr.Size)
 		if n, err := io.ReadFull(tr, raw); err != nil {
 			return nil, &FormatError{File: display, Expected: fmt.Sprintf("%d bytes (the size in its tar header)", hdr.Size),
-				Found: fmt.Sprintf("%d bytes before the archive ended (truncated download? %v)", n, err), Err: err}
+				Found: fmt.Sprintf("%d bytes before the archive ended or broke (damaged or truncated download: %v)", n, err), Err: err}
 		}
 		m.data[base] = raw
 		m.display[base] = display
+	}
+	// Read to the end of the gzip stream so that its CRC and length are
+	// checked: a truncated or corrupted tail is an error, not a silent success.
+	if _, err := io.Copy(io.Discard, zr); err != nil {
+		return nil, &FormatError{File: archive, Expected: "a complete gzip stream with a valid checksum",
+			Found: fmt.Sprintf("a damaged or truncated archive end (%v)", err), Err: err}
 	}
 	if len(m.data) == 0 {
 		return nil, formatErrorf(archive, fmt.Sprintf("members %s/%s and %s/%s", f.dirName, f.trainFiles[0], f.dirName, f.testFile),
