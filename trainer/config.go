@@ -17,7 +17,10 @@ package trainer
 
 import (
 	"fmt"
+	"math"
 	"strings"
+
+	"github.com/actbench/actbench/datasets"
 )
 
 // Model selection modes (Config.Selection).
@@ -72,8 +75,13 @@ type Config struct {
 	// Augment turns on random crop (pad 4) and horizontal flip for training.
 	Augment bool `json:"augment"`
 	// Blur, when > 0, is the sigma (pixels) of a Gaussian filter applied to
-	// every split (train, validation, test) before training.
-	Blur float64 `json:"blur,omitempty"`
+	// the images before training, with a BlurSize x BlurSize kernel (default
+	// 2*ceil(3*sigma)+1), on the splits BlurApply names: "both" (default:
+	// training, validation and test), "train" (training and validation) or
+	// "test".
+	Blur      float64 `json:"blur,omitempty"`
+	BlurSize  int     `json:"blur_size,omitempty"`
+	BlurApply string  `json:"blur_apply,omitempty"`
 
 	// Optimizer is "sgd", "adam" (default) or "adamw".
 	Optimizer string `json:"optimizer"`
@@ -230,6 +238,18 @@ func (c Config) Resolve() (Config, error) {
 	}
 	if c.Epochs < 0 || c.Batch < 1 || c.Validation < 0 || c.Subset < 0 || c.Blur < 0 || c.LabelSmoothing < 0 || c.LabelSmoothing >= 1 {
 		return c, fmt.Errorf("trainer: config: need epochs >= 0, batch >= 1, validation, subset, blur >= 0, 0 <= label_smoothing < 1")
+	}
+	if c.Blur > 0 {
+		if c.BlurSize == 0 {
+			c.BlurSize = min(2*int(math.Ceil(3*c.Blur))+1, datasets.MaxBlurSize)
+		}
+		if c.BlurApply == "" {
+			c.BlurApply = "both"
+		}
+		bc := datasets.BlurConfig{Sigma: c.Blur, Size: c.BlurSize, Apply: c.BlurApply}
+		if err := bc.Check(); err != nil {
+			return c, fmt.Errorf("trainer: config: %w", err)
+		}
 	}
 	if c.Seed == 0 {
 		c.Seed = 1
