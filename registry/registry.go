@@ -11,6 +11,38 @@
 // count, and the result computes forward and backward passes on float32 data in
 // NCHW layout (dense layers are N x C, i.e. HW = 1).
 //
+// # Spec grammar
+//
+//	spec   = name [ "(" [ arg { "," arg } ] ")" ]
+//	arg    = key "=" value
+//	name   = letter { letter | digit | "_" }      (case-insensitive, stored lower case)
+//	key    = letter { letter | digit | "_" }      (case-insensitive, stored lower case)
+//	value  = 1*( letter | digit | "_" | "." | "+" | "-" )
+//
+// Blanks (spaces, tabs) may surround every token. A key may appear only once.
+// Values are numbers (strconv.ParseFloat syntax: 0.25, -1e-3, 2), booleans
+// (true, false) or choice words (shared, channel). Examples:
+//
+//	relu
+//	leakyrelu(slope=0.01)
+//	prelu(init=0.25, per=channel)
+//	pvlu(a=0.1, b=1, per=channel, train=false)
+//
+// Parse only checks the grammar; New and Canonical also check the name and
+// every parameter against the activation's registration, fill in defaults and
+// print numbers in their shortest form, so that the canonical spec recorded in
+// a results file rebuilds exactly the same activation.
+//
+// # Conventions
+//
+// Per-channel parameters (per=channel) index the channel axis C of the Shape;
+// shared ones (per=shared) have a single value. Activations with trainable
+// parameters take train=true|false; with train=false their parameters are
+// fixed constants and Params returns nothing. Backward overwrites dx and
+// accumulates parameter gradients into Param.Grad. At kinks the derivative
+// follows PyTorch's choice (relu'(0) = 0). Forward and Backward allocate
+// nothing.
+//
 // The package imports nothing else of actbench's.
 package registry
 
@@ -99,4 +131,12 @@ type Func interface {
 	// checks Forward against it and Backward against its central finite
 	// differences, so it must be written independently of the kernels.
 	Reference(x float64, p []float64) float64
+}
+
+// Kinked is implemented by a Func whose Reference is not differentiable at
+// some inputs (ReLU at 0, hardtanh at its bounds). The conformance suite puts
+// these points into its input sweep and, at them, accepts either one-sided
+// derivative instead of a central difference.
+type Kinked interface {
+	Kinks() []float64
 }

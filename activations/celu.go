@@ -1,0 +1,46 @@
+package activations
+
+import (
+	"math"
+
+	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/registry"
+)
+
+func init() {
+	registry.Register(registry.Info{
+		Name:      "celu",
+		Formula:   "max(0,x) + min(0, alpha*(exp(x/alpha)-1))",
+		Reference: "Barron: Continuously Differentiable Exponential Linear Units, arXiv:1704.07483, 2017",
+		Params:    []registry.ParamInfo{number("alpha", 1, 1e-3, inf, "value approached as x -> -inf is -alpha")},
+		Monotonic: true, Smooth: false,
+		New: func(args registry.Args, channels int) (registry.Func, error) {
+			return newElementwise(args, channels, celu{alpha: args.Float("alpha")})
+		},
+	})
+}
+
+type celu struct{ alpha float64 }
+
+func (k celu) forward(y, x, _ []float32) {
+	y = y[:len(x)]
+	for i, v := range x {
+		t := float64(v)
+		y[i] = float32(max(t, 0) + k.alpha*fmath.Expm1(min(t, 0)/k.alpha))
+	}
+}
+
+func (k celu) backward(dx, dy, x, _ []float32, _ []float64) {
+	dx, dy = dx[:len(x)], dy[:len(x)]
+	for i, v := range x {
+		t := float64(v)
+		dx[i] = float32(float64(dy[i]) * fmath.Sel(t > 0, 1, fmath.Exp(min(t, 0)/k.alpha)))
+	}
+}
+
+func (k celu) reference(x float64, _ []float64) float64 {
+	return math.Max(0, x) + math.Min(0, k.alpha*math.Expm1(x/k.alpha))
+}
+
+// kinks: the second derivative jumps at 0.
+func (celu) kinks() []float64 { return []float64{0} }

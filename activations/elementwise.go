@@ -1,0 +1,219 @@
+package activations
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/actbench/actbench/registry"
+)
+
+// kernel computes one activation on a contiguous run of elements that share
+// parameter values. p holds the values of the activation's trainable
+// parameters (Info.Params with Trainable set, in declaration order) for that
+// run; fixed parameters live in the kernel itself.
+type kernel interface {
+	// forward sets y = f(x).
+	forward(y, x []float32, p []float32)
+	// backward sets dx = dy*f'(x) and adds sum(dy * df/dp[j]) to g[j].
+	backward(dx, dy, x []float32, p []float32, g []float64)
+	// reference is f(x) in float64, written from the formula, independently
+	// of forward.
+	reference(x float64, p []float64) float64
+}
+
+// rowKernel is implemented by kernels with a fast path for per-channel
+// parameters on dense data (HW = 1), where a run is a single element: p[j]
+// and g[j] hold one value per channel, and g accumulates.
+type rowKernel interface {
+	forwardRow(y, x []float32, p [][]float32)
+	backwardRow(dx, dy, x []float32, p, g [][]float32)
+}
+
+// kinker is implemented by kernels with points of non-differentiability.
+type kinker interface {
+	kinks() []float64
+}
+
+// elementwise adapts a kernel to registry.Func: it handles shared and
+// per-channel parameters, the NCHW walk and gradient accumulation.
+type elementwise struct {
+	spec    registry.Spec
+	k       kernel
+	params  []*registry.Param // every trainable parameter, even when fixed
+	train   bool              // params are trained (exposed by Params)
+	perChan bool
+	p       []float32   // scratch: parameter values of one run
+	g       []float64   // scratch: gradient sums of one run
+	rowP    [][]float32 // per-channel Values, for rowKernel
+	rowG    [][]float32 // per-channel Grads, for rowKernel
+}
+
+// newElementwise builds the Func for kernel k from validated args. The
+// trainable parameters are those of the Info marked Trainable; they start at
+// their spec values, per channel if the Info has per=channel, and are trained
+// unless the Info has a train parameter set to false.
+func newElementwise(args registry.Args, channels int, k kernel) (registry.Func, error) {
+	info := args.Info()
+	e := &elementwise{spec: args.Spec(), k: k, train: true}
+	if _, ok := info.Param("train"); ok {
+		e.train = args.Bool("train")
+	}
+	if _, ok := info.Param("per"); ok {
+		e.perChan = args.Choice("per") == "channel"
+	}
+	n := 1
+	if e.perChan {
+		n = channels
+	}
+	for _, pi := range info.Params {
+		if !pi.Trainable {
+			continue
+		}
+		v := args.Float(pi.Name)
+		if math.Abs(v) > math.MaxFloat32 {
+			return nil, fmt.Errorf("%s = %g does not fit in float32", pi.Name, v)
+		}
+		prm := &registry.Param{Name: pi.Name, Value: make([]float32, n), Grad: make([]float32, n)}
+		for i := range prm.Value {
+			prm.Value[i] = float32(v)
+		}
+		e.params = append(e.params, prm)
+		e.rowP = append(e.rowP, prm.Value)
+		e.rowG = append(e.rowG, prm.Grad)
+	}
+	e.p = make([]float32, len(e.params))
+	e.g = make([]float64, len(e.params))
+	return e, nil
+}
+
+func (e *elementwise) Spec() registry.Spec { return e.spec }
+
+func (e *elementwise) Params() []*registry.Param {
+	if !e.train {
+		return nil
+	}
+	return e.params
+}
+
+func (e *elementwise) Kinks() []float64 {
+	if k, ok := e.k.(kinker); ok {
+		return k.kinks()
+	}
+	return nil
+}
+
+func (e *elementwise) Reference(x float64, p []float64) float64 {
+	var buf [8]float64
+	q := buf[:len(e.params)]
+	if e.train {
+		if len(p) != len(e.params) {
+			panic(fmt.Sprintf("%s: Reference got %d parameter values, want %d", e.spec.Name, len(p), len(e.params)))
+		}
+		copy(q, p)
+	} else {
+		for j, prm := range e.params {
+			q[j] = float64(prm.Value[0])
+		}
+	}
+	return e.k.reference(x, q)
+}
+
+func checkLen(name string, s registry.Shape, xs ...[]float32) {
+	if s.N < 0 || s.C < 1 || s.HW < 1 {
+		panic(fmt.Sprintf("%s: invalid shape %+v", name, s))
+	}
+	for _, x := range xs {
+		if len(x) != s.Len() {
+			panic(fmt.Sprintf("%s: slice of length %d for shape %+v (want %d)", name, len(x), s, s.Len()))
+		}
+	}
+}
+
+func (e *elementwise) channelValues(c int) []float32 {
+	for j, prm := range e.params {
+		e.p[j] = prm.Value[c]
+	}
+	return e.p
+}
+
+func (e *elementwise) Forward(y, x []float32, s registry.Shape) {
+	checkLen(e.spec.Name, s, y, x)
+	if !e.perChan {
+		e.k.forward(y, x, e.channelValues(0))
+		return
+	}
+	if len(e.params) > 0 && len(e.params[0].Value) != s.C {
+		panic(fmt.Sprintf("%s: built for %d channels, got shape %+v", e.spec.Name, len(e.params[0].Value), s))
+	}
+	if rk, ok := e.k.(rowKernel); ok && s.HW == 1 {
+		for n := 0; n < s.N; n++ {
+			rk.forwardRow(y[n*s.C:(n+1)*s.C], x[n*s.C:(n+1)*s.C], e.rowP)
+		}
+		return
+	}
+	for n := 0; n < s.N; n++ {
+		for c := 0; c < s.C; c++ {
+			off := (n*s.C + c) * s.HW
+			e.k.forward(y[off:off+s.HW], x[off:off+s.HW], e.channelValues(c))
+		}
+	}
+}
+
+func (e *elementwise) Backward(dx, dy, x []float32, s registry.Shape) {
+	checkLen(e.spec.Name, s, dx, dy, x)
+	if !e.perChan {
+		clear(e.g)
+		e.k.backward(dx, dy, x, e.channelValues(0), e.g)
+		e.accumulate(0)
+		return
+	}
+	if len(e.params) > 0 && len(e.params[0].Value) != s.C {
+		panic(fmt.Sprintf("%s: built for %d channels, got shape %+v", e.spec.Name, len(e.params[0].Value), s))
+	}
+	if rk, ok := e.k.(rowKernel); ok && s.HW == 1 {
+		// With train=false the row kernel accumulates into Grad storage
+		// that Params does not expose: harmless, and branch-free.
+		for n := 0; n < s.N; n++ {
+			rk.backwardRow(dx[n*s.C:(n+1)*s.C], dy[n*s.C:(n+1)*s.C], x[n*s.C:(n+1)*s.C], e.rowP, e.rowG)
+		}
+		return
+	}
+	for n := 0; n < s.N; n++ {
+		for c := 0; c < s.C; c++ {
+			off := (n*s.C + c) * s.HW
+			clear(e.g)
+			e.k.backward(dx[off:off+s.HW], dy[off:off+s.HW], x[off:off+s.HW], e.channelValues(c), e.g)
+			e.accumulate(c)
+		}
+	}
+}
+
+func (e *elementwise) accumulate(c int) {
+	if !e.train {
+		return
+	}
+	for j, prm := range e.params {
+		prm.Grad[c] += float32(e.g[j])
+	}
+}
+
+// Parameter declarations shared by many activations.
+
+func number(name string, def, lo, hi float64, doc string) registry.ParamInfo {
+	return registry.ParamInfo{Name: name, Kind: registry.Number, Default: def, Min: lo, Max: hi, Doc: doc}
+}
+
+func trainable(name string, def, lo, hi float64, doc string) registry.ParamInfo {
+	p := number(name, def, lo, hi, doc)
+	p.Trainable = true
+	return p
+}
+
+var (
+	inf = math.Inf(1)
+
+	perParam = registry.ParamInfo{Name: "per", Kind: registry.Choice, Default: "shared",
+		Choices: []string{"shared", "channel"}, Doc: "one value for the layer, or one per channel"}
+	trainParam = registry.ParamInfo{Name: "train", Kind: registry.Bool, Default: true,
+		Doc: "learn the trainable parameters (false keeps them fixed at their spec values)"}
+)

@@ -1,0 +1,50 @@
+package activations
+
+import (
+	"math"
+
+	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/registry"
+)
+
+func init() {
+	registry.Register(registry.Info{
+		Name:      "elu",
+		Formula:   "x if x > 0, alpha*(exp(x)-1) otherwise",
+		Reference: "Clevert, Unterthiner, Hochreiter: Fast and Accurate Deep Network Learning by Exponential Linear Units (ELUs), ICLR 2016",
+		Params:    []registry.ParamInfo{number("alpha", 1, 0, inf, "value approached as x -> -inf is -alpha")},
+		Monotonic: true, Smooth: false,
+		New: func(args registry.Args, channels int) (registry.Func, error) {
+			return newElementwise(args, channels, elu{alpha: args.Float("alpha"), scale: 1})
+		},
+	})
+}
+
+// elu also serves SELU: scale*elu(x; alpha).
+type elu struct{ alpha, scale float64 }
+
+func (k elu) forward(y, x, _ []float32) {
+	y = y[:len(x)]
+	for i, v := range x {
+		t := float64(v)
+		y[i] = float32(k.scale * fmath.Sel(t > 0, t, k.alpha*fmath.Expm1(min(t, 0))))
+	}
+}
+
+// backward: the derivative at 0 is the left one, alpha*scale (PyTorch).
+func (k elu) backward(dx, dy, x, _ []float32, _ []float64) {
+	dx, dy = dx[:len(x)], dy[:len(x)]
+	for i, v := range x {
+		t := float64(v)
+		dx[i] = float32(float64(dy[i]) * k.scale * fmath.Sel(t > 0, 1, k.alpha*fmath.Exp(min(t, 0))))
+	}
+}
+
+func (k elu) reference(x float64, _ []float64) float64 {
+	if x > 0 {
+		return k.scale * x
+	}
+	return k.scale * k.alpha * math.Expm1(x)
+}
+
+func (elu) kinks() []float64 { return []float64{0} }

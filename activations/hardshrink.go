@@ -1,0 +1,51 @@
+package activations
+
+import (
+	"math"
+
+	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/registry"
+)
+
+func init() {
+	registry.Register(registry.Info{
+		Name:      "hardshrink",
+		Formula:   "x if |x| > lambda, 0 otherwise",
+		Reference: "Donoho, Johnstone: Ideal spatial adaptation by wavelet shrinkage, Biometrika 1994 (hard thresholding)",
+		Params:    []registry.ParamInfo{number("lambda", 0.5, 0, 1e6, "half-width of the dead zone")},
+		Monotonic: true, Smooth: false,
+		New: func(args registry.Args, channels int) (registry.Func, error) {
+			return newElementwise(args, channels, hardshrink{lambda: float32(args.Float("lambda"))})
+		},
+	})
+}
+
+type hardshrink struct{ lambda float32 }
+
+func (k hardshrink) forward(y, x, _ []float32) {
+	l := k.lambda
+	y = y[:len(x)]
+	for i, v := range x {
+		keep := fmath.B2U(v > l) | fmath.B2U(v < -l) | fmath.B2U(v != v) // NaN stays NaN
+		y[i] = fmath.Sel32(keep == 1, v, 0)
+	}
+}
+
+// backward: 0 on [-lambda, lambda] including the jumps (PyTorch), 1 outside.
+func (k hardshrink) backward(dx, dy, x, _ []float32, _ []float64) {
+	l := k.lambda
+	dx, dy = dx[:len(x)], dy[:len(x)]
+	for i, v := range x {
+		outside := fmath.B2U(v > l) | fmath.B2U(v < -l)
+		dx[i] = dy[i] * float32(int32(outside))
+	}
+}
+
+func (k hardshrink) reference(x float64, _ []float64) float64 {
+	if math.Abs(x) > float64(k.lambda) || math.IsNaN(x) {
+		return x
+	}
+	return 0
+}
+
+func (k hardshrink) kinks() []float64 { return []float64{-float64(k.lambda), float64(k.lambda)} }

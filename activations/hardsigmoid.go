@@ -1,0 +1,44 @@
+package activations
+
+import (
+	"math"
+
+	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/registry"
+)
+
+func init() {
+	registry.Register(registry.Info{
+		Name:      "hardsigmoid",
+		Formula:   "min(max(x/6 + 1/2, 0), 1)",
+		Reference: "Courbariaux, Bengio, David: BinaryConnect, NeurIPS 2015; slope 1/6 from Howard et al.: Searching for MobileNetV3, ICCV 2019",
+		Monotonic: true, Smooth: false,
+		New: func(args registry.Args, channels int) (registry.Func, error) {
+			return newElementwise(args, channels, hardsigmoid{})
+		},
+	})
+}
+
+type hardsigmoid struct{}
+
+func (hardsigmoid) forward(y, x, _ []float32) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] = float32(min(max(float64(v)/6+0.5, 0), 1))
+	}
+}
+
+// backward: 1/6 strictly inside (-3, 3), 0 elsewhere, kinks included (PyTorch).
+func (hardsigmoid) backward(dx, dy, x, _ []float32, _ []float64) {
+	dx, dy = dx[:len(x)], dy[:len(x)]
+	for i, v := range x {
+		inside := fmath.B2U(v > -3) & fmath.B2U(v < 3)
+		dx[i] = dy[i] * float32(int32(inside)) * (1.0 / 6)
+	}
+}
+
+func (hardsigmoid) reference(x float64, _ []float64) float64 {
+	return math.Min(math.Max(x/6+0.5, 0), 1)
+}
+
+func (hardsigmoid) kinks() []float64 { return []float64{-3, 3} }

@@ -1,0 +1,56 @@
+package activations
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/registry"
+)
+
+func init() {
+	registry.Register(registry.Info{
+		Name:      "hardtanh",
+		Formula:   "min(max(x, min), max)",
+		Reference: "Collobert: Large Scale Machine Learning, PhD thesis, 2004",
+		Params: []registry.ParamInfo{
+			number("min", -1, -1e6, 1e6, "lower bound (below max)"),
+			number("max", 1, -1e6, 1e6, "upper bound (above min)"),
+		},
+		Monotonic: true, Smooth: false,
+		New: func(args registry.Args, channels int) (registry.Func, error) {
+			lo, hi := args.Float("min"), args.Float("max")
+			if !(lo < hi) {
+				return nil, fmt.Errorf("min=%g must be below max=%g", lo, hi)
+			}
+			return newElementwise(args, channels, hardtanh{lo: lo, hi: hi})
+		},
+	})
+}
+
+// hardtanh clamps to [lo, hi]; relu6 is hardtanh(0, 6).
+type hardtanh struct{ lo, hi float64 }
+
+func (k hardtanh) forward(y, x, _ []float32) {
+	lo, hi := float32(k.lo), float32(k.hi)
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] = min(max(v, lo), hi)
+	}
+}
+
+// backward: 1 strictly inside (lo, hi), 0 at and beyond the bounds (PyTorch).
+func (k hardtanh) backward(dx, dy, x, _ []float32, _ []float64) {
+	lo, hi := float32(k.lo), float32(k.hi)
+	dx, dy = dx[:len(x)], dy[:len(x)]
+	for i, v := range x {
+		inside := fmath.B2U(v > lo) & fmath.B2U(v < hi)
+		dx[i] = dy[i] * float32(int32(inside))
+	}
+}
+
+func (k hardtanh) reference(x float64, _ []float64) float64 {
+	return math.Min(math.Max(x, float64(float32(k.lo))), float64(float32(k.hi)))
+}
+
+func (k hardtanh) kinks() []float64 { return []float64{float64(float32(k.lo)), float64(float32(k.hi))} }

@@ -1,0 +1,138 @@
+// Package fmath holds the branch-free scalar functions the activation kernels
+// are built from. They take and return float64 but are accurate to a few
+// float64 ulps times the stated bound only, which is far below float32
+// resolution: the kernels convert each float32 input to float64, evaluate, and
+// round once back to float32. Scalar float64 arithmetic costs the same as
+// float32 on amd64, and the wider exponent range makes overflow handling free.
+//
+// Branch-free means no data-dependent jumps: selections use bit masks and the
+// min/max builtins (compiled to MINSD/MAXSD sequences), so throughput does not
+// depend on the sign pattern of the data (a mispredicted branch costs ~5 ns per
+// element on random inputs).
+//
+// Maximum relative errors, measured against package math on dense sweeps by
+// the tests: Exp, Expm1, Log1p (argument in [0,1]), Tanh, Sigmoid and
+// Softplus 3e-11; Sin and Cos 2e-11 absolute for |x| <= 1e5; Erfc 1.2e-7
+// (below float32's 6e-8 half-ulp only by a factor 2: GELU is the one kernel
+// whose error is not negligible against float32 rounding).
+// NaN in gives NaN out; Exp(+Inf) = +Inf, Exp(-Inf) = 0; Sin(+-Inf) = NaN;
+// Sin and Cos of finite arguments are always in [-1, 1].
+package fmath
+
+import "math"
+
+// B2U is 1 for true and 0 for false, without a branch (SETcc).
+func B2U(c bool) uint64 {
+	var u uint64
+	if c {
+		u = 1
+	}
+	return u
+}
+
+// Step is 1 for true and 0 for false as a float64.
+func Step(c bool) float64 { return float64(int64(B2U(c))) }
+
+// Sel returns a if c, else b, by masking bits (no branch, NaN-safe).
+func Sel(c bool, a, b float64) float64 {
+	m := -B2U(c)
+	return math.Float64frombits(math.Float64bits(a)&m | math.Float64bits(b)&^m)
+}
+
+// Sel32 is Sel for float32.
+func Sel32(c bool, a, b float32) float32 {
+	m := -uint32(B2U(c))
+	return math.Float32frombits(math.Float32bits(a)&m | math.Float32bits(b)&^m)
+}
+
+const (
+	ln2Hi  = 6.93147180369123816490e-01 // ln 2, high 32 bits
+	ln2Lo  = 1.90821492927058770002e-10 // ln 2 - ln2Hi
+	log2e  = 1.44269504088896338700e+00
+	round  = 6755399441055744.0 // 1.5 * 2^52: adding it rounds to an integer
+	expMax = 1400.0             // beyond it e**x is 0 or +Inf in float64 anyway
+)
+
+// Exp returns e**x.
+func Exp(x float64) float64 {
+	x = min(max(x, -expMax), expMax)
+	t := x*log2e + round
+	k := int64(math.Float64bits(t)) - int64(math.Float64bits(round))
+	kf := t - round
+	r := (x - kf*ln2Hi) - kf*ln2Lo // |r| <= ln2/2
+	p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720+r*(1.0/5040+r*(1.0/40320+r*(1.0/362880)))))))))
+	// 2**k in two factors, since |k| can exceed the float64 exponent range
+	// (so that Exp(1000) = +Inf and Exp(-1000) = 0).
+	k1 := k >> 1
+	return p * math.Float64frombits(uint64(k1+1023)<<52) * math.Float64frombits(uint64(k-k1+1023)<<52)
+}
+
+// Expm1 returns e**x - 1, accurate near 0.
+func Expm1(x float64) float64 {
+	small := x * (1 + x*(1.0/2+x*(1.0/6+x*(1.0/24+x*(1.0/120+x*(1.0/720+x*(1.0/5040+x*(1.0/40320+x*(1.0/362880+x*(1.0/3628800+x*(1.0/39916800)))))))))))
+	return Sel(math.Abs(x) < 0.5, small, Exp(x)-1)
+}
+
+// Log1p returns log(1+t) for t in [0, 1] (accurate near 0; other t are not
+// supported).
+func Log1p(t float64) float64 {
+	s := t / (2 + t) // in [0, 1/3]
+	s2 := s * s
+	return 2 * s * (1 + s2*(1.0/3+s2*(1.0/5+s2*(1.0/7+s2*(1.0/9+s2*(1.0/11+s2*(1.0/13+s2*(1.0/15+s2*(1.0/17+s2*(1.0/19))))))))))
+}
+
+// Softplus returns log(1 + e**x) without overflow.
+func Softplus(x float64) float64 {
+	return max(x, 0) + Log1p(Exp(-math.Abs(x)))
+}
+
+// Sigmoid returns 1 / (1 + e**-x).
+func Sigmoid(x float64) float64 { return 1 / (1 + Exp(-x)) }
+
+// Tanh returns the hyperbolic tangent, accurate near 0.
+func Tanh(x float64) float64 {
+	e := Expm1(2 * min(max(x, -20), 20))
+	return e / (e + 2)
+}
+
+const (
+	pio2Hi    = 1.57079632673412561417e+00 // first 33 bits of pi/2
+	pio2Mid   = 6.07710050630396597660e-11 // next 33 bits
+	pio2Lo    = 2.02226624879595063154e-21 // pi/2 - pio2Hi - pio2Mid
+	twoOverPi = 6.36619772367581382433e-01
+)
+
+// SinCos returns sin(x) and cos(x).
+func SinCos(x float64) (sin, cos float64) {
+	t := x*twoOverPi + round
+	q := math.Float64bits(t) // low bits hold the quadrant
+	k := t - round
+	r := ((x - k*pio2Hi) - k*pio2Mid) - k*pio2Lo // |r| <= pi/4
+	// Beyond |x| ~ 2^30 the reduction loses r (float32 inputs there are spaced
+	// far more than 2*pi apart, so no phase is meaningful); the clamp keeps
+	// the result in [-1, 1] instead of letting the polynomial overflow.
+	r = min(max(r, -math.Pi/4), math.Pi/4)
+	r2 := r * r
+	s := r * (1 + r2*(-1.0/6+r2*(1.0/120+r2*(-1.0/5040+r2*(1.0/362880+r2*(-1.0/39916800))))))
+	c := 1 + r2*(-1.0/2+r2*(1.0/24+r2*(-1.0/720+r2*(1.0/40320+r2*(-1.0/3628800+r2*(1.0/479001600))))))
+	swap := -(q & 1) // quadrants 1 and 3 swap sin and cos
+	sb, cb := math.Float64bits(s), math.Float64bits(c)
+	sin = math.Float64frombits((cb&swap | sb&^swap) ^ (q & 2 << 62))       // negate in quadrants 2, 3
+	cos = math.Float64frombits((sb&swap | cb&^swap) ^ ((q + 1) & 2 << 62)) // negate in quadrants 1, 2
+	return sin, cos
+}
+
+// Sin returns sin(x).
+func Sin(x float64) float64 { s, _ := SinCos(x); return s }
+
+// Erfc returns the complementary error function 1 - erf(x) with a relative
+// error below 1.2e-7 everywhere (a Chebyshev fit of erfc(z)e^(z^2) in
+// t = 1/(1+z/2)).
+func Erfc(x float64) float64 {
+	z := math.Abs(x)
+	t := 1 / (1 + 0.5*z)
+	p := -1.26551223 + t*(1.00002368+t*(0.37409196+t*(0.09678418+t*(-0.18628806+
+		t*(0.27886807+t*(-1.13520398+t*(1.48851587+t*(-0.82215223+t*0.17087277))))))))
+	ans := t * Exp(-z*z+p)
+	return Sel(x >= 0, ans, 2-ans)
+}

@@ -1,0 +1,63 @@
+package activations
+
+import (
+	"math"
+
+	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/registry"
+)
+
+func init() {
+	registry.Register(registry.Info{
+		Name:      "sinlu",
+		Formula:   "(x + a*sin(b*x)) * sigmoid(x)",
+		Reference: "Paul, Bandyopadhyay, Yoon, Geem, Sarkar: SinLU: Sinu-Sigmoidal Linear Unit, Mathematics 10(3):337, 2022",
+		Params: []registry.ParamInfo{
+			trainable("a", 1, -100, 100, "amplitude of the sine"),
+			trainable("b", 1, -100, 100, "frequency of the sine"),
+			perParam, trainParam,
+		},
+		Monotonic: false, Smooth: true,
+		New: func(args registry.Args, channels int) (registry.Func, error) {
+			return newElementwise(args, channels, sinlu{})
+		},
+	})
+}
+
+type sinlu struct{}
+
+func (sinlu) forward(y, x, p []float32) {
+	a, b := float64(p[0]), float64(p[1])
+	y = y[:len(x)]
+	for i, v := range x {
+		t := float64(v)
+		y[i] = float32((t + a*fmath.Sin(b*t)) * fmath.Sigmoid(t))
+	}
+}
+
+// backward, with s = sigmoid(x), u = x + a*sin(bx):
+//
+//	df/dx = (1 + a*b*cos(bx))*s + u*s*(1-s)
+//	df/da = sin(bx)*s,  df/db = a*x*cos(bx)*s
+func (sinlu) backward(dx, dy, x, p []float32, g []float64) {
+	a, b := float64(p[0]), float64(p[1])
+	dx, dy = dx[:len(x)], dy[:len(x)]
+	var ga, gb float64
+	for i, v := range x {
+		t := float64(v)
+		sn, cs := fmath.SinCos(b * t)
+		s := fmath.Sigmoid(t)
+		tc := min(max(t, -1e300), 1e300) // keeps x*s = 0 at x = -Inf
+		u := tc + a*sn
+		d := float64(dy[i])
+		dx[i] = float32(d * ((1+a*b*cs)*s + u*s*(1-s)))
+		ga += d * sn * s
+		gb += d * a * tc * cs * s
+	}
+	g[0] += ga
+	g[1] += gb
+}
+
+func (sinlu) reference(x float64, p []float64) float64 {
+	return (x + p[0]*math.Sin(p[1]*x)) / (1 + math.Exp(-x))
+}

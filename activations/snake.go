@@ -1,0 +1,59 @@
+package activations
+
+import (
+	"math"
+
+	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/registry"
+)
+
+func init() {
+	registry.Register(registry.Info{
+		Name:      "snake",
+		Formula:   "x + sin(a*x)^2/a",
+		Reference: "Ziyin, Hartwig, Ueda: Neural Networks Fail to Learn Periodic Functions and How to Fix It, NeurIPS 2020",
+		Params: []registry.ParamInfo{
+			trainable("a", 1, 1e-3, 1e3, "frequency; kept positive"),
+			perParam, trainParam,
+		},
+		Monotonic: true, Smooth: true,
+		New: func(args registry.Args, channels int) (registry.Func, error) {
+			return newElementwise(args, channels, snake{})
+		},
+	})
+}
+
+type snake struct{}
+
+func (snake) forward(y, x, p []float32) {
+	a := float64(p[0])
+	inva := 1 / a
+	y = y[:len(x)]
+	for i, v := range x {
+		t := float64(v)
+		s := fmath.Sin(a * t)
+		y[i] = float32(t + s*s*inva)
+	}
+}
+
+// backward: df/dx = 1 + sin(2ax), df/da = x*sin(2ax)/a - sin(ax)^2/a^2.
+func (snake) backward(dx, dy, x, p []float32, g []float64) {
+	a := float64(p[0])
+	inva := 1 / a
+	dx, dy = dx[:len(x)], dy[:len(x)]
+	var ga float64
+	for i, v := range x {
+		t := float64(v)
+		s, c := fmath.SinCos(a * t)
+		s2 := 2 * s * c
+		d := float64(dy[i])
+		dx[i] = float32(d * (1 + s2))
+		ga += d * (t*s2 - s*s*inva) * inva
+	}
+	g[0] += ga
+}
+
+func (snake) reference(x float64, p []float64) float64 {
+	s := math.Sin(p[0] * x)
+	return x + s*s/p[0]
+}

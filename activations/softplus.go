@@ -1,0 +1,44 @@
+package activations
+
+import (
+	"math"
+
+	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/registry"
+)
+
+func init() {
+	registry.Register(registry.Info{
+		Name:      "softplus",
+		Formula:   "log(1+exp(beta*x))/beta",
+		Reference: "Dugas, Bengio, Belisle, Nadeau, Garcia: Incorporating Second-Order Functional Knowledge for Better Option Pricing, NIPS 2000",
+		Params:    []registry.ParamInfo{number("beta", 1, 1e-3, 1e3, "sharpness; beta -> inf is ReLU")},
+		Monotonic: true, Smooth: true,
+		New: func(args registry.Args, channels int) (registry.Func, error) {
+			return newElementwise(args, channels, softplus{beta: args.Float("beta")})
+		},
+	})
+}
+
+// softplus is computed as max(x,0) + log1p(exp(-beta|x|))/beta: no overflow,
+// and exact to float32 for large |x| (unlike PyTorch, no linear threshold).
+type softplus struct{ beta float64 }
+
+func (k softplus) forward(y, x, _ []float32) {
+	y = y[:len(x)]
+	for i, v := range x {
+		t := float64(v)
+		y[i] = float32(fmath.Softplus(k.beta*t) / k.beta)
+	}
+}
+
+func (k softplus) backward(dx, dy, x, _ []float32, _ []float64) {
+	dx, dy = dx[:len(x)], dy[:len(x)]
+	for i, v := range x {
+		dx[i] = float32(float64(dy[i]) * fmath.Sigmoid(k.beta*float64(v)))
+	}
+}
+
+func (k softplus) reference(x float64, _ []float64) float64 {
+	return (math.Max(k.beta*x, 0) + math.Log1p(math.Exp(-math.Abs(k.beta*x)))) / k.beta
+}

@@ -1,0 +1,57 @@
+package activations
+
+import (
+	"math"
+
+	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/registry"
+)
+
+func init() {
+	registry.Register(registry.Info{
+		Name:      "softshrink",
+		Formula:   "x - lambda if x > lambda, x + lambda if x < -lambda, 0 otherwise",
+		Reference: "Donoho: De-noising by soft-thresholding, IEEE Trans. Inf. Theory 1995",
+		Params:    []registry.ParamInfo{number("lambda", 0.5, 0, 1e6, "half-width of the dead zone")},
+		Monotonic: true, Smooth: false,
+		New: func(args registry.Args, channels int) (registry.Func, error) {
+			return newElementwise(args, channels, softshrink{lambda: float32(args.Float("lambda"))})
+		},
+	})
+}
+
+type softshrink struct{ lambda float32 }
+
+func (k softshrink) forward(y, x, _ []float32) {
+	l := k.lambda
+	y = y[:len(x)]
+	for i, v := range x {
+		// x - clamp(x, -l, l) is exact in float32 away from the kinks and 0 inside.
+		y[i] = v - min(max(v, -l), l)
+	}
+}
+
+// backward: 0 on [-lambda, lambda] including the kinks (PyTorch), 1 outside.
+func (k softshrink) backward(dx, dy, x, _ []float32, _ []float64) {
+	l := k.lambda
+	dx, dy = dx[:len(x)], dy[:len(x)]
+	for i, v := range x {
+		outside := fmath.B2U(v > l) | fmath.B2U(v < -l)
+		dx[i] = dy[i] * float32(int32(outside))
+	}
+}
+
+func (k softshrink) reference(x float64, _ []float64) float64 {
+	l := float64(k.lambda)
+	switch {
+	case x > l:
+		return x - l
+	case x < -l:
+		return x + l
+	case math.IsNaN(x):
+		return x
+	}
+	return 0
+}
+
+func (k softshrink) kinks() []float64 { return []float64{-float64(k.lambda), float64(k.lambda)} }

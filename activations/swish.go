@@ -1,0 +1,54 @@
+package activations
+
+import (
+	"math"
+
+	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/registry"
+)
+
+func init() {
+	registry.Register(registry.Info{
+		Name:      "swish",
+		Formula:   "x*sigmoid(beta*x)",
+		Reference: "Ramachandran, Zoph, Le: Searching for Activation Functions, arXiv:1710.05941, 2017",
+		Params: []registry.ParamInfo{
+			trainable("beta", 1, -100, 100, "slope of the gate; beta=1 is SiLU, beta -> inf is ReLU"),
+			perParam, trainParam,
+		},
+		Monotonic: false, Smooth: true,
+		New: func(args registry.Args, channels int) (registry.Func, error) {
+			return newElementwise(args, channels, swish{})
+		},
+	})
+}
+
+type swish struct{}
+
+func (swish) forward(y, x, p []float32) {
+	beta := float64(p[0])
+	y = y[:len(x)]
+	for i, v := range x {
+		t := float64(v)
+		y[i] = float32(t * fmath.Sigmoid(beta*t))
+	}
+}
+
+// backward: d/dx = s + beta*x*s*(1-s), d/dbeta = x^2*s*(1-s), s = sigmoid(beta*x).
+func (swish) backward(dx, dy, x, p []float32, g []float64) {
+	beta := float64(p[0])
+	dx, dy = dx[:len(x)], dy[:len(x)]
+	var gbeta float64
+	for i, v := range x {
+		t := float64(v)
+		s := fmath.Sigmoid(beta * t)
+		tc := min(max(t, -1e3), 1e3) // s*(1-s) is 0 there: avoid Inf*0
+		ds := s * (1 - s)
+		d := float64(dy[i])
+		dx[i] = float32(d * (s + beta*tc*ds))
+		gbeta += d * tc * tc * ds
+	}
+	g[0] += gbeta
+}
+
+func (swish) reference(x float64, p []float64) float64 { return x / (1 + math.Exp(-p[0]*x)) }
