@@ -383,3 +383,30 @@ func TestCheckpointCorruptionAndVersion(t *testing.T) {
 		t.Errorf("temporary files left: %v", m)
 	}
 }
+
+func TestProtocolHasEqualBudgetControl(t *testing.T) {
+	pre := baseConfig()
+	pre.Act, pre.Epochs = "relu", 1
+	cont := baseConfig()
+	cont.Model, cont.Act, cont.Data, cont.Epochs = "", "", "", 1
+	var out bytes.Buffer
+	res, err := RunProtocol(context.Background(), Protocol{
+		Pretrain: pre, Acts: []string{"pvlu(a=0.1,b=1)", "relu"}, Continue: cont,
+	}, Options{Data: synthData(4), Progress: &out}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Pretrain == nil || res.Control != "relu" || len(res.Arms) != 2 {
+		t.Fatalf("protocol result: control %q, %d arms", res.Control, len(res.Arms))
+	}
+	ctl, arm := res.Arms[0], res.Arms[1]
+	if ctl.Config.Act != "relu" || !strings.HasPrefix(arm.Config.Act, "pvlu(") {
+		t.Errorf("arms: %q, %q", ctl.Config.Act, arm.Config.Act)
+	}
+	if len(ctl.Epochs) != len(arm.Epochs) || ctl.Config.Epochs != 1 || ctl.Config.FineTune.FromEpochs != 1 {
+		t.Errorf("unequal budgets: %d vs %d epochs", len(ctl.Epochs), len(arm.Epochs))
+	}
+	if !strings.Contains(out.String(), "== control 1/2: relu -> relu") {
+		t.Errorf("progress:\n%s", out.String())
+	}
+}
