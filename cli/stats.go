@@ -258,6 +258,9 @@ func interval(lo, hi float64, f func(float64) string) string {
 }
 
 func pValue(p float64) string {
+	if p == 0 {
+		return "0"
+	}
 	if p < 1e-4 {
 		return strconv.FormatFloat(p, 'e', 2, 64)
 	}
