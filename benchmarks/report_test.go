@@ -1,0 +1,144 @@
+package benchmarks
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/actbench/actbench/stats"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// reportRecords runs a small grid with the fake trainer: 5 seeds of relu,
+// leakyrelu, prelu and pvlu on one dataset, two recipes.
+func reportRecords(t *testing.T) []Record {
+	t.Helper()
+	g := testGrid()
+	g.Datasets = g.Datasets[:1]
+	g.Seeds = []uint64{1, 2, 3, 4, 5}
+	out := filepath.Join(t.TempDir(), "r.jsonl")
+	f := &fakeTrainer{}
+	if _, err := RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: f.run}); err != nil {
+		t.Fatal(err)
+	}
+	return readAll(t, out)
+}
+
+func TestReportGoldenEveryFormat(t *testing.T) {
+	recs := reportRecords(t)
+	rep, err := BuildReport(recs, ReportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Groups) != 2 || len(rep.Groups[0].Rows) != 4 || rep.Comparisons != 6 {
+		t.Fatalf("%d groups, %d rows, %d comparisons", len(rep.Groups), len(rep.Groups[0].Rows), rep.Comparisons)
+	}
+	for _, format := range Formats {
+		var buf bytes.Buffer
+		if err := Render(&buf, rep, format); err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		golden := filepath.Join("testdata", "report."+format)
+		if *update {
+			os.MkdirAll("testdata", 0o755)
+			if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test -run TestReportGolden -update to create it)", err)
+		}
+		if !bytes.Equal(buf.Bytes(), want) {
+			t.Errorf("%s output differs from %s (rerun with -update after checking the diff):\n%s", format, golden, buf.String())
+		}
+	}
+}
+
+func TestReportStatistics(t *testing.T) {
+	recs := reportRecords(t)
+	rep, err := BuildReport(recs, ReportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := rep.Groups[0]
+	if !g.Rows[0].Baseline || g.Rows[0].Activation != "relu" || g.Rows[0].Comparison != nil {
+		t.Fatalf("first row %+v", g.Rows[0])
+	}
+	var pv *Row
+	for i := range g.Rows {
+		if g.Rows[i].Activation == "pvlu" {
+			pv = &g.Rows[i]
+		}
+	}
+	// The fake trainer makes PVLU 0.012 better with a shared seed effect:
+	// the paired comparison must find it, with the matching RER.
+	c := pv.Comparison
+	if c == nil || c.RER == nil || c.RER.Value < 0.05 || !c.Significant() {
+		t.Fatalf("pvlu comparison %+v", c)
+	}
+	base, cand, _ := pair(&g.Rows[0], pv)
+	direct, _ := stats.Compare(base, cand, stats.Options{Paired: true, Seed: 1})
+	pt, _ := c.PrimaryTest()
+	dt, _ := direct.PrimaryTest()
+	if pt.P != dt.P || pt.PAdjusted < pt.P {
+		t.Errorf("p %g (adj %g), direct %g", pt.P, pt.PAdjusted, dt.P)
+	}
+	if len(pv.Learned) != 2 || pv.Learned[0].Name != "a" || !pv.HasDead || pv.EpochSeconds <= 0 {
+		t.Errorf("pvlu diagnostics %+v", pv)
+	}
+	// Another baseline.
+	rep2, err := BuildReport(recs, ReportOptions{Baseline: "pvlu(a=0.1)"})
+	if err != nil || rep2.Baseline != "pvlu" || !rep2.Groups[0].Rows[0].Baseline || rep2.Groups[0].Rows[0].Activation != "pvlu" {
+		t.Fatalf("baseline pvlu: %v %+v", err, rep2)
+	}
+	// A baseline absent from the records is a note, not a failure.
+	rep3, err := BuildReport(recs, ReportOptions{Baseline: "elu"})
+	if err != nil || rep3.Comparisons != 0 || len(rep3.Notes) != 2 || !strings.Contains(rep3.Notes[0], "no elu trials") {
+		t.Fatalf("baseline elu: %v %v", err, rep3.Notes)
+	}
+	if _, err := BuildReport(recs, ReportOptions{Baseline: "nosuch"}); err == nil {
+		t.Error("unknown baseline accepted")
+	}
+}
+
+func TestPlotsWritten(t *testing.T) {
+	rep, err := BuildReport(reportRecords(t), ReportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	files, err := WritePlots(dir, rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2 groups x (curves, testerr, shapes) x (png, svg).
+	if len(files) != 12 {
+		t.Fatalf("%d files: %v", len(files), files)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch filepath.Ext(f) {
+		case ".png":
+			if !bytes.HasPrefix(b, []byte("\x89PNG")) || len(b) < 2000 {
+				t.Errorf("%s: not a PNG with content (%d bytes)", f, len(b))
+			}
+		case ".svg":
+			if !bytes.Contains(b, []byte("<svg")) || !bytes.Contains(b, []byte("pvlu")) {
+				t.Errorf("%s: not an SVG naming pvlu", f)
+			}
+		}
+	}
+	if !strings.HasSuffix(files[0], "simplecnn_mnist-500_adam-curves.png") {
+		t.Errorf("first file %s", files[0])
+	}
+}
