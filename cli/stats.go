@@ -389,7 +389,7 @@ func writeStatsTables(w io.Writer, c stats.Comparison, names [2]string, md bool)
 		}
 		fmt.Fprintln(w)
 	}
-	for _, l := range statsLines(c) {
+	for _, l := range statsLines(c, names) {
 		if md {
 			fmt.Fprintf(w, "- %s\n", l)
 		} else {
@@ -406,7 +406,7 @@ func writeStatsTables(w io.Writer, c stats.Comparison, names [2]string, md bool)
 
 // statsLines are the report's lines below the tables: per-seed RER, the
 // power hint, how the intervals were made, and the warnings.
-func statsLines(c stats.Comparison) []string {
+func statsLines(c stats.Comparison, names [2]string) []string {
 	var lines []string
 	if len(c.SeedRER) > 0 {
 		parts := make([]string, len(c.SeedRER))
@@ -420,6 +420,12 @@ func statsLines(c stats.Comparison) []string {
 		lines = append(lines, fmt.Sprintf("Bootstrap: %d resamples, seed %d (%s resampling)", e.Resamples, e.Seed, map[bool]string{true: "paired", false: "per-sample"}[c.Paired]))
 	}
 	for _, wn := range c.Warnings {
+		// The package says base and cand; the user named the samples.
+		if rest, ok := strings.CutPrefix(wn, "base "); ok {
+			wn = names[0] + " " + rest
+		} else if rest, ok := strings.CutPrefix(wn, "cand "); ok {
+			wn = names[1] + " " + rest
+		}
 		lines = append(lines, "Warning: "+wn)
 	}
 	return lines
