@@ -53,7 +53,7 @@ func (o Options) withDefaults() (Options, error) {
 		o.Resamples = DefaultResamples
 	}
 	if o.Resamples < 100 {
-		return o, fmt.Errorf("%w: %d bootstrap resamples is too few for a %s interval; use at least 1000", ErrBadOptions, o.Resamples, pct(o.Confidence))
+		return o, fmt.Errorf("%w: %d bootstrap resamples is too few for a %s interval; use at least 100 (the default %d gives a stable interval)", ErrBadOptions, o.Resamples, pct(o.Confidence), DefaultResamples)
 	}
 	if o.Power == 0 {
 		o.Power = 0.8
