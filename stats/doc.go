@@ -35,8 +35,9 @@
 //	Summary:    n, mean, sd, se, median, min, max, mean_ci (Student t),
 //	            median_ci (order statistics), warnings
 //	TestResult: name (paired-t, wilcoxon, sign-flip, welch-t, mann-whitney),
-//	            method, alternative, statistic, df, z, n, p, p_adjusted, adjustment
-//	            (none, holm, bonferroni, bh), note.
+//	            method, alternative, statistic, df (t tests), z (normal
+//	            approximations), n, p, p_adjusted, adjustment (none, holm,
+//	            bonferroni, bh), note. df and z are omitted when not used.
 //	            statistic is t for the t tests, W+ (sum of the ranks of the
 //	            positive differences cand-base) for wilcoxon, the mean difference
 //	            for sign-flip and U of the candidate for mann-whitney.
