@@ -11,7 +11,7 @@ func init() {
 	registry.Register(registry.Info{
 		Name:      "hardsigmoid",
 		Formula:   "min(max(x/6 + 1/2, 0), 1)",
-		Reference: "Courbariaux, Bengio, David: BinaryConnect, NeurIPS 2015; slope 1/6 from Howard et al.: Searching for MobileNetV3, ICCV 2019",
+		Reference: "Courbariaux et al.: BinaryConnect, NeurIPS 2015 (slope 1/6: Howard et al., MobileNetV3, ICCV 2019)",
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
 			return newElementwise(args, channels, hardsigmoid{})

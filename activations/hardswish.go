@@ -11,7 +11,7 @@ func init() {
 	registry.Register(registry.Info{
 		Name:      "hardswish",
 		Formula:   "x*min(max(x+3, 0), 6)/6",
-		Reference: "Howard, Sandler, Chu, Chen, Chen, Tan, Wang, Zhu, Pang, Vasudevan, Le, Adam: Searching for MobileNetV3, ICCV 2019",
+		Reference: "Howard et al.: Searching for MobileNetV3, ICCV 2019",
 		Monotonic: false, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
 			return newElementwise(args, channels, hardswish{})

@@ -246,3 +246,15 @@ func TestRange(t *testing.T) {
 		t.Errorf("Range = %q", p.Range())
 	}
 }
+
+func TestSuggest(t *testing.T) {
+	names := []string{"elu", "relu", "prelu", "pvlu", "leakyrelu", "gelu"}
+	for in, want := range map[string]string{"rleu": "relu", "relu6x": "relu", "pvl": "pvlu", "leaky": "leakyrelu", "gleu": "gelu"} {
+		if got := suggest(in, names); got != ` (did you mean "`+want+`"?)` {
+			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := suggest("qqqqqqq", names); got != "" {
+		t.Errorf("suggest(qqqqqqq) = %q, want none", got)
+	}
+}
