@@ -174,3 +174,12 @@ func (c BlurConfig) String() string {
 	}
 	return BlurTag(c.Sigma, c.Size) + " on " + apply
 }
+
+// DefaultBlurSize is the kernel size used when only sigma is given: the odd
+// size covering +-3 sigma, 2*ceil(3*sigma)+1, at most MaxBlurSize.
+func DefaultBlurSize(sigma float64) int {
+	if !(sigma > 0) || math.IsInf(sigma, 0) {
+		return 1
+	}
+	return int(min(2*math.Ceil(3*sigma)+1, MaxBlurSize))
+}
