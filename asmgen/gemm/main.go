@@ -10,9 +10,12 @@
 //	C[mr x nr] = alpha * A[mr x kc] * Bpack[kc x nr]              (loadC == 0)
 //
 // A is read in place: element (i, p) of the tile is at a + i*rs + p*cs bytes,
-// which serves both A (rs = lda*4, cs = 4) and A transposed (rs = 4,
-// cs = lda*4) without packing. Bpack is k-major: nr contiguous floats per k.
-// The next tile starts mr*rs bytes further into A and mr*ldc into C.
+// which serves A in place (rs = lda*4, cs = 4), A transposed in place
+// (rs = 4, cs = lda*4) and A packed in tiles of mr rows (rs = 4, cs = mr*4).
+// The next tile starts ts bytes further into A and mr*ldc into C. B is
+// k-major with nr contiguous floats per k, bs bytes apart: a packed strip
+// (bs = nr*4) or, for the AVX-512 kernels, B itself (bs = ldb*4; the opmasks
+// keep a ragged strip's loads inside B).
 package main
 
 import (
@@ -30,6 +33,7 @@ func main() {
 	for mr := 1; mr <= 6; mr++ {
 		avx2Kernel(mr)
 	}
+	transpose8()
 	Generate()
 }
 
@@ -57,7 +61,7 @@ func rowAddr(r int, base, base4, stride, stride3 Register) Mem {
 // (the low 16 bits of mask select columns 0-15, the high 16 bits 16-31).
 func avx512Kernel(mr int) {
 	TEXT(fmt.Sprintf("AVX512x%d", mr), NOSPLIT,
-		"func(a *float32, rs, cs uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha, beta float32, loadC int, mask uint32)")
+		"func(a *float32, rs, cs, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha, beta float32, loadC int, mask uint32)")
 	Doc(fmt.Sprintf("AVX512x%d computes tiles %dx32 tiles of C from A in place and a packed 32-column strip of B.", mr, mr))
 	tileA := Load(Param("a"), GP64())
 	rs := Load(Param("rs"), GP64())
@@ -66,6 +70,7 @@ func avx512Kernel(mr int) {
 	LEAQ(Mem{Base: rs, Index: rs, Scale: 2}, rs3)
 	cp := Load(Param("c"), GP64())
 	tiles := Load(Param("tiles"), GP64())
+	bs := Load(Param("bs"), GP64())
 	m := Load(Param("mask"), GP32())
 	k1, k2 := K(), K()
 	KMOVW(m, k1)
@@ -97,15 +102,15 @@ func avx512Kernel(mr int) {
 
 	Label("k")
 	b0, b1 := ZMM(), ZMM()
-	VMOVUPS(Mem{Base: bp}, b0)
-	VMOVUPS(Mem{Base: bp, Disp: 64}, b1)
+	VMOVUPS_Z(Mem{Base: bp}, k1, b0)
+	VMOVUPS_Z(Mem{Base: bp, Disp: 64}, k2, b1)
 	for r := range acc {
 		t := ZMM()
 		VBROADCASTSS(rowAddr(r, ap, ap4, rs, rs3), t)
 		VFMADD231PS(b0, t, acc[r][0])
 		VFMADD231PS(b1, t, acc[r][1])
 	}
-	ADDQ(U8(128), bp)
+	ADDQ(bs, bp)
 	ADDQ(cs, ap)
 	if mr > 4 {
 		ADDQ(cs, ap4)
@@ -144,9 +149,8 @@ func avx512Kernel(mr int) {
 		}
 	}
 	Label("next")
+	ADDQ(paramAddr("ts"), tileA)
 	step := GP64()
-	IMUL3Q(U32(mr), rs, step)
-	ADDQ(step, tileA)
 	IMUL3Q(U32(mr), ldc, step)
 	ADDQ(step, cp)
 	DECQ(tiles)
@@ -161,7 +165,7 @@ func avx512Kernel(mr int) {
 // last strip.
 func avx2Kernel(mr int) {
 	TEXT(fmt.Sprintf("AVX2x%d", mr), NOSPLIT,
-		"func(a *float32, rs, cs uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha, beta float32, loadC int)")
+		"func(a *float32, rs, cs, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha, beta float32, loadC int)")
 	Doc(fmt.Sprintf("AVX2x%d computes tiles %dx16 tiles of C from A in place and a packed 16-column strip of B.", mr, mr))
 	tileA := Load(Param("a"), GP64())
 	rs := Load(Param("rs"), GP64())
@@ -237,9 +241,8 @@ func avx2Kernel(mr int) {
 		VMOVUPS(acc[r][0], row)
 		VMOVUPS(acc[r][1], row.Offset(32))
 	}
+	ADDQ(paramAddr("ts"), tileA)
 	step := GP64()
-	IMUL3Q(U32(mr), rs, step)
-	ADDQ(step, tileA)
 	IMUL3Q(U32(mr), ldc, step)
 	ADDQ(step, cp)
 	DECQ(tiles)
@@ -256,4 +259,63 @@ func paramAddr(name string) Mem {
 		panic(err)
 	}
 	return b.Addr
+}
+
+// transpose8 emits Transpose8, the packing routines' workhorse: it copies
+// 8 rows of 8*blocks floats (ld bytes apart) into 8*blocks groups of 8
+// floats (stride bytes apart), dst[l*stride + i] = src[i*ld + l], one 8x8
+// block per iteration with the classic AVX unpack/shuffle/permute
+// transpose (24 shuffles per 64 floats).
+func transpose8() {
+	TEXT("Transpose8", NOSPLIT, "func(dst *float32, stride uintptr, src *float32, ld uintptr, blocks int)")
+	Doc("Transpose8 sets dst[l*stride+i] = src[i*ld+l] (strides in bytes) for i < 8 and l < 8*blocks.")
+	d := Load(Param("dst"), GP64())
+	st := Load(Param("stride"), GP64())
+	s := Load(Param("src"), GP64())
+	ld := Load(Param("ld"), GP64())
+	n := Load(Param("blocks"), GP64())
+	ld3, st3 := GP64(), GP64()
+	LEAQ(Mem{Base: ld, Index: ld, Scale: 2}, ld3)
+	LEAQ(Mem{Base: st, Index: st, Scale: 2}, st3)
+	s4, d4 := GP64(), GP64()
+	LEAQ(Mem{Base: s, Index: ld, Scale: 4}, s4)
+	LEAQ(Mem{Base: d, Index: st, Scale: 4}, d4)
+
+	Label("block")
+	// Rows 4q..4q+3 become s[4q..4q+3]: s[j] holds columns j and j+4 of
+	// those four rows (low and high 128-bit lanes).
+	var q4 [2][4]VecVirtual
+	for q := 0; q < 2; q++ {
+		var t [4]VecVirtual
+		for pair := 0; pair < 2; pair++ {
+			r0, r1 := YMM(), YMM()
+			VMOVUPS(rowAddr(4*q+2*pair, s, s4, ld, ld3), r0)
+			VMOVUPS(rowAddr(4*q+2*pair+1, s, s4, ld, ld3), r1)
+			t[2*pair], t[2*pair+1] = YMM(), YMM()
+			VUNPCKLPS(r1, r0, t[2*pair])
+			VUNPCKHPS(r1, r0, t[2*pair+1])
+		}
+		for j := 0; j < 4; j++ {
+			q4[q][j] = YMM()
+		}
+		VSHUFPS(U8(0x44), t[2], t[0], q4[q][0])
+		VSHUFPS(U8(0xEE), t[2], t[0], q4[q][1])
+		VSHUFPS(U8(0x44), t[3], t[1], q4[q][2])
+		VSHUFPS(U8(0xEE), t[3], t[1], q4[q][3])
+	}
+	for j := 0; j < 4; j++ {
+		lo, hi := YMM(), YMM()
+		VPERM2F128(U8(0x20), q4[1][j], q4[0][j], lo)
+		VPERM2F128(U8(0x31), q4[1][j], q4[0][j], hi)
+		VMOVUPS(lo, rowAddr(j, d, d4, st, st3))
+		VMOVUPS(hi, rowAddr(j+4, d, d4, st, st3))
+	}
+	ADDQ(U8(32), s)
+	ADDQ(U8(32), s4)
+	LEAQ(Mem{Base: d, Index: st, Scale: 8}, d)
+	LEAQ(Mem{Base: d4, Index: st, Scale: 8}, d4)
+	DECQ(n)
+	JNZ(LabelRef("block"))
+	VZEROUPPER()
+	RET()
 }

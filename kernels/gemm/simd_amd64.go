@@ -9,12 +9,14 @@ import (
 	"github.com/actbench/actbench/kernels/gemm/internal/kernel"
 )
 
-// Blocking of the SIMD driver (BLIS loop order: jc over N, pc over K,
-// ic over M, then column strips and row tiles). A is read in place by the
-// micro-kernels (packing it would cost as much as the product on im2col
-// shapes, where N is only 32 or 64), so only B is packed: one kc x nc block
+// Blocking of the SIMD driver (BLIS loop order: jc over N, pc over K, ic
+// over M, then column strips and row tiles). B is packed one kc x nc block
 // at a time, k-major in strips of nr columns that stay in L1 (32 KiB for
-// the AVX-512 kernel) while the ic block of A (mc x kc, 512 KiB) stays in L2.
+// the AVX-512 kernel) while the row tiles stream past. A is read in place
+// when C has few strips (packing it would cost as much as the product on
+// im2col shapes, where N is only 32 or 64), and otherwise packed per mc x kc
+// block into tiles of mr rows (k-major, mr floats per k) that stay in L2:
+// contiguous broadcasts instead of mr streams that may alias in L1.
 type simdConfig struct {
 	mr, nr     int // micro-tile
 	mc, kc, nc int // cache blocks
@@ -22,9 +24,18 @@ type simdConfig struct {
 }
 
 var (
-	avx512Config = simdConfig{mr: 8, nr: 32, mc: 512, kc: 256, nc: 256, avx512: true}
-	avx2Config   = simdConfig{mr: 6, nr: 16, mc: 510, kc: 256, nc: 256}
+	avx512Config = simdConfig{mr: 8, nr: 32, mc: 512, kc: 256, nc: 1024, avx512: true}
+	avx2Config   = simdConfig{mr: 6, nr: 16, mc: 510, kc: 256, nc: 1024}
 )
+
+// packAMinStrips is the number of column strips from which A is packed.
+var packAMinStrips = 3
+
+// inPlaceBMaxRows: the AVX-512 kernels read B in place (no packing) when it
+// is not transposed and a goroutine's block has fewer rows than this, since
+// packing B costs as much as the product of few rows (layers.Conv2D's
+// forward pass has 32 or 64).
+var inPlaceBMaxRows = 256
 
 // The SIMD backends register from a variable initialiser, like gonum's, so
 // that they are in the registry before init picks the default.
@@ -48,10 +59,10 @@ func registerSIMD() bool {
 	return true
 }
 
-// packBuffer is one goroutine's packed block of B, plus the AVX2 kernel's
-// scratch tile for a ragged last strip.
+// packBuffer is one goroutine's packed blocks of B and A, plus the AVX2
+// kernel's scratch tile for a ragged last strip.
 type packBuffer struct {
-	b       []float32 // kc*nc, 64-byte aligned
+	b, a    []float32 // kc*nc and mc*kc, 64-byte aligned
 	scratch [6 * 16]float32
 }
 
@@ -64,7 +75,12 @@ var packBuffers struct {
 	free []*packBuffer
 }
 
-const packFloats = 256 * 256 // the largest kc*nc of the configurations
+// Sizes of the packing buffers: the largest kc*nc and mc*kc of the
+// configurations.
+const (
+	packBFloats = 256 * 1024
+	packAFloats = 512 * 256
+)
 
 func getPackBuffer() *packBuffer {
 	packBuffers.Lock()
@@ -74,9 +90,15 @@ func getPackBuffer() *packBuffer {
 		packBuffers.free = packBuffers.free[:n-1]
 		return buf
 	}
-	raw := make([]float32, packFloats+16)
+	return &packBuffer{b: alignedFloats(packBFloats), a: alignedFloats(packAFloats)}
+}
+
+// alignedFloats allocates n floats starting on a 64-byte boundary, so that
+// packed strips fill whole cache lines.
+func alignedFloats(n int) []float32 {
+	raw := make([]float32, n+16)
 	skip := (64 - int(uintptr(unsafe.Pointer(&raw[0]))%64)) % 64 / 4
-	return &packBuffer{b: raw[skip : skip+packFloats]}
+	return raw[skip : skip+n]
 }
 
 func putPackBuffer(buf *packBuffer) {
@@ -90,17 +112,25 @@ func putPackBuffer(buf *packBuffer) {
 func simdCompute(cfg *simdConfig, p *problem, i0, i1, j0, j1 int) {
 	buf := getPackBuffer()
 	defer putPackBuffer(buf)
-	// Element (i, l) of op(A) is at a + i*rs + l*cs bytes.
-	rs, cs := uintptr(p.lda*4), uintptr(4)
+	mr, nr := cfg.mr, cfg.nr
+	// Element (i, l) of op(A) in place is at a + i*rs + l*cs bytes.
+	inRS, inCS := uintptr(p.lda*4), uintptr(4)
 	if p.transA {
-		rs, cs = 4, uintptr(p.lda*4)
+		inRS, inCS = 4, uintptr(p.lda*4)
 	}
 	ldcBytes := uintptr(p.ldc * 4)
+	inPlaceB := cfg.avx512 && !p.transB && i1-i0 < inPlaceBMaxRows
 	for jc := j0; jc < j1; jc += cfg.nc {
 		nc := min(cfg.nc, j1-jc)
+		packA := (nc+nr-1)/nr >= packAMinStrips
 		for pc := 0; pc < p.k; pc += cfg.kc {
 			kc := min(cfg.kc, p.k-pc)
-			packB(p, buf.b, cfg.nr, pc, kc, jc, nc)
+			bs := uintptr(nr * 4)
+			if inPlaceB {
+				bs = uintptr(p.ldb * 4)
+			} else {
+				packB(p, buf.b, nr, pc, kc, jc, nc)
+			}
 			beta, loadC := float32(1), 1
 			if pc == 0 {
 				beta = p.beta
@@ -110,27 +140,70 @@ func simdCompute(cfg *simdConfig, p *problem, i0, i1, j0, j1 int) {
 			}
 			for ic := i0; ic < i1; ic += cfg.mc {
 				mc := min(cfg.mc, i1-ic)
-				for s := 0; s*cfg.nr < nc; s++ {
-					width := min(cfg.nr, nc-s*cfg.nr)
-					strip := &buf.b[s*kc*cfg.nr]
-					col := jc + s*cfg.nr
+				rs, cs, ts := inRS, inCS, uintptr(mr)*inRS
+				if packA {
+					packATiles(p, buf.a, mr, ic, mc, pc, kc)
+					rs, cs, ts = 4, uintptr(mr*4), uintptr(kc*mr*4)
+				}
+				for s := 0; s*nr < nc; s++ {
+					width := min(nr, nc-s*nr)
+					col := jc + s*nr
+					var strip *float32
+					if inPlaceB {
+						strip = &p.b[pc*p.ldb+col]
+					} else {
+						strip = &buf.b[s*kc*nr]
+					}
 					for i := ic; i < ic+mc; {
-						rows, tiles := cfg.mr, (ic+mc-i)/cfg.mr
+						rows, tiles := mr, (ic+mc-i)/mr
 						if tiles == 0 {
 							rows, tiles = ic+mc-i, 1
 						}
-						aAt := p.a[aOffset(p, i, pc):]
+						var a *float32
+						if packA {
+							a = &buf.a[(i-ic)/mr*kc*mr]
+						} else {
+							a = &p.a[aOffset(p, i, pc)]
+						}
 						c := p.c[i*p.ldc+col:]
 						if cfg.avx512 {
-							avx512Tiles(rows, &aAt[0], rs, cs, strip, kc, &c[0], ldcBytes, tiles, p.alpha, beta, loadC, width)
-						} else if width == cfg.nr {
-							avx2Tiles(rows, &aAt[0], rs, cs, strip, kc, &c[0], ldcBytes, tiles, p.alpha, beta, loadC)
+							avx512Tiles(rows, a, rs, cs, ts, strip, bs, kc, &c[0], ldcBytes, tiles, p.alpha, beta, loadC, width)
+						} else if width == nr {
+							avx2Tiles(rows, a, rs, cs, ts, strip, kc, &c[0], ldcBytes, tiles, p.alpha, beta, loadC)
 						} else {
-							avx2RaggedTile(buf, rows*tiles, &aAt[0], rs, cs, strip, kc, c, p.ldc, p.alpha, beta, loadC, width)
+							avx2RaggedTiles(buf, rows, tiles, a, rs, cs, ts, strip, kc, c, p.ldc, p.alpha, beta, loadC, width)
 						}
 						i += rows * tiles
 					}
 				}
+			}
+		}
+	}
+}
+
+// packATiles copies op(A)[ic:ic+mc, pc:pc+kc] into dst as tiles of mr rows,
+// tile t at t*kc*mr holding mr floats (one per row) for each k. A ragged
+// last tile keeps the mr stride; the kernel for its height reads only its
+// rows.
+func packATiles(p *problem, dst []float32, mr, ic, mc, pc, kc int) {
+	for t, r0 := 0, ic; r0 < ic+mc; t, r0 = t+1, r0+mr {
+		rows := min(mr, ic+mc-r0)
+		tile := dst[t*kc*mr : (t+1)*kc*mr]
+		if p.transA {
+			for l := 0; l < kc; l++ {
+				copy(tile[l*mr:l*mr+rows], p.a[(pc+l)*p.lda+r0:(pc+l)*p.lda+r0+rows])
+			}
+			continue
+		}
+		i := 0
+		if rows == 8 && mr == 8 {
+			gather8(tile, mr, p.a[r0*p.lda+pc:], p.lda, kc)
+			i = 8
+		}
+		for ; i < rows; i++ {
+			row := p.a[(r0+i)*p.lda+pc : (r0+i)*p.lda+pc+kc]
+			for l, v := range row {
+				tile[l*mr+i] = v
 			}
 		}
 	}
@@ -160,9 +233,13 @@ func packB(p *problem, dst []float32, nr, pc, kc, jc, nc int) {
 			}
 			continue
 		}
-		// op(B)[l, j] = B[j, l]: each stored row of B becomes a column of
-		// the strip.
-		for j := 0; j < width; j++ {
+		// op(B)[l, j] = B[j, l]: stored rows of B become columns of the
+		// strip, eight at a time.
+		j := 0
+		for ; j+8 <= width; j += 8 {
+			gather8(strip[j:], nr, p.b[(col+j)*p.ldb+pc:], p.ldb, kc)
+		}
+		for ; j < width; j++ {
 			src := p.b[(col+j)*p.ldb+pc : (col+j)*p.ldb+pc+kc]
 			for l, v := range src {
 				strip[l*nr+j] = v
@@ -176,66 +253,82 @@ func packB(p *problem, dst []float32, nr, pc, kc, jc, nc int) {
 	}
 }
 
+// gather8 transposes 8 rows of kc floats (ld apart in src) into kc groups
+// of 8 floats, stride apart in dst: dst[l*stride+i] = src[i*ld+l]. Blocks
+// of 8 columns go through the AVX kernel, the rest through a Go loop.
+func gather8(dst []float32, stride int, src []float32, ld, kc int) {
+	_ = dst[(kc-1)*stride+7]
+	_ = src[7*ld+kc-1]
+	full := kc / 8 * 8
+	if full > 0 {
+		kernel.Transpose8(&dst[0], uintptr(stride*4), &src[0], uintptr(ld*4), full/8)
+	}
+	for i := 0; i < 8; i++ {
+		for l := full; l < kc; l++ {
+			dst[l*stride+i] = src[i*ld+l]
+		}
+	}
+}
+
 // avx512Tiles runs the AVX-512 kernel for rows (1..8) rows per tile; the
 // opmasks limit loads and stores of C to width columns.
-func avx512Tiles(rows int, a *float32, rs, cs uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha, beta float32, loadC, width int) {
+func avx512Tiles(rows int, a *float32, rs, cs, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha, beta float32, loadC, width int) {
 	mask := uint32(1)<<width - 1
 	if width >= 32 {
 		mask = ^uint32(0)
 	}
 	switch rows {
 	case 8:
-		kernel.AVX512x8(a, rs, cs, b, kc, c, ldc, tiles, alpha, beta, loadC, mask)
+		kernel.AVX512x8(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC, mask)
 	case 7:
-		kernel.AVX512x7(a, rs, cs, b, kc, c, ldc, tiles, alpha, beta, loadC, mask)
+		kernel.AVX512x7(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC, mask)
 	case 6:
-		kernel.AVX512x6(a, rs, cs, b, kc, c, ldc, tiles, alpha, beta, loadC, mask)
+		kernel.AVX512x6(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC, mask)
 	case 5:
-		kernel.AVX512x5(a, rs, cs, b, kc, c, ldc, tiles, alpha, beta, loadC, mask)
+		kernel.AVX512x5(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC, mask)
 	case 4:
-		kernel.AVX512x4(a, rs, cs, b, kc, c, ldc, tiles, alpha, beta, loadC, mask)
+		kernel.AVX512x4(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC, mask)
 	case 3:
-		kernel.AVX512x3(a, rs, cs, b, kc, c, ldc, tiles, alpha, beta, loadC, mask)
+		kernel.AVX512x3(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC, mask)
 	case 2:
-		kernel.AVX512x2(a, rs, cs, b, kc, c, ldc, tiles, alpha, beta, loadC, mask)
+		kernel.AVX512x2(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC, mask)
 	case 1:
-		kernel.AVX512x1(a, rs, cs, b, kc, c, ldc, tiles, alpha, beta, loadC, mask)
+		kernel.AVX512x1(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC, mask)
 	default:
 		panic("gemm: internal error: AVX-512 tile height out of range")
 	}
 }
 
 // avx2Tiles runs the AVX2 kernel for rows (1..6) rows per tile, 16 columns.
-func avx2Tiles(rows int, a *float32, rs, cs uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha, beta float32, loadC int) {
+func avx2Tiles(rows int, a *float32, rs, cs, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha, beta float32, loadC int) {
 	switch rows {
 	case 6:
-		kernel.AVX2x6(a, rs, cs, b, kc, c, ldc, tiles, alpha, beta, loadC)
+		kernel.AVX2x6(a, rs, cs, ts, b, kc, c, ldc, tiles, alpha, beta, loadC)
 	case 5:
-		kernel.AVX2x5(a, rs, cs, b, kc, c, ldc, tiles, alpha, beta, loadC)
+		kernel.AVX2x5(a, rs, cs, ts, b, kc, c, ldc, tiles, alpha, beta, loadC)
 	case 4:
-		kernel.AVX2x4(a, rs, cs, b, kc, c, ldc, tiles, alpha, beta, loadC)
+		kernel.AVX2x4(a, rs, cs, ts, b, kc, c, ldc, tiles, alpha, beta, loadC)
 	case 3:
-		kernel.AVX2x3(a, rs, cs, b, kc, c, ldc, tiles, alpha, beta, loadC)
+		kernel.AVX2x3(a, rs, cs, ts, b, kc, c, ldc, tiles, alpha, beta, loadC)
 	case 2:
-		kernel.AVX2x2(a, rs, cs, b, kc, c, ldc, tiles, alpha, beta, loadC)
+		kernel.AVX2x2(a, rs, cs, ts, b, kc, c, ldc, tiles, alpha, beta, loadC)
 	case 1:
-		kernel.AVX2x1(a, rs, cs, b, kc, c, ldc, tiles, alpha, beta, loadC)
+		kernel.AVX2x1(a, rs, cs, ts, b, kc, c, ldc, tiles, alpha, beta, loadC)
 	default:
 		panic("gemm: internal error: AVX2 tile height out of range")
 	}
 }
 
-// avx2RaggedTile handles rows rows of the last strip when it is narrower
-// than 16 columns, which the AVX2 kernel (no opmasks) cannot store: it
-// computes each tile into the scratch tile and merges width columns into C
-// in Go.
-func avx2RaggedTile(buf *packBuffer, rows int, a *float32, rs, cs uintptr, b *float32, kc int, c []float32, ldc int, alpha, beta float32, loadC, width int) {
+// avx2RaggedTiles handles tiles tiles of rows rows in the last strip when
+// it is narrower than 16 columns, which the AVX2 kernel (no opmasks) cannot
+// store: it computes each tile into the scratch tile and merges width
+// columns into C in Go.
+func avx2RaggedTiles(buf *packBuffer, rows, tiles int, a *float32, rs, cs, ts uintptr, b *float32, kc int, c []float32, ldc int, alpha, beta float32, loadC, width int) {
 	const nr = 16
 	tile := buf.scratch[:]
-	for ; rows > 0; rows -= 6 {
-		r := min(rows, 6)
-		avx2Tiles(r, a, rs, cs, b, kc, &tile[0], nr*4, 1, alpha, 0, 0)
-		for i := 0; i < r; i++ {
+	for t := 0; t < tiles; t++ {
+		avx2Tiles(rows, a, rs, cs, ts, b, kc, &tile[0], nr*4, 1, alpha, 0, 0)
+		for i := 0; i < rows; i++ {
 			dst := c[i*ldc : i*ldc+width]
 			src := tile[i*nr : i*nr+width]
 			if loadC == 0 {
@@ -246,9 +339,9 @@ func avx2RaggedTile(buf *packBuffer, rows int, a *float32, rs, cs uintptr, b *fl
 				dst[j] = beta*dst[j] + v
 			}
 		}
-		if rows > 6 {
-			a = (*float32)(unsafe.Add(unsafe.Pointer(a), 6*rs))
-			c = c[6*ldc:]
+		if t+1 < tiles {
+			a = (*float32)(unsafe.Add(unsafe.Pointer(a), ts))
+			c = c[rows*ldc:]
 		}
 	}
 }

@@ -2,110 +2,111 @@
 
 #include "textflag.h"
 
-// func AVX512x1(a *float32, rs uintptr, cs uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+// func AVX512x1(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·AVX512x1(SB), NOSPLIT, $0-84
+TEXT ·AVX512x1(SB), NOSPLIT, $0-100
 	MOVQ         a+0(FP), AX
 	MOVQ         rs+8(FP), CX
 	MOVQ         cs+16(FP), DX
-	LEAQ         (CX)(CX*2), BX
-	MOVQ         c+40(FP), BX
-	MOVQ         tiles+56(FP), SI
-	MOVL         mask+80(FP), DI
+	LEAQ         (CX)(CX*2), CX
+	MOVQ         c+56(FP), CX
+	MOVQ         tiles+72(FP), BX
+	MOVQ         bs+40(FP), SI
+	MOVL         mask+96(FP), DI
 	KMOVW        DI, K1
 	SHRL         $0x10, DI
 	KMOVW        DI, K2
-	VBROADCASTSS alpha+64(FP), Z0
-	VBROADCASTSS beta+68(FP), Z1
+	VBROADCASTSS alpha+80(FP), Z0
+	VBROADCASTSS beta+84(FP), Z1
 
 tile:
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
 	MOVQ   AX, DI
-	MOVQ   b+24(FP), R8
-	MOVQ   kc+32(FP), R9
+	MOVQ   b+32(FP), R8
+	MOVQ   kc+48(FP), R9
 
 k:
-	VMOVUPS      (R8), Z4
-	VMOVUPS      64(R8), Z5
+	VMOVUPS.Z    (R8), K1, Z4
+	VMOVUPS.Z    64(R8), K2, Z5
 	VBROADCASTSS (DI), Z6
 	VFMADD231PS  Z4, Z6, Z2
 	VFMADD231PS  Z5, Z6, Z3
-	ADDQ         $0x80, R8
+	ADDQ         SI, R8
 	ADDQ         DX, DI
 	DECQ         R9
 	JNZ          k
-	MOVQ         ldc+48(FP), DI
+	MOVQ         ldc+64(FP), DI
 	LEAQ         (DI)(DI*2), R8
-	CMPQ         loadC+72(FP), $0x00
+	CMPQ         loadC+88(FP), $0x00
 	JE           overwrite
-	VMOVUPS.Z    (BX), K1, Z4
+	VMOVUPS.Z    (CX), K1, Z4
 	VMULPS       Z1, Z4, Z4
 	VFMADD231PS  Z0, Z2, Z4
-	VMOVUPS      Z4, K1, (BX)
-	VMOVUPS.Z    64(BX), K2, Z4
+	VMOVUPS      Z4, K1, (CX)
+	VMOVUPS.Z    64(CX), K2, Z4
 	VMULPS       Z1, Z4, Z4
 	VFMADD231PS  Z0, Z3, Z4
-	VMOVUPS      Z4, K2, 64(BX)
+	VMOVUPS      Z4, K2, 64(CX)
 	JMP          next
 
 overwrite:
 	VMULPS  Z0, Z2, Z4
-	VMOVUPS Z4, K1, (BX)
+	VMOVUPS Z4, K1, (CX)
 	VMULPS  Z0, Z3, Z4
-	VMOVUPS Z4, K2, 64(BX)
+	VMOVUPS Z4, K2, 64(CX)
 
 next:
-	IMUL3Q $0x00000001, CX, R8
-	ADDQ   R8, AX
-	IMUL3Q $0x00000001, DI, R8
-	ADDQ   R8, BX
-	DECQ   SI
+	ADDQ   ts+24(FP), AX
+	IMUL3Q $0x00000001, DI, DI
+	ADDQ   DI, CX
+	DECQ   BX
 	JNZ    tile
 	VZEROUPPER
 	RET
 
-// func AVX512x2(a *float32, rs uintptr, cs uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+// func AVX512x2(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·AVX512x2(SB), NOSPLIT, $0-84
+TEXT ·AVX512x2(SB), NOSPLIT, $0-100
 	MOVQ         a+0(FP), AX
 	MOVQ         rs+8(FP), CX
 	MOVQ         cs+16(FP), DX
 	LEAQ         (CX)(CX*2), BX
-	MOVQ         c+40(FP), BX
-	MOVQ         tiles+56(FP), SI
-	MOVL         mask+80(FP), DI
-	KMOVW        DI, K1
-	SHRL         $0x10, DI
-	KMOVW        DI, K2
-	VBROADCASTSS alpha+64(FP), Z0
-	VBROADCASTSS beta+68(FP), Z1
+	MOVQ         c+56(FP), BX
+	MOVQ         tiles+72(FP), SI
+	MOVQ         bs+40(FP), DI
+	MOVL         mask+96(FP), R8
+	KMOVW        R8, K1
+	SHRL         $0x10, R8
+	KMOVW        R8, K2
+	VBROADCASTSS alpha+80(FP), Z0
+	VBROADCASTSS beta+84(FP), Z1
 
 tile:
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
 	VPXORD Z4, Z4, Z4
 	VPXORD Z5, Z5, Z5
-	MOVQ   AX, DI
-	MOVQ   b+24(FP), R8
-	MOVQ   kc+32(FP), R9
+	MOVQ   AX, R8
+	MOVQ   b+32(FP), R9
+	MOVQ   kc+48(FP), R10
 
 k:
-	VMOVUPS      (R8), Z6
-	VMOVUPS      64(R8), Z7
-	VBROADCASTSS (DI), Z8
+	VMOVUPS.Z    (R9), K1, Z6
+	VMOVUPS.Z    64(R9), K2, Z7
+	VBROADCASTSS (R8), Z8
 	VFMADD231PS  Z6, Z8, Z2
 	VFMADD231PS  Z7, Z8, Z3
-	VBROADCASTSS (DI)(CX*1), Z8
+	VBROADCASTSS (R8)(CX*1), Z8
 	VFMADD231PS  Z6, Z8, Z4
 	VFMADD231PS  Z7, Z8, Z5
-	ADDQ         $0x80, R8
-	ADDQ         DX, DI
-	DECQ         R9
+	ADDQ         DI, R9
+	ADDQ         DX, R8
+	DECQ         R10
 	JNZ          k
-	MOVQ         ldc+48(FP), DI
-	LEAQ         (DI)(DI*2), R8
-	CMPQ         loadC+72(FP), $0x00
+	MOVQ         ldc+64(FP), R8
+	LEAQ         (R8)(R8*2), R9
+	CMPQ         loadC+88(FP), $0x00
 	JE           overwrite
 	VMOVUPS.Z    (BX), K1, Z6
 	VMULPS       Z1, Z6, Z6
@@ -115,14 +116,14 @@ k:
 	VMULPS       Z1, Z6, Z6
 	VFMADD231PS  Z0, Z3, Z6
 	VMOVUPS      Z6, K2, 64(BX)
-	VMOVUPS.Z    (BX)(DI*1), K1, Z6
+	VMOVUPS.Z    (BX)(R8*1), K1, Z6
 	VMULPS       Z1, Z6, Z6
 	VFMADD231PS  Z0, Z4, Z6
-	VMOVUPS      Z6, K1, (BX)(DI*1)
-	VMOVUPS.Z    64(BX)(DI*1), K2, Z6
+	VMOVUPS      Z6, K1, (BX)(R8*1)
+	VMOVUPS.Z    64(BX)(R8*1), K2, Z6
 	VMULPS       Z1, Z6, Z6
 	VFMADD231PS  Z0, Z5, Z6
-	VMOVUPS      Z6, K2, 64(BX)(DI*1)
+	VMOVUPS      Z6, K2, 64(BX)(R8*1)
 	JMP          next
 
 overwrite:
@@ -131,35 +132,35 @@ overwrite:
 	VMULPS  Z0, Z3, Z6
 	VMOVUPS Z6, K2, 64(BX)
 	VMULPS  Z0, Z4, Z6
-	VMOVUPS Z6, K1, (BX)(DI*1)
+	VMOVUPS Z6, K1, (BX)(R8*1)
 	VMULPS  Z0, Z5, Z6
-	VMOVUPS Z6, K2, 64(BX)(DI*1)
+	VMOVUPS Z6, K2, 64(BX)(R8*1)
 
 next:
-	IMUL3Q $0x00000002, CX, R8
-	ADDQ   R8, AX
-	IMUL3Q $0x00000002, DI, R8
+	ADDQ   ts+24(FP), AX
+	IMUL3Q $0x00000002, R8, R8
 	ADDQ   R8, BX
 	DECQ   SI
 	JNZ    tile
 	VZEROUPPER
 	RET
 
-// func AVX512x3(a *float32, rs uintptr, cs uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+// func AVX512x3(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·AVX512x3(SB), NOSPLIT, $0-84
+TEXT ·AVX512x3(SB), NOSPLIT, $0-100
 	MOVQ         a+0(FP), AX
 	MOVQ         rs+8(FP), CX
 	MOVQ         cs+16(FP), DX
 	LEAQ         (CX)(CX*2), BX
-	MOVQ         c+40(FP), BX
-	MOVQ         tiles+56(FP), SI
-	MOVL         mask+80(FP), DI
-	KMOVW        DI, K1
-	SHRL         $0x10, DI
-	KMOVW        DI, K2
-	VBROADCASTSS alpha+64(FP), Z0
-	VBROADCASTSS beta+68(FP), Z1
+	MOVQ         c+56(FP), BX
+	MOVQ         tiles+72(FP), SI
+	MOVQ         bs+40(FP), DI
+	MOVL         mask+96(FP), R8
+	KMOVW        R8, K1
+	SHRL         $0x10, R8
+	KMOVW        R8, K2
+	VBROADCASTSS alpha+80(FP), Z0
+	VBROADCASTSS beta+84(FP), Z1
 
 tile:
 	VPXORD Z2, Z2, Z2
@@ -168,29 +169,29 @@ tile:
 	VPXORD Z5, Z5, Z5
 	VPXORD Z6, Z6, Z6
 	VPXORD Z7, Z7, Z7
-	MOVQ   AX, DI
-	MOVQ   b+24(FP), R8
-	MOVQ   kc+32(FP), R9
+	MOVQ   AX, R8
+	MOVQ   b+32(FP), R9
+	MOVQ   kc+48(FP), R10
 
 k:
-	VMOVUPS      (R8), Z8
-	VMOVUPS      64(R8), Z9
-	VBROADCASTSS (DI), Z10
+	VMOVUPS.Z    (R9), K1, Z8
+	VMOVUPS.Z    64(R9), K2, Z9
+	VBROADCASTSS (R8), Z10
 	VFMADD231PS  Z8, Z10, Z2
 	VFMADD231PS  Z9, Z10, Z3
-	VBROADCASTSS (DI)(CX*1), Z10
+	VBROADCASTSS (R8)(CX*1), Z10
 	VFMADD231PS  Z8, Z10, Z4
 	VFMADD231PS  Z9, Z10, Z5
-	VBROADCASTSS (DI)(CX*2), Z10
+	VBROADCASTSS (R8)(CX*2), Z10
 	VFMADD231PS  Z8, Z10, Z6
 	VFMADD231PS  Z9, Z10, Z7
-	ADDQ         $0x80, R8
-	ADDQ         DX, DI
-	DECQ         R9
+	ADDQ         DI, R9
+	ADDQ         DX, R8
+	DECQ         R10
 	JNZ          k
-	MOVQ         ldc+48(FP), DI
-	LEAQ         (DI)(DI*2), R8
-	CMPQ         loadC+72(FP), $0x00
+	MOVQ         ldc+64(FP), R8
+	LEAQ         (R8)(R8*2), R9
+	CMPQ         loadC+88(FP), $0x00
 	JE           overwrite
 	VMOVUPS.Z    (BX), K1, Z8
 	VMULPS       Z1, Z8, Z8
@@ -200,22 +201,22 @@ k:
 	VMULPS       Z1, Z8, Z8
 	VFMADD231PS  Z0, Z3, Z8
 	VMOVUPS      Z8, K2, 64(BX)
-	VMOVUPS.Z    (BX)(DI*1), K1, Z8
+	VMOVUPS.Z    (BX)(R8*1), K1, Z8
 	VMULPS       Z1, Z8, Z8
 	VFMADD231PS  Z0, Z4, Z8
-	VMOVUPS      Z8, K1, (BX)(DI*1)
-	VMOVUPS.Z    64(BX)(DI*1), K2, Z8
+	VMOVUPS      Z8, K1, (BX)(R8*1)
+	VMOVUPS.Z    64(BX)(R8*1), K2, Z8
 	VMULPS       Z1, Z8, Z8
 	VFMADD231PS  Z0, Z5, Z8
-	VMOVUPS      Z8, K2, 64(BX)(DI*1)
-	VMOVUPS.Z    (BX)(DI*2), K1, Z8
+	VMOVUPS      Z8, K2, 64(BX)(R8*1)
+	VMOVUPS.Z    (BX)(R8*2), K1, Z8
 	VMULPS       Z1, Z8, Z8
 	VFMADD231PS  Z0, Z6, Z8
-	VMOVUPS      Z8, K1, (BX)(DI*2)
-	VMOVUPS.Z    64(BX)(DI*2), K2, Z8
+	VMOVUPS      Z8, K1, (BX)(R8*2)
+	VMOVUPS.Z    64(BX)(R8*2), K2, Z8
 	VMULPS       Z1, Z8, Z8
 	VFMADD231PS  Z0, Z7, Z8
-	VMOVUPS      Z8, K2, 64(BX)(DI*2)
+	VMOVUPS      Z8, K2, 64(BX)(R8*2)
 	JMP          next
 
 overwrite:
@@ -224,39 +225,39 @@ overwrite:
 	VMULPS  Z0, Z3, Z8
 	VMOVUPS Z8, K2, 64(BX)
 	VMULPS  Z0, Z4, Z8
-	VMOVUPS Z8, K1, (BX)(DI*1)
+	VMOVUPS Z8, K1, (BX)(R8*1)
 	VMULPS  Z0, Z5, Z8
-	VMOVUPS Z8, K2, 64(BX)(DI*1)
+	VMOVUPS Z8, K2, 64(BX)(R8*1)
 	VMULPS  Z0, Z6, Z8
-	VMOVUPS Z8, K1, (BX)(DI*2)
+	VMOVUPS Z8, K1, (BX)(R8*2)
 	VMULPS  Z0, Z7, Z8
-	VMOVUPS Z8, K2, 64(BX)(DI*2)
+	VMOVUPS Z8, K2, 64(BX)(R8*2)
 
 next:
-	IMUL3Q $0x00000003, CX, R8
-	ADDQ   R8, AX
-	IMUL3Q $0x00000003, DI, R8
+	ADDQ   ts+24(FP), AX
+	IMUL3Q $0x00000003, R8, R8
 	ADDQ   R8, BX
 	DECQ   SI
 	JNZ    tile
 	VZEROUPPER
 	RET
 
-// func AVX512x4(a *float32, rs uintptr, cs uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+// func AVX512x4(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·AVX512x4(SB), NOSPLIT, $0-84
+TEXT ·AVX512x4(SB), NOSPLIT, $0-100
 	MOVQ         a+0(FP), AX
 	MOVQ         rs+8(FP), CX
 	MOVQ         cs+16(FP), DX
 	LEAQ         (CX)(CX*2), BX
-	MOVQ         c+40(FP), SI
-	MOVQ         tiles+56(FP), DI
-	MOVL         mask+80(FP), R8
-	KMOVW        R8, K1
-	SHRL         $0x10, R8
-	KMOVW        R8, K2
-	VBROADCASTSS alpha+64(FP), Z0
-	VBROADCASTSS beta+68(FP), Z1
+	MOVQ         c+56(FP), SI
+	MOVQ         tiles+72(FP), DI
+	MOVQ         bs+40(FP), R8
+	MOVL         mask+96(FP), R9
+	KMOVW        R9, K1
+	SHRL         $0x10, R9
+	KMOVW        R9, K2
+	VBROADCASTSS alpha+80(FP), Z0
+	VBROADCASTSS beta+84(FP), Z1
 
 tile:
 	VPXORD Z2, Z2, Z2
@@ -267,32 +268,32 @@ tile:
 	VPXORD Z7, Z7, Z7
 	VPXORD Z8, Z8, Z8
 	VPXORD Z9, Z9, Z9
-	MOVQ   AX, R8
-	MOVQ   b+24(FP), R9
-	MOVQ   kc+32(FP), R10
+	MOVQ   AX, R9
+	MOVQ   b+32(FP), R10
+	MOVQ   kc+48(FP), R11
 
 k:
-	VMOVUPS      (R9), Z10
-	VMOVUPS      64(R9), Z11
-	VBROADCASTSS (R8), Z12
+	VMOVUPS.Z    (R10), K1, Z10
+	VMOVUPS.Z    64(R10), K2, Z11
+	VBROADCASTSS (R9), Z12
 	VFMADD231PS  Z10, Z12, Z2
 	VFMADD231PS  Z11, Z12, Z3
-	VBROADCASTSS (R8)(CX*1), Z12
+	VBROADCASTSS (R9)(CX*1), Z12
 	VFMADD231PS  Z10, Z12, Z4
 	VFMADD231PS  Z11, Z12, Z5
-	VBROADCASTSS (R8)(CX*2), Z12
+	VBROADCASTSS (R9)(CX*2), Z12
 	VFMADD231PS  Z10, Z12, Z6
 	VFMADD231PS  Z11, Z12, Z7
-	VBROADCASTSS (R8)(BX*1), Z12
+	VBROADCASTSS (R9)(BX*1), Z12
 	VFMADD231PS  Z10, Z12, Z8
 	VFMADD231PS  Z11, Z12, Z9
-	ADDQ         $0x80, R9
-	ADDQ         DX, R8
-	DECQ         R10
+	ADDQ         R8, R10
+	ADDQ         DX, R9
+	DECQ         R11
 	JNZ          k
-	MOVQ         ldc+48(FP), R8
-	LEAQ         (R8)(R8*2), R9
-	CMPQ         loadC+72(FP), $0x00
+	MOVQ         ldc+64(FP), R9
+	LEAQ         (R9)(R9*2), R10
+	CMPQ         loadC+88(FP), $0x00
 	JE           overwrite
 	VMOVUPS.Z    (SI), K1, Z10
 	VMULPS       Z1, Z10, Z10
@@ -302,30 +303,30 @@ k:
 	VMULPS       Z1, Z10, Z10
 	VFMADD231PS  Z0, Z3, Z10
 	VMOVUPS      Z10, K2, 64(SI)
-	VMOVUPS.Z    (SI)(R8*1), K1, Z10
-	VMULPS       Z1, Z10, Z10
-	VFMADD231PS  Z0, Z4, Z10
-	VMOVUPS      Z10, K1, (SI)(R8*1)
-	VMOVUPS.Z    64(SI)(R8*1), K2, Z10
-	VMULPS       Z1, Z10, Z10
-	VFMADD231PS  Z0, Z5, Z10
-	VMOVUPS      Z10, K2, 64(SI)(R8*1)
-	VMOVUPS.Z    (SI)(R8*2), K1, Z10
-	VMULPS       Z1, Z10, Z10
-	VFMADD231PS  Z0, Z6, Z10
-	VMOVUPS      Z10, K1, (SI)(R8*2)
-	VMOVUPS.Z    64(SI)(R8*2), K2, Z10
-	VMULPS       Z1, Z10, Z10
-	VFMADD231PS  Z0, Z7, Z10
-	VMOVUPS      Z10, K2, 64(SI)(R8*2)
 	VMOVUPS.Z    (SI)(R9*1), K1, Z10
 	VMULPS       Z1, Z10, Z10
-	VFMADD231PS  Z0, Z8, Z10
+	VFMADD231PS  Z0, Z4, Z10
 	VMOVUPS      Z10, K1, (SI)(R9*1)
 	VMOVUPS.Z    64(SI)(R9*1), K2, Z10
 	VMULPS       Z1, Z10, Z10
-	VFMADD231PS  Z0, Z9, Z10
+	VFMADD231PS  Z0, Z5, Z10
 	VMOVUPS      Z10, K2, 64(SI)(R9*1)
+	VMOVUPS.Z    (SI)(R9*2), K1, Z10
+	VMULPS       Z1, Z10, Z10
+	VFMADD231PS  Z0, Z6, Z10
+	VMOVUPS      Z10, K1, (SI)(R9*2)
+	VMOVUPS.Z    64(SI)(R9*2), K2, Z10
+	VMULPS       Z1, Z10, Z10
+	VFMADD231PS  Z0, Z7, Z10
+	VMOVUPS      Z10, K2, 64(SI)(R9*2)
+	VMOVUPS.Z    (SI)(R10*1), K1, Z10
+	VMULPS       Z1, Z10, Z10
+	VFMADD231PS  Z0, Z8, Z10
+	VMOVUPS      Z10, K1, (SI)(R10*1)
+	VMOVUPS.Z    64(SI)(R10*1), K2, Z10
+	VMULPS       Z1, Z10, Z10
+	VFMADD231PS  Z0, Z9, Z10
+	VMOVUPS      Z10, K2, 64(SI)(R10*1)
 	JMP          next
 
 overwrite:
@@ -334,43 +335,43 @@ overwrite:
 	VMULPS  Z0, Z3, Z10
 	VMOVUPS Z10, K2, 64(SI)
 	VMULPS  Z0, Z4, Z10
-	VMOVUPS Z10, K1, (SI)(R8*1)
-	VMULPS  Z0, Z5, Z10
-	VMOVUPS Z10, K2, 64(SI)(R8*1)
-	VMULPS  Z0, Z6, Z10
-	VMOVUPS Z10, K1, (SI)(R8*2)
-	VMULPS  Z0, Z7, Z10
-	VMOVUPS Z10, K2, 64(SI)(R8*2)
-	VMULPS  Z0, Z8, Z10
 	VMOVUPS Z10, K1, (SI)(R9*1)
-	VMULPS  Z0, Z9, Z10
+	VMULPS  Z0, Z5, Z10
 	VMOVUPS Z10, K2, 64(SI)(R9*1)
+	VMULPS  Z0, Z6, Z10
+	VMOVUPS Z10, K1, (SI)(R9*2)
+	VMULPS  Z0, Z7, Z10
+	VMOVUPS Z10, K2, 64(SI)(R9*2)
+	VMULPS  Z0, Z8, Z10
+	VMOVUPS Z10, K1, (SI)(R10*1)
+	VMULPS  Z0, Z9, Z10
+	VMOVUPS Z10, K2, 64(SI)(R10*1)
 
 next:
-	IMUL3Q $0x00000004, CX, R9
-	ADDQ   R9, AX
-	IMUL3Q $0x00000004, R8, R9
+	ADDQ   ts+24(FP), AX
+	IMUL3Q $0x00000004, R9, R9
 	ADDQ   R9, SI
 	DECQ   DI
 	JNZ    tile
 	VZEROUPPER
 	RET
 
-// func AVX512x5(a *float32, rs uintptr, cs uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+// func AVX512x5(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·AVX512x5(SB), NOSPLIT, $0-84
+TEXT ·AVX512x5(SB), NOSPLIT, $0-100
 	MOVQ         a+0(FP), AX
 	MOVQ         rs+8(FP), CX
 	MOVQ         cs+16(FP), DX
 	LEAQ         (CX)(CX*2), BX
-	MOVQ         c+40(FP), SI
-	MOVQ         tiles+56(FP), DI
-	MOVL         mask+80(FP), R8
-	KMOVW        R8, K1
-	SHRL         $0x10, R8
-	KMOVW        R8, K2
-	VBROADCASTSS alpha+64(FP), Z0
-	VBROADCASTSS beta+68(FP), Z1
+	MOVQ         c+56(FP), SI
+	MOVQ         tiles+72(FP), DI
+	MOVQ         bs+40(FP), R8
+	MOVL         mask+96(FP), R9
+	KMOVW        R9, K1
+	SHRL         $0x10, R9
+	KMOVW        R9, K2
+	VBROADCASTSS alpha+80(FP), Z0
+	VBROADCASTSS beta+84(FP), Z1
 
 tile:
 	VPXORD Z2, Z2, Z2
@@ -383,38 +384,38 @@ tile:
 	VPXORD Z9, Z9, Z9
 	VPXORD Z10, Z10, Z10
 	VPXORD Z11, Z11, Z11
-	MOVQ   AX, R8
-	LEAQ   (R8)(CX*4), R9
-	MOVQ   b+24(FP), R10
-	MOVQ   kc+32(FP), R11
+	MOVQ   AX, R9
+	LEAQ   (R9)(CX*4), R10
+	MOVQ   b+32(FP), R11
+	MOVQ   kc+48(FP), R12
 
 k:
-	VMOVUPS      (R10), Z12
-	VMOVUPS      64(R10), Z13
-	VBROADCASTSS (R8), Z14
+	VMOVUPS.Z    (R11), K1, Z12
+	VMOVUPS.Z    64(R11), K2, Z13
+	VBROADCASTSS (R9), Z14
 	VFMADD231PS  Z12, Z14, Z2
 	VFMADD231PS  Z13, Z14, Z3
-	VBROADCASTSS (R8)(CX*1), Z14
+	VBROADCASTSS (R9)(CX*1), Z14
 	VFMADD231PS  Z12, Z14, Z4
 	VFMADD231PS  Z13, Z14, Z5
-	VBROADCASTSS (R8)(CX*2), Z14
+	VBROADCASTSS (R9)(CX*2), Z14
 	VFMADD231PS  Z12, Z14, Z6
 	VFMADD231PS  Z13, Z14, Z7
-	VBROADCASTSS (R8)(BX*1), Z14
+	VBROADCASTSS (R9)(BX*1), Z14
 	VFMADD231PS  Z12, Z14, Z8
 	VFMADD231PS  Z13, Z14, Z9
-	VBROADCASTSS (R9), Z14
+	VBROADCASTSS (R10), Z14
 	VFMADD231PS  Z12, Z14, Z10
 	VFMADD231PS  Z13, Z14, Z11
-	ADDQ         $0x80, R10
-	ADDQ         DX, R8
+	ADDQ         R8, R11
 	ADDQ         DX, R9
-	DECQ         R11
+	ADDQ         DX, R10
+	DECQ         R12
 	JNZ          k
-	MOVQ         ldc+48(FP), R8
-	LEAQ         (R8)(R8*2), R9
-	LEAQ         (SI)(R8*4), R10
-	CMPQ         loadC+72(FP), $0x00
+	MOVQ         ldc+64(FP), R9
+	LEAQ         (R9)(R9*2), R10
+	LEAQ         (SI)(R9*4), R11
+	CMPQ         loadC+88(FP), $0x00
 	JE           overwrite
 	VMOVUPS.Z    (SI), K1, Z12
 	VMULPS       Z1, Z12, Z12
@@ -424,38 +425,38 @@ k:
 	VMULPS       Z1, Z12, Z12
 	VFMADD231PS  Z0, Z3, Z12
 	VMOVUPS      Z12, K2, 64(SI)
-	VMOVUPS.Z    (SI)(R8*1), K1, Z12
-	VMULPS       Z1, Z12, Z12
-	VFMADD231PS  Z0, Z4, Z12
-	VMOVUPS      Z12, K1, (SI)(R8*1)
-	VMOVUPS.Z    64(SI)(R8*1), K2, Z12
-	VMULPS       Z1, Z12, Z12
-	VFMADD231PS  Z0, Z5, Z12
-	VMOVUPS      Z12, K2, 64(SI)(R8*1)
-	VMOVUPS.Z    (SI)(R8*2), K1, Z12
-	VMULPS       Z1, Z12, Z12
-	VFMADD231PS  Z0, Z6, Z12
-	VMOVUPS      Z12, K1, (SI)(R8*2)
-	VMOVUPS.Z    64(SI)(R8*2), K2, Z12
-	VMULPS       Z1, Z12, Z12
-	VFMADD231PS  Z0, Z7, Z12
-	VMOVUPS      Z12, K2, 64(SI)(R8*2)
 	VMOVUPS.Z    (SI)(R9*1), K1, Z12
 	VMULPS       Z1, Z12, Z12
-	VFMADD231PS  Z0, Z8, Z12
+	VFMADD231PS  Z0, Z4, Z12
 	VMOVUPS      Z12, K1, (SI)(R9*1)
 	VMOVUPS.Z    64(SI)(R9*1), K2, Z12
 	VMULPS       Z1, Z12, Z12
-	VFMADD231PS  Z0, Z9, Z12
+	VFMADD231PS  Z0, Z5, Z12
 	VMOVUPS      Z12, K2, 64(SI)(R9*1)
-	VMOVUPS.Z    (R10), K1, Z12
+	VMOVUPS.Z    (SI)(R9*2), K1, Z12
+	VMULPS       Z1, Z12, Z12
+	VFMADD231PS  Z0, Z6, Z12
+	VMOVUPS      Z12, K1, (SI)(R9*2)
+	VMOVUPS.Z    64(SI)(R9*2), K2, Z12
+	VMULPS       Z1, Z12, Z12
+	VFMADD231PS  Z0, Z7, Z12
+	VMOVUPS      Z12, K2, 64(SI)(R9*2)
+	VMOVUPS.Z    (SI)(R10*1), K1, Z12
+	VMULPS       Z1, Z12, Z12
+	VFMADD231PS  Z0, Z8, Z12
+	VMOVUPS      Z12, K1, (SI)(R10*1)
+	VMOVUPS.Z    64(SI)(R10*1), K2, Z12
+	VMULPS       Z1, Z12, Z12
+	VFMADD231PS  Z0, Z9, Z12
+	VMOVUPS      Z12, K2, 64(SI)(R10*1)
+	VMOVUPS.Z    (R11), K1, Z12
 	VMULPS       Z1, Z12, Z12
 	VFMADD231PS  Z0, Z10, Z12
-	VMOVUPS      Z12, K1, (R10)
-	VMOVUPS.Z    64(R10), K2, Z12
+	VMOVUPS      Z12, K1, (R11)
+	VMOVUPS.Z    64(R11), K2, Z12
 	VMULPS       Z1, Z12, Z12
 	VFMADD231PS  Z0, Z11, Z12
-	VMOVUPS      Z12, K2, 64(R10)
+	VMOVUPS      Z12, K2, 64(R11)
 	JMP          next
 
 overwrite:
@@ -464,47 +465,47 @@ overwrite:
 	VMULPS  Z0, Z3, Z12
 	VMOVUPS Z12, K2, 64(SI)
 	VMULPS  Z0, Z4, Z12
-	VMOVUPS Z12, K1, (SI)(R8*1)
-	VMULPS  Z0, Z5, Z12
-	VMOVUPS Z12, K2, 64(SI)(R8*1)
-	VMULPS  Z0, Z6, Z12
-	VMOVUPS Z12, K1, (SI)(R8*2)
-	VMULPS  Z0, Z7, Z12
-	VMOVUPS Z12, K2, 64(SI)(R8*2)
-	VMULPS  Z0, Z8, Z12
 	VMOVUPS Z12, K1, (SI)(R9*1)
-	VMULPS  Z0, Z9, Z12
+	VMULPS  Z0, Z5, Z12
 	VMOVUPS Z12, K2, 64(SI)(R9*1)
+	VMULPS  Z0, Z6, Z12
+	VMOVUPS Z12, K1, (SI)(R9*2)
+	VMULPS  Z0, Z7, Z12
+	VMOVUPS Z12, K2, 64(SI)(R9*2)
+	VMULPS  Z0, Z8, Z12
+	VMOVUPS Z12, K1, (SI)(R10*1)
+	VMULPS  Z0, Z9, Z12
+	VMOVUPS Z12, K2, 64(SI)(R10*1)
 	VMULPS  Z0, Z10, Z12
-	VMOVUPS Z12, K1, (R10)
+	VMOVUPS Z12, K1, (R11)
 	VMULPS  Z0, Z11, Z12
-	VMOVUPS Z12, K2, 64(R10)
+	VMOVUPS Z12, K2, 64(R11)
 
 next:
-	IMUL3Q $0x00000005, CX, R9
-	ADDQ   R9, AX
-	IMUL3Q $0x00000005, R8, R9
+	ADDQ   ts+24(FP), AX
+	IMUL3Q $0x00000005, R9, R9
 	ADDQ   R9, SI
 	DECQ   DI
 	JNZ    tile
 	VZEROUPPER
 	RET
 
-// func AVX512x6(a *float32, rs uintptr, cs uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+// func AVX512x6(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·AVX512x6(SB), NOSPLIT, $0-84
+TEXT ·AVX512x6(SB), NOSPLIT, $0-100
 	MOVQ         a+0(FP), AX
 	MOVQ         rs+8(FP), CX
 	MOVQ         cs+16(FP), DX
 	LEAQ         (CX)(CX*2), BX
-	MOVQ         c+40(FP), SI
-	MOVQ         tiles+56(FP), DI
-	MOVL         mask+80(FP), R8
-	KMOVW        R8, K1
-	SHRL         $0x10, R8
-	KMOVW        R8, K2
-	VBROADCASTSS alpha+64(FP), Z0
-	VBROADCASTSS beta+68(FP), Z1
+	MOVQ         c+56(FP), SI
+	MOVQ         tiles+72(FP), DI
+	MOVQ         bs+40(FP), R8
+	MOVL         mask+96(FP), R9
+	KMOVW        R9, K1
+	SHRL         $0x10, R9
+	KMOVW        R9, K2
+	VBROADCASTSS alpha+80(FP), Z0
+	VBROADCASTSS beta+84(FP), Z1
 
 tile:
 	VPXORD Z2, Z2, Z2
@@ -519,41 +520,41 @@ tile:
 	VPXORD Z11, Z11, Z11
 	VPXORD Z12, Z12, Z12
 	VPXORD Z13, Z13, Z13
-	MOVQ   AX, R8
-	LEAQ   (R8)(CX*4), R9
-	MOVQ   b+24(FP), R10
-	MOVQ   kc+32(FP), R11
+	MOVQ   AX, R9
+	LEAQ   (R9)(CX*4), R10
+	MOVQ   b+32(FP), R11
+	MOVQ   kc+48(FP), R12
 
 k:
-	VMOVUPS      (R10), Z14
-	VMOVUPS      64(R10), Z15
-	VBROADCASTSS (R8), Z16
+	VMOVUPS.Z    (R11), K1, Z14
+	VMOVUPS.Z    64(R11), K2, Z15
+	VBROADCASTSS (R9), Z16
 	VFMADD231PS  Z14, Z16, Z2
 	VFMADD231PS  Z15, Z16, Z3
-	VBROADCASTSS (R8)(CX*1), Z16
+	VBROADCASTSS (R9)(CX*1), Z16
 	VFMADD231PS  Z14, Z16, Z4
 	VFMADD231PS  Z15, Z16, Z5
-	VBROADCASTSS (R8)(CX*2), Z16
+	VBROADCASTSS (R9)(CX*2), Z16
 	VFMADD231PS  Z14, Z16, Z6
 	VFMADD231PS  Z15, Z16, Z7
-	VBROADCASTSS (R8)(BX*1), Z16
+	VBROADCASTSS (R9)(BX*1), Z16
 	VFMADD231PS  Z14, Z16, Z8
 	VFMADD231PS  Z15, Z16, Z9
-	VBROADCASTSS (R9), Z16
+	VBROADCASTSS (R10), Z16
 	VFMADD231PS  Z14, Z16, Z10
 	VFMADD231PS  Z15, Z16, Z11
-	VBROADCASTSS (R9)(CX*1), Z16
+	VBROADCASTSS (R10)(CX*1), Z16
 	VFMADD231PS  Z14, Z16, Z12
 	VFMADD231PS  Z15, Z16, Z13
-	ADDQ         $0x80, R10
-	ADDQ         DX, R8
+	ADDQ         R8, R11
 	ADDQ         DX, R9
-	DECQ         R11
+	ADDQ         DX, R10
+	DECQ         R12
 	JNZ          k
-	MOVQ         ldc+48(FP), R8
-	LEAQ         (R8)(R8*2), R9
-	LEAQ         (SI)(R8*4), R10
-	CMPQ         loadC+72(FP), $0x00
+	MOVQ         ldc+64(FP), R9
+	LEAQ         (R9)(R9*2), R10
+	LEAQ         (SI)(R9*4), R11
+	CMPQ         loadC+88(FP), $0x00
 	JE           overwrite
 	VMOVUPS.Z    (SI), K1, Z14
 	VMULPS       Z1, Z14, Z14
@@ -563,46 +564,46 @@ k:
 	VMULPS       Z1, Z14, Z14
 	VFMADD231PS  Z0, Z3, Z14
 	VMOVUPS      Z14, K2, 64(SI)
-	VMOVUPS.Z    (SI)(R8*1), K1, Z14
-	VMULPS       Z1, Z14, Z14
-	VFMADD231PS  Z0, Z4, Z14
-	VMOVUPS      Z14, K1, (SI)(R8*1)
-	VMOVUPS.Z    64(SI)(R8*1), K2, Z14
-	VMULPS       Z1, Z14, Z14
-	VFMADD231PS  Z0, Z5, Z14
-	VMOVUPS      Z14, K2, 64(SI)(R8*1)
-	VMOVUPS.Z    (SI)(R8*2), K1, Z14
-	VMULPS       Z1, Z14, Z14
-	VFMADD231PS  Z0, Z6, Z14
-	VMOVUPS      Z14, K1, (SI)(R8*2)
-	VMOVUPS.Z    64(SI)(R8*2), K2, Z14
-	VMULPS       Z1, Z14, Z14
-	VFMADD231PS  Z0, Z7, Z14
-	VMOVUPS      Z14, K2, 64(SI)(R8*2)
 	VMOVUPS.Z    (SI)(R9*1), K1, Z14
 	VMULPS       Z1, Z14, Z14
-	VFMADD231PS  Z0, Z8, Z14
+	VFMADD231PS  Z0, Z4, Z14
 	VMOVUPS      Z14, K1, (SI)(R9*1)
 	VMOVUPS.Z    64(SI)(R9*1), K2, Z14
 	VMULPS       Z1, Z14, Z14
-	VFMADD231PS  Z0, Z9, Z14
+	VFMADD231PS  Z0, Z5, Z14
 	VMOVUPS      Z14, K2, 64(SI)(R9*1)
-	VMOVUPS.Z    (R10), K1, Z14
+	VMOVUPS.Z    (SI)(R9*2), K1, Z14
+	VMULPS       Z1, Z14, Z14
+	VFMADD231PS  Z0, Z6, Z14
+	VMOVUPS      Z14, K1, (SI)(R9*2)
+	VMOVUPS.Z    64(SI)(R9*2), K2, Z14
+	VMULPS       Z1, Z14, Z14
+	VFMADD231PS  Z0, Z7, Z14
+	VMOVUPS      Z14, K2, 64(SI)(R9*2)
+	VMOVUPS.Z    (SI)(R10*1), K1, Z14
+	VMULPS       Z1, Z14, Z14
+	VFMADD231PS  Z0, Z8, Z14
+	VMOVUPS      Z14, K1, (SI)(R10*1)
+	VMOVUPS.Z    64(SI)(R10*1), K2, Z14
+	VMULPS       Z1, Z14, Z14
+	VFMADD231PS  Z0, Z9, Z14
+	VMOVUPS      Z14, K2, 64(SI)(R10*1)
+	VMOVUPS.Z    (R11), K1, Z14
 	VMULPS       Z1, Z14, Z14
 	VFMADD231PS  Z0, Z10, Z14
-	VMOVUPS      Z14, K1, (R10)
-	VMOVUPS.Z    64(R10), K2, Z14
+	VMOVUPS      Z14, K1, (R11)
+	VMOVUPS.Z    64(R11), K2, Z14
 	VMULPS       Z1, Z14, Z14
 	VFMADD231PS  Z0, Z11, Z14
-	VMOVUPS      Z14, K2, 64(R10)
-	VMOVUPS.Z    (R10)(R8*1), K1, Z14
+	VMOVUPS      Z14, K2, 64(R11)
+	VMOVUPS.Z    (R11)(R9*1), K1, Z14
 	VMULPS       Z1, Z14, Z14
 	VFMADD231PS  Z0, Z12, Z14
-	VMOVUPS      Z14, K1, (R10)(R8*1)
-	VMOVUPS.Z    64(R10)(R8*1), K2, Z14
+	VMOVUPS      Z14, K1, (R11)(R9*1)
+	VMOVUPS.Z    64(R11)(R9*1), K2, Z14
 	VMULPS       Z1, Z14, Z14
 	VFMADD231PS  Z0, Z13, Z14
-	VMOVUPS      Z14, K2, 64(R10)(R8*1)
+	VMOVUPS      Z14, K2, 64(R11)(R9*1)
 	JMP          next
 
 overwrite:
@@ -611,51 +612,51 @@ overwrite:
 	VMULPS  Z0, Z3, Z14
 	VMOVUPS Z14, K2, 64(SI)
 	VMULPS  Z0, Z4, Z14
-	VMOVUPS Z14, K1, (SI)(R8*1)
-	VMULPS  Z0, Z5, Z14
-	VMOVUPS Z14, K2, 64(SI)(R8*1)
-	VMULPS  Z0, Z6, Z14
-	VMOVUPS Z14, K1, (SI)(R8*2)
-	VMULPS  Z0, Z7, Z14
-	VMOVUPS Z14, K2, 64(SI)(R8*2)
-	VMULPS  Z0, Z8, Z14
 	VMOVUPS Z14, K1, (SI)(R9*1)
-	VMULPS  Z0, Z9, Z14
+	VMULPS  Z0, Z5, Z14
 	VMOVUPS Z14, K2, 64(SI)(R9*1)
+	VMULPS  Z0, Z6, Z14
+	VMOVUPS Z14, K1, (SI)(R9*2)
+	VMULPS  Z0, Z7, Z14
+	VMOVUPS Z14, K2, 64(SI)(R9*2)
+	VMULPS  Z0, Z8, Z14
+	VMOVUPS Z14, K1, (SI)(R10*1)
+	VMULPS  Z0, Z9, Z14
+	VMOVUPS Z14, K2, 64(SI)(R10*1)
 	VMULPS  Z0, Z10, Z14
-	VMOVUPS Z14, K1, (R10)
+	VMOVUPS Z14, K1, (R11)
 	VMULPS  Z0, Z11, Z14
-	VMOVUPS Z14, K2, 64(R10)
+	VMOVUPS Z14, K2, 64(R11)
 	VMULPS  Z0, Z12, Z14
-	VMOVUPS Z14, K1, (R10)(R8*1)
+	VMOVUPS Z14, K1, (R11)(R9*1)
 	VMULPS  Z0, Z13, Z14
-	VMOVUPS Z14, K2, 64(R10)(R8*1)
+	VMOVUPS Z14, K2, 64(R11)(R9*1)
 
 next:
-	IMUL3Q $0x00000006, CX, R9
-	ADDQ   R9, AX
-	IMUL3Q $0x00000006, R8, R9
+	ADDQ   ts+24(FP), AX
+	IMUL3Q $0x00000006, R9, R9
 	ADDQ   R9, SI
 	DECQ   DI
 	JNZ    tile
 	VZEROUPPER
 	RET
 
-// func AVX512x7(a *float32, rs uintptr, cs uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+// func AVX512x7(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·AVX512x7(SB), NOSPLIT, $0-84
+TEXT ·AVX512x7(SB), NOSPLIT, $0-100
 	MOVQ         a+0(FP), AX
 	MOVQ         rs+8(FP), CX
 	MOVQ         cs+16(FP), DX
 	LEAQ         (CX)(CX*2), BX
-	MOVQ         c+40(FP), SI
-	MOVQ         tiles+56(FP), DI
-	MOVL         mask+80(FP), R8
-	KMOVW        R8, K1
-	SHRL         $0x10, R8
-	KMOVW        R8, K2
-	VBROADCASTSS alpha+64(FP), Z0
-	VBROADCASTSS beta+68(FP), Z1
+	MOVQ         c+56(FP), SI
+	MOVQ         tiles+72(FP), DI
+	MOVQ         bs+40(FP), R8
+	MOVL         mask+96(FP), R9
+	KMOVW        R9, K1
+	SHRL         $0x10, R9
+	KMOVW        R9, K2
+	VBROADCASTSS alpha+80(FP), Z0
+	VBROADCASTSS beta+84(FP), Z1
 
 tile:
 	VPXORD Z2, Z2, Z2
@@ -672,44 +673,44 @@ tile:
 	VPXORD Z13, Z13, Z13
 	VPXORD Z14, Z14, Z14
 	VPXORD Z15, Z15, Z15
-	MOVQ   AX, R8
-	LEAQ   (R8)(CX*4), R9
-	MOVQ   b+24(FP), R10
-	MOVQ   kc+32(FP), R11
+	MOVQ   AX, R9
+	LEAQ   (R9)(CX*4), R10
+	MOVQ   b+32(FP), R11
+	MOVQ   kc+48(FP), R12
 
 k:
-	VMOVUPS      (R10), Z16
-	VMOVUPS      64(R10), Z17
-	VBROADCASTSS (R8), Z18
+	VMOVUPS.Z    (R11), K1, Z16
+	VMOVUPS.Z    64(R11), K2, Z17
+	VBROADCASTSS (R9), Z18
 	VFMADD231PS  Z16, Z18, Z2
 	VFMADD231PS  Z17, Z18, Z3
-	VBROADCASTSS (R8)(CX*1), Z18
+	VBROADCASTSS (R9)(CX*1), Z18
 	VFMADD231PS  Z16, Z18, Z4
 	VFMADD231PS  Z17, Z18, Z5
-	VBROADCASTSS (R8)(CX*2), Z18
+	VBROADCASTSS (R9)(CX*2), Z18
 	VFMADD231PS  Z16, Z18, Z6
 	VFMADD231PS  Z17, Z18, Z7
-	VBROADCASTSS (R8)(BX*1), Z18
+	VBROADCASTSS (R9)(BX*1), Z18
 	VFMADD231PS  Z16, Z18, Z8
 	VFMADD231PS  Z17, Z18, Z9
-	VBROADCASTSS (R9), Z18
+	VBROADCASTSS (R10), Z18
 	VFMADD231PS  Z16, Z18, Z10
 	VFMADD231PS  Z17, Z18, Z11
-	VBROADCASTSS (R9)(CX*1), Z18
+	VBROADCASTSS (R10)(CX*1), Z18
 	VFMADD231PS  Z16, Z18, Z12
 	VFMADD231PS  Z17, Z18, Z13
-	VBROADCASTSS (R9)(CX*2), Z18
+	VBROADCASTSS (R10)(CX*2), Z18
 	VFMADD231PS  Z16, Z18, Z14
 	VFMADD231PS  Z17, Z18, Z15
-	ADDQ         $0x80, R10
-	ADDQ         DX, R8
+	ADDQ         R8, R11
 	ADDQ         DX, R9
-	DECQ         R11
+	ADDQ         DX, R10
+	DECQ         R12
 	JNZ          k
-	MOVQ         ldc+48(FP), R8
-	LEAQ         (R8)(R8*2), R9
-	LEAQ         (SI)(R8*4), R10
-	CMPQ         loadC+72(FP), $0x00
+	MOVQ         ldc+64(FP), R9
+	LEAQ         (R9)(R9*2), R10
+	LEAQ         (SI)(R9*4), R11
+	CMPQ         loadC+88(FP), $0x00
 	JE           overwrite
 	VMOVUPS.Z    (SI), K1, Z16
 	VMULPS       Z1, Z16, Z16
@@ -719,54 +720,54 @@ k:
 	VMULPS       Z1, Z16, Z16
 	VFMADD231PS  Z0, Z3, Z16
 	VMOVUPS      Z16, K2, 64(SI)
-	VMOVUPS.Z    (SI)(R8*1), K1, Z16
-	VMULPS       Z1, Z16, Z16
-	VFMADD231PS  Z0, Z4, Z16
-	VMOVUPS      Z16, K1, (SI)(R8*1)
-	VMOVUPS.Z    64(SI)(R8*1), K2, Z16
-	VMULPS       Z1, Z16, Z16
-	VFMADD231PS  Z0, Z5, Z16
-	VMOVUPS      Z16, K2, 64(SI)(R8*1)
-	VMOVUPS.Z    (SI)(R8*2), K1, Z16
-	VMULPS       Z1, Z16, Z16
-	VFMADD231PS  Z0, Z6, Z16
-	VMOVUPS      Z16, K1, (SI)(R8*2)
-	VMOVUPS.Z    64(SI)(R8*2), K2, Z16
-	VMULPS       Z1, Z16, Z16
-	VFMADD231PS  Z0, Z7, Z16
-	VMOVUPS      Z16, K2, 64(SI)(R8*2)
 	VMOVUPS.Z    (SI)(R9*1), K1, Z16
 	VMULPS       Z1, Z16, Z16
-	VFMADD231PS  Z0, Z8, Z16
+	VFMADD231PS  Z0, Z4, Z16
 	VMOVUPS      Z16, K1, (SI)(R9*1)
 	VMOVUPS.Z    64(SI)(R9*1), K2, Z16
 	VMULPS       Z1, Z16, Z16
-	VFMADD231PS  Z0, Z9, Z16
+	VFMADD231PS  Z0, Z5, Z16
 	VMOVUPS      Z16, K2, 64(SI)(R9*1)
-	VMOVUPS.Z    (R10), K1, Z16
+	VMOVUPS.Z    (SI)(R9*2), K1, Z16
+	VMULPS       Z1, Z16, Z16
+	VFMADD231PS  Z0, Z6, Z16
+	VMOVUPS      Z16, K1, (SI)(R9*2)
+	VMOVUPS.Z    64(SI)(R9*2), K2, Z16
+	VMULPS       Z1, Z16, Z16
+	VFMADD231PS  Z0, Z7, Z16
+	VMOVUPS      Z16, K2, 64(SI)(R9*2)
+	VMOVUPS.Z    (SI)(R10*1), K1, Z16
+	VMULPS       Z1, Z16, Z16
+	VFMADD231PS  Z0, Z8, Z16
+	VMOVUPS      Z16, K1, (SI)(R10*1)
+	VMOVUPS.Z    64(SI)(R10*1), K2, Z16
+	VMULPS       Z1, Z16, Z16
+	VFMADD231PS  Z0, Z9, Z16
+	VMOVUPS      Z16, K2, 64(SI)(R10*1)
+	VMOVUPS.Z    (R11), K1, Z16
 	VMULPS       Z1, Z16, Z16
 	VFMADD231PS  Z0, Z10, Z16
-	VMOVUPS      Z16, K1, (R10)
-	VMOVUPS.Z    64(R10), K2, Z16
+	VMOVUPS      Z16, K1, (R11)
+	VMOVUPS.Z    64(R11), K2, Z16
 	VMULPS       Z1, Z16, Z16
 	VFMADD231PS  Z0, Z11, Z16
-	VMOVUPS      Z16, K2, 64(R10)
-	VMOVUPS.Z    (R10)(R8*1), K1, Z16
+	VMOVUPS      Z16, K2, 64(R11)
+	VMOVUPS.Z    (R11)(R9*1), K1, Z16
 	VMULPS       Z1, Z16, Z16
 	VFMADD231PS  Z0, Z12, Z16
-	VMOVUPS      Z16, K1, (R10)(R8*1)
-	VMOVUPS.Z    64(R10)(R8*1), K2, Z16
+	VMOVUPS      Z16, K1, (R11)(R9*1)
+	VMOVUPS.Z    64(R11)(R9*1), K2, Z16
 	VMULPS       Z1, Z16, Z16
 	VFMADD231PS  Z0, Z13, Z16
-	VMOVUPS      Z16, K2, 64(R10)(R8*1)
-	VMOVUPS.Z    (R10)(R8*2), K1, Z16
+	VMOVUPS      Z16, K2, 64(R11)(R9*1)
+	VMOVUPS.Z    (R11)(R9*2), K1, Z16
 	VMULPS       Z1, Z16, Z16
 	VFMADD231PS  Z0, Z14, Z16
-	VMOVUPS      Z16, K1, (R10)(R8*2)
-	VMOVUPS.Z    64(R10)(R8*2), K2, Z16
+	VMOVUPS      Z16, K1, (R11)(R9*2)
+	VMOVUPS.Z    64(R11)(R9*2), K2, Z16
 	VMULPS       Z1, Z16, Z16
 	VFMADD231PS  Z0, Z15, Z16
-	VMOVUPS      Z16, K2, 64(R10)(R8*2)
+	VMOVUPS      Z16, K2, 64(R11)(R9*2)
 	JMP          next
 
 overwrite:
@@ -775,55 +776,55 @@ overwrite:
 	VMULPS  Z0, Z3, Z16
 	VMOVUPS Z16, K2, 64(SI)
 	VMULPS  Z0, Z4, Z16
-	VMOVUPS Z16, K1, (SI)(R8*1)
-	VMULPS  Z0, Z5, Z16
-	VMOVUPS Z16, K2, 64(SI)(R8*1)
-	VMULPS  Z0, Z6, Z16
-	VMOVUPS Z16, K1, (SI)(R8*2)
-	VMULPS  Z0, Z7, Z16
-	VMOVUPS Z16, K2, 64(SI)(R8*2)
-	VMULPS  Z0, Z8, Z16
 	VMOVUPS Z16, K1, (SI)(R9*1)
-	VMULPS  Z0, Z9, Z16
+	VMULPS  Z0, Z5, Z16
 	VMOVUPS Z16, K2, 64(SI)(R9*1)
+	VMULPS  Z0, Z6, Z16
+	VMOVUPS Z16, K1, (SI)(R9*2)
+	VMULPS  Z0, Z7, Z16
+	VMOVUPS Z16, K2, 64(SI)(R9*2)
+	VMULPS  Z0, Z8, Z16
+	VMOVUPS Z16, K1, (SI)(R10*1)
+	VMULPS  Z0, Z9, Z16
+	VMOVUPS Z16, K2, 64(SI)(R10*1)
 	VMULPS  Z0, Z10, Z16
-	VMOVUPS Z16, K1, (R10)
+	VMOVUPS Z16, K1, (R11)
 	VMULPS  Z0, Z11, Z16
-	VMOVUPS Z16, K2, 64(R10)
+	VMOVUPS Z16, K2, 64(R11)
 	VMULPS  Z0, Z12, Z16
-	VMOVUPS Z16, K1, (R10)(R8*1)
+	VMOVUPS Z16, K1, (R11)(R9*1)
 	VMULPS  Z0, Z13, Z16
-	VMOVUPS Z16, K2, 64(R10)(R8*1)
+	VMOVUPS Z16, K2, 64(R11)(R9*1)
 	VMULPS  Z0, Z14, Z16
-	VMOVUPS Z16, K1, (R10)(R8*2)
+	VMOVUPS Z16, K1, (R11)(R9*2)
 	VMULPS  Z0, Z15, Z16
-	VMOVUPS Z16, K2, 64(R10)(R8*2)
+	VMOVUPS Z16, K2, 64(R11)(R9*2)
 
 next:
-	IMUL3Q $0x00000007, CX, R9
-	ADDQ   R9, AX
-	IMUL3Q $0x00000007, R8, R9
+	ADDQ   ts+24(FP), AX
+	IMUL3Q $0x00000007, R9, R9
 	ADDQ   R9, SI
 	DECQ   DI
 	JNZ    tile
 	VZEROUPPER
 	RET
 
-// func AVX512x8(a *float32, rs uintptr, cs uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+// func AVX512x8(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·AVX512x8(SB), NOSPLIT, $0-84
+TEXT ·AVX512x8(SB), NOSPLIT, $0-100
 	MOVQ         a+0(FP), AX
 	MOVQ         rs+8(FP), CX
 	MOVQ         cs+16(FP), DX
 	LEAQ         (CX)(CX*2), BX
-	MOVQ         c+40(FP), SI
-	MOVQ         tiles+56(FP), DI
-	MOVL         mask+80(FP), R8
-	KMOVW        R8, K1
-	SHRL         $0x10, R8
-	KMOVW        R8, K2
-	VBROADCASTSS alpha+64(FP), Z0
-	VBROADCASTSS beta+68(FP), Z1
+	MOVQ         c+56(FP), SI
+	MOVQ         tiles+72(FP), DI
+	MOVQ         bs+40(FP), R8
+	MOVL         mask+96(FP), R9
+	KMOVW        R9, K1
+	SHRL         $0x10, R9
+	KMOVW        R9, K2
+	VBROADCASTSS alpha+80(FP), Z0
+	VBROADCASTSS beta+84(FP), Z1
 
 tile:
 	VPXORD Z2, Z2, Z2
@@ -842,47 +843,47 @@ tile:
 	VPXORD Z15, Z15, Z15
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
-	MOVQ   AX, R8
-	LEAQ   (R8)(CX*4), R9
-	MOVQ   b+24(FP), R10
-	MOVQ   kc+32(FP), R11
+	MOVQ   AX, R9
+	LEAQ   (R9)(CX*4), R10
+	MOVQ   b+32(FP), R11
+	MOVQ   kc+48(FP), R12
 
 k:
-	VMOVUPS      (R10), Z18
-	VMOVUPS      64(R10), Z19
-	VBROADCASTSS (R8), Z20
+	VMOVUPS.Z    (R11), K1, Z18
+	VMOVUPS.Z    64(R11), K2, Z19
+	VBROADCASTSS (R9), Z20
 	VFMADD231PS  Z18, Z20, Z2
 	VFMADD231PS  Z19, Z20, Z3
-	VBROADCASTSS (R8)(CX*1), Z20
+	VBROADCASTSS (R9)(CX*1), Z20
 	VFMADD231PS  Z18, Z20, Z4
 	VFMADD231PS  Z19, Z20, Z5
-	VBROADCASTSS (R8)(CX*2), Z20
+	VBROADCASTSS (R9)(CX*2), Z20
 	VFMADD231PS  Z18, Z20, Z6
 	VFMADD231PS  Z19, Z20, Z7
-	VBROADCASTSS (R8)(BX*1), Z20
+	VBROADCASTSS (R9)(BX*1), Z20
 	VFMADD231PS  Z18, Z20, Z8
 	VFMADD231PS  Z19, Z20, Z9
-	VBROADCASTSS (R9), Z20
+	VBROADCASTSS (R10), Z20
 	VFMADD231PS  Z18, Z20, Z10
 	VFMADD231PS  Z19, Z20, Z11
-	VBROADCASTSS (R9)(CX*1), Z20
+	VBROADCASTSS (R10)(CX*1), Z20
 	VFMADD231PS  Z18, Z20, Z12
 	VFMADD231PS  Z19, Z20, Z13
-	VBROADCASTSS (R9)(CX*2), Z20
+	VBROADCASTSS (R10)(CX*2), Z20
 	VFMADD231PS  Z18, Z20, Z14
 	VFMADD231PS  Z19, Z20, Z15
-	VBROADCASTSS (R9)(BX*1), Z20
+	VBROADCASTSS (R10)(BX*1), Z20
 	VFMADD231PS  Z18, Z20, Z16
 	VFMADD231PS  Z19, Z20, Z17
-	ADDQ         $0x80, R10
-	ADDQ         DX, R8
+	ADDQ         R8, R11
 	ADDQ         DX, R9
-	DECQ         R11
+	ADDQ         DX, R10
+	DECQ         R12
 	JNZ          k
-	MOVQ         ldc+48(FP), R8
-	LEAQ         (R8)(R8*2), R9
-	LEAQ         (SI)(R8*4), R10
-	CMPQ         loadC+72(FP), $0x00
+	MOVQ         ldc+64(FP), R9
+	LEAQ         (R9)(R9*2), R10
+	LEAQ         (SI)(R9*4), R11
+	CMPQ         loadC+88(FP), $0x00
 	JE           overwrite
 	VMOVUPS.Z    (SI), K1, Z18
 	VMULPS       Z1, Z18, Z18
@@ -892,62 +893,62 @@ k:
 	VMULPS       Z1, Z18, Z18
 	VFMADD231PS  Z0, Z3, Z18
 	VMOVUPS      Z18, K2, 64(SI)
-	VMOVUPS.Z    (SI)(R8*1), K1, Z18
-	VMULPS       Z1, Z18, Z18
-	VFMADD231PS  Z0, Z4, Z18
-	VMOVUPS      Z18, K1, (SI)(R8*1)
-	VMOVUPS.Z    64(SI)(R8*1), K2, Z18
-	VMULPS       Z1, Z18, Z18
-	VFMADD231PS  Z0, Z5, Z18
-	VMOVUPS      Z18, K2, 64(SI)(R8*1)
-	VMOVUPS.Z    (SI)(R8*2), K1, Z18
-	VMULPS       Z1, Z18, Z18
-	VFMADD231PS  Z0, Z6, Z18
-	VMOVUPS      Z18, K1, (SI)(R8*2)
-	VMOVUPS.Z    64(SI)(R8*2), K2, Z18
-	VMULPS       Z1, Z18, Z18
-	VFMADD231PS  Z0, Z7, Z18
-	VMOVUPS      Z18, K2, 64(SI)(R8*2)
 	VMOVUPS.Z    (SI)(R9*1), K1, Z18
 	VMULPS       Z1, Z18, Z18
-	VFMADD231PS  Z0, Z8, Z18
+	VFMADD231PS  Z0, Z4, Z18
 	VMOVUPS      Z18, K1, (SI)(R9*1)
 	VMOVUPS.Z    64(SI)(R9*1), K2, Z18
 	VMULPS       Z1, Z18, Z18
-	VFMADD231PS  Z0, Z9, Z18
+	VFMADD231PS  Z0, Z5, Z18
 	VMOVUPS      Z18, K2, 64(SI)(R9*1)
-	VMOVUPS.Z    (R10), K1, Z18
+	VMOVUPS.Z    (SI)(R9*2), K1, Z18
+	VMULPS       Z1, Z18, Z18
+	VFMADD231PS  Z0, Z6, Z18
+	VMOVUPS      Z18, K1, (SI)(R9*2)
+	VMOVUPS.Z    64(SI)(R9*2), K2, Z18
+	VMULPS       Z1, Z18, Z18
+	VFMADD231PS  Z0, Z7, Z18
+	VMOVUPS      Z18, K2, 64(SI)(R9*2)
+	VMOVUPS.Z    (SI)(R10*1), K1, Z18
+	VMULPS       Z1, Z18, Z18
+	VFMADD231PS  Z0, Z8, Z18
+	VMOVUPS      Z18, K1, (SI)(R10*1)
+	VMOVUPS.Z    64(SI)(R10*1), K2, Z18
+	VMULPS       Z1, Z18, Z18
+	VFMADD231PS  Z0, Z9, Z18
+	VMOVUPS      Z18, K2, 64(SI)(R10*1)
+	VMOVUPS.Z    (R11), K1, Z18
 	VMULPS       Z1, Z18, Z18
 	VFMADD231PS  Z0, Z10, Z18
-	VMOVUPS      Z18, K1, (R10)
-	VMOVUPS.Z    64(R10), K2, Z18
+	VMOVUPS      Z18, K1, (R11)
+	VMOVUPS.Z    64(R11), K2, Z18
 	VMULPS       Z1, Z18, Z18
 	VFMADD231PS  Z0, Z11, Z18
-	VMOVUPS      Z18, K2, 64(R10)
-	VMOVUPS.Z    (R10)(R8*1), K1, Z18
+	VMOVUPS      Z18, K2, 64(R11)
+	VMOVUPS.Z    (R11)(R9*1), K1, Z18
 	VMULPS       Z1, Z18, Z18
 	VFMADD231PS  Z0, Z12, Z18
-	VMOVUPS      Z18, K1, (R10)(R8*1)
-	VMOVUPS.Z    64(R10)(R8*1), K2, Z18
+	VMOVUPS      Z18, K1, (R11)(R9*1)
+	VMOVUPS.Z    64(R11)(R9*1), K2, Z18
 	VMULPS       Z1, Z18, Z18
 	VFMADD231PS  Z0, Z13, Z18
-	VMOVUPS      Z18, K2, 64(R10)(R8*1)
-	VMOVUPS.Z    (R10)(R8*2), K1, Z18
+	VMOVUPS      Z18, K2, 64(R11)(R9*1)
+	VMOVUPS.Z    (R11)(R9*2), K1, Z18
 	VMULPS       Z1, Z18, Z18
 	VFMADD231PS  Z0, Z14, Z18
-	VMOVUPS      Z18, K1, (R10)(R8*2)
-	VMOVUPS.Z    64(R10)(R8*2), K2, Z18
+	VMOVUPS      Z18, K1, (R11)(R9*2)
+	VMOVUPS.Z    64(R11)(R9*2), K2, Z18
 	VMULPS       Z1, Z18, Z18
 	VFMADD231PS  Z0, Z15, Z18
-	VMOVUPS      Z18, K2, 64(R10)(R8*2)
-	VMOVUPS.Z    (R10)(R9*1), K1, Z18
+	VMOVUPS      Z18, K2, 64(R11)(R9*2)
+	VMOVUPS.Z    (R11)(R10*1), K1, Z18
 	VMULPS       Z1, Z18, Z18
 	VFMADD231PS  Z0, Z16, Z18
-	VMOVUPS      Z18, K1, (R10)(R9*1)
-	VMOVUPS.Z    64(R10)(R9*1), K2, Z18
+	VMOVUPS      Z18, K1, (R11)(R10*1)
+	VMOVUPS.Z    64(R11)(R10*1), K2, Z18
 	VMULPS       Z1, Z18, Z18
 	VFMADD231PS  Z0, Z17, Z18
-	VMOVUPS      Z18, K2, 64(R10)(R9*1)
+	VMOVUPS      Z18, K2, 64(R11)(R10*1)
 	JMP          next
 
 overwrite:
@@ -956,103 +957,101 @@ overwrite:
 	VMULPS  Z0, Z3, Z18
 	VMOVUPS Z18, K2, 64(SI)
 	VMULPS  Z0, Z4, Z18
-	VMOVUPS Z18, K1, (SI)(R8*1)
-	VMULPS  Z0, Z5, Z18
-	VMOVUPS Z18, K2, 64(SI)(R8*1)
-	VMULPS  Z0, Z6, Z18
-	VMOVUPS Z18, K1, (SI)(R8*2)
-	VMULPS  Z0, Z7, Z18
-	VMOVUPS Z18, K2, 64(SI)(R8*2)
-	VMULPS  Z0, Z8, Z18
 	VMOVUPS Z18, K1, (SI)(R9*1)
-	VMULPS  Z0, Z9, Z18
+	VMULPS  Z0, Z5, Z18
 	VMOVUPS Z18, K2, 64(SI)(R9*1)
+	VMULPS  Z0, Z6, Z18
+	VMOVUPS Z18, K1, (SI)(R9*2)
+	VMULPS  Z0, Z7, Z18
+	VMOVUPS Z18, K2, 64(SI)(R9*2)
+	VMULPS  Z0, Z8, Z18
+	VMOVUPS Z18, K1, (SI)(R10*1)
+	VMULPS  Z0, Z9, Z18
+	VMOVUPS Z18, K2, 64(SI)(R10*1)
 	VMULPS  Z0, Z10, Z18
-	VMOVUPS Z18, K1, (R10)
+	VMOVUPS Z18, K1, (R11)
 	VMULPS  Z0, Z11, Z18
-	VMOVUPS Z18, K2, 64(R10)
+	VMOVUPS Z18, K2, 64(R11)
 	VMULPS  Z0, Z12, Z18
-	VMOVUPS Z18, K1, (R10)(R8*1)
+	VMOVUPS Z18, K1, (R11)(R9*1)
 	VMULPS  Z0, Z13, Z18
-	VMOVUPS Z18, K2, 64(R10)(R8*1)
+	VMOVUPS Z18, K2, 64(R11)(R9*1)
 	VMULPS  Z0, Z14, Z18
-	VMOVUPS Z18, K1, (R10)(R8*2)
+	VMOVUPS Z18, K1, (R11)(R9*2)
 	VMULPS  Z0, Z15, Z18
-	VMOVUPS Z18, K2, 64(R10)(R8*2)
+	VMOVUPS Z18, K2, 64(R11)(R9*2)
 	VMULPS  Z0, Z16, Z18
-	VMOVUPS Z18, K1, (R10)(R9*1)
+	VMOVUPS Z18, K1, (R11)(R10*1)
 	VMULPS  Z0, Z17, Z18
-	VMOVUPS Z18, K2, 64(R10)(R9*1)
+	VMOVUPS Z18, K2, 64(R11)(R10*1)
 
 next:
-	IMUL3Q $0x00000008, CX, R9
-	ADDQ   R9, AX
-	IMUL3Q $0x00000008, R8, R9
+	ADDQ   ts+24(FP), AX
+	IMUL3Q $0x00000008, R9, R9
 	ADDQ   R9, SI
 	DECQ   DI
 	JNZ    tile
 	VZEROUPPER
 	RET
 
-// func AVX2x1(a *float32, rs uintptr, cs uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
+// func AVX2x1(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
 // Requires: AVX, FMA3
-TEXT ·AVX2x1(SB), NOSPLIT, $0-80
+TEXT ·AVX2x1(SB), NOSPLIT, $0-88
 	MOVQ a+0(FP), AX
 	MOVQ rs+8(FP), CX
 	MOVQ cs+16(FP), DX
-	LEAQ (CX)(CX*2), BX
-	MOVQ c+40(FP), BX
-	MOVQ tiles+56(FP), SI
+	LEAQ (CX)(CX*2), CX
+	MOVQ c+48(FP), CX
+	MOVQ tiles+64(FP), BX
 
 tile:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
-	MOVQ   AX, DI
-	MOVQ   b+24(FP), R8
-	MOVQ   kc+32(FP), R9
+	MOVQ   AX, SI
+	MOVQ   b+32(FP), DI
+	MOVQ   kc+40(FP), R8
 
 k:
-	VMOVUPS      (R8), Y2
-	VMOVUPS      32(R8), Y3
-	VBROADCASTSS (DI), Y4
+	VMOVUPS      (DI), Y2
+	VMOVUPS      32(DI), Y3
+	VBROADCASTSS (SI), Y4
 	VFMADD231PS  Y2, Y4, Y0
 	VFMADD231PS  Y3, Y4, Y1
-	ADDQ         $0x40, R8
-	ADDQ         DX, DI
-	DECQ         R9
+	ADDQ         $0x40, DI
+	ADDQ         DX, SI
+	DECQ         R8
 	JNZ          k
-	MOVQ         ldc+48(FP), DI
-	LEAQ         (DI)(DI*2), R8
-	VBROADCASTSS alpha+64(FP), Y2
-	VBROADCASTSS beta+68(FP), Y3
+	MOVQ         ldc+56(FP), SI
+	LEAQ         (SI)(SI*2), DI
+	VBROADCASTSS alpha+72(FP), Y2
+	VBROADCASTSS beta+76(FP), Y3
 	VMULPS       Y2, Y0, Y0
 	VMULPS       Y2, Y1, Y1
-	CMPQ         loadC+72(FP), $0x00
+	CMPQ         loadC+80(FP), $0x00
 	JE           store
-	VFMADD231PS  (BX), Y3, Y0
-	VFMADD231PS  32(BX), Y3, Y1
+	VFMADD231PS  (CX), Y3, Y0
+	VFMADD231PS  32(CX), Y3, Y1
 
 store:
-	VMOVUPS Y0, (BX)
-	VMOVUPS Y1, 32(BX)
-	IMUL3Q  $0x00000001, CX, R8
-	ADDQ    R8, AX
-	IMUL3Q  $0x00000001, DI, R8
-	ADDQ    R8, BX
-	DECQ    SI
+	VMOVUPS Y0, (CX)
+	VMOVUPS Y1, 32(CX)
+	ADDQ    ts+24(FP), AX
+	IMUL3Q  $0x00000001, SI, SI
+	ADDQ    SI, CX
+	DECQ    BX
 	JNZ     tile
 	VZEROUPPER
 	RET
 
-// func AVX2x2(a *float32, rs uintptr, cs uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
+// func AVX2x2(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
 // Requires: AVX, FMA3
-TEXT ·AVX2x2(SB), NOSPLIT, $0-80
+TEXT ·AVX2x2(SB), NOSPLIT, $0-88
 	MOVQ a+0(FP), AX
 	MOVQ rs+8(FP), CX
 	MOVQ cs+16(FP), DX
 	LEAQ (CX)(CX*2), BX
-	MOVQ c+40(FP), BX
-	MOVQ tiles+56(FP), SI
+	MOVQ c+48(FP), BX
+	MOVQ tiles+64(FP), SI
 
 tile:
 	VXORPS Y0, Y0, Y0
@@ -1060,8 +1059,8 @@ tile:
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
 	MOVQ   AX, DI
-	MOVQ   b+24(FP), R8
-	MOVQ   kc+32(FP), R9
+	MOVQ   b+32(FP), R8
+	MOVQ   kc+40(FP), R9
 
 k:
 	VMOVUPS      (R8), Y4
@@ -1076,15 +1075,15 @@ k:
 	ADDQ         DX, DI
 	DECQ         R9
 	JNZ          k
-	MOVQ         ldc+48(FP), DI
+	MOVQ         ldc+56(FP), DI
 	LEAQ         (DI)(DI*2), R8
-	VBROADCASTSS alpha+64(FP), Y4
-	VBROADCASTSS beta+68(FP), Y5
+	VBROADCASTSS alpha+72(FP), Y4
+	VBROADCASTSS beta+76(FP), Y5
 	VMULPS       Y4, Y0, Y0
 	VMULPS       Y4, Y1, Y1
 	VMULPS       Y4, Y2, Y2
 	VMULPS       Y4, Y3, Y3
-	CMPQ         loadC+72(FP), $0x00
+	CMPQ         loadC+80(FP), $0x00
 	JE           store
 	VFMADD231PS  (BX), Y5, Y0
 	VFMADD231PS  32(BX), Y5, Y1
@@ -1096,24 +1095,23 @@ store:
 	VMOVUPS Y1, 32(BX)
 	VMOVUPS Y2, (BX)(DI*1)
 	VMOVUPS Y3, 32(BX)(DI*1)
-	IMUL3Q  $0x00000002, CX, R8
-	ADDQ    R8, AX
-	IMUL3Q  $0x00000002, DI, R8
-	ADDQ    R8, BX
+	ADDQ    ts+24(FP), AX
+	IMUL3Q  $0x00000002, DI, DI
+	ADDQ    DI, BX
 	DECQ    SI
 	JNZ     tile
 	VZEROUPPER
 	RET
 
-// func AVX2x3(a *float32, rs uintptr, cs uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
+// func AVX2x3(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
 // Requires: AVX, FMA3
-TEXT ·AVX2x3(SB), NOSPLIT, $0-80
+TEXT ·AVX2x3(SB), NOSPLIT, $0-88
 	MOVQ a+0(FP), AX
 	MOVQ rs+8(FP), CX
 	MOVQ cs+16(FP), DX
 	LEAQ (CX)(CX*2), BX
-	MOVQ c+40(FP), BX
-	MOVQ tiles+56(FP), SI
+	MOVQ c+48(FP), BX
+	MOVQ tiles+64(FP), SI
 
 tile:
 	VXORPS Y0, Y0, Y0
@@ -1123,8 +1121,8 @@ tile:
 	VXORPS Y4, Y4, Y4
 	VXORPS Y5, Y5, Y5
 	MOVQ   AX, DI
-	MOVQ   b+24(FP), R8
-	MOVQ   kc+32(FP), R9
+	MOVQ   b+32(FP), R8
+	MOVQ   kc+40(FP), R9
 
 k:
 	VMOVUPS      (R8), Y6
@@ -1142,17 +1140,17 @@ k:
 	ADDQ         DX, DI
 	DECQ         R9
 	JNZ          k
-	MOVQ         ldc+48(FP), DI
+	MOVQ         ldc+56(FP), DI
 	LEAQ         (DI)(DI*2), R8
-	VBROADCASTSS alpha+64(FP), Y6
-	VBROADCASTSS beta+68(FP), Y7
+	VBROADCASTSS alpha+72(FP), Y6
+	VBROADCASTSS beta+76(FP), Y7
 	VMULPS       Y6, Y0, Y0
 	VMULPS       Y6, Y1, Y1
 	VMULPS       Y6, Y2, Y2
 	VMULPS       Y6, Y3, Y3
 	VMULPS       Y6, Y4, Y4
 	VMULPS       Y6, Y5, Y5
-	CMPQ         loadC+72(FP), $0x00
+	CMPQ         loadC+80(FP), $0x00
 	JE           store
 	VFMADD231PS  (BX), Y7, Y0
 	VFMADD231PS  32(BX), Y7, Y1
@@ -1168,24 +1166,23 @@ store:
 	VMOVUPS Y3, 32(BX)(DI*1)
 	VMOVUPS Y4, (BX)(DI*2)
 	VMOVUPS Y5, 32(BX)(DI*2)
-	IMUL3Q  $0x00000003, CX, R8
-	ADDQ    R8, AX
-	IMUL3Q  $0x00000003, DI, R8
-	ADDQ    R8, BX
+	ADDQ    ts+24(FP), AX
+	IMUL3Q  $0x00000003, DI, DI
+	ADDQ    DI, BX
 	DECQ    SI
 	JNZ     tile
 	VZEROUPPER
 	RET
 
-// func AVX2x4(a *float32, rs uintptr, cs uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
+// func AVX2x4(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
 // Requires: AVX, FMA3
-TEXT ·AVX2x4(SB), NOSPLIT, $0-80
+TEXT ·AVX2x4(SB), NOSPLIT, $0-88
 	MOVQ a+0(FP), AX
 	MOVQ rs+8(FP), CX
 	MOVQ cs+16(FP), DX
 	LEAQ (CX)(CX*2), BX
-	MOVQ c+40(FP), SI
-	MOVQ tiles+56(FP), DI
+	MOVQ c+48(FP), SI
+	MOVQ tiles+64(FP), DI
 
 tile:
 	VXORPS Y0, Y0, Y0
@@ -1197,8 +1194,8 @@ tile:
 	VXORPS Y6, Y6, Y6
 	VXORPS Y7, Y7, Y7
 	MOVQ   AX, R8
-	MOVQ   b+24(FP), R9
-	MOVQ   kc+32(FP), R10
+	MOVQ   b+32(FP), R9
+	MOVQ   kc+40(FP), R10
 
 k:
 	VMOVUPS      (R9), Y8
@@ -1219,10 +1216,10 @@ k:
 	ADDQ         DX, R8
 	DECQ         R10
 	JNZ          k
-	MOVQ         ldc+48(FP), R8
+	MOVQ         ldc+56(FP), R8
 	LEAQ         (R8)(R8*2), R9
-	VBROADCASTSS alpha+64(FP), Y8
-	VBROADCASTSS beta+68(FP), Y9
+	VBROADCASTSS alpha+72(FP), Y8
+	VBROADCASTSS beta+76(FP), Y9
 	VMULPS       Y8, Y0, Y0
 	VMULPS       Y8, Y1, Y1
 	VMULPS       Y8, Y2, Y2
@@ -1231,7 +1228,7 @@ k:
 	VMULPS       Y8, Y5, Y5
 	VMULPS       Y8, Y6, Y6
 	VMULPS       Y8, Y7, Y7
-	CMPQ         loadC+72(FP), $0x00
+	CMPQ         loadC+80(FP), $0x00
 	JE           store
 	VFMADD231PS  (SI), Y9, Y0
 	VFMADD231PS  32(SI), Y9, Y1
@@ -1251,24 +1248,23 @@ store:
 	VMOVUPS Y5, 32(SI)(R8*2)
 	VMOVUPS Y6, (SI)(R9*1)
 	VMOVUPS Y7, 32(SI)(R9*1)
-	IMUL3Q  $0x00000004, CX, R9
-	ADDQ    R9, AX
-	IMUL3Q  $0x00000004, R8, R9
-	ADDQ    R9, SI
+	ADDQ    ts+24(FP), AX
+	IMUL3Q  $0x00000004, R8, R8
+	ADDQ    R8, SI
 	DECQ    DI
 	JNZ     tile
 	VZEROUPPER
 	RET
 
-// func AVX2x5(a *float32, rs uintptr, cs uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
+// func AVX2x5(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
 // Requires: AVX, FMA3
-TEXT ·AVX2x5(SB), NOSPLIT, $0-80
+TEXT ·AVX2x5(SB), NOSPLIT, $0-88
 	MOVQ a+0(FP), AX
 	MOVQ rs+8(FP), CX
 	MOVQ cs+16(FP), DX
 	LEAQ (CX)(CX*2), BX
-	MOVQ c+40(FP), SI
-	MOVQ tiles+56(FP), DI
+	MOVQ c+48(FP), SI
+	MOVQ tiles+64(FP), DI
 
 tile:
 	VXORPS Y0, Y0, Y0
@@ -1283,8 +1279,8 @@ tile:
 	VXORPS Y9, Y9, Y9
 	MOVQ   AX, R8
 	LEAQ   (R8)(CX*4), R9
-	MOVQ   b+24(FP), R10
-	MOVQ   kc+32(FP), R11
+	MOVQ   b+32(FP), R10
+	MOVQ   kc+40(FP), R11
 
 k:
 	VMOVUPS      (R10), Y10
@@ -1309,11 +1305,11 @@ k:
 	ADDQ         DX, R9
 	DECQ         R11
 	JNZ          k
-	MOVQ         ldc+48(FP), R8
+	MOVQ         ldc+56(FP), R8
 	LEAQ         (R8)(R8*2), R9
 	LEAQ         (SI)(R8*4), R10
-	VBROADCASTSS alpha+64(FP), Y10
-	VBROADCASTSS beta+68(FP), Y11
+	VBROADCASTSS alpha+72(FP), Y10
+	VBROADCASTSS beta+76(FP), Y11
 	VMULPS       Y10, Y0, Y0
 	VMULPS       Y10, Y1, Y1
 	VMULPS       Y10, Y2, Y2
@@ -1324,7 +1320,7 @@ k:
 	VMULPS       Y10, Y7, Y7
 	VMULPS       Y10, Y8, Y8
 	VMULPS       Y10, Y9, Y9
-	CMPQ         loadC+72(FP), $0x00
+	CMPQ         loadC+80(FP), $0x00
 	JE           store
 	VFMADD231PS  (SI), Y11, Y0
 	VFMADD231PS  32(SI), Y11, Y1
@@ -1348,24 +1344,23 @@ store:
 	VMOVUPS Y7, 32(SI)(R9*1)
 	VMOVUPS Y8, (R10)
 	VMOVUPS Y9, 32(R10)
-	IMUL3Q  $0x00000005, CX, R9
-	ADDQ    R9, AX
-	IMUL3Q  $0x00000005, R8, R9
-	ADDQ    R9, SI
+	ADDQ    ts+24(FP), AX
+	IMUL3Q  $0x00000005, R8, R8
+	ADDQ    R8, SI
 	DECQ    DI
 	JNZ     tile
 	VZEROUPPER
 	RET
 
-// func AVX2x6(a *float32, rs uintptr, cs uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
+// func AVX2x6(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
 // Requires: AVX, FMA3
-TEXT ·AVX2x6(SB), NOSPLIT, $0-80
+TEXT ·AVX2x6(SB), NOSPLIT, $0-88
 	MOVQ a+0(FP), AX
 	MOVQ rs+8(FP), CX
 	MOVQ cs+16(FP), DX
 	LEAQ (CX)(CX*2), BX
-	MOVQ c+40(FP), SI
-	MOVQ tiles+56(FP), DI
+	MOVQ c+48(FP), SI
+	MOVQ tiles+64(FP), DI
 
 tile:
 	VXORPS Y0, Y0, Y0
@@ -1382,8 +1377,8 @@ tile:
 	VXORPS Y11, Y11, Y11
 	MOVQ   AX, R8
 	LEAQ   (R8)(CX*4), R9
-	MOVQ   b+24(FP), R10
-	MOVQ   kc+32(FP), R11
+	MOVQ   b+32(FP), R10
+	MOVQ   kc+40(FP), R11
 
 k:
 	VMOVUPS      (R10), Y12
@@ -1411,11 +1406,11 @@ k:
 	ADDQ         DX, R9
 	DECQ         R11
 	JNZ          k
-	MOVQ         ldc+48(FP), R8
+	MOVQ         ldc+56(FP), R8
 	LEAQ         (R8)(R8*2), R9
 	LEAQ         (SI)(R8*4), R10
-	VBROADCASTSS alpha+64(FP), Y12
-	VBROADCASTSS beta+68(FP), Y13
+	VBROADCASTSS alpha+72(FP), Y12
+	VBROADCASTSS beta+76(FP), Y13
 	VMULPS       Y12, Y0, Y0
 	VMULPS       Y12, Y1, Y1
 	VMULPS       Y12, Y2, Y2
@@ -1428,7 +1423,7 @@ k:
 	VMULPS       Y12, Y9, Y9
 	VMULPS       Y12, Y10, Y10
 	VMULPS       Y12, Y11, Y11
-	CMPQ         loadC+72(FP), $0x00
+	CMPQ         loadC+80(FP), $0x00
 	JE           store
 	VFMADD231PS  (SI), Y13, Y0
 	VFMADD231PS  32(SI), Y13, Y1
@@ -1456,11 +1451,73 @@ store:
 	VMOVUPS Y9, 32(R10)
 	VMOVUPS Y10, (R10)(R8*1)
 	VMOVUPS Y11, 32(R10)(R8*1)
-	IMUL3Q  $0x00000006, CX, R9
-	ADDQ    R9, AX
-	IMUL3Q  $0x00000006, R8, R9
-	ADDQ    R9, SI
+	ADDQ    ts+24(FP), AX
+	IMUL3Q  $0x00000006, R8, R8
+	ADDQ    R8, SI
 	DECQ    DI
 	JNZ     tile
+	VZEROUPPER
+	RET
+
+// func Transpose8(dst *float32, stride uintptr, src *float32, ld uintptr, blocks int)
+// Requires: AVX
+TEXT ·Transpose8(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), AX
+	MOVQ stride+8(FP), CX
+	MOVQ src+16(FP), DX
+	MOVQ ld+24(FP), BX
+	MOVQ blocks+32(FP), SI
+	LEAQ (BX)(BX*2), DI
+	LEAQ (CX)(CX*2), R8
+	LEAQ (DX)(BX*4), R9
+	LEAQ (AX)(CX*4), R10
+
+block:
+	VMOVUPS    (DX), Y0
+	VMOVUPS    (DX)(BX*1), Y1
+	VUNPCKLPS  Y1, Y0, Y2
+	VUNPCKHPS  Y1, Y0, Y0
+	VMOVUPS    (DX)(BX*2), Y1
+	VMOVUPS    (DX)(DI*1), Y3
+	VUNPCKLPS  Y3, Y1, Y4
+	VUNPCKHPS  Y3, Y1, Y1
+	VSHUFPS    $0x44, Y4, Y2, Y3
+	VSHUFPS    $0xee, Y4, Y2, Y2
+	VSHUFPS    $0x44, Y1, Y0, Y4
+	VSHUFPS    $0xee, Y1, Y0, Y0
+	VMOVUPS    (R9), Y1
+	VMOVUPS    (R9)(BX*1), Y5
+	VUNPCKLPS  Y5, Y1, Y6
+	VUNPCKHPS  Y5, Y1, Y1
+	VMOVUPS    (R9)(BX*2), Y5
+	VMOVUPS    (R9)(DI*1), Y7
+	VUNPCKLPS  Y7, Y5, Y8
+	VUNPCKHPS  Y7, Y5, Y5
+	VSHUFPS    $0x44, Y8, Y6, Y7
+	VSHUFPS    $0xee, Y8, Y6, Y6
+	VSHUFPS    $0x44, Y5, Y1, Y8
+	VSHUFPS    $0xee, Y5, Y1, Y1
+	VPERM2F128 $0x20, Y7, Y3, Y5
+	VPERM2F128 $0x31, Y7, Y3, Y3
+	VMOVUPS    Y5, (AX)
+	VMOVUPS    Y3, (R10)
+	VPERM2F128 $0x20, Y6, Y2, Y3
+	VPERM2F128 $0x31, Y6, Y2, Y2
+	VMOVUPS    Y3, (AX)(CX*1)
+	VMOVUPS    Y2, (R10)(CX*1)
+	VPERM2F128 $0x20, Y8, Y4, Y2
+	VPERM2F128 $0x31, Y8, Y4, Y3
+	VMOVUPS    Y2, (AX)(CX*2)
+	VMOVUPS    Y3, (R10)(CX*2)
+	VPERM2F128 $0x20, Y1, Y0, Y2
+	VPERM2F128 $0x31, Y1, Y0, Y0
+	VMOVUPS    Y2, (AX)(R8*1)
+	VMOVUPS    Y0, (R10)(R8*1)
+	ADDQ       $0x20, DX
+	ADDQ       $0x20, R9
+	LEAQ       (AX)(CX*8), AX
+	LEAQ       (R10)(CX*8), R10
+	DECQ       SI
+	JNZ        block
 	VZEROUPPER
 	RET
