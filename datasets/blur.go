@@ -88,28 +88,41 @@ func (s *Set) Blur(sigma float64, size int) *Set {
 		}
 	}
 	tmp := make([]float64, H*W)
+	acc := make([]float64, W)
 	planes := s.Len() * s.C
 	for p := 0; p < planes; p++ {
 		src := s.Pixels[p*H*W : (p+1)*H*W]
 		dst := t.Pixels[p*H*W : (p+1)*H*W]
+		// Horizontal pass into tmp; the interior needs no reflection.
 		for y := 0; y < H; y++ {
 			row := src[y*W : (y+1)*W]
+			out := tmp[y*W : (y+1)*W]
 			for x := 0; x < W; x++ {
-				acc := 0.0
-				for k, i := range colIdx[x*size : (x+1)*size] {
-					acc += w[k] * float64(row[i])
+				sum := 0.0
+				if x >= r && x+r < W {
+					for k, v := range row[x-r : x+r+1] {
+						sum += w[k] * float64(v)
+					}
+				} else {
+					for k, i := range colIdx[x*size : (x+1)*size] {
+						sum += w[k] * float64(row[i])
+					}
 				}
-				tmp[y*W+x] = acc
+				out[x] = sum
 			}
 		}
+		// Vertical pass: whole rows at a time, contiguous inner loops.
 		for y := 0; y < H; y++ {
-			taps := rowIdx[y*size : (y+1)*size]
-			for x := 0; x < W; x++ {
-				acc := 0.0
-				for k, i := range taps {
-					acc += w[k] * tmp[i*W+x]
+			clear(acc)
+			for k, i := range rowIdx[y*size : (y+1)*size] {
+				wk := w[k]
+				for x, v := range tmp[i*W : (i+1)*W] {
+					acc[x] += wk * v
 				}
-				dst[y*W+x] = uint8(min(255, max(0, math.Floor(acc+0.5))))
+			}
+			out := dst[y*W : (y+1)*W]
+			for x, v := range acc {
+				out[x] = uint8(min(255, max(0, math.Floor(v+0.5))))
 			}
 		}
 	}
