@@ -102,6 +102,7 @@ func Download(ctx context.Context, r Remote, dest string, opt DownloadOptions) (
 	for _, f := range r.Files {
 		p, err := fetchVerified(ctx, f, work, opt)
 		if err != nil {
+			os.Remove(work) // only if empty
 			return "", err
 		}
 		fetched = append(fetched, p)
@@ -177,10 +178,15 @@ func fetchAny(ctx context.Context, urls []string, f RemoteFile, part string, opt
 			return false, err
 		}
 		errs = append(errs, err)
-		logf(opt.Progress, "%s: %v\n", f.Name, err)
+		if len(urls) > 1 {
+			logf(opt.Progress, "%s: %v\n", f.Name, err)
+		}
 	}
-	return false, fmt.Errorf("datasets: download %s failed from every source (the partial file %s is kept; "+
-		"run the command again to resume, or pass --mirror): %w", f.Name, part, errors.Join(errs...))
+	hint := "run the command again when the source is reachable, or pass --mirror"
+	if st, err := os.Stat(part); err == nil && st.Size() > 0 {
+		hint = fmt.Sprintf("the partial file %s (%s) is kept: run the command again to resume, or pass --mirror", part, mib(st.Size()))
+	}
+	return false, fmt.Errorf("datasets: download %s failed (%s): %w", f.Name, hint, errors.Join(errs...))
 }
 
 // fetch appends to part from url, resuming at part's current length.
