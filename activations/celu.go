@@ -15,14 +15,14 @@ func init() {
 		Params:    []registry.ParamInfo{number("alpha", 1, 1e-3, inf, "value approached as x -> -inf is -alpha")},
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, celu{alpha: args.Float("alpha")})
+			return NewElementwise(args, channels, celu{alpha: args.Float("alpha")})
 		},
 	})
 }
 
 type celu struct{ alpha float64 }
 
-func (k celu) forward(y, x, _ []float32) {
+func (k celu) Forward(y, x, _ []float32) {
 	y = y[:len(x)]
 	for i, v := range x {
 		t := float64(v)
@@ -30,7 +30,7 @@ func (k celu) forward(y, x, _ []float32) {
 	}
 }
 
-func (k celu) backward(dx, dy, x, _ []float32, _ []float64) {
+func (k celu) Backward(dx, dy, x, _ []float32, _ []float64) {
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	for i, v := range x {
 		t := float64(v)
@@ -38,9 +38,9 @@ func (k celu) backward(dx, dy, x, _ []float32, _ []float64) {
 	}
 }
 
-func (k celu) reference(x float64, _ []float64) float64 {
+func (k celu) Reference(x float64, _ []float64) float64 {
 	return math.Max(0, x) + math.Min(0, k.alpha*math.Expm1(x/k.alpha))
 }
 
-// kinks: the second derivative jumps at 0.
-func (celu) kinks() []float64 { return []float64{0} }
+// Kinks: the second derivative jumps at 0.
+func (celu) Kinks() []float64 { return []float64{0} }

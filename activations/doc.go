@@ -12,7 +12,7 @@
 // (GELU's erf within 1.2e-7 relative). At kinks derivatives follow PyTorch.
 //
 // Adding an activation is adding one file: register an Info whose New returns
-// newElementwise(args, channels, k) for a kernel k (forward, backward and
+// NewElementwise(args, channels, k) for a kernel k (forward, backward and
 // float64 reference on a run of elements that share parameter values), and
 // the conformance test picks it up.
 package activations

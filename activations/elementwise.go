@@ -7,18 +7,28 @@ import (
 	"github.com/actbench/actbench/registry"
 )
 
-// kernel computes one activation on a contiguous run of elements that share
-// parameter values. p holds the values of the activation's trainable
-// parameters (Info.Params with Trainable set, in declaration order) for that
-// run; fixed parameters live in the kernel itself.
-type kernel interface {
-	// forward sets y = f(x).
-	forward(y, x []float32, p []float32)
-	// backward sets dx = dy*f'(x) and adds sum(dy * df/dp[j]) to g[j].
-	backward(dx, dy, x []float32, p []float32, g []float64)
-	// reference is f(x) in float64, written from the formula, independently
-	// of forward.
-	reference(x float64, p []float64) float64
+// Kernel computes one activation on a contiguous run of elements that share
+// parameter values; NewElementwise turns it into a registry.Func. p holds the
+// current values of the activation's trainable parameters (the Info.Params
+// marked Trainable, in declaration order) for that run; fixed parameters live
+// in the kernel value itself. Implementations must not allocate, should be
+// branch-free, and must give NaN for NaN.
+type Kernel interface {
+	// Forward sets y = f(x). y may alias x.
+	Forward(y, x []float32, p []float32)
+	// Backward sets dx = dy*f'(x) and adds sum(dy * df/dp[j]) to g[j]. dx
+	// may alias dy.
+	Backward(dx, dy, x []float32, p []float32, g []float64)
+	// Reference is f(x) in float64, written from the formula and
+	// independently of Forward: the conformance suite checks Forward against
+	// it and Backward against its finite differences.
+	Reference(x float64, p []float64) float64
+}
+
+// Kinked kernels list the inputs where f is not differentiable (see
+// registry.Kinked).
+type Kinked interface {
+	Kinks() []float64
 }
 
 // rowKernel is implemented by kernels with a fast path for per-channel
@@ -29,16 +39,11 @@ type rowKernel interface {
 	backwardRow(dx, dy, x []float32, p, g [][]float32)
 }
 
-// kinker is implemented by kernels with points of non-differentiability.
-type kinker interface {
-	kinks() []float64
-}
-
 // elementwise adapts a kernel to registry.Func: it handles shared and
 // per-channel parameters, the NCHW walk and gradient accumulation.
 type elementwise struct {
 	spec    registry.Spec
-	k       kernel
+	k       Kernel
 	params  []*registry.Param // every trainable parameter, even when fixed
 	train   bool              // params are trained (exposed by Params)
 	perChan bool
@@ -48,11 +53,15 @@ type elementwise struct {
 	rowG    [][]float32 // per-channel Grads, for rowKernel
 }
 
-// newElementwise builds the Func for kernel k from validated args. The
-// trainable parameters are those of the Info marked Trainable; they start at
-// their spec values, per channel if the Info has per=channel, and are trained
-// unless the Info has a train parameter set to false.
-func newElementwise(args registry.Args, channels int, k kernel) (registry.Func, error) {
+// NewElementwise builds the registry.Func of kernel k from validated args
+// (call it from Info.New). The trainable parameters are the Info.Params marked
+// Trainable; they start at their spec values, one per channel if the Info
+// declares per (see PerParam) and the spec says per=channel, and are trained
+// unless the Info declares train (see TrainParam) and the spec says false.
+// The Func walks NCHW data channel by channel, accumulates parameter
+// gradients into Param.Grad and allocates nothing per call. It is not safe
+// for concurrent use (it keeps per-call scratch space).
+func NewElementwise(args registry.Args, channels int, k Kernel) (registry.Func, error) {
 	info := args.Info()
 	e := &elementwise{spec: args.Spec(), k: k, train: true}
 	if _, ok := info.Param("train"); ok {
@@ -96,8 +105,8 @@ func (e *elementwise) Params() []*registry.Param {
 }
 
 func (e *elementwise) Kinks() []float64 {
-	if k, ok := e.k.(kinker); ok {
-		return k.kinks()
+	if k, ok := e.k.(Kinked); ok {
+		return k.Kinks()
 	}
 	return nil
 }
@@ -115,7 +124,7 @@ func (e *elementwise) Reference(x float64, p []float64) float64 {
 			q[j] = float64(prm.Value[0])
 		}
 	}
-	return e.k.reference(x, q)
+	return e.k.Reference(x, q)
 }
 
 func checkLen(name string, s registry.Shape, xs ...[]float32) {
@@ -139,7 +148,7 @@ func (e *elementwise) channelValues(c int) []float32 {
 func (e *elementwise) Forward(y, x []float32, s registry.Shape) {
 	checkLen(e.spec.Name, s, y, x)
 	if !e.perChan {
-		e.k.forward(y, x, e.channelValues(0))
+		e.k.Forward(y, x, e.channelValues(0))
 		return
 	}
 	if len(e.params) > 0 && len(e.params[0].Value) != s.C {
@@ -154,7 +163,7 @@ func (e *elementwise) Forward(y, x []float32, s registry.Shape) {
 	for n := 0; n < s.N; n++ {
 		for c := 0; c < s.C; c++ {
 			off := (n*s.C + c) * s.HW
-			e.k.forward(y[off:off+s.HW], x[off:off+s.HW], e.channelValues(c))
+			e.k.Forward(y[off:off+s.HW], x[off:off+s.HW], e.channelValues(c))
 		}
 	}
 }
@@ -163,7 +172,7 @@ func (e *elementwise) Backward(dx, dy, x []float32, s registry.Shape) {
 	checkLen(e.spec.Name, s, dx, dy, x)
 	if !e.perChan {
 		clear(e.g)
-		e.k.backward(dx, dy, x, e.channelValues(0), e.g)
+		e.k.Backward(dx, dy, x, e.channelValues(0), e.g)
 		e.accumulate(0)
 		return
 	}
@@ -182,7 +191,7 @@ func (e *elementwise) Backward(dx, dy, x []float32, s registry.Shape) {
 		for c := 0; c < s.C; c++ {
 			off := (n*s.C + c) * s.HW
 			clear(e.g)
-			e.k.backward(dx[off:off+s.HW], dy[off:off+s.HW], x[off:off+s.HW], e.channelValues(c), e.g)
+			e.k.Backward(dx[off:off+s.HW], dy[off:off+s.HW], x[off:off+s.HW], e.channelValues(c), e.g)
 			e.accumulate(c)
 		}
 	}
@@ -212,8 +221,11 @@ func trainable(name string, def, lo, hi float64, doc string) registry.ParamInfo 
 var (
 	inf = math.Inf(1)
 
-	perParam = registry.ParamInfo{Name: "per", Kind: registry.Choice, Default: "shared",
+	// PerParam is the standard per=shared|channel parameter: declare it to
+	// let users choose one value per layer or one per channel.
+	PerParam = registry.ParamInfo{Name: "per", Kind: registry.Choice, Default: "shared",
 		Choices: []string{"shared", "channel"}, Doc: "one value for the layer, or one per channel"}
-	trainParam = registry.ParamInfo{Name: "train", Kind: registry.Bool, Default: true,
+	// TrainParam is the standard train=true|false parameter.
+	TrainParam = registry.ParamInfo{Name: "train", Kind: registry.Bool, Default: true,
 		Doc: "learn the trainable parameters (false keeps them fixed at their spec values)"}
 )

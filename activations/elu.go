@@ -15,7 +15,7 @@ func init() {
 		Params:    []registry.ParamInfo{number("alpha", 1, 0, inf, "value approached as x -> -inf is -alpha")},
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, elu{alpha: args.Float("alpha"), scale: 1})
+			return NewElementwise(args, channels, elu{alpha: args.Float("alpha"), scale: 1})
 		},
 	})
 }
@@ -23,7 +23,7 @@ func init() {
 // elu also serves SELU: scale*elu(x; alpha).
 type elu struct{ alpha, scale float64 }
 
-func (k elu) forward(y, x, _ []float32) {
+func (k elu) Forward(y, x, _ []float32) {
 	y = y[:len(x)]
 	for i, v := range x {
 		t := float64(v)
@@ -31,8 +31,8 @@ func (k elu) forward(y, x, _ []float32) {
 	}
 }
 
-// backward: the derivative at 0 is the left one, alpha*scale (PyTorch).
-func (k elu) backward(dx, dy, x, _ []float32, _ []float64) {
+// Backward: the derivative at 0 is the left one, alpha*scale (PyTorch).
+func (k elu) Backward(dx, dy, x, _ []float32, _ []float64) {
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	for i, v := range x {
 		t := float64(v)
@@ -40,11 +40,11 @@ func (k elu) backward(dx, dy, x, _ []float32, _ []float64) {
 	}
 }
 
-func (k elu) reference(x float64, _ []float64) float64 {
+func (k elu) Reference(x float64, _ []float64) float64 {
 	if x > 0 {
 		return k.scale * x
 	}
 	return k.scale * k.alpha * math.Expm1(x)
 }
 
-func (elu) kinks() []float64 { return []float64{0} }
+func (elu) Kinks() []float64 { return []float64{0} }

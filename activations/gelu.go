@@ -17,9 +17,9 @@ func init() {
 		Monotonic: false, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
 			if args.Choice("approx") == "tanh" {
-				return newElementwise(args, channels, geluTanh{})
+				return NewElementwise(args, channels, geluTanh{})
 			}
-			return newElementwise(args, channels, gelu{})
+			return NewElementwise(args, channels, gelu{})
 		},
 	})
 }
@@ -35,7 +35,7 @@ const (
 // accuracy in the left tail, where x*Phi(x) is tiny.
 type gelu struct{}
 
-func (gelu) forward(y, x, _ []float32) {
+func (gelu) Forward(y, x, _ []float32) {
 	y = y[:len(x)]
 	for i, v := range x {
 		t := float64(v)
@@ -43,7 +43,7 @@ func (gelu) forward(y, x, _ []float32) {
 	}
 }
 
-func (gelu) backward(dx, dy, x, _ []float32, _ []float64) {
+func (gelu) Backward(dx, dy, x, _ []float32, _ []float64) {
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	for i, v := range x {
 		t := float64(v)
@@ -53,11 +53,11 @@ func (gelu) backward(dx, dy, x, _ []float32, _ []float64) {
 	}
 }
 
-func (gelu) reference(x float64, _ []float64) float64 { return x * 0.5 * math.Erfc(-x/math.Sqrt2) }
+func (gelu) Reference(x float64, _ []float64) float64 { return x * 0.5 * math.Erfc(-x/math.Sqrt2) }
 
 type geluTanh struct{}
 
-func (geluTanh) forward(y, x, _ []float32) {
+func (geluTanh) Forward(y, x, _ []float32) {
 	y = y[:len(x)]
 	for i, v := range x {
 		t := float64(v)
@@ -65,7 +65,7 @@ func (geluTanh) forward(y, x, _ []float32) {
 	}
 }
 
-func (geluTanh) backward(dx, dy, x, _ []float32, _ []float64) {
+func (geluTanh) Backward(dx, dy, x, _ []float32, _ []float64) {
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	for i, v := range x {
 		t := float64(v)
@@ -78,6 +78,6 @@ func (geluTanh) backward(dx, dy, x, _ []float32, _ []float64) {
 	}
 }
 
-func (geluTanh) reference(x float64, _ []float64) float64 {
+func (geluTanh) Reference(x float64, _ []float64) float64 {
 	return 0.5 * x * (1 + math.Tanh(math.Sqrt(2/math.Pi)*(x+0.044715*x*x*x)))
 }

@@ -15,14 +15,14 @@ func init() {
 		Params:    []registry.ParamInfo{number("lambda", 0.5, 0, 1e6, "half-width of the dead zone")},
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, hardshrink{lambda: float32(args.Float("lambda"))})
+			return NewElementwise(args, channels, hardshrink{lambda: float32(args.Float("lambda"))})
 		},
 	})
 }
 
 type hardshrink struct{ lambda float32 }
 
-func (k hardshrink) forward(y, x, _ []float32) {
+func (k hardshrink) Forward(y, x, _ []float32) {
 	l := k.lambda
 	y = y[:len(x)]
 	for i, v := range x {
@@ -31,8 +31,8 @@ func (k hardshrink) forward(y, x, _ []float32) {
 	}
 }
 
-// backward: 0 on [-lambda, lambda] including the jumps (PyTorch), 1 outside.
-func (k hardshrink) backward(dx, dy, x, _ []float32, _ []float64) {
+// Backward: 0 on [-lambda, lambda] including the jumps (PyTorch), 1 outside.
+func (k hardshrink) Backward(dx, dy, x, _ []float32, _ []float64) {
 	l := k.lambda
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	for i, v := range x {
@@ -41,11 +41,11 @@ func (k hardshrink) backward(dx, dy, x, _ []float32, _ []float64) {
 	}
 }
 
-func (k hardshrink) reference(x float64, _ []float64) float64 {
+func (k hardshrink) Reference(x float64, _ []float64) float64 {
 	if math.Abs(x) > float64(k.lambda) || math.IsNaN(x) {
 		return x
 	}
 	return 0
 }
 
-func (k hardshrink) kinks() []float64 { return []float64{-float64(k.lambda), float64(k.lambda)} }
+func (k hardshrink) Kinks() []float64 { return []float64{-float64(k.lambda), float64(k.lambda)} }

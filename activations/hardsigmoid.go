@@ -14,22 +14,22 @@ func init() {
 		Reference: "Courbariaux et al.: BinaryConnect, NeurIPS 2015 (slope 1/6: Howard et al., MobileNetV3, ICCV 2019)",
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, hardsigmoid{})
+			return NewElementwise(args, channels, hardsigmoid{})
 		},
 	})
 }
 
 type hardsigmoid struct{}
 
-func (hardsigmoid) forward(y, x, _ []float32) {
+func (hardsigmoid) Forward(y, x, _ []float32) {
 	y = y[:len(x)]
 	for i, v := range x {
 		y[i] = float32(min(max(float64(v)/6+0.5, 0), 1))
 	}
 }
 
-// backward: 1/6 strictly inside (-3, 3), 0 elsewhere, kinks included (PyTorch).
-func (hardsigmoid) backward(dx, dy, x, _ []float32, _ []float64) {
+// Backward: 1/6 strictly inside (-3, 3), 0 elsewhere, kinks included (PyTorch).
+func (hardsigmoid) Backward(dx, dy, x, _ []float32, _ []float64) {
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	for i, v := range x {
 		inside := fmath.B2U(v > -3) & fmath.B2U(v < 3)
@@ -37,8 +37,8 @@ func (hardsigmoid) backward(dx, dy, x, _ []float32, _ []float64) {
 	}
 }
 
-func (hardsigmoid) reference(x float64, _ []float64) float64 {
+func (hardsigmoid) Reference(x float64, _ []float64) float64 {
 	return math.Min(math.Max(x/6+0.5, 0), 1)
 }
 
-func (hardsigmoid) kinks() []float64 { return []float64{-3, 3} }
+func (hardsigmoid) Kinks() []float64 { return []float64{-3, 3} }

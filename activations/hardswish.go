@@ -14,14 +14,14 @@ func init() {
 		Reference: "Howard et al.: Searching for MobileNetV3, ICCV 2019",
 		Monotonic: false, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, hardswish{})
+			return NewElementwise(args, channels, hardswish{})
 		},
 	})
 }
 
 type hardswish struct{}
 
-func (hardswish) forward(y, x, _ []float32) {
+func (hardswish) Forward(y, x, _ []float32) {
 	y = y[:len(x)]
 	for i, v := range x {
 		t := float64(v)
@@ -30,8 +30,8 @@ func (hardswish) forward(y, x, _ []float32) {
 	}
 }
 
-// backward as PyTorch: 0 for x < -3, x/3 + 1/2 for -3 <= x <= 3, 1 above.
-func (hardswish) backward(dx, dy, x, _ []float32, _ []float64) {
+// Backward as PyTorch: 0 for x < -3, x/3 + 1/2 for -3 <= x <= 3, 1 above.
+func (hardswish) Backward(dx, dy, x, _ []float32, _ []float64) {
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	for i, v := range x {
 		t := float64(v)
@@ -41,8 +41,8 @@ func (hardswish) backward(dx, dy, x, _ []float32, _ []float64) {
 	}
 }
 
-func (hardswish) reference(x float64, _ []float64) float64 {
+func (hardswish) Reference(x float64, _ []float64) float64 {
 	return x * math.Min(math.Max(x+3, 0), 6) / 6
 }
 
-func (hardswish) kinks() []float64 { return []float64{-3, 3} }
+func (hardswish) Kinks() []float64 { return []float64{-3, 3} }

@@ -23,7 +23,7 @@ func init() {
 			if !(lo < hi) {
 				return nil, fmt.Errorf("min=%g must be below max=%g", lo, hi)
 			}
-			return newElementwise(args, channels, hardtanh{lo: lo, hi: hi})
+			return NewElementwise(args, channels, hardtanh{lo: lo, hi: hi})
 		},
 	})
 }
@@ -31,7 +31,7 @@ func init() {
 // hardtanh clamps to [lo, hi]; relu6 is hardtanh(0, 6).
 type hardtanh struct{ lo, hi float64 }
 
-func (k hardtanh) forward(y, x, _ []float32) {
+func (k hardtanh) Forward(y, x, _ []float32) {
 	lo, hi := float32(k.lo), float32(k.hi)
 	y = y[:len(x)]
 	for i, v := range x {
@@ -39,8 +39,8 @@ func (k hardtanh) forward(y, x, _ []float32) {
 	}
 }
 
-// backward: 1 strictly inside (lo, hi), 0 at and beyond the bounds (PyTorch).
-func (k hardtanh) backward(dx, dy, x, _ []float32, _ []float64) {
+// Backward: 1 strictly inside (lo, hi), 0 at and beyond the bounds (PyTorch).
+func (k hardtanh) Backward(dx, dy, x, _ []float32, _ []float64) {
 	lo, hi := float32(k.lo), float32(k.hi)
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	for i, v := range x {
@@ -49,8 +49,8 @@ func (k hardtanh) backward(dx, dy, x, _ []float32, _ []float64) {
 	}
 }
 
-func (k hardtanh) reference(x float64, _ []float64) float64 {
+func (k hardtanh) Reference(x float64, _ []float64) float64 {
 	return math.Min(math.Max(x, float64(float32(k.lo))), float64(float32(k.hi)))
 }
 
-func (k hardtanh) kinks() []float64 { return []float64{float64(float32(k.lo)), float64(float32(k.hi))} }
+func (k hardtanh) Kinks() []float64 { return []float64{float64(float32(k.lo)), float64(float32(k.hi))} }

@@ -9,15 +9,15 @@ func init() {
 		Reference: "the linear baseline (no nonlinearity)",
 		Monotonic: true, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, identity{})
+			return NewElementwise(args, channels, identity{})
 		},
 	})
 }
 
 type identity struct{}
 
-func (identity) forward(y, x, _ []float32) { copy(y, x) }
+func (identity) Forward(y, x, _ []float32) { copy(y, x) }
 
-func (identity) backward(dx, dy, x, _ []float32, _ []float64) { copy(dx, dy) }
+func (identity) Backward(dx, dy, x, _ []float32, _ []float64) { copy(dx, dy) }
 
-func (identity) reference(x float64, _ []float64) float64 { return x }
+func (identity) Reference(x float64, _ []float64) float64 { return x }

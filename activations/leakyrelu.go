@@ -13,7 +13,7 @@ func init() {
 		Params:    []registry.ParamInfo{number("slope", 0.01, 0, 1, "slope for x <= 0")},
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, leakyReLU{slope: float32(args.Float("slope"))})
+			return NewElementwise(args, channels, leakyReLU{slope: float32(args.Float("slope"))})
 		},
 	})
 }
@@ -21,16 +21,16 @@ func init() {
 // leakyReLU runs on the SIMD kernels of package kernels/act.
 type leakyReLU struct{ slope float32 }
 
-func (k leakyReLU) forward(y, x, _ []float32) { act.LeakyReLU(y, x, k.slope) }
+func (k leakyReLU) Forward(y, x, _ []float32) { act.LeakyReLU(y, x, k.slope) }
 
-// backward: the derivative at 0 is slope (PyTorch).
-func (k leakyReLU) backward(dx, dy, x, _ []float32, _ []float64) {
+// Backward: the derivative at 0 is slope (PyTorch).
+func (k leakyReLU) Backward(dx, dy, x, _ []float32, _ []float64) {
 	act.LeakyReLUBackward(dx, dy, x, k.slope)
 }
 
-func (k leakyReLU) reference(x float64, _ []float64) float64 { return leakyRef(x, float64(k.slope)) }
+func (k leakyReLU) Reference(x float64, _ []float64) float64 { return leakyRef(x, float64(k.slope)) }
 
-func (leakyReLU) kinks() []float64 { return []float64{0} }
+func (leakyReLU) Kinks() []float64 { return []float64{0} }
 
 // leakyRef is the float64 reference of LeakyReLU and PReLU.
 func leakyRef(x, slope float64) float64 {

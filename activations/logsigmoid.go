@@ -14,27 +14,27 @@ func init() {
 		Reference: "log of the logistic function (PyTorch LogSigmoid)",
 		Monotonic: true, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, logsigmoid{})
+			return NewElementwise(args, channels, logsigmoid{})
 		},
 	})
 }
 
 type logsigmoid struct{}
 
-func (logsigmoid) forward(y, x, _ []float32) {
+func (logsigmoid) Forward(y, x, _ []float32) {
 	y = y[:len(x)]
 	for i, v := range x {
 		y[i] = float32(-fmath.Softplus(-float64(v)))
 	}
 }
 
-func (logsigmoid) backward(dx, dy, x, _ []float32, _ []float64) {
+func (logsigmoid) Backward(dx, dy, x, _ []float32, _ []float64) {
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	for i, v := range x {
 		dx[i] = float32(float64(dy[i]) * fmath.Sigmoid(-float64(v)))
 	}
 }
 
-func (logsigmoid) reference(x float64, _ []float64) float64 {
+func (logsigmoid) Reference(x float64, _ []float64) float64 {
 	return math.Min(x, 0) - math.Log1p(math.Exp(-math.Abs(x)))
 }

@@ -14,7 +14,7 @@ func init() {
 		Reference: "Misra: Mish: A Self Regularized Non-Monotonic Activation Function, BMVC 2020",
 		Monotonic: false, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, mish{})
+			return NewElementwise(args, channels, mish{})
 		},
 	})
 }
@@ -29,7 +29,7 @@ func tanhSoftplus(x float64) float64 {
 	return n / (n + 2)
 }
 
-func (mish) forward(y, x, _ []float32) {
+func (mish) Forward(y, x, _ []float32) {
 	y = y[:len(x)]
 	for i, v := range x {
 		t := float64(v)
@@ -37,8 +37,8 @@ func (mish) forward(y, x, _ []float32) {
 	}
 }
 
-// backward: d/dx = tsp + x*(1-tsp^2)*sigmoid(x).
-func (mish) backward(dx, dy, x, _ []float32, _ []float64) {
+// Backward: d/dx = tsp + x*(1-tsp^2)*sigmoid(x).
+func (mish) Backward(dx, dy, x, _ []float32, _ []float64) {
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	for i, v := range x {
 		t := float64(v)
@@ -48,6 +48,6 @@ func (mish) backward(dx, dy, x, _ []float32, _ []float64) {
 	}
 }
 
-func (mish) reference(x float64, _ []float64) float64 {
+func (mish) Reference(x float64, _ []float64) float64 {
 	return x * math.Tanh(math.Log1p(math.Exp(x)))
 }

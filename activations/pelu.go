@@ -15,18 +15,18 @@ func init() {
 		Params: []registry.ParamInfo{
 			trainable("a", 1, 1e-3, 1e3, "scale (saturation at -a); kept positive"),
 			trainable("b", 1, 1e-3, 1e3, "exponential decay; kept positive"),
-			perParam, trainParam,
+			PerParam, TrainParam,
 		},
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, pelu{})
+			return NewElementwise(args, channels, pelu{})
 		},
 	})
 }
 
 type pelu struct{}
 
-func (pelu) forward(y, x, p []float32) {
+func (pelu) Forward(y, x, p []float32) {
 	a, b := float64(p[0]), float64(p[1])
 	y = y[:len(x)]
 	for i, v := range x {
@@ -35,11 +35,11 @@ func (pelu) forward(y, x, p []float32) {
 	}
 }
 
-// backward, with e = exp(x/b):
+// Backward, with e = exp(x/b):
 //
 //	x >= 0: df/dx = a/b,     df/da = x/b,  df/db = -a*x/b^2
 //	x <  0: df/dx = a/b*e,   df/da = e-1,  df/db = -a*x/b^2*e
-func (pelu) backward(dx, dy, x, p []float32, g []float64) {
+func (pelu) Backward(dx, dy, x, p []float32, g []float64) {
 	a, b := float64(p[0]), float64(p[1])
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	var ga, gb float64
@@ -59,7 +59,7 @@ func (pelu) backward(dx, dy, x, p []float32, g []float64) {
 	g[1] += gb
 }
 
-func (pelu) reference(x float64, p []float64) float64 {
+func (pelu) Reference(x float64, p []float64) float64 {
 	a, b := p[0], p[1]
 	if x >= 0 {
 		return a / b * x
@@ -67,5 +67,5 @@ func (pelu) reference(x float64, p []float64) float64 {
 	return a * math.Expm1(x/b)
 }
 
-// kinks: the second derivative jumps at 0 (the first is continuous).
-func (pelu) kinks() []float64 { return []float64{0} }
+// Kinks: the second derivative jumps at 0 (the first is continuous).
+func (pelu) Kinks() []float64 { return []float64{0} }

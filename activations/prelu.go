@@ -13,11 +13,11 @@ func init() {
 		Reference: "He, Zhang, Ren, Sun: Delving Deep into Rectifiers, ICCV 2015",
 		Params: []registry.ParamInfo{
 			trainable("init", 0.25, -10, 10, "initial slope for x <= 0"),
-			perParam, trainParam,
+			PerParam, TrainParam,
 		},
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, prelu{})
+			return NewElementwise(args, channels, prelu{})
 		},
 	})
 }
@@ -26,10 +26,10 @@ func init() {
 // own branch-free loop for per-channel slopes on dense rows.
 type prelu struct{}
 
-func (prelu) forward(y, x, p []float32) { act.LeakyReLU(y, x, p[0]) }
+func (prelu) Forward(y, x, p []float32) { act.LeakyReLU(y, x, p[0]) }
 
-// backward: d/dx = 1 if x > 0 else slope; d/dslope = x if x <= 0 else 0.
-func (prelu) backward(dx, dy, x, p []float32, g []float64) {
+// Backward: d/dx = 1 if x > 0 else slope; d/dslope = x if x <= 0 else 0.
+func (prelu) Backward(dx, dy, x, p []float32, g []float64) {
 	g[0] += float64(act.LeakyReLUBackward(dx, dy, x, p[0]))
 }
 
@@ -52,6 +52,6 @@ func (prelu) backwardRow(dx, dy, x []float32, p, g [][]float32) {
 	}
 }
 
-func (prelu) reference(x float64, p []float64) float64 { return leakyRef(x, p[0]) }
+func (prelu) Reference(x float64, p []float64) float64 { return leakyRef(x, p[0]) }
 
-func (prelu) kinks() []float64 { return []float64{0} }
+func (prelu) Kinks() []float64 { return []float64{0} }

@@ -15,11 +15,11 @@ func init() {
 		Params: []registry.ParamInfo{
 			trainable("a", 0.1, -10, 10, "amplitude of the sine"),
 			trainable("b", 1, -100, 100, "frequency of the sine"),
-			perParam, trainParam,
+			PerParam, TrainParam,
 		},
 		Monotonic: false, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, pvlu{})
+			return NewElementwise(args, channels, pvlu{})
 		},
 	})
 }
@@ -28,11 +28,11 @@ func init() {
 // and per-channel dense rows alike).
 type pvlu struct{}
 
-func (pvlu) forward(y, x, p []float32) { act.PVLU(y, x, p[0], p[1]) }
+func (pvlu) Forward(y, x, p []float32) { act.PVLU(y, x, p[0], p[1]) }
 
-// backward: d/dx = [x > 0] + a*b*cos(bx) (the ReLU part's derivative at 0 is
+// Backward: d/dx = [x > 0] + a*b*cos(bx) (the ReLU part's derivative at 0 is
 // 0, PyTorch), d/da = sin(bx), d/db = a*x*cos(bx).
-func (pvlu) backward(dx, dy, x, p []float32, g []float64) {
+func (pvlu) Backward(dx, dy, x, p []float32, g []float64) {
 	ga, gb := act.PVLUBackward(dx, dy, x, p[0], p[1])
 	g[0] += float64(ga)
 	g[1] += float64(gb)
@@ -44,6 +44,6 @@ func (pvlu) backwardRow(dx, dy, x []float32, p, g [][]float32) {
 	act.PVLURowBackward(dx, dy, x, p[0], p[1], g[0], g[1])
 }
 
-func (pvlu) reference(x float64, p []float64) float64 { return math.Max(0, x) + p[0]*math.Sin(p[1]*x) }
+func (pvlu) Reference(x float64, p []float64) float64 { return math.Max(0, x) + p[0]*math.Sin(p[1]*x) }
 
-func (pvlu) kinks() []float64 { return []float64{0} }
+func (pvlu) Kinks() []float64 { return []float64{0} }

@@ -14,7 +14,7 @@ func init() {
 		Reference: "Nair, Hinton: Rectified Linear Units Improve Restricted Boltzmann Machines, ICML 2010",
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, relu{})
+			return NewElementwise(args, channels, relu{})
 		},
 	})
 }
@@ -22,11 +22,11 @@ func init() {
 // relu runs on the SIMD kernels of package kernels/act.
 type relu struct{}
 
-func (relu) forward(y, x, _ []float32) { act.ReLU(y, x) }
+func (relu) Forward(y, x, _ []float32) { act.ReLU(y, x) }
 
-// backward: relu'(0) = 0 (PyTorch).
-func (relu) backward(dx, dy, x, _ []float32, _ []float64) { act.ReLUBackward(dx, dy, x) }
+// Backward: relu'(0) = 0 (PyTorch).
+func (relu) Backward(dx, dy, x, _ []float32, _ []float64) { act.ReLUBackward(dx, dy, x) }
 
-func (relu) reference(x float64, _ []float64) float64 { return math.Max(0, x) }
+func (relu) Reference(x float64, _ []float64) float64 { return math.Max(0, x) }
 
-func (relu) kinks() []float64 { return []float64{0} }
+func (relu) Kinks() []float64 { return []float64{0} }

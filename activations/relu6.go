@@ -9,7 +9,7 @@ func init() {
 		Reference: "Krizhevsky: Convolutional Deep Belief Networks on CIFAR-10, 2010",
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, hardtanh{lo: 0, hi: 6})
+			return NewElementwise(args, channels, hardtanh{lo: 0, hi: 6})
 		},
 	})
 }

@@ -15,7 +15,7 @@ func init() {
 		Reference: "Klambauer, Unterthiner, Mayr, Hochreiter: Self-Normalizing Neural Networks, NeurIPS 2017",
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, elu{alpha: seluAlpha, scale: seluScale})
+			return NewElementwise(args, channels, elu{alpha: seluAlpha, scale: seluScale})
 		},
 	})
 }

@@ -14,21 +14,21 @@ func init() {
 		Reference: "the logistic function; Rumelhart, Hinton, Williams: Learning representations by back-propagating errors, Nature 1986",
 		Monotonic: true, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, sigmoid{})
+			return NewElementwise(args, channels, sigmoid{})
 		},
 	})
 }
 
 type sigmoid struct{}
 
-func (sigmoid) forward(y, x, _ []float32) {
+func (sigmoid) Forward(y, x, _ []float32) {
 	y = y[:len(x)]
 	for i, v := range x {
 		y[i] = float32(fmath.Sigmoid(float64(v)))
 	}
 }
 
-func (sigmoid) backward(dx, dy, x, _ []float32, _ []float64) {
+func (sigmoid) Backward(dx, dy, x, _ []float32, _ []float64) {
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	for i, v := range x {
 		s := fmath.Sigmoid(float64(v))
@@ -36,4 +36,4 @@ func (sigmoid) backward(dx, dy, x, _ []float32, _ []float64) {
 	}
 }
 
-func (sigmoid) reference(x float64, _ []float64) float64 { return 1 / (1 + math.Exp(-x)) }
+func (sigmoid) Reference(x float64, _ []float64) float64 { return 1 / (1 + math.Exp(-x)) }

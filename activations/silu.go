@@ -14,14 +14,14 @@ func init() {
 		Reference: "Elfwing, Uchibe, Doya: Sigmoid-Weighted Linear Units for Neural Network Function Approximation in Reinforcement Learning, Neural Networks 2018",
 		Monotonic: false, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, silu{})
+			return NewElementwise(args, channels, silu{})
 		},
 	})
 }
 
 type silu struct{}
 
-func (silu) forward(y, x, _ []float32) {
+func (silu) Forward(y, x, _ []float32) {
 	y = y[:len(x)]
 	for i, v := range x {
 		t := float64(v)
@@ -29,7 +29,7 @@ func (silu) forward(y, x, _ []float32) {
 	}
 }
 
-func (silu) backward(dx, dy, x, _ []float32, _ []float64) {
+func (silu) Backward(dx, dy, x, _ []float32, _ []float64) {
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	for i, v := range x {
 		t := float64(v)
@@ -39,4 +39,4 @@ func (silu) backward(dx, dy, x, _ []float32, _ []float64) {
 	}
 }
 
-func (silu) reference(x float64, _ []float64) float64 { return x / (1 + math.Exp(-x)) }
+func (silu) Reference(x float64, _ []float64) float64 { return x / (1 + math.Exp(-x)) }

@@ -15,18 +15,18 @@ func init() {
 		Params: []registry.ParamInfo{
 			trainable("a", 1, -100, 100, "amplitude of the sine"),
 			trainable("b", 1, -100, 100, "frequency of the sine"),
-			perParam, trainParam,
+			PerParam, TrainParam,
 		},
 		Monotonic: false, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, sinlu{})
+			return NewElementwise(args, channels, sinlu{})
 		},
 	})
 }
 
 type sinlu struct{}
 
-func (sinlu) forward(y, x, p []float32) {
+func (sinlu) Forward(y, x, p []float32) {
 	a, b := float64(p[0]), float64(p[1])
 	y = y[:len(x)]
 	for i, v := range x {
@@ -35,11 +35,11 @@ func (sinlu) forward(y, x, p []float32) {
 	}
 }
 
-// backward, with s = sigmoid(x), u = x + a*sin(bx):
+// Backward, with s = sigmoid(x), u = x + a*sin(bx):
 //
 //	df/dx = (1 + a*b*cos(bx))*s + u*s*(1-s)
 //	df/da = sin(bx)*s,  df/db = a*x*cos(bx)*s
-func (sinlu) backward(dx, dy, x, p []float32, g []float64) {
+func (sinlu) Backward(dx, dy, x, p []float32, g []float64) {
 	a, b := float64(p[0]), float64(p[1])
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	var ga, gb float64
@@ -58,6 +58,6 @@ func (sinlu) backward(dx, dy, x, p []float32, g []float64) {
 	g[1] += gb
 }
 
-func (sinlu) reference(x float64, p []float64) float64 {
+func (sinlu) Reference(x float64, p []float64) float64 {
 	return (x + p[0]*math.Sin(p[1]*x)) / (1 + math.Exp(-x))
 }

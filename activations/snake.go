@@ -14,18 +14,18 @@ func init() {
 		Reference: "Ziyin, Hartwig, Ueda: Neural Networks Fail to Learn Periodic Functions and How to Fix It, NeurIPS 2020",
 		Params: []registry.ParamInfo{
 			trainable("a", 1, 1e-3, 1e3, "frequency; kept positive"),
-			perParam, trainParam,
+			PerParam, TrainParam,
 		},
 		Monotonic: true, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, snake{})
+			return NewElementwise(args, channels, snake{})
 		},
 	})
 }
 
 type snake struct{}
 
-func (snake) forward(y, x, p []float32) {
+func (snake) Forward(y, x, p []float32) {
 	a := float64(p[0])
 	inva := 1 / a
 	y = y[:len(x)]
@@ -36,8 +36,8 @@ func (snake) forward(y, x, p []float32) {
 	}
 }
 
-// backward: df/dx = 1 + sin(2ax), df/da = x*sin(2ax)/a - sin(ax)^2/a^2.
-func (snake) backward(dx, dy, x, p []float32, g []float64) {
+// Backward: df/dx = 1 + sin(2ax), df/da = x*sin(2ax)/a - sin(ax)^2/a^2.
+func (snake) Backward(dx, dy, x, p []float32, g []float64) {
 	a := float64(p[0])
 	inva := 1 / a
 	dx, dy = dx[:len(x)], dy[:len(x)]
@@ -53,7 +53,7 @@ func (snake) backward(dx, dy, x, p []float32, g []float64) {
 	g[0] += ga
 }
 
-func (snake) reference(x float64, p []float64) float64 {
+func (snake) Reference(x float64, p []float64) float64 {
 	s := math.Sin(p[0] * x)
 	return x + s*s/p[0]
 }

@@ -15,7 +15,7 @@ func init() {
 		Params:    []registry.ParamInfo{number("beta", 1, 1e-3, 1e3, "sharpness; beta -> inf is ReLU")},
 		Monotonic: true, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, softplus{beta: args.Float("beta")})
+			return NewElementwise(args, channels, softplus{beta: args.Float("beta")})
 		},
 	})
 }
@@ -24,7 +24,7 @@ func init() {
 // and exact to float32 for large |x| (unlike PyTorch, no linear threshold).
 type softplus struct{ beta float64 }
 
-func (k softplus) forward(y, x, _ []float32) {
+func (k softplus) Forward(y, x, _ []float32) {
 	y = y[:len(x)]
 	for i, v := range x {
 		t := float64(v)
@@ -32,13 +32,13 @@ func (k softplus) forward(y, x, _ []float32) {
 	}
 }
 
-func (k softplus) backward(dx, dy, x, _ []float32, _ []float64) {
+func (k softplus) Backward(dx, dy, x, _ []float32, _ []float64) {
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	for i, v := range x {
 		dx[i] = float32(float64(dy[i]) * fmath.Sigmoid(k.beta*float64(v)))
 	}
 }
 
-func (k softplus) reference(x float64, _ []float64) float64 {
+func (k softplus) Reference(x float64, _ []float64) float64 {
 	return (math.Max(k.beta*x, 0) + math.Log1p(math.Exp(-math.Abs(k.beta*x)))) / k.beta
 }

@@ -15,14 +15,14 @@ func init() {
 		Params:    []registry.ParamInfo{number("lambda", 0.5, 0, 1e6, "half-width of the dead zone")},
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, softshrink{lambda: float32(args.Float("lambda"))})
+			return NewElementwise(args, channels, softshrink{lambda: float32(args.Float("lambda"))})
 		},
 	})
 }
 
 type softshrink struct{ lambda float32 }
 
-func (k softshrink) forward(y, x, _ []float32) {
+func (k softshrink) Forward(y, x, _ []float32) {
 	l := k.lambda
 	y = y[:len(x)]
 	for i, v := range x {
@@ -31,8 +31,8 @@ func (k softshrink) forward(y, x, _ []float32) {
 	}
 }
 
-// backward: 0 on [-lambda, lambda] including the kinks (PyTorch), 1 outside.
-func (k softshrink) backward(dx, dy, x, _ []float32, _ []float64) {
+// Backward: 0 on [-lambda, lambda] including the kinks (PyTorch), 1 outside.
+func (k softshrink) Backward(dx, dy, x, _ []float32, _ []float64) {
 	l := k.lambda
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	for i, v := range x {
@@ -41,7 +41,7 @@ func (k softshrink) backward(dx, dy, x, _ []float32, _ []float64) {
 	}
 }
 
-func (k softshrink) reference(x float64, _ []float64) float64 {
+func (k softshrink) Reference(x float64, _ []float64) float64 {
 	l := float64(k.lambda)
 	switch {
 	case x > l:
@@ -54,4 +54,4 @@ func (k softshrink) reference(x float64, _ []float64) float64 {
 	return 0
 }
 
-func (k softshrink) kinks() []float64 { return []float64{-float64(k.lambda), float64(k.lambda)} }
+func (k softshrink) Kinks() []float64 { return []float64{-float64(k.lambda), float64(k.lambda)} }

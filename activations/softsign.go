@@ -13,14 +13,14 @@ func init() {
 		Reference: "Bergstra, Desjardins, Lamblin, Bengio: Quadratic polynomials learn better image features, 2009; Glorot, Bengio, AISTATS 2010",
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, softsign{})
+			return NewElementwise(args, channels, softsign{})
 		},
 	})
 }
 
 type softsign struct{}
 
-func (softsign) forward(y, x, _ []float32) {
+func (softsign) Forward(y, x, _ []float32) {
 	y = y[:len(x)]
 	for i, v := range x {
 		t := float64(v)
@@ -30,7 +30,7 @@ func (softsign) forward(y, x, _ []float32) {
 	}
 }
 
-func (softsign) backward(dx, dy, x, _ []float32, _ []float64) {
+func (softsign) Backward(dx, dy, x, _ []float32, _ []float64) {
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	for i, v := range x {
 		d := 1 + math.Abs(float64(v))
@@ -38,4 +38,4 @@ func (softsign) backward(dx, dy, x, _ []float32, _ []float64) {
 	}
 }
 
-func (softsign) reference(x float64, _ []float64) float64 { return x / (1 + math.Abs(x)) }
+func (softsign) Reference(x float64, _ []float64) float64 { return x / (1 + math.Abs(x)) }

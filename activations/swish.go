@@ -14,18 +14,18 @@ func init() {
 		Reference: "Ramachandran, Zoph, Le: Searching for Activation Functions, arXiv:1710.05941, 2017",
 		Params: []registry.ParamInfo{
 			trainable("beta", 1, -100, 100, "slope of the gate; beta=1 is SiLU, beta -> inf is ReLU"),
-			perParam, trainParam,
+			PerParam, TrainParam,
 		},
 		Monotonic: false, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, swish{})
+			return NewElementwise(args, channels, swish{})
 		},
 	})
 }
 
 type swish struct{}
 
-func (swish) forward(y, x, p []float32) {
+func (swish) Forward(y, x, p []float32) {
 	beta := float64(p[0])
 	y = y[:len(x)]
 	for i, v := range x {
@@ -34,8 +34,8 @@ func (swish) forward(y, x, p []float32) {
 	}
 }
 
-// backward: d/dx = s + beta*x*s*(1-s), d/dbeta = x^2*s*(1-s), s = sigmoid(beta*x).
-func (swish) backward(dx, dy, x, p []float32, g []float64) {
+// Backward: d/dx = s + beta*x*s*(1-s), d/dbeta = x^2*s*(1-s), s = sigmoid(beta*x).
+func (swish) Backward(dx, dy, x, p []float32, g []float64) {
 	beta := float64(p[0])
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	var gbeta float64
@@ -51,4 +51,4 @@ func (swish) backward(dx, dy, x, p []float32, g []float64) {
 	g[0] += gbeta
 }
 
-func (swish) reference(x float64, p []float64) float64 { return x / (1 + math.Exp(-p[0]*x)) }
+func (swish) Reference(x float64, p []float64) float64 { return x / (1 + math.Exp(-p[0]*x)) }

@@ -14,21 +14,21 @@ func init() {
 		Reference: "LeCun, Bottou, Orr, Mueller: Efficient BackProp, 1998",
 		Monotonic: true, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, tanhAct{})
+			return NewElementwise(args, channels, tanhAct{})
 		},
 	})
 }
 
 type tanhAct struct{}
 
-func (tanhAct) forward(y, x, _ []float32) {
+func (tanhAct) Forward(y, x, _ []float32) {
 	y = y[:len(x)]
 	for i, v := range x {
 		y[i] = float32(fmath.Tanh(float64(v)))
 	}
 }
 
-func (tanhAct) backward(dx, dy, x, _ []float32, _ []float64) {
+func (tanhAct) Backward(dx, dy, x, _ []float32, _ []float64) {
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	for i, v := range x {
 		th := fmath.Tanh(float64(v))
@@ -36,4 +36,4 @@ func (tanhAct) backward(dx, dy, x, _ []float32, _ []float64) {
 	}
 }
 
-func (tanhAct) reference(x float64, _ []float64) float64 { return math.Tanh(x) }
+func (tanhAct) Reference(x float64, _ []float64) float64 { return math.Tanh(x) }

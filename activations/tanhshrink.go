@@ -14,14 +14,14 @@ func init() {
 		Reference: "PyTorch Tanhshrink (shrinkage by tanh)",
 		Monotonic: true, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return newElementwise(args, channels, tanhshrink{})
+			return NewElementwise(args, channels, tanhshrink{})
 		},
 	})
 }
 
 type tanhshrink struct{}
 
-func (tanhshrink) forward(y, x, _ []float32) {
+func (tanhshrink) Forward(y, x, _ []float32) {
 	y = y[:len(x)]
 	for i, v := range x {
 		t := float64(v)
@@ -29,7 +29,7 @@ func (tanhshrink) forward(y, x, _ []float32) {
 	}
 }
 
-func (tanhshrink) backward(dx, dy, x, _ []float32, _ []float64) {
+func (tanhshrink) Backward(dx, dy, x, _ []float32, _ []float64) {
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	for i, v := range x {
 		th := fmath.Tanh(float64(v))
@@ -37,4 +37,4 @@ func (tanhshrink) backward(dx, dy, x, _ []float32, _ []float64) {
 	}
 }
 
-func (tanhshrink) reference(x float64, _ []float64) float64 { return x - math.Tanh(x) }
+func (tanhshrink) Reference(x float64, _ []float64) float64 { return x - math.Tanh(x) }
