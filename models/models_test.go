@@ -289,6 +289,12 @@ func TestSpecsAndErrors(t *testing.T) {
 	if _, err := New("simplecnn", "relu", cifar, 1); err == nil {
 		t.Error("1 class accepted")
 	}
+	if c, err := Canonical("VGG16(bn=true)"); c != "vgg16" || err != nil {
+		t.Errorf("Canonical: %q %v", c, err)
+	}
+	if _, err := Canonical("vgg16(bn=2)"); err == nil {
+		t.Error("Canonical accepted bn=2")
+	}
 	if len(Names()) != 9 || Summary("vgg16") == "" || Summary("nope") != "" {
 		t.Errorf("Names %v", Names())
 	}

@@ -95,3 +95,13 @@ func canonical(name string, opts []option, vals map[string]string) string {
 	sort.Strings(parts)
 	return name + "(" + strings.Join(parts, ",") + ")"
 }
+
+// Canonical validates a model spec and returns its canonical form
+// ("VGG16(bn=true)" -> "vgg16"), without building the model.
+func Canonical(spec string) (string, error) {
+	name, vals, err := parseSpec(spec, knownArch)
+	if err != nil {
+		return "", err
+	}
+	return canonical(name, zoo[name].opts, vals), nil
+}

@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/actbench/actbench/trainer"
+)
+
+func init() {
+	register(command{
+		name:    "finetune",
+		summary: "pretrain with activation A, then continue under several activations with an equal-budget A control",
+		run:     runFinetune,
+	})
+}
+
+const finetuneUsage = `finetune --act A --to SPEC [--to SPEC...] [flags]
+
+The fine-tuning protocol: pretrain --model with activation A (--act) for
+--pretrain-epochs (or load --from CHECKPOINT), then, for every --to spec and
+for A itself (the control, so that no activation is credited for the extra
+training), load the pretrained model, swap every activation site to the
+spec, freeze as asked and train --epochs more epochs with the same optimiser
+settings and seed. Prints one row per arm: validation and test accuracy of
+the selected epoch and the difference to the control.
+
+The trial flags (optimiser, data, seed...) apply to the pretraining and to
+every arm; --ft-lr overrides the learning rate of the arms.
+
+Example:
+  actbench finetune --model simplecnn --data cifar10 --subset 10000 --act relu \
+      --pretrain-epochs 10 --epochs 5 --to 'pvlu(a=0,b=1)' --to prelu --freeze none`
+
+func runFinetune(env *Env, args []string) error {
+	fs := newFlagSet(env, "finetune", finetuneUsage)
+	tf := addTrialFlags(fs)
+	to := fs.StringArray("to", nil, "activation to continue under (repeatable); A itself is always added as the control")
+	from := fs.String("from", "", "pretrained checkpoint (instead of pretraining)")
+	preEpochs := fs.Int("pretrain-epochs", 10, "pretraining epochs with --act")
+	ftLR := fs.Float64("ft-lr", 0, "learning rate of the continuation arms (default: --lr)")
+	freeze := fs.String("freeze", "none", "freezing in the arms: none, act (only activation parameters train) or last-k")
+	lastK := fs.Int("last-k", 1, "k for --freeze last-k: only the last k weight layers (and what follows) train")
+	dir := fs.String("dir", "", "directory for the checkpoints (pretrain.ckpt, arm-N.ckpt; default a temporary one)")
+	resume := fs.Bool("resume", false, "resume every stage from its checkpoint in --dir")
+	jsonOut := fs.String("json", "", "write the protocol record (trainer.ProtocolResult) as JSON ('-' = stdout)")
+	quiet := fs.Bool("quiet", false, "no per-epoch progress on stderr")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("finetune takes no arguments, got %q", fs.Args())
+	}
+	if len(*to) == 0 {
+		return usageErrorf("give at least one --to SPEC to continue under")
+	}
+	if *resume && *dir == "" {
+		return usageErrorf("--resume needs --dir")
+	}
+	base, err := tf.configFromFlags()
+	if err != nil {
+		return err
+	}
+	if err := tf.applyThreads(); err != nil {
+		return err
+	}
+	pre := base
+	pre.Epochs = *preEpochs
+	cont := base
+	cont.Act = ""
+	if *ftLR > 0 {
+		cont.LR = *ftLR
+	}
+	p := trainer.Protocol{Pretrain: pre, From: *from, Acts: *to, Continue: cont, Freeze: *freeze, LastK: *lastK}
+	if *freeze != trainer.FreezeAllButK {
+		p.LastK = 0
+	}
+	opts := trainer.Options{Resume: *resume}
+	if !*quiet {
+		opts.Progress, opts.Interactive = env.Stderr, trialIsTerminal(env.Stderr)
+	}
+	ctx, stop := trialContext()
+	defer stop()
+	res, err := trainer.RunProtocol(ctx, p, opts, *dir)
+	if err != nil {
+		if errors.Is(err, trainer.ErrInterrupted) && *dir != "" {
+			return fmt.Errorf("%v; rerun with --resume to continue", err)
+		}
+		return err
+	}
+	if *jsonOut != "" {
+		if err := writeTrialJSON(env.Stdout, *jsonOut, res); err != nil {
+			return err
+		}
+	}
+	if *jsonOut != "-" {
+		printProtocol(env.Stdout, res)
+	}
+	return nil
+}
+
+func printProtocol(w io.Writer, r trainer.ProtocolResult) {
+	if r.Pretrain != nil {
+		fmt.Fprintf(w, "pretrained %s with %s for %d epochs", r.Pretrain.Model.Name, r.Control, len(r.Pretrain.Epochs))
+		if r.Pretrain.Test != nil {
+			fmt.Fprintf(w, ": test top1 %.4f", r.Pretrain.Test.Top1)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "continued %d epochs per arm, freeze %s; control = %s\n\n", r.Protocol.Continue.Epochs, r.Protocol.Freeze, r.Control)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "arm\tstatus\tselected\tval top1\ttest top1\tvs control\t")
+	var ctl float64
+	for i, a := range r.Arms {
+		test, val := "-", "-"
+		var top1 float64
+		if a.Test != nil {
+			top1 = a.Test.Top1
+			test = fmt.Sprintf("%.4f", top1)
+		}
+		if a.Val != nil {
+			val = fmt.Sprintf("%.4f", a.Val.Top1)
+		}
+		diff := "(control)"
+		if i == 0 {
+			ctl = top1
+		} else if a.Test != nil {
+			diff = fmt.Sprintf("%+.4f", top1-ctl)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t\n", a.Config.Act, a.Status, a.SelectedEpoch, val, test, diff)
+	}
+	tw.Flush()
+}

@@ -1,0 +1,356 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/actbench/actbench/kernels/gemm"
+	"github.com/actbench/actbench/models"
+	"github.com/actbench/actbench/registry"
+	"github.com/actbench/actbench/trainer"
+)
+
+func init() {
+	register(command{
+		name:    "train",
+		summary: "train one model with one activation on one dataset (seeded, resumable)",
+		run:     runTrain,
+	})
+}
+
+const trainUsage = `train --model M --act SPEC --data NAME [flags]
+
+Trains one model with one activation and prints one line per epoch (a
+progress bar with ETA on a terminal), then the metrics of the epoch that
+model selection picked (best validation top-1 by default; test accuracy is
+measured for that epoch only). Same seed, flags, GEMM backend and thread
+count give bit-identical results. Ctrl-C stops at the next batch, writing
+the checkpoint when --checkpoint is set; --resume continues exactly.
+
+Example:
+  actbench train --model simplecnn --act 'pvlu(a=0.1,b=1)' --data cifar10 \
+      --subset 10000 --epochs 10 --seed 1 --opt adam --lr 1e-3 --batch 128 --json run.json`
+
+// trialFlags are the flags that describe a trial, shared by train and
+// finetune.
+type trialFlags struct {
+	fs                                     *flagSet
+	model, act, data, dataDir              *string
+	epochs, batch, val, subset, probe      *int
+	seed                                   *uint64
+	opt, sched, selection, blurApply       *string
+	lr, momentum, wd, gamma, minLR, warmup *float64
+	beta1, beta2, eps, blur, smoothing     *float64
+	blurSize                               *int
+	nesterov, augment, testEvery           *bool
+	milestones                             *[]int
+	decayExclude                           *[]string
+	threads                                *int
+	config                                 *string
+}
+
+func addTrialFlags(fs *flagSet) *trialFlags {
+	return &trialFlags{
+		fs:           fs,
+		model:        fs.String("model", "simplecnn", "model spec (see 'actbench models'), e.g. vgg16(bn=false)"),
+		act:          fs.String("act", "relu", "activation spec at every site (see 'actbench list')"),
+		data:         fs.String("data", "cifar10", "dataset: cifar10, cifar100 or mnist"),
+		dataDir:      fs.String("data-dir", "", "dataset location (default: $ACTBENCH_DATA, ../shared/datasets, the user cache)"),
+		epochs:       fs.Int("epochs", 10, "training epochs"),
+		batch:        fs.Int("batch", 128, "mini-batch size"),
+		val:          fs.Int("val", 5000, "training images held out for validation (0 = none, selection last)"),
+		subset:       fs.Int("subset", 0, "keep this many training images after the hold-out (0 = all)"),
+		probe:        fs.Int("probe", 256, "probe images for the dead-unit diagnostic (-1 = off)"),
+		seed:         fs.Uint64("seed", 1, "seed of initialisation, split, data order, augmentation and dropout"),
+		opt:          fs.String("opt", "adam", "optimiser: sgd, adam or adamw"),
+		lr:           fs.Float64("lr", 0, "peak learning rate (default 1e-3 for adam/adamw, 0.1 for sgd)"),
+		momentum:     fs.Float64("momentum", 0.9, "SGD momentum"),
+		nesterov:     fs.Bool("nesterov", false, "Nesterov momentum (SGD)"),
+		beta1:        fs.Float64("beta1", 0.9, "Adam beta1"),
+		beta2:        fs.Float64("beta2", 0.999, "Adam beta2"),
+		eps:          fs.Float64("eps", 1e-8, "Adam epsilon"),
+		wd:           fs.Float64("weight-decay", 0, "weight decay (L2 for sgd/adam, decoupled for adamw)"),
+		decayExclude: fs.StringSlice("decay-exclude", []string{"norm", "activation"}, "parameter kinds without weight decay (weight,bias,norm,activation; '' = none)"),
+		sched:        fs.String("schedule", "constant", "learning-rate schedule: constant, step or cosine"),
+		milestones:   fs.IntSlice("milestones", nil, "step schedule: epochs (0-based) at which the rate is multiplied by --gamma"),
+		gamma:        fs.Float64("gamma", 0.1, "step schedule factor"),
+		minLR:        fs.Float64("min-lr", 0, "cosine schedule final rate"),
+		warmup:       fs.Float64("warmup", 0, "linear warm-up epochs (fractional allowed)"),
+		smoothing:    fs.Float64("label-smoothing", 0, "label smoothing of the cross-entropy"),
+		augment:      fs.Bool("augment", false, "random crop (pad 4) and horizontal flip"),
+		blur:         fs.Float64("blur", 0, "Gaussian blur sigma in pixels (0 = none)"),
+		blurSize:     fs.Int("blur-size", 0, "Gaussian kernel size (odd; default 2*ceil(3 sigma)+1)"),
+		blurApply:    fs.String("blur-apply", "both", "blur the train (and validation) split, the test split, or both"),
+		selection:    fs.String("selection", "", "model selection: best (validation top-1) or last (default best when --val > 0)"),
+		testEvery:    fs.Bool("test-every-epoch", false, "also measure the test set every epoch (curves only; never used for selection)"),
+		threads:      fs.Int("threads", 0, "threads for GEMM and Go (0 = all cores); recorded"),
+		config:       fs.String("config", "", "JSON file of a trainer.Config (a result's \"config\"); flags given explicitly override it"),
+	}
+}
+
+// config builds the trial's Config: the --config file when given, then
+// every flag given explicitly (or every flag, without --config).
+func (f *trialFlags) configFromFlags() (trainer.Config, error) {
+	var c trainer.Config
+	fromFile := *f.config != ""
+	if fromFile {
+		raw, err := os.ReadFile(*f.config)
+		if err != nil {
+			return c, usageErrorf("--config: %v", err)
+		}
+		dec := json.NewDecoder(strings.NewReader(string(raw)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&c); err != nil {
+			return c, usageErrorf("--config %s: %v (expected a trainer.Config as JSON)", *f.config, err)
+		}
+	}
+	set := func(name string) bool { return !fromFile || f.fs.Changed(name) }
+	if set("model") {
+		c.Model = *f.model
+	}
+	if set("act") {
+		c.Act = *f.act
+	}
+	if set("data") {
+		c.Data = *f.data
+	}
+	if set("data-dir") {
+		c.DataDir = *f.dataDir
+	}
+	if set("epochs") {
+		c.Epochs = *f.epochs
+	}
+	if set("batch") {
+		c.Batch = *f.batch
+	}
+	if set("val") {
+		c.Validation = *f.val
+	}
+	if set("subset") {
+		c.Subset = *f.subset
+	}
+	if set("probe") {
+		c.ProbeSize = *f.probe
+	}
+	if set("seed") {
+		c.Seed = *f.seed
+	}
+	if set("opt") {
+		c.Optimizer = *f.opt
+	}
+	if set("lr") {
+		c.LR = *f.lr
+	}
+	if set("momentum") || set("opt") {
+		c.Momentum = 0
+		if strings.ToLower(c.Optimizer) == trainer.OptSGD {
+			c.Momentum = *f.momentum
+		}
+	}
+	if set("nesterov") {
+		c.Nesterov = *f.nesterov
+	}
+	if set("beta1") {
+		c.Beta1 = *f.beta1
+	}
+	if set("beta2") {
+		c.Beta2 = *f.beta2
+	}
+	if set("eps") {
+		c.Eps = *f.eps
+	}
+	if c.Optimizer == trainer.OptSGD && !fromFile {
+		c.Beta1, c.Beta2, c.Eps = 0, 0, 0
+	}
+	if set("weight-decay") {
+		c.WeightDecay = *f.wd
+	}
+	if set("decay-exclude") {
+		c.DecayExclude = []string{}
+		for _, k := range *f.decayExclude {
+			if k = strings.TrimSpace(k); k != "" {
+				c.DecayExclude = append(c.DecayExclude, k)
+			}
+		}
+	}
+	if set("schedule") {
+		c.Schedule.Kind = *f.sched
+	}
+	if set("milestones") {
+		c.Schedule.Milestones = *f.milestones
+	}
+	if set("gamma") && c.Schedule.Kind == trainer.SchedStep {
+		c.Schedule.Gamma = *f.gamma
+	}
+	if set("min-lr") {
+		c.Schedule.MinLR = *f.minLR
+	}
+	if set("warmup") {
+		c.Schedule.WarmupEpochs = *f.warmup
+	}
+	if set("label-smoothing") {
+		c.LabelSmoothing = *f.smoothing
+	}
+	if set("augment") {
+		c.Augment = *f.augment
+	}
+	if set("blur") {
+		c.Blur = *f.blur
+	}
+	if set("blur-size") {
+		c.BlurSize = *f.blurSize
+	}
+	if set("blur-apply") && c.Blur > 0 {
+		c.BlurApply = *f.blurApply
+	}
+	if set("selection") {
+		c.Selection = *f.selection
+	}
+	if set("test-every-epoch") {
+		c.TestEveryEpoch = *f.testEvery
+	}
+	if _, err := c.Resolve(); err != nil {
+		return c, usageErrorf("%v", strings.TrimPrefix(err.Error(), "trainer: config: "))
+	}
+	if _, err := models.Canonical(c.Model); err != nil {
+		return c, usageErrorf("--model: %v", err)
+	}
+	if _, err := registry.New(c.Act, 1); err != nil {
+		return c, usageErrorf("--act: %v", err)
+	}
+	return c, nil
+}
+
+// applyThreads sets GOMAXPROCS and the GEMM threads when --threads is given.
+func (f *trialFlags) applyThreads() error {
+	n := *f.threads
+	if n < 0 {
+		return usageErrorf("--threads %d: want >= 0", n)
+	}
+	if n > 0 {
+		runtime.GOMAXPROCS(n)
+		gemm.SetThreads(n)
+	}
+	return nil
+}
+
+// trialIsTerminal reports whether w is a terminal (for the progress bar).
+func trialIsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// trialContext is cancelled by Ctrl-C (SIGINT), so that a trial stops at a
+// batch boundary and checkpoints.
+func trialContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt)
+}
+
+// writeTrialJSON writes v as indented JSON to path ("-" = w).
+func writeTrialJSON(w io.Writer, path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	if path == "-" {
+		_, err = w.Write(b)
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return fmt.Errorf("--json: %w", err)
+	}
+	return os.Rename(tmp, path)
+}
+
+func runTrain(env *Env, args []string) error {
+	fs := newFlagSet(env, "train", trainUsage)
+	tf := addTrialFlags(fs)
+	ckpt := fs.String("checkpoint", "", "checkpoint file, written every epoch, on Ctrl-C and at the end")
+	resume := fs.Bool("resume", false, "continue from --checkpoint when it exists")
+	jsonOut := fs.String("json", "", "write the trial record (trainer.Result) as JSON to this file ('-' = stdout)")
+	quiet := fs.Bool("quiet", false, "no per-epoch progress on stderr")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("train takes no arguments, got %q", fs.Args())
+	}
+	if *resume && *ckpt == "" {
+		return usageErrorf("--resume needs --checkpoint FILE")
+	}
+	cfg, err := tf.configFromFlags()
+	if err != nil {
+		return err
+	}
+	if err := tf.applyThreads(); err != nil {
+		return err
+	}
+	opts := trainer.Options{Checkpoint: *ckpt, Resume: *resume}
+	if !*quiet {
+		opts.Progress, opts.Interactive = env.Stderr, trialIsTerminal(env.Stderr)
+	}
+	ctx, stop := trialContext()
+	defer stop()
+	res, err := trainer.Run(ctx, cfg, opts)
+	if err != nil && !errors.Is(err, trainer.ErrInterrupted) {
+		return err
+	}
+	if *jsonOut != "" {
+		if werr := writeTrialJSON(env.Stdout, *jsonOut, res); werr != nil {
+			return werr
+		}
+	}
+	if err != nil {
+		if *ckpt != "" {
+			return fmt.Errorf("%v; resume with the same flags and --resume (checkpoint %s)", err, *ckpt)
+		}
+		return err
+	}
+	if *jsonOut != "-" {
+		printTrialSummary(env.Stdout, res)
+	}
+	return nil
+}
+
+// printTrialSummary prints the outcome of a trial in a few lines.
+func printTrialSummary(w io.Writer, r trainer.Result) {
+	c := r.Config
+	fmt.Fprintf(w, "%s + %s on %s (train %d, val %d, test %d), seed %d: %s\n",
+		r.Model.Name, c.Act, r.Data.Name, r.Data.Train, r.Data.Val, r.Data.Test, c.Seed, r.Status)
+	if r.Diverged != nil {
+		fmt.Fprintf(w, "  diverged: loss %s at epoch %d batch %d\n", r.Diverged.Loss, r.Diverged.Epoch, r.Diverged.Batch)
+	}
+	if r.SelectedEpoch > 0 {
+		line := fmt.Sprintf("  selected epoch %d (%s)", r.SelectedEpoch, c.Selection)
+		for _, s := range []struct {
+			name string
+			m    *trainer.Metrics
+		}{{"val", r.Val}, {"test", r.Test}} {
+			if s.m == nil {
+				continue
+			}
+			line += fmt.Sprintf(": %s top1 %.4f", s.name, s.m.Top1)
+			if s.m.Top5 != nil {
+				line += fmt.Sprintf(" top5 %.4f", *s.m.Top5)
+			}
+			line += " loss " + strconv.FormatFloat(s.m.Loss, 'f', 4, 64)
+		}
+		fmt.Fprintln(w, line)
+	}
+	fmt.Fprintf(w, "  %.1f s/epoch, %.0f images/s (%s, gemm %s, %d threads)\n",
+		r.Timing.EpochSeconds, r.Timing.ImagesPerSec, r.Env.GoVersion, r.Env.GEMM, r.Env.Threads)
+}
