@@ -109,6 +109,12 @@ type isa struct {
 	lanes  int
 	avx512 bool
 
+	// Vectors per loop iteration: the ReLU family is a few instructions
+	// per vector, where the loop's own compare/add/jump would dominate; the
+	// sine kernels are long enough, and AVX2 has too few registers to
+	// interleave two of them.
+	cheapUnroll, sineUnroll int
+
 	tail             bool     // generating the masked tail
 	clampHi, clampLo Register // clamp bounds held in registers, or nil
 	kmask            Register // AVX-512 tail opmask
@@ -116,8 +122,8 @@ type isa struct {
 }
 
 var (
-	avx512 = &isa{name: "AVX512", lanes: 16, avx512: true}
-	avx2   = &isa{name: "AVX2", lanes: 8}
+	avx512 = &isa{name: "AVX512", lanes: 16, avx512: true, cheapUnroll: 4, sineUnroll: 2}
+	avx2   = &isa{name: "AVX2", lanes: 8, cheapUnroll: 4, sineUnroll: 1}
 )
 
 func (s *isa) vec() VecVirtual {
@@ -126,9 +132,6 @@ func (s *isa) vec() VecVirtual {
 	}
 	return YMM()
 }
-
-// elem addresses element idx of the slice based at p.
-func elem(p, idx Register) Mem { return Mem{Base: p, Index: idx, Scale: 4} }
 
 func (s *isa) load(m Mem) VecVirtual {
 	v := s.vec()
@@ -305,24 +308,46 @@ func (s *isa) exactProduct(b, x Register) (t, e VecVirtual) {
 	return t, e
 }
 
-// loop emits the vector loop over n elements and its masked tail; body gets
-// the element index of the vector to process.
-func (s *isa) loop(n Register, body func(idx Register)) {
+// addr addresses the current vector of the slice based at a pointer.
+type addr func(p Register) Mem
+
+// loop emits the loops over n elements: unroll vectors per iteration while
+// that many remain, then one vector at a time, then one masked vector for
+// the ragged tail. body emits the code for one vector at the addresses it
+// gets from at; it must not keep values from one vector to the next except
+// in registers it allocated before the loop (accumulators).
+func (s *isa) loop(n Register, unroll int, body func(at addr)) {
 	idx := GP64()
 	XORQ(idx, idx)
-	rem := GP64()
-	MOVQ(n, rem)
-	Label("loop")
-	CMPQ(rem, U32(s.lanes))
-	JL(LabelRef("tail"))
+	lim := GP64()
 	s.tail = false
-	body(idx)
+	if unroll > 1 {
+		MOVQ(n, lim)
+		SUBQ(U32(unroll*s.lanes), lim)
+		Label("loopN")
+		CMPQ(idx, lim)
+		JG(LabelRef("loop1"))
+		for u := 0; u < unroll; u++ {
+			disp := u * s.lanes * 4
+			body(func(p Register) Mem { return Mem{Base: p, Index: idx, Scale: 4, Disp: disp} })
+		}
+		ADDQ(U32(unroll*s.lanes), idx)
+		JMP(LabelRef("loopN"))
+	}
+	Label("loop1")
+	MOVQ(n, lim)
+	SUBQ(U32(s.lanes), lim)
+	Label("loop")
+	CMPQ(idx, lim)
+	JG(LabelRef("tail"))
+	body(func(p Register) Mem { return Mem{Base: p, Index: idx, Scale: 4} })
 	ADDQ(U32(s.lanes), idx)
-	SUBQ(U32(s.lanes), rem)
 	JMP(LabelRef("loop"))
 
 	Label("tail")
-	TESTQ(rem, rem)
+	rem := GP64()
+	MOVQ(n, rem)
+	SUBQ(idx, rem)
 	JZ(LabelRef("done"))
 	tbl := GP64() // Go's assembler takes no index register on an SB operand
 	if s.avx512 {
@@ -338,7 +363,7 @@ func (s *isa) loop(n Register, body func(idx Register)) {
 		VMOVDQU(Mem{Base: tbl, Index: off, Scale: 4}, s.vmask)
 	}
 	s.tail = true
-	body(idx)
+	body(func(p Register) Mem { return Mem{Base: p, Index: idx, Scale: 4} })
 	s.tail = false
 	Label("done")
 }
@@ -379,11 +404,11 @@ func (s *isa) relu() {
 	yp, n := slice("y")
 	xp := ptr("x")
 	zero := s.zero()
-	s.loop(n, func(i Register) {
-		x := s.load(elem(xp, i))
+	s.loop(n, s.cheapUnroll, func(at addr) {
+		x := s.load(at(xp))
 		y := s.vec()
 		VMAXPS(x, zero, y) // x is the operand returned when one is NaN
-		s.store(y, elem(yp, i))
+		s.store(y, at(yp))
 	})
 	VZEROUPPER()
 	RET()
@@ -394,12 +419,12 @@ func (s *isa) reluBackward() {
 	dxp, n := slice("dx")
 	dyp, xp := ptr("dy"), ptr("x")
 	zero := s.zero()
-	s.loop(n, func(i Register) {
-		x := s.load(elem(xp, i))
-		dy := s.load(elem(dyp, i))
+	s.loop(n, s.cheapUnroll, func(at addr) {
+		x := s.load(at(xp))
+		dy := s.load(at(dyp))
 		d := s.keepWhere(s.gtZero(x, zero), dy)
 		s.selectInto(s.isNaN(x), x, d)
-		s.store(d, elem(dxp, i))
+		s.store(d, at(dxp))
 	})
 	VZEROUPPER()
 	RET()
@@ -411,12 +436,12 @@ func (s *isa) leakyReLU() {
 	xp := ptr("x")
 	slope := s.broadcast("slope")
 	zero := s.zero()
-	s.loop(n, func(i Register) {
-		x := s.load(elem(xp, i))
+	s.loop(n, s.cheapUnroll, func(at addr) {
+		x := s.load(at(xp))
 		y := s.vec()
 		VMULPS(slope, x, y)
 		s.selectInto(s.gtZero(x, zero), x, y)
-		s.store(y, elem(yp, i))
+		s.store(y, at(yp))
 	})
 	VZEROUPPER()
 	RET()
@@ -430,15 +455,15 @@ func (s *isa) leakyReLUBackward() {
 	slope := s.broadcast("slope")
 	zero := s.zero()
 	acc := s.zero()
-	s.loop(n, func(i Register) {
-		x := s.load(elem(xp, i))
-		dy := s.load(elem(dyp, i))
+	s.loop(n, s.cheapUnroll, func(at addr) {
+		x := s.load(at(xp))
+		dy := s.load(at(dyp))
 		d := s.vec()
 		VMULPS(slope, dy, d)
 		pos := s.gtZero(x, zero)
 		s.selectInto(pos, dy, d)
 		s.selectInto(s.isNaN(x), x, d)
-		s.store(d, elem(dxp, i))
+		s.store(d, at(dxp))
 		if s.avx512 {
 			notPos := K()
 			KNOTW(pos, notPos)
@@ -461,8 +486,8 @@ func (s *isa) pvlu() {
 	a, b := s.broadcast("a"), s.broadcast("b")
 	zero := s.zero()
 	s.loadClampBounds()
-	s.loop(n, func(i Register) {
-		x := s.load(elem(xp, i))
+	s.loop(n, s.sineUnroll, func(at addr) {
+		x := s.load(at(xp))
 		t, e := s.exactProduct(b, x)
 		r, q := s.reduce(t, e)
 		s.sinPoly(r)
@@ -471,7 +496,7 @@ func (s *isa) pvlu() {
 		y := s.vec()
 		VMAXPS(x, zero, y)
 		VFMADD231PS(as, r, y)
-		s.store(y, elem(yp, i))
+		s.store(y, at(yp))
 	})
 	VZEROUPPER()
 	RET()
@@ -486,9 +511,9 @@ func (s *isa) pvluBackward() {
 	zero := s.zero()
 	accS, accC := s.zero(), s.zero()
 	s.loadClampBounds()
-	s.loop(n, func(i Register) {
-		x := s.load(elem(xp, i))
-		dy := s.load(elem(dyp, i))
+	s.loop(n, s.sineUnroll, func(at addr) {
+		x := s.load(at(xp))
+		dy := s.load(at(dyp))
 		t, e := s.exactProduct(b, x)
 		r, q := s.reduce(t, e)
 		r2 := s.sinPoly(r)
@@ -501,7 +526,7 @@ func (s *isa) pvluBackward() {
 		VFMADD231PS(x, w, accC)
 		d := s.keepWhere(s.gtZero(x, zero), dy)
 		VFMADD231PS(ab, w, d)
-		s.store(d, elem(dxp, i))
+		s.store(d, at(dxp))
 	})
 	Store(s.hsum(accS), ReturnIndex(0))
 	Store(s.hsum(accC), ReturnIndex(1))
@@ -515,18 +540,18 @@ func (s *isa) pvluRow() {
 	xp, ap, bp := ptr("x"), ptr("a"), ptr("b")
 	zero := s.zero()
 	s.loadClampBounds()
-	s.loop(n, func(i Register) {
-		x := s.load(elem(xp, i))
-		b := s.load(elem(bp, i))
+	s.loop(n, s.sineUnroll, func(at addr) {
+		x := s.load(at(xp))
+		b := s.load(at(bp))
 		t, e := s.exactProduct(b, x)
 		r, q := s.reduce(t, e)
 		s.sinPoly(r)
 		as := s.vec()
-		VXORPS(s.load(elem(ap, i)), s.signOf(q), as)
+		VXORPS(s.load(at(ap)), s.signOf(q), as)
 		y := s.vec()
 		VMAXPS(x, zero, y)
 		VFMADD231PS(as, r, y)
-		s.store(y, elem(yp, i))
+		s.store(y, at(yp))
 	})
 	VZEROUPPER()
 	RET()
@@ -539,28 +564,28 @@ func (s *isa) pvluRowBackward() {
 	dyp, xp, ap, bp, gap, gbp := ptr("dy"), ptr("x"), ptr("a"), ptr("b"), ptr("ga"), ptr("gb")
 	zero := s.zero()
 	s.loadClampBounds()
-	s.loop(n, func(i Register) {
-		x := s.load(elem(xp, i))
-		dy := s.load(elem(dyp, i))
-		b := s.load(elem(bp, i))
+	s.loop(n, s.sineUnroll, func(at addr) {
+		x := s.load(at(xp))
+		dy := s.load(at(dyp))
+		b := s.load(at(bp))
 		t, e := s.exactProduct(b, x)
 		r, q := s.reduce(t, e)
 		r2 := s.sinPoly(r)
 		cos := s.cosPoly(r2)
 		dys := s.vec()
 		VXORPS(dy, s.signOf(q), dys)
-		ga := s.load(elem(gap, i))
+		ga := s.load(at(gap))
 		VFMADD231PS(r, dys, ga)
-		s.store(ga, elem(gap, i))
+		s.store(ga, at(gap))
 		wa := s.vec()
 		VMULPS(cos, dys, wa)
-		VMULPS(s.load(elem(ap, i)), wa, wa) // dy*a*cos(b*x)
-		gb := s.load(elem(gbp, i))
+		VMULPS(s.load(at(ap)), wa, wa) // dy*a*cos(b*x)
+		gb := s.load(at(gbp))
 		VFMADD231PS(x, wa, gb)
-		s.store(gb, elem(gbp, i))
+		s.store(gb, at(gbp))
 		d := s.keepWhere(s.gtZero(x, zero), dy)
 		VFMADD231PS(b, wa, d)
-		s.store(d, elem(dxp, i))
+		s.store(d, at(dxp))
 	})
 	VZEROUPPER()
 	RET()
@@ -571,11 +596,11 @@ func (s *isa) sin() {
 	yp, n := slice("y")
 	xp := ptr("x")
 	s.loadClampBounds()
-	s.loop(n, func(i Register) {
-		r, q := s.reduce(s.load(elem(xp, i)), nil)
+	s.loop(n, s.sineUnroll, func(at addr) {
+		r, q := s.reduce(s.load(at(xp)), nil)
 		s.sinPoly(r)
 		VXORPS(s.signOf(q), r, r)
-		s.store(r, elem(yp, i))
+		s.store(r, at(yp))
 	})
 	VZEROUPPER()
 	RET()

@@ -336,19 +336,42 @@ TEXT ·reluAVX512(SB), NOSPLIT, $0-48
 	MOVQ   x_base+24(FP), DX
 	VXORPS Z0, Z0, Z0
 	XORQ   BX, BX
+	MOVQ   CX, SI
+	SUBQ   $0x00000040, SI
+
+loopN:
+	CMPQ    BX, SI
+	JG      loop1
+	VMOVUPS (DX)(BX*4), Z1
+	VMAXPS  Z1, Z0, Z1
+	VMOVUPS Z1, (AX)(BX*4)
+	VMOVUPS 64(DX)(BX*4), Z1
+	VMAXPS  Z1, Z0, Z1
+	VMOVUPS Z1, 64(AX)(BX*4)
+	VMOVUPS 128(DX)(BX*4), Z1
+	VMAXPS  Z1, Z0, Z1
+	VMOVUPS Z1, 128(AX)(BX*4)
+	VMOVUPS 192(DX)(BX*4), Z1
+	VMAXPS  Z1, Z0, Z1
+	VMOVUPS Z1, 192(AX)(BX*4)
+	ADDQ    $0x00000040, BX
+	JMP     loopN
+
+loop1:
+	MOVQ CX, SI
+	SUBQ $0x00000010, SI
 
 loop:
-	CMPQ    CX, $0x00000010
-	JL      tail
+	CMPQ    BX, SI
+	JG      tail
 	VMOVUPS (DX)(BX*4), Z1
 	VMAXPS  Z1, Z0, Z1
 	VMOVUPS Z1, (AX)(BX*4)
 	ADDQ    $0x00000010, BX
-	SUBQ    $0x00000010, CX
 	JMP     loop
 
 tail:
-	TESTQ     CX, CX
+	SUBQ      BX, CX
 	JZ        done
 	LEAQ      tailmask16<>+0(SB), SI
 	KMOVW     (SI)(CX*2), K1
@@ -369,10 +392,50 @@ TEXT ·reluBackwardAVX512(SB), NOSPLIT, $0-72
 	MOVQ   x_base+48(FP), BX
 	VXORPS Z0, Z0, Z0
 	XORQ   SI, SI
+	MOVQ   CX, DI
+	SUBQ   $0x00000040, DI
+
+loopN:
+	CMPQ      SI, DI
+	JG        loop1
+	VMOVUPS   (BX)(SI*4), Z1
+	VMOVUPS   (DX)(SI*4), Z2
+	VCMPPS    $0x1e, Z0, Z1, K1
+	VMOVUPS.Z Z2, K1, Z2
+	VCMPPS    $0x03, Z1, Z1, K1
+	VMOVUPS   Z1, K1, Z2
+	VMOVUPS   Z2, (AX)(SI*4)
+	VMOVUPS   64(BX)(SI*4), Z1
+	VMOVUPS   64(DX)(SI*4), Z2
+	VCMPPS    $0x1e, Z0, Z1, K1
+	VMOVUPS.Z Z2, K1, Z2
+	VCMPPS    $0x03, Z1, Z1, K1
+	VMOVUPS   Z1, K1, Z2
+	VMOVUPS   Z2, 64(AX)(SI*4)
+	VMOVUPS   128(BX)(SI*4), Z1
+	VMOVUPS   128(DX)(SI*4), Z2
+	VCMPPS    $0x1e, Z0, Z1, K1
+	VMOVUPS.Z Z2, K1, Z2
+	VCMPPS    $0x03, Z1, Z1, K1
+	VMOVUPS   Z1, K1, Z2
+	VMOVUPS   Z2, 128(AX)(SI*4)
+	VMOVUPS   192(BX)(SI*4), Z1
+	VMOVUPS   192(DX)(SI*4), Z2
+	VCMPPS    $0x1e, Z0, Z1, K1
+	VMOVUPS.Z Z2, K1, Z2
+	VCMPPS    $0x03, Z1, Z1, K1
+	VMOVUPS   Z1, K1, Z2
+	VMOVUPS   Z2, 192(AX)(SI*4)
+	ADDQ      $0x00000040, SI
+	JMP       loopN
+
+loop1:
+	MOVQ CX, DI
+	SUBQ $0x00000010, DI
 
 loop:
-	CMPQ      CX, $0x00000010
-	JL        tail
+	CMPQ      SI, DI
+	JG        tail
 	VMOVUPS   (BX)(SI*4), Z1
 	VMOVUPS   (DX)(SI*4), Z2
 	VCMPPS    $0x1e, Z0, Z1, K1
@@ -381,11 +444,10 @@ loop:
 	VMOVUPS   Z1, K1, Z2
 	VMOVUPS   Z2, (AX)(SI*4)
 	ADDQ      $0x00000010, SI
-	SUBQ      $0x00000010, CX
 	JMP       loop
 
 tail:
-	TESTQ     CX, CX
+	SUBQ      SI, CX
 	JZ        done
 	LEAQ      tailmask16<>+0(SB), DI
 	KMOVW     (DI)(CX*2), K1
@@ -411,21 +473,52 @@ TEXT ·leakyReLUAVX512(SB), NOSPLIT, $0-52
 	VBROADCASTSS X0, Z0
 	VXORPS       Z1, Z1, Z1
 	XORQ         BX, BX
+	MOVQ         CX, SI
+	SUBQ         $0x00000040, SI
+
+loopN:
+	CMPQ    BX, SI
+	JG      loop1
+	VMOVUPS (DX)(BX*4), Z2
+	VMULPS  Z0, Z2, Z3
+	VCMPPS  $0x1e, Z1, Z2, K1
+	VMOVUPS Z2, K1, Z3
+	VMOVUPS Z3, (AX)(BX*4)
+	VMOVUPS 64(DX)(BX*4), Z2
+	VMULPS  Z0, Z2, Z3
+	VCMPPS  $0x1e, Z1, Z2, K1
+	VMOVUPS Z2, K1, Z3
+	VMOVUPS Z3, 64(AX)(BX*4)
+	VMOVUPS 128(DX)(BX*4), Z2
+	VMULPS  Z0, Z2, Z3
+	VCMPPS  $0x1e, Z1, Z2, K1
+	VMOVUPS Z2, K1, Z3
+	VMOVUPS Z3, 128(AX)(BX*4)
+	VMOVUPS 192(DX)(BX*4), Z2
+	VMULPS  Z0, Z2, Z3
+	VCMPPS  $0x1e, Z1, Z2, K1
+	VMOVUPS Z2, K1, Z3
+	VMOVUPS Z3, 192(AX)(BX*4)
+	ADDQ    $0x00000040, BX
+	JMP     loopN
+
+loop1:
+	MOVQ CX, SI
+	SUBQ $0x00000010, SI
 
 loop:
-	CMPQ    CX, $0x00000010
-	JL      tail
+	CMPQ    BX, SI
+	JG      tail
 	VMOVUPS (DX)(BX*4), Z2
 	VMULPS  Z0, Z2, Z3
 	VCMPPS  $0x1e, Z1, Z2, K1
 	VMOVUPS Z2, K1, Z3
 	VMOVUPS Z3, (AX)(BX*4)
 	ADDQ    $0x00000010, BX
-	SUBQ    $0x00000010, CX
 	JMP     loop
 
 tail:
-	TESTQ     CX, CX
+	SUBQ      BX, CX
 	JZ        done
 	LEAQ      tailmask16<>+0(SB), SI
 	KMOVW     (SI)(CX*2), K1
@@ -451,10 +544,62 @@ TEXT ·leakyReLUBackwardAVX512(SB), NOSPLIT, $0-84
 	VXORPS       Z1, Z1, Z1
 	VXORPS       Z2, Z2, Z2
 	XORQ         SI, SI
+	MOVQ         CX, DI
+	SUBQ         $0x00000040, DI
+
+loopN:
+	CMPQ        SI, DI
+	JG          loop1
+	VMOVUPS     (BX)(SI*4), Z3
+	VMOVUPS     (DX)(SI*4), Z4
+	VMULPS      Z0, Z4, Z5
+	VCMPPS      $0x1e, Z1, Z3, K1
+	VMOVUPS     Z4, K1, Z5
+	VCMPPS      $0x03, Z3, Z3, K2
+	VMOVUPS     Z3, K2, Z5
+	VMOVUPS     Z5, (AX)(SI*4)
+	KNOTW       K1, K1
+	VFMADD231PS Z3, Z4, K1, Z2
+	VMOVUPS     64(BX)(SI*4), Z3
+	VMOVUPS     64(DX)(SI*4), Z4
+	VMULPS      Z0, Z4, Z5
+	VCMPPS      $0x1e, Z1, Z3, K1
+	VMOVUPS     Z4, K1, Z5
+	VCMPPS      $0x03, Z3, Z3, K2
+	VMOVUPS     Z3, K2, Z5
+	VMOVUPS     Z5, 64(AX)(SI*4)
+	KNOTW       K1, K1
+	VFMADD231PS Z3, Z4, K1, Z2
+	VMOVUPS     128(BX)(SI*4), Z3
+	VMOVUPS     128(DX)(SI*4), Z4
+	VMULPS      Z0, Z4, Z5
+	VCMPPS      $0x1e, Z1, Z3, K1
+	VMOVUPS     Z4, K1, Z5
+	VCMPPS      $0x03, Z3, Z3, K2
+	VMOVUPS     Z3, K2, Z5
+	VMOVUPS     Z5, 128(AX)(SI*4)
+	KNOTW       K1, K1
+	VFMADD231PS Z3, Z4, K1, Z2
+	VMOVUPS     192(BX)(SI*4), Z3
+	VMOVUPS     192(DX)(SI*4), Z4
+	VMULPS      Z0, Z4, Z5
+	VCMPPS      $0x1e, Z1, Z3, K1
+	VMOVUPS     Z4, K1, Z5
+	VCMPPS      $0x03, Z3, Z3, K2
+	VMOVUPS     Z3, K2, Z5
+	VMOVUPS     Z5, 192(AX)(SI*4)
+	KNOTW       K1, K1
+	VFMADD231PS Z3, Z4, K1, Z2
+	ADDQ        $0x00000040, SI
+	JMP         loopN
+
+loop1:
+	MOVQ CX, DI
+	SUBQ $0x00000010, DI
 
 loop:
-	CMPQ        CX, $0x00000010
-	JL          tail
+	CMPQ        SI, DI
+	JG          tail
 	VMOVUPS     (BX)(SI*4), Z3
 	VMOVUPS     (DX)(SI*4), Z4
 	VMULPS      Z0, Z4, Z5
@@ -466,11 +611,10 @@ loop:
 	KNOTW       K1, K1
 	VFMADD231PS Z3, Z4, K1, Z2
 	ADDQ        $0x00000010, SI
-	SUBQ        $0x00000010, CX
 	JMP         loop
 
 tail:
-	TESTQ       CX, CX
+	SUBQ        SI, CX
 	JZ          done
 	LEAQ        tailmask16<>+0(SB), DI
 	KMOVW       (DI)(CX*2), K1
@@ -510,10 +654,70 @@ TEXT ·pvluAVX512(SB), NOSPLIT, $0-56
 	VMOVUPS      c_clamp<>+0(SB), Z3
 	VMOVUPS      c_negclamp<>+0(SB), Z4
 	XORQ         BX, BX
+	MOVQ         CX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z5
+	VMULPS       Z1, Z5, Z6
+	VMOVUPS      Z6, Z7
+	VFMSUB231PS  Z1, Z5, Z7
+	VMOVUPS      c_magic<>+0(SB), Z8
+	VFMADD231PS  c_invpi<>+0(SB), Z6, Z8
+	VSUBPS       c_magic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_pi1<>+0(SB), Z9, Z6
+	VADDPS       Z7, Z6, Z6
+	VFNMADD231PS c_pi2<>+0(SB), Z9, Z6
+	VMINPS       Z6, Z3, Z6
+	VMAXPS       Z6, Z4, Z6
+	VMULPS       Z6, Z6, Z7
+	VMOVUPS      c_s9<>+0(SB), Z9
+	VFMADD213PS  c_s7<>+0(SB), Z7, Z9
+	VFMADD213PS  c_s5<>+0(SB), Z7, Z9
+	VFMADD213PS  c_s3<>+0(SB), Z7, Z9
+	VMULPS       Z7, Z6, Z7
+	VFMADD231PS  Z9, Z7, Z6
+	VPSLLD       $0x1f, Z8, Z7
+	VXORPS       Z0, Z7, Z7
+	VMAXPS       Z5, Z2, Z5
+	VFMADD231PS  Z7, Z6, Z5
+	VMOVUPS      Z5, (AX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z5
+	VMULPS       Z1, Z5, Z6
+	VMOVUPS      Z6, Z7
+	VFMSUB231PS  Z1, Z5, Z7
+	VMOVUPS      c_magic<>+0(SB), Z8
+	VFMADD231PS  c_invpi<>+0(SB), Z6, Z8
+	VSUBPS       c_magic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_pi1<>+0(SB), Z9, Z6
+	VADDPS       Z7, Z6, Z6
+	VFNMADD231PS c_pi2<>+0(SB), Z9, Z6
+	VMINPS       Z6, Z3, Z6
+	VMAXPS       Z6, Z4, Z6
+	VMULPS       Z6, Z6, Z7
+	VMOVUPS      c_s9<>+0(SB), Z9
+	VFMADD213PS  c_s7<>+0(SB), Z7, Z9
+	VFMADD213PS  c_s5<>+0(SB), Z7, Z9
+	VFMADD213PS  c_s3<>+0(SB), Z7, Z9
+	VMULPS       Z7, Z6, Z7
+	VFMADD231PS  Z9, Z7, Z6
+	VPSLLD       $0x1f, Z8, Z7
+	VXORPS       Z0, Z7, Z7
+	VMAXPS       Z5, Z2, Z5
+	VFMADD231PS  Z7, Z6, Z5
+	VMOVUPS      Z5, 64(AX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ CX, SI
+	SUBQ $0x00000010, SI
 
 loop:
-	CMPQ         CX, $0x00000010
-	JL           tail
+	CMPQ         BX, SI
+	JG           tail
 	VMOVUPS      (DX)(BX*4), Z5
 	VMULPS       Z1, Z5, Z6
 	VMOVUPS      Z6, Z7
@@ -539,11 +743,10 @@ loop:
 	VFMADD231PS  Z7, Z6, Z5
 	VMOVUPS      Z5, (AX)(BX*4)
 	ADDQ         $0x00000010, BX
-	SUBQ         $0x00000010, CX
 	JMP          loop
 
 tail:
-	TESTQ        CX, CX
+	SUBQ         BX, CX
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(CX*2), K1
@@ -593,10 +796,92 @@ TEXT ·pvluBackwardAVX512(SB), NOSPLIT, $0-88
 	VMOVUPS      c_clamp<>+0(SB), Z5
 	VMOVUPS      c_negclamp<>+0(SB), Z6
 	XORQ         SI, SI
+	MOVQ         CX, DI
+	SUBQ         $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z7
+	VMOVUPS      (DX)(SI*4), Z8
+	VMULPS       Z0, Z7, Z9
+	VMOVUPS      Z9, Z10
+	VFMSUB231PS  Z0, Z7, Z10
+	VMOVUPS      c_magic<>+0(SB), Z11
+	VFMADD231PS  c_invpi<>+0(SB), Z9, Z11
+	VSUBPS       c_magic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_pi1<>+0(SB), Z12, Z9
+	VADDPS       Z10, Z9, Z9
+	VFNMADD231PS c_pi2<>+0(SB), Z12, Z9
+	VMINPS       Z9, Z5, Z9
+	VMAXPS       Z9, Z6, Z9
+	VMULPS       Z9, Z9, Z10
+	VMOVUPS      c_s9<>+0(SB), Z12
+	VFMADD213PS  c_s7<>+0(SB), Z10, Z12
+	VFMADD213PS  c_s5<>+0(SB), Z10, Z12
+	VFMADD213PS  c_s3<>+0(SB), Z10, Z12
+	VMULPS       Z10, Z9, Z13
+	VFMADD231PS  Z12, Z13, Z9
+	VMOVUPS      c_c10<>+0(SB), Z12
+	VFMADD213PS  c_c8<>+0(SB), Z10, Z12
+	VFMADD213PS  c_c6<>+0(SB), Z10, Z12
+	VFMADD213PS  c_c4<>+0(SB), Z10, Z12
+	VFMADD213PS  c_c2<>+0(SB), Z10, Z12
+	VFMADD213PS  c_one<>+0(SB), Z10, Z12
+	VPSLLD       $0x1f, Z11, Z10
+	VXORPS       Z8, Z10, Z10
+	VFMADD231PS  Z9, Z10, Z3
+	VMULPS       Z12, Z10, Z9
+	VFMADD231PS  Z7, Z9, Z4
+	VCMPPS       $0x1e, Z2, Z7, K1
+	VMOVUPS.Z    Z8, K1, Z7
+	VFMADD231PS  Z1, Z9, Z7
+	VMOVUPS      Z7, (AX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z7
+	VMOVUPS      64(DX)(SI*4), Z8
+	VMULPS       Z0, Z7, Z9
+	VMOVUPS      Z9, Z10
+	VFMSUB231PS  Z0, Z7, Z10
+	VMOVUPS      c_magic<>+0(SB), Z11
+	VFMADD231PS  c_invpi<>+0(SB), Z9, Z11
+	VSUBPS       c_magic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_pi1<>+0(SB), Z12, Z9
+	VADDPS       Z10, Z9, Z9
+	VFNMADD231PS c_pi2<>+0(SB), Z12, Z9
+	VMINPS       Z9, Z5, Z9
+	VMAXPS       Z9, Z6, Z9
+	VMULPS       Z9, Z9, Z10
+	VMOVUPS      c_s9<>+0(SB), Z12
+	VFMADD213PS  c_s7<>+0(SB), Z10, Z12
+	VFMADD213PS  c_s5<>+0(SB), Z10, Z12
+	VFMADD213PS  c_s3<>+0(SB), Z10, Z12
+	VMULPS       Z10, Z9, Z13
+	VFMADD231PS  Z12, Z13, Z9
+	VMOVUPS      c_c10<>+0(SB), Z12
+	VFMADD213PS  c_c8<>+0(SB), Z10, Z12
+	VFMADD213PS  c_c6<>+0(SB), Z10, Z12
+	VFMADD213PS  c_c4<>+0(SB), Z10, Z12
+	VFMADD213PS  c_c2<>+0(SB), Z10, Z12
+	VFMADD213PS  c_one<>+0(SB), Z10, Z12
+	VPSLLD       $0x1f, Z11, Z10
+	VXORPS       Z8, Z10, Z10
+	VFMADD231PS  Z9, Z10, Z3
+	VMULPS       Z12, Z10, Z9
+	VFMADD231PS  Z7, Z9, Z4
+	VCMPPS       $0x1e, Z2, Z7, K1
+	VMOVUPS.Z    Z8, K1, Z7
+	VFMADD231PS  Z1, Z9, Z7
+	VMOVUPS      Z7, 64(AX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ CX, DI
+	SUBQ $0x00000010, DI
 
 loop:
-	CMPQ         CX, $0x00000010
-	JL           tail
+	CMPQ         SI, DI
+	JG           tail
 	VMOVUPS      (BX)(SI*4), Z7
 	VMOVUPS      (DX)(SI*4), Z8
 	VMULPS       Z0, Z7, Z9
@@ -633,11 +918,10 @@ loop:
 	VFMADD231PS  Z1, Z9, Z7
 	VMOVUPS      Z7, (AX)(SI*4)
 	ADDQ         $0x00000010, SI
-	SUBQ         $0x00000010, CX
 	JMP          loop
 
 tail:
-	TESTQ        CX, CX
+	SUBQ         SI, CX
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(CX*2), K1
@@ -707,10 +991,74 @@ TEXT ·pvluRowAVX512(SB), NOSPLIT, $0-96
 	VMOVUPS c_clamp<>+0(SB), Z1
 	VMOVUPS c_negclamp<>+0(SB), Z2
 	XORQ    DI, DI
+	MOVQ    CX, R8
+	SUBQ    $0x00000020, R8
+
+loopN:
+	CMPQ         DI, R8
+	JG           loop1
+	VMOVUPS      (DX)(DI*4), Z3
+	VMOVUPS      (SI)(DI*4), Z4
+	VMULPS       Z4, Z3, Z5
+	VMOVUPS      Z5, Z6
+	VFMSUB231PS  Z4, Z3, Z6
+	VMOVUPS      c_magic<>+0(SB), Z4
+	VFMADD231PS  c_invpi<>+0(SB), Z5, Z4
+	VSUBPS       c_magic<>+0(SB), Z4, Z7
+	VFNMADD231PS c_pi1<>+0(SB), Z7, Z5
+	VADDPS       Z6, Z5, Z5
+	VFNMADD231PS c_pi2<>+0(SB), Z7, Z5
+	VMINPS       Z5, Z1, Z5
+	VMAXPS       Z5, Z2, Z5
+	VMULPS       Z5, Z5, Z6
+	VMOVUPS      c_s9<>+0(SB), Z7
+	VFMADD213PS  c_s7<>+0(SB), Z6, Z7
+	VFMADD213PS  c_s5<>+0(SB), Z6, Z7
+	VFMADD213PS  c_s3<>+0(SB), Z6, Z7
+	VMULPS       Z6, Z5, Z6
+	VFMADD231PS  Z7, Z6, Z5
+	VMOVUPS      (BX)(DI*4), Z6
+	VPSLLD       $0x1f, Z4, Z4
+	VXORPS       Z6, Z4, Z4
+	VMAXPS       Z3, Z0, Z3
+	VFMADD231PS  Z4, Z5, Z3
+	VMOVUPS      Z3, (AX)(DI*4)
+	VMOVUPS      64(DX)(DI*4), Z3
+	VMOVUPS      64(SI)(DI*4), Z4
+	VMULPS       Z4, Z3, Z5
+	VMOVUPS      Z5, Z6
+	VFMSUB231PS  Z4, Z3, Z6
+	VMOVUPS      c_magic<>+0(SB), Z4
+	VFMADD231PS  c_invpi<>+0(SB), Z5, Z4
+	VSUBPS       c_magic<>+0(SB), Z4, Z7
+	VFNMADD231PS c_pi1<>+0(SB), Z7, Z5
+	VADDPS       Z6, Z5, Z5
+	VFNMADD231PS c_pi2<>+0(SB), Z7, Z5
+	VMINPS       Z5, Z1, Z5
+	VMAXPS       Z5, Z2, Z5
+	VMULPS       Z5, Z5, Z6
+	VMOVUPS      c_s9<>+0(SB), Z7
+	VFMADD213PS  c_s7<>+0(SB), Z6, Z7
+	VFMADD213PS  c_s5<>+0(SB), Z6, Z7
+	VFMADD213PS  c_s3<>+0(SB), Z6, Z7
+	VMULPS       Z6, Z5, Z6
+	VFMADD231PS  Z7, Z6, Z5
+	VMOVUPS      64(BX)(DI*4), Z6
+	VPSLLD       $0x1f, Z4, Z4
+	VXORPS       Z6, Z4, Z4
+	VMAXPS       Z3, Z0, Z3
+	VFMADD231PS  Z4, Z5, Z3
+	VMOVUPS      Z3, 64(AX)(DI*4)
+	ADDQ         $0x00000020, DI
+	JMP          loopN
+
+loop1:
+	MOVQ CX, R8
+	SUBQ $0x00000010, R8
 
 loop:
-	CMPQ         CX, $0x00000010
-	JL           tail
+	CMPQ         DI, R8
+	JG           tail
 	VMOVUPS      (DX)(DI*4), Z3
 	VMOVUPS      (SI)(DI*4), Z4
 	VMULPS       Z4, Z3, Z5
@@ -738,11 +1086,10 @@ loop:
 	VFMADD231PS  Z4, Z5, Z3
 	VMOVUPS      Z3, (AX)(DI*4)
 	ADDQ         $0x00000010, DI
-	SUBQ         $0x00000010, CX
 	JMP          loop
 
 tail:
-	TESTQ        CX, CX
+	SUBQ         DI, CX
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), R8
 	KMOVW        (R8)(CX*2), K1
@@ -792,10 +1139,106 @@ TEXT ·pvluRowBackwardAVX512(SB), NOSPLIT, $0-168
 	VMOVUPS c_clamp<>+0(SB), Z1
 	VMOVUPS c_negclamp<>+0(SB), Z2
 	XORQ    R10, R10
+	MOVQ    CX, R11
+	SUBQ    $0x00000020, R11
+
+loopN:
+	CMPQ         R10, R11
+	JG           loop1
+	VMOVUPS      (BX)(R10*4), Z3
+	VMOVUPS      (DX)(R10*4), Z4
+	VMOVUPS      (DI)(R10*4), Z5
+	VMULPS       Z5, Z3, Z6
+	VMOVUPS      Z6, Z7
+	VFMSUB231PS  Z5, Z3, Z7
+	VMOVUPS      c_magic<>+0(SB), Z8
+	VFMADD231PS  c_invpi<>+0(SB), Z6, Z8
+	VSUBPS       c_magic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_pi1<>+0(SB), Z9, Z6
+	VADDPS       Z7, Z6, Z6
+	VFNMADD231PS c_pi2<>+0(SB), Z9, Z6
+	VMINPS       Z6, Z1, Z6
+	VMAXPS       Z6, Z2, Z6
+	VMULPS       Z6, Z6, Z7
+	VMOVUPS      c_s9<>+0(SB), Z9
+	VFMADD213PS  c_s7<>+0(SB), Z7, Z9
+	VFMADD213PS  c_s5<>+0(SB), Z7, Z9
+	VFMADD213PS  c_s3<>+0(SB), Z7, Z9
+	VMULPS       Z7, Z6, Z10
+	VFMADD231PS  Z9, Z10, Z6
+	VMOVUPS      c_c10<>+0(SB), Z9
+	VFMADD213PS  c_c8<>+0(SB), Z7, Z9
+	VFMADD213PS  c_c6<>+0(SB), Z7, Z9
+	VFMADD213PS  c_c4<>+0(SB), Z7, Z9
+	VFMADD213PS  c_c2<>+0(SB), Z7, Z9
+	VFMADD213PS  c_one<>+0(SB), Z7, Z9
+	VPSLLD       $0x1f, Z8, Z7
+	VXORPS       Z4, Z7, Z7
+	VMOVUPS      (R8)(R10*4), Z8
+	VFMADD231PS  Z6, Z7, Z8
+	VMOVUPS      Z8, (R8)(R10*4)
+	VMULPS       Z9, Z7, Z6
+	VMOVUPS      (SI)(R10*4), Z7
+	VMULPS       Z7, Z6, Z6
+	VMOVUPS      (R9)(R10*4), Z7
+	VFMADD231PS  Z3, Z6, Z7
+	VMOVUPS      Z7, (R9)(R10*4)
+	VCMPPS       $0x1e, Z0, Z3, K1
+	VMOVUPS.Z    Z4, K1, Z3
+	VFMADD231PS  Z5, Z6, Z3
+	VMOVUPS      Z3, (AX)(R10*4)
+	VMOVUPS      64(BX)(R10*4), Z3
+	VMOVUPS      64(DX)(R10*4), Z4
+	VMOVUPS      64(DI)(R10*4), Z5
+	VMULPS       Z5, Z3, Z6
+	VMOVUPS      Z6, Z7
+	VFMSUB231PS  Z5, Z3, Z7
+	VMOVUPS      c_magic<>+0(SB), Z8
+	VFMADD231PS  c_invpi<>+0(SB), Z6, Z8
+	VSUBPS       c_magic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_pi1<>+0(SB), Z9, Z6
+	VADDPS       Z7, Z6, Z6
+	VFNMADD231PS c_pi2<>+0(SB), Z9, Z6
+	VMINPS       Z6, Z1, Z6
+	VMAXPS       Z6, Z2, Z6
+	VMULPS       Z6, Z6, Z7
+	VMOVUPS      c_s9<>+0(SB), Z9
+	VFMADD213PS  c_s7<>+0(SB), Z7, Z9
+	VFMADD213PS  c_s5<>+0(SB), Z7, Z9
+	VFMADD213PS  c_s3<>+0(SB), Z7, Z9
+	VMULPS       Z7, Z6, Z10
+	VFMADD231PS  Z9, Z10, Z6
+	VMOVUPS      c_c10<>+0(SB), Z9
+	VFMADD213PS  c_c8<>+0(SB), Z7, Z9
+	VFMADD213PS  c_c6<>+0(SB), Z7, Z9
+	VFMADD213PS  c_c4<>+0(SB), Z7, Z9
+	VFMADD213PS  c_c2<>+0(SB), Z7, Z9
+	VFMADD213PS  c_one<>+0(SB), Z7, Z9
+	VPSLLD       $0x1f, Z8, Z7
+	VXORPS       Z4, Z7, Z7
+	VMOVUPS      64(R8)(R10*4), Z8
+	VFMADD231PS  Z6, Z7, Z8
+	VMOVUPS      Z8, 64(R8)(R10*4)
+	VMULPS       Z9, Z7, Z6
+	VMOVUPS      64(SI)(R10*4), Z7
+	VMULPS       Z7, Z6, Z6
+	VMOVUPS      64(R9)(R10*4), Z7
+	VFMADD231PS  Z3, Z6, Z7
+	VMOVUPS      Z7, 64(R9)(R10*4)
+	VCMPPS       $0x1e, Z0, Z3, K1
+	VMOVUPS.Z    Z4, K1, Z3
+	VFMADD231PS  Z5, Z6, Z3
+	VMOVUPS      Z3, 64(AX)(R10*4)
+	ADDQ         $0x00000020, R10
+	JMP          loopN
+
+loop1:
+	MOVQ CX, R11
+	SUBQ $0x00000010, R11
 
 loop:
-	CMPQ         CX, $0x00000010
-	JL           tail
+	CMPQ         R10, R11
+	JG           tail
 	VMOVUPS      (BX)(R10*4), Z3
 	VMOVUPS      (DX)(R10*4), Z4
 	VMOVUPS      (DI)(R10*4), Z5
@@ -839,11 +1282,10 @@ loop:
 	VFMADD231PS  Z5, Z6, Z3
 	VMOVUPS      Z3, (AX)(R10*4)
 	ADDQ         $0x00000010, R10
-	SUBQ         $0x00000010, CX
 	JMP          loop
 
 tail:
-	TESTQ        CX, CX
+	SUBQ         R10, CX
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), R11
 	KMOVW        (R11)(CX*2), K1
@@ -903,10 +1345,58 @@ TEXT ·sinAVX512(SB), NOSPLIT, $0-48
 	VMOVUPS c_clamp<>+0(SB), Z0
 	VMOVUPS c_negclamp<>+0(SB), Z1
 	XORQ    BX, BX
+	MOVQ    CX, SI
+	SUBQ    $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z2
+	VMOVUPS      c_magic<>+0(SB), Z3
+	VFMADD231PS  c_invpi<>+0(SB), Z2, Z3
+	VSUBPS       c_magic<>+0(SB), Z3, Z4
+	VFNMADD231PS c_pi1<>+0(SB), Z4, Z2
+	VFNMADD231PS c_pi2<>+0(SB), Z4, Z2
+	VMINPS       Z2, Z0, Z2
+	VMAXPS       Z2, Z1, Z2
+	VMULPS       Z2, Z2, Z4
+	VMOVUPS      c_s9<>+0(SB), Z5
+	VFMADD213PS  c_s7<>+0(SB), Z4, Z5
+	VFMADD213PS  c_s5<>+0(SB), Z4, Z5
+	VFMADD213PS  c_s3<>+0(SB), Z4, Z5
+	VMULPS       Z4, Z2, Z4
+	VFMADD231PS  Z5, Z4, Z2
+	VPSLLD       $0x1f, Z3, Z3
+	VXORPS       Z3, Z2, Z2
+	VMOVUPS      Z2, (AX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z2
+	VMOVUPS      c_magic<>+0(SB), Z3
+	VFMADD231PS  c_invpi<>+0(SB), Z2, Z3
+	VSUBPS       c_magic<>+0(SB), Z3, Z4
+	VFNMADD231PS c_pi1<>+0(SB), Z4, Z2
+	VFNMADD231PS c_pi2<>+0(SB), Z4, Z2
+	VMINPS       Z2, Z0, Z2
+	VMAXPS       Z2, Z1, Z2
+	VMULPS       Z2, Z2, Z4
+	VMOVUPS      c_s9<>+0(SB), Z5
+	VFMADD213PS  c_s7<>+0(SB), Z4, Z5
+	VFMADD213PS  c_s5<>+0(SB), Z4, Z5
+	VFMADD213PS  c_s3<>+0(SB), Z4, Z5
+	VMULPS       Z4, Z2, Z4
+	VFMADD231PS  Z5, Z4, Z2
+	VPSLLD       $0x1f, Z3, Z3
+	VXORPS       Z3, Z2, Z2
+	VMOVUPS      Z2, 64(AX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ CX, SI
+	SUBQ $0x00000010, SI
 
 loop:
-	CMPQ         CX, $0x00000010
-	JL           tail
+	CMPQ         BX, SI
+	JG           tail
 	VMOVUPS      (DX)(BX*4), Z2
 	VMOVUPS      c_magic<>+0(SB), Z3
 	VFMADD231PS  c_invpi<>+0(SB), Z2, Z3
@@ -926,11 +1416,10 @@ loop:
 	VXORPS       Z3, Z2, Z2
 	VMOVUPS      Z2, (AX)(BX*4)
 	ADDQ         $0x00000010, BX
-	SUBQ         $0x00000010, CX
 	JMP          loop
 
 tail:
-	TESTQ        CX, CX
+	SUBQ         BX, CX
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(CX*2), K1
@@ -965,19 +1454,42 @@ TEXT ·reluAVX2(SB), NOSPLIT, $0-48
 	MOVQ   x_base+24(FP), DX
 	VXORPS Y0, Y0, Y0
 	XORQ   BX, BX
+	MOVQ   CX, SI
+	SUBQ   $0x00000020, SI
+
+loopN:
+	CMPQ    BX, SI
+	JG      loop1
+	VMOVUPS (DX)(BX*4), Y1
+	VMAXPS  Y1, Y0, Y1
+	VMOVUPS Y1, (AX)(BX*4)
+	VMOVUPS 32(DX)(BX*4), Y1
+	VMAXPS  Y1, Y0, Y1
+	VMOVUPS Y1, 32(AX)(BX*4)
+	VMOVUPS 64(DX)(BX*4), Y1
+	VMAXPS  Y1, Y0, Y1
+	VMOVUPS Y1, 64(AX)(BX*4)
+	VMOVUPS 96(DX)(BX*4), Y1
+	VMAXPS  Y1, Y0, Y1
+	VMOVUPS Y1, 96(AX)(BX*4)
+	ADDQ    $0x00000020, BX
+	JMP     loopN
+
+loop1:
+	MOVQ CX, SI
+	SUBQ $0x00000008, SI
 
 loop:
-	CMPQ    CX, $0x00000008
-	JL      tail
+	CMPQ    BX, SI
+	JG      tail
 	VMOVUPS (DX)(BX*4), Y1
 	VMAXPS  Y1, Y0, Y1
 	VMOVUPS Y1, (AX)(BX*4)
 	ADDQ    $0x00000008, BX
-	SUBQ    $0x00000008, CX
 	JMP     loop
 
 tail:
-	TESTQ      CX, CX
+	SUBQ       BX, CX
 	JZ         done
 	LEAQ       tailmask8<>+0(SB), SI
 	MOVQ       $0x00000008, DI
@@ -1000,10 +1512,50 @@ TEXT ·reluBackwardAVX2(SB), NOSPLIT, $0-72
 	MOVQ   x_base+48(FP), BX
 	VXORPS Y0, Y0, Y0
 	XORQ   SI, SI
+	MOVQ   CX, DI
+	SUBQ   $0x00000020, DI
+
+loopN:
+	CMPQ      SI, DI
+	JG        loop1
+	VMOVUPS   (BX)(SI*4), Y1
+	VMOVUPS   (DX)(SI*4), Y2
+	VCMPPS    $0x1e, Y0, Y1, Y3
+	VANDPS    Y2, Y3, Y2
+	VCMPPS    $0x03, Y1, Y1, Y3
+	VBLENDVPS Y3, Y1, Y2, Y2
+	VMOVUPS   Y2, (AX)(SI*4)
+	VMOVUPS   32(BX)(SI*4), Y1
+	VMOVUPS   32(DX)(SI*4), Y2
+	VCMPPS    $0x1e, Y0, Y1, Y3
+	VANDPS    Y2, Y3, Y2
+	VCMPPS    $0x03, Y1, Y1, Y3
+	VBLENDVPS Y3, Y1, Y2, Y2
+	VMOVUPS   Y2, 32(AX)(SI*4)
+	VMOVUPS   64(BX)(SI*4), Y1
+	VMOVUPS   64(DX)(SI*4), Y2
+	VCMPPS    $0x1e, Y0, Y1, Y3
+	VANDPS    Y2, Y3, Y2
+	VCMPPS    $0x03, Y1, Y1, Y3
+	VBLENDVPS Y3, Y1, Y2, Y2
+	VMOVUPS   Y2, 64(AX)(SI*4)
+	VMOVUPS   96(BX)(SI*4), Y1
+	VMOVUPS   96(DX)(SI*4), Y2
+	VCMPPS    $0x1e, Y0, Y1, Y3
+	VANDPS    Y2, Y3, Y2
+	VCMPPS    $0x03, Y1, Y1, Y3
+	VBLENDVPS Y3, Y1, Y2, Y2
+	VMOVUPS   Y2, 96(AX)(SI*4)
+	ADDQ      $0x00000020, SI
+	JMP       loopN
+
+loop1:
+	MOVQ CX, DI
+	SUBQ $0x00000008, DI
 
 loop:
-	CMPQ      CX, $0x00000008
-	JL        tail
+	CMPQ      SI, DI
+	JG        tail
 	VMOVUPS   (BX)(SI*4), Y1
 	VMOVUPS   (DX)(SI*4), Y2
 	VCMPPS    $0x1e, Y0, Y1, Y3
@@ -1012,11 +1564,10 @@ loop:
 	VBLENDVPS Y3, Y1, Y2, Y2
 	VMOVUPS   Y2, (AX)(SI*4)
 	ADDQ      $0x00000008, SI
-	SUBQ      $0x00000008, CX
 	JMP       loop
 
 tail:
-	TESTQ      CX, CX
+	SUBQ       SI, CX
 	JZ         done
 	LEAQ       tailmask8<>+0(SB), DI
 	MOVQ       $0x00000008, R8
@@ -1044,21 +1595,52 @@ TEXT ·leakyReLUAVX2(SB), NOSPLIT, $0-52
 	VBROADCASTSS X0, Y0
 	VXORPS       Y1, Y1, Y1
 	XORQ         BX, BX
+	MOVQ         CX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ      BX, SI
+	JG        loop1
+	VMOVUPS   (DX)(BX*4), Y2
+	VMULPS    Y0, Y2, Y3
+	VCMPPS    $0x1e, Y1, Y2, Y4
+	VBLENDVPS Y4, Y2, Y3, Y3
+	VMOVUPS   Y3, (AX)(BX*4)
+	VMOVUPS   32(DX)(BX*4), Y2
+	VMULPS    Y0, Y2, Y3
+	VCMPPS    $0x1e, Y1, Y2, Y4
+	VBLENDVPS Y4, Y2, Y3, Y3
+	VMOVUPS   Y3, 32(AX)(BX*4)
+	VMOVUPS   64(DX)(BX*4), Y2
+	VMULPS    Y0, Y2, Y3
+	VCMPPS    $0x1e, Y1, Y2, Y4
+	VBLENDVPS Y4, Y2, Y3, Y3
+	VMOVUPS   Y3, 64(AX)(BX*4)
+	VMOVUPS   96(DX)(BX*4), Y2
+	VMULPS    Y0, Y2, Y3
+	VCMPPS    $0x1e, Y1, Y2, Y4
+	VBLENDVPS Y4, Y2, Y3, Y3
+	VMOVUPS   Y3, 96(AX)(BX*4)
+	ADDQ      $0x00000020, BX
+	JMP       loopN
+
+loop1:
+	MOVQ CX, SI
+	SUBQ $0x00000008, SI
 
 loop:
-	CMPQ      CX, $0x00000008
-	JL        tail
+	CMPQ      BX, SI
+	JG        tail
 	VMOVUPS   (DX)(BX*4), Y2
 	VMULPS    Y0, Y2, Y3
 	VCMPPS    $0x1e, Y1, Y2, Y4
 	VBLENDVPS Y4, Y2, Y3, Y3
 	VMOVUPS   Y3, (AX)(BX*4)
 	ADDQ      $0x00000008, BX
-	SUBQ      $0x00000008, CX
 	JMP       loop
 
 tail:
-	TESTQ      CX, CX
+	SUBQ       BX, CX
 	JZ         done
 	LEAQ       tailmask8<>+0(SB), SI
 	MOVQ       $0x00000008, DI
@@ -1086,10 +1668,62 @@ TEXT ·leakyReLUBackwardAVX2(SB), NOSPLIT, $0-84
 	VXORPS       Y1, Y1, Y1
 	VXORPS       Y2, Y2, Y2
 	XORQ         SI, SI
+	MOVQ         CX, DI
+	SUBQ         $0x00000020, DI
+
+loopN:
+	CMPQ        SI, DI
+	JG          loop1
+	VMOVUPS     (BX)(SI*4), Y3
+	VMOVUPS     (DX)(SI*4), Y4
+	VMULPS      Y0, Y4, Y5
+	VCMPPS      $0x1e, Y1, Y3, Y6
+	VBLENDVPS   Y6, Y4, Y5, Y5
+	VCMPPS      $0x03, Y3, Y3, Y7
+	VBLENDVPS   Y7, Y3, Y5, Y5
+	VMOVUPS     Y5, (AX)(SI*4)
+	VANDNPS     Y3, Y6, Y3
+	VFMADD231PS Y3, Y4, Y2
+	VMOVUPS     32(BX)(SI*4), Y3
+	VMOVUPS     32(DX)(SI*4), Y4
+	VMULPS      Y0, Y4, Y5
+	VCMPPS      $0x1e, Y1, Y3, Y6
+	VBLENDVPS   Y6, Y4, Y5, Y5
+	VCMPPS      $0x03, Y3, Y3, Y7
+	VBLENDVPS   Y7, Y3, Y5, Y5
+	VMOVUPS     Y5, 32(AX)(SI*4)
+	VANDNPS     Y3, Y6, Y3
+	VFMADD231PS Y3, Y4, Y2
+	VMOVUPS     64(BX)(SI*4), Y3
+	VMOVUPS     64(DX)(SI*4), Y4
+	VMULPS      Y0, Y4, Y5
+	VCMPPS      $0x1e, Y1, Y3, Y6
+	VBLENDVPS   Y6, Y4, Y5, Y5
+	VCMPPS      $0x03, Y3, Y3, Y7
+	VBLENDVPS   Y7, Y3, Y5, Y5
+	VMOVUPS     Y5, 64(AX)(SI*4)
+	VANDNPS     Y3, Y6, Y3
+	VFMADD231PS Y3, Y4, Y2
+	VMOVUPS     96(BX)(SI*4), Y3
+	VMOVUPS     96(DX)(SI*4), Y4
+	VMULPS      Y0, Y4, Y5
+	VCMPPS      $0x1e, Y1, Y3, Y6
+	VBLENDVPS   Y6, Y4, Y5, Y5
+	VCMPPS      $0x03, Y3, Y3, Y7
+	VBLENDVPS   Y7, Y3, Y5, Y5
+	VMOVUPS     Y5, 96(AX)(SI*4)
+	VANDNPS     Y3, Y6, Y3
+	VFMADD231PS Y3, Y4, Y2
+	ADDQ        $0x00000020, SI
+	JMP         loopN
+
+loop1:
+	MOVQ CX, DI
+	SUBQ $0x00000008, DI
 
 loop:
-	CMPQ        CX, $0x00000008
-	JL          tail
+	CMPQ        SI, DI
+	JG          tail
 	VMOVUPS     (BX)(SI*4), Y3
 	VMOVUPS     (DX)(SI*4), Y4
 	VMULPS      Y0, Y4, Y5
@@ -1101,11 +1735,10 @@ loop:
 	VANDNPS     Y3, Y6, Y3
 	VFMADD231PS Y3, Y4, Y2
 	ADDQ        $0x00000008, SI
-	SUBQ        $0x00000008, CX
 	JMP         loop
 
 tail:
-	TESTQ       CX, CX
+	SUBQ        SI, CX
 	JZ          done
 	LEAQ        tailmask8<>+0(SB), DI
 	MOVQ        $0x00000008, R8
@@ -1143,10 +1776,12 @@ TEXT ·pvluAVX2(SB), NOSPLIT, $0-56
 	VBROADCASTSS X1, Y1
 	VXORPS       Y2, Y2, Y2
 	XORQ         BX, BX
+	MOVQ         CX, SI
+	SUBQ         $0x00000008, SI
 
 loop:
-	CMPQ         CX, $0x00000008
-	JL           tail
+	CMPQ         BX, SI
+	JG           tail
 	VMOVUPS      (DX)(BX*4), Y3
 	VMULPS       Y1, Y3, Y4
 	VMOVUPS      Y4, Y5
@@ -1174,11 +1809,10 @@ loop:
 	VFMADD231PS  Y5, Y4, Y3
 	VMOVUPS      Y3, (AX)(BX*4)
 	ADDQ         $0x00000008, BX
-	SUBQ         $0x00000008, CX
 	JMP          loop
 
 tail:
-	TESTQ        CX, CX
+	SUBQ         BX, CX
 	JZ           done
 	LEAQ         tailmask8<>+0(SB), SI
 	MOVQ         $0x00000008, DI
@@ -1230,10 +1864,12 @@ TEXT ·pvluBackwardAVX2(SB), NOSPLIT, $0-88
 	VXORPS       Y3, Y3, Y3
 	VXORPS       Y4, Y4, Y4
 	XORQ         SI, SI
+	MOVQ         CX, DI
+	SUBQ         $0x00000008, DI
 
 loop:
-	CMPQ         CX, $0x00000008
-	JL           tail
+	CMPQ         SI, DI
+	JG           tail
 	VMOVUPS      (BX)(SI*4), Y5
 	VMOVUPS      (DX)(SI*4), Y6
 	VMULPS       Y0, Y5, Y7
@@ -1272,11 +1908,10 @@ loop:
 	VFMADD231PS  Y1, Y7, Y5
 	VMOVUPS      Y5, (AX)(SI*4)
 	ADDQ         $0x00000008, SI
-	SUBQ         $0x00000008, CX
 	JMP          loop
 
 tail:
-	TESTQ        CX, CX
+	SUBQ         SI, CX
 	JZ           done
 	LEAQ         tailmask8<>+0(SB), DI
 	MOVQ         $0x00000008, R8
@@ -1344,10 +1979,12 @@ TEXT ·pvluRowAVX2(SB), NOSPLIT, $0-96
 	MOVQ   b_base+72(FP), SI
 	VXORPS Y0, Y0, Y0
 	XORQ   DI, DI
+	MOVQ   CX, R8
+	SUBQ   $0x00000008, R8
 
 loop:
-	CMPQ         CX, $0x00000008
-	JL           tail
+	CMPQ         DI, R8
+	JG           tail
 	VMOVUPS      (DX)(DI*4), Y1
 	VMOVUPS      (SI)(DI*4), Y2
 	VMULPS       Y2, Y1, Y3
@@ -1377,11 +2014,10 @@ loop:
 	VFMADD231PS  Y2, Y3, Y1
 	VMOVUPS      Y1, (AX)(DI*4)
 	ADDQ         $0x00000008, DI
-	SUBQ         $0x00000008, CX
 	JMP          loop
 
 tail:
-	TESTQ        CX, CX
+	SUBQ         DI, CX
 	JZ           done
 	LEAQ         tailmask8<>+0(SB), R8
 	MOVQ         $0x00000008, R9
@@ -1433,10 +2069,12 @@ TEXT ·pvluRowBackwardAVX2(SB), NOSPLIT, $0-168
 	MOVQ   gb_base+144(FP), R9
 	VXORPS Y0, Y0, Y0
 	XORQ   R10, R10
+	MOVQ   CX, R11
+	SUBQ   $0x00000008, R11
 
 loop:
-	CMPQ         CX, $0x00000008
-	JL           tail
+	CMPQ         R10, R11
+	JG           tail
 	VMOVUPS      (BX)(R10*4), Y1
 	VMOVUPS      (DX)(R10*4), Y2
 	VMOVUPS      (DI)(R10*4), Y3
@@ -1482,11 +2120,10 @@ loop:
 	VFMADD231PS  Y3, Y4, Y1
 	VMOVUPS      Y1, (AX)(R10*4)
 	ADDQ         $0x00000008, R10
-	SUBQ         $0x00000008, CX
 	JMP          loop
 
 tail:
-	TESTQ        CX, CX
+	SUBQ         R10, CX
 	JZ           done
 	LEAQ         tailmask8<>+0(SB), R11
 	MOVQ         $0x00000008, R12
@@ -1548,10 +2185,12 @@ TEXT ·sinAVX2(SB), NOSPLIT, $0-48
 	MOVQ y_len+8(FP), CX
 	MOVQ x_base+24(FP), DX
 	XORQ BX, BX
+	MOVQ CX, SI
+	SUBQ $0x00000008, SI
 
 loop:
-	CMPQ         CX, $0x00000008
-	JL           tail
+	CMPQ         BX, SI
+	JG           tail
 	VMOVUPS      (DX)(BX*4), Y0
 	VMOVUPS      c_magic<>+0(SB), Y1
 	VFMADD231PS  c_invpi<>+0(SB), Y0, Y1
@@ -1573,11 +2212,10 @@ loop:
 	VXORPS       Y1, Y0, Y0
 	VMOVUPS      Y0, (AX)(BX*4)
 	ADDQ         $0x00000008, BX
-	SUBQ         $0x00000008, CX
 	JMP          loop
 
 tail:
-	TESTQ        CX, CX
+	SUBQ         BX, CX
 	JZ           done
 	LEAQ         tailmask8<>+0(SB), SI
 	MOVQ         $0x00000008, DI
