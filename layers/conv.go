@@ -12,12 +12,15 @@ import (
 // [C H W] inputs, with square kernels, any stride and zero padding on every
 // side.
 //
-// Each image is lowered by im2col to a [C*k*k, OH*OW] matrix and multiplied
-// by the [outC, C*k*k] weight with one SGEMM, which writes the NCHW output
-// directly; 1x1 kernels with stride 1 and no padding skip im2col. The batch is
-// split across two goroutines, each with its own im2col buffer; the patches
-// are rebuilt in Backward rather than kept, so memory stays at one patch
-// matrix per goroutine.
+// Stride-1 convolutions on inputs with at least 8 channels use shifted GEMMs
+// on a padded channels-last copy of the input (see conv_shift.go): no patch
+// matrix at all. Otherwise each image is lowered by im2col to a [C*k*k,
+// OH*OW] matrix and multiplied by the [outC, C*k*k] weight with one SGEMM,
+// which writes the NCHW output directly; 1x1 kernels with stride 1 and no
+// padding skip im2col. On the im2col path the batch is split across two
+// goroutines, each with its own im2col buffer; the patches are rebuilt in
+// Backward rather than kept, so memory stays at one patch matrix per
+// goroutine.
 //
 // Initialisation (Init), as PyTorch's defaults: weight ~ U(-1/sqrt(fan_in),
 // 1/sqrt(fan_in)) (kaiming_uniform_ with a=sqrt(5)), bias ~ the same bound,
@@ -44,6 +47,7 @@ type Conv2D struct {
 	split  splitter
 	fwd    func(part, lo, hi int)
 	bwd    func(part, lo, hi int)
+	shift  shiftConv // state of the shifted-GEMM path (stride 1, C >= 8)
 }
 
 // NewConv2D returns a convolution with outC output channels, a kernel x
@@ -86,6 +90,10 @@ func (l *Conv2D) Setup(in []int) ([]int, error) {
 	l.out.setShape(out)
 	l.dx.setShape(in)
 	ckk, ohw := l.inC*l.k*l.k, l.oh*l.ow
+	if l.useShift() {
+		l.setupShift()
+		return out, nil
+	}
 	for p := range splitParts {
 		if !l.direct {
 			l.col[p] = make([]float32, ckk*ohw)
@@ -128,6 +136,10 @@ func (l *Conv2D) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	n := batchOf(l.name, x, l.in)
 	y, _ := l.out.get(n)
 	l.x, l.n = f32(x), n
+	if l.useShift() {
+		l.forwardShift(n)
+		return y
+	}
 	l.split.run(n, 2, l.fwd)
 	return y
 }
@@ -163,6 +175,10 @@ func (l *Conv2D) Backward(dy *tensor.Dense) *tensor.Dense {
 	batchOf(l.name, dy, []int{l.outC, l.oh, l.ow})
 	dx, _ := l.dx.get(l.n)
 	l.dy = f32(dy)
+	if l.useShift() {
+		l.backwardShift(l.n)
+		return dx
+	}
 	l.split.run(l.n, 2, l.bwd)
 	dw := f32(l.weight.Grad)
 	for p := range splitParts {

@@ -360,3 +360,28 @@ func TestGradNetwork(t *testing.T) {
 		}
 	}
 }
+
+// TestGradConv2DShifted checks the shifted-GEMM path (stride 1, >= 8 input
+// channels).
+func TestGradConv2DShifted(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		outC, k int
+		pad     int
+		bias    bool
+		in      []int
+	}{
+		{"k3p1", 4, 3, 1, true, []int{8, 5, 6}},
+		{"k3p0", 3, 3, 0, false, []int{9, 5, 4}},
+		{"k5p2", 3, 5, 2, true, []int{8, 5, 5}},
+		{"k2p1", 2, 2, 1, true, []int{8, 3, 4}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := NewConv2D("conv", tc.outC, tc.k, 1, tc.pad, tc.bias)
+			runGradCheck(t, gradCase{layer: l, in: tc.in, n: 3, train: true})
+			if !l.useShift() {
+				t.Error("the shifted path was not used")
+			}
+		})
+	}
+}

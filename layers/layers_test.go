@@ -372,3 +372,53 @@ func TestNoAllocs(t *testing.T) {
 		t.Errorf("a warm step allocates %v times, want 0", n)
 	}
 }
+
+// TestConvShiftedMatchesIm2col compares the two convolution paths on CIFAR
+// shapes, with batches that span several chunks and a short last chunk.
+func TestConvShiftedMatchesIm2col(t *testing.T) {
+	defer func() { forceIm2col = false }()
+	for _, tc := range []struct {
+		in         []int
+		outC, k, p int
+		n          int
+	}{
+		{[]int{32, 32, 32}, 32, 3, 1, 5},
+		{[]int{16, 16, 16}, 24, 3, 0, 70},
+		{[]int{8, 9, 7}, 8, 5, 2, 3},
+	} {
+		var res [2][4][]float32
+		for mode := range 2 {
+			forceIm2col = mode == 1
+			l := NewConv2D("c", tc.outC, tc.k, 1, tc.p, true)
+			out, err := l.Setup(tc.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l.useShift() == forceIm2col {
+				t.Fatal("path selection")
+			}
+			l.Init(rand.New(rand.NewPCG(1, 1)))
+			rng := rand.New(rand.NewPCG(7, 8))
+			x := randTensor(rng, append([]int{tc.n}, tc.in...)...)
+			dy := randTensor(rng, append([]int{tc.n}, out...)...)
+			res[mode][0] = append([]float32(nil), f32(l.Forward(x, true))...)
+			res[mode][1] = append([]float32(nil), f32(l.Backward(dy))...)
+			res[mode][2] = append([]float32(nil), f32(l.weight.Grad)...)
+			res[mode][3] = append([]float32(nil), f32(l.bias.Grad)...)
+		}
+		// Sums of different lengths and orders: tolerance relative to the
+		// tensor's largest value.
+		for k, name := range []string{"y", "dx", "dweight", "dbias"} {
+			scale := 0.0
+			for _, v := range res[1][k] {
+				scale = max(scale, math.Abs(float64(v)))
+			}
+			for i := range res[0][k] {
+				a, b := float64(res[0][k][i]), float64(res[1][k][i])
+				if math.Abs(a-b) > 1e-5*scale {
+					t.Fatalf("%v k%d p%d n%d: %s[%d]: shifted %g, im2col %g (scale %g)", tc.in, tc.k, tc.p, tc.n, name, i, a, b, scale)
+				}
+			}
+		}
+	}
+}

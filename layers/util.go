@@ -132,6 +132,8 @@ type job struct {
 
 var jobs = make(chan job)
 
+var noSplit bool
+
 func init() {
 	if runtime.GOMAXPROCS(0) > 1 {
 		go func() {
@@ -151,7 +153,7 @@ type splitter struct{ done chan struct{} }
 // inline as the same parts, so results are identical either way.
 func (s *splitter) run(n, minN int, fn func(part, lo, hi int)) {
 	mid := n / 2
-	if n < minN || n < 2 || runtime.GOMAXPROCS(0) < 2 {
+	if noSplit || n < minN || n < 2 || runtime.GOMAXPROCS(0) < 2 {
 		fn(0, 0, mid)
 		fn(1, mid, n)
 		return

@@ -1,0 +1,119 @@
+package layers
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/actbench/actbench/kernels/gemm"
+)
+
+// Layer benchmarks on CIFAR shapes at batch 128 (the simple CNN's and
+// ResNet's layers). Each reports GFLOP/s where the layer does arithmetic
+// worth counting (2 flops per multiply-add; backward = weight gradient +
+// input gradient = twice the forward), otherwise bytes/s via SetBytes (input
+// read + output written), and allocations. Run with:
+//
+//	go test -run '^$' -bench . -benchmem -benchtime 20x ./layers/
+const benchBatch = 128
+
+type benchLayer struct {
+	name  string
+	l     Layer
+	in    []int
+	flops func() int64 // per example, forward; nil = memory-bound layer
+}
+
+func benchLayers() []benchLayer {
+	var out []benchLayer
+	for _, c := range []struct{ inC, outC, hw, k, stride, pad int }{
+		{3, 32, 32, 3, 1, 1}, {32, 32, 32, 3, 1, 1}, {32, 64, 16, 3, 1, 1}, {64, 64, 16, 3, 1, 1},
+		{64, 128, 16, 3, 2, 1}, {64, 128, 16, 1, 2, 0}, {128, 128, 8, 3, 1, 1},
+	} {
+		l := NewConv2D("conv", c.outC, c.k, c.stride, c.pad, true)
+		out = append(out, benchLayer{
+			name:  fmt.Sprintf("Conv2D/%dx%dx%d-%dk%ds%d", c.inC, c.hw, c.hw, c.outC, c.k, c.stride),
+			l:     l,
+			in:    []int{c.inC, c.hw, c.hw},
+			flops: l.FLOPs,
+		})
+	}
+	for _, d := range []struct{ in, out int }{{4096, 512}, {512, 10}} {
+		l := NewDense("fc", d.out, true)
+		out = append(out, benchLayer{name: fmt.Sprintf("Dense/%d-%d", d.in, d.out), l: l, in: []int{d.in}, flops: l.FLOPs})
+	}
+	out = append(out,
+		benchLayer{name: "BatchNorm2D/32x32x32", l: NewBatchNorm("bn", 0.1, 1e-5), in: []int{32, 32, 32}},
+		benchLayer{name: "BatchNorm2D/64x16x16", l: NewBatchNorm("bn", 0.1, 1e-5), in: []int{64, 16, 16}},
+		benchLayer{name: "BatchNorm1D/512", l: NewBatchNorm("bn", 0.1, 1e-5), in: []int{512}},
+		benchLayer{name: "MaxPool2D/32x32x32-k2s2", l: NewMaxPool2D("p", 2, 2), in: []int{32, 32, 32}},
+		benchLayer{name: "MaxPool2D/64x16x16-k2s2", l: NewMaxPool2D("p", 2, 2), in: []int{64, 16, 16}},
+		benchLayer{name: "AvgPool2D/32x32x32-k2s2", l: NewAvgPool2D("p", 2, 2), in: []int{32, 32, 32}},
+		benchLayer{name: "GlobalAvgPool/64x8x8", l: NewGlobalAvgPool("g"), in: []int{64, 8, 8}},
+		benchLayer{name: "Dropout/32x16x16", l: NewDropout("d", 0.25), in: []int{32, 16, 16}},
+		benchLayer{name: "Flatten/64x8x8", l: NewFlatten("f"), in: []int{64, 8, 8}},
+	)
+	return out
+}
+
+func BenchmarkLayers(b *testing.B) {
+	b.Logf("GEMM backend %s, %d threads", gemm.Backend(), gemm.Threads())
+	for _, bl := range benchLayers() {
+		out, err := bl.l.Setup(bl.in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if in, ok := bl.l.(Initializer); ok {
+			in.Init(rand.New(rand.NewPCG(1, 2)))
+		}
+		rng := rand.New(rand.NewPCG(3, 4))
+		x := randTensor(rng, append([]int{benchBatch}, bl.in...)...)
+		dy := randTensor(rng, append([]int{benchBatch}, out...)...)
+		bytes := int64(4 * benchBatch * (prod(bl.in) + prod(out)))
+		report := func(b *testing.B, mult int64) {
+			if bl.flops != nil {
+				f := float64(mult*bl.flops()*benchBatch) * float64(b.N)
+				b.ReportMetric(f/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			} else {
+				b.SetBytes(bytes)
+			}
+		}
+		b.Run(bl.name+"/forward", func(b *testing.B) {
+			bl.l.Forward(x, true)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				bl.l.Forward(x, true)
+			}
+			report(b, 1)
+		})
+		b.Run(bl.name+"/backward", func(b *testing.B) {
+			bl.l.Forward(x, true)
+			bl.l.Backward(dy)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				bl.l.Backward(dy)
+			}
+			report(b, 2)
+		})
+	}
+}
+
+func BenchmarkSoftmaxCrossEntropy(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	z := randTensor(rng, benchBatch, 10)
+	labels := make([]int32, benchBatch)
+	for i := range labels {
+		labels[i] = int32(i % 10)
+	}
+	ce := &SoftmaxCrossEntropy{LabelSmoothing: 0.1}
+	ce.Forward(z, labels)
+	b.ReportAllocs()
+	b.SetBytes(4 * benchBatch * 10)
+	b.ResetTimer()
+	for range b.N {
+		ce.Forward(z, labels)
+		ce.Backward()
+	}
+}

@@ -1,0 +1,269 @@
+package layers
+
+import "github.com/actbench/actbench/kernels/gemm"
+
+// The shifted-GEMM convolution (stride 1, used when the input has enough
+// channels to make a GEMM with K = C efficient).
+//
+// A chunk of images is copied to a zero-padded channels-last buffer xp: image
+// i, padded row py and column px is row i*R + py*Wp + px of a [rows, C]
+// matrix (R = Hp*Wp + k-1 rows per image, so that every row read below stays
+// inside its image). In these "padded-width" coordinates the output at
+// (oy, ox) is row q = i*R + oy*Wp + ox, and tap (ky, kx) of the kernel reads
+// input row q + ky*Wp + kx. So the convolution is k*k GEMMs over the whole
+// chunk, each with A = xp shifted by ky*Wp + kx rows, read in place:
+//
+//	acc[rows, OC] += xp[off : off+rows, C] * W[:, :, ky, kx]^T
+//
+// No patch matrix is built: the copies are of the input (C*H*W per image)
+// instead of the 9x larger im2col matrix, and the GEMMs have M = rows (large),
+// N = OC, K = C, the shape the SIMD kernels are fastest on. Rows of acc at
+// padded columns (ox >= OW) or between images are computed and dropped (about
+// 10 % extra arithmetic on CIFAR shapes). Backward uses the same geometry:
+// the output gradient goes to a zero-initialised channels-last buffer dyp
+// with zeros at the dropped rows, and
+//
+//	dW[:, :, ky, kx] += dyp^T * xp[off : off+rows]
+//	dxp[off : off+rows] += dyp * W[:, :, ky, kx]
+//
+// Work is done chunk by chunk (a few images, about 512 KiB per buffer) so
+// that the k*k passes over acc stay in L2; the GEMMs parallelise themselves
+// (package gemm splits M or N across its threads at fixed boundaries) and the
+// layout copies are split across two goroutines over image rows.
+
+// shiftChunkFloats bounds the floats per chunk buffer.
+const shiftChunkFloats = 1 << 17
+
+// shiftMinChannels is the smallest input channel count for which the shifted
+// GEMMs (K = C) beat im2col (K = C*k*k).
+const shiftMinChannels = 8
+
+type shiftConv struct {
+	hp, wp  int // padded input
+	r       int // rows per image
+	m       int // rows holding outputs per image (OH*Wp)
+	tail    int // slack rows after the last image of a chunk
+	chunk   int // images per chunk
+	xp, acc []float32
+	dyp     []float32
+	dxp     []float32
+	wk      []float32 // weights repacked [kk][OC][C]
+	dwk     []float32 // weight-gradient partial [kk][OC][C]
+
+	// chunk being processed by the parallel copy functions
+	lo, n    int
+	copyIn   func(part, lo, hi int)
+	copyOut  func(part, lo, hi int)
+	copyDy   func(part, lo, hi int)
+	copyDx   func(part, lo, hi int)
+	biasGrad func(part, lo, hi int)
+	split    splitter
+}
+
+// forceIm2col disables the shifted path (tests compare the two).
+var forceIm2col bool
+
+func (l *Conv2D) useShift() bool {
+	return l.stride == 1 && !l.direct && l.inC >= shiftMinChannels && !forceIm2col
+}
+
+func (l *Conv2D) setupShift() {
+	s := &l.shift
+	s.hp, s.wp = l.h+2*l.pad, l.w+2*l.pad
+	s.r = s.hp*s.wp + l.k - 1
+	s.m = l.oh * s.wp
+	s.tail = (l.k - 1) * (s.wp + 1)
+	width := max(l.inC, l.outC)
+	s.chunk = max(1, shiftChunkFloats/(s.r*width))
+	rows := s.chunk*s.r + s.tail
+	s.xp = make([]float32, rows*l.inC)
+	s.dxp = make([]float32, rows*l.inC)
+	s.acc = make([]float32, rows*l.outC)
+	s.dyp = make([]float32, rows*l.outC)
+	kk := l.k * l.k
+	s.wk = make([]float32, kk*l.outC*l.inC)
+	s.dwk = make([]float32, kk*l.outC*l.inC)
+	s.copyIn = l.shiftCopyIn
+	s.copyOut = l.shiftCopyOut
+	s.copyDy = l.shiftCopyDy
+	s.copyDx = l.shiftCopyDx
+	s.biasGrad = l.shiftBiasGrad
+}
+
+// repackWeights writes wk[kk][oc][c] = W[oc][c][ky][kx].
+func (l *Conv2D) repackWeights() {
+	w := f32(l.weight.Value)
+	kk := l.k * l.k
+	ckk := l.inC * kk
+	wk := l.shift.wk
+	for oc := 0; oc < l.outC; oc++ {
+		for c := 0; c < l.inC; c++ {
+			src := w[oc*ckk+c*kk : oc*ckk+(c+1)*kk]
+			for t, v := range src {
+				wk[(t*l.outC+oc)*l.inC+c] = v
+			}
+		}
+	}
+}
+
+func (l *Conv2D) forwardShift(n int) {
+	s := &l.shift
+	l.repackWeights()
+	kk := l.k * l.k
+	for lo := 0; lo < n; lo += s.chunk {
+		s.lo, s.n = lo, min(s.chunk, n-lo)
+		s.split.run(s.n*l.h, 8, s.copyIn)
+		rows := s.n * s.r
+		for t := 0; t < kk; t++ {
+			off := (t/l.k)*s.wp + t%l.k
+			beta := float32(1)
+			if t == 0 {
+				beta = 0
+			}
+			gemm.Sgemm(false, true, rows, l.outC, l.inC, 1, s.xp[off*l.inC:], l.inC,
+				s.wk[t*l.outC*l.inC:], l.inC, beta, s.acc, l.outC)
+		}
+		s.split.run(s.n*l.oh, 8, s.copyOut)
+	}
+}
+
+// shiftCopyIn copies image rows [lo, hi) of the chunk (item = image*H + y)
+// into the padded channels-last buffer.
+func (l *Conv2D) shiftCopyIn(_, lo, hi int) {
+	s := &l.shift
+	c, h, w := l.inC, l.h, l.w
+	for item := lo; item < hi; item++ {
+		i, y := item/h, item%h
+		src := l.x[(s.lo+i)*c*h*w+y*w:]
+		dst := s.xp[(i*s.r+(y+l.pad)*s.wp+l.pad)*c:]
+		for ch := 0; ch < c; ch++ {
+			row := src[ch*h*w : ch*h*w+w]
+			for x, v := range row {
+				dst[x*c+ch] = v
+			}
+		}
+	}
+}
+
+// shiftCopyOut writes output rows [lo, hi) of the chunk (item = image*OH +
+// oy) from acc to NCHW, adding the bias.
+func (l *Conv2D) shiftCopyOut(_, lo, hi int) {
+	s := &l.shift
+	oc, oh, ow := l.outC, l.oh, l.ow
+	ys := l.out.data
+	var bias []float32
+	if l.bias != nil {
+		bias = f32(l.bias.Value)
+	}
+	for item := lo; item < hi; item++ {
+		i, oy := item/oh, item%oh
+		src := s.acc[(i*s.r+oy*s.wp)*oc:]
+		dst := ys[(s.lo+i)*oc*oh*ow+oy*ow:]
+		for o := 0; o < oc; o++ {
+			b := float32(0)
+			if bias != nil {
+				b = bias[o]
+			}
+			row := dst[o*oh*ow : o*oh*ow+ow]
+			for x := range row {
+				row[x] = src[x*oc+o] + b
+			}
+		}
+	}
+}
+
+func (l *Conv2D) backwardShift(n int) {
+	s := &l.shift
+	l.repackWeights()
+	kk := l.k * l.k
+	ck := l.outC * l.inC
+	for lo := 0; lo < n; lo += s.chunk {
+		s.lo, s.n = lo, min(s.chunk, n-lo)
+		s.split.run(s.n*l.h, 8, s.copyIn)
+		s.split.run(s.n*l.oh, 8, s.copyDy)
+		rows := s.n * s.r
+		for t := 0; t < kk; t++ {
+			off := (t/l.k)*s.wp + t%l.k
+			beta := float32(1)
+			if lo == 0 {
+				beta = 0
+			}
+			gemm.Sgemm(true, false, l.outC, l.inC, rows, 1, s.dyp, l.outC,
+				s.xp[off*l.inC:], l.inC, beta, s.dwk[t*ck:], l.inC)
+		}
+		clear(s.dxp[:(rows+s.tail)*l.inC])
+		for t := 0; t < kk; t++ {
+			off := (t/l.k)*s.wp + t%l.k
+			gemm.Sgemm(false, false, rows, l.inC, l.outC, 1, s.dyp, l.outC,
+				s.wk[t*ck:], l.inC, 1, s.dxp[off*l.inC:], l.inC)
+		}
+		s.split.run(s.n*l.h, 8, s.copyDx)
+	}
+	dw := f32(l.weight.Grad)
+	for oc := 0; oc < l.outC; oc++ {
+		for c := 0; c < l.inC; c++ {
+			g := dw[(oc*l.inC+c)*kk : (oc*l.inC+c+1)*kk]
+			for t := range g {
+				g[t] += s.dwk[t*ck+oc*l.inC+c]
+			}
+		}
+	}
+	if l.bias != nil {
+		s.split.run(l.outC, 2, s.biasGrad)
+	}
+}
+
+// shiftBiasGrad adds the output-gradient sums of channels [lo, hi) to the
+// bias gradient (each channel summed by one goroutine in image order).
+func (l *Conv2D) shiftBiasGrad(_, lo, hi int) {
+	ohw := l.oh * l.ow
+	db := f32(l.bias.Grad)
+	for o := lo; o < hi; o++ {
+		total := 0.0
+		for i := 0; i < l.n; i++ {
+			sum := float32(0)
+			for _, v := range l.dy[(i*l.outC+o)*ohw : (i*l.outC+o+1)*ohw] {
+				sum += v
+			}
+			total += float64(sum)
+		}
+		db[o] += float32(total)
+	}
+}
+
+// shiftCopyDy copies output-gradient rows (item = image*OH + oy) of the chunk
+// to the channels-last buffer (padded columns stay zero).
+func (l *Conv2D) shiftCopyDy(_, lo, hi int) {
+	s := &l.shift
+	oc, oh, ow := l.outC, l.oh, l.ow
+	for item := lo; item < hi; item++ {
+		i, oy := item/oh, item%oh
+		src := l.dy[(s.lo+i)*oc*oh*ow+oy*ow:]
+		dst := s.dyp[(i*s.r+oy*s.wp)*oc:]
+		for o := 0; o < oc; o++ {
+			row := src[o*oh*ow : o*oh*ow+ow]
+			for x, v := range row {
+				dst[x*oc+o] = v
+			}
+		}
+	}
+}
+
+// shiftCopyDx writes input-gradient rows (item = image*H + y) of the chunk
+// from the padded channels-last buffer to NCHW.
+func (l *Conv2D) shiftCopyDx(_, lo, hi int) {
+	s := &l.shift
+	c, h, w := l.inC, l.h, l.w
+	dxs := l.dx.data
+	for item := lo; item < hi; item++ {
+		i, y := item/h, item%h
+		src := s.dxp[(i*s.r+(y+l.pad)*s.wp+l.pad)*c:]
+		dst := dxs[(s.lo+i)*c*h*w+y*w:]
+		for ch := 0; ch < c; ch++ {
+			row := dst[ch*h*w : ch*h*w+w]
+			for x := range row {
+				row[x] = src[x*c+ch]
+			}
+		}
+	}
+}
