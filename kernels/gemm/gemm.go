@@ -44,6 +44,11 @@ type backend struct {
 	// scalesC is true when compute applies beta itself (it is passed
 	// through p.beta) instead of relying on the driver's pre-scaling.
 	scalesC bool
+	// splitInvariant is true when the result does not depend on how C is
+	// split across goroutines (each element is summed in the same order
+	// whatever its block), so that Sgemm may use fewer goroutines than
+	// Threads() when other calls are running concurrently.
+	splitInvariant bool
 }
 
 // problem is one Sgemm call, passed by value to the worker goroutines.
@@ -81,6 +86,11 @@ func register(b *backend) *backend {
 var (
 	active  atomic.Pointer[backend]
 	threads atomic.Int32
+	// inFlight counts the Sgemm calls running now. Callers that already
+	// run in parallel (layers split a batch across goroutines) would
+	// otherwise start Threads() goroutines each and oversubscribe the
+	// cores.
+	inFlight atomic.Int32
 )
 
 func init() {
@@ -163,7 +173,11 @@ func Backends() []string {
 }
 
 // SetThreads sets how many goroutines one Sgemm call splits its work across
-// (values below 1 mean 1). The default is runtime.GOMAXPROCS(0).
+// (values below 1 mean 1). The default is runtime.GOMAXPROCS(0). While
+// several Sgemm calls run concurrently, each uses fewer goroutines (down to
+// one) so that together they do not oversubscribe the cores; this never
+// changes results, except on the openblas backend, which always splits
+// Threads() ways.
 func SetThreads(n int) {
 	if n < 1 {
 		n = 1
@@ -204,7 +218,13 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		scaleC(&p, 0, m, 0, n)
 		return
 	}
-	run(active.Load(), &p, Threads())
+	be, th := active.Load(), Threads()
+	concurrent := int(inFlight.Add(1))
+	defer inFlight.Add(-1)
+	if be.splitInvariant && concurrent > 1 {
+		th = max(1, th-(concurrent-1))
+	}
+	run(be, &p, th)
 }
 
 // check validates the dimensions against the slices.

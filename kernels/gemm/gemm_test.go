@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"slices"
+	"sync"
 	"testing"
 )
 
@@ -243,7 +244,7 @@ func TestLarge(t *testing.T) {
 	shapes := []struct{ m, n, k, pad, off int }{
 		{131, 300, 530, 3, 7}, // k > 2*Kc, n > Nc
 		{300, 77, 300, 1, 1},
-		{40, 600, 41, 0, 3}, // wide: the threads split N
+		{40, 1100, 41, 0, 3}, // wide: the threads split N, N > Nc
 		{259, 33, 27, 5, 0}, // im2col-like: small k and n
 		{64, 1024, 16, 0, 0},
 	}
@@ -302,6 +303,41 @@ func TestDeterministic(t *testing.T) {
 				t.Errorf("%s %s: 1 and 2 threads give different results", l.name, name)
 			}
 		}
+	}
+}
+
+// TestConcurrentCalls runs Sgemm from several goroutines at once, as the
+// layers do when they split a batch, and checks every result bit for bit
+// against the same call made alone.
+func TestConcurrentCalls(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	for _, name := range Backends() {
+		withBackend(t, name, 2, func() {
+			var ops []*operands
+			var want [][]float32
+			for g := 0; g < 4; g++ {
+				l := layouts[g%4]
+				o := newOperands(rng, l.transA, l.transB, 150+g, 170, 130, 0, 0, 1, 0.5)
+				ops, want = append(ops, o), append(want, o.run())
+			}
+			got := make([][]float32, len(ops))
+			var wg sync.WaitGroup
+			for g, o := range ops {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for rep := 0; rep < 5; rep++ {
+						got[g] = o.run()
+					}
+				}()
+			}
+			wg.Wait()
+			for g := range ops {
+				if !slices.Equal(got[g], want[g]) {
+					t.Errorf("%s: concurrent call %d differs from the same call alone", name, g)
+				}
+			}
+		})
 	}
 }
 

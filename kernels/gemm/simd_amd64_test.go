@@ -36,3 +36,28 @@ func TestGather8(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockingEdges shrinks the cache blocks so that small products cross
+// every boundary of the SIMD driver: several jc, pc and ic blocks, packed
+// and in-place A, packed and in-place B, ragged strips and tiles.
+func TestBlockingEdges(t *testing.T) {
+	saved512, saved2, savedStrips, savedRows := avx512Config, avx2Config, packAMinStrips, inPlaceBMaxRows
+	defer func() {
+		avx512Config, avx2Config, packAMinStrips, inPlaceBMaxRows = saved512, saved2, savedStrips, savedRows
+	}()
+	avx512Config.mc, avx512Config.kc, avx512Config.nc = 24, 20, 96
+	avx2Config.mc, avx2Config.kc, avx2Config.nc = 18, 20, 48
+	rng := rand.New(rand.NewPCG(15, 16))
+	shapes := []struct{ m, n, k int }{{61, 200, 45}, {17, 97, 41}, {50, 33, 20}, {8, 300, 7}}
+	for _, strips := range []int{1, 1000} { // always / never pack A
+		for _, rows := range []int{0, 1000} { // never / always read B in place
+			packAMinStrips, inPlaceBMaxRows = strips, rows
+			for _, l := range layouts {
+				for _, s := range shapes {
+					o := newOperands(rng, l.transA, l.transB, s.m, s.n, s.k, 1, 2, 0.5, 0.5)
+					checkAll(t, fmt.Sprintf("%s m=%d n=%d k=%d packAMinStrips=%d inPlaceBMaxRows=%d", l.name, s.m, s.n, s.k, strips, rows), o)
+				}
+			}
+		}
+	}
+}
