@@ -422,3 +422,46 @@ func TestConvShiftedMatchesIm2col(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxPoolTiesAndNaN: on ties the first maximum (row-major) gets the
+// gradient (-0 and +0 tie), and a NaN propagates, as in PyTorch.
+func TestMaxPoolTiesAndNaN(t *testing.T) {
+	nan := float32(math.NaN())
+	negZero := float32(math.Copysign(0, -1))
+	for _, k := range []int{2, 3} {
+		for _, tc := range []struct {
+			win   []float32 // the first k*k values of the input, row-major in the window
+			want  float32
+			first int // window position receiving the gradient
+		}{
+			{[]float32{1, 3, 3, 2}, 3, 1},
+			{[]float32{5, 5, 5, 5}, 5, 0},
+			{[]float32{negZero, 0, -1, -2}, 0, 0},
+			{[]float32{-4, -2, -2, -3}, -2, 1},
+			{[]float32{1, nan, 7, nan}, nan, 1},
+			{[]float32{-1, 2, nan, 1}, nan, 2},
+		} {
+			x := make([]float32, k*k)
+			for i := range x {
+				x[i] = -100
+			}
+			// place the four values at window positions 0, 1, k, k+1
+			pos := []int{0, 1, k, k + 1}
+			for i, v := range tc.win {
+				x[pos[i]] = v
+			}
+			l := NewMaxPool2D("p", k, k)
+			if _, err := l.Setup([]int{1, k, k}); err != nil {
+				t.Fatal(err)
+			}
+			y := f32(l.Forward(newTensor(x, 1, 1, k, k), true))[0]
+			if !(y == tc.want || (y != y && tc.want != tc.want)) {
+				t.Errorf("k=%d window %v: max %g, want %g", k, tc.win, y, tc.want)
+			}
+			dx := f32(l.Backward(newTensor([]float32{1}, 1, 1, 1, 1)))
+			if dx[pos[tc.first]] != 1 {
+				t.Errorf("k=%d window %v: gradient %v, want it at window position %d", k, tc.win, dx, pos[tc.first])
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package layers
 
 import (
 	"fmt"
+	"math"
 
 	"gorgonia.org/tensor"
 )
@@ -83,29 +84,7 @@ func (l *MaxPool2D) forwardPart(_, lo, hi int) {
 		dst := ys[pl*l.planeOutLen : (pl+1)*l.planeOutLen]
 		arg := l.argmax[pl*l.planeOutLen : (pl+1)*l.planeOutLen]
 		if k == 2 && s == 2 {
-			for oy := 0; oy < l.oh; oy++ {
-				r0 := src[2*oy*w : 2*oy*w+w]
-				r1 := src[2*oy*w+w : 2*oy*w+2*w]
-				for ox := 0; ox < l.ow; ox++ {
-					i := 2 * ox
-					best, bi := r0[i], 2*oy*w+i
-					if v := r0[i+1]; v > best || v != v {
-						best, bi = v, 2*oy*w+i+1
-					}
-					if v := r1[i]; v > best || v != v {
-						best, bi = v, 2*oy*w+w+i
-					}
-					if v := r1[i+1]; v > best || v != v {
-						best, bi = v, 2*oy*w+w+i+1
-					}
-					if best != best { // the first NaN wins, as in PyTorch
-						bi = firstNaN(src, 2*oy*w+i, w, 2)
-						best = src[bi]
-					}
-					dst[oy*l.ow+ox] = best
-					arg[oy*l.ow+ox] = int32(bi)
-				}
-			}
+			maxPool2x2(dst, arg, src, l.oh, l.ow, w)
 			continue
 		}
 		for oy := 0; oy < l.oh; oy++ {
@@ -128,6 +107,47 @@ func (l *MaxPool2D) forwardPart(_, lo, hi int) {
 			}
 		}
 	}
+}
+
+// maxPool2x2 is the common 2x2 stride-2 case, branch-free: the comparisons
+// are done on integer keys that order like the floats, with arithmetic
+// selects, since data-dependent branches mispredict half the time here.
+func maxPool2x2(dst []float32, arg []int32, src []float32, oh, ow, w int) {
+	for oy := 0; oy < oh; oy++ {
+		base := 2 * oy * w
+		r0 := src[base : base+w]
+		r1 := src[base+w : base+2*w]
+		d := dst[oy*ow : oy*ow+ow]
+		a := arg[oy*ow : oy*ow+ow]
+		for ox := range d {
+			i := 2 * ox
+			v0, v1, v2, v3 := r0[i], r0[i+1], r1[i], r1[i+1]
+			kb, bi := floatKey(v0), int64(0)
+			kb, bi = selectGreater(kb, bi, floatKey(v1), 1)
+			kb, bi = selectGreater(kb, bi, floatKey(v2), int64(w))
+			_, bi = selectGreater(kb, bi, floatKey(v3), int64(w)+1)
+			idx := base + i + int(bi)
+			if v0 != v0 || v1 != v1 || v2 != v2 || v3 != v3 { // the first NaN wins, as in PyTorch
+				idx = firstNaN(src, base+i, w, 2)
+			}
+			a[ox] = int32(idx)
+			d[ox] = src[idx]
+		}
+	}
+}
+
+// floatKey maps a float32 to an integer with the same order (for non-NaN
+// values). Adding +0 turns -0 into +0, so that the two tie as in float
+// comparison.
+func floatKey(v float32) int64 {
+	b := int32(math.Float32bits(v + 0))
+	return int64(b ^ int32(uint32(b>>31)>>1))
+}
+
+// selectGreater returns (k, i) when k > kb, else (kb, bi), without branches.
+func selectGreater(kb, bi, k, i int64) (int64, int64) {
+	m := (kb - k) >> 63 // all ones when k > kb
+	return kb ^ ((kb ^ k) & m), bi ^ ((bi ^ i) & m)
 }
 
 // firstNaN returns the index of the first NaN of the k x k window at base.

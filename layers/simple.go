@@ -69,23 +69,22 @@ func (l *Dropout) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	i := 0
 	for ; i+1 < len(xs); i += 2 {
 		r := l.rng.Uint64()
-		mask[i] = keep(r&0xffffffff, threshold, scale)
-		mask[i+1] = keep(r>>32, threshold, scale)
+		m0, m1 := keep(r&0xffffffff, threshold, scale), keep(r>>32, threshold, scale)
+		mask[i], mask[i+1] = m0, m1
+		ys[i], ys[i+1] = xs[i]*m0, xs[i+1]*m1
 	}
 	if i < len(xs) {
 		mask[i] = keep(l.rng.Uint64()&0xffffffff, threshold, scale)
-	}
-	for j, v := range xs {
-		ys[j] = v * mask[j]
+		ys[i] = xs[i] * mask[i]
 	}
 	return y
 }
 
+// keep returns scale when the 32-bit draw r is >= threshold (<= 2^32), else
+// 0, without a branch (the outcome is random, so a branch would mispredict).
 func keep(r, threshold uint64, scale float32) float32 {
-	if r >= threshold {
-		return scale
-	}
-	return 0
+	kept := 1 - (r-threshold)>>63
+	return float32(int64(kept)) * scale
 }
 
 func (l *Dropout) Backward(dy *tensor.Dense) *tensor.Dense {
