@@ -27,6 +27,7 @@ import (
 )
 
 func main() {
+	ConstraintExpr("!purego")
 	for mr := 1; mr <= 8; mr++ {
 		avx512Kernel(mr)
 	}

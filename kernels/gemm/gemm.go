@@ -8,14 +8,17 @@
 //   - "avx512", "avx2": our own micro-kernels, generated with avo in plain Go
 //     assembly (see asmgen/gemm), driven by a BLIS-like packing and blocking
 //     driver in Go. The default on CPUs that have the features.
-//   - "gonum": gonum's pure-Go BLAS, used where SIMD is missing or when the
-//     environment variable ACTBENCH_SIMD=off forces the fallback.
+//   - "gonum": gonum's pure-Go BLAS, used where SIMD is missing (another
+//     architecture, the purego build tag) or when ACTBENCH_SIMD=off.
 //   - "openblas": OpenBLAS's cblas_sgemm through cgo, only in builds with
-//     -tags openblas; an independent oracle and speed cross-check.
+//     -tags openblas; an independent oracle and speed cross-check, never the
+//     default unless asked for.
 //
-// ACTBENCH_GEMM=<backend> picks the default backend by name (e.g. to run a
-// whole test suite on OpenBLAS); ACTBENCH_SIMD=off wins over it for the SIMD
-// backends.
+// The environment chooses the default backend at start: ACTBENCH_SIMD
+// (shared with the activation kernels) = off|purego (gonum), avx2, avx512
+// or auto (the fastest available); ACTBENCH_GEMM=<backend> names any
+// backend, e.g. to run a whole test suite on OpenBLAS. SetBackend changes
+// it later.
 //
 // Work is split across SetThreads goroutines along M (or N when M is small)
 // at fixed boundaries, and each element of C is accumulated by exactly one
@@ -109,7 +112,7 @@ func defaultThreads() int {
 // simdDisabled reports whether ACTBENCH_SIMD asks for the pure-Go paths.
 func simdDisabled() bool {
 	switch strings.ToLower(strings.TrimSpace(os.Getenv("ACTBENCH_SIMD"))) {
-	case "off", "0", "false", "no", "purego":
+	case "off", "purego":
 		return true
 	}
 	return false
@@ -117,23 +120,42 @@ func simdDisabled() bool {
 
 func isSIMD(name string) bool { return name == "avx512" || name == "avx2" }
 
-// defaultBackend is the first registered backend allowed by the environment.
+// defaultBackend picks the backend from the environment, warning on stderr
+// when a request cannot be honoured: ACTBENCH_GEMM names any backend;
+// otherwise ACTBENCH_SIMD (shared with the activation kernels) chooses
+// among ours: off or purego for gonum, avx2, avx512, or auto (the default)
+// for the fastest the CPU supports.
 func defaultBackend() *backend {
-	off := simdDisabled()
+	best := registered[0]
+	simd := strings.ToLower(strings.TrimSpace(os.Getenv("ACTBENCH_SIMD")))
 	if want := strings.ToLower(strings.TrimSpace(os.Getenv("ACTBENCH_GEMM"))); want != "" {
-		if b := lookup(want); b != nil && !(off && isSIMD(b.name)) {
+		switch b := lookup(want); {
+		case b == nil:
+			warnf("ACTBENCH_GEMM=%q is not an available backend (have %s); ignoring it", want, strings.Join(Backends(), ", "))
+		case simdDisabled() && isSIMD(b.name):
+			warnf("ACTBENCH_GEMM=%s conflicts with ACTBENCH_SIMD=%s; using gonum", want, simd)
+			return gonumBackend
+		default:
 			return b
 		}
-		fmt.Fprintf(os.Stderr, "gemm: ACTBENCH_GEMM=%q is not an available backend (have %s); using the default\n",
-			want, strings.Join(Backends(), ", "))
 	}
-	for _, b := range registered {
-		if off && isSIMD(b.name) {
-			continue
+	switch simd {
+	case "", "auto", "on":
+	case "off", "purego":
+		return gonumBackend
+	case "avx2", "avx512":
+		if b := lookup(simd); b != nil {
+			return b
 		}
-		return b
+		warnf("ACTBENCH_SIMD=%s: this CPU or build has no %s GEMM (have %s); using %s", simd, simd, strings.Join(Backends(), ", "), best.name)
+	default:
+		warnf("ACTBENCH_SIMD=%q is not one of off, avx2, avx512, auto; using %s", simd, best.name)
 	}
-	return gonumBackend
+	return best
+}
+
+func warnf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "actbench: gemm: "+format+"\n", args...)
 }
 
 func lookup(name string) *backend {
@@ -163,7 +185,7 @@ func SetBackend(name string) error {
 }
 
 // Backends lists the backends available in this build on this CPU, the
-// preferred first.
+// preferred first. It does not depend on the environment variables.
 func Backends() []string {
 	names := make([]string, len(registered))
 	for i, b := range registered {

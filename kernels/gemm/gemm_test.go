@@ -158,11 +158,11 @@ func TestBackendsAvailable(t *testing.T) {
 	if !slices.Contains(names, Backend()) {
 		t.Fatalf("Backend() = %q is not in Backends() = %v", Backend(), names)
 	}
-	if simdDisabled() && isSIMD(Backend()) {
-		t.Fatalf("ACTBENCH_SIMD=off but the default backend is %q", Backend())
+	if want := defaultBackend().name; Backend() != want {
+		t.Fatalf("Backend() = %q at start, want %q for this environment", Backend(), want)
 	}
-	if !simdDisabled() && os.Getenv("ACTBENCH_GEMM") == "" && Backend() != names[0] {
-		t.Fatalf("default backend is %q, want the preferred %q of %v", Backend(), names[0], names)
+	if simdDisabled() && os.Getenv("ACTBENCH_GEMM") == "" && Backend() != "gonum" {
+		t.Fatalf("ACTBENCH_SIMD=off but the default backend is %q", Backend())
 	}
 	if err := SetBackend("no-such-backend"); err == nil {
 		t.Fatal("SetBackend(no-such-backend) succeeded, want an error")
@@ -171,6 +171,40 @@ func TestBackendsAvailable(t *testing.T) {
 		t.Fatalf("a failed SetBackend changed the backend to %q", Backend())
 	}
 	t.Logf("backends %v, default %s, threads %d", names, Backend(), Threads())
+}
+
+// TestDefaultFromEnvironment checks how ACTBENCH_SIMD and ACTBENCH_GEMM
+// choose the default backend.
+func TestDefaultFromEnvironment(t *testing.T) {
+	best := Backends()[0]
+	has := func(name string) string {
+		if slices.Contains(Backends(), name) {
+			return name
+		}
+		return best
+	}
+	cases := []struct{ simd, gemm, want string }{
+		{"", "", best},
+		{"auto", "", best},
+		{"off", "", "gonum"},
+		{"purego", "", "gonum"},
+		{"OFF", "", "gonum"},
+		{"avx2", "", has("avx2")},
+		{"avx512", "", has("avx512")},
+		{"bogus", "", best},
+		{"", "gonum", "gonum"},
+		{"", "bogus", best},
+		{"off", "avx512", "gonum"},
+		{"avx2", "gonum", "gonum"},
+		{"", "openblas", has("openblas")},
+	}
+	for _, c := range cases {
+		t.Setenv("ACTBENCH_SIMD", c.simd)
+		t.Setenv("ACTBENCH_GEMM", c.gemm)
+		if got := defaultBackend().name; got != c.want {
+			t.Errorf("ACTBENCH_SIMD=%q ACTBENCH_GEMM=%q: default %q, want %q", c.simd, c.gemm, got, c.want)
+		}
+	}
 }
 
 func TestSetThreads(t *testing.T) {

@@ -1,3 +1,5 @@
+//go:build !purego
+
 package gemm
 
 import (
@@ -39,13 +41,9 @@ var inPlaceBMaxRows = 256
 
 // The SIMD backends register from a variable initialiser, like gonum's, so
 // that they are in the registry before init picks the default.
-// ACTBENCH_SIMD=off hides them entirely, as on a CPU without the features.
 var _ = registerSIMD()
 
 func registerSIMD() bool {
-	if simdDisabled() {
-		return false
-	}
 	if cpu.X86.HasAVX512F {
 		register(&backend{name: "avx512", priority: 20, scalesC: true, splitInvariant: true, compute: func(p problem, i0, i1, j0, j1 int) {
 			simdCompute(&avx512Config, &p, i0, i1, j0, j1)
