@@ -279,7 +279,7 @@ func TestLarge(t *testing.T) {
 		{131, 300, 530, 3, 7}, // k > 2*Kc, n > Nc
 		{300, 77, 300, 1, 1},
 		{40, 1100, 41, 0, 3}, // wide: the threads split N, N > Nc
-		{259, 33, 27, 5, 0}, // im2col-like: small k and n
+		{259, 33, 27, 5, 0},  // im2col-like: small k and n
 		{64, 1024, 16, 0, 0},
 	}
 	for _, l := range layouts {
