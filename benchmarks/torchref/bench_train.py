@@ -1,0 +1,140 @@
+#!/usr/bin/python3
+"""PyTorch reference for actbench's training-step speed (issue 3).
+
+Trains the project's simple CNN on random CIFAR-shaped data at batch 128 with
+Debian's python3-torch (1.13) on 2 threads and prints, per activation, one
+parseable line:
+
+    torchref act=relu batch=128 threads=2 steps=40 images_per_s=652.1 step_ms=196.3 peak_rss_mib=410.2 malloc_tuned=1 torch=1.13.0
+
+Simple CNN (CIFAR input 3x32x32, 'same' padding): conv3x3(32)-act-conv3x3(32)-
+act-maxpool2-dropout(0.25)-conv3x3(64)-act-conv3x3(64)-act-maxpool2-
+dropout(0.25)-flatten-dense(512)-act-dropout(0.5)-dense(classes). One step is
+forward, softmax cross-entropy, backward and an SGD update (momentum 0.9), as
+in actbench's trainer. PVLU is max(0,x) + a*sin(b*x) with scalar trainable a
+(0.1) and b (1), written as PyTorch users write it (unfused).
+
+PyTorch is measured at its best on these machines: glibc's malloc returns
+memory to the system on every large free unless MALLOC_MMAP_THRESHOLD_ and
+MALLOC_TRIM_THRESHOLD_ are raised, which costs 12-28 %; the script re-executes
+itself with both set to 1 GiB unless --no-malloc-tuning is given or they are
+already set. Peak RSS is the process's (ru_maxrss), which includes every
+activation measured so far: run one activation per process (--act) for a
+per-activation figure.
+
+Usage:
+    /usr/bin/python3 benchmarks/torchref/bench_train.py [--act relu,pvlu]
+        [--steps 40] [--warmup 5] [--batch 128] [--threads 2] [--classes 10]
+"""
+import argparse
+import os
+import resource
+import sys
+import time
+
+MALLOC_VARS = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")
+GIB = str(1 << 30)
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--act", default="relu,pvlu", help="comma-separated activations: relu, pvlu")
+    p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--steps", type=int, default=40, help="timed training steps per activation")
+    p.add_argument("--warmup", type=int, default=5, help="untimed steps first")
+    p.add_argument("--threads", type=int, default=2, help="torch.set_num_threads")
+    p.add_argument("--classes", type=int, default=10)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--no-malloc-tuning", action="store_true",
+                   help="keep glibc's default malloc thresholds")
+    args = p.parse_args()
+    acts = [a.strip().lower() for a in args.act.split(",") if a.strip()]
+    for a in acts:
+        if a not in ("relu", "pvlu"):
+            p.error("unknown activation %r: want relu or pvlu" % a)
+    if args.batch < 1 or args.steps < 1 or args.warmup < 0 or args.threads < 1 or args.classes < 2:
+        p.error("--batch, --steps and --threads must be >= 1, --warmup >= 0, --classes >= 2")
+    args.acts = acts
+    return args
+
+
+def maybe_reexec(args):
+    """Re-run this script with the malloc thresholds set (they are read by
+    glibc at process start, so setting them here would be too late)."""
+    if args.no_malloc_tuning or all(os.environ.get(v) for v in MALLOC_VARS):
+        return
+    env = dict(os.environ)
+    for v in MALLOC_VARS:
+        env.setdefault(v, GIB)
+    os.execve(sys.executable, [sys.executable] + sys.argv, env)
+
+
+def main():
+    args = parse_args()
+    maybe_reexec(args)
+
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+
+    class PVLU(nn.Module):
+        """max(0, x) + a*sin(b*x) with scalar trainable a and b."""
+
+        def __init__(self, a=0.1, b=1.0):
+            super().__init__()
+            self.a = nn.Parameter(torch.tensor(float(a)))
+            self.b = nn.Parameter(torch.tensor(float(b)))
+
+        def forward(self, x):
+            return F.relu(x) + self.a * torch.sin(self.b * x)
+
+    def act(name):
+        return nn.ReLU() if name == "relu" else PVLU()
+
+    def simple_cnn(name, classes):
+        return nn.Sequential(
+            nn.Conv2d(3, 32, 3, padding=1), act(name),
+            nn.Conv2d(32, 32, 3, padding=1), act(name),
+            nn.MaxPool2d(2), nn.Dropout(0.25),
+            nn.Conv2d(32, 64, 3, padding=1), act(name),
+            nn.Conv2d(64, 64, 3, padding=1), act(name),
+            nn.MaxPool2d(2), nn.Dropout(0.25),
+            nn.Flatten(),
+            nn.Linear(64 * 8 * 8, 512), act(name), nn.Dropout(0.5),
+            nn.Linear(512, classes),
+        )
+
+    tuned = int(all(os.environ.get(v) for v in MALLOC_VARS))
+    x = torch.randn(args.batch, 3, 32, 32)
+    y = torch.randint(0, args.classes, (args.batch,))
+    for name in args.acts:
+        model = simple_cnn(name, args.classes)
+        model.train()
+        opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+
+        def step():
+            opt.zero_grad(set_to_none=False)
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+            return loss
+
+        for _ in range(args.warmup):
+            step()
+        start = time.perf_counter()
+        for _ in range(args.steps):
+            loss = step()
+        loss.item()
+        elapsed = time.perf_counter() - start
+        rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+        print("torchref act=%s batch=%d threads=%d steps=%d images_per_s=%.1f step_ms=%.2f "
+              "peak_rss_mib=%.1f malloc_tuned=%d torch=%s"
+              % (name, args.batch, args.threads, args.steps, args.steps * args.batch / elapsed,
+                 1000 * elapsed / args.steps, rss_mib, tuned, torch.__version__), flush=True)
+
+
+if __name__ == "__main__":
+    main()
