@@ -113,6 +113,8 @@ func newCIFARDecoder(f *cifarFormat, set *Set, records int) *cifarDecoder {
 func (f *cifarFormat) checkSize(file string, size int64, maxRecords int) error {
 	rec := int64(f.recordSize())
 	switch {
+	case size < 0:
+		return formatErrorf(file, "a whole number of "+f.recordLayout(), "a negative size %d", size)
 	case size == 0:
 		return formatErrorf(file, "a whole number of "+f.recordLayout(), "an empty file")
 	case size%rec != 0:

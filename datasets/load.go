@@ -140,6 +140,9 @@ func locateIn(canon, p string) (string, bool) {
 		return "", false
 	}
 	if canon == "mnist" {
+		if !st.IsDir() { // one of the IDX files: its directory
+			p = filepath.Dir(p)
+		}
 		for _, d := range []string{p, filepath.Join(p, "mnist")} {
 			if isMNISTDir(d) {
 				return d, true

@@ -147,6 +147,14 @@ func TestLoadMNISTGzippedOrNot(t *testing.T) {
 			t.Errorf("subset not reported")
 		}
 		shas = append(shas, train.SHA256)
+		// One of the IDX files stands for its directory.
+		one := filepath.Join(dir, "mnist", mnistFiles.testLabels)
+		if compress {
+			one += ".gz"
+		}
+		if _, again, err := Load("mnist", one); err != nil || again.Len() != 20 {
+			t.Errorf("Load from an IDX file: %v", err)
+		}
 	}
 	if shas[0] != shas[1] {
 		t.Errorf("SHA256 depends on compression: %v", shas)
