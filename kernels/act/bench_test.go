@@ -10,7 +10,9 @@ const benchN = 1 << 20
 
 type benchData struct{ x, y, dy, dx, a, b, ga, gb []float32 }
 
-func newBenchData() *benchData {
+func newBenchData() *benchData { return newBenchDataN(benchN) }
+
+func newBenchDataN(benchN int) *benchData {
 	rng := rand.New(rand.NewPCG(11, 12))
 	d := &benchData{}
 	for _, s := range []*[]float32{&d.x, &d.y, &d.dy, &d.dx, &d.a, &d.b, &d.ga, &d.gb} {
@@ -27,7 +29,11 @@ func newBenchData() *benchData {
 // benchPaths runs kernel once per supported path as sub-benchmarks
 // "path=<name>", reporting bytes moved per call (SetBytes) and ns/element.
 func benchPaths(b *testing.B, bytesPerElem int, kernel func(d *benchData)) {
-	d := newBenchData()
+	benchPathsN(b, benchN, bytesPerElem, kernel)
+}
+
+func benchPathsN(b *testing.B, benchN, bytesPerElem int, kernel func(d *benchData)) {
+	d := newBenchDataN(benchN)
 	saved := Path()
 	defer SetPath(saved)
 	for _, p := range Paths() {
@@ -40,7 +46,7 @@ func benchPaths(b *testing.B, bytesPerElem int, kernel func(d *benchData)) {
 			for b.Loop() {
 				kernel(d)
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchN, "ns/elem")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(benchN), "ns/elem")
 		})
 	}
 }
@@ -84,3 +90,16 @@ func BenchmarkPVLURowBackward(b *testing.B) {
 }
 
 func BenchmarkSin(b *testing.B) { benchPaths(b, 8, func(d *benchData) { Sin(d.y, d.x) }) }
+
+// At 1M elements (4 MiB per slice) the ReLU family runs at the speed of the
+// memory system, not of the core. The L1-resident versions (4096 elements,
+// 16 KiB per slice) show the kernels' own speed.
+const l1N = 4096
+
+func BenchmarkReLUFwdBwdL1(b *testing.B) {
+	benchPathsN(b, l1N, 20, func(d *benchData) { ReLU(d.y, d.x); ReLUBackward(d.dx, d.dy, d.x) })
+}
+
+func BenchmarkPVLUFwdBwdL1(b *testing.B) {
+	benchPathsN(b, l1N, 20, func(d *benchData) { PVLU(d.y, d.x, 0.1, 1); PVLUBackward(d.dx, d.dy, d.x, 0.1, 1) })
+}
