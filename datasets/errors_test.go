@@ -1,6 +1,9 @@
 package datasets
 
 import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
 	"encoding/binary"
 	"errors"
 	"io/fs"
@@ -121,6 +124,7 @@ func TestArchiveBadFiles(t *testing.T) {
 		{"truncated tail", good[:len(good)-10], "a.tar.gz", "complete gzip stream", "damaged or truncated"},
 		{"wrong members", wrongMembers, "a.tar.gz", "members cifar-10-batches-bin/data_batch_1.bin", "only members cifar-100-binary"},
 		{"empty archive", tarGz(t, "", nil), "a.tar.gz", "members", "an empty archive"},
+		{"oversized member", oversizedMemberArchive(), "a.tar.gz:cifar-10-batches-bin/data_batch_1.bin", "at most 10000 records", "records"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -196,4 +200,17 @@ func TestMNISTBadFiles(t *testing.T) {
 		_, _, err := Load("mnist", dir)
 		checkFormatError(t, err, name, "complete gzip stream", "truncated")
 	})
+}
+
+// oversizedMemberArchive claims a 1 TiB data_batch_1.bin in its tar header:
+// the reader must refuse it from the header, before allocating anything.
+func oversizedMemberArchive() []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(zw)
+	tw.WriteHeader(&tar.Header{Name: "cifar-10-batches-bin/data_batch_1.bin", Typeflag: tar.TypeReg, Mode: 0o644, Size: 3073 << 30})
+	tw.Write(make([]byte, 4096))
+	tw.Flush() // the archive is short of its claimed size on purpose
+	zw.Close()
+	return buf.Bytes()
 }

@@ -46,6 +46,8 @@ func FuzzCIFARArchive(f *testing.F) {
 	}))
 	f.Add(tarGz(f, "", map[string][]byte{"test_batch.bin": cifarRecords(cifar10Format, 1, 1)}))
 	f.Add([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff})
+	f.Add(oversizedMemberArchive())
+	f.Add(tarGz(f, "..", map[string][]byte{"test_batch.bin": cifarRecords(cifar10Format, 1, 1)}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		train, test, err := decodeCIFARArchive(cifar10Format, "fuzz.tar.gz", data)
 		if err != nil {
