@@ -108,7 +108,7 @@ func init() {
 		grid: func() Grid {
 			return Grid{
 				Models:      []string{"simplecnn"},
-				Datasets:    []Dataset{{Name: "cifar10", Val: 1000}},
+				Datasets:    []Dataset{{Name: "cifar10", Val: 1000, Train: 9000}},
 				Recipes:     []Recipe{adam("adam", 10)},
 				Seeds:       seeds(1, 5),
 				Activations: slices.Clone(paperActivations),
@@ -168,12 +168,12 @@ func init() {
 	addPreset(Preset{
 		Name: "resnet-finetune",
 		Claim: "PVLU paper's fine-tuning mechanism: a ResNet trained with ReLU and then continued under PVLU " +
-			"(a=0 start is identical to ReLU) ends with lower error. The control continues under ReLU for the " +
+			"(started at a=0, where it equals ReLU, so the swap changes nothing until a trains) ends with lower error. The control continues under ReLU for the " +
 			"same number of epochs, so extra training is never credited to the activation.",
 		Scale: "ResNet-20 on 9,000 CIFAR-10 images (1,000 validation): pretraining 10 epochs with ReLU, then 5 more " +
-			"epochs at lr 1e-4 under ReLU (control), PVLU and PReLU, 5 seeds; --pretrain-epochs, --epochs and --seeds scale it up.",
+			"epochs at lr 1e-4 under ReLU (control), PVLU(a=0) and PReLU, 5 seeds; --pretrain-epochs, --epochs and --seeds scale it up.",
 		grid: func() Grid {
-			ds := Dataset{Name: "cifar10", Val: 1000}
+			ds := Dataset{Name: "cifar10", Val: 1000, Train: 9000}
 			r := adam("finetune", 5)
 			r.LR = 1e-4
 			r.Pretrain = &Pretrain{Dataset: ds, Activation: "relu", Epochs: 10, LR: 1e-3}
@@ -182,7 +182,7 @@ func init() {
 				Datasets:    []Dataset{ds},
 				Recipes:     []Recipe{r},
 				Seeds:       seeds(1, 5),
-				Activations: []string{"relu", "pvlu", "prelu"},
+				Activations: []string{"relu", "pvlu(a=0)", "prelu"},
 			}
 		},
 	})

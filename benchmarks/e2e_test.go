@@ -1,0 +1,95 @@
+package benchmarks
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/actbench/actbench/datasets"
+	"github.com/actbench/actbench/trainer"
+)
+
+// TestEndToEndWithTheRealTrainer runs a tiny grid through the real trainer
+// on an MNIST subset (always available through the GoMNIST module), then
+// interrupts and resumes it, and reports on it.
+func TestEndToEndWithTheRealTrainer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains real models")
+	}
+	if _, _, err := datasets.Load("mnist", ""); err != nil {
+		t.Skipf("MNIST not available: %v", err)
+	}
+	g := Grid{
+		Name:        "e2e",
+		Models:      []string{"mlp(hidden=32,depth=1)"},
+		Datasets:    []Dataset{{Name: "mnist", Val: 200, Train: 600}},
+		Recipes:     []Recipe{{Name: "adam", Epochs: 2, Optimizer: "adam", LR: 3e-3, Batch: 64, Select: "best"}},
+		Seeds:       []uint64{1, 2},
+		Activations: []string{"relu", "pvlu"},
+	}
+	out := filepath.Join(t.TempDir(), "r.jsonl")
+	start := time.Now()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	runner := TrainerRunner()
+	stopping := func(ctx context.Context, run *TrialRun) (trainer.Result, error) {
+		inner := run.Epoch
+		run.Epoch = func(e, n int) {
+			inner(e, n)
+			if run.Index == 2 && e == 1 {
+				cancel()
+			}
+		}
+		return runner(ctx, run)
+	}
+	var progress bytes.Buffer
+	sum, err := RunGrid(ctx, &g, RunOptions{Out: out, Runner: stopping, Progress: &progress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sum.Interrupted || sum.Ran != 2 {
+		t.Fatalf("interrupted run: %+v\n%s", sum, progress.String())
+	}
+	sum, err = RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: runner, Progress: &progress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Ran != 2 || sum.Skipped != 2 {
+		t.Fatalf("resumed run: %+v", sum)
+	}
+	recs := readAll(t, out)
+	if len(recs) != 4 {
+		t.Fatalf("%d records", len(recs))
+	}
+	r := recs[2]
+	if r.Result.ResumedAt == nil || r.Result.ResumedAt.Epochs < 1 {
+		t.Errorf("trial 3 did not resume from its checkpoint: %+v", r.Result.ResumedAt)
+	}
+	for _, r := range recs {
+		e, ok := r.TestErr()
+		if !ok || e > 0.5 || r.Result.Data.SHA256 == "" || len(r.Result.Epochs) != 2 || r.Result.Data.Train != 600 {
+			t.Errorf("trial %d: test err %v %v, data %+v, %d epochs", r.Index, e, ok, r.Result.Data, len(r.Result.Epochs))
+		}
+	}
+	if recs[3].Result.Epochs[1].ActParams == nil {
+		t.Error("pvlu trial has no learned parameters recorded")
+	}
+	rep, err := BuildReport(recs, ReportOptions{Resamples: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Render(&buf, rep, "table"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "pvlu") || !strings.Contains(buf.String(), "relu (base)") {
+		t.Errorf("report:\n%s", buf.String())
+	}
+	if _, err := WritePlots(t.TempDir(), rep); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("end to end in %v", time.Since(start))
+}

@@ -1,0 +1,125 @@
+package benchmarks
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/actbench/actbench/models"
+)
+
+// Cost model of a grid, calibrated on the reference machine (2 cores of an
+// AVX-512 Xeon, shared with other work) by timing the default preset: a
+// training image costs three forward passes' FLOPs (forward, input and
+// weight gradients), an evaluated image one, and the engine sustains
+// trainFLOPSRate on training and evalFLOPSRate on evaluation. Each trial
+// adds a fixed set-up cost (model build, data split and normalisation).
+// Estimates are for that machine; scale by your speed.
+const (
+	trainFLOPSRate = 40e9
+	evalFLOPSRate  = 40e9
+	trialOverhead  = 0.3 // seconds
+)
+
+// datasetFacts are what the cost model needs of each dataset: input shape,
+// classes, and the sizes of the official splits.
+var datasetFacts = map[string]struct {
+	shape       []int
+	classes     int
+	train, test int
+}{
+	"mnist":    {[]int{1, 28, 28}, 10, 60000, 10000},
+	"cifar10":  {[]int{3, 32, 32}, 10, 50000, 10000},
+	"cifar100": {[]int{3, 32, 32}, 100, 50000, 10000},
+}
+
+var (
+	flopsMu    sync.Mutex
+	flopsCache = map[[2]string]float64{}
+)
+
+// modelFLOPs is the model's forward FLOPs per image on the dataset (the
+// activation does not change them: element-wise layers are not counted).
+func modelFLOPs(model, data string) (float64, error) {
+	flopsMu.Lock()
+	defer flopsMu.Unlock()
+	k := [2]string{model, data}
+	if f, ok := flopsCache[k]; ok {
+		return f, nil
+	}
+	df, ok := datasetFacts[data]
+	if !ok {
+		return 0, fmt.Errorf("no cost model for dataset %q", data)
+	}
+	m, err := models.New(model, "relu", df.shape, df.classes)
+	if err != nil {
+		return 0, err
+	}
+	f := float64(m.FLOPs())
+	flopsCache[k] = f
+	return f, nil
+}
+
+// Estimate is the predicted cost of a grid.
+type Estimate struct {
+	Trials int
+	Epochs int // training epochs over all trials, pretraining included
+	// Images is the number of training images processed (all epochs).
+	Images  int64
+	Seconds float64
+}
+
+// Duration is Seconds as a time.Duration.
+func (e Estimate) Duration() time.Duration { return time.Duration(e.Seconds * float64(time.Second)) }
+
+// EstimateCost predicts how long the grid takes on the reference machine
+// (see the cost model above). Subset sizes of 0 ("all") count the official
+// split sizes; the shared CIFAR copies are smaller, so such estimates are
+// upper bounds there.
+func EstimateCost(g *Grid) (Estimate, error) {
+	trials, err := g.Expand()
+	if err != nil {
+		return Estimate{}, err
+	}
+	var est Estimate
+	est.Trials = len(trials)
+	cost := func(t Trial) error {
+		df, ok := datasetFacts[t.Dataset.Name]
+		if !ok {
+			return fmt.Errorf("no cost model for dataset %q", t.Dataset.Name)
+		}
+		f, err := modelFLOPs(t.Model, t.Dataset.Name)
+		if err != nil {
+			return err
+		}
+		train := t.Dataset.Train
+		if train == 0 {
+			train = df.train - t.Dataset.Val
+		}
+		e := t.Recipe.Epochs
+		evalImgs := float64(t.Dataset.Val*e+df.test) + 256*float64(e) // validation each epoch, test once, dead-unit probe
+		if t.Recipe.TestCurve {
+			evalImgs += float64(df.test * e)
+		}
+		est.Epochs += e
+		est.Images += int64(train * e)
+		est.Seconds += 3*f*float64(train*e)/trainFLOPSRate + f*evalImgs/evalFLOPSRate + trialOverhead
+		return nil
+	}
+	pre := map[string]bool{}
+	for _, t := range trials {
+		if t.Recipe.Pretrain != nil {
+			pt := PretrainTrial(t)
+			if !pre[pt.Key] {
+				pre[pt.Key] = true
+				if err := cost(pt); err != nil {
+					return est, err
+				}
+			}
+		}
+		if err := cost(t); err != nil {
+			return est, err
+		}
+	}
+	return est, nil
+}

@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/actbench/actbench/benchmarks"
+	"github.com/actbench/actbench/stats"
+)
+
+func init() {
+	register(command{
+		name:    "report",
+		summary: "compare activations from results files: tables (table, md, csv, json, latex) and plots",
+		run:     runReport,
+	})
+}
+
+func runReport(env *Env, args []string) error {
+	fs := newFlagSet(env, "report", "report FILE... [--baseline relu] [--format table|md|csv|json|latex] [--plot DIR]")
+	baseline := fs.String("baseline", "relu", "activation every other one is compared with")
+	format := fs.String("format", "table", "output format: "+strings.Join(benchmarks.Formats, ", "))
+	out := fs.StringP("out", "o", "", "write the report to this file instead of stdout")
+	plotDir := fs.String("plot", "", "write learning curves, test errors and learned activation shapes (PNG and SVG) here")
+	alpha := fs.Float64("alpha", 0.05, "significance level of the verdicts")
+	adjust := fs.String("adjust", "holm", "multiple-comparison correction across the report: holm, bonferroni or bh")
+	resamples := fs.Int("resamples", stats.DefaultResamples, "bootstrap resamples")
+	seed := fs.Uint64("seed", 1, "bootstrap seed (the report is reproducible)")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageErrorf("no results files (e.g. actbench report runs/default.jsonl)")
+	}
+	if !validFormat(*format) {
+		return usageErrorf("--format %q: want one of %s", *format, strings.Join(benchmarks.Formats, ", "))
+	}
+	m, err := stats.ParseMethod(*adjust)
+	if err != nil {
+		return usageErrorf("--adjust: %v", err)
+	}
+	if !(*alpha > 0 && *alpha < 1) {
+		return usageErrorf("--alpha %g: want 0 < alpha < 1", *alpha)
+	}
+	var recs []benchmarks.Record
+	for _, path := range fs.Args() {
+		rr, err := benchmarks.ReadRecords(path)
+		if err != nil {
+			return err
+		}
+		if rr.Torn != "" {
+			fmt.Fprintf(env.Stderr, "warning: %s\n", rr.Torn)
+		}
+		recs = append(recs, rr.Records...)
+	}
+	if len(recs) == 0 {
+		return fmt.Errorf("no records in %s", strings.Join(fs.Args(), ", "))
+	}
+	rep, err := benchmarks.BuildReport(recs, benchmarks.ReportOptions{Baseline: *baseline, Alpha: *alpha, Adjust: m, Resamples: *resamples, Seed: *seed})
+	if err != nil {
+		return err
+	}
+	w := env.Stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	if err := benchmarks.Render(w, rep, *format); err != nil {
+		return err
+	}
+	if *plotDir != "" {
+		files, err := benchmarks.WritePlots(*plotDir, rep)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "wrote %d plot files to %s\n", len(files), *plotDir)
+	}
+	return nil
+}
