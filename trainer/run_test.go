@@ -410,3 +410,17 @@ func TestProtocolHasEqualBudgetControl(t *testing.T) {
 		t.Errorf("progress:\n%s", out.String())
 	}
 }
+
+func TestInteractiveProgressBar(t *testing.T) {
+	cfg := baseConfig()
+	cfg.Epochs = 1
+	var out bytes.Buffer
+	if _, err := Run(context.Background(), cfg, Options{Data: synthData(4), Progress: &out, Interactive: true}); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	if !strings.Contains(s, "\repoch 1/1 [") || !strings.Contains(s, "ETA") || !strings.Contains(s, "img/s") ||
+		!strings.Contains(s, "\r\x1b[Kepoch 1/1  train loss") {
+		t.Errorf("progress bar output: %q", s)
+	}
+}
