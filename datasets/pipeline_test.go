@@ -312,3 +312,17 @@ func TestBlurBasics(t *testing.T) {
 	// A kernel wider than the image reflects repeatedly without going out of range.
 	s.Blur(5, 41)
 }
+
+func TestDescribeRecordsDerivation(t *testing.T) {
+	s := syntheticSet(100, 1, 4, 4, 2)
+	s.Name, s.Official, s.SHA256 = "mnist", 60000, "0123456789abcdef0123"
+	tr, _ := SplitValidation(s, 10, 1)
+	got := tr.Subset(50, 2).Blur(1, 3).Describe()
+	want := "mnist/train n=50 (subset of 60000) split(val=10,seed=1) subset(n=50,seed=2) blur(sigma=1,size=3) sha256=0123456789abcdef"
+	if got != want {
+		t.Errorf("Describe() = %q\nwant         %q", got, want)
+	}
+	if n := (Normalization{Mean: []float32{0.5}, Std: []float32{0.25}}).String(); n != "mean=[0.5] std=[0.25]" {
+		t.Errorf("Normalization.String() = %q", n)
+	}
+}
