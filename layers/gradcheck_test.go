@@ -20,9 +20,10 @@ import (
 // over the tensor). Float32 rounding of y bounds the numeric error near
 // 1e-4*scale here, so the tolerance is loose enough for float32 yet orders
 // of magnitude below any indexing or formula error. A coordinate where the
-// one-sided differences disagree by more than the tolerance sits on a kink
-// (ReLU at 0, a max-pool tie) and is skipped; at most a quarter of the
-// coordinates may be skipped.
+// one-sided differences (at h or h/2) disagree by more than twice the
+// tolerance, or where the central differences at h and h/2 differ by more
+// than half of it, sits on a kink (ReLU at 0, a max-pool switch) and is
+// skipped; at most a quarter of the coordinates may be skipped.
 const (
 	gradH    = 3e-3
 	gradAtol = 1e-3
@@ -121,19 +122,27 @@ func checkCoords(t *testing.T, what string, v, analytic []float32, loss func() f
 	for i := 0; i < len(v); i += step {
 		orig := v[i]
 		f0 := loss()
-		v[i] = orig + gradH
-		hp := float64(v[i]) - float64(orig)
-		lp := loss()
-		v[i] = orig - gradH
-		hm := float64(orig) - float64(v[i])
-		lm := loss()
-		v[i] = orig
-		num := (lp - lm) / (hp + hm)
+		// central returns the central difference with step h and the two
+		// one-sided differences.
+		central := func(h float32) (c, fwd, bwd float64) {
+			v[i] = orig + h
+			hp := float64(v[i]) - float64(orig)
+			lp := loss()
+			v[i] = orig - h
+			hm := float64(orig) - float64(v[i])
+			lm := loss()
+			v[i] = orig
+			return (lp - lm) / (hp + hm), (lp - f0) / hp, (f0 - lm) / hm
+		}
+		num, fwd, bwd := central(gradH)
+		half, fwd2, bwd2 := central(gradH / 2)
 		a := float64(analytic[i])
 		tol := gradAtol*scale + gradRtol*math.Abs(a)
 		checked++
-		if math.Abs((lp-f0)/hp-(f0-lm)/hm) > 2*tol {
-			skipped++ // a kink between v-h and v+h
+		// A kink (ReLU at 0, a max-pool switch) within +-h shows as one-sided
+		// differences that disagree, or as estimates that change with h.
+		if math.Abs(fwd-bwd) > 2*tol || math.Abs(fwd2-bwd2) > 2*tol || math.Abs(num-half) > tol/2 {
+			skipped++
 			continue
 		}
 		if !(math.Abs(num-a) <= tol) {
