@@ -16,7 +16,9 @@ const BenchLen = 1 << 20
 // signs, so a branchy kernel pays for mispredictions) laid out as 64 channels
 // of 128x128 maps (or N x 64 dense rows for dense=true). SetBytes counts the
 // memory traffic: 8 bytes per element forward (read x, write y), 12 backward
-// (read dy and x, write dx). It also reports ns/elem.
+// (read dy and x, write dx). It also reports ns/elem (wall time) and, on
+// Linux, cpu-ns/elem (process CPU time), which stays meaningful when other
+// processes compete for the cores.
 //
 //	func BenchmarkMyAct(b *testing.B) { activationtest.Benchmark(b, "myact", false) }
 func Benchmark(b *testing.B, spec string, dense bool) {
@@ -33,18 +35,29 @@ func Benchmark(b *testing.B, spec string, dense bool) {
 	y, dx := make([]float32, BenchLen), make([]float32, BenchLen)
 	b.Run("forward", func(b *testing.B) {
 		b.SetBytes(8 * BenchLen)
+		cpu0 := processCPU()
 		for b.Loop() {
 			f.Forward(y, x, shape)
 		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/BenchLen, "ns/elem")
+		reportPerElement(b, cpu0)
 	})
 	b.Run("backward", func(b *testing.B) {
 		b.SetBytes(12 * BenchLen)
+		cpu0 := processCPU()
 		for b.Loop() {
 			f.Backward(dx, dy, x, shape)
 		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/BenchLen, "ns/elem")
+		reportPerElement(b, cpu0)
 	})
+}
+
+func reportPerElement(b *testing.B, cpu0 int64) {
+	cpu1 := processCPU()
+	n := float64(b.N) * BenchLen
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/elem")
+	if cpu0 >= 0 && cpu1 >= 0 {
+		b.ReportMetric(float64(cpu1-cpu0)/n, "cpu-ns/elem")
+	}
 }
 
 var benchX, benchDY []float32
