@@ -276,8 +276,8 @@ func parseValue(p ParamInfo, s string) (any, error) {
 	switch p.Kind {
 	case Number:
 		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || math.IsNaN(v) {
-			return nil, fmt.Errorf("not a number")
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("not a finite number")
 		}
 		if v < p.Min || v > p.Max {
 			return nil, fmt.Errorf("out of range")
