@@ -25,7 +25,7 @@ func TestEndToEndWithTheRealTrainer(t *testing.T) {
 	g := Grid{
 		Name:        "e2e",
 		Models:      []string{"mlp(hidden=32,depth=1)"},
-		Datasets:    []Dataset{{Name: "mnist", Val: 200, Train: 600}},
+		Datasets:    []Dataset{{Name: "mnist", Val: 200, Train: 600, Test: 1000}},
 		Recipes:     []Recipe{{Name: "adam", Epochs: 2, Optimizer: "adam", LR: 3e-3, Batch: 64, Select: "best"}},
 		Seeds:       []uint64{1, 2},
 		Activations: []string{"relu", "pvlu"},
@@ -70,7 +70,7 @@ func TestEndToEndWithTheRealTrainer(t *testing.T) {
 	}
 	for _, r := range recs {
 		e, ok := r.TestErr()
-		if !ok || e > 0.5 || r.Result.Data.SHA256 == "" || len(r.Result.Epochs) != 2 || r.Result.Data.Train != 600 {
+		if !ok || e > 0.5 || r.Result.Data.SHA256 == "" || len(r.Result.Epochs) != 2 || r.Result.Data.Train != 600 || r.Result.Data.Test != 1000 || r.Result.Test.N != 1000 {
 			t.Errorf("trial %d: test err %v %v, data %+v, %d epochs", r.Index, e, ok, r.Result.Data, len(r.Result.Epochs))
 		}
 	}

@@ -97,9 +97,13 @@ func EstimateCost(g *Grid) (Estimate, error) {
 			train = df.train - t.Dataset.Val
 		}
 		e := t.Recipe.Epochs
-		evalImgs := float64(t.Dataset.Val*e+df.test) + 256*float64(e) // validation each epoch, test once, dead-unit probe
+		test := df.test
+		if t.Dataset.Test > 0 {
+			test = t.Dataset.Test
+		}
+		evalImgs := float64(t.Dataset.Val*e+test) + 256*float64(e) // validation each epoch, test once, dead-unit probe
 		if t.Recipe.TestCurve {
-			evalImgs += float64(df.test * e)
+			evalImgs += float64(test * e)
 		}
 		est.Epochs += e
 		est.Images += int64(train * e)

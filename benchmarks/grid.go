@@ -25,8 +25,7 @@ import (
 
 // Dataset names a dataset and the part of it a grid uses. Subset sizes are
 // part of the trial's identity; where the files live (the data directory) is
-// not, but the data's checksum is recorded with every result. The test set
-// is always used whole.
+// not, but the data's checksum is recorded with every result.
 type Dataset struct {
 	// Name is a dataset known to package datasets: "mnist", "cifar10",
 	// "cifar100".
@@ -38,14 +37,26 @@ type Dataset struct {
 	// Train is the number of training images kept after the validation
 	// hold-out (a class-stratified, seeded subset; 0 = all the rest).
 	Train int `json:"train,omitempty"`
+	// Test is the number of test images evaluated (a class-stratified subset
+	// drawn with the fixed seed TestSubsetSeed, so every trial of every seed
+	// sees the same images; 0 = the whole test split).
+	Test int `json:"test,omitempty"`
 }
 
-// Label is the short name used in report headings, e.g. "cifar10[5000]".
+// TestSubsetSeed seeds the test subset of Dataset.Test. It is fixed, not
+// the trial's seed: paired trials must be scored on the same images.
+const TestSubsetSeed = 20250101
+
+// Label is the short name used in report headings, e.g. "cifar10[5000]"
+// (5,000 training images) or "mnist[2000,test 2000]".
 func (d Dataset) Label() string {
-	if d.Train == 0 {
+	switch {
+	case d.Train == 0 && d.Test == 0:
 		return d.Name
+	case d.Test == 0:
+		return fmt.Sprintf("%s[%d]", d.Name, d.Train)
 	}
-	return fmt.Sprintf("%s[%s]", d.Name, sizeLabel(d.Train))
+	return fmt.Sprintf("%s[%s,test %d]", d.Name, sizeLabel(d.Train), d.Test)
 }
 
 func sizeLabel(n int) string {
@@ -181,9 +192,9 @@ func (g *Grid) Validate() error {
 		if d.Name == "" {
 			return fmt.Errorf("%s: dataset %d has no name", name, i+1)
 		}
-		if d.Train < 0 || d.Val < 0 {
-			return fmt.Errorf("%s: dataset %s: subset sizes must be >= 0 (0 = all), found train=%d val=%d",
-				name, d.Name, d.Train, d.Val)
+		if d.Train < 0 || d.Val < 0 || d.Test < 0 {
+			return fmt.Errorf("%s: dataset %s: subset sizes must be >= 0 (0 = all), found train=%d val=%d test=%d",
+				name, d.Name, d.Train, d.Val, d.Test)
 		}
 	}
 	seenRecipe := map[string]bool{}

@@ -85,14 +85,14 @@ func init() {
 		Name: DefaultPreset,
 		Claim: "Smoke-size comparison of ReLU, Leaky ReLU, PReLU and PVLU: the simple CNN on an MNIST subset, " +
 			"5 paired seeds. Shows the whole pipeline in about three minutes on 2 cores; too small to settle any claim.",
-		Scale: "MNIST (always available through the GoMNIST module), 2,000 training + 500 validation images, " +
-			"2 epochs; --train, --val, --epochs and --seeds scale it up.",
+		Scale: "MNIST (always available through the GoMNIST module): 2,000 training, 500 validation and 2,000 test images " +
+			"(the same for every trial), 2 epochs; --train, --val, --test, --epochs and --seeds scale it up.",
 		grid: func() Grid {
 			r := adam("adam", 2)
 			r.Batch = 64
 			return Grid{
 				Models:      []string{"simplecnn"},
-				Datasets:    []Dataset{{Name: "mnist", Val: 500, Train: 2000}},
+				Datasets:    []Dataset{{Name: "mnist", Val: 500, Train: 2000, Test: 2000}},
 				Recipes:     []Recipe{r},
 				Seeds:       seeds(1, 5),
 				Activations: slices.Clone(paperActivations),
@@ -199,6 +199,7 @@ type Overrides struct {
 	PretrainEpochs int
 	Train          int // training subset size; -1 = all
 	Val            int // validation hold-out; -1 = none
+	Test           int // test subset size; -1 = the whole test split
 	Batch          int
 	LR             float64
 	Optimizer      string
@@ -242,6 +243,12 @@ func (o Overrides) Apply(g *Grid) {
 			d.Val = o.Val
 		case o.Val < 0:
 			d.Val = 0
+		}
+		switch {
+		case o.Test > 0:
+			d.Test = o.Test
+		case o.Test < 0:
+			d.Test = 0
 		}
 	}
 	for i := range g.Recipes {

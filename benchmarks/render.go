@@ -80,6 +80,9 @@ func (g *Group) subtitle() string {
 	if d.Val > 0 {
 		s += fmt.Sprintf(", %d for validation (best epoch)", d.Val)
 	}
+	if d.Test > 0 {
+		s += fmt.Sprintf(", %d test images (fixed subset)", d.Test)
+	}
 	return s
 }
 

@@ -21,27 +21,45 @@ func init() {
 // trainer, resuming from the trial's checkpoint when one exists. Datasets
 // are loaded once per (name, directory) and shared by every trial; the
 // trainer derives each trial's validation split, subset and blur from them.
+// A test subset (Dataset.Test) is drawn here, class-stratified with the
+// fixed TestSubsetSeed, and handed to the trainer as its test split.
 func TrainerRunner() Runner {
 	var mu sync.Mutex
-	cache := map[[2]string]*trainer.Data{}
-	load := func(name, dir string) (*trainer.Data, error) {
+	type key struct {
+		name, dir string
+		test      int
+	}
+	cache := map[key]*trainer.Data{}
+	load := func(name, dir string, test int) (*trainer.Data, error) {
 		mu.Lock()
 		defer mu.Unlock()
-		k := [2]string{name, dir}
+		k := key{name, dir, test}
 		if d := cache[k]; d != nil {
 			return d, nil
 		}
-		train, test, err := datasets.Load(name, dir)
-		if err != nil {
-			return nil, err
+		var d *trainer.Data
+		if whole := cache[key{name, dir, 0}]; whole != nil {
+			d = &trainer.Data{Train: whole.Train, Test: whole.Test}
+		} else {
+			train, testSet, err := datasets.Load(name, dir)
+			if err != nil {
+				return nil, err
+			}
+			d = &trainer.Data{Train: train, Test: testSet}
+			cache[key{name, dir, 0}] = d
 		}
-		d := &trainer.Data{Train: train, Test: test}
-		cache[k] = d
+		if test > 0 {
+			if test > d.Test.Len() {
+				return nil, fmt.Errorf("dataset %s: test subset %d exceeds the %d test images", name, test, d.Test.Len())
+			}
+			d = &trainer.Data{Train: d.Train, Test: d.Test.Subset(test, TestSubsetSeed)}
+			cache[k] = d
+		}
 		return d, nil
 	}
 	return func(ctx context.Context, run *TrialRun) (trainer.Result, error) {
 		cfg := run.TrainerConfig()
-		data, err := load(cfg.Data, cfg.DataDir)
+		data, err := load(cfg.Data, cfg.DataDir, run.Dataset.Test)
 		if err != nil {
 			return trainer.Result{}, err
 		}
@@ -57,4 +75,24 @@ func TrainerRunner() Runner {
 			},
 		})
 	}
+}
+
+// TrainerPreflight reports what the grid asks of package trainer that it
+// cannot do, before any trial runs (so a grid does not pretrain for an hour
+// and then fail). Today that is transfer across datasets: trainer.Run
+// continues a checkpoint only on the dataset it was trained on (it does not
+// replace a classifier whose class count differs).
+func TrainerPreflight(g *Grid) error {
+	for _, r := range g.Recipes {
+		if r.Pretrain == nil {
+			continue
+		}
+		for _, d := range g.Datasets {
+			if r.Pretrain.Dataset.Name != d.Name {
+				return fmt.Errorf("recipe %q pretrains on %s and continues on %s: the trainer of this build fine-tunes only on the dataset a checkpoint was trained on (no classifier replacement yet); pretrain on %s, or run this grid with a trainer that supports transfer",
+					r.Name, r.Pretrain.Dataset.Name, d.Name, d.Name)
+			}
+		}
+	}
+	return nil
 }

@@ -28,16 +28,16 @@ func init() {
 // runGridFlags are the flags that choose and rescale a grid (shared by run
 // and presets --print-grid).
 type runGridFlags struct {
-	preset, gridFile       string
-	models, datasets, acts []string
-	seeds                  string
-	epochs, pretrainEpochs int
-	train, val, batch      int
-	lr                     float64
-	opt                    string
-	augment, noAugment     bool
-	blur                   float64
-	fs                     *flagSet
+	preset, gridFile        string
+	models, datasets, acts  []string
+	seeds                   string
+	epochs, pretrainEpochs  int
+	train, val, test, batch int
+	lr                      float64
+	opt                     string
+	augment, noAugment      bool
+	blur                    float64
+	fs                      *flagSet
 }
 
 func addGridFlags(fs *flagSet) *runGridFlags {
@@ -52,6 +52,7 @@ func addGridFlags(fs *flagSet) *runGridFlags {
 	fs.IntVar(&f.pretrainEpochs, "pretrain-epochs", 0, "pretraining epochs of transfer / fine-tuning recipes")
 	fs.IntVar(&f.train, "train", 0, "training images per trial (class-stratified subset); -1 = all")
 	fs.IntVar(&f.val, "val", 0, "training images held out for validation (model selection); -1 = none (last epoch)")
+	fs.IntVar(&f.test, "test", 0, "test images evaluated (a fixed class-stratified subset, the same for every trial); -1 = all")
 	fs.IntVar(&f.batch, "batch", 0, "mini-batch size")
 	fs.Float64Var(&f.lr, "lr", 0, "learning rate")
 	fs.StringVar(&f.opt, "opt", "", "optimiser: sgd, adam or adamw")
@@ -93,9 +94,10 @@ func (f *runGridFlags) grid() (*benchmarks.Grid, error) {
 		}
 		o.Seeds = s
 	}
-	if f.epochs < 0 || f.pretrainEpochs < 0 || f.batch < 0 || f.lr < 0 || f.train < -1 || f.val < -1 {
-		return nil, usageErrorf("--epochs, --pretrain-epochs, --batch, --lr must be >= 0; --train and --val >= -1")
+	if f.epochs < 0 || f.pretrainEpochs < 0 || f.batch < 0 || f.lr < 0 || f.train < -1 || f.val < -1 || f.test < -1 {
+		return nil, usageErrorf("--epochs, --pretrain-epochs, --batch, --lr must be >= 0; --train, --val and --test >= -1")
 	}
+	o.Test = f.test
 	o.Epochs, o.PretrainEpochs, o.Train, o.Val, o.Batch, o.LR, o.Optimizer = f.epochs, f.pretrainEpochs, f.train, f.val, f.batch, f.lr, f.opt
 	switch {
 	case f.augment && f.noAugment:
@@ -191,6 +193,9 @@ func runRun(env *Env, args []string) error {
 	}
 	if *dry {
 		return printDryRun(env.Stdout, g, trials, sh, *out)
+	}
+	if err := benchmarks.TrainerPreflight(g); err != nil {
+		return err
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
