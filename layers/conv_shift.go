@@ -29,7 +29,10 @@ import "github.com/actbench/actbench/kernels/gemm"
 // Work is done chunk by chunk (a few images, about 512 KiB per buffer) so
 // that the k*k passes over acc stay in L2; the GEMMs parallelise themselves
 // (package gemm splits M or N across its threads at fixed boundaries) and the
-// layout copies are split across two goroutines over image rows.
+// layout copies (blocked transposes) are split across two goroutines over
+// image rows. xp holds the whole batch, so that Backward reuses Forward's
+// copy instead of redoing it (it grows with the batch; its padding, written
+// never, stays zero).
 
 // shiftChunkFloats bounds the floats per chunk buffer.
 const shiftChunkFloats = 1 << 17
@@ -76,7 +79,7 @@ func (l *Conv2D) setupShift() {
 	width := max(l.inC, l.outC)
 	s.chunk = max(1, shiftChunkFloats/(s.r*width))
 	rows := s.chunk*s.r + s.tail
-	s.xp = make([]float32, rows*l.inC)
+	s.xp = nil
 	s.dxp = make([]float32, rows*l.inC)
 	s.acc = make([]float32, rows*l.outC)
 	s.dyp = make([]float32, rows*l.outC)
@@ -108,6 +111,9 @@ func (l *Conv2D) repackWeights() {
 
 func (l *Conv2D) forwardShift(n int) {
 	s := &l.shift
+	if need := (n*s.r + s.tail) * l.inC; len(s.xp) < need {
+		s.xp = make([]float32, need)
+	}
 	l.repackWeights()
 	kk := l.k * l.k
 	for lo := 0; lo < n; lo += s.chunk {
@@ -120,7 +126,7 @@ func (l *Conv2D) forwardShift(n int) {
 			if t == 0 {
 				beta = 0
 			}
-			gemm.Sgemm(false, true, rows, l.outC, l.inC, 1, s.xp[off*l.inC:], l.inC,
+			gemm.Sgemm(false, true, rows, l.outC, l.inC, 1, s.xp[(lo*s.r+off)*l.inC:], l.inC,
 				s.wk[t*l.outC*l.inC:], l.inC, beta, s.acc, l.outC)
 		}
 		s.split.run(s.n*l.oh, 8, s.copyOut)
@@ -128,46 +134,62 @@ func (l *Conv2D) forwardShift(n int) {
 }
 
 // shiftCopyIn copies image rows [lo, hi) of the chunk (item = image*H + y)
-// into the padded channels-last buffer.
+// into the padded channels-last buffer: per row, a C x W to W x C transpose.
 func (l *Conv2D) shiftCopyIn(_, lo, hi int) {
 	s := &l.shift
 	c, h, w := l.inC, l.h, l.w
 	for item := lo; item < hi; item++ {
 		i, y := item/h, item%h
 		src := l.x[(s.lo+i)*c*h*w+y*w:]
-		dst := s.xp[(i*s.r+(y+l.pad)*s.wp+l.pad)*c:]
-		for ch := 0; ch < c; ch++ {
-			row := src[ch*h*w : ch*h*w+w]
-			for x, v := range row {
-				dst[x*c+ch] = v
+		dst := s.xp[((s.lo+i)*s.r+(y+l.pad)*s.wp+l.pad)*c:]
+		transpose(dst, c, src, h*w, c, w)
+	}
+}
+
+// shiftCopyOut writes output rows [lo, hi) of the chunk (item = image*OH +
+// oy) from acc to NCHW (an OW x OC to OC x OW transpose), adding the bias.
+func (l *Conv2D) shiftCopyOut(_, lo, hi int) {
+	s := &l.shift
+	oc, oh, ow := l.outC, l.oh, l.ow
+	ys := l.out.data
+	for item := lo; item < hi; item++ {
+		i, oy := item/oh, item%oh
+		dst := ys[(s.lo+i)*oc*oh*ow+oy*ow:]
+		transpose(dst, oh*ow, s.acc[(i*s.r+oy*s.wp)*oc:], oc, ow, oc)
+		if l.bias != nil {
+			for o, b := range f32(l.bias.Value) {
+				row := dst[o*oh*ow : o*oh*ow+ow]
+				for x := range row {
+					row[x] += b
+				}
 			}
 		}
 	}
 }
 
-// shiftCopyOut writes output rows [lo, hi) of the chunk (item = image*OH +
-// oy) from acc to NCHW, adding the bias.
-func (l *Conv2D) shiftCopyOut(_, lo, hi int) {
-	s := &l.shift
-	oc, oh, ow := l.outC, l.oh, l.ow
-	ys := l.out.data
-	var bias []float32
-	if l.bias != nil {
-		bias = f32(l.bias.Value)
+// transpose sets dst[j*ldd+i] = src[i*lds+j] for i < rows, j < cols, eight
+// source rows at a time so that each destination row gets eight contiguous
+// values per step.
+func transpose(dst []float32, ldd int, src []float32, lds, rows, cols int) {
+	i := 0
+	for ; i+8 <= rows; i += 8 {
+		s0 := src[i*lds : i*lds+cols]
+		s1 := src[(i+1)*lds : (i+1)*lds+cols][:len(s0)]
+		s2 := src[(i+2)*lds : (i+2)*lds+cols][:len(s0)]
+		s3 := src[(i+3)*lds : (i+3)*lds+cols][:len(s0)]
+		s4 := src[(i+4)*lds : (i+4)*lds+cols][:len(s0)]
+		s5 := src[(i+5)*lds : (i+5)*lds+cols][:len(s0)]
+		s6 := src[(i+6)*lds : (i+6)*lds+cols][:len(s0)]
+		s7 := src[(i+7)*lds : (i+7)*lds+cols][:len(s0)]
+		for j := range s0 {
+			d := dst[j*ldd+i : j*ldd+i+8]
+			d[0], d[1], d[2], d[3] = s0[j], s1[j], s2[j], s3[j]
+			d[4], d[5], d[6], d[7] = s4[j], s5[j], s6[j], s7[j]
+		}
 	}
-	for item := lo; item < hi; item++ {
-		i, oy := item/oh, item%oh
-		src := s.acc[(i*s.r+oy*s.wp)*oc:]
-		dst := ys[(s.lo+i)*oc*oh*ow+oy*ow:]
-		for o := 0; o < oc; o++ {
-			b := float32(0)
-			if bias != nil {
-				b = bias[o]
-			}
-			row := dst[o*oh*ow : o*oh*ow+ow]
-			for x := range row {
-				row[x] = src[x*oc+o] + b
-			}
+	for ; i < rows; i++ {
+		for j, v := range src[i*lds : i*lds+cols] {
+			dst[j*ldd+i] = v
 		}
 	}
 }
@@ -179,7 +201,6 @@ func (l *Conv2D) backwardShift(n int) {
 	ck := l.outC * l.inC
 	for lo := 0; lo < n; lo += s.chunk {
 		s.lo, s.n = lo, min(s.chunk, n-lo)
-		s.split.run(s.n*l.h, 8, s.copyIn)
 		s.split.run(s.n*l.oh, 8, s.copyDy)
 		rows := s.n * s.r
 		for t := 0; t < kk; t++ {
@@ -189,13 +210,19 @@ func (l *Conv2D) backwardShift(n int) {
 				beta = 0
 			}
 			gemm.Sgemm(true, false, l.outC, l.inC, rows, 1, s.dyp, l.outC,
-				s.xp[off*l.inC:], l.inC, beta, s.dwk[t*ck:], l.inC)
+				s.xp[(lo*s.r+off)*l.inC:], l.inC, beta, s.dwk[t*ck:], l.inC)
 		}
-		clear(s.dxp[:(rows+s.tail)*l.inC])
+		// Tap 0 (offset 0) overwrites rows [0, rows); the others add at
+		// their offsets, reaching up to rows+tail, which start at zero.
+		clear(s.dxp[rows*l.inC : (rows+s.tail)*l.inC])
 		for t := 0; t < kk; t++ {
 			off := (t/l.k)*s.wp + t%l.k
+			beta := float32(1)
+			if t == 0 {
+				beta = 0
+			}
 			gemm.Sgemm(false, false, rows, l.inC, l.outC, 1, s.dyp, l.outC,
-				s.wk[t*ck:], l.inC, 1, s.dxp[off*l.inC:], l.inC)
+				s.wk[t*ck:], l.inC, beta, s.dxp[off*l.inC:], l.inC)
 		}
 		s.split.run(s.n*l.h, 8, s.copyDx)
 	}
@@ -238,14 +265,7 @@ func (l *Conv2D) shiftCopyDy(_, lo, hi int) {
 	oc, oh, ow := l.outC, l.oh, l.ow
 	for item := lo; item < hi; item++ {
 		i, oy := item/oh, item%oh
-		src := l.dy[(s.lo+i)*oc*oh*ow+oy*ow:]
-		dst := s.dyp[(i*s.r+oy*s.wp)*oc:]
-		for o := 0; o < oc; o++ {
-			row := src[o*oh*ow : o*oh*ow+ow]
-			for x, v := range row {
-				dst[x*oc+o] = v
-			}
-		}
+		transpose(s.dyp[(i*s.r+oy*s.wp)*oc:], oc, l.dy[(s.lo+i)*oc*oh*ow+oy*ow:], oh*ow, oc, ow)
 	}
 }
 
@@ -257,13 +277,6 @@ func (l *Conv2D) shiftCopyDx(_, lo, hi int) {
 	dxs := l.dx.data
 	for item := lo; item < hi; item++ {
 		i, y := item/h, item%h
-		src := s.dxp[(i*s.r+(y+l.pad)*s.wp+l.pad)*c:]
-		dst := dxs[(s.lo+i)*c*h*w+y*w:]
-		for ch := 0; ch < c; ch++ {
-			row := dst[ch*h*w : ch*h*w+w]
-			for x := range row {
-				row[x] = src[x*c+ch]
-			}
-		}
+		transpose(dxs[(s.lo+i)*c*h*w+y*w:], h*w, s.dxp[(i*s.r+(y+l.pad)*s.wp+l.pad)*c:], c, w, c)
 	}
 }
