@@ -54,13 +54,14 @@ type shiftConv struct {
 	dwk     []float32 // weight-gradient partial [kk][OC][C]
 
 	// chunk being processed by the parallel copy functions
-	lo, n    int
-	copyIn   func(part, lo, hi int)
-	copyOut  func(part, lo, hi int)
-	copyDy   func(part, lo, hi int)
-	copyDx   func(part, lo, hi int)
-	biasGrad func(part, lo, hi int)
-	split    splitter
+	lo, n   int
+	copyIn  func(part, lo, hi int)
+	copyOut func(part, lo, hi int)
+	copyDy  func(part, lo, hi int)
+	copyDx  func(part, lo, hi int)
+	dbPart  [splitParts][]float64 // bias-gradient sums per part
+	bias    []float32             // bias values, or zeros without bias
+	split   splitter
 }
 
 // forceIm2col disables the shifted path (tests compare the two).
@@ -90,7 +91,10 @@ func (l *Conv2D) setupShift() {
 	s.copyOut = l.shiftCopyOut
 	s.copyDy = l.shiftCopyDy
 	s.copyDx = l.shiftCopyDx
-	s.biasGrad = l.shiftBiasGrad
+	for p := range s.dbPart {
+		s.dbPart[p] = make([]float64, l.outC)
+	}
+	s.bias = make([]float32, l.outC)
 }
 
 // repackWeights writes wk[kk][oc][c] = W[oc][c][ky][kx].
@@ -115,6 +119,9 @@ func (l *Conv2D) forwardShift(n int) {
 		s.xp = make([]float32, need)
 	}
 	l.repackWeights()
+	if l.bias != nil {
+		copy(s.bias, f32(l.bias.Value))
+	}
 	kk := l.k * l.k
 	for lo := 0; lo < n; lo += s.chunk {
 		s.lo, s.n = lo, min(s.chunk, n-lo)
@@ -155,15 +162,51 @@ func (l *Conv2D) shiftCopyOut(_, lo, hi int) {
 	for item := lo; item < hi; item++ {
 		i, oy := item/oh, item%oh
 		dst := ys[(s.lo+i)*oc*oh*ow+oy*ow:]
-		transpose(dst, oh*ow, s.acc[(i*s.r+oy*s.wp)*oc:], oc, ow, oc)
-		if l.bias != nil {
-			for o, b := range f32(l.bias.Value) {
-				row := dst[o*oh*ow : o*oh*ow+ow]
-				for x := range row {
-					row[x] += b
-				}
-			}
+		transposeAdd(dst, oh*ow, s.acc[(i*s.r+oy*s.wp)*oc:], oc, ow, oc, s.bias)
+	}
+}
+
+// transposeAdd sets dst[j*ldd+i] = src[i*lds+j] + add[j] for i < rows, j <
+// cols (see transpose).
+func transposeAdd(dst []float32, ldd int, src []float32, lds, rows, cols int, add []float32) {
+	add = add[:cols]
+	i := 0
+	for ; i+8 <= rows; i += 8 {
+		s0 := src[i*lds : i*lds+cols]
+		s1 := src[(i+1)*lds : (i+1)*lds+cols][:len(s0)]
+		s2 := src[(i+2)*lds : (i+2)*lds+cols][:len(s0)]
+		s3 := src[(i+3)*lds : (i+3)*lds+cols][:len(s0)]
+		s4 := src[(i+4)*lds : (i+4)*lds+cols][:len(s0)]
+		s5 := src[(i+5)*lds : (i+5)*lds+cols][:len(s0)]
+		s6 := src[(i+6)*lds : (i+6)*lds+cols][:len(s0)]
+		s7 := src[(i+7)*lds : (i+7)*lds+cols][:len(s0)]
+		a := add[:len(s0)]
+		for j := range s0 {
+			b := a[j]
+			d := dst[j*ldd+i : j*ldd+i+8]
+			d[0], d[1], d[2], d[3] = s0[j]+b, s1[j]+b, s2[j]+b, s3[j]+b
+			d[4], d[5], d[6], d[7] = s4[j]+b, s5[j]+b, s6[j]+b, s7[j]+b
 		}
+	}
+	for ; i < rows; i++ {
+		for j, v := range src[i*lds : i*lds+cols] {
+			dst[j*ldd+i] = v + add[j]
+		}
+	}
+}
+
+// transposeSum is transpose that also adds each source row's sum to
+// sums[i] (in float64, each row summed in float32 in order).
+func transposeSum(dst []float32, ldd int, src []float32, lds, rows, cols int, sums []float64) {
+	sums = sums[:rows]
+	for i := 0; i < rows; i++ {
+		row := src[i*lds : i*lds+cols]
+		sum := float32(0)
+		for j, v := range row {
+			dst[j*ldd+i] = v
+			sum += v
+		}
+		sums[i] += float64(sum)
 	}
 }
 
@@ -196,6 +239,8 @@ func transpose(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 
 func (l *Conv2D) backwardShift(n int) {
 	s := &l.shift
+	clear(s.dbPart[0])
+	clear(s.dbPart[1])
 	l.repackWeights()
 	kk := l.k * l.k
 	ck := l.outC * l.inC
@@ -236,36 +281,28 @@ func (l *Conv2D) backwardShift(n int) {
 		}
 	}
 	if l.bias != nil {
-		s.split.run(l.outC, 2, s.biasGrad)
-	}
-}
-
-// shiftBiasGrad adds the output-gradient sums of channels [lo, hi) to the
-// bias gradient (each channel summed by one goroutine in image order).
-func (l *Conv2D) shiftBiasGrad(_, lo, hi int) {
-	ohw := l.oh * l.ow
-	db := f32(l.bias.Grad)
-	for o := lo; o < hi; o++ {
-		total := 0.0
-		for i := 0; i < l.n; i++ {
-			sum := float32(0)
-			for _, v := range l.dy[(i*l.outC+o)*ohw : (i*l.outC+o+1)*ohw] {
-				sum += v
-			}
-			total += float64(sum)
+		db := f32(l.bias.Grad)
+		for o := range db {
+			db[o] += float32(s.dbPart[0][o] + s.dbPart[1][o])
 		}
-		db[o] += float32(total)
 	}
 }
 
 // shiftCopyDy copies output-gradient rows (item = image*OH + oy) of the chunk
-// to the channels-last buffer (padded columns stay zero).
-func (l *Conv2D) shiftCopyDy(_, lo, hi int) {
+// to the channels-last buffer (padded columns stay zero), summing the bias
+// gradient per part: each part covers fixed items, in order, so the sums do
+// not depend on scheduling.
+func (l *Conv2D) shiftCopyDy(part, lo, hi int) {
 	s := &l.shift
 	oc, oh, ow := l.outC, l.oh, l.ow
 	for item := lo; item < hi; item++ {
 		i, oy := item/oh, item%oh
-		transpose(s.dyp[(i*s.r+oy*s.wp)*oc:], oc, l.dy[(s.lo+i)*oc*oh*ow+oy*ow:], oh*ow, oc, ow)
+		src, dst := l.dy[(s.lo+i)*oc*oh*ow+oy*ow:], s.dyp[(i*s.r+oy*s.wp)*oc:]
+		if l.bias != nil {
+			transposeSum(dst, oc, src, oh*ow, oc, ow, s.dbPart[part])
+		} else {
+			transpose(dst, oc, src, oh*ow, oc, ow)
+		}
 	}
 }
 
