@@ -107,3 +107,12 @@ func TestSinCosHuge(t *testing.T) {
 		}
 	}
 }
+
+func TestExpm1Specials(t *testing.T) {
+	if Expm1(math.Inf(-1)) != -1 || Expm1(-1000) != -1 || !math.IsNaN(Expm1(math.NaN())) || Expm1(0) != 0 {
+		t.Errorf("Expm1: -Inf->%v -1000->%v NaN->%v 0->%v", Expm1(math.Inf(-1)), Expm1(-1000), Expm1(math.NaN()), Expm1(0))
+	}
+	if float32(Expm1(math.Inf(1))) != float32(math.Inf(1)) {
+		t.Errorf("Expm1(+Inf) = %v, want +Inf in float32", Expm1(math.Inf(1)))
+	}
+}
