@@ -15,7 +15,8 @@ import (
 // running = (1-momentum)*running + momentum*batch, with the unbiased variance
 // (divided by M-1, M = N*H*W elements per channel; M = 1 uses the biased
 // one, 0) as PyTorch does. In evaluation the running statistics normalise.
-// Sums are accumulated in float64.
+// Sums are accumulated in float32 within an H x W plane and in float64
+// across planes.
 //
 // Initialisation, as PyTorch: weight (gamma) = 1, bias (beta) = 0,
 // running_mean = 0, running_var = 1. Init is not needed.
@@ -112,11 +113,7 @@ func (l *BatchNorm) forwardPart(_, lo, hi int) {
 		clear(sum)
 		for i := 0; i < n; i++ {
 			for ch := lo; ch < hi; ch++ {
-				s := 0.0
-				for _, v := range l.x[(i*c+ch)*hw : (i*c+ch+1)*hw] {
-					s += float64(v)
-				}
-				sum[ch-lo] += s
+				sum[ch-lo] += sum32(l.x[(i*c+ch)*hw : (i*c+ch+1)*hw])
 			}
 		}
 		sq := l.sumSq[lo:hi]
@@ -126,12 +123,7 @@ func (l *BatchNorm) forwardPart(_, lo, hi int) {
 		}
 		for i := 0; i < n; i++ {
 			for ch := lo; ch < hi; ch++ {
-				mu, s := l.mean[ch], 0.0
-				for _, v := range l.x[(i*c+ch)*hw : (i*c+ch+1)*hw] {
-					d := float64(v) - mu
-					s += d * d
-				}
-				sq[ch-lo] += s
+				sq[ch-lo] += sumSqDev32(l.x[(i*c+ch)*hw:(i*c+ch+1)*hw], float32(l.mean[ch]))
 			}
 		}
 		mom := l.momentum
@@ -193,14 +185,7 @@ func (l *BatchNorm) backwardPart(_, lo, hi int) {
 	for i := 0; i < n; i++ {
 		for ch := lo; ch < hi; ch++ {
 			off := (i*c + ch) * hw
-			mu := l.mean[ch]
-			s, sx := 0.0, 0.0
-			g := l.dy[off : off+hw]
-			for j, v := range l.x[off : off+hw] {
-				d := float64(g[j])
-				s += d
-				sx += d * (float64(v) - mu)
-			}
+			s, sx := sumDyDev32(l.dy[off:off+hw], l.x[off:off+hw], float32(l.mean[ch]))
 			sumDy[ch-lo] += s
 			sumDyXhat[ch-lo] += sx
 		}
@@ -238,4 +223,63 @@ func (l *BatchNorm) backwardPart(_, lo, hi int) {
 			}
 		}
 	}
+}
+
+// Row sums for batch norm: float32 in four interleaved accumulators within
+// a row (at most H*W values), float64 across rows. The deviations are taken
+// from the float32-rounded mean, which the float64 sums then carry exactly
+// enough for a variance (the rounding of the mean shifts it by far less than
+// eps).
+
+func sum32(x []float32) float64 {
+	var a0, a1, a2, a3 float32
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		v := x[i : i+4 : i+4]
+		a0 += v[0]
+		a1 += v[1]
+		a2 += v[2]
+		a3 += v[3]
+	}
+	for ; i < len(x); i++ {
+		a0 += x[i]
+	}
+	return float64(a0) + float64(a1) + float64(a2) + float64(a3)
+}
+
+func sumSqDev32(x []float32, mu float32) float64 {
+	var a0, a1, a2, a3 float32
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		v := x[i : i+4 : i+4]
+		d0, d1, d2, d3 := v[0]-mu, v[1]-mu, v[2]-mu, v[3]-mu
+		a0 += d0 * d0
+		a1 += d1 * d1
+		a2 += d2 * d2
+		a3 += d3 * d3
+	}
+	for ; i < len(x); i++ {
+		d := x[i] - mu
+		a0 += d * d
+	}
+	return float64(a0) + float64(a1) + float64(a2) + float64(a3)
+}
+
+// sumDyDev32 returns sum(dy) and sum(dy*(x-mu)).
+func sumDyDev32(dy, x []float32, mu float32) (float64, float64) {
+	x = x[:len(dy)]
+	var s0, s1, t0, t1 float32
+	i := 0
+	for ; i+2 <= len(dy); i += 2 {
+		g, v := dy[i:i+2:i+2], x[i:i+2:i+2]
+		s0 += g[0]
+		s1 += g[1]
+		t0 += g[0] * (v[0] - mu)
+		t1 += g[1] * (v[1] - mu)
+	}
+	for ; i < len(dy); i++ {
+		s0 += dy[i]
+		t0 += dy[i] * (x[i] - mu)
+	}
+	return float64(s0) + float64(s1), float64(t0) + float64(t1)
 }
