@@ -12,7 +12,6 @@ import (
 type Sequential struct {
 	name   string
 	layers []Layer
-	params []*Param
 }
 
 // NewSequential returns the chain of ls.
@@ -30,17 +29,12 @@ func (s *Sequential) Add(ls ...Layer) { s.layers = append(s.layers, ls...) }
 // the chain's name.
 func (s *Sequential) Setup(in []int) ([]int, error) {
 	shape := in
-	s.params = nil
 	for _, l := range s.layers {
 		out, err := l.Setup(shape)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.name, err)
 		}
 		shape = out
-	}
-	s.params = nil
-	for _, l := range s.layers {
-		s.params = append(s.params, l.Params()...)
 	}
 	return shape, nil
 }
@@ -59,14 +53,15 @@ func (s *Sequential) Backward(dy *tensor.Dense) *tensor.Dense {
 	return dy
 }
 
-// Params returns the parameters of every layer, in layer order. It is
-// computed afresh, so that an Activation swapped after Setup is reflected.
+// Params returns the parameters of every layer, in layer order, in a new
+// slice: it is computed afresh, so that an Activation swapped after Setup is
+// reflected, and a slice returned earlier is never changed.
 func (s *Sequential) Params() []*Param {
-	s.params = s.params[:0]
+	var ps []*Param
 	for _, l := range s.layers {
-		s.params = append(s.params, l.Params()...)
+		ps = append(ps, l.Params()...)
 	}
-	return s.params
+	return ps
 }
 
 // Residual computes body(x) + shortcut(x), with the identity when shortcut
@@ -76,7 +71,6 @@ type Residual struct {
 	body, shortcut *Sequential
 	in, outShape   []int
 	out, dx        buffer
-	params         []*Param
 }
 
 // NewResidual returns the residual block; shortcut nil means identity.
@@ -158,12 +152,13 @@ func (r *Residual) Backward(dy *tensor.Dense) *tensor.Dense {
 	return dx
 }
 
+// Params returns the body's parameters, then the shortcut's (new slice).
 func (r *Residual) Params() []*Param {
-	r.params = append(r.params[:0], r.body.Params()...)
+	ps := r.body.Params()
 	if r.shortcut != nil {
-		r.params = append(r.params, r.shortcut.Params()...)
+		ps = append(ps, r.shortcut.Params()...)
 	}
-	return r.params
+	return ps
 }
 
 // Walk calls fn on l and, depth first in order, on every layer it contains.
