@@ -343,7 +343,7 @@ func printTrialSummary(w io.Writer, r trainer.Result) {
 			if s.m == nil {
 				continue
 			}
-			line += fmt.Sprintf(": %s top1 %.4f", s.name, s.m.Top1)
+			line += fmt.Sprintf("; %s top1 %.4f", s.name, s.m.Top1)
 			if s.m.Top5 != nil {
 				line += fmt.Sprintf(" top5 %.4f", *s.m.Top5)
 			}
