@@ -26,7 +26,7 @@ import "github.com/actbench/actbench/kernels/gemm"
 //	dW[:, :, ky, kx] += dyp^T * xp[off : off+rows]
 //	dxp[off : off+rows] += dyp * W[:, :, ky, kx]
 //
-// Work is done chunk by chunk (a few images, about 512 KiB per buffer) so
+// Work is done chunk by chunk (a few images, about 1 MiB per buffer) so
 // that the k*k passes over acc stay in L2; the GEMMs parallelise themselves
 // (package gemm splits M or N across its threads at fixed boundaries) and the
 // layout copies (blocked transposes) are split across two goroutines over
@@ -35,7 +35,7 @@ import "github.com/actbench/actbench/kernels/gemm"
 // never, stays zero).
 
 // shiftChunkFloats bounds the floats per chunk buffer.
-const shiftChunkFloats = 1 << 17
+const shiftChunkFloats = 1 << 18
 
 // shiftMinChannels is the smallest input channel count for which the shifted
 // GEMMs (K = C) beat im2col (K = C*k*k).
