@@ -111,9 +111,12 @@ type ModelInfo struct {
 	// Params counts every trainable value except activation parameters;
 	// ActParams counts those; Buffers counts non-trained state (batch-norm
 	// running statistics).
-	Params    int   `json:"params"`
-	ActParams int   `json:"act_params"`
-	Buffers   int   `json:"buffers"`
+	Params    int `json:"params"`
+	ActParams int `json:"act_params"`
+	Buffers   int `json:"buffers"`
+	// Trainable counts the values the optimiser updates (fewer than
+	// Params+ActParams when a fine-tuning trial freezes some).
+	Trainable int   `json:"trainable"`
 	FLOPs     int64 `json:"flops"`    // forward FLOPs per image (see models.Model.FLOPs)
 	InShape   []int `json:"in_shape"` // C, H, W of one image
 	Classes   int   `json:"classes"`

@@ -352,9 +352,9 @@ func trainableParams(m *models.Model, freeze string, lastK int) ([]*layers.Param
 				out = append(out, p)
 			}
 		}
-		if len(out) == 0 {
-			return nil, fmt.Errorf("trainer: freeze %q with activation %q leaves nothing to train (it has no parameters)", freeze, m.Act())
-		}
+		// A parameter-free activation leaves nothing to train: the trial
+		// then runs its epochs unchanged but for batch-norm statistics (the
+		// honest equal-budget control of a fine-tuning protocol).
 	case FreezeAllButK:
 		ls := m.Layers()
 		var weighted []int
@@ -384,8 +384,13 @@ func trainableParams(m *models.Model, freeze string, lastK int) ([]*layers.Param
 
 func (t *trial) modelInfo() ModelInfo {
 	c := t.model.Counts()
+	trainable := 0
+	for _, p := range t.trainable {
+		trainable += len(p.Value.Float32s())
+	}
 	return ModelInfo{
-		Name: t.model.Spec, Params: c.Params, ActParams: c.ActParams, Buffers: c.Buffers,
+		Trainable: trainable,
+		Name:      t.model.Spec, Params: c.Params, ActParams: c.ActParams, Buffers: c.Buffers,
 		FLOPs: t.model.FLOPs(), InShape: t.model.InShape, Classes: t.model.Classes,
 		ActSites: len(t.model.Activations()),
 	}

@@ -328,10 +328,19 @@ func TestFineTuneSwapAndFreezing(t *testing.T) {
 	if !moved {
 		t.Errorf("activation parameters did not train: %+v", r.Epochs[0].ActParams)
 	}
-	// freeze=act with a parameter-free activation is refused.
+	if r.Model.Trainable != r.Model.ActParams || r.Model.ActParams != 10 {
+		t.Errorf("freeze=act: %d trainable values, want the %d activation parameters", r.Model.Trainable, r.Model.ActParams)
+	}
+	// freeze=act with a parameter-free activation trains nothing (the
+	// equal-budget control of a protocol): the weights stay.
 	ft.Act = "relu"
-	if _, err := Run(context.Background(), ft, Options{Data: data}); err == nil {
-		t.Error("freeze=act with relu accepted")
+	r, err = Run(context.Background(), ft, Options{Data: data, Checkpoint: out})
+	if err != nil || r.Model.Trainable != 0 {
+		t.Fatalf("freeze=act with relu: %v, %d trainable", err, r.Model.Trainable)
+	}
+	m, _, _, _ = LoadModel(out, ModelLast)
+	if !reflect.DeepEqual(weights(m.Params()), preW) {
+		t.Error("freeze=act with relu changed weights")
 	}
 	// last-k=1: only fc2 changes.
 	ft.FineTune = &FineTune{From: path, Freeze: FreezeAllButK, LastK: 1}
