@@ -257,6 +257,9 @@ func (l *Conv2D) backwardShift(n int) {
 			gemm.Sgemm(true, false, l.outC, l.inC, rows, 1, s.dyp, l.outC,
 				s.xp[(lo*s.r+off)*l.inC:], l.inC, beta, s.dwk[t*ck:], l.inC)
 		}
+		if l.noDx {
+			continue
+		}
 		// Tap 0 (offset 0) overwrites rows [0, rows); the others add at
 		// their offsets, reaching up to rows+tail, which start at zero.
 		clear(s.dxp[rows*l.inC : (rows+s.tail)*l.inC])

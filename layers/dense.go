@@ -24,7 +24,12 @@ type Dense struct {
 	out, dx      buffer
 	x            []float32
 	n            int
+	noDx         bool
 }
+
+// SetSkipInputGrad(true) makes Backward compute only the parameter
+// gradients and return nil (see InputGradSkipper).
+func (l *Dense) SetSkipInputGrad(skip bool) { l.noDx = skip }
 
 // NewDense returns a dense layer with out output features and an optional
 // bias; the input feature count is learnt in Setup.
@@ -97,10 +102,14 @@ func (l *Dense) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 func (l *Dense) Backward(dy *tensor.Dense) *tensor.Dense {
 	batchOf(l.name, dy, []int{l.outF})
 	dys := f32(dy)
-	dx, dxs := l.dx.get(l.n)
 	// dW += dy^T x;  dx = dy W;  db += sum over the batch of dy.
 	gemm.Sgemm(true, false, l.outF, l.inF, l.n, 1, dys, l.outF, l.x, l.inF, 1, f32(l.weight.Grad), l.inF)
-	gemm.Sgemm(false, false, l.n, l.inF, l.outF, 1, dys, l.outF, f32(l.weight.Value), l.inF, 0, dxs, l.inF)
+	var dx *tensor.Dense
+	if !l.noDx {
+		var dxs []float32
+		dx, dxs = l.dx.get(l.n)
+		gemm.Sgemm(false, false, l.n, l.inF, l.outF, 1, dys, l.outF, f32(l.weight.Value), l.inF, 0, dxs, l.inF)
+	}
 	if l.bias != nil {
 		db := f32(l.bias.Grad)
 		for i := 0; i < l.n; i++ {

@@ -465,3 +465,59 @@ func TestMaxPoolTiesAndNaN(t *testing.T) {
 		}
 	}
 }
+
+// TestSkipInputGrad: with SetSkipInputGrad(true) Backward returns nil and the
+// parameter gradients are unchanged.
+func TestSkipInputGrad(t *testing.T) {
+	build := func() *Sequential {
+		net := NewSequential("net", NewConv2D("c1", 8, 3, 1, 1, true), NewConv2D("c2", 8, 3, 1, 1, true),
+			NewConv2D("c3", 4, 3, 2, 1, false), NewConv2D("c4", 4, 1, 1, 0, true), NewFlatten("f"), NewDense("d", 3, true))
+		if _, err := net.Setup([]int{3, 6, 6}); err != nil {
+			t.Fatal(err)
+		}
+		initLayers(net, 1)
+		return net
+	}
+	rng := rand.New(rand.NewPCG(5, 5))
+	x := randTensor(rng, 3, 3, 6, 6)
+	dy := randTensor(rng, 3, 3)
+	var grads [2][]float32
+	for mode := range 2 {
+		net := build()
+		if mode == 1 {
+			net.SetSkipInputGrad(true)
+		}
+		net.Forward(x, true)
+		dx := net.Backward(dy)
+		if (dx == nil) != (mode == 1) {
+			t.Fatalf("mode %d: dx nil = %v", mode, dx == nil)
+		}
+		for _, p := range net.Params() {
+			grads[mode] = append(grads[mode], f32(p.Grad)...)
+		}
+	}
+	for i := range grads[0] {
+		if grads[0][i] != grads[1][i] {
+			t.Fatalf("parameter gradient %d changed when skipping the input gradient", i)
+		}
+	}
+	// Each layer kind on its own, including the shifted path and Dense.
+	for _, l := range []interface {
+		Layer
+		InputGradSkipper
+	}{NewConv2D("s", 4, 3, 1, 1, true), NewConv2D("i", 4, 3, 2, 1, true), NewConv2D("d", 4, 1, 1, 0, true), NewDense("fc", 4, true)} {
+		in := []int{8, 5, 5}
+		if _, ok := l.(*Dense); ok {
+			in = []int{7}
+		}
+		out, err := l.Setup(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.SetSkipInputGrad(true)
+		l.Forward(randTensor(rng, append([]int{2}, in...)...), true)
+		if dx := l.Backward(randTensor(rng, append([]int{2}, out...)...)); dx != nil {
+			t.Errorf("%s: Backward returned a gradient with SetSkipInputGrad(true)", l.Name())
+		}
+	}
+}

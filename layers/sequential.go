@@ -53,6 +53,25 @@ func (s *Sequential) Backward(dy *tensor.Dense) *tensor.Dense {
 	return dy
 }
 
+// InputGradSkipper is implemented by layers that can leave out the gradient
+// with respect to their input (Conv2D, Dense, and a Sequential whose first
+// layer can): with SetSkipInputGrad(true) their Backward computes parameter
+// gradients only and returns nil. Models set it on their first layer, whose
+// input is data.
+type InputGradSkipper interface {
+	SetSkipInputGrad(skip bool)
+}
+
+// SetSkipInputGrad passes skip to the first layer when it is an
+// InputGradSkipper; otherwise the input gradient is computed as usual.
+func (s *Sequential) SetSkipInputGrad(skip bool) {
+	if len(s.layers) > 0 {
+		if k, ok := s.layers[0].(InputGradSkipper); ok {
+			k.SetSkipInputGrad(skip)
+		}
+	}
+}
+
 // Params returns the parameters of every layer, in layer order, in a new
 // slice: it is computed afresh, so that an Activation swapped after Setup is
 // reflected, and a slice returned earlier is never changed.
