@@ -15,7 +15,8 @@
 // The next tile starts ts bytes further into A and mr*ldc into C. B is
 // k-major with nr contiguous floats per k, bs bytes apart: a packed strip
 // (bs = nr*4) or, for the AVX-512 kernels, B itself (bs = ldb*4; the opmasks
-// keep a ragged strip's loads inside B).
+// keep a ragged strip's loads inside B; the AVX2 kernels read B in place
+// only for whole strips).
 package main
 
 import (
@@ -166,7 +167,7 @@ func avx512Kernel(mr int) {
 // last strip.
 func avx2Kernel(mr int) {
 	TEXT(fmt.Sprintf("AVX2x%d", mr), NOSPLIT,
-		"func(a *float32, rs, cs, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha, beta float32, loadC int)")
+		"func(a *float32, rs, cs, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha, beta float32, loadC int)")
 	Doc(fmt.Sprintf("AVX2x%d computes tiles %dx16 tiles of C from A in place and a packed 16-column strip of B.", mr, mr))
 	tileA := Load(Param("a"), GP64())
 	rs := Load(Param("rs"), GP64())
@@ -175,6 +176,7 @@ func avx2Kernel(mr int) {
 	LEAQ(Mem{Base: rs, Index: rs, Scale: 2}, rs3)
 	cp := Load(Param("c"), GP64())
 	tiles := Load(Param("tiles"), GP64())
+	bs := Load(Param("bs"), GP64())
 
 	acc := make([][2]VecVirtual, mr)
 	for r := range acc {
@@ -206,7 +208,7 @@ func avx2Kernel(mr int) {
 		VFMADD231PS(b0, t, acc[r][0])
 		VFMADD231PS(b1, t, acc[r][1])
 	}
-	ADDQ(U8(64), bp)
+	ADDQ(bs, bp)
 	ADDQ(cs, ap)
 	if mr > 4 {
 		ADDQ(cs, ap4)

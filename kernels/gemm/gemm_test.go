@@ -276,7 +276,7 @@ func TestAlphaBeta(t *testing.T) {
 func TestLarge(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	shapes := []struct{ m, n, k, pad, off int }{
-		{131, 300, 530, 3, 7}, // k > 2*Kc, n > Nc
+		{131, 300, 530, 3, 7}, // k > 2*Kc
 		{300, 77, 300, 1, 1},
 		{40, 1100, 41, 0, 3}, // wide: the threads split N, N > Nc
 		{259, 33, 27, 5, 0},  // im2col-like: small k and n

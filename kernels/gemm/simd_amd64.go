@@ -33,10 +33,11 @@ var (
 // packAMinStrips is the number of column strips from which A is packed.
 var packAMinStrips = 3
 
-// inPlaceBMaxRows: the AVX-512 kernels read B in place (no packing) when it
-// is not transposed and a goroutine's block has fewer rows than this, since
+// inPlaceBMaxRows: the kernels read B in place (no packing) when it is not
+// transposed and a goroutine's block has fewer rows than this, since
 // packing B costs as much as the product of few rows (layers.Conv2D's
-// forward pass has 32 or 64).
+// forward pass has 32 or 64). The AVX2 kernels, which have no opmasks,
+// still get a ragged last strip packed.
 var inPlaceBMaxRows = 256
 
 // The SIMD backends register from a variable initialiser, like gonum's, so
@@ -117,7 +118,7 @@ func simdCompute(cfg *simdConfig, p *problem, i0, i1, j0, j1 int) {
 		inRS, inCS = 4, uintptr(p.lda*4)
 	}
 	ldcBytes := uintptr(p.ldc * 4)
-	inPlaceB := cfg.avx512 && !p.transB && i1-i0 < inPlaceBMaxRows
+	inPlaceB := !p.transB && i1-i0 < inPlaceBMaxRows
 	for jc := j0; jc < j1; jc += cfg.nc {
 		nc := min(cfg.nc, j1-jc)
 		packA := (nc+nr-1)/nr >= packAMinStrips
@@ -146,11 +147,15 @@ func simdCompute(cfg *simdConfig, p *problem, i0, i1, j0, j1 int) {
 				for s := 0; s*nr < nc; s++ {
 					width := min(nr, nc-s*nr)
 					col := jc + s*nr
-					var strip *float32
-					if inPlaceB {
+					strip, stripBS := &buf.b[s*kc*nr], bs
+					switch {
+					case inPlaceB && (cfg.avx512 || width == nr):
 						strip = &p.b[pc*p.ldb+col]
-					} else {
-						strip = &buf.b[s*kc*nr]
+					case inPlaceB:
+						// Only this ragged strip is packed, at the start of
+						// the buffer, once per ic block.
+						packB(p, buf.b, nr, pc, kc, col, width)
+						strip, stripBS = &buf.b[0], uintptr(nr*4)
 					}
 					for i := ic; i < ic+mc; {
 						rows, tiles := mr, (ic+mc-i)/mr
@@ -165,11 +170,11 @@ func simdCompute(cfg *simdConfig, p *problem, i0, i1, j0, j1 int) {
 						}
 						c := p.c[i*p.ldc+col:]
 						if cfg.avx512 {
-							avx512Tiles(rows, a, rs, cs, ts, strip, bs, kc, &c[0], ldcBytes, tiles, p.alpha, beta, loadC, width)
+							avx512Tiles(rows, a, rs, cs, ts, strip, stripBS, kc, &c[0], ldcBytes, tiles, p.alpha, beta, loadC, width)
 						} else if width == nr {
-							avx2Tiles(rows, a, rs, cs, ts, strip, kc, &c[0], ldcBytes, tiles, p.alpha, beta, loadC)
+							avx2Tiles(rows, a, rs, cs, ts, strip, stripBS, kc, &c[0], ldcBytes, tiles, p.alpha, beta, loadC)
 						} else {
-							avx2RaggedTiles(buf, rows, tiles, a, rs, cs, ts, strip, kc, c, p.ldc, p.alpha, beta, loadC, width)
+							avx2RaggedTiles(buf, rows, tiles, a, rs, cs, ts, strip, stripBS, kc, c, p.ldc, p.alpha, beta, loadC, width)
 						}
 						i += rows * tiles
 					}
@@ -298,20 +303,20 @@ func avx512Tiles(rows int, a *float32, rs, cs, ts uintptr, b *float32, bs uintpt
 }
 
 // avx2Tiles runs the AVX2 kernel for rows (1..6) rows per tile, 16 columns.
-func avx2Tiles(rows int, a *float32, rs, cs, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha, beta float32, loadC int) {
+func avx2Tiles(rows int, a *float32, rs, cs, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha, beta float32, loadC int) {
 	switch rows {
 	case 6:
-		kernel.AVX2x6(a, rs, cs, ts, b, kc, c, ldc, tiles, alpha, beta, loadC)
+		kernel.AVX2x6(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC)
 	case 5:
-		kernel.AVX2x5(a, rs, cs, ts, b, kc, c, ldc, tiles, alpha, beta, loadC)
+		kernel.AVX2x5(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC)
 	case 4:
-		kernel.AVX2x4(a, rs, cs, ts, b, kc, c, ldc, tiles, alpha, beta, loadC)
+		kernel.AVX2x4(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC)
 	case 3:
-		kernel.AVX2x3(a, rs, cs, ts, b, kc, c, ldc, tiles, alpha, beta, loadC)
+		kernel.AVX2x3(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC)
 	case 2:
-		kernel.AVX2x2(a, rs, cs, ts, b, kc, c, ldc, tiles, alpha, beta, loadC)
+		kernel.AVX2x2(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC)
 	case 1:
-		kernel.AVX2x1(a, rs, cs, ts, b, kc, c, ldc, tiles, alpha, beta, loadC)
+		kernel.AVX2x1(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC)
 	default:
 		panic("gemm: internal error: AVX2 tile height out of range")
 	}
@@ -321,11 +326,11 @@ func avx2Tiles(rows int, a *float32, rs, cs, ts uintptr, b *float32, kc int, c *
 // it is narrower than 16 columns, which the AVX2 kernel (no opmasks) cannot
 // store: it computes each tile into the scratch tile and merges width
 // columns into C in Go.
-func avx2RaggedTiles(buf *packBuffer, rows, tiles int, a *float32, rs, cs, ts uintptr, b *float32, kc int, c []float32, ldc int, alpha, beta float32, loadC, width int) {
+func avx2RaggedTiles(buf *packBuffer, rows, tiles int, a *float32, rs, cs, ts uintptr, b *float32, bs uintptr, kc int, c []float32, ldc int, alpha, beta float32, loadC, width int) {
 	const nr = 16
 	tile := buf.scratch[:]
 	for t := 0; t < tiles; t++ {
-		avx2Tiles(rows, a, rs, cs, ts, b, kc, &tile[0], nr*4, 1, alpha, 0, 0)
+		avx2Tiles(rows, a, rs, cs, ts, b, bs, kc, &tile[0], nr*4, 1, alpha, 0, 0)
 		for i := 0; i < rows; i++ {
 			dst := c[i*ldc : i*ldc+width]
 			src := tile[i*nr : i*nr+width]

@@ -996,40 +996,41 @@ next:
 	VZEROUPPER
 	RET
 
-// func AVX2x1(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
+// func AVX2x1(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
 // Requires: AVX, FMA3
-TEXT ·AVX2x1(SB), NOSPLIT, $0-88
+TEXT ·AVX2x1(SB), NOSPLIT, $0-96
 	MOVQ a+0(FP), AX
 	MOVQ rs+8(FP), CX
 	MOVQ cs+16(FP), DX
 	LEAQ (CX)(CX*2), CX
-	MOVQ c+48(FP), CX
-	MOVQ tiles+64(FP), BX
+	MOVQ c+56(FP), CX
+	MOVQ tiles+72(FP), BX
+	MOVQ bs+40(FP), SI
 
 tile:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
-	MOVQ   AX, SI
-	MOVQ   b+32(FP), DI
-	MOVQ   kc+40(FP), R8
+	MOVQ   AX, DI
+	MOVQ   b+32(FP), R8
+	MOVQ   kc+48(FP), R9
 
 k:
-	VMOVUPS      (DI), Y2
-	VMOVUPS      32(DI), Y3
-	VBROADCASTSS (SI), Y4
+	VMOVUPS      (R8), Y2
+	VMOVUPS      32(R8), Y3
+	VBROADCASTSS (DI), Y4
 	VFMADD231PS  Y2, Y4, Y0
 	VFMADD231PS  Y3, Y4, Y1
-	ADDQ         $0x40, DI
-	ADDQ         DX, SI
-	DECQ         R8
+	ADDQ         SI, R8
+	ADDQ         DX, DI
+	DECQ         R9
 	JNZ          k
-	MOVQ         ldc+56(FP), SI
-	LEAQ         (SI)(SI*2), DI
-	VBROADCASTSS alpha+72(FP), Y2
-	VBROADCASTSS beta+76(FP), Y3
+	MOVQ         ldc+64(FP), DI
+	LEAQ         (DI)(DI*2), R8
+	VBROADCASTSS alpha+80(FP), Y2
+	VBROADCASTSS beta+84(FP), Y3
 	VMULPS       Y2, Y0, Y0
 	VMULPS       Y2, Y1, Y1
-	CMPQ         loadC+80(FP), $0x00
+	CMPQ         loadC+88(FP), $0x00
 	JE           store
 	VFMADD231PS  (CX), Y3, Y0
 	VFMADD231PS  32(CX), Y3, Y1
@@ -1038,82 +1039,84 @@ store:
 	VMOVUPS Y0, (CX)
 	VMOVUPS Y1, 32(CX)
 	ADDQ    ts+24(FP), AX
-	IMUL3Q  $0x00000001, SI, SI
-	ADDQ    SI, CX
+	IMUL3Q  $0x00000001, DI, DI
+	ADDQ    DI, CX
 	DECQ    BX
 	JNZ     tile
 	VZEROUPPER
 	RET
 
-// func AVX2x2(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
+// func AVX2x2(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
 // Requires: AVX, FMA3
-TEXT ·AVX2x2(SB), NOSPLIT, $0-88
+TEXT ·AVX2x2(SB), NOSPLIT, $0-96
 	MOVQ a+0(FP), AX
 	MOVQ rs+8(FP), CX
 	MOVQ cs+16(FP), DX
 	LEAQ (CX)(CX*2), BX
-	MOVQ c+48(FP), BX
-	MOVQ tiles+64(FP), SI
+	MOVQ c+56(FP), BX
+	MOVQ tiles+72(FP), SI
+	MOVQ bs+40(FP), DI
 
 tile:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
-	MOVQ   AX, DI
-	MOVQ   b+32(FP), R8
-	MOVQ   kc+40(FP), R9
+	MOVQ   AX, R8
+	MOVQ   b+32(FP), R9
+	MOVQ   kc+48(FP), R10
 
 k:
-	VMOVUPS      (R8), Y4
-	VMOVUPS      32(R8), Y5
-	VBROADCASTSS (DI), Y6
+	VMOVUPS      (R9), Y4
+	VMOVUPS      32(R9), Y5
+	VBROADCASTSS (R8), Y6
 	VFMADD231PS  Y4, Y6, Y0
 	VFMADD231PS  Y5, Y6, Y1
-	VBROADCASTSS (DI)(CX*1), Y6
+	VBROADCASTSS (R8)(CX*1), Y6
 	VFMADD231PS  Y4, Y6, Y2
 	VFMADD231PS  Y5, Y6, Y3
-	ADDQ         $0x40, R8
-	ADDQ         DX, DI
-	DECQ         R9
+	ADDQ         DI, R9
+	ADDQ         DX, R8
+	DECQ         R10
 	JNZ          k
-	MOVQ         ldc+56(FP), DI
-	LEAQ         (DI)(DI*2), R8
-	VBROADCASTSS alpha+72(FP), Y4
-	VBROADCASTSS beta+76(FP), Y5
+	MOVQ         ldc+64(FP), R8
+	LEAQ         (R8)(R8*2), R9
+	VBROADCASTSS alpha+80(FP), Y4
+	VBROADCASTSS beta+84(FP), Y5
 	VMULPS       Y4, Y0, Y0
 	VMULPS       Y4, Y1, Y1
 	VMULPS       Y4, Y2, Y2
 	VMULPS       Y4, Y3, Y3
-	CMPQ         loadC+80(FP), $0x00
+	CMPQ         loadC+88(FP), $0x00
 	JE           store
 	VFMADD231PS  (BX), Y5, Y0
 	VFMADD231PS  32(BX), Y5, Y1
-	VFMADD231PS  (BX)(DI*1), Y5, Y2
-	VFMADD231PS  32(BX)(DI*1), Y5, Y3
+	VFMADD231PS  (BX)(R8*1), Y5, Y2
+	VFMADD231PS  32(BX)(R8*1), Y5, Y3
 
 store:
 	VMOVUPS Y0, (BX)
 	VMOVUPS Y1, 32(BX)
-	VMOVUPS Y2, (BX)(DI*1)
-	VMOVUPS Y3, 32(BX)(DI*1)
+	VMOVUPS Y2, (BX)(R8*1)
+	VMOVUPS Y3, 32(BX)(R8*1)
 	ADDQ    ts+24(FP), AX
-	IMUL3Q  $0x00000002, DI, DI
-	ADDQ    DI, BX
+	IMUL3Q  $0x00000002, R8, R8
+	ADDQ    R8, BX
 	DECQ    SI
 	JNZ     tile
 	VZEROUPPER
 	RET
 
-// func AVX2x3(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
+// func AVX2x3(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
 // Requires: AVX, FMA3
-TEXT ·AVX2x3(SB), NOSPLIT, $0-88
+TEXT ·AVX2x3(SB), NOSPLIT, $0-96
 	MOVQ a+0(FP), AX
 	MOVQ rs+8(FP), CX
 	MOVQ cs+16(FP), DX
 	LEAQ (CX)(CX*2), BX
-	MOVQ c+48(FP), BX
-	MOVQ tiles+64(FP), SI
+	MOVQ c+56(FP), BX
+	MOVQ tiles+72(FP), SI
+	MOVQ bs+40(FP), DI
 
 tile:
 	VXORPS Y0, Y0, Y0
@@ -1122,69 +1125,70 @@ tile:
 	VXORPS Y3, Y3, Y3
 	VXORPS Y4, Y4, Y4
 	VXORPS Y5, Y5, Y5
-	MOVQ   AX, DI
-	MOVQ   b+32(FP), R8
-	MOVQ   kc+40(FP), R9
+	MOVQ   AX, R8
+	MOVQ   b+32(FP), R9
+	MOVQ   kc+48(FP), R10
 
 k:
-	VMOVUPS      (R8), Y6
-	VMOVUPS      32(R8), Y7
-	VBROADCASTSS (DI), Y8
+	VMOVUPS      (R9), Y6
+	VMOVUPS      32(R9), Y7
+	VBROADCASTSS (R8), Y8
 	VFMADD231PS  Y6, Y8, Y0
 	VFMADD231PS  Y7, Y8, Y1
-	VBROADCASTSS (DI)(CX*1), Y8
+	VBROADCASTSS (R8)(CX*1), Y8
 	VFMADD231PS  Y6, Y8, Y2
 	VFMADD231PS  Y7, Y8, Y3
-	VBROADCASTSS (DI)(CX*2), Y8
+	VBROADCASTSS (R8)(CX*2), Y8
 	VFMADD231PS  Y6, Y8, Y4
 	VFMADD231PS  Y7, Y8, Y5
-	ADDQ         $0x40, R8
-	ADDQ         DX, DI
-	DECQ         R9
+	ADDQ         DI, R9
+	ADDQ         DX, R8
+	DECQ         R10
 	JNZ          k
-	MOVQ         ldc+56(FP), DI
-	LEAQ         (DI)(DI*2), R8
-	VBROADCASTSS alpha+72(FP), Y6
-	VBROADCASTSS beta+76(FP), Y7
+	MOVQ         ldc+64(FP), R8
+	LEAQ         (R8)(R8*2), R9
+	VBROADCASTSS alpha+80(FP), Y6
+	VBROADCASTSS beta+84(FP), Y7
 	VMULPS       Y6, Y0, Y0
 	VMULPS       Y6, Y1, Y1
 	VMULPS       Y6, Y2, Y2
 	VMULPS       Y6, Y3, Y3
 	VMULPS       Y6, Y4, Y4
 	VMULPS       Y6, Y5, Y5
-	CMPQ         loadC+80(FP), $0x00
+	CMPQ         loadC+88(FP), $0x00
 	JE           store
 	VFMADD231PS  (BX), Y7, Y0
 	VFMADD231PS  32(BX), Y7, Y1
-	VFMADD231PS  (BX)(DI*1), Y7, Y2
-	VFMADD231PS  32(BX)(DI*1), Y7, Y3
-	VFMADD231PS  (BX)(DI*2), Y7, Y4
-	VFMADD231PS  32(BX)(DI*2), Y7, Y5
+	VFMADD231PS  (BX)(R8*1), Y7, Y2
+	VFMADD231PS  32(BX)(R8*1), Y7, Y3
+	VFMADD231PS  (BX)(R8*2), Y7, Y4
+	VFMADD231PS  32(BX)(R8*2), Y7, Y5
 
 store:
 	VMOVUPS Y0, (BX)
 	VMOVUPS Y1, 32(BX)
-	VMOVUPS Y2, (BX)(DI*1)
-	VMOVUPS Y3, 32(BX)(DI*1)
-	VMOVUPS Y4, (BX)(DI*2)
-	VMOVUPS Y5, 32(BX)(DI*2)
+	VMOVUPS Y2, (BX)(R8*1)
+	VMOVUPS Y3, 32(BX)(R8*1)
+	VMOVUPS Y4, (BX)(R8*2)
+	VMOVUPS Y5, 32(BX)(R8*2)
 	ADDQ    ts+24(FP), AX
-	IMUL3Q  $0x00000003, DI, DI
-	ADDQ    DI, BX
+	IMUL3Q  $0x00000003, R8, R8
+	ADDQ    R8, BX
 	DECQ    SI
 	JNZ     tile
 	VZEROUPPER
 	RET
 
-// func AVX2x4(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
+// func AVX2x4(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
 // Requires: AVX, FMA3
-TEXT ·AVX2x4(SB), NOSPLIT, $0-88
+TEXT ·AVX2x4(SB), NOSPLIT, $0-96
 	MOVQ a+0(FP), AX
 	MOVQ rs+8(FP), CX
 	MOVQ cs+16(FP), DX
 	LEAQ (CX)(CX*2), BX
-	MOVQ c+48(FP), SI
-	MOVQ tiles+64(FP), DI
+	MOVQ c+56(FP), SI
+	MOVQ tiles+72(FP), DI
+	MOVQ bs+40(FP), R8
 
 tile:
 	VXORPS Y0, Y0, Y0
@@ -1195,33 +1199,33 @@ tile:
 	VXORPS Y5, Y5, Y5
 	VXORPS Y6, Y6, Y6
 	VXORPS Y7, Y7, Y7
-	MOVQ   AX, R8
-	MOVQ   b+32(FP), R9
-	MOVQ   kc+40(FP), R10
+	MOVQ   AX, R9
+	MOVQ   b+32(FP), R10
+	MOVQ   kc+48(FP), R11
 
 k:
-	VMOVUPS      (R9), Y8
-	VMOVUPS      32(R9), Y9
-	VBROADCASTSS (R8), Y10
+	VMOVUPS      (R10), Y8
+	VMOVUPS      32(R10), Y9
+	VBROADCASTSS (R9), Y10
 	VFMADD231PS  Y8, Y10, Y0
 	VFMADD231PS  Y9, Y10, Y1
-	VBROADCASTSS (R8)(CX*1), Y10
+	VBROADCASTSS (R9)(CX*1), Y10
 	VFMADD231PS  Y8, Y10, Y2
 	VFMADD231PS  Y9, Y10, Y3
-	VBROADCASTSS (R8)(CX*2), Y10
+	VBROADCASTSS (R9)(CX*2), Y10
 	VFMADD231PS  Y8, Y10, Y4
 	VFMADD231PS  Y9, Y10, Y5
-	VBROADCASTSS (R8)(BX*1), Y10
+	VBROADCASTSS (R9)(BX*1), Y10
 	VFMADD231PS  Y8, Y10, Y6
 	VFMADD231PS  Y9, Y10, Y7
-	ADDQ         $0x40, R9
-	ADDQ         DX, R8
-	DECQ         R10
+	ADDQ         R8, R10
+	ADDQ         DX, R9
+	DECQ         R11
 	JNZ          k
-	MOVQ         ldc+56(FP), R8
-	LEAQ         (R8)(R8*2), R9
-	VBROADCASTSS alpha+72(FP), Y8
-	VBROADCASTSS beta+76(FP), Y9
+	MOVQ         ldc+64(FP), R9
+	LEAQ         (R9)(R9*2), R10
+	VBROADCASTSS alpha+80(FP), Y8
+	VBROADCASTSS beta+84(FP), Y9
 	VMULPS       Y8, Y0, Y0
 	VMULPS       Y8, Y1, Y1
 	VMULPS       Y8, Y2, Y2
@@ -1230,43 +1234,44 @@ k:
 	VMULPS       Y8, Y5, Y5
 	VMULPS       Y8, Y6, Y6
 	VMULPS       Y8, Y7, Y7
-	CMPQ         loadC+80(FP), $0x00
+	CMPQ         loadC+88(FP), $0x00
 	JE           store
 	VFMADD231PS  (SI), Y9, Y0
 	VFMADD231PS  32(SI), Y9, Y1
-	VFMADD231PS  (SI)(R8*1), Y9, Y2
-	VFMADD231PS  32(SI)(R8*1), Y9, Y3
-	VFMADD231PS  (SI)(R8*2), Y9, Y4
-	VFMADD231PS  32(SI)(R8*2), Y9, Y5
-	VFMADD231PS  (SI)(R9*1), Y9, Y6
-	VFMADD231PS  32(SI)(R9*1), Y9, Y7
+	VFMADD231PS  (SI)(R9*1), Y9, Y2
+	VFMADD231PS  32(SI)(R9*1), Y9, Y3
+	VFMADD231PS  (SI)(R9*2), Y9, Y4
+	VFMADD231PS  32(SI)(R9*2), Y9, Y5
+	VFMADD231PS  (SI)(R10*1), Y9, Y6
+	VFMADD231PS  32(SI)(R10*1), Y9, Y7
 
 store:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, 32(SI)
-	VMOVUPS Y2, (SI)(R8*1)
-	VMOVUPS Y3, 32(SI)(R8*1)
-	VMOVUPS Y4, (SI)(R8*2)
-	VMOVUPS Y5, 32(SI)(R8*2)
-	VMOVUPS Y6, (SI)(R9*1)
-	VMOVUPS Y7, 32(SI)(R9*1)
+	VMOVUPS Y2, (SI)(R9*1)
+	VMOVUPS Y3, 32(SI)(R9*1)
+	VMOVUPS Y4, (SI)(R9*2)
+	VMOVUPS Y5, 32(SI)(R9*2)
+	VMOVUPS Y6, (SI)(R10*1)
+	VMOVUPS Y7, 32(SI)(R10*1)
 	ADDQ    ts+24(FP), AX
-	IMUL3Q  $0x00000004, R8, R8
-	ADDQ    R8, SI
+	IMUL3Q  $0x00000004, R9, R9
+	ADDQ    R9, SI
 	DECQ    DI
 	JNZ     tile
 	VZEROUPPER
 	RET
 
-// func AVX2x5(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
+// func AVX2x5(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
 // Requires: AVX, FMA3
-TEXT ·AVX2x5(SB), NOSPLIT, $0-88
+TEXT ·AVX2x5(SB), NOSPLIT, $0-96
 	MOVQ a+0(FP), AX
 	MOVQ rs+8(FP), CX
 	MOVQ cs+16(FP), DX
 	LEAQ (CX)(CX*2), BX
-	MOVQ c+48(FP), SI
-	MOVQ tiles+64(FP), DI
+	MOVQ c+56(FP), SI
+	MOVQ tiles+72(FP), DI
+	MOVQ bs+40(FP), R8
 
 tile:
 	VXORPS Y0, Y0, Y0
@@ -1279,39 +1284,39 @@ tile:
 	VXORPS Y7, Y7, Y7
 	VXORPS Y8, Y8, Y8
 	VXORPS Y9, Y9, Y9
-	MOVQ   AX, R8
-	LEAQ   (R8)(CX*4), R9
-	MOVQ   b+32(FP), R10
-	MOVQ   kc+40(FP), R11
+	MOVQ   AX, R9
+	LEAQ   (R9)(CX*4), R10
+	MOVQ   b+32(FP), R11
+	MOVQ   kc+48(FP), R12
 
 k:
-	VMOVUPS      (R10), Y10
-	VMOVUPS      32(R10), Y11
-	VBROADCASTSS (R8), Y12
+	VMOVUPS      (R11), Y10
+	VMOVUPS      32(R11), Y11
+	VBROADCASTSS (R9), Y12
 	VFMADD231PS  Y10, Y12, Y0
 	VFMADD231PS  Y11, Y12, Y1
-	VBROADCASTSS (R8)(CX*1), Y12
+	VBROADCASTSS (R9)(CX*1), Y12
 	VFMADD231PS  Y10, Y12, Y2
 	VFMADD231PS  Y11, Y12, Y3
-	VBROADCASTSS (R8)(CX*2), Y12
+	VBROADCASTSS (R9)(CX*2), Y12
 	VFMADD231PS  Y10, Y12, Y4
 	VFMADD231PS  Y11, Y12, Y5
-	VBROADCASTSS (R8)(BX*1), Y12
+	VBROADCASTSS (R9)(BX*1), Y12
 	VFMADD231PS  Y10, Y12, Y6
 	VFMADD231PS  Y11, Y12, Y7
-	VBROADCASTSS (R9), Y12
+	VBROADCASTSS (R10), Y12
 	VFMADD231PS  Y10, Y12, Y8
 	VFMADD231PS  Y11, Y12, Y9
-	ADDQ         $0x40, R10
-	ADDQ         DX, R8
+	ADDQ         R8, R11
 	ADDQ         DX, R9
-	DECQ         R11
+	ADDQ         DX, R10
+	DECQ         R12
 	JNZ          k
-	MOVQ         ldc+56(FP), R8
-	LEAQ         (R8)(R8*2), R9
-	LEAQ         (SI)(R8*4), R10
-	VBROADCASTSS alpha+72(FP), Y10
-	VBROADCASTSS beta+76(FP), Y11
+	MOVQ         ldc+64(FP), R9
+	LEAQ         (R9)(R9*2), R10
+	LEAQ         (SI)(R9*4), R11
+	VBROADCASTSS alpha+80(FP), Y10
+	VBROADCASTSS beta+84(FP), Y11
 	VMULPS       Y10, Y0, Y0
 	VMULPS       Y10, Y1, Y1
 	VMULPS       Y10, Y2, Y2
@@ -1322,47 +1327,48 @@ k:
 	VMULPS       Y10, Y7, Y7
 	VMULPS       Y10, Y8, Y8
 	VMULPS       Y10, Y9, Y9
-	CMPQ         loadC+80(FP), $0x00
+	CMPQ         loadC+88(FP), $0x00
 	JE           store
 	VFMADD231PS  (SI), Y11, Y0
 	VFMADD231PS  32(SI), Y11, Y1
-	VFMADD231PS  (SI)(R8*1), Y11, Y2
-	VFMADD231PS  32(SI)(R8*1), Y11, Y3
-	VFMADD231PS  (SI)(R8*2), Y11, Y4
-	VFMADD231PS  32(SI)(R8*2), Y11, Y5
-	VFMADD231PS  (SI)(R9*1), Y11, Y6
-	VFMADD231PS  32(SI)(R9*1), Y11, Y7
-	VFMADD231PS  (R10), Y11, Y8
-	VFMADD231PS  32(R10), Y11, Y9
+	VFMADD231PS  (SI)(R9*1), Y11, Y2
+	VFMADD231PS  32(SI)(R9*1), Y11, Y3
+	VFMADD231PS  (SI)(R9*2), Y11, Y4
+	VFMADD231PS  32(SI)(R9*2), Y11, Y5
+	VFMADD231PS  (SI)(R10*1), Y11, Y6
+	VFMADD231PS  32(SI)(R10*1), Y11, Y7
+	VFMADD231PS  (R11), Y11, Y8
+	VFMADD231PS  32(R11), Y11, Y9
 
 store:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, 32(SI)
-	VMOVUPS Y2, (SI)(R8*1)
-	VMOVUPS Y3, 32(SI)(R8*1)
-	VMOVUPS Y4, (SI)(R8*2)
-	VMOVUPS Y5, 32(SI)(R8*2)
-	VMOVUPS Y6, (SI)(R9*1)
-	VMOVUPS Y7, 32(SI)(R9*1)
-	VMOVUPS Y8, (R10)
-	VMOVUPS Y9, 32(R10)
+	VMOVUPS Y2, (SI)(R9*1)
+	VMOVUPS Y3, 32(SI)(R9*1)
+	VMOVUPS Y4, (SI)(R9*2)
+	VMOVUPS Y5, 32(SI)(R9*2)
+	VMOVUPS Y6, (SI)(R10*1)
+	VMOVUPS Y7, 32(SI)(R10*1)
+	VMOVUPS Y8, (R11)
+	VMOVUPS Y9, 32(R11)
 	ADDQ    ts+24(FP), AX
-	IMUL3Q  $0x00000005, R8, R8
-	ADDQ    R8, SI
+	IMUL3Q  $0x00000005, R9, R9
+	ADDQ    R9, SI
 	DECQ    DI
 	JNZ     tile
 	VZEROUPPER
 	RET
 
-// func AVX2x6(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
+// func AVX2x6(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
 // Requires: AVX, FMA3
-TEXT ·AVX2x6(SB), NOSPLIT, $0-88
+TEXT ·AVX2x6(SB), NOSPLIT, $0-96
 	MOVQ a+0(FP), AX
 	MOVQ rs+8(FP), CX
 	MOVQ cs+16(FP), DX
 	LEAQ (CX)(CX*2), BX
-	MOVQ c+48(FP), SI
-	MOVQ tiles+64(FP), DI
+	MOVQ c+56(FP), SI
+	MOVQ tiles+72(FP), DI
+	MOVQ bs+40(FP), R8
 
 tile:
 	VXORPS Y0, Y0, Y0
@@ -1377,42 +1383,42 @@ tile:
 	VXORPS Y9, Y9, Y9
 	VXORPS Y10, Y10, Y10
 	VXORPS Y11, Y11, Y11
-	MOVQ   AX, R8
-	LEAQ   (R8)(CX*4), R9
-	MOVQ   b+32(FP), R10
-	MOVQ   kc+40(FP), R11
+	MOVQ   AX, R9
+	LEAQ   (R9)(CX*4), R10
+	MOVQ   b+32(FP), R11
+	MOVQ   kc+48(FP), R12
 
 k:
-	VMOVUPS      (R10), Y12
-	VMOVUPS      32(R10), Y13
-	VBROADCASTSS (R8), Y14
+	VMOVUPS      (R11), Y12
+	VMOVUPS      32(R11), Y13
+	VBROADCASTSS (R9), Y14
 	VFMADD231PS  Y12, Y14, Y0
 	VFMADD231PS  Y13, Y14, Y1
-	VBROADCASTSS (R8)(CX*1), Y14
+	VBROADCASTSS (R9)(CX*1), Y14
 	VFMADD231PS  Y12, Y14, Y2
 	VFMADD231PS  Y13, Y14, Y3
-	VBROADCASTSS (R8)(CX*2), Y14
+	VBROADCASTSS (R9)(CX*2), Y14
 	VFMADD231PS  Y12, Y14, Y4
 	VFMADD231PS  Y13, Y14, Y5
-	VBROADCASTSS (R8)(BX*1), Y14
+	VBROADCASTSS (R9)(BX*1), Y14
 	VFMADD231PS  Y12, Y14, Y6
 	VFMADD231PS  Y13, Y14, Y7
-	VBROADCASTSS (R9), Y14
+	VBROADCASTSS (R10), Y14
 	VFMADD231PS  Y12, Y14, Y8
 	VFMADD231PS  Y13, Y14, Y9
-	VBROADCASTSS (R9)(CX*1), Y14
+	VBROADCASTSS (R10)(CX*1), Y14
 	VFMADD231PS  Y12, Y14, Y10
 	VFMADD231PS  Y13, Y14, Y11
-	ADDQ         $0x40, R10
-	ADDQ         DX, R8
+	ADDQ         R8, R11
 	ADDQ         DX, R9
-	DECQ         R11
+	ADDQ         DX, R10
+	DECQ         R12
 	JNZ          k
-	MOVQ         ldc+56(FP), R8
-	LEAQ         (R8)(R8*2), R9
-	LEAQ         (SI)(R8*4), R10
-	VBROADCASTSS alpha+72(FP), Y12
-	VBROADCASTSS beta+76(FP), Y13
+	MOVQ         ldc+64(FP), R9
+	LEAQ         (R9)(R9*2), R10
+	LEAQ         (SI)(R9*4), R11
+	VBROADCASTSS alpha+80(FP), Y12
+	VBROADCASTSS beta+84(FP), Y13
 	VMULPS       Y12, Y0, Y0
 	VMULPS       Y12, Y1, Y1
 	VMULPS       Y12, Y2, Y2
@@ -1425,37 +1431,37 @@ k:
 	VMULPS       Y12, Y9, Y9
 	VMULPS       Y12, Y10, Y10
 	VMULPS       Y12, Y11, Y11
-	CMPQ         loadC+80(FP), $0x00
+	CMPQ         loadC+88(FP), $0x00
 	JE           store
 	VFMADD231PS  (SI), Y13, Y0
 	VFMADD231PS  32(SI), Y13, Y1
-	VFMADD231PS  (SI)(R8*1), Y13, Y2
-	VFMADD231PS  32(SI)(R8*1), Y13, Y3
-	VFMADD231PS  (SI)(R8*2), Y13, Y4
-	VFMADD231PS  32(SI)(R8*2), Y13, Y5
-	VFMADD231PS  (SI)(R9*1), Y13, Y6
-	VFMADD231PS  32(SI)(R9*1), Y13, Y7
-	VFMADD231PS  (R10), Y13, Y8
-	VFMADD231PS  32(R10), Y13, Y9
-	VFMADD231PS  (R10)(R8*1), Y13, Y10
-	VFMADD231PS  32(R10)(R8*1), Y13, Y11
+	VFMADD231PS  (SI)(R9*1), Y13, Y2
+	VFMADD231PS  32(SI)(R9*1), Y13, Y3
+	VFMADD231PS  (SI)(R9*2), Y13, Y4
+	VFMADD231PS  32(SI)(R9*2), Y13, Y5
+	VFMADD231PS  (SI)(R10*1), Y13, Y6
+	VFMADD231PS  32(SI)(R10*1), Y13, Y7
+	VFMADD231PS  (R11), Y13, Y8
+	VFMADD231PS  32(R11), Y13, Y9
+	VFMADD231PS  (R11)(R9*1), Y13, Y10
+	VFMADD231PS  32(R11)(R9*1), Y13, Y11
 
 store:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, 32(SI)
-	VMOVUPS Y2, (SI)(R8*1)
-	VMOVUPS Y3, 32(SI)(R8*1)
-	VMOVUPS Y4, (SI)(R8*2)
-	VMOVUPS Y5, 32(SI)(R8*2)
-	VMOVUPS Y6, (SI)(R9*1)
-	VMOVUPS Y7, 32(SI)(R9*1)
-	VMOVUPS Y8, (R10)
-	VMOVUPS Y9, 32(R10)
-	VMOVUPS Y10, (R10)(R8*1)
-	VMOVUPS Y11, 32(R10)(R8*1)
+	VMOVUPS Y2, (SI)(R9*1)
+	VMOVUPS Y3, 32(SI)(R9*1)
+	VMOVUPS Y4, (SI)(R9*2)
+	VMOVUPS Y5, 32(SI)(R9*2)
+	VMOVUPS Y6, (SI)(R10*1)
+	VMOVUPS Y7, 32(SI)(R10*1)
+	VMOVUPS Y8, (R11)
+	VMOVUPS Y9, 32(R11)
+	VMOVUPS Y10, (R11)(R9*1)
+	VMOVUPS Y11, 32(R11)(R9*1)
 	ADDQ    ts+24(FP), AX
-	IMUL3Q  $0x00000006, R8, R8
-	ADDQ    R8, SI
+	IMUL3Q  $0x00000006, R9, R9
+	ADDQ    R9, SI
 	DECQ    DI
 	JNZ     tile
 	VZEROUPPER

@@ -29,22 +29,22 @@ func AVX512x7(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uin
 func AVX512x8(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
 
 // AVX2x1 computes tiles 1x16 tiles of C from A in place and a packed 16-column strip of B.
-func AVX2x1(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
+func AVX2x1(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
 
 // AVX2x2 computes tiles 2x16 tiles of C from A in place and a packed 16-column strip of B.
-func AVX2x2(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
+func AVX2x2(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
 
 // AVX2x3 computes tiles 3x16 tiles of C from A in place and a packed 16-column strip of B.
-func AVX2x3(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
+func AVX2x3(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
 
 // AVX2x4 computes tiles 4x16 tiles of C from A in place and a packed 16-column strip of B.
-func AVX2x4(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
+func AVX2x4(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
 
 // AVX2x5 computes tiles 5x16 tiles of C from A in place and a packed 16-column strip of B.
-func AVX2x5(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
+func AVX2x5(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
 
 // AVX2x6 computes tiles 6x16 tiles of C from A in place and a packed 16-column strip of B.
-func AVX2x6(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
+func AVX2x6(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
 
 // Transpose8 sets dst[l*stride+i] = src[i*ld+l] (strides in bytes) for i < 8 and l < 8*blocks.
 func Transpose8(dst *float32, stride uintptr, src *float32, ld uintptr, blocks int)
