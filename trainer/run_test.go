@@ -433,3 +433,28 @@ func TestInteractiveProgressBar(t *testing.T) {
 		t.Errorf("progress bar output: %q", s)
 	}
 }
+
+// TestRealCIFAR10Smoke trains briefly on the real CIFAR-10 when it is
+// available (../shared/datasets or $ACTBENCH_DATA) and skips otherwise.
+func TestRealCIFAR10Smoke(t *testing.T) {
+	train, test, err := datasets.Load("cifar10", "")
+	if err != nil {
+		if datasets.IsNotFound(err) {
+			t.Skipf("CIFAR-10 not available: %v", err)
+		}
+		t.Fatal(err)
+	}
+	cfg := Config{Model: "mlp(hidden=64,depth=1)", Act: "relu", Data: "cifar10", Validation: 200, Subset: 1000,
+		Epochs: 2, Batch: 100, Seed: 1, Optimizer: "adam", LR: 1e-3}
+	r, err := Run(context.Background(), cfg, Options{Data: &Data{Train: train, Test: test}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Data.Train != 1000 || r.Data.Val != 200 || r.Data.Test != test.Len() || r.Data.SHA256 == "" || r.Data.Classes != 10 {
+		t.Errorf("data record %+v", r.Data)
+	}
+	// Above chance (10 %) after two epochs on 1,000 images.
+	if r.Test == nil || r.Test.Top1 < 0.15 {
+		t.Errorf("test top-1 %+v after 2 epochs", r.Test)
+	}
+}
