@@ -44,7 +44,6 @@ const shiftMinChannels = 8
 type shiftConv struct {
 	hp, wp  int // padded input
 	r       int // rows per image
-	m       int // rows holding outputs per image (OH*Wp)
 	tail    int // slack rows after the last image of a chunk
 	chunk   int // images per chunk
 	xp, acc []float32
@@ -75,7 +74,6 @@ func (l *Conv2D) setupShift() {
 	s := &l.shift
 	s.hp, s.wp = l.h+2*l.pad, l.w+2*l.pad
 	s.r = s.hp*s.wp + l.k - 1
-	s.m = l.oh * s.wp
 	s.tail = (l.k - 1) * (s.wp + 1)
 	width := max(l.inC, l.outC)
 	s.chunk = max(1, shiftChunkFloats/(s.r*width))
