@@ -80,7 +80,7 @@ func TestTrainCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	if res.Status != trainer.StatusOK || len(res.Epochs) != 2 || res.Data.Train != 200 || res.Data.Val != 40 ||
-		res.Data.Test != 60 || res.Config.Seed != 3 || res.Config.Model != "mlp(hidden=32,depth=1)" || res.Test == nil {
+		res.Data.Test != 60 || res.Config.Seed != 3 || res.Config.Model != "mlp(depth=1,hidden=32)" || res.Test == nil {
 		t.Errorf("record: status %s, %d epochs, data %+v, config %+v", res.Status, len(res.Epochs), res.Data, res.Config)
 	}
 	if res.Env.GEMM == "" || res.Env.CPU == "" || res.Model.ActParams != 2 {

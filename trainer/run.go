@@ -125,6 +125,9 @@ func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 	if cfg.Act, err = canonicalAct(cfg.Act); err != nil {
 		return Result{}, err
 	}
+	if cfg.Model, err = models.Canonical(cfg.Model); err != nil {
+		return Result{}, fmt.Errorf("trainer: config: %w", err)
+	}
 	t.cfg = cfg
 
 	var resume *checkpoint
@@ -201,6 +204,8 @@ func fillFromPretrained(cfg Config, from *checkpoint) (Config, error) {
 	cfg.FineTune = &ft
 	if cfg.Model == "" {
 		cfg.Model = p.Model
+	} else if m, err := models.Canonical(cfg.Model); err == nil {
+		cfg.Model = m
 	}
 	if cfg.Data == "" {
 		cfg.Data, cfg.DataDir = p.Data, p.DataDir
