@@ -31,7 +31,7 @@ The trial flags (optimiser, data, seed...) apply to the pretraining and to
 every arm; --ft-lr overrides the learning rate of the arms.
 
 Example:
-  actbench finetune --model simplecnn --data cifar10 --subset 10000 --act relu \
+  actbench finetune --model simplecnn --data cifar10 --val 1000 --subset 9000 --act relu \
       --pretrain-epochs 10 --epochs 5 --to 'pvlu(a=0,b=1)' --to prelu --freeze none`
 
 func runFinetune(env *Env, args []string) error {

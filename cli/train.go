@@ -37,7 +37,7 @@ the checkpoint when --checkpoint is set; --resume continues exactly.
 
 Example:
   actbench train --model simplecnn --act 'pvlu(a=0.1,b=1)' --data cifar10 \
-      --subset 10000 --epochs 10 --seed 1 --opt adam --lr 1e-3 --batch 128 --json run.json`
+      --val 1000 --subset 9000 --epochs 10 --seed 1 --opt adam --lr 1e-3 --batch 128 --json run.json`
 
 // trialFlags are the flags that describe a trial, shared by train and
 // finetune.
