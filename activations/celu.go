@@ -23,18 +23,25 @@ func init() {
 type celu struct{ alpha float64 }
 
 func (k celu) Forward(y, x, _ []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		t := float64(v)
-		y[i] = float32(max(t, 0) + k.alpha*fmath.Expm1(min(t, 0)/k.alpha))
+	var v block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&v, x, off)
+		for i, t := range v[:n] {
+			v[i] = max(t, 0) + k.alpha*fmath.Expm1(min(t, 0)/k.alpha)
+		}
+		storeBlock(y, &v, off, n)
 	}
 }
 
 func (k celu) Backward(dx, dy, x, _ []float32, _ []float64) {
-	dx, dy = dx[:len(x)], dy[:len(x)]
-	for i, v := range x {
-		t := float64(v)
-		dx[i] = float32(float64(dy[i]) * fmath.Sel(t > 0, 1, fmath.Exp(min(t, 0)/k.alpha)))
+	var xv, dv block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&xv, x, off)
+		loadBlock(&dv, dy, off)
+		for i, t := range xv[:n] {
+			dv[i] *= fmath.Sel(t > 0, 1, fmath.Exp(min(t, 0)/k.alpha))
+		}
+		storeBlock(dx, &dv, off, n)
 	}
 }
 

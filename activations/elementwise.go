@@ -51,7 +51,16 @@ type elementwise struct {
 	g       []float64   // scratch: gradient sums of one run
 	rowP    [][]float32 // per-channel Values, for rowKernel
 	rowG    [][]float32 // per-channel Grads, for rowKernel
+	// One channel's elements gathered into contiguous memory, for
+	// per-channel parameters on small feature maps (see gatherBelow).
+	colX, colY []float32
 }
+
+// gatherBelow is the feature-map size below which per-channel mode gathers
+// each channel's elements (N runs of HW) into one contiguous run before
+// calling the kernel: kernel calls have a fixed cost (the fmath kernels clear
+// a 2 KiB block) that runs of a few elements would pay per element.
+const gatherBelow = 256
 
 // NewElementwise builds the registry.Func of kernel k from validated args
 // (call it from Info.New). The trainable parameters are the Info.Params marked
@@ -59,7 +68,9 @@ type elementwise struct {
 // declares per (see PerParam) and the spec says per=channel, and are trained
 // unless the Info declares train (see TrainParam) and the spec says false.
 // The Func walks NCHW data channel by channel, accumulates parameter
-// gradients into Param.Grad and allocates nothing per call. It is not safe
+// gradients into Param.Grad and allocates nothing per call (after the first
+// call at a given batch size, in per-channel mode on small feature maps,
+// which sizes a scratch buffer). It is not safe
 // for concurrent use (it keeps per-call scratch space).
 func NewElementwise(args registry.Args, channels int, k Kernel) (registry.Func, error) {
 	info := args.Info()
@@ -160,6 +171,19 @@ func (e *elementwise) Forward(y, x []float32, s registry.Shape) {
 		}
 		return
 	}
+	if s.HW == 1 {
+		e.forwardTiles(y, x, s)
+		return
+	}
+	if s.HW < gatherBelow {
+		cx, cy := e.columns(s)
+		for c := 0; c < s.C; c++ {
+			gather(cx, x, s, c)
+			e.k.Forward(cy, cx, e.channelValues(c))
+			scatter(y, cy, s, c)
+		}
+		return
+	}
 	for n := 0; n < s.N; n++ {
 		for c := 0; c < s.C; c++ {
 			off := (n*s.C + c) * s.HW
@@ -187,12 +211,111 @@ func (e *elementwise) Backward(dx, dy, x []float32, s registry.Shape) {
 		}
 		return
 	}
+	if s.HW == 1 {
+		e.backwardTiles(dx, dy, x, s)
+		return
+	}
+	if s.HW < gatherBelow {
+		cx, cd := e.columns(s)
+		for c := 0; c < s.C; c++ {
+			gather(cx, x, s, c)
+			gather(cd, dy, s, c)
+			clear(e.g)
+			e.k.Backward(cd, cd, cx, e.channelValues(c), e.g)
+			e.accumulate(c)
+			scatter(dx, cd, s, c)
+		}
+		return
+	}
 	for n := 0; n < s.N; n++ {
 		for c := 0; c < s.C; c++ {
 			off := (n*s.C + c) * s.HW
 			clear(e.g)
 			e.k.Backward(dx[off:off+s.HW], dy[off:off+s.HW], x[off:off+s.HW], e.channelValues(c), e.g)
 			e.accumulate(c)
+		}
+	}
+}
+
+// columns returns the two channel-sized scratch slices, grown (once per
+// larger batch) as needed.
+func (e *elementwise) columns(s registry.Shape) (a, b []float32) {
+	n := s.N * s.HW
+	if cap(e.colX) < n {
+		e.colX, e.colY = make([]float32, n), make([]float32, n)
+	}
+	return e.colX[:n], e.colY[:n]
+}
+
+// gather copies channel c of NCHW data src into dst (N runs of HW).
+func gather(dst, src []float32, s registry.Shape, c int) {
+	for n := 0; n < s.N; n++ {
+		off := (n*s.C + c) * s.HW
+		copy(dst[n*s.HW:(n+1)*s.HW], src[off:off+s.HW])
+	}
+}
+
+// scatter is the inverse of gather.
+func scatter(dst, src []float32, s registry.Shape, c int) {
+	for n := 0; n < s.N; n++ {
+		off := (n*s.C + c) * s.HW
+		copy(dst[off:off+s.HW], src[n*s.HW:(n+1)*s.HW])
+	}
+}
+
+// tileRows is the number of dense rows forwardTiles transposes at a time.
+func tileRows(channels int) int { return max(16, min(256, 16384/channels)) }
+
+// forwardTiles handles per-channel parameters on dense N x C data for
+// kernels without a row path: it transposes tiles of rows into channel-major
+// scratch (sequential reads, writes within a cache-resident tile), runs the
+// kernel once per channel on the tile, and transposes back.
+func (e *elementwise) forwardTiles(y, x []float32, s registry.Shape) {
+	t := tileRows(s.C)
+	a, b := e.columns(registry.Shape{N: t, C: 1, HW: s.C})
+	for r0 := 0; r0 < s.N; r0 += t {
+		rows := min(t, s.N-r0)
+		transposeIn(a, x[r0*s.C:(r0+rows)*s.C], rows, s.C, t)
+		for c := 0; c < s.C; c++ {
+			e.k.Forward(b[c*t:c*t+rows], a[c*t:c*t+rows], e.channelValues(c))
+		}
+		transposeOut(y[r0*s.C:(r0+rows)*s.C], b, rows, s.C, t)
+	}
+}
+
+// backwardTiles is forwardTiles for Backward.
+func (e *elementwise) backwardTiles(dx, dy, x []float32, s registry.Shape) {
+	t := tileRows(s.C)
+	a, b := e.columns(registry.Shape{N: t, C: 1, HW: s.C})
+	for r0 := 0; r0 < s.N; r0 += t {
+		rows := min(t, s.N-r0)
+		transposeIn(a, x[r0*s.C:(r0+rows)*s.C], rows, s.C, t)
+		transposeIn(b, dy[r0*s.C:(r0+rows)*s.C], rows, s.C, t)
+		for c := 0; c < s.C; c++ {
+			clear(e.g)
+			e.k.Backward(b[c*t:c*t+rows], b[c*t:c*t+rows], a[c*t:c*t+rows], e.channelValues(c), e.g)
+			e.accumulate(c)
+		}
+		transposeOut(dx[r0*s.C:(r0+rows)*s.C], b, rows, s.C, t)
+	}
+}
+
+// transposeIn sets dst[c*stride+r] = src[r*C+c] for rows r < rows.
+func transposeIn(dst, src []float32, rows, C, stride int) {
+	for r := 0; r < rows; r++ {
+		row := src[r*C : (r+1)*C]
+		for c, v := range row {
+			dst[c*stride+r] = v
+		}
+	}
+}
+
+// transposeOut sets dst[r*C+c] = src[c*stride+r].
+func transposeOut(dst, src []float32, rows, C, stride int) {
+	for r := 0; r < rows; r++ {
+		row := dst[r*C : (r+1)*C]
+		for c := range row {
+			row[c] = src[c*stride+r]
 		}
 	}
 }

@@ -24,19 +24,26 @@ func init() {
 type elu struct{ alpha, scale float64 }
 
 func (k elu) Forward(y, x, _ []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		t := float64(v)
-		y[i] = float32(k.scale * fmath.Sel(t > 0, t, k.alpha*fmath.Expm1(min(t, 0))))
+	var v block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&v, x, off)
+		for i, t := range v[:n] {
+			v[i] = k.scale * fmath.Sel(t > 0, t, k.alpha*fmath.Expm1(min(t, 0)))
+		}
+		storeBlock(y, &v, off, n)
 	}
 }
 
 // Backward: the derivative at 0 is the left one, alpha*scale (PyTorch).
 func (k elu) Backward(dx, dy, x, _ []float32, _ []float64) {
-	dx, dy = dx[:len(x)], dy[:len(x)]
-	for i, v := range x {
-		t := float64(v)
-		dx[i] = float32(float64(dy[i]) * k.scale * fmath.Sel(t > 0, 1, k.alpha*fmath.Exp(min(t, 0))))
+	var xv, dv block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&xv, x, off)
+		loadBlock(&dv, dy, off)
+		for i, t := range xv[:n] {
+			dv[i] *= k.scale * fmath.Sel(t > 0, 1, k.alpha*fmath.Exp(min(t, 0)))
+		}
+		storeBlock(dx, &dv, off, n)
 	}
 }
 

@@ -36,20 +36,26 @@ const (
 type gelu struct{}
 
 func (gelu) Forward(y, x, _ []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		t := float64(v)
-		y[i] = float32(t * 0.5 * fmath.Erfc(-t*invSqrt2))
+	var v block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&v, x, off)
+		for i, t := range v[:n] {
+			v[i] = t * 0.5 * fmath.Erfc(-t*invSqrt2)
+		}
+		storeBlock(y, &v, off, n)
 	}
 }
 
 func (gelu) Backward(dx, dy, x, _ []float32, _ []float64) {
-	dx, dy = dx[:len(x)], dy[:len(x)]
-	for i, v := range x {
-		t := float64(v)
-		// Clamp x^2 so that x = +-Inf gives Phi + 0 instead of Inf*0.
-		d := 0.5*fmath.Erfc(-t*invSqrt2) + t*invSqrt2Pi*fmath.Exp(-0.5*min(t*t, 1e4))
-		dx[i] = float32(float64(dy[i]) * d)
+	var xv, dv block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&xv, x, off)
+		loadBlock(&dv, dy, off)
+		for i, t := range xv[:n] {
+			// Clamp x^2 so that x = +-Inf gives Phi + 0 instead of Inf*0.
+			dv[i] *= 0.5*fmath.Erfc(-t*invSqrt2) + t*invSqrt2Pi*fmath.Exp(-0.5*min(t*t, 1e4))
+		}
+		storeBlock(dx, &dv, off, n)
 	}
 }
 
@@ -58,23 +64,29 @@ func (gelu) Reference(x float64, _ []float64) float64 { return x * 0.5 * math.Er
 type geluTanh struct{}
 
 func (geluTanh) Forward(y, x, _ []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		t := float64(v)
-		y[i] = float32(0.5 * t * (1 + fmath.Tanh(sqrt2OverPi*(t+geluCubic*t*t*t))))
+	var v block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&v, x, off)
+		for i, t := range v[:n] {
+			v[i] = 0.5 * t * (1 + fmath.Tanh(sqrt2OverPi*(t+geluCubic*t*t*t)))
+		}
+		storeBlock(y, &v, off, n)
 	}
 }
 
 func (geluTanh) Backward(dx, dy, x, _ []float32, _ []float64) {
-	dx, dy = dx[:len(x)], dy[:len(x)]
-	for i, v := range x {
-		t := float64(v)
-		th := fmath.Tanh(sqrt2OverPi * (t + geluCubic*t*t*t))
-		// (1-th^2) underflows to 0 long before t^3 overflows; clamp t so that
-		// +-Inf does not give 0*Inf.
-		tc := min(max(t, -1e3), 1e3)
-		d := 0.5*(1+th) + 0.5*tc*(1-th*th)*sqrt2OverPi*(1+3*geluCubic*tc*tc)
-		dx[i] = float32(float64(dy[i]) * d)
+	var xv, dv block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&xv, x, off)
+		loadBlock(&dv, dy, off)
+		for i, t := range xv[:n] {
+			th := fmath.Tanh(sqrt2OverPi * (t + geluCubic*t*t*t))
+			// (1-th^2) underflows to 0 long before t^3 overflows; clamp t so
+			// that +-Inf does not give 0*Inf.
+			tc := min(max(t, -1e3), 1e3)
+			dv[i] *= 0.5*(1+th) + 0.5*tc*(1-th*th)*sqrt2OverPi*(1+3*geluCubic*tc*tc)
+		}
+		storeBlock(dx, &dv, off, n)
 	}
 }
 

@@ -22,16 +22,25 @@ func init() {
 type logsigmoid struct{}
 
 func (logsigmoid) Forward(y, x, _ []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		y[i] = float32(-fmath.Softplus(-float64(v)))
+	var v block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&v, x, off)
+		for i, t := range v[:n] {
+			v[i] = -fmath.Softplus(-t)
+		}
+		storeBlock(y, &v, off, n)
 	}
 }
 
 func (logsigmoid) Backward(dx, dy, x, _ []float32, _ []float64) {
-	dx, dy = dx[:len(x)], dy[:len(x)]
-	for i, v := range x {
-		dx[i] = float32(float64(dy[i]) * fmath.Sigmoid(-float64(v)))
+	var xv, dv block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&xv, x, off)
+		loadBlock(&dv, dy, off)
+		for i, t := range xv[:n] {
+			dv[i] *= fmath.Sigmoid(-t)
+		}
+		storeBlock(dx, &dv, off, n)
 	}
 }
 

@@ -30,21 +30,28 @@ func tanhSoftplus(x float64) float64 {
 }
 
 func (mish) Forward(y, x, _ []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		t := float64(v)
-		y[i] = float32(t * tanhSoftplus(t))
+	var v block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&v, x, off)
+		for i, t := range v[:n] {
+			v[i] = t * tanhSoftplus(t)
+		}
+		storeBlock(y, &v, off, n)
 	}
 }
 
 // Backward: d/dx = tsp + x*(1-tsp^2)*sigmoid(x).
 func (mish) Backward(dx, dy, x, _ []float32, _ []float64) {
-	dx, dy = dx[:len(x)], dy[:len(x)]
-	for i, v := range x {
-		t := float64(v)
-		tsp := tanhSoftplus(t)
-		tc := min(max(t, -1e3), 1e3) // the second term is 0 there: avoid Inf*0
-		dx[i] = float32(float64(dy[i]) * (tsp + tc*(1-tsp*tsp)*fmath.Sigmoid(t)))
+	var xv, dv block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&xv, x, off)
+		loadBlock(&dv, dy, off)
+		for i, t := range xv[:n] {
+			tsp := tanhSoftplus(t)
+			tc := min(max(t, -1e3), 1e3) // the second term is 0 there: avoid Inf*0
+			dv[i] *= tsp + tc*(1-tsp*tsp)*fmath.Sigmoid(t)
+		}
+		storeBlock(dx, &dv, off, n)
 	}
 }
 

@@ -28,10 +28,13 @@ type pelu struct{}
 
 func (pelu) Forward(y, x, p []float32) {
 	a, b := float64(p[0]), float64(p[1])
-	y = y[:len(x)]
-	for i, v := range x {
-		t := float64(v)
-		y[i] = float32(fmath.Sel(t >= 0, a/b*t, a*fmath.Expm1(min(t, 0)/b)))
+	var v block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&v, x, off)
+		for i, t := range v[:n] {
+			v[i] = fmath.Sel(t >= 0, a/b*t, a*fmath.Expm1(min(t, 0)/b))
+		}
+		storeBlock(y, &v, off, n)
 	}
 }
 
@@ -41,19 +44,23 @@ func (pelu) Forward(y, x, p []float32) {
 //	x <  0: df/dx = a/b*e,   df/da = e-1,  df/db = -a*x/b^2*e
 func (pelu) Backward(dx, dy, x, p []float32, g []float64) {
 	a, b := float64(p[0]), float64(p[1])
-	dx, dy = dx[:len(x)], dy[:len(x)]
 	var ga, gb float64
-	for i, v := range x {
-		t := float64(v)
-		pos := t >= 0
-		e := fmath.Sel(pos, 1, fmath.Exp(min(t, 0)/b))
-		em1 := fmath.Sel(pos, t/b, fmath.Expm1(min(t, 0)/b))
-		// e is 0 where x = -Inf: clamp x so that x*e is 0, not NaN.
-		te := max(t, -1e300) * e
-		d := float64(dy[i])
-		dx[i] = float32(d * a / b * e)
-		ga += d * em1
-		gb -= d * a * te / (b * b)
+	var xv, dv block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&xv, x, off)
+		loadBlock(&dv, dy, off)
+		for i, t := range xv[:n] {
+			pos := t >= 0
+			e := fmath.Sel(pos, 1, fmath.Exp(min(t, 0)/b))
+			em1 := fmath.Sel(pos, t/b, fmath.Expm1(min(t, 0)/b))
+			// e is 0 where x = -Inf: clamp x so that x*e is 0, not NaN.
+			te := max(t, -1e300) * e
+			d := dv[i]
+			dv[i] = d * a / b * e
+			ga += d * em1
+			gb -= d * a * te / (b * b)
+		}
+		storeBlock(dx, &dv, off, n)
 	}
 	g[0] += ga
 	g[1] += gb

@@ -22,17 +22,26 @@ func init() {
 type sigmoid struct{}
 
 func (sigmoid) Forward(y, x, _ []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		y[i] = float32(fmath.Sigmoid(float64(v)))
+	var v block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&v, x, off)
+		for i, t := range v[:n] {
+			v[i] = fmath.Sigmoid(t)
+		}
+		storeBlock(y, &v, off, n)
 	}
 }
 
 func (sigmoid) Backward(dx, dy, x, _ []float32, _ []float64) {
-	dx, dy = dx[:len(x)], dy[:len(x)]
-	for i, v := range x {
-		s := fmath.Sigmoid(float64(v))
-		dx[i] = float32(float64(dy[i]) * s * (1 - s))
+	var xv, dv block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&xv, x, off)
+		loadBlock(&dv, dy, off)
+		for i, t := range xv[:n] {
+			s := fmath.Sigmoid(t)
+			dv[i] *= s * (1 - s)
+		}
+		storeBlock(dx, &dv, off, n)
 	}
 }
 

@@ -22,20 +22,27 @@ func init() {
 type silu struct{}
 
 func (silu) Forward(y, x, _ []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		t := float64(v)
-		y[i] = float32(t * fmath.Sigmoid(t))
+	var v block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&v, x, off)
+		for i, t := range v[:n] {
+			v[i] = t * fmath.Sigmoid(t)
+		}
+		storeBlock(y, &v, off, n)
 	}
 }
 
 func (silu) Backward(dx, dy, x, _ []float32, _ []float64) {
-	dx, dy = dx[:len(x)], dy[:len(x)]
-	for i, v := range x {
-		t := float64(v)
-		s := fmath.Sigmoid(t)
-		// s*(1-s) underflows to 0 where x*s*(1-s) would be Inf*0: clamp x.
-		dx[i] = float32(float64(dy[i]) * (s + min(max(t, -1e3), 1e3)*s*(1-s)))
+	var xv, dv block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&xv, x, off)
+		loadBlock(&dv, dy, off)
+		for i, t := range xv[:n] {
+			s := fmath.Sigmoid(t)
+			// s*(1-s) underflows to 0 where x*s*(1-s) would be Inf*0: clamp x.
+			dv[i] *= s + min(max(t, -1e3), 1e3)*s*(1-s)
+		}
+		storeBlock(dx, &dv, off, n)
 	}
 }
 

@@ -28,10 +28,13 @@ type sinlu struct{}
 
 func (sinlu) Forward(y, x, p []float32) {
 	a, b := float64(p[0]), float64(p[1])
-	y = y[:len(x)]
-	for i, v := range x {
-		t := float64(v)
-		y[i] = float32((t + a*fmath.Sin(b*t)) * fmath.Sigmoid(t))
+	var v block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&v, x, off)
+		for i, t := range v[:n] {
+			v[i] = (t + a*fmath.Sin(b*t)) * fmath.Sigmoid(t)
+		}
+		storeBlock(y, &v, off, n)
 	}
 }
 
@@ -41,18 +44,22 @@ func (sinlu) Forward(y, x, p []float32) {
 //	df/da = sin(bx)*s,  df/db = a*x*cos(bx)*s
 func (sinlu) Backward(dx, dy, x, p []float32, g []float64) {
 	a, b := float64(p[0]), float64(p[1])
-	dx, dy = dx[:len(x)], dy[:len(x)]
 	var ga, gb float64
-	for i, v := range x {
-		t := float64(v)
-		sn, cs := fmath.SinCos(b * t)
-		s := fmath.Sigmoid(t)
-		tc := min(max(t, -1e300), 1e300) // keeps x*s = 0 at x = -Inf
-		u := tc + a*sn
-		d := float64(dy[i])
-		dx[i] = float32(d * ((1+a*b*cs)*s + u*s*(1-s)))
-		ga += d * sn * s
-		gb += d * a * tc * cs * s
+	var xv, dv block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&xv, x, off)
+		loadBlock(&dv, dy, off)
+		for i, t := range xv[:n] {
+			sn, cs := fmath.SinCos(b * t)
+			s := fmath.Sigmoid(t)
+			tc := min(max(t, -1e300), 1e300) // keeps x*s = 0 at x = -Inf
+			u := tc + a*sn
+			d := dv[i]
+			dv[i] = d * ((1+a*b*cs)*s + u*s*(1-s))
+			ga += d * sn * s
+			gb += d * a * tc * cs * s
+		}
+		storeBlock(dx, &dv, off, n)
 	}
 	g[0] += ga
 	g[1] += gb

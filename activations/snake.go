@@ -28,11 +28,14 @@ type snake struct{}
 func (snake) Forward(y, x, p []float32) {
 	a := float64(p[0])
 	inva := 1 / a
-	y = y[:len(x)]
-	for i, v := range x {
-		t := float64(v)
-		s := fmath.Sin(a * t)
-		y[i] = float32(t + s*s*inva)
+	var v block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&v, x, off)
+		for i, t := range v[:n] {
+			s := fmath.Sin(a * t)
+			v[i] = t + s*s*inva
+		}
+		storeBlock(y, &v, off, n)
 	}
 }
 
@@ -40,15 +43,19 @@ func (snake) Forward(y, x, p []float32) {
 func (snake) Backward(dx, dy, x, p []float32, g []float64) {
 	a := float64(p[0])
 	inva := 1 / a
-	dx, dy = dx[:len(x)], dy[:len(x)]
 	var ga float64
-	for i, v := range x {
-		t := float64(v)
-		s, c := fmath.SinCos(a * t)
-		s2 := 2 * s * c
-		d := float64(dy[i])
-		dx[i] = float32(d * (1 + s2))
-		ga += d * (t*s2 - s*s*inva) * inva
+	var xv, dv block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&xv, x, off)
+		loadBlock(&dv, dy, off)
+		for i, t := range xv[:n] {
+			s, c := fmath.SinCos(a * t)
+			s2 := 2 * s * c
+			d := dv[i]
+			dv[i] = d * (1 + s2)
+			ga += d * (t*s2 - s*s*inva) * inva
+		}
+		storeBlock(dx, &dv, off, n)
 	}
 	g[0] += ga
 }

@@ -25,17 +25,25 @@ func init() {
 type softplus struct{ beta float64 }
 
 func (k softplus) Forward(y, x, _ []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		t := float64(v)
-		y[i] = float32(fmath.Softplus(k.beta*t) / k.beta)
+	var v block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&v, x, off)
+		for i, t := range v[:n] {
+			v[i] = fmath.Softplus(k.beta*t) / k.beta
+		}
+		storeBlock(y, &v, off, n)
 	}
 }
 
 func (k softplus) Backward(dx, dy, x, _ []float32, _ []float64) {
-	dx, dy = dx[:len(x)], dy[:len(x)]
-	for i, v := range x {
-		dx[i] = float32(float64(dy[i]) * fmath.Sigmoid(k.beta*float64(v)))
+	var xv, dv block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&xv, x, off)
+		loadBlock(&dv, dy, off)
+		for i, t := range xv[:n] {
+			dv[i] *= fmath.Sigmoid(k.beta * t)
+		}
+		storeBlock(dx, &dv, off, n)
 	}
 }
 

@@ -27,26 +27,33 @@ type swish struct{}
 
 func (swish) Forward(y, x, p []float32) {
 	beta := float64(p[0])
-	y = y[:len(x)]
-	for i, v := range x {
-		t := float64(v)
-		y[i] = float32(t * fmath.Sigmoid(beta*t))
+	var v block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&v, x, off)
+		for i, t := range v[:n] {
+			v[i] = t * fmath.Sigmoid(beta*t)
+		}
+		storeBlock(y, &v, off, n)
 	}
 }
 
 // Backward: d/dx = s + beta*x*s*(1-s), d/dbeta = x^2*s*(1-s), s = sigmoid(beta*x).
 func (swish) Backward(dx, dy, x, p []float32, g []float64) {
 	beta := float64(p[0])
-	dx, dy = dx[:len(x)], dy[:len(x)]
 	var gbeta float64
-	for i, v := range x {
-		t := float64(v)
-		s := fmath.Sigmoid(beta * t)
-		tc := min(max(t, -1e3), 1e3) // s*(1-s) is 0 there: avoid Inf*0
-		ds := s * (1 - s)
-		d := float64(dy[i])
-		dx[i] = float32(d * (s + beta*tc*ds))
-		gbeta += d * tc * tc * ds
+	var xv, dv block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&xv, x, off)
+		loadBlock(&dv, dy, off)
+		for i, t := range xv[:n] {
+			s := fmath.Sigmoid(beta * t)
+			tc := min(max(t, -1e3), 1e3) // s*(1-s) is 0 there: avoid Inf*0
+			ds := s * (1 - s)
+			d := dv[i]
+			dv[i] = d * (s + beta*tc*ds)
+			gbeta += d * tc * tc * ds
+		}
+		storeBlock(dx, &dv, off, n)
 	}
 	g[0] += gbeta
 }

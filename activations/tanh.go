@@ -22,17 +22,26 @@ func init() {
 type tanhAct struct{}
 
 func (tanhAct) Forward(y, x, _ []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		y[i] = float32(fmath.Tanh(float64(v)))
+	var v block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&v, x, off)
+		for i, t := range v[:n] {
+			v[i] = fmath.Tanh(t)
+		}
+		storeBlock(y, &v, off, n)
 	}
 }
 
 func (tanhAct) Backward(dx, dy, x, _ []float32, _ []float64) {
-	dx, dy = dx[:len(x)], dy[:len(x)]
-	for i, v := range x {
-		th := fmath.Tanh(float64(v))
-		dx[i] = float32(float64(dy[i]) * (1 - th*th))
+	var xv, dv block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&xv, x, off)
+		loadBlock(&dv, dy, off)
+		for i, t := range xv[:n] {
+			th := fmath.Tanh(t)
+			dv[i] *= 1 - th*th
+		}
+		storeBlock(dx, &dv, off, n)
 	}
 }
 

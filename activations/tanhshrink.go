@@ -22,18 +22,26 @@ func init() {
 type tanhshrink struct{}
 
 func (tanhshrink) Forward(y, x, _ []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		t := float64(v)
-		y[i] = float32(t - fmath.Tanh(t))
+	var v block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&v, x, off)
+		for i, t := range v[:n] {
+			v[i] = t - fmath.Tanh(t)
+		}
+		storeBlock(y, &v, off, n)
 	}
 }
 
 func (tanhshrink) Backward(dx, dy, x, _ []float32, _ []float64) {
-	dx, dy = dx[:len(x)], dy[:len(x)]
-	for i, v := range x {
-		th := fmath.Tanh(float64(v))
-		dx[i] = float32(float64(dy[i]) * th * th)
+	var xv, dv block
+	for off := 0; off < len(x); off += blockLen {
+		n := loadBlock(&xv, x, off)
+		loadBlock(&dv, dy, off)
+		for i, t := range xv[:n] {
+			th := fmath.Tanh(t)
+			dv[i] *= th * th
+		}
+		storeBlock(dx, &dv, off, n)
 	}
 }
 
