@@ -8,17 +8,23 @@ import (
 	"github.com/actbench/actbench/models"
 )
 
-// Cost model of a grid, calibrated on the reference machine (2 cores of an
-// AVX-512 Xeon, shared with other work) by timing the default preset: a
-// training image costs three forward passes' FLOPs (forward, input and
-// weight gradients), an evaluated image one, and the engine sustains
-// trainFLOPSRate on training and evalFLOPSRate on evaluation. Each trial
-// adds a fixed set-up cost (model build, data split and normalisation).
-// Estimates are for that machine; scale by your speed.
+// Cost model of a grid. A training image costs three forward passes'
+// FLOPs (forward, input gradients, weight gradients), an evaluated image
+// (validation every epoch, the test split once, the dead-unit probe) one;
+// the engine sustains flopsRate; each trial adds trialOverhead (model
+// build, data split and normalisation).
+//
+// Calibration (benchmarks/estimate.go, 2026-11-27): the default preset (20
+// trials, 12.35 TFLOP in all) took 223 CPU-seconds on the reference machine
+// (2 cores of an AVX-512 Xeon, "Intel(R) Xeon(R) Processor"), i.e. 55
+// GFLOP/s per core. It was measured under contention (load average 7-9 from
+// other work: 4m12s wall at 0.9 cores), so the rate for an otherwise idle
+// 2-core machine assumes 80 % parallel efficiency: 2 x 55 x 0.8 = 88
+// GFLOP/s. On a loaded machine expect proportionally longer; on more
+// cores, shorter.
 const (
-	trainFLOPSRate = 40e9
-	evalFLOPSRate  = 40e9
-	trialOverhead  = 0.3 // seconds
+	flopsRate     = 88e9
+	trialOverhead = 0.3 // seconds
 )
 
 // datasetFacts are what the cost model needs of each dataset: input shape,
@@ -107,7 +113,7 @@ func EstimateCost(g *Grid) (Estimate, error) {
 		}
 		est.Epochs += e
 		est.Images += int64(train * e)
-		est.Seconds += 3*f*float64(train*e)/trainFLOPSRate + f*evalImgs/evalFLOPSRate + trialOverhead
+		est.Seconds += (3*f*float64(train*e)+f*evalImgs)/flopsRate + trialOverhead
 		return nil
 	}
 	pre := map[string]bool{}

@@ -84,7 +84,8 @@ func init() {
 	addPreset(Preset{
 		Name: DefaultPreset,
 		Claim: "Smoke-size comparison of ReLU, Leaky ReLU, PReLU and PVLU: the simple CNN on an MNIST subset, " +
-			"5 paired seeds. Shows the whole pipeline in about three minutes on 2 cores; too small to settle any claim.",
+			"5 paired seeds. Shows the whole pipeline in about three minutes on 2 cores (est. 2.5 min idle; measured " +
+			"4m12s while other work loaded the machine); too small to settle any claim.",
 		Scale: "MNIST (always available through the GoMNIST module): 2,000 training, 500 validation and 2,000 test images " +
 			"(the same for every trial), 2 epochs; --train, --val, --test, --epochs and --seeds scale it up.",
 		grid: func() Grid {

@@ -151,6 +151,8 @@ func humanDuration(s float64) string {
 	switch {
 	case d < time.Minute:
 		return d.Round(time.Second).String()
+	case d < 10*time.Minute:
+		return d.Round(10 * time.Second).String()
 	case d < 10*time.Hour:
 		return d.Round(time.Minute).String()
 	}
