@@ -39,3 +39,7 @@ func (softsign) Backward(dx, dy, x, _ []float32, _ []float64) {
 }
 
 func (softsign) Reference(x float64, _ []float64) float64 { return x / (1 + math.Abs(x)) }
+
+// Kinks: the second derivative jumps at 0 (central differences of f' are
+// only first-order accurate there).
+func (softsign) Kinks() []float64 { return []float64{0} }
