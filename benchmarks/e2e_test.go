@@ -93,3 +93,47 @@ func TestEndToEndWithTheRealTrainer(t *testing.T) {
 	}
 	t.Logf("end to end in %v", time.Since(start))
 }
+
+// TestFineTuneWithTheRealTrainer runs a fine-tuning recipe end to end: one
+// pretraining per seed with ReLU, then ReLU (the equal-budget control) and
+// PVLU(a=0) continue from it.
+func TestFineTuneWithTheRealTrainer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains real models")
+	}
+	if _, _, err := datasets.Load("mnist", ""); err != nil {
+		t.Skipf("MNIST not available: %v", err)
+	}
+	ds := Dataset{Name: "mnist", Val: 200, Train: 500, Test: 500}
+	g := Grid{
+		Name:     "ft",
+		Models:   []string{"mlp(hidden=32,depth=1)"},
+		Datasets: []Dataset{ds},
+		Recipes: []Recipe{{Name: "ft", Epochs: 1, Optimizer: "adam", LR: 1e-3, Batch: 50, Select: "best",
+			Pretrain: &Pretrain{Dataset: ds, Activation: "relu", Epochs: 1, LR: 3e-3}}},
+		Seeds:       []uint64{1},
+		Activations: []string{"relu", "pvlu(a=0)"},
+	}
+	if err := TrainerPreflight(&g); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "r.jsonl")
+	sum, err := RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: TrainerRunner()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := readAll(t, out)
+	if sum.Ran != 2 || len(recs) != 3 || recs[0].Role != "pretrain" {
+		t.Fatalf("%+v, %d records", sum, len(recs))
+	}
+	for _, r := range recs[1:] {
+		ft := r.Result.Config.FineTune
+		if ft == nil || ft.FromAct == "" || ft.FromEpochs != 1 {
+			t.Errorf("trial %d: fine-tune config %+v", r.Index, ft)
+		}
+	}
+	g.Datasets[0].Name = "cifar10"
+	if err := TrainerPreflight(&g); err == nil {
+		t.Error("cross-dataset transfer passed the preflight")
+	}
+}
