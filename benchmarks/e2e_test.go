@@ -53,12 +53,16 @@ func TestEndToEndWithTheRealTrainer(t *testing.T) {
 	if !sum.Interrupted || sum.Ran != 2 {
 		t.Fatalf("interrupted run: %+v\n%s", sum, progress.String())
 	}
-	sum, err = RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: runner, Progress: &progress})
+	var term bytes.Buffer
+	sum, err = RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: runner, Progress: &term, Terminal: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if sum.Ran != 2 || sum.Skipped != 2 {
 		t.Fatalf("resumed run: %+v", sum)
+	}
+	if !strings.Contains(term.String(), "\r\033[K[2/4] mlp") || !strings.Contains(term.String(), "[4/4]") {
+		t.Errorf("terminal progress:\n%q", term.String())
 	}
 	recs := readAll(t, out)
 	if len(recs) != 4 {

@@ -22,6 +22,10 @@ type progress struct {
 	epochsDone  int
 	cur         string
 	curEpoch    string
+	epochNum    int     // epochs finished in the current trial
+	epochs      int     // epochs of the current trial
+	frac        float64 // fraction of the current epoch done
+	lastDraw    time.Time
 	dirty       bool // a terminal line is showing
 }
 
@@ -64,14 +68,29 @@ func (p *progress) trial(t Trial, pretrain bool) {
 	if pretrain {
 		p.cur = "pretrain " + p.cur
 	}
+	p.epochNum, p.epochs, p.frac = 0, t.Recipe.Epochs, 0
 	p.curEpoch = fmt.Sprintf("0/%d", t.Recipe.Epochs)
 	p.show(false)
 }
 
 func (p *progress) epoch(epoch, epochs int) {
 	p.epochsDone++
+	p.epochNum, p.epochs, p.frac = epoch, epochs, 0
 	p.curEpoch = fmt.Sprintf("%d/%d", epoch, epochs)
 	p.show(true)
+}
+
+// batch updates the terminal line within an epoch, at most 5 times a second.
+func (p *progress) batch(done, perEpoch int) {
+	if !p.terminal || perEpoch <= 0 {
+		return
+	}
+	p.frac = min(float64(done)/float64(perEpoch), 1)
+	if now := p.now(); now.Sub(p.lastDraw) >= 200*time.Millisecond {
+		p.lastDraw = now
+		p.curEpoch = fmt.Sprintf("%d/%d %d%%", p.epochNum+1, p.epochs, int(100*p.frac))
+		p.show(false)
+	}
 }
 
 func (p *progress) finished(t Trial, rec *Record) {
@@ -108,15 +127,13 @@ func (p *progress) show(epochEnd bool) {
 }
 
 func (p *progress) eta() string {
-	if p.epochsDone == 0 {
+	done := float64(p.epochsDone) + p.frac
+	if done < 0.05 {
 		return "?"
 	}
-	left := p.epochsTotal - p.epochsDone
-	if left < 0 {
-		left = 0
-	}
-	per := p.now().Sub(p.t0) / time.Duration(p.epochsDone)
-	return roundDur(per * time.Duration(left)).String()
+	left := max(float64(p.epochsTotal)-done, 0)
+	per := p.now().Sub(p.t0).Seconds() / done
+	return roundDur(time.Duration(per * left * float64(time.Second))).String()
 }
 
 func (p *progress) clear() {

@@ -73,7 +73,7 @@ type Row struct {
 	// baseline itself and when fewer than 2 seeds pair up.
 	Comparison *stats.Comparison `json:"comparison,omitempty"`
 	// DeadFraction is the mean over trials and activation layers of the final
-	// epoch's dead-unit fraction (NaN when not measured: see HasDead).
+	// epoch's dead-unit fraction (0 when not measured: see HasDead).
 	DeadFraction float64 `json:"dead_fraction"`
 	HasDead      bool    `json:"has_dead"`
 	// Learned are the final learned activation parameters, averaged over
@@ -81,8 +81,7 @@ type Row struct {
 	Learned []LearnedParam `json:"learned,omitempty"`
 	// EpochSeconds is the mean wall time per epoch.
 	EpochSeconds float64 `json:"epoch_seconds"`
-	// Records are the indexes of the row's trials in the records the report
-	// was built from (for plots).
+	// records are the row's trials (for the plots).
 	records []*Record
 }
 
@@ -298,7 +297,7 @@ func (row *Row) finish() {
 		row.Summary = &s
 	}
 	row.HasDead = nDead > 0
-	row.DeadFraction = math.NaN()
+	row.DeadFraction = 0
 	if nDead > 0 {
 		row.DeadFraction = dead / float64(nDead)
 	}

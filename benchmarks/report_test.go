@@ -3,7 +3,9 @@ package benchmarks
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -140,5 +142,63 @@ func TestPlotsWritten(t *testing.T) {
 	}
 	if !strings.HasSuffix(files[0], "simplecnn_mnist-500_adam-curves.png") {
 		t.Errorf("first file %s", files[0])
+	}
+}
+
+func TestReportDegenerateInput(t *testing.T) {
+	recs := reportRecords(t)
+	var kept []Record
+	for _, r := range recs {
+		act := ShortSpec(r.Config.Activation)
+		switch {
+		case r.Config.Recipe.Name == "adam" && act == "relu" && r.Config.Seed == 5:
+			continue // seed 5 has no baseline partner
+		case r.Config.Recipe.Name == "adam+aug" && r.Config.Seed > 1:
+			continue // one seed only: nothing to test
+		}
+		if act == "relu" {
+			for i := range r.Result.Epochs {
+				r.Result.Epochs[i].Dead = nil // probe off
+			}
+		}
+		if r.Config.Recipe.Name == "adam" && act == "pvlu" && r.Config.Seed == 2 {
+			r.Result.Status = "diverged"
+			r.Result.Test = nil
+		}
+		kept = append(kept, r)
+	}
+	kept = append(kept, kept[0]) // a duplicate counts once
+	rep, err := BuildReport(kept, ReportOptions{Resamples: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := rep.Groups[0]
+	if g.Rows[0].HasDead || len(g.Rows[0].TestErr) != 4 {
+		t.Errorf("baseline row %+v", g.Rows[0])
+	}
+	pv := g.Rows[3]
+	if pv.Activation != "pvlu" || pv.Diverged != 1 || len(pv.TestErr) != 4 || pv.Comparison == nil || pv.Comparison.Base.N != 3 {
+		t.Errorf("pvlu row: %d trials, %d diverged, comparison %+v", len(pv.TestErr), pv.Diverged, pv.Comparison)
+	}
+	if c := rep.Groups[1].Rows[1].cells(); c.verdict != "too few paired seeds" || c.err == "-" {
+		t.Errorf("one-seed row cells %+v", c)
+	}
+	notes := strings.Join(rep.Notes, "\n")
+	for _, want := range []string{"1 trial(s) diverged before their first epoch", "without a relu trial of the same seed"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
+	}
+	for _, f := range Formats {
+		var buf bytes.Buffer
+		if err := Render(&buf, rep, f); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+		if f == "json" && !json.Valid(buf.Bytes()) {
+			t.Error("invalid JSON")
+		}
+	}
+	if err := Render(io.Discard, rep, "pdf"); err == nil {
+		t.Error("unknown format accepted")
 	}
 }

@@ -27,6 +27,9 @@ type TrialRun struct {
 	Init string
 	// Epoch is called after each epoch (1-based) with the epoch count.
 	Epoch func(epoch, epochs int)
+	// Batch, when the runner can, is called after each training batch with
+	// the batches done in the current epoch and the batches per epoch.
+	Batch func(done, perEpoch int)
 }
 
 // Runner runs one trial to its end and returns its result; a divergence is
@@ -203,6 +206,7 @@ func RunGrid(ctx context.Context, g *Grid, opt RunOptions) (*RunSummary, error) 
 
 func runOne(ctx context.Context, opt RunOptions, run *TrialRun, prog *progress, now func() time.Time) (*Record, error) {
 	run.Epoch = prog.epoch
+	run.Batch = prog.batch
 	started := now()
 	res, err := opt.Runner(ctx, run)
 	if err == nil && res.Status == trainer.StatusInterrupted {

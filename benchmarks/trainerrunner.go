@@ -64,6 +64,14 @@ func TrainerRunner() Runner {
 			return trainer.Result{}, err
 		}
 		epochs := cfg.Epochs
+		n := cfg.Subset
+		if n == 0 {
+			n = data.Train.Len() - cfg.Validation
+		}
+		perEpoch := 1
+		if b := max(cfg.Batch, 1); n > 0 {
+			perEpoch = (n + b - 1) / b
+		}
 		return trainer.Run(ctx, cfg, trainer.Options{
 			Checkpoint: run.Checkpoint,
 			Resume:     true,
@@ -71,6 +79,11 @@ func TrainerRunner() Runner {
 			OnEpoch: func(e trainer.Epoch) {
 				if run.Epoch != nil {
 					run.Epoch(e.Epoch, epochs)
+				}
+			},
+			OnBatch: func(p trainer.Position) {
+				if run.Batch != nil {
+					run.Batch(p.Batches, perEpoch)
 				}
 			},
 		})
