@@ -12,9 +12,9 @@ import (
 // [C H W] inputs, with square kernels, any stride and zero padding on every
 // side.
 //
-// Stride-1 convolutions on inputs with at least 8 channels use shifted GEMMs
-// on a padded channels-last copy of the input (see conv_shift.go): no patch
-// matrix at all. Otherwise each image is lowered by im2col to a [C*k*k,
+// Stride-1 convolutions on inputs with at least 16 channels and images not
+// too small use shifted GEMMs on a padded channels-last copy of the input
+// (see conv_shift.go): no patch matrix at all. Otherwise each image is lowered by im2col to a [C*k*k,
 // OH*OW] matrix and multiplied by the [outC, C*k*k] weight with one SGEMM,
 // which writes the NCHW output directly; 1x1 kernels with stride 1 and no
 // padding skip im2col. On the im2col path the batch is split across two
@@ -47,7 +47,7 @@ type Conv2D struct {
 	split  splitter
 	fwd    func(part, lo, hi int)
 	bwd    func(part, lo, hi int)
-	shift  shiftConv // state of the shifted-GEMM path (stride 1, C >= 8)
+	shift  shiftConv // state of the shifted-GEMM path (stride 1, see useShift)
 	noDx   bool      // SetSkipInputGrad(true): Backward computes no input gradient
 }
 

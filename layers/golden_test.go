@@ -131,15 +131,25 @@ func TestGoldenPyTorch(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			switch c.Layer {
 			case "conv":
-				bias := c.Config["bias"].(bool)
-				l := NewConv2D(name, c.num("outC"), c.num("kernel"), c.num("stride"), c.num("pad"), bias)
-				ps := map[string]*Param{}
-				runLayerGoldenSetup(t, c, l, func() {
-					ps["weight"] = l.weight
-					if bias {
-						ps["bias"] = l.bias
-					}
-				}, true, ps)
+				// Every convolution through each path that applies.
+				defer func() { convPath = "" }()
+				for _, path := range []string{"im2col", "shift"} {
+					t.Run(path, func(t *testing.T) {
+						convPath = path
+						bias := c.Config["bias"].(bool)
+						l := NewConv2D(name, c.num("outC"), c.num("kernel"), c.num("stride"), c.num("pad"), bias)
+						ps := map[string]*Param{}
+						runLayerGoldenSetup(t, c, l, func() {
+							ps["weight"] = l.weight
+							if bias {
+								ps["bias"] = l.bias
+							}
+						}, true, ps)
+						if want := path == "shift" && c.num("stride") == 1 && !l.direct; l.useShift() != want {
+							t.Errorf("path %s: shifted = %v", path, l.useShift())
+						}
+					})
+				}
 			case "dense":
 				bias := c.Config["bias"].(bool)
 				l := NewDense(name, c.num("out"), bias)

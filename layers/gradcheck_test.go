@@ -370,9 +370,11 @@ func TestGradNetwork(t *testing.T) {
 	}
 }
 
-// TestGradConv2DShifted checks the shifted-GEMM path (stride 1, >= 8 input
-// channels).
+// TestGradConv2DShifted checks the shifted-GEMM path (forced, since these
+// small shapes would choose im2col).
 func TestGradConv2DShifted(t *testing.T) {
+	convPath = "shift"
+	defer func() { convPath = "" }()
 	for _, tc := range []struct {
 		name    string
 		outC, k int

@@ -302,6 +302,16 @@ func TestBatchSizes(t *testing.T) {
 // with two threads and once with one, and compares bitwise (work is split at
 // fixed boundaries and reduced in a fixed order).
 func TestDeterministic(t *testing.T) {
+	for _, path := range []string{"shift", "im2col"} {
+		t.Run(path, func(t *testing.T) {
+			convPath = path
+			defer func() { convPath = "" }()
+			testDeterministic(t)
+		})
+	}
+}
+
+func testDeterministic(t *testing.T) {
 	build := func() (*Sequential, *SoftmaxCrossEntropy) {
 		net := NewSequential("net", NewConv2D("c1", 8, 3, 1, 1, true), NewBatchNorm("bn", 0.1, 1e-5),
 			mustAct(t, "a", "layerstest_tanhlin(per=channel)"), NewConv2D("c1b", 8, 3, 1, 1, true),
@@ -351,6 +361,16 @@ func TestDeterministic(t *testing.T) {
 // products are small enough that even gonum's GEMM (which allocates on large
 // ones) allocates nothing, so the check holds on both backends.
 func TestNoAllocs(t *testing.T) {
+	for _, path := range []string{"shift", "im2col"} {
+		t.Run(path, func(t *testing.T) {
+			convPath = path
+			defer func() { convPath = "" }()
+			testNoAllocs(t)
+		})
+	}
+}
+
+func testNoAllocs(t *testing.T) {
 	net := NewSequential("net", NewConv2D("c1", 8, 3, 1, 1, true), NewBatchNorm("bn", 0.1, 1e-5),
 		mustAct(t, "a", "layerstest_step"), NewMaxPool2D("p", 2, 2), NewDropout("dr", 0.2),
 		NewConv2D("c2", 8, 1, 1, 0, false), NewAvgPool2D("ap", 2, 2),
@@ -381,7 +401,7 @@ func TestNoAllocs(t *testing.T) {
 // TestConvShiftedMatchesIm2col compares the two convolution paths on CIFAR
 // shapes, with batches that span several chunks and a short last chunk.
 func TestConvShiftedMatchesIm2col(t *testing.T) {
-	defer func() { forceIm2col = false }()
+	defer func() { convPath = "" }()
 	for _, tc := range []struct {
 		in         []int
 		outC, k, p int
@@ -393,13 +413,13 @@ func TestConvShiftedMatchesIm2col(t *testing.T) {
 	} {
 		var res [2][4][]float32
 		for mode := range 2 {
-			forceIm2col = mode == 1
+			convPath = [2]string{"shift", "im2col"}[mode]
 			l := NewConv2D("c", tc.outC, tc.k, 1, tc.p, true)
 			out, err := l.Setup(tc.in)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if l.useShift() == forceIm2col {
+			if l.useShift() != (mode == 0) {
 				t.Fatal("path selection")
 			}
 			l.Init(rand.New(rand.NewPCG(1, 1)))

@@ -24,12 +24,14 @@ func TestGradActivationRegistry(t *testing.T) {
 // that most coordinates are checkable; the all-kinks ReLU is checked per
 // layer above.
 func TestGradNetworkPVLU(t *testing.T) {
+	convPath = "shift"
+	defer func() { convPath = "" }()
 	net := NewSequential("net",
 		NewConv2D("conv1", 8, 3, 1, 1, true),
 		NewBatchNorm("bn1", 0.1, 1e-5),
 		mustAct(t, "act1", "silu"),
 		NewMaxPool2D("pool1", 2, 2),
-		NewConv2D("conv2", 8, 3, 1, 1, false), // >= 8 channels: the shifted path
+		NewConv2D("conv2", 8, 3, 1, 1, false), // forced onto the shifted path below
 		NewBatchNorm("bn2", 0.1, 1e-5),
 		mustAct(t, "act2", "pvlu(a=0.2, b=1.5, per=channel)"),
 		NewFlatten("flat"),

@@ -52,7 +52,7 @@ conv_case("conv_k3_s2_p0", 2, 2, 8, 7, 3, 3, 2, 0, False)
 conv_case("conv_k1_s1_p0", 2, 5, 4, 4, 3, 1, 1, 0, False)
 conv_case("conv_k1_s2_p0", 2, 4, 5, 5, 6, 1, 2, 0, True)
 conv_case("conv_k5_s1_p2", 1, 2, 6, 6, 3, 5, 1, 2, True)
-# At least 8 input channels: the shifted-GEMM path.
+# More channels (the Go tests run every case through both convolution paths).
 conv_case("conv_k3_s1_p1_c8", 3, 8, 5, 6, 4, 3, 1, 1, True)
 conv_case("conv_k3_s1_p0_c9", 2, 9, 6, 5, 3, 3, 1, 0, False)
 conv_case("conv_k5_s1_p2_c8", 2, 8, 6, 7, 5, 5, 1, 2, True)
