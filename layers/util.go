@@ -13,9 +13,14 @@ import (
 // boxes a slice header on every call, which a hot path cannot afford). It
 // panics on a tensor of another element type: layers are float32 only, and
 // handing them anything else is a programming error.
+//
+// Views (slices or transposes of another tensor) are refused too: their
+// backing slice is not their elements in row-major order. Materialize them
+// first.
 func f32(t *tensor.Dense) []float32 {
-	if t.Dtype() != tensor.Float32 {
-		panic(fmt.Sprintf("layers: tensor of %v, want float32", t.Dtype()))
+	if t.Dtype() != tensor.Float32 || t.RequiresIterator() {
+		panic(fmt.Sprintf("layers: tensor of %v with shape %v (view: %v), want a contiguous float32 tensor (Materialize views)",
+			t.Dtype(), t.Shape(), t.IsView()))
 	}
 	return t.Float32s()
 }
