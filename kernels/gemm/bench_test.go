@@ -33,20 +33,21 @@ var benchShapes = []struct {
 	{"square/TT_1024", true, true, 1024, 1024, 1024},
 }
 
-// BenchmarkSgemm reports GFLOP/s (2*m*n*k per call) for every backend and
-// 1 and 2 threads. Select with e.g.
+// BenchmarkSgemm reports GFLOP/s (2*m*n*k per call) for every shape,
+// backend and 1 and 2 threads, named shape/backend/threads so that the
+// backends of one shape run close together in time. Select with e.g.
 //
-//	go test -run '^$' -bench 'Sgemm/avx512/threads=1/im2col' ./kernels/gemm
+//	go test -run '^$' -bench 'Sgemm/im2col/.*/avx512/threads=1' ./kernels/gemm
 //
 // Never publish numbers from the gonum backend as engine speed: its timing
 // depends on the data (it slows on exact zeros).
 func BenchmarkSgemm(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))
-	for _, name := range Backends() {
-		for _, th := range []int{1, 2} {
-			for _, s := range benchShapes {
-				b.Run(fmt.Sprintf("%s/threads=%d/%s", name, th, s.name), func(b *testing.B) {
-					o := newOperands(rng, s.transA, s.transB, s.m, s.n, s.k, 0, 0, 1, 0)
+	for _, s := range benchShapes {
+		o := newOperands(rng, s.transA, s.transB, s.m, s.n, s.k, 0, 0, 1, 0)
+		for _, name := range Backends() {
+			for _, th := range []int{1, 2} {
+				b.Run(fmt.Sprintf("%s/%s/threads=%d", s.name, name, th), func(b *testing.B) {
 					withBackend(b, name, th, func() {
 						Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, o.a, o.lda, o.b, o.ldb, 0, o.c, o.ldc)
 						b.SetBytes(int64(4 * (len(o.a) + len(o.b) + len(o.c))))

@@ -8,8 +8,10 @@ import "sync"
 // goroutine in a fixed k order: results never depend on scheduling.
 const (
 	// minParallelFlops is the smallest product worth a goroutine hand-off
-	// (about 20 µs of work at SIMD speed, against a few µs to wake a worker).
-	minParallelFlops = 1 << 21
+	// (about 25 µs of work at SIMD speed, against 5-20 µs to wake a parked
+	// worker). Smaller products are better split by the caller, as the
+	// layers do across the images of a batch.
+	minParallelFlops = 1 << 22
 	// rowAlign and colAlign keep the split on micro-tile boundaries (24 is
 	// a multiple of the AVX-512 kernel's 8 rows and the AVX2 kernel's 6; 32
 	// columns of both kernels' B strips), so that no goroutine is left with
