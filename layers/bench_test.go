@@ -52,7 +52,15 @@ func benchLayers() []benchLayer {
 		benchLayer{name: "GlobalAvgPool/64x8x8", l: NewGlobalAvgPool("g"), in: []int{64, 8, 8}},
 		benchLayer{name: "Dropout/32x16x16", l: NewDropout("d", 0.25), in: []int{32, 16, 16}},
 		benchLayer{name: "Flatten/64x8x8", l: NewFlatten("f"), in: []int{64, 8, 8}},
+		benchLayer{name: "Residual/add-32x16x16", l: NewResidual("r", NewSequential("body"), nil), in: []int{32, 16, 16}},
 	)
+	for _, spec := range []string{"relu", "pvlu", "pvlu(per=channel)"} {
+		a, err := NewActivation("act", spec)
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, benchLayer{name: "Activation/" + spec + "/32x32x32", l: a, in: []int{32, 32, 32}})
+	}
 	return out
 }
 
