@@ -262,3 +262,25 @@ func (m *Model) FLOPs() int64 {
 	}
 	return f
 }
+
+// Head returns the classifier head: the model's last Dense layer, whose
+// output is the logits (every model of the zoo ends in one). A transfer to
+// a dataset with another class count replaces it; its parameters are named
+// Head().Name()+".weight" and ".bias".
+func (m *Model) Head() *layers.Dense {
+	for i := len(m.leaves) - 1; i >= 0; i-- {
+		if d, ok := m.leaves[i].(*layers.Dense); ok {
+			return d
+		}
+	}
+	return nil
+}
+
+// HeadParams returns the parameters of the classifier head (nil when the
+// model has none).
+func (m *Model) HeadParams() []*layers.Param {
+	if h := m.Head(); h != nil {
+		return h.Params()
+	}
+	return nil
+}

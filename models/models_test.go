@@ -302,3 +302,43 @@ func TestSpecsAndErrors(t *testing.T) {
 
 // zooAct is the activation of the zoo test: trainable, one value per site.
 var zooAct = "prelu"
+
+// TestHeadIsTheLastDenseAndOnlyItDependsOnClasses: the classifier head is
+// the layer producing the logits, and two models that differ only in their
+// class count (a transfer's source and target) get the same weights
+// everywhere else from one seed, so only the head needs replacing.
+func TestHeadIsTheLastDenseAndOnlyItDependsOnClasses(t *testing.T) {
+	for _, tc := range []struct{ spec, head string }{
+		{"simplecnn", "fc2"}, {"mlp(hidden=16,depth=2)", "fc3"}, {"resnet20", "fc"}, {"vgg11", "fc2"},
+	} {
+		a, err := New(tc.spec, "relu", cifar, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := New(tc.spec, "pvlu", cifar, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Init(5)
+		b.Init(5)
+		if a.Head() == nil || a.Head().Name() != tc.head {
+			t.Fatalf("%s: head %v, want %s", tc.spec, a.Head(), tc.head)
+		}
+		hp := b.HeadParams()
+		if len(hp) != 2 || hp[0].Name != tc.head+".weight" || hp[0].Value.Shape()[0] != 10 || hp[1].Value.Shape()[0] != 10 {
+			t.Fatalf("%s: head params %v", tc.spec, hp)
+		}
+		bw := map[string][]float32{}
+		for _, p := range b.Params() {
+			bw[p.Name] = p.Value.Float32s()
+		}
+		for _, p := range a.Params() {
+			if p.Kind == layers.ActivationParam || strings.HasPrefix(p.Name, tc.head+".") {
+				continue
+			}
+			if !reflect.DeepEqual(p.Value.Float32s(), bw[p.Name]) {
+				t.Errorf("%s: %s differs between 100 and 10 classes", tc.spec, p.Name)
+			}
+		}
+	}
+}

@@ -57,6 +57,10 @@ type checkpointHeader struct {
 type tensorEntry struct {
 	Name string `json:"name"` // "model/<param>", "best/<param>" or "opt/<param>#m"
 	Len  int    `json:"len"`
+	// Shape of a model tensor ("model/" and "best/"), so that a transfer
+	// can name both shapes when they disagree. Absent in files written
+	// before it was added (and for optimiser state): only Len is known then.
+	Shape []int `json:"shape,omitempty"`
 }
 
 // partialEpoch is the running state of the training part of an epoch.
@@ -73,11 +77,13 @@ type partialEpoch struct {
 type checkpoint struct {
 	checkpointHeader
 	tensors map[string][]float32
+	shapes  map[string][]int // of the tensors whose shape the file records
 }
 
-// writeCheckpoint writes h and tensors to path atomically. The order of
-// tensors in the file is sorted by name, so equal states give equal files.
-func writeCheckpoint(path string, h checkpointHeader, tensors map[string][]float32) error {
+// writeCheckpoint writes h and tensors to path atomically, with the shapes
+// given for some of them (shapes may be nil). The order of tensors in the
+// file is sorted by name, so equal states give equal files.
+func writeCheckpoint(path string, h checkpointHeader, tensors map[string][]float32, shapes map[string][]int) error {
 	h.Version = checkpointVersion
 	names := make([]string, 0, len(tensors))
 	for n := range tensors {
@@ -86,7 +92,7 @@ func writeCheckpoint(path string, h checkpointHeader, tensors map[string][]float
 	sort.Strings(names)
 	h.Tensors = h.Tensors[:0]
 	for _, n := range names {
-		h.Tensors = append(h.Tensors, tensorEntry{Name: n, Len: len(tensors[n])})
+		h.Tensors = append(h.Tensors, tensorEntry{Name: n, Len: len(tensors[n]), Shape: shapes[n]})
 	}
 	hdr, err := json.Marshal(h)
 	if err != nil {
@@ -165,7 +171,7 @@ func readCheckpoint(path string) (*checkpoint, error) {
 	if hlen > uint64(len(body)-20) {
 		return nil, fmt.Errorf("checkpoint %s: header length %d exceeds the file", path, hlen)
 	}
-	c := &checkpoint{tensors: map[string][]float32{}}
+	c := &checkpoint{tensors: map[string][]float32{}, shapes: map[string][]int{}}
 	dec := json.NewDecoder(bytes.NewReader(body[20 : 20+hlen]))
 	if err := dec.Decode(&c.checkpointHeader); err != nil {
 		return nil, fmt.Errorf("checkpoint %s: header: %w", path, err)
@@ -181,6 +187,16 @@ func readCheckpoint(path string) (*checkpoint, error) {
 		}
 		c.tensors[e.Name] = v
 		data = data[4*e.Len:]
+		if e.Shape != nil {
+			n := 1
+			for _, d := range e.Shape {
+				n *= d
+			}
+			if n != e.Len {
+				return nil, fmt.Errorf("checkpoint %s: tensor %s has shape %v but %d values", path, e.Name, e.Shape, e.Len)
+			}
+			c.shapes[e.Name] = e.Shape
+		}
 	}
 	if len(data) != 0 {
 		return nil, fmt.Errorf("checkpoint %s: %d bytes after the last tensor", path, len(data))

@@ -148,11 +148,22 @@ type Schedule struct {
 }
 
 // FineTune describes a trial that continues a trained model, possibly under
-// another activation: the checkpoint's selected model (best or last, as it
-// was trained) is loaded, every activation site is swapped to Config.Act
-// when that differs from the checkpoint's activation, parameters are frozen
-// as asked, and training runs Config.Epochs more epochs with a fresh
-// optimiser and schedule.
+// another activation and on another dataset: the checkpoint's selected model
+// (best or last, as it was trained) is loaded, every activation site is
+// swapped to Config.Act when that differs from the checkpoint's activation,
+// parameters are frozen as asked, and training runs Config.Epochs more
+// epochs with a fresh optimiser and schedule.
+//
+// Transfer: Config.Data may name another dataset than the checkpoint's
+// (same image shape). When its class count differs, or NewHead asks for
+// it, the classifier head (the model's last Dense layer) is replaced by a
+// fresh one initialised from (Config.Seed, layer name) like every layer, so
+// two activations with one seed get the same new head; every other
+// parameter and buffer is loaded bit for bit, and must exist in the
+// checkpoint with the same shape. Result.Transfer records what was loaded,
+// re-initialised and swapped. The target is normalised with the statistics
+// of its own training split (Norm), and Config.Blur applies to the target
+// only: the checkpoint was trained as its own config says.
 type FineTune struct {
 	// From is the checkpoint file of the pretrained model.
 	From string `json:"from"`
@@ -162,12 +173,31 @@ type FineTune struct {
 	// FromEpochs is the number of epochs the checkpoint was trained
 	// (filled in from the checkpoint).
 	FromEpochs int `json:"from_epochs,omitempty"`
+	// FromData and FromClasses are the checkpoint's dataset and class count
+	// (filled in from the checkpoint).
+	FromData    string `json:"from_data,omitempty"`
+	FromClasses int    `json:"from_classes,omitempty"`
+	// NewHead replaces the classifier head even when the class counts agree
+	// (e.g. another 10-class dataset). A differing class count always does.
+	NewHead bool `json:"new_head,omitempty"`
+	// Norm says whose statistics normalise the target's inputs: "target"
+	// (default: the target's own training split, as any trial) or "source"
+	// (the per-channel mean and std the checkpoint was trained with).
+	Norm string `json:"norm,omitempty"`
 	// Freeze is "none" (default), "act" (only activation parameters train)
 	// or "last-k" (only the last LastK weight layers and what follows them).
+	// A replaced head always trains: with "act" it trains beside the
+	// activation parameters, and "last-k" counts it as the last weight layer.
 	Freeze string `json:"freeze"`
 	// LastK is k for Freeze "last-k".
 	LastK int `json:"last_k,omitempty"`
 }
+
+// Normalisation sources (FineTune.Norm).
+const (
+	NormTarget = "target"
+	NormSource = "source"
+)
 
 // Resolve returns c with every default filled in, or an error naming the
 // first invalid field and what it accepts.
@@ -286,6 +316,13 @@ func (c Config) Resolve() (Config, error) {
 			}
 		default:
 			return c, fmt.Errorf("trainer: config: finetune freeze %q unknown (want none, act or last-k)", ft.Freeze)
+		}
+		switch ft.Norm {
+		case "":
+			ft.Norm = NormTarget
+		case NormTarget, NormSource:
+		default:
+			return c, fmt.Errorf("trainer: config: finetune norm %q unknown (want target or source)", ft.Norm)
 		}
 		c.FineTune = &ft
 	}

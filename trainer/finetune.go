@@ -14,7 +14,9 @@ import (
 // same budget, so a comparison never credits an activation for the extra
 // epochs.
 type Protocol struct {
-	// Pretrain is the trial that trains A (unused when From is set).
+	// Pretrain is the trial that trains A (unused when From is set). Its
+	// Data may differ from Continue.Data: a transfer (see FineTune), e.g.
+	// pretraining on CIFAR-100 and continuing on CIFAR-10 with a new head.
 	Pretrain Config `json:"pretrain"`
 	// From is an existing checkpoint of A to start from instead.
 	From string `json:"from,omitempty"`
@@ -23,12 +25,20 @@ type Protocol struct {
 	Acts []string `json:"acts"`
 	// Continue holds the settings of every continuation arm: optimiser,
 	// learning rate, schedule, Epochs (the budget M), batch, seed,
-	// validation, selection. Its Model, Data and Act are filled in, and its
-	// FineTune set from From and Freeze/LastK.
+	// validation, selection, and the target's Data, subset and Blur (the
+	// checkpoint's data when Data is ""; blur applies to the arms only).
+	// Its Model and Act are filled in, and its FineTune set from From,
+	// Freeze/LastK, NewHead and Norm.
 	Continue Config `json:"continue"`
 	// Freeze and LastK are the freezing mode of every arm (see FineTune).
 	Freeze string `json:"freeze"`
 	LastK  int    `json:"last_k,omitempty"`
+	// NewHead and Norm are passed to every arm's FineTune.
+	NewHead bool   `json:"new_head,omitempty"`
+	Norm    string `json:"norm,omitempty"`
+	// Cache is the directory of reusable pretrained checkpoints (see
+	// Pretrain); "" = the protocol's directory.
+	Cache string `json:"cache,omitempty"`
 }
 
 // ProtocolResult records a Protocol run.
@@ -36,6 +46,10 @@ type ProtocolResult struct {
 	Protocol Protocol `json:"protocol"`
 	// Pretrain is the pretraining trial (nil when started From a checkpoint).
 	Pretrain *Result `json:"pretrain,omitempty"`
+	// From is the checkpoint the arms started from; Reused says that a
+	// cached pretraining was found finished and nothing was pretrained.
+	From   string `json:"from"`
+	Reused bool   `json:"reused,omitempty"`
 	// Control is the canonical spec of A.
 	Control string `json:"control"`
 	// Arms are the continuation trials, the control first.
@@ -43,8 +57,12 @@ type ProtocolResult struct {
 }
 
 // RunProtocol runs p. Checkpoints go to dir (a temporary directory, removed
-// afterwards, when dir is ""): pretrain.ckpt and arm-N.ckpt; with
-// opts.Resume every stage resumes from its own. opts.Checkpoint is ignored.
+// afterwards, when dir is ""): arm-N.ckpt, with opts.Resume every arm
+// resuming from its own; the pretraining goes to p.Cache (default dir)
+// under its PretrainPath, reused when finished there and resumed when
+// not. opts.Data is the arms' data; the pretraining uses opts.PretrainData,
+// else opts.Data when it is of the same dataset, else loads its own.
+// opts.Checkpoint is ignored.
 func RunProtocol(ctx context.Context, p Protocol, opts Options, dir string) (ProtocolResult, error) {
 	res := ProtocolResult{Protocol: p}
 	if dir == "" {
@@ -59,19 +77,25 @@ func RunProtocol(ctx context.Context, p Protocol, opts Options, dir string) (Pro
 	}
 	from := p.From
 	if from == "" {
-		from = filepath.Join(dir, "pretrain.ckpt")
+		cache := p.Cache
+		if cache == "" {
+			cache = dir
+		}
 		o := opts
-		o.Checkpoint = from
-		say(opts, "== pretrain %s with %s for %d epochs", p.Pretrain.Model, p.Pretrain.Act, p.Pretrain.Epochs)
-		r, err := Run(ctx, p.Pretrain, o)
+		o.Data = opts.PretrainData
+		if o.Data == nil && (p.Continue.Data == "" || p.Continue.Data == p.Pretrain.Data) {
+			o.Data = opts.Data
+		}
+		pt, err := Pretrain(ctx, p.Pretrain, o, cache)
+		if pt.Result.Config.Model != "" {
+			res.Pretrain = &pt.Result
+		}
 		if err != nil {
-			return res, fmt.Errorf("trainer: finetune: pretraining: %w", err)
+			return res, fmt.Errorf("trainer: finetune: %w", err)
 		}
-		res.Pretrain = &r
-		if r.Status != StatusOK {
-			return res, fmt.Errorf("trainer: finetune: pretraining ended %s (epoch %d): nothing to fine-tune", r.Status, r.Diverged.Epoch)
-		}
+		from, res.Reused = pt.Path, pt.Reused
 	}
+	res.From = from
 	ck, err := readCheckpoint(from)
 	if err != nil {
 		return res, fmt.Errorf("trainer: finetune: %w", err)
@@ -91,8 +115,11 @@ func RunProtocol(ctx context.Context, p Protocol, opts Options, dir string) (Pro
 	for i, a := range acts {
 		cfg := p.Continue
 		cfg.Act = a
-		cfg.Model, cfg.Data, cfg.DataDir = ck.Config.Model, ck.Config.Data, ck.Config.DataDir
-		cfg.FineTune = &FineTune{From: from, Freeze: p.Freeze, LastK: p.LastK}
+		cfg.Model = ck.Config.Model
+		if cfg.Data == "" {
+			cfg.Data, cfg.DataDir = ck.Config.Data, ck.Config.DataDir
+		}
+		cfg.FineTune = &FineTune{From: from, Freeze: p.Freeze, LastK: p.LastK, NewHead: p.NewHead, Norm: p.Norm}
 		o := opts
 		o.Checkpoint = filepath.Join(dir, fmt.Sprintf("arm-%d.ckpt", i))
 		role := "arm"

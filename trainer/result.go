@@ -38,6 +38,9 @@ type Result struct {
 	Timing Timing `json:"timing"`
 	// Env is the machine and software the trial ran on.
 	Env Env `json:"env"`
+	// Transfer records what a fine-tuning trial loaded from its checkpoint,
+	// re-initialised and swapped (nil for a trial trained from scratch).
+	Transfer *Transfer `json:"transfer,omitempty"`
 	// ResumedAt is the number of epochs (and batches of the next epoch) that
 	// were restored from a checkpoint, when the trial was resumed.
 	ResumedAt *Position `json:"resumed_at,omitempty"`

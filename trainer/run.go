@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,6 +41,9 @@ type Options struct {
 	// and blur from them as configured). Callers running many trials load
 	// once and pass it here.
 	Data *Data
+	// PretrainData, when set, is the data of a protocol's pretraining when
+	// it differs from Data (RunProtocol only).
+	PretrainData *Data
 	// OnEpoch, when set, is called after every epoch with its record.
 	OnEpoch func(Epoch)
 	// OnBatch, when set, is called after every training batch with the
@@ -89,6 +93,9 @@ type trial struct {
 	loss    layers.SoftmaxCrossEntropy
 	probe   *tensor.Dense
 
+	from     *checkpoint // the checkpoint a fine-tuning trial starts from
+	transfer *Transfer
+
 	res       Result
 	pos       Position
 	partial   partialEpoch
@@ -129,6 +136,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 		return Result{}, fmt.Errorf("trainer: config: %w", err)
 	}
 	t.cfg = cfg
+	t.from = from
 
 	var resume *checkpoint
 	if opts.Resume && opts.Checkpoint != "" {
@@ -155,10 +163,11 @@ func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	t.res = Result{
-		Config: t.cfg,
-		Model:  t.modelInfo(),
-		Data:   t.dataInfo(),
-		Env:    environment(),
+		Config:   t.cfg,
+		Model:    t.modelInfo(),
+		Data:     t.dataInfo(),
+		Env:      environment(),
+		Transfer: t.transfer,
 	}
 	if resume != nil {
 		if err := t.restore(resume); err != nil {
@@ -196,11 +205,24 @@ func canonicalAct(spec string) (string, error) {
 }
 
 // fillFromPretrained completes a fine-tuning config from the pretrained
-// checkpoint: model and data default to the checkpoint's and must match.
+// checkpoint: the model and the data default to the checkpoint's; another
+// dataset makes a transfer (see FineTune). Only a finished, finite trial
+// is a source: a diverged one holds no usable weights, and an unfinished
+// one would make the source depend on when it was read.
 func fillFromPretrained(cfg Config, from *checkpoint) (Config, error) {
 	p := from.Config
 	ft := *cfg.FineTune
+	switch from.Result.Status {
+	case StatusOK:
+	case StatusDiverged:
+		return cfg, fmt.Errorf("trainer: finetune: checkpoint %s is of a trial that diverged (epoch %d): its weights are not finite; pretrain again (another seed or a lower learning rate)",
+			ft.From, from.Pos.Epochs+1)
+	default:
+		return cfg, fmt.Errorf("trainer: finetune: checkpoint %s is of an unfinished trial (%d of %d epochs): finish it first (train with --resume and the same --checkpoint)",
+			ft.From, from.Pos.Epochs, p.Epochs)
+	}
 	ft.FromAct, ft.FromEpochs = p.Act, from.Pos.Epochs
+	ft.FromData, ft.FromClasses = p.Data, sourceClasses(from)
 	cfg.FineTune = &ft
 	if cfg.Model == "" {
 		cfg.Model = p.Model
@@ -209,10 +231,6 @@ func fillFromPretrained(cfg Config, from *checkpoint) (Config, error) {
 	}
 	if cfg.Data == "" {
 		cfg.Data, cfg.DataDir = p.Data, p.DataDir
-	}
-	if cfg.Model != p.Model || cfg.Data != p.Data {
-		return cfg, fmt.Errorf("trainer: finetune: checkpoint %s holds %s on %s, config asks for %s on %s",
-			ft.From, p.Model, p.Data, cfg.Model, cfg.Data)
 	}
 	return cfg, nil
 }
@@ -276,6 +294,14 @@ func (t *trial) setupData() error {
 	}
 	t.trainSet, t.valSet, t.testSet = train, val, test
 	t.norm = datasets.ComputeNormalization(train)
+	if f := t.from; f != nil && cfg.FineTune.Norm == NormSource {
+		src := f.Result.Data
+		if len(src.Mean) != train.C || len(src.Std) != train.C {
+			return fmt.Errorf("trainer: finetune norm \"source\": checkpoint %s records %d channel statistics, the target %s has %d channels (use norm \"target\")",
+				cfg.FineTune.From, len(src.Mean), train.Name, train.C)
+		}
+		t.norm = datasets.Normalization{Mean: slices.Clone(src.Mean), Std: slices.Clone(src.Std)}
+	}
 	t.trainB = datasets.NewBatcher(train, datasets.BatchConfig{
 		BatchSize: cfg.Batch, Shuffle: true, Augment: cfg.Augment, Norm: t.norm, Seed: deriveSeed(cfg.Seed, "data"),
 	})
@@ -310,40 +336,69 @@ func (t *trial) setupModel(from *checkpoint) error {
 	if err != nil {
 		return fmt.Errorf("trainer: %w", err)
 	}
+	// Every layer, a replaced head included, starts from (seed, layer
+	// name): the new head of two activations with one seed is the same.
 	m.Init(deriveSeed(cfg.Seed, "init"))
 	t.model = m
+	var alwaysTrain []*layers.Param
 	if from != nil {
-		prefix := "model/"
-		if from.BestEpoch > 0 {
-			prefix = "best/"
-		}
-		if err := loadParams(m, from.tensors, prefix); err != nil {
-			return fmt.Errorf("trainer: finetune from %s: %w", cfg.FineTune.From, err)
+		tr, err := transferWeights(m, from, cfg.FineTune)
+		if err != nil {
+			return err
 		}
 		if buildAct != cfg.Act {
 			if err := m.SwapActivations(cfg.Act); err != nil {
 				return fmt.Errorf("trainer: finetune: %w", err)
 			}
+			tr.Swapped = &ActSwap{From: buildAct, To: cfg.Act, Sites: len(m.Activations())}
 		}
+		if tr.Head.Replaced {
+			alwaysTrain = m.HeadParams()
+		}
+		fs := from.Result.Data
+		tr.Norm = NormInfo{Stats: cfg.FineTune.Norm, Mean: t.norm.Mean, Std: t.norm.Std, FromMean: fs.Mean, FromStd: fs.Std}
+		t.transfer = tr
 	}
 	freeze, lastK := FreezeNone, 0
 	if cfg.FineTune != nil {
 		freeze, lastK = cfg.FineTune.Freeze, cfg.FineTune.LastK
 	}
-	if t.trainable, err = trainableParams(m, freeze, lastK); err != nil {
+	if t.trainable, err = trainableParams(m, freeze, lastK, alwaysTrain); err != nil {
 		return err
+	}
+	if t.transfer != nil {
+		hp := m.HeadParams()
+		t.transfer.Head.Trainable = len(hp) > 0 && slices.Contains(t.trainable, hp[0])
 	}
 	t.opt = newOptimizer(cfg, t.trainable)
 	return nil
 }
 
 // trainableParams applies a freezing mode: the parameters the optimiser
-// updates. Frozen parameters still receive gradients (they are cheap next
-// to the input gradients every layer needs) but never change; batch-norm
-// running statistics keep updating in training mode, as in PyTorch with
+// updates, plus alwaysTrain (a replaced classifier head) in model order.
+// Frozen parameters still receive gradients (they are cheap next to the
+// input gradients every layer needs) but never change; batch-norm running
+// statistics keep updating in training mode, as in PyTorch with
 // requires_grad=False.
-func trainableParams(m *models.Model, freeze string, lastK int) ([]*layers.Param, error) {
-	var out []*layers.Param
+func trainableParams(m *models.Model, freeze string, lastK int, alwaysTrain []*layers.Param) (out []*layers.Param, err error) {
+	defer func() {
+		if err != nil || len(alwaysTrain) == 0 {
+			return
+		}
+		in := map[*layers.Param]bool{}
+		for _, p := range out {
+			in[p] = true
+		}
+		for _, p := range alwaysTrain {
+			in[p] = true
+		}
+		out = out[:0]
+		for _, p := range m.Params() {
+			if in[p] {
+				out = append(out, p)
+			}
+		}
+	}()
 	switch freeze {
 	case FreezeNone, "":
 		for _, p := range m.Params() {
@@ -712,11 +767,16 @@ func (t *trial) save(path string) error {
 		return err
 	}
 	tensors := map[string][]float32{}
+	shapes := map[string][]int{}
 	for _, p := range t.model.Params() {
 		tensors["model/"+p.Name] = p.Value.Float32s()
+		shapes["model/"+p.Name] = p.Value.Shape().Clone()
 	}
 	for name, v := range t.best {
 		tensors["best/"+name] = v
+		if s, ok := shapes["model/"+name]; ok {
+			shapes["best/"+name] = s
+		}
 	}
 	for name, v := range t.opt.state() {
 		tensors["opt/"+name] = v
@@ -730,7 +790,7 @@ func (t *trial) save(path string) error {
 		h.Partial = &p
 	}
 	h.Result.SelectedEpoch = t.bestEpoch
-	return writeCheckpoint(path, h, tensors)
+	return writeCheckpoint(path, h, tensors, shapes)
 }
 
 // restore loads a checkpoint written by save into a freshly set-up trial.

@@ -361,11 +361,11 @@ func TestCheckpointCorruptionAndVersion(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "c.ckpt")
 	h := checkpointHeader{Config: Config{Model: "m"}, Pos: Position{Epochs: 2}}
-	if err := writeCheckpoint(path, h, map[string][]float32{"model/w": {1, 2, float32(math.Inf(1))}}); err != nil {
+	if err := writeCheckpoint(path, h, map[string][]float32{"model/w": {1, 2, float32(math.Inf(1))}}, map[string][]int{"model/w": {3}}); err != nil {
 		t.Fatal(err)
 	}
 	c, err := readCheckpoint(path)
-	if err != nil || c.Pos.Epochs != 2 || !reflect.DeepEqual(c.tensors["model/w"], []float32{1, 2, float32(math.Inf(1))}) {
+	if err != nil || c.Pos.Epochs != 2 || !reflect.DeepEqual(c.tensors["model/w"], []float32{1, 2, float32(math.Inf(1))}) || !reflect.DeepEqual(c.shapes["model/w"], []int{3}) {
 		t.Fatalf("round trip: %+v %v", c, err)
 	}
 	raw, _ := os.ReadFile(path)
