@@ -3,14 +3,17 @@ GO      ?= go
 PKGS    ?= ./...
 BENCHTIME ?= 1s
 
-.PHONY: run test test-simd test-purego vet bench build
+# Results records carry the commit they were produced by.
+LDFLAGS := -X github.com/actbench/actbench/benchmarks.Commit=$(shell git rev-parse HEAD 2>/dev/null)
+
+.PHONY: run test test-simd test-purego vet bench build fuzz generate
 
 ## run: the main job, the default benchmark preset
 run:
-	$(GO) run ./cmd/actbench run
+	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/actbench run
 
 build:
-	$(GO) build -o bin/actbench ./cmd/actbench
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/actbench ./cmd/actbench
 
 ## test: vet, then the whole suite on the SIMD path and again on the forced pure-Go path
 test: vet test-simd test-purego
@@ -29,4 +32,14 @@ test-purego:
 
 ## bench: the microbenchmarks (activations, GEMM, layers, data pipeline)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./kernels/... ./activations/... ./layers/... ./datasets/...
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./kernels/... ./activations/... ./layers/... ./datasets/... ./stats/... ./trainer/...
+
+## fuzz: a short run of every fuzz target
+fuzz:
+	$(GO) test ./registry -run '^$$' -fuzz FuzzParse -fuzztime 30s
+	$(GO) test ./kernels/act -run '^$$' -fuzz FuzzPaths -fuzztime 30s
+
+## generate: regenerate the avo assembly and check it matches what is committed
+generate:
+	cd kernels/act && $(GO) generate .
+	git diff --exit-code -- kernels/act
