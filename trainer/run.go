@@ -115,25 +115,9 @@ type trial struct {
 func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 	started := time.Now()
 	t := &trial{opts: opts, xTensor: map[int]*tensor.Dense{}}
-	var from *checkpoint
-	if cfg.FineTune != nil && cfg.FineTune.From != "" {
-		var err error
-		if from, err = readCheckpoint(cfg.FineTune.From); err != nil {
-			return Result{}, fmt.Errorf("trainer: finetune: %w", err)
-		}
-		if cfg, err = fillFromPretrained(cfg, from); err != nil {
-			return Result{}, err
-		}
-	}
-	cfg, err := cfg.Resolve()
+	cfg, from, err := resolveRun(cfg)
 	if err != nil {
 		return Result{}, err
-	}
-	if cfg.Act, err = canonicalAct(cfg.Act); err != nil {
-		return Result{}, err
-	}
-	if cfg.Model, err = models.Canonical(cfg.Model); err != nil {
-		return Result{}, fmt.Errorf("trainer: config: %w", err)
 	}
 	t.cfg = cfg
 	t.from = from
@@ -193,6 +177,23 @@ func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 		}
 	}
 	return t.res, runErr
+}
+
+// resolveRun resolves a trial's config, completing a fine-tuning config
+// from its checkpoint, which it returns (nil when not fine-tuning).
+func resolveRun(cfg Config) (Config, *checkpoint, error) {
+	var from *checkpoint
+	if cfg.FineTune != nil && cfg.FineTune.From != "" {
+		var err error
+		if from, err = readCheckpoint(cfg.FineTune.From); err != nil {
+			return cfg, nil, fmt.Errorf("trainer: finetune: %w", err)
+		}
+		if cfg, err = fillFromPretrained(cfg, from); err != nil {
+			return cfg, nil, err
+		}
+	}
+	cfg, err := resolveTrial(cfg)
+	return cfg, from, err
 }
 
 // canonicalAct validates an activation spec and returns its canonical form.
