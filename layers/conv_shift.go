@@ -205,10 +205,45 @@ func transposeAdd(dst []float32, ldd int, src []float32, lds, rows, cols int, ad
 // sums[i] (in float64, each row summed in float32 in order).
 func transposeSum(dst []float32, ldd int, src []float32, lds, rows, cols int, sums []float64) {
 	sums = sums[:rows]
-	for i := 0; i < rows; i++ {
-		row := src[i*lds : i*lds+cols]
+	i := 0
+	for ; i+8 <= rows; i += 8 {
+		s0 := src[i*lds : i*lds+cols]
+		s1 := src[(i+1)*lds : (i+1)*lds+cols][:len(s0)]
+		s2 := src[(i+2)*lds : (i+2)*lds+cols][:len(s0)]
+		s3 := src[(i+3)*lds : (i+3)*lds+cols][:len(s0)]
+		s4 := src[(i+4)*lds : (i+4)*lds+cols][:len(s0)]
+		s5 := src[(i+5)*lds : (i+5)*lds+cols][:len(s0)]
+		s6 := src[(i+6)*lds : (i+6)*lds+cols][:len(s0)]
+		s7 := src[(i+7)*lds : (i+7)*lds+cols][:len(s0)]
+		var a0, a1, a2, a3, a4, a5, a6, a7 float32
+		for j := range s0 {
+			v0, v1, v2, v3 := s0[j], s1[j], s2[j], s3[j]
+			v4, v5, v6, v7 := s4[j], s5[j], s6[j], s7[j]
+			d := dst[j*ldd+i : j*ldd+i+8]
+			d[0], d[1], d[2], d[3] = v0, v1, v2, v3
+			d[4], d[5], d[6], d[7] = v4, v5, v6, v7
+			a0 += v0
+			a1 += v1
+			a2 += v2
+			a3 += v3
+			a4 += v4
+			a5 += v5
+			a6 += v6
+			a7 += v7
+		}
+		sm := sums[i : i+8]
+		sm[0] += float64(a0)
+		sm[1] += float64(a1)
+		sm[2] += float64(a2)
+		sm[3] += float64(a3)
+		sm[4] += float64(a4)
+		sm[5] += float64(a5)
+		sm[6] += float64(a6)
+		sm[7] += float64(a7)
+	}
+	for ; i < rows; i++ {
 		sum := float32(0)
-		for j, v := range row {
+		for j, v := range src[i*lds : i*lds+cols] {
 			dst[j*ldd+i] = v
 			sum += v
 		}
