@@ -444,7 +444,7 @@ func TestNoAllocs(t *testing.T) {
 }
 
 // FuzzSgemm derives a random problem from the fuzzer's inputs and checks
-// the active backend against the float64 reference.
+// every backend, with 1 and 2 threads, against the float64 reference.
 func FuzzSgemm(f *testing.F) {
 	f.Add(uint8(0), uint8(9), uint8(33), uint8(17), uint8(2), int8(4), int8(0), uint64(1))
 	f.Add(uint8(3), uint8(70), uint8(1), uint8(70), uint8(0), int8(-2), int8(3), uint64(2))
@@ -456,10 +456,12 @@ func FuzzSgemm(f *testing.F) {
 		o := newOperands(rng, l.transA, l.transB, int(m)%97+1, int(n)%97+1, int(k)%300, int(pad%8), int(seed%5),
 			float32(alpha8)/4, float32(beta8)/4)
 		want, tol := o.reference()
-		for _, th := range []int{1, 2} {
-			withBackend(t, Backend(), th, func() {
-				o.verify(t, fmt.Sprintf("%s %s m=%d n=%d k=%d threads=%d", Backend(), l.name, o.m, o.n, o.k, th), o.run(), want, tol)
-			})
+		for _, name := range Backends() {
+			for _, th := range []int{1, 2} {
+				withBackend(t, name, th, func() {
+					o.verify(t, fmt.Sprintf("%s %s m=%d n=%d k=%d threads=%d", name, l.name, o.m, o.n, o.k, th), o.run(), want, tol)
+				})
+			}
 		}
 	})
 }

@@ -5,6 +5,7 @@ package gemm
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -58,6 +59,32 @@ func TestBlockingEdges(t *testing.T) {
 				for _, s := range shapes {
 					o := newOperands(rng, l.transA, l.transB, s.m, s.n, s.k, 1, 2, 0.5, 0.5)
 					checkAll(t, fmt.Sprintf("%s m=%d n=%d k=%d packAMinStrips=%d inPlaceBMaxRows=%d", l.name, s.m, s.n, s.k, strips, rows), o)
+				}
+			}
+		}
+	}
+}
+
+// TestSIMDBackendsAgree checks that the AVX-512 and AVX2 kernels give
+// bit-identical results for alpha = 1 and beta in {0, 1}, the layers' calls:
+// both sum each element over k in the same order with one FMA per term and
+// the same Kc blocking, so a training run does not depend on which of the
+// two a machine has.
+func TestSIMDBackendsAgree(t *testing.T) {
+	if !slices.Contains(Backends(), "avx512") || !slices.Contains(Backends(), "avx2") {
+		t.Skipf("needs both SIMD backends; have %v", Backends())
+	}
+	rng := rand.New(rand.NewPCG(19, 20))
+	for _, l := range layouts {
+		for _, beta := range []float32{0, 1} {
+			for _, s := range []struct{ m, n, k int }{{37, 45, 29}, {300, 77, 600}, {32, 1030, 27}} {
+				o := newOperands(rng, l.transA, l.transB, s.m, s.n, s.k, 1, 0, 1, beta)
+				var results [][]float32
+				for _, name := range []string{"avx512", "avx2"} {
+					withBackend(t, name, 2, func() { results = append(results, o.run()) })
+				}
+				if !slices.Equal(results[0], results[1]) {
+					t.Errorf("%s beta=%v m=%d n=%d k=%d: avx512 and avx2 results differ", l.name, beta, s.m, s.n, s.k)
 				}
 			}
 		}
