@@ -184,20 +184,41 @@ func simdCompute(cfg *simdConfig, p *problem, i0, i1, j0, j1 int) {
 	}
 }
 
+// aOffset is the index of element (i, l) of op(A).
+func aOffset(p *problem, i, l int) int {
+	if p.transA {
+		return l*p.lda + i
+	}
+	return i*p.lda + l
+}
+
 // packATiles copies op(A)[ic:ic+mc, pc:pc+kc] into dst as tiles of mr rows,
 // tile t at t*kc*mr holding mr floats (one per row) for each k. A ragged
 // last tile keeps the mr stride; the kernel for its height reads only its
 // rows.
 func packATiles(p *problem, dst []float32, mr, ic, mc, pc, kc int) {
+	if p.transA {
+		// Row pc+l of the stored A^T holds element l of every row: read it
+		// once, contiguously, and deal it out to the tiles (whole 8-row
+		// tiles as one 32-byte array move).
+		for l := 0; l < kc; l++ {
+			row := p.a[(pc+l)*p.lda+ic : (pc+l)*p.lda+ic+mc]
+			t := 0
+			if mr == 8 {
+				for ; t*8+8 <= mc; t++ {
+					*(*[8]float32)(dst[t*kc*8+l*8 : t*kc*8+l*8+8]) = [8]float32(row[t*8 : t*8+8])
+				}
+			}
+			for ; t*mr < mc; t++ {
+				rows := min(mr, mc-t*mr)
+				copy(dst[t*kc*mr+l*mr:t*kc*mr+l*mr+rows], row[t*mr:t*mr+rows])
+			}
+		}
+		return
+	}
 	for t, r0 := 0, ic; r0 < ic+mc; t, r0 = t+1, r0+mr {
 		rows := min(mr, ic+mc-r0)
 		tile := dst[t*kc*mr : (t+1)*kc*mr]
-		if p.transA {
-			for l := 0; l < kc; l++ {
-				copy(tile[l*mr:l*mr+rows], p.a[(pc+l)*p.lda+r0:(pc+l)*p.lda+r0+rows])
-			}
-			continue
-		}
 		i := 0
 		if rows == 8 && mr == 8 {
 			gather8(tile, mr, p.a[r0*p.lda+pc:], p.lda, kc)
@@ -210,14 +231,6 @@ func packATiles(p *problem, dst []float32, mr, ic, mc, pc, kc int) {
 			}
 		}
 	}
-}
-
-// aOffset is the index of element (i, l) of op(A).
-func aOffset(p *problem, i, l int) int {
-	if p.transA {
-		return l*p.lda + i
-	}
-	return i*p.lda + l
 }
 
 // packB copies op(B)[pc:pc+kc, jc:jc+nc] into dst as k-major strips of nr
