@@ -28,11 +28,25 @@ settings and seed. Prints one row per arm: validation and test accuracy of
 the selected epoch and the difference to the control.
 
 The trial flags (optimiser, data, seed...) apply to the pretraining and to
-every arm; --ft-lr overrides the learning rate of the arms.
+every arm, except --blur, which applies to the arms only (--pretrain-blur
+blurs the pretraining); --ft-lr overrides the learning rate of the arms.
 
-Example:
+Transfer: --pretrain-data pretrains on another dataset (with
+--pretrain-val and --pretrain-subset, default --val and --subset) and the
+arms continue on --data: when the class counts differ (or --new-head) the
+classifier head is replaced by a fresh one from --seed, the same in every
+arm; the rest is loaded; the target is normalised with its own statistics.
+
+The pretrained checkpoint is kept in --cache (default --dir) under a name
+derived from the whole pretraining config and seed, and reused by any later
+run that needs the same pretraining (other --to specs, another freezing).
+
+Examples:
   actbench finetune --model simplecnn --data cifar10 --val 1000 --subset 9000 --act relu \
-      --pretrain-epochs 10 --epochs 5 --to 'pvlu(a=0,b=1)' --to prelu --freeze none`
+      --pretrain-epochs 10 --epochs 5 --to 'pvlu(a=0,b=1)' --to prelu --freeze none
+  actbench finetune --model vgg16 --act relu --pretrain-data cifar100 --pretrain-val 2000 --pretrain-subset 10000 \
+      --pretrain-epochs 5 --data cifar10 --val 1000 --subset 5000 --epochs 5 --ft-lr 1e-4 \
+      --to pvlu --to prelu --to leakyrelu --cache pretrained/ --blur 1`
 
 func runFinetune(env *Env, args []string) error {
 	fs := newFlagSet(env, "finetune", finetuneUsage)
@@ -43,7 +57,14 @@ func runFinetune(env *Env, args []string) error {
 	ftLR := fs.Float64("ft-lr", 0, "learning rate of the continuation arms (default: --lr)")
 	freeze := fs.String("freeze", "none", "freezing in the arms: none, act (only activation parameters train) or last-k")
 	lastK := fs.Int("last-k", 1, "k for --freeze last-k: only the last k weight layers (and what follows) train")
-	dir := fs.String("dir", "", "directory for the checkpoints (pretrain.ckpt, arm-N.ckpt; default a temporary one)")
+	dir := fs.String("dir", "", "directory for the arms' checkpoints (arm-N.ckpt; default a temporary one)")
+	cache := fs.String("cache", "", "directory of reusable pretrained checkpoints (default --dir)")
+	preData := fs.String("pretrain-data", "", "pretrain on this dataset (default --data); the arms continue on --data")
+	preVal := fs.Int("pretrain-val", -1, "validation hold-out of the pretraining (default --val)")
+	preSubset := fs.Int("pretrain-subset", -1, "training subset of the pretraining (default --subset)")
+	preBlur := fs.Float64("pretrain-blur", 0, "Gaussian blur sigma of the pretraining (--blur applies to the arms only)")
+	newHead := fs.Bool("new-head", false, "replace the classifier head even when the class counts agree")
+	norm := fs.String("norm", "target", "normalise the arms' inputs with the target's own training statistics (target) or the pretraining's (source)")
 	resume := fs.Bool("resume", false, "resume every stage from its checkpoint in --dir")
 	jsonOut := fs.String("json", "", "write the protocol record (trainer.ProtocolResult) as JSON ('-' = stdout)")
 	quiet := fs.Bool("quiet", false, "no per-epoch progress on stderr")
@@ -68,12 +89,38 @@ func runFinetune(env *Env, args []string) error {
 	}
 	pre := base
 	pre.Epochs = *preEpochs
+	pre.Blur, pre.BlurSize, pre.BlurApply = *preBlur, 0, ""
+	if *preBlur > 0 && fs.Changed("blur-size") {
+		pre.BlurSize = base.BlurSize
+	}
+	if *preData != "" {
+		pre.Data = *preData
+	}
+	if *preVal >= 0 {
+		pre.Validation = *preVal
+	}
+	if *preSubset >= 0 {
+		pre.Subset = *preSubset
+	}
+	if pre.Validation == 0 && pre.Selection == trainer.SelectBest {
+		pre.Selection = ""
+	}
+	if err := checkTrialConfig(pre); err != nil {
+		return err
+	}
 	cont := base
 	cont.Act = ""
 	if *ftLR > 0 {
 		cont.LR = *ftLR
 	}
-	p := trainer.Protocol{Pretrain: pre, From: *from, Acts: *to, Continue: cont, Freeze: *freeze, LastK: *lastK}
+	if *from != "" && !fs.Changed("data") {
+		cont.Data, cont.DataDir = "", "" // the checkpoint's
+		if fs.Changed("data-dir") {
+			cont.DataDir = base.DataDir
+		}
+	}
+	p := trainer.Protocol{Pretrain: pre, From: *from, Acts: *to, Continue: cont, Freeze: *freeze, LastK: *lastK,
+		NewHead: *newHead, Norm: *norm, Cache: *cache}
 	if *freeze != trainer.FreezeAllButK {
 		p.LastK = 0
 	}
@@ -103,11 +150,23 @@ func runFinetune(env *Env, args []string) error {
 
 func printProtocol(w io.Writer, r trainer.ProtocolResult) {
 	if r.Pretrain != nil {
-		fmt.Fprintf(w, "pretrained %s with %s for %d epochs", r.Pretrain.Model.Name, r.Control, len(r.Pretrain.Epochs))
+		verb := "pretrained"
+		if r.Reused {
+			verb = "reused the pretraining of"
+		}
+		fmt.Fprintf(w, "%s %s with %s on %s for %d epochs", verb, r.Pretrain.Model.Name, r.Control, r.Pretrain.Data.Name, len(r.Pretrain.Epochs))
 		if r.Pretrain.Test != nil {
 			fmt.Fprintf(w, ": test top1 %.4f", r.Pretrain.Test.Top1)
 		}
-		fmt.Fprintln(w)
+		fmt.Fprintf(w, " (%s)\n", r.From)
+	}
+	if len(r.Arms) > 0 && r.Arms[0].Transfer != nil {
+		x := r.Arms[0].Transfer
+		fmt.Fprintf(w, "transfer %s -> %s: %d tensors loaded", x.FromData, r.Arms[0].Data.Name, len(x.Loaded))
+		if x.Head.Replaced {
+			fmt.Fprintf(w, ", new head %s (%s, from seed %d)", x.Head.Layer, x.Head.Reason, r.Arms[0].Config.Seed)
+		}
+		fmt.Fprintf(w, "; inputs normalised with %s statistics\n", x.Norm.Stats)
 	}
 	fmt.Fprintf(w, "continued %d epochs per arm, freeze %s; control = %s\n\n", r.Protocol.Continue.Epochs, r.Protocol.Freeze, r.Control)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)

@@ -35,9 +35,22 @@ measured for that epoch only). Same seed, flags, GEMM backend and thread
 count give bit-identical results. Ctrl-C stops at the next batch, writing
 the checkpoint when --checkpoint is set; --resume continues exactly.
 
-Example:
+--finetune-from CHECKPOINT starts from a trained model instead of a fresh
+one (its selected epoch), with a fresh optimiser: another --act swaps every
+activation site; another --data is a transfer: the classifier head is
+replaced by a fresh one (from --seed and the layer name, so activations
+pair up) when the class counts differ or --new-head asks, every other
+tensor is loaded and must have the checkpoint's shape, the target is
+normalised with its own training statistics (--norm), and --blur applies
+to the target only. The JSON record's "transfer" says what was loaded,
+re-initialised and swapped.
+
+Examples:
   actbench train --model simplecnn --act 'pvlu(a=0.1,b=1)' --data cifar10 \
-      --val 1000 --subset 9000 --epochs 10 --seed 1 --opt adam --lr 1e-3 --batch 128 --json run.json`
+      --val 1000 --subset 9000 --epochs 10 --seed 1 --opt adam --lr 1e-3 --batch 128 --json run.json
+  actbench train --model vgg16 --act relu --data cifar100 --val 2000 --subset 10000 --epochs 5 --checkpoint c100.ckpt
+  actbench train --finetune-from c100.ckpt --data cifar10 --act pvlu --val 1000 --subset 5000 \
+      --epochs 5 --lr 1e-4 --blur 1`
 
 // trialFlags are the flags that describe a trial, shared by train and
 // finetune.
@@ -96,9 +109,18 @@ func addTrialFlags(fs *flagSet) *trialFlags {
 	}
 }
 
-// config builds the trial's Config: the --config file when given, then
-// every flag given explicitly (or every flag, without --config).
+// configFromFlags builds the trial's Config (see buildConfig) and checks it.
 func (f *trialFlags) configFromFlags() (trainer.Config, error) {
+	c, err := f.buildConfig()
+	if err != nil {
+		return c, err
+	}
+	return c, checkTrialConfig(c)
+}
+
+// buildConfig builds the trial's Config: the --config file when given, then
+// every flag given explicitly (or every flag, without --config).
+func (f *trialFlags) buildConfig() (trainer.Config, error) {
 	var c trainer.Config
 	fromFile := *f.config != ""
 	if fromFile {
@@ -217,16 +239,103 @@ func (f *trialFlags) configFromFlags() (trainer.Config, error) {
 	if set("test-every-epoch") {
 		c.TestEveryEpoch = *f.testEvery
 	}
+	return c, nil
+}
+
+// checkTrialConfig validates a trial's config before any data is loaded:
+// a bad field is a usage error. A fine-tuning config is resolved against
+// its checkpoint (which must be readable and finished).
+func checkTrialConfig(c trainer.Config) error {
+	if c.FineTune != nil {
+		if _, err := trainer.ResolveRun(c); err != nil {
+			if msg, ok := strings.CutPrefix(err.Error(), "trainer: config: "); ok {
+				return usageErrorf("%s", msg)
+			}
+			return err
+		}
+		return nil
+	}
 	if _, err := c.Resolve(); err != nil {
-		return c, usageErrorf("%v", strings.TrimPrefix(err.Error(), "trainer: config: "))
+		return usageErrorf("%v", strings.TrimPrefix(err.Error(), "trainer: config: "))
 	}
 	if _, err := models.Canonical(c.Model); err != nil {
-		return c, usageErrorf("--model: %v", err)
+		return usageErrorf("--model: %v", err)
 	}
 	if _, err := registry.New(c.Act, 1); err != nil {
-		return c, usageErrorf("--act: %v", err)
+		return usageErrorf("--act: %v", err)
 	}
-	return c, nil
+	return nil
+}
+
+// fineTuneFlags are train's flags for starting from a trained checkpoint.
+type fineTuneFlags struct {
+	from, freeze, norm *string
+	lastK              *int
+	newHead            *bool
+}
+
+func addFineTuneFlags(fs *flagSet) *fineTuneFlags {
+	return &fineTuneFlags{
+		from: fs.String("finetune-from", "", "start from this trained checkpoint's selected model; --model, --data and --act default to "+
+			"the checkpoint's, another --act swaps every activation site, another --data makes a transfer"),
+		freeze:  fs.String("freeze", "none", "with --finetune-from: none, act (only activation parameters train) or last-k; a replaced head always trains"),
+		lastK:   fs.Int("last-k", 1, "k for --freeze last-k: only the last k weight layers (and what follows) train"),
+		newHead: fs.Bool("new-head", false, "with --finetune-from: replace the classifier head even when the class counts agree (a differing count always does)"),
+		norm:    fs.String("norm", "target", "with --finetune-from: normalise inputs with the target's own training statistics (target) or the checkpoint's (source)"),
+	}
+}
+
+// apply makes c a fine-tuning config when --finetune-from is given (or c,
+// read from --config, already is one): flags given explicitly override,
+// and --model, --data and --act that were not given are left to the
+// checkpoint.
+func (ff *fineTuneFlags) apply(fs *flagSet, tf *trialFlags, c *trainer.Config) error {
+	fromFile := *tf.config != ""
+	if *ff.from == "" {
+		for _, name := range []string{"freeze", "last-k", "new-head", "norm"} {
+			if fs.Changed(name) && (c.FineTune == nil || !fromFile) {
+				return usageErrorf("--%s needs --finetune-from CHECKPOINT", name)
+			}
+		}
+		if c.FineTune == nil {
+			return nil
+		}
+	}
+	ft := trainer.FineTune{}
+	if c.FineTune != nil {
+		ft = *c.FineTune
+	} else if !fromFile {
+		// Left to the checkpoint unless given.
+		for name, field := range map[string]*string{"model": &c.Model, "data": &c.Data, "act": &c.Act} {
+			if !fs.Changed(name) {
+				*field = ""
+			}
+		}
+	}
+	set := func(name string) bool { return !fromFile || fs.Changed(name) }
+	if *ff.from != "" {
+		ft.From = *ff.from
+	}
+	if set("freeze") {
+		ft.Freeze = *ff.freeze
+	}
+	if set("last-k") {
+		ft.LastK = *ff.lastK
+	}
+	switch {
+	case ft.Freeze != trainer.FreezeAllButK:
+		ft.LastK = 0
+	case ft.LastK == 0:
+		ft.LastK = *ff.lastK
+	}
+	if set("new-head") {
+		ft.NewHead = *ff.newHead
+	}
+	if set("norm") {
+		ft.Norm = *ff.norm
+	}
+	c.FineTune = &ft
+	return nil
 }
 
 // applyThreads sets GOMAXPROCS and the GEMM threads when --threads is given.
@@ -279,6 +388,7 @@ func writeTrialJSON(w io.Writer, path string, v any) error {
 func runTrain(env *Env, args []string) error {
 	fs := newFlagSet(env, "train", trainUsage)
 	tf := addTrialFlags(fs)
+	ff := addFineTuneFlags(fs)
 	ckpt := fs.String("checkpoint", "", "checkpoint file, written every epoch, on Ctrl-C and at the end")
 	resume := fs.Bool("resume", false, "continue from --checkpoint when it exists")
 	jsonOut := fs.String("json", "", "write the trial record (trainer.Result) as JSON to this file ('-' = stdout)")
@@ -292,8 +402,14 @@ func runTrain(env *Env, args []string) error {
 	if *resume && *ckpt == "" {
 		return usageErrorf("--resume needs --checkpoint FILE")
 	}
-	cfg, err := tf.configFromFlags()
+	cfg, err := tf.buildConfig()
 	if err != nil {
+		return err
+	}
+	if err := ff.apply(fs, tf, &cfg); err != nil {
+		return err
+	}
+	if err := checkTrialConfig(cfg); err != nil {
 		return err
 	}
 	if err := tf.applyThreads(); err != nil {
@@ -331,6 +447,16 @@ func printTrialSummary(w io.Writer, r trainer.Result) {
 	c := r.Config
 	fmt.Fprintf(w, "%s + %s on %s (train %d, val %d, test %d), seed %d: %s\n",
 		r.Model.Name, c.Act, r.Data.Name, r.Data.Train, r.Data.Val, r.Data.Test, c.Seed, r.Status)
+	if x := r.Transfer; x != nil {
+		line := fmt.Sprintf("  from %s (%s + %s on %s, %d epochs): %d tensors loaded", x.From, x.FromModel, x.FromAct, x.FromData, x.FromEpochs, len(x.Loaded))
+		if x.Head.Replaced {
+			line += fmt.Sprintf(", new head %s (%s)", x.Head.Layer, x.Head.Reason)
+		}
+		if x.Swapped != nil {
+			line += fmt.Sprintf(", %d activation sites %s -> %s", x.Swapped.Sites, x.Swapped.From, x.Swapped.To)
+		}
+		fmt.Fprintf(w, "%s; inputs normalised with %s statistics; %d values trainable\n", line, x.Norm.Stats, r.Model.Trainable)
+	}
 	if r.Diverged != nil {
 		fmt.Fprintf(w, "  diverged: loss %s at epoch %d batch %d\n", r.Diverged.Loss, r.Diverged.Epoch, r.Diverged.Batch)
 	}

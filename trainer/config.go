@@ -58,7 +58,8 @@ type Config struct {
 	// "vgg16(bn=false)", "resnet20", "mlp(hidden=512,depth=2)"...
 	Model string `json:"model"`
 	// Act is the activation spec used at every activation site, e.g.
-	// "relu" or "pvlu(a=0.1,b=1)".
+	// "relu" or "pvlu(a=0.1,b=1)" (default relu; for a fine-tuning trial
+	// the checkpoint's activation).
 	Act string `json:"act"`
 
 	// Data names the dataset ("cifar10", "cifar100", "mnist").

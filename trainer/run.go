@@ -179,6 +179,15 @@ func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 	return t.res, runErr
 }
 
+// ResolveRun returns cfg resolved as Run will run it: defaults filled in,
+// model and activation canonical, and a fine-tuning config completed from
+// its checkpoint (read and checked). It lets a caller validate a trial, or
+// learn what it resolves to, before loading any data.
+func ResolveRun(cfg Config) (Config, error) {
+	cfg, _, err := resolveRun(cfg)
+	return cfg, err
+}
+
 // resolveRun resolves a trial's config, completing a fine-tuning config
 // from its checkpoint, which it returns (nil when not fine-tuning).
 func resolveRun(cfg Config) (Config, *checkpoint, error) {
@@ -206,8 +215,8 @@ func canonicalAct(spec string) (string, error) {
 }
 
 // fillFromPretrained completes a fine-tuning config from the pretrained
-// checkpoint: the model and the data default to the checkpoint's; another
-// dataset makes a transfer (see FineTune). Only a finished, finite trial
+// checkpoint: the model, the data and the activation default to the
+// checkpoint's; another dataset makes a transfer (see FineTune). Only a finished, finite trial
 // is a source: a diverged one holds no usable weights, and an unfinished
 // one would make the source depend on when it was read.
 func fillFromPretrained(cfg Config, from *checkpoint) (Config, error) {
@@ -231,7 +240,13 @@ func fillFromPretrained(cfg Config, from *checkpoint) (Config, error) {
 		cfg.Model = m
 	}
 	if cfg.Data == "" {
-		cfg.Data, cfg.DataDir = p.Data, p.DataDir
+		cfg.Data = p.Data
+		if cfg.DataDir == "" {
+			cfg.DataDir = p.DataDir
+		}
+	}
+	if cfg.Act == "" {
+		cfg.Act = p.Act // continue under the checkpoint's activation
 	}
 	return cfg, nil
 }
