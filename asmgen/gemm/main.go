@@ -36,6 +36,9 @@ func main() {
 		avx2Kernel(mr)
 	}
 	transpose8()
+	for _, w := range []int{8, 16, 32} {
+		copyBlock(w)
+	}
 	Generate()
 }
 
@@ -319,6 +322,34 @@ func transpose8() {
 	LEAQ(Mem{Base: d4, Index: st, Scale: 8}, d4)
 	DECQ(n)
 	JNZ(LabelRef("block"))
+	VZEROUPPER()
+	RET()
+}
+
+// copyBlock emits CopyBlock<w>, the packing routines' strided copy of rows
+// of w floats (one to four ymm moves per row, AVX only).
+func copyBlock(w int) {
+	name := fmt.Sprintf("CopyBlock%d", w)
+	TEXT(name, NOSPLIT, "func(dst *float32, dstStride uintptr, src *float32, srcStride uintptr, rows int)")
+	Doc(fmt.Sprintf("%s copies rows rows of %d floats from src to dst, advancing each by its stride in bytes.", name, w))
+	d := Load(Param("dst"), GP64())
+	ds := Load(Param("dstStride"), GP64())
+	s := Load(Param("src"), GP64())
+	ss := Load(Param("srcStride"), GP64())
+	n := Load(Param("rows"), GP64())
+	Label("row")
+	var v []VecVirtual
+	for i := 0; i < w/8; i++ {
+		v = append(v, YMM())
+		VMOVUPS(Mem{Base: s, Disp: 32 * i}, v[i])
+	}
+	for i := range v {
+		VMOVUPS(v[i], Mem{Base: d, Disp: 32 * i})
+	}
+	ADDQ(ss, s)
+	ADDQ(ds, d)
+	DECQ(n)
+	JNZ(LabelRef("row"))
 	VZEROUPPER()
 	RET()
 }

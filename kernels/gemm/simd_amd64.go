@@ -199,15 +199,13 @@ func aOffset(p *problem, i, l int) int {
 func packATiles(p *problem, dst []float32, mr, ic, mc, pc, kc int) {
 	if p.transA {
 		// Row pc+l of the stored A^T holds element l of every row: read it
-		// once, contiguously, and deal it out to the tiles (whole 8-row
-		// tiles as one 32-byte array move).
+		// once, contiguously, and deal it out to the tiles.
 		for l := 0; l < kc; l++ {
 			row := p.a[(pc+l)*p.lda+ic : (pc+l)*p.lda+ic+mc]
 			t := 0
-			if mr == 8 {
-				for ; t*8+8 <= mc; t++ {
-					*(*[8]float32)(dst[t*kc*8+l*8 : t*kc*8+l*8+8]) = [8]float32(row[t*8 : t*8+8])
-				}
+			if mr == 8 && mc >= 8 {
+				t = mc / 8
+				copyBlock(8, dst[l*8:], kc*8, row, 8, t)
 			}
 			for ; t*mr < mc; t++ {
 				rows := min(mr, mc-t*mr)
@@ -242,6 +240,10 @@ func packB(p *problem, dst []float32, nr, pc, kc, jc, nc int) {
 		strip := dst[s*kc*nr : (s+1)*kc*nr]
 		col := jc + s*nr
 		if !p.transB {
+			if width == nr {
+				copyBlock(nr, strip, nr, p.b[pc*p.ldb+col:], p.ldb, kc)
+				continue
+			}
 			for l := 0; l < kc; l++ {
 				row := strip[l*nr : l*nr+nr]
 				copy(row, p.b[(pc+l)*p.ldb+col:(pc+l)*p.ldb+col+width])
@@ -266,6 +268,28 @@ func packB(p *problem, dst []float32, nr, pc, kc, jc, nc int) {
 				clear(strip[l*nr+width : l*nr+nr])
 			}
 		}
+	}
+}
+
+// copyBlock copies rows rows of w (8, 16 or 32) floats from src to dst,
+// the rows srcStride and dstStride floats apart, with the AVX kernels
+// (a memmove call per short row would cost more than the copy).
+func copyBlock(w int, dst []float32, dstStride int, src []float32, srcStride, rows int) {
+	if rows <= 0 {
+		return
+	}
+	_ = dst[(rows-1)*dstStride+w-1]
+	_ = src[(rows-1)*srcStride+w-1]
+	d, ds, s, ss := &dst[0], uintptr(dstStride*4), &src[0], uintptr(srcStride*4)
+	switch w {
+	case 8:
+		kernel.CopyBlock8(d, ds, s, ss, rows)
+	case 16:
+		kernel.CopyBlock16(d, ds, s, ss, rows)
+	case 32:
+		kernel.CopyBlock32(d, ds, s, ss, rows)
+	default:
+		panic("gemm: internal error: copyBlock width")
 	}
 }
 

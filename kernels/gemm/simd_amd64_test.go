@@ -40,6 +40,30 @@ func TestGather8(t *testing.T) {
 	}
 }
 
+// TestCopyBlock checks the strided AVX copies used for packing.
+func TestCopyBlock(t *testing.T) {
+	for _, w := range []int{8, 16, 32} {
+		for _, rows := range []int{1, 2, 7} {
+			src := make([]float32, (rows-1)*(w+5)+w)
+			for i := range src {
+				src[i] = float32(i + 1)
+			}
+			dst := make([]float32, (rows-1)*(w+3)+w+4)
+			copyBlock(w, dst, w+3, src, w+5, rows)
+			for i := range dst {
+				r, j := i/(w+3), i%(w+3)
+				want := float32(0)
+				if r < rows && j < w {
+					want = src[r*(w+5)+j]
+				}
+				if dst[i] != want {
+					t.Fatalf("w=%d rows=%d: dst[%d] = %v, want %v", w, rows, i, dst[i], want)
+				}
+			}
+		}
+	}
+}
+
 // TestBlockingEdges shrinks the cache blocks so that small products cross
 // every boundary of the SIMD driver: several jc, pc and ic blocks, packed
 // and in-place A, packed and in-place B, ragged strips and tiles.

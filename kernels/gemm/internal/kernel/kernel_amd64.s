@@ -1529,3 +1529,68 @@ block:
 	JNZ        block
 	VZEROUPPER
 	RET
+
+// func CopyBlock8(dst *float32, dstStride uintptr, src *float32, srcStride uintptr, rows int)
+// Requires: AVX
+TEXT ·CopyBlock8(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), AX
+	MOVQ dstStride+8(FP), CX
+	MOVQ src+16(FP), DX
+	MOVQ srcStride+24(FP), BX
+	MOVQ rows+32(FP), SI
+
+row:
+	VMOVUPS (DX), Y0
+	VMOVUPS Y0, (AX)
+	ADDQ    BX, DX
+	ADDQ    CX, AX
+	DECQ    SI
+	JNZ     row
+	VZEROUPPER
+	RET
+
+// func CopyBlock16(dst *float32, dstStride uintptr, src *float32, srcStride uintptr, rows int)
+// Requires: AVX
+TEXT ·CopyBlock16(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), AX
+	MOVQ dstStride+8(FP), CX
+	MOVQ src+16(FP), DX
+	MOVQ srcStride+24(FP), BX
+	MOVQ rows+32(FP), SI
+
+row:
+	VMOVUPS (DX), Y0
+	VMOVUPS 32(DX), Y1
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	ADDQ    BX, DX
+	ADDQ    CX, AX
+	DECQ    SI
+	JNZ     row
+	VZEROUPPER
+	RET
+
+// func CopyBlock32(dst *float32, dstStride uintptr, src *float32, srcStride uintptr, rows int)
+// Requires: AVX
+TEXT ·CopyBlock32(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), AX
+	MOVQ dstStride+8(FP), CX
+	MOVQ src+16(FP), DX
+	MOVQ srcStride+24(FP), BX
+	MOVQ rows+32(FP), SI
+
+row:
+	VMOVUPS (DX), Y0
+	VMOVUPS 32(DX), Y1
+	VMOVUPS 64(DX), Y2
+	VMOVUPS 96(DX), Y3
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
+	ADDQ    BX, DX
+	ADDQ    CX, AX
+	DECQ    SI
+	JNZ     row
+	VZEROUPPER
+	RET

@@ -48,3 +48,12 @@ func AVX2x6(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintp
 
 // Transpose8 sets dst[l*stride+i] = src[i*ld+l] (strides in bytes) for i < 8 and l < 8*blocks.
 func Transpose8(dst *float32, stride uintptr, src *float32, ld uintptr, blocks int)
+
+// CopyBlock8 copies rows rows of 8 floats from src to dst, advancing each by its stride in bytes.
+func CopyBlock8(dst *float32, dstStride uintptr, src *float32, srcStride uintptr, rows int)
+
+// CopyBlock16 copies rows rows of 16 floats from src to dst, advancing each by its stride in bytes.
+func CopyBlock16(dst *float32, dstStride uintptr, src *float32, srcStride uintptr, rows int)
+
+// CopyBlock32 copies rows rows of 32 floats from src to dst, advancing each by its stride in bytes.
+func CopyBlock32(dst *float32, dstStride uintptr, src *float32, srcStride uintptr, rows int)
