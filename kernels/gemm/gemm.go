@@ -52,6 +52,9 @@ type backend struct {
 	// whatever its block), so that Sgemm may use fewer goroutines than
 	// Threads() when other calls are running concurrently.
 	splitInvariant bool
+	// rowAlign is the micro-tile height: goroutines split M at multiples
+	// of it, so that none is left with a ragged tile in the middle of C.
+	rowAlign int
 }
 
 // problem is one Sgemm call, passed by value to the worker goroutines.

@@ -9,7 +9,7 @@ import (
 // out over GOMAXPROCS goroutines (one per 64x64 block of C, each summing its
 // k blocks in order), which keeps results deterministic but allocates; only
 // the SIMD backends promise zero allocations.
-var gonumBackend = register(&backend{name: "gonum", priority: 0, compute: gonumCompute, scalesC: true, splitInvariant: true})
+var gonumBackend = register(&backend{name: "gonum", priority: 0, compute: gonumCompute, scalesC: true, splitInvariant: true, rowAlign: 8})
 
 func gonumCompute(p problem, i0, i1, j0, j1 int) {
 	tA, tB := blas.NoTrans, blas.NoTrans

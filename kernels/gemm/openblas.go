@@ -18,7 +18,7 @@ import "unsafe"
 // deterministic for a thread count. It is never the default (its priority
 // is below gonum's): pick it with SetBackend("openblas") or
 // ACTBENCH_GEMM=openblas.
-var openblasBackend = register(&backend{name: "openblas", priority: -10, scalesC: true, compute: openblasCompute})
+var openblasBackend = register(&backend{name: "openblas", priority: -10, scalesC: true, rowAlign: 8, compute: openblasCompute})
 
 func init() { C.openblas_set_num_threads(1) }
 

@@ -12,11 +12,9 @@ const (
 	// worker). Smaller products are better split by the caller, as the
 	// layers do across the images of a batch.
 	minParallelFlops = 1 << 22
-	// rowAlign and colAlign keep the split on micro-tile boundaries (24 is
-	// a multiple of the AVX-512 kernel's 8 rows and the AVX2 kernel's 6; 32
-	// columns of both kernels' B strips), so that no goroutine is left with
-	// a ragged tile in the middle of C.
-	rowAlign = 24
+	// colAlign keeps a split along N on the boundaries of both SIMD
+	// kernels' B strips (32 and 16 columns); splits along M use the
+	// backend's rowAlign.
 	colAlign = 32
 )
 
@@ -64,7 +62,7 @@ func runBlock(be *backend, p *problem, i0, i1, j0, j1 int) {
 
 // parts returns how many goroutines a product is split across, and whether
 // the split is along N (columns) rather than M (rows).
-func parts(m, n, k, threads int) (count int, alongN bool) {
+func parts(m, n, k, threads, rowAlign int) (count int, alongN bool) {
 	if threads <= 1 || 2*m*n*k < minParallelFlops {
 		return 1, false
 	}
@@ -87,7 +85,8 @@ func bound(i, count, size, align int) int {
 // run executes p on backend be split across up to threads goroutines; the
 // calling goroutine computes the first block itself.
 func run(be *backend, p *problem, threads int) {
-	count, alongN := parts(p.m, p.n, p.k, threads)
+	rowAlign := max(1, be.rowAlign)
+	count, alongN := parts(p.m, p.n, p.k, threads, rowAlign)
 	if count == 1 {
 		runBlock(be, p, 0, p.m, 0, p.n)
 		return
