@@ -136,10 +136,21 @@ func withBackend(t testing.TB, name string, threads int, f func()) {
 	f()
 }
 
+// splitAll makes Sgemm split even tiny products across threads until the
+// test ends, so that 2-thread runs cover ragged splits and tails.
+func splitAll(t testing.TB) {
+	old := minParallelFlops
+	minParallelFlops = 0
+	t.Cleanup(func() { minParallelFlops = old })
+}
+
 // checkAll runs o on every backend with 1 and 2 threads against the
-// float64 reference.
+// float64 reference, splitting the 2-thread runs whatever their size.
 func checkAll(t *testing.T, label string, o *operands) {
 	t.Helper()
+	old := minParallelFlops
+	minParallelFlops = 0
+	defer func() { minParallelFlops = old }()
 	want, tol := o.reference()
 	for _, name := range Backends() {
 		for _, th := range []int{1, 2} {
@@ -316,6 +327,7 @@ func TestAgainstGonum(t *testing.T) {
 // bit-identical results, and that our own backends (whose split never
 // changes an element's summation order) also agree between 1 and 2 threads.
 func TestDeterministic(t *testing.T) {
+	splitAll(t)
 	rng := rand.New(rand.NewPCG(9, 10))
 	same := func(x, y []float32) bool {
 		return slices.EqualFunc(x, y, func(u, v float32) bool { return math.Float32bits(u) == math.Float32bits(v) })
@@ -344,6 +356,7 @@ func TestDeterministic(t *testing.T) {
 // layers do when they split a batch, and checks every result bit for bit
 // against the same call made alone.
 func TestConcurrentCalls(t *testing.T) {
+	splitAll(t)
 	rng := rand.New(rand.NewPCG(17, 18))
 	for _, name := range Backends() {
 		withBackend(t, name, 2, func() {
@@ -451,6 +464,7 @@ func FuzzSgemm(f *testing.F) {
 	f.Add(uint8(1), uint8(8), uint8(32), uint8(255), uint8(5), int8(1), int8(1), uint64(3))
 	f.Add(uint8(2), uint8(1), uint8(65), uint8(3), uint8(1), int8(0), int8(-8), uint64(4))
 	f.Fuzz(func(t *testing.T, layout, m, n, k, pad uint8, alpha8, beta8 int8, seed uint64) {
+		splitAll(t)
 		l := layouts[layout%4]
 		rng := rand.New(rand.NewPCG(seed, 99))
 		o := newOperands(rng, l.transA, l.transB, int(m)%97+1, int(n)%97+1, int(k)%300, int(pad%8), int(seed%5),

@@ -6,12 +6,17 @@ import "sync"
 // columns when C is short and wide) whose boundaries depend only on the
 // shape and the thread count, and every element of C is accumulated by one
 // goroutine in a fixed k order: results never depend on scheduling.
+var (
+	// minParallelFlops is the smallest product worth a goroutine hand-off:
+	// about 50 µs of work at SIMD speed, against 1-3 µs to hand a task over
+	// and 5-20 µs more before another P steals the woken worker from the
+	// caller's run queue. Smaller products are better split by the caller,
+	// as the layers do across the images of a batch.
+	// Tests lower it to split small products too.
+	minParallelFlops = 1 << 23
+)
+
 const (
-	// minParallelFlops is the smallest product worth a goroutine hand-off
-	// (about 25 µs of work at SIMD speed, against 5-20 µs to wake a parked
-	// worker). Smaller products are better split by the caller, as the
-	// layers do across the images of a batch.
-	minParallelFlops = 1 << 22
 	// colAlign keeps a split along N on the boundaries of both SIMD
 	// kernels' B strips (32 and 16 columns); splits along M use the
 	// backend's rowAlign.

@@ -33,8 +33,8 @@ func TestSplit(t *testing.T) {
 	if c, _ := parts(8, 8, 8, 2, 8); c != 1 {
 		t.Errorf("a tiny product split into %d parts", c)
 	}
-	if c, alongN := parts(32, 32, 4000, 2, 8); c != 2 || alongN {
-		t.Errorf("32x32x4000 on 2 threads: %d parts, alongN=%v; want 2 along M", c, alongN)
+	if c, alongN := parts(32, 32, 5000, 2, 8); c != 2 || alongN {
+		t.Errorf("32x32x5000 on 2 threads: %d parts, alongN=%v; want 2 along M", c, alongN)
 	}
 	if c, alongN := parts(32, 1024, 300, 2, 8); c != 2 || !alongN {
 		t.Errorf("32x1024x300 on 2 threads: %d parts, alongN=%v; want 2 along N", c, alongN)
