@@ -118,9 +118,6 @@ func TestFineTuneWithTheRealTrainer(t *testing.T) {
 		Seeds:       []uint64{1},
 		Activations: []string{"relu", "pvlu(a=0)"},
 	}
-	if err := TrainerPreflight(&g); err != nil {
-		t.Fatal(err)
-	}
 	out := filepath.Join(t.TempDir(), "r.jsonl")
 	sum, err := RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: TrainerRunner()})
 	if err != nil {
@@ -136,8 +133,47 @@ func TestFineTuneWithTheRealTrainer(t *testing.T) {
 			t.Errorf("trial %d: fine-tune config %+v", r.Index, ft)
 		}
 	}
-	g.Datasets[0].Name = "cifar10"
-	if err := TrainerPreflight(&g); err == nil {
-		t.Error("cross-dataset transfer passed the preflight")
+}
+
+// TestTransferAcrossDatasetsWithTheRealTrainer runs the VGG presets' recipe
+// shape at toy scale: pretrain on CIFAR-100, continue on CIFAR-10 with a new
+// 10-class head, for two activations that must share that head.
+func TestTransferAcrossDatasetsWithTheRealTrainer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains real models")
+	}
+	for _, name := range []string{"cifar100", "cifar10"} {
+		if _, _, err := datasets.Load(name, ""); err != nil {
+			t.Skipf("%s not available: %v", name, err)
+		}
+	}
+	g := Grid{
+		Name:     "xfer",
+		Models:   []string{"mlp(hidden=16,depth=1)"},
+		Datasets: []Dataset{{Name: "cifar10", Val: 100, Train: 300, Test: 200}},
+		Recipes: []Recipe{{Name: "transfer", Epochs: 1, Optimizer: "adam", LR: 1e-3, Batch: 50, Select: "best",
+			Pretrain: &Pretrain{Dataset: Dataset{Name: "cifar100", Val: 100, Train: 500}, Activation: "relu", Epochs: 1, LR: 1e-3}}},
+		Seeds:       []uint64{1},
+		Activations: []string{"relu", "pvlu(a=0)"},
+	}
+	out := filepath.Join(t.TempDir(), "r.jsonl")
+	if _, err := RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: TrainerRunner()}); err != nil {
+		t.Fatal(err)
+	}
+	recs := readAll(t, out)
+	if len(recs) != 3 || recs[0].Role != "pretrain" {
+		t.Fatalf("%d records, first role %q", len(recs), recs[0].Role)
+	}
+	for _, r := range recs[1:] {
+		x := r.Result.Transfer
+		if x == nil {
+			t.Fatalf("trial %d: no transfer record", r.Index)
+		}
+		if x.FromData != "cifar100" || x.FromClasses != 100 || len(x.Reinitialized) == 0 {
+			t.Errorf("trial %d: transfer from %s (%d classes), reinitialised %v", r.Index, x.FromData, x.FromClasses, x.Reinitialized)
+		}
+		if r.Result.Config.Data != "cifar10" {
+			t.Errorf("trial %d continued on %s", r.Index, r.Result.Config.Data)
+		}
 	}
 }

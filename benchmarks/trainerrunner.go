@@ -89,23 +89,3 @@ func TrainerRunner() Runner {
 		})
 	}
 }
-
-// TrainerPreflight reports what the grid asks of package trainer that it
-// cannot do, before any trial runs (so a grid does not pretrain for an hour
-// and then fail). Today that is transfer across datasets: trainer.Run
-// continues a checkpoint only on the dataset it was trained on (it does not
-// replace a classifier whose class count differs).
-func TrainerPreflight(g *Grid) error {
-	for _, r := range g.Recipes {
-		if r.Pretrain == nil {
-			continue
-		}
-		for _, d := range g.Datasets {
-			if r.Pretrain.Dataset.Name != d.Name {
-				return fmt.Errorf("recipe %q pretrains on %s and continues on %s: the trainer of this build fine-tunes only on the dataset a checkpoint was trained on (no classifier replacement yet); pretrain on %s, or run this grid with a trainer that supports transfer",
-					r.Name, r.Pretrain.Dataset.Name, d.Name, d.Name)
-			}
-		}
-	}
-	return nil
-}

@@ -34,8 +34,6 @@ type presetRow struct {
 	Seeds       int      `json:"seeds"`
 	Claim       string   `json:"claim"`
 	Scale       string   `json:"scale"`
-	// Unsupported says why this build cannot run the preset ("" = it can).
-	Unsupported string `json:"unsupported,omitempty"`
 }
 
 func runPresets(env *Env, args []string) error {
@@ -56,9 +54,6 @@ func runPresets(env *Env, args []string) error {
 		}
 		r := presetRow{Name: p.Name, Default: p.Name == benchmarks.DefaultPreset, Trials: est.Trials, Epochs: est.Epochs,
 			Images: est.Images, Seconds: est.Seconds, Models: g.Models, Seeds: len(g.Seeds), Claim: p.Claim, Scale: p.Scale}
-		if err := benchmarks.TrainerPreflight(&g); err != nil {
-			r.Unsupported = err.Error()
-		}
 		for _, d := range g.Datasets {
 			r.Datasets = append(r.Datasets, d.Label())
 		}
@@ -116,9 +111,6 @@ func writePresetsTable(w io.Writer, rows []presetRow) error {
 	for _, r := range rows {
 		fmt.Fprintf(w, "\n%s: %s\n", r.Name, wrap(r.Claim, 100))
 		fmt.Fprintf(w, "  activations: %s\n", strings.Join(r.Activations, ", "))
-		if r.Unsupported != "" {
-			fmt.Fprintf(w, "  NOT RUNNABLE with this build: %s\n", strings.ReplaceAll(wrap(r.Unsupported, 98), "\n", "\n  "))
-		}
 		fmt.Fprintf(w, "  scale: %s\n", strings.ReplaceAll(wrap(r.Scale, 98), "\n", "\n  "))
 	}
 	fmt.Fprintln(w, "\nRun one with 'actbench run --preset NAME'; preview its trials with --dry-run; scale it with --epochs,")

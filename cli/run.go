@@ -194,9 +194,6 @@ func runRun(env *Env, args []string) error {
 	if *dry {
 		return printDryRun(env.Stdout, g, trials, sh, *out)
 	}
-	if err := benchmarks.TrainerPreflight(g); err != nil {
-		return err
-	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
