@@ -22,8 +22,8 @@ type TrialRun struct {
 	Checkpoint string
 	// Init, when not "", is a checkpoint to start from (the pretrained
 	// stage of a transfer / fine-tuning recipe); the runner swaps the
-	// activation sites to the trial's activation (see TrainerPreflight for
-	// what the trainer of this build cannot continue).
+	// activation sites to the trial's activation and, when the checkpoint
+	// was trained on another dataset, replaces the classifier head.
 	Init string
 	// Epoch is called after each epoch (1-based) with the epoch count.
 	Epoch func(epoch, epochs int)
