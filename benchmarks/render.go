@@ -9,6 +9,8 @@ import (
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/actbench/actbench/internal/textwrap"
 )
 
 // Formats lists the report formats Render accepts.
@@ -111,9 +113,9 @@ func renderTable(w io.Writer, rep *Report) error {
 		}
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, wrap(rep.legend(), 110))
+	fmt.Fprintln(w, textwrap.Wrap(rep.legend(), 110))
 	for _, n := range rep.Notes {
-		fmt.Fprintln(w, wrap("note: "+n, 110))
+		fmt.Fprintln(w, textwrap.Wrap("note: "+n, 110))
 	}
 	return nil
 }
@@ -124,26 +126,6 @@ func toAny(s []string) []any {
 		out[i] = v
 	}
 	return out
-}
-
-// wrap breaks text into lines of at most width runes at spaces.
-func wrap(text string, width int) string {
-	var b strings.Builder
-	n := 0
-	for i, word := range strings.Fields(text) {
-		if i > 0 {
-			if n+1+len(word) > width {
-				b.WriteByte('\n')
-				n = 0
-			} else {
-				b.WriteByte(' ')
-				n++
-			}
-		}
-		b.WriteString(word)
-		n += len(word)
-	}
-	return b.String()
 }
 
 func mdEscape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }

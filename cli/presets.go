@@ -11,6 +11,8 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/actbench/actbench/benchmarks"
+
+	"github.com/actbench/actbench/internal/textwrap"
 )
 
 func init() {
@@ -109,33 +111,13 @@ func writePresetsTable(w io.Writer, rows []presetRow) error {
 	}
 	fmt.Fprintln(w, "\nEst. time: the whole grid on 2 cores of the reference machine (cost model in benchmarks/estimate.go).")
 	for _, r := range rows {
-		fmt.Fprintf(w, "\n%s: %s\n", r.Name, wrap(r.Claim, 100))
+		fmt.Fprintf(w, "\n%s: %s\n", r.Name, textwrap.Wrap(r.Claim, 100))
 		fmt.Fprintf(w, "  activations: %s\n", strings.Join(r.Activations, ", "))
-		fmt.Fprintf(w, "  scale: %s\n", strings.ReplaceAll(wrap(r.Scale, 98), "\n", "\n  "))
+		fmt.Fprintf(w, "  scale: %s\n", strings.ReplaceAll(textwrap.Wrap(r.Scale, 98), "\n", "\n  "))
 	}
 	fmt.Fprintln(w, "\nRun one with 'actbench run --preset NAME'; preview its trials with --dry-run; scale it with --epochs,")
 	fmt.Fprintln(w, "--train, --seeds; print it as a grid file to edit with --print-grid.")
 	return nil
-}
-
-// wrap breaks text into lines of at most width bytes at spaces.
-func wrap(text string, width int) string {
-	var b strings.Builder
-	n := 0
-	for i, word := range strings.Fields(text) {
-		if i > 0 {
-			if n+1+len(word) > width {
-				b.WriteByte('\n')
-				n = 0
-			} else {
-				b.WriteByte(' ')
-				n++
-			}
-		}
-		b.WriteString(word)
-		n += len(word)
-	}
-	return b.String()
 }
 
 func humanDuration(s float64) string {
