@@ -11,7 +11,6 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/actbench/actbench/benchmarks"
-
 	"github.com/actbench/actbench/internal/textwrap"
 )
 
