@@ -6,7 +6,11 @@ BENCHTIME ?= 1s
 # Results records carry the commit they were produced by.
 LDFLAGS := -X github.com/actbench/actbench/benchmarks.Commit=$(shell git rev-parse HEAD 2>/dev/null)
 
-.PHONY: run test test-simd test-purego vet bench build fuzz generate
+# The OpenBLAS oracle backend needs cgo and Debian's libopenblas-dev; where the
+# header is missing, its test pass is skipped with a note (.ci/run installs it).
+HAVE_OPENBLAS := $(shell printf '\043include <cblas.h>\n' | $${CC:-cc} -E -x c - >/dev/null 2>&1 && echo yes)
+
+.PHONY: run test test-simd test-purego test-openblas vet bench bench-compare build fuzz generate
 
 ## run: the main job, the default benchmark preset
 run:
@@ -15,12 +19,17 @@ run:
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/actbench ./cmd/actbench
 
-## test: vet, then the whole suite on the SIMD path and again on the forced pure-Go path
-test: vet test-simd test-purego
+## test: vet, then the whole suite on the SIMD path, again on the forced
+## pure-Go path, and the GEMM users on the OpenBLAS oracle where it is installed
+test: vet test-simd test-purego test-openblas
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet $(PKGS)
+	$(GO) vet -tags purego ./kernels/...
+ifeq ($(HAVE_OPENBLAS),yes)
+	$(GO) vet -tags openblas ./kernels/gemm/...
+endif
 
 test-simd:
 	$(GO) test -count=1 $(PKGS)
@@ -28,7 +37,14 @@ test-simd:
 # ACTBENCH_SIMD=off makes every kernel take its pure-Go path (activations) or
 # gonum (GEMM), so the fallback is tested on every machine.
 test-purego:
-	ACTBENCH_SIMD=off $(GO) test -count=1 ./kernels/... ./activations/... ./layers/...
+	ACTBENCH_SIMD=off $(GO) test -count=1 ./kernels/... ./activations/... ./layers/... ./models/... ./trainer/...
+
+test-openblas:
+ifeq ($(HAVE_OPENBLAS),yes)
+	ACTBENCH_GEMM=openblas $(GO) test -tags openblas -count=1 ./kernels/gemm/... ./layers/...
+else
+	@echo "test-openblas: skipped (no cblas.h: apt-get install libopenblas-dev)"
+endif
 
 ## bench: the microbenchmarks (activations, GEMM, layers, data pipeline)
 bench:
@@ -38,8 +54,17 @@ bench:
 fuzz:
 	$(GO) test ./registry -run '^$$' -fuzz FuzzParse -fuzztime 30s
 	$(GO) test ./kernels/act -run '^$$' -fuzz FuzzPaths -fuzztime 30s
+	$(GO) test ./kernels/gemm -run '^$$' -fuzz FuzzSgemm -fuzztime 30s
 
 ## generate: regenerate the avo assembly and check it matches what is committed
 generate:
 	cd kernels/act && $(GO) generate .
-	git diff --exit-code -- kernels/act
+	cd kernels/gemm/internal/kernel && $(GO) generate .
+	git diff --exit-code -- kernels/act kernels/gemm/internal/kernel
+
+## bench-compare: the simple-CNN training step here and in PyTorch 1.13 (Debian's
+## python3-torch), side by side on the same machine; run it on an idle machine
+bench-compare:
+	$(GO) test -run '^$$' -bench 'TrainStepSimpleCNN/(relu|pvlu)$$' -benchtime 20x ./trainer/
+	/usr/bin/python3 benchmarks/torchref/bench_train.py --act relu
+	/usr/bin/python3 benchmarks/torchref/bench_train.py --act pvlu
