@@ -93,6 +93,9 @@ func New(spec, act string, inShape []int, classes int) (*Model, error) {
 	if len(out) != 1 || out[0] != classes {
 		return nil, fmt.Errorf("models: %s: output shape %v, want [%d] (a bug in the model definition)", m.Spec, out, classes)
 	}
+	// Nothing consumes the gradient with respect to the input images, so the
+	// first layer skips computing it (a third of the first conv's backward).
+	m.Net.SetSkipInputGrad(true)
 	m.leaves = leaves(m.Net, nil)
 	m.collectParams()
 	return m, nil

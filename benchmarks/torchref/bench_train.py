@@ -10,7 +10,7 @@ parseable line:
 Simple CNN (CIFAR input 3x32x32, 'same' padding): conv3x3(32)-act-conv3x3(32)-
 act-maxpool2-dropout(0.25)-conv3x3(64)-act-conv3x3(64)-act-maxpool2-
 dropout(0.25)-flatten-dense(512)-act-dropout(0.5)-dense(classes). One step is
-forward, softmax cross-entropy, backward and an SGD update (momentum 0.9), as
+forward, softmax cross-entropy, backward and an Adam update (lr 1e-3), as
 in actbench's trainer. PVLU is max(0,x) + a*sin(b*x) with scalar trainable a
 (0.1) and b (1), written as PyTorch users write it (unfused).
 
@@ -113,7 +113,7 @@ def main():
     for name in args.acts:
         model = simple_cnn(name, args.classes)
         model.train()
-        opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 
         def step():
             opt.zero_grad(set_to_none=False)
