@@ -243,6 +243,9 @@ func (g *Grid) Validate() error {
 	}
 	seeds := slices.Clone(g.Seeds)
 	slices.Sort(seeds)
+	if seeds[0] == 0 {
+		return fmt.Errorf("%s: seed 0 is not a seed (the trainer reads 0 as unset and trains seed 1): seeds start at 1", name)
+	}
 	for i := 1; i < len(seeds); i++ {
 		if seeds[i] == seeds[i-1] {
 			return fmt.Errorf("%s: seed %d listed twice", name, seeds[i])
@@ -390,7 +393,8 @@ func (s Shard) Select(trials []Trial) []Trial {
 	return out
 }
 
-// ParseSeeds reads a seed list such as "1-5", "1,2,7" or "1-3,10".
+// ParseSeeds reads a seed list such as "1-5", "1,2,7" or "1-3,10". Seeds
+// start at 1: the trainer takes seed 0 as unset.
 func ParseSeeds(s string) ([]uint64, error) {
 	var seeds []uint64
 	for part := range strings.SplitSeq(s, ",") {
@@ -401,7 +405,10 @@ func ParseSeeds(s string) ([]uint64, error) {
 		lo, hi, isRange := strings.Cut(part, "-")
 		a, err := strconv.ParseUint(strings.TrimSpace(lo), 10, 64)
 		if err != nil {
-			return nil, fmt.Errorf("seeds %q: %q is not a whole number >= 0", s, lo)
+			return nil, fmt.Errorf("seeds %q: %q is not a whole number >= 1", s, lo)
+		}
+		if a == 0 {
+			return nil, fmt.Errorf("seeds %q: seed 0 is not a seed (the trainer reads 0 as unset and trains seed 1): seeds start at 1, e.g. 1-5", s)
 		}
 		b := a
 		if isRange {

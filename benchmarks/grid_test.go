@@ -91,6 +91,7 @@ func TestValidateRejectsBadGrids(t *testing.T) {
 	cases := map[string]func(*Grid){
 		"no models":                       func(g *Grid) { g.Models = nil },
 		"seed 2 listed twice":             func(g *Grid) { g.Seeds = []uint64{1, 2, 2} },
+		"seeds start at 1":                func(g *Grid) { g.Seeds = []uint64{2, 0, 1} },
 		"activation \"relu\" listed":      func(g *Grid) { g.Activations = []string{"relu", "relu"} },
 		"epochs must be >= 1":             func(g *Grid) { g.Recipes[0].Epochs = 0 },
 		"optimizer must be":               func(g *Grid) { g.Recipes[0].Optimizer = "rmsprop" },
@@ -158,7 +159,7 @@ func TestParseShardAndSeeds(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(s, []uint64{1, 2, 3, 7, 10, 11}) {
 		t.Errorf("ParseSeeds = %v %v", s, err)
 	}
-	for _, bad := range []string{"", "x", "3-1", "-2", "1-"} {
+	for _, bad := range []string{"", "x", "3-1", "-2", "1-", "0", "0-4", "3,0"} {
 		if _, err := ParseSeeds(bad); err == nil {
 			t.Errorf("ParseSeeds(%q) accepted", bad)
 		}

@@ -72,6 +72,10 @@ func TrainerRunner() Runner {
 		if b := max(cfg.Batch, 1); n > 0 {
 			perEpoch = (n + b - 1) / b
 		}
+		if run.Seed == 0 {
+			// The trainer takes seed 0 as 1: never record one as the other.
+			return trainer.Result{}, fmt.Errorf("trial seed %d: seeds start at 1", run.Seed)
+		}
 		return trainer.Run(ctx, cfg, trainer.Options{
 			Checkpoint: run.Checkpoint,
 			Resume:     true,

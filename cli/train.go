@@ -163,6 +163,10 @@ func (f *trialFlags) buildConfig() (trainer.Config, error) {
 		c.ProbeSize = *f.probe
 	}
 	if set("seed") {
+		if *f.seed == 0 {
+			// The trainer reads seed 0 as unset and trains seed 1.
+			return c, usageErrorf("--seed 0: seeds start at 1")
+		}
 		c.Seed = *f.seed
 	}
 	if set("opt") {

@@ -110,6 +110,7 @@ func TestTrainCommandUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"train", "--opt", "rmsprop"},
 		{"train", "--resume"},
+		{"train", "--seed", "0", "--data-dir", "/nonexistent"},
 		{"train", "--selection", "best", "--val", "0"},
 		{"train", "--act", "nosuch(x=1)", "--data-dir", "/nonexistent"},
 		{"train", "--model", "vgg12", "--data-dir", "/nonexistent"},

@@ -113,7 +113,9 @@ type Config struct {
 	// Batch is the mini-batch size (default 128).
 	Batch int `json:"batch"`
 	// Seed drives initialisation, validation split, subset, data order,
-	// augmentation and dropout (default 1; 0 is taken as 1).
+	// augmentation and dropout (default 1). 0 means unset and resolves to 1,
+	// so the recorded (resolved) config always names the seed that trained;
+	// callers that take a seed from the user reject an explicit 0.
 	Seed uint64 `json:"seed"`
 	// Selection is "best" (best validation top-1, default when Validation >
 	// 0) or "last". Test metrics are measured for the selected epoch only,
