@@ -108,12 +108,21 @@ func TestScheduleShapes(t *testing.T) {
 	if got := at(cos, 0); got != 1 {
 		t.Errorf("cosine start %g", got)
 	}
-	if got := at(cos, 39); math.Abs(got-0.1) > 1e-12 {
-		t.Errorf("cosine end %g want 0.1", got)
+	// PyTorch's CosineAnnealingLR with T_max = 40 iterations: the last
+	// iteration (39) is at T_cur = 39, one step short of MinLR.
+	cosAt := func(lo, tcur, tmax float64) float64 { return lo + (1-lo)*(1+math.Cos(math.Pi*tcur/tmax))/2 }
+	for it, want := range map[int]float64{20: 0.55, 39: cosAt(0.1, 39, 40)} {
+		if got := at(cos, it); math.Abs(got-want) > 1e-12 {
+			t.Errorf("cosine it %d: got %.15g want %.15g", it, got, want)
+		}
 	}
-	// warm-up over 1 epoch: it 0 -> 0.1, it 9 -> 1, then cosine from 1 over 30 iterations.
+	if got := at(cos, 39); got <= 0.1 {
+		t.Errorf("cosine reaches MinLR within the run: it 39 = %g", got)
+	}
+	// warm-up over 1 epoch: it 0 -> 0.1, it 9 -> 1, then cosine from 1 over
+	// the remaining 30 iterations (T_max = 30).
 	warm := Schedule{Kind: "cosine", WarmupEpochs: 1}
-	for it, want := range map[int]float64{0: 0.1, 4: 0.5, 9: 1, 10: 1, 39: 0} {
+	for it, want := range map[int]float64{0: 0.1, 4: 0.5, 9: 1, 10: 1, 25: 0.5, 39: cosAt(0, 29, 30)} {
 		if got := at(warm, it); math.Abs(got-want) > 1e-12 {
 			t.Errorf("warm-up cosine it %d: got %g want %g", it, got, want)
 		}

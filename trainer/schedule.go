@@ -10,8 +10,9 @@ import "math"
 // iterations, reaching lr at the last one (so iteration 0 uses lr/W, like
 // PyTorch's LinearLR with start factor 1/W stepped per iteration). Then
 // "step" multiplies by Gamma once for every milestone <= the current epoch,
-// and "cosine" anneals from lr to MinLR over the remaining iterations,
-// evaluated per iteration.
+// and "cosine" anneals from lr towards MinLR over the remaining iterations,
+// evaluated per iteration (MinLR would be the rate of the iteration after
+// the last).
 func lrAt(s Schedule, lr float64, it, itersPerEpoch, epochs int) float64 {
 	warm := int(math.Round(s.WarmupEpochs * float64(itersPerEpoch)))
 	if it < warm {
@@ -28,10 +29,13 @@ func lrAt(s Schedule, lr float64, it, itersPerEpoch, epochs int) float64 {
 		return lr
 	case SchedCosine:
 		span := epochs*itersPerEpoch - warm
-		if span <= 1 {
+		if span <= 0 {
 			return lr
 		}
-		t := float64(it-warm) / float64(span-1)
+		// T_max = span, as PyTorch's CosineAnnealingLR stepped per
+		// iteration: the last iteration uses t = (span-1)/span, so the rate
+		// approaches MinLR but never reaches it within the run.
+		t := float64(it-warm) / float64(span)
 		t = min(t, 1)
 		return s.MinLR + (lr-s.MinLR)*(1+math.Cos(math.Pi*t))/2
 	}
