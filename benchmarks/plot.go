@@ -315,18 +315,19 @@ func shapesPlot(g *Group) (*plot.Plot, error) {
 	return p, nil
 }
 
-// learnedPerLayer averages a row's final learned parameters over its
-// trials, per layer, in layer order.
+// learnedPerLayer averages a row's learned parameters at the selected epoch
+// (the model the test error comes from) over its trials, per layer, in
+// layer order.
 func learnedPerLayer(row *Row) (map[string]map[string]float64, []string) {
 	sums := map[string]map[string]float64{}
 	counts := map[string]map[string]int{}
 	var order []string
 	for _, r := range row.records {
-		last := r.lastEpoch()
-		if last == nil {
+		sel := r.selectedEpoch()
+		if sel == nil {
 			continue
 		}
-		for _, ap := range last.ActParams {
+		for _, ap := range sel.ActParams {
 			if sums[ap.Layer] == nil {
 				sums[ap.Layer] = map[string]float64{}
 				counts[ap.Layer] = map[string]int{}

@@ -57,18 +57,25 @@ func (r *Record) TestErr() (float64, bool) {
 	return 1 - r.Result.Test.Top1, true
 }
 
-// lastEpoch is the last completed epoch, nil when none.
-func (r *Record) lastEpoch() *trainer.Epoch {
-	if n := len(r.Result.Epochs); n > 0 {
-		return &r.Result.Epochs[n-1]
+// selectedEpoch is the epoch model selection picked, the one the test
+// error comes from (Result.SelectedEpoch, 1-based), or the last completed
+// epoch when the record names none; nil when no epoch completed.
+func (r *Record) selectedEpoch() *trainer.Epoch {
+	n := len(r.Result.Epochs)
+	if n == 0 {
+		return nil
 	}
-	return nil
+	if s := r.Result.SelectedEpoch; s >= 1 && s <= n {
+		return &r.Result.Epochs[s-1]
+	}
+	return &r.Result.Epochs[n-1]
 }
 
 // DeadFraction is the mean over activation layers of the dead-unit fraction
-// after the last epoch, and false when it was not measured.
+// at the selected epoch (the epoch of the test error), and false when it
+// was not measured.
 func (r *Record) DeadFraction() (float64, bool) {
-	e := r.lastEpoch()
+	e := r.selectedEpoch()
 	if e == nil || len(e.Dead) == 0 {
 		return 0, false
 	}

@@ -44,7 +44,7 @@ func (rep *Report) legend() string {
 		"(err_base - err)/err_base of the mean errors, positive = better, BCa bootstrap 95%% CI over paired seeds. "+
 		"p: paired t test over seeds; p (adj): %s-adjusted over all %d comparisons of this report; verdict uses p (adj) at alpha %g "+
 		"(change of mean error, -RER). d_z: Cohen's d of the paired differences (negative = lower error). "+
-		"dead: units with zero derivative on the probe batch after the last epoch. learned: final activation parameters, mean over layers and seeds.",
+		"dead: units with zero derivative on the probe batch at the selected epoch. learned: activation parameters at the selected epoch, mean over layers and seeds.",
 		rep.Baseline, adjName(rep.Adjustment), rep.Comparisons, rep.Alpha)
 }
 

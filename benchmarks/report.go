@@ -72,12 +72,14 @@ type Row struct {
 	// Comparison with the baseline over the paired seeds; nil for the
 	// baseline itself and when fewer than 2 seeds pair up.
 	Comparison *stats.Comparison `json:"comparison,omitempty"`
-	// DeadFraction is the mean over trials and activation layers of the final
-	// epoch's dead-unit fraction (0 when not measured: see HasDead).
+	// DeadFraction is the mean over trials and activation layers of the
+	// dead-unit fraction at the selected epoch, the epoch the test error
+	// comes from (0 when not measured: see HasDead).
 	DeadFraction float64 `json:"dead_fraction"`
 	HasDead      bool    `json:"has_dead"`
-	// Learned are the final learned activation parameters, averaged over
-	// layers and trials (per-channel values enter with their mean).
+	// Learned are the learned activation parameters at the selected epoch,
+	// averaged over layers and trials (per-channel values enter with their
+	// mean).
 	Learned []LearnedParam `json:"learned,omitempty"`
 	// EpochSeconds is the mean wall time per epoch.
 	EpochSeconds float64 `json:"epoch_seconds"`
@@ -278,8 +280,8 @@ func (row *Row) finish() {
 			secs += s
 			nSecs++
 		}
-		if last := r.lastEpoch(); last != nil {
-			for _, p := range last.ActParams {
+		if sel := r.selectedEpoch(); sel != nil {
+			for _, p := range sel.ActParams {
 				a := params[p.Param]
 				if a == nil {
 					a = &acc{min: math.Inf(1), max: math.Inf(-1)}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -200,5 +201,49 @@ func TestReportDegenerateInput(t *testing.T) {
 	}
 	if err := Render(io.Discard, rep, "pdf"); err == nil {
 		t.Error("unknown format accepted")
+	}
+}
+
+// TestDiagnosticsComeFromTheSelectedEpoch: the test error is the selected
+// epoch's, so dead units and learned parameters must be too, not the last
+// epoch's; records without a selected epoch fall back to the last.
+func TestDiagnosticsComeFromTheSelectedEpoch(t *testing.T) {
+	recs := reportRecords(t)
+	wantA, n := 0.0, 0
+	for i := range recs {
+		r := &recs[i]
+		if len(r.Result.Epochs) < 2 {
+			t.Fatalf("record %s has %d epochs: the test needs 2", r.Key, len(r.Result.Epochs))
+		}
+		r.Result.SelectedEpoch = 1
+		if r.Config.Activation == "pvlu" && r.Config.Recipe.Name == "adam" {
+			for _, p := range r.Result.Epochs[0].ActParams {
+				if p.Param == "a" {
+					wantA += p.Mean
+					n++
+				}
+			}
+		}
+	}
+	if d, ok := recs[0].DeadFraction(); !ok || math.Abs(d-0.15) > 1e-12 {
+		t.Errorf("DeadFraction at selected epoch 1 = %g %v, want 0.15 (epoch 1's, not the last epoch's)", d, ok)
+	}
+	rep, err := BuildReport(recs, ReportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range rep.Groups[0].Rows {
+		if math.Abs(row.DeadFraction-0.15) > 1e-12 {
+			t.Errorf("%s: dead fraction %g, want epoch 1's 0.15", row.Activation, row.DeadFraction)
+		}
+		if row.Activation == "pvlu" {
+			if got := row.Learned[0]; got.Name != "a" || math.Abs(got.Mean-wantA/float64(n)) > 1e-12 {
+				t.Errorf("pvlu learned %+v, want a = %g (epoch 1's)", got, wantA/float64(n))
+			}
+		}
+	}
+	recs[0].Result.SelectedEpoch = 0 // absent: the last epoch
+	if d, ok := recs[0].DeadFraction(); !ok || math.Abs(d-0.075) > 1e-12 {
+		t.Errorf("DeadFraction without a selected epoch = %g %v, want the last epoch's 0.075", d, ok)
 	}
 }
