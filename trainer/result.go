@@ -128,12 +128,16 @@ type ModelInfo struct {
 
 // DataInfo describes the data of a trial.
 type DataInfo struct {
-	Name    string `json:"name"`
-	SHA256  string `json:"sha256,omitempty"`
-	Classes int    `json:"classes"`
-	Train   int    `json:"train"`
-	Val     int    `json:"val"`
-	Test    int    `json:"test"`
+	Name string `json:"name"`
+	// SHA256 is the checksum of the training files (the validation split
+	// is drawn from them), TestSHA256 that of the test files; "" when the
+	// data carries none (synthetic sets, records written before test_sha256).
+	SHA256     string `json:"sha256,omitempty"`
+	TestSHA256 string `json:"test_sha256,omitempty"`
+	Classes    int    `json:"classes"`
+	Train      int    `json:"train"`
+	Val        int    `json:"val"`
+	Test       int    `json:"test"`
 	// Norm are the per-channel mean and std (computed on the training split)
 	// used to normalise every split.
 	Mean []float32 `json:"mean"`

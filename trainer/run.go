@@ -474,7 +474,7 @@ func (t *trial) modelInfo() ModelInfo {
 
 func (t *trial) dataInfo() DataInfo {
 	d := DataInfo{
-		Name: t.trainSet.Name, SHA256: t.trainSet.SHA256, Classes: t.trainSet.Classes,
+		Name: t.trainSet.Name, SHA256: t.trainSet.SHA256, TestSHA256: t.testSet.SHA256, Classes: t.trainSet.Classes,
 		Train: t.trainSet.Len(), Test: t.testSet.Len(), Mean: t.norm.Mean, Std: t.norm.Std,
 	}
 	if t.valSet != nil {

@@ -393,6 +393,22 @@ func TestCheckpointCorruptionAndVersion(t *testing.T) {
 	}
 }
 
+// TestDataRecordNamesTrainAndTestFiles: the result identifies the files of
+// both splits it was trained and scored on.
+func TestDataRecordNamesTrainAndTestFiles(t *testing.T) {
+	data := synthData(4)
+	data.Train.SHA256, data.Test.SHA256 = "train-files-sha", "test-files-sha"
+	cfg := baseConfig()
+	cfg.Epochs = 1
+	r, err := Run(context.Background(), cfg, Options{Data: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Data.SHA256 != "train-files-sha" || r.Data.TestSHA256 != "test-files-sha" {
+		t.Errorf("data record sha256 %q, test_sha256 %q: want the train and the test files' checksums", r.Data.SHA256, r.Data.TestSHA256)
+	}
+}
+
 func TestProtocolHasEqualBudgetControl(t *testing.T) {
 	pre := baseConfig()
 	pre.Act, pre.Epochs = "relu", 1
@@ -450,7 +466,7 @@ func TestRealCIFAR10Smoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Data.Train != 1000 || r.Data.Val != 200 || r.Data.Test != test.Len() || r.Data.SHA256 == "" || r.Data.Classes != 10 {
+	if r.Data.Train != 1000 || r.Data.Val != 200 || r.Data.Test != test.Len() || r.Data.SHA256 == "" || r.Data.TestSHA256 != test.SHA256 || r.Data.Classes != 10 {
 		t.Errorf("data record %+v", r.Data)
 	}
 	// Above chance (10 %) after two epochs on 1,000 images.
