@@ -228,16 +228,25 @@ func meanOf(xs []float64) float64 {
 	return s / float64(len(xs))
 }
 
-// rerOfMeans is (mean(base) - mean(cand)) / mean(base).
+// rerOfMeans is (mean(base) - mean(cand)) / mean(base), or NaN (undefined:
+// the resample is dropped) when mean(base) <= 0, where the ratio would
+// change meaning.
 func rerOfMeans(base, cand []float64) float64 {
 	mb := meanOf(base)
+	if !(mb > 0) {
+		return math.NaN()
+	}
 	return (mb - meanOf(cand)) / mb
 }
 
-// meanSeedRER is the mean over paired seeds of (base[i] - cand[i]) / base[i].
+// meanSeedRER is the mean over paired seeds of (base[i] - cand[i]) / base[i],
+// or NaN when some base[i] <= 0.
 func meanSeedRER(base, cand []float64) float64 {
 	s := 0.0
 	for i, b := range base {
+		if !(b > 0) {
+			return math.NaN()
+		}
 		s += (b - cand[i]) / b
 	}
 	return s / float64(len(base))

@@ -127,15 +127,16 @@ type Comparison struct {
 	// Diff summarizes cand[i] - base[i] (paired only).
 	Diff *Summary `json:"diff,omitempty"`
 	// MeanDiff is mean(cand) - mean(base); RelChange is MeanDiff/mean(base)
-	// (0 when mean(base) is 0; see RER).
+	// (0 when mean(base) <= 0; see RER).
 	MeanDiff  float64 `json:"mean_diff"`
 	RelChange float64 `json:"rel_change"`
 	// RER is (mean(base) - mean(cand)) / mean(base) with bootstrap
-	// intervals; nil when mean(base) is 0.
+	// intervals; nil when mean(base) <= 0 (the ratio assumes positive
+	// values).
 	RER *Estimate `json:"rer,omitempty"`
 	// SeedRER is (base[i] - cand[i]) / base[i] per paired seed, and
 	// MeanSeedRER their mean with bootstrap intervals; both absent when
-	// unpaired or when some base[i] is 0.
+	// unpaired or when some base[i] <= 0.
 	SeedRER     []float64    `json:"seed_rer,omitempty"`
 	MeanSeedRER *Estimate    `json:"mean_seed_rer,omitempty"`
 	Tests       []TestResult `json:"tests"`
@@ -175,7 +176,7 @@ func Compare(base, cand []float64, o Options) (Comparison, error) {
 		c.Warnings = append(c.Warnings, "cand "+w)
 	}
 	c.MeanDiff = c.Cand.Mean - c.Base.Mean
-	if c.Base.Mean != 0 {
+	if c.Base.Mean > 0 {
 		c.RelChange = c.MeanDiff / c.Base.Mean
 	}
 
@@ -225,13 +226,13 @@ func Compare(base, cand []float64, o Options) (Comparison, error) {
 	iSeed := -1
 	if o.Paired {
 		fns = append(fns, pBetterPaired)
-		allNonzero := true
+		allPositive := true
 		for _, b := range base {
-			if b == 0 {
-				allNonzero = false
+			if !(b > 0) {
+				allPositive = false
 			}
 		}
-		if allNonzero {
+		if allPositive {
 			fns = append(fns, meanSeedRER)
 			iSeed = 2
 			c.SeedRER = make([]float64, len(base))
@@ -239,16 +240,18 @@ func Compare(base, cand []float64, o Options) (Comparison, error) {
 				c.SeedRER[i] = (b - cand[i]) / b
 			}
 		} else {
-			c.Warnings = append(c.Warnings, "some baseline value is 0: per-seed RER undefined")
+			c.Warnings = append(c.Warnings, "some baseline value is <= 0: per-seed RER undefined (RER assumes positive values: errors, losses, times)")
 		}
 	} else {
 		fns = append(fns, pBetterUnpaired(len(base), len(cand)))
 	}
 	est := bootstrap(base, cand, o.Paired, fns, o.Resamples, o.Seed, o.Confidence)
 	c.RER = est[0]
-	if c.Base.Mean == 0 {
+	if !(c.Base.Mean > 0) || c.RER == nil {
+		// (base - cand)/base flips sign for a negative base: a lower, better
+		// candidate would read as a negative reduction.
 		c.RER = nil
-		c.Warnings = append(c.Warnings, "baseline mean is 0: RER undefined")
+		c.Warnings = append(c.Warnings, fmt.Sprintf("baseline mean %.4g is not positive: RER undefined (RER assumes positive values: errors, losses, times)", c.Base.Mean))
 	}
 	c.Effect.PBetter = est[1]
 	if iSeed >= 0 {
@@ -308,7 +311,7 @@ func powerHint(c Comparison, o Options) PowerHint {
 	}
 	switch {
 	case c.RER == nil && o.TargetRER == 0:
-		h.Note = "no RER (baseline mean 0): no target"
+		h.Note = "no RER (baseline mean <= 0): no target; set a target RER"
 		return h
 	case h.Diff == 0:
 		h.Note = "target RER is 0: no number of seeds detects it; set a nonzero target"
@@ -429,7 +432,7 @@ func (c Comparison) Significant() bool {
 // if AdjustComparisons ran) is below alpha it is the relative change of the
 // mean, -RER, with its BCa interval in percent: "-11.3% [-15.0, -7.2] p=0.004
 // n=5" (n=5+6 when unpaired); otherwise "~ (p=0.41 n=5)". Without an RER
-// (baseline mean 0) it shows the difference of means instead.
+// (baseline mean <= 0) it shows the difference of means instead.
 func (c Comparison) Verdict() string {
 	t, ok := c.PrimaryTest()
 	if !ok {

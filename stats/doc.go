@@ -9,7 +9,12 @@
 // negative Cohen's d and a positive RER all mean the candidate is better.
 // RER = (mean(base) - mean(cand)) / mean(base); the verdict prints the
 // relative change of the mean, -RER, as benchstat does ("-11.3%" is an 11.3 %
-// error reduction).
+// error reduction). The ratio assumes positive values: with a negative
+// baseline it would flip sign, so the RER and its intervals are left out
+// (nil, with a warning) when the baseline mean is <= 0, and the per-seed RER
+// when any baseline value is <= 0; bootstrap resamples whose baseline mean
+// is <= 0 are dropped (counted in the Estimate's note). Without an RER the
+// verdict shows the difference of means.
 //
 // Which test decides the verdict (Comparison.Primary): the paired t test for
 // paired samples (seed i of the baseline against seed i of the candidate) and
@@ -26,7 +31,7 @@
 // differences are zero every test reports statistic 0 and p = 1; when the
 // spread is zero but the means differ, t statistics and Cohen's d are ±Inf
 // (written to JSON as the strings "+Inf" and "-Inf") and the t tests' p is 0.
-// An RER is absent (nil) when the baseline mean is zero, with a warning.
+// An RER is absent (nil) when the baseline mean is <= 0, with a warning.
 //
 // JSON field names (all results marshal with encoding/json):
 //

@@ -159,6 +159,54 @@ func TestDegenerateDefinedResults(t *testing.T) {
 	}
 }
 
+// RER = (base - cand)/base assumes positive values: a negative baseline
+// would turn a lower (better) candidate into a negative "reduction".
+func TestRERNeedsPositiveBaseline(t *testing.T) {
+	c, err := Compare([]float64{-1, -2, -3}, []float64{-2, -3, -4}, Options{Paired: true, Resamples: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	noNaN(t, "negative baseline", reflect.ValueOf(c), "Comparison")
+	if c.RER != nil || c.MeanSeedRER != nil || c.SeedRER != nil || c.RelChange != 0 {
+		t.Errorf("negative baseline mean: RER %+v, per-seed %v %+v, rel change %v; want all absent", c.RER, c.SeedRER, c.MeanSeedRER, c.RelChange)
+	}
+	if !hasWarning(c, "RER assumes positive values") || !hasWarning(c, "per-seed RER undefined") {
+		t.Errorf("warnings %q", c.Warnings)
+	}
+	if c.MeanDiff != -1 || !strings.HasPrefix(c.VerdictText, "Δ=-1 ") {
+		t.Errorf("verdict %q, mean diff %v; want the difference of means, -1", c.VerdictText, c.MeanDiff)
+	}
+	if c.Power.N != 0 || !strings.Contains(c.Power.Note, "no RER") {
+		t.Errorf("power hint %+v", c.Power)
+	}
+
+	// A positive baseline mean with one nonpositive seed: the RER of means is
+	// defined, the per-seed RER is not.
+	c, err = Compare([]float64{-0.1, 0.5, 0.6}, []float64{-0.2, 0.4, 0.5}, Options{Paired: true, Resamples: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RER == nil || c.SeedRER != nil || c.MeanSeedRER != nil || !hasWarning(c, "some baseline value is <= 0") {
+		t.Errorf("one nonpositive seed: RER %+v, per-seed %v, warnings %q", c.RER, c.SeedRER, c.Warnings)
+	}
+	// Resamples whose baseline mean is not positive are dropped, not read
+	// as a flipped reduction.
+	if got := rerOfMeans([]float64{-0.1, -0.1, 0.1}, []float64{0.1, 0.1, 0.1}); !math.IsNaN(got) {
+		t.Errorf("rerOfMeans of a negative-mean resample = %v, want NaN (dropped)", got)
+	}
+	if got := meanSeedRER([]float64{-1, 2}, []float64{-2, 1}); !math.IsNaN(got) {
+		t.Errorf("meanSeedRER with a negative baseline = %v, want NaN", got)
+	}
+	// Unpaired, too.
+	c, err = Compare([]float64{-1, -2, -3, -1.5}, []float64{-2, -3, -4, -2.5}, Options{Resamples: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RER != nil || !hasWarning(c, "RER assumes positive values") {
+		t.Errorf("unpaired negative baseline: RER %+v, warnings %q", c.RER, c.Warnings)
+	}
+}
+
 func hasWarning(c Comparison, sub string) bool {
 	for _, w := range c.Warnings {
 		if strings.Contains(w, sub) {
