@@ -77,6 +77,9 @@ func WritePlots(dir string, rep *Report) ([]string, error) {
 // groupSlug is a file-name-safe name of a group, e.g. "simplecnn_mnist-2000_adam".
 func groupSlug(g *Group) string {
 	s := fmt.Sprintf("%s_%s_%s", g.Model, g.Dataset.Label(), g.Recipe.Name)
+	if g.dataTag != "" {
+		s += "_" + strings.TrimPrefix(g.dataTag, "data sha256 ")
+	}
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_', r == '-', r == '.':

@@ -46,12 +46,23 @@ type Group struct {
 	Model   string  `json:"model"`
 	Dataset Dataset `json:"dataset"`
 	Recipe  Recipe  `json:"recipe"`
-	Rows    []Row   `json:"rows"`
+	// DataSHA256 is the checksum of the training files the group's trials
+	// read ("" for records without one): trials of different data files
+	// are never pooled or paired.
+	DataSHA256 string `json:"data_sha256,omitempty"`
+	Rows       []Row  `json:"rows"`
+	// dataTag tells apart groups that differ only in their data files.
+	dataTag string
 }
 
-// Title is e.g. "simplecnn · mnist[2000] · adam".
+// Title is e.g. "simplecnn · mnist[2000] · adam", followed by the data
+// checksum when another group of the report differs only in it.
 func (g *Group) Title() string {
-	return fmt.Sprintf("%s · %s · %s", g.Model, g.Dataset.Label(), g.Recipe.Name)
+	t := fmt.Sprintf("%s · %s · %s", g.Model, g.Dataset.Label(), g.Recipe.Name)
+	if g.dataTag != "" {
+		t += " · " + g.dataTag
+	}
+	return t
 }
 
 // Row is one activation of a group.
@@ -111,6 +122,7 @@ type groupKey struct {
 	model   string
 	dataset Dataset
 	recipe  string
+	dataSHA string // Result.Data.SHA256: different data files never pool
 }
 
 // BuildReport groups records (of any number of files and grids) by model,
@@ -148,10 +160,10 @@ func BuildReport(recs []Record, o ReportOptions) (*Report, error) {
 		}
 		seen[r.Key] = true
 		c := r.Config
-		k := groupKey{c.Model, c.Dataset, recipeIdentity(c.Recipe)}
+		k := groupKey{c.Model, c.Dataset, recipeIdentity(c.Recipe), r.Result.Data.SHA256}
 		g := groups[k]
 		if g == nil {
-			g = &Group{Model: c.Model, Dataset: c.Dataset, Recipe: c.Recipe}
+			g = &Group{Model: c.Model, Dataset: c.Dataset, Recipe: c.Recipe, DataSHA256: k.dataSHA}
 			groups[k] = g
 			order = append(order, k)
 			rows[k] = map[string]*Row{}
@@ -172,6 +184,22 @@ func BuildReport(recs []Record, o ReportOptions) (*Report, error) {
 	}
 	if noTest > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("%d trial(s) diverged before their first epoch ended and have no test error; they are counted in the div column only", noTest))
+	}
+
+	// Groups that differ only in their data files carry the checksum in
+	// their titles (and plot file names).
+	sameBut := map[groupKey]int{}
+	for _, k := range order {
+		k.dataSHA = ""
+		sameBut[k]++
+	}
+	for _, k := range order {
+		if g := groups[k]; sameBut[groupKey{k.model, k.dataset, k.recipe, ""}] > 1 {
+			g.dataTag = "data sha256 unrecorded"
+			if g.DataSHA256 != "" {
+				g.dataTag = "data sha256 " + g.DataSHA256[:min(12, len(g.DataSHA256))]
+			}
+		}
 	}
 
 	var all []*stats.Comparison

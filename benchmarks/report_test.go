@@ -247,3 +247,42 @@ func TestDiagnosticsComeFromTheSelectedEpoch(t *testing.T) {
 		t.Errorf("DeadFraction without a selected epoch = %g %v, want the last epoch's 0.075", d, ok)
 	}
 }
+
+// TestRecordsOfDifferentDataFilesNeverPool: the same grid run on two copies
+// of a dataset with different contents (say, two results files merged) makes
+// two groups, each pairing its own seeds, with the checksum in the title.
+// Records without a checksum group as before.
+func TestRecordsOfDifferentDataFilesNeverPool(t *testing.T) {
+	recs := reportRecords(t)
+	n := len(recs)
+	for i := range n {
+		o := recs[i]
+		o.Key += "-other"
+		o.Result.Data.SHA256 = "0123456789abcdef-other-files"
+		recs = append(recs, o)
+	}
+	rep, err := BuildReport(recs, ReportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Groups) != 4 {
+		t.Fatalf("%d groups, want 4 (2 recipes x 2 data files)", len(rep.Groups))
+	}
+	titles := map[string]bool{}
+	for _, g := range rep.Groups {
+		titles[g.Title()] = true
+		if len(g.Rows[0].Seeds) != 5 {
+			t.Errorf("%s: %s has seeds %v, want 1-5 once", g.Title(), g.Rows[0].Activation, g.Rows[0].Seeds)
+		}
+	}
+	if len(titles) != 4 || !titles["simplecnn · mnist[500] · adam · data sha256 0123456789ab"] {
+		t.Errorf("titles do not tell the data files apart: %v", titles)
+	}
+	for i := range recs {
+		recs[i].Result.Data.SHA256 = ""
+	}
+	recs = recs[:n]
+	if rep, err := BuildReport(recs, ReportOptions{}); err != nil || len(rep.Groups) != 2 || strings.Contains(rep.Groups[0].Title(), "sha256") {
+		t.Errorf("records without a checksum: %v, %d groups", err, len(rep.Groups))
+	}
+}
