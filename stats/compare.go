@@ -184,10 +184,7 @@ func Compare(base, cand []float64, o Options) (Comparison, error) {
 	var d []float64
 	if o.Paired {
 		d, _ = pairedDiffs(base, cand)
-		ds, err := SummarizeLevel(d, o.Confidence)
-		if err != nil {
-			return c, err
-		}
+		ds := summarize(d, o.Confidence)
 		c.Diff = &ds
 		for _, t := range []func([]float64, []float64, Alternative) (TestResult, error){PairedT, Wilcoxon} {
 			r, err := t(base, cand, o.Alternative)

@@ -25,10 +25,13 @@
 // to it as checks that do not assume normality; a warning says when n is too
 // small for them to reach alpha at all.
 //
-// Degenerate input. Fewer than 2 values, a NaN or an infinity, and paired
-// samples of different lengths are errors (ErrTooFew, ErrNotFinite,
-// ErrLength). Samples without spread are defined results, never NaN: when all
-// differences are zero every test reports statistic 0 and p = 1; when the
+// Degenerate input. Fewer than 2 values, a NaN or an infinity, a nonzero
+// value whose magnitude is above MaxMagnitude (1e150) or below MinMagnitude
+// (1e-150), where variances would overflow or underflow (rescale the data),
+// and paired samples of different lengths are errors (ErrTooFew,
+// ErrNotFinite, ErrMagnitude, ErrLength). Samples without spread are defined
+// results, never NaN: when all differences are zero every test reports
+// statistic 0 and p = 1; when the
 // spread is zero but the means differ, t statistics and Cohen's d are ±Inf
 // (written to JSON as the strings "+Inf" and "-Inf") and the t tests' p is 0.
 // An RER is absent (nil) when the baseline mean is <= 0, with a warning.

@@ -3,6 +3,7 @@ package stats
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -43,6 +44,48 @@ func TestDegenerateInputErrors(t *testing.T) {
 	}
 	if _, err := SignFlip(make21(0.3), make21(0.2), TwoSided); !errors.Is(err, ErrBadOptions) {
 		t.Errorf("SignFlip n=21: %v", err)
+	}
+}
+
+// Extreme magnitudes overflow or underflow the moments (a silent NaN sd):
+// they are refused; values just inside the bounds give finite results.
+func TestMagnitudeBounds(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		base, cand []float64
+		msg        string
+	}{
+		{"huge", []float64{1e300, 1.5e300, 1.2e300}, []float64{1.1e300, 1.6e300, 1.3e300}, "base[0] is 1e+300"},
+		{"tiny", []float64{0.3, 0.31, 0.32}, []float64{0.2, -1e-200, 0.22}, "cand[1] is -1e-200"},
+	} {
+		for _, paired := range []bool{true, false} {
+			_, err := Compare(tc.base, tc.cand, Options{Paired: paired, Resamples: 200})
+			if !errors.Is(err, ErrMagnitude) || !strings.Contains(err.Error(), tc.msg) || !strings.Contains(err.Error(), "rescale") {
+				t.Errorf("%s paired=%v: error %v, want ErrMagnitude naming %q and saying rescale", tc.name, paired, err, tc.msg)
+			}
+		}
+	}
+	if _, err := Summarize([]float64{1, 2e151}); !errors.Is(err, ErrMagnitude) {
+		t.Errorf("Summarize with 2e151: %v, want ErrMagnitude", err)
+	}
+	for _, scale := range []float64{MaxMagnitude / 2, MinMagnitude * 4} {
+		base := []float64{1.0 * scale, 1.5 * scale, 1.2 * scale, 1.4 * scale}
+		cand := []float64{1.1 * scale, 1.7 * scale, 1.2 * scale, 1.3 * scale}
+		for _, paired := range []bool{true, false} {
+			c, err := Compare(base, cand, Options{Paired: paired, Resamples: 200})
+			if err != nil {
+				t.Fatalf("scale %g paired=%v: %v", scale, paired, err)
+			}
+			noNaN(t, fmt.Sprintf("scale %g paired=%v", scale, paired), reflect.ValueOf(c), "Comparison")
+			for _, r := range c.Tests {
+				if math.IsInf(r.Statistic, 0) || math.IsInf(r.DF, 0) || r.P == 0 {
+					t.Errorf("scale %g paired=%v %s: statistic %v df %v p %v", scale, paired, r.Name, r.Statistic, r.DF, r.P)
+				}
+			}
+			if c.Base.SD == 0 || math.IsInf(c.Base.SD, 0) || c.RER == nil {
+				t.Errorf("scale %g paired=%v: sd %v RER %+v", scale, paired, c.Base.SD, c.RER)
+			}
+		}
 	}
 }
 

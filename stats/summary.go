@@ -17,6 +17,15 @@ var (
 	ErrNotFinite  = errors.New("stats: value is not finite")
 	ErrLength     = errors.New("stats: paired samples differ in length")
 	ErrBadOptions = errors.New("stats: bad option")
+	ErrMagnitude  = errors.New("stats: value magnitude out of range")
+)
+
+// MaxMagnitude and MinMagnitude bound the nonzero |values| a sample may
+// hold: squares and products of such values (variances, t statistics,
+// degrees of freedom) stay within float64 without overflow or underflow.
+const (
+	MaxMagnitude = 1e150
+	MinMagnitude = 1e-150
 )
 
 // DefaultConfidence is the confidence level of Summarize's intervals.
@@ -66,6 +75,12 @@ func SummarizeLevel(xs []float64, confidence float64) (Summary, error) {
 	if err := checkSample("sample", xs, 2); err != nil {
 		return Summary{}, err
 	}
+	return summarize(xs, confidence), nil
+}
+
+// summarize is SummarizeLevel of checked values, or of the differences of
+// two checked samples (which may be smaller than MinMagnitude).
+func summarize(xs []float64, confidence float64) Summary {
 	sorted := slices.Clone(xs)
 	slices.Sort(sorted)
 	n := len(xs)
@@ -85,7 +100,7 @@ func SummarizeLevel(xs []float64, confidence float64) (Summary, error) {
 			"median CI: n=%d is too small for %s confidence (min..max covers only %s); need n >= %d",
 			n, pct(confidence), pct(s.MedianCI.Coverage), medianCIMinN(confidence)))
 	}
-	return s, nil
+	return s
 }
 
 // medianCI returns the order-statistic interval of the median of sorted and
@@ -141,7 +156,8 @@ func quantileSorted(sorted []float64, p float64) float64 {
 	return sorted[lo] + frac*(sorted[lo+1]-sorted[lo])
 }
 
-// checkSample reports a sample with fewer than min values or a non-finite one.
+// checkSample reports a sample with fewer than min values, a non-finite one
+// or one whose magnitude is outside [MinMagnitude, MaxMagnitude] (0 is fine).
 func checkSample(name string, xs []float64, min int) error {
 	if len(xs) < min {
 		return fmt.Errorf("%w: %s has %d value(s), need at least %d (run more seeds)", ErrTooFew, name, len(xs), min)
@@ -149,6 +165,10 @@ func checkSample(name string, xs []float64, min int) error {
 	for i, x := range xs {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return fmt.Errorf("%w: %s[%d] is %v; remove or fix that value", ErrNotFinite, name, i, x)
+		}
+		if a := math.Abs(x); a > MaxMagnitude || (a != 0 && a < MinMagnitude) {
+			return fmt.Errorf("%w: %s[%d] is %v; |values| must be 0 or within [%g, %g] for the moments to stay finite: rescale your data (e.g. to other units)",
+				ErrMagnitude, name, i, x, MinMagnitude, MaxMagnitude)
 		}
 	}
 	return nil

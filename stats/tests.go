@@ -194,7 +194,11 @@ func WelchT(base, cand []float64, alt Alternative) (TestResult, error) {
 		r.Statistic = math.Copysign(math.Inf(1), diff)
 		r.Note = "both samples have zero spread: any difference of means is exact"
 	default:
-		r.DF = (qb + qc) * (qb + qc) / (qb*qb/(nb-1) + qc*qc/(nc-1))
+		// (qb+qc)^2 / (qb^2/(nb-1) + qc^2/(nc-1)), with the shares of qb+qc
+		// so that squaring large or tiny variances neither overflows nor
+		// underflows.
+		fb, fc := qb/(qb+qc), qc/(qb+qc)
+		r.DF = 1 / (fb*fb/(nb-1) + fc*fc/(nc-1))
 		r.Statistic = diff / math.Sqrt(qb+qc)
 	}
 	r.setP(tP(r.Statistic, r.DF, alt))
