@@ -30,10 +30,11 @@
 // (1e-150), where variances would overflow or underflow (rescale the data),
 // and paired samples of different lengths are errors (ErrTooFew,
 // ErrNotFinite, ErrMagnitude, ErrLength). Samples without spread are defined
-// results, never NaN: when all differences are zero every test reports
-// statistic 0 and p = 1; when the
-// spread is zero but the means differ, t statistics and Cohen's d are ±Inf
-// (written to JSON as the strings "+Inf" and "-Inf") and the t tests' p is 0.
+// results, never NaN: when all differences are zero (unpaired: all values
+// equal) every test reports p = 1 and statistic 0, except Mann-Whitney, whose
+// U is then its null mean n1*n2/2; when the spread is zero but the means
+// differ, t statistics and Cohen's d are ±Inf (written to JSON as the strings
+// "+Inf" and "-Inf") and the t tests' p is 0.
 // An RER is absent (nil) when the baseline mean is <= 0, with a warning.
 //
 // JSON field names (all results marshal with encoding/json):
@@ -45,7 +46,9 @@
 //	TestResult: name (paired-t, wilcoxon, sign-flip, welch-t, mann-whitney),
 //	            method, alternative, statistic, df (t tests), z (normal
 //	            approximations), n, p, p_adjusted, adjustment (none, holm,
-//	            bonferroni, bh), note. df and z are omitted when not used.
+//	            bonferroni, bh), note. df and z are omitted when not used;
+//	            z is also omitted when it is exactly 0 (read a missing z of a
+//	            normal approximation as 0).
 //	            statistic is t for the t tests, W+ (sum of the ranks of the
 //	            positive differences cand-base) for wilcoxon, the mean difference
 //	            for sign-flip and U of the candidate for mann-whitney.

@@ -149,6 +149,10 @@ func TestDegenerateDefinedResults(t *testing.T) {
 			if tc.wantP == 1 && r.Statistic != 0 && r.Name != TestMannWhitney {
 				t.Errorf("%s %s: statistic %v, want 0", tc.name, r.Name, r.Statistic)
 			}
+			// As the package documentation says: U is its null mean n1*n2/2.
+			if tc.wantP == 1 && r.Name == TestMannWhitney && r.Statistic != float64(len(tc.base)*len(tc.cand))/2 {
+				t.Errorf("%s %s: U = %v, want n1*n2/2 = %v", tc.name, r.Name, r.Statistic, float64(len(tc.base)*len(tc.cand))/2)
+			}
 		}
 		if c.Effect.CohenD != tc.wantD {
 			t.Errorf("%s: Cohen's d = %v, want %v", tc.name, c.Effect.CohenD, tc.wantD)
@@ -247,6 +251,14 @@ func TestRERNeedsPositiveBaseline(t *testing.T) {
 	}
 	if c.RER != nil || !hasWarning(c, "RER assumes positive values") {
 		t.Errorf("unpaired negative baseline: RER %+v, warnings %q", c.RER, c.Warnings)
+	}
+}
+
+// The documented JSON: a used z of exactly 0 is omitted like an unused one.
+func TestZeroZOmitted(t *testing.T) {
+	b, err := json.Marshal(TestResult{Name: TestWilcoxon, Method: "normal approximation", Z: 0})
+	if err != nil || strings.Contains(string(b), `"z"`) {
+		t.Errorf("z of 0: %s %v; the package documentation says it is omitted", b, err)
 	}
 }
 

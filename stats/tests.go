@@ -72,7 +72,7 @@ type TestResult struct {
 	Alternative string  `json:"alternative"`
 	Statistic   float64 `json:"statistic"`
 	DF          float64 `json:"df,omitempty"` // degrees of freedom of the t tests
-	Z           float64 `json:"z,omitempty"`  // standardized statistic of a normal approximation
+	Z           float64 `json:"z,omitempty"`  // standardized statistic of a normal approximation (omitted from JSON when 0)
 	N           int     `json:"n"`            // observations used (nonzero differences for wilcoxon)
 	P           float64 `json:"p"`
 	// PAdjusted is P adjusted for multiple comparisons by AdjustComparisons;
