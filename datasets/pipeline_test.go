@@ -94,6 +94,22 @@ func TestSplitValidationPartitions(t *testing.T) {
 	}
 }
 
+// An empty set (a filter that matched nothing, an empty file) subsets and
+// splits into empty sets instead of dividing by zero.
+func TestSubsetAndSplitOfEmptySet(t *testing.T) {
+	empty := &Set{Name: "synthetic", Split: "train", C: 1, H: 2, W: 2, Classes: 3}
+	for _, n := range []int{0, 1, 10} {
+		sub := empty.Subset(n, 1)
+		if sub.Len() != 0 || len(sub.Pixels) != 0 || sub.Classes != 3 || len(sub.Transforms) != 0 {
+			t.Errorf("Subset(%d) of an empty set: len %d, %d pixels, transforms %v", n, sub.Len(), len(sub.Pixels), sub.Transforms)
+		}
+		tr, val := SplitValidation(empty, n, 1)
+		if tr.Len() != 0 || val.Len() != 0 || val.Split != "validation" || tr.Split != "train" {
+			t.Errorf("SplitValidation(empty, %d): %d + %d images, splits %q %q", n, tr.Len(), val.Len(), tr.Split, val.Split)
+		}
+	}
+}
+
 func TestComputeNormalization(t *testing.T) {
 	s := syntheticSet(20, 3, 5, 5, 2)
 	norm := ComputeNormalization(s)

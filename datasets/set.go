@@ -135,6 +135,9 @@ func (s *Set) selectMask(mask []bool, keep bool) *Set {
 // uniformly within each class. Requires 0 <= n <= s.Len().
 func stratifiedMask(s *Set, n int, r *splitMix) []bool {
 	total := s.Len()
+	if total == 0 {
+		return nil // nothing to choose (and no proportions to divide by)
+	}
 	byClass := make([][]int32, s.Classes)
 	for i, l := range s.Labels {
 		if l < 0 || int(l) >= s.Classes {
