@@ -217,6 +217,13 @@ func (g *Grid) Validate() error {
 				return fmt.Errorf("%s: recipe %q selects the best validation epoch but dataset %s holds out no validation images: set its val or select \"last\"",
 					name, r.Name, d.Label())
 			}
+			// The validation split is drawn from (seed, size): a same-dataset
+			// pretraining with another val trained on some of the images the
+			// trial validates on.
+			if p := r.Pretrain; p != nil && p.Dataset.Name == d.Name && p.Dataset.Val != d.Val {
+				return fmt.Errorf("%s: recipe %q pretrains on %s with val %d but its trials on %s hold out val %d: the pretraining would train on the trials' validation images; give both the same val",
+					name, r.Name, p.Dataset.Name, p.Dataset.Val, d.Label(), d.Val)
+			}
 		}
 	}
 	for i, a := range g.Activations {

@@ -99,6 +99,9 @@ func TestValidateRejectsBadGrids(t *testing.T) {
 		"holds out no validation":         func(g *Grid) { g.Datasets[0].Val = 0 },
 		"needs a pretrain stage":          func(g *Grid) { g.Recipes[0].Freeze = "act" },
 		"freeze last:K":                   func(g *Grid) { g.Recipes[0].Freeze = "last:x" },
+		"pretraining would train on the trials' validation images": func(g *Grid) {
+			g.Recipes[0].Pretrain = &Pretrain{Dataset: Dataset{Name: "mnist", Val: 50, Train: 500}, Activation: "relu", Epochs: 1}
+		},
 	}
 	for want, mutate := range cases {
 		g := testGrid()
@@ -233,6 +236,41 @@ func TestPresetsExpandAndOverrides(t *testing.T) {
 	}
 	if ft.Grid().Recipes[0].Pretrain.Epochs != 10 {
 		t.Error("overrides changed the preset itself")
+	}
+	// Same-dataset fine-tuning: --train/--val/--test rescale the pretraining
+	// too, so it holds out exactly the trials' validation images.
+	fg = ft.Grid()
+	Overrides{Train: 4000, Val: 500, Test: 2000}.Apply(&fg)
+	if p := fg.Recipes[0].Pretrain.Dataset; p != fg.Datasets[0] || p.Val != 500 {
+		t.Errorf("same-dataset pretrain %+v after overrides, trials on %+v", p, fg.Datasets[0])
+	}
+	if _, err := fg.Expand(); err != nil {
+		t.Error(err)
+	}
+	fg = ft.Grid()
+	Overrides{Val: -1}.Apply(&fg)
+	if fg.Recipes[0].Pretrain.Dataset.Val != 0 || fg.Recipes[0].Select != "last" {
+		t.Errorf("--val -1: pretrain %+v, select %q", fg.Recipes[0].Pretrain.Dataset, fg.Recipes[0].Select)
+	}
+	if _, err := fg.Expand(); err != nil {
+		t.Error(err)
+	}
+	// A cross-dataset pretraining keeps its own sizes.
+	cross := ft.Grid()
+	Overrides{Datasets: []string{"cifar100"}, Val: 300}.Apply(&cross)
+	if p := cross.Recipes[0].Pretrain.Dataset; p.Name != "cifar10" || p.Val != 1000 {
+		t.Errorf("cross-dataset pretrain changed: %+v", p)
+	}
+	// Model selection is not silently changed for a grid mixing datasets
+	// with and without a validation split: Validate rejects it instead.
+	mixed := testGrid()
+	mixed.Datasets[1].Val = 0
+	Overrides{Epochs: 3}.Apply(&mixed)
+	if mixed.Recipes[0].Select != "best" {
+		t.Errorf("select changed to %q by an override that does not touch val", mixed.Recipes[0].Select)
+	}
+	if _, err := mixed.Expand(); err == nil {
+		t.Error("a recipe selecting best on a dataset without validation accepted")
 	}
 }
 

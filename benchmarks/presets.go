@@ -232,25 +232,7 @@ func (o Overrides) Apply(g *Grid) {
 		g.Seeds = slices.Clone(o.Seeds)
 	}
 	for i := range g.Datasets {
-		d := &g.Datasets[i]
-		switch {
-		case o.Train > 0:
-			d.Train = o.Train
-		case o.Train < 0:
-			d.Train = 0
-		}
-		switch {
-		case o.Val > 0:
-			d.Val = o.Val
-		case o.Val < 0:
-			d.Val = 0
-		}
-		switch {
-		case o.Test > 0:
-			d.Test = o.Test
-		case o.Test < 0:
-			d.Test = 0
-		}
+		o.applySizes(&g.Datasets[i])
 	}
 	for i := range g.Recipes {
 		r := &g.Recipes[i]
@@ -272,7 +254,10 @@ func (o Overrides) Apply(g *Grid) {
 		if o.Blur != nil {
 			r.Blur = *o.Blur
 		}
-		if r.Select == "best" && g.valOf() == 0 {
+		// --val -1 leaves no dataset a validation split, so "best" has
+		// nothing to select on. A grid that mixes datasets with and without
+		// one is left for Validate to reject, not silently changed.
+		if r.Select == "best" && o.Val < 0 {
 			r.Select = "last"
 		}
 		if r.Pretrain != nil {
@@ -280,18 +265,35 @@ func (o Overrides) Apply(g *Grid) {
 			if o.PretrainEpochs > 0 {
 				p.Epochs = o.PretrainEpochs
 			}
+			// A same-dataset pretraining must hold out the very images the
+			// fine-tuning validates on (same size, same seed), or validation
+			// would score images the pretrained model trained on.
+			if slices.ContainsFunc(g.Datasets, func(d Dataset) bool { return d.Name == p.Dataset.Name }) {
+				o.applySizes(&p.Dataset)
+			}
 			r.Pretrain = &p
 		}
 	}
 }
 
-// valOf is the smallest validation hold-out among the grid's datasets.
-func (g *Grid) valOf() int {
-	v := -1
-	for _, d := range g.Datasets {
-		if v < 0 || d.Val < v {
-			v = d.Val
-		}
+// applySizes applies the Train, Val and Test overrides to d.
+func (o Overrides) applySizes(d *Dataset) {
+	switch {
+	case o.Train > 0:
+		d.Train = o.Train
+	case o.Train < 0:
+		d.Train = 0
 	}
-	return max(v, 0)
+	switch {
+	case o.Val > 0:
+		d.Val = o.Val
+	case o.Val < 0:
+		d.Val = 0
+	}
+	switch {
+	case o.Test > 0:
+		d.Test = o.Test
+	case o.Test < 0:
+		d.Test = 0
+	}
 }
