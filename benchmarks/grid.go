@@ -124,7 +124,9 @@ type Grid struct {
 	Recipes     []Recipe  `json:"recipes"`
 	Seeds       []uint64  `json:"seeds"`
 	// Activations are activation specs, e.g. "relu", "pvlu(a=0.1,b=1)". The
-	// first is the report's default baseline.
+	// report compares each with the baseline, relu unless
+	// ReportOptions.Baseline (actbench report --baseline) names another;
+	// the order here is only the run and table order.
 	Activations []string `json:"activations"`
 }
 
