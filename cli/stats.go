@@ -139,7 +139,7 @@ func readSample(env *Env, which, list, file, col string) ([]float64, error) {
 		defer f.Close()
 		r = f
 	}
-	xs, err := parseSampleFile(r, col)
+	xs, err := parseSampleFile(r, which, col)
 	if err != nil {
 		return nil, fmt.Errorf("sample %s: %s: %w", which, file, err)
 	}
@@ -161,8 +161,9 @@ func parseValue(s string) (float64, error) {
 }
 
 // parseSampleFile reads one number per line (blank lines and # comments
-// skipped) or, with col, that column of a CSV file with a header row.
-func parseSampleFile(r io.Reader, col string) ([]float64, error) {
+// skipped) or, with col, that column of a CSV file with a header row; which
+// ("a" or "b") names the flag in messages.
+func parseSampleFile(r io.Reader, which, col string) ([]float64, error) {
 	if col == "" {
 		var xs []float64
 		sc := bufio.NewScanner(r)
@@ -210,6 +211,14 @@ func parseSampleFile(r io.Reader, col string) ([]float64, error) {
 			idx = n - 1
 		} else {
 			return nil, fmt.Errorf("no column %q; the header has %s", col, strings.Join(quoteAll(header), ", "))
+		}
+	}
+	// A file without a header would silently lose its first value to the
+	// header row.
+	if _, err := strconv.Atoi(col); err == nil {
+		if _, err := parseValue(header[idx]); err == nil {
+			return nil, fmt.Errorf("row 1 is a number (%s): --%s-col %s needs a header row naming the columns; use a one-number-per-line file or add a header",
+				strings.TrimSpace(header[idx]), which, col)
 		}
 	}
 	var xs []float64

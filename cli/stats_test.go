@@ -139,6 +139,8 @@ func TestStatsFiles(t *testing.T) {
 
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(bad, []byte("seed,relu\n1,0.3\n2,\n3,oops\n"), 0o644)
+	noHeader := filepath.Join(dir, "noheader.csv")
+	os.WriteFile(noHeader, []byte("1,0.312,0.290\n2,0.305,0.281\n3,0.298,0.301\n"), 0o644)
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -147,6 +149,8 @@ func TestStatsFiles(t *testing.T) {
 		{[]string{"--a-file", table, "--b", statsB}, 1, "name the CSV column with --a-col"},
 		{[]string{"--a-file", table, "--a-col", "gelu", "--b", statsB}, 1, `no column "gelu"; the header has "seed", "relu", "pvlu"`},
 		{[]string{"--a-file", bad, "--a-col", "relu", "--b", statsB}, 1, `row 3: column "relu" is empty`},
+		{[]string{"--a-file", noHeader, "--a-col", "2", "--b", statsB}, 1, "noheader.csv: row 1 is a number (0.312): --a-col 2 needs a header row"},
+		{[]string{"--a", statsA, "--b-file", noHeader, "--b-col", "3"}, 1, "--b-col 3 needs a header row naming the columns; use a one-number-per-line file or add a header"},
 		{[]string{"--a-file", filepath.Join(dir, "missing.txt"), "--b", statsB}, 1, "missing.txt"},
 		{[]string{"--a", statsA, "--b", "0.3,0.2", "--paired"}, 1, "--paired: a has 5 values, b has 2"},
 		{[]string{"--a", "0.3", "--b", statsB}, 1, "a has 1 value(s), need at least 2"},
