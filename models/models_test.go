@@ -159,12 +159,34 @@ func TestSameSeedSameWeightsAcrossActivations(t *testing.T) {
 	if reflect.DeepEqual(weights(a), weights(c)) {
 		t.Fatal("different seeds gave the same weights")
 	}
-	// Dropout masks: after a training forward each, the generators have
-	// advanced identically, and the masks (read through the dropout output
-	// of equal inputs) agree.
+	// Dropout masks: in every training forward of the two models (and
+	// through a second one, as training goes on), every dropout layer drops
+	// the same units; another seed drops others. A mask is read back as
+	// the dropout layer's input gradient for an output gradient of ones.
 	x := randomBatch(2, cifar, 3)
-	a.Forward(x, true)
-	b.Forward(x, true)
+	for step := range 2 {
+		ma, mb, mc := dropoutMasks(t, a, x), dropoutMasks(t, b, x), dropoutMasks(t, c, x)
+		if len(ma) != 3 {
+			t.Fatalf("step %d: %d dropout masks, want simplecnn's 3", step, len(ma))
+		}
+		for name, m := range ma {
+			kept := 0
+			for _, v := range m {
+				if v != 0 {
+					kept++
+				}
+			}
+			if kept == 0 || kept == len(m) {
+				t.Fatalf("step %d: %s keeps %d of %d units: not a mask that can tell seeds apart", step, name, kept, len(m))
+			}
+			if !reflect.DeepEqual(m, mb[name]) {
+				t.Errorf("step %d: %s: same seed, different activation: different dropout masks", step, name)
+			}
+			if reflect.DeepEqual(m, mc[name]) {
+				t.Errorf("step %d: %s: different seeds gave the same dropout mask", step, name)
+			}
+		}
+	}
 	sa, _ := a.RNGState()
 	sb, _ := b.RNGState()
 	if !reflect.DeepEqual(sa, sb) {
@@ -175,6 +197,34 @@ func TestSameSeedSameWeightsAcrossActivations(t *testing.T) {
 			t.Errorf("no generator state saved for %s", name)
 		}
 	}
+}
+
+// dropoutMasks runs one training forward of m on x and returns the mask
+// every dropout layer drew, by layer name. The layers' shapes come from an
+// inference pass through the leaves in order (simplecnn is a plain chain),
+// which draws no random numbers.
+func dropoutMasks(t *testing.T, m *Model, x *tensor.Dense) map[string][]float32 {
+	t.Helper()
+	shapes := map[string][]int{}
+	h := x
+	for _, l := range m.Layers() {
+		h = l.Forward(h, false)
+		if _, ok := l.(*layers.Dropout); ok {
+			shapes[l.Name()] = append([]int(nil), h.Shape()...)
+		}
+	}
+	m.Forward(x, true)
+	masks := map[string][]float32{}
+	for _, l := range m.Layers() {
+		if shape, ok := shapes[l.Name()]; ok {
+			ones := tensor.New(tensor.WithShape(shape...), tensor.Of(tensor.Float32))
+			for i := range ones.Float32s() {
+				ones.Float32s()[i] = 1
+			}
+			masks[l.Name()] = append([]float32(nil), l.Backward(ones).Float32s()...)
+		}
+	}
+	return masks
 }
 
 func TestRNGStateRestoresDropoutMasks(t *testing.T) {
