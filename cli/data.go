@@ -97,6 +97,9 @@ func runDataInfo(env *Env, args []string) error {
 		return usageErrorf("want at most one DIR or ARCHIVE, got %d arguments", fs.NArg())
 	}
 	blur := datasets.BlurConfig{Sigma: *sigma, Size: *size, Apply: *apply}
+	if !blur.Enabled() && (fs.Changed("blur-size") || fs.Changed("blur-apply")) {
+		return usageErrorf("--blur-size and --blur-apply need --blur-sigma S (S > 0); without it nothing is blurred")
+	}
 	if blur.Enabled() && blur.Size == 0 {
 		blur.Size = datasets.DefaultBlurSize(blur.Sigma)
 	}

@@ -94,6 +94,7 @@ func TestDataInfoErrors(t *testing.T) {
 		t.Errorf("empty dir: exit %d, %s", code, errOut)
 	}
 	for _, args := range [][]string{{"data"}, {"data", "frob"}, {"data", "info", dir, "--blur-sigma", "1", "--blur-size", "4"},
+		{"data", "info", dir, "--blur-size", "5"}, {"data", "info", dir, "--blur-apply", "bogus"}, {"data", "info", dir, "--blur-apply", "train"},
 		{"data", "info", "a", "b"}, {"data", "download"}, {"data", "download", "imagenet"}} {
 		if code, _, errOut := runDataCLI(t, args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2 (%s)", args, code, errOut)

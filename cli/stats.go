@@ -37,6 +37,14 @@ the verdict. With --paired, value i of a and of b come from the same seed.
 Example:
   actbench stats --a 0.312,0.305,0.298 --b 0.290,0.281,0.301 --paired`
 
+// Bounds of --resamples: fewer than 100 gives no usable interval (stats
+// refuses it); beyond 10^6 the Monte Carlo error is negligible and the run
+// only gets slower (and holds B values per estimate in memory).
+const (
+	minResamples = 100
+	maxResamples = 1_000_000
+)
+
 func runStats(env *Env, args []string) error {
 	fs := newFlagSet(env, "stats", statsUsage)
 	aList := fs.String("a", "", "baseline values, comma-separated `LIST`")
@@ -67,6 +75,16 @@ func runStats(env *Env, args []string) error {
 	case "table", "md", "csv", "json":
 	default:
 		return usageErrorf("--format %q: want table, md, csv or json", *format)
+	}
+	// stats.Options reads 0 as "the default": an explicit 0 here is a mistake.
+	if !(*alpha > 0 && *alpha < 1) {
+		return usageErrorf("--alpha %v: want a significance level in (0, 1), e.g. 0.05", *alpha)
+	}
+	if !(*power > 0 && *power < 1) {
+		return usageErrorf("--power %v: want a power in (0, 1), e.g. 0.8", *power)
+	}
+	if *resamples < minResamples || *resamples > maxResamples {
+		return usageErrorf("--resamples %d: want %d to %d (the default %d gives a stable interval)", *resamples, minResamples, maxResamples, stats.DefaultResamples)
 	}
 	alt, err := stats.ParseAlternative(*alternative)
 	if err != nil {
