@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -70,6 +71,20 @@ func runShow(env *Env, args []string) error {
 	if err != nil {
 		return usageErrorf("%v (see 'actbench list')", err)
 	}
+	// Create the plot file before printing anything, so that a path that
+	// cannot be written fails first instead of after the table.
+	var plotOut *os.File
+	if *plotFile != "" {
+		if plotOut, err = os.Create(*plotFile); err != nil {
+			return fmt.Errorf("--plot: %v (check that the directory exists and is writable)", err)
+		}
+		defer func() {
+			if plotOut != nil { // never written: an empty file is no plot
+				plotOut.Close()
+				os.Remove(*plotFile)
+			}
+		}()
+	}
 	n := int(math.Floor((hi-lo)/step+1e-9)) + 1
 	xs := make([]float32, n)
 	for i := range xs {
@@ -86,8 +101,15 @@ func runShow(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *plotFile != "" {
-		if err := plotShow(f, lo, hi, *plotFile); err != nil {
+	if plotOut != nil {
+		out := plotOut
+		plotOut = nil
+		err := plotShow(out, strings.ToLower(filepath.Ext(*plotFile))[1:], f, lo, hi)
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(*plotFile)
 			return fmt.Errorf("--plot %s: %v", *plotFile, err)
 		}
 		fmt.Fprintf(env.Stderr, "actbench show: wrote %s\n", *plotFile)
@@ -192,9 +214,9 @@ func writeShowTable(w io.Writer, header []string, cols [][]float32) error {
 	return tb.Render()
 }
 
-// plotShow draws f and df/dx on a fine grid over [lo, hi]; non-finite points
-// are left out.
-func plotShow(f registry.Func, lo, hi float64, file string) error {
+// plotShow draws f and df/dx on a fine grid over [lo, hi] to w in format
+// ("png" or "svg"); non-finite points are left out.
+func plotShow(w io.Writer, format string, f registry.Func, lo, hi float64) error {
 	const m = 801
 	xs := make([]float32, m)
 	for i := range xs {
@@ -240,5 +262,10 @@ func plotShow(f registry.Func, lo, hi float64, file string) error {
 	p.Legend.Top = true
 	p.Legend.Left = true
 	p.Legend.XOffs = vg.Points(10)
-	return p.Save(6*vg.Inch, 4*vg.Inch, file)
+	wt, err := p.WriterTo(6*vg.Inch, 4*vg.Inch, format)
+	if err != nil {
+		return err
+	}
+	_, err = wt.WriteTo(w)
+	return err
 }

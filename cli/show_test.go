@@ -94,6 +94,15 @@ func TestShowPlot(t *testing.T) {
 	}
 }
 
+// An unwritable plot path fails before anything is printed.
+func TestShowPlotPathCheckedFirst(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "missing-dir", "g.png")
+	out, errOut, code := runActbench(t, "show", "gelu", "--plot", file)
+	if code != 1 || out != "" || !strings.Contains(errOut, "missing-dir") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 1, no table, an error naming the path", code, out, errOut)
+	}
+}
+
 func TestShowErrors(t *testing.T) {
 	cases := []struct {
 		args []string
