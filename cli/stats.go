@@ -90,6 +90,9 @@ func runStats(env *Env, args []string) error {
 	if err != nil {
 		return usageErrorf("--alternative %q: want two-sided, less or greater", *alternative)
 	}
+	if *aFile == "-" && *bFile == "-" {
+		return usageErrorf("--a-file - and --b-file - both read stdin, which holds one stream: read one sample from stdin and the other from a file or list (or one CSV file with --a-col and --b-col)")
+	}
 	base, err := readSample(env, "a", *aList, *aFile, *aCol)
 	if err != nil {
 		return err

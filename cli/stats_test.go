@@ -159,6 +159,7 @@ func TestStatsFiles(t *testing.T) {
 		{[]string{"--a", statsA, "--a-file", lines, "--b", statsB}, 2, "not both"},
 		{[]string{"--a", statsA, "--b", statsB, "--format", "xml"}, 2, `--format "xml"`},
 		{[]string{"--a", statsA, "--b", statsB, "--alpha", "1.5"}, 2, "alpha 1.5"},
+		{[]string{"--a-file", "-", "--b-file", "-", "--a-col", "relu", "--b-col", "pvlu"}, 2, "both read stdin"},
 		{[]string{"--a", statsA, "--b", statsB, "--alpha", "0"}, 2, "--alpha 0: want a significance level in (0, 1)"},
 		{[]string{"--a", statsA, "--b", statsB, "--power", "0"}, 2, "--power 0: want a power in (0, 1)"},
 		{[]string{"--a", statsA, "--b", statsB, "--power", "1"}, 2, "--power 1: want a power in (0, 1)"},
