@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -59,6 +60,25 @@ func usageErrorf(format string, a ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{errUsage}, a...)...)
 }
 
+// subcommandError marks an error of a nested command such as "data
+// download": Run names that command in the message and in the --help hint.
+type subcommandError struct {
+	name string
+	err  error
+}
+
+func (e *subcommandError) Error() string { return e.err.Error() }
+func (e *subcommandError) Unwrap() error { return e.err }
+
+// inSubcommand returns err (nil stays nil) marked as coming from the nested
+// command name, e.g. "data download".
+func inSubcommand(name string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &subcommandError{name: name, err: err}
+}
+
 // Main runs actbench with os.Args and exits with its status.
 func Main() {
 	os.Exit(Run(os.Args[1:], &Env{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin}))
@@ -67,9 +87,13 @@ func Main() {
 // Run runs actbench with args (without the program name) and returns the exit
 // status: 0 on success, 1 on failure, 2 on a usage error.
 func Run(args []string, env *Env) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || (args[0] == "help" && len(args) == 1) {
 		printCommands(env.Stdout)
 		return 0
+	}
+	if args[0] == "help" {
+		// "actbench help CMD [SUB]" is "actbench CMD [SUB] --help".
+		return Run(append(slices.Clone(args[1:]), "--help"), env)
 	}
 	c, ok := commands[args[0]]
 	if !ok {
@@ -81,9 +105,14 @@ func Run(args []string, env *Env) int {
 		if errors.Is(err, errHelp) {
 			return 0
 		}
-		fmt.Fprintf(env.Stderr, "actbench %s: %v\n", c.name, strings.TrimPrefix(err.Error(), "usage: "))
+		name := c.name
+		var sub *subcommandError
+		if errors.As(err, &sub) {
+			name = sub.name
+		}
+		fmt.Fprintf(env.Stderr, "actbench %s: %v\n", name, strings.TrimPrefix(err.Error(), "usage: "))
 		if errors.Is(err, errUsage) {
-			fmt.Fprintf(env.Stderr, "Run 'actbench %s --help' for usage.\n", c.name)
+			fmt.Fprintf(env.Stderr, "Run 'actbench %s --help' for usage.\n", name)
 			return 2
 		}
 		return 1
@@ -102,7 +131,7 @@ func printCommands(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "\nRun 'actbench COMMAND --help' for a command's flags.")
+	fmt.Fprintln(w, "\nRun 'actbench help COMMAND' (or 'actbench COMMAND --help') for a command's flags.")
 }
 
 // suggestCommand returns ", did you mean X?" for the closest command name, or
