@@ -39,9 +39,9 @@ func runData(env *Env, args []string) error {
 	}
 	switch args[0] {
 	case "download":
-		return runDataDownload(env, args[1:])
+		return inSubcommand("data download", runDataDownload(env, args[1:]))
 	case "info":
-		return runDataInfo(env, args[1:])
+		return inSubcommand("data info", runDataInfo(env, args[1:]))
 	case "-h", "--help", "help":
 		fmt.Fprintf(env.Stdout, "Usage: actbench %s\n", dataUsage)
 		return errHelp
@@ -62,7 +62,8 @@ func runDataDownload(env *Env, args []string) error {
 	}
 	var remotes []datasets.Remote
 	for _, name := range fs.Args() {
-		r, ok := datasets.Remotes[strings.ToLower(name)]
+		canon, _ := datasets.CanonicalName(name) // the spellings Load accepts
+		r, ok := datasets.Remotes[canon]
 		if !ok {
 			return usageErrorf("unknown dataset %q: want %s", name, strings.Join(datasets.Names, ", "))
 		}

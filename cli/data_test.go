@@ -100,6 +100,11 @@ func TestDataInfoErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, want 2 (%s)", args, code, errOut)
 		}
 	}
+	// A usage error of a nested command points to that command's help.
+	if code, _, errOut := runDataCLI(t, "data", "download", "imagenet"); code != 2 ||
+		!strings.Contains(errOut, "actbench data download: unknown dataset \"imagenet\"") || !strings.Contains(errOut, "Run 'actbench data download --help'") {
+		t.Errorf("download imagenet: exit %d, %q", code, errOut)
+	}
 	if code, out, _ := runDataCLI(t, "data", "--help"); code != 0 || !strings.Contains(out, "data download") {
 		t.Errorf("help: %d %s", code, out)
 	}
@@ -146,7 +151,8 @@ func TestDataDownload(t *testing.T) {
 		t.Fatalf("corrupt: exit %d: %s", code, errOut)
 	}
 	serving = archive
-	code, out, errOut := runDataCLI(t, "data", "download", "cifar10", "--dir", dest)
+	// Any spelling Load accepts names the dataset here too.
+	code, out, errOut := runDataCLI(t, "data", "download", "CIFAR-10", "--dir", dest)
 	if code != 0 || strings.TrimSpace(out) != filepath.Join(dest, "cifar-10-batches-bin") || !strings.Contains(errOut, "(100%)") {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
 	}

@@ -12,8 +12,9 @@ import (
 // Names lists the datasets Load knows.
 var Names = []string{"cifar10", "cifar100", "mnist"}
 
-// canonicalName maps accepted spellings ("CIFAR-10", "cifar_100") to a name of Names.
-func canonicalName(name string) (string, bool) {
+// CanonicalName maps the spellings Load accepts ("CIFAR-10", "cifar_100",
+// "MNIST") to a name of Names, and reports whether name is one of them.
+func CanonicalName(name string) (string, bool) {
 	n := strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(strings.TrimSpace(name)))
 	for _, known := range Names {
 		if n == known {
@@ -89,7 +90,7 @@ func moduleRoot() (string, bool) {
 // for dir as Load takes it. For MNIST with dir "" it may return the GoMNIST
 // module's data directory.
 func Locate(name, dir string) (string, error) {
-	canon, ok := canonicalName(name)
+	canon, ok := CanonicalName(name)
 	if !ok {
 		return "", fmt.Errorf("datasets: unknown dataset %q: expected one of %s", name, strings.Join(Names, ", "))
 	}
@@ -197,7 +198,7 @@ func Load(name, dir string) (train, test *Set, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	canon, _ := canonicalName(name)
+	canon, _ := CanonicalName(name)
 	if canon == "mnist" {
 		return loadMNISTDir(p)
 	}
