@@ -31,8 +31,8 @@ const statsUsage = `stats (--a LIST | --a-file F [--a-col NAME]) (--b LIST | --b
 
 Compares a candidate sample (b) with a baseline (a); lower is better. Prints
 both summaries, the relative error reduction RER = (mean a - mean b)/mean a
-with seeded bootstrap intervals, every test, effect sizes, a power hint and
-the verdict. With --paired, value i of a and of b come from the same seed.
+with seeded bootstrap intervals (for positive values: left out with a warning
+when mean a <= 0), every test, effect sizes, a power hint and the verdict. With --paired, value i of a and of b come from the same seed.
 
 Example:
   actbench stats --a 0.312,0.305,0.298 --b 0.290,0.281,0.301 --paired`
