@@ -41,7 +41,7 @@ func Render(w io.Writer, rep *Report, format string) error {
 // legend explains the columns once per report.
 func (rep *Report) legend() string {
 	return fmt.Sprintf("test err: mean over seeds with Student-t 95%% CI. RER: relative error reduction against %s, "+
-		"(err_base - err)/err_base of the mean errors, positive = better, BCa bootstrap 95%% CI over paired seeds. "+
+		"(err_base - err)/err_base of the mean errors, positive = better, BCa bootstrap 95%% CI over paired seeds (per comparison, not adjusted for multiplicity: read significance from p (adj)). "+
 		"p: paired t test over seeds; p (adj): %s-adjusted over all %d comparisons of this report; verdict uses p (adj) at alpha %g "+
 		"(change of mean error, -RER). d_z: Cohen's d of the paired differences (negative = lower error). "+
 		"dead: units with zero derivative on the probe batch at the selected epoch. learned: activation parameters at the selected epoch, mean over layers and seeds.",
