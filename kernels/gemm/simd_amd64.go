@@ -317,46 +317,29 @@ func avx512Tiles(rows int, a *float32, rs, cs, ts uintptr, b *float32, bs uintpt
 	if width >= 32 {
 		mask = ^uint32(0)
 	}
-	switch rows {
-	case 8:
-		kernel.AVX512x8(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC, mask)
-	case 7:
-		kernel.AVX512x7(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC, mask)
-	case 6:
-		kernel.AVX512x6(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC, mask)
-	case 5:
-		kernel.AVX512x5(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC, mask)
-	case 4:
-		kernel.AVX512x4(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC, mask)
-	case 3:
-		kernel.AVX512x3(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC, mask)
-	case 2:
-		kernel.AVX512x2(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC, mask)
-	case 1:
-		kernel.AVX512x1(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC, mask)
-	default:
+	if rows < 1 || rows > len(avx512Kernels) {
 		panic("gemm: internal error: AVX-512 tile height out of range")
 	}
+	avx512Kernels[rows-1](a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC, mask)
+}
+
+// avx512Kernels[r-1] is the generated AVX-512 micro-kernel for tiles of r rows.
+var avx512Kernels = [...]func(a *float32, rs, cs, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha, beta float32, loadC int, mask uint32){
+	kernel.AVX512x1, kernel.AVX512x2, kernel.AVX512x3, kernel.AVX512x4,
+	kernel.AVX512x5, kernel.AVX512x6, kernel.AVX512x7, kernel.AVX512x8,
 }
 
 // avx2Tiles runs the AVX2 kernel for rows (1..6) rows per tile, 16 columns.
 func avx2Tiles(rows int, a *float32, rs, cs, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha, beta float32, loadC int) {
-	switch rows {
-	case 6:
-		kernel.AVX2x6(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC)
-	case 5:
-		kernel.AVX2x5(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC)
-	case 4:
-		kernel.AVX2x4(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC)
-	case 3:
-		kernel.AVX2x3(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC)
-	case 2:
-		kernel.AVX2x2(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC)
-	case 1:
-		kernel.AVX2x1(a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC)
-	default:
+	if rows < 1 || rows > len(avx2Kernels) {
 		panic("gemm: internal error: AVX2 tile height out of range")
 	}
+	avx2Kernels[rows-1](a, rs, cs, ts, b, bs, kc, c, ldc, tiles, alpha, beta, loadC)
+}
+
+// avx2Kernels[r-1] is the generated AVX2 micro-kernel for tiles of r rows.
+var avx2Kernels = [...]func(a *float32, rs, cs, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha, beta float32, loadC int){
+	kernel.AVX2x1, kernel.AVX2x2, kernel.AVX2x3, kernel.AVX2x4, kernel.AVX2x5, kernel.AVX2x6,
 }
 
 // avx2RaggedTiles handles tiles tiles of rows rows in the last strip when
