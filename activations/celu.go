@@ -3,7 +3,8 @@ package activations
 import (
 	"math"
 
-	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -12,10 +13,10 @@ func init() {
 		Name:      "celu",
 		Formula:   "max(0,x) + min(0, alpha*(exp(x/alpha)-1))",
 		Reference: "Barron: Continuously Differentiable Exponential Linear Units, arXiv:1704.07483, 2017",
-		Params:    []registry.ParamInfo{number("alpha", 1, 1e-3, inf, "value approached as x -> -inf is -alpha")},
+		Params:    []registry.ParamInfo{elementwise.Number("alpha", 1, 1e-3, inf, "value approached as x -> -inf is -alpha")},
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, celu{alpha: args.Float("alpha")})
+			return elementwise.New(args, channels, celu{alpha: args.Float("alpha")})
 		},
 	})
 }
@@ -23,25 +24,25 @@ func init() {
 type celu struct{ alpha float64 }
 
 func (k celu) Forward(y, x, _ []float32) {
-	var v block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&v, x, off)
+	var v elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&v, x, off)
 		for i, t := range v[:n] {
 			v[i] = max(t, 0) + k.alpha*fmath.Expm1(min(t, 0)/k.alpha)
 		}
-		storeBlock(y, &v, off, n)
+		elementwise.StoreBlock(y, &v, off, n)
 	}
 }
 
 func (k celu) Backward(dx, dy, x, _ []float32, _ []float64) {
-	var xv, dv block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&xv, x, off)
-		loadBlock(&dv, dy, off)
+	var xv, dv elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&xv, x, off)
+		elementwise.LoadBlock(&dv, dy, off)
 		for i, t := range xv[:n] {
 			dv[i] *= fmath.Sel(t > 0, 1, fmath.Exp(min(t, 0)/k.alpha))
 		}
-		storeBlock(dx, &dv, off, n)
+		elementwise.StoreBlock(dx, &dv, off, n)
 	}
 }
 

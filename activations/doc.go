@@ -1,18 +1,19 @@
 // Package activations holds actbench's built-in activation functions. Each
 // lives in its own file and registers itself with package registry from init,
-// so a blank import brings them all in:
+// so a blank import (in a main package: cmd/actbench does it) brings them all
+// in:
 //
 //	import _ "github.com/actbench/actbench/activations"
 //
 // Every kernel is branch-free (selections by bit masks and min/max, no
 // data-dependent jumps) and allocation-free; the ReLU family and PVLU run on
 // the SIMD kernels of package kernels/act. Transcendental functions come from
-// internal/fmath, evaluated in float64 and rounded once to float32, so the
+// kernels/fmath, evaluated in float64 and rounded once to float32, so the
 // forward values are within a couple of float32 ulps of the exact function
 // (GELU's erf within 1.2e-7 relative). At kinks derivatives follow PyTorch.
 //
 // Adding an activation is adding one file: register an Info whose New returns
-// NewElementwise(args, channels, k) for a kernel k (forward, backward and
+// elementwise.New(args, channels, k) for a kernel k (forward, backward and
 // float64 reference on a run of elements that share parameter values), and
 // the conformance test picks it up.
 package activations

@@ -3,7 +3,8 @@ package activations
 import (
 	"math"
 
-	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -12,10 +13,10 @@ func init() {
 		Name:      "elu",
 		Formula:   "x if x > 0, alpha*(exp(x)-1) otherwise",
 		Reference: "Clevert, Unterthiner, Hochreiter: Fast and Accurate Deep Network Learning by Exponential Linear Units (ELUs), ICLR 2016",
-		Params:    []registry.ParamInfo{number("alpha", 1, 0, inf, "value approached as x -> -inf is -alpha")},
+		Params:    []registry.ParamInfo{elementwise.Number("alpha", 1, 0, inf, "value approached as x -> -inf is -alpha")},
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, elu{alpha: args.Float("alpha"), scale: 1})
+			return elementwise.New(args, channels, elu{alpha: args.Float("alpha"), scale: 1})
 		},
 	})
 }
@@ -24,26 +25,26 @@ func init() {
 type elu struct{ alpha, scale float64 }
 
 func (k elu) Forward(y, x, _ []float32) {
-	var v block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&v, x, off)
+	var v elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&v, x, off)
 		for i, t := range v[:n] {
 			v[i] = k.scale * fmath.Sel(t > 0, t, k.alpha*fmath.Expm1(min(t, 0)))
 		}
-		storeBlock(y, &v, off, n)
+		elementwise.StoreBlock(y, &v, off, n)
 	}
 }
 
 // Backward: the derivative at 0 is the left one, alpha*scale (PyTorch).
 func (k elu) Backward(dx, dy, x, _ []float32, _ []float64) {
-	var xv, dv block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&xv, x, off)
-		loadBlock(&dv, dy, off)
+	var xv, dv elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&xv, x, off)
+		elementwise.LoadBlock(&dv, dy, off)
 		for i, t := range xv[:n] {
 			dv[i] *= k.scale * fmath.Sel(t > 0, 1, k.alpha*fmath.Exp(min(t, 0)))
 		}
-		storeBlock(dx, &dv, off, n)
+		elementwise.StoreBlock(dx, &dv, off, n)
 	}
 }
 

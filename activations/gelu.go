@@ -3,7 +3,8 @@ package activations
 import (
 	"math"
 
-	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -17,9 +18,9 @@ func init() {
 		Monotonic: false, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
 			if args.Choice("approx") == "tanh" {
-				return NewElementwise(args, channels, geluTanh{})
+				return elementwise.New(args, channels, geluTanh{})
 			}
-			return NewElementwise(args, channels, gelu{})
+			return elementwise.New(args, channels, gelu{})
 		},
 	})
 }
@@ -36,26 +37,26 @@ const (
 type gelu struct{}
 
 func (gelu) Forward(y, x, _ []float32) {
-	var v block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&v, x, off)
+	var v elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&v, x, off)
 		for i, t := range v[:n] {
 			v[i] = t * 0.5 * fmath.Erfc(-t*invSqrt2)
 		}
-		storeBlock(y, &v, off, n)
+		elementwise.StoreBlock(y, &v, off, n)
 	}
 }
 
 func (gelu) Backward(dx, dy, x, _ []float32, _ []float64) {
-	var xv, dv block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&xv, x, off)
-		loadBlock(&dv, dy, off)
+	var xv, dv elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&xv, x, off)
+		elementwise.LoadBlock(&dv, dy, off)
 		for i, t := range xv[:n] {
 			// Clamp x^2 so that x = +-Inf gives Phi + 0 instead of Inf*0.
 			dv[i] *= 0.5*fmath.Erfc(-t*invSqrt2) + t*invSqrt2Pi*fmath.Exp(-0.5*min(t*t, 1e4))
 		}
-		storeBlock(dx, &dv, off, n)
+		elementwise.StoreBlock(dx, &dv, off, n)
 	}
 }
 
@@ -64,21 +65,21 @@ func (gelu) Reference(x float64, _ []float64) float64 { return x * 0.5 * math.Er
 type geluTanh struct{}
 
 func (geluTanh) Forward(y, x, _ []float32) {
-	var v block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&v, x, off)
+	var v elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&v, x, off)
 		for i, t := range v[:n] {
 			v[i] = 0.5 * t * (1 + fmath.Tanh(sqrt2OverPi*(t+geluCubic*t*t*t)))
 		}
-		storeBlock(y, &v, off, n)
+		elementwise.StoreBlock(y, &v, off, n)
 	}
 }
 
 func (geluTanh) Backward(dx, dy, x, _ []float32, _ []float64) {
-	var xv, dv block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&xv, x, off)
-		loadBlock(&dv, dy, off)
+	var xv, dv elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&xv, x, off)
+		elementwise.LoadBlock(&dv, dy, off)
 		for i, t := range xv[:n] {
 			th := fmath.Tanh(sqrt2OverPi * (t + geluCubic*t*t*t))
 			// (1-th^2) underflows to 0 long before t^3 overflows; clamp t so
@@ -86,7 +87,7 @@ func (geluTanh) Backward(dx, dy, x, _ []float32, _ []float64) {
 			tc := min(max(t, -1e3), 1e3)
 			dv[i] *= 0.5*(1+th) + 0.5*tc*(1-th*th)*sqrt2OverPi*(1+3*geluCubic*tc*tc)
 		}
-		storeBlock(dx, &dv, off, n)
+		elementwise.StoreBlock(dx, &dv, off, n)
 	}
 }
 

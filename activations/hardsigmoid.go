@@ -3,7 +3,8 @@ package activations
 import (
 	"math"
 
-	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -14,7 +15,7 @@ func init() {
 		Reference: "Courbariaux et al.: BinaryConnect, NeurIPS 2015 (slope 1/6: Howard et al., MobileNetV3, ICCV 2019)",
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, hardsigmoid{})
+			return elementwise.New(args, channels, hardsigmoid{})
 		},
 	})
 }

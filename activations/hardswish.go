@@ -3,7 +3,8 @@ package activations
 import (
 	"math"
 
-	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -14,7 +15,7 @@ func init() {
 		Reference: "Howard et al.: Searching for MobileNetV3, ICCV 2019",
 		Monotonic: false, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, hardswish{})
+			return elementwise.New(args, channels, hardswish{})
 		},
 	})
 }

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -14,8 +15,8 @@ func init() {
 		Formula:   "min(max(x, min), max)",
 		Reference: "Collobert: Large Scale Machine Learning, PhD thesis, 2004",
 		Params: []registry.ParamInfo{
-			number("min", -1, -1e6, 1e6, "lower bound (below max)"),
-			number("max", 1, -1e6, 1e6, "upper bound (above min)"),
+			elementwise.Number("min", -1, -1e6, 1e6, "lower bound (below max)"),
+			elementwise.Number("max", 1, -1e6, 1e6, "upper bound (above min)"),
 		},
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
@@ -23,7 +24,7 @@ func init() {
 			if !(lo < hi) {
 				return nil, fmt.Errorf("min=%g must be below max=%g", lo, hi)
 			}
-			return NewElementwise(args, channels, hardtanh{lo: lo, hi: hi})
+			return elementwise.New(args, channels, hardtanh{lo: lo, hi: hi})
 		},
 	})
 }

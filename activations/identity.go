@@ -1,6 +1,9 @@
 package activations
 
-import "github.com/actbench/actbench/registry"
+import (
+	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/registry"
+)
 
 func init() {
 	registry.Register(registry.Info{
@@ -9,7 +12,7 @@ func init() {
 		Reference: "the linear baseline (no nonlinearity)",
 		Monotonic: true, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, identity{})
+			return elementwise.New(args, channels, identity{})
 		},
 	})
 }

@@ -1,6 +1,7 @@
 package activations
 
 import (
+	"github.com/actbench/actbench/elementwise"
 	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
@@ -10,10 +11,10 @@ func init() {
 		Name:      "leakyrelu",
 		Formula:   "x if x > 0, slope*x otherwise",
 		Reference: "Maas, Hannun, Ng: Rectifier Nonlinearities Improve Neural Network Acoustic Models, ICML 2013 workshop",
-		Params:    []registry.ParamInfo{number("slope", 0.01, 0, 1, "slope for x <= 0")},
+		Params:    []registry.ParamInfo{elementwise.Number("slope", 0.01, 0, 1, "slope for x <= 0")},
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, leakyReLU{slope: float32(args.Float("slope"))})
+			return elementwise.New(args, channels, leakyReLU{slope: float32(args.Float("slope"))})
 		},
 	})
 }

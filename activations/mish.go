@@ -3,7 +3,8 @@ package activations
 import (
 	"math"
 
-	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -14,7 +15,7 @@ func init() {
 		Reference: "Misra: Mish: A Self Regularized Non-Monotonic Activation Function, BMVC 2020",
 		Monotonic: false, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, mish{})
+			return elementwise.New(args, channels, mish{})
 		},
 	})
 }
@@ -30,28 +31,28 @@ func tanhSoftplus(x float64) float64 {
 }
 
 func (mish) Forward(y, x, _ []float32) {
-	var v block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&v, x, off)
+	var v elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&v, x, off)
 		for i, t := range v[:n] {
 			v[i] = t * tanhSoftplus(t)
 		}
-		storeBlock(y, &v, off, n)
+		elementwise.StoreBlock(y, &v, off, n)
 	}
 }
 
 // Backward: d/dx = tsp + x*(1-tsp^2)*sigmoid(x).
 func (mish) Backward(dx, dy, x, _ []float32, _ []float64) {
-	var xv, dv block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&xv, x, off)
-		loadBlock(&dv, dy, off)
+	var xv, dv elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&xv, x, off)
+		elementwise.LoadBlock(&dv, dy, off)
 		for i, t := range xv[:n] {
 			tsp := tanhSoftplus(t)
 			tc := min(max(t, -1e3), 1e3) // the second term is 0 there: avoid Inf*0
 			dv[i] *= tsp + tc*(1-tsp*tsp)*fmath.Sigmoid(t)
 		}
-		storeBlock(dx, &dv, off, n)
+		elementwise.StoreBlock(dx, &dv, off, n)
 	}
 }
 

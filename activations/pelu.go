@@ -3,7 +3,8 @@ package activations
 import (
 	"math"
 
-	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -13,13 +14,13 @@ func init() {
 		Formula:   "(a/b)*x if x >= 0, a*(exp(x/b)-1) otherwise",
 		Reference: "Trottier, Giguere, Chaib-draa: Parametric Exponential Linear Unit for Deep Convolutional Neural Networks, ICMLA 2017",
 		Params: []registry.ParamInfo{
-			trainable("a", 1, 1e-3, 1e3, "scale (saturation at -a); kept positive"),
-			trainable("b", 1, 1e-3, 1e3, "exponential decay; kept positive"),
-			PerParam, TrainParam,
+			elementwise.Trainable("a", 1, 1e-3, 1e3, "scale (saturation at -a); kept positive"),
+			elementwise.Trainable("b", 1, 1e-3, 1e3, "exponential decay; kept positive"),
+			elementwise.PerParam, elementwise.TrainParam,
 		},
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, pelu{})
+			return elementwise.New(args, channels, pelu{})
 		},
 	})
 }
@@ -28,13 +29,13 @@ type pelu struct{}
 
 func (pelu) Forward(y, x, p []float32) {
 	a, b := float64(p[0]), float64(p[1])
-	var v block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&v, x, off)
+	var v elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&v, x, off)
 		for i, t := range v[:n] {
 			v[i] = fmath.Sel(t >= 0, a/b*t, a*fmath.Expm1(min(t, 0)/b))
 		}
-		storeBlock(y, &v, off, n)
+		elementwise.StoreBlock(y, &v, off, n)
 	}
 }
 
@@ -45,10 +46,10 @@ func (pelu) Forward(y, x, p []float32) {
 func (pelu) Backward(dx, dy, x, p []float32, g []float64) {
 	a, b := float64(p[0]), float64(p[1])
 	var ga, gb float64
-	var xv, dv block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&xv, x, off)
-		loadBlock(&dv, dy, off)
+	var xv, dv elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&xv, x, off)
+		elementwise.LoadBlock(&dv, dy, off)
 		for i, t := range xv[:n] {
 			pos := t >= 0
 			e := fmath.Sel(pos, 1, fmath.Exp(min(t, 0)/b))
@@ -60,7 +61,7 @@ func (pelu) Backward(dx, dy, x, p []float32, g []float64) {
 			ga += d * em1
 			gb -= d * a * te / (b * b)
 		}
-		storeBlock(dx, &dv, off, n)
+		elementwise.StoreBlock(dx, &dv, off, n)
 	}
 	g[0] += ga
 	g[1] += gb

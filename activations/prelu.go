@@ -1,8 +1,9 @@
 package activations
 
 import (
-	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/elementwise"
 	"github.com/actbench/actbench/kernels/act"
+	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -12,12 +13,12 @@ func init() {
 		Formula:   "x if x > 0, init*x otherwise (the slope, initialised to init, is learned)",
 		Reference: "He, Zhang, Ren, Sun: Delving Deep into Rectifiers, ICCV 2015",
 		Params: []registry.ParamInfo{
-			trainable("init", 0.25, -10, 10, "initial slope for x <= 0"),
-			PerParam, TrainParam,
+			elementwise.Trainable("init", 0.25, -10, 10, "initial slope for x <= 0"),
+			elementwise.PerParam, elementwise.TrainParam,
 		},
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, prelu{})
+			return elementwise.New(args, channels, prelu{})
 		},
 	})
 }
@@ -33,7 +34,7 @@ func (prelu) Backward(dx, dy, x, p []float32, g []float64) {
 	g[0] += float64(act.LeakyReLUBackward(dx, dy, x, p[0]))
 }
 
-func (prelu) forwardRow(y, x []float32, p [][]float32) {
+func (prelu) ForwardRow(y, x []float32, p [][]float32) {
 	slope := p[0][:len(x)]
 	y = y[:len(x)]
 	for i, v := range x {
@@ -41,7 +42,7 @@ func (prelu) forwardRow(y, x []float32, p [][]float32) {
 	}
 }
 
-func (prelu) backwardRow(dx, dy, x []float32, p, g [][]float32) {
+func (prelu) BackwardRow(dx, dy, x []float32, p, g [][]float32) {
 	slope, gs := p[0][:len(x)], g[0][:len(x)]
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	for i, v := range x {

@@ -3,6 +3,7 @@ package activations
 import (
 	"math"
 
+	"github.com/actbench/actbench/elementwise"
 	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
@@ -13,13 +14,13 @@ func init() {
 		Formula:   "max(0, x) + a*sin(b*x) (train=false: the fixed VLU)",
 		Reference: "Gupta, Ahuja: Parametric Variational Linear Units (PVLUs) in Deep Convolutional Networks, arXiv:2110.12246, 2021",
 		Params: []registry.ParamInfo{
-			trainable("a", 0.1, -10, 10, "amplitude of the sine"),
-			trainable("b", 1, -100, 100, "frequency of the sine"),
-			PerParam, TrainParam,
+			elementwise.Trainable("a", 0.1, -10, 10, "amplitude of the sine"),
+			elementwise.Trainable("b", 1, -100, 100, "frequency of the sine"),
+			elementwise.PerParam, elementwise.TrainParam,
 		},
 		Monotonic: false, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, pvlu{})
+			return elementwise.New(args, channels, pvlu{})
 		},
 	})
 }
@@ -38,9 +39,9 @@ func (pvlu) Backward(dx, dy, x, p []float32, g []float64) {
 	g[1] += float64(gb)
 }
 
-func (pvlu) forwardRow(y, x []float32, p [][]float32) { act.PVLURow(y, x, p[0], p[1]) }
+func (pvlu) ForwardRow(y, x []float32, p [][]float32) { act.PVLURow(y, x, p[0], p[1]) }
 
-func (pvlu) backwardRow(dx, dy, x []float32, p, g [][]float32) {
+func (pvlu) BackwardRow(dx, dy, x []float32, p, g [][]float32) {
 	act.PVLURowBackward(dx, dy, x, p[0], p[1], g[0], g[1])
 }
 

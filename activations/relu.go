@@ -3,6 +3,7 @@ package activations
 import (
 	"math"
 
+	"github.com/actbench/actbench/elementwise"
 	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
@@ -14,7 +15,7 @@ func init() {
 		Reference: "Nair, Hinton: Rectified Linear Units Improve Restricted Boltzmann Machines, ICML 2010",
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, relu{})
+			return elementwise.New(args, channels, relu{})
 		},
 	})
 }

@@ -1,6 +1,9 @@
 package activations
 
-import "github.com/actbench/actbench/registry"
+import (
+	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/registry"
+)
 
 func init() {
 	registry.Register(registry.Info{
@@ -9,7 +12,7 @@ func init() {
 		Reference: "Krizhevsky: Convolutional Deep Belief Networks on CIFAR-10, 2010",
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, hardtanh{lo: 0, hi: 6})
+			return elementwise.New(args, channels, hardtanh{lo: 0, hi: 6})
 		},
 	})
 }

@@ -1,6 +1,9 @@
 package activations
 
-import "github.com/actbench/actbench/registry"
+import (
+	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/registry"
+)
 
 // The SELU constants (Klambauer et al., eq. 14), as in PyTorch.
 const (
@@ -15,7 +18,7 @@ func init() {
 		Reference: "Klambauer, Unterthiner, Mayr, Hochreiter: Self-Normalizing Neural Networks, NeurIPS 2017",
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, elu{alpha: seluAlpha, scale: seluScale})
+			return elementwise.New(args, channels, elu{alpha: seluAlpha, scale: seluScale})
 		},
 	})
 }

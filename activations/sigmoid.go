@@ -3,7 +3,8 @@ package activations
 import (
 	"math"
 
-	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -14,7 +15,7 @@ func init() {
 		Reference: "the logistic function; Rumelhart, Hinton, Williams: Learning representations by back-propagating errors, Nature 1986",
 		Monotonic: true, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, sigmoid{})
+			return elementwise.New(args, channels, sigmoid{})
 		},
 	})
 }
@@ -22,26 +23,26 @@ func init() {
 type sigmoid struct{}
 
 func (sigmoid) Forward(y, x, _ []float32) {
-	var v block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&v, x, off)
+	var v elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&v, x, off)
 		for i, t := range v[:n] {
 			v[i] = fmath.Sigmoid(t)
 		}
-		storeBlock(y, &v, off, n)
+		elementwise.StoreBlock(y, &v, off, n)
 	}
 }
 
 func (sigmoid) Backward(dx, dy, x, _ []float32, _ []float64) {
-	var xv, dv block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&xv, x, off)
-		loadBlock(&dv, dy, off)
+	var xv, dv elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&xv, x, off)
+		elementwise.LoadBlock(&dv, dy, off)
 		for i, t := range xv[:n] {
 			s := fmath.Sigmoid(t)
 			dv[i] *= s * (1 - s)
 		}
-		storeBlock(dx, &dv, off, n)
+		elementwise.StoreBlock(dx, &dv, off, n)
 	}
 }
 

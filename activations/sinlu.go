@@ -3,7 +3,8 @@ package activations
 import (
 	"math"
 
-	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -13,13 +14,13 @@ func init() {
 		Formula:   "(x + a*sin(b*x)) * sigmoid(x)",
 		Reference: "Paul, Bandyopadhyay, Yoon, Geem, Sarkar: SinLU: Sinu-Sigmoidal Linear Unit, Mathematics 10(3):337, 2022",
 		Params: []registry.ParamInfo{
-			trainable("a", 1, -100, 100, "amplitude of the sine"),
-			trainable("b", 1, -100, 100, "frequency of the sine"),
-			PerParam, TrainParam,
+			elementwise.Trainable("a", 1, -100, 100, "amplitude of the sine"),
+			elementwise.Trainable("b", 1, -100, 100, "frequency of the sine"),
+			elementwise.PerParam, elementwise.TrainParam,
 		},
 		Monotonic: false, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, sinlu{})
+			return elementwise.New(args, channels, sinlu{})
 		},
 	})
 }
@@ -28,13 +29,13 @@ type sinlu struct{}
 
 func (sinlu) Forward(y, x, p []float32) {
 	a, b := float64(p[0]), float64(p[1])
-	var v block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&v, x, off)
+	var v elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&v, x, off)
 		for i, t := range v[:n] {
 			v[i] = (t + a*fmath.Sin(b*t)) * fmath.Sigmoid(t)
 		}
-		storeBlock(y, &v, off, n)
+		elementwise.StoreBlock(y, &v, off, n)
 	}
 }
 
@@ -45,10 +46,10 @@ func (sinlu) Forward(y, x, p []float32) {
 func (sinlu) Backward(dx, dy, x, p []float32, g []float64) {
 	a, b := float64(p[0]), float64(p[1])
 	var ga, gb float64
-	var xv, dv block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&xv, x, off)
-		loadBlock(&dv, dy, off)
+	var xv, dv elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&xv, x, off)
+		elementwise.LoadBlock(&dv, dy, off)
 		for i, t := range xv[:n] {
 			sn, cs := fmath.SinCos(b * t)
 			s := fmath.Sigmoid(t)
@@ -59,7 +60,7 @@ func (sinlu) Backward(dx, dy, x, p []float32, g []float64) {
 			ga += d * sn * s
 			gb += d * a * tc * cs * s
 		}
-		storeBlock(dx, &dv, off, n)
+		elementwise.StoreBlock(dx, &dv, off, n)
 	}
 	g[0] += ga
 	g[1] += gb

@@ -3,7 +3,8 @@ package activations
 import (
 	"math"
 
-	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -13,12 +14,12 @@ func init() {
 		Formula:   "x + sin(a*x)^2/a",
 		Reference: "Ziyin, Hartwig, Ueda: Neural Networks Fail to Learn Periodic Functions and How to Fix It, NeurIPS 2020",
 		Params: []registry.ParamInfo{
-			trainable("a", 1, 1e-3, 1e3, "frequency; kept positive"),
-			PerParam, TrainParam,
+			elementwise.Trainable("a", 1, 1e-3, 1e3, "frequency; kept positive"),
+			elementwise.PerParam, elementwise.TrainParam,
 		},
 		Monotonic: true, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, snake{})
+			return elementwise.New(args, channels, snake{})
 		},
 	})
 }
@@ -28,14 +29,14 @@ type snake struct{}
 func (snake) Forward(y, x, p []float32) {
 	a := float64(p[0])
 	inva := 1 / a
-	var v block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&v, x, off)
+	var v elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&v, x, off)
 		for i, t := range v[:n] {
 			s := fmath.Sin(a * t)
 			v[i] = t + s*s*inva
 		}
-		storeBlock(y, &v, off, n)
+		elementwise.StoreBlock(y, &v, off, n)
 	}
 }
 
@@ -44,10 +45,10 @@ func (snake) Backward(dx, dy, x, p []float32, g []float64) {
 	a := float64(p[0])
 	inva := 1 / a
 	var ga float64
-	var xv, dv block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&xv, x, off)
-		loadBlock(&dv, dy, off)
+	var xv, dv elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&xv, x, off)
+		elementwise.LoadBlock(&dv, dy, off)
 		for i, t := range xv[:n] {
 			s, c := fmath.SinCos(a * t)
 			s2 := 2 * s * c
@@ -55,7 +56,7 @@ func (snake) Backward(dx, dy, x, p []float32, g []float64) {
 			dv[i] = d * (1 + s2)
 			ga += d * (t*s2 - s*s*inva) * inva
 		}
-		storeBlock(dx, &dv, off, n)
+		elementwise.StoreBlock(dx, &dv, off, n)
 	}
 	g[0] += ga
 }

@@ -3,7 +3,8 @@ package activations
 import (
 	"math"
 
-	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -12,10 +13,10 @@ func init() {
 		Name:      "softplus",
 		Formula:   "log(1+exp(beta*x))/beta",
 		Reference: "Dugas, Bengio, Belisle, Nadeau, Garcia: Incorporating Second-Order Functional Knowledge for Better Option Pricing, NIPS 2000",
-		Params:    []registry.ParamInfo{number("beta", 1, 1e-3, 1e3, "sharpness; beta -> inf is ReLU")},
+		Params:    []registry.ParamInfo{elementwise.Number("beta", 1, 1e-3, 1e3, "sharpness; beta -> inf is ReLU")},
 		Monotonic: true, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, softplus{beta: args.Float("beta")})
+			return elementwise.New(args, channels, softplus{beta: args.Float("beta")})
 		},
 	})
 }
@@ -25,25 +26,25 @@ func init() {
 type softplus struct{ beta float64 }
 
 func (k softplus) Forward(y, x, _ []float32) {
-	var v block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&v, x, off)
+	var v elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&v, x, off)
 		for i, t := range v[:n] {
 			v[i] = fmath.Softplus(k.beta*t) / k.beta
 		}
-		storeBlock(y, &v, off, n)
+		elementwise.StoreBlock(y, &v, off, n)
 	}
 }
 
 func (k softplus) Backward(dx, dy, x, _ []float32, _ []float64) {
-	var xv, dv block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&xv, x, off)
-		loadBlock(&dv, dy, off)
+	var xv, dv elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&xv, x, off)
+		elementwise.LoadBlock(&dv, dy, off)
 		for i, t := range xv[:n] {
 			dv[i] *= fmath.Sigmoid(k.beta * t)
 		}
-		storeBlock(dx, &dv, off, n)
+		elementwise.StoreBlock(dx, &dv, off, n)
 	}
 }
 

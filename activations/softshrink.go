@@ -3,7 +3,8 @@ package activations
 import (
 	"math"
 
-	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -12,10 +13,10 @@ func init() {
 		Name:      "softshrink",
 		Formula:   "x - lambda if x > lambda, x + lambda if x < -lambda, 0 otherwise",
 		Reference: "Donoho: De-noising by soft-thresholding, IEEE Trans. Inf. Theory 1995",
-		Params:    []registry.ParamInfo{number("lambda", 0.5, 0, 1e6, "half-width of the dead zone")},
+		Params:    []registry.ParamInfo{elementwise.Number("lambda", 0.5, 0, 1e6, "half-width of the dead zone")},
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, softshrink{lambda: float32(args.Float("lambda"))})
+			return elementwise.New(args, channels, softshrink{lambda: float32(args.Float("lambda"))})
 		},
 	})
 }

@@ -3,6 +3,7 @@ package activations
 import (
 	"math"
 
+	"github.com/actbench/actbench/elementwise"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -13,7 +14,7 @@ func init() {
 		Reference: "Bergstra, Desjardins, Lamblin, Bengio: Quadratic polynomials learn better image features, 2009; Glorot, Bengio, AISTATS 2010",
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, softsign{})
+			return elementwise.New(args, channels, softsign{})
 		},
 	})
 }

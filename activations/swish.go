@@ -3,7 +3,8 @@ package activations
 import (
 	"math"
 
-	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -13,12 +14,12 @@ func init() {
 		Formula:   "x*sigmoid(beta*x)",
 		Reference: "Ramachandran, Zoph, Le: Searching for Activation Functions, arXiv:1710.05941, 2017",
 		Params: []registry.ParamInfo{
-			trainable("beta", 1, -100, 100, "slope of the gate; beta=1 is SiLU, beta -> inf is ReLU"),
-			PerParam, TrainParam,
+			elementwise.Trainable("beta", 1, -100, 100, "slope of the gate; beta=1 is SiLU, beta -> inf is ReLU"),
+			elementwise.PerParam, elementwise.TrainParam,
 		},
 		Monotonic: false, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, swish{})
+			return elementwise.New(args, channels, swish{})
 		},
 	})
 }
@@ -27,13 +28,13 @@ type swish struct{}
 
 func (swish) Forward(y, x, p []float32) {
 	beta := float64(p[0])
-	var v block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&v, x, off)
+	var v elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&v, x, off)
 		for i, t := range v[:n] {
 			v[i] = t * fmath.Sigmoid(beta*t)
 		}
-		storeBlock(y, &v, off, n)
+		elementwise.StoreBlock(y, &v, off, n)
 	}
 }
 
@@ -41,10 +42,10 @@ func (swish) Forward(y, x, p []float32) {
 func (swish) Backward(dx, dy, x, p []float32, g []float64) {
 	beta := float64(p[0])
 	var gbeta float64
-	var xv, dv block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&xv, x, off)
-		loadBlock(&dv, dy, off)
+	var xv, dv elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&xv, x, off)
+		elementwise.LoadBlock(&dv, dy, off)
 		for i, t := range xv[:n] {
 			s := fmath.Sigmoid(beta * t)
 			tc := min(max(t, -1e3), 1e3) // s*(1-s) is 0 there: avoid Inf*0
@@ -53,7 +54,7 @@ func (swish) Backward(dx, dy, x, p []float32, g []float64) {
 			dv[i] = d * (s + beta*tc*ds)
 			gbeta += d * tc * tc * ds
 		}
-		storeBlock(dx, &dv, off, n)
+		elementwise.StoreBlock(dx, &dv, off, n)
 	}
 	g[0] += gbeta
 }

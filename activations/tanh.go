@@ -3,7 +3,8 @@ package activations
 import (
 	"math"
 
-	"github.com/actbench/actbench/activations/internal/fmath"
+	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -14,7 +15,7 @@ func init() {
 		Reference: "LeCun, Bottou, Orr, Mueller: Efficient BackProp, 1998",
 		Monotonic: true, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return NewElementwise(args, channels, tanhAct{})
+			return elementwise.New(args, channels, tanhAct{})
 		},
 	})
 }
@@ -22,26 +23,26 @@ func init() {
 type tanhAct struct{}
 
 func (tanhAct) Forward(y, x, _ []float32) {
-	var v block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&v, x, off)
+	var v elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&v, x, off)
 		for i, t := range v[:n] {
 			v[i] = fmath.Tanh(t)
 		}
-		storeBlock(y, &v, off, n)
+		elementwise.StoreBlock(y, &v, off, n)
 	}
 }
 
 func (tanhAct) Backward(dx, dy, x, _ []float32, _ []float64) {
-	var xv, dv block
-	for off := 0; off < len(x); off += blockLen {
-		n := loadBlock(&xv, x, off)
-		loadBlock(&dv, dy, off)
+	var xv, dv elementwise.Block
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		n := elementwise.LoadBlock(&xv, x, off)
+		elementwise.LoadBlock(&dv, dy, off)
 		for i, t := range xv[:n] {
 			th := fmath.Tanh(t)
 			dv[i] *= 1 - th*th
 		}
-		storeBlock(dx, &dv, off, n)
+		elementwise.StoreBlock(dx, &dv, off, n)
 	}
 }
 

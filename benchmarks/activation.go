@@ -1,10 +1,6 @@
 package benchmarks
 
-import (
-	"github.com/actbench/actbench/registry"
-
-	_ "github.com/actbench/actbench/activations" // the built-in activations, so specs in grids resolve
-)
+import "github.com/actbench/actbench/registry"
 
 func init() {
 	// Trial keys use the registry's complete canonical form, so "pvlu",

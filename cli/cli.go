@@ -5,6 +5,7 @@
 //	package main
 //
 //	import (
+//		_ "github.com/actbench/actbench/activations" // the built-ins
 //		"github.com/actbench/actbench/cli"
 //		_ "example.com/myacts" // registers more activations
 //	)
@@ -23,10 +24,7 @@ import (
 	"os"
 	"slices"
 	"sort"
-	"strings"
-
-	_ "github.com/actbench/actbench/activations" // the built-in activations
-)
+	"strings")
 
 // Env is what a subcommand may touch of the outside world.
 type Env struct {

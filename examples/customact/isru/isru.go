@@ -5,7 +5,7 @@ package isru
 import (
 	"math"
 
-	"github.com/actbench/actbench/activations"
+	"github.com/actbench/actbench/elementwise"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -17,11 +17,11 @@ func init() {
 		Params: []registry.ParamInfo{
 			{Name: "a", Kind: registry.Number, Default: 1.0, Min: 0, Max: 100, Trainable: true,
 				Doc: "saturation: |f(x)| < 1/sqrt(a)"},
-			activations.PerParam, activations.TrainParam,
+			elementwise.PerParam, elementwise.TrainParam,
 		},
 		Monotonic: true, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return activations.NewElementwise(args, channels, kernel{})
+			return elementwise.New(args, channels, kernel{})
 		},
 	})
 }

@@ -1,4 +1,16 @@
-package activations
+// Package elementwise is the contract between actbench and an element-wise
+// activation, built in or a user's plug-in alike, as database/sql/driver is
+// between database/sql and a driver: a Kernel (forward, backward and a
+// float64 reference on a run of elements that share parameter values), New,
+// which turns a Kernel into the registry.Func the layers call (shared and
+// per-channel parameters, the NCHW walk, gradient accumulation), the standard
+// parameter declarations, and the float64 block helpers. Importing it
+// registers nothing; package activations holds the built-ins, and only a main
+// package (cmd/actbench, or a custom binary) imports those.
+//
+// A kernel may use kernels/fmath (branch-free float64 transcendental
+// functions) and kernels/act (the SIMD float32 kernels) like the built-ins.
+package elementwise
 
 import (
 	"fmt"
@@ -8,7 +20,7 @@ import (
 )
 
 // Kernel computes one activation on a contiguous run of elements that share
-// parameter values; NewElementwise turns it into a registry.Func. p holds the
+// parameter values; New turns it into a registry.Func. p holds the
 // current values of the activation's trainable parameters (the Info.Params
 // marked Trainable, in declaration order) for that run; fixed parameters live
 // in the kernel value itself. Implementations must not allocate, should be
@@ -31,12 +43,12 @@ type Kinked interface {
 	Kinks() []float64
 }
 
-// rowKernel is implemented by kernels with a fast path for per-channel
+// RowKernel is implemented by kernels with a fast path for per-channel
 // parameters on dense data (HW = 1), where a run is a single element: p[j]
 // and g[j] hold one value per channel, and g accumulates.
-type rowKernel interface {
-	forwardRow(y, x []float32, p [][]float32)
-	backwardRow(dx, dy, x []float32, p, g [][]float32)
+type RowKernel interface {
+	ForwardRow(y, x []float32, p [][]float32)
+	BackwardRow(dx, dy, x []float32, p, g [][]float32)
 }
 
 // elementwise adapts a kernel to registry.Func: it handles shared and
@@ -49,8 +61,8 @@ type elementwise struct {
 	perChan bool
 	p       []float32   // scratch: parameter values of one run
 	g       []float64   // scratch: gradient sums of one run
-	rowP    [][]float32 // per-channel Values, for rowKernel
-	rowG    [][]float32 // per-channel Grads, for rowKernel
+	rowP    [][]float32 // per-channel Values, for RowKernel
+	rowG    [][]float32 // per-channel Grads, for RowKernel
 	// One channel's elements gathered into contiguous memory, for
 	// per-channel parameters on small feature maps (see gatherBelow).
 	colX, colY []float32
@@ -59,10 +71,10 @@ type elementwise struct {
 // gatherBelow is the feature-map size below which per-channel mode gathers
 // each channel's elements (N runs of HW) into one contiguous run before
 // calling the kernel: kernel calls have a fixed cost (the fmath kernels clear
-// a 2 KiB block) that runs of a few elements would pay per element.
+// a 2 KiB Block) that runs of a few elements would pay per element.
 const gatherBelow = 256
 
-// NewElementwise builds the registry.Func of kernel k from validated args
+// New builds the registry.Func of kernel k from validated args
 // (call it from Info.New). The trainable parameters are the Info.Params marked
 // Trainable; they start at their spec values, one per channel if the Info
 // declares per (see PerParam) and the spec says per=channel, and are trained
@@ -72,7 +84,7 @@ const gatherBelow = 256
 // call at a given batch size, in per-channel mode on small feature maps,
 // which sizes a scratch buffer). It is not safe
 // for concurrent use (it keeps per-call scratch space).
-func NewElementwise(args registry.Args, channels int, k Kernel) (registry.Func, error) {
+func New(args registry.Args, channels int, k Kernel) (registry.Func, error) {
 	info := args.Info()
 	e := &elementwise{spec: args.Spec(), k: k, train: true}
 	if _, ok := info.Param("train"); ok {
@@ -165,9 +177,9 @@ func (e *elementwise) Forward(y, x []float32, s registry.Shape) {
 	if len(e.params) > 0 && len(e.params[0].Value) != s.C {
 		panic(fmt.Sprintf("%s: built for %d channels, got shape %+v", e.spec.Name, len(e.params[0].Value), s))
 	}
-	if rk, ok := e.k.(rowKernel); ok && s.HW == 1 {
+	if rk, ok := e.k.(RowKernel); ok && s.HW == 1 {
 		for n := 0; n < s.N; n++ {
-			rk.forwardRow(y[n*s.C:(n+1)*s.C], x[n*s.C:(n+1)*s.C], e.rowP)
+			rk.ForwardRow(y[n*s.C:(n+1)*s.C], x[n*s.C:(n+1)*s.C], e.rowP)
 		}
 		return
 	}
@@ -203,11 +215,11 @@ func (e *elementwise) Backward(dx, dy, x []float32, s registry.Shape) {
 	if len(e.params) > 0 && len(e.params[0].Value) != s.C {
 		panic(fmt.Sprintf("%s: built for %d channels, got shape %+v", e.spec.Name, len(e.params[0].Value), s))
 	}
-	if rk, ok := e.k.(rowKernel); ok && s.HW == 1 {
+	if rk, ok := e.k.(RowKernel); ok && s.HW == 1 {
 		// With train=false the row kernel accumulates into Grad storage
 		// that Params does not expose: harmless, and branch-free.
 		for n := 0; n < s.N; n++ {
-			rk.backwardRow(dx[n*s.C:(n+1)*s.C], dy[n*s.C:(n+1)*s.C], x[n*s.C:(n+1)*s.C], e.rowP, e.rowG)
+			rk.BackwardRow(dx[n*s.C:(n+1)*s.C], dy[n*s.C:(n+1)*s.C], x[n*s.C:(n+1)*s.C], e.rowP, e.rowG)
 		}
 		return
 	}
@@ -331,19 +343,17 @@ func (e *elementwise) accumulate(c int) {
 
 // Parameter declarations shared by many activations.
 
-func number(name string, def, lo, hi float64, doc string) registry.ParamInfo {
+func Number(name string, def, lo, hi float64, doc string) registry.ParamInfo {
 	return registry.ParamInfo{Name: name, Kind: registry.Number, Default: def, Min: lo, Max: hi, Doc: doc}
 }
 
-func trainable(name string, def, lo, hi float64, doc string) registry.ParamInfo {
-	p := number(name, def, lo, hi, doc)
+func Trainable(name string, def, lo, hi float64, doc string) registry.ParamInfo {
+	p := Number(name, def, lo, hi, doc)
 	p.Trainable = true
 	return p
 }
 
 var (
-	inf = math.Inf(1)
-
 	// PerParam is the standard per=shared|channel parameter: declare it to
 	// let users choose one value per layer or one per channel.
 	PerParam = registry.ParamInfo{Name: "per", Kind: registry.Choice, Default: "shared",

@@ -1,0 +1,5 @@
+package activations
+
+import "math"
+
+var inf = math.Inf(1)
