@@ -24,7 +24,8 @@ import (
 	"os"
 	"slices"
 	"sort"
-	"strings")
+	"strings"
+)
 
 // Env is what a subcommand may touch of the outside world.
 type Env struct {
