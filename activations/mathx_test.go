@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/actbench/actbench/kernels/fmath"
 )
 
 // relErr is |got-want|/|want| (|got-want| where want = 0).
@@ -76,5 +78,30 @@ func TestErf(t *testing.T) {
 	}
 	if !math.IsNaN(erf(math.NaN())) {
 		t.Error("erf(NaN) is not NaN")
+	}
+}
+
+var sinkF float64
+
+// BenchmarkMathx times the helpers on a block of values in [-4, 4].
+func BenchmarkMathx(b *testing.B) {
+	xs := make([]float64, 256)
+	for i := range xs {
+		xs[i] = float64(i)/32 - 4
+	}
+	for _, c := range []struct {
+		name string
+		f    func(float64) float64
+	}{{"erf", erf}, {"erfc", fmath.Erfc}, {"erfDeriv", erfDeriv}, {"logPos", func(x float64) float64 { return logPos(x*x + 1) }}} {
+		b.Run(c.name, func(b *testing.B) {
+			s := 0.0
+			for b.Loop() {
+				for _, x := range xs {
+					s += c.f(x)
+				}
+			}
+			sinkF = s
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(xs)), "ns/op1")
+		})
 	}
 }

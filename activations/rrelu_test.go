@@ -140,3 +140,31 @@ func TestRReLUModes(t *testing.T) {
 		t.Error("relu claims to be stochastic")
 	}
 }
+
+// BenchmarkRReLUTraining times RReLU in training mode (BenchmarkActivations
+// times a new instance, which is in evaluation mode), where every element's
+// slope is hashed from the seed and its index, forward and backward.
+func BenchmarkRReLUTraining(b *testing.B) {
+	f, err := registry.New("rrelu", 64)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f.(registry.Stochastic).SetMode(true, 1)
+	const n = 1 << 20
+	shape := registry.Shape{N: n / 64 / 16384, C: 64, HW: 16384}
+	x, y := negatives(n), make([]float32, n)
+	b.Run("forward", func(b *testing.B) {
+		b.SetBytes(8 * n)
+		for b.Loop() {
+			f.Forward(y, x, shape)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/elem")
+	})
+	b.Run("backward", func(b *testing.B) {
+		b.SetBytes(12 * n)
+		for b.Loop() {
+			f.Backward(y, x, x, shape)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/elem")
+	})
+}
