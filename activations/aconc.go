@@ -13,7 +13,7 @@ func init() {
 		Name: "aconc",
 		Formula: "(p1-p2)*x*sigmoid(beta*(p1-p2)*x) + p2*x (ACON-C; the defaults are SiLU. " +
 			"Meta-ACON, whose beta comes from a small network over each channel's mean, is not element-wise and not provided)",
-		Reference: "Ma, Zhang, Liu, Zhang, Sun: Activate or Not: Learning Customized Activation, CVPR 2021, arXiv:2009.04759",
+		Reference: "Ma, Zhang, Liu, Sun: Activate or Not: Learning Customized Activation, CVPR 2021, arXiv:2009.04759",
 		Params: []registry.ParamInfo{
 			elementwise.Trainable("p1", 1, -100, 100, "slope approached on the upper side (for beta*(p1-p2) > 0)"),
 			elementwise.Trainable("p2", 0, -100, 100, "slope approached on the lower side"),

@@ -9,7 +9,7 @@ func init() {
 	registry.Register(registry.Info{
 		Name:      "starrelu",
 		Formula:   "s*max(0, x)^2 + b",
-		Reference: "Yu, Si, Zhou, Li, Feng, Wang: MetaFormer Baselines for Vision, TPAMI 2023, arXiv:2210.13452",
+		Reference: "Yu, Si, Zhou, Luo, Zhou, Feng, Yan, Wang: MetaFormer Baselines for Vision, TPAMI 2023, arXiv:2210.13452",
 		Params: []registry.ParamInfo{
 			// For x ~ N(0, 1), relu(x)^2 has mean 1/2 and variance 5/4: the
 			// defaults (the paper's) standardise it.

@@ -15,8 +15,9 @@
 //     and at kinks against one of the two one-sided differences;
 //   - every parameter gradient against finite differences of Reference in
 //     the parameter, and that Backward accumulates into Param.Grad;
-//   - extreme inputs: +-1e4, +-Inf, NaN, +-0 and denormals give the right
-//     value (or NaN for infinite inputs; NaN for NaN), and nothing panics;
+//   - extreme inputs: +-1e4, +-1e30, +-Inf, NaN, +-0 and denormals give the
+//     right value (an infinity where it overflows float32; NaN accepted for
+//     infinite inputs; NaN for NaN), and nothing panics;
 //   - that y may alias x and dx may alias dy;
 //   - shared and per-channel modes agree when the per-channel values are
 //     equal, and train=false agrees with train=true and exposes no Params;
