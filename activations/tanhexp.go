@@ -53,7 +53,7 @@ func (k tanhexp) Backward(dx, dy, x, _ []float32, _ []float64) {
 		elementwise.LoadBlock(&dv, dy, off)
 		for i, t := range xv[:n] {
 			u, th, s2 := k.gate(t)
-			tc := max(t, -1e3) // e^x is 0 there: avoid -Inf*0
+			tc := min(max(t, -1e3), 1e3) // e^x or sech^2 is 0 there: avoid Inf*0
 			dv[i] *= th + tc*u*s2
 		}
 		elementwise.StoreBlock(dx, &dv, off, n)
