@@ -14,8 +14,8 @@ func init() {
 		Formula:   "x*erf(alpha*exp(beta*x))",
 		Reference: "Biswas, Kumar, Banerjee, Pandey: ErfAct and Pserf: Non-monotonic Smooth Trainable Activation Functions, AAAI 2022, arXiv:2109.04386",
 		Params: []registry.ParamInfo{
-			elementwise.Trainable("alpha", 0.75, -100, 100, "scale inside erf (initial value as in the paper's experiments)"),
-			elementwise.Trainable("beta", 0.75, -100, 100, "rate of the exponential (initial value as in the paper's experiments)"),
+			elementwise.Trainable("alpha", 0.75, -100, 100, "scale inside erf"),
+			elementwise.Trainable("beta", 0.75, -100, 100, "rate of the exponential"),
 			elementwise.PerParam, elementwise.TrainParam,
 		},
 		Monotonic: false, Smooth: true,

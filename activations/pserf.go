@@ -14,8 +14,8 @@ func init() {
 		Formula:   "x*erf(gamma*softplus(delta*x)) = x*erf(gamma*log(1+exp(delta*x))) (gamma = delta = 1 is Serf)",
 		Reference: "Biswas, Kumar, Banerjee, Pandey: ErfAct and Pserf: Non-monotonic Smooth Trainable Activation Functions, AAAI 2022, arXiv:2109.04386",
 		Params: []registry.ParamInfo{
-			elementwise.Trainable("gamma", 1.25, -100, 100, "scale inside erf (initial value as in the paper's experiments)"),
-			elementwise.Trainable("delta", 0.85, -100, 100, "input scale of softplus (initial value as in the paper's experiments)"),
+			elementwise.Trainable("gamma", 1.25, -100, 100, "scale inside erf"),
+			elementwise.Trainable("delta", 0.85, -100, 100, "input scale of softplus"),
 			elementwise.PerParam, elementwise.TrainParam,
 		},
 		Monotonic: false, Smooth: true,
