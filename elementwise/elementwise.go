@@ -43,6 +43,22 @@ type Kinked interface {
 	Kinks() []float64
 }
 
+// ParamKinked kernels have kinks that move with their trainable parameters
+// (a learned hinge or threshold): KinksAt lists them for the parameter values
+// p (as Reference takes them). The Func reports the kinks of every channel's
+// current values.
+type ParamKinked interface {
+	KinksAt(p []float64) []float64
+}
+
+// A kernel that also implements registry.Stochastic (SetMode) is random in
+// training mode: New returns a Func that implements registry.Stochastic and
+// passes SetMode on. Such a kernel takes no per-channel parameters (New
+// refuses per=channel), so Forward and Backward see the whole tensor in one
+// call and element i of the call is element i of the tensor, which lets the
+// kernel key its draws by (seed, i) and redraw them in Backward instead of
+// storing them.
+
 // RowKernel is implemented by kernels with a fast path for per-channel
 // parameters on dense data (HW = 1), where a run is a single element: p[j]
 // and g[j] hold one value per channel, and g accumulates.
@@ -97,6 +113,10 @@ func New(args registry.Args, channels int, k Kernel) (registry.Func, error) {
 	if e.perChan {
 		n = channels
 	}
+	st, stochastic := k.(registry.Stochastic)
+	if stochastic && e.perChan {
+		return nil, fmt.Errorf("a random (stochastic) kernel takes no per-channel parameters: use per=shared")
+	}
 	for _, pi := range info.Params {
 		if !pi.Trainable {
 			continue
@@ -115,8 +135,21 @@ func New(args registry.Args, channels int, k Kernel) (registry.Func, error) {
 	}
 	e.p = make([]float32, len(e.params))
 	e.g = make([]float64, len(e.params))
+	if stochastic {
+		return &stochasticElementwise{e, st}, nil
+	}
 	return e, nil
 }
+
+// stochasticElementwise is the Func of a kernel that is random in training
+// mode: it implements registry.Stochastic (the plain adapter does not, so
+// that layers can tell the two apart).
+type stochasticElementwise struct {
+	*elementwise
+	k registry.Stochastic
+}
+
+func (s *stochasticElementwise) SetMode(train bool, seed uint64) { s.k.SetMode(train, seed) }
 
 func (e *elementwise) Spec() registry.Spec { return e.spec }
 
@@ -128,15 +161,34 @@ func (e *elementwise) Params() []*registry.Param {
 }
 
 func (e *elementwise) Kinks() []float64 {
+	var ks []float64
 	if k, ok := e.k.(Kinked); ok {
-		return k.Kinks()
+		ks = append(ks, k.Kinks()...)
 	}
-	return nil
+	if k, ok := e.k.(ParamKinked); ok {
+		p := make([]float64, len(e.params))
+		n := 1
+		if len(e.params) > 0 {
+			n = len(e.params[0].Value)
+		}
+		for c := 0; c < n; c++ {
+			for j, prm := range e.params {
+				p[j] = float64(prm.Value[c])
+			}
+			ks = append(ks, k.KinksAt(p)...)
+		}
+	}
+	return ks
 }
 
 func (e *elementwise) Reference(x float64, p []float64) float64 {
 	var buf [8]float64
-	q := buf[:len(e.params)]
+	var q []float64
+	if n := len(e.params); n <= len(buf) {
+		q = buf[:n]
+	} else {
+		q = make([]float64, n) // PAU has 10; Reference is not a hot path
+	}
 	if e.train {
 		if len(p) != len(e.params) {
 			panic(fmt.Sprintf("%s: Reference got %d parameter values, want %d", e.spec.Name, len(p), len(e.params)))

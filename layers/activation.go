@@ -2,6 +2,7 @@ package layers
 
 import (
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/actbench/actbench/registry"
 	"gorgonia.org/tensor"
@@ -15,12 +16,21 @@ import (
 // storage, so an optimiser updates the function in place. Their
 // initialisation is the spec's (the registry's defaults where omitted).
 //
+// A function that is random while training (registry.Stochastic, such as
+// RReLU) is told the mode before every Forward, and in training a seed drawn
+// from the generator given to Init, so a seeded model draws the same values
+// on every run, and a restored generator state replays them; evaluation
+// passes draw nothing. Without Init a fixed seed (0) is used, as Dropout
+// does.
+//
 // The registry must hold the activation: import
 // _ "github.com/actbench/actbench/activations".
 type Activation struct {
 	name  string
 	spec  string
 	fn    registry.Func
+	stoch registry.Stochastic // fn, when it is random in training
+	rng   *rand.Rand
 	in    []int
 	shape registry.Shape // C and HW fixed by Setup; N per Forward
 	out   buffer
@@ -47,6 +57,13 @@ func NewActivation(name, spec string) (*Activation, error) {
 }
 
 func (a *Activation) Name() string { return a.name }
+
+// Init keeps rng for the seeds of a random function's training passes.
+func (a *Activation) Init(rng *rand.Rand) { a.rng = rng }
+
+// Stochastic reports whether the current function is random in training
+// (draws from the generator given to Init).
+func (a *Activation) Stochastic() bool { return a.stoch != nil }
 
 // Func returns the instantiated function (nil before Setup), e.g. to read
 // learned parameters for diagnostics.
@@ -82,6 +99,7 @@ func (a *Activation) instantiate(spec string) error {
 		return fmt.Errorf("layers: Activation %s: input shape %v: %w", a.name, a.in, err)
 	}
 	a.fn, a.spec = f, f.Spec().String()
+	a.stoch, _ = f.(registry.Stochastic)
 	a.params = a.params[:0:0]
 	for _, p := range f.Params() {
 		a.params = append(a.params, &Param{
@@ -119,6 +137,16 @@ func (a *Activation) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	a.x, a.n = f32(x), n
 	s := a.shape
 	s.N = n
+	if a.stoch != nil {
+		var seed uint64
+		if train {
+			if a.rng == nil {
+				a.rng = rand.New(rand.NewPCG(0, 0))
+			}
+			seed = a.rng.Uint64()
+		}
+		a.stoch.SetMode(train, seed)
+	}
 	a.fn.Forward(ys, a.x, s)
 	return y
 }

@@ -183,6 +183,12 @@ func (m *Model) SetRNGState(s map[string][]byte) error {
 	}
 	for name, src := range m.rngs {
 		b, ok := s[name]
+		if !ok && !m.drawsRandom(name) {
+			// An activation layer with a deterministic function never
+			// draws (states saved before activation layers had a
+			// generator lack it): its fresh state is its state.
+			continue
+		}
 		if !ok {
 			return fmt.Errorf("models: no saved rng state for layer %s", name)
 		}
@@ -191,6 +197,18 @@ func (m *Model) SetRNGState(s map[string][]byte) error {
 		}
 	}
 	return nil
+}
+
+// drawsRandom reports whether leaf name may have drawn from its generator:
+// every layer with one except an activation whose function is deterministic.
+func (m *Model) drawsRandom(name string) bool {
+	for _, l := range m.leaves {
+		if l.Name() == name {
+			a, ok := l.(*layers.Activation)
+			return !ok || a.Stochastic()
+		}
+	}
+	return true
 }
 
 // Forward runs the network on a batch x of shape [N C H W] and returns the

@@ -140,3 +140,15 @@ type Func interface {
 type Kinked interface {
 	Kinks() []float64
 }
+
+// Stochastic is implemented by a Func whose training-mode Forward is random,
+// such as RReLU, which draws a slope per element while training and uses the
+// mean slope in evaluation. A layer calls SetMode before every Forward: train
+// selects training behaviour, and in training, seed keys the random draws of
+// that Forward and of the Backward that follows it, so that equal seeds give
+// equal outputs bit for bit (the layer derives the seeds from its own seeded
+// generator, never from a global one). A new Func is in evaluation mode,
+// which is deterministic and what Reference describes.
+type Stochastic interface {
+	SetMode(train bool, seed uint64)
+}

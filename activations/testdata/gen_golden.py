@@ -42,6 +42,12 @@ FUNCS = {
     "tanhshrink": F.tanhshrink,
     "logsigmoid": F.logsigmoid,
     "identity": lambda x: x,
+    # RReLU in evaluation mode (the slope is (lower+upper)/2; training draws
+    # are random and checked by rrelu_test.go instead).
+    "rrelu": lambda x: F.rrelu(x, 1.0 / 8, 1.0 / 3, training=False),
+    "rrelu(lower=0.1, upper=0.3)": lambda x: F.rrelu(x, 0.1, 0.3, training=False),
+    "threshold": lambda x: F.threshold(x, 1.0, 0.0),
+    "threshold(threshold=-0.5, value=3)": lambda x: F.threshold(x, -0.5, 3.0),
 }
 
 # trainable activations: spec -> (function of x and parameter tensors, parameter values)
