@@ -1,6 +1,9 @@
 package datasets
 
 import (
+	"encoding/json"
+	"math"
+	"os"
 	"strings"
 	"testing"
 )
@@ -182,5 +185,45 @@ func TestParsePadMode(t *testing.T) {
 	}
 	if _, err := ParsePadMode("zero"); err == nil || !strings.Contains(err.Error(), "black, mean or reflect") {
 		t.Errorf("ParsePadMode(zero): %v, want an error listing the modes", err)
+	}
+}
+
+// TestCropMatchesTorch: every padding mode, offset and flip against
+// testdata/crop_golden.json, written by the augment function of the
+// PyTorch fidelity check (torch F.pad, itself checked there against numpy's
+// np.pad; testdata/gen_crop_golden.py) on a non-square 3x6x7 image with a
+// normalisation, so that check pads exactly as actbench does.
+func TestCropMatchesTorch(t *testing.T) {
+	data, err := os.ReadFile("testdata/crop_golden.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var golden struct {
+		C, H, W   int
+		Mean, Std []float32
+		Input     []uint8
+		Cases     []struct {
+			Mode   PadMode
+			DX, DY int
+			Flip   bool
+			Output []float64
+		}
+	}
+	if err := json.Unmarshal(data, &golden); err != nil {
+		t.Fatal(err)
+	}
+	s := &Set{Name: "golden", C: golden.C, H: golden.H, W: golden.W, Classes: 1, Pixels: golden.Input, Labels: []int32{0}}
+	norm := Normalization{Mean: golden.Mean, Std: golden.Std}
+	if len(golden.Cases) != 18 {
+		t.Fatalf("%d golden cases, want 18", len(golden.Cases))
+	}
+	for _, c := range golden.Cases {
+		got := crop(t, s, c.Mode, norm, c.DX, c.DY, c.Flip)
+		for i, w := range c.Output {
+			if math.Abs(float64(got[i])-w) > 1e-5 {
+				t.Errorf("%s dx=%d dy=%d flip=%v: value %d = %g, torch %g", c.Mode, c.DX, c.DY, c.Flip, i, got[i], w)
+				break
+			}
+		}
 	}
 }
