@@ -72,7 +72,7 @@ bench-compare:
 ## fidelity: actbench against PyTorch 1.13 (Debian's python3-torch) on the same CIFAR-10
 ## images and recipe (VGG-16-BN and the simple CNN, SGD + cosine + crop/flip, 3 seeds
 ## each), ending in one table with the mean difference in pp and whether it is within
-## 1 pp. Not part of `make test`. About 45 min on two idle cores with the defaults;
+## 1 pp. Not part of `make test`. About 50 min on two idle cores with the defaults;
 ## FIDELITY_ARGS="--models simplecnn" about 5 min; --help lists the knobs
 ## (--train, --epochs, --seeds, --crop-pad, --init, --lr-step, --cifar DIR, ...).
 ## Results are cached in runs/fidelity, so an interrupted check resumes.
