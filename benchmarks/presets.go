@@ -253,6 +253,9 @@ func (o Overrides) Apply(g *Grid) {
 		}
 		if o.Augment != nil {
 			r.Augment = *o.Augment
+			if !r.Augment {
+				r.CropPad = "" // no crop, no crop padding
+			}
 		}
 		if o.Blur != nil {
 			r.Blur = *o.Blur

@@ -67,6 +67,13 @@ func TestRecipeControlFlags(t *testing.T) {
 			t.Errorf("recipe %s: init %q crop_pad %q lr_step %q", r.Name, r.Init, r.CropPad, r.LRStep)
 		}
 	}
+	// --no-augment drops a grid's crop padding with its crop.
+	file := filepath.Join(t.TempDir(), "g.json")
+	os.WriteFile(file, []byte(out), 0o644)
+	code, out, errOut = benchCLI("run", "--grid", file, "--print-grid", "--no-augment")
+	if pg, err := benchmarks.DecodeGrid(strings.NewReader(out)); code != 0 || err != nil || pg.Recipes[0].CropPad != "" || pg.Recipes[0].Init != "he-normal" {
+		t.Errorf("--no-augment on a grid with crop_pad: exit %d %v %s", code, err, errOut)
+	}
 	if code, _, errOut := benchCLI("run", "--dry-run", "--lr-step", "sometimes"); code != 2 || !strings.Contains(errOut, "want per-batch, per-epoch") {
 		t.Errorf("run --lr-step sometimes: exit %d %s", code, errOut)
 	}
