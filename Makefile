@@ -10,7 +10,7 @@ LDFLAGS := -X github.com/actbench/actbench/benchmarks.Commit=$(shell git rev-par
 # header is missing, its test pass is skipped with a note (.ci/run installs it).
 HAVE_OPENBLAS := $(shell printf '\043include <cblas.h>\n' | $${CC:-cc} -E -x c - >/dev/null 2>&1 && echo yes)
 
-.PHONY: run test test-simd test-purego test-openblas vet bench bench-compare build fuzz generate
+.PHONY: run test test-simd test-purego test-openblas vet bench bench-compare build fuzz generate fidelity
 
 ## run: the main job, the default benchmark preset
 run:
@@ -68,3 +68,14 @@ bench-compare:
 	$(GO) test -run '^$$' -bench 'TrainStepSimpleCNN/(relu|pvlu)$$' -benchtime 20x ./trainer/
 	/usr/bin/python3 benchmarks/torchref/bench_train.py --act relu
 	/usr/bin/python3 benchmarks/torchref/bench_train.py --act pvlu
+
+## fidelity: actbench against PyTorch 1.13 (Debian's python3-torch) on the same CIFAR-10
+## images and recipe (VGG-16-BN and the simple CNN, SGD + cosine + crop/flip, 3 seeds
+## each), ending in one table with the mean difference in pp and whether it is within
+## 1 pp. Not part of `make test`. About 50 min on two idle cores with the defaults;
+## FIDELITY_ARGS="--models simplecnn" about 5 min; --help lists the knobs
+## (--train, --epochs, --seeds, --crop-pad, --init, --lr-step, --cifar DIR, ...).
+## Results are cached in runs/fidelity, so an interrupted check resumes.
+FIDELITY_ARGS ?=
+fidelity: build
+	/usr/bin/python3 benchmarks/torchref/fidelity.py --actbench bin/actbench $(FIDELITY_ARGS)

@@ -16,7 +16,7 @@ func init() {
 		Params: []registry.ParamInfo{
 			elementwise.Trainable("a", 1, 1e-3, 1e3, "scale (saturation at -a); kept positive"),
 			elementwise.Trainable("b", 1, 1e-3, 1e3, "exponential decay; kept positive"),
-			elementwise.PerParam, elementwise.TrainParam,
+			elementwise.PerParam, elementwise.TrainSubsetParam("a", "b"),
 		},
 		Monotonic: true, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {

@@ -11,12 +11,12 @@ import (
 func init() {
 	registry.Register(registry.Info{
 		Name:      "pvlu",
-		Formula:   "max(0, x) + a*sin(b*x) (train=false: the fixed VLU)",
+		Formula:   "max(0, x) + a*sin(b*x) (train=false: the fixed VLU; train=a: b frozen)",
 		Reference: "Gupta, Ahuja: Parametric Variational Linear Units (PVLUs) in Deep Convolutional Networks, arXiv:2110.12246, 2021",
 		Params: []registry.ParamInfo{
 			elementwise.Trainable("a", 0.1, -10, 10, "amplitude of the sine"),
 			elementwise.Trainable("b", 1, -100, 100, "frequency of the sine"),
-			elementwise.PerParam, elementwise.TrainParam,
+			elementwise.PerParam, elementwise.TrainSubsetParam("a", "b"),
 		},
 		Monotonic: false, Smooth: false,
 		New: func(args registry.Args, channels int) (registry.Func, error) {

@@ -16,7 +16,7 @@ func init() {
 		Params: []registry.ParamInfo{
 			elementwise.Trainable("a", 1, -100, 100, "amplitude of the sine"),
 			elementwise.Trainable("b", 1, -100, 100, "frequency of the sine"),
-			elementwise.PerParam, elementwise.TrainParam,
+			elementwise.PerParam, elementwise.TrainSubsetParam("a", "b"),
 		},
 		Monotonic: false, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {

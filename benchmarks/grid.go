@@ -21,6 +21,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/actbench/actbench/trainer"
 )
 
 // Dataset names a dataset and the part of it a grid uses. Subset sizes are
@@ -99,6 +101,14 @@ type Recipe struct {
 	Batch       int     `json:"batch"`
 	Augment     bool    `json:"augment,omitempty"` // random crop (pad 4) + horizontal flip
 	Blur        float64 `json:"blur,omitempty"`    // Gaussian blur sigma applied to train and test images
+	// Init, CropPad and LRStep are trainer.Config's Init, CropPad and
+	// Schedule.Stepping: "" is the default ("default", "black",
+	// "per-batch"), which Validate writes as "" so that a recipe naming the
+	// default has the keys of one omitting it, as every grid before these
+	// options had.
+	Init    string `json:"init,omitempty"`     // default | he-normal
+	CropPad string `json:"crop_pad,omitempty"` // black | mean | reflect (needs augment)
+	LRStep  string `json:"lr_step,omitempty"`  // per-batch | per-epoch
 	// LabelSmoothing of the cross-entropy loss (0 = none).
 	LabelSmoothing float64 `json:"label_smoothing,omitempty"`
 	// TestCurve evaluates the test set after every epoch too, for learning
@@ -291,6 +301,15 @@ func (r *Recipe) validate() error {
 	default:
 		return fmt.Errorf("schedule must be constant, step or cosine, found %q", r.Schedule)
 	}
+	// The trainer validates (and writes defaults as "") the controls it
+	// owns; its "stepping" is the recipe's lr_step.
+	rc, err := trainer.Config{Model: "-", Data: "-", Augment: r.Augment, Init: r.Init, CropPad: r.CropPad,
+		Schedule: trainer.Schedule{Stepping: r.LRStep, WarmupEpochs: r.Warmup}}.Resolve()
+	if err != nil {
+		msg := strings.TrimPrefix(err.Error(), "trainer: config: ")
+		return fmt.Errorf("%s", strings.Replace(msg, "schedule stepping", "lr_step", 1))
+	}
+	r.Init, r.CropPad, r.LRStep = rc.Init, rc.CropPad, rc.Schedule.Stepping
 	switch r.Select {
 	case "", "best", "last":
 	default:

@@ -23,9 +23,10 @@ import (
 //
 // Recipe fields: name, epochs, optimizer (sgd|adam|adamw), lr, momentum,
 // nesterov, weight_decay, schedule (constant|step|cosine), milestones, gamma,
-// warmup (epochs), batch, augment, blur (sigma), label_smoothing,
-// test_curve, select (best|last), pretrain {dataset, activation, epochs, lr}
-// and freeze (none|act|last:K). `actbench run --preset NAME --print-grid`
+// warmup (epochs), lr_step (per-batch|per-epoch), batch, augment, crop_pad
+// (black|mean|reflect), init (default|he-normal), blur (sigma),
+// label_smoothing, test_curve, select (best|last), pretrain {dataset,
+// activation, epochs, lr} and freeze (none|act|last:K). `actbench run --preset NAME --print-grid`
 // prints any preset in this format as a starting point.
 
 // ReadGridFile reads and validates a grid file.

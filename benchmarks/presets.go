@@ -206,6 +206,9 @@ type Overrides struct {
 	Optimizer      string
 	Augment        *bool
 	Blur           *float64
+	// Init, CropPad and LRStep set every recipe's (see Recipe); "" leaves
+	// them alone.
+	Init, CropPad, LRStep string
 }
 
 // Apply changes g as o says.
@@ -250,9 +253,17 @@ func (o Overrides) Apply(g *Grid) {
 		}
 		if o.Augment != nil {
 			r.Augment = *o.Augment
+			if !r.Augment {
+				r.CropPad = "" // no crop, no crop padding
+			}
 		}
 		if o.Blur != nil {
 			r.Blur = *o.Blur
+		}
+		for _, f := range [][2]*string{{&r.Init, &o.Init}, {&r.CropPad, &o.CropPad}, {&r.LRStep, &o.LRStep}} {
+			if *f[1] != "" {
+				*f[0] = *f[1]
+			}
 		}
 		// --val -1 leaves no dataset a validation split, so "best" has
 		// nothing to select on. A grid that mixes datasets with and without

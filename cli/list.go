@@ -100,7 +100,7 @@ func writeListTable(w io.Writer, infos []registry.Info, md bool) error {
 	if err := tb.Render(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n%d activations; * marks a trainable parameter (learned unless train=false).\n", len(infos))
+	_, err := fmt.Fprintf(w, "\n%d activations; * marks a trainable parameter (learned unless train=false; train=a learns only a where train lists subsets).\n", len(infos))
 	return err
 }
 

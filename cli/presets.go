@@ -35,6 +35,9 @@ type presetRow struct {
 	Seeds       int      `json:"seeds"`
 	Claim       string   `json:"claim"`
 	Scale       string   `json:"scale"`
+	// Recipe lists the recipe controls (--init, --crop-pad, --lr-step)
+	// the preset's recipes set away from their defaults.
+	Recipe []string `json:"recipe_controls,omitempty"`
 }
 
 func runPresets(env *Env, args []string) error {
@@ -54,7 +57,8 @@ func runPresets(env *Env, args []string) error {
 			return fmt.Errorf("preset %s: %w", p.Name, err)
 		}
 		r := presetRow{Name: p.Name, Default: p.Name == benchmarks.DefaultPreset, Trials: est.Trials, Epochs: est.Epochs,
-			Images: est.Images, Seconds: est.Seconds, Models: g.Models, Seeds: len(g.Seeds), Claim: p.Claim, Scale: p.Scale}
+			Images: est.Images, Seconds: est.Seconds, Models: g.Models, Seeds: len(g.Seeds), Claim: p.Claim, Scale: p.Scale,
+			Recipe: recipeControls(&g)}
 		for _, d := range g.Datasets {
 			r.Datasets = append(r.Datasets, d.Label())
 		}
@@ -83,8 +87,12 @@ func runPresets(env *Env, args []string) error {
 }
 
 func presetGrid(r presetRow) string {
-	return fmt.Sprintf("%s on %s; %s; %d seeds", strings.Join(r.Models, ", "), strings.Join(r.Datasets, ", "),
+	s := fmt.Sprintf("%s on %s; %s; %d seeds", strings.Join(r.Models, ", "), strings.Join(r.Datasets, ", "),
 		strings.Join(r.Activations, ", "), r.Seeds)
+	if len(r.Recipe) > 0 {
+		s += "; recipe " + strings.Join(r.Recipe, "; ")
+	}
+	return s
 }
 
 func writePresetsTable(w io.Writer, rows []presetRow) error {
@@ -112,6 +120,9 @@ func writePresetsTable(w io.Writer, rows []presetRow) error {
 	for _, r := range rows {
 		fmt.Fprintf(w, "\n%s: %s\n", r.Name, textwrap.Wrap(r.Claim, 100))
 		fmt.Fprintf(w, "  activations: %s\n", strings.Join(r.Activations, ", "))
+		for _, rc := range r.Recipe {
+			fmt.Fprintf(w, "  recipe %s\n", rc)
+		}
 		fmt.Fprintf(w, "  scale: %s\n", strings.ReplaceAll(textwrap.Wrap(r.Scale, 98), "\n", "\n  "))
 	}
 	fmt.Fprintln(w, "\nRun one with 'actbench run --preset NAME'; preview its trials with --dry-run; scale it with --epochs,")

@@ -37,6 +37,7 @@ type runGridFlags struct {
 	opt                     string
 	augment, noAugment      bool
 	blur                    float64
+	init, cropPad, lrStep   string
 	fs                      *flagSet
 }
 
@@ -59,6 +60,7 @@ func addGridFlags(fs *flagSet) *runGridFlags {
 	fs.BoolVar(&f.augment, "augment", false, "turn data augmentation on (crop + flip)")
 	fs.BoolVar(&f.noAugment, "no-augment", false, "turn data augmentation off")
 	fs.Float64Var(&f.blur, "blur", -1, "Gaussian blur sigma of the data (0 = none)")
+	addRecipeControlFlags(fs, &f.init, &f.cropPad, &f.lrStep, true)
 	return f
 }
 
@@ -114,6 +116,7 @@ func (f *runGridFlags) grid() (*benchmarks.Grid, error) {
 		}
 		o.Blur = &f.blur
 	}
+	o.Init, o.CropPad, o.LRStep = f.init, f.cropPad, f.lrStep
 	o.Apply(&g)
 	if err := g.Validate(); err != nil {
 		return nil, usageErrorf("%v", err)

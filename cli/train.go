@@ -68,10 +68,11 @@ type trialFlags struct {
 	decayExclude                           *[]string
 	threads                                *int
 	config                                 *string
+	init, cropPad, lrStep                  string
 }
 
 func addTrialFlags(fs *flagSet) *trialFlags {
-	return &trialFlags{
+	f := &trialFlags{
 		fs:           fs,
 		model:        fs.String("model", "simplecnn", "model spec (see 'actbench models'), e.g. vgg16(bn=false)"),
 		act:          fs.String("act", "relu", "activation spec at every site (see 'actbench list')"),
@@ -107,6 +108,8 @@ func addTrialFlags(fs *flagSet) *trialFlags {
 		threads:      fs.Int("threads", 0, "threads for GEMM and Go (0 = all cores); recorded"),
 		config:       fs.String("config", "", "JSON file of a trainer.Config (a result's \"config\"); flags given explicitly override it"),
 	}
+	addRecipeControlFlags(fs, &f.init, &f.cropPad, &f.lrStep, false)
+	return f
 }
 
 // configFromFlags builds the trial's Config (see buildConfig) and checks it.
@@ -227,6 +230,15 @@ func (f *trialFlags) buildConfig() (trainer.Config, error) {
 	}
 	if set("augment") {
 		c.Augment = *f.augment
+	}
+	if set("crop-pad") {
+		c.CropPad = f.cropPad
+	}
+	if set("init") {
+		c.Init = f.init
+	}
+	if set("lr-step") {
+		c.Schedule.Stepping = f.lrStep
 	}
 	if set("blur") {
 		c.Blur = *f.blur

@@ -1,22 +1,66 @@
 package datasets
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
-// CropPad is the zero padding, in pixels, of the random-crop augmentation:
-// each image is padded by CropPad on every side and an HxW window of the
-// padded image is kept, i.e. shifted by -CropPad..+CropPad in each direction.
+// CropPad is the padding, in pixels, of the random-crop augmentation: each
+// image is padded by CropPad on every side (as BatchConfig.Pad says) and an
+// HxW window of the padded image is kept, i.e. shifted by
+// -CropPad..+CropPad in each direction.
 const CropPad = 4
+
+// PadMode says what the random crop shows beyond the image's edge
+// (BatchConfig.Pad).
+type PadMode string
+
+// Crop padding modes.
+const (
+	// PadBlack pads with black, pixel value 0 before normalisation (after
+	// standardisation: -mean/std per channel). It is the default ("").
+	PadBlack PadMode = "black"
+	// PadMean pads with the normalisation's mean colour, i.e. exactly 0
+	// after standardisation: what pipelines that crop the normalised tensor
+	// with zero fill do. Without a Normalization (Mean 0) it is black.
+	PadMean PadMode = "mean"
+	// PadReflect mirrors the image about its edge pixels without repeating
+	// them (reflect-101: columns -1, -2 show columns 1, 2), like
+	// torchvision's RandomCrop(padding_mode="reflect") and numpy's
+	// pad(mode="reflect"). On images smaller than CropPad+1 pixels the
+	// mirroring repeats (period 2*(W-1)).
+	PadReflect PadMode = "reflect"
+)
+
+// PadModes lists the crop padding modes, the default first.
+func PadModes() []PadMode { return []PadMode{PadBlack, PadMean, PadReflect} }
+
+// ParsePadMode returns the mode named s (case-insensitive; "" = PadBlack),
+// or an error listing the modes.
+func ParsePadMode(s string) (PadMode, error) {
+	m := PadMode(strings.ToLower(s))
+	if m == "" {
+		return PadBlack, nil
+	}
+	for _, v := range PadModes() {
+		if m == v {
+			return m, nil
+		}
+	}
+	return "", fmt.Errorf("crop padding %q unknown (want black, mean or reflect)", s)
+}
 
 // BatchConfig configures a Batcher.
 type BatchConfig struct {
 	BatchSize int
 	Shuffle   bool // a new order every epoch
-	// Augment applies, per image, a random crop of the image zero-padded by
-	// CropPad pixels (the padding is black, pixel value 0, before
-	// normalisation) and a random horizontal flip.
+	// Augment applies, per image, a random crop of the image padded by
+	// CropPad pixels as Pad says, and a random horizontal flip.
 	Augment bool
-	Norm    Normalization // per channel; empty = Mean 0, Std 1 (pixels scaled to [0,1])
-	Seed    uint64
+	// Pad is the crop padding (PadBlack when empty).
+	Pad  PadMode
+	Norm Normalization // per channel; empty = Mean 0, Std 1 (pixels scaled to [0,1])
+	Seed uint64
 }
 
 // Batcher produces normalised float32 NCHW batches from a Set. Order and
@@ -27,23 +71,32 @@ type Batcher struct {
 	set     *Set
 	cfg     BatchConfig
 	lut     []float32 // C*256: normalised value of each byte value per channel
+	pad     []float32 // per channel: the value of a padding pixel (black and mean modes)
+	cols    []int32   // reflect mode: source column of each output column (scratch)
 	order   []int32
 	pos     int
 	epoch   int
 	started bool
 }
 
-// NewBatcher returns a Batcher over s. It panics if cfg.BatchSize < 1 or
-// cfg.Norm does not have s.C channels (programming errors).
+// NewBatcher returns a Batcher over s. It panics if cfg.BatchSize < 1,
+// cfg.Pad is not a PadMode or cfg.Norm does not have s.C channels
+// (programming errors).
 func NewBatcher(s *Set, cfg BatchConfig) *Batcher {
 	if cfg.BatchSize < 1 {
 		panic(fmt.Sprintf("datasets: NewBatcher: batch size %d, expected >= 1", cfg.BatchSize))
 	}
+	pad, err := ParsePadMode(string(cfg.Pad))
+	if err != nil {
+		panic(fmt.Sprintf("datasets: NewBatcher: %v", err))
+	}
+	cfg.Pad = pad
 	if (len(cfg.Norm.Mean) != 0 || len(cfg.Norm.Std) != 0) && (len(cfg.Norm.Mean) != s.C || len(cfg.Norm.Std) != s.C) {
 		panic(fmt.Sprintf("datasets: NewBatcher: normalisation has %d means and %d stds, expected %d channels",
 			len(cfg.Norm.Mean), len(cfg.Norm.Std), s.C))
 	}
-	b := &Batcher{set: s, cfg: cfg, lut: make([]float32, s.C*256), order: make([]int32, s.Len())}
+	b := &Batcher{set: s, cfg: cfg, lut: make([]float32, s.C*256), pad: make([]float32, s.C),
+		cols: make([]int32, s.W), order: make([]int32, s.Len())}
 	for c := 0; c < s.C; c++ {
 		mean, std := 0.0, 1.0
 		if len(cfg.Norm.Mean) != 0 {
@@ -55,6 +108,9 @@ func NewBatcher(s *Set, cfg BatchConfig) *Batcher {
 		for v := 0; v < 256; v++ {
 			b.lut[c*256+v] = float32((float64(v)/255 - mean) / std)
 		}
+		if cfg.Pad == PadBlack {
+			b.pad[c] = b.lut[c*256]
+		} // PadMean: (mean-mean)/std = 0
 	}
 	return b
 }
@@ -104,7 +160,11 @@ func (b *Batcher) Next(x []float32, labels []int32) (n int) {
 		dst := x[i*size : (i+1)*size]
 		if b.cfg.Augment {
 			dx, dy, flip := b.AugmentDraw(idx)
-			b.writeAugmented(dst, b.set.Image(idx), dx, dy, flip)
+			if b.cfg.Pad == PadReflect {
+				b.writeReflected(dst, b.set.Image(idx), dx, dy, flip)
+			} else {
+				b.writeAugmented(dst, b.set.Image(idx), dx, dy, flip)
+			}
 		} else {
 			b.writePlain(dst, b.set.Image(idx))
 		}
@@ -138,8 +198,8 @@ func (b *Batcher) writePlain(dst []float32, src []uint8) {
 	}
 }
 
-// writeAugmented writes the crop shifted by (dx, dy), zero-padded, flipped
-// horizontally if flip.
+// writeAugmented writes the crop shifted by (dx, dy), padded with the
+// constant b.pad (black or mean modes), flipped horizontally if flip.
 func (b *Batcher) writeAugmented(dst []float32, src []uint8, dx, dy int, flip bool) {
 	H, W := b.set.H, b.set.W
 	plane := H * W
@@ -147,7 +207,7 @@ func (b *Batcher) writeAugmented(dst []float32, src []uint8, dx, dy int, flip bo
 	x0, x1 := max(0, -dx), min(W, W-dx)
 	for c := 0; c < b.set.C; c++ {
 		lut := b.lut[c*256 : c*256+256]
-		pad := lut[0]
+		pad := b.pad[c]
 		s := src[c*plane : (c+1)*plane]
 		d := dst[c*plane : (c+1)*plane]
 		for y := 0; y < H; y++ {
@@ -188,4 +248,52 @@ func (b *Batcher) writeAugmented(dst []float32, src []uint8, dx, dy int, flip bo
 			}
 		}
 	}
+}
+
+// writeReflected is writeAugmented for PadReflect: output pixel (y, x) of
+// the unflipped crop shows input pixel (reflect(y+dy), reflect(x+dx)), and
+// the flip mirrors the crop's columns.
+func (b *Batcher) writeReflected(dst []float32, src []uint8, dx, dy int, flip bool) {
+	H, W := b.set.H, b.set.W
+	plane := H * W
+	cols := b.cols
+	for x := range W {
+		sx := int32(reflect101(x+dx, W))
+		if flip {
+			cols[W-1-x] = sx
+		} else {
+			cols[x] = sx
+		}
+	}
+	for c := 0; c < b.set.C; c++ {
+		lut := b.lut[c*256 : c*256+256]
+		s := src[c*plane : (c+1)*plane]
+		d := dst[c*plane : (c+1)*plane]
+		for y := 0; y < H; y++ {
+			sy := reflect101(y+dy, H)
+			srow := s[sy*W : (sy+1)*W]
+			row := d[y*W : (y+1)*W]
+			for x, sx := range cols {
+				row[x] = lut[srow[sx]]
+			}
+		}
+	}
+}
+
+// reflect101 maps coordinate i to [0, n) by mirroring about the first and
+// last pixels without repeating them (-1 -> 1, n -> n-2), periodically for
+// coordinates further out than n-1.
+func reflect101(i, n int) int {
+	if n == 1 {
+		return 0
+	}
+	p := 2 * (n - 1)
+	i %= p
+	if i < 0 {
+		i += p
+	}
+	if i >= n {
+		i = p - i
+	}
+	return i
 }

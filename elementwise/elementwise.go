@@ -15,6 +15,10 @@ package elementwise
 import (
 	"fmt"
 	"math"
+	"math/bits"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/actbench/actbench/registry"
 )
@@ -73,7 +77,8 @@ type elementwise struct {
 	spec    registry.Spec
 	k       Kernel
 	params  []*registry.Param // every trainable parameter, even when fixed
-	train   bool              // params are trained (exposed by Params)
+	trained []int             // indices into params of those that train (exposed by Params)
+	exposed []*registry.Param // params[trained]
 	perChan bool
 	p       []float32   // scratch: parameter values of one run
 	g       []float64   // scratch: gradient sums of one run
@@ -94,7 +99,10 @@ const gatherBelow = 256
 // (call it from Info.New). The trainable parameters are the Info.Params marked
 // Trainable; they start at their spec values, one per channel if the Info
 // declares per (see PerParam) and the spec says per=channel, and are trained
-// unless the Info declares train (see TrainParam) and the spec says false.
+// unless the Info declares train (see TrainParam) and the spec says false,
+// or declares a subset train (see TrainSubsetParam) and the spec names a
+// subset: then only those are trained and exposed by Params, the others stay
+// at their spec values (a parameter-subset freeze, e.g. PVLU with b frozen).
 // The Func walks NCHW data channel by channel, accumulates parameter
 // gradients into Param.Grad and allocates nothing per call (after the first
 // call at a given batch size, in per-channel mode on small feature maps,
@@ -102,10 +110,7 @@ const gatherBelow = 256
 // for concurrent use (it keeps per-call scratch space).
 func New(args registry.Args, channels int, k Kernel) (registry.Func, error) {
 	info := args.Info()
-	e := &elementwise{spec: args.Spec(), k: k, train: true}
-	if _, ok := info.Param("train"); ok {
-		e.train = args.Bool("train")
-	}
+	e := &elementwise{spec: args.Spec(), k: k}
 	if _, ok := info.Param("per"); ok {
 		e.perChan = args.Choice("per") == "channel"
 	}
@@ -133,6 +138,13 @@ func New(args registry.Args, channels int, k Kernel) (registry.Func, error) {
 		e.rowP = append(e.rowP, prm.Value)
 		e.rowG = append(e.rowG, prm.Grad)
 	}
+	var err error
+	if e.trained, err = trainedParams(args, e.params); err != nil {
+		return nil, err
+	}
+	for _, j := range e.trained {
+		e.exposed = append(e.exposed, e.params[j])
+	}
 	e.p = make([]float32, len(e.params))
 	e.g = make([]float64, len(e.params))
 	if stochastic {
@@ -151,14 +163,49 @@ type stochasticElementwise struct {
 
 func (s *stochasticElementwise) SetMode(train bool, seed uint64) { s.k.SetMode(train, seed) }
 
+// trainedParams returns the indices into params of the parameters the spec's
+// train argument trains: all of them without a train parameter or for
+// "true", none for "false", and the '+'-separated names of a subset.
+func trainedParams(args registry.Args, params []*registry.Param) ([]int, error) {
+	all := make([]int, len(params))
+	for j := range all {
+		all[j] = j
+	}
+	info := args.Info()
+	pi, ok := info.Param("train")
+	if !ok {
+		return all, nil
+	}
+	var v string
+	switch pi.Kind {
+	case registry.Bool:
+		v = strconv.FormatBool(args.Bool("train"))
+	case registry.Choice:
+		v = args.Choice("train")
+	default:
+		return nil, fmt.Errorf("parameter train is a %s: declare TrainParam or TrainSubsetParam", pi.Kind)
+	}
+	switch v {
+	case "true":
+		return all, nil
+	case "false":
+		return nil, nil
+	}
+	var out []int
+	for name := range strings.SplitSeq(v, "+") {
+		j := slices.IndexFunc(params, func(p *registry.Param) bool { return p.Name == name })
+		if j < 0 {
+			return nil, fmt.Errorf("train=%s: %q is not a trainable parameter of %s", v, name, info.Name)
+		}
+		out = append(out, j)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
 func (e *elementwise) Spec() registry.Spec { return e.spec }
 
-func (e *elementwise) Params() []*registry.Param {
-	if !e.train {
-		return nil
-	}
-	return e.params
-}
+func (e *elementwise) Params() []*registry.Param { return e.exposed }
 
 func (e *elementwise) Kinks() []float64 {
 	var ks []float64
@@ -181,6 +228,9 @@ func (e *elementwise) Kinks() []float64 {
 	return ks
 }
 
+// Reference takes the values of the trained parameters (those Params
+// exposes) in p; frozen ones are at their spec values, equal in every
+// channel.
 func (e *elementwise) Reference(x float64, p []float64) float64 {
 	var buf [8]float64
 	var q []float64
@@ -189,15 +239,14 @@ func (e *elementwise) Reference(x float64, p []float64) float64 {
 	} else {
 		q = make([]float64, n) // PAU has 10; Reference is not a hot path
 	}
-	if e.train {
-		if len(p) != len(e.params) {
-			panic(fmt.Sprintf("%s: Reference got %d parameter values, want %d", e.spec.Name, len(p), len(e.params)))
-		}
-		copy(q, p)
-	} else {
-		for j, prm := range e.params {
-			q[j] = float64(prm.Value[0])
-		}
+	if len(p) != len(e.trained) {
+		panic(fmt.Sprintf("%s: Reference got %d parameter values, want %d", e.spec.Name, len(p), len(e.trained)))
+	}
+	for j, prm := range e.params {
+		q[j] = float64(prm.Value[0])
+	}
+	for k, j := range e.trained {
+		q[j] = p[k]
 	}
 	return e.k.Reference(x, q)
 }
@@ -268,8 +317,9 @@ func (e *elementwise) Backward(dx, dy, x []float32, s registry.Shape) {
 		panic(fmt.Sprintf("%s: built for %d channels, got shape %+v", e.spec.Name, len(e.params[0].Value), s))
 	}
 	if rk, ok := e.k.(RowKernel); ok && s.HW == 1 {
-		// With train=false the row kernel accumulates into Grad storage
-		// that Params does not expose: harmless, and branch-free.
+		// For frozen parameters (train=false or a subset) the row kernel
+		// accumulates into Grad storage that Params does not expose:
+		// harmless, and branch-free.
 		for n := 0; n < s.N; n++ {
 			rk.BackwardRow(dx[n*s.C:(n+1)*s.C], dy[n*s.C:(n+1)*s.C], x[n*s.C:(n+1)*s.C], e.rowP, e.rowG)
 		}
@@ -385,11 +435,8 @@ func transposeOut(dst, src []float32, rows, C, stride int) {
 }
 
 func (e *elementwise) accumulate(c int) {
-	if !e.train {
-		return
-	}
-	for j, prm := range e.params {
-		prm.Grad[c] += float32(e.g[j])
+	for _, j := range e.trained {
+		e.params[j].Grad[c] += float32(e.g[j])
 	}
 }
 
@@ -410,7 +457,49 @@ var (
 	// let users choose one value per layer or one per channel.
 	PerParam = registry.ParamInfo{Name: "per", Kind: registry.Choice, Default: "shared",
 		Choices: []string{"shared", "channel"}, Doc: "one value for the layer, or one per channel"}
-	// TrainParam is the standard train=true|false parameter.
+	// TrainParam is the standard train=true|false parameter. An activation
+	// with more than one trainable parameter may declare
+	// TrainSubsetParam instead, which also accepts subsets.
 	TrainParam = registry.ParamInfo{Name: "train", Kind: registry.Bool, Default: true,
 		Doc: "learn the trainable parameters (false keeps them fixed at their spec values)"}
 )
+
+// maxSubsetParams bounds TrainSubsetParam: 2^6-2 = 62 subsets is already
+// more than a help line can list.
+const maxSubsetParams = 6
+
+// TrainSubsetParam returns the train parameter of an activation whose
+// trainable parameters are names (in declaration order): a choice of "true"
+// (all learn: the default), "false" (none: fixed at their spec values) and
+// every proper non-empty subset, written as its names joined by "+" in
+// declaration order ("a", "b" for two; "a", "b", "c", "a+b", "a+c", "b+c"
+// for three), which trains only those and keeps the others at their spec
+// values (e.g. pvlu(train=a): b frozen). The spec grammar's values may hold
+// '+' but not ','; "true" and "false" print as TrainParam's do, so
+// canonical specs and the trial keys made from them are unchanged. It
+// panics on a programmer error: fewer than two or more than six names, or
+// names that are not spec words.
+func TrainSubsetParam(names ...string) registry.ParamInfo {
+	if len(names) < 2 || len(names) > maxSubsetParams {
+		panic(fmt.Sprintf("elementwise.TrainSubsetParam(%q): want 2 to %d parameter names (use TrainParam for one)", names, maxSubsetParams))
+	}
+	choices := []string{"true", "false"}
+	n := len(names)
+	// Subsets by size, then in declaration order (bit order of the mask).
+	for size := 1; size < n; size++ {
+		for mask := 1; mask < 1<<n-1; mask++ {
+			if bits.OnesCount(uint(mask)) != size {
+				continue
+			}
+			var parts []string
+			for i, name := range names {
+				if mask&(1<<i) != 0 {
+					parts = append(parts, name)
+				}
+			}
+			choices = append(choices, strings.Join(parts, "+"))
+		}
+	}
+	return registry.ParamInfo{Name: "train", Kind: registry.Choice, Default: "true", Choices: choices,
+		Doc: "learn the trainable parameters: true (all), false (none: fixed at their spec values) or the '+'-joined names of the ones to learn (the others stay fixed)"}
+}

@@ -24,7 +24,8 @@ import (
 //
 // Initialisation (Init), as PyTorch's defaults: weight ~ U(-1/sqrt(fan_in),
 // 1/sqrt(fan_in)) (kaiming_uniform_ with a=sqrt(5)), bias ~ the same bound,
-// with fan_in = C*k*k.
+// with fan_in = C*k*k; InitScheme offers torchvision's He-normal
+// (InitHeNormal).
 type Conv2D struct {
 	name                 string
 	outC, k, stride, pad int
@@ -112,14 +113,28 @@ func (l *Conv2D) Setup(in []int) ([]int, error) {
 }
 
 // Init draws the weight and bias from PyTorch's default distributions.
-func (l *Conv2D) Init(rng *rand.Rand) {
+func (l *Conv2D) Init(rng *rand.Rand) { l.InitScheme(rng, InitDefault) }
+
+// InitScheme draws the weight and bias as scheme s says (see InitScheme's
+// constants); an unknown scheme panics (callers validate it).
+func (l *Conv2D) InitScheme(rng *rand.Rand, s InitScheme) {
 	if l.weight == nil {
 		return
 	}
-	bound := kaimingUniformBound(l.inC * l.k * l.k)
-	uniform(rng, f32(l.weight.Value), bound)
-	if l.bias != nil {
-		uniform(rng, f32(l.bias.Value), bound)
+	switch s {
+	case InitDefault:
+		bound := kaimingUniformBound(l.inC * l.k * l.k)
+		uniform(rng, f32(l.weight.Value), bound)
+		if l.bias != nil {
+			uniform(rng, f32(l.bias.Value), bound)
+		}
+	case InitHeNormal:
+		normal(rng, f32(l.weight.Value), heNormalStd(l.outC*l.k*l.k))
+		if l.bias != nil {
+			clear(f32(l.bias.Value))
+		}
+	default:
+		panic("layers: Conv2D " + l.name + ": unknown init scheme " + string(s))
 	}
 }
 

@@ -59,7 +59,15 @@ func (l *Dense) Setup(in []int) ([]int, error) {
 }
 
 // Init draws the weight and bias from PyTorch's default distributions.
-func (l *Dense) Init(rng *rand.Rand) {
+func (l *Dense) Init(rng *rand.Rand) { l.InitScheme(rng, InitDefault) }
+
+// InitScheme draws the weight and bias as scheme s says: PyTorch's default
+// under both InitDefault and InitHeNormal (torchvision's ResNet leaves
+// nn.Linear at its default); an unknown scheme panics (callers validate it).
+func (l *Dense) InitScheme(rng *rand.Rand, s InitScheme) {
+	if s != InitDefault && s != InitHeNormal {
+		panic("layers: Dense " + l.name + ": unknown init scheme " + string(s))
+	}
 	if l.weight == nil {
 		return
 	}

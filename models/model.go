@@ -149,16 +149,28 @@ func LayerRNG(seed uint64, name string) *rand.PCG {
 	return rand.NewPCG(seed, h.Sum64())
 }
 
-// Init initialises every layer with random state from LayerRNG(seed, name).
+// Init initialises every layer with random state from LayerRNG(seed, name)
+// with PyTorch's default scheme (InitWith(seed, layers.InitDefault)).
 // Layers keep their generator (dropout draws its masks from it), and the
 // model keeps the sources so that RNGState can save them.
-func (m *Model) Init(seed uint64) {
+func (m *Model) Init(seed uint64) { m.InitWith(seed, layers.InitDefault) }
+
+// InitWith is Init with the weight-initialisation scheme s (see
+// layers.InitScheme): the layers that support schemes draw from the same
+// per-layer generator, so two models that differ only in their activation
+// still start from the same weights. It panics on an unknown scheme
+// (callers validate it: trainer.Config.Resolve does).
+func (m *Model) InitWith(seed uint64, s layers.InitScheme) {
 	m.rngs = map[string]*rand.PCG{}
 	for _, l := range m.leaves {
 		if in, ok := l.(layers.Initializer); ok {
 			src := LayerRNG(seed, l.Name())
 			m.rngs[l.Name()] = src
-			in.Init(rand.New(src))
+			if si, ok := l.(layers.SchemeInitializer); ok {
+				si.InitScheme(rand.New(src), s)
+			} else {
+				in.Init(rand.New(src))
+			}
 		}
 	}
 }

@@ -392,3 +392,64 @@ func TestHeadIsTheLastDenseAndOnlyItDependsOnClasses(t *testing.T) {
 		}
 	}
 }
+
+// TestInitWithHeNormal: under he-normal two activations of one seed still
+// share every weight; the convolutions (and only they) differ from the
+// default scheme, their biases (VGG without batch norm has some) are 0,
+// batch norm starts at 1/0 and the dense layers keep the default draws.
+func TestInitWithHeNormal(t *testing.T) {
+	build := func(act string, s layers.InitScheme) map[string][]float32 {
+		m, err := New("vgg11(bn=false)", act, cifar, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.InitWith(5, s)
+		w := map[string][]float32{}
+		for _, p := range m.Params() {
+			if p.Kind != layers.ActivationParam {
+				w[p.Name] = append([]float32(nil), p.Value.Float32s()...)
+			}
+		}
+		return w
+	}
+	he, he2, def := build("relu", layers.InitHeNormal), build("pvlu(a=0.2,b=1.5)", layers.InitHeNormal), build("relu", layers.InitDefault)
+	if !reflect.DeepEqual(he, he2) {
+		t.Fatal("he-normal: same seed, different activation: weights differ")
+	}
+	for name, w := range he {
+		switch {
+		case strings.HasPrefix(name, "conv") && strings.HasSuffix(name, ".weight"):
+			if reflect.DeepEqual(w, def[name]) {
+				t.Errorf("%s: he-normal equals the default draws", name)
+			}
+		case strings.HasPrefix(name, "conv") && strings.HasSuffix(name, ".bias"):
+			for _, v := range w {
+				if v != 0 {
+					t.Fatalf("%s: he-normal conv bias %g, want 0", name, v)
+				}
+			}
+		case strings.HasPrefix(name, "fc"):
+			if !reflect.DeepEqual(w, def[name]) {
+				t.Errorf("%s: dense layers must keep the default draws under he-normal", name)
+			}
+		}
+	}
+	bn, err := New("resnet20", "relu", cifar, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bn.InitWith(5, layers.InitHeNormal)
+	for _, p := range bn.Params() {
+		if p.Name == "bn1.weight" || p.Name == "bn1.bias" {
+			want := float32(1)
+			if p.Name == "bn1.bias" {
+				want = 0
+			}
+			for _, v := range p.Value.Float32s() {
+				if v != want {
+					t.Fatalf("%s = %g under he-normal, want %g", p.Name, v, want)
+				}
+			}
+		}
+	}
+}

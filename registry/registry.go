@@ -38,7 +38,9 @@
 // Per-channel parameters (per=channel) index the channel axis C of the Shape;
 // shared ones (per=shared) have a single value. Activations with trainable
 // parameters take train=true|false; with train=false their parameters are
-// fixed constants and Params returns nothing. Backward overwrites dx and
+// fixed constants and Params returns nothing. Activations with several may
+// also take a subset, its names joined by "+" (a Choice; pvlu(train=a)
+// learns a with b fixed), and Params then returns only those. Backward overwrites dx and
 // accumulates parameter gradients into Param.Grad. At kinks the derivative
 // follows PyTorch's choice (relu'(0) = 0). Forward and Backward allocate
 // nothing.

@@ -18,9 +18,11 @@ package trainer
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/actbench/actbench/datasets"
+	"github.com/actbench/actbench/layers"
 )
 
 // Model selection modes (Config.Selection).
@@ -75,6 +77,21 @@ type Config struct {
 	Subset int `json:"subset,omitempty"`
 	// Augment turns on random crop (pad 4) and horizontal flip for training.
 	Augment bool `json:"augment"`
+	// CropPad is what the random crop shows beyond the image's edge:
+	// "black" (pixel value 0 before normalisation), "mean" (the per-channel
+	// mean colour, 0 after standardisation) or "reflect" (reflect-101, as
+	// torchvision's padding_mode="reflect"); see datasets.PadMode. It needs
+	// Augment. Resolve keeps the default "black" as "" (omitted), so records
+	// of the default recipe are byte for byte those written before the
+	// option existed.
+	CropPad string `json:"crop_pad,omitempty"`
+	// Init is the weight-initialisation scheme: "default" (PyTorch's
+	// default, kaiming_uniform_ with a=sqrt(5)) or "he-normal"
+	// (torchvision's ResNet scheme: conv weights kaiming_normal_ with
+	// mode fan_out and gain sqrt(2), conv biases 0, dense layers at the
+	// default); see layers.InitScheme. Draws stay per (seed, layer name).
+	// Resolve keeps the default as "" (omitted).
+	Init string `json:"init,omitempty"`
 	// Blur, when > 0, is the sigma (pixels) of a Gaussian filter applied to
 	// the images before training, with a BlurSize x BlurSize kernel (default
 	// 2*ceil(3*sigma)+1), on the splits BlurApply names: "both" (default:
@@ -134,7 +151,8 @@ type Config struct {
 	FineTune *FineTune `json:"finetune,omitempty"`
 }
 
-// Schedule is a learning-rate schedule, evaluated every iteration.
+// Schedule is a learning-rate schedule, evaluated every iteration
+// (Stepping "per-batch", the default) or once per epoch ("per-epoch").
 type Schedule struct {
 	// Kind is "constant" (default), "step" or "cosine".
 	Kind string `json:"kind"`
@@ -148,7 +166,20 @@ type Schedule struct {
 	// this many epochs (fractional allowed) before the schedule proper; the
 	// cosine then spans the remaining iterations.
 	WarmupEpochs float64 `json:"warmup_epochs,omitempty"`
+	// Stepping is when the rate changes: "per-batch" (default: the schedule
+	// is evaluated at every iteration) or "per-epoch" (the rate is constant
+	// within an epoch and steps at epoch boundaries, like a PyTorch
+	// scheduler stepped once per epoch: cosine uses T_max = epochs minus
+	// warm-up epochs, and WarmupEpochs must be whole). Resolve keeps the
+	// default as "" (omitted).
+	Stepping string `json:"stepping,omitempty"`
 }
+
+// Schedule stepping modes (Schedule.Stepping).
+const (
+	StepPerBatch = "per-batch"
+	StepPerEpoch = "per-epoch"
+)
 
 // FineTune describes a trial that continues a trained model, possibly under
 // another activation and on another dataset: the checkpoint's selected model
@@ -284,6 +315,22 @@ func (c Config) Resolve() (Config, error) {
 			return c, fmt.Errorf("trainer: config: %w", err)
 		}
 	}
+	var schemes, pads []string
+	for _, v := range layers.InitSchemes() {
+		schemes = append(schemes, string(v))
+	}
+	for _, v := range datasets.PadModes() {
+		pads = append(pads, string(v))
+	}
+	if c.Init, err = recipeChoice("init", c.Init, schemes...); err != nil {
+		return c, err
+	}
+	if c.CropPad, err = recipeChoice("crop_pad", c.CropPad, pads...); err != nil {
+		return c, err
+	}
+	if c.CropPad != "" && !c.Augment {
+		return c, fmt.Errorf("trainer: config: crop_pad %q needs augment (the padding is the random crop's)", c.CropPad)
+	}
 	if c.Seed == 0 {
 		c.Seed = 1
 	}
@@ -352,5 +399,68 @@ func (s Schedule) resolve() (Schedule, error) {
 	if s.WarmupEpochs < 0 || s.Gamma < 0 || s.MinLR < 0 {
 		return s, fmt.Errorf("trainer: config: schedule needs warmup_epochs, gamma, min_lr >= 0")
 	}
+	var err error
+	if s.Stepping, err = recipeChoice("schedule stepping", s.Stepping, StepPerBatch, StepPerEpoch); err != nil {
+		return s, err
+	}
+	if s.Stepping == StepPerEpoch && s.WarmupEpochs != math.Trunc(s.WarmupEpochs) {
+		return s, fmt.Errorf("trainer: config: schedule stepping %q needs whole warmup_epochs, found %g (use per-batch for a fractional warm-up)",
+			StepPerEpoch, s.WarmupEpochs)
+	}
 	return s, nil
+}
+
+// recipeChoice validates value (case-insensitive) against the valid values,
+// the first of which is the default, and returns it lower-cased with the
+// default as "": the recipe controls added after records existed are
+// recorded only when they differ from what every earlier record did.
+func recipeChoice(field, value string, valid ...string) (string, error) {
+	v := strings.ToLower(strings.TrimSpace(value))
+	if v == "" || v == valid[0] {
+		return "", nil
+	}
+	if slices.Contains(valid, v) {
+		return v, nil
+	}
+	return "", fmt.Errorf("trainer: config: %s %q unknown%s (want %s)", field, value, nearest(v, valid), strings.Join(valid, ", "))
+}
+
+// nearest returns ` (did you mean "x"?)` for the candidate closest to s in
+// edit distance (a candidate containing s counts as 1 away), or "" when none
+// is within about a third of the longer string.
+func nearest(s string, candidates []string) string {
+	best, bestD := "", -1
+	for _, c := range candidates {
+		d := levenshtein(s, c)
+		if len(s) >= 3 && strings.Contains(c, s) { // "epoch" -> "per-epoch"
+			d = min(d, 1)
+		}
+		if bestD < 0 || d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if best == "" || bestD > (max(len(s), len(best))+2)/3 {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

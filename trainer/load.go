@@ -26,7 +26,7 @@ func LoadModel(path, which string) (*models.Model, Config, Position, error) {
 	if err != nil {
 		return nil, Config{}, Position{}, fmt.Errorf("trainer: checkpoint %s: %w", path, err)
 	}
-	m.Init(deriveSeed(c.Config.Seed, "init"))
+	m.InitWith(deriveSeed(c.Config.Seed, "init"), initScheme(c.Config.Init))
 	prefix := "model/"
 	switch which {
 	case ModelSelected:

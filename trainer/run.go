@@ -319,7 +319,7 @@ func (t *trial) setupData() error {
 		t.norm = datasets.Normalization{Mean: slices.Clone(src.Mean), Std: slices.Clone(src.Std)}
 	}
 	t.trainB = datasets.NewBatcher(train, datasets.BatchConfig{
-		BatchSize: cfg.Batch, Shuffle: true, Augment: cfg.Augment, Norm: t.norm, Seed: deriveSeed(cfg.Seed, "data"),
+		BatchSize: cfg.Batch, Shuffle: true, Augment: cfg.Augment, Pad: datasets.PadMode(cfg.CropPad), Norm: t.norm, Seed: deriveSeed(cfg.Seed, "data"),
 	})
 	t.itersPerEpoch = t.trainB.Batches()
 	t.x = make([]float32, cfg.Batch*train.ImageSize())
@@ -354,7 +354,7 @@ func (t *trial) setupModel(from *checkpoint) error {
 	}
 	// Every layer, a replaced head included, starts from (seed, layer
 	// name): the new head of two activations with one seed is the same.
-	m.Init(deriveSeed(cfg.Seed, "init"))
+	m.InitWith(deriveSeed(cfg.Seed, "init"), initScheme(cfg.Init))
 	t.model = m
 	var alwaysTrain []*layers.Param
 	if from != nil {

@@ -1,6 +1,10 @@
 package trainer
 
-import "math"
+import (
+	"math"
+
+	"github.com/actbench/actbench/layers"
+)
 
 // lrAt returns the learning rate of iteration it (0-based, counted over the
 // whole trial) for a trial of epochs epochs of itersPerEpoch iterations each,
@@ -13,7 +17,17 @@ import "math"
 // and "cosine" anneals from lr towards MinLR over the remaining iterations,
 // evaluated per iteration (MinLR would be the rate of the iteration after
 // the last).
+//
+// With Stepping "per-epoch" the same formulas run on epochs instead of
+// iterations: iteration it uses the rate of step it/itersPerEpoch of a
+// schedule with one step per epoch, so warm-up epoch e (0-based) uses
+// lr*(e+1)/W and cosine epoch e uses MinLR + (lr-MinLR)*(1+cos(pi*(e-W)/(epochs-W)))/2,
+// PyTorch's LinearLR and CosineAnnealingLR(T_max = epochs-W) with
+// scheduler.step() once per epoch.
 func lrAt(s Schedule, lr float64, it, itersPerEpoch, epochs int) float64 {
+	if s.Stepping == StepPerEpoch {
+		it, itersPerEpoch = it/max(itersPerEpoch, 1), 1
+	}
 	warm := int(math.Round(s.WarmupEpochs * float64(itersPerEpoch)))
 	if it < warm {
 		return lr * float64(it+1) / float64(warm)
@@ -40,4 +54,12 @@ func lrAt(s Schedule, lr float64, it, itersPerEpoch, epochs int) float64 {
 		return s.MinLR + (lr-s.MinLR)*(1+math.Cos(math.Pi*t))/2
 	}
 	return lr
+}
+
+// initScheme is the layers scheme of a resolved Config.Init ("" = default).
+func initScheme(s string) layers.InitScheme {
+	if s == "" {
+		return layers.InitDefault
+	}
+	return layers.InitScheme(s)
 }

@@ -21,6 +21,11 @@
 //   - that y may alias x and dx may alias dy;
 //   - shared and per-channel modes agree when the per-channel values are
 //     equal, and train=false agrees with train=true and exposes no Params;
+//   - when train also takes parameter subsets (elementwise.TrainSubsetParam,
+//     e.g. train=a), every subset passes the checks above, exposes exactly
+//     the parameters it names (frozen ones get no gradient exposure), and
+//     agrees with train=true in value, input gradient and the gradients of
+//     the parameters it trains;
 //   - zero allocations per Forward and Backward call.
 //
 // Tolerances (DefaultTolerance) are relative to the conditioning of the
@@ -155,8 +160,15 @@ func (s *suite) cases() []testCase {
 	if hasPer {
 		variants = []registry.Spec{s.with(trained, "per", "shared"), s.with(trained, "per", "channel")}
 	}
+	subsets := s.trainSubsets()
 	if hasTrain {
 		variants = append(variants, s.with(s.base, "train", "false"))
+		for _, sub := range subsets {
+			variants = append(variants, s.with(s.base, "train", sub))
+			if hasPer {
+				variants = append(variants, s.with(s.with(s.base, "per", "channel"), "train", sub))
+			}
+		}
 	} else if !hasPer {
 		variants = []registry.Spec{s.base}
 	}
@@ -192,7 +204,48 @@ func (s *suite) cases() []testCase {
 			})
 		}})
 	}
+	for _, sub := range subsets {
+		cases = append(cases, testCase{"train-vs-" + sub, func(tb testing.TB) {
+			s.guard(tb, func() { s.checkAgreement(tb, trained, s.with(s.base, "train", sub), false) })
+		}})
+	}
 	return cases
+}
+
+// trainSubsets lists the subset values of a train parameter that takes
+// them (a choice beyond true and false), e.g. "a" and "b" for PVLU.
+func (s *suite) trainSubsets() []string {
+	p, ok := s.info.Param("train")
+	if !ok || p.Kind != registry.Choice {
+		return nil
+	}
+	var out []string
+	for _, c := range p.Choices {
+		if c != "true" && c != "false" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// trainedNames returns the names of the parameters spec trains: every
+// Trainable parameter for train=true (or no train parameter), none for
+// false, the '+'-separated names of a subset.
+func (s *suite) trainedNames(spec registry.Spec) []string {
+	v, ok := spec.Get("train")
+	switch {
+	case v == "false":
+		return nil
+	case ok && v != "true":
+		return strings.Split(v, "+")
+	}
+	var out []string
+	for _, p := range s.info.Params {
+		if p.Trainable {
+			out = append(out, p.Name)
+		}
+	}
+	return out
 }
 
 // guard turns a panic into a test error: activations must not panic on any
@@ -350,18 +403,7 @@ func (s *suite) checkSpec(tb testing.TB, spec registry.Spec) {
 	if _, err := registry.New(spec.String(), 0); err == nil {
 		tb.Errorf("New(%q, 0 channels) succeeded, want an error", spec)
 	}
-	train := true
-	if v, ok := spec.Get("train"); ok {
-		train = v == "true"
-	}
-	var want2 []string
-	if train {
-		for _, p := range s.info.Params {
-			if p.Trainable {
-				want2 = append(want2, p.Name)
-			}
-		}
-	}
+	want2 := s.trainedNames(spec)
 	var got2 []string
 	per := 1
 	if v, _ := spec.Get("per"); v == "channel" {
@@ -693,14 +735,15 @@ func (s *suite) checkAllocs(tb testing.TB, spec registry.Spec) {
 
 // checkAgreement checks that two specs compute the same function: forward,
 // input gradient and (if sumGrads) the shared gradient equals the sum of the
-// per-channel ones; otherwise b must expose no parameters.
+// per-channel ones; otherwise b must expose only the parameters it trains
+// (none for train=false), each with a's gradient.
 func (s *suite) checkAgreement(tb testing.TB, a, b registry.Spec, sumGrads bool) {
 	fa, fb := s.instance(tb, a, false), s.instance(tb, b, false)
 	if fa == nil || fb == nil {
 		return
 	}
-	if !sumGrads && len(fb.Params()) != 0 {
-		tb.Errorf("%s exposes %d trainable parameters, want none", b, len(fb.Params()))
+	if want := s.trainedNames(b); !sumGrads && len(fb.Params()) != len(want) {
+		tb.Errorf("%s exposes %d trainable parameters, want %d (%s)", b, len(fb.Params()), len(want), strings.Join(want, ", "))
 	}
 	for _, shape := range []registry.Shape{{N: 3, C: s.channels, HW: 11}, {N: 17, C: s.channels, HW: 1}} {
 		x, dy := s.randomInput(shape, 11)
@@ -724,6 +767,18 @@ func (s *suite) checkAgreement(tb testing.TB, a, b registry.Spec, sumGrads bool)
 		}
 		r.done()
 		if !sumGrads {
+			for _, pb := range fb.Params() {
+				for _, pa := range fa.Params() {
+					if pa.Name != pb.Name {
+						continue
+					}
+					for c := range pb.Grad {
+						if !within(float64(pb.Grad[c]), float64(pa.Grad[c]), s.tol, 1+math.Abs(float64(pa.Grad[c]))) {
+							tb.Errorf("gradient of %s[%d] on %+v: %g under %s, %g under %s", pb.Name, c, shape, pb.Grad[c], b, pa.Grad[c], a)
+						}
+					}
+				}
+			}
 			continue
 		}
 		pa, pb := fa.Params(), fb.Params()
