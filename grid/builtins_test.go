@@ -1,4 +1,4 @@
-package benchmarks
+package grid
 
 // The tests resolve specs of the built-in activations, which only a main
 // (cmd/actbench) imports in the program itself.

@@ -1,9 +1,12 @@
-package benchmarks
+package runner
 
 import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/actbench/actbench/grid"
+	"github.com/actbench/actbench/record"
 )
 
 // progress is the grid's progress display: trials done / total, the current
@@ -33,7 +36,7 @@ func newProgress(w io.Writer, terminal bool, now func() time.Time) *progress {
 	return &progress{w: w, terminal: terminal, now: now}
 }
 
-func (p *progress) start(g *Grid, sum *RunSummary, todo []Trial, done map[string]bool) {
+func (p *progress) start(g *grid.Grid, sum *Summary, todo []grid.Trial, done map[string]bool) {
 	p.t0 = p.now()
 	p.total = sum.Selected
 	p.done = sum.Skipped
@@ -41,7 +44,7 @@ func (p *progress) start(g *Grid, sum *RunSummary, todo []Trial, done map[string
 	for _, t := range todo {
 		p.epochsTotal += t.Recipe.Epochs
 		if t.Recipe.Pretrain != nil {
-			pt := PretrainTrial(t)
+			pt := grid.PretrainTrial(t)
 			if !done[pt.Key] && !pre[pt.Key] {
 				pre[pt.Key] = true
 				p.epochsTotal += pt.Recipe.Epochs
@@ -63,8 +66,8 @@ func (p *progress) start(g *Grid, sum *RunSummary, todo []Trial, done map[string
 		name, sum.Grid, sum.Total, shard, sum.Skipped, len(todo), p.epochsTotal)
 }
 
-func (p *progress) trial(t Trial, pretrain bool) {
-	p.cur = fmt.Sprintf("%s %s %s seed %d", t.Model, t.Dataset.Label(), ShortSpec(t.Activation), t.Seed)
+func (p *progress) trial(t grid.Trial, pretrain bool) {
+	p.cur = fmt.Sprintf("%s %s %s seed %d", t.Model, t.Dataset.Label(), grid.ShortSpec(t.Activation), t.Seed)
 	if pretrain {
 		p.cur = "pretrain " + p.cur
 	}
@@ -93,7 +96,7 @@ func (p *progress) batch(done, perEpoch int) {
 	}
 }
 
-func (p *progress) finished(t Trial, rec *Record) {
+func (p *progress) finished(t grid.Trial, rec *record.Record) {
 	p.done++
 	if p.w == nil {
 		return
@@ -107,7 +110,7 @@ func (p *progress) finished(t Trial, rec *Record) {
 	}
 	p.clear()
 	fmt.Fprintf(p.w, "[%d/%d] %s %s %s seed %d: %s (%.1fs)\n", p.done, p.total,
-		t.Model, t.Dataset.Label(), ShortSpec(t.Activation), t.Seed, status, rec.Finished.Sub(rec.Started).Seconds())
+		t.Model, t.Dataset.Label(), grid.ShortSpec(t.Activation), t.Seed, status, rec.Finished.Sub(rec.Started).Seconds())
 }
 
 func (p *progress) show(epochEnd bool) {
@@ -143,7 +146,7 @@ func (p *progress) clear() {
 	}
 }
 
-func (p *progress) end(sum *RunSummary) {
+func (p *progress) end(sum *Summary) {
 	if p.w == nil {
 		return
 	}

@@ -1,8 +1,7 @@
-package benchmarks
+package report
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"flag"
 	"io"
@@ -12,29 +11,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/actbench/actbench/grid"
+	"github.com/actbench/actbench/record"
 	"github.com/actbench/actbench/stats"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// reportRecords runs a small grid with the fake trainer: 5 seeds of relu,
-// leakyrelu, prelu and pvlu on one dataset, two recipes.
-func reportRecords(t *testing.T) []Record {
-	t.Helper()
-	g := testGrid()
-	g.Datasets = g.Datasets[:1]
-	g.Seeds = []uint64{1, 2, 3, 4, 5}
-	out := filepath.Join(t.TempDir(), "r.jsonl")
-	f := &fakeTrainer{}
-	if _, err := RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: f.run}); err != nil {
-		t.Fatal(err)
-	}
-	return readAll(t, out)
-}
-
 func TestReportGoldenEveryFormat(t *testing.T) {
 	recs := reportRecords(t)
-	rep, err := BuildReport(recs, ReportOptions{})
+	rep, err := Build(recs, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +52,7 @@ func TestReportGoldenEveryFormat(t *testing.T) {
 
 func TestReportStatistics(t *testing.T) {
 	recs := reportRecords(t)
-	rep, err := BuildReport(recs, ReportOptions{})
+	rep, err := Build(recs, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,22 +83,22 @@ func TestReportStatistics(t *testing.T) {
 		t.Errorf("pvlu diagnostics %+v", pv)
 	}
 	// Another baseline.
-	rep2, err := BuildReport(recs, ReportOptions{Baseline: "pvlu(a=0.1)"})
+	rep2, err := Build(recs, Options{Baseline: "pvlu(a=0.1)"})
 	if err != nil || rep2.Baseline != "pvlu" || !rep2.Groups[0].Rows[0].Baseline || rep2.Groups[0].Rows[0].Activation != "pvlu" {
 		t.Fatalf("baseline pvlu: %v %+v", err, rep2)
 	}
 	// A baseline absent from the records is a note, not a failure.
-	rep3, err := BuildReport(recs, ReportOptions{Baseline: "elu"})
+	rep3, err := Build(recs, Options{Baseline: "elu"})
 	if err != nil || rep3.Comparisons != 0 || len(rep3.Notes) != 2 || !strings.Contains(rep3.Notes[0], "no elu trials") {
 		t.Fatalf("baseline elu: %v %v", err, rep3.Notes)
 	}
-	if _, err := BuildReport(recs, ReportOptions{Baseline: "nosuch"}); err == nil {
+	if _, err := Build(recs, Options{Baseline: "nosuch"}); err == nil {
 		t.Error("unknown baseline accepted")
 	}
 }
 
 func TestPlotsWritten(t *testing.T) {
-	rep, err := BuildReport(reportRecords(t), ReportOptions{})
+	rep, err := Build(reportRecords(t), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,9 +134,9 @@ func TestPlotsWritten(t *testing.T) {
 
 func TestReportDegenerateInput(t *testing.T) {
 	recs := reportRecords(t)
-	var kept []Record
+	var kept []record.Record
 	for _, r := range recs {
-		act := ShortSpec(r.Config.Activation)
+		act := grid.ShortSpec(r.Config.Activation)
 		switch {
 		case r.Config.Recipe.Name == "adam" && act == "relu" && r.Config.Seed == 5:
 			continue // seed 5 has no baseline partner
@@ -169,7 +155,7 @@ func TestReportDegenerateInput(t *testing.T) {
 		kept = append(kept, r)
 	}
 	kept = append(kept, kept[0]) // a duplicate counts once
-	rep, err := BuildReport(kept, ReportOptions{Resamples: 1000})
+	rep, err := Build(kept, Options{Resamples: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +214,7 @@ func TestDiagnosticsComeFromTheSelectedEpoch(t *testing.T) {
 	if d, ok := recs[0].DeadFraction(); !ok || math.Abs(d-0.15) > 1e-12 {
 		t.Errorf("DeadFraction at selected epoch 1 = %g %v, want 0.15 (epoch 1's, not the last epoch's)", d, ok)
 	}
-	rep, err := BuildReport(recs, ReportOptions{})
+	rep, err := Build(recs, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +247,7 @@ func TestRecordsOfDifferentDataFilesNeverPool(t *testing.T) {
 		o.Result.Data.SHA256 = "0123456789abcdef-other-files"
 		recs = append(recs, o)
 	}
-	rep, err := BuildReport(recs, ReportOptions{})
+	rep, err := Build(recs, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,7 +268,7 @@ func TestRecordsOfDifferentDataFilesNeverPool(t *testing.T) {
 		recs[i].Result.Data.SHA256 = ""
 	}
 	recs = recs[:n]
-	if rep, err := BuildReport(recs, ReportOptions{}); err != nil || len(rep.Groups) != 2 || strings.Contains(rep.Groups[0].Title(), "sha256") {
+	if rep, err := Build(recs, Options{}); err != nil || len(rep.Groups) != 2 || strings.Contains(rep.Groups[0].Title(), "sha256") {
 		t.Errorf("records without a checksum: %v, %d groups", err, len(rep.Groups))
 	}
 }

@@ -1,4 +1,4 @@
-package benchmarks
+package report
 
 import (
 	"encoding/csv"
@@ -10,6 +10,7 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 
+	"github.com/actbench/actbench/grid"
 	"github.com/actbench/actbench/internal/textwrap"
 )
 
@@ -70,7 +71,7 @@ func (g *Group) subtitle() string {
 		s += fmt.Sprintf(", blur sigma %g", r.Blur)
 	}
 	if p := r.Pretrain; p != nil {
-		s += fmt.Sprintf(", from %s pretrained %d epochs on %s", ShortSpec(p.Activation), p.Epochs, p.Dataset.Label())
+		s += fmt.Sprintf(", from %s pretrained %d epochs on %s", grid.ShortSpec(p.Activation), p.Epochs, p.Dataset.Label())
 		if r.Freeze != "" && r.Freeze != "none" {
 			s += ", freeze " + r.Freeze
 		}

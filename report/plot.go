@@ -1,4 +1,4 @@
-package benchmarks
+package report
 
 import (
 	"fmt"
@@ -326,7 +326,7 @@ func learnedPerLayer(row *Row) (map[string]map[string]float64, []string) {
 	counts := map[string]map[string]int{}
 	var order []string
 	for _, r := range row.records {
-		sel := r.selectedEpoch()
+		sel := r.Selected()
 		if sel == nil {
 			continue
 		}

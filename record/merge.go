@@ -1,4 +1,4 @@
-package benchmarks
+package record
 
 import (
 	"bufio"
@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"sort"
 
+	"github.com/actbench/actbench/grid"
 	"github.com/actbench/actbench/trainer"
 )
 
@@ -42,7 +43,7 @@ func Merge(paths []string, allowMixed bool) (*MergeResult, error) {
 	gridOf := ""
 	gridFile := ""
 	for _, p := range paths {
-		rr, err := ReadRecords(p)
+		rr, err := ReadFile(p)
 		if err != nil {
 			return nil, err
 		}
@@ -105,13 +106,13 @@ func sameResult(a, b *Record) bool {
 		a.Result.Data.SHA256 == b.Result.Data.SHA256
 }
 
-func describeConfig(c TrialConfig) string {
-	return fmt.Sprintf("%s %s %s %s seed %d", c.Model, c.Dataset.Label(), c.Recipe.Name, ShortSpec(c.Activation), c.Seed)
+func describeConfig(c grid.TrialConfig) string {
+	return fmt.Sprintf("%s %s %s %s seed %d", c.Model, c.Dataset.Label(), c.Recipe.Name, grid.ShortSpec(c.Activation), c.Seed)
 }
 
-// WriteRecordsFile writes records to path as JSON Lines, atomically (a
+// WriteFile writes records to path as JSON Lines, atomically (a
 // temporary file renamed over path after it is synced).
-func WriteRecordsFile(path string, recs []Record) error {
+func WriteFile(path string, recs []Record) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)

@@ -1,4 +1,12 @@
-package benchmarks
+// Package report turns results records into the comparison of activations:
+// Build groups the records by model, dataset and recipe, pairs every
+// activation's trials with the baseline's by seed, compares them (package
+// stats) and adjusts the p-values across the report; Render writes the
+// tables as table, md, csv, json or latex; WritePlots draws learning curves,
+// per-seed test errors and learned activation shapes. WriteComparison
+// renders one stats.Comparison in full, for 'actbench stats'. It is the only
+// package that draws (gonum.org/v1/plot) or formats statistics for people.
+package report
 
 import (
 	"errors"
@@ -8,11 +16,13 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/actbench/actbench/grid"
+	"github.com/actbench/actbench/record"
 	"github.com/actbench/actbench/stats"
 )
 
-// ReportOptions configure BuildReport.
-type ReportOptions struct {
+// Options configure Build.
+type Options struct {
 	// Baseline is the activation every other one is compared with (default
 	// "relu"); any spelling of the same spec matches.
 	Baseline string
@@ -43,9 +53,9 @@ type Report struct {
 // Group is one table: every activation trained on one model, dataset and
 // recipe.
 type Group struct {
-	Model   string  `json:"model"`
-	Dataset Dataset `json:"dataset"`
-	Recipe  Recipe  `json:"recipe"`
+	Model   string       `json:"model"`
+	Dataset grid.Dataset `json:"dataset"`
+	Recipe  grid.Recipe  `json:"recipe"`
 	// DataSHA256 is the checksum of the training files the group's trials
 	// read ("" for records without one): trials of different data files
 	// are never pooled or paired.
@@ -95,7 +105,7 @@ type Row struct {
 	// EpochSeconds is the mean wall time per epoch.
 	EpochSeconds float64 `json:"epoch_seconds"`
 	// records are the row's trials (for the plots).
-	records []*Record
+	records []*record.Record
 }
 
 // LearnedParam is one learned activation parameter, averaged.
@@ -120,16 +130,16 @@ func (r *Row) Mean() float64 {
 
 type groupKey struct {
 	model   string
-	dataset Dataset
+	dataset grid.Dataset
 	recipe  string
 	dataSHA string // Result.Data.SHA256: different data files never pool
 }
 
-// BuildReport groups records (of any number of files and grids) by model,
+// Build groups records (of any number of files and grids) by model,
 // dataset and recipe, compares each activation with the baseline over the
 // paired seeds, and adjusts the p-values across the whole report. Pretrain
 // records are skipped; a trial present twice counts once.
-func BuildReport(recs []Record, o ReportOptions) (*Report, error) {
+func Build(recs []record.Record, o Options) (*Report, error) {
 	if o.Baseline == "" {
 		o.Baseline = "relu"
 	}
@@ -142,11 +152,11 @@ func BuildReport(recs []Record, o ReportOptions) (*Report, error) {
 	if o.Seed == 0 {
 		o.Seed = 1
 	}
-	baseSpec, err := CanonicalActivation(o.Baseline)
+	baseSpec, err := grid.CanonicalActivation(o.Baseline)
 	if err != nil {
 		return nil, fmt.Errorf("baseline %q: %w", o.Baseline, err)
 	}
-	rep := &Report{Baseline: ShortSpec(baseSpec), Alpha: o.Alpha, Adjustment: o.Adjust.String()}
+	rep := &Report{Baseline: grid.ShortSpec(baseSpec), Alpha: o.Alpha, Adjustment: o.Adjust.String()}
 
 	groups := map[groupKey]*Group{}
 	var order []groupKey
@@ -170,7 +180,7 @@ func BuildReport(recs []Record, o ReportOptions) (*Report, error) {
 		}
 		row := rows[k][c.Activation]
 		if row == nil {
-			row = &Row{Activation: ShortSpec(c.Activation), Spec: c.Activation, Baseline: c.Activation == baseSpec}
+			row = &Row{Activation: grid.ShortSpec(c.Activation), Spec: c.Activation, Baseline: c.Activation == baseSpec}
 			rows[k][c.Activation] = row
 		}
 		if r.Result.Status == "diverged" {
@@ -280,8 +290,8 @@ func BuildReport(recs []Record, o ReportOptions) (*Report, error) {
 
 // recipeIdentity keys a group by the recipe's full settings, so two
 // different recipes sharing a name never mix.
-func recipeIdentity(r Recipe) string {
-	return TrialKey(TrialConfig{Recipe: r})
+func recipeIdentity(r grid.Recipe) string {
+	return grid.TrialKey(grid.TrialConfig{Recipe: r})
 }
 
 // finish computes a row's per-trial lists and means from its records.
@@ -308,7 +318,7 @@ func (row *Row) finish() {
 			secs += s
 			nSecs++
 		}
-		if sel := r.selectedEpoch(); sel != nil {
+		if sel := r.Selected(); sel != nil {
 			for _, p := range sel.ActParams {
 				a := params[p.Param]
 				if a == nil {

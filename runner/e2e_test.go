@@ -1,4 +1,4 @@
-package benchmarks
+package runner
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/actbench/actbench/datasets"
+	"github.com/actbench/actbench/grid"
+	"github.com/actbench/actbench/report"
 	"github.com/actbench/actbench/trainer"
 )
 
@@ -22,11 +24,11 @@ func TestEndToEndWithTheRealTrainer(t *testing.T) {
 	if _, _, err := datasets.Load("mnist", ""); err != nil {
 		t.Skipf("MNIST not available: %v", err)
 	}
-	g := Grid{
+	g := grid.Grid{
 		Name:        "e2e",
 		Models:      []string{"mlp(hidden=32,depth=1)"},
-		Datasets:    []Dataset{{Name: "mnist", Val: 200, Train: 600, Test: 1000}},
-		Recipes:     []Recipe{{Name: "adam", Epochs: 2, Optimizer: "adam", LR: 3e-3, Batch: 64, Select: "best"}},
+		Datasets:    []grid.Dataset{{Name: "mnist", Val: 200, Train: 600, Test: 1000}},
+		Recipes:     []grid.Recipe{{Name: "adam", Epochs: 2, Optimizer: "adam", LR: 3e-3, Batch: 64, Select: "best"}},
 		Seeds:       []uint64{1, 2},
 		Activations: []string{"relu", "pvlu"},
 	}
@@ -34,7 +36,7 @@ func TestEndToEndWithTheRealTrainer(t *testing.T) {
 	start := time.Now()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	runner := TrainerRunner()
+	runner := Trainer()
 	stopping := func(ctx context.Context, run *TrialRun) (trainer.Result, error) {
 		inner := run.Epoch
 		run.Epoch = func(e, n int) {
@@ -46,7 +48,7 @@ func TestEndToEndWithTheRealTrainer(t *testing.T) {
 		return runner(ctx, run)
 	}
 	var progress bytes.Buffer
-	sum, err := RunGrid(ctx, &g, RunOptions{Out: out, Runner: stopping, Progress: &progress})
+	sum, err := Run(ctx, &g, Options{Out: out, Runner: stopping, Progress: &progress})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +56,7 @@ func TestEndToEndWithTheRealTrainer(t *testing.T) {
 		t.Fatalf("interrupted run: %+v\n%s", sum, progress.String())
 	}
 	var term bytes.Buffer
-	sum, err = RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: runner, Progress: &term, Terminal: true})
+	sum, err = Run(context.Background(), &g, Options{Out: out, Runner: runner, Progress: &term, Terminal: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,18 +83,18 @@ func TestEndToEndWithTheRealTrainer(t *testing.T) {
 	if recs[3].Result.Epochs[1].ActParams == nil {
 		t.Error("pvlu trial has no learned parameters recorded")
 	}
-	rep, err := BuildReport(recs, ReportOptions{Resamples: 1000})
+	rep, err := report.Build(recs, report.Options{Resamples: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := Render(&buf, rep, "table"); err != nil {
+	if err := report.Render(&buf, rep, "table"); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), "pvlu") || !strings.Contains(buf.String(), "relu (base)") {
 		t.Errorf("report:\n%s", buf.String())
 	}
-	if _, err := WritePlots(t.TempDir(), rep); err != nil {
+	if _, err := report.WritePlots(t.TempDir(), rep); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("end to end in %v", time.Since(start))
@@ -108,18 +110,18 @@ func TestFineTuneWithTheRealTrainer(t *testing.T) {
 	if _, _, err := datasets.Load("mnist", ""); err != nil {
 		t.Skipf("MNIST not available: %v", err)
 	}
-	ds := Dataset{Name: "mnist", Val: 200, Train: 500, Test: 500}
-	g := Grid{
+	ds := grid.Dataset{Name: "mnist", Val: 200, Train: 500, Test: 500}
+	g := grid.Grid{
 		Name:     "ft",
 		Models:   []string{"mlp(hidden=32,depth=1)"},
-		Datasets: []Dataset{ds},
-		Recipes: []Recipe{{Name: "ft", Epochs: 1, Optimizer: "adam", LR: 1e-3, Batch: 50, Select: "best",
-			Pretrain: &Pretrain{Dataset: ds, Activation: "relu", Epochs: 1, LR: 3e-3}}},
+		Datasets: []grid.Dataset{ds},
+		Recipes: []grid.Recipe{{Name: "ft", Epochs: 1, Optimizer: "adam", LR: 1e-3, Batch: 50, Select: "best",
+			Pretrain: &grid.Pretrain{Dataset: ds, Activation: "relu", Epochs: 1, LR: 3e-3}}},
 		Seeds:       []uint64{1},
 		Activations: []string{"relu", "pvlu(a=0)"},
 	}
 	out := filepath.Join(t.TempDir(), "r.jsonl")
-	sum, err := RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: TrainerRunner()})
+	sum, err := Run(context.Background(), &g, Options{Out: out, Runner: Trainer()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,17 +149,17 @@ func TestTransferAcrossDatasetsWithTheRealTrainer(t *testing.T) {
 			t.Skipf("%s not available: %v", name, err)
 		}
 	}
-	g := Grid{
+	g := grid.Grid{
 		Name:     "xfer",
 		Models:   []string{"mlp(hidden=16,depth=1)"},
-		Datasets: []Dataset{{Name: "cifar10", Val: 100, Train: 300, Test: 200}},
-		Recipes: []Recipe{{Name: "transfer", Epochs: 1, Optimizer: "adam", LR: 1e-3, Batch: 50, Select: "best",
-			Pretrain: &Pretrain{Dataset: Dataset{Name: "cifar100", Val: 100, Train: 500}, Activation: "relu", Epochs: 1, LR: 1e-3}}},
+		Datasets: []grid.Dataset{{Name: "cifar10", Val: 100, Train: 300, Test: 200}},
+		Recipes: []grid.Recipe{{Name: "transfer", Epochs: 1, Optimizer: "adam", LR: 1e-3, Batch: 50, Select: "best",
+			Pretrain: &grid.Pretrain{Dataset: grid.Dataset{Name: "cifar100", Val: 100, Train: 500}, Activation: "relu", Epochs: 1, LR: 1e-3}}},
 		Seeds:       []uint64{1},
 		Activations: []string{"relu", "pvlu(a=0)"},
 	}
 	out := filepath.Join(t.TempDir(), "r.jsonl")
-	if _, err := RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: TrainerRunner()}); err != nil {
+	if _, err := Run(context.Background(), &g, Options{Out: out, Runner: Trainer()}); err != nil {
 		t.Fatal(err)
 	}
 	recs := readAll(t, out)

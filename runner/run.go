@@ -1,4 +1,9 @@
-package benchmarks
+// Package runner runs a grid: Run expands it, skips the trials the results
+// file already holds (resume), runs the shard's remaining trials through a
+// TrialFunc (Trainer, the real trainer, or a fake in tests), appends one
+// record per finished trial, shows progress, and stops cleanly when its
+// context is cancelled. It also records the environment a run happens in.
+package runner
 
 import (
 	"context"
@@ -9,12 +14,14 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/actbench/actbench/grid"
+	"github.com/actbench/actbench/record"
 	"github.com/actbench/actbench/trainer"
 )
 
 // TrialRun is what a Runner gets for one trial.
 type TrialRun struct {
-	Trial
+	grid.Trial
 	// DataDir is where the datasets live ("" = package datasets' default).
 	DataDir string
 	// Checkpoint is the trial's checkpoint file: the runner writes it after
@@ -32,21 +39,21 @@ type TrialRun struct {
 	Batch func(done, perEpoch int)
 }
 
-// Runner runs one trial to its end and returns its result; a divergence is
+// TrialFunc runs one trial to its end and returns its result; a divergence is
 // a result (Status "diverged"), not an error. When ctx is cancelled it
 // returns a result with Status "interrupted" or an error wrapping ctx.Err(),
-// leaving the checkpoint of its last finished epoch behind. TrainerRunner is
+// leaving the checkpoint of its last finished epoch behind. Trainer is
 // the real one; tests use fakes.
-type Runner func(ctx context.Context, run *TrialRun) (trainer.Result, error)
+type TrialFunc func(ctx context.Context, run *TrialRun) (trainer.Result, error)
 
-// RunOptions configure RunGrid.
-type RunOptions struct {
+// Options configure Run.
+type Options struct {
 	// Out is the results file (JSON Lines), created when absent.
 	Out string
 	// Shard selects this process's part of the grid (zero value = all).
 	Shard   Shard
 	DataDir string
-	Runner  Runner
+	Runner  TrialFunc
 	// Progress receives the progress display (stderr), nil for none.
 	// Terminal makes it one line redrawn in place; otherwise it prints a
 	// plain line per epoch and per trial.
@@ -58,8 +65,8 @@ type RunOptions struct {
 	now func() time.Time
 }
 
-// RunSummary says what RunGrid did.
-type RunSummary struct {
+// Summary says what Run did.
+type Summary struct {
 	Grid        string // GridID
 	Total       int    // trials in the grid
 	Selected    int    // trials in this shard
@@ -71,23 +78,23 @@ type RunSummary struct {
 	Elapsed     time.Duration
 }
 
-// CheckpointDir is where RunGrid keeps the checkpoints of the results file
+// CheckpointDir is where Run keeps the checkpoints of the results file
 // out: out + ".ckpt". A trial's checkpoint is deleted once its record is
 // written; pretrained stages are kept, since later grids (more activations,
 // more seeds) can start from them again.
 func CheckpointDir(out string) string { return out + ".ckpt" }
 
-// RunGrid runs the trials of g selected by opt.Shard that the results file
+// Run runs the trials of g selected by opt.Shard that the results file
 // does not hold yet, appending a record for each as it finishes. It returns
 // when all are done, when opt.Limit is reached, or when ctx is cancelled
 // (then with Interrupted set and a nil error: the finished trials are
 // saved, and the trial in progress resumes from its checkpoint next time).
-func RunGrid(ctx context.Context, g *Grid, opt RunOptions) (*RunSummary, error) {
+func Run(ctx context.Context, g *grid.Grid, opt Options) (*Summary, error) {
 	if opt.Runner == nil {
-		return nil, errors.New("RunGrid: no Runner")
+		return nil, errors.New("Run: no Runner")
 	}
 	if opt.Out == "" {
-		return nil, errors.New("RunGrid: no results file (Out)")
+		return nil, errors.New("Run: no results file (Out)")
 	}
 	now := opt.now
 	if now == nil {
@@ -97,16 +104,16 @@ func RunGrid(ctx context.Context, g *Grid, opt RunOptions) (*RunSummary, error) 
 	if err != nil {
 		return nil, err
 	}
-	gridID := GridID(trials)
+	gridID := grid.ID(trials)
 	mine := opt.Shard.Select(trials)
-	sum := &RunSummary{Grid: gridID, Total: len(trials), Selected: len(mine)}
+	sum := &Summary{Grid: gridID, Total: len(trials), Selected: len(mine)}
 
 	if dir := filepath.Dir(opt.Out); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("creating the results directory: %w", err)
 		}
 	}
-	store, rr, err := OpenStore(opt.Out)
+	store, rr, err := record.OpenStore(opt.Out)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +123,7 @@ func RunGrid(ctx context.Context, g *Grid, opt RunOptions) (*RunSummary, error) 
 	for _, r := range rr.Records {
 		done[r.Key] = true
 	}
-	var todo []Trial
+	var todo []grid.Trial
 	for _, t := range mine {
 		if done[t.Key] {
 			sum.Skipped++
@@ -135,7 +142,7 @@ func RunGrid(ctx context.Context, g *Grid, opt RunOptions) (*RunSummary, error) 
 	prog.start(g, sum, todo, done)
 	start := now()
 	env := CurrentEnvironment()
-	finish := func() (*RunSummary, error) {
+	finish := func() (*Summary, error) {
 		sum.Remaining = sum.Selected - sum.Skipped - sum.Ran
 		sum.Elapsed = now().Sub(start)
 		prog.end(sum)
@@ -159,7 +166,7 @@ func RunGrid(ctx context.Context, g *Grid, opt RunOptions) (*RunSummary, error) 
 			Checkpoint: filepath.Join(ckptDir, t.Key+".ckpt"),
 		}
 		if p := t.Recipe.Pretrain; p != nil {
-			pt := PretrainTrial(t)
+			pt := grid.PretrainTrial(t)
 			run.Init = filepath.Join(ckptDir, "pretrain-"+pt.Key+".ckpt")
 			if !done[pt.Key] || !fileExists(run.Init) {
 				prog.trial(pt, true)
@@ -204,7 +211,7 @@ func RunGrid(ctx context.Context, g *Grid, opt RunOptions) (*RunSummary, error) 
 	return finish()
 }
 
-func runOne(ctx context.Context, opt RunOptions, run *TrialRun, prog *progress, now func() time.Time) (*Record, error) {
+func runOne(ctx context.Context, opt Options, run *TrialRun, prog *progress, now func() time.Time) (*record.Record, error) {
 	run.Epoch = prog.epoch
 	run.Batch = prog.batch
 	started := now()
@@ -223,11 +230,11 @@ func runOne(ctx context.Context, opt RunOptions, run *TrialRun, prog *progress, 
 	default:
 		return nil, fmt.Errorf("the trainer returned status %q (want ok or diverged)", res.Status)
 	}
-	return &Record{Result: res, Started: started.UTC(), Finished: now().UTC()}, nil
+	return &record.Record{Result: res, Started: started.UTC(), Finished: now().UTC()}, nil
 }
 
-func fill(rec *Record, t Trial, gridID, gridName string, total int, sh Shard, env Environment) {
-	rec.Schema = SchemaVersion
+func fill(rec *record.Record, t grid.Trial, gridID, gridName string, total int, sh Shard, env record.Environment) {
+	rec.Schema = record.SchemaVersion
 	rec.Key = t.Key
 	rec.Grid = gridID
 	rec.GridName = gridName
@@ -238,31 +245,8 @@ func fill(rec *Record, t Trial, gridID, gridName string, total int, sh Shard, en
 	rec.Env = env
 }
 
-// PretrainTrial is the pretraining stage of a transfer / fine-tuning trial:
-// the same model, seed and optimiser settings, on the pretrain dataset with
-// the pretrain activation for the pretrain epochs, without blur. Its key
-// does not depend on the recipe's name, the trial's activation or the
-// fine-tuning settings, so every trial that can share it does.
-func PretrainTrial(t Trial) Trial {
-	p := t.Recipe.Pretrain
-	r := t.Recipe
-	r.Name = "pretrain"
-	r.Epochs = p.Epochs
-	if p.LR > 0 {
-		r.LR = p.LR
-	}
-	if r.Select == "best" && p.Dataset.Val == 0 {
-		r.Select = "last"
-	}
-	r.Blur = 0
-	r.Pretrain = nil
-	r.Freeze = ""
-	c := TrialConfig{Model: t.Model, Dataset: p.Dataset, Recipe: r, Seed: t.Seed, Activation: p.Activation}
-	return Trial{TrialConfig: c, Index: t.Index, Unit: t.Unit, Key: TrialKey(c)}
-}
-
-func describe(t Trial) string {
-	return fmt.Sprintf("%s %s %s %s seed %d", t.Model, t.Dataset.Label(), t.Recipe.Name, ShortSpec(t.Activation), t.Seed)
+func describe(t grid.Trial) string {
+	return fmt.Sprintf("%s %s %s %s seed %d", t.Model, t.Dataset.Label(), t.Recipe.Name, grid.ShortSpec(t.Activation), t.Seed)
 }
 
 func fileExists(path string) bool {

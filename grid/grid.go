@@ -1,17 +1,13 @@
-// Package benchmarks runs grids of paired, seeded training trials and reports
-// which activation helps where.
+// Package grid describes experiments: a Grid is models x datasets x recipes x
+// seeds x activations, read from a grid file or a named Preset, rescaled by
+// Overrides, and costed by EstimateCost before anything runs.
 //
-// A Grid is models x datasets x recipes x seeds x activations. Expand turns it
-// into Trials in a fixed order (activation innermost, so the paired trials of
-// one seed run back to back); every Trial has a deterministic Key, a hash of
-// everything that determines its result, and the Grid an ID, a hash of its
-// trial keys. RunGrid runs the trials through a Runner (the real trainer, or a
-// fake in tests), appends one Record per finished trial to a JSON Lines Store,
-// skips trials the store already holds (resume), runs only its share of the
-// grid with a Shard, and stops cleanly when its context is cancelled. Merge
-// combines shard files; BuildReport and the Render functions turn records
-// into the comparison tables, and WritePlots draws them.
-package benchmarks
+// Expand turns a grid into Trials in a fixed order (activation innermost, so
+// the paired trials of one seed run back to back); every Trial has a
+// deterministic Key, a hash of everything that determines its result, and
+// the grid an ID, a hash of its trial keys. Those keys are the identity of
+// results files: package record stores them, package runner resumes by them.
+package grid
 
 import (
 	"crypto/sha256"
@@ -165,7 +161,7 @@ var CanonicalActivation = func(spec string) (string, error) {
 func TrialKey(c TrialConfig) string {
 	b, err := json.Marshal(c)
 	if err != nil { // only plain data: cannot happen
-		panic("benchmarks: encoding a trial config: " + err.Error())
+		panic("grid: encoding a trial config: " + err.Error())
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:16])
@@ -351,55 +347,39 @@ func (g *Grid) Expand() ([]Trial, error) {
 	return trials, nil
 }
 
-// GridID identifies a grid by its trials: the hex SHA-256 (first 12 bytes)
+// PretrainTrial is the pretraining stage of a transfer / fine-tuning trial:
+// the same model, seed and optimiser settings, on the pretrain dataset with
+// the pretrain activation for the pretrain epochs, without blur. Its key
+// does not depend on the recipe's name, the trial's activation or the
+// fine-tuning settings, so every trial that can share it does.
+func PretrainTrial(t Trial) Trial {
+	p := t.Recipe.Pretrain
+	r := t.Recipe
+	r.Name = "pretrain"
+	r.Epochs = p.Epochs
+	if p.LR > 0 {
+		r.LR = p.LR
+	}
+	if r.Select == "best" && p.Dataset.Val == 0 {
+		r.Select = "last"
+	}
+	r.Blur = 0
+	r.Pretrain = nil
+	r.Freeze = ""
+	c := TrialConfig{Model: t.Model, Dataset: p.Dataset, Recipe: r, Seed: t.Seed, Activation: p.Activation}
+	return Trial{TrialConfig: c, Index: t.Index, Unit: t.Unit, Key: TrialKey(c)}
+}
+
+// ID identifies a grid by its trials: the hex SHA-256 (first 12 bytes)
 // of its trial keys in order. Shards of one grid share it; a grid scaled up
 // (more seeds, epochs, ...) gets a new one.
-func GridID(trials []Trial) string {
+func ID(trials []Trial) string {
 	h := sha256.New()
 	for _, t := range trials {
 		h.Write([]byte(t.Key))
 		h.Write([]byte{'\n'})
 	}
 	return hex.EncodeToString(h.Sum(nil)[:12])
-}
-
-// Shard is a deterministic 1/N of a grid: shard K (1-based) runs the pairing
-// units whose number is K-1 modulo N. A pairing unit (all activations of one
-// model, dataset, recipe and seed) never straddles shards, so a pretrained
-// stage is computed once and the paired trials of a seed finish together.
-type Shard struct{ K, N int }
-
-// ParseShard reads "k/n" with 1 <= k <= n.
-func ParseShard(s string) (Shard, error) {
-	ks, ns, ok := strings.Cut(s, "/")
-	k, err1 := strconv.Atoi(strings.TrimSpace(ks))
-	n, err2 := strconv.Atoi(strings.TrimSpace(ns))
-	if !ok || err1 != nil || err2 != nil || n < 1 || k < 1 || k > n {
-		return Shard{}, fmt.Errorf("shard %q: want k/n with 1 <= k <= n, e.g. 2/8", s)
-	}
-	return Shard{K: k, N: n}, nil
-}
-
-// String is "k/n", or "" for the whole grid.
-func (s Shard) String() string {
-	if s.N <= 1 {
-		return ""
-	}
-	return fmt.Sprintf("%d/%d", s.K, s.N)
-}
-
-// Select returns the trials of the shard (all of them for the zero Shard).
-func (s Shard) Select(trials []Trial) []Trial {
-	if s.N <= 1 {
-		return trials
-	}
-	var out []Trial
-	for _, t := range trials {
-		if t.Unit%s.N == s.K-1 {
-			out = append(out, t)
-		}
-	}
-	return out
 }
 
 // ParseSeeds reads a seed list such as "1-5", "1,2,7" or "1-3,10". Seeds

@@ -1,4 +1,4 @@
-package benchmarks
+package runner
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/actbench/actbench/datasets"
+	"github.com/actbench/actbench/grid"
 	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/kernels/gemm"
 	"github.com/actbench/actbench/trainer"
@@ -17,13 +18,13 @@ func init() {
 	}
 }
 
-// TrainerRunner returns the Runner that trains each trial with package
+// Trainer returns the TrialFunc that trains each trial with package
 // trainer, resuming from the trial's checkpoint when one exists. Datasets
 // are loaded once per (name, directory) and shared by every trial; the
 // trainer derives each trial's validation split, subset and blur from them.
 // A test subset (Dataset.Test) is drawn here, class-stratified with the
-// fixed TestSubsetSeed, and handed to the trainer as its test split.
-func TrainerRunner() Runner {
+// fixed grid.TestSubsetSeed, and handed to the trainer as its test split.
+func Trainer() TrialFunc {
 	var mu sync.Mutex
 	type key struct {
 		name, dir string
@@ -52,7 +53,7 @@ func TrainerRunner() Runner {
 			if test > d.Test.Len() {
 				return nil, fmt.Errorf("dataset %s: test subset %d exceeds the %d test images", name, test, d.Test.Len())
 			}
-			d = &trainer.Data{Train: d.Train, Test: d.Test.Subset(test, TestSubsetSeed)}
+			d = &trainer.Data{Train: d.Train, Test: d.Test.Subset(test, grid.TestSubsetSeed)}
 			cache[k] = d
 		}
 		return d, nil

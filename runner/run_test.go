@@ -1,4 +1,4 @@
-package benchmarks
+package runner
 
 import (
 	"bytes"
@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/actbench/actbench/grid"
+	"github.com/actbench/actbench/record"
 	"github.com/actbench/actbench/trainer"
 )
 
@@ -26,8 +28,6 @@ func TestMain(m *testing.M) {
 		os.Exit(m.Run())
 	case "run":
 		os.Exit(childRun())
-	case "lock":
-		os.Exit(childLock())
 	default:
 		fmt.Fprintln(os.Stderr, "unknown ACTBENCH_TEST_CHILD")
 		os.Exit(3)
@@ -49,26 +49,12 @@ func childRun() int {
 	}
 	delay, _ := time.ParseDuration(os.Getenv("ACTBENCH_TEST_DELAY"))
 	f := &fakeTrainer{epochDelay: delay}
-	_, err := RunGrid(context.Background(), &g, RunOptions{Out: os.Getenv("ACTBENCH_TEST_OUT"), Shard: sh, Runner: f.run})
+	_, err := Run(context.Background(), &g, Options{Out: os.Getenv("ACTBENCH_TEST_OUT"), Shard: sh, Runner: f.run})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	return 0
-}
-
-// childLock tries to open ACTBENCH_TEST_OUT for writing and exits 0 when it
-// is locked, 1 otherwise.
-func childLock() int {
-	s, _, err := OpenStore(os.Getenv("ACTBENCH_TEST_OUT"))
-	if errors.Is(err, ErrLocked) {
-		return 0
-	}
-	if s != nil {
-		s.Close()
-	}
-	fmt.Fprintln(os.Stderr, "not locked:", err)
-	return 1
 }
 
 func child(t *testing.T, mode string, env ...string) *exec.Cmd {
@@ -80,16 +66,16 @@ func child(t *testing.T, mode string, env ...string) *exec.Cmd {
 
 // testGrid has 2 datasets x 2 recipes x 3 seeds x 4 activations = 48 trials
 // (12 pairing units) of 2 epochs.
-func testGrid() Grid {
-	r := Recipe{Name: "adam", Epochs: 2, Optimizer: "adam", LR: 1e-3, Batch: 32, Select: "best"}
+func testGrid() grid.Grid {
+	r := grid.Recipe{Name: "adam", Epochs: 2, Optimizer: "adam", LR: 1e-3, Batch: 32, Select: "best"}
 	r2 := r
 	r2.Name = "adam+aug"
 	r2.Augment = true
-	return Grid{
+	return grid.Grid{
 		Name:        "test",
 		Models:      []string{"simplecnn"},
-		Datasets:    []Dataset{{Name: "mnist", Val: 100, Train: 500}, {Name: "cifar10", Val: 100, Train: 500}},
-		Recipes:     []Recipe{r, r2},
+		Datasets:    []grid.Dataset{{Name: "mnist", Val: 100, Train: 500}, {Name: "cifar10", Val: 100, Train: 500}},
+		Recipes:     []grid.Recipe{r, r2},
 		Seeds:       []uint64{1, 2, 3},
 		Activations: []string{"relu", "leakyrelu", "prelu", "pvlu"},
 	}
@@ -97,11 +83,11 @@ func testGrid() Grid {
 
 // comparable strips what legitimately differs between runs of one trial:
 // times, the environment, the shard, and resumption details.
-func comparable(recs []Record) []Record {
-	out := make([]Record, len(recs))
+func comparable(recs []record.Record) []record.Record {
+	out := make([]record.Record, len(recs))
 	for i, r := range recs {
 		r.Started, r.Finished = time.Time{}, time.Time{}
-		r.Env = Environment{}
+		r.Env = record.Environment{}
 		r.Shard = ""
 		r.Result.ResumedAt = nil
 		r.Result.Timing = trainer.Timing{}
@@ -110,9 +96,9 @@ func comparable(recs []Record) []Record {
 	return out
 }
 
-func readAll(t *testing.T, path string) []Record {
+func readAll(t *testing.T, path string) []record.Record {
 	t.Helper()
-	rr, err := ReadRecords(path)
+	rr, err := record.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,10 +108,10 @@ func readAll(t *testing.T, path string) []Record {
 	return rr.Records
 }
 
-func runAll(t *testing.T, g Grid, out string) []Record {
+func runAll(t *testing.T, g grid.Grid, out string) []record.Record {
 	t.Helper()
 	f := &fakeTrainer{}
-	sum, err := RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: f.run})
+	sum, err := Run(context.Background(), &g, Options{Out: out, Runner: f.run})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +126,7 @@ func TestRunWritesOneRecordPerTrialInGridOrder(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "r.jsonl")
 	var progress bytes.Buffer
 	f := &fakeTrainer{}
-	sum, err := RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: f.run, Progress: &progress})
+	sum, err := Run(context.Background(), &g, Options{Out: out, Runner: f.run, Progress: &progress})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +137,7 @@ func TestRunWritesOneRecordPerTrialInGridOrder(t *testing.T) {
 	}
 	for i, r := range recs {
 		tr := trials[i]
-		if r.Key != tr.Key || r.Index != i || !reflect.DeepEqual(r.Config, tr.TrialConfig) || r.Grid != GridID(trials) || r.GridTrials != 48 {
+		if r.Key != tr.Key || r.Index != i || !reflect.DeepEqual(r.Config, tr.TrialConfig) || r.Grid != grid.ID(trials) || r.GridTrials != 48 {
 			t.Fatalf("record %d: key %s index %d config %+v, want trial %+v", i, r.Key, r.Index, r.Config, tr)
 		}
 		if r.Result.Config.Act != tr.Activation || r.Result.Config.Seed != tr.Seed || r.Result.Test == nil {
@@ -181,7 +167,7 @@ func TestProgressOnTerminalRedrawsOneLine(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "r.jsonl")
 	var progress bytes.Buffer
 	f := &fakeTrainer{}
-	if _, err := RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: f.run, Progress: &progress, Terminal: true}); err != nil {
+	if _, err := Run(context.Background(), &g, Options{Out: out, Runner: f.run, Progress: &progress, Terminal: true}); err != nil {
 		t.Fatal(err)
 	}
 	p := progress.String()
@@ -197,7 +183,7 @@ func TestResumeSkipsFinishedTrials(t *testing.T) {
 
 	out := filepath.Join(dir, "parts.jsonl")
 	f := &fakeTrainer{}
-	sum, err := RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: f.run, Limit: 10})
+	sum, err := Run(context.Background(), &g, Options{Out: out, Runner: f.run, Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +191,7 @@ func TestResumeSkipsFinishedTrials(t *testing.T) {
 		t.Fatalf("first part: %+v, %d trainer calls", sum, f.calls)
 	}
 	f = &fakeTrainer{}
-	sum, err = RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: f.run})
+	sum, err = Run(context.Background(), &g, Options{Out: out, Runner: f.run})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +199,7 @@ func TestResumeSkipsFinishedTrials(t *testing.T) {
 		t.Fatalf("resumed: %+v, %d trainer calls (want 38: finished trials must not run again)", sum, f.calls)
 	}
 	f = &fakeTrainer{}
-	sum, err = RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: f.run})
+	sum, err = Run(context.Background(), &g, Options{Out: out, Runner: f.run})
 	if err != nil || sum.Skipped != 48 || sum.Ran != 0 || f.calls != 0 {
 		t.Fatalf("third run of a finished grid: %+v %v, %d calls", sum, err, f.calls)
 	}
@@ -235,7 +221,7 @@ func TestCancelStopsCleanlyAndResumesFromCheckpoint(t *testing.T) {
 			cancel() // Ctrl-C in the middle of trial 7
 		}
 	}}
-	sum, err := RunGrid(ctx, &g, RunOptions{Out: out, Runner: f.run})
+	sum, err := Run(ctx, &g, Options{Out: out, Runner: f.run})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +237,7 @@ func TestCancelStopsCleanlyAndResumesFromCheckpoint(t *testing.T) {
 		t.Fatalf("%d records after the interruption, want 6", n)
 	}
 	f = &fakeTrainer{}
-	sum, err = RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: f.run})
+	sum, err = Run(context.Background(), &g, Options{Out: out, Runner: f.run})
 	if err != nil || sum.Ran != 42 {
 		t.Fatalf("resume: %+v %v", sum, err)
 	}
@@ -275,7 +261,7 @@ func TestKill9LosesOnlyTheTrialInProgress(t *testing.T) {
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		rr, _ := ReadRecords(out)
+		rr, _ := record.ReadFile(out)
 		if rr != nil && len(rr.Records) >= 5 {
 			break
 		}
@@ -290,13 +276,13 @@ func TestKill9LosesOnlyTheTrialInProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd.Wait()
-	rr, err := ReadRecords(out)
+	rr, err := record.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}
 	done := len(rr.Records)
 	f := &fakeTrainer{}
-	sum, err := RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: f.run})
+	sum, err := Run(context.Background(), &g, Options{Out: out, Runner: f.run})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,7 +329,7 @@ func TestShardsInParallelProcessesMergeToTheUnshardedRun(t *testing.T) {
 		t.Fatalf("shards wrote %d records together, want 48 (no overlap, nothing missing)", total)
 	}
 	// Merge in a scrambled order, with one shard given twice: duplicates go.
-	res, err := Merge([]string{outs[2], outs[0], outs[1], outs[0]}, false)
+	res, err := record.Merge([]string{outs[2], outs[0], outs[1], outs[0]}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,7 +337,7 @@ func TestShardsInParallelProcessesMergeToTheUnshardedRun(t *testing.T) {
 		t.Fatalf("merge: %d duplicates, conflicts %v, %d trials of %d", res.Duplicates, res.Conflicts, res.Trials, res.Expected)
 	}
 	merged := filepath.Join(dir, "merged.jsonl")
-	if err := WriteRecordsFile(merged, res.Records); err != nil {
+	if err := record.WriteFile(merged, res.Records); err != nil {
 		t.Fatal(err)
 	}
 	got := readAll(t, merged)
@@ -374,11 +360,11 @@ func TestMergeRefusesMismatchedGrids(t *testing.T) {
 	g.Seeds = []uint64{1, 2, 3, 4} // a scaled-up grid
 	g.Datasets = g.Datasets[:1]
 	runAll(t, g, b)
-	_, err := Merge([]string{a, b}, false)
+	_, err := record.Merge([]string{a, b}, false)
 	if err == nil || !strings.Contains(err.Error(), "not shards of one grid") {
 		t.Fatalf("merge of two grids: %v", err)
 	}
-	res, err := Merge([]string{a, b}, true)
+	res, err := record.Merge([]string{a, b}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -394,10 +380,10 @@ func TestMergeReportsConflictingDuplicates(t *testing.T) {
 	recs := runAll(t, testGrid(), a)
 	recs[3].Result.Test.Top1 += 0.01
 	b := filepath.Join(dir, "b.jsonl")
-	if err := WriteRecordsFile(b, recs[:5]); err != nil {
+	if err := record.WriteFile(b, recs[:5]); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Merge([]string{a, b}, false)
+	res, err := record.Merge([]string{a, b}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -407,10 +393,10 @@ func TestMergeReportsConflictingDuplicates(t *testing.T) {
 }
 
 func TestPretrainedStageIsSharedBySeed(t *testing.T) {
-	ds := Dataset{Name: "cifar10", Val: 100, Train: 500}
-	r := Recipe{Name: "ft", Epochs: 2, Optimizer: "adam", LR: 1e-4, Batch: 32, Select: "best",
-		Pretrain: &Pretrain{Dataset: Dataset{Name: "cifar100", Val: 100}, Activation: "relu", Epochs: 3, LR: 1e-3}, Freeze: "act"}
-	g := Grid{Name: "ft", Models: []string{"resnet20"}, Datasets: []Dataset{ds}, Recipes: []Recipe{r},
+	ds := grid.Dataset{Name: "cifar10", Val: 100, Train: 500}
+	r := grid.Recipe{Name: "ft", Epochs: 2, Optimizer: "adam", LR: 1e-4, Batch: 32, Select: "best",
+		Pretrain: &grid.Pretrain{Dataset: grid.Dataset{Name: "cifar100", Val: 100}, Activation: "relu", Epochs: 3, LR: 1e-3}, Freeze: "act"}
+	g := grid.Grid{Name: "ft", Models: []string{"resnet20"}, Datasets: []grid.Dataset{ds}, Recipes: []grid.Recipe{r},
 		Seeds: []uint64{1, 2}, Activations: []string{"relu", "pvlu"}}
 	out := filepath.Join(t.TempDir(), "r.jsonl")
 	var inits []string
@@ -429,7 +415,7 @@ func TestPretrainedStageIsSharedBySeed(t *testing.T) {
 		}
 		return f.run(ctx, run)
 	}
-	sum, err := RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: runner})
+	sum, err := Run(context.Background(), &g, Options{Out: out, Runner: runner})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -445,7 +431,7 @@ func TestPretrainedStageIsSharedBySeed(t *testing.T) {
 	recs := readAll(t, out)
 	var roles []string
 	for _, r := range recs {
-		roles = append(roles, r.Role+":"+ShortSpec(r.Config.Activation))
+		roles = append(roles, r.Role+":"+grid.ShortSpec(r.Config.Activation))
 	}
 	if got := strings.Join(roles, " "); got != "pretrain:relu :relu :pvlu pretrain:relu :relu :pvlu" {
 		t.Errorf("record roles %s", got)
@@ -453,7 +439,7 @@ func TestPretrainedStageIsSharedBySeed(t *testing.T) {
 	// A re-run does nothing, and more activations reuse the pretrained stage.
 	g.Activations = append(g.Activations, "prelu")
 	f.calls = 0
-	sum, err = RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: runner})
+	sum, err = Run(context.Background(), &g, Options{Out: out, Runner: runner})
 	if err != nil || sum.Ran != 2 || f.calls != 2 {
 		t.Fatalf("added activation: %+v %v, %d calls (the pretrained stage must be reused)", sum, err, f.calls)
 	}
@@ -469,11 +455,25 @@ func TestRunnerErrorStopsTheGridWithoutARecord(t *testing.T) {
 		}
 		return f.run(ctx, run)
 	}
-	_, err := RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: runner})
+	_, err := Run(context.Background(), &g, Options{Out: out, Runner: runner})
 	if err == nil || !strings.Contains(err.Error(), "trial 3 (simplecnn mnist[500] adam prelu seed 1): dataset cifar10 not found") {
 		t.Fatalf("error %v", err)
 	}
 	if n := len(readAll(t, out)); n != 2 {
 		t.Fatalf("%d records, want 2", n)
+	}
+}
+
+func TestRunRefusesALockedResultsFile(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "r.jsonl")
+	s, _, err := record.OpenStore(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	g := testGrid()
+	f := &fakeTrainer{}
+	if _, err := Run(t.Context(), &g, Options{Out: out, Runner: f.run}); !errors.Is(err, record.ErrLocked) || f.calls != 0 {
+		t.Fatalf("Run on a locked file: %v after %d trials", err, f.calls)
 	}
 }

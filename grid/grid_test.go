@@ -1,4 +1,4 @@
-package benchmarks
+package grid
 
 import (
 	"bytes"
@@ -6,6 +6,23 @@ import (
 	"strings"
 	"testing"
 )
+
+// testGrid has 2 datasets x 2 recipes x 3 seeds x 4 activations = 48 trials
+// (12 pairing units) of 2 epochs.
+func testGrid() Grid {
+	r := Recipe{Name: "adam", Epochs: 2, Optimizer: "adam", LR: 1e-3, Batch: 32, Select: "best"}
+	r2 := r
+	r2.Name = "adam+aug"
+	r2.Augment = true
+	return Grid{
+		Name:        "test",
+		Models:      []string{"simplecnn"},
+		Datasets:    []Dataset{{Name: "mnist", Val: 100, Train: 500}, {Name: "cifar10", Val: 100, Train: 500}},
+		Recipes:     []Recipe{r, r2},
+		Seeds:       []uint64{1, 2, 3},
+		Activations: []string{"relu", "leakyrelu", "prelu", "pvlu"},
+	}
+}
 
 func TestExpandOrderAndCount(t *testing.T) {
 	g := testGrid()
@@ -112,52 +129,7 @@ func TestValidateRejectsBadGrids(t *testing.T) {
 	}
 }
 
-func TestShardPartition(t *testing.T) {
-	g := testGrid()
-	trials, _ := g.Expand()
-	for n := 1; n <= 13; n++ {
-		seen := map[string]int{}
-		for k := 1; k <= n; k++ {
-			sh := Shard{K: k, N: n}
-			part := sh.Select(trials)
-			again := sh.Select(trials)
-			if !reflect.DeepEqual(part, again) {
-				t.Fatal("Select is not deterministic")
-			}
-			units := map[int]int{}
-			for _, tr := range part {
-				seen[tr.Key]++
-				units[tr.Unit]++
-			}
-			for u, c := range units {
-				if c != 4 {
-					t.Errorf("n=%d k=%d: unit %d split across shards (%d of 4 trials)", n, k, u, c)
-				}
-			}
-			if n <= 12 && len(part) < 4*(12/n) {
-				t.Errorf("n=%d k=%d: unbalanced, %d trials", n, k, len(part))
-			}
-		}
-		if len(seen) != 48 {
-			t.Fatalf("n=%d: shards cover %d of 48 trials", n, len(seen))
-		}
-		for key, c := range seen {
-			if c != 1 {
-				t.Fatalf("n=%d: trial %s in %d shards", n, key, c)
-			}
-		}
-	}
-}
-
-func TestParseShardAndSeeds(t *testing.T) {
-	if s, err := ParseShard("2/8"); err != nil || s != (Shard{2, 8}) || s.String() != "2/8" {
-		t.Errorf("ParseShard(2/8) = %v %v", s, err)
-	}
-	for _, bad := range []string{"0/3", "4/3", "1", "a/b", "1/0", ""} {
-		if _, err := ParseShard(bad); err == nil {
-			t.Errorf("ParseShard(%q) accepted", bad)
-		}
-	}
+func TestParseSeeds(t *testing.T) {
 	s, err := ParseSeeds("1-3, 7,10-11")
 	if err != nil || !reflect.DeepEqual(s, []uint64{1, 2, 3, 7, 10, 11}) {
 		t.Errorf("ParseSeeds = %v %v", s, err)
@@ -173,10 +145,10 @@ func TestGridFileRoundTripAndStrictness(t *testing.T) {
 	g := testGrid()
 	g.Recipes[0].Pretrain = &Pretrain{Dataset: Dataset{Name: "cifar100", Val: 10}, Activation: "relu", Epochs: 2}
 	var buf bytes.Buffer
-	if err := EncodeGrid(&buf, &g); err != nil {
+	if err := Encode(&buf, &g); err != nil {
 		t.Fatal(err)
 	}
-	back, err := DecodeGrid(bytes.NewReader(buf.Bytes()))
+	back, err := Decode(bytes.NewReader(buf.Bytes()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,10 +157,10 @@ func TestGridFileRoundTripAndStrictness(t *testing.T) {
 		t.Errorf("round trip:\n%+v\n%+v", *back, g)
 	}
 	bad := strings.Replace(buf.String(), `"epochs"`, `"epohcs"`, 1)
-	if _, err := DecodeGrid(strings.NewReader(bad)); err == nil || !strings.Contains(err.Error(), "epohcs") {
+	if _, err := Decode(strings.NewReader(bad)); err == nil || !strings.Contains(err.Error(), "epohcs") {
 		t.Errorf("typo in a field name: %v", err)
 	}
-	if _, err := DecodeGrid(strings.NewReader("{\n\"models\": [,]}")); err == nil || !strings.Contains(err.Error(), "line 2") {
+	if _, err := Decode(strings.NewReader("{\n\"models\": [,]}")); err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("syntax error: %v", err)
 	}
 }

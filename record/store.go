@@ -1,4 +1,4 @@
-package benchmarks
+package record
 
 import (
 	"bytes"
@@ -130,10 +130,10 @@ func (s *Store) Close() error {
 	return err
 }
 
-// ReadRecords reads a results file without locking it (a run may be
+// ReadFile reads a results file without locking it (a run may be
 // appending to it; a record being written shows up as a torn last line,
 // which is reported in the result and ignored).
-func ReadRecords(path string) (*ReadResult, error) {
+func ReadFile(path string) (*ReadResult, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading results: %w", err)

@@ -1,4 +1,4 @@
-package benchmarks
+package grid
 
 import (
 	"fmt"
@@ -14,10 +14,9 @@ import (
 // the engine sustains flopsRate; each trial adds trialOverhead (model
 // build, data split and normalisation).
 //
-// Calibration (benchmarks/estimate.go, 2026-11-27): the default preset (20
-// trials, 12.35 TFLOP in all) took 223 CPU-seconds on the reference machine
-// (2 cores of an AVX-512 Xeon, "Intel(R) Xeon(R) Processor"), i.e. 55
-// GFLOP/s per core. It was measured under contention (load average 7-9 from
+// Calibration (2026-11-27): the default preset (20 trials, 12.35 TFLOP in
+// all) took 223 CPU-seconds on the reference machine (2 cores of an AVX-512
+// Xeon, "Intel(R) Xeon(R) Processor"), i.e. 55 GFLOP/s per core. It was measured under contention (load average 7-9 from
 // other work: 4m12s wall at 0.9 cores), so the rate for an otherwise idle
 // 2-core machine assumes 80 % parallel efficiency: 2 x 55 x 0.8 = 88
 // GFLOP/s. On a loaded machine expect proportionally longer; on more

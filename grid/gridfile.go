@@ -1,4 +1,4 @@
-package benchmarks
+package grid
 
 import (
 	"bytes"
@@ -28,22 +28,22 @@ import (
 // and freeze (none|act|last:K). `actbench run --preset NAME --print-grid`
 // prints any preset in this format as a starting point.
 
-// ReadGridFile reads and validates a grid file.
-func ReadGridFile(path string) (*Grid, error) {
+// ReadFile reads and validates a grid file.
+func ReadFile(path string) (*Grid, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("grid file: %w", err)
 	}
 	defer f.Close()
-	g, err := DecodeGrid(f)
+	g, err := Decode(f)
 	if err != nil {
 		return nil, fmt.Errorf("grid file %s: %w", path, err)
 	}
 	return g, nil
 }
 
-// DecodeGrid reads a grid in the grid-file format from r and validates it.
-func DecodeGrid(r io.Reader) (*Grid, error) {
+// Decode reads a grid in the grid-file format from r and validates it.
+func Decode(r io.Reader) (*Grid, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
@@ -67,8 +67,8 @@ func DecodeGrid(r io.Reader) (*Grid, error) {
 	return &g, nil
 }
 
-// EncodeGrid writes g in the grid-file format.
-func EncodeGrid(w io.Writer, g *Grid) error {
+// Encode writes g in the grid-file format.
+func Encode(w io.Writer, g *Grid) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

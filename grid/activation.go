@@ -1,4 +1,4 @@
-package benchmarks
+package grid
 
 import "github.com/actbench/actbench/registry"
 

@@ -1,4 +1,4 @@
-package benchmarks
+package runner
 
 import (
 	"os"
@@ -28,29 +28,5 @@ func TestEnvironmentReadsTheCommitFromGit(t *testing.T) {
 	e := CurrentEnvironment()
 	if e.Commit != "from-ldflags" || e.GoVersion == "" || e.Threads < 1 || e.NumCPU < 1 || e.GEMM == "" || e.SIMD == "" {
 		t.Errorf("environment %+v", e)
-	}
-}
-
-func TestEstimateScalesWithTheGrid(t *testing.T) {
-	p, _ := LookupPreset(DefaultPreset)
-	g := p.Grid()
-	est, err := EstimateCost(&g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The default preset must stay a few-minute job on 2 cores.
-	if est.Trials != 20 || est.Seconds < 60 || est.Seconds > 240 || est.Images != 20*2*2000 {
-		t.Fatalf("default preset estimate %+v", est)
-	}
-	Overrides{Epochs: 4}.Apply(&g)
-	est2, _ := EstimateCost(&g)
-	if r := est2.Seconds / est.Seconds; r < 1.6 || r > 2 {
-		t.Errorf("doubling the epochs scales the estimate by %.2f", r)
-	}
-	ft, _ := LookupPreset("resnet-finetune")
-	fg := ft.Grid()
-	fe, err := EstimateCost(&fg)
-	if err != nil || fe.Epochs != 5*10+15*5 {
-		t.Errorf("fine-tuning estimate counts %d epochs (want 5 pretrainings of 10 + 15 trials of 5): %v", fe.Epochs, err)
 	}
 }
