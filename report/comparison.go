@@ -56,16 +56,6 @@ func interval(lo, hi float64, f func(float64) string) string {
 	return "[" + f(lo) + ", " + f(hi) + "]"
 }
 
-func pValue(p float64) string {
-	if p == 0 {
-		return "0"
-	}
-	if p < 1e-4 {
-		return strconv.FormatFloat(p, 'e', 2, 64)
-	}
-	return strconv.FormatFloat(p, 'f', 4, 64)
-}
-
 // statsTable is one titled table of the report.
 type statsTable struct {
 	title  string
@@ -117,9 +107,9 @@ func statsTables(c stats.Comparison, names [2]string) []statsTable {
 		}
 		adj := "-"
 		if t.Adjustment != "none" {
-			adj = pValue(t.PAdjusted) + " (" + t.Adjustment + ")"
+			adj = stats.FormatP(t.PAdjusted) + " (" + t.Adjustment + ")"
 		}
-		tests.rows = append(tests.rows, []string{name, t.Method, num(t.Statistic), dz, strconv.Itoa(t.N), pValue(t.P), adj, t.Note})
+		tests.rows = append(tests.rows, []string{name, t.Method, num(t.Statistic), dz, strconv.Itoa(t.N), stats.FormatP(t.P), adj, t.Note})
 	}
 
 	eff := statsTable{title: "Effect sizes", header: []string{"effect", "value"}}

@@ -395,8 +395,8 @@ func (row *Row) cells() cells {
 			c.rer = fmt.Sprintf("%+.1f [%+.1f, %+.1f]", 100*cmp.RER.Value, 100*cmp.RER.BCa.Lo, 100*cmp.RER.BCa.Hi)
 		}
 		if t, ok := cmp.PrimaryTest(); ok {
-			c.p = formatP(t.P)
-			c.padj = formatP(t.PAdjusted)
+			c.p = stats.FormatP(t.P)
+			c.padj = stats.FormatP(t.PAdjusted)
 		}
 		c.effect = formatFloat(cmp.Effect.CohenD, 2)
 		c.verdict = cmp.Verdict()
@@ -424,17 +424,6 @@ func (row *Row) cells() cells {
 
 func (c cells) list() []string {
 	return []string{c.act, c.n, c.err, c.rer, c.p, c.padj, c.effect, c.verdict, c.dead, c.learned, c.epoch}
-}
-
-func formatP(p float64) string {
-	switch {
-	case math.IsNaN(p):
-		return "-"
-	case p < 0.001:
-		return "<0.001"
-	default:
-		return fmt.Sprintf("%.3f", p)
-	}
 }
 
 func formatFloat(v float64, prec int) string {

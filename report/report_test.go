@@ -272,3 +272,34 @@ func TestRecordsOfDifferentDataFilesNeverPool(t *testing.T) {
 		t.Errorf("records without a checksum: %v, %d groups", err, len(rep.Groups))
 	}
 }
+
+// TestPColumnsAndVerdictAgree: the p (adj) column and the verdict print the
+// same number the same way (one formatter), so a row never reads "0.001" in
+// one column and "p=0.0015" in the next.
+func TestPColumnsAndVerdictAgree(t *testing.T) {
+	rep, err := Build(reportRecords(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, g := range rep.Groups {
+		for i := range g.Rows {
+			row := &g.Rows[i]
+			if row.Comparison == nil {
+				continue
+			}
+			c := row.cells()
+			want := "p=" + c.padj
+			if strings.HasPrefix(c.padj, "<") {
+				want = "p" + c.padj
+			}
+			if !strings.Contains(c.verdict, want+" ") {
+				t.Errorf("%s %s: p (adj) cell %q, verdict %q", g.Title(), row.Activation, c.padj, c.verdict)
+			}
+			checked++
+		}
+	}
+	if checked != 6 {
+		t.Fatalf("checked %d rows, want 6", checked)
+	}
+}
