@@ -7,15 +7,17 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"syscall"
 	"time"
+
+	"github.com/actbench/actbench/internal/filelock"
 )
 
 // A results file is JSON Lines: one Record per line, each written whole by a
 // single write(2) on a file opened with O_APPEND and then fsync'ed, so a crash
 // leaves at most one torn line, the last, without its newline. Readers detect
-// that line, report it and ignore it. A writer holds an exclusive flock(2) on
-// the file for as long as it is open, so two runs cannot interleave records.
+// that line, report it and ignore it. A writer holds an exclusive lock on the
+// file (internal/filelock) for as long as it is open, so two runs cannot
+// interleave records.
 
 // ErrLocked is returned by OpenStore when another process writes the file.
 var ErrLocked = errors.New("results file is locked by another actbench process")
@@ -46,12 +48,12 @@ func OpenStore(path string) (*Store, *ReadResult, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("opening results file: %w", err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := filelock.TryLock(f); err != nil {
 		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
+		if errors.Is(err, filelock.ErrLocked) {
 			return nil, nil, fmt.Errorf("%s: %w; wait for it to finish, or write to another file with --out", path, ErrLocked)
 		}
-		return nil, nil, fmt.Errorf("locking %s: %w", path, err)
+		return nil, nil, err
 	}
 	data, err := io.ReadAll(io.NewSectionReader(f, 0, 1<<62))
 	if err != nil {
@@ -125,7 +127,7 @@ func (s *Store) Close() error {
 	if s.f == nil {
 		return nil
 	}
-	err := s.f.Close() // closing the descriptor releases the flock
+	err := s.f.Close() // closing the file releases the lock
 	s.f = nil
 	return err
 }
