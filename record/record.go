@@ -41,7 +41,7 @@ type Record struct {
 	// configuration, status, model and data identity (name, split sizes,
 	// checksum), per-epoch curves, the selected epoch's validation and test
 	// metrics, dead units and learned activation parameters per epoch,
-	// timings, and the trainer's view of the environment.
+	// timings, and the machine and kernels it ran on (Result.Env).
 	Result trainer.Result `json:"result"`
 
 	Started  time.Time   `json:"started"`
@@ -87,18 +87,24 @@ func (r *Record) DeadFraction() (float64, bool) {
 	return s / float64(len(e.Dead)), true
 }
 
-// Environment is where a trial ran.
+// Environment is the build a trial ran with and the host it ran on. The
+// machine and kernels (Go version, OS, architecture, CPU model, GEMM backend,
+// SIMD path, threads) are the trainer's: Record.Result.Env holds them, in
+// every record. Records of earlier actbench versions repeat them here (the
+// fields marked "older records"); they are read and written back unchanged,
+// new records leave them empty, and empty they are not written.
 type Environment struct {
-	Version    string `json:"actbench_version"`
-	Commit     string `json:"commit,omitempty"`
-	GoVersion  string `json:"go_version"`
-	OS         string `json:"os"`
-	Arch       string `json:"arch"`
-	GEMM       string `json:"gemm_backend,omitempty"`
-	SIMD       string `json:"simd_path,omitempty"`
-	CPUModel   string `json:"cpu_model,omitempty"`
-	NumCPU     int    `json:"num_cpu"`
-	Threads    int    `json:"threads"`
-	Host       string `json:"host,omitempty"`
+	Version   string `json:"actbench_version"`
+	Commit    string `json:"commit,omitempty"`
+	GoVersion string `json:"go_version,omitempty"`   // older records
+	OS        string `json:"os,omitempty"`           // older records
+	Arch      string `json:"arch,omitempty"`         // older records
+	GEMM      string `json:"gemm_backend,omitempty"` // older records
+	SIMD      string `json:"simd_path,omitempty"`    // older records
+	CPUModel  string `json:"cpu_model,omitempty"`    // older records
+	NumCPU    int    `json:"num_cpu"`
+	Threads   int    `json:"threads,omitempty"` // older records
+	Host      string `json:"host,omitempty"`
+	// SIMDEnvVar is $ACTBENCH_SIMD, which can force the pure-Go kernels.
 	SIMDEnvVar string `json:"actbench_simd_env,omitempty"`
 }

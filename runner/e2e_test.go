@@ -3,6 +3,8 @@ package runner
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -78,6 +80,33 @@ func TestEndToEndWithTheRealTrainer(t *testing.T) {
 		e, ok := r.TestErr()
 		if !ok || e > 0.5 || r.Result.Data.SHA256 == "" || len(r.Result.Epochs) != 2 || r.Result.Data.Train != 600 || r.Result.Data.Test != 1000 || r.Result.Test.N != 1000 {
 			t.Errorf("trial %d: test err %v %v, data %+v, %d epochs", r.Index, e, ok, r.Result.Data, len(r.Result.Epochs))
+		}
+	}
+	// The environment is written once per record: the machine and kernels
+	// in result.env (the trainer's), the build and host in env.
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range bytes.Split(bytes.TrimSpace(data), []byte{'\n'}) {
+		var raw struct {
+			Env    map[string]any `json:"env"`
+			Result struct {
+				Env map[string]any `json:"env"`
+			} `json:"result"`
+		}
+		if err := json.Unmarshal(line, &raw); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"go_version", "os", "arch", "gemm_backend", "simd_path", "cpu_model", "threads"} {
+			if _, dup := raw.Env[k]; dup {
+				t.Errorf("record %d: env repeats %s of result.env", i, k)
+			}
+		}
+		gemm, _ := raw.Result.Env["gemm"].(string)
+		goVersion, _ := raw.Result.Env["go_version"].(string)
+		if raw.Env["actbench_version"] == nil || raw.Env["num_cpu"] == nil || gemm == "" || goVersion == "" {
+			t.Errorf("record %d: env %v, result.env %v", i, raw.Env, raw.Result.Env)
 		}
 	}
 	if recs[3].Result.Epochs[1].ActParams == nil {

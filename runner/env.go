@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"bufio"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -24,24 +23,15 @@ var (
 	Commit  = ""
 )
 
-// BackendInfo reports the GEMM backend and SIMD path in use; the wiring in
-// trainer.go sets it from the kernels packages.
-var BackendInfo = func() (gemm, simd string) { return "", "" }
-
-// CurrentEnvironment describes this process and machine.
+// CurrentEnvironment describes this build and host. The machine and kernels
+// are the trainer's to record (trainer.Result.Env), once per record.
 func CurrentEnvironment() record.Environment {
 	e := record.Environment{
 		Version:    Version,
 		Commit:     Commit,
-		GoVersion:  runtime.Version(),
-		OS:         runtime.GOOS,
-		Arch:       runtime.GOARCH,
-		CPUModel:   cpuModel(),
 		NumCPU:     runtime.NumCPU(),
-		Threads:    runtime.GOMAXPROCS(0),
 		SIMDEnvVar: os.Getenv("ACTBENCH_SIMD"),
 	}
-	e.GEMM, e.SIMD = BackendInfo()
 	e.Host, _ = os.Hostname()
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		if e.Version == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
@@ -69,23 +59,6 @@ func CurrentEnvironment() record.Environment {
 		e.Commit = gitHead()
 	}
 	return e
-}
-
-// cpuModel reads the first "model name" of /proc/cpuinfo (Linux); "" elsewhere.
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), ":")
-		if ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
 }
 
 // gitHead reads the commit checked out in the working directory's git

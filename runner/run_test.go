@@ -143,7 +143,7 @@ func TestRunWritesOneRecordPerTrialInGridOrder(t *testing.T) {
 		if r.Result.Config.Act != tr.Activation || r.Result.Config.Seed != tr.Seed || r.Result.Test == nil {
 			t.Fatalf("record %d: trainer result %+v", i, r.Result.Config)
 		}
-		if r.Env.GoVersion == "" || r.Env.Threads < 1 || r.Env.Version == "" {
+		if r.Env.Version == "" || r.Env.NumCPU < 1 {
 			t.Fatalf("record %d: environment %+v", i, r.Env)
 		}
 	}

@@ -7,16 +7,8 @@ import (
 
 	"github.com/actbench/actbench/datasets"
 	"github.com/actbench/actbench/grid"
-	"github.com/actbench/actbench/kernels/act"
-	"github.com/actbench/actbench/kernels/gemm"
 	"github.com/actbench/actbench/trainer"
 )
-
-func init() {
-	BackendInfo = func() (string, string) {
-		return fmt.Sprintf("%s (%d threads)", gemm.Backend(), gemm.Threads()), act.Path()
-	}
-}
 
 // Trainer returns the TrialFunc that trains each trial with package
 // trainer, resuming from the trial's checkpoint when one exists. Datasets
