@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/actbench/actbench/datasets"
 	"github.com/actbench/actbench/models"
 )
 
@@ -26,18 +27,6 @@ const (
 	trialOverhead = 0.3 // seconds
 )
 
-// datasetFacts are what the cost model needs of each dataset: input shape,
-// classes, and the sizes of the official splits.
-var datasetFacts = map[string]struct {
-	shape       []int
-	classes     int
-	train, test int
-}{
-	"mnist":    {[]int{1, 28, 28}, 10, 60000, 10000},
-	"cifar10":  {[]int{3, 32, 32}, 10, 50000, 10000},
-	"cifar100": {[]int{3, 32, 32}, 100, 50000, 10000},
-}
-
 var (
 	flopsMu    sync.Mutex
 	flopsCache = map[[2]string]float64{}
@@ -52,11 +41,11 @@ func modelFLOPs(model, data string) (float64, error) {
 	if f, ok := flopsCache[k]; ok {
 		return f, nil
 	}
-	df, ok := datasetFacts[data]
+	df, ok := datasets.ShapeOf(data)
 	if !ok {
 		return 0, fmt.Errorf("no cost model for dataset %q", data)
 	}
-	m, err := models.New(model, "relu", df.shape, df.classes)
+	m, err := models.New(model, "relu", df.Input(), df.Classes)
 	if err != nil {
 		return 0, err
 	}
@@ -89,7 +78,7 @@ func EstimateCost(g *Grid) (Estimate, error) {
 	var est Estimate
 	est.Trials = len(trials)
 	cost := func(t Trial) error {
-		df, ok := datasetFacts[t.Dataset.Name]
+		df, ok := datasets.ShapeOf(t.Dataset.Name)
 		if !ok {
 			return fmt.Errorf("no cost model for dataset %q", t.Dataset.Name)
 		}
@@ -99,10 +88,10 @@ func EstimateCost(g *Grid) (Estimate, error) {
 		}
 		train := t.Dataset.Train
 		if train == 0 {
-			train = df.train - t.Dataset.Val
+			train = df.Train - t.Dataset.Val
 		}
 		e := t.Recipe.Epochs
-		test := df.test
+		test := df.Test
 		if t.Dataset.Test > 0 {
 			test = t.Dataset.Test
 		}
