@@ -135,6 +135,12 @@ type TrialConfig struct {
 	Activation string  `json:"activation"`
 }
 
+// Describe names the trial in messages, e.g. "simplecnn mnist[2000] adam pvlu
+// seed 3" (activation parameters at their defaults left out).
+func (c TrialConfig) Describe() string {
+	return fmt.Sprintf("%s %s %s %s seed %d", c.Model, c.Dataset.Label(), c.Recipe.Name, ShortSpec(c.Activation), c.Seed)
+}
+
 // Trial is one cell of an expanded grid.
 type Trial struct {
 	TrialConfig

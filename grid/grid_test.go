@@ -259,3 +259,11 @@ func TestShortSpec(t *testing.T) {
 		}
 	}
 }
+
+func TestDescribe(t *testing.T) {
+	c := TrialConfig{Model: "simplecnn", Dataset: Dataset{Name: "mnist", Val: 500, Train: 2000, Test: 1000},
+		Recipe: Recipe{Name: "adam"}, Seed: 3, Activation: "pvlu(a=0.2, b=1, per=shared, train=true)"}
+	if got, want := c.Describe(), "simplecnn mnist[2000,test 1000] adam pvlu(a=0.2) seed 3"; got != want {
+		t.Errorf("Describe() = %q, want %q", got, want)
+	}
+}

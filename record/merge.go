@@ -9,7 +9,6 @@ import (
 	"reflect"
 	"sort"
 
-	"github.com/actbench/actbench/grid"
 	"github.com/actbench/actbench/trainer"
 )
 
@@ -65,7 +64,7 @@ func Merge(paths []string, allowMixed bool) (*MergeResult, error) {
 				res.Duplicates++
 				if !sameResult(&res.Records[i], &r) {
 					res.Conflicts = append(res.Conflicts, fmt.Sprintf("trial %s (%s): %s and %s disagree (test metrics %s vs %s)",
-						r.Key, describeConfig(r.Config), res.Records[i].Env.Host, r.Env.Host, metricsString(res.Records[i].Result.Test), metricsString(r.Result.Test)))
+						r.Key, r.Config.Describe(), res.Records[i].Env.Host, r.Env.Host, metricsString(res.Records[i].Result.Test), metricsString(r.Result.Test)))
 				}
 				continue
 			}
@@ -104,10 +103,6 @@ func Merge(paths []string, allowMixed bool) (*MergeResult, error) {
 func sameResult(a, b *Record) bool {
 	return a.Result.Status == b.Result.Status && reflect.DeepEqual(a.Result.Test, b.Result.Test) &&
 		a.Result.Data.SHA256 == b.Result.Data.SHA256
-}
-
-func describeConfig(c grid.TrialConfig) string {
-	return fmt.Sprintf("%s %s %s %s seed %d", c.Model, c.Dataset.Label(), c.Recipe.Name, grid.ShortSpec(c.Activation), c.Seed)
 }
 
 // WriteFile writes records to path as JSON Lines, atomically (a

@@ -176,7 +176,7 @@ func Run(ctx context.Context, g *grid.Grid, opt Options) (*Summary, error) {
 						sum.Interrupted = true
 						return finish()
 					}
-					return nil, fmt.Errorf("pretraining for trial %d (%s): %w", t.Index+1, describe(t), err)
+					return nil, fmt.Errorf("pretraining for trial %d (%s): %w", t.Index+1, t.Describe(), err)
 				}
 				if !done[pt.Key] {
 					fill(rec, pt, gridID, g.Name, len(trials), opt.Shard, env)
@@ -195,7 +195,7 @@ func Run(ctx context.Context, g *grid.Grid, opt Options) (*Summary, error) {
 				sum.Interrupted = true
 				return finish()
 			}
-			return nil, fmt.Errorf("trial %d (%s): %w", t.Index+1, describe(t), err)
+			return nil, fmt.Errorf("trial %d (%s): %w", t.Index+1, t.Describe(), err)
 		}
 		fill(rec, t, gridID, g.Name, len(trials), opt.Shard, env)
 		if err := store.Append(rec); err != nil {
@@ -243,10 +243,6 @@ func fill(rec *record.Record, t grid.Trial, gridID, gridName string, total int, 
 	rec.Shard = sh.String()
 	rec.Config = t.TrialConfig
 	rec.Env = env
-}
-
-func describe(t grid.Trial) string {
-	return fmt.Sprintf("%s %s %s %s seed %d", t.Model, t.Dataset.Label(), t.Recipe.Name, grid.ShortSpec(t.Activation), t.Seed)
 }
 
 func fileExists(path string) bool {

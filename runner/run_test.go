@@ -387,7 +387,7 @@ func TestMergeReportsConflictingDuplicates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Duplicates != 5 || len(res.Conflicts) != 1 || !strings.Contains(res.Conflicts[0], recs[3].Key) {
+	if res.Duplicates != 5 || len(res.Conflicts) != 1 || !strings.Contains(res.Conflicts[0], recs[3].Key+" (simplecnn mnist[500] adam pvlu seed 1)") {
 		t.Fatalf("duplicates %d, conflicts %v", res.Duplicates, res.Conflicts)
 	}
 }
