@@ -2,12 +2,11 @@ package grid
 
 import "github.com/actbench/actbench/registry"
 
-func init() {
-	// Trial keys use the registry's complete canonical form, so "pvlu",
-	// "pvlu(a=0.1)" and "PVLU(b=1, a=0.1)" are one trial, and an unknown
-	// name or bad parameter fails when the grid is read, not mid-run.
-	CanonicalActivation = registry.Canonical
-}
+// CanonicalActivation rewrites an activation spec into the form trial keys
+// use: the registry's complete canonical form, so "pvlu", "pvlu(a=0.1)" and
+// "PVLU(b=1, a=0.1)" are one trial, and an unknown name or a bad parameter
+// fails when the grid is read, not mid-run.
+func CanonicalActivation(spec string) (string, error) { return registry.Canonical(spec) }
 
 // ShortSpec is the spec without the parameters at their defaults ("pvlu"
 // for "pvlu(a=0.1, b=1, per=shared, train=true)"): the label reports use.

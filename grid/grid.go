@@ -153,14 +153,6 @@ type Trial struct {
 	Key string
 }
 
-// CanonicalActivation rewrites an activation spec into the canonical form
-// used in trial keys, so that "PVLU(b=1, a=0.1)" and "pvlu(a=0.1,b=1)" are the
-// same trial. The default (set in activation.go) asks the activation
-// registry, which also rejects unknown names and bad parameters.
-var CanonicalActivation = func(spec string) (string, error) {
-	return strings.ToLower(strings.Join(strings.Fields(spec), "")), nil
-}
-
 // TrialKey is the hex SHA-256 (first 16 bytes) of the trial config's JSON
 // encoding. Struct fields encode in a fixed order, so equal configs give
 // equal keys on every machine.
