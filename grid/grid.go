@@ -121,7 +121,7 @@ type Grid struct {
 	Seeds       []uint64  `json:"seeds"`
 	// Activations are activation specs, e.g. "relu", "pvlu(a=0.1,b=1)". The
 	// report compares each with the baseline, relu unless
-	// ReportOptions.Baseline (actbench report --baseline) names another;
+	// report.Options.Baseline (actbench report --baseline) names another;
 	// the order here is only the run and table order.
 	Activations []string `json:"activations"`
 }

@@ -14,7 +14,7 @@ import (
 
 // MergeResult is the outcome of Merge.
 type MergeResult struct {
-	Grid     string // the GridID all records share ("" when mixed grids were allowed)
+	Grid     string // the grid.ID all records share ("" when mixed grids were allowed)
 	Records  []Record
 	Trials   int // grid trials among Records (pretrain records excluded)
 	Expected int // trials in the grid (from the records' grid_trials)

@@ -20,7 +20,7 @@ const SchemaVersion = 1
 type Record struct {
 	Schema int    `json:"schema"`
 	Key    string `json:"key"`
-	// Grid is the GridID of the grid the trial belongs to; GridName its name.
+	// Grid is the grid.ID of the grid the trial belongs to; GridName its name.
 	Grid     string `json:"grid"`
 	GridName string `json:"grid_name,omitempty"`
 	// GridTrials is the number of trials of the whole grid, so a merge can

@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"io"
 	"math"
 	"os"
@@ -13,42 +12,7 @@ import (
 
 	"github.com/actbench/actbench/grid"
 	"github.com/actbench/actbench/record"
-	"github.com/actbench/actbench/stats"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-func TestReportGoldenEveryFormat(t *testing.T) {
-	recs := reportRecords(t)
-	rep, err := Build(recs, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Groups) != 2 || len(rep.Groups[0].Rows) != 4 || rep.Comparisons != 6 {
-		t.Fatalf("%d groups, %d rows, %d comparisons", len(rep.Groups), len(rep.Groups[0].Rows), rep.Comparisons)
-	}
-	for _, format := range Formats {
-		var buf bytes.Buffer
-		if err := Render(&buf, rep, format); err != nil {
-			t.Fatalf("%s: %v", format, err)
-		}
-		golden := filepath.Join("testdata", "report."+format)
-		if *update {
-			os.MkdirAll("testdata", 0o755)
-			if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("%v (run go test -run TestReportGolden -update to create it)", err)
-		}
-		if !bytes.Equal(buf.Bytes(), want) {
-			t.Errorf("%s output differs from %s (rerun with -update after checking the diff):\n%s", format, golden, buf.String())
-		}
-	}
-}
 
 func TestReportStatistics(t *testing.T) {
 	recs := reportRecords(t)
@@ -72,12 +36,11 @@ func TestReportStatistics(t *testing.T) {
 	if c == nil || c.RER == nil || c.RER.Value < 0.05 || !c.Significant() {
 		t.Fatalf("pvlu comparison %+v", c)
 	}
-	base, cand, _ := pair(&g.Rows[0], pv)
-	direct, _ := stats.Compare(base, cand, stats.Options{Paired: true, Seed: 1})
-	pt, _ := c.PrimaryTest()
-	dt, _ := direct.PrimaryTest()
-	if pt.P != dt.P || pt.PAdjusted < pt.P {
-		t.Errorf("p %g (adj %g), direct %g", pt.P, pt.PAdjusted, dt.P)
+	// The numbers themselves are checked against scipy in
+	// TestReportMatchesScipy; here, that the pairing is by seed.
+	base, cand, unpaired := pair(&g.Rows[0], pv)
+	if len(base) != 5 || len(cand) != 5 || unpaired != 0 || base[0] != g.Rows[0].TestErr[0] || cand[4] != pv.TestErr[4] {
+		t.Errorf("pairing: %v with %v, %d unpaired", base, cand, unpaired)
 	}
 	if len(pv.Learned) != 2 || pv.Learned[0].Name != "a" || !pv.HasDead || pv.EpochSeconds <= 0 {
 		t.Errorf("pvlu diagnostics %+v", pv)

@@ -67,7 +67,7 @@ type Options struct {
 
 // Summary says what Run did.
 type Summary struct {
-	Grid        string // GridID
+	Grid        string // grid.ID
 	Total       int    // trials in the grid
 	Selected    int    // trials in this shard
 	Skipped     int    // already in the results file
