@@ -4,8 +4,9 @@
 // stats) and adjusts the p-values across the report; Render writes the
 // tables as table, md, csv, json or latex; WritePlots draws learning curves,
 // per-seed test errors and learned activation shapes. WriteComparison
-// renders one stats.Comparison in full, for 'actbench stats'. It is the only
-// package that draws (gonum.org/v1/plot) or formats statistics for people.
+// renders one stats.Comparison in full, for 'actbench stats', and
+// PlotFunction draws an activation for 'actbench show'. It is the only
+// package that imports gonum.org/v1/plot.
 package report
 
 import (
