@@ -4,7 +4,7 @@ PKGS    ?= ./...
 BENCHTIME ?= 1s
 
 # Results records carry the commit they were produced by.
-LDFLAGS := -X github.com/actbench/actbench/benchmarks.Commit=$(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS := -X github.com/actbench/actbench/runner.Commit=$(shell git rev-parse HEAD 2>/dev/null)
 
 # The OpenBLAS oracle backend needs cgo and Debian's libopenblas-dev; where the
 # header is missing, its test pass is skipped with a note (.ci/run installs it).

@@ -25,6 +25,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/actbench/actbench/internal/textdist"
 )
 
 // Env is what a subcommand may touch of the outside world.
@@ -133,12 +135,12 @@ func printCommands(w io.Writer) {
 	fmt.Fprintln(w, "\nRun 'actbench help COMMAND' (or 'actbench COMMAND --help') for a command's flags.")
 }
 
-// suggestCommand returns ", did you mean X?" for the closest command name, or
-// "" when none is close.
+// suggestCommand returns ` (did you mean "stats"?)` for the command name
+// closest to name (fewer than 3 edits away), or "" when none is close.
 func suggestCommand(name string) string {
 	best, bestD := "", 3
 	for n := range commands {
-		if d := editDistance(name, n); d < bestD {
+		if d := textdist.Distance(name, n); d < bestD {
 			best, bestD = n, d
 		}
 	}
@@ -146,24 +148,4 @@ func suggestCommand(name string) string {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -48,10 +48,18 @@ func TestListMarkdown(t *testing.T) {
 	if !strings.HasPrefix(lines[0], "|") || !strings.Contains(lines[1], "---") {
 		t.Errorf("not a markdown table:\n%s", strings.Join(lines[:3], "\n"))
 	}
+	// hardshrink's formula has |x|: the row must be there, with the bars escaped.
+	found := false
 	for _, l := range lines {
-		if strings.HasPrefix(l, "| hardshrink") && !strings.Contains(l, `\|x\|`) {
-			t.Errorf("| in a cell not escaped: %s", l)
+		if strings.HasPrefix(l, "| hardshrink ") {
+			found = true
+			if !strings.Contains(l, `\|x\|`) {
+				t.Errorf("| in a cell not escaped: %s", l)
+			}
 		}
+	}
+	if !found {
+		t.Errorf("no hardshrink row:\n%s", out)
 	}
 }
 
@@ -96,13 +104,18 @@ func TestListJSON(t *testing.T) {
 	if len(got) != len(registry.List()) {
 		t.Fatalf("%d entries", len(got))
 	}
+	found := false
 	for _, a := range got {
 		if a.Name == "prelu" {
+			found = true
 			if a.Spec != "prelu(init=0.25, per=shared, train=true)" || len(a.Params) != 3 || !a.Params[0].Trainable ||
 				a.Params[0].Range != "[-10, 10]" || a.Params[1].Range != "shared|channel" {
 				t.Errorf("prelu entry %+v", a)
 			}
 		}
+	}
+	if !found {
+		t.Error("no prelu entry")
 	}
 }
 

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/actbench/actbench/benchmarks"
+	"github.com/actbench/actbench/record"
 )
 
 func init() {
@@ -37,7 +37,7 @@ func runMerge(env *Env, args []string) error {
 	if _, err := os.Stat(*out); err == nil && !*force {
 		return fmt.Errorf("%s exists; choose another -o or add --force to overwrite it", *out)
 	}
-	res, err := benchmarks.Merge(fs.Args(), *mixed)
+	res, err := record.Merge(fs.Args(), *mixed)
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func runMerge(env *Env, args []string) error {
 	for _, c := range res.Conflicts {
 		fmt.Fprintf(env.Stderr, "warning: conflicting duplicate, kept the first: %s\n", c)
 	}
-	if err := benchmarks.WriteRecordsFile(*out, res.Records); err != nil {
+	if err := record.WriteFile(*out, res.Records); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "%s: %d records (%d trials", *out, len(res.Records), res.Trials)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/actbench/actbench/datasets"
 	"github.com/actbench/actbench/models"
 )
 
@@ -41,16 +42,6 @@ type modelRow struct {
 	Summary   string  `json:"summary"`
 }
 
-// datasetShapes are the input shape and class count of each dataset.
-var datasetShapes = map[string]struct {
-	shape   []int
-	classes int
-}{
-	"cifar10":  {[]int{3, 32, 32}, 10},
-	"cifar100": {[]int{3, 32, 32}, 100},
-	"mnist":    {[]int{1, 28, 28}, 10},
-}
-
 func runModels(env *Env, args []string) error {
 	fs := newFlagSet(env, "models", modelsUsage)
 	act := fs.String("act", "relu", "activation spec at every site")
@@ -59,7 +50,7 @@ func runModels(env *Env, args []string) error {
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	ds, ok := datasetShapes[strings.ToLower(*data)]
+	ds, ok := datasets.ShapeOf(*data)
 	if !ok {
 		return usageErrorf("--data %q: want cifar10, cifar100 or mnist", *data)
 	}
@@ -69,9 +60,8 @@ func runModels(env *Env, args []string) error {
 	}
 	var rows []modelRow
 	for _, spec := range specs {
-		row := modelRow{Model: spec, Classes: ds.classes,
-			Input: fmt.Sprintf("%dx%dx%d", ds.shape[0], ds.shape[1], ds.shape[2])}
-		m, err := models.New(spec, *act, ds.shape, ds.classes)
+		row := modelRow{Model: spec, Classes: ds.Classes, Input: fmt.Sprintf("%dx%dx%d", ds.C, ds.H, ds.W)}
+		m, err := models.New(spec, *act, ds.Input(), ds.Classes)
 		if err != nil {
 			if len(fs.Args()) > 0 || strings.Contains(err.Error(), "activation") {
 				return usageErrorf("%v", err) // a spec the user typed, or a bad --act
@@ -107,7 +97,7 @@ func runModels(env *Env, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "\nactivation %s, %d classes; model options: vgg*(bn=false), mlp(depth=N,hidden=N)\n", *act, ds.classes)
+	fmt.Fprintf(env.Stdout, "\nactivation %s, %d classes; model options: vgg*(bn=false), mlp(depth=N,hidden=N)\n", *act, ds.Classes)
 	return nil
 }
 

@@ -10,7 +10,7 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 
-	"github.com/actbench/actbench/benchmarks"
+	"github.com/actbench/actbench/grid"
 	"github.com/actbench/actbench/internal/textwrap"
 )
 
@@ -50,20 +50,20 @@ func runPresets(env *Env, args []string) error {
 		return usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
 	var rows []presetRow
-	for _, p := range benchmarks.Presets() {
+	for _, p := range grid.Presets() {
 		g := p.Grid()
-		est, err := benchmarks.EstimateCost(&g)
+		est, err := grid.EstimateCost(&g)
 		if err != nil {
 			return fmt.Errorf("preset %s: %w", p.Name, err)
 		}
-		r := presetRow{Name: p.Name, Default: p.Name == benchmarks.DefaultPreset, Trials: est.Trials, Epochs: est.Epochs,
+		r := presetRow{Name: p.Name, Default: p.Name == grid.DefaultPreset, Trials: est.Trials, Epochs: est.Epochs,
 			Images: est.Images, Seconds: est.Seconds, Models: g.Models, Seeds: len(g.Seeds), Claim: p.Claim, Scale: p.Scale,
 			Recipe: recipeControls(&g)}
 		for _, d := range g.Datasets {
 			r.Datasets = append(r.Datasets, d.Label())
 		}
 		for _, a := range g.Activations {
-			r.Activations = append(r.Activations, benchmarks.ShortSpec(a))
+			r.Activations = append(r.Activations, grid.ShortSpec(a))
 		}
 		rows = append(rows, r)
 	}
@@ -116,7 +116,7 @@ func writePresetsTable(w io.Writer, rows []presetRow) error {
 	if err := t.Render(); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\nEst. time: the whole grid on 2 cores of the reference machine (cost model in benchmarks/estimate.go).")
+	fmt.Fprintln(w, "\nEst. time: the whole grid on 2 cores of the reference machine (cost model in grid/estimate.go).")
 	for _, r := range rows {
 		fmt.Fprintf(w, "\n%s: %s\n", r.Name, textwrap.Wrap(r.Claim, 100))
 		fmt.Fprintf(w, "  activations: %s\n", strings.Join(r.Activations, ", "))

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/actbench/actbench/benchmarks"
+	"github.com/actbench/actbench/grid"
 )
 
 // addRecipeControlFlags defines --init, --crop-pad and --lr-step (train,
@@ -29,7 +29,7 @@ func addRecipeControlFlags(fs *flagSet, init, cropPad, lrStep *string, forGrid b
 // recipeControls describes the recipe controls a grid's recipes set away
 // from their defaults, one entry per such recipe ("adam: init he-normal,
 // crop-pad mean"), for 'actbench presets'.
-func recipeControls(g *benchmarks.Grid) []string {
+func recipeControls(g *grid.Grid) []string {
 	var out []string
 	for _, r := range g.Recipes {
 		var parts []string

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/actbench/actbench/benchmarks"
+	"github.com/actbench/actbench/grid"
 	"github.com/actbench/actbench/trainer"
 )
 
@@ -48,17 +48,17 @@ func TestRecipeControlFlags(t *testing.T) {
 	}
 
 	code, plain, _ := benchCLI("run", "--dry-run")
-	p, _ := benchmarks.LookupPreset(benchmarks.DefaultPreset)
+	p, _ := grid.LookupPreset(grid.DefaultPreset)
 	g := p.Grid()
 	trials, _ := g.Expand()
-	if code != 0 || !strings.Contains(plain, benchmarks.GridID(trials)) {
-		t.Errorf("run --dry-run without the flags should keep the preset's grid id %s:\n%s", benchmarks.GridID(trials), plain)
+	if code != 0 || !strings.Contains(plain, grid.ID(trials)) {
+		t.Errorf("run --dry-run without the flags should keep the preset's grid id %s:\n%s", grid.ID(trials), plain)
 	}
 	code, out, errOut = benchCLI("run", "--print-grid", "--augment", "--init", "he-normal", "--crop-pad", "mean", "--lr-step", "per-epoch")
 	if code != 0 {
 		t.Fatalf("print-grid: exit %d %s", code, errOut)
 	}
-	pg, err := benchmarks.DecodeGrid(strings.NewReader(out))
+	pg, err := grid.Decode(strings.NewReader(out))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestRecipeControlFlags(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "g.json")
 	os.WriteFile(file, []byte(out), 0o644)
 	code, out, errOut = benchCLI("run", "--grid", file, "--print-grid", "--no-augment")
-	if pg, err := benchmarks.DecodeGrid(strings.NewReader(out)); code != 0 || err != nil || pg.Recipes[0].CropPad != "" || pg.Recipes[0].Init != "he-normal" {
+	if pg, err := grid.Decode(strings.NewReader(out)); code != 0 || err != nil || pg.Recipes[0].CropPad != "" || pg.Recipes[0].Init != "he-normal" {
 		t.Errorf("--no-augment on a grid with crop_pad: exit %d %v %s", code, err, errOut)
 	}
 	if code, _, errOut := benchCLI("run", "--dry-run", "--lr-step", "sometimes"); code != 2 || !strings.Contains(errOut, "want per-batch, per-epoch") {
@@ -82,7 +82,7 @@ func TestRecipeControlFlags(t *testing.T) {
 // TestPresetsShowRecipeControls: a grid whose recipes set controls lists
 // them per recipe; defaults (named or omitted) list nothing.
 func TestPresetsShowRecipeControls(t *testing.T) {
-	g := &benchmarks.Grid{Recipes: []benchmarks.Recipe{
+	g := &grid.Grid{Recipes: []grid.Recipe{
 		{Name: "plain", Init: "default", CropPad: "black"},
 		{Name: "torch", Init: "he-normal", CropPad: "Mean", LRStep: "per-epoch"},
 		{Name: "reflect", CropPad: "reflect", LRStep: "per-batch"},

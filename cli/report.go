@@ -5,7 +5,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/actbench/actbench/benchmarks"
+	"github.com/actbench/actbench/record"
+	"github.com/actbench/actbench/report"
 	"github.com/actbench/actbench/stats"
 )
 
@@ -20,7 +21,7 @@ func init() {
 func runReport(env *Env, args []string) error {
 	fs := newFlagSet(env, "report", "report FILE... [--baseline relu] [--format table|md|csv|json|latex] [--plot DIR]")
 	baseline := fs.String("baseline", "relu", "activation every other one is compared with")
-	format := fs.String("format", "table", "output format: "+strings.Join(benchmarks.Formats, ", "))
+	format := fs.String("format", "table", "output format: "+strings.Join(report.Formats, ", "))
 	out := fs.StringP("out", "o", "", "write the report to this file instead of stdout")
 	plotDir := fs.String("plot", "", "write learning curves, test errors and learned activation shapes (PNG and SVG) here")
 	alpha := fs.Float64("alpha", 0.05, "significance level of the verdicts")
@@ -34,7 +35,7 @@ func runReport(env *Env, args []string) error {
 		return usageErrorf("no results files (e.g. actbench report runs/default.jsonl)")
 	}
 	if !validFormat(*format) {
-		return usageErrorf("--format %q: want one of %s", *format, strings.Join(benchmarks.Formats, ", "))
+		return usageErrorf("--format %q: want one of %s", *format, strings.Join(report.Formats, ", "))
 	}
 	m, err := stats.ParseMethod(*adjust)
 	if err != nil {
@@ -43,9 +44,9 @@ func runReport(env *Env, args []string) error {
 	if !(*alpha > 0 && *alpha < 1) {
 		return usageErrorf("--alpha %g: want 0 < alpha < 1", *alpha)
 	}
-	var recs []benchmarks.Record
+	var recs []record.Record
 	for _, path := range fs.Args() {
-		rr, err := benchmarks.ReadRecords(path)
+		rr, err := record.ReadFile(path)
 		if err != nil {
 			return err
 		}
@@ -57,7 +58,7 @@ func runReport(env *Env, args []string) error {
 	if len(recs) == 0 {
 		return fmt.Errorf("no records in %s", strings.Join(fs.Args(), ", "))
 	}
-	rep, err := benchmarks.BuildReport(recs, benchmarks.ReportOptions{Baseline: *baseline, Alpha: *alpha, Adjust: m, Resamples: *resamples, Seed: *seed})
+	rep, err := report.Build(recs, report.Options{Baseline: *baseline, Alpha: *alpha, Adjust: m, Resamples: *resamples, Seed: *seed})
 	if err != nil {
 		return err
 	}
@@ -70,11 +71,11 @@ func runReport(env *Env, args []string) error {
 		defer f.Close()
 		w = f
 	}
-	if err := benchmarks.Render(w, rep, *format); err != nil {
+	if err := report.Render(w, rep, *format); err != nil {
 		return err
 	}
 	if *plotDir != "" {
-		files, err := benchmarks.WritePlots(*plotDir, rep)
+		files, err := report.WritePlots(*plotDir, rep)
 		if err != nil {
 			return err
 		}

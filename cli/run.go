@@ -13,8 +13,11 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/actbench/actbench/benchmarks"
+	"github.com/actbench/actbench/grid"
 	"github.com/actbench/actbench/kernels/gemm"
+	"github.com/actbench/actbench/record"
+	"github.com/actbench/actbench/report"
+	"github.com/actbench/actbench/runner"
 )
 
 func init() {
@@ -43,7 +46,7 @@ type runGridFlags struct {
 
 func addGridFlags(fs *flagSet) *runGridFlags {
 	f := &runGridFlags{fs: fs}
-	fs.StringVar(&f.preset, "preset", "", "built-in grid to run (see 'actbench presets'; default \""+benchmarks.DefaultPreset+"\" when no --grid)")
+	fs.StringVar(&f.preset, "preset", "", "built-in grid to run (see 'actbench presets'; default \""+grid.DefaultPreset+"\" when no --grid)")
 	fs.StringVar(&f.gridFile, "grid", "", "grid file (JSON, see the README) instead of a preset")
 	fs.StringArrayVar(&f.models, "model", nil, "replace the grid's models (repeat the flag, or separate specs with ';'): --model simplecnn --model 'mlp(hidden=256,depth=2)'")
 	fs.StringSliceVar(&f.datasets, "data", nil, "replace the grid's datasets (mnist, cifar10, cifar100), keeping its subset sizes")
@@ -65,13 +68,13 @@ func addGridFlags(fs *flagSet) *runGridFlags {
 }
 
 // grid builds the grid the flags describe.
-func (f *runGridFlags) grid() (*benchmarks.Grid, error) {
-	var g benchmarks.Grid
+func (f *runGridFlags) grid() (*grid.Grid, error) {
+	var g grid.Grid
 	switch {
 	case f.preset != "" && f.gridFile != "":
 		return nil, usageErrorf("--preset and --grid exclude each other")
 	case f.gridFile != "":
-		gp, err := benchmarks.ReadGridFile(f.gridFile)
+		gp, err := grid.ReadFile(f.gridFile)
 		if err != nil {
 			return nil, err
 		}
@@ -79,18 +82,18 @@ func (f *runGridFlags) grid() (*benchmarks.Grid, error) {
 	default:
 		name := f.preset
 		if name == "" {
-			name = benchmarks.DefaultPreset
+			name = grid.DefaultPreset
 		}
-		p, err := benchmarks.LookupPreset(name)
+		p, err := grid.LookupPreset(name)
 		if err != nil {
 			return nil, usageErrorf("%v", err)
 		}
 		g = p.Grid()
 	}
-	var o benchmarks.Overrides
+	var o grid.Overrides
 	o.Models, o.Activations, o.Datasets = splitSpecs(f.models), splitSpecs(f.acts), f.datasets
 	if f.seeds != "" {
-		s, err := benchmarks.ParseSeeds(f.seeds)
+		s, err := grid.ParseSeeds(f.seeds)
 		if err != nil {
 			return nil, usageErrorf("--seeds: %v", err)
 		}
@@ -144,7 +147,7 @@ func runRun(env *Env, args []string) error {
 	shard := fs.String("shard", "", "run only shard k of n of the grid (k/n, e.g. 2/8); merge the shard files with 'actbench merge'")
 	dataDir := fs.String("data-dir", "", "dataset directory (default: $ACTBENCH_DATA, ../shared/datasets, the user cache; MNIST from the GoMNIST module)")
 	threads := fs.Int("threads", 0, "threads for GEMM and Go (default: all cores)")
-	format := fs.String("format", "table", "format of the final comparison: "+strings.Join(benchmarks.Formats, ", "))
+	format := fs.String("format", "table", "format of the final comparison: "+strings.Join(report.Formats, ", "))
 	baseline := fs.String("baseline", "relu", "activation the final comparison is against")
 	plotDir := fs.String("plot", "", "also write the report's plots to this directory")
 	noReport := fs.Bool("no-report", false, "do not print the comparison at the end")
@@ -158,18 +161,18 @@ func runRun(env *Env, args []string) error {
 		return usageErrorf("unexpected argument %q (flags only; a grid file goes after --grid)", fs.Arg(0))
 	}
 	if !validFormat(*format) {
-		return usageErrorf("--format %q: want one of %s", *format, strings.Join(benchmarks.Formats, ", "))
+		return usageErrorf("--format %q: want one of %s", *format, strings.Join(report.Formats, ", "))
 	}
 	g, err := gf.grid()
 	if err != nil {
 		return err
 	}
 	if *printGrid {
-		return benchmarks.EncodeGrid(env.Stdout, g)
+		return grid.Encode(env.Stdout, g)
 	}
-	var sh benchmarks.Shard
+	var sh runner.Shard
 	if *shard != "" {
-		if sh, err = benchmarks.ParseShard(*shard); err != nil {
+		if sh, err = runner.ParseShard(*shard); err != nil {
 			return usageErrorf("--shard: %v", err)
 		}
 	}
@@ -208,11 +211,11 @@ func runRun(env *Env, args []string) error {
 		}
 	}()
 	fmt.Fprintf(env.Stderr, "results: %s\n", *out)
-	sum, err := benchmarks.RunGrid(ctx, g, benchmarks.RunOptions{
+	sum, err := runner.Run(ctx, g, runner.Options{
 		Out:      *out,
 		Shard:    sh,
 		DataDir:  *dataDir,
-		Runner:   benchmarks.TrainerRunner(),
+		Runner:   runner.Trainer(),
 		Progress: env.Stderr,
 		Terminal: isTerminalWriter(env.Stderr),
 		Limit:    *limit,
@@ -231,7 +234,7 @@ func runRun(env *Env, args []string) error {
 		return nil
 	}
 	// The comparison of this grid's trials (the file may hold others).
-	rr, err := benchmarks.ReadRecords(*out)
+	rr, err := record.ReadFile(*out)
 	if err != nil {
 		return err
 	}
@@ -239,22 +242,22 @@ func runRun(env *Env, args []string) error {
 	for _, t := range trials {
 		keys[t.Key] = true
 	}
-	var mine []benchmarks.Record
+	var mine []record.Record
 	for _, r := range rr.Records {
 		if keys[r.Key] {
 			mine = append(mine, r)
 		}
 	}
-	rep, err := benchmarks.BuildReport(mine, benchmarks.ReportOptions{Baseline: *baseline})
+	rep, err := report.Build(mine, report.Options{Baseline: *baseline})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stdout)
-	if err := benchmarks.Render(env.Stdout, rep, *format); err != nil {
+	if err := report.Render(env.Stdout, rep, *format); err != nil {
 		return err
 	}
 	if *plotDir != "" {
-		files, err := benchmarks.WritePlots(*plotDir, rep)
+		files, err := report.WritePlots(*plotDir, rep)
 		if err != nil {
 			return err
 		}
@@ -265,7 +268,7 @@ func runRun(env *Env, args []string) error {
 }
 
 func validFormat(f string) bool {
-	for _, v := range benchmarks.Formats {
+	for _, v := range report.Formats {
 		if f == v {
 			return true
 		}
@@ -273,13 +276,13 @@ func validFormat(f string) bool {
 	return f == "markdown" || f == "tex"
 }
 
-func printDryRun(w io.Writer, g *benchmarks.Grid, trials []benchmarks.Trial, sh benchmarks.Shard, out string) error {
+func printDryRun(w io.Writer, g *grid.Grid, trials []grid.Trial, sh runner.Shard, out string) error {
 	mine := sh.Select(trials)
-	est, err := benchmarks.EstimateCost(g)
+	est, err := grid.EstimateCost(g)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "grid %s (%s): %d trials", g.Name, benchmarks.GridID(trials), len(trials))
+	fmt.Fprintf(w, "grid %s (%s): %d trials", g.Name, grid.ID(trials), len(trials))
 	if sh.N > 1 {
 		fmt.Fprintf(w, ", shard %s: %d", sh, len(mine))
 	}
@@ -288,10 +291,10 @@ func printDryRun(w io.Writer, g *benchmarks.Grid, trials []benchmarks.Trial, sh 
 	for _, t := range mine {
 		pre := ""
 		if t.Recipe.Pretrain != nil {
-			pre = fmt.Sprintf(" (after %d epochs of %s on %s)", t.Recipe.Pretrain.Epochs, benchmarks.ShortSpec(t.Recipe.Pretrain.Activation), t.Recipe.Pretrain.Dataset.Label())
+			pre = fmt.Sprintf(" (after %d epochs of %s on %s)", t.Recipe.Pretrain.Epochs, grid.ShortSpec(t.Recipe.Pretrain.Activation), t.Recipe.Pretrain.Dataset.Label())
 		}
 		fmt.Fprintf(w, "%4d  %s  %s %s %s %s seed %d, %d epochs%s\n", t.Index+1, t.Key[:12], t.Model, t.Dataset.Label(),
-			t.Recipe.Name, benchmarks.ShortSpec(t.Activation), t.Seed, t.Recipe.Epochs, pre)
+			t.Recipe.Name, grid.ShortSpec(t.Activation), t.Seed, t.Recipe.Epochs, pre)
 	}
 	return nil
 }

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/actbench/actbench/benchmarks"
 	"github.com/actbench/actbench/datasets"
+	"github.com/actbench/actbench/grid"
+	"github.com/actbench/actbench/record"
+	"github.com/actbench/actbench/report"
 )
 
 // benchCLI runs actbench with args and returns its exit status and output.
@@ -24,7 +26,7 @@ func TestPresetsListsEveryPresetWithCost(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, name := range benchmarks.PresetNames() {
+	for _, name := range grid.PresetNames() {
 		if !strings.Contains(out, name) {
 			t.Errorf("presets output lacks %s", name)
 		}
@@ -34,7 +36,7 @@ func TestPresetsListsEveryPresetWithCost(t *testing.T) {
 	}
 	code, out, _ = benchCLI("presets", "--format", "json")
 	var rows []presetRow
-	if code != 0 || json.Unmarshal([]byte(out), &rows) != nil || len(rows) != len(benchmarks.PresetNames()) || rows[0].Seconds <= 0 {
+	if code != 0 || json.Unmarshal([]byte(out), &rows) != nil || len(rows) != len(grid.PresetNames()) || rows[0].Seconds <= 0 {
 		t.Errorf("presets --format json: exit %d\n%s", code, out)
 	}
 }
@@ -48,7 +50,7 @@ func TestRunDryRunAndPrintGrid(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("print-grid exit %d", code)
 	}
-	g, err := benchmarks.DecodeGrid(strings.NewReader(out))
+	g, err := grid.Decode(strings.NewReader(out))
 	if err != nil || len(g.Seeds) != 10 || g.Recipes[0].Epochs != 30 || g.Name != "cifar100-cnn" {
 		t.Fatalf("printed grid does not read back: %v\n%s", err, out)
 	}
@@ -117,15 +119,15 @@ func TestRunReportMergeEndToEnd(t *testing.T) {
 	if code, _, errs := benchCLI("merge", "-o", merged, shards[0]); code != 1 || !strings.Contains(errs, "--force") {
 		t.Errorf("merge over an existing file: exit %d %s", code, errs)
 	}
-	a, _ := benchmarks.ReadRecords(whole)
-	b, _ := benchmarks.ReadRecords(merged)
+	a, _ := record.ReadFile(whole)
+	b, _ := record.ReadFile(merged)
 	for i := range a.Records {
 		ra, rb := a.Records[i], b.Records[i]
 		if ra.Key != rb.Key || *ra.Result.Test != *rb.Result.Test {
 			t.Errorf("record %d: whole %s %+v, merged shards %s %+v", i, ra.Key, ra.Result.Test, rb.Key, rb.Result.Test)
 		}
 	}
-	for _, f := range benchmarks.Formats {
+	for _, f := range report.Formats {
 		code, out, errs := benchCLI("report", merged, "--format", f)
 		if code != 0 || !strings.Contains(out, "pvlu") {
 			t.Errorf("report --format %s: exit %d\n%s%s", f, code, out, errs)

@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/csv"
 	"fmt"
-	"image/color"
 	"io"
 	"math"
 	"os"
@@ -13,11 +12,9 @@ import (
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
 
 	"github.com/actbench/actbench/registry"
+	"github.com/actbench/actbench/report"
 )
 
 func init() {
@@ -215,7 +212,7 @@ func writeShowTable(w io.Writer, header []string, cols [][]float32) error {
 }
 
 // plotShow draws f and df/dx on a fine grid over [lo, hi] to w in format
-// ("png" or "svg"); non-finite points are left out.
+// ("png" or "svg").
 func plotShow(w io.Writer, format string, f registry.Func, lo, hi float64) error {
 	const m = 801
 	xs := make([]float32, m)
@@ -223,49 +220,5 @@ func plotShow(w io.Writer, format string, f registry.Func, lo, hi float64) error
 		xs[i] = float32(lo + (hi-lo)*float64(i)/(m-1))
 	}
 	_, cols := showEvaluate(f, xs)
-	p := plot.New()
-	p.Title.Text = f.Spec().String()
-	p.X.Label.Text = "x"
-	p.Add(plotter.NewGrid())
-	styles := []struct {
-		name   string
-		col    int
-		color  color.Color
-		dashed bool
-	}{
-		{"f(x)", 1, color.RGBA{R: 31, G: 119, B: 180, A: 255}, false},
-		{"df/dx", 2, color.RGBA{R: 214, G: 39, B: 40, A: 255}, true},
-	}
-	for _, s := range styles {
-		var pts plotter.XYs
-		for i, x := range xs {
-			v := float64(cols[s.col][i])
-			if !math.IsNaN(v) && !math.IsInf(v, 0) {
-				pts = append(pts, plotter.XY{X: float64(x), Y: v})
-			}
-		}
-		if len(pts) == 0 {
-			continue
-		}
-		line, err := plotter.NewLine(pts)
-		if err != nil {
-			return err
-		}
-		line.Color = s.color
-		line.Width = vg.Points(1.5)
-		if s.dashed {
-			line.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
-		}
-		p.Add(line)
-		p.Legend.Add(s.name, line)
-	}
-	p.Legend.Top = true
-	p.Legend.Left = true
-	p.Legend.XOffs = vg.Points(10)
-	wt, err := p.WriterTo(6*vg.Inch, 4*vg.Inch, format)
-	if err != nil {
-		return err
-	}
-	_, err = wt.WriteTo(w)
-	return err
+	return report.PlotFunction(w, format, f.Spec().String(), xs, cols[1], cols[2])
 }

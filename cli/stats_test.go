@@ -52,6 +52,21 @@ func TestStatsPairedTable(t *testing.T) {
 	if !strings.HasPrefix(want.VerdictText, "-6.5% [") {
 		t.Errorf("verdict %q", want.VerdictText)
 	}
+	// The tests table and the verdict write the primary p the same way
+	// (stats.FormatP): scipy.stats.ttest_rel gives p = 0.03269, written 0.033.
+	pt, _ := want.PrimaryTest()
+	p := stats.FormatP(pt.P)
+	if p != "0.033" {
+		t.Errorf("primary p %v written %q, want 0.033", pt.P, p)
+	}
+	for line := range strings.SplitSeq(out, "\n") {
+		if strings.Contains(line, "paired-t *") && !strings.Contains(line, "│ "+p+" ") {
+			t.Errorf("paired-t row does not show p as %s:\n%s", p, line)
+		}
+	}
+	if !strings.Contains(want.VerdictText, " p="+p+" ") {
+		t.Errorf("verdict %q does not show p as %s", want.VerdictText, p)
+	}
 	if !strings.Contains(out, "┌") {
 		t.Errorf("table format is not a table:\n%s", out)
 	}

@@ -176,10 +176,10 @@ func loadMNISTDir(dir string) (train, test *Set, err error) {
 		s.Split, s.Source = split, dir
 		return s, nil
 	}
-	if train, err = read(mnistFiles.trainImages, mnistFiles.trainLabels, 60000, "train"); err != nil {
+	if train, err = read(mnistFiles.trainImages, mnistFiles.trainLabels, mnistTrain, "train"); err != nil {
 		return nil, nil, err
 	}
-	if test, err = read(mnistFiles.testImages, mnistFiles.testLabels, 10000, "test"); err != nil {
+	if test, err = read(mnistFiles.testImages, mnistFiles.testLabels, mnistTest, "test"); err != nil {
 		return nil, nil, err
 	}
 	if test.H != train.H || test.W != train.W {

@@ -3,6 +3,8 @@ package stats
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -388,7 +390,7 @@ func reachWarning(base, cand []float64, o Options) []string {
 		for sides*math.Ldexp(1, -need) >= o.Alpha {
 			need++
 		}
-		return []string{fmt.Sprintf("with %d pairs the Wilcoxon and sign-flip tests cannot reach p < %g (smallest possible p = %.3g); %d or more pairs are needed", n, o.Alpha, minP, need)}
+		return []string{fmt.Sprintf("with %d pairs the Wilcoxon and sign-flip tests cannot reach p < %g (smallest possible %s); %d or more pairs are needed", n, o.Alpha, pEquals(minP), need)}
 	}
 	n1, n2 := len(cand), len(base)
 	minP := sides / binomial(n1+n2, n1)
@@ -399,7 +401,7 @@ func reachWarning(base, cand []float64, o Options) []string {
 	for sides/binomial(2*need, need) >= o.Alpha {
 		need++
 	}
-	return []string{fmt.Sprintf("with %d+%d values the Mann-Whitney test cannot reach p < %g (smallest possible p = %.3g); %d or more per sample are needed", n2, n1, o.Alpha, minP, need)}
+	return []string{fmt.Sprintf("with %d+%d values the Mann-Whitney test cannot reach p < %g (smallest possible %s); %d or more per sample are needed", n2, n1, o.Alpha, pEquals(minP), need)}
 }
 
 // binomial is the binomial coefficient C(n, k) as a float64.
@@ -439,7 +441,7 @@ func (c Comparison) Verdict() string {
 	if !c.Paired {
 		n = fmt.Sprintf("n=%d+%d", c.Base.N, c.Cand.N)
 	}
-	p := FormatP(t.PAdjusted)
+	p := pEquals(t.PAdjusted)
 	if !(t.PAdjusted < c.Alpha) {
 		return fmt.Sprintf("~ (%s %s)", p, n)
 	}
@@ -449,10 +451,26 @@ func (c Comparison) Verdict() string {
 	return fmt.Sprintf("%+.1f%% [%.1f, %.1f] %s %s", -100*c.RER.Value, -100*c.RER.BCa.Hi, -100*c.RER.BCa.Lo, p, n)
 }
 
-// FormatP writes "p=0.041" (two significant digits), or "p<0.001".
+// FormatP is how actbench writes a p-value for people, in every table,
+// verdict and warning: two significant digits ("0.041", "0.0012", "0.5"),
+// "<0.001" below 0.001 (with the 3 to 10 seeds of a training benchmark the
+// digits beyond say nothing), "-" for NaN (no test). Machine formats (JSON,
+// CSV) keep the full float.
 func FormatP(p float64) string {
-	if p < 0.001 {
-		return "p<0.001"
+	switch {
+	case math.IsNaN(p):
+		return "-"
+	case p < 0.001:
+		return "<0.001"
 	}
-	return fmt.Sprintf("p=%.2g", p)
+	return strconv.FormatFloat(p, 'g', 2, 64)
+}
+
+// pEquals is FormatP after "p": "p=0.041", "p<0.001".
+func pEquals(p float64) string {
+	s := FormatP(p)
+	if strings.HasPrefix(s, "<") {
+		return "p" + s
+	}
+	return "p=" + s
 }

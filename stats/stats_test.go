@@ -344,7 +344,7 @@ func TestVerdict(t *testing.T) {
 		t.Fatalf("primary %q", pt.Name)
 	}
 	// mean 0.3072 -> 0.2872: -6.5 %.
-	if v := c.Verdict(); !strings.HasPrefix(v, "-6.5% [") || !strings.HasSuffix(v, " n=5") || !strings.Contains(v, FormatP(pt.P)) || c.VerdictText != v {
+	if v := c.Verdict(); !strings.HasPrefix(v, "-6.5% [") || !strings.HasSuffix(v, " n=5") || !strings.Contains(v, pEquals(pt.P)) || c.VerdictText != v {
 		t.Errorf("verdict %q (p %v)", v, pt.P)
 	}
 	if !c.Significant() || c.RER.BCa.Lo <= 0 {
@@ -356,15 +356,30 @@ func TestVerdict(t *testing.T) {
 		t.Fatal(err)
 	}
 	pu, _ := u.PrimaryTest()
-	if pu.Name != TestWelchT || u.Verdict() != "~ ("+FormatP(pu.P)+" n=3+3)" || pu.P < 0.05 {
+	if pu.Name != TestWelchT || u.Verdict() != "~ ("+pEquals(pu.P)+" n=3+3)" || pu.P < 0.05 {
 		t.Errorf("unpaired verdict %q, p %v", u.Verdict(), pu.P)
 	}
 	if !hasWarning(u, "Mann-Whitney test cannot reach p < 0.05") || !hasWarning(u, "median CI") {
 		t.Errorf("warnings %q", u.Warnings)
 	}
-	for p, want := range map[float64]string{0.004: "p=0.004", 0.41: "p=0.41", 0.0412: "p=0.041", 1: "p=1", 0.0004: "p<0.001"} {
-		if got := FormatP(p); got != want {
-			t.Errorf("FormatP(%v) = %q, want %q", p, got, want)
+}
+
+// TestFormatP pins the one way p-values are written for people.
+func TestFormatP(t *testing.T) {
+	for _, c := range []struct {
+		p    float64
+		want string
+	}{
+		{0.004, "0.004"}, {0.41, "0.41"}, {0.0412, "0.041"}, {0.12345, "0.12"}, {0.00123, "0.0012"},
+		{1, "1"}, {0.001, "0.001"}, {0.000999, "<0.001"}, {0.0004, "<0.001"}, {0, "<0.001"}, {math.NaN(), "-"},
+	} {
+		if got := FormatP(c.p); got != c.want {
+			t.Errorf("FormatP(%v) = %q, want %q", c.p, got, c.want)
+		}
+	}
+	for p, want := range map[float64]string{0.0412: "p=0.041", 0.0004: "p<0.001"} {
+		if got := pEquals(p); got != want {
+			t.Errorf("pEquals(%v) = %q, want %q", p, got, want)
 		}
 	}
 }
@@ -455,7 +470,7 @@ func TestAdjustComparisons(t *testing.T) {
 		if pt.P != raw[i] || pt.PAdjusted != want[i] || pt.Adjustment != "holm" {
 			t.Errorf("comparison %d: p %v adjusted %v (%s), want %v %v", i, pt.P, pt.PAdjusted, pt.Adjustment, raw[i], want[i])
 		}
-		if !strings.Contains(c.VerdictText, FormatP(want[i])) {
+		if !strings.Contains(c.VerdictText, pEquals(want[i])) {
 			t.Errorf("verdict %q does not show the adjusted p %v", c.VerdictText, want[i])
 		}
 	}

@@ -10,9 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/actbench/actbench/internal/filelock"
 	"github.com/actbench/actbench/models"
 )
 
@@ -134,7 +134,7 @@ func Pretrain(ctx context.Context, cfg Config, opts Options, dir string) (Pretra
 	return out, nil
 }
 
-// lockFile takes an exclusive flock(2) on path (created if absent),
+// lockFile takes an exclusive file lock on path (created if absent),
 // waiting for another holder while ctx allows, and returns its release.
 func lockFile(ctx context.Context, path string, opts Options) (func(), error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
@@ -142,11 +142,11 @@ func lockFile(ctx context.Context, path string, opts Options) (func(), error) {
 		return nil, fmt.Errorf("trainer: pretrain lock: %w", err)
 	}
 	for waited := false; ; waited = true {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		err := filelock.TryLock(f)
 		if err == nil {
 			return func() { f.Close() }, nil // closing releases the lock
 		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) {
+		if !errors.Is(err, filelock.ErrLocked) {
 			f.Close()
 			return nil, fmt.Errorf("trainer: pretrain lock %s: %w", path, err)
 		}

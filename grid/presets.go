@@ -1,0 +1,310 @@
+package grid
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// The four activations every preset compares, in report order: the baseline
+// first. Parameters are the registry defaults (Leaky ReLU slope 0.01, PReLU
+// init 0.25 shared, PVLU a=0.1 b=1 trainable, shared).
+var paperActivations = []string{"relu", "leakyrelu", "prelu", "pvlu"}
+
+// Preset is a named, documented grid.
+type Preset struct {
+	Name string
+	// Claim is what the preset re-tests (the PVLU paper's claim or the
+	// purpose of the grid).
+	Claim string
+	// Scale says how it was cut down to CPU size and which flags scale it up.
+	Scale string
+	grid  func() Grid
+}
+
+// Grid returns a fresh copy of the preset's grid.
+func (p Preset) Grid() Grid {
+	g := p.grid()
+	g.Name = p.Name
+	g.Description = p.Claim
+	return g
+}
+
+// DefaultPreset is what `actbench run` runs without arguments.
+const DefaultPreset = "default"
+
+var presets = map[string]Preset{}
+
+func addPreset(p Preset) { presets[p.Name] = p }
+
+// LookupPreset returns the named preset, or an error listing the presets.
+func LookupPreset(name string) (Preset, error) {
+	p, ok := presets[name]
+	if !ok {
+		return Preset{}, fmt.Errorf("no preset %q (presets: %s; see 'actbench presets')", name, strings.Join(PresetNames(), ", "))
+	}
+	return p, nil
+}
+
+// Presets returns every preset, the default first and then by name.
+func Presets() []Preset {
+	var ps []Preset
+	for _, n := range PresetNames() {
+		ps = append(ps, presets[n])
+	}
+	return ps
+}
+
+// PresetNames lists the preset names, the default first and then sorted.
+func PresetNames() []string {
+	var names []string
+	for n := range presets {
+		if n != DefaultPreset {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return append([]string{DefaultPreset}, names...)
+}
+
+func seeds(lo, hi uint64) []uint64 {
+	var s []uint64
+	for v := lo; v <= hi; v++ {
+		s = append(s, v)
+	}
+	return s
+}
+
+func adam(name string, epochs int) Recipe {
+	return Recipe{Name: name, Epochs: epochs, Optimizer: "adam", LR: 1e-3, Batch: 128, Select: "best"}
+}
+
+func init() {
+	addPreset(Preset{
+		Name: DefaultPreset,
+		Claim: "Smoke-size comparison of ReLU, Leaky ReLU, PReLU and PVLU: the simple CNN on an MNIST subset, " +
+			"5 paired seeds. Shows the whole pipeline in about three minutes on 2 cores (est. 2.5 min idle; measured " +
+			"4m12s while other work loaded the machine); too small to settle any claim.",
+		Scale: "MNIST (always available through the GoMNIST module): 2,000 training, 500 validation and 2,000 test images " +
+			"(the same for every trial), 2 epochs; --train, --val, --test, --epochs and --seeds scale it up.",
+		grid: func() Grid {
+			r := adam("adam", 2)
+			r.Batch = 64
+			return Grid{
+				Models:      []string{"simplecnn"},
+				Datasets:    []Dataset{{Name: "mnist", Val: 500, Train: 2000, Test: 2000}},
+				Recipes:     []Recipe{r},
+				Seeds:       seeds(1, 5),
+				Activations: slices.Clone(paperActivations),
+			}
+		},
+	})
+	addPreset(Preset{
+		Name: "cifar10-cnn",
+		Claim: "Simple CNN on CIFAR-10 without augmentation: does PVLU lower test error against ReLU, " +
+			"Leaky ReLU and PReLU?",
+		Scale: "the 10,000-image training batch in ../shared/datasets (1,000 held out for validation), full test set, " +
+			"10 epochs, 5 seeds; --epochs and --seeds scale it up.",
+		grid: func() Grid {
+			return Grid{
+				Models:      []string{"simplecnn"},
+				Datasets:    []Dataset{{Name: "cifar10", Val: 1000, Train: 9000}},
+				Recipes:     []Recipe{adam("adam", 10)},
+				Seeds:       seeds(1, 5),
+				Activations: slices.Clone(paperActivations),
+			}
+		},
+	})
+	addPreset(Preset{
+		Name: "cifar100-cnn",
+		Claim: "PVLU paper: the simple CNN on CIFAR-100 has lower test error with PVLU than with ReLU, " +
+			"without and with data augmentation.",
+		Scale: "10,000 of the training images (100 per class, after 2,000 held out for validation), full test set, " +
+			"10 epochs, 5 seeds, both without and with augmentation; --train, --epochs and --seeds scale it up.",
+		grid: func() Grid {
+			aug := adam("adam+aug", 10)
+			aug.Augment = true
+			return Grid{
+				Models:      []string{"simplecnn"},
+				Datasets:    []Dataset{{Name: "cifar100", Val: 2000, Train: 10000}},
+				Recipes:     []Recipe{adam("adam", 10), aug},
+				Seeds:       seeds(1, 5),
+				Activations: slices.Clone(paperActivations),
+			}
+		},
+	})
+	transfer := func(blur float64) Grid {
+		r := adam("transfer", 5)
+		r.LR = 1e-4
+		r.Blur = blur
+		r.Pretrain = &Pretrain{Dataset: Dataset{Name: "cifar100", Val: 2000, Train: 10000}, Activation: "relu", Epochs: 5, LR: 1e-3}
+		if blur > 0 {
+			r.Name = fmt.Sprintf("transfer+blur%g", blur)
+		}
+		return Grid{
+			Models:      []string{"vgg16", "vgg19"},
+			Datasets:    []Dataset{{Name: "cifar10", Val: 1000, Train: 5000}},
+			Recipes:     []Recipe{r},
+			Seeds:       seeds(1, 5),
+			Activations: slices.Clone(paperActivations),
+		}
+	}
+	addPreset(Preset{
+		Name: "cifar10-vgg-transfer",
+		Claim: "PVLU paper: VGG-16 and VGG-19 transferred to CIFAR-10 have lower test error with PVLU. " +
+			"ImageNet weights cannot be assumed, so each seed pretrains on CIFAR-100 with ReLU, then every " +
+			"activation continues from those weights on CIFAR-10 (new classifier).",
+		Scale: "pretraining on 10,000 CIFAR-100 images for 5 epochs, then 5 epochs on 5,000 CIFAR-10 images at lr 1e-4, " +
+			"5 seeds; --pretrain-epochs, --epochs, --train and --seeds scale it up.",
+		grid: func() Grid { return transfer(0) },
+	})
+	addPreset(Preset{
+		Name: "cifar10-blur-vgg-transfer",
+		Claim: "PVLU paper: the VGG transfer above on Gaussian-blurred CIFAR-10 (sigma 1), where PVLU's " +
+			"advantage was reported larger.",
+		Scale: "as cifar10-vgg-transfer, with every CIFAR-10 split blurred (sigma 1; pretraining unblurred).",
+		grid:  func() Grid { return transfer(1) },
+	})
+	addPreset(Preset{
+		Name: "resnet-finetune",
+		Claim: "PVLU paper's fine-tuning mechanism: a ResNet trained with ReLU and then continued under PVLU " +
+			"(started at a=0, where it equals ReLU, so the swap changes nothing until a trains) ends with lower error. The control continues under ReLU for the " +
+			"same number of epochs, so extra training is never credited to the activation.",
+		Scale: "ResNet-20 on 9,000 CIFAR-10 images (1,000 validation): pretraining 10 epochs with ReLU, then 5 more " +
+			"epochs at lr 1e-4 under ReLU (control), PVLU(a=0) and PReLU, 5 seeds; --pretrain-epochs, --epochs and --seeds scale it up.",
+		grid: func() Grid {
+			ds := Dataset{Name: "cifar10", Val: 1000, Train: 9000}
+			r := adam("finetune", 5)
+			r.LR = 1e-4
+			r.Pretrain = &Pretrain{Dataset: ds, Activation: "relu", Epochs: 10, LR: 1e-3}
+			return Grid{
+				Models:      []string{"resnet20"},
+				Datasets:    []Dataset{ds},
+				Recipes:     []Recipe{r},
+				Seeds:       seeds(1, 5),
+				Activations: []string{"relu", "pvlu(a=0)", "prelu"},
+			}
+		},
+	})
+}
+
+// Overrides rescale or restrict a grid from the command line. Zero fields
+// leave the grid alone.
+type Overrides struct {
+	Models         []string
+	Datasets       []string // dataset names; the subset sizes of the first grid dataset carry over
+	Activations    []string
+	Seeds          []uint64
+	Epochs         int
+	PretrainEpochs int
+	Train          int // training subset size; -1 = all
+	Val            int // validation hold-out; -1 = none
+	Test           int // test subset size; -1 = the whole test split
+	Batch          int
+	LR             float64
+	Optimizer      string
+	Augment        *bool
+	Blur           *float64
+	// Init, CropPad and LRStep set every recipe's (see Recipe); "" leaves
+	// them alone.
+	Init, CropPad, LRStep string
+}
+
+// Apply changes g as o says.
+func (o Overrides) Apply(g *Grid) {
+	if len(o.Models) > 0 {
+		g.Models = slices.Clone(o.Models)
+	}
+	if len(o.Datasets) > 0 {
+		var tmpl Dataset
+		if len(g.Datasets) > 0 {
+			tmpl = g.Datasets[0]
+		}
+		g.Datasets = nil
+		for _, n := range o.Datasets {
+			d := tmpl
+			d.Name = n
+			g.Datasets = append(g.Datasets, d)
+		}
+	}
+	if len(o.Activations) > 0 {
+		g.Activations = slices.Clone(o.Activations)
+	}
+	if len(o.Seeds) > 0 {
+		g.Seeds = slices.Clone(o.Seeds)
+	}
+	for i := range g.Datasets {
+		o.applySizes(&g.Datasets[i])
+	}
+	for i := range g.Recipes {
+		r := &g.Recipes[i]
+		if o.Epochs > 0 {
+			r.Epochs = o.Epochs
+		}
+		if o.Batch > 0 {
+			r.Batch = o.Batch
+		}
+		if o.LR > 0 {
+			r.LR = o.LR
+		}
+		if o.Optimizer != "" {
+			r.Optimizer = o.Optimizer
+		}
+		if o.Augment != nil {
+			r.Augment = *o.Augment
+			if !r.Augment {
+				r.CropPad = "" // no crop, no crop padding
+			}
+		}
+		if o.Blur != nil {
+			r.Blur = *o.Blur
+		}
+		for _, f := range [][2]*string{{&r.Init, &o.Init}, {&r.CropPad, &o.CropPad}, {&r.LRStep, &o.LRStep}} {
+			if *f[1] != "" {
+				*f[0] = *f[1]
+			}
+		}
+		// --val -1 leaves no dataset a validation split, so "best" has
+		// nothing to select on. A grid that mixes datasets with and without
+		// one is left for Validate to reject, not silently changed.
+		if r.Select == "best" && o.Val < 0 {
+			r.Select = "last"
+		}
+		if r.Pretrain != nil {
+			p := *r.Pretrain
+			if o.PretrainEpochs > 0 {
+				p.Epochs = o.PretrainEpochs
+			}
+			// A same-dataset pretraining must hold out the very images the
+			// fine-tuning validates on (same size, same seed), or validation
+			// would score images the pretrained model trained on.
+			if slices.ContainsFunc(g.Datasets, func(d Dataset) bool { return d.Name == p.Dataset.Name }) {
+				o.applySizes(&p.Dataset)
+			}
+			r.Pretrain = &p
+		}
+	}
+}
+
+// applySizes applies the Train, Val and Test overrides to d.
+func (o Overrides) applySizes(d *Dataset) {
+	switch {
+	case o.Train > 0:
+		d.Train = o.Train
+	case o.Train < 0:
+		d.Train = 0
+	}
+	switch {
+	case o.Val > 0:
+		d.Val = o.Val
+	case o.Val < 0:
+		d.Val = 0
+	}
+	switch {
+	case o.Test > 0:
+		d.Test = o.Test
+	case o.Test < 0:
+		d.Test = 0
+	}
+}

@@ -1,0 +1,147 @@
+package record
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+
+	"github.com/actbench/actbench/trainer"
+)
+
+// MergeResult is the outcome of Merge.
+type MergeResult struct {
+	Grid     string // the grid.ID all records share ("" when mixed grids were allowed)
+	Records  []Record
+	Trials   int // grid trials among Records (pretrain records excluded)
+	Expected int // trials in the grid (from the records' grid_trials)
+	// Duplicates counts records dropped because an earlier file held the
+	// same trial; Conflicts names the duplicates whose results differ
+	// (e.g. shards run on machines with different BLAS backends).
+	Duplicates int
+	Conflicts  []string
+	// Torn lists torn last lines found (and ignored) in the inputs.
+	Torn []string
+}
+
+// Merge reads results files (typically the shards of one grid) and
+// combines them: records of the same trial are kept once (the first seen),
+// and the result is in grid order, each pretraining record just before the
+// first trial that used it, as an unsharded run writes them. Files of
+// different grids are refused unless allowMixed, since a merge of unrelated
+// runs is usually a mistake (a shard of a scaled-up grid, say).
+func Merge(paths []string, allowMixed bool) (*MergeResult, error) {
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("merge: no input files")
+	}
+	res := &MergeResult{}
+	seen := map[string]int{} // role+key -> index in res.Records
+	gridOf := ""
+	gridFile := ""
+	for _, p := range paths {
+		rr, err := ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		if rr.Torn != "" {
+			res.Torn = append(res.Torn, rr.Torn)
+		}
+		for _, r := range rr.Records {
+			if gridOf == "" {
+				gridOf, gridFile = r.Grid, p
+			} else if r.Grid != gridOf && !allowMixed {
+				return nil, fmt.Errorf("merge: %s holds records of grid %s (%s) but %s holds grid %s: these are not shards of one grid (same preset, flags and scale); merge them with --allow-mixed if you mean it",
+					p, r.Grid, r.GridName, gridFile, gridOf)
+			}
+			if r.GridTrials > res.Expected {
+				res.Expected = r.GridTrials
+			}
+			id := r.Role + "/" + r.Key
+			if i, dup := seen[id]; dup {
+				res.Duplicates++
+				if !sameResult(&res.Records[i], &r) {
+					res.Conflicts = append(res.Conflicts, fmt.Sprintf("trial %s (%s): %s and %s disagree (test metrics %s vs %s)",
+						r.Key, r.Config.Describe(), res.Records[i].Env.Host, r.Env.Host, metricsString(res.Records[i].Result.Test), metricsString(r.Result.Test)))
+				}
+				continue
+			}
+			seen[id] = len(res.Records)
+			res.Records = append(res.Records, r)
+		}
+	}
+	res.Grid = gridOf
+	if allowMixed {
+		for _, r := range res.Records {
+			if r.Grid != gridOf {
+				res.Grid = ""
+				break
+			}
+		}
+	}
+	sort.SliceStable(res.Records, func(i, j int) bool {
+		a, b := &res.Records[i], &res.Records[j]
+		if a.Grid != b.Grid {
+			return a.Grid < b.Grid
+		}
+		if a.Index != b.Index {
+			return a.Index < b.Index
+		}
+		return a.Role == "pretrain" && b.Role != "pretrain"
+	})
+	for _, r := range res.Records {
+		if r.Role == "" {
+			res.Trials++
+		}
+	}
+	return res, nil
+}
+
+// sameResult compares what the trial produced, ignoring where and when.
+func sameResult(a, b *Record) bool {
+	return a.Result.Status == b.Result.Status && reflect.DeepEqual(a.Result.Test, b.Result.Test) &&
+		a.Result.Data.SHA256 == b.Result.Data.SHA256
+}
+
+// WriteFile writes records to path as JSON Lines, atomically (a
+// temporary file renamed over path after it is synced).
+func WriteFile(path string, recs []Record) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	w := bufio.NewWriter(tmp)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for i := range recs {
+		if err := enc.Encode(&recs[i]); err != nil {
+			tmp.Close()
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+func metricsString(m *trainer.Metrics) string {
+	if m == nil {
+		return "none"
+	}
+	return fmt.Sprintf("top1 %.6g loss %.6g", m.Top1, m.Loss)
+}

@@ -1,0 +1,180 @@
+package record
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/actbench/actbench/internal/filelock"
+)
+
+// A results file is JSON Lines: one Record per line, each written whole by a
+// single write(2) on a file opened with O_APPEND and then fsync'ed, so a crash
+// leaves at most one torn line, the last, without its newline. Readers detect
+// that line, report it and ignore it. A writer holds an exclusive lock on the
+// file (internal/filelock) for as long as it is open, so two runs cannot
+// interleave records.
+
+// ErrLocked is returned by OpenStore when another process writes the file.
+var ErrLocked = errors.New("results file is locked by another actbench process")
+
+// Store is a results file opened for appending.
+type Store struct {
+	path string
+	f    *os.File
+}
+
+// ReadResult is what reading a results file found.
+type ReadResult struct {
+	Records []Record
+	// Torn describes an incomplete last line (a record whose write was cut
+	// short), "" when the file ends cleanly. It is never counted.
+	Torn string
+	// TornBytes is the torn line itself.
+	TornBytes []byte
+}
+
+// OpenStore opens (creating it when absent) the results file at path for
+// appending, takes its exclusive lock, and reads the records it holds. A torn
+// last line is moved to path+".torn" (appended there, so nothing is lost)
+// and cut from the results file, so that the next record starts on a line of
+// its own; the returned ReadResult says so.
+func OpenStore(path string) (*Store, *ReadResult, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, nil, fmt.Errorf("opening results file: %w", err)
+	}
+	if err := filelock.TryLock(f); err != nil {
+		f.Close()
+		if errors.Is(err, filelock.ErrLocked) {
+			return nil, nil, fmt.Errorf("%s: %w; wait for it to finish, or write to another file with --out", path, ErrLocked)
+		}
+		return nil, nil, err
+	}
+	data, err := io.ReadAll(io.NewSectionReader(f, 0, 1<<62))
+	if err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	rr, err := parseRecords(path, data)
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if rr.Torn != "" {
+		if err := moveTorn(f, path, int64(len(data)-len(rr.TornBytes)), rr.TornBytes); err != nil {
+			f.Close()
+			return nil, nil, err
+		}
+		rr.Torn += fmt.Sprintf("; moved to %s.torn", path)
+	}
+	return &Store{path: path, f: f}, rr, nil
+}
+
+func moveTorn(f *os.File, path string, keep int64, torn []byte) error {
+	t, err := os.OpenFile(path+".torn", os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("saving the torn last line of %s: %w", path, err)
+	}
+	stamp := fmt.Sprintf("# torn line cut from %s at %s\n", path, time.Now().UTC().Format(time.RFC3339))
+	_, err = t.Write(append(append([]byte(stamp), torn...), '\n'))
+	if err == nil {
+		err = t.Sync()
+	}
+	if cerr := t.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("saving the torn last line of %s: %w", path, err)
+	}
+	if err := f.Truncate(keep); err != nil {
+		return fmt.Errorf("cutting the torn last line of %s: %w", path, err)
+	}
+	return f.Sync()
+}
+
+// Path is the file's name.
+func (s *Store) Path() string { return s.path }
+
+// Append writes r as one line with one write and syncs it to disk.
+func (s *Store) Append(r *Record) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf) // Encode ends the line with '\n'
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("encoding the record of trial %s: %w", r.Key, err)
+	}
+	b := buf.Bytes()
+	n, err := s.f.Write(b)
+	if err == nil && n != len(b) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		return fmt.Errorf("appending to %s: %w", s.path, err)
+	}
+	if err := s.f.Sync(); err != nil {
+		return fmt.Errorf("syncing %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// Close releases the lock and closes the file.
+func (s *Store) Close() error {
+	if s.f == nil {
+		return nil
+	}
+	err := s.f.Close() // closing the file releases the lock
+	s.f = nil
+	return err
+}
+
+// ReadFile reads a results file without locking it (a run may be
+// appending to it; a record being written shows up as a torn last line,
+// which is reported in the result and ignored).
+func ReadFile(path string) (*ReadResult, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading results: %w", err)
+	}
+	return parseRecords(path, data)
+}
+
+// parseRecords splits data into records. Every complete line (ending in a
+// newline) must be a valid record: anything else is corruption and an error
+// naming the line. An incomplete last line is the torn record of a crash.
+func parseRecords(path string, data []byte) (*ReadResult, error) {
+	rr := &ReadResult{}
+	line := 0
+	for len(data) > 0 {
+		line++
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			rr.TornBytes = data
+			rr.Torn = fmt.Sprintf("%s:%d: torn last line (%d bytes without a newline, from an interrupted write), ignored",
+				path, line, len(data))
+			break
+		}
+		l := bytes.TrimSpace(data[:i])
+		data = data[i+1:]
+		if len(l) == 0 {
+			continue
+		}
+		var r Record
+		dec := json.NewDecoder(bytes.NewReader(l))
+		if err := dec.Decode(&r); err != nil {
+			return nil, fmt.Errorf("%s:%d: not a valid record (%v); the file is damaged: remove or repair that line", path, line, err)
+		}
+		if r.Schema < 1 || r.Schema > SchemaVersion {
+			return nil, fmt.Errorf("%s:%d: record schema %d, this actbench reads 1..%d: use a newer actbench", path, line, r.Schema, SchemaVersion)
+		}
+		if r.Key == "" || r.Grid == "" {
+			return nil, fmt.Errorf("%s:%d: record without a key or grid id: not an actbench results file?", path, line)
+		}
+		rr.Records = append(rr.Records, r)
+	}
+	return rr, nil
+}

@@ -1,0 +1,93 @@
+package runner
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/actbench/actbench/grid"
+	"github.com/actbench/actbench/trainer"
+)
+
+// TestCommittedResultsStillResume: every committed results file still
+// belongs to the grid that produced it: the grid (its grid.json, or the
+// default preset) expands to the same grid id and trial keys, and each
+// record's trial and trainer configs encode to exactly the bytes stored
+// (new config fields are omitted at their defaults), so re-running the
+// command skips every finished trial.
+func TestCommittedResultsStillResume(t *testing.T) {
+	files, _ := filepath.Glob("../results/*/results.jsonl")
+	if len(files) == 0 {
+		t.Skip("no committed results")
+	}
+	for _, path := range files {
+		dir := filepath.Dir(path)
+		var g grid.Grid
+		if gp, err := grid.ReadFile(filepath.Join(dir, "grid.json")); err == nil {
+			g = *gp
+		} else {
+			p, err := grid.LookupPreset(grid.DefaultPreset)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g = p.Grid()
+		}
+		trials, err := g.Expand()
+		if err != nil {
+			t.Fatalf("%s: %v", dir, err)
+		}
+		keys := map[string]bool{}
+		for _, tr := range trials {
+			keys[tr.Key] = true
+		}
+		id := grid.ID(trials)
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(nil, 1<<24)
+		n := 0
+		for sc.Scan() {
+			var raw struct {
+				Key    string          `json:"key"`
+				Grid   string          `json:"grid"`
+				Config json.RawMessage `json:"config"`
+				Result struct {
+					Config json.RawMessage `json:"config"`
+				} `json:"result"`
+			}
+			if err := json.Unmarshal(sc.Bytes(), &raw); err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			n++
+			if raw.Grid != id || !keys[raw.Key] {
+				t.Fatalf("%s: record %s of grid %s: the grid now expands to %s and does not hold the key", path, raw.Key, raw.Grid, id)
+			}
+			var tc grid.TrialConfig
+			var rc trainer.Config
+			if json.Unmarshal(raw.Config, &tc) != nil || json.Unmarshal(raw.Result.Config, &rc) != nil {
+				t.Fatalf("%s: record %s: configs do not decode", path, raw.Key)
+			}
+			if grid.TrialKey(tc) != raw.Key {
+				t.Errorf("%s: record %s: its config now hashes to %s", path, raw.Key, grid.TrialKey(tc))
+			}
+			for _, c := range []struct {
+				v   any
+				raw []byte
+			}{{tc, raw.Config}, {rc, raw.Result.Config}} {
+				b, _ := json.Marshal(c.v)
+				if !bytes.Equal(b, c.raw) {
+					t.Errorf("%s: record %s: config re-encodes differently:\n got %s\nwant %s", path, raw.Key, b, c.raw)
+				}
+			}
+		}
+		f.Close()
+		if n == 0 {
+			t.Errorf("%s: no records", path)
+		}
+	}
+}
