@@ -4,11 +4,11 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"reflect"
 	"sort"
 
+	"github.com/actbench/actbench/internal/outfile"
 	"github.com/actbench/actbench/trainer"
 )
 
@@ -109,38 +109,21 @@ func describeConfig(c TrialConfig) string {
 	return fmt.Sprintf("%s %s %s %s seed %d", c.Model, c.Dataset.Label(), c.Recipe.Name, ShortSpec(c.Activation), c.Seed)
 }
 
-// WriteRecordsFile writes records to path as JSON Lines, atomically (a
-// temporary file renamed over path after it is synced).
+// WriteRecordsFile writes records to path as JSON Lines through package
+// outfile: atomically (a temporary file synced and renamed over path), a
+// link's target, or a device in place.
 func WriteRecordsFile(path string, recs []Record) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriter(tmp)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	for i := range recs {
-		if err := enc.Encode(&recs[i]); err != nil {
-			tmp.Close()
-			return fmt.Errorf("writing %s: %w", path, err)
+	return outfile.WriteTo(path, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		enc := json.NewEncoder(bw)
+		enc.SetEscapeHTML(false)
+		for i := range recs {
+			if err := enc.Encode(&recs[i]); err != nil {
+				return err
+			}
 		}
-	}
-	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+		return bw.Flush()
+	})
 }
 
 func metricsString(m *trainer.Metrics) string {

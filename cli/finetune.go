@@ -84,6 +84,9 @@ func runFinetune(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkOutput("--json", *jsonOut); err != nil {
+		return err
+	}
 	if err := tf.applyThreads(); err != nil {
 		return err
 	}
@@ -138,7 +141,7 @@ func runFinetune(env *Env, args []string) error {
 		return err
 	}
 	if *jsonOut != "" {
-		if err := writeTrialJSON(env.Stdout, *jsonOut, res); err != nil {
+		if err := writeResultJSON(env, "--json", *jsonOut, "finetune", res); err != nil {
 			return err
 		}
 	}

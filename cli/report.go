@@ -2,10 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"os"
+	"io"
 	"strings"
 
 	"github.com/actbench/actbench/benchmarks"
+	"github.com/actbench/actbench/internal/outfile"
 	"github.com/actbench/actbench/stats"
 )
 
@@ -43,6 +44,9 @@ func runReport(env *Env, args []string) error {
 	if !(*alpha > 0 && *alpha < 1) {
 		return usageErrorf("--alpha %g: want 0 < alpha < 1", *alpha)
 	}
+	if err := checkOutput("--out", *out); err != nil {
+		return err
+	}
 	var recs []benchmarks.Record
 	for _, path := range fs.Args() {
 		rr, err := benchmarks.ReadRecords(path)
@@ -61,16 +65,12 @@ func runReport(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	w := env.Stdout
-	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
+	if *out != "" && *out != "-" {
+		err = outfile.WriteTo(*out, func(w io.Writer) error { return benchmarks.Render(w, rep, *format) })
+	} else {
+		err = benchmarks.Render(env.Stdout, rep, *format)
 	}
-	if err := benchmarks.Render(w, rep, *format); err != nil {
+	if err != nil {
 		return err
 	}
 	if *plotDir != "" {

@@ -371,24 +371,6 @@ func trialContext() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt)
 }
 
-// writeTrialJSON writes v as indented JSON to path ("-" = w).
-func writeTrialJSON(w io.Writer, path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	b = append(b, '\n')
-	if path == "-" {
-		_, err = w.Write(b)
-		return err
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return fmt.Errorf("--json: %w", err)
-	}
-	return os.Rename(tmp, path)
-}
-
 func runTrain(env *Env, args []string) error {
 	fs := newFlagSet(env, "train", trainUsage)
 	tf := addTrialFlags(fs)
@@ -416,6 +398,12 @@ func runTrain(env *Env, args []string) error {
 	if err := checkTrialConfig(cfg); err != nil {
 		return err
 	}
+	if err := checkOutput("--json", *jsonOut); err != nil {
+		return err
+	}
+	if err := checkOutput("--checkpoint", *ckpt); err != nil {
+		return err
+	}
 	if err := tf.applyThreads(); err != nil {
 		return err
 	}
@@ -430,7 +418,7 @@ func runTrain(env *Env, args []string) error {
 		return err
 	}
 	if *jsonOut != "" {
-		if werr := writeTrialJSON(env.Stdout, *jsonOut, res); werr != nil {
+		if werr := writeResultJSON(env, "--json", *jsonOut, "train", res); werr != nil {
 			return werr
 		}
 	}
