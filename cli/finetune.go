@@ -135,8 +135,11 @@ func runFinetune(env *Env, args []string) error {
 	defer stop()
 	res, err := trainer.RunProtocol(ctx, p, opts, *dir)
 	if err != nil {
-		if errors.Is(err, trainer.ErrInterrupted) && *dir != "" {
-			return fmt.Errorf("%v; rerun with --resume to continue", err)
+		if errors.Is(err, trainer.ErrInterrupted) {
+			if *dir != "" {
+				return trialStopped(ctx, err, "rerun with the same flags and --resume to continue")
+			}
+			return trialStopped(ctx, err, "without --dir the arms start again from the beginning")
 		}
 		return err
 	}

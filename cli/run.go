@@ -1,16 +1,12 @@
 package cli
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/actbench/actbench/benchmarks"
@@ -195,13 +191,13 @@ func runRun(env *Env, args []string) error {
 		return printDryRun(env.Stdout, g, trials, sh, *out)
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext() // after the first signal, a second one kills the usual way
 	defer stop()
 	go func() {
 		<-ctx.Done()
-		stop() // a second Ctrl-C kills the process the usual way
-		if errors.Is(context.Cause(ctx), context.Canceled) {
-			fmt.Fprintln(env.Stderr, "\ninterrupt: stopping at the next batch and saving a checkpoint (Ctrl-C again to abort at once)")
+		// Only a signal: stop() also cancels ctx when RunGrid returns.
+		if sig, ok := signalOf(ctx); ok {
+			fmt.Fprintf(env.Stderr, "\n%s: stopping at the next batch and saving a checkpoint (Ctrl-C again to abort at once)\n", signalName(sig))
 		}
 	}()
 	fmt.Fprintf(env.Stderr, "results: %s\n", *out)
@@ -219,6 +215,12 @@ func runRun(env *Env, args []string) error {
 	}
 	if sum.Torn != "" {
 		fmt.Fprintf(env.Stderr, "warning: %s\n", sum.Torn)
+	}
+	if sum.Interrupted {
+		// The progress display has said how far it got and how to resume.
+		if err := interrupted(ctx, "the finished trials are saved in %s", *out); err != nil {
+			return err
+		}
 	}
 	if sum.Interrupted || *noReport {
 		return nil

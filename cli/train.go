@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime"
 	"strconv"
 	"strings"
@@ -365,10 +364,18 @@ func trialIsTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// trialContext is cancelled by Ctrl-C (SIGINT), so that a trial stops at a
-// batch boundary and checkpoints.
-func trialContext() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt)
+// trialContext is cancelled by Ctrl-C (SIGINT) or SIGTERM, so that a trial
+// stops at a batch boundary and checkpoints.
+func trialContext() (context.Context, context.CancelFunc) { return signalContext() }
+
+// trialStopped says where an interrupted trial stopped and how to go on,
+// as an interruptedError when a signal stopped it.
+func trialStopped(ctx context.Context, err error, resume string) error {
+	where := strings.TrimSuffix(strings.TrimPrefix(err.Error(), trainer.ErrInterrupted.Error()+" "), ": "+context.Canceled.Error())
+	if ie := interrupted(ctx, "stopped %s; %s", where, resume); ie != nil {
+		return ie
+	}
+	return fmt.Errorf("%v; %s", err, resume)
 }
 
 func runTrain(env *Env, args []string) error {
@@ -424,9 +431,9 @@ func runTrain(env *Env, args []string) error {
 	}
 	if err != nil {
 		if *ckpt != "" {
-			return fmt.Errorf("%v; resume with the same flags and --resume (checkpoint %s)", err, *ckpt)
+			return trialStopped(ctx, err, fmt.Sprintf("resume with the same flags and --resume (checkpoint %s)", *ckpt))
 		}
-		return err
+		return trialStopped(ctx, err, "without --checkpoint the trial starts again from the beginning")
 	}
 	if *jsonOut != "-" {
 		printTrialSummary(env.Stdout, res)
