@@ -18,6 +18,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -271,6 +272,19 @@ func (g *Grid) Validate() error {
 }
 
 func (r *Recipe) validate() error {
+	// NaN passes every comparison below: refuse it (and infinities) first.
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"lr", r.LR}, {"momentum", r.Momentum}, {"weight_decay", r.WeightDecay}, {"gamma", r.Gamma},
+		{"warmup", r.Warmup}, {"blur", r.Blur}, {"label_smoothing", r.LabelSmoothing}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return fmt.Errorf("%s must be a finite number, found %g", f.name, f.v)
+		}
+	}
+	if p := r.Pretrain; p != nil && (math.IsNaN(p.LR) || math.IsInf(p.LR, 0)) {
+		return fmt.Errorf("pretrain lr must be a finite number, found %g", p.LR)
+	}
 	switch {
 	case r.Epochs < 1:
 		return fmt.Errorf("epochs must be >= 1, found %d", r.Epochs)

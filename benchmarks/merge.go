@@ -38,7 +38,8 @@ func Merge(paths []string, allowMixed bool) (*MergeResult, error) {
 		return nil, fmt.Errorf("merge: no input files")
 	}
 	res := &MergeResult{}
-	seen := map[string]int{} // role+key -> index in res.Records
+	seen := map[string]int{}     // role+key -> index in res.Records
+	where := map[string]string{} // role+key -> file:line of the record kept
 	gridOf := ""
 	gridFile := ""
 	for _, p := range paths {
@@ -49,7 +50,7 @@ func Merge(paths []string, allowMixed bool) (*MergeResult, error) {
 		if rr.Torn != "" {
 			res.Torn = append(res.Torn, rr.Torn)
 		}
-		for _, r := range rr.Records {
+		for ri, r := range rr.Records {
 			if gridOf == "" {
 				gridOf, gridFile = r.Grid, p
 			} else if r.Grid != gridOf && !allowMixed {
@@ -60,15 +61,15 @@ func Merge(paths []string, allowMixed bool) (*MergeResult, error) {
 				res.Expected = r.GridTrials
 			}
 			id := r.Role + "/" + r.Key
+			at := fmt.Sprintf("%s:%d", p, rr.Lines[ri])
 			if i, dup := seen[id]; dup {
 				res.Duplicates++
-				if !sameResult(&res.Records[i], &r) {
-					res.Conflicts = append(res.Conflicts, fmt.Sprintf("trial %s (%s): %s and %s disagree (test metrics %s vs %s)",
-						r.Key, describeConfig(r.Config), res.Records[i].Env.Host, r.Env.Host, metricsString(res.Records[i].Result.Test), metricsString(r.Result.Test)))
+				if c := Disagreement(&res.Records[i], &r, where[id], at); c != "" {
+					res.Conflicts = append(res.Conflicts, c)
 				}
 				continue
 			}
-			seen[id] = len(res.Records)
+			seen[id], where[id] = len(res.Records), at
 			res.Records = append(res.Records, r)
 		}
 	}
@@ -103,6 +104,17 @@ func Merge(paths []string, allowMixed bool) (*MergeResult, error) {
 func sameResult(a, b *Record) bool {
 	return a.Result.Status == b.Result.Status && reflect.DeepEqual(a.Result.Test, b.Result.Test) &&
 		a.Result.Data.SHA256 == b.Result.Data.SHA256
+}
+
+// Disagreement describes how two records of one trial differ in what they
+// produced, read at aAt and bAt ("file:line"); it is "" when they agree.
+func Disagreement(a, b *Record, aAt, bAt string) string {
+	if sameResult(a, b) {
+		return ""
+	}
+	return fmt.Sprintf("trial %s (%s): %s (host %s) and %s (host %s) disagree (status %s vs %s, test metrics %s vs %s)",
+		a.Key, describeConfig(a.Config), aAt, a.Env.Host, bAt, b.Env.Host, a.Result.Status, b.Result.Status,
+		metricsString(a.Result.Test), metricsString(b.Result.Test))
 }
 
 func describeConfig(c TrialConfig) string {

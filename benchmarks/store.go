@@ -29,6 +29,8 @@ type Store struct {
 // ReadResult is what reading a results file found.
 type ReadResult struct {
 	Records []Record
+	// Lines holds the line number of each record in the file.
+	Lines []int
 	// Torn describes an incomplete last line (a record whose write was cut
 	// short), "" when the file ends cleanly. It is never counted.
 	Torn string
@@ -166,6 +168,9 @@ func parseRecords(path string, data []byte) (*ReadResult, error) {
 		if err := dec.Decode(&r); err != nil {
 			return nil, fmt.Errorf("%s:%d: not a valid record (%v); the file is damaged: remove or repair that line", path, line, err)
 		}
+		if r.Schema == 0 {
+			return nil, fmt.Errorf("%s:%d: not an actbench record (no \"schema\" field): is this an actbench results file? remove or repair that line", path, line)
+		}
 		if r.Schema < 1 || r.Schema > SchemaVersion {
 			return nil, fmt.Errorf("%s:%d: record schema %d, this actbench reads 1..%d: use a newer actbench", path, line, r.Schema, SchemaVersion)
 		}
@@ -173,6 +178,7 @@ func parseRecords(path string, data []byte) (*ReadResult, error) {
 			return nil, fmt.Errorf("%s:%d: record without a key or grid id: not an actbench results file?", path, line)
 		}
 		rr.Records = append(rr.Records, r)
+		rr.Lines = append(rr.Lines, line)
 	}
 	return rr, nil
 }

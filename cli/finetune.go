@@ -74,6 +74,9 @@ func runFinetune(env *Env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageErrorf("finetune takes no arguments, got %q", fs.Args())
 	}
+	if err := checkFlagRules(fs, trialFlagRules); err != nil {
+		return err
+	}
 	if len(*to) == 0 {
 		return usageErrorf("give at least one --to SPEC to continue under")
 	}

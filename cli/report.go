@@ -48,6 +48,7 @@ func runReport(env *Env, args []string) error {
 		return err
 	}
 	var recs []benchmarks.Record
+	var where []string // file:line of each record
 	for _, path := range fs.Args() {
 		rr, err := benchmarks.ReadRecords(path)
 		if err != nil {
@@ -57,6 +58,22 @@ func runReport(env *Env, args []string) error {
 			fmt.Fprintf(env.Stderr, "warning: %s\n", rr.Torn)
 		}
 		recs = append(recs, rr.Records...)
+		for _, l := range rr.Lines {
+			where = append(where, fmt.Sprintf("%s:%d", path, l))
+		}
+	}
+	// The report counts the first copy of a trial; copies that disagree
+	// (another machine, another BLAS) must not pass unnoticed.
+	first := map[string]int{}
+	for i := range recs {
+		id := recs[i].Role + "/" + recs[i].Key
+		if j, dup := first[id]; dup {
+			if c := benchmarks.Disagreement(&recs[j], &recs[i], where[j], where[i]); c != "" {
+				fmt.Fprintf(env.Stderr, "warning: conflicting duplicate, the report counts the first: %s\n", c)
+			}
+			continue
+		}
+		first[id] = i
 	}
 	if len(recs) == 0 {
 		return fmt.Errorf("no records in %s", strings.Join(fs.Args(), ", "))

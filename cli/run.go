@@ -90,8 +90,9 @@ func (f *runGridFlags) grid() (*benchmarks.Grid, error) {
 		}
 		o.Seeds = s
 	}
-	if f.epochs < 0 || f.pretrainEpochs < 0 || f.batch < 0 || f.lr < 0 || f.train < -1 || f.val < -1 || f.test < -1 {
-		return nil, usageErrorf("--epochs, --pretrain-epochs, --batch, --lr must be >= 0; --train, --val and --test >= -1")
+	// Each of these keeps the grid's value at 0, so an explicit 0 is refused.
+	if err := checkFlagRules(f.fs, gridFlagRules); err != nil {
+		return nil, err
 	}
 	o.Test = f.test
 	o.Epochs, o.PretrainEpochs, o.Train, o.Val, o.Batch, o.LR, o.Optimizer = f.epochs, f.pretrainEpochs, f.train, f.val, f.batch, f.lr, f.opt
@@ -115,6 +116,17 @@ func (f *runGridFlags) grid() (*benchmarks.Grid, error) {
 		return nil, usageErrorf("%v", err)
 	}
 	return &g, nil
+}
+
+// gridFlagRules are the rules of the flags that rescale a grid.
+var gridFlagRules = []flagRule{
+	{"epochs", atLeast(1), ">= 1 (omit it to keep the grid's)"},
+	{"pretrain-epochs", atLeast(1), ">= 1 (omit it to keep the grid's)"},
+	{"batch", atLeast(1), ">= 1 (omit it to keep the grid's)"},
+	{"lr", above(0), "> 0 (omit it to keep the grid's)"},
+	{"train", func(v float64) bool { return v >= 1 || v == -1 }, "a count >= 1, or -1 for all the training images"},
+	{"val", func(v float64) bool { return v >= 1 || v == -1 }, "a count >= 1, or -1 for no validation split"},
+	{"test", func(v float64) bool { return v >= 1 || v == -1 }, "a count >= 1, or -1 for the whole test split"},
 }
 
 // splitSpecs splits flag values on ';' (specs themselves contain commas).

@@ -392,6 +392,9 @@ func runTrain(env *Env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageErrorf("train takes no arguments, got %q", fs.Args())
 	}
+	if err := checkFlagRules(fs, trialFlagRules); err != nil {
+		return err
+	}
 	if *resume && *ckpt == "" {
 		return usageErrorf("--resume needs --checkpoint FILE")
 	}

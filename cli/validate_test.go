@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/actbench/actbench/benchmarks"
+)
+
+// Nonsense numbers are refused before anything runs (exit 2), instead of
+// being read as "keep the default" or training into NaN.
+func TestNonsenseNumbersAreUsageErrors(t *testing.T) {
+	nodata := filepath.Join(t.TempDir(), "nodata") // reaching the data would fail otherwise
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "--lr", "NaN", "--dry-run"}, "--lr"},
+		{[]string{"run", "--lr", "inf", "--dry-run"}, "--lr"},
+		{[]string{"run", "--blur", "nan", "--dry-run"}, "--blur"},
+		{[]string{"run", "--lr", "0", "--dry-run"}, "--lr 0"},
+		{[]string{"run", "--epochs", "0", "--dry-run"}, "--epochs 0"},
+		{[]string{"run", "--batch", "0", "--dry-run"}, "--batch 0"},
+		{[]string{"run", "--train", "0", "--dry-run"}, "--train 0"},
+		{[]string{"train", "--lr", "NaN", "--data-dir", nodata}, "--lr"},
+		{[]string{"train", "--lr", "0", "--data-dir", nodata}, "--lr 0"},
+		{[]string{"train", "--lr", "-1", "--data-dir", nodata}, "lr"},
+		{[]string{"train", "--epochs", "0", "--data-dir", nodata}, "--epochs 0"},
+		{[]string{"train", "--batch", "0", "--data-dir", nodata}, "--batch 0"},
+		{[]string{"train", "--momentum", "NaN", "--opt", "sgd", "--data-dir", nodata}, "--momentum"},
+		{[]string{"train", "--warmup", "+Inf", "--data-dir", nodata}, "--warmup"},
+		{[]string{"finetune", "--to", "prelu", "--ft-lr", "NaN", "--data-dir", nodata}, "--ft-lr"},
+		{[]string{"stats", "--a", "1,2,3", "--b", "1,2,3", "--alpha", "NaN"}, "--alpha"},
+	} {
+		code, _, errOut := runTrialCLI(c.args...)
+		if code != 2 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, want 2 and %q:\n%s", c.args, code, c.want, errOut)
+		}
+	}
+}
+
+// report warns, like merge, when two records of one trial disagree, naming
+// the trial and both files and lines.
+func TestReportWarnsOnConflictingDuplicates(t *testing.T) {
+	results := filepath.Join("..", "results", "default", "results.jsonl")
+	f, err := os.Open(results)
+	if err != nil {
+		t.Skipf("no committed results: %v", err)
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<24)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.jsonl")
+	os.WriteFile(a, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	var r benchmarks.Record
+	if err := json.Unmarshal([]byte(lines[2]), &r); err != nil {
+		t.Fatal(err)
+	}
+	r.Result.Test.Top1 -= 0.25
+	changed, _ := json.Marshal(r)
+	os.WriteFile(b, []byte(lines[0]+"\n"+string(changed)+"\n"), 0o644)
+	code, _, errOut := runTrialCLI("report", a, b)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	for _, want := range []string{"warning: conflicting duplicate", r.Key, a + ":3 (host", b + ":2 (host"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if strings.Count(errOut, "conflicting duplicate") != 1 {
+		t.Errorf("one conflict expected (the identical copy of line 1 is no conflict):\n%s", errOut)
+	}
+}
