@@ -22,6 +22,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/actbench/actbench/datasets"
+	"github.com/actbench/actbench/internal/suggest"
 )
 
 // Dataset names a dataset and the part of it a grid uses. Subset sizes are
@@ -160,6 +163,19 @@ var CanonicalActivation = func(spec string) (string, error) {
 	return strings.ToLower(strings.Join(strings.Fields(spec), "")), nil
 }
 
+// CanonicalDataset returns the name package datasets knows a dataset by
+// ("CIFAR-10" -> "cifar10"), or an error naming the closest known one.
+func CanonicalDataset(n string) (string, error) {
+	if c, ok := datasets.CanonicalName(n); ok {
+		return c, nil
+	}
+	hint := ""
+	if s := suggest.Closest(strings.ToLower(n), datasets.Names, 3); s != "" {
+		hint = fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return "", fmt.Errorf("unknown dataset %q%s: actbench knows %s", n, hint, strings.Join(datasets.Names, ", "))
+}
+
 // TrialKey is the hex SHA-256 (first 16 bytes) of the trial config's JSON
 // encoding. Struct fields encode in a fixed order, so equal configs give
 // equal keys on every machine.
@@ -191,10 +207,17 @@ func (g *Grid) Validate() error {
 	case len(g.Activations) == 0:
 		return fmt.Errorf("%s: no activations", name)
 	}
-	for i, d := range g.Datasets {
+	for i := range g.Datasets {
+		d := &g.Datasets[i]
 		if d.Name == "" {
 			return fmt.Errorf("%s: dataset %d has no name", name, i+1)
 		}
+		// Canonical before the grid id: "MNIST" and "mnist" are one grid.
+		c, err := CanonicalDataset(d.Name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		d.Name = c
 		if d.Train < 0 || d.Val < 0 || d.Test < 0 {
 			return fmt.Errorf("%s: dataset %s: subset sizes must be >= 0 (0 = all), found train=%d val=%d test=%d",
 				name, d.Name, d.Train, d.Val, d.Test)
@@ -210,6 +233,13 @@ func (g *Grid) Validate() error {
 			return fmt.Errorf("%s: recipe name %q used twice", name, r.Name)
 		}
 		seenRecipe[r.Name] = true
+		if p := r.Pretrain; p != nil && p.Dataset.Name != "" {
+			c, err := CanonicalDataset(p.Dataset.Name)
+			if err != nil {
+				return fmt.Errorf("%s: recipe %q: pretrain: %w", name, r.Name, err)
+			}
+			p.Dataset.Name = c
+		}
 		if err := r.validate(); err != nil {
 			return fmt.Errorf("%s: recipe %q: %w", name, r.Name, err)
 		}

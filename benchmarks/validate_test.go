@@ -92,3 +92,113 @@ func TestGridRefusesNonFiniteNumbers(t *testing.T) {
 		}
 	}
 }
+
+// Dataset names are checked and canonicalised before the grid id is
+// computed: "MNIST" is the grid of "mnist" (they pair and resume together),
+// "mnsit" is an error with a suggestion, found before any trial runs.
+func TestDatasetNamesCanonicalBeforeTheGridID(t *testing.T) {
+	id := func(names ...string) (string, error) {
+		g := testGrid()
+		g.Datasets = nil
+		for _, n := range names {
+			g.Datasets = append(g.Datasets, Dataset{Name: n, Val: 100, Train: 500})
+		}
+		trials, err := g.Expand()
+		if err != nil {
+			return "", err
+		}
+		if g.Datasets[0].Name != strings.ToLower(strings.ReplaceAll(g.Datasets[0].Name, "-", "")) {
+			t.Errorf("dataset name %q left as given", g.Datasets[0].Name)
+		}
+		return GridID(trials), nil
+	}
+	want, err := id("mnist", "cifar10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := id("MNIST", "CIFAR-10"); err != nil || got != want {
+		t.Errorf("MNIST, CIFAR-10: grid %s (%v), want mnist, cifar10's %s", got, err, want)
+	}
+	if _, err := id("mnist", "mnsit"); err == nil || !strings.Contains(err.Error(), `unknown dataset "mnsit"`) || !strings.Contains(err.Error(), `did you mean "mnist"`) {
+		t.Errorf("mnsit: %v", err)
+	}
+	if _, err := id("mnist", "Mnist"); err == nil || !strings.Contains(err.Error(), "listed twice") {
+		t.Errorf("mnist and Mnist are one dataset listed twice: %v", err)
+	}
+	g := testGrid()
+	g.Recipes[0].Pretrain = &Pretrain{Dataset: Dataset{Name: "imagenet"}, Activation: "relu", Epochs: 1}
+	if err := g.Validate(); err == nil || !strings.Contains(err.Error(), `pretrain: unknown dataset "imagenet"`) {
+		t.Errorf("pretrain on imagenet: %v", err)
+	}
+}
+
+// What the model zoo or the trainer would refuse when a trial starts is
+// found before the first one.
+func TestCheckTrialsFindsWhatTheTrainerWouldRefuse(t *testing.T) {
+	g := testGrid()
+	trials, err := g.Expand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckTrials(trials); err != nil {
+		t.Fatalf("the test grid: %v", err)
+	}
+	for name, c := range map[string]struct {
+		set  func(g *Grid)
+		want string
+	}{
+		"model":     {func(g *Grid) { g.Models = append(g.Models, "vgg12") }, `model "vgg12"`},
+		"momentum":  {func(g *Grid) { g.Recipes[1].Optimizer, g.Recipes[1].Momentum = "sgd", 1.5 }, "momentum"},
+		"nesterov":  {func(g *Grid) { g.Recipes[1].Nesterov = true }, "nesterov"},
+		"smoothing": {func(g *Grid) { g.Recipes[1].LabelSmoothing = 1 }, "label_smoothing"},
+	} {
+		g := testGrid()
+		c.set(&g)
+		trials, err := g.Expand()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if err := CheckTrials(trials); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: CheckTrials = %v, want an error naming %s", name, err, c.want)
+		}
+	}
+}
+
+// CheckData compares the grid's sizes with the data's (read from file sizes
+// here: a fake CIFAR-10 directory of 50 training and 20 test records).
+func TestCheckDataComparesSizesWithTheData(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cifar-10-batches-bin")
+	os.Mkdir(dir, 0o755)
+	rec := make([]byte, 3073)
+	os.WriteFile(filepath.Join(dir, "data_batch_1.bin"), bytesRepeat(rec, 50), 0o644)
+	os.WriteFile(filepath.Join(dir, "test_batch.bin"), bytesRepeat(rec, 20), 0o644)
+	for _, c := range []struct {
+		d    Dataset
+		want string // "" = fits
+	}{
+		{Dataset{Name: "cifar10", Val: 10, Train: 40, Test: 20}, ""},
+		{Dataset{Name: "cifar10", Val: 50}, "val 50 leaves no training images: the training split has 50"},
+		{Dataset{Name: "cifar10", Val: 10, Train: 41}, "train 41 exceeds the 40 training images left after holding out val 10"},
+		{Dataset{Name: "cifar10", Val: 10, Test: 21}, "test 21 exceeds the 20 test images"},
+	} {
+		g := testGrid()
+		g.Datasets = []Dataset{c.d}
+		err := CheckData(&g, dir)
+		if (c.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("%+v: CheckData = %v, want %q", c.d, err, c.want)
+		}
+	}
+	g := testGrid()
+	g.Datasets = []Dataset{{Name: "cifar100"}}
+	if err := CheckData(&g, dir); err == nil || !strings.Contains(err.Error(), "CIFAR-100") {
+		t.Errorf("absent dataset: %v", err)
+	}
+}
+
+func bytesRepeat(b []byte, n int) []byte {
+	out := make([]byte, 0, len(b)*n)
+	for range n {
+		out = append(out, b...)
+	}
+	return out
+}

@@ -199,8 +199,16 @@ func runRun(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Everything a trial would refuse at its start is refused now, before
+	// the first one runs.
+	if err := benchmarks.CheckTrials(trials); err != nil {
+		return usageErrorf("%v", err)
+	}
 	if *dry {
 		return printDryRun(env.Stdout, g, trials, sh, *out)
+	}
+	if err := benchmarks.CheckData(g, *dataDir); err != nil {
+		return err
 	}
 
 	ctx, stop := signalContext() // after the first signal, a second one kills the usual way

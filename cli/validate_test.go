@@ -81,3 +81,47 @@ func TestReportWarnsOnConflictingDuplicates(t *testing.T) {
 		t.Errorf("one conflict expected (the identical copy of line 1 is no conflict):\n%s", errOut)
 	}
 }
+
+// Grid flags are checked before the first trial: a misspelt dataset (with
+// a suggestion, also under --dry-run), a model the zoo lacks, sizes larger
+// than the data; "MNIST" is the grid of "mnist".
+func TestRunChecksTheGridBeforeTheFirstTrial(t *testing.T) {
+	code, _, errOut := runTrialCLI("run", "--data", "mnist,mnsit", "--dry-run")
+	if code != 2 || !strings.Contains(errOut, `unknown dataset "mnsit" (did you mean "mnist"?)`) {
+		t.Errorf("--data mnist,mnsit --dry-run: exit %d\n%s", code, errOut)
+	}
+	if code, _, errOut := runTrialCLI("run", "--model", "vgg12", "--dry-run"); code != 2 || !strings.Contains(errOut, "vgg12") {
+		t.Errorf("--model vgg12: exit %d\n%s", code, errOut)
+	}
+	gridLine := func(data string) string {
+		code, out, errOut := runTrialCLI("run", "--data", data, "--dry-run")
+		if code != 0 {
+			t.Fatalf("--data %s: exit %d\n%s", data, code, errOut)
+		}
+		return strings.SplitN(out, ";", 2)[0]
+	}
+	if a, b := gridLine("MNIST"), gridLine("mnist"); a != b {
+		t.Errorf("--data MNIST: %q, --data mnist: %q (want one grid)", a, b)
+	}
+
+	data := fakeCIFAR10(t) // 240 training images, 60 test images
+	out := filepath.Join(t.TempDir(), "r.jsonl")
+	base := []string{"run", "--out", out, "--data", "cifar10", "--data-dir", data, "--model", "mlp(hidden=8,depth=1)",
+		"--act", "relu;pvlu", "--seeds", "1-2", "--epochs", "1", "--batch", "40"}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--val", "240", "--train", "10", "--test", "60"}, "val 240 leaves no training images: the training split has 240"},
+		{[]string{"--val", "40", "--train", "201", "--test", "60"}, "train 201 exceeds the 200 training images"},
+		{[]string{"--val", "40", "--train", "200", "--test", "61"}, "test 61 exceeds the 60 test images"},
+	} {
+		code, _, errOut := runTrialCLI(append(base, c.args...)...)
+		if code != 1 || !strings.Contains(errOut, c.want) || strings.Contains(errOut, "epoch") {
+			t.Errorf("%v: exit %d, want 1 and %q before any trial:\n%s", c.args, code, c.want, errOut)
+		}
+		if st, err := os.Stat(out); err == nil && st.Size() > 0 {
+			t.Errorf("%v: trials ran", c.args)
+		}
+	}
+}
