@@ -9,6 +9,8 @@ import (
 	"os"
 	"syscall"
 	"time"
+
+	"github.com/actbench/actbench/internal/outfile"
 )
 
 // A results file is JSON Lines: one Record per line, each written whole by a
@@ -23,8 +25,12 @@ var ErrLocked = errors.New("results file is locked by another actbench process")
 // Store is a results file opened for appending.
 type Store struct {
 	path string
-	f    *os.File
+	f    outfile.File
 }
+
+// storeFS is the file system results files are written through (tests
+// inject faults through it).
+var storeFS = outfile.OS
 
 // ReadResult is what reading a results file found.
 type ReadResult struct {
@@ -44,7 +50,7 @@ type ReadResult struct {
 // and cut from the results file, so that the next record starts on a line of
 // its own; the returned ReadResult says so.
 func OpenStore(path string) (*Store, *ReadResult, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
+	f, err := storeFS.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, nil, fmt.Errorf("opening results file: %w", err)
 	}
@@ -75,21 +81,38 @@ func OpenStore(path string) (*Store, *ReadResult, error) {
 	return &Store{path: path, f: f}, rr, nil
 }
 
-func moveTorn(f *os.File, path string, keep int64, torn []byte) error {
-	t, err := os.OpenFile(path+".torn", os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+func moveTorn(f outfile.File, path string, keep int64, torn []byte) error {
+	tp := path + ".torn"
+	var had int64 = -1 // size of an earlier .torn file, -1 when there is none
+	if st, err := os.Stat(tp); err == nil {
+		had = st.Size()
+	}
+	t, err := storeFS.OpenFile(tp, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
-		return fmt.Errorf("saving the torn last line of %s: %w", path, err)
+		return writeError(fmt.Sprintf("saving the torn last line of %s in %s", path, tp), err)
 	}
 	stamp := fmt.Sprintf("# torn line cut from %s at %s\n", path, time.Now().UTC().Format(time.RFC3339))
-	_, err = t.Write(append(append([]byte(stamp), torn...), '\n'))
+	b := append(append([]byte(stamp), torn...), '\n')
+	n, err := t.Write(b)
+	if err == nil && n != len(b) {
+		err = io.ErrShortWrite
+	}
 	if err == nil {
 		err = t.Sync()
 	}
-	if cerr := t.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
-		return fmt.Errorf("saving the torn last line of %s: %w", path, err)
+		// Leave the .torn file as it was: no empty or partial file.
+		if had < 0 {
+			t.Close()
+			storeFS.Remove(tp)
+		} else {
+			t.Truncate(had)
+			t.Close()
+		}
+		return writeError(fmt.Sprintf("saving the torn last line of %s in %s (nothing was changed)", path, tp), err)
+	}
+	if err := t.Close(); err != nil {
+		return writeError(fmt.Sprintf("saving the torn last line of %s in %s", path, tp), err)
 	}
 	if err := f.Truncate(keep); err != nil {
 		return fmt.Errorf("cutting the torn last line of %s: %w", path, err)
@@ -100,7 +123,9 @@ func moveTorn(f *os.File, path string, keep int64, torn []byte) error {
 // Path is the file's name.
 func (s *Store) Path() string { return s.path }
 
-// Append writes r as one line with one write and syncs it to disk.
+// Append writes r as one line with one write and syncs it to disk. When
+// either fails, the file is cut back to its previous size, so that it
+// still ends with a whole record and the trial, not counted, runs again.
 func (s *Store) Append(r *Record) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf) // Encode ends the line with '\n'
@@ -108,18 +133,35 @@ func (s *Store) Append(r *Record) error {
 	if err := enc.Encode(r); err != nil {
 		return fmt.Errorf("encoding the record of trial %s: %w", r.Key, err)
 	}
+	st, err := s.f.Stat()
+	if err != nil {
+		return fmt.Errorf("appending to %s: %w", s.path, err)
+	}
 	b := buf.Bytes()
 	n, err := s.f.Write(b)
 	if err == nil && n != len(b) {
 		err = io.ErrShortWrite
 	}
-	if err != nil {
-		return fmt.Errorf("appending to %s: %w", s.path, err)
+	if err == nil {
+		err = s.f.Sync()
 	}
-	if err := s.f.Sync(); err != nil {
-		return fmt.Errorf("syncing %s: %w", s.path, err)
+	if err == nil {
+		return nil
 	}
-	return nil
+	what := fmt.Sprintf("appending the record of trial %s to %s", r.Key, s.path)
+	if terr := s.f.Truncate(st.Size()); terr != nil {
+		return fmt.Errorf("%w; cutting the partial record back failed too (%v): the next run sets the torn line aside", writeError(what, err), terr)
+	}
+	s.f.Sync()
+	return writeError(what+" (the file was cut back to its last whole record)", err)
+}
+
+// writeError reports a failed write for what it is, a full disk above all.
+func writeError(what string, err error) error {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return fmt.Errorf("disk full: %s: %w; free space and re-run the same command to resume", what, err)
+	}
+	return fmt.Errorf("%s: %w; re-run the same command to resume", what, err)
 }
 
 // Close releases the lock and closes the file.

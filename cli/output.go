@@ -2,10 +2,12 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/actbench/actbench/internal/outfile"
@@ -38,6 +40,15 @@ func trimPathPrefix(msg, path string) string {
 // path named once.
 func outputError(flag, path string, err error) error {
 	return fmt.Errorf("%s %s: %v", flag, path, trimPathPrefix(trimPathPrefix(err.Error(), "writing "+path), path))
+}
+
+// diskFull says a failed write was a full disk (a checkpoint, say), when it
+// was and the message does not say so already.
+func diskFull(err error, resume string) error {
+	if err != nil && (errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)) && !strings.Contains(err.Error(), "disk full") {
+		return fmt.Errorf("disk full: %w; free space and %s", err, resume)
+	}
+	return err
 }
 
 // writeResultJSON writes v as indented JSON to path ("-" = env.Stdout)

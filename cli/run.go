@@ -231,7 +231,7 @@ func runRun(env *Env, args []string) error {
 		Limit:    *limit,
 	})
 	if err != nil {
-		return err
+		return diskFull(err, "re-run the same command to resume")
 	}
 	if sum.Torn != "" {
 		fmt.Fprintf(env.Stderr, "warning: %s\n", sum.Torn)

@@ -425,7 +425,7 @@ func runTrain(env *Env, args []string) error {
 	defer stop()
 	res, err := trainer.Run(ctx, cfg, opts)
 	if err != nil && !errors.Is(err, trainer.ErrInterrupted) {
-		return err
+		return diskFull(err, "re-run the same command (with --resume when --checkpoint was given)")
 	}
 	if *jsonOut != "" {
 		if werr := writeResultJSON(env, "--json", *jsonOut, "train", res); werr != nil {
