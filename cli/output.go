@@ -27,6 +27,33 @@ func checkOutput(flag, path string) error {
 	return nil
 }
 
+// checkOutputDir checks, before any work, that the output directory given
+// to flag ("" = not asked for) exists as a directory or can be created: its
+// nearest existing ancestor must be a directory that accepts new files.
+func checkOutputDir(flag, dir string) error {
+	if dir == "" {
+		return nil
+	}
+	d := filepath.Clean(dir)
+	for {
+		st, err := os.Stat(d)
+		if err == nil {
+			if !st.IsDir() {
+				return fmt.Errorf("%s %s: %s is not a directory", flag, dir, d)
+			}
+			break
+		}
+		if !(errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)) || filepath.Dir(d) == d {
+			return fmt.Errorf("%s %s: %v", flag, dir, err)
+		}
+		d = filepath.Dir(d)
+	}
+	if err := outfile.Check(filepath.Join(d, ".actbench-probe")); err != nil {
+		return fmt.Errorf("%s %s: %v", flag, dir, err)
+	}
+	return nil
+}
+
 // trimPathPrefix drops "path: " from the start of msg, which the caller
 // already names.
 func trimPathPrefix(msg, path string) string {

@@ -47,6 +47,9 @@ func runReport(env *Env, args []string) error {
 	if err := checkOutput("--out", *out); err != nil {
 		return err
 	}
+	if err := checkOutputDir("--plot", *plotDir); err != nil {
+		return err
+	}
 	var recs []benchmarks.Record
 	var where []string // file:line of each record
 	for _, path := range fs.Args() {

@@ -207,6 +207,9 @@ func runRun(env *Env, args []string) error {
 	if *dry {
 		return printDryRun(env.Stdout, g, trials, sh, *out)
 	}
+	if err := checkOutputDir("--plot", *plotDir); err != nil {
+		return err
+	}
 	if err := benchmarks.CheckData(g, *dataDir); err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/actbench/actbench/benchmarks"
 	"github.com/actbench/actbench/kernels/gemm"
 	"github.com/actbench/actbench/models"
 	"github.com/actbench/actbench/registry"
@@ -263,6 +264,9 @@ func checkTrialConfig(c trainer.Config) error {
 	}
 	if _, err := models.Canonical(c.Model); err != nil {
 		return usageErrorf("--model: %v", err)
+	}
+	if _, err := benchmarks.CanonicalDataset(c.Data); err != nil {
+		return usageErrorf("--data: %v", err)
 	}
 	if _, err := registry.New(c.Act, 1); err != nil {
 		return usageErrorf("--act: %v", err)

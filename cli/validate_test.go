@@ -125,3 +125,33 @@ func TestRunChecksTheGridBeforeTheFirstTrial(t *testing.T) {
 		}
 	}
 }
+
+// A --plot directory that cannot be made is refused before any work, and
+// train names the dataset it does not know with a suggestion.
+func TestPlotDirAndTrainDataCheckedFirst(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, nil, 0o644)
+	results := filepath.Join("..", "results", "default", "results.jsonl")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"report", results, "--plot", filepath.Join(file, "plots")}, file + " is not a directory"},
+		{[]string{"report", results, "--plot", file}, "is not a directory"},
+		{[]string{"run", "--data", "cifar10", "--data-dir", filepath.Join(dir, "nodata"), "--plot", file}, "is not a directory"},
+	} {
+		code, out, errOut := runTrialCLI(c.args...)
+		if code != 1 || out != "" || !strings.Contains(errOut, "--plot") || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, want 1 and %q:\n%s%s", c.args, code, c.want, out, errOut)
+		}
+	}
+	code, _, errOut := runTrialCLI("report", results, "--plot", filepath.Join(dir, "new", "plots"))
+	if code != 0 {
+		t.Errorf("--plot in a directory to create: exit %d\n%s", code, errOut)
+	}
+	code, _, errOut = runTrialCLI("train", "--data", "cifar01", "--data-dir", dir)
+	if code != 2 || !strings.Contains(errOut, `did you mean "cifar10"`) {
+		t.Errorf("train --data cifar01: exit %d\n%s", code, errOut)
+	}
+}
