@@ -8,8 +8,12 @@
 //     file or the new one, never a torn one; a replaced file keeps its mode;
 //   - a symbolic link is followed: its target is written (atomically when it
 //     is a regular file or absent), the link stays;
-//   - a character or block device (/dev/null, /dev/stdout) or a FIFO is
-//     written in place, as a shell redirection would;
+//   - a character or block device (/dev/null) or a FIFO is written in
+//     place, as a shell redirection would;
+//   - a descriptor link (/dev/stdout, /dev/fd/N, /proc/self/fd/N) is written
+//     in place, appending: whatever the descriptor is (a pipe, a terminal,
+//     a log file opened with >>), it gets the data where the process's own
+//     writes would go, and no file is replaced behind the shell's back;
 //   - a directory, a socket or anything else is refused.
 //
 // Check answers, before any work starts, whether a path could be written
@@ -30,6 +34,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -78,7 +83,8 @@ type kind int
 const (
 	absent kind = iota
 	regular
-	inPlace // device or FIFO: written where it is
+	inPlace    // device or FIFO: written where it is
+	descriptor // a /proc magic link to an open descriptor: appended to
 )
 
 // resolve follows symbolic links from path to the file that would be
@@ -111,6 +117,12 @@ func resolve(path string) (target string, k kind, mode fs.FileMode, err error) {
 		m := st.Mode()
 		switch {
 		case m&fs.ModeSymlink != 0:
+			if inProc(target) {
+				// A magic link (/proc/self/fd/1 behind /dev/stdout): its
+				// "target" may be no path at all (pipe:[1234]); the kernel
+				// opens the descriptor's file through it.
+				return path, descriptor, 0, nil
+			}
 			link, err := os.Readlink(target)
 			if err != nil {
 				return "", 0, 0, err
@@ -131,6 +143,16 @@ func resolve(path string) (target string, k kind, mode fs.FileMode, err error) {
 		}
 	}
 	return "", 0, 0, fmt.Errorf("%s: too many levels of symbolic links", path)
+}
+
+// inProc reports whether the link at p lives in /proc (its directory
+// resolved: /dev/fd is a link to /proc/self/fd).
+func inProc(p string) bool {
+	dir, err := filepath.EvalSymlinks(filepath.Dir(p))
+	if err != nil {
+		dir = filepath.Dir(p)
+	}
+	return dir == "/proc" || strings.HasPrefix(dir, "/proc/")
 }
 
 // describe names path, and its link target when they differ.
@@ -167,7 +189,7 @@ func CheckFS(fsys FS, path string) error {
 	if err != nil {
 		return err
 	}
-	if k == inPlace {
+	if k == inPlace || k == descriptor {
 		if err := syscall.Access(target, 2 /* W_OK */); err != nil {
 			return fmt.Errorf("%s: cannot write: %w", describe(path, target), err)
 		}
@@ -255,9 +277,15 @@ func CreateFS(fsys FS, path string) (*Writer, error) {
 		return nil, err
 	}
 	w := &Writer{fsys: fsys, path: path, target: target}
-	if k == inPlace {
-		// No O_CREATE, no O_TRUNC: a device or FIFO is written as it is.
-		f, err := fsys.OpenFile(target, os.O_WRONLY, 0)
+	if k == inPlace || k == descriptor {
+		// No O_CREATE, no O_TRUNC: a device or FIFO is written as it is, a
+		// descriptor's file appended to (a new open file description of
+		// it starts at offset 0, which would overwrite a log's start).
+		flag := os.O_WRONLY
+		if k == descriptor {
+			flag |= os.O_APPEND
+		}
+		f, err := fsys.OpenFile(target, flag, 0)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package outfile
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -238,5 +239,48 @@ func TestCheckRefusesReadOnlyFile(t *testing.T) {
 	os.WriteFile(p, nil, 0o444)
 	if err := Check(p); err == nil || !strings.Contains(err.Error(), "not writable") {
 		t.Errorf("Check(read-only) = %v", err)
+	}
+}
+
+// /proc/self/fd/N (what /dev/stdout and /dev/fd/N lead to) is appended to
+// in place, whatever the descriptor is: a log file opened for appending
+// keeps its start and its inode, a pipe gets the data.
+func TestDescriptorLinksAppendInPlace(t *testing.T) {
+	if _, err := os.Stat("/proc/self/fd"); err != nil {
+		t.Skip("no /proc/self/fd")
+	}
+	log := filepath.Join(t.TempDir(), "log")
+	os.WriteFile(log, []byte("earlier lines\n"), 0o644)
+	f, err := os.OpenFile(log, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	before, _ := os.Stat(log)
+	p := fmt.Sprintf("/proc/self/fd/%d", f.Fd())
+	if err := Check(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(p, []byte("{}\n")); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.Stat(log)
+	if got := readString(t, log); got != "earlier lines\n{}\n" || !os.SameFile(before, after) {
+		t.Errorf("log %q (same file: %v)", got, os.SameFile(before, after))
+	}
+
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	if err := WriteFile(fmt.Sprintf("/dev/fd/%d", w.Fd()), []byte("piped")); err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 16)
+	n, _ := r.Read(b)
+	if string(b[:n]) != "piped" {
+		t.Errorf("pipe got %q", b[:n])
 	}
 }
