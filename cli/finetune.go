@@ -90,6 +90,12 @@ func runFinetune(env *Env, args []string) error {
 	if err := checkOutput("--json", *jsonOut); err != nil {
 		return err
 	}
+	if err := checkOutputDir("--dir", *dir); err != nil {
+		return err
+	}
+	if err := checkOutputDir("--cache", *cache); err != nil {
+		return err
+	}
 	if err := tf.applyThreads(); err != nil {
 		return err
 	}

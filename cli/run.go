@@ -127,6 +127,8 @@ var gridFlagRules = []flagRule{
 	{"train", func(v float64) bool { return v >= 1 || v == -1 }, "a count >= 1, or -1 for all the training images"},
 	{"val", func(v float64) bool { return v >= 1 || v == -1 }, "a count >= 1, or -1 for no validation split"},
 	{"test", func(v float64) bool { return v >= 1 || v == -1 }, "a count >= 1, or -1 for the whole test split"},
+	{"limit", atLeast(0), ">= 0 (0 = no limit)"},
+	{"threads", atLeast(0), ">= 0 (0 = all cores)"},
 }
 
 // splitSpecs splits flag values on ';' (specs themselves contain commas).

@@ -26,6 +26,7 @@ func TestNonsenseNumbersAreUsageErrors(t *testing.T) {
 		{[]string{"run", "--epochs", "0", "--dry-run"}, "--epochs 0"},
 		{[]string{"run", "--batch", "0", "--dry-run"}, "--batch 0"},
 		{[]string{"run", "--train", "0", "--dry-run"}, "--train 0"},
+		{[]string{"run", "--limit", "-1", "--dry-run"}, "--limit -1"},
 		{[]string{"train", "--lr", "NaN", "--data-dir", nodata}, "--lr"},
 		{[]string{"train", "--lr", "0", "--data-dir", nodata}, "--lr 0"},
 		{[]string{"train", "--lr", "-1", "--data-dir", nodata}, "lr"},
@@ -126,7 +127,8 @@ func TestRunChecksTheGridBeforeTheFirstTrial(t *testing.T) {
 	}
 }
 
-// A --plot directory that cannot be made is refused before any work, and
+// A --plot (or finetune --dir) directory that cannot be made is refused
+// before any work, and
 // train names the dataset it does not know with a suggestion.
 func TestPlotDirAndTrainDataCheckedFirst(t *testing.T) {
 	dir := t.TempDir()
@@ -140,9 +142,11 @@ func TestPlotDirAndTrainDataCheckedFirst(t *testing.T) {
 		{[]string{"report", results, "--plot", filepath.Join(file, "plots")}, file + " is not a directory"},
 		{[]string{"report", results, "--plot", file}, "is not a directory"},
 		{[]string{"run", "--data", "cifar10", "--data-dir", filepath.Join(dir, "nodata"), "--plot", file}, "is not a directory"},
+		{[]string{"finetune", "--to", "prelu", "--data-dir", filepath.Join(dir, "nodata"), "--dir", file}, "is not a directory"},
 	} {
 		code, out, errOut := runTrialCLI(c.args...)
-		if code != 1 || out != "" || !strings.Contains(errOut, "--plot") || !strings.Contains(errOut, c.want) {
+		flag := c.args[len(c.args)-2]
+		if code != 1 || out != "" || !strings.Contains(errOut, flag) || !strings.Contains(errOut, c.want) {
 			t.Errorf("%v: exit %d, want 1 and %q:\n%s%s", c.args, code, c.want, out, errOut)
 		}
 	}
