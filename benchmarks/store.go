@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"syscall"
 	"time"
@@ -24,8 +25,9 @@ var ErrLocked = errors.New("results file is locked by another actbench process")
 
 // Store is a results file opened for appending.
 type Store struct {
-	path string
-	f    outfile.File
+	path    string
+	f       outfile.File
+	created bool // by OpenStore: Close removes it if it stayed empty
 }
 
 // storeFS is the file system results files are written through (tests
@@ -50,7 +52,11 @@ type ReadResult struct {
 // and cut from the results file, so that the next record starts on a line of
 // its own; the returned ReadResult says so.
 func OpenStore(path string) (*Store, *ReadResult, error) {
-	f, err := storeFS.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
+	f, err := storeFS.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
+	created := err == nil
+	if errors.Is(err, fs.ErrExist) {
+		f, err = storeFS.OpenFile(path, os.O_RDWR|os.O_APPEND, 0)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("opening results file: %w", err)
 	}
@@ -78,7 +84,7 @@ func OpenStore(path string) (*Store, *ReadResult, error) {
 		}
 		rr.Torn += fmt.Sprintf("; moved to %s.torn", path)
 	}
-	return &Store{path: path, f: f}, rr, nil
+	return &Store{path: path, f: f, created: created}, rr, nil
 }
 
 func moveTorn(f outfile.File, path string, keep int64, torn []byte) error {
@@ -164,10 +170,15 @@ func writeError(what string, err error) error {
 	return fmt.Errorf("%s: %w; re-run the same command to resume", what, err)
 }
 
-// Close releases the lock and closes the file.
+// Close releases the lock and closes the file. A file OpenStore created
+// that holds no record is removed: a run that recorded nothing leaves no
+// empty file.
 func (s *Store) Close() error {
 	if s.f == nil {
 		return nil
+	}
+	if st, err := s.f.Stat(); err == nil && s.created && st.Size() == 0 {
+		storeFS.Remove(s.path) // still holding the lock
 	}
 	err := s.f.Close() // closing the descriptor releases the flock
 	s.f = nil

@@ -298,3 +298,36 @@ func TestStoreUnderFaults(t *testing.T) {
 	}
 	t.Logf("%d fault scenarios", scenarios)
 }
+
+// A run that records nothing (stopped before its first trial finished, or
+// a shard with no trials) leaves no empty results file behind; a file that
+// was there before stays, even empty.
+func TestNoEmptyResultsFile(t *testing.T) {
+	g := testGrid()
+	dir := t.TempDir()
+	out := filepath.Join(dir, "r.jsonl")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	f := &fakeTrainer{}
+	sum, err := RunGrid(ctx, &g, RunOptions{Out: out, Runner: f.run})
+	if err != nil || !sum.Interrupted {
+		t.Fatalf("%+v %v", sum, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("an interrupted run that recorded nothing left %v", entries)
+	}
+	// 12 pairing units: shard 13 of 13 has none.
+	if _, err := RunGrid(context.Background(), &g, RunOptions{Out: out, Runner: f.run, Shard: Shard{K: 13, N: 13}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("an empty shard left a results file (%v)", err)
+	}
+	os.WriteFile(out, nil, 0o644)
+	if _, err := RunGrid(ctx, &g, RunOptions{Out: out, Runner: f.run}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Errorf("a file that was there before was removed: %v", err)
+	}
+}
