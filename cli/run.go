@@ -243,7 +243,11 @@ func runRun(env *Env, args []string) error {
 	}
 	if sum.Interrupted {
 		// The progress display has said how far it got and how to resume.
-		if err := interrupted(ctx, "the finished trials are saved in %s", *out); err != nil {
+		saved := "no trial had finished yet"
+		if n := sum.Skipped + sum.Ran; n > 0 {
+			saved = fmt.Sprintf("%d finished trials are saved in %s", n, *out)
+		}
+		if err := interrupted(ctx, "%s; the trial in progress resumes from its checkpoint in %s", saved, benchmarks.CheckpointDir(*out)); err != nil {
 			return err
 		}
 	}

@@ -106,7 +106,7 @@ func TestInterruptExitStatus(t *testing.T) {
 		waitFor(t, r, "epoch 1/")
 		code, rest := signalAndWait(t, cmd, r, sig)
 		if code != 128+int(sig) || !strings.Contains(rest, "interrupted by "+signalName(sig)) ||
-			!strings.Contains(rest, "run the same command again to resume") || !strings.Contains(rest, "saved in "+out) || !strings.Contains(rest, signalName(sig)+": stopping at the next batch") {
+			!strings.Contains(rest, "run the same command again to resume") || !strings.Contains(rest, "resumes from its checkpoint in "+out+".ckpt") || !strings.Contains(rest, signalName(sig)+": stopping at the next batch") {
 			t.Errorf("run, %s: exit %d, want %d; stderr:\n%s", signalName(sig), code, 128+int(sig), rest)
 		}
 		if ckpts, _ := filepath.Glob(filepath.Join(out+".ckpt", "*.ckpt")); len(ckpts) != 1 {
