@@ -433,7 +433,11 @@ func runTrain(env *Env, args []string) error {
 	}
 	if *jsonOut != "" {
 		if werr := writeResultJSON(env, "--json", *jsonOut, "train", res); werr != nil {
-			return werr
+			if err == nil {
+				return werr
+			}
+			// Interrupted: the exit status says so; the record's fate too.
+			fmt.Fprintf(env.Stderr, "actbench train: %v\n", werr)
 		}
 	}
 	if err != nil {
