@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -115,8 +116,16 @@ PartitionName=test Nodes=actbench1 Default=YES MaxTime=INFINITE State=UP
 			t.Skipf("%s cannot start: %v", name, err)
 		}
 		t.Cleanup(func() {
-			cmd.Process.Kill()
-			cmd.Wait()
+			// SIGTERM: the daemons shut down and reap their helpers.
+			cmd.Process.Signal(syscall.SIGTERM)
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				cmd.Process.Kill()
+				<-done
+			}
 			log.Close()
 		})
 	}
