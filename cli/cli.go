@@ -86,7 +86,8 @@ func Main() {
 }
 
 // Run runs actbench with args (without the program name) and returns the exit
-// status: 0 on success, 1 on failure, 2 on a usage error.
+// status: 0 on success, 1 on failure, 2 on a usage error, 128 + the signal
+// number (130 SIGINT, 143 SIGTERM) when a signal stopped the command.
 func Run(args []string, env *Env) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || (args[0] == "help" && len(args) == 1) {
 		printCommands(env.Stdout)
@@ -114,11 +115,10 @@ func Run(args []string, env *Env) int {
 		fmt.Fprintf(env.Stderr, "actbench %s: %v\n", name, strings.TrimPrefix(err.Error(), "usage: "))
 		if errors.Is(err, errUsage) {
 			fmt.Fprintf(env.Stderr, "Run 'actbench %s --help' for usage.\n", name)
-			return 2
 		}
-		return 1
+		return exitCode(err)
 	}
-	return 0
+	return exitOK
 }
 
 func printCommands(w io.Writer) {
@@ -133,19 +133,19 @@ func printCommands(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'actbench help COMMAND' (or 'actbench COMMAND --help') for a command's flags.")
+	fmt.Fprintln(w, "\n"+exitStatusHelp)
 }
 
 // suggestCommand returns ` (did you mean "stats"?)` for the command name
 // closest to name (fewer than 3 edits away), or "" when none is close.
 func suggestCommand(name string) string {
-	best, bestD := "", 3
+	names := make([]string, 0, len(commands))
 	for n := range commands {
-		if d := textdist.Distance(name, n); d < bestD {
-			best, bestD = n, d
-		}
+		names = append(names, n)
 	}
-	if best == "" {
-		return ""
+	sort.Strings(names)
+	if best := textdist.Closest(name, names, 2); best != "" {
+		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
+	return ""
 }

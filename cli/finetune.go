@@ -74,6 +74,9 @@ func runFinetune(env *Env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageErrorf("finetune takes no arguments, got %q", fs.Args())
 	}
+	if err := checkFlagRules(fs, trialFlagRules); err != nil {
+		return err
+	}
 	if len(*to) == 0 {
 		return usageErrorf("give at least one --to SPEC to continue under")
 	}
@@ -82,6 +85,15 @@ func runFinetune(env *Env, args []string) error {
 	}
 	base, err := tf.configFromFlags()
 	if err != nil {
+		return err
+	}
+	if err := checkOutput("--json", *jsonOut); err != nil {
+		return err
+	}
+	if err := checkOutputDir("--dir", *dir); err != nil {
+		return err
+	}
+	if err := checkOutputDir("--cache", *cache); err != nil {
 		return err
 	}
 	if err := tf.applyThreads(); err != nil {
@@ -132,13 +144,16 @@ func runFinetune(env *Env, args []string) error {
 	defer stop()
 	res, err := trainer.RunProtocol(ctx, p, opts, *dir)
 	if err != nil {
-		if errors.Is(err, trainer.ErrInterrupted) && *dir != "" {
-			return fmt.Errorf("%v; rerun with --resume to continue", err)
+		if errors.Is(err, trainer.ErrInterrupted) {
+			if *dir != "" {
+				return trialStopped(ctx, err, "rerun with the same flags and --resume to continue")
+			}
+			return trialStopped(ctx, err, "without --dir the arms start again from the beginning")
 		}
 		return err
 	}
 	if *jsonOut != "" {
-		if err := writeTrialJSON(env.Stdout, *jsonOut, res); err != nil {
+		if err := writeResultJSON(env, "--json", *jsonOut, "finetune", res); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,8 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 
 	"github.com/spf13/pflag"
 )
@@ -36,7 +38,17 @@ func (f *flagSet) parse(args []string) error {
 	case err != nil:
 		return usageErrorf("%v", err)
 	}
-	return nil
+	// No flag takes NaN or an infinity, and NaN passes every "< 0" check
+	// after this one: refuse them here, for every command.
+	var bad error
+	f.Visit(func(fl *pflag.Flag) {
+		if t := fl.Value.Type(); bad == nil && (t == "float64" || t == "float32") {
+			if v, err := strconv.ParseFloat(fl.Value.String(), 64); err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				bad = usageErrorf("--%s %s: want a finite number", fl.Name, fl.Value.String())
+			}
+		}
+	})
+	return bad
 }
 
 type discard struct{}

@@ -34,8 +34,11 @@ func runMerge(env *Env, args []string) error {
 			return usageErrorf("%s is both an input and the output", in)
 		}
 	}
-	if _, err := os.Stat(*out); err == nil && !*force {
+	if st, err := os.Stat(*out); err == nil && st.Mode().IsRegular() && !*force {
 		return fmt.Errorf("%s exists; choose another -o or add --force to overwrite it", *out)
+	}
+	if err := checkOutput("-o", *out); err != nil {
+		return err
 	}
 	res, err := record.Merge(fs.Args(), *mixed)
 	if err != nil {

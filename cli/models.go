@@ -79,7 +79,7 @@ func runModels(env *Env, args []string) error {
 	}
 	switch *format {
 	case "json":
-		return writeTrialJSON(env.Stdout, "-", rows)
+		return writeResultJSON(env, "", "-", "", rows)
 	case "table":
 	default:
 		return usageErrorf("--format %q: want table or json", *format)

@@ -2,9 +2,10 @@ package cli
 
 import (
 	"fmt"
-	"os"
+	"io"
 	"strings"
 
+	"github.com/actbench/actbench/internal/outfile"
 	"github.com/actbench/actbench/record"
 	"github.com/actbench/actbench/report"
 	"github.com/actbench/actbench/stats"
@@ -44,7 +45,14 @@ func runReport(env *Env, args []string) error {
 	if !(*alpha > 0 && *alpha < 1) {
 		return usageErrorf("--alpha %g: want 0 < alpha < 1", *alpha)
 	}
+	if err := checkOutput("--out", *out); err != nil {
+		return err
+	}
+	if err := checkOutputDir("--plot", *plotDir); err != nil {
+		return err
+	}
 	var recs []record.Record
+	var where []string // file:line of each record
 	for _, path := range fs.Args() {
 		rr, err := record.ReadFile(path)
 		if err != nil {
@@ -54,6 +62,22 @@ func runReport(env *Env, args []string) error {
 			fmt.Fprintf(env.Stderr, "warning: %s\n", rr.Torn)
 		}
 		recs = append(recs, rr.Records...)
+		for _, l := range rr.Lines {
+			where = append(where, fmt.Sprintf("%s:%d", path, l))
+		}
+	}
+	// The report counts the first copy of a trial; copies that disagree
+	// (another machine, another BLAS) must not pass unnoticed.
+	first := map[string]int{}
+	for i := range recs {
+		id := recs[i].Role + "/" + recs[i].Key
+		if j, dup := first[id]; dup {
+			if c := record.Disagreement(&recs[j], &recs[i], where[j], where[i]); c != "" {
+				fmt.Fprintf(env.Stderr, "warning: conflicting duplicate, the report counts the first: %s\n", c)
+			}
+			continue
+		}
+		first[id] = i
 	}
 	if len(recs) == 0 {
 		return fmt.Errorf("no records in %s", strings.Join(fs.Args(), ", "))
@@ -62,16 +86,12 @@ func runReport(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	w := env.Stdout
-	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
+	if *out != "" && *out != "-" {
+		err = outfile.WriteTo(*out, func(w io.Writer) error { return report.Render(w, rep, *format) })
+	} else {
+		err = report.Render(env.Stdout, rep, *format)
 	}
-	if err := report.Render(w, rep, *format); err != nil {
+	if err != nil {
 		return err
 	}
 	if *plotDir != "" {

@@ -1,16 +1,12 @@
 package cli
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/actbench/actbench/grid"
@@ -99,8 +95,9 @@ func (f *runGridFlags) grid() (*grid.Grid, error) {
 		}
 		o.Seeds = s
 	}
-	if f.epochs < 0 || f.pretrainEpochs < 0 || f.batch < 0 || f.lr < 0 || f.train < -1 || f.val < -1 || f.test < -1 {
-		return nil, usageErrorf("--epochs, --pretrain-epochs, --batch, --lr must be >= 0; --train, --val and --test >= -1")
+	// Each of these keeps the grid's value at 0, so an explicit 0 is refused.
+	if err := checkFlagRules(f.fs, gridFlagRules); err != nil {
+		return nil, err
 	}
 	o.Test = f.test
 	o.Epochs, o.PretrainEpochs, o.Train, o.Val, o.Batch, o.LR, o.Optimizer = f.epochs, f.pretrainEpochs, f.train, f.val, f.batch, f.lr, f.opt
@@ -125,6 +122,19 @@ func (f *runGridFlags) grid() (*grid.Grid, error) {
 		return nil, usageErrorf("%v", err)
 	}
 	return &g, nil
+}
+
+// gridFlagRules are the rules of the flags that rescale a grid.
+var gridFlagRules = []flagRule{
+	{"epochs", atLeast(1), ">= 1 (omit it to keep the grid's)"},
+	{"pretrain-epochs", atLeast(1), ">= 1 (omit it to keep the grid's)"},
+	{"batch", atLeast(1), ">= 1 (omit it to keep the grid's)"},
+	{"lr", above(0), "> 0 (omit it to keep the grid's)"},
+	{"train", func(v float64) bool { return v >= 1 || v == -1 }, "a count >= 1, or -1 for all the training images"},
+	{"val", func(v float64) bool { return v >= 1 || v == -1 }, "a count >= 1, or -1 for no validation split"},
+	{"test", func(v float64) bool { return v >= 1 || v == -1 }, "a count >= 1, or -1 for the whole test split"},
+	{"limit", atLeast(0), ">= 0 (0 = no limit)"},
+	{"threads", atLeast(0), ">= 0 (0 = all cores)"},
 }
 
 // splitSpecs splits flag values on ';' (specs themselves contain commas).
@@ -197,17 +207,28 @@ func runRun(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Everything a trial would refuse at its start is refused now, before
+	// the first one runs.
+	if err := runner.CheckTrials(trials); err != nil {
+		return usageErrorf("%v", err)
+	}
 	if *dry {
 		return printDryRun(env.Stdout, g, trials, sh, *out)
 	}
+	if err := checkOutputDir("--plot", *plotDir); err != nil {
+		return err
+	}
+	if err := runner.CheckData(g, *dataDir); err != nil {
+		return err
+	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext() // after the first signal, a second one kills the usual way
 	defer stop()
 	go func() {
 		<-ctx.Done()
-		stop() // a second Ctrl-C kills the process the usual way
-		if errors.Is(context.Cause(ctx), context.Canceled) {
-			fmt.Fprintln(env.Stderr, "\ninterrupt: stopping at the next batch and saving a checkpoint (Ctrl-C again to abort at once)")
+		// Only a signal: stop() also cancels ctx when RunGrid returns.
+		if sig, ok := signalOf(ctx); ok {
+			fmt.Fprintf(env.Stderr, "\n%s: stopping at the next batch and saving a checkpoint (Ctrl-C again to abort at once)\n", signalName(sig))
 		}
 	}()
 	fmt.Fprintf(env.Stderr, "results: %s\n", *out)
@@ -221,10 +242,20 @@ func runRun(env *Env, args []string) error {
 		Limit:    *limit,
 	})
 	if err != nil {
-		return err
+		return diskFull(err, "re-run the same command to resume")
 	}
 	if sum.Torn != "" {
 		fmt.Fprintf(env.Stderr, "warning: %s\n", sum.Torn)
+	}
+	if sum.Interrupted {
+		// The progress display has said how far it got and how to resume.
+		saved := "no trial had finished yet"
+		if n := sum.Skipped + sum.Ran; n > 0 {
+			saved = fmt.Sprintf("%d finished trials are saved in %s", n, *out)
+		}
+		if err := interrupted(ctx, "%s; the trial in progress resumes from its checkpoint in %s", saved, runner.CheckpointDir(*out)); err != nil {
+			return err
+		}
 	}
 	if sum.Interrupted || *noReport {
 		return nil

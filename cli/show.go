@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 
+	"github.com/actbench/actbench/internal/outfile"
 	"github.com/actbench/actbench/registry"
 	"github.com/actbench/actbench/report"
 )
@@ -68,19 +68,10 @@ func runShow(env *Env, args []string) error {
 	if err != nil {
 		return usageErrorf("%v (see 'actbench list')", err)
 	}
-	// Create the plot file before printing anything, so that a path that
+	// Check the plot file before printing anything, so that a path that
 	// cannot be written fails first instead of after the table.
-	var plotOut *os.File
-	if *plotFile != "" {
-		if plotOut, err = os.Create(*plotFile); err != nil {
-			return fmt.Errorf("--plot: %v (check that the directory exists and is writable)", err)
-		}
-		defer func() {
-			if plotOut != nil { // never written: an empty file is no plot
-				plotOut.Close()
-				os.Remove(*plotFile)
-			}
-		}()
+	if err := checkOutput("--plot", *plotFile); err != nil {
+		return err
 	}
 	n := int(math.Floor((hi-lo)/step+1e-9)) + 1
 	xs := make([]float32, n)
@@ -98,16 +89,12 @@ func runShow(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if plotOut != nil {
-		out := plotOut
-		plotOut = nil
-		err := plotShow(out, strings.ToLower(filepath.Ext(*plotFile))[1:], f, lo, hi)
-		if cerr := out.Close(); err == nil {
-			err = cerr
-		}
+	if *plotFile != "" {
+		err := outfile.WriteTo(*plotFile, func(w io.Writer) error {
+			return plotShow(w, strings.ToLower(filepath.Ext(*plotFile))[1:], f, lo, hi)
+		})
 		if err != nil {
-			os.Remove(*plotFile)
-			return fmt.Errorf("--plot %s: %v", *plotFile, err)
+			return outputError("--plot", *plotFile, err)
 		}
 		fmt.Fprintf(env.Stderr, "actbench show: wrote %s\n", *plotFile)
 	}

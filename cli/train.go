@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime"
 	"strconv"
 	"strings"
 
+	"github.com/actbench/actbench/grid"
 	"github.com/actbench/actbench/kernels/gemm"
 	"github.com/actbench/actbench/models"
 	"github.com/actbench/actbench/registry"
@@ -277,6 +277,9 @@ func checkTrialConfig(c trainer.Config) error {
 	if _, err := models.Canonical(c.Model); err != nil {
 		return usageErrorf("--model: %v", err)
 	}
+	if _, err := grid.CanonicalDataset(c.Data); err != nil {
+		return usageErrorf("--data: %v", err)
+	}
 	if _, err := registry.New(c.Act, 1); err != nil {
 		return usageErrorf("--act: %v", err)
 	}
@@ -377,28 +380,18 @@ func trialIsTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// trialContext is cancelled by Ctrl-C (SIGINT), so that a trial stops at a
-// batch boundary and checkpoints.
-func trialContext() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt)
-}
+// trialContext is cancelled by Ctrl-C (SIGINT) or SIGTERM, so that a trial
+// stops at a batch boundary and checkpoints.
+func trialContext() (context.Context, context.CancelFunc) { return signalContext() }
 
-// writeTrialJSON writes v as indented JSON to path ("-" = w).
-func writeTrialJSON(w io.Writer, path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
+// trialStopped says where an interrupted trial stopped and how to go on,
+// as an interruptedError when a signal stopped it.
+func trialStopped(ctx context.Context, err error, resume string) error {
+	where := strings.TrimSuffix(strings.TrimPrefix(err.Error(), trainer.ErrInterrupted.Error()+" "), ": "+context.Canceled.Error())
+	if ie := interrupted(ctx, "stopped %s; %s", where, resume); ie != nil {
+		return ie
 	}
-	b = append(b, '\n')
-	if path == "-" {
-		_, err = w.Write(b)
-		return err
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return fmt.Errorf("--json: %w", err)
-	}
-	return os.Rename(tmp, path)
+	return fmt.Errorf("%v; %s", err, resume)
 }
 
 func runTrain(env *Env, args []string) error {
@@ -415,6 +408,9 @@ func runTrain(env *Env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageErrorf("train takes no arguments, got %q", fs.Args())
 	}
+	if err := checkFlagRules(fs, trialFlagRules); err != nil {
+		return err
+	}
 	if *resume && *ckpt == "" {
 		return usageErrorf("--resume needs --checkpoint FILE")
 	}
@@ -428,6 +424,12 @@ func runTrain(env *Env, args []string) error {
 	if err := checkTrialConfig(cfg); err != nil {
 		return err
 	}
+	if err := checkOutput("--json", *jsonOut); err != nil {
+		return err
+	}
+	if err := checkOutput("--checkpoint", *ckpt); err != nil {
+		return err
+	}
 	if err := tf.applyThreads(); err != nil {
 		return err
 	}
@@ -439,18 +441,22 @@ func runTrain(env *Env, args []string) error {
 	defer stop()
 	res, err := trainer.Run(ctx, cfg, opts)
 	if err != nil && !errors.Is(err, trainer.ErrInterrupted) {
-		return err
+		return diskFull(err, "re-run the same command (with --resume when --checkpoint was given)")
 	}
 	if *jsonOut != "" {
-		if werr := writeTrialJSON(env.Stdout, *jsonOut, res); werr != nil {
-			return werr
+		if werr := writeResultJSON(env, "--json", *jsonOut, "train", res); werr != nil {
+			if err == nil {
+				return werr
+			}
+			// Interrupted: the exit status says so; the record's fate too.
+			fmt.Fprintf(env.Stderr, "actbench train: %v\n", werr)
 		}
 	}
 	if err != nil {
 		if *ckpt != "" {
-			return fmt.Errorf("%v; resume with the same flags and --resume (checkpoint %s)", err, *ckpt)
+			return trialStopped(ctx, err, fmt.Sprintf("resume with the same flags and --resume (checkpoint %s)", *ckpt))
 		}
-		return err
+		return trialStopped(ctx, err, "without --checkpoint the trial starts again from the beginning")
 	}
 	if *jsonOut != "-" {
 		printTrialSummary(env.Stdout, res)

@@ -14,10 +14,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/actbench/actbench/datasets"
+	"github.com/actbench/actbench/internal/textdist"
 	"github.com/actbench/actbench/trainer"
 )
 
@@ -163,6 +166,19 @@ type Trial struct {
 	Key string
 }
 
+// CanonicalDataset returns the name package datasets knows a dataset by
+// ("CIFAR-10" -> "cifar10"), or an error naming the closest known one.
+func CanonicalDataset(n string) (string, error) {
+	if c, ok := datasets.CanonicalName(n); ok {
+		return c, nil
+	}
+	hint := ""
+	if s := textdist.Closest(strings.ToLower(n), datasets.Names, 3); s != "" {
+		hint = fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return "", fmt.Errorf("unknown dataset %q%s: actbench knows %s", n, hint, strings.Join(datasets.Names, ", "))
+}
+
 // TrialKey is the hex SHA-256 (first 16 bytes) of the trial config's JSON
 // encoding. Struct fields encode in a fixed order, so equal configs give
 // equal keys on every machine.
@@ -194,10 +210,17 @@ func (g *Grid) Validate() error {
 	case len(g.Activations) == 0:
 		return fmt.Errorf("%s: no activations", name)
 	}
-	for i, d := range g.Datasets {
+	for i := range g.Datasets {
+		d := &g.Datasets[i]
 		if d.Name == "" {
 			return fmt.Errorf("%s: dataset %d has no name", name, i+1)
 		}
+		// Canonical before the grid id: "MNIST" and "mnist" are one grid.
+		c, err := CanonicalDataset(d.Name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		d.Name = c
 		if d.Train < 0 || d.Val < 0 || d.Test < 0 {
 			return fmt.Errorf("%s: dataset %s: subset sizes must be >= 0 (0 = all), found train=%d val=%d test=%d",
 				name, d.Name, d.Train, d.Val, d.Test)
@@ -213,6 +236,13 @@ func (g *Grid) Validate() error {
 			return fmt.Errorf("%s: recipe name %q used twice", name, r.Name)
 		}
 		seenRecipe[r.Name] = true
+		if p := r.Pretrain; p != nil && p.Dataset.Name != "" {
+			c, err := CanonicalDataset(p.Dataset.Name)
+			if err != nil {
+				return fmt.Errorf("%s: recipe %q: pretrain: %w", name, r.Name, err)
+			}
+			p.Dataset.Name = c
+		}
 		if err := r.validate(); err != nil {
 			return fmt.Errorf("%s: recipe %q: %w", name, r.Name, err)
 		}
@@ -275,6 +305,19 @@ func (g *Grid) Validate() error {
 }
 
 func (r *Recipe) validate() error {
+	// NaN passes every comparison below: refuse it (and infinities) first.
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"lr", r.LR}, {"momentum", r.Momentum}, {"weight_decay", r.WeightDecay}, {"gamma", r.Gamma},
+		{"warmup", r.Warmup}, {"blur", r.Blur}, {"label_smoothing", r.LabelSmoothing}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return fmt.Errorf("%s must be a finite number, found %g", f.name, f.v)
+		}
+	}
+	if p := r.Pretrain; p != nil && (math.IsNaN(p.LR) || math.IsInf(p.LR, 0)) {
+		return fmt.Errorf("pretrain lr must be a finite number, found %g", p.LR)
+	}
 	switch {
 	case r.Epochs < 1:
 		return fmt.Errorf("epochs must be >= 1, found %d", r.Epochs)

@@ -52,6 +52,9 @@ func Decode(r io.Reader) (*Grid, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var g Grid
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, fmt.Errorf("empty: a grid file holds one JSON object (actbench run --print-grid prints one to start from)")
+	}
 	if err := dec.Decode(&g); err != nil {
 		if se, ok := err.(*json.SyntaxError); ok {
 			line := 1 + bytes.Count(data[:se.Offset], []byte{'\n'})

@@ -4,11 +4,11 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"reflect"
 	"sort"
 
+	"github.com/actbench/actbench/internal/outfile"
 	"github.com/actbench/actbench/trainer"
 )
 
@@ -38,7 +38,8 @@ func Merge(paths []string, allowMixed bool) (*MergeResult, error) {
 		return nil, fmt.Errorf("merge: no input files")
 	}
 	res := &MergeResult{}
-	seen := map[string]int{} // role+key -> index in res.Records
+	seen := map[string]int{}     // role+key -> index in res.Records
+	where := map[string]string{} // role+key -> file:line of the record kept
 	gridOf := ""
 	gridFile := ""
 	for _, p := range paths {
@@ -49,7 +50,7 @@ func Merge(paths []string, allowMixed bool) (*MergeResult, error) {
 		if rr.Torn != "" {
 			res.Torn = append(res.Torn, rr.Torn)
 		}
-		for _, r := range rr.Records {
+		for ri, r := range rr.Records {
 			if gridOf == "" {
 				gridOf, gridFile = r.Grid, p
 			} else if r.Grid != gridOf && !allowMixed {
@@ -60,15 +61,15 @@ func Merge(paths []string, allowMixed bool) (*MergeResult, error) {
 				res.Expected = r.GridTrials
 			}
 			id := r.Role + "/" + r.Key
+			at := fmt.Sprintf("%s:%d", p, rr.Lines[ri])
 			if i, dup := seen[id]; dup {
 				res.Duplicates++
-				if !sameResult(&res.Records[i], &r) {
-					res.Conflicts = append(res.Conflicts, fmt.Sprintf("trial %s (%s): %s and %s disagree (test metrics %s vs %s)",
-						r.Key, r.Config.Describe(), res.Records[i].Env.Host, r.Env.Host, metricsString(res.Records[i].Result.Test), metricsString(r.Result.Test)))
+				if c := Disagreement(&res.Records[i], &r, where[id], at); c != "" {
+					res.Conflicts = append(res.Conflicts, c)
 				}
 				continue
 			}
-			seen[id] = len(res.Records)
+			seen[id], where[id] = len(res.Records), at
 			res.Records = append(res.Records, r)
 		}
 	}
@@ -105,38 +106,32 @@ func sameResult(a, b *Record) bool {
 		a.Result.Data.SHA256 == b.Result.Data.SHA256
 }
 
-// WriteFile writes records to path as JSON Lines, atomically (a
-// temporary file renamed over path after it is synced).
+// Disagreement describes how two records of one trial differ in what they
+// produced, read at aAt and bAt ("file:line"); it is "" when they agree.
+func Disagreement(a, b *Record, aAt, bAt string) string {
+	if sameResult(a, b) {
+		return ""
+	}
+	return fmt.Sprintf("trial %s (%s): %s (host %s) and %s (host %s) disagree (status %s vs %s, test metrics %s vs %s)",
+		a.Key, a.Config.Describe(), aAt, a.Env.Host, bAt, b.Env.Host, a.Result.Status, b.Result.Status,
+		metricsString(a.Result.Test), metricsString(b.Result.Test))
+}
+
+// WriteFile writes records to path as JSON Lines through package outfile:
+// atomically (a temporary file synced and renamed over path), a link's
+// target, or a device in place.
 func WriteFile(path string, recs []Record) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriter(tmp)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	for i := range recs {
-		if err := enc.Encode(&recs[i]); err != nil {
-			tmp.Close()
-			return fmt.Errorf("writing %s: %w", path, err)
+	return outfile.WriteTo(path, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		enc := json.NewEncoder(bw)
+		enc.SetEscapeHTML(false)
+		for i := range recs {
+			if err := enc.Encode(&recs[i]); err != nil {
+				return err
+			}
 		}
-	}
-	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+		return bw.Flush()
+	})
 }
 
 func metricsString(m *trainer.Metrics) string {

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"image/color"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/actbench/actbench/internal/outfile"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -39,8 +41,12 @@ func WritePlots(dir string, rep *Report) ([]string, error) {
 	save := func(p *plot.Plot, w, h vg.Length, name string) error {
 		for _, ext := range []string{".png", ".svg"} {
 			f := filepath.Join(dir, name+ext)
-			if err := p.Save(w, h, f); err != nil {
-				return fmt.Errorf("writing %s: %w", f, err)
+			wt, err := p.WriterTo(w, h, ext[1:])
+			if err != nil {
+				return fmt.Errorf("drawing %s: %w", f, err)
+			}
+			if err := outfile.WriteTo(f, func(w io.Writer) error { _, err := wt.WriteTo(w); return err }); err != nil {
+				return err
 			}
 			files = append(files, f)
 		}

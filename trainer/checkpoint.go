@@ -11,8 +11,9 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"sort"
+
+	"github.com/actbench/actbench/internal/outfile"
 )
 
 // Checkpoint file format, version 1 (all integers little-endian):
@@ -24,9 +25,9 @@ import (
 //	data    float32 values of every tensor in header.Tensors order
 //	crc     uint32   CRC-32 (IEEE) of everything before it
 //
-// A file is written to a temporary file in the same directory, synced, and
-// renamed over the destination, so a crash leaves either the old checkpoint
-// or the new one, never a torn file.
+// A file is written through package outfile: to a temporary file in the
+// same directory, synced, and renamed over the destination, so a crash
+// leaves either the old checkpoint or the new one, never a torn file.
 const (
 	checkpointMagic   = "ACTBCKPT"
 	checkpointVersion = 1
@@ -98,14 +99,13 @@ func writeCheckpoint(path string, h checkpointHeader, tensors map[string][]float
 	if err != nil {
 		return fmt.Errorf("checkpoint %s: encoding header: %w", path, err)
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, filepath.Base(path)+".tmp*")
+	out, err := outfile.CreateFS(checkpointFS, path)
 	if err != nil {
-		return fmt.Errorf("checkpoint: %w (is the directory %s writable?)", err, dir)
+		return fmt.Errorf("checkpoint: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
+	defer out.Abort() // no-op after Commit
 	crc := crc32.NewIEEE()
-	w := bufio.NewWriterSize(io.MultiWriter(tmp, crc), 1<<20)
+	w := bufio.NewWriterSize(io.MultiWriter(out, crc), 1<<20)
 	var head [20]byte
 	copy(head[:8], checkpointMagic)
 	binary.LittleEndian.PutUint32(head[8:], checkpointVersion)
@@ -120,30 +120,21 @@ func writeCheckpoint(path string, h checkpointHeader, tensors map[string][]float
 		}
 	}
 	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("checkpoint %s: %w", path, err)
+		return fmt.Errorf("checkpoint: %w", err)
 	}
 	binary.LittleEndian.PutUint32(b[:], crc.Sum32())
-	if _, err := tmp.Write(b[:]); err != nil {
-		tmp.Close()
-		return fmt.Errorf("checkpoint %s: %w", path, err)
+	if _, err := out.Write(b[:]); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("checkpoint %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("checkpoint %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("checkpoint %s: %w", path, err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // make the rename durable; best effort on file systems without directory sync
-		d.Close()
+	if err := out.Commit(); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
 	}
 	return nil
 }
+
+// checkpointFS is the file system checkpoints are written to (tests inject
+// faults through it).
+var checkpointFS = outfile.OS
 
 // errNoCheckpoint is returned by readCheckpoint when the file does not exist.
 var errNoCheckpoint = errors.New("no checkpoint")

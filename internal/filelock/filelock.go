@@ -9,10 +9,7 @@
 // Readers are never blocked: the lock guards writers against each other.
 package filelock
 
-import (
-	"errors"
-	"os"
-)
+import "errors"
 
 // ErrLocked is returned by TryLock when another open file holds the lock.
 var ErrLocked = errors.New("file is locked by another open file")
@@ -21,4 +18,11 @@ var ErrLocked = errors.New("file is locked by another open file")
 // when f now holds it, an error wrapping ErrLocked when another open file
 // does, and another error when the system cannot lock f at all (an error
 // wrapping errors.ErrUnsupported on systems without file locks).
-func TryLock(f *os.File) error { return tryLock(f) }
+func TryLock(f File) error { return tryLock(f) }
+
+// File is an open file: an *os.File, or a wrapper of one that exposes its
+// descriptor (a test file system's).
+type File interface {
+	Fd() uintptr
+	Name() string
+}

@@ -5,10 +5,9 @@ package filelock
 import (
 	"errors"
 	"fmt"
-	"os"
 	"runtime"
 )
 
-func tryLock(f *os.File) error {
+func tryLock(f File) error {
 	return fmt.Errorf("locking %s: no file locks on %s: %w", f.Name(), runtime.GOOS, errors.ErrUnsupported)
 }

@@ -5,11 +5,10 @@ package filelock
 import (
 	"errors"
 	"fmt"
-	"os"
 	"syscall"
 )
 
-func tryLock(f *os.File) error {
+func tryLock(f File) error {
 	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 	switch {
 	case err == nil:

@@ -5,7 +5,6 @@ package filelock
 import (
 	"errors"
 	"fmt"
-	"os"
 
 	"golang.org/x/sys/windows"
 )
@@ -18,7 +17,7 @@ import (
 // The byte is at offset 2^62: OffsetHigh holds the upper 32 bits.
 const lockOffsetHigh = 1 << 30
 
-func tryLock(f *os.File) error {
+func tryLock(f File) error {
 	ol := &windows.Overlapped{Offset: 0, OffsetHigh: lockOffsetHigh}
 	err := windows.LockFileEx(windows.Handle(f.Fd()), windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, ol)
 	switch {

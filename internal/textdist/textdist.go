@@ -33,3 +33,15 @@ func Distance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// Closest returns the candidate nearest to name by Distance, or "" when none
+// is within maxDist. Ties go to the earlier candidate.
+func Closest(name string, candidates []string, maxDist int) string {
+	best, bestD := "", maxDist+1
+	for _, c := range candidates {
+		if d := Distance(name, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}

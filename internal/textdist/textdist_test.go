@@ -31,3 +31,16 @@ func TestDistance(t *testing.T) {
 		}
 	}
 }
+
+func TestClosest(t *testing.T) {
+	names := []string{"cifar10", "cifar100", "mnist"}
+	for in, want := range map[string]string{"mnsit": "mnist", "cifar01": "cifar10", "cifar1000": "cifar100", "imagenet": "", "": ""} {
+		if got := Closest(in, names, 2); got != want {
+			t.Errorf("Closest(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// Ties go to the earlier candidate.
+	if got := Closest("ab", []string{"ax", "xb"}, 1); got != "ax" {
+		t.Errorf("tie: %q, want ax", got)
+	}
+}
