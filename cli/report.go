@@ -14,19 +14,20 @@ import (
 func init() {
 	register(command{
 		name:    "report",
-		summary: "compare activations from results files: tables (table, md, csv, json, latex) and plots",
+		summary: "compare activations from results files: tables (table, md, csv, json, latex) and plots; --leaderboard ranks them all",
 		run:     runReport,
 	})
 }
 
 func runReport(env *Env, args []string) error {
-	fs := newFlagSet(env, "report", "report FILE... [--baseline relu] [--format table|md|csv|json|latex] [--plot DIR]")
+	fs := newFlagSet(env, "report", "report FILE... [--leaderboard] [--baseline relu] [--format table|md|csv|json|latex] [--plot DIR]")
+	leaderboard := fs.Bool("leaderboard", false, "rank every activation of each cell (model, dataset, recipe): mean test error, RER, p against the baseline and the best (Holm), significance groups, mean rank, s/epoch, params; across cells, the mean rank. --plot then draws the forest plot of RER")
 	baseline := fs.String("baseline", "relu", "activation every other one is compared with")
 	format := fs.String("format", "table", "output format: "+strings.Join(report.Formats, ", "))
 	out := fs.StringP("out", "o", "", "write the report to this file instead of stdout")
-	plotDir := fs.String("plot", "", "write learning curves, test errors and learned activation shapes (PNG and SVG) here")
+	plotDir := fs.String("plot", "", "write learning curves, test errors and learned activation shapes (with --leaderboard: the forest plot of RER) here, as PNG and SVG")
 	alpha := fs.Float64("alpha", 0.05, "significance level of the verdicts")
-	adjust := fs.String("adjust", "holm", "multiple-comparison correction across the report: holm, bonferroni or bh")
+	adjust := fs.String("adjust", "holm", "multiple-comparison correction across the report (with --leaderboard: per cell): holm, bonferroni or bh")
 	resamples := fs.Int("resamples", stats.DefaultResamples, "bootstrap resamples")
 	seed := fs.Uint64("seed", 1, "bootstrap seed (the report is reproducible)")
 	if err := fs.parse(args); err != nil {
@@ -82,20 +83,35 @@ func runReport(env *Env, args []string) error {
 	if len(recs) == 0 {
 		return fmt.Errorf("no records in %s", strings.Join(fs.Args(), ", "))
 	}
-	rep, err := report.Build(recs, report.Options{Baseline: *baseline, Alpha: *alpha, Adjust: m, Resamples: *resamples, Seed: *seed})
-	if err != nil {
-		return err
+	o := report.Options{Baseline: *baseline, Alpha: *alpha, Adjust: m, Resamples: *resamples, Seed: *seed}
+	// Build first, so a failure leaves no empty --out file behind.
+	var render func(io.Writer) error
+	var plot func() ([]string, error)
+	if *leaderboard {
+		lb, err := report.BuildLeaderboard(recs, o)
+		if err != nil {
+			return err
+		}
+		render = func(w io.Writer) error { return report.RenderLeaderboard(w, lb, *format) }
+		plot = func() ([]string, error) { return report.WriteLeaderboardPlots(*plotDir, lb) }
+	} else {
+		rep, err := report.Build(recs, o)
+		if err != nil {
+			return err
+		}
+		render = func(w io.Writer) error { return report.Render(w, rep, *format) }
+		plot = func() ([]string, error) { return report.WritePlots(*plotDir, rep) }
 	}
 	if *out != "" && *out != "-" {
-		err = outfile.WriteTo(*out, func(w io.Writer) error { return report.Render(w, rep, *format) })
+		err = outfile.WriteTo(*out, render)
 	} else {
-		err = report.Render(env.Stdout, rep, *format)
+		err = render(env.Stdout)
 	}
 	if err != nil {
 		return err
 	}
 	if *plotDir != "" {
-		files, err := report.WritePlots(*plotDir, rep)
+		files, err := plot()
 		if err != nil {
 			return err
 		}

@@ -1,10 +1,13 @@
 package grid
 
 import (
+	_ "embed"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/actbench/actbench/registry"
 )
 
 // The four activations every preset compares, in report order: the baseline
@@ -184,6 +187,101 @@ func init() {
 				Recipes:     []Recipe{r},
 				Seeds:       seeds(1, 5),
 				Activations: []string{"relu", "pvlu(a=0)", "prelu"},
+			}
+		},
+	})
+}
+
+// allActivations lists every registered activation at its default
+// parameters, ReLU (the report's baseline) first and the others by name.
+// It reads the registry when the grid is built, so an activation added
+// later joins the leaderboard without editing the preset.
+func allActivations() []string {
+	acts := []string{"relu"}
+	for _, n := range registry.Names() {
+		if n != "relu" {
+			acts = append(acts, n)
+		}
+	}
+	return acts
+}
+
+// leaderboardResNetList is the committed activation list of the
+// leaderboard-resnet preset (see the file's header).
+//
+//go:embed leaderboard-resnet.txt
+var leaderboardResNetList string
+
+// listActivations reads an activation list: one spec per line, blank lines
+// and lines starting with '#' ignored.
+func listActivations(text string) []string {
+	var acts []string
+	for line := range strings.SplitSeq(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line != "" && !strings.HasPrefix(line, "#") {
+			acts = append(acts, line)
+		}
+	}
+	return acts
+}
+
+func init() {
+	addPreset(Preset{
+		Name: "leaderboard",
+		Claim: "The reference leaderboard: every registered activation at its default parameters (all 46 of this build, " +
+			"read from the registry when the grid is built; none excluded: identity, the linear floor, and the " +
+			"saturating and shrinking functions stay in as references, and celu (alpha=1, the same function as elu) and " +
+			"swish and aconc (which start as silu) as built-in checks that equal functions land in one significance group), " +
+			"on the simple CNN on the CIFAR-10 and CIFAR-100 subsets, 5 paired seeds. Read it with 'actbench report --leaderboard'.",
+		Scale: "Per dataset 3,000 training images (class-stratified: 300 per class on CIFAR-10, 30 on CIFAR-100) and " +
+			"1,000 validation images carved from the training files (the best validation epoch is reported), the full " +
+			"10,000 test images; Adam lr 1e-3, batch 128, cosine decay to 0 over 10 epochs, no augmentation. " +
+			"Budget: 460 trials, est. 8.7 h on the reference machine's 2 cores, i.e. about 14 CPU-hours at the cost " +
+			"model's 55 GFLOP/s per busy core, within the 15 asked for; 3,000 images is what that allows for 10 epochs. " +
+			"Why 10 epochs with a cosine decay: at a constant lr 1e-3 ReLU does not settle at this scale (mean validation " +
+			"error over 5 seeds, results/cifar10-simplecnn, 9,000 images: 39.8, 38.1, 37.4 % at epochs 8-10; " +
+			"results/cifar100-simplecnn, 10,000 images: 83.1, 80.6, 79.2 % at epochs 4-6). With the decay the last 3 of " +
+			"10 epochs run below 21 % of the peak rate, about 5 full-rate steps' worth of updates out of some 240; around " +
+			"step 240 those runs gained 0.03-0.045 pp of validation error per full-rate step (2.0-3.2 pp per epoch of " +
+			"70-78 steps), so ReLU's validation error should move about 0.15-0.25 pp over the last 3 epochs, under the " +
+			"0.5 pp asked for. That is an estimate, not a measurement: the first run must check it ('actbench report " +
+			"--leaderboard' prints the move of each cell, and a note at >= 0.5 pp: then raise --epochs). " +
+			"--train, --epochs and --seeds scale it.",
+		grid: func() Grid {
+			r := adam("adam-cosine", 10)
+			r.Schedule = "cosine"
+			return Grid{
+				Models:      []string{"simplecnn"},
+				Datasets:    []Dataset{{Name: "cifar10", Val: 1000, Train: 3000}, {Name: "cifar100", Val: 1000, Train: 3000}},
+				Recipes:     []Recipe{r},
+				Seeds:       seeds(1, 5),
+				Activations: allActivations(),
+			}
+		},
+	})
+	addPreset(Preset{
+		Name: "leaderboard-resnet",
+		Claim: "The leaderboard's follow-up: its top 12 activations (and ReLU, the baseline) on ResNet-20 on CIFAR-10 " +
+			"under the recipe public activation-design benchmarks use (SGD lr 0.1, momentum 0.9, weight decay 5e-4, " +
+			"cosine decay, random crop + flip), 5 paired seeds: does the simple CNN's ranking hold on a residual network " +
+			"with batch norm? The top 12 is not known before the leaderboard has run, so the activations come from " +
+			"grid/leaderboard-resnet.txt (committed, provisional until then: ReLU, Leaky ReLU, PReLU, PVLU, GELU, SiLU, " +
+			"Mish, Hard-Swish, ReLU6, ELU, SELU, Softplus) or from --act, which replaces them: 'actbench report " +
+			"--leaderboard' prints the --act flag with the measured top 12 under its overall table.",
+		Scale: "All 9,000 training images of the shared CIFAR-10 batch (after 1,000 held out for validation), the full " +
+			"test set, batch 128, 20 epochs instead of the usual 200 on 50,000 images: est. 8.8 h on 2 cores (about " +
+			"14 CPU-hours) for the 12 listed, 9.6 h for 13, a budget of its own beside the leaderboard's. Not checked " +
+			"for convergence: the first run must look at ReLU's validation curve ('actbench report --leaderboard' " +
+			"prints its move over the last 3 epochs). --epochs and --seeds scale it.",
+		grid: func() Grid {
+			r := Recipe{Name: "sgd-cosine+aug", Epochs: 20, Optimizer: "sgd", LR: 0.1, Momentum: 0.9, WeightDecay: 5e-4,
+				Schedule: "cosine", Batch: 128, Augment: true, Select: "best"}
+			return Grid{
+				Models:      []string{"resnet20"},
+				Datasets:    []Dataset{{Name: "cifar10", Val: 1000, Train: 9000}},
+				Recipes:     []Recipe{r},
+				Seeds:       seeds(1, 5),
+				Activations: listActivations(leaderboardResNetList),
 			}
 		},
 	})

@@ -3,7 +3,11 @@
 // activation's trials with the baseline's by seed, compares them (package
 // stats) and adjusts the p-values across the report; Render writes the
 // tables as table, md, csv, json or latex; WritePlots draws learning curves,
-// per-seed test errors and learned activation shapes. WriteComparison
+// per-seed test errors and learned activation shapes. BuildLeaderboard
+// ranks every activation of each group instead (mean error, RER, tests
+// against the baseline and the best, significance letters, mean ranks, and
+// across groups the mean rank), rendered by RenderLeaderboard and drawn as a
+// forest plot by WriteLeaderboardPlots. WriteComparison
 // renders one stats.Comparison in full, for 'actbench stats', and
 // PlotFunction draws an activation for 'actbench show'. It is the only
 // package that imports gonum.org/v1/plot.
@@ -105,8 +109,9 @@ type Row struct {
 	Learned []LearnedParam `json:"learned,omitempty"`
 	// EpochSeconds is the mean wall time per epoch.
 	EpochSeconds float64 `json:"epoch_seconds"`
-	// records are the row's trials (for the plots).
-	records []*record.Record
+	// records are the row's trials with a test error (for the plots),
+	// untested those without (diverged before their first epoch ended).
+	records, untested []*record.Record
 }
 
 // LearnedParam is one learned activation parameter, averaged.
@@ -136,11 +141,9 @@ type groupKey struct {
 	dataSHA string // Result.Data.SHA256: different data files never pool
 }
 
-// Build groups records (of any number of files and grids) by model,
-// dataset and recipe, compares each activation with the baseline over the
-// paired seeds, and adjusts the p-values across the whole report. Pretrain
-// records are skipped; a trial present twice counts once.
-func Build(recs []record.Record, o Options) (*Report, error) {
+// withDefaults fills in the defaults of Options and returns the baseline's
+// canonical spec.
+func (o Options) withDefaults() (Options, string, error) {
 	if o.Baseline == "" {
 		o.Baseline = "relu"
 	}
@@ -155,90 +158,29 @@ func Build(recs []record.Record, o Options) (*Report, error) {
 	}
 	baseSpec, err := grid.CanonicalActivation(o.Baseline)
 	if err != nil {
-		return nil, fmt.Errorf("baseline %q: %w", o.Baseline, err)
+		return o, "", fmt.Errorf("baseline %q: %w", o.Baseline, err)
+	}
+	return o, baseSpec, nil
+}
+
+// Build groups records (of any number of files and grids) by model,
+// dataset and recipe, compares each activation with the baseline over the
+// paired seeds, and adjusts the p-values across the whole report. Pretrain
+// records are skipped; a trial present twice counts once.
+func Build(recs []record.Record, o Options) (*Report, error) {
+	o, baseSpec, err := o.withDefaults()
+	if err != nil {
+		return nil, err
 	}
 	rep := &Report{Baseline: grid.ShortSpec(baseSpec), Alpha: o.Alpha, Adjustment: o.Adjust.String()}
-
-	groups := map[groupKey]*Group{}
-	var order []groupKey
-	rows := map[groupKey]map[string]*Row{}
-	seen := map[string]bool{}
-	noTest := 0
-	for i := range recs {
-		r := &recs[i]
-		if r.Role != "" || seen[r.Key] {
-			continue
-		}
-		seen[r.Key] = true
-		c := r.Config
-		k := groupKey{c.Model, c.Dataset, recipeIdentity(c.Recipe), r.Result.Data.SHA256}
-		g := groups[k]
-		if g == nil {
-			g = &Group{Model: c.Model, Dataset: c.Dataset, Recipe: c.Recipe, DataSHA256: k.dataSHA}
-			groups[k] = g
-			order = append(order, k)
-			rows[k] = map[string]*Row{}
-		}
-		row := rows[k][c.Activation]
-		if row == nil {
-			row = &Row{Activation: grid.ShortSpec(c.Activation), Spec: c.Activation, Baseline: c.Activation == baseSpec}
-			rows[k][c.Activation] = row
-		}
-		if r.Result.Status == "diverged" {
-			row.Diverged++
-		}
-		if _, ok := r.TestErr(); !ok {
-			noTest++
-			continue
-		}
-		row.records = append(row.records, r)
-	}
+	groups, noTest := groupRecords(recs, baseSpec)
 	if noTest > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("%d trial(s) diverged before their first epoch ended and have no test error; they are counted in the div column only", noTest))
 	}
 
-	// Groups that differ only in their data files carry the checksum in
-	// their titles (and plot file names).
-	sameBut := map[groupKey]int{}
-	for _, k := range order {
-		k.dataSHA = ""
-		sameBut[k]++
-	}
-	for _, k := range order {
-		if g := groups[k]; sameBut[groupKey{k.model, k.dataset, k.recipe, ""}] > 1 {
-			g.dataTag = "data sha256 unrecorded"
-			if g.DataSHA256 != "" {
-				g.dataTag = "data sha256 " + g.DataSHA256[:min(12, len(g.DataSHA256))]
-			}
-		}
-	}
-
 	var all []*stats.Comparison
-	for _, k := range order {
-		g := groups[k]
+	for _, g := range groups {
 		var base *Row
-		for _, row := range rows[k] {
-			row.finish()
-			g.Rows = append(g.Rows, *row)
-		}
-		// Baseline first, then in the order the grid listed them (by first
-		// record index), then by name.
-		first := func(r *Row) int {
-			if len(r.records) == 0 {
-				return math.MaxInt
-			}
-			return r.records[0].Index
-		}
-		sort.SliceStable(g.Rows, func(i, j int) bool {
-			a, b := &g.Rows[i], &g.Rows[j]
-			if a.Baseline != b.Baseline {
-				return a.Baseline
-			}
-			if fa, fb := first(a), first(b); fa != fb {
-				return fa < fb
-			}
-			return a.Spec < b.Spec
-		})
 		for i := range g.Rows {
 			if g.Rows[i].Baseline {
 				base = &g.Rows[i]
@@ -287,6 +229,100 @@ func Build(recs []record.Record, o Options) (*Report, error) {
 	}
 	rep.Comparisons = len(all)
 	return rep, nil
+}
+
+// groupRecords sorts records into groups (model, dataset, recipe, data
+// checksum), one Row per activation, in the order the records first name
+// them; rows run baseline first, then in grid order. Pretrain records are
+// skipped and a trial present twice (same key and data checksum) counts
+// once. noTest counts the trials
+// without test metrics (kept in their row's untested list).
+func groupRecords(recs []record.Record, baseSpec string) (groups []*Group, noTest int) {
+	byKey := map[groupKey]*Group{}
+	var order []groupKey
+	rows := map[groupKey]map[string]*Row{}
+	// A trial's key leaves out where its data came from, so the same trial
+	// on other data files (another checksum) is another trial.
+	type trialID struct{ key, dataSHA string }
+	seen := map[trialID]bool{}
+	for i := range recs {
+		r := &recs[i]
+		id := trialID{r.Key, r.Result.Data.SHA256}
+		if r.Role != "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		c := r.Config
+		k := groupKey{c.Model, c.Dataset, recipeIdentity(c.Recipe), r.Result.Data.SHA256}
+		g := byKey[k]
+		if g == nil {
+			g = &Group{Model: c.Model, Dataset: c.Dataset, Recipe: c.Recipe, DataSHA256: k.dataSHA}
+			byKey[k] = g
+			order = append(order, k)
+			rows[k] = map[string]*Row{}
+		}
+		row := rows[k][c.Activation]
+		if row == nil {
+			row = &Row{Activation: grid.ShortSpec(c.Activation), Spec: c.Activation, Baseline: c.Activation == baseSpec}
+			rows[k][c.Activation] = row
+		}
+		if r.Result.Status == "diverged" {
+			row.Diverged++
+		}
+		if _, ok := r.TestErr(); !ok {
+			noTest++
+			row.untested = append(row.untested, r)
+			continue
+		}
+		row.records = append(row.records, r)
+	}
+
+	// Groups that differ only in their data files carry the checksum in
+	// their titles (and plot file names).
+	sameBut := map[groupKey]int{}
+	for _, k := range order {
+		k.dataSHA = ""
+		sameBut[k]++
+	}
+	for _, k := range order {
+		if g := byKey[k]; sameBut[groupKey{k.model, k.dataset, k.recipe, ""}] > 1 {
+			g.dataTag = "data sha256 unrecorded"
+			if g.DataSHA256 != "" {
+				g.dataTag = "data sha256 " + g.DataSHA256[:min(12, len(g.DataSHA256))]
+			}
+		}
+	}
+
+	for _, k := range order {
+		g := byKey[k]
+		for _, row := range rows[k] {
+			row.finish()
+			g.Rows = append(g.Rows, *row)
+		}
+		// Baseline first, then in the order the grid listed them (by first
+		// record index), then by name.
+		first := func(r *Row) int {
+			idx := math.MaxInt
+			for _, rs := range [][]*record.Record{r.records, r.untested} {
+				for _, rec := range rs {
+					idx = min(idx, rec.Index)
+				}
+			}
+			return idx
+		}
+		sort.SliceStable(g.Rows, func(i, j int) bool {
+			a, b := &g.Rows[i], &g.Rows[j]
+			if a.Baseline != b.Baseline {
+				return a.Baseline
+			}
+			if fa, fb := first(a), first(b); fa != fb {
+				return fa < fb
+			}
+			return a.Spec < b.Spec
+		})
+		groups = append(groups, g)
+	}
+	return groups, noTest
 }
 
 // recipeIdentity keys a group by the recipe's full settings, so two
