@@ -19,8 +19,10 @@ import (
 // J. Comput. Graph. Stat. 13(2), 2004): start with one group holding every
 // treatment; for every significant pair, split each group that holds both
 // into one without i and one without j, then drop every group contained in
-// another. The result has no redundant letter: no group is a subset of
-// another. Letters run a-z, then A-Z, then "{n}" for the n-th group beyond 52.
+// another. A final sweep (Piepho's second step) takes each treatment out of
+// every group where all its non-significant pairs are covered by other
+// groups, so that no letter is redundant and the display stays short with
+// many treatments. Letters run a-z, then A-Z, then "{n}" for the n-th group beyond 52.
 func CompactLetters(k int, differ func(i, j int) bool, order []int) ([]string, error) {
 	if k < 0 {
 		return nil, fmt.Errorf("%w: CompactLetters: %d treatments", ErrBadOptions, k)
@@ -37,29 +39,7 @@ func CompactLetters(k int, differ func(i, j int) bool, order []int) ([]string, e
 	if k == 0 {
 		return []string{}, nil
 	}
-	all := make([]bool, k)
-	for i := range all {
-		all[i] = true
-	}
-	groups := [][]bool{all}
-	for i := 0; i < k; i++ {
-		for j := i + 1; j < k; j++ {
-			if !differ(i, j) {
-				continue
-			}
-			var next [][]bool
-			for _, g := range groups {
-				if !g[i] || !g[j] {
-					next = append(next, g)
-					continue
-				}
-				withoutI, withoutJ := slices.Clone(g), slices.Clone(g)
-				withoutI[i], withoutJ[j] = false, false
-				next = append(next, withoutI, withoutJ)
-			}
-			groups = absorb(next)
-		}
-	}
+	groups := sweep(insertAbsorb(k, differ), differ)
 	// Name groups in the order of their best member.
 	rank := make([]int, k)
 	for pos, t := range order {
@@ -136,4 +116,92 @@ func checkPermutation(order []int, k int) error {
 		seen[t] = true
 	}
 	return nil
+}
+
+// sweep removes redundant memberships: treatment t leaves group g when t is
+// in another group too and every non-significant pair (t, u) with u in g is
+// also held by another group. Groups left empty or contained in another are
+// dropped. Two treatments still share a group exactly when they do not
+// differ.
+func sweep(groups [][]bool, differ func(i, j int) bool) [][]bool {
+	k := 0
+	if len(groups) > 0 {
+		k = len(groups[0])
+	}
+	ns := func(a, b int) bool { // a and b do not differ
+		if a > b {
+			a, b = b, a
+		}
+		return !differ(a, b)
+	}
+	for gi, g := range groups {
+		for t := 0; t < k; t++ {
+			if !g[t] {
+				continue
+			}
+			elsewhere := false
+			for hi, h := range groups {
+				if hi != gi && h[t] {
+					elsewhere = true
+					break
+				}
+			}
+			if !elsewhere {
+				continue
+			}
+			needed := false
+			for u := 0; u < k && !needed; u++ {
+				if u == t || !g[u] || !ns(t, u) {
+					continue
+				}
+				covered := false
+				for hi, h := range groups {
+					if hi != gi && h[t] && h[u] {
+						covered = true
+						break
+					}
+				}
+				needed = !covered
+			}
+			if !needed {
+				g[t] = false
+			}
+		}
+	}
+	var kept [][]bool
+	for _, g := range groups {
+		if slices.Contains(g, true) {
+			kept = append(kept, g)
+		}
+	}
+	return absorb(kept)
+}
+
+// insertAbsorb is Piepho's first step: one group of all k treatments, split
+// for every significant pair, groups contained in another absorbed.
+func insertAbsorb(k int, differ func(i, j int) bool) [][]bool {
+	all := make([]bool, k)
+	for i := range all {
+		all[i] = true
+	}
+	groups := [][]bool{all}
+	for i := 0; i < k; i++ {
+		for j := i + 1; j < k; j++ {
+			if !differ(i, j) {
+				continue
+			}
+			var next [][]bool
+			for _, g := range groups {
+				if !g[i] || !g[j] {
+					next = append(next, g)
+					continue
+				}
+				withoutI, withoutJ := slices.Clone(g), slices.Clone(g)
+				withoutI[i], withoutJ[j] = false, false
+				next = append(next, withoutI, withoutJ)
+			}
+			groups = absorb(next)
+		}
+	}
+	return groups
 }

@@ -142,3 +142,45 @@ func TestMeanRanks(t *testing.T) {
 }
 
 func zero() float64 { return 0 }
+
+// TestCompactLettersSweepShortens: the sweep never adds a letter and, over
+// many random patterns, removes redundant ones (the property test above
+// checks that the display stays exact).
+func TestCompactLettersSweepShortens(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	count := func(groups [][]bool) int {
+		n := 0
+		for _, g := range groups {
+			for _, in := range g {
+				if in {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	before, after := 0, 0
+	for trial := 0; trial < 200; trial++ {
+		k := 4 + rng.IntN(20)
+		sig := map[[2]int]bool{}
+		for i := 0; i < k; i++ {
+			for j := i + 1; j < k; j++ {
+				// Significance mostly between distant treatments, as when
+				// they are sorted by mean.
+				sig[[2]int{i, j}] = rng.Float64() < float64(j-i)/float64(k)
+			}
+		}
+		differ := func(i, j int) bool { return sig[[2]int{i, j}] }
+		g := insertAbsorb(k, differ)
+		b := count(g)
+		a := count(sweep(g, differ))
+		if a > b {
+			t.Fatalf("k=%d: the sweep added memberships: %d -> %d", k, b, a)
+		}
+		before, after = before+b, after+a
+	}
+	if after >= before {
+		t.Errorf("the sweep removed nothing over 200 patterns (%d memberships)", before)
+	}
+	t.Logf("memberships: %d before the sweep, %d after", before, after)
+}
