@@ -8,6 +8,7 @@ import (
 	"time"
 
 	_ "github.com/actbench/actbench/activations"
+	"github.com/actbench/actbench/kernels/gemm"
 )
 
 // The model-zoo speed benchmarks: one training step (forward, softmax
@@ -18,7 +19,9 @@ import (
 //
 //	go test -run '^$' -bench 'TrainStep/vgg16/relu$' -benchtime 10x ./trainer/
 //
-// runs one of them. Each reports images/s and peak-MiB: the Go heap the
+// runs one of them (anchor the names: 'relu$' alone also matches prelu), and
+// -test.cpu N sets the thread count (GOMAXPROCS, layers and GEMM: what
+// --threads N sets). Each reports images/s and peak-MiB: the Go heap the
 // model holds once warm (live heap after a GC with the model alive, minus
 // the live heap before it was built). A warm step allocates nothing (see
 // TestTrainStepAllocatesNothing), so that is the heap's peak during the
@@ -52,11 +55,15 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// report adds the images/s, cpu-ms/op and peak-MiB metrics.
-func reportZoo(b *testing.B, cpu0 time.Duration, peak uint64) {
+// reportZoo adds the images/s, cpu-ms/op and peak-MiB metrics, and the
+// trainable parameter count (activation parameters included) that
+// benchmarks/torchref/compare checks against the PyTorch model's.
+func reportZoo(b *testing.B, s *stepper, cpu0 time.Duration, peak uint64) {
 	b.ReportMetric(float64(zooBenchBatch)*float64(b.N)/b.Elapsed().Seconds(), "images/s")
 	b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+	c := s.m.Counts()
+	b.ReportMetric(float64(c.Params+c.ActParams), "params")
 }
 
 // liveHeapBytes returns the live heap after a full collection.
@@ -67,7 +74,16 @@ func liveHeapBytes() uint64 {
 	return s[0].Value.Uint64()
 }
 
+// zooThreads makes the layers and the GEMM use GOMAXPROCS threads (set by
+// -test.cpu), as --threads does, for the benchmark that calls it.
+func zooThreads(b *testing.B) {
+	old := gemm.Threads()
+	gemm.SetThreads(runtime.GOMAXPROCS(0))
+	b.Cleanup(func() { gemm.SetThreads(old) })
+}
+
 func BenchmarkTrainStep(b *testing.B) {
+	zooThreads(b)
 	for _, model := range zooBenchModels {
 		b.Run(model, func(b *testing.B) {
 			for _, act := range zooBenchActs {
@@ -83,7 +99,7 @@ func BenchmarkTrainStep(b *testing.B) {
 					for b.Loop() {
 						s.step()
 					}
-					reportZoo(b, cpu0, peak)
+					reportZoo(b, s, cpu0, peak)
 					runtime.KeepAlive(s)
 				})
 			}
@@ -94,6 +110,7 @@ func BenchmarkTrainStep(b *testing.B) {
 // BenchmarkEvalStep is the evaluation-mode forward pass (inference: batch
 // norm on running statistics, no dropout, no backward) of the same models.
 func BenchmarkEvalStep(b *testing.B) {
+	zooThreads(b)
 	for _, model := range zooBenchModels {
 		b.Run(model, func(b *testing.B) {
 			for _, act := range zooBenchActs {
@@ -108,7 +125,7 @@ func BenchmarkEvalStep(b *testing.B) {
 					for b.Loop() {
 						s.m.Forward(s.x, false)
 					}
-					reportZoo(b, cpu0, peak)
+					reportZoo(b, s, cpu0, peak)
 					runtime.KeepAlive(s)
 				})
 			}
