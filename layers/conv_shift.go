@@ -45,7 +45,7 @@ const shiftChunkFloats = 1 << 17
 // shapes at batch 128 (AVX-512): ahead from 32x32x32 and 16x16x32, level at
 // 32x32x16 and 8x8x64, behind at 8x8x128.
 const (
-	shiftMinChannels = 16
+	shiftMinChannels = 32
 	shiftMaxWaste    = 1.35 // rows computed per image / outputs per image
 )
 
