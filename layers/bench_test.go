@@ -58,7 +58,7 @@ func benchLayers() []benchLayer {
 		benchLayer{name: "Flatten/64x8x8", l: NewFlatten("f"), in: []int{64, 8, 8}},
 		benchLayer{name: "Residual/add-32x16x16", l: NewResidual("r", NewSequential("body"), nil), in: []int{32, 16, 16}},
 	)
-	for _, spec := range []string{"relu", "pvlu", "pvlu(per=channel)"} {
+	for _, spec := range []string{"relu", "pvlu", "pvlu(per=channel)", "gelu"} {
 		a, err := NewActivation("act", spec)
 		if err != nil {
 			panic(err)
