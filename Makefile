@@ -46,9 +46,12 @@ else
 	@echo "test-openblas: skipped (no cblas.h: apt-get install libopenblas-dev)"
 endif
 
-## bench: the microbenchmarks (activations, GEMM, layers, data pipeline)
+## bench: the microbenchmarks (activations, GEMM, layers, data pipeline) and
+## the model zoo's training and evaluation steps (BenchmarkTrainStep and
+## BenchmarkEvalStep, model/act sub-benchmarks; BENCH=regexp selects)
+BENCH ?= .
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./kernels/... ./activations/... ./layers/... ./datasets/... ./stats/... ./trainer/...
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) ./kernels/... ./activations/... ./layers/... ./datasets/... ./stats/... ./trainer/...
 
 ## fuzz: a short run of every fuzz target
 fuzz:
@@ -62,12 +65,12 @@ generate:
 	cd kernels/gemm/internal/kernel && $(GO) generate .
 	git diff --exit-code -- kernels/act kernels/gemm/internal/kernel
 
-## bench-compare: the simple-CNN training step here and in PyTorch 1.13 (Debian's
-## python3-torch), side by side on the same machine; run it on an idle machine
+## bench-compare: the training step of simplecnn, resnet20 and vgg16 x relu,
+## pvlu, gelu here and in PyTorch 1.13 (Debian's python3-torch), interleaved
+## in one run, printed as one table with ratios; run it on an idle machine
+COMPARE_FLAGS ?= --rounds 3
 bench-compare:
-	$(GO) test -run '^$$' -bench 'TrainStepSimpleCNN/(relu|pvlu)$$' -benchtime 20x ./trainer/
-	/usr/bin/python3 benchmarks/torchref/bench_train.py --act relu
-	/usr/bin/python3 benchmarks/torchref/bench_train.py --act pvlu
+	/usr/bin/python3 benchmarks/torchref/compare.py --models simplecnn,resnet20,vgg16 --acts relu,pvlu,gelu $(COMPARE_FLAGS)
 
 ## fidelity: actbench against PyTorch 1.13 (Debian's python3-torch) on the same CIFAR-10
 ## images and recipe (VGG-16-BN and the simple CNN, SGD + cosine + crop/flip, 3 seeds

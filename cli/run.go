@@ -156,7 +156,7 @@ func runRun(env *Env, args []string) error {
 	out := fs.String("out", "", "results file (JSON Lines); default runs/<grid name>.jsonl. Re-running the same command resumes it.")
 	shard := fs.String("shard", "", "run only shard k of n of the grid (k/n, e.g. 2/8); merge the shard files with 'actbench merge'")
 	dataDir := fs.String("data-dir", "", "dataset directory (default: $ACTBENCH_DATA, ../shared/datasets, the user cache; MNIST from the GoMNIST module)")
-	threads := fs.Int("threads", 0, "threads for GEMM and Go (default: all cores)")
+	threads := fs.Int("threads", 0, "threads for the layers, GEMM and Go (default: all cores); results are bit-identical for a given count")
 	format := fs.String("format", "table", "format of the final comparison: "+strings.Join(report.Formats, ", "))
 	baseline := fs.String("baseline", "relu", "activation the final comparison is against")
 	plotDir := fs.String("plot", "", "also write the report's plots to this directory")

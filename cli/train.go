@@ -105,7 +105,7 @@ func addTrialFlags(fs *flagSet) *trialFlags {
 		blurApply:    fs.String("blur-apply", "both", "blur the train (and validation) split, the test split, or both"),
 		selection:    fs.String("selection", "", "model selection: best (validation top-1) or last (default best when --val > 0)"),
 		testEvery:    fs.Bool("test-every-epoch", false, "also measure the test set every epoch (curves only; never used for selection)"),
-		threads:      fs.Int("threads", 0, "threads for GEMM and Go (0 = all cores); recorded"),
+		threads:      fs.Int("threads", 0, "threads for the layers, GEMM and Go (0 = all cores); results are bit-identical for a given count; recorded"),
 		config:       fs.String("config", "", "JSON file of a trainer.Config (a result's \"config\"); flags given explicitly override it"),
 	}
 	addRecipeControlFlags(fs, &f.init, &f.cropPad, &f.lrStep, false)
@@ -357,7 +357,8 @@ func (ff *fineTuneFlags) apply(fs *flagSet, tf *trialFlags, c *trainer.Config) e
 	return nil
 }
 
-// applyThreads sets GOMAXPROCS and the GEMM threads when --threads is given.
+// applyThreads sets GOMAXPROCS and the GEMM threads, which the layers follow
+// (layers.Threads), when --threads is given.
 func (f *trialFlags) applyThreads() error {
 	n := *f.threads
 	if n < 0 {

@@ -40,6 +40,15 @@ type Activation struct {
 
 	params []*Param
 
+	// Parallel parts: part p > 0 runs on its own instance of the function
+	// (clones[p-1], created on first use), whose parameter values are
+	// copied from fn before each pass and whose parameter gradients are
+	// added to fn's after Backward, in part order.
+	clones       []registry.Func
+	split        splitter
+	fwd, bwd     func(part, lo, hi int)
+	dys, dxs, ys []float32
+
 	// DeadFraction scratch, allocated on first use.
 	ones, deadDx []float32
 	gradSave     [][]float32
@@ -53,7 +62,9 @@ func NewActivation(name, spec string) (*Activation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("layers: Activation %s: %w", name, err)
 	}
-	return &Activation{name: name, spec: f.Spec().String()}, nil
+	a := &Activation{name: name, spec: f.Spec().String()}
+	a.fwd, a.bwd = a.forwardPart, a.backwardPart
+	return a, nil
 }
 
 func (a *Activation) Name() string { return a.name }
@@ -110,6 +121,7 @@ func (a *Activation) instantiate(spec string) error {
 		})
 	}
 	a.gradSave = nil
+	a.clones = nil
 	return nil
 }
 
@@ -131,12 +143,15 @@ func (a *Activation) Swap(spec string) error {
 
 func (a *Activation) Params() []*Param { return a.params }
 
+// actSplitMin is the element count from which an activation pass is split
+// across Threads() parts (by images): below it the hand-off costs more
+// than it saves.
+const actSplitMin = 1 << 16
+
 func (a *Activation) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	n := batchOf(a.name, x, a.in)
 	y, ys := a.out.get(n)
-	a.x, a.n = f32(x), n
-	s := a.shape
-	s.N = n
+	a.x, a.n, a.ys = f32(x), n, ys
 	if a.stoch != nil {
 		var seed uint64
 		if train {
@@ -147,17 +162,87 @@ func (a *Activation) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 		}
 		a.stoch.SetMode(train, seed)
 	}
-	a.fn.Forward(ys, a.x, s)
+	a.run(a.fwd)
 	return y
 }
 
 func (a *Activation) Backward(dy *tensor.Dense) *tensor.Dense {
 	batchOf(a.name, dy, a.in)
 	dx, dxs := a.dx.get(a.n)
-	s := a.shape
-	s.N = a.n
-	a.fn.Backward(dxs, f32(dy), a.x, s)
+	a.dys, a.dxs = f32(dy), dxs
+	parts := a.run(a.bwd)
+	if parts > 1 {
+		ps := a.fn.Params()
+		for _, c := range a.clones[:parts-1] {
+			for i, cp := range c.Params() {
+				g := ps[i].Grad
+				for j, v := range cp.Grad {
+					g[j] += v
+				}
+			}
+		}
+	}
 	return dx
+}
+
+// run calls part over the batch, split into parts when it is large
+// enough, and returns the part count (1 when not split). A random function
+// runs as one part: its draws follow the element order of one instance, so
+// they do not depend on the thread count.
+func (a *Activation) run(part func(part, lo, hi int)) int {
+	parts := Threads()
+	if parts < 2 || a.stoch != nil || a.n < 2 || a.n*a.shape.C*a.shape.HW < actSplitMin {
+		part(0, 0, a.n)
+		return 1
+	}
+	for len(a.clones) < parts-1 {
+		f, err := registry.New(a.spec, a.shape.C)
+		if err != nil {
+			panic(fmt.Sprintf("layers: Activation %s: cloning %s: %v", a.name, a.spec, err))
+		}
+		a.clones = append(a.clones, f)
+	}
+	ps := a.fn.Params()
+	for _, c := range a.clones[:parts-1] {
+		for i, cp := range c.Params() {
+			copy(cp.Value, ps[i].Value)
+		}
+	}
+	return a.split.run(a.n, 0, part)
+}
+
+// instance returns the function that part runs on.
+func (a *Activation) instance(part int) registry.Func {
+	if part == 0 {
+		return a.fn
+	}
+	return a.clones[part-1]
+}
+
+func (a *Activation) forwardPart(part, lo, hi int) {
+	if lo >= hi {
+		return
+	}
+	s := a.shape
+	s.N = hi - lo
+	size := a.shape.C * a.shape.HW
+	a.instance(part).Forward(a.ys[lo*size:hi*size], a.x[lo*size:hi*size], s)
+}
+
+func (a *Activation) backwardPart(part, lo, hi int) {
+	f := a.instance(part)
+	if part > 0 {
+		for _, p := range f.Params() {
+			clear(p.Grad)
+		}
+	}
+	if lo >= hi {
+		return
+	}
+	s := a.shape
+	s.N = hi - lo
+	size := a.shape.C * a.shape.HW
+	f.Backward(a.dxs[lo*size:hi*size], a.dys[lo*size:hi*size], a.x[lo*size:hi*size], s)
 }
 
 // DeadFraction returns the fraction of units (channels of [C H W], features

@@ -3,7 +3,9 @@ package layers
 import (
 	"fmt"
 	"math/rand/v2"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/actbench/actbench/kernels/gemm"
 )
@@ -29,6 +31,8 @@ func benchLayers() []benchLayer {
 	for _, c := range []struct{ inC, outC, hw, k, stride, pad int }{
 		{3, 32, 32, 3, 1, 1}, {32, 32, 32, 3, 1, 1}, {32, 64, 16, 3, 1, 1}, {64, 64, 16, 3, 1, 1},
 		{64, 128, 16, 3, 2, 1}, {64, 128, 16, 1, 2, 0}, {128, 128, 8, 3, 1, 1},
+		// ResNet-20's stages and VGG's small maps.
+		{16, 16, 32, 3, 1, 1}, {16, 32, 32, 3, 2, 1}, {32, 32, 16, 3, 1, 1}, {32, 64, 16, 3, 2, 1}, {64, 64, 8, 3, 1, 1}, {128, 128, 16, 3, 1, 1}, {256, 256, 8, 3, 1, 1}, {512, 512, 4, 3, 1, 1}, {512, 512, 2, 3, 1, 1},
 	} {
 		l := NewConv2D("conv", c.outC, c.k, c.stride, c.pad, true)
 		out = append(out, benchLayer{
@@ -54,7 +58,7 @@ func benchLayers() []benchLayer {
 		benchLayer{name: "Flatten/64x8x8", l: NewFlatten("f"), in: []int{64, 8, 8}},
 		benchLayer{name: "Residual/add-32x16x16", l: NewResidual("r", NewSequential("body"), nil), in: []int{32, 16, 16}},
 	)
-	for _, spec := range []string{"relu", "pvlu", "pvlu(per=channel)"} {
+	for _, spec := range []string{"relu", "pvlu", "pvlu(per=channel)", "gelu"} {
 		a, err := NewActivation("act", spec)
 		if err != nil {
 			panic(err)
@@ -62,6 +66,16 @@ func benchLayers() []benchLayer {
 		out = append(out, benchLayer{name: "Activation/" + spec + "/32x32x32", l: a, in: []int{32, 32, 32}})
 	}
 	return out
+}
+
+// cpuTime returns the CPU time (user+system, all threads) the process has
+// used: the cpu-ms/op metric, steadier than wall time on a shared machine.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func BenchmarkLayers(b *testing.B) {
@@ -78,7 +92,8 @@ func BenchmarkLayers(b *testing.B) {
 		x := randTensor(rng, append([]int{benchBatch}, bl.in...)...)
 		dy := randTensor(rng, append([]int{benchBatch}, out...)...)
 		bytes := int64(4 * benchBatch * (prod(bl.in) + prod(out)))
-		report := func(b *testing.B, mult int64) {
+		report := func(b *testing.B, mult int64, cpu0 time.Duration) {
+			b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
 			if bl.flops != nil {
 				f := float64(mult*bl.flops()*benchBatch) * float64(b.N)
 				b.ReportMetric(f/b.Elapsed().Seconds()/1e9, "GFLOP/s")
@@ -90,20 +105,22 @@ func BenchmarkLayers(b *testing.B) {
 			bl.l.Forward(x, true)
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu0 := cpuTime()
 			for range b.N {
 				bl.l.Forward(x, true)
 			}
-			report(b, 1)
+			report(b, 1, cpu0)
 		})
 		b.Run(bl.name+"/backward", func(b *testing.B) {
 			bl.l.Forward(x, true)
 			bl.l.Backward(dy)
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu0 := cpuTime()
 			for range b.N {
 				bl.l.Backward(dy)
 			}
-			report(b, 2)
+			report(b, 2, cpu0)
 		})
 	}
 }

@@ -27,7 +27,7 @@ import "github.com/actbench/actbench/kernels/gemm"
 //	dW[:, :, ky, kx] += dyp^T * xp[off : off+rows]
 //	dxp[off : off+rows] += dyp * W[:, :, ky, kx]
 //
-// The batch is split across two goroutines (fixed halves); each works chunk
+// The batch is split into Threads() parts (fixed boundaries); each works chunk
 // by chunk (a few images, about 512 KiB per buffer, so that the k*k passes
 // over acc stay in L2) with its own buffers and weight-gradient partial sums,
 // reduced in a fixed order at the end. While two products run at once the
@@ -45,7 +45,7 @@ const shiftChunkFloats = 1 << 17
 // shapes at batch 128 (AVX-512): ahead from 32x32x32 and 16x16x32, level at
 // 32x32x16 and 8x8x64, behind at 8x8x128.
 const (
-	shiftMinChannels = 16
+	shiftMinChannels = 32
 	shiftMaxWaste    = 1.35 // rows computed per image / outputs per image
 )
 
@@ -54,9 +54,9 @@ type shiftConv struct {
 	r      int // rows per image
 	chunk  int // images per chunk
 	xp     []float32
-	wk     []float32 // weights repacked [kk][OC][C]
-	bias   []float32 // bias values, or zeros without bias
-	parts  [splitParts]shiftPart
+	wk     []float32   // weights repacked [kk][OC][C]
+	bias   []float32   // bias values, or zeros without bias
+	parts  []shiftPart // one per part (Threads())
 	fwd    func(part, lo, hi int)
 	bwd    func(part, lo, hi int)
 	split  splitter
@@ -94,17 +94,8 @@ func (l *Conv2D) setupShift() {
 	s.hp, s.wp = l.h+2*l.pad, l.w+2*l.pad
 	s.r = s.hp*s.wp + l.k - 1
 	s.chunk = max(1, shiftChunkFloats/(s.r*max(l.inC, l.outC)))
-	rows := s.chunk * s.r
 	kk := l.k * l.k
-	for p := range s.parts {
-		s.parts[p] = shiftPart{
-			acc: make([]float32, rows*l.outC),
-			dyp: make([]float32, rows*l.outC),
-			dxp: make([]float32, rows*l.inC),
-			dwk: make([]float32, kk*l.outC*l.inC),
-			db:  make([]float64, l.outC),
-		}
-	}
+	s.parts = nil
 	s.xp = nil
 	s.wk = make([]float32, kk*l.outC*l.inC)
 	s.bias = make([]float32, l.outC)
@@ -113,6 +104,22 @@ func (l *Conv2D) setupShift() {
 }
 
 // repackWeights writes wk[kk][oc][c] = W[oc][c][ky][kx].
+// shiftBuffers makes sure there are working sets for parts parts.
+func (l *Conv2D) shiftBuffers(parts int) {
+	s := &l.shift
+	rows := s.chunk * s.r
+	kk := l.k * l.k
+	for len(s.parts) < parts {
+		s.parts = append(s.parts, shiftPart{
+			acc: make([]float32, rows*l.outC),
+			dyp: make([]float32, rows*l.outC),
+			dxp: make([]float32, rows*l.inC),
+			dwk: make([]float32, kk*l.outC*l.inC),
+			db:  make([]float64, l.outC),
+		})
+	}
+}
+
 func (l *Conv2D) repackWeights() {
 	w := f32(l.weight.Value)
 	kk := l.k * l.k
@@ -137,6 +144,7 @@ func (l *Conv2D) forwardShift(n int) {
 	if l.bias != nil {
 		copy(s.bias, f32(l.bias.Value))
 	}
+	l.shiftBuffers(Threads())
 	s.split.run(n, 2, s.fwd)
 }
 
@@ -281,11 +289,12 @@ func transpose(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 func (l *Conv2D) backwardShift(n int) {
 	s := &l.shift
 	l.repackWeights()
-	s.split.run(n, 2, s.bwd)
+	l.shiftBuffers(Threads())
+	parts := s.split.run(n, 2, s.bwd)
 	kk := l.k * l.k
 	ck := l.outC * l.inC
 	dw := f32(l.weight.Grad)
-	for p := range s.parts {
+	for p := range parts {
 		ps := &s.parts[p]
 		if !ps.used {
 			continue
@@ -302,7 +311,13 @@ func (l *Conv2D) backwardShift(n int) {
 	if l.bias != nil {
 		db := f32(l.bias.Grad)
 		for o := range db {
-			db[o] += float32(s.parts[0].db[o] + s.parts[1].db[o])
+			sum := 0.0
+			for p := range parts {
+				if s.parts[p].used {
+					sum += s.parts[p].db[o]
+				}
+			}
+			db[o] += float32(sum)
 		}
 	}
 }

@@ -5,7 +5,10 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"sync"
+	"sync/atomic"
 
+	"github.com/actbench/actbench/kernels/gemm"
 	"gorgonia.org/tensor"
 )
 
@@ -120,13 +123,27 @@ func scratch(s *[]float32, n int) []float32 {
 	return (*s)[:n]
 }
 
-// Parallelism. Work over a batch (or over channels) is cut into exactly
-// splitParts contiguous parts whose boundaries depend only on the size, and
-// every output element or partial sum is produced by one part in a fixed
-// order; the parts run on the caller and on a persistent helper goroutine
-// when one is idle, inline otherwise. Results therefore never depend on
-// scheduling or on GOMAXPROCS.
-const splitParts = 2
+// Parallelism. Work over a batch (or over channels) is cut into Threads()
+// contiguous parts whose boundaries depend only on the size and the part
+// count, and every output element or partial sum is produced by one part in
+// a fixed order; the parts run on the caller and on persistent helper
+// goroutines when they are idle, inline otherwise. Results therefore never
+// depend on scheduling or on GOMAXPROCS, only on the thread count (where
+// per-part partial sums are reduced, e.g. a convolution's weight gradient,
+// a different count sums in a different order).
+//
+// The thread count is the GEMM's (gemm.SetThreads): one knob for every
+// parallel part of a training step. Layers split their work into that many
+// parts and run one single-threaded product per part, so the two levels
+// never oversubscribe the cores.
+
+// Threads returns the number of parts layers split their work into: the
+// GEMM thread count set by gemm.SetThreads (default GOMAXPROCS), at most
+// maxParts.
+func Threads() int { return min(max(1, gemm.Threads()), maxParts) }
+
+// maxParts bounds the part count, and with it the per-part buffers.
+const maxParts = 64
 
 type job struct {
 	fn     func(part, lo, hi int)
@@ -135,45 +152,84 @@ type job struct {
 	done   chan struct{}
 }
 
-var jobs = make(chan job)
+var (
+	jobs        = make(chan job)
+	workersMu   sync.Mutex
+	workerCount atomic.Int32
+)
 
-var noSplit bool
-
-func init() {
-	if runtime.GOMAXPROCS(0) > 1 {
+// ensureWorkers starts persistent helper goroutines until there are n.
+func ensureWorkers(n int) {
+	if int(workerCount.Load()) >= n {
+		return
+	}
+	workersMu.Lock()
+	defer workersMu.Unlock()
+	for int(workerCount.Load()) < n {
 		go func() {
 			for j := range jobs {
 				j.fn(j.part, j.lo, j.hi)
 				j.done <- struct{}{}
 			}
 		}()
+		workerCount.Add(1)
 	}
 }
 
-// splitter runs fn over [0,n) in splitParts parts. fn must be created once
+var noSplit bool
+
+// splitter runs fn over [0,n) in Threads() parts. fn must be created once
 // (a method value stored in the layer), so that a call allocates nothing.
 type splitter struct{ done chan struct{} }
 
-// run calls fn(part, lo, hi) for each part. Work below minN items runs
-// inline as the same parts, so results are identical either way.
-func (s *splitter) run(n, minN int, fn func(part, lo, hi int)) {
-	mid := n / 2
-	if noSplit || n < minN || n < 2 || runtime.GOMAXPROCS(0) < 2 {
-		fn(0, 0, mid)
-		fn(1, mid, n)
-		return
+// partBound returns the start of part p of parts over [0,n).
+func partBound(p, parts, n int) int { return n * p / parts }
+
+// run calls fn(part, lo, hi) for each of parts = Threads() parts and
+// returns the part count. Work below minN items runs inline as the same
+// parts, so results are identical either way.
+func (s *splitter) run(n, minN int, fn func(part, lo, hi int)) int {
+	parts := Threads()
+	if noSplit || n < minN || n < 2 || parts < 2 || runtime.GOMAXPROCS(0) < 2 {
+		for p := range parts {
+			fn(p, partBound(p, parts, n), partBound(p+1, parts, n))
+		}
+		return parts
 	}
-	if s.done == nil {
-		s.done = make(chan struct{}, 1)
+	ensureWorkers(parts - 1)
+	if cap(s.done) < parts {
+		s.done = make(chan struct{}, parts)
 	}
-	select {
-	case jobs <- job{fn: fn, part: 1, lo: mid, hi: n, done: s.done}:
-		fn(0, 0, mid)
+	sent := 0
+	for p := 1; p < parts; p++ {
+		lo, hi := partBound(p, parts, n), partBound(p+1, parts, n)
+		select {
+		case jobs <- job{fn: fn, part: p, lo: lo, hi: hi, done: s.done}:
+			sent++
+		default: // every helper is busy (another model, or a nested call)
+			fn(p, lo, hi)
+		}
+	}
+	fn(0, 0, partBound(1, parts, n))
+	for range sent {
 		<-s.done
-	default: // the helper is busy (another model, or a nested call)
-		fn(0, 0, mid)
-		fn(1, mid, n)
 	}
+	return parts
+}
+
+// growParts makes *bufs hold at least parts buffers of at least size
+// floats each, allocating only when the part count or the size grows.
+func growParts(bufs *[][]float32, parts, size int) [][]float32 {
+	if len(*bufs) < parts {
+		*bufs = append(*bufs, make([][]float32, parts-len(*bufs))...)
+	}
+	for p := range parts {
+		if cap((*bufs)[p]) < size {
+			(*bufs)[p] = make([]float32, size)
+		}
+		(*bufs)[p] = (*bufs)[p][:size]
+	}
+	return (*bufs)[:parts]
 }
 
 // Initialisation helpers (PyTorch's defaults).

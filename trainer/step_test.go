@@ -68,27 +68,3 @@ func TestTrainStepAllocatesNothing(t *testing.T) {
 		}
 	}
 }
-
-// BenchmarkTrainStepSimpleCNN measures a full training step (forward,
-// loss, backward, Adam) of the simple CNN at batch 128 on CIFAR-shaped
-// input, per activation, in images/s.
-func BenchmarkTrainStepSimpleCNN(b *testing.B) {
-	const batch = 128
-	for _, act := range []struct{ name, spec string }{
-		{"relu", "relu"},
-		{"pvlu", "pvlu(a=0.1,b=1)"},
-		{"pvlu-channel", "pvlu(a=0.1,b=1,per=channel)"},
-		{"prelu", "prelu"},
-	} {
-		b.Run(act.name, func(b *testing.B) {
-			s := newStepper(b, "simplecnn", act.spec, batch, []int{3, 32, 32}, 10)
-			s.step()
-			b.ReportAllocs()
-			b.ResetTimer()
-			for b.Loop() {
-				s.step()
-			}
-			b.ReportMetric(float64(batch)*float64(b.N)/b.Elapsed().Seconds(), "images/s")
-		})
-	}
-}

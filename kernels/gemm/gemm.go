@@ -52,6 +52,9 @@ type backend struct {
 	// whatever its block), so that Sgemm may use fewer goroutines than
 	// Threads() when other calls are running concurrently.
 	splitInvariant bool
+	// columnInvariant is true when each element's sum depends on k alone,
+	// not on m or n either (see ColumnInvariant).
+	columnInvariant bool
 	// rowAlign is the micro-tile height: goroutines split M at multiples
 	// of it, so that none is left with a ragged tile in the middle of C.
 	rowAlign int
@@ -196,6 +199,16 @@ func Backends() []string {
 	}
 	return names
 }
+
+// ColumnInvariant reports whether the active backend sums every element of
+// C in an order that depends on k alone, not on m, n, the position of the
+// element or the split across goroutines: then one product over the columns
+// of several blocks side by side gives each block bit for bit what a
+// product of its own would. True for our SIMD backends; gonum and OpenBLAS
+// block their loops by size. Callers that batch products (layers.Conv2D
+// chunks small images) check it, so that an image's result never depends on
+// its neighbours.
+func ColumnInvariant() bool { return active.Load().columnInvariant }
 
 // SetThreads sets how many goroutines one Sgemm call splits its work across
 // (values below 1 mean 1). The default is runtime.GOMAXPROCS(0). While

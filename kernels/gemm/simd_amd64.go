@@ -46,12 +46,12 @@ var _ = registerSIMD()
 
 func registerSIMD() bool {
 	if cpu.X86.HasAVX512F {
-		register(&backend{name: "avx512", priority: 20, scalesC: true, splitInvariant: true, rowAlign: 8, compute: func(p problem, i0, i1, j0, j1 int) {
+		register(&backend{name: "avx512", priority: 20, scalesC: true, splitInvariant: true, columnInvariant: true, rowAlign: 8, compute: func(p problem, i0, i1, j0, j1 int) {
 			simdCompute(&avx512Config, &p, i0, i1, j0, j1)
 		}})
 	}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
-		register(&backend{name: "avx2", priority: 10, scalesC: true, splitInvariant: true, rowAlign: 6, compute: func(p problem, i0, i1, j0, j1 int) {
+		register(&backend{name: "avx2", priority: 10, scalesC: true, splitInvariant: true, columnInvariant: true, rowAlign: 6, compute: func(p problem, i0, i1, j0, j1 int) {
 			simdCompute(&avx2Config, &p, i0, i1, j0, j1)
 		}})
 	}
