@@ -27,7 +27,7 @@ func resolveTrial(cfg Config) (Config, error) {
 		return cfg, err
 	}
 	if cfg.Model, err = models.Canonical(cfg.Model); err != nil {
-		return cfg, fmt.Errorf("trainer: config: %w", err)
+		return cfg, configErrorf("model", "%w", err)
 	}
 	return cfg, nil
 }

@@ -56,10 +56,6 @@ type Data struct {
 	Train, Test *datasets.Set
 }
 
-// ErrInterrupted is returned (wrapped with the context's error) when the
-// context is cancelled; the result then has status "interrupted".
-var ErrInterrupted = errors.New("trainer: interrupted")
-
 // Seed streams: every random choice of a trial draws from its own stream,
 // derived from the trial seed and a purpose, so that changing one (say the
 // subset size) does not shift another (the initial weights).
@@ -108,10 +104,10 @@ type trial struct {
 
 // Run trains one trial. It returns the result and a nil error for a trial
 // that ran to the end or diverged (see Result.Status); an error for a bad
-// config, missing data or an unreadable checkpoint; and the partial result
-// with status "interrupted" and an error wrapping ErrInterrupted and
-// ctx.Err() when ctx is cancelled (checked at batch boundaries; the
-// checkpoint, when set, is written first).
+// config (a *ConfigError), missing data or an unreadable checkpoint; and
+// the partial result with status "interrupted" and an *InterruptedError
+// (matching ErrInterrupted and ctx.Err()) when ctx is cancelled (checked
+// at batch boundaries; the checkpoint, when set, is written first).
 func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 	started := time.Now()
 	t := &trial{opts: opts, xTensor: map[int]*tensor.Dense{}}
@@ -209,7 +205,7 @@ func resolveRun(cfg Config) (Config, *checkpoint, error) {
 func canonicalAct(spec string) (string, error) {
 	f, err := registry.New(spec, 1)
 	if err != nil {
-		return "", fmt.Errorf("trainer: config: act: %w", err)
+		return "", configErrorf("act", "act: %w", err)
 	}
 	return f.Spec().String(), nil
 }
@@ -289,7 +285,7 @@ func (t *trial) setupData() error {
 		}
 	}
 	if cfg.Validation >= train.Len() {
-		return fmt.Errorf("trainer: config: validation %d leaves no training images (the training split has %d)", cfg.Validation, train.Len())
+		return configErrorf("validation", "validation %d leaves no training images (the training split has %d)", cfg.Validation, train.Len())
 	}
 	var val *datasets.Set
 	if cfg.Validation > 0 {
@@ -297,7 +293,7 @@ func (t *trial) setupData() error {
 	}
 	if cfg.Subset > 0 {
 		if cfg.Subset > train.Len() {
-			return fmt.Errorf("trainer: config: subset %d exceeds the %d training images left after the validation hold-out", cfg.Subset, train.Len())
+			return configErrorf("subset", "subset %d exceeds the %d training images left after the validation hold-out", cfg.Subset, train.Len())
 		}
 		train = train.Subset(cfg.Subset, deriveSeed(cfg.Seed, "subset"))
 	}
@@ -534,7 +530,7 @@ func (t *trial) loop(ctx context.Context) error {
 				t.partial.TrainSeconds += time.Since(trainStart).Seconds()
 				t.res.Status = StatusInterrupted
 				t.progress.interrupted()
-				return fmt.Errorf("%w at epoch %d batch %d: %w", ErrInterrupted, e+1, t.pos.Batches, err)
+				return &InterruptedError{At: t.pos, Err: err}
 			}
 			n := t.trainB.Next(t.x, t.labels)
 			if n == 0 {

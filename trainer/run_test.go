@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -197,6 +198,12 @@ func testResume(t *testing.T, cfg Config) {
 		cancel()
 		if !errors.Is(err, ErrInterrupted) || !errors.Is(err, context.Canceled) || r.Status != StatusInterrupted {
 			t.Fatalf("stop at %+v: status %q, err %v", stop, r.Status, err)
+		}
+		// Where it stopped is carried, not only written.
+		var ie *InterruptedError
+		if !errors.As(err, &ie) || ie.At != stop ||
+			err.Error() != fmt.Sprintf("trainer: interrupted at epoch %d batch %d: context canceled", stop.Epochs+1, stop.Batches) {
+			t.Fatalf("stop at %+v: error %v (%+v)", stop, err, ie)
 		}
 	}
 	resumed, err := Run(context.Background(), cfg, Options{Data: data, Checkpoint: path, Resume: true})
