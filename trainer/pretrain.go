@@ -13,24 +13,7 @@ import (
 	"time"
 
 	"github.com/actbench/actbench/internal/filelock"
-	"github.com/actbench/actbench/models"
 )
-
-// resolveTrial resolves cfg and canonicalises its model and activation, as
-// Run does, so that equal trials compare equal.
-func resolveTrial(cfg Config) (Config, error) {
-	cfg, err := cfg.Resolve()
-	if err != nil {
-		return cfg, err
-	}
-	if cfg.Act, err = canonicalAct(cfg.Act); err != nil {
-		return cfg, err
-	}
-	if cfg.Model, err = models.Canonical(cfg.Model); err != nil {
-		return cfg, configErrorf("model", "%w", err)
-	}
-	return cfg, nil
-}
 
 // PretrainPath returns the file in dir that holds the checkpoint of the
 // pretraining cfg: the same config (seed included) always maps to the same
@@ -39,11 +22,11 @@ func resolveTrial(cfg Config) (Config, error) {
 // (model, data, activation, seed) and ends with a hash of the whole
 // resolved config.
 func PretrainPath(cfg Config, dir string) (string, error) {
-	rc, err := resolveTrial(cfg)
+	p, err := resolve(cfg)
 	if err != nil {
 		return "", err
 	}
-	return pretrainPath(rc, dir), nil
+	return pretrainPath(p.cfg, dir), nil
 }
 
 func pretrainPath(rc Config, dir string) string {
@@ -87,10 +70,11 @@ type Pretrained struct {
 // opts.Checkpoint and opts.Resume are ignored. A pretraining that diverges
 // is an error: there is nothing to fine-tune.
 func Pretrain(ctx context.Context, cfg Config, opts Options, dir string) (Pretrained, error) {
-	rc, err := resolveTrial(cfg)
+	p, err := resolve(cfg)
 	if err != nil {
 		return Pretrained{}, err
 	}
+	rc := p.cfg
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Pretrained{}, fmt.Errorf("trainer: pretrain: %w", err)
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/actbench/actbench/kernels/gemm"
 	"github.com/actbench/actbench/layers"
 	"github.com/actbench/actbench/models"
-	"github.com/actbench/actbench/registry"
 	"gorgonia.org/tensor"
 )
 
@@ -71,7 +70,8 @@ func deriveSeed(seed uint64, purpose string) uint64 {
 
 // trial is the state of one Run.
 type trial struct {
-	cfg  Config
+	plan *plan
+	cfg  Config // plan.cfg
 	opts Options
 
 	model     *models.Model
@@ -89,7 +89,6 @@ type trial struct {
 	loss    layers.SoftmaxCrossEntropy
 	probe   *tensor.Dense
 
-	from     *checkpoint // the checkpoint a fine-tuning trial starts from
 	transfer *Transfer
 
 	res       Result
@@ -110,13 +109,12 @@ type trial struct {
 // at batch boundaries; the checkpoint, when set, is written first).
 func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 	started := time.Now()
-	t := &trial{opts: opts, xTensor: map[int]*tensor.Dense{}}
-	cfg, from, err := resolveRun(cfg)
+	p, err := resolve(cfg)
 	if err != nil {
 		return Result{}, err
 	}
-	t.cfg = cfg
-	t.from = from
+	cfg = p.cfg
+	t := &trial{plan: p, cfg: cfg, opts: opts, xTensor: map[int]*tensor.Dense{}}
 
 	var resume *checkpoint
 	if opts.Resume && opts.Checkpoint != "" {
@@ -139,7 +137,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 	if err := t.setupData(); err != nil {
 		return Result{}, err
 	}
-	if err := t.setupModel(from); err != nil {
+	if err := t.setupModel(); err != nil {
 		return Result{}, err
 	}
 	t.res = Result{
@@ -173,78 +171,6 @@ func Run(ctx context.Context, cfg Config, opts Options) (Result, error) {
 		}
 	}
 	return t.res, runErr
-}
-
-// ResolveRun returns cfg resolved as Run will run it: defaults filled in,
-// model and activation canonical, and a fine-tuning config completed from
-// its checkpoint (read and checked). It lets a caller validate a trial, or
-// learn what it resolves to, before loading any data.
-func ResolveRun(cfg Config) (Config, error) {
-	cfg, _, err := resolveRun(cfg)
-	return cfg, err
-}
-
-// resolveRun resolves a trial's config, completing a fine-tuning config
-// from its checkpoint, which it returns (nil when not fine-tuning).
-func resolveRun(cfg Config) (Config, *checkpoint, error) {
-	var from *checkpoint
-	if cfg.FineTune != nil && cfg.FineTune.From != "" {
-		var err error
-		if from, err = readCheckpoint(cfg.FineTune.From); err != nil {
-			return cfg, nil, fmt.Errorf("trainer: finetune: %w", err)
-		}
-		if cfg, err = fillFromPretrained(cfg, from); err != nil {
-			return cfg, nil, err
-		}
-	}
-	cfg, err := resolveTrial(cfg)
-	return cfg, from, err
-}
-
-// canonicalAct validates an activation spec and returns its canonical form.
-func canonicalAct(spec string) (string, error) {
-	f, err := registry.New(spec, 1)
-	if err != nil {
-		return "", configErrorf("act", "act: %w", err)
-	}
-	return f.Spec().String(), nil
-}
-
-// fillFromPretrained completes a fine-tuning config from the pretrained
-// checkpoint: the model, the data and the activation default to the
-// checkpoint's; another dataset makes a transfer (see FineTune). Only a finished, finite trial
-// is a source: a diverged one holds no usable weights, and an unfinished
-// one would make the source depend on when it was read.
-func fillFromPretrained(cfg Config, from *checkpoint) (Config, error) {
-	p := from.Config
-	ft := *cfg.FineTune
-	switch from.Result.Status {
-	case StatusOK:
-	case StatusDiverged:
-		return cfg, fmt.Errorf("trainer: finetune: checkpoint %s is of a trial that diverged (epoch %d): its weights are not finite; pretrain again (another seed or a lower learning rate)",
-			ft.From, from.Pos.Epochs+1)
-	default:
-		return cfg, fmt.Errorf("trainer: finetune: checkpoint %s is of an unfinished trial (%d of %d epochs): finish it first (train with --resume and the same --checkpoint)",
-			ft.From, from.Pos.Epochs, p.Epochs)
-	}
-	ft.FromAct, ft.FromEpochs = p.Act, from.Pos.Epochs
-	ft.FromData, ft.FromClasses = p.Data, sourceClasses(from)
-	cfg.FineTune = &ft
-	if cfg.Model == "" {
-		cfg.Model = p.Model
-	} else if m, err := models.Canonical(cfg.Model); err == nil {
-		cfg.Model = m
-	}
-	if cfg.Data == "" {
-		cfg.Data = p.Data
-		if cfg.DataDir == "" {
-			cfg.DataDir = p.DataDir
-		}
-	}
-	if cfg.Act == "" {
-		cfg.Act = p.Act // continue under the checkpoint's activation
-	}
-	return cfg, nil
 }
 
 // sameConfig reports how two resolved configs differ (nil when equal).
@@ -297,17 +223,16 @@ func (t *trial) setupData() error {
 		}
 		train = train.Subset(cfg.Subset, deriveSeed(cfg.Seed, "subset"))
 	}
-	if cfg.Blur > 0 {
-		bc := datasets.BlurConfig{Sigma: cfg.Blur, Size: cfg.BlurSize, Apply: cfg.BlurApply}
+	if bc := t.plan.blur; bc != nil {
 		train, test = bc.ApplyTo(train, test)
-		if val != nil && cfg.BlurApply != "test" {
-			val = val.Blur(cfg.Blur, cfg.BlurSize)
+		if val != nil && bc.Apply != "test" {
+			val = val.Blur(bc.Sigma, bc.Size)
 		}
 	}
 	t.trainSet, t.valSet, t.testSet = train, val, test
 	t.norm = datasets.ComputeNormalization(train)
-	if f := t.from; f != nil && cfg.FineTune.Norm == NormSource {
-		src := f.Result.Data
+	if t.plan.sourceNorm {
+		src := t.plan.source.Result.Data
 		if len(src.Mean) != train.C || len(src.Std) != train.C {
 			return fmt.Errorf("trainer: finetune norm \"source\": checkpoint %s records %d channel statistics, the target %s has %d channels (use norm \"target\")",
 				cfg.FineTune.From, len(src.Mean), train.Name, train.C)
@@ -315,7 +240,7 @@ func (t *trial) setupData() error {
 		t.norm = datasets.Normalization{Mean: slices.Clone(src.Mean), Std: slices.Clone(src.Std)}
 	}
 	t.trainB = datasets.NewBatcher(train, datasets.BatchConfig{
-		BatchSize: cfg.Batch, Shuffle: true, Augment: cfg.Augment, Pad: datasets.PadMode(cfg.CropPad), Norm: t.norm, Seed: deriveSeed(cfg.Seed, "data"),
+		BatchSize: cfg.Batch, Shuffle: true, Augment: t.plan.augment, Pad: t.plan.pad, Norm: t.norm, Seed: deriveSeed(cfg.Seed, "data"),
 	})
 	t.itersPerEpoch = t.trainB.Batches()
 	t.x = make([]float32, cfg.Batch*train.ImageSize())
@@ -338,19 +263,15 @@ func (t *trial) setupData() error {
 // setupModel builds and initialises the model, loads the pretrained
 // weights of a fine-tuning trial (swapping the activation when it differs),
 // applies freezing and creates the optimiser.
-func (t *trial) setupModel(from *checkpoint) error {
-	cfg, s := t.cfg, t.trainSet
-	buildAct := cfg.Act
-	if from != nil {
-		buildAct = from.Config.Act
-	}
+func (t *trial) setupModel() error {
+	cfg, s, from, buildAct := t.cfg, t.trainSet, t.plan.source, t.plan.buildAct
 	m, err := models.New(cfg.Model, buildAct, []int{s.C, s.H, s.W}, s.Classes)
 	if err != nil {
 		return fmt.Errorf("trainer: %w", err)
 	}
 	// Every layer, a replaced head included, starts from (seed, layer
 	// name): the new head of two activations with one seed is the same.
-	m.InitWith(deriveSeed(cfg.Seed, "init"), initScheme(cfg.Init))
+	m.InitWith(deriveSeed(cfg.Seed, "init"), t.plan.init)
 	t.model = m
 	var alwaysTrain []*layers.Param
 	if from != nil {
@@ -371,11 +292,7 @@ func (t *trial) setupModel(from *checkpoint) error {
 		tr.Norm = NormInfo{Stats: cfg.FineTune.Norm, Mean: t.norm.Mean, Std: t.norm.Std, FromMean: fs.Mean, FromStd: fs.Std}
 		t.transfer = tr
 	}
-	freeze, lastK := FreezeNone, 0
-	if cfg.FineTune != nil {
-		freeze, lastK = cfg.FineTune.Freeze, cfg.FineTune.LastK
-	}
-	if t.trainable, err = trainableParams(m, freeze, lastK, alwaysTrain); err != nil {
+	if t.trainable, err = trainableParams(m, t.plan.freeze, t.plan.lastK, alwaysTrain); err != nil {
 		return err
 	}
 	if t.transfer != nil {

@@ -64,15 +64,15 @@ func transferConfig(path, act string) Config {
 // setUp builds a trial's data and model as Run does, without training.
 func setUp(t *testing.T, cfg Config, data *Data) (*trial, error) {
 	t.Helper()
-	cfg, from, err := resolveRun(cfg)
+	p, err := resolve(cfg)
 	if err != nil {
 		return nil, err
 	}
-	tr := &trial{cfg: cfg, from: from, opts: Options{Data: data}}
+	tr := &trial{plan: p, cfg: p.cfg, opts: Options{Data: data}}
 	if err := tr.setupData(); err != nil {
 		return nil, err
 	}
-	if err := tr.setupModel(from); err != nil {
+	if err := tr.setupModel(); err != nil {
 		return nil, err
 	}
 	return tr, nil
