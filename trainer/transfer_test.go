@@ -61,21 +61,14 @@ func transferConfig(path, act string) Config {
 		ProbeSize: 16, FineTune: &FineTune{From: path}}
 }
 
-// setUp builds a trial's data and model as Run does, without training.
-func setUp(t *testing.T, cfg Config, data *Data) (*trial, error) {
+// setUpTrial builds a trial's data and model as Run does, without training.
+func setUpTrial(t *testing.T, cfg Config, data *Data) (*trial, error) {
 	t.Helper()
 	p, err := resolve(cfg)
 	if err != nil {
 		return nil, err
 	}
-	tr := &trial{plan: p, cfg: p.cfg, opts: Options{Data: data}}
-	if err := tr.setupData(); err != nil {
-		return nil, err
-	}
-	if err := tr.setupModel(); err != nil {
-		return nil, err
-	}
-	return tr, nil
+	return setUp(p, Options{Data: data})
 }
 
 func values(ps []*layers.Param) map[string][]float32 {
@@ -96,7 +89,7 @@ func TestTransferReplacesHeadLoadsTheRestAndPairs(t *testing.T) {
 	target := synthData(6)
 	heads := map[string]map[string][]float32{}
 	for _, act := range []string{"relu", "pvlu(a=0.1,b=1)"} {
-		tr, err := setUp(t, transferConfig(path, act), target)
+		tr, err := setUpTrial(t, transferConfig(path, act), target)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +153,7 @@ func TestTransferReplacesHeadLoadsTheRestAndPairs(t *testing.T) {
 	}
 	cfg := transferConfig(path, "relu")
 	cfg.Seed = 8
-	other, err := setUp(t, cfg, target)
+	other, err := setUpTrial(t, cfg, target)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +163,7 @@ func TestTransferReplacesHeadLoadsTheRestAndPairs(t *testing.T) {
 	// Same class count: the head is kept unless new_head asks.
 	same := transferConfig(path, "relu")
 	same.Data = "synth"
-	kept, err := setUp(t, same, synthData(4))
+	kept, err := setUpTrial(t, same, synthData(4))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +172,7 @@ func TestTransferReplacesHeadLoadsTheRestAndPairs(t *testing.T) {
 		t.Errorf("same class count: head record %+v", kept.transfer.Head)
 	}
 	same.FineTune = &FineTune{From: path, NewHead: true, Norm: NormSource}
-	renewed, err := setUp(t, same, synthData(4))
+	renewed, err := setUpTrial(t, same, synthData(4))
 	if err != nil {
 		t.Fatal(err)
 	}
