@@ -29,9 +29,6 @@ type Options struct {
 	// and blur from them as configured). Callers running many trials load
 	// once and pass it here.
 	Data *Data
-	// PretrainData, when set, is the data of a protocol's pretraining when
-	// it differs from Data (RunProtocol only).
-	PretrainData *Data
 	// OnEpoch, when set, is called after every epoch with its record.
 	OnEpoch func(Epoch)
 	// OnBatch, when set, is called after every training batch with the
