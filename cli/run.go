@@ -164,6 +164,7 @@ func runRun(env *Env, args []string) error {
 	dry := fs.Bool("dry-run", false, "list the trials and the estimated cost, run nothing")
 	printGrid := fs.Bool("print-grid", false, "print the grid in the grid-file format and exit")
 	limit := fs.Int("limit", 0, "stop after this many newly finished trials (0 = all)")
+	cache := fs.String("cache", "", "directory of the pretrained checkpoints of fine-tuning recipes, shared with every run and finetune given it (default OUT.ckpt)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -218,6 +219,9 @@ func runRun(env *Env, args []string) error {
 	if err := checkOutputDir("--plot", *plotDir); err != nil {
 		return err
 	}
+	if err := checkOutputDir("--cache", *cache); err != nil {
+		return err
+	}
 	if err := runner.CheckData(g, *dataDir); err != nil {
 		return err
 	}
@@ -240,6 +244,9 @@ func runRun(env *Env, args []string) error {
 		Progress: env.Stderr,
 		Terminal: isTerminalWriter(env.Stderr),
 		Limit:    *limit,
+		// A pretraining stage's checkpoint is named by its key: any grid
+		// or finetune that needs the same stage finds it here.
+		PretrainDir: *cache,
 	})
 	if err != nil {
 		return diskFull(err, "re-run the same command to resume")

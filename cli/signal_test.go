@@ -121,7 +121,7 @@ func TestInterruptExitStatus(t *testing.T) {
 	cmd, r = startActbench(t, append([]string{"finetune", "--to", "prelu", "--pretrain-epochs", "100000", "--dir", filepath.Join(dir, "ft")}, long...)...)
 	waitFor(t, r, "epoch 1/")
 	code, rest = signalAndWait(t, cmd, r, syscall.SIGINT)
-	if code != 130 || !strings.Contains(rest, "interrupted by SIGINT") || !strings.Contains(rest, "--resume") {
+	if code != 130 || !strings.Contains(rest, "interrupted by SIGINT") || !strings.Contains(rest, "re-run the same command to resume") {
 		t.Errorf("finetune, SIGINT: exit %d, want 130; stderr:\n%s", code, rest)
 	}
 }

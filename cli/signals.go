@@ -118,5 +118,5 @@ const exitStatusHelp = `Exit status:
   1    error (the message says what failed and how to fix it)
   2    usage error (a bad flag or argument; nothing was run)
   130  interrupted by SIGINT (Ctrl-C), 143 by SIGTERM: finished work is
-       saved; re-run the same command (train/finetune: with --resume) to
-       continue where it stopped`
+       saved; re-run the same command (train: with --resume; finetune:
+       with --dir) to continue where it stopped`

@@ -264,15 +264,12 @@ func (f *trialFlags) buildConfig() (trainer.Config, error) {
 func checkTrialConfig(c trainer.Config) error {
 	if c.FineTune != nil {
 		if _, err := trainer.ResolveRun(c); err != nil {
-			if msg, ok := strings.CutPrefix(err.Error(), "trainer: config: "); ok {
-				return usageErrorf("%s", msg)
-			}
-			return err
+			return configUsageError(err)
 		}
 		return nil
 	}
 	if _, err := c.Resolve(); err != nil {
-		return usageErrorf("%v", strings.TrimPrefix(err.Error(), "trainer: config: "))
+		return configUsageError(err)
 	}
 	if _, err := models.Canonical(c.Model); err != nil {
 		return usageErrorf("--model: %v", err)
@@ -284,6 +281,17 @@ func checkTrialConfig(c trainer.Config) error {
 		return usageErrorf("--act: %v", err)
 	}
 	return nil
+}
+
+// configUsageError makes a config the trainer refuses a usage error, with
+// the trainer's message; other errors (an unreadable checkpoint) stay what
+// they are.
+func configUsageError(err error) error {
+	var ce *trainer.ConfigError
+	if errors.As(err, &ce) {
+		return usageErrorf("%s", ce.Msg)
+	}
+	return err
 }
 
 // fineTuneFlags are train's flags for starting from a trained checkpoint.
@@ -388,7 +396,11 @@ func trialContext() (context.Context, context.CancelFunc) { return signalContext
 // trialStopped says where an interrupted trial stopped and how to go on,
 // as an interruptedError when a signal stopped it.
 func trialStopped(ctx context.Context, err error, resume string) error {
-	where := strings.TrimSuffix(strings.TrimPrefix(err.Error(), trainer.ErrInterrupted.Error()+" "), ": "+context.Canceled.Error())
+	where := err.Error()
+	var te *trainer.InterruptedError
+	if errors.As(err, &te) {
+		where = te.Where()
+	}
 	if ie := interrupted(ctx, "stopped %s; %s", where, resume); ie != nil {
 		return ie
 	}

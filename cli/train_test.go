@@ -130,28 +130,6 @@ func TestTrainCommandUsageErrors(t *testing.T) {
 	}
 }
 
-func TestFinetuneCommand(t *testing.T) {
-	data := fakeCIFAR10(t)
-	code, out, errOut := runTrialCLI("finetune", "--model", "mlp(hidden=16,depth=1)", "--act", "relu", "--data-dir", data,
-		"--val", "40", "--batch", "40", "--pretrain-epochs", "1", "--epochs", "1", "--to", "pvlu(a=0,b=1)", "--to", "relu")
-	if code != 0 {
-		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
-	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	var arms []string
-	for _, l := range lines {
-		if strings.HasPrefix(l, "relu ") || strings.HasPrefix(l, "pvlu(") {
-			arms = append(arms, l)
-		}
-	}
-	if len(arms) != 2 || !strings.Contains(arms[0], "(control)") || !strings.HasPrefix(arms[1], "pvlu(") {
-		t.Errorf("arms table:\n%s", out)
-	}
-	if !strings.Contains(errOut, "== control 1/2") || !strings.Contains(errOut, "== pretrain") {
-		t.Errorf("progress:\n%s", errOut)
-	}
-}
-
 func TestModelsCommand(t *testing.T) {
 	code, out, _ := runTrialCLI("models")
 	if code != 0 || !strings.Contains(out, "269,722") || !strings.Contains(out, "11,173,962") || !strings.Contains(out, "simplecnn") {

@@ -123,7 +123,7 @@ func TestFinetuneCommandTransfersAndReusesThePretraining(t *testing.T) {
 	args := []string{"finetune", "--model", "mlp(hidden=16,depth=1)", "--act", "relu", "--data-dir", data,
 		"--pretrain-data", "cifar100", "--pretrain-val", "0", "--pretrain-epochs", "1", "--data", "cifar10", "--val", "40",
 		"--batch", "40", "--epochs", "1", "--blur", "1", "--to", "pvlu(a=0,b=1)", "--cache", cache, "--json", "-", "--quiet"}
-	var first trainer.ProtocolResult
+	var first finetuneResult
 	code, out, errOut := runTrialCLI(args...)
 	if code != 0 || json.Unmarshal([]byte(out), &first) != nil {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)

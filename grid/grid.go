@@ -13,6 +13,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -342,9 +343,16 @@ func (r *Recipe) validate() error {
 	// owns; its "stepping" is the recipe's lr_step.
 	rc, err := trainer.Config{Model: "-", Data: "-", Augment: r.Augment, Init: r.Init, CropPad: r.CropPad,
 		Schedule: trainer.Schedule{Stepping: r.LRStep, WarmupEpochs: r.Warmup}}.Resolve()
+	var ce *trainer.ConfigError
+	if errors.As(err, &ce) {
+		msg := ce.Msg
+		if ce.Field == "schedule.stepping" { // the recipe's name for it
+			msg = strings.Replace(msg, "schedule stepping", "lr_step", 1)
+		}
+		return errors.New(msg)
+	}
 	if err != nil {
-		msg := strings.TrimPrefix(err.Error(), "trainer: config: ")
-		return fmt.Errorf("%s", strings.Replace(msg, "schedule stepping", "lr_step", 1))
+		return err
 	}
 	r.Init, r.CropPad, r.LRStep = rc.Init, rc.CropPad, rc.Schedule.Stepping
 	switch r.Select {

@@ -1,12 +1,13 @@
 package runner
 
 import (
+	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/actbench/actbench/datasets"
 	"github.com/actbench/actbench/grid"
 	"github.com/actbench/actbench/models"
+	"github.com/actbench/actbench/trainer"
 )
 
 // Checks made before the first trial of a grid runs, of what would
@@ -39,7 +40,12 @@ func CheckTrials(trials []grid.Trial) error {
 			seenCfg[s.Key] = true
 			run := TrialRun{Trial: s}
 			if _, err := run.TrainerConfig().Resolve(); err != nil {
-				return fmt.Errorf("trial %d (%s): %s", t.Index+1, s.Describe(), strings.TrimPrefix(err.Error(), "trainer: config: "))
+				msg := err.Error()
+				var ce *trainer.ConfigError
+				if errors.As(err, &ce) {
+					msg = ce.Msg
+				}
+				return fmt.Errorf("trial %d (%s): %s", t.Index+1, s.Describe(), msg)
 			}
 		}
 	}

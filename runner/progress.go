@@ -76,6 +76,23 @@ func (p *progress) trial(t grid.Trial, pretrain bool) {
 	p.show(false)
 }
 
+// reused says that the pretraining stage pt was found finished in path
+// and trained no epoch (another grid or command trained it); its epochs
+// leave the ETA.
+func (p *progress) reused(pt grid.Trial, path string) {
+	p.epochsTotal = max(p.epochsTotal-pt.Recipe.Epochs, 0)
+	p.note("pretrain %s %s %s seed %d: reusing the finished %s", pt.Model, pt.Dataset.Label(), grid.ShortSpec(pt.Activation), pt.Seed, path)
+}
+
+// note prints a line of its own (clearing the terminal line first).
+func (p *progress) note(format string, a ...any) {
+	if p.w == nil {
+		return
+	}
+	p.clear()
+	fmt.Fprintf(p.w, format+"\n", a...)
+}
+
 func (p *progress) epoch(epoch, epochs int) {
 	p.epochsDone++
 	p.epochNum, p.epochs, p.frac = epoch, epochs, 0

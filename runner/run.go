@@ -61,6 +61,11 @@ type Options struct {
 	Terminal bool
 	// Limit stops after this many newly finished trials (0 = no limit).
 	Limit int
+	// PretrainDir is where the checkpoints of pretraining stages are kept
+	// ("" = CheckpointDir(Out)): a stage found finished there is reused, by
+	// any grid and any results file, since its file is named by its trial
+	// key (see PretrainCheckpoint).
+	PretrainDir string
 	// now is the clock (tests may replace it).
 	now func() time.Time
 }
@@ -76,12 +81,17 @@ type Summary struct {
 	Interrupted bool   // stopped by the context
 	Torn        string // a torn last line found in the results file, "" if none
 	Elapsed     time.Duration
+	// Pretrained counts the pretraining stages this call trained (or
+	// resumed and finished); Reused those it needed and found finished
+	// (in the results file or in PretrainDir), training nothing.
+	Pretrained, Reused int
 }
 
 // CheckpointDir is where Run keeps the checkpoints of the results file
 // out: out + ".ckpt". A trial's checkpoint is deleted once its record is
-// written; pretrained stages are kept, since later grids (more activations,
-// more seeds) can start from them again.
+// written; pretrained stages are kept (there unless Options.PretrainDir
+// says otherwise), since later grids (more activations, more seeds) can
+// start from them again.
 func CheckpointDir(out string) string { return out + ".ckpt" }
 
 // Run runs the trials of g selected by opt.Shard that the results file
@@ -132,9 +142,15 @@ func Run(ctx context.Context, g *grid.Grid, opt Options) (*Summary, error) {
 		}
 	}
 	ckptDir := CheckpointDir(opt.Out)
+	pretrainDir := opt.PretrainDir
+	if pretrainDir == "" {
+		pretrainDir = ckptDir
+	}
 	if len(todo) > 0 {
-		if err := os.MkdirAll(ckptDir, 0o755); err != nil {
-			return nil, fmt.Errorf("creating the checkpoint directory: %w", err)
+		for _, dir := range []string{ckptDir, pretrainDir} {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("creating the checkpoint directory: %w", err)
+			}
 		}
 	}
 
@@ -152,6 +168,7 @@ func Run(ctx context.Context, g *grid.Grid, opt Options) (*Summary, error) {
 		return sum, nil
 	}
 
+	staged := map[string]bool{} // pretraining stages made sure of by this call
 	for _, t := range todo {
 		if ctx.Err() != nil {
 			sum.Interrupted = true
@@ -165,18 +182,26 @@ func Run(ctx context.Context, g *grid.Grid, opt Options) (*Summary, error) {
 			DataDir:    opt.DataDir,
 			Checkpoint: filepath.Join(ckptDir, t.Key+".ckpt"),
 		}
-		if p := t.Recipe.Pretrain; p != nil {
+		if t.Recipe.Pretrain != nil {
 			pt := grid.PretrainTrial(t)
-			run.Init = filepath.Join(ckptDir, "pretrain-"+pt.Key+".ckpt")
-			if !done[pt.Key] || !fileExists(run.Init) {
-				prog.trial(pt, true)
-				rec, err := runOne(ctx, opt, &TrialRun{Trial: pt, DataDir: opt.DataDir, Checkpoint: run.Init}, prog, now)
+			run.Init = PretrainCheckpoint(pretrainDir, pt)
+			switch {
+			case staged[pt.Key]:
+			case done[pt.Key] && fileExists(run.Init):
+				sum.Reused++
+			default:
+				rec, trained, err := pretrain(ctx, opt, pt, run.Init, prog, now)
 				if err != nil {
 					if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 						sum.Interrupted = true
 						return finish()
 					}
 					return nil, fmt.Errorf("pretraining for trial %d (%s): %w", t.Index+1, t.Describe(), err)
+				}
+				if trained {
+					sum.Pretrained++
+				} else {
+					sum.Reused++
 				}
 				if !done[pt.Key] {
 					fill(rec, pt, gridID, g.Name, len(trials), opt.Shard, env)
@@ -187,9 +212,10 @@ func Run(ctx context.Context, g *grid.Grid, opt Options) (*Summary, error) {
 					done[pt.Key] = true
 				}
 			}
+			staged[pt.Key] = true
 		}
 		prog.trial(t, false)
-		rec, err := runOne(ctx, opt, run, prog, now)
+		rec, _, err := runOne(ctx, opt, run, prog, now)
 		if err != nil {
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 				sum.Interrupted = true
@@ -211,8 +237,15 @@ func Run(ctx context.Context, g *grid.Grid, opt Options) (*Summary, error) {
 	return finish()
 }
 
-func runOne(ctx context.Context, opt Options, run *TrialRun, prog *progress, now func() time.Time) (*record.Record, error) {
-	run.Epoch = prog.epoch
+// runOne runs one trial (or pretraining stage) to its end and returns its
+// record, without the grid's fields, and the number of epochs it trained
+// now (0 for a trial that the runner found finished in its checkpoint).
+func runOne(ctx context.Context, opt Options, run *TrialRun, prog *progress, now func() time.Time) (*record.Record, int, error) {
+	trained := 0
+	run.Epoch = func(epoch, epochs int) {
+		trained++
+		prog.epoch(epoch, epochs)
+	}
 	run.Batch = prog.batch
 	started := now()
 	res, err := opt.Runner(ctx, run)
@@ -223,14 +256,14 @@ func runOne(ctx context.Context, opt Options, run *TrialRun, prog *progress, now
 		}
 	}
 	if err != nil {
-		return nil, err
+		return nil, trained, err
 	}
 	switch res.Status {
 	case trainer.StatusOK, trainer.StatusDiverged:
 	default:
-		return nil, fmt.Errorf("the trainer returned status %q (want ok or diverged)", res.Status)
+		return nil, trained, fmt.Errorf("the trainer returned status %q (want ok or diverged)", res.Status)
 	}
-	return &record.Record{Result: res, Started: started.UTC(), Finished: now().UTC()}, nil
+	return &record.Record{Result: res, Started: started.UTC(), Finished: now().UTC()}, trained, nil
 }
 
 func fill(rec *record.Record, t grid.Trial, gridID, gridName string, total int, sh Shard, env record.Environment) {

@@ -419,7 +419,7 @@ func TestPretrainedStageIsSharedBySeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Ran != 4 || f.calls != 6 {
+	if sum.Ran != 4 || f.calls != 6 || sum.Pretrained != 2 || sum.Reused != 0 {
 		t.Fatalf("%+v with %d trainer calls (want 4 trials + 2 pretrainings)", sum, f.calls)
 	}
 	if inits[0] != inits[1] || inits[2] != inits[3] || inits[0] == inits[2] {
@@ -440,7 +440,7 @@ func TestPretrainedStageIsSharedBySeed(t *testing.T) {
 	g.Activations = append(g.Activations, "prelu")
 	f.calls = 0
 	sum, err = Run(context.Background(), &g, Options{Out: out, Runner: runner})
-	if err != nil || sum.Ran != 2 || f.calls != 2 {
+	if err != nil || sum.Ran != 2 || f.calls != 2 || sum.Pretrained != 0 || sum.Reused != 2 {
 		t.Fatalf("added activation: %+v %v, %d calls (the pretrained stage must be reused)", sum, err, f.calls)
 	}
 }

@@ -236,14 +236,27 @@ const (
 // Resolve returns c with every default filled in, or an error naming the
 // first invalid field and what it accepts.
 func (c Config) Resolve() (Config, error) {
+	// NaN passes every comparison below: refuse it, and infinities, first.
+	for _, f := range []struct {
+		field string
+		v     float64
+	}{
+		{"lr", c.LR}, {"momentum", c.Momentum}, {"weight_decay", c.WeightDecay}, {"beta1", c.Beta1}, {"beta2", c.Beta2},
+		{"eps", c.Eps}, {"label_smoothing", c.LabelSmoothing}, {"blur", c.Blur}, {"schedule.gamma", c.Schedule.Gamma},
+		{"schedule.min_lr", c.Schedule.MinLR}, {"schedule.warmup_epochs", c.Schedule.WarmupEpochs},
+	} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return c, configErrorf(f.field, "%s must be a finite number, found %g", f.field, f.v)
+		}
+	}
 	if c.Model == "" {
-		return c, fmt.Errorf("trainer: config: model is empty (e.g. \"simplecnn\")")
+		return c, configErrorf("model", "model is empty (e.g. \"simplecnn\")")
 	}
 	if c.Act == "" {
 		c.Act = "relu"
 	}
 	if c.Data == "" && c.FineTune == nil {
-		return c, fmt.Errorf("trainer: config: data is empty (e.g. \"cifar10\")")
+		return c, configErrorf("data", "data is empty (e.g. \"cifar10\")")
 	}
 	c.Optimizer = strings.ToLower(c.Optimizer)
 	switch c.Optimizer {
@@ -251,7 +264,7 @@ func (c Config) Resolve() (Config, error) {
 		c.Optimizer = OptAdam
 	case OptSGD, OptAdam, OptAdamW:
 	default:
-		return c, fmt.Errorf("trainer: config: optimizer %q unknown (want sgd, adam or adamw)", c.Optimizer)
+		return c, configErrorf("optimizer", "optimizer %q unknown (want sgd, adam or adamw)", c.Optimizer)
 	}
 	if c.LR == 0 {
 		c.LR = 1e-3
@@ -259,12 +272,12 @@ func (c Config) Resolve() (Config, error) {
 			c.LR = 0.1
 		}
 	}
-	if c.LR < 0 || c.Momentum < 0 || c.Momentum >= 1 || c.WeightDecay < 0 {
-		return c, fmt.Errorf("trainer: config: need lr > 0, 0 <= momentum < 1, weight_decay >= 0 (found lr=%g momentum=%g weight_decay=%g)",
+	if bad := firstTrue([]string{"lr", "momentum", "weight_decay"}, c.LR < 0, c.Momentum < 0 || c.Momentum >= 1, c.WeightDecay < 0); bad != "" {
+		return c, configErrorf(bad, "need lr > 0, 0 <= momentum < 1, weight_decay >= 0 (found lr=%g momentum=%g weight_decay=%g)",
 			c.LR, c.Momentum, c.WeightDecay)
 	}
 	if c.Nesterov && (c.Optimizer != OptSGD || c.Momentum == 0) {
-		return c, fmt.Errorf("trainer: config: nesterov needs optimizer sgd with momentum > 0")
+		return c, configErrorf("nesterov", "nesterov needs optimizer sgd with momentum > 0")
 	}
 	if c.Optimizer != OptSGD {
 		if c.Beta1 == 0 {
@@ -276,8 +289,8 @@ func (c Config) Resolve() (Config, error) {
 		if c.Eps == 0 {
 			c.Eps = 1e-8
 		}
-		if c.Beta1 < 0 || c.Beta1 >= 1 || c.Beta2 < 0 || c.Beta2 >= 1 || c.Eps <= 0 {
-			return c, fmt.Errorf("trainer: config: need 0 <= beta1, beta2 < 1 and eps > 0 (found %g, %g, %g)", c.Beta1, c.Beta2, c.Eps)
+		if bad := firstTrue([]string{"beta1", "beta2", "eps"}, c.Beta1 < 0 || c.Beta1 >= 1, c.Beta2 < 0 || c.Beta2 >= 1, c.Eps <= 0); bad != "" {
+			return c, configErrorf(bad, "need 0 <= beta1, beta2 < 1 and eps > 0 (found %g, %g, %g)", c.Beta1, c.Beta2, c.Eps)
 		}
 	}
 	if c.DecayExclude == nil {
@@ -287,7 +300,7 @@ func (c Config) Resolve() (Config, error) {
 		switch k {
 		case "weight", "bias", "norm", "activation":
 		default:
-			return c, fmt.Errorf("trainer: config: decay_exclude %q unknown (want weight, bias, norm or activation)", k)
+			return c, configErrorf("decay_exclude", "decay_exclude %q unknown (want weight, bias, norm or activation)", k)
 		}
 	}
 	var err error
@@ -300,8 +313,9 @@ func (c Config) Resolve() (Config, error) {
 	if c.Batch == 0 {
 		c.Batch = 128
 	}
-	if c.Epochs < 0 || c.Batch < 1 || c.Validation < 0 || c.Subset < 0 || c.Blur < 0 || c.LabelSmoothing < 0 || c.LabelSmoothing >= 1 {
-		return c, fmt.Errorf("trainer: config: need epochs >= 0, batch >= 1, validation, subset, blur >= 0, 0 <= label_smoothing < 1")
+	if bad := firstTrue([]string{"epochs", "batch", "validation", "subset", "blur", "label_smoothing"},
+		c.Epochs < 0, c.Batch < 1, c.Validation < 0, c.Subset < 0, c.Blur < 0, c.LabelSmoothing < 0 || c.LabelSmoothing >= 1); bad != "" {
+		return c, configErrorf(bad, "need epochs >= 0, batch >= 1, validation, subset, blur >= 0, 0 <= label_smoothing < 1")
 	}
 	if c.Blur > 0 {
 		if c.BlurSize == 0 {
@@ -312,7 +326,7 @@ func (c Config) Resolve() (Config, error) {
 		}
 		bc := datasets.BlurConfig{Sigma: c.Blur, Size: c.BlurSize, Apply: c.BlurApply}
 		if err := bc.Check(); err != nil {
-			return c, fmt.Errorf("trainer: config: %w", err)
+			return c, configErrorf("blur", "%w", err)
 		}
 	}
 	var schemes, pads []string
@@ -322,14 +336,14 @@ func (c Config) Resolve() (Config, error) {
 	for _, v := range datasets.PadModes() {
 		pads = append(pads, string(v))
 	}
-	if c.Init, err = recipeChoice("init", c.Init, schemes...); err != nil {
+	if c.Init, err = recipeChoice("init", "init", c.Init, schemes...); err != nil {
 		return c, err
 	}
-	if c.CropPad, err = recipeChoice("crop_pad", c.CropPad, pads...); err != nil {
+	if c.CropPad, err = recipeChoice("crop_pad", "crop_pad", c.CropPad, pads...); err != nil {
 		return c, err
 	}
 	if c.CropPad != "" && !c.Augment {
-		return c, fmt.Errorf("trainer: config: crop_pad %q needs augment (the padding is the random crop's)", c.CropPad)
+		return c, configErrorf("crop_pad", "crop_pad %q needs augment (the padding is the random crop's)", c.CropPad)
 	}
 	if c.Seed == 0 {
 		c.Seed = 1
@@ -342,11 +356,11 @@ func (c Config) Resolve() (Config, error) {
 		}
 	case SelectBest:
 		if c.Validation == 0 {
-			return c, fmt.Errorf("trainer: config: selection \"best\" needs a validation split (validation > 0)")
+			return c, configErrorf("selection", "selection \"best\" needs a validation split (validation > 0)")
 		}
 	case SelectLast:
 	default:
-		return c, fmt.Errorf("trainer: config: selection %q unknown (want best or last)", c.Selection)
+		return c, configErrorf("selection", "selection %q unknown (want best or last)", c.Selection)
 	}
 	if c.ProbeSize == 0 {
 		c.ProbeSize = 256
@@ -354,7 +368,7 @@ func (c Config) Resolve() (Config, error) {
 	if f := c.FineTune; f != nil {
 		ft := *f
 		if ft.From == "" {
-			return c, fmt.Errorf("trainer: config: finetune.from is empty (the pretrained checkpoint file)")
+			return c, configErrorf("finetune.from", "finetune.from is empty (the pretrained checkpoint file)")
 		}
 		switch ft.Freeze {
 		case "":
@@ -362,17 +376,17 @@ func (c Config) Resolve() (Config, error) {
 		case FreezeNone, FreezeAllButAct:
 		case FreezeAllButK:
 			if ft.LastK < 1 {
-				return c, fmt.Errorf("trainer: config: finetune freeze \"last-k\" needs last_k >= 1")
+				return c, configErrorf("finetune.last_k", "finetune freeze \"last-k\" needs last_k >= 1")
 			}
 		default:
-			return c, fmt.Errorf("trainer: config: finetune freeze %q unknown (want none, act or last-k)", ft.Freeze)
+			return c, configErrorf("finetune.freeze", "finetune freeze %q unknown (want none, act or last-k)", ft.Freeze)
 		}
 		switch ft.Norm {
 		case "":
 			ft.Norm = NormTarget
 		case NormTarget, NormSource:
 		default:
-			return c, fmt.Errorf("trainer: config: finetune norm %q unknown (want target or source)", ft.Norm)
+			return c, configErrorf("finetune.norm", "finetune norm %q unknown (want target or source)", ft.Norm)
 		}
 		c.FineTune = &ft
 	}
@@ -390,21 +404,21 @@ func (s Schedule) resolve() (Schedule, error) {
 		}
 		for i, m := range s.Milestones {
 			if m < 0 || (i > 0 && m <= s.Milestones[i-1]) {
-				return s, fmt.Errorf("trainer: config: schedule milestones %v must be increasing epochs >= 0", s.Milestones)
+				return s, configErrorf("schedule.milestones", "schedule milestones %v must be increasing epochs >= 0", s.Milestones)
 			}
 		}
 	default:
-		return s, fmt.Errorf("trainer: config: schedule kind %q unknown (want constant, step or cosine)", s.Kind)
+		return s, configErrorf("schedule.kind", "schedule kind %q unknown (want constant, step or cosine)", s.Kind)
 	}
-	if s.WarmupEpochs < 0 || s.Gamma < 0 || s.MinLR < 0 {
-		return s, fmt.Errorf("trainer: config: schedule needs warmup_epochs, gamma, min_lr >= 0")
+	if bad := firstTrue([]string{"schedule.warmup_epochs", "schedule.gamma", "schedule.min_lr"}, s.WarmupEpochs < 0, s.Gamma < 0, s.MinLR < 0); bad != "" {
+		return s, configErrorf(bad, "schedule needs warmup_epochs, gamma, min_lr >= 0")
 	}
 	var err error
-	if s.Stepping, err = recipeChoice("schedule stepping", s.Stepping, StepPerBatch, StepPerEpoch); err != nil {
+	if s.Stepping, err = recipeChoice("schedule.stepping", "schedule stepping", s.Stepping, StepPerBatch, StepPerEpoch); err != nil {
 		return s, err
 	}
 	if s.Stepping == StepPerEpoch && s.WarmupEpochs != math.Trunc(s.WarmupEpochs) {
-		return s, fmt.Errorf("trainer: config: schedule stepping %q needs whole warmup_epochs, found %g (use per-batch for a fractional warm-up)",
+		return s, configErrorf("schedule.warmup_epochs", "schedule stepping %q needs whole warmup_epochs, found %g (use per-batch for a fractional warm-up)",
 			StepPerEpoch, s.WarmupEpochs)
 	}
 	return s, nil
@@ -413,8 +427,9 @@ func (s Schedule) resolve() (Schedule, error) {
 // recipeChoice validates value (case-insensitive) against the valid values,
 // the first of which is the default, and returns it lower-cased with the
 // default as "": the recipe controls added after records existed are
-// recorded only when they differ from what every earlier record did.
-func recipeChoice(field, value string, valid ...string) (string, error) {
+// recorded only when they differ from what every earlier record did. field
+// is the JSON path of the value, label its name in the message.
+func recipeChoice(field, label, value string, valid ...string) (string, error) {
 	v := strings.ToLower(strings.TrimSpace(value))
 	if v == "" || v == valid[0] {
 		return "", nil
@@ -422,7 +437,17 @@ func recipeChoice(field, value string, valid ...string) (string, error) {
 	if slices.Contains(valid, v) {
 		return v, nil
 	}
-	return "", fmt.Errorf("trainer: config: %s %q unknown%s (want %s)", field, value, nearest(v, valid), strings.Join(valid, ", "))
+	return "", configErrorf(field, "%s %q unknown%s (want %s)", label, value, nearest(v, valid), strings.Join(valid, ", "))
+}
+
+// firstTrue returns the field of the first true condition ("" when none).
+func firstTrue(fields []string, bad ...bool) string {
+	for i, b := range bad {
+		if b {
+			return fields[i]
+		}
+	}
+	return ""
 }
 
 // nearest returns ` (did you mean "x"?)` for the candidate closest to s in

@@ -1,10 +1,8 @@
 package trainer
 
 import (
-	"bytes"
 	"context"
 	"math"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -61,21 +59,14 @@ func transferConfig(path, act string) Config {
 		ProbeSize: 16, FineTune: &FineTune{From: path}}
 }
 
-// setUp builds a trial's data and model as Run does, without training.
-func setUp(t *testing.T, cfg Config, data *Data) (*trial, error) {
+// setUpTrial builds a trial's data and model as Run does, without training.
+func setUpTrial(t *testing.T, cfg Config, data *Data) (*trial, error) {
 	t.Helper()
-	cfg, from, err := resolveRun(cfg)
+	p, err := resolve(cfg)
 	if err != nil {
 		return nil, err
 	}
-	tr := &trial{cfg: cfg, from: from, opts: Options{Data: data}}
-	if err := tr.setupData(); err != nil {
-		return nil, err
-	}
-	if err := tr.setupModel(from); err != nil {
-		return nil, err
-	}
-	return tr, nil
+	return setUp(p, Options{Data: data})
 }
 
 func values(ps []*layers.Param) map[string][]float32 {
@@ -96,7 +87,7 @@ func TestTransferReplacesHeadLoadsTheRestAndPairs(t *testing.T) {
 	target := synthData(6)
 	heads := map[string]map[string][]float32{}
 	for _, act := range []string{"relu", "pvlu(a=0.1,b=1)"} {
-		tr, err := setUp(t, transferConfig(path, act), target)
+		tr, err := setUpTrial(t, transferConfig(path, act), target)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +151,7 @@ func TestTransferReplacesHeadLoadsTheRestAndPairs(t *testing.T) {
 	}
 	cfg := transferConfig(path, "relu")
 	cfg.Seed = 8
-	other, err := setUp(t, cfg, target)
+	other, err := setUpTrial(t, cfg, target)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +161,7 @@ func TestTransferReplacesHeadLoadsTheRestAndPairs(t *testing.T) {
 	// Same class count: the head is kept unless new_head asks.
 	same := transferConfig(path, "relu")
 	same.Data = "synth"
-	kept, err := setUp(t, same, synthData(4))
+	kept, err := setUpTrial(t, same, synthData(4))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +170,7 @@ func TestTransferReplacesHeadLoadsTheRestAndPairs(t *testing.T) {
 		t.Errorf("same class count: head record %+v", kept.transfer.Head)
 	}
 	same.FineTune = &FineTune{From: path, NewHead: true, Norm: NormSource}
-	renewed, err := setUp(t, same, synthData(4))
+	renewed, err := setUpTrial(t, same, synthData(4))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,96 +310,5 @@ func TestTransferBlursTheTargetOnly(t *testing.T) {
 	want := datasets.ComputeNormalization(train.Blur(1, r.Config.BlurSize))
 	if !reflect.DeepEqual(r.Transfer.Norm.Mean, want.Mean) || !reflect.DeepEqual(r.Data.Std, want.Std) {
 		t.Errorf("norm %+v, want the blurred target's %+v", r.Transfer.Norm, want)
-	}
-}
-
-func TestPretrainIsReusedAndShared(t *testing.T) {
-	cache := t.TempDir()
-	pre := baseConfig()
-	pre.Act, pre.Epochs = "relu", 1
-	data := synthData(4)
-	var log bytes.Buffer
-	a, err := Pretrain(context.Background(), pre, Options{Data: data, Progress: &log}, cache)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, _ := PretrainPath(pre, cache)
-	if a.Reused || a.Path != want || a.Result.Status != StatusOK {
-		t.Fatalf("first pretrain: %+v", a)
-	}
-	st, _ := os.Stat(a.Path)
-	raw, _ := os.ReadFile(a.Path)
-	b, err := Pretrain(context.Background(), pre, Options{Data: data, Progress: &log}, cache)
-	if err != nil || !b.Reused || b.Path != a.Path || !reflect.DeepEqual(curve(a.Result), curve(b.Result)) {
-		t.Fatalf("second pretrain: %+v %v", b, err)
-	}
-	if st2, _ := os.Stat(a.Path); !st2.ModTime().Equal(st.ModTime()) {
-		t.Error("a reused checkpoint was rewritten")
-	}
-	if !strings.Contains(log.String(), "reusing") {
-		t.Errorf("progress does not say reusing:\n%s", log.String())
-	}
-	// Another seed or setting: another file.
-	other := pre
-	other.Seed = 8
-	if p, _ := PretrainPath(other, cache); p == a.Path {
-		t.Error("seeds 7 and 8 share a pretrain path")
-	}
-	other = pre
-	other.LR = 1e-2
-	if p, _ := PretrainPath(other, cache); p == a.Path {
-		t.Error("two learning rates share a pretrain path")
-	}
-	// Equivalent spellings of one config: one file.
-	alias := pre
-	alias.Act, alias.Optimizer = "relu()", "ADAM"
-	if p, _ := PretrainPath(alias, cache); p != a.Path {
-		t.Errorf("equivalent configs, different paths: %s vs %s", p, a.Path)
-	}
-	// A torn file is discarded and trained again, to the same bits.
-	os.WriteFile(a.Path, raw[:len(raw)/2], 0o644)
-	c, err := Pretrain(context.Background(), pre, Options{Data: data, Progress: &log}, cache)
-	if err != nil || c.Reused {
-		t.Fatalf("after tearing: %+v %v", c, err)
-	}
-	if d := equalBits(checkpointTensors(t, a.Path), func() map[string][]float32 {
-		p := filepath.Join(t.TempDir(), "x.ckpt")
-		os.WriteFile(p, raw, 0o644)
-		return checkpointTensors(t, p)
-	}()); d != "" {
-		t.Errorf("retrained pretraining differs: %s", d)
-	}
-	if m, _ := filepath.Glob(filepath.Join(cache, "*.tmp*")); len(m) != 0 {
-		t.Errorf("temporary files left: %v", m)
-	}
-}
-
-func TestProtocolTransfersAcrossDatasetsAndReusesThePretraining(t *testing.T) {
-	cache, dir := t.TempDir(), t.TempDir()
-	pre := baseConfig()
-	pre.Act, pre.Epochs = "relu", 1
-	cont := baseConfig()
-	cont.Model, cont.Act, cont.Data, cont.Epochs, cont.Blur = "", "", "synth6", 1, 1
-	p := Protocol{Pretrain: pre, Acts: []string{"pvlu(a=0.1,b=1)"}, Continue: cont, Freeze: FreezeAllButAct, Cache: cache}
-	opts := Options{Data: synthData(6), PretrainData: synthData(4)}
-	res, err := RunProtocol(context.Background(), p, opts, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Reused || res.Pretrain == nil || res.Pretrain.Model.Classes != 4 || len(res.Arms) != 2 {
-		t.Fatalf("protocol: reused %v, %d arms", res.Reused, len(res.Arms))
-	}
-	for _, a := range res.Arms {
-		if a.Model.Classes != 6 || a.Transfer == nil || !a.Transfer.Head.Replaced || !a.Transfer.Head.Trainable ||
-			a.Config.Data != "synth6" || a.Config.Blur != 1 || a.Transfer.FromBlur != 0 {
-			t.Errorf("arm %s: classes %d, transfer %+v", a.Config.Act, a.Model.Classes, a.Transfer)
-		}
-	}
-	again, err := RunProtocol(context.Background(), p, opts, t.TempDir())
-	if err != nil || !again.Reused || again.From != res.From {
-		t.Fatalf("second protocol: reused %v from %s (first %s): %v", again.Reused, again.From, res.From, err)
-	}
-	if !reflect.DeepEqual(curve(again.Arms[1]), curve(res.Arms[1])) {
-		t.Error("the same protocol from the reused pretraining gave another curve")
 	}
 }

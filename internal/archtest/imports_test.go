@@ -84,7 +84,7 @@ func TestImportRules(t *testing.T) {
 		"grid":              {"datasets", "models", "registry", "trainer", "internal/textdist"},
 		"record":            {"grid", "trainer", "internal/filelock", "internal/outfile"},
 		"report":            {"grid", "record", "stats", "registry", "internal/textwrap", "internal/outfile"},
-		"runner":            {"grid", "record", "trainer", "datasets", "models"},
+		"runner":            {"grid", "record", "trainer", "datasets", "models", "internal/filelock"},
 	}
 	for pkg, ok := range allowed {
 		for _, p := range ours(all[pkg]) {
