@@ -303,7 +303,7 @@ func TestBatchSizes(t *testing.T) {
 // with two threads and once with one, and compares bitwise (work is split at
 // fixed boundaries and reduced in a fixed order).
 func TestDeterministic(t *testing.T) {
-	for _, path := range []string{"shift", "im2col"} {
+	for _, path := range []string{"shift", "im2col", "wino"} {
 		t.Run(path, func(t *testing.T) {
 			convPath = path
 			defer func() { convPath = "" }()
@@ -362,7 +362,7 @@ func testDeterministic(t *testing.T) {
 // products are small enough that even gonum's GEMM (which allocates on large
 // ones) allocates nothing, so the check holds on both backends.
 func TestNoAllocs(t *testing.T) {
-	for _, path := range []string{"shift", "im2col"} {
+	for _, path := range []string{"shift", "im2col", "wino"} {
 		t.Run(path, func(t *testing.T) {
 			if path == "shift" && gemm.Backend() == "gonum" {
 				t.Skip("gonum's GEMM allocates on the shifted path's tall products; checked on the SIMD backends")
