@@ -63,12 +63,24 @@ type winoConv struct {
 	chunk  int       // images per chunk (at most; see chunkNow)
 	u      []float32 // transformed weights [16][OC][C]
 	parts  []winoPart
-	fwd    func(part, lo, hi int)
-	bwd    func(part, lo, hi int)
-	split  splitter
+	// scratch holds U and the parts' V, M and dU: the layer's own, or one
+	// shared by the convolutions of a Sequential (which run one at a time;
+	// U is recomputed in Forward and in Backward, the others are written
+	// before they are read).
+	scratch *winoScratch
+	fwd     func(part, lo, hi int)
+	bwd     func(part, lo, hi int)
+	split   splitter
 }
 
-// winoPart is one goroutine's working set.
+// winoScratch is the large working memory of Winograd convolutions.
+type winoScratch struct {
+	u        []float32
+	v, m, du [][]float32 // per part
+}
+
+// winoPart is one goroutine's working set (v, m and du point into the
+// scratch).
 type winoPart struct {
 	v    []float32 // V (and dV in Backward), [16][C][T]
 	m    []float32 // M (and dM), [16][OC][T]
@@ -118,7 +130,7 @@ func (l *Conv2D) setupWino() {
 	s.pw = 2*s.tw + 2
 	ch := max(l.inC, l.outC)
 	s.chunk = max(1, min((winoChunkTiles+s.tpi-1)/s.tpi, winoMaxFloats/(16*ch*s.tpi)))
-	s.u = make([]float32, 16*blockStride(l.outC, l.inC))
+	s.scratch = &winoScratch{}
 	s.parts = nil
 	s.fwd = l.winoForwardPart
 	s.bwd = l.winoBackwardPart
@@ -134,15 +146,25 @@ func (l *Conv2D) winoChunkNow() int {
 func (l *Conv2D) winoBuffers(parts int) {
 	s := &l.wino
 	t := s.chunk * s.tpi
+	sc := s.scratch
+	nu := 16 * blockStride(l.outC, l.inC)
+	if cap(sc.u) < nu {
+		sc.u = make([]float32, nu)
+	}
+	s.u = sc.u[:nu]
+	growParts(&sc.v, parts, 16*blockStride(l.inC, t))
+	growParts(&sc.m, parts, 16*blockStride(l.outC, t))
+	growParts(&sc.du, parts, nu)
 	for len(s.parts) < parts {
 		s.parts = append(s.parts, winoPart{
-			v:    make([]float32, 16*blockStride(l.inC, t)),
-			m:    make([]float32, 16*blockStride(l.outC, t)),
-			du:   make([]float32, 16*blockStride(l.outC, l.inC)),
 			db:   make([]float64, l.outC),
 			pad:  make([]float32, (2*s.th+2)*s.pw),
 			rows: make([]float32, 4*s.pw),
 		})
+	}
+	for p := range parts {
+		ps := &s.parts[p]
+		ps.v, ps.m, ps.du = sc.v[p], sc.m[p], sc.du[p]
 	}
 }
 
@@ -174,8 +196,8 @@ func (l *Conv2D) transformWeights() {
 }
 
 func (l *Conv2D) forwardWino(n int) {
-	l.transformWeights()
 	l.winoBuffers(Threads())
+	l.transformWeights()
 	l.wino.split.run(n, 2, l.wino.fwd)
 }
 
@@ -308,8 +330,8 @@ func (l *Conv2D) winoForwardPart(part, lo, hi int) {
 
 func (l *Conv2D) backwardWino(n int) {
 	s := &l.wino
-	l.transformWeights()
 	l.winoBuffers(Threads())
+	l.transformWeights()
 	parts := s.split.run(n, 2, s.bwd)
 	// Sum the parts' dU in part order, then dW += G^T dU G.
 	var du []float32

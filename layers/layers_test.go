@@ -610,3 +610,45 @@ func TestActivationSplit(t *testing.T) {
 		}
 	}
 }
+
+// TestSequentialSharesInputGrads checks the ping-pong assignment: two
+// stores in all, and the layer that reads a gradient (through Flatten and
+// Dropout, which pass it on) never writes the store it is in.
+func TestSequentialSharesInputGrads(t *testing.T) {
+	net := NewSequential("net", NewConv2D("c1", 4, 3, 1, 1, true), mustAct(t, "a1", "layerstest_step"),
+		NewMaxPool2D("p", 2, 2), NewFlatten("f"), NewDropout("dr", 0.2), NewDense("d1", 6, true),
+		NewBatchNorm("bn", 0.1, 1e-5), mustAct(t, "a2", "layerstest_step"), NewDropout("dr2", 0.1), NewDense("d2", 3, true))
+	if _, err := net.Setup([]int{2, 4, 4}); err != nil {
+		t.Fatal(err)
+	}
+	stores := map[*gradStore]bool{}
+	var prev *gradStore // store of the gradient reaching the layer
+	for i := len(net.layers) - 1; i >= 0; i-- {
+		var b *buffer
+		switch l := net.layers[i].(type) {
+		case *Conv2D:
+			b = &l.dx
+		case *Dense:
+			b = &l.dx
+		case *BatchNorm:
+			b = &l.dx
+		case *Activation:
+			b = &l.dx
+		case *MaxPool2D:
+			b = &l.dx
+		default:
+			continue
+		}
+		if b.store == nil {
+			t.Fatalf("layer %s has no shared store", net.layers[i].Name())
+		}
+		if b.store == prev {
+			t.Fatalf("layer %s writes the store its output gradient is in", net.layers[i].Name())
+		}
+		stores[b.store] = true
+		prev = b.store
+	}
+	if len(stores) != 2 {
+		t.Errorf("%d stores, want 2", len(stores))
+	}
+}
