@@ -142,3 +142,42 @@ func BenchmarkSoftmaxCrossEntropy(b *testing.B) {
 		ce.Backward()
 	}
 }
+
+// BenchmarkConvPaths times forward + backward of the 3x3, stride-1, pad-1
+// convolutions of ResNet-20 and VGG-16 at batch 128 on the Winograd path
+// ("wino") and on the path chosen without it ("nowino": shifted GEMMs or
+// im2col), the measurement behind winoShape:
+//
+//	go test -run '^$' -bench ConvPaths -benchtime 3x -cpu 1 ./layers/
+func BenchmarkConvPaths(b *testing.B) {
+	defer func() { convPath = "" }()
+	for _, c := range []struct{ inC, outC, hw int }{
+		{16, 16, 32}, {32, 32, 16}, {64, 64, 8},
+		{64, 64, 32}, {64, 128, 16}, {128, 128, 16}, {128, 256, 8}, {256, 256, 8}, {256, 512, 4}, {512, 512, 4}, {512, 512, 2},
+	} {
+		for _, path := range []string{"nowino", "wino"} {
+			b.Run(fmt.Sprintf("%dx%dx%d-%d/%s", c.inC, c.hw, c.hw, c.outC, path), func(b *testing.B) {
+				convPath = path
+				l := NewConv2D("conv", c.outC, 3, 1, 1, false)
+				out, err := l.Setup([]int{c.inC, c.hw, c.hw})
+				if err != nil {
+					b.Fatal(err)
+				}
+				l.Init(rand.New(rand.NewPCG(1, 2)))
+				rng := rand.New(rand.NewPCG(3, 4))
+				x := randTensor(rng, append([]int{benchBatch}, c.inC, c.hw, c.hw)...)
+				dy := randTensor(rng, append([]int{benchBatch}, out...)...)
+				l.Forward(x, true)
+				l.Backward(dy)
+				b.ReportAllocs()
+				b.ResetTimer()
+				cpu0 := cpuTime()
+				for range b.N {
+					l.Forward(x, true)
+					l.Backward(dy)
+				}
+				b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
+			})
+		}
+	}
+}

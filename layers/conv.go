@@ -57,6 +57,7 @@ type Conv2D struct {
 	fwd    func(part, lo, hi int)
 	bwd    func(part, lo, hi int)
 	shift  shiftConv // state of the shifted-GEMM path (stride 1, see useShift)
+	wino   winoConv  // state of the Winograd path (3x3, stride 1, pad 1, see useWino)
 	noDx   bool      // SetSkipInputGrad(true): Backward computes no input gradient
 }
 
@@ -104,6 +105,10 @@ func (l *Conv2D) Setup(in []int) ([]int, error) {
 	out := []int{l.outC, l.oh, l.ow}
 	l.out.setShape(out)
 	l.dx.setShape(in)
+	if l.useWino() {
+		l.setupWino()
+		return out, nil
+	}
 	if l.useShift() {
 		l.setupShift()
 		return out, nil
@@ -163,6 +168,10 @@ func (l *Conv2D) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	n := batchOf(l.name, x, l.in)
 	y, _ := l.out.get(n)
 	l.x, l.n = f32(x), n
+	if l.useWino() {
+		l.forwardWino(n)
+		return y
+	}
 	if l.useShift() {
 		l.forwardShift(n)
 		return y
@@ -287,6 +296,10 @@ func (l *Conv2D) Backward(dy *tensor.Dense) *tensor.Dense {
 		dx, _ = l.dx.get(l.n)
 	}
 	l.dy = f32(dy)
+	if l.useWino() {
+		l.backwardWino(l.n)
+		return dx
+	}
 	if l.useShift() {
 		l.backwardShift(l.n)
 		return dx

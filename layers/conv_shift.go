@@ -71,11 +71,13 @@ type shiftPart struct {
 }
 
 // convPath forces a convolution path in tests: "" chooses, "shift" takes
-// the shifted GEMMs for every stride-1 convolution, "im2col" never.
+// the shifted GEMMs for every stride-1 convolution, "wino" Winograd for every
+// 3x3 stride-1 pad-1 one, "im2col" neither, "nowino" chooses between the
+// shifted GEMMs and im2col as if there were no Winograd path.
 var convPath string
 
 func (l *Conv2D) useShift() bool {
-	if l.stride != 1 || l.direct {
+	if l.stride != 1 || l.direct || l.useWino() {
 		return false
 	}
 	switch convPath {

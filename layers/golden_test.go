@@ -133,7 +133,7 @@ func TestGoldenPyTorch(t *testing.T) {
 			case "conv":
 				// Every convolution through each path that applies.
 				defer func() { convPath = "" }()
-				for _, path := range []string{"im2col", "shift"} {
+				for _, path := range []string{"im2col", "shift", "wino"} {
 					t.Run(path, func(t *testing.T) {
 						convPath = path
 						bias := c.Config["bias"].(bool)
@@ -145,6 +145,10 @@ func TestGoldenPyTorch(t *testing.T) {
 								ps["bias"] = l.bias
 							}
 						}, true, ps)
+						isWino := c.num("kernel") == 3 && c.num("stride") == 1 && c.num("pad") == 1
+						if want := path == "wino" && isWino; l.useWino() != want {
+							t.Errorf("path %s: winograd = %v", path, l.useWino())
+						}
 						if want := path == "shift" && c.num("stride") == 1 && !l.direct; l.useShift() != want {
 							t.Errorf("path %s: shifted = %v", path, l.useShift())
 						}

@@ -396,3 +396,28 @@ func TestGradConv2DShifted(t *testing.T) {
 		})
 	}
 }
+
+// TestGradConv2DWinograd checks the Winograd path (forced, since these
+// small shapes would not choose it), on even and odd maps.
+func TestGradConv2DWinograd(t *testing.T) {
+	convPath = "wino"
+	defer func() { convPath = "" }()
+	for _, tc := range []struct {
+		name string
+		outC int
+		bias bool
+		in   []int
+	}{
+		{"even", 4, true, []int{3, 4, 6}},
+		{"odd", 3, false, []int{5, 5, 3}},
+		{"1x1map", 2, true, []int{4, 1, 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := NewConv2D("conv", tc.outC, 3, 1, 1, tc.bias)
+			runGradCheck(t, gradCase{layer: l, in: tc.in, n: 3, train: true})
+			if !l.useWino() {
+				t.Error("the Winograd path was not used")
+			}
+		})
+	}
+}

@@ -303,7 +303,7 @@ func TestBatchSizes(t *testing.T) {
 // with two threads and once with one, and compares bitwise (work is split at
 // fixed boundaries and reduced in a fixed order).
 func TestDeterministic(t *testing.T) {
-	for _, path := range []string{"shift", "im2col"} {
+	for _, path := range []string{"shift", "im2col", "wino"} {
 		t.Run(path, func(t *testing.T) {
 			convPath = path
 			defer func() { convPath = "" }()
@@ -362,7 +362,7 @@ func testDeterministic(t *testing.T) {
 // products are small enough that even gonum's GEMM (which allocates on large
 // ones) allocates nothing, so the check holds on both backends.
 func TestNoAllocs(t *testing.T) {
-	for _, path := range []string{"shift", "im2col"} {
+	for _, path := range []string{"shift", "im2col", "wino"} {
 		t.Run(path, func(t *testing.T) {
 			if path == "shift" && gemm.Backend() == "gonum" {
 				t.Skip("gonum's GEMM allocates on the shifted path's tall products; checked on the SIMD backends")
@@ -608,5 +608,47 @@ func TestActivationSplit(t *testing.T) {
 				t.Errorf("param %d channel %d: gradient %g split, %g summed per image", p, j, v, want[p][j])
 			}
 		}
+	}
+}
+
+// TestSequentialSharesInputGrads checks the ping-pong assignment: two
+// stores in all, and the layer that reads a gradient (through Flatten and
+// Dropout, which pass it on) never writes the store it is in.
+func TestSequentialSharesInputGrads(t *testing.T) {
+	net := NewSequential("net", NewConv2D("c1", 4, 3, 1, 1, true), mustAct(t, "a1", "layerstest_step"),
+		NewMaxPool2D("p", 2, 2), NewFlatten("f"), NewDropout("dr", 0.2), NewDense("d1", 6, true),
+		NewBatchNorm("bn", 0.1, 1e-5), mustAct(t, "a2", "layerstest_step"), NewDropout("dr2", 0.1), NewDense("d2", 3, true))
+	if _, err := net.Setup([]int{2, 4, 4}); err != nil {
+		t.Fatal(err)
+	}
+	stores := map[*gradStore]bool{}
+	var prev *gradStore // store of the gradient reaching the layer
+	for i := len(net.layers) - 1; i >= 0; i-- {
+		var b *buffer
+		switch l := net.layers[i].(type) {
+		case *Conv2D:
+			b = &l.dx
+		case *Dense:
+			b = &l.dx
+		case *BatchNorm:
+			b = &l.dx
+		case *Activation:
+			b = &l.dx
+		case *MaxPool2D:
+			b = &l.dx
+		default:
+			continue
+		}
+		if b.store == nil {
+			t.Fatalf("layer %s has no shared store", net.layers[i].Name())
+		}
+		if b.store == prev {
+			t.Fatalf("layer %s writes the store its output gradient is in", net.layers[i].Name())
+		}
+		stores[b.store] = true
+		prev = b.store
+	}
+	if len(stores) != 2 {
+		t.Errorf("%d stores, want 2", len(stores))
 	}
 }

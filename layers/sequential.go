@@ -36,7 +36,58 @@ func (s *Sequential) Setup(in []int) ([]int, error) {
 		}
 		shape = out
 	}
+	s.shareInputGrads()
 	return shape, nil
+}
+
+// inputGradSharer is implemented by layers whose Backward writes the input
+// gradient to their own dx buffer and reads the output gradient only
+// during the call: their dx buffers may share a backing array with any
+// layer's whose gradient is not alive at the same time.
+type inputGradSharer interface {
+	shareInputGrad(s *gradStore)
+}
+
+func (l *Conv2D) shareInputGrad(s *gradStore)        { l.dx.share(s) }
+func (l *Dense) shareInputGrad(s *gradStore)         { l.dx.share(s) }
+func (l *BatchNorm) shareInputGrad(s *gradStore)     { l.dx.share(s) }
+func (a *Activation) shareInputGrad(s *gradStore)    { a.dx.share(s) }
+func (p *pool2D) shareInputGrad(s *gradStore)        { p.dx.share(s) }
+func (l *GlobalAvgPool) shareInputGrad(s *gradStore) { l.dx.share(s) }
+
+// shareInputGrads puts the input gradients of the chain's layers in two
+// ping-pong stores: in Backward, layer i's gradient is alive only until
+// layer i-1 has read it, so a layer never writes the store its output
+// gradient is in and at most two gradients are alive. Flatten returns its
+// output gradient reshaped, and Dropout returns it as is outside training,
+// so the gradient flowing through them stays in the store it was in;
+// other layers (Residual, a nested Sequential) return buffers of their
+// own, outside this chain's stores. This halves or better the memory of a
+// chain's gradients (every layer kept its own). The chain's Winograd
+// convolutions share their scratch memory the same way.
+func (s *Sequential) shareInputGrads() {
+	wino := &winoScratch{}
+	for _, l := range s.layers {
+		if c, ok := l.(*Conv2D); ok && c.useWino() {
+			c.wino.scratch = wino
+		}
+	}
+	stores := [2]*gradStore{{}, {}}
+	var in *gradStore // the store of the gradient reaching layer i, nil if another buffer
+	for i := len(s.layers) - 1; i >= 0; i-- {
+		switch l := s.layers[i].(type) {
+		case inputGradSharer:
+			st := stores[0]
+			if in == st {
+				st = stores[1]
+			}
+			l.shareInputGrad(st)
+			in = st
+		case *Flatten, *Dropout:
+		default:
+			in = nil
+		}
+	}
 }
 
 func (s *Sequential) Forward(x *tensor.Dense, train bool) *tensor.Dense {

@@ -75,15 +75,29 @@ func badBatchShape(layer string, got tensor.Shape, want []int) {
 // only when the batch grows. It keeps the tensor headers of the last two
 // batch sizes so that alternating between the full batch and a short last
 // batch allocates nothing once both have been seen.
+//
+// A buffer may instead live in a gradStore shared with other layers' buffers
+// (see Sequential's input-gradient sharing): it then uses the store's
+// backing array, grown to the largest user.
 type buffer struct {
 	data  []float32
 	shape []int // per-example shape
 	size  int   // elements per example
+	store *gradStore
 	cache [2]struct {
-		n int
-		t *tensor.Dense
+		n   int
+		gen int // the store's generation the tensor was made in
+		t   *tensor.Dense
 	}
 	next int
+}
+
+// gradStore is a backing array shared by the input-gradient buffers of
+// layers whose gradients are never alive at the same time. gen counts its
+// reallocations, so that its users rebuild their cached tensors.
+type gradStore struct {
+	data []float32
+	gen  int
 }
 
 func (b *buffer) setShape(shape []int) {
@@ -91,26 +105,44 @@ func (b *buffer) setShape(shape []int) {
 	b.size = prod(shape)
 	b.cache[0].t, b.cache[1].t = nil, nil
 	b.data = b.data[:0]
+	b.store = nil
+}
+
+// share makes the buffer use s's backing array from now on.
+func (b *buffer) share(s *gradStore) {
+	b.store = s
+	b.data = nil
+	b.cache[0].t, b.cache[1].t = nil, nil
 }
 
 // get returns the tensor for a batch of n and its backing slice. The
-// contents are whatever the previous use left.
+// contents are whatever the previous use left (of this layer, or of another
+// layer sharing the store).
 func (b *buffer) get(n int) (*tensor.Dense, []float32) {
+	need := n * b.size
+	gen := 0
+	if b.store != nil {
+		if need > cap(b.store.data) {
+			b.store.data = make([]float32, need)
+			b.store.gen++
+		}
+		b.data, gen = b.store.data, b.store.gen
+	}
 	for i := range b.cache {
-		if c := &b.cache[i]; c.t != nil && c.n == n {
-			return c.t, b.data[:n*b.size]
+		if c := &b.cache[i]; c.t != nil && c.n == n && c.gen == gen {
+			return c.t, b.data[:need]
 		}
 	}
-	if need := n * b.size; need > cap(b.data) {
+	if need > cap(b.data) {
 		b.data = make([]float32, need)
 		b.cache[0].t, b.cache[1].t = nil, nil
 	}
-	data := b.data[:n*b.size]
+	data := b.data[:need]
 	dims := make([]int, 0, len(b.shape)+1)
 	dims = append(append(dims, n), b.shape...)
 	t := newTensor(data, dims...)
 	c := &b.cache[b.next]
-	c.n, c.t = n, t
+	c.n, c.gen, c.t = n, gen, t
 	b.next = 1 - b.next
 	return t, data
 }
