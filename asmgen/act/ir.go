@@ -288,6 +288,7 @@ func (k *Kernel) build() *B {
 	if k.built == nil {
 		b := &B{k: k}
 		k.Body(b)
+		b.eliminateDeadCode()
 		k.built = b
 	}
 	return k.built
@@ -305,4 +306,27 @@ func (b *B) lastUse() []int {
 		}
 	}
 	return last
+}
+
+// eliminateDeadCode drops the operations whose results nothing uses (the
+// helpers compute pieces some kernels do not need).
+func (b *B) eliminateDeadCode() {
+	for {
+		used := make([]bool, len(b.kinds))
+		for _, o := range b.ops {
+			for _, a := range o.args {
+				used[a] = true
+			}
+		}
+		kept := b.ops[:0]
+		for _, o := range b.ops {
+			if o.dst < 0 || used[o.dst] {
+				kept = append(kept, o)
+			}
+		}
+		if len(kept) == len(b.ops) {
+			return
+		}
+		b.ops = kept
+	}
 }

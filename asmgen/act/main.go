@@ -18,6 +18,8 @@ func allKernels() []*Kernel {
 	var ks []*Kernel
 	ks = append(ks, reluKernels()...)
 	ks = append(ks, sineKernels()...)
+	ks = append(ks, expKernels()...)
+	ks = append(ks, geluKernels()...)
 	return ks
 }
 

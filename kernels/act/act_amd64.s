@@ -4,6 +4,42 @@
 
 #include "textflag.h"
 
+DATA c_absMask<>+0(SB)/4, $0x7fffffff
+DATA c_absMask<>+4(SB)/4, $0x7fffffff
+DATA c_absMask<>+8(SB)/4, $0x7fffffff
+DATA c_absMask<>+12(SB)/4, $0x7fffffff
+DATA c_absMask<>+16(SB)/4, $0x7fffffff
+DATA c_absMask<>+20(SB)/4, $0x7fffffff
+DATA c_absMask<>+24(SB)/4, $0x7fffffff
+DATA c_absMask<>+28(SB)/4, $0x7fffffff
+DATA c_absMask<>+32(SB)/4, $0x7fffffff
+DATA c_absMask<>+36(SB)/4, $0x7fffffff
+DATA c_absMask<>+40(SB)/4, $0x7fffffff
+DATA c_absMask<>+44(SB)/4, $0x7fffffff
+DATA c_absMask<>+48(SB)/4, $0x7fffffff
+DATA c_absMask<>+52(SB)/4, $0x7fffffff
+DATA c_absMask<>+56(SB)/4, $0x7fffffff
+DATA c_absMask<>+60(SB)/4, $0x7fffffff
+GLOBL c_absMask<>(SB), RODATA|NOPTR, $64
+
+DATA c_big<>+0(SB)/4, $0x461c4000
+DATA c_big<>+4(SB)/4, $0x461c4000
+DATA c_big<>+8(SB)/4, $0x461c4000
+DATA c_big<>+12(SB)/4, $0x461c4000
+DATA c_big<>+16(SB)/4, $0x461c4000
+DATA c_big<>+20(SB)/4, $0x461c4000
+DATA c_big<>+24(SB)/4, $0x461c4000
+DATA c_big<>+28(SB)/4, $0x461c4000
+DATA c_big<>+32(SB)/4, $0x461c4000
+DATA c_big<>+36(SB)/4, $0x461c4000
+DATA c_big<>+40(SB)/4, $0x461c4000
+DATA c_big<>+44(SB)/4, $0x461c4000
+DATA c_big<>+48(SB)/4, $0x461c4000
+DATA c_big<>+52(SB)/4, $0x461c4000
+DATA c_big<>+56(SB)/4, $0x461c4000
+DATA c_big<>+60(SB)/4, $0x461c4000
+GLOBL c_big<>(SB), RODATA|NOPTR, $64
+
 DATA c_clampR<>+0(SB)/4, $0x3fd33333
 DATA c_clampR<>+4(SB)/4, $0x3fd33333
 DATA c_clampR<>+8(SB)/4, $0x3fd33333
@@ -112,6 +148,276 @@ DATA c_cosC8<>+56(SB)/4, $0x37cfa585
 DATA c_cosC8<>+60(SB)/4, $0x37cfa585
 GLOBL c_cosC8<>(SB), RODATA|NOPTR, $64
 
+DATA c_expBias64<>+0(SB)/4, $0x4b3fff41
+DATA c_expBias64<>+4(SB)/4, $0x4b3fff41
+DATA c_expBias64<>+8(SB)/4, $0x4b3fff41
+DATA c_expBias64<>+12(SB)/4, $0x4b3fff41
+DATA c_expBias64<>+16(SB)/4, $0x4b3fff41
+DATA c_expBias64<>+20(SB)/4, $0x4b3fff41
+DATA c_expBias64<>+24(SB)/4, $0x4b3fff41
+DATA c_expBias64<>+28(SB)/4, $0x4b3fff41
+DATA c_expBias64<>+32(SB)/4, $0x4b3fff41
+DATA c_expBias64<>+36(SB)/4, $0x4b3fff41
+DATA c_expBias64<>+40(SB)/4, $0x4b3fff41
+DATA c_expBias64<>+44(SB)/4, $0x4b3fff41
+DATA c_expBias64<>+48(SB)/4, $0x4b3fff41
+DATA c_expBias64<>+52(SB)/4, $0x4b3fff41
+DATA c_expBias64<>+56(SB)/4, $0x4b3fff41
+DATA c_expBias64<>+60(SB)/4, $0x4b3fff41
+GLOBL c_expBias64<>(SB), RODATA|NOPTR, $64
+
+DATA c_expHi<>+0(SB)/4, $0x422c0000
+DATA c_expHi<>+4(SB)/4, $0x422c0000
+DATA c_expHi<>+8(SB)/4, $0x422c0000
+DATA c_expHi<>+12(SB)/4, $0x422c0000
+DATA c_expHi<>+16(SB)/4, $0x422c0000
+DATA c_expHi<>+20(SB)/4, $0x422c0000
+DATA c_expHi<>+24(SB)/4, $0x422c0000
+DATA c_expHi<>+28(SB)/4, $0x422c0000
+DATA c_expHi<>+32(SB)/4, $0x422c0000
+DATA c_expHi<>+36(SB)/4, $0x422c0000
+DATA c_expHi<>+40(SB)/4, $0x422c0000
+DATA c_expHi<>+44(SB)/4, $0x422c0000
+DATA c_expHi<>+48(SB)/4, $0x422c0000
+DATA c_expHi<>+52(SB)/4, $0x422c0000
+DATA c_expHi<>+56(SB)/4, $0x422c0000
+DATA c_expHi<>+60(SB)/4, $0x422c0000
+GLOBL c_expHi<>(SB), RODATA|NOPTR, $64
+
+DATA c_expLo<>+0(SB)/4, $0xc3020000
+DATA c_expLo<>+4(SB)/4, $0xc3020000
+DATA c_expLo<>+8(SB)/4, $0xc3020000
+DATA c_expLo<>+12(SB)/4, $0xc3020000
+DATA c_expLo<>+16(SB)/4, $0xc3020000
+DATA c_expLo<>+20(SB)/4, $0xc3020000
+DATA c_expLo<>+24(SB)/4, $0xc3020000
+DATA c_expLo<>+28(SB)/4, $0xc3020000
+DATA c_expLo<>+32(SB)/4, $0xc3020000
+DATA c_expLo<>+36(SB)/4, $0xc3020000
+DATA c_expLo<>+40(SB)/4, $0xc3020000
+DATA c_expLo<>+44(SB)/4, $0xc3020000
+DATA c_expLo<>+48(SB)/4, $0xc3020000
+DATA c_expLo<>+52(SB)/4, $0xc3020000
+DATA c_expLo<>+56(SB)/4, $0xc3020000
+DATA c_expLo<>+60(SB)/4, $0xc3020000
+GLOBL c_expLo<>(SB), RODATA|NOPTR, $64
+
+DATA c_expP2<>+0(SB)/4, $0x3efffffe
+DATA c_expP2<>+4(SB)/4, $0x3efffffe
+DATA c_expP2<>+8(SB)/4, $0x3efffffe
+DATA c_expP2<>+12(SB)/4, $0x3efffffe
+DATA c_expP2<>+16(SB)/4, $0x3efffffe
+DATA c_expP2<>+20(SB)/4, $0x3efffffe
+DATA c_expP2<>+24(SB)/4, $0x3efffffe
+DATA c_expP2<>+28(SB)/4, $0x3efffffe
+DATA c_expP2<>+32(SB)/4, $0x3efffffe
+DATA c_expP2<>+36(SB)/4, $0x3efffffe
+DATA c_expP2<>+40(SB)/4, $0x3efffffe
+DATA c_expP2<>+44(SB)/4, $0x3efffffe
+DATA c_expP2<>+48(SB)/4, $0x3efffffe
+DATA c_expP2<>+52(SB)/4, $0x3efffffe
+DATA c_expP2<>+56(SB)/4, $0x3efffffe
+DATA c_expP2<>+60(SB)/4, $0x3efffffe
+GLOBL c_expP2<>(SB), RODATA|NOPTR, $64
+
+DATA c_expP3<>+0(SB)/4, $0x3e2aaa47
+DATA c_expP3<>+4(SB)/4, $0x3e2aaa47
+DATA c_expP3<>+8(SB)/4, $0x3e2aaa47
+DATA c_expP3<>+12(SB)/4, $0x3e2aaa47
+DATA c_expP3<>+16(SB)/4, $0x3e2aaa47
+DATA c_expP3<>+20(SB)/4, $0x3e2aaa47
+DATA c_expP3<>+24(SB)/4, $0x3e2aaa47
+DATA c_expP3<>+28(SB)/4, $0x3e2aaa47
+DATA c_expP3<>+32(SB)/4, $0x3e2aaa47
+DATA c_expP3<>+36(SB)/4, $0x3e2aaa47
+DATA c_expP3<>+40(SB)/4, $0x3e2aaa47
+DATA c_expP3<>+44(SB)/4, $0x3e2aaa47
+DATA c_expP3<>+48(SB)/4, $0x3e2aaa47
+DATA c_expP3<>+52(SB)/4, $0x3e2aaa47
+DATA c_expP3<>+56(SB)/4, $0x3e2aaa47
+DATA c_expP3<>+60(SB)/4, $0x3e2aaa47
+GLOBL c_expP3<>(SB), RODATA|NOPTR, $64
+
+DATA c_expP4<>+0(SB)/4, $0x3d2aac80
+DATA c_expP4<>+4(SB)/4, $0x3d2aac80
+DATA c_expP4<>+8(SB)/4, $0x3d2aac80
+DATA c_expP4<>+12(SB)/4, $0x3d2aac80
+DATA c_expP4<>+16(SB)/4, $0x3d2aac80
+DATA c_expP4<>+20(SB)/4, $0x3d2aac80
+DATA c_expP4<>+24(SB)/4, $0x3d2aac80
+DATA c_expP4<>+28(SB)/4, $0x3d2aac80
+DATA c_expP4<>+32(SB)/4, $0x3d2aac80
+DATA c_expP4<>+36(SB)/4, $0x3d2aac80
+DATA c_expP4<>+40(SB)/4, $0x3d2aac80
+DATA c_expP4<>+44(SB)/4, $0x3d2aac80
+DATA c_expP4<>+48(SB)/4, $0x3d2aac80
+DATA c_expP4<>+52(SB)/4, $0x3d2aac80
+DATA c_expP4<>+56(SB)/4, $0x3d2aac80
+DATA c_expP4<>+60(SB)/4, $0x3d2aac80
+GLOBL c_expP4<>(SB), RODATA|NOPTR, $64
+
+DATA c_expP5<>+0(SB)/4, $0x3c091e22
+DATA c_expP5<>+4(SB)/4, $0x3c091e22
+DATA c_expP5<>+8(SB)/4, $0x3c091e22
+DATA c_expP5<>+12(SB)/4, $0x3c091e22
+DATA c_expP5<>+16(SB)/4, $0x3c091e22
+DATA c_expP5<>+20(SB)/4, $0x3c091e22
+DATA c_expP5<>+24(SB)/4, $0x3c091e22
+DATA c_expP5<>+28(SB)/4, $0x3c091e22
+DATA c_expP5<>+32(SB)/4, $0x3c091e22
+DATA c_expP5<>+36(SB)/4, $0x3c091e22
+DATA c_expP5<>+40(SB)/4, $0x3c091e22
+DATA c_expP5<>+44(SB)/4, $0x3c091e22
+DATA c_expP5<>+48(SB)/4, $0x3c091e22
+DATA c_expP5<>+52(SB)/4, $0x3c091e22
+DATA c_expP5<>+56(SB)/4, $0x3c091e22
+DATA c_expP5<>+60(SB)/4, $0x3c091e22
+GLOBL c_expP5<>(SB), RODATA|NOPTR, $64
+
+DATA c_expP6<>+0(SB)/4, $0x3ab51021
+DATA c_expP6<>+4(SB)/4, $0x3ab51021
+DATA c_expP6<>+8(SB)/4, $0x3ab51021
+DATA c_expP6<>+12(SB)/4, $0x3ab51021
+DATA c_expP6<>+16(SB)/4, $0x3ab51021
+DATA c_expP6<>+20(SB)/4, $0x3ab51021
+DATA c_expP6<>+24(SB)/4, $0x3ab51021
+DATA c_expP6<>+28(SB)/4, $0x3ab51021
+DATA c_expP6<>+32(SB)/4, $0x3ab51021
+DATA c_expP6<>+36(SB)/4, $0x3ab51021
+DATA c_expP6<>+40(SB)/4, $0x3ab51021
+DATA c_expP6<>+44(SB)/4, $0x3ab51021
+DATA c_expP6<>+48(SB)/4, $0x3ab51021
+DATA c_expP6<>+52(SB)/4, $0x3ab51021
+DATA c_expP6<>+56(SB)/4, $0x3ab51021
+DATA c_expP6<>+60(SB)/4, $0x3ab51021
+GLOBL c_expP6<>(SB), RODATA|NOPTR, $64
+
+DATA c_four<>+0(SB)/4, $0x40800000
+DATA c_four<>+4(SB)/4, $0x40800000
+DATA c_four<>+8(SB)/4, $0x40800000
+DATA c_four<>+12(SB)/4, $0x40800000
+DATA c_four<>+16(SB)/4, $0x40800000
+DATA c_four<>+20(SB)/4, $0x40800000
+DATA c_four<>+24(SB)/4, $0x40800000
+DATA c_four<>+28(SB)/4, $0x40800000
+DATA c_four<>+32(SB)/4, $0x40800000
+DATA c_four<>+36(SB)/4, $0x40800000
+DATA c_four<>+40(SB)/4, $0x40800000
+DATA c_four<>+44(SB)/4, $0x40800000
+DATA c_four<>+48(SB)/4, $0x40800000
+DATA c_four<>+52(SB)/4, $0x40800000
+DATA c_four<>+56(SB)/4, $0x40800000
+DATA c_four<>+60(SB)/4, $0x40800000
+GLOBL c_four<>(SB), RODATA|NOPTR, $64
+
+DATA c_geluC1<>+0(SB)/4, $0x3fcc422a
+DATA c_geluC1<>+4(SB)/4, $0x3fcc422a
+DATA c_geluC1<>+8(SB)/4, $0x3fcc422a
+DATA c_geluC1<>+12(SB)/4, $0x3fcc422a
+DATA c_geluC1<>+16(SB)/4, $0x3fcc422a
+DATA c_geluC1<>+20(SB)/4, $0x3fcc422a
+DATA c_geluC1<>+24(SB)/4, $0x3fcc422a
+DATA c_geluC1<>+28(SB)/4, $0x3fcc422a
+DATA c_geluC1<>+32(SB)/4, $0x3fcc422a
+DATA c_geluC1<>+36(SB)/4, $0x3fcc422a
+DATA c_geluC1<>+40(SB)/4, $0x3fcc422a
+DATA c_geluC1<>+44(SB)/4, $0x3fcc422a
+DATA c_geluC1<>+48(SB)/4, $0x3fcc422a
+DATA c_geluC1<>+52(SB)/4, $0x3fcc422a
+DATA c_geluC1<>+56(SB)/4, $0x3fcc422a
+DATA c_geluC1<>+60(SB)/4, $0x3fcc422a
+GLOBL c_geluC1<>(SB), RODATA|NOPTR, $64
+
+DATA c_geluC1Lo<>+0(SB)/4, $0xb342bc9b
+DATA c_geluC1Lo<>+4(SB)/4, $0xb342bc9b
+DATA c_geluC1Lo<>+8(SB)/4, $0xb342bc9b
+DATA c_geluC1Lo<>+12(SB)/4, $0xb342bc9b
+DATA c_geluC1Lo<>+16(SB)/4, $0xb342bc9b
+DATA c_geluC1Lo<>+20(SB)/4, $0xb342bc9b
+DATA c_geluC1Lo<>+24(SB)/4, $0xb342bc9b
+DATA c_geluC1Lo<>+28(SB)/4, $0xb342bc9b
+DATA c_geluC1Lo<>+32(SB)/4, $0xb342bc9b
+DATA c_geluC1Lo<>+36(SB)/4, $0xb342bc9b
+DATA c_geluC1Lo<>+40(SB)/4, $0xb342bc9b
+DATA c_geluC1Lo<>+44(SB)/4, $0xb342bc9b
+DATA c_geluC1Lo<>+48(SB)/4, $0xb342bc9b
+DATA c_geluC1Lo<>+52(SB)/4, $0xb342bc9b
+DATA c_geluC1Lo<>+56(SB)/4, $0xb342bc9b
+DATA c_geluC1Lo<>+60(SB)/4, $0xb342bc9b
+GLOBL c_geluC1Lo<>(SB), RODATA|NOPTR, $64
+
+DATA c_geluC2<>+0(SB)/4, $0x3d922279
+DATA c_geluC2<>+4(SB)/4, $0x3d922279
+DATA c_geluC2<>+8(SB)/4, $0x3d922279
+DATA c_geluC2<>+12(SB)/4, $0x3d922279
+DATA c_geluC2<>+16(SB)/4, $0x3d922279
+DATA c_geluC2<>+20(SB)/4, $0x3d922279
+DATA c_geluC2<>+24(SB)/4, $0x3d922279
+DATA c_geluC2<>+28(SB)/4, $0x3d922279
+DATA c_geluC2<>+32(SB)/4, $0x3d922279
+DATA c_geluC2<>+36(SB)/4, $0x3d922279
+DATA c_geluC2<>+40(SB)/4, $0x3d922279
+DATA c_geluC2<>+44(SB)/4, $0x3d922279
+DATA c_geluC2<>+48(SB)/4, $0x3d922279
+DATA c_geluC2<>+52(SB)/4, $0x3d922279
+DATA c_geluC2<>+56(SB)/4, $0x3d922279
+DATA c_geluC2<>+60(SB)/4, $0x3d922279
+GLOBL c_geluC2<>(SB), RODATA|NOPTR, $64
+
+DATA c_geluC2Lo<>+0(SB)/4, $0x3124d8b5
+DATA c_geluC2Lo<>+4(SB)/4, $0x3124d8b5
+DATA c_geluC2Lo<>+8(SB)/4, $0x3124d8b5
+DATA c_geluC2Lo<>+12(SB)/4, $0x3124d8b5
+DATA c_geluC2Lo<>+16(SB)/4, $0x3124d8b5
+DATA c_geluC2Lo<>+20(SB)/4, $0x3124d8b5
+DATA c_geluC2Lo<>+24(SB)/4, $0x3124d8b5
+DATA c_geluC2Lo<>+28(SB)/4, $0x3124d8b5
+DATA c_geluC2Lo<>+32(SB)/4, $0x3124d8b5
+DATA c_geluC2Lo<>+36(SB)/4, $0x3124d8b5
+DATA c_geluC2Lo<>+40(SB)/4, $0x3124d8b5
+DATA c_geluC2Lo<>+44(SB)/4, $0x3124d8b5
+DATA c_geluC2Lo<>+48(SB)/4, $0x3124d8b5
+DATA c_geluC2Lo<>+52(SB)/4, $0x3124d8b5
+DATA c_geluC2Lo<>+56(SB)/4, $0x3124d8b5
+DATA c_geluC2Lo<>+60(SB)/4, $0x3124d8b5
+GLOBL c_geluC2Lo<>(SB), RODATA|NOPTR, $64
+
+DATA c_geluC2x3<>+0(SB)/4, $0x3e5b33b6
+DATA c_geluC2x3<>+4(SB)/4, $0x3e5b33b6
+DATA c_geluC2x3<>+8(SB)/4, $0x3e5b33b6
+DATA c_geluC2x3<>+12(SB)/4, $0x3e5b33b6
+DATA c_geluC2x3<>+16(SB)/4, $0x3e5b33b6
+DATA c_geluC2x3<>+20(SB)/4, $0x3e5b33b6
+DATA c_geluC2x3<>+24(SB)/4, $0x3e5b33b6
+DATA c_geluC2x3<>+28(SB)/4, $0x3e5b33b6
+DATA c_geluC2x3<>+32(SB)/4, $0x3e5b33b6
+DATA c_geluC2x3<>+36(SB)/4, $0x3e5b33b6
+DATA c_geluC2x3<>+40(SB)/4, $0x3e5b33b6
+DATA c_geluC2x3<>+44(SB)/4, $0x3e5b33b6
+DATA c_geluC2x3<>+48(SB)/4, $0x3e5b33b6
+DATA c_geluC2x3<>+52(SB)/4, $0x3e5b33b6
+DATA c_geluC2x3<>+56(SB)/4, $0x3e5b33b6
+DATA c_geluC2x3<>+60(SB)/4, $0x3e5b33b6
+GLOBL c_geluC2x3<>(SB), RODATA|NOPTR, $64
+
+DATA c_half<>+0(SB)/4, $0x3f000000
+DATA c_half<>+4(SB)/4, $0x3f000000
+DATA c_half<>+8(SB)/4, $0x3f000000
+DATA c_half<>+12(SB)/4, $0x3f000000
+DATA c_half<>+16(SB)/4, $0x3f000000
+DATA c_half<>+20(SB)/4, $0x3f000000
+DATA c_half<>+24(SB)/4, $0x3f000000
+DATA c_half<>+28(SB)/4, $0x3f000000
+DATA c_half<>+32(SB)/4, $0x3f000000
+DATA c_half<>+36(SB)/4, $0x3f000000
+DATA c_half<>+40(SB)/4, $0x3f000000
+DATA c_half<>+44(SB)/4, $0x3f000000
+DATA c_half<>+48(SB)/4, $0x3f000000
+DATA c_half<>+52(SB)/4, $0x3f000000
+DATA c_half<>+56(SB)/4, $0x3f000000
+DATA c_half<>+60(SB)/4, $0x3f000000
+GLOBL c_half<>(SB), RODATA|NOPTR, $64
+
 DATA c_invPi<>+0(SB)/4, $0x3ea2f983
 DATA c_invPi<>+4(SB)/4, $0x3ea2f983
 DATA c_invPi<>+8(SB)/4, $0x3ea2f983
@@ -129,6 +435,312 @@ DATA c_invPi<>+52(SB)/4, $0x3ea2f983
 DATA c_invPi<>+56(SB)/4, $0x3ea2f983
 DATA c_invPi<>+60(SB)/4, $0x3ea2f983
 GLOBL c_invPi<>(SB), RODATA|NOPTR, $64
+
+DATA c_invSqrt2Pi<>+0(SB)/4, $0x3ecc422a
+DATA c_invSqrt2Pi<>+4(SB)/4, $0x3ecc422a
+DATA c_invSqrt2Pi<>+8(SB)/4, $0x3ecc422a
+DATA c_invSqrt2Pi<>+12(SB)/4, $0x3ecc422a
+DATA c_invSqrt2Pi<>+16(SB)/4, $0x3ecc422a
+DATA c_invSqrt2Pi<>+20(SB)/4, $0x3ecc422a
+DATA c_invSqrt2Pi<>+24(SB)/4, $0x3ecc422a
+DATA c_invSqrt2Pi<>+28(SB)/4, $0x3ecc422a
+DATA c_invSqrt2Pi<>+32(SB)/4, $0x3ecc422a
+DATA c_invSqrt2Pi<>+36(SB)/4, $0x3ecc422a
+DATA c_invSqrt2Pi<>+40(SB)/4, $0x3ecc422a
+DATA c_invSqrt2Pi<>+44(SB)/4, $0x3ecc422a
+DATA c_invSqrt2Pi<>+48(SB)/4, $0x3ecc422a
+DATA c_invSqrt2Pi<>+52(SB)/4, $0x3ecc422a
+DATA c_invSqrt2Pi<>+56(SB)/4, $0x3ecc422a
+DATA c_invSqrt2Pi<>+60(SB)/4, $0x3ecc422a
+GLOBL c_invSqrt2Pi<>(SB), RODATA|NOPTR, $64
+
+DATA c_ln2Hi<>+0(SB)/4, $0x3f318000
+DATA c_ln2Hi<>+4(SB)/4, $0x3f318000
+DATA c_ln2Hi<>+8(SB)/4, $0x3f318000
+DATA c_ln2Hi<>+12(SB)/4, $0x3f318000
+DATA c_ln2Hi<>+16(SB)/4, $0x3f318000
+DATA c_ln2Hi<>+20(SB)/4, $0x3f318000
+DATA c_ln2Hi<>+24(SB)/4, $0x3f318000
+DATA c_ln2Hi<>+28(SB)/4, $0x3f318000
+DATA c_ln2Hi<>+32(SB)/4, $0x3f318000
+DATA c_ln2Hi<>+36(SB)/4, $0x3f318000
+DATA c_ln2Hi<>+40(SB)/4, $0x3f318000
+DATA c_ln2Hi<>+44(SB)/4, $0x3f318000
+DATA c_ln2Hi<>+48(SB)/4, $0x3f318000
+DATA c_ln2Hi<>+52(SB)/4, $0x3f318000
+DATA c_ln2Hi<>+56(SB)/4, $0x3f318000
+DATA c_ln2Hi<>+60(SB)/4, $0x3f318000
+GLOBL c_ln2Hi<>(SB), RODATA|NOPTR, $64
+
+DATA c_ln2Lo<>+0(SB)/4, $0xb95e8083
+DATA c_ln2Lo<>+4(SB)/4, $0xb95e8083
+DATA c_ln2Lo<>+8(SB)/4, $0xb95e8083
+DATA c_ln2Lo<>+12(SB)/4, $0xb95e8083
+DATA c_ln2Lo<>+16(SB)/4, $0xb95e8083
+DATA c_ln2Lo<>+20(SB)/4, $0xb95e8083
+DATA c_ln2Lo<>+24(SB)/4, $0xb95e8083
+DATA c_ln2Lo<>+28(SB)/4, $0xb95e8083
+DATA c_ln2Lo<>+32(SB)/4, $0xb95e8083
+DATA c_ln2Lo<>+36(SB)/4, $0xb95e8083
+DATA c_ln2Lo<>+40(SB)/4, $0xb95e8083
+DATA c_ln2Lo<>+44(SB)/4, $0xb95e8083
+DATA c_ln2Lo<>+48(SB)/4, $0xb95e8083
+DATA c_ln2Lo<>+52(SB)/4, $0xb95e8083
+DATA c_ln2Lo<>+56(SB)/4, $0xb95e8083
+DATA c_ln2Lo<>+60(SB)/4, $0xb95e8083
+GLOBL c_ln2Lo<>(SB), RODATA|NOPTR, $64
+
+DATA c_log1pR0<>+0(SB)/4, $0x3f4f991f
+DATA c_log1pR0<>+4(SB)/4, $0x3f4f991f
+DATA c_log1pR0<>+8(SB)/4, $0x3f4f991f
+DATA c_log1pR0<>+12(SB)/4, $0x3f4f991f
+DATA c_log1pR0<>+16(SB)/4, $0x3f4f991f
+DATA c_log1pR0<>+20(SB)/4, $0x3f4f991f
+DATA c_log1pR0<>+24(SB)/4, $0x3f4f991f
+DATA c_log1pR0<>+28(SB)/4, $0x3f4f991f
+DATA c_log1pR0<>+32(SB)/4, $0x3f4f991f
+DATA c_log1pR0<>+36(SB)/4, $0x3f4f991f
+DATA c_log1pR0<>+40(SB)/4, $0x3f4f991f
+DATA c_log1pR0<>+44(SB)/4, $0x3f4f991f
+DATA c_log1pR0<>+48(SB)/4, $0x3f4f991f
+DATA c_log1pR0<>+52(SB)/4, $0x3f4f991f
+DATA c_log1pR0<>+56(SB)/4, $0x3f4f991f
+DATA c_log1pR0<>+60(SB)/4, $0x3f4f991f
+GLOBL c_log1pR0<>(SB), RODATA|NOPTR, $64
+
+DATA c_log1pR1<>+0(SB)/4, $0xbe13b9d3
+DATA c_log1pR1<>+4(SB)/4, $0xbe13b9d3
+DATA c_log1pR1<>+8(SB)/4, $0xbe13b9d3
+DATA c_log1pR1<>+12(SB)/4, $0xbe13b9d3
+DATA c_log1pR1<>+16(SB)/4, $0xbe13b9d3
+DATA c_log1pR1<>+20(SB)/4, $0xbe13b9d3
+DATA c_log1pR1<>+24(SB)/4, $0xbe13b9d3
+DATA c_log1pR1<>+28(SB)/4, $0xbe13b9d3
+DATA c_log1pR1<>+32(SB)/4, $0xbe13b9d3
+DATA c_log1pR1<>+36(SB)/4, $0xbe13b9d3
+DATA c_log1pR1<>+40(SB)/4, $0xbe13b9d3
+DATA c_log1pR1<>+44(SB)/4, $0xbe13b9d3
+DATA c_log1pR1<>+48(SB)/4, $0xbe13b9d3
+DATA c_log1pR1<>+52(SB)/4, $0xbe13b9d3
+DATA c_log1pR1<>+56(SB)/4, $0xbe13b9d3
+DATA c_log1pR1<>+60(SB)/4, $0xbe13b9d3
+GLOBL c_log1pR1<>(SB), RODATA|NOPTR, $64
+
+DATA c_log1pR2<>+0(SB)/4, $0x3d07caa8
+DATA c_log1pR2<>+4(SB)/4, $0x3d07caa8
+DATA c_log1pR2<>+8(SB)/4, $0x3d07caa8
+DATA c_log1pR2<>+12(SB)/4, $0x3d07caa8
+DATA c_log1pR2<>+16(SB)/4, $0x3d07caa8
+DATA c_log1pR2<>+20(SB)/4, $0x3d07caa8
+DATA c_log1pR2<>+24(SB)/4, $0x3d07caa8
+DATA c_log1pR2<>+28(SB)/4, $0x3d07caa8
+DATA c_log1pR2<>+32(SB)/4, $0x3d07caa8
+DATA c_log1pR2<>+36(SB)/4, $0x3d07caa8
+DATA c_log1pR2<>+40(SB)/4, $0x3d07caa8
+DATA c_log1pR2<>+44(SB)/4, $0x3d07caa8
+DATA c_log1pR2<>+48(SB)/4, $0x3d07caa8
+DATA c_log1pR2<>+52(SB)/4, $0x3d07caa8
+DATA c_log1pR2<>+56(SB)/4, $0x3d07caa8
+DATA c_log1pR2<>+60(SB)/4, $0x3d07caa8
+GLOBL c_log1pR2<>(SB), RODATA|NOPTR, $64
+
+DATA c_log1pR3<>+0(SB)/4, $0xbc0a9fd9
+DATA c_log1pR3<>+4(SB)/4, $0xbc0a9fd9
+DATA c_log1pR3<>+8(SB)/4, $0xbc0a9fd9
+DATA c_log1pR3<>+12(SB)/4, $0xbc0a9fd9
+DATA c_log1pR3<>+16(SB)/4, $0xbc0a9fd9
+DATA c_log1pR3<>+20(SB)/4, $0xbc0a9fd9
+DATA c_log1pR3<>+24(SB)/4, $0xbc0a9fd9
+DATA c_log1pR3<>+28(SB)/4, $0xbc0a9fd9
+DATA c_log1pR3<>+32(SB)/4, $0xbc0a9fd9
+DATA c_log1pR3<>+36(SB)/4, $0xbc0a9fd9
+DATA c_log1pR3<>+40(SB)/4, $0xbc0a9fd9
+DATA c_log1pR3<>+44(SB)/4, $0xbc0a9fd9
+DATA c_log1pR3<>+48(SB)/4, $0xbc0a9fd9
+DATA c_log1pR3<>+52(SB)/4, $0xbc0a9fd9
+DATA c_log1pR3<>+56(SB)/4, $0xbc0a9fd9
+DATA c_log1pR3<>+60(SB)/4, $0xbc0a9fd9
+GLOBL c_log1pR3<>(SB), RODATA|NOPTR, $64
+
+DATA c_log1pR4<>+0(SB)/4, $0x3b160f14
+DATA c_log1pR4<>+4(SB)/4, $0x3b160f14
+DATA c_log1pR4<>+8(SB)/4, $0x3b160f14
+DATA c_log1pR4<>+12(SB)/4, $0x3b160f14
+DATA c_log1pR4<>+16(SB)/4, $0x3b160f14
+DATA c_log1pR4<>+20(SB)/4, $0x3b160f14
+DATA c_log1pR4<>+24(SB)/4, $0x3b160f14
+DATA c_log1pR4<>+28(SB)/4, $0x3b160f14
+DATA c_log1pR4<>+32(SB)/4, $0x3b160f14
+DATA c_log1pR4<>+36(SB)/4, $0x3b160f14
+DATA c_log1pR4<>+40(SB)/4, $0x3b160f14
+DATA c_log1pR4<>+44(SB)/4, $0x3b160f14
+DATA c_log1pR4<>+48(SB)/4, $0x3b160f14
+DATA c_log1pR4<>+52(SB)/4, $0x3b160f14
+DATA c_log1pR4<>+56(SB)/4, $0x3b160f14
+DATA c_log1pR4<>+60(SB)/4, $0x3b160f14
+GLOBL c_log1pR4<>(SB), RODATA|NOPTR, $64
+
+DATA c_log1pR5<>+0(SB)/4, $0xba288309
+DATA c_log1pR5<>+4(SB)/4, $0xba288309
+DATA c_log1pR5<>+8(SB)/4, $0xba288309
+DATA c_log1pR5<>+12(SB)/4, $0xba288309
+DATA c_log1pR5<>+16(SB)/4, $0xba288309
+DATA c_log1pR5<>+20(SB)/4, $0xba288309
+DATA c_log1pR5<>+24(SB)/4, $0xba288309
+DATA c_log1pR5<>+28(SB)/4, $0xba288309
+DATA c_log1pR5<>+32(SB)/4, $0xba288309
+DATA c_log1pR5<>+36(SB)/4, $0xba288309
+DATA c_log1pR5<>+40(SB)/4, $0xba288309
+DATA c_log1pR5<>+44(SB)/4, $0xba288309
+DATA c_log1pR5<>+48(SB)/4, $0xba288309
+DATA c_log1pR5<>+52(SB)/4, $0xba288309
+DATA c_log1pR5<>+56(SB)/4, $0xba288309
+DATA c_log1pR5<>+60(SB)/4, $0xba288309
+GLOBL c_log1pR5<>(SB), RODATA|NOPTR, $64
+
+DATA c_log1pR6<>+0(SB)/4, $0x393da9e4
+DATA c_log1pR6<>+4(SB)/4, $0x393da9e4
+DATA c_log1pR6<>+8(SB)/4, $0x393da9e4
+DATA c_log1pR6<>+12(SB)/4, $0x393da9e4
+DATA c_log1pR6<>+16(SB)/4, $0x393da9e4
+DATA c_log1pR6<>+20(SB)/4, $0x393da9e4
+DATA c_log1pR6<>+24(SB)/4, $0x393da9e4
+DATA c_log1pR6<>+28(SB)/4, $0x393da9e4
+DATA c_log1pR6<>+32(SB)/4, $0x393da9e4
+DATA c_log1pR6<>+36(SB)/4, $0x393da9e4
+DATA c_log1pR6<>+40(SB)/4, $0x393da9e4
+DATA c_log1pR6<>+44(SB)/4, $0x393da9e4
+DATA c_log1pR6<>+48(SB)/4, $0x393da9e4
+DATA c_log1pR6<>+52(SB)/4, $0x393da9e4
+DATA c_log1pR6<>+56(SB)/4, $0x393da9e4
+DATA c_log1pR6<>+60(SB)/4, $0x393da9e4
+GLOBL c_log1pR6<>(SB), RODATA|NOPTR, $64
+
+DATA c_log1pR7<>+0(SB)/4, $0xb85d2e5f
+DATA c_log1pR7<>+4(SB)/4, $0xb85d2e5f
+DATA c_log1pR7<>+8(SB)/4, $0xb85d2e5f
+DATA c_log1pR7<>+12(SB)/4, $0xb85d2e5f
+DATA c_log1pR7<>+16(SB)/4, $0xb85d2e5f
+DATA c_log1pR7<>+20(SB)/4, $0xb85d2e5f
+DATA c_log1pR7<>+24(SB)/4, $0xb85d2e5f
+DATA c_log1pR7<>+28(SB)/4, $0xb85d2e5f
+DATA c_log1pR7<>+32(SB)/4, $0xb85d2e5f
+DATA c_log1pR7<>+36(SB)/4, $0xb85d2e5f
+DATA c_log1pR7<>+40(SB)/4, $0xb85d2e5f
+DATA c_log1pR7<>+44(SB)/4, $0xb85d2e5f
+DATA c_log1pR7<>+48(SB)/4, $0xb85d2e5f
+DATA c_log1pR7<>+52(SB)/4, $0xb85d2e5f
+DATA c_log1pR7<>+56(SB)/4, $0xb85d2e5f
+DATA c_log1pR7<>+60(SB)/4, $0xb85d2e5f
+GLOBL c_log1pR7<>(SB), RODATA|NOPTR, $64
+
+DATA c_log1pR8<>+0(SB)/4, $0x37ac2451
+DATA c_log1pR8<>+4(SB)/4, $0x37ac2451
+DATA c_log1pR8<>+8(SB)/4, $0x37ac2451
+DATA c_log1pR8<>+12(SB)/4, $0x37ac2451
+DATA c_log1pR8<>+16(SB)/4, $0x37ac2451
+DATA c_log1pR8<>+20(SB)/4, $0x37ac2451
+DATA c_log1pR8<>+24(SB)/4, $0x37ac2451
+DATA c_log1pR8<>+28(SB)/4, $0x37ac2451
+DATA c_log1pR8<>+32(SB)/4, $0x37ac2451
+DATA c_log1pR8<>+36(SB)/4, $0x37ac2451
+DATA c_log1pR8<>+40(SB)/4, $0x37ac2451
+DATA c_log1pR8<>+44(SB)/4, $0x37ac2451
+DATA c_log1pR8<>+48(SB)/4, $0x37ac2451
+DATA c_log1pR8<>+52(SB)/4, $0x37ac2451
+DATA c_log1pR8<>+56(SB)/4, $0x37ac2451
+DATA c_log1pR8<>+60(SB)/4, $0x37ac2451
+GLOBL c_log1pR8<>(SB), RODATA|NOPTR, $64
+
+DATA c_log1pR9<>+0(SB)/4, $0xb6d499af
+DATA c_log1pR9<>+4(SB)/4, $0xb6d499af
+DATA c_log1pR9<>+8(SB)/4, $0xb6d499af
+DATA c_log1pR9<>+12(SB)/4, $0xb6d499af
+DATA c_log1pR9<>+16(SB)/4, $0xb6d499af
+DATA c_log1pR9<>+20(SB)/4, $0xb6d499af
+DATA c_log1pR9<>+24(SB)/4, $0xb6d499af
+DATA c_log1pR9<>+28(SB)/4, $0xb6d499af
+DATA c_log1pR9<>+32(SB)/4, $0xb6d499af
+DATA c_log1pR9<>+36(SB)/4, $0xb6d499af
+DATA c_log1pR9<>+40(SB)/4, $0xb6d499af
+DATA c_log1pR9<>+44(SB)/4, $0xb6d499af
+DATA c_log1pR9<>+48(SB)/4, $0xb6d499af
+DATA c_log1pR9<>+52(SB)/4, $0xb6d499af
+DATA c_log1pR9<>+56(SB)/4, $0xb6d499af
+DATA c_log1pR9<>+60(SB)/4, $0xb6d499af
+GLOBL c_log1pR9<>(SB), RODATA|NOPTR, $64
+
+DATA c_log2e<>+0(SB)/4, $0x3fb8aa3b
+DATA c_log2e<>+4(SB)/4, $0x3fb8aa3b
+DATA c_log2e<>+8(SB)/4, $0x3fb8aa3b
+DATA c_log2e<>+12(SB)/4, $0x3fb8aa3b
+DATA c_log2e<>+16(SB)/4, $0x3fb8aa3b
+DATA c_log2e<>+20(SB)/4, $0x3fb8aa3b
+DATA c_log2e<>+24(SB)/4, $0x3fb8aa3b
+DATA c_log2e<>+28(SB)/4, $0x3fb8aa3b
+DATA c_log2e<>+32(SB)/4, $0x3fb8aa3b
+DATA c_log2e<>+36(SB)/4, $0x3fb8aa3b
+DATA c_log2e<>+40(SB)/4, $0x3fb8aa3b
+DATA c_log2e<>+44(SB)/4, $0x3fb8aa3b
+DATA c_log2e<>+48(SB)/4, $0x3fb8aa3b
+DATA c_log2e<>+52(SB)/4, $0x3fb8aa3b
+DATA c_log2e<>+56(SB)/4, $0x3fb8aa3b
+DATA c_log2e<>+60(SB)/4, $0x3fb8aa3b
+GLOBL c_log2e<>(SB), RODATA|NOPTR, $64
+
+DATA c_maxFloat<>+0(SB)/4, $0x7f7fffff
+DATA c_maxFloat<>+4(SB)/4, $0x7f7fffff
+DATA c_maxFloat<>+8(SB)/4, $0x7f7fffff
+DATA c_maxFloat<>+12(SB)/4, $0x7f7fffff
+DATA c_maxFloat<>+16(SB)/4, $0x7f7fffff
+DATA c_maxFloat<>+20(SB)/4, $0x7f7fffff
+DATA c_maxFloat<>+24(SB)/4, $0x7f7fffff
+DATA c_maxFloat<>+28(SB)/4, $0x7f7fffff
+DATA c_maxFloat<>+32(SB)/4, $0x7f7fffff
+DATA c_maxFloat<>+36(SB)/4, $0x7f7fffff
+DATA c_maxFloat<>+40(SB)/4, $0x7f7fffff
+DATA c_maxFloat<>+44(SB)/4, $0x7f7fffff
+DATA c_maxFloat<>+48(SB)/4, $0x7f7fffff
+DATA c_maxFloat<>+52(SB)/4, $0x7f7fffff
+DATA c_maxFloat<>+56(SB)/4, $0x7f7fffff
+DATA c_maxFloat<>+60(SB)/4, $0x7f7fffff
+GLOBL c_maxFloat<>(SB), RODATA|NOPTR, $64
+
+DATA c_mishClamp<>+0(SB)/4, $0x41a00000
+DATA c_mishClamp<>+4(SB)/4, $0x41a00000
+DATA c_mishClamp<>+8(SB)/4, $0x41a00000
+DATA c_mishClamp<>+12(SB)/4, $0x41a00000
+DATA c_mishClamp<>+16(SB)/4, $0x41a00000
+DATA c_mishClamp<>+20(SB)/4, $0x41a00000
+DATA c_mishClamp<>+24(SB)/4, $0x41a00000
+DATA c_mishClamp<>+28(SB)/4, $0x41a00000
+DATA c_mishClamp<>+32(SB)/4, $0x41a00000
+DATA c_mishClamp<>+36(SB)/4, $0x41a00000
+DATA c_mishClamp<>+40(SB)/4, $0x41a00000
+DATA c_mishClamp<>+44(SB)/4, $0x41a00000
+DATA c_mishClamp<>+48(SB)/4, $0x41a00000
+DATA c_mishClamp<>+52(SB)/4, $0x41a00000
+DATA c_mishClamp<>+56(SB)/4, $0x41a00000
+DATA c_mishClamp<>+60(SB)/4, $0x41a00000
+GLOBL c_mishClamp<>(SB), RODATA|NOPTR, $64
+
+DATA c_negBig<>+0(SB)/4, $0xc61c4000
+DATA c_negBig<>+4(SB)/4, $0xc61c4000
+DATA c_negBig<>+8(SB)/4, $0xc61c4000
+DATA c_negBig<>+12(SB)/4, $0xc61c4000
+DATA c_negBig<>+16(SB)/4, $0xc61c4000
+DATA c_negBig<>+20(SB)/4, $0xc61c4000
+DATA c_negBig<>+24(SB)/4, $0xc61c4000
+DATA c_negBig<>+28(SB)/4, $0xc61c4000
+DATA c_negBig<>+32(SB)/4, $0xc61c4000
+DATA c_negBig<>+36(SB)/4, $0xc61c4000
+DATA c_negBig<>+40(SB)/4, $0xc61c4000
+DATA c_negBig<>+44(SB)/4, $0xc61c4000
+DATA c_negBig<>+48(SB)/4, $0xc61c4000
+DATA c_negBig<>+52(SB)/4, $0xc61c4000
+DATA c_negBig<>+56(SB)/4, $0xc61c4000
+DATA c_negBig<>+60(SB)/4, $0xc61c4000
+GLOBL c_negBig<>(SB), RODATA|NOPTR, $64
 
 DATA c_negClampR<>+0(SB)/4, $0xbfd33333
 DATA c_negClampR<>+4(SB)/4, $0xbfd33333
@@ -148,6 +760,78 @@ DATA c_negClampR<>+56(SB)/4, $0xbfd33333
 DATA c_negClampR<>+60(SB)/4, $0xbfd33333
 GLOBL c_negClampR<>(SB), RODATA|NOPTR, $64
 
+DATA c_negMaxFloat<>+0(SB)/4, $0xff7fffff
+DATA c_negMaxFloat<>+4(SB)/4, $0xff7fffff
+DATA c_negMaxFloat<>+8(SB)/4, $0xff7fffff
+DATA c_negMaxFloat<>+12(SB)/4, $0xff7fffff
+DATA c_negMaxFloat<>+16(SB)/4, $0xff7fffff
+DATA c_negMaxFloat<>+20(SB)/4, $0xff7fffff
+DATA c_negMaxFloat<>+24(SB)/4, $0xff7fffff
+DATA c_negMaxFloat<>+28(SB)/4, $0xff7fffff
+DATA c_negMaxFloat<>+32(SB)/4, $0xff7fffff
+DATA c_negMaxFloat<>+36(SB)/4, $0xff7fffff
+DATA c_negMaxFloat<>+40(SB)/4, $0xff7fffff
+DATA c_negMaxFloat<>+44(SB)/4, $0xff7fffff
+DATA c_negMaxFloat<>+48(SB)/4, $0xff7fffff
+DATA c_negMaxFloat<>+52(SB)/4, $0xff7fffff
+DATA c_negMaxFloat<>+56(SB)/4, $0xff7fffff
+DATA c_negMaxFloat<>+60(SB)/4, $0xff7fffff
+GLOBL c_negMaxFloat<>(SB), RODATA|NOPTR, $64
+
+DATA c_negOne<>+0(SB)/4, $0xbf800000
+DATA c_negOne<>+4(SB)/4, $0xbf800000
+DATA c_negOne<>+8(SB)/4, $0xbf800000
+DATA c_negOne<>+12(SB)/4, $0xbf800000
+DATA c_negOne<>+16(SB)/4, $0xbf800000
+DATA c_negOne<>+20(SB)/4, $0xbf800000
+DATA c_negOne<>+24(SB)/4, $0xbf800000
+DATA c_negOne<>+28(SB)/4, $0xbf800000
+DATA c_negOne<>+32(SB)/4, $0xbf800000
+DATA c_negOne<>+36(SB)/4, $0xbf800000
+DATA c_negOne<>+40(SB)/4, $0xbf800000
+DATA c_negOne<>+44(SB)/4, $0xbf800000
+DATA c_negOne<>+48(SB)/4, $0xbf800000
+DATA c_negOne<>+52(SB)/4, $0xbf800000
+DATA c_negOne<>+56(SB)/4, $0xbf800000
+DATA c_negOne<>+60(SB)/4, $0xbf800000
+GLOBL c_negOne<>(SB), RODATA|NOPTR, $64
+
+DATA c_negTanhClamp<>+0(SB)/4, $0xc1a00000
+DATA c_negTanhClamp<>+4(SB)/4, $0xc1a00000
+DATA c_negTanhClamp<>+8(SB)/4, $0xc1a00000
+DATA c_negTanhClamp<>+12(SB)/4, $0xc1a00000
+DATA c_negTanhClamp<>+16(SB)/4, $0xc1a00000
+DATA c_negTanhClamp<>+20(SB)/4, $0xc1a00000
+DATA c_negTanhClamp<>+24(SB)/4, $0xc1a00000
+DATA c_negTanhClamp<>+28(SB)/4, $0xc1a00000
+DATA c_negTanhClamp<>+32(SB)/4, $0xc1a00000
+DATA c_negTanhClamp<>+36(SB)/4, $0xc1a00000
+DATA c_negTanhClamp<>+40(SB)/4, $0xc1a00000
+DATA c_negTanhClamp<>+44(SB)/4, $0xc1a00000
+DATA c_negTanhClamp<>+48(SB)/4, $0xc1a00000
+DATA c_negTanhClamp<>+52(SB)/4, $0xc1a00000
+DATA c_negTanhClamp<>+56(SB)/4, $0xc1a00000
+DATA c_negTanhClamp<>+60(SB)/4, $0xc1a00000
+GLOBL c_negTanhClamp<>(SB), RODATA|NOPTR, $64
+
+DATA c_negTwoP60<>+0(SB)/4, $0xdd800000
+DATA c_negTwoP60<>+4(SB)/4, $0xdd800000
+DATA c_negTwoP60<>+8(SB)/4, $0xdd800000
+DATA c_negTwoP60<>+12(SB)/4, $0xdd800000
+DATA c_negTwoP60<>+16(SB)/4, $0xdd800000
+DATA c_negTwoP60<>+20(SB)/4, $0xdd800000
+DATA c_negTwoP60<>+24(SB)/4, $0xdd800000
+DATA c_negTwoP60<>+28(SB)/4, $0xdd800000
+DATA c_negTwoP60<>+32(SB)/4, $0xdd800000
+DATA c_negTwoP60<>+36(SB)/4, $0xdd800000
+DATA c_negTwoP60<>+40(SB)/4, $0xdd800000
+DATA c_negTwoP60<>+44(SB)/4, $0xdd800000
+DATA c_negTwoP60<>+48(SB)/4, $0xdd800000
+DATA c_negTwoP60<>+52(SB)/4, $0xdd800000
+DATA c_negTwoP60<>+56(SB)/4, $0xdd800000
+DATA c_negTwoP60<>+60(SB)/4, $0xdd800000
+GLOBL c_negTwoP60<>(SB), RODATA|NOPTR, $64
+
 DATA c_one<>+0(SB)/4, $0x3f800000
 DATA c_one<>+4(SB)/4, $0x3f800000
 DATA c_one<>+8(SB)/4, $0x3f800000
@@ -165,6 +849,204 @@ DATA c_one<>+52(SB)/4, $0x3f800000
 DATA c_one<>+56(SB)/4, $0x3f800000
 DATA c_one<>+60(SB)/4, $0x3f800000
 GLOBL c_one<>(SB), RODATA|NOPTR, $64
+
+DATA c_phiAMax<>+0(SB)/4, $0x41633333
+DATA c_phiAMax<>+4(SB)/4, $0x41633333
+DATA c_phiAMax<>+8(SB)/4, $0x41633333
+DATA c_phiAMax<>+12(SB)/4, $0x41633333
+DATA c_phiAMax<>+16(SB)/4, $0x41633333
+DATA c_phiAMax<>+20(SB)/4, $0x41633333
+DATA c_phiAMax<>+24(SB)/4, $0x41633333
+DATA c_phiAMax<>+28(SB)/4, $0x41633333
+DATA c_phiAMax<>+32(SB)/4, $0x41633333
+DATA c_phiAMax<>+36(SB)/4, $0x41633333
+DATA c_phiAMax<>+40(SB)/4, $0x41633333
+DATA c_phiAMax<>+44(SB)/4, $0x41633333
+DATA c_phiAMax<>+48(SB)/4, $0x41633333
+DATA c_phiAMax<>+52(SB)/4, $0x41633333
+DATA c_phiAMax<>+56(SB)/4, $0x41633333
+DATA c_phiAMax<>+60(SB)/4, $0x41633333
+GLOBL c_phiAMax<>(SB), RODATA|NOPTR, $64
+
+DATA c_phiP0<>+0(SB)/4, $0x3f000000
+DATA c_phiP0<>+4(SB)/4, $0x3f000000
+DATA c_phiP0<>+8(SB)/4, $0x3f000000
+DATA c_phiP0<>+12(SB)/4, $0x3f000000
+DATA c_phiP0<>+16(SB)/4, $0x3f000000
+DATA c_phiP0<>+20(SB)/4, $0x3f000000
+DATA c_phiP0<>+24(SB)/4, $0x3f000000
+DATA c_phiP0<>+28(SB)/4, $0x3f000000
+DATA c_phiP0<>+32(SB)/4, $0x3f000000
+DATA c_phiP0<>+36(SB)/4, $0x3f000000
+DATA c_phiP0<>+40(SB)/4, $0x3f000000
+DATA c_phiP0<>+44(SB)/4, $0x3f000000
+DATA c_phiP0<>+48(SB)/4, $0x3f000000
+DATA c_phiP0<>+52(SB)/4, $0x3f000000
+DATA c_phiP0<>+56(SB)/4, $0x3f000000
+DATA c_phiP0<>+60(SB)/4, $0x3f000000
+GLOBL c_phiP0<>(SB), RODATA|NOPTR, $64
+
+DATA c_phiP1<>+0(SB)/4, $0x3ee01704
+DATA c_phiP1<>+4(SB)/4, $0x3ee01704
+DATA c_phiP1<>+8(SB)/4, $0x3ee01704
+DATA c_phiP1<>+12(SB)/4, $0x3ee01704
+DATA c_phiP1<>+16(SB)/4, $0x3ee01704
+DATA c_phiP1<>+20(SB)/4, $0x3ee01704
+DATA c_phiP1<>+24(SB)/4, $0x3ee01704
+DATA c_phiP1<>+28(SB)/4, $0x3ee01704
+DATA c_phiP1<>+32(SB)/4, $0x3ee01704
+DATA c_phiP1<>+36(SB)/4, $0x3ee01704
+DATA c_phiP1<>+40(SB)/4, $0x3ee01704
+DATA c_phiP1<>+44(SB)/4, $0x3ee01704
+DATA c_phiP1<>+48(SB)/4, $0x3ee01704
+DATA c_phiP1<>+52(SB)/4, $0x3ee01704
+DATA c_phiP1<>+56(SB)/4, $0x3ee01704
+DATA c_phiP1<>+60(SB)/4, $0x3ee01704
+GLOBL c_phiP1<>(SB), RODATA|NOPTR, $64
+
+DATA c_phiP2<>+0(SB)/4, $0x3e3b29a8
+DATA c_phiP2<>+4(SB)/4, $0x3e3b29a8
+DATA c_phiP2<>+8(SB)/4, $0x3e3b29a8
+DATA c_phiP2<>+12(SB)/4, $0x3e3b29a8
+DATA c_phiP2<>+16(SB)/4, $0x3e3b29a8
+DATA c_phiP2<>+20(SB)/4, $0x3e3b29a8
+DATA c_phiP2<>+24(SB)/4, $0x3e3b29a8
+DATA c_phiP2<>+28(SB)/4, $0x3e3b29a8
+DATA c_phiP2<>+32(SB)/4, $0x3e3b29a8
+DATA c_phiP2<>+36(SB)/4, $0x3e3b29a8
+DATA c_phiP2<>+40(SB)/4, $0x3e3b29a8
+DATA c_phiP2<>+44(SB)/4, $0x3e3b29a8
+DATA c_phiP2<>+48(SB)/4, $0x3e3b29a8
+DATA c_phiP2<>+52(SB)/4, $0x3e3b29a8
+DATA c_phiP2<>+56(SB)/4, $0x3e3b29a8
+DATA c_phiP2<>+60(SB)/4, $0x3e3b29a8
+GLOBL c_phiP2<>(SB), RODATA|NOPTR, $64
+
+DATA c_phiP3<>+0(SB)/4, $0x3d25ccb0
+DATA c_phiP3<>+4(SB)/4, $0x3d25ccb0
+DATA c_phiP3<>+8(SB)/4, $0x3d25ccb0
+DATA c_phiP3<>+12(SB)/4, $0x3d25ccb0
+DATA c_phiP3<>+16(SB)/4, $0x3d25ccb0
+DATA c_phiP3<>+20(SB)/4, $0x3d25ccb0
+DATA c_phiP3<>+24(SB)/4, $0x3d25ccb0
+DATA c_phiP3<>+28(SB)/4, $0x3d25ccb0
+DATA c_phiP3<>+32(SB)/4, $0x3d25ccb0
+DATA c_phiP3<>+36(SB)/4, $0x3d25ccb0
+DATA c_phiP3<>+40(SB)/4, $0x3d25ccb0
+DATA c_phiP3<>+44(SB)/4, $0x3d25ccb0
+DATA c_phiP3<>+48(SB)/4, $0x3d25ccb0
+DATA c_phiP3<>+52(SB)/4, $0x3d25ccb0
+DATA c_phiP3<>+56(SB)/4, $0x3d25ccb0
+DATA c_phiP3<>+60(SB)/4, $0x3d25ccb0
+GLOBL c_phiP3<>(SB), RODATA|NOPTR, $64
+
+DATA c_phiP4<>+0(SB)/4, $0x3b862121
+DATA c_phiP4<>+4(SB)/4, $0x3b862121
+DATA c_phiP4<>+8(SB)/4, $0x3b862121
+DATA c_phiP4<>+12(SB)/4, $0x3b862121
+DATA c_phiP4<>+16(SB)/4, $0x3b862121
+DATA c_phiP4<>+20(SB)/4, $0x3b862121
+DATA c_phiP4<>+24(SB)/4, $0x3b862121
+DATA c_phiP4<>+28(SB)/4, $0x3b862121
+DATA c_phiP4<>+32(SB)/4, $0x3b862121
+DATA c_phiP4<>+36(SB)/4, $0x3b862121
+DATA c_phiP4<>+40(SB)/4, $0x3b862121
+DATA c_phiP4<>+44(SB)/4, $0x3b862121
+DATA c_phiP4<>+48(SB)/4, $0x3b862121
+DATA c_phiP4<>+52(SB)/4, $0x3b862121
+DATA c_phiP4<>+56(SB)/4, $0x3b862121
+DATA c_phiP4<>+60(SB)/4, $0x3b862121
+GLOBL c_phiP4<>(SB), RODATA|NOPTR, $64
+
+DATA c_phiQ1<>+0(SB)/4, $0x3fd62c9a
+DATA c_phiQ1<>+4(SB)/4, $0x3fd62c9a
+DATA c_phiQ1<>+8(SB)/4, $0x3fd62c9a
+DATA c_phiQ1<>+12(SB)/4, $0x3fd62c9a
+DATA c_phiQ1<>+16(SB)/4, $0x3fd62c9a
+DATA c_phiQ1<>+20(SB)/4, $0x3fd62c9a
+DATA c_phiQ1<>+24(SB)/4, $0x3fd62c9a
+DATA c_phiQ1<>+28(SB)/4, $0x3fd62c9a
+DATA c_phiQ1<>+32(SB)/4, $0x3fd62c9a
+DATA c_phiQ1<>+36(SB)/4, $0x3fd62c9a
+DATA c_phiQ1<>+40(SB)/4, $0x3fd62c9a
+DATA c_phiQ1<>+44(SB)/4, $0x3fd62c9a
+DATA c_phiQ1<>+48(SB)/4, $0x3fd62c9a
+DATA c_phiQ1<>+52(SB)/4, $0x3fd62c9a
+DATA c_phiQ1<>+56(SB)/4, $0x3fd62c9a
+DATA c_phiQ1<>+60(SB)/4, $0x3fd62c9a
+GLOBL c_phiQ1<>(SB), RODATA|NOPTR, $64
+
+DATA c_phiQ2<>+0(SB)/4, $0x3f99ad28
+DATA c_phiQ2<>+4(SB)/4, $0x3f99ad28
+DATA c_phiQ2<>+8(SB)/4, $0x3f99ad28
+DATA c_phiQ2<>+12(SB)/4, $0x3f99ad28
+DATA c_phiQ2<>+16(SB)/4, $0x3f99ad28
+DATA c_phiQ2<>+20(SB)/4, $0x3f99ad28
+DATA c_phiQ2<>+24(SB)/4, $0x3f99ad28
+DATA c_phiQ2<>+28(SB)/4, $0x3f99ad28
+DATA c_phiQ2<>+32(SB)/4, $0x3f99ad28
+DATA c_phiQ2<>+36(SB)/4, $0x3f99ad28
+DATA c_phiQ2<>+40(SB)/4, $0x3f99ad28
+DATA c_phiQ2<>+44(SB)/4, $0x3f99ad28
+DATA c_phiQ2<>+48(SB)/4, $0x3f99ad28
+DATA c_phiQ2<>+52(SB)/4, $0x3f99ad28
+DATA c_phiQ2<>+56(SB)/4, $0x3f99ad28
+DATA c_phiQ2<>+60(SB)/4, $0x3f99ad28
+GLOBL c_phiQ2<>(SB), RODATA|NOPTR, $64
+
+DATA c_phiQ3<>+0(SB)/4, $0x3eefbf9b
+DATA c_phiQ3<>+4(SB)/4, $0x3eefbf9b
+DATA c_phiQ3<>+8(SB)/4, $0x3eefbf9b
+DATA c_phiQ3<>+12(SB)/4, $0x3eefbf9b
+DATA c_phiQ3<>+16(SB)/4, $0x3eefbf9b
+DATA c_phiQ3<>+20(SB)/4, $0x3eefbf9b
+DATA c_phiQ3<>+24(SB)/4, $0x3eefbf9b
+DATA c_phiQ3<>+28(SB)/4, $0x3eefbf9b
+DATA c_phiQ3<>+32(SB)/4, $0x3eefbf9b
+DATA c_phiQ3<>+36(SB)/4, $0x3eefbf9b
+DATA c_phiQ3<>+40(SB)/4, $0x3eefbf9b
+DATA c_phiQ3<>+44(SB)/4, $0x3eefbf9b
+DATA c_phiQ3<>+48(SB)/4, $0x3eefbf9b
+DATA c_phiQ3<>+52(SB)/4, $0x3eefbf9b
+DATA c_phiQ3<>+56(SB)/4, $0x3eefbf9b
+DATA c_phiQ3<>+60(SB)/4, $0x3eefbf9b
+GLOBL c_phiQ3<>(SB), RODATA|NOPTR, $64
+
+DATA c_phiQ4<>+0(SB)/4, $0x3dcfd005
+DATA c_phiQ4<>+4(SB)/4, $0x3dcfd005
+DATA c_phiQ4<>+8(SB)/4, $0x3dcfd005
+DATA c_phiQ4<>+12(SB)/4, $0x3dcfd005
+DATA c_phiQ4<>+16(SB)/4, $0x3dcfd005
+DATA c_phiQ4<>+20(SB)/4, $0x3dcfd005
+DATA c_phiQ4<>+24(SB)/4, $0x3dcfd005
+DATA c_phiQ4<>+28(SB)/4, $0x3dcfd005
+DATA c_phiQ4<>+32(SB)/4, $0x3dcfd005
+DATA c_phiQ4<>+36(SB)/4, $0x3dcfd005
+DATA c_phiQ4<>+40(SB)/4, $0x3dcfd005
+DATA c_phiQ4<>+44(SB)/4, $0x3dcfd005
+DATA c_phiQ4<>+48(SB)/4, $0x3dcfd005
+DATA c_phiQ4<>+52(SB)/4, $0x3dcfd005
+DATA c_phiQ4<>+56(SB)/4, $0x3dcfd005
+DATA c_phiQ4<>+60(SB)/4, $0x3dcfd005
+GLOBL c_phiQ4<>(SB), RODATA|NOPTR, $64
+
+DATA c_phiQ5<>+0(SB)/4, $0x3c281aaf
+DATA c_phiQ5<>+4(SB)/4, $0x3c281aaf
+DATA c_phiQ5<>+8(SB)/4, $0x3c281aaf
+DATA c_phiQ5<>+12(SB)/4, $0x3c281aaf
+DATA c_phiQ5<>+16(SB)/4, $0x3c281aaf
+DATA c_phiQ5<>+20(SB)/4, $0x3c281aaf
+DATA c_phiQ5<>+24(SB)/4, $0x3c281aaf
+DATA c_phiQ5<>+28(SB)/4, $0x3c281aaf
+DATA c_phiQ5<>+32(SB)/4, $0x3c281aaf
+DATA c_phiQ5<>+36(SB)/4, $0x3c281aaf
+DATA c_phiQ5<>+40(SB)/4, $0x3c281aaf
+DATA c_phiQ5<>+44(SB)/4, $0x3c281aaf
+DATA c_phiQ5<>+48(SB)/4, $0x3c281aaf
+DATA c_phiQ5<>+52(SB)/4, $0x3c281aaf
+DATA c_phiQ5<>+56(SB)/4, $0x3c281aaf
+DATA c_phiQ5<>+60(SB)/4, $0x3c281aaf
+GLOBL c_phiQ5<>(SB), RODATA|NOPTR, $64
 
 DATA c_pi1<>+0(SB)/4, $0x40490fdb
 DATA c_pi1<>+4(SB)/4, $0x40490fdb
@@ -219,6 +1101,24 @@ DATA c_roundMagic<>+52(SB)/4, $0x4b400000
 DATA c_roundMagic<>+56(SB)/4, $0x4b400000
 DATA c_roundMagic<>+60(SB)/4, $0x4b400000
 GLOBL c_roundMagic<>(SB), RODATA|NOPTR, $64
+
+DATA c_signMask<>+0(SB)/4, $0x80000000
+DATA c_signMask<>+4(SB)/4, $0x80000000
+DATA c_signMask<>+8(SB)/4, $0x80000000
+DATA c_signMask<>+12(SB)/4, $0x80000000
+DATA c_signMask<>+16(SB)/4, $0x80000000
+DATA c_signMask<>+20(SB)/4, $0x80000000
+DATA c_signMask<>+24(SB)/4, $0x80000000
+DATA c_signMask<>+28(SB)/4, $0x80000000
+DATA c_signMask<>+32(SB)/4, $0x80000000
+DATA c_signMask<>+36(SB)/4, $0x80000000
+DATA c_signMask<>+40(SB)/4, $0x80000000
+DATA c_signMask<>+44(SB)/4, $0x80000000
+DATA c_signMask<>+48(SB)/4, $0x80000000
+DATA c_signMask<>+52(SB)/4, $0x80000000
+DATA c_signMask<>+56(SB)/4, $0x80000000
+DATA c_signMask<>+60(SB)/4, $0x80000000
+GLOBL c_signMask<>(SB), RODATA|NOPTR, $64
 
 DATA c_sinS3<>+0(SB)/4, $0xbe2aaaa1
 DATA c_sinS3<>+4(SB)/4, $0xbe2aaaa1
@@ -291,6 +1191,96 @@ DATA c_sinS9<>+52(SB)/4, $0x362d704f
 DATA c_sinS9<>+56(SB)/4, $0x362d704f
 DATA c_sinS9<>+60(SB)/4, $0x362d704f
 GLOBL c_sinS9<>(SB), RODATA|NOPTR, $64
+
+DATA c_tanhClamp<>+0(SB)/4, $0x41a00000
+DATA c_tanhClamp<>+4(SB)/4, $0x41a00000
+DATA c_tanhClamp<>+8(SB)/4, $0x41a00000
+DATA c_tanhClamp<>+12(SB)/4, $0x41a00000
+DATA c_tanhClamp<>+16(SB)/4, $0x41a00000
+DATA c_tanhClamp<>+20(SB)/4, $0x41a00000
+DATA c_tanhClamp<>+24(SB)/4, $0x41a00000
+DATA c_tanhClamp<>+28(SB)/4, $0x41a00000
+DATA c_tanhClamp<>+32(SB)/4, $0x41a00000
+DATA c_tanhClamp<>+36(SB)/4, $0x41a00000
+DATA c_tanhClamp<>+40(SB)/4, $0x41a00000
+DATA c_tanhClamp<>+44(SB)/4, $0x41a00000
+DATA c_tanhClamp<>+48(SB)/4, $0x41a00000
+DATA c_tanhClamp<>+52(SB)/4, $0x41a00000
+DATA c_tanhClamp<>+56(SB)/4, $0x41a00000
+DATA c_tanhClamp<>+60(SB)/4, $0x41a00000
+GLOBL c_tanhClamp<>(SB), RODATA|NOPTR, $64
+
+DATA c_two<>+0(SB)/4, $0x40000000
+DATA c_two<>+4(SB)/4, $0x40000000
+DATA c_two<>+8(SB)/4, $0x40000000
+DATA c_two<>+12(SB)/4, $0x40000000
+DATA c_two<>+16(SB)/4, $0x40000000
+DATA c_two<>+20(SB)/4, $0x40000000
+DATA c_two<>+24(SB)/4, $0x40000000
+DATA c_two<>+28(SB)/4, $0x40000000
+DATA c_two<>+32(SB)/4, $0x40000000
+DATA c_two<>+36(SB)/4, $0x40000000
+DATA c_two<>+40(SB)/4, $0x40000000
+DATA c_two<>+44(SB)/4, $0x40000000
+DATA c_two<>+48(SB)/4, $0x40000000
+DATA c_two<>+52(SB)/4, $0x40000000
+DATA c_two<>+56(SB)/4, $0x40000000
+DATA c_two<>+60(SB)/4, $0x40000000
+GLOBL c_two<>(SB), RODATA|NOPTR, $64
+
+DATA c_twoM64<>+0(SB)/4, $0x1f800000
+DATA c_twoM64<>+4(SB)/4, $0x1f800000
+DATA c_twoM64<>+8(SB)/4, $0x1f800000
+DATA c_twoM64<>+12(SB)/4, $0x1f800000
+DATA c_twoM64<>+16(SB)/4, $0x1f800000
+DATA c_twoM64<>+20(SB)/4, $0x1f800000
+DATA c_twoM64<>+24(SB)/4, $0x1f800000
+DATA c_twoM64<>+28(SB)/4, $0x1f800000
+DATA c_twoM64<>+32(SB)/4, $0x1f800000
+DATA c_twoM64<>+36(SB)/4, $0x1f800000
+DATA c_twoM64<>+40(SB)/4, $0x1f800000
+DATA c_twoM64<>+44(SB)/4, $0x1f800000
+DATA c_twoM64<>+48(SB)/4, $0x1f800000
+DATA c_twoM64<>+52(SB)/4, $0x1f800000
+DATA c_twoM64<>+56(SB)/4, $0x1f800000
+DATA c_twoM64<>+60(SB)/4, $0x1f800000
+GLOBL c_twoM64<>(SB), RODATA|NOPTR, $64
+
+DATA c_twoP60<>+0(SB)/4, $0x5d800000
+DATA c_twoP60<>+4(SB)/4, $0x5d800000
+DATA c_twoP60<>+8(SB)/4, $0x5d800000
+DATA c_twoP60<>+12(SB)/4, $0x5d800000
+DATA c_twoP60<>+16(SB)/4, $0x5d800000
+DATA c_twoP60<>+20(SB)/4, $0x5d800000
+DATA c_twoP60<>+24(SB)/4, $0x5d800000
+DATA c_twoP60<>+28(SB)/4, $0x5d800000
+DATA c_twoP60<>+32(SB)/4, $0x5d800000
+DATA c_twoP60<>+36(SB)/4, $0x5d800000
+DATA c_twoP60<>+40(SB)/4, $0x5d800000
+DATA c_twoP60<>+44(SB)/4, $0x5d800000
+DATA c_twoP60<>+48(SB)/4, $0x5d800000
+DATA c_twoP60<>+52(SB)/4, $0x5d800000
+DATA c_twoP60<>+56(SB)/4, $0x5d800000
+DATA c_twoP60<>+60(SB)/4, $0x5d800000
+GLOBL c_twoP60<>(SB), RODATA|NOPTR, $64
+
+DATA c_twoP64<>+0(SB)/4, $0x5f800000
+DATA c_twoP64<>+4(SB)/4, $0x5f800000
+DATA c_twoP64<>+8(SB)/4, $0x5f800000
+DATA c_twoP64<>+12(SB)/4, $0x5f800000
+DATA c_twoP64<>+16(SB)/4, $0x5f800000
+DATA c_twoP64<>+20(SB)/4, $0x5f800000
+DATA c_twoP64<>+24(SB)/4, $0x5f800000
+DATA c_twoP64<>+28(SB)/4, $0x5f800000
+DATA c_twoP64<>+32(SB)/4, $0x5f800000
+DATA c_twoP64<>+36(SB)/4, $0x5f800000
+DATA c_twoP64<>+40(SB)/4, $0x5f800000
+DATA c_twoP64<>+44(SB)/4, $0x5f800000
+DATA c_twoP64<>+48(SB)/4, $0x5f800000
+DATA c_twoP64<>+52(SB)/4, $0x5f800000
+DATA c_twoP64<>+56(SB)/4, $0x5f800000
+DATA c_twoP64<>+60(SB)/4, $0x5f800000
+GLOBL c_twoP64<>(SB), RODATA|NOPTR, $64
 
 DATA c_zero<>+0(SB)/4, $0x00000000
 DATA c_zero<>+4(SB)/4, $0x00000000
@@ -1457,6 +2447,5605 @@ tail:
 	VMOVUPS.Z    Z5, K2, Z1
 	VFMADD132PS  Z0, Z1, Z6
 	VMOVUPS      Z6, K1, (CX)(R10*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func sigmoidAVX512(y []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·sigmoidAVX512(SB), NOSPLIT, $0-48
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS c_expHi<>+0(SB), Z0
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_one<>+0(SB), Z3
+	XORQ    BX, BX
+	MOVQ    AX, SI
+	SUBQ    $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z4
+	VORPS        c_signMask<>+0(SB), Z4, Z5
+	VMAXPS       Z5, Z1, Z5
+	VMINPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z11
+	VMULPS       Z11, Z11, Z5
+	VMOVAPS      Z2, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z5, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z5
+	VADDPS       Z3, Z5, Z10
+	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K1
+	VBLENDMPS    Z5, Z3, K1, Z6
+	VDIVPS       Z10, Z6, Z4
+	VMOVUPS      Z4, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z4
+	VORPS        c_signMask<>+0(SB), Z4, Z5
+	VMAXPS       Z5, Z1, Z5
+	VMINPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z11
+	VMULPS       Z11, Z11, Z5
+	VMOVAPS      Z2, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z5, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z5
+	VADDPS       Z3, Z5, Z10
+	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K1
+	VBLENDMPS    Z5, Z3, K1, Z7
+	VDIVPS       Z10, Z7, Z4
+	VMOVUPS      Z4, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z4
+	VORPS        c_signMask<>+0(SB), Z4, Z5
+	VMAXPS       Z5, Z1, Z5
+	VMINPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z7
+	VMULPS       Z7, Z7, Z5
+	VMOVAPS      Z2, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z10
+	VFMADD132PS  Z10, Z7, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
+	VPSLLD       $0x17, Z6, Z6
+	VFMADD132PS  Z5, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z5
+	VADDPS       Z3, Z5, Z6
+	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K1
+	VBLENDMPS    Z5, Z3, K1, Z8
+	VDIVPS       Z6, Z8, Z4
+	VMOVUPS      Z4, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z4
+	VORPS        c_signMask<>+0(SB), Z4, Z5
+	VMAXPS       Z5, Z1, Z1
+	VMINPS       Z1, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z1
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
+	VSUBPS       c_roundMagic<>+0(SB), Z1, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z5
+	VMULPS       Z5, Z5, Z0
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z2
+	VFMADD132PS  Z2, Z5, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z0
+	VADDPS       Z3, Z0, Z1
+	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K2
+	VBLENDMPS    Z0, Z3, K2, Z9
+	VDIVPS       Z1, Z9, Z0
+	VMOVUPS      Z0, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func sigmoidBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·sigmoidBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	VMOVUPS c_expHi<>+0(SB), Z0
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z3
+	VMAXPS       Z3, Z1, Z3
+	VMINPS       Z3, Z0, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
+	VMULPS       Z5, Z5, Z3
+	VMOVAPS      Z2, Z6
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
+	VFMADD132PS  Z6, Z5, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z3
+	VADDPS       c_one<>+0(SB), Z3, Z3
+	VMULPS       Z3, Z3, Z3
+	VDIVPS       Z3, Z4, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMOVUPS      (DX)(SI*4), Z4
+	VMULPS       Z3, Z4, Z3
+	VMOVUPS      Z3, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z3
+	VMAXPS       Z3, Z1, Z3
+	VMINPS       Z3, Z0, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
+	VMULPS       Z5, Z5, Z3
+	VMOVAPS      Z2, Z6
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
+	VFMADD132PS  Z6, Z5, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z3
+	VADDPS       c_one<>+0(SB), Z3, Z3
+	VMULPS       Z3, Z3, Z3
+	VDIVPS       Z3, Z4, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMOVUPS      64(DX)(SI*4), Z4
+	VMULPS       Z3, Z4, Z3
+	VMOVUPS      Z3, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z3
+	VMAXPS       Z3, Z1, Z3
+	VMINPS       Z3, Z0, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
+	VMULPS       Z5, Z5, Z3
+	VMOVAPS      Z2, Z6
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
+	VFMADD132PS  Z6, Z5, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z3
+	VADDPS       c_one<>+0(SB), Z3, Z3
+	VMULPS       Z3, Z3, Z3
+	VDIVPS       Z3, Z4, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMOVUPS      (DX)(SI*4), Z4
+	VMULPS       Z3, Z4, Z3
+	VMOVUPS      Z3, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z3
+	VMAXPS       Z3, Z1, Z1
+	VMINPS       Z1, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z1
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
+	VSUBPS       c_roundMagic<>+0(SB), Z1, Z3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z3, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z3
+	VMULPS       Z3, Z3, Z0
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z3, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z3, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z3, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z3, Z2
+	VFMADD132PS  Z2, Z3, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z0
+	VADDPS       c_one<>+0(SB), Z0, Z0
+	VMULPS       Z0, Z0, Z0
+	VDIVPS       Z0, Z1, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z0
+	VMOVUPS.Z    (DX)(SI*4), K1, Z1
+	VMULPS       Z0, Z1, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func siluAVX512(y []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·siluAVX512(SB), NOSPLIT, $0-48
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS c_expHi<>+0(SB), Z0
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_maxFloat<>+0(SB), Z3
+	VMOVUPS c_negBig<>+0(SB), Z4
+	VMOVUPS c_one<>+0(SB), Z5
+	XORQ    BX, BX
+	MOVQ    AX, SI
+	SUBQ    $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z6
+	VORPS        c_signMask<>+0(SB), Z6, Z7
+	VMAXPS       Z7, Z1, Z7
+	VMINPS       Z7, Z0, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z20
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z20
+	VSUBPS       c_roundMagic<>+0(SB), Z20, Z21
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z21, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z21
+	VMULPS       Z21, Z21, Z7
+	VMOVAPS      Z2, Z22
+	VFMADD213PS  c_expP5<>+0(SB), Z21, Z22
+	VFMADD213PS  c_expP4<>+0(SB), Z21, Z22
+	VFMADD213PS  c_expP3<>+0(SB), Z21, Z22
+	VFMADD213PS  c_expP2<>+0(SB), Z21, Z22
+	VFMADD132PS  Z22, Z21, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z20, Z20
+	VPSLLD       $0x17, Z20, Z20
+	VFMADD132PS  Z7, Z20, Z20
+	VMULPS       c_twoM64<>+0(SB), Z20, Z7
+	VADDPS       Z5, Z7, Z7
+	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K1
+	VBLENDMPS    Z20, Z5, K1, Z8
+	VMINPS       Z6, Z3, Z20
+	VMAXPS       Z20, Z4, Z20
+	VBLENDMPS    Z20, Z6, K1, Z9
+	VMULPS       Z8, Z9, Z6
+	VDIVPS       Z7, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z7
+	VBLENDMPS    Z7, Z6, K1, Z10
+	VMOVUPS      Z10, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z6
+	VORPS        c_signMask<>+0(SB), Z6, Z7
+	VMAXPS       Z7, Z1, Z7
+	VMINPS       Z7, Z0, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z20
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z20
+	VSUBPS       c_roundMagic<>+0(SB), Z20, Z21
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z21, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z21
+	VMULPS       Z21, Z21, Z7
+	VMOVAPS      Z2, Z22
+	VFMADD213PS  c_expP5<>+0(SB), Z21, Z22
+	VFMADD213PS  c_expP4<>+0(SB), Z21, Z22
+	VFMADD213PS  c_expP3<>+0(SB), Z21, Z22
+	VFMADD213PS  c_expP2<>+0(SB), Z21, Z22
+	VFMADD132PS  Z22, Z21, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z20, Z20
+	VPSLLD       $0x17, Z20, Z20
+	VFMADD132PS  Z7, Z20, Z20
+	VMULPS       c_twoM64<>+0(SB), Z20, Z7
+	VADDPS       Z5, Z7, Z7
+	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K1
+	VBLENDMPS    Z20, Z5, K1, Z11
+	VMINPS       Z6, Z3, Z20
+	VMAXPS       Z20, Z4, Z20
+	VBLENDMPS    Z20, Z6, K1, Z12
+	VMULPS       Z11, Z12, Z6
+	VDIVPS       Z7, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z7
+	VBLENDMPS    Z7, Z6, K1, Z13
+	VMOVUPS      Z13, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z6
+	VORPS        c_signMask<>+0(SB), Z6, Z7
+	VMAXPS       Z7, Z1, Z7
+	VMINPS       Z7, Z0, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z9
+	VMULPS       Z9, Z9, Z7
+	VMOVAPS      Z2, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z10
+	VFMADD132PS  Z10, Z9, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z7, Z8, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z7
+	VADDPS       Z5, Z7, Z7
+	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K1
+	VBLENDMPS    Z8, Z5, K1, Z14
+	VMINPS       Z6, Z3, Z8
+	VMAXPS       Z8, Z4, Z8
+	VBLENDMPS    Z8, Z6, K1, Z15
+	VMULPS       Z14, Z15, Z6
+	VDIVPS       Z7, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z7
+	VBLENDMPS    Z7, Z6, K1, Z16
+	VMOVUPS      Z16, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z6
+	VORPS        c_signMask<>+0(SB), Z6, Z7
+	VMAXPS       Z7, Z1, Z1
+	VMINPS       Z1, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z1
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
+	VSUBPS       c_roundMagic<>+0(SB), Z1, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z7
+	VMULPS       Z7, Z7, Z0
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z2
+	VFMADD132PS  Z2, Z7, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z0
+	VADDPS       Z5, Z0, Z0
+	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K2
+	VBLENDMPS    Z1, Z5, K2, Z17
+	VMINPS       Z6, Z3, Z1
+	VMAXPS       Z1, Z4, Z1
+	VBLENDMPS    Z1, Z6, K2, Z18
+	VMULPS       Z17, Z18, Z1
+	VDIVPS       Z0, Z1, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z1
+	VBLENDMPS    Z1, Z0, K2, Z19
+	VMOVUPS      Z19, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func siluBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·siluBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	VMOVUPS c_big<>+0(SB), Z0
+	VMOVUPS c_expHi<>+0(SB), Z1
+	VMOVUPS c_expLo<>+0(SB), Z2
+	VMOVUPS c_expP6<>+0(SB), Z3
+	VMOVUPS c_negBig<>+0(SB), Z4
+	VMOVUPS c_twoP64<>+0(SB), Z5
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z6
+	VORPS        c_signMask<>+0(SB), Z6, Z7
+	VMAXPS       Z7, Z2, Z7
+	VMINPS       Z7, Z1, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z16
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z16
+	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z17, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z17
+	VMULPS       Z17, Z17, Z7
+	VMOVAPS      Z3, Z18
+	VFMADD213PS  c_expP5<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP4<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP3<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP2<>+0(SB), Z17, Z18
+	VFMADD132PS  Z18, Z17, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z16, Z16
+	VPSLLD       $0x17, Z16, Z16
+	VFMADD132PS  Z7, Z16, Z16
+	VMULPS       c_twoM64<>+0(SB), Z16, Z7
+	VADDPS       c_one<>+0(SB), Z7, Z17
+	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K1
+	VBLENDMPS    Z16, Z5, K1, Z8
+	VBLENDMPS    c_one<>+0(SB), Z7, K1, Z9
+	VMINPS       Z6, Z0, Z6
+	VMAXPS       Z6, Z4, Z6
+	VMULPS       Z17, Z17, Z7
+	VFMADD132PS  Z9, Z17, Z6
+	VMULPS       Z6, Z8, Z6
+	VDIVPS       Z7, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMOVUPS      (DX)(SI*4), Z7
+	VMULPS       Z6, Z7, Z6
+	VMOVUPS      Z6, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z6
+	VORPS        c_signMask<>+0(SB), Z6, Z7
+	VMAXPS       Z7, Z2, Z7
+	VMINPS       Z7, Z1, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z16
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z16
+	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z17, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z17
+	VMULPS       Z17, Z17, Z7
+	VMOVAPS      Z3, Z18
+	VFMADD213PS  c_expP5<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP4<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP3<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP2<>+0(SB), Z17, Z18
+	VFMADD132PS  Z18, Z17, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z16, Z16
+	VPSLLD       $0x17, Z16, Z16
+	VFMADD132PS  Z7, Z16, Z16
+	VMULPS       c_twoM64<>+0(SB), Z16, Z7
+	VADDPS       c_one<>+0(SB), Z7, Z17
+	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K1
+	VBLENDMPS    Z16, Z5, K1, Z10
+	VBLENDMPS    c_one<>+0(SB), Z7, K1, Z11
+	VMINPS       Z6, Z0, Z6
+	VMAXPS       Z6, Z4, Z6
+	VMULPS       Z17, Z17, Z7
+	VFMADD132PS  Z11, Z17, Z6
+	VMULPS       Z6, Z10, Z6
+	VDIVPS       Z7, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMOVUPS      64(DX)(SI*4), Z7
+	VMULPS       Z6, Z7, Z6
+	VMOVUPS      Z6, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z6
+	VORPS        c_signMask<>+0(SB), Z6, Z7
+	VMAXPS       Z7, Z2, Z7
+	VMINPS       Z7, Z1, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z9
+	VMULPS       Z9, Z9, Z7
+	VMOVAPS      Z3, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z10
+	VFMADD132PS  Z10, Z9, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z7, Z8, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z7
+	VADDPS       c_one<>+0(SB), Z7, Z9
+	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K1
+	VBLENDMPS    Z8, Z5, K1, Z12
+	VBLENDMPS    c_one<>+0(SB), Z7, K1, Z13
+	VMINPS       Z6, Z0, Z6
+	VMAXPS       Z6, Z4, Z6
+	VMULPS       Z9, Z9, Z7
+	VFMADD132PS  Z13, Z9, Z6
+	VMULPS       Z6, Z12, Z6
+	VDIVPS       Z7, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMOVUPS      (DX)(SI*4), Z7
+	VMULPS       Z6, Z7, Z6
+	VMOVUPS      Z6, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z6
+	VORPS        c_signMask<>+0(SB), Z6, Z7
+	VMAXPS       Z7, Z2, Z2
+	VMINPS       Z2, Z1, Z1
+	VMOVUPS      c_log2e<>+0(SB), Z2
+	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z2
+	VSUBPS       c_roundMagic<>+0(SB), Z2, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z7
+	VMULPS       Z7, Z7, Z1
+	VMOVAPS      Z3, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z3
+	VFMADD132PS  Z3, Z7, Z1
+	VPSUBD       c_expBias64<>+0(SB), Z2, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VFMADD132PS  Z1, Z2, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z1
+	VADDPS       c_one<>+0(SB), Z1, Z3
+	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K2
+	VBLENDMPS    Z2, Z5, K2, Z14
+	VBLENDMPS    c_one<>+0(SB), Z1, K2, Z15
+	VMINPS       Z6, Z0, Z0
+	VMAXPS       Z0, Z4, Z0
+	VMULPS       Z3, Z3, Z1
+	VFMADD132PS  Z15, Z3, Z0
+	VMULPS       Z0, Z14, Z0
+	VDIVPS       Z1, Z0, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z0
+	VMOVUPS.Z    (DX)(SI*4), K1, Z1
+	VMULPS       Z0, Z1, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func swishAVX512(y []float32, x []float32, beta float32)
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·swishAVX512(SB), NOSPLIT, $0-52
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        beta+48(FP), X0
+	VBROADCASTSS X0, Z0
+	VMOVUPS      c_expHi<>+0(SB), Z13
+	VMOVUPS      c_expLo<>+0(SB), Z14
+	VMOVUPS      c_expP6<>+0(SB), Z15
+	VMOVUPS      c_maxFloat<>+0(SB), Z16
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z17
+	VMOVUPS      c_one<>+0(SB), Z18
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z19
+	VMULPS       Z19, Z0, Z20
+	VMOVAPS      Z0, Z21
+	VFMSUB132PS  Z19, Z20, Z21
+	VORPS        c_signMask<>+0(SB), Z20, Z22
+	VANDNPS      c_signMask<>+0(SB), Z20, Z23
+	VXORPS       Z23, Z21, Z21
+	VMAXPS       Z22, Z14, Z22
+	VMINPS       Z22, Z13, Z22
+	VMOVUPS      c_log2e<>+0(SB), Z23
+	VFMADD213PS  c_roundMagic<>+0(SB), Z22, Z23
+	VSUBPS       c_roundMagic<>+0(SB), Z23, Z24
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z22
+	VMINPS       Z18, Z21, Z21
+	VMAXPS       c_negOne<>+0(SB), Z21, Z21
+	VADDPS       Z21, Z22, Z21
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z24
+	VMULPS       Z24, Z24, Z21
+	VMOVAPS      Z15, Z22
+	VFMADD213PS  c_expP5<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP4<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP3<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP2<>+0(SB), Z24, Z22
+	VFMADD132PS  Z22, Z24, Z21
+	VPSUBD       c_expBias64<>+0(SB), Z23, Z22
+	VPSLLD       $0x17, Z22, Z22
+	VFMADD132PS  Z21, Z22, Z22
+	VMULPS       c_twoM64<>+0(SB), Z22, Z21
+	VADDPS       Z18, Z21, Z21
+	VCMPPS       $0x11, c_zero<>+0(SB), Z20, K1
+	VBLENDMPS    Z22, Z18, K1, Z1
+	VCMPPS       $0x1d, Z14, Z20, K2
+	VMOVUPS.Z    Z1, K2, Z20
+	VMINPS       Z19, Z16, Z22
+	VMAXPS       Z22, Z17, Z22
+	VBLENDMPS    Z22, Z19, K1, Z2
+	VMULPS       Z20, Z2, Z19
+	VDIVPS       Z21, Z19, Z19
+	VMULPS       c_twoM64<>+0(SB), Z19, Z20
+	VBLENDMPS    Z20, Z19, K1, Z3
+	VMOVUPS      Z3, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z19
+	VMULPS       Z19, Z0, Z20
+	VMOVAPS      Z0, Z21
+	VFMSUB132PS  Z19, Z20, Z21
+	VORPS        c_signMask<>+0(SB), Z20, Z22
+	VANDNPS      c_signMask<>+0(SB), Z20, Z23
+	VXORPS       Z23, Z21, Z21
+	VMAXPS       Z22, Z14, Z22
+	VMINPS       Z22, Z13, Z22
+	VMOVUPS      c_log2e<>+0(SB), Z23
+	VFMADD213PS  c_roundMagic<>+0(SB), Z22, Z23
+	VSUBPS       c_roundMagic<>+0(SB), Z23, Z24
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z22
+	VMINPS       Z18, Z21, Z21
+	VMAXPS       c_negOne<>+0(SB), Z21, Z21
+	VADDPS       Z21, Z22, Z21
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z24
+	VMULPS       Z24, Z24, Z21
+	VMOVAPS      Z15, Z22
+	VFMADD213PS  c_expP5<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP4<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP3<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP2<>+0(SB), Z24, Z22
+	VFMADD132PS  Z22, Z24, Z21
+	VPSUBD       c_expBias64<>+0(SB), Z23, Z22
+	VPSLLD       $0x17, Z22, Z22
+	VFMADD132PS  Z21, Z22, Z22
+	VMULPS       c_twoM64<>+0(SB), Z22, Z21
+	VADDPS       Z18, Z21, Z21
+	VCMPPS       $0x11, c_zero<>+0(SB), Z20, K1
+	VBLENDMPS    Z22, Z18, K1, Z4
+	VCMPPS       $0x1d, Z14, Z20, K2
+	VMOVUPS.Z    Z4, K2, Z20
+	VMINPS       Z19, Z16, Z22
+	VMAXPS       Z22, Z17, Z22
+	VBLENDMPS    Z22, Z19, K1, Z5
+	VMULPS       Z20, Z5, Z19
+	VDIVPS       Z21, Z19, Z19
+	VMULPS       c_twoM64<>+0(SB), Z19, Z20
+	VBLENDMPS    Z20, Z19, K1, Z6
+	VMOVUPS      Z6, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z1
+	VMULPS       Z1, Z0, Z2
+	VMOVAPS      Z0, Z3
+	VFMSUB132PS  Z1, Z2, Z3
+	VORPS        c_signMask<>+0(SB), Z2, Z4
+	VANDNPS      c_signMask<>+0(SB), Z2, Z5
+	VXORPS       Z5, Z3, Z3
+	VMAXPS       Z4, Z14, Z4
+	VMINPS       Z4, Z13, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VMINPS       Z18, Z3, Z3
+	VMAXPS       c_negOne<>+0(SB), Z3, Z3
+	VADDPS       Z3, Z4, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
+	VMULPS       Z6, Z6, Z3
+	VMOVAPS      Z15, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
+	VFMADD132PS  Z4, Z6, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z3
+	VADDPS       Z18, Z3, Z3
+	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K1
+	VBLENDMPS    Z4, Z18, K1, Z7
+	VCMPPS       $0x1d, Z14, Z2, K2
+	VMOVUPS.Z    Z7, K2, Z2
+	VMINPS       Z1, Z16, Z4
+	VMAXPS       Z4, Z17, Z4
+	VBLENDMPS    Z4, Z1, K1, Z8
+	VMULPS       Z2, Z8, Z1
+	VDIVPS       Z3, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z2
+	VBLENDMPS    Z2, Z1, K1, Z9
+	VMOVUPS      Z9, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z1
+	VMULPS       Z1, Z0, Z2
+	VMOVAPS      Z0, Z0
+	VFMSUB132PS  Z1, Z2, Z0
+	VORPS        c_signMask<>+0(SB), Z2, Z3
+	VANDNPS      c_signMask<>+0(SB), Z2, Z4
+	VXORPS       Z4, Z0, Z0
+	VMAXPS       Z3, Z14, Z3
+	VMINPS       Z3, Z13, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
+	VMINPS       Z18, Z0, Z0
+	VMAXPS       c_negOne<>+0(SB), Z0, Z0
+	VADDPS       Z0, Z3, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z5
+	VMULPS       Z5, Z5, Z0
+	VMOVAPS      Z15, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z3
+	VFMADD132PS  Z3, Z5, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VFMADD132PS  Z0, Z3, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z0
+	VADDPS       Z18, Z0, Z0
+	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K2
+	VBLENDMPS    Z3, Z18, K2, Z10
+	VCMPPS       $0x1d, Z14, Z2, K3
+	VMOVUPS.Z    Z10, K3, Z2
+	VMINPS       Z1, Z16, Z3
+	VMAXPS       Z3, Z17, Z3
+	VBLENDMPS    Z3, Z1, K2, Z11
+	VMULPS       Z2, Z11, Z1
+	VDIVPS       Z0, Z1, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z1
+	VBLENDMPS    Z1, Z0, K2, Z12
+	VMOVUPS      Z12, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func swishBackwardAVX512(dx []float32, dy []float32, x []float32, beta float32) [16]float32
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·swishBackwardAVX512(SB), NOSPLIT, $0-144
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        beta+72(FP), X0
+	VBROADCASTSS X0, Z0
+	VMOVUPS      c_big<>+0(SB), Z9
+	VMOVUPS      c_expHi<>+0(SB), Z10
+	VMOVUPS      c_expLo<>+0(SB), Z11
+	VMOVUPS      c_expP6<>+0(SB), Z12
+	VMOVUPS      c_negBig<>+0(SB), Z13
+	VMOVUPS      c_negTwoP60<>+0(SB), Z14
+	VMOVUPS      c_twoP60<>+0(SB), Z15
+	VMOVUPS      c_twoP64<>+0(SB), Z16
+	VXORPS       Z17, Z17, Z17
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z18
+	VMOVUPS      (DX)(SI*4), Z19
+	VMULPS       Z18, Z0, Z20
+	VMOVAPS      Z0, Z21
+	VFMSUB132PS  Z18, Z20, Z21
+	VORPS        c_signMask<>+0(SB), Z20, Z22
+	VANDNPS      c_signMask<>+0(SB), Z20, Z23
+	VXORPS       Z23, Z21, Z21
+	VMAXPS       Z22, Z11, Z22
+	VMINPS       Z22, Z10, Z22
+	VMOVUPS      c_log2e<>+0(SB), Z23
+	VFMADD213PS  c_roundMagic<>+0(SB), Z22, Z23
+	VSUBPS       c_roundMagic<>+0(SB), Z23, Z24
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z22
+	VMINPS       c_one<>+0(SB), Z21, Z21
+	VMAXPS       c_negOne<>+0(SB), Z21, Z21
+	VADDPS       Z21, Z22, Z21
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z24
+	VMULPS       Z24, Z24, Z21
+	VMOVAPS      Z12, Z22
+	VFMADD213PS  c_expP5<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP4<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP3<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP2<>+0(SB), Z24, Z22
+	VFMADD132PS  Z22, Z24, Z21
+	VPSUBD       c_expBias64<>+0(SB), Z23, Z22
+	VPSLLD       $0x17, Z22, Z22
+	VFMADD132PS  Z21, Z22, Z22
+	VMULPS       c_twoM64<>+0(SB), Z22, Z21
+	VADDPS       c_one<>+0(SB), Z21, Z23
+	VCMPPS       $0x11, c_zero<>+0(SB), Z20, K1
+	VBLENDMPS    Z22, Z16, K1, Z1
+	VBLENDMPS    c_one<>+0(SB), Z21, K1, Z2
+	VMINPS       Z20, Z9, Z20
+	VMAXPS       Z20, Z13, Z20
+	VMULPS       Z23, Z23, Z22
+	VFMADD132PS  Z2, Z23, Z20
+	VMULPS       Z20, Z1, Z20
+	VDIVPS       Z22, Z20, Z20
+	VMULPS       c_twoM64<>+0(SB), Z20, Z20
+	VMINPS       Z18, Z15, Z18
+	VMAXPS       Z18, Z14, Z18
+	VMULPS       Z18, Z18, Z18
+	VDIVPS       Z22, Z21, Z21
+	VMULPS       Z21, Z18, Z18
+	VMULPS       Z20, Z19, Z20
+	VMOVUPS      Z20, (CX)(SI*4)
+	VFMADD231PS  Z18, Z19, Z17
+	VMOVUPS      64(BX)(SI*4), Z18
+	VMOVUPS      64(DX)(SI*4), Z19
+	VMULPS       Z18, Z0, Z20
+	VMOVAPS      Z0, Z21
+	VFMSUB132PS  Z18, Z20, Z21
+	VORPS        c_signMask<>+0(SB), Z20, Z22
+	VANDNPS      c_signMask<>+0(SB), Z20, Z23
+	VXORPS       Z23, Z21, Z21
+	VMAXPS       Z22, Z11, Z22
+	VMINPS       Z22, Z10, Z22
+	VMOVUPS      c_log2e<>+0(SB), Z23
+	VFMADD213PS  c_roundMagic<>+0(SB), Z22, Z23
+	VSUBPS       c_roundMagic<>+0(SB), Z23, Z24
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z22
+	VMINPS       c_one<>+0(SB), Z21, Z21
+	VMAXPS       c_negOne<>+0(SB), Z21, Z21
+	VADDPS       Z21, Z22, Z21
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z24
+	VMULPS       Z24, Z24, Z21
+	VMOVAPS      Z12, Z22
+	VFMADD213PS  c_expP5<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP4<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP3<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP2<>+0(SB), Z24, Z22
+	VFMADD132PS  Z22, Z24, Z21
+	VPSUBD       c_expBias64<>+0(SB), Z23, Z22
+	VPSLLD       $0x17, Z22, Z22
+	VFMADD132PS  Z21, Z22, Z22
+	VMULPS       c_twoM64<>+0(SB), Z22, Z21
+	VADDPS       c_one<>+0(SB), Z21, Z23
+	VCMPPS       $0x11, c_zero<>+0(SB), Z20, K1
+	VBLENDMPS    Z22, Z16, K1, Z3
+	VBLENDMPS    c_one<>+0(SB), Z21, K1, Z4
+	VMINPS       Z20, Z9, Z20
+	VMAXPS       Z20, Z13, Z20
+	VMULPS       Z23, Z23, Z22
+	VFMADD132PS  Z4, Z23, Z20
+	VMULPS       Z20, Z3, Z20
+	VDIVPS       Z22, Z20, Z20
+	VMULPS       c_twoM64<>+0(SB), Z20, Z20
+	VMINPS       Z18, Z15, Z18
+	VMAXPS       Z18, Z14, Z18
+	VMULPS       Z18, Z18, Z18
+	VDIVPS       Z22, Z21, Z21
+	VMULPS       Z21, Z18, Z18
+	VMULPS       Z20, Z19, Z20
+	VMOVUPS      Z20, 64(CX)(SI*4)
+	VFMADD231PS  Z18, Z19, Z17
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z1
+	VMOVUPS      (DX)(SI*4), Z2
+	VMULPS       Z1, Z0, Z3
+	VMOVAPS      Z0, Z4
+	VFMSUB132PS  Z1, Z3, Z4
+	VORPS        c_signMask<>+0(SB), Z3, Z18
+	VANDNPS      c_signMask<>+0(SB), Z3, Z19
+	VXORPS       Z19, Z4, Z4
+	VMAXPS       Z18, Z11, Z18
+	VMINPS       Z18, Z10, Z18
+	VMOVUPS      c_log2e<>+0(SB), Z19
+	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
+	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
+	VMINPS       c_one<>+0(SB), Z4, Z4
+	VMAXPS       c_negOne<>+0(SB), Z4, Z4
+	VADDPS       Z4, Z18, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z20
+	VMULPS       Z20, Z20, Z4
+	VMOVAPS      Z12, Z18
+	VFMADD213PS  c_expP5<>+0(SB), Z20, Z18
+	VFMADD213PS  c_expP4<>+0(SB), Z20, Z18
+	VFMADD213PS  c_expP3<>+0(SB), Z20, Z18
+	VFMADD213PS  c_expP2<>+0(SB), Z20, Z18
+	VFMADD132PS  Z18, Z20, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z19, Z18
+	VPSLLD       $0x17, Z18, Z18
+	VFMADD132PS  Z4, Z18, Z18
+	VMULPS       c_twoM64<>+0(SB), Z18, Z4
+	VADDPS       c_one<>+0(SB), Z4, Z19
+	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K1
+	VBLENDMPS    Z18, Z16, K1, Z5
+	VBLENDMPS    c_one<>+0(SB), Z4, K1, Z6
+	VMINPS       Z3, Z9, Z3
+	VMAXPS       Z3, Z13, Z3
+	VMULPS       Z19, Z19, Z18
+	VFMADD132PS  Z6, Z19, Z3
+	VMULPS       Z3, Z5, Z3
+	VDIVPS       Z18, Z3, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMINPS       Z1, Z15, Z1
+	VMAXPS       Z1, Z14, Z1
+	VMULPS       Z1, Z1, Z1
+	VDIVPS       Z18, Z4, Z4
+	VMULPS       Z4, Z1, Z1
+	VMULPS       Z3, Z2, Z3
+	VMOVUPS      Z3, (CX)(SI*4)
+	VFMADD231PS  Z1, Z2, Z17
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z1
+	VMOVUPS.Z    (DX)(SI*4), K1, Z2
+	VMULPS       Z1, Z0, Z3
+	VMOVAPS      Z0, Z0
+	VFMSUB132PS  Z1, Z3, Z0
+	VORPS        c_signMask<>+0(SB), Z3, Z4
+	VANDNPS      c_signMask<>+0(SB), Z3, Z5
+	VXORPS       Z5, Z0, Z0
+	VMAXPS       Z4, Z11, Z4
+	VMINPS       Z4, Z10, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VMINPS       c_one<>+0(SB), Z0, Z0
+	VMAXPS       c_negOne<>+0(SB), Z0, Z0
+	VADDPS       Z0, Z4, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z6
+	VMULPS       Z6, Z6, Z0
+	VMOVAPS      Z12, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
+	VFMADD132PS  Z4, Z6, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z0, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z0
+	VADDPS       c_one<>+0(SB), Z0, Z5
+	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K2
+	VBLENDMPS    Z4, Z16, K2, Z7
+	VBLENDMPS    c_one<>+0(SB), Z0, K2, Z8
+	VMINPS       Z3, Z9, Z3
+	VMAXPS       Z3, Z13, Z3
+	VMULPS       Z5, Z5, Z4
+	VFMADD132PS  Z8, Z5, Z3
+	VMULPS       Z3, Z7, Z3
+	VDIVPS       Z4, Z3, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMINPS       Z1, Z15, Z1
+	VMAXPS       Z1, Z14, Z1
+	VMULPS       Z1, Z1, Z1
+	VDIVPS       Z4, Z0, Z0
+	VMULPS       Z0, Z1, Z0
+	VMULPS       Z3, Z2, Z1
+	VMOVUPS      Z1, K1, (CX)(SI*4)
+	VFMADD231PS  Z0, Z2, K1, Z17
+
+done:
+	LEAQ    ret_0+80(FP), AX
+	VMOVUPS Z17, (AX)
+	VZEROUPPER
+	RET
+
+// func swishRowAVX512(y []float32, x []float32, beta []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·swishRowAVX512(SB), NOSPLIT, $0-72
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	MOVQ    beta_base+48(FP), BX
+	VMOVUPS c_expHi<>+0(SB), Z0
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_maxFloat<>+0(SB), Z3
+	VMOVUPS c_negMaxFloat<>+0(SB), Z4
+	VMOVUPS c_one<>+0(SB), Z5
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (DX)(SI*4), Z6
+	VMOVUPS      (BX)(SI*4), Z7
+	VMULPS       Z6, Z7, Z8
+	VFMSUB132PS  Z6, Z8, Z7
+	VORPS        c_signMask<>+0(SB), Z8, Z9
+	VANDNPS      c_signMask<>+0(SB), Z8, Z10
+	VXORPS       Z10, Z7, Z7
+	VMAXPS       Z9, Z1, Z9
+	VMINPS       Z9, Z0, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z23
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z9
+	VMINPS       Z5, Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z9, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z23
+	VMULPS       Z23, Z23, Z7
+	VMOVAPS      Z2, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z23, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z23, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z23, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z23, Z9
+	VFMADD132PS  Z9, Z23, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z7, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z7
+	VADDPS       Z5, Z7, Z7
+	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K1
+	VBLENDMPS    Z9, Z5, K1, Z11
+	VCMPPS       $0x1d, Z1, Z8, K2
+	VMOVUPS.Z    Z11, K2, Z8
+	VMINPS       Z6, Z3, Z9
+	VMAXPS       Z9, Z4, Z9
+	VBLENDMPS    Z9, Z6, K1, Z12
+	VMULPS       Z8, Z12, Z6
+	VDIVPS       Z7, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z7
+	VBLENDMPS    Z7, Z6, K1, Z13
+	VMOVUPS      Z13, (CX)(SI*4)
+	VMOVUPS      64(DX)(SI*4), Z6
+	VMOVUPS      64(BX)(SI*4), Z7
+	VMULPS       Z6, Z7, Z8
+	VFMSUB132PS  Z6, Z8, Z7
+	VORPS        c_signMask<>+0(SB), Z8, Z9
+	VANDNPS      c_signMask<>+0(SB), Z8, Z10
+	VXORPS       Z10, Z7, Z7
+	VMAXPS       Z9, Z1, Z9
+	VMINPS       Z9, Z0, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z23
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z9
+	VMINPS       Z5, Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z9, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z23
+	VMULPS       Z23, Z23, Z7
+	VMOVAPS      Z2, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z23, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z23, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z23, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z23, Z9
+	VFMADD132PS  Z9, Z23, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z7, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z7
+	VADDPS       Z5, Z7, Z7
+	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K1
+	VBLENDMPS    Z9, Z5, K1, Z14
+	VCMPPS       $0x1d, Z1, Z8, K2
+	VMOVUPS.Z    Z14, K2, Z8
+	VMINPS       Z6, Z3, Z9
+	VMAXPS       Z9, Z4, Z9
+	VBLENDMPS    Z9, Z6, K1, Z15
+	VMULPS       Z8, Z15, Z6
+	VDIVPS       Z7, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z7
+	VBLENDMPS    Z7, Z6, K1, Z16
+	VMOVUPS      Z16, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (DX)(SI*4), Z6
+	VMOVUPS      (BX)(SI*4), Z7
+	VMULPS       Z6, Z7, Z8
+	VFMSUB132PS  Z6, Z8, Z7
+	VORPS        c_signMask<>+0(SB), Z8, Z9
+	VANDNPS      c_signMask<>+0(SB), Z8, Z10
+	VXORPS       Z10, Z7, Z7
+	VMAXPS       Z9, Z1, Z9
+	VMINPS       Z9, Z0, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
+	VMINPS       Z5, Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z9, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z11
+	VMULPS       Z11, Z11, Z7
+	VMOVAPS      Z2, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z9
+	VFMADD132PS  Z9, Z11, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z7, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z7
+	VADDPS       Z5, Z7, Z7
+	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K1
+	VBLENDMPS    Z9, Z5, K1, Z17
+	VCMPPS       $0x1d, Z1, Z8, K2
+	VMOVUPS.Z    Z17, K2, Z8
+	VMINPS       Z6, Z3, Z9
+	VMAXPS       Z9, Z4, Z9
+	VBLENDMPS    Z9, Z6, K1, Z18
+	VMULPS       Z8, Z18, Z6
+	VDIVPS       Z7, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z7
+	VBLENDMPS    Z7, Z6, K1, Z19
+	VMOVUPS      Z19, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (DX)(SI*4), K1, Z6
+	VMOVUPS.Z    (BX)(SI*4), K1, Z7
+	VMULPS       Z6, Z7, Z8
+	VFMSUB132PS  Z6, Z8, Z7
+	VORPS        c_signMask<>+0(SB), Z8, Z9
+	VANDNPS      c_signMask<>+0(SB), Z8, Z10
+	VXORPS       Z10, Z7, Z7
+	VMAXPS       Z9, Z1, Z9
+	VMINPS       Z9, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z0
+	VMINPS       Z5, Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z0, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z10
+	VMULPS       Z10, Z10, Z0
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z2
+	VFMADD132PS  Z2, Z10, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VFMADD132PS  Z0, Z2, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z0
+	VADDPS       Z5, Z0, Z0
+	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K2
+	VBLENDMPS    Z2, Z5, K2, Z20
+	VCMPPS       $0x1d, Z1, Z8, K3
+	VMOVUPS.Z    Z20, K3, Z1
+	VMINPS       Z6, Z3, Z2
+	VMAXPS       Z2, Z4, Z2
+	VBLENDMPS    Z2, Z6, K2, Z21
+	VMULPS       Z1, Z21, Z1
+	VDIVPS       Z0, Z1, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z1
+	VBLENDMPS    Z1, Z0, K2, Z22
+	VMOVUPS      Z22, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func swishRowBackwardAVX512(dx []float32, dy []float32, x []float32, beta []float32, gbeta []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·swishRowBackwardAVX512(SB), NOSPLIT, $0-120
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	MOVQ    beta_base+72(FP), SI
+	MOVQ    gbeta_base+96(FP), DI
+	VMOVUPS c_big<>+0(SB), Z0
+	VMOVUPS c_expHi<>+0(SB), Z1
+	VMOVUPS c_expLo<>+0(SB), Z2
+	VMOVUPS c_expP6<>+0(SB), Z3
+	VMOVUPS c_negBig<>+0(SB), Z4
+	VMOVUPS c_negTwoP60<>+0(SB), Z5
+	VMOVUPS c_twoP60<>+0(SB), Z6
+	VMOVUPS c_twoP64<>+0(SB), Z7
+	XORQ    R8, R8
+	MOVQ    AX, R9
+	SUBQ    $0x00000020, R9
+
+loopN:
+	CMPQ         R8, R9
+	JG           loop1
+	VMOVUPS      (BX)(R8*4), Z8
+	VMOVUPS      (DX)(R8*4), Z9
+	VMOVUPS      (SI)(R8*4), Z10
+	VMULPS       Z8, Z10, Z11
+	VFMSUB132PS  Z8, Z11, Z10
+	VORPS        c_signMask<>+0(SB), Z11, Z12
+	VANDNPS      c_signMask<>+0(SB), Z11, Z13
+	VXORPS       Z13, Z10, Z10
+	VMAXPS       Z12, Z2, Z12
+	VMINPS       Z12, Z1, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z22
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z12
+	VMINPS       c_one<>+0(SB), Z10, Z10
+	VMAXPS       c_negOne<>+0(SB), Z10, Z10
+	VADDPS       Z10, Z12, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z22
+	VMULPS       Z22, Z22, Z10
+	VMOVAPS      Z3, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z22, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z22, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z22, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z22, Z12
+	VFMADD132PS  Z12, Z22, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z10, Z12, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z10
+	VADDPS       c_one<>+0(SB), Z10, Z13
+	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K1
+	VBLENDMPS    Z12, Z7, K1, Z14
+	VBLENDMPS    c_one<>+0(SB), Z10, K1, Z15
+	VMINPS       Z11, Z0, Z11
+	VMAXPS       Z11, Z4, Z11
+	VMULPS       Z13, Z13, Z12
+	VFMADD132PS  Z15, Z13, Z11
+	VMULPS       Z11, Z14, Z11
+	VDIVPS       Z12, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VMINPS       Z8, Z6, Z8
+	VMAXPS       Z8, Z5, Z8
+	VMULPS       Z8, Z8, Z8
+	VDIVPS       Z12, Z10, Z10
+	VMULPS       Z10, Z8, Z8
+	VMULPS       Z11, Z9, Z10
+	VMOVUPS      Z10, (CX)(R8*4)
+	VMOVUPS      (DI)(R8*4), Z10
+	VFMADD132PS  Z8, Z10, Z9
+	VMOVUPS      Z9, (DI)(R8*4)
+	VMOVUPS      64(BX)(R8*4), Z8
+	VMOVUPS      64(DX)(R8*4), Z9
+	VMOVUPS      64(SI)(R8*4), Z10
+	VMULPS       Z8, Z10, Z11
+	VFMSUB132PS  Z8, Z11, Z10
+	VORPS        c_signMask<>+0(SB), Z11, Z12
+	VANDNPS      c_signMask<>+0(SB), Z11, Z13
+	VXORPS       Z13, Z10, Z10
+	VMAXPS       Z12, Z2, Z12
+	VMINPS       Z12, Z1, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z22
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z12
+	VMINPS       c_one<>+0(SB), Z10, Z10
+	VMAXPS       c_negOne<>+0(SB), Z10, Z10
+	VADDPS       Z10, Z12, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z22
+	VMULPS       Z22, Z22, Z10
+	VMOVAPS      Z3, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z22, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z22, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z22, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z22, Z12
+	VFMADD132PS  Z12, Z22, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z10, Z12, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z10
+	VADDPS       c_one<>+0(SB), Z10, Z13
+	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K1
+	VBLENDMPS    Z12, Z7, K1, Z16
+	VBLENDMPS    c_one<>+0(SB), Z10, K1, Z17
+	VMINPS       Z11, Z0, Z11
+	VMAXPS       Z11, Z4, Z11
+	VMULPS       Z13, Z13, Z12
+	VFMADD132PS  Z17, Z13, Z11
+	VMULPS       Z11, Z16, Z11
+	VDIVPS       Z12, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VMINPS       Z8, Z6, Z8
+	VMAXPS       Z8, Z5, Z8
+	VMULPS       Z8, Z8, Z8
+	VDIVPS       Z12, Z10, Z10
+	VMULPS       Z10, Z8, Z8
+	VMULPS       Z11, Z9, Z10
+	VMOVUPS      Z10, 64(CX)(R8*4)
+	VMOVUPS      64(DI)(R8*4), Z10
+	VFMADD132PS  Z8, Z10, Z9
+	VMOVUPS      Z9, 64(DI)(R8*4)
+	ADDQ         $0x00000020, R8
+	JMP          loopN
+
+loop1:
+	MOVQ AX, R9
+	SUBQ $0x00000010, R9
+
+loop:
+	CMPQ         R8, R9
+	JG           tail
+	VMOVUPS      (BX)(R8*4), Z8
+	VMOVUPS      (DX)(R8*4), Z9
+	VMOVUPS      (SI)(R8*4), Z10
+	VMULPS       Z8, Z10, Z11
+	VFMSUB132PS  Z8, Z11, Z10
+	VORPS        c_signMask<>+0(SB), Z11, Z12
+	VANDNPS      c_signMask<>+0(SB), Z11, Z13
+	VXORPS       Z13, Z10, Z10
+	VMAXPS       Z12, Z2, Z12
+	VMINPS       Z12, Z1, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VMINPS       c_one<>+0(SB), Z10, Z10
+	VMAXPS       c_negOne<>+0(SB), Z10, Z10
+	VADDPS       Z10, Z12, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z14
+	VMULPS       Z14, Z14, Z10
+	VMOVAPS      Z3, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z12
+	VFMADD132PS  Z12, Z14, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z10, Z12, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z10
+	VADDPS       c_one<>+0(SB), Z10, Z13
+	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K1
+	VBLENDMPS    Z12, Z7, K1, Z18
+	VBLENDMPS    c_one<>+0(SB), Z10, K1, Z19
+	VMINPS       Z11, Z0, Z11
+	VMAXPS       Z11, Z4, Z11
+	VMULPS       Z13, Z13, Z12
+	VFMADD132PS  Z19, Z13, Z11
+	VMULPS       Z11, Z18, Z11
+	VDIVPS       Z12, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VMINPS       Z8, Z6, Z8
+	VMAXPS       Z8, Z5, Z8
+	VMULPS       Z8, Z8, Z8
+	VDIVPS       Z12, Z10, Z10
+	VMULPS       Z10, Z8, Z8
+	VMULPS       Z11, Z9, Z10
+	VMOVUPS      Z10, (CX)(R8*4)
+	VMOVUPS      (DI)(R8*4), Z10
+	VFMADD132PS  Z8, Z10, Z9
+	VMOVUPS      Z9, (DI)(R8*4)
+	ADDQ         $0x00000010, R8
+	JMP          loop
+
+tail:
+	SUBQ         R8, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), R9
+	KMOVW        (R9)(AX*2), K1
+	VMOVUPS.Z    (BX)(R8*4), K1, Z8
+	VMOVUPS.Z    (DX)(R8*4), K1, Z9
+	VMOVUPS.Z    (SI)(R8*4), K1, Z10
+	VMULPS       Z8, Z10, Z11
+	VFMSUB132PS  Z8, Z11, Z10
+	VORPS        c_signMask<>+0(SB), Z11, Z12
+	VANDNPS      c_signMask<>+0(SB), Z11, Z13
+	VXORPS       Z13, Z10, Z10
+	VMAXPS       Z12, Z2, Z2
+	VMINPS       Z2, Z1, Z1
+	VMOVUPS      c_log2e<>+0(SB), Z2
+	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z2
+	VSUBPS       c_roundMagic<>+0(SB), Z2, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z1
+	VMINPS       c_one<>+0(SB), Z10, Z10
+	VMAXPS       c_negOne<>+0(SB), Z10, Z10
+	VADDPS       Z10, Z1, Z1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z12
+	VMULPS       Z12, Z12, Z1
+	VMOVAPS      Z3, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z3
+	VFMADD132PS  Z3, Z12, Z1
+	VPSUBD       c_expBias64<>+0(SB), Z2, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VFMADD132PS  Z1, Z2, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z1
+	VADDPS       c_one<>+0(SB), Z1, Z3
+	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K2
+	VBLENDMPS    Z2, Z7, K2, Z20
+	VBLENDMPS    c_one<>+0(SB), Z1, K2, Z21
+	VMINPS       Z11, Z0, Z0
+	VMAXPS       Z0, Z4, Z0
+	VMULPS       Z3, Z3, Z2
+	VFMADD132PS  Z21, Z3, Z0
+	VMULPS       Z0, Z20, Z0
+	VDIVPS       Z2, Z0, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z0
+	VMINPS       Z8, Z6, Z3
+	VMAXPS       Z3, Z5, Z3
+	VMULPS       Z3, Z3, Z3
+	VDIVPS       Z2, Z1, Z1
+	VMULPS       Z1, Z3, Z1
+	VMULPS       Z0, Z9, Z0
+	VMOVUPS      Z0, K1, (CX)(R8*4)
+	VMOVUPS.Z    (DI)(R8*4), K1, Z0
+	VFMADD132PS  Z1, Z0, Z9
+	VMOVUPS      Z9, K1, (DI)(R8*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func softplusAVX512(y []float32, x []float32, beta float32, invBeta float32, threshold float32)
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·softplusAVX512(SB), NOSPLIT, $0-60
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        beta+48(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        invBeta+52(FP), X9
+	VBROADCASTSS X9, Z9
+	MOVSS        threshold+56(FP), X10
+	VBROADCASTSS X10, Z10
+	VMOVUPS      c_expHi<>+0(SB), Z11
+	VMOVUPS      c_expLo<>+0(SB), Z12
+	VMOVUPS      c_expP6<>+0(SB), Z13
+	VMOVUPS      c_log1pR9<>+0(SB), Z14
+	VMOVUPS      c_negOne<>+0(SB), Z15
+	VMOVUPS      c_one<>+0(SB), Z16
+	VMOVUPS      c_zero<>+0(SB), Z17
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z18
+	VMULPS       Z18, Z0, Z19
+	VMOVAPS      Z0, Z20
+	VFMSUB132PS  Z18, Z19, Z20
+	VORPS        c_signMask<>+0(SB), Z19, Z21
+	VANDNPS      c_signMask<>+0(SB), Z19, Z22
+	VXORPS       Z22, Z20, Z22
+	VMAXPS       Z21, Z12, Z21
+	VMINPS       Z21, Z11, Z21
+	VMOVUPS      c_log2e<>+0(SB), Z23
+	VFMADD213PS  c_roundMagic<>+0(SB), Z21, Z23
+	VSUBPS       c_roundMagic<>+0(SB), Z23, Z24
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z21
+	VMINPS       Z16, Z22, Z22
+	VMAXPS       Z15, Z22, Z22
+	VADDPS       Z22, Z21, Z21
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z24
+	VMULPS       Z24, Z24, Z21
+	VMOVAPS      Z13, Z22
+	VFMADD213PS  c_expP5<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP4<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP3<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP2<>+0(SB), Z24, Z22
+	VFMADD132PS  Z22, Z24, Z21
+	VPSUBD       c_expBias64<>+0(SB), Z23, Z22
+	VPSLLD       $0x17, Z22, Z22
+	VFMADD132PS  Z21, Z22, Z22
+	VMULPS       c_twoM64<>+0(SB), Z22, Z21
+	VCMPPS       $0x11, Z17, Z19, K1
+	VFMSUB132PS  c_two<>+0(SB), Z16, Z21
+	VMOVAPS      Z14, Z23
+	VFMADD213PS  c_log1pR8<>+0(SB), Z21, Z23
+	VFMADD213PS  c_log1pR7<>+0(SB), Z21, Z23
+	VFMADD213PS  c_log1pR6<>+0(SB), Z21, Z23
+	VFMADD213PS  c_log1pR5<>+0(SB), Z21, Z23
+	VFMADD213PS  c_log1pR4<>+0(SB), Z21, Z23
+	VFMADD213PS  c_log1pR3<>+0(SB), Z21, Z23
+	VFMADD213PS  c_log1pR2<>+0(SB), Z21, Z23
+	VFMADD213PS  c_log1pR1<>+0(SB), Z21, Z23
+	VFMADD213PS  c_log1pR0<>+0(SB), Z21, Z23
+	VMULPS       Z23, Z22, Z21
+	VMULPS       Z9, Z21, Z22
+	VMULPS       c_twoM64<>+0(SB), Z22, Z22
+	VCMPPS       $0x1e, Z17, Z19, K2
+	VMAXPS       Z19, Z17, Z23
+	VMINPS       Z20, Z16, Z20
+	VMAXPS       Z20, Z15, Z20
+	VMOVUPS.Z    Z20, K2, Z20
+	VFMADD132PS  c_twoM64<>+0(SB), Z20, Z21
+	VADDPS       Z21, Z23, Z20
+	VMULPS       Z9, Z20, Z20
+	VBLENDMPS    Z22, Z20, K1, Z1
+	VCMPPS       $0x1e, Z10, Z19, K1
+	VBLENDMPS    Z18, Z1, K1, Z2
+	VMOVUPS      Z2, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z18
+	VMULPS       Z18, Z0, Z19
+	VMOVAPS      Z0, Z20
+	VFMSUB132PS  Z18, Z19, Z20
+	VORPS        c_signMask<>+0(SB), Z19, Z21
+	VANDNPS      c_signMask<>+0(SB), Z19, Z22
+	VXORPS       Z22, Z20, Z22
+	VMAXPS       Z21, Z12, Z21
+	VMINPS       Z21, Z11, Z21
+	VMOVUPS      c_log2e<>+0(SB), Z23
+	VFMADD213PS  c_roundMagic<>+0(SB), Z21, Z23
+	VSUBPS       c_roundMagic<>+0(SB), Z23, Z24
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z21
+	VMINPS       Z16, Z22, Z22
+	VMAXPS       Z15, Z22, Z22
+	VADDPS       Z22, Z21, Z21
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z24
+	VMULPS       Z24, Z24, Z21
+	VMOVAPS      Z13, Z22
+	VFMADD213PS  c_expP5<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP4<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP3<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP2<>+0(SB), Z24, Z22
+	VFMADD132PS  Z22, Z24, Z21
+	VPSUBD       c_expBias64<>+0(SB), Z23, Z22
+	VPSLLD       $0x17, Z22, Z22
+	VFMADD132PS  Z21, Z22, Z22
+	VMULPS       c_twoM64<>+0(SB), Z22, Z21
+	VCMPPS       $0x11, Z17, Z19, K1
+	VFMSUB132PS  c_two<>+0(SB), Z16, Z21
+	VMOVAPS      Z14, Z23
+	VFMADD213PS  c_log1pR8<>+0(SB), Z21, Z23
+	VFMADD213PS  c_log1pR7<>+0(SB), Z21, Z23
+	VFMADD213PS  c_log1pR6<>+0(SB), Z21, Z23
+	VFMADD213PS  c_log1pR5<>+0(SB), Z21, Z23
+	VFMADD213PS  c_log1pR4<>+0(SB), Z21, Z23
+	VFMADD213PS  c_log1pR3<>+0(SB), Z21, Z23
+	VFMADD213PS  c_log1pR2<>+0(SB), Z21, Z23
+	VFMADD213PS  c_log1pR1<>+0(SB), Z21, Z23
+	VFMADD213PS  c_log1pR0<>+0(SB), Z21, Z23
+	VMULPS       Z23, Z22, Z21
+	VMULPS       Z9, Z21, Z22
+	VMULPS       c_twoM64<>+0(SB), Z22, Z22
+	VCMPPS       $0x1e, Z17, Z19, K2
+	VMAXPS       Z19, Z17, Z23
+	VMINPS       Z20, Z16, Z20
+	VMAXPS       Z20, Z15, Z20
+	VMOVUPS.Z    Z20, K2, Z20
+	VFMADD132PS  c_twoM64<>+0(SB), Z20, Z21
+	VADDPS       Z21, Z23, Z20
+	VMULPS       Z9, Z20, Z20
+	VBLENDMPS    Z22, Z20, K1, Z3
+	VCMPPS       $0x1e, Z10, Z19, K1
+	VBLENDMPS    Z18, Z3, K1, Z4
+	VMOVUPS      Z4, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z1
+	VMULPS       Z1, Z0, Z2
+	VMOVAPS      Z0, Z3
+	VFMSUB132PS  Z1, Z2, Z3
+	VORPS        c_signMask<>+0(SB), Z2, Z4
+	VANDNPS      c_signMask<>+0(SB), Z2, Z18
+	VXORPS       Z18, Z3, Z18
+	VMAXPS       Z4, Z12, Z4
+	VMINPS       Z4, Z11, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z19
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z19
+	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z4
+	VMINPS       Z16, Z18, Z18
+	VMAXPS       Z15, Z18, Z18
+	VADDPS       Z18, Z4, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z20
+	VMULPS       Z20, Z20, Z4
+	VMOVAPS      Z13, Z18
+	VFMADD213PS  c_expP5<>+0(SB), Z20, Z18
+	VFMADD213PS  c_expP4<>+0(SB), Z20, Z18
+	VFMADD213PS  c_expP3<>+0(SB), Z20, Z18
+	VFMADD213PS  c_expP2<>+0(SB), Z20, Z18
+	VFMADD132PS  Z18, Z20, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z19, Z18
+	VPSLLD       $0x17, Z18, Z18
+	VFMADD132PS  Z4, Z18, Z18
+	VMULPS       c_twoM64<>+0(SB), Z18, Z4
+	VCMPPS       $0x11, Z17, Z2, K1
+	VFMSUB132PS  c_two<>+0(SB), Z16, Z4
+	VMOVAPS      Z14, Z19
+	VFMADD213PS  c_log1pR8<>+0(SB), Z4, Z19
+	VFMADD213PS  c_log1pR7<>+0(SB), Z4, Z19
+	VFMADD213PS  c_log1pR6<>+0(SB), Z4, Z19
+	VFMADD213PS  c_log1pR5<>+0(SB), Z4, Z19
+	VFMADD213PS  c_log1pR4<>+0(SB), Z4, Z19
+	VFMADD213PS  c_log1pR3<>+0(SB), Z4, Z19
+	VFMADD213PS  c_log1pR2<>+0(SB), Z4, Z19
+	VFMADD213PS  c_log1pR1<>+0(SB), Z4, Z19
+	VFMADD213PS  c_log1pR0<>+0(SB), Z4, Z19
+	VMULPS       Z19, Z18, Z4
+	VMULPS       Z9, Z4, Z18
+	VMULPS       c_twoM64<>+0(SB), Z18, Z18
+	VCMPPS       $0x1e, Z17, Z2, K2
+	VMAXPS       Z2, Z17, Z19
+	VMINPS       Z3, Z16, Z3
+	VMAXPS       Z3, Z15, Z3
+	VMOVUPS.Z    Z3, K2, Z3
+	VFMADD132PS  c_twoM64<>+0(SB), Z3, Z4
+	VADDPS       Z4, Z19, Z3
+	VMULPS       Z9, Z3, Z3
+	VBLENDMPS    Z18, Z3, K1, Z5
+	VCMPPS       $0x1e, Z10, Z2, K1
+	VBLENDMPS    Z1, Z5, K1, Z6
+	VMOVUPS      Z6, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z1
+	VMULPS       Z1, Z0, Z2
+	VMOVAPS      Z0, Z0
+	VFMSUB132PS  Z1, Z2, Z0
+	VORPS        c_signMask<>+0(SB), Z2, Z3
+	VANDNPS      c_signMask<>+0(SB), Z2, Z4
+	VXORPS       Z4, Z0, Z4
+	VMAXPS       Z3, Z12, Z3
+	VMINPS       Z3, Z11, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z3
+	VMINPS       Z16, Z4, Z4
+	VMAXPS       Z15, Z4, Z4
+	VADDPS       Z4, Z3, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
+	VMULPS       Z6, Z6, Z3
+	VMOVAPS      Z13, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
+	VFMADD132PS  Z4, Z6, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z3
+	VCMPPS       $0x11, Z17, Z2, K2
+	VFMSUB132PS  c_two<>+0(SB), Z16, Z3
+	VMOVAPS      Z14, Z5
+	VFMADD213PS  c_log1pR8<>+0(SB), Z3, Z5
+	VFMADD213PS  c_log1pR7<>+0(SB), Z3, Z5
+	VFMADD213PS  c_log1pR6<>+0(SB), Z3, Z5
+	VFMADD213PS  c_log1pR5<>+0(SB), Z3, Z5
+	VFMADD213PS  c_log1pR4<>+0(SB), Z3, Z5
+	VFMADD213PS  c_log1pR3<>+0(SB), Z3, Z5
+	VFMADD213PS  c_log1pR2<>+0(SB), Z3, Z5
+	VFMADD213PS  c_log1pR1<>+0(SB), Z3, Z5
+	VFMADD213PS  c_log1pR0<>+0(SB), Z3, Z5
+	VMULPS       Z5, Z4, Z3
+	VMULPS       Z9, Z3, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z4
+	VCMPPS       $0x1e, Z17, Z2, K3
+	VMAXPS       Z2, Z17, Z5
+	VMINPS       Z0, Z16, Z0
+	VMAXPS       Z0, Z15, Z0
+	VMOVUPS.Z    Z0, K3, Z0
+	VFMADD132PS  c_twoM64<>+0(SB), Z0, Z3
+	VADDPS       Z3, Z5, Z0
+	VMULPS       Z9, Z0, Z0
+	VBLENDMPS    Z4, Z0, K2, Z7
+	VCMPPS       $0x1e, Z10, Z2, K2
+	VBLENDMPS    Z1, Z7, K2, Z8
+	VMOVUPS      Z8, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func softplusBackwardAVX512(dx []float32, dy []float32, x []float32, beta float32, threshold float32)
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·softplusBackwardAVX512(SB), NOSPLIT, $0-80
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        beta+72(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        threshold+76(FP), X9
+	VBROADCASTSS X9, Z9
+	VMOVUPS      c_expHi<>+0(SB), Z10
+	VMOVUPS      c_expLo<>+0(SB), Z11
+	VMOVUPS      c_expP6<>+0(SB), Z12
+	VMOVUPS      c_twoP64<>+0(SB), Z13
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z14
+	VMULPS       Z14, Z0, Z15
+	VFMSUB132PS  Z0, Z15, Z14
+	VORPS        c_signMask<>+0(SB), Z15, Z16
+	VANDNPS      c_signMask<>+0(SB), Z15, Z17
+	VXORPS       Z17, Z14, Z14
+	VMAXPS       Z16, Z11, Z16
+	VMINPS       Z16, Z10, Z16
+	VMOVUPS      c_log2e<>+0(SB), Z17
+	VFMADD213PS  c_roundMagic<>+0(SB), Z16, Z17
+	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z16
+	VMINPS       c_one<>+0(SB), Z14, Z14
+	VMAXPS       c_negOne<>+0(SB), Z14, Z14
+	VADDPS       Z14, Z16, Z14
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z14, Z18
+	VMULPS       Z18, Z18, Z14
+	VMOVAPS      Z12, Z16
+	VFMADD213PS  c_expP5<>+0(SB), Z18, Z16
+	VFMADD213PS  c_expP4<>+0(SB), Z18, Z16
+	VFMADD213PS  c_expP3<>+0(SB), Z18, Z16
+	VFMADD213PS  c_expP2<>+0(SB), Z18, Z16
+	VFMADD132PS  Z16, Z18, Z14
+	VPSUBD       c_expBias64<>+0(SB), Z17, Z16
+	VPSLLD       $0x17, Z16, Z16
+	VFMADD132PS  Z14, Z16, Z16
+	VMULPS       c_twoM64<>+0(SB), Z16, Z14
+	VADDPS       c_one<>+0(SB), Z14, Z14
+	VCMPPS       $0x11, c_zero<>+0(SB), Z15, K1
+	VCMPPS       $0x1e, Z9, Z15, K2
+	VBLENDMPS    Z16, Z13, K1, Z1
+	VDIVPS       Z14, Z1, Z14
+	VMULPS       c_twoM64<>+0(SB), Z14, Z14
+	VBLENDMPS    c_one<>+0(SB), Z14, K2, Z2
+	VMOVUPS      (DX)(SI*4), Z14
+	VMULPS       Z2, Z14, Z14
+	VMOVUPS      Z14, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z14
+	VMULPS       Z14, Z0, Z15
+	VFMSUB132PS  Z0, Z15, Z14
+	VORPS        c_signMask<>+0(SB), Z15, Z16
+	VANDNPS      c_signMask<>+0(SB), Z15, Z17
+	VXORPS       Z17, Z14, Z14
+	VMAXPS       Z16, Z11, Z16
+	VMINPS       Z16, Z10, Z16
+	VMOVUPS      c_log2e<>+0(SB), Z17
+	VFMADD213PS  c_roundMagic<>+0(SB), Z16, Z17
+	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z16
+	VMINPS       c_one<>+0(SB), Z14, Z14
+	VMAXPS       c_negOne<>+0(SB), Z14, Z14
+	VADDPS       Z14, Z16, Z14
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z14, Z18
+	VMULPS       Z18, Z18, Z14
+	VMOVAPS      Z12, Z16
+	VFMADD213PS  c_expP5<>+0(SB), Z18, Z16
+	VFMADD213PS  c_expP4<>+0(SB), Z18, Z16
+	VFMADD213PS  c_expP3<>+0(SB), Z18, Z16
+	VFMADD213PS  c_expP2<>+0(SB), Z18, Z16
+	VFMADD132PS  Z16, Z18, Z14
+	VPSUBD       c_expBias64<>+0(SB), Z17, Z16
+	VPSLLD       $0x17, Z16, Z16
+	VFMADD132PS  Z14, Z16, Z16
+	VMULPS       c_twoM64<>+0(SB), Z16, Z14
+	VADDPS       c_one<>+0(SB), Z14, Z14
+	VCMPPS       $0x11, c_zero<>+0(SB), Z15, K1
+	VCMPPS       $0x1e, Z9, Z15, K2
+	VBLENDMPS    Z16, Z13, K1, Z3
+	VDIVPS       Z14, Z3, Z14
+	VMULPS       c_twoM64<>+0(SB), Z14, Z14
+	VBLENDMPS    c_one<>+0(SB), Z14, K2, Z4
+	VMOVUPS      64(DX)(SI*4), Z14
+	VMULPS       Z4, Z14, Z14
+	VMOVUPS      Z14, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z1
+	VMULPS       Z1, Z0, Z2
+	VFMSUB132PS  Z0, Z2, Z1
+	VORPS        c_signMask<>+0(SB), Z2, Z3
+	VANDNPS      c_signMask<>+0(SB), Z2, Z4
+	VXORPS       Z4, Z1, Z1
+	VMAXPS       Z3, Z11, Z3
+	VMINPS       Z3, Z10, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z3
+	VMINPS       c_one<>+0(SB), Z1, Z1
+	VMAXPS       c_negOne<>+0(SB), Z1, Z1
+	VADDPS       Z1, Z3, Z1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z14
+	VMULPS       Z14, Z14, Z1
+	VMOVAPS      Z12, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z3
+	VFMADD132PS  Z3, Z14, Z1
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VFMADD132PS  Z1, Z3, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z1
+	VADDPS       c_one<>+0(SB), Z1, Z1
+	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K1
+	VCMPPS       $0x1e, Z9, Z2, K2
+	VBLENDMPS    Z3, Z13, K1, Z5
+	VDIVPS       Z1, Z5, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z1
+	VBLENDMPS    c_one<>+0(SB), Z1, K2, Z6
+	VMOVUPS      (DX)(SI*4), Z1
+	VMULPS       Z6, Z1, Z1
+	VMOVUPS      Z1, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z1
+	VMULPS       Z1, Z0, Z2
+	VFMSUB132PS  Z0, Z2, Z1
+	VORPS        c_signMask<>+0(SB), Z2, Z0
+	VANDNPS      c_signMask<>+0(SB), Z2, Z3
+	VXORPS       Z3, Z1, Z1
+	VMAXPS       Z0, Z11, Z0
+	VMINPS       Z0, Z10, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z0
+	VMINPS       c_one<>+0(SB), Z1, Z1
+	VMAXPS       c_negOne<>+0(SB), Z1, Z1
+	VADDPS       Z1, Z0, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z4
+	VMULPS       Z4, Z4, Z0
+	VMOVAPS      Z12, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z4, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z4, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z4, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z4, Z1
+	VFMADD132PS  Z1, Z4, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z3, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z0
+	VADDPS       c_one<>+0(SB), Z0, Z0
+	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K2
+	VCMPPS       $0x1e, Z9, Z2, K3
+	VBLENDMPS    Z1, Z13, K2, Z7
+	VDIVPS       Z0, Z7, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z0
+	VBLENDMPS    c_one<>+0(SB), Z0, K3, Z8
+	VMOVUPS.Z    (DX)(SI*4), K1, Z0
+	VMULPS       Z8, Z0, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func logsigmoidAVX512(y []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·logsigmoidAVX512(SB), NOSPLIT, $0-48
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS c_expHi<>+0(SB), Z0
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_log1pR9<>+0(SB), Z3
+	XORQ    BX, BX
+	MOVQ    AX, SI
+	SUBQ    $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z4
+	VORPS        c_signMask<>+0(SB), Z4, Z5
+	VMAXPS       Z5, Z1, Z5
+	VMINPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z11
+	VMULPS       Z11, Z11, Z5
+	VMOVAPS      Z2, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z5, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z5
+	VMOVUPS      c_one<>+0(SB), Z11
+	VFMSUB132PS  c_two<>+0(SB), Z11, Z5
+	VMOVAPS      Z3, Z11
+	VFMADD213PS  c_log1pR8<>+0(SB), Z5, Z11
+	VFMADD213PS  c_log1pR7<>+0(SB), Z5, Z11
+	VFMADD213PS  c_log1pR6<>+0(SB), Z5, Z11
+	VFMADD213PS  c_log1pR5<>+0(SB), Z5, Z11
+	VFMADD213PS  c_log1pR4<>+0(SB), Z5, Z11
+	VFMADD213PS  c_log1pR3<>+0(SB), Z5, Z11
+	VFMADD213PS  c_log1pR2<>+0(SB), Z5, Z11
+	VFMADD213PS  c_log1pR1<>+0(SB), Z5, Z11
+	VFMADD213PS  c_log1pR0<>+0(SB), Z5, Z11
+	VMULPS       Z11, Z10, Z5
+	VMOVAPS      Z5, Z10
+	VFNMADD132PS c_twoM64<>+0(SB), Z4, Z10
+	VXORPS       c_signMask<>+0(SB), Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z4, K1
+	VBLENDMPS    Z5, Z10, K1, Z6
+	VMOVUPS      Z6, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z4
+	VORPS        c_signMask<>+0(SB), Z4, Z5
+	VMAXPS       Z5, Z1, Z5
+	VMINPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z11
+	VMULPS       Z11, Z11, Z5
+	VMOVAPS      Z2, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z5, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z5
+	VMOVUPS      c_one<>+0(SB), Z11
+	VFMSUB132PS  c_two<>+0(SB), Z11, Z5
+	VMOVAPS      Z3, Z11
+	VFMADD213PS  c_log1pR8<>+0(SB), Z5, Z11
+	VFMADD213PS  c_log1pR7<>+0(SB), Z5, Z11
+	VFMADD213PS  c_log1pR6<>+0(SB), Z5, Z11
+	VFMADD213PS  c_log1pR5<>+0(SB), Z5, Z11
+	VFMADD213PS  c_log1pR4<>+0(SB), Z5, Z11
+	VFMADD213PS  c_log1pR3<>+0(SB), Z5, Z11
+	VFMADD213PS  c_log1pR2<>+0(SB), Z5, Z11
+	VFMADD213PS  c_log1pR1<>+0(SB), Z5, Z11
+	VFMADD213PS  c_log1pR0<>+0(SB), Z5, Z11
+	VMULPS       Z11, Z10, Z5
+	VMOVAPS      Z5, Z10
+	VFNMADD132PS c_twoM64<>+0(SB), Z4, Z10
+	VXORPS       c_signMask<>+0(SB), Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z4, K1
+	VBLENDMPS    Z5, Z10, K1, Z7
+	VMOVUPS      Z7, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z4
+	VORPS        c_signMask<>+0(SB), Z4, Z5
+	VMAXPS       Z5, Z1, Z5
+	VMINPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z7
+	VMULPS       Z7, Z7, Z5
+	VMOVAPS      Z2, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z10
+	VFMADD132PS  Z10, Z7, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
+	VPSLLD       $0x17, Z6, Z6
+	VFMADD132PS  Z5, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z5
+	VMOVUPS      c_one<>+0(SB), Z7
+	VFMSUB132PS  c_two<>+0(SB), Z7, Z5
+	VMOVAPS      Z3, Z7
+	VFMADD213PS  c_log1pR8<>+0(SB), Z5, Z7
+	VFMADD213PS  c_log1pR7<>+0(SB), Z5, Z7
+	VFMADD213PS  c_log1pR6<>+0(SB), Z5, Z7
+	VFMADD213PS  c_log1pR5<>+0(SB), Z5, Z7
+	VFMADD213PS  c_log1pR4<>+0(SB), Z5, Z7
+	VFMADD213PS  c_log1pR3<>+0(SB), Z5, Z7
+	VFMADD213PS  c_log1pR2<>+0(SB), Z5, Z7
+	VFMADD213PS  c_log1pR1<>+0(SB), Z5, Z7
+	VFMADD213PS  c_log1pR0<>+0(SB), Z5, Z7
+	VMULPS       Z7, Z6, Z5
+	VMOVAPS      Z5, Z6
+	VFNMADD132PS c_twoM64<>+0(SB), Z4, Z6
+	VXORPS       c_signMask<>+0(SB), Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z4, K1
+	VBLENDMPS    Z5, Z6, K1, Z8
+	VMOVUPS      Z8, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z4
+	VORPS        c_signMask<>+0(SB), Z4, Z5
+	VMAXPS       Z5, Z1, Z1
+	VMINPS       Z1, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z1
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
+	VSUBPS       c_roundMagic<>+0(SB), Z1, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z5
+	VMULPS       Z5, Z5, Z0
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z2
+	VFMADD132PS  Z2, Z5, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z0
+	VMOVUPS      c_one<>+0(SB), Z2
+	VFMSUB132PS  c_two<>+0(SB), Z2, Z0
+	VMOVAPS      Z3, Z2
+	VFMADD213PS  c_log1pR8<>+0(SB), Z0, Z2
+	VFMADD213PS  c_log1pR7<>+0(SB), Z0, Z2
+	VFMADD213PS  c_log1pR6<>+0(SB), Z0, Z2
+	VFMADD213PS  c_log1pR5<>+0(SB), Z0, Z2
+	VFMADD213PS  c_log1pR4<>+0(SB), Z0, Z2
+	VFMADD213PS  c_log1pR3<>+0(SB), Z0, Z2
+	VFMADD213PS  c_log1pR2<>+0(SB), Z0, Z2
+	VFMADD213PS  c_log1pR1<>+0(SB), Z0, Z2
+	VFMADD213PS  c_log1pR0<>+0(SB), Z0, Z2
+	VMULPS       Z2, Z1, Z0
+	VMOVAPS      Z0, Z1
+	VFNMADD132PS c_twoM64<>+0(SB), Z4, Z1
+	VXORPS       c_signMask<>+0(SB), Z0, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z0
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z4, K2
+	VBLENDMPS    Z0, Z1, K2, Z9
+	VMOVUPS      Z9, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func logsigmoidBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·logsigmoidBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	VMOVUPS c_expHi<>+0(SB), Z0
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z4
+	VMAXPS       Z4, Z1, Z4
+	VMINPS       Z4, Z0, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z10
+	VMULPS       Z10, Z10, Z4
+	VMOVAPS      Z2, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
+	VFMADD132PS  Z11, Z10, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z4, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z4
+	VADDPS       c_one<>+0(SB), Z4, Z4
+	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K1
+	VMOVUPS      (DX)(SI*4), Z3
+	VBLENDMPS    c_twoP64<>+0(SB), Z9, K1, Z5
+	VDIVPS       Z4, Z5, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z4
+	VMULPS       Z4, Z3, Z3
+	VMOVUPS      Z3, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z4
+	VMAXPS       Z4, Z1, Z4
+	VMINPS       Z4, Z0, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z10
+	VMULPS       Z10, Z10, Z4
+	VMOVAPS      Z2, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
+	VFMADD132PS  Z11, Z10, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z4, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z4
+	VADDPS       c_one<>+0(SB), Z4, Z4
+	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K1
+	VMOVUPS      64(DX)(SI*4), Z3
+	VBLENDMPS    c_twoP64<>+0(SB), Z9, K1, Z6
+	VDIVPS       Z4, Z6, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z4
+	VMULPS       Z4, Z3, Z3
+	VMOVUPS      Z3, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z4
+	VMAXPS       Z4, Z1, Z4
+	VMINPS       Z4, Z0, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z6
+	VMULPS       Z6, Z6, Z4
+	VMOVAPS      Z2, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z9
+	VFMADD132PS  Z9, Z6, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VFMADD132PS  Z4, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z4
+	VADDPS       c_one<>+0(SB), Z4, Z4
+	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K1
+	VMOVUPS      (DX)(SI*4), Z3
+	VBLENDMPS    c_twoP64<>+0(SB), Z5, K1, Z7
+	VDIVPS       Z4, Z7, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z4
+	VMULPS       Z4, Z3, Z3
+	VMOVUPS      Z3, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z4
+	VMAXPS       Z4, Z1, Z1
+	VMINPS       Z1, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z1
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
+	VSUBPS       c_roundMagic<>+0(SB), Z1, Z4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z4
+	VMULPS       Z4, Z4, Z0
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z4, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z4, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z4, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z4, Z2
+	VFMADD132PS  Z2, Z4, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z0
+	VADDPS       c_one<>+0(SB), Z0, Z0
+	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K2
+	VMOVUPS.Z    (DX)(SI*4), K1, Z2
+	VBLENDMPS    c_twoP64<>+0(SB), Z1, K2, Z8
+	VDIVPS       Z0, Z8, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z0
+	VMULPS       Z0, Z2, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func tanhAVX512(y []float32, x []float32)
+// Requires: AVX, AVX512F
+TEXT ·tanhAVX512(SB), NOSPLIT, $0-48
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS c_expHi<>+0(SB), Z0
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_negTanhClamp<>+0(SB), Z3
+	VMOVUPS c_tanhClamp<>+0(SB), Z4
+	XORQ    BX, BX
+	MOVQ    AX, SI
+	SUBQ    $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z5
+	VADDPS       Z5, Z5, Z5
+	VMINPS       Z5, Z4, Z5
+	VMAXPS       Z5, Z3, Z5
+	VMAXPS       Z5, Z1, Z5
+	VMINPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z7
+	VMULPS       Z7, Z7, Z5
+	VMOVAPS      Z2, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z8
+	VFMADD132PS  Z8, Z7, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
+	VPSLLD       $0x17, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VSUBPS       c_one<>+0(SB), Z6, Z7
+	VFMADD132PS  Z5, Z7, Z6
+	VADDPS       c_two<>+0(SB), Z6, Z5
+	VDIVPS       Z5, Z6, Z5
+	VMOVUPS      Z5, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z5
+	VADDPS       Z5, Z5, Z5
+	VMINPS       Z5, Z4, Z5
+	VMAXPS       Z5, Z3, Z5
+	VMAXPS       Z5, Z1, Z5
+	VMINPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z7
+	VMULPS       Z7, Z7, Z5
+	VMOVAPS      Z2, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z8
+	VFMADD132PS  Z8, Z7, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
+	VPSLLD       $0x17, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VSUBPS       c_one<>+0(SB), Z6, Z7
+	VFMADD132PS  Z5, Z7, Z6
+	VADDPS       c_two<>+0(SB), Z6, Z5
+	VDIVPS       Z5, Z6, Z5
+	VMOVUPS      Z5, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z5
+	VADDPS       Z5, Z5, Z5
+	VMINPS       Z5, Z4, Z5
+	VMAXPS       Z5, Z3, Z5
+	VMAXPS       Z5, Z1, Z5
+	VMINPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z7
+	VMULPS       Z7, Z7, Z5
+	VMOVAPS      Z2, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z8
+	VFMADD132PS  Z8, Z7, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
+	VPSLLD       $0x17, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VSUBPS       c_one<>+0(SB), Z6, Z7
+	VFMADD132PS  Z5, Z7, Z6
+	VADDPS       c_two<>+0(SB), Z6, Z5
+	VDIVPS       Z5, Z6, Z5
+	VMOVUPS      Z5, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z5
+	VADDPS       Z5, Z5, Z5
+	VMINPS       Z5, Z4, Z4
+	VMAXPS       Z4, Z3, Z3
+	VMAXPS       Z3, Z1, Z1
+	VMINPS       Z1, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z1
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
+	VSUBPS       c_roundMagic<>+0(SB), Z1, Z3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z3, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z3
+	VMULPS       Z3, Z3, Z0
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z3, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z3, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z3, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z3, Z2
+	VFMADD132PS  Z2, Z3, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z1
+	VSUBPS       c_one<>+0(SB), Z1, Z2
+	VFMADD132PS  Z0, Z2, Z1
+	VADDPS       c_two<>+0(SB), Z1, Z0
+	VDIVPS       Z0, Z1, Z0
+	VMOVUPS      Z0, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func tanhBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·tanhBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	VMOVUPS c_expHi<>+0(SB), Z0
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z3
+	VADDPS       Z3, Z3, Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z3
+	VMAXPS       Z3, Z1, Z3
+	VMINPS       Z3, Z0, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
+	VMULPS       Z5, Z5, Z3
+	VMOVAPS      Z2, Z6
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
+	VFMADD132PS  Z6, Z5, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z3
+	VADDPS       c_one<>+0(SB), Z3, Z3
+	VMULPS       c_four<>+0(SB), Z4, Z4
+	VMULPS       Z3, Z3, Z3
+	VDIVPS       Z3, Z4, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMOVUPS      (DX)(SI*4), Z4
+	VMULPS       Z3, Z4, Z3
+	VMOVUPS      Z3, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z3
+	VADDPS       Z3, Z3, Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z3
+	VMAXPS       Z3, Z1, Z3
+	VMINPS       Z3, Z0, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
+	VMULPS       Z5, Z5, Z3
+	VMOVAPS      Z2, Z6
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
+	VFMADD132PS  Z6, Z5, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z3
+	VADDPS       c_one<>+0(SB), Z3, Z3
+	VMULPS       c_four<>+0(SB), Z4, Z4
+	VMULPS       Z3, Z3, Z3
+	VDIVPS       Z3, Z4, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMOVUPS      64(DX)(SI*4), Z4
+	VMULPS       Z3, Z4, Z3
+	VMOVUPS      Z3, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z3
+	VADDPS       Z3, Z3, Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z3
+	VMAXPS       Z3, Z1, Z3
+	VMINPS       Z3, Z0, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
+	VMULPS       Z5, Z5, Z3
+	VMOVAPS      Z2, Z6
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
+	VFMADD132PS  Z6, Z5, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z3
+	VADDPS       c_one<>+0(SB), Z3, Z3
+	VMULPS       c_four<>+0(SB), Z4, Z4
+	VMULPS       Z3, Z3, Z3
+	VDIVPS       Z3, Z4, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMOVUPS      (DX)(SI*4), Z4
+	VMULPS       Z3, Z4, Z3
+	VMOVUPS      Z3, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z3
+	VADDPS       Z3, Z3, Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z3
+	VMAXPS       Z3, Z1, Z1
+	VMINPS       Z1, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z1
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
+	VSUBPS       c_roundMagic<>+0(SB), Z1, Z3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z3, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z3
+	VMULPS       Z3, Z3, Z0
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z3, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z3, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z3, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z3, Z2
+	VFMADD132PS  Z2, Z3, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z0
+	VADDPS       c_one<>+0(SB), Z0, Z0
+	VMULPS       c_four<>+0(SB), Z1, Z1
+	VMULPS       Z0, Z0, Z0
+	VDIVPS       Z0, Z1, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z0
+	VMOVUPS.Z    (DX)(SI*4), K1, Z1
+	VMULPS       Z0, Z1, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func eluAVX512(y []float32, x []float32, pos float32, neg float32)
+// Requires: AVX, AVX512F, SSE
+TEXT ·eluAVX512(SB), NOSPLIT, $0-56
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        pos+48(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        neg+52(FP), X5
+	VBROADCASTSS X5, Z5
+	VMOVUPS      c_expHi<>+0(SB), Z6
+	VMOVUPS      c_expLo<>+0(SB), Z7
+	VMOVUPS      c_expP6<>+0(SB), Z8
+	VMOVUPS      c_zero<>+0(SB), Z9
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z10
+	VMINPS       Z10, Z9, Z11
+	VMAXPS       Z11, Z7, Z11
+	VMINPS       Z11, Z6, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z13
+	VMULPS       Z13, Z13, Z11
+	VMOVAPS      Z8, Z14
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z14
+	VFMADD132PS  Z14, Z13, Z11
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z12
+	VSUBPS       c_one<>+0(SB), Z12, Z13
+	VFMADD132PS  Z11, Z13, Z12
+	VCMPPS       $0x1e, Z9, Z10, K1
+	VMULPS       Z0, Z10, Z10
+	VMULPS       Z5, Z12, Z11
+	VBLENDMPS    Z10, Z11, K1, Z1
+	VMOVUPS      Z1, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z10
+	VMINPS       Z10, Z9, Z11
+	VMAXPS       Z11, Z7, Z11
+	VMINPS       Z11, Z6, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z13
+	VMULPS       Z13, Z13, Z11
+	VMOVAPS      Z8, Z14
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z14
+	VFMADD132PS  Z14, Z13, Z11
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z12
+	VSUBPS       c_one<>+0(SB), Z12, Z13
+	VFMADD132PS  Z11, Z13, Z12
+	VCMPPS       $0x1e, Z9, Z10, K1
+	VMULPS       Z0, Z10, Z10
+	VMULPS       Z5, Z12, Z11
+	VBLENDMPS    Z10, Z11, K1, Z2
+	VMOVUPS      Z2, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z1
+	VMINPS       Z1, Z9, Z2
+	VMAXPS       Z2, Z7, Z2
+	VMINPS       Z2, Z6, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z11
+	VMULPS       Z11, Z11, Z2
+	VMOVAPS      Z8, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z10
+	VSUBPS       c_one<>+0(SB), Z10, Z11
+	VFMADD132PS  Z2, Z11, Z10
+	VCMPPS       $0x1e, Z9, Z1, K1
+	VMULPS       Z0, Z1, Z1
+	VMULPS       Z5, Z10, Z2
+	VBLENDMPS    Z1, Z2, K1, Z3
+	VMOVUPS      Z3, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z1
+	VMINPS       Z1, Z9, Z2
+	VMAXPS       Z2, Z7, Z2
+	VMINPS       Z2, Z6, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z6
+	VMULPS       Z6, Z6, Z2
+	VMOVAPS      Z8, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z7
+	VFMADD132PS  Z7, Z6, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VSUBPS       c_one<>+0(SB), Z3, Z6
+	VFMADD132PS  Z2, Z6, Z3
+	VCMPPS       $0x1e, Z9, Z1, K2
+	VMULPS       Z0, Z1, Z0
+	VMULPS       Z5, Z3, Z1
+	VBLENDMPS    Z0, Z1, K2, Z4
+	VMOVUPS      Z4, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func eluBackwardAVX512(dx []float32, dy []float32, x []float32, pos float32, neg float32)
+// Requires: AVX, AVX512F, SSE
+TEXT ·eluBackwardAVX512(SB), NOSPLIT, $0-80
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        pos+72(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        neg+76(FP), X5
+	VBROADCASTSS X5, Z5
+	VMOVUPS      c_expHi<>+0(SB), Z6
+	VMOVUPS      c_expLo<>+0(SB), Z7
+	VMOVUPS      c_expP6<>+0(SB), Z8
+	VMOVUPS      c_zero<>+0(SB), Z9
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z10
+	VMINPS       Z10, Z9, Z11
+	VMAXPS       Z11, Z7, Z11
+	VMINPS       Z11, Z6, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z13
+	VMULPS       Z13, Z13, Z11
+	VMOVAPS      Z8, Z14
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z14
+	VFMADD132PS  Z14, Z13, Z11
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z11, Z12, Z12
+	VCMPPS       $0x1e, Z9, Z10, K1
+	VMULPS       Z5, Z12, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z10
+	VBLENDMPS    Z0, Z10, K1, Z1
+	VMOVUPS      (DX)(SI*4), Z10
+	VMULPS       Z1, Z10, Z10
+	VMOVUPS      Z10, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z10
+	VMINPS       Z10, Z9, Z11
+	VMAXPS       Z11, Z7, Z11
+	VMINPS       Z11, Z6, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z13
+	VMULPS       Z13, Z13, Z11
+	VMOVAPS      Z8, Z14
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z14
+	VFMADD132PS  Z14, Z13, Z11
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z11, Z12, Z12
+	VCMPPS       $0x1e, Z9, Z10, K1
+	VMULPS       Z5, Z12, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z10
+	VBLENDMPS    Z0, Z10, K1, Z2
+	VMOVUPS      64(DX)(SI*4), Z10
+	VMULPS       Z2, Z10, Z10
+	VMOVUPS      Z10, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z1
+	VMINPS       Z1, Z9, Z2
+	VMAXPS       Z2, Z7, Z2
+	VMINPS       Z2, Z6, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z11
+	VMULPS       Z11, Z11, Z2
+	VMOVAPS      Z8, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z2, Z10, Z10
+	VCMPPS       $0x1e, Z9, Z1, K1
+	VMULPS       Z5, Z10, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z1
+	VBLENDMPS    Z0, Z1, K1, Z3
+	VMOVUPS      (DX)(SI*4), Z1
+	VMULPS       Z3, Z1, Z1
+	VMOVUPS      Z1, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z1
+	VMINPS       Z1, Z9, Z2
+	VMAXPS       Z2, Z7, Z2
+	VMINPS       Z2, Z6, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z6
+	VMULPS       Z6, Z6, Z2
+	VMOVAPS      Z8, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z7
+	VFMADD132PS  Z7, Z6, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VFMADD132PS  Z2, Z3, Z3
+	VCMPPS       $0x1e, Z9, Z1, K2
+	VMULPS       Z5, Z3, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z1
+	VBLENDMPS    Z0, Z1, K2, Z4
+	VMOVUPS.Z    (DX)(SI*4), K1, Z0
+	VMULPS       Z4, Z0, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func celuAVX512(y []float32, x []float32, alpha float32, invAlpha float32)
+// Requires: AVX, AVX512F, SSE
+TEXT ·celuAVX512(SB), NOSPLIT, $0-56
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        alpha+48(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        invAlpha+52(FP), X5
+	VBROADCASTSS X5, Z5
+	VMOVUPS      c_expHi<>+0(SB), Z6
+	VMOVUPS      c_expLo<>+0(SB), Z7
+	VMOVUPS      c_expP6<>+0(SB), Z8
+	VMOVUPS      c_zero<>+0(SB), Z9
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z10
+	VMINPS       Z10, Z9, Z11
+	VDIVPS       Z0, Z11, Z12
+	VFNMADD231PS Z0, Z12, Z11
+	VMULPS       Z5, Z11, Z11
+	VMAXPS       Z12, Z7, Z12
+	VMINPS       Z12, Z6, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VMINPS       c_one<>+0(SB), Z11, Z11
+	VMAXPS       c_negOne<>+0(SB), Z11, Z11
+	VADDPS       Z11, Z12, Z11
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z14
+	VMULPS       Z14, Z14, Z11
+	VMOVAPS      Z8, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z12
+	VFMADD132PS  Z12, Z14, Z11
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z12
+	VSUBPS       c_one<>+0(SB), Z12, Z13
+	VFMADD132PS  Z11, Z13, Z12
+	VCMPPS       $0x1e, Z9, Z10, K1
+	VMULPS       Z0, Z12, Z11
+	VBLENDMPS    Z10, Z11, K1, Z1
+	VMOVUPS      Z1, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z10
+	VMINPS       Z10, Z9, Z11
+	VDIVPS       Z0, Z11, Z12
+	VFNMADD231PS Z0, Z12, Z11
+	VMULPS       Z5, Z11, Z11
+	VMAXPS       Z12, Z7, Z12
+	VMINPS       Z12, Z6, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VMINPS       c_one<>+0(SB), Z11, Z11
+	VMAXPS       c_negOne<>+0(SB), Z11, Z11
+	VADDPS       Z11, Z12, Z11
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z14
+	VMULPS       Z14, Z14, Z11
+	VMOVAPS      Z8, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z12
+	VFMADD132PS  Z12, Z14, Z11
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z12
+	VSUBPS       c_one<>+0(SB), Z12, Z13
+	VFMADD132PS  Z11, Z13, Z12
+	VCMPPS       $0x1e, Z9, Z10, K1
+	VMULPS       Z0, Z12, Z11
+	VBLENDMPS    Z10, Z11, K1, Z2
+	VMOVUPS      Z2, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z1
+	VMINPS       Z1, Z9, Z2
+	VDIVPS       Z0, Z2, Z10
+	VFNMADD231PS Z0, Z10, Z2
+	VMULPS       Z5, Z2, Z2
+	VMAXPS       Z10, Z7, Z10
+	VMINPS       Z10, Z6, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
+	VMINPS       c_one<>+0(SB), Z2, Z2
+	VMAXPS       c_negOne<>+0(SB), Z2, Z2
+	VADDPS       Z2, Z10, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z12
+	VMULPS       Z12, Z12, Z2
+	VMOVAPS      Z8, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z10
+	VFMADD132PS  Z10, Z12, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z10
+	VSUBPS       c_one<>+0(SB), Z10, Z11
+	VFMADD132PS  Z2, Z11, Z10
+	VCMPPS       $0x1e, Z9, Z1, K1
+	VMULPS       Z0, Z10, Z2
+	VBLENDMPS    Z1, Z2, K1, Z3
+	VMOVUPS      Z3, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z1
+	VMINPS       Z1, Z9, Z2
+	VDIVPS       Z0, Z2, Z3
+	VFNMADD231PS Z0, Z3, Z2
+	VMULPS       Z5, Z2, Z2
+	VMAXPS       Z3, Z7, Z3
+	VMINPS       Z3, Z6, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z3
+	VMINPS       c_one<>+0(SB), Z2, Z2
+	VMAXPS       c_negOne<>+0(SB), Z2, Z2
+	VADDPS       Z2, Z3, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z6
+	VMULPS       Z6, Z6, Z2
+	VMOVAPS      Z8, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z3
+	VFMADD132PS  Z3, Z6, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VSUBPS       c_one<>+0(SB), Z3, Z5
+	VFMADD132PS  Z2, Z5, Z3
+	VCMPPS       $0x1e, Z9, Z1, K2
+	VMULPS       Z0, Z3, Z0
+	VBLENDMPS    Z1, Z0, K2, Z4
+	VMOVUPS      Z4, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func celuBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32, invAlpha float32)
+// Requires: AVX, AVX512F, SSE
+TEXT ·celuBackwardAVX512(SB), NOSPLIT, $0-80
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        alpha+72(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        invAlpha+76(FP), X5
+	VBROADCASTSS X5, Z5
+	VMOVUPS      c_expHi<>+0(SB), Z6
+	VMOVUPS      c_expLo<>+0(SB), Z7
+	VMOVUPS      c_expP6<>+0(SB), Z8
+	VMOVUPS      c_zero<>+0(SB), Z9
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z10
+	VMINPS       Z10, Z9, Z11
+	VDIVPS       Z0, Z11, Z12
+	VFNMADD231PS Z0, Z12, Z11
+	VMULPS       Z5, Z11, Z11
+	VMAXPS       Z12, Z7, Z12
+	VMINPS       Z12, Z6, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VMINPS       c_one<>+0(SB), Z11, Z11
+	VMAXPS       c_negOne<>+0(SB), Z11, Z11
+	VADDPS       Z11, Z12, Z11
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z14
+	VMULPS       Z14, Z14, Z11
+	VMOVAPS      Z8, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z12
+	VFMADD132PS  Z12, Z14, Z11
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z11, Z12, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z11
+	VCMPPS       $0x1e, Z9, Z10, K1
+	VBLENDMPS    c_one<>+0(SB), Z11, K1, Z1
+	VMOVUPS      (DX)(SI*4), Z10
+	VMULPS       Z1, Z10, Z10
+	VMOVUPS      Z10, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z10
+	VMINPS       Z10, Z9, Z11
+	VDIVPS       Z0, Z11, Z12
+	VFNMADD231PS Z0, Z12, Z11
+	VMULPS       Z5, Z11, Z11
+	VMAXPS       Z12, Z7, Z12
+	VMINPS       Z12, Z6, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VMINPS       c_one<>+0(SB), Z11, Z11
+	VMAXPS       c_negOne<>+0(SB), Z11, Z11
+	VADDPS       Z11, Z12, Z11
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z14
+	VMULPS       Z14, Z14, Z11
+	VMOVAPS      Z8, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z12
+	VFMADD132PS  Z12, Z14, Z11
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z11, Z12, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z11
+	VCMPPS       $0x1e, Z9, Z10, K1
+	VBLENDMPS    c_one<>+0(SB), Z11, K1, Z2
+	VMOVUPS      64(DX)(SI*4), Z10
+	VMULPS       Z2, Z10, Z10
+	VMOVUPS      Z10, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z1
+	VMINPS       Z1, Z9, Z2
+	VDIVPS       Z0, Z2, Z10
+	VFNMADD231PS Z0, Z10, Z2
+	VMULPS       Z5, Z2, Z2
+	VMAXPS       Z10, Z7, Z10
+	VMINPS       Z10, Z6, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
+	VMINPS       c_one<>+0(SB), Z2, Z2
+	VMAXPS       c_negOne<>+0(SB), Z2, Z2
+	VADDPS       Z2, Z10, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z12
+	VMULPS       Z12, Z12, Z2
+	VMOVAPS      Z8, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z10
+	VFMADD132PS  Z10, Z12, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z2, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z2
+	VCMPPS       $0x1e, Z9, Z1, K1
+	VBLENDMPS    c_one<>+0(SB), Z2, K1, Z3
+	VMOVUPS      (DX)(SI*4), Z1
+	VMULPS       Z3, Z1, Z1
+	VMOVUPS      Z1, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z1
+	VMINPS       Z1, Z9, Z2
+	VDIVPS       Z0, Z2, Z3
+	VFNMADD231PS Z0, Z3, Z2
+	VMULPS       Z5, Z2, Z0
+	VMAXPS       Z3, Z7, Z2
+	VMINPS       Z2, Z6, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z2
+	VMINPS       c_one<>+0(SB), Z0, Z0
+	VMAXPS       c_negOne<>+0(SB), Z0, Z0
+	VADDPS       Z0, Z2, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z5
+	VMULPS       Z5, Z5, Z0
+	VMOVAPS      Z8, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z2
+	VFMADD132PS  Z2, Z5, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z3, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VFMADD132PS  Z0, Z2, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z0
+	VCMPPS       $0x1e, Z9, Z1, K2
+	VBLENDMPS    c_one<>+0(SB), Z0, K2, Z4
+	VMOVUPS.Z    (DX)(SI*4), K1, Z0
+	VMULPS       Z4, Z0, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func peluAVX512(y []float32, x []float32, a float32, b float32, ab float32, invB float32)
+// Requires: AVX, AVX512F, SSE
+TEXT ·peluAVX512(SB), NOSPLIT, $0-64
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        a+48(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        b+52(FP), X5
+	VBROADCASTSS X5, Z5
+	MOVSS        ab+56(FP), X6
+	VBROADCASTSS X6, Z6
+	MOVSS        invB+60(FP), X7
+	VBROADCASTSS X7, Z7
+	VMOVUPS      c_expHi<>+0(SB), Z8
+	VMOVUPS      c_expLo<>+0(SB), Z9
+	VMOVUPS      c_expP6<>+0(SB), Z10
+	VMOVUPS      c_zero<>+0(SB), Z11
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z12
+	VMINPS       Z12, Z11, Z13
+	VDIVPS       Z5, Z13, Z14
+	VFNMADD231PS Z5, Z14, Z13
+	VMULPS       Z7, Z13, Z13
+	VMAXPS       Z14, Z9, Z14
+	VMINPS       Z14, Z8, Z14
+	VMOVUPS      c_log2e<>+0(SB), Z15
+	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z15
+	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z14
+	VMINPS       c_one<>+0(SB), Z13, Z13
+	VMAXPS       c_negOne<>+0(SB), Z13, Z13
+	VADDPS       Z13, Z14, Z13
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z13, Z16
+	VMULPS       Z16, Z16, Z13
+	VMOVAPS      Z10, Z14
+	VFMADD213PS  c_expP5<>+0(SB), Z16, Z14
+	VFMADD213PS  c_expP4<>+0(SB), Z16, Z14
+	VFMADD213PS  c_expP3<>+0(SB), Z16, Z14
+	VFMADD213PS  c_expP2<>+0(SB), Z16, Z14
+	VFMADD132PS  Z14, Z16, Z13
+	VPSUBD       c_expBias64<>+0(SB), Z15, Z14
+	VPSLLD       $0x17, Z14, Z14
+	VMULPS       c_twoM64<>+0(SB), Z14, Z14
+	VSUBPS       c_one<>+0(SB), Z14, Z15
+	VFMADD132PS  Z13, Z15, Z14
+	VCMPPS       $0x1d, Z11, Z12, K1
+	VMULPS       Z12, Z6, Z12
+	VMULPS       Z14, Z0, Z13
+	VBLENDMPS    Z12, Z13, K1, Z1
+	VMOVUPS      Z1, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z12
+	VMINPS       Z12, Z11, Z13
+	VDIVPS       Z5, Z13, Z14
+	VFNMADD231PS Z5, Z14, Z13
+	VMULPS       Z7, Z13, Z13
+	VMAXPS       Z14, Z9, Z14
+	VMINPS       Z14, Z8, Z14
+	VMOVUPS      c_log2e<>+0(SB), Z15
+	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z15
+	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z14
+	VMINPS       c_one<>+0(SB), Z13, Z13
+	VMAXPS       c_negOne<>+0(SB), Z13, Z13
+	VADDPS       Z13, Z14, Z13
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z13, Z16
+	VMULPS       Z16, Z16, Z13
+	VMOVAPS      Z10, Z14
+	VFMADD213PS  c_expP5<>+0(SB), Z16, Z14
+	VFMADD213PS  c_expP4<>+0(SB), Z16, Z14
+	VFMADD213PS  c_expP3<>+0(SB), Z16, Z14
+	VFMADD213PS  c_expP2<>+0(SB), Z16, Z14
+	VFMADD132PS  Z14, Z16, Z13
+	VPSUBD       c_expBias64<>+0(SB), Z15, Z14
+	VPSLLD       $0x17, Z14, Z14
+	VMULPS       c_twoM64<>+0(SB), Z14, Z14
+	VSUBPS       c_one<>+0(SB), Z14, Z15
+	VFMADD132PS  Z13, Z15, Z14
+	VCMPPS       $0x1d, Z11, Z12, K1
+	VMULPS       Z12, Z6, Z12
+	VMULPS       Z14, Z0, Z13
+	VBLENDMPS    Z12, Z13, K1, Z2
+	VMOVUPS      Z2, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z1
+	VMINPS       Z1, Z11, Z2
+	VDIVPS       Z5, Z2, Z12
+	VFNMADD231PS Z5, Z12, Z2
+	VMULPS       Z7, Z2, Z2
+	VMAXPS       Z12, Z9, Z12
+	VMINPS       Z12, Z8, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VMINPS       c_one<>+0(SB), Z2, Z2
+	VMAXPS       c_negOne<>+0(SB), Z2, Z2
+	VADDPS       Z2, Z12, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z14
+	VMULPS       Z14, Z14, Z2
+	VMOVAPS      Z10, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z12
+	VFMADD132PS  Z12, Z14, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z12
+	VSUBPS       c_one<>+0(SB), Z12, Z13
+	VFMADD132PS  Z2, Z13, Z12
+	VCMPPS       $0x1d, Z11, Z1, K1
+	VMULPS       Z1, Z6, Z1
+	VMULPS       Z12, Z0, Z2
+	VBLENDMPS    Z1, Z2, K1, Z3
+	VMOVUPS      Z3, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z1
+	VMINPS       Z1, Z11, Z2
+	VDIVPS       Z5, Z2, Z3
+	VFNMADD231PS Z5, Z3, Z2
+	VMULPS       Z7, Z2, Z2
+	VMAXPS       Z3, Z9, Z3
+	VMINPS       Z3, Z8, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z3
+	VMINPS       c_one<>+0(SB), Z2, Z2
+	VMAXPS       c_negOne<>+0(SB), Z2, Z2
+	VADDPS       Z2, Z3, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z7
+	VMULPS       Z7, Z7, Z2
+	VMOVAPS      Z10, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z3
+	VFMADD132PS  Z3, Z7, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VSUBPS       c_one<>+0(SB), Z3, Z5
+	VFMADD132PS  Z2, Z5, Z3
+	VCMPPS       $0x1d, Z11, Z1, K2
+	VMULPS       Z1, Z6, Z1
+	VMULPS       Z3, Z0, Z0
+	VBLENDMPS    Z1, Z0, K2, Z4
+	VMOVUPS      Z4, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func peluBackwardAVX512(dx []float32, dy []float32, x []float32, a float32, b float32, ab float32, invB float32) [32]float32
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·peluBackwardAVX512(SB), NOSPLIT, $0-216
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        a+72(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        b+76(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        ab+80(FP), X9
+	VBROADCASTSS X9, Z9
+	MOVSS        invB+84(FP), X10
+	VBROADCASTSS X10, Z10
+	VMOVUPS      c_expHi<>+0(SB), Z11
+	VMOVUPS      c_expLo<>+0(SB), Z12
+	VMOVUPS      c_expP6<>+0(SB), Z13
+	VMOVUPS      c_maxFloat<>+0(SB), Z14
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z15
+	VMOVUPS      c_zero<>+0(SB), Z16
+	VXORPS       Z17, Z17, Z17
+	VXORPS       Z18, Z18, Z18
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z19
+	VMOVUPS      (DX)(SI*4), Z20
+	VDIVPS       Z0, Z19, Z21
+	VMOVAPS      Z21, Z22
+	VFNMADD132PS Z0, Z19, Z22
+	VMULPS       Z10, Z22, Z22
+	VMINPS       Z21, Z16, Z23
+	VMAXPS       Z23, Z12, Z23
+	VMINPS       Z23, Z11, Z23
+	VMOVUPS      c_log2e<>+0(SB), Z24
+	VFMADD213PS  c_roundMagic<>+0(SB), Z23, Z24
+	VSUBPS       c_roundMagic<>+0(SB), Z24, Z25
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z25, Z23
+	VMINPS       c_one<>+0(SB), Z22, Z22
+	VMAXPS       c_negOne<>+0(SB), Z22, Z22
+	VADDPS       Z22, Z23, Z22
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z22, Z25
+	VMULPS       Z25, Z25, Z22
+	VMOVAPS      Z13, Z23
+	VFMADD213PS  c_expP5<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP4<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP3<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP2<>+0(SB), Z25, Z23
+	VFMADD132PS  Z23, Z25, Z22
+	VPSUBD       c_expBias64<>+0(SB), Z24, Z23
+	VPSLLD       $0x17, Z23, Z23
+	VCMPPS       $0x1d, Z16, Z19, K1
+	VMOVAPS      Z23, Z19
+	VFMADD132PS  Z22, Z23, Z19
+	VBLENDMPS    c_twoP64<>+0(SB), Z19, K1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z23, Z19
+	VSUBPS       c_one<>+0(SB), Z19, Z23
+	VFMADD132PS  Z22, Z23, Z19
+	VBLENDMPS    Z21, Z19, K1, Z2
+	VMINPS       Z21, Z14, Z19
+	VMAXPS       Z19, Z15, Z19
+	VMULPS       Z1, Z19, Z19
+	VMULPS       c_twoM64<>+0(SB), Z19, Z19
+	VMULPS       Z1, Z9, Z21
+	VMULPS       c_twoM64<>+0(SB), Z21, Z21
+	VMULPS       Z21, Z20, Z21
+	VMOVUPS      Z21, (CX)(SI*4)
+	VFMADD231PS  Z2, Z20, Z17
+	VFMADD231PS  Z19, Z20, Z18
+	VMOVUPS      64(BX)(SI*4), Z19
+	VMOVUPS      64(DX)(SI*4), Z20
+	VDIVPS       Z0, Z19, Z21
+	VMOVAPS      Z21, Z22
+	VFNMADD132PS Z0, Z19, Z22
+	VMULPS       Z10, Z22, Z22
+	VMINPS       Z21, Z16, Z23
+	VMAXPS       Z23, Z12, Z23
+	VMINPS       Z23, Z11, Z23
+	VMOVUPS      c_log2e<>+0(SB), Z24
+	VFMADD213PS  c_roundMagic<>+0(SB), Z23, Z24
+	VSUBPS       c_roundMagic<>+0(SB), Z24, Z25
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z25, Z23
+	VMINPS       c_one<>+0(SB), Z22, Z22
+	VMAXPS       c_negOne<>+0(SB), Z22, Z22
+	VADDPS       Z22, Z23, Z22
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z22, Z25
+	VMULPS       Z25, Z25, Z22
+	VMOVAPS      Z13, Z23
+	VFMADD213PS  c_expP5<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP4<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP3<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP2<>+0(SB), Z25, Z23
+	VFMADD132PS  Z23, Z25, Z22
+	VPSUBD       c_expBias64<>+0(SB), Z24, Z23
+	VPSLLD       $0x17, Z23, Z23
+	VCMPPS       $0x1d, Z16, Z19, K1
+	VMOVAPS      Z23, Z19
+	VFMADD132PS  Z22, Z23, Z19
+	VBLENDMPS    c_twoP64<>+0(SB), Z19, K1, Z3
+	VMULPS       c_twoM64<>+0(SB), Z23, Z19
+	VSUBPS       c_one<>+0(SB), Z19, Z23
+	VFMADD132PS  Z22, Z23, Z19
+	VBLENDMPS    Z21, Z19, K1, Z4
+	VMINPS       Z21, Z14, Z19
+	VMAXPS       Z19, Z15, Z19
+	VMULPS       Z3, Z19, Z19
+	VMULPS       c_twoM64<>+0(SB), Z19, Z19
+	VMULPS       Z3, Z9, Z21
+	VMULPS       c_twoM64<>+0(SB), Z21, Z21
+	VMULPS       Z21, Z20, Z21
+	VMOVUPS      Z21, 64(CX)(SI*4)
+	VFMADD231PS  Z4, Z20, Z17
+	VFMADD231PS  Z19, Z20, Z18
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z1
+	VMOVUPS      (DX)(SI*4), Z2
+	VDIVPS       Z0, Z1, Z3
+	VMOVAPS      Z3, Z4
+	VFNMADD132PS Z0, Z1, Z4
+	VMULPS       Z10, Z4, Z4
+	VMINPS       Z3, Z16, Z19
+	VMAXPS       Z19, Z12, Z19
+	VMINPS       Z19, Z11, Z19
+	VMOVUPS      c_log2e<>+0(SB), Z20
+	VFMADD213PS  c_roundMagic<>+0(SB), Z19, Z20
+	VSUBPS       c_roundMagic<>+0(SB), Z20, Z21
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z21, Z19
+	VMINPS       c_one<>+0(SB), Z4, Z4
+	VMAXPS       c_negOne<>+0(SB), Z4, Z4
+	VADDPS       Z4, Z19, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z21
+	VMULPS       Z21, Z21, Z4
+	VMOVAPS      Z13, Z19
+	VFMADD213PS  c_expP5<>+0(SB), Z21, Z19
+	VFMADD213PS  c_expP4<>+0(SB), Z21, Z19
+	VFMADD213PS  c_expP3<>+0(SB), Z21, Z19
+	VFMADD213PS  c_expP2<>+0(SB), Z21, Z19
+	VFMADD132PS  Z19, Z21, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z20, Z19
+	VPSLLD       $0x17, Z19, Z19
+	VCMPPS       $0x1d, Z16, Z1, K1
+	VMOVAPS      Z19, Z1
+	VFMADD132PS  Z4, Z19, Z1
+	VBLENDMPS    c_twoP64<>+0(SB), Z1, K1, Z5
+	VMULPS       c_twoM64<>+0(SB), Z19, Z1
+	VSUBPS       c_one<>+0(SB), Z1, Z19
+	VFMADD132PS  Z4, Z19, Z1
+	VBLENDMPS    Z3, Z1, K1, Z6
+	VMINPS       Z3, Z14, Z1
+	VMAXPS       Z1, Z15, Z1
+	VMULPS       Z5, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z1
+	VMULPS       Z5, Z9, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMULPS       Z3, Z2, Z3
+	VMOVUPS      Z3, (CX)(SI*4)
+	VFMADD231PS  Z6, Z2, Z17
+	VFMADD231PS  Z1, Z2, Z18
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z1
+	VMOVUPS.Z    (DX)(SI*4), K1, Z2
+	VDIVPS       Z0, Z1, Z3
+	VMOVAPS      Z3, Z4
+	VFNMADD132PS Z0, Z1, Z4
+	VMULPS       Z10, Z4, Z0
+	VMINPS       Z3, Z16, Z4
+	VMAXPS       Z4, Z12, Z4
+	VMINPS       Z4, Z11, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VMINPS       c_one<>+0(SB), Z0, Z0
+	VMAXPS       c_negOne<>+0(SB), Z0, Z0
+	VADDPS       Z0, Z4, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z6
+	VMULPS       Z6, Z6, Z0
+	VMOVAPS      Z13, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
+	VFMADD132PS  Z4, Z6, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VCMPPS       $0x1d, Z16, Z1, K2
+	VMOVAPS      Z4, Z1
+	VFMADD132PS  Z0, Z4, Z1
+	VBLENDMPS    c_twoP64<>+0(SB), Z1, K2, Z7
+	VMULPS       c_twoM64<>+0(SB), Z4, Z1
+	VSUBPS       c_one<>+0(SB), Z1, Z4
+	VFMADD132PS  Z0, Z4, Z1
+	VBLENDMPS    Z3, Z1, K2, Z8
+	VMINPS       Z3, Z14, Z0
+	VMAXPS       Z0, Z15, Z0
+	VMULPS       Z7, Z0, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z0
+	VMULPS       Z7, Z9, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z1
+	VMULPS       Z1, Z2, Z1
+	VMOVUPS      Z1, K1, (CX)(SI*4)
+	VFMADD231PS  Z8, Z2, K1, Z17
+	VFMADD231PS  Z0, Z2, K1, Z18
+
+done:
+	LEAQ    ret_0+88(FP), AX
+	VMOVUPS Z17, (AX)
+	VMOVUPS Z18, 64(AX)
+	VZEROUPPER
+	RET
+
+// func peluRowAVX512(y []float32, x []float32, a []float32, b []float32)
+// Requires: AVX, AVX512F
+TEXT ·peluRowAVX512(SB), NOSPLIT, $0-96
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	MOVQ    a_base+48(FP), BX
+	MOVQ    b_base+72(FP), SI
+	VMOVUPS c_expHi<>+0(SB), Z0
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_one<>+0(SB), Z3
+	VMOVUPS c_zero<>+0(SB), Z4
+	XORQ    DI, DI
+	MOVQ    AX, R8
+	SUBQ    $0x00000020, R8
+
+loopN:
+	CMPQ         DI, R8
+	JG           loop1
+	VMOVUPS      (DX)(DI*4), Z5
+	VMOVUPS      (BX)(DI*4), Z6
+	VMOVUPS      (SI)(DI*4), Z7
+	VDIVPS       Z7, Z6, Z8
+	VDIVPS       Z7, Z3, Z9
+	VMINPS       Z5, Z4, Z10
+	VDIVPS       Z7, Z10, Z11
+	VFNMADD132PS Z11, Z10, Z7
+	VMULPS       Z9, Z7, Z7
+	VMAXPS       Z11, Z1, Z9
+	VMINPS       Z9, Z0, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
+	VMINPS       Z3, Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z9, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z11
+	VMULPS       Z11, Z11, Z7
+	VMOVAPS      Z2, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z9
+	VFMADD132PS  Z9, Z11, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VSUBPS       Z3, Z9, Z10
+	VFMADD132PS  Z7, Z10, Z9
+	VCMPPS       $0x1d, Z4, Z5, K1
+	VMULPS       Z5, Z8, Z5
+	VMULPS       Z9, Z6, Z6
+	VBLENDMPS    Z5, Z6, K1, Z12
+	VMOVUPS      Z12, (CX)(DI*4)
+	VMOVUPS      64(DX)(DI*4), Z5
+	VMOVUPS      64(BX)(DI*4), Z6
+	VMOVUPS      64(SI)(DI*4), Z7
+	VDIVPS       Z7, Z6, Z8
+	VDIVPS       Z7, Z3, Z9
+	VMINPS       Z5, Z4, Z10
+	VDIVPS       Z7, Z10, Z11
+	VFNMADD132PS Z11, Z10, Z7
+	VMULPS       Z9, Z7, Z7
+	VMAXPS       Z11, Z1, Z9
+	VMINPS       Z9, Z0, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
+	VMINPS       Z3, Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z9, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z11
+	VMULPS       Z11, Z11, Z7
+	VMOVAPS      Z2, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z9
+	VFMADD132PS  Z9, Z11, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VSUBPS       Z3, Z9, Z10
+	VFMADD132PS  Z7, Z10, Z9
+	VCMPPS       $0x1d, Z4, Z5, K1
+	VMULPS       Z5, Z8, Z5
+	VMULPS       Z9, Z6, Z6
+	VBLENDMPS    Z5, Z6, K1, Z13
+	VMOVUPS      Z13, 64(CX)(DI*4)
+	ADDQ         $0x00000020, DI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, R8
+	SUBQ $0x00000010, R8
+
+loop:
+	CMPQ         DI, R8
+	JG           tail
+	VMOVUPS      (DX)(DI*4), Z5
+	VMOVUPS      (BX)(DI*4), Z6
+	VMOVUPS      (SI)(DI*4), Z7
+	VDIVPS       Z7, Z6, Z8
+	VDIVPS       Z7, Z3, Z9
+	VMINPS       Z5, Z4, Z10
+	VDIVPS       Z7, Z10, Z11
+	VFNMADD132PS Z11, Z10, Z7
+	VMULPS       Z9, Z7, Z7
+	VMAXPS       Z11, Z1, Z9
+	VMINPS       Z9, Z0, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
+	VMINPS       Z3, Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z9, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z11
+	VMULPS       Z11, Z11, Z7
+	VMOVAPS      Z2, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z9
+	VFMADD132PS  Z9, Z11, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VSUBPS       Z3, Z9, Z10
+	VFMADD132PS  Z7, Z10, Z9
+	VCMPPS       $0x1d, Z4, Z5, K1
+	VMULPS       Z5, Z8, Z5
+	VMULPS       Z9, Z6, Z6
+	VBLENDMPS    Z5, Z6, K1, Z14
+	VMOVUPS      Z14, (CX)(DI*4)
+	ADDQ         $0x00000010, DI
+	JMP          loop
+
+tail:
+	SUBQ         DI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), R8
+	KMOVW        (R8)(AX*2), K1
+	VMOVUPS.Z    (DX)(DI*4), K1, Z5
+	VMOVUPS.Z    (BX)(DI*4), K1, Z6
+	VMOVUPS.Z    (SI)(DI*4), K1, Z7
+	VDIVPS       Z7, Z6, Z8
+	VDIVPS       Z7, Z3, Z9
+	VMINPS       Z5, Z4, Z10
+	VDIVPS       Z7, Z10, Z11
+	VFNMADD132PS Z11, Z10, Z7
+	VMULPS       Z9, Z7, Z7
+	VMAXPS       Z11, Z1, Z1
+	VMINPS       Z1, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z1
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
+	VSUBPS       c_roundMagic<>+0(SB), Z1, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z0
+	VMINPS       Z3, Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z0, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z9
+	VMULPS       Z9, Z9, Z0
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z2
+	VFMADD132PS  Z2, Z9, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z1
+	VSUBPS       Z3, Z1, Z2
+	VFMADD132PS  Z0, Z2, Z1
+	VCMPPS       $0x1d, Z4, Z5, K2
+	VMULPS       Z5, Z8, Z0
+	VMULPS       Z1, Z6, Z1
+	VBLENDMPS    Z0, Z1, K2, Z15
+	VMOVUPS      Z15, K1, (CX)(DI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func peluRowBackwardAVX512(dx []float32, dy []float32, x []float32, a []float32, b []float32, ga []float32, gb []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·peluRowBackwardAVX512(SB), NOSPLIT, $0-168
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	MOVQ    a_base+72(FP), SI
+	MOVQ    b_base+96(FP), DI
+	MOVQ    ga_base+120(FP), R8
+	MOVQ    gb_base+144(FP), R9
+	VMOVUPS c_expHi<>+0(SB), Z0
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_maxFloat<>+0(SB), Z3
+	VMOVUPS c_negMaxFloat<>+0(SB), Z4
+	VMOVUPS c_one<>+0(SB), Z5
+	VMOVUPS c_zero<>+0(SB), Z6
+	XORQ    R10, R10
+	MOVQ    AX, R11
+	SUBQ    $0x00000020, R11
+
+loopN:
+	CMPQ         R10, R11
+	JG           loop1
+	VMOVUPS      (BX)(R10*4), Z7
+	VMOVUPS      (DX)(R10*4), Z8
+	VMOVUPS      (SI)(R10*4), Z9
+	VMOVUPS      (DI)(R10*4), Z10
+	VDIVPS       Z10, Z9, Z9
+	VDIVPS       Z10, Z5, Z19
+	VDIVPS       Z10, Z7, Z20
+	VFNMADD132PS Z20, Z7, Z10
+	VMULPS       Z19, Z10, Z10
+	VMINPS       Z20, Z6, Z19
+	VMAXPS       Z19, Z1, Z19
+	VMINPS       Z19, Z0, Z19
+	VMOVUPS      c_log2e<>+0(SB), Z21
+	VFMADD213PS  c_roundMagic<>+0(SB), Z19, Z21
+	VSUBPS       c_roundMagic<>+0(SB), Z21, Z22
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z19
+	VMINPS       Z5, Z10, Z10
+	VMAXPS       c_negOne<>+0(SB), Z10, Z10
+	VADDPS       Z10, Z19, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z22
+	VMULPS       Z22, Z22, Z10
+	VMOVAPS      Z2, Z19
+	VFMADD213PS  c_expP5<>+0(SB), Z22, Z19
+	VFMADD213PS  c_expP4<>+0(SB), Z22, Z19
+	VFMADD213PS  c_expP3<>+0(SB), Z22, Z19
+	VFMADD213PS  c_expP2<>+0(SB), Z22, Z19
+	VFMADD132PS  Z19, Z22, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z21, Z19
+	VPSLLD       $0x17, Z19, Z19
+	VCMPPS       $0x1d, Z6, Z7, K1
+	VMOVAPS      Z19, Z7
+	VFMADD132PS  Z10, Z19, Z7
+	VBLENDMPS    c_twoP64<>+0(SB), Z7, K1, Z11
+	VMULPS       c_twoM64<>+0(SB), Z19, Z7
+	VSUBPS       Z5, Z7, Z19
+	VFMADD132PS  Z10, Z19, Z7
+	VBLENDMPS    Z20, Z7, K1, Z12
+	VMINPS       Z20, Z3, Z7
+	VMAXPS       Z7, Z4, Z7
+	VMULPS       Z11, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VMULPS       Z11, Z9, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z10
+	VMULPS       Z10, Z8, Z10
+	VMOVUPS      Z10, (CX)(R10*4)
+	VMOVUPS      (R8)(R10*4), Z10
+	VFMADD132PS  Z8, Z10, Z12
+	VMOVUPS      Z12, (R8)(R10*4)
+	VXORPS       c_signMask<>+0(SB), Z9, Z9
+	VMULPS       Z7, Z9, Z7
+	VMOVUPS      (R9)(R10*4), Z9
+	VFMADD132PS  Z7, Z9, Z8
+	VMOVUPS      Z8, (R9)(R10*4)
+	VMOVUPS      64(BX)(R10*4), Z7
+	VMOVUPS      64(DX)(R10*4), Z8
+	VMOVUPS      64(SI)(R10*4), Z9
+	VMOVUPS      64(DI)(R10*4), Z10
+	VDIVPS       Z10, Z9, Z9
+	VDIVPS       Z10, Z5, Z19
+	VDIVPS       Z10, Z7, Z20
+	VFNMADD132PS Z20, Z7, Z10
+	VMULPS       Z19, Z10, Z10
+	VMINPS       Z20, Z6, Z19
+	VMAXPS       Z19, Z1, Z19
+	VMINPS       Z19, Z0, Z19
+	VMOVUPS      c_log2e<>+0(SB), Z21
+	VFMADD213PS  c_roundMagic<>+0(SB), Z19, Z21
+	VSUBPS       c_roundMagic<>+0(SB), Z21, Z22
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z19
+	VMINPS       Z5, Z10, Z10
+	VMAXPS       c_negOne<>+0(SB), Z10, Z10
+	VADDPS       Z10, Z19, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z22
+	VMULPS       Z22, Z22, Z10
+	VMOVAPS      Z2, Z19
+	VFMADD213PS  c_expP5<>+0(SB), Z22, Z19
+	VFMADD213PS  c_expP4<>+0(SB), Z22, Z19
+	VFMADD213PS  c_expP3<>+0(SB), Z22, Z19
+	VFMADD213PS  c_expP2<>+0(SB), Z22, Z19
+	VFMADD132PS  Z19, Z22, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z21, Z19
+	VPSLLD       $0x17, Z19, Z19
+	VCMPPS       $0x1d, Z6, Z7, K1
+	VMOVAPS      Z19, Z7
+	VFMADD132PS  Z10, Z19, Z7
+	VBLENDMPS    c_twoP64<>+0(SB), Z7, K1, Z13
+	VMULPS       c_twoM64<>+0(SB), Z19, Z7
+	VSUBPS       Z5, Z7, Z19
+	VFMADD132PS  Z10, Z19, Z7
+	VBLENDMPS    Z20, Z7, K1, Z14
+	VMINPS       Z20, Z3, Z7
+	VMAXPS       Z7, Z4, Z7
+	VMULPS       Z13, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VMULPS       Z13, Z9, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z10
+	VMULPS       Z10, Z8, Z10
+	VMOVUPS      Z10, 64(CX)(R10*4)
+	VMOVUPS      64(R8)(R10*4), Z10
+	VFMADD132PS  Z8, Z10, Z14
+	VMOVUPS      Z14, 64(R8)(R10*4)
+	VXORPS       c_signMask<>+0(SB), Z9, Z9
+	VMULPS       Z7, Z9, Z7
+	VMOVUPS      64(R9)(R10*4), Z9
+	VFMADD132PS  Z7, Z9, Z8
+	VMOVUPS      Z8, 64(R9)(R10*4)
+	ADDQ         $0x00000020, R10
+	JMP          loopN
+
+loop1:
+	MOVQ AX, R11
+	SUBQ $0x00000010, R11
+
+loop:
+	CMPQ         R10, R11
+	JG           tail
+	VMOVUPS      (BX)(R10*4), Z7
+	VMOVUPS      (DX)(R10*4), Z8
+	VMOVUPS      (SI)(R10*4), Z9
+	VMOVUPS      (DI)(R10*4), Z10
+	VDIVPS       Z10, Z9, Z9
+	VDIVPS       Z10, Z5, Z11
+	VDIVPS       Z10, Z7, Z12
+	VFNMADD132PS Z12, Z7, Z10
+	VMULPS       Z11, Z10, Z10
+	VMINPS       Z12, Z6, Z11
+	VMAXPS       Z11, Z1, Z11
+	VMINPS       Z11, Z0, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z11
+	VMINPS       Z5, Z10, Z10
+	VMAXPS       c_negOne<>+0(SB), Z10, Z10
+	VADDPS       Z10, Z11, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z14
+	VMULPS       Z14, Z14, Z10
+	VMOVAPS      Z2, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z11
+	VFMADD132PS  Z11, Z14, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VCMPPS       $0x1d, Z6, Z7, K1
+	VMOVAPS      Z11, Z7
+	VFMADD132PS  Z10, Z11, Z7
+	VBLENDMPS    c_twoP64<>+0(SB), Z7, K1, Z15
+	VMULPS       c_twoM64<>+0(SB), Z11, Z7
+	VSUBPS       Z5, Z7, Z11
+	VFMADD132PS  Z10, Z11, Z7
+	VBLENDMPS    Z12, Z7, K1, Z16
+	VMINPS       Z12, Z3, Z7
+	VMAXPS       Z7, Z4, Z7
+	VMULPS       Z15, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VMULPS       Z15, Z9, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z10
+	VMULPS       Z10, Z8, Z10
+	VMOVUPS      Z10, (CX)(R10*4)
+	VMOVUPS      (R8)(R10*4), Z10
+	VFMADD132PS  Z8, Z10, Z16
+	VMOVUPS      Z16, (R8)(R10*4)
+	VXORPS       c_signMask<>+0(SB), Z9, Z9
+	VMULPS       Z7, Z9, Z7
+	VMOVUPS      (R9)(R10*4), Z9
+	VFMADD132PS  Z7, Z9, Z8
+	VMOVUPS      Z8, (R9)(R10*4)
+	ADDQ         $0x00000010, R10
+	JMP          loop
+
+tail:
+	SUBQ         R10, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), R11
+	KMOVW        (R11)(AX*2), K1
+	VMOVUPS.Z    (BX)(R10*4), K1, Z7
+	VMOVUPS.Z    (DX)(R10*4), K1, Z8
+	VMOVUPS.Z    (SI)(R10*4), K1, Z9
+	VMOVUPS.Z    (DI)(R10*4), K1, Z10
+	VDIVPS       Z10, Z9, Z9
+	VDIVPS       Z10, Z5, Z11
+	VDIVPS       Z10, Z7, Z12
+	VFNMADD132PS Z12, Z7, Z10
+	VMULPS       Z11, Z10, Z10
+	VMINPS       Z12, Z6, Z11
+	VMAXPS       Z11, Z1, Z1
+	VMINPS       Z1, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z1
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
+	VSUBPS       c_roundMagic<>+0(SB), Z1, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z0
+	VMINPS       Z5, Z10, Z10
+	VMAXPS       c_negOne<>+0(SB), Z10, Z10
+	VADDPS       Z10, Z0, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z11
+	VMULPS       Z11, Z11, Z0
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z2
+	VFMADD132PS  Z2, Z11, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VCMPPS       $0x1d, Z6, Z7, K2
+	VMOVAPS      Z1, Z2
+	VFMADD132PS  Z0, Z1, Z2
+	VBLENDMPS    c_twoP64<>+0(SB), Z2, K2, Z17
+	VMULPS       c_twoM64<>+0(SB), Z1, Z1
+	VSUBPS       Z5, Z1, Z2
+	VFMADD132PS  Z0, Z2, Z1
+	VBLENDMPS    Z12, Z1, K2, Z18
+	VMINPS       Z12, Z3, Z0
+	VMAXPS       Z0, Z4, Z0
+	VMULPS       Z17, Z0, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z0
+	VMULPS       Z17, Z9, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z1
+	VMULPS       Z1, Z8, Z1
+	VMOVUPS      Z1, K1, (CX)(R10*4)
+	VMOVUPS.Z    (R8)(R10*4), K1, Z1
+	VFMADD132PS  Z8, Z1, Z18
+	VMOVUPS      Z18, K1, (R8)(R10*4)
+	VXORPS       c_signMask<>+0(SB), Z9, Z1
+	VMULPS       Z0, Z1, Z0
+	VMOVUPS.Z    (R9)(R10*4), K1, Z1
+	VFMADD132PS  Z0, Z1, Z8
+	VMOVUPS      Z8, K1, (R9)(R10*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func mishAVX512(y []float32, x []float32)
+// Requires: AVX, AVX512F
+TEXT ·mishAVX512(SB), NOSPLIT, $0-48
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS c_expHi<>+0(SB), Z0
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_mishClamp<>+0(SB), Z3
+	VMOVUPS c_negBig<>+0(SB), Z4
+	XORQ    BX, BX
+	MOVQ    AX, SI
+	SUBQ    $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z5
+	VMINPS       Z5, Z3, Z6
+	VMAXPS       Z6, Z1, Z6
+	VMINPS       Z6, Z0, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z12
+	VMULPS       Z12, Z12, Z6
+	VMOVAPS      Z2, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
+	VFMADD132PS  Z13, Z12, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z6, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z6
+	VADDPS       Z11, Z11, Z12
+	VFMADD132PS  Z6, Z12, Z11
+	VMOVUPS      c_twoM64<>+0(SB), Z6
+	VFMADD213PS  c_two<>+0(SB), Z11, Z6
+	VDIVPS       Z6, Z11, Z6
+	VMAXPS       Z5, Z4, Z11
+	VMULPS       Z6, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMULPS       Z6, Z5, Z6
+	VCMPPS       $0x11, c_zero<>+0(SB), Z5, K1
+	VBLENDMPS    Z11, Z6, K1, Z7
+	VMOVUPS      Z7, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z5
+	VMINPS       Z5, Z3, Z6
+	VMAXPS       Z6, Z1, Z6
+	VMINPS       Z6, Z0, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z12
+	VMULPS       Z12, Z12, Z6
+	VMOVAPS      Z2, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
+	VFMADD132PS  Z13, Z12, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z6, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z6
+	VADDPS       Z11, Z11, Z12
+	VFMADD132PS  Z6, Z12, Z11
+	VMOVUPS      c_twoM64<>+0(SB), Z6
+	VFMADD213PS  c_two<>+0(SB), Z11, Z6
+	VDIVPS       Z6, Z11, Z6
+	VMAXPS       Z5, Z4, Z11
+	VMULPS       Z6, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMULPS       Z6, Z5, Z6
+	VCMPPS       $0x11, c_zero<>+0(SB), Z5, K1
+	VBLENDMPS    Z11, Z6, K1, Z8
+	VMOVUPS      Z8, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z5
+	VMINPS       Z5, Z3, Z6
+	VMAXPS       Z6, Z1, Z6
+	VMINPS       Z6, Z0, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z7
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z8
+	VMULPS       Z8, Z8, Z6
+	VMOVAPS      Z2, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z8, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z8, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z8, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z8, Z11
+	VFMADD132PS  Z11, Z8, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z7, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z6, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z6
+	VADDPS       Z7, Z7, Z8
+	VFMADD132PS  Z6, Z8, Z7
+	VMOVUPS      c_twoM64<>+0(SB), Z6
+	VFMADD213PS  c_two<>+0(SB), Z7, Z6
+	VDIVPS       Z6, Z7, Z6
+	VMAXPS       Z5, Z4, Z7
+	VMULPS       Z6, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMULPS       Z6, Z5, Z6
+	VCMPPS       $0x11, c_zero<>+0(SB), Z5, K1
+	VBLENDMPS    Z7, Z6, K1, Z9
+	VMOVUPS      Z9, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z5
+	VMINPS       Z5, Z3, Z3
+	VMAXPS       Z3, Z1, Z1
+	VMINPS       Z1, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z1
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
+	VSUBPS       c_roundMagic<>+0(SB), Z1, Z3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z3, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z3
+	VMULPS       Z3, Z3, Z0
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z3, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z3, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z3, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z3, Z2
+	VFMADD132PS  Z2, Z3, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z0
+	VADDPS       Z1, Z1, Z2
+	VFMADD132PS  Z0, Z2, Z1
+	VMOVUPS      c_twoM64<>+0(SB), Z0
+	VFMADD213PS  c_two<>+0(SB), Z1, Z0
+	VDIVPS       Z0, Z1, Z0
+	VMAXPS       Z5, Z4, Z1
+	VMULPS       Z0, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z0, Z0
+	VMULPS       Z0, Z5, Z0
+	VCMPPS       $0x11, c_zero<>+0(SB), Z5, K2
+	VBLENDMPS    Z1, Z0, K2, Z10
+	VMOVUPS      Z10, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func mishBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512F
+TEXT ·mishBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	VMOVUPS c_big<>+0(SB), Z0
+	VMOVUPS c_expHi<>+0(SB), Z1
+	VMOVUPS c_expLo<>+0(SB), Z2
+	VMOVUPS c_expP6<>+0(SB), Z3
+	VMOVUPS c_mishClamp<>+0(SB), Z4
+	VMOVUPS c_negBig<>+0(SB), Z5
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z6
+	VMINPS       Z6, Z4, Z7
+	VMAXPS       Z7, Z2, Z7
+	VMINPS       Z7, Z1, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z9
+	VMULPS       Z9, Z9, Z7
+	VMOVAPS      Z3, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z10
+	VFMADD132PS  Z10, Z9, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z7, Z8, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z7
+	VADDPS       Z8, Z8, Z9
+	VFMADD231PS  Z7, Z8, Z9
+	VMOVUPS      c_twoM64<>+0(SB), Z10
+	VFMADD213PS  c_two<>+0(SB), Z9, Z10
+	VDIVPS       Z10, Z9, Z9
+	VMOVUPS      c_twoM64<>+0(SB), Z11
+	VFMADD213PS  c_one<>+0(SB), Z9, Z11
+	VADDPS       Z8, Z8, Z8
+	VMULPS       Z8, Z11, Z8
+	VADDPS       c_one<>+0(SB), Z7, Z7
+	VMULPS       Z7, Z10, Z7
+	VMINPS       Z6, Z0, Z6
+	VMAXPS       Z6, Z5, Z6
+	VDIVPS       Z7, Z8, Z7
+	VFMADD132PS  Z7, Z9, Z6
+	VMOVUPS      (DX)(SI*4), Z7
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMULPS       Z6, Z7, Z6
+	VMOVUPS      Z6, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z6
+	VMINPS       Z6, Z4, Z7
+	VMAXPS       Z7, Z2, Z7
+	VMINPS       Z7, Z1, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z9
+	VMULPS       Z9, Z9, Z7
+	VMOVAPS      Z3, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z10
+	VFMADD132PS  Z10, Z9, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z7, Z8, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z7
+	VADDPS       Z8, Z8, Z9
+	VFMADD231PS  Z7, Z8, Z9
+	VMOVUPS      c_twoM64<>+0(SB), Z10
+	VFMADD213PS  c_two<>+0(SB), Z9, Z10
+	VDIVPS       Z10, Z9, Z9
+	VMOVUPS      c_twoM64<>+0(SB), Z11
+	VFMADD213PS  c_one<>+0(SB), Z9, Z11
+	VADDPS       Z8, Z8, Z8
+	VMULPS       Z8, Z11, Z8
+	VADDPS       c_one<>+0(SB), Z7, Z7
+	VMULPS       Z7, Z10, Z7
+	VMINPS       Z6, Z0, Z6
+	VMAXPS       Z6, Z5, Z6
+	VDIVPS       Z7, Z8, Z7
+	VFMADD132PS  Z7, Z9, Z6
+	VMOVUPS      64(DX)(SI*4), Z7
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMULPS       Z6, Z7, Z6
+	VMOVUPS      Z6, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z6
+	VMINPS       Z6, Z4, Z7
+	VMAXPS       Z7, Z2, Z7
+	VMINPS       Z7, Z1, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z9
+	VMULPS       Z9, Z9, Z7
+	VMOVAPS      Z3, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z10
+	VFMADD132PS  Z10, Z9, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z7, Z8, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z7
+	VADDPS       Z8, Z8, Z9
+	VFMADD231PS  Z7, Z8, Z9
+	VMOVUPS      c_twoM64<>+0(SB), Z10
+	VFMADD213PS  c_two<>+0(SB), Z9, Z10
+	VDIVPS       Z10, Z9, Z9
+	VMOVUPS      c_twoM64<>+0(SB), Z11
+	VFMADD213PS  c_one<>+0(SB), Z9, Z11
+	VADDPS       Z8, Z8, Z8
+	VMULPS       Z8, Z11, Z8
+	VADDPS       c_one<>+0(SB), Z7, Z7
+	VMULPS       Z7, Z10, Z7
+	VMINPS       Z6, Z0, Z6
+	VMAXPS       Z6, Z5, Z6
+	VDIVPS       Z7, Z8, Z7
+	VFMADD132PS  Z7, Z9, Z6
+	VMOVUPS      (DX)(SI*4), Z7
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMULPS       Z6, Z7, Z6
+	VMOVUPS      Z6, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z6
+	VMINPS       Z6, Z4, Z4
+	VMAXPS       Z4, Z2, Z2
+	VMINPS       Z2, Z1, Z1
+	VMOVUPS      c_log2e<>+0(SB), Z2
+	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z2
+	VSUBPS       c_roundMagic<>+0(SB), Z2, Z4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z4
+	VMULPS       Z4, Z4, Z1
+	VMOVAPS      Z3, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z4, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z4, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z4, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z4, Z3
+	VFMADD132PS  Z3, Z4, Z1
+	VPSUBD       c_expBias64<>+0(SB), Z2, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VFMADD132PS  Z1, Z2, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z1
+	VADDPS       Z2, Z2, Z3
+	VFMADD231PS  Z1, Z2, Z3
+	VMOVUPS      c_twoM64<>+0(SB), Z4
+	VFMADD213PS  c_two<>+0(SB), Z3, Z4
+	VDIVPS       Z4, Z3, Z3
+	VMOVUPS      c_twoM64<>+0(SB), Z7
+	VFMADD213PS  c_one<>+0(SB), Z3, Z7
+	VADDPS       Z2, Z2, Z2
+	VMULPS       Z2, Z7, Z2
+	VADDPS       c_one<>+0(SB), Z1, Z1
+	VMULPS       Z1, Z4, Z1
+	VMINPS       Z6, Z0, Z0
+	VMAXPS       Z0, Z5, Z0
+	VDIVPS       Z1, Z2, Z1
+	VFMADD132PS  Z1, Z3, Z0
+	VMOVUPS.Z    (DX)(SI*4), K1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z0, Z0
+	VMULPS       Z0, Z1, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func geluAVX512(y []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·geluAVX512(SB), NOSPLIT, $0-48
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS c_expHi<>+0(SB), Z0
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_negBig<>+0(SB), Z3
+	VMOVUPS c_phiAMax<>+0(SB), Z4
+	VMOVUPS c_phiP4<>+0(SB), Z5
+	VMOVUPS c_phiQ5<>+0(SB), Z6
+	XORQ    BX, BX
+	MOVQ    AX, SI
+	SUBQ    $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z7
+	VMULPS       c_half<>+0(SB), Z7, Z8
+	VMULPS       Z7, Z8, Z9
+	VFMSUB132PS  Z7, Z9, Z8
+	VXORPS       c_signMask<>+0(SB), Z8, Z8
+	VXORPS       c_signMask<>+0(SB), Z9, Z9
+	VMAXPS       Z9, Z1, Z9
+	VMINPS       Z9, Z0, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z14
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z14
+	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z9
+	VMINPS       c_one<>+0(SB), Z8, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z9, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z15
+	VMULPS       Z15, Z15, Z8
+	VMOVAPS      Z2, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z15, Z9
+	VFMADD132PS  Z9, Z15, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z14, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z8, Z9, Z9
+	VANDPS       c_absMask<>+0(SB), Z7, Z8
+	VMINPS       Z8, Z4, Z8
+	VMOVAPS      Z5, Z14
+	VFMADD213PS  c_phiP3<>+0(SB), Z8, Z14
+	VFMADD213PS  c_phiP2<>+0(SB), Z8, Z14
+	VFMADD213PS  c_phiP1<>+0(SB), Z8, Z14
+	VFMADD213PS  c_phiP0<>+0(SB), Z8, Z14
+	VMOVAPS      Z6, Z15
+	VFMADD213PS  c_phiQ4<>+0(SB), Z8, Z15
+	VFMADD213PS  c_phiQ3<>+0(SB), Z8, Z15
+	VFMADD213PS  c_phiQ2<>+0(SB), Z8, Z15
+	VFMADD213PS  c_phiQ1<>+0(SB), Z8, Z15
+	VFMADD213PS  c_one<>+0(SB), Z8, Z15
+	VDIVPS       Z15, Z14, Z8
+	VMULPS       Z8, Z9, Z8
+	VMOVUPS      c_twoM64<>+0(SB), Z9
+	VFNMADD213PS c_one<>+0(SB), Z8, Z9
+	VMULPS       Z9, Z7, Z9
+	VMAXPS       Z7, Z3, Z14
+	VMULPS       Z8, Z14, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z8
+	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K1
+	VBLENDMPS    Z8, Z9, K1, Z10
+	VMOVUPS      Z10, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z7
+	VMULPS       c_half<>+0(SB), Z7, Z8
+	VMULPS       Z7, Z8, Z9
+	VFMSUB132PS  Z7, Z9, Z8
+	VXORPS       c_signMask<>+0(SB), Z8, Z8
+	VXORPS       c_signMask<>+0(SB), Z9, Z9
+	VMAXPS       Z9, Z1, Z9
+	VMINPS       Z9, Z0, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z14
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z14
+	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z9
+	VMINPS       c_one<>+0(SB), Z8, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z9, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z15
+	VMULPS       Z15, Z15, Z8
+	VMOVAPS      Z2, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z15, Z9
+	VFMADD132PS  Z9, Z15, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z14, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z8, Z9, Z9
+	VANDPS       c_absMask<>+0(SB), Z7, Z8
+	VMINPS       Z8, Z4, Z8
+	VMOVAPS      Z5, Z14
+	VFMADD213PS  c_phiP3<>+0(SB), Z8, Z14
+	VFMADD213PS  c_phiP2<>+0(SB), Z8, Z14
+	VFMADD213PS  c_phiP1<>+0(SB), Z8, Z14
+	VFMADD213PS  c_phiP0<>+0(SB), Z8, Z14
+	VMOVAPS      Z6, Z15
+	VFMADD213PS  c_phiQ4<>+0(SB), Z8, Z15
+	VFMADD213PS  c_phiQ3<>+0(SB), Z8, Z15
+	VFMADD213PS  c_phiQ2<>+0(SB), Z8, Z15
+	VFMADD213PS  c_phiQ1<>+0(SB), Z8, Z15
+	VFMADD213PS  c_one<>+0(SB), Z8, Z15
+	VDIVPS       Z15, Z14, Z8
+	VMULPS       Z8, Z9, Z8
+	VMOVUPS      c_twoM64<>+0(SB), Z9
+	VFNMADD213PS c_one<>+0(SB), Z8, Z9
+	VMULPS       Z9, Z7, Z9
+	VMAXPS       Z7, Z3, Z14
+	VMULPS       Z8, Z14, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z8
+	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K1
+	VBLENDMPS    Z8, Z9, K1, Z11
+	VMOVUPS      Z11, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z7
+	VMULPS       c_half<>+0(SB), Z7, Z8
+	VMULPS       Z7, Z8, Z9
+	VFMSUB132PS  Z7, Z9, Z8
+	VXORPS       c_signMask<>+0(SB), Z8, Z8
+	VXORPS       c_signMask<>+0(SB), Z9, Z9
+	VMAXPS       Z9, Z1, Z9
+	VMINPS       Z9, Z0, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
+	VMINPS       c_one<>+0(SB), Z8, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z9, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z11
+	VMULPS       Z11, Z11, Z8
+	VMOVAPS      Z2, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z9
+	VFMADD132PS  Z9, Z11, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z8, Z9, Z9
+	VANDPS       c_absMask<>+0(SB), Z7, Z8
+	VMINPS       Z8, Z4, Z8
+	VMOVAPS      Z5, Z10
+	VFMADD213PS  c_phiP3<>+0(SB), Z8, Z10
+	VFMADD213PS  c_phiP2<>+0(SB), Z8, Z10
+	VFMADD213PS  c_phiP1<>+0(SB), Z8, Z10
+	VFMADD213PS  c_phiP0<>+0(SB), Z8, Z10
+	VMOVAPS      Z6, Z11
+	VFMADD213PS  c_phiQ4<>+0(SB), Z8, Z11
+	VFMADD213PS  c_phiQ3<>+0(SB), Z8, Z11
+	VFMADD213PS  c_phiQ2<>+0(SB), Z8, Z11
+	VFMADD213PS  c_phiQ1<>+0(SB), Z8, Z11
+	VFMADD213PS  c_one<>+0(SB), Z8, Z11
+	VDIVPS       Z11, Z10, Z8
+	VMULPS       Z8, Z9, Z8
+	VMOVUPS      c_twoM64<>+0(SB), Z9
+	VFNMADD213PS c_one<>+0(SB), Z8, Z9
+	VMULPS       Z9, Z7, Z9
+	VMAXPS       Z7, Z3, Z10
+	VMULPS       Z8, Z10, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z8
+	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K1
+	VBLENDMPS    Z8, Z9, K1, Z12
+	VMOVUPS      Z12, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z7
+	VMULPS       c_half<>+0(SB), Z7, Z8
+	VMULPS       Z7, Z8, Z9
+	VFMSUB132PS  Z7, Z9, Z8
+	VXORPS       c_signMask<>+0(SB), Z8, Z8
+	VXORPS       c_signMask<>+0(SB), Z9, Z9
+	VMAXPS       Z9, Z1, Z1
+	VMINPS       Z1, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z1
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
+	VSUBPS       c_roundMagic<>+0(SB), Z1, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z0
+	VMINPS       c_one<>+0(SB), Z8, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z0, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z9
+	VMULPS       Z9, Z9, Z0
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z2
+	VFMADD132PS  Z2, Z9, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VANDPS       c_absMask<>+0(SB), Z7, Z0
+	VMINPS       Z0, Z4, Z0
+	VMOVAPS      Z5, Z2
+	VFMADD213PS  c_phiP3<>+0(SB), Z0, Z2
+	VFMADD213PS  c_phiP2<>+0(SB), Z0, Z2
+	VFMADD213PS  c_phiP1<>+0(SB), Z0, Z2
+	VFMADD213PS  c_phiP0<>+0(SB), Z0, Z2
+	VMOVAPS      Z6, Z4
+	VFMADD213PS  c_phiQ4<>+0(SB), Z0, Z4
+	VFMADD213PS  c_phiQ3<>+0(SB), Z0, Z4
+	VFMADD213PS  c_phiQ2<>+0(SB), Z0, Z4
+	VFMADD213PS  c_phiQ1<>+0(SB), Z0, Z4
+	VFMADD213PS  c_one<>+0(SB), Z0, Z4
+	VDIVPS       Z4, Z2, Z0
+	VMULPS       Z0, Z1, Z0
+	VMOVUPS      c_twoM64<>+0(SB), Z1
+	VFNMADD213PS c_one<>+0(SB), Z0, Z1
+	VMULPS       Z1, Z7, Z1
+	VMAXPS       Z7, Z3, Z2
+	VMULPS       Z0, Z2, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z0
+	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K2
+	VBLENDMPS    Z0, Z1, K2, Z13
+	VMOVUPS      Z13, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func geluBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·geluBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	VMOVUPS c_big<>+0(SB), Z0
+	VMOVUPS c_expHi<>+0(SB), Z1
+	VMOVUPS c_expLo<>+0(SB), Z2
+	VMOVUPS c_expP6<>+0(SB), Z3
+	VMOVUPS c_negBig<>+0(SB), Z4
+	VMOVUPS c_phiAMax<>+0(SB), Z5
+	VMOVUPS c_phiP4<>+0(SB), Z6
+	VMOVUPS c_phiQ5<>+0(SB), Z7
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z8
+	VMULPS       c_half<>+0(SB), Z8, Z9
+	VMULPS       Z8, Z9, Z10
+	VFMSUB132PS  Z8, Z10, Z9
+	VXORPS       c_signMask<>+0(SB), Z9, Z9
+	VXORPS       c_signMask<>+0(SB), Z10, Z10
+	VMAXPS       Z10, Z2, Z10
+	VMINPS       Z10, Z1, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z15
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z15
+	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z10
+	VMINPS       c_one<>+0(SB), Z9, Z9
+	VMAXPS       c_negOne<>+0(SB), Z9, Z9
+	VADDPS       Z9, Z10, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z16
+	VMULPS       Z16, Z16, Z9
+	VMOVAPS      Z3, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z16, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z16, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z16, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z16, Z10
+	VFMADD132PS  Z10, Z16, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z15, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z9, Z10, Z10
+	VANDPS       c_absMask<>+0(SB), Z8, Z9
+	VMINPS       Z9, Z5, Z9
+	VMOVAPS      Z6, Z15
+	VFMADD213PS  c_phiP3<>+0(SB), Z9, Z15
+	VFMADD213PS  c_phiP2<>+0(SB), Z9, Z15
+	VFMADD213PS  c_phiP1<>+0(SB), Z9, Z15
+	VFMADD213PS  c_phiP0<>+0(SB), Z9, Z15
+	VMOVAPS      Z7, Z16
+	VFMADD213PS  c_phiQ4<>+0(SB), Z9, Z16
+	VFMADD213PS  c_phiQ3<>+0(SB), Z9, Z16
+	VFMADD213PS  c_phiQ2<>+0(SB), Z9, Z16
+	VFMADD213PS  c_phiQ1<>+0(SB), Z9, Z16
+	VFMADD213PS  c_one<>+0(SB), Z9, Z16
+	VDIVPS       Z16, Z15, Z9
+	VMULPS       Z9, Z10, Z9
+	VMINPS       Z8, Z0, Z15
+	VMAXPS       Z15, Z4, Z15
+	VMULPS       Z10, Z15, Z10
+	VMULPS       c_invSqrt2Pi<>+0(SB), Z10, Z10
+	VADDPS       Z10, Z9, Z15
+	VMULPS       c_twoM64<>+0(SB), Z15, Z15
+	VMOVUPS      c_one<>+0(SB), Z16
+	VFNMADD132PS c_twoM64<>+0(SB), Z16, Z9
+	VFMADD132PS  c_twoM64<>+0(SB), Z9, Z10
+	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K1
+	VBLENDMPS    Z15, Z10, K1, Z11
+	VMOVUPS      (DX)(SI*4), Z8
+	VMULPS       Z11, Z8, Z8
+	VMOVUPS      Z8, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z8
+	VMULPS       c_half<>+0(SB), Z8, Z9
+	VMULPS       Z8, Z9, Z10
+	VFMSUB132PS  Z8, Z10, Z9
+	VXORPS       c_signMask<>+0(SB), Z9, Z9
+	VXORPS       c_signMask<>+0(SB), Z10, Z10
+	VMAXPS       Z10, Z2, Z10
+	VMINPS       Z10, Z1, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z15
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z15
+	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z10
+	VMINPS       c_one<>+0(SB), Z9, Z9
+	VMAXPS       c_negOne<>+0(SB), Z9, Z9
+	VADDPS       Z9, Z10, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z16
+	VMULPS       Z16, Z16, Z9
+	VMOVAPS      Z3, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z16, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z16, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z16, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z16, Z10
+	VFMADD132PS  Z10, Z16, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z15, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z9, Z10, Z10
+	VANDPS       c_absMask<>+0(SB), Z8, Z9
+	VMINPS       Z9, Z5, Z9
+	VMOVAPS      Z6, Z15
+	VFMADD213PS  c_phiP3<>+0(SB), Z9, Z15
+	VFMADD213PS  c_phiP2<>+0(SB), Z9, Z15
+	VFMADD213PS  c_phiP1<>+0(SB), Z9, Z15
+	VFMADD213PS  c_phiP0<>+0(SB), Z9, Z15
+	VMOVAPS      Z7, Z16
+	VFMADD213PS  c_phiQ4<>+0(SB), Z9, Z16
+	VFMADD213PS  c_phiQ3<>+0(SB), Z9, Z16
+	VFMADD213PS  c_phiQ2<>+0(SB), Z9, Z16
+	VFMADD213PS  c_phiQ1<>+0(SB), Z9, Z16
+	VFMADD213PS  c_one<>+0(SB), Z9, Z16
+	VDIVPS       Z16, Z15, Z9
+	VMULPS       Z9, Z10, Z9
+	VMINPS       Z8, Z0, Z15
+	VMAXPS       Z15, Z4, Z15
+	VMULPS       Z10, Z15, Z10
+	VMULPS       c_invSqrt2Pi<>+0(SB), Z10, Z10
+	VADDPS       Z10, Z9, Z15
+	VMULPS       c_twoM64<>+0(SB), Z15, Z15
+	VMOVUPS      c_one<>+0(SB), Z16
+	VFNMADD132PS c_twoM64<>+0(SB), Z16, Z9
+	VFMADD132PS  c_twoM64<>+0(SB), Z9, Z10
+	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K1
+	VBLENDMPS    Z15, Z10, K1, Z12
+	VMOVUPS      64(DX)(SI*4), Z8
+	VMULPS       Z12, Z8, Z8
+	VMOVUPS      Z8, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z8
+	VMULPS       c_half<>+0(SB), Z8, Z9
+	VMULPS       Z8, Z9, Z10
+	VFMSUB132PS  Z8, Z10, Z9
+	VXORPS       c_signMask<>+0(SB), Z9, Z9
+	VXORPS       c_signMask<>+0(SB), Z10, Z10
+	VMAXPS       Z10, Z2, Z10
+	VMINPS       Z10, Z1, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
+	VMINPS       c_one<>+0(SB), Z9, Z9
+	VMAXPS       c_negOne<>+0(SB), Z9, Z9
+	VADDPS       Z9, Z10, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z12
+	VMULPS       Z12, Z12, Z9
+	VMOVAPS      Z3, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z10
+	VFMADD132PS  Z10, Z12, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z9, Z10, Z10
+	VANDPS       c_absMask<>+0(SB), Z8, Z9
+	VMINPS       Z9, Z5, Z9
+	VMOVAPS      Z6, Z11
+	VFMADD213PS  c_phiP3<>+0(SB), Z9, Z11
+	VFMADD213PS  c_phiP2<>+0(SB), Z9, Z11
+	VFMADD213PS  c_phiP1<>+0(SB), Z9, Z11
+	VFMADD213PS  c_phiP0<>+0(SB), Z9, Z11
+	VMOVAPS      Z7, Z12
+	VFMADD213PS  c_phiQ4<>+0(SB), Z9, Z12
+	VFMADD213PS  c_phiQ3<>+0(SB), Z9, Z12
+	VFMADD213PS  c_phiQ2<>+0(SB), Z9, Z12
+	VFMADD213PS  c_phiQ1<>+0(SB), Z9, Z12
+	VFMADD213PS  c_one<>+0(SB), Z9, Z12
+	VDIVPS       Z12, Z11, Z9
+	VMULPS       Z9, Z10, Z9
+	VMINPS       Z8, Z0, Z11
+	VMAXPS       Z11, Z4, Z11
+	VMULPS       Z10, Z11, Z10
+	VMULPS       c_invSqrt2Pi<>+0(SB), Z10, Z10
+	VADDPS       Z10, Z9, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VMOVUPS      c_one<>+0(SB), Z12
+	VFNMADD132PS c_twoM64<>+0(SB), Z12, Z9
+	VFMADD132PS  c_twoM64<>+0(SB), Z9, Z10
+	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K1
+	VBLENDMPS    Z11, Z10, K1, Z13
+	VMOVUPS      (DX)(SI*4), Z8
+	VMULPS       Z13, Z8, Z8
+	VMOVUPS      Z8, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z8
+	VMULPS       c_half<>+0(SB), Z8, Z9
+	VMULPS       Z8, Z9, Z10
+	VFMSUB132PS  Z8, Z10, Z9
+	VXORPS       c_signMask<>+0(SB), Z9, Z9
+	VXORPS       c_signMask<>+0(SB), Z10, Z10
+	VMAXPS       Z10, Z2, Z2
+	VMINPS       Z2, Z1, Z1
+	VMOVUPS      c_log2e<>+0(SB), Z2
+	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z2
+	VSUBPS       c_roundMagic<>+0(SB), Z2, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z1
+	VMINPS       c_one<>+0(SB), Z9, Z9
+	VMAXPS       c_negOne<>+0(SB), Z9, Z9
+	VADDPS       Z9, Z1, Z1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z10
+	VMULPS       Z10, Z10, Z1
+	VMOVAPS      Z3, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z3
+	VFMADD132PS  Z3, Z10, Z1
+	VPSUBD       c_expBias64<>+0(SB), Z2, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VFMADD132PS  Z1, Z2, Z2
+	VANDPS       c_absMask<>+0(SB), Z8, Z1
+	VMINPS       Z1, Z5, Z1
+	VMOVAPS      Z6, Z3
+	VFMADD213PS  c_phiP3<>+0(SB), Z1, Z3
+	VFMADD213PS  c_phiP2<>+0(SB), Z1, Z3
+	VFMADD213PS  c_phiP1<>+0(SB), Z1, Z3
+	VFMADD213PS  c_phiP0<>+0(SB), Z1, Z3
+	VMOVAPS      Z7, Z5
+	VFMADD213PS  c_phiQ4<>+0(SB), Z1, Z5
+	VFMADD213PS  c_phiQ3<>+0(SB), Z1, Z5
+	VFMADD213PS  c_phiQ2<>+0(SB), Z1, Z5
+	VFMADD213PS  c_phiQ1<>+0(SB), Z1, Z5
+	VFMADD213PS  c_one<>+0(SB), Z1, Z5
+	VDIVPS       Z5, Z3, Z1
+	VMULPS       Z1, Z2, Z1
+	VMINPS       Z8, Z0, Z0
+	VMAXPS       Z0, Z4, Z0
+	VMULPS       Z2, Z0, Z0
+	VMULPS       c_invSqrt2Pi<>+0(SB), Z0, Z0
+	VADDPS       Z0, Z1, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z2
+	VMOVUPS      c_one<>+0(SB), Z3
+	VFNMADD132PS c_twoM64<>+0(SB), Z3, Z1
+	VFMADD132PS  c_twoM64<>+0(SB), Z1, Z0
+	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K2
+	VBLENDMPS    Z2, Z0, K2, Z14
+	VMOVUPS.Z    (DX)(SI*4), K1, Z0
+	VMULPS       Z14, Z0, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func geluTanhAVX512(y []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·geluTanhAVX512(SB), NOSPLIT, $0-48
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS c_expHi<>+0(SB), Z0
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_maxFloat<>+0(SB), Z3
+	VMOVUPS c_negBig<>+0(SB), Z4
+	VMOVUPS c_one<>+0(SB), Z5
+	XORQ    BX, BX
+	MOVQ    AX, SI
+	SUBQ    $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z6
+	VMULPS       Z6, Z6, Z7
+	VMOVAPS      Z6, Z8
+	VFMSUB132PS  Z6, Z7, Z8
+	VMULPS       Z7, Z6, Z9
+	VFMSUB132PS  Z6, Z9, Z7
+	VFMADD132PS  Z6, Z7, Z8
+	VMULPS       c_geluC1<>+0(SB), Z6, Z7
+	VMOVUPS      c_geluC1<>+0(SB), Z22
+	VFMSUB132PS  Z6, Z7, Z22
+	VMULPS       c_geluC2<>+0(SB), Z9, Z23
+	VMOVUPS      c_geluC2<>+0(SB), Z24
+	VFMSUB132PS  Z9, Z23, Z24
+	VADDPS       Z23, Z7, Z25
+	VSUBPS       Z7, Z25, Z26
+	VSUBPS       Z26, Z25, Z27
+	VSUBPS       Z27, Z7, Z7
+	VSUBPS       Z26, Z23, Z23
+	VADDPS       Z23, Z7, Z7
+	VADDPS       Z24, Z22, Z22
+	VFMADD132PS  c_geluC2<>+0(SB), Z22, Z8
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Z6, Z8
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Z8, Z9
+	VADDPS       Z9, Z7, Z7
+	VORPS        c_signMask<>+0(SB), Z25, Z8
+	VANDNPS      c_signMask<>+0(SB), Z25, Z9
+	VXORPS       Z9, Z7, Z7
+	VMAXPS       Z8, Z1, Z8
+	VMINPS       Z8, Z0, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z22
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z8
+	VMINPS       Z5, Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z8, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z22
+	VMULPS       Z22, Z22, Z7
+	VMOVAPS      Z2, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z22, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z22, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z22, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z22, Z8
+	VFMADD132PS  Z8, Z22, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z7, Z8, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z7
+	VADDPS       Z5, Z7, Z7
+	VCMPPS       $0x11, c_zero<>+0(SB), Z25, K1
+	VMINPS       Z6, Z3, Z9
+	VMAXPS       Z9, Z4, Z9
+	VBLENDMPS    Z9, Z6, K1, Z10
+	VBLENDMPS    Z8, Z5, K1, Z11
+	VMULPS       Z11, Z10, Z6
+	VDIVPS       Z7, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z7
+	VBLENDMPS    Z7, Z6, K1, Z12
+	VMOVUPS      Z12, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z6
+	VMULPS       Z6, Z6, Z7
+	VMOVAPS      Z6, Z8
+	VFMSUB132PS  Z6, Z7, Z8
+	VMULPS       Z7, Z6, Z9
+	VFMSUB132PS  Z6, Z9, Z7
+	VFMADD132PS  Z6, Z7, Z8
+	VMULPS       c_geluC1<>+0(SB), Z6, Z7
+	VMOVUPS      c_geluC1<>+0(SB), Z22
+	VFMSUB132PS  Z6, Z7, Z22
+	VMULPS       c_geluC2<>+0(SB), Z9, Z23
+	VMOVUPS      c_geluC2<>+0(SB), Z24
+	VFMSUB132PS  Z9, Z23, Z24
+	VADDPS       Z23, Z7, Z25
+	VSUBPS       Z7, Z25, Z26
+	VSUBPS       Z26, Z25, Z27
+	VSUBPS       Z27, Z7, Z7
+	VSUBPS       Z26, Z23, Z23
+	VADDPS       Z23, Z7, Z7
+	VADDPS       Z24, Z22, Z22
+	VFMADD132PS  c_geluC2<>+0(SB), Z22, Z8
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Z6, Z8
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Z8, Z9
+	VADDPS       Z9, Z7, Z7
+	VORPS        c_signMask<>+0(SB), Z25, Z8
+	VANDNPS      c_signMask<>+0(SB), Z25, Z9
+	VXORPS       Z9, Z7, Z7
+	VMAXPS       Z8, Z1, Z8
+	VMINPS       Z8, Z0, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z22
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z8
+	VMINPS       Z5, Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z8, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z22
+	VMULPS       Z22, Z22, Z7
+	VMOVAPS      Z2, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z22, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z22, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z22, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z22, Z8
+	VFMADD132PS  Z8, Z22, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z7, Z8, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z7
+	VADDPS       Z5, Z7, Z7
+	VCMPPS       $0x11, c_zero<>+0(SB), Z25, K1
+	VMINPS       Z6, Z3, Z9
+	VMAXPS       Z9, Z4, Z9
+	VBLENDMPS    Z9, Z6, K1, Z13
+	VBLENDMPS    Z8, Z5, K1, Z14
+	VMULPS       Z14, Z13, Z6
+	VDIVPS       Z7, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z7
+	VBLENDMPS    Z7, Z6, K1, Z15
+	VMOVUPS      Z15, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z6
+	VMULPS       Z6, Z6, Z7
+	VMOVAPS      Z6, Z8
+	VFMSUB132PS  Z6, Z7, Z8
+	VMULPS       Z7, Z6, Z9
+	VFMSUB132PS  Z6, Z9, Z7
+	VFMADD132PS  Z6, Z7, Z8
+	VMULPS       c_geluC1<>+0(SB), Z6, Z7
+	VMOVUPS      c_geluC1<>+0(SB), Z10
+	VFMSUB132PS  Z6, Z7, Z10
+	VMULPS       c_geluC2<>+0(SB), Z9, Z11
+	VMOVUPS      c_geluC2<>+0(SB), Z12
+	VFMSUB132PS  Z9, Z11, Z12
+	VADDPS       Z11, Z7, Z13
+	VSUBPS       Z7, Z13, Z14
+	VSUBPS       Z14, Z13, Z15
+	VSUBPS       Z15, Z7, Z7
+	VSUBPS       Z14, Z11, Z11
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z10, Z10
+	VFMADD132PS  c_geluC2<>+0(SB), Z10, Z8
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Z6, Z8
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Z8, Z9
+	VADDPS       Z9, Z7, Z7
+	VORPS        c_signMask<>+0(SB), Z13, Z8
+	VANDNPS      c_signMask<>+0(SB), Z13, Z9
+	VXORPS       Z9, Z7, Z7
+	VMAXPS       Z8, Z1, Z8
+	VMINPS       Z8, Z0, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z8
+	VMINPS       Z5, Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z8, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z10
+	VMULPS       Z10, Z10, Z7
+	VMOVAPS      Z2, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z8
+	VFMADD132PS  Z8, Z10, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z7, Z8, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z7
+	VADDPS       Z5, Z7, Z7
+	VCMPPS       $0x11, c_zero<>+0(SB), Z13, K1
+	VMINPS       Z6, Z3, Z9
+	VMAXPS       Z9, Z4, Z9
+	VBLENDMPS    Z9, Z6, K1, Z16
+	VBLENDMPS    Z8, Z5, K1, Z17
+	VMULPS       Z17, Z16, Z6
+	VDIVPS       Z7, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z7
+	VBLENDMPS    Z7, Z6, K1, Z18
+	VMOVUPS      Z18, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z6
+	VMULPS       Z6, Z6, Z7
+	VMOVAPS      Z6, Z8
+	VFMSUB132PS  Z6, Z7, Z8
+	VMULPS       Z7, Z6, Z9
+	VFMSUB132PS  Z6, Z9, Z7
+	VFMADD132PS  Z6, Z7, Z8
+	VMULPS       c_geluC1<>+0(SB), Z6, Z7
+	VMOVUPS      c_geluC1<>+0(SB), Z10
+	VFMSUB132PS  Z6, Z7, Z10
+	VMULPS       c_geluC2<>+0(SB), Z9, Z11
+	VMOVUPS      c_geluC2<>+0(SB), Z12
+	VFMSUB132PS  Z9, Z11, Z12
+	VADDPS       Z11, Z7, Z13
+	VSUBPS       Z7, Z13, Z14
+	VSUBPS       Z14, Z13, Z15
+	VSUBPS       Z15, Z7, Z7
+	VSUBPS       Z14, Z11, Z11
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z10, Z10
+	VFMADD132PS  c_geluC2<>+0(SB), Z10, Z8
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Z6, Z8
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Z8, Z9
+	VADDPS       Z9, Z7, Z7
+	VORPS        c_signMask<>+0(SB), Z13, Z8
+	VANDNPS      c_signMask<>+0(SB), Z13, Z9
+	VXORPS       Z9, Z7, Z7
+	VMAXPS       Z8, Z1, Z1
+	VMINPS       Z1, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z1
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
+	VSUBPS       c_roundMagic<>+0(SB), Z1, Z8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z0
+	VMINPS       Z5, Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z0, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z8
+	VMULPS       Z8, Z8, Z0
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z8, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z8, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z8, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z8, Z2
+	VFMADD132PS  Z2, Z8, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z0
+	VADDPS       Z5, Z0, Z0
+	VCMPPS       $0x11, c_zero<>+0(SB), Z13, K2
+	VMINPS       Z6, Z3, Z2
+	VMAXPS       Z2, Z4, Z2
+	VBLENDMPS    Z2, Z6, K2, Z19
+	VBLENDMPS    Z1, Z5, K2, Z20
+	VMULPS       Z20, Z19, Z1
+	VDIVPS       Z0, Z1, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z1
+	VBLENDMPS    Z1, Z0, K2, Z21
+	VMOVUPS      Z21, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func geluTanhBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·geluTanhBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	VMOVUPS c_big<>+0(SB), Z0
+	VMOVUPS c_expHi<>+0(SB), Z1
+	VMOVUPS c_expLo<>+0(SB), Z2
+	VMOVUPS c_expP6<>+0(SB), Z3
+	VMOVUPS c_geluC2x3<>+0(SB), Z4
+	VMOVUPS c_negBig<>+0(SB), Z5
+	VMOVUPS c_twoP64<>+0(SB), Z6
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z7
+	VMULPS       Z7, Z7, Z8
+	VMOVAPS      Z7, Z9
+	VFMSUB132PS  Z7, Z8, Z9
+	VMULPS       Z8, Z7, Z10
+	VFMSUB132PS  Z7, Z10, Z8
+	VFMADD132PS  Z7, Z8, Z9
+	VMULPS       c_geluC1<>+0(SB), Z7, Z8
+	VMOVUPS      c_geluC1<>+0(SB), Z15
+	VFMSUB132PS  Z7, Z8, Z15
+	VMULPS       c_geluC2<>+0(SB), Z10, Z16
+	VMOVUPS      c_geluC2<>+0(SB), Z17
+	VFMSUB132PS  Z10, Z16, Z17
+	VADDPS       Z16, Z8, Z18
+	VSUBPS       Z8, Z18, Z19
+	VSUBPS       Z19, Z18, Z20
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z19, Z16, Z16
+	VADDPS       Z16, Z8, Z8
+	VADDPS       Z17, Z15, Z15
+	VFMADD132PS  c_geluC2<>+0(SB), Z15, Z9
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Z7, Z9
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Z9, Z10
+	VADDPS       Z10, Z8, Z8
+	VORPS        c_signMask<>+0(SB), Z18, Z9
+	VANDNPS      c_signMask<>+0(SB), Z18, Z10
+	VXORPS       Z10, Z8, Z8
+	VMAXPS       Z9, Z2, Z9
+	VMINPS       Z9, Z1, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z15
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z9
+	VMINPS       c_one<>+0(SB), Z8, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z9, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z15
+	VMULPS       Z15, Z15, Z8
+	VMOVAPS      Z3, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z15, Z9
+	VFMADD132PS  Z9, Z15, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z8, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z8
+	VADDPS       c_one<>+0(SB), Z8, Z8
+	VCMPPS       $0x11, c_zero<>+0(SB), Z18, K1
+	VMINPS       Z7, Z0, Z7
+	VMAXPS       Z7, Z5, Z7
+	VMULPS       Z7, Z7, Z10
+	VFMADD213PS  c_geluC1<>+0(SB), Z4, Z10
+	VBLENDMPS    Z9, Z6, K1, Z11
+	VMULPS       Z9, Z7, Z7
+	VMULPS       Z8, Z11, Z9
+	VFMADD132PS  Z10, Z9, Z7
+	VMULPS       Z8, Z8, Z8
+	VDIVPS       Z8, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VMOVUPS      (DX)(SI*4), Z8
+	VMULPS       Z7, Z8, Z7
+	VMOVUPS      Z7, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z7
+	VMULPS       Z7, Z7, Z8
+	VMOVAPS      Z7, Z9
+	VFMSUB132PS  Z7, Z8, Z9
+	VMULPS       Z8, Z7, Z10
+	VFMSUB132PS  Z7, Z10, Z8
+	VFMADD132PS  Z7, Z8, Z9
+	VMULPS       c_geluC1<>+0(SB), Z7, Z8
+	VMOVUPS      c_geluC1<>+0(SB), Z15
+	VFMSUB132PS  Z7, Z8, Z15
+	VMULPS       c_geluC2<>+0(SB), Z10, Z16
+	VMOVUPS      c_geluC2<>+0(SB), Z17
+	VFMSUB132PS  Z10, Z16, Z17
+	VADDPS       Z16, Z8, Z18
+	VSUBPS       Z8, Z18, Z19
+	VSUBPS       Z19, Z18, Z20
+	VSUBPS       Z20, Z8, Z8
+	VSUBPS       Z19, Z16, Z16
+	VADDPS       Z16, Z8, Z8
+	VADDPS       Z17, Z15, Z15
+	VFMADD132PS  c_geluC2<>+0(SB), Z15, Z9
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Z7, Z9
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Z9, Z10
+	VADDPS       Z10, Z8, Z8
+	VORPS        c_signMask<>+0(SB), Z18, Z9
+	VANDNPS      c_signMask<>+0(SB), Z18, Z10
+	VXORPS       Z10, Z8, Z8
+	VMAXPS       Z9, Z2, Z9
+	VMINPS       Z9, Z1, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z15
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z9
+	VMINPS       c_one<>+0(SB), Z8, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z9, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z15
+	VMULPS       Z15, Z15, Z8
+	VMOVAPS      Z3, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z15, Z9
+	VFMADD132PS  Z9, Z15, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z8, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z8
+	VADDPS       c_one<>+0(SB), Z8, Z8
+	VCMPPS       $0x11, c_zero<>+0(SB), Z18, K1
+	VMINPS       Z7, Z0, Z7
+	VMAXPS       Z7, Z5, Z7
+	VMULPS       Z7, Z7, Z10
+	VFMADD213PS  c_geluC1<>+0(SB), Z4, Z10
+	VBLENDMPS    Z9, Z6, K1, Z12
+	VMULPS       Z9, Z7, Z7
+	VMULPS       Z8, Z12, Z9
+	VFMADD132PS  Z10, Z9, Z7
+	VMULPS       Z8, Z8, Z8
+	VDIVPS       Z8, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VMOVUPS      64(DX)(SI*4), Z8
+	VMULPS       Z7, Z8, Z7
+	VMOVUPS      Z7, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z7
+	VMULPS       Z7, Z7, Z8
+	VMOVAPS      Z7, Z9
+	VFMSUB132PS  Z7, Z8, Z9
+	VMULPS       Z8, Z7, Z10
+	VFMSUB132PS  Z7, Z10, Z8
+	VFMADD132PS  Z7, Z8, Z9
+	VMULPS       c_geluC1<>+0(SB), Z7, Z8
+	VMOVUPS      c_geluC1<>+0(SB), Z11
+	VFMSUB132PS  Z7, Z8, Z11
+	VMULPS       c_geluC2<>+0(SB), Z10, Z12
+	VMOVUPS      c_geluC2<>+0(SB), Z15
+	VFMSUB132PS  Z10, Z12, Z15
+	VADDPS       Z12, Z8, Z16
+	VSUBPS       Z8, Z16, Z17
+	VSUBPS       Z17, Z16, Z18
+	VSUBPS       Z18, Z8, Z8
+	VSUBPS       Z17, Z12, Z12
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z15, Z11, Z11
+	VFMADD132PS  c_geluC2<>+0(SB), Z11, Z9
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Z7, Z9
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Z9, Z10
+	VADDPS       Z10, Z8, Z8
+	VORPS        c_signMask<>+0(SB), Z16, Z9
+	VANDNPS      c_signMask<>+0(SB), Z16, Z10
+	VXORPS       Z10, Z8, Z8
+	VMAXPS       Z9, Z2, Z9
+	VMINPS       Z9, Z1, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
+	VMINPS       c_one<>+0(SB), Z8, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z9, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z11
+	VMULPS       Z11, Z11, Z8
+	VMOVAPS      Z3, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z9
+	VFMADD132PS  Z9, Z11, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z8, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z8
+	VADDPS       c_one<>+0(SB), Z8, Z8
+	VCMPPS       $0x11, c_zero<>+0(SB), Z16, K1
+	VMINPS       Z7, Z0, Z7
+	VMAXPS       Z7, Z5, Z7
+	VMULPS       Z7, Z7, Z10
+	VFMADD213PS  c_geluC1<>+0(SB), Z4, Z10
+	VBLENDMPS    Z9, Z6, K1, Z13
+	VMULPS       Z9, Z7, Z7
+	VMULPS       Z8, Z13, Z9
+	VFMADD132PS  Z10, Z9, Z7
+	VMULPS       Z8, Z8, Z8
+	VDIVPS       Z8, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VMOVUPS      (DX)(SI*4), Z8
+	VMULPS       Z7, Z8, Z7
+	VMOVUPS      Z7, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z7
+	VMULPS       Z7, Z7, Z8
+	VMOVAPS      Z7, Z9
+	VFMSUB132PS  Z7, Z8, Z9
+	VMULPS       Z8, Z7, Z10
+	VFMSUB132PS  Z7, Z10, Z8
+	VFMADD132PS  Z7, Z8, Z9
+	VMULPS       c_geluC1<>+0(SB), Z7, Z8
+	VMOVUPS      c_geluC1<>+0(SB), Z11
+	VFMSUB132PS  Z7, Z8, Z11
+	VMULPS       c_geluC2<>+0(SB), Z10, Z12
+	VMOVUPS      c_geluC2<>+0(SB), Z13
+	VFMSUB132PS  Z10, Z12, Z13
+	VADDPS       Z12, Z8, Z15
+	VSUBPS       Z8, Z15, Z16
+	VSUBPS       Z16, Z15, Z17
+	VSUBPS       Z17, Z8, Z8
+	VSUBPS       Z16, Z12, Z12
+	VADDPS       Z12, Z8, Z8
+	VADDPS       Z13, Z11, Z11
+	VFMADD132PS  c_geluC2<>+0(SB), Z11, Z9
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Z7, Z9
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Z9, Z10
+	VADDPS       Z10, Z8, Z8
+	VORPS        c_signMask<>+0(SB), Z15, Z9
+	VANDNPS      c_signMask<>+0(SB), Z15, Z10
+	VXORPS       Z10, Z8, Z8
+	VMAXPS       Z9, Z2, Z2
+	VMINPS       Z2, Z1, Z1
+	VMOVUPS      c_log2e<>+0(SB), Z2
+	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z2
+	VSUBPS       c_roundMagic<>+0(SB), Z2, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z1
+	VMINPS       c_one<>+0(SB), Z8, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z1, Z1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z9
+	VMULPS       Z9, Z9, Z1
+	VMOVAPS      Z3, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z3
+	VFMADD132PS  Z3, Z9, Z1
+	VPSUBD       c_expBias64<>+0(SB), Z2, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VFMADD132PS  Z1, Z2, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z1
+	VADDPS       c_one<>+0(SB), Z1, Z1
+	VCMPPS       $0x11, c_zero<>+0(SB), Z15, K2
+	VMINPS       Z7, Z0, Z0
+	VMAXPS       Z0, Z5, Z0
+	VMULPS       Z0, Z0, Z3
+	VFMADD213PS  c_geluC1<>+0(SB), Z4, Z3
+	VBLENDMPS    Z2, Z6, K2, Z14
+	VMULPS       Z2, Z0, Z0
+	VMULPS       Z1, Z14, Z2
+	VFMADD132PS  Z3, Z2, Z0
+	VMULPS       Z1, Z1, Z1
+	VDIVPS       Z1, Z0, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z0
+	VMOVUPS.Z    (DX)(SI*4), K1, Z1
+	VMULPS       Z0, Z1, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
 
 done:
 	VZEROUPPER
@@ -2723,6 +9312,6207 @@ tail:
 	VANDPS       Y2, Y1, Y1
 	VFMADD132PS  Y4, Y1, Y3
 	VMASKMOVPS   Y3, Y0, (CX)(R10*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func sigmoidAVX2(y []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·sigmoidAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	XORQ BX, BX
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VMOVUPS      c_one<>+0(SB), Y3
+	VBLENDVPS    Y0, Y1, Y3, Y0
+	VDIVPS       Y2, Y0, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VMOVUPS      c_one<>+0(SB), Y3
+	VBLENDVPS    Y0, Y1, Y3, Y0
+	VDIVPS       Y2, Y0, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VMOVUPS      c_one<>+0(SB), Y3
+	VBLENDVPS    Y0, Y1, Y3, Y0
+	VDIVPS       Y2, Y0, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VORPS        c_signMask<>+0(SB), Y1, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y3
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y1
+	VMOVUPS      c_one<>+0(SB), Y4
+	VBLENDVPS    Y1, Y2, Y4, Y1
+	VDIVPS       Y3, Y1, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func sigmoidBackwardAVX2(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·sigmoidBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y0
+	VMOVUPS      c_expLo<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VMOVUPS      c_expHi<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_log2e<>+0(SB), Y1
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
+	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y2, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y2
+	VMULPS       Y2, Y2, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y2, Y3
+	VFMADD132PS  Y3, Y2, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y1, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VFMADD132PS  Y0, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y0
+	VADDPS       c_one<>+0(SB), Y0, Y0
+	VMULPS       Y0, Y0, Y0
+	VDIVPS       Y0, Y1, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y0
+	VMOVUPS      c_expLo<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VMOVUPS      c_expHi<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_log2e<>+0(SB), Y1
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
+	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y2, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y2
+	VMULPS       Y2, Y2, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y2, Y3
+	VFMADD132PS  Y3, Y2, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y1, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VFMADD132PS  Y0, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y0
+	VADDPS       c_one<>+0(SB), Y0, Y0
+	VMULPS       Y0, Y0, Y0
+	VDIVPS       Y0, Y1, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMOVUPS      32(DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y0
+	VMOVUPS      c_expLo<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VMOVUPS      c_expHi<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_log2e<>+0(SB), Y1
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
+	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y2, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y2
+	VMULPS       Y2, Y2, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y2, Y3
+	VFMADD132PS  Y3, Y2, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y1, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VFMADD132PS  Y0, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y0
+	VADDPS       c_one<>+0(SB), Y0, Y0
+	VMULPS       Y0, Y0, Y0
+	VDIVPS       Y0, Y1, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (BX)(SI*4), Y0, Y1
+	VORPS        c_signMask<>+0(SB), Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y1, Y1
+	VDIVPS       Y1, Y2, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMASKMOVPS   (DX)(SI*4), Y0, Y2
+	VMULPS       Y1, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func siluAVX2(y []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·siluAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	XORQ BX, BX
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VBLENDVPS    Y3, Y4, Y0, Y0
+	VMULPS       Y2, Y0, Y0
+	VDIVPS       Y1, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y1
+	VBLENDVPS    Y3, Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VBLENDVPS    Y3, Y4, Y0, Y0
+	VMULPS       Y2, Y0, Y0
+	VDIVPS       Y1, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y1
+	VBLENDVPS    Y3, Y1, Y0, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VBLENDVPS    Y3, Y4, Y0, Y0
+	VMULPS       Y2, Y0, Y0
+	VDIVPS       Y1, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y1
+	VBLENDVPS    Y3, Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VORPS        c_signMask<>+0(SB), Y1, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VBLENDVPS    Y4, Y3, Y5, Y3
+	VMOVUPS      c_maxFloat<>+0(SB), Y5
+	VMINPS       Y1, Y5, Y5
+	VMOVUPS      c_negBig<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VBLENDVPS    Y4, Y5, Y1, Y1
+	VMULPS       Y3, Y1, Y1
+	VDIVPS       Y2, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y2
+	VBLENDVPS    Y4, Y2, Y1, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func siluBackwardAVX2(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·siluBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y3
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y4
+	VMOVUPS      c_twoP64<>+0(SB), Y5
+	VBLENDVPS    Y4, Y2, Y5, Y2
+	VBLENDVPS    Y4, c_one<>+0(SB), Y1, Y1
+	VMOVUPS      c_big<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
+	VMULPS       Y3, Y3, Y4
+	VFMADD132PS  Y1, Y3, Y0
+	VMULPS       Y0, Y2, Y0
+	VDIVPS       Y4, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y3
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y4
+	VMOVUPS      c_twoP64<>+0(SB), Y5
+	VBLENDVPS    Y4, Y2, Y5, Y2
+	VBLENDVPS    Y4, c_one<>+0(SB), Y1, Y1
+	VMOVUPS      c_big<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
+	VMULPS       Y3, Y3, Y4
+	VFMADD132PS  Y1, Y3, Y0
+	VMULPS       Y0, Y2, Y0
+	VDIVPS       Y4, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMOVUPS      32(DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y3
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y4
+	VMOVUPS      c_twoP64<>+0(SB), Y5
+	VBLENDVPS    Y4, Y2, Y5, Y2
+	VBLENDVPS    Y4, c_one<>+0(SB), Y1, Y1
+	VMOVUPS      c_big<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
+	VMULPS       Y3, Y3, Y4
+	VFMADD132PS  Y1, Y3, Y0
+	VMULPS       Y0, Y2, Y0
+	VDIVPS       Y4, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (BX)(SI*4), Y0, Y1
+	VORPS        c_signMask<>+0(SB), Y1, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y4
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y5
+	VMOVUPS      c_twoP64<>+0(SB), Y6
+	VBLENDVPS    Y5, Y3, Y6, Y3
+	VBLENDVPS    Y5, c_one<>+0(SB), Y2, Y2
+	VMOVUPS      c_big<>+0(SB), Y5
+	VMINPS       Y1, Y5, Y1
+	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMAXPS       Y1, Y5, Y1
+	VMULPS       Y4, Y4, Y5
+	VFMADD132PS  Y2, Y4, Y1
+	VMULPS       Y1, Y3, Y1
+	VDIVPS       Y5, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMASKMOVPS   (DX)(SI*4), Y0, Y2
+	VMULPS       Y1, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func swishAVX2(y []float32, x []float32, beta float32)
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·swishAVX2(SB), NOSPLIT, $0-52
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        beta+48(FP), X0
+	VBROADCASTSS X0, Y0
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y1
+	VMULPS       Y1, Y0, Y2
+	VMOVAPS      Y0, Y3
+	VFMSUB132PS  Y1, Y2, Y3
+	VORPS        c_signMask<>+0(SB), Y2, Y4
+	VANDNPS      c_signMask<>+0(SB), Y2, Y5
+	VXORPS       Y5, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VADDPS       c_one<>+0(SB), Y3, Y3
+	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y2, Y2
+	VANDPS       Y4, Y2, Y2
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VBLENDVPS    Y5, Y4, Y1, Y1
+	VMULPS       Y2, Y1, Y1
+	VDIVPS       Y3, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y2
+	VBLENDVPS    Y5, Y2, Y1, Y1
+	VMOVUPS      Y1, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y1
+	VMULPS       Y1, Y0, Y2
+	VMOVAPS      Y0, Y3
+	VFMSUB132PS  Y1, Y2, Y3
+	VORPS        c_signMask<>+0(SB), Y2, Y4
+	VANDNPS      c_signMask<>+0(SB), Y2, Y5
+	VXORPS       Y5, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VADDPS       c_one<>+0(SB), Y3, Y3
+	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y2, Y2
+	VANDPS       Y4, Y2, Y2
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VBLENDVPS    Y5, Y4, Y1, Y1
+	VMULPS       Y2, Y1, Y1
+	VDIVPS       Y3, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y2
+	VBLENDVPS    Y5, Y2, Y1, Y1
+	VMOVUPS      Y1, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y1
+	VMULPS       Y1, Y0, Y2
+	VMOVAPS      Y0, Y3
+	VFMSUB132PS  Y1, Y2, Y3
+	VORPS        c_signMask<>+0(SB), Y2, Y4
+	VANDNPS      c_signMask<>+0(SB), Y2, Y5
+	VXORPS       Y5, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VADDPS       c_one<>+0(SB), Y3, Y3
+	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y2, Y2
+	VANDPS       Y4, Y2, Y2
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VBLENDVPS    Y5, Y4, Y1, Y1
+	VMULPS       Y2, Y1, Y1
+	VDIVPS       Y3, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y2
+	VBLENDVPS    Y5, Y2, Y1, Y1
+	VMOVUPS      Y1, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y1
+	VMASKMOVPS   (DX)(BX*4), Y1, Y2
+	VMULPS       Y2, Y0, Y3
+	VMOVAPS      Y0, Y0
+	VFMSUB132PS  Y2, Y3, Y0
+	VORPS        c_signMask<>+0(SB), Y3, Y4
+	VANDNPS      c_signMask<>+0(SB), Y3, Y5
+	VXORPS       Y5, Y0, Y0
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y0, Y0
+	VMAXPS       c_negOne<>+0(SB), Y0, Y0
+	VADDPS       Y0, Y4, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y6
+	VMULPS       Y6, Y6, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y0, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y0
+	VADDPS       c_one<>+0(SB), Y0, Y0
+	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y3, Y3
+	VANDPS       Y4, Y3, Y3
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VBLENDVPS    Y5, Y4, Y2, Y2
+	VMULPS       Y3, Y2, Y2
+	VDIVPS       Y0, Y2, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y2
+	VBLENDVPS    Y5, Y2, Y0, Y0
+	VMASKMOVPS   Y0, Y1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func swishBackwardAVX2(dx []float32, dy []float32, x []float32, beta float32) [16]float32
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·swishBackwardAVX2(SB), NOSPLIT, $0-144
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        beta+72(FP), X0
+	VBROADCASTSS X0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y3
+	VMOVUPS      (DX)(SI*4), Y4
+	VMULPS       Y3, Y0, Y5
+	VMOVAPS      Y0, Y6
+	VFMSUB132PS  Y3, Y5, Y6
+	VORPS        c_signMask<>+0(SB), Y5, Y7
+	VANDNPS      c_signMask<>+0(SB), Y5, Y8
+	VXORPS       Y8, Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_expHi<>+0(SB), Y8
+	VMINPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y7, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y6
+	VADDPS       c_one<>+0(SB), Y6, Y8
+	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y9
+	VMOVUPS      c_twoP64<>+0(SB), Y10
+	VBLENDVPS    Y9, Y7, Y10, Y7
+	VBLENDVPS    Y9, c_one<>+0(SB), Y6, Y9
+	VMOVUPS      c_big<>+0(SB), Y10
+	VMINPS       Y5, Y10, Y5
+	VMOVUPS      c_negBig<>+0(SB), Y10
+	VMAXPS       Y5, Y10, Y5
+	VMULPS       Y8, Y8, Y10
+	VFMADD132PS  Y9, Y8, Y5
+	VMULPS       Y5, Y7, Y5
+	VDIVPS       Y10, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VMOVUPS      c_twoP60<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      c_negTwoP60<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMULPS       Y3, Y3, Y3
+	VDIVPS       Y10, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VMULPS       Y5, Y4, Y5
+	VMOVUPS      Y5, (CX)(SI*4)
+	VFMADD231PS  Y3, Y4, Y1
+	VMOVUPS      32(BX)(SI*4), Y3
+	VMOVUPS      32(DX)(SI*4), Y4
+	VMULPS       Y3, Y0, Y5
+	VMOVAPS      Y0, Y6
+	VFMSUB132PS  Y3, Y5, Y6
+	VORPS        c_signMask<>+0(SB), Y5, Y7
+	VANDNPS      c_signMask<>+0(SB), Y5, Y8
+	VXORPS       Y8, Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_expHi<>+0(SB), Y8
+	VMINPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y7, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y6
+	VADDPS       c_one<>+0(SB), Y6, Y8
+	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y9
+	VMOVUPS      c_twoP64<>+0(SB), Y10
+	VBLENDVPS    Y9, Y7, Y10, Y7
+	VBLENDVPS    Y9, c_one<>+0(SB), Y6, Y9
+	VMOVUPS      c_big<>+0(SB), Y10
+	VMINPS       Y5, Y10, Y5
+	VMOVUPS      c_negBig<>+0(SB), Y10
+	VMAXPS       Y5, Y10, Y5
+	VMULPS       Y8, Y8, Y10
+	VFMADD132PS  Y9, Y8, Y5
+	VMULPS       Y5, Y7, Y5
+	VDIVPS       Y10, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VMOVUPS      c_twoP60<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      c_negTwoP60<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMULPS       Y3, Y3, Y3
+	VDIVPS       Y10, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VMULPS       Y5, Y4, Y5
+	VMOVUPS      Y5, 32(CX)(SI*4)
+	VFMADD231PS  Y3, Y4, Y2
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y3
+	VMOVUPS      (DX)(SI*4), Y4
+	VMULPS       Y3, Y0, Y5
+	VMOVAPS      Y0, Y6
+	VFMSUB132PS  Y3, Y5, Y6
+	VORPS        c_signMask<>+0(SB), Y5, Y7
+	VANDNPS      c_signMask<>+0(SB), Y5, Y8
+	VXORPS       Y8, Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_expHi<>+0(SB), Y8
+	VMINPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y7, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y6
+	VADDPS       c_one<>+0(SB), Y6, Y8
+	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y9
+	VMOVUPS      c_twoP64<>+0(SB), Y10
+	VBLENDVPS    Y9, Y7, Y10, Y7
+	VBLENDVPS    Y9, c_one<>+0(SB), Y6, Y9
+	VMOVUPS      c_big<>+0(SB), Y10
+	VMINPS       Y5, Y10, Y5
+	VMOVUPS      c_negBig<>+0(SB), Y10
+	VMAXPS       Y5, Y10, Y5
+	VMULPS       Y8, Y8, Y10
+	VFMADD132PS  Y9, Y8, Y5
+	VMULPS       Y5, Y7, Y5
+	VDIVPS       Y10, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VMOVUPS      c_twoP60<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      c_negTwoP60<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMULPS       Y3, Y3, Y3
+	VDIVPS       Y10, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VMULPS       Y5, Y4, Y5
+	VMOVUPS      Y5, (CX)(SI*4)
+	VFMADD231PS  Y3, Y4, Y1
+	VMOVUPS      32(BX)(SI*4), Y3
+	VMOVUPS      32(DX)(SI*4), Y4
+	VMULPS       Y3, Y0, Y5
+	VMOVAPS      Y0, Y6
+	VFMSUB132PS  Y3, Y5, Y6
+	VORPS        c_signMask<>+0(SB), Y5, Y7
+	VANDNPS      c_signMask<>+0(SB), Y5, Y8
+	VXORPS       Y8, Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_expHi<>+0(SB), Y8
+	VMINPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y7, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y6
+	VADDPS       c_one<>+0(SB), Y6, Y8
+	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y9
+	VMOVUPS      c_twoP64<>+0(SB), Y10
+	VBLENDVPS    Y9, Y7, Y10, Y7
+	VBLENDVPS    Y9, c_one<>+0(SB), Y6, Y9
+	VMOVUPS      c_big<>+0(SB), Y10
+	VMINPS       Y5, Y10, Y5
+	VMOVUPS      c_negBig<>+0(SB), Y10
+	VMAXPS       Y5, Y10, Y5
+	VMULPS       Y8, Y8, Y10
+	VFMADD132PS  Y9, Y8, Y5
+	VMULPS       Y5, Y7, Y5
+	VDIVPS       Y10, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VMOVUPS      c_twoP60<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      c_negTwoP60<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMULPS       Y3, Y3, Y3
+	VDIVPS       Y10, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VMULPS       Y5, Y4, Y5
+	VMOVUPS      Y5, 32(CX)(SI*4)
+	VFMADD231PS  Y3, Y4, Y2
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y3
+	VMASKMOVPS   (BX)(SI*4), Y3, Y4
+	VMASKMOVPS   (DX)(SI*4), Y3, Y5
+	VMULPS       Y4, Y0, Y6
+	VMOVAPS      Y0, Y7
+	VFMSUB132PS  Y4, Y6, Y7
+	VORPS        c_signMask<>+0(SB), Y6, Y8
+	VANDNPS      c_signMask<>+0(SB), Y6, Y9
+	VXORPS       Y9, Y7, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMOVUPS      c_expHi<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y8
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y8, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
+	VMULPS       Y10, Y10, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
+	VFMADD132PS  Y8, Y10, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VFMADD132PS  Y7, Y8, Y8
+	VMULPS       c_twoM64<>+0(SB), Y8, Y7
+	VADDPS       c_one<>+0(SB), Y7, Y9
+	VCMPPS       $0x11, c_zero<>+0(SB), Y6, Y10
+	VMOVUPS      c_twoP64<>+0(SB), Y11
+	VBLENDVPS    Y10, Y8, Y11, Y8
+	VBLENDVPS    Y10, c_one<>+0(SB), Y7, Y10
+	VMOVUPS      c_big<>+0(SB), Y11
+	VMINPS       Y6, Y11, Y6
+	VMOVUPS      c_negBig<>+0(SB), Y11
+	VMAXPS       Y6, Y11, Y6
+	VMULPS       Y9, Y9, Y11
+	VFMADD132PS  Y10, Y9, Y6
+	VMULPS       Y6, Y8, Y6
+	VDIVPS       Y11, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y6
+	VMOVUPS      c_twoP60<>+0(SB), Y8
+	VMINPS       Y4, Y8, Y4
+	VMOVUPS      c_negTwoP60<>+0(SB), Y8
+	VMAXPS       Y4, Y8, Y4
+	VMULPS       Y4, Y4, Y4
+	VDIVPS       Y11, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VMULPS       Y6, Y5, Y6
+	VMASKMOVPS   Y6, Y3, (CX)(SI*4)
+	VMOVAPS      Y1, Y6
+	VFMADD231PS  Y4, Y5, Y6
+	VBLENDVPS    Y3, Y6, Y1, Y1
+	VMOVDQU      32(DI)(R8*4), Y3
+	VMASKMOVPS   32(BX)(SI*4), Y3, Y4
+	VMASKMOVPS   32(DX)(SI*4), Y3, Y5
+	VMULPS       Y4, Y0, Y6
+	VMOVAPS      Y0, Y0
+	VFMSUB132PS  Y4, Y6, Y0
+	VORPS        c_signMask<>+0(SB), Y6, Y7
+	VANDNPS      c_signMask<>+0(SB), Y6, Y8
+	VXORPS       Y8, Y0, Y0
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_expHi<>+0(SB), Y8
+	VMINPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VMINPS       c_one<>+0(SB), Y0, Y0
+	VMAXPS       c_negOne<>+0(SB), Y0, Y0
+	VADDPS       Y0, Y7, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y9
+	VMULPS       Y9, Y9, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y0, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y0
+	VADDPS       c_one<>+0(SB), Y0, Y8
+	VCMPPS       $0x11, c_zero<>+0(SB), Y6, Y9
+	VMOVUPS      c_twoP64<>+0(SB), Y10
+	VBLENDVPS    Y9, Y7, Y10, Y7
+	VBLENDVPS    Y9, c_one<>+0(SB), Y0, Y9
+	VMOVUPS      c_big<>+0(SB), Y10
+	VMINPS       Y6, Y10, Y6
+	VMOVUPS      c_negBig<>+0(SB), Y10
+	VMAXPS       Y6, Y10, Y6
+	VMULPS       Y8, Y8, Y10
+	VFMADD132PS  Y9, Y8, Y6
+	VMULPS       Y6, Y7, Y6
+	VDIVPS       Y10, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y6
+	VMOVUPS      c_twoP60<>+0(SB), Y7
+	VMINPS       Y4, Y7, Y4
+	VMOVUPS      c_negTwoP60<>+0(SB), Y7
+	VMAXPS       Y4, Y7, Y4
+	VMULPS       Y4, Y4, Y4
+	VDIVPS       Y10, Y0, Y0
+	VMULPS       Y0, Y4, Y0
+	VMULPS       Y6, Y5, Y4
+	VMASKMOVPS   Y4, Y3, 32(CX)(SI*4)
+	VMOVAPS      Y2, Y4
+	VFMADD231PS  Y0, Y5, Y4
+	VBLENDVPS    Y3, Y4, Y2, Y2
+
+done:
+	LEAQ    ret_0+80(FP), AX
+	VMOVUPS Y1, (AX)
+	VMOVUPS Y2, 32(AX)
+	VZEROUPPER
+	RET
+
+// func swishRowAVX2(y []float32, x []float32, beta []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·swishRowAVX2(SB), NOSPLIT, $0-72
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	MOVQ beta_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (DX)(SI*4), Y0
+	VMOVUPS      (BX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y2
+	VFMSUB132PS  Y0, Y2, Y1
+	VORPS        c_signMask<>+0(SB), Y2, Y3
+	VANDNPS      c_signMask<>+0(SB), Y2, Y4
+	VXORPS       Y4, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y5
+	VMULPS       Y5, Y5, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y1, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VBLENDVPS    Y4, Y3, Y5, Y3
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y2, Y2
+	VANDPS       Y3, Y2, Y2
+	VMOVUPS      c_maxFloat<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y3
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VBLENDVPS    Y4, Y3, Y0, Y0
+	VMULPS       Y2, Y0, Y0
+	VDIVPS       Y1, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y1
+	VBLENDVPS    Y4, Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(DX)(SI*4), Y0
+	VMOVUPS      32(BX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y2
+	VFMSUB132PS  Y0, Y2, Y1
+	VORPS        c_signMask<>+0(SB), Y2, Y3
+	VANDNPS      c_signMask<>+0(SB), Y2, Y4
+	VXORPS       Y4, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y5
+	VMULPS       Y5, Y5, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y1, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VBLENDVPS    Y4, Y3, Y5, Y3
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y2, Y2
+	VANDPS       Y3, Y2, Y2
+	VMOVUPS      c_maxFloat<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y3
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VBLENDVPS    Y4, Y3, Y0, Y0
+	VMULPS       Y2, Y0, Y0
+	VDIVPS       Y1, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y1
+	VBLENDVPS    Y4, Y1, Y0, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (DX)(SI*4), Y0
+	VMOVUPS      (BX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y2
+	VFMSUB132PS  Y0, Y2, Y1
+	VORPS        c_signMask<>+0(SB), Y2, Y3
+	VANDNPS      c_signMask<>+0(SB), Y2, Y4
+	VXORPS       Y4, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y5
+	VMULPS       Y5, Y5, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y1, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VBLENDVPS    Y4, Y3, Y5, Y3
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y2, Y2
+	VANDPS       Y3, Y2, Y2
+	VMOVUPS      c_maxFloat<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y3
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VBLENDVPS    Y4, Y3, Y0, Y0
+	VMULPS       Y2, Y0, Y0
+	VDIVPS       Y1, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y1
+	VBLENDVPS    Y4, Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (DX)(SI*4), Y0, Y1
+	VMASKMOVPS   (BX)(SI*4), Y0, Y2
+	VMULPS       Y1, Y2, Y3
+	VFMSUB132PS  Y1, Y3, Y2
+	VORPS        c_signMask<>+0(SB), Y3, Y4
+	VANDNPS      c_signMask<>+0(SB), Y3, Y5
+	VXORPS       Y5, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
+	VMULPS       Y6, Y6, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y2, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y3, Y3
+	VANDPS       Y4, Y3, Y3
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VBLENDVPS    Y5, Y4, Y1, Y1
+	VMULPS       Y3, Y1, Y1
+	VDIVPS       Y2, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y2
+	VBLENDVPS    Y5, Y2, Y1, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func swishRowBackwardAVX2(dx []float32, dy []float32, x []float32, beta []float32, gbeta []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·swishRowBackwardAVX2(SB), NOSPLIT, $0-120
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	MOVQ beta_base+72(FP), SI
+	MOVQ gbeta_base+96(FP), DI
+	XORQ R8, R8
+	MOVQ AX, R9
+	SUBQ $0x00000010, R9
+
+loopN:
+	CMPQ         R8, R9
+	JG           loop1
+	VMOVUPS      (BX)(R8*4), Y0
+	VMOVUPS      (DX)(R8*4), Y1
+	VMOVUPS      (SI)(R8*4), Y2
+	VMULPS       Y0, Y2, Y3
+	VFMSUB132PS  Y0, Y3, Y2
+	VORPS        c_signMask<>+0(SB), Y3, Y4
+	VANDNPS      c_signMask<>+0(SB), Y3, Y5
+	VXORPS       Y5, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
+	VMULPS       Y6, Y6, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y2, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y5
+	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y6
+	VMOVUPS      c_twoP64<>+0(SB), Y7
+	VBLENDVPS    Y6, Y4, Y7, Y4
+	VBLENDVPS    Y6, c_one<>+0(SB), Y2, Y6
+	VMOVUPS      c_big<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      c_negBig<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMULPS       Y5, Y5, Y7
+	VFMADD132PS  Y6, Y5, Y3
+	VMULPS       Y3, Y4, Y3
+	VDIVPS       Y7, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VMOVUPS      c_twoP60<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y0
+	VMOVUPS      c_negTwoP60<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
+	VMULPS       Y0, Y0, Y0
+	VDIVPS       Y7, Y2, Y2
+	VMULPS       Y2, Y0, Y0
+	VMULPS       Y3, Y1, Y2
+	VMOVUPS      Y2, (CX)(R8*4)
+	VMOVUPS      (DI)(R8*4), Y2
+	VFMADD132PS  Y0, Y2, Y1
+	VMOVUPS      Y1, (DI)(R8*4)
+	VMOVUPS      32(BX)(R8*4), Y0
+	VMOVUPS      32(DX)(R8*4), Y1
+	VMOVUPS      32(SI)(R8*4), Y2
+	VMULPS       Y0, Y2, Y3
+	VFMSUB132PS  Y0, Y3, Y2
+	VORPS        c_signMask<>+0(SB), Y3, Y4
+	VANDNPS      c_signMask<>+0(SB), Y3, Y5
+	VXORPS       Y5, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
+	VMULPS       Y6, Y6, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y2, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y5
+	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y6
+	VMOVUPS      c_twoP64<>+0(SB), Y7
+	VBLENDVPS    Y6, Y4, Y7, Y4
+	VBLENDVPS    Y6, c_one<>+0(SB), Y2, Y6
+	VMOVUPS      c_big<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      c_negBig<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMULPS       Y5, Y5, Y7
+	VFMADD132PS  Y6, Y5, Y3
+	VMULPS       Y3, Y4, Y3
+	VDIVPS       Y7, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VMOVUPS      c_twoP60<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y0
+	VMOVUPS      c_negTwoP60<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
+	VMULPS       Y0, Y0, Y0
+	VDIVPS       Y7, Y2, Y2
+	VMULPS       Y2, Y0, Y0
+	VMULPS       Y3, Y1, Y2
+	VMOVUPS      Y2, 32(CX)(R8*4)
+	VMOVUPS      32(DI)(R8*4), Y2
+	VFMADD132PS  Y0, Y2, Y1
+	VMOVUPS      Y1, 32(DI)(R8*4)
+	ADDQ         $0x00000010, R8
+	JMP          loopN
+
+loop1:
+	MOVQ AX, R9
+	SUBQ $0x00000008, R9
+
+loop:
+	CMPQ         R8, R9
+	JG           tail
+	VMOVUPS      (BX)(R8*4), Y0
+	VMOVUPS      (DX)(R8*4), Y1
+	VMOVUPS      (SI)(R8*4), Y2
+	VMULPS       Y0, Y2, Y3
+	VFMSUB132PS  Y0, Y3, Y2
+	VORPS        c_signMask<>+0(SB), Y3, Y4
+	VANDNPS      c_signMask<>+0(SB), Y3, Y5
+	VXORPS       Y5, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
+	VMULPS       Y6, Y6, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y2, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y5
+	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y6
+	VMOVUPS      c_twoP64<>+0(SB), Y7
+	VBLENDVPS    Y6, Y4, Y7, Y4
+	VBLENDVPS    Y6, c_one<>+0(SB), Y2, Y6
+	VMOVUPS      c_big<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      c_negBig<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMULPS       Y5, Y5, Y7
+	VFMADD132PS  Y6, Y5, Y3
+	VMULPS       Y3, Y4, Y3
+	VDIVPS       Y7, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VMOVUPS      c_twoP60<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y0
+	VMOVUPS      c_negTwoP60<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
+	VMULPS       Y0, Y0, Y0
+	VDIVPS       Y7, Y2, Y2
+	VMULPS       Y2, Y0, Y0
+	VMULPS       Y3, Y1, Y2
+	VMOVUPS      Y2, (CX)(R8*4)
+	VMOVUPS      (DI)(R8*4), Y2
+	VFMADD132PS  Y0, Y2, Y1
+	VMOVUPS      Y1, (DI)(R8*4)
+	ADDQ         $0x00000008, R8
+	JMP          loop
+
+tail:
+	SUBQ         R8, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), R9
+	MOVQ         $0x00000010, R10
+	SUBQ         AX, R10
+	VMOVDQU      (R9)(R10*4), Y0
+	VMASKMOVPS   (BX)(R8*4), Y0, Y1
+	VMASKMOVPS   (DX)(R8*4), Y0, Y2
+	VMASKMOVPS   (SI)(R8*4), Y0, Y3
+	VMULPS       Y1, Y3, Y4
+	VFMSUB132PS  Y1, Y4, Y3
+	VORPS        c_signMask<>+0(SB), Y4, Y5
+	VANDNPS      c_signMask<>+0(SB), Y4, Y6
+	VXORPS       Y6, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_expHi<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y7
+	VMULPS       Y7, Y7, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y3, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y3
+	VADDPS       c_one<>+0(SB), Y3, Y6
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y7
+	VMOVUPS      c_twoP64<>+0(SB), Y8
+	VBLENDVPS    Y7, Y5, Y8, Y5
+	VBLENDVPS    Y7, c_one<>+0(SB), Y3, Y7
+	VMOVUPS      c_big<>+0(SB), Y8
+	VMINPS       Y4, Y8, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y8
+	VMAXPS       Y4, Y8, Y4
+	VMULPS       Y6, Y6, Y8
+	VFMADD132PS  Y7, Y6, Y4
+	VMULPS       Y4, Y5, Y4
+	VDIVPS       Y8, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VMOVUPS      c_twoP60<>+0(SB), Y5
+	VMINPS       Y1, Y5, Y1
+	VMOVUPS      c_negTwoP60<>+0(SB), Y5
+	VMAXPS       Y1, Y5, Y1
+	VMULPS       Y1, Y1, Y1
+	VDIVPS       Y8, Y3, Y3
+	VMULPS       Y3, Y1, Y1
+	VMULPS       Y4, Y2, Y3
+	VMASKMOVPS   Y3, Y0, (CX)(R8*4)
+	VMASKMOVPS   (DI)(R8*4), Y0, Y3
+	VFMADD132PS  Y1, Y3, Y2
+	VMASKMOVPS   Y2, Y0, (DI)(R8*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func softplusAVX2(y []float32, x []float32, beta float32, invBeta float32, threshold float32)
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·softplusAVX2(SB), NOSPLIT, $0-60
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        beta+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        invBeta+52(FP), X1
+	VBROADCASTSS X1, Y1
+	MOVSS        threshold+56(FP), X2
+	VBROADCASTSS X2, Y2
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y3
+	VMULPS       Y3, Y0, Y4
+	VMOVAPS      Y0, Y5
+	VFMSUB132PS  Y3, Y4, Y5
+	VORPS        c_signMask<>+0(SB), Y4, Y6
+	VANDNPS      c_signMask<>+0(SB), Y4, Y7
+	VXORPS       Y7, Y5, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y6
+	VMOVUPS      c_expHi<>+0(SB), Y8
+	VMINPS       Y6, Y8, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y6
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y6
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y8
+	VMOVUPS      c_one<>+0(SB), Y9
+	VFMSUB132PS  c_two<>+0(SB), Y9, Y6
+	VMOVUPS      c_log1pR9<>+0(SB), Y9
+	VFMADD213PS  c_log1pR8<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR7<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR6<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR5<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR4<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR3<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR2<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR1<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR0<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y7, Y6
+	VMULPS       Y1, Y6, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y9
+	VMOVUPS      c_zero<>+0(SB), Y10
+	VMAXPS       Y4, Y10, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VMINPS       Y5, Y11, Y5
+	VMOVUPS      c_negOne<>+0(SB), Y11
+	VMAXPS       Y5, Y11, Y5
+	VANDPS       Y5, Y9, Y5
+	VFMADD132PS  c_twoM64<>+0(SB), Y5, Y6
+	VADDPS       Y6, Y10, Y5
+	VMULPS       Y1, Y5, Y5
+	VBLENDVPS    Y8, Y7, Y5, Y5
+	VCMPPS       $0x1e, Y2, Y4, Y4
+	VBLENDVPS    Y4, Y3, Y5, Y3
+	VMOVUPS      Y3, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y3
+	VMULPS       Y3, Y0, Y4
+	VMOVAPS      Y0, Y5
+	VFMSUB132PS  Y3, Y4, Y5
+	VORPS        c_signMask<>+0(SB), Y4, Y6
+	VANDNPS      c_signMask<>+0(SB), Y4, Y7
+	VXORPS       Y7, Y5, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y6
+	VMOVUPS      c_expHi<>+0(SB), Y8
+	VMINPS       Y6, Y8, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y6
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y6
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y8
+	VMOVUPS      c_one<>+0(SB), Y9
+	VFMSUB132PS  c_two<>+0(SB), Y9, Y6
+	VMOVUPS      c_log1pR9<>+0(SB), Y9
+	VFMADD213PS  c_log1pR8<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR7<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR6<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR5<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR4<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR3<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR2<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR1<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR0<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y7, Y6
+	VMULPS       Y1, Y6, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y9
+	VMOVUPS      c_zero<>+0(SB), Y10
+	VMAXPS       Y4, Y10, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VMINPS       Y5, Y11, Y5
+	VMOVUPS      c_negOne<>+0(SB), Y11
+	VMAXPS       Y5, Y11, Y5
+	VANDPS       Y5, Y9, Y5
+	VFMADD132PS  c_twoM64<>+0(SB), Y5, Y6
+	VADDPS       Y6, Y10, Y5
+	VMULPS       Y1, Y5, Y5
+	VBLENDVPS    Y8, Y7, Y5, Y5
+	VCMPPS       $0x1e, Y2, Y4, Y4
+	VBLENDVPS    Y4, Y3, Y5, Y3
+	VMOVUPS      Y3, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y3
+	VMULPS       Y3, Y0, Y4
+	VMOVAPS      Y0, Y5
+	VFMSUB132PS  Y3, Y4, Y5
+	VORPS        c_signMask<>+0(SB), Y4, Y6
+	VANDNPS      c_signMask<>+0(SB), Y4, Y7
+	VXORPS       Y7, Y5, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y6
+	VMOVUPS      c_expHi<>+0(SB), Y8
+	VMINPS       Y6, Y8, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y6
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y6
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y8
+	VMOVUPS      c_one<>+0(SB), Y9
+	VFMSUB132PS  c_two<>+0(SB), Y9, Y6
+	VMOVUPS      c_log1pR9<>+0(SB), Y9
+	VFMADD213PS  c_log1pR8<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR7<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR6<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR5<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR4<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR3<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR2<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR1<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR0<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y7, Y6
+	VMULPS       Y1, Y6, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y9
+	VMOVUPS      c_zero<>+0(SB), Y10
+	VMAXPS       Y4, Y10, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VMINPS       Y5, Y11, Y5
+	VMOVUPS      c_negOne<>+0(SB), Y11
+	VMAXPS       Y5, Y11, Y5
+	VANDPS       Y5, Y9, Y5
+	VFMADD132PS  c_twoM64<>+0(SB), Y5, Y6
+	VADDPS       Y6, Y10, Y5
+	VMULPS       Y1, Y5, Y5
+	VBLENDVPS    Y8, Y7, Y5, Y5
+	VCMPPS       $0x1e, Y2, Y4, Y4
+	VBLENDVPS    Y4, Y3, Y5, Y3
+	VMOVUPS      Y3, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y3
+	VMASKMOVPS   (DX)(BX*4), Y3, Y4
+	VMULPS       Y4, Y0, Y5
+	VMOVAPS      Y0, Y0
+	VFMSUB132PS  Y4, Y5, Y0
+	VORPS        c_signMask<>+0(SB), Y5, Y6
+	VANDNPS      c_signMask<>+0(SB), Y5, Y7
+	VXORPS       Y7, Y0, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y6
+	VMOVUPS      c_expHi<>+0(SB), Y8
+	VMINPS       Y6, Y8, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y6
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y6
+	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y8
+	VMOVUPS      c_one<>+0(SB), Y9
+	VFMSUB132PS  c_two<>+0(SB), Y9, Y6
+	VMOVUPS      c_log1pR9<>+0(SB), Y9
+	VFMADD213PS  c_log1pR8<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR7<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR6<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR5<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR4<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR3<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR2<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR1<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR0<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y7, Y6
+	VMULPS       Y1, Y6, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y5, Y9
+	VMOVUPS      c_zero<>+0(SB), Y10
+	VMAXPS       Y5, Y10, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VMINPS       Y0, Y11, Y0
+	VMOVUPS      c_negOne<>+0(SB), Y11
+	VMAXPS       Y0, Y11, Y0
+	VANDPS       Y0, Y9, Y0
+	VFMADD132PS  c_twoM64<>+0(SB), Y0, Y6
+	VADDPS       Y6, Y10, Y0
+	VMULPS       Y1, Y0, Y0
+	VBLENDVPS    Y8, Y7, Y0, Y0
+	VCMPPS       $0x1e, Y2, Y5, Y1
+	VBLENDVPS    Y1, Y4, Y0, Y0
+	VMASKMOVPS   Y0, Y3, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func softplusBackwardAVX2(dx []float32, dy []float32, x []float32, beta float32, threshold float32)
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·softplusBackwardAVX2(SB), NOSPLIT, $0-80
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        beta+72(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        threshold+76(FP), X1
+	VBROADCASTSS X1, Y1
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y2
+	VMULPS       Y2, Y0, Y3
+	VFMSUB132PS  Y0, Y3, Y2
+	VORPS        c_signMask<>+0(SB), Y3, Y4
+	VANDNPS      c_signMask<>+0(SB), Y3, Y5
+	VXORPS       Y5, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
+	VMULPS       Y6, Y6, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y2, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y5
+	VCMPPS       $0x1e, Y1, Y3, Y3
+	VMOVUPS      c_twoP64<>+0(SB), Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VDIVPS       Y2, Y4, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VBLENDVPS    Y3, c_one<>+0(SB), Y2, Y2
+	VMOVUPS      (DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y2
+	VMULPS       Y2, Y0, Y3
+	VFMSUB132PS  Y0, Y3, Y2
+	VORPS        c_signMask<>+0(SB), Y3, Y4
+	VANDNPS      c_signMask<>+0(SB), Y3, Y5
+	VXORPS       Y5, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
+	VMULPS       Y6, Y6, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y2, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y5
+	VCMPPS       $0x1e, Y1, Y3, Y3
+	VMOVUPS      c_twoP64<>+0(SB), Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VDIVPS       Y2, Y4, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VBLENDVPS    Y3, c_one<>+0(SB), Y2, Y2
+	VMOVUPS      32(DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y2
+	VMULPS       Y2, Y0, Y3
+	VFMSUB132PS  Y0, Y3, Y2
+	VORPS        c_signMask<>+0(SB), Y3, Y4
+	VANDNPS      c_signMask<>+0(SB), Y3, Y5
+	VXORPS       Y5, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
+	VMULPS       Y6, Y6, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y2, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y5
+	VCMPPS       $0x1e, Y1, Y3, Y3
+	VMOVUPS      c_twoP64<>+0(SB), Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VDIVPS       Y2, Y4, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VBLENDVPS    Y3, c_one<>+0(SB), Y2, Y2
+	VMOVUPS      (DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y2
+	VMASKMOVPS   (BX)(SI*4), Y2, Y3
+	VMULPS       Y3, Y0, Y4
+	VFMSUB132PS  Y0, Y4, Y3
+	VORPS        c_signMask<>+0(SB), Y4, Y0
+	VANDNPS      c_signMask<>+0(SB), Y4, Y5
+	VXORPS       Y5, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y0, Y5, Y0
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y0, Y5, Y0
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y0
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y0, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y6
+	VMULPS       Y6, Y6, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y3
+	VFMADD132PS  Y3, Y6, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y0, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y0
+	VADDPS       c_one<>+0(SB), Y0, Y0
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y5
+	VCMPPS       $0x1e, Y1, Y4, Y1
+	VMOVUPS      c_twoP64<>+0(SB), Y4
+	VBLENDVPS    Y5, Y3, Y4, Y3
+	VDIVPS       Y0, Y3, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VBLENDVPS    Y1, c_one<>+0(SB), Y0, Y0
+	VMASKMOVPS   (DX)(SI*4), Y2, Y1
+	VMULPS       Y0, Y1, Y0
+	VMASKMOVPS   Y0, Y2, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func logsigmoidAVX2(y []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·logsigmoidAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	XORQ BX, BX
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VMOVUPS      c_one<>+0(SB), Y3
+	VFMSUB132PS  c_two<>+0(SB), Y3, Y1
+	VMOVUPS      c_log1pR9<>+0(SB), Y3
+	VFMADD213PS  c_log1pR8<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR7<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR6<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR5<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR4<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR3<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR2<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR1<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR0<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y2, Y1
+	VMOVAPS      Y1, Y2
+	VFNMADD132PS c_twoM64<>+0(SB), Y0, Y2
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y1, Y2, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VMOVUPS      c_one<>+0(SB), Y3
+	VFMSUB132PS  c_two<>+0(SB), Y3, Y1
+	VMOVUPS      c_log1pR9<>+0(SB), Y3
+	VFMADD213PS  c_log1pR8<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR7<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR6<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR5<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR4<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR3<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR2<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR1<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR0<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y2, Y1
+	VMOVAPS      Y1, Y2
+	VFNMADD132PS c_twoM64<>+0(SB), Y0, Y2
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y1, Y2, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VMOVUPS      c_one<>+0(SB), Y3
+	VFMSUB132PS  c_two<>+0(SB), Y3, Y1
+	VMOVUPS      c_log1pR9<>+0(SB), Y3
+	VFMADD213PS  c_log1pR8<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR7<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR6<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR5<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR4<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR3<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR2<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR1<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR0<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y2, Y1
+	VMOVAPS      Y1, Y2
+	VFNMADD132PS c_twoM64<>+0(SB), Y0, Y2
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y1, Y2, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VORPS        c_signMask<>+0(SB), Y1, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VMOVUPS      c_one<>+0(SB), Y4
+	VFMSUB132PS  c_two<>+0(SB), Y4, Y2
+	VMOVUPS      c_log1pR9<>+0(SB), Y4
+	VFMADD213PS  c_log1pR8<>+0(SB), Y2, Y4
+	VFMADD213PS  c_log1pR7<>+0(SB), Y2, Y4
+	VFMADD213PS  c_log1pR6<>+0(SB), Y2, Y4
+	VFMADD213PS  c_log1pR5<>+0(SB), Y2, Y4
+	VFMADD213PS  c_log1pR4<>+0(SB), Y2, Y4
+	VFMADD213PS  c_log1pR3<>+0(SB), Y2, Y4
+	VFMADD213PS  c_log1pR2<>+0(SB), Y2, Y4
+	VFMADD213PS  c_log1pR1<>+0(SB), Y2, Y4
+	VFMADD213PS  c_log1pR0<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y3, Y2
+	VMOVAPS      Y2, Y3
+	VFNMADD132PS c_twoM64<>+0(SB), Y1, Y3
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y2, Y3, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func logsigmoidBackwardAVX2(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·logsigmoidBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VMOVUPS      (DX)(SI*4), Y3
+	VBLENDVPS    Y0, c_twoP64<>+0(SB), Y2, Y0
+	VDIVPS       Y1, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMULPS       Y0, Y3, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VMOVUPS      32(DX)(SI*4), Y3
+	VBLENDVPS    Y0, c_twoP64<>+0(SB), Y2, Y0
+	VDIVPS       Y1, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMULPS       Y0, Y3, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VMOVUPS      (DX)(SI*4), Y3
+	VBLENDVPS    Y0, c_twoP64<>+0(SB), Y2, Y0
+	VDIVPS       Y1, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMULPS       Y0, Y3, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (BX)(SI*4), Y0, Y1
+	VORPS        c_signMask<>+0(SB), Y1, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y1
+	VMASKMOVPS   (DX)(SI*4), Y0, Y4
+	VBLENDVPS    Y1, c_twoP64<>+0(SB), Y3, Y1
+	VDIVPS       Y2, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y4, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func tanhAVX2(y []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·tanhAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	XORQ BX, BX
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y0
+	VADDPS       Y0, Y0, Y0
+	VMOVUPS      c_tanhClamp<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_negTanhClamp<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VMOVUPS      c_expLo<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VMOVUPS      c_expHi<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_log2e<>+0(SB), Y1
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
+	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y2, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y2
+	VMULPS       Y2, Y2, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y2, Y3
+	VFMADD132PS  Y3, Y2, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y1, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VSUBPS       c_one<>+0(SB), Y1, Y2
+	VFMADD132PS  Y0, Y2, Y1
+	VADDPS       c_two<>+0(SB), Y1, Y0
+	VDIVPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VADDPS       Y0, Y0, Y0
+	VMOVUPS      c_tanhClamp<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_negTanhClamp<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VMOVUPS      c_expLo<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VMOVUPS      c_expHi<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_log2e<>+0(SB), Y1
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
+	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y2, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y2
+	VMULPS       Y2, Y2, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y2, Y3
+	VFMADD132PS  Y3, Y2, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y1, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VSUBPS       c_one<>+0(SB), Y1, Y2
+	VFMADD132PS  Y0, Y2, Y1
+	VADDPS       c_two<>+0(SB), Y1, Y0
+	VDIVPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y0
+	VADDPS       Y0, Y0, Y0
+	VMOVUPS      c_tanhClamp<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_negTanhClamp<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VMOVUPS      c_expLo<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VMOVUPS      c_expHi<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_log2e<>+0(SB), Y1
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
+	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y2, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y2
+	VMULPS       Y2, Y2, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y2, Y3
+	VFMADD132PS  Y3, Y2, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y1, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VSUBPS       c_one<>+0(SB), Y1, Y2
+	VFMADD132PS  Y0, Y2, Y1
+	VADDPS       c_two<>+0(SB), Y1, Y0
+	VDIVPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VADDPS       Y1, Y1, Y1
+	VMOVUPS      c_tanhClamp<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_negTanhClamp<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VSUBPS       c_one<>+0(SB), Y2, Y3
+	VFMADD132PS  Y1, Y3, Y2
+	VADDPS       c_two<>+0(SB), Y2, Y1
+	VDIVPS       Y1, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func tanhBackwardAVX2(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·tanhBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y0
+	VADDPS       Y0, Y0, Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y0
+	VMOVUPS      c_expLo<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VMOVUPS      c_expHi<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_log2e<>+0(SB), Y1
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
+	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y2, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y2
+	VMULPS       Y2, Y2, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y2, Y3
+	VFMADD132PS  Y3, Y2, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y1, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VFMADD132PS  Y0, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y0
+	VADDPS       c_one<>+0(SB), Y0, Y0
+	VMULPS       c_four<>+0(SB), Y1, Y1
+	VMULPS       Y0, Y0, Y0
+	VDIVPS       Y0, Y1, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y0
+	VADDPS       Y0, Y0, Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y0
+	VMOVUPS      c_expLo<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VMOVUPS      c_expHi<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_log2e<>+0(SB), Y1
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
+	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y2, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y2
+	VMULPS       Y2, Y2, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y2, Y3
+	VFMADD132PS  Y3, Y2, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y1, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VFMADD132PS  Y0, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y0
+	VADDPS       c_one<>+0(SB), Y0, Y0
+	VMULPS       c_four<>+0(SB), Y1, Y1
+	VMULPS       Y0, Y0, Y0
+	VDIVPS       Y0, Y1, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMOVUPS      32(DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y0
+	VADDPS       Y0, Y0, Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y0
+	VMOVUPS      c_expLo<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VMOVUPS      c_expHi<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_log2e<>+0(SB), Y1
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
+	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y2, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y2
+	VMULPS       Y2, Y2, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y2, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y2, Y3
+	VFMADD132PS  Y3, Y2, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y1, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VFMADD132PS  Y0, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y0
+	VADDPS       c_one<>+0(SB), Y0, Y0
+	VMULPS       c_four<>+0(SB), Y1, Y1
+	VMULPS       Y0, Y0, Y0
+	VDIVPS       Y0, Y1, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (BX)(SI*4), Y0, Y1
+	VADDPS       Y1, Y1, Y1
+	VORPS        c_signMask<>+0(SB), Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMULPS       c_four<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y1, Y1
+	VDIVPS       Y1, Y2, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMASKMOVPS   (DX)(SI*4), Y0, Y2
+	VMULPS       Y1, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func eluAVX2(y []float32, x []float32, pos float32, neg float32)
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·eluAVX2(SB), NOSPLIT, $0-56
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        pos+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        neg+52(FP), X1
+	VBROADCASTSS X1, Y1
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y3, Y5, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y3
+	VMULPS       Y0, Y2, Y2
+	VMULPS       Y1, Y4, Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VMOVUPS      Y2, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y3, Y5, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y3
+	VMULPS       Y0, Y2, Y2
+	VMULPS       Y1, Y4, Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VMOVUPS      Y2, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y3, Y5, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y3
+	VMULPS       Y0, Y2, Y2
+	VMULPS       Y1, Y4, Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VMOVUPS      Y2, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y2
+	VMASKMOVPS   (DX)(BX*4), Y2, Y3
+	VMOVUPS      c_zero<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VSUBPS       c_one<>+0(SB), Y5, Y6
+	VFMADD132PS  Y4, Y6, Y5
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y3, Y4
+	VMULPS       Y0, Y3, Y0
+	VMULPS       Y1, Y5, Y1
+	VBLENDVPS    Y4, Y0, Y1, Y0
+	VMASKMOVPS   Y0, Y2, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func eluBackwardAVX2(dx []float32, dy []float32, x []float32, pos float32, neg float32)
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·eluBackwardAVX2(SB), NOSPLIT, $0-80
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        pos+72(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        neg+76(FP), X1
+	VBROADCASTSS X1, Y1
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y4, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VBLENDVPS    Y2, Y0, Y3, Y2
+	VMOVUPS      (DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y4, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VBLENDVPS    Y2, Y0, Y3, Y2
+	VMOVUPS      32(DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y4, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VBLENDVPS    Y2, Y0, Y3, Y2
+	VMOVUPS      (DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y2
+	VMASKMOVPS   (BX)(SI*4), Y2, Y3
+	VMOVUPS      c_zero<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y3, Y3
+	VMULPS       Y1, Y5, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VBLENDVPS    Y3, Y0, Y1, Y0
+	VMASKMOVPS   (DX)(SI*4), Y2, Y1
+	VMULPS       Y0, Y1, Y0
+	VMASKMOVPS   Y0, Y2, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func celuAVX2(y []float32, x []float32, alpha float32, invAlpha float32)
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·celuAVX2(SB), NOSPLIT, $0-56
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        alpha+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        invAlpha+52(FP), X1
+	VBROADCASTSS X1, Y1
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VDIVPS       Y0, Y3, Y4
+	VFNMADD231PS Y0, Y4, Y3
+	VMULPS       Y1, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y3, Y5, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y3
+	VMULPS       Y0, Y4, Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VMOVUPS      Y2, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VDIVPS       Y0, Y3, Y4
+	VFNMADD231PS Y0, Y4, Y3
+	VMULPS       Y1, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y3, Y5, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y3
+	VMULPS       Y0, Y4, Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VMOVUPS      Y2, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VDIVPS       Y0, Y3, Y4
+	VFNMADD231PS Y0, Y4, Y3
+	VMULPS       Y1, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y3, Y5, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y3
+	VMULPS       Y0, Y4, Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VMOVUPS      Y2, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y2
+	VMASKMOVPS   (DX)(BX*4), Y2, Y3
+	VMOVUPS      c_zero<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VDIVPS       Y0, Y4, Y5
+	VFNMADD231PS Y0, Y5, Y4
+	VMULPS       Y1, Y4, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y5, Y4, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y4, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y6
+	VMULPS       Y6, Y6, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y1, Y5, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y3, Y1
+	VMULPS       Y0, Y4, Y0
+	VBLENDVPS    Y1, Y3, Y0, Y0
+	VMASKMOVPS   Y0, Y2, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func celuBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, invAlpha float32)
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·celuBackwardAVX2(SB), NOSPLIT, $0-80
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        alpha+72(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        invAlpha+76(FP), X1
+	VBROADCASTSS X1, Y1
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VDIVPS       Y0, Y3, Y4
+	VFNMADD231PS Y0, Y4, Y3
+	VMULPS       Y1, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y2
+	VBLENDVPS    Y2, c_one<>+0(SB), Y3, Y2
+	VMOVUPS      (DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VDIVPS       Y0, Y3, Y4
+	VFNMADD231PS Y0, Y4, Y3
+	VMULPS       Y1, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y2
+	VBLENDVPS    Y2, c_one<>+0(SB), Y3, Y2
+	VMOVUPS      32(DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VDIVPS       Y0, Y3, Y4
+	VFNMADD231PS Y0, Y4, Y3
+	VMULPS       Y1, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y2
+	VBLENDVPS    Y2, c_one<>+0(SB), Y3, Y2
+	VMOVUPS      (DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y2
+	VMASKMOVPS   (BX)(SI*4), Y2, Y3
+	VMOVUPS      c_zero<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VDIVPS       Y0, Y4, Y5
+	VFNMADD231PS Y0, Y5, Y4
+	VMULPS       Y1, Y4, Y0
+	VMOVUPS      c_expLo<>+0(SB), Y1
+	VMAXPS       Y5, Y1, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y1
+	VMINPS       c_one<>+0(SB), Y0, Y0
+	VMAXPS       c_negOne<>+0(SB), Y0, Y0
+	VADDPS       Y0, Y1, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y5
+	VMULPS       Y5, Y5, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y1
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y1
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y1
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y1
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y1
+	VFMADD132PS  Y1, Y5, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VFMADD132PS  Y0, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y0
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y3, Y1
+	VBLENDVPS    Y1, c_one<>+0(SB), Y0, Y0
+	VMASKMOVPS   (DX)(SI*4), Y2, Y1
+	VMULPS       Y0, Y1, Y0
+	VMASKMOVPS   Y0, Y2, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func peluAVX2(y []float32, x []float32, a float32, b float32, ab float32, invB float32)
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·peluAVX2(SB), NOSPLIT, $0-64
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        a+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        b+52(FP), X1
+	VBROADCASTSS X1, Y1
+	MOVSS        ab+56(FP), X2
+	VBROADCASTSS X2, Y2
+	MOVSS        invB+60(FP), X3
+	VBROADCASTSS X3, Y3
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y4
+	VMOVUPS      c_zero<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y5
+	VDIVPS       Y1, Y5, Y6
+	VFNMADD231PS Y1, Y6, Y5
+	VMULPS       Y3, Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      c_expHi<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y6, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
+	VFMADD132PS  Y6, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y6
+	VSUBPS       c_one<>+0(SB), Y6, Y7
+	VFMADD132PS  Y5, Y7, Y6
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y5
+	VMULPS       Y4, Y2, Y4
+	VMULPS       Y6, Y0, Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VMOVUPS      Y4, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y4
+	VMOVUPS      c_zero<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y5
+	VDIVPS       Y1, Y5, Y6
+	VFNMADD231PS Y1, Y6, Y5
+	VMULPS       Y3, Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      c_expHi<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y6, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
+	VFMADD132PS  Y6, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y6
+	VSUBPS       c_one<>+0(SB), Y6, Y7
+	VFMADD132PS  Y5, Y7, Y6
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y5
+	VMULPS       Y4, Y2, Y4
+	VMULPS       Y6, Y0, Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VMOVUPS      Y4, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y4
+	VMOVUPS      c_zero<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y5
+	VDIVPS       Y1, Y5, Y6
+	VFNMADD231PS Y1, Y6, Y5
+	VMULPS       Y3, Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      c_expHi<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y6, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
+	VFMADD132PS  Y6, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y6
+	VSUBPS       c_one<>+0(SB), Y6, Y7
+	VFMADD132PS  Y5, Y7, Y6
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y5
+	VMULPS       Y4, Y2, Y4
+	VMULPS       Y6, Y0, Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VMOVUPS      Y4, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y4
+	VMASKMOVPS   (DX)(BX*4), Y4, Y5
+	VMOVUPS      c_zero<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y6
+	VDIVPS       Y1, Y6, Y7
+	VFNMADD231PS Y1, Y7, Y6
+	VMULPS       Y3, Y6, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y7, Y3, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y3
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y7
+	VMULPS       Y7, Y7, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y3
+	VFMADD132PS  Y3, Y7, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VSUBPS       c_one<>+0(SB), Y3, Y6
+	VFMADD132PS  Y1, Y6, Y3
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y5, Y1
+	VMULPS       Y5, Y2, Y2
+	VMULPS       Y3, Y0, Y0
+	VBLENDVPS    Y1, Y2, Y0, Y0
+	VMASKMOVPS   Y0, Y4, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func peluBackwardAVX2(dx []float32, dy []float32, x []float32, a float32, b float32, ab float32, invB float32) [32]float32
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·peluBackwardAVX2(SB), NOSPLIT, $0-216
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        a+72(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        b+76(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        ab+80(FP), X1
+	VBROADCASTSS X1, Y1
+	MOVSS        invB+84(FP), X2
+	VBROADCASTSS X2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
+	VXORPS       Y6, Y6, Y6
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y7
+	VMOVUPS      (DX)(SI*4), Y8
+	VDIVPS       Y0, Y7, Y9
+	VMOVAPS      Y9, Y10
+	VFNMADD132PS Y0, Y7, Y10
+	VMULPS       Y2, Y10, Y10
+	VMOVUPS      c_zero<>+0(SB), Y11
+	VMINPS       Y9, Y11, Y11
+	VMOVUPS      c_expLo<>+0(SB), Y12
+	VMAXPS       Y11, Y12, Y11
+	VMOVUPS      c_expHi<>+0(SB), Y12
+	VMINPS       Y11, Y12, Y11
+	VMOVUPS      c_log2e<>+0(SB), Y12
+	VFMADD213PS  c_roundMagic<>+0(SB), Y11, Y12
+	VSUBPS       c_roundMagic<>+0(SB), Y12, Y13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y13, Y11
+	VMINPS       c_one<>+0(SB), Y10, Y10
+	VMAXPS       c_negOne<>+0(SB), Y10, Y10
+	VADDPS       Y10, Y11, Y10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y10, Y13
+	VMULPS       Y13, Y13, Y10
+	VMOVUPS      c_expP6<>+0(SB), Y11
+	VFMADD213PS  c_expP5<>+0(SB), Y13, Y11
+	VFMADD213PS  c_expP4<>+0(SB), Y13, Y11
+	VFMADD213PS  c_expP3<>+0(SB), Y13, Y11
+	VFMADD213PS  c_expP2<>+0(SB), Y13, Y11
+	VFMADD132PS  Y11, Y13, Y10
+	VPSUBD       c_expBias64<>+0(SB), Y12, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y7, Y7
+	VMOVAPS      Y11, Y12
+	VFMADD132PS  Y10, Y11, Y12
+	VBLENDVPS    Y7, c_twoP64<>+0(SB), Y12, Y12
+	VMULPS       c_twoM64<>+0(SB), Y11, Y11
+	VSUBPS       c_one<>+0(SB), Y11, Y13
+	VFMADD132PS  Y10, Y13, Y11
+	VBLENDVPS    Y7, Y9, Y11, Y7
+	VMOVUPS      c_maxFloat<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y9
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMULPS       Y12, Y9, Y9
+	VMULPS       c_twoM64<>+0(SB), Y9, Y9
+	VMULPS       Y12, Y1, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y10
+	VMULPS       Y10, Y8, Y10
+	VMOVUPS      Y10, (CX)(SI*4)
+	VFMADD231PS  Y7, Y8, Y3
+	VFMADD231PS  Y9, Y8, Y5
+	VMOVUPS      32(BX)(SI*4), Y7
+	VMOVUPS      32(DX)(SI*4), Y8
+	VDIVPS       Y0, Y7, Y9
+	VMOVAPS      Y9, Y10
+	VFNMADD132PS Y0, Y7, Y10
+	VMULPS       Y2, Y10, Y10
+	VMOVUPS      c_zero<>+0(SB), Y11
+	VMINPS       Y9, Y11, Y11
+	VMOVUPS      c_expLo<>+0(SB), Y12
+	VMAXPS       Y11, Y12, Y11
+	VMOVUPS      c_expHi<>+0(SB), Y12
+	VMINPS       Y11, Y12, Y11
+	VMOVUPS      c_log2e<>+0(SB), Y12
+	VFMADD213PS  c_roundMagic<>+0(SB), Y11, Y12
+	VSUBPS       c_roundMagic<>+0(SB), Y12, Y13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y13, Y11
+	VMINPS       c_one<>+0(SB), Y10, Y10
+	VMAXPS       c_negOne<>+0(SB), Y10, Y10
+	VADDPS       Y10, Y11, Y10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y10, Y13
+	VMULPS       Y13, Y13, Y10
+	VMOVUPS      c_expP6<>+0(SB), Y11
+	VFMADD213PS  c_expP5<>+0(SB), Y13, Y11
+	VFMADD213PS  c_expP4<>+0(SB), Y13, Y11
+	VFMADD213PS  c_expP3<>+0(SB), Y13, Y11
+	VFMADD213PS  c_expP2<>+0(SB), Y13, Y11
+	VFMADD132PS  Y11, Y13, Y10
+	VPSUBD       c_expBias64<>+0(SB), Y12, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y7, Y7
+	VMOVAPS      Y11, Y12
+	VFMADD132PS  Y10, Y11, Y12
+	VBLENDVPS    Y7, c_twoP64<>+0(SB), Y12, Y12
+	VMULPS       c_twoM64<>+0(SB), Y11, Y11
+	VSUBPS       c_one<>+0(SB), Y11, Y13
+	VFMADD132PS  Y10, Y13, Y11
+	VBLENDVPS    Y7, Y9, Y11, Y7
+	VMOVUPS      c_maxFloat<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y9
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMULPS       Y12, Y9, Y9
+	VMULPS       c_twoM64<>+0(SB), Y9, Y9
+	VMULPS       Y12, Y1, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y10
+	VMULPS       Y10, Y8, Y10
+	VMOVUPS      Y10, 32(CX)(SI*4)
+	VFMADD231PS  Y7, Y8, Y4
+	VFMADD231PS  Y9, Y8, Y6
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y7
+	VMOVUPS      (DX)(SI*4), Y8
+	VDIVPS       Y0, Y7, Y9
+	VMOVAPS      Y9, Y10
+	VFNMADD132PS Y0, Y7, Y10
+	VMULPS       Y2, Y10, Y10
+	VMOVUPS      c_zero<>+0(SB), Y11
+	VMINPS       Y9, Y11, Y11
+	VMOVUPS      c_expLo<>+0(SB), Y12
+	VMAXPS       Y11, Y12, Y11
+	VMOVUPS      c_expHi<>+0(SB), Y12
+	VMINPS       Y11, Y12, Y11
+	VMOVUPS      c_log2e<>+0(SB), Y12
+	VFMADD213PS  c_roundMagic<>+0(SB), Y11, Y12
+	VSUBPS       c_roundMagic<>+0(SB), Y12, Y13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y13, Y11
+	VMINPS       c_one<>+0(SB), Y10, Y10
+	VMAXPS       c_negOne<>+0(SB), Y10, Y10
+	VADDPS       Y10, Y11, Y10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y10, Y13
+	VMULPS       Y13, Y13, Y10
+	VMOVUPS      c_expP6<>+0(SB), Y11
+	VFMADD213PS  c_expP5<>+0(SB), Y13, Y11
+	VFMADD213PS  c_expP4<>+0(SB), Y13, Y11
+	VFMADD213PS  c_expP3<>+0(SB), Y13, Y11
+	VFMADD213PS  c_expP2<>+0(SB), Y13, Y11
+	VFMADD132PS  Y11, Y13, Y10
+	VPSUBD       c_expBias64<>+0(SB), Y12, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y7, Y7
+	VMOVAPS      Y11, Y12
+	VFMADD132PS  Y10, Y11, Y12
+	VBLENDVPS    Y7, c_twoP64<>+0(SB), Y12, Y12
+	VMULPS       c_twoM64<>+0(SB), Y11, Y11
+	VSUBPS       c_one<>+0(SB), Y11, Y13
+	VFMADD132PS  Y10, Y13, Y11
+	VBLENDVPS    Y7, Y9, Y11, Y7
+	VMOVUPS      c_maxFloat<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y9
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMULPS       Y12, Y9, Y9
+	VMULPS       c_twoM64<>+0(SB), Y9, Y9
+	VMULPS       Y12, Y1, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y10
+	VMULPS       Y10, Y8, Y10
+	VMOVUPS      Y10, (CX)(SI*4)
+	VFMADD231PS  Y7, Y8, Y3
+	VFMADD231PS  Y9, Y8, Y5
+	VMOVUPS      32(BX)(SI*4), Y7
+	VMOVUPS      32(DX)(SI*4), Y8
+	VDIVPS       Y0, Y7, Y9
+	VMOVAPS      Y9, Y10
+	VFNMADD132PS Y0, Y7, Y10
+	VMULPS       Y2, Y10, Y10
+	VMOVUPS      c_zero<>+0(SB), Y11
+	VMINPS       Y9, Y11, Y11
+	VMOVUPS      c_expLo<>+0(SB), Y12
+	VMAXPS       Y11, Y12, Y11
+	VMOVUPS      c_expHi<>+0(SB), Y12
+	VMINPS       Y11, Y12, Y11
+	VMOVUPS      c_log2e<>+0(SB), Y12
+	VFMADD213PS  c_roundMagic<>+0(SB), Y11, Y12
+	VSUBPS       c_roundMagic<>+0(SB), Y12, Y13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y13, Y11
+	VMINPS       c_one<>+0(SB), Y10, Y10
+	VMAXPS       c_negOne<>+0(SB), Y10, Y10
+	VADDPS       Y10, Y11, Y10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y10, Y13
+	VMULPS       Y13, Y13, Y10
+	VMOVUPS      c_expP6<>+0(SB), Y11
+	VFMADD213PS  c_expP5<>+0(SB), Y13, Y11
+	VFMADD213PS  c_expP4<>+0(SB), Y13, Y11
+	VFMADD213PS  c_expP3<>+0(SB), Y13, Y11
+	VFMADD213PS  c_expP2<>+0(SB), Y13, Y11
+	VFMADD132PS  Y11, Y13, Y10
+	VPSUBD       c_expBias64<>+0(SB), Y12, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y7, Y7
+	VMOVAPS      Y11, Y12
+	VFMADD132PS  Y10, Y11, Y12
+	VBLENDVPS    Y7, c_twoP64<>+0(SB), Y12, Y12
+	VMULPS       c_twoM64<>+0(SB), Y11, Y11
+	VSUBPS       c_one<>+0(SB), Y11, Y13
+	VFMADD132PS  Y10, Y13, Y11
+	VBLENDVPS    Y7, Y9, Y11, Y7
+	VMOVUPS      c_maxFloat<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y9
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMULPS       Y12, Y9, Y9
+	VMULPS       c_twoM64<>+0(SB), Y9, Y9
+	VMULPS       Y12, Y1, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y10
+	VMULPS       Y10, Y8, Y10
+	VMOVUPS      Y10, 32(CX)(SI*4)
+	VFMADD231PS  Y7, Y8, Y4
+	VFMADD231PS  Y9, Y8, Y6
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y7
+	VMASKMOVPS   (BX)(SI*4), Y7, Y8
+	VMASKMOVPS   (DX)(SI*4), Y7, Y9
+	VDIVPS       Y0, Y8, Y10
+	VMOVAPS      Y10, Y11
+	VFNMADD132PS Y0, Y8, Y11
+	VMULPS       Y2, Y11, Y11
+	VMOVUPS      c_zero<>+0(SB), Y12
+	VMINPS       Y10, Y12, Y12
+	VMOVUPS      c_expLo<>+0(SB), Y13
+	VMAXPS       Y12, Y13, Y12
+	VMOVUPS      c_expHi<>+0(SB), Y13
+	VMINPS       Y12, Y13, Y12
+	VMOVUPS      c_log2e<>+0(SB), Y13
+	VFMADD213PS  c_roundMagic<>+0(SB), Y12, Y13
+	VSUBPS       c_roundMagic<>+0(SB), Y13, Y14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y14, Y12
+	VMINPS       c_one<>+0(SB), Y11, Y11
+	VMAXPS       c_negOne<>+0(SB), Y11, Y11
+	VADDPS       Y11, Y12, Y11
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y11, Y14
+	VMULPS       Y14, Y14, Y11
+	VMOVUPS      c_expP6<>+0(SB), Y12
+	VFMADD213PS  c_expP5<>+0(SB), Y14, Y12
+	VFMADD213PS  c_expP4<>+0(SB), Y14, Y12
+	VFMADD213PS  c_expP3<>+0(SB), Y14, Y12
+	VFMADD213PS  c_expP2<>+0(SB), Y14, Y12
+	VFMADD132PS  Y12, Y14, Y11
+	VPSUBD       c_expBias64<>+0(SB), Y13, Y12
+	VPSLLD       $0x17, Y12, Y12
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y8, Y8
+	VMOVAPS      Y12, Y13
+	VFMADD132PS  Y11, Y12, Y13
+	VBLENDVPS    Y8, c_twoP64<>+0(SB), Y13, Y13
+	VMULPS       c_twoM64<>+0(SB), Y12, Y12
+	VSUBPS       c_one<>+0(SB), Y12, Y14
+	VFMADD132PS  Y11, Y14, Y12
+	VBLENDVPS    Y8, Y10, Y12, Y8
+	VMOVUPS      c_maxFloat<>+0(SB), Y11
+	VMINPS       Y10, Y11, Y10
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y11
+	VMAXPS       Y10, Y11, Y10
+	VMULPS       Y13, Y10, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y10
+	VMULPS       Y13, Y1, Y11
+	VMULPS       c_twoM64<>+0(SB), Y11, Y11
+	VMULPS       Y11, Y9, Y11
+	VMASKMOVPS   Y11, Y7, (CX)(SI*4)
+	VMOVAPS      Y3, Y11
+	VFMADD231PS  Y8, Y9, Y11
+	VBLENDVPS    Y7, Y11, Y3, Y3
+	VMOVAPS      Y5, Y8
+	VFMADD231PS  Y10, Y9, Y8
+	VBLENDVPS    Y7, Y8, Y5, Y5
+	VMOVDQU      32(DI)(R8*4), Y7
+	VMASKMOVPS   32(BX)(SI*4), Y7, Y8
+	VMASKMOVPS   32(DX)(SI*4), Y7, Y9
+	VDIVPS       Y0, Y8, Y10
+	VMOVAPS      Y10, Y11
+	VFNMADD132PS Y0, Y8, Y11
+	VMULPS       Y2, Y11, Y0
+	VMOVUPS      c_zero<>+0(SB), Y2
+	VMINPS       Y10, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y11
+	VMAXPS       Y2, Y11, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y11
+	VMINPS       Y2, Y11, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y11
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y11
+	VSUBPS       c_roundMagic<>+0(SB), Y11, Y12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y12, Y2
+	VMINPS       c_one<>+0(SB), Y0, Y0
+	VMAXPS       c_negOne<>+0(SB), Y0, Y0
+	VADDPS       Y0, Y2, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y12
+	VMULPS       Y12, Y12, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y12, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y12, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y12, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y12, Y2
+	VFMADD132PS  Y2, Y12, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y11, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y8, Y8
+	VMOVAPS      Y2, Y11
+	VFMADD132PS  Y0, Y2, Y11
+	VBLENDVPS    Y8, c_twoP64<>+0(SB), Y11, Y11
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VSUBPS       c_one<>+0(SB), Y2, Y12
+	VFMADD132PS  Y0, Y12, Y2
+	VBLENDVPS    Y8, Y10, Y2, Y0
+	VMOVUPS      c_maxFloat<>+0(SB), Y2
+	VMINPS       Y10, Y2, Y2
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y8
+	VMAXPS       Y2, Y8, Y2
+	VMULPS       Y11, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VMULPS       Y11, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y9, Y1
+	VMASKMOVPS   Y1, Y7, 32(CX)(SI*4)
+	VMOVAPS      Y4, Y1
+	VFMADD231PS  Y0, Y9, Y1
+	VBLENDVPS    Y7, Y1, Y4, Y4
+	VMOVAPS      Y6, Y0
+	VFMADD231PS  Y2, Y9, Y0
+	VBLENDVPS    Y7, Y0, Y6, Y6
+
+done:
+	LEAQ    ret_0+88(FP), AX
+	VMOVUPS Y3, (AX)
+	VMOVUPS Y4, 32(AX)
+	VMOVUPS Y5, 64(AX)
+	VMOVUPS Y6, 96(AX)
+	VZEROUPPER
+	RET
+
+// func peluRowAVX2(y []float32, x []float32, a []float32, b []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·peluRowAVX2(SB), NOSPLIT, $0-96
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	MOVQ a_base+48(FP), BX
+	MOVQ b_base+72(FP), SI
+	XORQ DI, DI
+	MOVQ AX, R8
+	SUBQ $0x00000010, R8
+
+loopN:
+	CMPQ         DI, R8
+	JG           loop1
+	VMOVUPS      (DX)(DI*4), Y0
+	VMOVUPS      (BX)(DI*4), Y1
+	VMOVUPS      (SI)(DI*4), Y2
+	VDIVPS       Y2, Y1, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VDIVPS       Y2, Y4, Y4
+	VMOVUPS      c_zero<>+0(SB), Y5
+	VMINPS       Y0, Y5, Y5
+	VDIVPS       Y2, Y5, Y6
+	VFNMADD132PS Y6, Y5, Y2
+	VMULPS       Y4, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y6, Y4, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
+	VMULPS       Y6, Y6, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y2, Y5, Y4
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y0, Y2
+	VMULPS       Y0, Y3, Y0
+	VMULPS       Y4, Y1, Y1
+	VBLENDVPS    Y2, Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(DI*4)
+	VMOVUPS      32(DX)(DI*4), Y0
+	VMOVUPS      32(BX)(DI*4), Y1
+	VMOVUPS      32(SI)(DI*4), Y2
+	VDIVPS       Y2, Y1, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VDIVPS       Y2, Y4, Y4
+	VMOVUPS      c_zero<>+0(SB), Y5
+	VMINPS       Y0, Y5, Y5
+	VDIVPS       Y2, Y5, Y6
+	VFNMADD132PS Y6, Y5, Y2
+	VMULPS       Y4, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y6, Y4, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
+	VMULPS       Y6, Y6, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y2, Y5, Y4
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y0, Y2
+	VMULPS       Y0, Y3, Y0
+	VMULPS       Y4, Y1, Y1
+	VBLENDVPS    Y2, Y0, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(DI*4)
+	ADDQ         $0x00000010, DI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, R8
+	SUBQ $0x00000008, R8
+
+loop:
+	CMPQ         DI, R8
+	JG           tail
+	VMOVUPS      (DX)(DI*4), Y0
+	VMOVUPS      (BX)(DI*4), Y1
+	VMOVUPS      (SI)(DI*4), Y2
+	VDIVPS       Y2, Y1, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VDIVPS       Y2, Y4, Y4
+	VMOVUPS      c_zero<>+0(SB), Y5
+	VMINPS       Y0, Y5, Y5
+	VDIVPS       Y2, Y5, Y6
+	VFNMADD132PS Y6, Y5, Y2
+	VMULPS       Y4, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y6, Y4, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
+	VMULPS       Y6, Y6, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y2, Y5, Y4
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y0, Y2
+	VMULPS       Y0, Y3, Y0
+	VMULPS       Y4, Y1, Y1
+	VBLENDVPS    Y2, Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(DI*4)
+	ADDQ         $0x00000008, DI
+	JMP          loop
+
+tail:
+	SUBQ         DI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), R8
+	MOVQ         $0x00000010, R9
+	SUBQ         AX, R9
+	VMOVDQU      (R8)(R9*4), Y0
+	VMASKMOVPS   (DX)(DI*4), Y0, Y1
+	VMASKMOVPS   (BX)(DI*4), Y0, Y2
+	VMASKMOVPS   (SI)(DI*4), Y0, Y3
+	VDIVPS       Y3, Y2, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VDIVPS       Y3, Y5, Y5
+	VMOVUPS      c_zero<>+0(SB), Y6
+	VMINPS       Y1, Y6, Y6
+	VDIVPS       Y3, Y6, Y7
+	VFNMADD132PS Y7, Y6, Y3
+	VMULPS       Y5, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y7, Y5, Y5
+	VMOVUPS      c_expHi<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y7
+	VMULPS       Y7, Y7, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VSUBPS       c_one<>+0(SB), Y5, Y6
+	VFMADD132PS  Y3, Y6, Y5
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y1, Y3
+	VMULPS       Y1, Y4, Y1
+	VMULPS       Y5, Y2, Y2
+	VBLENDVPS    Y3, Y1, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(DI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func peluRowBackwardAVX2(dx []float32, dy []float32, x []float32, a []float32, b []float32, ga []float32, gb []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·peluRowBackwardAVX2(SB), NOSPLIT, $0-168
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	MOVQ a_base+72(FP), SI
+	MOVQ b_base+96(FP), DI
+	MOVQ ga_base+120(FP), R8
+	MOVQ gb_base+144(FP), R9
+	XORQ R10, R10
+	MOVQ AX, R11
+	SUBQ $0x00000010, R11
+
+loopN:
+	CMPQ         R10, R11
+	JG           loop1
+	VMOVUPS      (BX)(R10*4), Y0
+	VMOVUPS      (DX)(R10*4), Y1
+	VMOVUPS      (SI)(R10*4), Y2
+	VMOVUPS      (DI)(R10*4), Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      c_one<>+0(SB), Y4
+	VDIVPS       Y3, Y4, Y4
+	VDIVPS       Y3, Y0, Y5
+	VFNMADD132PS Y5, Y0, Y3
+	VMULPS       Y4, Y3, Y3
+	VMOVUPS      c_zero<>+0(SB), Y4
+	VMINPS       Y5, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y7
+	VMULPS       Y7, Y7, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y4
+	VFMADD132PS  Y4, Y7, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y0, Y0
+	VMOVAPS      Y4, Y6
+	VFMADD132PS  Y3, Y4, Y6
+	VBLENDVPS    Y0, c_twoP64<>+0(SB), Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y7
+	VFMADD132PS  Y3, Y7, Y4
+	VBLENDVPS    Y0, Y5, Y4, Y0
+	VMOVUPS      c_maxFloat<>+0(SB), Y3
+	VMINPS       Y5, Y3, Y3
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y6, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VMULPS       Y6, Y2, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VMULPS       Y4, Y1, Y4
+	VMOVUPS      Y4, (CX)(R10*4)
+	VMOVUPS      (R8)(R10*4), Y4
+	VFMADD132PS  Y1, Y4, Y0
+	VMOVUPS      Y0, (R8)(R10*4)
+	VXORPS       c_signMask<>+0(SB), Y2, Y0
+	VMULPS       Y3, Y0, Y0
+	VMOVUPS      (R9)(R10*4), Y2
+	VFMADD132PS  Y0, Y2, Y1
+	VMOVUPS      Y1, (R9)(R10*4)
+	VMOVUPS      32(BX)(R10*4), Y0
+	VMOVUPS      32(DX)(R10*4), Y1
+	VMOVUPS      32(SI)(R10*4), Y2
+	VMOVUPS      32(DI)(R10*4), Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      c_one<>+0(SB), Y4
+	VDIVPS       Y3, Y4, Y4
+	VDIVPS       Y3, Y0, Y5
+	VFNMADD132PS Y5, Y0, Y3
+	VMULPS       Y4, Y3, Y3
+	VMOVUPS      c_zero<>+0(SB), Y4
+	VMINPS       Y5, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y7
+	VMULPS       Y7, Y7, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y4
+	VFMADD132PS  Y4, Y7, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y0, Y0
+	VMOVAPS      Y4, Y6
+	VFMADD132PS  Y3, Y4, Y6
+	VBLENDVPS    Y0, c_twoP64<>+0(SB), Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y7
+	VFMADD132PS  Y3, Y7, Y4
+	VBLENDVPS    Y0, Y5, Y4, Y0
+	VMOVUPS      c_maxFloat<>+0(SB), Y3
+	VMINPS       Y5, Y3, Y3
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y6, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VMULPS       Y6, Y2, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VMULPS       Y4, Y1, Y4
+	VMOVUPS      Y4, 32(CX)(R10*4)
+	VMOVUPS      32(R8)(R10*4), Y4
+	VFMADD132PS  Y1, Y4, Y0
+	VMOVUPS      Y0, 32(R8)(R10*4)
+	VXORPS       c_signMask<>+0(SB), Y2, Y0
+	VMULPS       Y3, Y0, Y0
+	VMOVUPS      32(R9)(R10*4), Y2
+	VFMADD132PS  Y0, Y2, Y1
+	VMOVUPS      Y1, 32(R9)(R10*4)
+	ADDQ         $0x00000010, R10
+	JMP          loopN
+
+loop1:
+	MOVQ AX, R11
+	SUBQ $0x00000008, R11
+
+loop:
+	CMPQ         R10, R11
+	JG           tail
+	VMOVUPS      (BX)(R10*4), Y0
+	VMOVUPS      (DX)(R10*4), Y1
+	VMOVUPS      (SI)(R10*4), Y2
+	VMOVUPS      (DI)(R10*4), Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      c_one<>+0(SB), Y4
+	VDIVPS       Y3, Y4, Y4
+	VDIVPS       Y3, Y0, Y5
+	VFNMADD132PS Y5, Y0, Y3
+	VMULPS       Y4, Y3, Y3
+	VMOVUPS      c_zero<>+0(SB), Y4
+	VMINPS       Y5, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y7
+	VMULPS       Y7, Y7, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y4
+	VFMADD132PS  Y4, Y7, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y0, Y0
+	VMOVAPS      Y4, Y6
+	VFMADD132PS  Y3, Y4, Y6
+	VBLENDVPS    Y0, c_twoP64<>+0(SB), Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y7
+	VFMADD132PS  Y3, Y7, Y4
+	VBLENDVPS    Y0, Y5, Y4, Y0
+	VMOVUPS      c_maxFloat<>+0(SB), Y3
+	VMINPS       Y5, Y3, Y3
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y6, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VMULPS       Y6, Y2, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VMULPS       Y4, Y1, Y4
+	VMOVUPS      Y4, (CX)(R10*4)
+	VMOVUPS      (R8)(R10*4), Y4
+	VFMADD132PS  Y1, Y4, Y0
+	VMOVUPS      Y0, (R8)(R10*4)
+	VXORPS       c_signMask<>+0(SB), Y2, Y0
+	VMULPS       Y3, Y0, Y0
+	VMOVUPS      (R9)(R10*4), Y2
+	VFMADD132PS  Y0, Y2, Y1
+	VMOVUPS      Y1, (R9)(R10*4)
+	ADDQ         $0x00000008, R10
+	JMP          loop
+
+tail:
+	SUBQ         R10, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), R11
+	MOVQ         $0x00000010, R12
+	SUBQ         AX, R12
+	VMOVDQU      (R11)(R12*4), Y0
+	VMASKMOVPS   (BX)(R10*4), Y0, Y1
+	VMASKMOVPS   (DX)(R10*4), Y0, Y2
+	VMASKMOVPS   (SI)(R10*4), Y0, Y3
+	VMASKMOVPS   (DI)(R10*4), Y0, Y4
+	VDIVPS       Y4, Y3, Y3
+	VMOVUPS      c_one<>+0(SB), Y5
+	VDIVPS       Y4, Y5, Y5
+	VDIVPS       Y4, Y1, Y6
+	VFNMADD132PS Y6, Y1, Y4
+	VMULPS       Y5, Y4, Y4
+	VMOVUPS      c_zero<>+0(SB), Y5
+	VMINPS       Y6, Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
+	VMOVUPS      c_expHi<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y8
+	VMULPS       Y8, Y8, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y5
+	VFMADD132PS  Y5, Y8, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y1, Y1
+	VMOVAPS      Y5, Y7
+	VFMADD132PS  Y4, Y5, Y7
+	VBLENDVPS    Y1, c_twoP64<>+0(SB), Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VSUBPS       c_one<>+0(SB), Y5, Y8
+	VFMADD132PS  Y4, Y8, Y5
+	VBLENDVPS    Y1, Y6, Y5, Y1
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y6, Y4, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       Y7, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VMULPS       Y7, Y3, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VMULPS       Y5, Y2, Y5
+	VMASKMOVPS   Y5, Y0, (CX)(R10*4)
+	VMASKMOVPS   (R8)(R10*4), Y0, Y5
+	VFMADD132PS  Y2, Y5, Y1
+	VMASKMOVPS   Y1, Y0, (R8)(R10*4)
+	VXORPS       c_signMask<>+0(SB), Y3, Y1
+	VMULPS       Y4, Y1, Y1
+	VMASKMOVPS   (R9)(R10*4), Y0, Y3
+	VFMADD132PS  Y1, Y3, Y2
+	VMASKMOVPS   Y2, Y0, (R9)(R10*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func mishAVX2(y []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·mishAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	XORQ BX, BX
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_mishClamp<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       Y2, Y2, Y3
+	VFMADD132PS  Y1, Y3, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_two<>+0(SB), Y2, Y1
+	VDIVPS       Y1, Y2, Y1
+	VMOVUPS      c_negBig<>+0(SB), Y2
+	VMAXPS       Y0, Y2, Y2
+	VMULPS       Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y0, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y2, Y1, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VMOVUPS      c_mishClamp<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       Y2, Y2, Y3
+	VFMADD132PS  Y1, Y3, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_two<>+0(SB), Y2, Y1
+	VDIVPS       Y1, Y2, Y1
+	VMOVUPS      c_negBig<>+0(SB), Y2
+	VMAXPS       Y0, Y2, Y2
+	VMULPS       Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y0, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y2, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_mishClamp<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       Y2, Y2, Y3
+	VFMADD132PS  Y1, Y3, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_two<>+0(SB), Y2, Y1
+	VDIVPS       Y1, Y2, Y1
+	VMOVUPS      c_negBig<>+0(SB), Y2
+	VMAXPS       Y0, Y2, Y2
+	VMULPS       Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y0, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y2, Y1, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VMOVUPS      c_mishClamp<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VADDPS       Y3, Y3, Y4
+	VFMADD132PS  Y2, Y4, Y3
+	VMOVUPS      c_twoM64<>+0(SB), Y2
+	VFMADD213PS  c_two<>+0(SB), Y3, Y2
+	VDIVPS       Y2, Y3, Y2
+	VMOVUPS      c_negBig<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y3
+	VMULPS       Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VMULPS       Y2, Y1, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y3, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func mishBackwardAVX2(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·mishBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y0
+	VMOVUPS      c_mishClamp<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       Y2, Y2, Y3
+	VFMADD231PS  Y1, Y2, Y3
+	VMOVUPS      c_twoM64<>+0(SB), Y4
+	VFMADD213PS  c_two<>+0(SB), Y3, Y4
+	VDIVPS       Y4, Y3, Y3
+	VMOVUPS      c_twoM64<>+0(SB), Y5
+	VFMADD213PS  c_one<>+0(SB), Y3, Y5
+	VADDPS       Y2, Y2, Y2
+	VMULPS       Y2, Y5, Y2
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y4, Y1
+	VMOVUPS      c_big<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
+	VDIVPS       Y1, Y2, Y1
+	VFMADD132PS  Y1, Y3, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y0
+	VMOVUPS      c_mishClamp<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       Y2, Y2, Y3
+	VFMADD231PS  Y1, Y2, Y3
+	VMOVUPS      c_twoM64<>+0(SB), Y4
+	VFMADD213PS  c_two<>+0(SB), Y3, Y4
+	VDIVPS       Y4, Y3, Y3
+	VMOVUPS      c_twoM64<>+0(SB), Y5
+	VFMADD213PS  c_one<>+0(SB), Y3, Y5
+	VADDPS       Y2, Y2, Y2
+	VMULPS       Y2, Y5, Y2
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y4, Y1
+	VMOVUPS      c_big<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
+	VDIVPS       Y1, Y2, Y1
+	VFMADD132PS  Y1, Y3, Y0
+	VMOVUPS      32(DX)(SI*4), Y1
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y0
+	VMOVUPS      c_mishClamp<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       Y2, Y2, Y3
+	VFMADD231PS  Y1, Y2, Y3
+	VMOVUPS      c_twoM64<>+0(SB), Y4
+	VFMADD213PS  c_two<>+0(SB), Y3, Y4
+	VDIVPS       Y4, Y3, Y3
+	VMOVUPS      c_twoM64<>+0(SB), Y5
+	VFMADD213PS  c_one<>+0(SB), Y3, Y5
+	VADDPS       Y2, Y2, Y2
+	VMULPS       Y2, Y5, Y2
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y4, Y1
+	VMOVUPS      c_big<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
+	VDIVPS       Y1, Y2, Y1
+	VFMADD132PS  Y1, Y3, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (BX)(SI*4), Y0, Y1
+	VMOVUPS      c_mishClamp<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VADDPS       Y3, Y3, Y4
+	VFMADD231PS  Y2, Y3, Y4
+	VMOVUPS      c_twoM64<>+0(SB), Y5
+	VFMADD213PS  c_two<>+0(SB), Y4, Y5
+	VDIVPS       Y5, Y4, Y4
+	VMOVUPS      c_twoM64<>+0(SB), Y6
+	VFMADD213PS  c_one<>+0(SB), Y4, Y6
+	VADDPS       Y3, Y3, Y3
+	VMULPS       Y3, Y6, Y3
+	VADDPS       c_one<>+0(SB), Y2, Y2
+	VMULPS       Y2, Y5, Y2
+	VMOVUPS      c_big<>+0(SB), Y5
+	VMINPS       Y1, Y5, Y1
+	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMAXPS       Y1, Y5, Y1
+	VDIVPS       Y2, Y3, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VMASKMOVPS   (DX)(SI*4), Y0, Y2
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func geluAVX2(y []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·geluAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	XORQ BX, BX
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y0
+	VMULPS       c_half<>+0(SB), Y0, Y1
+	VMULPS       Y0, Y1, Y2
+	VFMSUB132PS  Y0, Y2, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VANDPS       c_absMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_phiAMax<>+0(SB), Y3
+	VMINPS       Y1, Y3, Y1
+	VMOVUPS      c_phiP4<>+0(SB), Y3
+	VFMADD213PS  c_phiP3<>+0(SB), Y1, Y3
+	VFMADD213PS  c_phiP2<>+0(SB), Y1, Y3
+	VFMADD213PS  c_phiP1<>+0(SB), Y1, Y3
+	VFMADD213PS  c_phiP0<>+0(SB), Y1, Y3
+	VMOVUPS      c_phiQ5<>+0(SB), Y4
+	VFMADD213PS  c_phiQ4<>+0(SB), Y1, Y4
+	VFMADD213PS  c_phiQ3<>+0(SB), Y1, Y4
+	VFMADD213PS  c_phiQ2<>+0(SB), Y1, Y4
+	VFMADD213PS  c_phiQ1<>+0(SB), Y1, Y4
+	VFMADD213PS  c_one<>+0(SB), Y1, Y4
+	VDIVPS       Y4, Y3, Y1
+	VMULPS       Y1, Y2, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y2
+	VFNMADD213PS c_one<>+0(SB), Y1, Y2
+	VMULPS       Y2, Y0, Y2
+	VMOVUPS      c_negBig<>+0(SB), Y3
+	VMAXPS       Y0, Y3, Y3
+	VMULPS       Y1, Y3, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y1, Y2, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VMULPS       c_half<>+0(SB), Y0, Y1
+	VMULPS       Y0, Y1, Y2
+	VFMSUB132PS  Y0, Y2, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VANDPS       c_absMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_phiAMax<>+0(SB), Y3
+	VMINPS       Y1, Y3, Y1
+	VMOVUPS      c_phiP4<>+0(SB), Y3
+	VFMADD213PS  c_phiP3<>+0(SB), Y1, Y3
+	VFMADD213PS  c_phiP2<>+0(SB), Y1, Y3
+	VFMADD213PS  c_phiP1<>+0(SB), Y1, Y3
+	VFMADD213PS  c_phiP0<>+0(SB), Y1, Y3
+	VMOVUPS      c_phiQ5<>+0(SB), Y4
+	VFMADD213PS  c_phiQ4<>+0(SB), Y1, Y4
+	VFMADD213PS  c_phiQ3<>+0(SB), Y1, Y4
+	VFMADD213PS  c_phiQ2<>+0(SB), Y1, Y4
+	VFMADD213PS  c_phiQ1<>+0(SB), Y1, Y4
+	VFMADD213PS  c_one<>+0(SB), Y1, Y4
+	VDIVPS       Y4, Y3, Y1
+	VMULPS       Y1, Y2, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y2
+	VFNMADD213PS c_one<>+0(SB), Y1, Y2
+	VMULPS       Y2, Y0, Y2
+	VMOVUPS      c_negBig<>+0(SB), Y3
+	VMAXPS       Y0, Y3, Y3
+	VMULPS       Y1, Y3, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y1, Y2, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y0
+	VMULPS       c_half<>+0(SB), Y0, Y1
+	VMULPS       Y0, Y1, Y2
+	VFMSUB132PS  Y0, Y2, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VANDPS       c_absMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_phiAMax<>+0(SB), Y3
+	VMINPS       Y1, Y3, Y1
+	VMOVUPS      c_phiP4<>+0(SB), Y3
+	VFMADD213PS  c_phiP3<>+0(SB), Y1, Y3
+	VFMADD213PS  c_phiP2<>+0(SB), Y1, Y3
+	VFMADD213PS  c_phiP1<>+0(SB), Y1, Y3
+	VFMADD213PS  c_phiP0<>+0(SB), Y1, Y3
+	VMOVUPS      c_phiQ5<>+0(SB), Y4
+	VFMADD213PS  c_phiQ4<>+0(SB), Y1, Y4
+	VFMADD213PS  c_phiQ3<>+0(SB), Y1, Y4
+	VFMADD213PS  c_phiQ2<>+0(SB), Y1, Y4
+	VFMADD213PS  c_phiQ1<>+0(SB), Y1, Y4
+	VFMADD213PS  c_one<>+0(SB), Y1, Y4
+	VDIVPS       Y4, Y3, Y1
+	VMULPS       Y1, Y2, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y2
+	VFNMADD213PS c_one<>+0(SB), Y1, Y2
+	VMULPS       Y2, Y0, Y2
+	VMOVUPS      c_negBig<>+0(SB), Y3
+	VMAXPS       Y0, Y3, Y3
+	VMULPS       Y1, Y3, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y1, Y2, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VMULPS       c_half<>+0(SB), Y1, Y2
+	VMULPS       Y1, Y2, Y3
+	VFMSUB132PS  Y1, Y3, Y2
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VXORPS       c_signMask<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y3, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VANDPS       c_absMask<>+0(SB), Y1, Y2
+	VMOVUPS      c_phiAMax<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMOVUPS      c_phiP4<>+0(SB), Y4
+	VFMADD213PS  c_phiP3<>+0(SB), Y2, Y4
+	VFMADD213PS  c_phiP2<>+0(SB), Y2, Y4
+	VFMADD213PS  c_phiP1<>+0(SB), Y2, Y4
+	VFMADD213PS  c_phiP0<>+0(SB), Y2, Y4
+	VMOVUPS      c_phiQ5<>+0(SB), Y5
+	VFMADD213PS  c_phiQ4<>+0(SB), Y2, Y5
+	VFMADD213PS  c_phiQ3<>+0(SB), Y2, Y5
+	VFMADD213PS  c_phiQ2<>+0(SB), Y2, Y5
+	VFMADD213PS  c_phiQ1<>+0(SB), Y2, Y5
+	VFMADD213PS  c_one<>+0(SB), Y2, Y5
+	VDIVPS       Y5, Y4, Y2
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y3
+	VFNMADD213PS c_one<>+0(SB), Y2, Y3
+	VMULPS       Y3, Y1, Y3
+	VMOVUPS      c_negBig<>+0(SB), Y4
+	VMAXPS       Y1, Y4, Y4
+	VMULPS       Y2, Y4, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y2, Y3, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func geluBackwardAVX2(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·geluBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y0
+	VMULPS       c_half<>+0(SB), Y0, Y1
+	VMULPS       Y0, Y1, Y2
+	VFMSUB132PS  Y0, Y2, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VANDPS       c_absMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_phiAMax<>+0(SB), Y3
+	VMINPS       Y1, Y3, Y1
+	VMOVUPS      c_phiP4<>+0(SB), Y3
+	VFMADD213PS  c_phiP3<>+0(SB), Y1, Y3
+	VFMADD213PS  c_phiP2<>+0(SB), Y1, Y3
+	VFMADD213PS  c_phiP1<>+0(SB), Y1, Y3
+	VFMADD213PS  c_phiP0<>+0(SB), Y1, Y3
+	VMOVUPS      c_phiQ5<>+0(SB), Y4
+	VFMADD213PS  c_phiQ4<>+0(SB), Y1, Y4
+	VFMADD213PS  c_phiQ3<>+0(SB), Y1, Y4
+	VFMADD213PS  c_phiQ2<>+0(SB), Y1, Y4
+	VFMADD213PS  c_phiQ1<>+0(SB), Y1, Y4
+	VFMADD213PS  c_one<>+0(SB), Y1, Y4
+	VDIVPS       Y4, Y3, Y1
+	VMULPS       Y1, Y2, Y1
+	VMOVUPS      c_big<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y3
+	VMOVUPS      c_negBig<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y2, Y3, Y2
+	VMULPS       c_invSqrt2Pi<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y1, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VFNMADD132PS c_twoM64<>+0(SB), Y4, Y1
+	VFMADD132PS  c_twoM64<>+0(SB), Y1, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y3, Y2, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y0
+	VMULPS       c_half<>+0(SB), Y0, Y1
+	VMULPS       Y0, Y1, Y2
+	VFMSUB132PS  Y0, Y2, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VANDPS       c_absMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_phiAMax<>+0(SB), Y3
+	VMINPS       Y1, Y3, Y1
+	VMOVUPS      c_phiP4<>+0(SB), Y3
+	VFMADD213PS  c_phiP3<>+0(SB), Y1, Y3
+	VFMADD213PS  c_phiP2<>+0(SB), Y1, Y3
+	VFMADD213PS  c_phiP1<>+0(SB), Y1, Y3
+	VFMADD213PS  c_phiP0<>+0(SB), Y1, Y3
+	VMOVUPS      c_phiQ5<>+0(SB), Y4
+	VFMADD213PS  c_phiQ4<>+0(SB), Y1, Y4
+	VFMADD213PS  c_phiQ3<>+0(SB), Y1, Y4
+	VFMADD213PS  c_phiQ2<>+0(SB), Y1, Y4
+	VFMADD213PS  c_phiQ1<>+0(SB), Y1, Y4
+	VFMADD213PS  c_one<>+0(SB), Y1, Y4
+	VDIVPS       Y4, Y3, Y1
+	VMULPS       Y1, Y2, Y1
+	VMOVUPS      c_big<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y3
+	VMOVUPS      c_negBig<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y2, Y3, Y2
+	VMULPS       c_invSqrt2Pi<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y1, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VFNMADD132PS c_twoM64<>+0(SB), Y4, Y1
+	VFMADD132PS  c_twoM64<>+0(SB), Y1, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y3, Y2, Y0
+	VMOVUPS      32(DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y0
+	VMULPS       c_half<>+0(SB), Y0, Y1
+	VMULPS       Y0, Y1, Y2
+	VFMSUB132PS  Y0, Y2, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VANDPS       c_absMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_phiAMax<>+0(SB), Y3
+	VMINPS       Y1, Y3, Y1
+	VMOVUPS      c_phiP4<>+0(SB), Y3
+	VFMADD213PS  c_phiP3<>+0(SB), Y1, Y3
+	VFMADD213PS  c_phiP2<>+0(SB), Y1, Y3
+	VFMADD213PS  c_phiP1<>+0(SB), Y1, Y3
+	VFMADD213PS  c_phiP0<>+0(SB), Y1, Y3
+	VMOVUPS      c_phiQ5<>+0(SB), Y4
+	VFMADD213PS  c_phiQ4<>+0(SB), Y1, Y4
+	VFMADD213PS  c_phiQ3<>+0(SB), Y1, Y4
+	VFMADD213PS  c_phiQ2<>+0(SB), Y1, Y4
+	VFMADD213PS  c_phiQ1<>+0(SB), Y1, Y4
+	VFMADD213PS  c_one<>+0(SB), Y1, Y4
+	VDIVPS       Y4, Y3, Y1
+	VMULPS       Y1, Y2, Y1
+	VMOVUPS      c_big<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y3
+	VMOVUPS      c_negBig<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y2, Y3, Y2
+	VMULPS       c_invSqrt2Pi<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y1, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VFNMADD132PS c_twoM64<>+0(SB), Y4, Y1
+	VFMADD132PS  c_twoM64<>+0(SB), Y1, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y3, Y2, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (BX)(SI*4), Y0, Y1
+	VMULPS       c_half<>+0(SB), Y1, Y2
+	VMULPS       Y1, Y2, Y3
+	VFMSUB132PS  Y1, Y3, Y2
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VXORPS       c_signMask<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y3, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VANDPS       c_absMask<>+0(SB), Y1, Y2
+	VMOVUPS      c_phiAMax<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMOVUPS      c_phiP4<>+0(SB), Y4
+	VFMADD213PS  c_phiP3<>+0(SB), Y2, Y4
+	VFMADD213PS  c_phiP2<>+0(SB), Y2, Y4
+	VFMADD213PS  c_phiP1<>+0(SB), Y2, Y4
+	VFMADD213PS  c_phiP0<>+0(SB), Y2, Y4
+	VMOVUPS      c_phiQ5<>+0(SB), Y5
+	VFMADD213PS  c_phiQ4<>+0(SB), Y2, Y5
+	VFMADD213PS  c_phiQ3<>+0(SB), Y2, Y5
+	VFMADD213PS  c_phiQ2<>+0(SB), Y2, Y5
+	VFMADD213PS  c_phiQ1<>+0(SB), Y2, Y5
+	VFMADD213PS  c_one<>+0(SB), Y2, Y5
+	VDIVPS       Y5, Y4, Y2
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      c_big<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       Y3, Y4, Y3
+	VMULPS       c_invSqrt2Pi<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y2, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFNMADD132PS c_twoM64<>+0(SB), Y5, Y2
+	VFMADD132PS  c_twoM64<>+0(SB), Y2, Y3
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y4, Y3, Y1
+	VMASKMOVPS   (DX)(SI*4), Y0, Y2
+	VMULPS       Y1, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func geluTanhAVX2(y []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·geluTanhAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	XORQ BX, BX
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y0
+	VMULPS       Y0, Y0, Y1
+	VMOVAPS      Y0, Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VMULPS       Y1, Y0, Y3
+	VFMSUB132PS  Y0, Y3, Y1
+	VFMADD132PS  Y0, Y1, Y2
+	VMULPS       c_geluC1<>+0(SB), Y0, Y1
+	VMOVUPS      c_geluC1<>+0(SB), Y4
+	VFMSUB132PS  Y0, Y1, Y4
+	VMULPS       c_geluC2<>+0(SB), Y3, Y5
+	VMOVUPS      c_geluC2<>+0(SB), Y6
+	VFMSUB132PS  Y3, Y5, Y6
+	VADDPS       Y5, Y1, Y7
+	VSUBPS       Y1, Y7, Y8
+	VSUBPS       Y8, Y7, Y9
+	VSUBPS       Y9, Y1, Y1
+	VSUBPS       Y8, Y5, Y5
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y4, Y4
+	VFMADD132PS  c_geluC2<>+0(SB), Y4, Y2
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Y0, Y2
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Y2, Y3
+	VADDPS       Y3, Y1, Y1
+	VORPS        c_signMask<>+0(SB), Y7, Y2
+	VANDNPS      c_signMask<>+0(SB), Y7, Y3
+	VXORPS       Y3, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y7, Y3
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VBLENDVPS    Y3, Y4, Y0, Y0
+	VMOVUPS      c_one<>+0(SB), Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VMULPS       Y2, Y0, Y0
+	VDIVPS       Y1, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y1
+	VBLENDVPS    Y3, Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VMULPS       Y0, Y0, Y1
+	VMOVAPS      Y0, Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VMULPS       Y1, Y0, Y3
+	VFMSUB132PS  Y0, Y3, Y1
+	VFMADD132PS  Y0, Y1, Y2
+	VMULPS       c_geluC1<>+0(SB), Y0, Y1
+	VMOVUPS      c_geluC1<>+0(SB), Y4
+	VFMSUB132PS  Y0, Y1, Y4
+	VMULPS       c_geluC2<>+0(SB), Y3, Y5
+	VMOVUPS      c_geluC2<>+0(SB), Y6
+	VFMSUB132PS  Y3, Y5, Y6
+	VADDPS       Y5, Y1, Y7
+	VSUBPS       Y1, Y7, Y8
+	VSUBPS       Y8, Y7, Y9
+	VSUBPS       Y9, Y1, Y1
+	VSUBPS       Y8, Y5, Y5
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y4, Y4
+	VFMADD132PS  c_geluC2<>+0(SB), Y4, Y2
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Y0, Y2
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Y2, Y3
+	VADDPS       Y3, Y1, Y1
+	VORPS        c_signMask<>+0(SB), Y7, Y2
+	VANDNPS      c_signMask<>+0(SB), Y7, Y3
+	VXORPS       Y3, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y7, Y3
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VBLENDVPS    Y3, Y4, Y0, Y0
+	VMOVUPS      c_one<>+0(SB), Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VMULPS       Y2, Y0, Y0
+	VDIVPS       Y1, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y1
+	VBLENDVPS    Y3, Y1, Y0, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y0
+	VMULPS       Y0, Y0, Y1
+	VMOVAPS      Y0, Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VMULPS       Y1, Y0, Y3
+	VFMSUB132PS  Y0, Y3, Y1
+	VFMADD132PS  Y0, Y1, Y2
+	VMULPS       c_geluC1<>+0(SB), Y0, Y1
+	VMOVUPS      c_geluC1<>+0(SB), Y4
+	VFMSUB132PS  Y0, Y1, Y4
+	VMULPS       c_geluC2<>+0(SB), Y3, Y5
+	VMOVUPS      c_geluC2<>+0(SB), Y6
+	VFMSUB132PS  Y3, Y5, Y6
+	VADDPS       Y5, Y1, Y7
+	VSUBPS       Y1, Y7, Y8
+	VSUBPS       Y8, Y7, Y9
+	VSUBPS       Y9, Y1, Y1
+	VSUBPS       Y8, Y5, Y5
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y4, Y4
+	VFMADD132PS  c_geluC2<>+0(SB), Y4, Y2
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Y0, Y2
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Y2, Y3
+	VADDPS       Y3, Y1, Y1
+	VORPS        c_signMask<>+0(SB), Y7, Y2
+	VANDNPS      c_signMask<>+0(SB), Y7, Y3
+	VXORPS       Y3, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y7, Y3
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VBLENDVPS    Y3, Y4, Y0, Y0
+	VMOVUPS      c_one<>+0(SB), Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VMULPS       Y2, Y0, Y0
+	VDIVPS       Y1, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y1
+	VBLENDVPS    Y3, Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VMULPS       Y1, Y1, Y2
+	VMOVAPS      Y1, Y3
+	VFMSUB132PS  Y1, Y2, Y3
+	VMULPS       Y2, Y1, Y4
+	VFMSUB132PS  Y1, Y4, Y2
+	VFMADD132PS  Y1, Y2, Y3
+	VMULPS       c_geluC1<>+0(SB), Y1, Y2
+	VMOVUPS      c_geluC1<>+0(SB), Y5
+	VFMSUB132PS  Y1, Y2, Y5
+	VMULPS       c_geluC2<>+0(SB), Y4, Y6
+	VMOVUPS      c_geluC2<>+0(SB), Y7
+	VFMSUB132PS  Y4, Y6, Y7
+	VADDPS       Y6, Y2, Y8
+	VSUBPS       Y2, Y8, Y9
+	VSUBPS       Y9, Y8, Y10
+	VSUBPS       Y10, Y2, Y2
+	VSUBPS       Y9, Y6, Y6
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y5, Y5
+	VFMADD132PS  c_geluC2<>+0(SB), Y5, Y3
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Y1, Y3
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Y3, Y4
+	VADDPS       Y4, Y2, Y2
+	VORPS        c_signMask<>+0(SB), Y8, Y3
+	VANDNPS      c_signMask<>+0(SB), Y8, Y4
+	VXORPS       Y4, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y3, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y8, Y4
+	VMOVUPS      c_maxFloat<>+0(SB), Y5
+	VMINPS       Y1, Y5, Y5
+	VMOVUPS      c_negBig<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VBLENDVPS    Y4, Y5, Y1, Y1
+	VMOVUPS      c_one<>+0(SB), Y5
+	VBLENDVPS    Y4, Y3, Y5, Y3
+	VMULPS       Y3, Y1, Y1
+	VDIVPS       Y2, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y2
+	VBLENDVPS    Y4, Y2, Y1, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func geluTanhBackwardAVX2(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·geluTanhBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y0
+	VMULPS       Y0, Y0, Y1
+	VMOVAPS      Y0, Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VMULPS       Y1, Y0, Y3
+	VFMSUB132PS  Y0, Y3, Y1
+	VFMADD132PS  Y0, Y1, Y2
+	VMULPS       c_geluC1<>+0(SB), Y0, Y1
+	VMOVUPS      c_geluC1<>+0(SB), Y4
+	VFMSUB132PS  Y0, Y1, Y4
+	VMULPS       c_geluC2<>+0(SB), Y3, Y5
+	VMOVUPS      c_geluC2<>+0(SB), Y6
+	VFMSUB132PS  Y3, Y5, Y6
+	VADDPS       Y5, Y1, Y7
+	VSUBPS       Y1, Y7, Y8
+	VSUBPS       Y8, Y7, Y9
+	VSUBPS       Y9, Y1, Y1
+	VSUBPS       Y8, Y5, Y5
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y4, Y4
+	VFMADD132PS  c_geluC2<>+0(SB), Y4, Y2
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Y0, Y2
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Y2, Y3
+	VADDPS       Y3, Y1, Y1
+	VORPS        c_signMask<>+0(SB), Y7, Y2
+	VANDNPS      c_signMask<>+0(SB), Y7, Y3
+	VXORPS       Y3, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y7, Y3
+	VMOVUPS      c_big<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
+	VMULPS       Y0, Y0, Y4
+	VMOVUPS      c_geluC1<>+0(SB), Y5
+	VFMADD132PS  c_geluC2x3<>+0(SB), Y5, Y4
+	VMOVUPS      c_twoP64<>+0(SB), Y5
+	VBLENDVPS    Y3, Y2, Y5, Y3
+	VMULPS       Y2, Y0, Y0
+	VMULPS       Y1, Y3, Y2
+	VFMADD132PS  Y4, Y2, Y0
+	VMULPS       Y1, Y1, Y1
+	VDIVPS       Y1, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y0
+	VMULPS       Y0, Y0, Y1
+	VMOVAPS      Y0, Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VMULPS       Y1, Y0, Y3
+	VFMSUB132PS  Y0, Y3, Y1
+	VFMADD132PS  Y0, Y1, Y2
+	VMULPS       c_geluC1<>+0(SB), Y0, Y1
+	VMOVUPS      c_geluC1<>+0(SB), Y4
+	VFMSUB132PS  Y0, Y1, Y4
+	VMULPS       c_geluC2<>+0(SB), Y3, Y5
+	VMOVUPS      c_geluC2<>+0(SB), Y6
+	VFMSUB132PS  Y3, Y5, Y6
+	VADDPS       Y5, Y1, Y7
+	VSUBPS       Y1, Y7, Y8
+	VSUBPS       Y8, Y7, Y9
+	VSUBPS       Y9, Y1, Y1
+	VSUBPS       Y8, Y5, Y5
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y4, Y4
+	VFMADD132PS  c_geluC2<>+0(SB), Y4, Y2
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Y0, Y2
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Y2, Y3
+	VADDPS       Y3, Y1, Y1
+	VORPS        c_signMask<>+0(SB), Y7, Y2
+	VANDNPS      c_signMask<>+0(SB), Y7, Y3
+	VXORPS       Y3, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y7, Y3
+	VMOVUPS      c_big<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
+	VMULPS       Y0, Y0, Y4
+	VMOVUPS      c_geluC1<>+0(SB), Y5
+	VFMADD132PS  c_geluC2x3<>+0(SB), Y5, Y4
+	VMOVUPS      c_twoP64<>+0(SB), Y5
+	VBLENDVPS    Y3, Y2, Y5, Y3
+	VMULPS       Y2, Y0, Y0
+	VMULPS       Y1, Y3, Y2
+	VFMADD132PS  Y4, Y2, Y0
+	VMULPS       Y1, Y1, Y1
+	VDIVPS       Y1, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMOVUPS      32(DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y0
+	VMULPS       Y0, Y0, Y1
+	VMOVAPS      Y0, Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VMULPS       Y1, Y0, Y3
+	VFMSUB132PS  Y0, Y3, Y1
+	VFMADD132PS  Y0, Y1, Y2
+	VMULPS       c_geluC1<>+0(SB), Y0, Y1
+	VMOVUPS      c_geluC1<>+0(SB), Y4
+	VFMSUB132PS  Y0, Y1, Y4
+	VMULPS       c_geluC2<>+0(SB), Y3, Y5
+	VMOVUPS      c_geluC2<>+0(SB), Y6
+	VFMSUB132PS  Y3, Y5, Y6
+	VADDPS       Y5, Y1, Y7
+	VSUBPS       Y1, Y7, Y8
+	VSUBPS       Y8, Y7, Y9
+	VSUBPS       Y9, Y1, Y1
+	VSUBPS       Y8, Y5, Y5
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y4, Y4
+	VFMADD132PS  c_geluC2<>+0(SB), Y4, Y2
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Y0, Y2
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Y2, Y3
+	VADDPS       Y3, Y1, Y1
+	VORPS        c_signMask<>+0(SB), Y7, Y2
+	VANDNPS      c_signMask<>+0(SB), Y7, Y3
+	VXORPS       Y3, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y7, Y3
+	VMOVUPS      c_big<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
+	VMULPS       Y0, Y0, Y4
+	VMOVUPS      c_geluC1<>+0(SB), Y5
+	VFMADD132PS  c_geluC2x3<>+0(SB), Y5, Y4
+	VMOVUPS      c_twoP64<>+0(SB), Y5
+	VBLENDVPS    Y3, Y2, Y5, Y3
+	VMULPS       Y2, Y0, Y0
+	VMULPS       Y1, Y3, Y2
+	VFMADD132PS  Y4, Y2, Y0
+	VMULPS       Y1, Y1, Y1
+	VDIVPS       Y1, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (BX)(SI*4), Y0, Y1
+	VMULPS       Y1, Y1, Y2
+	VMOVAPS      Y1, Y3
+	VFMSUB132PS  Y1, Y2, Y3
+	VMULPS       Y2, Y1, Y4
+	VFMSUB132PS  Y1, Y4, Y2
+	VFMADD132PS  Y1, Y2, Y3
+	VMULPS       c_geluC1<>+0(SB), Y1, Y2
+	VMOVUPS      c_geluC1<>+0(SB), Y5
+	VFMSUB132PS  Y1, Y2, Y5
+	VMULPS       c_geluC2<>+0(SB), Y4, Y6
+	VMOVUPS      c_geluC2<>+0(SB), Y7
+	VFMSUB132PS  Y4, Y6, Y7
+	VADDPS       Y6, Y2, Y8
+	VSUBPS       Y2, Y8, Y9
+	VSUBPS       Y9, Y8, Y10
+	VSUBPS       Y10, Y2, Y2
+	VSUBPS       Y9, Y6, Y6
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y5, Y5
+	VFMADD132PS  c_geluC2<>+0(SB), Y5, Y3
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Y1, Y3
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Y3, Y4
+	VADDPS       Y4, Y2, Y2
+	VORPS        c_signMask<>+0(SB), Y8, Y3
+	VANDNPS      c_signMask<>+0(SB), Y8, Y4
+	VXORPS       Y4, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y3, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y8, Y4
+	VMOVUPS      c_big<>+0(SB), Y5
+	VMINPS       Y1, Y5, Y1
+	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMAXPS       Y1, Y5, Y1
+	VMULPS       Y1, Y1, Y5
+	VMOVUPS      c_geluC1<>+0(SB), Y6
+	VFMADD132PS  c_geluC2x3<>+0(SB), Y6, Y5
+	VMOVUPS      c_twoP64<>+0(SB), Y6
+	VBLENDVPS    Y4, Y3, Y6, Y4
+	VMULPS       Y3, Y1, Y1
+	VMULPS       Y2, Y4, Y3
+	VFMADD132PS  Y5, Y3, Y1
+	VMULPS       Y2, Y2, Y2
+	VDIVPS       Y2, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMASKMOVPS   (DX)(SI*4), Y0, Y2
+	VMULPS       Y1, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
 
 done:
 	VZEROUPPER

@@ -42,11 +42,18 @@ func benchPathsN(b *testing.B, benchN, bytesPerElem int, kernel func(d *benchDat
 				b.Fatal(err)
 			}
 			b.SetBytes(int64(bytesPerElem * benchN))
+			kernel(d) // warm: page faults, caches
 			b.ResetTimer()
+			cpu0 := processCPU()
 			for b.Loop() {
 				kernel(d)
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(benchN), "ns/elem")
+			cpu1 := processCPU()
+			n := float64(b.N) * float64(benchN)
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/elem")
+			if cpu0 >= 0 && cpu1 >= 0 {
+				b.ReportMetric(float64(cpu1-cpu0)/n, "cpu-ns/elem")
+			}
 		})
 	}
 }
@@ -102,4 +109,27 @@ func BenchmarkReLUFwdBwdL1(b *testing.B) {
 
 func BenchmarkPVLUFwdBwdL1(b *testing.B) {
 	benchPathsN(b, l1N, 20, func(d *benchData) { PVLU(d.y, d.x, 0.1, 1); PVLUBackward(d.dx, d.dy, d.x, 0.1, 1) })
+}
+
+// BenchmarkSmoothFwdBwd is one forward plus one backward pass of every
+// smooth kernel at its defaults on 1M elements (compare with
+// BenchmarkReLUFwdBwd and with benchmarks/torchref/bench_act.py):
+//
+//	go test ./kernels/act -run '^$' -bench 'FwdBwd'
+func BenchmarkSmoothFwdBwd(b *testing.B) {
+	for _, c := range smoothCases() {
+		b.Run(c.name, func(b *testing.B) {
+			benchPaths(b, 20, func(d *benchData) { c.fwd(d.y, d.x); c.bwd(d.dx, d.dy, d.x) })
+		})
+	}
+}
+
+// BenchmarkSmoothFwdBwdL1 is BenchmarkSmoothFwdBwd on L1-resident data (4096
+// elements): the kernels' own speed, without the memory system.
+func BenchmarkSmoothFwdBwdL1(b *testing.B) {
+	for _, c := range smoothCases() {
+		b.Run(c.name, func(b *testing.B) {
+			benchPathsN(b, l1N, 20, func(d *benchData) { c.fwd(d.y, d.x); c.bwd(d.dx, d.dy, d.x) })
+		})
+	}
 }

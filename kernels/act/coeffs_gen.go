@@ -9,6 +9,9 @@ package act
 const (
 	// clears the sign bit
 	cAbsMaskBits uint32 = 0x7fffffff
+	// 1e4
+	cBig     float32 = 0x1.388p+13 // 10000
+	cBigBits uint32  = 0x461c4000
 	// bound of the reduced sine argument
 	cClampR     float32 = 0x1.a66666p+00 // 1.65
 	cClampRBits uint32  = 0x3fd33333
@@ -27,18 +30,156 @@ const (
 	// cosine polynomial
 	cCosC8     float32 = 0x1.9f4b0ap-16 // 2.4753399e-05
 	cCosC8Bits uint32  = 0x37cfa585
+	// roundMagic's bits minus the float32 exponent bias and the offset 64: q - expBias64 = k+64+127
+	cExpBias64     float32 = 0x1.7ffe82p+23 // 1.2582721e+07
+	cExpBias64Bits uint32  = 0x4b3fff41
+	// upper clamp of the exp argument: 2^(k+64) stays finite
+	cExpHi     float32 = 0x1.58p+05 // 43
+	cExpHiBits uint32  = 0x422c0000
+	// lower clamp of the exp argument: 2^(k+64) stays normal
+	cExpLo     float32 = -0x1.04p+07 // -130
+	cExpLoBits uint32  = 0xc3020000
+	// exp polynomial
+	cExpP2     float32 = 0x1.fffffcp-02 // 0.49999994
+	cExpP2Bits uint32  = 0x3efffffe
+	// exp polynomial
+	cExpP3     float32 = 0x1.55548ep-03 // 0.16666518
+	cExpP3Bits uint32  = 0x3e2aaa47
+	// exp polynomial
+	cExpP4     float32 = 0x1.5559p-05 // 0.041668415
+	cExpP4Bits uint32  = 0x3d2aac80
+	// exp polynomial
+	cExpP5     float32 = 0x1.123c44p-07 // 0.008369001
+	cExpP5Bits uint32  = 0x3c091e22
+	// exp polynomial
+	cExpP6     float32 = 0x1.6a2042p-10 // 0.0013814011
+	cExpP6Bits uint32  = 0x3ab51021
+	// 4
+	cFour     float32 = 0x1p+02 // 4
+	cFourBits uint32  = 0x40800000
+	// 2*sqrt(2/pi), rounded to float32
+	cGeluC1     float32 = 0x1.988454p+00 // 1.5957692
+	cGeluC1Bits uint32  = 0x3fcc422a
+	// 2*sqrt(2/pi) - geluC1
+	cGeluC1Lo     float32 = -0x1.857936p-25 // -4.534068e-08
+	cGeluC1LoBits uint32  = 0xb342bc9b
+	// 2*sqrt(2/pi)*0.044715, rounded to float32
+	cGeluC2     float32 = 0x1.2444f2p-04 // 0.071354814
+	cGeluC2Bits uint32  = 0x3d922279
+	// 2*sqrt(2/pi)*0.044715 - geluC2
+	cGeluC2Lo     float32 = 0x1.49b16ap-29 // 2.3988325e-09
+	cGeluC2LoBits uint32  = 0x3124d8b5
+	// 3*geluC2
+	cGeluC2x3     float32 = 0x1.b6676cp-03 // 0.21406445
+	cGeluC2x3Bits uint32  = 0x3e5b33b6
 	// 1/2
 	cHalf     float32 = 0x1p-01 // 0.5
 	cHalfBits uint32  = 0x3f000000
 	// 1/pi rounded to float32
 	cInvPi     float32 = 0x1.45f306p-02 // 0.31830987
 	cInvPiBits uint32  = 0x3ea2f983
+	// 1/sqrt(2*pi)
+	cInvSqrt2Pi     float32 = 0x1.988454p-02 // 0.3989423
+	cInvSqrt2PiBits uint32  = 0x3ecc422a
+	// ln 2 to 9 bits: k*ln2Hi is exact
+	cLn2Hi     float32 = 0x1.63p-01 // 0.6933594
+	cLn2HiBits uint32  = 0x3f318000
+	// ln 2 - ln2Hi
+	cLn2Lo     float32 = -0x1.bd0106p-13 // -0.00021219444
+	cLn2LoBits uint32  = 0xb95e8083
+	// log1p polynomial
+	cLog1pR0     float32 = 0x1.9f323ep-01 // 0.8109302
+	cLog1pR0Bits uint32  = 0x3f4f991f
+	// log1p polynomial
+	cLog1pR1     float32 = -0x1.2773a6p-03 // -0.14426355
+	cLog1pR1Bits uint32  = 0xbe13b9d3
+	// log1p polynomial
+	cLog1pR2     float32 = 0x1.0f955p-05 // 0.033152252
+	cLog1pR2Bits uint32  = 0x3d07caa8
+	// log1p polynomial
+	cLog1pR3     float32 = -0x1.153fb2p-07 // -0.008460962
+	cLog1pR3Bits uint32  = 0xbc0a9fd9
+	// log1p polynomial
+	cLog1pR4     float32 = 0x1.2c1e28p-09 // 0.002289717
+	cLog1pR4Bits uint32  = 0x3b160f14
+	// log1p polynomial
+	cLog1pR5     float32 = -0x1.510612p-11 // -0.0006428217
+	cLog1pR5Bits uint32  = 0xba288309
+	// log1p polynomial
+	cLog1pR6     float32 = 0x1.7b53c8p-13 // 0.00018087734
+	cLog1pR6Bits uint32  = 0x393da9e4
+	// log1p polynomial
+	cLog1pR7     float32 = -0x1.ba5cbep-15 // -5.2733692e-05
+	cLog1pR7Bits uint32  = 0xb85d2e5f
+	// log1p polynomial
+	cLog1pR8     float32 = 0x1.5848a2p-16 // 2.0520909e-05
+	cLog1pR8Bits uint32  = 0x37ac2451
+	// log1p polynomial
+	cLog1pR9     float32 = -0x1.a9335ep-18 // -6.3359835e-06
+	cLog1pR9Bits uint32  = 0xb6d499af
+	// log2(e)
+	cLog2e     float32 = 0x1.715476p+00 // 1.442695
+	cLog2eBits uint32  = 0x3fb8aa3b
+	// the largest float32
+	cMaxFloat     float32 = 0x1.fffffep+127 // 3.4028235e+38
+	cMaxFloatBits uint32  = 0x7f7fffff
+	// tanh(softplus(x)) rounds to 1 beyond x = 20
+	cMishClamp     float32 = 0x1.4p+04 // 20
+	cMishClampBits uint32  = 0x41a00000
+	// -1e4
+	cNegBig     float32 = -0x1.388p+13 // -10000
+	cNegBigBits uint32  = 0xc61c4000
 	// -clampR
 	cNegClampR     float32 = -0x1.a66666p+00 // -1.65
 	cNegClampRBits uint32  = 0xbfd33333
+	// -maxFloat
+	cNegMaxFloat     float32 = -0x1.fffffep+127 // -3.4028235e+38
+	cNegMaxFloatBits uint32  = 0xff7fffff
+	// -1
+	cNegOne     float32 = -0x1p+00 // -1
+	cNegOneBits uint32  = 0xbf800000
+	// -tanhClamp
+	cNegTanhClamp     float32 = -0x1.4p+04 // -20
+	cNegTanhClampBits uint32  = 0xc1a00000
+	// -2^60
+	cNegTwoP60     float32 = -0x1p+60 // -1.1529215e+18
+	cNegTwoP60Bits uint32  = 0xdd800000
 	// 1
 	cOne     float32 = 0x1p+00 // 1
 	cOneBits uint32  = 0x3f800000
+	// beyond, x*Phi(x) is below the smallest float32
+	cPhiAMax     float32 = 0x1.c66666p+03 // 14.2
+	cPhiAMaxBits uint32  = 0x41633333
+	// normal tail numerator
+	cPhiP0     float32 = 0x1p-01 // 0.5
+	cPhiP0Bits uint32  = 0x3f000000
+	// normal tail numerator
+	cPhiP1     float32 = 0x1.c02e08p-02 // 0.4376756
+	cPhiP1Bits uint32  = 0x3ee01704
+	// normal tail numerator
+	cPhiP2     float32 = 0x1.76535p-03 // 0.1827761
+	cPhiP2Bits uint32  = 0x3e3b29a8
+	// normal tail numerator
+	cPhiP3     float32 = 0x1.4b996p-05 // 0.04047841
+	cPhiP3Bits uint32  = 0x3d25ccb0
+	// normal tail numerator
+	cPhiP4     float32 = 0x1.0c4242p-08 // 0.0040933047
+	cPhiP4Bits uint32  = 0x3b862121
+	// normal tail denominator
+	cPhiQ1     float32 = 0x1.ac5934p+00 // 1.6732361
+	cPhiQ1Bits uint32  = 0x3fd62c9a
+	// normal tail denominator
+	cPhiQ2     float32 = 0x1.335a5p+00 // 1.2005968
+	cPhiQ2Bits uint32  = 0x3f99ad28
+	// normal tail denominator
+	cPhiQ3     float32 = 0x1.df7f36p-02 // 0.4682587
+	cPhiQ3Bits uint32  = 0x3eefbf9b
+	// normal tail denominator
+	cPhiQ4     float32 = 0x1.9fa00ap-04 // 0.101470985
+	cPhiQ4Bits uint32  = 0x3dcfd005
+	// normal tail denominator
+	cPhiQ5     float32 = 0x1.50355ep-07 // 0.010260268
+	cPhiQ5Bits uint32  = 0x3c281aaf
 	// pi rounded to float32
 	cPi1     float32 = 0x1.921fb6p+01 // 3.1415927
 	cPi1Bits uint32  = 0x40490fdb
@@ -62,9 +203,21 @@ const (
 	// sine polynomial
 	cSinS9     float32 = 0x1.5ae09ep-19 // 2.584438e-06
 	cSinS9Bits uint32  = 0x362d704f
+	// tanh(x) rounds to +-1 beyond |x| = 10: expm1(2x) is evaluated on [-20, 20]
+	cTanhClamp     float32 = 0x1.4p+04 // 20
+	cTanhClampBits uint32  = 0x41a00000
 	// 2
 	cTwo     float32 = 0x1p+01 // 2
 	cTwoBits uint32  = 0x40000000
+	// 2^-64
+	cTwoM64     float32 = 0x1p-64 // 5.421011e-20
+	cTwoM64Bits uint32  = 0x1f800000
+	// 2^60: its square is finite
+	cTwoP60     float32 = 0x1p+60 // 1.1529215e+18
+	cTwoP60Bits uint32  = 0x5d800000
+	// 2^64
+	cTwoP64     float32 = 0x1p+64 // 1.8446744e+19
+	cTwoP64Bits uint32  = 0x5f800000
 	// +0
 	cZero     float32 = 0 // 0
 	cZeroBits uint32  = 0x00000000

@@ -4,16 +4,44 @@ package act
 
 // kernels is one implementation of every generated kernel.
 type kernels struct {
-	name              string
-	relu              func(y, x []float32)
-	reluBackward      func(dx, dy, x []float32)
-	leakyReLU         func(y, x []float32, slope float32)
-	leakyReLUBackward func(dx, dy, x []float32, slope float32) (sums [16]float32)
-	sin               func(y, x []float32)
-	pvlu              func(y, x []float32, a float32, b float32)
-	pvluBackward      func(dx, dy, x []float32, b float32, ab float32) (sums [32]float32)
-	pvluRow           func(y, x, a, b []float32)
-	pvluRowBackward   func(dx, dy, x, a, b, ga, gb []float32)
+	name               string
+	relu               func(y, x []float32)
+	reluBackward       func(dx, dy, x []float32)
+	leakyReLU          func(y, x []float32, slope float32)
+	leakyReLUBackward  func(dx, dy, x []float32, slope float32) (sums [16]float32)
+	sin                func(y, x []float32)
+	pvlu               func(y, x []float32, a float32, b float32)
+	pvluBackward       func(dx, dy, x []float32, b float32, ab float32) (sums [32]float32)
+	pvluRow            func(y, x, a, b []float32)
+	pvluRowBackward    func(dx, dy, x, a, b, ga, gb []float32)
+	sigmoid            func(y, x []float32)
+	sigmoidBackward    func(dx, dy, x []float32)
+	silu               func(y, x []float32)
+	siluBackward       func(dx, dy, x []float32)
+	swish              func(y, x []float32, beta float32)
+	swishBackward      func(dx, dy, x []float32, beta float32) (sums [16]float32)
+	swishRow           func(y, x, beta []float32)
+	swishRowBackward   func(dx, dy, x, beta, gbeta []float32)
+	softplus           func(y, x []float32, beta float32, invBeta float32, threshold float32)
+	softplusBackward   func(dx, dy, x []float32, beta float32, threshold float32)
+	logsigmoid         func(y, x []float32)
+	logsigmoidBackward func(dx, dy, x []float32)
+	tanh               func(y, x []float32)
+	tanhBackward       func(dx, dy, x []float32)
+	elu                func(y, x []float32, pos float32, neg float32)
+	eluBackward        func(dx, dy, x []float32, pos float32, neg float32)
+	celu               func(y, x []float32, alpha float32, invAlpha float32)
+	celuBackward       func(dx, dy, x []float32, alpha float32, invAlpha float32)
+	pelu               func(y, x []float32, a float32, b float32, ab float32, invB float32)
+	peluBackward       func(dx, dy, x []float32, a float32, b float32, ab float32, invB float32) (sums [32]float32)
+	peluRow            func(y, x, a, b []float32)
+	peluRowBackward    func(dx, dy, x, a, b, ga, gb []float32)
+	mish               func(y, x []float32)
+	mishBackward       func(dx, dy, x []float32)
+	gelu               func(y, x []float32)
+	geluBackward       func(dx, dy, x []float32)
+	geluTanh           func(y, x []float32)
+	geluTanhBackward   func(dx, dy, x []float32)
 }
 
 // namedKernel is one kernel of a table, for tests that walk every kernel.
@@ -34,18 +62,74 @@ func (k *kernels) all() []namedKernel {
 		{"pvluBackward", k.pvluBackward},
 		{"pvluRow", k.pvluRow},
 		{"pvluRowBackward", k.pvluRowBackward},
+		{"sigmoid", k.sigmoid},
+		{"sigmoidBackward", k.sigmoidBackward},
+		{"silu", k.silu},
+		{"siluBackward", k.siluBackward},
+		{"swish", k.swish},
+		{"swishBackward", k.swishBackward},
+		{"swishRow", k.swishRow},
+		{"swishRowBackward", k.swishRowBackward},
+		{"softplus", k.softplus},
+		{"softplusBackward", k.softplusBackward},
+		{"logsigmoid", k.logsigmoid},
+		{"logsigmoidBackward", k.logsigmoidBackward},
+		{"tanh", k.tanh},
+		{"tanhBackward", k.tanhBackward},
+		{"elu", k.elu},
+		{"eluBackward", k.eluBackward},
+		{"celu", k.celu},
+		{"celuBackward", k.celuBackward},
+		{"pelu", k.pelu},
+		{"peluBackward", k.peluBackward},
+		{"peluRow", k.peluRow},
+		{"peluRowBackward", k.peluRowBackward},
+		{"mish", k.mish},
+		{"mishBackward", k.mishBackward},
+		{"gelu", k.gelu},
+		{"geluBackward", k.geluBackward},
+		{"geluTanh", k.geluTanh},
+		{"geluTanhBackward", k.geluTanhBackward},
 	}
 }
 
 var pureGo = kernels{
-	name:              PathPureGo,
-	relu:              reluGo,
-	reluBackward:      reluBackwardGo,
-	leakyReLU:         leakyReLUGo,
-	leakyReLUBackward: leakyReLUBackwardGo,
-	sin:               sinGo,
-	pvlu:              pvluGo,
-	pvluBackward:      pvluBackwardGo,
-	pvluRow:           pvluRowGo,
-	pvluRowBackward:   pvluRowBackwardGo,
+	name:               PathPureGo,
+	relu:               reluGo,
+	reluBackward:       reluBackwardGo,
+	leakyReLU:          leakyReLUGo,
+	leakyReLUBackward:  leakyReLUBackwardGo,
+	sin:                sinGo,
+	pvlu:               pvluGo,
+	pvluBackward:       pvluBackwardGo,
+	pvluRow:            pvluRowGo,
+	pvluRowBackward:    pvluRowBackwardGo,
+	sigmoid:            sigmoidGo,
+	sigmoidBackward:    sigmoidBackwardGo,
+	silu:               siluGo,
+	siluBackward:       siluBackwardGo,
+	swish:              swishGo,
+	swishBackward:      swishBackwardGo,
+	swishRow:           swishRowGo,
+	swishRowBackward:   swishRowBackwardGo,
+	softplus:           softplusGo,
+	softplusBackward:   softplusBackwardGo,
+	logsigmoid:         logsigmoidGo,
+	logsigmoidBackward: logsigmoidBackwardGo,
+	tanh:               tanhGo,
+	tanhBackward:       tanhBackwardGo,
+	elu:                eluGo,
+	eluBackward:        eluBackwardGo,
+	celu:               celuGo,
+	celuBackward:       celuBackwardGo,
+	pelu:               peluGo,
+	peluBackward:       peluBackwardGo,
+	peluRow:            peluRowGo,
+	peluRowBackward:    peluRowBackwardGo,
+	mish:               mishGo,
+	mishBackward:       mishBackwardGo,
+	gelu:               geluGo,
+	geluBackward:       geluBackwardGo,
+	geluTanh:           geluTanhGo,
+	geluTanhBackward:   geluTanhBackwardGo,
 }

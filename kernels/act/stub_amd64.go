@@ -31,6 +31,90 @@ func pvluRowAVX512(y []float32, x []float32, a []float32, b []float32)
 // pvluRowBackwardAVX512 sets dx = dy*([x > 0] + a*b*cos(b*x)), ga += dy*sin(b*x), gb += dy*a*x*cos(b*x) elementwise.
 func pvluRowBackwardAVX512(dx []float32, dy []float32, x []float32, a []float32, b []float32, ga []float32, gb []float32)
 
+// sigmoidAVX512 sets y = 1/(1+exp(-x)).
+func sigmoidAVX512(y []float32, x []float32)
+
+// sigmoidBackwardAVX512 sets dx = dy*sigmoid(x)*(1-sigmoid(x)) = dy*E/(1+E)^2, E = exp(-|x|).
+func sigmoidBackwardAVX512(dx []float32, dy []float32, x []float32)
+
+// siluAVX512 sets y = x*sigmoid(x).
+func siluAVX512(y []float32, x []float32)
+
+// siluBackwardAVX512 sets dx = dy*(s + x*s*(1-s)), s = sigmoid(x).
+func siluBackwardAVX512(dx []float32, dy []float32, x []float32)
+
+// swishAVX512 sets y = x*sigmoid(beta*x).
+func swishAVX512(y []float32, x []float32, beta float32)
+
+// swishBackwardAVX512 sets dx = dy*d/dx(x*sigmoid(beta*x)) and sums dy*x^2*s*(1-s).
+func swishBackwardAVX512(dx []float32, dy []float32, x []float32, beta float32) [16]float32
+
+// swishRowAVX512 sets y = x*sigmoid(beta*x) elementwise.
+func swishRowAVX512(y []float32, x []float32, beta []float32)
+
+// swishRowBackwardAVX512 sets dx = dy*d/dx(x*sigmoid(beta*x)), gbeta += dy*x^2*s*(1-s) elementwise.
+func swishRowBackwardAVX512(dx []float32, dy []float32, x []float32, beta []float32, gbeta []float32)
+
+// softplusAVX512 sets y = beta*x > threshold ? x : log(1+exp(beta*x))/beta.
+func softplusAVX512(y []float32, x []float32, beta float32, invBeta float32, threshold float32)
+
+// softplusBackwardAVX512 sets dx = dy*(beta*x > threshold ? 1 : sigmoid(beta*x)).
+func softplusBackwardAVX512(dx []float32, dy []float32, x []float32, beta float32, threshold float32)
+
+// logsigmoidAVX512 sets y = log(sigmoid(x)) = min(x, 0) - log(1+exp(-|x|)).
+func logsigmoidAVX512(y []float32, x []float32)
+
+// logsigmoidBackwardAVX512 sets dx = dy*sigmoid(-x).
+func logsigmoidBackwardAVX512(dx []float32, dy []float32, x []float32)
+
+// tanhAVX512 sets y = tanh(x).
+func tanhAVX512(y []float32, x []float32)
+
+// tanhBackwardAVX512 sets dx = dy*(1 - tanh(x)^2) = dy*4E/(1+E)^2, E = exp(-2|x|).
+func tanhBackwardAVX512(dx []float32, dy []float32, x []float32)
+
+// eluAVX512 sets y = x > 0 ? pos*x : neg*(exp(x)-1).
+func eluAVX512(y []float32, x []float32, pos float32, neg float32)
+
+// eluBackwardAVX512 sets dx = dy*(x > 0 ? pos : neg*exp(x)).
+func eluBackwardAVX512(dx []float32, dy []float32, x []float32, pos float32, neg float32)
+
+// celuAVX512 sets y = x > 0 ? x : alpha*(exp(x/alpha)-1).
+func celuAVX512(y []float32, x []float32, alpha float32, invAlpha float32)
+
+// celuBackwardAVX512 sets dx = dy*(x > 0 ? 1 : exp(x/alpha)).
+func celuBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32, invAlpha float32)
+
+// peluAVX512 sets y = x >= 0 ? ab*x : a*(exp(x/b)-1), ab = a/b.
+func peluAVX512(y []float32, x []float32, a float32, b float32, ab float32, invB float32)
+
+// peluBackwardAVX512 sets dx = dy*ab*E and sums dy*df/da and dy*(x/b)*E, E = x >= 0 ? 1 : exp(x/b).
+func peluBackwardAVX512(dx []float32, dy []float32, x []float32, a float32, b float32, ab float32, invB float32) [32]float32
+
+// peluRowAVX512 sets y = x >= 0 ? (a/b)*x : a*(exp(x/b)-1) elementwise.
+func peluRowAVX512(y []float32, x []float32, a []float32, b []float32)
+
+// peluRowBackwardAVX512 sets dx = dy*(a/b)*E, ga += dy*df/da, gb += dy*df/db elementwise.
+func peluRowBackwardAVX512(dx []float32, dy []float32, x []float32, a []float32, b []float32, ga []float32, gb []float32)
+
+// mishAVX512 sets y = x*tanh(log(1+exp(x))).
+func mishAVX512(y []float32, x []float32)
+
+// mishBackwardAVX512 sets dx = dy*(tsp + x*(1-tsp^2)*sigmoid(x)), tsp = tanh(softplus(x)).
+func mishBackwardAVX512(dx []float32, dy []float32, x []float32)
+
+// geluAVX512 sets y = x*Phi(x), Phi the standard normal CDF.
+func geluAVX512(y []float32, x []float32)
+
+// geluBackwardAVX512 sets dx = dy*(Phi(x) + x*phi(x)).
+func geluBackwardAVX512(dx []float32, dy []float32, x []float32)
+
+// geluTanhAVX512 sets y = x/2*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3))).
+func geluTanhAVX512(y []float32, x []float32)
+
+// geluTanhBackwardAVX512 sets dx = dy*d/dx[x/2*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3)))].
+func geluTanhBackwardAVX512(dx []float32, dy []float32, x []float32)
+
 // reluAVX2 sets y = max(0, x) (NaN stays NaN, -0 stays -0).
 func reluAVX2(y []float32, x []float32)
 
@@ -57,3 +141,87 @@ func pvluRowAVX2(y []float32, x []float32, a []float32, b []float32)
 
 // pvluRowBackwardAVX2 sets dx = dy*([x > 0] + a*b*cos(b*x)), ga += dy*sin(b*x), gb += dy*a*x*cos(b*x) elementwise.
 func pvluRowBackwardAVX2(dx []float32, dy []float32, x []float32, a []float32, b []float32, ga []float32, gb []float32)
+
+// sigmoidAVX2 sets y = 1/(1+exp(-x)).
+func sigmoidAVX2(y []float32, x []float32)
+
+// sigmoidBackwardAVX2 sets dx = dy*sigmoid(x)*(1-sigmoid(x)) = dy*E/(1+E)^2, E = exp(-|x|).
+func sigmoidBackwardAVX2(dx []float32, dy []float32, x []float32)
+
+// siluAVX2 sets y = x*sigmoid(x).
+func siluAVX2(y []float32, x []float32)
+
+// siluBackwardAVX2 sets dx = dy*(s + x*s*(1-s)), s = sigmoid(x).
+func siluBackwardAVX2(dx []float32, dy []float32, x []float32)
+
+// swishAVX2 sets y = x*sigmoid(beta*x).
+func swishAVX2(y []float32, x []float32, beta float32)
+
+// swishBackwardAVX2 sets dx = dy*d/dx(x*sigmoid(beta*x)) and sums dy*x^2*s*(1-s).
+func swishBackwardAVX2(dx []float32, dy []float32, x []float32, beta float32) [16]float32
+
+// swishRowAVX2 sets y = x*sigmoid(beta*x) elementwise.
+func swishRowAVX2(y []float32, x []float32, beta []float32)
+
+// swishRowBackwardAVX2 sets dx = dy*d/dx(x*sigmoid(beta*x)), gbeta += dy*x^2*s*(1-s) elementwise.
+func swishRowBackwardAVX2(dx []float32, dy []float32, x []float32, beta []float32, gbeta []float32)
+
+// softplusAVX2 sets y = beta*x > threshold ? x : log(1+exp(beta*x))/beta.
+func softplusAVX2(y []float32, x []float32, beta float32, invBeta float32, threshold float32)
+
+// softplusBackwardAVX2 sets dx = dy*(beta*x > threshold ? 1 : sigmoid(beta*x)).
+func softplusBackwardAVX2(dx []float32, dy []float32, x []float32, beta float32, threshold float32)
+
+// logsigmoidAVX2 sets y = log(sigmoid(x)) = min(x, 0) - log(1+exp(-|x|)).
+func logsigmoidAVX2(y []float32, x []float32)
+
+// logsigmoidBackwardAVX2 sets dx = dy*sigmoid(-x).
+func logsigmoidBackwardAVX2(dx []float32, dy []float32, x []float32)
+
+// tanhAVX2 sets y = tanh(x).
+func tanhAVX2(y []float32, x []float32)
+
+// tanhBackwardAVX2 sets dx = dy*(1 - tanh(x)^2) = dy*4E/(1+E)^2, E = exp(-2|x|).
+func tanhBackwardAVX2(dx []float32, dy []float32, x []float32)
+
+// eluAVX2 sets y = x > 0 ? pos*x : neg*(exp(x)-1).
+func eluAVX2(y []float32, x []float32, pos float32, neg float32)
+
+// eluBackwardAVX2 sets dx = dy*(x > 0 ? pos : neg*exp(x)).
+func eluBackwardAVX2(dx []float32, dy []float32, x []float32, pos float32, neg float32)
+
+// celuAVX2 sets y = x > 0 ? x : alpha*(exp(x/alpha)-1).
+func celuAVX2(y []float32, x []float32, alpha float32, invAlpha float32)
+
+// celuBackwardAVX2 sets dx = dy*(x > 0 ? 1 : exp(x/alpha)).
+func celuBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, invAlpha float32)
+
+// peluAVX2 sets y = x >= 0 ? ab*x : a*(exp(x/b)-1), ab = a/b.
+func peluAVX2(y []float32, x []float32, a float32, b float32, ab float32, invB float32)
+
+// peluBackwardAVX2 sets dx = dy*ab*E and sums dy*df/da and dy*(x/b)*E, E = x >= 0 ? 1 : exp(x/b).
+func peluBackwardAVX2(dx []float32, dy []float32, x []float32, a float32, b float32, ab float32, invB float32) [32]float32
+
+// peluRowAVX2 sets y = x >= 0 ? (a/b)*x : a*(exp(x/b)-1) elementwise.
+func peluRowAVX2(y []float32, x []float32, a []float32, b []float32)
+
+// peluRowBackwardAVX2 sets dx = dy*(a/b)*E, ga += dy*df/da, gb += dy*df/db elementwise.
+func peluRowBackwardAVX2(dx []float32, dy []float32, x []float32, a []float32, b []float32, ga []float32, gb []float32)
+
+// mishAVX2 sets y = x*tanh(log(1+exp(x))).
+func mishAVX2(y []float32, x []float32)
+
+// mishBackwardAVX2 sets dx = dy*(tsp + x*(1-tsp^2)*sigmoid(x)), tsp = tanh(softplus(x)).
+func mishBackwardAVX2(dx []float32, dy []float32, x []float32)
+
+// geluAVX2 sets y = x*Phi(x), Phi the standard normal CDF.
+func geluAVX2(y []float32, x []float32)
+
+// geluBackwardAVX2 sets dx = dy*(Phi(x) + x*phi(x)).
+func geluBackwardAVX2(dx []float32, dy []float32, x []float32)
+
+// geluTanhAVX2 sets y = x/2*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3))).
+func geluTanhAVX2(y []float32, x []float32)
+
+// geluTanhBackwardAVX2 sets dx = dy*d/dx[x/2*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3)))].
+func geluTanhBackwardAVX2(dx []float32, dy []float32, x []float32)
