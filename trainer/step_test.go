@@ -79,6 +79,8 @@ func BenchmarkTrainStepSimpleCNN(b *testing.B) {
 		{"pvlu", "pvlu(a=0.1,b=1)"},
 		{"pvlu-channel", "pvlu(a=0.1,b=1,per=channel)"},
 		{"prelu", "prelu"},
+		{"gelu", "gelu"},
+		{"silu", "silu"},
 	} {
 		b.Run(act.name, func(b *testing.B) {
 			s := newStepper(b, "simplecnn", act.spec, batch, []int{3, 32, 32}, 10)
