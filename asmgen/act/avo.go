@@ -84,10 +84,14 @@ type asmGen struct {
 	b    *B
 	last []int
 
-	ptrs    map[string]Register // slice base pointers
-	params  map[string]Register // broadcast parameters
-	hoisted map[string]Register // constants held in registers (AVX-512)
-	accs    [][]Register        // per sum: one register (AVX-512) or two (AVX2)
+	ptrs   map[string]Register // slice base pointers
+	params map[string]Register // broadcast parameters (AVX-512)
+	// AVX2 keeps its broadcast parameters in stack slots, used as memory
+	// operands like the constants: 16 vector registers are too few to hold
+	// them across the loop in the longer kernels.
+	paramMem map[string]Mem
+	hoisted  map[string]Register // constants held in registers (AVX-512)
+	accs     [][]Register        // per sum: one register (AVX-512) or two (AVX2)
 
 	// The current vector: its addresses, tail masks, accumulator half.
 	at    func(p Register) Mem
@@ -104,6 +108,7 @@ type asmGen struct {
 type value struct {
 	reg   Register
 	cname string // constant not loaded: use constMem[cname]
+	mem   *Mem   // a parameter in a stack slot (AVX2)
 	fixed bool   // a parameter or hoisted constant: never overwritten
 }
 
@@ -131,7 +136,8 @@ func (g *asmGen) text(name, doc string) {
 func generateAsm(s *isa, k *Kernel) {
 	b := k.build()
 	g := &asmGen{s: s, k: k, b: b, last: b.lastUse(),
-		ptrs: map[string]Register{}, params: map[string]Register{}, hoisted: map[string]Register{}}
+		ptrs: map[string]Register{}, params: map[string]Register{}, hoisted: map[string]Register{},
+		paramMem: map[string]Mem{}}
 	g.text(k.Name, k.Doc)
 
 	n := Load(Param(k.Slices[0]).Len(), GP64())
@@ -142,7 +148,13 @@ func generateAsm(s *isa, k *Kernel) {
 		x := Load(Param(p), XMM())
 		v := s.vec()
 		VBROADCASTSS(x, v)
-		g.params[p] = v
+		if s.avx512 {
+			g.params[p] = v
+		} else {
+			m := AllocLocal(32)
+			VMOVUPS(v, m)
+			g.paramMem[p] = m
+		}
 	}
 	if s.avx512 {
 		for _, c := range g.regConsts() {
@@ -345,6 +357,9 @@ func (g *asmGen) mem(id int) Op {
 	if v.reg != nil {
 		return v.reg
 	}
+	if v.mem != nil {
+		return *v.mem
+	}
 	return constMem[v.cname]
 }
 
@@ -354,11 +369,11 @@ func (g *asmGen) reg(id int) Register {
 	if v.reg != nil {
 		return v.reg
 	}
-	if r, ok := g.hoisted[v.cname]; ok {
+	if r, ok := g.hoisted[v.cname]; ok && v.mem == nil {
 		return r
 	}
 	r := g.s.vec()
-	VMOVUPS(constMem[v.cname], r)
+	VMOVUPS(g.mem(id), r)
 	return r
 }
 
@@ -396,7 +411,11 @@ func (g *asmGen) body() {
 		case opStore:
 			g.store(g.reg(a[0]), g.at(g.ptrs[o.name]))
 		case opParam:
-			g.vals[o.dst] = value{reg: g.params[o.name], fixed: true}
+			if m, ok := g.paramMem[o.name]; ok {
+				g.vals[o.dst] = value{mem: &m}
+			} else {
+				g.vals[o.dst] = value{reg: g.params[o.name], fixed: true}
+			}
 		case opConst:
 			if r, ok := g.hoisted[o.name]; ok {
 				g.vals[o.dst] = value{reg: r, fixed: true}

@@ -123,3 +123,123 @@ func sineKernels() []*Kernel {
 		},
 	}
 }
+
+// Snake: y = x + sin(a*x)^2/a; dy/dx = 1 + sin(2ax) = 1 + 2*sin*cos (the
+// parity signs cancel in sin^2 and sin*cos); dy/da = (x*sin(2ax) -
+// sin^2/a)/a. The shared kernel sums dy*(x*sin(2ax) - sin^2/a); the caller
+// divides by a.
+func snakeKernels() []*Kernel {
+	parts := func(b *B, row bool) (x, s, r2, invA V) {
+		x = b.Load("x")
+		a := param(b, row, "a")
+		if row {
+			invA = b.Div(b.C("one"), a)
+		} else {
+			invA = b.Param("invA")
+		}
+		t, e := exactProduct(b, a, x)
+		r, _ := reduceByPi(b, t, &e)
+		s, r2 = sinPoly(b, r)
+		return x, s, r2, invA
+	}
+	fwd := func(row bool) func(b *B) {
+		return func(b *B) {
+			x, s, _, invA := parts(b, row)
+			b.Store("y", b.FMA(b.Mul(s, s), invA, x))
+		}
+	}
+	bwd := func(row bool) func(b *B) {
+		return func(b *B) {
+			x, s, r2, invA := parts(b, row)
+			dy := b.Load("dy")
+			s2 := b.Mul(b.Add(s, s), cosPoly(b, r2)) // sin(2ax)
+			b.Store("dx", b.FMA(dy, s2, dy))
+			term := b.FNMA(b.Mul(s, s), invA, b.Mul(x, s2))
+			if row {
+				grad(b, true, 0, "ga", dy, b.Mul(term, invA))
+			} else {
+				grad(b, false, 0, "", dy, term)
+			}
+		}
+	}
+	return []*Kernel{
+		{Name: "snake", Doc: "sets y = x + sin(a*x)^2*invA (invA = 1/a).",
+			Slices: []string{"y", "x"}, Params: []string{"a", "invA"}, Body: fwd(false)},
+		{Name: "snakeBackward", Doc: "sets dx = dy*(1 + sin(2ax)) and sums dy*(x*sin(2ax) - sin(ax)^2*invA).",
+			Slices: []string{"dx", "dy", "x"}, Params: []string{"a", "invA"}, Sums: 1, Body: bwd(false)},
+		{Name: "snakeRow", Doc: "sets y = x + sin(a*x)^2/a elementwise.",
+			Slices: []string{"y", "x", "a"}, Body: fwd(true)},
+		{Name: "snakeRowBackward", Doc: "sets dx = dy*(1 + sin(2ax)), ga += dy*(x*sin(2ax) - sin(ax)^2/a)/a elementwise.",
+			Slices: []string{"dx", "dy", "x", "a", "ga"}, Body: bwd(true)},
+	}
+}
+
+// SinLU: y = u*sigmoid(x), u = x + a*sin(bx);
+//
+//	dy/dx = (1 + a*b*cos(bx))*s + u*s*(1-s)
+//	dy/da = sin(bx)*s,  dy/db = a*x*cos(bx)*s
+//
+// The shared kernel sums dy*sin(bx)*s and dy*x*cos(bx)*s; the caller
+// multiplies the second by a. The forward scales like SiLU's where s is
+// subnormal.
+func sinluKernels() []*Kernel {
+	parts := func(b *B, row bool) (x, sn, cs, pa, pb V, l logistic) {
+		x = b.Load("x")
+		pa, pb = param(b, row, "a"), param(b, row, "b")
+		t, e := exactProduct(b, pb, x)
+		r, q := reduceByPi(b, t, &e)
+		s, r2 := sinPoly(b, r)
+		sg := parityToSign(b, q)
+		sn = b.Xor(s, sg)
+		cs = b.Xor(cosPoly(b, r2), sg)
+		return x, sn, cs, pa, pb, logisticOf(b, x, nil)
+	}
+	fwd := func(row bool) func(b *B) {
+		return func(b *B) {
+			x := b.Load("x")
+			pa, pb := param(b, row, "a"), param(b, row, "b")
+			t, e := exactProduct(b, pb, x)
+			r, q := reduceByPi(b, t, &e)
+			s, _ := sinPoly(b, r)
+			u := b.FMA(b.Xor(pa, parityToSign(b, q)), s, x)
+			l := logisticOf(b, x, nil)
+			un := b.Sel(l.neg, clamp(b, u, "negBig", "maxFloat"), u)
+			y := b.Div(b.Mul(un, b.Sel(l.neg, l.e64, b.C("one"))), l.d)
+			b.Store("y", b.Sel(l.neg, b.Mul(y, b.C("twoM64")), y))
+		}
+	}
+	bwd := func(row bool) func(b *B) {
+		return func(b *B) {
+			x, sn, cs, pa, pb, l := parts(b, row)
+			dy := b.Load("dy")
+			one := b.C("one")
+			u := b.FMA(pa, sn, x)
+			// s and s*(1-s) scaled by 2^64 (subnormal where x < -87).
+			invd := b.Div(one, l.d)
+			sig64 := b.Mul(b.Sel(l.neg, l.e64, b.C("twoP64")), invd)
+			sp64 := b.Mul(b.Mul(sig64, b.Sel(l.neg, one, l.e)), invd)
+			onePlus := b.FMA(b.Mul(pa, pb), cs, one) // 1 + a*b*cos(bx)
+			g := b.FMA(clamp(b, u, "negBig", "big"), sp64, b.Mul(onePlus, sig64))
+			b.Store("dx", b.Mul(dy, b.Mul(g, b.C("twoM64"))))
+			sig := b.Mul(sig64, b.C("twoM64"))
+			xcs := b.Mul(b.Mul(clamp(b, x, "negBig", "big"), cs), sig) // x*cos(bx)*s
+			if row {
+				grad(b, true, 0, "ga", dy, b.Mul(sn, sig))
+				grad(b, true, 1, "gb", dy, b.Mul(pa, xcs))
+			} else {
+				grad(b, false, 0, "", dy, b.Mul(sn, sig))
+				grad(b, false, 1, "", dy, xcs)
+			}
+		}
+	}
+	return []*Kernel{
+		{Name: "sinlu", Doc: "sets y = (x + a*sin(b*x))*sigmoid(x).",
+			Slices: []string{"y", "x"}, Params: []string{"a", "b"}, Body: fwd(false)},
+		{Name: "sinluBackward", Doc: "sets dx = dy*dy/dx and sums dy*sin(bx)*s and dy*x*cos(bx)*s, s = sigmoid(x).",
+			Slices: []string{"dx", "dy", "x"}, Params: []string{"a", "b"}, Sums: 2, Body: bwd(false)},
+		{Name: "sinluRow", Doc: "sets y = (x + a*sin(b*x))*sigmoid(x) elementwise.",
+			Slices: []string{"y", "x", "a", "b"}, Body: fwd(true)},
+		{Name: "sinluRowBackward", Doc: "sets dx = dy*dy/dx, ga += dy*sin(bx)*s, gb += dy*a*x*cos(bx)*s elementwise.",
+			Slices: []string{"dx", "dy", "x", "a", "b", "ga", "gb"}, Body: bwd(true)},
+	}
+}

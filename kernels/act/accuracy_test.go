@@ -59,11 +59,17 @@ type smoothCase struct {
 	fwd  func(y, x []float32)
 	bwd  func(dx, dy, x []float32)
 	f    func(x float64) float64
+	// fmag, if not nil, is the magnitude the forward error is measured
+	// against (default |f(x)|): for functions whose terms cancel.
+	fmag func(x float64) float64
 	// df returns f'(x) and the magnitude its error is measured against: the
 	// sum of the absolute values of the terms of f' (where they cancel, at
 	// a root of f', relative accuracy is not to be had).
 	df             func(x float64) (d, mag float64)
 	fwdULP, bwdULP float64 // the stated bounds
+	// maxAbs, if positive, limits the measured inputs to |x| <= maxAbs
+	// (the sine is accurate for |argument| <= 1e6 only).
+	maxAbs float64
 }
 
 func sigmoid64(x float64) float64 {
@@ -274,6 +280,43 @@ func smoothCases() []smoothCase {
 				return s + t, s + math.Abs(t)
 			},
 		},
+		{
+			// The sine's absolute error (1.25e-7, see Sin) is ~2 ulps of 1:
+			// errors are measured against |x| + 1/a (forward) and 2
+			// (backward, 1 + sin(2ax)).
+			name: "snake(a=1.3)", fwdULP: 3, bwdULP: 3, maxAbs: 1e5,
+			fwd: func(y, x []float32) { Snake(y, x, 1.3) },
+			bwd: func(dx, dy, x []float32) { SnakeBackward(dx, dy, x, 1.3) },
+			f: func(x float64) float64 {
+				a := float64(float32(1.3))
+				s := math.Sin(a * x)
+				return x + s*s/a
+			},
+			fmag: func(x float64) float64 { return math.Abs(x) + 1/1.3 },
+			df: func(x float64) (float64, float64) {
+				a := float64(float32(1.3))
+				return 1 + math.Sin(2*a*x), 2
+			},
+		},
+		{
+			// Against |x|*s + |a|*s (forward) and the sum of the terms'
+			// magnitudes (backward).
+			name: "sinlu(a=0.7,b=2.1)", fwdULP: 4, bwdULP: 5, maxAbs: 1e5,
+			fwd: func(y, x []float32) { SinLU(y, x, 0.7, 2.1) },
+			bwd: func(dx, dy, x []float32) { SinLUBackward(dx, dy, x, 0.7, 2.1) },
+			f: func(x float64) float64 {
+				a, b := float64(float32(0.7)), float64(float32(2.1))
+				return (x + a*math.Sin(b*x)) * sigmoid64(x)
+			},
+			fmag: func(x float64) float64 { return (math.Abs(x) + float64(float32(0.7))) * sigmoid64(x) },
+			df: func(x float64) (float64, float64) {
+				a, b := float64(float32(0.7)), float64(float32(2.1))
+				s, ds := sigmoid64(x), dsigmoid64(x)
+				u := x + a*math.Sin(b*x)
+				t1, t2 := (1+a*b*math.Cos(b*x))*s, u*ds
+				return t1 + t2, (1+math.Abs(a*b))*s + (math.Abs(x)+math.Abs(a))*ds
+			},
+		},
 	}
 	return cases
 }
@@ -299,6 +342,9 @@ func TestSmoothAccuracy(t *testing.T) {
 			worstB, atB := 0.0, float32(0)
 			for i, v := range x {
 				xv := float64(v)
+				if c.maxAbs > 0 && math.Abs(xv) > c.maxAbs {
+					continue
+				}
 				want := c.f(xv)
 				if math.IsInf(xv, 0) {
 					want = c.f(math.Copysign(1e300, xv))
@@ -306,7 +352,11 @@ func TestSmoothAccuracy(t *testing.T) {
 						want = math.Copysign(math.Inf(1), want)
 					}
 				}
-				if e := ulpErr(y[i], want, want); !(e <= worstF) {
+				scale := want
+				if c.fmag != nil && !math.IsInf(xv, 0) && !math.IsNaN(xv) {
+					scale = c.fmag(xv)
+				}
+				if e := ulpErr(y[i], want, scale); !(e <= worstF) {
 					worstF, atF = e, v
 				}
 				xd := xv

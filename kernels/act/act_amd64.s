@@ -8051,6 +8051,1911 @@ done:
 	VZEROUPPER
 	RET
 
+// func snakeAVX512(y []float32, x []float32, a float32, invA float32)
+// Requires: AVX, AVX512F, SSE
+TEXT ·snakeAVX512(SB), NOSPLIT, $0-56
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        a+48(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        invA+52(FP), X1
+	VBROADCASTSS X1, Z1
+	VMOVUPS      c_clampR<>+0(SB), Z2
+	VMOVUPS      c_negClampR<>+0(SB), Z3
+	VMOVUPS      c_sinS9<>+0(SB), Z4
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z5
+	VMULPS       Z5, Z0, Z6
+	VMOVAPS      Z0, Z7
+	VFMSUB132PS  Z5, Z6, Z7
+	VMOVUPS      c_invPi<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z8
+	VFNMADD231PS c_pi1<>+0(SB), Z8, Z6
+	VADDPS       Z7, Z6, Z6
+	VFNMADD132PS c_pi2<>+0(SB), Z6, Z8
+	VMINPS       Z8, Z2, Z6
+	VMAXPS       Z6, Z3, Z6
+	VMULPS       Z6, Z6, Z7
+	VMOVAPS      Z4, Z8
+	VFMADD213PS  c_sinS7<>+0(SB), Z7, Z8
+	VFMADD213PS  c_sinS5<>+0(SB), Z7, Z8
+	VFMADD213PS  c_sinS3<>+0(SB), Z7, Z8
+	VMULPS       Z6, Z7, Z7
+	VFMADD132PS  Z7, Z6, Z8
+	VMULPS       Z8, Z8, Z6
+	VFMADD132PS  Z1, Z5, Z6
+	VMOVUPS      Z6, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z5
+	VMULPS       Z5, Z0, Z6
+	VMOVAPS      Z0, Z7
+	VFMSUB132PS  Z5, Z6, Z7
+	VMOVUPS      c_invPi<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z8
+	VFNMADD231PS c_pi1<>+0(SB), Z8, Z6
+	VADDPS       Z7, Z6, Z6
+	VFNMADD132PS c_pi2<>+0(SB), Z6, Z8
+	VMINPS       Z8, Z2, Z6
+	VMAXPS       Z6, Z3, Z6
+	VMULPS       Z6, Z6, Z7
+	VMOVAPS      Z4, Z8
+	VFMADD213PS  c_sinS7<>+0(SB), Z7, Z8
+	VFMADD213PS  c_sinS5<>+0(SB), Z7, Z8
+	VFMADD213PS  c_sinS3<>+0(SB), Z7, Z8
+	VMULPS       Z6, Z7, Z7
+	VFMADD132PS  Z7, Z6, Z8
+	VMULPS       Z8, Z8, Z6
+	VFMADD132PS  Z1, Z5, Z6
+	VMOVUPS      Z6, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z5
+	VMULPS       Z5, Z0, Z6
+	VMOVAPS      Z0, Z7
+	VFMSUB132PS  Z5, Z6, Z7
+	VMOVUPS      c_invPi<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z8
+	VFNMADD231PS c_pi1<>+0(SB), Z8, Z6
+	VADDPS       Z7, Z6, Z6
+	VFNMADD132PS c_pi2<>+0(SB), Z6, Z8
+	VMINPS       Z8, Z2, Z6
+	VMAXPS       Z6, Z3, Z6
+	VMULPS       Z6, Z6, Z7
+	VMOVAPS      Z4, Z8
+	VFMADD213PS  c_sinS7<>+0(SB), Z7, Z8
+	VFMADD213PS  c_sinS5<>+0(SB), Z7, Z8
+	VFMADD213PS  c_sinS3<>+0(SB), Z7, Z8
+	VMULPS       Z6, Z7, Z7
+	VFMADD132PS  Z7, Z6, Z8
+	VMULPS       Z8, Z8, Z6
+	VFMADD132PS  Z1, Z5, Z6
+	VMOVUPS      Z6, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z5
+	VMULPS       Z5, Z0, Z6
+	VMOVAPS      Z0, Z0
+	VFMSUB132PS  Z5, Z6, Z0
+	VMOVUPS      c_invPi<>+0(SB), Z7
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z7, Z7
+	VFNMADD231PS c_pi1<>+0(SB), Z7, Z6
+	VADDPS       Z0, Z6, Z0
+	VFNMADD132PS c_pi2<>+0(SB), Z0, Z7
+	VMINPS       Z7, Z2, Z0
+	VMAXPS       Z0, Z3, Z0
+	VMULPS       Z0, Z0, Z2
+	VMOVAPS      Z4, Z3
+	VFMADD213PS  c_sinS7<>+0(SB), Z2, Z3
+	VFMADD213PS  c_sinS5<>+0(SB), Z2, Z3
+	VFMADD213PS  c_sinS3<>+0(SB), Z2, Z3
+	VMULPS       Z0, Z2, Z2
+	VFMADD132PS  Z2, Z0, Z3
+	VMULPS       Z3, Z3, Z0
+	VFMADD132PS  Z1, Z5, Z0
+	VMOVUPS      Z0, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func snakeBackwardAVX512(dx []float32, dy []float32, x []float32, a float32, invA float32) [16]float32
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·snakeBackwardAVX512(SB), NOSPLIT, $0-144
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        a+72(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        invA+76(FP), X1
+	VBROADCASTSS X1, Z1
+	VMOVUPS      c_clampR<>+0(SB), Z2
+	VMOVUPS      c_cosC10<>+0(SB), Z3
+	VMOVUPS      c_negClampR<>+0(SB), Z4
+	VMOVUPS      c_sinS9<>+0(SB), Z5
+	VXORPS       Z6, Z6, Z6
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z7
+	VMULPS       Z7, Z0, Z8
+	VMOVAPS      Z0, Z9
+	VFMSUB132PS  Z7, Z8, Z9
+	VMOVUPS      c_invPi<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z10
+	VFNMADD231PS c_pi1<>+0(SB), Z10, Z8
+	VADDPS       Z9, Z8, Z8
+	VFNMADD132PS c_pi2<>+0(SB), Z8, Z10
+	VMINPS       Z10, Z2, Z8
+	VMAXPS       Z8, Z4, Z8
+	VMULPS       Z8, Z8, Z9
+	VMOVAPS      Z5, Z10
+	VFMADD213PS  c_sinS7<>+0(SB), Z9, Z10
+	VFMADD213PS  c_sinS5<>+0(SB), Z9, Z10
+	VFMADD213PS  c_sinS3<>+0(SB), Z9, Z10
+	VMULPS       Z8, Z9, Z11
+	VFMADD132PS  Z11, Z8, Z10
+	VMOVUPS      (DX)(SI*4), Z8
+	VADDPS       Z10, Z10, Z11
+	VMOVAPS      Z3, Z12
+	VFMADD213PS  c_cosC8<>+0(SB), Z9, Z12
+	VFMADD213PS  c_cosC6<>+0(SB), Z9, Z12
+	VFMADD213PS  c_cosC4<>+0(SB), Z9, Z12
+	VFMADD213PS  c_cosC2<>+0(SB), Z9, Z12
+	VFMADD213PS  c_one<>+0(SB), Z9, Z12
+	VMULPS       Z12, Z11, Z9
+	VMOVAPS      Z8, Z11
+	VFMADD132PS  Z9, Z8, Z11
+	VMOVUPS      Z11, (CX)(SI*4)
+	VMULPS       Z10, Z10, Z10
+	VMULPS       Z9, Z7, Z7
+	VFNMADD132PS Z1, Z7, Z10
+	VFMADD231PS  Z10, Z8, Z6
+	VMOVUPS      64(BX)(SI*4), Z7
+	VMULPS       Z7, Z0, Z8
+	VMOVAPS      Z0, Z9
+	VFMSUB132PS  Z7, Z8, Z9
+	VMOVUPS      c_invPi<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z10
+	VFNMADD231PS c_pi1<>+0(SB), Z10, Z8
+	VADDPS       Z9, Z8, Z8
+	VFNMADD132PS c_pi2<>+0(SB), Z8, Z10
+	VMINPS       Z10, Z2, Z8
+	VMAXPS       Z8, Z4, Z8
+	VMULPS       Z8, Z8, Z9
+	VMOVAPS      Z5, Z10
+	VFMADD213PS  c_sinS7<>+0(SB), Z9, Z10
+	VFMADD213PS  c_sinS5<>+0(SB), Z9, Z10
+	VFMADD213PS  c_sinS3<>+0(SB), Z9, Z10
+	VMULPS       Z8, Z9, Z11
+	VFMADD132PS  Z11, Z8, Z10
+	VMOVUPS      64(DX)(SI*4), Z8
+	VADDPS       Z10, Z10, Z11
+	VMOVAPS      Z3, Z12
+	VFMADD213PS  c_cosC8<>+0(SB), Z9, Z12
+	VFMADD213PS  c_cosC6<>+0(SB), Z9, Z12
+	VFMADD213PS  c_cosC4<>+0(SB), Z9, Z12
+	VFMADD213PS  c_cosC2<>+0(SB), Z9, Z12
+	VFMADD213PS  c_one<>+0(SB), Z9, Z12
+	VMULPS       Z12, Z11, Z9
+	VMOVAPS      Z8, Z11
+	VFMADD132PS  Z9, Z8, Z11
+	VMOVUPS      Z11, 64(CX)(SI*4)
+	VMULPS       Z10, Z10, Z10
+	VMULPS       Z9, Z7, Z7
+	VFNMADD132PS Z1, Z7, Z10
+	VFMADD231PS  Z10, Z8, Z6
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z7
+	VMULPS       Z7, Z0, Z8
+	VMOVAPS      Z0, Z9
+	VFMSUB132PS  Z7, Z8, Z9
+	VMOVUPS      c_invPi<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z10
+	VFNMADD231PS c_pi1<>+0(SB), Z10, Z8
+	VADDPS       Z9, Z8, Z8
+	VFNMADD132PS c_pi2<>+0(SB), Z8, Z10
+	VMINPS       Z10, Z2, Z8
+	VMAXPS       Z8, Z4, Z8
+	VMULPS       Z8, Z8, Z9
+	VMOVAPS      Z5, Z10
+	VFMADD213PS  c_sinS7<>+0(SB), Z9, Z10
+	VFMADD213PS  c_sinS5<>+0(SB), Z9, Z10
+	VFMADD213PS  c_sinS3<>+0(SB), Z9, Z10
+	VMULPS       Z8, Z9, Z11
+	VFMADD132PS  Z11, Z8, Z10
+	VMOVUPS      (DX)(SI*4), Z8
+	VADDPS       Z10, Z10, Z11
+	VMOVAPS      Z3, Z12
+	VFMADD213PS  c_cosC8<>+0(SB), Z9, Z12
+	VFMADD213PS  c_cosC6<>+0(SB), Z9, Z12
+	VFMADD213PS  c_cosC4<>+0(SB), Z9, Z12
+	VFMADD213PS  c_cosC2<>+0(SB), Z9, Z12
+	VFMADD213PS  c_one<>+0(SB), Z9, Z12
+	VMULPS       Z12, Z11, Z9
+	VMOVAPS      Z8, Z11
+	VFMADD132PS  Z9, Z8, Z11
+	VMOVUPS      Z11, (CX)(SI*4)
+	VMULPS       Z10, Z10, Z10
+	VMULPS       Z9, Z7, Z7
+	VFNMADD132PS Z1, Z7, Z10
+	VFMADD231PS  Z10, Z8, Z6
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z7
+	VMULPS       Z7, Z0, Z8
+	VMOVAPS      Z0, Z0
+	VFMSUB132PS  Z7, Z8, Z0
+	VMOVUPS      c_invPi<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z9
+	VFNMADD231PS c_pi1<>+0(SB), Z9, Z8
+	VADDPS       Z0, Z8, Z0
+	VFNMADD132PS c_pi2<>+0(SB), Z0, Z9
+	VMINPS       Z9, Z2, Z0
+	VMAXPS       Z0, Z4, Z0
+	VMULPS       Z0, Z0, Z2
+	VMOVAPS      Z5, Z4
+	VFMADD213PS  c_sinS7<>+0(SB), Z2, Z4
+	VFMADD213PS  c_sinS5<>+0(SB), Z2, Z4
+	VFMADD213PS  c_sinS3<>+0(SB), Z2, Z4
+	VMULPS       Z0, Z2, Z5
+	VFMADD132PS  Z5, Z0, Z4
+	VMOVUPS.Z    (DX)(SI*4), K1, Z0
+	VADDPS       Z4, Z4, Z5
+	VMOVAPS      Z3, Z3
+	VFMADD213PS  c_cosC8<>+0(SB), Z2, Z3
+	VFMADD213PS  c_cosC6<>+0(SB), Z2, Z3
+	VFMADD213PS  c_cosC4<>+0(SB), Z2, Z3
+	VFMADD213PS  c_cosC2<>+0(SB), Z2, Z3
+	VFMADD213PS  c_one<>+0(SB), Z2, Z3
+	VMULPS       Z3, Z5, Z2
+	VMOVAPS      Z0, Z3
+	VFMADD132PS  Z2, Z0, Z3
+	VMOVUPS      Z3, K1, (CX)(SI*4)
+	VMULPS       Z4, Z4, Z3
+	VMULPS       Z2, Z7, Z2
+	VFNMADD132PS Z1, Z2, Z3
+	VFMADD231PS  Z3, Z0, K1, Z6
+
+done:
+	LEAQ    ret_0+80(FP), AX
+	VMOVUPS Z6, (AX)
+	VZEROUPPER
+	RET
+
+// func snakeRowAVX512(y []float32, x []float32, a []float32)
+// Requires: AVX, AVX512F
+TEXT ·snakeRowAVX512(SB), NOSPLIT, $0-72
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	MOVQ    a_base+48(FP), BX
+	VMOVUPS c_clampR<>+0(SB), Z0
+	VMOVUPS c_negClampR<>+0(SB), Z1
+	VMOVUPS c_one<>+0(SB), Z2
+	VMOVUPS c_sinS9<>+0(SB), Z3
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (DX)(SI*4), Z4
+	VMOVUPS      (BX)(SI*4), Z5
+	VDIVPS       Z5, Z2, Z6
+	VMULPS       Z4, Z5, Z7
+	VFMSUB132PS  Z4, Z7, Z5
+	VMOVUPS      c_invPi<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z8
+	VFNMADD231PS c_pi1<>+0(SB), Z8, Z7
+	VADDPS       Z5, Z7, Z5
+	VFNMADD132PS c_pi2<>+0(SB), Z5, Z8
+	VMINPS       Z8, Z0, Z5
+	VMAXPS       Z5, Z1, Z5
+	VMULPS       Z5, Z5, Z7
+	VMOVAPS      Z3, Z8
+	VFMADD213PS  c_sinS7<>+0(SB), Z7, Z8
+	VFMADD213PS  c_sinS5<>+0(SB), Z7, Z8
+	VFMADD213PS  c_sinS3<>+0(SB), Z7, Z8
+	VMULPS       Z5, Z7, Z7
+	VFMADD132PS  Z7, Z5, Z8
+	VMULPS       Z8, Z8, Z5
+	VFMADD132PS  Z6, Z4, Z5
+	VMOVUPS      Z5, (CX)(SI*4)
+	VMOVUPS      64(DX)(SI*4), Z4
+	VMOVUPS      64(BX)(SI*4), Z5
+	VDIVPS       Z5, Z2, Z6
+	VMULPS       Z4, Z5, Z7
+	VFMSUB132PS  Z4, Z7, Z5
+	VMOVUPS      c_invPi<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z8
+	VFNMADD231PS c_pi1<>+0(SB), Z8, Z7
+	VADDPS       Z5, Z7, Z5
+	VFNMADD132PS c_pi2<>+0(SB), Z5, Z8
+	VMINPS       Z8, Z0, Z5
+	VMAXPS       Z5, Z1, Z5
+	VMULPS       Z5, Z5, Z7
+	VMOVAPS      Z3, Z8
+	VFMADD213PS  c_sinS7<>+0(SB), Z7, Z8
+	VFMADD213PS  c_sinS5<>+0(SB), Z7, Z8
+	VFMADD213PS  c_sinS3<>+0(SB), Z7, Z8
+	VMULPS       Z5, Z7, Z7
+	VFMADD132PS  Z7, Z5, Z8
+	VMULPS       Z8, Z8, Z5
+	VFMADD132PS  Z6, Z4, Z5
+	VMOVUPS      Z5, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (DX)(SI*4), Z4
+	VMOVUPS      (BX)(SI*4), Z5
+	VDIVPS       Z5, Z2, Z6
+	VMULPS       Z4, Z5, Z7
+	VFMSUB132PS  Z4, Z7, Z5
+	VMOVUPS      c_invPi<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z8
+	VFNMADD231PS c_pi1<>+0(SB), Z8, Z7
+	VADDPS       Z5, Z7, Z5
+	VFNMADD132PS c_pi2<>+0(SB), Z5, Z8
+	VMINPS       Z8, Z0, Z5
+	VMAXPS       Z5, Z1, Z5
+	VMULPS       Z5, Z5, Z7
+	VMOVAPS      Z3, Z8
+	VFMADD213PS  c_sinS7<>+0(SB), Z7, Z8
+	VFMADD213PS  c_sinS5<>+0(SB), Z7, Z8
+	VFMADD213PS  c_sinS3<>+0(SB), Z7, Z8
+	VMULPS       Z5, Z7, Z7
+	VFMADD132PS  Z7, Z5, Z8
+	VMULPS       Z8, Z8, Z5
+	VFMADD132PS  Z6, Z4, Z5
+	VMOVUPS      Z5, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (DX)(SI*4), K1, Z4
+	VMOVUPS.Z    (BX)(SI*4), K1, Z5
+	VDIVPS       Z5, Z2, Z2
+	VMULPS       Z4, Z5, Z6
+	VFMSUB132PS  Z4, Z6, Z5
+	VMOVUPS      c_invPi<>+0(SB), Z7
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z7, Z7
+	VFNMADD231PS c_pi1<>+0(SB), Z7, Z6
+	VADDPS       Z5, Z6, Z5
+	VFNMADD132PS c_pi2<>+0(SB), Z5, Z7
+	VMINPS       Z7, Z0, Z0
+	VMAXPS       Z0, Z1, Z0
+	VMULPS       Z0, Z0, Z1
+	VMOVAPS      Z3, Z3
+	VFMADD213PS  c_sinS7<>+0(SB), Z1, Z3
+	VFMADD213PS  c_sinS5<>+0(SB), Z1, Z3
+	VFMADD213PS  c_sinS3<>+0(SB), Z1, Z3
+	VMULPS       Z0, Z1, Z1
+	VFMADD132PS  Z1, Z0, Z3
+	VMULPS       Z3, Z3, Z0
+	VFMADD132PS  Z2, Z4, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func snakeRowBackwardAVX512(dx []float32, dy []float32, x []float32, a []float32, ga []float32)
+// Requires: AVX, AVX512F
+TEXT ·snakeRowBackwardAVX512(SB), NOSPLIT, $0-120
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	MOVQ    a_base+72(FP), SI
+	MOVQ    ga_base+96(FP), DI
+	VMOVUPS c_clampR<>+0(SB), Z0
+	VMOVUPS c_cosC10<>+0(SB), Z1
+	VMOVUPS c_negClampR<>+0(SB), Z2
+	VMOVUPS c_one<>+0(SB), Z3
+	VMOVUPS c_sinS9<>+0(SB), Z4
+	XORQ    R8, R8
+	MOVQ    AX, R9
+	SUBQ    $0x00000020, R9
+
+loopN:
+	CMPQ         R8, R9
+	JG           loop1
+	VMOVUPS      (BX)(R8*4), Z5
+	VMOVUPS      (SI)(R8*4), Z6
+	VDIVPS       Z6, Z3, Z7
+	VMULPS       Z5, Z6, Z8
+	VFMSUB132PS  Z5, Z8, Z6
+	VMOVUPS      c_invPi<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z9
+	VFNMADD231PS c_pi1<>+0(SB), Z9, Z8
+	VADDPS       Z6, Z8, Z6
+	VFNMADD132PS c_pi2<>+0(SB), Z6, Z9
+	VMINPS       Z9, Z0, Z6
+	VMAXPS       Z6, Z2, Z6
+	VMULPS       Z6, Z6, Z8
+	VMOVAPS      Z4, Z9
+	VFMADD213PS  c_sinS7<>+0(SB), Z8, Z9
+	VFMADD213PS  c_sinS5<>+0(SB), Z8, Z9
+	VFMADD213PS  c_sinS3<>+0(SB), Z8, Z9
+	VMULPS       Z6, Z8, Z10
+	VFMADD132PS  Z10, Z6, Z9
+	VMOVUPS      (DX)(R8*4), Z6
+	VADDPS       Z9, Z9, Z10
+	VMOVAPS      Z1, Z11
+	VFMADD213PS  c_cosC8<>+0(SB), Z8, Z11
+	VFMADD213PS  c_cosC6<>+0(SB), Z8, Z11
+	VFMADD213PS  c_cosC4<>+0(SB), Z8, Z11
+	VFMADD213PS  c_cosC2<>+0(SB), Z8, Z11
+	VFMADD132PS  Z8, Z3, Z11
+	VMULPS       Z11, Z10, Z8
+	VMOVAPS      Z6, Z10
+	VFMADD132PS  Z8, Z6, Z10
+	VMOVUPS      Z10, (CX)(R8*4)
+	VMULPS       Z9, Z9, Z9
+	VMULPS       Z8, Z5, Z5
+	VFNMADD132PS Z7, Z5, Z9
+	VMULPS       Z7, Z9, Z5
+	VMOVUPS      (DI)(R8*4), Z7
+	VFMADD132PS  Z5, Z7, Z6
+	VMOVUPS      Z6, (DI)(R8*4)
+	VMOVUPS      64(BX)(R8*4), Z5
+	VMOVUPS      64(SI)(R8*4), Z6
+	VDIVPS       Z6, Z3, Z7
+	VMULPS       Z5, Z6, Z8
+	VFMSUB132PS  Z5, Z8, Z6
+	VMOVUPS      c_invPi<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z9
+	VFNMADD231PS c_pi1<>+0(SB), Z9, Z8
+	VADDPS       Z6, Z8, Z6
+	VFNMADD132PS c_pi2<>+0(SB), Z6, Z9
+	VMINPS       Z9, Z0, Z6
+	VMAXPS       Z6, Z2, Z6
+	VMULPS       Z6, Z6, Z8
+	VMOVAPS      Z4, Z9
+	VFMADD213PS  c_sinS7<>+0(SB), Z8, Z9
+	VFMADD213PS  c_sinS5<>+0(SB), Z8, Z9
+	VFMADD213PS  c_sinS3<>+0(SB), Z8, Z9
+	VMULPS       Z6, Z8, Z10
+	VFMADD132PS  Z10, Z6, Z9
+	VMOVUPS      64(DX)(R8*4), Z6
+	VADDPS       Z9, Z9, Z10
+	VMOVAPS      Z1, Z11
+	VFMADD213PS  c_cosC8<>+0(SB), Z8, Z11
+	VFMADD213PS  c_cosC6<>+0(SB), Z8, Z11
+	VFMADD213PS  c_cosC4<>+0(SB), Z8, Z11
+	VFMADD213PS  c_cosC2<>+0(SB), Z8, Z11
+	VFMADD132PS  Z8, Z3, Z11
+	VMULPS       Z11, Z10, Z8
+	VMOVAPS      Z6, Z10
+	VFMADD132PS  Z8, Z6, Z10
+	VMOVUPS      Z10, 64(CX)(R8*4)
+	VMULPS       Z9, Z9, Z9
+	VMULPS       Z8, Z5, Z5
+	VFNMADD132PS Z7, Z5, Z9
+	VMULPS       Z7, Z9, Z5
+	VMOVUPS      64(DI)(R8*4), Z7
+	VFMADD132PS  Z5, Z7, Z6
+	VMOVUPS      Z6, 64(DI)(R8*4)
+	ADDQ         $0x00000020, R8
+	JMP          loopN
+
+loop1:
+	MOVQ AX, R9
+	SUBQ $0x00000010, R9
+
+loop:
+	CMPQ         R8, R9
+	JG           tail
+	VMOVUPS      (BX)(R8*4), Z5
+	VMOVUPS      (SI)(R8*4), Z6
+	VDIVPS       Z6, Z3, Z7
+	VMULPS       Z5, Z6, Z8
+	VFMSUB132PS  Z5, Z8, Z6
+	VMOVUPS      c_invPi<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z9
+	VFNMADD231PS c_pi1<>+0(SB), Z9, Z8
+	VADDPS       Z6, Z8, Z6
+	VFNMADD132PS c_pi2<>+0(SB), Z6, Z9
+	VMINPS       Z9, Z0, Z6
+	VMAXPS       Z6, Z2, Z6
+	VMULPS       Z6, Z6, Z8
+	VMOVAPS      Z4, Z9
+	VFMADD213PS  c_sinS7<>+0(SB), Z8, Z9
+	VFMADD213PS  c_sinS5<>+0(SB), Z8, Z9
+	VFMADD213PS  c_sinS3<>+0(SB), Z8, Z9
+	VMULPS       Z6, Z8, Z10
+	VFMADD132PS  Z10, Z6, Z9
+	VMOVUPS      (DX)(R8*4), Z6
+	VADDPS       Z9, Z9, Z10
+	VMOVAPS      Z1, Z11
+	VFMADD213PS  c_cosC8<>+0(SB), Z8, Z11
+	VFMADD213PS  c_cosC6<>+0(SB), Z8, Z11
+	VFMADD213PS  c_cosC4<>+0(SB), Z8, Z11
+	VFMADD213PS  c_cosC2<>+0(SB), Z8, Z11
+	VFMADD132PS  Z8, Z3, Z11
+	VMULPS       Z11, Z10, Z8
+	VMOVAPS      Z6, Z10
+	VFMADD132PS  Z8, Z6, Z10
+	VMOVUPS      Z10, (CX)(R8*4)
+	VMULPS       Z9, Z9, Z9
+	VMULPS       Z8, Z5, Z5
+	VFNMADD132PS Z7, Z5, Z9
+	VMULPS       Z7, Z9, Z5
+	VMOVUPS      (DI)(R8*4), Z7
+	VFMADD132PS  Z5, Z7, Z6
+	VMOVUPS      Z6, (DI)(R8*4)
+	ADDQ         $0x00000010, R8
+	JMP          loop
+
+tail:
+	SUBQ         R8, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), R9
+	KMOVW        (R9)(AX*2), K1
+	VMOVUPS.Z    (BX)(R8*4), K1, Z5
+	VMOVUPS.Z    (SI)(R8*4), K1, Z6
+	VDIVPS       Z6, Z3, Z7
+	VMULPS       Z5, Z6, Z8
+	VFMSUB132PS  Z5, Z8, Z6
+	VMOVUPS      c_invPi<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z9
+	VFNMADD231PS c_pi1<>+0(SB), Z9, Z8
+	VADDPS       Z6, Z8, Z6
+	VFNMADD132PS c_pi2<>+0(SB), Z6, Z9
+	VMINPS       Z9, Z0, Z0
+	VMAXPS       Z0, Z2, Z0
+	VMULPS       Z0, Z0, Z2
+	VMOVAPS      Z4, Z4
+	VFMADD213PS  c_sinS7<>+0(SB), Z2, Z4
+	VFMADD213PS  c_sinS5<>+0(SB), Z2, Z4
+	VFMADD213PS  c_sinS3<>+0(SB), Z2, Z4
+	VMULPS       Z0, Z2, Z6
+	VFMADD132PS  Z6, Z0, Z4
+	VMOVUPS.Z    (DX)(R8*4), K1, Z0
+	VADDPS       Z4, Z4, Z6
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_cosC8<>+0(SB), Z2, Z1
+	VFMADD213PS  c_cosC6<>+0(SB), Z2, Z1
+	VFMADD213PS  c_cosC4<>+0(SB), Z2, Z1
+	VFMADD213PS  c_cosC2<>+0(SB), Z2, Z1
+	VFMADD132PS  Z2, Z3, Z1
+	VMULPS       Z1, Z6, Z1
+	VMOVAPS      Z0, Z2
+	VFMADD132PS  Z1, Z0, Z2
+	VMOVUPS      Z2, K1, (CX)(R8*4)
+	VMULPS       Z4, Z4, Z2
+	VMULPS       Z1, Z5, Z1
+	VFNMADD132PS Z7, Z1, Z2
+	VMULPS       Z7, Z2, Z1
+	VMOVUPS.Z    (DI)(R8*4), K1, Z2
+	VFMADD132PS  Z1, Z2, Z0
+	VMOVUPS      Z0, K1, (DI)(R8*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func sinluAVX512(y []float32, x []float32, a float32, b float32)
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·sinluAVX512(SB), NOSPLIT, $0-56
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        a+48(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        b+52(FP), X13
+	VBROADCASTSS X13, Z13
+	VMOVUPS      c_clampR<>+0(SB), Z14
+	VMOVUPS      c_expHi<>+0(SB), Z15
+	VMOVUPS      c_expLo<>+0(SB), Z16
+	VMOVUPS      c_expP6<>+0(SB), Z17
+	VMOVUPS      c_maxFloat<>+0(SB), Z18
+	VMOVUPS      c_negBig<>+0(SB), Z19
+	VMOVUPS      c_negClampR<>+0(SB), Z20
+	VMOVUPS      c_one<>+0(SB), Z21
+	VMOVUPS      c_sinS9<>+0(SB), Z22
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z23
+	VMULPS       Z23, Z13, Z24
+	VMOVAPS      Z13, Z25
+	VFMSUB132PS  Z23, Z24, Z25
+	VMOVUPS      c_invPi<>+0(SB), Z26
+	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z26
+	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
+	VFNMADD231PS c_pi1<>+0(SB), Z27, Z24
+	VADDPS       Z25, Z24, Z24
+	VFNMADD132PS c_pi2<>+0(SB), Z24, Z27
+	VMINPS       Z27, Z14, Z24
+	VMAXPS       Z24, Z20, Z24
+	VMULPS       Z24, Z24, Z25
+	VMOVAPS      Z22, Z27
+	VFMADD213PS  c_sinS7<>+0(SB), Z25, Z27
+	VFMADD213PS  c_sinS5<>+0(SB), Z25, Z27
+	VFMADD213PS  c_sinS3<>+0(SB), Z25, Z27
+	VMULPS       Z24, Z25, Z25
+	VFMADD132PS  Z25, Z24, Z27
+	VPSLLD       $0x1f, Z26, Z24
+	VXORPS       Z24, Z0, Z24
+	VFMADD132PS  Z27, Z23, Z24
+	VORPS        c_signMask<>+0(SB), Z23, Z25
+	VMAXPS       Z25, Z16, Z25
+	VMINPS       Z25, Z15, Z25
+	VMOVUPS      c_log2e<>+0(SB), Z26
+	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z26
+	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z25
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z27
+	VMULPS       Z27, Z27, Z25
+	VMOVAPS      Z17, Z28
+	VFMADD213PS  c_expP5<>+0(SB), Z27, Z28
+	VFMADD213PS  c_expP4<>+0(SB), Z27, Z28
+	VFMADD213PS  c_expP3<>+0(SB), Z27, Z28
+	VFMADD213PS  c_expP2<>+0(SB), Z27, Z28
+	VFMADD132PS  Z28, Z27, Z25
+	VPSUBD       c_expBias64<>+0(SB), Z26, Z26
+	VPSLLD       $0x17, Z26, Z26
+	VFMADD132PS  Z25, Z26, Z26
+	VMULPS       c_twoM64<>+0(SB), Z26, Z25
+	VADDPS       Z21, Z25, Z25
+	VCMPPS       $0x11, c_zero<>+0(SB), Z23, K1
+	VMINPS       Z24, Z18, Z23
+	VMAXPS       Z23, Z19, Z23
+	VBLENDMPS    Z23, Z24, K1, Z1
+	VBLENDMPS    Z26, Z21, K1, Z2
+	VMULPS       Z2, Z1, Z23
+	VDIVPS       Z25, Z23, Z23
+	VMULPS       c_twoM64<>+0(SB), Z23, Z24
+	VBLENDMPS    Z24, Z23, K1, Z3
+	VMOVUPS      Z3, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z23
+	VMULPS       Z23, Z13, Z24
+	VMOVAPS      Z13, Z25
+	VFMSUB132PS  Z23, Z24, Z25
+	VMOVUPS      c_invPi<>+0(SB), Z26
+	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z26
+	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
+	VFNMADD231PS c_pi1<>+0(SB), Z27, Z24
+	VADDPS       Z25, Z24, Z24
+	VFNMADD132PS c_pi2<>+0(SB), Z24, Z27
+	VMINPS       Z27, Z14, Z24
+	VMAXPS       Z24, Z20, Z24
+	VMULPS       Z24, Z24, Z25
+	VMOVAPS      Z22, Z27
+	VFMADD213PS  c_sinS7<>+0(SB), Z25, Z27
+	VFMADD213PS  c_sinS5<>+0(SB), Z25, Z27
+	VFMADD213PS  c_sinS3<>+0(SB), Z25, Z27
+	VMULPS       Z24, Z25, Z25
+	VFMADD132PS  Z25, Z24, Z27
+	VPSLLD       $0x1f, Z26, Z24
+	VXORPS       Z24, Z0, Z24
+	VFMADD132PS  Z27, Z23, Z24
+	VORPS        c_signMask<>+0(SB), Z23, Z25
+	VMAXPS       Z25, Z16, Z25
+	VMINPS       Z25, Z15, Z25
+	VMOVUPS      c_log2e<>+0(SB), Z26
+	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z26
+	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z25
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z27
+	VMULPS       Z27, Z27, Z25
+	VMOVAPS      Z17, Z28
+	VFMADD213PS  c_expP5<>+0(SB), Z27, Z28
+	VFMADD213PS  c_expP4<>+0(SB), Z27, Z28
+	VFMADD213PS  c_expP3<>+0(SB), Z27, Z28
+	VFMADD213PS  c_expP2<>+0(SB), Z27, Z28
+	VFMADD132PS  Z28, Z27, Z25
+	VPSUBD       c_expBias64<>+0(SB), Z26, Z26
+	VPSLLD       $0x17, Z26, Z26
+	VFMADD132PS  Z25, Z26, Z26
+	VMULPS       c_twoM64<>+0(SB), Z26, Z25
+	VADDPS       Z21, Z25, Z25
+	VCMPPS       $0x11, c_zero<>+0(SB), Z23, K1
+	VMINPS       Z24, Z18, Z23
+	VMAXPS       Z23, Z19, Z23
+	VBLENDMPS    Z23, Z24, K1, Z4
+	VBLENDMPS    Z26, Z21, K1, Z5
+	VMULPS       Z5, Z4, Z23
+	VDIVPS       Z25, Z23, Z23
+	VMULPS       c_twoM64<>+0(SB), Z23, Z24
+	VBLENDMPS    Z24, Z23, K1, Z6
+	VMOVUPS      Z6, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z1
+	VMULPS       Z1, Z13, Z2
+	VMOVAPS      Z13, Z3
+	VFMSUB132PS  Z1, Z2, Z3
+	VMOVUPS      c_invPi<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_pi1<>+0(SB), Z5, Z2
+	VADDPS       Z3, Z2, Z2
+	VFNMADD132PS c_pi2<>+0(SB), Z2, Z5
+	VMINPS       Z5, Z14, Z2
+	VMAXPS       Z2, Z20, Z2
+	VMULPS       Z2, Z2, Z3
+	VMOVAPS      Z22, Z5
+	VFMADD213PS  c_sinS7<>+0(SB), Z3, Z5
+	VFMADD213PS  c_sinS5<>+0(SB), Z3, Z5
+	VFMADD213PS  c_sinS3<>+0(SB), Z3, Z5
+	VMULPS       Z2, Z3, Z3
+	VFMADD132PS  Z3, Z2, Z5
+	VPSLLD       $0x1f, Z4, Z2
+	VXORPS       Z2, Z0, Z2
+	VFMADD132PS  Z5, Z1, Z2
+	VORPS        c_signMask<>+0(SB), Z1, Z3
+	VMAXPS       Z3, Z16, Z3
+	VMINPS       Z3, Z15, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
+	VMULPS       Z5, Z5, Z3
+	VMOVAPS      Z17, Z6
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
+	VFMADD132PS  Z6, Z5, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z3
+	VADDPS       Z21, Z3, Z3
+	VCMPPS       $0x11, c_zero<>+0(SB), Z1, K1
+	VMINPS       Z2, Z18, Z1
+	VMAXPS       Z1, Z19, Z1
+	VBLENDMPS    Z1, Z2, K1, Z7
+	VBLENDMPS    Z4, Z21, K1, Z8
+	VMULPS       Z8, Z7, Z1
+	VDIVPS       Z3, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z2
+	VBLENDMPS    Z2, Z1, K1, Z9
+	VMOVUPS      Z9, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z1
+	VMULPS       Z1, Z13, Z2
+	VMOVAPS      Z13, Z3
+	VFMSUB132PS  Z1, Z2, Z3
+	VMOVUPS      c_invPi<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_pi1<>+0(SB), Z5, Z2
+	VADDPS       Z3, Z2, Z2
+	VFNMADD132PS c_pi2<>+0(SB), Z2, Z5
+	VMINPS       Z5, Z14, Z2
+	VMAXPS       Z2, Z20, Z2
+	VMULPS       Z2, Z2, Z3
+	VMOVAPS      Z22, Z5
+	VFMADD213PS  c_sinS7<>+0(SB), Z3, Z5
+	VFMADD213PS  c_sinS5<>+0(SB), Z3, Z5
+	VFMADD213PS  c_sinS3<>+0(SB), Z3, Z5
+	VMULPS       Z2, Z3, Z3
+	VFMADD132PS  Z3, Z2, Z5
+	VPSLLD       $0x1f, Z4, Z2
+	VXORPS       Z2, Z0, Z0
+	VFMADD132PS  Z5, Z1, Z0
+	VORPS        c_signMask<>+0(SB), Z1, Z2
+	VMAXPS       Z2, Z16, Z2
+	VMINPS       Z2, Z15, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z4
+	VMULPS       Z4, Z4, Z2
+	VMOVAPS      Z17, Z5
+	VFMADD213PS  c_expP5<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP4<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP3<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP2<>+0(SB), Z4, Z5
+	VFMADD132PS  Z5, Z4, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VFMADD132PS  Z2, Z3, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z2
+	VADDPS       Z21, Z2, Z2
+	VCMPPS       $0x11, c_zero<>+0(SB), Z1, K2
+	VMINPS       Z0, Z18, Z1
+	VMAXPS       Z1, Z19, Z1
+	VBLENDMPS    Z1, Z0, K2, Z10
+	VBLENDMPS    Z3, Z21, K2, Z11
+	VMULPS       Z11, Z10, Z0
+	VDIVPS       Z2, Z0, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z1
+	VBLENDMPS    Z1, Z0, K2, Z12
+	VMOVUPS      Z12, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func sinluBackwardAVX512(dx []float32, dy []float32, x []float32, a float32, b float32) [32]float32
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·sinluBackwardAVX512(SB), NOSPLIT, $0-208
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        a+72(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        b+76(FP), X9
+	VBROADCASTSS X9, Z9
+	VMOVUPS      c_big<>+0(SB), Z10
+	VMOVUPS      c_clampR<>+0(SB), Z11
+	VMOVUPS      c_cosC10<>+0(SB), Z12
+	VMOVUPS      c_expHi<>+0(SB), Z13
+	VMOVUPS      c_expLo<>+0(SB), Z14
+	VMOVUPS      c_expP6<>+0(SB), Z15
+	VMOVUPS      c_negBig<>+0(SB), Z16
+	VMOVUPS      c_negClampR<>+0(SB), Z17
+	VMOVUPS      c_one<>+0(SB), Z18
+	VMOVUPS      c_sinS9<>+0(SB), Z19
+	VMOVUPS      c_twoP64<>+0(SB), Z20
+	VXORPS       Z21, Z21, Z21
+	VXORPS       Z22, Z22, Z22
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z23
+	VMULPS       Z23, Z9, Z24
+	VMOVAPS      Z9, Z25
+	VFMSUB132PS  Z23, Z24, Z25
+	VMOVUPS      c_invPi<>+0(SB), Z26
+	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z26
+	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
+	VFNMADD231PS c_pi1<>+0(SB), Z27, Z24
+	VADDPS       Z25, Z24, Z24
+	VFNMADD132PS c_pi2<>+0(SB), Z24, Z27
+	VMINPS       Z27, Z11, Z24
+	VMAXPS       Z24, Z17, Z24
+	VMULPS       Z24, Z24, Z25
+	VMOVAPS      Z19, Z27
+	VFMADD213PS  c_sinS7<>+0(SB), Z25, Z27
+	VFMADD213PS  c_sinS5<>+0(SB), Z25, Z27
+	VFMADD213PS  c_sinS3<>+0(SB), Z25, Z27
+	VMULPS       Z24, Z25, Z28
+	VFMADD132PS  Z28, Z24, Z27
+	VPSLLD       $0x1f, Z26, Z24
+	VXORPS       Z24, Z27, Z26
+	VMOVAPS      Z12, Z27
+	VFMADD213PS  c_cosC8<>+0(SB), Z25, Z27
+	VFMADD213PS  c_cosC6<>+0(SB), Z25, Z27
+	VFMADD213PS  c_cosC4<>+0(SB), Z25, Z27
+	VFMADD213PS  c_cosC2<>+0(SB), Z25, Z27
+	VFMADD132PS  Z25, Z18, Z27
+	VXORPS       Z24, Z27, Z24
+	VORPS        c_signMask<>+0(SB), Z23, Z25
+	VMAXPS       Z25, Z14, Z25
+	VMINPS       Z25, Z13, Z25
+	VMOVUPS      c_log2e<>+0(SB), Z27
+	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z27
+	VSUBPS       c_roundMagic<>+0(SB), Z27, Z28
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z28, Z25
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z28
+	VMULPS       Z28, Z28, Z25
+	VMOVAPS      Z15, Z29
+	VFMADD213PS  c_expP5<>+0(SB), Z28, Z29
+	VFMADD213PS  c_expP4<>+0(SB), Z28, Z29
+	VFMADD213PS  c_expP3<>+0(SB), Z28, Z29
+	VFMADD213PS  c_expP2<>+0(SB), Z28, Z29
+	VFMADD132PS  Z29, Z28, Z25
+	VPSUBD       c_expBias64<>+0(SB), Z27, Z27
+	VPSLLD       $0x17, Z27, Z27
+	VFMADD132PS  Z25, Z27, Z27
+	VMULPS       c_twoM64<>+0(SB), Z27, Z25
+	VADDPS       Z18, Z25, Z28
+	VCMPPS       $0x11, c_zero<>+0(SB), Z23, K1
+	VMOVUPS      (DX)(SI*4), Z29
+	VMOVAPS      Z0, Z30
+	VFMADD132PS  Z26, Z23, Z30
+	VDIVPS       Z28, Z18, Z28
+	VBLENDMPS    Z27, Z20, K1, Z1
+	VMULPS       Z28, Z1, Z27
+	VBLENDMPS    Z18, Z25, K1, Z2
+	VMULPS       Z2, Z27, Z25
+	VMULPS       Z28, Z25, Z25
+	VMULPS       Z9, Z0, Z28
+	VFMADD132PS  Z24, Z18, Z28
+	VMINPS       Z30, Z10, Z30
+	VMAXPS       Z30, Z16, Z30
+	VMULPS       Z27, Z28, Z28
+	VFMADD132PS  Z25, Z28, Z30
+	VMULPS       c_twoM64<>+0(SB), Z30, Z25
+	VMULPS       Z25, Z29, Z25
+	VMOVUPS      Z25, (CX)(SI*4)
+	VMULPS       c_twoM64<>+0(SB), Z27, Z25
+	VMINPS       Z23, Z10, Z23
+	VMAXPS       Z23, Z16, Z23
+	VMULPS       Z24, Z23, Z23
+	VMULPS       Z25, Z23, Z23
+	VMULPS       Z25, Z26, Z24
+	VFMADD231PS  Z24, Z29, Z21
+	VFMADD231PS  Z23, Z29, Z22
+	VMOVUPS      64(BX)(SI*4), Z23
+	VMULPS       Z23, Z9, Z24
+	VMOVAPS      Z9, Z25
+	VFMSUB132PS  Z23, Z24, Z25
+	VMOVUPS      c_invPi<>+0(SB), Z26
+	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z26
+	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
+	VFNMADD231PS c_pi1<>+0(SB), Z27, Z24
+	VADDPS       Z25, Z24, Z24
+	VFNMADD132PS c_pi2<>+0(SB), Z24, Z27
+	VMINPS       Z27, Z11, Z24
+	VMAXPS       Z24, Z17, Z24
+	VMULPS       Z24, Z24, Z25
+	VMOVAPS      Z19, Z27
+	VFMADD213PS  c_sinS7<>+0(SB), Z25, Z27
+	VFMADD213PS  c_sinS5<>+0(SB), Z25, Z27
+	VFMADD213PS  c_sinS3<>+0(SB), Z25, Z27
+	VMULPS       Z24, Z25, Z28
+	VFMADD132PS  Z28, Z24, Z27
+	VPSLLD       $0x1f, Z26, Z24
+	VXORPS       Z24, Z27, Z26
+	VMOVAPS      Z12, Z27
+	VFMADD213PS  c_cosC8<>+0(SB), Z25, Z27
+	VFMADD213PS  c_cosC6<>+0(SB), Z25, Z27
+	VFMADD213PS  c_cosC4<>+0(SB), Z25, Z27
+	VFMADD213PS  c_cosC2<>+0(SB), Z25, Z27
+	VFMADD132PS  Z25, Z18, Z27
+	VXORPS       Z24, Z27, Z24
+	VORPS        c_signMask<>+0(SB), Z23, Z25
+	VMAXPS       Z25, Z14, Z25
+	VMINPS       Z25, Z13, Z25
+	VMOVUPS      c_log2e<>+0(SB), Z27
+	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z27
+	VSUBPS       c_roundMagic<>+0(SB), Z27, Z28
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z28, Z25
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z28
+	VMULPS       Z28, Z28, Z25
+	VMOVAPS      Z15, Z29
+	VFMADD213PS  c_expP5<>+0(SB), Z28, Z29
+	VFMADD213PS  c_expP4<>+0(SB), Z28, Z29
+	VFMADD213PS  c_expP3<>+0(SB), Z28, Z29
+	VFMADD213PS  c_expP2<>+0(SB), Z28, Z29
+	VFMADD132PS  Z29, Z28, Z25
+	VPSUBD       c_expBias64<>+0(SB), Z27, Z27
+	VPSLLD       $0x17, Z27, Z27
+	VFMADD132PS  Z25, Z27, Z27
+	VMULPS       c_twoM64<>+0(SB), Z27, Z25
+	VADDPS       Z18, Z25, Z28
+	VCMPPS       $0x11, c_zero<>+0(SB), Z23, K1
+	VMOVUPS      64(DX)(SI*4), Z29
+	VMOVAPS      Z0, Z30
+	VFMADD132PS  Z26, Z23, Z30
+	VDIVPS       Z28, Z18, Z28
+	VBLENDMPS    Z27, Z20, K1, Z3
+	VMULPS       Z28, Z3, Z27
+	VBLENDMPS    Z18, Z25, K1, Z4
+	VMULPS       Z4, Z27, Z25
+	VMULPS       Z28, Z25, Z25
+	VMULPS       Z9, Z0, Z28
+	VFMADD132PS  Z24, Z18, Z28
+	VMINPS       Z30, Z10, Z30
+	VMAXPS       Z30, Z16, Z30
+	VMULPS       Z27, Z28, Z28
+	VFMADD132PS  Z25, Z28, Z30
+	VMULPS       c_twoM64<>+0(SB), Z30, Z25
+	VMULPS       Z25, Z29, Z25
+	VMOVUPS      Z25, 64(CX)(SI*4)
+	VMULPS       c_twoM64<>+0(SB), Z27, Z25
+	VMINPS       Z23, Z10, Z23
+	VMAXPS       Z23, Z16, Z23
+	VMULPS       Z24, Z23, Z23
+	VMULPS       Z25, Z23, Z23
+	VMULPS       Z25, Z26, Z24
+	VFMADD231PS  Z24, Z29, Z21
+	VFMADD231PS  Z23, Z29, Z22
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z1
+	VMULPS       Z1, Z9, Z2
+	VMOVAPS      Z9, Z3
+	VFMSUB132PS  Z1, Z2, Z3
+	VMOVUPS      c_invPi<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z23
+	VFNMADD231PS c_pi1<>+0(SB), Z23, Z2
+	VADDPS       Z3, Z2, Z2
+	VFNMADD132PS c_pi2<>+0(SB), Z2, Z23
+	VMINPS       Z23, Z11, Z2
+	VMAXPS       Z2, Z17, Z2
+	VMULPS       Z2, Z2, Z3
+	VMOVAPS      Z19, Z23
+	VFMADD213PS  c_sinS7<>+0(SB), Z3, Z23
+	VFMADD213PS  c_sinS5<>+0(SB), Z3, Z23
+	VFMADD213PS  c_sinS3<>+0(SB), Z3, Z23
+	VMULPS       Z2, Z3, Z24
+	VFMADD132PS  Z24, Z2, Z23
+	VPSLLD       $0x1f, Z4, Z2
+	VXORPS       Z2, Z23, Z4
+	VMOVAPS      Z12, Z23
+	VFMADD213PS  c_cosC8<>+0(SB), Z3, Z23
+	VFMADD213PS  c_cosC6<>+0(SB), Z3, Z23
+	VFMADD213PS  c_cosC4<>+0(SB), Z3, Z23
+	VFMADD213PS  c_cosC2<>+0(SB), Z3, Z23
+	VFMADD132PS  Z3, Z18, Z23
+	VXORPS       Z2, Z23, Z2
+	VORPS        c_signMask<>+0(SB), Z1, Z3
+	VMAXPS       Z3, Z14, Z3
+	VMINPS       Z3, Z13, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z23
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z23
+	VSUBPS       c_roundMagic<>+0(SB), Z23, Z24
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z24
+	VMULPS       Z24, Z24, Z3
+	VMOVAPS      Z15, Z25
+	VFMADD213PS  c_expP5<>+0(SB), Z24, Z25
+	VFMADD213PS  c_expP4<>+0(SB), Z24, Z25
+	VFMADD213PS  c_expP3<>+0(SB), Z24, Z25
+	VFMADD213PS  c_expP2<>+0(SB), Z24, Z25
+	VFMADD132PS  Z25, Z24, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z23, Z23
+	VPSLLD       $0x17, Z23, Z23
+	VFMADD132PS  Z3, Z23, Z23
+	VMULPS       c_twoM64<>+0(SB), Z23, Z3
+	VADDPS       Z18, Z3, Z24
+	VCMPPS       $0x11, c_zero<>+0(SB), Z1, K1
+	VMOVUPS      (DX)(SI*4), Z25
+	VMOVAPS      Z0, Z26
+	VFMADD132PS  Z4, Z1, Z26
+	VDIVPS       Z24, Z18, Z24
+	VBLENDMPS    Z23, Z20, K1, Z5
+	VMULPS       Z24, Z5, Z23
+	VBLENDMPS    Z18, Z3, K1, Z6
+	VMULPS       Z6, Z23, Z3
+	VMULPS       Z24, Z3, Z3
+	VMULPS       Z9, Z0, Z24
+	VFMADD132PS  Z2, Z18, Z24
+	VMINPS       Z26, Z10, Z26
+	VMAXPS       Z26, Z16, Z26
+	VMULPS       Z23, Z24, Z24
+	VFMADD132PS  Z3, Z24, Z26
+	VMULPS       c_twoM64<>+0(SB), Z26, Z3
+	VMULPS       Z3, Z25, Z3
+	VMOVUPS      Z3, (CX)(SI*4)
+	VMULPS       c_twoM64<>+0(SB), Z23, Z3
+	VMINPS       Z1, Z10, Z1
+	VMAXPS       Z1, Z16, Z1
+	VMULPS       Z2, Z1, Z1
+	VMULPS       Z3, Z1, Z1
+	VMULPS       Z3, Z4, Z2
+	VFMADD231PS  Z2, Z25, Z21
+	VFMADD231PS  Z1, Z25, Z22
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z1
+	VMULPS       Z1, Z9, Z2
+	VMOVAPS      Z9, Z3
+	VFMSUB132PS  Z1, Z2, Z3
+	VMOVUPS      c_invPi<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_pi1<>+0(SB), Z5, Z2
+	VADDPS       Z3, Z2, Z2
+	VFNMADD132PS c_pi2<>+0(SB), Z2, Z5
+	VMINPS       Z5, Z11, Z2
+	VMAXPS       Z2, Z17, Z2
+	VMULPS       Z2, Z2, Z3
+	VMOVAPS      Z19, Z5
+	VFMADD213PS  c_sinS7<>+0(SB), Z3, Z5
+	VFMADD213PS  c_sinS5<>+0(SB), Z3, Z5
+	VFMADD213PS  c_sinS3<>+0(SB), Z3, Z5
+	VMULPS       Z2, Z3, Z6
+	VFMADD132PS  Z6, Z2, Z5
+	VPSLLD       $0x1f, Z4, Z2
+	VXORPS       Z2, Z5, Z4
+	VMOVAPS      Z12, Z5
+	VFMADD213PS  c_cosC8<>+0(SB), Z3, Z5
+	VFMADD213PS  c_cosC6<>+0(SB), Z3, Z5
+	VFMADD213PS  c_cosC4<>+0(SB), Z3, Z5
+	VFMADD213PS  c_cosC2<>+0(SB), Z3, Z5
+	VFMADD132PS  Z3, Z18, Z5
+	VXORPS       Z2, Z5, Z2
+	VORPS        c_signMask<>+0(SB), Z1, Z3
+	VMAXPS       Z3, Z14, Z3
+	VMINPS       Z3, Z13, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
+	VMULPS       Z6, Z6, Z3
+	VMOVAPS      Z15, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z11
+	VFMADD132PS  Z11, Z6, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VFMADD132PS  Z3, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z3
+	VADDPS       Z18, Z3, Z6
+	VCMPPS       $0x11, c_zero<>+0(SB), Z1, K2
+	VMOVUPS.Z    (DX)(SI*4), K1, Z11
+	VMOVAPS      Z0, Z12
+	VFMADD132PS  Z4, Z1, Z12
+	VDIVPS       Z6, Z18, Z6
+	VBLENDMPS    Z5, Z20, K2, Z7
+	VMULPS       Z6, Z7, Z5
+	VBLENDMPS    Z18, Z3, K2, Z8
+	VMULPS       Z8, Z5, Z3
+	VMULPS       Z6, Z3, Z3
+	VMULPS       Z9, Z0, Z0
+	VFMADD132PS  Z2, Z18, Z0
+	VMINPS       Z12, Z10, Z6
+	VMAXPS       Z6, Z16, Z6
+	VMULPS       Z5, Z0, Z0
+	VFMADD132PS  Z3, Z0, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z0
+	VMULPS       Z0, Z11, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
+	VMULPS       c_twoM64<>+0(SB), Z5, Z0
+	VMINPS       Z1, Z10, Z1
+	VMAXPS       Z1, Z16, Z1
+	VMULPS       Z2, Z1, Z1
+	VMULPS       Z0, Z1, Z1
+	VMULPS       Z0, Z4, Z0
+	VFMADD231PS  Z0, Z11, K1, Z21
+	VFMADD231PS  Z1, Z11, K1, Z22
+
+done:
+	LEAQ    ret_0+80(FP), AX
+	VMOVUPS Z21, (AX)
+	VMOVUPS Z22, 64(AX)
+	VZEROUPPER
+	RET
+
+// func sinluRowAVX512(y []float32, x []float32, a []float32, b []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·sinluRowAVX512(SB), NOSPLIT, $0-96
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	MOVQ    a_base+48(FP), BX
+	MOVQ    b_base+72(FP), SI
+	VMOVUPS c_clampR<>+0(SB), Z0
+	VMOVUPS c_expHi<>+0(SB), Z1
+	VMOVUPS c_expLo<>+0(SB), Z2
+	VMOVUPS c_expP6<>+0(SB), Z3
+	VMOVUPS c_maxFloat<>+0(SB), Z4
+	VMOVUPS c_negBig<>+0(SB), Z5
+	VMOVUPS c_negClampR<>+0(SB), Z6
+	VMOVUPS c_one<>+0(SB), Z7
+	VMOVUPS c_sinS9<>+0(SB), Z8
+	XORQ    DI, DI
+	MOVQ    AX, R8
+	SUBQ    $0x00000020, R8
+
+loopN:
+	CMPQ         DI, R8
+	JG           loop1
+	VMOVUPS      (DX)(DI*4), Z9
+	VMOVUPS      (BX)(DI*4), Z10
+	VMOVUPS      (SI)(DI*4), Z11
+	VMULPS       Z9, Z11, Z12
+	VFMSUB132PS  Z9, Z12, Z11
+	VMOVUPS      c_invPi<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_pi1<>+0(SB), Z14, Z12
+	VADDPS       Z11, Z12, Z11
+	VFNMADD132PS c_pi2<>+0(SB), Z11, Z14
+	VMINPS       Z14, Z0, Z11
+	VMAXPS       Z11, Z6, Z11
+	VMULPS       Z11, Z11, Z12
+	VMOVAPS      Z8, Z14
+	VFMADD213PS  c_sinS7<>+0(SB), Z12, Z14
+	VFMADD213PS  c_sinS5<>+0(SB), Z12, Z14
+	VFMADD213PS  c_sinS3<>+0(SB), Z12, Z14
+	VMULPS       Z11, Z12, Z12
+	VFMADD132PS  Z12, Z11, Z14
+	VPSLLD       $0x1f, Z13, Z11
+	VXORPS       Z11, Z10, Z10
+	VFMADD132PS  Z14, Z9, Z10
+	VORPS        c_signMask<>+0(SB), Z9, Z11
+	VMAXPS       Z11, Z2, Z11
+	VMINPS       Z11, Z1, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z13
+	VMULPS       Z13, Z13, Z11
+	VMOVAPS      Z3, Z14
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z14
+	VFMADD132PS  Z14, Z13, Z11
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z11, Z12, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z11
+	VADDPS       Z7, Z11, Z11
+	VCMPPS       $0x11, c_zero<>+0(SB), Z9, K1
+	VMINPS       Z10, Z4, Z9
+	VMAXPS       Z9, Z5, Z9
+	VBLENDMPS    Z9, Z10, K1, Z15
+	VBLENDMPS    Z12, Z7, K1, Z16
+	VMULPS       Z16, Z15, Z9
+	VDIVPS       Z11, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z10
+	VBLENDMPS    Z10, Z9, K1, Z17
+	VMOVUPS      Z17, (CX)(DI*4)
+	VMOVUPS      64(DX)(DI*4), Z9
+	VMOVUPS      64(BX)(DI*4), Z10
+	VMOVUPS      64(SI)(DI*4), Z11
+	VMULPS       Z9, Z11, Z12
+	VFMSUB132PS  Z9, Z12, Z11
+	VMOVUPS      c_invPi<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_pi1<>+0(SB), Z14, Z12
+	VADDPS       Z11, Z12, Z11
+	VFNMADD132PS c_pi2<>+0(SB), Z11, Z14
+	VMINPS       Z14, Z0, Z11
+	VMAXPS       Z11, Z6, Z11
+	VMULPS       Z11, Z11, Z12
+	VMOVAPS      Z8, Z14
+	VFMADD213PS  c_sinS7<>+0(SB), Z12, Z14
+	VFMADD213PS  c_sinS5<>+0(SB), Z12, Z14
+	VFMADD213PS  c_sinS3<>+0(SB), Z12, Z14
+	VMULPS       Z11, Z12, Z12
+	VFMADD132PS  Z12, Z11, Z14
+	VPSLLD       $0x1f, Z13, Z11
+	VXORPS       Z11, Z10, Z10
+	VFMADD132PS  Z14, Z9, Z10
+	VORPS        c_signMask<>+0(SB), Z9, Z11
+	VMAXPS       Z11, Z2, Z11
+	VMINPS       Z11, Z1, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z13
+	VMULPS       Z13, Z13, Z11
+	VMOVAPS      Z3, Z14
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z14
+	VFMADD132PS  Z14, Z13, Z11
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z11, Z12, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z11
+	VADDPS       Z7, Z11, Z11
+	VCMPPS       $0x11, c_zero<>+0(SB), Z9, K1
+	VMINPS       Z10, Z4, Z9
+	VMAXPS       Z9, Z5, Z9
+	VBLENDMPS    Z9, Z10, K1, Z18
+	VBLENDMPS    Z12, Z7, K1, Z19
+	VMULPS       Z19, Z18, Z9
+	VDIVPS       Z11, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z10
+	VBLENDMPS    Z10, Z9, K1, Z20
+	VMOVUPS      Z20, 64(CX)(DI*4)
+	ADDQ         $0x00000020, DI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, R8
+	SUBQ $0x00000010, R8
+
+loop:
+	CMPQ         DI, R8
+	JG           tail
+	VMOVUPS      (DX)(DI*4), Z9
+	VMOVUPS      (BX)(DI*4), Z10
+	VMOVUPS      (SI)(DI*4), Z11
+	VMULPS       Z9, Z11, Z12
+	VFMSUB132PS  Z9, Z12, Z11
+	VMOVUPS      c_invPi<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_pi1<>+0(SB), Z14, Z12
+	VADDPS       Z11, Z12, Z11
+	VFNMADD132PS c_pi2<>+0(SB), Z11, Z14
+	VMINPS       Z14, Z0, Z11
+	VMAXPS       Z11, Z6, Z11
+	VMULPS       Z11, Z11, Z12
+	VMOVAPS      Z8, Z14
+	VFMADD213PS  c_sinS7<>+0(SB), Z12, Z14
+	VFMADD213PS  c_sinS5<>+0(SB), Z12, Z14
+	VFMADD213PS  c_sinS3<>+0(SB), Z12, Z14
+	VMULPS       Z11, Z12, Z12
+	VFMADD132PS  Z12, Z11, Z14
+	VPSLLD       $0x1f, Z13, Z11
+	VXORPS       Z11, Z10, Z10
+	VFMADD132PS  Z14, Z9, Z10
+	VORPS        c_signMask<>+0(SB), Z9, Z11
+	VMAXPS       Z11, Z2, Z11
+	VMINPS       Z11, Z1, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z13
+	VMULPS       Z13, Z13, Z11
+	VMOVAPS      Z3, Z14
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z14
+	VFMADD132PS  Z14, Z13, Z11
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z11, Z12, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z11
+	VADDPS       Z7, Z11, Z11
+	VCMPPS       $0x11, c_zero<>+0(SB), Z9, K1
+	VMINPS       Z10, Z4, Z9
+	VMAXPS       Z9, Z5, Z9
+	VBLENDMPS    Z9, Z10, K1, Z21
+	VBLENDMPS    Z12, Z7, K1, Z22
+	VMULPS       Z22, Z21, Z9
+	VDIVPS       Z11, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z10
+	VBLENDMPS    Z10, Z9, K1, Z23
+	VMOVUPS      Z23, (CX)(DI*4)
+	ADDQ         $0x00000010, DI
+	JMP          loop
+
+tail:
+	SUBQ         DI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), R8
+	KMOVW        (R8)(AX*2), K1
+	VMOVUPS.Z    (DX)(DI*4), K1, Z9
+	VMOVUPS.Z    (BX)(DI*4), K1, Z10
+	VMOVUPS.Z    (SI)(DI*4), K1, Z11
+	VMULPS       Z9, Z11, Z12
+	VFMSUB132PS  Z9, Z12, Z11
+	VMOVUPS      c_invPi<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_pi1<>+0(SB), Z14, Z12
+	VADDPS       Z11, Z12, Z11
+	VFNMADD132PS c_pi2<>+0(SB), Z11, Z14
+	VMINPS       Z14, Z0, Z0
+	VMAXPS       Z0, Z6, Z0
+	VMULPS       Z0, Z0, Z6
+	VMOVAPS      Z8, Z8
+	VFMADD213PS  c_sinS7<>+0(SB), Z6, Z8
+	VFMADD213PS  c_sinS5<>+0(SB), Z6, Z8
+	VFMADD213PS  c_sinS3<>+0(SB), Z6, Z8
+	VMULPS       Z0, Z6, Z6
+	VFMADD132PS  Z6, Z0, Z8
+	VPSLLD       $0x1f, Z13, Z0
+	VXORPS       Z0, Z10, Z0
+	VFMADD132PS  Z8, Z9, Z0
+	VORPS        c_signMask<>+0(SB), Z9, Z6
+	VMAXPS       Z6, Z2, Z2
+	VMINPS       Z2, Z1, Z1
+	VMOVUPS      c_log2e<>+0(SB), Z2
+	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z2
+	VSUBPS       c_roundMagic<>+0(SB), Z2, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z6
+	VMULPS       Z6, Z6, Z1
+	VMOVAPS      Z3, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z3
+	VFMADD132PS  Z3, Z6, Z1
+	VPSUBD       c_expBias64<>+0(SB), Z2, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VFMADD132PS  Z1, Z2, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z1
+	VADDPS       Z7, Z1, Z1
+	VCMPPS       $0x11, c_zero<>+0(SB), Z9, K2
+	VMINPS       Z0, Z4, Z3
+	VMAXPS       Z3, Z5, Z3
+	VBLENDMPS    Z3, Z0, K2, Z24
+	VBLENDMPS    Z2, Z7, K2, Z25
+	VMULPS       Z25, Z24, Z0
+	VDIVPS       Z1, Z0, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z1
+	VBLENDMPS    Z1, Z0, K2, Z26
+	VMOVUPS      Z26, K1, (CX)(DI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func sinluRowBackwardAVX512(dx []float32, dy []float32, x []float32, a []float32, b []float32, ga []float32, gb []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·sinluRowBackwardAVX512(SB), NOSPLIT, $0-168
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	MOVQ    a_base+72(FP), SI
+	MOVQ    b_base+96(FP), DI
+	MOVQ    ga_base+120(FP), R8
+	MOVQ    gb_base+144(FP), R9
+	VMOVUPS c_big<>+0(SB), Z0
+	VMOVUPS c_clampR<>+0(SB), Z1
+	VMOVUPS c_cosC10<>+0(SB), Z2
+	VMOVUPS c_expHi<>+0(SB), Z3
+	VMOVUPS c_expLo<>+0(SB), Z4
+	VMOVUPS c_expP6<>+0(SB), Z5
+	VMOVUPS c_negBig<>+0(SB), Z6
+	VMOVUPS c_negClampR<>+0(SB), Z7
+	VMOVUPS c_one<>+0(SB), Z8
+	VMOVUPS c_sinS9<>+0(SB), Z9
+	VMOVUPS c_twoP64<>+0(SB), Z10
+	XORQ    R10, R10
+	MOVQ    AX, R11
+	SUBQ    $0x00000020, R11
+
+loopN:
+	CMPQ         R10, R11
+	JG           loop1
+	VMOVUPS      (BX)(R10*4), Z11
+	VMOVUPS      (SI)(R10*4), Z12
+	VMOVUPS      (DI)(R10*4), Z13
+	VMULPS       Z11, Z13, Z14
+	VMOVAPS      Z13, Z15
+	VFMSUB132PS  Z11, Z14, Z15
+	VMOVUPS      c_invPi<>+0(SB), Z16
+	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z16
+	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
+	VFNMADD231PS c_pi1<>+0(SB), Z17, Z14
+	VADDPS       Z15, Z14, Z14
+	VFNMADD132PS c_pi2<>+0(SB), Z14, Z17
+	VMINPS       Z17, Z1, Z14
+	VMAXPS       Z14, Z7, Z14
+	VMULPS       Z14, Z14, Z15
+	VMOVAPS      Z9, Z17
+	VFMADD213PS  c_sinS7<>+0(SB), Z15, Z17
+	VFMADD213PS  c_sinS5<>+0(SB), Z15, Z17
+	VFMADD213PS  c_sinS3<>+0(SB), Z15, Z17
+	VMULPS       Z14, Z15, Z26
+	VFMADD132PS  Z26, Z14, Z17
+	VPSLLD       $0x1f, Z16, Z14
+	VXORPS       Z14, Z17, Z16
+	VMOVAPS      Z2, Z17
+	VFMADD213PS  c_cosC8<>+0(SB), Z15, Z17
+	VFMADD213PS  c_cosC6<>+0(SB), Z15, Z17
+	VFMADD213PS  c_cosC4<>+0(SB), Z15, Z17
+	VFMADD213PS  c_cosC2<>+0(SB), Z15, Z17
+	VFMADD132PS  Z15, Z8, Z17
+	VXORPS       Z14, Z17, Z14
+	VORPS        c_signMask<>+0(SB), Z11, Z15
+	VMAXPS       Z15, Z4, Z15
+	VMINPS       Z15, Z3, Z15
+	VMOVUPS      c_log2e<>+0(SB), Z17
+	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z17
+	VSUBPS       c_roundMagic<>+0(SB), Z17, Z26
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z26, Z15
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z15, Z26
+	VMULPS       Z26, Z26, Z15
+	VMOVAPS      Z5, Z27
+	VFMADD213PS  c_expP5<>+0(SB), Z26, Z27
+	VFMADD213PS  c_expP4<>+0(SB), Z26, Z27
+	VFMADD213PS  c_expP3<>+0(SB), Z26, Z27
+	VFMADD213PS  c_expP2<>+0(SB), Z26, Z27
+	VFMADD132PS  Z27, Z26, Z15
+	VPSUBD       c_expBias64<>+0(SB), Z17, Z17
+	VPSLLD       $0x17, Z17, Z17
+	VFMADD132PS  Z15, Z17, Z17
+	VMULPS       c_twoM64<>+0(SB), Z17, Z15
+	VADDPS       Z8, Z15, Z26
+	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K1
+	VMOVUPS      (DX)(R10*4), Z27
+	VMOVAPS      Z12, Z28
+	VFMADD132PS  Z16, Z11, Z28
+	VDIVPS       Z26, Z8, Z26
+	VBLENDMPS    Z17, Z10, K1, Z18
+	VMULPS       Z26, Z18, Z17
+	VBLENDMPS    Z8, Z15, K1, Z19
+	VMULPS       Z19, Z17, Z15
+	VMULPS       Z26, Z15, Z15
+	VMULPS       Z13, Z12, Z13
+	VFMADD132PS  Z14, Z8, Z13
+	VMINPS       Z28, Z0, Z26
+	VMAXPS       Z26, Z6, Z26
+	VMULPS       Z17, Z13, Z13
+	VFMADD132PS  Z15, Z13, Z26
+	VMULPS       c_twoM64<>+0(SB), Z26, Z13
+	VMULPS       Z13, Z27, Z13
+	VMOVUPS      Z13, (CX)(R10*4)
+	VMULPS       c_twoM64<>+0(SB), Z17, Z13
+	VMINPS       Z11, Z0, Z11
+	VMAXPS       Z11, Z6, Z11
+	VMULPS       Z14, Z11, Z11
+	VMULPS       Z13, Z11, Z11
+	VMULPS       Z13, Z16, Z13
+	VMOVUPS      (R8)(R10*4), Z14
+	VFMADD132PS  Z27, Z14, Z13
+	VMOVUPS      Z13, (R8)(R10*4)
+	VMULPS       Z11, Z12, Z11
+	VMOVUPS      (R9)(R10*4), Z12
+	VFMADD132PS  Z11, Z12, Z27
+	VMOVUPS      Z27, (R9)(R10*4)
+	VMOVUPS      64(BX)(R10*4), Z11
+	VMOVUPS      64(SI)(R10*4), Z12
+	VMOVUPS      64(DI)(R10*4), Z13
+	VMULPS       Z11, Z13, Z14
+	VMOVAPS      Z13, Z15
+	VFMSUB132PS  Z11, Z14, Z15
+	VMOVUPS      c_invPi<>+0(SB), Z16
+	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z16
+	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
+	VFNMADD231PS c_pi1<>+0(SB), Z17, Z14
+	VADDPS       Z15, Z14, Z14
+	VFNMADD132PS c_pi2<>+0(SB), Z14, Z17
+	VMINPS       Z17, Z1, Z14
+	VMAXPS       Z14, Z7, Z14
+	VMULPS       Z14, Z14, Z15
+	VMOVAPS      Z9, Z17
+	VFMADD213PS  c_sinS7<>+0(SB), Z15, Z17
+	VFMADD213PS  c_sinS5<>+0(SB), Z15, Z17
+	VFMADD213PS  c_sinS3<>+0(SB), Z15, Z17
+	VMULPS       Z14, Z15, Z26
+	VFMADD132PS  Z26, Z14, Z17
+	VPSLLD       $0x1f, Z16, Z14
+	VXORPS       Z14, Z17, Z16
+	VMOVAPS      Z2, Z17
+	VFMADD213PS  c_cosC8<>+0(SB), Z15, Z17
+	VFMADD213PS  c_cosC6<>+0(SB), Z15, Z17
+	VFMADD213PS  c_cosC4<>+0(SB), Z15, Z17
+	VFMADD213PS  c_cosC2<>+0(SB), Z15, Z17
+	VFMADD132PS  Z15, Z8, Z17
+	VXORPS       Z14, Z17, Z14
+	VORPS        c_signMask<>+0(SB), Z11, Z15
+	VMAXPS       Z15, Z4, Z15
+	VMINPS       Z15, Z3, Z15
+	VMOVUPS      c_log2e<>+0(SB), Z17
+	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z17
+	VSUBPS       c_roundMagic<>+0(SB), Z17, Z26
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z26, Z15
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z15, Z26
+	VMULPS       Z26, Z26, Z15
+	VMOVAPS      Z5, Z27
+	VFMADD213PS  c_expP5<>+0(SB), Z26, Z27
+	VFMADD213PS  c_expP4<>+0(SB), Z26, Z27
+	VFMADD213PS  c_expP3<>+0(SB), Z26, Z27
+	VFMADD213PS  c_expP2<>+0(SB), Z26, Z27
+	VFMADD132PS  Z27, Z26, Z15
+	VPSUBD       c_expBias64<>+0(SB), Z17, Z17
+	VPSLLD       $0x17, Z17, Z17
+	VFMADD132PS  Z15, Z17, Z17
+	VMULPS       c_twoM64<>+0(SB), Z17, Z15
+	VADDPS       Z8, Z15, Z26
+	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K1
+	VMOVUPS      64(DX)(R10*4), Z27
+	VMOVAPS      Z12, Z28
+	VFMADD132PS  Z16, Z11, Z28
+	VDIVPS       Z26, Z8, Z26
+	VBLENDMPS    Z17, Z10, K1, Z20
+	VMULPS       Z26, Z20, Z17
+	VBLENDMPS    Z8, Z15, K1, Z21
+	VMULPS       Z21, Z17, Z15
+	VMULPS       Z26, Z15, Z15
+	VMULPS       Z13, Z12, Z13
+	VFMADD132PS  Z14, Z8, Z13
+	VMINPS       Z28, Z0, Z26
+	VMAXPS       Z26, Z6, Z26
+	VMULPS       Z17, Z13, Z13
+	VFMADD132PS  Z15, Z13, Z26
+	VMULPS       c_twoM64<>+0(SB), Z26, Z13
+	VMULPS       Z13, Z27, Z13
+	VMOVUPS      Z13, 64(CX)(R10*4)
+	VMULPS       c_twoM64<>+0(SB), Z17, Z13
+	VMINPS       Z11, Z0, Z11
+	VMAXPS       Z11, Z6, Z11
+	VMULPS       Z14, Z11, Z11
+	VMULPS       Z13, Z11, Z11
+	VMULPS       Z13, Z16, Z13
+	VMOVUPS      64(R8)(R10*4), Z14
+	VFMADD132PS  Z27, Z14, Z13
+	VMOVUPS      Z13, 64(R8)(R10*4)
+	VMULPS       Z11, Z12, Z11
+	VMOVUPS      64(R9)(R10*4), Z12
+	VFMADD132PS  Z11, Z12, Z27
+	VMOVUPS      Z27, 64(R9)(R10*4)
+	ADDQ         $0x00000020, R10
+	JMP          loopN
+
+loop1:
+	MOVQ AX, R11
+	SUBQ $0x00000010, R11
+
+loop:
+	CMPQ         R10, R11
+	JG           tail
+	VMOVUPS      (BX)(R10*4), Z11
+	VMOVUPS      (SI)(R10*4), Z12
+	VMOVUPS      (DI)(R10*4), Z13
+	VMULPS       Z11, Z13, Z14
+	VMOVAPS      Z13, Z15
+	VFMSUB132PS  Z11, Z14, Z15
+	VMOVUPS      c_invPi<>+0(SB), Z16
+	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z16
+	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
+	VFNMADD231PS c_pi1<>+0(SB), Z17, Z14
+	VADDPS       Z15, Z14, Z14
+	VFNMADD132PS c_pi2<>+0(SB), Z14, Z17
+	VMINPS       Z17, Z1, Z14
+	VMAXPS       Z14, Z7, Z14
+	VMULPS       Z14, Z14, Z15
+	VMOVAPS      Z9, Z17
+	VFMADD213PS  c_sinS7<>+0(SB), Z15, Z17
+	VFMADD213PS  c_sinS5<>+0(SB), Z15, Z17
+	VFMADD213PS  c_sinS3<>+0(SB), Z15, Z17
+	VMULPS       Z14, Z15, Z18
+	VFMADD132PS  Z18, Z14, Z17
+	VPSLLD       $0x1f, Z16, Z14
+	VXORPS       Z14, Z17, Z16
+	VMOVAPS      Z2, Z17
+	VFMADD213PS  c_cosC8<>+0(SB), Z15, Z17
+	VFMADD213PS  c_cosC6<>+0(SB), Z15, Z17
+	VFMADD213PS  c_cosC4<>+0(SB), Z15, Z17
+	VFMADD213PS  c_cosC2<>+0(SB), Z15, Z17
+	VFMADD132PS  Z15, Z8, Z17
+	VXORPS       Z14, Z17, Z14
+	VORPS        c_signMask<>+0(SB), Z11, Z15
+	VMAXPS       Z15, Z4, Z15
+	VMINPS       Z15, Z3, Z15
+	VMOVUPS      c_log2e<>+0(SB), Z17
+	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z17
+	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z15
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z15, Z18
+	VMULPS       Z18, Z18, Z15
+	VMOVAPS      Z5, Z19
+	VFMADD213PS  c_expP5<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP4<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP3<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP2<>+0(SB), Z18, Z19
+	VFMADD132PS  Z19, Z18, Z15
+	VPSUBD       c_expBias64<>+0(SB), Z17, Z17
+	VPSLLD       $0x17, Z17, Z17
+	VFMADD132PS  Z15, Z17, Z17
+	VMULPS       c_twoM64<>+0(SB), Z17, Z15
+	VADDPS       Z8, Z15, Z18
+	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K1
+	VMOVUPS      (DX)(R10*4), Z19
+	VMOVAPS      Z12, Z20
+	VFMADD132PS  Z16, Z11, Z20
+	VDIVPS       Z18, Z8, Z18
+	VBLENDMPS    Z17, Z10, K1, Z22
+	VMULPS       Z18, Z22, Z17
+	VBLENDMPS    Z8, Z15, K1, Z23
+	VMULPS       Z23, Z17, Z15
+	VMULPS       Z18, Z15, Z15
+	VMULPS       Z13, Z12, Z13
+	VFMADD132PS  Z14, Z8, Z13
+	VMINPS       Z20, Z0, Z18
+	VMAXPS       Z18, Z6, Z18
+	VMULPS       Z17, Z13, Z13
+	VFMADD132PS  Z15, Z13, Z18
+	VMULPS       c_twoM64<>+0(SB), Z18, Z13
+	VMULPS       Z13, Z19, Z13
+	VMOVUPS      Z13, (CX)(R10*4)
+	VMULPS       c_twoM64<>+0(SB), Z17, Z13
+	VMINPS       Z11, Z0, Z11
+	VMAXPS       Z11, Z6, Z11
+	VMULPS       Z14, Z11, Z11
+	VMULPS       Z13, Z11, Z11
+	VMULPS       Z13, Z16, Z13
+	VMOVUPS      (R8)(R10*4), Z14
+	VFMADD132PS  Z19, Z14, Z13
+	VMOVUPS      Z13, (R8)(R10*4)
+	VMULPS       Z11, Z12, Z11
+	VMOVUPS      (R9)(R10*4), Z12
+	VFMADD132PS  Z11, Z12, Z19
+	VMOVUPS      Z19, (R9)(R10*4)
+	ADDQ         $0x00000010, R10
+	JMP          loop
+
+tail:
+	SUBQ         R10, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), R11
+	KMOVW        (R11)(AX*2), K1
+	VMOVUPS.Z    (BX)(R10*4), K1, Z11
+	VMOVUPS.Z    (SI)(R10*4), K1, Z12
+	VMOVUPS.Z    (DI)(R10*4), K1, Z13
+	VMULPS       Z11, Z13, Z14
+	VMOVAPS      Z13, Z15
+	VFMSUB132PS  Z11, Z14, Z15
+	VMOVUPS      c_invPi<>+0(SB), Z16
+	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z16
+	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
+	VFNMADD231PS c_pi1<>+0(SB), Z17, Z14
+	VADDPS       Z15, Z14, Z14
+	VFNMADD132PS c_pi2<>+0(SB), Z14, Z17
+	VMINPS       Z17, Z1, Z1
+	VMAXPS       Z1, Z7, Z1
+	VMULPS       Z1, Z1, Z7
+	VMOVAPS      Z9, Z9
+	VFMADD213PS  c_sinS7<>+0(SB), Z7, Z9
+	VFMADD213PS  c_sinS5<>+0(SB), Z7, Z9
+	VFMADD213PS  c_sinS3<>+0(SB), Z7, Z9
+	VMULPS       Z1, Z7, Z14
+	VFMADD132PS  Z14, Z1, Z9
+	VPSLLD       $0x1f, Z16, Z1
+	VXORPS       Z1, Z9, Z9
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_cosC8<>+0(SB), Z7, Z2
+	VFMADD213PS  c_cosC6<>+0(SB), Z7, Z2
+	VFMADD213PS  c_cosC4<>+0(SB), Z7, Z2
+	VFMADD213PS  c_cosC2<>+0(SB), Z7, Z2
+	VFMADD132PS  Z7, Z8, Z2
+	VXORPS       Z1, Z2, Z1
+	VORPS        c_signMask<>+0(SB), Z11, Z2
+	VMAXPS       Z2, Z4, Z2
+	VMINPS       Z2, Z3, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z4
+	VMULPS       Z4, Z4, Z2
+	VMOVAPS      Z5, Z5
+	VFMADD213PS  c_expP5<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP4<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP3<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP2<>+0(SB), Z4, Z5
+	VFMADD132PS  Z5, Z4, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VFMADD132PS  Z2, Z3, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z2
+	VADDPS       Z8, Z2, Z4
+	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K2
+	VMOVUPS.Z    (DX)(R10*4), K1, Z5
+	VMOVAPS      Z12, Z7
+	VFMADD132PS  Z9, Z11, Z7
+	VDIVPS       Z4, Z8, Z4
+	VBLENDMPS    Z3, Z10, K2, Z24
+	VMULPS       Z4, Z24, Z3
+	VBLENDMPS    Z8, Z2, K2, Z25
+	VMULPS       Z25, Z3, Z2
+	VMULPS       Z4, Z2, Z2
+	VMULPS       Z13, Z12, Z4
+	VFMADD132PS  Z1, Z8, Z4
+	VMINPS       Z7, Z0, Z7
+	VMAXPS       Z7, Z6, Z7
+	VMULPS       Z3, Z4, Z4
+	VFMADD132PS  Z2, Z4, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z2
+	VMULPS       Z2, Z5, Z2
+	VMOVUPS      Z2, K1, (CX)(R10*4)
+	VMULPS       c_twoM64<>+0(SB), Z3, Z2
+	VMINPS       Z11, Z0, Z0
+	VMAXPS       Z0, Z6, Z0
+	VMULPS       Z1, Z0, Z0
+	VMULPS       Z2, Z0, Z0
+	VMULPS       Z2, Z9, Z1
+	VMOVUPS.Z    (R8)(R10*4), K1, Z2
+	VFMADD132PS  Z5, Z2, Z1
+	VMOVUPS      Z1, K1, (R8)(R10*4)
+	VMULPS       Z0, Z12, Z0
+	VMOVUPS.Z    (R9)(R10*4), K1, Z1
+	VFMADD132PS  Z0, Z1, Z5
+	VMOVUPS      Z5, K1, (R9)(R10*4)
+
+done:
+	VZEROUPPER
+	RET
+
 // func reluAVX2(y []float32, x []float32)
 // Requires: AVX
 TEXT ·reluAVX2(SB), NOSPLIT, $0-48
@@ -8196,12 +10101,13 @@ done:
 
 // func leakyReLUAVX2(y []float32, x []float32, slope float32)
 // Requires: AVX, AVX2, SSE
-TEXT ·leakyReLUAVX2(SB), NOSPLIT, $0-52
+TEXT ·leakyReLUAVX2(SB), NOSPLIT, $32-52
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
 	MOVSS        slope+48(FP), X0
 	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, (SP)
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -8209,26 +10115,26 @@ TEXT ·leakyReLUAVX2(SB), NOSPLIT, $0-52
 loopN:
 	CMPQ      BX, SI
 	JG        loop1
-	VMOVUPS   (DX)(BX*4), Y1
-	VMULPS    Y1, Y0, Y2
-	VCMPPS    $0x1e, c_zero<>+0(SB), Y1, Y3
-	VBLENDVPS Y3, Y1, Y2, Y1
-	VMOVUPS   Y1, (CX)(BX*4)
-	VMOVUPS   32(DX)(BX*4), Y1
-	VMULPS    Y1, Y0, Y2
-	VCMPPS    $0x1e, c_zero<>+0(SB), Y1, Y3
-	VBLENDVPS Y3, Y1, Y2, Y1
-	VMOVUPS   Y1, 32(CX)(BX*4)
-	VMOVUPS   64(DX)(BX*4), Y1
-	VMULPS    Y1, Y0, Y2
-	VCMPPS    $0x1e, c_zero<>+0(SB), Y1, Y3
-	VBLENDVPS Y3, Y1, Y2, Y1
-	VMOVUPS   Y1, 64(CX)(BX*4)
-	VMOVUPS   96(DX)(BX*4), Y1
-	VMULPS    Y1, Y0, Y2
-	VCMPPS    $0x1e, c_zero<>+0(SB), Y1, Y3
-	VBLENDVPS Y3, Y1, Y2, Y1
-	VMOVUPS   Y1, 96(CX)(BX*4)
+	VMOVUPS   (DX)(BX*4), Y0
+	VMULPS    (SP), Y0, Y1
+	VCMPPS    $0x1e, c_zero<>+0(SB), Y0, Y2
+	VBLENDVPS Y2, Y0, Y1, Y0
+	VMOVUPS   Y0, (CX)(BX*4)
+	VMOVUPS   32(DX)(BX*4), Y0
+	VMULPS    (SP), Y0, Y1
+	VCMPPS    $0x1e, c_zero<>+0(SB), Y0, Y2
+	VBLENDVPS Y2, Y0, Y1, Y0
+	VMOVUPS   Y0, 32(CX)(BX*4)
+	VMOVUPS   64(DX)(BX*4), Y0
+	VMULPS    (SP), Y0, Y1
+	VCMPPS    $0x1e, c_zero<>+0(SB), Y0, Y2
+	VBLENDVPS Y2, Y0, Y1, Y0
+	VMOVUPS   Y0, 64(CX)(BX*4)
+	VMOVUPS   96(DX)(BX*4), Y0
+	VMULPS    (SP), Y0, Y1
+	VCMPPS    $0x1e, c_zero<>+0(SB), Y0, Y2
+	VBLENDVPS Y2, Y0, Y1, Y0
+	VMOVUPS   Y0, 96(CX)(BX*4)
 	ADDQ      $0x00000020, BX
 	JMP       loopN
 
@@ -8239,11 +10145,11 @@ loop1:
 loop:
 	CMPQ      BX, SI
 	JG        tail
-	VMOVUPS   (DX)(BX*4), Y1
-	VMULPS    Y1, Y0, Y2
-	VCMPPS    $0x1e, c_zero<>+0(SB), Y1, Y3
-	VBLENDVPS Y3, Y1, Y2, Y1
-	VMOVUPS   Y1, (CX)(BX*4)
+	VMOVUPS   (DX)(BX*4), Y0
+	VMULPS    (SP), Y0, Y1
+	VCMPPS    $0x1e, c_zero<>+0(SB), Y0, Y2
+	VBLENDVPS Y2, Y0, Y1, Y0
+	VMOVUPS   Y0, (CX)(BX*4)
 	ADDQ      $0x00000008, BX
 	JMP       loop
 
@@ -8253,12 +10159,12 @@ tail:
 	LEAQ       tailmask8<>+0(SB), SI
 	MOVQ       $0x00000010, DI
 	SUBQ       AX, DI
-	VMOVDQU    (SI)(DI*4), Y1
-	VMASKMOVPS (DX)(BX*4), Y1, Y2
-	VMULPS     Y2, Y0, Y0
-	VCMPPS     $0x1e, c_zero<>+0(SB), Y2, Y3
-	VBLENDVPS  Y3, Y2, Y0, Y0
-	VMASKMOVPS Y0, Y1, (CX)(BX*4)
+	VMOVDQU    (SI)(DI*4), Y0
+	VMASKMOVPS (DX)(BX*4), Y0, Y1
+	VMULPS     (SP), Y1, Y2
+	VCMPPS     $0x1e, c_zero<>+0(SB), Y1, Y3
+	VBLENDVPS  Y3, Y1, Y2, Y1
+	VMASKMOVPS Y1, Y0, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -8266,15 +10172,16 @@ done:
 
 // func leakyReLUBackwardAVX2(dx []float32, dy []float32, x []float32, slope float32) [16]float32
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·leakyReLUBackwardAVX2(SB), NOSPLIT, $0-144
+TEXT ·leakyReLUBackwardAVX2(SB), NOSPLIT, $32-144
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
 	MOVSS        slope+72(FP), X0
 	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, (SP)
+	VXORPS       Y0, Y0, Y0
 	VXORPS       Y1, Y1, Y1
-	VXORPS       Y2, Y2, Y2
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -8282,46 +10189,46 @@ TEXT ·leakyReLUBackwardAVX2(SB), NOSPLIT, $0-144
 loopN:
 	CMPQ        SI, DI
 	JG          loop1
-	VMOVUPS     (BX)(SI*4), Y3
-	VMOVUPS     (DX)(SI*4), Y4
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y3, Y5
-	VMULPS      Y4, Y0, Y6
-	VBLENDVPS   Y5, Y4, Y6, Y6
-	VCMPPS      $0x03, Y3, Y3, Y7
-	VBLENDVPS   Y7, Y3, Y6, Y6
-	VMOVUPS     Y6, (CX)(SI*4)
-	VBLENDVPS   Y5, c_zero<>+0(SB), Y3, Y3
-	VFMADD231PS Y3, Y4, Y1
-	VMOVUPS     32(BX)(SI*4), Y3
-	VMOVUPS     32(DX)(SI*4), Y4
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y3, Y5
-	VMULPS      Y4, Y0, Y6
-	VBLENDVPS   Y5, Y4, Y6, Y6
-	VCMPPS      $0x03, Y3, Y3, Y7
-	VBLENDVPS   Y7, Y3, Y6, Y6
-	VMOVUPS     Y6, 32(CX)(SI*4)
-	VBLENDVPS   Y5, c_zero<>+0(SB), Y3, Y3
-	VFMADD231PS Y3, Y4, Y2
-	VMOVUPS     64(BX)(SI*4), Y3
-	VMOVUPS     64(DX)(SI*4), Y4
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y3, Y5
-	VMULPS      Y4, Y0, Y6
-	VBLENDVPS   Y5, Y4, Y6, Y6
-	VCMPPS      $0x03, Y3, Y3, Y7
-	VBLENDVPS   Y7, Y3, Y6, Y6
-	VMOVUPS     Y6, 64(CX)(SI*4)
-	VBLENDVPS   Y5, c_zero<>+0(SB), Y3, Y3
-	VFMADD231PS Y3, Y4, Y1
-	VMOVUPS     96(BX)(SI*4), Y3
-	VMOVUPS     96(DX)(SI*4), Y4
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y3, Y5
-	VMULPS      Y4, Y0, Y6
-	VBLENDVPS   Y5, Y4, Y6, Y6
-	VCMPPS      $0x03, Y3, Y3, Y7
-	VBLENDVPS   Y7, Y3, Y6, Y6
-	VMOVUPS     Y6, 96(CX)(SI*4)
-	VBLENDVPS   Y5, c_zero<>+0(SB), Y3, Y3
-	VFMADD231PS Y3, Y4, Y2
+	VMOVUPS     (BX)(SI*4), Y2
+	VMOVUPS     (DX)(SI*4), Y3
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y2, Y4
+	VMULPS      (SP), Y3, Y5
+	VBLENDVPS   Y4, Y3, Y5, Y5
+	VCMPPS      $0x03, Y2, Y2, Y6
+	VBLENDVPS   Y6, Y2, Y5, Y5
+	VMOVUPS     Y5, (CX)(SI*4)
+	VBLENDVPS   Y4, c_zero<>+0(SB), Y2, Y2
+	VFMADD231PS Y2, Y3, Y0
+	VMOVUPS     32(BX)(SI*4), Y2
+	VMOVUPS     32(DX)(SI*4), Y3
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y2, Y4
+	VMULPS      (SP), Y3, Y5
+	VBLENDVPS   Y4, Y3, Y5, Y5
+	VCMPPS      $0x03, Y2, Y2, Y6
+	VBLENDVPS   Y6, Y2, Y5, Y5
+	VMOVUPS     Y5, 32(CX)(SI*4)
+	VBLENDVPS   Y4, c_zero<>+0(SB), Y2, Y2
+	VFMADD231PS Y2, Y3, Y1
+	VMOVUPS     64(BX)(SI*4), Y2
+	VMOVUPS     64(DX)(SI*4), Y3
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y2, Y4
+	VMULPS      (SP), Y3, Y5
+	VBLENDVPS   Y4, Y3, Y5, Y5
+	VCMPPS      $0x03, Y2, Y2, Y6
+	VBLENDVPS   Y6, Y2, Y5, Y5
+	VMOVUPS     Y5, 64(CX)(SI*4)
+	VBLENDVPS   Y4, c_zero<>+0(SB), Y2, Y2
+	VFMADD231PS Y2, Y3, Y0
+	VMOVUPS     96(BX)(SI*4), Y2
+	VMOVUPS     96(DX)(SI*4), Y3
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y2, Y4
+	VMULPS      (SP), Y3, Y5
+	VBLENDVPS   Y4, Y3, Y5, Y5
+	VCMPPS      $0x03, Y2, Y2, Y6
+	VBLENDVPS   Y6, Y2, Y5, Y5
+	VMOVUPS     Y5, 96(CX)(SI*4)
+	VBLENDVPS   Y4, c_zero<>+0(SB), Y2, Y2
+	VFMADD231PS Y2, Y3, Y1
 	ADDQ        $0x00000020, SI
 	JMP         loopN
 
@@ -8332,26 +10239,26 @@ loop1:
 loop:
 	CMPQ        SI, DI
 	JG          tail
-	VMOVUPS     (BX)(SI*4), Y3
-	VMOVUPS     (DX)(SI*4), Y4
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y3, Y5
-	VMULPS      Y4, Y0, Y6
-	VBLENDVPS   Y5, Y4, Y6, Y6
-	VCMPPS      $0x03, Y3, Y3, Y7
-	VBLENDVPS   Y7, Y3, Y6, Y6
-	VMOVUPS     Y6, (CX)(SI*4)
-	VBLENDVPS   Y5, c_zero<>+0(SB), Y3, Y3
-	VFMADD231PS Y3, Y4, Y1
-	VMOVUPS     32(BX)(SI*4), Y3
-	VMOVUPS     32(DX)(SI*4), Y4
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y3, Y5
-	VMULPS      Y4, Y0, Y6
-	VBLENDVPS   Y5, Y4, Y6, Y6
-	VCMPPS      $0x03, Y3, Y3, Y7
-	VBLENDVPS   Y7, Y3, Y6, Y6
-	VMOVUPS     Y6, 32(CX)(SI*4)
-	VBLENDVPS   Y5, c_zero<>+0(SB), Y3, Y3
-	VFMADD231PS Y3, Y4, Y2
+	VMOVUPS     (BX)(SI*4), Y2
+	VMOVUPS     (DX)(SI*4), Y3
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y2, Y4
+	VMULPS      (SP), Y3, Y5
+	VBLENDVPS   Y4, Y3, Y5, Y5
+	VCMPPS      $0x03, Y2, Y2, Y6
+	VBLENDVPS   Y6, Y2, Y5, Y5
+	VMOVUPS     Y5, (CX)(SI*4)
+	VBLENDVPS   Y4, c_zero<>+0(SB), Y2, Y2
+	VFMADD231PS Y2, Y3, Y0
+	VMOVUPS     32(BX)(SI*4), Y2
+	VMOVUPS     32(DX)(SI*4), Y3
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y2, Y4
+	VMULPS      (SP), Y3, Y5
+	VBLENDVPS   Y4, Y3, Y5, Y5
+	VCMPPS      $0x03, Y2, Y2, Y6
+	VBLENDVPS   Y6, Y2, Y5, Y5
+	VMOVUPS     Y5, 32(CX)(SI*4)
+	VBLENDVPS   Y4, c_zero<>+0(SB), Y2, Y2
+	VFMADD231PS Y2, Y3, Y1
 	ADDQ        $0x00000010, SI
 	JMP         loop
 
@@ -8361,37 +10268,37 @@ tail:
 	LEAQ        tailmask8<>+0(SB), DI
 	MOVQ        $0x00000010, R8
 	SUBQ        AX, R8
-	VMOVDQU     (DI)(R8*4), Y3
-	VMASKMOVPS  (BX)(SI*4), Y3, Y4
-	VMASKMOVPS  (DX)(SI*4), Y3, Y5
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y4, Y6
-	VMULPS      Y5, Y0, Y7
-	VBLENDVPS   Y6, Y5, Y7, Y7
-	VCMPPS      $0x03, Y4, Y4, Y8
-	VBLENDVPS   Y8, Y4, Y7, Y7
-	VMASKMOVPS  Y7, Y3, (CX)(SI*4)
-	VBLENDVPS   Y6, c_zero<>+0(SB), Y4, Y4
-	VMOVAPS     Y1, Y6
-	VFMADD231PS Y4, Y5, Y6
-	VBLENDVPS   Y3, Y6, Y1, Y1
-	VMOVDQU     32(DI)(R8*4), Y3
-	VMASKMOVPS  32(BX)(SI*4), Y3, Y4
-	VMASKMOVPS  32(DX)(SI*4), Y3, Y5
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y4, Y6
-	VMULPS      Y5, Y0, Y0
-	VBLENDVPS   Y6, Y5, Y0, Y0
-	VCMPPS      $0x03, Y4, Y4, Y7
-	VBLENDVPS   Y7, Y4, Y0, Y0
-	VMASKMOVPS  Y0, Y3, 32(CX)(SI*4)
-	VBLENDVPS   Y6, c_zero<>+0(SB), Y4, Y0
-	VMOVAPS     Y2, Y4
-	VFMADD231PS Y0, Y5, Y4
-	VBLENDVPS   Y3, Y4, Y2, Y2
+	VMOVDQU     (DI)(R8*4), Y2
+	VMASKMOVPS  (BX)(SI*4), Y2, Y3
+	VMASKMOVPS  (DX)(SI*4), Y2, Y4
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y3, Y5
+	VMULPS      (SP), Y4, Y6
+	VBLENDVPS   Y5, Y4, Y6, Y6
+	VCMPPS      $0x03, Y3, Y3, Y7
+	VBLENDVPS   Y7, Y3, Y6, Y6
+	VMASKMOVPS  Y6, Y2, (CX)(SI*4)
+	VBLENDVPS   Y5, c_zero<>+0(SB), Y3, Y3
+	VMOVAPS     Y0, Y5
+	VFMADD231PS Y3, Y4, Y5
+	VBLENDVPS   Y2, Y5, Y0, Y0
+	VMOVDQU     32(DI)(R8*4), Y2
+	VMASKMOVPS  32(BX)(SI*4), Y2, Y3
+	VMASKMOVPS  32(DX)(SI*4), Y2, Y4
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y3, Y5
+	VMULPS      (SP), Y4, Y6
+	VBLENDVPS   Y5, Y4, Y6, Y6
+	VCMPPS      $0x03, Y3, Y3, Y7
+	VBLENDVPS   Y7, Y3, Y6, Y6
+	VMASKMOVPS  Y6, Y2, 32(CX)(SI*4)
+	VBLENDVPS   Y5, c_zero<>+0(SB), Y3, Y3
+	VMOVAPS     Y1, Y5
+	VFMADD231PS Y3, Y4, Y5
+	VBLENDVPS   Y2, Y5, Y1, Y1
 
 done:
 	LEAQ    ret_0+80(FP), AX
-	VMOVUPS Y1, (AX)
-	VMOVUPS Y2, 32(AX)
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
 	VZEROUPPER
 	RET
 
@@ -8515,14 +10422,16 @@ done:
 
 // func pvluAVX2(y []float32, x []float32, a float32, b float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·pvluAVX2(SB), NOSPLIT, $0-56
+TEXT ·pvluAVX2(SB), NOSPLIT, $64-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
 	MOVSS        a+48(FP), X0
 	VBROADCASTSS X0, Y0
-	MOVSS        b+52(FP), X1
-	VBROADCASTSS X1, Y1
+	VMOVUPS      Y0, (SP)
+	MOVSS        b+52(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 32(SP)
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -8530,60 +10439,60 @@ TEXT ·pvluAVX2(SB), NOSPLIT, $0-56
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Y2
-	VMULPS       Y2, Y1, Y3
-	VMOVAPS      Y1, Y4
-	VFMSUB132PS  Y2, Y3, Y4
-	VMOVUPS      c_invPi<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_pi1<>+0(SB), Y6, Y3
-	VADDPS       Y4, Y3, Y3
-	VFNMADD132PS c_pi2<>+0(SB), Y3, Y6
-	VMOVUPS      c_clampR<>+0(SB), Y3
-	VMINPS       Y6, Y3, Y3
-	VMOVUPS      c_negClampR<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMULPS       Y3, Y3, Y4
-	VMOVUPS      c_sinS9<>+0(SB), Y6
-	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y6
-	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y6
-	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y6
-	VMULPS       Y3, Y4, Y4
-	VFMADD132PS  Y4, Y3, Y6
-	VPSLLD       $0x1f, Y5, Y3
-	VXORPS       Y3, Y0, Y3
-	VMOVUPS      c_zero<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y2
-	VFMADD132PS  Y6, Y2, Y3
-	VMOVUPS      Y3, (CX)(BX*4)
-	VMOVUPS      32(DX)(BX*4), Y2
-	VMULPS       Y2, Y1, Y3
-	VMOVAPS      Y1, Y4
-	VFMSUB132PS  Y2, Y3, Y4
-	VMOVUPS      c_invPi<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_pi1<>+0(SB), Y6, Y3
-	VADDPS       Y4, Y3, Y3
-	VFNMADD132PS c_pi2<>+0(SB), Y3, Y6
-	VMOVUPS      c_clampR<>+0(SB), Y3
-	VMINPS       Y6, Y3, Y3
-	VMOVUPS      c_negClampR<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMULPS       Y3, Y3, Y4
-	VMOVUPS      c_sinS9<>+0(SB), Y6
-	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y6
-	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y6
-	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y6
-	VMULPS       Y3, Y4, Y4
-	VFMADD132PS  Y4, Y3, Y6
-	VPSLLD       $0x1f, Y5, Y3
-	VXORPS       Y3, Y0, Y3
-	VMOVUPS      c_zero<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y2
-	VFMADD132PS  Y6, Y2, Y3
-	VMOVUPS      Y3, 32(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y0
+	VMULPS       32(SP), Y0, Y1
+	VMOVUPS      32(SP), Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VMOVUPS      c_invPi<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_pi1<>+0(SB), Y4, Y1
+	VADDPS       Y2, Y1, Y1
+	VFNMADD132PS c_pi2<>+0(SB), Y1, Y4
+	VMOVUPS      c_clampR<>+0(SB), Y1
+	VMINPS       Y4, Y1, Y1
+	VMOVUPS      c_negClampR<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMULPS       Y1, Y1, Y2
+	VMOVUPS      c_sinS9<>+0(SB), Y4
+	VFMADD213PS  c_sinS7<>+0(SB), Y2, Y4
+	VFMADD213PS  c_sinS5<>+0(SB), Y2, Y4
+	VFMADD213PS  c_sinS3<>+0(SB), Y2, Y4
+	VMULPS       Y1, Y2, Y2
+	VFMADD132PS  Y2, Y1, Y4
+	VPSLLD       $0x1f, Y3, Y1
+	VXORPS       (SP), Y1, Y1
+	VMOVUPS      c_zero<>+0(SB), Y2
+	VMAXPS       Y0, Y2, Y0
+	VFMADD132PS  Y4, Y0, Y1
+	VMOVUPS      Y1, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VMULPS       32(SP), Y0, Y1
+	VMOVUPS      32(SP), Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VMOVUPS      c_invPi<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_pi1<>+0(SB), Y4, Y1
+	VADDPS       Y2, Y1, Y1
+	VFNMADD132PS c_pi2<>+0(SB), Y1, Y4
+	VMOVUPS      c_clampR<>+0(SB), Y1
+	VMINPS       Y4, Y1, Y1
+	VMOVUPS      c_negClampR<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMULPS       Y1, Y1, Y2
+	VMOVUPS      c_sinS9<>+0(SB), Y4
+	VFMADD213PS  c_sinS7<>+0(SB), Y2, Y4
+	VFMADD213PS  c_sinS5<>+0(SB), Y2, Y4
+	VFMADD213PS  c_sinS3<>+0(SB), Y2, Y4
+	VMULPS       Y1, Y2, Y2
+	VFMADD132PS  Y2, Y1, Y4
+	VPSLLD       $0x1f, Y3, Y1
+	VXORPS       (SP), Y1, Y1
+	VMOVUPS      c_zero<>+0(SB), Y2
+	VMAXPS       Y0, Y2, Y0
+	VFMADD132PS  Y4, Y0, Y1
+	VMOVUPS      Y1, 32(CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loopN
 
@@ -8594,33 +10503,33 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Y2
-	VMULPS       Y2, Y1, Y3
-	VMOVAPS      Y1, Y4
-	VFMSUB132PS  Y2, Y3, Y4
-	VMOVUPS      c_invPi<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_pi1<>+0(SB), Y6, Y3
-	VADDPS       Y4, Y3, Y3
-	VFNMADD132PS c_pi2<>+0(SB), Y3, Y6
-	VMOVUPS      c_clampR<>+0(SB), Y3
-	VMINPS       Y6, Y3, Y3
-	VMOVUPS      c_negClampR<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMULPS       Y3, Y3, Y4
-	VMOVUPS      c_sinS9<>+0(SB), Y6
-	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y6
-	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y6
-	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y6
-	VMULPS       Y3, Y4, Y4
-	VFMADD132PS  Y4, Y3, Y6
-	VPSLLD       $0x1f, Y5, Y3
-	VXORPS       Y3, Y0, Y3
-	VMOVUPS      c_zero<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y2
-	VFMADD132PS  Y6, Y2, Y3
-	VMOVUPS      Y3, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y0
+	VMULPS       32(SP), Y0, Y1
+	VMOVUPS      32(SP), Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VMOVUPS      c_invPi<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_pi1<>+0(SB), Y4, Y1
+	VADDPS       Y2, Y1, Y1
+	VFNMADD132PS c_pi2<>+0(SB), Y1, Y4
+	VMOVUPS      c_clampR<>+0(SB), Y1
+	VMINPS       Y4, Y1, Y1
+	VMOVUPS      c_negClampR<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMULPS       Y1, Y1, Y2
+	VMOVUPS      c_sinS9<>+0(SB), Y4
+	VFMADD213PS  c_sinS7<>+0(SB), Y2, Y4
+	VFMADD213PS  c_sinS5<>+0(SB), Y2, Y4
+	VFMADD213PS  c_sinS3<>+0(SB), Y2, Y4
+	VMULPS       Y1, Y2, Y2
+	VFMADD132PS  Y2, Y1, Y4
+	VPSLLD       $0x1f, Y3, Y1
+	VXORPS       (SP), Y1, Y1
+	VMOVUPS      c_zero<>+0(SB), Y2
+	VMAXPS       Y0, Y2, Y0
+	VFMADD132PS  Y4, Y0, Y1
+	VMOVUPS      Y1, (CX)(BX*4)
 	ADDQ         $0x00000008, BX
 	JMP          loop
 
@@ -8630,34 +10539,34 @@ tail:
 	LEAQ         tailmask8<>+0(SB), SI
 	MOVQ         $0x00000010, DI
 	SUBQ         AX, DI
-	VMOVDQU      (SI)(DI*4), Y2
-	VMASKMOVPS   (DX)(BX*4), Y2, Y3
-	VMULPS       Y3, Y1, Y4
-	VMOVAPS      Y1, Y1
-	VFMSUB132PS  Y3, Y4, Y1
-	VMOVUPS      c_invPi<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_pi1<>+0(SB), Y6, Y4
-	VADDPS       Y1, Y4, Y1
-	VFNMADD132PS c_pi2<>+0(SB), Y1, Y6
-	VMOVUPS      c_clampR<>+0(SB), Y1
-	VMINPS       Y6, Y1, Y1
-	VMOVUPS      c_negClampR<>+0(SB), Y4
-	VMAXPS       Y1, Y4, Y1
-	VMULPS       Y1, Y1, Y4
-	VMOVUPS      c_sinS9<>+0(SB), Y6
-	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y6
-	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y6
-	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y6
-	VMULPS       Y1, Y4, Y4
-	VFMADD132PS  Y4, Y1, Y6
-	VPSLLD       $0x1f, Y5, Y1
-	VXORPS       Y1, Y0, Y0
-	VMOVUPS      c_zero<>+0(SB), Y1
-	VMAXPS       Y3, Y1, Y1
-	VFMADD132PS  Y6, Y1, Y0
-	VMASKMOVPS   Y0, Y2, (CX)(BX*4)
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VMULPS       32(SP), Y1, Y2
+	VMOVUPS      32(SP), Y3
+	VFMSUB132PS  Y1, Y2, Y3
+	VMOVUPS      c_invPi<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_pi1<>+0(SB), Y5, Y2
+	VADDPS       Y3, Y2, Y2
+	VFNMADD132PS c_pi2<>+0(SB), Y2, Y5
+	VMOVUPS      c_clampR<>+0(SB), Y2
+	VMINPS       Y5, Y2, Y2
+	VMOVUPS      c_negClampR<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMULPS       Y2, Y2, Y3
+	VMOVUPS      c_sinS9<>+0(SB), Y5
+	VFMADD213PS  c_sinS7<>+0(SB), Y3, Y5
+	VFMADD213PS  c_sinS5<>+0(SB), Y3, Y5
+	VFMADD213PS  c_sinS3<>+0(SB), Y3, Y5
+	VMULPS       Y2, Y3, Y3
+	VFMADD132PS  Y3, Y2, Y5
+	VPSLLD       $0x1f, Y4, Y2
+	VXORPS       (SP), Y2, Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y1
+	VFMADD132PS  Y5, Y1, Y2
+	VMASKMOVPS   Y2, Y0, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -8665,19 +10574,21 @@ done:
 
 // func pvluBackwardAVX2(dx []float32, dy []float32, x []float32, b float32, ab float32) [32]float32
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·pvluBackwardAVX2(SB), NOSPLIT, $0-208
+TEXT ·pvluBackwardAVX2(SB), NOSPLIT, $64-208
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
 	MOVSS        b+72(FP), X0
 	VBROADCASTSS X0, Y0
-	MOVSS        ab+76(FP), X1
-	VBROADCASTSS X1, Y1
+	VMOVUPS      Y0, (SP)
+	MOVSS        ab+76(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 32(SP)
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
 	VXORPS       Y2, Y2, Y2
 	VXORPS       Y3, Y3, Y3
-	VXORPS       Y4, Y4, Y4
-	VXORPS       Y5, Y5, Y5
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000010, DI
@@ -8685,80 +10596,80 @@ TEXT ·pvluBackwardAVX2(SB), NOSPLIT, $0-208
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Y6
-	VMOVUPS      (DX)(SI*4), Y7
-	VMULPS       Y6, Y0, Y8
-	VMOVAPS      Y0, Y9
-	VFMSUB132PS  Y6, Y8, Y9
-	VMOVUPS      c_invPi<>+0(SB), Y10
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y10
-	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
-	VFNMADD231PS c_pi1<>+0(SB), Y11, Y8
-	VADDPS       Y9, Y8, Y8
-	VFNMADD132PS c_pi2<>+0(SB), Y8, Y11
-	VMOVUPS      c_clampR<>+0(SB), Y8
-	VMINPS       Y11, Y8, Y8
-	VMOVUPS      c_negClampR<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
-	VMULPS       Y8, Y8, Y9
-	VMOVUPS      c_sinS9<>+0(SB), Y11
-	VFMADD213PS  c_sinS7<>+0(SB), Y9, Y11
-	VFMADD213PS  c_sinS5<>+0(SB), Y9, Y11
-	VFMADD213PS  c_sinS3<>+0(SB), Y9, Y11
-	VMULPS       Y8, Y9, Y12
-	VFMADD132PS  Y12, Y8, Y11
-	VMOVUPS      c_cosC10<>+0(SB), Y8
-	VFMADD213PS  c_cosC8<>+0(SB), Y9, Y8
-	VFMADD213PS  c_cosC6<>+0(SB), Y9, Y8
-	VFMADD213PS  c_cosC4<>+0(SB), Y9, Y8
-	VFMADD213PS  c_cosC2<>+0(SB), Y9, Y8
-	VFMADD213PS  c_one<>+0(SB), Y9, Y8
-	VPSLLD       $0x1f, Y10, Y9
-	VXORPS       Y9, Y7, Y9
-	VFMADD231PS  Y9, Y11, Y2
-	VMULPS       Y9, Y8, Y8
-	VFMADD231PS  Y8, Y6, Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y6, Y6
-	VANDPS       Y7, Y6, Y6
-	VFMADD132PS  Y1, Y6, Y8
-	VMOVUPS      Y8, (CX)(SI*4)
-	VMOVUPS      32(BX)(SI*4), Y6
-	VMOVUPS      32(DX)(SI*4), Y7
-	VMULPS       Y6, Y0, Y8
-	VMOVAPS      Y0, Y9
-	VFMSUB132PS  Y6, Y8, Y9
-	VMOVUPS      c_invPi<>+0(SB), Y10
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y10
-	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
-	VFNMADD231PS c_pi1<>+0(SB), Y11, Y8
-	VADDPS       Y9, Y8, Y8
-	VFNMADD132PS c_pi2<>+0(SB), Y8, Y11
-	VMOVUPS      c_clampR<>+0(SB), Y8
-	VMINPS       Y11, Y8, Y8
-	VMOVUPS      c_negClampR<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
-	VMULPS       Y8, Y8, Y9
-	VMOVUPS      c_sinS9<>+0(SB), Y11
-	VFMADD213PS  c_sinS7<>+0(SB), Y9, Y11
-	VFMADD213PS  c_sinS5<>+0(SB), Y9, Y11
-	VFMADD213PS  c_sinS3<>+0(SB), Y9, Y11
-	VMULPS       Y8, Y9, Y12
-	VFMADD132PS  Y12, Y8, Y11
-	VMOVUPS      c_cosC10<>+0(SB), Y8
-	VFMADD213PS  c_cosC8<>+0(SB), Y9, Y8
-	VFMADD213PS  c_cosC6<>+0(SB), Y9, Y8
-	VFMADD213PS  c_cosC4<>+0(SB), Y9, Y8
-	VFMADD213PS  c_cosC2<>+0(SB), Y9, Y8
-	VFMADD213PS  c_one<>+0(SB), Y9, Y8
-	VPSLLD       $0x1f, Y10, Y9
-	VXORPS       Y9, Y7, Y9
-	VFMADD231PS  Y9, Y11, Y3
-	VMULPS       Y9, Y8, Y8
-	VFMADD231PS  Y8, Y6, Y5
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y6, Y6
-	VANDPS       Y7, Y6, Y6
-	VFMADD132PS  Y1, Y6, Y8
-	VMOVUPS      Y8, 32(CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Y4
+	VMOVUPS      (DX)(SI*4), Y5
+	VMULPS       (SP), Y4, Y6
+	VMOVUPS      (SP), Y7
+	VFMSUB132PS  Y4, Y6, Y7
+	VMOVUPS      c_invPi<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_pi1<>+0(SB), Y9, Y6
+	VADDPS       Y7, Y6, Y6
+	VFNMADD132PS c_pi2<>+0(SB), Y6, Y9
+	VMOVUPS      c_clampR<>+0(SB), Y6
+	VMINPS       Y9, Y6, Y6
+	VMOVUPS      c_negClampR<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMULPS       Y6, Y6, Y7
+	VMOVUPS      c_sinS9<>+0(SB), Y9
+	VFMADD213PS  c_sinS7<>+0(SB), Y7, Y9
+	VFMADD213PS  c_sinS5<>+0(SB), Y7, Y9
+	VFMADD213PS  c_sinS3<>+0(SB), Y7, Y9
+	VMULPS       Y6, Y7, Y10
+	VFMADD132PS  Y10, Y6, Y9
+	VMOVUPS      c_cosC10<>+0(SB), Y6
+	VFMADD213PS  c_cosC8<>+0(SB), Y7, Y6
+	VFMADD213PS  c_cosC6<>+0(SB), Y7, Y6
+	VFMADD213PS  c_cosC4<>+0(SB), Y7, Y6
+	VFMADD213PS  c_cosC2<>+0(SB), Y7, Y6
+	VFMADD213PS  c_one<>+0(SB), Y7, Y6
+	VPSLLD       $0x1f, Y8, Y7
+	VXORPS       Y7, Y5, Y7
+	VFMADD231PS  Y7, Y9, Y0
+	VMULPS       Y7, Y6, Y6
+	VFMADD231PS  Y6, Y4, Y2
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y4
+	VANDPS       Y5, Y4, Y4
+	VFMADD132PS  32(SP), Y4, Y6
+	VMOVUPS      Y6, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y4
+	VMOVUPS      32(DX)(SI*4), Y5
+	VMULPS       (SP), Y4, Y6
+	VMOVUPS      (SP), Y7
+	VFMSUB132PS  Y4, Y6, Y7
+	VMOVUPS      c_invPi<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_pi1<>+0(SB), Y9, Y6
+	VADDPS       Y7, Y6, Y6
+	VFNMADD132PS c_pi2<>+0(SB), Y6, Y9
+	VMOVUPS      c_clampR<>+0(SB), Y6
+	VMINPS       Y9, Y6, Y6
+	VMOVUPS      c_negClampR<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMULPS       Y6, Y6, Y7
+	VMOVUPS      c_sinS9<>+0(SB), Y9
+	VFMADD213PS  c_sinS7<>+0(SB), Y7, Y9
+	VFMADD213PS  c_sinS5<>+0(SB), Y7, Y9
+	VFMADD213PS  c_sinS3<>+0(SB), Y7, Y9
+	VMULPS       Y6, Y7, Y10
+	VFMADD132PS  Y10, Y6, Y9
+	VMOVUPS      c_cosC10<>+0(SB), Y6
+	VFMADD213PS  c_cosC8<>+0(SB), Y7, Y6
+	VFMADD213PS  c_cosC6<>+0(SB), Y7, Y6
+	VFMADD213PS  c_cosC4<>+0(SB), Y7, Y6
+	VFMADD213PS  c_cosC2<>+0(SB), Y7, Y6
+	VFMADD213PS  c_one<>+0(SB), Y7, Y6
+	VPSLLD       $0x1f, Y8, Y7
+	VXORPS       Y7, Y5, Y7
+	VFMADD231PS  Y7, Y9, Y1
+	VMULPS       Y7, Y6, Y6
+	VFMADD231PS  Y6, Y4, Y3
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y4
+	VANDPS       Y5, Y4, Y4
+	VFMADD132PS  32(SP), Y4, Y6
+	VMOVUPS      Y6, 32(CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loopN
 
@@ -8769,80 +10680,80 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Y6
-	VMOVUPS      (DX)(SI*4), Y7
-	VMULPS       Y6, Y0, Y8
-	VMOVAPS      Y0, Y9
-	VFMSUB132PS  Y6, Y8, Y9
-	VMOVUPS      c_invPi<>+0(SB), Y10
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y10
-	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
-	VFNMADD231PS c_pi1<>+0(SB), Y11, Y8
-	VADDPS       Y9, Y8, Y8
-	VFNMADD132PS c_pi2<>+0(SB), Y8, Y11
-	VMOVUPS      c_clampR<>+0(SB), Y8
-	VMINPS       Y11, Y8, Y8
-	VMOVUPS      c_negClampR<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
-	VMULPS       Y8, Y8, Y9
-	VMOVUPS      c_sinS9<>+0(SB), Y11
-	VFMADD213PS  c_sinS7<>+0(SB), Y9, Y11
-	VFMADD213PS  c_sinS5<>+0(SB), Y9, Y11
-	VFMADD213PS  c_sinS3<>+0(SB), Y9, Y11
-	VMULPS       Y8, Y9, Y12
-	VFMADD132PS  Y12, Y8, Y11
-	VMOVUPS      c_cosC10<>+0(SB), Y8
-	VFMADD213PS  c_cosC8<>+0(SB), Y9, Y8
-	VFMADD213PS  c_cosC6<>+0(SB), Y9, Y8
-	VFMADD213PS  c_cosC4<>+0(SB), Y9, Y8
-	VFMADD213PS  c_cosC2<>+0(SB), Y9, Y8
-	VFMADD213PS  c_one<>+0(SB), Y9, Y8
-	VPSLLD       $0x1f, Y10, Y9
-	VXORPS       Y9, Y7, Y9
-	VFMADD231PS  Y9, Y11, Y2
-	VMULPS       Y9, Y8, Y8
-	VFMADD231PS  Y8, Y6, Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y6, Y6
-	VANDPS       Y7, Y6, Y6
-	VFMADD132PS  Y1, Y6, Y8
-	VMOVUPS      Y8, (CX)(SI*4)
-	VMOVUPS      32(BX)(SI*4), Y6
-	VMOVUPS      32(DX)(SI*4), Y7
-	VMULPS       Y6, Y0, Y8
-	VMOVAPS      Y0, Y9
-	VFMSUB132PS  Y6, Y8, Y9
-	VMOVUPS      c_invPi<>+0(SB), Y10
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y10
-	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
-	VFNMADD231PS c_pi1<>+0(SB), Y11, Y8
-	VADDPS       Y9, Y8, Y8
-	VFNMADD132PS c_pi2<>+0(SB), Y8, Y11
-	VMOVUPS      c_clampR<>+0(SB), Y8
-	VMINPS       Y11, Y8, Y8
-	VMOVUPS      c_negClampR<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
-	VMULPS       Y8, Y8, Y9
-	VMOVUPS      c_sinS9<>+0(SB), Y11
-	VFMADD213PS  c_sinS7<>+0(SB), Y9, Y11
-	VFMADD213PS  c_sinS5<>+0(SB), Y9, Y11
-	VFMADD213PS  c_sinS3<>+0(SB), Y9, Y11
-	VMULPS       Y8, Y9, Y12
-	VFMADD132PS  Y12, Y8, Y11
-	VMOVUPS      c_cosC10<>+0(SB), Y8
-	VFMADD213PS  c_cosC8<>+0(SB), Y9, Y8
-	VFMADD213PS  c_cosC6<>+0(SB), Y9, Y8
-	VFMADD213PS  c_cosC4<>+0(SB), Y9, Y8
-	VFMADD213PS  c_cosC2<>+0(SB), Y9, Y8
-	VFMADD213PS  c_one<>+0(SB), Y9, Y8
-	VPSLLD       $0x1f, Y10, Y9
-	VXORPS       Y9, Y7, Y9
-	VFMADD231PS  Y9, Y11, Y3
-	VMULPS       Y9, Y8, Y8
-	VFMADD231PS  Y8, Y6, Y5
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y6, Y6
-	VANDPS       Y7, Y6, Y6
-	VFMADD132PS  Y1, Y6, Y8
-	VMOVUPS      Y8, 32(CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Y4
+	VMOVUPS      (DX)(SI*4), Y5
+	VMULPS       (SP), Y4, Y6
+	VMOVUPS      (SP), Y7
+	VFMSUB132PS  Y4, Y6, Y7
+	VMOVUPS      c_invPi<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_pi1<>+0(SB), Y9, Y6
+	VADDPS       Y7, Y6, Y6
+	VFNMADD132PS c_pi2<>+0(SB), Y6, Y9
+	VMOVUPS      c_clampR<>+0(SB), Y6
+	VMINPS       Y9, Y6, Y6
+	VMOVUPS      c_negClampR<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMULPS       Y6, Y6, Y7
+	VMOVUPS      c_sinS9<>+0(SB), Y9
+	VFMADD213PS  c_sinS7<>+0(SB), Y7, Y9
+	VFMADD213PS  c_sinS5<>+0(SB), Y7, Y9
+	VFMADD213PS  c_sinS3<>+0(SB), Y7, Y9
+	VMULPS       Y6, Y7, Y10
+	VFMADD132PS  Y10, Y6, Y9
+	VMOVUPS      c_cosC10<>+0(SB), Y6
+	VFMADD213PS  c_cosC8<>+0(SB), Y7, Y6
+	VFMADD213PS  c_cosC6<>+0(SB), Y7, Y6
+	VFMADD213PS  c_cosC4<>+0(SB), Y7, Y6
+	VFMADD213PS  c_cosC2<>+0(SB), Y7, Y6
+	VFMADD213PS  c_one<>+0(SB), Y7, Y6
+	VPSLLD       $0x1f, Y8, Y7
+	VXORPS       Y7, Y5, Y7
+	VFMADD231PS  Y7, Y9, Y0
+	VMULPS       Y7, Y6, Y6
+	VFMADD231PS  Y6, Y4, Y2
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y4
+	VANDPS       Y5, Y4, Y4
+	VFMADD132PS  32(SP), Y4, Y6
+	VMOVUPS      Y6, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y4
+	VMOVUPS      32(DX)(SI*4), Y5
+	VMULPS       (SP), Y4, Y6
+	VMOVUPS      (SP), Y7
+	VFMSUB132PS  Y4, Y6, Y7
+	VMOVUPS      c_invPi<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_pi1<>+0(SB), Y9, Y6
+	VADDPS       Y7, Y6, Y6
+	VFNMADD132PS c_pi2<>+0(SB), Y6, Y9
+	VMOVUPS      c_clampR<>+0(SB), Y6
+	VMINPS       Y9, Y6, Y6
+	VMOVUPS      c_negClampR<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMULPS       Y6, Y6, Y7
+	VMOVUPS      c_sinS9<>+0(SB), Y9
+	VFMADD213PS  c_sinS7<>+0(SB), Y7, Y9
+	VFMADD213PS  c_sinS5<>+0(SB), Y7, Y9
+	VFMADD213PS  c_sinS3<>+0(SB), Y7, Y9
+	VMULPS       Y6, Y7, Y10
+	VFMADD132PS  Y10, Y6, Y9
+	VMOVUPS      c_cosC10<>+0(SB), Y6
+	VFMADD213PS  c_cosC8<>+0(SB), Y7, Y6
+	VFMADD213PS  c_cosC6<>+0(SB), Y7, Y6
+	VFMADD213PS  c_cosC4<>+0(SB), Y7, Y6
+	VFMADD213PS  c_cosC2<>+0(SB), Y7, Y6
+	VFMADD213PS  c_one<>+0(SB), Y7, Y6
+	VPSLLD       $0x1f, Y8, Y7
+	VXORPS       Y7, Y5, Y7
+	VFMADD231PS  Y7, Y9, Y1
+	VMULPS       Y7, Y6, Y6
+	VFMADD231PS  Y6, Y4, Y3
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y4
+	VANDPS       Y5, Y4, Y4
+	VFMADD132PS  32(SP), Y4, Y6
+	VMOVUPS      Y6, 32(CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -8852,97 +10763,97 @@ tail:
 	LEAQ         tailmask8<>+0(SB), DI
 	MOVQ         $0x00000010, R8
 	SUBQ         AX, R8
-	VMOVDQU      (DI)(R8*4), Y6
-	VMASKMOVPS   (BX)(SI*4), Y6, Y7
-	VMASKMOVPS   (DX)(SI*4), Y6, Y8
-	VMULPS       Y7, Y0, Y9
-	VMOVAPS      Y0, Y10
-	VFMSUB132PS  Y7, Y9, Y10
-	VMOVUPS      c_invPi<>+0(SB), Y11
-	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y11
-	VSUBPS       c_roundMagic<>+0(SB), Y11, Y12
-	VFNMADD231PS c_pi1<>+0(SB), Y12, Y9
-	VADDPS       Y10, Y9, Y9
-	VFNMADD132PS c_pi2<>+0(SB), Y9, Y12
-	VMOVUPS      c_clampR<>+0(SB), Y9
-	VMINPS       Y12, Y9, Y9
-	VMOVUPS      c_negClampR<>+0(SB), Y10
-	VMAXPS       Y9, Y10, Y9
-	VMULPS       Y9, Y9, Y10
-	VMOVUPS      c_sinS9<>+0(SB), Y12
-	VFMADD213PS  c_sinS7<>+0(SB), Y10, Y12
-	VFMADD213PS  c_sinS5<>+0(SB), Y10, Y12
-	VFMADD213PS  c_sinS3<>+0(SB), Y10, Y12
-	VMULPS       Y9, Y10, Y13
-	VFMADD132PS  Y13, Y9, Y12
-	VMOVUPS      c_cosC10<>+0(SB), Y9
-	VFMADD213PS  c_cosC8<>+0(SB), Y10, Y9
-	VFMADD213PS  c_cosC6<>+0(SB), Y10, Y9
-	VFMADD213PS  c_cosC4<>+0(SB), Y10, Y9
-	VFMADD213PS  c_cosC2<>+0(SB), Y10, Y9
-	VFMADD213PS  c_one<>+0(SB), Y10, Y9
-	VPSLLD       $0x1f, Y11, Y10
-	VXORPS       Y10, Y8, Y10
-	VMOVAPS      Y2, Y11
-	VFMADD231PS  Y10, Y12, Y11
-	VBLENDVPS    Y6, Y11, Y2, Y2
-	VMULPS       Y10, Y9, Y9
-	VMOVAPS      Y4, Y10
-	VFMADD231PS  Y9, Y7, Y10
-	VBLENDVPS    Y6, Y10, Y4, Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y7, Y7
-	VANDPS       Y8, Y7, Y7
-	VFMADD132PS  Y1, Y7, Y9
-	VMASKMOVPS   Y9, Y6, (CX)(SI*4)
-	VMOVDQU      32(DI)(R8*4), Y6
-	VMASKMOVPS   32(BX)(SI*4), Y6, Y7
-	VMASKMOVPS   32(DX)(SI*4), Y6, Y8
-	VMULPS       Y7, Y0, Y9
-	VMOVAPS      Y0, Y0
-	VFMSUB132PS  Y7, Y9, Y0
-	VMOVUPS      c_invPi<>+0(SB), Y10
-	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
-	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
-	VFNMADD231PS c_pi1<>+0(SB), Y11, Y9
-	VADDPS       Y0, Y9, Y0
-	VFNMADD132PS c_pi2<>+0(SB), Y0, Y11
-	VMOVUPS      c_clampR<>+0(SB), Y0
-	VMINPS       Y11, Y0, Y0
-	VMOVUPS      c_negClampR<>+0(SB), Y9
-	VMAXPS       Y0, Y9, Y0
-	VMULPS       Y0, Y0, Y9
-	VMOVUPS      c_sinS9<>+0(SB), Y11
-	VFMADD213PS  c_sinS7<>+0(SB), Y9, Y11
-	VFMADD213PS  c_sinS5<>+0(SB), Y9, Y11
-	VFMADD213PS  c_sinS3<>+0(SB), Y9, Y11
-	VMULPS       Y0, Y9, Y12
-	VFMADD132PS  Y12, Y0, Y11
-	VMOVUPS      c_cosC10<>+0(SB), Y0
-	VFMADD213PS  c_cosC8<>+0(SB), Y9, Y0
-	VFMADD213PS  c_cosC6<>+0(SB), Y9, Y0
-	VFMADD213PS  c_cosC4<>+0(SB), Y9, Y0
-	VFMADD213PS  c_cosC2<>+0(SB), Y9, Y0
-	VFMADD213PS  c_one<>+0(SB), Y9, Y0
-	VPSLLD       $0x1f, Y10, Y9
-	VXORPS       Y9, Y8, Y9
-	VMOVAPS      Y3, Y10
-	VFMADD231PS  Y9, Y11, Y10
-	VBLENDVPS    Y6, Y10, Y3, Y3
-	VMULPS       Y9, Y0, Y0
-	VMOVAPS      Y5, Y9
-	VFMADD231PS  Y0, Y7, Y9
-	VBLENDVPS    Y6, Y9, Y5, Y5
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y7, Y7
-	VANDPS       Y8, Y7, Y7
-	VFMADD132PS  Y1, Y7, Y0
-	VMASKMOVPS   Y0, Y6, 32(CX)(SI*4)
+	VMOVDQU      (DI)(R8*4), Y4
+	VMASKMOVPS   (BX)(SI*4), Y4, Y5
+	VMASKMOVPS   (DX)(SI*4), Y4, Y6
+	VMULPS       (SP), Y5, Y7
+	VMOVUPS      (SP), Y8
+	VFMSUB132PS  Y5, Y7, Y8
+	VMOVUPS      c_invPi<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_pi1<>+0(SB), Y10, Y7
+	VADDPS       Y8, Y7, Y7
+	VFNMADD132PS c_pi2<>+0(SB), Y7, Y10
+	VMOVUPS      c_clampR<>+0(SB), Y7
+	VMINPS       Y10, Y7, Y7
+	VMOVUPS      c_negClampR<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMULPS       Y7, Y7, Y8
+	VMOVUPS      c_sinS9<>+0(SB), Y10
+	VFMADD213PS  c_sinS7<>+0(SB), Y8, Y10
+	VFMADD213PS  c_sinS5<>+0(SB), Y8, Y10
+	VFMADD213PS  c_sinS3<>+0(SB), Y8, Y10
+	VMULPS       Y7, Y8, Y11
+	VFMADD132PS  Y11, Y7, Y10
+	VMOVUPS      c_cosC10<>+0(SB), Y7
+	VFMADD213PS  c_cosC8<>+0(SB), Y8, Y7
+	VFMADD213PS  c_cosC6<>+0(SB), Y8, Y7
+	VFMADD213PS  c_cosC4<>+0(SB), Y8, Y7
+	VFMADD213PS  c_cosC2<>+0(SB), Y8, Y7
+	VFMADD213PS  c_one<>+0(SB), Y8, Y7
+	VPSLLD       $0x1f, Y9, Y8
+	VXORPS       Y8, Y6, Y8
+	VMOVAPS      Y0, Y9
+	VFMADD231PS  Y8, Y10, Y9
+	VBLENDVPS    Y4, Y9, Y0, Y0
+	VMULPS       Y8, Y7, Y7
+	VMOVAPS      Y2, Y8
+	VFMADD231PS  Y7, Y5, Y8
+	VBLENDVPS    Y4, Y8, Y2, Y2
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y5, Y5
+	VANDPS       Y6, Y5, Y5
+	VFMADD132PS  32(SP), Y5, Y7
+	VMASKMOVPS   Y7, Y4, (CX)(SI*4)
+	VMOVDQU      32(DI)(R8*4), Y4
+	VMASKMOVPS   32(BX)(SI*4), Y4, Y5
+	VMASKMOVPS   32(DX)(SI*4), Y4, Y6
+	VMULPS       (SP), Y5, Y7
+	VMOVUPS      (SP), Y8
+	VFMSUB132PS  Y5, Y7, Y8
+	VMOVUPS      c_invPi<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_pi1<>+0(SB), Y10, Y7
+	VADDPS       Y8, Y7, Y7
+	VFNMADD132PS c_pi2<>+0(SB), Y7, Y10
+	VMOVUPS      c_clampR<>+0(SB), Y7
+	VMINPS       Y10, Y7, Y7
+	VMOVUPS      c_negClampR<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMULPS       Y7, Y7, Y8
+	VMOVUPS      c_sinS9<>+0(SB), Y10
+	VFMADD213PS  c_sinS7<>+0(SB), Y8, Y10
+	VFMADD213PS  c_sinS5<>+0(SB), Y8, Y10
+	VFMADD213PS  c_sinS3<>+0(SB), Y8, Y10
+	VMULPS       Y7, Y8, Y11
+	VFMADD132PS  Y11, Y7, Y10
+	VMOVUPS      c_cosC10<>+0(SB), Y7
+	VFMADD213PS  c_cosC8<>+0(SB), Y8, Y7
+	VFMADD213PS  c_cosC6<>+0(SB), Y8, Y7
+	VFMADD213PS  c_cosC4<>+0(SB), Y8, Y7
+	VFMADD213PS  c_cosC2<>+0(SB), Y8, Y7
+	VFMADD213PS  c_one<>+0(SB), Y8, Y7
+	VPSLLD       $0x1f, Y9, Y8
+	VXORPS       Y8, Y6, Y8
+	VMOVAPS      Y1, Y9
+	VFMADD231PS  Y8, Y10, Y9
+	VBLENDVPS    Y4, Y9, Y1, Y1
+	VMULPS       Y8, Y7, Y7
+	VMOVAPS      Y3, Y8
+	VFMADD231PS  Y7, Y5, Y8
+	VBLENDVPS    Y4, Y8, Y3, Y3
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y5, Y5
+	VANDPS       Y6, Y5, Y5
+	VFMADD132PS  32(SP), Y5, Y7
+	VMASKMOVPS   Y7, Y4, 32(CX)(SI*4)
 
 done:
 	LEAQ    ret_0+80(FP), AX
-	VMOVUPS Y2, (AX)
-	VMOVUPS Y3, 32(AX)
-	VMOVUPS Y4, 64(AX)
-	VMOVUPS Y5, 96(AX)
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
 	VZEROUPPER
 	RET
 
@@ -10001,12 +11912,13 @@ done:
 
 // func swishAVX2(y []float32, x []float32, beta float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·swishAVX2(SB), NOSPLIT, $0-52
+TEXT ·swishAVX2(SB), NOSPLIT, $32-52
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
 	MOVSS        beta+48(FP), X0
 	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, (SP)
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -10014,98 +11926,98 @@ TEXT ·swishAVX2(SB), NOSPLIT, $0-52
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Y1
-	VMULPS       Y1, Y0, Y2
-	VMOVAPS      Y0, Y3
-	VFMSUB132PS  Y1, Y2, Y3
-	VORPS        c_signMask<>+0(SB), Y2, Y4
-	VANDNPS      c_signMask<>+0(SB), Y2, Y5
-	VXORPS       Y5, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMINPS       c_one<>+0(SB), Y3, Y3
-	VMAXPS       c_negOne<>+0(SB), Y3, Y3
-	VADDPS       Y3, Y4, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y6, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VADDPS       c_one<>+0(SB), Y3, Y3
-	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y5
-	VMOVUPS      c_one<>+0(SB), Y6
-	VBLENDVPS    Y5, Y4, Y6, Y4
-	VCMPPS       $0x1d, c_expLo<>+0(SB), Y2, Y2
-	VANDPS       Y4, Y2, Y2
-	VMOVUPS      c_maxFloat<>+0(SB), Y4
-	VMINPS       Y1, Y4, Y4
-	VMOVUPS      c_negMaxFloat<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VBLENDVPS    Y5, Y4, Y1, Y1
-	VMULPS       Y2, Y1, Y1
-	VDIVPS       Y3, Y1, Y1
-	VMULPS       c_twoM64<>+0(SB), Y1, Y2
-	VBLENDVPS    Y5, Y2, Y1, Y1
-	VMOVUPS      Y1, (CX)(BX*4)
-	VMOVUPS      32(DX)(BX*4), Y1
-	VMULPS       Y1, Y0, Y2
-	VMOVAPS      Y0, Y3
-	VFMSUB132PS  Y1, Y2, Y3
-	VORPS        c_signMask<>+0(SB), Y2, Y4
-	VANDNPS      c_signMask<>+0(SB), Y2, Y5
-	VXORPS       Y5, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMINPS       c_one<>+0(SB), Y3, Y3
-	VMAXPS       c_negOne<>+0(SB), Y3, Y3
-	VADDPS       Y3, Y4, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y6, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VADDPS       c_one<>+0(SB), Y3, Y3
-	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y5
-	VMOVUPS      c_one<>+0(SB), Y6
-	VBLENDVPS    Y5, Y4, Y6, Y4
-	VCMPPS       $0x1d, c_expLo<>+0(SB), Y2, Y2
-	VANDPS       Y4, Y2, Y2
-	VMOVUPS      c_maxFloat<>+0(SB), Y4
-	VMINPS       Y1, Y4, Y4
-	VMOVUPS      c_negMaxFloat<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VBLENDVPS    Y5, Y4, Y1, Y1
-	VMULPS       Y2, Y1, Y1
-	VDIVPS       Y3, Y1, Y1
-	VMULPS       c_twoM64<>+0(SB), Y1, Y2
-	VBLENDVPS    Y5, Y2, Y1, Y1
-	VMOVUPS      Y1, 32(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y0
+	VMULPS       (SP), Y0, Y1
+	VMOVUPS      (SP), Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VORPS        c_signMask<>+0(SB), Y1, Y3
+	VANDNPS      c_signMask<>+0(SB), Y1, Y4
+	VXORPS       Y4, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y3, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VBLENDVPS    Y4, Y3, Y5, Y3
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y1, Y1
+	VANDPS       Y3, Y1, Y1
+	VMOVUPS      c_maxFloat<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y3
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VBLENDVPS    Y4, Y3, Y0, Y0
+	VMULPS       Y1, Y0, Y0
+	VDIVPS       Y2, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y1
+	VBLENDVPS    Y4, Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VMULPS       (SP), Y0, Y1
+	VMOVUPS      (SP), Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VORPS        c_signMask<>+0(SB), Y1, Y3
+	VANDNPS      c_signMask<>+0(SB), Y1, Y4
+	VXORPS       Y4, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y3, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VBLENDVPS    Y4, Y3, Y5, Y3
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y1, Y1
+	VANDPS       Y3, Y1, Y1
+	VMOVUPS      c_maxFloat<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y3
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VBLENDVPS    Y4, Y3, Y0, Y0
+	VMULPS       Y1, Y0, Y0
+	VDIVPS       Y2, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y1
+	VBLENDVPS    Y4, Y1, Y0, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loopN
 
@@ -10116,9 +12028,65 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Y1
-	VMULPS       Y1, Y0, Y2
-	VMOVAPS      Y0, Y3
+	VMOVUPS      (DX)(BX*4), Y0
+	VMULPS       (SP), Y0, Y1
+	VMOVUPS      (SP), Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VORPS        c_signMask<>+0(SB), Y1, Y3
+	VANDNPS      c_signMask<>+0(SB), Y1, Y4
+	VXORPS       Y4, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y3, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VBLENDVPS    Y4, Y3, Y5, Y3
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y1, Y1
+	VANDPS       Y3, Y1, Y1
+	VMOVUPS      c_maxFloat<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y3
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VBLENDVPS    Y4, Y3, Y0, Y0
+	VMULPS       Y1, Y0, Y0
+	VDIVPS       Y2, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y1
+	VBLENDVPS    Y4, Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VMULPS       (SP), Y1, Y2
+	VMOVUPS      (SP), Y3
 	VFMSUB132PS  Y1, Y2, Y3
 	VORPS        c_signMask<>+0(SB), Y2, Y4
 	VANDNPS      c_signMask<>+0(SB), Y2, Y5
@@ -10161,63 +12129,7 @@ loop:
 	VDIVPS       Y3, Y1, Y1
 	VMULPS       c_twoM64<>+0(SB), Y1, Y2
 	VBLENDVPS    Y5, Y2, Y1, Y1
-	VMOVUPS      Y1, (CX)(BX*4)
-	ADDQ         $0x00000008, BX
-	JMP          loop
-
-tail:
-	SUBQ         BX, AX
-	JZ           done
-	LEAQ         tailmask8<>+0(SB), SI
-	MOVQ         $0x00000010, DI
-	SUBQ         AX, DI
-	VMOVDQU      (SI)(DI*4), Y1
-	VMASKMOVPS   (DX)(BX*4), Y1, Y2
-	VMULPS       Y2, Y0, Y3
-	VMOVAPS      Y0, Y0
-	VFMSUB132PS  Y2, Y3, Y0
-	VORPS        c_signMask<>+0(SB), Y3, Y4
-	VANDNPS      c_signMask<>+0(SB), Y3, Y5
-	VXORPS       Y5, Y0, Y0
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMINPS       c_one<>+0(SB), Y0, Y0
-	VMAXPS       c_negOne<>+0(SB), Y0, Y0
-	VADDPS       Y0, Y4, Y0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y6
-	VMULPS       Y6, Y6, Y0
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y0
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y0, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y0
-	VADDPS       c_one<>+0(SB), Y0, Y0
-	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y5
-	VMOVUPS      c_one<>+0(SB), Y6
-	VBLENDVPS    Y5, Y4, Y6, Y4
-	VCMPPS       $0x1d, c_expLo<>+0(SB), Y3, Y3
-	VANDPS       Y4, Y3, Y3
-	VMOVUPS      c_maxFloat<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y4
-	VMOVUPS      c_negMaxFloat<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VBLENDVPS    Y5, Y4, Y2, Y2
-	VMULPS       Y3, Y2, Y2
-	VDIVPS       Y0, Y2, Y0
-	VMULPS       c_twoM64<>+0(SB), Y0, Y2
-	VBLENDVPS    Y5, Y2, Y0, Y0
-	VMASKMOVPS   Y0, Y1, (CX)(BX*4)
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -10225,15 +12137,16 @@ done:
 
 // func swishBackwardAVX2(dx []float32, dy []float32, x []float32, beta float32) [16]float32
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·swishBackwardAVX2(SB), NOSPLIT, $0-144
+TEXT ·swishBackwardAVX2(SB), NOSPLIT, $32-144
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
 	MOVSS        beta+72(FP), X0
 	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, (SP)
+	VXORPS       Y0, Y0, Y0
 	VXORPS       Y1, Y1, Y1
-	VXORPS       Y2, Y2, Y2
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000010, DI
@@ -10241,116 +12154,116 @@ TEXT ·swishBackwardAVX2(SB), NOSPLIT, $0-144
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Y3
-	VMOVUPS      (DX)(SI*4), Y4
-	VMULPS       Y3, Y0, Y5
-	VMOVAPS      Y0, Y6
-	VFMSUB132PS  Y3, Y5, Y6
-	VORPS        c_signMask<>+0(SB), Y5, Y7
-	VANDNPS      c_signMask<>+0(SB), Y5, Y8
-	VXORPS       Y8, Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_expHi<>+0(SB), Y8
-	VMINPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y7, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y9, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y6
-	VADDPS       c_one<>+0(SB), Y6, Y8
-	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y9
-	VMOVUPS      c_twoP64<>+0(SB), Y10
-	VBLENDVPS    Y9, Y7, Y10, Y7
-	VBLENDVPS    Y9, c_one<>+0(SB), Y6, Y9
-	VMOVUPS      c_big<>+0(SB), Y10
-	VMINPS       Y5, Y10, Y5
-	VMOVUPS      c_negBig<>+0(SB), Y10
-	VMAXPS       Y5, Y10, Y5
-	VMULPS       Y8, Y8, Y10
-	VFMADD132PS  Y9, Y8, Y5
-	VMULPS       Y5, Y7, Y5
-	VDIVPS       Y10, Y5, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y5
-	VMOVUPS      c_twoP60<>+0(SB), Y7
-	VMINPS       Y3, Y7, Y3
-	VMOVUPS      c_negTwoP60<>+0(SB), Y7
-	VMAXPS       Y3, Y7, Y3
-	VMULPS       Y3, Y3, Y3
-	VDIVPS       Y10, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VMULPS       Y5, Y4, Y5
-	VMOVUPS      Y5, (CX)(SI*4)
-	VFMADD231PS  Y3, Y4, Y1
-	VMOVUPS      32(BX)(SI*4), Y3
-	VMOVUPS      32(DX)(SI*4), Y4
-	VMULPS       Y3, Y0, Y5
-	VMOVAPS      Y0, Y6
-	VFMSUB132PS  Y3, Y5, Y6
-	VORPS        c_signMask<>+0(SB), Y5, Y7
-	VANDNPS      c_signMask<>+0(SB), Y5, Y8
-	VXORPS       Y8, Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_expHi<>+0(SB), Y8
-	VMINPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y7, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y9, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y6
-	VADDPS       c_one<>+0(SB), Y6, Y8
-	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y9
-	VMOVUPS      c_twoP64<>+0(SB), Y10
-	VBLENDVPS    Y9, Y7, Y10, Y7
-	VBLENDVPS    Y9, c_one<>+0(SB), Y6, Y9
-	VMOVUPS      c_big<>+0(SB), Y10
-	VMINPS       Y5, Y10, Y5
-	VMOVUPS      c_negBig<>+0(SB), Y10
-	VMAXPS       Y5, Y10, Y5
-	VMULPS       Y8, Y8, Y10
-	VFMADD132PS  Y9, Y8, Y5
-	VMULPS       Y5, Y7, Y5
-	VDIVPS       Y10, Y5, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y5
-	VMOVUPS      c_twoP60<>+0(SB), Y7
-	VMINPS       Y3, Y7, Y3
-	VMOVUPS      c_negTwoP60<>+0(SB), Y7
-	VMAXPS       Y3, Y7, Y3
-	VMULPS       Y3, Y3, Y3
-	VDIVPS       Y10, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VMULPS       Y5, Y4, Y5
-	VMOVUPS      Y5, 32(CX)(SI*4)
-	VFMADD231PS  Y3, Y4, Y2
+	VMOVUPS      (BX)(SI*4), Y2
+	VMOVUPS      (DX)(SI*4), Y3
+	VMULPS       (SP), Y2, Y4
+	VMOVUPS      (SP), Y5
+	VFMSUB132PS  Y2, Y4, Y5
+	VORPS        c_signMask<>+0(SB), Y4, Y6
+	VANDNPS      c_signMask<>+0(SB), Y4, Y7
+	VXORPS       Y7, Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      c_expHi<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y6, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
+	VFMADD132PS  Y6, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y5
+	VADDPS       c_one<>+0(SB), Y5, Y7
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y8
+	VMOVUPS      c_twoP64<>+0(SB), Y9
+	VBLENDVPS    Y8, Y6, Y9, Y6
+	VBLENDVPS    Y8, c_one<>+0(SB), Y5, Y8
+	VMOVUPS      c_big<>+0(SB), Y9
+	VMINPS       Y4, Y9, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y9
+	VMAXPS       Y4, Y9, Y4
+	VMULPS       Y7, Y7, Y9
+	VFMADD132PS  Y8, Y7, Y4
+	VMULPS       Y4, Y6, Y4
+	VDIVPS       Y9, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VMOVUPS      c_twoP60<>+0(SB), Y6
+	VMINPS       Y2, Y6, Y2
+	VMOVUPS      c_negTwoP60<>+0(SB), Y6
+	VMAXPS       Y2, Y6, Y2
+	VMULPS       Y2, Y2, Y2
+	VDIVPS       Y9, Y5, Y5
+	VMULPS       Y5, Y2, Y2
+	VMULPS       Y4, Y3, Y4
+	VMOVUPS      Y4, (CX)(SI*4)
+	VFMADD231PS  Y2, Y3, Y0
+	VMOVUPS      32(BX)(SI*4), Y2
+	VMOVUPS      32(DX)(SI*4), Y3
+	VMULPS       (SP), Y2, Y4
+	VMOVUPS      (SP), Y5
+	VFMSUB132PS  Y2, Y4, Y5
+	VORPS        c_signMask<>+0(SB), Y4, Y6
+	VANDNPS      c_signMask<>+0(SB), Y4, Y7
+	VXORPS       Y7, Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      c_expHi<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y6, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
+	VFMADD132PS  Y6, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y5
+	VADDPS       c_one<>+0(SB), Y5, Y7
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y8
+	VMOVUPS      c_twoP64<>+0(SB), Y9
+	VBLENDVPS    Y8, Y6, Y9, Y6
+	VBLENDVPS    Y8, c_one<>+0(SB), Y5, Y8
+	VMOVUPS      c_big<>+0(SB), Y9
+	VMINPS       Y4, Y9, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y9
+	VMAXPS       Y4, Y9, Y4
+	VMULPS       Y7, Y7, Y9
+	VFMADD132PS  Y8, Y7, Y4
+	VMULPS       Y4, Y6, Y4
+	VDIVPS       Y9, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VMOVUPS      c_twoP60<>+0(SB), Y6
+	VMINPS       Y2, Y6, Y2
+	VMOVUPS      c_negTwoP60<>+0(SB), Y6
+	VMAXPS       Y2, Y6, Y2
+	VMULPS       Y2, Y2, Y2
+	VDIVPS       Y9, Y5, Y5
+	VMULPS       Y5, Y2, Y2
+	VMULPS       Y4, Y3, Y4
+	VMOVUPS      Y4, 32(CX)(SI*4)
+	VFMADD231PS  Y2, Y3, Y1
 	ADDQ         $0x00000010, SI
 	JMP          loopN
 
@@ -10361,116 +12274,116 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Y3
-	VMOVUPS      (DX)(SI*4), Y4
-	VMULPS       Y3, Y0, Y5
-	VMOVAPS      Y0, Y6
-	VFMSUB132PS  Y3, Y5, Y6
-	VORPS        c_signMask<>+0(SB), Y5, Y7
-	VANDNPS      c_signMask<>+0(SB), Y5, Y8
-	VXORPS       Y8, Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_expHi<>+0(SB), Y8
-	VMINPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y7, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y9, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y6
-	VADDPS       c_one<>+0(SB), Y6, Y8
-	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y9
-	VMOVUPS      c_twoP64<>+0(SB), Y10
-	VBLENDVPS    Y9, Y7, Y10, Y7
-	VBLENDVPS    Y9, c_one<>+0(SB), Y6, Y9
-	VMOVUPS      c_big<>+0(SB), Y10
-	VMINPS       Y5, Y10, Y5
-	VMOVUPS      c_negBig<>+0(SB), Y10
-	VMAXPS       Y5, Y10, Y5
-	VMULPS       Y8, Y8, Y10
-	VFMADD132PS  Y9, Y8, Y5
-	VMULPS       Y5, Y7, Y5
-	VDIVPS       Y10, Y5, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y5
-	VMOVUPS      c_twoP60<>+0(SB), Y7
-	VMINPS       Y3, Y7, Y3
-	VMOVUPS      c_negTwoP60<>+0(SB), Y7
-	VMAXPS       Y3, Y7, Y3
-	VMULPS       Y3, Y3, Y3
-	VDIVPS       Y10, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VMULPS       Y5, Y4, Y5
-	VMOVUPS      Y5, (CX)(SI*4)
-	VFMADD231PS  Y3, Y4, Y1
-	VMOVUPS      32(BX)(SI*4), Y3
-	VMOVUPS      32(DX)(SI*4), Y4
-	VMULPS       Y3, Y0, Y5
-	VMOVAPS      Y0, Y6
-	VFMSUB132PS  Y3, Y5, Y6
-	VORPS        c_signMask<>+0(SB), Y5, Y7
-	VANDNPS      c_signMask<>+0(SB), Y5, Y8
-	VXORPS       Y8, Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_expHi<>+0(SB), Y8
-	VMINPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y7, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y9, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y6
-	VADDPS       c_one<>+0(SB), Y6, Y8
-	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y9
-	VMOVUPS      c_twoP64<>+0(SB), Y10
-	VBLENDVPS    Y9, Y7, Y10, Y7
-	VBLENDVPS    Y9, c_one<>+0(SB), Y6, Y9
-	VMOVUPS      c_big<>+0(SB), Y10
-	VMINPS       Y5, Y10, Y5
-	VMOVUPS      c_negBig<>+0(SB), Y10
-	VMAXPS       Y5, Y10, Y5
-	VMULPS       Y8, Y8, Y10
-	VFMADD132PS  Y9, Y8, Y5
-	VMULPS       Y5, Y7, Y5
-	VDIVPS       Y10, Y5, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y5
-	VMOVUPS      c_twoP60<>+0(SB), Y7
-	VMINPS       Y3, Y7, Y3
-	VMOVUPS      c_negTwoP60<>+0(SB), Y7
-	VMAXPS       Y3, Y7, Y3
-	VMULPS       Y3, Y3, Y3
-	VDIVPS       Y10, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VMULPS       Y5, Y4, Y5
-	VMOVUPS      Y5, 32(CX)(SI*4)
-	VFMADD231PS  Y3, Y4, Y2
+	VMOVUPS      (BX)(SI*4), Y2
+	VMOVUPS      (DX)(SI*4), Y3
+	VMULPS       (SP), Y2, Y4
+	VMOVUPS      (SP), Y5
+	VFMSUB132PS  Y2, Y4, Y5
+	VORPS        c_signMask<>+0(SB), Y4, Y6
+	VANDNPS      c_signMask<>+0(SB), Y4, Y7
+	VXORPS       Y7, Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      c_expHi<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y6, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
+	VFMADD132PS  Y6, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y5
+	VADDPS       c_one<>+0(SB), Y5, Y7
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y8
+	VMOVUPS      c_twoP64<>+0(SB), Y9
+	VBLENDVPS    Y8, Y6, Y9, Y6
+	VBLENDVPS    Y8, c_one<>+0(SB), Y5, Y8
+	VMOVUPS      c_big<>+0(SB), Y9
+	VMINPS       Y4, Y9, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y9
+	VMAXPS       Y4, Y9, Y4
+	VMULPS       Y7, Y7, Y9
+	VFMADD132PS  Y8, Y7, Y4
+	VMULPS       Y4, Y6, Y4
+	VDIVPS       Y9, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VMOVUPS      c_twoP60<>+0(SB), Y6
+	VMINPS       Y2, Y6, Y2
+	VMOVUPS      c_negTwoP60<>+0(SB), Y6
+	VMAXPS       Y2, Y6, Y2
+	VMULPS       Y2, Y2, Y2
+	VDIVPS       Y9, Y5, Y5
+	VMULPS       Y5, Y2, Y2
+	VMULPS       Y4, Y3, Y4
+	VMOVUPS      Y4, (CX)(SI*4)
+	VFMADD231PS  Y2, Y3, Y0
+	VMOVUPS      32(BX)(SI*4), Y2
+	VMOVUPS      32(DX)(SI*4), Y3
+	VMULPS       (SP), Y2, Y4
+	VMOVUPS      (SP), Y5
+	VFMSUB132PS  Y2, Y4, Y5
+	VORPS        c_signMask<>+0(SB), Y4, Y6
+	VANDNPS      c_signMask<>+0(SB), Y4, Y7
+	VXORPS       Y7, Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      c_expHi<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y6, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
+	VFMADD132PS  Y6, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y5
+	VADDPS       c_one<>+0(SB), Y5, Y7
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y8
+	VMOVUPS      c_twoP64<>+0(SB), Y9
+	VBLENDVPS    Y8, Y6, Y9, Y6
+	VBLENDVPS    Y8, c_one<>+0(SB), Y5, Y8
+	VMOVUPS      c_big<>+0(SB), Y9
+	VMINPS       Y4, Y9, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y9
+	VMAXPS       Y4, Y9, Y4
+	VMULPS       Y7, Y7, Y9
+	VFMADD132PS  Y8, Y7, Y4
+	VMULPS       Y4, Y6, Y4
+	VDIVPS       Y9, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VMOVUPS      c_twoP60<>+0(SB), Y6
+	VMINPS       Y2, Y6, Y2
+	VMOVUPS      c_negTwoP60<>+0(SB), Y6
+	VMAXPS       Y2, Y6, Y2
+	VMULPS       Y2, Y2, Y2
+	VDIVPS       Y9, Y5, Y5
+	VMULPS       Y5, Y2, Y2
+	VMULPS       Y4, Y3, Y4
+	VMOVUPS      Y4, 32(CX)(SI*4)
+	VFMADD231PS  Y2, Y3, Y1
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -10480,73 +12393,15 @@ tail:
 	LEAQ         tailmask8<>+0(SB), DI
 	MOVQ         $0x00000010, R8
 	SUBQ         AX, R8
-	VMOVDQU      (DI)(R8*4), Y3
-	VMASKMOVPS   (BX)(SI*4), Y3, Y4
-	VMASKMOVPS   (DX)(SI*4), Y3, Y5
-	VMULPS       Y4, Y0, Y6
-	VMOVAPS      Y0, Y7
-	VFMSUB132PS  Y4, Y6, Y7
-	VORPS        c_signMask<>+0(SB), Y6, Y8
-	VANDNPS      c_signMask<>+0(SB), Y6, Y9
-	VXORPS       Y9, Y7, Y7
-	VMOVUPS      c_expLo<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
-	VMOVUPS      c_expHi<>+0(SB), Y9
-	VMINPS       Y8, Y9, Y8
-	VMOVUPS      c_log2e<>+0(SB), Y9
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
-	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y8, Y7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
-	VMULPS       Y10, Y10, Y7
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
-	VFMADD132PS  Y8, Y10, Y7
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y7, Y8, Y8
-	VMULPS       c_twoM64<>+0(SB), Y8, Y7
-	VADDPS       c_one<>+0(SB), Y7, Y9
-	VCMPPS       $0x11, c_zero<>+0(SB), Y6, Y10
-	VMOVUPS      c_twoP64<>+0(SB), Y11
-	VBLENDVPS    Y10, Y8, Y11, Y8
-	VBLENDVPS    Y10, c_one<>+0(SB), Y7, Y10
-	VMOVUPS      c_big<>+0(SB), Y11
-	VMINPS       Y6, Y11, Y6
-	VMOVUPS      c_negBig<>+0(SB), Y11
-	VMAXPS       Y6, Y11, Y6
-	VMULPS       Y9, Y9, Y11
-	VFMADD132PS  Y10, Y9, Y6
-	VMULPS       Y6, Y8, Y6
-	VDIVPS       Y11, Y6, Y6
-	VMULPS       c_twoM64<>+0(SB), Y6, Y6
-	VMOVUPS      c_twoP60<>+0(SB), Y8
-	VMINPS       Y4, Y8, Y4
-	VMOVUPS      c_negTwoP60<>+0(SB), Y8
-	VMAXPS       Y4, Y8, Y4
-	VMULPS       Y4, Y4, Y4
-	VDIVPS       Y11, Y7, Y7
-	VMULPS       Y7, Y4, Y4
-	VMULPS       Y6, Y5, Y6
-	VMASKMOVPS   Y6, Y3, (CX)(SI*4)
-	VMOVAPS      Y1, Y6
-	VFMADD231PS  Y4, Y5, Y6
-	VBLENDVPS    Y3, Y6, Y1, Y1
-	VMOVDQU      32(DI)(R8*4), Y3
-	VMASKMOVPS   32(BX)(SI*4), Y3, Y4
-	VMASKMOVPS   32(DX)(SI*4), Y3, Y5
-	VMULPS       Y4, Y0, Y6
-	VMOVAPS      Y0, Y0
-	VFMSUB132PS  Y4, Y6, Y0
-	VORPS        c_signMask<>+0(SB), Y6, Y7
-	VANDNPS      c_signMask<>+0(SB), Y6, Y8
-	VXORPS       Y8, Y0, Y0
+	VMOVDQU      (DI)(R8*4), Y2
+	VMASKMOVPS   (BX)(SI*4), Y2, Y3
+	VMASKMOVPS   (DX)(SI*4), Y2, Y4
+	VMULPS       (SP), Y3, Y5
+	VMOVUPS      (SP), Y6
+	VFMSUB132PS  Y3, Y5, Y6
+	VORPS        c_signMask<>+0(SB), Y5, Y7
+	VANDNPS      c_signMask<>+0(SB), Y5, Y8
+	VXORPS       Y8, Y6, Y6
 	VMOVUPS      c_expLo<>+0(SB), Y8
 	VMAXPS       Y7, Y8, Y7
 	VMOVUPS      c_expHi<>+0(SB), Y8
@@ -10555,52 +12410,110 @@ tail:
 	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
 	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
 	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VMINPS       c_one<>+0(SB), Y0, Y0
-	VMAXPS       c_negOne<>+0(SB), Y0, Y0
-	VADDPS       Y0, Y7, Y0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y9
-	VMULPS       Y9, Y9, Y0
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y7, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
 	VMOVUPS      c_expP6<>+0(SB), Y7
 	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
 	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
 	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
 	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y0
+	VFMADD132PS  Y7, Y9, Y6
 	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y0, Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y0
-	VADDPS       c_one<>+0(SB), Y0, Y8
-	VCMPPS       $0x11, c_zero<>+0(SB), Y6, Y9
+	VFMADD132PS  Y6, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y6
+	VADDPS       c_one<>+0(SB), Y6, Y8
+	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y9
 	VMOVUPS      c_twoP64<>+0(SB), Y10
 	VBLENDVPS    Y9, Y7, Y10, Y7
-	VBLENDVPS    Y9, c_one<>+0(SB), Y0, Y9
+	VBLENDVPS    Y9, c_one<>+0(SB), Y6, Y9
 	VMOVUPS      c_big<>+0(SB), Y10
-	VMINPS       Y6, Y10, Y6
+	VMINPS       Y5, Y10, Y5
 	VMOVUPS      c_negBig<>+0(SB), Y10
-	VMAXPS       Y6, Y10, Y6
+	VMAXPS       Y5, Y10, Y5
 	VMULPS       Y8, Y8, Y10
-	VFMADD132PS  Y9, Y8, Y6
-	VMULPS       Y6, Y7, Y6
-	VDIVPS       Y10, Y6, Y6
-	VMULPS       c_twoM64<>+0(SB), Y6, Y6
+	VFMADD132PS  Y9, Y8, Y5
+	VMULPS       Y5, Y7, Y5
+	VDIVPS       Y10, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
 	VMOVUPS      c_twoP60<>+0(SB), Y7
-	VMINPS       Y4, Y7, Y4
+	VMINPS       Y3, Y7, Y3
 	VMOVUPS      c_negTwoP60<>+0(SB), Y7
-	VMAXPS       Y4, Y7, Y4
-	VMULPS       Y4, Y4, Y4
-	VDIVPS       Y10, Y0, Y0
-	VMULPS       Y0, Y4, Y0
-	VMULPS       Y6, Y5, Y4
-	VMASKMOVPS   Y4, Y3, 32(CX)(SI*4)
-	VMOVAPS      Y2, Y4
-	VFMADD231PS  Y0, Y5, Y4
-	VBLENDVPS    Y3, Y4, Y2, Y2
+	VMAXPS       Y3, Y7, Y3
+	VMULPS       Y3, Y3, Y3
+	VDIVPS       Y10, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VMULPS       Y5, Y4, Y5
+	VMASKMOVPS   Y5, Y2, (CX)(SI*4)
+	VMOVAPS      Y0, Y5
+	VFMADD231PS  Y3, Y4, Y5
+	VBLENDVPS    Y2, Y5, Y0, Y0
+	VMOVDQU      32(DI)(R8*4), Y2
+	VMASKMOVPS   32(BX)(SI*4), Y2, Y3
+	VMASKMOVPS   32(DX)(SI*4), Y2, Y4
+	VMULPS       (SP), Y3, Y5
+	VMOVUPS      (SP), Y6
+	VFMSUB132PS  Y3, Y5, Y6
+	VORPS        c_signMask<>+0(SB), Y5, Y7
+	VANDNPS      c_signMask<>+0(SB), Y5, Y8
+	VXORPS       Y8, Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_expHi<>+0(SB), Y8
+	VMINPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y7, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y6
+	VADDPS       c_one<>+0(SB), Y6, Y8
+	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y9
+	VMOVUPS      c_twoP64<>+0(SB), Y10
+	VBLENDVPS    Y9, Y7, Y10, Y7
+	VBLENDVPS    Y9, c_one<>+0(SB), Y6, Y9
+	VMOVUPS      c_big<>+0(SB), Y10
+	VMINPS       Y5, Y10, Y5
+	VMOVUPS      c_negBig<>+0(SB), Y10
+	VMAXPS       Y5, Y10, Y5
+	VMULPS       Y8, Y8, Y10
+	VFMADD132PS  Y9, Y8, Y5
+	VMULPS       Y5, Y7, Y5
+	VDIVPS       Y10, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VMOVUPS      c_twoP60<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      c_negTwoP60<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMULPS       Y3, Y3, Y3
+	VDIVPS       Y10, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VMULPS       Y5, Y4, Y5
+	VMASKMOVPS   Y5, Y2, 32(CX)(SI*4)
+	VMOVAPS      Y1, Y5
+	VFMADD231PS  Y3, Y4, Y5
+	VBLENDVPS    Y2, Y5, Y1, Y1
 
 done:
 	LEAQ    ret_0+80(FP), AX
-	VMOVUPS Y1, (AX)
-	VMOVUPS Y2, 32(AX)
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
 	VZEROUPPER
 	RET
 
@@ -11098,16 +13011,19 @@ done:
 
 // func softplusAVX2(y []float32, x []float32, beta float32, invBeta float32, threshold float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·softplusAVX2(SB), NOSPLIT, $0-60
+TEXT ·softplusAVX2(SB), NOSPLIT, $96-60
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
 	MOVSS        beta+48(FP), X0
 	VBROADCASTSS X0, Y0
-	MOVSS        invBeta+52(FP), X1
-	VBROADCASTSS X1, Y1
-	MOVSS        threshold+56(FP), X2
-	VBROADCASTSS X2, Y2
+	VMOVUPS      Y0, (SP)
+	MOVSS        invBeta+52(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 32(SP)
+	MOVSS        threshold+56(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 64(SP)
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -11115,128 +13031,128 @@ TEXT ·softplusAVX2(SB), NOSPLIT, $0-60
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Y3
-	VMULPS       Y3, Y0, Y4
-	VMOVAPS      Y0, Y5
-	VFMSUB132PS  Y3, Y4, Y5
-	VORPS        c_signMask<>+0(SB), Y4, Y6
-	VANDNPS      c_signMask<>+0(SB), Y4, Y7
-	VXORPS       Y7, Y5, Y7
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y6, Y8, Y6
-	VMOVUPS      c_expHi<>+0(SB), Y8
-	VMINPS       Y6, Y8, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y6
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y9, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y6
-	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y8
-	VMOVUPS      c_one<>+0(SB), Y9
-	VFMSUB132PS  c_two<>+0(SB), Y9, Y6
-	VMOVUPS      c_log1pR9<>+0(SB), Y9
-	VFMADD213PS  c_log1pR8<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR7<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR6<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR5<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR4<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR3<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR2<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR1<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR0<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y7, Y6
-	VMULPS       Y1, Y6, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y7
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y9
-	VMOVUPS      c_zero<>+0(SB), Y10
-	VMAXPS       Y4, Y10, Y10
-	VMOVUPS      c_one<>+0(SB), Y11
-	VMINPS       Y5, Y11, Y5
-	VMOVUPS      c_negOne<>+0(SB), Y11
-	VMAXPS       Y5, Y11, Y5
-	VANDPS       Y5, Y9, Y5
-	VFMADD132PS  c_twoM64<>+0(SB), Y5, Y6
-	VADDPS       Y6, Y10, Y5
-	VMULPS       Y1, Y5, Y5
-	VBLENDVPS    Y8, Y7, Y5, Y5
-	VCMPPS       $0x1e, Y2, Y4, Y4
-	VBLENDVPS    Y4, Y3, Y5, Y3
-	VMOVUPS      Y3, (CX)(BX*4)
-	VMOVUPS      32(DX)(BX*4), Y3
-	VMULPS       Y3, Y0, Y4
-	VMOVAPS      Y0, Y5
-	VFMSUB132PS  Y3, Y4, Y5
-	VORPS        c_signMask<>+0(SB), Y4, Y6
-	VANDNPS      c_signMask<>+0(SB), Y4, Y7
-	VXORPS       Y7, Y5, Y7
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y6, Y8, Y6
-	VMOVUPS      c_expHi<>+0(SB), Y8
-	VMINPS       Y6, Y8, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y6
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y9, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y6
-	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y8
-	VMOVUPS      c_one<>+0(SB), Y9
-	VFMSUB132PS  c_two<>+0(SB), Y9, Y6
-	VMOVUPS      c_log1pR9<>+0(SB), Y9
-	VFMADD213PS  c_log1pR8<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR7<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR6<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR5<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR4<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR3<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR2<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR1<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR0<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y7, Y6
-	VMULPS       Y1, Y6, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y7
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y9
-	VMOVUPS      c_zero<>+0(SB), Y10
-	VMAXPS       Y4, Y10, Y10
-	VMOVUPS      c_one<>+0(SB), Y11
-	VMINPS       Y5, Y11, Y5
-	VMOVUPS      c_negOne<>+0(SB), Y11
-	VMAXPS       Y5, Y11, Y5
-	VANDPS       Y5, Y9, Y5
-	VFMADD132PS  c_twoM64<>+0(SB), Y5, Y6
-	VADDPS       Y6, Y10, Y5
-	VMULPS       Y1, Y5, Y5
-	VBLENDVPS    Y8, Y7, Y5, Y5
-	VCMPPS       $0x1e, Y2, Y4, Y4
-	VBLENDVPS    Y4, Y3, Y5, Y3
-	VMOVUPS      Y3, 32(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y0
+	VMULPS       (SP), Y0, Y1
+	VMOVUPS      (SP), Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VORPS        c_signMask<>+0(SB), Y1, Y3
+	VANDNPS      c_signMask<>+0(SB), Y1, Y4
+	VXORPS       Y4, Y2, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y3
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VFMSUB132PS  c_two<>+0(SB), Y6, Y3
+	VMOVUPS      c_log1pR9<>+0(SB), Y6
+	VFMADD213PS  c_log1pR8<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR7<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR6<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR5<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR4<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR3<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR1<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR0<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y4, Y3
+	VMULPS       32(SP), Y3, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y1, Y6
+	VMOVUPS      c_zero<>+0(SB), Y7
+	VMAXPS       Y1, Y7, Y7
+	VMOVUPS      c_one<>+0(SB), Y8
+	VMINPS       Y2, Y8, Y2
+	VMOVUPS      c_negOne<>+0(SB), Y8
+	VMAXPS       Y2, Y8, Y2
+	VANDPS       Y2, Y6, Y2
+	VFMADD132PS  c_twoM64<>+0(SB), Y2, Y3
+	VADDPS       Y3, Y7, Y2
+	VMULPS       32(SP), Y2, Y2
+	VBLENDVPS    Y5, Y4, Y2, Y2
+	VCMPPS       $0x1e, 64(SP), Y1, Y1
+	VBLENDVPS    Y1, Y0, Y2, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VMULPS       (SP), Y0, Y1
+	VMOVUPS      (SP), Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VORPS        c_signMask<>+0(SB), Y1, Y3
+	VANDNPS      c_signMask<>+0(SB), Y1, Y4
+	VXORPS       Y4, Y2, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y3
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VFMSUB132PS  c_two<>+0(SB), Y6, Y3
+	VMOVUPS      c_log1pR9<>+0(SB), Y6
+	VFMADD213PS  c_log1pR8<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR7<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR6<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR5<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR4<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR3<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR1<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR0<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y4, Y3
+	VMULPS       32(SP), Y3, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y1, Y6
+	VMOVUPS      c_zero<>+0(SB), Y7
+	VMAXPS       Y1, Y7, Y7
+	VMOVUPS      c_one<>+0(SB), Y8
+	VMINPS       Y2, Y8, Y2
+	VMOVUPS      c_negOne<>+0(SB), Y8
+	VMAXPS       Y2, Y8, Y2
+	VANDPS       Y2, Y6, Y2
+	VFMADD132PS  c_twoM64<>+0(SB), Y2, Y3
+	VADDPS       Y3, Y7, Y2
+	VMULPS       32(SP), Y2, Y2
+	VBLENDVPS    Y5, Y4, Y2, Y2
+	VCMPPS       $0x1e, 64(SP), Y1, Y1
+	VBLENDVPS    Y1, Y0, Y2, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loopN
 
@@ -11247,67 +13163,67 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Y3
-	VMULPS       Y3, Y0, Y4
-	VMOVAPS      Y0, Y5
-	VFMSUB132PS  Y3, Y4, Y5
-	VORPS        c_signMask<>+0(SB), Y4, Y6
-	VANDNPS      c_signMask<>+0(SB), Y4, Y7
-	VXORPS       Y7, Y5, Y7
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y6, Y8, Y6
-	VMOVUPS      c_expHi<>+0(SB), Y8
-	VMINPS       Y6, Y8, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y6
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y9, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y6
-	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y8
-	VMOVUPS      c_one<>+0(SB), Y9
-	VFMSUB132PS  c_two<>+0(SB), Y9, Y6
-	VMOVUPS      c_log1pR9<>+0(SB), Y9
-	VFMADD213PS  c_log1pR8<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR7<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR6<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR5<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR4<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR3<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR2<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR1<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR0<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y7, Y6
-	VMULPS       Y1, Y6, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y7
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y9
-	VMOVUPS      c_zero<>+0(SB), Y10
-	VMAXPS       Y4, Y10, Y10
-	VMOVUPS      c_one<>+0(SB), Y11
-	VMINPS       Y5, Y11, Y5
-	VMOVUPS      c_negOne<>+0(SB), Y11
-	VMAXPS       Y5, Y11, Y5
-	VANDPS       Y5, Y9, Y5
-	VFMADD132PS  c_twoM64<>+0(SB), Y5, Y6
-	VADDPS       Y6, Y10, Y5
-	VMULPS       Y1, Y5, Y5
-	VBLENDVPS    Y8, Y7, Y5, Y5
-	VCMPPS       $0x1e, Y2, Y4, Y4
-	VBLENDVPS    Y4, Y3, Y5, Y3
-	VMOVUPS      Y3, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y0
+	VMULPS       (SP), Y0, Y1
+	VMOVUPS      (SP), Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VORPS        c_signMask<>+0(SB), Y1, Y3
+	VANDNPS      c_signMask<>+0(SB), Y1, Y4
+	VXORPS       Y4, Y2, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y3
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VFMSUB132PS  c_two<>+0(SB), Y6, Y3
+	VMOVUPS      c_log1pR9<>+0(SB), Y6
+	VFMADD213PS  c_log1pR8<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR7<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR6<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR5<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR4<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR3<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR1<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR0<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y4, Y3
+	VMULPS       32(SP), Y3, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y1, Y6
+	VMOVUPS      c_zero<>+0(SB), Y7
+	VMAXPS       Y1, Y7, Y7
+	VMOVUPS      c_one<>+0(SB), Y8
+	VMINPS       Y2, Y8, Y2
+	VMOVUPS      c_negOne<>+0(SB), Y8
+	VMAXPS       Y2, Y8, Y2
+	VANDPS       Y2, Y6, Y2
+	VFMADD132PS  c_twoM64<>+0(SB), Y2, Y3
+	VADDPS       Y3, Y7, Y2
+	VMULPS       32(SP), Y2, Y2
+	VBLENDVPS    Y5, Y4, Y2, Y2
+	VCMPPS       $0x1e, 64(SP), Y1, Y1
+	VBLENDVPS    Y1, Y0, Y2, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
 	ADDQ         $0x00000008, BX
 	JMP          loop
 
@@ -11317,68 +13233,68 @@ tail:
 	LEAQ         tailmask8<>+0(SB), SI
 	MOVQ         $0x00000010, DI
 	SUBQ         AX, DI
-	VMOVDQU      (SI)(DI*4), Y3
-	VMASKMOVPS   (DX)(BX*4), Y3, Y4
-	VMULPS       Y4, Y0, Y5
-	VMOVAPS      Y0, Y0
-	VFMSUB132PS  Y4, Y5, Y0
-	VORPS        c_signMask<>+0(SB), Y5, Y6
-	VANDNPS      c_signMask<>+0(SB), Y5, Y7
-	VXORPS       Y7, Y0, Y7
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y6, Y8, Y6
-	VMOVUPS      c_expHi<>+0(SB), Y8
-	VMINPS       Y6, Y8, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y6
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y6, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y9, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y6
-	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y8
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VMULPS       (SP), Y1, Y2
+	VMOVUPS      (SP), Y3
+	VFMSUB132PS  Y1, Y2, Y3
+	VORPS        c_signMask<>+0(SB), Y2, Y4
+	VANDNPS      c_signMask<>+0(SB), Y2, Y5
+	VXORPS       Y5, Y3, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y4
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y4, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y4
+	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y6
+	VMOVUPS      c_one<>+0(SB), Y7
+	VFMSUB132PS  c_two<>+0(SB), Y7, Y4
+	VMOVUPS      c_log1pR9<>+0(SB), Y7
+	VFMADD213PS  c_log1pR8<>+0(SB), Y4, Y7
+	VFMADD213PS  c_log1pR7<>+0(SB), Y4, Y7
+	VFMADD213PS  c_log1pR6<>+0(SB), Y4, Y7
+	VFMADD213PS  c_log1pR5<>+0(SB), Y4, Y7
+	VFMADD213PS  c_log1pR4<>+0(SB), Y4, Y7
+	VFMADD213PS  c_log1pR3<>+0(SB), Y4, Y7
+	VFMADD213PS  c_log1pR2<>+0(SB), Y4, Y7
+	VFMADD213PS  c_log1pR1<>+0(SB), Y4, Y7
+	VFMADD213PS  c_log1pR0<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y5, Y4
+	VMULPS       32(SP), Y4, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y7
+	VMOVUPS      c_zero<>+0(SB), Y8
+	VMAXPS       Y2, Y8, Y8
 	VMOVUPS      c_one<>+0(SB), Y9
-	VFMSUB132PS  c_two<>+0(SB), Y9, Y6
-	VMOVUPS      c_log1pR9<>+0(SB), Y9
-	VFMADD213PS  c_log1pR8<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR7<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR6<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR5<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR4<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR3<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR2<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR1<>+0(SB), Y6, Y9
-	VFMADD213PS  c_log1pR0<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y7, Y6
-	VMULPS       Y1, Y6, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y7
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y5, Y9
-	VMOVUPS      c_zero<>+0(SB), Y10
-	VMAXPS       Y5, Y10, Y10
-	VMOVUPS      c_one<>+0(SB), Y11
-	VMINPS       Y0, Y11, Y0
-	VMOVUPS      c_negOne<>+0(SB), Y11
-	VMAXPS       Y0, Y11, Y0
-	VANDPS       Y0, Y9, Y0
-	VFMADD132PS  c_twoM64<>+0(SB), Y0, Y6
-	VADDPS       Y6, Y10, Y0
-	VMULPS       Y1, Y0, Y0
-	VBLENDVPS    Y8, Y7, Y0, Y0
-	VCMPPS       $0x1e, Y2, Y5, Y1
-	VBLENDVPS    Y1, Y4, Y0, Y0
-	VMASKMOVPS   Y0, Y3, (CX)(BX*4)
+	VMINPS       Y3, Y9, Y3
+	VMOVUPS      c_negOne<>+0(SB), Y9
+	VMAXPS       Y3, Y9, Y3
+	VANDPS       Y3, Y7, Y3
+	VFMADD132PS  c_twoM64<>+0(SB), Y3, Y4
+	VADDPS       Y4, Y8, Y3
+	VMULPS       32(SP), Y3, Y3
+	VBLENDVPS    Y6, Y5, Y3, Y3
+	VCMPPS       $0x1e, 64(SP), Y2, Y2
+	VBLENDVPS    Y2, Y1, Y3, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -11386,15 +13302,17 @@ done:
 
 // func softplusBackwardAVX2(dx []float32, dy []float32, x []float32, beta float32, threshold float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·softplusBackwardAVX2(SB), NOSPLIT, $0-80
+TEXT ·softplusBackwardAVX2(SB), NOSPLIT, $64-80
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
 	MOVSS        beta+72(FP), X0
 	VBROADCASTSS X0, Y0
-	MOVSS        threshold+76(FP), X1
-	VBROADCASTSS X1, Y1
+	VMOVUPS      Y0, (SP)
+	MOVSS        threshold+76(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 32(SP)
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000010, DI
@@ -11402,86 +13320,86 @@ TEXT ·softplusBackwardAVX2(SB), NOSPLIT, $0-80
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Y2
-	VMULPS       Y2, Y0, Y3
-	VFMSUB132PS  Y0, Y3, Y2
-	VORPS        c_signMask<>+0(SB), Y3, Y4
-	VANDNPS      c_signMask<>+0(SB), Y3, Y5
-	VXORPS       Y5, Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMINPS       c_one<>+0(SB), Y2, Y2
-	VMAXPS       c_negOne<>+0(SB), Y2, Y2
-	VADDPS       Y2, Y4, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
-	VMULPS       Y6, Y6, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y2, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y2
-	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y5
-	VCMPPS       $0x1e, Y1, Y3, Y3
-	VMOVUPS      c_twoP64<>+0(SB), Y6
-	VBLENDVPS    Y5, Y4, Y6, Y4
-	VDIVPS       Y2, Y4, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y2
-	VBLENDVPS    Y3, c_one<>+0(SB), Y2, Y2
-	VMOVUPS      (DX)(SI*4), Y3
-	VMULPS       Y2, Y3, Y2
-	VMOVUPS      Y2, (CX)(SI*4)
-	VMOVUPS      32(BX)(SI*4), Y2
-	VMULPS       Y2, Y0, Y3
-	VFMSUB132PS  Y0, Y3, Y2
-	VORPS        c_signMask<>+0(SB), Y3, Y4
-	VANDNPS      c_signMask<>+0(SB), Y3, Y5
-	VXORPS       Y5, Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMINPS       c_one<>+0(SB), Y2, Y2
-	VMAXPS       c_negOne<>+0(SB), Y2, Y2
-	VADDPS       Y2, Y4, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
-	VMULPS       Y6, Y6, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y2, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y2
-	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y5
-	VCMPPS       $0x1e, Y1, Y3, Y3
-	VMOVUPS      c_twoP64<>+0(SB), Y6
-	VBLENDVPS    Y5, Y4, Y6, Y4
-	VDIVPS       Y2, Y4, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y2
-	VBLENDVPS    Y3, c_one<>+0(SB), Y2, Y2
-	VMOVUPS      32(DX)(SI*4), Y3
-	VMULPS       Y2, Y3, Y2
-	VMOVUPS      Y2, 32(CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Y0
+	VMULPS       (SP), Y0, Y1
+	VFMSUB132PS  (SP), Y1, Y0
+	VORPS        c_signMask<>+0(SB), Y1, Y2
+	VANDNPS      c_signMask<>+0(SB), Y1, Y3
+	VXORPS       Y3, Y0, Y0
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y0, Y0
+	VMAXPS       c_negOne<>+0(SB), Y0, Y0
+	VADDPS       Y0, Y2, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y4
+	VMULPS       Y4, Y4, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y0, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y0
+	VADDPS       c_one<>+0(SB), Y0, Y0
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y3
+	VCMPPS       $0x1e, 32(SP), Y1, Y1
+	VMOVUPS      c_twoP64<>+0(SB), Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VDIVPS       Y0, Y2, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VBLENDVPS    Y1, c_one<>+0(SB), Y0, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y0
+	VMULPS       (SP), Y0, Y1
+	VFMSUB132PS  (SP), Y1, Y0
+	VORPS        c_signMask<>+0(SB), Y1, Y2
+	VANDNPS      c_signMask<>+0(SB), Y1, Y3
+	VXORPS       Y3, Y0, Y0
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y0, Y0
+	VMAXPS       c_negOne<>+0(SB), Y0, Y0
+	VADDPS       Y0, Y2, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y4
+	VMULPS       Y4, Y4, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y0, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y0
+	VADDPS       c_one<>+0(SB), Y0, Y0
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y3
+	VCMPPS       $0x1e, 32(SP), Y1, Y1
+	VMOVUPS      c_twoP64<>+0(SB), Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VDIVPS       Y0, Y2, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VBLENDVPS    Y1, c_one<>+0(SB), Y0, Y0
+	VMOVUPS      32(DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loopN
 
@@ -11492,46 +13410,46 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Y2
-	VMULPS       Y2, Y0, Y3
-	VFMSUB132PS  Y0, Y3, Y2
-	VORPS        c_signMask<>+0(SB), Y3, Y4
-	VANDNPS      c_signMask<>+0(SB), Y3, Y5
-	VXORPS       Y5, Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMINPS       c_one<>+0(SB), Y2, Y2
-	VMAXPS       c_negOne<>+0(SB), Y2, Y2
-	VADDPS       Y2, Y4, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
-	VMULPS       Y6, Y6, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y2, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y2
-	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y5
-	VCMPPS       $0x1e, Y1, Y3, Y3
-	VMOVUPS      c_twoP64<>+0(SB), Y6
-	VBLENDVPS    Y5, Y4, Y6, Y4
-	VDIVPS       Y2, Y4, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y2
-	VBLENDVPS    Y3, c_one<>+0(SB), Y2, Y2
-	VMOVUPS      (DX)(SI*4), Y3
-	VMULPS       Y2, Y3, Y2
-	VMOVUPS      Y2, (CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Y0
+	VMULPS       (SP), Y0, Y1
+	VFMSUB132PS  (SP), Y1, Y0
+	VORPS        c_signMask<>+0(SB), Y1, Y2
+	VANDNPS      c_signMask<>+0(SB), Y1, Y3
+	VXORPS       Y3, Y0, Y0
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y0, Y0
+	VMAXPS       c_negOne<>+0(SB), Y0, Y0
+	VADDPS       Y0, Y2, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y4
+	VMULPS       Y4, Y4, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y0, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y0
+	VADDPS       c_one<>+0(SB), Y0, Y0
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y3
+	VCMPPS       $0x1e, 32(SP), Y1, Y1
+	VMOVUPS      c_twoP64<>+0(SB), Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VDIVPS       Y0, Y2, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VBLENDVPS    Y1, c_one<>+0(SB), Y0, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
 	ADDQ         $0x00000008, SI
 	JMP          loop
 
@@ -11541,47 +13459,47 @@ tail:
 	LEAQ         tailmask8<>+0(SB), DI
 	MOVQ         $0x00000010, R8
 	SUBQ         AX, R8
-	VMOVDQU      (DI)(R8*4), Y2
-	VMASKMOVPS   (BX)(SI*4), Y2, Y3
-	VMULPS       Y3, Y0, Y4
-	VFMSUB132PS  Y0, Y4, Y3
-	VORPS        c_signMask<>+0(SB), Y4, Y0
-	VANDNPS      c_signMask<>+0(SB), Y4, Y5
-	VXORPS       Y5, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y0, Y5, Y0
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y0, Y5, Y0
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y0
-	VMINPS       c_one<>+0(SB), Y3, Y3
-	VMAXPS       c_negOne<>+0(SB), Y3, Y3
-	VADDPS       Y3, Y0, Y0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y6
-	VMULPS       Y6, Y6, Y0
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (BX)(SI*4), Y0, Y1
+	VMULPS       (SP), Y1, Y2
+	VFMSUB132PS  (SP), Y2, Y1
+	VORPS        c_signMask<>+0(SB), Y2, Y3
+	VANDNPS      c_signMask<>+0(SB), Y2, Y4
+	VXORPS       Y4, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y5
+	VMULPS       Y5, Y5, Y1
 	VMOVUPS      c_expP6<>+0(SB), Y3
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y3
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y3
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y3
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y3
-	VFMADD132PS  Y3, Y6, Y0
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
 	VPSLLD       $0x17, Y3, Y3
-	VFMADD132PS  Y0, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y0
-	VADDPS       c_one<>+0(SB), Y0, Y0
-	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y5
-	VCMPPS       $0x1e, Y1, Y4, Y1
-	VMOVUPS      c_twoP64<>+0(SB), Y4
-	VBLENDVPS    Y5, Y3, Y4, Y3
-	VDIVPS       Y0, Y3, Y0
-	VMULPS       c_twoM64<>+0(SB), Y0, Y0
-	VBLENDVPS    Y1, c_one<>+0(SB), Y0, Y0
-	VMASKMOVPS   (DX)(SI*4), Y2, Y1
-	VMULPS       Y0, Y1, Y0
-	VMASKMOVPS   Y0, Y2, (CX)(SI*4)
+	VFMADD132PS  Y1, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y1
+	VADDPS       c_one<>+0(SB), Y1, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y4
+	VCMPPS       $0x1e, 32(SP), Y2, Y2
+	VMOVUPS      c_twoP64<>+0(SB), Y5
+	VBLENDVPS    Y4, Y3, Y5, Y3
+	VDIVPS       Y1, Y3, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VBLENDVPS    Y2, c_one<>+0(SB), Y1, Y1
+	VMASKMOVPS   (DX)(SI*4), Y0, Y2
+	VMULPS       Y1, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
 
 done:
 	VZEROUPPER
@@ -12275,14 +14193,16 @@ done:
 
 // func eluAVX2(y []float32, x []float32, pos float32, neg float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·eluAVX2(SB), NOSPLIT, $0-56
+TEXT ·eluAVX2(SB), NOSPLIT, $64-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
 	MOVSS        pos+48(FP), X0
 	VBROADCASTSS X0, Y0
-	MOVSS        neg+52(FP), X1
-	VBROADCASTSS X1, Y1
+	VMOVUPS      Y0, (SP)
+	MOVSS        neg+52(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 32(SP)
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -12290,64 +14210,64 @@ TEXT ·eluAVX2(SB), NOSPLIT, $0-56
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Y2
-	VMOVUPS      c_zero<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y4
-	VSUBPS       c_one<>+0(SB), Y4, Y5
-	VFMADD132PS  Y3, Y5, Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y3
-	VMULPS       Y0, Y2, Y2
-	VMULPS       Y1, Y4, Y4
-	VBLENDVPS    Y3, Y2, Y4, Y2
-	VMOVUPS      Y2, (CX)(BX*4)
-	VMOVUPS      32(DX)(BX*4), Y2
-	VMOVUPS      c_zero<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y4
-	VSUBPS       c_one<>+0(SB), Y4, Y5
-	VFMADD132PS  Y3, Y5, Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y3
-	VMULPS       Y0, Y2, Y2
-	VMULPS       Y1, Y4, Y4
-	VBLENDVPS    Y3, Y2, Y4, Y2
-	VMOVUPS      Y2, 32(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_zero<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VSUBPS       c_one<>+0(SB), Y2, Y3
+	VFMADD132PS  Y1, Y3, Y2
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y1
+	VMULPS       (SP), Y0, Y0
+	VMULPS       32(SP), Y2, Y2
+	VBLENDVPS    Y1, Y0, Y2, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VMOVUPS      c_zero<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VSUBPS       c_one<>+0(SB), Y2, Y3
+	VFMADD132PS  Y1, Y3, Y2
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y1
+	VMULPS       (SP), Y0, Y0
+	VMULPS       32(SP), Y2, Y2
+	VBLENDVPS    Y1, Y0, Y2, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loopN
 
@@ -12358,35 +14278,35 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Y2
-	VMOVUPS      c_zero<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y4
-	VSUBPS       c_one<>+0(SB), Y4, Y5
-	VFMADD132PS  Y3, Y5, Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y3
-	VMULPS       Y0, Y2, Y2
-	VMULPS       Y1, Y4, Y4
-	VBLENDVPS    Y3, Y2, Y4, Y2
-	VMOVUPS      Y2, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_zero<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VSUBPS       c_one<>+0(SB), Y2, Y3
+	VFMADD132PS  Y1, Y3, Y2
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y1
+	VMULPS       (SP), Y0, Y0
+	VMULPS       32(SP), Y2, Y2
+	VBLENDVPS    Y1, Y0, Y2, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
 	ADDQ         $0x00000008, BX
 	JMP          loop
 
@@ -12396,36 +14316,36 @@ tail:
 	LEAQ         tailmask8<>+0(SB), SI
 	MOVQ         $0x00000010, DI
 	SUBQ         AX, DI
-	VMOVDQU      (SI)(DI*4), Y2
-	VMASKMOVPS   (DX)(BX*4), Y2, Y3
-	VMOVUPS      c_zero<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
-	VMULPS       Y6, Y6, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y5
-	VSUBPS       c_one<>+0(SB), Y5, Y6
-	VFMADD132PS  Y4, Y6, Y5
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y3, Y4
-	VMULPS       Y0, Y3, Y0
-	VMULPS       Y1, Y5, Y1
-	VBLENDVPS    Y4, Y0, Y1, Y0
-	VMASKMOVPS   Y0, Y2, (CX)(BX*4)
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VMOVUPS      c_zero<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VSUBPS       c_one<>+0(SB), Y3, Y4
+	VFMADD132PS  Y2, Y4, Y3
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y1, Y2
+	VMULPS       (SP), Y1, Y1
+	VMULPS       32(SP), Y3, Y3
+	VBLENDVPS    Y2, Y1, Y3, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -12433,15 +14353,17 @@ done:
 
 // func eluBackwardAVX2(dx []float32, dy []float32, x []float32, pos float32, neg float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·eluBackwardAVX2(SB), NOSPLIT, $0-80
+TEXT ·eluBackwardAVX2(SB), NOSPLIT, $64-80
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
 	MOVSS        pos+72(FP), X0
 	VBROADCASTSS X0, Y0
-	MOVSS        neg+76(FP), X1
-	VBROADCASTSS X1, Y1
+	VMOVUPS      Y0, (SP)
+	MOVSS        neg+76(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 32(SP)
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000010, DI
@@ -12449,64 +14371,64 @@ TEXT ·eluBackwardAVX2(SB), NOSPLIT, $0-80
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Y2
-	VMOVUPS      c_zero<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y2
-	VMULPS       Y1, Y4, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y3
-	VBLENDVPS    Y2, Y0, Y3, Y2
-	VMOVUPS      (DX)(SI*4), Y3
-	VMULPS       Y2, Y3, Y2
-	VMOVUPS      Y2, (CX)(SI*4)
-	VMOVUPS      32(BX)(SI*4), Y2
-	VMOVUPS      c_zero<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y2
-	VMULPS       Y1, Y4, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y3
-	VBLENDVPS    Y2, Y0, Y3, Y2
-	VMOVUPS      32(DX)(SI*4), Y3
-	VMULPS       Y2, Y3, Y2
-	VMOVUPS      Y2, 32(CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Y0
+	VMOVUPS      c_zero<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y0
+	VMULPS       32(SP), Y2, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VBLENDVPS    Y0, (SP), Y1, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y0
+	VMOVUPS      c_zero<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y0
+	VMULPS       32(SP), Y2, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VBLENDVPS    Y0, (SP), Y1, Y0
+	VMOVUPS      32(DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loopN
 
@@ -12517,35 +14439,35 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Y2
-	VMOVUPS      c_zero<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y2
-	VMULPS       Y1, Y4, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y3
-	VBLENDVPS    Y2, Y0, Y3, Y2
-	VMOVUPS      (DX)(SI*4), Y3
-	VMULPS       Y2, Y3, Y2
-	VMOVUPS      Y2, (CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Y0
+	VMOVUPS      c_zero<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expHi<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y0
+	VMULPS       32(SP), Y2, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VBLENDVPS    Y0, (SP), Y1, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
 	ADDQ         $0x00000008, SI
 	JMP          loop
 
@@ -12555,36 +14477,36 @@ tail:
 	LEAQ         tailmask8<>+0(SB), DI
 	MOVQ         $0x00000010, R8
 	SUBQ         AX, R8
-	VMOVDQU      (DI)(R8*4), Y2
-	VMASKMOVPS   (BX)(SI*4), Y2, Y3
-	VMOVUPS      c_zero<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
-	VMULPS       Y6, Y6, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y3, Y3
-	VMULPS       Y1, Y5, Y1
-	VMULPS       c_twoM64<>+0(SB), Y1, Y1
-	VBLENDVPS    Y3, Y0, Y1, Y0
-	VMASKMOVPS   (DX)(SI*4), Y2, Y1
-	VMULPS       Y0, Y1, Y0
-	VMASKMOVPS   Y0, Y2, (CX)(SI*4)
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (BX)(SI*4), Y0, Y1
+	VMOVUPS      c_zero<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y1, Y1
+	VMULPS       32(SP), Y3, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VBLENDVPS    Y1, (SP), Y2, Y1
+	VMASKMOVPS   (DX)(SI*4), Y0, Y2
+	VMULPS       Y1, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
 
 done:
 	VZEROUPPER
@@ -12592,14 +14514,16 @@ done:
 
 // func celuAVX2(y []float32, x []float32, alpha float32, invAlpha float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·celuAVX2(SB), NOSPLIT, $0-56
+TEXT ·celuAVX2(SB), NOSPLIT, $64-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
 	MOVSS        alpha+48(FP), X0
 	VBROADCASTSS X0, Y0
-	MOVSS        invAlpha+52(FP), X1
-	VBROADCASTSS X1, Y1
+	VMOVUPS      Y0, (SP)
+	MOVSS        invAlpha+52(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 32(SP)
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -12607,74 +14531,74 @@ TEXT ·celuAVX2(SB), NOSPLIT, $0-56
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Y2
-	VMOVUPS      c_zero<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
-	VDIVPS       Y0, Y3, Y4
-	VFNMADD231PS Y0, Y4, Y3
-	VMULPS       Y1, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMINPS       c_one<>+0(SB), Y3, Y3
-	VMAXPS       c_negOne<>+0(SB), Y3, Y3
-	VADDPS       Y3, Y4, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y6, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y4
-	VSUBPS       c_one<>+0(SB), Y4, Y5
-	VFMADD132PS  Y3, Y5, Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y3
-	VMULPS       Y0, Y4, Y4
-	VBLENDVPS    Y3, Y2, Y4, Y2
-	VMOVUPS      Y2, (CX)(BX*4)
-	VMOVUPS      32(DX)(BX*4), Y2
-	VMOVUPS      c_zero<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
-	VDIVPS       Y0, Y3, Y4
-	VFNMADD231PS Y0, Y4, Y3
-	VMULPS       Y1, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMINPS       c_one<>+0(SB), Y3, Y3
-	VMAXPS       c_negOne<>+0(SB), Y3, Y3
-	VADDPS       Y3, Y4, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y6, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y4
-	VSUBPS       c_one<>+0(SB), Y4, Y5
-	VFMADD132PS  Y3, Y5, Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y3
-	VMULPS       Y0, Y4, Y4
-	VBLENDVPS    Y3, Y2, Y4, Y2
-	VMOVUPS      Y2, 32(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_zero<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VDIVPS       (SP), Y1, Y2
+	VFNMADD231PS (SP), Y2, Y1
+	VMULPS       32(SP), Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VSUBPS       c_one<>+0(SB), Y2, Y3
+	VFMADD132PS  Y1, Y3, Y2
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y1
+	VMULPS       (SP), Y2, Y2
+	VBLENDVPS    Y1, Y0, Y2, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VMOVUPS      c_zero<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VDIVPS       (SP), Y1, Y2
+	VFNMADD231PS (SP), Y2, Y1
+	VMULPS       32(SP), Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VSUBPS       c_one<>+0(SB), Y2, Y3
+	VFMADD132PS  Y1, Y3, Y2
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y1
+	VMULPS       (SP), Y2, Y2
+	VBLENDVPS    Y1, Y0, Y2, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loopN
 
@@ -12685,40 +14609,40 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Y2
-	VMOVUPS      c_zero<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
-	VDIVPS       Y0, Y3, Y4
-	VFNMADD231PS Y0, Y4, Y3
-	VMULPS       Y1, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMINPS       c_one<>+0(SB), Y3, Y3
-	VMAXPS       c_negOne<>+0(SB), Y3, Y3
-	VADDPS       Y3, Y4, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y6, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y4
-	VSUBPS       c_one<>+0(SB), Y4, Y5
-	VFMADD132PS  Y3, Y5, Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y3
-	VMULPS       Y0, Y4, Y4
-	VBLENDVPS    Y3, Y2, Y4, Y2
-	VMOVUPS      Y2, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_zero<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VDIVPS       (SP), Y1, Y2
+	VFNMADD231PS (SP), Y2, Y1
+	VMULPS       32(SP), Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VSUBPS       c_one<>+0(SB), Y2, Y3
+	VFMADD132PS  Y1, Y3, Y2
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y1
+	VMULPS       (SP), Y2, Y2
+	VBLENDVPS    Y1, Y0, Y2, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
 	ADDQ         $0x00000008, BX
 	JMP          loop
 
@@ -12728,41 +14652,41 @@ tail:
 	LEAQ         tailmask8<>+0(SB), SI
 	MOVQ         $0x00000010, DI
 	SUBQ         AX, DI
-	VMOVDQU      (SI)(DI*4), Y2
-	VMASKMOVPS   (DX)(BX*4), Y2, Y3
-	VMOVUPS      c_zero<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y4
-	VDIVPS       Y0, Y4, Y5
-	VFNMADD231PS Y0, Y5, Y4
-	VMULPS       Y1, Y4, Y1
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VMOVUPS      c_zero<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VDIVPS       (SP), Y2, Y3
+	VFNMADD231PS (SP), Y3, Y2
+	VMULPS       32(SP), Y2, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y5, Y4, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMINPS       c_one<>+0(SB), Y1, Y1
-	VMAXPS       c_negOne<>+0(SB), Y1, Y1
-	VADDPS       Y1, Y4, Y1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y6
-	VMULPS       Y6, Y6, Y1
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y1
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y4
-	VSUBPS       c_one<>+0(SB), Y4, Y5
-	VFMADD132PS  Y1, Y5, Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y3, Y1
-	VMULPS       Y0, Y4, Y0
-	VBLENDVPS    Y1, Y3, Y0, Y0
-	VMASKMOVPS   Y0, Y2, (CX)(BX*4)
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y3, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VSUBPS       c_one<>+0(SB), Y3, Y4
+	VFMADD132PS  Y2, Y4, Y3
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y1, Y2
+	VMULPS       (SP), Y3, Y3
+	VBLENDVPS    Y2, Y1, Y3, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -12770,15 +14694,17 @@ done:
 
 // func celuBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, invAlpha float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·celuBackwardAVX2(SB), NOSPLIT, $0-80
+TEXT ·celuBackwardAVX2(SB), NOSPLIT, $64-80
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
 	MOVSS        alpha+72(FP), X0
 	VBROADCASTSS X0, Y0
-	MOVSS        invAlpha+76(FP), X1
-	VBROADCASTSS X1, Y1
+	VMOVUPS      Y0, (SP)
+	MOVSS        invAlpha+76(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 32(SP)
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000010, DI
@@ -12786,74 +14712,74 @@ TEXT ·celuBackwardAVX2(SB), NOSPLIT, $0-80
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Y2
-	VMOVUPS      c_zero<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
-	VDIVPS       Y0, Y3, Y4
-	VFNMADD231PS Y0, Y4, Y3
-	VMULPS       Y1, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMINPS       c_one<>+0(SB), Y3, Y3
-	VMAXPS       c_negOne<>+0(SB), Y3, Y3
-	VADDPS       Y3, Y4, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y6, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, c_one<>+0(SB), Y3, Y2
-	VMOVUPS      (DX)(SI*4), Y3
-	VMULPS       Y2, Y3, Y2
-	VMOVUPS      Y2, (CX)(SI*4)
-	VMOVUPS      32(BX)(SI*4), Y2
-	VMOVUPS      c_zero<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
-	VDIVPS       Y0, Y3, Y4
-	VFNMADD231PS Y0, Y4, Y3
-	VMULPS       Y1, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMINPS       c_one<>+0(SB), Y3, Y3
-	VMAXPS       c_negOne<>+0(SB), Y3, Y3
-	VADDPS       Y3, Y4, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y6, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, c_one<>+0(SB), Y3, Y2
-	VMOVUPS      32(DX)(SI*4), Y3
-	VMULPS       Y2, Y3, Y2
-	VMOVUPS      Y2, 32(CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Y0
+	VMOVUPS      c_zero<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VDIVPS       (SP), Y1, Y2
+	VFNMADD231PS (SP), Y2, Y1
+	VMULPS       32(SP), Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, c_one<>+0(SB), Y1, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y0
+	VMOVUPS      c_zero<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VDIVPS       (SP), Y1, Y2
+	VFNMADD231PS (SP), Y2, Y1
+	VMULPS       32(SP), Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, c_one<>+0(SB), Y1, Y0
+	VMOVUPS      32(DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loopN
 
@@ -12864,40 +14790,40 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Y2
-	VMOVUPS      c_zero<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
-	VDIVPS       Y0, Y3, Y4
-	VFNMADD231PS Y0, Y4, Y3
-	VMULPS       Y1, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMINPS       c_one<>+0(SB), Y3, Y3
-	VMAXPS       c_negOne<>+0(SB), Y3, Y3
-	VADDPS       Y3, Y4, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y6, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, c_one<>+0(SB), Y3, Y2
-	VMOVUPS      (DX)(SI*4), Y3
-	VMULPS       Y2, Y3, Y2
-	VMOVUPS      Y2, (CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Y0
+	VMOVUPS      c_zero<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VDIVPS       (SP), Y1, Y2
+	VFNMADD231PS (SP), Y2, Y1
+	VMULPS       32(SP), Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, c_one<>+0(SB), Y1, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
 	ADDQ         $0x00000008, SI
 	JMP          loop
 
@@ -12907,41 +14833,41 @@ tail:
 	LEAQ         tailmask8<>+0(SB), DI
 	MOVQ         $0x00000010, R8
 	SUBQ         AX, R8
-	VMOVDQU      (DI)(R8*4), Y2
-	VMASKMOVPS   (BX)(SI*4), Y2, Y3
-	VMOVUPS      c_zero<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y4
-	VDIVPS       Y0, Y4, Y5
-	VFNMADD231PS Y0, Y5, Y4
-	VMULPS       Y1, Y4, Y0
-	VMOVUPS      c_expLo<>+0(SB), Y1
-	VMAXPS       Y5, Y1, Y1
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (BX)(SI*4), Y0, Y1
+	VMOVUPS      c_zero<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VDIVPS       (SP), Y2, Y3
+	VFNMADD231PS (SP), Y3, Y2
+	VMULPS       32(SP), Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
 	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y1, Y4, Y1
+	VMINPS       Y3, Y4, Y3
 	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y1
-	VMINPS       c_one<>+0(SB), Y0, Y0
-	VMAXPS       c_negOne<>+0(SB), Y0, Y0
-	VADDPS       Y0, Y1, Y0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y5
-	VMULPS       Y5, Y5, Y0
-	VMOVUPS      c_expP6<>+0(SB), Y1
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y1
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y1
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y1
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y1
-	VFMADD132PS  Y1, Y5, Y0
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y1
-	VPSLLD       $0x17, Y1, Y1
-	VFMADD132PS  Y0, Y1, Y1
-	VMULPS       c_twoM64<>+0(SB), Y1, Y0
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y3, Y1
-	VBLENDVPS    Y1, c_one<>+0(SB), Y0, Y0
-	VMASKMOVPS   (DX)(SI*4), Y2, Y1
-	VMULPS       Y0, Y1, Y0
-	VMASKMOVPS   Y0, Y2, (CX)(SI*4)
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y3, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, c_one<>+0(SB), Y2, Y1
+	VMASKMOVPS   (DX)(SI*4), Y0, Y2
+	VMULPS       Y1, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
 
 done:
 	VZEROUPPER
@@ -12949,18 +14875,22 @@ done:
 
 // func peluAVX2(y []float32, x []float32, a float32, b float32, ab float32, invB float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·peluAVX2(SB), NOSPLIT, $0-64
+TEXT ·peluAVX2(SB), NOSPLIT, $128-64
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
 	MOVSS        a+48(FP), X0
 	VBROADCASTSS X0, Y0
-	MOVSS        b+52(FP), X1
-	VBROADCASTSS X1, Y1
-	MOVSS        ab+56(FP), X2
-	VBROADCASTSS X2, Y2
-	MOVSS        invB+60(FP), X3
-	VBROADCASTSS X3, Y3
+	VMOVUPS      Y0, (SP)
+	MOVSS        b+52(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 32(SP)
+	MOVSS        ab+56(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 64(SP)
+	MOVSS        invB+60(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 96(SP)
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -12968,76 +14898,76 @@ TEXT ·peluAVX2(SB), NOSPLIT, $0-64
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Y4
-	VMOVUPS      c_zero<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y5
-	VDIVPS       Y1, Y5, Y6
-	VFNMADD231PS Y1, Y6, Y5
-	VMULPS       Y3, Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_expHi<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       c_twoM64<>+0(SB), Y6, Y6
-	VSUBPS       c_one<>+0(SB), Y6, Y7
-	VFMADD132PS  Y5, Y7, Y6
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y5
-	VMULPS       Y4, Y2, Y4
-	VMULPS       Y6, Y0, Y6
-	VBLENDVPS    Y5, Y4, Y6, Y4
-	VMOVUPS      Y4, (CX)(BX*4)
-	VMOVUPS      32(DX)(BX*4), Y4
-	VMOVUPS      c_zero<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y5
-	VDIVPS       Y1, Y5, Y6
-	VFNMADD231PS Y1, Y6, Y5
-	VMULPS       Y3, Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_expHi<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       c_twoM64<>+0(SB), Y6, Y6
-	VSUBPS       c_one<>+0(SB), Y6, Y7
-	VFMADD132PS  Y5, Y7, Y6
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y5
-	VMULPS       Y4, Y2, Y4
-	VMULPS       Y6, Y0, Y6
-	VBLENDVPS    Y5, Y4, Y6, Y4
-	VMOVUPS      Y4, 32(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_zero<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VDIVPS       32(SP), Y1, Y2
+	VFNMADD231PS 32(SP), Y2, Y1
+	VMULPS       96(SP), Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VSUBPS       c_one<>+0(SB), Y2, Y3
+	VFMADD132PS  Y1, Y3, Y2
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y0, Y1
+	VMULPS       64(SP), Y0, Y0
+	VMULPS       (SP), Y2, Y2
+	VBLENDVPS    Y1, Y0, Y2, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VMOVUPS      c_zero<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VDIVPS       32(SP), Y1, Y2
+	VFNMADD231PS 32(SP), Y2, Y1
+	VMULPS       96(SP), Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VSUBPS       c_one<>+0(SB), Y2, Y3
+	VFMADD132PS  Y1, Y3, Y2
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y0, Y1
+	VMULPS       64(SP), Y0, Y0
+	VMULPS       (SP), Y2, Y2
+	VBLENDVPS    Y1, Y0, Y2, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loopN
 
@@ -13048,41 +14978,41 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Y4
-	VMOVUPS      c_zero<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y5
-	VDIVPS       Y1, Y5, Y6
-	VFNMADD231PS Y1, Y6, Y5
-	VMULPS       Y3, Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_expHi<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       c_twoM64<>+0(SB), Y6, Y6
-	VSUBPS       c_one<>+0(SB), Y6, Y7
-	VFMADD132PS  Y5, Y7, Y6
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y5
-	VMULPS       Y4, Y2, Y4
-	VMULPS       Y6, Y0, Y6
-	VBLENDVPS    Y5, Y4, Y6, Y4
-	VMOVUPS      Y4, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_zero<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VDIVPS       32(SP), Y1, Y2
+	VFNMADD231PS 32(SP), Y2, Y1
+	VMULPS       96(SP), Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VSUBPS       c_one<>+0(SB), Y2, Y3
+	VFMADD132PS  Y1, Y3, Y2
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y0, Y1
+	VMULPS       64(SP), Y0, Y0
+	VMULPS       (SP), Y2, Y2
+	VBLENDVPS    Y1, Y0, Y2, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
 	ADDQ         $0x00000008, BX
 	JMP          loop
 
@@ -13092,42 +15022,42 @@ tail:
 	LEAQ         tailmask8<>+0(SB), SI
 	MOVQ         $0x00000010, DI
 	SUBQ         AX, DI
-	VMOVDQU      (SI)(DI*4), Y4
-	VMASKMOVPS   (DX)(BX*4), Y4, Y5
-	VMOVUPS      c_zero<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y6
-	VDIVPS       Y1, Y6, Y7
-	VFNMADD231PS Y1, Y7, Y6
-	VMULPS       Y3, Y6, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y7, Y3, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y3
-	VMINPS       c_one<>+0(SB), Y1, Y1
-	VMAXPS       c_negOne<>+0(SB), Y1, Y1
-	VADDPS       Y1, Y3, Y1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y7
-	VMULPS       Y7, Y7, Y1
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VMOVUPS      c_zero<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VDIVPS       32(SP), Y2, Y3
+	VFNMADD231PS 32(SP), Y3, Y2
+	VMULPS       96(SP), Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y3, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
 	VMOVUPS      c_expP6<>+0(SB), Y3
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y3
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y3
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y3
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y3
-	VFMADD132PS  Y3, Y7, Y1
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
 	VPSLLD       $0x17, Y3, Y3
 	VMULPS       c_twoM64<>+0(SB), Y3, Y3
-	VSUBPS       c_one<>+0(SB), Y3, Y6
-	VFMADD132PS  Y1, Y6, Y3
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y5, Y1
-	VMULPS       Y5, Y2, Y2
-	VMULPS       Y3, Y0, Y0
-	VBLENDVPS    Y1, Y2, Y0, Y0
-	VMASKMOVPS   Y0, Y4, (CX)(BX*4)
+	VSUBPS       c_one<>+0(SB), Y3, Y4
+	VFMADD132PS  Y2, Y4, Y3
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y1, Y2
+	VMULPS       64(SP), Y1, Y1
+	VMULPS       (SP), Y3, Y3
+	VBLENDVPS    Y2, Y1, Y3, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -13135,23 +15065,27 @@ done:
 
 // func peluBackwardAVX2(dx []float32, dy []float32, x []float32, a float32, b float32, ab float32, invB float32) [32]float32
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·peluBackwardAVX2(SB), NOSPLIT, $0-216
+TEXT ·peluBackwardAVX2(SB), NOSPLIT, $128-216
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
 	MOVSS        a+72(FP), X0
 	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, (SP)
 	MOVSS        b+76(FP), X0
 	VBROADCASTSS X0, Y0
-	MOVSS        ab+80(FP), X1
-	VBROADCASTSS X1, Y1
-	MOVSS        invB+84(FP), X2
-	VBROADCASTSS X2, Y2
+	VMOVUPS      Y0, 32(SP)
+	MOVSS        ab+80(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 64(SP)
+	MOVSS        invB+84(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 96(SP)
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
 	VXORPS       Y3, Y3, Y3
-	VXORPS       Y4, Y4, Y4
-	VXORPS       Y5, Y5, Y5
-	VXORPS       Y6, Y6, Y6
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000010, DI
@@ -13159,104 +15093,104 @@ TEXT ·peluBackwardAVX2(SB), NOSPLIT, $0-216
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Y7
-	VMOVUPS      (DX)(SI*4), Y8
-	VDIVPS       Y0, Y7, Y9
-	VMOVAPS      Y9, Y10
-	VFNMADD132PS Y0, Y7, Y10
-	VMULPS       Y2, Y10, Y10
-	VMOVUPS      c_zero<>+0(SB), Y11
-	VMINPS       Y9, Y11, Y11
-	VMOVUPS      c_expLo<>+0(SB), Y12
-	VMAXPS       Y11, Y12, Y11
-	VMOVUPS      c_expHi<>+0(SB), Y12
-	VMINPS       Y11, Y12, Y11
-	VMOVUPS      c_log2e<>+0(SB), Y12
-	VFMADD213PS  c_roundMagic<>+0(SB), Y11, Y12
-	VSUBPS       c_roundMagic<>+0(SB), Y12, Y13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y13, Y11
-	VMINPS       c_one<>+0(SB), Y10, Y10
-	VMAXPS       c_negOne<>+0(SB), Y10, Y10
-	VADDPS       Y10, Y11, Y10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y10, Y13
-	VMULPS       Y13, Y13, Y10
-	VMOVUPS      c_expP6<>+0(SB), Y11
-	VFMADD213PS  c_expP5<>+0(SB), Y13, Y11
-	VFMADD213PS  c_expP4<>+0(SB), Y13, Y11
-	VFMADD213PS  c_expP3<>+0(SB), Y13, Y11
-	VFMADD213PS  c_expP2<>+0(SB), Y13, Y11
-	VFMADD132PS  Y11, Y13, Y10
-	VPSUBD       c_expBias64<>+0(SB), Y12, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y7, Y7
-	VMOVAPS      Y11, Y12
-	VFMADD132PS  Y10, Y11, Y12
-	VBLENDVPS    Y7, c_twoP64<>+0(SB), Y12, Y12
-	VMULPS       c_twoM64<>+0(SB), Y11, Y11
-	VSUBPS       c_one<>+0(SB), Y11, Y13
-	VFMADD132PS  Y10, Y13, Y11
-	VBLENDVPS    Y7, Y9, Y11, Y7
-	VMOVUPS      c_maxFloat<>+0(SB), Y10
-	VMINPS       Y9, Y10, Y9
-	VMOVUPS      c_negMaxFloat<>+0(SB), Y10
-	VMAXPS       Y9, Y10, Y9
-	VMULPS       Y12, Y9, Y9
-	VMULPS       c_twoM64<>+0(SB), Y9, Y9
-	VMULPS       Y12, Y1, Y10
-	VMULPS       c_twoM64<>+0(SB), Y10, Y10
-	VMULPS       Y10, Y8, Y10
-	VMOVUPS      Y10, (CX)(SI*4)
-	VFMADD231PS  Y7, Y8, Y3
-	VFMADD231PS  Y9, Y8, Y5
-	VMOVUPS      32(BX)(SI*4), Y7
-	VMOVUPS      32(DX)(SI*4), Y8
-	VDIVPS       Y0, Y7, Y9
-	VMOVAPS      Y9, Y10
-	VFNMADD132PS Y0, Y7, Y10
-	VMULPS       Y2, Y10, Y10
-	VMOVUPS      c_zero<>+0(SB), Y11
-	VMINPS       Y9, Y11, Y11
-	VMOVUPS      c_expLo<>+0(SB), Y12
-	VMAXPS       Y11, Y12, Y11
-	VMOVUPS      c_expHi<>+0(SB), Y12
-	VMINPS       Y11, Y12, Y11
-	VMOVUPS      c_log2e<>+0(SB), Y12
-	VFMADD213PS  c_roundMagic<>+0(SB), Y11, Y12
-	VSUBPS       c_roundMagic<>+0(SB), Y12, Y13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y13, Y11
-	VMINPS       c_one<>+0(SB), Y10, Y10
-	VMAXPS       c_negOne<>+0(SB), Y10, Y10
-	VADDPS       Y10, Y11, Y10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y10, Y13
-	VMULPS       Y13, Y13, Y10
-	VMOVUPS      c_expP6<>+0(SB), Y11
-	VFMADD213PS  c_expP5<>+0(SB), Y13, Y11
-	VFMADD213PS  c_expP4<>+0(SB), Y13, Y11
-	VFMADD213PS  c_expP3<>+0(SB), Y13, Y11
-	VFMADD213PS  c_expP2<>+0(SB), Y13, Y11
-	VFMADD132PS  Y11, Y13, Y10
-	VPSUBD       c_expBias64<>+0(SB), Y12, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y7, Y7
-	VMOVAPS      Y11, Y12
-	VFMADD132PS  Y10, Y11, Y12
-	VBLENDVPS    Y7, c_twoP64<>+0(SB), Y12, Y12
-	VMULPS       c_twoM64<>+0(SB), Y11, Y11
-	VSUBPS       c_one<>+0(SB), Y11, Y13
-	VFMADD132PS  Y10, Y13, Y11
-	VBLENDVPS    Y7, Y9, Y11, Y7
-	VMOVUPS      c_maxFloat<>+0(SB), Y10
-	VMINPS       Y9, Y10, Y9
-	VMOVUPS      c_negMaxFloat<>+0(SB), Y10
-	VMAXPS       Y9, Y10, Y9
-	VMULPS       Y12, Y9, Y9
-	VMULPS       c_twoM64<>+0(SB), Y9, Y9
-	VMULPS       Y12, Y1, Y10
-	VMULPS       c_twoM64<>+0(SB), Y10, Y10
-	VMULPS       Y10, Y8, Y10
-	VMOVUPS      Y10, 32(CX)(SI*4)
-	VFMADD231PS  Y7, Y8, Y4
-	VFMADD231PS  Y9, Y8, Y6
+	VMOVUPS      (BX)(SI*4), Y4
+	VMOVUPS      (DX)(SI*4), Y5
+	VDIVPS       32(SP), Y4, Y6
+	VMOVAPS      Y6, Y7
+	VFNMADD132PS 32(SP), Y4, Y7
+	VMULPS       96(SP), Y7, Y7
+	VMOVUPS      c_zero<>+0(SB), Y8
+	VMINPS       Y6, Y8, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMOVUPS      c_expHi<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y8
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y8, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
+	VMULPS       Y10, Y10, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
+	VFMADD132PS  Y8, Y10, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y4
+	VMOVAPS      Y8, Y9
+	VFMADD132PS  Y7, Y8, Y9
+	VBLENDVPS    Y4, c_twoP64<>+0(SB), Y9, Y9
+	VMULPS       c_twoM64<>+0(SB), Y8, Y8
+	VSUBPS       c_one<>+0(SB), Y8, Y10
+	VFMADD132PS  Y7, Y10, Y8
+	VBLENDVPS    Y4, Y6, Y8, Y4
+	VMOVUPS      c_maxFloat<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMULPS       Y9, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y6
+	VMULPS       64(SP), Y9, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VMULPS       Y7, Y5, Y7
+	VMOVUPS      Y7, (CX)(SI*4)
+	VFMADD231PS  Y4, Y5, Y0
+	VFMADD231PS  Y6, Y5, Y2
+	VMOVUPS      32(BX)(SI*4), Y4
+	VMOVUPS      32(DX)(SI*4), Y5
+	VDIVPS       32(SP), Y4, Y6
+	VMOVAPS      Y6, Y7
+	VFNMADD132PS 32(SP), Y4, Y7
+	VMULPS       96(SP), Y7, Y7
+	VMOVUPS      c_zero<>+0(SB), Y8
+	VMINPS       Y6, Y8, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMOVUPS      c_expHi<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y8
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y8, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
+	VMULPS       Y10, Y10, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
+	VFMADD132PS  Y8, Y10, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y4
+	VMOVAPS      Y8, Y9
+	VFMADD132PS  Y7, Y8, Y9
+	VBLENDVPS    Y4, c_twoP64<>+0(SB), Y9, Y9
+	VMULPS       c_twoM64<>+0(SB), Y8, Y8
+	VSUBPS       c_one<>+0(SB), Y8, Y10
+	VFMADD132PS  Y7, Y10, Y8
+	VBLENDVPS    Y4, Y6, Y8, Y4
+	VMOVUPS      c_maxFloat<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMULPS       Y9, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y6
+	VMULPS       64(SP), Y9, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VMULPS       Y7, Y5, Y7
+	VMOVUPS      Y7, 32(CX)(SI*4)
+	VFMADD231PS  Y4, Y5, Y1
+	VFMADD231PS  Y6, Y5, Y3
 	ADDQ         $0x00000010, SI
 	JMP          loopN
 
@@ -13267,104 +15201,104 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Y7
-	VMOVUPS      (DX)(SI*4), Y8
-	VDIVPS       Y0, Y7, Y9
-	VMOVAPS      Y9, Y10
-	VFNMADD132PS Y0, Y7, Y10
-	VMULPS       Y2, Y10, Y10
-	VMOVUPS      c_zero<>+0(SB), Y11
-	VMINPS       Y9, Y11, Y11
-	VMOVUPS      c_expLo<>+0(SB), Y12
-	VMAXPS       Y11, Y12, Y11
-	VMOVUPS      c_expHi<>+0(SB), Y12
-	VMINPS       Y11, Y12, Y11
-	VMOVUPS      c_log2e<>+0(SB), Y12
-	VFMADD213PS  c_roundMagic<>+0(SB), Y11, Y12
-	VSUBPS       c_roundMagic<>+0(SB), Y12, Y13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y13, Y11
-	VMINPS       c_one<>+0(SB), Y10, Y10
-	VMAXPS       c_negOne<>+0(SB), Y10, Y10
-	VADDPS       Y10, Y11, Y10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y10, Y13
-	VMULPS       Y13, Y13, Y10
-	VMOVUPS      c_expP6<>+0(SB), Y11
-	VFMADD213PS  c_expP5<>+0(SB), Y13, Y11
-	VFMADD213PS  c_expP4<>+0(SB), Y13, Y11
-	VFMADD213PS  c_expP3<>+0(SB), Y13, Y11
-	VFMADD213PS  c_expP2<>+0(SB), Y13, Y11
-	VFMADD132PS  Y11, Y13, Y10
-	VPSUBD       c_expBias64<>+0(SB), Y12, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y7, Y7
-	VMOVAPS      Y11, Y12
-	VFMADD132PS  Y10, Y11, Y12
-	VBLENDVPS    Y7, c_twoP64<>+0(SB), Y12, Y12
-	VMULPS       c_twoM64<>+0(SB), Y11, Y11
-	VSUBPS       c_one<>+0(SB), Y11, Y13
-	VFMADD132PS  Y10, Y13, Y11
-	VBLENDVPS    Y7, Y9, Y11, Y7
-	VMOVUPS      c_maxFloat<>+0(SB), Y10
-	VMINPS       Y9, Y10, Y9
-	VMOVUPS      c_negMaxFloat<>+0(SB), Y10
-	VMAXPS       Y9, Y10, Y9
-	VMULPS       Y12, Y9, Y9
-	VMULPS       c_twoM64<>+0(SB), Y9, Y9
-	VMULPS       Y12, Y1, Y10
-	VMULPS       c_twoM64<>+0(SB), Y10, Y10
-	VMULPS       Y10, Y8, Y10
-	VMOVUPS      Y10, (CX)(SI*4)
-	VFMADD231PS  Y7, Y8, Y3
-	VFMADD231PS  Y9, Y8, Y5
-	VMOVUPS      32(BX)(SI*4), Y7
-	VMOVUPS      32(DX)(SI*4), Y8
-	VDIVPS       Y0, Y7, Y9
-	VMOVAPS      Y9, Y10
-	VFNMADD132PS Y0, Y7, Y10
-	VMULPS       Y2, Y10, Y10
-	VMOVUPS      c_zero<>+0(SB), Y11
-	VMINPS       Y9, Y11, Y11
-	VMOVUPS      c_expLo<>+0(SB), Y12
-	VMAXPS       Y11, Y12, Y11
-	VMOVUPS      c_expHi<>+0(SB), Y12
-	VMINPS       Y11, Y12, Y11
-	VMOVUPS      c_log2e<>+0(SB), Y12
-	VFMADD213PS  c_roundMagic<>+0(SB), Y11, Y12
-	VSUBPS       c_roundMagic<>+0(SB), Y12, Y13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y13, Y11
-	VMINPS       c_one<>+0(SB), Y10, Y10
-	VMAXPS       c_negOne<>+0(SB), Y10, Y10
-	VADDPS       Y10, Y11, Y10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y10, Y13
-	VMULPS       Y13, Y13, Y10
-	VMOVUPS      c_expP6<>+0(SB), Y11
-	VFMADD213PS  c_expP5<>+0(SB), Y13, Y11
-	VFMADD213PS  c_expP4<>+0(SB), Y13, Y11
-	VFMADD213PS  c_expP3<>+0(SB), Y13, Y11
-	VFMADD213PS  c_expP2<>+0(SB), Y13, Y11
-	VFMADD132PS  Y11, Y13, Y10
-	VPSUBD       c_expBias64<>+0(SB), Y12, Y11
-	VPSLLD       $0x17, Y11, Y11
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y7, Y7
-	VMOVAPS      Y11, Y12
-	VFMADD132PS  Y10, Y11, Y12
-	VBLENDVPS    Y7, c_twoP64<>+0(SB), Y12, Y12
-	VMULPS       c_twoM64<>+0(SB), Y11, Y11
-	VSUBPS       c_one<>+0(SB), Y11, Y13
-	VFMADD132PS  Y10, Y13, Y11
-	VBLENDVPS    Y7, Y9, Y11, Y7
-	VMOVUPS      c_maxFloat<>+0(SB), Y10
-	VMINPS       Y9, Y10, Y9
-	VMOVUPS      c_negMaxFloat<>+0(SB), Y10
-	VMAXPS       Y9, Y10, Y9
-	VMULPS       Y12, Y9, Y9
-	VMULPS       c_twoM64<>+0(SB), Y9, Y9
-	VMULPS       Y12, Y1, Y10
-	VMULPS       c_twoM64<>+0(SB), Y10, Y10
-	VMULPS       Y10, Y8, Y10
-	VMOVUPS      Y10, 32(CX)(SI*4)
-	VFMADD231PS  Y7, Y8, Y4
-	VFMADD231PS  Y9, Y8, Y6
+	VMOVUPS      (BX)(SI*4), Y4
+	VMOVUPS      (DX)(SI*4), Y5
+	VDIVPS       32(SP), Y4, Y6
+	VMOVAPS      Y6, Y7
+	VFNMADD132PS 32(SP), Y4, Y7
+	VMULPS       96(SP), Y7, Y7
+	VMOVUPS      c_zero<>+0(SB), Y8
+	VMINPS       Y6, Y8, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMOVUPS      c_expHi<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y8
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y8, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
+	VMULPS       Y10, Y10, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
+	VFMADD132PS  Y8, Y10, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y4
+	VMOVAPS      Y8, Y9
+	VFMADD132PS  Y7, Y8, Y9
+	VBLENDVPS    Y4, c_twoP64<>+0(SB), Y9, Y9
+	VMULPS       c_twoM64<>+0(SB), Y8, Y8
+	VSUBPS       c_one<>+0(SB), Y8, Y10
+	VFMADD132PS  Y7, Y10, Y8
+	VBLENDVPS    Y4, Y6, Y8, Y4
+	VMOVUPS      c_maxFloat<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMULPS       Y9, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y6
+	VMULPS       64(SP), Y9, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VMULPS       Y7, Y5, Y7
+	VMOVUPS      Y7, (CX)(SI*4)
+	VFMADD231PS  Y4, Y5, Y0
+	VFMADD231PS  Y6, Y5, Y2
+	VMOVUPS      32(BX)(SI*4), Y4
+	VMOVUPS      32(DX)(SI*4), Y5
+	VDIVPS       32(SP), Y4, Y6
+	VMOVAPS      Y6, Y7
+	VFNMADD132PS 32(SP), Y4, Y7
+	VMULPS       96(SP), Y7, Y7
+	VMOVUPS      c_zero<>+0(SB), Y8
+	VMINPS       Y6, Y8, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMOVUPS      c_expHi<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y8
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y8, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
+	VMULPS       Y10, Y10, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
+	VFMADD132PS  Y8, Y10, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y4
+	VMOVAPS      Y8, Y9
+	VFMADD132PS  Y7, Y8, Y9
+	VBLENDVPS    Y4, c_twoP64<>+0(SB), Y9, Y9
+	VMULPS       c_twoM64<>+0(SB), Y8, Y8
+	VSUBPS       c_one<>+0(SB), Y8, Y10
+	VFMADD132PS  Y7, Y10, Y8
+	VBLENDVPS    Y4, Y6, Y8, Y4
+	VMOVUPS      c_maxFloat<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMULPS       Y9, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y6
+	VMULPS       64(SP), Y9, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VMULPS       Y7, Y5, Y7
+	VMOVUPS      Y7, 32(CX)(SI*4)
+	VFMADD231PS  Y4, Y5, Y1
+	VFMADD231PS  Y6, Y5, Y3
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -13374,121 +15308,121 @@ tail:
 	LEAQ         tailmask8<>+0(SB), DI
 	MOVQ         $0x00000010, R8
 	SUBQ         AX, R8
-	VMOVDQU      (DI)(R8*4), Y7
-	VMASKMOVPS   (BX)(SI*4), Y7, Y8
-	VMASKMOVPS   (DX)(SI*4), Y7, Y9
-	VDIVPS       Y0, Y8, Y10
-	VMOVAPS      Y10, Y11
-	VFNMADD132PS Y0, Y8, Y11
-	VMULPS       Y2, Y11, Y11
-	VMOVUPS      c_zero<>+0(SB), Y12
-	VMINPS       Y10, Y12, Y12
-	VMOVUPS      c_expLo<>+0(SB), Y13
-	VMAXPS       Y12, Y13, Y12
-	VMOVUPS      c_expHi<>+0(SB), Y13
-	VMINPS       Y12, Y13, Y12
-	VMOVUPS      c_log2e<>+0(SB), Y13
-	VFMADD213PS  c_roundMagic<>+0(SB), Y12, Y13
-	VSUBPS       c_roundMagic<>+0(SB), Y13, Y14
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y14, Y12
-	VMINPS       c_one<>+0(SB), Y11, Y11
-	VMAXPS       c_negOne<>+0(SB), Y11, Y11
-	VADDPS       Y11, Y12, Y11
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y11, Y14
-	VMULPS       Y14, Y14, Y11
-	VMOVUPS      c_expP6<>+0(SB), Y12
-	VFMADD213PS  c_expP5<>+0(SB), Y14, Y12
-	VFMADD213PS  c_expP4<>+0(SB), Y14, Y12
-	VFMADD213PS  c_expP3<>+0(SB), Y14, Y12
-	VFMADD213PS  c_expP2<>+0(SB), Y14, Y12
-	VFMADD132PS  Y12, Y14, Y11
-	VPSUBD       c_expBias64<>+0(SB), Y13, Y12
-	VPSLLD       $0x17, Y12, Y12
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y8, Y8
-	VMOVAPS      Y12, Y13
-	VFMADD132PS  Y11, Y12, Y13
-	VBLENDVPS    Y8, c_twoP64<>+0(SB), Y13, Y13
-	VMULPS       c_twoM64<>+0(SB), Y12, Y12
-	VSUBPS       c_one<>+0(SB), Y12, Y14
-	VFMADD132PS  Y11, Y14, Y12
-	VBLENDVPS    Y8, Y10, Y12, Y8
-	VMOVUPS      c_maxFloat<>+0(SB), Y11
-	VMINPS       Y10, Y11, Y10
-	VMOVUPS      c_negMaxFloat<>+0(SB), Y11
-	VMAXPS       Y10, Y11, Y10
-	VMULPS       Y13, Y10, Y10
-	VMULPS       c_twoM64<>+0(SB), Y10, Y10
-	VMULPS       Y13, Y1, Y11
-	VMULPS       c_twoM64<>+0(SB), Y11, Y11
-	VMULPS       Y11, Y9, Y11
-	VMASKMOVPS   Y11, Y7, (CX)(SI*4)
-	VMOVAPS      Y3, Y11
-	VFMADD231PS  Y8, Y9, Y11
-	VBLENDVPS    Y7, Y11, Y3, Y3
-	VMOVAPS      Y5, Y8
-	VFMADD231PS  Y10, Y9, Y8
-	VBLENDVPS    Y7, Y8, Y5, Y5
-	VMOVDQU      32(DI)(R8*4), Y7
-	VMASKMOVPS   32(BX)(SI*4), Y7, Y8
-	VMASKMOVPS   32(DX)(SI*4), Y7, Y9
-	VDIVPS       Y0, Y8, Y10
-	VMOVAPS      Y10, Y11
-	VFNMADD132PS Y0, Y8, Y11
-	VMULPS       Y2, Y11, Y0
-	VMOVUPS      c_zero<>+0(SB), Y2
-	VMINPS       Y10, Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y11
-	VMAXPS       Y2, Y11, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y11
-	VMINPS       Y2, Y11, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y11
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y11
-	VSUBPS       c_roundMagic<>+0(SB), Y11, Y12
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y12, Y2
-	VMINPS       c_one<>+0(SB), Y0, Y0
-	VMAXPS       c_negOne<>+0(SB), Y0, Y0
-	VADDPS       Y0, Y2, Y0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y12
-	VMULPS       Y12, Y12, Y0
-	VMOVUPS      c_expP6<>+0(SB), Y2
-	VFMADD213PS  c_expP5<>+0(SB), Y12, Y2
-	VFMADD213PS  c_expP4<>+0(SB), Y12, Y2
-	VFMADD213PS  c_expP3<>+0(SB), Y12, Y2
-	VFMADD213PS  c_expP2<>+0(SB), Y12, Y2
-	VFMADD132PS  Y2, Y12, Y0
-	VPSUBD       c_expBias64<>+0(SB), Y11, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y8, Y8
-	VMOVAPS      Y2, Y11
-	VFMADD132PS  Y0, Y2, Y11
-	VBLENDVPS    Y8, c_twoP64<>+0(SB), Y11, Y11
-	VMULPS       c_twoM64<>+0(SB), Y2, Y2
-	VSUBPS       c_one<>+0(SB), Y2, Y12
-	VFMADD132PS  Y0, Y12, Y2
-	VBLENDVPS    Y8, Y10, Y2, Y0
-	VMOVUPS      c_maxFloat<>+0(SB), Y2
-	VMINPS       Y10, Y2, Y2
+	VMOVDQU      (DI)(R8*4), Y4
+	VMASKMOVPS   (BX)(SI*4), Y4, Y5
+	VMASKMOVPS   (DX)(SI*4), Y4, Y6
+	VDIVPS       32(SP), Y5, Y7
+	VMOVAPS      Y7, Y8
+	VFNMADD132PS 32(SP), Y5, Y8
+	VMULPS       96(SP), Y8, Y8
+	VMOVUPS      c_zero<>+0(SB), Y9
+	VMINPS       Y7, Y9, Y9
+	VMOVUPS      c_expLo<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMOVUPS      c_expHi<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y9
+	VMOVUPS      c_log2e<>+0(SB), Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
+	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y9
+	VMINPS       c_one<>+0(SB), Y8, Y8
+	VMAXPS       c_negOne<>+0(SB), Y8, Y8
+	VADDPS       Y8, Y9, Y8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y8, Y11
+	VMULPS       Y11, Y11, Y8
+	VMOVUPS      c_expP6<>+0(SB), Y9
+	VFMADD213PS  c_expP5<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP4<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP3<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP2<>+0(SB), Y11, Y9
+	VFMADD132PS  Y9, Y11, Y8
+	VPSUBD       c_expBias64<>+0(SB), Y10, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y5, Y5
+	VMOVAPS      Y9, Y10
+	VFMADD132PS  Y8, Y9, Y10
+	VBLENDVPS    Y5, c_twoP64<>+0(SB), Y10, Y10
+	VMULPS       c_twoM64<>+0(SB), Y9, Y9
+	VSUBPS       c_one<>+0(SB), Y9, Y11
+	VFMADD132PS  Y8, Y11, Y9
+	VBLENDVPS    Y5, Y7, Y9, Y5
+	VMOVUPS      c_maxFloat<>+0(SB), Y8
+	VMINPS       Y7, Y8, Y7
 	VMOVUPS      c_negMaxFloat<>+0(SB), Y8
-	VMAXPS       Y2, Y8, Y2
-	VMULPS       Y11, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y2
-	VMULPS       Y11, Y1, Y1
-	VMULPS       c_twoM64<>+0(SB), Y1, Y1
-	VMULPS       Y1, Y9, Y1
-	VMASKMOVPS   Y1, Y7, 32(CX)(SI*4)
-	VMOVAPS      Y4, Y1
-	VFMADD231PS  Y0, Y9, Y1
-	VBLENDVPS    Y7, Y1, Y4, Y4
-	VMOVAPS      Y6, Y0
-	VFMADD231PS  Y2, Y9, Y0
-	VBLENDVPS    Y7, Y0, Y6, Y6
+	VMAXPS       Y7, Y8, Y7
+	VMULPS       Y10, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VMULPS       64(SP), Y10, Y8
+	VMULPS       c_twoM64<>+0(SB), Y8, Y8
+	VMULPS       Y8, Y6, Y8
+	VMASKMOVPS   Y8, Y4, (CX)(SI*4)
+	VMOVAPS      Y0, Y8
+	VFMADD231PS  Y5, Y6, Y8
+	VBLENDVPS    Y4, Y8, Y0, Y0
+	VMOVAPS      Y2, Y5
+	VFMADD231PS  Y7, Y6, Y5
+	VBLENDVPS    Y4, Y5, Y2, Y2
+	VMOVDQU      32(DI)(R8*4), Y4
+	VMASKMOVPS   32(BX)(SI*4), Y4, Y5
+	VMASKMOVPS   32(DX)(SI*4), Y4, Y6
+	VDIVPS       32(SP), Y5, Y7
+	VMOVAPS      Y7, Y8
+	VFNMADD132PS 32(SP), Y5, Y8
+	VMULPS       96(SP), Y8, Y8
+	VMOVUPS      c_zero<>+0(SB), Y9
+	VMINPS       Y7, Y9, Y9
+	VMOVUPS      c_expLo<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMOVUPS      c_expHi<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y9
+	VMOVUPS      c_log2e<>+0(SB), Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
+	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y9
+	VMINPS       c_one<>+0(SB), Y8, Y8
+	VMAXPS       c_negOne<>+0(SB), Y8, Y8
+	VADDPS       Y8, Y9, Y8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y8, Y11
+	VMULPS       Y11, Y11, Y8
+	VMOVUPS      c_expP6<>+0(SB), Y9
+	VFMADD213PS  c_expP5<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP4<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP3<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP2<>+0(SB), Y11, Y9
+	VFMADD132PS  Y9, Y11, Y8
+	VPSUBD       c_expBias64<>+0(SB), Y10, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y5, Y5
+	VMOVAPS      Y9, Y10
+	VFMADD132PS  Y8, Y9, Y10
+	VBLENDVPS    Y5, c_twoP64<>+0(SB), Y10, Y10
+	VMULPS       c_twoM64<>+0(SB), Y9, Y9
+	VSUBPS       c_one<>+0(SB), Y9, Y11
+	VFMADD132PS  Y8, Y11, Y9
+	VBLENDVPS    Y5, Y7, Y9, Y5
+	VMOVUPS      c_maxFloat<>+0(SB), Y8
+	VMINPS       Y7, Y8, Y7
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMULPS       Y10, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VMULPS       64(SP), Y10, Y8
+	VMULPS       c_twoM64<>+0(SB), Y8, Y8
+	VMULPS       Y8, Y6, Y8
+	VMASKMOVPS   Y8, Y4, 32(CX)(SI*4)
+	VMOVAPS      Y1, Y8
+	VFMADD231PS  Y5, Y6, Y8
+	VBLENDVPS    Y4, Y8, Y1, Y1
+	VMOVAPS      Y3, Y5
+	VFMADD231PS  Y7, Y6, Y5
+	VBLENDVPS    Y4, Y5, Y3, Y3
 
 done:
 	LEAQ    ret_0+88(FP), AX
-	VMOVUPS Y3, (AX)
-	VMOVUPS Y4, 32(AX)
-	VMOVUPS Y5, 64(AX)
-	VMOVUPS Y6, 96(AX)
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
 	VZEROUPPER
 	RET
 
@@ -15513,6 +17447,2325 @@ tail:
 	VMASKMOVPS   (DX)(SI*4), Y0, Y2
 	VMULPS       Y1, Y2, Y1
 	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func snakeAVX2(y []float32, x []float32, a float32, invA float32)
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·snakeAVX2(SB), NOSPLIT, $64-56
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        a+48(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, (SP)
+	MOVSS        invA+52(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 32(SP)
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y0
+	VMULPS       (SP), Y0, Y1
+	VMOVUPS      (SP), Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VMOVUPS      c_invPi<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y3
+	VFNMADD231PS c_pi1<>+0(SB), Y3, Y1
+	VADDPS       Y2, Y1, Y1
+	VFNMADD132PS c_pi2<>+0(SB), Y1, Y3
+	VMOVUPS      c_clampR<>+0(SB), Y1
+	VMINPS       Y3, Y1, Y1
+	VMOVUPS      c_negClampR<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMULPS       Y1, Y1, Y2
+	VMOVUPS      c_sinS9<>+0(SB), Y3
+	VFMADD213PS  c_sinS7<>+0(SB), Y2, Y3
+	VFMADD213PS  c_sinS5<>+0(SB), Y2, Y3
+	VFMADD213PS  c_sinS3<>+0(SB), Y2, Y3
+	VMULPS       Y1, Y2, Y2
+	VFMADD132PS  Y2, Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VFMADD132PS  32(SP), Y0, Y1
+	VMOVUPS      Y1, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VMULPS       (SP), Y0, Y1
+	VMOVUPS      (SP), Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VMOVUPS      c_invPi<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y3
+	VFNMADD231PS c_pi1<>+0(SB), Y3, Y1
+	VADDPS       Y2, Y1, Y1
+	VFNMADD132PS c_pi2<>+0(SB), Y1, Y3
+	VMOVUPS      c_clampR<>+0(SB), Y1
+	VMINPS       Y3, Y1, Y1
+	VMOVUPS      c_negClampR<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMULPS       Y1, Y1, Y2
+	VMOVUPS      c_sinS9<>+0(SB), Y3
+	VFMADD213PS  c_sinS7<>+0(SB), Y2, Y3
+	VFMADD213PS  c_sinS5<>+0(SB), Y2, Y3
+	VFMADD213PS  c_sinS3<>+0(SB), Y2, Y3
+	VMULPS       Y1, Y2, Y2
+	VFMADD132PS  Y2, Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VFMADD132PS  32(SP), Y0, Y1
+	VMOVUPS      Y1, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y0
+	VMULPS       (SP), Y0, Y1
+	VMOVUPS      (SP), Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VMOVUPS      c_invPi<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y3
+	VFNMADD231PS c_pi1<>+0(SB), Y3, Y1
+	VADDPS       Y2, Y1, Y1
+	VFNMADD132PS c_pi2<>+0(SB), Y1, Y3
+	VMOVUPS      c_clampR<>+0(SB), Y1
+	VMINPS       Y3, Y1, Y1
+	VMOVUPS      c_negClampR<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMULPS       Y1, Y1, Y2
+	VMOVUPS      c_sinS9<>+0(SB), Y3
+	VFMADD213PS  c_sinS7<>+0(SB), Y2, Y3
+	VFMADD213PS  c_sinS5<>+0(SB), Y2, Y3
+	VFMADD213PS  c_sinS3<>+0(SB), Y2, Y3
+	VMULPS       Y1, Y2, Y2
+	VFMADD132PS  Y2, Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VFMADD132PS  32(SP), Y0, Y1
+	VMOVUPS      Y1, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VMULPS       (SP), Y1, Y2
+	VMOVUPS      (SP), Y3
+	VFMSUB132PS  Y1, Y2, Y3
+	VMOVUPS      c_invPi<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y4
+	VFNMADD231PS c_pi1<>+0(SB), Y4, Y2
+	VADDPS       Y3, Y2, Y2
+	VFNMADD132PS c_pi2<>+0(SB), Y2, Y4
+	VMOVUPS      c_clampR<>+0(SB), Y2
+	VMINPS       Y4, Y2, Y2
+	VMOVUPS      c_negClampR<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMULPS       Y2, Y2, Y3
+	VMOVUPS      c_sinS9<>+0(SB), Y4
+	VFMADD213PS  c_sinS7<>+0(SB), Y3, Y4
+	VFMADD213PS  c_sinS5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_sinS3<>+0(SB), Y3, Y4
+	VMULPS       Y2, Y3, Y3
+	VFMADD132PS  Y3, Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VFMADD132PS  32(SP), Y1, Y2
+	VMASKMOVPS   Y2, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func snakeBackwardAVX2(dx []float32, dy []float32, x []float32, a float32, invA float32) [16]float32
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·snakeBackwardAVX2(SB), NOSPLIT, $64-144
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        a+72(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, (SP)
+	MOVSS        invA+76(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 32(SP)
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y2
+	VMULPS       (SP), Y2, Y3
+	VMOVUPS      (SP), Y4
+	VFMSUB132PS  Y2, Y3, Y4
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y5
+	VFNMADD231PS c_pi1<>+0(SB), Y5, Y3
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y5
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y5, Y3, Y3
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y5
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y5
+	VMULPS       Y3, Y4, Y6
+	VFMADD132PS  Y6, Y3, Y5
+	VMOVUPS      (DX)(SI*4), Y3
+	VADDPS       Y5, Y5, Y6
+	VMOVUPS      c_cosC10<>+0(SB), Y7
+	VFMADD213PS  c_cosC8<>+0(SB), Y4, Y7
+	VFMADD213PS  c_cosC6<>+0(SB), Y4, Y7
+	VFMADD213PS  c_cosC4<>+0(SB), Y4, Y7
+	VFMADD213PS  c_cosC2<>+0(SB), Y4, Y7
+	VFMADD213PS  c_one<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y6, Y4
+	VMOVAPS      Y3, Y6
+	VFMADD132PS  Y4, Y3, Y6
+	VMOVUPS      Y6, (CX)(SI*4)
+	VMULPS       Y5, Y5, Y5
+	VMULPS       Y4, Y2, Y2
+	VFNMADD132PS 32(SP), Y2, Y5
+	VFMADD231PS  Y5, Y3, Y0
+	VMOVUPS      32(BX)(SI*4), Y2
+	VMULPS       (SP), Y2, Y3
+	VMOVUPS      (SP), Y4
+	VFMSUB132PS  Y2, Y3, Y4
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y5
+	VFNMADD231PS c_pi1<>+0(SB), Y5, Y3
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y5
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y5, Y3, Y3
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y5
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y5
+	VMULPS       Y3, Y4, Y6
+	VFMADD132PS  Y6, Y3, Y5
+	VMOVUPS      32(DX)(SI*4), Y3
+	VADDPS       Y5, Y5, Y6
+	VMOVUPS      c_cosC10<>+0(SB), Y7
+	VFMADD213PS  c_cosC8<>+0(SB), Y4, Y7
+	VFMADD213PS  c_cosC6<>+0(SB), Y4, Y7
+	VFMADD213PS  c_cosC4<>+0(SB), Y4, Y7
+	VFMADD213PS  c_cosC2<>+0(SB), Y4, Y7
+	VFMADD213PS  c_one<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y6, Y4
+	VMOVAPS      Y3, Y6
+	VFMADD132PS  Y4, Y3, Y6
+	VMOVUPS      Y6, 32(CX)(SI*4)
+	VMULPS       Y5, Y5, Y5
+	VMULPS       Y4, Y2, Y2
+	VFNMADD132PS 32(SP), Y2, Y5
+	VFMADD231PS  Y5, Y3, Y1
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y2
+	VMULPS       (SP), Y2, Y3
+	VMOVUPS      (SP), Y4
+	VFMSUB132PS  Y2, Y3, Y4
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y5
+	VFNMADD231PS c_pi1<>+0(SB), Y5, Y3
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y5
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y5, Y3, Y3
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y5
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y5
+	VMULPS       Y3, Y4, Y6
+	VFMADD132PS  Y6, Y3, Y5
+	VMOVUPS      (DX)(SI*4), Y3
+	VADDPS       Y5, Y5, Y6
+	VMOVUPS      c_cosC10<>+0(SB), Y7
+	VFMADD213PS  c_cosC8<>+0(SB), Y4, Y7
+	VFMADD213PS  c_cosC6<>+0(SB), Y4, Y7
+	VFMADD213PS  c_cosC4<>+0(SB), Y4, Y7
+	VFMADD213PS  c_cosC2<>+0(SB), Y4, Y7
+	VFMADD213PS  c_one<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y6, Y4
+	VMOVAPS      Y3, Y6
+	VFMADD132PS  Y4, Y3, Y6
+	VMOVUPS      Y6, (CX)(SI*4)
+	VMULPS       Y5, Y5, Y5
+	VMULPS       Y4, Y2, Y2
+	VFNMADD132PS 32(SP), Y2, Y5
+	VFMADD231PS  Y5, Y3, Y0
+	VMOVUPS      32(BX)(SI*4), Y2
+	VMULPS       (SP), Y2, Y3
+	VMOVUPS      (SP), Y4
+	VFMSUB132PS  Y2, Y3, Y4
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y5
+	VFNMADD231PS c_pi1<>+0(SB), Y5, Y3
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y5
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y5, Y3, Y3
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y5
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y5
+	VMULPS       Y3, Y4, Y6
+	VFMADD132PS  Y6, Y3, Y5
+	VMOVUPS      32(DX)(SI*4), Y3
+	VADDPS       Y5, Y5, Y6
+	VMOVUPS      c_cosC10<>+0(SB), Y7
+	VFMADD213PS  c_cosC8<>+0(SB), Y4, Y7
+	VFMADD213PS  c_cosC6<>+0(SB), Y4, Y7
+	VFMADD213PS  c_cosC4<>+0(SB), Y4, Y7
+	VFMADD213PS  c_cosC2<>+0(SB), Y4, Y7
+	VFMADD213PS  c_one<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y6, Y4
+	VMOVAPS      Y3, Y6
+	VFMADD132PS  Y4, Y3, Y6
+	VMOVUPS      Y6, 32(CX)(SI*4)
+	VMULPS       Y5, Y5, Y5
+	VMULPS       Y4, Y2, Y2
+	VFNMADD132PS 32(SP), Y2, Y5
+	VFMADD231PS  Y5, Y3, Y1
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y2
+	VMASKMOVPS   (BX)(SI*4), Y2, Y3
+	VMULPS       (SP), Y3, Y4
+	VMOVUPS      (SP), Y5
+	VFMSUB132PS  Y3, Y4, Y5
+	VMOVUPS      c_invPi<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y6
+	VFNMADD231PS c_pi1<>+0(SB), Y6, Y4
+	VADDPS       Y5, Y4, Y4
+	VFNMADD132PS c_pi2<>+0(SB), Y4, Y6
+	VMOVUPS      c_clampR<>+0(SB), Y4
+	VMINPS       Y6, Y4, Y4
+	VMOVUPS      c_negClampR<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y5
+	VMOVUPS      c_sinS9<>+0(SB), Y6
+	VFMADD213PS  c_sinS7<>+0(SB), Y5, Y6
+	VFMADD213PS  c_sinS5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_sinS3<>+0(SB), Y5, Y6
+	VMULPS       Y4, Y5, Y7
+	VFMADD132PS  Y7, Y4, Y6
+	VMASKMOVPS   (DX)(SI*4), Y2, Y4
+	VADDPS       Y6, Y6, Y7
+	VMOVUPS      c_cosC10<>+0(SB), Y8
+	VFMADD213PS  c_cosC8<>+0(SB), Y5, Y8
+	VFMADD213PS  c_cosC6<>+0(SB), Y5, Y8
+	VFMADD213PS  c_cosC4<>+0(SB), Y5, Y8
+	VFMADD213PS  c_cosC2<>+0(SB), Y5, Y8
+	VFMADD213PS  c_one<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y7, Y5
+	VMOVAPS      Y4, Y7
+	VFMADD132PS  Y5, Y4, Y7
+	VMASKMOVPS   Y7, Y2, (CX)(SI*4)
+	VMULPS       Y6, Y6, Y6
+	VMULPS       Y5, Y3, Y3
+	VFNMADD132PS 32(SP), Y3, Y6
+	VMOVAPS      Y0, Y3
+	VFMADD231PS  Y6, Y4, Y3
+	VBLENDVPS    Y2, Y3, Y0, Y0
+	VMOVDQU      32(DI)(R8*4), Y2
+	VMASKMOVPS   32(BX)(SI*4), Y2, Y3
+	VMULPS       (SP), Y3, Y4
+	VMOVUPS      (SP), Y5
+	VFMSUB132PS  Y3, Y4, Y5
+	VMOVUPS      c_invPi<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y6
+	VFNMADD231PS c_pi1<>+0(SB), Y6, Y4
+	VADDPS       Y5, Y4, Y4
+	VFNMADD132PS c_pi2<>+0(SB), Y4, Y6
+	VMOVUPS      c_clampR<>+0(SB), Y4
+	VMINPS       Y6, Y4, Y4
+	VMOVUPS      c_negClampR<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y5
+	VMOVUPS      c_sinS9<>+0(SB), Y6
+	VFMADD213PS  c_sinS7<>+0(SB), Y5, Y6
+	VFMADD213PS  c_sinS5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_sinS3<>+0(SB), Y5, Y6
+	VMULPS       Y4, Y5, Y7
+	VFMADD132PS  Y7, Y4, Y6
+	VMASKMOVPS   32(DX)(SI*4), Y2, Y4
+	VADDPS       Y6, Y6, Y7
+	VMOVUPS      c_cosC10<>+0(SB), Y8
+	VFMADD213PS  c_cosC8<>+0(SB), Y5, Y8
+	VFMADD213PS  c_cosC6<>+0(SB), Y5, Y8
+	VFMADD213PS  c_cosC4<>+0(SB), Y5, Y8
+	VFMADD213PS  c_cosC2<>+0(SB), Y5, Y8
+	VFMADD213PS  c_one<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y7, Y5
+	VMOVAPS      Y4, Y7
+	VFMADD132PS  Y5, Y4, Y7
+	VMASKMOVPS   Y7, Y2, 32(CX)(SI*4)
+	VMULPS       Y6, Y6, Y6
+	VMULPS       Y5, Y3, Y3
+	VFNMADD132PS 32(SP), Y3, Y6
+	VMOVAPS      Y1, Y3
+	VFMADD231PS  Y6, Y4, Y3
+	VBLENDVPS    Y2, Y3, Y1, Y1
+
+done:
+	LEAQ    ret_0+80(FP), AX
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VZEROUPPER
+	RET
+
+// func snakeRowAVX2(y []float32, x []float32, a []float32)
+// Requires: AVX, FMA3
+TEXT ·snakeRowAVX2(SB), NOSPLIT, $0-72
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	MOVQ a_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (DX)(SI*4), Y0
+	VMOVUPS      (BX)(SI*4), Y1
+	VMOVUPS      c_one<>+0(SB), Y2
+	VDIVPS       Y1, Y2, Y2
+	VMULPS       Y0, Y1, Y3
+	VFMSUB132PS  Y0, Y3, Y1
+	VMOVUPS      c_invPi<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y4
+	VFNMADD231PS c_pi1<>+0(SB), Y4, Y3
+	VADDPS       Y1, Y3, Y1
+	VFNMADD132PS c_pi2<>+0(SB), Y1, Y4
+	VMOVUPS      c_clampR<>+0(SB), Y1
+	VMINPS       Y4, Y1, Y1
+	VMOVUPS      c_negClampR<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y1
+	VMULPS       Y1, Y1, Y3
+	VMOVUPS      c_sinS9<>+0(SB), Y4
+	VFMADD213PS  c_sinS7<>+0(SB), Y3, Y4
+	VFMADD213PS  c_sinS5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_sinS3<>+0(SB), Y3, Y4
+	VMULPS       Y1, Y3, Y3
+	VFMADD132PS  Y3, Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VFMADD132PS  Y2, Y0, Y1
+	VMOVUPS      Y1, (CX)(SI*4)
+	VMOVUPS      32(DX)(SI*4), Y0
+	VMOVUPS      32(BX)(SI*4), Y1
+	VMOVUPS      c_one<>+0(SB), Y2
+	VDIVPS       Y1, Y2, Y2
+	VMULPS       Y0, Y1, Y3
+	VFMSUB132PS  Y0, Y3, Y1
+	VMOVUPS      c_invPi<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y4
+	VFNMADD231PS c_pi1<>+0(SB), Y4, Y3
+	VADDPS       Y1, Y3, Y1
+	VFNMADD132PS c_pi2<>+0(SB), Y1, Y4
+	VMOVUPS      c_clampR<>+0(SB), Y1
+	VMINPS       Y4, Y1, Y1
+	VMOVUPS      c_negClampR<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y1
+	VMULPS       Y1, Y1, Y3
+	VMOVUPS      c_sinS9<>+0(SB), Y4
+	VFMADD213PS  c_sinS7<>+0(SB), Y3, Y4
+	VFMADD213PS  c_sinS5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_sinS3<>+0(SB), Y3, Y4
+	VMULPS       Y1, Y3, Y3
+	VFMADD132PS  Y3, Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VFMADD132PS  Y2, Y0, Y1
+	VMOVUPS      Y1, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (DX)(SI*4), Y0
+	VMOVUPS      (BX)(SI*4), Y1
+	VMOVUPS      c_one<>+0(SB), Y2
+	VDIVPS       Y1, Y2, Y2
+	VMULPS       Y0, Y1, Y3
+	VFMSUB132PS  Y0, Y3, Y1
+	VMOVUPS      c_invPi<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y4
+	VFNMADD231PS c_pi1<>+0(SB), Y4, Y3
+	VADDPS       Y1, Y3, Y1
+	VFNMADD132PS c_pi2<>+0(SB), Y1, Y4
+	VMOVUPS      c_clampR<>+0(SB), Y1
+	VMINPS       Y4, Y1, Y1
+	VMOVUPS      c_negClampR<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y1
+	VMULPS       Y1, Y1, Y3
+	VMOVUPS      c_sinS9<>+0(SB), Y4
+	VFMADD213PS  c_sinS7<>+0(SB), Y3, Y4
+	VFMADD213PS  c_sinS5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_sinS3<>+0(SB), Y3, Y4
+	VMULPS       Y1, Y3, Y3
+	VFMADD132PS  Y3, Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VFMADD132PS  Y2, Y0, Y1
+	VMOVUPS      Y1, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (DX)(SI*4), Y0, Y1
+	VMASKMOVPS   (BX)(SI*4), Y0, Y2
+	VMOVUPS      c_one<>+0(SB), Y3
+	VDIVPS       Y2, Y3, Y3
+	VMULPS       Y1, Y2, Y4
+	VFMSUB132PS  Y1, Y4, Y2
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y5
+	VFNMADD231PS c_pi1<>+0(SB), Y5, Y4
+	VADDPS       Y2, Y4, Y2
+	VFNMADD132PS c_pi2<>+0(SB), Y2, Y5
+	VMOVUPS      c_clampR<>+0(SB), Y2
+	VMINPS       Y5, Y2, Y2
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMULPS       Y2, Y2, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y5
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y5
+	VMULPS       Y2, Y4, Y4
+	VFMADD132PS  Y4, Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VFMADD132PS  Y3, Y1, Y2
+	VMASKMOVPS   Y2, Y0, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func snakeRowBackwardAVX2(dx []float32, dy []float32, x []float32, a []float32, ga []float32)
+// Requires: AVX, FMA3
+TEXT ·snakeRowBackwardAVX2(SB), NOSPLIT, $0-120
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	MOVQ a_base+72(FP), SI
+	MOVQ ga_base+96(FP), DI
+	XORQ R8, R8
+	MOVQ AX, R9
+	SUBQ $0x00000010, R9
+
+loopN:
+	CMPQ         R8, R9
+	JG           loop1
+	VMOVUPS      (BX)(R8*4), Y0
+	VMOVUPS      (SI)(R8*4), Y1
+	VMOVUPS      c_one<>+0(SB), Y2
+	VDIVPS       Y1, Y2, Y2
+	VMULPS       Y0, Y1, Y3
+	VFMSUB132PS  Y0, Y3, Y1
+	VMOVUPS      c_invPi<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y4
+	VFNMADD231PS c_pi1<>+0(SB), Y4, Y3
+	VADDPS       Y1, Y3, Y1
+	VFNMADD132PS c_pi2<>+0(SB), Y1, Y4
+	VMOVUPS      c_clampR<>+0(SB), Y1
+	VMINPS       Y4, Y1, Y1
+	VMOVUPS      c_negClampR<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y1
+	VMULPS       Y1, Y1, Y3
+	VMOVUPS      c_sinS9<>+0(SB), Y4
+	VFMADD213PS  c_sinS7<>+0(SB), Y3, Y4
+	VFMADD213PS  c_sinS5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_sinS3<>+0(SB), Y3, Y4
+	VMULPS       Y1, Y3, Y5
+	VFMADD132PS  Y5, Y1, Y4
+	VMOVUPS      (DX)(R8*4), Y1
+	VADDPS       Y4, Y4, Y5
+	VMOVUPS      c_cosC10<>+0(SB), Y6
+	VFMADD213PS  c_cosC8<>+0(SB), Y3, Y6
+	VFMADD213PS  c_cosC6<>+0(SB), Y3, Y6
+	VFMADD213PS  c_cosC4<>+0(SB), Y3, Y6
+	VFMADD213PS  c_cosC2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_one<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y5, Y3
+	VMOVAPS      Y1, Y5
+	VFMADD132PS  Y3, Y1, Y5
+	VMOVUPS      Y5, (CX)(R8*4)
+	VMULPS       Y4, Y4, Y4
+	VMULPS       Y3, Y0, Y0
+	VFNMADD132PS Y2, Y0, Y4
+	VMULPS       Y2, Y4, Y0
+	VMOVUPS      (DI)(R8*4), Y2
+	VFMADD132PS  Y0, Y2, Y1
+	VMOVUPS      Y1, (DI)(R8*4)
+	VMOVUPS      32(BX)(R8*4), Y0
+	VMOVUPS      32(SI)(R8*4), Y1
+	VMOVUPS      c_one<>+0(SB), Y2
+	VDIVPS       Y1, Y2, Y2
+	VMULPS       Y0, Y1, Y3
+	VFMSUB132PS  Y0, Y3, Y1
+	VMOVUPS      c_invPi<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y4
+	VFNMADD231PS c_pi1<>+0(SB), Y4, Y3
+	VADDPS       Y1, Y3, Y1
+	VFNMADD132PS c_pi2<>+0(SB), Y1, Y4
+	VMOVUPS      c_clampR<>+0(SB), Y1
+	VMINPS       Y4, Y1, Y1
+	VMOVUPS      c_negClampR<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y1
+	VMULPS       Y1, Y1, Y3
+	VMOVUPS      c_sinS9<>+0(SB), Y4
+	VFMADD213PS  c_sinS7<>+0(SB), Y3, Y4
+	VFMADD213PS  c_sinS5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_sinS3<>+0(SB), Y3, Y4
+	VMULPS       Y1, Y3, Y5
+	VFMADD132PS  Y5, Y1, Y4
+	VMOVUPS      32(DX)(R8*4), Y1
+	VADDPS       Y4, Y4, Y5
+	VMOVUPS      c_cosC10<>+0(SB), Y6
+	VFMADD213PS  c_cosC8<>+0(SB), Y3, Y6
+	VFMADD213PS  c_cosC6<>+0(SB), Y3, Y6
+	VFMADD213PS  c_cosC4<>+0(SB), Y3, Y6
+	VFMADD213PS  c_cosC2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_one<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y5, Y3
+	VMOVAPS      Y1, Y5
+	VFMADD132PS  Y3, Y1, Y5
+	VMOVUPS      Y5, 32(CX)(R8*4)
+	VMULPS       Y4, Y4, Y4
+	VMULPS       Y3, Y0, Y0
+	VFNMADD132PS Y2, Y0, Y4
+	VMULPS       Y2, Y4, Y0
+	VMOVUPS      32(DI)(R8*4), Y2
+	VFMADD132PS  Y0, Y2, Y1
+	VMOVUPS      Y1, 32(DI)(R8*4)
+	ADDQ         $0x00000010, R8
+	JMP          loopN
+
+loop1:
+	MOVQ AX, R9
+	SUBQ $0x00000008, R9
+
+loop:
+	CMPQ         R8, R9
+	JG           tail
+	VMOVUPS      (BX)(R8*4), Y0
+	VMOVUPS      (SI)(R8*4), Y1
+	VMOVUPS      c_one<>+0(SB), Y2
+	VDIVPS       Y1, Y2, Y2
+	VMULPS       Y0, Y1, Y3
+	VFMSUB132PS  Y0, Y3, Y1
+	VMOVUPS      c_invPi<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y4
+	VFNMADD231PS c_pi1<>+0(SB), Y4, Y3
+	VADDPS       Y1, Y3, Y1
+	VFNMADD132PS c_pi2<>+0(SB), Y1, Y4
+	VMOVUPS      c_clampR<>+0(SB), Y1
+	VMINPS       Y4, Y1, Y1
+	VMOVUPS      c_negClampR<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y1
+	VMULPS       Y1, Y1, Y3
+	VMOVUPS      c_sinS9<>+0(SB), Y4
+	VFMADD213PS  c_sinS7<>+0(SB), Y3, Y4
+	VFMADD213PS  c_sinS5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_sinS3<>+0(SB), Y3, Y4
+	VMULPS       Y1, Y3, Y5
+	VFMADD132PS  Y5, Y1, Y4
+	VMOVUPS      (DX)(R8*4), Y1
+	VADDPS       Y4, Y4, Y5
+	VMOVUPS      c_cosC10<>+0(SB), Y6
+	VFMADD213PS  c_cosC8<>+0(SB), Y3, Y6
+	VFMADD213PS  c_cosC6<>+0(SB), Y3, Y6
+	VFMADD213PS  c_cosC4<>+0(SB), Y3, Y6
+	VFMADD213PS  c_cosC2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_one<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y5, Y3
+	VMOVAPS      Y1, Y5
+	VFMADD132PS  Y3, Y1, Y5
+	VMOVUPS      Y5, (CX)(R8*4)
+	VMULPS       Y4, Y4, Y4
+	VMULPS       Y3, Y0, Y0
+	VFNMADD132PS Y2, Y0, Y4
+	VMULPS       Y2, Y4, Y0
+	VMOVUPS      (DI)(R8*4), Y2
+	VFMADD132PS  Y0, Y2, Y1
+	VMOVUPS      Y1, (DI)(R8*4)
+	ADDQ         $0x00000008, R8
+	JMP          loop
+
+tail:
+	SUBQ         R8, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), R9
+	MOVQ         $0x00000010, R10
+	SUBQ         AX, R10
+	VMOVDQU      (R9)(R10*4), Y0
+	VMASKMOVPS   (BX)(R8*4), Y0, Y1
+	VMASKMOVPS   (SI)(R8*4), Y0, Y2
+	VMOVUPS      c_one<>+0(SB), Y3
+	VDIVPS       Y2, Y3, Y3
+	VMULPS       Y1, Y2, Y4
+	VFMSUB132PS  Y1, Y4, Y2
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y5
+	VFNMADD231PS c_pi1<>+0(SB), Y5, Y4
+	VADDPS       Y2, Y4, Y2
+	VFNMADD132PS c_pi2<>+0(SB), Y2, Y5
+	VMOVUPS      c_clampR<>+0(SB), Y2
+	VMINPS       Y5, Y2, Y2
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMULPS       Y2, Y2, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y5
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y5
+	VMULPS       Y2, Y4, Y6
+	VFMADD132PS  Y6, Y2, Y5
+	VMASKMOVPS   (DX)(R8*4), Y0, Y2
+	VADDPS       Y5, Y5, Y6
+	VMOVUPS      c_cosC10<>+0(SB), Y7
+	VFMADD213PS  c_cosC8<>+0(SB), Y4, Y7
+	VFMADD213PS  c_cosC6<>+0(SB), Y4, Y7
+	VFMADD213PS  c_cosC4<>+0(SB), Y4, Y7
+	VFMADD213PS  c_cosC2<>+0(SB), Y4, Y7
+	VFMADD213PS  c_one<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y6, Y4
+	VMOVAPS      Y2, Y6
+	VFMADD132PS  Y4, Y2, Y6
+	VMASKMOVPS   Y6, Y0, (CX)(R8*4)
+	VMULPS       Y5, Y5, Y5
+	VMULPS       Y4, Y1, Y1
+	VFNMADD132PS Y3, Y1, Y5
+	VMULPS       Y3, Y5, Y1
+	VMASKMOVPS   (DI)(R8*4), Y0, Y3
+	VFMADD132PS  Y1, Y3, Y2
+	VMASKMOVPS   Y2, Y0, (DI)(R8*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func sinluAVX2(y []float32, x []float32, a float32, b float32)
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·sinluAVX2(SB), NOSPLIT, $64-56
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        a+48(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, (SP)
+	MOVSS        b+52(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 32(SP)
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y0
+	VMULPS       32(SP), Y0, Y1
+	VMOVUPS      32(SP), Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VMOVUPS      c_invPi<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_pi1<>+0(SB), Y4, Y1
+	VADDPS       Y2, Y1, Y1
+	VFNMADD132PS c_pi2<>+0(SB), Y1, Y4
+	VMOVUPS      c_clampR<>+0(SB), Y1
+	VMINPS       Y4, Y1, Y1
+	VMOVUPS      c_negClampR<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMULPS       Y1, Y1, Y2
+	VMOVUPS      c_sinS9<>+0(SB), Y4
+	VFMADD213PS  c_sinS7<>+0(SB), Y2, Y4
+	VFMADD213PS  c_sinS5<>+0(SB), Y2, Y4
+	VFMADD213PS  c_sinS3<>+0(SB), Y2, Y4
+	VMULPS       Y1, Y2, Y2
+	VFMADD132PS  Y2, Y1, Y4
+	VPSLLD       $0x1f, Y3, Y1
+	VXORPS       (SP), Y1, Y1
+	VFMADD132PS  Y4, Y0, Y1
+	VORPS        c_signMask<>+0(SB), Y0, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VBLENDVPS    Y0, Y4, Y1, Y1
+	VMOVUPS      c_one<>+0(SB), Y4
+	VBLENDVPS    Y0, Y3, Y4, Y3
+	VMULPS       Y3, Y1, Y1
+	VDIVPS       Y2, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y2
+	VBLENDVPS    Y0, Y2, Y1, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VMULPS       32(SP), Y0, Y1
+	VMOVUPS      32(SP), Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VMOVUPS      c_invPi<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_pi1<>+0(SB), Y4, Y1
+	VADDPS       Y2, Y1, Y1
+	VFNMADD132PS c_pi2<>+0(SB), Y1, Y4
+	VMOVUPS      c_clampR<>+0(SB), Y1
+	VMINPS       Y4, Y1, Y1
+	VMOVUPS      c_negClampR<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMULPS       Y1, Y1, Y2
+	VMOVUPS      c_sinS9<>+0(SB), Y4
+	VFMADD213PS  c_sinS7<>+0(SB), Y2, Y4
+	VFMADD213PS  c_sinS5<>+0(SB), Y2, Y4
+	VFMADD213PS  c_sinS3<>+0(SB), Y2, Y4
+	VMULPS       Y1, Y2, Y2
+	VFMADD132PS  Y2, Y1, Y4
+	VPSLLD       $0x1f, Y3, Y1
+	VXORPS       (SP), Y1, Y1
+	VFMADD132PS  Y4, Y0, Y1
+	VORPS        c_signMask<>+0(SB), Y0, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VBLENDVPS    Y0, Y4, Y1, Y1
+	VMOVUPS      c_one<>+0(SB), Y4
+	VBLENDVPS    Y0, Y3, Y4, Y3
+	VMULPS       Y3, Y1, Y1
+	VDIVPS       Y2, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y2
+	VBLENDVPS    Y0, Y2, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y0
+	VMULPS       32(SP), Y0, Y1
+	VMOVUPS      32(SP), Y2
+	VFMSUB132PS  Y0, Y1, Y2
+	VMOVUPS      c_invPi<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_pi1<>+0(SB), Y4, Y1
+	VADDPS       Y2, Y1, Y1
+	VFNMADD132PS c_pi2<>+0(SB), Y1, Y4
+	VMOVUPS      c_clampR<>+0(SB), Y1
+	VMINPS       Y4, Y1, Y1
+	VMOVUPS      c_negClampR<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMULPS       Y1, Y1, Y2
+	VMOVUPS      c_sinS9<>+0(SB), Y4
+	VFMADD213PS  c_sinS7<>+0(SB), Y2, Y4
+	VFMADD213PS  c_sinS5<>+0(SB), Y2, Y4
+	VFMADD213PS  c_sinS3<>+0(SB), Y2, Y4
+	VMULPS       Y1, Y2, Y2
+	VFMADD132PS  Y2, Y1, Y4
+	VPSLLD       $0x1f, Y3, Y1
+	VXORPS       (SP), Y1, Y1
+	VFMADD132PS  Y4, Y0, Y1
+	VORPS        c_signMask<>+0(SB), Y0, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VBLENDVPS    Y0, Y4, Y1, Y1
+	VMOVUPS      c_one<>+0(SB), Y4
+	VBLENDVPS    Y0, Y3, Y4, Y3
+	VMULPS       Y3, Y1, Y1
+	VDIVPS       Y2, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y2
+	VBLENDVPS    Y0, Y2, Y1, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VMULPS       32(SP), Y1, Y2
+	VMOVUPS      32(SP), Y3
+	VFMSUB132PS  Y1, Y2, Y3
+	VMOVUPS      c_invPi<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_pi1<>+0(SB), Y5, Y2
+	VADDPS       Y3, Y2, Y2
+	VFNMADD132PS c_pi2<>+0(SB), Y2, Y5
+	VMOVUPS      c_clampR<>+0(SB), Y2
+	VMINPS       Y5, Y2, Y2
+	VMOVUPS      c_negClampR<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMULPS       Y2, Y2, Y3
+	VMOVUPS      c_sinS9<>+0(SB), Y5
+	VFMADD213PS  c_sinS7<>+0(SB), Y3, Y5
+	VFMADD213PS  c_sinS5<>+0(SB), Y3, Y5
+	VFMADD213PS  c_sinS3<>+0(SB), Y3, Y5
+	VMULPS       Y2, Y3, Y3
+	VFMADD132PS  Y3, Y2, Y5
+	VPSLLD       $0x1f, Y4, Y2
+	VXORPS       (SP), Y2, Y2
+	VFMADD132PS  Y5, Y1, Y2
+	VORPS        c_signMask<>+0(SB), Y1, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VADDPS       c_one<>+0(SB), Y3, Y3
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y1
+	VMOVUPS      c_maxFloat<>+0(SB), Y5
+	VMINPS       Y2, Y5, Y5
+	VMOVUPS      c_negBig<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VBLENDVPS    Y1, Y5, Y2, Y2
+	VMOVUPS      c_one<>+0(SB), Y5
+	VBLENDVPS    Y1, Y4, Y5, Y4
+	VMULPS       Y4, Y2, Y2
+	VDIVPS       Y3, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y3
+	VBLENDVPS    Y1, Y3, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func sinluBackwardAVX2(dx []float32, dy []float32, x []float32, a float32, b float32) [32]float32
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·sinluBackwardAVX2(SB), NOSPLIT, $64-208
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        a+72(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, (SP)
+	MOVSS        b+76(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 32(SP)
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y4
+	VMULPS       32(SP), Y4, Y5
+	VMOVUPS      32(SP), Y6
+	VFMSUB132PS  Y4, Y5, Y6
+	VMOVUPS      c_invPi<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_pi1<>+0(SB), Y8, Y5
+	VADDPS       Y6, Y5, Y5
+	VFNMADD132PS c_pi2<>+0(SB), Y5, Y8
+	VMOVUPS      c_clampR<>+0(SB), Y5
+	VMINPS       Y8, Y5, Y5
+	VMOVUPS      c_negClampR<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMULPS       Y5, Y5, Y6
+	VMOVUPS      c_sinS9<>+0(SB), Y8
+	VFMADD213PS  c_sinS7<>+0(SB), Y6, Y8
+	VFMADD213PS  c_sinS5<>+0(SB), Y6, Y8
+	VFMADD213PS  c_sinS3<>+0(SB), Y6, Y8
+	VMULPS       Y5, Y6, Y9
+	VFMADD132PS  Y9, Y5, Y8
+	VPSLLD       $0x1f, Y7, Y5
+	VXORPS       Y5, Y8, Y7
+	VMOVUPS      c_cosC10<>+0(SB), Y8
+	VFMADD213PS  c_cosC8<>+0(SB), Y6, Y8
+	VFMADD213PS  c_cosC6<>+0(SB), Y6, Y8
+	VFMADD213PS  c_cosC4<>+0(SB), Y6, Y8
+	VFMADD213PS  c_cosC2<>+0(SB), Y6, Y8
+	VFMADD213PS  c_one<>+0(SB), Y6, Y8
+	VXORPS       Y5, Y8, Y5
+	VORPS        c_signMask<>+0(SB), Y4, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y6
+	VMOVUPS      c_expHi<>+0(SB), Y8
+	VMINPS       Y6, Y8, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y10
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y10
+	VFMADD132PS  Y10, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VFMADD132PS  Y6, Y8, Y8
+	VMULPS       c_twoM64<>+0(SB), Y8, Y6
+	VADDPS       c_one<>+0(SB), Y6, Y9
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y10
+	VMOVUPS      (DX)(SI*4), Y11
+	VMOVUPS      (SP), Y12
+	VFMADD132PS  Y7, Y4, Y12
+	VMOVUPS      c_one<>+0(SB), Y13
+	VDIVPS       Y9, Y13, Y9
+	VMOVUPS      c_twoP64<>+0(SB), Y13
+	VBLENDVPS    Y10, Y8, Y13, Y8
+	VMULPS       Y9, Y8, Y8
+	VBLENDVPS    Y10, c_one<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VMULPS       Y9, Y6, Y6
+	VMOVUPS      32(SP), Y9
+	VMULPS       (SP), Y9, Y9
+	VFMADD213PS  c_one<>+0(SB), Y5, Y9
+	VMOVUPS      c_big<>+0(SB), Y10
+	VMINPS       Y12, Y10, Y10
+	VMOVUPS      c_negBig<>+0(SB), Y12
+	VMAXPS       Y10, Y12, Y10
+	VMULPS       Y8, Y9, Y9
+	VFMADD132PS  Y6, Y9, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y6
+	VMULPS       Y6, Y11, Y6
+	VMOVUPS      Y6, (CX)(SI*4)
+	VMULPS       c_twoM64<>+0(SB), Y8, Y6
+	VMOVUPS      c_big<>+0(SB), Y8
+	VMINPS       Y4, Y8, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y8
+	VMAXPS       Y4, Y8, Y4
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y6, Y4, Y4
+	VMULPS       Y6, Y7, Y5
+	VFMADD231PS  Y5, Y11, Y0
+	VFMADD231PS  Y4, Y11, Y2
+	VMOVUPS      32(BX)(SI*4), Y4
+	VMULPS       32(SP), Y4, Y5
+	VMOVUPS      32(SP), Y6
+	VFMSUB132PS  Y4, Y5, Y6
+	VMOVUPS      c_invPi<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_pi1<>+0(SB), Y8, Y5
+	VADDPS       Y6, Y5, Y5
+	VFNMADD132PS c_pi2<>+0(SB), Y5, Y8
+	VMOVUPS      c_clampR<>+0(SB), Y5
+	VMINPS       Y8, Y5, Y5
+	VMOVUPS      c_negClampR<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMULPS       Y5, Y5, Y6
+	VMOVUPS      c_sinS9<>+0(SB), Y8
+	VFMADD213PS  c_sinS7<>+0(SB), Y6, Y8
+	VFMADD213PS  c_sinS5<>+0(SB), Y6, Y8
+	VFMADD213PS  c_sinS3<>+0(SB), Y6, Y8
+	VMULPS       Y5, Y6, Y9
+	VFMADD132PS  Y9, Y5, Y8
+	VPSLLD       $0x1f, Y7, Y5
+	VXORPS       Y5, Y8, Y7
+	VMOVUPS      c_cosC10<>+0(SB), Y8
+	VFMADD213PS  c_cosC8<>+0(SB), Y6, Y8
+	VFMADD213PS  c_cosC6<>+0(SB), Y6, Y8
+	VFMADD213PS  c_cosC4<>+0(SB), Y6, Y8
+	VFMADD213PS  c_cosC2<>+0(SB), Y6, Y8
+	VFMADD213PS  c_one<>+0(SB), Y6, Y8
+	VXORPS       Y5, Y8, Y5
+	VORPS        c_signMask<>+0(SB), Y4, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y6
+	VMOVUPS      c_expHi<>+0(SB), Y8
+	VMINPS       Y6, Y8, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y10
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y10
+	VFMADD132PS  Y10, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VFMADD132PS  Y6, Y8, Y8
+	VMULPS       c_twoM64<>+0(SB), Y8, Y6
+	VADDPS       c_one<>+0(SB), Y6, Y9
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y10
+	VMOVUPS      32(DX)(SI*4), Y11
+	VMOVUPS      (SP), Y12
+	VFMADD132PS  Y7, Y4, Y12
+	VMOVUPS      c_one<>+0(SB), Y13
+	VDIVPS       Y9, Y13, Y9
+	VMOVUPS      c_twoP64<>+0(SB), Y13
+	VBLENDVPS    Y10, Y8, Y13, Y8
+	VMULPS       Y9, Y8, Y8
+	VBLENDVPS    Y10, c_one<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VMULPS       Y9, Y6, Y6
+	VMOVUPS      32(SP), Y9
+	VMULPS       (SP), Y9, Y9
+	VFMADD213PS  c_one<>+0(SB), Y5, Y9
+	VMOVUPS      c_big<>+0(SB), Y10
+	VMINPS       Y12, Y10, Y10
+	VMOVUPS      c_negBig<>+0(SB), Y12
+	VMAXPS       Y10, Y12, Y10
+	VMULPS       Y8, Y9, Y9
+	VFMADD132PS  Y6, Y9, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y6
+	VMULPS       Y6, Y11, Y6
+	VMOVUPS      Y6, 32(CX)(SI*4)
+	VMULPS       c_twoM64<>+0(SB), Y8, Y6
+	VMOVUPS      c_big<>+0(SB), Y8
+	VMINPS       Y4, Y8, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y8
+	VMAXPS       Y4, Y8, Y4
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y6, Y4, Y4
+	VMULPS       Y6, Y7, Y5
+	VFMADD231PS  Y5, Y11, Y1
+	VFMADD231PS  Y4, Y11, Y3
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y4
+	VMULPS       32(SP), Y4, Y5
+	VMOVUPS      32(SP), Y6
+	VFMSUB132PS  Y4, Y5, Y6
+	VMOVUPS      c_invPi<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_pi1<>+0(SB), Y8, Y5
+	VADDPS       Y6, Y5, Y5
+	VFNMADD132PS c_pi2<>+0(SB), Y5, Y8
+	VMOVUPS      c_clampR<>+0(SB), Y5
+	VMINPS       Y8, Y5, Y5
+	VMOVUPS      c_negClampR<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMULPS       Y5, Y5, Y6
+	VMOVUPS      c_sinS9<>+0(SB), Y8
+	VFMADD213PS  c_sinS7<>+0(SB), Y6, Y8
+	VFMADD213PS  c_sinS5<>+0(SB), Y6, Y8
+	VFMADD213PS  c_sinS3<>+0(SB), Y6, Y8
+	VMULPS       Y5, Y6, Y9
+	VFMADD132PS  Y9, Y5, Y8
+	VPSLLD       $0x1f, Y7, Y5
+	VXORPS       Y5, Y8, Y7
+	VMOVUPS      c_cosC10<>+0(SB), Y8
+	VFMADD213PS  c_cosC8<>+0(SB), Y6, Y8
+	VFMADD213PS  c_cosC6<>+0(SB), Y6, Y8
+	VFMADD213PS  c_cosC4<>+0(SB), Y6, Y8
+	VFMADD213PS  c_cosC2<>+0(SB), Y6, Y8
+	VFMADD213PS  c_one<>+0(SB), Y6, Y8
+	VXORPS       Y5, Y8, Y5
+	VORPS        c_signMask<>+0(SB), Y4, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y6
+	VMOVUPS      c_expHi<>+0(SB), Y8
+	VMINPS       Y6, Y8, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y10
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y10
+	VFMADD132PS  Y10, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VFMADD132PS  Y6, Y8, Y8
+	VMULPS       c_twoM64<>+0(SB), Y8, Y6
+	VADDPS       c_one<>+0(SB), Y6, Y9
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y10
+	VMOVUPS      (DX)(SI*4), Y11
+	VMOVUPS      (SP), Y12
+	VFMADD132PS  Y7, Y4, Y12
+	VMOVUPS      c_one<>+0(SB), Y13
+	VDIVPS       Y9, Y13, Y9
+	VMOVUPS      c_twoP64<>+0(SB), Y13
+	VBLENDVPS    Y10, Y8, Y13, Y8
+	VMULPS       Y9, Y8, Y8
+	VBLENDVPS    Y10, c_one<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VMULPS       Y9, Y6, Y6
+	VMOVUPS      32(SP), Y9
+	VMULPS       (SP), Y9, Y9
+	VFMADD213PS  c_one<>+0(SB), Y5, Y9
+	VMOVUPS      c_big<>+0(SB), Y10
+	VMINPS       Y12, Y10, Y10
+	VMOVUPS      c_negBig<>+0(SB), Y12
+	VMAXPS       Y10, Y12, Y10
+	VMULPS       Y8, Y9, Y9
+	VFMADD132PS  Y6, Y9, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y6
+	VMULPS       Y6, Y11, Y6
+	VMOVUPS      Y6, (CX)(SI*4)
+	VMULPS       c_twoM64<>+0(SB), Y8, Y6
+	VMOVUPS      c_big<>+0(SB), Y8
+	VMINPS       Y4, Y8, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y8
+	VMAXPS       Y4, Y8, Y4
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y6, Y4, Y4
+	VMULPS       Y6, Y7, Y5
+	VFMADD231PS  Y5, Y11, Y0
+	VFMADD231PS  Y4, Y11, Y2
+	VMOVUPS      32(BX)(SI*4), Y4
+	VMULPS       32(SP), Y4, Y5
+	VMOVUPS      32(SP), Y6
+	VFMSUB132PS  Y4, Y5, Y6
+	VMOVUPS      c_invPi<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_pi1<>+0(SB), Y8, Y5
+	VADDPS       Y6, Y5, Y5
+	VFNMADD132PS c_pi2<>+0(SB), Y5, Y8
+	VMOVUPS      c_clampR<>+0(SB), Y5
+	VMINPS       Y8, Y5, Y5
+	VMOVUPS      c_negClampR<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMULPS       Y5, Y5, Y6
+	VMOVUPS      c_sinS9<>+0(SB), Y8
+	VFMADD213PS  c_sinS7<>+0(SB), Y6, Y8
+	VFMADD213PS  c_sinS5<>+0(SB), Y6, Y8
+	VFMADD213PS  c_sinS3<>+0(SB), Y6, Y8
+	VMULPS       Y5, Y6, Y9
+	VFMADD132PS  Y9, Y5, Y8
+	VPSLLD       $0x1f, Y7, Y5
+	VXORPS       Y5, Y8, Y7
+	VMOVUPS      c_cosC10<>+0(SB), Y8
+	VFMADD213PS  c_cosC8<>+0(SB), Y6, Y8
+	VFMADD213PS  c_cosC6<>+0(SB), Y6, Y8
+	VFMADD213PS  c_cosC4<>+0(SB), Y6, Y8
+	VFMADD213PS  c_cosC2<>+0(SB), Y6, Y8
+	VFMADD213PS  c_one<>+0(SB), Y6, Y8
+	VXORPS       Y5, Y8, Y5
+	VORPS        c_signMask<>+0(SB), Y4, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y6
+	VMOVUPS      c_expHi<>+0(SB), Y8
+	VMINPS       Y6, Y8, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y10
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y10
+	VFMADD132PS  Y10, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VFMADD132PS  Y6, Y8, Y8
+	VMULPS       c_twoM64<>+0(SB), Y8, Y6
+	VADDPS       c_one<>+0(SB), Y6, Y9
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y10
+	VMOVUPS      32(DX)(SI*4), Y11
+	VMOVUPS      (SP), Y12
+	VFMADD132PS  Y7, Y4, Y12
+	VMOVUPS      c_one<>+0(SB), Y13
+	VDIVPS       Y9, Y13, Y9
+	VMOVUPS      c_twoP64<>+0(SB), Y13
+	VBLENDVPS    Y10, Y8, Y13, Y8
+	VMULPS       Y9, Y8, Y8
+	VBLENDVPS    Y10, c_one<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VMULPS       Y9, Y6, Y6
+	VMOVUPS      32(SP), Y9
+	VMULPS       (SP), Y9, Y9
+	VFMADD213PS  c_one<>+0(SB), Y5, Y9
+	VMOVUPS      c_big<>+0(SB), Y10
+	VMINPS       Y12, Y10, Y10
+	VMOVUPS      c_negBig<>+0(SB), Y12
+	VMAXPS       Y10, Y12, Y10
+	VMULPS       Y8, Y9, Y9
+	VFMADD132PS  Y6, Y9, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y6
+	VMULPS       Y6, Y11, Y6
+	VMOVUPS      Y6, 32(CX)(SI*4)
+	VMULPS       c_twoM64<>+0(SB), Y8, Y6
+	VMOVUPS      c_big<>+0(SB), Y8
+	VMINPS       Y4, Y8, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y8
+	VMAXPS       Y4, Y8, Y4
+	VMULPS       Y5, Y4, Y4
+	VMULPS       Y6, Y4, Y4
+	VMULPS       Y6, Y7, Y5
+	VFMADD231PS  Y5, Y11, Y1
+	VFMADD231PS  Y4, Y11, Y3
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y4
+	VMASKMOVPS   (BX)(SI*4), Y4, Y5
+	VMULPS       32(SP), Y5, Y6
+	VMOVUPS      32(SP), Y7
+	VFMSUB132PS  Y5, Y6, Y7
+	VMOVUPS      c_invPi<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_pi1<>+0(SB), Y9, Y6
+	VADDPS       Y7, Y6, Y6
+	VFNMADD132PS c_pi2<>+0(SB), Y6, Y9
+	VMOVUPS      c_clampR<>+0(SB), Y6
+	VMINPS       Y9, Y6, Y6
+	VMOVUPS      c_negClampR<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMULPS       Y6, Y6, Y7
+	VMOVUPS      c_sinS9<>+0(SB), Y9
+	VFMADD213PS  c_sinS7<>+0(SB), Y7, Y9
+	VFMADD213PS  c_sinS5<>+0(SB), Y7, Y9
+	VFMADD213PS  c_sinS3<>+0(SB), Y7, Y9
+	VMULPS       Y6, Y7, Y10
+	VFMADD132PS  Y10, Y6, Y9
+	VPSLLD       $0x1f, Y8, Y6
+	VXORPS       Y6, Y9, Y8
+	VMOVUPS      c_cosC10<>+0(SB), Y9
+	VFMADD213PS  c_cosC8<>+0(SB), Y7, Y9
+	VFMADD213PS  c_cosC6<>+0(SB), Y7, Y9
+	VFMADD213PS  c_cosC4<>+0(SB), Y7, Y9
+	VFMADD213PS  c_cosC2<>+0(SB), Y7, Y9
+	VFMADD213PS  c_one<>+0(SB), Y7, Y9
+	VXORPS       Y6, Y9, Y6
+	VORPS        c_signMask<>+0(SB), Y5, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y7, Y9, Y7
+	VMOVUPS      c_expHi<>+0(SB), Y9
+	VMINPS       Y7, Y9, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
+	VMULPS       Y10, Y10, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y11
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y11
+	VFMADD132PS  Y11, Y10, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VFMADD132PS  Y7, Y9, Y9
+	VMULPS       c_twoM64<>+0(SB), Y9, Y7
+	VADDPS       c_one<>+0(SB), Y7, Y10
+	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y11
+	VMASKMOVPS   (DX)(SI*4), Y4, Y12
+	VMOVUPS      (SP), Y13
+	VFMADD132PS  Y8, Y5, Y13
+	VMOVUPS      c_one<>+0(SB), Y14
+	VDIVPS       Y10, Y14, Y10
+	VMOVUPS      c_twoP64<>+0(SB), Y14
+	VBLENDVPS    Y11, Y9, Y14, Y9
+	VMULPS       Y10, Y9, Y9
+	VBLENDVPS    Y11, c_one<>+0(SB), Y7, Y7
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y10, Y7, Y7
+	VMOVUPS      32(SP), Y10
+	VMULPS       (SP), Y10, Y10
+	VFMADD213PS  c_one<>+0(SB), Y6, Y10
+	VMOVUPS      c_big<>+0(SB), Y11
+	VMINPS       Y13, Y11, Y11
+	VMOVUPS      c_negBig<>+0(SB), Y13
+	VMAXPS       Y11, Y13, Y11
+	VMULPS       Y9, Y10, Y10
+	VFMADD132PS  Y7, Y10, Y11
+	VMULPS       c_twoM64<>+0(SB), Y11, Y7
+	VMULPS       Y7, Y12, Y7
+	VMASKMOVPS   Y7, Y4, (CX)(SI*4)
+	VMULPS       c_twoM64<>+0(SB), Y9, Y7
+	VMOVUPS      c_big<>+0(SB), Y9
+	VMINPS       Y5, Y9, Y5
+	VMOVUPS      c_negBig<>+0(SB), Y9
+	VMAXPS       Y5, Y9, Y5
+	VMULPS       Y6, Y5, Y5
+	VMULPS       Y7, Y5, Y5
+	VMULPS       Y7, Y8, Y6
+	VMOVAPS      Y0, Y7
+	VFMADD231PS  Y6, Y12, Y7
+	VBLENDVPS    Y4, Y7, Y0, Y0
+	VMOVAPS      Y2, Y6
+	VFMADD231PS  Y5, Y12, Y6
+	VBLENDVPS    Y4, Y6, Y2, Y2
+	VMOVDQU      32(DI)(R8*4), Y4
+	VMASKMOVPS   32(BX)(SI*4), Y4, Y5
+	VMULPS       32(SP), Y5, Y6
+	VMOVUPS      32(SP), Y7
+	VFMSUB132PS  Y5, Y6, Y7
+	VMOVUPS      c_invPi<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_pi1<>+0(SB), Y9, Y6
+	VADDPS       Y7, Y6, Y6
+	VFNMADD132PS c_pi2<>+0(SB), Y6, Y9
+	VMOVUPS      c_clampR<>+0(SB), Y6
+	VMINPS       Y9, Y6, Y6
+	VMOVUPS      c_negClampR<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMULPS       Y6, Y6, Y7
+	VMOVUPS      c_sinS9<>+0(SB), Y9
+	VFMADD213PS  c_sinS7<>+0(SB), Y7, Y9
+	VFMADD213PS  c_sinS5<>+0(SB), Y7, Y9
+	VFMADD213PS  c_sinS3<>+0(SB), Y7, Y9
+	VMULPS       Y6, Y7, Y10
+	VFMADD132PS  Y10, Y6, Y9
+	VPSLLD       $0x1f, Y8, Y6
+	VXORPS       Y6, Y9, Y8
+	VMOVUPS      c_cosC10<>+0(SB), Y9
+	VFMADD213PS  c_cosC8<>+0(SB), Y7, Y9
+	VFMADD213PS  c_cosC6<>+0(SB), Y7, Y9
+	VFMADD213PS  c_cosC4<>+0(SB), Y7, Y9
+	VFMADD213PS  c_cosC2<>+0(SB), Y7, Y9
+	VFMADD213PS  c_one<>+0(SB), Y7, Y9
+	VXORPS       Y6, Y9, Y6
+	VORPS        c_signMask<>+0(SB), Y5, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y7, Y9, Y7
+	VMOVUPS      c_expHi<>+0(SB), Y9
+	VMINPS       Y7, Y9, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
+	VMULPS       Y10, Y10, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y11
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y11
+	VFMADD132PS  Y11, Y10, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VFMADD132PS  Y7, Y9, Y9
+	VMULPS       c_twoM64<>+0(SB), Y9, Y7
+	VADDPS       c_one<>+0(SB), Y7, Y10
+	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y11
+	VMASKMOVPS   32(DX)(SI*4), Y4, Y12
+	VMOVUPS      (SP), Y13
+	VFMADD132PS  Y8, Y5, Y13
+	VMOVUPS      c_one<>+0(SB), Y14
+	VDIVPS       Y10, Y14, Y10
+	VMOVUPS      c_twoP64<>+0(SB), Y14
+	VBLENDVPS    Y11, Y9, Y14, Y9
+	VMULPS       Y10, Y9, Y9
+	VBLENDVPS    Y11, c_one<>+0(SB), Y7, Y7
+	VMULPS       Y7, Y9, Y7
+	VMULPS       Y10, Y7, Y7
+	VMOVUPS      32(SP), Y10
+	VMULPS       (SP), Y10, Y10
+	VFMADD213PS  c_one<>+0(SB), Y6, Y10
+	VMOVUPS      c_big<>+0(SB), Y11
+	VMINPS       Y13, Y11, Y11
+	VMOVUPS      c_negBig<>+0(SB), Y13
+	VMAXPS       Y11, Y13, Y11
+	VMULPS       Y9, Y10, Y10
+	VFMADD132PS  Y7, Y10, Y11
+	VMULPS       c_twoM64<>+0(SB), Y11, Y7
+	VMULPS       Y7, Y12, Y7
+	VMASKMOVPS   Y7, Y4, 32(CX)(SI*4)
+	VMULPS       c_twoM64<>+0(SB), Y9, Y7
+	VMOVUPS      c_big<>+0(SB), Y9
+	VMINPS       Y5, Y9, Y5
+	VMOVUPS      c_negBig<>+0(SB), Y9
+	VMAXPS       Y5, Y9, Y5
+	VMULPS       Y6, Y5, Y5
+	VMULPS       Y7, Y5, Y5
+	VMULPS       Y7, Y8, Y6
+	VMOVAPS      Y1, Y7
+	VFMADD231PS  Y6, Y12, Y7
+	VBLENDVPS    Y4, Y7, Y1, Y1
+	VMOVAPS      Y3, Y6
+	VFMADD231PS  Y5, Y12, Y6
+	VBLENDVPS    Y4, Y6, Y3, Y3
+
+done:
+	LEAQ    ret_0+80(FP), AX
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
+	VZEROUPPER
+	RET
+
+// func sinluRowAVX2(y []float32, x []float32, a []float32, b []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·sinluRowAVX2(SB), NOSPLIT, $0-96
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	MOVQ a_base+48(FP), BX
+	MOVQ b_base+72(FP), SI
+	XORQ DI, DI
+	MOVQ AX, R8
+	SUBQ $0x00000010, R8
+
+loopN:
+	CMPQ         DI, R8
+	JG           loop1
+	VMOVUPS      (DX)(DI*4), Y0
+	VMOVUPS      (BX)(DI*4), Y1
+	VMOVUPS      (SI)(DI*4), Y2
+	VMULPS       Y0, Y2, Y3
+	VFMSUB132PS  Y0, Y3, Y2
+	VMOVUPS      c_invPi<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_pi1<>+0(SB), Y5, Y3
+	VADDPS       Y2, Y3, Y2
+	VFNMADD132PS c_pi2<>+0(SB), Y2, Y5
+	VMOVUPS      c_clampR<>+0(SB), Y2
+	VMINPS       Y5, Y2, Y2
+	VMOVUPS      c_negClampR<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMULPS       Y2, Y2, Y3
+	VMOVUPS      c_sinS9<>+0(SB), Y5
+	VFMADD213PS  c_sinS7<>+0(SB), Y3, Y5
+	VFMADD213PS  c_sinS5<>+0(SB), Y3, Y5
+	VFMADD213PS  c_sinS3<>+0(SB), Y3, Y5
+	VMULPS       Y2, Y3, Y3
+	VFMADD132PS  Y3, Y2, Y5
+	VPSLLD       $0x1f, Y4, Y2
+	VXORPS       Y2, Y1, Y1
+	VFMADD132PS  Y5, Y0, Y1
+	VORPS        c_signMask<>+0(SB), Y0, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VBLENDVPS    Y0, Y4, Y1, Y1
+	VMOVUPS      c_one<>+0(SB), Y4
+	VBLENDVPS    Y0, Y3, Y4, Y3
+	VMULPS       Y3, Y1, Y1
+	VDIVPS       Y2, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y2
+	VBLENDVPS    Y0, Y2, Y1, Y0
+	VMOVUPS      Y0, (CX)(DI*4)
+	VMOVUPS      32(DX)(DI*4), Y0
+	VMOVUPS      32(BX)(DI*4), Y1
+	VMOVUPS      32(SI)(DI*4), Y2
+	VMULPS       Y0, Y2, Y3
+	VFMSUB132PS  Y0, Y3, Y2
+	VMOVUPS      c_invPi<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_pi1<>+0(SB), Y5, Y3
+	VADDPS       Y2, Y3, Y2
+	VFNMADD132PS c_pi2<>+0(SB), Y2, Y5
+	VMOVUPS      c_clampR<>+0(SB), Y2
+	VMINPS       Y5, Y2, Y2
+	VMOVUPS      c_negClampR<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMULPS       Y2, Y2, Y3
+	VMOVUPS      c_sinS9<>+0(SB), Y5
+	VFMADD213PS  c_sinS7<>+0(SB), Y3, Y5
+	VFMADD213PS  c_sinS5<>+0(SB), Y3, Y5
+	VFMADD213PS  c_sinS3<>+0(SB), Y3, Y5
+	VMULPS       Y2, Y3, Y3
+	VFMADD132PS  Y3, Y2, Y5
+	VPSLLD       $0x1f, Y4, Y2
+	VXORPS       Y2, Y1, Y1
+	VFMADD132PS  Y5, Y0, Y1
+	VORPS        c_signMask<>+0(SB), Y0, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VBLENDVPS    Y0, Y4, Y1, Y1
+	VMOVUPS      c_one<>+0(SB), Y4
+	VBLENDVPS    Y0, Y3, Y4, Y3
+	VMULPS       Y3, Y1, Y1
+	VDIVPS       Y2, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y2
+	VBLENDVPS    Y0, Y2, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(DI*4)
+	ADDQ         $0x00000010, DI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, R8
+	SUBQ $0x00000008, R8
+
+loop:
+	CMPQ         DI, R8
+	JG           tail
+	VMOVUPS      (DX)(DI*4), Y0
+	VMOVUPS      (BX)(DI*4), Y1
+	VMOVUPS      (SI)(DI*4), Y2
+	VMULPS       Y0, Y2, Y3
+	VFMSUB132PS  Y0, Y3, Y2
+	VMOVUPS      c_invPi<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_pi1<>+0(SB), Y5, Y3
+	VADDPS       Y2, Y3, Y2
+	VFNMADD132PS c_pi2<>+0(SB), Y2, Y5
+	VMOVUPS      c_clampR<>+0(SB), Y2
+	VMINPS       Y5, Y2, Y2
+	VMOVUPS      c_negClampR<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMULPS       Y2, Y2, Y3
+	VMOVUPS      c_sinS9<>+0(SB), Y5
+	VFMADD213PS  c_sinS7<>+0(SB), Y3, Y5
+	VFMADD213PS  c_sinS5<>+0(SB), Y3, Y5
+	VFMADD213PS  c_sinS3<>+0(SB), Y3, Y5
+	VMULPS       Y2, Y3, Y3
+	VFMADD132PS  Y3, Y2, Y5
+	VPSLLD       $0x1f, Y4, Y2
+	VXORPS       Y2, Y1, Y1
+	VFMADD132PS  Y5, Y0, Y1
+	VORPS        c_signMask<>+0(SB), Y0, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VADDPS       c_one<>+0(SB), Y2, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y4
+	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VBLENDVPS    Y0, Y4, Y1, Y1
+	VMOVUPS      c_one<>+0(SB), Y4
+	VBLENDVPS    Y0, Y3, Y4, Y3
+	VMULPS       Y3, Y1, Y1
+	VDIVPS       Y2, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y2
+	VBLENDVPS    Y0, Y2, Y1, Y0
+	VMOVUPS      Y0, (CX)(DI*4)
+	ADDQ         $0x00000008, DI
+	JMP          loop
+
+tail:
+	SUBQ         DI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), R8
+	MOVQ         $0x00000010, R9
+	SUBQ         AX, R9
+	VMOVDQU      (R8)(R9*4), Y0
+	VMASKMOVPS   (DX)(DI*4), Y0, Y1
+	VMASKMOVPS   (BX)(DI*4), Y0, Y2
+	VMASKMOVPS   (SI)(DI*4), Y0, Y3
+	VMULPS       Y1, Y3, Y4
+	VFMSUB132PS  Y1, Y4, Y3
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_pi1<>+0(SB), Y6, Y4
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y6
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y6, Y3, Y3
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y6
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y6
+	VMULPS       Y3, Y4, Y4
+	VFMADD132PS  Y4, Y3, Y6
+	VPSLLD       $0x1f, Y5, Y3
+	VXORPS       Y3, Y2, Y2
+	VFMADD132PS  Y6, Y1, Y2
+	VORPS        c_signMask<>+0(SB), Y1, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VADDPS       c_one<>+0(SB), Y3, Y3
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y1
+	VMOVUPS      c_maxFloat<>+0(SB), Y5
+	VMINPS       Y2, Y5, Y5
+	VMOVUPS      c_negBig<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VBLENDVPS    Y1, Y5, Y2, Y2
+	VMOVUPS      c_one<>+0(SB), Y5
+	VBLENDVPS    Y1, Y4, Y5, Y4
+	VMULPS       Y4, Y2, Y2
+	VDIVPS       Y3, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y3
+	VBLENDVPS    Y1, Y3, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(DI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func sinluRowBackwardAVX2(dx []float32, dy []float32, x []float32, a []float32, b []float32, ga []float32, gb []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·sinluRowBackwardAVX2(SB), NOSPLIT, $0-168
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	MOVQ a_base+72(FP), SI
+	MOVQ b_base+96(FP), DI
+	MOVQ ga_base+120(FP), R8
+	MOVQ gb_base+144(FP), R9
+	XORQ R10, R10
+	MOVQ AX, R11
+	SUBQ $0x00000010, R11
+
+loopN:
+	CMPQ         R10, R11
+	JG           loop1
+	VMOVUPS      (BX)(R10*4), Y0
+	VMOVUPS      (SI)(R10*4), Y1
+	VMOVUPS      (DI)(R10*4), Y2
+	VMULPS       Y0, Y2, Y3
+	VMOVAPS      Y2, Y4
+	VFMSUB132PS  Y0, Y3, Y4
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_pi1<>+0(SB), Y6, Y3
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y6
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y6, Y3, Y3
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y6
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y6
+	VMULPS       Y3, Y4, Y7
+	VFMADD132PS  Y7, Y3, Y6
+	VPSLLD       $0x1f, Y5, Y3
+	VXORPS       Y3, Y6, Y5
+	VMOVUPS      c_cosC10<>+0(SB), Y6
+	VFMADD213PS  c_cosC8<>+0(SB), Y4, Y6
+	VFMADD213PS  c_cosC6<>+0(SB), Y4, Y6
+	VFMADD213PS  c_cosC4<>+0(SB), Y4, Y6
+	VFMADD213PS  c_cosC2<>+0(SB), Y4, Y6
+	VFMADD213PS  c_one<>+0(SB), Y4, Y6
+	VXORPS       Y3, Y6, Y3
+	VORPS        c_signMask<>+0(SB), Y0, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
+	VFMADD132PS  Y8, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y4, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y4
+	VADDPS       c_one<>+0(SB), Y4, Y7
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y8
+	VMOVUPS      (DX)(R10*4), Y9
+	VMOVAPS      Y1, Y10
+	VFMADD132PS  Y5, Y0, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VDIVPS       Y7, Y11, Y7
+	VMOVUPS      c_twoP64<>+0(SB), Y11
+	VBLENDVPS    Y8, Y6, Y11, Y6
+	VMULPS       Y7, Y6, Y6
+	VBLENDVPS    Y8, c_one<>+0(SB), Y4, Y4
+	VMULPS       Y4, Y6, Y4
+	VMULPS       Y7, Y4, Y4
+	VMULPS       Y2, Y1, Y2
+	VFMADD213PS  c_one<>+0(SB), Y3, Y2
+	VMOVUPS      c_big<>+0(SB), Y7
+	VMINPS       Y10, Y7, Y7
+	VMOVUPS      c_negBig<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMULPS       Y6, Y2, Y2
+	VFMADD132PS  Y4, Y2, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y2
+	VMULPS       Y2, Y9, Y2
+	VMOVUPS      Y2, (CX)(R10*4)
+	VMULPS       c_twoM64<>+0(SB), Y6, Y2
+	VMOVUPS      c_big<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
+	VMULPS       Y3, Y0, Y0
+	VMULPS       Y2, Y0, Y0
+	VMULPS       Y2, Y5, Y2
+	VMOVUPS      (R8)(R10*4), Y3
+	VFMADD132PS  Y9, Y3, Y2
+	VMOVUPS      Y2, (R8)(R10*4)
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      (R9)(R10*4), Y1
+	VFMADD132PS  Y0, Y1, Y9
+	VMOVUPS      Y9, (R9)(R10*4)
+	VMOVUPS      32(BX)(R10*4), Y0
+	VMOVUPS      32(SI)(R10*4), Y1
+	VMOVUPS      32(DI)(R10*4), Y2
+	VMULPS       Y0, Y2, Y3
+	VMOVAPS      Y2, Y4
+	VFMSUB132PS  Y0, Y3, Y4
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_pi1<>+0(SB), Y6, Y3
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y6
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y6, Y3, Y3
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y6
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y6
+	VMULPS       Y3, Y4, Y7
+	VFMADD132PS  Y7, Y3, Y6
+	VPSLLD       $0x1f, Y5, Y3
+	VXORPS       Y3, Y6, Y5
+	VMOVUPS      c_cosC10<>+0(SB), Y6
+	VFMADD213PS  c_cosC8<>+0(SB), Y4, Y6
+	VFMADD213PS  c_cosC6<>+0(SB), Y4, Y6
+	VFMADD213PS  c_cosC4<>+0(SB), Y4, Y6
+	VFMADD213PS  c_cosC2<>+0(SB), Y4, Y6
+	VFMADD213PS  c_one<>+0(SB), Y4, Y6
+	VXORPS       Y3, Y6, Y3
+	VORPS        c_signMask<>+0(SB), Y0, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
+	VFMADD132PS  Y8, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y4, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y4
+	VADDPS       c_one<>+0(SB), Y4, Y7
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y8
+	VMOVUPS      32(DX)(R10*4), Y9
+	VMOVAPS      Y1, Y10
+	VFMADD132PS  Y5, Y0, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VDIVPS       Y7, Y11, Y7
+	VMOVUPS      c_twoP64<>+0(SB), Y11
+	VBLENDVPS    Y8, Y6, Y11, Y6
+	VMULPS       Y7, Y6, Y6
+	VBLENDVPS    Y8, c_one<>+0(SB), Y4, Y4
+	VMULPS       Y4, Y6, Y4
+	VMULPS       Y7, Y4, Y4
+	VMULPS       Y2, Y1, Y2
+	VFMADD213PS  c_one<>+0(SB), Y3, Y2
+	VMOVUPS      c_big<>+0(SB), Y7
+	VMINPS       Y10, Y7, Y7
+	VMOVUPS      c_negBig<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMULPS       Y6, Y2, Y2
+	VFMADD132PS  Y4, Y2, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y2
+	VMULPS       Y2, Y9, Y2
+	VMOVUPS      Y2, 32(CX)(R10*4)
+	VMULPS       c_twoM64<>+0(SB), Y6, Y2
+	VMOVUPS      c_big<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
+	VMULPS       Y3, Y0, Y0
+	VMULPS       Y2, Y0, Y0
+	VMULPS       Y2, Y5, Y2
+	VMOVUPS      32(R8)(R10*4), Y3
+	VFMADD132PS  Y9, Y3, Y2
+	VMOVUPS      Y2, 32(R8)(R10*4)
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      32(R9)(R10*4), Y1
+	VFMADD132PS  Y0, Y1, Y9
+	VMOVUPS      Y9, 32(R9)(R10*4)
+	ADDQ         $0x00000010, R10
+	JMP          loopN
+
+loop1:
+	MOVQ AX, R11
+	SUBQ $0x00000008, R11
+
+loop:
+	CMPQ         R10, R11
+	JG           tail
+	VMOVUPS      (BX)(R10*4), Y0
+	VMOVUPS      (SI)(R10*4), Y1
+	VMOVUPS      (DI)(R10*4), Y2
+	VMULPS       Y0, Y2, Y3
+	VMOVAPS      Y2, Y4
+	VFMSUB132PS  Y0, Y3, Y4
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_pi1<>+0(SB), Y6, Y3
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y6
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y6, Y3, Y3
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y6
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y6
+	VMULPS       Y3, Y4, Y7
+	VFMADD132PS  Y7, Y3, Y6
+	VPSLLD       $0x1f, Y5, Y3
+	VXORPS       Y3, Y6, Y5
+	VMOVUPS      c_cosC10<>+0(SB), Y6
+	VFMADD213PS  c_cosC8<>+0(SB), Y4, Y6
+	VFMADD213PS  c_cosC6<>+0(SB), Y4, Y6
+	VFMADD213PS  c_cosC4<>+0(SB), Y4, Y6
+	VFMADD213PS  c_cosC2<>+0(SB), Y4, Y6
+	VFMADD213PS  c_one<>+0(SB), Y4, Y6
+	VXORPS       Y3, Y6, Y3
+	VORPS        c_signMask<>+0(SB), Y0, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
+	VFMADD132PS  Y8, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y4, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y4
+	VADDPS       c_one<>+0(SB), Y4, Y7
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y8
+	VMOVUPS      (DX)(R10*4), Y9
+	VMOVAPS      Y1, Y10
+	VFMADD132PS  Y5, Y0, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VDIVPS       Y7, Y11, Y7
+	VMOVUPS      c_twoP64<>+0(SB), Y11
+	VBLENDVPS    Y8, Y6, Y11, Y6
+	VMULPS       Y7, Y6, Y6
+	VBLENDVPS    Y8, c_one<>+0(SB), Y4, Y4
+	VMULPS       Y4, Y6, Y4
+	VMULPS       Y7, Y4, Y4
+	VMULPS       Y2, Y1, Y2
+	VFMADD213PS  c_one<>+0(SB), Y3, Y2
+	VMOVUPS      c_big<>+0(SB), Y7
+	VMINPS       Y10, Y7, Y7
+	VMOVUPS      c_negBig<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMULPS       Y6, Y2, Y2
+	VFMADD132PS  Y4, Y2, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y2
+	VMULPS       Y2, Y9, Y2
+	VMOVUPS      Y2, (CX)(R10*4)
+	VMULPS       c_twoM64<>+0(SB), Y6, Y2
+	VMOVUPS      c_big<>+0(SB), Y4
+	VMINPS       Y0, Y4, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
+	VMULPS       Y3, Y0, Y0
+	VMULPS       Y2, Y0, Y0
+	VMULPS       Y2, Y5, Y2
+	VMOVUPS      (R8)(R10*4), Y3
+	VFMADD132PS  Y9, Y3, Y2
+	VMOVUPS      Y2, (R8)(R10*4)
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      (R9)(R10*4), Y1
+	VFMADD132PS  Y0, Y1, Y9
+	VMOVUPS      Y9, (R9)(R10*4)
+	ADDQ         $0x00000008, R10
+	JMP          loop
+
+tail:
+	SUBQ         R10, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), R11
+	MOVQ         $0x00000010, R12
+	SUBQ         AX, R12
+	VMOVDQU      (R11)(R12*4), Y0
+	VMASKMOVPS   (BX)(R10*4), Y0, Y1
+	VMASKMOVPS   (SI)(R10*4), Y0, Y2
+	VMASKMOVPS   (DI)(R10*4), Y0, Y3
+	VMULPS       Y1, Y3, Y4
+	VMOVAPS      Y3, Y5
+	VFMSUB132PS  Y1, Y4, Y5
+	VMOVUPS      c_invPi<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_pi1<>+0(SB), Y7, Y4
+	VADDPS       Y5, Y4, Y4
+	VFNMADD132PS c_pi2<>+0(SB), Y4, Y7
+	VMOVUPS      c_clampR<>+0(SB), Y4
+	VMINPS       Y7, Y4, Y4
+	VMOVUPS      c_negClampR<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y5
+	VMOVUPS      c_sinS9<>+0(SB), Y7
+	VFMADD213PS  c_sinS7<>+0(SB), Y5, Y7
+	VFMADD213PS  c_sinS5<>+0(SB), Y5, Y7
+	VFMADD213PS  c_sinS3<>+0(SB), Y5, Y7
+	VMULPS       Y4, Y5, Y8
+	VFMADD132PS  Y8, Y4, Y7
+	VPSLLD       $0x1f, Y6, Y4
+	VXORPS       Y4, Y7, Y6
+	VMOVUPS      c_cosC10<>+0(SB), Y7
+	VFMADD213PS  c_cosC8<>+0(SB), Y5, Y7
+	VFMADD213PS  c_cosC6<>+0(SB), Y5, Y7
+	VFMADD213PS  c_cosC4<>+0(SB), Y5, Y7
+	VFMADD213PS  c_cosC2<>+0(SB), Y5, Y7
+	VFMADD213PS  c_one<>+0(SB), Y5, Y7
+	VXORPS       Y4, Y7, Y4
+	VORPS        c_signMask<>+0(SB), Y1, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
+	VMOVUPS      c_expHi<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y9
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y9
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y9
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y9
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y9
+	VFMADD132PS  Y9, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y5, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y5
+	VADDPS       c_one<>+0(SB), Y5, Y8
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y9
+	VMASKMOVPS   (DX)(R10*4), Y0, Y10
+	VMOVAPS      Y2, Y11
+	VFMADD132PS  Y6, Y1, Y11
+	VMOVUPS      c_one<>+0(SB), Y12
+	VDIVPS       Y8, Y12, Y8
+	VMOVUPS      c_twoP64<>+0(SB), Y12
+	VBLENDVPS    Y9, Y7, Y12, Y7
+	VMULPS       Y8, Y7, Y7
+	VBLENDVPS    Y9, c_one<>+0(SB), Y5, Y5
+	VMULPS       Y5, Y7, Y5
+	VMULPS       Y8, Y5, Y5
+	VMULPS       Y3, Y2, Y3
+	VFMADD213PS  c_one<>+0(SB), Y4, Y3
+	VMOVUPS      c_big<>+0(SB), Y8
+	VMINPS       Y11, Y8, Y8
+	VMOVUPS      c_negBig<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMULPS       Y7, Y3, Y3
+	VFMADD132PS  Y5, Y3, Y8
+	VMULPS       c_twoM64<>+0(SB), Y8, Y3
+	VMULPS       Y3, Y10, Y3
+	VMASKMOVPS   Y3, Y0, (CX)(R10*4)
+	VMULPS       c_twoM64<>+0(SB), Y7, Y3
+	VMOVUPS      c_big<>+0(SB), Y5
+	VMINPS       Y1, Y5, Y1
+	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMAXPS       Y1, Y5, Y1
+	VMULPS       Y4, Y1, Y1
+	VMULPS       Y3, Y1, Y1
+	VMULPS       Y3, Y6, Y3
+	VMASKMOVPS   (R8)(R10*4), Y0, Y4
+	VFMADD132PS  Y10, Y4, Y3
+	VMASKMOVPS   Y3, Y0, (R8)(R10*4)
+	VMULPS       Y1, Y2, Y1
+	VMASKMOVPS   (R9)(R10*4), Y0, Y2
+	VFMADD132PS  Y1, Y2, Y10
+	VMASKMOVPS   Y10, Y0, (R9)(R10*4)
 
 done:
 	VZEROUPPER

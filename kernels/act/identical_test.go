@@ -3,7 +3,10 @@ package act
 import (
 	"math"
 	"math/rand/v2"
+	"os"
 	"reflect"
+	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -132,4 +135,33 @@ func inputsAt(args []reflect.Value, i int) []any {
 		}
 	}
 	return out
+}
+
+var highVecReg = regexp.MustCompile(`\b[XYZ](1[6-9]|2[0-9]|3[01])\b|\bZ[0-9]+\b`)
+
+// TestAVX2RegistersVEX checks that no AVX2 kernel uses a vector register
+// above 15 or a ZMM register: those need EVEX encodings, which an AVX2-only
+// CPU does not decode (the generator refuses such code too; this guards the
+// committed file).
+func TestAVX2RegistersVEX(t *testing.T) {
+	src, err := os.ReadFile("act_amd64.s")
+	if err != nil {
+		t.Skip("no act_amd64.s:", err)
+	}
+	fn, n := "", 0
+	for _, line := range strings.Split(string(src), "\n") {
+		if strings.HasPrefix(line, "TEXT ") {
+			fn = strings.Fields(line)[1]
+			if strings.Contains(fn, "AVX2(") {
+				n++
+			}
+			continue
+		}
+		if strings.Contains(fn, "AVX2(") && highVecReg.MatchString(line) {
+			t.Errorf("%s: %s uses an EVEX-only register", fn, strings.TrimSpace(line))
+		}
+	}
+	if n == 0 {
+		t.Error("no AVX2 function found in act_amd64.s")
+	}
 }

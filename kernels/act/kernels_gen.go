@@ -42,6 +42,14 @@ type kernels struct {
 	geluBackward       func(dx, dy, x []float32)
 	geluTanh           func(y, x []float32)
 	geluTanhBackward   func(dx, dy, x []float32)
+	snake              func(y, x []float32, a float32, invA float32)
+	snakeBackward      func(dx, dy, x []float32, a float32, invA float32) (sums [16]float32)
+	snakeRow           func(y, x, a []float32)
+	snakeRowBackward   func(dx, dy, x, a, ga []float32)
+	sinlu              func(y, x []float32, a float32, b float32)
+	sinluBackward      func(dx, dy, x []float32, a float32, b float32) (sums [32]float32)
+	sinluRow           func(y, x, a, b []float32)
+	sinluRowBackward   func(dx, dy, x, a, b, ga, gb []float32)
 }
 
 // namedKernel is one kernel of a table, for tests that walk every kernel.
@@ -90,6 +98,14 @@ func (k *kernels) all() []namedKernel {
 		{"geluBackward", k.geluBackward},
 		{"geluTanh", k.geluTanh},
 		{"geluTanhBackward", k.geluTanhBackward},
+		{"snake", k.snake},
+		{"snakeBackward", k.snakeBackward},
+		{"snakeRow", k.snakeRow},
+		{"snakeRowBackward", k.snakeRowBackward},
+		{"sinlu", k.sinlu},
+		{"sinluBackward", k.sinluBackward},
+		{"sinluRow", k.sinluRow},
+		{"sinluRowBackward", k.sinluRowBackward},
 	}
 }
 
@@ -132,4 +148,12 @@ var pureGo = kernels{
 	geluBackward:       geluBackwardGo,
 	geluTanh:           geluTanhGo,
 	geluTanhBackward:   geluTanhBackwardGo,
+	snake:              snakeGo,
+	snakeBackward:      snakeBackwardGo,
+	snakeRow:           snakeRowGo,
+	snakeRowBackward:   snakeRowBackwardGo,
+	sinlu:              sinluGo,
+	sinluBackward:      sinluBackwardGo,
+	sinluRow:           sinluRowGo,
+	sinluRowBackward:   sinluRowBackwardGo,
 }

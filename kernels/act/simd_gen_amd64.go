@@ -43,6 +43,14 @@ var avx512Kernels = kernels{
 	geluBackward:       geluBackwardAVX512,
 	geluTanh:           geluTanhAVX512,
 	geluTanhBackward:   geluTanhBackwardAVX512,
+	snake:              snakeAVX512,
+	snakeBackward:      snakeBackwardAVX512,
+	snakeRow:           snakeRowAVX512,
+	snakeRowBackward:   snakeRowBackwardAVX512,
+	sinlu:              sinluAVX512,
+	sinluBackward:      sinluBackwardAVX512,
+	sinluRow:           sinluRowAVX512,
+	sinluRowBackward:   sinluRowBackwardAVX512,
 }
 
 var avx2Kernels = kernels{
@@ -84,4 +92,12 @@ var avx2Kernels = kernels{
 	geluBackward:       geluBackwardAVX2,
 	geluTanh:           geluTanhAVX2,
 	geluTanhBackward:   geluTanhBackwardAVX2,
+	snake:              snakeAVX2,
+	snakeBackward:      snakeBackwardAVX2,
+	snakeRow:           snakeRowAVX2,
+	snakeRowBackward:   snakeRowBackwardAVX2,
+	sinlu:              sinluAVX2,
+	sinluBackward:      sinluBackwardAVX2,
+	sinluRow:           sinluRowAVX2,
+	sinluRowBackward:   sinluRowBackwardAVX2,
 }

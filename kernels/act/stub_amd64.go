@@ -115,6 +115,30 @@ func geluTanhAVX512(y []float32, x []float32)
 // geluTanhBackwardAVX512 sets dx = dy*d/dx[x/2*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3)))].
 func geluTanhBackwardAVX512(dx []float32, dy []float32, x []float32)
 
+// snakeAVX512 sets y = x + sin(a*x)^2*invA (invA = 1/a).
+func snakeAVX512(y []float32, x []float32, a float32, invA float32)
+
+// snakeBackwardAVX512 sets dx = dy*(1 + sin(2ax)) and sums dy*(x*sin(2ax) - sin(ax)^2*invA).
+func snakeBackwardAVX512(dx []float32, dy []float32, x []float32, a float32, invA float32) [16]float32
+
+// snakeRowAVX512 sets y = x + sin(a*x)^2/a elementwise.
+func snakeRowAVX512(y []float32, x []float32, a []float32)
+
+// snakeRowBackwardAVX512 sets dx = dy*(1 + sin(2ax)), ga += dy*(x*sin(2ax) - sin(ax)^2/a)/a elementwise.
+func snakeRowBackwardAVX512(dx []float32, dy []float32, x []float32, a []float32, ga []float32)
+
+// sinluAVX512 sets y = (x + a*sin(b*x))*sigmoid(x).
+func sinluAVX512(y []float32, x []float32, a float32, b float32)
+
+// sinluBackwardAVX512 sets dx = dy*dy/dx and sums dy*sin(bx)*s and dy*x*cos(bx)*s, s = sigmoid(x).
+func sinluBackwardAVX512(dx []float32, dy []float32, x []float32, a float32, b float32) [32]float32
+
+// sinluRowAVX512 sets y = (x + a*sin(b*x))*sigmoid(x) elementwise.
+func sinluRowAVX512(y []float32, x []float32, a []float32, b []float32)
+
+// sinluRowBackwardAVX512 sets dx = dy*dy/dx, ga += dy*sin(bx)*s, gb += dy*a*x*cos(bx)*s elementwise.
+func sinluRowBackwardAVX512(dx []float32, dy []float32, x []float32, a []float32, b []float32, ga []float32, gb []float32)
+
 // reluAVX2 sets y = max(0, x) (NaN stays NaN, -0 stays -0).
 func reluAVX2(y []float32, x []float32)
 
@@ -225,3 +249,27 @@ func geluTanhAVX2(y []float32, x []float32)
 
 // geluTanhBackwardAVX2 sets dx = dy*d/dx[x/2*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3)))].
 func geluTanhBackwardAVX2(dx []float32, dy []float32, x []float32)
+
+// snakeAVX2 sets y = x + sin(a*x)^2*invA (invA = 1/a).
+func snakeAVX2(y []float32, x []float32, a float32, invA float32)
+
+// snakeBackwardAVX2 sets dx = dy*(1 + sin(2ax)) and sums dy*(x*sin(2ax) - sin(ax)^2*invA).
+func snakeBackwardAVX2(dx []float32, dy []float32, x []float32, a float32, invA float32) [16]float32
+
+// snakeRowAVX2 sets y = x + sin(a*x)^2/a elementwise.
+func snakeRowAVX2(y []float32, x []float32, a []float32)
+
+// snakeRowBackwardAVX2 sets dx = dy*(1 + sin(2ax)), ga += dy*(x*sin(2ax) - sin(ax)^2/a)/a elementwise.
+func snakeRowBackwardAVX2(dx []float32, dy []float32, x []float32, a []float32, ga []float32)
+
+// sinluAVX2 sets y = (x + a*sin(b*x))*sigmoid(x).
+func sinluAVX2(y []float32, x []float32, a float32, b float32)
+
+// sinluBackwardAVX2 sets dx = dy*dy/dx and sums dy*sin(bx)*s and dy*x*cos(bx)*s, s = sigmoid(x).
+func sinluBackwardAVX2(dx []float32, dy []float32, x []float32, a float32, b float32) [32]float32
+
+// sinluRowAVX2 sets y = (x + a*sin(b*x))*sigmoid(x) elementwise.
+func sinluRowAVX2(y []float32, x []float32, a []float32, b []float32)
+
+// sinluRowBackwardAVX2 sets dx = dy*dy/dx, ga += dy*sin(bx)*s, gb += dy*a*x*cos(bx)*s elementwise.
+func sinluRowBackwardAVX2(dx []float32, dy []float32, x []float32, a []float32, b []float32, ga []float32, gb []float32)
