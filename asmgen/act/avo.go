@@ -87,8 +87,8 @@ type asmGen struct {
 	ptrs   map[string]Register // slice base pointers
 	params map[string]Register // broadcast parameters (AVX-512)
 	// AVX2 keeps its broadcast parameters in stack slots, used as memory
-	// operands like the constants: 16 vector registers are too few to hold
-	// them across the loop in the longer kernels.
+	// operands like the constants, when 16 vector registers are too few to
+	// hold them across the loop (see avx2Fits).
 	paramMem map[string]Mem
 	hoisted  map[string]Register // constants held in registers (AVX-512)
 	accs     [][]Register        // per sum: one register (AVX-512) or two (AVX2)
@@ -144,11 +144,12 @@ func generateAsm(s *isa, k *Kernel) {
 	for _, sl := range k.Slices {
 		g.ptrs[sl] = Load(Param(sl).Base(), GP64())
 	}
+	paramsInRegs := s.avx512 || avx2Fits(b, len(k.Params)+2*k.Sums)
 	for _, p := range k.Params {
 		x := Load(Param(p), XMM())
 		v := s.vec()
 		VBROADCASTSS(x, v)
-		if s.avx512 {
+		if paramsInRegs {
 			g.params[p] = v
 		} else {
 			m := AllocLocal(32)
@@ -588,3 +589,34 @@ func (g *asmGen) fma(c code, i, x, y, z int) Register {
 func constBits(name string) uint32 { return constTable[name].bits }
 
 var _ = math.Float32bits
+
+// avx2Fits reports whether a body, with fixed registers held across the
+// loop (parameters, lane sums), leaves room in AVX2's 16 vector registers:
+// the most values the body keeps live at once, plus the fixed ones, plus
+// two for the loads and copies the instructions need.
+func avx2Fits(b *B, fixed int) bool {
+	last := b.lastUse()
+	inReg := func(id int) bool {
+		for _, o := range b.ops {
+			if o.dst == id {
+				return o.code != opConst && o.code != opParam
+			}
+		}
+		return false
+	}
+	live, most := 0, 0
+	for i, o := range b.ops {
+		if o.dst >= 0 && inReg(o.dst) && last[o.dst] > i {
+			live++
+		}
+		most = max(most, live)
+		seen := map[int]bool{}
+		for _, a := range o.args {
+			if last[a] == i && inReg(a) && !seen[a] {
+				live--
+			}
+			seen[a] = true
+		}
+	}
+	return most+fixed+2 <= 16
+}

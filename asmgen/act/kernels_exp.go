@@ -27,11 +27,12 @@ func horner(b *B, x V, cs ...string) V {
 type expParts struct{ pm1, s64 V }
 
 // expCore evaluates e^(t + tlo) (tlo, the low part of a double-float
-// argument, may be nil) for t clamped to [expLo, expHi]: k = round(t*log2e)
-// by the 1.5*2^23 trick, r = t - k*ln2 with an exact first step, e^r - 1
-// = r + r^2*P(r).
+// argument, may be nil) for t clamped below at expLo; callers keep t at most
+// 43, where 2^(k+64) would overflow (every caller keeps it <= 20).
+// k = round(t*log2e) by the 1.5*2^23 trick, r = t - k*ln2 with an exact
+// first step, e^r - 1 = r + r^2*P(r).
 func expCore(b *B, t V, tlo *V) expParts {
-	t = b.Min(b.Max(t, b.C("expLo")), b.C("expHi"))
+	t = b.Max(t, b.C("expLo"))
 	q := b.FMA(t, b.C("log2e"), b.C("roundMagic"))
 	k := b.Sub(q, b.C("roundMagic"))
 	r := b.FNMA(k, b.C("ln2Hi"), t) // exact
@@ -83,7 +84,7 @@ func logisticOf(b *B, th V, tl *V) logistic {
 	parts := expCore(b, mt, lo)
 	l.e64 = parts.e64(b)
 	l.e = b.Mul(l.e64, b.C("twoM64"))
-	l.d = b.Add(l.e, b.C("one"))
+	l.d = b.FMA(l.e64, b.C("twoM64"), b.C("one")) // 1 + E in one rounding, as 1 + fl(E)
 	l.neg = b.Cmp(predLT, th, b.C("zero"))
 	return l
 }
@@ -150,13 +151,14 @@ func expKernels() []*Kernel {
 		// (t = x) E is at least e^expLo, and x >= -1e4 makes the product
 		// vanish; with a beta, x may be far larger than t, so E is set to 0
 		// below the clamp instead.
-		lo := "negBig"
 		num := b.Sel(l.neg, l.e64, b.C("one"))
+		var xn V
 		if tl != nil {
-			lo = "negMaxFloat"
 			num = b.ZeroUnless(b.Cmp(predGE, th, b.C("expLo")), num)
+			xn = b.Sel(l.neg, clamp(b, x, "negMaxFloat", "maxFloat"), x)
+		} else {
+			xn = b.Max(x, b.C("negBig")) // t = x: only t < 0 uses the clamped x
 		}
-		xn := b.Sel(l.neg, clamp(b, x, lo, "maxFloat"), x)
 		y := b.Div(b.Mul(xn, num), l.d)
 		return b.Sel(l.neg, b.Mul(y, b.C("twoM64")), y)
 	}

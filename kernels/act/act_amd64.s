@@ -166,24 +166,6 @@ DATA c_expBias64<>+56(SB)/4, $0x4b3fff41
 DATA c_expBias64<>+60(SB)/4, $0x4b3fff41
 GLOBL c_expBias64<>(SB), RODATA|NOPTR, $64
 
-DATA c_expHi<>+0(SB)/4, $0x422c0000
-DATA c_expHi<>+4(SB)/4, $0x422c0000
-DATA c_expHi<>+8(SB)/4, $0x422c0000
-DATA c_expHi<>+12(SB)/4, $0x422c0000
-DATA c_expHi<>+16(SB)/4, $0x422c0000
-DATA c_expHi<>+20(SB)/4, $0x422c0000
-DATA c_expHi<>+24(SB)/4, $0x422c0000
-DATA c_expHi<>+28(SB)/4, $0x422c0000
-DATA c_expHi<>+32(SB)/4, $0x422c0000
-DATA c_expHi<>+36(SB)/4, $0x422c0000
-DATA c_expHi<>+40(SB)/4, $0x422c0000
-DATA c_expHi<>+44(SB)/4, $0x422c0000
-DATA c_expHi<>+48(SB)/4, $0x422c0000
-DATA c_expHi<>+52(SB)/4, $0x422c0000
-DATA c_expHi<>+56(SB)/4, $0x422c0000
-DATA c_expHi<>+60(SB)/4, $0x422c0000
-GLOBL c_expHi<>(SB), RODATA|NOPTR, $64
-
 DATA c_expLo<>+0(SB)/4, $0xc3020000
 DATA c_expLo<>+4(SB)/4, $0xc3020000
 DATA c_expLo<>+8(SB)/4, $0xc3020000
@@ -2458,10 +2440,9 @@ TEXT ·sigmoidAVX512(SB), NOSPLIT, $0-48
 	MOVQ    y_len+8(FP), AX
 	MOVQ    y_base+0(FP), CX
 	MOVQ    x_base+24(FP), DX
-	VMOVUPS c_expHi<>+0(SB), Z0
-	VMOVUPS c_expLo<>+0(SB), Z1
-	VMOVUPS c_expP6<>+0(SB), Z2
-	VMOVUPS c_one<>+0(SB), Z3
+	VMOVUPS c_expLo<>+0(SB), Z0
+	VMOVUPS c_expP6<>+0(SB), Z1
+	VMOVUPS c_one<>+0(SB), Z2
 	XORQ    BX, BX
 	MOVQ    AX, SI
 	SUBQ    $0x00000020, SI
@@ -2469,56 +2450,54 @@ TEXT ·sigmoidAVX512(SB), NOSPLIT, $0-48
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z4
-	VORPS        c_signMask<>+0(SB), Z4, Z5
-	VMAXPS       Z5, Z1, Z5
-	VMINPS       Z5, Z0, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z11
-	VMULPS       Z11, Z11, Z5
-	VMOVAPS      Z2, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
-	VFMADD132PS  Z12, Z11, Z5
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z5, Z10, Z10
-	VMULPS       c_twoM64<>+0(SB), Z10, Z5
-	VADDPS       Z3, Z5, Z10
-	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K1
-	VBLENDMPS    Z5, Z3, K1, Z6
-	VDIVPS       Z10, Z6, Z4
-	VMOVUPS      Z4, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z4
-	VORPS        c_signMask<>+0(SB), Z4, Z5
-	VMAXPS       Z5, Z1, Z5
-	VMINPS       Z5, Z0, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z11
-	VMULPS       Z11, Z11, Z5
-	VMOVAPS      Z2, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
-	VFMADD132PS  Z12, Z11, Z5
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z5, Z10, Z10
-	VMULPS       c_twoM64<>+0(SB), Z10, Z5
-	VADDPS       Z3, Z5, Z10
-	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K1
-	VBLENDMPS    Z5, Z3, K1, Z7
-	VDIVPS       Z10, Z7, Z4
-	VMOVUPS      Z4, 64(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z4
+	VMAXPS       Z4, Z0, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z10
+	VMULPS       Z10, Z10, Z4
+	VMOVAPS      Z1, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
+	VFMADD132PS  Z11, Z10, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z4, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z4
+	VFMADD132PS  c_twoM64<>+0(SB), Z2, Z9
+	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K1
+	VBLENDMPS    Z4, Z2, K1, Z5
+	VDIVPS       Z9, Z5, Z3
+	VMOVUPS      Z3, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z4
+	VMAXPS       Z4, Z0, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z10
+	VMULPS       Z10, Z10, Z4
+	VMOVAPS      Z1, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
+	VFMADD132PS  Z11, Z10, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z4, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z4
+	VFMADD132PS  c_twoM64<>+0(SB), Z2, Z9
+	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K1
+	VBLENDMPS    Z4, Z2, K1, Z6
+	VDIVPS       Z9, Z6, Z3
+	VMOVUPS      Z3, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
 
@@ -2529,31 +2508,30 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Z4
-	VORPS        c_signMask<>+0(SB), Z4, Z5
-	VMAXPS       Z5, Z1, Z5
-	VMINPS       Z5, Z0, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z6
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
-	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z7
-	VMULPS       Z7, Z7, Z5
-	VMOVAPS      Z2, Z10
-	VFMADD213PS  c_expP5<>+0(SB), Z7, Z10
-	VFMADD213PS  c_expP4<>+0(SB), Z7, Z10
-	VFMADD213PS  c_expP3<>+0(SB), Z7, Z10
-	VFMADD213PS  c_expP2<>+0(SB), Z7, Z10
-	VFMADD132PS  Z10, Z7, Z5
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
-	VPSLLD       $0x17, Z6, Z6
-	VFMADD132PS  Z5, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z5
-	VADDPS       Z3, Z5, Z6
-	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K1
-	VBLENDMPS    Z5, Z3, K1, Z8
-	VDIVPS       Z6, Z8, Z4
-	VMOVUPS      Z4, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z4
+	VMAXPS       Z4, Z0, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z6
+	VMULPS       Z6, Z6, Z4
+	VMOVAPS      Z1, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z9
+	VFMADD132PS  Z9, Z6, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VFMADD132PS  Z4, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z4
+	VFMADD132PS  c_twoM64<>+0(SB), Z2, Z5
+	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K1
+	VBLENDMPS    Z4, Z2, K1, Z7
+	VDIVPS       Z5, Z7, Z3
+	VMOVUPS      Z3, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
 
@@ -2562,30 +2540,29 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
-	VMOVUPS.Z    (DX)(BX*4), K1, Z4
-	VORPS        c_signMask<>+0(SB), Z4, Z5
-	VMAXPS       Z5, Z1, Z1
-	VMINPS       Z1, Z0, Z0
-	VMOVUPS      c_log2e<>+0(SB), Z1
-	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
-	VSUBPS       c_roundMagic<>+0(SB), Z1, Z5
+	VMOVUPS.Z    (DX)(BX*4), K1, Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z4
+	VMAXPS       Z4, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z0
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z5
 	VMULPS       Z5, Z5, Z0
-	VMOVAPS      Z2, Z2
-	VFMADD213PS  c_expP5<>+0(SB), Z5, Z2
-	VFMADD213PS  c_expP4<>+0(SB), Z5, Z2
-	VFMADD213PS  c_expP3<>+0(SB), Z5, Z2
-	VFMADD213PS  c_expP2<>+0(SB), Z5, Z2
-	VFMADD132PS  Z2, Z5, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z1
+	VFMADD132PS  Z1, Z5, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z1
 	VPSLLD       $0x17, Z1, Z1
 	VFMADD132PS  Z0, Z1, Z1
 	VMULPS       c_twoM64<>+0(SB), Z1, Z0
-	VADDPS       Z3, Z0, Z1
-	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K2
-	VBLENDMPS    Z0, Z3, K2, Z9
-	VDIVPS       Z1, Z9, Z0
+	VFMADD132PS  c_twoM64<>+0(SB), Z2, Z1
+	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K2
+	VBLENDMPS    Z0, Z2, K2, Z8
+	VDIVPS       Z1, Z8, Z0
 	VMOVUPS      Z0, K1, (CX)(BX*4)
 
 done:
@@ -2599,9 +2576,8 @@ TEXT ·sigmoidBackwardAVX512(SB), NOSPLIT, $0-72
 	MOVQ    dx_base+0(FP), CX
 	MOVQ    dy_base+24(FP), DX
 	MOVQ    x_base+48(FP), BX
-	VMOVUPS c_expHi<>+0(SB), Z0
-	VMOVUPS c_expLo<>+0(SB), Z1
-	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_expLo<>+0(SB), Z0
+	VMOVUPS c_expP6<>+0(SB), Z1
 	XORQ    SI, SI
 	MOVQ    AX, DI
 	SUBQ    $0x00000020, DI
@@ -2609,60 +2585,58 @@ TEXT ·sigmoidBackwardAVX512(SB), NOSPLIT, $0-72
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z3
-	VORPS        c_signMask<>+0(SB), Z3, Z3
-	VMAXPS       Z3, Z1, Z3
-	VMINPS       Z3, Z0, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z4
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
-	VMULPS       Z5, Z5, Z3
-	VMOVAPS      Z2, Z6
-	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
-	VFMADD132PS  Z6, Z5, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z3, Z4, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z3
-	VADDPS       c_one<>+0(SB), Z3, Z3
-	VMULPS       Z3, Z3, Z3
-	VDIVPS       Z3, Z4, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VMOVUPS      (DX)(SI*4), Z4
-	VMULPS       Z3, Z4, Z3
-	VMOVUPS      Z3, (CX)(SI*4)
-	VMOVUPS      64(BX)(SI*4), Z3
-	VORPS        c_signMask<>+0(SB), Z3, Z3
-	VMAXPS       Z3, Z1, Z3
-	VMINPS       Z3, Z0, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z4
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
-	VMULPS       Z5, Z5, Z3
-	VMOVAPS      Z2, Z6
-	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
-	VFMADD132PS  Z6, Z5, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z3, Z4, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z3
-	VADDPS       c_one<>+0(SB), Z3, Z3
-	VMULPS       Z3, Z3, Z3
-	VDIVPS       Z3, Z4, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VMOVUPS      64(DX)(SI*4), Z4
-	VMULPS       Z3, Z4, Z3
-	VMOVUPS      Z3, 64(CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Z2
+	VORPS        c_signMask<>+0(SB), Z2, Z2
+	VMAXPS       Z2, Z0, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z4
+	VMULPS       Z4, Z4, Z2
+	VMOVAPS      Z1, Z5
+	VFMADD213PS  c_expP5<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP4<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP3<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP2<>+0(SB), Z4, Z5
+	VFMADD132PS  Z5, Z4, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VFMADD132PS  Z2, Z3, Z3
+	VMOVUPS      c_twoM64<>+0(SB), Z2
+	VFMADD213PS  c_one<>+0(SB), Z3, Z2
+	VMULPS       Z2, Z2, Z2
+	VDIVPS       Z2, Z3, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z2
+	VMOVUPS      (DX)(SI*4), Z3
+	VMULPS       Z2, Z3, Z2
+	VMOVUPS      Z2, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z2
+	VORPS        c_signMask<>+0(SB), Z2, Z2
+	VMAXPS       Z2, Z0, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z4
+	VMULPS       Z4, Z4, Z2
+	VMOVAPS      Z1, Z5
+	VFMADD213PS  c_expP5<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP4<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP3<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP2<>+0(SB), Z4, Z5
+	VFMADD132PS  Z5, Z4, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VFMADD132PS  Z2, Z3, Z3
+	VMOVUPS      c_twoM64<>+0(SB), Z2
+	VFMADD213PS  c_one<>+0(SB), Z3, Z2
+	VMULPS       Z2, Z2, Z2
+	VDIVPS       Z2, Z3, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z2
+	VMOVUPS      64(DX)(SI*4), Z3
+	VMULPS       Z2, Z3, Z2
+	VMOVUPS      Z2, 64(CX)(SI*4)
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -2673,33 +2647,32 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Z3
-	VORPS        c_signMask<>+0(SB), Z3, Z3
-	VMAXPS       Z3, Z1, Z3
-	VMINPS       Z3, Z0, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z4
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
-	VMULPS       Z5, Z5, Z3
-	VMOVAPS      Z2, Z6
-	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
-	VFMADD132PS  Z6, Z5, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z3, Z4, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z3
-	VADDPS       c_one<>+0(SB), Z3, Z3
-	VMULPS       Z3, Z3, Z3
-	VDIVPS       Z3, Z4, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VMOVUPS      (DX)(SI*4), Z4
-	VMULPS       Z3, Z4, Z3
-	VMOVUPS      Z3, (CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Z2
+	VORPS        c_signMask<>+0(SB), Z2, Z2
+	VMAXPS       Z2, Z0, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z4
+	VMULPS       Z4, Z4, Z2
+	VMOVAPS      Z1, Z5
+	VFMADD213PS  c_expP5<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP4<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP3<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP2<>+0(SB), Z4, Z5
+	VFMADD132PS  Z5, Z4, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VFMADD132PS  Z2, Z3, Z3
+	VMOVUPS      c_twoM64<>+0(SB), Z2
+	VFMADD213PS  c_one<>+0(SB), Z3, Z2
+	VMULPS       Z2, Z2, Z2
+	VDIVPS       Z2, Z3, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z2
+	VMOVUPS      (DX)(SI*4), Z3
+	VMULPS       Z2, Z3, Z2
+	VMOVUPS      Z2, (CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -2708,27 +2681,26 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
-	VMOVUPS.Z    (BX)(SI*4), K1, Z3
-	VORPS        c_signMask<>+0(SB), Z3, Z3
-	VMAXPS       Z3, Z1, Z1
-	VMINPS       Z1, Z0, Z0
-	VMOVUPS      c_log2e<>+0(SB), Z1
-	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
-	VSUBPS       c_roundMagic<>+0(SB), Z1, Z3
+	VMOVUPS.Z    (BX)(SI*4), K1, Z2
+	VORPS        c_signMask<>+0(SB), Z2, Z2
+	VMAXPS       Z2, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z2
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z2
+	VSUBPS       c_roundMagic<>+0(SB), Z2, Z3
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z3, Z0
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z3
 	VMULPS       Z3, Z3, Z0
-	VMOVAPS      Z2, Z2
-	VFMADD213PS  c_expP5<>+0(SB), Z3, Z2
-	VFMADD213PS  c_expP4<>+0(SB), Z3, Z2
-	VFMADD213PS  c_expP3<>+0(SB), Z3, Z2
-	VFMADD213PS  c_expP2<>+0(SB), Z3, Z2
-	VFMADD132PS  Z2, Z3, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z3, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z3, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z3, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z3, Z1
+	VFMADD132PS  Z1, Z3, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z2, Z1
 	VPSLLD       $0x17, Z1, Z1
 	VFMADD132PS  Z0, Z1, Z1
-	VMULPS       c_twoM64<>+0(SB), Z1, Z0
-	VADDPS       c_one<>+0(SB), Z0, Z0
+	VMOVUPS      c_twoM64<>+0(SB), Z0
+	VFMADD213PS  c_one<>+0(SB), Z1, Z0
 	VMULPS       Z0, Z0, Z0
 	VDIVPS       Z0, Z1, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z0
@@ -2746,12 +2718,10 @@ TEXT ·siluAVX512(SB), NOSPLIT, $0-48
 	MOVQ    y_len+8(FP), AX
 	MOVQ    y_base+0(FP), CX
 	MOVQ    x_base+24(FP), DX
-	VMOVUPS c_expHi<>+0(SB), Z0
-	VMOVUPS c_expLo<>+0(SB), Z1
-	VMOVUPS c_expP6<>+0(SB), Z2
-	VMOVUPS c_maxFloat<>+0(SB), Z3
-	VMOVUPS c_negBig<>+0(SB), Z4
-	VMOVUPS c_one<>+0(SB), Z5
+	VMOVUPS c_expLo<>+0(SB), Z0
+	VMOVUPS c_expP6<>+0(SB), Z1
+	VMOVUPS c_negBig<>+0(SB), Z2
+	VMOVUPS c_one<>+0(SB), Z3
 	XORQ    BX, BX
 	MOVQ    AX, SI
 	SUBQ    $0x00000020, SI
@@ -2759,68 +2729,62 @@ TEXT ·siluAVX512(SB), NOSPLIT, $0-48
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z6
-	VORPS        c_signMask<>+0(SB), Z6, Z7
-	VMAXPS       Z7, Z1, Z7
-	VMINPS       Z7, Z0, Z7
-	VMOVUPS      c_log2e<>+0(SB), Z20
-	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z20
-	VSUBPS       c_roundMagic<>+0(SB), Z20, Z21
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z21, Z7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z21
-	VMULPS       Z21, Z21, Z7
-	VMOVAPS      Z2, Z22
-	VFMADD213PS  c_expP5<>+0(SB), Z21, Z22
-	VFMADD213PS  c_expP4<>+0(SB), Z21, Z22
-	VFMADD213PS  c_expP3<>+0(SB), Z21, Z22
-	VFMADD213PS  c_expP2<>+0(SB), Z21, Z22
-	VFMADD132PS  Z22, Z21, Z7
-	VPSUBD       c_expBias64<>+0(SB), Z20, Z20
-	VPSLLD       $0x17, Z20, Z20
-	VFMADD132PS  Z7, Z20, Z20
-	VMULPS       c_twoM64<>+0(SB), Z20, Z7
-	VADDPS       Z5, Z7, Z7
-	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K1
-	VBLENDMPS    Z20, Z5, K1, Z8
-	VMINPS       Z6, Z3, Z20
-	VMAXPS       Z20, Z4, Z20
-	VBLENDMPS    Z20, Z6, K1, Z9
-	VMULPS       Z8, Z9, Z6
-	VDIVPS       Z7, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z7
-	VBLENDMPS    Z7, Z6, K1, Z10
-	VMOVUPS      Z10, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z6
-	VORPS        c_signMask<>+0(SB), Z6, Z7
-	VMAXPS       Z7, Z1, Z7
-	VMINPS       Z7, Z0, Z7
-	VMOVUPS      c_log2e<>+0(SB), Z20
-	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z20
-	VSUBPS       c_roundMagic<>+0(SB), Z20, Z21
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z21, Z7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z21
-	VMULPS       Z21, Z21, Z7
-	VMOVAPS      Z2, Z22
-	VFMADD213PS  c_expP5<>+0(SB), Z21, Z22
-	VFMADD213PS  c_expP4<>+0(SB), Z21, Z22
-	VFMADD213PS  c_expP3<>+0(SB), Z21, Z22
-	VFMADD213PS  c_expP2<>+0(SB), Z21, Z22
-	VFMADD132PS  Z22, Z21, Z7
-	VPSUBD       c_expBias64<>+0(SB), Z20, Z20
-	VPSLLD       $0x17, Z20, Z20
-	VFMADD132PS  Z7, Z20, Z20
-	VMULPS       c_twoM64<>+0(SB), Z20, Z7
-	VADDPS       Z5, Z7, Z7
-	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K1
-	VBLENDMPS    Z20, Z5, K1, Z11
-	VMINPS       Z6, Z3, Z20
-	VMAXPS       Z20, Z4, Z20
-	VBLENDMPS    Z20, Z6, K1, Z12
-	VMULPS       Z11, Z12, Z6
-	VDIVPS       Z7, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z7
-	VBLENDMPS    Z7, Z6, K1, Z13
-	VMOVUPS      Z13, 64(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z4
+	VORPS        c_signMask<>+0(SB), Z4, Z5
+	VMAXPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z14
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z14
+	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z15
+	VMULPS       Z15, Z15, Z5
+	VMOVAPS      Z1, Z16
+	VFMADD213PS  c_expP5<>+0(SB), Z15, Z16
+	VFMADD213PS  c_expP4<>+0(SB), Z15, Z16
+	VFMADD213PS  c_expP3<>+0(SB), Z15, Z16
+	VFMADD213PS  c_expP2<>+0(SB), Z15, Z16
+	VFMADD132PS  Z16, Z15, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z14, Z14
+	VPSLLD       $0x17, Z14, Z14
+	VFMADD132PS  Z5, Z14, Z14
+	VMOVAPS      Z14, Z5
+	VFMADD132PS  c_twoM64<>+0(SB), Z3, Z5
+	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K1
+	VBLENDMPS    Z14, Z3, K1, Z6
+	VMAXPS       Z4, Z2, Z4
+	VMULPS       Z6, Z4, Z4
+	VDIVPS       Z5, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z5
+	VBLENDMPS    Z5, Z4, K1, Z7
+	VMOVUPS      Z7, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z4
+	VORPS        c_signMask<>+0(SB), Z4, Z5
+	VMAXPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z14
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z14
+	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z15
+	VMULPS       Z15, Z15, Z5
+	VMOVAPS      Z1, Z16
+	VFMADD213PS  c_expP5<>+0(SB), Z15, Z16
+	VFMADD213PS  c_expP4<>+0(SB), Z15, Z16
+	VFMADD213PS  c_expP3<>+0(SB), Z15, Z16
+	VFMADD213PS  c_expP2<>+0(SB), Z15, Z16
+	VFMADD132PS  Z16, Z15, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z14, Z14
+	VPSLLD       $0x17, Z14, Z14
+	VFMADD132PS  Z5, Z14, Z14
+	VMOVAPS      Z14, Z5
+	VFMADD132PS  c_twoM64<>+0(SB), Z3, Z5
+	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K1
+	VBLENDMPS    Z14, Z3, K1, Z8
+	VMAXPS       Z4, Z2, Z4
+	VMULPS       Z8, Z4, Z4
+	VDIVPS       Z5, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z5
+	VBLENDMPS    Z5, Z4, K1, Z9
+	VMOVUPS      Z9, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
 
@@ -2831,37 +2795,34 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Z6
-	VORPS        c_signMask<>+0(SB), Z6, Z7
-	VMAXPS       Z7, Z1, Z7
-	VMINPS       Z7, Z0, Z7
-	VMOVUPS      c_log2e<>+0(SB), Z8
-	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
-	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z9
-	VMULPS       Z9, Z9, Z7
-	VMOVAPS      Z2, Z10
-	VFMADD213PS  c_expP5<>+0(SB), Z9, Z10
-	VFMADD213PS  c_expP4<>+0(SB), Z9, Z10
-	VFMADD213PS  c_expP3<>+0(SB), Z9, Z10
-	VFMADD213PS  c_expP2<>+0(SB), Z9, Z10
-	VFMADD132PS  Z10, Z9, Z7
-	VPSUBD       c_expBias64<>+0(SB), Z8, Z8
-	VPSLLD       $0x17, Z8, Z8
-	VFMADD132PS  Z7, Z8, Z8
-	VMULPS       c_twoM64<>+0(SB), Z8, Z7
-	VADDPS       Z5, Z7, Z7
-	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K1
-	VBLENDMPS    Z8, Z5, K1, Z14
-	VMINPS       Z6, Z3, Z8
-	VMAXPS       Z8, Z4, Z8
-	VBLENDMPS    Z8, Z6, K1, Z15
-	VMULPS       Z14, Z15, Z6
-	VDIVPS       Z7, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z7
-	VBLENDMPS    Z7, Z6, K1, Z16
-	VMOVUPS      Z16, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z4
+	VORPS        c_signMask<>+0(SB), Z4, Z5
+	VMAXPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z7
+	VMULPS       Z7, Z7, Z5
+	VMOVAPS      Z1, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z8
+	VFMADD132PS  Z8, Z7, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
+	VPSLLD       $0x17, Z6, Z6
+	VFMADD132PS  Z5, Z6, Z6
+	VMOVAPS      Z6, Z5
+	VFMADD132PS  c_twoM64<>+0(SB), Z3, Z5
+	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K1
+	VBLENDMPS    Z6, Z3, K1, Z10
+	VMAXPS       Z4, Z2, Z4
+	VMULPS       Z10, Z4, Z4
+	VDIVPS       Z5, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z5
+	VBLENDMPS    Z5, Z4, K1, Z11
+	VMOVUPS      Z11, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
 
@@ -2870,37 +2831,34 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
-	VMOVUPS.Z    (DX)(BX*4), K1, Z6
-	VORPS        c_signMask<>+0(SB), Z6, Z7
-	VMAXPS       Z7, Z1, Z1
-	VMINPS       Z1, Z0, Z0
-	VMOVUPS      c_log2e<>+0(SB), Z1
-	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
-	VSUBPS       c_roundMagic<>+0(SB), Z1, Z7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z7
-	VMULPS       Z7, Z7, Z0
-	VMOVAPS      Z2, Z2
-	VFMADD213PS  c_expP5<>+0(SB), Z7, Z2
-	VFMADD213PS  c_expP4<>+0(SB), Z7, Z2
-	VFMADD213PS  c_expP3<>+0(SB), Z7, Z2
-	VFMADD213PS  c_expP2<>+0(SB), Z7, Z2
-	VFMADD132PS  Z2, Z7, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z4
+	VORPS        c_signMask<>+0(SB), Z4, Z5
+	VMAXPS       Z5, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z6
+	VMULPS       Z6, Z6, Z0
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z1
+	VFMADD132PS  Z1, Z6, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z1
 	VPSLLD       $0x17, Z1, Z1
 	VFMADD132PS  Z0, Z1, Z1
-	VMULPS       c_twoM64<>+0(SB), Z1, Z0
-	VADDPS       Z5, Z0, Z0
-	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K2
-	VBLENDMPS    Z1, Z5, K2, Z17
-	VMINPS       Z6, Z3, Z1
-	VMAXPS       Z1, Z4, Z1
-	VBLENDMPS    Z1, Z6, K2, Z18
-	VMULPS       Z17, Z18, Z1
+	VMOVAPS      Z1, Z0
+	VFMADD132PS  c_twoM64<>+0(SB), Z3, Z0
+	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K2
+	VBLENDMPS    Z1, Z3, K2, Z12
+	VMAXPS       Z4, Z2, Z1
+	VMULPS       Z12, Z1, Z1
 	VDIVPS       Z0, Z1, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z1
-	VBLENDMPS    Z1, Z0, K2, Z19
-	VMOVUPS      Z19, K1, (CX)(BX*4)
+	VBLENDMPS    Z1, Z0, K2, Z13
+	VMOVUPS      Z13, K1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -2914,11 +2872,10 @@ TEXT ·siluBackwardAVX512(SB), NOSPLIT, $0-72
 	MOVQ    dy_base+24(FP), DX
 	MOVQ    x_base+48(FP), BX
 	VMOVUPS c_big<>+0(SB), Z0
-	VMOVUPS c_expHi<>+0(SB), Z1
-	VMOVUPS c_expLo<>+0(SB), Z2
-	VMOVUPS c_expP6<>+0(SB), Z3
-	VMOVUPS c_negBig<>+0(SB), Z4
-	VMOVUPS c_twoP64<>+0(SB), Z5
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_negBig<>+0(SB), Z3
+	VMOVUPS c_twoP64<>+0(SB), Z4
 	XORQ    SI, SI
 	MOVQ    AX, DI
 	SUBQ    $0x00000020, DI
@@ -2926,74 +2883,74 @@ TEXT ·siluBackwardAVX512(SB), NOSPLIT, $0-72
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z6
-	VORPS        c_signMask<>+0(SB), Z6, Z7
-	VMAXPS       Z7, Z2, Z7
-	VMINPS       Z7, Z1, Z7
-	VMOVUPS      c_log2e<>+0(SB), Z16
-	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z16
-	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z17, Z7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z17
-	VMULPS       Z17, Z17, Z7
-	VMOVAPS      Z3, Z18
-	VFMADD213PS  c_expP5<>+0(SB), Z17, Z18
-	VFMADD213PS  c_expP4<>+0(SB), Z17, Z18
-	VFMADD213PS  c_expP3<>+0(SB), Z17, Z18
-	VFMADD213PS  c_expP2<>+0(SB), Z17, Z18
-	VFMADD132PS  Z18, Z17, Z7
-	VPSUBD       c_expBias64<>+0(SB), Z16, Z16
-	VPSLLD       $0x17, Z16, Z16
-	VFMADD132PS  Z7, Z16, Z16
-	VMULPS       c_twoM64<>+0(SB), Z16, Z7
-	VADDPS       c_one<>+0(SB), Z7, Z17
-	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K1
-	VBLENDMPS    Z16, Z5, K1, Z8
-	VBLENDMPS    c_one<>+0(SB), Z7, K1, Z9
-	VMINPS       Z6, Z0, Z6
-	VMAXPS       Z6, Z4, Z6
-	VMULPS       Z17, Z17, Z7
-	VFMADD132PS  Z9, Z17, Z6
-	VMULPS       Z6, Z8, Z6
-	VDIVPS       Z7, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z6
-	VMOVUPS      (DX)(SI*4), Z7
-	VMULPS       Z6, Z7, Z6
-	VMOVUPS      Z6, (CX)(SI*4)
-	VMOVUPS      64(BX)(SI*4), Z6
-	VORPS        c_signMask<>+0(SB), Z6, Z7
-	VMAXPS       Z7, Z2, Z7
-	VMINPS       Z7, Z1, Z7
-	VMOVUPS      c_log2e<>+0(SB), Z16
-	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z16
-	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z17, Z7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z17
-	VMULPS       Z17, Z17, Z7
-	VMOVAPS      Z3, Z18
-	VFMADD213PS  c_expP5<>+0(SB), Z17, Z18
-	VFMADD213PS  c_expP4<>+0(SB), Z17, Z18
-	VFMADD213PS  c_expP3<>+0(SB), Z17, Z18
-	VFMADD213PS  c_expP2<>+0(SB), Z17, Z18
-	VFMADD132PS  Z18, Z17, Z7
-	VPSUBD       c_expBias64<>+0(SB), Z16, Z16
-	VPSLLD       $0x17, Z16, Z16
-	VFMADD132PS  Z7, Z16, Z16
-	VMULPS       c_twoM64<>+0(SB), Z16, Z7
-	VADDPS       c_one<>+0(SB), Z7, Z17
-	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K1
-	VBLENDMPS    Z16, Z5, K1, Z10
-	VBLENDMPS    c_one<>+0(SB), Z7, K1, Z11
-	VMINPS       Z6, Z0, Z6
-	VMAXPS       Z6, Z4, Z6
-	VMULPS       Z17, Z17, Z7
-	VFMADD132PS  Z11, Z17, Z6
-	VMULPS       Z6, Z10, Z6
-	VDIVPS       Z7, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z6
-	VMOVUPS      64(DX)(SI*4), Z7
-	VMULPS       Z6, Z7, Z6
-	VMOVUPS      Z6, 64(CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Z5
+	VORPS        c_signMask<>+0(SB), Z5, Z6
+	VMAXPS       Z6, Z1, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z15
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z15
+	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z16
+	VMULPS       Z16, Z16, Z6
+	VMOVAPS      Z2, Z17
+	VFMADD213PS  c_expP5<>+0(SB), Z16, Z17
+	VFMADD213PS  c_expP4<>+0(SB), Z16, Z17
+	VFMADD213PS  c_expP3<>+0(SB), Z16, Z17
+	VFMADD213PS  c_expP2<>+0(SB), Z16, Z17
+	VFMADD132PS  Z17, Z16, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z15, Z15
+	VPSLLD       $0x17, Z15, Z15
+	VFMADD132PS  Z6, Z15, Z15
+	VMULPS       c_twoM64<>+0(SB), Z15, Z6
+	VMOVUPS      c_twoM64<>+0(SB), Z16
+	VFMADD213PS  c_one<>+0(SB), Z15, Z16
+	VCMPPS       $0x11, c_zero<>+0(SB), Z5, K1
+	VBLENDMPS    Z15, Z4, K1, Z7
+	VBLENDMPS    c_one<>+0(SB), Z6, K1, Z8
+	VMINPS       Z5, Z0, Z5
+	VMAXPS       Z5, Z3, Z5
+	VMULPS       Z16, Z16, Z6
+	VFMADD132PS  Z8, Z16, Z5
+	VMULPS       Z5, Z7, Z5
+	VDIVPS       Z6, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VMOVUPS      (DX)(SI*4), Z6
+	VMULPS       Z5, Z6, Z5
+	VMOVUPS      Z5, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z5
+	VORPS        c_signMask<>+0(SB), Z5, Z6
+	VMAXPS       Z6, Z1, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z15
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z15
+	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z16
+	VMULPS       Z16, Z16, Z6
+	VMOVAPS      Z2, Z17
+	VFMADD213PS  c_expP5<>+0(SB), Z16, Z17
+	VFMADD213PS  c_expP4<>+0(SB), Z16, Z17
+	VFMADD213PS  c_expP3<>+0(SB), Z16, Z17
+	VFMADD213PS  c_expP2<>+0(SB), Z16, Z17
+	VFMADD132PS  Z17, Z16, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z15, Z15
+	VPSLLD       $0x17, Z15, Z15
+	VFMADD132PS  Z6, Z15, Z15
+	VMULPS       c_twoM64<>+0(SB), Z15, Z6
+	VMOVUPS      c_twoM64<>+0(SB), Z16
+	VFMADD213PS  c_one<>+0(SB), Z15, Z16
+	VCMPPS       $0x11, c_zero<>+0(SB), Z5, K1
+	VBLENDMPS    Z15, Z4, K1, Z9
+	VBLENDMPS    c_one<>+0(SB), Z6, K1, Z10
+	VMINPS       Z5, Z0, Z5
+	VMAXPS       Z5, Z3, Z5
+	VMULPS       Z16, Z16, Z6
+	VFMADD132PS  Z10, Z16, Z5
+	VMULPS       Z5, Z9, Z5
+	VDIVPS       Z6, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VMOVUPS      64(DX)(SI*4), Z6
+	VMULPS       Z5, Z6, Z5
+	VMOVUPS      Z5, 64(CX)(SI*4)
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -3004,40 +2961,40 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Z6
-	VORPS        c_signMask<>+0(SB), Z6, Z7
-	VMAXPS       Z7, Z2, Z7
-	VMINPS       Z7, Z1, Z7
-	VMOVUPS      c_log2e<>+0(SB), Z8
-	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
-	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z9
-	VMULPS       Z9, Z9, Z7
-	VMOVAPS      Z3, Z10
-	VFMADD213PS  c_expP5<>+0(SB), Z9, Z10
-	VFMADD213PS  c_expP4<>+0(SB), Z9, Z10
-	VFMADD213PS  c_expP3<>+0(SB), Z9, Z10
-	VFMADD213PS  c_expP2<>+0(SB), Z9, Z10
-	VFMADD132PS  Z10, Z9, Z7
-	VPSUBD       c_expBias64<>+0(SB), Z8, Z8
-	VPSLLD       $0x17, Z8, Z8
-	VFMADD132PS  Z7, Z8, Z8
-	VMULPS       c_twoM64<>+0(SB), Z8, Z7
-	VADDPS       c_one<>+0(SB), Z7, Z9
-	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K1
-	VBLENDMPS    Z8, Z5, K1, Z12
-	VBLENDMPS    c_one<>+0(SB), Z7, K1, Z13
-	VMINPS       Z6, Z0, Z6
-	VMAXPS       Z6, Z4, Z6
-	VMULPS       Z9, Z9, Z7
-	VFMADD132PS  Z13, Z9, Z6
-	VMULPS       Z6, Z12, Z6
-	VDIVPS       Z7, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z6
-	VMOVUPS      (DX)(SI*4), Z7
-	VMULPS       Z6, Z7, Z6
-	VMOVUPS      Z6, (CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Z5
+	VORPS        c_signMask<>+0(SB), Z5, Z6
+	VMAXPS       Z6, Z1, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z7
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z8
+	VMULPS       Z8, Z8, Z6
+	VMOVAPS      Z2, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z8, Z9
+	VFMADD132PS  Z9, Z8, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z7, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z6, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z6
+	VMOVUPS      c_twoM64<>+0(SB), Z8
+	VFMADD213PS  c_one<>+0(SB), Z7, Z8
+	VCMPPS       $0x11, c_zero<>+0(SB), Z5, K1
+	VBLENDMPS    Z7, Z4, K1, Z11
+	VBLENDMPS    c_one<>+0(SB), Z6, K1, Z12
+	VMINPS       Z5, Z0, Z5
+	VMAXPS       Z5, Z3, Z5
+	VMULPS       Z8, Z8, Z6
+	VFMADD132PS  Z12, Z8, Z5
+	VMULPS       Z5, Z11, Z5
+	VDIVPS       Z6, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VMOVUPS      (DX)(SI*4), Z6
+	VMULPS       Z5, Z6, Z5
+	VMOVUPS      Z5, (CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -3046,35 +3003,35 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
-	VMOVUPS.Z    (BX)(SI*4), K1, Z6
-	VORPS        c_signMask<>+0(SB), Z6, Z7
-	VMAXPS       Z7, Z2, Z2
-	VMINPS       Z2, Z1, Z1
-	VMOVUPS      c_log2e<>+0(SB), Z2
-	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z2
-	VSUBPS       c_roundMagic<>+0(SB), Z2, Z7
+	VMOVUPS.Z    (BX)(SI*4), K1, Z5
+	VORPS        c_signMask<>+0(SB), Z5, Z6
+	VMAXPS       Z6, Z1, Z1
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z1
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z7
 	VMULPS       Z7, Z7, Z1
-	VMOVAPS      Z3, Z3
-	VFMADD213PS  c_expP5<>+0(SB), Z7, Z3
-	VFMADD213PS  c_expP4<>+0(SB), Z7, Z3
-	VFMADD213PS  c_expP3<>+0(SB), Z7, Z3
-	VFMADD213PS  c_expP2<>+0(SB), Z7, Z3
-	VFMADD132PS  Z3, Z7, Z1
-	VPSUBD       c_expBias64<>+0(SB), Z2, Z2
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z2
+	VFMADD132PS  Z2, Z7, Z1
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z2
 	VPSLLD       $0x17, Z2, Z2
 	VFMADD132PS  Z1, Z2, Z2
 	VMULPS       c_twoM64<>+0(SB), Z2, Z1
-	VADDPS       c_one<>+0(SB), Z1, Z3
-	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K2
-	VBLENDMPS    Z2, Z5, K2, Z14
-	VBLENDMPS    c_one<>+0(SB), Z1, K2, Z15
-	VMINPS       Z6, Z0, Z0
-	VMAXPS       Z0, Z4, Z0
-	VMULPS       Z3, Z3, Z1
-	VFMADD132PS  Z15, Z3, Z0
-	VMULPS       Z0, Z14, Z0
+	VMOVUPS      c_twoM64<>+0(SB), Z6
+	VFMADD213PS  c_one<>+0(SB), Z2, Z6
+	VCMPPS       $0x11, c_zero<>+0(SB), Z5, K2
+	VBLENDMPS    Z2, Z4, K2, Z13
+	VBLENDMPS    c_one<>+0(SB), Z1, K2, Z14
+	VMINPS       Z5, Z0, Z0
+	VMAXPS       Z0, Z3, Z0
+	VMULPS       Z6, Z6, Z1
+	VFMADD132PS  Z14, Z6, Z0
+	VMULPS       Z0, Z13, Z0
 	VDIVPS       Z1, Z0, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z0
 	VMOVUPS.Z    (DX)(SI*4), K1, Z1
@@ -3093,12 +3050,11 @@ TEXT ·swishAVX512(SB), NOSPLIT, $0-52
 	MOVQ         x_base+24(FP), DX
 	MOVSS        beta+48(FP), X0
 	VBROADCASTSS X0, Z0
-	VMOVUPS      c_expHi<>+0(SB), Z13
-	VMOVUPS      c_expLo<>+0(SB), Z14
-	VMOVUPS      c_expP6<>+0(SB), Z15
-	VMOVUPS      c_maxFloat<>+0(SB), Z16
-	VMOVUPS      c_negMaxFloat<>+0(SB), Z17
-	VMOVUPS      c_one<>+0(SB), Z18
+	VMOVUPS      c_expLo<>+0(SB), Z13
+	VMOVUPS      c_expP6<>+0(SB), Z14
+	VMOVUPS      c_maxFloat<>+0(SB), Z15
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z16
+	VMOVUPS      c_one<>+0(SB), Z17
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -3106,87 +3062,85 @@ TEXT ·swishAVX512(SB), NOSPLIT, $0-52
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z19
-	VMULPS       Z19, Z0, Z20
-	VMOVAPS      Z0, Z21
-	VFMSUB132PS  Z19, Z20, Z21
-	VORPS        c_signMask<>+0(SB), Z20, Z22
-	VANDNPS      c_signMask<>+0(SB), Z20, Z23
-	VXORPS       Z23, Z21, Z21
-	VMAXPS       Z22, Z14, Z22
-	VMINPS       Z22, Z13, Z22
-	VMOVUPS      c_log2e<>+0(SB), Z23
-	VFMADD213PS  c_roundMagic<>+0(SB), Z22, Z23
-	VSUBPS       c_roundMagic<>+0(SB), Z23, Z24
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z22
-	VMINPS       Z18, Z21, Z21
-	VMAXPS       c_negOne<>+0(SB), Z21, Z21
-	VADDPS       Z21, Z22, Z21
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z24
-	VMULPS       Z24, Z24, Z21
-	VMOVAPS      Z15, Z22
-	VFMADD213PS  c_expP5<>+0(SB), Z24, Z22
-	VFMADD213PS  c_expP4<>+0(SB), Z24, Z22
-	VFMADD213PS  c_expP3<>+0(SB), Z24, Z22
-	VFMADD213PS  c_expP2<>+0(SB), Z24, Z22
-	VFMADD132PS  Z22, Z24, Z21
-	VPSUBD       c_expBias64<>+0(SB), Z23, Z22
-	VPSLLD       $0x17, Z22, Z22
-	VFMADD132PS  Z21, Z22, Z22
-	VMULPS       c_twoM64<>+0(SB), Z22, Z21
-	VADDPS       Z18, Z21, Z21
-	VCMPPS       $0x11, c_zero<>+0(SB), Z20, K1
-	VBLENDMPS    Z22, Z18, K1, Z1
-	VCMPPS       $0x1d, Z14, Z20, K2
-	VMOVUPS.Z    Z1, K2, Z20
-	VMINPS       Z19, Z16, Z22
-	VMAXPS       Z22, Z17, Z22
-	VBLENDMPS    Z22, Z19, K1, Z2
-	VMULPS       Z20, Z2, Z19
-	VDIVPS       Z21, Z19, Z19
-	VMULPS       c_twoM64<>+0(SB), Z19, Z20
-	VBLENDMPS    Z20, Z19, K1, Z3
+	VMOVUPS      (DX)(BX*4), Z18
+	VMULPS       Z18, Z0, Z19
+	VMOVAPS      Z0, Z20
+	VFMSUB132PS  Z18, Z19, Z20
+	VORPS        c_signMask<>+0(SB), Z19, Z21
+	VANDNPS      c_signMask<>+0(SB), Z19, Z22
+	VXORPS       Z22, Z20, Z20
+	VMAXPS       Z21, Z13, Z21
+	VMOVUPS      c_log2e<>+0(SB), Z22
+	VFMADD213PS  c_roundMagic<>+0(SB), Z21, Z22
+	VSUBPS       c_roundMagic<>+0(SB), Z22, Z23
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z21
+	VMINPS       Z17, Z20, Z20
+	VMAXPS       c_negOne<>+0(SB), Z20, Z20
+	VADDPS       Z20, Z21, Z20
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z20, Z23
+	VMULPS       Z23, Z23, Z20
+	VMOVAPS      Z14, Z21
+	VFMADD213PS  c_expP5<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP4<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP3<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP2<>+0(SB), Z23, Z21
+	VFMADD132PS  Z21, Z23, Z20
+	VPSUBD       c_expBias64<>+0(SB), Z22, Z21
+	VPSLLD       $0x17, Z21, Z21
+	VFMADD132PS  Z20, Z21, Z21
+	VMOVAPS      Z21, Z20
+	VFMADD132PS  c_twoM64<>+0(SB), Z17, Z20
+	VCMPPS       $0x11, c_zero<>+0(SB), Z19, K1
+	VBLENDMPS    Z21, Z17, K1, Z1
+	VCMPPS       $0x1d, Z13, Z19, K2
+	VMOVUPS.Z    Z1, K2, Z19
+	VMINPS       Z18, Z15, Z21
+	VMAXPS       Z21, Z16, Z21
+	VBLENDMPS    Z21, Z18, K1, Z2
+	VMULPS       Z19, Z2, Z18
+	VDIVPS       Z20, Z18, Z18
+	VMULPS       c_twoM64<>+0(SB), Z18, Z19
+	VBLENDMPS    Z19, Z18, K1, Z3
 	VMOVUPS      Z3, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z19
-	VMULPS       Z19, Z0, Z20
-	VMOVAPS      Z0, Z21
-	VFMSUB132PS  Z19, Z20, Z21
-	VORPS        c_signMask<>+0(SB), Z20, Z22
-	VANDNPS      c_signMask<>+0(SB), Z20, Z23
-	VXORPS       Z23, Z21, Z21
-	VMAXPS       Z22, Z14, Z22
-	VMINPS       Z22, Z13, Z22
-	VMOVUPS      c_log2e<>+0(SB), Z23
-	VFMADD213PS  c_roundMagic<>+0(SB), Z22, Z23
-	VSUBPS       c_roundMagic<>+0(SB), Z23, Z24
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z22
-	VMINPS       Z18, Z21, Z21
-	VMAXPS       c_negOne<>+0(SB), Z21, Z21
-	VADDPS       Z21, Z22, Z21
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z24
-	VMULPS       Z24, Z24, Z21
-	VMOVAPS      Z15, Z22
-	VFMADD213PS  c_expP5<>+0(SB), Z24, Z22
-	VFMADD213PS  c_expP4<>+0(SB), Z24, Z22
-	VFMADD213PS  c_expP3<>+0(SB), Z24, Z22
-	VFMADD213PS  c_expP2<>+0(SB), Z24, Z22
-	VFMADD132PS  Z22, Z24, Z21
-	VPSUBD       c_expBias64<>+0(SB), Z23, Z22
-	VPSLLD       $0x17, Z22, Z22
-	VFMADD132PS  Z21, Z22, Z22
-	VMULPS       c_twoM64<>+0(SB), Z22, Z21
-	VADDPS       Z18, Z21, Z21
-	VCMPPS       $0x11, c_zero<>+0(SB), Z20, K1
-	VBLENDMPS    Z22, Z18, K1, Z4
-	VCMPPS       $0x1d, Z14, Z20, K2
-	VMOVUPS.Z    Z4, K2, Z20
-	VMINPS       Z19, Z16, Z22
-	VMAXPS       Z22, Z17, Z22
-	VBLENDMPS    Z22, Z19, K1, Z5
-	VMULPS       Z20, Z5, Z19
-	VDIVPS       Z21, Z19, Z19
-	VMULPS       c_twoM64<>+0(SB), Z19, Z20
-	VBLENDMPS    Z20, Z19, K1, Z6
+	VMOVUPS      64(DX)(BX*4), Z18
+	VMULPS       Z18, Z0, Z19
+	VMOVAPS      Z0, Z20
+	VFMSUB132PS  Z18, Z19, Z20
+	VORPS        c_signMask<>+0(SB), Z19, Z21
+	VANDNPS      c_signMask<>+0(SB), Z19, Z22
+	VXORPS       Z22, Z20, Z20
+	VMAXPS       Z21, Z13, Z21
+	VMOVUPS      c_log2e<>+0(SB), Z22
+	VFMADD213PS  c_roundMagic<>+0(SB), Z21, Z22
+	VSUBPS       c_roundMagic<>+0(SB), Z22, Z23
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z21
+	VMINPS       Z17, Z20, Z20
+	VMAXPS       c_negOne<>+0(SB), Z20, Z20
+	VADDPS       Z20, Z21, Z20
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z20, Z23
+	VMULPS       Z23, Z23, Z20
+	VMOVAPS      Z14, Z21
+	VFMADD213PS  c_expP5<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP4<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP3<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP2<>+0(SB), Z23, Z21
+	VFMADD132PS  Z21, Z23, Z20
+	VPSUBD       c_expBias64<>+0(SB), Z22, Z21
+	VPSLLD       $0x17, Z21, Z21
+	VFMADD132PS  Z20, Z21, Z21
+	VMOVAPS      Z21, Z20
+	VFMADD132PS  c_twoM64<>+0(SB), Z17, Z20
+	VCMPPS       $0x11, c_zero<>+0(SB), Z19, K1
+	VBLENDMPS    Z21, Z17, K1, Z4
+	VCMPPS       $0x1d, Z13, Z19, K2
+	VMOVUPS.Z    Z4, K2, Z19
+	VMINPS       Z18, Z15, Z21
+	VMAXPS       Z21, Z16, Z21
+	VBLENDMPS    Z21, Z18, K1, Z5
+	VMULPS       Z19, Z5, Z18
+	VDIVPS       Z20, Z18, Z18
+	VMULPS       c_twoM64<>+0(SB), Z18, Z19
+	VBLENDMPS    Z19, Z18, K1, Z6
 	VMOVUPS      Z6, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
@@ -3205,18 +3159,17 @@ loop:
 	VORPS        c_signMask<>+0(SB), Z2, Z4
 	VANDNPS      c_signMask<>+0(SB), Z2, Z5
 	VXORPS       Z5, Z3, Z3
-	VMAXPS       Z4, Z14, Z4
-	VMINPS       Z4, Z13, Z4
+	VMAXPS       Z4, Z13, Z4
 	VMOVUPS      c_log2e<>+0(SB), Z5
 	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
 	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
-	VMINPS       Z18, Z3, Z3
+	VMINPS       Z17, Z3, Z3
 	VMAXPS       c_negOne<>+0(SB), Z3, Z3
 	VADDPS       Z3, Z4, Z3
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
 	VMULPS       Z6, Z6, Z3
-	VMOVAPS      Z15, Z4
+	VMOVAPS      Z14, Z4
 	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
 	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
 	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
@@ -3225,14 +3178,14 @@ loop:
 	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
 	VPSLLD       $0x17, Z4, Z4
 	VFMADD132PS  Z3, Z4, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z3
-	VADDPS       Z18, Z3, Z3
+	VMOVAPS      Z4, Z3
+	VFMADD132PS  c_twoM64<>+0(SB), Z17, Z3
 	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K1
-	VBLENDMPS    Z4, Z18, K1, Z7
-	VCMPPS       $0x1d, Z14, Z2, K2
+	VBLENDMPS    Z4, Z17, K1, Z7
+	VCMPPS       $0x1d, Z13, Z2, K2
 	VMOVUPS.Z    Z7, K2, Z2
-	VMINPS       Z1, Z16, Z4
-	VMAXPS       Z4, Z17, Z4
+	VMINPS       Z1, Z15, Z4
+	VMAXPS       Z4, Z16, Z4
 	VBLENDMPS    Z4, Z1, K1, Z8
 	VMULPS       Z2, Z8, Z1
 	VDIVPS       Z3, Z1, Z1
@@ -3254,18 +3207,17 @@ tail:
 	VORPS        c_signMask<>+0(SB), Z2, Z3
 	VANDNPS      c_signMask<>+0(SB), Z2, Z4
 	VXORPS       Z4, Z0, Z0
-	VMAXPS       Z3, Z14, Z3
-	VMINPS       Z3, Z13, Z3
+	VMAXPS       Z3, Z13, Z3
 	VMOVUPS      c_log2e<>+0(SB), Z4
 	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
 	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
-	VMINPS       Z18, Z0, Z0
+	VMINPS       Z17, Z0, Z0
 	VMAXPS       c_negOne<>+0(SB), Z0, Z0
 	VADDPS       Z0, Z3, Z0
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z5
 	VMULPS       Z5, Z5, Z0
-	VMOVAPS      Z15, Z3
+	VMOVAPS      Z14, Z3
 	VFMADD213PS  c_expP5<>+0(SB), Z5, Z3
 	VFMADD213PS  c_expP4<>+0(SB), Z5, Z3
 	VFMADD213PS  c_expP3<>+0(SB), Z5, Z3
@@ -3274,14 +3226,14 @@ tail:
 	VPSUBD       c_expBias64<>+0(SB), Z4, Z3
 	VPSLLD       $0x17, Z3, Z3
 	VFMADD132PS  Z0, Z3, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z0
-	VADDPS       Z18, Z0, Z0
+	VMOVAPS      Z3, Z0
+	VFMADD132PS  c_twoM64<>+0(SB), Z17, Z0
 	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K2
-	VBLENDMPS    Z3, Z18, K2, Z10
-	VCMPPS       $0x1d, Z14, Z2, K3
+	VBLENDMPS    Z3, Z17, K2, Z10
+	VCMPPS       $0x1d, Z13, Z2, K3
 	VMOVUPS.Z    Z10, K3, Z2
-	VMINPS       Z1, Z16, Z3
-	VMAXPS       Z3, Z17, Z3
+	VMINPS       Z1, Z15, Z3
+	VMAXPS       Z3, Z16, Z3
 	VBLENDMPS    Z3, Z1, K2, Z11
 	VMULPS       Z2, Z11, Z1
 	VDIVPS       Z0, Z1, Z0
@@ -3303,14 +3255,13 @@ TEXT ·swishBackwardAVX512(SB), NOSPLIT, $0-144
 	MOVSS        beta+72(FP), X0
 	VBROADCASTSS X0, Z0
 	VMOVUPS      c_big<>+0(SB), Z9
-	VMOVUPS      c_expHi<>+0(SB), Z10
-	VMOVUPS      c_expLo<>+0(SB), Z11
-	VMOVUPS      c_expP6<>+0(SB), Z12
-	VMOVUPS      c_negBig<>+0(SB), Z13
-	VMOVUPS      c_negTwoP60<>+0(SB), Z14
-	VMOVUPS      c_twoP60<>+0(SB), Z15
-	VMOVUPS      c_twoP64<>+0(SB), Z16
-	VXORPS       Z17, Z17, Z17
+	VMOVUPS      c_expLo<>+0(SB), Z10
+	VMOVUPS      c_expP6<>+0(SB), Z11
+	VMOVUPS      c_negBig<>+0(SB), Z12
+	VMOVUPS      c_negTwoP60<>+0(SB), Z13
+	VMOVUPS      c_twoP60<>+0(SB), Z14
+	VMOVUPS      c_twoP64<>+0(SB), Z15
+	VXORPS       Z16, Z16, Z16
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -3318,102 +3269,102 @@ TEXT ·swishBackwardAVX512(SB), NOSPLIT, $0-144
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z18
-	VMOVUPS      (DX)(SI*4), Z19
-	VMULPS       Z18, Z0, Z20
-	VMOVAPS      Z0, Z21
-	VFMSUB132PS  Z18, Z20, Z21
-	VORPS        c_signMask<>+0(SB), Z20, Z22
-	VANDNPS      c_signMask<>+0(SB), Z20, Z23
-	VXORPS       Z23, Z21, Z21
-	VMAXPS       Z22, Z11, Z22
-	VMINPS       Z22, Z10, Z22
-	VMOVUPS      c_log2e<>+0(SB), Z23
-	VFMADD213PS  c_roundMagic<>+0(SB), Z22, Z23
-	VSUBPS       c_roundMagic<>+0(SB), Z23, Z24
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z22
-	VMINPS       c_one<>+0(SB), Z21, Z21
-	VMAXPS       c_negOne<>+0(SB), Z21, Z21
-	VADDPS       Z21, Z22, Z21
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z24
-	VMULPS       Z24, Z24, Z21
-	VMOVAPS      Z12, Z22
-	VFMADD213PS  c_expP5<>+0(SB), Z24, Z22
-	VFMADD213PS  c_expP4<>+0(SB), Z24, Z22
-	VFMADD213PS  c_expP3<>+0(SB), Z24, Z22
-	VFMADD213PS  c_expP2<>+0(SB), Z24, Z22
-	VFMADD132PS  Z22, Z24, Z21
-	VPSUBD       c_expBias64<>+0(SB), Z23, Z22
-	VPSLLD       $0x17, Z22, Z22
-	VFMADD132PS  Z21, Z22, Z22
-	VMULPS       c_twoM64<>+0(SB), Z22, Z21
-	VADDPS       c_one<>+0(SB), Z21, Z23
-	VCMPPS       $0x11, c_zero<>+0(SB), Z20, K1
-	VBLENDMPS    Z22, Z16, K1, Z1
-	VBLENDMPS    c_one<>+0(SB), Z21, K1, Z2
-	VMINPS       Z20, Z9, Z20
-	VMAXPS       Z20, Z13, Z20
-	VMULPS       Z23, Z23, Z22
-	VFMADD132PS  Z2, Z23, Z20
-	VMULPS       Z20, Z1, Z20
-	VDIVPS       Z22, Z20, Z20
-	VMULPS       c_twoM64<>+0(SB), Z20, Z20
-	VMINPS       Z18, Z15, Z18
-	VMAXPS       Z18, Z14, Z18
-	VMULPS       Z18, Z18, Z18
-	VDIVPS       Z22, Z21, Z21
-	VMULPS       Z21, Z18, Z18
-	VMULPS       Z20, Z19, Z20
-	VMOVUPS      Z20, (CX)(SI*4)
-	VFMADD231PS  Z18, Z19, Z17
-	VMOVUPS      64(BX)(SI*4), Z18
-	VMOVUPS      64(DX)(SI*4), Z19
-	VMULPS       Z18, Z0, Z20
-	VMOVAPS      Z0, Z21
-	VFMSUB132PS  Z18, Z20, Z21
-	VORPS        c_signMask<>+0(SB), Z20, Z22
-	VANDNPS      c_signMask<>+0(SB), Z20, Z23
-	VXORPS       Z23, Z21, Z21
-	VMAXPS       Z22, Z11, Z22
-	VMINPS       Z22, Z10, Z22
-	VMOVUPS      c_log2e<>+0(SB), Z23
-	VFMADD213PS  c_roundMagic<>+0(SB), Z22, Z23
-	VSUBPS       c_roundMagic<>+0(SB), Z23, Z24
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z22
-	VMINPS       c_one<>+0(SB), Z21, Z21
-	VMAXPS       c_negOne<>+0(SB), Z21, Z21
-	VADDPS       Z21, Z22, Z21
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z24
-	VMULPS       Z24, Z24, Z21
-	VMOVAPS      Z12, Z22
-	VFMADD213PS  c_expP5<>+0(SB), Z24, Z22
-	VFMADD213PS  c_expP4<>+0(SB), Z24, Z22
-	VFMADD213PS  c_expP3<>+0(SB), Z24, Z22
-	VFMADD213PS  c_expP2<>+0(SB), Z24, Z22
-	VFMADD132PS  Z22, Z24, Z21
-	VPSUBD       c_expBias64<>+0(SB), Z23, Z22
-	VPSLLD       $0x17, Z22, Z22
-	VFMADD132PS  Z21, Z22, Z22
-	VMULPS       c_twoM64<>+0(SB), Z22, Z21
-	VADDPS       c_one<>+0(SB), Z21, Z23
-	VCMPPS       $0x11, c_zero<>+0(SB), Z20, K1
-	VBLENDMPS    Z22, Z16, K1, Z3
-	VBLENDMPS    c_one<>+0(SB), Z21, K1, Z4
-	VMINPS       Z20, Z9, Z20
-	VMAXPS       Z20, Z13, Z20
-	VMULPS       Z23, Z23, Z22
-	VFMADD132PS  Z4, Z23, Z20
-	VMULPS       Z20, Z3, Z20
-	VDIVPS       Z22, Z20, Z20
-	VMULPS       c_twoM64<>+0(SB), Z20, Z20
-	VMINPS       Z18, Z15, Z18
-	VMAXPS       Z18, Z14, Z18
-	VMULPS       Z18, Z18, Z18
-	VDIVPS       Z22, Z21, Z21
-	VMULPS       Z21, Z18, Z18
-	VMULPS       Z20, Z19, Z20
-	VMOVUPS      Z20, 64(CX)(SI*4)
-	VFMADD231PS  Z18, Z19, Z17
+	VMOVUPS      (BX)(SI*4), Z17
+	VMOVUPS      (DX)(SI*4), Z18
+	VMULPS       Z17, Z0, Z19
+	VMOVAPS      Z0, Z20
+	VFMSUB132PS  Z17, Z19, Z20
+	VORPS        c_signMask<>+0(SB), Z19, Z21
+	VANDNPS      c_signMask<>+0(SB), Z19, Z22
+	VXORPS       Z22, Z20, Z20
+	VMAXPS       Z21, Z10, Z21
+	VMOVUPS      c_log2e<>+0(SB), Z22
+	VFMADD213PS  c_roundMagic<>+0(SB), Z21, Z22
+	VSUBPS       c_roundMagic<>+0(SB), Z22, Z23
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z21
+	VMINPS       c_one<>+0(SB), Z20, Z20
+	VMAXPS       c_negOne<>+0(SB), Z20, Z20
+	VADDPS       Z20, Z21, Z20
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z20, Z23
+	VMULPS       Z23, Z23, Z20
+	VMOVAPS      Z11, Z21
+	VFMADD213PS  c_expP5<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP4<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP3<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP2<>+0(SB), Z23, Z21
+	VFMADD132PS  Z21, Z23, Z20
+	VPSUBD       c_expBias64<>+0(SB), Z22, Z21
+	VPSLLD       $0x17, Z21, Z21
+	VFMADD132PS  Z20, Z21, Z21
+	VMULPS       c_twoM64<>+0(SB), Z21, Z20
+	VMOVUPS      c_twoM64<>+0(SB), Z22
+	VFMADD213PS  c_one<>+0(SB), Z21, Z22
+	VCMPPS       $0x11, c_zero<>+0(SB), Z19, K1
+	VBLENDMPS    Z21, Z15, K1, Z1
+	VBLENDMPS    c_one<>+0(SB), Z20, K1, Z2
+	VMINPS       Z19, Z9, Z19
+	VMAXPS       Z19, Z12, Z19
+	VMULPS       Z22, Z22, Z21
+	VFMADD132PS  Z2, Z22, Z19
+	VMULPS       Z19, Z1, Z19
+	VDIVPS       Z21, Z19, Z19
+	VMULPS       c_twoM64<>+0(SB), Z19, Z19
+	VMINPS       Z17, Z14, Z17
+	VMAXPS       Z17, Z13, Z17
+	VMULPS       Z17, Z17, Z17
+	VDIVPS       Z21, Z20, Z20
+	VMULPS       Z20, Z17, Z17
+	VMULPS       Z19, Z18, Z19
+	VMOVUPS      Z19, (CX)(SI*4)
+	VFMADD231PS  Z17, Z18, Z16
+	VMOVUPS      64(BX)(SI*4), Z17
+	VMOVUPS      64(DX)(SI*4), Z18
+	VMULPS       Z17, Z0, Z19
+	VMOVAPS      Z0, Z20
+	VFMSUB132PS  Z17, Z19, Z20
+	VORPS        c_signMask<>+0(SB), Z19, Z21
+	VANDNPS      c_signMask<>+0(SB), Z19, Z22
+	VXORPS       Z22, Z20, Z20
+	VMAXPS       Z21, Z10, Z21
+	VMOVUPS      c_log2e<>+0(SB), Z22
+	VFMADD213PS  c_roundMagic<>+0(SB), Z21, Z22
+	VSUBPS       c_roundMagic<>+0(SB), Z22, Z23
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z21
+	VMINPS       c_one<>+0(SB), Z20, Z20
+	VMAXPS       c_negOne<>+0(SB), Z20, Z20
+	VADDPS       Z20, Z21, Z20
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z20, Z23
+	VMULPS       Z23, Z23, Z20
+	VMOVAPS      Z11, Z21
+	VFMADD213PS  c_expP5<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP4<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP3<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP2<>+0(SB), Z23, Z21
+	VFMADD132PS  Z21, Z23, Z20
+	VPSUBD       c_expBias64<>+0(SB), Z22, Z21
+	VPSLLD       $0x17, Z21, Z21
+	VFMADD132PS  Z20, Z21, Z21
+	VMULPS       c_twoM64<>+0(SB), Z21, Z20
+	VMOVUPS      c_twoM64<>+0(SB), Z22
+	VFMADD213PS  c_one<>+0(SB), Z21, Z22
+	VCMPPS       $0x11, c_zero<>+0(SB), Z19, K1
+	VBLENDMPS    Z21, Z15, K1, Z3
+	VBLENDMPS    c_one<>+0(SB), Z20, K1, Z4
+	VMINPS       Z19, Z9, Z19
+	VMAXPS       Z19, Z12, Z19
+	VMULPS       Z22, Z22, Z21
+	VFMADD132PS  Z4, Z22, Z19
+	VMULPS       Z19, Z3, Z19
+	VDIVPS       Z21, Z19, Z19
+	VMULPS       c_twoM64<>+0(SB), Z19, Z19
+	VMINPS       Z17, Z14, Z17
+	VMAXPS       Z17, Z13, Z17
+	VMULPS       Z17, Z17, Z17
+	VDIVPS       Z21, Z20, Z20
+	VMULPS       Z20, Z17, Z17
+	VMULPS       Z19, Z18, Z19
+	VMOVUPS      Z19, 64(CX)(SI*4)
+	VFMADD231PS  Z17, Z18, Z16
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -3429,49 +3380,49 @@ loop:
 	VMULPS       Z1, Z0, Z3
 	VMOVAPS      Z0, Z4
 	VFMSUB132PS  Z1, Z3, Z4
-	VORPS        c_signMask<>+0(SB), Z3, Z18
-	VANDNPS      c_signMask<>+0(SB), Z3, Z19
-	VXORPS       Z19, Z4, Z4
-	VMAXPS       Z18, Z11, Z18
-	VMINPS       Z18, Z10, Z18
-	VMOVUPS      c_log2e<>+0(SB), Z19
-	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
-	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
+	VORPS        c_signMask<>+0(SB), Z3, Z17
+	VANDNPS      c_signMask<>+0(SB), Z3, Z18
+	VXORPS       Z18, Z4, Z4
+	VMAXPS       Z17, Z10, Z17
+	VMOVUPS      c_log2e<>+0(SB), Z18
+	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
+	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
 	VMINPS       c_one<>+0(SB), Z4, Z4
 	VMAXPS       c_negOne<>+0(SB), Z4, Z4
-	VADDPS       Z4, Z18, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z20
-	VMULPS       Z20, Z20, Z4
-	VMOVAPS      Z12, Z18
-	VFMADD213PS  c_expP5<>+0(SB), Z20, Z18
-	VFMADD213PS  c_expP4<>+0(SB), Z20, Z18
-	VFMADD213PS  c_expP3<>+0(SB), Z20, Z18
-	VFMADD213PS  c_expP2<>+0(SB), Z20, Z18
-	VFMADD132PS  Z18, Z20, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z19, Z18
-	VPSLLD       $0x17, Z18, Z18
-	VFMADD132PS  Z4, Z18, Z18
-	VMULPS       c_twoM64<>+0(SB), Z18, Z4
-	VADDPS       c_one<>+0(SB), Z4, Z19
+	VADDPS       Z4, Z17, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z19
+	VMULPS       Z19, Z19, Z4
+	VMOVAPS      Z11, Z17
+	VFMADD213PS  c_expP5<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP4<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP3<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP2<>+0(SB), Z19, Z17
+	VFMADD132PS  Z17, Z19, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z18, Z17
+	VPSLLD       $0x17, Z17, Z17
+	VFMADD132PS  Z4, Z17, Z17
+	VMULPS       c_twoM64<>+0(SB), Z17, Z4
+	VMOVUPS      c_twoM64<>+0(SB), Z18
+	VFMADD213PS  c_one<>+0(SB), Z17, Z18
 	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K1
-	VBLENDMPS    Z18, Z16, K1, Z5
+	VBLENDMPS    Z17, Z15, K1, Z5
 	VBLENDMPS    c_one<>+0(SB), Z4, K1, Z6
 	VMINPS       Z3, Z9, Z3
-	VMAXPS       Z3, Z13, Z3
-	VMULPS       Z19, Z19, Z18
-	VFMADD132PS  Z6, Z19, Z3
+	VMAXPS       Z3, Z12, Z3
+	VMULPS       Z18, Z18, Z17
+	VFMADD132PS  Z6, Z18, Z3
 	VMULPS       Z3, Z5, Z3
-	VDIVPS       Z18, Z3, Z3
+	VDIVPS       Z17, Z3, Z3
 	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VMINPS       Z1, Z15, Z1
-	VMAXPS       Z1, Z14, Z1
+	VMINPS       Z1, Z14, Z1
+	VMAXPS       Z1, Z13, Z1
 	VMULPS       Z1, Z1, Z1
-	VDIVPS       Z18, Z4, Z4
+	VDIVPS       Z17, Z4, Z4
 	VMULPS       Z4, Z1, Z1
 	VMULPS       Z3, Z2, Z3
 	VMOVUPS      Z3, (CX)(SI*4)
-	VFMADD231PS  Z1, Z2, Z17
+	VFMADD231PS  Z1, Z2, Z16
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -3488,8 +3439,7 @@ tail:
 	VORPS        c_signMask<>+0(SB), Z3, Z4
 	VANDNPS      c_signMask<>+0(SB), Z3, Z5
 	VXORPS       Z5, Z0, Z0
-	VMAXPS       Z4, Z11, Z4
-	VMINPS       Z4, Z10, Z4
+	VMAXPS       Z4, Z10, Z4
 	VMOVUPS      c_log2e<>+0(SB), Z5
 	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
 	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
@@ -3499,7 +3449,7 @@ tail:
 	VADDPS       Z0, Z4, Z0
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z6
 	VMULPS       Z6, Z6, Z0
-	VMOVAPS      Z12, Z4
+	VMOVAPS      Z11, Z4
 	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
 	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
 	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
@@ -3509,29 +3459,30 @@ tail:
 	VPSLLD       $0x17, Z4, Z4
 	VFMADD132PS  Z0, Z4, Z4
 	VMULPS       c_twoM64<>+0(SB), Z4, Z0
-	VADDPS       c_one<>+0(SB), Z0, Z5
+	VMOVUPS      c_twoM64<>+0(SB), Z5
+	VFMADD213PS  c_one<>+0(SB), Z4, Z5
 	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K2
-	VBLENDMPS    Z4, Z16, K2, Z7
+	VBLENDMPS    Z4, Z15, K2, Z7
 	VBLENDMPS    c_one<>+0(SB), Z0, K2, Z8
 	VMINPS       Z3, Z9, Z3
-	VMAXPS       Z3, Z13, Z3
+	VMAXPS       Z3, Z12, Z3
 	VMULPS       Z5, Z5, Z4
 	VFMADD132PS  Z8, Z5, Z3
 	VMULPS       Z3, Z7, Z3
 	VDIVPS       Z4, Z3, Z3
 	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VMINPS       Z1, Z15, Z1
-	VMAXPS       Z1, Z14, Z1
+	VMINPS       Z1, Z14, Z1
+	VMAXPS       Z1, Z13, Z1
 	VMULPS       Z1, Z1, Z1
 	VDIVPS       Z4, Z0, Z0
 	VMULPS       Z0, Z1, Z0
 	VMULPS       Z3, Z2, Z1
 	VMOVUPS      Z1, K1, (CX)(SI*4)
-	VFMADD231PS  Z0, Z2, K1, Z17
+	VFMADD231PS  Z0, Z2, K1, Z16
 
 done:
 	LEAQ    ret_0+80(FP), AX
-	VMOVUPS Z17, (AX)
+	VMOVUPS Z16, (AX)
 	VZEROUPPER
 	RET
 
@@ -3542,12 +3493,11 @@ TEXT ·swishRowAVX512(SB), NOSPLIT, $0-72
 	MOVQ    y_base+0(FP), CX
 	MOVQ    x_base+24(FP), DX
 	MOVQ    beta_base+48(FP), BX
-	VMOVUPS c_expHi<>+0(SB), Z0
-	VMOVUPS c_expLo<>+0(SB), Z1
-	VMOVUPS c_expP6<>+0(SB), Z2
-	VMOVUPS c_maxFloat<>+0(SB), Z3
-	VMOVUPS c_negMaxFloat<>+0(SB), Z4
-	VMOVUPS c_one<>+0(SB), Z5
+	VMOVUPS c_expLo<>+0(SB), Z0
+	VMOVUPS c_expP6<>+0(SB), Z1
+	VMOVUPS c_maxFloat<>+0(SB), Z2
+	VMOVUPS c_negMaxFloat<>+0(SB), Z3
+	VMOVUPS c_one<>+0(SB), Z4
 	XORQ    SI, SI
 	MOVQ    AX, DI
 	SUBQ    $0x00000020, DI
@@ -3555,88 +3505,86 @@ TEXT ·swishRowAVX512(SB), NOSPLIT, $0-72
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (DX)(SI*4), Z6
-	VMOVUPS      (BX)(SI*4), Z7
-	VMULPS       Z6, Z7, Z8
-	VFMSUB132PS  Z6, Z8, Z7
-	VORPS        c_signMask<>+0(SB), Z8, Z9
-	VANDNPS      c_signMask<>+0(SB), Z8, Z10
-	VXORPS       Z10, Z7, Z7
-	VMAXPS       Z9, Z1, Z9
-	VMINPS       Z9, Z0, Z9
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z23
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z9
-	VMINPS       Z5, Z7, Z7
-	VMAXPS       c_negOne<>+0(SB), Z7, Z7
-	VADDPS       Z7, Z9, Z7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z23
-	VMULPS       Z23, Z23, Z7
-	VMOVAPS      Z2, Z9
-	VFMADD213PS  c_expP5<>+0(SB), Z23, Z9
-	VFMADD213PS  c_expP4<>+0(SB), Z23, Z9
-	VFMADD213PS  c_expP3<>+0(SB), Z23, Z9
-	VFMADD213PS  c_expP2<>+0(SB), Z23, Z9
-	VFMADD132PS  Z9, Z23, Z7
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
-	VPSLLD       $0x17, Z9, Z9
-	VFMADD132PS  Z7, Z9, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z7
-	VADDPS       Z5, Z7, Z7
-	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K1
-	VBLENDMPS    Z9, Z5, K1, Z11
-	VCMPPS       $0x1d, Z1, Z8, K2
-	VMOVUPS.Z    Z11, K2, Z8
-	VMINPS       Z6, Z3, Z9
-	VMAXPS       Z9, Z4, Z9
-	VBLENDMPS    Z9, Z6, K1, Z12
-	VMULPS       Z8, Z12, Z6
-	VDIVPS       Z7, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z7
-	VBLENDMPS    Z7, Z6, K1, Z13
-	VMOVUPS      Z13, (CX)(SI*4)
-	VMOVUPS      64(DX)(SI*4), Z6
-	VMOVUPS      64(BX)(SI*4), Z7
-	VMULPS       Z6, Z7, Z8
-	VFMSUB132PS  Z6, Z8, Z7
-	VORPS        c_signMask<>+0(SB), Z8, Z9
-	VANDNPS      c_signMask<>+0(SB), Z8, Z10
-	VXORPS       Z10, Z7, Z7
-	VMAXPS       Z9, Z1, Z9
-	VMINPS       Z9, Z0, Z9
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z23
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z9
-	VMINPS       Z5, Z7, Z7
-	VMAXPS       c_negOne<>+0(SB), Z7, Z7
-	VADDPS       Z7, Z9, Z7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z23
-	VMULPS       Z23, Z23, Z7
-	VMOVAPS      Z2, Z9
-	VFMADD213PS  c_expP5<>+0(SB), Z23, Z9
-	VFMADD213PS  c_expP4<>+0(SB), Z23, Z9
-	VFMADD213PS  c_expP3<>+0(SB), Z23, Z9
-	VFMADD213PS  c_expP2<>+0(SB), Z23, Z9
-	VFMADD132PS  Z9, Z23, Z7
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
-	VPSLLD       $0x17, Z9, Z9
-	VFMADD132PS  Z7, Z9, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z7
-	VADDPS       Z5, Z7, Z7
-	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K1
-	VBLENDMPS    Z9, Z5, K1, Z14
-	VCMPPS       $0x1d, Z1, Z8, K2
-	VMOVUPS.Z    Z14, K2, Z8
-	VMINPS       Z6, Z3, Z9
-	VMAXPS       Z9, Z4, Z9
-	VBLENDMPS    Z9, Z6, K1, Z15
-	VMULPS       Z8, Z15, Z6
-	VDIVPS       Z7, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z7
-	VBLENDMPS    Z7, Z6, K1, Z16
-	VMOVUPS      Z16, 64(CX)(SI*4)
+	VMOVUPS      (DX)(SI*4), Z5
+	VMOVUPS      (BX)(SI*4), Z6
+	VMULPS       Z5, Z6, Z7
+	VFMSUB132PS  Z5, Z7, Z6
+	VORPS        c_signMask<>+0(SB), Z7, Z8
+	VANDNPS      c_signMask<>+0(SB), Z7, Z9
+	VXORPS       Z9, Z6, Z6
+	VMAXPS       Z8, Z0, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z22
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z8
+	VMINPS       Z4, Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z8, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z22
+	VMULPS       Z22, Z22, Z6
+	VMOVAPS      Z1, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z22, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z22, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z22, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z22, Z8
+	VFMADD132PS  Z8, Z22, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z6, Z8, Z8
+	VMOVAPS      Z8, Z6
+	VFMADD132PS  c_twoM64<>+0(SB), Z4, Z6
+	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K1
+	VBLENDMPS    Z8, Z4, K1, Z10
+	VCMPPS       $0x1d, Z0, Z7, K2
+	VMOVUPS.Z    Z10, K2, Z7
+	VMINPS       Z5, Z2, Z8
+	VMAXPS       Z8, Z3, Z8
+	VBLENDMPS    Z8, Z5, K1, Z11
+	VMULPS       Z7, Z11, Z5
+	VDIVPS       Z6, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z6
+	VBLENDMPS    Z6, Z5, K1, Z12
+	VMOVUPS      Z12, (CX)(SI*4)
+	VMOVUPS      64(DX)(SI*4), Z5
+	VMOVUPS      64(BX)(SI*4), Z6
+	VMULPS       Z5, Z6, Z7
+	VFMSUB132PS  Z5, Z7, Z6
+	VORPS        c_signMask<>+0(SB), Z7, Z8
+	VANDNPS      c_signMask<>+0(SB), Z7, Z9
+	VXORPS       Z9, Z6, Z6
+	VMAXPS       Z8, Z0, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z22
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z8
+	VMINPS       Z4, Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z8, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z22
+	VMULPS       Z22, Z22, Z6
+	VMOVAPS      Z1, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z22, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z22, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z22, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z22, Z8
+	VFMADD132PS  Z8, Z22, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z6, Z8, Z8
+	VMOVAPS      Z8, Z6
+	VFMADD132PS  c_twoM64<>+0(SB), Z4, Z6
+	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K1
+	VBLENDMPS    Z8, Z4, K1, Z13
+	VCMPPS       $0x1d, Z0, Z7, K2
+	VMOVUPS.Z    Z13, K2, Z7
+	VMINPS       Z5, Z2, Z8
+	VMAXPS       Z8, Z3, Z8
+	VBLENDMPS    Z8, Z5, K1, Z14
+	VMULPS       Z7, Z14, Z5
+	VDIVPS       Z6, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z6
+	VBLENDMPS    Z6, Z5, K1, Z15
+	VMOVUPS      Z15, 64(CX)(SI*4)
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -3647,47 +3595,46 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (DX)(SI*4), Z6
-	VMOVUPS      (BX)(SI*4), Z7
-	VMULPS       Z6, Z7, Z8
-	VFMSUB132PS  Z6, Z8, Z7
-	VORPS        c_signMask<>+0(SB), Z8, Z9
-	VANDNPS      c_signMask<>+0(SB), Z8, Z10
-	VXORPS       Z10, Z7, Z7
-	VMAXPS       Z9, Z1, Z9
-	VMINPS       Z9, Z0, Z9
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
-	VMINPS       Z5, Z7, Z7
-	VMAXPS       c_negOne<>+0(SB), Z7, Z7
-	VADDPS       Z7, Z9, Z7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z11
-	VMULPS       Z11, Z11, Z7
-	VMOVAPS      Z2, Z9
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z9
-	VFMADD132PS  Z9, Z11, Z7
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
-	VPSLLD       $0x17, Z9, Z9
-	VFMADD132PS  Z7, Z9, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z7
-	VADDPS       Z5, Z7, Z7
-	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K1
-	VBLENDMPS    Z9, Z5, K1, Z17
-	VCMPPS       $0x1d, Z1, Z8, K2
-	VMOVUPS.Z    Z17, K2, Z8
-	VMINPS       Z6, Z3, Z9
-	VMAXPS       Z9, Z4, Z9
-	VBLENDMPS    Z9, Z6, K1, Z18
-	VMULPS       Z8, Z18, Z6
-	VDIVPS       Z7, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z7
-	VBLENDMPS    Z7, Z6, K1, Z19
-	VMOVUPS      Z19, (CX)(SI*4)
+	VMOVUPS      (DX)(SI*4), Z5
+	VMOVUPS      (BX)(SI*4), Z6
+	VMULPS       Z5, Z6, Z7
+	VFMSUB132PS  Z5, Z7, Z6
+	VORPS        c_signMask<>+0(SB), Z7, Z8
+	VANDNPS      c_signMask<>+0(SB), Z7, Z9
+	VXORPS       Z9, Z6, Z6
+	VMAXPS       Z8, Z0, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z8
+	VMINPS       Z4, Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z8, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z10
+	VMULPS       Z10, Z10, Z6
+	VMOVAPS      Z1, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z8
+	VFMADD132PS  Z8, Z10, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z6, Z8, Z8
+	VMOVAPS      Z8, Z6
+	VFMADD132PS  c_twoM64<>+0(SB), Z4, Z6
+	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K1
+	VBLENDMPS    Z8, Z4, K1, Z16
+	VCMPPS       $0x1d, Z0, Z7, K2
+	VMOVUPS.Z    Z16, K2, Z7
+	VMINPS       Z5, Z2, Z8
+	VMAXPS       Z8, Z3, Z8
+	VBLENDMPS    Z8, Z5, K1, Z17
+	VMULPS       Z7, Z17, Z5
+	VDIVPS       Z6, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z6
+	VBLENDMPS    Z6, Z5, K1, Z18
+	VMOVUPS      Z18, (CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -3696,47 +3643,46 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
-	VMOVUPS.Z    (DX)(SI*4), K1, Z6
-	VMOVUPS.Z    (BX)(SI*4), K1, Z7
-	VMULPS       Z6, Z7, Z8
-	VFMSUB132PS  Z6, Z8, Z7
-	VORPS        c_signMask<>+0(SB), Z8, Z9
-	VANDNPS      c_signMask<>+0(SB), Z8, Z10
-	VXORPS       Z10, Z7, Z7
-	VMAXPS       Z9, Z1, Z9
-	VMINPS       Z9, Z0, Z0
+	VMOVUPS.Z    (DX)(SI*4), K1, Z5
+	VMOVUPS.Z    (BX)(SI*4), K1, Z6
+	VMULPS       Z5, Z6, Z7
+	VFMSUB132PS  Z5, Z7, Z6
+	VORPS        c_signMask<>+0(SB), Z7, Z8
+	VANDNPS      c_signMask<>+0(SB), Z7, Z9
+	VXORPS       Z9, Z6, Z6
+	VMAXPS       Z8, Z0, Z8
 	VMOVUPS      c_log2e<>+0(SB), Z9
-	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
 	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z0
-	VMINPS       Z5, Z7, Z7
-	VMAXPS       c_negOne<>+0(SB), Z7, Z7
-	VADDPS       Z7, Z0, Z0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z10
-	VMULPS       Z10, Z10, Z0
-	VMOVAPS      Z2, Z2
-	VFMADD213PS  c_expP5<>+0(SB), Z10, Z2
-	VFMADD213PS  c_expP4<>+0(SB), Z10, Z2
-	VFMADD213PS  c_expP3<>+0(SB), Z10, Z2
-	VFMADD213PS  c_expP2<>+0(SB), Z10, Z2
-	VFMADD132PS  Z2, Z10, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z9, Z2
-	VPSLLD       $0x17, Z2, Z2
-	VFMADD132PS  Z0, Z2, Z2
-	VMULPS       c_twoM64<>+0(SB), Z2, Z0
-	VADDPS       Z5, Z0, Z0
-	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K2
-	VBLENDMPS    Z2, Z5, K2, Z20
-	VCMPPS       $0x1d, Z1, Z8, K3
-	VMOVUPS.Z    Z20, K3, Z1
-	VMINPS       Z6, Z3, Z2
-	VMAXPS       Z2, Z4, Z2
-	VBLENDMPS    Z2, Z6, K2, Z21
-	VMULPS       Z1, Z21, Z1
-	VDIVPS       Z0, Z1, Z0
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z8
+	VMINPS       Z4, Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z8, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z10
+	VMULPS       Z10, Z10, Z6
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z1
+	VFMADD132PS  Z1, Z10, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z6, Z1, Z1
+	VMOVAPS      Z1, Z6
+	VFMADD132PS  c_twoM64<>+0(SB), Z4, Z6
+	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K2
+	VBLENDMPS    Z1, Z4, K2, Z19
+	VCMPPS       $0x1d, Z0, Z7, K3
+	VMOVUPS.Z    Z19, K3, Z0
+	VMINPS       Z5, Z2, Z1
+	VMAXPS       Z1, Z3, Z1
+	VBLENDMPS    Z1, Z5, K2, Z20
+	VMULPS       Z0, Z20, Z0
+	VDIVPS       Z6, Z0, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z1
-	VBLENDMPS    Z1, Z0, K2, Z22
-	VMOVUPS      Z22, K1, (CX)(SI*4)
+	VBLENDMPS    Z1, Z0, K2, Z21
+	VMOVUPS      Z21, K1, (CX)(SI*4)
 
 done:
 	VZEROUPPER
@@ -3752,13 +3698,12 @@ TEXT ·swishRowBackwardAVX512(SB), NOSPLIT, $0-120
 	MOVQ    beta_base+72(FP), SI
 	MOVQ    gbeta_base+96(FP), DI
 	VMOVUPS c_big<>+0(SB), Z0
-	VMOVUPS c_expHi<>+0(SB), Z1
-	VMOVUPS c_expLo<>+0(SB), Z2
-	VMOVUPS c_expP6<>+0(SB), Z3
-	VMOVUPS c_negBig<>+0(SB), Z4
-	VMOVUPS c_negTwoP60<>+0(SB), Z5
-	VMOVUPS c_twoP60<>+0(SB), Z6
-	VMOVUPS c_twoP64<>+0(SB), Z7
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_negBig<>+0(SB), Z3
+	VMOVUPS c_negTwoP60<>+0(SB), Z4
+	VMOVUPS c_twoP60<>+0(SB), Z5
+	VMOVUPS c_twoP64<>+0(SB), Z6
 	XORQ    R8, R8
 	MOVQ    AX, R9
 	SUBQ    $0x00000020, R9
@@ -3766,106 +3711,106 @@ TEXT ·swishRowBackwardAVX512(SB), NOSPLIT, $0-120
 loopN:
 	CMPQ         R8, R9
 	JG           loop1
-	VMOVUPS      (BX)(R8*4), Z8
-	VMOVUPS      (DX)(R8*4), Z9
-	VMOVUPS      (SI)(R8*4), Z10
-	VMULPS       Z8, Z10, Z11
-	VFMSUB132PS  Z8, Z11, Z10
-	VORPS        c_signMask<>+0(SB), Z11, Z12
-	VANDNPS      c_signMask<>+0(SB), Z11, Z13
-	VXORPS       Z13, Z10, Z10
-	VMAXPS       Z12, Z2, Z12
-	VMINPS       Z12, Z1, Z12
-	VMOVUPS      c_log2e<>+0(SB), Z13
-	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
-	VSUBPS       c_roundMagic<>+0(SB), Z13, Z22
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z12
-	VMINPS       c_one<>+0(SB), Z10, Z10
-	VMAXPS       c_negOne<>+0(SB), Z10, Z10
-	VADDPS       Z10, Z12, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z22
-	VMULPS       Z22, Z22, Z10
-	VMOVAPS      Z3, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z22, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z22, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z22, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z22, Z12
-	VFMADD132PS  Z12, Z22, Z10
-	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
-	VPSLLD       $0x17, Z12, Z12
-	VFMADD132PS  Z10, Z12, Z12
-	VMULPS       c_twoM64<>+0(SB), Z12, Z10
-	VADDPS       c_one<>+0(SB), Z10, Z13
-	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K1
-	VBLENDMPS    Z12, Z7, K1, Z14
-	VBLENDMPS    c_one<>+0(SB), Z10, K1, Z15
-	VMINPS       Z11, Z0, Z11
-	VMAXPS       Z11, Z4, Z11
-	VMULPS       Z13, Z13, Z12
-	VFMADD132PS  Z15, Z13, Z11
-	VMULPS       Z11, Z14, Z11
-	VDIVPS       Z12, Z11, Z11
-	VMULPS       c_twoM64<>+0(SB), Z11, Z11
-	VMINPS       Z8, Z6, Z8
-	VMAXPS       Z8, Z5, Z8
-	VMULPS       Z8, Z8, Z8
-	VDIVPS       Z12, Z10, Z10
-	VMULPS       Z10, Z8, Z8
-	VMULPS       Z11, Z9, Z10
-	VMOVUPS      Z10, (CX)(R8*4)
-	VMOVUPS      (DI)(R8*4), Z10
-	VFMADD132PS  Z8, Z10, Z9
-	VMOVUPS      Z9, (DI)(R8*4)
-	VMOVUPS      64(BX)(R8*4), Z8
-	VMOVUPS      64(DX)(R8*4), Z9
-	VMOVUPS      64(SI)(R8*4), Z10
-	VMULPS       Z8, Z10, Z11
-	VFMSUB132PS  Z8, Z11, Z10
-	VORPS        c_signMask<>+0(SB), Z11, Z12
-	VANDNPS      c_signMask<>+0(SB), Z11, Z13
-	VXORPS       Z13, Z10, Z10
-	VMAXPS       Z12, Z2, Z12
-	VMINPS       Z12, Z1, Z12
-	VMOVUPS      c_log2e<>+0(SB), Z13
-	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
-	VSUBPS       c_roundMagic<>+0(SB), Z13, Z22
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z12
-	VMINPS       c_one<>+0(SB), Z10, Z10
-	VMAXPS       c_negOne<>+0(SB), Z10, Z10
-	VADDPS       Z10, Z12, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z22
-	VMULPS       Z22, Z22, Z10
-	VMOVAPS      Z3, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z22, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z22, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z22, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z22, Z12
-	VFMADD132PS  Z12, Z22, Z10
-	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
-	VPSLLD       $0x17, Z12, Z12
-	VFMADD132PS  Z10, Z12, Z12
-	VMULPS       c_twoM64<>+0(SB), Z12, Z10
-	VADDPS       c_one<>+0(SB), Z10, Z13
-	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K1
-	VBLENDMPS    Z12, Z7, K1, Z16
-	VBLENDMPS    c_one<>+0(SB), Z10, K1, Z17
-	VMINPS       Z11, Z0, Z11
-	VMAXPS       Z11, Z4, Z11
-	VMULPS       Z13, Z13, Z12
-	VFMADD132PS  Z17, Z13, Z11
-	VMULPS       Z11, Z16, Z11
-	VDIVPS       Z12, Z11, Z11
-	VMULPS       c_twoM64<>+0(SB), Z11, Z11
-	VMINPS       Z8, Z6, Z8
-	VMAXPS       Z8, Z5, Z8
-	VMULPS       Z8, Z8, Z8
-	VDIVPS       Z12, Z10, Z10
-	VMULPS       Z10, Z8, Z8
-	VMULPS       Z11, Z9, Z10
-	VMOVUPS      Z10, 64(CX)(R8*4)
-	VMOVUPS      64(DI)(R8*4), Z10
-	VFMADD132PS  Z8, Z10, Z9
-	VMOVUPS      Z9, 64(DI)(R8*4)
+	VMOVUPS      (BX)(R8*4), Z7
+	VMOVUPS      (DX)(R8*4), Z8
+	VMOVUPS      (SI)(R8*4), Z9
+	VMULPS       Z7, Z9, Z10
+	VFMSUB132PS  Z7, Z10, Z9
+	VORPS        c_signMask<>+0(SB), Z10, Z11
+	VANDNPS      c_signMask<>+0(SB), Z10, Z12
+	VXORPS       Z12, Z9, Z9
+	VMAXPS       Z11, Z1, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z21
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z21, Z11
+	VMINPS       c_one<>+0(SB), Z9, Z9
+	VMAXPS       c_negOne<>+0(SB), Z9, Z9
+	VADDPS       Z9, Z11, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z21
+	VMULPS       Z21, Z21, Z9
+	VMOVAPS      Z2, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z21, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z21, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z21, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z21, Z11
+	VFMADD132PS  Z11, Z21, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z9, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z9
+	VMOVUPS      c_twoM64<>+0(SB), Z12
+	VFMADD213PS  c_one<>+0(SB), Z11, Z12
+	VCMPPS       $0x11, c_zero<>+0(SB), Z10, K1
+	VBLENDMPS    Z11, Z6, K1, Z13
+	VBLENDMPS    c_one<>+0(SB), Z9, K1, Z14
+	VMINPS       Z10, Z0, Z10
+	VMAXPS       Z10, Z3, Z10
+	VMULPS       Z12, Z12, Z11
+	VFMADD132PS  Z14, Z12, Z10
+	VMULPS       Z10, Z13, Z10
+	VDIVPS       Z11, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z10
+	VMINPS       Z7, Z5, Z7
+	VMAXPS       Z7, Z4, Z7
+	VMULPS       Z7, Z7, Z7
+	VDIVPS       Z11, Z9, Z9
+	VMULPS       Z9, Z7, Z7
+	VMULPS       Z10, Z8, Z9
+	VMOVUPS      Z9, (CX)(R8*4)
+	VMOVUPS      (DI)(R8*4), Z9
+	VFMADD132PS  Z7, Z9, Z8
+	VMOVUPS      Z8, (DI)(R8*4)
+	VMOVUPS      64(BX)(R8*4), Z7
+	VMOVUPS      64(DX)(R8*4), Z8
+	VMOVUPS      64(SI)(R8*4), Z9
+	VMULPS       Z7, Z9, Z10
+	VFMSUB132PS  Z7, Z10, Z9
+	VORPS        c_signMask<>+0(SB), Z10, Z11
+	VANDNPS      c_signMask<>+0(SB), Z10, Z12
+	VXORPS       Z12, Z9, Z9
+	VMAXPS       Z11, Z1, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z21
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z21, Z11
+	VMINPS       c_one<>+0(SB), Z9, Z9
+	VMAXPS       c_negOne<>+0(SB), Z9, Z9
+	VADDPS       Z9, Z11, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z21
+	VMULPS       Z21, Z21, Z9
+	VMOVAPS      Z2, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z21, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z21, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z21, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z21, Z11
+	VFMADD132PS  Z11, Z21, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z9, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z9
+	VMOVUPS      c_twoM64<>+0(SB), Z12
+	VFMADD213PS  c_one<>+0(SB), Z11, Z12
+	VCMPPS       $0x11, c_zero<>+0(SB), Z10, K1
+	VBLENDMPS    Z11, Z6, K1, Z15
+	VBLENDMPS    c_one<>+0(SB), Z9, K1, Z16
+	VMINPS       Z10, Z0, Z10
+	VMAXPS       Z10, Z3, Z10
+	VMULPS       Z12, Z12, Z11
+	VFMADD132PS  Z16, Z12, Z10
+	VMULPS       Z10, Z15, Z10
+	VDIVPS       Z11, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z10
+	VMINPS       Z7, Z5, Z7
+	VMAXPS       Z7, Z4, Z7
+	VMULPS       Z7, Z7, Z7
+	VDIVPS       Z11, Z9, Z9
+	VMULPS       Z9, Z7, Z7
+	VMULPS       Z10, Z8, Z9
+	VMOVUPS      Z9, 64(CX)(R8*4)
+	VMOVUPS      64(DI)(R8*4), Z9
+	VFMADD132PS  Z7, Z9, Z8
+	VMOVUPS      Z8, 64(DI)(R8*4)
 	ADDQ         $0x00000020, R8
 	JMP          loopN
 
@@ -3876,56 +3821,56 @@ loop1:
 loop:
 	CMPQ         R8, R9
 	JG           tail
-	VMOVUPS      (BX)(R8*4), Z8
-	VMOVUPS      (DX)(R8*4), Z9
-	VMOVUPS      (SI)(R8*4), Z10
-	VMULPS       Z8, Z10, Z11
-	VFMSUB132PS  Z8, Z11, Z10
-	VORPS        c_signMask<>+0(SB), Z11, Z12
-	VANDNPS      c_signMask<>+0(SB), Z11, Z13
-	VXORPS       Z13, Z10, Z10
-	VMAXPS       Z12, Z2, Z12
-	VMINPS       Z12, Z1, Z12
-	VMOVUPS      c_log2e<>+0(SB), Z13
-	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
-	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
-	VMINPS       c_one<>+0(SB), Z10, Z10
-	VMAXPS       c_negOne<>+0(SB), Z10, Z10
-	VADDPS       Z10, Z12, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z14
-	VMULPS       Z14, Z14, Z10
-	VMOVAPS      Z3, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z14, Z12
-	VFMADD132PS  Z12, Z14, Z10
-	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
-	VPSLLD       $0x17, Z12, Z12
-	VFMADD132PS  Z10, Z12, Z12
-	VMULPS       c_twoM64<>+0(SB), Z12, Z10
-	VADDPS       c_one<>+0(SB), Z10, Z13
-	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K1
-	VBLENDMPS    Z12, Z7, K1, Z18
-	VBLENDMPS    c_one<>+0(SB), Z10, K1, Z19
-	VMINPS       Z11, Z0, Z11
-	VMAXPS       Z11, Z4, Z11
-	VMULPS       Z13, Z13, Z12
-	VFMADD132PS  Z19, Z13, Z11
-	VMULPS       Z11, Z18, Z11
-	VDIVPS       Z12, Z11, Z11
-	VMULPS       c_twoM64<>+0(SB), Z11, Z11
-	VMINPS       Z8, Z6, Z8
-	VMAXPS       Z8, Z5, Z8
-	VMULPS       Z8, Z8, Z8
-	VDIVPS       Z12, Z10, Z10
-	VMULPS       Z10, Z8, Z8
-	VMULPS       Z11, Z9, Z10
-	VMOVUPS      Z10, (CX)(R8*4)
-	VMOVUPS      (DI)(R8*4), Z10
-	VFMADD132PS  Z8, Z10, Z9
-	VMOVUPS      Z9, (DI)(R8*4)
+	VMOVUPS      (BX)(R8*4), Z7
+	VMOVUPS      (DX)(R8*4), Z8
+	VMOVUPS      (SI)(R8*4), Z9
+	VMULPS       Z7, Z9, Z10
+	VFMSUB132PS  Z7, Z10, Z9
+	VORPS        c_signMask<>+0(SB), Z10, Z11
+	VANDNPS      c_signMask<>+0(SB), Z10, Z12
+	VXORPS       Z12, Z9, Z9
+	VMAXPS       Z11, Z1, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
+	VMINPS       c_one<>+0(SB), Z9, Z9
+	VMAXPS       c_negOne<>+0(SB), Z9, Z9
+	VADDPS       Z9, Z11, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z13
+	VMULPS       Z13, Z13, Z9
+	VMOVAPS      Z2, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z11
+	VFMADD132PS  Z11, Z13, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z9, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z9
+	VMOVUPS      c_twoM64<>+0(SB), Z12
+	VFMADD213PS  c_one<>+0(SB), Z11, Z12
+	VCMPPS       $0x11, c_zero<>+0(SB), Z10, K1
+	VBLENDMPS    Z11, Z6, K1, Z17
+	VBLENDMPS    c_one<>+0(SB), Z9, K1, Z18
+	VMINPS       Z10, Z0, Z10
+	VMAXPS       Z10, Z3, Z10
+	VMULPS       Z12, Z12, Z11
+	VFMADD132PS  Z18, Z12, Z10
+	VMULPS       Z10, Z17, Z10
+	VDIVPS       Z11, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z10
+	VMINPS       Z7, Z5, Z7
+	VMAXPS       Z7, Z4, Z7
+	VMULPS       Z7, Z7, Z7
+	VDIVPS       Z11, Z9, Z9
+	VMULPS       Z9, Z7, Z7
+	VMULPS       Z10, Z8, Z9
+	VMOVUPS      Z9, (CX)(R8*4)
+	VMOVUPS      (DI)(R8*4), Z9
+	VFMADD132PS  Z7, Z9, Z8
+	VMOVUPS      Z8, (DI)(R8*4)
 	ADDQ         $0x00000010, R8
 	JMP          loop
 
@@ -3934,56 +3879,56 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), R9
 	KMOVW        (R9)(AX*2), K1
-	VMOVUPS.Z    (BX)(R8*4), K1, Z8
-	VMOVUPS.Z    (DX)(R8*4), K1, Z9
-	VMOVUPS.Z    (SI)(R8*4), K1, Z10
-	VMULPS       Z8, Z10, Z11
-	VFMSUB132PS  Z8, Z11, Z10
-	VORPS        c_signMask<>+0(SB), Z11, Z12
-	VANDNPS      c_signMask<>+0(SB), Z11, Z13
-	VXORPS       Z13, Z10, Z10
-	VMAXPS       Z12, Z2, Z2
-	VMINPS       Z2, Z1, Z1
-	VMOVUPS      c_log2e<>+0(SB), Z2
-	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z2
-	VSUBPS       c_roundMagic<>+0(SB), Z2, Z12
+	VMOVUPS.Z    (BX)(R8*4), K1, Z7
+	VMOVUPS.Z    (DX)(R8*4), K1, Z8
+	VMOVUPS.Z    (SI)(R8*4), K1, Z9
+	VMULPS       Z7, Z9, Z10
+	VFMSUB132PS  Z7, Z10, Z9
+	VORPS        c_signMask<>+0(SB), Z10, Z11
+	VANDNPS      c_signMask<>+0(SB), Z10, Z12
+	VXORPS       Z12, Z9, Z9
+	VMAXPS       Z11, Z1, Z1
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z1
-	VMINPS       c_one<>+0(SB), Z10, Z10
-	VMAXPS       c_negOne<>+0(SB), Z10, Z10
-	VADDPS       Z10, Z1, Z1
+	VMINPS       c_one<>+0(SB), Z9, Z9
+	VMAXPS       c_negOne<>+0(SB), Z9, Z9
+	VADDPS       Z9, Z1, Z1
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z12
 	VMULPS       Z12, Z12, Z1
-	VMOVAPS      Z3, Z3
-	VFMADD213PS  c_expP5<>+0(SB), Z12, Z3
-	VFMADD213PS  c_expP4<>+0(SB), Z12, Z3
-	VFMADD213PS  c_expP3<>+0(SB), Z12, Z3
-	VFMADD213PS  c_expP2<>+0(SB), Z12, Z3
-	VFMADD132PS  Z3, Z12, Z1
-	VPSUBD       c_expBias64<>+0(SB), Z2, Z2
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z2
+	VFMADD132PS  Z2, Z12, Z1
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z2
 	VPSLLD       $0x17, Z2, Z2
 	VFMADD132PS  Z1, Z2, Z2
 	VMULPS       c_twoM64<>+0(SB), Z2, Z1
-	VADDPS       c_one<>+0(SB), Z1, Z3
-	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K2
-	VBLENDMPS    Z2, Z7, K2, Z20
-	VBLENDMPS    c_one<>+0(SB), Z1, K2, Z21
-	VMINPS       Z11, Z0, Z0
-	VMAXPS       Z0, Z4, Z0
-	VMULPS       Z3, Z3, Z2
-	VFMADD132PS  Z21, Z3, Z0
-	VMULPS       Z0, Z20, Z0
+	VMOVUPS      c_twoM64<>+0(SB), Z9
+	VFMADD213PS  c_one<>+0(SB), Z2, Z9
+	VCMPPS       $0x11, c_zero<>+0(SB), Z10, K2
+	VBLENDMPS    Z2, Z6, K2, Z19
+	VBLENDMPS    c_one<>+0(SB), Z1, K2, Z20
+	VMINPS       Z10, Z0, Z0
+	VMAXPS       Z0, Z3, Z0
+	VMULPS       Z9, Z9, Z2
+	VFMADD132PS  Z20, Z9, Z0
+	VMULPS       Z0, Z19, Z0
 	VDIVPS       Z2, Z0, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z0
-	VMINPS       Z8, Z6, Z3
-	VMAXPS       Z3, Z5, Z3
+	VMINPS       Z7, Z5, Z3
+	VMAXPS       Z3, Z4, Z3
 	VMULPS       Z3, Z3, Z3
 	VDIVPS       Z2, Z1, Z1
 	VMULPS       Z1, Z3, Z1
-	VMULPS       Z0, Z9, Z0
+	VMULPS       Z0, Z8, Z0
 	VMOVUPS      Z0, K1, (CX)(R8*4)
 	VMOVUPS.Z    (DI)(R8*4), K1, Z0
-	VFMADD132PS  Z1, Z0, Z9
-	VMOVUPS      Z9, K1, (DI)(R8*4)
+	VFMADD132PS  Z1, Z0, Z8
+	VMOVUPS      Z8, K1, (DI)(R8*4)
 
 done:
 	VZEROUPPER
@@ -4001,13 +3946,12 @@ TEXT ·softplusAVX512(SB), NOSPLIT, $0-60
 	VBROADCASTSS X9, Z9
 	MOVSS        threshold+56(FP), X10
 	VBROADCASTSS X10, Z10
-	VMOVUPS      c_expHi<>+0(SB), Z11
-	VMOVUPS      c_expLo<>+0(SB), Z12
-	VMOVUPS      c_expP6<>+0(SB), Z13
-	VMOVUPS      c_log1pR9<>+0(SB), Z14
-	VMOVUPS      c_negOne<>+0(SB), Z15
-	VMOVUPS      c_one<>+0(SB), Z16
-	VMOVUPS      c_zero<>+0(SB), Z17
+	VMOVUPS      c_expLo<>+0(SB), Z11
+	VMOVUPS      c_expP6<>+0(SB), Z12
+	VMOVUPS      c_log1pR9<>+0(SB), Z13
+	VMOVUPS      c_negOne<>+0(SB), Z14
+	VMOVUPS      c_one<>+0(SB), Z15
+	VMOVUPS      c_zero<>+0(SB), Z16
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -4015,115 +3959,113 @@ TEXT ·softplusAVX512(SB), NOSPLIT, $0-60
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z18
-	VMULPS       Z18, Z0, Z19
-	VMOVAPS      Z0, Z20
-	VFMSUB132PS  Z18, Z19, Z20
-	VORPS        c_signMask<>+0(SB), Z19, Z21
-	VANDNPS      c_signMask<>+0(SB), Z19, Z22
-	VXORPS       Z22, Z20, Z22
-	VMAXPS       Z21, Z12, Z21
-	VMINPS       Z21, Z11, Z21
-	VMOVUPS      c_log2e<>+0(SB), Z23
-	VFMADD213PS  c_roundMagic<>+0(SB), Z21, Z23
-	VSUBPS       c_roundMagic<>+0(SB), Z23, Z24
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z21
-	VMINPS       Z16, Z22, Z22
-	VMAXPS       Z15, Z22, Z22
-	VADDPS       Z22, Z21, Z21
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z24
-	VMULPS       Z24, Z24, Z21
+	VMOVUPS      (DX)(BX*4), Z17
+	VMULPS       Z17, Z0, Z18
+	VMOVAPS      Z0, Z19
+	VFMSUB132PS  Z17, Z18, Z19
+	VORPS        c_signMask<>+0(SB), Z18, Z20
+	VANDNPS      c_signMask<>+0(SB), Z18, Z21
+	VXORPS       Z21, Z19, Z21
+	VMAXPS       Z20, Z11, Z20
+	VMOVUPS      c_log2e<>+0(SB), Z22
+	VFMADD213PS  c_roundMagic<>+0(SB), Z20, Z22
+	VSUBPS       c_roundMagic<>+0(SB), Z22, Z23
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z20
+	VMINPS       Z15, Z21, Z21
+	VMAXPS       Z14, Z21, Z21
+	VADDPS       Z21, Z20, Z20
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z20, Z23
+	VMULPS       Z23, Z23, Z20
+	VMOVAPS      Z12, Z21
+	VFMADD213PS  c_expP5<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP4<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP3<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP2<>+0(SB), Z23, Z21
+	VFMADD132PS  Z21, Z23, Z20
+	VPSUBD       c_expBias64<>+0(SB), Z22, Z21
+	VPSLLD       $0x17, Z21, Z21
+	VFMADD132PS  Z20, Z21, Z21
+	VMULPS       c_twoM64<>+0(SB), Z21, Z20
+	VCMPPS       $0x11, Z16, Z18, K1
+	VFMSUB132PS  c_two<>+0(SB), Z15, Z20
 	VMOVAPS      Z13, Z22
-	VFMADD213PS  c_expP5<>+0(SB), Z24, Z22
-	VFMADD213PS  c_expP4<>+0(SB), Z24, Z22
-	VFMADD213PS  c_expP3<>+0(SB), Z24, Z22
-	VFMADD213PS  c_expP2<>+0(SB), Z24, Z22
-	VFMADD132PS  Z22, Z24, Z21
-	VPSUBD       c_expBias64<>+0(SB), Z23, Z22
-	VPSLLD       $0x17, Z22, Z22
-	VFMADD132PS  Z21, Z22, Z22
-	VMULPS       c_twoM64<>+0(SB), Z22, Z21
-	VCMPPS       $0x11, Z17, Z19, K1
-	VFMSUB132PS  c_two<>+0(SB), Z16, Z21
-	VMOVAPS      Z14, Z23
-	VFMADD213PS  c_log1pR8<>+0(SB), Z21, Z23
-	VFMADD213PS  c_log1pR7<>+0(SB), Z21, Z23
-	VFMADD213PS  c_log1pR6<>+0(SB), Z21, Z23
-	VFMADD213PS  c_log1pR5<>+0(SB), Z21, Z23
-	VFMADD213PS  c_log1pR4<>+0(SB), Z21, Z23
-	VFMADD213PS  c_log1pR3<>+0(SB), Z21, Z23
-	VFMADD213PS  c_log1pR2<>+0(SB), Z21, Z23
-	VFMADD213PS  c_log1pR1<>+0(SB), Z21, Z23
-	VFMADD213PS  c_log1pR0<>+0(SB), Z21, Z23
-	VMULPS       Z23, Z22, Z21
-	VMULPS       Z9, Z21, Z22
-	VMULPS       c_twoM64<>+0(SB), Z22, Z22
-	VCMPPS       $0x1e, Z17, Z19, K2
-	VMAXPS       Z19, Z17, Z23
-	VMINPS       Z20, Z16, Z20
-	VMAXPS       Z20, Z15, Z20
-	VMOVUPS.Z    Z20, K2, Z20
-	VFMADD132PS  c_twoM64<>+0(SB), Z20, Z21
-	VADDPS       Z21, Z23, Z20
-	VMULPS       Z9, Z20, Z20
-	VBLENDMPS    Z22, Z20, K1, Z1
-	VCMPPS       $0x1e, Z10, Z19, K1
-	VBLENDMPS    Z18, Z1, K1, Z2
+	VFMADD213PS  c_log1pR8<>+0(SB), Z20, Z22
+	VFMADD213PS  c_log1pR7<>+0(SB), Z20, Z22
+	VFMADD213PS  c_log1pR6<>+0(SB), Z20, Z22
+	VFMADD213PS  c_log1pR5<>+0(SB), Z20, Z22
+	VFMADD213PS  c_log1pR4<>+0(SB), Z20, Z22
+	VFMADD213PS  c_log1pR3<>+0(SB), Z20, Z22
+	VFMADD213PS  c_log1pR2<>+0(SB), Z20, Z22
+	VFMADD213PS  c_log1pR1<>+0(SB), Z20, Z22
+	VFMADD213PS  c_log1pR0<>+0(SB), Z20, Z22
+	VMULPS       Z22, Z21, Z20
+	VMULPS       Z9, Z20, Z21
+	VMULPS       c_twoM64<>+0(SB), Z21, Z21
+	VCMPPS       $0x1e, Z16, Z18, K2
+	VMAXPS       Z18, Z16, Z22
+	VMINPS       Z19, Z15, Z19
+	VMAXPS       Z19, Z14, Z19
+	VMOVUPS.Z    Z19, K2, Z19
+	VFMADD132PS  c_twoM64<>+0(SB), Z19, Z20
+	VADDPS       Z20, Z22, Z19
+	VMULPS       Z9, Z19, Z19
+	VBLENDMPS    Z21, Z19, K1, Z1
+	VCMPPS       $0x1e, Z10, Z18, K1
+	VBLENDMPS    Z17, Z1, K1, Z2
 	VMOVUPS      Z2, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z18
-	VMULPS       Z18, Z0, Z19
-	VMOVAPS      Z0, Z20
-	VFMSUB132PS  Z18, Z19, Z20
-	VORPS        c_signMask<>+0(SB), Z19, Z21
-	VANDNPS      c_signMask<>+0(SB), Z19, Z22
-	VXORPS       Z22, Z20, Z22
-	VMAXPS       Z21, Z12, Z21
-	VMINPS       Z21, Z11, Z21
-	VMOVUPS      c_log2e<>+0(SB), Z23
-	VFMADD213PS  c_roundMagic<>+0(SB), Z21, Z23
-	VSUBPS       c_roundMagic<>+0(SB), Z23, Z24
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z21
-	VMINPS       Z16, Z22, Z22
-	VMAXPS       Z15, Z22, Z22
-	VADDPS       Z22, Z21, Z21
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z24
-	VMULPS       Z24, Z24, Z21
+	VMOVUPS      64(DX)(BX*4), Z17
+	VMULPS       Z17, Z0, Z18
+	VMOVAPS      Z0, Z19
+	VFMSUB132PS  Z17, Z18, Z19
+	VORPS        c_signMask<>+0(SB), Z18, Z20
+	VANDNPS      c_signMask<>+0(SB), Z18, Z21
+	VXORPS       Z21, Z19, Z21
+	VMAXPS       Z20, Z11, Z20
+	VMOVUPS      c_log2e<>+0(SB), Z22
+	VFMADD213PS  c_roundMagic<>+0(SB), Z20, Z22
+	VSUBPS       c_roundMagic<>+0(SB), Z22, Z23
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z20
+	VMINPS       Z15, Z21, Z21
+	VMAXPS       Z14, Z21, Z21
+	VADDPS       Z21, Z20, Z20
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z20, Z23
+	VMULPS       Z23, Z23, Z20
+	VMOVAPS      Z12, Z21
+	VFMADD213PS  c_expP5<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP4<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP3<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP2<>+0(SB), Z23, Z21
+	VFMADD132PS  Z21, Z23, Z20
+	VPSUBD       c_expBias64<>+0(SB), Z22, Z21
+	VPSLLD       $0x17, Z21, Z21
+	VFMADD132PS  Z20, Z21, Z21
+	VMULPS       c_twoM64<>+0(SB), Z21, Z20
+	VCMPPS       $0x11, Z16, Z18, K1
+	VFMSUB132PS  c_two<>+0(SB), Z15, Z20
 	VMOVAPS      Z13, Z22
-	VFMADD213PS  c_expP5<>+0(SB), Z24, Z22
-	VFMADD213PS  c_expP4<>+0(SB), Z24, Z22
-	VFMADD213PS  c_expP3<>+0(SB), Z24, Z22
-	VFMADD213PS  c_expP2<>+0(SB), Z24, Z22
-	VFMADD132PS  Z22, Z24, Z21
-	VPSUBD       c_expBias64<>+0(SB), Z23, Z22
-	VPSLLD       $0x17, Z22, Z22
-	VFMADD132PS  Z21, Z22, Z22
-	VMULPS       c_twoM64<>+0(SB), Z22, Z21
-	VCMPPS       $0x11, Z17, Z19, K1
-	VFMSUB132PS  c_two<>+0(SB), Z16, Z21
-	VMOVAPS      Z14, Z23
-	VFMADD213PS  c_log1pR8<>+0(SB), Z21, Z23
-	VFMADD213PS  c_log1pR7<>+0(SB), Z21, Z23
-	VFMADD213PS  c_log1pR6<>+0(SB), Z21, Z23
-	VFMADD213PS  c_log1pR5<>+0(SB), Z21, Z23
-	VFMADD213PS  c_log1pR4<>+0(SB), Z21, Z23
-	VFMADD213PS  c_log1pR3<>+0(SB), Z21, Z23
-	VFMADD213PS  c_log1pR2<>+0(SB), Z21, Z23
-	VFMADD213PS  c_log1pR1<>+0(SB), Z21, Z23
-	VFMADD213PS  c_log1pR0<>+0(SB), Z21, Z23
-	VMULPS       Z23, Z22, Z21
-	VMULPS       Z9, Z21, Z22
-	VMULPS       c_twoM64<>+0(SB), Z22, Z22
-	VCMPPS       $0x1e, Z17, Z19, K2
-	VMAXPS       Z19, Z17, Z23
-	VMINPS       Z20, Z16, Z20
-	VMAXPS       Z20, Z15, Z20
-	VMOVUPS.Z    Z20, K2, Z20
-	VFMADD132PS  c_twoM64<>+0(SB), Z20, Z21
-	VADDPS       Z21, Z23, Z20
-	VMULPS       Z9, Z20, Z20
-	VBLENDMPS    Z22, Z20, K1, Z3
-	VCMPPS       $0x1e, Z10, Z19, K1
-	VBLENDMPS    Z18, Z3, K1, Z4
+	VFMADD213PS  c_log1pR8<>+0(SB), Z20, Z22
+	VFMADD213PS  c_log1pR7<>+0(SB), Z20, Z22
+	VFMADD213PS  c_log1pR6<>+0(SB), Z20, Z22
+	VFMADD213PS  c_log1pR5<>+0(SB), Z20, Z22
+	VFMADD213PS  c_log1pR4<>+0(SB), Z20, Z22
+	VFMADD213PS  c_log1pR3<>+0(SB), Z20, Z22
+	VFMADD213PS  c_log1pR2<>+0(SB), Z20, Z22
+	VFMADD213PS  c_log1pR1<>+0(SB), Z20, Z22
+	VFMADD213PS  c_log1pR0<>+0(SB), Z20, Z22
+	VMULPS       Z22, Z21, Z20
+	VMULPS       Z9, Z20, Z21
+	VMULPS       c_twoM64<>+0(SB), Z21, Z21
+	VCMPPS       $0x1e, Z16, Z18, K2
+	VMAXPS       Z18, Z16, Z22
+	VMINPS       Z19, Z15, Z19
+	VMAXPS       Z19, Z14, Z19
+	VMOVUPS.Z    Z19, K2, Z19
+	VFMADD132PS  c_twoM64<>+0(SB), Z19, Z20
+	VADDPS       Z20, Z22, Z19
+	VMULPS       Z9, Z19, Z19
+	VBLENDMPS    Z21, Z19, K1, Z3
+	VCMPPS       $0x1e, Z10, Z18, K1
+	VBLENDMPS    Z17, Z3, K1, Z4
 	VMOVUPS      Z4, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
@@ -4140,53 +4082,52 @@ loop:
 	VMOVAPS      Z0, Z3
 	VFMSUB132PS  Z1, Z2, Z3
 	VORPS        c_signMask<>+0(SB), Z2, Z4
-	VANDNPS      c_signMask<>+0(SB), Z2, Z18
-	VXORPS       Z18, Z3, Z18
-	VMAXPS       Z4, Z12, Z4
-	VMINPS       Z4, Z11, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z19
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z19
-	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z4
-	VMINPS       Z16, Z18, Z18
-	VMAXPS       Z15, Z18, Z18
-	VADDPS       Z18, Z4, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z20
-	VMULPS       Z20, Z20, Z4
+	VANDNPS      c_signMask<>+0(SB), Z2, Z17
+	VXORPS       Z17, Z3, Z17
+	VMAXPS       Z4, Z11, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z18
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z18
+	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z4
+	VMINPS       Z15, Z17, Z17
+	VMAXPS       Z14, Z17, Z17
+	VADDPS       Z17, Z4, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z19
+	VMULPS       Z19, Z19, Z4
+	VMOVAPS      Z12, Z17
+	VFMADD213PS  c_expP5<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP4<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP3<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP2<>+0(SB), Z19, Z17
+	VFMADD132PS  Z17, Z19, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z18, Z17
+	VPSLLD       $0x17, Z17, Z17
+	VFMADD132PS  Z4, Z17, Z17
+	VMULPS       c_twoM64<>+0(SB), Z17, Z4
+	VCMPPS       $0x11, Z16, Z2, K1
+	VFMSUB132PS  c_two<>+0(SB), Z15, Z4
 	VMOVAPS      Z13, Z18
-	VFMADD213PS  c_expP5<>+0(SB), Z20, Z18
-	VFMADD213PS  c_expP4<>+0(SB), Z20, Z18
-	VFMADD213PS  c_expP3<>+0(SB), Z20, Z18
-	VFMADD213PS  c_expP2<>+0(SB), Z20, Z18
-	VFMADD132PS  Z18, Z20, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z19, Z18
-	VPSLLD       $0x17, Z18, Z18
-	VFMADD132PS  Z4, Z18, Z18
-	VMULPS       c_twoM64<>+0(SB), Z18, Z4
-	VCMPPS       $0x11, Z17, Z2, K1
-	VFMSUB132PS  c_two<>+0(SB), Z16, Z4
-	VMOVAPS      Z14, Z19
-	VFMADD213PS  c_log1pR8<>+0(SB), Z4, Z19
-	VFMADD213PS  c_log1pR7<>+0(SB), Z4, Z19
-	VFMADD213PS  c_log1pR6<>+0(SB), Z4, Z19
-	VFMADD213PS  c_log1pR5<>+0(SB), Z4, Z19
-	VFMADD213PS  c_log1pR4<>+0(SB), Z4, Z19
-	VFMADD213PS  c_log1pR3<>+0(SB), Z4, Z19
-	VFMADD213PS  c_log1pR2<>+0(SB), Z4, Z19
-	VFMADD213PS  c_log1pR1<>+0(SB), Z4, Z19
-	VFMADD213PS  c_log1pR0<>+0(SB), Z4, Z19
-	VMULPS       Z19, Z18, Z4
-	VMULPS       Z9, Z4, Z18
-	VMULPS       c_twoM64<>+0(SB), Z18, Z18
-	VCMPPS       $0x1e, Z17, Z2, K2
-	VMAXPS       Z2, Z17, Z19
-	VMINPS       Z3, Z16, Z3
-	VMAXPS       Z3, Z15, Z3
+	VFMADD213PS  c_log1pR8<>+0(SB), Z4, Z18
+	VFMADD213PS  c_log1pR7<>+0(SB), Z4, Z18
+	VFMADD213PS  c_log1pR6<>+0(SB), Z4, Z18
+	VFMADD213PS  c_log1pR5<>+0(SB), Z4, Z18
+	VFMADD213PS  c_log1pR4<>+0(SB), Z4, Z18
+	VFMADD213PS  c_log1pR3<>+0(SB), Z4, Z18
+	VFMADD213PS  c_log1pR2<>+0(SB), Z4, Z18
+	VFMADD213PS  c_log1pR1<>+0(SB), Z4, Z18
+	VFMADD213PS  c_log1pR0<>+0(SB), Z4, Z18
+	VMULPS       Z18, Z17, Z4
+	VMULPS       Z9, Z4, Z17
+	VMULPS       c_twoM64<>+0(SB), Z17, Z17
+	VCMPPS       $0x1e, Z16, Z2, K2
+	VMAXPS       Z2, Z16, Z18
+	VMINPS       Z3, Z15, Z3
+	VMAXPS       Z3, Z14, Z3
 	VMOVUPS.Z    Z3, K2, Z3
 	VFMADD132PS  c_twoM64<>+0(SB), Z3, Z4
-	VADDPS       Z4, Z19, Z3
+	VADDPS       Z4, Z18, Z3
 	VMULPS       Z9, Z3, Z3
-	VBLENDMPS    Z18, Z3, K1, Z5
+	VBLENDMPS    Z17, Z3, K1, Z5
 	VCMPPS       $0x1e, Z10, Z2, K1
 	VBLENDMPS    Z1, Z5, K1, Z6
 	VMOVUPS      Z6, (CX)(BX*4)
@@ -4205,18 +4146,17 @@ tail:
 	VORPS        c_signMask<>+0(SB), Z2, Z3
 	VANDNPS      c_signMask<>+0(SB), Z2, Z4
 	VXORPS       Z4, Z0, Z4
-	VMAXPS       Z3, Z12, Z3
-	VMINPS       Z3, Z11, Z3
+	VMAXPS       Z3, Z11, Z3
 	VMOVUPS      c_log2e<>+0(SB), Z5
 	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z5
 	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z3
-	VMINPS       Z16, Z4, Z4
-	VMAXPS       Z15, Z4, Z4
+	VMINPS       Z15, Z4, Z4
+	VMAXPS       Z14, Z4, Z4
 	VADDPS       Z4, Z3, Z3
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
 	VMULPS       Z6, Z6, Z3
-	VMOVAPS      Z13, Z4
+	VMOVAPS      Z12, Z4
 	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
 	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
 	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
@@ -4226,9 +4166,9 @@ tail:
 	VPSLLD       $0x17, Z4, Z4
 	VFMADD132PS  Z3, Z4, Z4
 	VMULPS       c_twoM64<>+0(SB), Z4, Z3
-	VCMPPS       $0x11, Z17, Z2, K2
-	VFMSUB132PS  c_two<>+0(SB), Z16, Z3
-	VMOVAPS      Z14, Z5
+	VCMPPS       $0x11, Z16, Z2, K2
+	VFMSUB132PS  c_two<>+0(SB), Z15, Z3
+	VMOVAPS      Z13, Z5
 	VFMADD213PS  c_log1pR8<>+0(SB), Z3, Z5
 	VFMADD213PS  c_log1pR7<>+0(SB), Z3, Z5
 	VFMADD213PS  c_log1pR6<>+0(SB), Z3, Z5
@@ -4241,10 +4181,10 @@ tail:
 	VMULPS       Z5, Z4, Z3
 	VMULPS       Z9, Z3, Z4
 	VMULPS       c_twoM64<>+0(SB), Z4, Z4
-	VCMPPS       $0x1e, Z17, Z2, K3
-	VMAXPS       Z2, Z17, Z5
-	VMINPS       Z0, Z16, Z0
-	VMAXPS       Z0, Z15, Z0
+	VCMPPS       $0x1e, Z16, Z2, K3
+	VMAXPS       Z2, Z16, Z5
+	VMINPS       Z0, Z15, Z0
+	VMAXPS       Z0, Z14, Z0
 	VMOVUPS.Z    Z0, K3, Z0
 	VFMADD132PS  c_twoM64<>+0(SB), Z0, Z3
 	VADDPS       Z3, Z5, Z0
@@ -4269,10 +4209,9 @@ TEXT ·softplusBackwardAVX512(SB), NOSPLIT, $0-80
 	VBROADCASTSS X0, Z0
 	MOVSS        threshold+76(FP), X9
 	VBROADCASTSS X9, Z9
-	VMOVUPS      c_expHi<>+0(SB), Z10
-	VMOVUPS      c_expLo<>+0(SB), Z11
-	VMOVUPS      c_expP6<>+0(SB), Z12
-	VMOVUPS      c_twoP64<>+0(SB), Z13
+	VMOVUPS      c_expLo<>+0(SB), Z10
+	VMOVUPS      c_expP6<>+0(SB), Z11
+	VMOVUPS      c_twoP64<>+0(SB), Z12
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -4280,80 +4219,78 @@ TEXT ·softplusBackwardAVX512(SB), NOSPLIT, $0-80
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z14
-	VMULPS       Z14, Z0, Z15
-	VFMSUB132PS  Z0, Z15, Z14
-	VORPS        c_signMask<>+0(SB), Z15, Z16
-	VANDNPS      c_signMask<>+0(SB), Z15, Z17
-	VXORPS       Z17, Z14, Z14
-	VMAXPS       Z16, Z11, Z16
-	VMINPS       Z16, Z10, Z16
-	VMOVUPS      c_log2e<>+0(SB), Z17
-	VFMADD213PS  c_roundMagic<>+0(SB), Z16, Z17
-	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z16
-	VMINPS       c_one<>+0(SB), Z14, Z14
-	VMAXPS       c_negOne<>+0(SB), Z14, Z14
-	VADDPS       Z14, Z16, Z14
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z14, Z18
-	VMULPS       Z18, Z18, Z14
-	VMOVAPS      Z12, Z16
-	VFMADD213PS  c_expP5<>+0(SB), Z18, Z16
-	VFMADD213PS  c_expP4<>+0(SB), Z18, Z16
-	VFMADD213PS  c_expP3<>+0(SB), Z18, Z16
-	VFMADD213PS  c_expP2<>+0(SB), Z18, Z16
-	VFMADD132PS  Z16, Z18, Z14
-	VPSUBD       c_expBias64<>+0(SB), Z17, Z16
-	VPSLLD       $0x17, Z16, Z16
-	VFMADD132PS  Z14, Z16, Z16
-	VMULPS       c_twoM64<>+0(SB), Z16, Z14
-	VADDPS       c_one<>+0(SB), Z14, Z14
-	VCMPPS       $0x11, c_zero<>+0(SB), Z15, K1
-	VCMPPS       $0x1e, Z9, Z15, K2
-	VBLENDMPS    Z16, Z13, K1, Z1
-	VDIVPS       Z14, Z1, Z14
-	VMULPS       c_twoM64<>+0(SB), Z14, Z14
-	VBLENDMPS    c_one<>+0(SB), Z14, K2, Z2
-	VMOVUPS      (DX)(SI*4), Z14
-	VMULPS       Z2, Z14, Z14
-	VMOVUPS      Z14, (CX)(SI*4)
-	VMOVUPS      64(BX)(SI*4), Z14
-	VMULPS       Z14, Z0, Z15
-	VFMSUB132PS  Z0, Z15, Z14
-	VORPS        c_signMask<>+0(SB), Z15, Z16
-	VANDNPS      c_signMask<>+0(SB), Z15, Z17
-	VXORPS       Z17, Z14, Z14
-	VMAXPS       Z16, Z11, Z16
-	VMINPS       Z16, Z10, Z16
-	VMOVUPS      c_log2e<>+0(SB), Z17
-	VFMADD213PS  c_roundMagic<>+0(SB), Z16, Z17
-	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z16
-	VMINPS       c_one<>+0(SB), Z14, Z14
-	VMAXPS       c_negOne<>+0(SB), Z14, Z14
-	VADDPS       Z14, Z16, Z14
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z14, Z18
-	VMULPS       Z18, Z18, Z14
-	VMOVAPS      Z12, Z16
-	VFMADD213PS  c_expP5<>+0(SB), Z18, Z16
-	VFMADD213PS  c_expP4<>+0(SB), Z18, Z16
-	VFMADD213PS  c_expP3<>+0(SB), Z18, Z16
-	VFMADD213PS  c_expP2<>+0(SB), Z18, Z16
-	VFMADD132PS  Z16, Z18, Z14
-	VPSUBD       c_expBias64<>+0(SB), Z17, Z16
-	VPSLLD       $0x17, Z16, Z16
-	VFMADD132PS  Z14, Z16, Z16
-	VMULPS       c_twoM64<>+0(SB), Z16, Z14
-	VADDPS       c_one<>+0(SB), Z14, Z14
-	VCMPPS       $0x11, c_zero<>+0(SB), Z15, K1
-	VCMPPS       $0x1e, Z9, Z15, K2
-	VBLENDMPS    Z16, Z13, K1, Z3
-	VDIVPS       Z14, Z3, Z14
-	VMULPS       c_twoM64<>+0(SB), Z14, Z14
-	VBLENDMPS    c_one<>+0(SB), Z14, K2, Z4
-	VMOVUPS      64(DX)(SI*4), Z14
-	VMULPS       Z4, Z14, Z14
-	VMOVUPS      Z14, 64(CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Z13
+	VMULPS       Z13, Z0, Z14
+	VFMSUB132PS  Z0, Z14, Z13
+	VORPS        c_signMask<>+0(SB), Z14, Z15
+	VANDNPS      c_signMask<>+0(SB), Z14, Z16
+	VXORPS       Z16, Z13, Z13
+	VMAXPS       Z15, Z10, Z15
+	VMOVUPS      c_log2e<>+0(SB), Z16
+	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z16
+	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z17, Z15
+	VMINPS       c_one<>+0(SB), Z13, Z13
+	VMAXPS       c_negOne<>+0(SB), Z13, Z13
+	VADDPS       Z13, Z15, Z13
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z13, Z17
+	VMULPS       Z17, Z17, Z13
+	VMOVAPS      Z11, Z15
+	VFMADD213PS  c_expP5<>+0(SB), Z17, Z15
+	VFMADD213PS  c_expP4<>+0(SB), Z17, Z15
+	VFMADD213PS  c_expP3<>+0(SB), Z17, Z15
+	VFMADD213PS  c_expP2<>+0(SB), Z17, Z15
+	VFMADD132PS  Z15, Z17, Z13
+	VPSUBD       c_expBias64<>+0(SB), Z16, Z15
+	VPSLLD       $0x17, Z15, Z15
+	VFMADD132PS  Z13, Z15, Z15
+	VMOVUPS      c_twoM64<>+0(SB), Z13
+	VFMADD213PS  c_one<>+0(SB), Z15, Z13
+	VCMPPS       $0x11, c_zero<>+0(SB), Z14, K1
+	VCMPPS       $0x1e, Z9, Z14, K2
+	VBLENDMPS    Z15, Z12, K1, Z1
+	VDIVPS       Z13, Z1, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z13
+	VBLENDMPS    c_one<>+0(SB), Z13, K2, Z2
+	VMOVUPS      (DX)(SI*4), Z13
+	VMULPS       Z2, Z13, Z13
+	VMOVUPS      Z13, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z13
+	VMULPS       Z13, Z0, Z14
+	VFMSUB132PS  Z0, Z14, Z13
+	VORPS        c_signMask<>+0(SB), Z14, Z15
+	VANDNPS      c_signMask<>+0(SB), Z14, Z16
+	VXORPS       Z16, Z13, Z13
+	VMAXPS       Z15, Z10, Z15
+	VMOVUPS      c_log2e<>+0(SB), Z16
+	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z16
+	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z17, Z15
+	VMINPS       c_one<>+0(SB), Z13, Z13
+	VMAXPS       c_negOne<>+0(SB), Z13, Z13
+	VADDPS       Z13, Z15, Z13
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z13, Z17
+	VMULPS       Z17, Z17, Z13
+	VMOVAPS      Z11, Z15
+	VFMADD213PS  c_expP5<>+0(SB), Z17, Z15
+	VFMADD213PS  c_expP4<>+0(SB), Z17, Z15
+	VFMADD213PS  c_expP3<>+0(SB), Z17, Z15
+	VFMADD213PS  c_expP2<>+0(SB), Z17, Z15
+	VFMADD132PS  Z15, Z17, Z13
+	VPSUBD       c_expBias64<>+0(SB), Z16, Z15
+	VPSLLD       $0x17, Z15, Z15
+	VFMADD132PS  Z13, Z15, Z15
+	VMOVUPS      c_twoM64<>+0(SB), Z13
+	VFMADD213PS  c_one<>+0(SB), Z15, Z13
+	VCMPPS       $0x11, c_zero<>+0(SB), Z14, K1
+	VCMPPS       $0x1e, Z9, Z14, K2
+	VBLENDMPS    Z15, Z12, K1, Z3
+	VDIVPS       Z13, Z3, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z13
+	VBLENDMPS    c_one<>+0(SB), Z13, K2, Z4
+	VMOVUPS      64(DX)(SI*4), Z13
+	VMULPS       Z4, Z13, Z13
+	VMOVUPS      Z13, 64(CX)(SI*4)
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -4370,31 +4307,30 @@ loop:
 	VORPS        c_signMask<>+0(SB), Z2, Z3
 	VANDNPS      c_signMask<>+0(SB), Z2, Z4
 	VXORPS       Z4, Z1, Z1
-	VMAXPS       Z3, Z11, Z3
-	VMINPS       Z3, Z10, Z3
+	VMAXPS       Z3, Z10, Z3
 	VMOVUPS      c_log2e<>+0(SB), Z4
 	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z14
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z3
 	VMINPS       c_one<>+0(SB), Z1, Z1
 	VMAXPS       c_negOne<>+0(SB), Z1, Z1
 	VADDPS       Z1, Z3, Z1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z14
-	VMULPS       Z14, Z14, Z1
-	VMOVAPS      Z12, Z3
-	VFMADD213PS  c_expP5<>+0(SB), Z14, Z3
-	VFMADD213PS  c_expP4<>+0(SB), Z14, Z3
-	VFMADD213PS  c_expP3<>+0(SB), Z14, Z3
-	VFMADD213PS  c_expP2<>+0(SB), Z14, Z3
-	VFMADD132PS  Z3, Z14, Z1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z13
+	VMULPS       Z13, Z13, Z1
+	VMOVAPS      Z11, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z3
+	VFMADD132PS  Z3, Z13, Z1
 	VPSUBD       c_expBias64<>+0(SB), Z4, Z3
 	VPSLLD       $0x17, Z3, Z3
 	VFMADD132PS  Z1, Z3, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z1
-	VADDPS       c_one<>+0(SB), Z1, Z1
+	VMOVUPS      c_twoM64<>+0(SB), Z1
+	VFMADD213PS  c_one<>+0(SB), Z3, Z1
 	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K1
 	VCMPPS       $0x1e, Z9, Z2, K2
-	VBLENDMPS    Z3, Z13, K1, Z5
+	VBLENDMPS    Z3, Z12, K1, Z5
 	VDIVPS       Z1, Z5, Z1
 	VMULPS       c_twoM64<>+0(SB), Z1, Z1
 	VBLENDMPS    c_one<>+0(SB), Z1, K2, Z6
@@ -4415,8 +4351,7 @@ tail:
 	VORPS        c_signMask<>+0(SB), Z2, Z0
 	VANDNPS      c_signMask<>+0(SB), Z2, Z3
 	VXORPS       Z3, Z1, Z1
-	VMAXPS       Z0, Z11, Z0
-	VMINPS       Z0, Z10, Z0
+	VMAXPS       Z0, Z10, Z0
 	VMOVUPS      c_log2e<>+0(SB), Z3
 	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z3
 	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
@@ -4426,7 +4361,7 @@ tail:
 	VADDPS       Z1, Z0, Z0
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z4
 	VMULPS       Z4, Z4, Z0
-	VMOVAPS      Z12, Z1
+	VMOVAPS      Z11, Z1
 	VFMADD213PS  c_expP5<>+0(SB), Z4, Z1
 	VFMADD213PS  c_expP4<>+0(SB), Z4, Z1
 	VFMADD213PS  c_expP3<>+0(SB), Z4, Z1
@@ -4435,11 +4370,11 @@ tail:
 	VPSUBD       c_expBias64<>+0(SB), Z3, Z1
 	VPSLLD       $0x17, Z1, Z1
 	VFMADD132PS  Z0, Z1, Z1
-	VMULPS       c_twoM64<>+0(SB), Z1, Z0
-	VADDPS       c_one<>+0(SB), Z0, Z0
+	VMOVUPS      c_twoM64<>+0(SB), Z0
+	VFMADD213PS  c_one<>+0(SB), Z1, Z0
 	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K2
 	VCMPPS       $0x1e, Z9, Z2, K3
-	VBLENDMPS    Z1, Z13, K2, Z7
+	VBLENDMPS    Z1, Z12, K2, Z7
 	VDIVPS       Z0, Z7, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z0
 	VBLENDMPS    c_one<>+0(SB), Z0, K3, Z8
@@ -4457,10 +4392,9 @@ TEXT ·logsigmoidAVX512(SB), NOSPLIT, $0-48
 	MOVQ    y_len+8(FP), AX
 	MOVQ    y_base+0(FP), CX
 	MOVQ    x_base+24(FP), DX
-	VMOVUPS c_expHi<>+0(SB), Z0
-	VMOVUPS c_expLo<>+0(SB), Z1
-	VMOVUPS c_expP6<>+0(SB), Z2
-	VMOVUPS c_log1pR9<>+0(SB), Z3
+	VMOVUPS c_expLo<>+0(SB), Z0
+	VMOVUPS c_expP6<>+0(SB), Z1
+	VMOVUPS c_log1pR9<>+0(SB), Z2
 	XORQ    BX, BX
 	MOVQ    AX, SI
 	SUBQ    $0x00000020, SI
@@ -4468,86 +4402,84 @@ TEXT ·logsigmoidAVX512(SB), NOSPLIT, $0-48
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z4
-	VORPS        c_signMask<>+0(SB), Z4, Z5
-	VMAXPS       Z5, Z1, Z5
-	VMINPS       Z5, Z0, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z11
-	VMULPS       Z11, Z11, Z5
-	VMOVAPS      Z2, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
-	VFMADD132PS  Z12, Z11, Z5
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z5, Z10, Z10
-	VMULPS       c_twoM64<>+0(SB), Z10, Z5
-	VMOVUPS      c_one<>+0(SB), Z11
-	VFMSUB132PS  c_two<>+0(SB), Z11, Z5
-	VMOVAPS      Z3, Z11
-	VFMADD213PS  c_log1pR8<>+0(SB), Z5, Z11
-	VFMADD213PS  c_log1pR7<>+0(SB), Z5, Z11
-	VFMADD213PS  c_log1pR6<>+0(SB), Z5, Z11
-	VFMADD213PS  c_log1pR5<>+0(SB), Z5, Z11
-	VFMADD213PS  c_log1pR4<>+0(SB), Z5, Z11
-	VFMADD213PS  c_log1pR3<>+0(SB), Z5, Z11
-	VFMADD213PS  c_log1pR2<>+0(SB), Z5, Z11
-	VFMADD213PS  c_log1pR1<>+0(SB), Z5, Z11
-	VFMADD213PS  c_log1pR0<>+0(SB), Z5, Z11
-	VMULPS       Z11, Z10, Z5
-	VMOVAPS      Z5, Z10
-	VFNMADD132PS c_twoM64<>+0(SB), Z4, Z10
-	VXORPS       c_signMask<>+0(SB), Z5, Z5
-	VMULPS       c_twoM64<>+0(SB), Z5, Z5
-	VCMPPS       $0x1e, c_zero<>+0(SB), Z4, K1
-	VBLENDMPS    Z5, Z10, K1, Z6
-	VMOVUPS      Z6, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z4
-	VORPS        c_signMask<>+0(SB), Z4, Z5
-	VMAXPS       Z5, Z1, Z5
-	VMINPS       Z5, Z0, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z11
-	VMULPS       Z11, Z11, Z5
-	VMOVAPS      Z2, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
-	VFMADD132PS  Z12, Z11, Z5
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z5, Z10, Z10
-	VMULPS       c_twoM64<>+0(SB), Z10, Z5
-	VMOVUPS      c_one<>+0(SB), Z11
-	VFMSUB132PS  c_two<>+0(SB), Z11, Z5
-	VMOVAPS      Z3, Z11
-	VFMADD213PS  c_log1pR8<>+0(SB), Z5, Z11
-	VFMADD213PS  c_log1pR7<>+0(SB), Z5, Z11
-	VFMADD213PS  c_log1pR6<>+0(SB), Z5, Z11
-	VFMADD213PS  c_log1pR5<>+0(SB), Z5, Z11
-	VFMADD213PS  c_log1pR4<>+0(SB), Z5, Z11
-	VFMADD213PS  c_log1pR3<>+0(SB), Z5, Z11
-	VFMADD213PS  c_log1pR2<>+0(SB), Z5, Z11
-	VFMADD213PS  c_log1pR1<>+0(SB), Z5, Z11
-	VFMADD213PS  c_log1pR0<>+0(SB), Z5, Z11
-	VMULPS       Z11, Z10, Z5
-	VMOVAPS      Z5, Z10
-	VFNMADD132PS c_twoM64<>+0(SB), Z4, Z10
-	VXORPS       c_signMask<>+0(SB), Z5, Z5
-	VMULPS       c_twoM64<>+0(SB), Z5, Z5
-	VCMPPS       $0x1e, c_zero<>+0(SB), Z4, K1
-	VBLENDMPS    Z5, Z10, K1, Z7
-	VMOVUPS      Z7, 64(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z4
+	VMAXPS       Z4, Z0, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z10
+	VMULPS       Z10, Z10, Z4
+	VMOVAPS      Z1, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
+	VFMADD132PS  Z11, Z10, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z4, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z4
+	VMOVUPS      c_one<>+0(SB), Z10
+	VFMSUB132PS  c_two<>+0(SB), Z10, Z4
+	VMOVAPS      Z2, Z10
+	VFMADD213PS  c_log1pR8<>+0(SB), Z4, Z10
+	VFMADD213PS  c_log1pR7<>+0(SB), Z4, Z10
+	VFMADD213PS  c_log1pR6<>+0(SB), Z4, Z10
+	VFMADD213PS  c_log1pR5<>+0(SB), Z4, Z10
+	VFMADD213PS  c_log1pR4<>+0(SB), Z4, Z10
+	VFMADD213PS  c_log1pR3<>+0(SB), Z4, Z10
+	VFMADD213PS  c_log1pR2<>+0(SB), Z4, Z10
+	VFMADD213PS  c_log1pR1<>+0(SB), Z4, Z10
+	VFMADD213PS  c_log1pR0<>+0(SB), Z4, Z10
+	VMULPS       Z10, Z9, Z4
+	VMOVAPS      Z4, Z9
+	VFNMADD132PS c_twoM64<>+0(SB), Z3, Z9
+	VXORPS       c_signMask<>+0(SB), Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z3, K1
+	VBLENDMPS    Z4, Z9, K1, Z5
+	VMOVUPS      Z5, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z4
+	VMAXPS       Z4, Z0, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z10
+	VMULPS       Z10, Z10, Z4
+	VMOVAPS      Z1, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
+	VFMADD132PS  Z11, Z10, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z4, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z4
+	VMOVUPS      c_one<>+0(SB), Z10
+	VFMSUB132PS  c_two<>+0(SB), Z10, Z4
+	VMOVAPS      Z2, Z10
+	VFMADD213PS  c_log1pR8<>+0(SB), Z4, Z10
+	VFMADD213PS  c_log1pR7<>+0(SB), Z4, Z10
+	VFMADD213PS  c_log1pR6<>+0(SB), Z4, Z10
+	VFMADD213PS  c_log1pR5<>+0(SB), Z4, Z10
+	VFMADD213PS  c_log1pR4<>+0(SB), Z4, Z10
+	VFMADD213PS  c_log1pR3<>+0(SB), Z4, Z10
+	VFMADD213PS  c_log1pR2<>+0(SB), Z4, Z10
+	VFMADD213PS  c_log1pR1<>+0(SB), Z4, Z10
+	VFMADD213PS  c_log1pR0<>+0(SB), Z4, Z10
+	VMULPS       Z10, Z9, Z4
+	VMOVAPS      Z4, Z9
+	VFNMADD132PS c_twoM64<>+0(SB), Z3, Z9
+	VXORPS       c_signMask<>+0(SB), Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z3, K1
+	VBLENDMPS    Z4, Z9, K1, Z6
+	VMOVUPS      Z6, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
 
@@ -4558,46 +4490,45 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Z4
-	VORPS        c_signMask<>+0(SB), Z4, Z5
-	VMAXPS       Z5, Z1, Z5
-	VMINPS       Z5, Z0, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z6
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
-	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z7
-	VMULPS       Z7, Z7, Z5
-	VMOVAPS      Z2, Z10
-	VFMADD213PS  c_expP5<>+0(SB), Z7, Z10
-	VFMADD213PS  c_expP4<>+0(SB), Z7, Z10
-	VFMADD213PS  c_expP3<>+0(SB), Z7, Z10
-	VFMADD213PS  c_expP2<>+0(SB), Z7, Z10
-	VFMADD132PS  Z10, Z7, Z5
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
-	VPSLLD       $0x17, Z6, Z6
-	VFMADD132PS  Z5, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z5
-	VMOVUPS      c_one<>+0(SB), Z7
-	VFMSUB132PS  c_two<>+0(SB), Z7, Z5
-	VMOVAPS      Z3, Z7
-	VFMADD213PS  c_log1pR8<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR7<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR6<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR5<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR4<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR3<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR2<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR1<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR0<>+0(SB), Z5, Z7
-	VMULPS       Z7, Z6, Z5
-	VMOVAPS      Z5, Z6
-	VFNMADD132PS c_twoM64<>+0(SB), Z4, Z6
-	VXORPS       c_signMask<>+0(SB), Z5, Z5
-	VMULPS       c_twoM64<>+0(SB), Z5, Z5
-	VCMPPS       $0x1e, c_zero<>+0(SB), Z4, K1
-	VBLENDMPS    Z5, Z6, K1, Z8
-	VMOVUPS      Z8, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z4
+	VMAXPS       Z4, Z0, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z6
+	VMULPS       Z6, Z6, Z4
+	VMOVAPS      Z1, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z9
+	VFMADD132PS  Z9, Z6, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VFMADD132PS  Z4, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z4
+	VMOVUPS      c_one<>+0(SB), Z6
+	VFMSUB132PS  c_two<>+0(SB), Z6, Z4
+	VMOVAPS      Z2, Z6
+	VFMADD213PS  c_log1pR8<>+0(SB), Z4, Z6
+	VFMADD213PS  c_log1pR7<>+0(SB), Z4, Z6
+	VFMADD213PS  c_log1pR6<>+0(SB), Z4, Z6
+	VFMADD213PS  c_log1pR5<>+0(SB), Z4, Z6
+	VFMADD213PS  c_log1pR4<>+0(SB), Z4, Z6
+	VFMADD213PS  c_log1pR3<>+0(SB), Z4, Z6
+	VFMADD213PS  c_log1pR2<>+0(SB), Z4, Z6
+	VFMADD213PS  c_log1pR1<>+0(SB), Z4, Z6
+	VFMADD213PS  c_log1pR0<>+0(SB), Z4, Z6
+	VMULPS       Z6, Z5, Z4
+	VMOVAPS      Z4, Z5
+	VFNMADD132PS c_twoM64<>+0(SB), Z3, Z5
+	VXORPS       c_signMask<>+0(SB), Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z3, K1
+	VBLENDMPS    Z4, Z5, K1, Z7
+	VMOVUPS      Z7, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
 
@@ -4606,29 +4537,28 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
-	VMOVUPS.Z    (DX)(BX*4), K1, Z4
-	VORPS        c_signMask<>+0(SB), Z4, Z5
-	VMAXPS       Z5, Z1, Z1
-	VMINPS       Z1, Z0, Z0
-	VMOVUPS      c_log2e<>+0(SB), Z1
-	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
-	VSUBPS       c_roundMagic<>+0(SB), Z1, Z5
+	VMOVUPS.Z    (DX)(BX*4), K1, Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z4
+	VMAXPS       Z4, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z0
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z5
 	VMULPS       Z5, Z5, Z0
-	VMOVAPS      Z2, Z2
-	VFMADD213PS  c_expP5<>+0(SB), Z5, Z2
-	VFMADD213PS  c_expP4<>+0(SB), Z5, Z2
-	VFMADD213PS  c_expP3<>+0(SB), Z5, Z2
-	VFMADD213PS  c_expP2<>+0(SB), Z5, Z2
-	VFMADD132PS  Z2, Z5, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z1
+	VFMADD132PS  Z1, Z5, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z1
 	VPSLLD       $0x17, Z1, Z1
 	VFMADD132PS  Z0, Z1, Z1
 	VMULPS       c_twoM64<>+0(SB), Z1, Z0
-	VMOVUPS      c_one<>+0(SB), Z2
-	VFMSUB132PS  c_two<>+0(SB), Z2, Z0
-	VMOVAPS      Z3, Z2
+	VMOVUPS      c_one<>+0(SB), Z4
+	VFMSUB132PS  c_two<>+0(SB), Z4, Z0
+	VMOVAPS      Z2, Z2
 	VFMADD213PS  c_log1pR8<>+0(SB), Z0, Z2
 	VFMADD213PS  c_log1pR7<>+0(SB), Z0, Z2
 	VFMADD213PS  c_log1pR6<>+0(SB), Z0, Z2
@@ -4640,12 +4570,12 @@ tail:
 	VFMADD213PS  c_log1pR0<>+0(SB), Z0, Z2
 	VMULPS       Z2, Z1, Z0
 	VMOVAPS      Z0, Z1
-	VFNMADD132PS c_twoM64<>+0(SB), Z4, Z1
+	VFNMADD132PS c_twoM64<>+0(SB), Z3, Z1
 	VXORPS       c_signMask<>+0(SB), Z0, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z0
-	VCMPPS       $0x1e, c_zero<>+0(SB), Z4, K2
-	VBLENDMPS    Z0, Z1, K2, Z9
-	VMOVUPS      Z9, K1, (CX)(BX*4)
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z3, K2
+	VBLENDMPS    Z0, Z1, K2, Z8
+	VMOVUPS      Z8, K1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -4658,9 +4588,8 @@ TEXT ·logsigmoidBackwardAVX512(SB), NOSPLIT, $0-72
 	MOVQ    dx_base+0(FP), CX
 	MOVQ    dy_base+24(FP), DX
 	MOVQ    x_base+48(FP), BX
-	VMOVUPS c_expHi<>+0(SB), Z0
-	VMOVUPS c_expLo<>+0(SB), Z1
-	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_expLo<>+0(SB), Z0
+	VMOVUPS c_expP6<>+0(SB), Z1
 	XORQ    SI, SI
 	MOVQ    AX, DI
 	SUBQ    $0x00000020, DI
@@ -4668,62 +4597,60 @@ TEXT ·logsigmoidBackwardAVX512(SB), NOSPLIT, $0-72
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z3
-	VORPS        c_signMask<>+0(SB), Z3, Z4
-	VMAXPS       Z4, Z1, Z4
-	VMINPS       Z4, Z0, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z9
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z9
-	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z10
-	VMULPS       Z10, Z10, Z4
-	VMOVAPS      Z2, Z11
-	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
-	VFMADD132PS  Z11, Z10, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
-	VPSLLD       $0x17, Z9, Z9
-	VFMADD132PS  Z4, Z9, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z4
-	VADDPS       c_one<>+0(SB), Z4, Z4
-	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K1
-	VMOVUPS      (DX)(SI*4), Z3
-	VBLENDMPS    c_twoP64<>+0(SB), Z9, K1, Z5
-	VDIVPS       Z4, Z5, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z4
-	VMULPS       Z4, Z3, Z3
-	VMOVUPS      Z3, (CX)(SI*4)
-	VMOVUPS      64(BX)(SI*4), Z3
-	VORPS        c_signMask<>+0(SB), Z3, Z4
-	VMAXPS       Z4, Z1, Z4
-	VMINPS       Z4, Z0, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z9
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z9
-	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z10
-	VMULPS       Z10, Z10, Z4
-	VMOVAPS      Z2, Z11
-	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
-	VFMADD132PS  Z11, Z10, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
-	VPSLLD       $0x17, Z9, Z9
-	VFMADD132PS  Z4, Z9, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z4
-	VADDPS       c_one<>+0(SB), Z4, Z4
-	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K1
-	VMOVUPS      64(DX)(SI*4), Z3
-	VBLENDMPS    c_twoP64<>+0(SB), Z9, K1, Z6
-	VDIVPS       Z4, Z6, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z4
-	VMULPS       Z4, Z3, Z3
-	VMOVUPS      Z3, 64(CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Z2
+	VORPS        c_signMask<>+0(SB), Z2, Z3
+	VMAXPS       Z3, Z0, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z9
+	VMULPS       Z9, Z9, Z3
+	VMOVAPS      Z1, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z10
+	VFMADD132PS  Z10, Z9, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z3, Z8, Z8
+	VMOVUPS      c_twoM64<>+0(SB), Z3
+	VFMADD213PS  c_one<>+0(SB), Z8, Z3
+	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K1
+	VMOVUPS      (DX)(SI*4), Z2
+	VBLENDMPS    c_twoP64<>+0(SB), Z8, K1, Z4
+	VDIVPS       Z3, Z4, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMULPS       Z3, Z2, Z2
+	VMOVUPS      Z2, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z2
+	VORPS        c_signMask<>+0(SB), Z2, Z3
+	VMAXPS       Z3, Z0, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z9
+	VMULPS       Z9, Z9, Z3
+	VMOVAPS      Z1, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z10
+	VFMADD132PS  Z10, Z9, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z3, Z8, Z8
+	VMOVUPS      c_twoM64<>+0(SB), Z3
+	VFMADD213PS  c_one<>+0(SB), Z8, Z3
+	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K1
+	VMOVUPS      64(DX)(SI*4), Z2
+	VBLENDMPS    c_twoP64<>+0(SB), Z8, K1, Z5
+	VDIVPS       Z3, Z5, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMULPS       Z3, Z2, Z2
+	VMOVUPS      Z2, 64(CX)(SI*4)
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -4734,34 +4661,33 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Z3
-	VORPS        c_signMask<>+0(SB), Z3, Z4
-	VMAXPS       Z4, Z1, Z4
-	VMINPS       Z4, Z0, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
-	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z6
-	VMULPS       Z6, Z6, Z4
-	VMOVAPS      Z2, Z9
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z9
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z9
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z9
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z9
-	VFMADD132PS  Z9, Z6, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
-	VPSLLD       $0x17, Z5, Z5
-	VFMADD132PS  Z4, Z5, Z5
-	VMULPS       c_twoM64<>+0(SB), Z5, Z4
-	VADDPS       c_one<>+0(SB), Z4, Z4
-	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K1
-	VMOVUPS      (DX)(SI*4), Z3
-	VBLENDMPS    c_twoP64<>+0(SB), Z5, K1, Z7
-	VDIVPS       Z4, Z7, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z4
-	VMULPS       Z4, Z3, Z3
-	VMOVUPS      Z3, (CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Z2
+	VORPS        c_signMask<>+0(SB), Z2, Z3
+	VMAXPS       Z3, Z0, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
+	VMULPS       Z5, Z5, Z3
+	VMOVAPS      Z1, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z8
+	VFMADD132PS  Z8, Z5, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMOVUPS      c_twoM64<>+0(SB), Z3
+	VFMADD213PS  c_one<>+0(SB), Z4, Z3
+	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K1
+	VMOVUPS      (DX)(SI*4), Z2
+	VBLENDMPS    c_twoP64<>+0(SB), Z4, K1, Z6
+	VDIVPS       Z3, Z6, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMULPS       Z3, Z2, Z2
+	VMOVUPS      Z2, (CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -4770,31 +4696,30 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
-	VMOVUPS.Z    (BX)(SI*4), K1, Z3
-	VORPS        c_signMask<>+0(SB), Z3, Z4
-	VMAXPS       Z4, Z1, Z1
-	VMINPS       Z1, Z0, Z0
-	VMOVUPS      c_log2e<>+0(SB), Z1
-	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
-	VSUBPS       c_roundMagic<>+0(SB), Z1, Z4
+	VMOVUPS.Z    (BX)(SI*4), K1, Z2
+	VORPS        c_signMask<>+0(SB), Z2, Z3
+	VMAXPS       Z3, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z0
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z4
 	VMULPS       Z4, Z4, Z0
-	VMOVAPS      Z2, Z2
-	VFMADD213PS  c_expP5<>+0(SB), Z4, Z2
-	VFMADD213PS  c_expP4<>+0(SB), Z4, Z2
-	VFMADD213PS  c_expP3<>+0(SB), Z4, Z2
-	VFMADD213PS  c_expP2<>+0(SB), Z4, Z2
-	VFMADD132PS  Z2, Z4, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z4, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z4, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z4, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z4, Z1
+	VFMADD132PS  Z1, Z4, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z3, Z1
 	VPSLLD       $0x17, Z1, Z1
 	VFMADD132PS  Z0, Z1, Z1
-	VMULPS       c_twoM64<>+0(SB), Z1, Z0
-	VADDPS       c_one<>+0(SB), Z0, Z0
-	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K2
+	VMOVUPS      c_twoM64<>+0(SB), Z0
+	VFMADD213PS  c_one<>+0(SB), Z1, Z0
+	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K2
 	VMOVUPS.Z    (DX)(SI*4), K1, Z2
-	VBLENDMPS    c_twoP64<>+0(SB), Z1, K2, Z8
-	VDIVPS       Z0, Z8, Z0
+	VBLENDMPS    c_twoP64<>+0(SB), Z1, K2, Z7
+	VDIVPS       Z0, Z7, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z0
 	VMULPS       Z0, Z2, Z0
 	VMOVUPS      Z0, K1, (CX)(SI*4)
@@ -4809,11 +4734,10 @@ TEXT ·tanhAVX512(SB), NOSPLIT, $0-48
 	MOVQ    y_len+8(FP), AX
 	MOVQ    y_base+0(FP), CX
 	MOVQ    x_base+24(FP), DX
-	VMOVUPS c_expHi<>+0(SB), Z0
-	VMOVUPS c_expLo<>+0(SB), Z1
-	VMOVUPS c_expP6<>+0(SB), Z2
-	VMOVUPS c_negTanhClamp<>+0(SB), Z3
-	VMOVUPS c_tanhClamp<>+0(SB), Z4
+	VMOVUPS c_expLo<>+0(SB), Z0
+	VMOVUPS c_expP6<>+0(SB), Z1
+	VMOVUPS c_negTanhClamp<>+0(SB), Z2
+	VMOVUPS c_tanhClamp<>+0(SB), Z3
 	XORQ    BX, BX
 	MOVQ    AX, SI
 	SUBQ    $0x00000020, SI
@@ -4821,58 +4745,56 @@ TEXT ·tanhAVX512(SB), NOSPLIT, $0-48
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z5
-	VADDPS       Z5, Z5, Z5
-	VMINPS       Z5, Z4, Z5
-	VMAXPS       Z5, Z3, Z5
-	VMAXPS       Z5, Z1, Z5
-	VMINPS       Z5, Z0, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z6
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
-	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z7
-	VMULPS       Z7, Z7, Z5
-	VMOVAPS      Z2, Z8
-	VFMADD213PS  c_expP5<>+0(SB), Z7, Z8
-	VFMADD213PS  c_expP4<>+0(SB), Z7, Z8
-	VFMADD213PS  c_expP3<>+0(SB), Z7, Z8
-	VFMADD213PS  c_expP2<>+0(SB), Z7, Z8
-	VFMADD132PS  Z8, Z7, Z5
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
-	VPSLLD       $0x17, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z6
-	VSUBPS       c_one<>+0(SB), Z6, Z7
-	VFMADD132PS  Z5, Z7, Z6
-	VADDPS       c_two<>+0(SB), Z6, Z5
-	VDIVPS       Z5, Z6, Z5
-	VMOVUPS      Z5, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z5
-	VADDPS       Z5, Z5, Z5
-	VMINPS       Z5, Z4, Z5
-	VMAXPS       Z5, Z3, Z5
-	VMAXPS       Z5, Z1, Z5
-	VMINPS       Z5, Z0, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z6
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
-	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z7
-	VMULPS       Z7, Z7, Z5
-	VMOVAPS      Z2, Z8
-	VFMADD213PS  c_expP5<>+0(SB), Z7, Z8
-	VFMADD213PS  c_expP4<>+0(SB), Z7, Z8
-	VFMADD213PS  c_expP3<>+0(SB), Z7, Z8
-	VFMADD213PS  c_expP2<>+0(SB), Z7, Z8
-	VFMADD132PS  Z8, Z7, Z5
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
-	VPSLLD       $0x17, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z6
-	VSUBPS       c_one<>+0(SB), Z6, Z7
-	VFMADD132PS  Z5, Z7, Z6
-	VADDPS       c_two<>+0(SB), Z6, Z5
-	VDIVPS       Z5, Z6, Z5
-	VMOVUPS      Z5, 64(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z4
+	VADDPS       Z4, Z4, Z4
+	VMINPS       Z4, Z3, Z4
+	VMAXPS       Z4, Z2, Z4
+	VMAXPS       Z4, Z0, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z6
+	VMULPS       Z6, Z6, Z4
+	VMOVAPS      Z1, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z7
+	VFMADD132PS  Z7, Z6, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VSUBPS       c_one<>+0(SB), Z5, Z6
+	VFMADD132PS  Z4, Z6, Z5
+	VADDPS       c_two<>+0(SB), Z5, Z4
+	VDIVPS       Z4, Z5, Z4
+	VMOVUPS      Z4, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z4
+	VADDPS       Z4, Z4, Z4
+	VMINPS       Z4, Z3, Z4
+	VMAXPS       Z4, Z2, Z4
+	VMAXPS       Z4, Z0, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z6
+	VMULPS       Z6, Z6, Z4
+	VMOVAPS      Z1, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z7
+	VFMADD132PS  Z7, Z6, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VSUBPS       c_one<>+0(SB), Z5, Z6
+	VFMADD132PS  Z4, Z6, Z5
+	VADDPS       c_two<>+0(SB), Z5, Z4
+	VDIVPS       Z4, Z5, Z4
+	VMOVUPS      Z4, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
 
@@ -4883,32 +4805,31 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Z5
-	VADDPS       Z5, Z5, Z5
-	VMINPS       Z5, Z4, Z5
-	VMAXPS       Z5, Z3, Z5
-	VMAXPS       Z5, Z1, Z5
-	VMINPS       Z5, Z0, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z6
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
-	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z7
-	VMULPS       Z7, Z7, Z5
-	VMOVAPS      Z2, Z8
-	VFMADD213PS  c_expP5<>+0(SB), Z7, Z8
-	VFMADD213PS  c_expP4<>+0(SB), Z7, Z8
-	VFMADD213PS  c_expP3<>+0(SB), Z7, Z8
-	VFMADD213PS  c_expP2<>+0(SB), Z7, Z8
-	VFMADD132PS  Z8, Z7, Z5
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
-	VPSLLD       $0x17, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z6
-	VSUBPS       c_one<>+0(SB), Z6, Z7
-	VFMADD132PS  Z5, Z7, Z6
-	VADDPS       c_two<>+0(SB), Z6, Z5
-	VDIVPS       Z5, Z6, Z5
-	VMOVUPS      Z5, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z4
+	VADDPS       Z4, Z4, Z4
+	VMINPS       Z4, Z3, Z4
+	VMAXPS       Z4, Z2, Z4
+	VMAXPS       Z4, Z0, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z6
+	VMULPS       Z6, Z6, Z4
+	VMOVAPS      Z1, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z7
+	VFMADD132PS  Z7, Z6, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VSUBPS       c_one<>+0(SB), Z5, Z6
+	VFMADD132PS  Z4, Z6, Z5
+	VADDPS       c_two<>+0(SB), Z5, Z4
+	VDIVPS       Z4, Z5, Z4
+	VMOVUPS      Z4, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
 
@@ -4917,25 +4838,24 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
-	VMOVUPS.Z    (DX)(BX*4), K1, Z5
-	VADDPS       Z5, Z5, Z5
-	VMINPS       Z5, Z4, Z4
-	VMAXPS       Z4, Z3, Z3
-	VMAXPS       Z3, Z1, Z1
-	VMINPS       Z1, Z0, Z0
-	VMOVUPS      c_log2e<>+0(SB), Z1
-	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
-	VSUBPS       c_roundMagic<>+0(SB), Z1, Z3
+	VMOVUPS.Z    (DX)(BX*4), K1, Z4
+	VADDPS       Z4, Z4, Z4
+	VMINPS       Z4, Z3, Z3
+	VMAXPS       Z3, Z2, Z2
+	VMAXPS       Z2, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z2
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z2
+	VSUBPS       c_roundMagic<>+0(SB), Z2, Z3
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z3, Z0
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z3
 	VMULPS       Z3, Z3, Z0
-	VMOVAPS      Z2, Z2
-	VFMADD213PS  c_expP5<>+0(SB), Z3, Z2
-	VFMADD213PS  c_expP4<>+0(SB), Z3, Z2
-	VFMADD213PS  c_expP3<>+0(SB), Z3, Z2
-	VFMADD213PS  c_expP2<>+0(SB), Z3, Z2
-	VFMADD132PS  Z2, Z3, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z3, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z3, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z3, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z3, Z1
+	VFMADD132PS  Z1, Z3, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z2, Z1
 	VPSLLD       $0x17, Z1, Z1
 	VMULPS       c_twoM64<>+0(SB), Z1, Z1
 	VSUBPS       c_one<>+0(SB), Z1, Z2
@@ -4955,9 +4875,8 @@ TEXT ·tanhBackwardAVX512(SB), NOSPLIT, $0-72
 	MOVQ    dx_base+0(FP), CX
 	MOVQ    dy_base+24(FP), DX
 	MOVQ    x_base+48(FP), BX
-	VMOVUPS c_expHi<>+0(SB), Z0
-	VMOVUPS c_expLo<>+0(SB), Z1
-	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_expLo<>+0(SB), Z0
+	VMOVUPS c_expP6<>+0(SB), Z1
 	XORQ    SI, SI
 	MOVQ    AX, DI
 	SUBQ    $0x00000020, DI
@@ -4965,64 +4884,62 @@ TEXT ·tanhBackwardAVX512(SB), NOSPLIT, $0-72
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z3
-	VADDPS       Z3, Z3, Z3
-	VORPS        c_signMask<>+0(SB), Z3, Z3
-	VMAXPS       Z3, Z1, Z3
-	VMINPS       Z3, Z0, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z4
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
-	VMULPS       Z5, Z5, Z3
-	VMOVAPS      Z2, Z6
-	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
-	VFMADD132PS  Z6, Z5, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z3, Z4, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z3
-	VADDPS       c_one<>+0(SB), Z3, Z3
-	VMULPS       c_four<>+0(SB), Z4, Z4
-	VMULPS       Z3, Z3, Z3
-	VDIVPS       Z3, Z4, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VMOVUPS      (DX)(SI*4), Z4
-	VMULPS       Z3, Z4, Z3
-	VMOVUPS      Z3, (CX)(SI*4)
-	VMOVUPS      64(BX)(SI*4), Z3
-	VADDPS       Z3, Z3, Z3
-	VORPS        c_signMask<>+0(SB), Z3, Z3
-	VMAXPS       Z3, Z1, Z3
-	VMINPS       Z3, Z0, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z4
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
-	VMULPS       Z5, Z5, Z3
-	VMOVAPS      Z2, Z6
-	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
-	VFMADD132PS  Z6, Z5, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z3, Z4, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z3
-	VADDPS       c_one<>+0(SB), Z3, Z3
-	VMULPS       c_four<>+0(SB), Z4, Z4
-	VMULPS       Z3, Z3, Z3
-	VDIVPS       Z3, Z4, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VMOVUPS      64(DX)(SI*4), Z4
-	VMULPS       Z3, Z4, Z3
-	VMOVUPS      Z3, 64(CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Z2
+	VADDPS       Z2, Z2, Z2
+	VORPS        c_signMask<>+0(SB), Z2, Z2
+	VMAXPS       Z2, Z0, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z4
+	VMULPS       Z4, Z4, Z2
+	VMOVAPS      Z1, Z5
+	VFMADD213PS  c_expP5<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP4<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP3<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP2<>+0(SB), Z4, Z5
+	VFMADD132PS  Z5, Z4, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VFMADD132PS  Z2, Z3, Z3
+	VMOVUPS      c_twoM64<>+0(SB), Z2
+	VFMADD213PS  c_one<>+0(SB), Z3, Z2
+	VMULPS       c_four<>+0(SB), Z3, Z3
+	VMULPS       Z2, Z2, Z2
+	VDIVPS       Z2, Z3, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z2
+	VMOVUPS      (DX)(SI*4), Z3
+	VMULPS       Z2, Z3, Z2
+	VMOVUPS      Z2, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z2
+	VADDPS       Z2, Z2, Z2
+	VORPS        c_signMask<>+0(SB), Z2, Z2
+	VMAXPS       Z2, Z0, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z4
+	VMULPS       Z4, Z4, Z2
+	VMOVAPS      Z1, Z5
+	VFMADD213PS  c_expP5<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP4<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP3<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP2<>+0(SB), Z4, Z5
+	VFMADD132PS  Z5, Z4, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VFMADD132PS  Z2, Z3, Z3
+	VMOVUPS      c_twoM64<>+0(SB), Z2
+	VFMADD213PS  c_one<>+0(SB), Z3, Z2
+	VMULPS       c_four<>+0(SB), Z3, Z3
+	VMULPS       Z2, Z2, Z2
+	VDIVPS       Z2, Z3, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z2
+	VMOVUPS      64(DX)(SI*4), Z3
+	VMULPS       Z2, Z3, Z2
+	VMOVUPS      Z2, 64(CX)(SI*4)
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -5033,35 +4950,34 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Z3
-	VADDPS       Z3, Z3, Z3
-	VORPS        c_signMask<>+0(SB), Z3, Z3
-	VMAXPS       Z3, Z1, Z3
-	VMINPS       Z3, Z0, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z4
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
-	VMULPS       Z5, Z5, Z3
-	VMOVAPS      Z2, Z6
-	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
-	VFMADD132PS  Z6, Z5, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z3, Z4, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z3
-	VADDPS       c_one<>+0(SB), Z3, Z3
-	VMULPS       c_four<>+0(SB), Z4, Z4
-	VMULPS       Z3, Z3, Z3
-	VDIVPS       Z3, Z4, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VMOVUPS      (DX)(SI*4), Z4
-	VMULPS       Z3, Z4, Z3
-	VMOVUPS      Z3, (CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Z2
+	VADDPS       Z2, Z2, Z2
+	VORPS        c_signMask<>+0(SB), Z2, Z2
+	VMAXPS       Z2, Z0, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z4
+	VMULPS       Z4, Z4, Z2
+	VMOVAPS      Z1, Z5
+	VFMADD213PS  c_expP5<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP4<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP3<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP2<>+0(SB), Z4, Z5
+	VFMADD132PS  Z5, Z4, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VFMADD132PS  Z2, Z3, Z3
+	VMOVUPS      c_twoM64<>+0(SB), Z2
+	VFMADD213PS  c_one<>+0(SB), Z3, Z2
+	VMULPS       c_four<>+0(SB), Z3, Z3
+	VMULPS       Z2, Z2, Z2
+	VDIVPS       Z2, Z3, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z2
+	VMOVUPS      (DX)(SI*4), Z3
+	VMULPS       Z2, Z3, Z2
+	VMOVUPS      Z2, (CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -5070,28 +4986,27 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
-	VMOVUPS.Z    (BX)(SI*4), K1, Z3
-	VADDPS       Z3, Z3, Z3
-	VORPS        c_signMask<>+0(SB), Z3, Z3
-	VMAXPS       Z3, Z1, Z1
-	VMINPS       Z1, Z0, Z0
-	VMOVUPS      c_log2e<>+0(SB), Z1
-	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
-	VSUBPS       c_roundMagic<>+0(SB), Z1, Z3
+	VMOVUPS.Z    (BX)(SI*4), K1, Z2
+	VADDPS       Z2, Z2, Z2
+	VORPS        c_signMask<>+0(SB), Z2, Z2
+	VMAXPS       Z2, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z2
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z2
+	VSUBPS       c_roundMagic<>+0(SB), Z2, Z3
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z3, Z0
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z3
 	VMULPS       Z3, Z3, Z0
-	VMOVAPS      Z2, Z2
-	VFMADD213PS  c_expP5<>+0(SB), Z3, Z2
-	VFMADD213PS  c_expP4<>+0(SB), Z3, Z2
-	VFMADD213PS  c_expP3<>+0(SB), Z3, Z2
-	VFMADD213PS  c_expP2<>+0(SB), Z3, Z2
-	VFMADD132PS  Z2, Z3, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z3, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z3, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z3, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z3, Z1
+	VFMADD132PS  Z1, Z3, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z2, Z1
 	VPSLLD       $0x17, Z1, Z1
 	VFMADD132PS  Z0, Z1, Z1
-	VMULPS       c_twoM64<>+0(SB), Z1, Z0
-	VADDPS       c_one<>+0(SB), Z0, Z0
+	VMOVUPS      c_twoM64<>+0(SB), Z0
+	VFMADD213PS  c_one<>+0(SB), Z1, Z0
 	VMULPS       c_four<>+0(SB), Z1, Z1
 	VMULPS       Z0, Z0, Z0
 	VDIVPS       Z0, Z1, Z0
@@ -5114,10 +5029,9 @@ TEXT ·eluAVX512(SB), NOSPLIT, $0-56
 	VBROADCASTSS X0, Z0
 	MOVSS        neg+52(FP), X5
 	VBROADCASTSS X5, Z5
-	VMOVUPS      c_expHi<>+0(SB), Z6
-	VMOVUPS      c_expLo<>+0(SB), Z7
-	VMOVUPS      c_expP6<>+0(SB), Z8
-	VMOVUPS      c_zero<>+0(SB), Z9
+	VMOVUPS      c_expLo<>+0(SB), Z6
+	VMOVUPS      c_expP6<>+0(SB), Z7
+	VMOVUPS      c_zero<>+0(SB), Z8
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -5125,57 +5039,55 @@ TEXT ·eluAVX512(SB), NOSPLIT, $0-56
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z10
-	VMINPS       Z10, Z9, Z11
-	VMAXPS       Z11, Z7, Z11
-	VMINPS       Z11, Z6, Z11
-	VMOVUPS      c_log2e<>+0(SB), Z12
-	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
-	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z13
-	VMULPS       Z13, Z13, Z11
-	VMOVAPS      Z8, Z14
-	VFMADD213PS  c_expP5<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP4<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP3<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP2<>+0(SB), Z13, Z14
-	VFMADD132PS  Z14, Z13, Z11
-	VPSUBD       c_expBias64<>+0(SB), Z12, Z12
-	VPSLLD       $0x17, Z12, Z12
-	VMULPS       c_twoM64<>+0(SB), Z12, Z12
-	VSUBPS       c_one<>+0(SB), Z12, Z13
-	VFMADD132PS  Z11, Z13, Z12
-	VCMPPS       $0x1e, Z9, Z10, K1
-	VMULPS       Z0, Z10, Z10
-	VMULPS       Z5, Z12, Z11
-	VBLENDMPS    Z10, Z11, K1, Z1
+	VMOVUPS      (DX)(BX*4), Z9
+	VMINPS       Z9, Z8, Z10
+	VMAXPS       Z10, Z6, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
+	VMULPS       Z12, Z12, Z10
+	VMOVAPS      Z7, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
+	VFMADD132PS  Z13, Z12, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VSUBPS       c_one<>+0(SB), Z11, Z12
+	VFMADD132PS  Z10, Z12, Z11
+	VCMPPS       $0x1e, Z8, Z9, K1
+	VMULPS       Z0, Z9, Z9
+	VMULPS       Z5, Z11, Z10
+	VBLENDMPS    Z9, Z10, K1, Z1
 	VMOVUPS      Z1, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z10
-	VMINPS       Z10, Z9, Z11
-	VMAXPS       Z11, Z7, Z11
-	VMINPS       Z11, Z6, Z11
-	VMOVUPS      c_log2e<>+0(SB), Z12
-	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
-	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z13
-	VMULPS       Z13, Z13, Z11
-	VMOVAPS      Z8, Z14
-	VFMADD213PS  c_expP5<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP4<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP3<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP2<>+0(SB), Z13, Z14
-	VFMADD132PS  Z14, Z13, Z11
-	VPSUBD       c_expBias64<>+0(SB), Z12, Z12
-	VPSLLD       $0x17, Z12, Z12
-	VMULPS       c_twoM64<>+0(SB), Z12, Z12
-	VSUBPS       c_one<>+0(SB), Z12, Z13
-	VFMADD132PS  Z11, Z13, Z12
-	VCMPPS       $0x1e, Z9, Z10, K1
-	VMULPS       Z0, Z10, Z10
-	VMULPS       Z5, Z12, Z11
-	VBLENDMPS    Z10, Z11, K1, Z2
+	VMOVUPS      64(DX)(BX*4), Z9
+	VMINPS       Z9, Z8, Z10
+	VMAXPS       Z10, Z6, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
+	VMULPS       Z12, Z12, Z10
+	VMOVAPS      Z7, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
+	VFMADD132PS  Z13, Z12, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VSUBPS       c_one<>+0(SB), Z11, Z12
+	VFMADD132PS  Z10, Z12, Z11
+	VCMPPS       $0x1e, Z8, Z9, K1
+	VMULPS       Z0, Z9, Z9
+	VMULPS       Z5, Z11, Z10
+	VBLENDMPS    Z9, Z10, K1, Z2
 	VMOVUPS      Z2, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
@@ -5188,29 +5100,28 @@ loop:
 	CMPQ         BX, SI
 	JG           tail
 	VMOVUPS      (DX)(BX*4), Z1
-	VMINPS       Z1, Z9, Z2
-	VMAXPS       Z2, Z7, Z2
-	VMINPS       Z2, Z6, Z2
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z11
-	VMULPS       Z11, Z11, Z2
-	VMOVAPS      Z8, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
-	VFMADD132PS  Z12, Z11, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VMULPS       c_twoM64<>+0(SB), Z10, Z10
-	VSUBPS       c_one<>+0(SB), Z10, Z11
-	VFMADD132PS  Z2, Z11, Z10
-	VCMPPS       $0x1e, Z9, Z1, K1
+	VMINPS       Z1, Z8, Z2
+	VMAXPS       Z2, Z6, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z10
+	VMULPS       Z10, Z10, Z2
+	VMOVAPS      Z7, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
+	VFMADD132PS  Z11, Z10, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VSUBPS       c_one<>+0(SB), Z9, Z10
+	VFMADD132PS  Z2, Z10, Z9
+	VCMPPS       $0x1e, Z8, Z1, K1
 	VMULPS       Z0, Z1, Z1
-	VMULPS       Z5, Z10, Z2
+	VMULPS       Z5, Z9, Z2
 	VBLENDMPS    Z1, Z2, K1, Z3
 	VMOVUPS      Z3, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
@@ -5222,16 +5133,15 @@ tail:
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
 	VMOVUPS.Z    (DX)(BX*4), K1, Z1
-	VMINPS       Z1, Z9, Z2
-	VMAXPS       Z2, Z7, Z2
-	VMINPS       Z2, Z6, Z2
+	VMINPS       Z1, Z8, Z2
+	VMAXPS       Z2, Z6, Z2
 	VMOVUPS      c_log2e<>+0(SB), Z3
 	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
 	VSUBPS       c_roundMagic<>+0(SB), Z3, Z6
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z2
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z6
 	VMULPS       Z6, Z6, Z2
-	VMOVAPS      Z8, Z7
+	VMOVAPS      Z7, Z7
 	VFMADD213PS  c_expP5<>+0(SB), Z6, Z7
 	VFMADD213PS  c_expP4<>+0(SB), Z6, Z7
 	VFMADD213PS  c_expP3<>+0(SB), Z6, Z7
@@ -5242,7 +5152,7 @@ tail:
 	VMULPS       c_twoM64<>+0(SB), Z3, Z3
 	VSUBPS       c_one<>+0(SB), Z3, Z6
 	VFMADD132PS  Z2, Z6, Z3
-	VCMPPS       $0x1e, Z9, Z1, K2
+	VCMPPS       $0x1e, Z8, Z1, K2
 	VMULPS       Z0, Z1, Z0
 	VMULPS       Z5, Z3, Z1
 	VBLENDMPS    Z0, Z1, K2, Z4
@@ -5263,10 +5173,9 @@ TEXT ·eluBackwardAVX512(SB), NOSPLIT, $0-80
 	VBROADCASTSS X0, Z0
 	MOVSS        neg+76(FP), X5
 	VBROADCASTSS X5, Z5
-	VMOVUPS      c_expHi<>+0(SB), Z6
-	VMOVUPS      c_expLo<>+0(SB), Z7
-	VMOVUPS      c_expP6<>+0(SB), Z8
-	VMOVUPS      c_zero<>+0(SB), Z9
+	VMOVUPS      c_expLo<>+0(SB), Z6
+	VMOVUPS      c_expP6<>+0(SB), Z7
+	VMOVUPS      c_zero<>+0(SB), Z8
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -5274,58 +5183,56 @@ TEXT ·eluBackwardAVX512(SB), NOSPLIT, $0-80
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z10
-	VMINPS       Z10, Z9, Z11
-	VMAXPS       Z11, Z7, Z11
-	VMINPS       Z11, Z6, Z11
-	VMOVUPS      c_log2e<>+0(SB), Z12
-	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
-	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z13
-	VMULPS       Z13, Z13, Z11
-	VMOVAPS      Z8, Z14
-	VFMADD213PS  c_expP5<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP4<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP3<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP2<>+0(SB), Z13, Z14
-	VFMADD132PS  Z14, Z13, Z11
-	VPSUBD       c_expBias64<>+0(SB), Z12, Z12
-	VPSLLD       $0x17, Z12, Z12
-	VFMADD132PS  Z11, Z12, Z12
-	VCMPPS       $0x1e, Z9, Z10, K1
-	VMULPS       Z5, Z12, Z10
-	VMULPS       c_twoM64<>+0(SB), Z10, Z10
-	VBLENDMPS    Z0, Z10, K1, Z1
-	VMOVUPS      (DX)(SI*4), Z10
-	VMULPS       Z1, Z10, Z10
-	VMOVUPS      Z10, (CX)(SI*4)
-	VMOVUPS      64(BX)(SI*4), Z10
-	VMINPS       Z10, Z9, Z11
-	VMAXPS       Z11, Z7, Z11
-	VMINPS       Z11, Z6, Z11
-	VMOVUPS      c_log2e<>+0(SB), Z12
-	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
-	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z13
-	VMULPS       Z13, Z13, Z11
-	VMOVAPS      Z8, Z14
-	VFMADD213PS  c_expP5<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP4<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP3<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP2<>+0(SB), Z13, Z14
-	VFMADD132PS  Z14, Z13, Z11
-	VPSUBD       c_expBias64<>+0(SB), Z12, Z12
-	VPSLLD       $0x17, Z12, Z12
-	VFMADD132PS  Z11, Z12, Z12
-	VCMPPS       $0x1e, Z9, Z10, K1
-	VMULPS       Z5, Z12, Z10
-	VMULPS       c_twoM64<>+0(SB), Z10, Z10
-	VBLENDMPS    Z0, Z10, K1, Z2
-	VMOVUPS      64(DX)(SI*4), Z10
-	VMULPS       Z2, Z10, Z10
-	VMOVUPS      Z10, 64(CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Z9
+	VMINPS       Z9, Z8, Z10
+	VMAXPS       Z10, Z6, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
+	VMULPS       Z12, Z12, Z10
+	VMOVAPS      Z7, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
+	VFMADD132PS  Z13, Z12, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z10, Z11, Z11
+	VCMPPS       $0x1e, Z8, Z9, K1
+	VMULPS       Z5, Z11, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VBLENDMPS    Z0, Z9, K1, Z1
+	VMOVUPS      (DX)(SI*4), Z9
+	VMULPS       Z1, Z9, Z9
+	VMOVUPS      Z9, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z9
+	VMINPS       Z9, Z8, Z10
+	VMAXPS       Z10, Z6, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
+	VMULPS       Z12, Z12, Z10
+	VMOVAPS      Z7, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
+	VFMADD132PS  Z13, Z12, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z10, Z11, Z11
+	VCMPPS       $0x1e, Z8, Z9, K1
+	VMULPS       Z5, Z11, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VBLENDMPS    Z0, Z9, K1, Z2
+	VMOVUPS      64(DX)(SI*4), Z9
+	VMULPS       Z2, Z9, Z9
+	VMOVUPS      Z9, 64(CX)(SI*4)
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -5337,26 +5244,25 @@ loop:
 	CMPQ         SI, DI
 	JG           tail
 	VMOVUPS      (BX)(SI*4), Z1
-	VMINPS       Z1, Z9, Z2
-	VMAXPS       Z2, Z7, Z2
-	VMINPS       Z2, Z6, Z2
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z11
-	VMULPS       Z11, Z11, Z2
-	VMOVAPS      Z8, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
-	VFMADD132PS  Z12, Z11, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z2, Z10, Z10
-	VCMPPS       $0x1e, Z9, Z1, K1
-	VMULPS       Z5, Z10, Z1
+	VMINPS       Z1, Z8, Z2
+	VMAXPS       Z2, Z6, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z10
+	VMULPS       Z10, Z10, Z2
+	VMOVAPS      Z7, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
+	VFMADD132PS  Z11, Z10, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z2, Z9, Z9
+	VCMPPS       $0x1e, Z8, Z1, K1
+	VMULPS       Z5, Z9, Z1
 	VMULPS       c_twoM64<>+0(SB), Z1, Z1
 	VBLENDMPS    Z0, Z1, K1, Z3
 	VMOVUPS      (DX)(SI*4), Z1
@@ -5371,16 +5277,15 @@ tail:
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
 	VMOVUPS.Z    (BX)(SI*4), K1, Z1
-	VMINPS       Z1, Z9, Z2
-	VMAXPS       Z2, Z7, Z2
-	VMINPS       Z2, Z6, Z2
+	VMINPS       Z1, Z8, Z2
+	VMAXPS       Z2, Z6, Z2
 	VMOVUPS      c_log2e<>+0(SB), Z3
 	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
 	VSUBPS       c_roundMagic<>+0(SB), Z3, Z6
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z2
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z6
 	VMULPS       Z6, Z6, Z2
-	VMOVAPS      Z8, Z7
+	VMOVAPS      Z7, Z7
 	VFMADD213PS  c_expP5<>+0(SB), Z6, Z7
 	VFMADD213PS  c_expP4<>+0(SB), Z6, Z7
 	VFMADD213PS  c_expP3<>+0(SB), Z6, Z7
@@ -5389,7 +5294,7 @@ tail:
 	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
 	VPSLLD       $0x17, Z3, Z3
 	VFMADD132PS  Z2, Z3, Z3
-	VCMPPS       $0x1e, Z9, Z1, K2
+	VCMPPS       $0x1e, Z8, Z1, K2
 	VMULPS       Z5, Z3, Z1
 	VMULPS       c_twoM64<>+0(SB), Z1, Z1
 	VBLENDMPS    Z0, Z1, K2, Z4
@@ -5411,10 +5316,9 @@ TEXT ·celuAVX512(SB), NOSPLIT, $0-56
 	VBROADCASTSS X0, Z0
 	MOVSS        invAlpha+52(FP), X5
 	VBROADCASTSS X5, Z5
-	VMOVUPS      c_expHi<>+0(SB), Z6
-	VMOVUPS      c_expLo<>+0(SB), Z7
-	VMOVUPS      c_expP6<>+0(SB), Z8
-	VMOVUPS      c_zero<>+0(SB), Z9
+	VMOVUPS      c_expLo<>+0(SB), Z6
+	VMOVUPS      c_expP6<>+0(SB), Z7
+	VMOVUPS      c_zero<>+0(SB), Z8
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -5422,67 +5326,65 @@ TEXT ·celuAVX512(SB), NOSPLIT, $0-56
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z10
-	VMINPS       Z10, Z9, Z11
-	VDIVPS       Z0, Z11, Z12
-	VFNMADD231PS Z0, Z12, Z11
-	VMULPS       Z5, Z11, Z11
-	VMAXPS       Z12, Z7, Z12
-	VMINPS       Z12, Z6, Z12
-	VMOVUPS      c_log2e<>+0(SB), Z13
-	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
-	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
-	VMINPS       c_one<>+0(SB), Z11, Z11
-	VMAXPS       c_negOne<>+0(SB), Z11, Z11
-	VADDPS       Z11, Z12, Z11
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z14
-	VMULPS       Z14, Z14, Z11
-	VMOVAPS      Z8, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z14, Z12
-	VFMADD132PS  Z12, Z14, Z11
-	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
-	VPSLLD       $0x17, Z12, Z12
-	VMULPS       c_twoM64<>+0(SB), Z12, Z12
-	VSUBPS       c_one<>+0(SB), Z12, Z13
-	VFMADD132PS  Z11, Z13, Z12
-	VCMPPS       $0x1e, Z9, Z10, K1
-	VMULPS       Z0, Z12, Z11
-	VBLENDMPS    Z10, Z11, K1, Z1
+	VMOVUPS      (DX)(BX*4), Z9
+	VMINPS       Z9, Z8, Z10
+	VDIVPS       Z0, Z10, Z11
+	VFNMADD231PS Z0, Z11, Z10
+	VMULPS       Z5, Z10, Z10
+	VMAXPS       Z11, Z6, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
+	VMINPS       c_one<>+0(SB), Z10, Z10
+	VMAXPS       c_negOne<>+0(SB), Z10, Z10
+	VADDPS       Z10, Z11, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z13
+	VMULPS       Z13, Z13, Z10
+	VMOVAPS      Z7, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z11
+	VFMADD132PS  Z11, Z13, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VSUBPS       c_one<>+0(SB), Z11, Z12
+	VFMADD132PS  Z10, Z12, Z11
+	VCMPPS       $0x1e, Z8, Z9, K1
+	VMULPS       Z0, Z11, Z10
+	VBLENDMPS    Z9, Z10, K1, Z1
 	VMOVUPS      Z1, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z10
-	VMINPS       Z10, Z9, Z11
-	VDIVPS       Z0, Z11, Z12
-	VFNMADD231PS Z0, Z12, Z11
-	VMULPS       Z5, Z11, Z11
-	VMAXPS       Z12, Z7, Z12
-	VMINPS       Z12, Z6, Z12
-	VMOVUPS      c_log2e<>+0(SB), Z13
-	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
-	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
-	VMINPS       c_one<>+0(SB), Z11, Z11
-	VMAXPS       c_negOne<>+0(SB), Z11, Z11
-	VADDPS       Z11, Z12, Z11
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z14
-	VMULPS       Z14, Z14, Z11
-	VMOVAPS      Z8, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z14, Z12
-	VFMADD132PS  Z12, Z14, Z11
-	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
-	VPSLLD       $0x17, Z12, Z12
-	VMULPS       c_twoM64<>+0(SB), Z12, Z12
-	VSUBPS       c_one<>+0(SB), Z12, Z13
-	VFMADD132PS  Z11, Z13, Z12
-	VCMPPS       $0x1e, Z9, Z10, K1
-	VMULPS       Z0, Z12, Z11
-	VBLENDMPS    Z10, Z11, K1, Z2
+	VMOVUPS      64(DX)(BX*4), Z9
+	VMINPS       Z9, Z8, Z10
+	VDIVPS       Z0, Z10, Z11
+	VFNMADD231PS Z0, Z11, Z10
+	VMULPS       Z5, Z10, Z10
+	VMAXPS       Z11, Z6, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
+	VMINPS       c_one<>+0(SB), Z10, Z10
+	VMAXPS       c_negOne<>+0(SB), Z10, Z10
+	VADDPS       Z10, Z11, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z13
+	VMULPS       Z13, Z13, Z10
+	VMOVAPS      Z7, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z11
+	VFMADD132PS  Z11, Z13, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VSUBPS       c_one<>+0(SB), Z11, Z12
+	VFMADD132PS  Z10, Z12, Z11
+	VCMPPS       $0x1e, Z8, Z9, K1
+	VMULPS       Z0, Z11, Z10
+	VBLENDMPS    Z9, Z10, K1, Z2
 	VMOVUPS      Z2, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
@@ -5495,34 +5397,33 @@ loop:
 	CMPQ         BX, SI
 	JG           tail
 	VMOVUPS      (DX)(BX*4), Z1
-	VMINPS       Z1, Z9, Z2
-	VDIVPS       Z0, Z2, Z10
-	VFNMADD231PS Z0, Z10, Z2
+	VMINPS       Z1, Z8, Z2
+	VDIVPS       Z0, Z2, Z9
+	VFNMADD231PS Z0, Z9, Z2
 	VMULPS       Z5, Z2, Z2
-	VMAXPS       Z10, Z7, Z10
-	VMINPS       Z10, Z6, Z10
-	VMOVUPS      c_log2e<>+0(SB), Z11
-	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
-	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
+	VMAXPS       Z9, Z6, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
 	VMINPS       c_one<>+0(SB), Z2, Z2
 	VMAXPS       c_negOne<>+0(SB), Z2, Z2
-	VADDPS       Z2, Z10, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z12
-	VMULPS       Z12, Z12, Z2
-	VMOVAPS      Z8, Z10
-	VFMADD213PS  c_expP5<>+0(SB), Z12, Z10
-	VFMADD213PS  c_expP4<>+0(SB), Z12, Z10
-	VFMADD213PS  c_expP3<>+0(SB), Z12, Z10
-	VFMADD213PS  c_expP2<>+0(SB), Z12, Z10
-	VFMADD132PS  Z10, Z12, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z11, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VMULPS       c_twoM64<>+0(SB), Z10, Z10
-	VSUBPS       c_one<>+0(SB), Z10, Z11
-	VFMADD132PS  Z2, Z11, Z10
-	VCMPPS       $0x1e, Z9, Z1, K1
-	VMULPS       Z0, Z10, Z2
+	VADDPS       Z2, Z9, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z11
+	VMULPS       Z11, Z11, Z2
+	VMOVAPS      Z7, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z9
+	VFMADD132PS  Z9, Z11, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VSUBPS       c_one<>+0(SB), Z9, Z10
+	VFMADD132PS  Z2, Z10, Z9
+	VCMPPS       $0x1e, Z8, Z1, K1
+	VMULPS       Z0, Z9, Z2
 	VBLENDMPS    Z1, Z2, K1, Z3
 	VMOVUPS      Z3, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
@@ -5534,12 +5435,11 @@ tail:
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
 	VMOVUPS.Z    (DX)(BX*4), K1, Z1
-	VMINPS       Z1, Z9, Z2
+	VMINPS       Z1, Z8, Z2
 	VDIVPS       Z0, Z2, Z3
 	VFNMADD231PS Z0, Z3, Z2
 	VMULPS       Z5, Z2, Z2
-	VMAXPS       Z3, Z7, Z3
-	VMINPS       Z3, Z6, Z3
+	VMAXPS       Z3, Z6, Z3
 	VMOVUPS      c_log2e<>+0(SB), Z5
 	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z5
 	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
@@ -5549,7 +5449,7 @@ tail:
 	VADDPS       Z2, Z3, Z2
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z6
 	VMULPS       Z6, Z6, Z2
-	VMOVAPS      Z8, Z3
+	VMOVAPS      Z7, Z3
 	VFMADD213PS  c_expP5<>+0(SB), Z6, Z3
 	VFMADD213PS  c_expP4<>+0(SB), Z6, Z3
 	VFMADD213PS  c_expP3<>+0(SB), Z6, Z3
@@ -5560,7 +5460,7 @@ tail:
 	VMULPS       c_twoM64<>+0(SB), Z3, Z3
 	VSUBPS       c_one<>+0(SB), Z3, Z5
 	VFMADD132PS  Z2, Z5, Z3
-	VCMPPS       $0x1e, Z9, Z1, K2
+	VCMPPS       $0x1e, Z8, Z1, K2
 	VMULPS       Z0, Z3, Z0
 	VBLENDMPS    Z1, Z0, K2, Z4
 	VMOVUPS      Z4, K1, (CX)(BX*4)
@@ -5580,10 +5480,9 @@ TEXT ·celuBackwardAVX512(SB), NOSPLIT, $0-80
 	VBROADCASTSS X0, Z0
 	MOVSS        invAlpha+76(FP), X5
 	VBROADCASTSS X5, Z5
-	VMOVUPS      c_expHi<>+0(SB), Z6
-	VMOVUPS      c_expLo<>+0(SB), Z7
-	VMOVUPS      c_expP6<>+0(SB), Z8
-	VMOVUPS      c_zero<>+0(SB), Z9
+	VMOVUPS      c_expLo<>+0(SB), Z6
+	VMOVUPS      c_expP6<>+0(SB), Z7
+	VMOVUPS      c_zero<>+0(SB), Z8
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -5591,68 +5490,66 @@ TEXT ·celuBackwardAVX512(SB), NOSPLIT, $0-80
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z10
-	VMINPS       Z10, Z9, Z11
-	VDIVPS       Z0, Z11, Z12
-	VFNMADD231PS Z0, Z12, Z11
-	VMULPS       Z5, Z11, Z11
-	VMAXPS       Z12, Z7, Z12
-	VMINPS       Z12, Z6, Z12
-	VMOVUPS      c_log2e<>+0(SB), Z13
-	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
-	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
-	VMINPS       c_one<>+0(SB), Z11, Z11
-	VMAXPS       c_negOne<>+0(SB), Z11, Z11
-	VADDPS       Z11, Z12, Z11
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z14
-	VMULPS       Z14, Z14, Z11
-	VMOVAPS      Z8, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z14, Z12
-	VFMADD132PS  Z12, Z14, Z11
-	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
-	VPSLLD       $0x17, Z12, Z12
-	VFMADD132PS  Z11, Z12, Z12
-	VMULPS       c_twoM64<>+0(SB), Z12, Z11
-	VCMPPS       $0x1e, Z9, Z10, K1
-	VBLENDMPS    c_one<>+0(SB), Z11, K1, Z1
-	VMOVUPS      (DX)(SI*4), Z10
-	VMULPS       Z1, Z10, Z10
-	VMOVUPS      Z10, (CX)(SI*4)
-	VMOVUPS      64(BX)(SI*4), Z10
-	VMINPS       Z10, Z9, Z11
-	VDIVPS       Z0, Z11, Z12
-	VFNMADD231PS Z0, Z12, Z11
-	VMULPS       Z5, Z11, Z11
-	VMAXPS       Z12, Z7, Z12
-	VMINPS       Z12, Z6, Z12
-	VMOVUPS      c_log2e<>+0(SB), Z13
-	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
-	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
-	VMINPS       c_one<>+0(SB), Z11, Z11
-	VMAXPS       c_negOne<>+0(SB), Z11, Z11
-	VADDPS       Z11, Z12, Z11
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z14
-	VMULPS       Z14, Z14, Z11
-	VMOVAPS      Z8, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z14, Z12
-	VFMADD132PS  Z12, Z14, Z11
-	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
-	VPSLLD       $0x17, Z12, Z12
-	VFMADD132PS  Z11, Z12, Z12
-	VMULPS       c_twoM64<>+0(SB), Z12, Z11
-	VCMPPS       $0x1e, Z9, Z10, K1
-	VBLENDMPS    c_one<>+0(SB), Z11, K1, Z2
-	VMOVUPS      64(DX)(SI*4), Z10
-	VMULPS       Z2, Z10, Z10
-	VMOVUPS      Z10, 64(CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Z9
+	VMINPS       Z9, Z8, Z10
+	VDIVPS       Z0, Z10, Z11
+	VFNMADD231PS Z0, Z11, Z10
+	VMULPS       Z5, Z10, Z10
+	VMAXPS       Z11, Z6, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
+	VMINPS       c_one<>+0(SB), Z10, Z10
+	VMAXPS       c_negOne<>+0(SB), Z10, Z10
+	VADDPS       Z10, Z11, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z13
+	VMULPS       Z13, Z13, Z10
+	VMOVAPS      Z7, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z11
+	VFMADD132PS  Z11, Z13, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z10, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z10
+	VCMPPS       $0x1e, Z8, Z9, K1
+	VBLENDMPS    c_one<>+0(SB), Z10, K1, Z1
+	VMOVUPS      (DX)(SI*4), Z9
+	VMULPS       Z1, Z9, Z9
+	VMOVUPS      Z9, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z9
+	VMINPS       Z9, Z8, Z10
+	VDIVPS       Z0, Z10, Z11
+	VFNMADD231PS Z0, Z11, Z10
+	VMULPS       Z5, Z10, Z10
+	VMAXPS       Z11, Z6, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
+	VMINPS       c_one<>+0(SB), Z10, Z10
+	VMAXPS       c_negOne<>+0(SB), Z10, Z10
+	VADDPS       Z10, Z11, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z13
+	VMULPS       Z13, Z13, Z10
+	VMOVAPS      Z7, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z11
+	VFMADD132PS  Z11, Z13, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z10, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z10
+	VCMPPS       $0x1e, Z8, Z9, K1
+	VBLENDMPS    c_one<>+0(SB), Z10, K1, Z2
+	VMOVUPS      64(DX)(SI*4), Z9
+	VMULPS       Z2, Z9, Z9
+	VMOVUPS      Z9, 64(CX)(SI*4)
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -5664,32 +5561,31 @@ loop:
 	CMPQ         SI, DI
 	JG           tail
 	VMOVUPS      (BX)(SI*4), Z1
-	VMINPS       Z1, Z9, Z2
-	VDIVPS       Z0, Z2, Z10
-	VFNMADD231PS Z0, Z10, Z2
+	VMINPS       Z1, Z8, Z2
+	VDIVPS       Z0, Z2, Z9
+	VFNMADD231PS Z0, Z9, Z2
 	VMULPS       Z5, Z2, Z2
-	VMAXPS       Z10, Z7, Z10
-	VMINPS       Z10, Z6, Z10
-	VMOVUPS      c_log2e<>+0(SB), Z11
-	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
-	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
+	VMAXPS       Z9, Z6, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
 	VMINPS       c_one<>+0(SB), Z2, Z2
 	VMAXPS       c_negOne<>+0(SB), Z2, Z2
-	VADDPS       Z2, Z10, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z12
-	VMULPS       Z12, Z12, Z2
-	VMOVAPS      Z8, Z10
-	VFMADD213PS  c_expP5<>+0(SB), Z12, Z10
-	VFMADD213PS  c_expP4<>+0(SB), Z12, Z10
-	VFMADD213PS  c_expP3<>+0(SB), Z12, Z10
-	VFMADD213PS  c_expP2<>+0(SB), Z12, Z10
-	VFMADD132PS  Z10, Z12, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z11, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z2, Z10, Z10
-	VMULPS       c_twoM64<>+0(SB), Z10, Z2
-	VCMPPS       $0x1e, Z9, Z1, K1
+	VADDPS       Z2, Z9, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z11
+	VMULPS       Z11, Z11, Z2
+	VMOVAPS      Z7, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z9
+	VFMADD132PS  Z9, Z11, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z2, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z2
+	VCMPPS       $0x1e, Z8, Z1, K1
 	VBLENDMPS    c_one<>+0(SB), Z2, K1, Z3
 	VMOVUPS      (DX)(SI*4), Z1
 	VMULPS       Z3, Z1, Z1
@@ -5703,12 +5599,11 @@ tail:
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
 	VMOVUPS.Z    (BX)(SI*4), K1, Z1
-	VMINPS       Z1, Z9, Z2
+	VMINPS       Z1, Z8, Z2
 	VDIVPS       Z0, Z2, Z3
 	VFNMADD231PS Z0, Z3, Z2
 	VMULPS       Z5, Z2, Z0
-	VMAXPS       Z3, Z7, Z2
-	VMINPS       Z2, Z6, Z2
+	VMAXPS       Z3, Z6, Z2
 	VMOVUPS      c_log2e<>+0(SB), Z3
 	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
 	VSUBPS       c_roundMagic<>+0(SB), Z3, Z5
@@ -5718,7 +5613,7 @@ tail:
 	VADDPS       Z0, Z2, Z0
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z5
 	VMULPS       Z5, Z5, Z0
-	VMOVAPS      Z8, Z2
+	VMOVAPS      Z7, Z2
 	VFMADD213PS  c_expP5<>+0(SB), Z5, Z2
 	VFMADD213PS  c_expP4<>+0(SB), Z5, Z2
 	VFMADD213PS  c_expP3<>+0(SB), Z5, Z2
@@ -5728,7 +5623,7 @@ tail:
 	VPSLLD       $0x17, Z2, Z2
 	VFMADD132PS  Z0, Z2, Z2
 	VMULPS       c_twoM64<>+0(SB), Z2, Z0
-	VCMPPS       $0x1e, Z9, Z1, K2
+	VCMPPS       $0x1e, Z8, Z1, K2
 	VBLENDMPS    c_one<>+0(SB), Z0, K2, Z4
 	VMOVUPS.Z    (DX)(SI*4), K1, Z0
 	VMULPS       Z4, Z0, Z0
@@ -5752,10 +5647,9 @@ TEXT ·peluAVX512(SB), NOSPLIT, $0-64
 	VBROADCASTSS X6, Z6
 	MOVSS        invB+60(FP), X7
 	VBROADCASTSS X7, Z7
-	VMOVUPS      c_expHi<>+0(SB), Z8
-	VMOVUPS      c_expLo<>+0(SB), Z9
-	VMOVUPS      c_expP6<>+0(SB), Z10
-	VMOVUPS      c_zero<>+0(SB), Z11
+	VMOVUPS      c_expLo<>+0(SB), Z8
+	VMOVUPS      c_expP6<>+0(SB), Z9
+	VMOVUPS      c_zero<>+0(SB), Z10
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -5763,69 +5657,67 @@ TEXT ·peluAVX512(SB), NOSPLIT, $0-64
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z12
-	VMINPS       Z12, Z11, Z13
-	VDIVPS       Z5, Z13, Z14
-	VFNMADD231PS Z5, Z14, Z13
-	VMULPS       Z7, Z13, Z13
-	VMAXPS       Z14, Z9, Z14
-	VMINPS       Z14, Z8, Z14
-	VMOVUPS      c_log2e<>+0(SB), Z15
-	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z15
-	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z14
-	VMINPS       c_one<>+0(SB), Z13, Z13
-	VMAXPS       c_negOne<>+0(SB), Z13, Z13
-	VADDPS       Z13, Z14, Z13
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z13, Z16
-	VMULPS       Z16, Z16, Z13
-	VMOVAPS      Z10, Z14
-	VFMADD213PS  c_expP5<>+0(SB), Z16, Z14
-	VFMADD213PS  c_expP4<>+0(SB), Z16, Z14
-	VFMADD213PS  c_expP3<>+0(SB), Z16, Z14
-	VFMADD213PS  c_expP2<>+0(SB), Z16, Z14
-	VFMADD132PS  Z14, Z16, Z13
-	VPSUBD       c_expBias64<>+0(SB), Z15, Z14
-	VPSLLD       $0x17, Z14, Z14
-	VMULPS       c_twoM64<>+0(SB), Z14, Z14
-	VSUBPS       c_one<>+0(SB), Z14, Z15
-	VFMADD132PS  Z13, Z15, Z14
-	VCMPPS       $0x1d, Z11, Z12, K1
-	VMULPS       Z12, Z6, Z12
-	VMULPS       Z14, Z0, Z13
-	VBLENDMPS    Z12, Z13, K1, Z1
+	VMOVUPS      (DX)(BX*4), Z11
+	VMINPS       Z11, Z10, Z12
+	VDIVPS       Z5, Z12, Z13
+	VFNMADD231PS Z5, Z13, Z12
+	VMULPS       Z7, Z12, Z12
+	VMAXPS       Z13, Z8, Z13
+	VMOVUPS      c_log2e<>+0(SB), Z14
+	VFMADD213PS  c_roundMagic<>+0(SB), Z13, Z14
+	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z13
+	VMINPS       c_one<>+0(SB), Z12, Z12
+	VMAXPS       c_negOne<>+0(SB), Z12, Z12
+	VADDPS       Z12, Z13, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z15
+	VMULPS       Z15, Z15, Z12
+	VMOVAPS      Z9, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z15, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z15, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z15, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z15, Z13
+	VFMADD132PS  Z13, Z15, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z14, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z13
+	VSUBPS       c_one<>+0(SB), Z13, Z14
+	VFMADD132PS  Z12, Z14, Z13
+	VCMPPS       $0x1d, Z10, Z11, K1
+	VMULPS       Z11, Z6, Z11
+	VMULPS       Z13, Z0, Z12
+	VBLENDMPS    Z11, Z12, K1, Z1
 	VMOVUPS      Z1, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z12
-	VMINPS       Z12, Z11, Z13
-	VDIVPS       Z5, Z13, Z14
-	VFNMADD231PS Z5, Z14, Z13
-	VMULPS       Z7, Z13, Z13
-	VMAXPS       Z14, Z9, Z14
-	VMINPS       Z14, Z8, Z14
-	VMOVUPS      c_log2e<>+0(SB), Z15
-	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z15
-	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z14
-	VMINPS       c_one<>+0(SB), Z13, Z13
-	VMAXPS       c_negOne<>+0(SB), Z13, Z13
-	VADDPS       Z13, Z14, Z13
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z13, Z16
-	VMULPS       Z16, Z16, Z13
-	VMOVAPS      Z10, Z14
-	VFMADD213PS  c_expP5<>+0(SB), Z16, Z14
-	VFMADD213PS  c_expP4<>+0(SB), Z16, Z14
-	VFMADD213PS  c_expP3<>+0(SB), Z16, Z14
-	VFMADD213PS  c_expP2<>+0(SB), Z16, Z14
-	VFMADD132PS  Z14, Z16, Z13
-	VPSUBD       c_expBias64<>+0(SB), Z15, Z14
-	VPSLLD       $0x17, Z14, Z14
-	VMULPS       c_twoM64<>+0(SB), Z14, Z14
-	VSUBPS       c_one<>+0(SB), Z14, Z15
-	VFMADD132PS  Z13, Z15, Z14
-	VCMPPS       $0x1d, Z11, Z12, K1
-	VMULPS       Z12, Z6, Z12
-	VMULPS       Z14, Z0, Z13
-	VBLENDMPS    Z12, Z13, K1, Z2
+	VMOVUPS      64(DX)(BX*4), Z11
+	VMINPS       Z11, Z10, Z12
+	VDIVPS       Z5, Z12, Z13
+	VFNMADD231PS Z5, Z13, Z12
+	VMULPS       Z7, Z12, Z12
+	VMAXPS       Z13, Z8, Z13
+	VMOVUPS      c_log2e<>+0(SB), Z14
+	VFMADD213PS  c_roundMagic<>+0(SB), Z13, Z14
+	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z13
+	VMINPS       c_one<>+0(SB), Z12, Z12
+	VMAXPS       c_negOne<>+0(SB), Z12, Z12
+	VADDPS       Z12, Z13, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z15
+	VMULPS       Z15, Z15, Z12
+	VMOVAPS      Z9, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z15, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z15, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z15, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z15, Z13
+	VFMADD132PS  Z13, Z15, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z14, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z13
+	VSUBPS       c_one<>+0(SB), Z13, Z14
+	VFMADD132PS  Z12, Z14, Z13
+	VCMPPS       $0x1d, Z10, Z11, K1
+	VMULPS       Z11, Z6, Z11
+	VMULPS       Z13, Z0, Z12
+	VBLENDMPS    Z11, Z12, K1, Z2
 	VMOVUPS      Z2, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
@@ -5838,35 +5730,34 @@ loop:
 	CMPQ         BX, SI
 	JG           tail
 	VMOVUPS      (DX)(BX*4), Z1
-	VMINPS       Z1, Z11, Z2
-	VDIVPS       Z5, Z2, Z12
-	VFNMADD231PS Z5, Z12, Z2
+	VMINPS       Z1, Z10, Z2
+	VDIVPS       Z5, Z2, Z11
+	VFNMADD231PS Z5, Z11, Z2
 	VMULPS       Z7, Z2, Z2
-	VMAXPS       Z12, Z9, Z12
-	VMINPS       Z12, Z8, Z12
-	VMOVUPS      c_log2e<>+0(SB), Z13
-	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
-	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VMAXPS       Z11, Z8, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
 	VMINPS       c_one<>+0(SB), Z2, Z2
 	VMAXPS       c_negOne<>+0(SB), Z2, Z2
-	VADDPS       Z2, Z12, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z14
-	VMULPS       Z14, Z14, Z2
-	VMOVAPS      Z10, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z14, Z12
-	VFMADD132PS  Z12, Z14, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
-	VPSLLD       $0x17, Z12, Z12
-	VMULPS       c_twoM64<>+0(SB), Z12, Z12
-	VSUBPS       c_one<>+0(SB), Z12, Z13
-	VFMADD132PS  Z2, Z13, Z12
-	VCMPPS       $0x1d, Z11, Z1, K1
+	VADDPS       Z2, Z11, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z13
+	VMULPS       Z13, Z13, Z2
+	VMOVAPS      Z9, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z11
+	VFMADD132PS  Z11, Z13, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VSUBPS       c_one<>+0(SB), Z11, Z12
+	VFMADD132PS  Z2, Z12, Z11
+	VCMPPS       $0x1d, Z10, Z1, K1
 	VMULPS       Z1, Z6, Z1
-	VMULPS       Z12, Z0, Z2
+	VMULPS       Z11, Z0, Z2
 	VBLENDMPS    Z1, Z2, K1, Z3
 	VMOVUPS      Z3, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
@@ -5878,12 +5769,11 @@ tail:
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
 	VMOVUPS.Z    (DX)(BX*4), K1, Z1
-	VMINPS       Z1, Z11, Z2
+	VMINPS       Z1, Z10, Z2
 	VDIVPS       Z5, Z2, Z3
 	VFNMADD231PS Z5, Z3, Z2
 	VMULPS       Z7, Z2, Z2
-	VMAXPS       Z3, Z9, Z3
-	VMINPS       Z3, Z8, Z3
+	VMAXPS       Z3, Z8, Z3
 	VMOVUPS      c_log2e<>+0(SB), Z5
 	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z5
 	VSUBPS       c_roundMagic<>+0(SB), Z5, Z7
@@ -5893,7 +5783,7 @@ tail:
 	VADDPS       Z2, Z3, Z2
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z7
 	VMULPS       Z7, Z7, Z2
-	VMOVAPS      Z10, Z3
+	VMOVAPS      Z9, Z3
 	VFMADD213PS  c_expP5<>+0(SB), Z7, Z3
 	VFMADD213PS  c_expP4<>+0(SB), Z7, Z3
 	VFMADD213PS  c_expP3<>+0(SB), Z7, Z3
@@ -5904,7 +5794,7 @@ tail:
 	VMULPS       c_twoM64<>+0(SB), Z3, Z3
 	VSUBPS       c_one<>+0(SB), Z3, Z5
 	VFMADD132PS  Z2, Z5, Z3
-	VCMPPS       $0x1d, Z11, Z1, K2
+	VCMPPS       $0x1d, Z10, Z1, K2
 	VMULPS       Z1, Z6, Z1
 	VMULPS       Z3, Z0, Z0
 	VBLENDMPS    Z1, Z0, K2, Z4
@@ -5929,14 +5819,13 @@ TEXT ·peluBackwardAVX512(SB), NOSPLIT, $0-216
 	VBROADCASTSS X9, Z9
 	MOVSS        invB+84(FP), X10
 	VBROADCASTSS X10, Z10
-	VMOVUPS      c_expHi<>+0(SB), Z11
-	VMOVUPS      c_expLo<>+0(SB), Z12
-	VMOVUPS      c_expP6<>+0(SB), Z13
-	VMOVUPS      c_maxFloat<>+0(SB), Z14
-	VMOVUPS      c_negMaxFloat<>+0(SB), Z15
-	VMOVUPS      c_zero<>+0(SB), Z16
+	VMOVUPS      c_expLo<>+0(SB), Z11
+	VMOVUPS      c_expP6<>+0(SB), Z12
+	VMOVUPS      c_maxFloat<>+0(SB), Z13
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z14
+	VMOVUPS      c_zero<>+0(SB), Z15
+	VXORPS       Z16, Z16, Z16
 	VXORPS       Z17, Z17, Z17
-	VXORPS       Z18, Z18, Z18
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -5944,94 +5833,92 @@ TEXT ·peluBackwardAVX512(SB), NOSPLIT, $0-216
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z19
-	VMOVUPS      (DX)(SI*4), Z20
-	VDIVPS       Z0, Z19, Z21
-	VMOVAPS      Z21, Z22
-	VFNMADD132PS Z0, Z19, Z22
-	VMULPS       Z10, Z22, Z22
-	VMINPS       Z21, Z16, Z23
-	VMAXPS       Z23, Z12, Z23
-	VMINPS       Z23, Z11, Z23
-	VMOVUPS      c_log2e<>+0(SB), Z24
-	VFMADD213PS  c_roundMagic<>+0(SB), Z23, Z24
-	VSUBPS       c_roundMagic<>+0(SB), Z24, Z25
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z25, Z23
-	VMINPS       c_one<>+0(SB), Z22, Z22
-	VMAXPS       c_negOne<>+0(SB), Z22, Z22
-	VADDPS       Z22, Z23, Z22
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z22, Z25
-	VMULPS       Z25, Z25, Z22
-	VMOVAPS      Z13, Z23
-	VFMADD213PS  c_expP5<>+0(SB), Z25, Z23
-	VFMADD213PS  c_expP4<>+0(SB), Z25, Z23
-	VFMADD213PS  c_expP3<>+0(SB), Z25, Z23
-	VFMADD213PS  c_expP2<>+0(SB), Z25, Z23
-	VFMADD132PS  Z23, Z25, Z22
-	VPSUBD       c_expBias64<>+0(SB), Z24, Z23
-	VPSLLD       $0x17, Z23, Z23
-	VCMPPS       $0x1d, Z16, Z19, K1
-	VMOVAPS      Z23, Z19
-	VFMADD132PS  Z22, Z23, Z19
-	VBLENDMPS    c_twoP64<>+0(SB), Z19, K1, Z1
-	VMULPS       c_twoM64<>+0(SB), Z23, Z19
-	VSUBPS       c_one<>+0(SB), Z19, Z23
-	VFMADD132PS  Z22, Z23, Z19
-	VBLENDMPS    Z21, Z19, K1, Z2
-	VMINPS       Z21, Z14, Z19
-	VMAXPS       Z19, Z15, Z19
-	VMULPS       Z1, Z19, Z19
-	VMULPS       c_twoM64<>+0(SB), Z19, Z19
-	VMULPS       Z1, Z9, Z21
-	VMULPS       c_twoM64<>+0(SB), Z21, Z21
-	VMULPS       Z21, Z20, Z21
-	VMOVUPS      Z21, (CX)(SI*4)
-	VFMADD231PS  Z2, Z20, Z17
-	VFMADD231PS  Z19, Z20, Z18
-	VMOVUPS      64(BX)(SI*4), Z19
-	VMOVUPS      64(DX)(SI*4), Z20
-	VDIVPS       Z0, Z19, Z21
-	VMOVAPS      Z21, Z22
-	VFNMADD132PS Z0, Z19, Z22
-	VMULPS       Z10, Z22, Z22
-	VMINPS       Z21, Z16, Z23
-	VMAXPS       Z23, Z12, Z23
-	VMINPS       Z23, Z11, Z23
-	VMOVUPS      c_log2e<>+0(SB), Z24
-	VFMADD213PS  c_roundMagic<>+0(SB), Z23, Z24
-	VSUBPS       c_roundMagic<>+0(SB), Z24, Z25
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z25, Z23
-	VMINPS       c_one<>+0(SB), Z22, Z22
-	VMAXPS       c_negOne<>+0(SB), Z22, Z22
-	VADDPS       Z22, Z23, Z22
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z22, Z25
-	VMULPS       Z25, Z25, Z22
-	VMOVAPS      Z13, Z23
-	VFMADD213PS  c_expP5<>+0(SB), Z25, Z23
-	VFMADD213PS  c_expP4<>+0(SB), Z25, Z23
-	VFMADD213PS  c_expP3<>+0(SB), Z25, Z23
-	VFMADD213PS  c_expP2<>+0(SB), Z25, Z23
-	VFMADD132PS  Z23, Z25, Z22
-	VPSUBD       c_expBias64<>+0(SB), Z24, Z23
-	VPSLLD       $0x17, Z23, Z23
-	VCMPPS       $0x1d, Z16, Z19, K1
-	VMOVAPS      Z23, Z19
-	VFMADD132PS  Z22, Z23, Z19
-	VBLENDMPS    c_twoP64<>+0(SB), Z19, K1, Z3
-	VMULPS       c_twoM64<>+0(SB), Z23, Z19
-	VSUBPS       c_one<>+0(SB), Z19, Z23
-	VFMADD132PS  Z22, Z23, Z19
-	VBLENDMPS    Z21, Z19, K1, Z4
-	VMINPS       Z21, Z14, Z19
-	VMAXPS       Z19, Z15, Z19
-	VMULPS       Z3, Z19, Z19
-	VMULPS       c_twoM64<>+0(SB), Z19, Z19
-	VMULPS       Z3, Z9, Z21
-	VMULPS       c_twoM64<>+0(SB), Z21, Z21
-	VMULPS       Z21, Z20, Z21
-	VMOVUPS      Z21, 64(CX)(SI*4)
-	VFMADD231PS  Z4, Z20, Z17
-	VFMADD231PS  Z19, Z20, Z18
+	VMOVUPS      (BX)(SI*4), Z18
+	VMOVUPS      (DX)(SI*4), Z19
+	VDIVPS       Z0, Z18, Z20
+	VMOVAPS      Z20, Z21
+	VFNMADD132PS Z0, Z18, Z21
+	VMULPS       Z10, Z21, Z21
+	VMINPS       Z20, Z15, Z22
+	VMAXPS       Z22, Z11, Z22
+	VMOVUPS      c_log2e<>+0(SB), Z23
+	VFMADD213PS  c_roundMagic<>+0(SB), Z22, Z23
+	VSUBPS       c_roundMagic<>+0(SB), Z23, Z24
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z22
+	VMINPS       c_one<>+0(SB), Z21, Z21
+	VMAXPS       c_negOne<>+0(SB), Z21, Z21
+	VADDPS       Z21, Z22, Z21
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z24
+	VMULPS       Z24, Z24, Z21
+	VMOVAPS      Z12, Z22
+	VFMADD213PS  c_expP5<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP4<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP3<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP2<>+0(SB), Z24, Z22
+	VFMADD132PS  Z22, Z24, Z21
+	VPSUBD       c_expBias64<>+0(SB), Z23, Z22
+	VPSLLD       $0x17, Z22, Z22
+	VCMPPS       $0x1d, Z15, Z18, K1
+	VMOVAPS      Z22, Z18
+	VFMADD132PS  Z21, Z22, Z18
+	VBLENDMPS    c_twoP64<>+0(SB), Z18, K1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z22, Z18
+	VSUBPS       c_one<>+0(SB), Z18, Z22
+	VFMADD132PS  Z21, Z22, Z18
+	VBLENDMPS    Z20, Z18, K1, Z2
+	VMINPS       Z20, Z13, Z18
+	VMAXPS       Z18, Z14, Z18
+	VMULPS       Z1, Z18, Z18
+	VMULPS       c_twoM64<>+0(SB), Z18, Z18
+	VMULPS       Z1, Z9, Z20
+	VMULPS       c_twoM64<>+0(SB), Z20, Z20
+	VMULPS       Z20, Z19, Z20
+	VMOVUPS      Z20, (CX)(SI*4)
+	VFMADD231PS  Z2, Z19, Z16
+	VFMADD231PS  Z18, Z19, Z17
+	VMOVUPS      64(BX)(SI*4), Z18
+	VMOVUPS      64(DX)(SI*4), Z19
+	VDIVPS       Z0, Z18, Z20
+	VMOVAPS      Z20, Z21
+	VFNMADD132PS Z0, Z18, Z21
+	VMULPS       Z10, Z21, Z21
+	VMINPS       Z20, Z15, Z22
+	VMAXPS       Z22, Z11, Z22
+	VMOVUPS      c_log2e<>+0(SB), Z23
+	VFMADD213PS  c_roundMagic<>+0(SB), Z22, Z23
+	VSUBPS       c_roundMagic<>+0(SB), Z23, Z24
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z22
+	VMINPS       c_one<>+0(SB), Z21, Z21
+	VMAXPS       c_negOne<>+0(SB), Z21, Z21
+	VADDPS       Z21, Z22, Z21
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z24
+	VMULPS       Z24, Z24, Z21
+	VMOVAPS      Z12, Z22
+	VFMADD213PS  c_expP5<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP4<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP3<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP2<>+0(SB), Z24, Z22
+	VFMADD132PS  Z22, Z24, Z21
+	VPSUBD       c_expBias64<>+0(SB), Z23, Z22
+	VPSLLD       $0x17, Z22, Z22
+	VCMPPS       $0x1d, Z15, Z18, K1
+	VMOVAPS      Z22, Z18
+	VFMADD132PS  Z21, Z22, Z18
+	VBLENDMPS    c_twoP64<>+0(SB), Z18, K1, Z3
+	VMULPS       c_twoM64<>+0(SB), Z22, Z18
+	VSUBPS       c_one<>+0(SB), Z18, Z22
+	VFMADD132PS  Z21, Z22, Z18
+	VBLENDMPS    Z20, Z18, K1, Z4
+	VMINPS       Z20, Z13, Z18
+	VMAXPS       Z18, Z14, Z18
+	VMULPS       Z3, Z18, Z18
+	VMULPS       c_twoM64<>+0(SB), Z18, Z18
+	VMULPS       Z3, Z9, Z20
+	VMULPS       c_twoM64<>+0(SB), Z20, Z20
+	VMULPS       Z20, Z19, Z20
+	VMOVUPS      Z20, 64(CX)(SI*4)
+	VFMADD231PS  Z4, Z19, Z16
+	VFMADD231PS  Z18, Z19, Z17
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -6048,44 +5935,43 @@ loop:
 	VMOVAPS      Z3, Z4
 	VFNMADD132PS Z0, Z1, Z4
 	VMULPS       Z10, Z4, Z4
-	VMINPS       Z3, Z16, Z19
-	VMAXPS       Z19, Z12, Z19
-	VMINPS       Z19, Z11, Z19
-	VMOVUPS      c_log2e<>+0(SB), Z20
-	VFMADD213PS  c_roundMagic<>+0(SB), Z19, Z20
-	VSUBPS       c_roundMagic<>+0(SB), Z20, Z21
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z21, Z19
+	VMINPS       Z3, Z15, Z18
+	VMAXPS       Z18, Z11, Z18
+	VMOVUPS      c_log2e<>+0(SB), Z19
+	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
+	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
 	VMINPS       c_one<>+0(SB), Z4, Z4
 	VMAXPS       c_negOne<>+0(SB), Z4, Z4
-	VADDPS       Z4, Z19, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z21
-	VMULPS       Z21, Z21, Z4
-	VMOVAPS      Z13, Z19
-	VFMADD213PS  c_expP5<>+0(SB), Z21, Z19
-	VFMADD213PS  c_expP4<>+0(SB), Z21, Z19
-	VFMADD213PS  c_expP3<>+0(SB), Z21, Z19
-	VFMADD213PS  c_expP2<>+0(SB), Z21, Z19
-	VFMADD132PS  Z19, Z21, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z20, Z19
-	VPSLLD       $0x17, Z19, Z19
-	VCMPPS       $0x1d, Z16, Z1, K1
-	VMOVAPS      Z19, Z1
-	VFMADD132PS  Z4, Z19, Z1
+	VADDPS       Z4, Z18, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z20
+	VMULPS       Z20, Z20, Z4
+	VMOVAPS      Z12, Z18
+	VFMADD213PS  c_expP5<>+0(SB), Z20, Z18
+	VFMADD213PS  c_expP4<>+0(SB), Z20, Z18
+	VFMADD213PS  c_expP3<>+0(SB), Z20, Z18
+	VFMADD213PS  c_expP2<>+0(SB), Z20, Z18
+	VFMADD132PS  Z18, Z20, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z19, Z18
+	VPSLLD       $0x17, Z18, Z18
+	VCMPPS       $0x1d, Z15, Z1, K1
+	VMOVAPS      Z18, Z1
+	VFMADD132PS  Z4, Z18, Z1
 	VBLENDMPS    c_twoP64<>+0(SB), Z1, K1, Z5
-	VMULPS       c_twoM64<>+0(SB), Z19, Z1
-	VSUBPS       c_one<>+0(SB), Z1, Z19
-	VFMADD132PS  Z4, Z19, Z1
+	VMULPS       c_twoM64<>+0(SB), Z18, Z1
+	VSUBPS       c_one<>+0(SB), Z1, Z18
+	VFMADD132PS  Z4, Z18, Z1
 	VBLENDMPS    Z3, Z1, K1, Z6
-	VMINPS       Z3, Z14, Z1
-	VMAXPS       Z1, Z15, Z1
+	VMINPS       Z3, Z13, Z1
+	VMAXPS       Z1, Z14, Z1
 	VMULPS       Z5, Z1, Z1
 	VMULPS       c_twoM64<>+0(SB), Z1, Z1
 	VMULPS       Z5, Z9, Z3
 	VMULPS       c_twoM64<>+0(SB), Z3, Z3
 	VMULPS       Z3, Z2, Z3
 	VMOVUPS      Z3, (CX)(SI*4)
-	VFMADD231PS  Z6, Z2, Z17
-	VFMADD231PS  Z1, Z2, Z18
+	VFMADD231PS  Z6, Z2, Z16
+	VFMADD231PS  Z1, Z2, Z17
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -6100,9 +5986,8 @@ tail:
 	VMOVAPS      Z3, Z4
 	VFNMADD132PS Z0, Z1, Z4
 	VMULPS       Z10, Z4, Z0
-	VMINPS       Z3, Z16, Z4
-	VMAXPS       Z4, Z12, Z4
-	VMINPS       Z4, Z11, Z4
+	VMINPS       Z3, Z15, Z4
+	VMAXPS       Z4, Z11, Z4
 	VMOVUPS      c_log2e<>+0(SB), Z5
 	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
 	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
@@ -6112,7 +5997,7 @@ tail:
 	VADDPS       Z0, Z4, Z0
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z6
 	VMULPS       Z6, Z6, Z0
-	VMOVAPS      Z13, Z4
+	VMOVAPS      Z12, Z4
 	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
 	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
 	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
@@ -6120,7 +6005,7 @@ tail:
 	VFMADD132PS  Z4, Z6, Z0
 	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
 	VPSLLD       $0x17, Z4, Z4
-	VCMPPS       $0x1d, Z16, Z1, K2
+	VCMPPS       $0x1d, Z15, Z1, K2
 	VMOVAPS      Z4, Z1
 	VFMADD132PS  Z0, Z4, Z1
 	VBLENDMPS    c_twoP64<>+0(SB), Z1, K2, Z7
@@ -6128,21 +6013,21 @@ tail:
 	VSUBPS       c_one<>+0(SB), Z1, Z4
 	VFMADD132PS  Z0, Z4, Z1
 	VBLENDMPS    Z3, Z1, K2, Z8
-	VMINPS       Z3, Z14, Z0
-	VMAXPS       Z0, Z15, Z0
+	VMINPS       Z3, Z13, Z0
+	VMAXPS       Z0, Z14, Z0
 	VMULPS       Z7, Z0, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z0
 	VMULPS       Z7, Z9, Z1
 	VMULPS       c_twoM64<>+0(SB), Z1, Z1
 	VMULPS       Z1, Z2, Z1
 	VMOVUPS      Z1, K1, (CX)(SI*4)
-	VFMADD231PS  Z8, Z2, K1, Z17
-	VFMADD231PS  Z0, Z2, K1, Z18
+	VFMADD231PS  Z8, Z2, K1, Z16
+	VFMADD231PS  Z0, Z2, K1, Z17
 
 done:
 	LEAQ    ret_0+88(FP), AX
-	VMOVUPS Z17, (AX)
-	VMOVUPS Z18, 64(AX)
+	VMOVUPS Z16, (AX)
+	VMOVUPS Z17, 64(AX)
 	VZEROUPPER
 	RET
 
@@ -6154,11 +6039,10 @@ TEXT ·peluRowAVX512(SB), NOSPLIT, $0-96
 	MOVQ    x_base+24(FP), DX
 	MOVQ    a_base+48(FP), BX
 	MOVQ    b_base+72(FP), SI
-	VMOVUPS c_expHi<>+0(SB), Z0
-	VMOVUPS c_expLo<>+0(SB), Z1
-	VMOVUPS c_expP6<>+0(SB), Z2
-	VMOVUPS c_one<>+0(SB), Z3
-	VMOVUPS c_zero<>+0(SB), Z4
+	VMOVUPS c_expLo<>+0(SB), Z0
+	VMOVUPS c_expP6<>+0(SB), Z1
+	VMOVUPS c_one<>+0(SB), Z2
+	VMOVUPS c_zero<>+0(SB), Z3
 	XORQ    DI, DI
 	MOVQ    AX, R8
 	SUBQ    $0x00000020, R8
@@ -6166,78 +6050,76 @@ TEXT ·peluRowAVX512(SB), NOSPLIT, $0-96
 loopN:
 	CMPQ         DI, R8
 	JG           loop1
-	VMOVUPS      (DX)(DI*4), Z5
-	VMOVUPS      (BX)(DI*4), Z6
-	VMOVUPS      (SI)(DI*4), Z7
-	VDIVPS       Z7, Z6, Z8
-	VDIVPS       Z7, Z3, Z9
-	VMINPS       Z5, Z4, Z10
-	VDIVPS       Z7, Z10, Z11
-	VFNMADD132PS Z11, Z10, Z7
-	VMULPS       Z9, Z7, Z7
-	VMAXPS       Z11, Z1, Z9
-	VMINPS       Z9, Z0, Z9
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
-	VMINPS       Z3, Z7, Z7
-	VMAXPS       c_negOne<>+0(SB), Z7, Z7
-	VADDPS       Z7, Z9, Z7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z11
-	VMULPS       Z11, Z11, Z7
-	VMOVAPS      Z2, Z9
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z9
-	VFMADD132PS  Z9, Z11, Z7
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
-	VPSLLD       $0x17, Z9, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z9
-	VSUBPS       Z3, Z9, Z10
-	VFMADD132PS  Z7, Z10, Z9
-	VCMPPS       $0x1d, Z4, Z5, K1
-	VMULPS       Z5, Z8, Z5
-	VMULPS       Z9, Z6, Z6
-	VBLENDMPS    Z5, Z6, K1, Z12
-	VMOVUPS      Z12, (CX)(DI*4)
-	VMOVUPS      64(DX)(DI*4), Z5
-	VMOVUPS      64(BX)(DI*4), Z6
-	VMOVUPS      64(SI)(DI*4), Z7
-	VDIVPS       Z7, Z6, Z8
-	VDIVPS       Z7, Z3, Z9
-	VMINPS       Z5, Z4, Z10
-	VDIVPS       Z7, Z10, Z11
-	VFNMADD132PS Z11, Z10, Z7
-	VMULPS       Z9, Z7, Z7
-	VMAXPS       Z11, Z1, Z9
-	VMINPS       Z9, Z0, Z9
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
-	VMINPS       Z3, Z7, Z7
-	VMAXPS       c_negOne<>+0(SB), Z7, Z7
-	VADDPS       Z7, Z9, Z7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z11
-	VMULPS       Z11, Z11, Z7
-	VMOVAPS      Z2, Z9
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z9
-	VFMADD132PS  Z9, Z11, Z7
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
-	VPSLLD       $0x17, Z9, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z9
-	VSUBPS       Z3, Z9, Z10
-	VFMADD132PS  Z7, Z10, Z9
-	VCMPPS       $0x1d, Z4, Z5, K1
-	VMULPS       Z5, Z8, Z5
-	VMULPS       Z9, Z6, Z6
-	VBLENDMPS    Z5, Z6, K1, Z13
-	VMOVUPS      Z13, 64(CX)(DI*4)
+	VMOVUPS      (DX)(DI*4), Z4
+	VMOVUPS      (BX)(DI*4), Z5
+	VMOVUPS      (SI)(DI*4), Z6
+	VDIVPS       Z6, Z5, Z7
+	VDIVPS       Z6, Z2, Z8
+	VMINPS       Z4, Z3, Z9
+	VDIVPS       Z6, Z9, Z10
+	VFNMADD132PS Z10, Z9, Z6
+	VMULPS       Z8, Z6, Z6
+	VMAXPS       Z10, Z0, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z8
+	VMINPS       Z2, Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z8, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z10
+	VMULPS       Z10, Z10, Z6
+	VMOVAPS      Z1, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z8
+	VFMADD132PS  Z8, Z10, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z8
+	VSUBPS       Z2, Z8, Z9
+	VFMADD132PS  Z6, Z9, Z8
+	VCMPPS       $0x1d, Z3, Z4, K1
+	VMULPS       Z4, Z7, Z4
+	VMULPS       Z8, Z5, Z5
+	VBLENDMPS    Z4, Z5, K1, Z11
+	VMOVUPS      Z11, (CX)(DI*4)
+	VMOVUPS      64(DX)(DI*4), Z4
+	VMOVUPS      64(BX)(DI*4), Z5
+	VMOVUPS      64(SI)(DI*4), Z6
+	VDIVPS       Z6, Z5, Z7
+	VDIVPS       Z6, Z2, Z8
+	VMINPS       Z4, Z3, Z9
+	VDIVPS       Z6, Z9, Z10
+	VFNMADD132PS Z10, Z9, Z6
+	VMULPS       Z8, Z6, Z6
+	VMAXPS       Z10, Z0, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z8
+	VMINPS       Z2, Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z8, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z10
+	VMULPS       Z10, Z10, Z6
+	VMOVAPS      Z1, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z8
+	VFMADD132PS  Z8, Z10, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z8
+	VSUBPS       Z2, Z8, Z9
+	VFMADD132PS  Z6, Z9, Z8
+	VCMPPS       $0x1d, Z3, Z4, K1
+	VMULPS       Z4, Z7, Z4
+	VMULPS       Z8, Z5, Z5
+	VBLENDMPS    Z4, Z5, K1, Z12
+	VMOVUPS      Z12, 64(CX)(DI*4)
 	ADDQ         $0x00000020, DI
 	JMP          loopN
 
@@ -6248,42 +6130,41 @@ loop1:
 loop:
 	CMPQ         DI, R8
 	JG           tail
-	VMOVUPS      (DX)(DI*4), Z5
-	VMOVUPS      (BX)(DI*4), Z6
-	VMOVUPS      (SI)(DI*4), Z7
-	VDIVPS       Z7, Z6, Z8
-	VDIVPS       Z7, Z3, Z9
-	VMINPS       Z5, Z4, Z10
-	VDIVPS       Z7, Z10, Z11
-	VFNMADD132PS Z11, Z10, Z7
-	VMULPS       Z9, Z7, Z7
-	VMAXPS       Z11, Z1, Z9
-	VMINPS       Z9, Z0, Z9
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
-	VMINPS       Z3, Z7, Z7
-	VMAXPS       c_negOne<>+0(SB), Z7, Z7
-	VADDPS       Z7, Z9, Z7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z11
-	VMULPS       Z11, Z11, Z7
-	VMOVAPS      Z2, Z9
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z9
-	VFMADD132PS  Z9, Z11, Z7
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
-	VPSLLD       $0x17, Z9, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z9
-	VSUBPS       Z3, Z9, Z10
-	VFMADD132PS  Z7, Z10, Z9
-	VCMPPS       $0x1d, Z4, Z5, K1
-	VMULPS       Z5, Z8, Z5
-	VMULPS       Z9, Z6, Z6
-	VBLENDMPS    Z5, Z6, K1, Z14
-	VMOVUPS      Z14, (CX)(DI*4)
+	VMOVUPS      (DX)(DI*4), Z4
+	VMOVUPS      (BX)(DI*4), Z5
+	VMOVUPS      (SI)(DI*4), Z6
+	VDIVPS       Z6, Z5, Z7
+	VDIVPS       Z6, Z2, Z8
+	VMINPS       Z4, Z3, Z9
+	VDIVPS       Z6, Z9, Z10
+	VFNMADD132PS Z10, Z9, Z6
+	VMULPS       Z8, Z6, Z6
+	VMAXPS       Z10, Z0, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z8
+	VMINPS       Z2, Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z8, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z10
+	VMULPS       Z10, Z10, Z6
+	VMOVAPS      Z1, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z8
+	VFMADD132PS  Z8, Z10, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z8
+	VSUBPS       Z2, Z8, Z9
+	VFMADD132PS  Z6, Z9, Z8
+	VCMPPS       $0x1d, Z3, Z4, K1
+	VMULPS       Z4, Z7, Z4
+	VMULPS       Z8, Z5, Z5
+	VBLENDMPS    Z4, Z5, K1, Z13
+	VMOVUPS      Z13, (CX)(DI*4)
 	ADDQ         $0x00000010, DI
 	JMP          loop
 
@@ -6292,42 +6173,41 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), R8
 	KMOVW        (R8)(AX*2), K1
-	VMOVUPS.Z    (DX)(DI*4), K1, Z5
-	VMOVUPS.Z    (BX)(DI*4), K1, Z6
-	VMOVUPS.Z    (SI)(DI*4), K1, Z7
-	VDIVPS       Z7, Z6, Z8
-	VDIVPS       Z7, Z3, Z9
-	VMINPS       Z5, Z4, Z10
-	VDIVPS       Z7, Z10, Z11
-	VFNMADD132PS Z11, Z10, Z7
-	VMULPS       Z9, Z7, Z7
-	VMAXPS       Z11, Z1, Z1
-	VMINPS       Z1, Z0, Z0
-	VMOVUPS      c_log2e<>+0(SB), Z1
-	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
-	VSUBPS       c_roundMagic<>+0(SB), Z1, Z9
+	VMOVUPS.Z    (DX)(DI*4), K1, Z4
+	VMOVUPS.Z    (BX)(DI*4), K1, Z5
+	VMOVUPS.Z    (SI)(DI*4), K1, Z6
+	VDIVPS       Z6, Z5, Z7
+	VDIVPS       Z6, Z2, Z8
+	VMINPS       Z4, Z3, Z9
+	VDIVPS       Z6, Z9, Z10
+	VFNMADD132PS Z10, Z9, Z6
+	VMULPS       Z8, Z6, Z6
+	VMAXPS       Z10, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z0
-	VMINPS       Z3, Z7, Z7
-	VMAXPS       c_negOne<>+0(SB), Z7, Z7
-	VADDPS       Z7, Z0, Z0
+	VMINPS       Z2, Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z0, Z0
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z9
 	VMULPS       Z9, Z9, Z0
-	VMOVAPS      Z2, Z2
-	VFMADD213PS  c_expP5<>+0(SB), Z9, Z2
-	VFMADD213PS  c_expP4<>+0(SB), Z9, Z2
-	VFMADD213PS  c_expP3<>+0(SB), Z9, Z2
-	VFMADD213PS  c_expP2<>+0(SB), Z9, Z2
-	VFMADD132PS  Z2, Z9, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z1
+	VFMADD132PS  Z1, Z9, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z1
 	VPSLLD       $0x17, Z1, Z1
 	VMULPS       c_twoM64<>+0(SB), Z1, Z1
-	VSUBPS       Z3, Z1, Z2
+	VSUBPS       Z2, Z1, Z2
 	VFMADD132PS  Z0, Z2, Z1
-	VCMPPS       $0x1d, Z4, Z5, K2
-	VMULPS       Z5, Z8, Z0
-	VMULPS       Z1, Z6, Z1
-	VBLENDMPS    Z0, Z1, K2, Z15
-	VMOVUPS      Z15, K1, (CX)(DI*4)
+	VCMPPS       $0x1d, Z3, Z4, K2
+	VMULPS       Z4, Z7, Z0
+	VMULPS       Z1, Z5, Z1
+	VBLENDMPS    Z0, Z1, K2, Z14
+	VMOVUPS      Z14, K1, (CX)(DI*4)
 
 done:
 	VZEROUPPER
@@ -6344,13 +6224,12 @@ TEXT ·peluRowBackwardAVX512(SB), NOSPLIT, $0-168
 	MOVQ    b_base+96(FP), DI
 	MOVQ    ga_base+120(FP), R8
 	MOVQ    gb_base+144(FP), R9
-	VMOVUPS c_expHi<>+0(SB), Z0
-	VMOVUPS c_expLo<>+0(SB), Z1
-	VMOVUPS c_expP6<>+0(SB), Z2
-	VMOVUPS c_maxFloat<>+0(SB), Z3
-	VMOVUPS c_negMaxFloat<>+0(SB), Z4
-	VMOVUPS c_one<>+0(SB), Z5
-	VMOVUPS c_zero<>+0(SB), Z6
+	VMOVUPS c_expLo<>+0(SB), Z0
+	VMOVUPS c_expP6<>+0(SB), Z1
+	VMOVUPS c_maxFloat<>+0(SB), Z2
+	VMOVUPS c_negMaxFloat<>+0(SB), Z3
+	VMOVUPS c_one<>+0(SB), Z4
+	VMOVUPS c_zero<>+0(SB), Z5
 	XORQ    R10, R10
 	MOVQ    AX, R11
 	SUBQ    $0x00000020, R11
@@ -6358,112 +6237,110 @@ TEXT ·peluRowBackwardAVX512(SB), NOSPLIT, $0-168
 loopN:
 	CMPQ         R10, R11
 	JG           loop1
-	VMOVUPS      (BX)(R10*4), Z7
-	VMOVUPS      (DX)(R10*4), Z8
-	VMOVUPS      (SI)(R10*4), Z9
-	VMOVUPS      (DI)(R10*4), Z10
-	VDIVPS       Z10, Z9, Z9
-	VDIVPS       Z10, Z5, Z19
-	VDIVPS       Z10, Z7, Z20
-	VFNMADD132PS Z20, Z7, Z10
-	VMULPS       Z19, Z10, Z10
-	VMINPS       Z20, Z6, Z19
-	VMAXPS       Z19, Z1, Z19
-	VMINPS       Z19, Z0, Z19
-	VMOVUPS      c_log2e<>+0(SB), Z21
-	VFMADD213PS  c_roundMagic<>+0(SB), Z19, Z21
-	VSUBPS       c_roundMagic<>+0(SB), Z21, Z22
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z19
-	VMINPS       Z5, Z10, Z10
-	VMAXPS       c_negOne<>+0(SB), Z10, Z10
-	VADDPS       Z10, Z19, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z22
-	VMULPS       Z22, Z22, Z10
-	VMOVAPS      Z2, Z19
-	VFMADD213PS  c_expP5<>+0(SB), Z22, Z19
-	VFMADD213PS  c_expP4<>+0(SB), Z22, Z19
-	VFMADD213PS  c_expP3<>+0(SB), Z22, Z19
-	VFMADD213PS  c_expP2<>+0(SB), Z22, Z19
-	VFMADD132PS  Z19, Z22, Z10
-	VPSUBD       c_expBias64<>+0(SB), Z21, Z19
-	VPSLLD       $0x17, Z19, Z19
-	VCMPPS       $0x1d, Z6, Z7, K1
-	VMOVAPS      Z19, Z7
-	VFMADD132PS  Z10, Z19, Z7
-	VBLENDMPS    c_twoP64<>+0(SB), Z7, K1, Z11
-	VMULPS       c_twoM64<>+0(SB), Z19, Z7
-	VSUBPS       Z5, Z7, Z19
-	VFMADD132PS  Z10, Z19, Z7
-	VBLENDMPS    Z20, Z7, K1, Z12
-	VMINPS       Z20, Z3, Z7
-	VMAXPS       Z7, Z4, Z7
-	VMULPS       Z11, Z7, Z7
-	VMULPS       c_twoM64<>+0(SB), Z7, Z7
-	VMULPS       Z11, Z9, Z10
-	VMULPS       c_twoM64<>+0(SB), Z10, Z10
-	VMULPS       Z10, Z8, Z10
-	VMOVUPS      Z10, (CX)(R10*4)
-	VMOVUPS      (R8)(R10*4), Z10
-	VFMADD132PS  Z8, Z10, Z12
-	VMOVUPS      Z12, (R8)(R10*4)
-	VXORPS       c_signMask<>+0(SB), Z9, Z9
-	VMULPS       Z7, Z9, Z7
-	VMOVUPS      (R9)(R10*4), Z9
-	VFMADD132PS  Z7, Z9, Z8
-	VMOVUPS      Z8, (R9)(R10*4)
-	VMOVUPS      64(BX)(R10*4), Z7
-	VMOVUPS      64(DX)(R10*4), Z8
-	VMOVUPS      64(SI)(R10*4), Z9
-	VMOVUPS      64(DI)(R10*4), Z10
-	VDIVPS       Z10, Z9, Z9
-	VDIVPS       Z10, Z5, Z19
-	VDIVPS       Z10, Z7, Z20
-	VFNMADD132PS Z20, Z7, Z10
-	VMULPS       Z19, Z10, Z10
-	VMINPS       Z20, Z6, Z19
-	VMAXPS       Z19, Z1, Z19
-	VMINPS       Z19, Z0, Z19
-	VMOVUPS      c_log2e<>+0(SB), Z21
-	VFMADD213PS  c_roundMagic<>+0(SB), Z19, Z21
-	VSUBPS       c_roundMagic<>+0(SB), Z21, Z22
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z19
-	VMINPS       Z5, Z10, Z10
-	VMAXPS       c_negOne<>+0(SB), Z10, Z10
-	VADDPS       Z10, Z19, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z22
-	VMULPS       Z22, Z22, Z10
-	VMOVAPS      Z2, Z19
-	VFMADD213PS  c_expP5<>+0(SB), Z22, Z19
-	VFMADD213PS  c_expP4<>+0(SB), Z22, Z19
-	VFMADD213PS  c_expP3<>+0(SB), Z22, Z19
-	VFMADD213PS  c_expP2<>+0(SB), Z22, Z19
-	VFMADD132PS  Z19, Z22, Z10
-	VPSUBD       c_expBias64<>+0(SB), Z21, Z19
-	VPSLLD       $0x17, Z19, Z19
-	VCMPPS       $0x1d, Z6, Z7, K1
-	VMOVAPS      Z19, Z7
-	VFMADD132PS  Z10, Z19, Z7
-	VBLENDMPS    c_twoP64<>+0(SB), Z7, K1, Z13
-	VMULPS       c_twoM64<>+0(SB), Z19, Z7
-	VSUBPS       Z5, Z7, Z19
-	VFMADD132PS  Z10, Z19, Z7
-	VBLENDMPS    Z20, Z7, K1, Z14
-	VMINPS       Z20, Z3, Z7
-	VMAXPS       Z7, Z4, Z7
-	VMULPS       Z13, Z7, Z7
-	VMULPS       c_twoM64<>+0(SB), Z7, Z7
-	VMULPS       Z13, Z9, Z10
-	VMULPS       c_twoM64<>+0(SB), Z10, Z10
-	VMULPS       Z10, Z8, Z10
-	VMOVUPS      Z10, 64(CX)(R10*4)
-	VMOVUPS      64(R8)(R10*4), Z10
-	VFMADD132PS  Z8, Z10, Z14
-	VMOVUPS      Z14, 64(R8)(R10*4)
-	VXORPS       c_signMask<>+0(SB), Z9, Z9
-	VMULPS       Z7, Z9, Z7
-	VMOVUPS      64(R9)(R10*4), Z9
-	VFMADD132PS  Z7, Z9, Z8
-	VMOVUPS      Z8, 64(R9)(R10*4)
+	VMOVUPS      (BX)(R10*4), Z6
+	VMOVUPS      (DX)(R10*4), Z7
+	VMOVUPS      (SI)(R10*4), Z8
+	VMOVUPS      (DI)(R10*4), Z9
+	VDIVPS       Z9, Z8, Z8
+	VDIVPS       Z9, Z4, Z18
+	VDIVPS       Z9, Z6, Z19
+	VFNMADD132PS Z19, Z6, Z9
+	VMULPS       Z18, Z9, Z9
+	VMINPS       Z19, Z5, Z18
+	VMAXPS       Z18, Z0, Z18
+	VMOVUPS      c_log2e<>+0(SB), Z20
+	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z20
+	VSUBPS       c_roundMagic<>+0(SB), Z20, Z21
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z21, Z18
+	VMINPS       Z4, Z9, Z9
+	VMAXPS       c_negOne<>+0(SB), Z9, Z9
+	VADDPS       Z9, Z18, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z21
+	VMULPS       Z21, Z21, Z9
+	VMOVAPS      Z1, Z18
+	VFMADD213PS  c_expP5<>+0(SB), Z21, Z18
+	VFMADD213PS  c_expP4<>+0(SB), Z21, Z18
+	VFMADD213PS  c_expP3<>+0(SB), Z21, Z18
+	VFMADD213PS  c_expP2<>+0(SB), Z21, Z18
+	VFMADD132PS  Z18, Z21, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z20, Z18
+	VPSLLD       $0x17, Z18, Z18
+	VCMPPS       $0x1d, Z5, Z6, K1
+	VMOVAPS      Z18, Z6
+	VFMADD132PS  Z9, Z18, Z6
+	VBLENDMPS    c_twoP64<>+0(SB), Z6, K1, Z10
+	VMULPS       c_twoM64<>+0(SB), Z18, Z6
+	VSUBPS       Z4, Z6, Z18
+	VFMADD132PS  Z9, Z18, Z6
+	VBLENDMPS    Z19, Z6, K1, Z11
+	VMINPS       Z19, Z2, Z6
+	VMAXPS       Z6, Z3, Z6
+	VMULPS       Z10, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMULPS       Z10, Z8, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VMULPS       Z9, Z7, Z9
+	VMOVUPS      Z9, (CX)(R10*4)
+	VMOVUPS      (R8)(R10*4), Z9
+	VFMADD132PS  Z7, Z9, Z11
+	VMOVUPS      Z11, (R8)(R10*4)
+	VXORPS       c_signMask<>+0(SB), Z8, Z8
+	VMULPS       Z6, Z8, Z6
+	VMOVUPS      (R9)(R10*4), Z8
+	VFMADD132PS  Z6, Z8, Z7
+	VMOVUPS      Z7, (R9)(R10*4)
+	VMOVUPS      64(BX)(R10*4), Z6
+	VMOVUPS      64(DX)(R10*4), Z7
+	VMOVUPS      64(SI)(R10*4), Z8
+	VMOVUPS      64(DI)(R10*4), Z9
+	VDIVPS       Z9, Z8, Z8
+	VDIVPS       Z9, Z4, Z18
+	VDIVPS       Z9, Z6, Z19
+	VFNMADD132PS Z19, Z6, Z9
+	VMULPS       Z18, Z9, Z9
+	VMINPS       Z19, Z5, Z18
+	VMAXPS       Z18, Z0, Z18
+	VMOVUPS      c_log2e<>+0(SB), Z20
+	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z20
+	VSUBPS       c_roundMagic<>+0(SB), Z20, Z21
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z21, Z18
+	VMINPS       Z4, Z9, Z9
+	VMAXPS       c_negOne<>+0(SB), Z9, Z9
+	VADDPS       Z9, Z18, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z21
+	VMULPS       Z21, Z21, Z9
+	VMOVAPS      Z1, Z18
+	VFMADD213PS  c_expP5<>+0(SB), Z21, Z18
+	VFMADD213PS  c_expP4<>+0(SB), Z21, Z18
+	VFMADD213PS  c_expP3<>+0(SB), Z21, Z18
+	VFMADD213PS  c_expP2<>+0(SB), Z21, Z18
+	VFMADD132PS  Z18, Z21, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z20, Z18
+	VPSLLD       $0x17, Z18, Z18
+	VCMPPS       $0x1d, Z5, Z6, K1
+	VMOVAPS      Z18, Z6
+	VFMADD132PS  Z9, Z18, Z6
+	VBLENDMPS    c_twoP64<>+0(SB), Z6, K1, Z12
+	VMULPS       c_twoM64<>+0(SB), Z18, Z6
+	VSUBPS       Z4, Z6, Z18
+	VFMADD132PS  Z9, Z18, Z6
+	VBLENDMPS    Z19, Z6, K1, Z13
+	VMINPS       Z19, Z2, Z6
+	VMAXPS       Z6, Z3, Z6
+	VMULPS       Z12, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMULPS       Z12, Z8, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VMULPS       Z9, Z7, Z9
+	VMOVUPS      Z9, 64(CX)(R10*4)
+	VMOVUPS      64(R8)(R10*4), Z9
+	VFMADD132PS  Z7, Z9, Z13
+	VMOVUPS      Z13, 64(R8)(R10*4)
+	VXORPS       c_signMask<>+0(SB), Z8, Z8
+	VMULPS       Z6, Z8, Z6
+	VMOVUPS      64(R9)(R10*4), Z8
+	VFMADD132PS  Z6, Z8, Z7
+	VMOVUPS      Z7, 64(R9)(R10*4)
 	ADDQ         $0x00000020, R10
 	JMP          loopN
 
@@ -6474,59 +6351,58 @@ loop1:
 loop:
 	CMPQ         R10, R11
 	JG           tail
-	VMOVUPS      (BX)(R10*4), Z7
-	VMOVUPS      (DX)(R10*4), Z8
-	VMOVUPS      (SI)(R10*4), Z9
-	VMOVUPS      (DI)(R10*4), Z10
-	VDIVPS       Z10, Z9, Z9
-	VDIVPS       Z10, Z5, Z11
-	VDIVPS       Z10, Z7, Z12
-	VFNMADD132PS Z12, Z7, Z10
-	VMULPS       Z11, Z10, Z10
-	VMINPS       Z12, Z6, Z11
-	VMAXPS       Z11, Z1, Z11
-	VMINPS       Z11, Z0, Z11
-	VMOVUPS      c_log2e<>+0(SB), Z13
-	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z13
-	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z11
-	VMINPS       Z5, Z10, Z10
-	VMAXPS       c_negOne<>+0(SB), Z10, Z10
-	VADDPS       Z10, Z11, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z14
-	VMULPS       Z14, Z14, Z10
-	VMOVAPS      Z2, Z11
-	VFMADD213PS  c_expP5<>+0(SB), Z14, Z11
-	VFMADD213PS  c_expP4<>+0(SB), Z14, Z11
-	VFMADD213PS  c_expP3<>+0(SB), Z14, Z11
-	VFMADD213PS  c_expP2<>+0(SB), Z14, Z11
-	VFMADD132PS  Z11, Z14, Z10
-	VPSUBD       c_expBias64<>+0(SB), Z13, Z11
-	VPSLLD       $0x17, Z11, Z11
-	VCMPPS       $0x1d, Z6, Z7, K1
-	VMOVAPS      Z11, Z7
-	VFMADD132PS  Z10, Z11, Z7
-	VBLENDMPS    c_twoP64<>+0(SB), Z7, K1, Z15
-	VMULPS       c_twoM64<>+0(SB), Z11, Z7
-	VSUBPS       Z5, Z7, Z11
-	VFMADD132PS  Z10, Z11, Z7
-	VBLENDMPS    Z12, Z7, K1, Z16
-	VMINPS       Z12, Z3, Z7
-	VMAXPS       Z7, Z4, Z7
-	VMULPS       Z15, Z7, Z7
-	VMULPS       c_twoM64<>+0(SB), Z7, Z7
-	VMULPS       Z15, Z9, Z10
-	VMULPS       c_twoM64<>+0(SB), Z10, Z10
-	VMULPS       Z10, Z8, Z10
-	VMOVUPS      Z10, (CX)(R10*4)
-	VMOVUPS      (R8)(R10*4), Z10
-	VFMADD132PS  Z8, Z10, Z16
-	VMOVUPS      Z16, (R8)(R10*4)
-	VXORPS       c_signMask<>+0(SB), Z9, Z9
-	VMULPS       Z7, Z9, Z7
-	VMOVUPS      (R9)(R10*4), Z9
-	VFMADD132PS  Z7, Z9, Z8
-	VMOVUPS      Z8, (R9)(R10*4)
+	VMOVUPS      (BX)(R10*4), Z6
+	VMOVUPS      (DX)(R10*4), Z7
+	VMOVUPS      (SI)(R10*4), Z8
+	VMOVUPS      (DI)(R10*4), Z9
+	VDIVPS       Z9, Z8, Z8
+	VDIVPS       Z9, Z4, Z10
+	VDIVPS       Z9, Z6, Z11
+	VFNMADD132PS Z11, Z6, Z9
+	VMULPS       Z10, Z9, Z9
+	VMINPS       Z11, Z5, Z10
+	VMAXPS       Z10, Z0, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z10
+	VMINPS       Z4, Z9, Z9
+	VMAXPS       c_negOne<>+0(SB), Z9, Z9
+	VADDPS       Z9, Z10, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z13
+	VMULPS       Z13, Z13, Z9
+	VMOVAPS      Z1, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z10
+	VFMADD132PS  Z10, Z13, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VCMPPS       $0x1d, Z5, Z6, K1
+	VMOVAPS      Z10, Z6
+	VFMADD132PS  Z9, Z10, Z6
+	VBLENDMPS    c_twoP64<>+0(SB), Z6, K1, Z14
+	VMULPS       c_twoM64<>+0(SB), Z10, Z6
+	VSUBPS       Z4, Z6, Z10
+	VFMADD132PS  Z9, Z10, Z6
+	VBLENDMPS    Z11, Z6, K1, Z15
+	VMINPS       Z11, Z2, Z6
+	VMAXPS       Z6, Z3, Z6
+	VMULPS       Z14, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMULPS       Z14, Z8, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VMULPS       Z9, Z7, Z9
+	VMOVUPS      Z9, (CX)(R10*4)
+	VMOVUPS      (R8)(R10*4), Z9
+	VFMADD132PS  Z7, Z9, Z15
+	VMOVUPS      Z15, (R8)(R10*4)
+	VXORPS       c_signMask<>+0(SB), Z8, Z8
+	VMULPS       Z6, Z8, Z6
+	VMOVUPS      (R9)(R10*4), Z8
+	VFMADD132PS  Z6, Z8, Z7
+	VMOVUPS      Z7, (R9)(R10*4)
 	ADDQ         $0x00000010, R10
 	JMP          loop
 
@@ -6535,59 +6411,58 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), R11
 	KMOVW        (R11)(AX*2), K1
-	VMOVUPS.Z    (BX)(R10*4), K1, Z7
-	VMOVUPS.Z    (DX)(R10*4), K1, Z8
-	VMOVUPS.Z    (SI)(R10*4), K1, Z9
-	VMOVUPS.Z    (DI)(R10*4), K1, Z10
-	VDIVPS       Z10, Z9, Z9
-	VDIVPS       Z10, Z5, Z11
-	VDIVPS       Z10, Z7, Z12
-	VFNMADD132PS Z12, Z7, Z10
-	VMULPS       Z11, Z10, Z10
-	VMINPS       Z12, Z6, Z11
-	VMAXPS       Z11, Z1, Z1
-	VMINPS       Z1, Z0, Z0
-	VMOVUPS      c_log2e<>+0(SB), Z1
-	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
-	VSUBPS       c_roundMagic<>+0(SB), Z1, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z0
-	VMINPS       Z5, Z10, Z10
-	VMAXPS       c_negOne<>+0(SB), Z10, Z10
-	VADDPS       Z10, Z0, Z0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z11
-	VMULPS       Z11, Z11, Z0
-	VMOVAPS      Z2, Z2
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z2
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z2
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z2
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z2
-	VFMADD132PS  Z2, Z11, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VMOVUPS.Z    (BX)(R10*4), K1, Z6
+	VMOVUPS.Z    (DX)(R10*4), K1, Z7
+	VMOVUPS.Z    (SI)(R10*4), K1, Z8
+	VMOVUPS.Z    (DI)(R10*4), K1, Z9
+	VDIVPS       Z9, Z8, Z8
+	VDIVPS       Z9, Z4, Z10
+	VDIVPS       Z9, Z6, Z11
+	VFNMADD132PS Z11, Z6, Z9
+	VMULPS       Z10, Z9, Z9
+	VMINPS       Z11, Z5, Z10
+	VMAXPS       Z10, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z0
+	VMINPS       Z4, Z9, Z9
+	VMAXPS       c_negOne<>+0(SB), Z9, Z9
+	VADDPS       Z9, Z0, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z12
+	VMULPS       Z12, Z12, Z0
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z1
+	VFMADD132PS  Z1, Z12, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z1
 	VPSLLD       $0x17, Z1, Z1
-	VCMPPS       $0x1d, Z6, Z7, K2
-	VMOVAPS      Z1, Z2
-	VFMADD132PS  Z0, Z1, Z2
-	VBLENDMPS    c_twoP64<>+0(SB), Z2, K2, Z17
+	VCMPPS       $0x1d, Z5, Z6, K2
+	VMOVAPS      Z1, Z5
+	VFMADD132PS  Z0, Z1, Z5
+	VBLENDMPS    c_twoP64<>+0(SB), Z5, K2, Z16
 	VMULPS       c_twoM64<>+0(SB), Z1, Z1
-	VSUBPS       Z5, Z1, Z2
-	VFMADD132PS  Z0, Z2, Z1
-	VBLENDMPS    Z12, Z1, K2, Z18
-	VMINPS       Z12, Z3, Z0
-	VMAXPS       Z0, Z4, Z0
-	VMULPS       Z17, Z0, Z0
+	VSUBPS       Z4, Z1, Z4
+	VFMADD132PS  Z0, Z4, Z1
+	VBLENDMPS    Z11, Z1, K2, Z17
+	VMINPS       Z11, Z2, Z0
+	VMAXPS       Z0, Z3, Z0
+	VMULPS       Z16, Z0, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z0
-	VMULPS       Z17, Z9, Z1
+	VMULPS       Z16, Z8, Z1
 	VMULPS       c_twoM64<>+0(SB), Z1, Z1
-	VMULPS       Z1, Z8, Z1
+	VMULPS       Z1, Z7, Z1
 	VMOVUPS      Z1, K1, (CX)(R10*4)
 	VMOVUPS.Z    (R8)(R10*4), K1, Z1
-	VFMADD132PS  Z8, Z1, Z18
-	VMOVUPS      Z18, K1, (R8)(R10*4)
-	VXORPS       c_signMask<>+0(SB), Z9, Z1
+	VFMADD132PS  Z7, Z1, Z17
+	VMOVUPS      Z17, K1, (R8)(R10*4)
+	VXORPS       c_signMask<>+0(SB), Z8, Z1
 	VMULPS       Z0, Z1, Z0
 	VMOVUPS.Z    (R9)(R10*4), K1, Z1
-	VFMADD132PS  Z0, Z1, Z8
-	VMOVUPS      Z8, K1, (R9)(R10*4)
+	VFMADD132PS  Z0, Z1, Z7
+	VMOVUPS      Z7, K1, (R9)(R10*4)
 
 done:
 	VZEROUPPER
@@ -6599,11 +6474,10 @@ TEXT ·mishAVX512(SB), NOSPLIT, $0-48
 	MOVQ    y_len+8(FP), AX
 	MOVQ    y_base+0(FP), CX
 	MOVQ    x_base+24(FP), DX
-	VMOVUPS c_expHi<>+0(SB), Z0
-	VMOVUPS c_expLo<>+0(SB), Z1
-	VMOVUPS c_expP6<>+0(SB), Z2
-	VMOVUPS c_mishClamp<>+0(SB), Z3
-	VMOVUPS c_negBig<>+0(SB), Z4
+	VMOVUPS c_expLo<>+0(SB), Z0
+	VMOVUPS c_expP6<>+0(SB), Z1
+	VMOVUPS c_mishClamp<>+0(SB), Z2
+	VMOVUPS c_negBig<>+0(SB), Z3
 	XORQ    BX, BX
 	MOVQ    AX, SI
 	SUBQ    $0x00000020, SI
@@ -6611,72 +6485,70 @@ TEXT ·mishAVX512(SB), NOSPLIT, $0-48
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z5
-	VMINPS       Z5, Z3, Z6
-	VMAXPS       Z6, Z1, Z6
-	VMINPS       Z6, Z0, Z6
-	VMOVUPS      c_log2e<>+0(SB), Z11
-	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z11
-	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z12
-	VMULPS       Z12, Z12, Z6
-	VMOVAPS      Z2, Z13
-	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
-	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
-	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
-	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
-	VFMADD132PS  Z13, Z12, Z6
-	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
-	VPSLLD       $0x17, Z11, Z11
-	VFMADD132PS  Z6, Z11, Z11
-	VMULPS       c_twoM64<>+0(SB), Z11, Z6
-	VADDPS       Z11, Z11, Z12
-	VFMADD132PS  Z6, Z12, Z11
-	VMOVUPS      c_twoM64<>+0(SB), Z6
-	VFMADD213PS  c_two<>+0(SB), Z11, Z6
-	VDIVPS       Z6, Z11, Z6
-	VMAXPS       Z5, Z4, Z11
-	VMULPS       Z6, Z11, Z11
-	VMULPS       c_twoM64<>+0(SB), Z11, Z11
-	VMULPS       c_twoM64<>+0(SB), Z6, Z6
-	VMULPS       Z6, Z5, Z6
-	VCMPPS       $0x11, c_zero<>+0(SB), Z5, K1
-	VBLENDMPS    Z11, Z6, K1, Z7
-	VMOVUPS      Z7, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z5
-	VMINPS       Z5, Z3, Z6
-	VMAXPS       Z6, Z1, Z6
-	VMINPS       Z6, Z0, Z6
-	VMOVUPS      c_log2e<>+0(SB), Z11
-	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z11
-	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z12
-	VMULPS       Z12, Z12, Z6
-	VMOVAPS      Z2, Z13
-	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
-	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
-	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
-	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
-	VFMADD132PS  Z13, Z12, Z6
-	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
-	VPSLLD       $0x17, Z11, Z11
-	VFMADD132PS  Z6, Z11, Z11
-	VMULPS       c_twoM64<>+0(SB), Z11, Z6
-	VADDPS       Z11, Z11, Z12
-	VFMADD132PS  Z6, Z12, Z11
-	VMOVUPS      c_twoM64<>+0(SB), Z6
-	VFMADD213PS  c_two<>+0(SB), Z11, Z6
-	VDIVPS       Z6, Z11, Z6
-	VMAXPS       Z5, Z4, Z11
-	VMULPS       Z6, Z11, Z11
-	VMULPS       c_twoM64<>+0(SB), Z11, Z11
-	VMULPS       c_twoM64<>+0(SB), Z6, Z6
-	VMULPS       Z6, Z5, Z6
-	VCMPPS       $0x11, c_zero<>+0(SB), Z5, K1
-	VBLENDMPS    Z11, Z6, K1, Z8
-	VMOVUPS      Z8, 64(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z4
+	VMINPS       Z4, Z2, Z5
+	VMAXPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z11
+	VMULPS       Z11, Z11, Z5
+	VMOVAPS      Z1, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z5, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z5
+	VADDPS       Z10, Z10, Z11
+	VFMADD132PS  Z5, Z11, Z10
+	VMOVUPS      c_twoM64<>+0(SB), Z5
+	VFMADD213PS  c_two<>+0(SB), Z10, Z5
+	VDIVPS       Z5, Z10, Z5
+	VMAXPS       Z4, Z3, Z10
+	VMULPS       Z5, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VMULPS       Z5, Z4, Z5
+	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K1
+	VBLENDMPS    Z10, Z5, K1, Z6
+	VMOVUPS      Z6, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z4
+	VMINPS       Z4, Z2, Z5
+	VMAXPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z11
+	VMULPS       Z11, Z11, Z5
+	VMOVAPS      Z1, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z5, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z5
+	VADDPS       Z10, Z10, Z11
+	VFMADD132PS  Z5, Z11, Z10
+	VMOVUPS      c_twoM64<>+0(SB), Z5
+	VFMADD213PS  c_two<>+0(SB), Z10, Z5
+	VDIVPS       Z5, Z10, Z5
+	VMAXPS       Z4, Z3, Z10
+	VMULPS       Z5, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VMULPS       Z5, Z4, Z5
+	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K1
+	VBLENDMPS    Z10, Z5, K1, Z7
+	VMOVUPS      Z7, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
 
@@ -6687,39 +6559,38 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Z5
-	VMINPS       Z5, Z3, Z6
-	VMAXPS       Z6, Z1, Z6
-	VMINPS       Z6, Z0, Z6
-	VMOVUPS      c_log2e<>+0(SB), Z7
-	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z7
-	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z8
-	VMULPS       Z8, Z8, Z6
-	VMOVAPS      Z2, Z11
-	VFMADD213PS  c_expP5<>+0(SB), Z8, Z11
-	VFMADD213PS  c_expP4<>+0(SB), Z8, Z11
-	VFMADD213PS  c_expP3<>+0(SB), Z8, Z11
-	VFMADD213PS  c_expP2<>+0(SB), Z8, Z11
-	VFMADD132PS  Z11, Z8, Z6
-	VPSUBD       c_expBias64<>+0(SB), Z7, Z7
-	VPSLLD       $0x17, Z7, Z7
-	VFMADD132PS  Z6, Z7, Z7
-	VMULPS       c_twoM64<>+0(SB), Z7, Z6
-	VADDPS       Z7, Z7, Z8
-	VFMADD132PS  Z6, Z8, Z7
-	VMOVUPS      c_twoM64<>+0(SB), Z6
-	VFMADD213PS  c_two<>+0(SB), Z7, Z6
-	VDIVPS       Z6, Z7, Z6
-	VMAXPS       Z5, Z4, Z7
-	VMULPS       Z6, Z7, Z7
-	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VMOVUPS      (DX)(BX*4), Z4
+	VMINPS       Z4, Z2, Z5
+	VMAXPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z7
+	VMULPS       Z7, Z7, Z5
+	VMOVAPS      Z1, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z10
+	VFMADD132PS  Z10, Z7, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
+	VPSLLD       $0x17, Z6, Z6
+	VFMADD132PS  Z5, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z5
+	VADDPS       Z6, Z6, Z7
+	VFMADD132PS  Z5, Z7, Z6
+	VMOVUPS      c_twoM64<>+0(SB), Z5
+	VFMADD213PS  c_two<>+0(SB), Z6, Z5
+	VDIVPS       Z5, Z6, Z5
+	VMAXPS       Z4, Z3, Z6
+	VMULPS       Z5, Z6, Z6
 	VMULPS       c_twoM64<>+0(SB), Z6, Z6
-	VMULPS       Z6, Z5, Z6
-	VCMPPS       $0x11, c_zero<>+0(SB), Z5, K1
-	VBLENDMPS    Z7, Z6, K1, Z9
-	VMOVUPS      Z9, (CX)(BX*4)
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VMULPS       Z5, Z4, Z5
+	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K1
+	VBLENDMPS    Z6, Z5, K1, Z8
+	VMOVUPS      Z8, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
 
@@ -6728,23 +6599,22 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
-	VMOVUPS.Z    (DX)(BX*4), K1, Z5
-	VMINPS       Z5, Z3, Z3
-	VMAXPS       Z3, Z1, Z1
-	VMINPS       Z1, Z0, Z0
-	VMOVUPS      c_log2e<>+0(SB), Z1
-	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
-	VSUBPS       c_roundMagic<>+0(SB), Z1, Z3
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z3, Z0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z3
-	VMULPS       Z3, Z3, Z0
-	VMOVAPS      Z2, Z2
-	VFMADD213PS  c_expP5<>+0(SB), Z3, Z2
-	VFMADD213PS  c_expP4<>+0(SB), Z3, Z2
-	VFMADD213PS  c_expP3<>+0(SB), Z3, Z2
-	VFMADD213PS  c_expP2<>+0(SB), Z3, Z2
-	VFMADD132PS  Z2, Z3, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z4
+	VMINPS       Z4, Z2, Z2
+	VMAXPS       Z2, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z2
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z2
+	VSUBPS       c_roundMagic<>+0(SB), Z2, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z5
+	VMULPS       Z5, Z5, Z0
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z1
+	VFMADD132PS  Z1, Z5, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z2, Z1
 	VPSLLD       $0x17, Z1, Z1
 	VFMADD132PS  Z0, Z1, Z1
 	VMULPS       c_twoM64<>+0(SB), Z1, Z0
@@ -6753,14 +6623,14 @@ tail:
 	VMOVUPS      c_twoM64<>+0(SB), Z0
 	VFMADD213PS  c_two<>+0(SB), Z1, Z0
 	VDIVPS       Z0, Z1, Z0
-	VMAXPS       Z5, Z4, Z1
+	VMAXPS       Z4, Z3, Z1
 	VMULPS       Z0, Z1, Z1
 	VMULPS       c_twoM64<>+0(SB), Z1, Z1
 	VMULPS       c_twoM64<>+0(SB), Z0, Z0
-	VMULPS       Z0, Z5, Z0
-	VCMPPS       $0x11, c_zero<>+0(SB), Z5, K2
-	VBLENDMPS    Z1, Z0, K2, Z10
-	VMOVUPS      Z10, K1, (CX)(BX*4)
+	VMULPS       Z0, Z4, Z0
+	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K2
+	VBLENDMPS    Z1, Z0, K2, Z9
+	VMOVUPS      Z9, K1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -6774,11 +6644,10 @@ TEXT ·mishBackwardAVX512(SB), NOSPLIT, $0-72
 	MOVQ    dy_base+24(FP), DX
 	MOVQ    x_base+48(FP), BX
 	VMOVUPS c_big<>+0(SB), Z0
-	VMOVUPS c_expHi<>+0(SB), Z1
-	VMOVUPS c_expLo<>+0(SB), Z2
-	VMOVUPS c_expP6<>+0(SB), Z3
-	VMOVUPS c_mishClamp<>+0(SB), Z4
-	VMOVUPS c_negBig<>+0(SB), Z5
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_mishClamp<>+0(SB), Z3
+	VMOVUPS c_negBig<>+0(SB), Z4
 	XORQ    SI, SI
 	MOVQ    AX, DI
 	SUBQ    $0x00000020, DI
@@ -6786,84 +6655,82 @@ TEXT ·mishBackwardAVX512(SB), NOSPLIT, $0-72
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z6
-	VMINPS       Z6, Z4, Z7
-	VMAXPS       Z7, Z2, Z7
-	VMINPS       Z7, Z1, Z7
-	VMOVUPS      c_log2e<>+0(SB), Z8
-	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
-	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z9
-	VMULPS       Z9, Z9, Z7
-	VMOVAPS      Z3, Z10
-	VFMADD213PS  c_expP5<>+0(SB), Z9, Z10
-	VFMADD213PS  c_expP4<>+0(SB), Z9, Z10
-	VFMADD213PS  c_expP3<>+0(SB), Z9, Z10
-	VFMADD213PS  c_expP2<>+0(SB), Z9, Z10
-	VFMADD132PS  Z10, Z9, Z7
-	VPSUBD       c_expBias64<>+0(SB), Z8, Z8
-	VPSLLD       $0x17, Z8, Z8
-	VFMADD132PS  Z7, Z8, Z8
-	VMULPS       c_twoM64<>+0(SB), Z8, Z7
-	VADDPS       Z8, Z8, Z9
-	VFMADD231PS  Z7, Z8, Z9
+	VMOVUPS      (BX)(SI*4), Z5
+	VMINPS       Z5, Z3, Z6
+	VMAXPS       Z6, Z1, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z7
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z8
+	VMULPS       Z8, Z8, Z6
+	VMOVAPS      Z2, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z8, Z9
+	VFMADD132PS  Z9, Z8, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z7, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z6, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z6
+	VADDPS       Z7, Z7, Z8
+	VFMADD231PS  Z6, Z7, Z8
+	VMOVUPS      c_twoM64<>+0(SB), Z9
+	VFMADD213PS  c_two<>+0(SB), Z8, Z9
+	VDIVPS       Z9, Z8, Z8
 	VMOVUPS      c_twoM64<>+0(SB), Z10
-	VFMADD213PS  c_two<>+0(SB), Z9, Z10
-	VDIVPS       Z10, Z9, Z9
-	VMOVUPS      c_twoM64<>+0(SB), Z11
-	VFMADD213PS  c_one<>+0(SB), Z9, Z11
-	VADDPS       Z8, Z8, Z8
-	VMULPS       Z8, Z11, Z8
-	VADDPS       c_one<>+0(SB), Z7, Z7
+	VFMADD213PS  c_one<>+0(SB), Z8, Z10
+	VADDPS       Z7, Z7, Z7
 	VMULPS       Z7, Z10, Z7
-	VMINPS       Z6, Z0, Z6
-	VMAXPS       Z6, Z5, Z6
-	VDIVPS       Z7, Z8, Z7
-	VFMADD132PS  Z7, Z9, Z6
-	VMOVUPS      (DX)(SI*4), Z7
-	VMULPS       c_twoM64<>+0(SB), Z6, Z6
-	VMULPS       Z6, Z7, Z6
-	VMOVUPS      Z6, (CX)(SI*4)
-	VMOVUPS      64(BX)(SI*4), Z6
-	VMINPS       Z6, Z4, Z7
-	VMAXPS       Z7, Z2, Z7
-	VMINPS       Z7, Z1, Z7
-	VMOVUPS      c_log2e<>+0(SB), Z8
-	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
-	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z9
-	VMULPS       Z9, Z9, Z7
-	VMOVAPS      Z3, Z10
-	VFMADD213PS  c_expP5<>+0(SB), Z9, Z10
-	VFMADD213PS  c_expP4<>+0(SB), Z9, Z10
-	VFMADD213PS  c_expP3<>+0(SB), Z9, Z10
-	VFMADD213PS  c_expP2<>+0(SB), Z9, Z10
-	VFMADD132PS  Z10, Z9, Z7
-	VPSUBD       c_expBias64<>+0(SB), Z8, Z8
-	VPSLLD       $0x17, Z8, Z8
-	VFMADD132PS  Z7, Z8, Z8
-	VMULPS       c_twoM64<>+0(SB), Z8, Z7
-	VADDPS       Z8, Z8, Z9
-	VFMADD231PS  Z7, Z8, Z9
+	VADDPS       c_one<>+0(SB), Z6, Z6
+	VMULPS       Z6, Z9, Z6
+	VMINPS       Z5, Z0, Z5
+	VMAXPS       Z5, Z4, Z5
+	VDIVPS       Z6, Z7, Z6
+	VFMADD132PS  Z6, Z8, Z5
+	VMOVUPS      (DX)(SI*4), Z6
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VMULPS       Z5, Z6, Z5
+	VMOVUPS      Z5, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z5
+	VMINPS       Z5, Z3, Z6
+	VMAXPS       Z6, Z1, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z7
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z8
+	VMULPS       Z8, Z8, Z6
+	VMOVAPS      Z2, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z8, Z9
+	VFMADD132PS  Z9, Z8, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z7, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z6, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z6
+	VADDPS       Z7, Z7, Z8
+	VFMADD231PS  Z6, Z7, Z8
+	VMOVUPS      c_twoM64<>+0(SB), Z9
+	VFMADD213PS  c_two<>+0(SB), Z8, Z9
+	VDIVPS       Z9, Z8, Z8
 	VMOVUPS      c_twoM64<>+0(SB), Z10
-	VFMADD213PS  c_two<>+0(SB), Z9, Z10
-	VDIVPS       Z10, Z9, Z9
-	VMOVUPS      c_twoM64<>+0(SB), Z11
-	VFMADD213PS  c_one<>+0(SB), Z9, Z11
-	VADDPS       Z8, Z8, Z8
-	VMULPS       Z8, Z11, Z8
-	VADDPS       c_one<>+0(SB), Z7, Z7
+	VFMADD213PS  c_one<>+0(SB), Z8, Z10
+	VADDPS       Z7, Z7, Z7
 	VMULPS       Z7, Z10, Z7
-	VMINPS       Z6, Z0, Z6
-	VMAXPS       Z6, Z5, Z6
-	VDIVPS       Z7, Z8, Z7
-	VFMADD132PS  Z7, Z9, Z6
-	VMOVUPS      64(DX)(SI*4), Z7
-	VMULPS       c_twoM64<>+0(SB), Z6, Z6
-	VMULPS       Z6, Z7, Z6
-	VMOVUPS      Z6, 64(CX)(SI*4)
+	VADDPS       c_one<>+0(SB), Z6, Z6
+	VMULPS       Z6, Z9, Z6
+	VMINPS       Z5, Z0, Z5
+	VMAXPS       Z5, Z4, Z5
+	VDIVPS       Z6, Z7, Z6
+	VFMADD132PS  Z6, Z8, Z5
+	VMOVUPS      64(DX)(SI*4), Z6
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VMULPS       Z5, Z6, Z5
+	VMOVUPS      Z5, 64(CX)(SI*4)
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -6874,45 +6741,44 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Z6
-	VMINPS       Z6, Z4, Z7
-	VMAXPS       Z7, Z2, Z7
-	VMINPS       Z7, Z1, Z7
-	VMOVUPS      c_log2e<>+0(SB), Z8
-	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
-	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z9
-	VMULPS       Z9, Z9, Z7
-	VMOVAPS      Z3, Z10
-	VFMADD213PS  c_expP5<>+0(SB), Z9, Z10
-	VFMADD213PS  c_expP4<>+0(SB), Z9, Z10
-	VFMADD213PS  c_expP3<>+0(SB), Z9, Z10
-	VFMADD213PS  c_expP2<>+0(SB), Z9, Z10
-	VFMADD132PS  Z10, Z9, Z7
-	VPSUBD       c_expBias64<>+0(SB), Z8, Z8
-	VPSLLD       $0x17, Z8, Z8
-	VFMADD132PS  Z7, Z8, Z8
-	VMULPS       c_twoM64<>+0(SB), Z8, Z7
-	VADDPS       Z8, Z8, Z9
-	VFMADD231PS  Z7, Z8, Z9
+	VMOVUPS      (BX)(SI*4), Z5
+	VMINPS       Z5, Z3, Z6
+	VMAXPS       Z6, Z1, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z7
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z8
+	VMULPS       Z8, Z8, Z6
+	VMOVAPS      Z2, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z8, Z9
+	VFMADD132PS  Z9, Z8, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z7, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z6, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z6
+	VADDPS       Z7, Z7, Z8
+	VFMADD231PS  Z6, Z7, Z8
+	VMOVUPS      c_twoM64<>+0(SB), Z9
+	VFMADD213PS  c_two<>+0(SB), Z8, Z9
+	VDIVPS       Z9, Z8, Z8
 	VMOVUPS      c_twoM64<>+0(SB), Z10
-	VFMADD213PS  c_two<>+0(SB), Z9, Z10
-	VDIVPS       Z10, Z9, Z9
-	VMOVUPS      c_twoM64<>+0(SB), Z11
-	VFMADD213PS  c_one<>+0(SB), Z9, Z11
-	VADDPS       Z8, Z8, Z8
-	VMULPS       Z8, Z11, Z8
-	VADDPS       c_one<>+0(SB), Z7, Z7
+	VFMADD213PS  c_one<>+0(SB), Z8, Z10
+	VADDPS       Z7, Z7, Z7
 	VMULPS       Z7, Z10, Z7
-	VMINPS       Z6, Z0, Z6
-	VMAXPS       Z6, Z5, Z6
-	VDIVPS       Z7, Z8, Z7
-	VFMADD132PS  Z7, Z9, Z6
-	VMOVUPS      (DX)(SI*4), Z7
-	VMULPS       c_twoM64<>+0(SB), Z6, Z6
-	VMULPS       Z6, Z7, Z6
-	VMOVUPS      Z6, (CX)(SI*4)
+	VADDPS       c_one<>+0(SB), Z6, Z6
+	VMULPS       Z6, Z9, Z6
+	VMINPS       Z5, Z0, Z5
+	VMAXPS       Z5, Z4, Z5
+	VDIVPS       Z6, Z7, Z6
+	VFMADD132PS  Z6, Z8, Z5
+	VMOVUPS      (DX)(SI*4), Z6
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VMULPS       Z5, Z6, Z5
+	VMOVUPS      Z5, (CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -6921,39 +6787,38 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
-	VMOVUPS.Z    (BX)(SI*4), K1, Z6
-	VMINPS       Z6, Z4, Z4
-	VMAXPS       Z4, Z2, Z2
-	VMINPS       Z2, Z1, Z1
-	VMOVUPS      c_log2e<>+0(SB), Z2
-	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z2
-	VSUBPS       c_roundMagic<>+0(SB), Z2, Z4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z4
-	VMULPS       Z4, Z4, Z1
-	VMOVAPS      Z3, Z3
-	VFMADD213PS  c_expP5<>+0(SB), Z4, Z3
-	VFMADD213PS  c_expP4<>+0(SB), Z4, Z3
-	VFMADD213PS  c_expP3<>+0(SB), Z4, Z3
-	VFMADD213PS  c_expP2<>+0(SB), Z4, Z3
-	VFMADD132PS  Z3, Z4, Z1
-	VPSUBD       c_expBias64<>+0(SB), Z2, Z2
+	VMOVUPS.Z    (BX)(SI*4), K1, Z5
+	VMINPS       Z5, Z3, Z3
+	VMAXPS       Z3, Z1, Z1
+	VMOVUPS      c_log2e<>+0(SB), Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z6
+	VMULPS       Z6, Z6, Z1
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z2
+	VFMADD132PS  Z2, Z6, Z1
+	VPSUBD       c_expBias64<>+0(SB), Z3, Z2
 	VPSLLD       $0x17, Z2, Z2
 	VFMADD132PS  Z1, Z2, Z2
 	VMULPS       c_twoM64<>+0(SB), Z2, Z1
 	VADDPS       Z2, Z2, Z3
 	VFMADD231PS  Z1, Z2, Z3
-	VMOVUPS      c_twoM64<>+0(SB), Z4
-	VFMADD213PS  c_two<>+0(SB), Z3, Z4
-	VDIVPS       Z4, Z3, Z3
+	VMOVUPS      c_twoM64<>+0(SB), Z6
+	VFMADD213PS  c_two<>+0(SB), Z3, Z6
+	VDIVPS       Z6, Z3, Z3
 	VMOVUPS      c_twoM64<>+0(SB), Z7
 	VFMADD213PS  c_one<>+0(SB), Z3, Z7
 	VADDPS       Z2, Z2, Z2
 	VMULPS       Z2, Z7, Z2
 	VADDPS       c_one<>+0(SB), Z1, Z1
-	VMULPS       Z1, Z4, Z1
-	VMINPS       Z6, Z0, Z0
-	VMAXPS       Z0, Z5, Z0
+	VMULPS       Z1, Z6, Z1
+	VMINPS       Z5, Z0, Z0
+	VMAXPS       Z0, Z4, Z0
 	VDIVPS       Z1, Z2, Z1
 	VFMADD132PS  Z1, Z3, Z0
 	VMOVUPS.Z    (DX)(SI*4), K1, Z1
@@ -6971,13 +6836,12 @@ TEXT ·geluAVX512(SB), NOSPLIT, $0-48
 	MOVQ    y_len+8(FP), AX
 	MOVQ    y_base+0(FP), CX
 	MOVQ    x_base+24(FP), DX
-	VMOVUPS c_expHi<>+0(SB), Z0
-	VMOVUPS c_expLo<>+0(SB), Z1
-	VMOVUPS c_expP6<>+0(SB), Z2
-	VMOVUPS c_negBig<>+0(SB), Z3
-	VMOVUPS c_phiAMax<>+0(SB), Z4
-	VMOVUPS c_phiP4<>+0(SB), Z5
-	VMOVUPS c_phiQ5<>+0(SB), Z6
+	VMOVUPS c_expLo<>+0(SB), Z0
+	VMOVUPS c_expP6<>+0(SB), Z1
+	VMOVUPS c_negBig<>+0(SB), Z2
+	VMOVUPS c_phiAMax<>+0(SB), Z3
+	VMOVUPS c_phiP4<>+0(SB), Z4
+	VMOVUPS c_phiQ5<>+0(SB), Z5
 	XORQ    BX, BX
 	MOVQ    AX, SI
 	SUBQ    $0x00000020, SI
@@ -6985,106 +6849,104 @@ TEXT ·geluAVX512(SB), NOSPLIT, $0-48
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z7
-	VMULPS       c_half<>+0(SB), Z7, Z8
-	VMULPS       Z7, Z8, Z9
-	VFMSUB132PS  Z7, Z9, Z8
+	VMOVUPS      (DX)(BX*4), Z6
+	VMULPS       c_half<>+0(SB), Z6, Z7
+	VMULPS       Z6, Z7, Z8
+	VFMSUB132PS  Z6, Z8, Z7
+	VXORPS       c_signMask<>+0(SB), Z7, Z7
 	VXORPS       c_signMask<>+0(SB), Z8, Z8
-	VXORPS       c_signMask<>+0(SB), Z9, Z9
-	VMAXPS       Z9, Z1, Z9
-	VMINPS       Z9, Z0, Z9
-	VMOVUPS      c_log2e<>+0(SB), Z14
-	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z14
-	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z9
-	VMINPS       c_one<>+0(SB), Z8, Z8
-	VMAXPS       c_negOne<>+0(SB), Z8, Z8
-	VADDPS       Z8, Z9, Z8
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z15
-	VMULPS       Z15, Z15, Z8
-	VMOVAPS      Z2, Z9
-	VFMADD213PS  c_expP5<>+0(SB), Z15, Z9
-	VFMADD213PS  c_expP4<>+0(SB), Z15, Z9
-	VFMADD213PS  c_expP3<>+0(SB), Z15, Z9
-	VFMADD213PS  c_expP2<>+0(SB), Z15, Z9
-	VFMADD132PS  Z9, Z15, Z8
-	VPSUBD       c_expBias64<>+0(SB), Z14, Z9
-	VPSLLD       $0x17, Z9, Z9
-	VFMADD132PS  Z8, Z9, Z9
-	VANDPS       c_absMask<>+0(SB), Z7, Z8
-	VMINPS       Z8, Z4, Z8
+	VMAXPS       Z8, Z0, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z8
+	VMINPS       c_one<>+0(SB), Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z8, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z14
+	VMULPS       Z14, Z14, Z7
+	VMOVAPS      Z1, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z8
+	VFMADD132PS  Z8, Z14, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z7, Z8, Z8
+	VANDPS       c_absMask<>+0(SB), Z6, Z7
+	VMINPS       Z7, Z3, Z7
+	VMOVAPS      Z4, Z13
+	VFMADD213PS  c_phiP3<>+0(SB), Z7, Z13
+	VFMADD213PS  c_phiP2<>+0(SB), Z7, Z13
+	VFMADD213PS  c_phiP1<>+0(SB), Z7, Z13
+	VFMADD213PS  c_phiP0<>+0(SB), Z7, Z13
 	VMOVAPS      Z5, Z14
-	VFMADD213PS  c_phiP3<>+0(SB), Z8, Z14
-	VFMADD213PS  c_phiP2<>+0(SB), Z8, Z14
-	VFMADD213PS  c_phiP1<>+0(SB), Z8, Z14
-	VFMADD213PS  c_phiP0<>+0(SB), Z8, Z14
-	VMOVAPS      Z6, Z15
-	VFMADD213PS  c_phiQ4<>+0(SB), Z8, Z15
-	VFMADD213PS  c_phiQ3<>+0(SB), Z8, Z15
-	VFMADD213PS  c_phiQ2<>+0(SB), Z8, Z15
-	VFMADD213PS  c_phiQ1<>+0(SB), Z8, Z15
-	VFMADD213PS  c_one<>+0(SB), Z8, Z15
-	VDIVPS       Z15, Z14, Z8
-	VMULPS       Z8, Z9, Z8
-	VMOVUPS      c_twoM64<>+0(SB), Z9
-	VFNMADD213PS c_one<>+0(SB), Z8, Z9
-	VMULPS       Z9, Z7, Z9
-	VMAXPS       Z7, Z3, Z14
-	VMULPS       Z8, Z14, Z8
-	VMULPS       c_twoM64<>+0(SB), Z8, Z8
-	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K1
-	VBLENDMPS    Z8, Z9, K1, Z10
-	VMOVUPS      Z10, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z7
-	VMULPS       c_half<>+0(SB), Z7, Z8
-	VMULPS       Z7, Z8, Z9
-	VFMSUB132PS  Z7, Z9, Z8
+	VFMADD213PS  c_phiQ4<>+0(SB), Z7, Z14
+	VFMADD213PS  c_phiQ3<>+0(SB), Z7, Z14
+	VFMADD213PS  c_phiQ2<>+0(SB), Z7, Z14
+	VFMADD213PS  c_phiQ1<>+0(SB), Z7, Z14
+	VFMADD213PS  c_one<>+0(SB), Z7, Z14
+	VDIVPS       Z14, Z13, Z7
+	VMULPS       Z7, Z8, Z7
+	VMOVUPS      c_twoM64<>+0(SB), Z8
+	VFNMADD213PS c_one<>+0(SB), Z7, Z8
+	VMULPS       Z8, Z6, Z8
+	VMAXPS       Z6, Z2, Z13
+	VMULPS       Z7, Z13, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K1
+	VBLENDMPS    Z7, Z8, K1, Z9
+	VMOVUPS      Z9, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z6
+	VMULPS       c_half<>+0(SB), Z6, Z7
+	VMULPS       Z6, Z7, Z8
+	VFMSUB132PS  Z6, Z8, Z7
+	VXORPS       c_signMask<>+0(SB), Z7, Z7
 	VXORPS       c_signMask<>+0(SB), Z8, Z8
-	VXORPS       c_signMask<>+0(SB), Z9, Z9
-	VMAXPS       Z9, Z1, Z9
-	VMINPS       Z9, Z0, Z9
-	VMOVUPS      c_log2e<>+0(SB), Z14
-	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z14
-	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z9
-	VMINPS       c_one<>+0(SB), Z8, Z8
-	VMAXPS       c_negOne<>+0(SB), Z8, Z8
-	VADDPS       Z8, Z9, Z8
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z15
-	VMULPS       Z15, Z15, Z8
-	VMOVAPS      Z2, Z9
-	VFMADD213PS  c_expP5<>+0(SB), Z15, Z9
-	VFMADD213PS  c_expP4<>+0(SB), Z15, Z9
-	VFMADD213PS  c_expP3<>+0(SB), Z15, Z9
-	VFMADD213PS  c_expP2<>+0(SB), Z15, Z9
-	VFMADD132PS  Z9, Z15, Z8
-	VPSUBD       c_expBias64<>+0(SB), Z14, Z9
-	VPSLLD       $0x17, Z9, Z9
-	VFMADD132PS  Z8, Z9, Z9
-	VANDPS       c_absMask<>+0(SB), Z7, Z8
-	VMINPS       Z8, Z4, Z8
+	VMAXPS       Z8, Z0, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z8
+	VMINPS       c_one<>+0(SB), Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z8, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z14
+	VMULPS       Z14, Z14, Z7
+	VMOVAPS      Z1, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z8
+	VFMADD132PS  Z8, Z14, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z7, Z8, Z8
+	VANDPS       c_absMask<>+0(SB), Z6, Z7
+	VMINPS       Z7, Z3, Z7
+	VMOVAPS      Z4, Z13
+	VFMADD213PS  c_phiP3<>+0(SB), Z7, Z13
+	VFMADD213PS  c_phiP2<>+0(SB), Z7, Z13
+	VFMADD213PS  c_phiP1<>+0(SB), Z7, Z13
+	VFMADD213PS  c_phiP0<>+0(SB), Z7, Z13
 	VMOVAPS      Z5, Z14
-	VFMADD213PS  c_phiP3<>+0(SB), Z8, Z14
-	VFMADD213PS  c_phiP2<>+0(SB), Z8, Z14
-	VFMADD213PS  c_phiP1<>+0(SB), Z8, Z14
-	VFMADD213PS  c_phiP0<>+0(SB), Z8, Z14
-	VMOVAPS      Z6, Z15
-	VFMADD213PS  c_phiQ4<>+0(SB), Z8, Z15
-	VFMADD213PS  c_phiQ3<>+0(SB), Z8, Z15
-	VFMADD213PS  c_phiQ2<>+0(SB), Z8, Z15
-	VFMADD213PS  c_phiQ1<>+0(SB), Z8, Z15
-	VFMADD213PS  c_one<>+0(SB), Z8, Z15
-	VDIVPS       Z15, Z14, Z8
-	VMULPS       Z8, Z9, Z8
-	VMOVUPS      c_twoM64<>+0(SB), Z9
-	VFNMADD213PS c_one<>+0(SB), Z8, Z9
-	VMULPS       Z9, Z7, Z9
-	VMAXPS       Z7, Z3, Z14
-	VMULPS       Z8, Z14, Z8
-	VMULPS       c_twoM64<>+0(SB), Z8, Z8
-	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K1
-	VBLENDMPS    Z8, Z9, K1, Z11
-	VMOVUPS      Z11, 64(CX)(BX*4)
+	VFMADD213PS  c_phiQ4<>+0(SB), Z7, Z14
+	VFMADD213PS  c_phiQ3<>+0(SB), Z7, Z14
+	VFMADD213PS  c_phiQ2<>+0(SB), Z7, Z14
+	VFMADD213PS  c_phiQ1<>+0(SB), Z7, Z14
+	VFMADD213PS  c_one<>+0(SB), Z7, Z14
+	VDIVPS       Z14, Z13, Z7
+	VMULPS       Z7, Z8, Z7
+	VMOVUPS      c_twoM64<>+0(SB), Z8
+	VFNMADD213PS c_one<>+0(SB), Z7, Z8
+	VMULPS       Z8, Z6, Z8
+	VMAXPS       Z6, Z2, Z13
+	VMULPS       Z7, Z13, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K1
+	VBLENDMPS    Z7, Z8, K1, Z10
+	VMOVUPS      Z10, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
 
@@ -7095,14 +6957,263 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Z7
+	VMOVUPS      (DX)(BX*4), Z6
+	VMULPS       c_half<>+0(SB), Z6, Z7
+	VMULPS       Z6, Z7, Z8
+	VFMSUB132PS  Z6, Z8, Z7
+	VXORPS       c_signMask<>+0(SB), Z7, Z7
+	VXORPS       c_signMask<>+0(SB), Z8, Z8
+	VMAXPS       Z8, Z0, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z8
+	VMINPS       c_one<>+0(SB), Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z8, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z10
+	VMULPS       Z10, Z10, Z7
+	VMOVAPS      Z1, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z8
+	VFMADD132PS  Z8, Z10, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z7, Z8, Z8
+	VANDPS       c_absMask<>+0(SB), Z6, Z7
+	VMINPS       Z7, Z3, Z7
+	VMOVAPS      Z4, Z9
+	VFMADD213PS  c_phiP3<>+0(SB), Z7, Z9
+	VFMADD213PS  c_phiP2<>+0(SB), Z7, Z9
+	VFMADD213PS  c_phiP1<>+0(SB), Z7, Z9
+	VFMADD213PS  c_phiP0<>+0(SB), Z7, Z9
+	VMOVAPS      Z5, Z10
+	VFMADD213PS  c_phiQ4<>+0(SB), Z7, Z10
+	VFMADD213PS  c_phiQ3<>+0(SB), Z7, Z10
+	VFMADD213PS  c_phiQ2<>+0(SB), Z7, Z10
+	VFMADD213PS  c_phiQ1<>+0(SB), Z7, Z10
+	VFMADD213PS  c_one<>+0(SB), Z7, Z10
+	VDIVPS       Z10, Z9, Z7
+	VMULPS       Z7, Z8, Z7
+	VMOVUPS      c_twoM64<>+0(SB), Z8
+	VFNMADD213PS c_one<>+0(SB), Z7, Z8
+	VMULPS       Z8, Z6, Z8
+	VMAXPS       Z6, Z2, Z9
+	VMULPS       Z7, Z9, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K1
+	VBLENDMPS    Z7, Z8, K1, Z11
+	VMOVUPS      Z11, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z6
+	VMULPS       c_half<>+0(SB), Z6, Z7
+	VMULPS       Z6, Z7, Z8
+	VFMSUB132PS  Z6, Z8, Z7
+	VXORPS       c_signMask<>+0(SB), Z7, Z7
+	VXORPS       c_signMask<>+0(SB), Z8, Z8
+	VMAXPS       Z8, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z0
+	VMINPS       c_one<>+0(SB), Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z0, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z9
+	VMULPS       Z9, Z9, Z0
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z1
+	VFMADD132PS  Z1, Z9, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VANDPS       c_absMask<>+0(SB), Z6, Z0
+	VMINPS       Z0, Z3, Z0
+	VMOVAPS      Z4, Z3
+	VFMADD213PS  c_phiP3<>+0(SB), Z0, Z3
+	VFMADD213PS  c_phiP2<>+0(SB), Z0, Z3
+	VFMADD213PS  c_phiP1<>+0(SB), Z0, Z3
+	VFMADD213PS  c_phiP0<>+0(SB), Z0, Z3
+	VMOVAPS      Z5, Z4
+	VFMADD213PS  c_phiQ4<>+0(SB), Z0, Z4
+	VFMADD213PS  c_phiQ3<>+0(SB), Z0, Z4
+	VFMADD213PS  c_phiQ2<>+0(SB), Z0, Z4
+	VFMADD213PS  c_phiQ1<>+0(SB), Z0, Z4
+	VFMADD213PS  c_one<>+0(SB), Z0, Z4
+	VDIVPS       Z4, Z3, Z0
+	VMULPS       Z0, Z1, Z0
+	VMOVUPS      c_twoM64<>+0(SB), Z1
+	VFNMADD213PS c_one<>+0(SB), Z0, Z1
+	VMULPS       Z1, Z6, Z1
+	VMAXPS       Z6, Z2, Z2
+	VMULPS       Z0, Z2, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z0
+	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K2
+	VBLENDMPS    Z0, Z1, K2, Z12
+	VMOVUPS      Z12, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func geluBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·geluBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	VMOVUPS c_big<>+0(SB), Z0
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_negBig<>+0(SB), Z3
+	VMOVUPS c_phiAMax<>+0(SB), Z4
+	VMOVUPS c_phiP4<>+0(SB), Z5
+	VMOVUPS c_phiQ5<>+0(SB), Z6
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z7
 	VMULPS       c_half<>+0(SB), Z7, Z8
 	VMULPS       Z7, Z8, Z9
 	VFMSUB132PS  Z7, Z9, Z8
 	VXORPS       c_signMask<>+0(SB), Z8, Z8
 	VXORPS       c_signMask<>+0(SB), Z9, Z9
 	VMAXPS       Z9, Z1, Z9
-	VMINPS       Z9, Z0, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z14
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z14
+	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z9
+	VMINPS       c_one<>+0(SB), Z8, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z9, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z15
+	VMULPS       Z15, Z15, Z8
+	VMOVAPS      Z2, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z15, Z9
+	VFMADD132PS  Z9, Z15, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z14, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z8, Z9, Z9
+	VANDPS       c_absMask<>+0(SB), Z7, Z8
+	VMINPS       Z8, Z4, Z8
+	VMOVAPS      Z5, Z14
+	VFMADD213PS  c_phiP3<>+0(SB), Z8, Z14
+	VFMADD213PS  c_phiP2<>+0(SB), Z8, Z14
+	VFMADD213PS  c_phiP1<>+0(SB), Z8, Z14
+	VFMADD213PS  c_phiP0<>+0(SB), Z8, Z14
+	VMOVAPS      Z6, Z15
+	VFMADD213PS  c_phiQ4<>+0(SB), Z8, Z15
+	VFMADD213PS  c_phiQ3<>+0(SB), Z8, Z15
+	VFMADD213PS  c_phiQ2<>+0(SB), Z8, Z15
+	VFMADD213PS  c_phiQ1<>+0(SB), Z8, Z15
+	VFMADD213PS  c_one<>+0(SB), Z8, Z15
+	VDIVPS       Z15, Z14, Z8
+	VMULPS       Z8, Z9, Z8
+	VMINPS       Z7, Z0, Z14
+	VMAXPS       Z14, Z3, Z14
+	VMULPS       Z9, Z14, Z9
+	VMULPS       c_invSqrt2Pi<>+0(SB), Z9, Z9
+	VADDPS       Z9, Z8, Z14
+	VMULPS       c_twoM64<>+0(SB), Z14, Z14
+	VMOVUPS      c_one<>+0(SB), Z15
+	VFNMADD132PS c_twoM64<>+0(SB), Z15, Z8
+	VFMADD132PS  c_twoM64<>+0(SB), Z8, Z9
+	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K1
+	VBLENDMPS    Z14, Z9, K1, Z10
+	VMOVUPS      (DX)(SI*4), Z7
+	VMULPS       Z10, Z7, Z7
+	VMOVUPS      Z7, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z7
+	VMULPS       c_half<>+0(SB), Z7, Z8
+	VMULPS       Z7, Z8, Z9
+	VFMSUB132PS  Z7, Z9, Z8
+	VXORPS       c_signMask<>+0(SB), Z8, Z8
+	VXORPS       c_signMask<>+0(SB), Z9, Z9
+	VMAXPS       Z9, Z1, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z14
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z14
+	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z9
+	VMINPS       c_one<>+0(SB), Z8, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z9, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z15
+	VMULPS       Z15, Z15, Z8
+	VMOVAPS      Z2, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z15, Z9
+	VFMADD132PS  Z9, Z15, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z14, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z8, Z9, Z9
+	VANDPS       c_absMask<>+0(SB), Z7, Z8
+	VMINPS       Z8, Z4, Z8
+	VMOVAPS      Z5, Z14
+	VFMADD213PS  c_phiP3<>+0(SB), Z8, Z14
+	VFMADD213PS  c_phiP2<>+0(SB), Z8, Z14
+	VFMADD213PS  c_phiP1<>+0(SB), Z8, Z14
+	VFMADD213PS  c_phiP0<>+0(SB), Z8, Z14
+	VMOVAPS      Z6, Z15
+	VFMADD213PS  c_phiQ4<>+0(SB), Z8, Z15
+	VFMADD213PS  c_phiQ3<>+0(SB), Z8, Z15
+	VFMADD213PS  c_phiQ2<>+0(SB), Z8, Z15
+	VFMADD213PS  c_phiQ1<>+0(SB), Z8, Z15
+	VFMADD213PS  c_one<>+0(SB), Z8, Z15
+	VDIVPS       Z15, Z14, Z8
+	VMULPS       Z8, Z9, Z8
+	VMINPS       Z7, Z0, Z14
+	VMAXPS       Z14, Z3, Z14
+	VMULPS       Z9, Z14, Z9
+	VMULPS       c_invSqrt2Pi<>+0(SB), Z9, Z9
+	VADDPS       Z9, Z8, Z14
+	VMULPS       c_twoM64<>+0(SB), Z14, Z14
+	VMOVUPS      c_one<>+0(SB), Z15
+	VFNMADD132PS c_twoM64<>+0(SB), Z15, Z8
+	VFMADD132PS  c_twoM64<>+0(SB), Z8, Z9
+	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K1
+	VBLENDMPS    Z14, Z9, K1, Z11
+	VMOVUPS      64(DX)(SI*4), Z7
+	VMULPS       Z11, Z7, Z7
+	VMOVUPS      Z7, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z7
+	VMULPS       c_half<>+0(SB), Z7, Z8
+	VMULPS       Z7, Z8, Z9
+	VFMSUB132PS  Z7, Z9, Z8
+	VXORPS       c_signMask<>+0(SB), Z8, Z8
+	VXORPS       c_signMask<>+0(SB), Z9, Z9
+	VMAXPS       Z9, Z1, Z9
 	VMOVUPS      c_log2e<>+0(SB), Z10
 	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
 	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
@@ -7136,275 +7247,20 @@ loop:
 	VFMADD213PS  c_one<>+0(SB), Z8, Z11
 	VDIVPS       Z11, Z10, Z8
 	VMULPS       Z8, Z9, Z8
-	VMOVUPS      c_twoM64<>+0(SB), Z9
-	VFNMADD213PS c_one<>+0(SB), Z8, Z9
-	VMULPS       Z9, Z7, Z9
-	VMAXPS       Z7, Z3, Z10
-	VMULPS       Z8, Z10, Z8
-	VMULPS       c_twoM64<>+0(SB), Z8, Z8
+	VMINPS       Z7, Z0, Z10
+	VMAXPS       Z10, Z3, Z10
+	VMULPS       Z9, Z10, Z9
+	VMULPS       c_invSqrt2Pi<>+0(SB), Z9, Z9
+	VADDPS       Z9, Z8, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z10
+	VMOVUPS      c_one<>+0(SB), Z11
+	VFNMADD132PS c_twoM64<>+0(SB), Z11, Z8
+	VFMADD132PS  c_twoM64<>+0(SB), Z8, Z9
 	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K1
-	VBLENDMPS    Z8, Z9, K1, Z12
-	VMOVUPS      Z12, (CX)(BX*4)
-	ADDQ         $0x00000010, BX
-	JMP          loop
-
-tail:
-	SUBQ         BX, AX
-	JZ           done
-	LEAQ         tailmask16<>+0(SB), SI
-	KMOVW        (SI)(AX*2), K1
-	VMOVUPS.Z    (DX)(BX*4), K1, Z7
-	VMULPS       c_half<>+0(SB), Z7, Z8
-	VMULPS       Z7, Z8, Z9
-	VFMSUB132PS  Z7, Z9, Z8
-	VXORPS       c_signMask<>+0(SB), Z8, Z8
-	VXORPS       c_signMask<>+0(SB), Z9, Z9
-	VMAXPS       Z9, Z1, Z1
-	VMINPS       Z1, Z0, Z0
-	VMOVUPS      c_log2e<>+0(SB), Z1
-	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
-	VSUBPS       c_roundMagic<>+0(SB), Z1, Z9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z0
-	VMINPS       c_one<>+0(SB), Z8, Z8
-	VMAXPS       c_negOne<>+0(SB), Z8, Z8
-	VADDPS       Z8, Z0, Z0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z9
-	VMULPS       Z9, Z9, Z0
-	VMOVAPS      Z2, Z2
-	VFMADD213PS  c_expP5<>+0(SB), Z9, Z2
-	VFMADD213PS  c_expP4<>+0(SB), Z9, Z2
-	VFMADD213PS  c_expP3<>+0(SB), Z9, Z2
-	VFMADD213PS  c_expP2<>+0(SB), Z9, Z2
-	VFMADD132PS  Z2, Z9, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
-	VPSLLD       $0x17, Z1, Z1
-	VFMADD132PS  Z0, Z1, Z1
-	VANDPS       c_absMask<>+0(SB), Z7, Z0
-	VMINPS       Z0, Z4, Z0
-	VMOVAPS      Z5, Z2
-	VFMADD213PS  c_phiP3<>+0(SB), Z0, Z2
-	VFMADD213PS  c_phiP2<>+0(SB), Z0, Z2
-	VFMADD213PS  c_phiP1<>+0(SB), Z0, Z2
-	VFMADD213PS  c_phiP0<>+0(SB), Z0, Z2
-	VMOVAPS      Z6, Z4
-	VFMADD213PS  c_phiQ4<>+0(SB), Z0, Z4
-	VFMADD213PS  c_phiQ3<>+0(SB), Z0, Z4
-	VFMADD213PS  c_phiQ2<>+0(SB), Z0, Z4
-	VFMADD213PS  c_phiQ1<>+0(SB), Z0, Z4
-	VFMADD213PS  c_one<>+0(SB), Z0, Z4
-	VDIVPS       Z4, Z2, Z0
-	VMULPS       Z0, Z1, Z0
-	VMOVUPS      c_twoM64<>+0(SB), Z1
-	VFNMADD213PS c_one<>+0(SB), Z0, Z1
-	VMULPS       Z1, Z7, Z1
-	VMAXPS       Z7, Z3, Z2
-	VMULPS       Z0, Z2, Z0
-	VMULPS       c_twoM64<>+0(SB), Z0, Z0
-	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K2
-	VBLENDMPS    Z0, Z1, K2, Z13
-	VMOVUPS      Z13, K1, (CX)(BX*4)
-
-done:
-	VZEROUPPER
-	RET
-
-// func geluBackwardAVX512(dx []float32, dy []float32, x []float32)
-// Requires: AVX, AVX512DQ, AVX512F
-TEXT ·geluBackwardAVX512(SB), NOSPLIT, $0-72
-	MOVQ    dx_len+8(FP), AX
-	MOVQ    dx_base+0(FP), CX
-	MOVQ    dy_base+24(FP), DX
-	MOVQ    x_base+48(FP), BX
-	VMOVUPS c_big<>+0(SB), Z0
-	VMOVUPS c_expHi<>+0(SB), Z1
-	VMOVUPS c_expLo<>+0(SB), Z2
-	VMOVUPS c_expP6<>+0(SB), Z3
-	VMOVUPS c_negBig<>+0(SB), Z4
-	VMOVUPS c_phiAMax<>+0(SB), Z5
-	VMOVUPS c_phiP4<>+0(SB), Z6
-	VMOVUPS c_phiQ5<>+0(SB), Z7
-	XORQ    SI, SI
-	MOVQ    AX, DI
-	SUBQ    $0x00000020, DI
-
-loopN:
-	CMPQ         SI, DI
-	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z8
-	VMULPS       c_half<>+0(SB), Z8, Z9
-	VMULPS       Z8, Z9, Z10
-	VFMSUB132PS  Z8, Z10, Z9
-	VXORPS       c_signMask<>+0(SB), Z9, Z9
-	VXORPS       c_signMask<>+0(SB), Z10, Z10
-	VMAXPS       Z10, Z2, Z10
-	VMINPS       Z10, Z1, Z10
-	VMOVUPS      c_log2e<>+0(SB), Z15
-	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z15
-	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z10
-	VMINPS       c_one<>+0(SB), Z9, Z9
-	VMAXPS       c_negOne<>+0(SB), Z9, Z9
-	VADDPS       Z9, Z10, Z9
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z16
-	VMULPS       Z16, Z16, Z9
-	VMOVAPS      Z3, Z10
-	VFMADD213PS  c_expP5<>+0(SB), Z16, Z10
-	VFMADD213PS  c_expP4<>+0(SB), Z16, Z10
-	VFMADD213PS  c_expP3<>+0(SB), Z16, Z10
-	VFMADD213PS  c_expP2<>+0(SB), Z16, Z10
-	VFMADD132PS  Z10, Z16, Z9
-	VPSUBD       c_expBias64<>+0(SB), Z15, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z9, Z10, Z10
-	VANDPS       c_absMask<>+0(SB), Z8, Z9
-	VMINPS       Z9, Z5, Z9
-	VMOVAPS      Z6, Z15
-	VFMADD213PS  c_phiP3<>+0(SB), Z9, Z15
-	VFMADD213PS  c_phiP2<>+0(SB), Z9, Z15
-	VFMADD213PS  c_phiP1<>+0(SB), Z9, Z15
-	VFMADD213PS  c_phiP0<>+0(SB), Z9, Z15
-	VMOVAPS      Z7, Z16
-	VFMADD213PS  c_phiQ4<>+0(SB), Z9, Z16
-	VFMADD213PS  c_phiQ3<>+0(SB), Z9, Z16
-	VFMADD213PS  c_phiQ2<>+0(SB), Z9, Z16
-	VFMADD213PS  c_phiQ1<>+0(SB), Z9, Z16
-	VFMADD213PS  c_one<>+0(SB), Z9, Z16
-	VDIVPS       Z16, Z15, Z9
-	VMULPS       Z9, Z10, Z9
-	VMINPS       Z8, Z0, Z15
-	VMAXPS       Z15, Z4, Z15
-	VMULPS       Z10, Z15, Z10
-	VMULPS       c_invSqrt2Pi<>+0(SB), Z10, Z10
-	VADDPS       Z10, Z9, Z15
-	VMULPS       c_twoM64<>+0(SB), Z15, Z15
-	VMOVUPS      c_one<>+0(SB), Z16
-	VFNMADD132PS c_twoM64<>+0(SB), Z16, Z9
-	VFMADD132PS  c_twoM64<>+0(SB), Z9, Z10
-	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K1
-	VBLENDMPS    Z15, Z10, K1, Z11
-	VMOVUPS      (DX)(SI*4), Z8
-	VMULPS       Z11, Z8, Z8
-	VMOVUPS      Z8, (CX)(SI*4)
-	VMOVUPS      64(BX)(SI*4), Z8
-	VMULPS       c_half<>+0(SB), Z8, Z9
-	VMULPS       Z8, Z9, Z10
-	VFMSUB132PS  Z8, Z10, Z9
-	VXORPS       c_signMask<>+0(SB), Z9, Z9
-	VXORPS       c_signMask<>+0(SB), Z10, Z10
-	VMAXPS       Z10, Z2, Z10
-	VMINPS       Z10, Z1, Z10
-	VMOVUPS      c_log2e<>+0(SB), Z15
-	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z15
-	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z10
-	VMINPS       c_one<>+0(SB), Z9, Z9
-	VMAXPS       c_negOne<>+0(SB), Z9, Z9
-	VADDPS       Z9, Z10, Z9
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z16
-	VMULPS       Z16, Z16, Z9
-	VMOVAPS      Z3, Z10
-	VFMADD213PS  c_expP5<>+0(SB), Z16, Z10
-	VFMADD213PS  c_expP4<>+0(SB), Z16, Z10
-	VFMADD213PS  c_expP3<>+0(SB), Z16, Z10
-	VFMADD213PS  c_expP2<>+0(SB), Z16, Z10
-	VFMADD132PS  Z10, Z16, Z9
-	VPSUBD       c_expBias64<>+0(SB), Z15, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z9, Z10, Z10
-	VANDPS       c_absMask<>+0(SB), Z8, Z9
-	VMINPS       Z9, Z5, Z9
-	VMOVAPS      Z6, Z15
-	VFMADD213PS  c_phiP3<>+0(SB), Z9, Z15
-	VFMADD213PS  c_phiP2<>+0(SB), Z9, Z15
-	VFMADD213PS  c_phiP1<>+0(SB), Z9, Z15
-	VFMADD213PS  c_phiP0<>+0(SB), Z9, Z15
-	VMOVAPS      Z7, Z16
-	VFMADD213PS  c_phiQ4<>+0(SB), Z9, Z16
-	VFMADD213PS  c_phiQ3<>+0(SB), Z9, Z16
-	VFMADD213PS  c_phiQ2<>+0(SB), Z9, Z16
-	VFMADD213PS  c_phiQ1<>+0(SB), Z9, Z16
-	VFMADD213PS  c_one<>+0(SB), Z9, Z16
-	VDIVPS       Z16, Z15, Z9
-	VMULPS       Z9, Z10, Z9
-	VMINPS       Z8, Z0, Z15
-	VMAXPS       Z15, Z4, Z15
-	VMULPS       Z10, Z15, Z10
-	VMULPS       c_invSqrt2Pi<>+0(SB), Z10, Z10
-	VADDPS       Z10, Z9, Z15
-	VMULPS       c_twoM64<>+0(SB), Z15, Z15
-	VMOVUPS      c_one<>+0(SB), Z16
-	VFNMADD132PS c_twoM64<>+0(SB), Z16, Z9
-	VFMADD132PS  c_twoM64<>+0(SB), Z9, Z10
-	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K1
-	VBLENDMPS    Z15, Z10, K1, Z12
-	VMOVUPS      64(DX)(SI*4), Z8
-	VMULPS       Z12, Z8, Z8
-	VMOVUPS      Z8, 64(CX)(SI*4)
-	ADDQ         $0x00000020, SI
-	JMP          loopN
-
-loop1:
-	MOVQ AX, DI
-	SUBQ $0x00000010, DI
-
-loop:
-	CMPQ         SI, DI
-	JG           tail
-	VMOVUPS      (BX)(SI*4), Z8
-	VMULPS       c_half<>+0(SB), Z8, Z9
-	VMULPS       Z8, Z9, Z10
-	VFMSUB132PS  Z8, Z10, Z9
-	VXORPS       c_signMask<>+0(SB), Z9, Z9
-	VXORPS       c_signMask<>+0(SB), Z10, Z10
-	VMAXPS       Z10, Z2, Z10
-	VMINPS       Z10, Z1, Z10
-	VMOVUPS      c_log2e<>+0(SB), Z11
-	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
-	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
-	VMINPS       c_one<>+0(SB), Z9, Z9
-	VMAXPS       c_negOne<>+0(SB), Z9, Z9
-	VADDPS       Z9, Z10, Z9
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z12
-	VMULPS       Z12, Z12, Z9
-	VMOVAPS      Z3, Z10
-	VFMADD213PS  c_expP5<>+0(SB), Z12, Z10
-	VFMADD213PS  c_expP4<>+0(SB), Z12, Z10
-	VFMADD213PS  c_expP3<>+0(SB), Z12, Z10
-	VFMADD213PS  c_expP2<>+0(SB), Z12, Z10
-	VFMADD132PS  Z10, Z12, Z9
-	VPSUBD       c_expBias64<>+0(SB), Z11, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z9, Z10, Z10
-	VANDPS       c_absMask<>+0(SB), Z8, Z9
-	VMINPS       Z9, Z5, Z9
-	VMOVAPS      Z6, Z11
-	VFMADD213PS  c_phiP3<>+0(SB), Z9, Z11
-	VFMADD213PS  c_phiP2<>+0(SB), Z9, Z11
-	VFMADD213PS  c_phiP1<>+0(SB), Z9, Z11
-	VFMADD213PS  c_phiP0<>+0(SB), Z9, Z11
-	VMOVAPS      Z7, Z12
-	VFMADD213PS  c_phiQ4<>+0(SB), Z9, Z12
-	VFMADD213PS  c_phiQ3<>+0(SB), Z9, Z12
-	VFMADD213PS  c_phiQ2<>+0(SB), Z9, Z12
-	VFMADD213PS  c_phiQ1<>+0(SB), Z9, Z12
-	VFMADD213PS  c_one<>+0(SB), Z9, Z12
-	VDIVPS       Z12, Z11, Z9
-	VMULPS       Z9, Z10, Z9
-	VMINPS       Z8, Z0, Z11
-	VMAXPS       Z11, Z4, Z11
-	VMULPS       Z10, Z11, Z10
-	VMULPS       c_invSqrt2Pi<>+0(SB), Z10, Z10
-	VADDPS       Z10, Z9, Z11
-	VMULPS       c_twoM64<>+0(SB), Z11, Z11
-	VMOVUPS      c_one<>+0(SB), Z12
-	VFNMADD132PS c_twoM64<>+0(SB), Z12, Z9
-	VFMADD132PS  c_twoM64<>+0(SB), Z9, Z10
-	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K1
-	VBLENDMPS    Z11, Z10, K1, Z13
-	VMOVUPS      (DX)(SI*4), Z8
-	VMULPS       Z13, Z8, Z8
-	VMOVUPS      Z8, (CX)(SI*4)
+	VBLENDMPS    Z10, Z9, K1, Z12
+	VMOVUPS      (DX)(SI*4), Z7
+	VMULPS       Z12, Z7, Z7
+	VMOVUPS      Z7, (CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -7413,49 +7269,48 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
-	VMOVUPS.Z    (BX)(SI*4), K1, Z8
-	VMULPS       c_half<>+0(SB), Z8, Z9
-	VMULPS       Z8, Z9, Z10
-	VFMSUB132PS  Z8, Z10, Z9
+	VMOVUPS.Z    (BX)(SI*4), K1, Z7
+	VMULPS       c_half<>+0(SB), Z7, Z8
+	VMULPS       Z7, Z8, Z9
+	VFMSUB132PS  Z7, Z9, Z8
+	VXORPS       c_signMask<>+0(SB), Z8, Z8
 	VXORPS       c_signMask<>+0(SB), Z9, Z9
-	VXORPS       c_signMask<>+0(SB), Z10, Z10
-	VMAXPS       Z10, Z2, Z2
-	VMINPS       Z2, Z1, Z1
-	VMOVUPS      c_log2e<>+0(SB), Z2
-	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z2
-	VSUBPS       c_roundMagic<>+0(SB), Z2, Z10
+	VMAXPS       Z9, Z1, Z1
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z1
-	VMINPS       c_one<>+0(SB), Z9, Z9
-	VMAXPS       c_negOne<>+0(SB), Z9, Z9
-	VADDPS       Z9, Z1, Z1
+	VMINPS       c_one<>+0(SB), Z8, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z1, Z1
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z10
 	VMULPS       Z10, Z10, Z1
-	VMOVAPS      Z3, Z3
-	VFMADD213PS  c_expP5<>+0(SB), Z10, Z3
-	VFMADD213PS  c_expP4<>+0(SB), Z10, Z3
-	VFMADD213PS  c_expP3<>+0(SB), Z10, Z3
-	VFMADD213PS  c_expP2<>+0(SB), Z10, Z3
-	VFMADD132PS  Z3, Z10, Z1
-	VPSUBD       c_expBias64<>+0(SB), Z2, Z2
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z2
+	VFMADD132PS  Z2, Z10, Z1
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z2
 	VPSLLD       $0x17, Z2, Z2
 	VFMADD132PS  Z1, Z2, Z2
-	VANDPS       c_absMask<>+0(SB), Z8, Z1
-	VMINPS       Z1, Z5, Z1
-	VMOVAPS      Z6, Z3
-	VFMADD213PS  c_phiP3<>+0(SB), Z1, Z3
-	VFMADD213PS  c_phiP2<>+0(SB), Z1, Z3
-	VFMADD213PS  c_phiP1<>+0(SB), Z1, Z3
-	VFMADD213PS  c_phiP0<>+0(SB), Z1, Z3
-	VMOVAPS      Z7, Z5
+	VANDPS       c_absMask<>+0(SB), Z7, Z1
+	VMINPS       Z1, Z4, Z1
+	VMOVAPS      Z5, Z4
+	VFMADD213PS  c_phiP3<>+0(SB), Z1, Z4
+	VFMADD213PS  c_phiP2<>+0(SB), Z1, Z4
+	VFMADD213PS  c_phiP1<>+0(SB), Z1, Z4
+	VFMADD213PS  c_phiP0<>+0(SB), Z1, Z4
+	VMOVAPS      Z6, Z5
 	VFMADD213PS  c_phiQ4<>+0(SB), Z1, Z5
 	VFMADD213PS  c_phiQ3<>+0(SB), Z1, Z5
 	VFMADD213PS  c_phiQ2<>+0(SB), Z1, Z5
 	VFMADD213PS  c_phiQ1<>+0(SB), Z1, Z5
 	VFMADD213PS  c_one<>+0(SB), Z1, Z5
-	VDIVPS       Z5, Z3, Z1
+	VDIVPS       Z5, Z4, Z1
 	VMULPS       Z1, Z2, Z1
-	VMINPS       Z8, Z0, Z0
-	VMAXPS       Z0, Z4, Z0
+	VMINPS       Z7, Z0, Z0
+	VMAXPS       Z0, Z3, Z0
 	VMULPS       Z2, Z0, Z0
 	VMULPS       c_invSqrt2Pi<>+0(SB), Z0, Z0
 	VADDPS       Z0, Z1, Z2
@@ -7463,10 +7318,10 @@ tail:
 	VMOVUPS      c_one<>+0(SB), Z3
 	VFNMADD132PS c_twoM64<>+0(SB), Z3, Z1
 	VFMADD132PS  c_twoM64<>+0(SB), Z1, Z0
-	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K2
-	VBLENDMPS    Z2, Z0, K2, Z14
+	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K2
+	VBLENDMPS    Z2, Z0, K2, Z13
 	VMOVUPS.Z    (DX)(SI*4), K1, Z0
-	VMULPS       Z14, Z0, Z0
+	VMULPS       Z13, Z0, Z0
 	VMOVUPS      Z0, K1, (CX)(SI*4)
 
 done:
@@ -7479,12 +7334,11 @@ TEXT ·geluTanhAVX512(SB), NOSPLIT, $0-48
 	MOVQ    y_len+8(FP), AX
 	MOVQ    y_base+0(FP), CX
 	MOVQ    x_base+24(FP), DX
-	VMOVUPS c_expHi<>+0(SB), Z0
-	VMOVUPS c_expLo<>+0(SB), Z1
-	VMOVUPS c_expP6<>+0(SB), Z2
-	VMOVUPS c_maxFloat<>+0(SB), Z3
-	VMOVUPS c_negBig<>+0(SB), Z4
-	VMOVUPS c_one<>+0(SB), Z5
+	VMOVUPS c_expLo<>+0(SB), Z0
+	VMOVUPS c_expP6<>+0(SB), Z1
+	VMOVUPS c_maxFloat<>+0(SB), Z2
+	VMOVUPS c_negBig<>+0(SB), Z3
+	VMOVUPS c_one<>+0(SB), Z4
 	XORQ    BX, BX
 	MOVQ    AX, SI
 	SUBQ    $0x00000020, SI
@@ -7492,124 +7346,122 @@ TEXT ·geluTanhAVX512(SB), NOSPLIT, $0-48
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z6
-	VMULPS       Z6, Z6, Z7
-	VMOVAPS      Z6, Z8
-	VFMSUB132PS  Z6, Z7, Z8
-	VMULPS       Z7, Z6, Z9
-	VFMSUB132PS  Z6, Z9, Z7
-	VFMADD132PS  Z6, Z7, Z8
-	VMULPS       c_geluC1<>+0(SB), Z6, Z7
-	VMOVUPS      c_geluC1<>+0(SB), Z22
-	VFMSUB132PS  Z6, Z7, Z22
-	VMULPS       c_geluC2<>+0(SB), Z9, Z23
-	VMOVUPS      c_geluC2<>+0(SB), Z24
-	VFMSUB132PS  Z9, Z23, Z24
-	VADDPS       Z23, Z7, Z25
-	VSUBPS       Z7, Z25, Z26
-	VSUBPS       Z26, Z25, Z27
-	VSUBPS       Z27, Z7, Z7
-	VSUBPS       Z26, Z23, Z23
-	VADDPS       Z23, Z7, Z7
-	VADDPS       Z24, Z22, Z22
-	VFMADD132PS  c_geluC2<>+0(SB), Z22, Z8
-	VFMADD231PS  c_geluC1Lo<>+0(SB), Z6, Z8
-	VFMADD132PS  c_geluC2Lo<>+0(SB), Z8, Z9
-	VADDPS       Z9, Z7, Z7
-	VORPS        c_signMask<>+0(SB), Z25, Z8
-	VANDNPS      c_signMask<>+0(SB), Z25, Z9
-	VXORPS       Z9, Z7, Z7
-	VMAXPS       Z8, Z1, Z8
-	VMINPS       Z8, Z0, Z8
-	VMOVUPS      c_log2e<>+0(SB), Z9
-	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
-	VSUBPS       c_roundMagic<>+0(SB), Z9, Z22
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z8
-	VMINPS       Z5, Z7, Z7
-	VMAXPS       c_negOne<>+0(SB), Z7, Z7
-	VADDPS       Z7, Z8, Z7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z22
-	VMULPS       Z22, Z22, Z7
-	VMOVAPS      Z2, Z8
-	VFMADD213PS  c_expP5<>+0(SB), Z22, Z8
-	VFMADD213PS  c_expP4<>+0(SB), Z22, Z8
-	VFMADD213PS  c_expP3<>+0(SB), Z22, Z8
-	VFMADD213PS  c_expP2<>+0(SB), Z22, Z8
-	VFMADD132PS  Z8, Z22, Z7
-	VPSUBD       c_expBias64<>+0(SB), Z9, Z8
-	VPSLLD       $0x17, Z8, Z8
-	VFMADD132PS  Z7, Z8, Z8
-	VMULPS       c_twoM64<>+0(SB), Z8, Z7
-	VADDPS       Z5, Z7, Z7
-	VCMPPS       $0x11, c_zero<>+0(SB), Z25, K1
-	VMINPS       Z6, Z3, Z9
-	VMAXPS       Z9, Z4, Z9
-	VBLENDMPS    Z9, Z6, K1, Z10
-	VBLENDMPS    Z8, Z5, K1, Z11
-	VMULPS       Z11, Z10, Z6
-	VDIVPS       Z7, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z7
-	VBLENDMPS    Z7, Z6, K1, Z12
-	VMOVUPS      Z12, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z6
-	VMULPS       Z6, Z6, Z7
-	VMOVAPS      Z6, Z8
-	VFMSUB132PS  Z6, Z7, Z8
-	VMULPS       Z7, Z6, Z9
-	VFMSUB132PS  Z6, Z9, Z7
-	VFMADD132PS  Z6, Z7, Z8
-	VMULPS       c_geluC1<>+0(SB), Z6, Z7
-	VMOVUPS      c_geluC1<>+0(SB), Z22
-	VFMSUB132PS  Z6, Z7, Z22
-	VMULPS       c_geluC2<>+0(SB), Z9, Z23
-	VMOVUPS      c_geluC2<>+0(SB), Z24
-	VFMSUB132PS  Z9, Z23, Z24
-	VADDPS       Z23, Z7, Z25
-	VSUBPS       Z7, Z25, Z26
-	VSUBPS       Z26, Z25, Z27
-	VSUBPS       Z27, Z7, Z7
-	VSUBPS       Z26, Z23, Z23
-	VADDPS       Z23, Z7, Z7
-	VADDPS       Z24, Z22, Z22
-	VFMADD132PS  c_geluC2<>+0(SB), Z22, Z8
-	VFMADD231PS  c_geluC1Lo<>+0(SB), Z6, Z8
-	VFMADD132PS  c_geluC2Lo<>+0(SB), Z8, Z9
-	VADDPS       Z9, Z7, Z7
-	VORPS        c_signMask<>+0(SB), Z25, Z8
-	VANDNPS      c_signMask<>+0(SB), Z25, Z9
-	VXORPS       Z9, Z7, Z7
-	VMAXPS       Z8, Z1, Z8
-	VMINPS       Z8, Z0, Z8
-	VMOVUPS      c_log2e<>+0(SB), Z9
-	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
-	VSUBPS       c_roundMagic<>+0(SB), Z9, Z22
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z8
-	VMINPS       Z5, Z7, Z7
-	VMAXPS       c_negOne<>+0(SB), Z7, Z7
-	VADDPS       Z7, Z8, Z7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z22
-	VMULPS       Z22, Z22, Z7
-	VMOVAPS      Z2, Z8
-	VFMADD213PS  c_expP5<>+0(SB), Z22, Z8
-	VFMADD213PS  c_expP4<>+0(SB), Z22, Z8
-	VFMADD213PS  c_expP3<>+0(SB), Z22, Z8
-	VFMADD213PS  c_expP2<>+0(SB), Z22, Z8
-	VFMADD132PS  Z8, Z22, Z7
-	VPSUBD       c_expBias64<>+0(SB), Z9, Z8
-	VPSLLD       $0x17, Z8, Z8
-	VFMADD132PS  Z7, Z8, Z8
-	VMULPS       c_twoM64<>+0(SB), Z8, Z7
-	VADDPS       Z5, Z7, Z7
-	VCMPPS       $0x11, c_zero<>+0(SB), Z25, K1
-	VMINPS       Z6, Z3, Z9
-	VMAXPS       Z9, Z4, Z9
-	VBLENDMPS    Z9, Z6, K1, Z13
-	VBLENDMPS    Z8, Z5, K1, Z14
-	VMULPS       Z14, Z13, Z6
-	VDIVPS       Z7, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z7
-	VBLENDMPS    Z7, Z6, K1, Z15
-	VMOVUPS      Z15, 64(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z5
+	VMULPS       Z5, Z5, Z6
+	VMOVAPS      Z5, Z7
+	VFMSUB132PS  Z5, Z6, Z7
+	VMULPS       Z6, Z5, Z8
+	VFMSUB132PS  Z5, Z8, Z6
+	VFMADD132PS  Z5, Z6, Z7
+	VMULPS       c_geluC1<>+0(SB), Z5, Z6
+	VMOVUPS      c_geluC1<>+0(SB), Z21
+	VFMSUB132PS  Z5, Z6, Z21
+	VMULPS       c_geluC2<>+0(SB), Z8, Z22
+	VMOVUPS      c_geluC2<>+0(SB), Z23
+	VFMSUB132PS  Z8, Z22, Z23
+	VADDPS       Z22, Z6, Z24
+	VSUBPS       Z6, Z24, Z25
+	VSUBPS       Z25, Z24, Z26
+	VSUBPS       Z26, Z6, Z6
+	VSUBPS       Z25, Z22, Z22
+	VADDPS       Z22, Z6, Z6
+	VADDPS       Z23, Z21, Z21
+	VFMADD132PS  c_geluC2<>+0(SB), Z21, Z7
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Z5, Z7
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Z7, Z8
+	VADDPS       Z8, Z6, Z6
+	VORPS        c_signMask<>+0(SB), Z24, Z7
+	VANDNPS      c_signMask<>+0(SB), Z24, Z8
+	VXORPS       Z8, Z6, Z6
+	VMAXPS       Z7, Z0, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z21
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z21, Z7
+	VMINPS       Z4, Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z7, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z21
+	VMULPS       Z21, Z21, Z6
+	VMOVAPS      Z1, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z21, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z21, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z21, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z21, Z7
+	VFMADD132PS  Z7, Z21, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z6, Z7, Z7
+	VMOVAPS      Z7, Z6
+	VFMADD132PS  c_twoM64<>+0(SB), Z4, Z6
+	VCMPPS       $0x11, c_zero<>+0(SB), Z24, K1
+	VMINPS       Z5, Z2, Z8
+	VMAXPS       Z8, Z3, Z8
+	VBLENDMPS    Z8, Z5, K1, Z9
+	VBLENDMPS    Z7, Z4, K1, Z10
+	VMULPS       Z10, Z9, Z5
+	VDIVPS       Z6, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z6
+	VBLENDMPS    Z6, Z5, K1, Z11
+	VMOVUPS      Z11, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z5
+	VMULPS       Z5, Z5, Z6
+	VMOVAPS      Z5, Z7
+	VFMSUB132PS  Z5, Z6, Z7
+	VMULPS       Z6, Z5, Z8
+	VFMSUB132PS  Z5, Z8, Z6
+	VFMADD132PS  Z5, Z6, Z7
+	VMULPS       c_geluC1<>+0(SB), Z5, Z6
+	VMOVUPS      c_geluC1<>+0(SB), Z21
+	VFMSUB132PS  Z5, Z6, Z21
+	VMULPS       c_geluC2<>+0(SB), Z8, Z22
+	VMOVUPS      c_geluC2<>+0(SB), Z23
+	VFMSUB132PS  Z8, Z22, Z23
+	VADDPS       Z22, Z6, Z24
+	VSUBPS       Z6, Z24, Z25
+	VSUBPS       Z25, Z24, Z26
+	VSUBPS       Z26, Z6, Z6
+	VSUBPS       Z25, Z22, Z22
+	VADDPS       Z22, Z6, Z6
+	VADDPS       Z23, Z21, Z21
+	VFMADD132PS  c_geluC2<>+0(SB), Z21, Z7
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Z5, Z7
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Z7, Z8
+	VADDPS       Z8, Z6, Z6
+	VORPS        c_signMask<>+0(SB), Z24, Z7
+	VANDNPS      c_signMask<>+0(SB), Z24, Z8
+	VXORPS       Z8, Z6, Z6
+	VMAXPS       Z7, Z0, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z21
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z21, Z7
+	VMINPS       Z4, Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z7, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z21
+	VMULPS       Z21, Z21, Z6
+	VMOVAPS      Z1, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z21, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z21, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z21, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z21, Z7
+	VFMADD132PS  Z7, Z21, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z6, Z7, Z7
+	VMOVAPS      Z7, Z6
+	VFMADD132PS  c_twoM64<>+0(SB), Z4, Z6
+	VCMPPS       $0x11, c_zero<>+0(SB), Z24, K1
+	VMINPS       Z5, Z2, Z8
+	VMAXPS       Z8, Z3, Z8
+	VBLENDMPS    Z8, Z5, K1, Z12
+	VBLENDMPS    Z7, Z4, K1, Z13
+	VMULPS       Z13, Z12, Z5
+	VDIVPS       Z6, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z6
+	VBLENDMPS    Z6, Z5, K1, Z14
+	VMOVUPS      Z14, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
 
@@ -7620,65 +7472,64 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Z6
-	VMULPS       Z6, Z6, Z7
-	VMOVAPS      Z6, Z8
-	VFMSUB132PS  Z6, Z7, Z8
-	VMULPS       Z7, Z6, Z9
-	VFMSUB132PS  Z6, Z9, Z7
-	VFMADD132PS  Z6, Z7, Z8
-	VMULPS       c_geluC1<>+0(SB), Z6, Z7
-	VMOVUPS      c_geluC1<>+0(SB), Z10
-	VFMSUB132PS  Z6, Z7, Z10
-	VMULPS       c_geluC2<>+0(SB), Z9, Z11
-	VMOVUPS      c_geluC2<>+0(SB), Z12
-	VFMSUB132PS  Z9, Z11, Z12
-	VADDPS       Z11, Z7, Z13
-	VSUBPS       Z7, Z13, Z14
-	VSUBPS       Z14, Z13, Z15
-	VSUBPS       Z15, Z7, Z7
-	VSUBPS       Z14, Z11, Z11
-	VADDPS       Z11, Z7, Z7
-	VADDPS       Z12, Z10, Z10
-	VFMADD132PS  c_geluC2<>+0(SB), Z10, Z8
-	VFMADD231PS  c_geluC1Lo<>+0(SB), Z6, Z8
-	VFMADD132PS  c_geluC2Lo<>+0(SB), Z8, Z9
-	VADDPS       Z9, Z7, Z7
-	VORPS        c_signMask<>+0(SB), Z13, Z8
-	VANDNPS      c_signMask<>+0(SB), Z13, Z9
-	VXORPS       Z9, Z7, Z7
-	VMAXPS       Z8, Z1, Z8
-	VMINPS       Z8, Z0, Z8
-	VMOVUPS      c_log2e<>+0(SB), Z9
-	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
-	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z8
-	VMINPS       Z5, Z7, Z7
-	VMAXPS       c_negOne<>+0(SB), Z7, Z7
-	VADDPS       Z7, Z8, Z7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z10
-	VMULPS       Z10, Z10, Z7
-	VMOVAPS      Z2, Z8
-	VFMADD213PS  c_expP5<>+0(SB), Z10, Z8
-	VFMADD213PS  c_expP4<>+0(SB), Z10, Z8
-	VFMADD213PS  c_expP3<>+0(SB), Z10, Z8
-	VFMADD213PS  c_expP2<>+0(SB), Z10, Z8
-	VFMADD132PS  Z8, Z10, Z7
-	VPSUBD       c_expBias64<>+0(SB), Z9, Z8
-	VPSLLD       $0x17, Z8, Z8
-	VFMADD132PS  Z7, Z8, Z8
-	VMULPS       c_twoM64<>+0(SB), Z8, Z7
-	VADDPS       Z5, Z7, Z7
-	VCMPPS       $0x11, c_zero<>+0(SB), Z13, K1
-	VMINPS       Z6, Z3, Z9
-	VMAXPS       Z9, Z4, Z9
-	VBLENDMPS    Z9, Z6, K1, Z16
-	VBLENDMPS    Z8, Z5, K1, Z17
-	VMULPS       Z17, Z16, Z6
-	VDIVPS       Z7, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z7
-	VBLENDMPS    Z7, Z6, K1, Z18
-	VMOVUPS      Z18, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z5
+	VMULPS       Z5, Z5, Z6
+	VMOVAPS      Z5, Z7
+	VFMSUB132PS  Z5, Z6, Z7
+	VMULPS       Z6, Z5, Z8
+	VFMSUB132PS  Z5, Z8, Z6
+	VFMADD132PS  Z5, Z6, Z7
+	VMULPS       c_geluC1<>+0(SB), Z5, Z6
+	VMOVUPS      c_geluC1<>+0(SB), Z9
+	VFMSUB132PS  Z5, Z6, Z9
+	VMULPS       c_geluC2<>+0(SB), Z8, Z10
+	VMOVUPS      c_geluC2<>+0(SB), Z11
+	VFMSUB132PS  Z8, Z10, Z11
+	VADDPS       Z10, Z6, Z12
+	VSUBPS       Z6, Z12, Z13
+	VSUBPS       Z13, Z12, Z14
+	VSUBPS       Z14, Z6, Z6
+	VSUBPS       Z13, Z10, Z10
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z9, Z9
+	VFMADD132PS  c_geluC2<>+0(SB), Z9, Z7
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Z5, Z7
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Z7, Z8
+	VADDPS       Z8, Z6, Z6
+	VORPS        c_signMask<>+0(SB), Z12, Z7
+	VANDNPS      c_signMask<>+0(SB), Z12, Z8
+	VXORPS       Z8, Z6, Z6
+	VMAXPS       Z7, Z0, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z7
+	VMINPS       Z4, Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z7, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z9
+	VMULPS       Z9, Z9, Z6
+	VMOVAPS      Z1, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z7
+	VFMADD132PS  Z7, Z9, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z6, Z7, Z7
+	VMOVAPS      Z7, Z6
+	VFMADD132PS  c_twoM64<>+0(SB), Z4, Z6
+	VCMPPS       $0x11, c_zero<>+0(SB), Z12, K1
+	VMINPS       Z5, Z2, Z8
+	VMAXPS       Z8, Z3, Z8
+	VBLENDMPS    Z8, Z5, K1, Z15
+	VBLENDMPS    Z7, Z4, K1, Z16
+	VMULPS       Z16, Z15, Z5
+	VDIVPS       Z6, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z6
+	VBLENDMPS    Z6, Z5, K1, Z17
+	VMOVUPS      Z17, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
 
@@ -7687,65 +7538,64 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
-	VMOVUPS.Z    (DX)(BX*4), K1, Z6
-	VMULPS       Z6, Z6, Z7
-	VMOVAPS      Z6, Z8
-	VFMSUB132PS  Z6, Z7, Z8
-	VMULPS       Z7, Z6, Z9
-	VFMSUB132PS  Z6, Z9, Z7
-	VFMADD132PS  Z6, Z7, Z8
-	VMULPS       c_geluC1<>+0(SB), Z6, Z7
-	VMOVUPS      c_geluC1<>+0(SB), Z10
-	VFMSUB132PS  Z6, Z7, Z10
-	VMULPS       c_geluC2<>+0(SB), Z9, Z11
-	VMOVUPS      c_geluC2<>+0(SB), Z12
-	VFMSUB132PS  Z9, Z11, Z12
-	VADDPS       Z11, Z7, Z13
-	VSUBPS       Z7, Z13, Z14
-	VSUBPS       Z14, Z13, Z15
-	VSUBPS       Z15, Z7, Z7
-	VSUBPS       Z14, Z11, Z11
-	VADDPS       Z11, Z7, Z7
-	VADDPS       Z12, Z10, Z10
-	VFMADD132PS  c_geluC2<>+0(SB), Z10, Z8
-	VFMADD231PS  c_geluC1Lo<>+0(SB), Z6, Z8
-	VFMADD132PS  c_geluC2Lo<>+0(SB), Z8, Z9
-	VADDPS       Z9, Z7, Z7
-	VORPS        c_signMask<>+0(SB), Z13, Z8
-	VANDNPS      c_signMask<>+0(SB), Z13, Z9
-	VXORPS       Z9, Z7, Z7
-	VMAXPS       Z8, Z1, Z1
-	VMINPS       Z1, Z0, Z0
-	VMOVUPS      c_log2e<>+0(SB), Z1
-	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
-	VSUBPS       c_roundMagic<>+0(SB), Z1, Z8
+	VMOVUPS.Z    (DX)(BX*4), K1, Z5
+	VMULPS       Z5, Z5, Z6
+	VMOVAPS      Z5, Z7
+	VFMSUB132PS  Z5, Z6, Z7
+	VMULPS       Z6, Z5, Z8
+	VFMSUB132PS  Z5, Z8, Z6
+	VFMADD132PS  Z5, Z6, Z7
+	VMULPS       c_geluC1<>+0(SB), Z5, Z6
+	VMOVUPS      c_geluC1<>+0(SB), Z9
+	VFMSUB132PS  Z5, Z6, Z9
+	VMULPS       c_geluC2<>+0(SB), Z8, Z10
+	VMOVUPS      c_geluC2<>+0(SB), Z11
+	VFMSUB132PS  Z8, Z10, Z11
+	VADDPS       Z10, Z6, Z12
+	VSUBPS       Z6, Z12, Z13
+	VSUBPS       Z13, Z12, Z14
+	VSUBPS       Z14, Z6, Z6
+	VSUBPS       Z13, Z10, Z10
+	VADDPS       Z10, Z6, Z6
+	VADDPS       Z11, Z9, Z9
+	VFMADD132PS  c_geluC2<>+0(SB), Z9, Z7
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Z5, Z7
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Z7, Z8
+	VADDPS       Z8, Z6, Z6
+	VORPS        c_signMask<>+0(SB), Z12, Z7
+	VANDNPS      c_signMask<>+0(SB), Z12, Z8
+	VXORPS       Z8, Z6, Z6
+	VMAXPS       Z7, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z7
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z0
-	VMINPS       Z5, Z7, Z7
-	VMAXPS       c_negOne<>+0(SB), Z7, Z7
-	VADDPS       Z7, Z0, Z0
+	VMINPS       Z4, Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z0, Z0
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z8
 	VMULPS       Z8, Z8, Z0
-	VMOVAPS      Z2, Z2
-	VFMADD213PS  c_expP5<>+0(SB), Z8, Z2
-	VFMADD213PS  c_expP4<>+0(SB), Z8, Z2
-	VFMADD213PS  c_expP3<>+0(SB), Z8, Z2
-	VFMADD213PS  c_expP2<>+0(SB), Z8, Z2
-	VFMADD132PS  Z2, Z8, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z8, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z8, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z8, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z8, Z1
+	VFMADD132PS  Z1, Z8, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z7, Z1
 	VPSLLD       $0x17, Z1, Z1
 	VFMADD132PS  Z0, Z1, Z1
-	VMULPS       c_twoM64<>+0(SB), Z1, Z0
-	VADDPS       Z5, Z0, Z0
-	VCMPPS       $0x11, c_zero<>+0(SB), Z13, K2
-	VMINPS       Z6, Z3, Z2
-	VMAXPS       Z2, Z4, Z2
-	VBLENDMPS    Z2, Z6, K2, Z19
-	VBLENDMPS    Z1, Z5, K2, Z20
-	VMULPS       Z20, Z19, Z1
+	VMOVAPS      Z1, Z0
+	VFMADD132PS  c_twoM64<>+0(SB), Z4, Z0
+	VCMPPS       $0x11, c_zero<>+0(SB), Z12, K2
+	VMINPS       Z5, Z2, Z2
+	VMAXPS       Z2, Z3, Z2
+	VBLENDMPS    Z2, Z5, K2, Z18
+	VBLENDMPS    Z1, Z4, K2, Z19
+	VMULPS       Z19, Z18, Z1
 	VDIVPS       Z0, Z1, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z1
-	VBLENDMPS    Z1, Z0, K2, Z21
-	VMOVUPS      Z21, K1, (CX)(BX*4)
+	VBLENDMPS    Z1, Z0, K2, Z20
+	VMOVUPS      Z20, K1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -7759,12 +7609,11 @@ TEXT ·geluTanhBackwardAVX512(SB), NOSPLIT, $0-72
 	MOVQ    dy_base+24(FP), DX
 	MOVQ    x_base+48(FP), BX
 	VMOVUPS c_big<>+0(SB), Z0
-	VMOVUPS c_expHi<>+0(SB), Z1
-	VMOVUPS c_expLo<>+0(SB), Z2
-	VMOVUPS c_expP6<>+0(SB), Z3
-	VMOVUPS c_geluC2x3<>+0(SB), Z4
-	VMOVUPS c_negBig<>+0(SB), Z5
-	VMOVUPS c_twoP64<>+0(SB), Z6
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_geluC2x3<>+0(SB), Z3
+	VMOVUPS c_negBig<>+0(SB), Z4
+	VMOVUPS c_twoP64<>+0(SB), Z5
 	XORQ    SI, SI
 	MOVQ    AX, DI
 	SUBQ    $0x00000020, DI
@@ -7772,134 +7621,132 @@ TEXT ·geluTanhBackwardAVX512(SB), NOSPLIT, $0-72
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z7
-	VMULPS       Z7, Z7, Z8
-	VMOVAPS      Z7, Z9
-	VFMSUB132PS  Z7, Z8, Z9
-	VMULPS       Z8, Z7, Z10
-	VFMSUB132PS  Z7, Z10, Z8
-	VFMADD132PS  Z7, Z8, Z9
-	VMULPS       c_geluC1<>+0(SB), Z7, Z8
-	VMOVUPS      c_geluC1<>+0(SB), Z15
-	VFMSUB132PS  Z7, Z8, Z15
-	VMULPS       c_geluC2<>+0(SB), Z10, Z16
-	VMOVUPS      c_geluC2<>+0(SB), Z17
-	VFMSUB132PS  Z10, Z16, Z17
-	VADDPS       Z16, Z8, Z18
-	VSUBPS       Z8, Z18, Z19
-	VSUBPS       Z19, Z18, Z20
-	VSUBPS       Z20, Z8, Z8
-	VSUBPS       Z19, Z16, Z16
-	VADDPS       Z16, Z8, Z8
-	VADDPS       Z17, Z15, Z15
-	VFMADD132PS  c_geluC2<>+0(SB), Z15, Z9
-	VFMADD231PS  c_geluC1Lo<>+0(SB), Z7, Z9
-	VFMADD132PS  c_geluC2Lo<>+0(SB), Z9, Z10
-	VADDPS       Z10, Z8, Z8
-	VORPS        c_signMask<>+0(SB), Z18, Z9
-	VANDNPS      c_signMask<>+0(SB), Z18, Z10
-	VXORPS       Z10, Z8, Z8
-	VMAXPS       Z9, Z2, Z9
-	VMINPS       Z9, Z1, Z9
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z15
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z9
-	VMINPS       c_one<>+0(SB), Z8, Z8
-	VMAXPS       c_negOne<>+0(SB), Z8, Z8
-	VADDPS       Z8, Z9, Z8
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z15
-	VMULPS       Z15, Z15, Z8
-	VMOVAPS      Z3, Z9
-	VFMADD213PS  c_expP5<>+0(SB), Z15, Z9
-	VFMADD213PS  c_expP4<>+0(SB), Z15, Z9
-	VFMADD213PS  c_expP3<>+0(SB), Z15, Z9
-	VFMADD213PS  c_expP2<>+0(SB), Z15, Z9
-	VFMADD132PS  Z9, Z15, Z8
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
-	VPSLLD       $0x17, Z9, Z9
-	VFMADD132PS  Z8, Z9, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z8
-	VADDPS       c_one<>+0(SB), Z8, Z8
-	VCMPPS       $0x11, c_zero<>+0(SB), Z18, K1
-	VMINPS       Z7, Z0, Z7
-	VMAXPS       Z7, Z5, Z7
-	VMULPS       Z7, Z7, Z10
-	VFMADD213PS  c_geluC1<>+0(SB), Z4, Z10
-	VBLENDMPS    Z9, Z6, K1, Z11
-	VMULPS       Z9, Z7, Z7
-	VMULPS       Z8, Z11, Z9
-	VFMADD132PS  Z10, Z9, Z7
-	VMULPS       Z8, Z8, Z8
-	VDIVPS       Z8, Z7, Z7
-	VMULPS       c_twoM64<>+0(SB), Z7, Z7
-	VMOVUPS      (DX)(SI*4), Z8
-	VMULPS       Z7, Z8, Z7
-	VMOVUPS      Z7, (CX)(SI*4)
-	VMOVUPS      64(BX)(SI*4), Z7
-	VMULPS       Z7, Z7, Z8
-	VMOVAPS      Z7, Z9
-	VFMSUB132PS  Z7, Z8, Z9
-	VMULPS       Z8, Z7, Z10
-	VFMSUB132PS  Z7, Z10, Z8
-	VFMADD132PS  Z7, Z8, Z9
-	VMULPS       c_geluC1<>+0(SB), Z7, Z8
-	VMOVUPS      c_geluC1<>+0(SB), Z15
-	VFMSUB132PS  Z7, Z8, Z15
-	VMULPS       c_geluC2<>+0(SB), Z10, Z16
-	VMOVUPS      c_geluC2<>+0(SB), Z17
-	VFMSUB132PS  Z10, Z16, Z17
-	VADDPS       Z16, Z8, Z18
-	VSUBPS       Z8, Z18, Z19
-	VSUBPS       Z19, Z18, Z20
-	VSUBPS       Z20, Z8, Z8
-	VSUBPS       Z19, Z16, Z16
-	VADDPS       Z16, Z8, Z8
-	VADDPS       Z17, Z15, Z15
-	VFMADD132PS  c_geluC2<>+0(SB), Z15, Z9
-	VFMADD231PS  c_geluC1Lo<>+0(SB), Z7, Z9
-	VFMADD132PS  c_geluC2Lo<>+0(SB), Z9, Z10
-	VADDPS       Z10, Z8, Z8
-	VORPS        c_signMask<>+0(SB), Z18, Z9
-	VANDNPS      c_signMask<>+0(SB), Z18, Z10
-	VXORPS       Z10, Z8, Z8
-	VMAXPS       Z9, Z2, Z9
-	VMINPS       Z9, Z1, Z9
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z15
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z9
-	VMINPS       c_one<>+0(SB), Z8, Z8
-	VMAXPS       c_negOne<>+0(SB), Z8, Z8
-	VADDPS       Z8, Z9, Z8
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z15
-	VMULPS       Z15, Z15, Z8
-	VMOVAPS      Z3, Z9
-	VFMADD213PS  c_expP5<>+0(SB), Z15, Z9
-	VFMADD213PS  c_expP4<>+0(SB), Z15, Z9
-	VFMADD213PS  c_expP3<>+0(SB), Z15, Z9
-	VFMADD213PS  c_expP2<>+0(SB), Z15, Z9
-	VFMADD132PS  Z9, Z15, Z8
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
-	VPSLLD       $0x17, Z9, Z9
-	VFMADD132PS  Z8, Z9, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z8
-	VADDPS       c_one<>+0(SB), Z8, Z8
-	VCMPPS       $0x11, c_zero<>+0(SB), Z18, K1
-	VMINPS       Z7, Z0, Z7
-	VMAXPS       Z7, Z5, Z7
-	VMULPS       Z7, Z7, Z10
-	VFMADD213PS  c_geluC1<>+0(SB), Z4, Z10
-	VBLENDMPS    Z9, Z6, K1, Z12
-	VMULPS       Z9, Z7, Z7
-	VMULPS       Z8, Z12, Z9
-	VFMADD132PS  Z10, Z9, Z7
-	VMULPS       Z8, Z8, Z8
-	VDIVPS       Z8, Z7, Z7
-	VMULPS       c_twoM64<>+0(SB), Z7, Z7
-	VMOVUPS      64(DX)(SI*4), Z8
-	VMULPS       Z7, Z8, Z7
-	VMOVUPS      Z7, 64(CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Z6
+	VMULPS       Z6, Z6, Z7
+	VMOVAPS      Z6, Z8
+	VFMSUB132PS  Z6, Z7, Z8
+	VMULPS       Z7, Z6, Z9
+	VFMSUB132PS  Z6, Z9, Z7
+	VFMADD132PS  Z6, Z7, Z8
+	VMULPS       c_geluC1<>+0(SB), Z6, Z7
+	VMOVUPS      c_geluC1<>+0(SB), Z14
+	VFMSUB132PS  Z6, Z7, Z14
+	VMULPS       c_geluC2<>+0(SB), Z9, Z15
+	VMOVUPS      c_geluC2<>+0(SB), Z16
+	VFMSUB132PS  Z9, Z15, Z16
+	VADDPS       Z15, Z7, Z17
+	VSUBPS       Z7, Z17, Z18
+	VSUBPS       Z18, Z17, Z19
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z18, Z15, Z15
+	VADDPS       Z15, Z7, Z7
+	VADDPS       Z16, Z14, Z14
+	VFMADD132PS  c_geluC2<>+0(SB), Z14, Z8
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Z6, Z8
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Z8, Z9
+	VADDPS       Z9, Z7, Z7
+	VORPS        c_signMask<>+0(SB), Z17, Z8
+	VANDNPS      c_signMask<>+0(SB), Z17, Z9
+	VXORPS       Z9, Z7, Z7
+	VMAXPS       Z8, Z1, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z8
+	VMINPS       c_one<>+0(SB), Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z8, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z14
+	VMULPS       Z14, Z14, Z7
+	VMOVAPS      Z2, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z8
+	VFMADD132PS  Z8, Z14, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z7, Z8, Z8
+	VMOVUPS      c_twoM64<>+0(SB), Z7
+	VFMADD213PS  c_one<>+0(SB), Z8, Z7
+	VCMPPS       $0x11, c_zero<>+0(SB), Z17, K1
+	VMINPS       Z6, Z0, Z6
+	VMAXPS       Z6, Z4, Z6
+	VMULPS       Z6, Z6, Z9
+	VFMADD213PS  c_geluC1<>+0(SB), Z3, Z9
+	VBLENDMPS    Z8, Z5, K1, Z10
+	VMULPS       Z8, Z6, Z6
+	VMULPS       Z7, Z10, Z8
+	VFMADD132PS  Z9, Z8, Z6
+	VMULPS       Z7, Z7, Z7
+	VDIVPS       Z7, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMOVUPS      (DX)(SI*4), Z7
+	VMULPS       Z6, Z7, Z6
+	VMOVUPS      Z6, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z6
+	VMULPS       Z6, Z6, Z7
+	VMOVAPS      Z6, Z8
+	VFMSUB132PS  Z6, Z7, Z8
+	VMULPS       Z7, Z6, Z9
+	VFMSUB132PS  Z6, Z9, Z7
+	VFMADD132PS  Z6, Z7, Z8
+	VMULPS       c_geluC1<>+0(SB), Z6, Z7
+	VMOVUPS      c_geluC1<>+0(SB), Z14
+	VFMSUB132PS  Z6, Z7, Z14
+	VMULPS       c_geluC2<>+0(SB), Z9, Z15
+	VMOVUPS      c_geluC2<>+0(SB), Z16
+	VFMSUB132PS  Z9, Z15, Z16
+	VADDPS       Z15, Z7, Z17
+	VSUBPS       Z7, Z17, Z18
+	VSUBPS       Z18, Z17, Z19
+	VSUBPS       Z19, Z7, Z7
+	VSUBPS       Z18, Z15, Z15
+	VADDPS       Z15, Z7, Z7
+	VADDPS       Z16, Z14, Z14
+	VFMADD132PS  c_geluC2<>+0(SB), Z14, Z8
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Z6, Z8
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Z8, Z9
+	VADDPS       Z9, Z7, Z7
+	VORPS        c_signMask<>+0(SB), Z17, Z8
+	VANDNPS      c_signMask<>+0(SB), Z17, Z9
+	VXORPS       Z9, Z7, Z7
+	VMAXPS       Z8, Z1, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z8
+	VMINPS       c_one<>+0(SB), Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z8, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z14
+	VMULPS       Z14, Z14, Z7
+	VMOVAPS      Z2, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z8
+	VFMADD132PS  Z8, Z14, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z7, Z8, Z8
+	VMOVUPS      c_twoM64<>+0(SB), Z7
+	VFMADD213PS  c_one<>+0(SB), Z8, Z7
+	VCMPPS       $0x11, c_zero<>+0(SB), Z17, K1
+	VMINPS       Z6, Z0, Z6
+	VMAXPS       Z6, Z4, Z6
+	VMULPS       Z6, Z6, Z9
+	VFMADD213PS  c_geluC1<>+0(SB), Z3, Z9
+	VBLENDMPS    Z8, Z5, K1, Z11
+	VMULPS       Z8, Z6, Z6
+	VMULPS       Z7, Z11, Z8
+	VFMADD132PS  Z9, Z8, Z6
+	VMULPS       Z7, Z7, Z7
+	VDIVPS       Z7, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMOVUPS      64(DX)(SI*4), Z7
+	VMULPS       Z6, Z7, Z6
+	VMOVUPS      Z6, 64(CX)(SI*4)
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -7910,70 +7757,69 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Z7
-	VMULPS       Z7, Z7, Z8
-	VMOVAPS      Z7, Z9
-	VFMSUB132PS  Z7, Z8, Z9
-	VMULPS       Z8, Z7, Z10
-	VFMSUB132PS  Z7, Z10, Z8
-	VFMADD132PS  Z7, Z8, Z9
-	VMULPS       c_geluC1<>+0(SB), Z7, Z8
-	VMOVUPS      c_geluC1<>+0(SB), Z11
-	VFMSUB132PS  Z7, Z8, Z11
-	VMULPS       c_geluC2<>+0(SB), Z10, Z12
-	VMOVUPS      c_geluC2<>+0(SB), Z15
-	VFMSUB132PS  Z10, Z12, Z15
-	VADDPS       Z12, Z8, Z16
-	VSUBPS       Z8, Z16, Z17
-	VSUBPS       Z17, Z16, Z18
-	VSUBPS       Z18, Z8, Z8
-	VSUBPS       Z17, Z12, Z12
-	VADDPS       Z12, Z8, Z8
-	VADDPS       Z15, Z11, Z11
-	VFMADD132PS  c_geluC2<>+0(SB), Z11, Z9
-	VFMADD231PS  c_geluC1Lo<>+0(SB), Z7, Z9
-	VFMADD132PS  c_geluC2Lo<>+0(SB), Z9, Z10
-	VADDPS       Z10, Z8, Z8
-	VORPS        c_signMask<>+0(SB), Z16, Z9
-	VANDNPS      c_signMask<>+0(SB), Z16, Z10
-	VXORPS       Z10, Z8, Z8
-	VMAXPS       Z9, Z2, Z9
-	VMINPS       Z9, Z1, Z9
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
-	VMINPS       c_one<>+0(SB), Z8, Z8
-	VMAXPS       c_negOne<>+0(SB), Z8, Z8
-	VADDPS       Z8, Z9, Z8
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z11
-	VMULPS       Z11, Z11, Z8
-	VMOVAPS      Z3, Z9
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z9
-	VFMADD132PS  Z9, Z11, Z8
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
-	VPSLLD       $0x17, Z9, Z9
-	VFMADD132PS  Z8, Z9, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z8
-	VADDPS       c_one<>+0(SB), Z8, Z8
-	VCMPPS       $0x11, c_zero<>+0(SB), Z16, K1
-	VMINPS       Z7, Z0, Z7
-	VMAXPS       Z7, Z5, Z7
-	VMULPS       Z7, Z7, Z10
-	VFMADD213PS  c_geluC1<>+0(SB), Z4, Z10
-	VBLENDMPS    Z9, Z6, K1, Z13
-	VMULPS       Z9, Z7, Z7
-	VMULPS       Z8, Z13, Z9
-	VFMADD132PS  Z10, Z9, Z7
-	VMULPS       Z8, Z8, Z8
-	VDIVPS       Z8, Z7, Z7
-	VMULPS       c_twoM64<>+0(SB), Z7, Z7
-	VMOVUPS      (DX)(SI*4), Z8
-	VMULPS       Z7, Z8, Z7
-	VMOVUPS      Z7, (CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Z6
+	VMULPS       Z6, Z6, Z7
+	VMOVAPS      Z6, Z8
+	VFMSUB132PS  Z6, Z7, Z8
+	VMULPS       Z7, Z6, Z9
+	VFMSUB132PS  Z6, Z9, Z7
+	VFMADD132PS  Z6, Z7, Z8
+	VMULPS       c_geluC1<>+0(SB), Z6, Z7
+	VMOVUPS      c_geluC1<>+0(SB), Z10
+	VFMSUB132PS  Z6, Z7, Z10
+	VMULPS       c_geluC2<>+0(SB), Z9, Z11
+	VMOVUPS      c_geluC2<>+0(SB), Z14
+	VFMSUB132PS  Z9, Z11, Z14
+	VADDPS       Z11, Z7, Z15
+	VSUBPS       Z7, Z15, Z16
+	VSUBPS       Z16, Z15, Z17
+	VSUBPS       Z17, Z7, Z7
+	VSUBPS       Z16, Z11, Z11
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z14, Z10, Z10
+	VFMADD132PS  c_geluC2<>+0(SB), Z10, Z8
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Z6, Z8
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Z8, Z9
+	VADDPS       Z9, Z7, Z7
+	VORPS        c_signMask<>+0(SB), Z15, Z8
+	VANDNPS      c_signMask<>+0(SB), Z15, Z9
+	VXORPS       Z9, Z7, Z7
+	VMAXPS       Z8, Z1, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z8
+	VMINPS       c_one<>+0(SB), Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z8, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z10
+	VMULPS       Z10, Z10, Z7
+	VMOVAPS      Z2, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z8
+	VFMADD132PS  Z8, Z10, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z7, Z8, Z8
+	VMOVUPS      c_twoM64<>+0(SB), Z7
+	VFMADD213PS  c_one<>+0(SB), Z8, Z7
+	VCMPPS       $0x11, c_zero<>+0(SB), Z15, K1
+	VMINPS       Z6, Z0, Z6
+	VMAXPS       Z6, Z4, Z6
+	VMULPS       Z6, Z6, Z9
+	VFMADD213PS  c_geluC1<>+0(SB), Z3, Z9
+	VBLENDMPS    Z8, Z5, K1, Z12
+	VMULPS       Z8, Z6, Z6
+	VMULPS       Z7, Z12, Z8
+	VFMADD132PS  Z9, Z8, Z6
+	VMULPS       Z7, Z7, Z7
+	VDIVPS       Z7, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMOVUPS      (DX)(SI*4), Z7
+	VMULPS       Z6, Z7, Z6
+	VMOVUPS      Z6, (CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -7982,64 +7828,63 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
-	VMOVUPS.Z    (BX)(SI*4), K1, Z7
-	VMULPS       Z7, Z7, Z8
-	VMOVAPS      Z7, Z9
-	VFMSUB132PS  Z7, Z8, Z9
-	VMULPS       Z8, Z7, Z10
-	VFMSUB132PS  Z7, Z10, Z8
-	VFMADD132PS  Z7, Z8, Z9
-	VMULPS       c_geluC1<>+0(SB), Z7, Z8
-	VMOVUPS      c_geluC1<>+0(SB), Z11
-	VFMSUB132PS  Z7, Z8, Z11
-	VMULPS       c_geluC2<>+0(SB), Z10, Z12
-	VMOVUPS      c_geluC2<>+0(SB), Z13
-	VFMSUB132PS  Z10, Z12, Z13
-	VADDPS       Z12, Z8, Z15
-	VSUBPS       Z8, Z15, Z16
-	VSUBPS       Z16, Z15, Z17
-	VSUBPS       Z17, Z8, Z8
-	VSUBPS       Z16, Z12, Z12
-	VADDPS       Z12, Z8, Z8
-	VADDPS       Z13, Z11, Z11
-	VFMADD132PS  c_geluC2<>+0(SB), Z11, Z9
-	VFMADD231PS  c_geluC1Lo<>+0(SB), Z7, Z9
-	VFMADD132PS  c_geluC2Lo<>+0(SB), Z9, Z10
-	VADDPS       Z10, Z8, Z8
-	VORPS        c_signMask<>+0(SB), Z15, Z9
-	VANDNPS      c_signMask<>+0(SB), Z15, Z10
-	VXORPS       Z10, Z8, Z8
-	VMAXPS       Z9, Z2, Z2
-	VMINPS       Z2, Z1, Z1
-	VMOVUPS      c_log2e<>+0(SB), Z2
-	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z2
-	VSUBPS       c_roundMagic<>+0(SB), Z2, Z9
+	VMOVUPS.Z    (BX)(SI*4), K1, Z6
+	VMULPS       Z6, Z6, Z7
+	VMOVAPS      Z6, Z8
+	VFMSUB132PS  Z6, Z7, Z8
+	VMULPS       Z7, Z6, Z9
+	VFMSUB132PS  Z6, Z9, Z7
+	VFMADD132PS  Z6, Z7, Z8
+	VMULPS       c_geluC1<>+0(SB), Z6, Z7
+	VMOVUPS      c_geluC1<>+0(SB), Z10
+	VFMSUB132PS  Z6, Z7, Z10
+	VMULPS       c_geluC2<>+0(SB), Z9, Z11
+	VMOVUPS      c_geluC2<>+0(SB), Z12
+	VFMSUB132PS  Z9, Z11, Z12
+	VADDPS       Z11, Z7, Z14
+	VSUBPS       Z7, Z14, Z15
+	VSUBPS       Z15, Z14, Z16
+	VSUBPS       Z16, Z7, Z7
+	VSUBPS       Z15, Z11, Z11
+	VADDPS       Z11, Z7, Z7
+	VADDPS       Z12, Z10, Z10
+	VFMADD132PS  c_geluC2<>+0(SB), Z10, Z8
+	VFMADD231PS  c_geluC1Lo<>+0(SB), Z6, Z8
+	VFMADD132PS  c_geluC2Lo<>+0(SB), Z8, Z9
+	VADDPS       Z9, Z7, Z7
+	VORPS        c_signMask<>+0(SB), Z14, Z8
+	VANDNPS      c_signMask<>+0(SB), Z14, Z9
+	VXORPS       Z9, Z7, Z7
+	VMAXPS       Z8, Z1, Z1
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z1
-	VMINPS       c_one<>+0(SB), Z8, Z8
-	VMAXPS       c_negOne<>+0(SB), Z8, Z8
-	VADDPS       Z8, Z1, Z1
+	VMINPS       c_one<>+0(SB), Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z1, Z1
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z9
 	VMULPS       Z9, Z9, Z1
-	VMOVAPS      Z3, Z3
-	VFMADD213PS  c_expP5<>+0(SB), Z9, Z3
-	VFMADD213PS  c_expP4<>+0(SB), Z9, Z3
-	VFMADD213PS  c_expP3<>+0(SB), Z9, Z3
-	VFMADD213PS  c_expP2<>+0(SB), Z9, Z3
-	VFMADD132PS  Z3, Z9, Z1
-	VPSUBD       c_expBias64<>+0(SB), Z2, Z2
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z2
+	VFMADD132PS  Z2, Z9, Z1
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z2
 	VPSLLD       $0x17, Z2, Z2
 	VFMADD132PS  Z1, Z2, Z2
-	VMULPS       c_twoM64<>+0(SB), Z2, Z1
-	VADDPS       c_one<>+0(SB), Z1, Z1
-	VCMPPS       $0x11, c_zero<>+0(SB), Z15, K2
-	VMINPS       Z7, Z0, Z0
-	VMAXPS       Z0, Z5, Z0
-	VMULPS       Z0, Z0, Z3
-	VFMADD213PS  c_geluC1<>+0(SB), Z4, Z3
-	VBLENDMPS    Z2, Z6, K2, Z14
+	VMOVUPS      c_twoM64<>+0(SB), Z1
+	VFMADD213PS  c_one<>+0(SB), Z2, Z1
+	VCMPPS       $0x11, c_zero<>+0(SB), Z14, K2
+	VMINPS       Z6, Z0, Z0
+	VMAXPS       Z0, Z4, Z0
+	VMULPS       Z0, Z0, Z4
+	VFMADD213PS  c_geluC1<>+0(SB), Z3, Z4
+	VBLENDMPS    Z2, Z5, K2, Z13
 	VMULPS       Z2, Z0, Z0
-	VMULPS       Z1, Z14, Z2
-	VFMADD132PS  Z3, Z2, Z0
+	VMULPS       Z1, Z13, Z2
+	VFMADD132PS  Z4, Z2, Z0
 	VMULPS       Z1, Z1, Z1
 	VDIVPS       Z1, Z0, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z0
@@ -8714,14 +8559,13 @@ TEXT ·sinluAVX512(SB), NOSPLIT, $0-56
 	MOVSS        b+52(FP), X13
 	VBROADCASTSS X13, Z13
 	VMOVUPS      c_clampR<>+0(SB), Z14
-	VMOVUPS      c_expHi<>+0(SB), Z15
-	VMOVUPS      c_expLo<>+0(SB), Z16
-	VMOVUPS      c_expP6<>+0(SB), Z17
-	VMOVUPS      c_maxFloat<>+0(SB), Z18
-	VMOVUPS      c_negBig<>+0(SB), Z19
-	VMOVUPS      c_negClampR<>+0(SB), Z20
-	VMOVUPS      c_one<>+0(SB), Z21
-	VMOVUPS      c_sinS9<>+0(SB), Z22
+	VMOVUPS      c_expLo<>+0(SB), Z15
+	VMOVUPS      c_expP6<>+0(SB), Z16
+	VMOVUPS      c_maxFloat<>+0(SB), Z17
+	VMOVUPS      c_negBig<>+0(SB), Z18
+	VMOVUPS      c_negClampR<>+0(SB), Z19
+	VMOVUPS      c_one<>+0(SB), Z20
+	VMOVUPS      c_sinS9<>+0(SB), Z21
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -8729,109 +8573,107 @@ TEXT ·sinluAVX512(SB), NOSPLIT, $0-56
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z23
-	VMULPS       Z23, Z13, Z24
-	VMOVAPS      Z13, Z25
-	VFMSUB132PS  Z23, Z24, Z25
-	VMOVUPS      c_invPi<>+0(SB), Z26
-	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z26
-	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
-	VFNMADD231PS c_pi1<>+0(SB), Z27, Z24
-	VADDPS       Z25, Z24, Z24
-	VFNMADD132PS c_pi2<>+0(SB), Z24, Z27
-	VMINPS       Z27, Z14, Z24
-	VMAXPS       Z24, Z20, Z24
-	VMULPS       Z24, Z24, Z25
-	VMOVAPS      Z22, Z27
-	VFMADD213PS  c_sinS7<>+0(SB), Z25, Z27
-	VFMADD213PS  c_sinS5<>+0(SB), Z25, Z27
-	VFMADD213PS  c_sinS3<>+0(SB), Z25, Z27
-	VMULPS       Z24, Z25, Z25
-	VFMADD132PS  Z25, Z24, Z27
-	VPSLLD       $0x1f, Z26, Z24
-	VXORPS       Z24, Z0, Z24
-	VFMADD132PS  Z27, Z23, Z24
-	VORPS        c_signMask<>+0(SB), Z23, Z25
-	VMAXPS       Z25, Z16, Z25
-	VMINPS       Z25, Z15, Z25
-	VMOVUPS      c_log2e<>+0(SB), Z26
-	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z26
-	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z25
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z27
-	VMULPS       Z27, Z27, Z25
-	VMOVAPS      Z17, Z28
-	VFMADD213PS  c_expP5<>+0(SB), Z27, Z28
-	VFMADD213PS  c_expP4<>+0(SB), Z27, Z28
-	VFMADD213PS  c_expP3<>+0(SB), Z27, Z28
-	VFMADD213PS  c_expP2<>+0(SB), Z27, Z28
-	VFMADD132PS  Z28, Z27, Z25
-	VPSUBD       c_expBias64<>+0(SB), Z26, Z26
-	VPSLLD       $0x17, Z26, Z26
-	VFMADD132PS  Z25, Z26, Z26
-	VMULPS       c_twoM64<>+0(SB), Z26, Z25
-	VADDPS       Z21, Z25, Z25
-	VCMPPS       $0x11, c_zero<>+0(SB), Z23, K1
-	VMINPS       Z24, Z18, Z23
+	VMOVUPS      (DX)(BX*4), Z22
+	VMULPS       Z22, Z13, Z23
+	VMOVAPS      Z13, Z24
+	VFMSUB132PS  Z22, Z23, Z24
+	VMOVUPS      c_invPi<>+0(SB), Z25
+	VFMADD213PS  c_roundMagic<>+0(SB), Z23, Z25
+	VSUBPS       c_roundMagic<>+0(SB), Z25, Z26
+	VFNMADD231PS c_pi1<>+0(SB), Z26, Z23
+	VADDPS       Z24, Z23, Z23
+	VFNMADD132PS c_pi2<>+0(SB), Z23, Z26
+	VMINPS       Z26, Z14, Z23
 	VMAXPS       Z23, Z19, Z23
-	VBLENDMPS    Z23, Z24, K1, Z1
-	VBLENDMPS    Z26, Z21, K1, Z2
-	VMULPS       Z2, Z1, Z23
-	VDIVPS       Z25, Z23, Z23
-	VMULPS       c_twoM64<>+0(SB), Z23, Z24
-	VBLENDMPS    Z24, Z23, K1, Z3
+	VMULPS       Z23, Z23, Z24
+	VMOVAPS      Z21, Z26
+	VFMADD213PS  c_sinS7<>+0(SB), Z24, Z26
+	VFMADD213PS  c_sinS5<>+0(SB), Z24, Z26
+	VFMADD213PS  c_sinS3<>+0(SB), Z24, Z26
+	VMULPS       Z23, Z24, Z24
+	VFMADD132PS  Z24, Z23, Z26
+	VPSLLD       $0x1f, Z25, Z23
+	VXORPS       Z23, Z0, Z23
+	VFMADD132PS  Z26, Z22, Z23
+	VORPS        c_signMask<>+0(SB), Z22, Z24
+	VMAXPS       Z24, Z15, Z24
+	VMOVUPS      c_log2e<>+0(SB), Z25
+	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z25
+	VSUBPS       c_roundMagic<>+0(SB), Z25, Z26
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z26, Z24
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z26
+	VMULPS       Z26, Z26, Z24
+	VMOVAPS      Z16, Z27
+	VFMADD213PS  c_expP5<>+0(SB), Z26, Z27
+	VFMADD213PS  c_expP4<>+0(SB), Z26, Z27
+	VFMADD213PS  c_expP3<>+0(SB), Z26, Z27
+	VFMADD213PS  c_expP2<>+0(SB), Z26, Z27
+	VFMADD132PS  Z27, Z26, Z24
+	VPSUBD       c_expBias64<>+0(SB), Z25, Z25
+	VPSLLD       $0x17, Z25, Z25
+	VFMADD132PS  Z24, Z25, Z25
+	VMOVAPS      Z25, Z24
+	VFMADD132PS  c_twoM64<>+0(SB), Z20, Z24
+	VCMPPS       $0x11, c_zero<>+0(SB), Z22, K1
+	VMINPS       Z23, Z17, Z22
+	VMAXPS       Z22, Z18, Z22
+	VBLENDMPS    Z22, Z23, K1, Z1
+	VBLENDMPS    Z25, Z20, K1, Z2
+	VMULPS       Z2, Z1, Z22
+	VDIVPS       Z24, Z22, Z22
+	VMULPS       c_twoM64<>+0(SB), Z22, Z23
+	VBLENDMPS    Z23, Z22, K1, Z3
 	VMOVUPS      Z3, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z23
-	VMULPS       Z23, Z13, Z24
-	VMOVAPS      Z13, Z25
-	VFMSUB132PS  Z23, Z24, Z25
-	VMOVUPS      c_invPi<>+0(SB), Z26
-	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z26
-	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
-	VFNMADD231PS c_pi1<>+0(SB), Z27, Z24
-	VADDPS       Z25, Z24, Z24
-	VFNMADD132PS c_pi2<>+0(SB), Z24, Z27
-	VMINPS       Z27, Z14, Z24
-	VMAXPS       Z24, Z20, Z24
-	VMULPS       Z24, Z24, Z25
-	VMOVAPS      Z22, Z27
-	VFMADD213PS  c_sinS7<>+0(SB), Z25, Z27
-	VFMADD213PS  c_sinS5<>+0(SB), Z25, Z27
-	VFMADD213PS  c_sinS3<>+0(SB), Z25, Z27
-	VMULPS       Z24, Z25, Z25
-	VFMADD132PS  Z25, Z24, Z27
-	VPSLLD       $0x1f, Z26, Z24
-	VXORPS       Z24, Z0, Z24
-	VFMADD132PS  Z27, Z23, Z24
-	VORPS        c_signMask<>+0(SB), Z23, Z25
-	VMAXPS       Z25, Z16, Z25
-	VMINPS       Z25, Z15, Z25
-	VMOVUPS      c_log2e<>+0(SB), Z26
-	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z26
-	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z25
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z27
-	VMULPS       Z27, Z27, Z25
-	VMOVAPS      Z17, Z28
-	VFMADD213PS  c_expP5<>+0(SB), Z27, Z28
-	VFMADD213PS  c_expP4<>+0(SB), Z27, Z28
-	VFMADD213PS  c_expP3<>+0(SB), Z27, Z28
-	VFMADD213PS  c_expP2<>+0(SB), Z27, Z28
-	VFMADD132PS  Z28, Z27, Z25
-	VPSUBD       c_expBias64<>+0(SB), Z26, Z26
-	VPSLLD       $0x17, Z26, Z26
-	VFMADD132PS  Z25, Z26, Z26
-	VMULPS       c_twoM64<>+0(SB), Z26, Z25
-	VADDPS       Z21, Z25, Z25
-	VCMPPS       $0x11, c_zero<>+0(SB), Z23, K1
-	VMINPS       Z24, Z18, Z23
+	VMOVUPS      64(DX)(BX*4), Z22
+	VMULPS       Z22, Z13, Z23
+	VMOVAPS      Z13, Z24
+	VFMSUB132PS  Z22, Z23, Z24
+	VMOVUPS      c_invPi<>+0(SB), Z25
+	VFMADD213PS  c_roundMagic<>+0(SB), Z23, Z25
+	VSUBPS       c_roundMagic<>+0(SB), Z25, Z26
+	VFNMADD231PS c_pi1<>+0(SB), Z26, Z23
+	VADDPS       Z24, Z23, Z23
+	VFNMADD132PS c_pi2<>+0(SB), Z23, Z26
+	VMINPS       Z26, Z14, Z23
 	VMAXPS       Z23, Z19, Z23
-	VBLENDMPS    Z23, Z24, K1, Z4
-	VBLENDMPS    Z26, Z21, K1, Z5
-	VMULPS       Z5, Z4, Z23
-	VDIVPS       Z25, Z23, Z23
-	VMULPS       c_twoM64<>+0(SB), Z23, Z24
-	VBLENDMPS    Z24, Z23, K1, Z6
+	VMULPS       Z23, Z23, Z24
+	VMOVAPS      Z21, Z26
+	VFMADD213PS  c_sinS7<>+0(SB), Z24, Z26
+	VFMADD213PS  c_sinS5<>+0(SB), Z24, Z26
+	VFMADD213PS  c_sinS3<>+0(SB), Z24, Z26
+	VMULPS       Z23, Z24, Z24
+	VFMADD132PS  Z24, Z23, Z26
+	VPSLLD       $0x1f, Z25, Z23
+	VXORPS       Z23, Z0, Z23
+	VFMADD132PS  Z26, Z22, Z23
+	VORPS        c_signMask<>+0(SB), Z22, Z24
+	VMAXPS       Z24, Z15, Z24
+	VMOVUPS      c_log2e<>+0(SB), Z25
+	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z25
+	VSUBPS       c_roundMagic<>+0(SB), Z25, Z26
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z26, Z24
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z26
+	VMULPS       Z26, Z26, Z24
+	VMOVAPS      Z16, Z27
+	VFMADD213PS  c_expP5<>+0(SB), Z26, Z27
+	VFMADD213PS  c_expP4<>+0(SB), Z26, Z27
+	VFMADD213PS  c_expP3<>+0(SB), Z26, Z27
+	VFMADD213PS  c_expP2<>+0(SB), Z26, Z27
+	VFMADD132PS  Z27, Z26, Z24
+	VPSUBD       c_expBias64<>+0(SB), Z25, Z25
+	VPSLLD       $0x17, Z25, Z25
+	VFMADD132PS  Z24, Z25, Z25
+	VMOVAPS      Z25, Z24
+	VFMADD132PS  c_twoM64<>+0(SB), Z20, Z24
+	VCMPPS       $0x11, c_zero<>+0(SB), Z22, K1
+	VMINPS       Z23, Z17, Z22
+	VMAXPS       Z22, Z18, Z22
+	VBLENDMPS    Z22, Z23, K1, Z4
+	VBLENDMPS    Z25, Z20, K1, Z5
+	VMULPS       Z5, Z4, Z22
+	VDIVPS       Z24, Z22, Z22
+	VMULPS       c_twoM64<>+0(SB), Z22, Z23
+	VBLENDMPS    Z23, Z22, K1, Z6
 	VMOVUPS      Z6, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
@@ -8854,9 +8696,9 @@ loop:
 	VADDPS       Z3, Z2, Z2
 	VFNMADD132PS c_pi2<>+0(SB), Z2, Z5
 	VMINPS       Z5, Z14, Z2
-	VMAXPS       Z2, Z20, Z2
+	VMAXPS       Z2, Z19, Z2
 	VMULPS       Z2, Z2, Z3
-	VMOVAPS      Z22, Z5
+	VMOVAPS      Z21, Z5
 	VFMADD213PS  c_sinS7<>+0(SB), Z3, Z5
 	VFMADD213PS  c_sinS5<>+0(SB), Z3, Z5
 	VFMADD213PS  c_sinS3<>+0(SB), Z3, Z5
@@ -8866,15 +8708,14 @@ loop:
 	VXORPS       Z2, Z0, Z2
 	VFMADD132PS  Z5, Z1, Z2
 	VORPS        c_signMask<>+0(SB), Z1, Z3
-	VMAXPS       Z3, Z16, Z3
-	VMINPS       Z3, Z15, Z3
+	VMAXPS       Z3, Z15, Z3
 	VMOVUPS      c_log2e<>+0(SB), Z4
 	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
 	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
 	VMULPS       Z5, Z5, Z3
-	VMOVAPS      Z17, Z6
+	VMOVAPS      Z16, Z6
 	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
 	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
 	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
@@ -8883,13 +8724,13 @@ loop:
 	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
 	VPSLLD       $0x17, Z4, Z4
 	VFMADD132PS  Z3, Z4, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z3
-	VADDPS       Z21, Z3, Z3
+	VMOVAPS      Z4, Z3
+	VFMADD132PS  c_twoM64<>+0(SB), Z20, Z3
 	VCMPPS       $0x11, c_zero<>+0(SB), Z1, K1
-	VMINPS       Z2, Z18, Z1
-	VMAXPS       Z1, Z19, Z1
+	VMINPS       Z2, Z17, Z1
+	VMAXPS       Z1, Z18, Z1
 	VBLENDMPS    Z1, Z2, K1, Z7
-	VBLENDMPS    Z4, Z21, K1, Z8
+	VBLENDMPS    Z4, Z20, K1, Z8
 	VMULPS       Z8, Z7, Z1
 	VDIVPS       Z3, Z1, Z1
 	VMULPS       c_twoM64<>+0(SB), Z1, Z2
@@ -8914,9 +8755,9 @@ tail:
 	VADDPS       Z3, Z2, Z2
 	VFNMADD132PS c_pi2<>+0(SB), Z2, Z5
 	VMINPS       Z5, Z14, Z2
-	VMAXPS       Z2, Z20, Z2
+	VMAXPS       Z2, Z19, Z2
 	VMULPS       Z2, Z2, Z3
-	VMOVAPS      Z22, Z5
+	VMOVAPS      Z21, Z5
 	VFMADD213PS  c_sinS7<>+0(SB), Z3, Z5
 	VFMADD213PS  c_sinS5<>+0(SB), Z3, Z5
 	VFMADD213PS  c_sinS3<>+0(SB), Z3, Z5
@@ -8926,15 +8767,14 @@ tail:
 	VXORPS       Z2, Z0, Z0
 	VFMADD132PS  Z5, Z1, Z0
 	VORPS        c_signMask<>+0(SB), Z1, Z2
-	VMAXPS       Z2, Z16, Z2
-	VMINPS       Z2, Z15, Z2
+	VMAXPS       Z2, Z15, Z2
 	VMOVUPS      c_log2e<>+0(SB), Z3
 	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
 	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z2
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z4
 	VMULPS       Z4, Z4, Z2
-	VMOVAPS      Z17, Z5
+	VMOVAPS      Z16, Z5
 	VFMADD213PS  c_expP5<>+0(SB), Z4, Z5
 	VFMADD213PS  c_expP4<>+0(SB), Z4, Z5
 	VFMADD213PS  c_expP3<>+0(SB), Z4, Z5
@@ -8943,13 +8783,13 @@ tail:
 	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
 	VPSLLD       $0x17, Z3, Z3
 	VFMADD132PS  Z2, Z3, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z2
-	VADDPS       Z21, Z2, Z2
+	VMOVAPS      Z3, Z2
+	VFMADD132PS  c_twoM64<>+0(SB), Z20, Z2
 	VCMPPS       $0x11, c_zero<>+0(SB), Z1, K2
-	VMINPS       Z0, Z18, Z1
-	VMAXPS       Z1, Z19, Z1
+	VMINPS       Z0, Z17, Z1
+	VMAXPS       Z1, Z18, Z1
 	VBLENDMPS    Z1, Z0, K2, Z10
-	VBLENDMPS    Z3, Z21, K2, Z11
+	VBLENDMPS    Z3, Z20, K2, Z11
 	VMULPS       Z11, Z10, Z0
 	VDIVPS       Z2, Z0, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z1
@@ -8974,16 +8814,15 @@ TEXT ·sinluBackwardAVX512(SB), NOSPLIT, $0-208
 	VMOVUPS      c_big<>+0(SB), Z10
 	VMOVUPS      c_clampR<>+0(SB), Z11
 	VMOVUPS      c_cosC10<>+0(SB), Z12
-	VMOVUPS      c_expHi<>+0(SB), Z13
-	VMOVUPS      c_expLo<>+0(SB), Z14
-	VMOVUPS      c_expP6<>+0(SB), Z15
-	VMOVUPS      c_negBig<>+0(SB), Z16
-	VMOVUPS      c_negClampR<>+0(SB), Z17
-	VMOVUPS      c_one<>+0(SB), Z18
-	VMOVUPS      c_sinS9<>+0(SB), Z19
-	VMOVUPS      c_twoP64<>+0(SB), Z20
+	VMOVUPS      c_expLo<>+0(SB), Z13
+	VMOVUPS      c_expP6<>+0(SB), Z14
+	VMOVUPS      c_negBig<>+0(SB), Z15
+	VMOVUPS      c_negClampR<>+0(SB), Z16
+	VMOVUPS      c_one<>+0(SB), Z17
+	VMOVUPS      c_sinS9<>+0(SB), Z18
+	VMOVUPS      c_twoP64<>+0(SB), Z19
+	VXORPS       Z20, Z20, Z20
 	VXORPS       Z21, Z21, Z21
-	VXORPS       Z22, Z22, Z22
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -8991,156 +8830,156 @@ TEXT ·sinluBackwardAVX512(SB), NOSPLIT, $0-208
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z23
-	VMULPS       Z23, Z9, Z24
-	VMOVAPS      Z9, Z25
-	VFMSUB132PS  Z23, Z24, Z25
-	VMOVUPS      c_invPi<>+0(SB), Z26
+	VMOVUPS      (BX)(SI*4), Z22
+	VMULPS       Z22, Z9, Z23
+	VMOVAPS      Z9, Z24
+	VFMSUB132PS  Z22, Z23, Z24
+	VMOVUPS      c_invPi<>+0(SB), Z25
+	VFMADD213PS  c_roundMagic<>+0(SB), Z23, Z25
+	VSUBPS       c_roundMagic<>+0(SB), Z25, Z26
+	VFNMADD231PS c_pi1<>+0(SB), Z26, Z23
+	VADDPS       Z24, Z23, Z23
+	VFNMADD132PS c_pi2<>+0(SB), Z23, Z26
+	VMINPS       Z26, Z11, Z23
+	VMAXPS       Z23, Z16, Z23
+	VMULPS       Z23, Z23, Z24
+	VMOVAPS      Z18, Z26
+	VFMADD213PS  c_sinS7<>+0(SB), Z24, Z26
+	VFMADD213PS  c_sinS5<>+0(SB), Z24, Z26
+	VFMADD213PS  c_sinS3<>+0(SB), Z24, Z26
+	VMULPS       Z23, Z24, Z27
+	VFMADD132PS  Z27, Z23, Z26
+	VPSLLD       $0x1f, Z25, Z23
+	VXORPS       Z23, Z26, Z25
+	VMOVAPS      Z12, Z26
+	VFMADD213PS  c_cosC8<>+0(SB), Z24, Z26
+	VFMADD213PS  c_cosC6<>+0(SB), Z24, Z26
+	VFMADD213PS  c_cosC4<>+0(SB), Z24, Z26
+	VFMADD213PS  c_cosC2<>+0(SB), Z24, Z26
+	VFMADD132PS  Z24, Z17, Z26
+	VXORPS       Z23, Z26, Z23
+	VORPS        c_signMask<>+0(SB), Z22, Z24
+	VMAXPS       Z24, Z13, Z24
+	VMOVUPS      c_log2e<>+0(SB), Z26
 	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z26
 	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
-	VFNMADD231PS c_pi1<>+0(SB), Z27, Z24
-	VADDPS       Z25, Z24, Z24
-	VFNMADD132PS c_pi2<>+0(SB), Z24, Z27
-	VMINPS       Z27, Z11, Z24
-	VMAXPS       Z24, Z17, Z24
-	VMULPS       Z24, Z24, Z25
-	VMOVAPS      Z19, Z27
-	VFMADD213PS  c_sinS7<>+0(SB), Z25, Z27
-	VFMADD213PS  c_sinS5<>+0(SB), Z25, Z27
-	VFMADD213PS  c_sinS3<>+0(SB), Z25, Z27
-	VMULPS       Z24, Z25, Z28
-	VFMADD132PS  Z28, Z24, Z27
-	VPSLLD       $0x1f, Z26, Z24
-	VXORPS       Z24, Z27, Z26
-	VMOVAPS      Z12, Z27
-	VFMADD213PS  c_cosC8<>+0(SB), Z25, Z27
-	VFMADD213PS  c_cosC6<>+0(SB), Z25, Z27
-	VFMADD213PS  c_cosC4<>+0(SB), Z25, Z27
-	VFMADD213PS  c_cosC2<>+0(SB), Z25, Z27
-	VFMADD132PS  Z25, Z18, Z27
-	VXORPS       Z24, Z27, Z24
-	VORPS        c_signMask<>+0(SB), Z23, Z25
-	VMAXPS       Z25, Z14, Z25
-	VMINPS       Z25, Z13, Z25
-	VMOVUPS      c_log2e<>+0(SB), Z27
-	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z27
-	VSUBPS       c_roundMagic<>+0(SB), Z27, Z28
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z28, Z25
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z28
-	VMULPS       Z28, Z28, Z25
-	VMOVAPS      Z15, Z29
-	VFMADD213PS  c_expP5<>+0(SB), Z28, Z29
-	VFMADD213PS  c_expP4<>+0(SB), Z28, Z29
-	VFMADD213PS  c_expP3<>+0(SB), Z28, Z29
-	VFMADD213PS  c_expP2<>+0(SB), Z28, Z29
-	VFMADD132PS  Z29, Z28, Z25
-	VPSUBD       c_expBias64<>+0(SB), Z27, Z27
-	VPSLLD       $0x17, Z27, Z27
-	VFMADD132PS  Z25, Z27, Z27
-	VMULPS       c_twoM64<>+0(SB), Z27, Z25
-	VADDPS       Z18, Z25, Z28
-	VCMPPS       $0x11, c_zero<>+0(SB), Z23, K1
-	VMOVUPS      (DX)(SI*4), Z29
-	VMOVAPS      Z0, Z30
-	VFMADD132PS  Z26, Z23, Z30
-	VDIVPS       Z28, Z18, Z28
-	VBLENDMPS    Z27, Z20, K1, Z1
-	VMULPS       Z28, Z1, Z27
-	VBLENDMPS    Z18, Z25, K1, Z2
-	VMULPS       Z2, Z27, Z25
-	VMULPS       Z28, Z25, Z25
-	VMULPS       Z9, Z0, Z28
-	VFMADD132PS  Z24, Z18, Z28
-	VMINPS       Z30, Z10, Z30
-	VMAXPS       Z30, Z16, Z30
-	VMULPS       Z27, Z28, Z28
-	VFMADD132PS  Z25, Z28, Z30
-	VMULPS       c_twoM64<>+0(SB), Z30, Z25
-	VMULPS       Z25, Z29, Z25
-	VMOVUPS      Z25, (CX)(SI*4)
-	VMULPS       c_twoM64<>+0(SB), Z27, Z25
-	VMINPS       Z23, Z10, Z23
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z24
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z27
+	VMULPS       Z27, Z27, Z24
+	VMOVAPS      Z14, Z28
+	VFMADD213PS  c_expP5<>+0(SB), Z27, Z28
+	VFMADD213PS  c_expP4<>+0(SB), Z27, Z28
+	VFMADD213PS  c_expP3<>+0(SB), Z27, Z28
+	VFMADD213PS  c_expP2<>+0(SB), Z27, Z28
+	VFMADD132PS  Z28, Z27, Z24
+	VPSUBD       c_expBias64<>+0(SB), Z26, Z26
+	VPSLLD       $0x17, Z26, Z26
+	VFMADD132PS  Z24, Z26, Z26
+	VMULPS       c_twoM64<>+0(SB), Z26, Z24
+	VMOVAPS      Z26, Z27
+	VFMADD132PS  c_twoM64<>+0(SB), Z17, Z27
+	VCMPPS       $0x11, c_zero<>+0(SB), Z22, K1
+	VMOVUPS      (DX)(SI*4), Z28
+	VMOVAPS      Z0, Z29
+	VFMADD132PS  Z25, Z22, Z29
+	VDIVPS       Z27, Z17, Z27
+	VBLENDMPS    Z26, Z19, K1, Z1
+	VMULPS       Z27, Z1, Z26
+	VBLENDMPS    Z17, Z24, K1, Z2
+	VMULPS       Z2, Z26, Z24
+	VMULPS       Z27, Z24, Z24
+	VMULPS       Z9, Z0, Z27
+	VFMADD132PS  Z23, Z17, Z27
+	VMINPS       Z29, Z10, Z29
+	VMAXPS       Z29, Z15, Z29
+	VMULPS       Z26, Z27, Z27
+	VFMADD132PS  Z24, Z27, Z29
+	VMULPS       c_twoM64<>+0(SB), Z29, Z24
+	VMULPS       Z24, Z28, Z24
+	VMOVUPS      Z24, (CX)(SI*4)
+	VMULPS       c_twoM64<>+0(SB), Z26, Z24
+	VMINPS       Z22, Z10, Z22
+	VMAXPS       Z22, Z15, Z22
+	VMULPS       Z23, Z22, Z22
+	VMULPS       Z24, Z22, Z22
+	VMULPS       Z24, Z25, Z23
+	VFMADD231PS  Z23, Z28, Z20
+	VFMADD231PS  Z22, Z28, Z21
+	VMOVUPS      64(BX)(SI*4), Z22
+	VMULPS       Z22, Z9, Z23
+	VMOVAPS      Z9, Z24
+	VFMSUB132PS  Z22, Z23, Z24
+	VMOVUPS      c_invPi<>+0(SB), Z25
+	VFMADD213PS  c_roundMagic<>+0(SB), Z23, Z25
+	VSUBPS       c_roundMagic<>+0(SB), Z25, Z26
+	VFNMADD231PS c_pi1<>+0(SB), Z26, Z23
+	VADDPS       Z24, Z23, Z23
+	VFNMADD132PS c_pi2<>+0(SB), Z23, Z26
+	VMINPS       Z26, Z11, Z23
 	VMAXPS       Z23, Z16, Z23
-	VMULPS       Z24, Z23, Z23
-	VMULPS       Z25, Z23, Z23
-	VMULPS       Z25, Z26, Z24
-	VFMADD231PS  Z24, Z29, Z21
-	VFMADD231PS  Z23, Z29, Z22
-	VMOVUPS      64(BX)(SI*4), Z23
-	VMULPS       Z23, Z9, Z24
-	VMOVAPS      Z9, Z25
-	VFMSUB132PS  Z23, Z24, Z25
-	VMOVUPS      c_invPi<>+0(SB), Z26
+	VMULPS       Z23, Z23, Z24
+	VMOVAPS      Z18, Z26
+	VFMADD213PS  c_sinS7<>+0(SB), Z24, Z26
+	VFMADD213PS  c_sinS5<>+0(SB), Z24, Z26
+	VFMADD213PS  c_sinS3<>+0(SB), Z24, Z26
+	VMULPS       Z23, Z24, Z27
+	VFMADD132PS  Z27, Z23, Z26
+	VPSLLD       $0x1f, Z25, Z23
+	VXORPS       Z23, Z26, Z25
+	VMOVAPS      Z12, Z26
+	VFMADD213PS  c_cosC8<>+0(SB), Z24, Z26
+	VFMADD213PS  c_cosC6<>+0(SB), Z24, Z26
+	VFMADD213PS  c_cosC4<>+0(SB), Z24, Z26
+	VFMADD213PS  c_cosC2<>+0(SB), Z24, Z26
+	VFMADD132PS  Z24, Z17, Z26
+	VXORPS       Z23, Z26, Z23
+	VORPS        c_signMask<>+0(SB), Z22, Z24
+	VMAXPS       Z24, Z13, Z24
+	VMOVUPS      c_log2e<>+0(SB), Z26
 	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z26
 	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
-	VFNMADD231PS c_pi1<>+0(SB), Z27, Z24
-	VADDPS       Z25, Z24, Z24
-	VFNMADD132PS c_pi2<>+0(SB), Z24, Z27
-	VMINPS       Z27, Z11, Z24
-	VMAXPS       Z24, Z17, Z24
-	VMULPS       Z24, Z24, Z25
-	VMOVAPS      Z19, Z27
-	VFMADD213PS  c_sinS7<>+0(SB), Z25, Z27
-	VFMADD213PS  c_sinS5<>+0(SB), Z25, Z27
-	VFMADD213PS  c_sinS3<>+0(SB), Z25, Z27
-	VMULPS       Z24, Z25, Z28
-	VFMADD132PS  Z28, Z24, Z27
-	VPSLLD       $0x1f, Z26, Z24
-	VXORPS       Z24, Z27, Z26
-	VMOVAPS      Z12, Z27
-	VFMADD213PS  c_cosC8<>+0(SB), Z25, Z27
-	VFMADD213PS  c_cosC6<>+0(SB), Z25, Z27
-	VFMADD213PS  c_cosC4<>+0(SB), Z25, Z27
-	VFMADD213PS  c_cosC2<>+0(SB), Z25, Z27
-	VFMADD132PS  Z25, Z18, Z27
-	VXORPS       Z24, Z27, Z24
-	VORPS        c_signMask<>+0(SB), Z23, Z25
-	VMAXPS       Z25, Z14, Z25
-	VMINPS       Z25, Z13, Z25
-	VMOVUPS      c_log2e<>+0(SB), Z27
-	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z27
-	VSUBPS       c_roundMagic<>+0(SB), Z27, Z28
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z28, Z25
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z28
-	VMULPS       Z28, Z28, Z25
-	VMOVAPS      Z15, Z29
-	VFMADD213PS  c_expP5<>+0(SB), Z28, Z29
-	VFMADD213PS  c_expP4<>+0(SB), Z28, Z29
-	VFMADD213PS  c_expP3<>+0(SB), Z28, Z29
-	VFMADD213PS  c_expP2<>+0(SB), Z28, Z29
-	VFMADD132PS  Z29, Z28, Z25
-	VPSUBD       c_expBias64<>+0(SB), Z27, Z27
-	VPSLLD       $0x17, Z27, Z27
-	VFMADD132PS  Z25, Z27, Z27
-	VMULPS       c_twoM64<>+0(SB), Z27, Z25
-	VADDPS       Z18, Z25, Z28
-	VCMPPS       $0x11, c_zero<>+0(SB), Z23, K1
-	VMOVUPS      64(DX)(SI*4), Z29
-	VMOVAPS      Z0, Z30
-	VFMADD132PS  Z26, Z23, Z30
-	VDIVPS       Z28, Z18, Z28
-	VBLENDMPS    Z27, Z20, K1, Z3
-	VMULPS       Z28, Z3, Z27
-	VBLENDMPS    Z18, Z25, K1, Z4
-	VMULPS       Z4, Z27, Z25
-	VMULPS       Z28, Z25, Z25
-	VMULPS       Z9, Z0, Z28
-	VFMADD132PS  Z24, Z18, Z28
-	VMINPS       Z30, Z10, Z30
-	VMAXPS       Z30, Z16, Z30
-	VMULPS       Z27, Z28, Z28
-	VFMADD132PS  Z25, Z28, Z30
-	VMULPS       c_twoM64<>+0(SB), Z30, Z25
-	VMULPS       Z25, Z29, Z25
-	VMOVUPS      Z25, 64(CX)(SI*4)
-	VMULPS       c_twoM64<>+0(SB), Z27, Z25
-	VMINPS       Z23, Z10, Z23
-	VMAXPS       Z23, Z16, Z23
-	VMULPS       Z24, Z23, Z23
-	VMULPS       Z25, Z23, Z23
-	VMULPS       Z25, Z26, Z24
-	VFMADD231PS  Z24, Z29, Z21
-	VFMADD231PS  Z23, Z29, Z22
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z24
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z27
+	VMULPS       Z27, Z27, Z24
+	VMOVAPS      Z14, Z28
+	VFMADD213PS  c_expP5<>+0(SB), Z27, Z28
+	VFMADD213PS  c_expP4<>+0(SB), Z27, Z28
+	VFMADD213PS  c_expP3<>+0(SB), Z27, Z28
+	VFMADD213PS  c_expP2<>+0(SB), Z27, Z28
+	VFMADD132PS  Z28, Z27, Z24
+	VPSUBD       c_expBias64<>+0(SB), Z26, Z26
+	VPSLLD       $0x17, Z26, Z26
+	VFMADD132PS  Z24, Z26, Z26
+	VMULPS       c_twoM64<>+0(SB), Z26, Z24
+	VMOVAPS      Z26, Z27
+	VFMADD132PS  c_twoM64<>+0(SB), Z17, Z27
+	VCMPPS       $0x11, c_zero<>+0(SB), Z22, K1
+	VMOVUPS      64(DX)(SI*4), Z28
+	VMOVAPS      Z0, Z29
+	VFMADD132PS  Z25, Z22, Z29
+	VDIVPS       Z27, Z17, Z27
+	VBLENDMPS    Z26, Z19, K1, Z3
+	VMULPS       Z27, Z3, Z26
+	VBLENDMPS    Z17, Z24, K1, Z4
+	VMULPS       Z4, Z26, Z24
+	VMULPS       Z27, Z24, Z24
+	VMULPS       Z9, Z0, Z27
+	VFMADD132PS  Z23, Z17, Z27
+	VMINPS       Z29, Z10, Z29
+	VMAXPS       Z29, Z15, Z29
+	VMULPS       Z26, Z27, Z27
+	VFMADD132PS  Z24, Z27, Z29
+	VMULPS       c_twoM64<>+0(SB), Z29, Z24
+	VMULPS       Z24, Z28, Z24
+	VMOVUPS      Z24, 64(CX)(SI*4)
+	VMULPS       c_twoM64<>+0(SB), Z26, Z24
+	VMINPS       Z22, Z10, Z22
+	VMAXPS       Z22, Z15, Z22
+	VMULPS       Z23, Z22, Z22
+	VMULPS       Z24, Z22, Z22
+	VMULPS       Z24, Z25, Z23
+	VFMADD231PS  Z23, Z28, Z20
+	VFMADD231PS  Z22, Z28, Z21
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -9157,75 +8996,75 @@ loop:
 	VFMSUB132PS  Z1, Z2, Z3
 	VMOVUPS      c_invPi<>+0(SB), Z4
 	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z23
-	VFNMADD231PS c_pi1<>+0(SB), Z23, Z2
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z22
+	VFNMADD231PS c_pi1<>+0(SB), Z22, Z2
 	VADDPS       Z3, Z2, Z2
-	VFNMADD132PS c_pi2<>+0(SB), Z2, Z23
-	VMINPS       Z23, Z11, Z2
-	VMAXPS       Z2, Z17, Z2
+	VFNMADD132PS c_pi2<>+0(SB), Z2, Z22
+	VMINPS       Z22, Z11, Z2
+	VMAXPS       Z2, Z16, Z2
 	VMULPS       Z2, Z2, Z3
-	VMOVAPS      Z19, Z23
-	VFMADD213PS  c_sinS7<>+0(SB), Z3, Z23
-	VFMADD213PS  c_sinS5<>+0(SB), Z3, Z23
-	VFMADD213PS  c_sinS3<>+0(SB), Z3, Z23
-	VMULPS       Z2, Z3, Z24
-	VFMADD132PS  Z24, Z2, Z23
+	VMOVAPS      Z18, Z22
+	VFMADD213PS  c_sinS7<>+0(SB), Z3, Z22
+	VFMADD213PS  c_sinS5<>+0(SB), Z3, Z22
+	VFMADD213PS  c_sinS3<>+0(SB), Z3, Z22
+	VMULPS       Z2, Z3, Z23
+	VFMADD132PS  Z23, Z2, Z22
 	VPSLLD       $0x1f, Z4, Z2
-	VXORPS       Z2, Z23, Z4
-	VMOVAPS      Z12, Z23
-	VFMADD213PS  c_cosC8<>+0(SB), Z3, Z23
-	VFMADD213PS  c_cosC6<>+0(SB), Z3, Z23
-	VFMADD213PS  c_cosC4<>+0(SB), Z3, Z23
-	VFMADD213PS  c_cosC2<>+0(SB), Z3, Z23
-	VFMADD132PS  Z3, Z18, Z23
-	VXORPS       Z2, Z23, Z2
+	VXORPS       Z2, Z22, Z4
+	VMOVAPS      Z12, Z22
+	VFMADD213PS  c_cosC8<>+0(SB), Z3, Z22
+	VFMADD213PS  c_cosC6<>+0(SB), Z3, Z22
+	VFMADD213PS  c_cosC4<>+0(SB), Z3, Z22
+	VFMADD213PS  c_cosC2<>+0(SB), Z3, Z22
+	VFMADD132PS  Z3, Z17, Z22
+	VXORPS       Z2, Z22, Z2
 	VORPS        c_signMask<>+0(SB), Z1, Z3
-	VMAXPS       Z3, Z14, Z3
-	VMINPS       Z3, Z13, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z23
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z23
-	VSUBPS       c_roundMagic<>+0(SB), Z23, Z24
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z24
-	VMULPS       Z24, Z24, Z3
-	VMOVAPS      Z15, Z25
-	VFMADD213PS  c_expP5<>+0(SB), Z24, Z25
-	VFMADD213PS  c_expP4<>+0(SB), Z24, Z25
-	VFMADD213PS  c_expP3<>+0(SB), Z24, Z25
-	VFMADD213PS  c_expP2<>+0(SB), Z24, Z25
-	VFMADD132PS  Z25, Z24, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z23, Z23
-	VPSLLD       $0x17, Z23, Z23
-	VFMADD132PS  Z3, Z23, Z23
-	VMULPS       c_twoM64<>+0(SB), Z23, Z3
-	VADDPS       Z18, Z3, Z24
+	VMAXPS       Z3, Z13, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z22
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z22
+	VSUBPS       c_roundMagic<>+0(SB), Z22, Z23
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z23
+	VMULPS       Z23, Z23, Z3
+	VMOVAPS      Z14, Z24
+	VFMADD213PS  c_expP5<>+0(SB), Z23, Z24
+	VFMADD213PS  c_expP4<>+0(SB), Z23, Z24
+	VFMADD213PS  c_expP3<>+0(SB), Z23, Z24
+	VFMADD213PS  c_expP2<>+0(SB), Z23, Z24
+	VFMADD132PS  Z24, Z23, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z22, Z22
+	VPSLLD       $0x17, Z22, Z22
+	VFMADD132PS  Z3, Z22, Z22
+	VMULPS       c_twoM64<>+0(SB), Z22, Z3
+	VMOVAPS      Z22, Z23
+	VFMADD132PS  c_twoM64<>+0(SB), Z17, Z23
 	VCMPPS       $0x11, c_zero<>+0(SB), Z1, K1
-	VMOVUPS      (DX)(SI*4), Z25
-	VMOVAPS      Z0, Z26
-	VFMADD132PS  Z4, Z1, Z26
-	VDIVPS       Z24, Z18, Z24
-	VBLENDMPS    Z23, Z20, K1, Z5
-	VMULPS       Z24, Z5, Z23
-	VBLENDMPS    Z18, Z3, K1, Z6
-	VMULPS       Z6, Z23, Z3
-	VMULPS       Z24, Z3, Z3
-	VMULPS       Z9, Z0, Z24
-	VFMADD132PS  Z2, Z18, Z24
-	VMINPS       Z26, Z10, Z26
-	VMAXPS       Z26, Z16, Z26
-	VMULPS       Z23, Z24, Z24
-	VFMADD132PS  Z3, Z24, Z26
-	VMULPS       c_twoM64<>+0(SB), Z26, Z3
-	VMULPS       Z3, Z25, Z3
+	VMOVUPS      (DX)(SI*4), Z24
+	VMOVAPS      Z0, Z25
+	VFMADD132PS  Z4, Z1, Z25
+	VDIVPS       Z23, Z17, Z23
+	VBLENDMPS    Z22, Z19, K1, Z5
+	VMULPS       Z23, Z5, Z22
+	VBLENDMPS    Z17, Z3, K1, Z6
+	VMULPS       Z6, Z22, Z3
+	VMULPS       Z23, Z3, Z3
+	VMULPS       Z9, Z0, Z23
+	VFMADD132PS  Z2, Z17, Z23
+	VMINPS       Z25, Z10, Z25
+	VMAXPS       Z25, Z15, Z25
+	VMULPS       Z22, Z23, Z23
+	VFMADD132PS  Z3, Z23, Z25
+	VMULPS       c_twoM64<>+0(SB), Z25, Z3
+	VMULPS       Z3, Z24, Z3
 	VMOVUPS      Z3, (CX)(SI*4)
-	VMULPS       c_twoM64<>+0(SB), Z23, Z3
+	VMULPS       c_twoM64<>+0(SB), Z22, Z3
 	VMINPS       Z1, Z10, Z1
-	VMAXPS       Z1, Z16, Z1
+	VMAXPS       Z1, Z15, Z1
 	VMULPS       Z2, Z1, Z1
 	VMULPS       Z3, Z1, Z1
 	VMULPS       Z3, Z4, Z2
-	VFMADD231PS  Z2, Z25, Z21
-	VFMADD231PS  Z1, Z25, Z22
+	VFMADD231PS  Z2, Z24, Z20
+	VFMADD231PS  Z1, Z24, Z21
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -9245,9 +9084,9 @@ tail:
 	VADDPS       Z3, Z2, Z2
 	VFNMADD132PS c_pi2<>+0(SB), Z2, Z5
 	VMINPS       Z5, Z11, Z2
-	VMAXPS       Z2, Z17, Z2
+	VMAXPS       Z2, Z16, Z2
 	VMULPS       Z2, Z2, Z3
-	VMOVAPS      Z19, Z5
+	VMOVAPS      Z18, Z5
 	VFMADD213PS  c_sinS7<>+0(SB), Z3, Z5
 	VFMADD213PS  c_sinS5<>+0(SB), Z3, Z5
 	VFMADD213PS  c_sinS3<>+0(SB), Z3, Z5
@@ -9260,18 +9099,17 @@ tail:
 	VFMADD213PS  c_cosC6<>+0(SB), Z3, Z5
 	VFMADD213PS  c_cosC4<>+0(SB), Z3, Z5
 	VFMADD213PS  c_cosC2<>+0(SB), Z3, Z5
-	VFMADD132PS  Z3, Z18, Z5
+	VFMADD132PS  Z3, Z17, Z5
 	VXORPS       Z2, Z5, Z2
 	VORPS        c_signMask<>+0(SB), Z1, Z3
-	VMAXPS       Z3, Z14, Z3
-	VMINPS       Z3, Z13, Z3
+	VMAXPS       Z3, Z13, Z3
 	VMOVUPS      c_log2e<>+0(SB), Z5
 	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z5
 	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z3
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
 	VMULPS       Z6, Z6, Z3
-	VMOVAPS      Z15, Z11
+	VMOVAPS      Z14, Z11
 	VFMADD213PS  c_expP5<>+0(SB), Z6, Z11
 	VFMADD213PS  c_expP4<>+0(SB), Z6, Z11
 	VFMADD213PS  c_expP3<>+0(SB), Z6, Z11
@@ -9281,21 +9119,22 @@ tail:
 	VPSLLD       $0x17, Z5, Z5
 	VFMADD132PS  Z3, Z5, Z5
 	VMULPS       c_twoM64<>+0(SB), Z5, Z3
-	VADDPS       Z18, Z3, Z6
+	VMOVAPS      Z5, Z6
+	VFMADD132PS  c_twoM64<>+0(SB), Z17, Z6
 	VCMPPS       $0x11, c_zero<>+0(SB), Z1, K2
 	VMOVUPS.Z    (DX)(SI*4), K1, Z11
 	VMOVAPS      Z0, Z12
 	VFMADD132PS  Z4, Z1, Z12
-	VDIVPS       Z6, Z18, Z6
-	VBLENDMPS    Z5, Z20, K2, Z7
+	VDIVPS       Z6, Z17, Z6
+	VBLENDMPS    Z5, Z19, K2, Z7
 	VMULPS       Z6, Z7, Z5
-	VBLENDMPS    Z18, Z3, K2, Z8
+	VBLENDMPS    Z17, Z3, K2, Z8
 	VMULPS       Z8, Z5, Z3
 	VMULPS       Z6, Z3, Z3
 	VMULPS       Z9, Z0, Z0
-	VFMADD132PS  Z2, Z18, Z0
+	VFMADD132PS  Z2, Z17, Z0
 	VMINPS       Z12, Z10, Z6
-	VMAXPS       Z6, Z16, Z6
+	VMAXPS       Z6, Z15, Z6
 	VMULPS       Z5, Z0, Z0
 	VFMADD132PS  Z3, Z0, Z6
 	VMULPS       c_twoM64<>+0(SB), Z6, Z0
@@ -9303,17 +9142,17 @@ tail:
 	VMOVUPS      Z0, K1, (CX)(SI*4)
 	VMULPS       c_twoM64<>+0(SB), Z5, Z0
 	VMINPS       Z1, Z10, Z1
-	VMAXPS       Z1, Z16, Z1
+	VMAXPS       Z1, Z15, Z1
 	VMULPS       Z2, Z1, Z1
 	VMULPS       Z0, Z1, Z1
 	VMULPS       Z0, Z4, Z0
-	VFMADD231PS  Z0, Z11, K1, Z21
-	VFMADD231PS  Z1, Z11, K1, Z22
+	VFMADD231PS  Z0, Z11, K1, Z20
+	VFMADD231PS  Z1, Z11, K1, Z21
 
 done:
 	LEAQ    ret_0+80(FP), AX
-	VMOVUPS Z21, (AX)
-	VMOVUPS Z22, 64(AX)
+	VMOVUPS Z20, (AX)
+	VMOVUPS Z21, 64(AX)
 	VZEROUPPER
 	RET
 
@@ -9326,14 +9165,13 @@ TEXT ·sinluRowAVX512(SB), NOSPLIT, $0-96
 	MOVQ    a_base+48(FP), BX
 	MOVQ    b_base+72(FP), SI
 	VMOVUPS c_clampR<>+0(SB), Z0
-	VMOVUPS c_expHi<>+0(SB), Z1
-	VMOVUPS c_expLo<>+0(SB), Z2
-	VMOVUPS c_expP6<>+0(SB), Z3
-	VMOVUPS c_maxFloat<>+0(SB), Z4
-	VMOVUPS c_negBig<>+0(SB), Z5
-	VMOVUPS c_negClampR<>+0(SB), Z6
-	VMOVUPS c_one<>+0(SB), Z7
-	VMOVUPS c_sinS9<>+0(SB), Z8
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_maxFloat<>+0(SB), Z3
+	VMOVUPS c_negBig<>+0(SB), Z4
+	VMOVUPS c_negClampR<>+0(SB), Z5
+	VMOVUPS c_one<>+0(SB), Z6
+	VMOVUPS c_sinS9<>+0(SB), Z7
 	XORQ    DI, DI
 	MOVQ    AX, R8
 	SUBQ    $0x00000020, R8
@@ -9341,112 +9179,110 @@ TEXT ·sinluRowAVX512(SB), NOSPLIT, $0-96
 loopN:
 	CMPQ         DI, R8
 	JG           loop1
-	VMOVUPS      (DX)(DI*4), Z9
-	VMOVUPS      (BX)(DI*4), Z10
-	VMOVUPS      (SI)(DI*4), Z11
-	VMULPS       Z9, Z11, Z12
-	VFMSUB132PS  Z9, Z12, Z11
-	VMOVUPS      c_invPi<>+0(SB), Z13
-	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
-	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
-	VFNMADD231PS c_pi1<>+0(SB), Z14, Z12
-	VADDPS       Z11, Z12, Z11
-	VFNMADD132PS c_pi2<>+0(SB), Z11, Z14
-	VMINPS       Z14, Z0, Z11
-	VMAXPS       Z11, Z6, Z11
-	VMULPS       Z11, Z11, Z12
-	VMOVAPS      Z8, Z14
-	VFMADD213PS  c_sinS7<>+0(SB), Z12, Z14
-	VFMADD213PS  c_sinS5<>+0(SB), Z12, Z14
-	VFMADD213PS  c_sinS3<>+0(SB), Z12, Z14
-	VMULPS       Z11, Z12, Z12
-	VFMADD132PS  Z12, Z11, Z14
-	VPSLLD       $0x1f, Z13, Z11
-	VXORPS       Z11, Z10, Z10
-	VFMADD132PS  Z14, Z9, Z10
-	VORPS        c_signMask<>+0(SB), Z9, Z11
-	VMAXPS       Z11, Z2, Z11
-	VMINPS       Z11, Z1, Z11
-	VMOVUPS      c_log2e<>+0(SB), Z12
+	VMOVUPS      (DX)(DI*4), Z8
+	VMOVUPS      (BX)(DI*4), Z9
+	VMOVUPS      (SI)(DI*4), Z10
+	VMULPS       Z8, Z10, Z11
+	VFMSUB132PS  Z8, Z11, Z10
+	VMOVUPS      c_invPi<>+0(SB), Z12
 	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
 	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z13
-	VMULPS       Z13, Z13, Z11
-	VMOVAPS      Z3, Z14
-	VFMADD213PS  c_expP5<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP4<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP3<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP2<>+0(SB), Z13, Z14
-	VFMADD132PS  Z14, Z13, Z11
-	VPSUBD       c_expBias64<>+0(SB), Z12, Z12
-	VPSLLD       $0x17, Z12, Z12
-	VFMADD132PS  Z11, Z12, Z12
-	VMULPS       c_twoM64<>+0(SB), Z12, Z11
-	VADDPS       Z7, Z11, Z11
-	VCMPPS       $0x11, c_zero<>+0(SB), Z9, K1
-	VMINPS       Z10, Z4, Z9
-	VMAXPS       Z9, Z5, Z9
-	VBLENDMPS    Z9, Z10, K1, Z15
-	VBLENDMPS    Z12, Z7, K1, Z16
-	VMULPS       Z16, Z15, Z9
-	VDIVPS       Z11, Z9, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z10
-	VBLENDMPS    Z10, Z9, K1, Z17
-	VMOVUPS      Z17, (CX)(DI*4)
-	VMOVUPS      64(DX)(DI*4), Z9
-	VMOVUPS      64(BX)(DI*4), Z10
-	VMOVUPS      64(SI)(DI*4), Z11
-	VMULPS       Z9, Z11, Z12
-	VFMSUB132PS  Z9, Z12, Z11
-	VMOVUPS      c_invPi<>+0(SB), Z13
-	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
-	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
-	VFNMADD231PS c_pi1<>+0(SB), Z14, Z12
-	VADDPS       Z11, Z12, Z11
-	VFNMADD132PS c_pi2<>+0(SB), Z11, Z14
-	VMINPS       Z14, Z0, Z11
-	VMAXPS       Z11, Z6, Z11
-	VMULPS       Z11, Z11, Z12
-	VMOVAPS      Z8, Z14
-	VFMADD213PS  c_sinS7<>+0(SB), Z12, Z14
-	VFMADD213PS  c_sinS5<>+0(SB), Z12, Z14
-	VFMADD213PS  c_sinS3<>+0(SB), Z12, Z14
-	VMULPS       Z11, Z12, Z12
-	VFMADD132PS  Z12, Z11, Z14
-	VPSLLD       $0x1f, Z13, Z11
-	VXORPS       Z11, Z10, Z10
-	VFMADD132PS  Z14, Z9, Z10
-	VORPS        c_signMask<>+0(SB), Z9, Z11
-	VMAXPS       Z11, Z2, Z11
-	VMINPS       Z11, Z1, Z11
-	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFNMADD231PS c_pi1<>+0(SB), Z13, Z11
+	VADDPS       Z10, Z11, Z10
+	VFNMADD132PS c_pi2<>+0(SB), Z10, Z13
+	VMINPS       Z13, Z0, Z10
+	VMAXPS       Z10, Z5, Z10
+	VMULPS       Z10, Z10, Z11
+	VMOVAPS      Z7, Z13
+	VFMADD213PS  c_sinS7<>+0(SB), Z11, Z13
+	VFMADD213PS  c_sinS5<>+0(SB), Z11, Z13
+	VFMADD213PS  c_sinS3<>+0(SB), Z11, Z13
+	VMULPS       Z10, Z11, Z11
+	VFMADD132PS  Z11, Z10, Z13
+	VPSLLD       $0x1f, Z12, Z10
+	VXORPS       Z10, Z9, Z9
+	VFMADD132PS  Z13, Z8, Z9
+	VORPS        c_signMask<>+0(SB), Z8, Z10
+	VMAXPS       Z10, Z1, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
+	VMULPS       Z12, Z12, Z10
+	VMOVAPS      Z2, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
+	VFMADD132PS  Z13, Z12, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z10, Z11, Z11
+	VMOVAPS      Z11, Z10
+	VFMADD132PS  c_twoM64<>+0(SB), Z6, Z10
+	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K1
+	VMINPS       Z9, Z3, Z8
+	VMAXPS       Z8, Z4, Z8
+	VBLENDMPS    Z8, Z9, K1, Z14
+	VBLENDMPS    Z11, Z6, K1, Z15
+	VMULPS       Z15, Z14, Z8
+	VDIVPS       Z10, Z8, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z9
+	VBLENDMPS    Z9, Z8, K1, Z16
+	VMOVUPS      Z16, (CX)(DI*4)
+	VMOVUPS      64(DX)(DI*4), Z8
+	VMOVUPS      64(BX)(DI*4), Z9
+	VMOVUPS      64(SI)(DI*4), Z10
+	VMULPS       Z8, Z10, Z11
+	VFMSUB132PS  Z8, Z11, Z10
+	VMOVUPS      c_invPi<>+0(SB), Z12
 	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
 	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z13
-	VMULPS       Z13, Z13, Z11
-	VMOVAPS      Z3, Z14
-	VFMADD213PS  c_expP5<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP4<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP3<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP2<>+0(SB), Z13, Z14
-	VFMADD132PS  Z14, Z13, Z11
-	VPSUBD       c_expBias64<>+0(SB), Z12, Z12
-	VPSLLD       $0x17, Z12, Z12
-	VFMADD132PS  Z11, Z12, Z12
-	VMULPS       c_twoM64<>+0(SB), Z12, Z11
-	VADDPS       Z7, Z11, Z11
-	VCMPPS       $0x11, c_zero<>+0(SB), Z9, K1
-	VMINPS       Z10, Z4, Z9
-	VMAXPS       Z9, Z5, Z9
-	VBLENDMPS    Z9, Z10, K1, Z18
-	VBLENDMPS    Z12, Z7, K1, Z19
-	VMULPS       Z19, Z18, Z9
-	VDIVPS       Z11, Z9, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z10
-	VBLENDMPS    Z10, Z9, K1, Z20
-	VMOVUPS      Z20, 64(CX)(DI*4)
+	VFNMADD231PS c_pi1<>+0(SB), Z13, Z11
+	VADDPS       Z10, Z11, Z10
+	VFNMADD132PS c_pi2<>+0(SB), Z10, Z13
+	VMINPS       Z13, Z0, Z10
+	VMAXPS       Z10, Z5, Z10
+	VMULPS       Z10, Z10, Z11
+	VMOVAPS      Z7, Z13
+	VFMADD213PS  c_sinS7<>+0(SB), Z11, Z13
+	VFMADD213PS  c_sinS5<>+0(SB), Z11, Z13
+	VFMADD213PS  c_sinS3<>+0(SB), Z11, Z13
+	VMULPS       Z10, Z11, Z11
+	VFMADD132PS  Z11, Z10, Z13
+	VPSLLD       $0x1f, Z12, Z10
+	VXORPS       Z10, Z9, Z9
+	VFMADD132PS  Z13, Z8, Z9
+	VORPS        c_signMask<>+0(SB), Z8, Z10
+	VMAXPS       Z10, Z1, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
+	VMULPS       Z12, Z12, Z10
+	VMOVAPS      Z2, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
+	VFMADD132PS  Z13, Z12, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z10, Z11, Z11
+	VMOVAPS      Z11, Z10
+	VFMADD132PS  c_twoM64<>+0(SB), Z6, Z10
+	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K1
+	VMINPS       Z9, Z3, Z8
+	VMAXPS       Z8, Z4, Z8
+	VBLENDMPS    Z8, Z9, K1, Z17
+	VBLENDMPS    Z11, Z6, K1, Z18
+	VMULPS       Z18, Z17, Z8
+	VDIVPS       Z10, Z8, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z9
+	VBLENDMPS    Z9, Z8, K1, Z19
+	VMOVUPS      Z19, 64(CX)(DI*4)
 	ADDQ         $0x00000020, DI
 	JMP          loopN
 
@@ -9457,59 +9293,58 @@ loop1:
 loop:
 	CMPQ         DI, R8
 	JG           tail
-	VMOVUPS      (DX)(DI*4), Z9
-	VMOVUPS      (BX)(DI*4), Z10
-	VMOVUPS      (SI)(DI*4), Z11
-	VMULPS       Z9, Z11, Z12
-	VFMSUB132PS  Z9, Z12, Z11
-	VMOVUPS      c_invPi<>+0(SB), Z13
-	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
-	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
-	VFNMADD231PS c_pi1<>+0(SB), Z14, Z12
-	VADDPS       Z11, Z12, Z11
-	VFNMADD132PS c_pi2<>+0(SB), Z11, Z14
-	VMINPS       Z14, Z0, Z11
-	VMAXPS       Z11, Z6, Z11
-	VMULPS       Z11, Z11, Z12
-	VMOVAPS      Z8, Z14
-	VFMADD213PS  c_sinS7<>+0(SB), Z12, Z14
-	VFMADD213PS  c_sinS5<>+0(SB), Z12, Z14
-	VFMADD213PS  c_sinS3<>+0(SB), Z12, Z14
-	VMULPS       Z11, Z12, Z12
-	VFMADD132PS  Z12, Z11, Z14
-	VPSLLD       $0x1f, Z13, Z11
-	VXORPS       Z11, Z10, Z10
-	VFMADD132PS  Z14, Z9, Z10
-	VORPS        c_signMask<>+0(SB), Z9, Z11
-	VMAXPS       Z11, Z2, Z11
-	VMINPS       Z11, Z1, Z11
-	VMOVUPS      c_log2e<>+0(SB), Z12
+	VMOVUPS      (DX)(DI*4), Z8
+	VMOVUPS      (BX)(DI*4), Z9
+	VMOVUPS      (SI)(DI*4), Z10
+	VMULPS       Z8, Z10, Z11
+	VFMSUB132PS  Z8, Z11, Z10
+	VMOVUPS      c_invPi<>+0(SB), Z12
 	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
 	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z13
-	VMULPS       Z13, Z13, Z11
-	VMOVAPS      Z3, Z14
-	VFMADD213PS  c_expP5<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP4<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP3<>+0(SB), Z13, Z14
-	VFMADD213PS  c_expP2<>+0(SB), Z13, Z14
-	VFMADD132PS  Z14, Z13, Z11
-	VPSUBD       c_expBias64<>+0(SB), Z12, Z12
-	VPSLLD       $0x17, Z12, Z12
-	VFMADD132PS  Z11, Z12, Z12
-	VMULPS       c_twoM64<>+0(SB), Z12, Z11
-	VADDPS       Z7, Z11, Z11
-	VCMPPS       $0x11, c_zero<>+0(SB), Z9, K1
-	VMINPS       Z10, Z4, Z9
-	VMAXPS       Z9, Z5, Z9
-	VBLENDMPS    Z9, Z10, K1, Z21
-	VBLENDMPS    Z12, Z7, K1, Z22
-	VMULPS       Z22, Z21, Z9
-	VDIVPS       Z11, Z9, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z10
-	VBLENDMPS    Z10, Z9, K1, Z23
-	VMOVUPS      Z23, (CX)(DI*4)
+	VFNMADD231PS c_pi1<>+0(SB), Z13, Z11
+	VADDPS       Z10, Z11, Z10
+	VFNMADD132PS c_pi2<>+0(SB), Z10, Z13
+	VMINPS       Z13, Z0, Z10
+	VMAXPS       Z10, Z5, Z10
+	VMULPS       Z10, Z10, Z11
+	VMOVAPS      Z7, Z13
+	VFMADD213PS  c_sinS7<>+0(SB), Z11, Z13
+	VFMADD213PS  c_sinS5<>+0(SB), Z11, Z13
+	VFMADD213PS  c_sinS3<>+0(SB), Z11, Z13
+	VMULPS       Z10, Z11, Z11
+	VFMADD132PS  Z11, Z10, Z13
+	VPSLLD       $0x1f, Z12, Z10
+	VXORPS       Z10, Z9, Z9
+	VFMADD132PS  Z13, Z8, Z9
+	VORPS        c_signMask<>+0(SB), Z8, Z10
+	VMAXPS       Z10, Z1, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
+	VMULPS       Z12, Z12, Z10
+	VMOVAPS      Z2, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
+	VFMADD132PS  Z13, Z12, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z10, Z11, Z11
+	VMOVAPS      Z11, Z10
+	VFMADD132PS  c_twoM64<>+0(SB), Z6, Z10
+	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K1
+	VMINPS       Z9, Z3, Z8
+	VMAXPS       Z8, Z4, Z8
+	VBLENDMPS    Z8, Z9, K1, Z20
+	VBLENDMPS    Z11, Z6, K1, Z21
+	VMULPS       Z21, Z20, Z8
+	VDIVPS       Z10, Z8, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z9
+	VBLENDMPS    Z9, Z8, K1, Z22
+	VMOVUPS      Z22, (CX)(DI*4)
 	ADDQ         $0x00000010, DI
 	JMP          loop
 
@@ -9518,59 +9353,58 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), R8
 	KMOVW        (R8)(AX*2), K1
-	VMOVUPS.Z    (DX)(DI*4), K1, Z9
-	VMOVUPS.Z    (BX)(DI*4), K1, Z10
-	VMOVUPS.Z    (SI)(DI*4), K1, Z11
-	VMULPS       Z9, Z11, Z12
-	VFMSUB132PS  Z9, Z12, Z11
-	VMOVUPS      c_invPi<>+0(SB), Z13
-	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
-	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
-	VFNMADD231PS c_pi1<>+0(SB), Z14, Z12
-	VADDPS       Z11, Z12, Z11
-	VFNMADD132PS c_pi2<>+0(SB), Z11, Z14
-	VMINPS       Z14, Z0, Z0
-	VMAXPS       Z0, Z6, Z0
-	VMULPS       Z0, Z0, Z6
-	VMOVAPS      Z8, Z8
-	VFMADD213PS  c_sinS7<>+0(SB), Z6, Z8
-	VFMADD213PS  c_sinS5<>+0(SB), Z6, Z8
-	VFMADD213PS  c_sinS3<>+0(SB), Z6, Z8
-	VMULPS       Z0, Z6, Z6
-	VFMADD132PS  Z6, Z0, Z8
-	VPSLLD       $0x1f, Z13, Z0
-	VXORPS       Z0, Z10, Z0
-	VFMADD132PS  Z8, Z9, Z0
-	VORPS        c_signMask<>+0(SB), Z9, Z6
-	VMAXPS       Z6, Z2, Z2
-	VMINPS       Z2, Z1, Z1
-	VMOVUPS      c_log2e<>+0(SB), Z2
-	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z2
-	VSUBPS       c_roundMagic<>+0(SB), Z2, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z6
-	VMULPS       Z6, Z6, Z1
-	VMOVAPS      Z3, Z3
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z3
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z3
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z3
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z3
-	VFMADD132PS  Z3, Z6, Z1
-	VPSUBD       c_expBias64<>+0(SB), Z2, Z2
+	VMOVUPS.Z    (DX)(DI*4), K1, Z8
+	VMOVUPS.Z    (BX)(DI*4), K1, Z9
+	VMOVUPS.Z    (SI)(DI*4), K1, Z10
+	VMULPS       Z8, Z10, Z11
+	VFMSUB132PS  Z8, Z11, Z10
+	VMOVUPS      c_invPi<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_pi1<>+0(SB), Z13, Z11
+	VADDPS       Z10, Z11, Z10
+	VFNMADD132PS c_pi2<>+0(SB), Z10, Z13
+	VMINPS       Z13, Z0, Z0
+	VMAXPS       Z0, Z5, Z0
+	VMULPS       Z0, Z0, Z5
+	VMOVAPS      Z7, Z7
+	VFMADD213PS  c_sinS7<>+0(SB), Z5, Z7
+	VFMADD213PS  c_sinS5<>+0(SB), Z5, Z7
+	VFMADD213PS  c_sinS3<>+0(SB), Z5, Z7
+	VMULPS       Z0, Z5, Z5
+	VFMADD132PS  Z5, Z0, Z7
+	VPSLLD       $0x1f, Z12, Z0
+	VXORPS       Z0, Z9, Z0
+	VFMADD132PS  Z7, Z8, Z0
+	VORPS        c_signMask<>+0(SB), Z8, Z5
+	VMAXPS       Z5, Z1, Z1
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z7
+	VMULPS       Z7, Z7, Z1
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z2
+	VFMADD132PS  Z2, Z7, Z1
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z2
 	VPSLLD       $0x17, Z2, Z2
 	VFMADD132PS  Z1, Z2, Z2
-	VMULPS       c_twoM64<>+0(SB), Z2, Z1
-	VADDPS       Z7, Z1, Z1
-	VCMPPS       $0x11, c_zero<>+0(SB), Z9, K2
-	VMINPS       Z0, Z4, Z3
-	VMAXPS       Z3, Z5, Z3
-	VBLENDMPS    Z3, Z0, K2, Z24
-	VBLENDMPS    Z2, Z7, K2, Z25
-	VMULPS       Z25, Z24, Z0
+	VMOVAPS      Z2, Z1
+	VFMADD132PS  c_twoM64<>+0(SB), Z6, Z1
+	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K2
+	VMINPS       Z0, Z3, Z3
+	VMAXPS       Z3, Z4, Z3
+	VBLENDMPS    Z3, Z0, K2, Z23
+	VBLENDMPS    Z2, Z6, K2, Z24
+	VMULPS       Z24, Z23, Z0
 	VDIVPS       Z1, Z0, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z1
-	VBLENDMPS    Z1, Z0, K2, Z26
-	VMOVUPS      Z26, K1, (CX)(DI*4)
+	VBLENDMPS    Z1, Z0, K2, Z25
+	VMOVUPS      Z25, K1, (CX)(DI*4)
 
 done:
 	VZEROUPPER
@@ -9590,14 +9424,13 @@ TEXT ·sinluRowBackwardAVX512(SB), NOSPLIT, $0-168
 	VMOVUPS c_big<>+0(SB), Z0
 	VMOVUPS c_clampR<>+0(SB), Z1
 	VMOVUPS c_cosC10<>+0(SB), Z2
-	VMOVUPS c_expHi<>+0(SB), Z3
-	VMOVUPS c_expLo<>+0(SB), Z4
-	VMOVUPS c_expP6<>+0(SB), Z5
-	VMOVUPS c_negBig<>+0(SB), Z6
-	VMOVUPS c_negClampR<>+0(SB), Z7
-	VMOVUPS c_one<>+0(SB), Z8
-	VMOVUPS c_sinS9<>+0(SB), Z9
-	VMOVUPS c_twoP64<>+0(SB), Z10
+	VMOVUPS c_expLo<>+0(SB), Z3
+	VMOVUPS c_expP6<>+0(SB), Z4
+	VMOVUPS c_negBig<>+0(SB), Z5
+	VMOVUPS c_negClampR<>+0(SB), Z6
+	VMOVUPS c_one<>+0(SB), Z7
+	VMOVUPS c_sinS9<>+0(SB), Z8
+	VMOVUPS c_twoP64<>+0(SB), Z9
 	XORQ    R10, R10
 	MOVQ    AX, R11
 	SUBQ    $0x00000020, R11
@@ -9605,170 +9438,170 @@ TEXT ·sinluRowBackwardAVX512(SB), NOSPLIT, $0-168
 loopN:
 	CMPQ         R10, R11
 	JG           loop1
-	VMOVUPS      (BX)(R10*4), Z11
-	VMOVUPS      (SI)(R10*4), Z12
-	VMOVUPS      (DI)(R10*4), Z13
-	VMULPS       Z11, Z13, Z14
-	VMOVAPS      Z13, Z15
-	VFMSUB132PS  Z11, Z14, Z15
-	VMOVUPS      c_invPi<>+0(SB), Z16
+	VMOVUPS      (BX)(R10*4), Z10
+	VMOVUPS      (SI)(R10*4), Z11
+	VMOVUPS      (DI)(R10*4), Z12
+	VMULPS       Z10, Z12, Z13
+	VMOVAPS      Z12, Z14
+	VFMSUB132PS  Z10, Z13, Z14
+	VMOVUPS      c_invPi<>+0(SB), Z15
+	VFMADD213PS  c_roundMagic<>+0(SB), Z13, Z15
+	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
+	VFNMADD231PS c_pi1<>+0(SB), Z16, Z13
+	VADDPS       Z14, Z13, Z13
+	VFNMADD132PS c_pi2<>+0(SB), Z13, Z16
+	VMINPS       Z16, Z1, Z13
+	VMAXPS       Z13, Z6, Z13
+	VMULPS       Z13, Z13, Z14
+	VMOVAPS      Z8, Z16
+	VFMADD213PS  c_sinS7<>+0(SB), Z14, Z16
+	VFMADD213PS  c_sinS5<>+0(SB), Z14, Z16
+	VFMADD213PS  c_sinS3<>+0(SB), Z14, Z16
+	VMULPS       Z13, Z14, Z25
+	VFMADD132PS  Z25, Z13, Z16
+	VPSLLD       $0x1f, Z15, Z13
+	VXORPS       Z13, Z16, Z15
+	VMOVAPS      Z2, Z16
+	VFMADD213PS  c_cosC8<>+0(SB), Z14, Z16
+	VFMADD213PS  c_cosC6<>+0(SB), Z14, Z16
+	VFMADD213PS  c_cosC4<>+0(SB), Z14, Z16
+	VFMADD213PS  c_cosC2<>+0(SB), Z14, Z16
+	VFMADD132PS  Z14, Z7, Z16
+	VXORPS       Z13, Z16, Z13
+	VORPS        c_signMask<>+0(SB), Z10, Z14
+	VMAXPS       Z14, Z3, Z14
+	VMOVUPS      c_log2e<>+0(SB), Z16
 	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z16
-	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
-	VFNMADD231PS c_pi1<>+0(SB), Z17, Z14
-	VADDPS       Z15, Z14, Z14
-	VFNMADD132PS c_pi2<>+0(SB), Z14, Z17
-	VMINPS       Z17, Z1, Z14
-	VMAXPS       Z14, Z7, Z14
-	VMULPS       Z14, Z14, Z15
-	VMOVAPS      Z9, Z17
-	VFMADD213PS  c_sinS7<>+0(SB), Z15, Z17
-	VFMADD213PS  c_sinS5<>+0(SB), Z15, Z17
-	VFMADD213PS  c_sinS3<>+0(SB), Z15, Z17
-	VMULPS       Z14, Z15, Z26
-	VFMADD132PS  Z26, Z14, Z17
-	VPSLLD       $0x1f, Z16, Z14
-	VXORPS       Z14, Z17, Z16
-	VMOVAPS      Z2, Z17
-	VFMADD213PS  c_cosC8<>+0(SB), Z15, Z17
-	VFMADD213PS  c_cosC6<>+0(SB), Z15, Z17
-	VFMADD213PS  c_cosC4<>+0(SB), Z15, Z17
-	VFMADD213PS  c_cosC2<>+0(SB), Z15, Z17
-	VFMADD132PS  Z15, Z8, Z17
-	VXORPS       Z14, Z17, Z14
-	VORPS        c_signMask<>+0(SB), Z11, Z15
-	VMAXPS       Z15, Z4, Z15
-	VMINPS       Z15, Z3, Z15
-	VMOVUPS      c_log2e<>+0(SB), Z17
-	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z17
-	VSUBPS       c_roundMagic<>+0(SB), Z17, Z26
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z26, Z15
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z15, Z26
-	VMULPS       Z26, Z26, Z15
-	VMOVAPS      Z5, Z27
-	VFMADD213PS  c_expP5<>+0(SB), Z26, Z27
-	VFMADD213PS  c_expP4<>+0(SB), Z26, Z27
-	VFMADD213PS  c_expP3<>+0(SB), Z26, Z27
-	VFMADD213PS  c_expP2<>+0(SB), Z26, Z27
-	VFMADD132PS  Z27, Z26, Z15
-	VPSUBD       c_expBias64<>+0(SB), Z17, Z17
-	VPSLLD       $0x17, Z17, Z17
-	VFMADD132PS  Z15, Z17, Z17
-	VMULPS       c_twoM64<>+0(SB), Z17, Z15
-	VADDPS       Z8, Z15, Z26
-	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K1
-	VMOVUPS      (DX)(R10*4), Z27
-	VMOVAPS      Z12, Z28
-	VFMADD132PS  Z16, Z11, Z28
-	VDIVPS       Z26, Z8, Z26
-	VBLENDMPS    Z17, Z10, K1, Z18
-	VMULPS       Z26, Z18, Z17
-	VBLENDMPS    Z8, Z15, K1, Z19
-	VMULPS       Z19, Z17, Z15
-	VMULPS       Z26, Z15, Z15
-	VMULPS       Z13, Z12, Z13
-	VFMADD132PS  Z14, Z8, Z13
-	VMINPS       Z28, Z0, Z26
-	VMAXPS       Z26, Z6, Z26
-	VMULPS       Z17, Z13, Z13
-	VFMADD132PS  Z15, Z13, Z26
-	VMULPS       c_twoM64<>+0(SB), Z26, Z13
-	VMULPS       Z13, Z27, Z13
-	VMOVUPS      Z13, (CX)(R10*4)
-	VMULPS       c_twoM64<>+0(SB), Z17, Z13
-	VMINPS       Z11, Z0, Z11
-	VMAXPS       Z11, Z6, Z11
-	VMULPS       Z14, Z11, Z11
-	VMULPS       Z13, Z11, Z11
-	VMULPS       Z13, Z16, Z13
-	VMOVUPS      (R8)(R10*4), Z14
-	VFMADD132PS  Z27, Z14, Z13
-	VMOVUPS      Z13, (R8)(R10*4)
-	VMULPS       Z11, Z12, Z11
-	VMOVUPS      (R9)(R10*4), Z12
-	VFMADD132PS  Z11, Z12, Z27
-	VMOVUPS      Z27, (R9)(R10*4)
-	VMOVUPS      64(BX)(R10*4), Z11
-	VMOVUPS      64(SI)(R10*4), Z12
-	VMOVUPS      64(DI)(R10*4), Z13
-	VMULPS       Z11, Z13, Z14
-	VMOVAPS      Z13, Z15
-	VFMSUB132PS  Z11, Z14, Z15
-	VMOVUPS      c_invPi<>+0(SB), Z16
+	VSUBPS       c_roundMagic<>+0(SB), Z16, Z25
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z25, Z14
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z14, Z25
+	VMULPS       Z25, Z25, Z14
+	VMOVAPS      Z4, Z26
+	VFMADD213PS  c_expP5<>+0(SB), Z25, Z26
+	VFMADD213PS  c_expP4<>+0(SB), Z25, Z26
+	VFMADD213PS  c_expP3<>+0(SB), Z25, Z26
+	VFMADD213PS  c_expP2<>+0(SB), Z25, Z26
+	VFMADD132PS  Z26, Z25, Z14
+	VPSUBD       c_expBias64<>+0(SB), Z16, Z16
+	VPSLLD       $0x17, Z16, Z16
+	VFMADD132PS  Z14, Z16, Z16
+	VMULPS       c_twoM64<>+0(SB), Z16, Z14
+	VMOVAPS      Z16, Z25
+	VFMADD132PS  c_twoM64<>+0(SB), Z7, Z25
+	VCMPPS       $0x11, c_zero<>+0(SB), Z10, K1
+	VMOVUPS      (DX)(R10*4), Z26
+	VMOVAPS      Z11, Z27
+	VFMADD132PS  Z15, Z10, Z27
+	VDIVPS       Z25, Z7, Z25
+	VBLENDMPS    Z16, Z9, K1, Z17
+	VMULPS       Z25, Z17, Z16
+	VBLENDMPS    Z7, Z14, K1, Z18
+	VMULPS       Z18, Z16, Z14
+	VMULPS       Z25, Z14, Z14
+	VMULPS       Z12, Z11, Z12
+	VFMADD132PS  Z13, Z7, Z12
+	VMINPS       Z27, Z0, Z25
+	VMAXPS       Z25, Z5, Z25
+	VMULPS       Z16, Z12, Z12
+	VFMADD132PS  Z14, Z12, Z25
+	VMULPS       c_twoM64<>+0(SB), Z25, Z12
+	VMULPS       Z12, Z26, Z12
+	VMOVUPS      Z12, (CX)(R10*4)
+	VMULPS       c_twoM64<>+0(SB), Z16, Z12
+	VMINPS       Z10, Z0, Z10
+	VMAXPS       Z10, Z5, Z10
+	VMULPS       Z13, Z10, Z10
+	VMULPS       Z12, Z10, Z10
+	VMULPS       Z12, Z15, Z12
+	VMOVUPS      (R8)(R10*4), Z13
+	VFMADD132PS  Z26, Z13, Z12
+	VMOVUPS      Z12, (R8)(R10*4)
+	VMULPS       Z10, Z11, Z10
+	VMOVUPS      (R9)(R10*4), Z11
+	VFMADD132PS  Z10, Z11, Z26
+	VMOVUPS      Z26, (R9)(R10*4)
+	VMOVUPS      64(BX)(R10*4), Z10
+	VMOVUPS      64(SI)(R10*4), Z11
+	VMOVUPS      64(DI)(R10*4), Z12
+	VMULPS       Z10, Z12, Z13
+	VMOVAPS      Z12, Z14
+	VFMSUB132PS  Z10, Z13, Z14
+	VMOVUPS      c_invPi<>+0(SB), Z15
+	VFMADD213PS  c_roundMagic<>+0(SB), Z13, Z15
+	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
+	VFNMADD231PS c_pi1<>+0(SB), Z16, Z13
+	VADDPS       Z14, Z13, Z13
+	VFNMADD132PS c_pi2<>+0(SB), Z13, Z16
+	VMINPS       Z16, Z1, Z13
+	VMAXPS       Z13, Z6, Z13
+	VMULPS       Z13, Z13, Z14
+	VMOVAPS      Z8, Z16
+	VFMADD213PS  c_sinS7<>+0(SB), Z14, Z16
+	VFMADD213PS  c_sinS5<>+0(SB), Z14, Z16
+	VFMADD213PS  c_sinS3<>+0(SB), Z14, Z16
+	VMULPS       Z13, Z14, Z25
+	VFMADD132PS  Z25, Z13, Z16
+	VPSLLD       $0x1f, Z15, Z13
+	VXORPS       Z13, Z16, Z15
+	VMOVAPS      Z2, Z16
+	VFMADD213PS  c_cosC8<>+0(SB), Z14, Z16
+	VFMADD213PS  c_cosC6<>+0(SB), Z14, Z16
+	VFMADD213PS  c_cosC4<>+0(SB), Z14, Z16
+	VFMADD213PS  c_cosC2<>+0(SB), Z14, Z16
+	VFMADD132PS  Z14, Z7, Z16
+	VXORPS       Z13, Z16, Z13
+	VORPS        c_signMask<>+0(SB), Z10, Z14
+	VMAXPS       Z14, Z3, Z14
+	VMOVUPS      c_log2e<>+0(SB), Z16
 	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z16
-	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
-	VFNMADD231PS c_pi1<>+0(SB), Z17, Z14
-	VADDPS       Z15, Z14, Z14
-	VFNMADD132PS c_pi2<>+0(SB), Z14, Z17
-	VMINPS       Z17, Z1, Z14
-	VMAXPS       Z14, Z7, Z14
-	VMULPS       Z14, Z14, Z15
-	VMOVAPS      Z9, Z17
-	VFMADD213PS  c_sinS7<>+0(SB), Z15, Z17
-	VFMADD213PS  c_sinS5<>+0(SB), Z15, Z17
-	VFMADD213PS  c_sinS3<>+0(SB), Z15, Z17
-	VMULPS       Z14, Z15, Z26
-	VFMADD132PS  Z26, Z14, Z17
-	VPSLLD       $0x1f, Z16, Z14
-	VXORPS       Z14, Z17, Z16
-	VMOVAPS      Z2, Z17
-	VFMADD213PS  c_cosC8<>+0(SB), Z15, Z17
-	VFMADD213PS  c_cosC6<>+0(SB), Z15, Z17
-	VFMADD213PS  c_cosC4<>+0(SB), Z15, Z17
-	VFMADD213PS  c_cosC2<>+0(SB), Z15, Z17
-	VFMADD132PS  Z15, Z8, Z17
-	VXORPS       Z14, Z17, Z14
-	VORPS        c_signMask<>+0(SB), Z11, Z15
-	VMAXPS       Z15, Z4, Z15
-	VMINPS       Z15, Z3, Z15
-	VMOVUPS      c_log2e<>+0(SB), Z17
-	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z17
-	VSUBPS       c_roundMagic<>+0(SB), Z17, Z26
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z26, Z15
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z15, Z26
-	VMULPS       Z26, Z26, Z15
-	VMOVAPS      Z5, Z27
-	VFMADD213PS  c_expP5<>+0(SB), Z26, Z27
-	VFMADD213PS  c_expP4<>+0(SB), Z26, Z27
-	VFMADD213PS  c_expP3<>+0(SB), Z26, Z27
-	VFMADD213PS  c_expP2<>+0(SB), Z26, Z27
-	VFMADD132PS  Z27, Z26, Z15
-	VPSUBD       c_expBias64<>+0(SB), Z17, Z17
-	VPSLLD       $0x17, Z17, Z17
-	VFMADD132PS  Z15, Z17, Z17
-	VMULPS       c_twoM64<>+0(SB), Z17, Z15
-	VADDPS       Z8, Z15, Z26
-	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K1
-	VMOVUPS      64(DX)(R10*4), Z27
-	VMOVAPS      Z12, Z28
-	VFMADD132PS  Z16, Z11, Z28
-	VDIVPS       Z26, Z8, Z26
-	VBLENDMPS    Z17, Z10, K1, Z20
-	VMULPS       Z26, Z20, Z17
-	VBLENDMPS    Z8, Z15, K1, Z21
-	VMULPS       Z21, Z17, Z15
-	VMULPS       Z26, Z15, Z15
-	VMULPS       Z13, Z12, Z13
-	VFMADD132PS  Z14, Z8, Z13
-	VMINPS       Z28, Z0, Z26
-	VMAXPS       Z26, Z6, Z26
-	VMULPS       Z17, Z13, Z13
-	VFMADD132PS  Z15, Z13, Z26
-	VMULPS       c_twoM64<>+0(SB), Z26, Z13
-	VMULPS       Z13, Z27, Z13
-	VMOVUPS      Z13, 64(CX)(R10*4)
-	VMULPS       c_twoM64<>+0(SB), Z17, Z13
-	VMINPS       Z11, Z0, Z11
-	VMAXPS       Z11, Z6, Z11
-	VMULPS       Z14, Z11, Z11
-	VMULPS       Z13, Z11, Z11
-	VMULPS       Z13, Z16, Z13
-	VMOVUPS      64(R8)(R10*4), Z14
-	VFMADD132PS  Z27, Z14, Z13
-	VMOVUPS      Z13, 64(R8)(R10*4)
-	VMULPS       Z11, Z12, Z11
-	VMOVUPS      64(R9)(R10*4), Z12
-	VFMADD132PS  Z11, Z12, Z27
-	VMOVUPS      Z27, 64(R9)(R10*4)
+	VSUBPS       c_roundMagic<>+0(SB), Z16, Z25
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z25, Z14
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z14, Z25
+	VMULPS       Z25, Z25, Z14
+	VMOVAPS      Z4, Z26
+	VFMADD213PS  c_expP5<>+0(SB), Z25, Z26
+	VFMADD213PS  c_expP4<>+0(SB), Z25, Z26
+	VFMADD213PS  c_expP3<>+0(SB), Z25, Z26
+	VFMADD213PS  c_expP2<>+0(SB), Z25, Z26
+	VFMADD132PS  Z26, Z25, Z14
+	VPSUBD       c_expBias64<>+0(SB), Z16, Z16
+	VPSLLD       $0x17, Z16, Z16
+	VFMADD132PS  Z14, Z16, Z16
+	VMULPS       c_twoM64<>+0(SB), Z16, Z14
+	VMOVAPS      Z16, Z25
+	VFMADD132PS  c_twoM64<>+0(SB), Z7, Z25
+	VCMPPS       $0x11, c_zero<>+0(SB), Z10, K1
+	VMOVUPS      64(DX)(R10*4), Z26
+	VMOVAPS      Z11, Z27
+	VFMADD132PS  Z15, Z10, Z27
+	VDIVPS       Z25, Z7, Z25
+	VBLENDMPS    Z16, Z9, K1, Z19
+	VMULPS       Z25, Z19, Z16
+	VBLENDMPS    Z7, Z14, K1, Z20
+	VMULPS       Z20, Z16, Z14
+	VMULPS       Z25, Z14, Z14
+	VMULPS       Z12, Z11, Z12
+	VFMADD132PS  Z13, Z7, Z12
+	VMINPS       Z27, Z0, Z25
+	VMAXPS       Z25, Z5, Z25
+	VMULPS       Z16, Z12, Z12
+	VFMADD132PS  Z14, Z12, Z25
+	VMULPS       c_twoM64<>+0(SB), Z25, Z12
+	VMULPS       Z12, Z26, Z12
+	VMOVUPS      Z12, 64(CX)(R10*4)
+	VMULPS       c_twoM64<>+0(SB), Z16, Z12
+	VMINPS       Z10, Z0, Z10
+	VMAXPS       Z10, Z5, Z10
+	VMULPS       Z13, Z10, Z10
+	VMULPS       Z12, Z10, Z10
+	VMULPS       Z12, Z15, Z12
+	VMOVUPS      64(R8)(R10*4), Z13
+	VFMADD132PS  Z26, Z13, Z12
+	VMOVUPS      Z12, 64(R8)(R10*4)
+	VMULPS       Z10, Z11, Z10
+	VMOVUPS      64(R9)(R10*4), Z11
+	VFMADD132PS  Z10, Z11, Z26
+	VMOVUPS      Z26, 64(R9)(R10*4)
 	ADDQ         $0x00000020, R10
 	JMP          loopN
 
@@ -9779,88 +9612,88 @@ loop1:
 loop:
 	CMPQ         R10, R11
 	JG           tail
-	VMOVUPS      (BX)(R10*4), Z11
-	VMOVUPS      (SI)(R10*4), Z12
-	VMOVUPS      (DI)(R10*4), Z13
-	VMULPS       Z11, Z13, Z14
-	VMOVAPS      Z13, Z15
-	VFMSUB132PS  Z11, Z14, Z15
-	VMOVUPS      c_invPi<>+0(SB), Z16
+	VMOVUPS      (BX)(R10*4), Z10
+	VMOVUPS      (SI)(R10*4), Z11
+	VMOVUPS      (DI)(R10*4), Z12
+	VMULPS       Z10, Z12, Z13
+	VMOVAPS      Z12, Z14
+	VFMSUB132PS  Z10, Z13, Z14
+	VMOVUPS      c_invPi<>+0(SB), Z15
+	VFMADD213PS  c_roundMagic<>+0(SB), Z13, Z15
+	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
+	VFNMADD231PS c_pi1<>+0(SB), Z16, Z13
+	VADDPS       Z14, Z13, Z13
+	VFNMADD132PS c_pi2<>+0(SB), Z13, Z16
+	VMINPS       Z16, Z1, Z13
+	VMAXPS       Z13, Z6, Z13
+	VMULPS       Z13, Z13, Z14
+	VMOVAPS      Z8, Z16
+	VFMADD213PS  c_sinS7<>+0(SB), Z14, Z16
+	VFMADD213PS  c_sinS5<>+0(SB), Z14, Z16
+	VFMADD213PS  c_sinS3<>+0(SB), Z14, Z16
+	VMULPS       Z13, Z14, Z17
+	VFMADD132PS  Z17, Z13, Z16
+	VPSLLD       $0x1f, Z15, Z13
+	VXORPS       Z13, Z16, Z15
+	VMOVAPS      Z2, Z16
+	VFMADD213PS  c_cosC8<>+0(SB), Z14, Z16
+	VFMADD213PS  c_cosC6<>+0(SB), Z14, Z16
+	VFMADD213PS  c_cosC4<>+0(SB), Z14, Z16
+	VFMADD213PS  c_cosC2<>+0(SB), Z14, Z16
+	VFMADD132PS  Z14, Z7, Z16
+	VXORPS       Z13, Z16, Z13
+	VORPS        c_signMask<>+0(SB), Z10, Z14
+	VMAXPS       Z14, Z3, Z14
+	VMOVUPS      c_log2e<>+0(SB), Z16
 	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z16
 	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
-	VFNMADD231PS c_pi1<>+0(SB), Z17, Z14
-	VADDPS       Z15, Z14, Z14
-	VFNMADD132PS c_pi2<>+0(SB), Z14, Z17
-	VMINPS       Z17, Z1, Z14
-	VMAXPS       Z14, Z7, Z14
-	VMULPS       Z14, Z14, Z15
-	VMOVAPS      Z9, Z17
-	VFMADD213PS  c_sinS7<>+0(SB), Z15, Z17
-	VFMADD213PS  c_sinS5<>+0(SB), Z15, Z17
-	VFMADD213PS  c_sinS3<>+0(SB), Z15, Z17
-	VMULPS       Z14, Z15, Z18
-	VFMADD132PS  Z18, Z14, Z17
-	VPSLLD       $0x1f, Z16, Z14
-	VXORPS       Z14, Z17, Z16
-	VMOVAPS      Z2, Z17
-	VFMADD213PS  c_cosC8<>+0(SB), Z15, Z17
-	VFMADD213PS  c_cosC6<>+0(SB), Z15, Z17
-	VFMADD213PS  c_cosC4<>+0(SB), Z15, Z17
-	VFMADD213PS  c_cosC2<>+0(SB), Z15, Z17
-	VFMADD132PS  Z15, Z8, Z17
-	VXORPS       Z14, Z17, Z14
-	VORPS        c_signMask<>+0(SB), Z11, Z15
-	VMAXPS       Z15, Z4, Z15
-	VMINPS       Z15, Z3, Z15
-	VMOVUPS      c_log2e<>+0(SB), Z17
-	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z17
-	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z15
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z15, Z18
-	VMULPS       Z18, Z18, Z15
-	VMOVAPS      Z5, Z19
-	VFMADD213PS  c_expP5<>+0(SB), Z18, Z19
-	VFMADD213PS  c_expP4<>+0(SB), Z18, Z19
-	VFMADD213PS  c_expP3<>+0(SB), Z18, Z19
-	VFMADD213PS  c_expP2<>+0(SB), Z18, Z19
-	VFMADD132PS  Z19, Z18, Z15
-	VPSUBD       c_expBias64<>+0(SB), Z17, Z17
-	VPSLLD       $0x17, Z17, Z17
-	VFMADD132PS  Z15, Z17, Z17
-	VMULPS       c_twoM64<>+0(SB), Z17, Z15
-	VADDPS       Z8, Z15, Z18
-	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K1
-	VMOVUPS      (DX)(R10*4), Z19
-	VMOVAPS      Z12, Z20
-	VFMADD132PS  Z16, Z11, Z20
-	VDIVPS       Z18, Z8, Z18
-	VBLENDMPS    Z17, Z10, K1, Z22
-	VMULPS       Z18, Z22, Z17
-	VBLENDMPS    Z8, Z15, K1, Z23
-	VMULPS       Z23, Z17, Z15
-	VMULPS       Z18, Z15, Z15
-	VMULPS       Z13, Z12, Z13
-	VFMADD132PS  Z14, Z8, Z13
-	VMINPS       Z20, Z0, Z18
-	VMAXPS       Z18, Z6, Z18
-	VMULPS       Z17, Z13, Z13
-	VFMADD132PS  Z15, Z13, Z18
-	VMULPS       c_twoM64<>+0(SB), Z18, Z13
-	VMULPS       Z13, Z19, Z13
-	VMOVUPS      Z13, (CX)(R10*4)
-	VMULPS       c_twoM64<>+0(SB), Z17, Z13
-	VMINPS       Z11, Z0, Z11
-	VMAXPS       Z11, Z6, Z11
-	VMULPS       Z14, Z11, Z11
-	VMULPS       Z13, Z11, Z11
-	VMULPS       Z13, Z16, Z13
-	VMOVUPS      (R8)(R10*4), Z14
-	VFMADD132PS  Z19, Z14, Z13
-	VMOVUPS      Z13, (R8)(R10*4)
-	VMULPS       Z11, Z12, Z11
-	VMOVUPS      (R9)(R10*4), Z12
-	VFMADD132PS  Z11, Z12, Z19
-	VMOVUPS      Z19, (R9)(R10*4)
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z17, Z14
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z14, Z17
+	VMULPS       Z17, Z17, Z14
+	VMOVAPS      Z4, Z18
+	VFMADD213PS  c_expP5<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP4<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP3<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP2<>+0(SB), Z17, Z18
+	VFMADD132PS  Z18, Z17, Z14
+	VPSUBD       c_expBias64<>+0(SB), Z16, Z16
+	VPSLLD       $0x17, Z16, Z16
+	VFMADD132PS  Z14, Z16, Z16
+	VMULPS       c_twoM64<>+0(SB), Z16, Z14
+	VMOVAPS      Z16, Z17
+	VFMADD132PS  c_twoM64<>+0(SB), Z7, Z17
+	VCMPPS       $0x11, c_zero<>+0(SB), Z10, K1
+	VMOVUPS      (DX)(R10*4), Z18
+	VMOVAPS      Z11, Z19
+	VFMADD132PS  Z15, Z10, Z19
+	VDIVPS       Z17, Z7, Z17
+	VBLENDMPS    Z16, Z9, K1, Z21
+	VMULPS       Z17, Z21, Z16
+	VBLENDMPS    Z7, Z14, K1, Z22
+	VMULPS       Z22, Z16, Z14
+	VMULPS       Z17, Z14, Z14
+	VMULPS       Z12, Z11, Z12
+	VFMADD132PS  Z13, Z7, Z12
+	VMINPS       Z19, Z0, Z17
+	VMAXPS       Z17, Z5, Z17
+	VMULPS       Z16, Z12, Z12
+	VFMADD132PS  Z14, Z12, Z17
+	VMULPS       c_twoM64<>+0(SB), Z17, Z12
+	VMULPS       Z12, Z18, Z12
+	VMOVUPS      Z12, (CX)(R10*4)
+	VMULPS       c_twoM64<>+0(SB), Z16, Z12
+	VMINPS       Z10, Z0, Z10
+	VMAXPS       Z10, Z5, Z10
+	VMULPS       Z13, Z10, Z10
+	VMULPS       Z12, Z10, Z10
+	VMULPS       Z12, Z15, Z12
+	VMOVUPS      (R8)(R10*4), Z13
+	VFMADD132PS  Z18, Z13, Z12
+	VMOVUPS      Z12, (R8)(R10*4)
+	VMULPS       Z10, Z11, Z10
+	VMOVUPS      (R9)(R10*4), Z11
+	VFMADD132PS  Z10, Z11, Z18
+	VMOVUPS      Z18, (R9)(R10*4)
 	ADDQ         $0x00000010, R10
 	JMP          loop
 
@@ -9869,88 +9702,88 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), R11
 	KMOVW        (R11)(AX*2), K1
-	VMOVUPS.Z    (BX)(R10*4), K1, Z11
-	VMOVUPS.Z    (SI)(R10*4), K1, Z12
-	VMOVUPS.Z    (DI)(R10*4), K1, Z13
-	VMULPS       Z11, Z13, Z14
-	VMOVAPS      Z13, Z15
-	VFMSUB132PS  Z11, Z14, Z15
-	VMOVUPS      c_invPi<>+0(SB), Z16
-	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z16
-	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
-	VFNMADD231PS c_pi1<>+0(SB), Z17, Z14
-	VADDPS       Z15, Z14, Z14
-	VFNMADD132PS c_pi2<>+0(SB), Z14, Z17
-	VMINPS       Z17, Z1, Z1
-	VMAXPS       Z1, Z7, Z1
-	VMULPS       Z1, Z1, Z7
-	VMOVAPS      Z9, Z9
-	VFMADD213PS  c_sinS7<>+0(SB), Z7, Z9
-	VFMADD213PS  c_sinS5<>+0(SB), Z7, Z9
-	VFMADD213PS  c_sinS3<>+0(SB), Z7, Z9
-	VMULPS       Z1, Z7, Z14
-	VFMADD132PS  Z14, Z1, Z9
-	VPSLLD       $0x1f, Z16, Z1
-	VXORPS       Z1, Z9, Z9
+	VMOVUPS.Z    (BX)(R10*4), K1, Z10
+	VMOVUPS.Z    (SI)(R10*4), K1, Z11
+	VMOVUPS.Z    (DI)(R10*4), K1, Z12
+	VMULPS       Z10, Z12, Z13
+	VMOVAPS      Z12, Z14
+	VFMSUB132PS  Z10, Z13, Z14
+	VMOVUPS      c_invPi<>+0(SB), Z15
+	VFMADD213PS  c_roundMagic<>+0(SB), Z13, Z15
+	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
+	VFNMADD231PS c_pi1<>+0(SB), Z16, Z13
+	VADDPS       Z14, Z13, Z13
+	VFNMADD132PS c_pi2<>+0(SB), Z13, Z16
+	VMINPS       Z16, Z1, Z1
+	VMAXPS       Z1, Z6, Z1
+	VMULPS       Z1, Z1, Z6
+	VMOVAPS      Z8, Z8
+	VFMADD213PS  c_sinS7<>+0(SB), Z6, Z8
+	VFMADD213PS  c_sinS5<>+0(SB), Z6, Z8
+	VFMADD213PS  c_sinS3<>+0(SB), Z6, Z8
+	VMULPS       Z1, Z6, Z13
+	VFMADD132PS  Z13, Z1, Z8
+	VPSLLD       $0x1f, Z15, Z1
+	VXORPS       Z1, Z8, Z8
 	VMOVAPS      Z2, Z2
-	VFMADD213PS  c_cosC8<>+0(SB), Z7, Z2
-	VFMADD213PS  c_cosC6<>+0(SB), Z7, Z2
-	VFMADD213PS  c_cosC4<>+0(SB), Z7, Z2
-	VFMADD213PS  c_cosC2<>+0(SB), Z7, Z2
-	VFMADD132PS  Z7, Z8, Z2
+	VFMADD213PS  c_cosC8<>+0(SB), Z6, Z2
+	VFMADD213PS  c_cosC6<>+0(SB), Z6, Z2
+	VFMADD213PS  c_cosC4<>+0(SB), Z6, Z2
+	VFMADD213PS  c_cosC2<>+0(SB), Z6, Z2
+	VFMADD132PS  Z6, Z7, Z2
 	VXORPS       Z1, Z2, Z1
-	VORPS        c_signMask<>+0(SB), Z11, Z2
-	VMAXPS       Z2, Z4, Z2
-	VMINPS       Z2, Z3, Z2
+	VORPS        c_signMask<>+0(SB), Z10, Z2
+	VMAXPS       Z2, Z3, Z2
 	VMOVUPS      c_log2e<>+0(SB), Z3
 	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
-	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z4
-	VMULPS       Z4, Z4, Z2
-	VMOVAPS      Z5, Z5
-	VFMADD213PS  c_expP5<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP4<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP3<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP2<>+0(SB), Z4, Z5
-	VFMADD132PS  Z5, Z4, Z2
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z6
+	VMULPS       Z6, Z6, Z2
+	VMOVAPS      Z4, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
+	VFMADD132PS  Z4, Z6, Z2
 	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
 	VPSLLD       $0x17, Z3, Z3
 	VFMADD132PS  Z2, Z3, Z3
 	VMULPS       c_twoM64<>+0(SB), Z3, Z2
-	VADDPS       Z8, Z2, Z4
-	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K2
-	VMOVUPS.Z    (DX)(R10*4), K1, Z5
-	VMOVAPS      Z12, Z7
-	VFMADD132PS  Z9, Z11, Z7
-	VDIVPS       Z4, Z8, Z4
-	VBLENDMPS    Z3, Z10, K2, Z24
-	VMULPS       Z4, Z24, Z3
-	VBLENDMPS    Z8, Z2, K2, Z25
-	VMULPS       Z25, Z3, Z2
+	VMOVAPS      Z3, Z4
+	VFMADD132PS  c_twoM64<>+0(SB), Z7, Z4
+	VCMPPS       $0x11, c_zero<>+0(SB), Z10, K2
+	VMOVUPS.Z    (DX)(R10*4), K1, Z6
+	VMOVAPS      Z11, Z13
+	VFMADD132PS  Z8, Z10, Z13
+	VDIVPS       Z4, Z7, Z4
+	VBLENDMPS    Z3, Z9, K2, Z23
+	VMULPS       Z4, Z23, Z3
+	VBLENDMPS    Z7, Z2, K2, Z24
+	VMULPS       Z24, Z3, Z2
 	VMULPS       Z4, Z2, Z2
-	VMULPS       Z13, Z12, Z4
-	VFMADD132PS  Z1, Z8, Z4
-	VMINPS       Z7, Z0, Z7
-	VMAXPS       Z7, Z6, Z7
+	VMULPS       Z12, Z11, Z4
+	VFMADD132PS  Z1, Z7, Z4
+	VMINPS       Z13, Z0, Z7
+	VMAXPS       Z7, Z5, Z7
 	VMULPS       Z3, Z4, Z4
 	VFMADD132PS  Z2, Z4, Z7
 	VMULPS       c_twoM64<>+0(SB), Z7, Z2
-	VMULPS       Z2, Z5, Z2
+	VMULPS       Z2, Z6, Z2
 	VMOVUPS      Z2, K1, (CX)(R10*4)
 	VMULPS       c_twoM64<>+0(SB), Z3, Z2
-	VMINPS       Z11, Z0, Z0
-	VMAXPS       Z0, Z6, Z0
+	VMINPS       Z10, Z0, Z0
+	VMAXPS       Z0, Z5, Z0
 	VMULPS       Z1, Z0, Z0
 	VMULPS       Z2, Z0, Z0
-	VMULPS       Z2, Z9, Z1
+	VMULPS       Z2, Z8, Z1
 	VMOVUPS.Z    (R8)(R10*4), K1, Z2
-	VFMADD132PS  Z5, Z2, Z1
+	VFMADD132PS  Z6, Z2, Z1
 	VMOVUPS      Z1, K1, (R8)(R10*4)
-	VMULPS       Z0, Z12, Z0
+	VMULPS       Z0, Z11, Z0
 	VMOVUPS.Z    (R9)(R10*4), K1, Z1
-	VFMADD132PS  Z0, Z1, Z5
-	VMOVUPS      Z5, K1, (R9)(R10*4)
+	VFMADD132PS  Z0, Z1, Z6
+	VMOVUPS      Z6, K1, (R9)(R10*4)
 
 done:
 	VZEROUPPER
@@ -10101,13 +9934,12 @@ done:
 
 // func leakyReLUAVX2(y []float32, x []float32, slope float32)
 // Requires: AVX, AVX2, SSE
-TEXT ·leakyReLUAVX2(SB), NOSPLIT, $32-52
+TEXT ·leakyReLUAVX2(SB), NOSPLIT, $0-52
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
 	MOVSS        slope+48(FP), X0
 	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, (SP)
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -10115,26 +9947,26 @@ TEXT ·leakyReLUAVX2(SB), NOSPLIT, $32-52
 loopN:
 	CMPQ      BX, SI
 	JG        loop1
-	VMOVUPS   (DX)(BX*4), Y0
-	VMULPS    (SP), Y0, Y1
-	VCMPPS    $0x1e, c_zero<>+0(SB), Y0, Y2
-	VBLENDVPS Y2, Y0, Y1, Y0
-	VMOVUPS   Y0, (CX)(BX*4)
-	VMOVUPS   32(DX)(BX*4), Y0
-	VMULPS    (SP), Y0, Y1
-	VCMPPS    $0x1e, c_zero<>+0(SB), Y0, Y2
-	VBLENDVPS Y2, Y0, Y1, Y0
-	VMOVUPS   Y0, 32(CX)(BX*4)
-	VMOVUPS   64(DX)(BX*4), Y0
-	VMULPS    (SP), Y0, Y1
-	VCMPPS    $0x1e, c_zero<>+0(SB), Y0, Y2
-	VBLENDVPS Y2, Y0, Y1, Y0
-	VMOVUPS   Y0, 64(CX)(BX*4)
-	VMOVUPS   96(DX)(BX*4), Y0
-	VMULPS    (SP), Y0, Y1
-	VCMPPS    $0x1e, c_zero<>+0(SB), Y0, Y2
-	VBLENDVPS Y2, Y0, Y1, Y0
-	VMOVUPS   Y0, 96(CX)(BX*4)
+	VMOVUPS   (DX)(BX*4), Y1
+	VMULPS    Y1, Y0, Y2
+	VCMPPS    $0x1e, c_zero<>+0(SB), Y1, Y3
+	VBLENDVPS Y3, Y1, Y2, Y1
+	VMOVUPS   Y1, (CX)(BX*4)
+	VMOVUPS   32(DX)(BX*4), Y1
+	VMULPS    Y1, Y0, Y2
+	VCMPPS    $0x1e, c_zero<>+0(SB), Y1, Y3
+	VBLENDVPS Y3, Y1, Y2, Y1
+	VMOVUPS   Y1, 32(CX)(BX*4)
+	VMOVUPS   64(DX)(BX*4), Y1
+	VMULPS    Y1, Y0, Y2
+	VCMPPS    $0x1e, c_zero<>+0(SB), Y1, Y3
+	VBLENDVPS Y3, Y1, Y2, Y1
+	VMOVUPS   Y1, 64(CX)(BX*4)
+	VMOVUPS   96(DX)(BX*4), Y1
+	VMULPS    Y1, Y0, Y2
+	VCMPPS    $0x1e, c_zero<>+0(SB), Y1, Y3
+	VBLENDVPS Y3, Y1, Y2, Y1
+	VMOVUPS   Y1, 96(CX)(BX*4)
 	ADDQ      $0x00000020, BX
 	JMP       loopN
 
@@ -10145,11 +9977,11 @@ loop1:
 loop:
 	CMPQ      BX, SI
 	JG        tail
-	VMOVUPS   (DX)(BX*4), Y0
-	VMULPS    (SP), Y0, Y1
-	VCMPPS    $0x1e, c_zero<>+0(SB), Y0, Y2
-	VBLENDVPS Y2, Y0, Y1, Y0
-	VMOVUPS   Y0, (CX)(BX*4)
+	VMOVUPS   (DX)(BX*4), Y1
+	VMULPS    Y1, Y0, Y2
+	VCMPPS    $0x1e, c_zero<>+0(SB), Y1, Y3
+	VBLENDVPS Y3, Y1, Y2, Y1
+	VMOVUPS   Y1, (CX)(BX*4)
 	ADDQ      $0x00000008, BX
 	JMP       loop
 
@@ -10159,12 +9991,12 @@ tail:
 	LEAQ       tailmask8<>+0(SB), SI
 	MOVQ       $0x00000010, DI
 	SUBQ       AX, DI
-	VMOVDQU    (SI)(DI*4), Y0
-	VMASKMOVPS (DX)(BX*4), Y0, Y1
-	VMULPS     (SP), Y1, Y2
-	VCMPPS     $0x1e, c_zero<>+0(SB), Y1, Y3
-	VBLENDVPS  Y3, Y1, Y2, Y1
-	VMASKMOVPS Y1, Y0, (CX)(BX*4)
+	VMOVDQU    (SI)(DI*4), Y1
+	VMASKMOVPS (DX)(BX*4), Y1, Y2
+	VMULPS     Y2, Y0, Y0
+	VCMPPS     $0x1e, c_zero<>+0(SB), Y2, Y3
+	VBLENDVPS  Y3, Y2, Y0, Y0
+	VMASKMOVPS Y0, Y1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -10172,16 +10004,15 @@ done:
 
 // func leakyReLUBackwardAVX2(dx []float32, dy []float32, x []float32, slope float32) [16]float32
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·leakyReLUBackwardAVX2(SB), NOSPLIT, $32-144
+TEXT ·leakyReLUBackwardAVX2(SB), NOSPLIT, $0-144
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
 	MOVSS        slope+72(FP), X0
 	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, (SP)
-	VXORPS       Y0, Y0, Y0
 	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -10189,46 +10020,46 @@ TEXT ·leakyReLUBackwardAVX2(SB), NOSPLIT, $32-144
 loopN:
 	CMPQ        SI, DI
 	JG          loop1
-	VMOVUPS     (BX)(SI*4), Y2
-	VMOVUPS     (DX)(SI*4), Y3
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y2, Y4
-	VMULPS      (SP), Y3, Y5
-	VBLENDVPS   Y4, Y3, Y5, Y5
-	VCMPPS      $0x03, Y2, Y2, Y6
-	VBLENDVPS   Y6, Y2, Y5, Y5
-	VMOVUPS     Y5, (CX)(SI*4)
-	VBLENDVPS   Y4, c_zero<>+0(SB), Y2, Y2
-	VFMADD231PS Y2, Y3, Y0
-	VMOVUPS     32(BX)(SI*4), Y2
-	VMOVUPS     32(DX)(SI*4), Y3
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y2, Y4
-	VMULPS      (SP), Y3, Y5
-	VBLENDVPS   Y4, Y3, Y5, Y5
-	VCMPPS      $0x03, Y2, Y2, Y6
-	VBLENDVPS   Y6, Y2, Y5, Y5
-	VMOVUPS     Y5, 32(CX)(SI*4)
-	VBLENDVPS   Y4, c_zero<>+0(SB), Y2, Y2
-	VFMADD231PS Y2, Y3, Y1
-	VMOVUPS     64(BX)(SI*4), Y2
-	VMOVUPS     64(DX)(SI*4), Y3
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y2, Y4
-	VMULPS      (SP), Y3, Y5
-	VBLENDVPS   Y4, Y3, Y5, Y5
-	VCMPPS      $0x03, Y2, Y2, Y6
-	VBLENDVPS   Y6, Y2, Y5, Y5
-	VMOVUPS     Y5, 64(CX)(SI*4)
-	VBLENDVPS   Y4, c_zero<>+0(SB), Y2, Y2
-	VFMADD231PS Y2, Y3, Y0
-	VMOVUPS     96(BX)(SI*4), Y2
-	VMOVUPS     96(DX)(SI*4), Y3
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y2, Y4
-	VMULPS      (SP), Y3, Y5
-	VBLENDVPS   Y4, Y3, Y5, Y5
-	VCMPPS      $0x03, Y2, Y2, Y6
-	VBLENDVPS   Y6, Y2, Y5, Y5
-	VMOVUPS     Y5, 96(CX)(SI*4)
-	VBLENDVPS   Y4, c_zero<>+0(SB), Y2, Y2
-	VFMADD231PS Y2, Y3, Y1
+	VMOVUPS     (BX)(SI*4), Y3
+	VMOVUPS     (DX)(SI*4), Y4
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y3, Y5
+	VMULPS      Y4, Y0, Y6
+	VBLENDVPS   Y5, Y4, Y6, Y6
+	VCMPPS      $0x03, Y3, Y3, Y7
+	VBLENDVPS   Y7, Y3, Y6, Y6
+	VMOVUPS     Y6, (CX)(SI*4)
+	VBLENDVPS   Y5, c_zero<>+0(SB), Y3, Y3
+	VFMADD231PS Y3, Y4, Y1
+	VMOVUPS     32(BX)(SI*4), Y3
+	VMOVUPS     32(DX)(SI*4), Y4
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y3, Y5
+	VMULPS      Y4, Y0, Y6
+	VBLENDVPS   Y5, Y4, Y6, Y6
+	VCMPPS      $0x03, Y3, Y3, Y7
+	VBLENDVPS   Y7, Y3, Y6, Y6
+	VMOVUPS     Y6, 32(CX)(SI*4)
+	VBLENDVPS   Y5, c_zero<>+0(SB), Y3, Y3
+	VFMADD231PS Y3, Y4, Y2
+	VMOVUPS     64(BX)(SI*4), Y3
+	VMOVUPS     64(DX)(SI*4), Y4
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y3, Y5
+	VMULPS      Y4, Y0, Y6
+	VBLENDVPS   Y5, Y4, Y6, Y6
+	VCMPPS      $0x03, Y3, Y3, Y7
+	VBLENDVPS   Y7, Y3, Y6, Y6
+	VMOVUPS     Y6, 64(CX)(SI*4)
+	VBLENDVPS   Y5, c_zero<>+0(SB), Y3, Y3
+	VFMADD231PS Y3, Y4, Y1
+	VMOVUPS     96(BX)(SI*4), Y3
+	VMOVUPS     96(DX)(SI*4), Y4
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y3, Y5
+	VMULPS      Y4, Y0, Y6
+	VBLENDVPS   Y5, Y4, Y6, Y6
+	VCMPPS      $0x03, Y3, Y3, Y7
+	VBLENDVPS   Y7, Y3, Y6, Y6
+	VMOVUPS     Y6, 96(CX)(SI*4)
+	VBLENDVPS   Y5, c_zero<>+0(SB), Y3, Y3
+	VFMADD231PS Y3, Y4, Y2
 	ADDQ        $0x00000020, SI
 	JMP         loopN
 
@@ -10239,26 +10070,26 @@ loop1:
 loop:
 	CMPQ        SI, DI
 	JG          tail
-	VMOVUPS     (BX)(SI*4), Y2
-	VMOVUPS     (DX)(SI*4), Y3
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y2, Y4
-	VMULPS      (SP), Y3, Y5
-	VBLENDVPS   Y4, Y3, Y5, Y5
-	VCMPPS      $0x03, Y2, Y2, Y6
-	VBLENDVPS   Y6, Y2, Y5, Y5
-	VMOVUPS     Y5, (CX)(SI*4)
-	VBLENDVPS   Y4, c_zero<>+0(SB), Y2, Y2
-	VFMADD231PS Y2, Y3, Y0
-	VMOVUPS     32(BX)(SI*4), Y2
-	VMOVUPS     32(DX)(SI*4), Y3
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y2, Y4
-	VMULPS      (SP), Y3, Y5
-	VBLENDVPS   Y4, Y3, Y5, Y5
-	VCMPPS      $0x03, Y2, Y2, Y6
-	VBLENDVPS   Y6, Y2, Y5, Y5
-	VMOVUPS     Y5, 32(CX)(SI*4)
-	VBLENDVPS   Y4, c_zero<>+0(SB), Y2, Y2
-	VFMADD231PS Y2, Y3, Y1
+	VMOVUPS     (BX)(SI*4), Y3
+	VMOVUPS     (DX)(SI*4), Y4
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y3, Y5
+	VMULPS      Y4, Y0, Y6
+	VBLENDVPS   Y5, Y4, Y6, Y6
+	VCMPPS      $0x03, Y3, Y3, Y7
+	VBLENDVPS   Y7, Y3, Y6, Y6
+	VMOVUPS     Y6, (CX)(SI*4)
+	VBLENDVPS   Y5, c_zero<>+0(SB), Y3, Y3
+	VFMADD231PS Y3, Y4, Y1
+	VMOVUPS     32(BX)(SI*4), Y3
+	VMOVUPS     32(DX)(SI*4), Y4
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y3, Y5
+	VMULPS      Y4, Y0, Y6
+	VBLENDVPS   Y5, Y4, Y6, Y6
+	VCMPPS      $0x03, Y3, Y3, Y7
+	VBLENDVPS   Y7, Y3, Y6, Y6
+	VMOVUPS     Y6, 32(CX)(SI*4)
+	VBLENDVPS   Y5, c_zero<>+0(SB), Y3, Y3
+	VFMADD231PS Y3, Y4, Y2
 	ADDQ        $0x00000010, SI
 	JMP         loop
 
@@ -10268,37 +10099,37 @@ tail:
 	LEAQ        tailmask8<>+0(SB), DI
 	MOVQ        $0x00000010, R8
 	SUBQ        AX, R8
-	VMOVDQU     (DI)(R8*4), Y2
-	VMASKMOVPS  (BX)(SI*4), Y2, Y3
-	VMASKMOVPS  (DX)(SI*4), Y2, Y4
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y3, Y5
-	VMULPS      (SP), Y4, Y6
-	VBLENDVPS   Y5, Y4, Y6, Y6
-	VCMPPS      $0x03, Y3, Y3, Y7
-	VBLENDVPS   Y7, Y3, Y6, Y6
-	VMASKMOVPS  Y6, Y2, (CX)(SI*4)
-	VBLENDVPS   Y5, c_zero<>+0(SB), Y3, Y3
-	VMOVAPS     Y0, Y5
-	VFMADD231PS Y3, Y4, Y5
-	VBLENDVPS   Y2, Y5, Y0, Y0
-	VMOVDQU     32(DI)(R8*4), Y2
-	VMASKMOVPS  32(BX)(SI*4), Y2, Y3
-	VMASKMOVPS  32(DX)(SI*4), Y2, Y4
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y3, Y5
-	VMULPS      (SP), Y4, Y6
-	VBLENDVPS   Y5, Y4, Y6, Y6
-	VCMPPS      $0x03, Y3, Y3, Y7
-	VBLENDVPS   Y7, Y3, Y6, Y6
-	VMASKMOVPS  Y6, Y2, 32(CX)(SI*4)
-	VBLENDVPS   Y5, c_zero<>+0(SB), Y3, Y3
-	VMOVAPS     Y1, Y5
-	VFMADD231PS Y3, Y4, Y5
-	VBLENDVPS   Y2, Y5, Y1, Y1
+	VMOVDQU     (DI)(R8*4), Y3
+	VMASKMOVPS  (BX)(SI*4), Y3, Y4
+	VMASKMOVPS  (DX)(SI*4), Y3, Y5
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y4, Y6
+	VMULPS      Y5, Y0, Y7
+	VBLENDVPS   Y6, Y5, Y7, Y7
+	VCMPPS      $0x03, Y4, Y4, Y8
+	VBLENDVPS   Y8, Y4, Y7, Y7
+	VMASKMOVPS  Y7, Y3, (CX)(SI*4)
+	VBLENDVPS   Y6, c_zero<>+0(SB), Y4, Y4
+	VMOVAPS     Y1, Y6
+	VFMADD231PS Y4, Y5, Y6
+	VBLENDVPS   Y3, Y6, Y1, Y1
+	VMOVDQU     32(DI)(R8*4), Y3
+	VMASKMOVPS  32(BX)(SI*4), Y3, Y4
+	VMASKMOVPS  32(DX)(SI*4), Y3, Y5
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y4, Y6
+	VMULPS      Y5, Y0, Y0
+	VBLENDVPS   Y6, Y5, Y0, Y0
+	VCMPPS      $0x03, Y4, Y4, Y7
+	VBLENDVPS   Y7, Y4, Y0, Y0
+	VMASKMOVPS  Y0, Y3, 32(CX)(SI*4)
+	VBLENDVPS   Y6, c_zero<>+0(SB), Y4, Y0
+	VMOVAPS     Y2, Y4
+	VFMADD231PS Y0, Y5, Y4
+	VBLENDVPS   Y3, Y4, Y2, Y2
 
 done:
 	LEAQ    ret_0+80(FP), AX
-	VMOVUPS Y0, (AX)
-	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y1, (AX)
+	VMOVUPS Y2, 32(AX)
 	VZEROUPPER
 	RET
 
@@ -10422,16 +10253,14 @@ done:
 
 // func pvluAVX2(y []float32, x []float32, a float32, b float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·pvluAVX2(SB), NOSPLIT, $64-56
+TEXT ·pvluAVX2(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
 	MOVSS        a+48(FP), X0
 	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, (SP)
-	MOVSS        b+52(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, 32(SP)
+	MOVSS        b+52(FP), X1
+	VBROADCASTSS X1, Y1
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -10439,60 +10268,60 @@ TEXT ·pvluAVX2(SB), NOSPLIT, $64-56
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Y0
-	VMULPS       32(SP), Y0, Y1
-	VMOVUPS      32(SP), Y2
-	VFMSUB132PS  Y0, Y1, Y2
-	VMOVUPS      c_invPi<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_pi1<>+0(SB), Y4, Y1
-	VADDPS       Y2, Y1, Y1
-	VFNMADD132PS c_pi2<>+0(SB), Y1, Y4
-	VMOVUPS      c_clampR<>+0(SB), Y1
-	VMINPS       Y4, Y1, Y1
-	VMOVUPS      c_negClampR<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
-	VMULPS       Y1, Y1, Y2
-	VMOVUPS      c_sinS9<>+0(SB), Y4
-	VFMADD213PS  c_sinS7<>+0(SB), Y2, Y4
-	VFMADD213PS  c_sinS5<>+0(SB), Y2, Y4
-	VFMADD213PS  c_sinS3<>+0(SB), Y2, Y4
-	VMULPS       Y1, Y2, Y2
-	VFMADD132PS  Y2, Y1, Y4
-	VPSLLD       $0x1f, Y3, Y1
-	VXORPS       (SP), Y1, Y1
-	VMOVUPS      c_zero<>+0(SB), Y2
-	VMAXPS       Y0, Y2, Y0
-	VFMADD132PS  Y4, Y0, Y1
-	VMOVUPS      Y1, (CX)(BX*4)
-	VMOVUPS      32(DX)(BX*4), Y0
-	VMULPS       32(SP), Y0, Y1
-	VMOVUPS      32(SP), Y2
-	VFMSUB132PS  Y0, Y1, Y2
-	VMOVUPS      c_invPi<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_pi1<>+0(SB), Y4, Y1
-	VADDPS       Y2, Y1, Y1
-	VFNMADD132PS c_pi2<>+0(SB), Y1, Y4
-	VMOVUPS      c_clampR<>+0(SB), Y1
-	VMINPS       Y4, Y1, Y1
-	VMOVUPS      c_negClampR<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
-	VMULPS       Y1, Y1, Y2
-	VMOVUPS      c_sinS9<>+0(SB), Y4
-	VFMADD213PS  c_sinS7<>+0(SB), Y2, Y4
-	VFMADD213PS  c_sinS5<>+0(SB), Y2, Y4
-	VFMADD213PS  c_sinS3<>+0(SB), Y2, Y4
-	VMULPS       Y1, Y2, Y2
-	VFMADD132PS  Y2, Y1, Y4
-	VPSLLD       $0x1f, Y3, Y1
-	VXORPS       (SP), Y1, Y1
-	VMOVUPS      c_zero<>+0(SB), Y2
-	VMAXPS       Y0, Y2, Y0
-	VFMADD132PS  Y4, Y0, Y1
-	VMOVUPS      Y1, 32(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y2
+	VMULPS       Y2, Y1, Y3
+	VMOVAPS      Y1, Y4
+	VFMSUB132PS  Y2, Y3, Y4
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_pi1<>+0(SB), Y6, Y3
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y6
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y6, Y3, Y3
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y6
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y6
+	VMULPS       Y3, Y4, Y4
+	VFMADD132PS  Y4, Y3, Y6
+	VPSLLD       $0x1f, Y5, Y3
+	VXORPS       Y3, Y0, Y3
+	VMOVUPS      c_zero<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VFMADD132PS  Y6, Y2, Y3
+	VMOVUPS      Y3, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y2
+	VMULPS       Y2, Y1, Y3
+	VMOVAPS      Y1, Y4
+	VFMSUB132PS  Y2, Y3, Y4
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_pi1<>+0(SB), Y6, Y3
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y6
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y6, Y3, Y3
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y6
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y6
+	VMULPS       Y3, Y4, Y4
+	VFMADD132PS  Y4, Y3, Y6
+	VPSLLD       $0x1f, Y5, Y3
+	VXORPS       Y3, Y0, Y3
+	VMOVUPS      c_zero<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VFMADD132PS  Y6, Y2, Y3
+	VMOVUPS      Y3, 32(CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loopN
 
@@ -10503,33 +10332,33 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Y0
-	VMULPS       32(SP), Y0, Y1
-	VMOVUPS      32(SP), Y2
-	VFMSUB132PS  Y0, Y1, Y2
-	VMOVUPS      c_invPi<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_pi1<>+0(SB), Y4, Y1
-	VADDPS       Y2, Y1, Y1
-	VFNMADD132PS c_pi2<>+0(SB), Y1, Y4
-	VMOVUPS      c_clampR<>+0(SB), Y1
-	VMINPS       Y4, Y1, Y1
-	VMOVUPS      c_negClampR<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
-	VMULPS       Y1, Y1, Y2
-	VMOVUPS      c_sinS9<>+0(SB), Y4
-	VFMADD213PS  c_sinS7<>+0(SB), Y2, Y4
-	VFMADD213PS  c_sinS5<>+0(SB), Y2, Y4
-	VFMADD213PS  c_sinS3<>+0(SB), Y2, Y4
-	VMULPS       Y1, Y2, Y2
-	VFMADD132PS  Y2, Y1, Y4
-	VPSLLD       $0x1f, Y3, Y1
-	VXORPS       (SP), Y1, Y1
-	VMOVUPS      c_zero<>+0(SB), Y2
-	VMAXPS       Y0, Y2, Y0
-	VFMADD132PS  Y4, Y0, Y1
-	VMOVUPS      Y1, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y2
+	VMULPS       Y2, Y1, Y3
+	VMOVAPS      Y1, Y4
+	VFMSUB132PS  Y2, Y3, Y4
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_pi1<>+0(SB), Y6, Y3
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y6
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y6, Y3, Y3
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y6
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y6
+	VMULPS       Y3, Y4, Y4
+	VFMADD132PS  Y4, Y3, Y6
+	VPSLLD       $0x1f, Y5, Y3
+	VXORPS       Y3, Y0, Y3
+	VMOVUPS      c_zero<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VFMADD132PS  Y6, Y2, Y3
+	VMOVUPS      Y3, (CX)(BX*4)
 	ADDQ         $0x00000008, BX
 	JMP          loop
 
@@ -10539,34 +10368,34 @@ tail:
 	LEAQ         tailmask8<>+0(SB), SI
 	MOVQ         $0x00000010, DI
 	SUBQ         AX, DI
-	VMOVDQU      (SI)(DI*4), Y0
-	VMASKMOVPS   (DX)(BX*4), Y0, Y1
-	VMULPS       32(SP), Y1, Y2
-	VMOVUPS      32(SP), Y3
-	VFMSUB132PS  Y1, Y2, Y3
-	VMOVUPS      c_invPi<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_pi1<>+0(SB), Y5, Y2
-	VADDPS       Y3, Y2, Y2
-	VFNMADD132PS c_pi2<>+0(SB), Y2, Y5
-	VMOVUPS      c_clampR<>+0(SB), Y2
-	VMINPS       Y5, Y2, Y2
-	VMOVUPS      c_negClampR<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMULPS       Y2, Y2, Y3
-	VMOVUPS      c_sinS9<>+0(SB), Y5
-	VFMADD213PS  c_sinS7<>+0(SB), Y3, Y5
-	VFMADD213PS  c_sinS5<>+0(SB), Y3, Y5
-	VFMADD213PS  c_sinS3<>+0(SB), Y3, Y5
-	VMULPS       Y2, Y3, Y3
-	VFMADD132PS  Y3, Y2, Y5
-	VPSLLD       $0x1f, Y4, Y2
-	VXORPS       (SP), Y2, Y2
-	VMOVUPS      c_zero<>+0(SB), Y3
-	VMAXPS       Y1, Y3, Y1
-	VFMADD132PS  Y5, Y1, Y2
-	VMASKMOVPS   Y2, Y0, (CX)(BX*4)
+	VMOVDQU      (SI)(DI*4), Y2
+	VMASKMOVPS   (DX)(BX*4), Y2, Y3
+	VMULPS       Y3, Y1, Y4
+	VMOVAPS      Y1, Y1
+	VFMSUB132PS  Y3, Y4, Y1
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_pi1<>+0(SB), Y6, Y4
+	VADDPS       Y1, Y4, Y1
+	VFNMADD132PS c_pi2<>+0(SB), Y1, Y6
+	VMOVUPS      c_clampR<>+0(SB), Y1
+	VMINPS       Y6, Y1, Y1
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y1, Y4, Y1
+	VMULPS       Y1, Y1, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y6
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y6
+	VMULPS       Y1, Y4, Y4
+	VFMADD132PS  Y4, Y1, Y6
+	VPSLLD       $0x1f, Y5, Y1
+	VXORPS       Y1, Y0, Y0
+	VMOVUPS      c_zero<>+0(SB), Y1
+	VMAXPS       Y3, Y1, Y1
+	VFMADD132PS  Y6, Y1, Y0
+	VMASKMOVPS   Y0, Y2, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -10574,21 +10403,19 @@ done:
 
 // func pvluBackwardAVX2(dx []float32, dy []float32, x []float32, b float32, ab float32) [32]float32
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·pvluBackwardAVX2(SB), NOSPLIT, $64-208
+TEXT ·pvluBackwardAVX2(SB), NOSPLIT, $0-208
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
 	MOVSS        b+72(FP), X0
 	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, (SP)
-	MOVSS        ab+76(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, 32(SP)
-	VXORPS       Y0, Y0, Y0
-	VXORPS       Y1, Y1, Y1
+	MOVSS        ab+76(FP), X1
+	VBROADCASTSS X1, Y1
 	VXORPS       Y2, Y2, Y2
 	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000010, DI
@@ -10596,80 +10423,80 @@ TEXT ·pvluBackwardAVX2(SB), NOSPLIT, $64-208
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Y4
-	VMOVUPS      (DX)(SI*4), Y5
-	VMULPS       (SP), Y4, Y6
-	VMOVUPS      (SP), Y7
-	VFMSUB132PS  Y4, Y6, Y7
-	VMOVUPS      c_invPi<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_pi1<>+0(SB), Y9, Y6
-	VADDPS       Y7, Y6, Y6
-	VFNMADD132PS c_pi2<>+0(SB), Y6, Y9
-	VMOVUPS      c_clampR<>+0(SB), Y6
-	VMINPS       Y9, Y6, Y6
-	VMOVUPS      c_negClampR<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMULPS       Y6, Y6, Y7
-	VMOVUPS      c_sinS9<>+0(SB), Y9
-	VFMADD213PS  c_sinS7<>+0(SB), Y7, Y9
-	VFMADD213PS  c_sinS5<>+0(SB), Y7, Y9
-	VFMADD213PS  c_sinS3<>+0(SB), Y7, Y9
-	VMULPS       Y6, Y7, Y10
-	VFMADD132PS  Y10, Y6, Y9
-	VMOVUPS      c_cosC10<>+0(SB), Y6
-	VFMADD213PS  c_cosC8<>+0(SB), Y7, Y6
-	VFMADD213PS  c_cosC6<>+0(SB), Y7, Y6
-	VFMADD213PS  c_cosC4<>+0(SB), Y7, Y6
-	VFMADD213PS  c_cosC2<>+0(SB), Y7, Y6
-	VFMADD213PS  c_one<>+0(SB), Y7, Y6
-	VPSLLD       $0x1f, Y8, Y7
-	VXORPS       Y7, Y5, Y7
-	VFMADD231PS  Y7, Y9, Y0
-	VMULPS       Y7, Y6, Y6
-	VFMADD231PS  Y6, Y4, Y2
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y4
-	VANDPS       Y5, Y4, Y4
-	VFMADD132PS  32(SP), Y4, Y6
-	VMOVUPS      Y6, (CX)(SI*4)
-	VMOVUPS      32(BX)(SI*4), Y4
-	VMOVUPS      32(DX)(SI*4), Y5
-	VMULPS       (SP), Y4, Y6
-	VMOVUPS      (SP), Y7
-	VFMSUB132PS  Y4, Y6, Y7
-	VMOVUPS      c_invPi<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_pi1<>+0(SB), Y9, Y6
-	VADDPS       Y7, Y6, Y6
-	VFNMADD132PS c_pi2<>+0(SB), Y6, Y9
-	VMOVUPS      c_clampR<>+0(SB), Y6
-	VMINPS       Y9, Y6, Y6
-	VMOVUPS      c_negClampR<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMULPS       Y6, Y6, Y7
-	VMOVUPS      c_sinS9<>+0(SB), Y9
-	VFMADD213PS  c_sinS7<>+0(SB), Y7, Y9
-	VFMADD213PS  c_sinS5<>+0(SB), Y7, Y9
-	VFMADD213PS  c_sinS3<>+0(SB), Y7, Y9
-	VMULPS       Y6, Y7, Y10
-	VFMADD132PS  Y10, Y6, Y9
-	VMOVUPS      c_cosC10<>+0(SB), Y6
-	VFMADD213PS  c_cosC8<>+0(SB), Y7, Y6
-	VFMADD213PS  c_cosC6<>+0(SB), Y7, Y6
-	VFMADD213PS  c_cosC4<>+0(SB), Y7, Y6
-	VFMADD213PS  c_cosC2<>+0(SB), Y7, Y6
-	VFMADD213PS  c_one<>+0(SB), Y7, Y6
-	VPSLLD       $0x1f, Y8, Y7
-	VXORPS       Y7, Y5, Y7
-	VFMADD231PS  Y7, Y9, Y1
-	VMULPS       Y7, Y6, Y6
-	VFMADD231PS  Y6, Y4, Y3
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y4
-	VANDPS       Y5, Y4, Y4
-	VFMADD132PS  32(SP), Y4, Y6
-	VMOVUPS      Y6, 32(CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Y6
+	VMOVUPS      (DX)(SI*4), Y7
+	VMULPS       Y6, Y0, Y8
+	VMOVAPS      Y0, Y9
+	VFMSUB132PS  Y6, Y8, Y9
+	VMOVUPS      c_invPi<>+0(SB), Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y10
+	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
+	VFNMADD231PS c_pi1<>+0(SB), Y11, Y8
+	VADDPS       Y9, Y8, Y8
+	VFNMADD132PS c_pi2<>+0(SB), Y8, Y11
+	VMOVUPS      c_clampR<>+0(SB), Y8
+	VMINPS       Y11, Y8, Y8
+	VMOVUPS      c_negClampR<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMULPS       Y8, Y8, Y9
+	VMOVUPS      c_sinS9<>+0(SB), Y11
+	VFMADD213PS  c_sinS7<>+0(SB), Y9, Y11
+	VFMADD213PS  c_sinS5<>+0(SB), Y9, Y11
+	VFMADD213PS  c_sinS3<>+0(SB), Y9, Y11
+	VMULPS       Y8, Y9, Y12
+	VFMADD132PS  Y12, Y8, Y11
+	VMOVUPS      c_cosC10<>+0(SB), Y8
+	VFMADD213PS  c_cosC8<>+0(SB), Y9, Y8
+	VFMADD213PS  c_cosC6<>+0(SB), Y9, Y8
+	VFMADD213PS  c_cosC4<>+0(SB), Y9, Y8
+	VFMADD213PS  c_cosC2<>+0(SB), Y9, Y8
+	VFMADD213PS  c_one<>+0(SB), Y9, Y8
+	VPSLLD       $0x1f, Y10, Y9
+	VXORPS       Y9, Y7, Y9
+	VFMADD231PS  Y9, Y11, Y2
+	VMULPS       Y9, Y8, Y8
+	VFMADD231PS  Y8, Y6, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y6, Y6
+	VANDPS       Y7, Y6, Y6
+	VFMADD132PS  Y1, Y6, Y8
+	VMOVUPS      Y8, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y6
+	VMOVUPS      32(DX)(SI*4), Y7
+	VMULPS       Y6, Y0, Y8
+	VMOVAPS      Y0, Y9
+	VFMSUB132PS  Y6, Y8, Y9
+	VMOVUPS      c_invPi<>+0(SB), Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y10
+	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
+	VFNMADD231PS c_pi1<>+0(SB), Y11, Y8
+	VADDPS       Y9, Y8, Y8
+	VFNMADD132PS c_pi2<>+0(SB), Y8, Y11
+	VMOVUPS      c_clampR<>+0(SB), Y8
+	VMINPS       Y11, Y8, Y8
+	VMOVUPS      c_negClampR<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMULPS       Y8, Y8, Y9
+	VMOVUPS      c_sinS9<>+0(SB), Y11
+	VFMADD213PS  c_sinS7<>+0(SB), Y9, Y11
+	VFMADD213PS  c_sinS5<>+0(SB), Y9, Y11
+	VFMADD213PS  c_sinS3<>+0(SB), Y9, Y11
+	VMULPS       Y8, Y9, Y12
+	VFMADD132PS  Y12, Y8, Y11
+	VMOVUPS      c_cosC10<>+0(SB), Y8
+	VFMADD213PS  c_cosC8<>+0(SB), Y9, Y8
+	VFMADD213PS  c_cosC6<>+0(SB), Y9, Y8
+	VFMADD213PS  c_cosC4<>+0(SB), Y9, Y8
+	VFMADD213PS  c_cosC2<>+0(SB), Y9, Y8
+	VFMADD213PS  c_one<>+0(SB), Y9, Y8
+	VPSLLD       $0x1f, Y10, Y9
+	VXORPS       Y9, Y7, Y9
+	VFMADD231PS  Y9, Y11, Y3
+	VMULPS       Y9, Y8, Y8
+	VFMADD231PS  Y8, Y6, Y5
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y6, Y6
+	VANDPS       Y7, Y6, Y6
+	VFMADD132PS  Y1, Y6, Y8
+	VMOVUPS      Y8, 32(CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loopN
 
@@ -10680,80 +10507,80 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Y4
-	VMOVUPS      (DX)(SI*4), Y5
-	VMULPS       (SP), Y4, Y6
-	VMOVUPS      (SP), Y7
-	VFMSUB132PS  Y4, Y6, Y7
-	VMOVUPS      c_invPi<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_pi1<>+0(SB), Y9, Y6
-	VADDPS       Y7, Y6, Y6
-	VFNMADD132PS c_pi2<>+0(SB), Y6, Y9
-	VMOVUPS      c_clampR<>+0(SB), Y6
-	VMINPS       Y9, Y6, Y6
-	VMOVUPS      c_negClampR<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMULPS       Y6, Y6, Y7
-	VMOVUPS      c_sinS9<>+0(SB), Y9
-	VFMADD213PS  c_sinS7<>+0(SB), Y7, Y9
-	VFMADD213PS  c_sinS5<>+0(SB), Y7, Y9
-	VFMADD213PS  c_sinS3<>+0(SB), Y7, Y9
-	VMULPS       Y6, Y7, Y10
-	VFMADD132PS  Y10, Y6, Y9
-	VMOVUPS      c_cosC10<>+0(SB), Y6
-	VFMADD213PS  c_cosC8<>+0(SB), Y7, Y6
-	VFMADD213PS  c_cosC6<>+0(SB), Y7, Y6
-	VFMADD213PS  c_cosC4<>+0(SB), Y7, Y6
-	VFMADD213PS  c_cosC2<>+0(SB), Y7, Y6
-	VFMADD213PS  c_one<>+0(SB), Y7, Y6
-	VPSLLD       $0x1f, Y8, Y7
-	VXORPS       Y7, Y5, Y7
-	VFMADD231PS  Y7, Y9, Y0
-	VMULPS       Y7, Y6, Y6
-	VFMADD231PS  Y6, Y4, Y2
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y4
-	VANDPS       Y5, Y4, Y4
-	VFMADD132PS  32(SP), Y4, Y6
-	VMOVUPS      Y6, (CX)(SI*4)
-	VMOVUPS      32(BX)(SI*4), Y4
-	VMOVUPS      32(DX)(SI*4), Y5
-	VMULPS       (SP), Y4, Y6
-	VMOVUPS      (SP), Y7
-	VFMSUB132PS  Y4, Y6, Y7
-	VMOVUPS      c_invPi<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_pi1<>+0(SB), Y9, Y6
-	VADDPS       Y7, Y6, Y6
-	VFNMADD132PS c_pi2<>+0(SB), Y6, Y9
-	VMOVUPS      c_clampR<>+0(SB), Y6
-	VMINPS       Y9, Y6, Y6
-	VMOVUPS      c_negClampR<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMULPS       Y6, Y6, Y7
-	VMOVUPS      c_sinS9<>+0(SB), Y9
-	VFMADD213PS  c_sinS7<>+0(SB), Y7, Y9
-	VFMADD213PS  c_sinS5<>+0(SB), Y7, Y9
-	VFMADD213PS  c_sinS3<>+0(SB), Y7, Y9
-	VMULPS       Y6, Y7, Y10
-	VFMADD132PS  Y10, Y6, Y9
-	VMOVUPS      c_cosC10<>+0(SB), Y6
-	VFMADD213PS  c_cosC8<>+0(SB), Y7, Y6
-	VFMADD213PS  c_cosC6<>+0(SB), Y7, Y6
-	VFMADD213PS  c_cosC4<>+0(SB), Y7, Y6
-	VFMADD213PS  c_cosC2<>+0(SB), Y7, Y6
-	VFMADD213PS  c_one<>+0(SB), Y7, Y6
-	VPSLLD       $0x1f, Y8, Y7
-	VXORPS       Y7, Y5, Y7
-	VFMADD231PS  Y7, Y9, Y1
-	VMULPS       Y7, Y6, Y6
-	VFMADD231PS  Y6, Y4, Y3
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y4
-	VANDPS       Y5, Y4, Y4
-	VFMADD132PS  32(SP), Y4, Y6
-	VMOVUPS      Y6, 32(CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Y6
+	VMOVUPS      (DX)(SI*4), Y7
+	VMULPS       Y6, Y0, Y8
+	VMOVAPS      Y0, Y9
+	VFMSUB132PS  Y6, Y8, Y9
+	VMOVUPS      c_invPi<>+0(SB), Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y10
+	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
+	VFNMADD231PS c_pi1<>+0(SB), Y11, Y8
+	VADDPS       Y9, Y8, Y8
+	VFNMADD132PS c_pi2<>+0(SB), Y8, Y11
+	VMOVUPS      c_clampR<>+0(SB), Y8
+	VMINPS       Y11, Y8, Y8
+	VMOVUPS      c_negClampR<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMULPS       Y8, Y8, Y9
+	VMOVUPS      c_sinS9<>+0(SB), Y11
+	VFMADD213PS  c_sinS7<>+0(SB), Y9, Y11
+	VFMADD213PS  c_sinS5<>+0(SB), Y9, Y11
+	VFMADD213PS  c_sinS3<>+0(SB), Y9, Y11
+	VMULPS       Y8, Y9, Y12
+	VFMADD132PS  Y12, Y8, Y11
+	VMOVUPS      c_cosC10<>+0(SB), Y8
+	VFMADD213PS  c_cosC8<>+0(SB), Y9, Y8
+	VFMADD213PS  c_cosC6<>+0(SB), Y9, Y8
+	VFMADD213PS  c_cosC4<>+0(SB), Y9, Y8
+	VFMADD213PS  c_cosC2<>+0(SB), Y9, Y8
+	VFMADD213PS  c_one<>+0(SB), Y9, Y8
+	VPSLLD       $0x1f, Y10, Y9
+	VXORPS       Y9, Y7, Y9
+	VFMADD231PS  Y9, Y11, Y2
+	VMULPS       Y9, Y8, Y8
+	VFMADD231PS  Y8, Y6, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y6, Y6
+	VANDPS       Y7, Y6, Y6
+	VFMADD132PS  Y1, Y6, Y8
+	VMOVUPS      Y8, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y6
+	VMOVUPS      32(DX)(SI*4), Y7
+	VMULPS       Y6, Y0, Y8
+	VMOVAPS      Y0, Y9
+	VFMSUB132PS  Y6, Y8, Y9
+	VMOVUPS      c_invPi<>+0(SB), Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y10
+	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
+	VFNMADD231PS c_pi1<>+0(SB), Y11, Y8
+	VADDPS       Y9, Y8, Y8
+	VFNMADD132PS c_pi2<>+0(SB), Y8, Y11
+	VMOVUPS      c_clampR<>+0(SB), Y8
+	VMINPS       Y11, Y8, Y8
+	VMOVUPS      c_negClampR<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMULPS       Y8, Y8, Y9
+	VMOVUPS      c_sinS9<>+0(SB), Y11
+	VFMADD213PS  c_sinS7<>+0(SB), Y9, Y11
+	VFMADD213PS  c_sinS5<>+0(SB), Y9, Y11
+	VFMADD213PS  c_sinS3<>+0(SB), Y9, Y11
+	VMULPS       Y8, Y9, Y12
+	VFMADD132PS  Y12, Y8, Y11
+	VMOVUPS      c_cosC10<>+0(SB), Y8
+	VFMADD213PS  c_cosC8<>+0(SB), Y9, Y8
+	VFMADD213PS  c_cosC6<>+0(SB), Y9, Y8
+	VFMADD213PS  c_cosC4<>+0(SB), Y9, Y8
+	VFMADD213PS  c_cosC2<>+0(SB), Y9, Y8
+	VFMADD213PS  c_one<>+0(SB), Y9, Y8
+	VPSLLD       $0x1f, Y10, Y9
+	VXORPS       Y9, Y7, Y9
+	VFMADD231PS  Y9, Y11, Y3
+	VMULPS       Y9, Y8, Y8
+	VFMADD231PS  Y8, Y6, Y5
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y6, Y6
+	VANDPS       Y7, Y6, Y6
+	VFMADD132PS  Y1, Y6, Y8
+	VMOVUPS      Y8, 32(CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -10763,97 +10590,97 @@ tail:
 	LEAQ         tailmask8<>+0(SB), DI
 	MOVQ         $0x00000010, R8
 	SUBQ         AX, R8
-	VMOVDQU      (DI)(R8*4), Y4
-	VMASKMOVPS   (BX)(SI*4), Y4, Y5
-	VMASKMOVPS   (DX)(SI*4), Y4, Y6
-	VMULPS       (SP), Y5, Y7
-	VMOVUPS      (SP), Y8
-	VFMSUB132PS  Y5, Y7, Y8
-	VMOVUPS      c_invPi<>+0(SB), Y9
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y9
-	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
-	VFNMADD231PS c_pi1<>+0(SB), Y10, Y7
-	VADDPS       Y8, Y7, Y7
-	VFNMADD132PS c_pi2<>+0(SB), Y7, Y10
-	VMOVUPS      c_clampR<>+0(SB), Y7
-	VMINPS       Y10, Y7, Y7
-	VMOVUPS      c_negClampR<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMULPS       Y7, Y7, Y8
-	VMOVUPS      c_sinS9<>+0(SB), Y10
-	VFMADD213PS  c_sinS7<>+0(SB), Y8, Y10
-	VFMADD213PS  c_sinS5<>+0(SB), Y8, Y10
-	VFMADD213PS  c_sinS3<>+0(SB), Y8, Y10
-	VMULPS       Y7, Y8, Y11
-	VFMADD132PS  Y11, Y7, Y10
-	VMOVUPS      c_cosC10<>+0(SB), Y7
-	VFMADD213PS  c_cosC8<>+0(SB), Y8, Y7
-	VFMADD213PS  c_cosC6<>+0(SB), Y8, Y7
-	VFMADD213PS  c_cosC4<>+0(SB), Y8, Y7
-	VFMADD213PS  c_cosC2<>+0(SB), Y8, Y7
-	VFMADD213PS  c_one<>+0(SB), Y8, Y7
-	VPSLLD       $0x1f, Y9, Y8
-	VXORPS       Y8, Y6, Y8
-	VMOVAPS      Y0, Y9
-	VFMADD231PS  Y8, Y10, Y9
-	VBLENDVPS    Y4, Y9, Y0, Y0
-	VMULPS       Y8, Y7, Y7
-	VMOVAPS      Y2, Y8
-	VFMADD231PS  Y7, Y5, Y8
-	VBLENDVPS    Y4, Y8, Y2, Y2
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y5, Y5
-	VANDPS       Y6, Y5, Y5
-	VFMADD132PS  32(SP), Y5, Y7
-	VMASKMOVPS   Y7, Y4, (CX)(SI*4)
-	VMOVDQU      32(DI)(R8*4), Y4
-	VMASKMOVPS   32(BX)(SI*4), Y4, Y5
-	VMASKMOVPS   32(DX)(SI*4), Y4, Y6
-	VMULPS       (SP), Y5, Y7
-	VMOVUPS      (SP), Y8
-	VFMSUB132PS  Y5, Y7, Y8
-	VMOVUPS      c_invPi<>+0(SB), Y9
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y9
-	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
-	VFNMADD231PS c_pi1<>+0(SB), Y10, Y7
-	VADDPS       Y8, Y7, Y7
-	VFNMADD132PS c_pi2<>+0(SB), Y7, Y10
-	VMOVUPS      c_clampR<>+0(SB), Y7
-	VMINPS       Y10, Y7, Y7
-	VMOVUPS      c_negClampR<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMULPS       Y7, Y7, Y8
-	VMOVUPS      c_sinS9<>+0(SB), Y10
-	VFMADD213PS  c_sinS7<>+0(SB), Y8, Y10
-	VFMADD213PS  c_sinS5<>+0(SB), Y8, Y10
-	VFMADD213PS  c_sinS3<>+0(SB), Y8, Y10
-	VMULPS       Y7, Y8, Y11
-	VFMADD132PS  Y11, Y7, Y10
-	VMOVUPS      c_cosC10<>+0(SB), Y7
-	VFMADD213PS  c_cosC8<>+0(SB), Y8, Y7
-	VFMADD213PS  c_cosC6<>+0(SB), Y8, Y7
-	VFMADD213PS  c_cosC4<>+0(SB), Y8, Y7
-	VFMADD213PS  c_cosC2<>+0(SB), Y8, Y7
-	VFMADD213PS  c_one<>+0(SB), Y8, Y7
-	VPSLLD       $0x1f, Y9, Y8
-	VXORPS       Y8, Y6, Y8
-	VMOVAPS      Y1, Y9
-	VFMADD231PS  Y8, Y10, Y9
-	VBLENDVPS    Y4, Y9, Y1, Y1
-	VMULPS       Y8, Y7, Y7
-	VMOVAPS      Y3, Y8
-	VFMADD231PS  Y7, Y5, Y8
-	VBLENDVPS    Y4, Y8, Y3, Y3
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y5, Y5
-	VANDPS       Y6, Y5, Y5
-	VFMADD132PS  32(SP), Y5, Y7
-	VMASKMOVPS   Y7, Y4, 32(CX)(SI*4)
+	VMOVDQU      (DI)(R8*4), Y6
+	VMASKMOVPS   (BX)(SI*4), Y6, Y7
+	VMASKMOVPS   (DX)(SI*4), Y6, Y8
+	VMULPS       Y7, Y0, Y9
+	VMOVAPS      Y0, Y10
+	VFMSUB132PS  Y7, Y9, Y10
+	VMOVUPS      c_invPi<>+0(SB), Y11
+	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y11
+	VSUBPS       c_roundMagic<>+0(SB), Y11, Y12
+	VFNMADD231PS c_pi1<>+0(SB), Y12, Y9
+	VADDPS       Y10, Y9, Y9
+	VFNMADD132PS c_pi2<>+0(SB), Y9, Y12
+	VMOVUPS      c_clampR<>+0(SB), Y9
+	VMINPS       Y12, Y9, Y9
+	VMOVUPS      c_negClampR<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMULPS       Y9, Y9, Y10
+	VMOVUPS      c_sinS9<>+0(SB), Y12
+	VFMADD213PS  c_sinS7<>+0(SB), Y10, Y12
+	VFMADD213PS  c_sinS5<>+0(SB), Y10, Y12
+	VFMADD213PS  c_sinS3<>+0(SB), Y10, Y12
+	VMULPS       Y9, Y10, Y13
+	VFMADD132PS  Y13, Y9, Y12
+	VMOVUPS      c_cosC10<>+0(SB), Y9
+	VFMADD213PS  c_cosC8<>+0(SB), Y10, Y9
+	VFMADD213PS  c_cosC6<>+0(SB), Y10, Y9
+	VFMADD213PS  c_cosC4<>+0(SB), Y10, Y9
+	VFMADD213PS  c_cosC2<>+0(SB), Y10, Y9
+	VFMADD213PS  c_one<>+0(SB), Y10, Y9
+	VPSLLD       $0x1f, Y11, Y10
+	VXORPS       Y10, Y8, Y10
+	VMOVAPS      Y2, Y11
+	VFMADD231PS  Y10, Y12, Y11
+	VBLENDVPS    Y6, Y11, Y2, Y2
+	VMULPS       Y10, Y9, Y9
+	VMOVAPS      Y4, Y10
+	VFMADD231PS  Y9, Y7, Y10
+	VBLENDVPS    Y6, Y10, Y4, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y7, Y7
+	VANDPS       Y8, Y7, Y7
+	VFMADD132PS  Y1, Y7, Y9
+	VMASKMOVPS   Y9, Y6, (CX)(SI*4)
+	VMOVDQU      32(DI)(R8*4), Y6
+	VMASKMOVPS   32(BX)(SI*4), Y6, Y7
+	VMASKMOVPS   32(DX)(SI*4), Y6, Y8
+	VMULPS       Y7, Y0, Y9
+	VMOVAPS      Y0, Y0
+	VFMSUB132PS  Y7, Y9, Y0
+	VMOVUPS      c_invPi<>+0(SB), Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
+	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
+	VFNMADD231PS c_pi1<>+0(SB), Y11, Y9
+	VADDPS       Y0, Y9, Y0
+	VFNMADD132PS c_pi2<>+0(SB), Y0, Y11
+	VMOVUPS      c_clampR<>+0(SB), Y0
+	VMINPS       Y11, Y0, Y0
+	VMOVUPS      c_negClampR<>+0(SB), Y9
+	VMAXPS       Y0, Y9, Y0
+	VMULPS       Y0, Y0, Y9
+	VMOVUPS      c_sinS9<>+0(SB), Y11
+	VFMADD213PS  c_sinS7<>+0(SB), Y9, Y11
+	VFMADD213PS  c_sinS5<>+0(SB), Y9, Y11
+	VFMADD213PS  c_sinS3<>+0(SB), Y9, Y11
+	VMULPS       Y0, Y9, Y12
+	VFMADD132PS  Y12, Y0, Y11
+	VMOVUPS      c_cosC10<>+0(SB), Y0
+	VFMADD213PS  c_cosC8<>+0(SB), Y9, Y0
+	VFMADD213PS  c_cosC6<>+0(SB), Y9, Y0
+	VFMADD213PS  c_cosC4<>+0(SB), Y9, Y0
+	VFMADD213PS  c_cosC2<>+0(SB), Y9, Y0
+	VFMADD213PS  c_one<>+0(SB), Y9, Y0
+	VPSLLD       $0x1f, Y10, Y9
+	VXORPS       Y9, Y8, Y9
+	VMOVAPS      Y3, Y10
+	VFMADD231PS  Y9, Y11, Y10
+	VBLENDVPS    Y6, Y10, Y3, Y3
+	VMULPS       Y9, Y0, Y0
+	VMOVAPS      Y5, Y9
+	VFMADD231PS  Y0, Y7, Y9
+	VBLENDVPS    Y6, Y9, Y5, Y5
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y7, Y7
+	VANDPS       Y8, Y7, Y7
+	VFMADD132PS  Y1, Y7, Y0
+	VMASKMOVPS   Y0, Y6, 32(CX)(SI*4)
 
 done:
 	LEAQ    ret_0+80(FP), AX
-	VMOVUPS Y0, (AX)
-	VMOVUPS Y1, 32(AX)
-	VMOVUPS Y2, 64(AX)
-	VMOVUPS Y3, 96(AX)
+	VMOVUPS Y2, (AX)
+	VMOVUPS Y3, 32(AX)
+	VMOVUPS Y4, 64(AX)
+	VMOVUPS Y5, 96(AX)
 	VZEROUPPER
 	RET
 
@@ -11245,8 +11072,6 @@ loopN:
 	VORPS        c_signMask<>+0(SB), Y0, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -11263,7 +11088,8 @@ loopN:
 	VPSLLD       $0x17, Y2, Y2
 	VFMADD132PS  Y1, Y2, Y2
 	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y2
+	VMOVUPS      c_one<>+0(SB), Y3
+	VFMADD132PS  c_twoM64<>+0(SB), Y3, Y2
 	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
 	VMOVUPS      c_one<>+0(SB), Y3
 	VBLENDVPS    Y0, Y1, Y3, Y0
@@ -11273,8 +11099,6 @@ loopN:
 	VORPS        c_signMask<>+0(SB), Y0, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -11291,7 +11115,8 @@ loopN:
 	VPSLLD       $0x17, Y2, Y2
 	VFMADD132PS  Y1, Y2, Y2
 	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y2
+	VMOVUPS      c_one<>+0(SB), Y3
+	VFMADD132PS  c_twoM64<>+0(SB), Y3, Y2
 	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
 	VMOVUPS      c_one<>+0(SB), Y3
 	VBLENDVPS    Y0, Y1, Y3, Y0
@@ -11311,8 +11136,6 @@ loop:
 	VORPS        c_signMask<>+0(SB), Y0, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -11329,7 +11152,8 @@ loop:
 	VPSLLD       $0x17, Y2, Y2
 	VFMADD132PS  Y1, Y2, Y2
 	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y2
+	VMOVUPS      c_one<>+0(SB), Y3
+	VFMADD132PS  c_twoM64<>+0(SB), Y3, Y2
 	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
 	VMOVUPS      c_one<>+0(SB), Y3
 	VBLENDVPS    Y0, Y1, Y3, Y0
@@ -11349,8 +11173,6 @@ tail:
 	VORPS        c_signMask<>+0(SB), Y1, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -11367,7 +11189,8 @@ tail:
 	VPSLLD       $0x17, Y3, Y3
 	VFMADD132PS  Y2, Y3, Y3
 	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VFMADD132PS  c_twoM64<>+0(SB), Y4, Y3
 	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y1
 	VMOVUPS      c_one<>+0(SB), Y4
 	VBLENDVPS    Y1, Y2, Y4, Y1
@@ -11396,8 +11219,6 @@ loopN:
 	VORPS        c_signMask<>+0(SB), Y0, Y0
 	VMOVUPS      c_expLo<>+0(SB), Y1
 	VMAXPS       Y0, Y1, Y0
-	VMOVUPS      c_expHi<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y0
 	VMOVUPS      c_log2e<>+0(SB), Y1
 	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
 	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
@@ -11413,8 +11234,8 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Y1, Y1
 	VPSLLD       $0x17, Y1, Y1
 	VFMADD132PS  Y0, Y1, Y1
-	VMULPS       c_twoM64<>+0(SB), Y1, Y0
-	VADDPS       c_one<>+0(SB), Y0, Y0
+	VMOVUPS      c_twoM64<>+0(SB), Y0
+	VFMADD213PS  c_one<>+0(SB), Y1, Y0
 	VMULPS       Y0, Y0, Y0
 	VDIVPS       Y0, Y1, Y0
 	VMULPS       c_twoM64<>+0(SB), Y0, Y0
@@ -11425,8 +11246,6 @@ loopN:
 	VORPS        c_signMask<>+0(SB), Y0, Y0
 	VMOVUPS      c_expLo<>+0(SB), Y1
 	VMAXPS       Y0, Y1, Y0
-	VMOVUPS      c_expHi<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y0
 	VMOVUPS      c_log2e<>+0(SB), Y1
 	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
 	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
@@ -11442,8 +11261,8 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Y1, Y1
 	VPSLLD       $0x17, Y1, Y1
 	VFMADD132PS  Y0, Y1, Y1
-	VMULPS       c_twoM64<>+0(SB), Y1, Y0
-	VADDPS       c_one<>+0(SB), Y0, Y0
+	VMOVUPS      c_twoM64<>+0(SB), Y0
+	VFMADD213PS  c_one<>+0(SB), Y1, Y0
 	VMULPS       Y0, Y0, Y0
 	VDIVPS       Y0, Y1, Y0
 	VMULPS       c_twoM64<>+0(SB), Y0, Y0
@@ -11464,8 +11283,6 @@ loop:
 	VORPS        c_signMask<>+0(SB), Y0, Y0
 	VMOVUPS      c_expLo<>+0(SB), Y1
 	VMAXPS       Y0, Y1, Y0
-	VMOVUPS      c_expHi<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y0
 	VMOVUPS      c_log2e<>+0(SB), Y1
 	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
 	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
@@ -11481,8 +11298,8 @@ loop:
 	VPSUBD       c_expBias64<>+0(SB), Y1, Y1
 	VPSLLD       $0x17, Y1, Y1
 	VFMADD132PS  Y0, Y1, Y1
-	VMULPS       c_twoM64<>+0(SB), Y1, Y0
-	VADDPS       c_one<>+0(SB), Y0, Y0
+	VMOVUPS      c_twoM64<>+0(SB), Y0
+	VFMADD213PS  c_one<>+0(SB), Y1, Y0
 	VMULPS       Y0, Y0, Y0
 	VDIVPS       Y0, Y1, Y0
 	VMULPS       c_twoM64<>+0(SB), Y0, Y0
@@ -11503,8 +11320,6 @@ tail:
 	VORPS        c_signMask<>+0(SB), Y1, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -11520,8 +11335,8 @@ tail:
 	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
 	VPSLLD       $0x17, Y2, Y2
 	VFMADD132PS  Y1, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y2, Y1
 	VMULPS       Y1, Y1, Y1
 	VDIVPS       Y1, Y2, Y1
 	VMULPS       c_twoM64<>+0(SB), Y1, Y1
@@ -11550,8 +11365,6 @@ loopN:
 	VORPS        c_signMask<>+0(SB), Y0, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -11567,16 +11380,13 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
 	VPSLLD       $0x17, Y2, Y2
 	VFMADD132PS  Y1, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y2, Y1
 	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y3
 	VMOVUPS      c_one<>+0(SB), Y4
 	VBLENDVPS    Y3, Y2, Y4, Y2
-	VMOVUPS      c_maxFloat<>+0(SB), Y4
-	VMINPS       Y0, Y4, Y4
-	VMOVUPS      c_negBig<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VBLENDVPS    Y3, Y4, Y0, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
 	VMULPS       Y2, Y0, Y0
 	VDIVPS       Y1, Y0, Y0
 	VMULPS       c_twoM64<>+0(SB), Y0, Y1
@@ -11586,8 +11396,6 @@ loopN:
 	VORPS        c_signMask<>+0(SB), Y0, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -11603,16 +11411,13 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
 	VPSLLD       $0x17, Y2, Y2
 	VFMADD132PS  Y1, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y2, Y1
 	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y3
 	VMOVUPS      c_one<>+0(SB), Y4
 	VBLENDVPS    Y3, Y2, Y4, Y2
-	VMOVUPS      c_maxFloat<>+0(SB), Y4
-	VMINPS       Y0, Y4, Y4
-	VMOVUPS      c_negBig<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VBLENDVPS    Y3, Y4, Y0, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
 	VMULPS       Y2, Y0, Y0
 	VDIVPS       Y1, Y0, Y0
 	VMULPS       c_twoM64<>+0(SB), Y0, Y1
@@ -11632,8 +11437,6 @@ loop:
 	VORPS        c_signMask<>+0(SB), Y0, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -11649,16 +11452,13 @@ loop:
 	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
 	VPSLLD       $0x17, Y2, Y2
 	VFMADD132PS  Y1, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y2, Y1
 	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y3
 	VMOVUPS      c_one<>+0(SB), Y4
 	VBLENDVPS    Y3, Y2, Y4, Y2
-	VMOVUPS      c_maxFloat<>+0(SB), Y4
-	VMINPS       Y0, Y4, Y4
-	VMOVUPS      c_negBig<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VBLENDVPS    Y3, Y4, Y0, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
 	VMULPS       Y2, Y0, Y0
 	VDIVPS       Y1, Y0, Y0
 	VMULPS       c_twoM64<>+0(SB), Y0, Y1
@@ -11678,8 +11478,6 @@ tail:
 	VORPS        c_signMask<>+0(SB), Y1, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -11695,16 +11493,13 @@ tail:
 	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
 	VPSLLD       $0x17, Y3, Y3
 	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y2
+	VFMADD213PS  c_one<>+0(SB), Y3, Y2
 	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y4
 	VMOVUPS      c_one<>+0(SB), Y5
 	VBLENDVPS    Y4, Y3, Y5, Y3
-	VMOVUPS      c_maxFloat<>+0(SB), Y5
-	VMINPS       Y1, Y5, Y5
-	VMOVUPS      c_negBig<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VBLENDVPS    Y4, Y5, Y1, Y1
+	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMAXPS       Y1, Y5, Y1
 	VMULPS       Y3, Y1, Y1
 	VDIVPS       Y2, Y1, Y1
 	VMULPS       c_twoM64<>+0(SB), Y1, Y2
@@ -11733,8 +11528,6 @@ loopN:
 	VORPS        c_signMask<>+0(SB), Y0, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -11751,7 +11544,8 @@ loopN:
 	VPSLLD       $0x17, Y2, Y2
 	VFMADD132PS  Y1, Y2, Y2
 	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y3
+	VMOVUPS      c_twoM64<>+0(SB), Y3
+	VFMADD213PS  c_one<>+0(SB), Y2, Y3
 	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y4
 	VMOVUPS      c_twoP64<>+0(SB), Y5
 	VBLENDVPS    Y4, Y2, Y5, Y2
@@ -11772,8 +11566,6 @@ loopN:
 	VORPS        c_signMask<>+0(SB), Y0, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -11790,7 +11582,8 @@ loopN:
 	VPSLLD       $0x17, Y2, Y2
 	VFMADD132PS  Y1, Y2, Y2
 	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y3
+	VMOVUPS      c_twoM64<>+0(SB), Y3
+	VFMADD213PS  c_one<>+0(SB), Y2, Y3
 	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y4
 	VMOVUPS      c_twoP64<>+0(SB), Y5
 	VBLENDVPS    Y4, Y2, Y5, Y2
@@ -11821,8 +11614,6 @@ loop:
 	VORPS        c_signMask<>+0(SB), Y0, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -11839,7 +11630,8 @@ loop:
 	VPSLLD       $0x17, Y2, Y2
 	VFMADD132PS  Y1, Y2, Y2
 	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y3
+	VMOVUPS      c_twoM64<>+0(SB), Y3
+	VFMADD213PS  c_one<>+0(SB), Y2, Y3
 	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y4
 	VMOVUPS      c_twoP64<>+0(SB), Y5
 	VBLENDVPS    Y4, Y2, Y5, Y2
@@ -11870,8 +11662,6 @@ tail:
 	VORPS        c_signMask<>+0(SB), Y1, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -11888,7 +11678,8 @@ tail:
 	VPSLLD       $0x17, Y3, Y3
 	VFMADD132PS  Y2, Y3, Y3
 	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y4
+	VMOVUPS      c_twoM64<>+0(SB), Y4
+	VFMADD213PS  c_one<>+0(SB), Y3, Y4
 	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y5
 	VMOVUPS      c_twoP64<>+0(SB), Y6
 	VBLENDVPS    Y5, Y3, Y6, Y3
@@ -11912,13 +11703,12 @@ done:
 
 // func swishAVX2(y []float32, x []float32, beta float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·swishAVX2(SB), NOSPLIT, $32-52
+TEXT ·swishAVX2(SB), NOSPLIT, $0-52
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
 	MOVSS        beta+48(FP), X0
 	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, (SP)
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -11926,175 +11716,15 @@ TEXT ·swishAVX2(SB), NOSPLIT, $32-52
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Y0
-	VMULPS       (SP), Y0, Y1
-	VMOVUPS      (SP), Y2
-	VFMSUB132PS  Y0, Y1, Y2
-	VORPS        c_signMask<>+0(SB), Y1, Y3
-	VANDNPS      c_signMask<>+0(SB), Y1, Y4
-	VXORPS       Y4, Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VMINPS       c_one<>+0(SB), Y2, Y2
-	VMAXPS       c_negOne<>+0(SB), Y2, Y2
-	VADDPS       Y2, Y3, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
-	VMULPS       Y5, Y5, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y3
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
-	VFMADD132PS  Y3, Y5, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y2
-	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y4
-	VMOVUPS      c_one<>+0(SB), Y5
-	VBLENDVPS    Y4, Y3, Y5, Y3
-	VCMPPS       $0x1d, c_expLo<>+0(SB), Y1, Y1
-	VANDPS       Y3, Y1, Y1
-	VMOVUPS      c_maxFloat<>+0(SB), Y3
-	VMINPS       Y0, Y3, Y3
-	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VBLENDVPS    Y4, Y3, Y0, Y0
-	VMULPS       Y1, Y0, Y0
-	VDIVPS       Y2, Y0, Y0
-	VMULPS       c_twoM64<>+0(SB), Y0, Y1
-	VBLENDVPS    Y4, Y1, Y0, Y0
-	VMOVUPS      Y0, (CX)(BX*4)
-	VMOVUPS      32(DX)(BX*4), Y0
-	VMULPS       (SP), Y0, Y1
-	VMOVUPS      (SP), Y2
-	VFMSUB132PS  Y0, Y1, Y2
-	VORPS        c_signMask<>+0(SB), Y1, Y3
-	VANDNPS      c_signMask<>+0(SB), Y1, Y4
-	VXORPS       Y4, Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VMINPS       c_one<>+0(SB), Y2, Y2
-	VMAXPS       c_negOne<>+0(SB), Y2, Y2
-	VADDPS       Y2, Y3, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
-	VMULPS       Y5, Y5, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y3
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
-	VFMADD132PS  Y3, Y5, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y2
-	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y4
-	VMOVUPS      c_one<>+0(SB), Y5
-	VBLENDVPS    Y4, Y3, Y5, Y3
-	VCMPPS       $0x1d, c_expLo<>+0(SB), Y1, Y1
-	VANDPS       Y3, Y1, Y1
-	VMOVUPS      c_maxFloat<>+0(SB), Y3
-	VMINPS       Y0, Y3, Y3
-	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VBLENDVPS    Y4, Y3, Y0, Y0
-	VMULPS       Y1, Y0, Y0
-	VDIVPS       Y2, Y0, Y0
-	VMULPS       c_twoM64<>+0(SB), Y0, Y1
-	VBLENDVPS    Y4, Y1, Y0, Y0
-	VMOVUPS      Y0, 32(CX)(BX*4)
-	ADDQ         $0x00000010, BX
-	JMP          loopN
-
-loop1:
-	MOVQ AX, SI
-	SUBQ $0x00000008, SI
-
-loop:
-	CMPQ         BX, SI
-	JG           tail
-	VMOVUPS      (DX)(BX*4), Y0
-	VMULPS       (SP), Y0, Y1
-	VMOVUPS      (SP), Y2
-	VFMSUB132PS  Y0, Y1, Y2
-	VORPS        c_signMask<>+0(SB), Y1, Y3
-	VANDNPS      c_signMask<>+0(SB), Y1, Y4
-	VXORPS       Y4, Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VMINPS       c_one<>+0(SB), Y2, Y2
-	VMAXPS       c_negOne<>+0(SB), Y2, Y2
-	VADDPS       Y2, Y3, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
-	VMULPS       Y5, Y5, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y3
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
-	VFMADD132PS  Y3, Y5, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y2
-	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y4
-	VMOVUPS      c_one<>+0(SB), Y5
-	VBLENDVPS    Y4, Y3, Y5, Y3
-	VCMPPS       $0x1d, c_expLo<>+0(SB), Y1, Y1
-	VANDPS       Y3, Y1, Y1
-	VMOVUPS      c_maxFloat<>+0(SB), Y3
-	VMINPS       Y0, Y3, Y3
-	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VBLENDVPS    Y4, Y3, Y0, Y0
-	VMULPS       Y1, Y0, Y0
-	VDIVPS       Y2, Y0, Y0
-	VMULPS       c_twoM64<>+0(SB), Y0, Y1
-	VBLENDVPS    Y4, Y1, Y0, Y0
-	VMOVUPS      Y0, (CX)(BX*4)
-	ADDQ         $0x00000008, BX
-	JMP          loop
-
-tail:
-	SUBQ         BX, AX
-	JZ           done
-	LEAQ         tailmask8<>+0(SB), SI
-	MOVQ         $0x00000010, DI
-	SUBQ         AX, DI
-	VMOVDQU      (SI)(DI*4), Y0
-	VMASKMOVPS   (DX)(BX*4), Y0, Y1
-	VMULPS       (SP), Y1, Y2
-	VMOVUPS      (SP), Y3
+	VMOVUPS      (DX)(BX*4), Y1
+	VMULPS       Y1, Y0, Y2
+	VMOVAPS      Y0, Y3
 	VFMSUB132PS  Y1, Y2, Y3
 	VORPS        c_signMask<>+0(SB), Y2, Y4
 	VANDNPS      c_signMask<>+0(SB), Y2, Y5
 	VXORPS       Y5, Y3, Y3
 	VMOVUPS      c_expLo<>+0(SB), Y5
 	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
 	VMOVUPS      c_log2e<>+0(SB), Y5
 	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
 	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
@@ -12113,8 +11743,8 @@ tail:
 	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
 	VPSLLD       $0x17, Y4, Y4
 	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VADDPS       c_one<>+0(SB), Y3, Y3
+	VMOVUPS      c_twoM64<>+0(SB), Y3
+	VFMADD213PS  c_one<>+0(SB), Y4, Y3
 	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y5
 	VMOVUPS      c_one<>+0(SB), Y6
 	VBLENDVPS    Y5, Y4, Y6, Y4
@@ -12129,7 +11759,159 @@ tail:
 	VDIVPS       Y3, Y1, Y1
 	VMULPS       c_twoM64<>+0(SB), Y1, Y2
 	VBLENDVPS    Y5, Y2, Y1, Y1
-	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+	VMOVUPS      Y1, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y1
+	VMULPS       Y1, Y0, Y2
+	VMOVAPS      Y0, Y3
+	VFMSUB132PS  Y1, Y2, Y3
+	VORPS        c_signMask<>+0(SB), Y2, Y4
+	VANDNPS      c_signMask<>+0(SB), Y2, Y5
+	VXORPS       Y5, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMOVUPS      c_twoM64<>+0(SB), Y3
+	VFMADD213PS  c_one<>+0(SB), Y4, Y3
+	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y2, Y2
+	VANDPS       Y4, Y2, Y2
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VBLENDVPS    Y5, Y4, Y1, Y1
+	VMULPS       Y2, Y1, Y1
+	VDIVPS       Y3, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y2
+	VBLENDVPS    Y5, Y2, Y1, Y1
+	VMOVUPS      Y1, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y1
+	VMULPS       Y1, Y0, Y2
+	VMOVAPS      Y0, Y3
+	VFMSUB132PS  Y1, Y2, Y3
+	VORPS        c_signMask<>+0(SB), Y2, Y4
+	VANDNPS      c_signMask<>+0(SB), Y2, Y5
+	VXORPS       Y5, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMOVUPS      c_twoM64<>+0(SB), Y3
+	VFMADD213PS  c_one<>+0(SB), Y4, Y3
+	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y2, Y2
+	VANDPS       Y4, Y2, Y2
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VBLENDVPS    Y5, Y4, Y1, Y1
+	VMULPS       Y2, Y1, Y1
+	VDIVPS       Y3, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y2
+	VBLENDVPS    Y5, Y2, Y1, Y1
+	VMOVUPS      Y1, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y1
+	VMASKMOVPS   (DX)(BX*4), Y1, Y2
+	VMULPS       Y2, Y0, Y3
+	VMOVAPS      Y0, Y0
+	VFMSUB132PS  Y2, Y3, Y0
+	VORPS        c_signMask<>+0(SB), Y3, Y4
+	VANDNPS      c_signMask<>+0(SB), Y3, Y5
+	VXORPS       Y5, Y0, Y0
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y0, Y0
+	VMAXPS       c_negOne<>+0(SB), Y0, Y0
+	VADDPS       Y0, Y4, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y6
+	VMULPS       Y6, Y6, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y0, Y4, Y4
+	VMOVUPS      c_twoM64<>+0(SB), Y0
+	VFMADD213PS  c_one<>+0(SB), Y4, Y0
+	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y3, Y3
+	VANDPS       Y4, Y3, Y3
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VBLENDVPS    Y5, Y4, Y2, Y2
+	VMULPS       Y3, Y2, Y2
+	VDIVPS       Y0, Y2, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y2
+	VBLENDVPS    Y5, Y2, Y0, Y0
+	VMASKMOVPS   Y0, Y1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -12137,16 +11919,15 @@ done:
 
 // func swishBackwardAVX2(dx []float32, dy []float32, x []float32, beta float32) [16]float32
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·swishBackwardAVX2(SB), NOSPLIT, $32-144
+TEXT ·swishBackwardAVX2(SB), NOSPLIT, $0-144
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
 	MOVSS        beta+72(FP), X0
 	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, (SP)
-	VXORPS       Y0, Y0, Y0
 	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000010, DI
@@ -12154,116 +11935,114 @@ TEXT ·swishBackwardAVX2(SB), NOSPLIT, $32-144
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Y2
-	VMOVUPS      (DX)(SI*4), Y3
-	VMULPS       (SP), Y2, Y4
-	VMOVUPS      (SP), Y5
-	VFMSUB132PS  Y2, Y4, Y5
-	VORPS        c_signMask<>+0(SB), Y4, Y6
-	VANDNPS      c_signMask<>+0(SB), Y4, Y7
-	VXORPS       Y7, Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_expHi<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_twoM64<>+0(SB), Y6, Y5
-	VADDPS       c_one<>+0(SB), Y5, Y7
-	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y8
-	VMOVUPS      c_twoP64<>+0(SB), Y9
-	VBLENDVPS    Y8, Y6, Y9, Y6
-	VBLENDVPS    Y8, c_one<>+0(SB), Y5, Y8
-	VMOVUPS      c_big<>+0(SB), Y9
-	VMINPS       Y4, Y9, Y4
-	VMOVUPS      c_negBig<>+0(SB), Y9
-	VMAXPS       Y4, Y9, Y4
-	VMULPS       Y7, Y7, Y9
-	VFMADD132PS  Y8, Y7, Y4
-	VMULPS       Y4, Y6, Y4
-	VDIVPS       Y9, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y4
-	VMOVUPS      c_twoP60<>+0(SB), Y6
-	VMINPS       Y2, Y6, Y2
-	VMOVUPS      c_negTwoP60<>+0(SB), Y6
-	VMAXPS       Y2, Y6, Y2
-	VMULPS       Y2, Y2, Y2
-	VDIVPS       Y9, Y5, Y5
-	VMULPS       Y5, Y2, Y2
-	VMULPS       Y4, Y3, Y4
-	VMOVUPS      Y4, (CX)(SI*4)
-	VFMADD231PS  Y2, Y3, Y0
-	VMOVUPS      32(BX)(SI*4), Y2
-	VMOVUPS      32(DX)(SI*4), Y3
-	VMULPS       (SP), Y2, Y4
-	VMOVUPS      (SP), Y5
-	VFMSUB132PS  Y2, Y4, Y5
-	VORPS        c_signMask<>+0(SB), Y4, Y6
-	VANDNPS      c_signMask<>+0(SB), Y4, Y7
-	VXORPS       Y7, Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_expHi<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_twoM64<>+0(SB), Y6, Y5
-	VADDPS       c_one<>+0(SB), Y5, Y7
-	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y8
-	VMOVUPS      c_twoP64<>+0(SB), Y9
-	VBLENDVPS    Y8, Y6, Y9, Y6
-	VBLENDVPS    Y8, c_one<>+0(SB), Y5, Y8
-	VMOVUPS      c_big<>+0(SB), Y9
-	VMINPS       Y4, Y9, Y4
-	VMOVUPS      c_negBig<>+0(SB), Y9
-	VMAXPS       Y4, Y9, Y4
-	VMULPS       Y7, Y7, Y9
-	VFMADD132PS  Y8, Y7, Y4
-	VMULPS       Y4, Y6, Y4
-	VDIVPS       Y9, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y4
-	VMOVUPS      c_twoP60<>+0(SB), Y6
-	VMINPS       Y2, Y6, Y2
-	VMOVUPS      c_negTwoP60<>+0(SB), Y6
-	VMAXPS       Y2, Y6, Y2
-	VMULPS       Y2, Y2, Y2
-	VDIVPS       Y9, Y5, Y5
-	VMULPS       Y5, Y2, Y2
-	VMULPS       Y4, Y3, Y4
-	VMOVUPS      Y4, 32(CX)(SI*4)
-	VFMADD231PS  Y2, Y3, Y1
+	VMOVUPS      (BX)(SI*4), Y3
+	VMOVUPS      (DX)(SI*4), Y4
+	VMULPS       Y3, Y0, Y5
+	VMOVAPS      Y0, Y6
+	VFMSUB132PS  Y3, Y5, Y6
+	VORPS        c_signMask<>+0(SB), Y5, Y7
+	VANDNPS      c_signMask<>+0(SB), Y5, Y8
+	VXORPS       Y8, Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y7, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y6
+	VMOVUPS      c_twoM64<>+0(SB), Y8
+	VFMADD213PS  c_one<>+0(SB), Y7, Y8
+	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y9
+	VMOVUPS      c_twoP64<>+0(SB), Y10
+	VBLENDVPS    Y9, Y7, Y10, Y7
+	VBLENDVPS    Y9, c_one<>+0(SB), Y6, Y9
+	VMOVUPS      c_big<>+0(SB), Y10
+	VMINPS       Y5, Y10, Y5
+	VMOVUPS      c_negBig<>+0(SB), Y10
+	VMAXPS       Y5, Y10, Y5
+	VMULPS       Y8, Y8, Y10
+	VFMADD132PS  Y9, Y8, Y5
+	VMULPS       Y5, Y7, Y5
+	VDIVPS       Y10, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VMOVUPS      c_twoP60<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      c_negTwoP60<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMULPS       Y3, Y3, Y3
+	VDIVPS       Y10, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VMULPS       Y5, Y4, Y5
+	VMOVUPS      Y5, (CX)(SI*4)
+	VFMADD231PS  Y3, Y4, Y1
+	VMOVUPS      32(BX)(SI*4), Y3
+	VMOVUPS      32(DX)(SI*4), Y4
+	VMULPS       Y3, Y0, Y5
+	VMOVAPS      Y0, Y6
+	VFMSUB132PS  Y3, Y5, Y6
+	VORPS        c_signMask<>+0(SB), Y5, Y7
+	VANDNPS      c_signMask<>+0(SB), Y5, Y8
+	VXORPS       Y8, Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y7, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y6
+	VMOVUPS      c_twoM64<>+0(SB), Y8
+	VFMADD213PS  c_one<>+0(SB), Y7, Y8
+	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y9
+	VMOVUPS      c_twoP64<>+0(SB), Y10
+	VBLENDVPS    Y9, Y7, Y10, Y7
+	VBLENDVPS    Y9, c_one<>+0(SB), Y6, Y9
+	VMOVUPS      c_big<>+0(SB), Y10
+	VMINPS       Y5, Y10, Y5
+	VMOVUPS      c_negBig<>+0(SB), Y10
+	VMAXPS       Y5, Y10, Y5
+	VMULPS       Y8, Y8, Y10
+	VFMADD132PS  Y9, Y8, Y5
+	VMULPS       Y5, Y7, Y5
+	VDIVPS       Y10, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VMOVUPS      c_twoP60<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      c_negTwoP60<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMULPS       Y3, Y3, Y3
+	VDIVPS       Y10, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VMULPS       Y5, Y4, Y5
+	VMOVUPS      Y5, 32(CX)(SI*4)
+	VFMADD231PS  Y3, Y4, Y2
 	ADDQ         $0x00000010, SI
 	JMP          loopN
 
@@ -12274,116 +12053,114 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Y2
-	VMOVUPS      (DX)(SI*4), Y3
-	VMULPS       (SP), Y2, Y4
-	VMOVUPS      (SP), Y5
-	VFMSUB132PS  Y2, Y4, Y5
-	VORPS        c_signMask<>+0(SB), Y4, Y6
-	VANDNPS      c_signMask<>+0(SB), Y4, Y7
-	VXORPS       Y7, Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_expHi<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_twoM64<>+0(SB), Y6, Y5
-	VADDPS       c_one<>+0(SB), Y5, Y7
-	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y8
-	VMOVUPS      c_twoP64<>+0(SB), Y9
-	VBLENDVPS    Y8, Y6, Y9, Y6
-	VBLENDVPS    Y8, c_one<>+0(SB), Y5, Y8
-	VMOVUPS      c_big<>+0(SB), Y9
-	VMINPS       Y4, Y9, Y4
-	VMOVUPS      c_negBig<>+0(SB), Y9
-	VMAXPS       Y4, Y9, Y4
-	VMULPS       Y7, Y7, Y9
-	VFMADD132PS  Y8, Y7, Y4
-	VMULPS       Y4, Y6, Y4
-	VDIVPS       Y9, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y4
-	VMOVUPS      c_twoP60<>+0(SB), Y6
-	VMINPS       Y2, Y6, Y2
-	VMOVUPS      c_negTwoP60<>+0(SB), Y6
-	VMAXPS       Y2, Y6, Y2
-	VMULPS       Y2, Y2, Y2
-	VDIVPS       Y9, Y5, Y5
-	VMULPS       Y5, Y2, Y2
-	VMULPS       Y4, Y3, Y4
-	VMOVUPS      Y4, (CX)(SI*4)
-	VFMADD231PS  Y2, Y3, Y0
-	VMOVUPS      32(BX)(SI*4), Y2
-	VMOVUPS      32(DX)(SI*4), Y3
-	VMULPS       (SP), Y2, Y4
-	VMOVUPS      (SP), Y5
-	VFMSUB132PS  Y2, Y4, Y5
-	VORPS        c_signMask<>+0(SB), Y4, Y6
-	VANDNPS      c_signMask<>+0(SB), Y4, Y7
-	VXORPS       Y7, Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_expHi<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_twoM64<>+0(SB), Y6, Y5
-	VADDPS       c_one<>+0(SB), Y5, Y7
-	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y8
-	VMOVUPS      c_twoP64<>+0(SB), Y9
-	VBLENDVPS    Y8, Y6, Y9, Y6
-	VBLENDVPS    Y8, c_one<>+0(SB), Y5, Y8
-	VMOVUPS      c_big<>+0(SB), Y9
-	VMINPS       Y4, Y9, Y4
-	VMOVUPS      c_negBig<>+0(SB), Y9
-	VMAXPS       Y4, Y9, Y4
-	VMULPS       Y7, Y7, Y9
-	VFMADD132PS  Y8, Y7, Y4
-	VMULPS       Y4, Y6, Y4
-	VDIVPS       Y9, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y4
-	VMOVUPS      c_twoP60<>+0(SB), Y6
-	VMINPS       Y2, Y6, Y2
-	VMOVUPS      c_negTwoP60<>+0(SB), Y6
-	VMAXPS       Y2, Y6, Y2
-	VMULPS       Y2, Y2, Y2
-	VDIVPS       Y9, Y5, Y5
-	VMULPS       Y5, Y2, Y2
-	VMULPS       Y4, Y3, Y4
-	VMOVUPS      Y4, 32(CX)(SI*4)
-	VFMADD231PS  Y2, Y3, Y1
+	VMOVUPS      (BX)(SI*4), Y3
+	VMOVUPS      (DX)(SI*4), Y4
+	VMULPS       Y3, Y0, Y5
+	VMOVAPS      Y0, Y6
+	VFMSUB132PS  Y3, Y5, Y6
+	VORPS        c_signMask<>+0(SB), Y5, Y7
+	VANDNPS      c_signMask<>+0(SB), Y5, Y8
+	VXORPS       Y8, Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y7, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y6
+	VMOVUPS      c_twoM64<>+0(SB), Y8
+	VFMADD213PS  c_one<>+0(SB), Y7, Y8
+	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y9
+	VMOVUPS      c_twoP64<>+0(SB), Y10
+	VBLENDVPS    Y9, Y7, Y10, Y7
+	VBLENDVPS    Y9, c_one<>+0(SB), Y6, Y9
+	VMOVUPS      c_big<>+0(SB), Y10
+	VMINPS       Y5, Y10, Y5
+	VMOVUPS      c_negBig<>+0(SB), Y10
+	VMAXPS       Y5, Y10, Y5
+	VMULPS       Y8, Y8, Y10
+	VFMADD132PS  Y9, Y8, Y5
+	VMULPS       Y5, Y7, Y5
+	VDIVPS       Y10, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VMOVUPS      c_twoP60<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      c_negTwoP60<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMULPS       Y3, Y3, Y3
+	VDIVPS       Y10, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VMULPS       Y5, Y4, Y5
+	VMOVUPS      Y5, (CX)(SI*4)
+	VFMADD231PS  Y3, Y4, Y1
+	VMOVUPS      32(BX)(SI*4), Y3
+	VMOVUPS      32(DX)(SI*4), Y4
+	VMULPS       Y3, Y0, Y5
+	VMOVAPS      Y0, Y6
+	VFMSUB132PS  Y3, Y5, Y6
+	VORPS        c_signMask<>+0(SB), Y5, Y7
+	VANDNPS      c_signMask<>+0(SB), Y5, Y8
+	VXORPS       Y8, Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y7, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y6
+	VMOVUPS      c_twoM64<>+0(SB), Y8
+	VFMADD213PS  c_one<>+0(SB), Y7, Y8
+	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y9
+	VMOVUPS      c_twoP64<>+0(SB), Y10
+	VBLENDVPS    Y9, Y7, Y10, Y7
+	VBLENDVPS    Y9, c_one<>+0(SB), Y6, Y9
+	VMOVUPS      c_big<>+0(SB), Y10
+	VMINPS       Y5, Y10, Y5
+	VMOVUPS      c_negBig<>+0(SB), Y10
+	VMAXPS       Y5, Y10, Y5
+	VMULPS       Y8, Y8, Y10
+	VFMADD132PS  Y9, Y8, Y5
+	VMULPS       Y5, Y7, Y5
+	VDIVPS       Y10, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VMOVUPS      c_twoP60<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      c_negTwoP60<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMULPS       Y3, Y3, Y3
+	VDIVPS       Y10, Y6, Y6
+	VMULPS       Y6, Y3, Y3
+	VMULPS       Y5, Y4, Y5
+	VMOVUPS      Y5, 32(CX)(SI*4)
+	VFMADD231PS  Y3, Y4, Y2
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -12393,127 +12170,125 @@ tail:
 	LEAQ         tailmask8<>+0(SB), DI
 	MOVQ         $0x00000010, R8
 	SUBQ         AX, R8
-	VMOVDQU      (DI)(R8*4), Y2
-	VMASKMOVPS   (BX)(SI*4), Y2, Y3
-	VMASKMOVPS   (DX)(SI*4), Y2, Y4
-	VMULPS       (SP), Y3, Y5
-	VMOVUPS      (SP), Y6
-	VFMSUB132PS  Y3, Y5, Y6
-	VORPS        c_signMask<>+0(SB), Y5, Y7
-	VANDNPS      c_signMask<>+0(SB), Y5, Y8
-	VXORPS       Y8, Y6, Y6
+	VMOVDQU      (DI)(R8*4), Y3
+	VMASKMOVPS   (BX)(SI*4), Y3, Y4
+	VMASKMOVPS   (DX)(SI*4), Y3, Y5
+	VMULPS       Y4, Y0, Y6
+	VMOVAPS      Y0, Y7
+	VFMSUB132PS  Y4, Y6, Y7
+	VORPS        c_signMask<>+0(SB), Y6, Y8
+	VANDNPS      c_signMask<>+0(SB), Y6, Y9
+	VXORPS       Y9, Y7, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y8, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
+	VMULPS       Y10, Y10, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
+	VFMADD132PS  Y8, Y10, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VFMADD132PS  Y7, Y8, Y8
+	VMULPS       c_twoM64<>+0(SB), Y8, Y7
+	VMOVUPS      c_twoM64<>+0(SB), Y9
+	VFMADD213PS  c_one<>+0(SB), Y8, Y9
+	VCMPPS       $0x11, c_zero<>+0(SB), Y6, Y10
+	VMOVUPS      c_twoP64<>+0(SB), Y11
+	VBLENDVPS    Y10, Y8, Y11, Y8
+	VBLENDVPS    Y10, c_one<>+0(SB), Y7, Y10
+	VMOVUPS      c_big<>+0(SB), Y11
+	VMINPS       Y6, Y11, Y6
+	VMOVUPS      c_negBig<>+0(SB), Y11
+	VMAXPS       Y6, Y11, Y6
+	VMULPS       Y9, Y9, Y11
+	VFMADD132PS  Y10, Y9, Y6
+	VMULPS       Y6, Y8, Y6
+	VDIVPS       Y11, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y6
+	VMOVUPS      c_twoP60<>+0(SB), Y8
+	VMINPS       Y4, Y8, Y4
+	VMOVUPS      c_negTwoP60<>+0(SB), Y8
+	VMAXPS       Y4, Y8, Y4
+	VMULPS       Y4, Y4, Y4
+	VDIVPS       Y11, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VMULPS       Y6, Y5, Y6
+	VMASKMOVPS   Y6, Y3, (CX)(SI*4)
+	VMOVAPS      Y1, Y6
+	VFMADD231PS  Y4, Y5, Y6
+	VBLENDVPS    Y3, Y6, Y1, Y1
+	VMOVDQU      32(DI)(R8*4), Y3
+	VMASKMOVPS   32(BX)(SI*4), Y3, Y4
+	VMASKMOVPS   32(DX)(SI*4), Y3, Y5
+	VMULPS       Y4, Y0, Y6
+	VMOVAPS      Y0, Y0
+	VFMSUB132PS  Y4, Y6, Y0
+	VORPS        c_signMask<>+0(SB), Y6, Y7
+	VANDNPS      c_signMask<>+0(SB), Y6, Y8
+	VXORPS       Y8, Y0, Y0
 	VMOVUPS      c_expLo<>+0(SB), Y8
 	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_expHi<>+0(SB), Y8
-	VMINPS       Y7, Y8, Y7
 	VMOVUPS      c_log2e<>+0(SB), Y8
 	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
 	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
 	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y7, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y9, Y6
+	VMINPS       c_one<>+0(SB), Y0, Y0
+	VMAXPS       c_negOne<>+0(SB), Y0, Y0
+	VADDPS       Y0, Y7, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y9
+	VMULPS       Y9, Y9, Y0
 	VMOVUPS      c_expP6<>+0(SB), Y7
 	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
 	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
 	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
 	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y6
+	VFMADD132PS  Y7, Y9, Y0
 	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
 	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y6
-	VADDPS       c_one<>+0(SB), Y6, Y8
-	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y9
+	VFMADD132PS  Y0, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y0
+	VMOVUPS      c_twoM64<>+0(SB), Y8
+	VFMADD213PS  c_one<>+0(SB), Y7, Y8
+	VCMPPS       $0x11, c_zero<>+0(SB), Y6, Y9
 	VMOVUPS      c_twoP64<>+0(SB), Y10
 	VBLENDVPS    Y9, Y7, Y10, Y7
-	VBLENDVPS    Y9, c_one<>+0(SB), Y6, Y9
+	VBLENDVPS    Y9, c_one<>+0(SB), Y0, Y9
 	VMOVUPS      c_big<>+0(SB), Y10
-	VMINPS       Y5, Y10, Y5
+	VMINPS       Y6, Y10, Y6
 	VMOVUPS      c_negBig<>+0(SB), Y10
-	VMAXPS       Y5, Y10, Y5
+	VMAXPS       Y6, Y10, Y6
 	VMULPS       Y8, Y8, Y10
-	VFMADD132PS  Y9, Y8, Y5
-	VMULPS       Y5, Y7, Y5
-	VDIVPS       Y10, Y5, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y5
-	VMOVUPS      c_twoP60<>+0(SB), Y7
-	VMINPS       Y3, Y7, Y3
-	VMOVUPS      c_negTwoP60<>+0(SB), Y7
-	VMAXPS       Y3, Y7, Y3
-	VMULPS       Y3, Y3, Y3
+	VFMADD132PS  Y9, Y8, Y6
+	VMULPS       Y6, Y7, Y6
 	VDIVPS       Y10, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VMULPS       Y5, Y4, Y5
-	VMASKMOVPS   Y5, Y2, (CX)(SI*4)
-	VMOVAPS      Y0, Y5
-	VFMADD231PS  Y3, Y4, Y5
-	VBLENDVPS    Y2, Y5, Y0, Y0
-	VMOVDQU      32(DI)(R8*4), Y2
-	VMASKMOVPS   32(BX)(SI*4), Y2, Y3
-	VMASKMOVPS   32(DX)(SI*4), Y2, Y4
-	VMULPS       (SP), Y3, Y5
-	VMOVUPS      (SP), Y6
-	VFMSUB132PS  Y3, Y5, Y6
-	VORPS        c_signMask<>+0(SB), Y5, Y7
-	VANDNPS      c_signMask<>+0(SB), Y5, Y8
-	VXORPS       Y8, Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_expHi<>+0(SB), Y8
-	VMINPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y7, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y9, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y6
-	VADDPS       c_one<>+0(SB), Y6, Y8
-	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y9
-	VMOVUPS      c_twoP64<>+0(SB), Y10
-	VBLENDVPS    Y9, Y7, Y10, Y7
-	VBLENDVPS    Y9, c_one<>+0(SB), Y6, Y9
-	VMOVUPS      c_big<>+0(SB), Y10
-	VMINPS       Y5, Y10, Y5
-	VMOVUPS      c_negBig<>+0(SB), Y10
-	VMAXPS       Y5, Y10, Y5
-	VMULPS       Y8, Y8, Y10
-	VFMADD132PS  Y9, Y8, Y5
-	VMULPS       Y5, Y7, Y5
-	VDIVPS       Y10, Y5, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y6, Y6
 	VMOVUPS      c_twoP60<>+0(SB), Y7
-	VMINPS       Y3, Y7, Y3
+	VMINPS       Y4, Y7, Y4
 	VMOVUPS      c_negTwoP60<>+0(SB), Y7
-	VMAXPS       Y3, Y7, Y3
-	VMULPS       Y3, Y3, Y3
-	VDIVPS       Y10, Y6, Y6
-	VMULPS       Y6, Y3, Y3
-	VMULPS       Y5, Y4, Y5
-	VMASKMOVPS   Y5, Y2, 32(CX)(SI*4)
-	VMOVAPS      Y1, Y5
-	VFMADD231PS  Y3, Y4, Y5
-	VBLENDVPS    Y2, Y5, Y1, Y1
+	VMAXPS       Y4, Y7, Y4
+	VMULPS       Y4, Y4, Y4
+	VDIVPS       Y10, Y0, Y0
+	VMULPS       Y0, Y4, Y0
+	VMULPS       Y6, Y5, Y4
+	VMASKMOVPS   Y4, Y3, 32(CX)(SI*4)
+	VMOVAPS      Y2, Y4
+	VFMADD231PS  Y0, Y5, Y4
+	VBLENDVPS    Y3, Y4, Y2, Y2
 
 done:
 	LEAQ    ret_0+80(FP), AX
-	VMOVUPS Y0, (AX)
-	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y1, (AX)
+	VMOVUPS Y2, 32(AX)
 	VZEROUPPER
 	RET
 
@@ -12540,8 +12315,6 @@ loopN:
 	VXORPS       Y4, Y1, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y4
 	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
 	VMOVUPS      c_log2e<>+0(SB), Y4
 	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
@@ -12560,8 +12333,8 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
 	VPSLLD       $0x17, Y3, Y3
 	VFMADD132PS  Y1, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y3, Y1
 	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y4
 	VMOVUPS      c_one<>+0(SB), Y5
 	VBLENDVPS    Y4, Y3, Y5, Y3
@@ -12586,8 +12359,6 @@ loopN:
 	VXORPS       Y4, Y1, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y4
 	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
 	VMOVUPS      c_log2e<>+0(SB), Y4
 	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
@@ -12606,8 +12377,8 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
 	VPSLLD       $0x17, Y3, Y3
 	VFMADD132PS  Y1, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y3, Y1
 	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y4
 	VMOVUPS      c_one<>+0(SB), Y5
 	VBLENDVPS    Y4, Y3, Y5, Y3
@@ -12642,8 +12413,6 @@ loop:
 	VXORPS       Y4, Y1, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y4
 	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
 	VMOVUPS      c_log2e<>+0(SB), Y4
 	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
@@ -12662,8 +12431,8 @@ loop:
 	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
 	VPSLLD       $0x17, Y3, Y3
 	VFMADD132PS  Y1, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y3, Y1
 	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y4
 	VMOVUPS      c_one<>+0(SB), Y5
 	VBLENDVPS    Y4, Y3, Y5, Y3
@@ -12698,8 +12467,6 @@ tail:
 	VXORPS       Y5, Y2, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y5
 	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
 	VMOVUPS      c_log2e<>+0(SB), Y5
 	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
 	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
@@ -12718,8 +12485,8 @@ tail:
 	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
 	VPSLLD       $0x17, Y4, Y4
 	VFMADD132PS  Y2, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y2
+	VFMADD213PS  c_one<>+0(SB), Y4, Y2
 	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y5
 	VMOVUPS      c_one<>+0(SB), Y6
 	VBLENDVPS    Y5, Y4, Y6, Y4
@@ -12766,8 +12533,6 @@ loopN:
 	VXORPS       Y5, Y2, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y5
 	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
 	VMOVUPS      c_log2e<>+0(SB), Y5
 	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
 	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
@@ -12787,7 +12552,8 @@ loopN:
 	VPSLLD       $0x17, Y4, Y4
 	VFMADD132PS  Y2, Y4, Y4
 	VMULPS       c_twoM64<>+0(SB), Y4, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y5
+	VMOVUPS      c_twoM64<>+0(SB), Y5
+	VFMADD213PS  c_one<>+0(SB), Y4, Y5
 	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y6
 	VMOVUPS      c_twoP64<>+0(SB), Y7
 	VBLENDVPS    Y6, Y4, Y7, Y4
@@ -12823,8 +12589,6 @@ loopN:
 	VXORPS       Y5, Y2, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y5
 	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
 	VMOVUPS      c_log2e<>+0(SB), Y5
 	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
 	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
@@ -12844,7 +12608,8 @@ loopN:
 	VPSLLD       $0x17, Y4, Y4
 	VFMADD132PS  Y2, Y4, Y4
 	VMULPS       c_twoM64<>+0(SB), Y4, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y5
+	VMOVUPS      c_twoM64<>+0(SB), Y5
+	VFMADD213PS  c_one<>+0(SB), Y4, Y5
 	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y6
 	VMOVUPS      c_twoP64<>+0(SB), Y7
 	VBLENDVPS    Y6, Y4, Y7, Y4
@@ -12890,8 +12655,6 @@ loop:
 	VXORPS       Y5, Y2, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y5
 	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
 	VMOVUPS      c_log2e<>+0(SB), Y5
 	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
 	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
@@ -12911,7 +12674,8 @@ loop:
 	VPSLLD       $0x17, Y4, Y4
 	VFMADD132PS  Y2, Y4, Y4
 	VMULPS       c_twoM64<>+0(SB), Y4, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y5
+	VMOVUPS      c_twoM64<>+0(SB), Y5
+	VFMADD213PS  c_one<>+0(SB), Y4, Y5
 	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y6
 	VMOVUPS      c_twoP64<>+0(SB), Y7
 	VBLENDVPS    Y6, Y4, Y7, Y4
@@ -12957,8 +12721,6 @@ tail:
 	VXORPS       Y6, Y3, Y3
 	VMOVUPS      c_expLo<>+0(SB), Y6
 	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_expHi<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
 	VMOVUPS      c_log2e<>+0(SB), Y6
 	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
 	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
@@ -12978,7 +12740,8 @@ tail:
 	VPSLLD       $0x17, Y5, Y5
 	VFMADD132PS  Y3, Y5, Y5
 	VMULPS       c_twoM64<>+0(SB), Y5, Y3
-	VADDPS       c_one<>+0(SB), Y3, Y6
+	VMOVUPS      c_twoM64<>+0(SB), Y6
+	VFMADD213PS  c_one<>+0(SB), Y5, Y6
 	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y7
 	VMOVUPS      c_twoP64<>+0(SB), Y8
 	VBLENDVPS    Y7, Y5, Y8, Y5
@@ -13011,19 +12774,16 @@ done:
 
 // func softplusAVX2(y []float32, x []float32, beta float32, invBeta float32, threshold float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·softplusAVX2(SB), NOSPLIT, $96-60
+TEXT ·softplusAVX2(SB), NOSPLIT, $0-60
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
 	MOVSS        beta+48(FP), X0
 	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, (SP)
-	MOVSS        invBeta+52(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, 32(SP)
-	MOVSS        threshold+56(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, 64(SP)
+	MOVSS        invBeta+52(FP), X1
+	VBROADCASTSS X1, Y1
+	MOVSS        threshold+56(FP), X2
+	VBROADCASTSS X2, Y2
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -13031,128 +12791,124 @@ TEXT ·softplusAVX2(SB), NOSPLIT, $96-60
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Y0
-	VMULPS       (SP), Y0, Y1
-	VMOVUPS      (SP), Y2
-	VFMSUB132PS  Y0, Y1, Y2
-	VORPS        c_signMask<>+0(SB), Y1, Y3
-	VANDNPS      c_signMask<>+0(SB), Y1, Y4
-	VXORPS       Y4, Y2, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y3
-	VMINPS       c_one<>+0(SB), Y4, Y4
-	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y3, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y6, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y5
-	VMOVUPS      c_one<>+0(SB), Y6
-	VFMSUB132PS  c_two<>+0(SB), Y6, Y3
-	VMOVUPS      c_log1pR9<>+0(SB), Y6
-	VFMADD213PS  c_log1pR8<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR7<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR6<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR5<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR4<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR3<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR2<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR1<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR0<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y4, Y3
-	VMULPS       32(SP), Y3, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y1, Y6
-	VMOVUPS      c_zero<>+0(SB), Y7
-	VMAXPS       Y1, Y7, Y7
-	VMOVUPS      c_one<>+0(SB), Y8
-	VMINPS       Y2, Y8, Y2
-	VMOVUPS      c_negOne<>+0(SB), Y8
-	VMAXPS       Y2, Y8, Y2
-	VANDPS       Y2, Y6, Y2
-	VFMADD132PS  c_twoM64<>+0(SB), Y2, Y3
-	VADDPS       Y3, Y7, Y2
-	VMULPS       32(SP), Y2, Y2
-	VBLENDVPS    Y5, Y4, Y2, Y2
-	VCMPPS       $0x1e, 64(SP), Y1, Y1
-	VBLENDVPS    Y1, Y0, Y2, Y0
-	VMOVUPS      Y0, (CX)(BX*4)
-	VMOVUPS      32(DX)(BX*4), Y0
-	VMULPS       (SP), Y0, Y1
-	VMOVUPS      (SP), Y2
-	VFMSUB132PS  Y0, Y1, Y2
-	VORPS        c_signMask<>+0(SB), Y1, Y3
-	VANDNPS      c_signMask<>+0(SB), Y1, Y4
-	VXORPS       Y4, Y2, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y3
-	VMINPS       c_one<>+0(SB), Y4, Y4
-	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y3, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y6, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y5
-	VMOVUPS      c_one<>+0(SB), Y6
-	VFMSUB132PS  c_two<>+0(SB), Y6, Y3
-	VMOVUPS      c_log1pR9<>+0(SB), Y6
-	VFMADD213PS  c_log1pR8<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR7<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR6<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR5<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR4<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR3<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR2<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR1<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR0<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y4, Y3
-	VMULPS       32(SP), Y3, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y1, Y6
-	VMOVUPS      c_zero<>+0(SB), Y7
-	VMAXPS       Y1, Y7, Y7
-	VMOVUPS      c_one<>+0(SB), Y8
-	VMINPS       Y2, Y8, Y2
-	VMOVUPS      c_negOne<>+0(SB), Y8
-	VMAXPS       Y2, Y8, Y2
-	VANDPS       Y2, Y6, Y2
-	VFMADD132PS  c_twoM64<>+0(SB), Y2, Y3
-	VADDPS       Y3, Y7, Y2
-	VMULPS       32(SP), Y2, Y2
-	VBLENDVPS    Y5, Y4, Y2, Y2
-	VCMPPS       $0x1e, 64(SP), Y1, Y1
-	VBLENDVPS    Y1, Y0, Y2, Y0
-	VMOVUPS      Y0, 32(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y3
+	VMULPS       Y3, Y0, Y4
+	VMOVAPS      Y0, Y5
+	VFMSUB132PS  Y3, Y4, Y5
+	VORPS        c_signMask<>+0(SB), Y4, Y6
+	VANDNPS      c_signMask<>+0(SB), Y4, Y7
+	VXORPS       Y7, Y5, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y6
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y6
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y8
+	VMOVUPS      c_one<>+0(SB), Y9
+	VFMSUB132PS  c_two<>+0(SB), Y9, Y6
+	VMOVUPS      c_log1pR9<>+0(SB), Y9
+	VFMADD213PS  c_log1pR8<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR7<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR6<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR5<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR4<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR3<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR2<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR1<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR0<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y7, Y6
+	VMULPS       Y1, Y6, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y9
+	VMOVUPS      c_zero<>+0(SB), Y10
+	VMAXPS       Y4, Y10, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VMINPS       Y5, Y11, Y5
+	VMOVUPS      c_negOne<>+0(SB), Y11
+	VMAXPS       Y5, Y11, Y5
+	VANDPS       Y5, Y9, Y5
+	VFMADD132PS  c_twoM64<>+0(SB), Y5, Y6
+	VADDPS       Y6, Y10, Y5
+	VMULPS       Y1, Y5, Y5
+	VBLENDVPS    Y8, Y7, Y5, Y5
+	VCMPPS       $0x1e, Y2, Y4, Y4
+	VBLENDVPS    Y4, Y3, Y5, Y3
+	VMOVUPS      Y3, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y3
+	VMULPS       Y3, Y0, Y4
+	VMOVAPS      Y0, Y5
+	VFMSUB132PS  Y3, Y4, Y5
+	VORPS        c_signMask<>+0(SB), Y4, Y6
+	VANDNPS      c_signMask<>+0(SB), Y4, Y7
+	VXORPS       Y7, Y5, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y6
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y6
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y8
+	VMOVUPS      c_one<>+0(SB), Y9
+	VFMSUB132PS  c_two<>+0(SB), Y9, Y6
+	VMOVUPS      c_log1pR9<>+0(SB), Y9
+	VFMADD213PS  c_log1pR8<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR7<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR6<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR5<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR4<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR3<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR2<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR1<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR0<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y7, Y6
+	VMULPS       Y1, Y6, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y9
+	VMOVUPS      c_zero<>+0(SB), Y10
+	VMAXPS       Y4, Y10, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VMINPS       Y5, Y11, Y5
+	VMOVUPS      c_negOne<>+0(SB), Y11
+	VMAXPS       Y5, Y11, Y5
+	VANDPS       Y5, Y9, Y5
+	VFMADD132PS  c_twoM64<>+0(SB), Y5, Y6
+	VADDPS       Y6, Y10, Y5
+	VMULPS       Y1, Y5, Y5
+	VBLENDVPS    Y8, Y7, Y5, Y5
+	VCMPPS       $0x1e, Y2, Y4, Y4
+	VBLENDVPS    Y4, Y3, Y5, Y3
+	VMOVUPS      Y3, 32(CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loopN
 
@@ -13163,67 +12919,65 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Y0
-	VMULPS       (SP), Y0, Y1
-	VMOVUPS      (SP), Y2
-	VFMSUB132PS  Y0, Y1, Y2
-	VORPS        c_signMask<>+0(SB), Y1, Y3
-	VANDNPS      c_signMask<>+0(SB), Y1, Y4
-	VXORPS       Y4, Y2, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y3
-	VMINPS       c_one<>+0(SB), Y4, Y4
-	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y3, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y6, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y5
-	VMOVUPS      c_one<>+0(SB), Y6
-	VFMSUB132PS  c_two<>+0(SB), Y6, Y3
-	VMOVUPS      c_log1pR9<>+0(SB), Y6
-	VFMADD213PS  c_log1pR8<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR7<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR6<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR5<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR4<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR3<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR2<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR1<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR0<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y4, Y3
-	VMULPS       32(SP), Y3, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y1, Y6
-	VMOVUPS      c_zero<>+0(SB), Y7
-	VMAXPS       Y1, Y7, Y7
-	VMOVUPS      c_one<>+0(SB), Y8
-	VMINPS       Y2, Y8, Y2
-	VMOVUPS      c_negOne<>+0(SB), Y8
-	VMAXPS       Y2, Y8, Y2
-	VANDPS       Y2, Y6, Y2
-	VFMADD132PS  c_twoM64<>+0(SB), Y2, Y3
-	VADDPS       Y3, Y7, Y2
-	VMULPS       32(SP), Y2, Y2
-	VBLENDVPS    Y5, Y4, Y2, Y2
-	VCMPPS       $0x1e, 64(SP), Y1, Y1
-	VBLENDVPS    Y1, Y0, Y2, Y0
-	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y3
+	VMULPS       Y3, Y0, Y4
+	VMOVAPS      Y0, Y5
+	VFMSUB132PS  Y3, Y4, Y5
+	VORPS        c_signMask<>+0(SB), Y4, Y6
+	VANDNPS      c_signMask<>+0(SB), Y4, Y7
+	VXORPS       Y7, Y5, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y6
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y6
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y8
+	VMOVUPS      c_one<>+0(SB), Y9
+	VFMSUB132PS  c_two<>+0(SB), Y9, Y6
+	VMOVUPS      c_log1pR9<>+0(SB), Y9
+	VFMADD213PS  c_log1pR8<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR7<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR6<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR5<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR4<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR3<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR2<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR1<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR0<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y7, Y6
+	VMULPS       Y1, Y6, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y9
+	VMOVUPS      c_zero<>+0(SB), Y10
+	VMAXPS       Y4, Y10, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VMINPS       Y5, Y11, Y5
+	VMOVUPS      c_negOne<>+0(SB), Y11
+	VMAXPS       Y5, Y11, Y5
+	VANDPS       Y5, Y9, Y5
+	VFMADD132PS  c_twoM64<>+0(SB), Y5, Y6
+	VADDPS       Y6, Y10, Y5
+	VMULPS       Y1, Y5, Y5
+	VBLENDVPS    Y8, Y7, Y5, Y5
+	VCMPPS       $0x1e, Y2, Y4, Y4
+	VBLENDVPS    Y4, Y3, Y5, Y3
+	VMOVUPS      Y3, (CX)(BX*4)
 	ADDQ         $0x00000008, BX
 	JMP          loop
 
@@ -13233,68 +12987,66 @@ tail:
 	LEAQ         tailmask8<>+0(SB), SI
 	MOVQ         $0x00000010, DI
 	SUBQ         AX, DI
-	VMOVDQU      (SI)(DI*4), Y0
-	VMASKMOVPS   (DX)(BX*4), Y0, Y1
-	VMULPS       (SP), Y1, Y2
-	VMOVUPS      (SP), Y3
-	VFMSUB132PS  Y1, Y2, Y3
-	VORPS        c_signMask<>+0(SB), Y2, Y4
-	VANDNPS      c_signMask<>+0(SB), Y2, Y5
-	VXORPS       Y5, Y3, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y4
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y7, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
-	VFMADD132PS  Y5, Y7, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y4
-	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y6
-	VMOVUPS      c_one<>+0(SB), Y7
-	VFMSUB132PS  c_two<>+0(SB), Y7, Y4
-	VMOVUPS      c_log1pR9<>+0(SB), Y7
-	VFMADD213PS  c_log1pR8<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR7<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR6<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR5<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR4<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR3<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR2<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR1<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR0<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y5, Y4
-	VMULPS       32(SP), Y4, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y5
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y7
-	VMOVUPS      c_zero<>+0(SB), Y8
-	VMAXPS       Y2, Y8, Y8
+	VMOVDQU      (SI)(DI*4), Y3
+	VMASKMOVPS   (DX)(BX*4), Y3, Y4
+	VMULPS       Y4, Y0, Y5
+	VMOVAPS      Y0, Y0
+	VFMSUB132PS  Y4, Y5, Y0
+	VORPS        c_signMask<>+0(SB), Y5, Y6
+	VANDNPS      c_signMask<>+0(SB), Y5, Y7
+	VXORPS       Y7, Y0, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y6
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y6, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y6
+	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y8
 	VMOVUPS      c_one<>+0(SB), Y9
-	VMINPS       Y3, Y9, Y3
-	VMOVUPS      c_negOne<>+0(SB), Y9
-	VMAXPS       Y3, Y9, Y3
-	VANDPS       Y3, Y7, Y3
-	VFMADD132PS  c_twoM64<>+0(SB), Y3, Y4
-	VADDPS       Y4, Y8, Y3
-	VMULPS       32(SP), Y3, Y3
-	VBLENDVPS    Y6, Y5, Y3, Y3
-	VCMPPS       $0x1e, 64(SP), Y2, Y2
-	VBLENDVPS    Y2, Y1, Y3, Y1
-	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+	VFMSUB132PS  c_two<>+0(SB), Y9, Y6
+	VMOVUPS      c_log1pR9<>+0(SB), Y9
+	VFMADD213PS  c_log1pR8<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR7<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR6<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR5<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR4<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR3<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR2<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR1<>+0(SB), Y6, Y9
+	VFMADD213PS  c_log1pR0<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y7, Y6
+	VMULPS       Y1, Y6, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y5, Y9
+	VMOVUPS      c_zero<>+0(SB), Y10
+	VMAXPS       Y5, Y10, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VMINPS       Y0, Y11, Y0
+	VMOVUPS      c_negOne<>+0(SB), Y11
+	VMAXPS       Y0, Y11, Y0
+	VANDPS       Y0, Y9, Y0
+	VFMADD132PS  c_twoM64<>+0(SB), Y0, Y6
+	VADDPS       Y6, Y10, Y0
+	VMULPS       Y1, Y0, Y0
+	VBLENDVPS    Y8, Y7, Y0, Y0
+	VCMPPS       $0x1e, Y2, Y5, Y1
+	VBLENDVPS    Y1, Y4, Y0, Y0
+	VMASKMOVPS   Y0, Y3, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -13302,17 +13054,15 @@ done:
 
 // func softplusBackwardAVX2(dx []float32, dy []float32, x []float32, beta float32, threshold float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·softplusBackwardAVX2(SB), NOSPLIT, $64-80
+TEXT ·softplusBackwardAVX2(SB), NOSPLIT, $0-80
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
 	MOVSS        beta+72(FP), X0
 	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, (SP)
-	MOVSS        threshold+76(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, 32(SP)
+	MOVSS        threshold+76(FP), X1
+	VBROADCASTSS X1, Y1
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000010, DI
@@ -13320,86 +13070,82 @@ TEXT ·softplusBackwardAVX2(SB), NOSPLIT, $64-80
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Y0
-	VMULPS       (SP), Y0, Y1
-	VFMSUB132PS  (SP), Y1, Y0
-	VORPS        c_signMask<>+0(SB), Y1, Y2
-	VANDNPS      c_signMask<>+0(SB), Y1, Y3
-	VXORPS       Y3, Y0, Y0
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VMINPS       c_one<>+0(SB), Y0, Y0
-	VMAXPS       c_negOne<>+0(SB), Y0, Y0
-	VADDPS       Y0, Y2, Y0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y4
-	VMULPS       Y4, Y4, Y0
-	VMOVUPS      c_expP6<>+0(SB), Y2
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
-	VFMADD132PS  Y2, Y4, Y0
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VFMADD132PS  Y0, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y0
-	VADDPS       c_one<>+0(SB), Y0, Y0
-	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y3
-	VCMPPS       $0x1e, 32(SP), Y1, Y1
-	VMOVUPS      c_twoP64<>+0(SB), Y4
-	VBLENDVPS    Y3, Y2, Y4, Y2
-	VDIVPS       Y0, Y2, Y0
-	VMULPS       c_twoM64<>+0(SB), Y0, Y0
-	VBLENDVPS    Y1, c_one<>+0(SB), Y0, Y0
-	VMOVUPS      (DX)(SI*4), Y1
-	VMULPS       Y0, Y1, Y0
-	VMOVUPS      Y0, (CX)(SI*4)
-	VMOVUPS      32(BX)(SI*4), Y0
-	VMULPS       (SP), Y0, Y1
-	VFMSUB132PS  (SP), Y1, Y0
-	VORPS        c_signMask<>+0(SB), Y1, Y2
-	VANDNPS      c_signMask<>+0(SB), Y1, Y3
-	VXORPS       Y3, Y0, Y0
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VMINPS       c_one<>+0(SB), Y0, Y0
-	VMAXPS       c_negOne<>+0(SB), Y0, Y0
-	VADDPS       Y0, Y2, Y0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y4
-	VMULPS       Y4, Y4, Y0
-	VMOVUPS      c_expP6<>+0(SB), Y2
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
-	VFMADD132PS  Y2, Y4, Y0
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VFMADD132PS  Y0, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y0
-	VADDPS       c_one<>+0(SB), Y0, Y0
-	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y3
-	VCMPPS       $0x1e, 32(SP), Y1, Y1
-	VMOVUPS      c_twoP64<>+0(SB), Y4
-	VBLENDVPS    Y3, Y2, Y4, Y2
-	VDIVPS       Y0, Y2, Y0
-	VMULPS       c_twoM64<>+0(SB), Y0, Y0
-	VBLENDVPS    Y1, c_one<>+0(SB), Y0, Y0
-	VMOVUPS      32(DX)(SI*4), Y1
-	VMULPS       Y0, Y1, Y0
-	VMOVUPS      Y0, 32(CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Y2
+	VMULPS       Y2, Y0, Y3
+	VFMSUB132PS  Y0, Y3, Y2
+	VORPS        c_signMask<>+0(SB), Y3, Y4
+	VANDNPS      c_signMask<>+0(SB), Y3, Y5
+	VXORPS       Y5, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
+	VMULPS       Y6, Y6, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y2, Y4, Y4
+	VMOVUPS      c_twoM64<>+0(SB), Y2
+	VFMADD213PS  c_one<>+0(SB), Y4, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y5
+	VCMPPS       $0x1e, Y1, Y3, Y3
+	VMOVUPS      c_twoP64<>+0(SB), Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VDIVPS       Y2, Y4, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VBLENDVPS    Y3, c_one<>+0(SB), Y2, Y2
+	VMOVUPS      (DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y2
+	VMULPS       Y2, Y0, Y3
+	VFMSUB132PS  Y0, Y3, Y2
+	VORPS        c_signMask<>+0(SB), Y3, Y4
+	VANDNPS      c_signMask<>+0(SB), Y3, Y5
+	VXORPS       Y5, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
+	VMULPS       Y6, Y6, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y2, Y4, Y4
+	VMOVUPS      c_twoM64<>+0(SB), Y2
+	VFMADD213PS  c_one<>+0(SB), Y4, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y5
+	VCMPPS       $0x1e, Y1, Y3, Y3
+	VMOVUPS      c_twoP64<>+0(SB), Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VDIVPS       Y2, Y4, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VBLENDVPS    Y3, c_one<>+0(SB), Y2, Y2
+	VMOVUPS      32(DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, 32(CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loopN
 
@@ -13410,46 +13156,44 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Y0
-	VMULPS       (SP), Y0, Y1
-	VFMSUB132PS  (SP), Y1, Y0
-	VORPS        c_signMask<>+0(SB), Y1, Y2
-	VANDNPS      c_signMask<>+0(SB), Y1, Y3
-	VXORPS       Y3, Y0, Y0
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VMINPS       c_one<>+0(SB), Y0, Y0
-	VMAXPS       c_negOne<>+0(SB), Y0, Y0
-	VADDPS       Y0, Y2, Y0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y4
-	VMULPS       Y4, Y4, Y0
-	VMOVUPS      c_expP6<>+0(SB), Y2
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
-	VFMADD132PS  Y2, Y4, Y0
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VFMADD132PS  Y0, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y0
-	VADDPS       c_one<>+0(SB), Y0, Y0
-	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y3
-	VCMPPS       $0x1e, 32(SP), Y1, Y1
-	VMOVUPS      c_twoP64<>+0(SB), Y4
-	VBLENDVPS    Y3, Y2, Y4, Y2
-	VDIVPS       Y0, Y2, Y0
-	VMULPS       c_twoM64<>+0(SB), Y0, Y0
-	VBLENDVPS    Y1, c_one<>+0(SB), Y0, Y0
-	VMOVUPS      (DX)(SI*4), Y1
-	VMULPS       Y0, Y1, Y0
-	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Y2
+	VMULPS       Y2, Y0, Y3
+	VFMSUB132PS  Y0, Y3, Y2
+	VORPS        c_signMask<>+0(SB), Y3, Y4
+	VANDNPS      c_signMask<>+0(SB), Y3, Y5
+	VXORPS       Y5, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
+	VMULPS       Y6, Y6, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y2, Y4, Y4
+	VMOVUPS      c_twoM64<>+0(SB), Y2
+	VFMADD213PS  c_one<>+0(SB), Y4, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y5
+	VCMPPS       $0x1e, Y1, Y3, Y3
+	VMOVUPS      c_twoP64<>+0(SB), Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VDIVPS       Y2, Y4, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VBLENDVPS    Y3, c_one<>+0(SB), Y2, Y2
+	VMOVUPS      (DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, (CX)(SI*4)
 	ADDQ         $0x00000008, SI
 	JMP          loop
 
@@ -13459,47 +13203,45 @@ tail:
 	LEAQ         tailmask8<>+0(SB), DI
 	MOVQ         $0x00000010, R8
 	SUBQ         AX, R8
-	VMOVDQU      (DI)(R8*4), Y0
-	VMASKMOVPS   (BX)(SI*4), Y0, Y1
-	VMULPS       (SP), Y1, Y2
-	VFMSUB132PS  (SP), Y2, Y1
-	VORPS        c_signMask<>+0(SB), Y2, Y3
-	VANDNPS      c_signMask<>+0(SB), Y2, Y4
-	VXORPS       Y4, Y1, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VMINPS       c_one<>+0(SB), Y1, Y1
-	VMAXPS       c_negOne<>+0(SB), Y1, Y1
-	VADDPS       Y1, Y3, Y1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y5
-	VMULPS       Y5, Y5, Y1
+	VMOVDQU      (DI)(R8*4), Y2
+	VMASKMOVPS   (BX)(SI*4), Y2, Y3
+	VMULPS       Y3, Y0, Y4
+	VFMSUB132PS  Y0, Y4, Y3
+	VORPS        c_signMask<>+0(SB), Y4, Y0
+	VANDNPS      c_signMask<>+0(SB), Y4, Y5
+	VXORPS       Y5, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y0, Y5, Y0
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y0
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y0, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y6
+	VMULPS       Y6, Y6, Y0
 	VMOVUPS      c_expP6<>+0(SB), Y3
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
-	VFMADD132PS  Y3, Y5, Y1
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y3
+	VFMADD132PS  Y3, Y6, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y3
 	VPSLLD       $0x17, Y3, Y3
-	VFMADD132PS  Y1, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y1
-	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y4
-	VCMPPS       $0x1e, 32(SP), Y2, Y2
-	VMOVUPS      c_twoP64<>+0(SB), Y5
-	VBLENDVPS    Y4, Y3, Y5, Y3
-	VDIVPS       Y1, Y3, Y1
-	VMULPS       c_twoM64<>+0(SB), Y1, Y1
-	VBLENDVPS    Y2, c_one<>+0(SB), Y1, Y1
-	VMASKMOVPS   (DX)(SI*4), Y0, Y2
-	VMULPS       Y1, Y2, Y1
-	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
+	VFMADD132PS  Y0, Y3, Y3
+	VMOVUPS      c_twoM64<>+0(SB), Y0
+	VFMADD213PS  c_one<>+0(SB), Y3, Y0
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y5
+	VCMPPS       $0x1e, Y1, Y4, Y1
+	VMOVUPS      c_twoP64<>+0(SB), Y4
+	VBLENDVPS    Y5, Y3, Y4, Y3
+	VDIVPS       Y0, Y3, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VBLENDVPS    Y1, c_one<>+0(SB), Y0, Y0
+	VMASKMOVPS   (DX)(SI*4), Y2, Y1
+	VMULPS       Y0, Y1, Y0
+	VMASKMOVPS   Y0, Y2, (CX)(SI*4)
 
 done:
 	VZEROUPPER
@@ -13522,8 +13264,6 @@ loopN:
 	VORPS        c_signMask<>+0(SB), Y0, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -13564,8 +13304,6 @@ loopN:
 	VORPS        c_signMask<>+0(SB), Y0, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -13616,8 +13354,6 @@ loop:
 	VORPS        c_signMask<>+0(SB), Y0, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -13668,8 +13404,6 @@ tail:
 	VORPS        c_signMask<>+0(SB), Y1, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -13729,8 +13463,6 @@ loopN:
 	VORPS        c_signMask<>+0(SB), Y0, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -13746,8 +13478,8 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
 	VPSLLD       $0x17, Y2, Y2
 	VFMADD132PS  Y1, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y2, Y1
 	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
 	VMOVUPS      (DX)(SI*4), Y3
 	VBLENDVPS    Y0, c_twoP64<>+0(SB), Y2, Y0
@@ -13759,8 +13491,6 @@ loopN:
 	VORPS        c_signMask<>+0(SB), Y0, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -13776,8 +13506,8 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
 	VPSLLD       $0x17, Y2, Y2
 	VFMADD132PS  Y1, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y2, Y1
 	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
 	VMOVUPS      32(DX)(SI*4), Y3
 	VBLENDVPS    Y0, c_twoP64<>+0(SB), Y2, Y0
@@ -13799,8 +13529,6 @@ loop:
 	VORPS        c_signMask<>+0(SB), Y0, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -13816,8 +13544,8 @@ loop:
 	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
 	VPSLLD       $0x17, Y2, Y2
 	VFMADD132PS  Y1, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y2, Y1
 	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
 	VMOVUPS      (DX)(SI*4), Y3
 	VBLENDVPS    Y0, c_twoP64<>+0(SB), Y2, Y0
@@ -13839,8 +13567,6 @@ tail:
 	VORPS        c_signMask<>+0(SB), Y1, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -13856,8 +13582,8 @@ tail:
 	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
 	VPSLLD       $0x17, Y3, Y3
 	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y2
+	VFMADD213PS  c_one<>+0(SB), Y3, Y2
 	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y1
 	VMASKMOVPS   (DX)(SI*4), Y0, Y4
 	VBLENDVPS    Y1, c_twoP64<>+0(SB), Y3, Y1
@@ -13891,8 +13617,6 @@ loopN:
 	VMAXPS       Y0, Y1, Y0
 	VMOVUPS      c_expLo<>+0(SB), Y1
 	VMAXPS       Y0, Y1, Y0
-	VMOVUPS      c_expHi<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y0
 	VMOVUPS      c_log2e<>+0(SB), Y1
 	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
 	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
@@ -13921,8 +13645,6 @@ loopN:
 	VMAXPS       Y0, Y1, Y0
 	VMOVUPS      c_expLo<>+0(SB), Y1
 	VMAXPS       Y0, Y1, Y0
-	VMOVUPS      c_expHi<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y0
 	VMOVUPS      c_log2e<>+0(SB), Y1
 	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
 	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
@@ -13961,8 +13683,6 @@ loop:
 	VMAXPS       Y0, Y1, Y0
 	VMOVUPS      c_expLo<>+0(SB), Y1
 	VMAXPS       Y0, Y1, Y0
-	VMOVUPS      c_expHi<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y0
 	VMOVUPS      c_log2e<>+0(SB), Y1
 	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
 	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
@@ -14001,8 +13721,6 @@ tail:
 	VMAXPS       Y1, Y2, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -14047,8 +13765,6 @@ loopN:
 	VORPS        c_signMask<>+0(SB), Y0, Y0
 	VMOVUPS      c_expLo<>+0(SB), Y1
 	VMAXPS       Y0, Y1, Y0
-	VMOVUPS      c_expHi<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y0
 	VMOVUPS      c_log2e<>+0(SB), Y1
 	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
 	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
@@ -14064,8 +13780,8 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Y1, Y1
 	VPSLLD       $0x17, Y1, Y1
 	VFMADD132PS  Y0, Y1, Y1
-	VMULPS       c_twoM64<>+0(SB), Y1, Y0
-	VADDPS       c_one<>+0(SB), Y0, Y0
+	VMOVUPS      c_twoM64<>+0(SB), Y0
+	VFMADD213PS  c_one<>+0(SB), Y1, Y0
 	VMULPS       c_four<>+0(SB), Y1, Y1
 	VMULPS       Y0, Y0, Y0
 	VDIVPS       Y0, Y1, Y0
@@ -14078,8 +13794,6 @@ loopN:
 	VORPS        c_signMask<>+0(SB), Y0, Y0
 	VMOVUPS      c_expLo<>+0(SB), Y1
 	VMAXPS       Y0, Y1, Y0
-	VMOVUPS      c_expHi<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y0
 	VMOVUPS      c_log2e<>+0(SB), Y1
 	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
 	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
@@ -14095,8 +13809,8 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Y1, Y1
 	VPSLLD       $0x17, Y1, Y1
 	VFMADD132PS  Y0, Y1, Y1
-	VMULPS       c_twoM64<>+0(SB), Y1, Y0
-	VADDPS       c_one<>+0(SB), Y0, Y0
+	VMOVUPS      c_twoM64<>+0(SB), Y0
+	VFMADD213PS  c_one<>+0(SB), Y1, Y0
 	VMULPS       c_four<>+0(SB), Y1, Y1
 	VMULPS       Y0, Y0, Y0
 	VDIVPS       Y0, Y1, Y0
@@ -14119,8 +13833,6 @@ loop:
 	VORPS        c_signMask<>+0(SB), Y0, Y0
 	VMOVUPS      c_expLo<>+0(SB), Y1
 	VMAXPS       Y0, Y1, Y0
-	VMOVUPS      c_expHi<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y0
 	VMOVUPS      c_log2e<>+0(SB), Y1
 	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
 	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
@@ -14136,8 +13848,8 @@ loop:
 	VPSUBD       c_expBias64<>+0(SB), Y1, Y1
 	VPSLLD       $0x17, Y1, Y1
 	VFMADD132PS  Y0, Y1, Y1
-	VMULPS       c_twoM64<>+0(SB), Y1, Y0
-	VADDPS       c_one<>+0(SB), Y0, Y0
+	VMOVUPS      c_twoM64<>+0(SB), Y0
+	VFMADD213PS  c_one<>+0(SB), Y1, Y0
 	VMULPS       c_four<>+0(SB), Y1, Y1
 	VMULPS       Y0, Y0, Y0
 	VDIVPS       Y0, Y1, Y0
@@ -14160,8 +13872,6 @@ tail:
 	VORPS        c_signMask<>+0(SB), Y1, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -14177,8 +13887,8 @@ tail:
 	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
 	VPSLLD       $0x17, Y2, Y2
 	VFMADD132PS  Y1, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y2, Y1
 	VMULPS       c_four<>+0(SB), Y2, Y2
 	VMULPS       Y1, Y1, Y1
 	VDIVPS       Y1, Y2, Y1
@@ -14193,16 +13903,14 @@ done:
 
 // func eluAVX2(y []float32, x []float32, pos float32, neg float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·eluAVX2(SB), NOSPLIT, $64-56
+TEXT ·eluAVX2(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
 	MOVSS        pos+48(FP), X0
 	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, (SP)
-	MOVSS        neg+52(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, 32(SP)
+	MOVSS        neg+52(FP), X1
+	VBROADCASTSS X1, Y1
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -14210,64 +13918,60 @@ TEXT ·eluAVX2(SB), NOSPLIT, $64-56
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Y0
-	VMOVUPS      c_zero<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
-	VMOVUPS      c_log2e<>+0(SB), Y2
-	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
-	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
-	VMULPS       Y3, Y3, Y1
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
-	VFMADD132PS  Y4, Y3, Y1
-	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y2
-	VSUBPS       c_one<>+0(SB), Y2, Y3
-	VFMADD132PS  Y1, Y3, Y2
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y1
-	VMULPS       (SP), Y0, Y0
-	VMULPS       32(SP), Y2, Y2
-	VBLENDVPS    Y1, Y0, Y2, Y0
-	VMOVUPS      Y0, (CX)(BX*4)
-	VMOVUPS      32(DX)(BX*4), Y0
-	VMOVUPS      c_zero<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
-	VMOVUPS      c_log2e<>+0(SB), Y2
-	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
-	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
-	VMULPS       Y3, Y3, Y1
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
-	VFMADD132PS  Y4, Y3, Y1
-	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y2
-	VSUBPS       c_one<>+0(SB), Y2, Y3
-	VFMADD132PS  Y1, Y3, Y2
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y1
-	VMULPS       (SP), Y0, Y0
-	VMULPS       32(SP), Y2, Y2
-	VBLENDVPS    Y1, Y0, Y2, Y0
-	VMOVUPS      Y0, 32(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y3, Y5, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y3
+	VMULPS       Y0, Y2, Y2
+	VMULPS       Y1, Y4, Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VMOVUPS      Y2, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y3, Y5, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y3
+	VMULPS       Y0, Y2, Y2
+	VMULPS       Y1, Y4, Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VMOVUPS      Y2, 32(CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loopN
 
@@ -14278,35 +13982,33 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Y0
-	VMOVUPS      c_zero<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
-	VMOVUPS      c_log2e<>+0(SB), Y2
-	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
-	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
-	VMULPS       Y3, Y3, Y1
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
-	VFMADD132PS  Y4, Y3, Y1
-	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y2
-	VSUBPS       c_one<>+0(SB), Y2, Y3
-	VFMADD132PS  Y1, Y3, Y2
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y1
-	VMULPS       (SP), Y0, Y0
-	VMULPS       32(SP), Y2, Y2
-	VBLENDVPS    Y1, Y0, Y2, Y0
-	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y3, Y5, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y3
+	VMULPS       Y0, Y2, Y2
+	VMULPS       Y1, Y4, Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VMOVUPS      Y2, (CX)(BX*4)
 	ADDQ         $0x00000008, BX
 	JMP          loop
 
@@ -14316,36 +14018,34 @@ tail:
 	LEAQ         tailmask8<>+0(SB), SI
 	MOVQ         $0x00000010, DI
 	SUBQ         AX, DI
-	VMOVDQU      (SI)(DI*4), Y0
-	VMASKMOVPS   (DX)(BX*4), Y0, Y1
-	VMOVUPS      c_zero<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
-	VMULPS       Y4, Y4, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
-	VFMADD132PS  Y5, Y4, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y3
-	VSUBPS       c_one<>+0(SB), Y3, Y4
-	VFMADD132PS  Y2, Y4, Y3
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y1, Y2
-	VMULPS       (SP), Y1, Y1
-	VMULPS       32(SP), Y3, Y3
-	VBLENDVPS    Y2, Y1, Y3, Y1
-	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+	VMOVDQU      (SI)(DI*4), Y2
+	VMASKMOVPS   (DX)(BX*4), Y2, Y3
+	VMOVUPS      c_zero<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VSUBPS       c_one<>+0(SB), Y5, Y6
+	VFMADD132PS  Y4, Y6, Y5
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y3, Y4
+	VMULPS       Y0, Y3, Y0
+	VMULPS       Y1, Y5, Y1
+	VBLENDVPS    Y4, Y0, Y1, Y0
+	VMASKMOVPS   Y0, Y2, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -14353,17 +14053,15 @@ done:
 
 // func eluBackwardAVX2(dx []float32, dy []float32, x []float32, pos float32, neg float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·eluBackwardAVX2(SB), NOSPLIT, $64-80
+TEXT ·eluBackwardAVX2(SB), NOSPLIT, $0-80
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
 	MOVSS        pos+72(FP), X0
 	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, (SP)
-	MOVSS        neg+76(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, 32(SP)
+	MOVSS        neg+76(FP), X1
+	VBROADCASTSS X1, Y1
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000010, DI
@@ -14371,64 +14069,60 @@ TEXT ·eluBackwardAVX2(SB), NOSPLIT, $64-80
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Y0
-	VMOVUPS      c_zero<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
-	VMOVUPS      c_log2e<>+0(SB), Y2
-	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
-	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
-	VMULPS       Y3, Y3, Y1
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
-	VFMADD132PS  Y4, Y3, Y1
-	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VFMADD132PS  Y1, Y2, Y2
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y0
-	VMULPS       32(SP), Y2, Y1
-	VMULPS       c_twoM64<>+0(SB), Y1, Y1
-	VBLENDVPS    Y0, (SP), Y1, Y0
-	VMOVUPS      (DX)(SI*4), Y1
-	VMULPS       Y0, Y1, Y0
-	VMOVUPS      Y0, (CX)(SI*4)
-	VMOVUPS      32(BX)(SI*4), Y0
-	VMOVUPS      c_zero<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
-	VMOVUPS      c_log2e<>+0(SB), Y2
-	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
-	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
-	VMULPS       Y3, Y3, Y1
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
-	VFMADD132PS  Y4, Y3, Y1
-	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VFMADD132PS  Y1, Y2, Y2
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y0
-	VMULPS       32(SP), Y2, Y1
-	VMULPS       c_twoM64<>+0(SB), Y1, Y1
-	VBLENDVPS    Y0, (SP), Y1, Y0
-	VMOVUPS      32(DX)(SI*4), Y1
-	VMULPS       Y0, Y1, Y0
-	VMOVUPS      Y0, 32(CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y4, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VBLENDVPS    Y2, Y0, Y3, Y2
+	VMOVUPS      (DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y4, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VBLENDVPS    Y2, Y0, Y3, Y2
+	VMOVUPS      32(DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, 32(CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loopN
 
@@ -14439,35 +14133,33 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Y0
-	VMOVUPS      c_zero<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
-	VMOVUPS      c_log2e<>+0(SB), Y2
-	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
-	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
-	VMULPS       Y3, Y3, Y1
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
-	VFMADD132PS  Y4, Y3, Y1
-	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VFMADD132PS  Y1, Y2, Y2
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y0
-	VMULPS       32(SP), Y2, Y1
-	VMULPS       c_twoM64<>+0(SB), Y1, Y1
-	VBLENDVPS    Y0, (SP), Y1, Y0
-	VMOVUPS      (DX)(SI*4), Y1
-	VMULPS       Y0, Y1, Y0
-	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y4, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VBLENDVPS    Y2, Y0, Y3, Y2
+	VMOVUPS      (DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, (CX)(SI*4)
 	ADDQ         $0x00000008, SI
 	JMP          loop
 
@@ -14477,36 +14169,34 @@ tail:
 	LEAQ         tailmask8<>+0(SB), DI
 	MOVQ         $0x00000010, R8
 	SUBQ         AX, R8
-	VMOVDQU      (DI)(R8*4), Y0
-	VMASKMOVPS   (BX)(SI*4), Y0, Y1
-	VMOVUPS      c_zero<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
-	VMULPS       Y4, Y4, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
-	VFMADD132PS  Y5, Y4, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VFMADD132PS  Y2, Y3, Y3
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y1, Y1
-	VMULPS       32(SP), Y3, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y2
-	VBLENDVPS    Y1, (SP), Y2, Y1
-	VMASKMOVPS   (DX)(SI*4), Y0, Y2
-	VMULPS       Y1, Y2, Y1
-	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
+	VMOVDQU      (DI)(R8*4), Y2
+	VMASKMOVPS   (BX)(SI*4), Y2, Y3
+	VMOVUPS      c_zero<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y3, Y3
+	VMULPS       Y1, Y5, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VBLENDVPS    Y3, Y0, Y1, Y0
+	VMASKMOVPS   (DX)(SI*4), Y2, Y1
+	VMULPS       Y0, Y1, Y0
+	VMASKMOVPS   Y0, Y2, (CX)(SI*4)
 
 done:
 	VZEROUPPER
@@ -14514,16 +14204,14 @@ done:
 
 // func celuAVX2(y []float32, x []float32, alpha float32, invAlpha float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·celuAVX2(SB), NOSPLIT, $64-56
+TEXT ·celuAVX2(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
 	MOVSS        alpha+48(FP), X0
 	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, (SP)
-	MOVSS        invAlpha+52(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, 32(SP)
+	MOVSS        invAlpha+52(FP), X1
+	VBROADCASTSS X1, Y1
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -14531,74 +14219,70 @@ TEXT ·celuAVX2(SB), NOSPLIT, $64-56
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Y0
-	VMOVUPS      c_zero<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y1
-	VDIVPS       (SP), Y1, Y2
-	VFNMADD231PS (SP), Y2, Y1
-	VMULPS       32(SP), Y1, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VMINPS       c_one<>+0(SB), Y1, Y1
-	VMAXPS       c_negOne<>+0(SB), Y1, Y1
-	VADDPS       Y1, Y2, Y1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
-	VMULPS       Y4, Y4, Y1
-	VMOVUPS      c_expP6<>+0(SB), Y2
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
-	VFMADD132PS  Y2, Y4, Y1
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y2
-	VSUBPS       c_one<>+0(SB), Y2, Y3
-	VFMADD132PS  Y1, Y3, Y2
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y1
-	VMULPS       (SP), Y2, Y2
-	VBLENDVPS    Y1, Y0, Y2, Y0
-	VMOVUPS      Y0, (CX)(BX*4)
-	VMOVUPS      32(DX)(BX*4), Y0
-	VMOVUPS      c_zero<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y1
-	VDIVPS       (SP), Y1, Y2
-	VFNMADD231PS (SP), Y2, Y1
-	VMULPS       32(SP), Y1, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VMINPS       c_one<>+0(SB), Y1, Y1
-	VMAXPS       c_negOne<>+0(SB), Y1, Y1
-	VADDPS       Y1, Y2, Y1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
-	VMULPS       Y4, Y4, Y1
-	VMOVUPS      c_expP6<>+0(SB), Y2
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
-	VFMADD132PS  Y2, Y4, Y1
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y2
-	VSUBPS       c_one<>+0(SB), Y2, Y3
-	VFMADD132PS  Y1, Y3, Y2
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y1
-	VMULPS       (SP), Y2, Y2
-	VBLENDVPS    Y1, Y0, Y2, Y0
-	VMOVUPS      Y0, 32(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VDIVPS       Y0, Y3, Y4
+	VFNMADD231PS Y0, Y4, Y3
+	VMULPS       Y1, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y3, Y5, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y3
+	VMULPS       Y0, Y4, Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VMOVUPS      Y2, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VDIVPS       Y0, Y3, Y4
+	VFNMADD231PS Y0, Y4, Y3
+	VMULPS       Y1, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y3, Y5, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y3
+	VMULPS       Y0, Y4, Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VMOVUPS      Y2, 32(CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loopN
 
@@ -14609,40 +14293,38 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Y0
-	VMOVUPS      c_zero<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y1
-	VDIVPS       (SP), Y1, Y2
-	VFNMADD231PS (SP), Y2, Y1
-	VMULPS       32(SP), Y1, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VMINPS       c_one<>+0(SB), Y1, Y1
-	VMAXPS       c_negOne<>+0(SB), Y1, Y1
-	VADDPS       Y1, Y2, Y1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
-	VMULPS       Y4, Y4, Y1
-	VMOVUPS      c_expP6<>+0(SB), Y2
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
-	VFMADD132PS  Y2, Y4, Y1
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y2
-	VSUBPS       c_one<>+0(SB), Y2, Y3
-	VFMADD132PS  Y1, Y3, Y2
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y1
-	VMULPS       (SP), Y2, Y2
-	VBLENDVPS    Y1, Y0, Y2, Y0
-	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VDIVPS       Y0, Y3, Y4
+	VFNMADD231PS Y0, Y4, Y3
+	VMULPS       Y1, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y3, Y5, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y3
+	VMULPS       Y0, Y4, Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VMOVUPS      Y2, (CX)(BX*4)
 	ADDQ         $0x00000008, BX
 	JMP          loop
 
@@ -14652,41 +14334,39 @@ tail:
 	LEAQ         tailmask8<>+0(SB), SI
 	MOVQ         $0x00000010, DI
 	SUBQ         AX, DI
-	VMOVDQU      (SI)(DI*4), Y0
-	VMASKMOVPS   (DX)(BX*4), Y0, Y1
-	VMOVUPS      c_zero<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y2
-	VDIVPS       (SP), Y2, Y3
-	VFNMADD231PS (SP), Y3, Y2
-	VMULPS       32(SP), Y2, Y2
+	VMOVDQU      (SI)(DI*4), Y2
+	VMASKMOVPS   (DX)(BX*4), Y2, Y3
+	VMOVUPS      c_zero<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VDIVPS       Y0, Y4, Y5
+	VFNMADD231PS Y0, Y5, Y4
+	VMULPS       Y1, Y4, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VMINPS       c_one<>+0(SB), Y2, Y2
-	VMAXPS       c_negOne<>+0(SB), Y2, Y2
-	VADDPS       Y2, Y3, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
-	VMULPS       Y5, Y5, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y3
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
-	VFMADD132PS  Y3, Y5, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y3
-	VSUBPS       c_one<>+0(SB), Y3, Y4
-	VFMADD132PS  Y2, Y4, Y3
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y1, Y2
-	VMULPS       (SP), Y3, Y3
-	VBLENDVPS    Y2, Y1, Y3, Y1
-	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+	VMAXPS       Y5, Y4, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y4, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y6
+	VMULPS       Y6, Y6, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y1, Y5, Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y3, Y1
+	VMULPS       Y0, Y4, Y0
+	VBLENDVPS    Y1, Y3, Y0, Y0
+	VMASKMOVPS   Y0, Y2, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -14694,17 +14374,15 @@ done:
 
 // func celuBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, invAlpha float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·celuBackwardAVX2(SB), NOSPLIT, $64-80
+TEXT ·celuBackwardAVX2(SB), NOSPLIT, $0-80
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
 	MOVSS        alpha+72(FP), X0
 	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, (SP)
-	MOVSS        invAlpha+76(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, 32(SP)
+	MOVSS        invAlpha+76(FP), X1
+	VBROADCASTSS X1, Y1
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000010, DI
@@ -14712,74 +14390,70 @@ TEXT ·celuBackwardAVX2(SB), NOSPLIT, $64-80
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Y0
-	VMOVUPS      c_zero<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y1
-	VDIVPS       (SP), Y1, Y2
-	VFNMADD231PS (SP), Y2, Y1
-	VMULPS       32(SP), Y1, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VMINPS       c_one<>+0(SB), Y1, Y1
-	VMAXPS       c_negOne<>+0(SB), Y1, Y1
-	VADDPS       Y1, Y2, Y1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
-	VMULPS       Y4, Y4, Y1
-	VMOVUPS      c_expP6<>+0(SB), Y2
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
-	VFMADD132PS  Y2, Y4, Y1
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VFMADD132PS  Y1, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y0
-	VBLENDVPS    Y0, c_one<>+0(SB), Y1, Y0
-	VMOVUPS      (DX)(SI*4), Y1
-	VMULPS       Y0, Y1, Y0
-	VMOVUPS      Y0, (CX)(SI*4)
-	VMOVUPS      32(BX)(SI*4), Y0
-	VMOVUPS      c_zero<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y1
-	VDIVPS       (SP), Y1, Y2
-	VFNMADD231PS (SP), Y2, Y1
-	VMULPS       32(SP), Y1, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VMINPS       c_one<>+0(SB), Y1, Y1
-	VMAXPS       c_negOne<>+0(SB), Y1, Y1
-	VADDPS       Y1, Y2, Y1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
-	VMULPS       Y4, Y4, Y1
-	VMOVUPS      c_expP6<>+0(SB), Y2
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
-	VFMADD132PS  Y2, Y4, Y1
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VFMADD132PS  Y1, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y0
-	VBLENDVPS    Y0, c_one<>+0(SB), Y1, Y0
-	VMOVUPS      32(DX)(SI*4), Y1
-	VMULPS       Y0, Y1, Y0
-	VMOVUPS      Y0, 32(CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VDIVPS       Y0, Y3, Y4
+	VFNMADD231PS Y0, Y4, Y3
+	VMULPS       Y1, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y2
+	VBLENDVPS    Y2, c_one<>+0(SB), Y3, Y2
+	VMOVUPS      (DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VDIVPS       Y0, Y3, Y4
+	VFNMADD231PS Y0, Y4, Y3
+	VMULPS       Y1, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y2
+	VBLENDVPS    Y2, c_one<>+0(SB), Y3, Y2
+	VMOVUPS      32(DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, 32(CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loopN
 
@@ -14790,40 +14464,38 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Y0
-	VMOVUPS      c_zero<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y1
-	VDIVPS       (SP), Y1, Y2
-	VFNMADD231PS (SP), Y2, Y1
-	VMULPS       32(SP), Y1, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VMINPS       c_one<>+0(SB), Y1, Y1
-	VMAXPS       c_negOne<>+0(SB), Y1, Y1
-	VADDPS       Y1, Y2, Y1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
-	VMULPS       Y4, Y4, Y1
-	VMOVUPS      c_expP6<>+0(SB), Y2
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
-	VFMADD132PS  Y2, Y4, Y1
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VFMADD132PS  Y1, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y0, Y0
-	VBLENDVPS    Y0, c_one<>+0(SB), Y1, Y0
-	VMOVUPS      (DX)(SI*4), Y1
-	VMULPS       Y0, Y1, Y0
-	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VDIVPS       Y0, Y3, Y4
+	VFNMADD231PS Y0, Y4, Y3
+	VMULPS       Y1, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y2
+	VBLENDVPS    Y2, c_one<>+0(SB), Y3, Y2
+	VMOVUPS      (DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, (CX)(SI*4)
 	ADDQ         $0x00000008, SI
 	JMP          loop
 
@@ -14833,41 +14505,39 @@ tail:
 	LEAQ         tailmask8<>+0(SB), DI
 	MOVQ         $0x00000010, R8
 	SUBQ         AX, R8
-	VMOVDQU      (DI)(R8*4), Y0
-	VMASKMOVPS   (BX)(SI*4), Y0, Y1
-	VMOVUPS      c_zero<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y2
-	VDIVPS       (SP), Y2, Y3
-	VFNMADD231PS (SP), Y3, Y2
-	VMULPS       32(SP), Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
+	VMOVDQU      (DI)(R8*4), Y2
+	VMASKMOVPS   (BX)(SI*4), Y2, Y3
+	VMOVUPS      c_zero<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VDIVPS       Y0, Y4, Y5
+	VFNMADD231PS Y0, Y5, Y4
+	VMULPS       Y1, Y4, Y0
+	VMOVUPS      c_expLo<>+0(SB), Y1
+	VMAXPS       Y5, Y1, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VMINPS       c_one<>+0(SB), Y2, Y2
-	VMAXPS       c_negOne<>+0(SB), Y2, Y2
-	VADDPS       Y2, Y3, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
-	VMULPS       Y5, Y5, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y3
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
-	VFMADD132PS  Y3, Y5, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y1, Y1
-	VBLENDVPS    Y1, c_one<>+0(SB), Y2, Y1
-	VMASKMOVPS   (DX)(SI*4), Y0, Y2
-	VMULPS       Y1, Y2, Y1
-	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y1
+	VMINPS       c_one<>+0(SB), Y0, Y0
+	VMAXPS       c_negOne<>+0(SB), Y0, Y0
+	VADDPS       Y0, Y1, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y5
+	VMULPS       Y5, Y5, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y1
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y1
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y1
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y1
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y1
+	VFMADD132PS  Y1, Y5, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VFMADD132PS  Y0, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y0
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y3, Y1
+	VBLENDVPS    Y1, c_one<>+0(SB), Y0, Y0
+	VMASKMOVPS   (DX)(SI*4), Y2, Y1
+	VMULPS       Y0, Y1, Y0
+	VMASKMOVPS   Y0, Y2, (CX)(SI*4)
 
 done:
 	VZEROUPPER
@@ -14875,22 +14545,18 @@ done:
 
 // func peluAVX2(y []float32, x []float32, a float32, b float32, ab float32, invB float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·peluAVX2(SB), NOSPLIT, $128-64
+TEXT ·peluAVX2(SB), NOSPLIT, $0-64
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
 	MOVSS        a+48(FP), X0
 	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, (SP)
-	MOVSS        b+52(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, 32(SP)
-	MOVSS        ab+56(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, 64(SP)
-	MOVSS        invB+60(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, 96(SP)
+	MOVSS        b+52(FP), X1
+	VBROADCASTSS X1, Y1
+	MOVSS        ab+56(FP), X2
+	VBROADCASTSS X2, Y2
+	MOVSS        invB+60(FP), X3
+	VBROADCASTSS X3, Y3
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -14898,76 +14564,72 @@ TEXT ·peluAVX2(SB), NOSPLIT, $128-64
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Y0
-	VMOVUPS      c_zero<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y1
-	VDIVPS       32(SP), Y1, Y2
-	VFNMADD231PS 32(SP), Y2, Y1
-	VMULPS       96(SP), Y1, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VMINPS       c_one<>+0(SB), Y1, Y1
-	VMAXPS       c_negOne<>+0(SB), Y1, Y1
-	VADDPS       Y1, Y2, Y1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
-	VMULPS       Y4, Y4, Y1
-	VMOVUPS      c_expP6<>+0(SB), Y2
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
-	VFMADD132PS  Y2, Y4, Y1
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y2
-	VSUBPS       c_one<>+0(SB), Y2, Y3
-	VFMADD132PS  Y1, Y3, Y2
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y0, Y1
-	VMULPS       64(SP), Y0, Y0
-	VMULPS       (SP), Y2, Y2
-	VBLENDVPS    Y1, Y0, Y2, Y0
-	VMOVUPS      Y0, (CX)(BX*4)
-	VMOVUPS      32(DX)(BX*4), Y0
-	VMOVUPS      c_zero<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y1
-	VDIVPS       32(SP), Y1, Y2
-	VFNMADD231PS 32(SP), Y2, Y1
-	VMULPS       96(SP), Y1, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VMINPS       c_one<>+0(SB), Y1, Y1
-	VMAXPS       c_negOne<>+0(SB), Y1, Y1
-	VADDPS       Y1, Y2, Y1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
-	VMULPS       Y4, Y4, Y1
-	VMOVUPS      c_expP6<>+0(SB), Y2
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
-	VFMADD132PS  Y2, Y4, Y1
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y2
-	VSUBPS       c_one<>+0(SB), Y2, Y3
-	VFMADD132PS  Y1, Y3, Y2
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y0, Y1
-	VMULPS       64(SP), Y0, Y0
-	VMULPS       (SP), Y2, Y2
-	VBLENDVPS    Y1, Y0, Y2, Y0
-	VMOVUPS      Y0, 32(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y4
+	VMOVUPS      c_zero<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y5
+	VDIVPS       Y1, Y5, Y6
+	VFNMADD231PS Y1, Y6, Y5
+	VMULPS       Y3, Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y6, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
+	VFMADD132PS  Y6, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y6
+	VSUBPS       c_one<>+0(SB), Y6, Y7
+	VFMADD132PS  Y5, Y7, Y6
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y5
+	VMULPS       Y4, Y2, Y4
+	VMULPS       Y6, Y0, Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VMOVUPS      Y4, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y4
+	VMOVUPS      c_zero<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y5
+	VDIVPS       Y1, Y5, Y6
+	VFNMADD231PS Y1, Y6, Y5
+	VMULPS       Y3, Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y6, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
+	VFMADD132PS  Y6, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y6
+	VSUBPS       c_one<>+0(SB), Y6, Y7
+	VFMADD132PS  Y5, Y7, Y6
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y5
+	VMULPS       Y4, Y2, Y4
+	VMULPS       Y6, Y0, Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VMOVUPS      Y4, 32(CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loopN
 
@@ -14978,41 +14640,39 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Y0
-	VMOVUPS      c_zero<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y1
-	VDIVPS       32(SP), Y1, Y2
-	VFNMADD231PS 32(SP), Y2, Y1
-	VMULPS       96(SP), Y1, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VMINPS       c_one<>+0(SB), Y1, Y1
-	VMAXPS       c_negOne<>+0(SB), Y1, Y1
-	VADDPS       Y1, Y2, Y1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
-	VMULPS       Y4, Y4, Y1
-	VMOVUPS      c_expP6<>+0(SB), Y2
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
-	VFMADD132PS  Y2, Y4, Y1
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y2
-	VSUBPS       c_one<>+0(SB), Y2, Y3
-	VFMADD132PS  Y1, Y3, Y2
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y0, Y1
-	VMULPS       64(SP), Y0, Y0
-	VMULPS       (SP), Y2, Y2
-	VBLENDVPS    Y1, Y0, Y2, Y0
-	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y4
+	VMOVUPS      c_zero<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y5
+	VDIVPS       Y1, Y5, Y6
+	VFNMADD231PS Y1, Y6, Y5
+	VMULPS       Y3, Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y6, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
+	VFMADD132PS  Y6, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y6
+	VSUBPS       c_one<>+0(SB), Y6, Y7
+	VFMADD132PS  Y5, Y7, Y6
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y5
+	VMULPS       Y4, Y2, Y4
+	VMULPS       Y6, Y0, Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VMOVUPS      Y4, (CX)(BX*4)
 	ADDQ         $0x00000008, BX
 	JMP          loop
 
@@ -15022,42 +14682,40 @@ tail:
 	LEAQ         tailmask8<>+0(SB), SI
 	MOVQ         $0x00000010, DI
 	SUBQ         AX, DI
-	VMOVDQU      (SI)(DI*4), Y0
-	VMASKMOVPS   (DX)(BX*4), Y0, Y1
-	VMOVUPS      c_zero<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y2
-	VDIVPS       32(SP), Y2, Y3
-	VFNMADD231PS 32(SP), Y3, Y2
-	VMULPS       96(SP), Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VMINPS       c_one<>+0(SB), Y2, Y2
-	VMAXPS       c_negOne<>+0(SB), Y2, Y2
-	VADDPS       Y2, Y3, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
-	VMULPS       Y5, Y5, Y2
+	VMOVDQU      (SI)(DI*4), Y4
+	VMASKMOVPS   (DX)(BX*4), Y4, Y5
+	VMOVUPS      c_zero<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y6
+	VDIVPS       Y1, Y6, Y7
+	VFNMADD231PS Y1, Y7, Y6
+	VMULPS       Y3, Y6, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y7, Y3, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y3
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y7
+	VMULPS       Y7, Y7, Y1
 	VMOVUPS      c_expP6<>+0(SB), Y3
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
-	VFMADD132PS  Y3, Y5, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y3
+	VFMADD132PS  Y3, Y7, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y3
 	VPSLLD       $0x17, Y3, Y3
 	VMULPS       c_twoM64<>+0(SB), Y3, Y3
-	VSUBPS       c_one<>+0(SB), Y3, Y4
-	VFMADD132PS  Y2, Y4, Y3
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y1, Y2
-	VMULPS       64(SP), Y1, Y1
-	VMULPS       (SP), Y3, Y3
-	VBLENDVPS    Y2, Y1, Y3, Y1
-	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+	VSUBPS       c_one<>+0(SB), Y3, Y6
+	VFMADD132PS  Y1, Y6, Y3
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y5, Y1
+	VMULPS       Y5, Y2, Y2
+	VMULPS       Y3, Y0, Y0
+	VBLENDVPS    Y1, Y2, Y0, Y0
+	VMASKMOVPS   Y0, Y4, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -15103,8 +14761,6 @@ loopN:
 	VMINPS       Y6, Y8, Y8
 	VMOVUPS      c_expLo<>+0(SB), Y9
 	VMAXPS       Y8, Y9, Y8
-	VMOVUPS      c_expHi<>+0(SB), Y9
-	VMINPS       Y8, Y9, Y8
 	VMOVUPS      c_log2e<>+0(SB), Y9
 	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
 	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
@@ -15152,8 +14808,6 @@ loopN:
 	VMINPS       Y6, Y8, Y8
 	VMOVUPS      c_expLo<>+0(SB), Y9
 	VMAXPS       Y8, Y9, Y8
-	VMOVUPS      c_expHi<>+0(SB), Y9
-	VMINPS       Y8, Y9, Y8
 	VMOVUPS      c_log2e<>+0(SB), Y9
 	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
 	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
@@ -15211,8 +14865,6 @@ loop:
 	VMINPS       Y6, Y8, Y8
 	VMOVUPS      c_expLo<>+0(SB), Y9
 	VMAXPS       Y8, Y9, Y8
-	VMOVUPS      c_expHi<>+0(SB), Y9
-	VMINPS       Y8, Y9, Y8
 	VMOVUPS      c_log2e<>+0(SB), Y9
 	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
 	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
@@ -15260,8 +14912,6 @@ loop:
 	VMINPS       Y6, Y8, Y8
 	VMOVUPS      c_expLo<>+0(SB), Y9
 	VMAXPS       Y8, Y9, Y8
-	VMOVUPS      c_expHi<>+0(SB), Y9
-	VMINPS       Y8, Y9, Y8
 	VMOVUPS      c_log2e<>+0(SB), Y9
 	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
 	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
@@ -15319,8 +14969,6 @@ tail:
 	VMINPS       Y7, Y9, Y9
 	VMOVUPS      c_expLo<>+0(SB), Y10
 	VMAXPS       Y9, Y10, Y9
-	VMOVUPS      c_expHi<>+0(SB), Y10
-	VMINPS       Y9, Y10, Y9
 	VMOVUPS      c_log2e<>+0(SB), Y10
 	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
 	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
@@ -15373,8 +15021,6 @@ tail:
 	VMINPS       Y7, Y9, Y9
 	VMOVUPS      c_expLo<>+0(SB), Y10
 	VMAXPS       Y9, Y10, Y9
-	VMOVUPS      c_expHi<>+0(SB), Y10
-	VMINPS       Y9, Y10, Y9
 	VMOVUPS      c_log2e<>+0(SB), Y10
 	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
 	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
@@ -15454,8 +15100,6 @@ loopN:
 	VMULPS       Y4, Y2, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y4
 	VMAXPS       Y6, Y4, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
 	VMOVUPS      c_log2e<>+0(SB), Y5
 	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
 	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
@@ -15494,8 +15138,6 @@ loopN:
 	VMULPS       Y4, Y2, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y4
 	VMAXPS       Y6, Y4, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
 	VMOVUPS      c_log2e<>+0(SB), Y5
 	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
 	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
@@ -15544,8 +15186,6 @@ loop:
 	VMULPS       Y4, Y2, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y4
 	VMAXPS       Y6, Y4, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
 	VMOVUPS      c_log2e<>+0(SB), Y5
 	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
 	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
@@ -15594,8 +15234,6 @@ tail:
 	VMULPS       Y5, Y3, Y3
 	VMOVUPS      c_expLo<>+0(SB), Y5
 	VMAXPS       Y7, Y5, Y5
-	VMOVUPS      c_expHi<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
 	VMOVUPS      c_log2e<>+0(SB), Y6
 	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
 	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
@@ -15658,8 +15296,6 @@ loopN:
 	VMINPS       Y5, Y4, Y4
 	VMOVUPS      c_expLo<>+0(SB), Y6
 	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
 	VMOVUPS      c_log2e<>+0(SB), Y6
 	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
 	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
@@ -15717,8 +15353,6 @@ loopN:
 	VMINPS       Y5, Y4, Y4
 	VMOVUPS      c_expLo<>+0(SB), Y6
 	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
 	VMOVUPS      c_log2e<>+0(SB), Y6
 	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
 	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
@@ -15786,8 +15420,6 @@ loop:
 	VMINPS       Y5, Y4, Y4
 	VMOVUPS      c_expLo<>+0(SB), Y6
 	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
 	VMOVUPS      c_log2e<>+0(SB), Y6
 	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
 	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
@@ -15855,8 +15487,6 @@ tail:
 	VMINPS       Y6, Y5, Y5
 	VMOVUPS      c_expLo<>+0(SB), Y7
 	VMAXPS       Y5, Y7, Y5
-	VMOVUPS      c_expHi<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
 	VMOVUPS      c_log2e<>+0(SB), Y7
 	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y7
 	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
@@ -15923,8 +15553,6 @@ loopN:
 	VMINPS       Y0, Y1, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -15960,8 +15588,6 @@ loopN:
 	VMINPS       Y0, Y1, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -16007,8 +15633,6 @@ loop:
 	VMINPS       Y0, Y1, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -16054,8 +15678,6 @@ tail:
 	VMINPS       Y1, Y2, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -16110,8 +15732,6 @@ loopN:
 	VMINPS       Y0, Y1, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -16154,8 +15774,6 @@ loopN:
 	VMINPS       Y0, Y1, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -16208,8 +15826,6 @@ loop:
 	VMINPS       Y0, Y1, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_expHi<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y2
 	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
 	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
@@ -16262,8 +15878,6 @@ tail:
 	VMINPS       Y1, Y2, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -16327,8 +15941,6 @@ loopN:
 	VXORPS       c_signMask<>+0(SB), Y2, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -16381,8 +15993,6 @@ loopN:
 	VXORPS       c_signMask<>+0(SB), Y2, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -16445,8 +16055,6 @@ loop:
 	VXORPS       c_signMask<>+0(SB), Y2, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -16509,8 +16117,6 @@ tail:
 	VXORPS       c_signMask<>+0(SB), Y3, Y3
 	VMOVUPS      c_expLo<>+0(SB), Y4
 	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
 	VMOVUPS      c_log2e<>+0(SB), Y4
 	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
@@ -16582,8 +16188,6 @@ loopN:
 	VXORPS       c_signMask<>+0(SB), Y2, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -16642,8 +16246,6 @@ loopN:
 	VXORPS       c_signMask<>+0(SB), Y2, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -16712,8 +16314,6 @@ loop:
 	VXORPS       c_signMask<>+0(SB), Y2, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -16782,8 +16382,6 @@ tail:
 	VXORPS       c_signMask<>+0(SB), Y3, Y3
 	VMOVUPS      c_expLo<>+0(SB), Y4
 	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
 	VMOVUPS      c_log2e<>+0(SB), Y4
 	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
@@ -16881,8 +16479,6 @@ loopN:
 	VXORPS       Y3, Y1, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -16901,8 +16497,8 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
 	VPSLLD       $0x17, Y2, Y2
 	VFMADD132PS  Y1, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y2, Y1
 	VCMPPS       $0x11, c_zero<>+0(SB), Y7, Y3
 	VMOVUPS      c_maxFloat<>+0(SB), Y4
 	VMINPS       Y0, Y4, Y4
@@ -16945,8 +16541,6 @@ loopN:
 	VXORPS       Y3, Y1, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -16965,8 +16559,8 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
 	VPSLLD       $0x17, Y2, Y2
 	VFMADD132PS  Y1, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y2, Y1
 	VCMPPS       $0x11, c_zero<>+0(SB), Y7, Y3
 	VMOVUPS      c_maxFloat<>+0(SB), Y4
 	VMINPS       Y0, Y4, Y4
@@ -17019,8 +16613,6 @@ loop:
 	VXORPS       Y3, Y1, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -17039,8 +16631,8 @@ loop:
 	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
 	VPSLLD       $0x17, Y2, Y2
 	VFMADD132PS  Y1, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y2, Y1
 	VCMPPS       $0x11, c_zero<>+0(SB), Y7, Y3
 	VMOVUPS      c_maxFloat<>+0(SB), Y4
 	VMINPS       Y0, Y4, Y4
@@ -17093,8 +16685,6 @@ tail:
 	VXORPS       Y4, Y2, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y4
 	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
 	VMOVUPS      c_log2e<>+0(SB), Y4
 	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
@@ -17113,8 +16703,8 @@ tail:
 	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
 	VPSLLD       $0x17, Y3, Y3
 	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y2
+	VFMADD213PS  c_one<>+0(SB), Y3, Y2
 	VCMPPS       $0x11, c_zero<>+0(SB), Y8, Y4
 	VMOVUPS      c_maxFloat<>+0(SB), Y5
 	VMINPS       Y1, Y5, Y5
@@ -17176,8 +16766,6 @@ loopN:
 	VXORPS       Y3, Y1, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -17196,8 +16784,8 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
 	VPSLLD       $0x17, Y2, Y2
 	VFMADD132PS  Y1, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y2, Y1
 	VCMPPS       $0x11, c_zero<>+0(SB), Y7, Y3
 	VMOVUPS      c_big<>+0(SB), Y4
 	VMINPS       Y0, Y4, Y0
@@ -17246,8 +16834,6 @@ loopN:
 	VXORPS       Y3, Y1, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -17266,8 +16852,8 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
 	VPSLLD       $0x17, Y2, Y2
 	VFMADD132PS  Y1, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y2, Y1
 	VCMPPS       $0x11, c_zero<>+0(SB), Y7, Y3
 	VMOVUPS      c_big<>+0(SB), Y4
 	VMINPS       Y0, Y4, Y0
@@ -17326,8 +16912,6 @@ loop:
 	VXORPS       Y3, Y1, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -17346,8 +16930,8 @@ loop:
 	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
 	VPSLLD       $0x17, Y2, Y2
 	VFMADD132PS  Y1, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y1
-	VADDPS       c_one<>+0(SB), Y1, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y2, Y1
 	VCMPPS       $0x11, c_zero<>+0(SB), Y7, Y3
 	VMOVUPS      c_big<>+0(SB), Y4
 	VMINPS       Y0, Y4, Y0
@@ -17406,8 +16990,6 @@ tail:
 	VXORPS       Y4, Y2, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y4
 	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
 	VMOVUPS      c_log2e<>+0(SB), Y4
 	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
@@ -17426,8 +17008,8 @@ tail:
 	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
 	VPSLLD       $0x17, Y3, Y3
 	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y2
+	VFMADD213PS  c_one<>+0(SB), Y3, Y2
 	VCMPPS       $0x11, c_zero<>+0(SB), Y8, Y4
 	VMOVUPS      c_big<>+0(SB), Y5
 	VMINPS       Y1, Y5, Y1
@@ -17454,16 +17036,14 @@ done:
 
 // func snakeAVX2(y []float32, x []float32, a float32, invA float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·snakeAVX2(SB), NOSPLIT, $64-56
+TEXT ·snakeAVX2(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
 	MOVSS        a+48(FP), X0
 	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, (SP)
-	MOVSS        invA+52(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, 32(SP)
+	MOVSS        invA+52(FP), X1
+	VBROADCASTSS X1, Y1
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -17471,54 +17051,54 @@ TEXT ·snakeAVX2(SB), NOSPLIT, $64-56
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Y0
-	VMULPS       (SP), Y0, Y1
-	VMOVUPS      (SP), Y2
-	VFMSUB132PS  Y0, Y1, Y2
-	VMOVUPS      c_invPi<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y3
-	VFNMADD231PS c_pi1<>+0(SB), Y3, Y1
-	VADDPS       Y2, Y1, Y1
-	VFNMADD132PS c_pi2<>+0(SB), Y1, Y3
-	VMOVUPS      c_clampR<>+0(SB), Y1
-	VMINPS       Y3, Y1, Y1
-	VMOVUPS      c_negClampR<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
-	VMULPS       Y1, Y1, Y2
-	VMOVUPS      c_sinS9<>+0(SB), Y3
-	VFMADD213PS  c_sinS7<>+0(SB), Y2, Y3
-	VFMADD213PS  c_sinS5<>+0(SB), Y2, Y3
-	VFMADD213PS  c_sinS3<>+0(SB), Y2, Y3
-	VMULPS       Y1, Y2, Y2
-	VFMADD132PS  Y2, Y1, Y3
-	VMULPS       Y3, Y3, Y1
-	VFMADD132PS  32(SP), Y0, Y1
-	VMOVUPS      Y1, (CX)(BX*4)
-	VMOVUPS      32(DX)(BX*4), Y0
-	VMULPS       (SP), Y0, Y1
-	VMOVUPS      (SP), Y2
-	VFMSUB132PS  Y0, Y1, Y2
-	VMOVUPS      c_invPi<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y3
-	VFNMADD231PS c_pi1<>+0(SB), Y3, Y1
-	VADDPS       Y2, Y1, Y1
-	VFNMADD132PS c_pi2<>+0(SB), Y1, Y3
-	VMOVUPS      c_clampR<>+0(SB), Y1
-	VMINPS       Y3, Y1, Y1
-	VMOVUPS      c_negClampR<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
-	VMULPS       Y1, Y1, Y2
-	VMOVUPS      c_sinS9<>+0(SB), Y3
-	VFMADD213PS  c_sinS7<>+0(SB), Y2, Y3
-	VFMADD213PS  c_sinS5<>+0(SB), Y2, Y3
-	VFMADD213PS  c_sinS3<>+0(SB), Y2, Y3
-	VMULPS       Y1, Y2, Y2
-	VFMADD132PS  Y2, Y1, Y3
-	VMULPS       Y3, Y3, Y1
-	VFMADD132PS  32(SP), Y0, Y1
-	VMOVUPS      Y1, 32(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y2
+	VMULPS       Y2, Y0, Y3
+	VMOVAPS      Y0, Y4
+	VFMSUB132PS  Y2, Y3, Y4
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y5
+	VFNMADD231PS c_pi1<>+0(SB), Y5, Y3
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y5
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y5, Y3, Y3
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y5
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y5
+	VMULPS       Y3, Y4, Y4
+	VFMADD132PS  Y4, Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VFMADD132PS  Y1, Y2, Y3
+	VMOVUPS      Y3, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y2
+	VMULPS       Y2, Y0, Y3
+	VMOVAPS      Y0, Y4
+	VFMSUB132PS  Y2, Y3, Y4
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y5
+	VFNMADD231PS c_pi1<>+0(SB), Y5, Y3
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y5
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y5, Y3, Y3
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y5
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y5
+	VMULPS       Y3, Y4, Y4
+	VFMADD132PS  Y4, Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VFMADD132PS  Y1, Y2, Y3
+	VMOVUPS      Y3, 32(CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loopN
 
@@ -17529,30 +17109,30 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Y0
-	VMULPS       (SP), Y0, Y1
-	VMOVUPS      (SP), Y2
-	VFMSUB132PS  Y0, Y1, Y2
-	VMOVUPS      c_invPi<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y3
-	VFNMADD231PS c_pi1<>+0(SB), Y3, Y1
-	VADDPS       Y2, Y1, Y1
-	VFNMADD132PS c_pi2<>+0(SB), Y1, Y3
-	VMOVUPS      c_clampR<>+0(SB), Y1
-	VMINPS       Y3, Y1, Y1
-	VMOVUPS      c_negClampR<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
-	VMULPS       Y1, Y1, Y2
-	VMOVUPS      c_sinS9<>+0(SB), Y3
-	VFMADD213PS  c_sinS7<>+0(SB), Y2, Y3
-	VFMADD213PS  c_sinS5<>+0(SB), Y2, Y3
-	VFMADD213PS  c_sinS3<>+0(SB), Y2, Y3
-	VMULPS       Y1, Y2, Y2
-	VFMADD132PS  Y2, Y1, Y3
-	VMULPS       Y3, Y3, Y1
-	VFMADD132PS  32(SP), Y0, Y1
-	VMOVUPS      Y1, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Y2
+	VMULPS       Y2, Y0, Y3
+	VMOVAPS      Y0, Y4
+	VFMSUB132PS  Y2, Y3, Y4
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y5
+	VFNMADD231PS c_pi1<>+0(SB), Y5, Y3
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y5
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y5, Y3, Y3
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y5
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y5
+	VMULPS       Y3, Y4, Y4
+	VFMADD132PS  Y4, Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VFMADD132PS  Y1, Y2, Y3
+	VMOVUPS      Y3, (CX)(BX*4)
 	ADDQ         $0x00000008, BX
 	JMP          loop
 
@@ -17562,31 +17142,31 @@ tail:
 	LEAQ         tailmask8<>+0(SB), SI
 	MOVQ         $0x00000010, DI
 	SUBQ         AX, DI
-	VMOVDQU      (SI)(DI*4), Y0
-	VMASKMOVPS   (DX)(BX*4), Y0, Y1
-	VMULPS       (SP), Y1, Y2
-	VMOVUPS      (SP), Y3
-	VFMSUB132PS  Y1, Y2, Y3
-	VMOVUPS      c_invPi<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y4
-	VFNMADD231PS c_pi1<>+0(SB), Y4, Y2
-	VADDPS       Y3, Y2, Y2
-	VFNMADD132PS c_pi2<>+0(SB), Y2, Y4
-	VMOVUPS      c_clampR<>+0(SB), Y2
-	VMINPS       Y4, Y2, Y2
-	VMOVUPS      c_negClampR<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMULPS       Y2, Y2, Y3
-	VMOVUPS      c_sinS9<>+0(SB), Y4
-	VFMADD213PS  c_sinS7<>+0(SB), Y3, Y4
-	VFMADD213PS  c_sinS5<>+0(SB), Y3, Y4
-	VFMADD213PS  c_sinS3<>+0(SB), Y3, Y4
-	VMULPS       Y2, Y3, Y3
-	VFMADD132PS  Y3, Y2, Y4
-	VMULPS       Y4, Y4, Y2
-	VFMADD132PS  32(SP), Y1, Y2
-	VMASKMOVPS   Y2, Y0, (CX)(BX*4)
+	VMOVDQU      (SI)(DI*4), Y2
+	VMASKMOVPS   (DX)(BX*4), Y2, Y3
+	VMULPS       Y3, Y0, Y4
+	VMOVAPS      Y0, Y0
+	VFMSUB132PS  Y3, Y4, Y0
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y5
+	VFNMADD231PS c_pi1<>+0(SB), Y5, Y4
+	VADDPS       Y0, Y4, Y0
+	VFNMADD132PS c_pi2<>+0(SB), Y0, Y5
+	VMOVUPS      c_clampR<>+0(SB), Y0
+	VMINPS       Y5, Y0, Y0
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
+	VMULPS       Y0, Y0, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y5
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y5
+	VMULPS       Y0, Y4, Y4
+	VFMADD132PS  Y4, Y0, Y5
+	VMULPS       Y5, Y5, Y0
+	VFMADD132PS  Y1, Y3, Y0
+	VMASKMOVPS   Y0, Y2, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -17594,19 +17174,17 @@ done:
 
 // func snakeBackwardAVX2(dx []float32, dy []float32, x []float32, a float32, invA float32) [16]float32
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·snakeBackwardAVX2(SB), NOSPLIT, $64-144
+TEXT ·snakeBackwardAVX2(SB), NOSPLIT, $0-144
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
 	MOVSS        a+72(FP), X0
 	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, (SP)
-	MOVSS        invA+76(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, 32(SP)
-	VXORPS       Y0, Y0, Y0
-	VXORPS       Y1, Y1, Y1
+	MOVSS        invA+76(FP), X1
+	VBROADCASTSS X1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000010, DI
@@ -17614,80 +17192,80 @@ TEXT ·snakeBackwardAVX2(SB), NOSPLIT, $64-144
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Y2
-	VMULPS       (SP), Y2, Y3
-	VMOVUPS      (SP), Y4
-	VFMSUB132PS  Y2, Y3, Y4
-	VMOVUPS      c_invPi<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y5
-	VFNMADD231PS c_pi1<>+0(SB), Y5, Y3
-	VADDPS       Y4, Y3, Y3
-	VFNMADD132PS c_pi2<>+0(SB), Y3, Y5
-	VMOVUPS      c_clampR<>+0(SB), Y3
-	VMINPS       Y5, Y3, Y3
-	VMOVUPS      c_negClampR<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMULPS       Y3, Y3, Y4
-	VMOVUPS      c_sinS9<>+0(SB), Y5
-	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y5
-	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y5
-	VMULPS       Y3, Y4, Y6
-	VFMADD132PS  Y6, Y3, Y5
-	VMOVUPS      (DX)(SI*4), Y3
-	VADDPS       Y5, Y5, Y6
-	VMOVUPS      c_cosC10<>+0(SB), Y7
-	VFMADD213PS  c_cosC8<>+0(SB), Y4, Y7
-	VFMADD213PS  c_cosC6<>+0(SB), Y4, Y7
-	VFMADD213PS  c_cosC4<>+0(SB), Y4, Y7
-	VFMADD213PS  c_cosC2<>+0(SB), Y4, Y7
-	VFMADD213PS  c_one<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y6, Y4
-	VMOVAPS      Y3, Y6
-	VFMADD132PS  Y4, Y3, Y6
-	VMOVUPS      Y6, (CX)(SI*4)
-	VMULPS       Y5, Y5, Y5
-	VMULPS       Y4, Y2, Y2
-	VFNMADD132PS 32(SP), Y2, Y5
-	VFMADD231PS  Y5, Y3, Y0
-	VMOVUPS      32(BX)(SI*4), Y2
-	VMULPS       (SP), Y2, Y3
-	VMOVUPS      (SP), Y4
-	VFMSUB132PS  Y2, Y3, Y4
-	VMOVUPS      c_invPi<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y5
-	VFNMADD231PS c_pi1<>+0(SB), Y5, Y3
-	VADDPS       Y4, Y3, Y3
-	VFNMADD132PS c_pi2<>+0(SB), Y3, Y5
-	VMOVUPS      c_clampR<>+0(SB), Y3
-	VMINPS       Y5, Y3, Y3
-	VMOVUPS      c_negClampR<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMULPS       Y3, Y3, Y4
-	VMOVUPS      c_sinS9<>+0(SB), Y5
-	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y5
-	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y5
-	VMULPS       Y3, Y4, Y6
-	VFMADD132PS  Y6, Y3, Y5
-	VMOVUPS      32(DX)(SI*4), Y3
-	VADDPS       Y5, Y5, Y6
-	VMOVUPS      c_cosC10<>+0(SB), Y7
-	VFMADD213PS  c_cosC8<>+0(SB), Y4, Y7
-	VFMADD213PS  c_cosC6<>+0(SB), Y4, Y7
-	VFMADD213PS  c_cosC4<>+0(SB), Y4, Y7
-	VFMADD213PS  c_cosC2<>+0(SB), Y4, Y7
-	VFMADD213PS  c_one<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y6, Y4
-	VMOVAPS      Y3, Y6
-	VFMADD132PS  Y4, Y3, Y6
-	VMOVUPS      Y6, 32(CX)(SI*4)
-	VMULPS       Y5, Y5, Y5
-	VMULPS       Y4, Y2, Y2
-	VFNMADD132PS 32(SP), Y2, Y5
-	VFMADD231PS  Y5, Y3, Y1
+	VMOVUPS      (BX)(SI*4), Y4
+	VMULPS       Y4, Y0, Y5
+	VMOVAPS      Y0, Y6
+	VFMSUB132PS  Y4, Y5, Y6
+	VMOVUPS      c_invPi<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y7
+	VFNMADD231PS c_pi1<>+0(SB), Y7, Y5
+	VADDPS       Y6, Y5, Y5
+	VFNMADD132PS c_pi2<>+0(SB), Y5, Y7
+	VMOVUPS      c_clampR<>+0(SB), Y5
+	VMINPS       Y7, Y5, Y5
+	VMOVUPS      c_negClampR<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMULPS       Y5, Y5, Y6
+	VMOVUPS      c_sinS9<>+0(SB), Y7
+	VFMADD213PS  c_sinS7<>+0(SB), Y6, Y7
+	VFMADD213PS  c_sinS5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_sinS3<>+0(SB), Y6, Y7
+	VMULPS       Y5, Y6, Y8
+	VFMADD132PS  Y8, Y5, Y7
+	VMOVUPS      (DX)(SI*4), Y5
+	VADDPS       Y7, Y7, Y8
+	VMOVUPS      c_cosC10<>+0(SB), Y9
+	VFMADD213PS  c_cosC8<>+0(SB), Y6, Y9
+	VFMADD213PS  c_cosC6<>+0(SB), Y6, Y9
+	VFMADD213PS  c_cosC4<>+0(SB), Y6, Y9
+	VFMADD213PS  c_cosC2<>+0(SB), Y6, Y9
+	VFMADD213PS  c_one<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y8, Y6
+	VMOVAPS      Y5, Y8
+	VFMADD132PS  Y6, Y5, Y8
+	VMOVUPS      Y8, (CX)(SI*4)
+	VMULPS       Y7, Y7, Y7
+	VMULPS       Y6, Y4, Y4
+	VFNMADD132PS Y1, Y4, Y7
+	VFMADD231PS  Y7, Y5, Y2
+	VMOVUPS      32(BX)(SI*4), Y4
+	VMULPS       Y4, Y0, Y5
+	VMOVAPS      Y0, Y6
+	VFMSUB132PS  Y4, Y5, Y6
+	VMOVUPS      c_invPi<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y7
+	VFNMADD231PS c_pi1<>+0(SB), Y7, Y5
+	VADDPS       Y6, Y5, Y5
+	VFNMADD132PS c_pi2<>+0(SB), Y5, Y7
+	VMOVUPS      c_clampR<>+0(SB), Y5
+	VMINPS       Y7, Y5, Y5
+	VMOVUPS      c_negClampR<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMULPS       Y5, Y5, Y6
+	VMOVUPS      c_sinS9<>+0(SB), Y7
+	VFMADD213PS  c_sinS7<>+0(SB), Y6, Y7
+	VFMADD213PS  c_sinS5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_sinS3<>+0(SB), Y6, Y7
+	VMULPS       Y5, Y6, Y8
+	VFMADD132PS  Y8, Y5, Y7
+	VMOVUPS      32(DX)(SI*4), Y5
+	VADDPS       Y7, Y7, Y8
+	VMOVUPS      c_cosC10<>+0(SB), Y9
+	VFMADD213PS  c_cosC8<>+0(SB), Y6, Y9
+	VFMADD213PS  c_cosC6<>+0(SB), Y6, Y9
+	VFMADD213PS  c_cosC4<>+0(SB), Y6, Y9
+	VFMADD213PS  c_cosC2<>+0(SB), Y6, Y9
+	VFMADD213PS  c_one<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y8, Y6
+	VMOVAPS      Y5, Y8
+	VFMADD132PS  Y6, Y5, Y8
+	VMOVUPS      Y8, 32(CX)(SI*4)
+	VMULPS       Y7, Y7, Y7
+	VMULPS       Y6, Y4, Y4
+	VFNMADD132PS Y1, Y4, Y7
+	VFMADD231PS  Y7, Y5, Y3
 	ADDQ         $0x00000010, SI
 	JMP          loopN
 
@@ -17698,80 +17276,80 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Y2
-	VMULPS       (SP), Y2, Y3
-	VMOVUPS      (SP), Y4
-	VFMSUB132PS  Y2, Y3, Y4
-	VMOVUPS      c_invPi<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y5
-	VFNMADD231PS c_pi1<>+0(SB), Y5, Y3
-	VADDPS       Y4, Y3, Y3
-	VFNMADD132PS c_pi2<>+0(SB), Y3, Y5
-	VMOVUPS      c_clampR<>+0(SB), Y3
-	VMINPS       Y5, Y3, Y3
-	VMOVUPS      c_negClampR<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMULPS       Y3, Y3, Y4
-	VMOVUPS      c_sinS9<>+0(SB), Y5
-	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y5
-	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y5
-	VMULPS       Y3, Y4, Y6
-	VFMADD132PS  Y6, Y3, Y5
-	VMOVUPS      (DX)(SI*4), Y3
-	VADDPS       Y5, Y5, Y6
-	VMOVUPS      c_cosC10<>+0(SB), Y7
-	VFMADD213PS  c_cosC8<>+0(SB), Y4, Y7
-	VFMADD213PS  c_cosC6<>+0(SB), Y4, Y7
-	VFMADD213PS  c_cosC4<>+0(SB), Y4, Y7
-	VFMADD213PS  c_cosC2<>+0(SB), Y4, Y7
-	VFMADD213PS  c_one<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y6, Y4
-	VMOVAPS      Y3, Y6
-	VFMADD132PS  Y4, Y3, Y6
-	VMOVUPS      Y6, (CX)(SI*4)
-	VMULPS       Y5, Y5, Y5
-	VMULPS       Y4, Y2, Y2
-	VFNMADD132PS 32(SP), Y2, Y5
-	VFMADD231PS  Y5, Y3, Y0
-	VMOVUPS      32(BX)(SI*4), Y2
-	VMULPS       (SP), Y2, Y3
-	VMOVUPS      (SP), Y4
-	VFMSUB132PS  Y2, Y3, Y4
-	VMOVUPS      c_invPi<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y5
-	VFNMADD231PS c_pi1<>+0(SB), Y5, Y3
-	VADDPS       Y4, Y3, Y3
-	VFNMADD132PS c_pi2<>+0(SB), Y3, Y5
-	VMOVUPS      c_clampR<>+0(SB), Y3
-	VMINPS       Y5, Y3, Y3
-	VMOVUPS      c_negClampR<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMULPS       Y3, Y3, Y4
-	VMOVUPS      c_sinS9<>+0(SB), Y5
-	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y5
-	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y5
-	VMULPS       Y3, Y4, Y6
-	VFMADD132PS  Y6, Y3, Y5
-	VMOVUPS      32(DX)(SI*4), Y3
-	VADDPS       Y5, Y5, Y6
-	VMOVUPS      c_cosC10<>+0(SB), Y7
-	VFMADD213PS  c_cosC8<>+0(SB), Y4, Y7
-	VFMADD213PS  c_cosC6<>+0(SB), Y4, Y7
-	VFMADD213PS  c_cosC4<>+0(SB), Y4, Y7
-	VFMADD213PS  c_cosC2<>+0(SB), Y4, Y7
-	VFMADD213PS  c_one<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y6, Y4
-	VMOVAPS      Y3, Y6
-	VFMADD132PS  Y4, Y3, Y6
-	VMOVUPS      Y6, 32(CX)(SI*4)
-	VMULPS       Y5, Y5, Y5
-	VMULPS       Y4, Y2, Y2
-	VFNMADD132PS 32(SP), Y2, Y5
-	VFMADD231PS  Y5, Y3, Y1
+	VMOVUPS      (BX)(SI*4), Y4
+	VMULPS       Y4, Y0, Y5
+	VMOVAPS      Y0, Y6
+	VFMSUB132PS  Y4, Y5, Y6
+	VMOVUPS      c_invPi<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y7
+	VFNMADD231PS c_pi1<>+0(SB), Y7, Y5
+	VADDPS       Y6, Y5, Y5
+	VFNMADD132PS c_pi2<>+0(SB), Y5, Y7
+	VMOVUPS      c_clampR<>+0(SB), Y5
+	VMINPS       Y7, Y5, Y5
+	VMOVUPS      c_negClampR<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMULPS       Y5, Y5, Y6
+	VMOVUPS      c_sinS9<>+0(SB), Y7
+	VFMADD213PS  c_sinS7<>+0(SB), Y6, Y7
+	VFMADD213PS  c_sinS5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_sinS3<>+0(SB), Y6, Y7
+	VMULPS       Y5, Y6, Y8
+	VFMADD132PS  Y8, Y5, Y7
+	VMOVUPS      (DX)(SI*4), Y5
+	VADDPS       Y7, Y7, Y8
+	VMOVUPS      c_cosC10<>+0(SB), Y9
+	VFMADD213PS  c_cosC8<>+0(SB), Y6, Y9
+	VFMADD213PS  c_cosC6<>+0(SB), Y6, Y9
+	VFMADD213PS  c_cosC4<>+0(SB), Y6, Y9
+	VFMADD213PS  c_cosC2<>+0(SB), Y6, Y9
+	VFMADD213PS  c_one<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y8, Y6
+	VMOVAPS      Y5, Y8
+	VFMADD132PS  Y6, Y5, Y8
+	VMOVUPS      Y8, (CX)(SI*4)
+	VMULPS       Y7, Y7, Y7
+	VMULPS       Y6, Y4, Y4
+	VFNMADD132PS Y1, Y4, Y7
+	VFMADD231PS  Y7, Y5, Y2
+	VMOVUPS      32(BX)(SI*4), Y4
+	VMULPS       Y4, Y0, Y5
+	VMOVAPS      Y0, Y6
+	VFMSUB132PS  Y4, Y5, Y6
+	VMOVUPS      c_invPi<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y7
+	VFNMADD231PS c_pi1<>+0(SB), Y7, Y5
+	VADDPS       Y6, Y5, Y5
+	VFNMADD132PS c_pi2<>+0(SB), Y5, Y7
+	VMOVUPS      c_clampR<>+0(SB), Y5
+	VMINPS       Y7, Y5, Y5
+	VMOVUPS      c_negClampR<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMULPS       Y5, Y5, Y6
+	VMOVUPS      c_sinS9<>+0(SB), Y7
+	VFMADD213PS  c_sinS7<>+0(SB), Y6, Y7
+	VFMADD213PS  c_sinS5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_sinS3<>+0(SB), Y6, Y7
+	VMULPS       Y5, Y6, Y8
+	VFMADD132PS  Y8, Y5, Y7
+	VMOVUPS      32(DX)(SI*4), Y5
+	VADDPS       Y7, Y7, Y8
+	VMOVUPS      c_cosC10<>+0(SB), Y9
+	VFMADD213PS  c_cosC8<>+0(SB), Y6, Y9
+	VFMADD213PS  c_cosC6<>+0(SB), Y6, Y9
+	VFMADD213PS  c_cosC4<>+0(SB), Y6, Y9
+	VFMADD213PS  c_cosC2<>+0(SB), Y6, Y9
+	VFMADD213PS  c_one<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y8, Y6
+	VMOVAPS      Y5, Y8
+	VFMADD132PS  Y6, Y5, Y8
+	VMOVUPS      Y8, 32(CX)(SI*4)
+	VMULPS       Y7, Y7, Y7
+	VMULPS       Y6, Y4, Y4
+	VFNMADD132PS Y1, Y4, Y7
+	VFMADD231PS  Y7, Y5, Y3
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -17781,91 +17359,91 @@ tail:
 	LEAQ         tailmask8<>+0(SB), DI
 	MOVQ         $0x00000010, R8
 	SUBQ         AX, R8
-	VMOVDQU      (DI)(R8*4), Y2
-	VMASKMOVPS   (BX)(SI*4), Y2, Y3
-	VMULPS       (SP), Y3, Y4
-	VMOVUPS      (SP), Y5
-	VFMSUB132PS  Y3, Y4, Y5
-	VMOVUPS      c_invPi<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y6
-	VFNMADD231PS c_pi1<>+0(SB), Y6, Y4
-	VADDPS       Y5, Y4, Y4
-	VFNMADD132PS c_pi2<>+0(SB), Y4, Y6
-	VMOVUPS      c_clampR<>+0(SB), Y4
-	VMINPS       Y6, Y4, Y4
-	VMOVUPS      c_negClampR<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMULPS       Y4, Y4, Y5
-	VMOVUPS      c_sinS9<>+0(SB), Y6
-	VFMADD213PS  c_sinS7<>+0(SB), Y5, Y6
-	VFMADD213PS  c_sinS5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_sinS3<>+0(SB), Y5, Y6
-	VMULPS       Y4, Y5, Y7
-	VFMADD132PS  Y7, Y4, Y6
-	VMASKMOVPS   (DX)(SI*4), Y2, Y4
-	VADDPS       Y6, Y6, Y7
-	VMOVUPS      c_cosC10<>+0(SB), Y8
-	VFMADD213PS  c_cosC8<>+0(SB), Y5, Y8
-	VFMADD213PS  c_cosC6<>+0(SB), Y5, Y8
-	VFMADD213PS  c_cosC4<>+0(SB), Y5, Y8
-	VFMADD213PS  c_cosC2<>+0(SB), Y5, Y8
-	VFMADD213PS  c_one<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y7, Y5
-	VMOVAPS      Y4, Y7
-	VFMADD132PS  Y5, Y4, Y7
-	VMASKMOVPS   Y7, Y2, (CX)(SI*4)
-	VMULPS       Y6, Y6, Y6
-	VMULPS       Y5, Y3, Y3
-	VFNMADD132PS 32(SP), Y3, Y6
-	VMOVAPS      Y0, Y3
-	VFMADD231PS  Y6, Y4, Y3
-	VBLENDVPS    Y2, Y3, Y0, Y0
-	VMOVDQU      32(DI)(R8*4), Y2
-	VMASKMOVPS   32(BX)(SI*4), Y2, Y3
-	VMULPS       (SP), Y3, Y4
-	VMOVUPS      (SP), Y5
-	VFMSUB132PS  Y3, Y4, Y5
-	VMOVUPS      c_invPi<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y6
-	VFNMADD231PS c_pi1<>+0(SB), Y6, Y4
-	VADDPS       Y5, Y4, Y4
-	VFNMADD132PS c_pi2<>+0(SB), Y4, Y6
-	VMOVUPS      c_clampR<>+0(SB), Y4
-	VMINPS       Y6, Y4, Y4
-	VMOVUPS      c_negClampR<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMULPS       Y4, Y4, Y5
-	VMOVUPS      c_sinS9<>+0(SB), Y6
-	VFMADD213PS  c_sinS7<>+0(SB), Y5, Y6
-	VFMADD213PS  c_sinS5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_sinS3<>+0(SB), Y5, Y6
-	VMULPS       Y4, Y5, Y7
-	VFMADD132PS  Y7, Y4, Y6
-	VMASKMOVPS   32(DX)(SI*4), Y2, Y4
-	VADDPS       Y6, Y6, Y7
-	VMOVUPS      c_cosC10<>+0(SB), Y8
-	VFMADD213PS  c_cosC8<>+0(SB), Y5, Y8
-	VFMADD213PS  c_cosC6<>+0(SB), Y5, Y8
-	VFMADD213PS  c_cosC4<>+0(SB), Y5, Y8
-	VFMADD213PS  c_cosC2<>+0(SB), Y5, Y8
-	VFMADD213PS  c_one<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y7, Y5
-	VMOVAPS      Y4, Y7
-	VFMADD132PS  Y5, Y4, Y7
-	VMASKMOVPS   Y7, Y2, 32(CX)(SI*4)
-	VMULPS       Y6, Y6, Y6
-	VMULPS       Y5, Y3, Y3
-	VFNMADD132PS 32(SP), Y3, Y6
-	VMOVAPS      Y1, Y3
-	VFMADD231PS  Y6, Y4, Y3
-	VBLENDVPS    Y2, Y3, Y1, Y1
+	VMOVDQU      (DI)(R8*4), Y4
+	VMASKMOVPS   (BX)(SI*4), Y4, Y5
+	VMULPS       Y5, Y0, Y6
+	VMOVAPS      Y0, Y7
+	VFMSUB132PS  Y5, Y6, Y7
+	VMOVUPS      c_invPi<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y8
+	VFNMADD231PS c_pi1<>+0(SB), Y8, Y6
+	VADDPS       Y7, Y6, Y6
+	VFNMADD132PS c_pi2<>+0(SB), Y6, Y8
+	VMOVUPS      c_clampR<>+0(SB), Y6
+	VMINPS       Y8, Y6, Y6
+	VMOVUPS      c_negClampR<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMULPS       Y6, Y6, Y7
+	VMOVUPS      c_sinS9<>+0(SB), Y8
+	VFMADD213PS  c_sinS7<>+0(SB), Y7, Y8
+	VFMADD213PS  c_sinS5<>+0(SB), Y7, Y8
+	VFMADD213PS  c_sinS3<>+0(SB), Y7, Y8
+	VMULPS       Y6, Y7, Y9
+	VFMADD132PS  Y9, Y6, Y8
+	VMASKMOVPS   (DX)(SI*4), Y4, Y6
+	VADDPS       Y8, Y8, Y9
+	VMOVUPS      c_cosC10<>+0(SB), Y10
+	VFMADD213PS  c_cosC8<>+0(SB), Y7, Y10
+	VFMADD213PS  c_cosC6<>+0(SB), Y7, Y10
+	VFMADD213PS  c_cosC4<>+0(SB), Y7, Y10
+	VFMADD213PS  c_cosC2<>+0(SB), Y7, Y10
+	VFMADD213PS  c_one<>+0(SB), Y7, Y10
+	VMULPS       Y10, Y9, Y7
+	VMOVAPS      Y6, Y9
+	VFMADD132PS  Y7, Y6, Y9
+	VMASKMOVPS   Y9, Y4, (CX)(SI*4)
+	VMULPS       Y8, Y8, Y8
+	VMULPS       Y7, Y5, Y5
+	VFNMADD132PS Y1, Y5, Y8
+	VMOVAPS      Y2, Y5
+	VFMADD231PS  Y8, Y6, Y5
+	VBLENDVPS    Y4, Y5, Y2, Y2
+	VMOVDQU      32(DI)(R8*4), Y4
+	VMASKMOVPS   32(BX)(SI*4), Y4, Y5
+	VMULPS       Y5, Y0, Y6
+	VMOVAPS      Y0, Y0
+	VFMSUB132PS  Y5, Y6, Y0
+	VMOVUPS      c_invPi<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y7
+	VFNMADD231PS c_pi1<>+0(SB), Y7, Y6
+	VADDPS       Y0, Y6, Y0
+	VFNMADD132PS c_pi2<>+0(SB), Y0, Y7
+	VMOVUPS      c_clampR<>+0(SB), Y0
+	VMINPS       Y7, Y0, Y0
+	VMOVUPS      c_negClampR<>+0(SB), Y6
+	VMAXPS       Y0, Y6, Y0
+	VMULPS       Y0, Y0, Y6
+	VMOVUPS      c_sinS9<>+0(SB), Y7
+	VFMADD213PS  c_sinS7<>+0(SB), Y6, Y7
+	VFMADD213PS  c_sinS5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_sinS3<>+0(SB), Y6, Y7
+	VMULPS       Y0, Y6, Y8
+	VFMADD132PS  Y8, Y0, Y7
+	VMASKMOVPS   32(DX)(SI*4), Y4, Y0
+	VADDPS       Y7, Y7, Y8
+	VMOVUPS      c_cosC10<>+0(SB), Y9
+	VFMADD213PS  c_cosC8<>+0(SB), Y6, Y9
+	VFMADD213PS  c_cosC6<>+0(SB), Y6, Y9
+	VFMADD213PS  c_cosC4<>+0(SB), Y6, Y9
+	VFMADD213PS  c_cosC2<>+0(SB), Y6, Y9
+	VFMADD213PS  c_one<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y8, Y6
+	VMOVAPS      Y0, Y8
+	VFMADD132PS  Y6, Y0, Y8
+	VMASKMOVPS   Y8, Y4, 32(CX)(SI*4)
+	VMULPS       Y7, Y7, Y7
+	VMULPS       Y6, Y5, Y5
+	VFNMADD132PS Y1, Y5, Y7
+	VMOVAPS      Y3, Y1
+	VFMADD231PS  Y7, Y0, Y1
+	VBLENDVPS    Y4, Y1, Y3, Y3
 
 done:
 	LEAQ    ret_0+80(FP), AX
-	VMOVUPS Y0, (AX)
-	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, (AX)
+	VMOVUPS Y3, 32(AX)
 	VZEROUPPER
 	RET
 
@@ -18223,16 +17801,14 @@ done:
 
 // func sinluAVX2(y []float32, x []float32, a float32, b float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·sinluAVX2(SB), NOSPLIT, $64-56
+TEXT ·sinluAVX2(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
 	MOVSS        a+48(FP), X0
 	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, (SP)
-	MOVSS        b+52(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, 32(SP)
+	MOVSS        b+52(FP), X1
+	VBROADCASTSS X1, Y1
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -18240,124 +17816,120 @@ TEXT ·sinluAVX2(SB), NOSPLIT, $64-56
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Y0
-	VMULPS       32(SP), Y0, Y1
-	VMOVUPS      32(SP), Y2
-	VFMSUB132PS  Y0, Y1, Y2
-	VMOVUPS      c_invPi<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_pi1<>+0(SB), Y4, Y1
-	VADDPS       Y2, Y1, Y1
-	VFNMADD132PS c_pi2<>+0(SB), Y1, Y4
-	VMOVUPS      c_clampR<>+0(SB), Y1
-	VMINPS       Y4, Y1, Y1
-	VMOVUPS      c_negClampR<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
-	VMULPS       Y1, Y1, Y2
-	VMOVUPS      c_sinS9<>+0(SB), Y4
-	VFMADD213PS  c_sinS7<>+0(SB), Y2, Y4
-	VFMADD213PS  c_sinS5<>+0(SB), Y2, Y4
-	VFMADD213PS  c_sinS3<>+0(SB), Y2, Y4
-	VMULPS       Y1, Y2, Y2
-	VFMADD132PS  Y2, Y1, Y4
-	VPSLLD       $0x1f, Y3, Y1
-	VXORPS       (SP), Y1, Y1
-	VFMADD132PS  Y4, Y0, Y1
-	VORPS        c_signMask<>+0(SB), Y0, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
-	VMULPS       Y4, Y4, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
-	VFMADD132PS  Y5, Y4, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y2
-	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
-	VMOVUPS      c_maxFloat<>+0(SB), Y4
-	VMINPS       Y1, Y4, Y4
-	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMOVUPS      (DX)(BX*4), Y2
+	VMULPS       Y2, Y1, Y3
+	VMOVAPS      Y1, Y4
+	VFMSUB132PS  Y2, Y3, Y4
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_pi1<>+0(SB), Y6, Y3
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y6
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y6, Y3, Y3
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y6
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y6
+	VMULPS       Y3, Y4, Y4
+	VFMADD132PS  Y4, Y3, Y6
+	VPSLLD       $0x1f, Y5, Y3
+	VXORPS       Y3, Y0, Y3
+	VFMADD132PS  Y6, Y2, Y3
+	VORPS        c_signMask<>+0(SB), Y2, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
 	VMAXPS       Y4, Y5, Y4
-	VBLENDVPS    Y0, Y4, Y1, Y1
-	VMOVUPS      c_one<>+0(SB), Y4
-	VBLENDVPS    Y0, Y3, Y4, Y3
-	VMULPS       Y3, Y1, Y1
-	VDIVPS       Y2, Y1, Y1
-	VMULPS       c_twoM64<>+0(SB), Y1, Y2
-	VBLENDVPS    Y0, Y2, Y1, Y0
-	VMOVUPS      Y0, (CX)(BX*4)
-	VMOVUPS      32(DX)(BX*4), Y0
-	VMULPS       32(SP), Y0, Y1
-	VMOVUPS      32(SP), Y2
-	VFMSUB132PS  Y0, Y1, Y2
-	VMOVUPS      c_invPi<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_pi1<>+0(SB), Y4, Y1
-	VADDPS       Y2, Y1, Y1
-	VFNMADD132PS c_pi2<>+0(SB), Y1, Y4
-	VMOVUPS      c_clampR<>+0(SB), Y1
-	VMINPS       Y4, Y1, Y1
-	VMOVUPS      c_negClampR<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
-	VMULPS       Y1, Y1, Y2
-	VMOVUPS      c_sinS9<>+0(SB), Y4
-	VFMADD213PS  c_sinS7<>+0(SB), Y2, Y4
-	VFMADD213PS  c_sinS5<>+0(SB), Y2, Y4
-	VFMADD213PS  c_sinS3<>+0(SB), Y2, Y4
-	VMULPS       Y1, Y2, Y2
-	VFMADD132PS  Y2, Y1, Y4
-	VPSLLD       $0x1f, Y3, Y1
-	VXORPS       (SP), Y1, Y1
-	VFMADD132PS  Y4, Y0, Y1
-	VORPS        c_signMask<>+0(SB), Y0, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
-	VMULPS       Y4, Y4, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
-	VFMADD132PS  Y5, Y4, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y2
-	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
-	VMOVUPS      c_maxFloat<>+0(SB), Y4
-	VMINPS       Y1, Y4, Y4
-	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_twoM64<>+0(SB), Y4
+	VFMADD213PS  c_one<>+0(SB), Y5, Y4
+	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y2
+	VMOVUPS      c_maxFloat<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y6
+	VMOVUPS      c_negBig<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VBLENDVPS    Y2, Y6, Y3, Y3
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y2, Y5, Y6, Y5
+	VMULPS       Y5, Y3, Y3
+	VDIVPS       Y4, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y4
+	VBLENDVPS    Y2, Y4, Y3, Y2
+	VMOVUPS      Y2, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y2
+	VMULPS       Y2, Y1, Y3
+	VMOVAPS      Y1, Y4
+	VFMSUB132PS  Y2, Y3, Y4
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_pi1<>+0(SB), Y6, Y3
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y6
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y6, Y3, Y3
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y6
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y6
+	VMULPS       Y3, Y4, Y4
+	VFMADD132PS  Y4, Y3, Y6
+	VPSLLD       $0x1f, Y5, Y3
+	VXORPS       Y3, Y0, Y3
+	VFMADD132PS  Y6, Y2, Y3
+	VORPS        c_signMask<>+0(SB), Y2, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
 	VMAXPS       Y4, Y5, Y4
-	VBLENDVPS    Y0, Y4, Y1, Y1
-	VMOVUPS      c_one<>+0(SB), Y4
-	VBLENDVPS    Y0, Y3, Y4, Y3
-	VMULPS       Y3, Y1, Y1
-	VDIVPS       Y2, Y1, Y1
-	VMULPS       c_twoM64<>+0(SB), Y1, Y2
-	VBLENDVPS    Y0, Y2, Y1, Y0
-	VMOVUPS      Y0, 32(CX)(BX*4)
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_twoM64<>+0(SB), Y4
+	VFMADD213PS  c_one<>+0(SB), Y5, Y4
+	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y2
+	VMOVUPS      c_maxFloat<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y6
+	VMOVUPS      c_negBig<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VBLENDVPS    Y2, Y6, Y3, Y3
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y2, Y5, Y6, Y5
+	VMULPS       Y5, Y3, Y3
+	VDIVPS       Y4, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y4
+	VBLENDVPS    Y2, Y4, Y3, Y2
+	VMOVUPS      Y2, 32(CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loopN
 
@@ -18368,65 +17940,63 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Y0
-	VMULPS       32(SP), Y0, Y1
-	VMOVUPS      32(SP), Y2
-	VFMSUB132PS  Y0, Y1, Y2
-	VMOVUPS      c_invPi<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_pi1<>+0(SB), Y4, Y1
-	VADDPS       Y2, Y1, Y1
-	VFNMADD132PS c_pi2<>+0(SB), Y1, Y4
-	VMOVUPS      c_clampR<>+0(SB), Y1
-	VMINPS       Y4, Y1, Y1
-	VMOVUPS      c_negClampR<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
-	VMULPS       Y1, Y1, Y2
-	VMOVUPS      c_sinS9<>+0(SB), Y4
-	VFMADD213PS  c_sinS7<>+0(SB), Y2, Y4
-	VFMADD213PS  c_sinS5<>+0(SB), Y2, Y4
-	VFMADD213PS  c_sinS3<>+0(SB), Y2, Y4
-	VMULPS       Y1, Y2, Y2
-	VFMADD132PS  Y2, Y1, Y4
-	VPSLLD       $0x1f, Y3, Y1
-	VXORPS       (SP), Y1, Y1
-	VFMADD132PS  Y4, Y0, Y1
-	VORPS        c_signMask<>+0(SB), Y0, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
-	VMULPS       Y4, Y4, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
-	VFMADD132PS  Y5, Y4, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y2
-	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
-	VMOVUPS      c_maxFloat<>+0(SB), Y4
-	VMINPS       Y1, Y4, Y4
-	VMOVUPS      c_negBig<>+0(SB), Y5
+	VMOVUPS      (DX)(BX*4), Y2
+	VMULPS       Y2, Y1, Y3
+	VMOVAPS      Y1, Y4
+	VFMSUB132PS  Y2, Y3, Y4
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_pi1<>+0(SB), Y6, Y3
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y6
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y6, Y3, Y3
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y6
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y6
+	VMULPS       Y3, Y4, Y4
+	VFMADD132PS  Y4, Y3, Y6
+	VPSLLD       $0x1f, Y5, Y3
+	VXORPS       Y3, Y0, Y3
+	VFMADD132PS  Y6, Y2, Y3
+	VORPS        c_signMask<>+0(SB), Y2, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
 	VMAXPS       Y4, Y5, Y4
-	VBLENDVPS    Y0, Y4, Y1, Y1
-	VMOVUPS      c_one<>+0(SB), Y4
-	VBLENDVPS    Y0, Y3, Y4, Y3
-	VMULPS       Y3, Y1, Y1
-	VDIVPS       Y2, Y1, Y1
-	VMULPS       c_twoM64<>+0(SB), Y1, Y2
-	VBLENDVPS    Y0, Y2, Y1, Y0
-	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_twoM64<>+0(SB), Y4
+	VFMADD213PS  c_one<>+0(SB), Y5, Y4
+	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y2
+	VMOVUPS      c_maxFloat<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y6
+	VMOVUPS      c_negBig<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VBLENDVPS    Y2, Y6, Y3, Y3
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y2, Y5, Y6, Y5
+	VMULPS       Y5, Y3, Y3
+	VDIVPS       Y4, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y4
+	VBLENDVPS    Y2, Y4, Y3, Y2
+	VMOVUPS      Y2, (CX)(BX*4)
 	ADDQ         $0x00000008, BX
 	JMP          loop
 
@@ -18436,66 +18006,64 @@ tail:
 	LEAQ         tailmask8<>+0(SB), SI
 	MOVQ         $0x00000010, DI
 	SUBQ         AX, DI
-	VMOVDQU      (SI)(DI*4), Y0
-	VMASKMOVPS   (DX)(BX*4), Y0, Y1
-	VMULPS       32(SP), Y1, Y2
-	VMOVUPS      32(SP), Y3
-	VFMSUB132PS  Y1, Y2, Y3
-	VMOVUPS      c_invPi<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_pi1<>+0(SB), Y5, Y2
-	VADDPS       Y3, Y2, Y2
-	VFNMADD132PS c_pi2<>+0(SB), Y2, Y5
-	VMOVUPS      c_clampR<>+0(SB), Y2
-	VMINPS       Y5, Y2, Y2
-	VMOVUPS      c_negClampR<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMULPS       Y2, Y2, Y3
-	VMOVUPS      c_sinS9<>+0(SB), Y5
-	VFMADD213PS  c_sinS7<>+0(SB), Y3, Y5
-	VFMADD213PS  c_sinS5<>+0(SB), Y3, Y5
-	VFMADD213PS  c_sinS3<>+0(SB), Y3, Y5
-	VMULPS       Y2, Y3, Y3
-	VFMADD132PS  Y3, Y2, Y5
-	VPSLLD       $0x1f, Y4, Y2
-	VXORPS       (SP), Y2, Y2
-	VFMADD132PS  Y5, Y1, Y2
-	VORPS        c_signMask<>+0(SB), Y1, Y3
+	VMOVDQU      (SI)(DI*4), Y2
+	VMASKMOVPS   (DX)(BX*4), Y2, Y3
+	VMULPS       Y3, Y1, Y4
+	VMOVAPS      Y1, Y1
+	VFMSUB132PS  Y3, Y4, Y1
+	VMOVUPS      c_invPi<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_pi1<>+0(SB), Y6, Y4
+	VADDPS       Y1, Y4, Y1
+	VFNMADD132PS c_pi2<>+0(SB), Y1, Y6
+	VMOVUPS      c_clampR<>+0(SB), Y1
+	VMINPS       Y6, Y1, Y1
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y1, Y4, Y1
+	VMULPS       Y1, Y1, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y6
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y6
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y6
+	VMULPS       Y1, Y4, Y4
+	VFMADD132PS  Y4, Y1, Y6
+	VPSLLD       $0x1f, Y5, Y1
+	VXORPS       Y1, Y0, Y0
+	VFMADD132PS  Y6, Y3, Y0
+	VORPS        c_signMask<>+0(SB), Y3, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
+	VMAXPS       Y1, Y4, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y5
+	VMULPS       Y5, Y5, Y1
 	VMOVUPS      c_expP6<>+0(SB), Y6
 	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
 	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
 	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
 	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
+	VFMADD132PS  Y6, Y5, Y1
 	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VADDPS       c_one<>+0(SB), Y3, Y3
-	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y1
+	VFMADD132PS  Y1, Y4, Y4
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y4, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y3
 	VMOVUPS      c_maxFloat<>+0(SB), Y5
-	VMINPS       Y2, Y5, Y5
+	VMINPS       Y0, Y5, Y5
 	VMOVUPS      c_negBig<>+0(SB), Y6
 	VMAXPS       Y5, Y6, Y5
-	VBLENDVPS    Y1, Y5, Y2, Y2
+	VBLENDVPS    Y3, Y5, Y0, Y0
 	VMOVUPS      c_one<>+0(SB), Y5
-	VBLENDVPS    Y1, Y4, Y5, Y4
-	VMULPS       Y4, Y2, Y2
-	VDIVPS       Y3, Y2, Y2
-	VMULPS       c_twoM64<>+0(SB), Y2, Y3
-	VBLENDVPS    Y1, Y3, Y2, Y1
-	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+	VBLENDVPS    Y3, Y4, Y5, Y4
+	VMULPS       Y4, Y0, Y0
+	VDIVPS       Y1, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y1
+	VBLENDVPS    Y3, Y1, Y0, Y0
+	VMASKMOVPS   Y0, Y2, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -18558,8 +18126,6 @@ loopN:
 	VORPS        c_signMask<>+0(SB), Y4, Y6
 	VMOVUPS      c_expLo<>+0(SB), Y8
 	VMAXPS       Y6, Y8, Y6
-	VMOVUPS      c_expHi<>+0(SB), Y8
-	VMINPS       Y6, Y8, Y6
 	VMOVUPS      c_log2e<>+0(SB), Y8
 	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
 	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
@@ -18576,7 +18142,8 @@ loopN:
 	VPSLLD       $0x17, Y8, Y8
 	VFMADD132PS  Y6, Y8, Y8
 	VMULPS       c_twoM64<>+0(SB), Y8, Y6
-	VADDPS       c_one<>+0(SB), Y6, Y9
+	VMOVUPS      c_twoM64<>+0(SB), Y9
+	VFMADD213PS  c_one<>+0(SB), Y8, Y9
 	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y10
 	VMOVUPS      (DX)(SI*4), Y11
 	VMOVUPS      (SP), Y12
@@ -18644,8 +18211,6 @@ loopN:
 	VORPS        c_signMask<>+0(SB), Y4, Y6
 	VMOVUPS      c_expLo<>+0(SB), Y8
 	VMAXPS       Y6, Y8, Y6
-	VMOVUPS      c_expHi<>+0(SB), Y8
-	VMINPS       Y6, Y8, Y6
 	VMOVUPS      c_log2e<>+0(SB), Y8
 	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
 	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
@@ -18662,7 +18227,8 @@ loopN:
 	VPSLLD       $0x17, Y8, Y8
 	VFMADD132PS  Y6, Y8, Y8
 	VMULPS       c_twoM64<>+0(SB), Y8, Y6
-	VADDPS       c_one<>+0(SB), Y6, Y9
+	VMOVUPS      c_twoM64<>+0(SB), Y9
+	VFMADD213PS  c_one<>+0(SB), Y8, Y9
 	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y10
 	VMOVUPS      32(DX)(SI*4), Y11
 	VMOVUPS      (SP), Y12
@@ -18740,8 +18306,6 @@ loop:
 	VORPS        c_signMask<>+0(SB), Y4, Y6
 	VMOVUPS      c_expLo<>+0(SB), Y8
 	VMAXPS       Y6, Y8, Y6
-	VMOVUPS      c_expHi<>+0(SB), Y8
-	VMINPS       Y6, Y8, Y6
 	VMOVUPS      c_log2e<>+0(SB), Y8
 	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
 	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
@@ -18758,7 +18322,8 @@ loop:
 	VPSLLD       $0x17, Y8, Y8
 	VFMADD132PS  Y6, Y8, Y8
 	VMULPS       c_twoM64<>+0(SB), Y8, Y6
-	VADDPS       c_one<>+0(SB), Y6, Y9
+	VMOVUPS      c_twoM64<>+0(SB), Y9
+	VFMADD213PS  c_one<>+0(SB), Y8, Y9
 	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y10
 	VMOVUPS      (DX)(SI*4), Y11
 	VMOVUPS      (SP), Y12
@@ -18826,8 +18391,6 @@ loop:
 	VORPS        c_signMask<>+0(SB), Y4, Y6
 	VMOVUPS      c_expLo<>+0(SB), Y8
 	VMAXPS       Y6, Y8, Y6
-	VMOVUPS      c_expHi<>+0(SB), Y8
-	VMINPS       Y6, Y8, Y6
 	VMOVUPS      c_log2e<>+0(SB), Y8
 	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y8
 	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
@@ -18844,7 +18407,8 @@ loop:
 	VPSLLD       $0x17, Y8, Y8
 	VFMADD132PS  Y6, Y8, Y8
 	VMULPS       c_twoM64<>+0(SB), Y8, Y6
-	VADDPS       c_one<>+0(SB), Y6, Y9
+	VMOVUPS      c_twoM64<>+0(SB), Y9
+	VFMADD213PS  c_one<>+0(SB), Y8, Y9
 	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y10
 	VMOVUPS      32(DX)(SI*4), Y11
 	VMOVUPS      (SP), Y12
@@ -18922,8 +18486,6 @@ tail:
 	VORPS        c_signMask<>+0(SB), Y5, Y7
 	VMOVUPS      c_expLo<>+0(SB), Y9
 	VMAXPS       Y7, Y9, Y7
-	VMOVUPS      c_expHi<>+0(SB), Y9
-	VMINPS       Y7, Y9, Y7
 	VMOVUPS      c_log2e<>+0(SB), Y9
 	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y9
 	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
@@ -18940,7 +18502,8 @@ tail:
 	VPSLLD       $0x17, Y9, Y9
 	VFMADD132PS  Y7, Y9, Y9
 	VMULPS       c_twoM64<>+0(SB), Y9, Y7
-	VADDPS       c_one<>+0(SB), Y7, Y10
+	VMOVUPS      c_twoM64<>+0(SB), Y10
+	VFMADD213PS  c_one<>+0(SB), Y9, Y10
 	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y11
 	VMASKMOVPS   (DX)(SI*4), Y4, Y12
 	VMOVUPS      (SP), Y13
@@ -19013,8 +18576,6 @@ tail:
 	VORPS        c_signMask<>+0(SB), Y5, Y7
 	VMOVUPS      c_expLo<>+0(SB), Y9
 	VMAXPS       Y7, Y9, Y7
-	VMOVUPS      c_expHi<>+0(SB), Y9
-	VMINPS       Y7, Y9, Y7
 	VMOVUPS      c_log2e<>+0(SB), Y9
 	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y9
 	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
@@ -19031,7 +18592,8 @@ tail:
 	VPSLLD       $0x17, Y9, Y9
 	VFMADD132PS  Y7, Y9, Y9
 	VMULPS       c_twoM64<>+0(SB), Y9, Y7
-	VADDPS       c_one<>+0(SB), Y7, Y10
+	VMOVUPS      c_twoM64<>+0(SB), Y10
+	VFMADD213PS  c_one<>+0(SB), Y9, Y10
 	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y11
 	VMASKMOVPS   32(DX)(SI*4), Y4, Y12
 	VMOVUPS      (SP), Y13
@@ -19123,8 +18685,6 @@ loopN:
 	VORPS        c_signMask<>+0(SB), Y0, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -19140,8 +18700,8 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
 	VPSLLD       $0x17, Y3, Y3
 	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y2
+	VFMADD213PS  c_one<>+0(SB), Y3, Y2
 	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
 	VMOVUPS      c_maxFloat<>+0(SB), Y4
 	VMINPS       Y1, Y4, Y4
@@ -19183,8 +18743,6 @@ loopN:
 	VORPS        c_signMask<>+0(SB), Y0, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -19200,8 +18758,8 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
 	VPSLLD       $0x17, Y3, Y3
 	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y2
+	VFMADD213PS  c_one<>+0(SB), Y3, Y2
 	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
 	VMOVUPS      c_maxFloat<>+0(SB), Y4
 	VMINPS       Y1, Y4, Y4
@@ -19253,8 +18811,6 @@ loop:
 	VORPS        c_signMask<>+0(SB), Y0, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_expHi<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
 	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
 	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
@@ -19270,8 +18826,8 @@ loop:
 	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
 	VPSLLD       $0x17, Y3, Y3
 	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VADDPS       c_one<>+0(SB), Y2, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y2
+	VFMADD213PS  c_one<>+0(SB), Y3, Y2
 	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
 	VMOVUPS      c_maxFloat<>+0(SB), Y4
 	VMINPS       Y1, Y4, Y4
@@ -19323,8 +18879,6 @@ tail:
 	VORPS        c_signMask<>+0(SB), Y1, Y3
 	VMOVUPS      c_expLo<>+0(SB), Y4
 	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
 	VMOVUPS      c_log2e<>+0(SB), Y4
 	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
@@ -19340,8 +18894,8 @@ tail:
 	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
 	VPSLLD       $0x17, Y4, Y4
 	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VADDPS       c_one<>+0(SB), Y3, Y3
+	VMOVUPS      c_twoM64<>+0(SB), Y3
+	VFMADD213PS  c_one<>+0(SB), Y4, Y3
 	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y1
 	VMOVUPS      c_maxFloat<>+0(SB), Y5
 	VMINPS       Y2, Y5, Y5
@@ -19413,8 +18967,6 @@ loopN:
 	VORPS        c_signMask<>+0(SB), Y0, Y4
 	VMOVUPS      c_expLo<>+0(SB), Y6
 	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
 	VMOVUPS      c_log2e<>+0(SB), Y6
 	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
 	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
@@ -19431,7 +18983,8 @@ loopN:
 	VPSLLD       $0x17, Y6, Y6
 	VFMADD132PS  Y4, Y6, Y6
 	VMULPS       c_twoM64<>+0(SB), Y6, Y4
-	VADDPS       c_one<>+0(SB), Y4, Y7
+	VMOVUPS      c_twoM64<>+0(SB), Y7
+	VFMADD213PS  c_one<>+0(SB), Y6, Y7
 	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y8
 	VMOVUPS      (DX)(R10*4), Y9
 	VMOVAPS      Y1, Y10
@@ -19505,8 +19058,6 @@ loopN:
 	VORPS        c_signMask<>+0(SB), Y0, Y4
 	VMOVUPS      c_expLo<>+0(SB), Y6
 	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
 	VMOVUPS      c_log2e<>+0(SB), Y6
 	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
 	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
@@ -19523,7 +19074,8 @@ loopN:
 	VPSLLD       $0x17, Y6, Y6
 	VFMADD132PS  Y4, Y6, Y6
 	VMULPS       c_twoM64<>+0(SB), Y6, Y4
-	VADDPS       c_one<>+0(SB), Y4, Y7
+	VMOVUPS      c_twoM64<>+0(SB), Y7
+	VFMADD213PS  c_one<>+0(SB), Y6, Y7
 	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y8
 	VMOVUPS      32(DX)(R10*4), Y9
 	VMOVAPS      Y1, Y10
@@ -19607,8 +19159,6 @@ loop:
 	VORPS        c_signMask<>+0(SB), Y0, Y4
 	VMOVUPS      c_expLo<>+0(SB), Y6
 	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y4
 	VMOVUPS      c_log2e<>+0(SB), Y6
 	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
 	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
@@ -19625,7 +19175,8 @@ loop:
 	VPSLLD       $0x17, Y6, Y6
 	VFMADD132PS  Y4, Y6, Y6
 	VMULPS       c_twoM64<>+0(SB), Y6, Y4
-	VADDPS       c_one<>+0(SB), Y4, Y7
+	VMOVUPS      c_twoM64<>+0(SB), Y7
+	VFMADD213PS  c_one<>+0(SB), Y6, Y7
 	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y8
 	VMOVUPS      (DX)(R10*4), Y9
 	VMOVAPS      Y1, Y10
@@ -19709,8 +19260,6 @@ tail:
 	VORPS        c_signMask<>+0(SB), Y1, Y5
 	VMOVUPS      c_expLo<>+0(SB), Y7
 	VMAXPS       Y5, Y7, Y5
-	VMOVUPS      c_expHi<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y5
 	VMOVUPS      c_log2e<>+0(SB), Y7
 	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y7
 	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
@@ -19727,7 +19276,8 @@ tail:
 	VPSLLD       $0x17, Y7, Y7
 	VFMADD132PS  Y5, Y7, Y7
 	VMULPS       c_twoM64<>+0(SB), Y7, Y5
-	VADDPS       c_one<>+0(SB), Y5, Y8
+	VMOVUPS      c_twoM64<>+0(SB), Y8
+	VFMADD213PS  c_one<>+0(SB), Y7, Y8
 	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y9
 	VMASKMOVPS   (DX)(R10*4), Y0, Y10
 	VMOVAPS      Y2, Y11

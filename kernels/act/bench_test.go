@@ -133,3 +133,39 @@ func BenchmarkSmoothFwdBwdL1(b *testing.B) {
 		})
 	}
 }
+
+// convN is the simple CNN's first activation at batch 128, 128x32x32x32
+// float32 (16 MiB per slice), the conv-sized tensor of
+// benchmarks/torchref/bench_act.py.
+const convN = 128 * 32 * 32 * 32
+
+// BenchmarkSmoothFwdBwdConv is BenchmarkSmoothFwdBwd (and ReLU's) on the
+// conv-sized tensor, on the fastest path only.
+func BenchmarkSmoothFwdBwdConv(b *testing.B) {
+	cases := append([]smoothCase{{name: "relu",
+		fwd: ReLU, bwd: ReLUBackward}}, smoothCases()...)
+	d := newBenchDataN(convN)
+	saved := Path()
+	defer SetPath(saved)
+	if err := SetPath(Paths()[0]); err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range cases {
+		b.Run(c.name+"/path="+Path(), func(b *testing.B) {
+			b.SetBytes(20 * convN)
+			c.fwd(d.y, d.x)
+			b.ResetTimer()
+			cpu0 := processCPU()
+			for b.Loop() {
+				c.fwd(d.y, d.x)
+				c.bwd(d.dx, d.dy, d.x)
+			}
+			cpu1 := processCPU()
+			n := float64(b.N) * convN
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/elem")
+			if cpu0 >= 0 && cpu1 >= 0 {
+				b.ReportMetric(float64(cpu1-cpu0)/n, "cpu-ns/elem")
+			}
+		})
+	}
+}

@@ -33,9 +33,6 @@ const (
 	// roundMagic's bits minus the float32 exponent bias and the offset 64: q - expBias64 = k+64+127
 	cExpBias64     float32 = 0x1.7ffe82p+23 // 1.2582721e+07
 	cExpBias64Bits uint32  = 0x4b3fff41
-	// upper clamp of the exp argument: 2^(k+64) stays finite
-	cExpHi     float32 = 0x1.58p+05 // 43
-	cExpHiBits uint32  = 0x422c0000
 	// lower clamp of the exp argument: 2^(k+64) stays normal
 	cExpLo     float32 = -0x1.04p+07 // -130
 	cExpLoBits uint32  = 0xc3020000
