@@ -6,11 +6,15 @@
 //	import _ "github.com/actbench/actbench/activations"
 //
 // Every kernel is branch-free (selections by bit masks and min/max, no
-// data-dependent jumps) and allocation-free; the ReLU family and PVLU run on
-// the SIMD kernels of package kernels/act. Transcendental functions come from
-// kernels/fmath, evaluated in float64 and rounded once to float32, so the
-// forward values are within a couple of float32 ulps of the exact function
-// (GELU's erf within 1.2e-7 relative). At kinks derivatives follow PyTorch.
+// data-dependent jumps) and allocation-free. The ReLU family, PVLU and the
+// smooth activations (sigmoid, silu, swish, softplus, logsigmoid, tanh, elu,
+// selu, celu, pelu, mish, gelu, snake, sinlu) run on the float32 SIMD kernels
+// of package kernels/act, which give the same bits on every path and are
+// within a few float32 ulps of the exact function (stated per kernel there);
+// trainable parameters with per=channel use its per-element ("Row") kernels
+// on dense rows. tanhshrink evaluates in float64 with kernels/fmath (x -
+// tanh(x) cancels near 0, which float32 cannot afford) and rounds once; the
+// rest are plain float32 arithmetic. At kinks derivatives follow PyTorch.
 //
 // Adding an activation is adding one file: register an Info whose New returns
 // elementwise.New(args, channels, k) for a kernel k (forward, backward and
