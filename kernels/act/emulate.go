@@ -15,22 +15,29 @@ func fma32(a, b, c float32) float32 {
 	return f
 }
 
-// fma32Fast is fma32's common case: branch-free, call-free and small enough
-// to inline. It returns hard = 1 when its result may be wrong and fma32Slow
-// must decide.
+// fma32Fast is fma32's common case: branch-free and call-free (the
+// generated kernels write its body out, asmgen/act/gogen.go). It returns
+// hard = 1 when its result may be wrong and fma32Slow must decide.
 //
 // The product of two float32 is exact in float64 (48 significant bits), so
-// s = a*b + c in float64 is the exact sum rounded once; rounding s again to
-// float32 gives the correctly rounded result unless s is a float32 tie (its
-// 29 low mantissa bits 1000...0) or lands in float32's subnormal range,
-// where the first rounding may have decided the second. Those cases are rare
-// (about 1 in 2^29 for random operands, or a subnormal result).
+// s = a*b + c in float64 is the exact sum rounded once, and TwoSum gives its
+// rounding error e exactly. s rounded to odd (truncated toward zero, then
+// its last bit set when inexact) and then rounded to float32 is the exact
+// sum rounded once: a float64 has enough bits (53 >= 24+2) that the second
+// rounding cannot be decided by the first. That holds for normal float32
+// results; a result in float32's subnormal range (rare) is reported hard.
 func fma32Fast(a, b, c float32) (f float32, hard uint32) {
-	s := float64(a)*float64(b) + float64(c)
-	u := math.Float64bits(s)
-	// A tie, or 0 < |s| < 2^-126 (u<<1 drops the sign; s is 0 only when
-	// the sum is exactly 0).
-	return float32(s), b2u(u&(1<<29-1) == 1<<28) | b2u(u<<1-1 < 0x381<<53-1)
+	p, cf := float64(a)*float64(b), float64(c)
+	s := p + cf
+	z := s - p
+	e := (p - (s - z)) + (cf - z) // 0 when s is exact; NaN when s is Inf or NaN
+	u, eb := math.Float64bits(s), math.Float64bits(e)
+	inexact := uint64(b2u(eb<<1-1 < 0xffe0000000000000)) // e is neither 0 nor NaN
+	// Toward zero when e has the other sign, then the sticky bit.
+	u = (u - (eb^u)>>63&inexact) | inexact
+	// 0 < |s| < 2^-126 (u<<1 drops the sign; s is 0 only when the sum is
+	// exactly 0).
+	return float32(math.Float64frombits(u)), b2u(u<<1-1 < 0x381<<53-1)
 }
 
 // b2u is 1 for true and 0 for false (SETcc, no branch).
