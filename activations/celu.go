@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -21,29 +21,13 @@ func init() {
 	})
 }
 
+// celu runs on the SIMD kernels of package kernels/act.
 type celu struct{ alpha float64 }
 
-func (k celu) Forward(y, x, _ []float32) {
-	var v elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&v, x, off)
-		for i, t := range v[:n] {
-			v[i] = max(t, 0) + k.alpha*fmath.Expm1(min(t, 0)/k.alpha)
-		}
-		elementwise.StoreBlock(y, &v, off, n)
-	}
-}
+func (k celu) Forward(y, x, _ []float32) { act.CELU(y, x, float32(k.alpha)) }
 
 func (k celu) Backward(dx, dy, x, _ []float32, _ []float64) {
-	var xv, dv elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&xv, x, off)
-		elementwise.LoadBlock(&dv, dy, off)
-		for i, t := range xv[:n] {
-			dv[i] *= fmath.Sel(t > 0, 1, fmath.Exp(min(t, 0)/k.alpha))
-		}
-		elementwise.StoreBlock(dx, &dv, off, n)
-	}
+	act.CELUBackward(dx, dy, x, float32(k.alpha))
 }
 
 func (k celu) Reference(x float64, _ []float64) float64 {

@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -22,30 +22,15 @@ func init() {
 }
 
 // elu also serves SELU: scale*elu(x; alpha).
+// elu also serves SELU: scale*elu(x; alpha). It runs on the SIMD kernels of
+// package kernels/act.
 type elu struct{ alpha, scale float64 }
 
-func (k elu) Forward(y, x, _ []float32) {
-	var v elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&v, x, off)
-		for i, t := range v[:n] {
-			v[i] = k.scale * fmath.Sel(t > 0, t, k.alpha*fmath.Expm1(min(t, 0)))
-		}
-		elementwise.StoreBlock(y, &v, off, n)
-	}
-}
+func (k elu) Forward(y, x, _ []float32) { act.ELU(y, x, float32(k.alpha), float32(k.scale)) }
 
 // Backward: the derivative at 0 is the left one, alpha*scale (PyTorch).
 func (k elu) Backward(dx, dy, x, _ []float32, _ []float64) {
-	var xv, dv elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&xv, x, off)
-		elementwise.LoadBlock(&dv, dy, off)
-		for i, t := range xv[:n] {
-			dv[i] *= k.scale * fmath.Sel(t > 0, 1, k.alpha*fmath.Exp(min(t, 0)))
-		}
-		elementwise.StoreBlock(dx, &dv, off, n)
-	}
+	act.ELUBackward(dx, dy, x, float32(k.alpha), float32(k.scale))
 }
 
 func (k elu) Reference(x float64, _ []float64) float64 {

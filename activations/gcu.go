@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -27,7 +26,7 @@ func (gcu) Forward(y, x, _ []float32) {
 	for off := 0; off < len(x); off += elementwise.BlockLen {
 		n := elementwise.LoadBlock(&v, x, off)
 		for i, t := range v[:n] {
-			_, c := fmath.SinCos(t)
+			_, c := math.Sincos(t)
 			v[i] = t * c
 		}
 		elementwise.StoreBlock(y, &v, off, n)
@@ -41,7 +40,7 @@ func (gcu) Backward(dx, dy, x, _ []float32, _ []float64) {
 		n := elementwise.LoadBlock(&xv, x, off)
 		elementwise.LoadBlock(&dv, dy, off)
 		for i, t := range xv[:n] {
-			s, c := fmath.SinCos(t)
+			s, c := math.Sincos(t)
 			dv[i] *= c - t*s
 		}
 		elementwise.StoreBlock(dx, &dv, off, n)

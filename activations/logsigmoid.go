@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -20,30 +20,12 @@ func init() {
 	})
 }
 
+// logsigmoid runs on the SIMD kernels of package kernels/act.
 type logsigmoid struct{}
 
-func (logsigmoid) Forward(y, x, _ []float32) {
-	var v elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&v, x, off)
-		for i, t := range v[:n] {
-			v[i] = -fmath.Softplus(-t)
-		}
-		elementwise.StoreBlock(y, &v, off, n)
-	}
-}
+func (logsigmoid) Forward(y, x, _ []float32) { act.LogSigmoid(y, x) }
 
-func (logsigmoid) Backward(dx, dy, x, _ []float32, _ []float64) {
-	var xv, dv elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&xv, x, off)
-		elementwise.LoadBlock(&dv, dy, off)
-		for i, t := range xv[:n] {
-			dv[i] *= fmath.Sigmoid(-t)
-		}
-		elementwise.StoreBlock(dx, &dv, off, n)
-	}
-}
+func (logsigmoid) Backward(dx, dy, x, _ []float32, _ []float64) { act.LogSigmoidBackward(dx, dy, x) }
 
 func (logsigmoid) Reference(x float64, _ []float64) float64 {
 	return math.Min(x, 0) - math.Log1p(math.Exp(-math.Abs(x)))

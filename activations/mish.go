@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -20,41 +20,13 @@ func init() {
 	})
 }
 
+// mish runs on the SIMD kernels of package kernels/act.
 type mish struct{}
 
-// tanhSoftplus returns tanh(log(1+e^x)) = n/(n+2) with n = e^x(e^x+2), which
-// has no cancellation; beyond x = 20 it is 1 to float64 precision.
-func tanhSoftplus(x float64) float64 {
-	e := fmath.Exp(min(x, 20))
-	n := e * (e + 2)
-	return n / (n + 2)
-}
+func (mish) Forward(y, x, _ []float32) { act.Mish(y, x) }
 
-func (mish) Forward(y, x, _ []float32) {
-	var v elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&v, x, off)
-		for i, t := range v[:n] {
-			v[i] = t * tanhSoftplus(t)
-		}
-		elementwise.StoreBlock(y, &v, off, n)
-	}
-}
-
-// Backward: d/dx = tsp + x*(1-tsp^2)*sigmoid(x).
-func (mish) Backward(dx, dy, x, _ []float32, _ []float64) {
-	var xv, dv elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&xv, x, off)
-		elementwise.LoadBlock(&dv, dy, off)
-		for i, t := range xv[:n] {
-			tsp := tanhSoftplus(t)
-			tc := min(max(t, -1e3), 1e3) // the second term is 0 there: avoid Inf*0
-			dv[i] *= tsp + tc*(1-tsp*tsp)*fmath.Sigmoid(t)
-		}
-		elementwise.StoreBlock(dx, &dv, off, n)
-	}
-}
+// Backward: d/dx = tsp + x*(1-tsp^2)*sigmoid(x), tsp = tanh(softplus(x)).
+func (mish) Backward(dx, dy, x, _ []float32, _ []float64) { act.MishBackward(dx, dy, x) }
 
 func (mish) Reference(x float64, _ []float64) float64 {
 	return x * math.Tanh(math.Log1p(math.Exp(x)))

@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -25,46 +25,26 @@ func init() {
 	})
 }
 
+// pelu runs on the SIMD kernels of package kernels/act (shared parameters,
+// and per-channel parameters on dense rows).
 type pelu struct{}
 
-func (pelu) Forward(y, x, p []float32) {
-	a, b := float64(p[0]), float64(p[1])
-	var v elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&v, x, off)
-		for i, t := range v[:n] {
-			v[i] = fmath.Sel(t >= 0, a/b*t, a*fmath.Expm1(min(t, 0)/b))
-		}
-		elementwise.StoreBlock(y, &v, off, n)
-	}
-}
+func (pelu) Forward(y, x, p []float32) { act.PELU(y, x, p[0], p[1]) }
 
 // Backward, with e = exp(x/b):
 //
 //	x >= 0: df/dx = a/b,     df/da = x/b,  df/db = -a*x/b^2
 //	x <  0: df/dx = a/b*e,   df/da = e-1,  df/db = -a*x/b^2*e
 func (pelu) Backward(dx, dy, x, p []float32, g []float64) {
-	a, b := float64(p[0]), float64(p[1])
-	var ga, gb float64
-	var xv, dv elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&xv, x, off)
-		elementwise.LoadBlock(&dv, dy, off)
-		for i, t := range xv[:n] {
-			pos := t >= 0
-			e := fmath.Sel(pos, 1, fmath.Exp(min(t, 0)/b))
-			em1 := fmath.Sel(pos, t/b, fmath.Expm1(min(t, 0)/b))
-			// e is 0 where x = -Inf: clamp x so that x*e is 0, not NaN.
-			te := max(t, -1e300) * e
-			d := dv[i]
-			dv[i] = d * a / b * e
-			ga += d * em1
-			gb -= d * a * te / (b * b)
-		}
-		elementwise.StoreBlock(dx, &dv, off, n)
-	}
-	g[0] += ga
-	g[1] += gb
+	ga, gb := act.PELUBackward(dx, dy, x, p[0], p[1])
+	g[0] += float64(ga)
+	g[1] += float64(gb)
+}
+
+func (pelu) ForwardRow(y, x []float32, p [][]float32) { act.PELURow(y, x, p[0], p[1]) }
+
+func (pelu) BackwardRow(dx, dy, x []float32, p, g [][]float32) {
+	act.PELURowBackward(dx, dy, x, p[0], p[1], g[0], g[1])
 }
 
 func (pelu) Reference(x float64, p []float64) float64 {

@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -20,30 +20,11 @@ func init() {
 	})
 }
 
+// sigmoid runs on the SIMD kernels of package kernels/act.
 type sigmoid struct{}
 
-func (sigmoid) Forward(y, x, _ []float32) {
-	var v elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&v, x, off)
-		for i, t := range v[:n] {
-			v[i] = fmath.Sigmoid(t)
-		}
-		elementwise.StoreBlock(y, &v, off, n)
-	}
-}
+func (sigmoid) Forward(y, x, _ []float32) { act.Sigmoid(y, x) }
 
-func (sigmoid) Backward(dx, dy, x, _ []float32, _ []float64) {
-	var xv, dv elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&xv, x, off)
-		elementwise.LoadBlock(&dv, dy, off)
-		for i, t := range xv[:n] {
-			s := fmath.Sigmoid(t)
-			dv[i] *= s * (1 - s)
-		}
-		elementwise.StoreBlock(dx, &dv, off, n)
-	}
-}
+func (sigmoid) Backward(dx, dy, x, _ []float32, _ []float64) { act.SigmoidBackward(dx, dy, x) }
 
 func (sigmoid) Reference(x float64, _ []float64) float64 { return 1 / (1 + math.Exp(-x)) }

@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -25,45 +25,26 @@ func init() {
 	})
 }
 
+// sinlu runs on the SIMD kernels of package kernels/act (shared
+// parameters, and per-channel parameters on dense rows).
 type sinlu struct{}
 
-func (sinlu) Forward(y, x, p []float32) {
-	a, b := float64(p[0]), float64(p[1])
-	var v elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&v, x, off)
-		for i, t := range v[:n] {
-			v[i] = (t + a*fmath.Sin(b*t)) * fmath.Sigmoid(t)
-		}
-		elementwise.StoreBlock(y, &v, off, n)
-	}
-}
+func (sinlu) Forward(y, x, p []float32) { act.SinLU(y, x, p[0], p[1]) }
 
 // Backward, with s = sigmoid(x), u = x + a*sin(bx):
 //
 //	df/dx = (1 + a*b*cos(bx))*s + u*s*(1-s)
 //	df/da = sin(bx)*s,  df/db = a*x*cos(bx)*s
 func (sinlu) Backward(dx, dy, x, p []float32, g []float64) {
-	a, b := float64(p[0]), float64(p[1])
-	var ga, gb float64
-	var xv, dv elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&xv, x, off)
-		elementwise.LoadBlock(&dv, dy, off)
-		for i, t := range xv[:n] {
-			sn, cs := fmath.SinCos(b * t)
-			s := fmath.Sigmoid(t)
-			tc := min(max(t, -1e300), 1e300) // keeps x*s = 0 at x = -Inf
-			u := tc + a*sn
-			d := dv[i]
-			dv[i] = d * ((1+a*b*cs)*s + u*s*(1-s))
-			ga += d * sn * s
-			gb += d * a * tc * cs * s
-		}
-		elementwise.StoreBlock(dx, &dv, off, n)
-	}
-	g[0] += ga
-	g[1] += gb
+	ga, gb := act.SinLUBackward(dx, dy, x, p[0], p[1])
+	g[0] += float64(ga)
+	g[1] += float64(gb)
+}
+
+func (sinlu) ForwardRow(y, x []float32, p [][]float32) { act.SinLURow(y, x, p[0], p[1]) }
+
+func (sinlu) BackwardRow(dx, dy, x []float32, p, g [][]float32) {
+	act.SinLURowBackward(dx, dy, x, p[0], p[1], g[0], g[1])
 }
 
 func (sinlu) Reference(x float64, p []float64) float64 {

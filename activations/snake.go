@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -24,41 +24,21 @@ func init() {
 	})
 }
 
+// snake runs on the SIMD kernels of package kernels/act (shared a, and
+// per-channel a on dense rows).
 type snake struct{}
 
-func (snake) Forward(y, x, p []float32) {
-	a := float64(p[0])
-	inva := 1 / a
-	var v elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&v, x, off)
-		for i, t := range v[:n] {
-			s := fmath.Sin(a * t)
-			v[i] = t + s*s*inva
-		}
-		elementwise.StoreBlock(y, &v, off, n)
-	}
-}
+func (snake) Forward(y, x, p []float32) { act.Snake(y, x, p[0]) }
 
 // Backward: df/dx = 1 + sin(2ax), df/da = x*sin(2ax)/a - sin(ax)^2/a^2.
 func (snake) Backward(dx, dy, x, p []float32, g []float64) {
-	a := float64(p[0])
-	inva := 1 / a
-	var ga float64
-	var xv, dv elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&xv, x, off)
-		elementwise.LoadBlock(&dv, dy, off)
-		for i, t := range xv[:n] {
-			s, c := fmath.SinCos(a * t)
-			s2 := 2 * s * c
-			d := dv[i]
-			dv[i] = d * (1 + s2)
-			ga += d * (t*s2 - s*s*inva) * inva
-		}
-		elementwise.StoreBlock(dx, &dv, off, n)
-	}
-	g[0] += ga
+	g[0] += float64(act.SnakeBackward(dx, dy, x, p[0]))
+}
+
+func (snake) ForwardRow(y, x []float32, p [][]float32) { act.SnakeRow(y, x, p[0]) }
+
+func (snake) BackwardRow(dx, dy, x []float32, p, g [][]float32) {
+	act.SnakeRowBackward(dx, dy, x, p[0], g[0])
 }
 
 func (snake) Reference(x float64, p []float64) float64 {

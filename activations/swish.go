@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -24,39 +24,21 @@ func init() {
 	})
 }
 
+// swish runs on the SIMD kernels of package kernels/act (shared beta, and
+// per-channel beta on dense rows).
 type swish struct{}
 
-func (swish) Forward(y, x, p []float32) {
-	beta := float64(p[0])
-	var v elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&v, x, off)
-		for i, t := range v[:n] {
-			v[i] = t * fmath.Sigmoid(beta*t)
-		}
-		elementwise.StoreBlock(y, &v, off, n)
-	}
-}
+func (swish) Forward(y, x, p []float32) { act.Swish(y, x, p[0]) }
 
 // Backward: d/dx = s + beta*x*s*(1-s), d/dbeta = x^2*s*(1-s), s = sigmoid(beta*x).
 func (swish) Backward(dx, dy, x, p []float32, g []float64) {
-	beta := float64(p[0])
-	var gbeta float64
-	var xv, dv elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&xv, x, off)
-		elementwise.LoadBlock(&dv, dy, off)
-		for i, t := range xv[:n] {
-			s := fmath.Sigmoid(beta * t)
-			tc := min(max(t, -1e3), 1e3) // s*(1-s) is 0 there: avoid Inf*0
-			ds := s * (1 - s)
-			d := dv[i]
-			dv[i] = d * (s + beta*tc*ds)
-			gbeta += d * tc * tc * ds
-		}
-		elementwise.StoreBlock(dx, &dv, off, n)
-	}
-	g[0] += gbeta
+	g[0] += float64(act.SwishBackward(dx, dy, x, p[0]))
+}
+
+func (swish) ForwardRow(y, x []float32, p [][]float32) { act.SwishRow(y, x, p[0]) }
+
+func (swish) BackwardRow(dx, dy, x []float32, p, g [][]float32) {
+	act.SwishRowBackward(dx, dy, x, p[0], g[0])
 }
 
 func (swish) Reference(x float64, p []float64) float64 { return x / (1 + math.Exp(-p[0]*x)) }

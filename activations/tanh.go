@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -20,30 +20,11 @@ func init() {
 	})
 }
 
+// tanhAct runs on the SIMD kernels of package kernels/act.
 type tanhAct struct{}
 
-func (tanhAct) Forward(y, x, _ []float32) {
-	var v elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&v, x, off)
-		for i, t := range v[:n] {
-			v[i] = fmath.Tanh(t)
-		}
-		elementwise.StoreBlock(y, &v, off, n)
-	}
-}
+func (tanhAct) Forward(y, x, _ []float32) { act.Tanh(y, x) }
 
-func (tanhAct) Backward(dx, dy, x, _ []float32, _ []float64) {
-	var xv, dv elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&xv, x, off)
-		elementwise.LoadBlock(&dv, dy, off)
-		for i, t := range xv[:n] {
-			th := fmath.Tanh(t)
-			dv[i] *= 1 - th*th
-		}
-		elementwise.StoreBlock(dx, &dv, off, n)
-	}
-}
+func (tanhAct) Backward(dx, dy, x, _ []float32, _ []float64) { act.TanhBackward(dx, dy, x) }
 
 func (tanhAct) Reference(x float64, _ []float64) float64 { return math.Tanh(x) }

@@ -3,11 +3,21 @@ package act
 import "fmt"
 
 // blockLen bounds the number of elements whose parameter-gradient terms are
-// summed in float32 before the partial sum joins the float64 total.
+// summed in float32 (in 16 lanes, 256 terms each) before the partial sums
+// join the float64 total.
 const blockLen = 4096
 
-// ReLU sets y[i] = max(0, x[i]). y may alias x. ReLU(-0) is +0 or -0
-// depending on the path (they compare equal).
+// fold adds the 16 float32 lanes of sum j in float64, in lane order: the
+// fixed combination every path shares.
+func fold(sums []float32, j int) float64 {
+	var s float64
+	for _, v := range sums[16*j : 16*j+16] {
+		s += float64(v)
+	}
+	return s
+}
+
+// ReLU sets y[i] = max(0, x[i]). y may alias x. ReLU(-0) is -0.
 func ReLU(y, x []float32) {
 	if len(y) != len(x) {
 		panicLen("ReLU", "y", len(y), "x", len(x))
@@ -40,13 +50,20 @@ func LeakyReLUBackward(dx, dy, x []float32, slope float32) (gslope float32) {
 	if len(dx) != len(dy) || len(dx) != len(x) {
 		panicLen3("LeakyReLUBackward", len(dx), len(dy), len(x))
 	}
-	return float32(current().leakyReLUBackward(dx, dy, x, slope))
+	k := current().leakyReLUBackward
+	var sum float64
+	for lo := 0; lo < len(dx); lo += blockLen {
+		hi := min(lo+blockLen, len(dx))
+		lanes := k(dx[lo:hi], dy[lo:hi], x[lo:hi], slope)
+		sum += fold(lanes[:], 0)
+	}
+	return float32(sum)
 }
 
 // PVLU sets y[i] = max(0, x[i]) + a*sin(b*x[i]) with this package's sine (see
 // Sin), evaluated at the exact product b*x[i]. y may alias x. In the
-// far-fetched case that b*x[i] overflows float32 (|b*x| > 3.4e38) the SIMD
-// paths give NaN there.
+// far-fetched case that b*x[i] overflows float32 (|b*x| > 3.4e38) the result
+// is NaN there.
 func PVLU(y, x []float32, a, b float32) {
 	if len(y) != len(x) {
 		panicLen("PVLU", "y", len(y), "x", len(x))
@@ -61,8 +78,16 @@ func PVLUBackward(dx, dy, x []float32, a, b float32) (ga, gb float32) {
 	if len(dx) != len(dy) || len(dx) != len(x) {
 		panicLen3("PVLUBackward", len(dx), len(dy), len(x))
 	}
-	sa, sb := current().pvluBackward(dx, dy, x, a, b)
-	return float32(sa), float32(sb)
+	k := current().pvluBackward
+	ab := float32(float64(a) * float64(b))
+	var sa, sb float64
+	for lo := 0; lo < len(dx); lo += blockLen {
+		hi := min(lo+blockLen, len(dx))
+		lanes := k(dx[lo:hi], dy[lo:hi], x[lo:hi], b, ab)
+		sa += fold(lanes[:], 0)
+		sb += fold(lanes[:], 1)
+	}
+	return float32(sa), float32(sb * float64(a))
 }
 
 // PVLURow is PVLU with per-element parameters: y[i] = max(0,x[i]) +
@@ -92,10 +117,9 @@ func PVLURowBackward(dx, dy, x, a, b, ga, gb []float32) {
 //
 // Maximum absolute error against math.Sin(float64(x)), measured by
 // TestSinError on a dense sweep of [-1e4, 1e4] (4M points plus the
-// neighbourhoods of the multiples of pi/2): pure Go 3.8e-8 (it reduces and
-// evaluates in float64, then rounds once), AVX-512 and AVX2 1.25e-7 (float32
-// FMA arithmetic); the tests assert 2e-7 on every path, for |x| <= 1e4 and
-// again for 1e4 < |x| <= 1e6. Beyond |x| = 1e6 (where float32 spacing is 0.06
+// neighbourhoods of the multiples of pi/2): 1.25e-7 on every path (float32
+// FMA arithmetic, the same bits everywhere); the tests assert 2e-7 for
+// |x| <= 1e4 and again for 1e4 < |x| <= 1e6. Beyond |x| = 1e6 (where float32 spacing is 0.06
 // and more) the result is still in [-1, 1] but not accurate. sin(+-Inf) and
 // sin(NaN) are NaN.
 func Sin(y, x []float32) {

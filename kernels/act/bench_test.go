@@ -42,11 +42,18 @@ func benchPathsN(b *testing.B, benchN, bytesPerElem int, kernel func(d *benchDat
 				b.Fatal(err)
 			}
 			b.SetBytes(int64(bytesPerElem * benchN))
+			kernel(d) // warm: page faults, caches
 			b.ResetTimer()
+			cpu0 := processCPU()
 			for b.Loop() {
 				kernel(d)
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(benchN), "ns/elem")
+			cpu1 := processCPU()
+			n := float64(b.N) * float64(benchN)
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/elem")
+			if cpu0 >= 0 && cpu1 >= 0 {
+				b.ReportMetric(float64(cpu1-cpu0)/n, "cpu-ns/elem")
+			}
 		})
 	}
 }
@@ -102,4 +109,63 @@ func BenchmarkReLUFwdBwdL1(b *testing.B) {
 
 func BenchmarkPVLUFwdBwdL1(b *testing.B) {
 	benchPathsN(b, l1N, 20, func(d *benchData) { PVLU(d.y, d.x, 0.1, 1); PVLUBackward(d.dx, d.dy, d.x, 0.1, 1) })
+}
+
+// BenchmarkSmoothFwdBwd is one forward plus one backward pass of every
+// smooth kernel at its defaults on 1M elements (compare with
+// BenchmarkReLUFwdBwd and with benchmarks/torchref/bench_act.py):
+//
+//	go test ./kernels/act -run '^$' -bench 'FwdBwd'
+func BenchmarkSmoothFwdBwd(b *testing.B) {
+	for _, c := range smoothCases() {
+		b.Run(c.name, func(b *testing.B) {
+			benchPaths(b, 20, func(d *benchData) { c.fwd(d.y, d.x); c.bwd(d.dx, d.dy, d.x) })
+		})
+	}
+}
+
+// BenchmarkSmoothFwdBwdL1 is BenchmarkSmoothFwdBwd on L1-resident data (4096
+// elements): the kernels' own speed, without the memory system.
+func BenchmarkSmoothFwdBwdL1(b *testing.B) {
+	for _, c := range smoothCases() {
+		b.Run(c.name, func(b *testing.B) {
+			benchPathsN(b, l1N, 20, func(d *benchData) { c.fwd(d.y, d.x); c.bwd(d.dx, d.dy, d.x) })
+		})
+	}
+}
+
+// convN is the simple CNN's first activation at batch 128, 128x32x32x32
+// float32 (16 MiB per slice), the conv-sized tensor of
+// benchmarks/torchref/bench_act.py.
+const convN = 128 * 32 * 32 * 32
+
+// BenchmarkSmoothFwdBwdConv is BenchmarkSmoothFwdBwd (and ReLU's) on the
+// conv-sized tensor, on the fastest path only.
+func BenchmarkSmoothFwdBwdConv(b *testing.B) {
+	cases := append([]smoothCase{{name: "relu",
+		fwd: ReLU, bwd: ReLUBackward}}, smoothCases()...)
+	d := newBenchDataN(convN)
+	saved := Path()
+	defer SetPath(saved)
+	if err := SetPath(Paths()[0]); err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range cases {
+		b.Run(c.name+"/path="+Path(), func(b *testing.B) {
+			b.SetBytes(20 * convN)
+			c.fwd(d.y, d.x)
+			b.ResetTimer()
+			cpu0 := processCPU()
+			for b.Loop() {
+				c.fwd(d.y, d.x)
+				c.bwd(d.dx, d.dy, d.x)
+			}
+			cpu1 := processCPU()
+			n := float64(b.N) * convN
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/elem")
+			if cpu0 >= 0 && cpu1 >= 0 {
+				b.ReportMetric(float64(cpu1-cpu0)/n, "cpu-ns/elem")
+			}
+		})
+	}
 }

@@ -14,21 +14,6 @@ const (
 	PathPureGo = "purego"
 )
 
-// kernels is one implementation of every kernel. The parameter-gradient sums
-// come back in float64 (see blockLen).
-type kernels struct {
-	name              string
-	relu              func(y, x []float32)
-	reluBackward      func(dx, dy, x []float32)
-	leakyReLU         func(y, x []float32, slope float32)
-	leakyReLUBackward func(dx, dy, x []float32, slope float32) float64
-	pvlu              func(y, x []float32, a, b float32)
-	pvluBackward      func(dx, dy, x []float32, a, b float32) (ga, gb float64)
-	pvluRow           func(y, x, a, b []float32)
-	pvluRowBackward   func(dx, dy, x, a, b, ga, gb []float32)
-	sin               func(y, x []float32)
-}
-
 // available lists the supported paths, fastest first: the SIMD ones this CPU
 // supports (simdPaths, per architecture), then pure Go.
 var available = append(simdPaths(), &pureGo)

@@ -29,5 +29,4 @@ func BenchmarkExpm1(b *testing.B)   { benchF(b, Expm1) }
 func BenchmarkErfc(b *testing.B)    { benchF(b, Erfc) }
 func BenchmarkSigmoid(b *testing.B) { benchF(b, Sigmoid) }
 func BenchmarkTanh(b *testing.B)    { benchF(b, Tanh) }
-func BenchmarkSin(b *testing.B)     { benchF(b, Sin) }
 func BenchmarkLog1p(b *testing.B)   { benchF(b, func(x float64) float64 { return Log1p(x * x / 100) }) }

@@ -12,11 +12,14 @@
 //
 // Maximum relative errors, measured against package math on dense sweeps by
 // the tests: Exp, Expm1, Log1p (argument in [0,1]), Tanh, Sigmoid and
-// Softplus 3e-11 (Expm1 for x <= 700); Sin and Cos 2e-11 absolute for |x| <= 1e5; Erfc 1.2e-7
-// (below float32's 6e-8 half-ulp only by a factor 2: GELU is the one kernel
-// whose error is not negligible against float32 rounding).
-// NaN in gives NaN out; Exp(+Inf) = +Inf, Exp(-Inf) = 0; Sin(+-Inf) = NaN;
-// Sin and Cos of finite arguments are always in [-1, 1].
+// Softplus 3e-11 (Expm1 for x <= 700); Erfc 1.2e-7 (not negligible against
+// float32 rounding: about 2 float32 ulps).
+// NaN in gives NaN out; Exp(+Inf) = +Inf, Exp(-Inf) = 0.
+//
+// The built-in smooth activations run on the float32 SIMD kernels of
+// kernels/act (which has the project's sine, act.Sin); these scalar float64
+// functions serve kernels that have no SIMD version (tanhshrink) and
+// plug-ins.
 package fmath
 
 import "math"
@@ -126,37 +129,6 @@ func Tanh(x float64) float64 {
 	e := Expm1(2 * min(max(x, -20), 20))
 	return e / (e + 2)
 }
-
-const (
-	pio2Hi    = 1.57079632673412561417e+00 // first 33 bits of pi/2
-	pio2Mid   = 6.07710050630396597660e-11 // next 33 bits
-	pio2Lo    = 2.02226624879595063154e-21 // pi/2 - pio2Hi - pio2Mid
-	twoOverPi = 6.36619772367581382433e-01
-)
-
-// SinCos returns sin(x) and cos(x).
-func SinCos(x float64) (sin, cos float64) {
-	t := x*twoOverPi + round
-	q := math.Float64bits(t) // low bits hold the quadrant
-	k := t - round
-	r := ((x - k*pio2Hi) - k*pio2Mid) - k*pio2Lo // |r| <= pi/4
-	// Beyond |x| ~ 2^30 the reduction loses r (float32 inputs there are spaced
-	// far more than 2*pi apart, so no phase is meaningful); the clamp keeps
-	// the result in [-1, 1] instead of letting the polynomial overflow.
-	r = min(max(r, -math.Pi/4), math.Pi/4)
-	r2 := r * r
-	r4 := r2 * r2
-	s := r * ((1 + r2*(-1.0/6)) + r4*((1.0/120+r2*(-1.0/5040))+r4*(1.0/362880+r2*(-1.0/39916800))))
-	c := (1 + r2*(-1.0/2)) + r4*((1.0/24+r2*(-1.0/720))+r4*((1.0/40320+r2*(-1.0/3628800))+r4*(1.0/479001600)))
-	swap := -(q & 1) // quadrants 1 and 3 swap sin and cos
-	sb, cb := math.Float64bits(s), math.Float64bits(c)
-	sin = math.Float64frombits((cb&swap | sb&^swap) ^ (q & 2 << 62))       // negate in quadrants 2, 3
-	cos = math.Float64frombits((sb&swap | cb&^swap) ^ ((q + 1) & 2 << 62)) // negate in quadrants 1, 2
-	return sin, cos
-}
-
-// Sin returns sin(x).
-func Sin(x float64) float64 { s, _ := SinCos(x); return s }
 
 // Erfc returns the complementary error function 1 - erf(x) with a relative
 // error below 1.2e-7 everywhere (a Chebyshev fit of erfc(z)e^(z^2) in

@@ -68,25 +68,6 @@ func TestTanhSigmoidSoftplus(t *testing.T) {
 	}
 }
 
-func TestSinCos(t *testing.T) {
-	worst, at := 0.0, 0.0
-	for _, x := range append(sweep(-1e5, 1e5, 400001), sweep(-10, 10, 100001)...) {
-		s, c := SinCos(x)
-		if e := math.Max(math.Abs(s-math.Sin(x)), math.Abs(c-math.Cos(x))); e > worst {
-			worst, at = e, x
-		}
-	}
-	t.Logf("SinCos: max absolute error %.3g at x=%g", worst, at)
-	if worst > 2e-11 {
-		t.Errorf("SinCos: max absolute error %.3g at x=%g, bound 2e-11", worst, at)
-	}
-	for _, x := range []float64{math.Inf(1), math.Inf(-1), math.NaN()} {
-		if s, c := SinCos(x); !math.IsNaN(s) || !math.IsNaN(c) {
-			t.Errorf("SinCos(%v) = %v, %v, want NaN", x, s, c)
-		}
-	}
-}
-
 func TestErfc(t *testing.T) {
 	checkRel(t, "Erfc", Erfc, math.Erfc, sweep(-6, 9, 100001), 1.2e-7)
 }
@@ -97,14 +78,6 @@ func TestSel(t *testing.T) {
 	}
 	if Step(true) != 1 || Step(false) != 0 {
 		t.Error("Step broken")
-	}
-}
-
-func TestSinCosHuge(t *testing.T) {
-	for _, x := range []float64{1e10, -1e20, 1e30, 3.4e38, -3.4e38} {
-		if s, c := SinCos(x); !(math.Abs(s) <= 1 && math.Abs(c) <= 1) {
-			t.Errorf("SinCos(%g) = %v, %v, want values in [-1, 1]", x, s, c)
-		}
 	}
 }
 

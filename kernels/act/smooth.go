@@ -1,0 +1,207 @@
+package act
+
+// The smooth activations: float32 kernels built on one exponential (and, for
+// GELU, a rational approximation of the normal tail), forward and backward,
+// the backward recomputing from x. Their accuracy against float64 references
+// is stated in doc.go and asserted by TestSmoothAccuracy. Every function
+// panics when the slice lengths differ, allocates nothing, and lets y alias x
+// (forward) and dx alias dy (backward).
+
+func check2(fn string, y, x []float32) {
+	if len(y) != len(x) {
+		panicLen(fn, "y", len(y), "x", len(x))
+	}
+}
+
+func check3(fn string, dx, dy, x []float32) {
+	if len(dx) != len(dy) || len(dx) != len(x) {
+		panicLen3(fn, len(dx), len(dy), len(x))
+	}
+}
+
+// Sigmoid sets y[i] = 1/(1+exp(-x[i])).
+func Sigmoid(y, x []float32) { check2("Sigmoid", y, x); current().sigmoid(y, x) }
+
+// SigmoidBackward sets dx[i] = dy[i]*s*(1-s), s = sigmoid(x[i]).
+func SigmoidBackward(dx, dy, x []float32) {
+	check3("SigmoidBackward", dx, dy, x)
+	current().sigmoidBackward(dx, dy, x)
+}
+
+// SiLU sets y[i] = x[i]*sigmoid(x[i]).
+func SiLU(y, x []float32) { check2("SiLU", y, x); current().silu(y, x) }
+
+// SiLUBackward sets dx[i] = dy[i]*(s + x*s*(1-s)), s = sigmoid(x[i]).
+func SiLUBackward(dx, dy, x []float32) {
+	check3("SiLUBackward", dx, dy, x)
+	current().siluBackward(dx, dy, x)
+}
+
+// Swish sets y[i] = x[i]*sigmoid(beta*x[i]), with beta*x formed exactly.
+func Swish(y, x []float32, beta float32) { check2("Swish", y, x); current().swish(y, x, beta) }
+
+// SwishBackward sets dx[i] = dy[i]*(s + beta*x*s*(1-s)), s = sigmoid(beta*x[i]),
+// and returns the gradient of beta, sum(dy[i]*x[i]^2*s*(1-s)).
+func SwishBackward(dx, dy, x []float32, beta float32) (gbeta float32) {
+	check3("SwishBackward", dx, dy, x)
+	k := current().swishBackward
+	var sum float64
+	for lo := 0; lo < len(dx); lo += blockLen {
+		hi := min(lo+blockLen, len(dx))
+		lanes := k(dx[lo:hi], dy[lo:hi], x[lo:hi], beta)
+		sum += fold(lanes[:], 0)
+	}
+	return float32(sum)
+}
+
+// SwishRow is Swish with per-element beta (per-channel parameters on a
+// dense N x C row).
+func SwishRow(y, x, beta []float32) {
+	if len(y) != len(x) || len(y) != len(beta) {
+		panicLenN("SwishRow", []string{"y", "x", "beta"}, len(y), len(x), len(beta))
+	}
+	current().swishRow(y, x, beta)
+}
+
+// SwishRowBackward is SwishBackward with per-element beta: it accumulates
+// gbeta[i] += dy[i]*x[i]^2*s*(1-s).
+func SwishRowBackward(dx, dy, x, beta, gbeta []float32) {
+	n := len(dx)
+	if len(dy) != n || len(x) != n || len(beta) != n || len(gbeta) != n {
+		panicLenN("SwishRowBackward", []string{"dx", "dy", "x", "beta", "gbeta"}, len(dx), len(dy), len(x), len(beta), len(gbeta))
+	}
+	current().swishRowBackward(dx, dy, x, beta, gbeta)
+}
+
+// Softplus sets y[i] = log(1+exp(beta*x[i]))/beta, or x[i] where
+// beta*x[i] > threshold (PyTorch's linear regime; the float32 product is
+// compared, as PyTorch does).
+func Softplus(y, x []float32, beta, threshold float32) {
+	check2("Softplus", y, x)
+	current().softplus(y, x, beta, float32(1/float64(beta)), threshold)
+}
+
+// SoftplusBackward sets dx[i] = dy[i]*sigmoid(beta*x[i]), or dy[i] where
+// beta*x[i] > threshold.
+func SoftplusBackward(dx, dy, x []float32, beta, threshold float32) {
+	check3("SoftplusBackward", dx, dy, x)
+	current().softplusBackward(dx, dy, x, beta, threshold)
+}
+
+// LogSigmoid sets y[i] = log(sigmoid(x[i])) = min(x, 0) - log(1+exp(-|x|)).
+func LogSigmoid(y, x []float32) { check2("LogSigmoid", y, x); current().logsigmoid(y, x) }
+
+// LogSigmoidBackward sets dx[i] = dy[i]*sigmoid(-x[i]).
+func LogSigmoidBackward(dx, dy, x []float32) {
+	check3("LogSigmoidBackward", dx, dy, x)
+	current().logsigmoidBackward(dx, dy, x)
+}
+
+// Tanh sets y[i] = tanh(x[i]).
+func Tanh(y, x []float32) { check2("Tanh", y, x); current().tanh(y, x) }
+
+// TanhBackward sets dx[i] = dy[i]*(1 - tanh(x[i])^2), computed as
+// 4E/(1+E)^2 with E = exp(-2|x|), which keeps its relative accuracy where
+// tanh is close to +-1.
+func TanhBackward(dx, dy, x []float32) {
+	check3("TanhBackward", dx, dy, x)
+	current().tanhBackward(dx, dy, x)
+}
+
+// ELU sets y[i] = scale*x[i] if x[i] > 0, else scale*alpha*(exp(x[i])-1)
+// (SELU is scale = 1.0507, alpha = 1.6733).
+func ELU(y, x []float32, alpha, scale float32) {
+	check2("ELU", y, x)
+	current().elu(y, x, scale, float32(float64(scale)*float64(alpha)))
+}
+
+// ELUBackward sets dx[i] = dy[i]*scale if x[i] > 0, else
+// dy[i]*scale*alpha*exp(x[i]) (the left derivative at 0, as PyTorch).
+func ELUBackward(dx, dy, x []float32, alpha, scale float32) {
+	check3("ELUBackward", dx, dy, x)
+	current().eluBackward(dx, dy, x, scale, float32(float64(scale)*float64(alpha)))
+}
+
+// CELU sets y[i] = x[i] if x[i] > 0, else alpha*(exp(x[i]/alpha)-1).
+func CELU(y, x []float32, alpha float32) {
+	check2("CELU", y, x)
+	current().celu(y, x, alpha, float32(1/float64(alpha)))
+}
+
+// CELUBackward sets dx[i] = dy[i] if x[i] > 0, else dy[i]*exp(x[i]/alpha).
+func CELUBackward(dx, dy, x []float32, alpha float32) {
+	check3("CELUBackward", dx, dy, x)
+	current().celuBackward(dx, dy, x, alpha, float32(1/float64(alpha)))
+}
+
+// PELU sets y[i] = (a/b)*x[i] if x[i] >= 0, else a*(exp(x[i]/b)-1).
+func PELU(y, x []float32, a, b float32) {
+	check2("PELU", y, x)
+	current().pelu(y, x, a, b, a/b, 1/b)
+}
+
+// PELUBackward sets dx[i] = dy[i]*(a/b)*E, E = x >= 0 ? 1 : exp(x/b), and
+// returns the parameter gradients ga = sum(dy*(x >= 0 ? x/b : exp(x/b)-1))
+// and gb = -(a/b)*sum(dy*(x/b)*E).
+func PELUBackward(dx, dy, x []float32, a, b float32) (ga, gb float32) {
+	check3("PELUBackward", dx, dy, x)
+	k := current().peluBackward
+	var sa, sb float64
+	for lo := 0; lo < len(dx); lo += blockLen {
+		hi := min(lo+blockLen, len(dx))
+		lanes := k(dx[lo:hi], dy[lo:hi], x[lo:hi], a, b, a/b, 1/b)
+		sa += fold(lanes[:], 0)
+		sb += fold(lanes[:], 1)
+	}
+	return float32(sa), float32(-sb * float64(a/b))
+}
+
+// PELURow is PELU with per-element parameters.
+func PELURow(y, x, a, b []float32) {
+	if len(y) != len(x) || len(y) != len(a) || len(y) != len(b) {
+		panicLenN("PELURow", []string{"y", "x", "a", "b"}, len(y), len(x), len(a), len(b))
+	}
+	current().peluRow(y, x, a, b)
+}
+
+// PELURowBackward is PELUBackward with per-element parameters: it
+// accumulates ga[i] += dy*df/da and gb[i] += dy*df/db.
+func PELURowBackward(dx, dy, x, a, b, ga, gb []float32) {
+	n := len(dx)
+	if len(dy) != n || len(x) != n || len(a) != n || len(b) != n || len(ga) != n || len(gb) != n {
+		panicLenN("PELURowBackward", []string{"dx", "dy", "x", "a", "b", "ga", "gb"},
+			len(dx), len(dy), len(x), len(a), len(b), len(ga), len(gb))
+	}
+	current().peluRowBackward(dx, dy, x, a, b, ga, gb)
+}
+
+// Mish sets y[i] = x[i]*tanh(log(1+exp(x[i]))).
+func Mish(y, x []float32) { check2("Mish", y, x); current().mish(y, x) }
+
+// MishBackward sets dx[i] = dy[i]*(tsp + x*(1-tsp^2)*sigmoid(x)),
+// tsp = tanh(log(1+exp(x[i]))).
+func MishBackward(dx, dy, x []float32) {
+	check3("MishBackward", dx, dy, x)
+	current().mishBackward(dx, dy, x)
+}
+
+// GELU sets y[i] = x[i]*Phi(x[i]), Phi the standard normal CDF (PyTorch's
+// F.gelu, approximate='none').
+func GELU(y, x []float32) { check2("GELU", y, x); current().gelu(y, x) }
+
+// GELUBackward sets dx[i] = dy[i]*(Phi(x) + x*phi(x)), phi the normal density.
+func GELUBackward(dx, dy, x []float32) {
+	check3("GELUBackward", dx, dy, x)
+	current().geluBackward(dx, dy, x)
+}
+
+// GELUTanh sets y[i] = x/2*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3)))
+// (PyTorch's approximate='tanh'), evaluated as x*sigmoid(2*sqrt(2/pi)*(x +
+// 0.044715*x^3)), which has no cancellation for x < 0.
+func GELUTanh(y, x []float32) { check2("GELUTanh", y, x); current().geluTanh(y, x) }
+
+// GELUTanhBackward sets dx[i] = dy[i]*d/dx GELUTanh(x[i]).
+func GELUTanhBackward(dx, dy, x []float32) {
+	check3("GELUTanhBackward", dx, dy, x)
+	current().geluTanhBackward(dx, dy, x)
+}
