@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/actbench/actbench/datasets"
+	"github.com/actbench/actbench/internal/textdist"
 	"github.com/actbench/actbench/layers"
 )
 
@@ -456,7 +457,7 @@ func firstTrue(fields []string, bad ...bool) string {
 func nearest(s string, candidates []string) string {
 	best, bestD := "", -1
 	for _, c := range candidates {
-		d := levenshtein(s, c)
+		d := textdist.Distance(s, c)
 		if len(s) >= 3 && strings.Contains(c, s) { // "epoch" -> "per-epoch"
 			d = min(d, 1)
 		}
@@ -468,24 +469,4 @@ func nearest(s string, candidates []string) string {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
