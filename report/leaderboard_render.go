@@ -2,7 +2,6 @@ package report
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -21,22 +20,9 @@ import (
 // numbers), "json" (the Leaderboard, with every statistic) or "latex"
 // (booktabs tables).
 func RenderLeaderboard(w io.Writer, lb *Leaderboard, format string) error {
-	switch format {
-	case "table", "":
-		return lbTable(w, lb)
-	case "md", "markdown":
-		return lbMarkdown(w, lb)
-	case "csv":
-		return lbCSV(w, lb)
-	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(lb)
-	case "latex", "tex":
-		return lbLaTeX(w, lb)
-	}
-	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
+	return renderFormat(w, format, formatters[*Leaderboard]{
+		table: lbTable, md: lbMarkdown, csv: lbCSV, latex: lbLaTeX,
+	}.of(lb))
 }
 
 var lbColumns = []string{"#", "activation", "test err % [95% CI]", "RER % [95% CI]", "p vs base (adj)", "p vs best (adj)",

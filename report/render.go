@@ -21,20 +21,47 @@ var Formats = []string{"table", "md", "csv", "json", "latex"}
 // tablewriter), "md" (Markdown), "csv" (one row per activation and group),
 // "json" (the Report, with every statistic), "latex" (booktabs tables).
 func Render(w io.Writer, rep *Report, format string) error {
+	return renderFormat(w, format, formatters[*Report]{
+		table: renderTable, md: renderMarkdown, csv: renderCSV, latex: renderLaTeX,
+	}.of(rep))
+}
+
+// formatters are the writers of one kind of result in each text format;
+// JSON is the value itself.
+type formatters[T any] struct {
+	table, md, csv, latex func(io.Writer, T) error
+}
+
+// bound is formatters applied to one value.
+type bound struct {
+	table, md, csv, latex func(io.Writer) error
+	json                  any
+}
+
+func (f formatters[T]) of(v T) bound {
+	bind := func(fn func(io.Writer, T) error) func(io.Writer) error {
+		return func(w io.Writer) error { return fn(w, v) }
+	}
+	return bound{table: bind(f.table), md: bind(f.md), csv: bind(f.csv), latex: bind(f.latex), json: v}
+}
+
+// renderFormat writes b in the named format (see Formats; "markdown" and
+// "tex" are accepted as aliases).
+func renderFormat(w io.Writer, format string, b bound) error {
 	switch format {
 	case "table", "":
-		return renderTable(w, rep)
+		return b.table(w)
 	case "md", "markdown":
-		return renderMarkdown(w, rep)
+		return b.md(w)
 	case "csv":
-		return renderCSV(w, rep)
+		return b.csv(w)
 	case "json":
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		return enc.Encode(rep)
+		return enc.Encode(b.json)
 	case "latex", "tex":
-		return renderLaTeX(w, rep)
+		return b.latex(w)
 	}
 	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
