@@ -152,6 +152,20 @@ type Config struct {
 	FineTune *FineTune `json:"finetune,omitempty"`
 }
 
+// Defaults of Config: Resolve fills a zero field with these, and the command
+// line shows them as its flags' defaults, so each is stated once.
+const (
+	DefaultEpochs    = 10
+	DefaultBatch     = 128
+	DefaultLRAdam    = 1e-3 // Adam and AdamW
+	DefaultLRSGD     = 0.1
+	DefaultBeta1     = 0.9
+	DefaultBeta2     = 0.999
+	DefaultEps       = 1e-8
+	DefaultGamma     = 0.1 // per milestone of the step schedule
+	DefaultProbeSize = 256
+)
+
 // Schedule is a learning-rate schedule, evaluated every iteration
 // (Stepping "per-batch", the default) or once per epoch ("per-epoch").
 type Schedule struct {
@@ -268,9 +282,9 @@ func (c Config) Resolve() (Config, error) {
 		return c, configErrorf("optimizer", "optimizer %q unknown (want sgd, adam or adamw)", c.Optimizer)
 	}
 	if c.LR == 0 {
-		c.LR = 1e-3
+		c.LR = DefaultLRAdam
 		if c.Optimizer == OptSGD {
-			c.LR = 0.1
+			c.LR = DefaultLRSGD
 		}
 	}
 	if bad := firstTrue([]string{"lr", "momentum", "weight_decay"}, c.LR < 0, c.Momentum < 0 || c.Momentum >= 1, c.WeightDecay < 0); bad != "" {
@@ -282,13 +296,13 @@ func (c Config) Resolve() (Config, error) {
 	}
 	if c.Optimizer != OptSGD {
 		if c.Beta1 == 0 {
-			c.Beta1 = 0.9
+			c.Beta1 = DefaultBeta1
 		}
 		if c.Beta2 == 0 {
-			c.Beta2 = 0.999
+			c.Beta2 = DefaultBeta2
 		}
 		if c.Eps == 0 {
-			c.Eps = 1e-8
+			c.Eps = DefaultEps
 		}
 		if bad := firstTrue([]string{"beta1", "beta2", "eps"}, c.Beta1 < 0 || c.Beta1 >= 1, c.Beta2 < 0 || c.Beta2 >= 1, c.Eps <= 0); bad != "" {
 			return c, configErrorf(bad, "need 0 <= beta1, beta2 < 1 and eps > 0 (found %g, %g, %g)", c.Beta1, c.Beta2, c.Eps)
@@ -309,10 +323,10 @@ func (c Config) Resolve() (Config, error) {
 		return c, err
 	}
 	if c.Epochs == 0 {
-		c.Epochs = 10
+		c.Epochs = DefaultEpochs
 	}
 	if c.Batch == 0 {
-		c.Batch = 128
+		c.Batch = DefaultBatch
 	}
 	if bad := firstTrue([]string{"epochs", "batch", "validation", "subset", "blur", "label_smoothing"},
 		c.Epochs < 0, c.Batch < 1, c.Validation < 0, c.Subset < 0, c.Blur < 0, c.LabelSmoothing < 0 || c.LabelSmoothing >= 1); bad != "" {
@@ -364,7 +378,7 @@ func (c Config) Resolve() (Config, error) {
 		return c, configErrorf("selection", "selection %q unknown (want best or last)", c.Selection)
 	}
 	if c.ProbeSize == 0 {
-		c.ProbeSize = 256
+		c.ProbeSize = DefaultProbeSize
 	}
 	if f := c.FineTune; f != nil {
 		ft := *f
@@ -401,7 +415,7 @@ func (s Schedule) resolve() (Schedule, error) {
 	case SchedConstant, SchedCosine:
 	case SchedStep:
 		if s.Gamma == 0 {
-			s.Gamma = 0.1
+			s.Gamma = DefaultGamma
 		}
 		for i, m := range s.Milestones {
 			if m < 0 || (i > 0 && m <= s.Milestones[i-1]) {
