@@ -141,8 +141,10 @@ func TestRunLearnsAndIsBitReproducible(t *testing.T) {
 	if e.Train.Top5 != nil || e.Val.Top5 != nil {
 		t.Errorf("top-5 reported for 4 classes")
 	}
-	if a.Config.Act != "pvlu(a=0.1,b=1)" && !strings.HasPrefix(a.Config.Act, "pvlu(") {
-		t.Errorf("config act %q", a.Config.Act)
+	// The record holds the canonical spec: every parameter, in declaration
+	// order, defaults written out.
+	if want := "pvlu(a=0.1, b=1, per=shared, train=true)"; a.Config.Act != want {
+		t.Errorf("config act %q, want %q", a.Config.Act, want)
 	}
 	// Non-interactive progress: exactly one line per epoch.
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -345,7 +347,9 @@ func TestFineTuneSwapAndFreezing(t *testing.T) {
 	if err != nil || r.Model.Trainable != 0 {
 		t.Fatalf("freeze=act with relu: %v, %d trainable", err, r.Model.Trainable)
 	}
-	m, _, _, _ = LoadModel(out, ModelLast)
+	if m, _, _, err = LoadModel(out, ModelLast); err != nil {
+		t.Fatal(err)
+	}
 	if !reflect.DeepEqual(weights(m.Params()), preW) {
 		t.Error("freeze=act with relu changed weights")
 	}
@@ -354,7 +358,9 @@ func TestFineTuneSwapAndFreezing(t *testing.T) {
 	if _, err := Run(context.Background(), ft, Options{Data: data, Checkpoint: out}); err != nil {
 		t.Fatal(err)
 	}
-	m, _, _, _ = LoadModel(out, ModelLast)
+	if m, _, _, err = LoadModel(out, ModelLast); err != nil {
+		t.Fatal(err)
+	}
 	for name, w := range weights(m.Params()) {
 		same := reflect.DeepEqual(w, preW[name])
 		if strings.HasPrefix(name, "fc2.") == same {
