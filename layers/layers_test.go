@@ -652,3 +652,26 @@ func TestSequentialSharesInputGrads(t *testing.T) {
 		t.Errorf("%d stores, want 2", len(stores))
 	}
 }
+
+// TestResidualSplit checks the add of a Residual split across threads: with
+// an empty body and the identity shortcut, y = 2x and dx = 2dy exactly,
+// over a batch large enough to be split into uneven parts.
+func TestResidualSplit(t *testing.T) {
+	old := gemm.Threads()
+	defer gemm.SetThreads(old)
+	gemm.SetThreads(3)
+	const n, c, h, w = 5, 16, 32, 32 // 81,920 floats: split
+	rng := rand.New(rand.NewPCG(7, 8))
+	x, dy := f32(randTensor(rng, n, c, h, w)), f32(randTensor(rng, n, c, h, w))
+	r := NewResidual("res", NewSequential("empty"), nil)
+	if _, err := r.Setup([]int{c, h, w}); err != nil {
+		t.Fatal(err)
+	}
+	y := f32(r.Forward(newTensor(x, n, c, h, w), true))
+	dx := f32(r.Backward(newTensor(dy, n, c, h, w)))
+	for i := range x {
+		if y[i] != 2*x[i] || dx[i] != 2*dy[i] {
+			t.Fatalf("element %d: y %g dx %g, want %g and %g", i, y[i], dx[i], 2*x[i], 2*dy[i])
+		}
+	}
+}
