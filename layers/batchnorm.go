@@ -109,22 +109,28 @@ func (l *BatchNorm) forwardPart(_, lo, hi int) {
 	m := float64(n * hw)
 	rm, rv := f32(l.runMean.Value), f32(l.runVar.Value)
 	if l.train {
-		sum := l.sum[lo:hi]
+		// One pass for both statistics: sums of x-k and (x-k)^2 with k
+		// the channel's first value (a sample of the data, so that
+		// (mean-k)^2 is of the order of the variance and the
+		// subtraction below loses little).
+		sum, sq, shift := l.sum[lo:hi], l.sumSq[lo:hi], l.mean[lo:hi]
 		clear(sum)
-		for i := 0; i < n; i++ {
-			for ch := lo; ch < hi; ch++ {
-				sum[ch-lo] += sum32(l.x[(i*c+ch)*hw : (i*c+ch+1)*hw])
-			}
-		}
-		sq := l.sumSq[lo:hi]
 		clear(sq)
 		for ch := lo; ch < hi; ch++ {
-			l.mean[ch] = l.sum[ch] / m
+			shift[ch-lo] = float64(l.x[ch*hw])
 		}
 		for i := 0; i < n; i++ {
 			for ch := lo; ch < hi; ch++ {
-				sq[ch-lo] += sumSqDev32(l.x[(i*c+ch)*hw:(i*c+ch+1)*hw], float32(l.mean[ch]))
+				s, q := sumSqShifted32(l.x[(i*c+ch)*hw:(i*c+ch+1)*hw], float32(shift[ch-lo]))
+				sum[ch-lo] += s
+				sq[ch-lo] += q
 			}
+		}
+		for ch := lo; ch < hi; ch++ {
+			d := sum[ch-lo] / m // mean - k
+			l.mean[ch] += d
+			// sum((x-mean)^2) = sum((x-k)^2) - m*(mean-k)^2
+			l.sumSq[ch] = max(0, sq[ch-lo]-d*sum[ch-lo])
 		}
 		mom := l.momentum
 		for ch := lo; ch < hi; ch++ {
@@ -226,43 +232,35 @@ func (l *BatchNorm) backwardPart(_, lo, hi int) {
 }
 
 // Row sums for batch norm: float32 in four interleaved accumulators within
-// a row (at most H*W values), float64 across rows. The deviations are taken
-// from the float32-rounded mean, which the float64 sums then carry exactly
-// enough for a variance (the rounding of the mean shifts it by far less than
-// eps).
+// a row (at most H*W values), float64 across rows. The forward statistics
+// take deviations from a shift (a data value of the channel) and the
+// backward's from the float32-rounded mean, which the float64 sums then
+// carry exactly enough for a variance (the rounding shifts it by far less
+// than eps).
 
-func sum32(x []float32) float64 {
-	var a0, a1, a2, a3 float32
+// sumSqShifted32 returns sum(x-k) and sum((x-k)^2).
+func sumSqShifted32(x []float32, k float32) (float64, float64) {
+	var s0, s1, s2, s3, q0, q1, q2, q3 float32
 	i := 0
 	for ; i+4 <= len(x); i += 4 {
 		v := x[i : i+4 : i+4]
-		a0 += v[0]
-		a1 += v[1]
-		a2 += v[2]
-		a3 += v[3]
+		d0, d1, d2, d3 := v[0]-k, v[1]-k, v[2]-k, v[3]-k
+		s0 += d0
+		s1 += d1
+		s2 += d2
+		s3 += d3
+		q0 += d0 * d0
+		q1 += d1 * d1
+		q2 += d2 * d2
+		q3 += d3 * d3
 	}
 	for ; i < len(x); i++ {
-		a0 += x[i]
+		d := x[i] - k
+		s0 += d
+		q0 += d * d
 	}
-	return float64(a0) + float64(a1) + float64(a2) + float64(a3)
-}
-
-func sumSqDev32(x []float32, mu float32) float64 {
-	var a0, a1, a2, a3 float32
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		v := x[i : i+4 : i+4]
-		d0, d1, d2, d3 := v[0]-mu, v[1]-mu, v[2]-mu, v[3]-mu
-		a0 += d0 * d0
-		a1 += d1 * d1
-		a2 += d2 * d2
-		a3 += d3 * d3
-	}
-	for ; i < len(x); i++ {
-		d := x[i] - mu
-		a0 += d * d
-	}
-	return float64(a0) + float64(a1) + float64(a2) + float64(a3)
+	return float64(s0) + float64(s1) + float64(s2) + float64(s3),
+		float64(q0) + float64(q1) + float64(q2) + float64(q3)
 }
 
 // sumDyDev32 returns sum(dy) and sum(dy*(x-mu)).

@@ -675,3 +675,42 @@ func TestResidualSplit(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchNormOffsetStatistics checks the batch statistics of channels
+// whose mean is far larger than their spread (mean 300, standard deviation
+// 0.05, and a channel whose first value is an outlier): a one-pass
+// variance without a good shift loses every digit here. The expected
+// values are float64 sums over the same float32 inputs.
+func TestBatchNormOffsetStatistics(t *testing.T) {
+	const n, c, h, w = 8, 3, 16, 16
+	bn := NewBatchNorm("bn", 1, 1e-5) // momentum 1: running = batch statistics
+	if _, err := bn.Setup([]int{c, h, w}); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	xs := make([]float32, n*c*h*w)
+	for i := range xs {
+		xs[i] = 300 + 0.05*float32(rng.NormFloat64())
+	}
+	xs[2*h*w] = 301 // channel 2's first value (the shift) is 20 deviations out
+	bn.Forward(newTensor(xs, n, c, h, w), true)
+	for ch := range c {
+		var m, v float64
+		for i := range n {
+			for _, a := range xs[(i*c+ch)*h*w : (i*c+ch+1)*h*w] {
+				m += float64(a)
+			}
+		}
+		m /= n * h * w
+		for i := range n {
+			for _, a := range xs[(i*c+ch)*h*w : (i*c+ch+1)*h*w] {
+				v += (float64(a) - m) * (float64(a) - m)
+			}
+		}
+		v /= n*h*w - 1
+		rm, rv := float64(f32(bn.runMean.Value)[ch]), float64(f32(bn.runVar.Value)[ch])
+		if math.Abs(rm-m) > 1e-6*m || math.Abs(rv-v) > 1e-3*v {
+			t.Errorf("channel %d: mean %.9g variance %.6g, want %.9g and %.6g", ch, rm, rv, m, v)
+		}
+	}
+}
