@@ -152,7 +152,7 @@ func BenchmarkSoftmaxCrossEntropy(b *testing.B) {
 func BenchmarkConvPaths(b *testing.B) {
 	defer func() { convPath = "" }()
 	for _, c := range []struct{ inC, outC, hw int }{
-		{16, 16, 32}, {32, 32, 16}, {64, 64, 8},
+		{3, 16, 32}, {3, 64, 32}, {8, 8, 32}, {16, 16, 32}, {32, 32, 16}, {32, 32, 32}, {64, 64, 8},
 		{64, 64, 32}, {64, 128, 16}, {128, 128, 16}, {128, 256, 8}, {256, 256, 8}, {256, 512, 4}, {512, 512, 4}, {512, 512, 2},
 	} {
 		for _, path := range []string{"nowino", "wino"} {
