@@ -34,12 +34,18 @@ type BatchNorm struct {
 	n                 int
 	train             bool
 	mean, invStd      []float64 // statistics used by the last Forward
-	sum, sumSq        []float64 // per-channel accumulators
+	sum, sumSq, sumP  []float64 // per-channel accumulators
 	split             splitter
 	fwd, bwd          func(part, lo, hi int)
 	gammaF, betaF     []float32
 	scaleF, shiftF    []float32 // y = x*scale + shift per channel
 	gradScale, dxHatS []float64
+	// ys is where Forward writes (the layer's output, or the following
+	// ReLU's when fused); relu applies max(0, y) there; reluY is the
+	// fused ReLU's output that gates dy in Backward (nil unfused).
+	ys    []float32
+	relu  bool
+	reluY []float32
 }
 
 // NewBatchNorm returns a batch normalisation layer with PyTorch's momentum
@@ -74,7 +80,7 @@ func (l *BatchNorm) Setup(in []int) ([]int, error) {
 		f32(l.runVar.Value)[i] = 1
 	}
 	l.mean, l.invStd = make([]float64, l.c), make([]float64, l.c)
-	l.sum, l.sumSq = make([]float64, l.c), make([]float64, l.c)
+	l.sum, l.sumSq, l.sumP = make([]float64, l.c), make([]float64, l.c), make([]float64, l.c)
 	l.scaleF, l.shiftF = make([]float32, l.c), make([]float32, l.c)
 	l.gradScale, l.dxHatS = make([]float64, l.c), make([]float64, l.c)
 	l.out.setShape(in)
@@ -96,9 +102,38 @@ func (l *BatchNorm) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	n := batchOf(l.name, x, l.in)
 	y, _ := l.out.get(n)
 	l.x, l.n, l.train = f32(x), n, train
+	l.ys, l.relu = f32(y), false
 	l.gammaF, l.betaF = f32(l.weight.Value), f32(l.bias.Value)
 	l.split.run(l.c, 2, l.fwd)
 	return y
+}
+
+// forwardReLU is Forward followed by the ReLU a, in one pass: it writes
+// max(0, BN(x)) into a's output (the values a.Forward would) and leaves a
+// ready for DeadFraction (its input is taken to be its output, which has
+// the same sign). Sequential uses it for a BatchNorm followed by a ReLU
+// Activation, and backwardReLU for their Backward.
+func (l *BatchNorm) forwardReLU(x *tensor.Dense, train bool, a *Activation) *tensor.Dense {
+	n := batchOf(l.name, x, l.in)
+	y, ys := a.out.get(n)
+	l.x, l.n, l.train = f32(x), n, train
+	l.ys, l.relu = ys, true
+	l.gammaF, l.betaF = f32(l.weight.Value), f32(l.bias.Value)
+	l.split.run(l.c, 2, l.fwd)
+	a.x, a.n, a.ys = ys, n, ys
+	return y
+}
+
+// backwardReLU is the Backward of the ReLU a then of the layer: dy is
+// gated by a's output (y > 0, NaN passed on as the ReLU kernels do) as it
+// is read. The layer's input gradient may be dy's own storage (a
+// Sequential's ping-pong store skips the ReLU): every element of dy is
+// read before the element at the same place is written, by the same part.
+func (l *BatchNorm) backwardReLU(dy *tensor.Dense, a *Activation) *tensor.Dense {
+	l.reluY = a.ys
+	dx := l.Backward(dy)
+	l.reluY = nil
+	return dx
 }
 
 func (l *BatchNorm) forwardPart(_, lo, hi int) {
@@ -109,28 +144,35 @@ func (l *BatchNorm) forwardPart(_, lo, hi int) {
 	m := float64(n * hw)
 	rm, rv := f32(l.runMean.Value), f32(l.runVar.Value)
 	if l.train {
-		// One pass for both statistics: sums of x-k and (x-k)^2 with k
-		// the channel's first value (a sample of the data, so that
-		// (mean-k)^2 is of the order of the variance and the
-		// subtraction below loses little).
-		sum, sq, shift := l.sum[lo:hi], l.sumSq[lo:hi], l.mean[lo:hi]
+		// One pass over memory for both statistics: per plane (H x W
+		// values, in L1) its sum s_p and, in a second pass over the
+		// cached plane, q_p, the squared deviations from its float32
+		// mean c_p; across planes in float64 (Chan et al.'s pairwise
+		// update) sum((x-mean)^2) = sum(q_p - hw*(mean_p-c_p)^2) +
+		// sum(hw*mean_p^2) - m*mean^2, which keeps two-pass accuracy
+		// (the last difference cancels only in float64, over plane
+		// means).
+		sum, q, p := l.sum[lo:hi], l.sumSq[lo:hi], l.sumP[lo:hi]
 		clear(sum)
-		clear(sq)
-		for ch := lo; ch < hi; ch++ {
-			shift[ch-lo] = float64(l.x[ch*hw])
-		}
+		clear(q)
+		clear(p)
+		fhw := float64(hw)
 		for i := 0; i < n; i++ {
 			for ch := lo; ch < hi; ch++ {
-				s, q := sumSqShifted32(l.x[(i*c+ch)*hw:(i*c+ch+1)*hw], float32(shift[ch-lo]))
+				plane := l.x[(i*c+ch)*hw : (i*c+ch+1)*hw]
+				s := sum32(plane)
+				mp := s / fhw
+				cp := float32(mp)
+				dc := mp - float64(cp)
 				sum[ch-lo] += s
-				sq[ch-lo] += q
+				q[ch-lo] += sumSqDev32(plane, cp) - fhw*dc*dc
+				p[ch-lo] += fhw * mp * mp
 			}
 		}
 		for ch := lo; ch < hi; ch++ {
-			d := sum[ch-lo] / m // mean - k
-			l.mean[ch] += d
-			// sum((x-mean)^2) = sum((x-k)^2) - m*(mean-k)^2
-			l.sumSq[ch] = max(0, sq[ch-lo]-d*sum[ch-lo])
+			mean := sum[ch-lo] / m
+			l.mean[ch] = mean
+			l.sumSq[ch] = max(0, q[ch-lo]+(p[ch-lo]-m*mean*mean))
 		}
 		mom := l.momentum
 		for ch := lo; ch < hi; ch++ {
@@ -154,13 +196,20 @@ func (l *BatchNorm) forwardPart(_, lo, hi int) {
 		l.scaleF[ch] = float32(sc)
 		l.shiftF[ch] = float32(float64(l.betaF[ch]) - l.mean[ch]*sc)
 	}
-	ys := l.out.data
+	ys := l.ys
 	for i := 0; i < n; i++ {
 		for ch := lo; ch < hi; ch++ {
 			sc, sh := l.scaleF[ch], l.shiftF[ch]
 			off := (i*c + ch) * hw
 			dst := ys[off : off+hw]
-			for j, v := range l.x[off : off+hw] {
+			src := l.x[off : off+hw]
+			if l.relu {
+				for j, v := range src {
+					dst[j] = max(v*sc+sh, 0)
+				}
+				continue
+			}
+			for j, v := range src {
 				dst[j] = v*sc + sh
 			}
 		}
@@ -191,7 +240,12 @@ func (l *BatchNorm) backwardPart(_, lo, hi int) {
 	for i := 0; i < n; i++ {
 		for ch := lo; ch < hi; ch++ {
 			off := (i*c + ch) * hw
-			s, sx := sumDyDev32(l.dy[off:off+hw], l.x[off:off+hw], float32(l.mean[ch]))
+			var s, sx float64
+			if l.reluY != nil {
+				s, sx = sumDyDevReLU32(l.dy[off:off+hw], l.reluY[off:off+hw], l.x[off:off+hw], float32(l.mean[ch]))
+			} else {
+				s, sx = sumDyDev32(l.dy[off:off+hw], l.x[off:off+hw], float32(l.mean[ch]))
+			}
 			sumDy[ch-lo] += s
 			sumDyXhat[ch-lo] += sx
 		}
@@ -211,8 +265,18 @@ func (l *BatchNorm) backwardPart(_, lo, hi int) {
 			dst := dxs[off : off+hw]
 			g := l.dy[off : off+hw]
 			gs := l.gradScale[ch]
+			var gate []float32
+			if l.reluY != nil {
+				gate = l.reluY[off : off+hw]
+			}
 			if !l.train {
 				k := float32(gs)
+				if gate != nil {
+					for j, v := range g {
+						dst[j] = reluGrad(v, gate[j]) * k
+					}
+					continue
+				}
 				for j, v := range g {
 					dst[j] = v * k
 				}
@@ -224,6 +288,12 @@ func (l *BatchNorm) backwardPart(_, lo, hi int) {
 			a := float32(gs)
 			b := float32(gs * (-meanDy + kx*l.mean[ch]))
 			cx := float32(-gs * kx)
+			if gate != nil {
+				for j, v := range l.x[off : off+hw] {
+					dst[j] = a*reluGrad(g[j], gate[j]) + cx*v + b
+				}
+				continue
+			}
 			for j, v := range l.x[off : off+hw] {
 				dst[j] = a*g[j] + cx*v + b
 			}
@@ -232,35 +302,73 @@ func (l *BatchNorm) backwardPart(_, lo, hi int) {
 }
 
 // Row sums for batch norm: float32 in four interleaved accumulators within
-// a row (at most H*W values), float64 across rows. The forward statistics
-// take deviations from a shift (a data value of the channel) and the
-// backward's from the float32-rounded mean, which the float64 sums then
-// carry exactly enough for a variance (the rounding shifts it by far less
-// than eps).
+// a row (at most H*W values), float64 across rows. The forward's squared
+// deviations are taken from each row's own float32 mean, the backward's
+// from the float32-rounded batch mean; the float64 sums carry the rest.
 
-// sumSqShifted32 returns sum(x-k) and sum((x-k)^2).
-func sumSqShifted32(x []float32, k float32) (float64, float64) {
-	var s0, s1, s2, s3, q0, q1, q2, q3 float32
+func sum32(x []float32) float64 {
+	var a0, a1, a2, a3 float32
 	i := 0
 	for ; i+4 <= len(x); i += 4 {
 		v := x[i : i+4 : i+4]
-		d0, d1, d2, d3 := v[0]-k, v[1]-k, v[2]-k, v[3]-k
-		s0 += d0
-		s1 += d1
-		s2 += d2
-		s3 += d3
-		q0 += d0 * d0
-		q1 += d1 * d1
-		q2 += d2 * d2
-		q3 += d3 * d3
+		a0 += v[0]
+		a1 += v[1]
+		a2 += v[2]
+		a3 += v[3]
 	}
 	for ; i < len(x); i++ {
-		d := x[i] - k
-		s0 += d
-		q0 += d * d
+		a0 += x[i]
 	}
-	return float64(s0) + float64(s1) + float64(s2) + float64(s3),
-		float64(q0) + float64(q1) + float64(q2) + float64(q3)
+	return float64(a0) + float64(a1) + float64(a2) + float64(a3)
+}
+
+func sumSqDev32(x []float32, mu float32) float64 {
+	var a0, a1, a2, a3 float32
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		v := x[i : i+4 : i+4]
+		d0, d1, d2, d3 := v[0]-mu, v[1]-mu, v[2]-mu, v[3]-mu
+		a0 += d0 * d0
+		a1 += d1 * d1
+		a2 += d2 * d2
+		a3 += d3 * d3
+	}
+	for ; i < len(x); i++ {
+		d := x[i] - mu
+		a0 += d * d
+	}
+	return float64(a0) + float64(a1) + float64(a2) + float64(a3)
+}
+
+// reluGrad returns the ReLU's input gradient for output gradient g at
+// output y: g where y > 0, +0 elsewhere, y itself when it is NaN (the
+// kernels/act ReLU backward, bit for bit, with y in place of the input: they
+// have the same sign).
+func reluGrad(g, y float32) float32 {
+	u := math.Float32bits(y)
+	nan := uint32(int32(0x7f800000-(u&0x7fffffff)) >> 31)
+	pos := uint32(-int64(int32(u))>>63) &^ nan
+	return math.Float32frombits(math.Float32bits(g)&pos | u&nan)
+}
+
+// sumDyDevReLU32 is sumDyDev32 of the ReLU-gated gradient reluGrad(dy, y).
+func sumDyDevReLU32(dy, y, x []float32, mu float32) (float64, float64) {
+	x, y = x[:len(dy)], y[:len(dy)]
+	var s0, s1, t0, t1 float32
+	i := 0
+	for ; i+2 <= len(dy); i += 2 {
+		g0, g1 := reluGrad(dy[i], y[i]), reluGrad(dy[i+1], y[i+1])
+		s0 += g0
+		s1 += g1
+		t0 += g0 * (x[i] - mu)
+		t1 += g1 * (x[i+1] - mu)
+	}
+	for ; i < len(dy); i++ {
+		g := reluGrad(dy[i], y[i])
+		s0 += g
+		t0 += g * (x[i] - mu)
+	}
+	return float64(s0) + float64(s1), float64(t0) + float64(t1)
 }
 
 // sumDyDev32 returns sum(dy) and sum(dy*(x-mu)).
