@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/actbench/actbench/kernels/norm"
+
 	"gorgonia.org/tensor"
 )
 
@@ -41,11 +43,9 @@ type BatchNorm struct {
 	scaleF, shiftF    []float32 // y = x*scale + shift per channel
 	gradScale, dxHatS []float64
 	// ys is where Forward writes (the layer's output, or the following
-	// ReLU's when fused); relu applies max(0, y) there; reluY is the
-	// fused ReLU's output that gates dy in Backward (nil unfused).
-	ys    []float32
-	relu  bool
-	reluY []float32
+	// ReLU's when fused); relu applies max(0, y) there.
+	ys   []float32
+	relu bool
 }
 
 // NewBatchNorm returns a batch normalisation layer with PyTorch's momentum
@@ -110,9 +110,11 @@ func (l *BatchNorm) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 
 // forwardReLU is Forward followed by the ReLU a, in one pass: it writes
 // max(0, BN(x)) into a's output (the values a.Forward would) and leaves a
-// ready for DeadFraction (its input is taken to be its output, which has
-// the same sign). Sequential uses it for a BatchNorm followed by a ReLU
-// Activation, and backwardReLU for their Backward.
+// ready for its Backward and DeadFraction, with its input taken to be its
+// output (the ReLU's derivative depends only on the sign, which they
+// share). Sequential uses it for a BatchNorm followed by a ReLU
+// Activation. (Gating dy in the BatchNorm's backward passes instead of the
+// ReLU's own pass measured slower: the SIMD ReLU pass is cheap.)
 func (l *BatchNorm) forwardReLU(x *tensor.Dense, train bool, a *Activation) *tensor.Dense {
 	n := batchOf(l.name, x, l.in)
 	y, ys := a.out.get(n)
@@ -122,18 +124,6 @@ func (l *BatchNorm) forwardReLU(x *tensor.Dense, train bool, a *Activation) *ten
 	l.split.run(l.c, 2, l.fwd)
 	a.x, a.n, a.ys = ys, n, ys
 	return y
-}
-
-// backwardReLU is the Backward of the ReLU a then of the layer: dy is
-// gated by a's output (y > 0, NaN passed on as the ReLU kernels do) as it
-// is read. The layer's input gradient may be dy's own storage (a
-// Sequential's ping-pong store skips the ReLU): every element of dy is
-// read before the element at the same place is written, by the same part.
-func (l *BatchNorm) backwardReLU(dy *tensor.Dense, a *Activation) *tensor.Dense {
-	l.reluY = a.ys
-	dx := l.Backward(dy)
-	l.reluY = nil
-	return dx
 }
 
 func (l *BatchNorm) forwardPart(_, lo, hi int) {
@@ -160,12 +150,12 @@ func (l *BatchNorm) forwardPart(_, lo, hi int) {
 		for i := 0; i < n; i++ {
 			for ch := lo; ch < hi; ch++ {
 				plane := l.x[(i*c+ch)*hw : (i*c+ch+1)*hw]
-				s := sum32(plane)
+				s := float64(norm.Sum(plane))
 				mp := s / fhw
 				cp := float32(mp)
 				dc := mp - float64(cp)
 				sum[ch-lo] += s
-				q[ch-lo] += sumSqDev32(plane, cp) - fhw*dc*dc
+				q[ch-lo] += float64(norm.SumSqDev(plane, cp)) - fhw*dc*dc
 				p[ch-lo] += fhw * mp * mp
 			}
 		}
@@ -201,17 +191,7 @@ func (l *BatchNorm) forwardPart(_, lo, hi int) {
 		for ch := lo; ch < hi; ch++ {
 			sc, sh := l.scaleF[ch], l.shiftF[ch]
 			off := (i*c + ch) * hw
-			dst := ys[off : off+hw]
-			src := l.x[off : off+hw]
-			if l.relu {
-				for j, v := range src {
-					dst[j] = max(v*sc+sh, 0)
-				}
-				continue
-			}
-			for j, v := range src {
-				dst[j] = v*sc + sh
-			}
+			norm.Affine(ys[off:off+hw], l.x[off:off+hw], sc, sh, l.relu)
 		}
 	}
 }
@@ -240,14 +220,9 @@ func (l *BatchNorm) backwardPart(_, lo, hi int) {
 	for i := 0; i < n; i++ {
 		for ch := lo; ch < hi; ch++ {
 			off := (i*c + ch) * hw
-			var s, sx float64
-			if l.reluY != nil {
-				s, sx = sumDyDevReLU32(l.dy[off:off+hw], l.reluY[off:off+hw], l.x[off:off+hw], float32(l.mean[ch]))
-			} else {
-				s, sx = sumDyDev32(l.dy[off:off+hw], l.x[off:off+hw], float32(l.mean[ch]))
-			}
-			sumDy[ch-lo] += s
-			sumDyXhat[ch-lo] += sx
+			s, sx := norm.DySums(l.dy[off:off+hw], l.x[off:off+hw], float32(l.mean[ch]))
+			sumDy[ch-lo] += float64(s)
+			sumDyXhat[ch-lo] += float64(sx)
 		}
 	}
 	gw, gb := f32(l.weight.Grad), f32(l.bias.Grad)
@@ -265,21 +240,8 @@ func (l *BatchNorm) backwardPart(_, lo, hi int) {
 			dst := dxs[off : off+hw]
 			g := l.dy[off : off+hw]
 			gs := l.gradScale[ch]
-			var gate []float32
-			if l.reluY != nil {
-				gate = l.reluY[off : off+hw]
-			}
 			if !l.train {
-				k := float32(gs)
-				if gate != nil {
-					for j, v := range g {
-						dst[j] = reluGrad(v, gate[j]) * k
-					}
-					continue
-				}
-				for j, v := range g {
-					dst[j] = v * k
-				}
+				norm.Affine(dst, g, float32(gs), 0, false)
 				continue
 			}
 			// dx = gs*(dy - meanDy - xhat*meanDyXhat), with xhat = (x-mu)*invStd.
@@ -288,104 +250,7 @@ func (l *BatchNorm) backwardPart(_, lo, hi int) {
 			a := float32(gs)
 			b := float32(gs * (-meanDy + kx*l.mean[ch]))
 			cx := float32(-gs * kx)
-			if gate != nil {
-				for j, v := range l.x[off : off+hw] {
-					dst[j] = a*reluGrad(g[j], gate[j]) + cx*v + b
-				}
-				continue
-			}
-			for j, v := range l.x[off : off+hw] {
-				dst[j] = a*g[j] + cx*v + b
-			}
+			norm.AffineGrad(dst, g, l.x[off:off+hw], a, cx, b)
 		}
 	}
-}
-
-// Row sums for batch norm: float32 in four interleaved accumulators within
-// a row (at most H*W values), float64 across rows. The forward's squared
-// deviations are taken from each row's own float32 mean, the backward's
-// from the float32-rounded batch mean; the float64 sums carry the rest.
-
-func sum32(x []float32) float64 {
-	var a0, a1, a2, a3 float32
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		v := x[i : i+4 : i+4]
-		a0 += v[0]
-		a1 += v[1]
-		a2 += v[2]
-		a3 += v[3]
-	}
-	for ; i < len(x); i++ {
-		a0 += x[i]
-	}
-	return float64(a0) + float64(a1) + float64(a2) + float64(a3)
-}
-
-func sumSqDev32(x []float32, mu float32) float64 {
-	var a0, a1, a2, a3 float32
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		v := x[i : i+4 : i+4]
-		d0, d1, d2, d3 := v[0]-mu, v[1]-mu, v[2]-mu, v[3]-mu
-		a0 += d0 * d0
-		a1 += d1 * d1
-		a2 += d2 * d2
-		a3 += d3 * d3
-	}
-	for ; i < len(x); i++ {
-		d := x[i] - mu
-		a0 += d * d
-	}
-	return float64(a0) + float64(a1) + float64(a2) + float64(a3)
-}
-
-// reluGrad returns the ReLU's input gradient for output gradient g at
-// output y: g where y > 0, +0 elsewhere, y itself when it is NaN (the
-// kernels/act ReLU backward, bit for bit, with y in place of the input: they
-// have the same sign).
-func reluGrad(g, y float32) float32 {
-	u := math.Float32bits(y)
-	nan := uint32(int32(0x7f800000-(u&0x7fffffff)) >> 31)
-	pos := uint32(-int64(int32(u))>>63) &^ nan
-	return math.Float32frombits(math.Float32bits(g)&pos | u&nan)
-}
-
-// sumDyDevReLU32 is sumDyDev32 of the ReLU-gated gradient reluGrad(dy, y).
-func sumDyDevReLU32(dy, y, x []float32, mu float32) (float64, float64) {
-	x, y = x[:len(dy)], y[:len(dy)]
-	var s0, s1, t0, t1 float32
-	i := 0
-	for ; i+2 <= len(dy); i += 2 {
-		g0, g1 := reluGrad(dy[i], y[i]), reluGrad(dy[i+1], y[i+1])
-		s0 += g0
-		s1 += g1
-		t0 += g0 * (x[i] - mu)
-		t1 += g1 * (x[i+1] - mu)
-	}
-	for ; i < len(dy); i++ {
-		g := reluGrad(dy[i], y[i])
-		s0 += g
-		t0 += g * (x[i] - mu)
-	}
-	return float64(s0) + float64(s1), float64(t0) + float64(t1)
-}
-
-// sumDyDev32 returns sum(dy) and sum(dy*(x-mu)).
-func sumDyDev32(dy, x []float32, mu float32) (float64, float64) {
-	x = x[:len(dy)]
-	var s0, s1, t0, t1 float32
-	i := 0
-	for ; i+2 <= len(dy); i += 2 {
-		g, v := dy[i:i+2:i+2], x[i:i+2:i+2]
-		s0 += g[0]
-		s1 += g[1]
-		t0 += g[0] * (v[0] - mu)
-		t1 += g[1] * (v[1] - mu)
-	}
-	for ; i < len(dy); i++ {
-		s0 += dy[i]
-		t0 += dy[i] * (x[i] - mu)
-	}
-	return float64(s0) + float64(s1), float64(t0) + float64(t1)
 }

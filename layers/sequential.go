@@ -96,7 +96,7 @@ var noFuse bool
 
 // Forward runs the layers in order. A BatchNorm followed by a ReLU
 // Activation runs as one pass (BatchNorm.forwardReLU: the same values,
-// one read and one write fewer per element), and so does their Backward.
+// one read and one write fewer per element); their Backward stays two.
 func (s *Sequential) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	if len(s.fused) != len(s.layers) {
 		s.fused = make([]bool, len(s.layers))
@@ -119,11 +119,6 @@ func (s *Sequential) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 
 func (s *Sequential) Backward(dy *tensor.Dense) *tensor.Dense {
 	for i := len(s.layers) - 1; i >= 0; i-- {
-		if i > 0 && i-1 < len(s.fused) && s.fused[i-1] {
-			dy = s.layers[i-1].(*BatchNorm).backwardReLU(dy, s.layers[i].(*Activation))
-			i--
-			continue
-		}
 		dy = s.layers[i].Backward(dy)
 	}
 	return dy
