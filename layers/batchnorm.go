@@ -134,35 +134,24 @@ func (l *BatchNorm) forwardPart(_, lo, hi int) {
 	m := float64(n * hw)
 	rm, rv := f32(l.runMean.Value), f32(l.runVar.Value)
 	if l.train {
-		// One pass over memory for both statistics: per plane (H x W
-		// values, in L1) its sum s_p and, in a second pass over the
-		// cached plane, q_p, the squared deviations from its float32
-		// mean c_p; across planes in float64 (Chan et al.'s pairwise
-		// update) sum((x-mean)^2) = sum(q_p - hw*(mean_p-c_p)^2) +
-		// sum(hw*mean_p^2) - m*mean^2, which keeps two-pass accuracy
-		// (the last difference cancels only in float64, over plane
-		// means).
-		sum, q, p := l.sum[lo:hi], l.sumSq[lo:hi], l.sumP[lo:hi]
+		// Two passes for the statistics: the sums, then the squared
+		// deviations from the float32-rounded mean (float32 within a
+		// plane, float64 across planes).
+		sum, q := l.sum[lo:hi], l.sumSq[lo:hi]
 		clear(sum)
 		clear(q)
-		clear(p)
-		fhw := float64(hw)
 		for i := 0; i < n; i++ {
 			for ch := lo; ch < hi; ch++ {
-				plane := l.x[(i*c+ch)*hw : (i*c+ch+1)*hw]
-				s := float64(norm.Sum(plane))
-				mp := s / fhw
-				cp := float32(mp)
-				dc := mp - float64(cp)
-				sum[ch-lo] += s
-				q[ch-lo] += float64(norm.SumSqDev(plane, cp)) - fhw*dc*dc
-				p[ch-lo] += fhw * mp * mp
+				sum[ch-lo] += float64(norm.Sum(l.x[(i*c+ch)*hw : (i*c+ch+1)*hw]))
 			}
 		}
 		for ch := lo; ch < hi; ch++ {
-			mean := sum[ch-lo] / m
-			l.mean[ch] = mean
-			l.sumSq[ch] = max(0, q[ch-lo]+(p[ch-lo]-m*mean*mean))
+			l.mean[ch] = sum[ch-lo] / m
+		}
+		for i := 0; i < n; i++ {
+			for ch := lo; ch < hi; ch++ {
+				q[ch-lo] += float64(norm.SumSqDev(l.x[(i*c+ch)*hw:(i*c+ch+1)*hw], float32(l.mean[ch])))
+			}
 		}
 		mom := l.momentum
 		for ch := lo; ch < hi; ch++ {
