@@ -36,7 +36,7 @@ type BatchNorm struct {
 	n                 int
 	train             bool
 	mean, invStd      []float64 // statistics used by the last Forward
-	sum, sumSq, sumP  []float64 // per-channel accumulators
+	sum, sumSq        []float64 // per-channel accumulators
 	split             splitter
 	fwd, bwd          func(part, lo, hi int)
 	gammaF, betaF     []float32
@@ -80,7 +80,7 @@ func (l *BatchNorm) Setup(in []int) ([]int, error) {
 		f32(l.runVar.Value)[i] = 1
 	}
 	l.mean, l.invStd = make([]float64, l.c), make([]float64, l.c)
-	l.sum, l.sumSq, l.sumP = make([]float64, l.c), make([]float64, l.c), make([]float64, l.c)
+	l.sum, l.sumSq = make([]float64, l.c), make([]float64, l.c)
 	l.scaleF, l.shiftF = make([]float32, l.c), make([]float32, l.c)
 	l.gradScale, l.dxHatS = make([]float64, l.c), make([]float64, l.c)
 	l.out.setShape(in)
