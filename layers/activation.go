@@ -49,6 +49,9 @@ type Activation struct {
 	fwd, bwd     func(part, lo, hi int)
 	dys, dxs, ys []float32
 
+	// plainReLU: the function is the registry's "relu" (no parameters,
+	// not random), which a Sequential fuses into a BatchNorm before it.
+	plainReLU bool
 	// DeadFraction scratch, allocated on first use.
 	ones, deadDx []float32
 	gradSave     [][]float32
@@ -111,6 +114,7 @@ func (a *Activation) instantiate(spec string) error {
 	}
 	a.fn, a.spec = f, f.Spec().String()
 	a.stoch, _ = f.(registry.Stochastic)
+	a.plainReLU = a.spec == "relu" && a.stoch == nil && len(f.Params()) == 0
 	a.params = a.params[:0:0]
 	for _, p := range f.Params() {
 		a.params = append(a.params, &Param{

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/actbench/actbench/kernels/norm"
+
 	"gorgonia.org/tensor"
 )
 
@@ -40,6 +42,10 @@ type BatchNorm struct {
 	gammaF, betaF     []float32
 	scaleF, shiftF    []float32 // y = x*scale + shift per channel
 	gradScale, dxHatS []float64
+	// ys is where Forward writes (the layer's output, or the following
+	// ReLU's when fused); relu applies max(0, y) there.
+	ys   []float32
+	relu bool
 }
 
 // NewBatchNorm returns a batch normalisation layer with PyTorch's momentum
@@ -96,8 +102,27 @@ func (l *BatchNorm) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	n := batchOf(l.name, x, l.in)
 	y, _ := l.out.get(n)
 	l.x, l.n, l.train = f32(x), n, train
+	l.ys, l.relu = f32(y), false
 	l.gammaF, l.betaF = f32(l.weight.Value), f32(l.bias.Value)
 	l.split.run(l.c, 2, l.fwd)
+	return y
+}
+
+// forwardReLU is Forward followed by the ReLU a, in one pass: it writes
+// max(0, BN(x)) into a's output (the values a.Forward would) and leaves a
+// ready for its Backward and DeadFraction, with its input taken to be its
+// output (the ReLU's derivative depends only on the sign, which they
+// share). Sequential uses it for a BatchNorm followed by a ReLU
+// Activation. (Gating dy in the BatchNorm's backward passes instead of the
+// ReLU's own pass measured slower: the SIMD ReLU pass is cheap.)
+func (l *BatchNorm) forwardReLU(x *tensor.Dense, train bool, a *Activation) *tensor.Dense {
+	n := batchOf(l.name, x, l.in)
+	y, ys := a.out.get(n)
+	l.x, l.n, l.train = f32(x), n, train
+	l.ys, l.relu = ys, true
+	l.gammaF, l.betaF = f32(l.weight.Value), f32(l.bias.Value)
+	l.split.run(l.c, 2, l.fwd)
+	a.x, a.n, a.ys = ys, n, ys
 	return y
 }
 
@@ -109,21 +134,23 @@ func (l *BatchNorm) forwardPart(_, lo, hi int) {
 	m := float64(n * hw)
 	rm, rv := f32(l.runMean.Value), f32(l.runVar.Value)
 	if l.train {
-		sum := l.sum[lo:hi]
+		// Two passes for the statistics: the sums, then the squared
+		// deviations from the float32-rounded mean (float32 within a
+		// plane, float64 across planes).
+		sum, q := l.sum[lo:hi], l.sumSq[lo:hi]
 		clear(sum)
+		clear(q)
 		for i := 0; i < n; i++ {
 			for ch := lo; ch < hi; ch++ {
-				sum[ch-lo] += sum32(l.x[(i*c+ch)*hw : (i*c+ch+1)*hw])
+				sum[ch-lo] += float64(norm.Sum(l.x[(i*c+ch)*hw : (i*c+ch+1)*hw]))
 			}
 		}
-		sq := l.sumSq[lo:hi]
-		clear(sq)
 		for ch := lo; ch < hi; ch++ {
-			l.mean[ch] = l.sum[ch] / m
+			l.mean[ch] = sum[ch-lo] / m
 		}
 		for i := 0; i < n; i++ {
 			for ch := lo; ch < hi; ch++ {
-				sq[ch-lo] += sumSqDev32(l.x[(i*c+ch)*hw:(i*c+ch+1)*hw], float32(l.mean[ch]))
+				q[ch-lo] += float64(norm.SumSqDev(l.x[(i*c+ch)*hw:(i*c+ch+1)*hw], float32(l.mean[ch])))
 			}
 		}
 		mom := l.momentum
@@ -148,15 +175,12 @@ func (l *BatchNorm) forwardPart(_, lo, hi int) {
 		l.scaleF[ch] = float32(sc)
 		l.shiftF[ch] = float32(float64(l.betaF[ch]) - l.mean[ch]*sc)
 	}
-	ys := l.out.data
+	ys := l.ys
 	for i := 0; i < n; i++ {
 		for ch := lo; ch < hi; ch++ {
 			sc, sh := l.scaleF[ch], l.shiftF[ch]
 			off := (i*c + ch) * hw
-			dst := ys[off : off+hw]
-			for j, v := range l.x[off : off+hw] {
-				dst[j] = v*sc + sh
-			}
+			norm.Affine(ys[off:off+hw], l.x[off:off+hw], sc, sh, l.relu)
 		}
 	}
 }
@@ -185,9 +209,9 @@ func (l *BatchNorm) backwardPart(_, lo, hi int) {
 	for i := 0; i < n; i++ {
 		for ch := lo; ch < hi; ch++ {
 			off := (i*c + ch) * hw
-			s, sx := sumDyDev32(l.dy[off:off+hw], l.x[off:off+hw], float32(l.mean[ch]))
-			sumDy[ch-lo] += s
-			sumDyXhat[ch-lo] += sx
+			s, sx := norm.DySums(l.dy[off:off+hw], l.x[off:off+hw], float32(l.mean[ch]))
+			sumDy[ch-lo] += float64(s)
+			sumDyXhat[ch-lo] += float64(sx)
 		}
 	}
 	gw, gb := f32(l.weight.Grad), f32(l.bias.Grad)
@@ -206,10 +230,7 @@ func (l *BatchNorm) backwardPart(_, lo, hi int) {
 			g := l.dy[off : off+hw]
 			gs := l.gradScale[ch]
 			if !l.train {
-				k := float32(gs)
-				for j, v := range g {
-					dst[j] = v * k
-				}
+				norm.Affine(dst, g, float32(gs), 0, false)
 				continue
 			}
 			// dx = gs*(dy - meanDy - xhat*meanDyXhat), with xhat = (x-mu)*invStd.
@@ -218,68 +239,7 @@ func (l *BatchNorm) backwardPart(_, lo, hi int) {
 			a := float32(gs)
 			b := float32(gs * (-meanDy + kx*l.mean[ch]))
 			cx := float32(-gs * kx)
-			for j, v := range l.x[off : off+hw] {
-				dst[j] = a*g[j] + cx*v + b
-			}
+			norm.AffineGrad(dst, g, l.x[off:off+hw], a, cx, b)
 		}
 	}
-}
-
-// Row sums for batch norm: float32 in four interleaved accumulators within
-// a row (at most H*W values), float64 across rows. The deviations are taken
-// from the float32-rounded mean, which the float64 sums then carry exactly
-// enough for a variance (the rounding of the mean shifts it by far less than
-// eps).
-
-func sum32(x []float32) float64 {
-	var a0, a1, a2, a3 float32
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		v := x[i : i+4 : i+4]
-		a0 += v[0]
-		a1 += v[1]
-		a2 += v[2]
-		a3 += v[3]
-	}
-	for ; i < len(x); i++ {
-		a0 += x[i]
-	}
-	return float64(a0) + float64(a1) + float64(a2) + float64(a3)
-}
-
-func sumSqDev32(x []float32, mu float32) float64 {
-	var a0, a1, a2, a3 float32
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		v := x[i : i+4 : i+4]
-		d0, d1, d2, d3 := v[0]-mu, v[1]-mu, v[2]-mu, v[3]-mu
-		a0 += d0 * d0
-		a1 += d1 * d1
-		a2 += d2 * d2
-		a3 += d3 * d3
-	}
-	for ; i < len(x); i++ {
-		d := x[i] - mu
-		a0 += d * d
-	}
-	return float64(a0) + float64(a1) + float64(a2) + float64(a3)
-}
-
-// sumDyDev32 returns sum(dy) and sum(dy*(x-mu)).
-func sumDyDev32(dy, x []float32, mu float32) (float64, float64) {
-	x = x[:len(dy)]
-	var s0, s1, t0, t1 float32
-	i := 0
-	for ; i+2 <= len(dy); i += 2 {
-		g, v := dy[i:i+2:i+2], x[i:i+2:i+2]
-		s0 += g[0]
-		s1 += g[1]
-		t0 += g[0] * (v[0] - mu)
-		t1 += g[1] * (v[1] - mu)
-	}
-	for ; i < len(dy); i++ {
-		s0 += dy[i]
-		t0 += dy[i] * (x[i] - mu)
-	}
-	return float64(s0) + float64(s1), float64(t0) + float64(t1)
 }

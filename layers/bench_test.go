@@ -152,7 +152,7 @@ func BenchmarkSoftmaxCrossEntropy(b *testing.B) {
 func BenchmarkConvPaths(b *testing.B) {
 	defer func() { convPath = "" }()
 	for _, c := range []struct{ inC, outC, hw int }{
-		{16, 16, 32}, {32, 32, 16}, {64, 64, 8},
+		{3, 16, 32}, {3, 64, 32}, {8, 8, 32}, {16, 16, 32}, {32, 32, 16}, {32, 32, 32}, {64, 64, 8},
 		{64, 64, 32}, {64, 128, 16}, {128, 128, 16}, {128, 256, 8}, {256, 256, 8}, {256, 512, 4}, {512, 512, 4}, {512, 512, 2},
 	} {
 		for _, path := range []string{"nowino", "wino"} {
@@ -175,6 +175,47 @@ func BenchmarkConvPaths(b *testing.B) {
 				for range b.N {
 					l.Forward(x, true)
 					l.Backward(dy)
+				}
+				b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
+			})
+		}
+	}
+}
+
+// BenchmarkBatchNormReLU times forward + backward of a BatchNorm followed
+// by a ReLU at batch 128, as a Sequential runs them fused and as two
+// layers ("unfused"):
+//
+//	go test -run '^$' -bench BatchNormReLU -benchtime 20x -cpu 1 ./layers/
+func BenchmarkBatchNormReLU(b *testing.B) {
+	defer func() { noFuse = false }()
+	for _, in := range [][]int{{16, 32, 32}, {64, 16, 16}, {512, 2, 2}} {
+		for _, fused := range []bool{true, false} {
+			name := fmt.Sprintf("%dx%dx%d/fused", in[0], in[1], in[2])
+			if !fused {
+				name = fmt.Sprintf("%dx%dx%d/unfused", in[0], in[1], in[2])
+			}
+			b.Run(name, func(b *testing.B) {
+				noFuse = !fused
+				a, err := NewActivation("act", "relu")
+				if err != nil {
+					b.Fatal(err)
+				}
+				s := NewSequential("s", NewBatchNorm("bn", 0.1, 1e-5), a)
+				if _, err := s.Setup(in); err != nil {
+					b.Fatal(err)
+				}
+				rng := rand.New(rand.NewPCG(3, 4))
+				x := randTensor(rng, append([]int{benchBatch}, in...)...)
+				dy := randTensor(rng, append([]int{benchBatch}, in...)...)
+				s.Forward(x, true)
+				s.Backward(dy)
+				b.ReportAllocs()
+				b.ResetTimer()
+				cpu0 := cpuTime()
+				for range b.N {
+					s.Forward(x, true)
+					s.Backward(dy)
 				}
 				b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
 			})

@@ -1,6 +1,9 @@
 package layers
 
-import "github.com/actbench/actbench/kernels/gemm"
+import (
+	"github.com/actbench/actbench/kernels/gemm"
+	"github.com/actbench/actbench/kernels/wino"
+)
 
 // The Winograd convolution F(2x2, 3x3) (Lavin and Gray, 2016) for 3x3
 // kernels with stride 1 and padding 1 (see useWino for the shapes that take
@@ -59,7 +62,6 @@ const winoMaxFloats = 1 << 22
 type winoConv struct {
 	th, tw int       // tiles per column and per row of an image
 	tpi    int       // tiles per image
-	pw     int       // width of a padded plane, 2*tw+2 (its height is 2*th+2)
 	chunk  int       // images per chunk (at most; see chunkNow)
 	u      []float32 // transformed weights [16][OC][C]
 	parts  []winoPart
@@ -86,9 +88,13 @@ type winoPart struct {
 	m    []float32 // M (and dM), [16][OC][T]
 	du   []float32 // weight-gradient partial [16][OC][C]
 	db   []float64 // bias-gradient partial
-	pad  []float32 // one zero-bordered plane
-	rows []float32 // four row-transformed rows of a plane
-	used bool      // the part had images in the last Backward
+	zero []float32 // a zero row (the rows above and below an image)
+	junk []float32 // where an odd map's missing last output row goes
+	// gradRows holds an input-gradient plane's column-adjoint rows, four
+	// per tile row, for tile rows -1 .. th (the first and last four stay
+	// zero).
+	gradRows []float32
+	used     bool // the part had images in the last Backward
 }
 
 // useWino reports whether the convolution runs as Winograd F(2x2, 3x3).
@@ -111,23 +117,26 @@ func winoShape(inC, outC, h, w int) bool {
 	return min(inC, outC) >= winoMinChannels
 }
 
-// Winograd pays where the GEMM dominates its transforms, whose cost per
-// pixel grows with C + OC while the GEMM's grows with C*OC. Measured with
-// BenchmarkConvPaths (CPU time of forward + backward at batch 128, AVX-512,
-// one core, machine shared), Winograd / the other paths: 16x32x32->16
-// 51/41 ms, 32x16x16->32 35/27, 64x8x8->64 24/32, 64x32x32->64 287/343,
-// 64x16x16->128 126/189, 128x16x16->128 254/402, 128x8x8->256 134/175,
-// 256x8x8->256 237/348, 256x4x4->512 117/230, 512x4x4->512 209/417,
-// 512x2x2->512 78/130. The map size does not matter at 64 channels and
-// more (a 2x2 map is one tile whose window is three-quarters padding, as
-// the direct paths' are).
-const winoMinChannels = 64
+// Winograd pays where the GEMM's savings exceed its transforms' cost. With
+// the transforms in AVX-512 (kernels/wino, 16 tiles per instruction) they
+// are a small part of the time at every channel count from 8 up; below,
+// the GEMMs' K = C is too short to amortise anything. Measured with
+// BenchmarkConvPaths (CPU ms of forward + backward at batch 128, AVX-512,
+// one core, machine shared), Winograd / the other paths: 3x32x32->16
+// 13.4/11.0, 3x32x32->64 42.0/30.7, 8x32x32->8 11.3/19.3, 16x32x32->16
+// 22.9/41.3, 32x16x16->32 15.7/27.5, 32x32x32->32 51.7/95.8, 64x8x8->64
+// 16.1/31.2, 64x32x32->64 165/332, 128x16x16->128 166/369, 512x4x4->512
+// 191/416. (With the transforms in plain Go they lost below 64 channels:
+// 16x32x32->16 51/41, 32x16x16->32 35/27.) The map size does not matter
+// (a 2x2 map is one tile whose window is three-quarters padding, as the
+// direct paths' are). The rule is the same on every path (ACTBENCH_SIMD=off
+// too), so a path changes no choice, and the transforms none of the bits.
+const winoMinChannels = 8
 
 func (l *Conv2D) setupWino() {
 	s := &l.wino
 	s.th, s.tw = (l.oh+1)/2, (l.ow+1)/2
 	s.tpi = s.th * s.tw
-	s.pw = 2*s.tw + 2
 	ch := max(l.inC, l.outC)
 	s.chunk = max(1, min((winoChunkTiles+s.tpi-1)/s.tpi, winoMaxFloats/(16*ch*s.tpi)))
 	s.scratch = &winoScratch{}
@@ -157,9 +166,10 @@ func (l *Conv2D) winoBuffers(parts int) {
 	growParts(&sc.du, parts, nu)
 	for len(s.parts) < parts {
 		s.parts = append(s.parts, winoPart{
-			db:   make([]float64, l.outC),
-			pad:  make([]float32, (2*s.th+2)*s.pw),
-			rows: make([]float32, 4*s.pw),
+			db:       make([]float64, l.outC),
+			zero:     make([]float32, max(l.w, l.ow)),
+			junk:     make([]float32, l.ow),
+			gradRows: make([]float32, (s.th+2)*4*2*s.tw),
 		})
 	}
 	for p := range parts {
@@ -205,54 +215,25 @@ func (l *Conv2D) forwardWino(n int) {
 // image, ld floats between the rows of V (T of the chunk).
 func (l *Conv2D) inputTransform(ps *winoPart, v []float32, ld, t0 int, x []float32) {
 	s := &l.wino
-	h, w, pw, tw := l.h, l.w, s.pw, s.tw
-	pad := ps.pad
-	// The border (row 0, column 0 and the rows/columns past the image)
-	// stays zero: only the interior is ever written.
-	r0, r1 := ps.rows[:pw], ps.rows[pw:2*pw]
-	r2, r3 := ps.rows[2*pw:3*pw], ps.rows[3*pw:4*pw]
+	h, w, tw := l.h, l.w, s.tw
 	xiStride := blockStride(l.inC, ld)
 	for c := 0; c < l.inC; c++ {
-		src := x[c*h*w : (c+1)*h*w]
-		for y := 0; y < h; y++ {
-			copy(pad[(y+1)*pw+1:(y+1)*pw+1+w], src[y*w:(y+1)*w])
+		plane := x[c*h*w : (c+1)*h*w]
+		row := func(y int) []float32 {
+			if y < 0 || y >= h {
+				return ps.zero
+			}
+			return plane[y*w : (y+1)*w]
 		}
 		for ty := 0; ty < s.th; ty++ {
-			// Rows of B^T d, for every column of the plane at once.
-			d0 := pad[(2*ty)*pw : (2*ty+1)*pw]
-			d1 := pad[(2*ty+1)*pw : (2*ty+2)*pw][:len(d0)]
-			d2 := pad[(2*ty+2)*pw : (2*ty+3)*pw][:len(d0)]
-			d3 := pad[(2*ty+3)*pw : (2*ty+4)*pw][:len(d0)]
-			r0, r1, r2, r3 := r0[:len(d0)], r1[:len(d0)], r2[:len(d0)], r3[:len(d0)]
-			for j := range d0 {
-				a, b, e, f := d0[j], d1[j], d2[j], d3[j]
-				r0[j] = a - e
-				r1[j] = b + e
-				r2[j] = e - b
-				r3[j] = b - f
-			}
-			base := c*ld + t0 + ty*tw
-			for i, r := range [4][]float32{r0, r1, r2, r3} {
-				o0 := v[(4*i+0)*xiStride+base:][:tw]
-				o1 := v[(4*i+1)*xiStride+base:][:tw]
-				o2 := v[(4*i+2)*xiStride+base:][:tw]
-				o3 := v[(4*i+3)*xiStride+base:][:tw]
-				for tx := range o0 {
-					q := r[2*tx : 2*tx+4]
-					a, b, e, f := q[0], q[1], q[2], q[3]
-					o0[tx] = a - e
-					o1[tx] = b + e
-					o2[tx] = e - b
-					o3[tx] = b - f
-				}
-			}
+			wino.InputRow(v[c*ld+t0+ty*tw:], xiStride, row(2*ty-1), row(2*ty), row(2*ty+1), row(2*ty+2), w, tw)
 		}
 	}
 }
 
 // outputTransform writes image y ([OC OH OW]) from M[xi][oc][t0+t]:
-// y's tile = A^T M A + bias, A^T = [1 1 1 0; 0 1 -1 -1].
-func (l *Conv2D) outputTransform(y []float32, m []float32, ld, t0 int, bias []float32) {
+// y's tile = A^T M A + bias.
+func (l *Conv2D) outputTransform(ps *winoPart, y []float32, m []float32, ld, t0 int, bias []float32) {
 	s := &l.wino
 	oh, ow, tw := l.oh, l.ow, s.tw
 	xiStride := blockStride(l.outC, ld)
@@ -263,41 +244,11 @@ func (l *Conv2D) outputTransform(y []float32, m []float32, ld, t0 int, bias []fl
 		}
 		plane := y[oc*oh*ow : (oc+1)*oh*ow]
 		for ty := 0; ty < s.th; ty++ {
-			base := oc*ld + t0 + ty*tw
-			var mm [16][]float32
-			for xi := range mm {
-				mm[xi] = m[xi*xiStride+base:][:tw]
+			row1 := ps.junk
+			if 2*ty+1 < oh {
+				row1 = plane[(2*ty+1)*ow : (2*ty+2)*ow]
 			}
-			oy := 2 * ty
-			row0 := plane[oy*ow : (oy+1)*ow]
-			var row1 []float32
-			if oy+1 < oh {
-				row1 = plane[(oy+1)*ow : (oy+2)*ow]
-			}
-			for tx := 0; tx < tw; tx++ {
-				// Columns: s0 = m0+m1+m2, s1 = m1-m2-m3 over rows i.
-				var s0, s1 [4]float32
-				for j := 0; j < 4; j++ {
-					a, bb, e, f := mm[j][tx], mm[4+j][tx], mm[8+j][tx], mm[12+j][tx]
-					s0[j] = a + bb + e
-					s1[j] = bb - e - f
-				}
-				ox := 2 * tx
-				y00 := s0[0] + s0[1] + s0[2] + b
-				y01 := s0[1] - s0[2] - s0[3] + b
-				y10 := s1[0] + s1[1] + s1[2] + b
-				y11 := s1[1] - s1[2] - s1[3] + b
-				row0[ox] = y00
-				if ox+1 < ow {
-					row0[ox+1] = y01
-				}
-				if row1 != nil {
-					row1[ox] = y10
-					if ox+1 < ow {
-						row1[ox+1] = y11
-					}
-				}
-			}
+			wino.OutputRow(plane[2*ty*ow:(2*ty+1)*ow], row1, ow, m[oc*ld+t0+ty*tw:], xiStride, b, tw)
 		}
 	}
 }
@@ -323,7 +274,7 @@ func (l *Conv2D) winoForwardPart(part, lo, hi int) {
 				ps.v[xi*cs:], t, 0, ps.m[xi*ocs:], t)
 		}
 		for j := 0; j < nb; j++ {
-			l.outputTransform(l.out.data[(i0+j)*outSize:(i0+j+1)*outSize], ps.m, t, j*s.tpi, bias)
+			l.outputTransform(ps, l.out.data[(i0+j)*outSize:(i0+j+1)*outSize], ps.m, t, j*s.tpi, bias)
 		}
 	}
 }
@@ -390,7 +341,7 @@ func (l *Conv2D) addWeightGrad(du []float32) {
 // dyTransform writes dM[xi][oc][t0+t] = (A dY A^T)[xi] for the 2x2 output
 // gradient tiles of one image (zero past an odd edge), and adds each
 // channel's sum of dy to db when db is not nil.
-func (l *Conv2D) dyTransform(dm []float32, ld, t0 int, dy []float32, db []float64) {
+func (l *Conv2D) dyTransform(ps *winoPart, dm []float32, ld, t0 int, dy []float32, db []float64) {
 	s := &l.wino
 	oh, ow, tw := l.oh, l.ow, s.tw
 	xiStride := blockStride(l.outC, ld)
@@ -404,90 +355,41 @@ func (l *Conv2D) dyTransform(dm []float32, ld, t0 int, dy []float32, db []float6
 			db[oc] += float64(sum)
 		}
 		for ty := 0; ty < s.th; ty++ {
-			base := oc*ld + t0 + ty*tw
-			var mm [16][]float32
-			for xi := range mm {
-				mm[xi] = dm[xi*xiStride+base:][:tw]
+			row1 := ps.zero
+			if 2*ty+1 < oh {
+				row1 = plane[(2*ty+1)*ow : (2*ty+2)*ow]
 			}
-			oy := 2 * ty
-			row0 := plane[oy*ow : (oy+1)*ow]
-			var row1 []float32
-			if oy+1 < oh {
-				row1 = plane[(oy+1)*ow : (oy+2)*ow]
-			}
-			for tx := 0; tx < tw; tx++ {
-				ox := 2 * tx
-				var g00, g01, g10, g11 float32
-				g00 = row0[ox]
-				if ox+1 < ow {
-					g01 = row0[ox+1]
-				}
-				if row1 != nil {
-					g10 = row1[ox]
-					if ox+1 < ow {
-						g11 = row1[ox+1]
-					}
-				}
-				// Rows: (u0, u0+u1, u0-u1, -u1) of each gradient row.
-				h0 := [4]float32{g00, g00 + g01, g00 - g01, -g01}
-				h1 := [4]float32{g10, g10 + g11, g10 - g11, -g11}
-				for j := 0; j < 4; j++ {
-					a, b := h0[j], h1[j]
-					mm[j][tx] = a
-					mm[4+j][tx] = a + b
-					mm[8+j][tx] = a - b
-					mm[12+j][tx] = -b
-				}
-			}
+			wino.DyRow(dm[oc*ld+t0+ty*tw:], xiStride, plane[2*ty*ow:(2*ty+1)*ow], row1, ow, tw)
 		}
 	}
 }
 
 // inputGradTransform sets dx (one [C H W] image) to the sum over tiles of
-// B dV B^T placed at each tile's window, B dV = (v0, v1-v2+v3, v1+v2-v0,
-// -v3) on each axis.
+// B dV B^T placed at each tile's window: per plane, the column half for
+// every tile row (wino.GradRows), then each image row from the two tile
+// rows that cover it (wino.GradCols).
 func (l *Conv2D) inputGradTransform(ps *winoPart, dx []float32, dv []float32, ld, t0 int) {
 	s := &l.wino
-	h, w, pw, tw := l.h, l.w, s.pw, s.tw
-	pad := ps.pad
+	h, w, tw := l.h, l.w, s.tw
 	xiStride := blockStride(l.inC, ld)
+	rs := 2 * tw
+	rows := func(ty, i int) []float32 { return ps.gradRows[((ty+1)*4+i)*rs:] }
 	for c := 0; c < l.inC; c++ {
-		clear(pad)
 		for ty := 0; ty < s.th; ty++ {
-			base := c*ld + t0 + ty*tw
-			var vv [16][]float32
-			for xi := range vv {
-				vv[xi] = dv[xi*xiStride+base:][:tw]
-			}
-			p0 := pad[(2*ty)*pw : (2*ty+1)*pw]
-			p1 := pad[(2*ty+1)*pw : (2*ty+2)*pw][:len(p0)]
-			p2 := pad[(2*ty+2)*pw : (2*ty+3)*pw][:len(p0)]
-			p3 := pad[(2*ty+3)*pw : (2*ty+4)*pw][:len(p0)]
-			for tx := 0; tx < tw; tx++ {
-				// Columns of each row i: q[i] = B v[i] (4 values).
-				var q [4][4]float32
-				for i := 0; i < 4; i++ {
-					a, b, e, f := vv[4*i][tx], vv[4*i+1][tx], vv[4*i+2][tx], vv[4*i+3][tx]
-					q[i] = [4]float32{a, b - e + f, b + e - a, -f}
-				}
-				x0 := 2 * tx
-				d0, d1, d2, d3 := p0[x0:x0+4], p1[x0:x0+4], p2[x0:x0+4], p3[x0:x0+4]
-				for j := 0; j < 4; j++ {
-					a, b, e, f := q[0][j], q[1][j], q[2][j], q[3][j]
-					d0[j] += a
-					d1[j] += b - e + f
-					d2[j] += b + e - a
-					d3[j] += -f
-				}
-			}
+			wino.GradRows(rows(ty, 0), rs, tw, dv[c*ld+t0+ty*tw:], xiStride, tw)
 		}
-		dst := dx[c*h*w : (c+1)*h*w]
+		plane := dx[c*h*w : (c+1)*h*w]
 		for y := 0; y < h; y++ {
-			copy(dst[y*w:(y+1)*w], pad[(y+1)*pw+1:(y+1)*pw+1+w])
+			dst := plane[y*w : (y+1)*w]
+			if y%2 == 1 { // padded row 2s: rows 0 of tile row s and 2 of s-1
+				ty := (y + 1) / 2
+				wino.GradCols(dst, w, true, rows(ty, 0), rows(ty-1, 1), rows(ty-1, 0), rows(ty-1, 2), tw, tw)
+			} else { // padded row 2s+1: rows 1 of tile row s and 3 of s-1
+				ty := y / 2
+				wino.GradCols(dst, w, false, rows(ty, 1), rows(ty, 2), rows(ty, 3), rows(ty-1, 3), tw, tw)
+			}
 		}
 	}
-	// Leave the padded plane's border zero for inputTransform.
-	clear(pad)
 }
 
 func (l *Conv2D) winoBackwardPart(part, lo, hi int) {
@@ -507,7 +409,7 @@ func (l *Conv2D) winoBackwardPart(part, lo, hi int) {
 		t := nb * s.tpi
 		for j := 0; j < nb; j++ {
 			l.inputTransform(ps, ps.v, t, j*s.tpi, l.x[(i0+j)*inSize:(i0+j+1)*inSize])
-			l.dyTransform(ps.m, t, j*s.tpi, l.dy[(i0+j)*outSize:(i0+j+1)*outSize], db)
+			l.dyTransform(ps, ps.m, t, j*s.tpi, l.dy[(i0+j)*outSize:(i0+j+1)*outSize], db)
 		}
 		cs, ocs, us := blockStride(c, t), blockStride(oc, t), blockStride(oc, c)
 		beta := float32(1)

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/actbench/actbench/kernels/wino"
 )
 
 // directConv64 is an independent float64 reference of a 3x3, stride-1,
@@ -201,6 +203,43 @@ func TestWinogradTrainingMatches(t *testing.T) {
 	for i := range losses[0] {
 		if d := math.Abs(losses[0][i] - losses[1][i]); d > 1e-4*losses[1][i] {
 			t.Errorf("step %d: loss %g with Winograd, %g without (difference %.2e)", i, losses[0][i], losses[1][i], d)
+		}
+	}
+}
+
+// TestWinogradTransformPaths checks that the AVX-512 tile transforms and
+// their pure-Go code give the same convolution bit for bit (output, input,
+// weight and bias gradients), on even and odd maps.
+func TestWinogradTransformPaths(t *testing.T) {
+	defer func() { convPath = "" }()
+	if old := wino.SetSIMD(true); !wino.SetSIMD(old) {
+		t.Skip("no AVX-512 transforms on this CPU or build")
+	}
+	convPath = "wino"
+	for _, tc := range []struct{ c, oc, h, w, n int }{{16, 16, 32, 32, 3}, {8, 12, 7, 9, 2}, {5, 3, 1, 3, 4}, {32, 32, 16, 16, 2}} {
+		rng := rand.New(rand.NewPCG(uint64(tc.c), uint64(tc.h)))
+		x := randTensor(rng, tc.n, tc.c, tc.h, tc.w)
+		dy := randTensor(rng, tc.n, tc.oc, tc.h, tc.w)
+		var res [2][4][]float32
+		for p, simd := range []bool{false, true} {
+			old := wino.SetSIMD(simd)
+			l := NewConv2D("c", tc.oc, 3, 1, 1, true)
+			if _, err := l.Setup([]int{tc.c, tc.h, tc.w}); err != nil {
+				t.Fatal(err)
+			}
+			l.Init(rand.New(rand.NewPCG(2, 3)))
+			res[p][0] = append([]float32(nil), f32(l.Forward(x, true))...)
+			res[p][1] = append([]float32(nil), f32(l.Backward(dy))...)
+			res[p][2] = f32(l.weight.Grad)
+			res[p][3] = f32(l.bias.Grad)
+			wino.SetSIMD(old)
+		}
+		for k, what := range []string{"y", "dx", "dW", "db"} {
+			for i, v := range res[0][k] {
+				if math.Float32bits(v) != math.Float32bits(res[1][k][i]) {
+					t.Fatalf("%v %s[%d]: pure Go %g, AVX-512 %g", tc, what, i, v, res[1][k][i])
+				}
+			}
 		}
 	}
 }

@@ -652,3 +652,140 @@ func TestSequentialSharesInputGrads(t *testing.T) {
 		t.Errorf("%d stores, want 2", len(stores))
 	}
 }
+
+// TestResidualSplit checks the add of a Residual split across threads: with
+// an empty body and the identity shortcut, y = 2x and dx = 2dy exactly,
+// over a batch large enough to be split into uneven parts.
+func TestResidualSplit(t *testing.T) {
+	old := gemm.Threads()
+	defer gemm.SetThreads(old)
+	gemm.SetThreads(3)
+	const n, c, h, w = 5, 16, 32, 32 // 81,920 floats: split
+	rng := rand.New(rand.NewPCG(7, 8))
+	x, dy := f32(randTensor(rng, n, c, h, w)), f32(randTensor(rng, n, c, h, w))
+	r := NewResidual("res", NewSequential("empty"), nil)
+	if _, err := r.Setup([]int{c, h, w}); err != nil {
+		t.Fatal(err)
+	}
+	y := f32(r.Forward(newTensor(x, n, c, h, w), true))
+	dx := f32(r.Backward(newTensor(dy, n, c, h, w)))
+	for i := range x {
+		if y[i] != 2*x[i] || dx[i] != 2*dy[i] {
+			t.Fatalf("element %d: y %g dx %g, want %g and %g", i, y[i], dx[i], 2*x[i], 2*dy[i])
+		}
+	}
+}
+
+// TestBatchNormOffsetStatistics checks the batch statistics of channels
+// whose mean is far larger than their spread (mean 300, standard deviation
+// 0.05, and a channel whose first value is an outlier): a one-pass
+// variance from sums of x and x^2 loses every digit here. The expected
+// values are float64 sums over the same float32 inputs.
+func TestBatchNormOffsetStatistics(t *testing.T) {
+	const n, c, h, w = 8, 3, 16, 16
+	bn := NewBatchNorm("bn", 1, 1e-5) // momentum 1: running = batch statistics
+	if _, err := bn.Setup([]int{c, h, w}); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	xs := make([]float32, n*c*h*w)
+	for i := range xs {
+		xs[i] = 300 + 0.05*float32(rng.NormFloat64())
+	}
+	xs[2*h*w] = 301 // channel 2's first value (the shift) is 20 deviations out
+	bn.Forward(newTensor(xs, n, c, h, w), true)
+	for ch := range c {
+		var m, v float64
+		for i := range n {
+			for _, a := range xs[(i*c+ch)*h*w : (i*c+ch+1)*h*w] {
+				m += float64(a)
+			}
+		}
+		m /= n * h * w
+		for i := range n {
+			for _, a := range xs[(i*c+ch)*h*w : (i*c+ch+1)*h*w] {
+				v += (float64(a) - m) * (float64(a) - m)
+			}
+		}
+		v /= n*h*w - 1
+		rm, rv := float64(f32(bn.runMean.Value)[ch]), float64(f32(bn.runVar.Value)[ch])
+		if math.Abs(rm-m) > 1e-6*m || math.Abs(rv-v) > 1e-3*v {
+			t.Errorf("channel %d: mean %.9g variance %.6g, want %.9g and %.6g", ch, rm, rv, m, v)
+		}
+	}
+}
+
+// TestBatchNormReLUFusion checks that a Sequential's fused BatchNorm +
+// ReLU gives the bits of the two layers run one after the other: output,
+// input gradient, every parameter gradient and the running statistics, in
+// training and evaluation, 2-D and 1-D, on 1 and 3 threads; and that a
+// swapped activation is no longer fused.
+func TestBatchNormReLUFusion(t *testing.T) {
+	old := gemm.Threads()
+	defer gemm.SetThreads(old)
+	defer func() { noFuse = false }()
+	build := func() *Sequential {
+		s := NewSequential("s",
+			NewConv2D("c1", 16, 3, 1, 1, false), NewBatchNorm("bn1", 0.1, 1e-5), mustAct(t, "a1", "relu"),
+			NewConv2D("c2", 8, 3, 2, 1, true), NewBatchNorm("bn2", 0.1, 1e-5), mustAct(t, "a2", "relu"),
+			NewFlatten("f"), NewDense("d", 10, true), NewBatchNorm("bn3", 0.1, 1e-5), mustAct(t, "a3", "relu"))
+		if _, err := s.Setup([]int{3, 16, 16}); err != nil {
+			t.Fatal(err)
+		}
+		rng := rand.New(rand.NewPCG(4, 4))
+		for _, p := range s.Params() {
+			for i := range f32(p.Value) {
+				if p.Kind != Buffer {
+					f32(p.Value)[i] = 0.3 * float32(rng.NormFloat64())
+				}
+			}
+		}
+		return s
+	}
+	rng := rand.New(rand.NewPCG(11, 12))
+	x := randTensor(rng, 6, 3, 16, 16)
+	dy := randTensor(rng, 6, 10)
+	for _, threads := range []int{1, 3} {
+		gemm.SetThreads(threads)
+		var res [2][][]float32
+		for p, fuse := range []bool{false, true} {
+			noFuse = !fuse
+			s := build()
+			for _, train := range []bool{true, false} {
+				res[p] = append(res[p], append([]float32(nil), f32(s.Forward(x, train))...))
+				res[p] = append(res[p], append([]float32(nil), f32(s.Backward(dy))...))
+			}
+			fusedNow := 0
+			for _, f := range s.fused {
+				if f {
+					fusedNow++
+				}
+			}
+			if want := map[bool]int{false: 0, true: 3}[fuse]; fusedNow != want {
+				t.Fatalf("fuse=%v: %d pairs fused, want %d", fuse, fusedNow, want)
+			}
+			for _, prm := range s.Params() {
+				res[p] = append(res[p], append([]float32(nil), f32(prm.Value)...))
+				if prm.Grad != nil {
+					res[p] = append(res[p], append([]float32(nil), f32(prm.Grad)...))
+				}
+			}
+			if fuse {
+				if err := s.layers[2].(*Activation).Swap("gelu"); err != nil {
+					t.Fatal(err)
+				}
+				s.Forward(x, true)
+				if s.fused[1] || !s.fused[4] {
+					t.Errorf("after swapping a1 to gelu: fused %v, want only bn2 and bn3", s.fused)
+				}
+			}
+		}
+		for k := range res[0] {
+			for i, v := range res[0][k] {
+				if math.Float32bits(v) != math.Float32bits(res[1][k][i]) {
+					t.Fatalf("threads %d, result %d, element %d: unfused %g, fused %g", threads, k, i, v, res[1][k][i])
+				}
+			}
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 type Sequential struct {
 	name   string
 	layers []Layer
+	fused  []bool // fused[i]: layer i (a BatchNorm) ran with the ReLU i+1 in the last Forward
 }
 
 // NewSequential returns the chain of ls.
@@ -90,9 +91,28 @@ func (s *Sequential) shareInputGrads() {
 	}
 }
 
+// noFuse turns off the fusion of BatchNorm and ReLU (for tests).
+var noFuse bool
+
+// Forward runs the layers in order. A BatchNorm followed by a ReLU
+// Activation runs as one pass (BatchNorm.forwardReLU: the same values,
+// one read and one write fewer per element); their Backward stays two.
 func (s *Sequential) Forward(x *tensor.Dense, train bool) *tensor.Dense {
-	for _, l := range s.layers {
-		x = l.Forward(x, train)
+	if len(s.fused) != len(s.layers) {
+		s.fused = make([]bool, len(s.layers))
+	}
+	for i := 0; i < len(s.layers); i++ {
+		s.fused[i] = false
+		if bn, ok := s.layers[i].(*BatchNorm); ok && i+1 < len(s.layers) && !noFuse {
+			if a, ok := s.layers[i+1].(*Activation); ok && a.plainReLU {
+				s.fused[i] = true
+				x = bn.forwardReLU(x, train, a)
+				i++
+				s.fused[i] = false
+				continue
+			}
+		}
+		x = s.layers[i].Forward(x, train)
 	}
 	return x
 }
@@ -141,11 +161,43 @@ type Residual struct {
 	body, shortcut *Sequential
 	in, outShape   []int
 	out, dx        buffer
+	// The add runs over the batch in Threads() parts (addPart reads a, b
+	// and writes dst, set before each split).
+	split     splitter
+	add       func(part, lo, hi int)
+	a, b, dst []float32
+	size      int // floats per image
 }
 
 // NewResidual returns the residual block; shortcut nil means identity.
 func NewResidual(name string, body, shortcut *Sequential) *Residual {
-	return &Residual{name: name, body: body, shortcut: shortcut}
+	r := &Residual{name: name, body: body, shortcut: shortcut}
+	r.add = r.addPart
+	return r
+}
+
+// addPart sets dst = a + b over images [lo, hi).
+func (r *Residual) addPart(_, lo, hi int) {
+	o0, o1 := lo*r.size, hi*r.size
+	a, b, dst := r.a[o0:o1], r.b[o0:o1], r.dst[o0:o1]
+	b = b[:len(a)]
+	dst = dst[:len(a)]
+	for i, v := range a {
+		dst[i] = v + b[i]
+	}
+}
+
+// sum sets dst = a + b for a batch of n images, split across Threads()
+// parts when large enough to pay for the hand-off (each element is one
+// addition, so the split never changes a result).
+func (r *Residual) sum(dst, a, b []float32, n int) {
+	r.dst, r.a, r.b, r.size = dst, a, b, len(dst)/max(n, 1)
+	minN := 2
+	if len(dst) < actSplitMin {
+		minN = n + 1 // inline
+	}
+	r.split.run(n, minN, r.add)
+	r.dst, r.a, r.b = nil, nil, nil
 }
 
 func (r *Residual) Name() string { return r.name }
@@ -202,9 +254,7 @@ func (r *Residual) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 		s = f32(r.shortcut.Forward(x, train))
 	}
 	y, ys := r.out.get(n)
-	for i, v := range b {
-		ys[i] = v + s[i]
-	}
+	r.sum(ys, b, s, n)
 	return y
 }
 
@@ -216,9 +266,7 @@ func (r *Residual) Backward(dy *tensor.Dense) *tensor.Dense {
 		s = f32(r.shortcut.Backward(dy))
 	}
 	dx, dxs := r.dx.get(n)
-	for i, v := range db {
-		dxs[i] = v + s[i]
-	}
+	r.sum(dxs, db, s, n)
 	return dx
 }
 

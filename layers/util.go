@@ -249,6 +249,18 @@ func (s *splitter) run(n, minN int, fn func(part, lo, hi int)) int {
 	return parts
 }
 
+// Splitter runs work in Threads() parts at fixed boundaries, as the layers
+// of this package do, for layers defined elsewhere (the models' own).
+// The zero value is ready; a Splitter must not be copied after first use.
+type Splitter struct{ s splitter }
+
+// Run calls fn(part, lo, hi) for each of Threads() parts of [0,n), on the
+// caller and on idle helper goroutines, and returns the part count. Below
+// minN items (or n < 2) the parts run inline, in order, with the same
+// bounds. fn should be created once (a method value kept in the layer) so
+// that a call allocates nothing.
+func (s *Splitter) Run(n, minN int, fn func(part, lo, hi int)) int { return s.s.run(n, minN, fn) }
+
 // growParts makes *bufs hold at least parts buffers of at least size
 // floats each, allocating only when the part count or the size grows.
 func growParts(bufs *[][]float32, parts, size int) [][]float32 {

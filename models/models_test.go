@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	_ "github.com/actbench/actbench/activations"
+	"github.com/actbench/actbench/kernels/gemm"
 	"github.com/actbench/actbench/layers"
 	"gorgonia.org/tensor"
 )
@@ -448,6 +449,60 @@ func TestInitWithHeNormal(t *testing.T) {
 			for _, v := range p.Value.Float32s() {
 				if v != want {
 					t.Fatalf("%s = %g under he-normal, want %g", p.Name, v, want)
+				}
+			}
+		}
+	}
+}
+
+// TestShortcutASplit checks ShortcutA over a batch large enough to be split
+// across threads (uneven parts) against the definition, element by element.
+func TestShortcutASplit(t *testing.T) {
+	old := gemm.Threads()
+	defer gemm.SetThreads(old)
+	gemm.SetThreads(3)
+	const n, c, h, w, outC = 8, 16, 32, 32, 32 // output 65,536 floats: split
+	l := NewShortcutA("sc", outC, 2)
+	if _, err := l.Setup([]int{c, h, w}); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	x := make([]float32, n*c*h*w)
+	for i := range x {
+		x[i] = rng.Float32() + 0.5 // never zero
+	}
+	dy := make([]float32, n*outC*16*16)
+	for i := range dy {
+		dy[i] = rng.Float32() + 0.5
+	}
+	y := l.Forward(tensor.New(tensor.WithBacking(x), tensor.WithShape(n, c, h, w)), true).Float32s()
+	for i := range n {
+		for o := range outC {
+			for yy := range 16 {
+				for xx := range 16 {
+					want := float32(0)
+					if ic := o - (outC-c)/2; ic >= 0 && ic < c {
+						want = x[((i*c+ic)*h+2*yy)*w+2*xx]
+					}
+					if got := y[((i*outC+o)*16+yy)*16+xx]; got != want {
+						t.Fatalf("y[%d,%d,%d,%d] = %g, want %g", i, o, yy, xx, got, want)
+					}
+				}
+			}
+		}
+	}
+	dx := l.Backward(tensor.New(tensor.WithBacking(dy), tensor.WithShape(n, outC, 16, 16))).Float32s()
+	for i := range n {
+		for ic := range c {
+			for yy := range h {
+				for xx := range w {
+					want := float32(0)
+					if yy%2 == 0 && xx%2 == 0 {
+						want = dy[((i*outC+ic+(outC-c)/2)*16+yy/2)*16+xx/2]
+					}
+					if got := dx[((i*c+ic)*h+yy)*w+xx]; got != want {
+						t.Fatalf("dx[%d,%d,%d,%d] = %g, want %g", i, ic, yy, xx, got, want)
+					}
 				}
 			}
 		}

@@ -22,11 +22,31 @@ type ShortcutA struct {
 	n         int
 	out, dx   []float32
 	outT, dxT *tensor.Dense
+	// Both passes run over images in layers.Threads() parts; src is the
+	// pass's input (x or dy), set before each split.
+	split    layers.Splitter
+	fwd, bwd func(part, lo, hi int)
+	src      []float32
 }
 
 // NewShortcutA returns an option-A shortcut to outC channels.
 func NewShortcutA(name string, outC, stride int) *ShortcutA {
-	return &ShortcutA{name: name, outC: outC, stride: stride}
+	l := &ShortcutA{name: name, outC: outC, stride: stride}
+	l.fwd, l.bwd = l.forwardPart, l.backwardPart
+	return l
+}
+
+// shortcutSplitMin is the output size (floats) from which a pass is split
+// across threads: below it the hand-off costs more than it saves.
+const shortcutSplitMin = 1 << 16
+
+func (l *ShortcutA) run(n int, fn func(part, lo, hi int)) {
+	minN := 2
+	if n*l.outC*l.oh*l.ow < shortcutSplitMin {
+		minN = n + 1
+	}
+	l.split.Run(n, minN, fn)
+	l.src = nil
 }
 
 func (l *ShortcutA) Name() string            { return l.name }
@@ -77,9 +97,16 @@ func (l *ShortcutA) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	c, h, w := l.in[0], l.in[1], l.in[2]
 	n := l.batch(x, c, h, w)
 	l.resize(n)
-	xs, ys := x.Float32s(), l.out
-	clear(ys)
-	for i := range n {
+	l.src = x.Float32s()
+	l.run(n, l.fwd)
+	return l.outT
+}
+
+func (l *ShortcutA) forwardPart(_, lo, hi int) {
+	c, h, w := l.in[0], l.in[1], l.in[2]
+	xs, ys := l.src, l.out
+	clear(ys[lo*l.outC*l.oh*l.ow : hi*l.outC*l.oh*l.ow])
+	for i := lo; i < hi; i++ {
 		for ch := range c {
 			src := xs[(i*c+ch)*h*w:]
 			dst := ys[(i*l.outC+l.before+ch)*l.oh*l.ow:]
@@ -90,16 +117,21 @@ func (l *ShortcutA) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 			}
 		}
 	}
-	return l.outT
 }
 
 func (l *ShortcutA) Backward(dy *tensor.Dense) *tensor.Dense {
-	c, h, w := l.in[0], l.in[1], l.in[2]
 	n := l.batch(dy, l.outC, l.oh, l.ow)
 	l.resize(n)
-	gs, dx := dy.Float32s(), l.dx
-	clear(dx)
-	for i := range n {
+	l.src = dy.Float32s()
+	l.run(n, l.bwd)
+	return l.dxT
+}
+
+func (l *ShortcutA) backwardPart(_, lo, hi int) {
+	c, h, w := l.in[0], l.in[1], l.in[2]
+	gs, dx := l.src, l.dx
+	clear(dx[lo*c*h*w : hi*c*h*w])
+	for i := lo; i < hi; i++ {
 		for ch := range c {
 			src := gs[(i*l.outC+l.before+ch)*l.oh*l.ow:]
 			dst := dx[(i*c+ch)*h*w:]
@@ -110,5 +142,4 @@ func (l *ShortcutA) Backward(dy *tensor.Dense) *tensor.Dense {
 			}
 		}
 	}
-	return l.dxT
 }

@@ -1,0 +1,279 @@
+// Command norm generates the AVX-512 batch-normalisation row kernels of
+// github.com/actbench/actbench/kernels/norm with avo.
+//
+// Run it through go generate in that package (see its gen.go). The sums
+// accumulate element i in lane i mod 64 (four zmm accumulators) and reduce
+// the 64 lanes in a fixed tree, and every element-wise value is the same
+// multiplications and additions (no FMA) as the package's pure-Go code, so
+// both give bit-identical results.
+package main
+
+import (
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+func main() {
+	ConstraintExpr("!purego")
+	sums("sumAVX512", "func(x *float32, n int) float32", false)
+	sums("sumSqDevAVX512", "func(x *float32, n int, mu float32) float32", true)
+	dySums()
+	affine()
+	affineGrad()
+	Generate()
+}
+
+func ld(name string) GPVirtual {
+	r := GP64()
+	Load(Param(name), r)
+	return r
+}
+
+func paramAddr(name string) Mem {
+	b, err := Param(name).Resolve()
+	if err != nil {
+		panic(err)
+	}
+	return b.Addr
+}
+
+// countMask16 returns the opmask of the first clamp(cnt, 0, 16) lanes; cnt
+// is clobbered.
+func countMask16(cnt GPVirtual) OpmaskVirtual {
+	zero, lim, ones, m := GP64(), GP64(), GP32(), GP32()
+	XORQ(zero, zero)
+	CMPQ(cnt, Imm(0))
+	CMOVQLT(zero, cnt)
+	MOVQ(U32(16), lim)
+	CMPQ(cnt, U32(16))
+	CMOVQGT(lim, cnt)
+	MOVL(U32(0xffffffff), ones)
+	BZHIL(cnt.As32(), ones, m)
+	k := K()
+	KMOVW(m, k)
+	return k
+}
+
+// tree reduces four accumulators to one float32 in the X register it
+// returns: lanes (a0+a1)+(a2+a3), then halves 8, 4, 2, 1.
+func tree(acc [4]VecVirtual) VecVirtual {
+	s01, s23, s := ZMM(), ZMM(), ZMM()
+	VADDPS(acc[1], acc[0], s01)
+	VADDPS(acc[3], acc[2], s23)
+	VADDPS(s23, s01, s)
+	hi8 := YMM()
+	VEXTRACTF64X4(Imm(1), s, hi8)
+	l8 := YMM()
+	VADDPS(hi8, s.AsY(), l8)
+	hi4 := XMM()
+	VEXTRACTF128(Imm(1), l8, hi4)
+	l4 := XMM()
+	VADDPS(hi4, l8.AsX(), l4)
+	hi2 := XMM()
+	VMOVHLPS(l4, l4, hi2)
+	l2 := XMM()
+	VADDPS(hi2, l4, l2)
+	hi1 := XMM()
+	VMOVSHDUP(l2, hi1)
+	l1 := XMM()
+	VADDSS(hi1, l2, l1)
+	return l1
+}
+
+// loop emits a loop over n elements in steps of 64 (four zmm of 16), then
+// one masked step for the rest; body(k, disp, mask) handles zmm k of a
+// step at byte offset disp from the step's start (mask nil: full).
+func loop(n GPVirtual, ptrs []GPVirtual, body func(k, disp int, mask OpmaskVirtual)) {
+	i := GP64()
+	XORQ(i, i)
+	Label("full")
+	t := GP64()
+	MOVQ(n, t)
+	SUBQ(i, t)
+	CMPQ(t, Imm(64))
+	JLT(LabelRef("tail"))
+	for k := 0; k < 4; k++ {
+		body(k, 64*k, nil)
+	}
+	for _, p := range ptrs {
+		ADDQ(U32(256), p)
+	}
+	ADDQ(Imm(64), i)
+	JMP(LabelRef("full"))
+	Label("tail")
+	for k := 0; k < 4; k++ {
+		c := GP64()
+		MOVQ(t, c)
+		SUBQ(U32(16*k), c)
+		body(k, 64*k, countMask16(c))
+	}
+}
+
+func load(m Mem, mask OpmaskVirtual, z VecVirtual) {
+	if mask == nil {
+		VMOVUPS(m, z)
+	} else {
+		VMOVUPS_Z(m, mask, z)
+	}
+}
+
+func store(z VecVirtual, mask OpmaskVirtual, m Mem) {
+	if mask == nil {
+		VMOVUPS(z, m)
+	} else {
+		VMOVUPS(z, mask, m)
+	}
+}
+
+func zeros() [4]VecVirtual {
+	var acc [4]VecVirtual
+	for k := range acc {
+		acc[k] = ZMM()
+		VXORPS(acc[k], acc[k], acc[k])
+	}
+	return acc
+}
+
+func sums(name, sig string, sqDev bool) {
+	TEXT(name, NOSPLIT, sig)
+	if sqDev {
+		Doc(name + " returns the sum of (x[i]-mu)^2 over n floats (see SumSqDev).")
+	} else {
+		Doc(name + " returns the sum of n floats (see Sum).")
+	}
+	x, n := ld("x"), ld("n")
+	var mu VecVirtual
+	if sqDev {
+		mu = ZMM()
+		VBROADCASTSS(paramAddr("mu"), mu)
+	}
+	acc := zeros()
+	loop(n, []GPVirtual{x}, func(k, disp int, mask OpmaskVirtual) {
+		v := ZMM()
+		load(Mem{Base: x, Disp: disp}, mask, v)
+		if sqDev {
+			// Masked-off lanes are 0-mu: zero them again after squaring.
+			d, q := ZMM(), ZMM()
+			VSUBPS(mu, v, d)
+			VMULPS(d, d, q)
+			if mask != nil {
+				VMOVUPS_Z(q, mask, q)
+			}
+			v = q
+		}
+		VADDPS(v, acc[k], acc[k])
+	})
+	Store(tree(acc), ReturnIndex(0))
+	VZEROUPPER()
+	RET()
+}
+
+func dySums() {
+	TEXT("dySumsAVX512", NOSPLIT, "func(dy, x *float32, n int, mu float32) (s, t float32)")
+	Doc("dySumsAVX512 returns the sums of dy[i] and dy[i]*(x[i]-mu) over n floats (see DySums).")
+	dy, x, n := ld("dy"), ld("x"), ld("n")
+	mu := ZMM()
+	VBROADCASTSS(paramAddr("mu"), mu)
+	accS, accT := zeros(), zeros()
+	loop(n, []GPVirtual{dy, x}, func(k, disp int, mask OpmaskVirtual) {
+		g, v := ZMM(), ZMM()
+		load(Mem{Base: dy, Disp: disp}, mask, g)
+		load(Mem{Base: x, Disp: disp}, mask, v)
+		d, p := ZMM(), ZMM()
+		VSUBPS(mu, v, d)
+		VMULPS(d, g, p) // g = 0 in masked-off lanes
+		VADDPS(g, accS[k], accS[k])
+		VADDPS(p, accT[k], accT[k])
+	})
+	Store(tree(accS), ReturnIndex(0))
+	Store(tree(accT), ReturnIndex(1))
+	VZEROUPPER()
+	RET()
+}
+
+func affine() {
+	TEXT("affineAVX512", NOSPLIT, "func(y, x *float32, n int, sc, sh float32, relu bool)")
+	Doc("affineAVX512 sets y[i] = x[i]*sc + sh over n floats, then max(0, y[i]) if relu (see Affine).")
+	y, x, n := ld("y"), ld("x"), ld("n")
+	sc, sh, zero := ZMM(), ZMM(), ZMM()
+	VBROADCASTSS(paramAddr("sc"), sc)
+	VBROADCASTSS(paramAddr("sh"), sh)
+	VXORPS(zero, zero, zero)
+	relu := GP8()
+	Load(Param("relu"), relu)
+	for _, withReLU := range []bool{false, true} {
+		Comment("relu", map[bool]string{false: "off", true: "on"}[withReLU])
+		if !withReLU {
+			CMPB(relu, Imm(0))
+			JNE(LabelRef("relu"))
+		} else {
+			Label("relu")
+		}
+		i := GP64()
+		XORQ(i, i)
+		yy, xx := GP64(), GP64()
+		MOVQ(y, yy)
+		MOVQ(x, xx)
+		suffix := map[bool]string{false: "", true: "r"}[withReLU]
+		Label("full" + suffix)
+		t := GP64()
+		MOVQ(n, t)
+		SUBQ(i, t)
+		CMPQ(t, Imm(64))
+		JLT(LabelRef("tail" + suffix))
+		body := func(k int, mask OpmaskVirtual) {
+			v, p, z := ZMM(), ZMM(), ZMM()
+			load(Mem{Base: xx, Disp: 64 * k}, mask, v)
+			VMULPS(sc, v, p)
+			VADDPS(sh, p, z)
+			if withReLU {
+				// z where z > 0 or z is NaN (not <= 0, unordered), +0
+				// elsewhere: Go's max(z, 0).
+				c := K()
+				VCMPPS(Imm(0x16), zero, z, c)
+				VMOVUPS_Z(z, c, z)
+			}
+			store(z, mask, Mem{Base: yy, Disp: 64 * k})
+		}
+		for k := 0; k < 4; k++ {
+			body(k, nil)
+		}
+		ADDQ(U32(256), xx)
+		ADDQ(U32(256), yy)
+		ADDQ(Imm(64), i)
+		JMP(LabelRef("full" + suffix))
+		Label("tail" + suffix)
+		for k := 0; k < 4; k++ {
+			c := GP64()
+			MOVQ(t, c)
+			SUBQ(U32(16*k), c)
+			body(k, countMask16(c))
+		}
+		VZEROUPPER()
+		RET()
+	}
+}
+
+func affineGrad() {
+	TEXT("affineGradAVX512", NOSPLIT, "func(dx, dy, x *float32, n int, a, cx, b float32)")
+	Doc("affineGradAVX512 sets dx[i] = (a*dy[i] + cx*x[i]) + b over n floats (see AffineGrad).")
+	dx, dy, x, n := ld("dx"), ld("dy"), ld("x"), ld("n")
+	a, cx, b := ZMM(), ZMM(), ZMM()
+	VBROADCASTSS(paramAddr("a"), a)
+	VBROADCASTSS(paramAddr("cx"), cx)
+	VBROADCASTSS(paramAddr("b"), b)
+	loop(n, []GPVirtual{dx, dy, x}, func(k, disp int, mask OpmaskVirtual) {
+		g, v := ZMM(), ZMM()
+		load(Mem{Base: dy, Disp: disp}, mask, g)
+		load(Mem{Base: x, Disp: disp}, mask, v)
+		p, q, s, z := ZMM(), ZMM(), ZMM(), ZMM()
+		VMULPS(g, a, p)
+		VMULPS(v, cx, q)
+		VADDPS(q, p, s)
+		VADDPS(b, s, z)
+		store(z, mask, Mem{Base: dx, Disp: disp})
+	})
+	VZEROUPPER()
+	RET()
+}

@@ -1,0 +1,19 @@
+//go:build purego || !amd64
+
+package norm
+
+const hasAVX512 = false
+
+func sumAVX512(x *float32, n int) float32 { panic("norm: no AVX-512 kernels in this build") }
+func sumSqDevAVX512(x *float32, n int, mu float32) float32 {
+	panic("norm: no AVX-512 kernels in this build")
+}
+func dySumsAVX512(dy, x *float32, n int, mu float32) (s, t float32) {
+	panic("norm: no AVX-512 kernels in this build")
+}
+func affineAVX512(y, x *float32, n int, sc, sh float32, relu bool) {
+	panic("norm: no AVX-512 kernels in this build")
+}
+func affineGradAVX512(dx, dy, x *float32, n int, a, cx, b float32) {
+	panic("norm: no AVX-512 kernels in this build")
+}
