@@ -37,7 +37,11 @@ func trainedWeights(t *testing.T, model string, in []int, threads, steps int) []
 //
 // Different thread counts may differ in the last bits (partial weight
 // gradients are summed per part): the test reports whether they did, and
-// checks they stay close.
+// checks they stay close. Adam (the stepper's optimiser, lr 1e-3) moves a
+// weight by about lr whatever the size of its gradient, so a gradient near
+// zero that changes sign between thread counts moves that weight by up to
+// 2*lr per step in the other direction: a few such weights are expected;
+// the bulk must agree to 1e-5.
 func TestSameThreadsSameWeights(t *testing.T) {
 	for _, tc := range []struct {
 		model string
@@ -61,19 +65,26 @@ func TestSameThreadsSameWeights(t *testing.T) {
 				ref = a
 				continue
 			}
-			differ, maxDiff := 0, 0.0
+			const lr = DefaultLRAdam
+			differ, flipped, total, maxDiff := 0, 0, 0, 0.0
 			for i := range a {
 				for j := range a[i] {
-					if a[i][j] != ref[i][j] {
+					total++
+					d := math.Abs(float64(a[i][j] - ref[i][j]))
+					if d > 0 {
 						differ++
-						maxDiff = max(maxDiff, math.Abs(float64(a[i][j]-ref[i][j])))
+						maxDiff = max(maxDiff, d)
+					}
+					if d > 1e-5 {
+						flipped++
 					}
 				}
 			}
-			if maxDiff > 1e-3 {
-				t.Errorf("%s: %d threads against 1: %d values differ, by up to %g", model, th, differ, maxDiff)
+			if maxDiff > 2*lr*float64(tc.steps)*1.01 || flipped > total/1000 {
+				t.Errorf("%s: %d threads against 1: %d of %d values differ, %d by more than 1e-5 (at most %d allowed), by up to %g (at most %g)",
+					model, th, differ, total, flipped, total/1000, maxDiff, 2*lr*float64(tc.steps))
 			}
-			t.Logf("%s: %d threads against 1: %d values differ, by up to %g", model, th, differ, maxDiff)
+			t.Logf("%s: %d threads against 1: %d of %d values differ, %d by more than 1e-5, by up to %g", model, th, differ, total, flipped, maxDiff)
 		}
 	}
 }
