@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"sync/atomic"
+
+	"github.com/actbench/actbench/kernels/internal/simdenv"
 )
 
 // Path names.
@@ -34,17 +36,17 @@ func init() {
 // value cannot be honoured.
 func choose(env string) (*kernels, string) {
 	best := available[0]
-	switch v := strings.ToLower(strings.TrimSpace(env)); v {
-	case "", "auto", "on":
+	switch c := simdenv.Parse(env); c {
+	case simdenv.Auto:
 		return best, ""
-	case "off", PathPureGo:
+	case simdenv.Off:
 		return &pureGo, ""
-	case PathAVX2, PathAVX512:
-		if k := find(v); k != nil {
+	case simdenv.AVX2, simdenv.AVX512:
+		if k := find(c.Name()); k != nil {
 			return k, ""
 		}
 		return best, fmt.Sprintf("ACTBENCH_SIMD=%s: this CPU does not support %s (supported: %s); using %s",
-			env, v, strings.Join(Paths(), ", "), best.name)
+			env, c.Name(), strings.Join(Paths(), ", "), best.name)
 	default:
 		return best, fmt.Sprintf("ACTBENCH_SIMD=%q is not one of off, avx2, avx512, auto; using %s",
 			env, best.name)

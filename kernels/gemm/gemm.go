@@ -31,6 +31,8 @@ import (
 	"runtime"
 	"strings"
 	"sync/atomic"
+
+	"github.com/actbench/actbench/kernels/internal/simdenv"
 )
 
 // backend is one implementation of the block product. compute must add
@@ -117,11 +119,8 @@ func defaultThreads() int {
 
 // simdDisabled reports whether ACTBENCH_SIMD asks for the pure-Go paths.
 func simdDisabled() bool {
-	switch strings.ToLower(strings.TrimSpace(os.Getenv("ACTBENCH_SIMD"))) {
-	case "off", "purego":
-		return true
-	}
-	return false
+	c, _ := simdenv.Get()
+	return c == simdenv.Off
 }
 
 func isSIMD(name string) bool { return name == "avx512" || name == "avx2" }
@@ -133,7 +132,7 @@ func isSIMD(name string) bool { return name == "avx512" || name == "avx2" }
 // for the fastest the CPU supports.
 func defaultBackend() *backend {
 	best := registered[0]
-	simd := strings.ToLower(strings.TrimSpace(os.Getenv("ACTBENCH_SIMD")))
+	choice, simd := simdenv.Get()
 	if want := strings.ToLower(strings.TrimSpace(os.Getenv("ACTBENCH_GEMM"))); want != "" {
 		switch b := lookup(want); {
 		case b == nil:
@@ -145,15 +144,15 @@ func defaultBackend() *backend {
 			return b
 		}
 	}
-	switch simd {
-	case "", "auto", "on":
-	case "off", "purego":
+	switch choice {
+	case simdenv.Auto:
+	case simdenv.Off:
 		return gonumBackend
-	case "avx2", "avx512":
-		if b := lookup(simd); b != nil {
+	case simdenv.AVX2, simdenv.AVX512:
+		if b := lookup(choice.Name()); b != nil {
 			return b
 		}
-		warnf("ACTBENCH_SIMD=%s: this CPU or build has no %s GEMM (have %s); using %s", simd, simd, strings.Join(Backends(), ", "), best.name)
+		warnf("ACTBENCH_SIMD=%s: this CPU or build has no %s GEMM (have %s); using %s", simd, choice.Name(), strings.Join(Backends(), ", "), best.name)
 	default:
 		warnf("ACTBENCH_SIMD=%q is not one of off, avx2, avx512, auto; using %s", simd, best.name)
 	}

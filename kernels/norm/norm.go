@@ -14,20 +14,14 @@ package norm
 
 import (
 	"fmt"
-	"os"
-	"strings"
+
+	"github.com/actbench/actbench/kernels/internal/simdenv"
 )
 
 // simd reports whether the AVX-512 kernels run.
-var simd = hasAVX512 && simdAllowed(os.Getenv("ACTBENCH_SIMD"))
+var simd = hasAVX512 && simdChoice().AllowsAVX512()
 
-func simdAllowed(env string) bool {
-	switch strings.ToLower(strings.TrimSpace(env)) {
-	case "off", "purego", "avx2":
-		return false
-	}
-	return true
-}
+func simdChoice() simdenv.Choice { c, _ := simdenv.Get(); return c }
 
 // Path returns the path the kernels take: "avx512" or "purego".
 func Path() string {
