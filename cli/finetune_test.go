@@ -35,7 +35,7 @@ func TestFinetuneCommand(t *testing.T) {
 		t.Errorf("arms table:\n%s", out)
 	}
 	// The progress is the grid runner's: the pretraining stage, then the arms.
-	if !strings.Contains(errOut, "] pretrain mlp(hidden=16,depth=1) cifar10 relu seed 1: epoch 1/1") || !strings.Contains(errOut, "[2/2] mlp(hidden=16,depth=1)") {
+	if !strings.Contains(errOut, "] pretrain mlp(depth=1,hidden=16) cifar10 relu seed 1: epoch 1/1") || !strings.Contains(errOut, "[2/2] mlp(depth=1,hidden=16)") {
 		t.Errorf("progress:\n%s", errOut)
 	}
 

@@ -22,6 +22,7 @@ import (
 
 	"github.com/actbench/actbench/datasets"
 	"github.com/actbench/actbench/internal/textdist"
+	"github.com/actbench/actbench/models"
 	"github.com/actbench/actbench/trainer"
 )
 
@@ -193,7 +194,8 @@ func TrialKey(c TrialConfig) string {
 }
 
 // Validate checks a grid for emptiness, duplicates and values the trainer
-// would reject, and rewrites activation specs into canonical form.
+// would reject, and rewrites dataset names, model specs and activation
+// specs into canonical form.
 func (g *Grid) Validate() error {
 	name := g.Name
 	if name == "" {
@@ -279,6 +281,15 @@ func (g *Grid) Validate() error {
 			p.Activation = c
 		}
 	}
+	for i, m := range g.Models {
+		// Canonical before the grid id too: "ResNet20" and "resnet20", or
+		// "vgg16(bn=true)" and "vgg16", are one model and one grid.
+		c, err := models.Canonical(m)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		g.Models[i] = c
+	}
 	if d := firstDuplicate(g.Models); d != "" {
 		return fmt.Errorf("%s: model %q listed twice", name, d)
 	}
@@ -320,10 +331,16 @@ func (r *Recipe) validate() error {
 		return fmt.Errorf("pretrain lr must be a finite number, found %g", p.LR)
 	}
 	switch {
+	case r.Epochs == 0:
+		return errors.New(`epochs is missing (a recipe states its length, e.g. "epochs": 10)`)
 	case r.Epochs < 1:
 		return fmt.Errorf("epochs must be >= 1, found %d", r.Epochs)
+	case r.Batch == 0:
+		return errors.New(`batch is missing (a recipe states its batch size, e.g. "batch": 128)`)
 	case r.Batch < 1:
 		return fmt.Errorf("batch must be >= 1, found %d", r.Batch)
+	case r.LR == 0:
+		return errors.New(`lr is missing (a recipe states its learning rate, e.g. "lr": 0.001)`)
 	case !(r.LR > 0):
 		return fmt.Errorf("lr must be > 0, found %g", r.LR)
 	case r.Blur < 0:
@@ -332,6 +349,9 @@ func (r *Recipe) validate() error {
 	switch r.Optimizer {
 	case "sgd", "adam", "adamw":
 	default:
+		if r.Optimizer == "" {
+			return errors.New(`optimizer is missing (sgd, adam or adamw, e.g. "optimizer": "adam")`)
+		}
 		return fmt.Errorf("optimizer must be sgd, adam or adamw, found %q", r.Optimizer)
 	}
 	switch r.Schedule {

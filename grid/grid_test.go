@@ -104,13 +104,39 @@ func TestCanonicalActivationSpecsShareAKey(t *testing.T) {
 	}
 }
 
+func TestCanonicalModelSpecsShareAKey(t *testing.T) {
+	var keys, ids []string
+	for _, m := range []string{"vgg11", "VGG11", " vgg11(bn=true) "} {
+		g := testGrid()
+		g.Models = []string{m}
+		ts, err := g.Expand()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ts[0].Model != "vgg11" {
+			t.Errorf("model %q expands as %q, want vgg11", m, ts[0].Model)
+		}
+		keys, ids = append(keys, ts[0].Key), append(ids, ID(ts))
+	}
+	if keys[0] != keys[1] || keys[0] != keys[2] || ids[0] != ids[1] || ids[0] != ids[2] {
+		t.Errorf("spellings of one model give keys %v and grid ids %v", keys, ids)
+	}
+}
+
 func TestValidateRejectsBadGrids(t *testing.T) {
 	cases := map[string]func(*Grid){
 		"no models":                       func(g *Grid) { g.Models = nil },
 		"seed 2 listed twice":             func(g *Grid) { g.Seeds = []uint64{1, 2, 2} },
 		"seeds start at 1":                func(g *Grid) { g.Seeds = []uint64{2, 0, 1} },
 		"activation \"relu\" listed":      func(g *Grid) { g.Activations = []string{"relu", "relu"} },
-		"epochs must be >= 1":             func(g *Grid) { g.Recipes[0].Epochs = 0 },
+		"epochs is missing":               func(g *Grid) { g.Recipes[0].Epochs = 0 },
+		"epochs must be >= 1":             func(g *Grid) { g.Recipes[0].Epochs = -2 },
+		"batch is missing":                func(g *Grid) { g.Recipes[0].Batch = 0 },
+		"lr is missing":                   func(g *Grid) { g.Recipes[0].LR = 0 },
+		"lr must be > 0":                  func(g *Grid) { g.Recipes[0].LR = -1 },
+		"optimizer is missing":            func(g *Grid) { g.Recipes[0].Optimizer = "" },
+		"unknown model \"resnet21\"":      func(g *Grid) { g.Models = []string{"resnet21"} },
+		"model \"vgg11\" listed twice":    func(g *Grid) { g.Models = []string{"vgg11", "VGG11(bn=true)"} },
 		"optimizer must be":               func(g *Grid) { g.Recipes[0].Optimizer = "rmsprop" },
 		"recipe name \"adam\" used twice": func(g *Grid) { g.Recipes[1].Name = "adam" },
 		"holds out no validation":         func(g *Grid) { g.Datasets[0].Val = 0 },
