@@ -32,7 +32,16 @@ func main() {
 	gradRows()
 	gradCols("gradColsAAVX512", "a + ((b - c) + d)", true)
 	gradCols("gradColsBAVX512", "((a - b) + c) - d", false)
+	vec = YMM
+	constantsAVX2()
+	inputRowAVX2()
+	outputRowAVX2()
+	dyRowAVX2()
+	gradRowsAVX2()
+	gradColsAVX2("gradColsAAVX2", "a + ((b - c) + d)", true)
+	gradColsAVX2("gradColsBAVX2", "((a - b) + c) - d", false)
 	Generate()
+	checkVEX("AVX2")
 }
 
 func table(name string, f func(i int) uint32) Mem {
@@ -130,8 +139,12 @@ func interleave(x, y VecVirtual) (lo, hi VecVirtual) {
 	return
 }
 
-func sub(a, b VecVirtual) VecVirtual { z := ZMM(); VSUBPS(b, a, z); return z } // a - b
-func add(a, b VecVirtual) VecVirtual { z := ZMM(); VADDPS(b, a, z); return z } // a + b
+// vec allocates a vector of the width being generated: ZMM for the AVX-512
+// kernels, YMM for the AVX2 ones (see avx2.go).
+var vec = ZMM
+
+func sub(a, b VecVirtual) VecVirtual { z := vec(); VSUBPS(b, a, z); return z } // a - b
+func add(a, b VecVirtual) VecVirtual { z := vec(); VADDPS(b, a, z); return z } // a + b
 
 // tileMask returns the opmask of the min(n - tx, 16) tiles left.
 func tileMask(n, tx GPVirtual) OpmaskVirtual {
