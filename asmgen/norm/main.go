@@ -1,4 +1,4 @@
-// Command norm generates the AVX-512 batch-normalisation row kernels of
+// Command norm generates the AVX-512 and AVX2 batch-normalisation row kernels of
 // github.com/actbench/actbench/kernels/norm with avo.
 //
 // Run it through go generate in that package (see its gen.go). The sums
@@ -21,7 +21,14 @@ func main() {
 	dySums()
 	affine()
 	affineGrad()
+	constantsAVX2()
+	sumsAVX2("sumAVX2", "func(x *float32, n int) float32", false)
+	sumsAVX2("sumSqDevAVX2", "func(x *float32, n int, mu float32) float32", true)
+	dySumsAVX2()
+	affineAVX2()
+	affineGradAVX2()
 	Generate()
+	checkVEX("AVX2")
 }
 
 func ld(name string) GPVirtual {
@@ -66,6 +73,13 @@ func tree(acc [4]VecVirtual) VecVirtual {
 	VEXTRACTF64X4(Imm(1), s, hi8)
 	l8 := YMM()
 	VADDPS(hi8, s.AsY(), l8)
+	return halves(l8)
+}
+
+// halves reduces the 8 lanes of l8 as tree does (lane j with j+4, then
+// j+2, then j+1) to one float32 in the X register it returns; the AVX-512
+// and AVX2 trees end here.
+func halves(l8 VecVirtual) VecVirtual {
 	hi4 := XMM()
 	VEXTRACTF128(Imm(1), l8, hi4)
 	l4 := XMM()

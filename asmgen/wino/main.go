@@ -1,14 +1,17 @@
-// Command wino generates the AVX-512 Winograd F(2x2, 3x3) tile-transform
-// kernels of github.com/actbench/actbench/kernels/wino with avo.
+// Command wino generates the AVX-512 and AVX2 Winograd F(2x2, 3x3)
+// tile-transform kernels of github.com/actbench/actbench/kernels/wino with
+// avo.
 //
 // Run it through go generate in that package (see its gen.go); it writes
 // wino_amd64.s and stub_amd64.go there. Each kernel processes one row of
-// tiles, 16 tiles per iteration (one tile per zmm lane), and computes
-// exactly the additions, subtractions and sign flips of the package's pure
-// Go code in the same order, so both give bit-identical results. Strides
-// (xs, rs, half) are in bytes. Opmasks keep every load and store inside the
-// row or stream; masked-off lanes are never touched (AVX-512 suppresses
-// their faults), which lets the first window start one float before a row.
+// tiles, 16 tiles per iteration (one tile per zmm lane) or 8 (ymm, see
+// avx2.go), and computes exactly the additions, subtractions and sign
+// flips of the package's pure Go code in the same order, so all give
+// bit-identical results; the arithmetic helpers (add, sub) are shared by
+// both widths. Strides (xs, rs, half) are in bytes. In the AVX-512 kernels
+// opmasks keep every load and store inside the row or stream; masked-off
+// lanes are never touched (AVX-512 suppresses their faults), which lets the
+// first window start one float before a row.
 package main
 
 import (
@@ -32,7 +35,16 @@ func main() {
 	gradRows()
 	gradCols("gradColsAAVX512", "a + ((b - c) + d)", true)
 	gradCols("gradColsBAVX512", "((a - b) + c) - d", false)
+	vec = YMM
+	constantsAVX2()
+	inputRowAVX2()
+	outputRowAVX2()
+	dyRowAVX2()
+	gradRowsAVX2()
+	gradColsAVX2("gradColsAAVX2", "a + ((b - c) + d)", true)
+	gradColsAVX2("gradColsBAVX2", "((a - b) + c) - d", false)
 	Generate()
+	checkVEX("AVX2")
 }
 
 func table(name string, f func(i int) uint32) Mem {
@@ -130,8 +142,12 @@ func interleave(x, y VecVirtual) (lo, hi VecVirtual) {
 	return
 }
 
-func sub(a, b VecVirtual) VecVirtual { z := ZMM(); VSUBPS(b, a, z); return z } // a - b
-func add(a, b VecVirtual) VecVirtual { z := ZMM(); VADDPS(b, a, z); return z } // a + b
+// vec allocates a vector of the width being generated: ZMM for the AVX-512
+// kernels, YMM for the AVX2 ones (see avx2.go).
+var vec = ZMM
+
+func sub(a, b VecVirtual) VecVirtual { z := vec(); VSUBPS(b, a, z); return z } // a - b
+func add(a, b VecVirtual) VecVirtual { z := vec(); VADDPS(b, a, z); return z } // a + b
 
 // tileMask returns the opmask of the min(n - tx, 16) tiles left.
 func tileMask(n, tx GPVirtual) OpmaskVirtual {

@@ -710,3 +710,1220 @@ tail:
 	VMOVUPS   Z0, K1, 192(AX)
 	VZEROUPPER
 	RET
+
+DATA norm_lanes64<>+0(SB)/4, $0xffffffff
+DATA norm_lanes64<>+4(SB)/4, $0xffffffff
+DATA norm_lanes64<>+8(SB)/4, $0xffffffff
+DATA norm_lanes64<>+12(SB)/4, $0xffffffff
+DATA norm_lanes64<>+16(SB)/4, $0xffffffff
+DATA norm_lanes64<>+20(SB)/4, $0xffffffff
+DATA norm_lanes64<>+24(SB)/4, $0xffffffff
+DATA norm_lanes64<>+28(SB)/4, $0xffffffff
+DATA norm_lanes64<>+32(SB)/4, $0xffffffff
+DATA norm_lanes64<>+36(SB)/4, $0xffffffff
+DATA norm_lanes64<>+40(SB)/4, $0xffffffff
+DATA norm_lanes64<>+44(SB)/4, $0xffffffff
+DATA norm_lanes64<>+48(SB)/4, $0xffffffff
+DATA norm_lanes64<>+52(SB)/4, $0xffffffff
+DATA norm_lanes64<>+56(SB)/4, $0xffffffff
+DATA norm_lanes64<>+60(SB)/4, $0xffffffff
+DATA norm_lanes64<>+64(SB)/4, $0xffffffff
+DATA norm_lanes64<>+68(SB)/4, $0xffffffff
+DATA norm_lanes64<>+72(SB)/4, $0xffffffff
+DATA norm_lanes64<>+76(SB)/4, $0xffffffff
+DATA norm_lanes64<>+80(SB)/4, $0xffffffff
+DATA norm_lanes64<>+84(SB)/4, $0xffffffff
+DATA norm_lanes64<>+88(SB)/4, $0xffffffff
+DATA norm_lanes64<>+92(SB)/4, $0xffffffff
+DATA norm_lanes64<>+96(SB)/4, $0xffffffff
+DATA norm_lanes64<>+100(SB)/4, $0xffffffff
+DATA norm_lanes64<>+104(SB)/4, $0xffffffff
+DATA norm_lanes64<>+108(SB)/4, $0xffffffff
+DATA norm_lanes64<>+112(SB)/4, $0xffffffff
+DATA norm_lanes64<>+116(SB)/4, $0xffffffff
+DATA norm_lanes64<>+120(SB)/4, $0xffffffff
+DATA norm_lanes64<>+124(SB)/4, $0xffffffff
+DATA norm_lanes64<>+128(SB)/4, $0xffffffff
+DATA norm_lanes64<>+132(SB)/4, $0xffffffff
+DATA norm_lanes64<>+136(SB)/4, $0xffffffff
+DATA norm_lanes64<>+140(SB)/4, $0xffffffff
+DATA norm_lanes64<>+144(SB)/4, $0xffffffff
+DATA norm_lanes64<>+148(SB)/4, $0xffffffff
+DATA norm_lanes64<>+152(SB)/4, $0xffffffff
+DATA norm_lanes64<>+156(SB)/4, $0xffffffff
+DATA norm_lanes64<>+160(SB)/4, $0xffffffff
+DATA norm_lanes64<>+164(SB)/4, $0xffffffff
+DATA norm_lanes64<>+168(SB)/4, $0xffffffff
+DATA norm_lanes64<>+172(SB)/4, $0xffffffff
+DATA norm_lanes64<>+176(SB)/4, $0xffffffff
+DATA norm_lanes64<>+180(SB)/4, $0xffffffff
+DATA norm_lanes64<>+184(SB)/4, $0xffffffff
+DATA norm_lanes64<>+188(SB)/4, $0xffffffff
+DATA norm_lanes64<>+192(SB)/4, $0xffffffff
+DATA norm_lanes64<>+196(SB)/4, $0xffffffff
+DATA norm_lanes64<>+200(SB)/4, $0xffffffff
+DATA norm_lanes64<>+204(SB)/4, $0xffffffff
+DATA norm_lanes64<>+208(SB)/4, $0xffffffff
+DATA norm_lanes64<>+212(SB)/4, $0xffffffff
+DATA norm_lanes64<>+216(SB)/4, $0xffffffff
+DATA norm_lanes64<>+220(SB)/4, $0xffffffff
+DATA norm_lanes64<>+224(SB)/4, $0xffffffff
+DATA norm_lanes64<>+228(SB)/4, $0xffffffff
+DATA norm_lanes64<>+232(SB)/4, $0xffffffff
+DATA norm_lanes64<>+236(SB)/4, $0xffffffff
+DATA norm_lanes64<>+240(SB)/4, $0xffffffff
+DATA norm_lanes64<>+244(SB)/4, $0xffffffff
+DATA norm_lanes64<>+248(SB)/4, $0xffffffff
+DATA norm_lanes64<>+252(SB)/4, $0xffffffff
+DATA norm_lanes64<>+256(SB)/4, $0x00000000
+DATA norm_lanes64<>+260(SB)/4, $0x00000000
+DATA norm_lanes64<>+264(SB)/4, $0x00000000
+DATA norm_lanes64<>+268(SB)/4, $0x00000000
+DATA norm_lanes64<>+272(SB)/4, $0x00000000
+DATA norm_lanes64<>+276(SB)/4, $0x00000000
+DATA norm_lanes64<>+280(SB)/4, $0x00000000
+DATA norm_lanes64<>+284(SB)/4, $0x00000000
+DATA norm_lanes64<>+288(SB)/4, $0x00000000
+DATA norm_lanes64<>+292(SB)/4, $0x00000000
+DATA norm_lanes64<>+296(SB)/4, $0x00000000
+DATA norm_lanes64<>+300(SB)/4, $0x00000000
+DATA norm_lanes64<>+304(SB)/4, $0x00000000
+DATA norm_lanes64<>+308(SB)/4, $0x00000000
+DATA norm_lanes64<>+312(SB)/4, $0x00000000
+DATA norm_lanes64<>+316(SB)/4, $0x00000000
+DATA norm_lanes64<>+320(SB)/4, $0x00000000
+DATA norm_lanes64<>+324(SB)/4, $0x00000000
+DATA norm_lanes64<>+328(SB)/4, $0x00000000
+DATA norm_lanes64<>+332(SB)/4, $0x00000000
+DATA norm_lanes64<>+336(SB)/4, $0x00000000
+DATA norm_lanes64<>+340(SB)/4, $0x00000000
+DATA norm_lanes64<>+344(SB)/4, $0x00000000
+DATA norm_lanes64<>+348(SB)/4, $0x00000000
+DATA norm_lanes64<>+352(SB)/4, $0x00000000
+DATA norm_lanes64<>+356(SB)/4, $0x00000000
+DATA norm_lanes64<>+360(SB)/4, $0x00000000
+DATA norm_lanes64<>+364(SB)/4, $0x00000000
+DATA norm_lanes64<>+368(SB)/4, $0x00000000
+DATA norm_lanes64<>+372(SB)/4, $0x00000000
+DATA norm_lanes64<>+376(SB)/4, $0x00000000
+DATA norm_lanes64<>+380(SB)/4, $0x00000000
+DATA norm_lanes64<>+384(SB)/4, $0x00000000
+DATA norm_lanes64<>+388(SB)/4, $0x00000000
+DATA norm_lanes64<>+392(SB)/4, $0x00000000
+DATA norm_lanes64<>+396(SB)/4, $0x00000000
+DATA norm_lanes64<>+400(SB)/4, $0x00000000
+DATA norm_lanes64<>+404(SB)/4, $0x00000000
+DATA norm_lanes64<>+408(SB)/4, $0x00000000
+DATA norm_lanes64<>+412(SB)/4, $0x00000000
+DATA norm_lanes64<>+416(SB)/4, $0x00000000
+DATA norm_lanes64<>+420(SB)/4, $0x00000000
+DATA norm_lanes64<>+424(SB)/4, $0x00000000
+DATA norm_lanes64<>+428(SB)/4, $0x00000000
+DATA norm_lanes64<>+432(SB)/4, $0x00000000
+DATA norm_lanes64<>+436(SB)/4, $0x00000000
+DATA norm_lanes64<>+440(SB)/4, $0x00000000
+DATA norm_lanes64<>+444(SB)/4, $0x00000000
+DATA norm_lanes64<>+448(SB)/4, $0x00000000
+DATA norm_lanes64<>+452(SB)/4, $0x00000000
+DATA norm_lanes64<>+456(SB)/4, $0x00000000
+DATA norm_lanes64<>+460(SB)/4, $0x00000000
+DATA norm_lanes64<>+464(SB)/4, $0x00000000
+DATA norm_lanes64<>+468(SB)/4, $0x00000000
+DATA norm_lanes64<>+472(SB)/4, $0x00000000
+DATA norm_lanes64<>+476(SB)/4, $0x00000000
+DATA norm_lanes64<>+480(SB)/4, $0x00000000
+DATA norm_lanes64<>+484(SB)/4, $0x00000000
+DATA norm_lanes64<>+488(SB)/4, $0x00000000
+DATA norm_lanes64<>+492(SB)/4, $0x00000000
+DATA norm_lanes64<>+496(SB)/4, $0x00000000
+DATA norm_lanes64<>+500(SB)/4, $0x00000000
+DATA norm_lanes64<>+504(SB)/4, $0x00000000
+DATA norm_lanes64<>+508(SB)/4, $0x00000000
+GLOBL norm_lanes64<>(SB), RODATA|NOPTR, $512
+
+// func sumAVX2(x *float32, n int) float32
+// Requires: AVX, SSE
+TEXT ·sumAVX2(SB), NOSPLIT, $0-20
+	MOVQ   x+0(FP), AX
+	MOVQ   n+8(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	XORQ   DX, DX
+
+full:
+	MOVQ    CX, BX
+	SUBQ    DX, BX
+	CMPQ    BX, $0x40
+	JLT     tail
+	VMOVUPS (AX), Y8
+	VADDPS  Y8, Y0, Y0
+	VMOVUPS 32(AX), Y8
+	VADDPS  Y8, Y1, Y1
+	VMOVUPS 64(AX), Y8
+	VADDPS  Y8, Y2, Y2
+	VMOVUPS 96(AX), Y8
+	VADDPS  Y8, Y3, Y3
+	VMOVUPS 128(AX), Y8
+	VADDPS  Y8, Y4, Y4
+	VMOVUPS 160(AX), Y8
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS 192(AX), Y8
+	VADDPS  Y8, Y6, Y6
+	VMOVUPS 224(AX), Y8
+	VADDPS  Y8, Y7, Y7
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x40, DX
+	JMP     full
+
+tail:
+	CMPQ       BX, $0x00
+	JEQ        end
+	MOVQ       $0x00000040, CX
+	SUBQ       BX, CX
+	LEAQ       norm_lanes64<>+0(SB), DX
+	VMOVDQU    (DX)(CX*4), Y8
+	VMASKMOVPS (AX), Y8, Y8
+	VADDPS     Y8, Y0, Y0
+	VMOVDQU    32(DX)(CX*4), Y8
+	VMASKMOVPS 32(AX), Y8, Y8
+	VADDPS     Y8, Y1, Y1
+	VMOVDQU    64(DX)(CX*4), Y8
+	VMASKMOVPS 64(AX), Y8, Y8
+	VADDPS     Y8, Y2, Y2
+	VMOVDQU    96(DX)(CX*4), Y8
+	VMASKMOVPS 96(AX), Y8, Y8
+	VADDPS     Y8, Y3, Y3
+	VMOVDQU    128(DX)(CX*4), Y8
+	VMASKMOVPS 128(AX), Y8, Y8
+	VADDPS     Y8, Y4, Y4
+	VMOVDQU    160(DX)(CX*4), Y8
+	VMASKMOVPS 160(AX), Y8, Y8
+	VADDPS     Y8, Y5, Y5
+	VMOVDQU    192(DX)(CX*4), Y8
+	VMASKMOVPS 192(AX), Y8, Y8
+	VADDPS     Y8, Y6, Y6
+	VMOVDQU    224(DX)(CX*4), Y8
+	VMASKMOVPS 224(AX), Y8, Y8
+	VADDPS     Y8, Y7, Y7
+
+end:
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y6, Y4, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y7, Y5, Y2
+	VADDPS       Y2, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	MOVSS        X0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func sumSqDevAVX2(x *float32, n int, mu float32) float32
+// Requires: AVX, SSE
+TEXT ·sumSqDevAVX2(SB), NOSPLIT, $0-28
+	MOVQ         x+0(FP), AX
+	MOVQ         n+8(FP), CX
+	VBROADCASTSS mu+16(FP), Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
+	VXORPS       Y6, Y6, Y6
+	VXORPS       Y7, Y7, Y7
+	VXORPS       Y8, Y8, Y8
+	XORQ         DX, DX
+
+full:
+	MOVQ    CX, BX
+	SUBQ    DX, BX
+	CMPQ    BX, $0x40
+	JLT     tail
+	VMOVUPS (AX), Y9
+	VSUBPS  Y0, Y9, Y9
+	VMULPS  Y9, Y9, Y9
+	VADDPS  Y9, Y1, Y1
+	VMOVUPS 32(AX), Y9
+	VSUBPS  Y0, Y9, Y9
+	VMULPS  Y9, Y9, Y9
+	VADDPS  Y9, Y2, Y2
+	VMOVUPS 64(AX), Y9
+	VSUBPS  Y0, Y9, Y9
+	VMULPS  Y9, Y9, Y9
+	VADDPS  Y9, Y3, Y3
+	VMOVUPS 96(AX), Y9
+	VSUBPS  Y0, Y9, Y9
+	VMULPS  Y9, Y9, Y9
+	VADDPS  Y9, Y4, Y4
+	VMOVUPS 128(AX), Y9
+	VSUBPS  Y0, Y9, Y9
+	VMULPS  Y9, Y9, Y9
+	VADDPS  Y9, Y5, Y5
+	VMOVUPS 160(AX), Y9
+	VSUBPS  Y0, Y9, Y9
+	VMULPS  Y9, Y9, Y9
+	VADDPS  Y9, Y6, Y6
+	VMOVUPS 192(AX), Y9
+	VSUBPS  Y0, Y9, Y9
+	VMULPS  Y9, Y9, Y9
+	VADDPS  Y9, Y7, Y7
+	VMOVUPS 224(AX), Y9
+	VSUBPS  Y0, Y9, Y9
+	VMULPS  Y9, Y9, Y9
+	VADDPS  Y9, Y8, Y8
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x40, DX
+	JMP     full
+
+tail:
+	CMPQ       BX, $0x00
+	JEQ        end
+	MOVQ       $0x00000040, CX
+	SUBQ       BX, CX
+	LEAQ       norm_lanes64<>+0(SB), DX
+	VMOVDQU    (DX)(CX*4), Y9
+	VMASKMOVPS (AX), Y9, Y10
+	VSUBPS     Y0, Y10, Y10
+	VMULPS     Y10, Y10, Y10
+	VANDPS     Y9, Y10, Y10
+	VADDPS     Y10, Y1, Y1
+	VMOVDQU    32(DX)(CX*4), Y9
+	VMASKMOVPS 32(AX), Y9, Y10
+	VSUBPS     Y0, Y10, Y10
+	VMULPS     Y10, Y10, Y10
+	VANDPS     Y9, Y10, Y10
+	VADDPS     Y10, Y2, Y2
+	VMOVDQU    64(DX)(CX*4), Y9
+	VMASKMOVPS 64(AX), Y9, Y10
+	VSUBPS     Y0, Y10, Y10
+	VMULPS     Y10, Y10, Y10
+	VANDPS     Y9, Y10, Y10
+	VADDPS     Y10, Y3, Y3
+	VMOVDQU    96(DX)(CX*4), Y9
+	VMASKMOVPS 96(AX), Y9, Y10
+	VSUBPS     Y0, Y10, Y10
+	VMULPS     Y10, Y10, Y10
+	VANDPS     Y9, Y10, Y10
+	VADDPS     Y10, Y4, Y4
+	VMOVDQU    128(DX)(CX*4), Y9
+	VMASKMOVPS 128(AX), Y9, Y10
+	VSUBPS     Y0, Y10, Y10
+	VMULPS     Y10, Y10, Y10
+	VANDPS     Y9, Y10, Y10
+	VADDPS     Y10, Y5, Y5
+	VMOVDQU    160(DX)(CX*4), Y9
+	VMASKMOVPS 160(AX), Y9, Y10
+	VSUBPS     Y0, Y10, Y10
+	VMULPS     Y10, Y10, Y10
+	VANDPS     Y9, Y10, Y10
+	VADDPS     Y10, Y6, Y6
+	VMOVDQU    192(DX)(CX*4), Y9
+	VMASKMOVPS 192(AX), Y9, Y10
+	VSUBPS     Y0, Y10, Y10
+	VMULPS     Y10, Y10, Y10
+	VANDPS     Y9, Y10, Y10
+	VADDPS     Y10, Y7, Y7
+	VMOVDQU    224(DX)(CX*4), Y9
+	VMASKMOVPS 224(AX), Y9, Y10
+	VSUBPS     Y0, Y10, Y0
+	VMULPS     Y0, Y0, Y0
+	VANDPS     Y9, Y0, Y0
+	VADDPS     Y0, Y8, Y8
+
+end:
+	VADDPS       Y3, Y1, Y0
+	VADDPS       Y7, Y5, Y1
+	VADDPS       Y1, Y0, Y0
+	VADDPS       Y4, Y2, Y1
+	VADDPS       Y8, Y6, Y2
+	VADDPS       Y2, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	MOVSS        X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func dySumsAVX2(dy *float32, x *float32, n int, mu float32) (s float32, t float32)
+// Requires: AVX, SSE
+TEXT ·dySumsAVX2(SB), NOSPLIT, $0-40
+	MOVQ   dy+0(FP), AX
+	MOVQ   n+16(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	XORQ   DX, DX
+
+sfull:
+	MOVQ    CX, BX
+	SUBQ    DX, BX
+	CMPQ    BX, $0x40
+	JLT     stail
+	VMOVUPS (AX), Y8
+	VADDPS  Y8, Y0, Y0
+	VMOVUPS 32(AX), Y8
+	VADDPS  Y8, Y1, Y1
+	VMOVUPS 64(AX), Y8
+	VADDPS  Y8, Y2, Y2
+	VMOVUPS 96(AX), Y8
+	VADDPS  Y8, Y3, Y3
+	VMOVUPS 128(AX), Y8
+	VADDPS  Y8, Y4, Y4
+	VMOVUPS 160(AX), Y8
+	VADDPS  Y8, Y5, Y5
+	VMOVUPS 192(AX), Y8
+	VADDPS  Y8, Y6, Y6
+	VMOVUPS 224(AX), Y8
+	VADDPS  Y8, Y7, Y7
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x40, DX
+	JMP     sfull
+
+stail:
+	CMPQ       BX, $0x00
+	JEQ        send
+	MOVQ       $0x00000040, DX
+	SUBQ       BX, DX
+	LEAQ       norm_lanes64<>+0(SB), BX
+	VMOVDQU    (BX)(DX*4), Y8
+	VMASKMOVPS (AX), Y8, Y8
+	VADDPS     Y8, Y0, Y0
+	VMOVDQU    32(BX)(DX*4), Y8
+	VMASKMOVPS 32(AX), Y8, Y8
+	VADDPS     Y8, Y1, Y1
+	VMOVDQU    64(BX)(DX*4), Y8
+	VMASKMOVPS 64(AX), Y8, Y8
+	VADDPS     Y8, Y2, Y2
+	VMOVDQU    96(BX)(DX*4), Y8
+	VMASKMOVPS 96(AX), Y8, Y8
+	VADDPS     Y8, Y3, Y3
+	VMOVDQU    128(BX)(DX*4), Y8
+	VMASKMOVPS 128(AX), Y8, Y8
+	VADDPS     Y8, Y4, Y4
+	VMOVDQU    160(BX)(DX*4), Y8
+	VMASKMOVPS 160(AX), Y8, Y8
+	VADDPS     Y8, Y5, Y5
+	VMOVDQU    192(BX)(DX*4), Y8
+	VMASKMOVPS 192(AX), Y8, Y8
+	VADDPS     Y8, Y6, Y6
+	VMOVDQU    224(BX)(DX*4), Y8
+	VMASKMOVPS 224(AX), Y8, Y8
+	VADDPS     Y8, Y7, Y7
+
+send:
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y6, Y4, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y7, Y5, Y2
+	VADDPS       Y2, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	MOVSS        X0, s+32(FP)
+	MOVQ         dy+0(FP), AX
+	MOVQ         x+8(FP), DX
+	VBROADCASTSS mu+24(FP), Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
+	VXORPS       Y6, Y6, Y6
+	VXORPS       Y7, Y7, Y7
+	VXORPS       Y8, Y8, Y8
+	XORQ         BX, BX
+
+tfull:
+	MOVQ    CX, SI
+	SUBQ    BX, SI
+	CMPQ    SI, $0x40
+	JLT     ttail
+	VMOVUPS (AX), Y9
+	VMOVUPS (DX), Y10
+	VSUBPS  Y0, Y10, Y10
+	VMULPS  Y10, Y9, Y9
+	VADDPS  Y9, Y1, Y1
+	VMOVUPS 32(AX), Y9
+	VMOVUPS 32(DX), Y10
+	VSUBPS  Y0, Y10, Y10
+	VMULPS  Y10, Y9, Y9
+	VADDPS  Y9, Y2, Y2
+	VMOVUPS 64(AX), Y9
+	VMOVUPS 64(DX), Y10
+	VSUBPS  Y0, Y10, Y10
+	VMULPS  Y10, Y9, Y9
+	VADDPS  Y9, Y3, Y3
+	VMOVUPS 96(AX), Y9
+	VMOVUPS 96(DX), Y10
+	VSUBPS  Y0, Y10, Y10
+	VMULPS  Y10, Y9, Y9
+	VADDPS  Y9, Y4, Y4
+	VMOVUPS 128(AX), Y9
+	VMOVUPS 128(DX), Y10
+	VSUBPS  Y0, Y10, Y10
+	VMULPS  Y10, Y9, Y9
+	VADDPS  Y9, Y5, Y5
+	VMOVUPS 160(AX), Y9
+	VMOVUPS 160(DX), Y10
+	VSUBPS  Y0, Y10, Y10
+	VMULPS  Y10, Y9, Y9
+	VADDPS  Y9, Y6, Y6
+	VMOVUPS 192(AX), Y9
+	VMOVUPS 192(DX), Y10
+	VSUBPS  Y0, Y10, Y10
+	VMULPS  Y10, Y9, Y9
+	VADDPS  Y9, Y7, Y7
+	VMOVUPS 224(AX), Y9
+	VMOVUPS 224(DX), Y10
+	VSUBPS  Y0, Y10, Y10
+	VMULPS  Y10, Y9, Y9
+	VADDPS  Y9, Y8, Y8
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x40, BX
+	JMP     tfull
+
+ttail:
+	CMPQ       SI, $0x00
+	JEQ        tend
+	MOVQ       $0x00000040, CX
+	SUBQ       SI, CX
+	LEAQ       norm_lanes64<>+0(SB), BX
+	VMOVDQU    (BX)(CX*4), Y9
+	VMASKMOVPS (AX), Y9, Y10
+	VMASKMOVPS (DX), Y9, Y11
+	VSUBPS     Y0, Y11, Y11
+	VMULPS     Y11, Y10, Y10
+	VANDPS     Y9, Y10, Y10
+	VADDPS     Y10, Y1, Y1
+	VMOVDQU    32(BX)(CX*4), Y9
+	VMASKMOVPS 32(AX), Y9, Y10
+	VMASKMOVPS 32(DX), Y9, Y11
+	VSUBPS     Y0, Y11, Y11
+	VMULPS     Y11, Y10, Y10
+	VANDPS     Y9, Y10, Y10
+	VADDPS     Y10, Y2, Y2
+	VMOVDQU    64(BX)(CX*4), Y9
+	VMASKMOVPS 64(AX), Y9, Y10
+	VMASKMOVPS 64(DX), Y9, Y11
+	VSUBPS     Y0, Y11, Y11
+	VMULPS     Y11, Y10, Y10
+	VANDPS     Y9, Y10, Y10
+	VADDPS     Y10, Y3, Y3
+	VMOVDQU    96(BX)(CX*4), Y9
+	VMASKMOVPS 96(AX), Y9, Y10
+	VMASKMOVPS 96(DX), Y9, Y11
+	VSUBPS     Y0, Y11, Y11
+	VMULPS     Y11, Y10, Y10
+	VANDPS     Y9, Y10, Y10
+	VADDPS     Y10, Y4, Y4
+	VMOVDQU    128(BX)(CX*4), Y9
+	VMASKMOVPS 128(AX), Y9, Y10
+	VMASKMOVPS 128(DX), Y9, Y11
+	VSUBPS     Y0, Y11, Y11
+	VMULPS     Y11, Y10, Y10
+	VANDPS     Y9, Y10, Y10
+	VADDPS     Y10, Y5, Y5
+	VMOVDQU    160(BX)(CX*4), Y9
+	VMASKMOVPS 160(AX), Y9, Y10
+	VMASKMOVPS 160(DX), Y9, Y11
+	VSUBPS     Y0, Y11, Y11
+	VMULPS     Y11, Y10, Y10
+	VANDPS     Y9, Y10, Y10
+	VADDPS     Y10, Y6, Y6
+	VMOVDQU    192(BX)(CX*4), Y9
+	VMASKMOVPS 192(AX), Y9, Y10
+	VMASKMOVPS 192(DX), Y9, Y11
+	VSUBPS     Y0, Y11, Y11
+	VMULPS     Y11, Y10, Y10
+	VANDPS     Y9, Y10, Y10
+	VADDPS     Y10, Y7, Y7
+	VMOVDQU    224(BX)(CX*4), Y9
+	VMASKMOVPS 224(AX), Y9, Y10
+	VMASKMOVPS 224(DX), Y9, Y11
+	VSUBPS     Y0, Y11, Y0
+	VMULPS     Y0, Y10, Y0
+	VANDPS     Y9, Y0, Y0
+	VADDPS     Y0, Y8, Y8
+
+tend:
+	VADDPS       Y3, Y1, Y0
+	VADDPS       Y7, Y5, Y1
+	VADDPS       Y1, Y0, Y0
+	VADDPS       Y4, Y2, Y1
+	VADDPS       Y8, Y6, Y2
+	VADDPS       Y2, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	MOVSS        X0, t+36(FP)
+	VZEROUPPER
+	RET
+
+// func affineAVX2(y *float32, x *float32, n int, sc float32, sh float32, relu bool)
+// Requires: AVX
+TEXT ·affineAVX2(SB), NOSPLIT, $0-33
+	MOVQ         y+0(FP), AX
+	MOVQ         x+8(FP), CX
+	MOVQ         n+16(FP), DX
+	VBROADCASTSS sc+24(FP), Y0
+	VBROADCASTSS sh+28(FP), Y1
+	MOVB         relu+32(FP), BL
+	CMPB         BL, $0x00
+	JNE          relu
+	XORQ         BX, BX
+
+full:
+	MOVQ    DX, SI
+	SUBQ    BX, SI
+	CMPQ    SI, $0x40
+	JLT     tail
+	VMOVUPS (CX), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y1, Y2, Y2
+	VMOVUPS Y2, (AX)
+	VMOVUPS 32(CX), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y1, Y2, Y2
+	VMOVUPS Y2, 32(AX)
+	VMOVUPS 64(CX), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y1, Y2, Y2
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS 96(CX), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y1, Y2, Y2
+	VMOVUPS Y2, 96(AX)
+	VMOVUPS 128(CX), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y1, Y2, Y2
+	VMOVUPS Y2, 128(AX)
+	VMOVUPS 160(CX), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y1, Y2, Y2
+	VMOVUPS Y2, 160(AX)
+	VMOVUPS 192(CX), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y1, Y2, Y2
+	VMOVUPS Y2, 192(AX)
+	VMOVUPS 224(CX), Y2
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y1, Y2, Y2
+	VMOVUPS Y2, 224(AX)
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x40, BX
+	JMP     full
+
+tail:
+	MOVQ       $0x00000040, DX
+	SUBQ       SI, DX
+	LEAQ       norm_lanes64<>+0(SB), BX
+	CMPQ       SI, $0x00000000
+	JLE        end
+	VMOVDQU    (BX)(DX*4), Y2
+	VMASKMOVPS (CX), Y2, Y3
+	VMULPS     Y0, Y3, Y3
+	VADDPS     Y1, Y3, Y3
+	CMPQ       SI, $0x00000008
+	JLT        partial0
+	VMOVUPS    Y3, (AX)
+	JMP        next0
+
+partial0:
+	VMASKMOVPS Y3, Y2, (AX)
+	JMP        end
+
+next0:
+	CMPQ       SI, $0x00000008
+	JLE        end
+	VMOVDQU    32(BX)(DX*4), Y2
+	VMASKMOVPS 32(CX), Y2, Y3
+	VMULPS     Y0, Y3, Y3
+	VADDPS     Y1, Y3, Y3
+	CMPQ       SI, $0x00000010
+	JLT        partial1
+	VMOVUPS    Y3, 32(AX)
+	JMP        next1
+
+partial1:
+	VMASKMOVPS Y3, Y2, 32(AX)
+	JMP        end
+
+next1:
+	CMPQ       SI, $0x00000010
+	JLE        end
+	VMOVDQU    64(BX)(DX*4), Y2
+	VMASKMOVPS 64(CX), Y2, Y3
+	VMULPS     Y0, Y3, Y3
+	VADDPS     Y1, Y3, Y3
+	CMPQ       SI, $0x00000018
+	JLT        partial2
+	VMOVUPS    Y3, 64(AX)
+	JMP        next2
+
+partial2:
+	VMASKMOVPS Y3, Y2, 64(AX)
+	JMP        end
+
+next2:
+	CMPQ       SI, $0x00000018
+	JLE        end
+	VMOVDQU    96(BX)(DX*4), Y2
+	VMASKMOVPS 96(CX), Y2, Y3
+	VMULPS     Y0, Y3, Y3
+	VADDPS     Y1, Y3, Y3
+	CMPQ       SI, $0x00000020
+	JLT        partial3
+	VMOVUPS    Y3, 96(AX)
+	JMP        next3
+
+partial3:
+	VMASKMOVPS Y3, Y2, 96(AX)
+	JMP        end
+
+next3:
+	CMPQ       SI, $0x00000020
+	JLE        end
+	VMOVDQU    128(BX)(DX*4), Y2
+	VMASKMOVPS 128(CX), Y2, Y3
+	VMULPS     Y0, Y3, Y3
+	VADDPS     Y1, Y3, Y3
+	CMPQ       SI, $0x00000028
+	JLT        partial4
+	VMOVUPS    Y3, 128(AX)
+	JMP        next4
+
+partial4:
+	VMASKMOVPS Y3, Y2, 128(AX)
+	JMP        end
+
+next4:
+	CMPQ       SI, $0x00000028
+	JLE        end
+	VMOVDQU    160(BX)(DX*4), Y2
+	VMASKMOVPS 160(CX), Y2, Y3
+	VMULPS     Y0, Y3, Y3
+	VADDPS     Y1, Y3, Y3
+	CMPQ       SI, $0x00000030
+	JLT        partial5
+	VMOVUPS    Y3, 160(AX)
+	JMP        next5
+
+partial5:
+	VMASKMOVPS Y3, Y2, 160(AX)
+	JMP        end
+
+next5:
+	CMPQ       SI, $0x00000030
+	JLE        end
+	VMOVDQU    192(BX)(DX*4), Y2
+	VMASKMOVPS 192(CX), Y2, Y3
+	VMULPS     Y0, Y3, Y3
+	VADDPS     Y1, Y3, Y3
+	CMPQ       SI, $0x00000038
+	JLT        partial6
+	VMOVUPS    Y3, 192(AX)
+	JMP        next6
+
+partial6:
+	VMASKMOVPS Y3, Y2, 192(AX)
+	JMP        end
+
+next6:
+	CMPQ       SI, $0x00000038
+	JLE        end
+	VMOVDQU    224(BX)(DX*4), Y2
+	VMASKMOVPS 224(CX), Y2, Y3
+	VMULPS     Y0, Y3, Y0
+	VADDPS     Y1, Y0, Y0
+	CMPQ       SI, $0x00000040
+	JLT        partial7
+	VMOVUPS    Y0, 224(AX)
+	JMP        end
+
+partial7:
+	VMASKMOVPS Y0, Y2, 224(AX)
+
+end:
+	VZEROUPPER
+	RET
+
+relu:
+	VXORPS Y2, Y2, Y2
+	XORQ   BX, BX
+
+rfull:
+	MOVQ    DX, SI
+	SUBQ    BX, SI
+	CMPQ    SI, $0x40
+	JLT     rtail
+	VMOVUPS (CX), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y1, Y3, Y3
+	VCMPPS  $0x16, Y2, Y3, Y4
+	VANDPS  Y4, Y3, Y3
+	VMOVUPS Y3, (AX)
+	VMOVUPS 32(CX), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y1, Y3, Y3
+	VCMPPS  $0x16, Y2, Y3, Y4
+	VANDPS  Y4, Y3, Y3
+	VMOVUPS Y3, 32(AX)
+	VMOVUPS 64(CX), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y1, Y3, Y3
+	VCMPPS  $0x16, Y2, Y3, Y4
+	VANDPS  Y4, Y3, Y3
+	VMOVUPS Y3, 64(AX)
+	VMOVUPS 96(CX), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y1, Y3, Y3
+	VCMPPS  $0x16, Y2, Y3, Y4
+	VANDPS  Y4, Y3, Y3
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS 128(CX), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y1, Y3, Y3
+	VCMPPS  $0x16, Y2, Y3, Y4
+	VANDPS  Y4, Y3, Y3
+	VMOVUPS Y3, 128(AX)
+	VMOVUPS 160(CX), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y1, Y3, Y3
+	VCMPPS  $0x16, Y2, Y3, Y4
+	VANDPS  Y4, Y3, Y3
+	VMOVUPS Y3, 160(AX)
+	VMOVUPS 192(CX), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y1, Y3, Y3
+	VCMPPS  $0x16, Y2, Y3, Y4
+	VANDPS  Y4, Y3, Y3
+	VMOVUPS Y3, 192(AX)
+	VMOVUPS 224(CX), Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y1, Y3, Y3
+	VCMPPS  $0x16, Y2, Y3, Y4
+	VANDPS  Y4, Y3, Y3
+	VMOVUPS Y3, 224(AX)
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x40, BX
+	JMP     rfull
+
+rtail:
+	MOVQ       $0x00000040, DX
+	SUBQ       SI, DX
+	LEAQ       norm_lanes64<>+0(SB), BX
+	CMPQ       SI, $0x00000000
+	JLE        rend
+	VMOVDQU    (BX)(DX*4), Y3
+	VMASKMOVPS (CX), Y3, Y4
+	VMULPS     Y0, Y4, Y4
+	VADDPS     Y1, Y4, Y4
+	VCMPPS     $0x16, Y2, Y4, Y5
+	VANDPS     Y5, Y4, Y4
+	CMPQ       SI, $0x00000008
+	JLT        rpartial0
+	VMOVUPS    Y4, (AX)
+	JMP        rnext0
+
+rpartial0:
+	VMASKMOVPS Y4, Y3, (AX)
+	JMP        rend
+
+rnext0:
+	CMPQ       SI, $0x00000008
+	JLE        rend
+	VMOVDQU    32(BX)(DX*4), Y3
+	VMASKMOVPS 32(CX), Y3, Y4
+	VMULPS     Y0, Y4, Y4
+	VADDPS     Y1, Y4, Y4
+	VCMPPS     $0x16, Y2, Y4, Y5
+	VANDPS     Y5, Y4, Y4
+	CMPQ       SI, $0x00000010
+	JLT        rpartial1
+	VMOVUPS    Y4, 32(AX)
+	JMP        rnext1
+
+rpartial1:
+	VMASKMOVPS Y4, Y3, 32(AX)
+	JMP        rend
+
+rnext1:
+	CMPQ       SI, $0x00000010
+	JLE        rend
+	VMOVDQU    64(BX)(DX*4), Y3
+	VMASKMOVPS 64(CX), Y3, Y4
+	VMULPS     Y0, Y4, Y4
+	VADDPS     Y1, Y4, Y4
+	VCMPPS     $0x16, Y2, Y4, Y5
+	VANDPS     Y5, Y4, Y4
+	CMPQ       SI, $0x00000018
+	JLT        rpartial2
+	VMOVUPS    Y4, 64(AX)
+	JMP        rnext2
+
+rpartial2:
+	VMASKMOVPS Y4, Y3, 64(AX)
+	JMP        rend
+
+rnext2:
+	CMPQ       SI, $0x00000018
+	JLE        rend
+	VMOVDQU    96(BX)(DX*4), Y3
+	VMASKMOVPS 96(CX), Y3, Y4
+	VMULPS     Y0, Y4, Y4
+	VADDPS     Y1, Y4, Y4
+	VCMPPS     $0x16, Y2, Y4, Y5
+	VANDPS     Y5, Y4, Y4
+	CMPQ       SI, $0x00000020
+	JLT        rpartial3
+	VMOVUPS    Y4, 96(AX)
+	JMP        rnext3
+
+rpartial3:
+	VMASKMOVPS Y4, Y3, 96(AX)
+	JMP        rend
+
+rnext3:
+	CMPQ       SI, $0x00000020
+	JLE        rend
+	VMOVDQU    128(BX)(DX*4), Y3
+	VMASKMOVPS 128(CX), Y3, Y4
+	VMULPS     Y0, Y4, Y4
+	VADDPS     Y1, Y4, Y4
+	VCMPPS     $0x16, Y2, Y4, Y5
+	VANDPS     Y5, Y4, Y4
+	CMPQ       SI, $0x00000028
+	JLT        rpartial4
+	VMOVUPS    Y4, 128(AX)
+	JMP        rnext4
+
+rpartial4:
+	VMASKMOVPS Y4, Y3, 128(AX)
+	JMP        rend
+
+rnext4:
+	CMPQ       SI, $0x00000028
+	JLE        rend
+	VMOVDQU    160(BX)(DX*4), Y3
+	VMASKMOVPS 160(CX), Y3, Y4
+	VMULPS     Y0, Y4, Y4
+	VADDPS     Y1, Y4, Y4
+	VCMPPS     $0x16, Y2, Y4, Y5
+	VANDPS     Y5, Y4, Y4
+	CMPQ       SI, $0x00000030
+	JLT        rpartial5
+	VMOVUPS    Y4, 160(AX)
+	JMP        rnext5
+
+rpartial5:
+	VMASKMOVPS Y4, Y3, 160(AX)
+	JMP        rend
+
+rnext5:
+	CMPQ       SI, $0x00000030
+	JLE        rend
+	VMOVDQU    192(BX)(DX*4), Y3
+	VMASKMOVPS 192(CX), Y3, Y4
+	VMULPS     Y0, Y4, Y4
+	VADDPS     Y1, Y4, Y4
+	VCMPPS     $0x16, Y2, Y4, Y5
+	VANDPS     Y5, Y4, Y4
+	CMPQ       SI, $0x00000038
+	JLT        rpartial6
+	VMOVUPS    Y4, 192(AX)
+	JMP        rnext6
+
+rpartial6:
+	VMASKMOVPS Y4, Y3, 192(AX)
+	JMP        rend
+
+rnext6:
+	CMPQ       SI, $0x00000038
+	JLE        rend
+	VMOVDQU    224(BX)(DX*4), Y3
+	VMASKMOVPS 224(CX), Y3, Y4
+	VMULPS     Y0, Y4, Y0
+	VADDPS     Y1, Y0, Y0
+	VCMPPS     $0x16, Y2, Y0, Y1
+	VANDPS     Y1, Y0, Y0
+	CMPQ       SI, $0x00000040
+	JLT        rpartial7
+	VMOVUPS    Y0, 224(AX)
+	JMP        rend
+
+rpartial7:
+	VMASKMOVPS Y0, Y3, 224(AX)
+
+rend:
+	VZEROUPPER
+	RET
+
+// func affineGradAVX2(dx *float32, dy *float32, x *float32, n int, a float32, cx float32, b float32)
+// Requires: AVX
+TEXT ·affineGradAVX2(SB), NOSPLIT, $0-44
+	MOVQ         dx+0(FP), AX
+	MOVQ         dy+8(FP), CX
+	MOVQ         x+16(FP), DX
+	MOVQ         n+24(FP), BX
+	VBROADCASTSS a+32(FP), Y0
+	VBROADCASTSS cx+36(FP), Y1
+	VBROADCASTSS b+40(FP), Y2
+	XORQ         SI, SI
+
+full:
+	MOVQ    BX, DI
+	SUBQ    SI, DI
+	CMPQ    DI, $0x40
+	JLT     tail
+	VMOVUPS (CX), Y3
+	VMOVUPS (DX), Y4
+	VMULPS  Y3, Y0, Y3
+	VMULPS  Y4, Y1, Y4
+	VADDPS  Y4, Y3, Y3
+	VADDPS  Y2, Y3, Y3
+	VMOVUPS Y3, (AX)
+	VMOVUPS 32(CX), Y3
+	VMOVUPS 32(DX), Y4
+	VMULPS  Y3, Y0, Y3
+	VMULPS  Y4, Y1, Y4
+	VADDPS  Y4, Y3, Y3
+	VADDPS  Y2, Y3, Y3
+	VMOVUPS Y3, 32(AX)
+	VMOVUPS 64(CX), Y3
+	VMOVUPS 64(DX), Y4
+	VMULPS  Y3, Y0, Y3
+	VMULPS  Y4, Y1, Y4
+	VADDPS  Y4, Y3, Y3
+	VADDPS  Y2, Y3, Y3
+	VMOVUPS Y3, 64(AX)
+	VMOVUPS 96(CX), Y3
+	VMOVUPS 96(DX), Y4
+	VMULPS  Y3, Y0, Y3
+	VMULPS  Y4, Y1, Y4
+	VADDPS  Y4, Y3, Y3
+	VADDPS  Y2, Y3, Y3
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS 128(CX), Y3
+	VMOVUPS 128(DX), Y4
+	VMULPS  Y3, Y0, Y3
+	VMULPS  Y4, Y1, Y4
+	VADDPS  Y4, Y3, Y3
+	VADDPS  Y2, Y3, Y3
+	VMOVUPS Y3, 128(AX)
+	VMOVUPS 160(CX), Y3
+	VMOVUPS 160(DX), Y4
+	VMULPS  Y3, Y0, Y3
+	VMULPS  Y4, Y1, Y4
+	VADDPS  Y4, Y3, Y3
+	VADDPS  Y2, Y3, Y3
+	VMOVUPS Y3, 160(AX)
+	VMOVUPS 192(CX), Y3
+	VMOVUPS 192(DX), Y4
+	VMULPS  Y3, Y0, Y3
+	VMULPS  Y4, Y1, Y4
+	VADDPS  Y4, Y3, Y3
+	VADDPS  Y2, Y3, Y3
+	VMOVUPS Y3, 192(AX)
+	VMOVUPS 224(CX), Y3
+	VMOVUPS 224(DX), Y4
+	VMULPS  Y3, Y0, Y3
+	VMULPS  Y4, Y1, Y4
+	VADDPS  Y4, Y3, Y3
+	VADDPS  Y2, Y3, Y3
+	VMOVUPS Y3, 224(AX)
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x40, SI
+	JMP     full
+
+tail:
+	MOVQ       $0x00000040, BX
+	SUBQ       DI, BX
+	LEAQ       norm_lanes64<>+0(SB), SI
+	CMPQ       DI, $0x00000000
+	JLE        end
+	VMOVDQU    (SI)(BX*4), Y3
+	VMASKMOVPS (CX), Y3, Y4
+	VMASKMOVPS (DX), Y3, Y5
+	VMULPS     Y4, Y0, Y4
+	VMULPS     Y5, Y1, Y5
+	VADDPS     Y5, Y4, Y4
+	VADDPS     Y2, Y4, Y4
+	CMPQ       DI, $0x00000008
+	JLT        partial0
+	VMOVUPS    Y4, (AX)
+	JMP        next0
+
+partial0:
+	VMASKMOVPS Y4, Y3, (AX)
+	JMP        end
+
+next0:
+	CMPQ       DI, $0x00000008
+	JLE        end
+	VMOVDQU    32(SI)(BX*4), Y3
+	VMASKMOVPS 32(CX), Y3, Y4
+	VMASKMOVPS 32(DX), Y3, Y5
+	VMULPS     Y4, Y0, Y4
+	VMULPS     Y5, Y1, Y5
+	VADDPS     Y5, Y4, Y4
+	VADDPS     Y2, Y4, Y4
+	CMPQ       DI, $0x00000010
+	JLT        partial1
+	VMOVUPS    Y4, 32(AX)
+	JMP        next1
+
+partial1:
+	VMASKMOVPS Y4, Y3, 32(AX)
+	JMP        end
+
+next1:
+	CMPQ       DI, $0x00000010
+	JLE        end
+	VMOVDQU    64(SI)(BX*4), Y3
+	VMASKMOVPS 64(CX), Y3, Y4
+	VMASKMOVPS 64(DX), Y3, Y5
+	VMULPS     Y4, Y0, Y4
+	VMULPS     Y5, Y1, Y5
+	VADDPS     Y5, Y4, Y4
+	VADDPS     Y2, Y4, Y4
+	CMPQ       DI, $0x00000018
+	JLT        partial2
+	VMOVUPS    Y4, 64(AX)
+	JMP        next2
+
+partial2:
+	VMASKMOVPS Y4, Y3, 64(AX)
+	JMP        end
+
+next2:
+	CMPQ       DI, $0x00000018
+	JLE        end
+	VMOVDQU    96(SI)(BX*4), Y3
+	VMASKMOVPS 96(CX), Y3, Y4
+	VMASKMOVPS 96(DX), Y3, Y5
+	VMULPS     Y4, Y0, Y4
+	VMULPS     Y5, Y1, Y5
+	VADDPS     Y5, Y4, Y4
+	VADDPS     Y2, Y4, Y4
+	CMPQ       DI, $0x00000020
+	JLT        partial3
+	VMOVUPS    Y4, 96(AX)
+	JMP        next3
+
+partial3:
+	VMASKMOVPS Y4, Y3, 96(AX)
+	JMP        end
+
+next3:
+	CMPQ       DI, $0x00000020
+	JLE        end
+	VMOVDQU    128(SI)(BX*4), Y3
+	VMASKMOVPS 128(CX), Y3, Y4
+	VMASKMOVPS 128(DX), Y3, Y5
+	VMULPS     Y4, Y0, Y4
+	VMULPS     Y5, Y1, Y5
+	VADDPS     Y5, Y4, Y4
+	VADDPS     Y2, Y4, Y4
+	CMPQ       DI, $0x00000028
+	JLT        partial4
+	VMOVUPS    Y4, 128(AX)
+	JMP        next4
+
+partial4:
+	VMASKMOVPS Y4, Y3, 128(AX)
+	JMP        end
+
+next4:
+	CMPQ       DI, $0x00000028
+	JLE        end
+	VMOVDQU    160(SI)(BX*4), Y3
+	VMASKMOVPS 160(CX), Y3, Y4
+	VMASKMOVPS 160(DX), Y3, Y5
+	VMULPS     Y4, Y0, Y4
+	VMULPS     Y5, Y1, Y5
+	VADDPS     Y5, Y4, Y4
+	VADDPS     Y2, Y4, Y4
+	CMPQ       DI, $0x00000030
+	JLT        partial5
+	VMOVUPS    Y4, 160(AX)
+	JMP        next5
+
+partial5:
+	VMASKMOVPS Y4, Y3, 160(AX)
+	JMP        end
+
+next5:
+	CMPQ       DI, $0x00000030
+	JLE        end
+	VMOVDQU    192(SI)(BX*4), Y3
+	VMASKMOVPS 192(CX), Y3, Y4
+	VMASKMOVPS 192(DX), Y3, Y5
+	VMULPS     Y4, Y0, Y4
+	VMULPS     Y5, Y1, Y5
+	VADDPS     Y5, Y4, Y4
+	VADDPS     Y2, Y4, Y4
+	CMPQ       DI, $0x00000038
+	JLT        partial6
+	VMOVUPS    Y4, 192(AX)
+	JMP        next6
+
+partial6:
+	VMASKMOVPS Y4, Y3, 192(AX)
+	JMP        end
+
+next6:
+	CMPQ       DI, $0x00000038
+	JLE        end
+	VMOVDQU    224(SI)(BX*4), Y3
+	VMASKMOVPS 224(CX), Y3, Y4
+	VMASKMOVPS 224(DX), Y3, Y5
+	VMULPS     Y4, Y0, Y0
+	VMULPS     Y5, Y1, Y1
+	VADDPS     Y1, Y0, Y0
+	VADDPS     Y2, Y0, Y0
+	CMPQ       DI, $0x00000040
+	JLT        partial7
+	VMOVUPS    Y0, 224(AX)
+	JMP        end
+
+partial7:
+	VMASKMOVPS Y0, Y3, 224(AX)
+
+end:
+	VZEROUPPER
+	RET

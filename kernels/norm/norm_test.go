@@ -3,7 +3,10 @@ package norm
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
+
+	"github.com/actbench/actbench/kernels/internal/simdenv"
 )
 
 func randRow(rng *rand.Rand, n int, offset float64) []float32 {
@@ -14,12 +17,20 @@ func randRow(rng *rand.Rand, n int, offset float64) []float32 {
 	return r
 }
 
-// both runs f on the pure-Go path and, where the CPU has it, on AVX-512.
+// levels lists the available paths, pure Go first.
+func levels() []simdenv.Level {
+	ls := path.Levels()
+	slices.Reverse(ls)
+	return ls
+}
+
+// both runs f on every available path, pure Go first, then AVX2 and AVX-512
+// where the CPU has them.
 func both(f func()) {
-	old := SetSIMD(false)
-	defer SetSIMD(old)
-	f()
-	if SetSIMD(true); simd {
+	old := path.Level()
+	defer path.Set(old)
+	for _, l := range levels() {
+		path.Set(l)
 		f()
 	}
 }
@@ -31,7 +42,8 @@ func bits(v float32) uint32 { return math.Float32bits(v) }
 func TestSums(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for n := 0; n <= 300; n++ {
-		x, dy := randRow(rng, n, 3), randRow(rng, n, 0)
+		// Rows start at odd offsets into their buffers.
+		x, dy := randRow(rng, n+3, 3)[3:], randRow(rng, n+1, 0)[1:]
 		mu := float32(3 + 0.1*rng.NormFloat64())
 		var want [4]float64
 		for i := range x {
@@ -50,8 +62,10 @@ func TestSums(t *testing.T) {
 			if math.Abs(float64(got[0][k])-want[k]) > 1e-5*float64(n+1)*(1+math.Abs(want[k])) {
 				t.Fatalf("n=%d sum %d = %g, want %g", n, k, got[0][k], want[k])
 			}
-			if len(got) == 2 && bits(got[0][k]) != bits(got[1][k]) {
-				t.Fatalf("n=%d sum %d: pure Go %g, AVX-512 %g", n, k, got[0][k], got[1][k])
+			for p := 1; p < len(got); p++ {
+				if bits(got[0][k]) != bits(got[p][k]) {
+					t.Fatalf("n=%d sum %d: pure Go %g, %s %g", n, k, got[0][k], levels()[p], got[p][k])
+				}
 			}
 		}
 	}
@@ -63,25 +77,26 @@ func TestSums(t *testing.T) {
 func TestAffine(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for n := 0; n <= 300; n++ {
-		x, dy := randRow(rng, n, 0), randRow(rng, n, 0)
+		x, dy := randRow(rng, n+1, 0)[1:], randRow(rng, n+5, 0)[5:]
 		sc, sh := float32(rng.NormFloat64()), float32(rng.NormFloat64())
 		var got [][3][]float32
 		both(func() {
 			var r [3][]float32
 			for k := range r {
-				r[k] = make([]float32, n+1)
-				r[k][n] = 7
+				r[k] = make([]float32, n+2)
+				r[k][0], r[k][n+1] = 7, 7
 			}
-			Affine(r[0][:n], x, sc, sh, false)
-			Affine(r[1][:n], x, sc, sh, true)
-			AffineGrad(r[2][:n], dy, x, sc, sh, 0.5)
+			Affine(r[0][1:n+1], x, sc, sh, false)
+			Affine(r[1][1:n+1], x, sc, sh, true)
+			AffineGrad(r[2][1:n+1], dy, x, sc, sh, 0.5)
+			for k := range r {
+				if r[k][0] != 7 || r[k][n+1] != 7 {
+					t.Fatalf("n=%d %s: result %d written outside the row", n, Path(), k)
+				}
+				r[k] = r[k][1:]
+			}
 			got = append(got, r)
 		})
-		for k := range 3 {
-			if got[0][k][n] != 7 || got[len(got)-1][k][n] != 7 {
-				t.Fatalf("n=%d: result %d written past the row", n, k)
-			}
-		}
 		for i := range x {
 			y := float64(x[i])*float64(sc) + float64(sh)
 			want := [3]float64{y, math.Max(y, 0), float64(sc)*float64(dy[i]) + float64(sh)*float64(x[i]) + 0.5}
@@ -89,8 +104,10 @@ func TestAffine(t *testing.T) {
 				if math.Abs(float64(got[0][k][i])-want[k]) > 1e-5*(1+math.Abs(want[k])) {
 					t.Fatalf("n=%d result %d element %d = %g, want %g", n, k, i, got[0][k][i], want[k])
 				}
-				if len(got) == 2 && bits(got[0][k][i]) != bits(got[1][k][i]) {
-					t.Fatalf("n=%d result %d element %d: pure Go %g, AVX-512 %g", n, k, i, got[0][k][i], got[1][k][i])
+				for p := 1; p < len(got); p++ {
+					if bits(got[0][k][i]) != bits(got[p][k][i]) {
+						t.Fatalf("n=%d result %d element %d: pure Go %g, %s %g", n, k, i, got[0][k][i], levels()[p], got[p][k][i])
+					}
 				}
 			}
 		}
@@ -111,11 +128,16 @@ func TestAffine(t *testing.T) {
 }
 
 func TestPath(t *testing.T) {
-	t.Logf("path %s", Path())
-	for env, want := range map[string]bool{"off": false, "avx2": false, "": true} {
-		t.Setenv("ACTBENCH_SIMD", env)
-		if simdChoice().AllowsAVX512() != want {
-			t.Errorf("ACTBENCH_SIMD=%q: AVX-512 allowed = %v, want %v", env, !want, want)
-		}
+	t.Logf("path %s (available: %v)", Path(), path.Levels())
+	if hasAVX2 != path.Has(simdenv.LevelAVX2) || hasAVX512 != path.Has(simdenv.LevelAVX512) {
+		t.Errorf("levels %v, AVX2 %v, AVX-512 %v", path.Levels(), hasAVX2, hasAVX512)
+	}
+	old := path.Level()
+	defer path.Set(old)
+	if SetSIMD(false); Path() != "purego" {
+		t.Errorf("SetSIMD(false): path %s", Path())
+	}
+	if on := SetSIMD(true); on || (hasAVX2 && Path() == "purego") {
+		t.Errorf("SetSIMD(true): was on %v, path %s", on, Path())
 	}
 }

@@ -4,4 +4,9 @@ package norm
 
 import "golang.org/x/sys/cpu"
 
-var hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasBMI2
+// The AVX-512 kernels need F (and BMI2 for their tail masks); the AVX2 ones
+// AVX2 alone (no FMA: products are rounded before they are added).
+var (
+	hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasBMI2
+	hasAVX2   = cpu.X86.HasAVX2
+)

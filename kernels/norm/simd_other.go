@@ -2,7 +2,7 @@
 
 package norm
 
-const hasAVX512 = false
+const hasAVX512, hasAVX2 = false, false
 
 func sumAVX512(x *float32, n int) float32 { panic("norm: no AVX-512 kernels in this build") }
 func sumSqDevAVX512(x *float32, n int, mu float32) float32 {
@@ -16,4 +16,18 @@ func affineAVX512(y, x *float32, n int, sc, sh float32, relu bool) {
 }
 func affineGradAVX512(dx, dy, x *float32, n int, a, cx, b float32) {
 	panic("norm: no AVX-512 kernels in this build")
+}
+
+func sumAVX2(x *float32, n int) float32 { panic("norm: no AVX2 kernels in this build") }
+func sumSqDevAVX2(x *float32, n int, mu float32) float32 {
+	panic("norm: no AVX2 kernels in this build")
+}
+func dySumsAVX2(dy, x *float32, n int, mu float32) (s, t float32) {
+	panic("norm: no AVX2 kernels in this build")
+}
+func affineAVX2(y, x *float32, n int, sc, sh float32, relu bool) {
+	panic("norm: no AVX2 kernels in this build")
+}
+func affineGradAVX2(dx, dy, x *float32, n int, a, cx, b float32) {
+	panic("norm: no AVX2 kernels in this build")
 }

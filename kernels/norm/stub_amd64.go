@@ -18,3 +18,18 @@ func affineAVX512(y *float32, x *float32, n int, sc float32, sh float32, relu bo
 
 // affineGradAVX512 sets dx[i] = (a*dy[i] + cx*x[i]) + b over n floats (see AffineGrad).
 func affineGradAVX512(dx *float32, dy *float32, x *float32, n int, a float32, cx float32, b float32)
+
+// sumAVX2 returns the sum of n floats (see Sum).
+func sumAVX2(x *float32, n int) float32
+
+// sumSqDevAVX2 returns the sum of (x[i]-mu)^2 over n floats (see SumSqDev).
+func sumSqDevAVX2(x *float32, n int, mu float32) float32
+
+// dySumsAVX2 returns the sums of dy[i] and dy[i]*(x[i]-mu) over n floats (see DySums).
+func dySumsAVX2(dy *float32, x *float32, n int, mu float32) (s float32, t float32)
+
+// affineAVX2 sets y[i] = x[i]*sc + sh over n floats, then max(0, y[i]) if relu (see Affine).
+func affineAVX2(y *float32, x *float32, n int, sc float32, sh float32, relu bool)
+
+// affineGradAVX2 sets dx[i] = (a*dy[i] + cx*x[i]) + b over n floats (see AffineGrad).
+func affineGradAVX2(dx *float32, dy *float32, x *float32, n int, a float32, cx float32, b float32)

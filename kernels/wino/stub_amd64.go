@@ -21,3 +21,21 @@ func gradColsAAVX512(dst *float32, w int, a *float32, b *float32, c *float32, d 
 
 // gradColsBAVX512 writes one row of w input gradients, ((a - b) + c) - d of the rows a, b, c and d (see GradCols).
 func gradColsBAVX512(dst *float32, w int, a *float32, b *float32, c *float32, d *float32, half uintptr, n int)
+
+// inputRowAVX2 writes the 16 transformed values of n tiles (see InputRow).
+func inputRowAVX2(r0 *float32, r1 *float32, r2 *float32, r3 *float32, w int, v *float32, xs uintptr, n int)
+
+// outputRowAVX2 writes two output rows from n tiles of M (see OutputRow).
+func outputRowAVX2(m *float32, xs uintptr, row0 *float32, row1 *float32, ow int, bias float32, n int)
+
+// dyRowAVX2 writes the 16 transformed output gradients of n tiles (see DyRow).
+func dyRowAVX2(row0 *float32, row1 *float32, ow int, dm *float32, xs uintptr, n int)
+
+// gradRowsAVX2 writes the four column-adjoint rows of n tiles of dV (see GradRows).
+func gradRowsAVX2(dv *float32, xs uintptr, dst *float32, rs uintptr, half uintptr, n int)
+
+// gradColsAAVX2 writes one row of w input gradients, a + ((b - c) + d) of the rows a, b, c and d (see GradCols).
+func gradColsAAVX2(dst *float32, w int, a *float32, b *float32, c *float32, d *float32, half uintptr, n int)
+
+// gradColsBAVX2 writes one row of w input gradients, ((a - b) + c) - d of the rows a, b, c and d (see GradCols).
+func gradColsBAVX2(dst *float32, w int, a *float32, b *float32, c *float32, d *float32, half uintptr, n int)

@@ -915,3 +915,1641 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+DATA wino_lanes16<>+0(SB)/4, $0xffffffff
+DATA wino_lanes16<>+4(SB)/4, $0xffffffff
+DATA wino_lanes16<>+8(SB)/4, $0xffffffff
+DATA wino_lanes16<>+12(SB)/4, $0xffffffff
+DATA wino_lanes16<>+16(SB)/4, $0xffffffff
+DATA wino_lanes16<>+20(SB)/4, $0xffffffff
+DATA wino_lanes16<>+24(SB)/4, $0xffffffff
+DATA wino_lanes16<>+28(SB)/4, $0xffffffff
+DATA wino_lanes16<>+32(SB)/4, $0xffffffff
+DATA wino_lanes16<>+36(SB)/4, $0xffffffff
+DATA wino_lanes16<>+40(SB)/4, $0xffffffff
+DATA wino_lanes16<>+44(SB)/4, $0xffffffff
+DATA wino_lanes16<>+48(SB)/4, $0xffffffff
+DATA wino_lanes16<>+52(SB)/4, $0xffffffff
+DATA wino_lanes16<>+56(SB)/4, $0xffffffff
+DATA wino_lanes16<>+60(SB)/4, $0xffffffff
+DATA wino_lanes16<>+64(SB)/4, $0x00000000
+DATA wino_lanes16<>+68(SB)/4, $0x00000000
+DATA wino_lanes16<>+72(SB)/4, $0x00000000
+DATA wino_lanes16<>+76(SB)/4, $0x00000000
+DATA wino_lanes16<>+80(SB)/4, $0x00000000
+DATA wino_lanes16<>+84(SB)/4, $0x00000000
+DATA wino_lanes16<>+88(SB)/4, $0x00000000
+DATA wino_lanes16<>+92(SB)/4, $0x00000000
+DATA wino_lanes16<>+96(SB)/4, $0x00000000
+DATA wino_lanes16<>+100(SB)/4, $0x00000000
+DATA wino_lanes16<>+104(SB)/4, $0x00000000
+DATA wino_lanes16<>+108(SB)/4, $0x00000000
+DATA wino_lanes16<>+112(SB)/4, $0x00000000
+DATA wino_lanes16<>+116(SB)/4, $0x00000000
+DATA wino_lanes16<>+120(SB)/4, $0x00000000
+DATA wino_lanes16<>+124(SB)/4, $0x00000000
+GLOBL wino_lanes16<>(SB), RODATA|NOPTR, $128
+
+DATA wino_skipfirst<>+0(SB)/4, $0x00000000
+DATA wino_skipfirst<>+4(SB)/4, $0xffffffff
+DATA wino_skipfirst<>+8(SB)/4, $0xffffffff
+DATA wino_skipfirst<>+12(SB)/4, $0xffffffff
+DATA wino_skipfirst<>+16(SB)/4, $0xffffffff
+DATA wino_skipfirst<>+20(SB)/4, $0xffffffff
+DATA wino_skipfirst<>+24(SB)/4, $0xffffffff
+DATA wino_skipfirst<>+28(SB)/4, $0xffffffff
+GLOBL wino_skipfirst<>(SB), RODATA|NOPTR, $32
+
+// func inputRowAVX2(r0 *float32, r1 *float32, r2 *float32, r3 *float32, w int, v *float32, xs uintptr, n int)
+// Requires: AVX, AVX2, CMOV
+TEXT ·inputRowAVX2(SB), NOSPLIT, $256-64
+	MOVQ r0+0(FP), AX
+	MOVQ r1+8(FP), CX
+	MOVQ r2+16(FP), DX
+	MOVQ r3+24(FP), BX
+	MOVQ w+32(FP), SI
+	MOVQ v+40(FP), DI
+	MOVQ xs+48(FP), R8
+	MOVQ n+56(FP), R9
+	CMPQ R9, $0x08
+	JLT  small
+	XORQ R10, R10
+
+loop:
+	MOVQ    R9, R11
+	SUBQ    $0x08, R11
+	CMPQ    R10, R11
+	CMOVQLT R10, R11
+	MOVQ    R11, R12
+	SHLQ    $0x03, R12
+	MOVQ    SI, R13
+	SUBQ    R11, R13
+	SUBQ    R11, R13
+	ADDQ    $0x01, R13
+	MOVQ    R13, R14
+	SARQ    $0x3f, R14
+	NOTQ    R14
+	ANDQ    R14, R13
+	MOVQ    $0x00000010, R14
+	CMPQ    R13, R14
+	CMOVQGT R14, R13
+	NEGQ    R13
+	ADDQ    $0x10, R13
+	LEAQ    wino_lanes16<>+0(SB), R14
+	VMOVDQU (R14)(R13*4), Y0
+	VMOVDQU 32(R14)(R13*4), Y1
+	CMPQ    R11, $0x00
+	JNE     notfirst1
+	VPAND   wino_skipfirst<>+0(SB), Y0, Y0
+
+notfirst1:
+	VMASKMOVPS -4(AX)(R12*1), Y0, Y2
+	VMASKMOVPS 28(AX)(R12*1), Y1, Y3
+	VSHUFPS    $0x88, Y3, Y2, Y4
+	VSHUFPS    $0xdd, Y3, Y2, Y2
+	VPERMPD    $0xd8, Y4, Y3
+	VPERMPD    $0xd8, Y2, Y2
+	VMASKMOVPS -4(CX)(R12*1), Y0, Y4
+	VMASKMOVPS 28(CX)(R12*1), Y1, Y5
+	VSHUFPS    $0x88, Y5, Y4, Y6
+	VSHUFPS    $0xdd, Y5, Y4, Y4
+	VPERMPD    $0xd8, Y6, Y5
+	VPERMPD    $0xd8, Y4, Y4
+	VMASKMOVPS -4(DX)(R12*1), Y0, Y6
+	VMASKMOVPS 28(DX)(R12*1), Y1, Y7
+	VSHUFPS    $0x88, Y7, Y6, Y8
+	VSHUFPS    $0xdd, Y7, Y6, Y6
+	VPERMPD    $0xd8, Y8, Y7
+	VPERMPD    $0xd8, Y6, Y6
+	VMASKMOVPS -4(BX)(R12*1), Y0, Y0
+	VMASKMOVPS 28(BX)(R12*1), Y1, Y1
+	VSHUFPS    $0x88, Y1, Y0, Y8
+	VSHUFPS    $0xdd, Y1, Y0, Y0
+	VPERMPD    $0xd8, Y8, Y1
+	VPERMPD    $0xd8, Y0, Y0
+	VSUBPS     Y7, Y3, Y3
+	VADDPS     Y7, Y5, Y8
+	VSUBPS     Y5, Y7, Y7
+	VSUBPS     Y1, Y5, Y1
+	VMOVUPS    Y3, (SP)
+	VMOVUPS    Y8, 64(SP)
+	VMOVUPS    Y7, 128(SP)
+	VMOVUPS    Y1, 192(SP)
+	VSUBPS     Y6, Y2, Y1
+	VADDPS     Y6, Y4, Y2
+	VSUBPS     Y4, Y6, Y3
+	VSUBPS     Y0, Y4, Y0
+	VMOVUPS    Y1, 32(SP)
+	VMOVUPS    Y2, 96(SP)
+	VMOVUPS    Y3, 160(SP)
+	VMOVUPS    Y0, 224(SP)
+	MOVQ       SI, R13
+	SUBQ       R11, R13
+	SUBQ       R11, R13
+	SUBQ       $0x01, R13
+	MOVQ       R13, R14
+	SARQ       $0x3f, R14
+	NOTQ       R14
+	ANDQ       R14, R13
+	MOVQ       $0x00000010, R14
+	CMPQ       R13, R14
+	CMOVQGT    R14, R13
+	NEGQ       R13
+	ADDQ       $0x10, R13
+	LEAQ       wino_lanes16<>+0(SB), R14
+	VMOVDQU    (R14)(R13*4), Y0
+	VMOVDQU    32(R14)(R13*4), Y1
+	VMASKMOVPS 4(AX)(R12*1), Y0, Y2
+	VMASKMOVPS 36(AX)(R12*1), Y1, Y3
+	VSHUFPS    $0x88, Y3, Y2, Y4
+	VSHUFPS    $0xdd, Y3, Y2, Y2
+	VPERMPD    $0xd8, Y4, Y3
+	VPERMPD    $0xd8, Y2, Y2
+	VMASKMOVPS 4(CX)(R12*1), Y0, Y4
+	VMASKMOVPS 36(CX)(R12*1), Y1, Y5
+	VSHUFPS    $0x88, Y5, Y4, Y6
+	VSHUFPS    $0xdd, Y5, Y4, Y4
+	VPERMPD    $0xd8, Y6, Y5
+	VPERMPD    $0xd8, Y4, Y4
+	VMASKMOVPS 4(DX)(R12*1), Y0, Y6
+	VMASKMOVPS 36(DX)(R12*1), Y1, Y7
+	VSHUFPS    $0x88, Y7, Y6, Y8
+	VSHUFPS    $0xdd, Y7, Y6, Y6
+	VPERMPD    $0xd8, Y8, Y7
+	VPERMPD    $0xd8, Y6, Y6
+	VMASKMOVPS 4(BX)(R12*1), Y0, Y0
+	VMASKMOVPS 36(BX)(R12*1), Y1, Y1
+	VSHUFPS    $0x88, Y1, Y0, Y8
+	VSHUFPS    $0xdd, Y1, Y0, Y0
+	VPERMPD    $0xd8, Y8, Y1
+	VPERMPD    $0xd8, Y0, Y0
+	VSUBPS     Y7, Y3, Y3
+	VADDPS     Y7, Y5, Y8
+	VSUBPS     Y5, Y7, Y7
+	VSUBPS     Y1, Y5, Y1
+	VSUBPS     Y6, Y2, Y2
+	VADDPS     Y6, Y4, Y5
+	VSUBPS     Y4, Y6, Y6
+	VSUBPS     Y0, Y4, Y0
+	LEAQ       (DI)(R11*4), R11
+	LEAQ       (R8)(R8*2), R12
+	VMOVUPS    (SP), Y4
+	VMOVUPS    32(SP), Y9
+	VSUBPS     Y3, Y4, Y4
+	VADDPS     Y3, Y9, Y10
+	VSUBPS     Y9, Y3, Y3
+	VSUBPS     Y2, Y9, Y2
+	VMOVUPS    Y4, (R11)
+	VMOVUPS    Y10, (R11)(R8*1)
+	VMOVUPS    Y3, (R11)(R8*2)
+	VMOVUPS    Y2, (R11)(R12*1)
+	LEAQ       (R11)(R8*4), R11
+	VMOVUPS    64(SP), Y2
+	VMOVUPS    96(SP), Y3
+	VSUBPS     Y8, Y2, Y2
+	VADDPS     Y8, Y3, Y4
+	VSUBPS     Y3, Y8, Y8
+	VSUBPS     Y5, Y3, Y3
+	VMOVUPS    Y2, (R11)
+	VMOVUPS    Y4, (R11)(R8*1)
+	VMOVUPS    Y8, (R11)(R8*2)
+	VMOVUPS    Y3, (R11)(R12*1)
+	LEAQ       (R11)(R8*4), R11
+	VMOVUPS    128(SP), Y2
+	VMOVUPS    160(SP), Y3
+	VSUBPS     Y7, Y2, Y2
+	VADDPS     Y7, Y3, Y4
+	VSUBPS     Y3, Y7, Y5
+	VSUBPS     Y6, Y3, Y3
+	VMOVUPS    Y2, (R11)
+	VMOVUPS    Y4, (R11)(R8*1)
+	VMOVUPS    Y5, (R11)(R8*2)
+	VMOVUPS    Y3, (R11)(R12*1)
+	LEAQ       (R11)(R8*4), R11
+	VMOVUPS    192(SP), Y2
+	VMOVUPS    224(SP), Y3
+	VSUBPS     Y1, Y2, Y2
+	VADDPS     Y1, Y3, Y4
+	VSUBPS     Y3, Y1, Y1
+	VSUBPS     Y0, Y3, Y0
+	VMOVUPS    Y2, (R11)
+	VMOVUPS    Y4, (R11)(R8*1)
+	VMOVUPS    Y1, (R11)(R8*2)
+	VMOVUPS    Y0, (R11)(R12*1)
+	ADDQ       $0x08, R10
+	CMPQ       R10, R9
+	JLT        loop
+	JMP        done
+
+small:
+	MOVQ    R9, R10
+	SARQ    $0x3f, R10
+	NOTQ    R10
+	ANDQ    R10, R9
+	MOVQ    $0x00000008, R10
+	CMPQ    R9, R10
+	CMOVQGT R10, R9
+	NEGQ    R9
+	ADDQ    $0x10, R9
+	LEAQ    wino_lanes16<>+0(SB), R10
+	VMOVDQU (R10)(R9*4), Y0
+	XORQ    R9, R9
+	MOVQ    R9, R10
+	SHLQ    $0x03, R10
+	MOVQ    SI, R11
+	SUBQ    R9, R11
+	SUBQ    R9, R11
+	ADDQ    $0x01, R11
+	MOVQ    R11, R12
+	SARQ    $0x3f, R12
+	NOTQ    R12
+	ANDQ    R12, R11
+	MOVQ    $0x00000010, R12
+	CMPQ    R11, R12
+	CMOVQGT R12, R11
+	NEGQ    R11
+	ADDQ    $0x10, R11
+	LEAQ    wino_lanes16<>+0(SB), R12
+	VMOVDQU (R12)(R11*4), Y1
+	VMOVDQU 32(R12)(R11*4), Y2
+	CMPQ    R9, $0x00
+	JNE     notfirst2
+	VPAND   wino_skipfirst<>+0(SB), Y1, Y1
+
+notfirst2:
+	VMASKMOVPS -4(AX)(R10*1), Y1, Y3
+	VMASKMOVPS 28(AX)(R10*1), Y2, Y4
+	VSHUFPS    $0x88, Y4, Y3, Y5
+	VSHUFPS    $0xdd, Y4, Y3, Y3
+	VPERMPD    $0xd8, Y5, Y4
+	VPERMPD    $0xd8, Y3, Y3
+	VMASKMOVPS -4(CX)(R10*1), Y1, Y5
+	VMASKMOVPS 28(CX)(R10*1), Y2, Y6
+	VSHUFPS    $0x88, Y6, Y5, Y7
+	VSHUFPS    $0xdd, Y6, Y5, Y5
+	VPERMPD    $0xd8, Y7, Y6
+	VPERMPD    $0xd8, Y5, Y5
+	VMASKMOVPS -4(DX)(R10*1), Y1, Y7
+	VMASKMOVPS 28(DX)(R10*1), Y2, Y8
+	VSHUFPS    $0x88, Y8, Y7, Y9
+	VSHUFPS    $0xdd, Y8, Y7, Y7
+	VPERMPD    $0xd8, Y9, Y8
+	VPERMPD    $0xd8, Y7, Y7
+	VMASKMOVPS -4(BX)(R10*1), Y1, Y1
+	VMASKMOVPS 28(BX)(R10*1), Y2, Y2
+	VSHUFPS    $0x88, Y2, Y1, Y9
+	VSHUFPS    $0xdd, Y2, Y1, Y1
+	VPERMPD    $0xd8, Y9, Y2
+	VPERMPD    $0xd8, Y1, Y1
+	VSUBPS     Y8, Y4, Y4
+	VADDPS     Y8, Y6, Y9
+	VSUBPS     Y6, Y8, Y8
+	VSUBPS     Y2, Y6, Y2
+	VMOVUPS    Y4, (SP)
+	VMOVUPS    Y9, 64(SP)
+	VMOVUPS    Y8, 128(SP)
+	VMOVUPS    Y2, 192(SP)
+	VSUBPS     Y7, Y3, Y2
+	VADDPS     Y7, Y5, Y3
+	VSUBPS     Y5, Y7, Y4
+	VSUBPS     Y1, Y5, Y1
+	VMOVUPS    Y2, 32(SP)
+	VMOVUPS    Y3, 96(SP)
+	VMOVUPS    Y4, 160(SP)
+	VMOVUPS    Y1, 224(SP)
+	SUBQ       R9, SI
+	SUBQ       R9, SI
+	SUBQ       $0x01, SI
+	MOVQ       SI, R11
+	SARQ       $0x3f, R11
+	NOTQ       R11
+	ANDQ       R11, SI
+	MOVQ       $0x00000010, R11
+	CMPQ       SI, R11
+	CMOVQGT    R11, SI
+	NEGQ       SI
+	ADDQ       $0x10, SI
+	LEAQ       wino_lanes16<>+0(SB), R11
+	VMOVDQU    (R11)(SI*4), Y1
+	VMOVDQU    32(R11)(SI*4), Y2
+	VMASKMOVPS 4(AX)(R10*1), Y1, Y3
+	VMASKMOVPS 36(AX)(R10*1), Y2, Y4
+	VSHUFPS    $0x88, Y4, Y3, Y5
+	VSHUFPS    $0xdd, Y4, Y3, Y3
+	VPERMPD    $0xd8, Y5, Y4
+	VPERMPD    $0xd8, Y3, Y3
+	VMASKMOVPS 4(CX)(R10*1), Y1, Y5
+	VMASKMOVPS 36(CX)(R10*1), Y2, Y6
+	VSHUFPS    $0x88, Y6, Y5, Y7
+	VSHUFPS    $0xdd, Y6, Y5, Y5
+	VPERMPD    $0xd8, Y7, Y6
+	VPERMPD    $0xd8, Y5, Y5
+	VMASKMOVPS 4(DX)(R10*1), Y1, Y7
+	VMASKMOVPS 36(DX)(R10*1), Y2, Y8
+	VSHUFPS    $0x88, Y8, Y7, Y9
+	VSHUFPS    $0xdd, Y8, Y7, Y7
+	VPERMPD    $0xd8, Y9, Y8
+	VPERMPD    $0xd8, Y7, Y7
+	VMASKMOVPS 4(BX)(R10*1), Y1, Y1
+	VMASKMOVPS 36(BX)(R10*1), Y2, Y2
+	VSHUFPS    $0x88, Y2, Y1, Y9
+	VSHUFPS    $0xdd, Y2, Y1, Y1
+	VPERMPD    $0xd8, Y9, Y2
+	VPERMPD    $0xd8, Y1, Y1
+	VSUBPS     Y8, Y4, Y4
+	VADDPS     Y8, Y6, Y9
+	VSUBPS     Y6, Y8, Y8
+	VSUBPS     Y2, Y6, Y2
+	VSUBPS     Y7, Y3, Y3
+	VADDPS     Y7, Y5, Y6
+	VSUBPS     Y5, Y7, Y7
+	VSUBPS     Y1, Y5, Y1
+	LEAQ       (DI)(R9*4), AX
+	LEAQ       (R8)(R8*2), CX
+	VMOVUPS    (SP), Y5
+	VMOVUPS    32(SP), Y10
+	VSUBPS     Y4, Y5, Y5
+	VADDPS     Y4, Y10, Y11
+	VSUBPS     Y10, Y4, Y4
+	VSUBPS     Y3, Y10, Y3
+	VMASKMOVPS Y5, Y0, (AX)
+	VMASKMOVPS Y11, Y0, (AX)(R8*1)
+	VMASKMOVPS Y4, Y0, (AX)(R8*2)
+	VMASKMOVPS Y3, Y0, (AX)(CX*1)
+	LEAQ       (AX)(R8*4), AX
+	VMOVUPS    64(SP), Y3
+	VMOVUPS    96(SP), Y4
+	VSUBPS     Y9, Y3, Y3
+	VADDPS     Y9, Y4, Y5
+	VSUBPS     Y4, Y9, Y9
+	VSUBPS     Y6, Y4, Y4
+	VMASKMOVPS Y3, Y0, (AX)
+	VMASKMOVPS Y5, Y0, (AX)(R8*1)
+	VMASKMOVPS Y9, Y0, (AX)(R8*2)
+	VMASKMOVPS Y4, Y0, (AX)(CX*1)
+	LEAQ       (AX)(R8*4), AX
+	VMOVUPS    128(SP), Y3
+	VMOVUPS    160(SP), Y4
+	VSUBPS     Y8, Y3, Y3
+	VADDPS     Y8, Y4, Y5
+	VSUBPS     Y4, Y8, Y6
+	VSUBPS     Y7, Y4, Y4
+	VMASKMOVPS Y3, Y0, (AX)
+	VMASKMOVPS Y5, Y0, (AX)(R8*1)
+	VMASKMOVPS Y6, Y0, (AX)(R8*2)
+	VMASKMOVPS Y4, Y0, (AX)(CX*1)
+	LEAQ       (AX)(R8*4), AX
+	VMOVUPS    192(SP), Y3
+	VMOVUPS    224(SP), Y4
+	VSUBPS     Y2, Y3, Y3
+	VADDPS     Y2, Y4, Y5
+	VSUBPS     Y4, Y2, Y2
+	VSUBPS     Y1, Y4, Y1
+	VMASKMOVPS Y3, Y0, (AX)
+	VMASKMOVPS Y5, Y0, (AX)(R8*1)
+	VMASKMOVPS Y2, Y0, (AX)(R8*2)
+	VMASKMOVPS Y1, Y0, (AX)(CX*1)
+
+done:
+	VZEROUPPER
+	RET
+
+// func outputRowAVX2(m *float32, xs uintptr, row0 *float32, row1 *float32, ow int, bias float32, n int)
+// Requires: AVX, CMOV
+TEXT ·outputRowAVX2(SB), NOSPLIT, $0-56
+	MOVQ         m+0(FP), AX
+	MOVQ         xs+8(FP), CX
+	MOVQ         row0+16(FP), DX
+	MOVQ         row1+24(FP), BX
+	MOVQ         ow+32(FP), SI
+	MOVQ         n+48(FP), DI
+	VBROADCASTSS bias+40(FP), Y0
+	CMPQ         DI, $0x08
+	JLT          small
+	XORQ         R8, R8
+
+loop:
+	MOVQ       DI, R9
+	SUBQ       $0x08, R9
+	CMPQ       R8, R9
+	CMOVQLT    R8, R9
+	LEAQ       (AX)(R9*4), R10
+	LEAQ       (CX)(CX*2), R11
+	LEAQ       (R10)(CX*4), R12
+	LEAQ       (R12)(CX*4), R13
+	LEAQ       (R13)(CX*4), R14
+	VMOVUPS    (R10), Y1
+	VMOVUPS    (R12), Y2
+	VMOVUPS    (R13), Y3
+	VMOVUPS    (R14), Y4
+	VADDPS     Y2, Y1, Y1
+	VADDPS     Y3, Y1, Y1
+	VSUBPS     Y3, Y2, Y2
+	VSUBPS     Y4, Y2, Y2
+	VMOVUPS    (R10)(CX*1), Y3
+	VMOVUPS    (R12)(CX*1), Y4
+	VMOVUPS    (R13)(CX*1), Y5
+	VMOVUPS    (R14)(CX*1), Y6
+	VADDPS     Y4, Y3, Y3
+	VADDPS     Y5, Y3, Y3
+	VSUBPS     Y5, Y4, Y4
+	VSUBPS     Y6, Y4, Y4
+	VMOVUPS    (R10)(CX*2), Y5
+	VMOVUPS    (R12)(CX*2), Y6
+	VMOVUPS    (R13)(CX*2), Y7
+	VMOVUPS    (R14)(CX*2), Y8
+	VADDPS     Y6, Y5, Y5
+	VADDPS     Y7, Y5, Y5
+	VSUBPS     Y7, Y6, Y6
+	VSUBPS     Y8, Y6, Y6
+	VMOVUPS    (R10)(R11*1), Y7
+	VMOVUPS    (R12)(R11*1), Y8
+	VMOVUPS    (R13)(R11*1), Y9
+	VMOVUPS    (R14)(R11*1), Y10
+	VADDPS     Y8, Y7, Y7
+	VADDPS     Y9, Y7, Y7
+	VSUBPS     Y9, Y8, Y8
+	VSUBPS     Y10, Y8, Y8
+	VADDPS     Y3, Y1, Y1
+	VADDPS     Y5, Y1, Y1
+	VADDPS     Y0, Y1, Y1
+	VSUBPS     Y5, Y3, Y3
+	VSUBPS     Y7, Y3, Y3
+	VADDPS     Y0, Y3, Y3
+	VUNPCKLPS  Y3, Y1, Y5
+	VUNPCKHPS  Y3, Y1, Y1
+	VPERM2F128 $0x20, Y1, Y5, Y3
+	VPERM2F128 $0x31, Y1, Y5, Y1
+	LEAQ       (DX)(R9*8), R10
+	MOVQ       SI, R11
+	SUBQ       R9, R11
+	SUBQ       R9, R11
+	CMPQ       R11, $0x10
+	JLT        partial1
+	VMOVUPS    Y3, (R10)
+	VMOVUPS    Y1, 32(R10)
+	JMP        stored1
+
+partial1:
+	MOVQ       R11, R12
+	SARQ       $0x3f, R12
+	NOTQ       R12
+	ANDQ       R12, R11
+	MOVQ       $0x00000010, R12
+	CMPQ       R11, R12
+	CMOVQGT    R12, R11
+	NEGQ       R11
+	ADDQ       $0x10, R11
+	LEAQ       wino_lanes16<>+0(SB), R12
+	VMOVDQU    (R12)(R11*4), Y5
+	VMOVDQU    32(R12)(R11*4), Y7
+	VMASKMOVPS Y3, Y5, (R10)
+	VMASKMOVPS Y1, Y7, 32(R10)
+
+stored1:
+	VADDPS     Y4, Y2, Y1
+	VADDPS     Y6, Y1, Y1
+	VADDPS     Y0, Y1, Y1
+	VSUBPS     Y6, Y4, Y2
+	VSUBPS     Y8, Y2, Y2
+	VADDPS     Y0, Y2, Y2
+	VUNPCKLPS  Y2, Y1, Y3
+	VUNPCKHPS  Y2, Y1, Y1
+	VPERM2F128 $0x20, Y1, Y3, Y2
+	VPERM2F128 $0x31, Y1, Y3, Y1
+	LEAQ       (BX)(R9*8), R10
+	MOVQ       SI, R11
+	SUBQ       R9, R11
+	SUBQ       R9, R11
+	CMPQ       R11, $0x10
+	JLT        partial2
+	VMOVUPS    Y2, (R10)
+	VMOVUPS    Y1, 32(R10)
+	JMP        stored2
+
+partial2:
+	MOVQ       R11, R9
+	SARQ       $0x3f, R9
+	NOTQ       R9
+	ANDQ       R9, R11
+	MOVQ       $0x00000010, R9
+	CMPQ       R11, R9
+	CMOVQGT    R9, R11
+	NEGQ       R11
+	ADDQ       $0x10, R11
+	LEAQ       wino_lanes16<>+0(SB), R9
+	VMOVDQU    (R9)(R11*4), Y3
+	VMOVDQU    32(R9)(R11*4), Y4
+	VMASKMOVPS Y2, Y3, (R10)
+	VMASKMOVPS Y1, Y4, 32(R10)
+
+stored2:
+	ADDQ $0x08, R8
+	CMPQ R8, DI
+	JLT  loop
+	JMP  done
+
+small:
+	MOVQ       DI, R8
+	SARQ       $0x3f, R8
+	NOTQ       R8
+	ANDQ       R8, DI
+	MOVQ       $0x00000008, R8
+	CMPQ       DI, R8
+	CMOVQGT    R8, DI
+	NEGQ       DI
+	ADDQ       $0x10, DI
+	LEAQ       wino_lanes16<>+0(SB), R8
+	VMOVDQU    (R8)(DI*4), Y1
+	XORQ       DI, DI
+	LEAQ       (AX)(DI*4), AX
+	LEAQ       (CX)(CX*2), R8
+	LEAQ       (AX)(CX*4), R9
+	LEAQ       (R9)(CX*4), R10
+	LEAQ       (R10)(CX*4), R11
+	VMASKMOVPS (AX), Y1, Y2
+	VMASKMOVPS (R9), Y1, Y3
+	VMASKMOVPS (R10), Y1, Y4
+	VMASKMOVPS (R11), Y1, Y5
+	VADDPS     Y3, Y2, Y2
+	VADDPS     Y4, Y2, Y2
+	VSUBPS     Y4, Y3, Y3
+	VSUBPS     Y5, Y3, Y3
+	VMASKMOVPS (AX)(CX*1), Y1, Y4
+	VMASKMOVPS (R9)(CX*1), Y1, Y5
+	VMASKMOVPS (R10)(CX*1), Y1, Y6
+	VMASKMOVPS (R11)(CX*1), Y1, Y7
+	VADDPS     Y5, Y4, Y4
+	VADDPS     Y6, Y4, Y4
+	VSUBPS     Y6, Y5, Y5
+	VSUBPS     Y7, Y5, Y5
+	VMASKMOVPS (AX)(CX*2), Y1, Y6
+	VMASKMOVPS (R9)(CX*2), Y1, Y7
+	VMASKMOVPS (R10)(CX*2), Y1, Y8
+	VMASKMOVPS (R11)(CX*2), Y1, Y9
+	VADDPS     Y7, Y6, Y6
+	VADDPS     Y8, Y6, Y6
+	VSUBPS     Y8, Y7, Y7
+	VSUBPS     Y9, Y7, Y7
+	VMASKMOVPS (AX)(R8*1), Y1, Y8
+	VMASKMOVPS (R9)(R8*1), Y1, Y9
+	VMASKMOVPS (R10)(R8*1), Y1, Y10
+	VMASKMOVPS (R11)(R8*1), Y1, Y1
+	VADDPS     Y9, Y8, Y8
+	VADDPS     Y10, Y8, Y8
+	VSUBPS     Y10, Y9, Y9
+	VSUBPS     Y1, Y9, Y1
+	VADDPS     Y4, Y2, Y2
+	VADDPS     Y6, Y2, Y2
+	VADDPS     Y0, Y2, Y2
+	VSUBPS     Y6, Y4, Y4
+	VSUBPS     Y8, Y4, Y4
+	VADDPS     Y0, Y4, Y4
+	VUNPCKLPS  Y4, Y2, Y6
+	VUNPCKHPS  Y4, Y2, Y2
+	VPERM2F128 $0x20, Y2, Y6, Y4
+	VPERM2F128 $0x31, Y2, Y6, Y2
+	LEAQ       (DX)(DI*8), AX
+	MOVQ       SI, CX
+	SUBQ       DI, CX
+	SUBQ       DI, CX
+	CMPQ       CX, $0x10
+	JLT        partial3
+	VMOVUPS    Y4, (AX)
+	VMOVUPS    Y2, 32(AX)
+	JMP        stored3
+
+partial3:
+	MOVQ       CX, DX
+	SARQ       $0x3f, DX
+	NOTQ       DX
+	ANDQ       DX, CX
+	MOVQ       $0x00000010, DX
+	CMPQ       CX, DX
+	CMOVQGT    DX, CX
+	NEGQ       CX
+	ADDQ       $0x10, CX
+	LEAQ       wino_lanes16<>+0(SB), DX
+	VMOVDQU    (DX)(CX*4), Y6
+	VMOVDQU    32(DX)(CX*4), Y8
+	VMASKMOVPS Y4, Y6, (AX)
+	VMASKMOVPS Y2, Y8, 32(AX)
+
+stored3:
+	VADDPS     Y5, Y3, Y2
+	VADDPS     Y7, Y2, Y2
+	VADDPS     Y0, Y2, Y2
+	VSUBPS     Y7, Y5, Y3
+	VSUBPS     Y1, Y3, Y1
+	VADDPS     Y0, Y1, Y0
+	VUNPCKLPS  Y0, Y2, Y1
+	VUNPCKHPS  Y0, Y2, Y0
+	VPERM2F128 $0x20, Y0, Y1, Y2
+	VPERM2F128 $0x31, Y0, Y1, Y0
+	LEAQ       (BX)(DI*8), AX
+	MOVQ       SI, CX
+	SUBQ       DI, CX
+	SUBQ       DI, CX
+	CMPQ       CX, $0x10
+	JLT        partial4
+	VMOVUPS    Y2, (AX)
+	VMOVUPS    Y0, 32(AX)
+	JMP        stored4
+
+partial4:
+	MOVQ       CX, DX
+	SARQ       $0x3f, DX
+	NOTQ       DX
+	ANDQ       DX, CX
+	MOVQ       $0x00000010, DX
+	CMPQ       CX, DX
+	CMOVQGT    DX, CX
+	NEGQ       CX
+	ADDQ       $0x10, CX
+	LEAQ       wino_lanes16<>+0(SB), DX
+	VMOVDQU    (DX)(CX*4), Y1
+	VMOVDQU    32(DX)(CX*4), Y3
+	VMASKMOVPS Y2, Y1, (AX)
+	VMASKMOVPS Y0, Y3, 32(AX)
+
+stored4:
+done:
+	VZEROUPPER
+	RET
+
+// func dyRowAVX2(row0 *float32, row1 *float32, ow int, dm *float32, xs uintptr, n int)
+// Requires: AVX, AVX2, CMOV
+TEXT ·dyRowAVX2(SB), NOSPLIT, $0-48
+	MOVQ         row0+0(FP), AX
+	MOVQ         row1+8(FP), CX
+	MOVQ         ow+16(FP), DX
+	MOVQ         dm+24(FP), BX
+	MOVQ         xs+32(FP), SI
+	MOVQ         n+40(FP), DI
+	VBROADCASTSS wino_sign<>+0(SB), Y0
+	CMPQ         DI, $0x08
+	JLT          small
+	XORQ         R8, R8
+
+loop:
+	MOVQ       DI, R9
+	SUBQ       $0x08, R9
+	CMPQ       R8, R9
+	CMOVQLT    R8, R9
+	MOVQ       DX, R10
+	SUBQ       R9, R10
+	SUBQ       R9, R10
+	MOVQ       R10, R11
+	SARQ       $0x3f, R11
+	NOTQ       R11
+	ANDQ       R11, R10
+	MOVQ       $0x00000010, R11
+	CMPQ       R10, R11
+	CMOVQGT    R11, R10
+	NEGQ       R10
+	ADDQ       $0x10, R10
+	LEAQ       wino_lanes16<>+0(SB), R11
+	VMOVDQU    (R11)(R10*4), Y1
+	VMOVDQU    32(R11)(R10*4), Y2
+	VMASKMOVPS (AX)(R9*8), Y1, Y3
+	VMASKMOVPS 32(AX)(R9*8), Y2, Y4
+	VSHUFPS    $0x88, Y4, Y3, Y5
+	VSHUFPS    $0xdd, Y4, Y3, Y3
+	VPERMPD    $0xd8, Y5, Y4
+	VPERMPD    $0xd8, Y3, Y3
+	VXORPS     Y0, Y3, Y5
+	VADDPS     Y3, Y4, Y6
+	VSUBPS     Y3, Y4, Y3
+	VMASKMOVPS (CX)(R9*8), Y1, Y1
+	VMASKMOVPS 32(CX)(R9*8), Y2, Y2
+	VSHUFPS    $0x88, Y2, Y1, Y7
+	VSHUFPS    $0xdd, Y2, Y1, Y1
+	VPERMPD    $0xd8, Y7, Y2
+	VPERMPD    $0xd8, Y1, Y1
+	VXORPS     Y0, Y1, Y7
+	VADDPS     Y1, Y2, Y8
+	VSUBPS     Y1, Y2, Y1
+	LEAQ       (BX)(R9*4), R9
+	LEAQ       (SI)(SI*2), R10
+	LEAQ       (R9)(SI*4), R11
+	LEAQ       (R11)(SI*4), R12
+	LEAQ       (R12)(SI*4), R13
+	VXORPS     Y0, Y2, Y9
+	VADDPS     Y2, Y4, Y10
+	VSUBPS     Y2, Y4, Y2
+	VMOVUPS    Y4, (R9)
+	VMOVUPS    Y10, (R11)
+	VMOVUPS    Y2, (R12)
+	VMOVUPS    Y9, (R13)
+	VXORPS     Y0, Y8, Y2
+	VADDPS     Y8, Y6, Y4
+	VSUBPS     Y8, Y6, Y8
+	VMOVUPS    Y6, (R9)(SI*1)
+	VMOVUPS    Y4, (R11)(SI*1)
+	VMOVUPS    Y8, (R12)(SI*1)
+	VMOVUPS    Y2, (R13)(SI*1)
+	VXORPS     Y0, Y1, Y2
+	VADDPS     Y1, Y3, Y4
+	VSUBPS     Y1, Y3, Y1
+	VMOVUPS    Y3, (R9)(SI*2)
+	VMOVUPS    Y4, (R11)(SI*2)
+	VMOVUPS    Y1, (R12)(SI*2)
+	VMOVUPS    Y2, (R13)(SI*2)
+	VXORPS     Y0, Y7, Y1
+	VADDPS     Y7, Y5, Y2
+	VSUBPS     Y7, Y5, Y3
+	VMOVUPS    Y5, (R9)(R10*1)
+	VMOVUPS    Y2, (R11)(R10*1)
+	VMOVUPS    Y3, (R12)(R10*1)
+	VMOVUPS    Y1, (R13)(R10*1)
+	ADDQ       $0x08, R8
+	CMPQ       R8, DI
+	JLT        loop
+	JMP        done
+
+small:
+	MOVQ       DI, R8
+	SARQ       $0x3f, R8
+	NOTQ       R8
+	ANDQ       R8, DI
+	MOVQ       $0x00000008, R8
+	CMPQ       DI, R8
+	CMOVQGT    R8, DI
+	NEGQ       DI
+	ADDQ       $0x10, DI
+	LEAQ       wino_lanes16<>+0(SB), R8
+	VMOVDQU    (R8)(DI*4), Y1
+	XORQ       DI, DI
+	SUBQ       DI, DX
+	SUBQ       DI, DX
+	MOVQ       DX, R8
+	SARQ       $0x3f, R8
+	NOTQ       R8
+	ANDQ       R8, DX
+	MOVQ       $0x00000010, R8
+	CMPQ       DX, R8
+	CMOVQGT    R8, DX
+	NEGQ       DX
+	ADDQ       $0x10, DX
+	LEAQ       wino_lanes16<>+0(SB), R8
+	VMOVDQU    (R8)(DX*4), Y2
+	VMOVDQU    32(R8)(DX*4), Y3
+	VMASKMOVPS (AX)(DI*8), Y2, Y4
+	VMASKMOVPS 32(AX)(DI*8), Y3, Y5
+	VSHUFPS    $0x88, Y5, Y4, Y6
+	VSHUFPS    $0xdd, Y5, Y4, Y4
+	VPERMPD    $0xd8, Y6, Y5
+	VPERMPD    $0xd8, Y4, Y4
+	VXORPS     Y0, Y4, Y6
+	VADDPS     Y4, Y5, Y7
+	VSUBPS     Y4, Y5, Y4
+	VMASKMOVPS (CX)(DI*8), Y2, Y2
+	VMASKMOVPS 32(CX)(DI*8), Y3, Y3
+	VSHUFPS    $0x88, Y3, Y2, Y8
+	VSHUFPS    $0xdd, Y3, Y2, Y2
+	VPERMPD    $0xd8, Y8, Y3
+	VPERMPD    $0xd8, Y2, Y2
+	VXORPS     Y0, Y2, Y8
+	VADDPS     Y2, Y3, Y9
+	VSUBPS     Y2, Y3, Y2
+	LEAQ       (BX)(DI*4), AX
+	LEAQ       (SI)(SI*2), CX
+	LEAQ       (AX)(SI*4), DX
+	LEAQ       (DX)(SI*4), BX
+	LEAQ       (BX)(SI*4), DI
+	VXORPS     Y0, Y3, Y10
+	VADDPS     Y3, Y5, Y11
+	VSUBPS     Y3, Y5, Y3
+	VMASKMOVPS Y5, Y1, (AX)
+	VMASKMOVPS Y11, Y1, (DX)
+	VMASKMOVPS Y3, Y1, (BX)
+	VMASKMOVPS Y10, Y1, (DI)
+	VXORPS     Y0, Y9, Y3
+	VADDPS     Y9, Y7, Y5
+	VSUBPS     Y9, Y7, Y9
+	VMASKMOVPS Y7, Y1, (AX)(SI*1)
+	VMASKMOVPS Y5, Y1, (DX)(SI*1)
+	VMASKMOVPS Y9, Y1, (BX)(SI*1)
+	VMASKMOVPS Y3, Y1, (DI)(SI*1)
+	VXORPS     Y0, Y2, Y3
+	VADDPS     Y2, Y4, Y5
+	VSUBPS     Y2, Y4, Y2
+	VMASKMOVPS Y4, Y1, (AX)(SI*2)
+	VMASKMOVPS Y5, Y1, (DX)(SI*2)
+	VMASKMOVPS Y2, Y1, (BX)(SI*2)
+	VMASKMOVPS Y3, Y1, (DI)(SI*2)
+	VXORPS     Y0, Y8, Y0
+	VADDPS     Y8, Y6, Y2
+	VSUBPS     Y8, Y6, Y3
+	VMASKMOVPS Y6, Y1, (AX)(CX*1)
+	VMASKMOVPS Y2, Y1, (DX)(CX*1)
+	VMASKMOVPS Y3, Y1, (BX)(CX*1)
+	VMASKMOVPS Y0, Y1, (DI)(CX*1)
+
+done:
+	VZEROUPPER
+	RET
+
+// func gradRowsAVX2(dv *float32, xs uintptr, dst *float32, rs uintptr, half uintptr, n int)
+// Requires: AVX, AVX2, CMOV
+TEXT ·gradRowsAVX2(SB), NOSPLIT, $0-48
+	MOVQ xs+8(FP), AX
+	MOVQ rs+24(FP), CX
+	MOVQ half+32(FP), DX
+	MOVQ n+40(FP), BX
+	LEAQ (AX)(AX*2), SI
+	MOVQ dv+0(FP), DI
+	MOVQ dst+16(FP), R8
+	CMPQ BX, $0x08
+	JLT  row0small
+	XORQ R9, R9
+
+row0loop:
+	MOVQ    BX, R10
+	SUBQ    $0x08, R10
+	CMPQ    R9, R10
+	CMOVQLT R9, R10
+	LEAQ    (DI)(R10*4), R11
+	LEAQ    (R8)(R10*4), R12
+	MOVQ    BX, R13
+	SUBQ    R10, R13
+	SUBQ    $0x01, R13
+	MOVQ    R13, R14
+	SARQ    $0x3f, R14
+	NOTQ    R14
+	ANDQ    R14, R13
+	MOVQ    $0x00000008, R14
+	CMPQ    R13, R14
+	CMOVQGT R14, R13
+	NEGQ    R13
+	ADDQ    $0x10, R13
+	LEAQ    wino_lanes16<>+0(SB), R14
+	VMOVDQU (R14)(R13*4), Y0
+	MOVQ    BX, R13
+	SUBQ    R10, R13
+	ADDQ    $0x01, R13
+	MOVQ    R13, R14
+	SARQ    $0x3f, R14
+	NOTQ    R14
+	ANDQ    R14, R13
+	MOVQ    $0x00000008, R14
+	CMPQ    R13, R14
+	CMOVQGT R14, R13
+	NEGQ    R13
+	ADDQ    $0x10, R13
+	LEAQ    wino_lanes16<>+0(SB), R14
+	VMOVDQU (R14)(R13*4), Y1
+	CMPQ    R10, $0x00
+	JNE     notfirst3
+	VPAND   wino_skipfirst<>+0(SB), Y1, Y1
+
+notfirst3:
+	VMOVUPS    (R11), Y2
+	VMOVUPS    (R11)(AX*1), Y3
+	VMOVUPS    (R11)(AX*2), Y4
+	VMOVUPS    (R11)(SI*1), Y5
+	VMASKMOVPS 4(R11), Y0, Y0
+	VMASKMOVPS -4(R11)(SI*1), Y1, Y1
+	VSUBPS     Y4, Y3, Y6
+	VADDPS     Y5, Y6, Y5
+	VSUBPS     Y1, Y5, Y1
+	VSUBPS     Y2, Y3, Y2
+	VADDPS     Y4, Y2, Y2
+	VADDPS     Y2, Y0, Y0
+	VMOVUPS    Y1, (R12)
+	VMOVUPS    Y0, (R12)(DX*1)
+	ADDQ       $0x08, R9
+	CMPQ       R9, BX
+	JLT        row0loop
+	JMP        row0done
+
+row0small:
+	MOVQ    BX, R9
+	MOVQ    R9, R10
+	SARQ    $0x3f, R10
+	NOTQ    R10
+	ANDQ    R10, R9
+	MOVQ    $0x00000008, R10
+	CMPQ    R9, R10
+	CMOVQGT R10, R9
+	NEGQ    R9
+	ADDQ    $0x10, R9
+	LEAQ    wino_lanes16<>+0(SB), R10
+	VMOVDQU (R10)(R9*4), Y0
+	XORQ    R9, R9
+	LEAQ    (DI)(R9*4), R10
+	LEAQ    (R8)(R9*4), R11
+	MOVQ    BX, R12
+	SUBQ    R9, R12
+	SUBQ    $0x01, R12
+	MOVQ    R12, R13
+	SARQ    $0x3f, R13
+	NOTQ    R13
+	ANDQ    R13, R12
+	MOVQ    $0x00000008, R13
+	CMPQ    R12, R13
+	CMOVQGT R13, R12
+	NEGQ    R12
+	ADDQ    $0x10, R12
+	LEAQ    wino_lanes16<>+0(SB), R13
+	VMOVDQU (R13)(R12*4), Y1
+	MOVQ    BX, R12
+	SUBQ    R9, R12
+	ADDQ    $0x01, R12
+	MOVQ    R12, R13
+	SARQ    $0x3f, R13
+	NOTQ    R13
+	ANDQ    R13, R12
+	MOVQ    $0x00000008, R13
+	CMPQ    R12, R13
+	CMOVQGT R13, R12
+	NEGQ    R12
+	ADDQ    $0x10, R12
+	LEAQ    wino_lanes16<>+0(SB), R13
+	VMOVDQU (R13)(R12*4), Y2
+	CMPQ    R9, $0x00
+	JNE     notfirst4
+	VPAND   wino_skipfirst<>+0(SB), Y2, Y2
+
+notfirst4:
+	VMASKMOVPS (R10), Y0, Y3
+	VMASKMOVPS (R10)(AX*1), Y0, Y4
+	VMASKMOVPS (R10)(AX*2), Y0, Y5
+	VMASKMOVPS (R10)(SI*1), Y0, Y6
+	VMASKMOVPS 4(R10), Y1, Y1
+	VMASKMOVPS -4(R10)(SI*1), Y2, Y2
+	VSUBPS     Y5, Y4, Y7
+	VADDPS     Y6, Y7, Y6
+	VSUBPS     Y2, Y6, Y2
+	VSUBPS     Y3, Y4, Y3
+	VADDPS     Y5, Y3, Y3
+	VADDPS     Y3, Y1, Y1
+	VMASKMOVPS Y2, Y0, (R11)
+	VMASKMOVPS Y1, Y0, (R11)(DX*1)
+
+row0done:
+	LEAQ (DI)(AX*4), DI
+	ADDQ CX, R8
+	CMPQ BX, $0x08
+	JLT  row1small
+	XORQ R9, R9
+
+row1loop:
+	MOVQ    BX, R10
+	SUBQ    $0x08, R10
+	CMPQ    R9, R10
+	CMOVQLT R9, R10
+	LEAQ    (DI)(R10*4), R11
+	LEAQ    (R8)(R10*4), R12
+	MOVQ    BX, R13
+	SUBQ    R10, R13
+	SUBQ    $0x01, R13
+	MOVQ    R13, R14
+	SARQ    $0x3f, R14
+	NOTQ    R14
+	ANDQ    R14, R13
+	MOVQ    $0x00000008, R14
+	CMPQ    R13, R14
+	CMOVQGT R14, R13
+	NEGQ    R13
+	ADDQ    $0x10, R13
+	LEAQ    wino_lanes16<>+0(SB), R14
+	VMOVDQU (R14)(R13*4), Y0
+	MOVQ    BX, R13
+	SUBQ    R10, R13
+	ADDQ    $0x01, R13
+	MOVQ    R13, R14
+	SARQ    $0x3f, R14
+	NOTQ    R14
+	ANDQ    R14, R13
+	MOVQ    $0x00000008, R14
+	CMPQ    R13, R14
+	CMOVQGT R14, R13
+	NEGQ    R13
+	ADDQ    $0x10, R13
+	LEAQ    wino_lanes16<>+0(SB), R14
+	VMOVDQU (R14)(R13*4), Y1
+	CMPQ    R10, $0x00
+	JNE     notfirst5
+	VPAND   wino_skipfirst<>+0(SB), Y1, Y1
+
+notfirst5:
+	VMOVUPS    (R11), Y2
+	VMOVUPS    (R11)(AX*1), Y3
+	VMOVUPS    (R11)(AX*2), Y4
+	VMOVUPS    (R11)(SI*1), Y5
+	VMASKMOVPS 4(R11), Y0, Y0
+	VMASKMOVPS -4(R11)(SI*1), Y1, Y1
+	VSUBPS     Y4, Y3, Y6
+	VADDPS     Y5, Y6, Y5
+	VSUBPS     Y1, Y5, Y1
+	VSUBPS     Y2, Y3, Y2
+	VADDPS     Y4, Y2, Y2
+	VADDPS     Y2, Y0, Y0
+	VMOVUPS    Y1, (R12)
+	VMOVUPS    Y0, (R12)(DX*1)
+	ADDQ       $0x08, R9
+	CMPQ       R9, BX
+	JLT        row1loop
+	JMP        row1done
+
+row1small:
+	MOVQ    BX, R9
+	MOVQ    R9, R10
+	SARQ    $0x3f, R10
+	NOTQ    R10
+	ANDQ    R10, R9
+	MOVQ    $0x00000008, R10
+	CMPQ    R9, R10
+	CMOVQGT R10, R9
+	NEGQ    R9
+	ADDQ    $0x10, R9
+	LEAQ    wino_lanes16<>+0(SB), R10
+	VMOVDQU (R10)(R9*4), Y0
+	XORQ    R9, R9
+	LEAQ    (DI)(R9*4), R10
+	LEAQ    (R8)(R9*4), R11
+	MOVQ    BX, R12
+	SUBQ    R9, R12
+	SUBQ    $0x01, R12
+	MOVQ    R12, R13
+	SARQ    $0x3f, R13
+	NOTQ    R13
+	ANDQ    R13, R12
+	MOVQ    $0x00000008, R13
+	CMPQ    R12, R13
+	CMOVQGT R13, R12
+	NEGQ    R12
+	ADDQ    $0x10, R12
+	LEAQ    wino_lanes16<>+0(SB), R13
+	VMOVDQU (R13)(R12*4), Y1
+	MOVQ    BX, R12
+	SUBQ    R9, R12
+	ADDQ    $0x01, R12
+	MOVQ    R12, R13
+	SARQ    $0x3f, R13
+	NOTQ    R13
+	ANDQ    R13, R12
+	MOVQ    $0x00000008, R13
+	CMPQ    R12, R13
+	CMOVQGT R13, R12
+	NEGQ    R12
+	ADDQ    $0x10, R12
+	LEAQ    wino_lanes16<>+0(SB), R13
+	VMOVDQU (R13)(R12*4), Y2
+	CMPQ    R9, $0x00
+	JNE     notfirst6
+	VPAND   wino_skipfirst<>+0(SB), Y2, Y2
+
+notfirst6:
+	VMASKMOVPS (R10), Y0, Y3
+	VMASKMOVPS (R10)(AX*1), Y0, Y4
+	VMASKMOVPS (R10)(AX*2), Y0, Y5
+	VMASKMOVPS (R10)(SI*1), Y0, Y6
+	VMASKMOVPS 4(R10), Y1, Y1
+	VMASKMOVPS -4(R10)(SI*1), Y2, Y2
+	VSUBPS     Y5, Y4, Y7
+	VADDPS     Y6, Y7, Y6
+	VSUBPS     Y2, Y6, Y2
+	VSUBPS     Y3, Y4, Y3
+	VADDPS     Y5, Y3, Y3
+	VADDPS     Y3, Y1, Y1
+	VMASKMOVPS Y2, Y0, (R11)
+	VMASKMOVPS Y1, Y0, (R11)(DX*1)
+
+row1done:
+	LEAQ (DI)(AX*4), DI
+	ADDQ CX, R8
+	CMPQ BX, $0x08
+	JLT  row2small
+	XORQ R9, R9
+
+row2loop:
+	MOVQ    BX, R10
+	SUBQ    $0x08, R10
+	CMPQ    R9, R10
+	CMOVQLT R9, R10
+	LEAQ    (DI)(R10*4), R11
+	LEAQ    (R8)(R10*4), R12
+	MOVQ    BX, R13
+	SUBQ    R10, R13
+	SUBQ    $0x01, R13
+	MOVQ    R13, R14
+	SARQ    $0x3f, R14
+	NOTQ    R14
+	ANDQ    R14, R13
+	MOVQ    $0x00000008, R14
+	CMPQ    R13, R14
+	CMOVQGT R14, R13
+	NEGQ    R13
+	ADDQ    $0x10, R13
+	LEAQ    wino_lanes16<>+0(SB), R14
+	VMOVDQU (R14)(R13*4), Y0
+	MOVQ    BX, R13
+	SUBQ    R10, R13
+	ADDQ    $0x01, R13
+	MOVQ    R13, R14
+	SARQ    $0x3f, R14
+	NOTQ    R14
+	ANDQ    R14, R13
+	MOVQ    $0x00000008, R14
+	CMPQ    R13, R14
+	CMOVQGT R14, R13
+	NEGQ    R13
+	ADDQ    $0x10, R13
+	LEAQ    wino_lanes16<>+0(SB), R14
+	VMOVDQU (R14)(R13*4), Y1
+	CMPQ    R10, $0x00
+	JNE     notfirst7
+	VPAND   wino_skipfirst<>+0(SB), Y1, Y1
+
+notfirst7:
+	VMOVUPS    (R11), Y2
+	VMOVUPS    (R11)(AX*1), Y3
+	VMOVUPS    (R11)(AX*2), Y4
+	VMOVUPS    (R11)(SI*1), Y5
+	VMASKMOVPS 4(R11), Y0, Y0
+	VMASKMOVPS -4(R11)(SI*1), Y1, Y1
+	VSUBPS     Y4, Y3, Y6
+	VADDPS     Y5, Y6, Y5
+	VSUBPS     Y1, Y5, Y1
+	VSUBPS     Y2, Y3, Y2
+	VADDPS     Y4, Y2, Y2
+	VADDPS     Y2, Y0, Y0
+	VMOVUPS    Y1, (R12)
+	VMOVUPS    Y0, (R12)(DX*1)
+	ADDQ       $0x08, R9
+	CMPQ       R9, BX
+	JLT        row2loop
+	JMP        row2done
+
+row2small:
+	MOVQ    BX, R9
+	MOVQ    R9, R10
+	SARQ    $0x3f, R10
+	NOTQ    R10
+	ANDQ    R10, R9
+	MOVQ    $0x00000008, R10
+	CMPQ    R9, R10
+	CMOVQGT R10, R9
+	NEGQ    R9
+	ADDQ    $0x10, R9
+	LEAQ    wino_lanes16<>+0(SB), R10
+	VMOVDQU (R10)(R9*4), Y0
+	XORQ    R9, R9
+	LEAQ    (DI)(R9*4), R10
+	LEAQ    (R8)(R9*4), R11
+	MOVQ    BX, R12
+	SUBQ    R9, R12
+	SUBQ    $0x01, R12
+	MOVQ    R12, R13
+	SARQ    $0x3f, R13
+	NOTQ    R13
+	ANDQ    R13, R12
+	MOVQ    $0x00000008, R13
+	CMPQ    R12, R13
+	CMOVQGT R13, R12
+	NEGQ    R12
+	ADDQ    $0x10, R12
+	LEAQ    wino_lanes16<>+0(SB), R13
+	VMOVDQU (R13)(R12*4), Y1
+	MOVQ    BX, R12
+	SUBQ    R9, R12
+	ADDQ    $0x01, R12
+	MOVQ    R12, R13
+	SARQ    $0x3f, R13
+	NOTQ    R13
+	ANDQ    R13, R12
+	MOVQ    $0x00000008, R13
+	CMPQ    R12, R13
+	CMOVQGT R13, R12
+	NEGQ    R12
+	ADDQ    $0x10, R12
+	LEAQ    wino_lanes16<>+0(SB), R13
+	VMOVDQU (R13)(R12*4), Y2
+	CMPQ    R9, $0x00
+	JNE     notfirst8
+	VPAND   wino_skipfirst<>+0(SB), Y2, Y2
+
+notfirst8:
+	VMASKMOVPS (R10), Y0, Y3
+	VMASKMOVPS (R10)(AX*1), Y0, Y4
+	VMASKMOVPS (R10)(AX*2), Y0, Y5
+	VMASKMOVPS (R10)(SI*1), Y0, Y6
+	VMASKMOVPS 4(R10), Y1, Y1
+	VMASKMOVPS -4(R10)(SI*1), Y2, Y2
+	VSUBPS     Y5, Y4, Y7
+	VADDPS     Y6, Y7, Y6
+	VSUBPS     Y2, Y6, Y2
+	VSUBPS     Y3, Y4, Y3
+	VADDPS     Y5, Y3, Y3
+	VADDPS     Y3, Y1, Y1
+	VMASKMOVPS Y2, Y0, (R11)
+	VMASKMOVPS Y1, Y0, (R11)(DX*1)
+
+row2done:
+	LEAQ (DI)(AX*4), DI
+	ADDQ CX, R8
+	CMPQ BX, $0x08
+	JLT  row3small
+	XORQ CX, CX
+
+row3loop:
+	MOVQ    BX, R9
+	SUBQ    $0x08, R9
+	CMPQ    CX, R9
+	CMOVQLT CX, R9
+	LEAQ    (DI)(R9*4), R10
+	LEAQ    (R8)(R9*4), R11
+	MOVQ    BX, R12
+	SUBQ    R9, R12
+	SUBQ    $0x01, R12
+	MOVQ    R12, R13
+	SARQ    $0x3f, R13
+	NOTQ    R13
+	ANDQ    R13, R12
+	MOVQ    $0x00000008, R13
+	CMPQ    R12, R13
+	CMOVQGT R13, R12
+	NEGQ    R12
+	ADDQ    $0x10, R12
+	LEAQ    wino_lanes16<>+0(SB), R13
+	VMOVDQU (R13)(R12*4), Y0
+	MOVQ    BX, R12
+	SUBQ    R9, R12
+	ADDQ    $0x01, R12
+	MOVQ    R12, R13
+	SARQ    $0x3f, R13
+	NOTQ    R13
+	ANDQ    R13, R12
+	MOVQ    $0x00000008, R13
+	CMPQ    R12, R13
+	CMOVQGT R13, R12
+	NEGQ    R12
+	ADDQ    $0x10, R12
+	LEAQ    wino_lanes16<>+0(SB), R13
+	VMOVDQU (R13)(R12*4), Y1
+	CMPQ    R9, $0x00
+	JNE     notfirst9
+	VPAND   wino_skipfirst<>+0(SB), Y1, Y1
+
+notfirst9:
+	VMOVUPS    (R10), Y2
+	VMOVUPS    (R10)(AX*1), Y3
+	VMOVUPS    (R10)(AX*2), Y4
+	VMOVUPS    (R10)(SI*1), Y5
+	VMASKMOVPS 4(R10), Y0, Y0
+	VMASKMOVPS -4(R10)(SI*1), Y1, Y1
+	VSUBPS     Y4, Y3, Y6
+	VADDPS     Y5, Y6, Y5
+	VSUBPS     Y1, Y5, Y1
+	VSUBPS     Y2, Y3, Y2
+	VADDPS     Y4, Y2, Y2
+	VADDPS     Y2, Y0, Y0
+	VMOVUPS    Y1, (R11)
+	VMOVUPS    Y0, (R11)(DX*1)
+	ADDQ       $0x08, CX
+	CMPQ       CX, BX
+	JLT        row3loop
+	JMP        row3done
+
+row3small:
+	MOVQ    BX, CX
+	MOVQ    CX, R9
+	SARQ    $0x3f, R9
+	NOTQ    R9
+	ANDQ    R9, CX
+	MOVQ    $0x00000008, R9
+	CMPQ    CX, R9
+	CMOVQGT R9, CX
+	NEGQ    CX
+	ADDQ    $0x10, CX
+	LEAQ    wino_lanes16<>+0(SB), R9
+	VMOVDQU (R9)(CX*4), Y0
+	XORQ    CX, CX
+	LEAQ    (DI)(CX*4), DI
+	LEAQ    (R8)(CX*4), R8
+	MOVQ    BX, R9
+	SUBQ    CX, R9
+	SUBQ    $0x01, R9
+	MOVQ    R9, R10
+	SARQ    $0x3f, R10
+	NOTQ    R10
+	ANDQ    R10, R9
+	MOVQ    $0x00000008, R10
+	CMPQ    R9, R10
+	CMOVQGT R10, R9
+	NEGQ    R9
+	ADDQ    $0x10, R9
+	LEAQ    wino_lanes16<>+0(SB), R10
+	VMOVDQU (R10)(R9*4), Y1
+	SUBQ    CX, BX
+	ADDQ    $0x01, BX
+	MOVQ    BX, R9
+	SARQ    $0x3f, R9
+	NOTQ    R9
+	ANDQ    R9, BX
+	MOVQ    $0x00000008, R9
+	CMPQ    BX, R9
+	CMOVQGT R9, BX
+	NEGQ    BX
+	ADDQ    $0x10, BX
+	LEAQ    wino_lanes16<>+0(SB), R9
+	VMOVDQU (R9)(BX*4), Y2
+	CMPQ    CX, $0x00
+	JNE     notfirst10
+	VPAND   wino_skipfirst<>+0(SB), Y2, Y2
+
+notfirst10:
+	VMASKMOVPS (DI), Y0, Y3
+	VMASKMOVPS (DI)(AX*1), Y0, Y4
+	VMASKMOVPS (DI)(AX*2), Y0, Y5
+	VMASKMOVPS (DI)(SI*1), Y0, Y6
+	VMASKMOVPS 4(DI), Y1, Y1
+	VMASKMOVPS -4(DI)(SI*1), Y2, Y2
+	VSUBPS     Y5, Y4, Y7
+	VADDPS     Y6, Y7, Y6
+	VSUBPS     Y2, Y6, Y2
+	VSUBPS     Y3, Y4, Y3
+	VADDPS     Y5, Y3, Y3
+	VADDPS     Y3, Y1, Y1
+	VMASKMOVPS Y2, Y0, (R8)
+	VMASKMOVPS Y1, Y0, (R8)(DX*1)
+
+row3done:
+	VZEROUPPER
+	RET
+
+// func gradColsAAVX2(dst *float32, w int, a *float32, b *float32, c *float32, d *float32, half uintptr, n int)
+// Requires: AVX, CMOV
+TEXT ·gradColsAAVX2(SB), NOSPLIT, $0-64
+	MOVQ dst+0(FP), AX
+	MOVQ w+8(FP), CX
+	MOVQ a+16(FP), DX
+	MOVQ b+24(FP), BX
+	MOVQ c+32(FP), SI
+	MOVQ d+40(FP), DI
+	MOVQ half+48(FP), R8
+	MOVQ n+56(FP), R9
+	CMPQ R9, $0x08
+	JLT  small
+	XORQ R10, R10
+
+loop:
+	MOVQ       R9, R11
+	SUBQ       $0x08, R11
+	CMPQ       R10, R11
+	CMOVQLT    R10, R11
+	MOVQ       R11, R12
+	SHLQ       $0x02, R12
+	VMOVUPS    (DX)(R12*1), Y0
+	VMOVUPS    (BX)(R12*1), Y1
+	VMOVUPS    (SI)(R12*1), Y2
+	VMOVUPS    (DI)(R12*1), Y3
+	VSUBPS     Y2, Y1, Y1
+	VADDPS     Y3, Y1, Y1
+	VADDPS     Y1, Y0, Y0
+	ADDQ       R8, R12
+	VMOVUPS    (DX)(R12*1), Y1
+	VMOVUPS    (BX)(R12*1), Y2
+	VMOVUPS    (SI)(R12*1), Y3
+	VMOVUPS    (DI)(R12*1), Y4
+	VSUBPS     Y3, Y2, Y2
+	VADDPS     Y4, Y2, Y2
+	VADDPS     Y2, Y1, Y1
+	VUNPCKLPS  Y1, Y0, Y2
+	VUNPCKHPS  Y1, Y0, Y0
+	VPERM2F128 $0x20, Y0, Y2, Y1
+	VPERM2F128 $0x31, Y0, Y2, Y0
+	LEAQ       (AX)(R11*8), R12
+	MOVQ       CX, R13
+	SUBQ       R11, R13
+	SUBQ       R11, R13
+	CMPQ       R13, $0x10
+	JLT        partial5
+	VMOVUPS    Y1, (R12)
+	VMOVUPS    Y0, 32(R12)
+	JMP        stored5
+
+partial5:
+	MOVQ       R13, R11
+	SARQ       $0x3f, R11
+	NOTQ       R11
+	ANDQ       R11, R13
+	MOVQ       $0x00000010, R11
+	CMPQ       R13, R11
+	CMOVQGT    R11, R13
+	NEGQ       R13
+	ADDQ       $0x10, R13
+	LEAQ       wino_lanes16<>+0(SB), R11
+	VMOVDQU    (R11)(R13*4), Y2
+	VMOVDQU    32(R11)(R13*4), Y3
+	VMASKMOVPS Y1, Y2, (R12)
+	VMASKMOVPS Y0, Y3, 32(R12)
+
+stored5:
+	ADDQ $0x08, R10
+	CMPQ R10, R9
+	JLT  loop
+	JMP  done
+
+small:
+	MOVQ       R9, R10
+	SARQ       $0x3f, R10
+	NOTQ       R10
+	ANDQ       R10, R9
+	MOVQ       $0x00000008, R10
+	CMPQ       R9, R10
+	CMOVQGT    R10, R9
+	NEGQ       R9
+	ADDQ       $0x10, R9
+	LEAQ       wino_lanes16<>+0(SB), R10
+	VMOVDQU    (R10)(R9*4), Y0
+	XORQ       R9, R9
+	MOVQ       R9, R10
+	SHLQ       $0x02, R10
+	VMASKMOVPS (DX)(R10*1), Y0, Y1
+	VMASKMOVPS (BX)(R10*1), Y0, Y2
+	VMASKMOVPS (SI)(R10*1), Y0, Y3
+	VMASKMOVPS (DI)(R10*1), Y0, Y4
+	VSUBPS     Y3, Y2, Y2
+	VADDPS     Y4, Y2, Y2
+	VADDPS     Y2, Y1, Y1
+	ADDQ       R8, R10
+	VMASKMOVPS (DX)(R10*1), Y0, Y2
+	VMASKMOVPS (BX)(R10*1), Y0, Y3
+	VMASKMOVPS (SI)(R10*1), Y0, Y4
+	VMASKMOVPS (DI)(R10*1), Y0, Y0
+	VSUBPS     Y4, Y3, Y3
+	VADDPS     Y0, Y3, Y0
+	VADDPS     Y0, Y2, Y0
+	VUNPCKLPS  Y0, Y1, Y2
+	VUNPCKHPS  Y0, Y1, Y0
+	VPERM2F128 $0x20, Y0, Y2, Y1
+	VPERM2F128 $0x31, Y0, Y2, Y0
+	LEAQ       (AX)(R9*8), AX
+	SUBQ       R9, CX
+	SUBQ       R9, CX
+	CMPQ       CX, $0x10
+	JLT        partial6
+	VMOVUPS    Y1, (AX)
+	VMOVUPS    Y0, 32(AX)
+	JMP        stored6
+
+partial6:
+	MOVQ       CX, DX
+	SARQ       $0x3f, DX
+	NOTQ       DX
+	ANDQ       DX, CX
+	MOVQ       $0x00000010, DX
+	CMPQ       CX, DX
+	CMOVQGT    DX, CX
+	NEGQ       CX
+	ADDQ       $0x10, CX
+	LEAQ       wino_lanes16<>+0(SB), DX
+	VMOVDQU    (DX)(CX*4), Y2
+	VMOVDQU    32(DX)(CX*4), Y3
+	VMASKMOVPS Y1, Y2, (AX)
+	VMASKMOVPS Y0, Y3, 32(AX)
+
+stored6:
+done:
+	VZEROUPPER
+	RET
+
+// func gradColsBAVX2(dst *float32, w int, a *float32, b *float32, c *float32, d *float32, half uintptr, n int)
+// Requires: AVX, CMOV
+TEXT ·gradColsBAVX2(SB), NOSPLIT, $0-64
+	MOVQ dst+0(FP), AX
+	MOVQ w+8(FP), CX
+	MOVQ a+16(FP), DX
+	MOVQ b+24(FP), BX
+	MOVQ c+32(FP), SI
+	MOVQ d+40(FP), DI
+	MOVQ half+48(FP), R8
+	MOVQ n+56(FP), R9
+	CMPQ R9, $0x08
+	JLT  small
+	XORQ R10, R10
+
+loop:
+	MOVQ       R9, R11
+	SUBQ       $0x08, R11
+	CMPQ       R10, R11
+	CMOVQLT    R10, R11
+	MOVQ       R11, R12
+	SHLQ       $0x02, R12
+	VMOVUPS    (DX)(R12*1), Y0
+	VMOVUPS    (BX)(R12*1), Y1
+	VMOVUPS    (SI)(R12*1), Y2
+	VMOVUPS    (DI)(R12*1), Y3
+	VSUBPS     Y1, Y0, Y0
+	VADDPS     Y2, Y0, Y0
+	VSUBPS     Y3, Y0, Y0
+	ADDQ       R8, R12
+	VMOVUPS    (DX)(R12*1), Y1
+	VMOVUPS    (BX)(R12*1), Y2
+	VMOVUPS    (SI)(R12*1), Y3
+	VMOVUPS    (DI)(R12*1), Y4
+	VSUBPS     Y2, Y1, Y1
+	VADDPS     Y3, Y1, Y1
+	VSUBPS     Y4, Y1, Y1
+	VUNPCKLPS  Y1, Y0, Y2
+	VUNPCKHPS  Y1, Y0, Y0
+	VPERM2F128 $0x20, Y0, Y2, Y1
+	VPERM2F128 $0x31, Y0, Y2, Y0
+	LEAQ       (AX)(R11*8), R12
+	MOVQ       CX, R13
+	SUBQ       R11, R13
+	SUBQ       R11, R13
+	CMPQ       R13, $0x10
+	JLT        partial7
+	VMOVUPS    Y1, (R12)
+	VMOVUPS    Y0, 32(R12)
+	JMP        stored7
+
+partial7:
+	MOVQ       R13, R11
+	SARQ       $0x3f, R11
+	NOTQ       R11
+	ANDQ       R11, R13
+	MOVQ       $0x00000010, R11
+	CMPQ       R13, R11
+	CMOVQGT    R11, R13
+	NEGQ       R13
+	ADDQ       $0x10, R13
+	LEAQ       wino_lanes16<>+0(SB), R11
+	VMOVDQU    (R11)(R13*4), Y2
+	VMOVDQU    32(R11)(R13*4), Y3
+	VMASKMOVPS Y1, Y2, (R12)
+	VMASKMOVPS Y0, Y3, 32(R12)
+
+stored7:
+	ADDQ $0x08, R10
+	CMPQ R10, R9
+	JLT  loop
+	JMP  done
+
+small:
+	MOVQ       R9, R10
+	SARQ       $0x3f, R10
+	NOTQ       R10
+	ANDQ       R10, R9
+	MOVQ       $0x00000008, R10
+	CMPQ       R9, R10
+	CMOVQGT    R10, R9
+	NEGQ       R9
+	ADDQ       $0x10, R9
+	LEAQ       wino_lanes16<>+0(SB), R10
+	VMOVDQU    (R10)(R9*4), Y0
+	XORQ       R9, R9
+	MOVQ       R9, R10
+	SHLQ       $0x02, R10
+	VMASKMOVPS (DX)(R10*1), Y0, Y1
+	VMASKMOVPS (BX)(R10*1), Y0, Y2
+	VMASKMOVPS (SI)(R10*1), Y0, Y3
+	VMASKMOVPS (DI)(R10*1), Y0, Y4
+	VSUBPS     Y2, Y1, Y1
+	VADDPS     Y3, Y1, Y1
+	VSUBPS     Y4, Y1, Y1
+	ADDQ       R8, R10
+	VMASKMOVPS (DX)(R10*1), Y0, Y2
+	VMASKMOVPS (BX)(R10*1), Y0, Y3
+	VMASKMOVPS (SI)(R10*1), Y0, Y4
+	VMASKMOVPS (DI)(R10*1), Y0, Y0
+	VSUBPS     Y3, Y2, Y2
+	VADDPS     Y4, Y2, Y2
+	VSUBPS     Y0, Y2, Y0
+	VUNPCKLPS  Y0, Y1, Y2
+	VUNPCKHPS  Y0, Y1, Y0
+	VPERM2F128 $0x20, Y0, Y2, Y1
+	VPERM2F128 $0x31, Y0, Y2, Y0
+	LEAQ       (AX)(R9*8), AX
+	SUBQ       R9, CX
+	SUBQ       R9, CX
+	CMPQ       CX, $0x10
+	JLT        partial8
+	VMOVUPS    Y1, (AX)
+	VMOVUPS    Y0, 32(AX)
+	JMP        stored8
+
+partial8:
+	MOVQ       CX, DX
+	SARQ       $0x3f, DX
+	NOTQ       DX
+	ANDQ       DX, CX
+	MOVQ       $0x00000010, DX
+	CMPQ       CX, DX
+	CMOVQGT    DX, CX
+	NEGQ       CX
+	ADDQ       $0x10, CX
+	LEAQ       wino_lanes16<>+0(SB), DX
+	VMOVDQU    (DX)(CX*4), Y2
+	VMOVDQU    32(DX)(CX*4), Y3
+	VMASKMOVPS Y1, Y2, (AX)
+	VMASKMOVPS Y0, Y3, 32(AX)
+
+stored8:
+done:
+	VZEROUPPER
+	RET

@@ -3,7 +3,10 @@ package wino
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
+
+	"github.com/actbench/actbench/kernels/internal/simdenv"
 )
 
 func randRow(rng *rand.Rand, n int) []float32 {
@@ -21,26 +24,35 @@ func sentinel(s []float32) {
 	}
 }
 
-// paths runs f once per available path (pure Go, and AVX-512 where the CPU
-// has it) and returns the results.
+// paths runs f once per available path (pure Go first, then AVX2 and
+// AVX-512 where the CPU has them) and returns the results.
 func paths(t *testing.T, f func() []float32) [][]float32 {
 	t.Helper()
-	old := SetSIMD(false)
-	defer SetSIMD(old)
-	out := [][]float32{f()}
-	if SetSIMD(true); simd {
+	old := path.Level()
+	defer path.Set(old)
+	var out [][]float32
+	for _, l := range levels() {
+		path.Set(l)
 		out = append(out, f())
 	}
 	return out
 }
 
+// levels lists the available paths, pure Go first.
+func levels() []simdenv.Level {
+	ls := path.Levels()
+	slices.Reverse(ls)
+	return ls
+}
+
 func sameBits(t *testing.T, what string, w int, got [][]float32) {
 	t.Helper()
+	ls := levels()
 	for p := 1; p < len(got); p++ {
 		for i := range got[0] {
 			if math.Float32bits(got[0][i]) != math.Float32bits(got[p][i]) {
-				t.Fatalf("%s w=%d: element %d: pure Go %g (%#x), AVX-512 %g (%#x)", what, w, i,
-					got[0][i], math.Float32bits(got[0][i]), got[p][i], math.Float32bits(got[p][i]))
+				t.Fatalf("%s w=%d: element %d: pure Go %g (%#x), %s %g (%#x)", what, w, i,
+					got[0][i], math.Float32bits(got[0][i]), ls[p], got[p][i], math.Float32bits(got[p][i]))
 			}
 		}
 	}
@@ -246,8 +258,8 @@ func TestBounds(t *testing.T) {
 	for w := 1; w <= 40; w++ {
 		n := (w + 1) / 2
 		xs := n + 3
-		for _, on := range []bool{false, true} {
-			old := SetSIMD(on)
+		for _, on := range levels() {
+			old := path.Set(on)
 			rows := [4][]float32{randRow(rng, w), randRow(rng, w), randRow(rng, w), randRow(rng, w)}
 			v := make([]float32, 16*xs)
 			sentinel(v)
@@ -255,7 +267,7 @@ func TestBounds(t *testing.T) {
 			for xi := range 16 {
 				for j := n; j < xs && xi*xs+j < len(v); j++ {
 					if !math.IsNaN(float64(v[xi*xs+j])) {
-						t.Fatalf("InputRow w=%d simd=%v wrote stream %d past n", w, on, xi)
+						t.Fatalf("InputRow w=%d path %v wrote stream %d past n", w, on, xi)
 					}
 				}
 			}
@@ -265,7 +277,7 @@ func TestBounds(t *testing.T) {
 			DyRow(v, xs, out[:w], out[w+4:], w, n)
 			for _, j := range []int{w, w + 1, w + 2, w + 3, 2*w + 4, 2*w + 5} {
 				if !math.IsNaN(float64(out[j])) {
-					t.Fatalf("OutputRow w=%d simd=%v wrote past the row", w, on)
+					t.Fatalf("OutputRow w=%d path %v wrote past the row", w, on)
 				}
 			}
 			g := make([]float32, 4*2*n+8)
@@ -273,25 +285,100 @@ func TestBounds(t *testing.T) {
 			GradRows(g, 2*n, n, v, xs, n)
 			for _, j := range []int{8 * n, 8*n + 1} {
 				if !math.IsNaN(float64(g[j])) {
-					t.Fatalf("GradRows w=%d simd=%v wrote past its rows", w, on)
+					t.Fatalf("GradRows w=%d path %v wrote past its rows", w, on)
 				}
 			}
 			sentinel(out)
 			GradCols(out[:w], w, w%2 == 0, g, g[2*n:], g[4*n:], g[6*n:], n, n)
 			if !math.IsNaN(float64(out[w])) {
-				t.Fatalf("GradCols w=%d simd=%v wrote past the row", w, on)
+				t.Fatalf("GradCols w=%d path %v wrote past the row", w, on)
 			}
-			SetSIMD(old)
+			path.Set(old)
+		}
+	}
+}
+
+// TestRows runs every row function on every path for every width 1..72
+// (tile counts across the AVX-512 and AVX2 group sizes and their ragged
+// tails) with odd stream strides, on buffers filled with a NaN sentinel,
+// and compares the whole buffers bit for bit: the same values, and nothing
+// written outside the rows and streams.
+func TestRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for w := 1; w <= 72; w++ {
+		n := (w + 1) / 2
+		xs := n + 2*(w%3) + 1 // odd
+		rows := [4][]float32{randRow(rng, w), randRow(rng, w), randRow(rng, w), randRow(rng, w)}
+		m := randRow(rng, 16*xs)
+		dy := [2][]float32{randRow(rng, w), randRow(rng, w)}
+		g := randRow(rng, 4*2*n+5)
+		bias := float32(rng.NormFloat64())
+		for _, fn := range []struct {
+			name string
+			run  func() []float32
+		}{
+			{"InputRow", func() []float32 {
+				v := make([]float32, 16*xs+5)
+				sentinel(v)
+				InputRow(v[1:], xs, rows[0], rows[1], rows[2], rows[3], w, n)
+				return v
+			}},
+			{"OutputRow", func() []float32 {
+				out := make([]float32, 2*w+9)
+				sentinel(out)
+				OutputRow(out[1:w+1], out[w+5:2*w+5], w, m, xs, bias, n)
+				return out
+			}},
+			{"DyRow", func() []float32 {
+				dm := make([]float32, 16*xs+5)
+				sentinel(dm)
+				DyRow(dm[1:], xs, dy[0], dy[1], w, n)
+				return dm
+			}},
+			{"GradRows", func() []float32 {
+				dst := make([]float32, 4*(2*n+1)+5)
+				sentinel(dst)
+				GradRows(dst[1:], 2*n+1, n, m, xs, n)
+				return dst
+			}},
+			{"GradCols odd", func() []float32 {
+				out := make([]float32, w+5)
+				sentinel(out)
+				GradCols(out[1:w+1], w, true, g, g[2*n:], g[4*n+1:], g[6*n:], n, n)
+				return out
+			}},
+			{"GradCols even", func() []float32 {
+				out := make([]float32, w+5)
+				sentinel(out)
+				GradCols(out[1:w+1], w, false, g[1:], g[2*n+3:], g[4*n:], g[6*n+2:], n, n)
+				return out
+			}},
+		} {
+			res := paths(t, fn.run)
+			sameBits(t, fn.name, w, res)
+			for i, v := range res[0] {
+				if v != v && math.Float32bits(v) != 0x7fc00bad {
+					t.Fatalf("%s w=%d: element %d is a NaN the inputs do not make", fn.name, w, i)
+				}
+			}
 		}
 	}
 }
 
 func TestPath(t *testing.T) {
-	t.Logf("path %s (AVX-512 available: %v)", Path(), hasAVX512)
-	for env, want := range map[string]bool{"off": false, "avx2": false, "": true} {
-		t.Setenv("ACTBENCH_SIMD", env)
-		if simdChoice().AllowsAVX512() != want {
-			t.Errorf("ACTBENCH_SIMD=%q: AVX-512 allowed = %v, want %v", env, !want, want)
-		}
+	t.Logf("path %s (available: %v)", Path(), path.Levels())
+	if got := Path(); got != path.Level().String() {
+		t.Errorf("Path() = %q", got)
+	}
+	if hasAVX2 != path.Has(simdenv.LevelAVX2) || hasAVX512 != path.Has(simdenv.LevelAVX512) {
+		t.Errorf("levels %v, AVX2 %v, AVX-512 %v", path.Levels(), hasAVX2, hasAVX512)
+	}
+	old := path.Level()
+	defer path.Set(old)
+	if SetSIMD(false); Path() != "purego" {
+		t.Errorf("SetSIMD(false): path %s", Path())
+	}
+	if on := SetSIMD(true); on || (hasAVX2 && Path() == "purego") {
+		t.Errorf("SetSIMD(true): was on %v, path %s", on, Path())
 	}
 }

@@ -20,3 +20,47 @@ func TestParse(t *testing.T) {
 		t.Error("Name")
 	}
 }
+
+func TestPath(t *testing.T) {
+	for _, tc := range []struct {
+		env             string
+		hasAVX2, has512 bool
+		want, onLevel   Level
+		levels          int
+	}{
+		{"", true, true, LevelAVX512, LevelAVX512, 3},
+		{"", true, false, LevelAVX2, LevelAVX2, 2},
+		{"", false, false, PureGo, PureGo, 1},
+		{"off", true, true, PureGo, LevelAVX512, 3},
+		{"avx2", true, true, LevelAVX2, LevelAVX2, 3},
+		{"avx2", false, false, PureGo, PureGo, 1},
+		{"avx512", true, false, LevelAVX2, LevelAVX2, 2},
+		{"bogus", true, true, LevelAVX512, LevelAVX512, 3},
+	} {
+		t.Setenv("ACTBENCH_SIMD", tc.env)
+		p := NewPath(tc.hasAVX2, tc.has512)
+		if p.Level() != tc.want || len(p.Levels()) != tc.levels || p.Levels()[tc.levels-1] != PureGo {
+			t.Errorf("%+v: level %v, levels %v", tc, p.Level(), p.Levels())
+		}
+		if was := p.SetSIMD(false); was != (tc.want != PureGo) || p.Level() != PureGo {
+			t.Errorf("%+v: SetSIMD(false) returned %v, level %v", tc, was, p.Level())
+		}
+		if p.SetSIMD(true); p.Level() != tc.onLevel {
+			t.Errorf("%+v: SetSIMD(true) gives %v, want %v", tc, p.Level(), tc.onLevel)
+		}
+		for _, l := range p.Levels() {
+			if p.Set(l); p.Level() != l || !p.Has(l) {
+				t.Errorf("%+v: Set(%v) gives %v", tc, l, p.Level())
+			}
+		}
+	}
+	if LevelAVX512.String() != "avx512" || LevelAVX2.String() != "avx2" || PureGo.String() != "purego" {
+		t.Error("Level.String")
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Set of a missing level did not panic")
+		}
+	}()
+	NewPath(false, false).Set(LevelAVX2)
+}

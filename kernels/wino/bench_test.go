@@ -1,0 +1,42 @@
+package wino
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// BenchmarkRows times each row function on every available path for the
+// tile rows of ResNet-20's and VGG-16's CIFAR maps (w = 32, 16, 8, 4), in
+// ns per tile row.
+func BenchmarkRows(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, w := range []int{32, 16, 8, 4} {
+		n := (w + 1) / 2
+		xs := n * n
+		rows := [4][]float32{randRow(rng, w), randRow(rng, w), randRow(rng, w), randRow(rng, w)}
+		v := randRow(rng, 16*xs)
+		out := make([]float32, 2*w)
+		g := make([]float32, 8*n)
+		for _, fn := range []struct {
+			name string
+			run  func()
+		}{
+			{"InputRow", func() { InputRow(v, xs, rows[0], rows[1], rows[2], rows[3], w, n) }},
+			{"OutputRow", func() { OutputRow(out[:w], out[w:], w, v, xs, 0.5, n) }},
+			{"DyRow", func() { DyRow(v, xs, rows[0], rows[1], w, n) }},
+			{"GradRows", func() { GradRows(g, 2*n, n, v, xs, n) }},
+			{"GradCols", func() { GradCols(out, w, true, g, g[2*n:], g[4*n:], g[6*n:], n, n) }},
+		} {
+			for _, l := range levels() {
+				b.Run(fmt.Sprintf("%s/w=%d/%s", fn.name, w, l), func(b *testing.B) {
+					old := path.Set(l)
+					defer path.Set(old)
+					for b.Loop() {
+						fn.run()
+					}
+				})
+			}
+		}
+	}
+}
