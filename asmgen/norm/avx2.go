@@ -250,12 +250,13 @@ func affineAVX2() {
 	JNE(LabelRef("relu"))
 	for _, withReLU := range []bool{false, true} {
 		prefix := ""
-		var zero VecVirtual
+		var zero, abs VecVirtual
 		if withReLU {
 			Label("relu")
 			prefix = "r"
-			zero = YMM()
+			zero, abs = YMM(), YMM()
 			VXORPS(zero, zero, zero)
+			VBROADCASTSS(absBits, abs)
 		}
 		mapLoop8(prefix, n, []GPVirtual{x}, y, func(disp int, mask VecVirtual) VecVirtual {
 			v := load8(Mem{Base: x, Disp: disp}, mask)
@@ -264,10 +265,12 @@ func affineAVX2() {
 			VADDPS(sh, p, z)
 			if withReLU {
 				// z where z > 0 or z is NaN (not <= 0, unordered), +0
-				// elsewhere: Go's max(z, 0).
+				// elsewhere, with the sign bit cleared (a NaN's, as Go's
+				// max(z, 0); see affine).
 				c := YMM()
 				VCMPPS(Imm(0x16), zero, z, c)
 				VANDPS(c, z, z)
+				VANDPS(abs, z, z)
 			}
 			return z
 		})
@@ -288,8 +291,10 @@ func affineGradAVX2() {
 		g := load8(Mem{Base: dy, Disp: disp}, mask)
 		v := load8(Mem{Base: x, Disp: disp}, mask)
 		p, q, s, z := YMM(), YMM(), YMM(), YMM()
-		VMULPS(g, a, p)
-		VMULPS(v, cx, q)
+		// dy[i]*a and x[i]*cx with the element first, as the pure-Go
+		// code compiles: of two NaNs, x86 returns the first operand's.
+		VMULPS(a, g, p)
+		VMULPS(cx, v, q)
 		VADDPS(q, p, s)
 		VADDPS(b, s, z)
 		return z

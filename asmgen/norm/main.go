@@ -16,6 +16,7 @@ import (
 
 func main() {
 	ConstraintExpr("!purego")
+	constants()
 	sums("sumAVX512", "func(x *float32, n int) float32", false)
 	sums("sumSqDevAVX512", "func(x *float32, n int, mu float32) float32", true)
 	dySums()
@@ -29,6 +30,14 @@ func main() {
 	affineGradAVX2()
 	Generate()
 	checkVEX("AVX2")
+}
+
+// absBits clears a float's sign bit (one float, for VBROADCASTSS).
+var absBits Mem
+
+func constants() {
+	absBits = GLOBL("norm_abs", RODATA|NOPTR)
+	DATA(0, U32(0x7fffffff))
 }
 
 func ld(name string) GPVirtual {
@@ -196,7 +205,13 @@ func dySums() {
 		load(Mem{Base: x, Disp: disp}, mask, v)
 		d, p := ZMM(), ZMM()
 		VSUBPS(mu, v, d)
-		VMULPS(d, g, p) // g = 0 in masked-off lanes
+		if mask == nil {
+			VMULPS(d, g, p)
+		} else {
+			// Masked-off lanes would be 0*(0-mu), NaN for an infinite or
+			// NaN mu: zero them, as the pure-Go code adds nothing there.
+			VMULPS_Z(d, g, mask, p)
+		}
 		VADDPS(g, accS[k], accS[k])
 		VADDPS(p, accT[k], accT[k])
 	})
@@ -210,10 +225,11 @@ func affine() {
 	TEXT("affineAVX512", NOSPLIT, "func(y, x *float32, n int, sc, sh float32, relu bool)")
 	Doc("affineAVX512 sets y[i] = x[i]*sc + sh over n floats, then max(0, y[i]) if relu (see Affine).")
 	y, x, n := ld("y"), ld("x"), ld("n")
-	sc, sh, zero := ZMM(), ZMM(), ZMM()
+	sc, sh, zero, abs := ZMM(), ZMM(), ZMM(), ZMM()
 	VBROADCASTSS(paramAddr("sc"), sc)
 	VBROADCASTSS(paramAddr("sh"), sh)
 	VXORPS(zero, zero, zero)
+	VBROADCASTSS(absBits, abs)
 	relu := GP8()
 	Load(Param("relu"), relu)
 	for _, withReLU := range []bool{false, true} {
@@ -243,10 +259,13 @@ func affine() {
 			VADDPS(sh, p, z)
 			if withReLU {
 				// z where z > 0 or z is NaN (not <= 0, unordered), +0
-				// elsewhere: Go's max(z, 0).
+				// elsewhere, with the sign bit cleared: Go's max(z, 0),
+				// which computes -min(-z, -0) on amd64 and so returns a
+				// NaN z with its sign cleared. (VPANDD: AVX512F has no
+				// VANDPS on zmm.)
 				c := K()
 				VCMPPS(Imm(0x16), zero, z, c)
-				VMOVUPS_Z(z, c, z)
+				VPANDD_Z(abs, z, c, z)
 			}
 			store(z, mask, Mem{Base: yy, Disp: 64 * k})
 		}
@@ -282,8 +301,10 @@ func affineGrad() {
 		load(Mem{Base: dy, Disp: disp}, mask, g)
 		load(Mem{Base: x, Disp: disp}, mask, v)
 		p, q, s, z := ZMM(), ZMM(), ZMM(), ZMM()
-		VMULPS(g, a, p)
-		VMULPS(v, cx, q)
+		// dy[i]*a and x[i]*cx with the element first, as the pure-Go
+		// code compiles: of two NaNs, x86 returns the first operand's.
+		VMULPS(a, g, p)
+		VMULPS(cx, v, q)
 		VADDPS(q, p, s)
 		VADDPS(b, s, z)
 		store(z, mask, Mem{Base: dx, Disp: disp})

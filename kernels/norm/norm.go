@@ -129,7 +129,7 @@ func DySums(dy, x []float32, mu float32) (s, t float32) {
 }
 
 // Affine sets y[i] = x[i]*sc + sh, and then, if relu, max(0, y[i]) (NaN
-// kept).
+// kept, with its sign cleared as Go's max does on amd64).
 func Affine(y, x []float32, sc, sh float32, relu bool) {
 	sameLen("Affine", len(y), len(x))
 	if len(x) >= simdMin {
@@ -144,7 +144,7 @@ func Affine(y, x []float32, sc, sh float32, relu bool) {
 	}
 	if relu {
 		for i, v := range x {
-			y[i] = max(float32(v*sc)+sh, 0) // as the kernel: NaN kept, -0 to +0
+			y[i] = max(float32(v*sc)+sh, 0) // as the kernels: NaN kept (sign cleared), -0 to +0
 		}
 		return
 	}

@@ -141,3 +141,120 @@ func TestPath(t *testing.T) {
 		t.Errorf("SetSIMD(true): was on %v, path %s", on, Path())
 	}
 }
+
+// Non-finite values for the rows and the scalars: infinities, the NaN Go
+// makes (positive, quiet), NaNs with payloads of either sign, a signalling
+// NaN, and values whose sums and products overflow.
+var (
+	nanGo    = float32(math.NaN())
+	nanPos   = math.Float32frombits(0x7fc01234)
+	nanNeg   = math.Float32frombits(0xffc04321)
+	nanSig   = math.Float32frombits(0x7f800abc)
+	inf      = float32(math.Inf(1))
+	specials = []float32{inf, -inf, nanGo, nanPos, nanNeg, nanSig, math.MaxFloat32, -math.MaxFloat32, float32(math.Copysign(0, -1))}
+	scalars  = []float32{0.75, -1.5, 0, inf, -inf, nanGo, nanNeg, math.MaxFloat32}
+)
+
+// nonFiniteRows returns rows of length n (at an odd offset into their
+// buffers) that mix finite values with specials: mixed signs, one sign
+// only (a sum of one-signed infinities stays infinite, so a stray NaN from
+// a masked-off lane would show), all of one special, and specials at a few
+// random places, including the last element (the masked tail).
+func nonFiniteRows(rng *rand.Rand, n int) [][]float32 {
+	var rows [][]float32
+	mixed := randRow(rng, n+1, 0)[1:]
+	pos := randRow(rng, n+1, 0)[1:]
+	for i := range pos {
+		pos[i] = float32(math.Abs(float64(pos[i]))) + 0.5
+	}
+	rows = append(rows, mixed, pos)
+	for _, s := range specials {
+		all := make([]float32, n+1)[1:]
+		for i := range all {
+			all[i] = s
+		}
+		few := slices.Clone(pos)
+		few[n-1] = s
+		for range 3 {
+			few[rng.IntN(n)] = specials[rng.IntN(len(specials))]
+		}
+		rows = append(rows, all, few)
+	}
+	return rows
+}
+
+// sumBits is the bits of a sum, any NaN as the default one: when both
+// operands of an addition are NaN, x86 returns the first one's, and the Go
+// compiler orders the operands of the pure-Go sums' commutative additions
+// as its register allocation suits (in tree, acc[j] + acc[16+j] runs as
+// acc[16+j] + acc[j]), so which payload a sum of NaNs ends with is not
+// the code's to pin. Everything else (NaN against an infinity, signs of
+// infinities and zeros) is compared bit for bit.
+func sumBits(v float32) uint32 {
+	if v != v {
+		return 0xffc00000
+	}
+	return bits(v)
+}
+
+// TestNonFinite compares every path bit for bit (the element-wise results
+// with their NaN payloads, the sums without, see sumBits) on
+// rows holding infinities and NaNs, and with infinite or NaN scalars, at
+// every length to 130: the masked tails must add nothing and store
+// nothing for their masked-off lanes, whatever mu or scale are.
+func TestNonFinite(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for n := 1; n <= 130; n++ {
+		rows := nonFiniteRows(rng, n)
+		for ix, x := range rows {
+			for _, dy := range [][]float32{rows[1], rows[rng.IntN(len(rows))], x} {
+				for _, mu := range scalars {
+					var got [][4]float32
+					both(func() {
+						s, tt := DySums(dy, x, mu)
+						got = append(got, [4]float32{Sum(x), SumSqDev(x, mu), s, tt})
+					})
+					for p := 1; p < len(got); p++ {
+						for k := range got[0] {
+							if sumBits(got[0][k]) != sumBits(got[p][k]) {
+								t.Fatalf("n=%d row %d mu=%g sum %d: pure Go %g (%#08x), %s %g (%#08x)",
+									n, ix, mu, k, got[0][k], bits(got[0][k]), levels()[p], got[p][k], bits(got[p][k]))
+							}
+						}
+					}
+				}
+				sc := scalars[rng.IntN(len(scalars))]
+				sh := scalars[rng.IntN(len(scalars))]
+				for _, ab := range [][2]float32{{sc, sh}, {inf, 0}, {0, nanNeg}, {-inf, inf}} {
+					var got [][3][]float32
+					both(func() {
+						var r [3][]float32
+						for k := range r {
+							r[k] = make([]float32, n+2)
+							r[k][0], r[k][n+1] = 7, 7
+						}
+						Affine(r[0][1:n+1], x, ab[0], ab[1], false)
+						Affine(r[1][1:n+1], x, ab[0], ab[1], true)
+						AffineGrad(r[2][1:n+1], dy, x, ab[0], ab[1], sc)
+						for k := range r {
+							if r[k][0] != 7 || r[k][n+1] != 7 {
+								t.Fatalf("n=%d %s: result %d written outside the row", n, Path(), k)
+							}
+						}
+						got = append(got, r)
+					})
+					for p := 1; p < len(got); p++ {
+						for k := range got[0] {
+							for i := range got[0][k] {
+								if bits(got[0][k][i]) != bits(got[p][k][i]) {
+									t.Fatalf("n=%d row %d sc,sh=%g result %d element %d: pure Go %g (%#08x), %s %g (%#08x)",
+										n, ix, ab, k, i, got[0][k][i], bits(got[0][k][i]), levels()[p], got[p][k][i], bits(got[p][k][i]))
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
