@@ -4,9 +4,10 @@ package wino
 
 import "golang.org/x/sys/cpu"
 
-// The AVX-512 kernels need F (and BMI2 for their lane masks); the AVX2 ones
-// AVX2 alone (no FMA: the transforms only add and subtract).
+// The AVX-512 kernels need F, DQ (VXORPS on zmm flips signs) and BMI2 (their
+// lane masks); the AVX2 ones AVX2 alone (no FMA: the transforms only add and
+// subtract).
 var (
-	hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasBMI2
+	hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ && cpu.X86.HasBMI2
 	hasAVX2   = cpu.X86.HasAVX2
 )
