@@ -329,50 +329,60 @@ func (l *Conv2D) backwardWino(n int) {
 
 // addWeightGradPart adds G^T dU G to the weight gradient (the adjoint of
 // transformWeights) for the kernels o in [lo, hi), where dU is the sum of
-// the backward parts' partial dU in part order.
+// the backward parts' partial dU in part order. It works on blocks of
+// kernels: the parts' rows of each block are summed with contiguous loops
+// into acc, which the transform then reads.
 func (l *Conv2D) addWeightGradPart(_, lo, hi int) {
 	s := &l.wino
 	dw := f32(l.weight.Grad)
 	stride := blockStride(l.outC, l.inC)
 	parts := s.parts[:s.gradParts]
-	for o := lo; o < hi; o++ {
-		// du[xi] = the parts' dU[xi][o], summed in part order.
-		var du [16]float32
+	var acc [16][winoGradBlock]float32
+	for o0 := lo; o0 < hi; o0 += winoGradBlock {
+		nb := min(winoGradBlock, hi-o0)
 		seen := false
 		for p := range parts {
 			ps := &parts[p]
 			if !ps.used {
 				continue
 			}
-			if !seen {
-				for xi := range du {
-					du[xi] = ps.du[xi*stride+o]
+			for xi := range acc {
+				src := ps.du[xi*stride+o0 : xi*stride+o0+nb]
+				dst := acc[xi][:len(src)]
+				if !seen {
+					copy(dst, src)
+					continue
 				}
-				seen = true
-				continue
+				for j, v := range src {
+					dst[j] += v
+				}
 			}
-			for xi := range du {
-				du[xi] += ps.du[xi*stride+o]
-			}
+			seen = true
 		}
 		if !seen { // no part had images
 			return
 		}
-		// Columns first: for each row i of dU, the 3 values G^T du[i].
-		var h [4][3]float32
-		for i := 0; i < 4; i++ {
-			a, b, e, f := du[4*i], du[4*i+1], du[4*i+2], du[4*i+3]
-			h[i] = [3]float32{a + 0.5*(b+e), 0.5 * (b - e), 0.5*(b+e) + f}
-		}
-		g := dw[o*9 : o*9+9]
-		for j := 0; j < 3; j++ {
-			a, b, e, f := h[0][j], h[1][j], h[2][j], h[3][j]
-			g[j] += a + 0.5*(b+e)
-			g[3+j] += 0.5 * (b - e)
-			g[6+j] += 0.5*(b+e) + f
+		for j := 0; j < nb; j++ {
+			// Columns first: for each row i of dU, the 3 values G^T du[i].
+			var h [4][3]float32
+			for i := 0; i < 4; i++ {
+				a, b, e, f := acc[4*i][j], acc[4*i+1][j], acc[4*i+2][j], acc[4*i+3][j]
+				h[i] = [3]float32{a + 0.5*(b+e), 0.5 * (b - e), 0.5*(b+e) + f}
+			}
+			o := o0 + j
+			g := dw[o*9 : o*9+9]
+			for c := 0; c < 3; c++ {
+				a, b, e, f := h[0][c], h[1][c], h[2][c], h[3][c]
+				g[c] += a + 0.5*(b+e)
+				g[3+c] += 0.5 * (b - e)
+				g[6+c] += 0.5*(b+e) + f
+			}
 		}
 	}
 }
+
+// winoGradBlock is the kernels per block of addWeightGradPart.
+const winoGradBlock = 64
 
 // dyTransform writes dM[xi][oc][t0+t] = (A dY A^T)[xi] for the 2x2 output
 // gradient tiles of one image (zero past an odd edge), and adds each

@@ -790,46 +790,6 @@ func TestBatchNormReLUFusion(t *testing.T) {
 	}
 }
 
-// TestMaxPool2x2BackwardMatchesScatter: the 2x2 stride-2 max-pool backward
-// (each input element written once) gives bit for bit what clearing the
-// input gradient and scatter-adding dy at the argmaxes gives, -0 in dy
-// included (0 + -0 = +0), over stale contents and on odd sizes (a last row
-// and column outside every window).
-func TestMaxPool2x2BackwardMatchesScatter(t *testing.T) {
-	rng := rand.New(rand.NewPCG(9, 10))
-	for _, hw := range [][2]int{{4, 6}, {5, 7}, {3, 3}} {
-		h, w := hw[0], hw[1]
-		oh, ow := h/2, w/2
-		src := make([]float32, h*w)
-		for i := range src {
-			src[i] = float32(rng.NormFloat64())
-		}
-		g := make([]float32, oh*ow)
-		for i := range g {
-			g[i] = float32(rng.NormFloat64())
-			if i%3 == 0 {
-				g[i] = float32(math.Copysign(0, -1))
-			}
-		}
-		y, arg := make([]float32, oh*ow), make([]int32, oh*ow)
-		maxPool2x2(y, arg, src, oh, ow, w)
-		want := make([]float32, h*w)
-		for j, i := range arg {
-			want[i] += g[j]
-		}
-		got := make([]float32, h*w)
-		for i := range got {
-			got[i] = float32(math.NaN()) // stale contents
-		}
-		maxPool2x2Backward(got, g, arg, oh, ow, w)
-		for i := range want {
-			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-				t.Fatalf("%dx%d: dx[%d] = %g (bits %#x), want %g (bits %#x)", h, w, i, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
-			}
-		}
-	}
-}
-
 // TestResidualReLUFusion checks that a Sequential's fused Residual + ReLU
 // gives the bits of the two layers run one after the other (output, input
 // gradient, parameters and their gradients, the ReLU's dead fraction), with

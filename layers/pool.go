@@ -174,39 +174,12 @@ func (l *MaxPool2D) backwardPart(_, lo, hi int) {
 	dxs := l.dx.data
 	for pl := lo; pl < hi; pl++ {
 		dst := dxs[pl*l.planeIn : (pl+1)*l.planeIn]
-		g := l.dy[pl*l.planeOutLen : (pl+1)*l.planeOutLen]
-		arg := l.argmax[pl*l.planeOutLen : (pl+1)*l.planeOutLen]
-		if l.k == 2 && l.stride == 2 {
-			maxPool2x2Backward(dst, g, arg, l.oh, l.ow, l.w)
-			continue
-		}
 		clear(dst)
-		for j, i := range arg {
+		g := l.dy[pl*l.planeOutLen : (pl+1)*l.planeOutLen]
+		for j, i := range l.argmax[pl*l.planeOutLen : (pl+1)*l.planeOutLen] {
 			dst[i] += g[j]
 		}
 	}
-}
-
-// maxPool2x2Backward writes the input gradient of a 2x2 stride-2 max pool:
-// the windows do not overlap, so each input element is written once, with
-// 0 + g at the window's argmax and 0 elsewhere (the values the clear and
-// scatter-add of the general case give, -0 included), without a separate
-// pass to clear dst. Rows and columns outside every window (odd sizes) are
-// cleared.
-func maxPool2x2Backward(dst, g []float32, arg []int32, oh, ow, w int) {
-	for oy := 0; oy < oh; oy++ {
-		r0 := dst[2*oy*w : 2*oy*w+w]
-		r1 := dst[(2*oy+1)*w : (2*oy+2)*w]
-		gr := g[oy*ow : oy*ow+ow]
-		for ox, i := range arg[oy*ow : oy*ow+ow] {
-			r0[2*ox], r0[2*ox+1] = 0, 0
-			r1[2*ox], r1[2*ox+1] = 0, 0
-			dst[i] = 0 + gr[ox]
-		}
-		clear(r0[2*ow:])
-		clear(r1[2*ow:])
-	}
-	clear(dst[2*oh*w:])
 }
 
 // AvgPool2D averages k x k windows moved by stride, without padding.
