@@ -59,6 +59,11 @@ type Conv2D struct {
 	shift  shiftConv // state of the shifted-GEMM path (stride 1, see useShift)
 	wino   winoConv  // state of the Winograd path (3x3, stride 1, pad 1, see useWino)
 	noDx   bool      // SetSkipInputGrad(true): Backward computes no input gradient
+
+	// The im2col path's weight-gradient sum over parts runs by element
+	// ranges (sumWeightGrad); gradParts is the last backward's part count.
+	dwSum     func(part, lo, hi int)
+	gradParts int
 }
 
 // SetSkipInputGrad(true) makes Backward compute only the parameter
@@ -73,6 +78,7 @@ func NewConv2D(name string, outC, kernel, stride, pad int, bias bool) *Conv2D {
 	l := &Conv2D{name: name, outC: outC, k: kernel, stride: stride, pad: pad, hasBias: bias}
 	l.fwd = l.forwardPart
 	l.bwd = l.backwardPart
+	l.dwSum = l.sumWeightGrad
 	return l
 }
 
@@ -308,13 +314,15 @@ func (l *Conv2D) Backward(dy *tensor.Dense) *tensor.Dense {
 	if l.dxConv && !l.noDx {
 		l.flipWeights()
 	}
-	parts := l.split.run(l.n, 2, l.bwd)
-	dw := f32(l.weight.Grad)
-	for p := range parts {
-		for j, v := range l.dwPart[p] {
-			dw[j] += v
-		}
+	l.gradParts = l.split.run(l.n, 2, l.bwd)
+	// Sum the parts' weight gradients by element ranges, each element in
+	// part order.
+	minN := 2
+	if len(l.dwPart[0]) < convGradSplitMin {
+		minN = len(l.dwPart[0]) + 1 // inline
 	}
+	l.split.run(len(l.dwPart[0]), minN, l.dwSum)
+	parts := l.gradParts
 	if l.bias != nil {
 		db := f32(l.bias.Grad)
 		for p := range parts {
@@ -324,6 +332,21 @@ func (l *Conv2D) Backward(dy *tensor.Dense) *tensor.Dense {
 		}
 	}
 	return dx
+}
+
+// convGradSplitMin is the weight-gradient size from which the sum of the
+// parts' partial gradients is split across goroutines.
+const convGradSplitMin = 1 << 16
+
+// sumWeightGrad adds the parts' partial weight gradients, in part order,
+// to elements [lo, hi) of the weight gradient.
+func (l *Conv2D) sumWeightGrad(_, lo, hi int) {
+	dw := f32(l.weight.Grad)[lo:hi]
+	for p := range l.gradParts {
+		for j, v := range l.dwPart[p][lo:hi] {
+			dw[j] += v
+		}
+	}
 }
 
 func (l *Conv2D) backwardPart(part, lo, hi int) {

@@ -60,6 +60,22 @@ type shiftConv struct {
 	fwd    func(part, lo, hi int)
 	bwd    func(part, lo, hi int)
 	split  splitter
+	// The weight repack and the weight-gradient sum over parts run by
+	// output-channel ranges (fixed boundaries; each element summed in part
+	// order); gradParts is the last backward's part count.
+	repack    func(part, lo, hi int)
+	dwSum     func(part, lo, hi int)
+	gradParts int
+}
+
+// splitWeightsShift runs fn over the output channels, split when the
+// weights are large enough (winoWeightSplitMin kernels) to pay for it.
+func (l *Conv2D) splitWeightsShift(fn func(part, lo, hi int)) {
+	minN := 2
+	if l.outC*l.inC < winoWeightSplitMin {
+		minN = l.outC + 1 // inline
+	}
+	l.shift.split.run(l.outC, minN, fn)
 }
 
 // shiftPart is one goroutine's working set.
@@ -103,6 +119,8 @@ func (l *Conv2D) setupShift() {
 	s.bias = make([]float32, l.outC)
 	s.fwd = l.shiftForwardPart
 	s.bwd = l.shiftBackwardPart
+	s.repack = l.repackWeightsPart
+	s.dwSum = l.sumShiftWeightGrad
 }
 
 // repackWeights writes wk[kk][oc][c] = W[oc][c][ky][kx].
@@ -122,12 +140,15 @@ func (l *Conv2D) shiftBuffers(parts int) {
 	}
 }
 
-func (l *Conv2D) repackWeights() {
+func (l *Conv2D) repackWeights() { l.splitWeightsShift(l.shift.repack) }
+
+// repackWeightsPart repacks output channels [lo, hi).
+func (l *Conv2D) repackWeightsPart(_, lo, hi int) {
 	w := f32(l.weight.Value)
 	kk := l.k * l.k
 	ckk := l.inC * kk
 	wk := l.shift.wk
-	for oc := 0; oc < l.outC; oc++ {
+	for oc := lo; oc < hi; oc++ {
 		for c := 0; c < l.inC; c++ {
 			src := w[oc*ckk+c*kk : oc*ckk+(c+1)*kk]
 			for t, v := range src {
@@ -293,23 +314,8 @@ func (l *Conv2D) backwardShift(n int) {
 	l.repackWeights()
 	l.shiftBuffers(Threads())
 	parts := s.split.run(n, 2, s.bwd)
-	kk := l.k * l.k
-	ck := l.outC * l.inC
-	dw := f32(l.weight.Grad)
-	for p := range parts {
-		ps := &s.parts[p]
-		if !ps.used {
-			continue
-		}
-		for oc := 0; oc < l.outC; oc++ {
-			for c := 0; c < l.inC; c++ {
-				g := dw[(oc*l.inC+c)*kk : (oc*l.inC+c+1)*kk]
-				for t := range g {
-					g[t] += ps.dwk[t*ck+oc*l.inC+c]
-				}
-			}
-		}
-	}
+	s.gradParts = parts
+	l.splitWeightsShift(s.dwSum)
 	if l.bias != nil {
 		db := f32(l.bias.Grad)
 		for o := range db {
@@ -320,6 +326,30 @@ func (l *Conv2D) backwardShift(n int) {
 				}
 			}
 			db[o] += float32(sum)
+		}
+	}
+}
+
+// sumShiftWeightGrad adds the parts' partial weight gradients (layout
+// [kk][OC][C]), in part order, to output channels [lo, hi) of the weight
+// gradient.
+func (l *Conv2D) sumShiftWeightGrad(_, lo, hi int) {
+	s := &l.shift
+	kk := l.k * l.k
+	ck := l.outC * l.inC
+	dw := f32(l.weight.Grad)
+	for p := range s.gradParts {
+		ps := &s.parts[p]
+		if !ps.used {
+			continue
+		}
+		for oc := lo; oc < hi; oc++ {
+			for c := 0; c < l.inC; c++ {
+				g := dw[(oc*l.inC+c)*kk : (oc*l.inC+c+1)*kk]
+				for t := range g {
+					g[t] += ps.dwk[t*ck+oc*l.inC+c]
+				}
+			}
 		}
 	}
 }

@@ -73,7 +73,19 @@ type winoConv struct {
 	fwd     func(part, lo, hi int)
 	bwd     func(part, lo, hi int)
 	split   splitter
+	// The weight transform and the weight-gradient reduction run over
+	// weight ranges (whole kernels, fixed boundaries) in Threads() parts:
+	// each output element gets the same operations in the same order
+	// whatever the split, and the other cores do not wait for one.
+	xform     func(part, lo, hi int)
+	gradW     func(part, lo, hi int)
+	gradParts int // the part count of the last backward split
 }
+
+// winoWeightSplitMin is the kernel count (outC*inC) from which the weight
+// transforms are split across goroutines: about 0.1 ms of work; below it a
+// hand-off costs more than it saves.
+const winoWeightSplitMin = 1 << 13
 
 // winoScratch is the large working memory of Winograd convolutions.
 type winoScratch struct {
@@ -143,6 +155,19 @@ func (l *Conv2D) setupWino() {
 	s.parts = nil
 	s.fwd = l.winoForwardPart
 	s.bwd = l.winoBackwardPart
+	s.xform = l.transformWeightsPart
+	s.gradW = l.addWeightGradPart
+}
+
+// splitWeights runs fn over the outC*inC kernels, split when there are
+// enough of them.
+func (l *Conv2D) splitWeights(fn func(part, lo, hi int)) {
+	n := l.outC * l.inC
+	minN := 2
+	if n < winoWeightSplitMin {
+		minN = n + 1 // inline
+	}
+	l.wino.split.run(n, minN, fn)
 }
 
 func (l *Conv2D) winoChunkNow() int {
@@ -180,27 +205,27 @@ func (l *Conv2D) winoBuffers(parts int) {
 
 // transformWeights writes U[xi][oc][c] = (G g G^T)[xi] for every kernel g
 // = W[oc][c], with G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1].
-func (l *Conv2D) transformWeights() {
+func (l *Conv2D) transformWeights() { l.splitWeights(l.wino.xform) }
+
+// transformWeightsPart transforms the kernels o = oc*inC + c in [lo, hi).
+func (l *Conv2D) transformWeightsPart(_, lo, hi int) {
 	w := f32(l.weight.Value)
 	u := l.wino.u
 	stride := blockStride(l.outC, l.inC)
-	for oc := 0; oc < l.outC; oc++ {
-		for c := 0; c < l.inC; c++ {
-			g := w[(oc*l.inC+c)*9 : (oc*l.inC+c)*9+9]
-			// Rows: h[r] = G g[r] (4 values per kernel row).
-			var h [3][4]float32
-			for r := 0; r < 3; r++ {
-				g0, g1, g2 := g[3*r], g[3*r+1], g[3*r+2]
-				h[r] = [4]float32{g0, 0.5 * (g0 + g1 + g2), 0.5 * (g0 - g1 + g2), g2}
-			}
-			o := oc*l.inC + c
-			for j := 0; j < 4; j++ {
-				a, b, d := h[0][j], h[1][j], h[2][j]
-				u[(0*4+j)*stride+o] = a
-				u[(1*4+j)*stride+o] = 0.5 * (a + b + d)
-				u[(2*4+j)*stride+o] = 0.5 * (a - b + d)
-				u[(3*4+j)*stride+o] = d
-			}
+	for o := lo; o < hi; o++ {
+		g := w[o*9 : o*9+9]
+		// Rows: h[r] = G g[r] (4 values per kernel row).
+		var h [3][4]float32
+		for r := 0; r < 3; r++ {
+			g0, g1, g2 := g[3*r], g[3*r+1], g[3*r+2]
+			h[r] = [4]float32{g0, 0.5 * (g0 + g1 + g2), 0.5 * (g0 - g1 + g2), g2}
+		}
+		for j := 0; j < 4; j++ {
+			a, b, d := h[0][j], h[1][j], h[2][j]
+			u[(0*4+j)*stride+o] = a
+			u[(1*4+j)*stride+o] = 0.5 * (a + b + d)
+			u[(2*4+j)*stride+o] = 0.5 * (a - b + d)
+			u[(3*4+j)*stride+o] = d
 		}
 	}
 }
@@ -282,26 +307,12 @@ func (l *Conv2D) winoForwardPart(part, lo, hi int) {
 func (l *Conv2D) backwardWino(n int) {
 	s := &l.wino
 	l.winoBuffers(Threads())
-	l.transformWeights()
+	if !l.noDx { // U serves the input gradient only
+		l.transformWeights()
+	}
 	parts := s.split.run(n, 2, s.bwd)
-	// Sum the parts' dU in part order, then dW += G^T dU G.
-	var du []float32
-	for p := range parts {
-		ps := &s.parts[p]
-		if !ps.used {
-			continue
-		}
-		if du == nil {
-			du = ps.du
-			continue
-		}
-		for j, v := range ps.du {
-			du[j] += v
-		}
-	}
-	if du != nil {
-		l.addWeightGrad(du)
-	}
+	s.gradParts = parts
+	l.splitWeights(s.gradW)
 	if l.bias != nil {
 		db := f32(l.bias.Grad)
 		for o := range db {
@@ -316,27 +327,62 @@ func (l *Conv2D) backwardWino(n int) {
 	}
 }
 
-// addWeightGrad adds G^T dU G to the weight gradient (the adjoint of
-// transformWeights).
-func (l *Conv2D) addWeightGrad(du []float32) {
+// addWeightGradPart adds G^T dU G to the weight gradient (the adjoint of
+// transformWeights) for the kernels o in [lo, hi), where dU is the sum of
+// the backward parts' partial dU in part order. It works on blocks of
+// kernels: the parts' rows of each block are summed with contiguous loops
+// into acc, which the transform then reads.
+func (l *Conv2D) addWeightGradPart(_, lo, hi int) {
+	s := &l.wino
 	dw := f32(l.weight.Grad)
 	stride := blockStride(l.outC, l.inC)
-	for o := 0; o < l.outC*l.inC; o++ {
-		// Columns first: for each row i of dU, the 3 values G^T du[i].
-		var h [4][3]float32
-		for i := 0; i < 4; i++ {
-			a, b, e, f := du[(4*i)*stride+o], du[(4*i+1)*stride+o], du[(4*i+2)*stride+o], du[(4*i+3)*stride+o]
-			h[i] = [3]float32{a + 0.5*(b+e), 0.5 * (b - e), 0.5*(b+e) + f}
+	parts := s.parts[:s.gradParts]
+	var acc [16][winoGradBlock]float32
+	for o0 := lo; o0 < hi; o0 += winoGradBlock {
+		nb := min(winoGradBlock, hi-o0)
+		seen := false
+		for p := range parts {
+			ps := &parts[p]
+			if !ps.used {
+				continue
+			}
+			for xi := range acc {
+				src := ps.du[xi*stride+o0 : xi*stride+o0+nb]
+				dst := acc[xi][:len(src)]
+				if !seen {
+					copy(dst, src)
+					continue
+				}
+				for j, v := range src {
+					dst[j] += v
+				}
+			}
+			seen = true
 		}
-		g := dw[o*9 : o*9+9]
-		for j := 0; j < 3; j++ {
-			a, b, e, f := h[0][j], h[1][j], h[2][j], h[3][j]
-			g[j] += a + 0.5*(b+e)
-			g[3+j] += 0.5 * (b - e)
-			g[6+j] += 0.5*(b+e) + f
+		if !seen { // no part had images
+			return
+		}
+		for j := 0; j < nb; j++ {
+			// Columns first: for each row i of dU, the 3 values G^T du[i].
+			var h [4][3]float32
+			for i := 0; i < 4; i++ {
+				a, b, e, f := acc[4*i][j], acc[4*i+1][j], acc[4*i+2][j], acc[4*i+3][j]
+				h[i] = [3]float32{a + 0.5*(b+e), 0.5 * (b - e), 0.5*(b+e) + f}
+			}
+			o := o0 + j
+			g := dw[o*9 : o*9+9]
+			for c := 0; c < 3; c++ {
+				a, b, e, f := h[0][c], h[1][c], h[2][c], h[3][c]
+				g[c] += a + 0.5*(b+e)
+				g[3+c] += 0.5 * (b - e)
+				g[6+c] += 0.5*(b+e) + f
+			}
 		}
 	}
 }
+
+// winoGradBlock is the kernels per block of addWeightGradPart.
+const winoGradBlock = 64
 
 // dyTransform writes dM[xi][oc][t0+t] = (A dY A^T)[xi] for the 2x2 output
 // gradient tiles of one image (zero past an odd edge), and adds each

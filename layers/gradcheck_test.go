@@ -289,7 +289,7 @@ func TestGradResidual(t *testing.T) {
 	runGradCheck(t, gradCase{layer: ident, in: []int{3, 4, 4}, n: 2, train: true})
 }
 
-func mustAct(t *testing.T, name, spec string) *Activation {
+func mustAct(t testing.TB, name, spec string) *Activation {
 	t.Helper()
 	a, err := NewActivation(name, spec)
 	if err != nil {

@@ -789,3 +789,61 @@ func TestBatchNormReLUFusion(t *testing.T) {
 		}
 	}
 }
+
+// TestResidualReLUFusion checks that a Sequential's fused Residual + ReLU
+// gives the bits of the two layers run one after the other (output, input
+// gradient, parameters and their gradients, the ReLU's dead fraction), with
+// and without a shortcut, in training and evaluation, on 1 and 3 threads
+// (the batch is large enough for the add to be split).
+func TestResidualReLUFusion(t *testing.T) {
+	old := gemm.Threads()
+	defer gemm.SetThreads(old)
+	defer func() { noFuse = false }()
+	build := func() *Sequential {
+		s := NewSequential("s",
+			NewConv2D("c0", 16, 3, 1, 1, false), mustAct(t, "a0", "relu"),
+			NewResidual("r1", NewSequential("r1.body", NewConv2D("r1.c", 16, 3, 1, 1, false), NewBatchNorm("r1.bn", 0.1, 1e-5)), nil),
+			mustAct(t, "a1", "relu"),
+			NewResidual("r2", NewSequential("r2.body", NewConv2D("r2.c", 16, 3, 1, 1, false)),
+				NewSequential("r2.short", NewConv2D("r2.s", 16, 1, 1, 0, false))),
+			mustAct(t, "a2", "relu"),
+			NewGlobalAvgPool("p"), NewDense("d", 10, true))
+		if _, err := s.Setup([]int{3, 32, 32}); err != nil {
+			t.Fatal(err)
+		}
+		initLayers(s, 5)
+		return s
+	}
+	rng := rand.New(rand.NewPCG(13, 14))
+	x := randTensor(rng, 6, 3, 32, 32) // 6 x 16 x 32 x 32 floats per add: split
+	dy := randTensor(rng, 6, 10)
+	for _, threads := range []int{1, 3} {
+		gemm.SetThreads(threads)
+		var res [2][][]float32
+		for p, fuse := range []bool{false, true} {
+			noFuse = !fuse
+			s := build()
+			for _, train := range []bool{true, false} {
+				res[p] = append(res[p], append([]float32(nil), f32(s.Forward(x, train))...))
+				res[p] = append(res[p], []float32{float32(s.layers[3].(*Activation).DeadFraction()), float32(s.layers[5].(*Activation).DeadFraction())})
+				res[p] = append(res[p], append([]float32(nil), f32(s.Backward(dy))...))
+			}
+			if fuse != (s.fused[2] && s.fused[4]) {
+				t.Fatalf("fuse=%v: fused %v", fuse, s.fused)
+			}
+			for _, prm := range s.Params() {
+				res[p] = append(res[p], append([]float32(nil), f32(prm.Value)...))
+				if prm.Grad != nil {
+					res[p] = append(res[p], append([]float32(nil), f32(prm.Grad)...))
+				}
+			}
+		}
+		for k := range res[0] {
+			for i, v := range res[0][k] {
+				if math.Float32bits(v) != math.Float32bits(res[1][k][i]) {
+					t.Fatalf("threads %d, result %d, element %d: unfused %g, fused %g", threads, k, i, v, res[1][k][i])
+				}
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@ package layers
 import (
 	"fmt"
 
+	"github.com/actbench/actbench/kernels/act"
 	"gorgonia.org/tensor"
 )
 
@@ -12,7 +13,7 @@ import (
 type Sequential struct {
 	name   string
 	layers []Layer
-	fused  []bool // fused[i]: layer i (a BatchNorm) ran with the ReLU i+1 in the last Forward
+	fused  []bool // fused[i]: layer i (a BatchNorm or Residual) ran with the ReLU i+1 in the last Forward
 }
 
 // NewSequential returns the chain of ls.
@@ -94,22 +95,33 @@ func (s *Sequential) shareInputGrads() {
 // noFuse turns off the fusion of BatchNorm and ReLU (for tests).
 var noFuse bool
 
-// Forward runs the layers in order. A BatchNorm followed by a ReLU
-// Activation runs as one pass (BatchNorm.forwardReLU: the same values,
-// one read and one write fewer per element); their Backward stays two.
+// Forward runs the layers in order. A BatchNorm or a Residual followed by
+// a ReLU Activation runs as one pass (BatchNorm.forwardReLU,
+// Residual.forwardReLU: the same values, one read and one write fewer per
+// element); their Backward stays two.
 func (s *Sequential) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	if len(s.fused) != len(s.layers) {
 		s.fused = make([]bool, len(s.layers))
 	}
 	for i := 0; i < len(s.layers); i++ {
 		s.fused[i] = false
-		if bn, ok := s.layers[i].(*BatchNorm); ok && i+1 < len(s.layers) && !noFuse {
+		if i+1 < len(s.layers) && !noFuse {
 			if a, ok := s.layers[i+1].(*Activation); ok && a.plainReLU {
-				s.fused[i] = true
-				x = bn.forwardReLU(x, train, a)
-				i++
-				s.fused[i] = false
-				continue
+				fused := true
+				switch l := s.layers[i].(type) {
+				case *BatchNorm:
+					x = l.forwardReLU(x, train, a)
+				case *Residual:
+					x = l.forwardReLU(x, train, a)
+				default:
+					fused = false
+				}
+				if fused {
+					s.fused[i] = true
+					i++
+					s.fused[i] = false
+					continue
+				}
 			}
 		}
 		x = s.layers[i].Forward(x, train)
@@ -166,7 +178,8 @@ type Residual struct {
 	split     splitter
 	add       func(part, lo, hi int)
 	a, b, dst []float32
-	size      int // floats per image
+	size      int  // floats per image
+	relu      bool // addPart applies ReLU to the sums (forwardReLU)
 }
 
 // NewResidual returns the residual block; shortcut nil means identity.
@@ -176,15 +189,44 @@ func NewResidual(name string, body, shortcut *Sequential) *Residual {
 	return r
 }
 
-// addPart sets dst = a + b over images [lo, hi).
+// addPart sets dst = a + b over images [lo, hi), then dst = ReLU(dst)
+// when relu is set, block by block while the sums are in cache.
 func (r *Residual) addPart(_, lo, hi int) {
-	o0, o1 := lo*r.size, hi*r.size
-	a, b, dst := r.a[o0:o1], r.b[o0:o1], r.dst[o0:o1]
-	b = b[:len(a)]
-	dst = dst[:len(a)]
-	for i, v := range a {
-		dst[i] = v + b[i]
+	for o0, o1 := lo*r.size, hi*r.size; o0 < o1; o0 += residualBlock {
+		e := min(o1, o0+residualBlock)
+		a, b, dst := r.a[o0:e], r.b[o0:e], r.dst[o0:e]
+		b = b[:len(a)]
+		dst = dst[:len(a)]
+		for i, v := range a {
+			dst[i] = v + b[i]
+		}
+		if r.relu {
+			act.ReLU(dst, dst)
+		}
 	}
+}
+
+// residualBlock is the floats per add-then-ReLU block (32 KiB: L1).
+const residualBlock = 8192
+
+// forwardReLU is Forward followed by the ReLU a, in one pass: it writes
+// ReLU(body(x) + shortcut(x)) into a's output, with the kernel a.Forward
+// would use, and leaves a ready for its Backward and DeadFraction with its
+// input taken to be its output (as BatchNorm.forwardReLU does: the ReLU's
+// derivative depends only on the sign, which they share).
+func (r *Residual) forwardReLU(x *tensor.Dense, train bool, a *Activation) *tensor.Dense {
+	n := batchOf(r.name, x, r.in)
+	b := f32(r.body.Forward(x, train))
+	s := f32(x)
+	if r.shortcut != nil {
+		s = f32(r.shortcut.Forward(x, train))
+	}
+	y, ys := a.out.get(n)
+	r.relu = true
+	r.sum(ys, b, s, n)
+	r.relu = false
+	a.x, a.n, a.ys = ys, n, ys
+	return y
 }
 
 // sum sets dst = a + b for a batch of n images, split across Threads()

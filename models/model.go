@@ -35,6 +35,7 @@ type Model struct {
 	leaves []layers.Layer
 	params []*layers.Param
 	rngs   map[string]*rand.PCG // per layer with random state, after Init
+	zero   gradZeroer
 }
 
 // builder collects the activation sites of a model being built.
@@ -235,11 +236,45 @@ func (m *Model) Backward(dlogits *tensor.Dense) {
 	m.Net.Backward(dlogits)
 }
 
-// ZeroGrad clears every parameter gradient.
+// ZeroGrad clears every parameter gradient. The clearing runs over the
+// concatenation of the gradients cut into layers.Threads() ranges (one
+// hand-off, however many tensors): a large model's gradients are tens of
+// MB, a serial pass the other cores would wait for.
 func (m *Model) ZeroGrad() {
+	z := &m.zero
+	z.grads, z.offs = z.grads[:0], append(z.offs[:0], 0)
 	for _, p := range m.params {
 		if p.Grad != nil {
-			clear(p.Grad.Float32s())
+			g := p.Grad.Float32s()
+			z.grads = append(z.grads, g)
+			z.offs = append(z.offs, z.offs[len(z.offs)-1]+len(g))
+		}
+	}
+	if z.clear == nil {
+		z.clear = z.clearRange
+	}
+	z.split.Run(z.offs[len(z.grads)], zeroSplitMin, z.clear)
+}
+
+// zeroSplitMin is the gradient size from which ZeroGrad splits its work.
+const zeroSplitMin = 1 << 16
+
+// gradZeroer clears a list of gradients by ranges of their concatenation.
+type gradZeroer struct {
+	grads [][]float32
+	offs  []int // offs[i]: start of grads[i]; offs[len(grads)]: the total
+	split layers.Splitter
+	clear func(part, lo, hi int)
+}
+
+func (z *gradZeroer) clearRange(_, lo, hi int) {
+	for i, g := range z.grads {
+		o := z.offs[i]
+		if o >= hi {
+			break
+		}
+		if o+len(g) > lo {
+			clear(g[max(lo, o)-o : min(hi, o+len(g))-o])
 		}
 	}
 }

@@ -3,6 +3,7 @@ package trainer
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/actbench/actbench/layers"
 )
@@ -25,7 +26,23 @@ type optimizer struct {
 	decay  []bool      // weight decay applies to params[i]
 	m, v   [][]float32 // SGD: m = momentum buffer; Adam: first and second moments
 	step   int64       // completed steps (Adam's t)
+
+	// The update is element-wise, so it runs over the concatenation of
+	// the parameters cut into layers.Threads() ranges at fixed boundaries
+	// (one hand-off per step, however many tensors): each element gets the
+	// same float32 operations whatever the split. offs[i] is where
+	// params[i] starts in the concatenation, offs[len(params)] the total.
+	offs   []int
+	split  layers.Splitter
+	update func(part, lo, hi int)
+	// Scalars of the step being applied, set before the split.
+	lr, stepSize, bc2sqrt float32
 }
+
+// optimSplitMin is the parameter count from which the update is split
+// across goroutines: below it (small models) a hand-off costs more than the
+// work.
+const optimSplitMin = 1 << 15
 
 // newOptimizer builds the optimiser of cfg (resolved) over params, skipping
 // buffers; excluded names kinds that get no weight decay.
@@ -39,6 +56,8 @@ func newOptimizer(cfg Config, params []*layers.Param) *optimizer {
 		eps:         float32(cfg.Eps),
 		weightDecay: float32(cfg.WeightDecay),
 	}
+	o.update = o.updateRange
+	o.offs = append(o.offs, 0)
 	excluded := map[string]bool{}
 	for _, k := range cfg.DecayExclude {
 		excluded[k] = true
@@ -62,6 +81,7 @@ func newOptimizer(cfg Config, params []*layers.Param) *optimizer {
 			o.m = append(o.m, make([]float32, n))
 			o.v = append(o.v, make([]float32, n))
 		}
+		o.offs = append(o.offs, o.offs[len(o.offs)-1]+n)
 	}
 	return o
 }
@@ -69,31 +89,55 @@ func newOptimizer(cfg Config, params []*layers.Param) *optimizer {
 // Step applies one update with learning rate lr to every parameter.
 func (o *optimizer) Step(lr float64) {
 	o.step++
-	switch o.kind {
-	case OptSGD:
-		for i, p := range o.params {
-			o.sgd(p.Value.Float32s(), p.Grad.Float32s(), o.m[i], o.decay[i], float32(lr))
-		}
-	default:
+	o.lr = float32(lr)
+	if o.kind != OptSGD {
 		bc1 := 1 - math.Pow(o.beta1, float64(o.step))
-		bc2sqrt := math.Sqrt(1 - math.Pow(o.beta2, float64(o.step)))
-		stepSize := float32(lr / bc1)
-		for i, p := range o.params {
-			w, g := p.Value.Float32s(), p.Grad.Float32s()
-			wd := float32(0)
-			if o.decay[i] {
-				wd = o.weightDecay
-			}
-			if o.kind == OptAdamW && wd != 0 {
-				scale := 1 - float32(lr)*wd
-				for j := range w {
-					w[j] *= scale
-				}
-				wd = 0
-			}
-			adam(w, g, o.m[i], o.v[i], wd, float32(o.beta1), float32(o.beta2), o.eps, stepSize, float32(bc2sqrt))
-		}
+		o.bc2sqrt = float32(math.Sqrt(1 - math.Pow(o.beta2, float64(o.step))))
+		o.stepSize = float32(lr / bc1)
 	}
+	o.split.Run(o.offs[len(o.params)], optimSplitMin, o.update)
+}
+
+// updateRange updates the elements [lo, hi) of the concatenated parameters.
+func (o *optimizer) updateRange(_, lo, hi int) {
+	if lo >= hi {
+		return
+	}
+	// The first parameter that ends after lo.
+	first := sort.Search(len(o.params), func(i int) bool { return o.offs[i+1] > lo })
+	for i := first; i < len(o.params) && o.offs[i] < hi; i++ {
+		j0, j1 := max(lo, o.offs[i])-o.offs[i], min(hi, o.offs[i+1])-o.offs[i]
+		o.updateParam(i, j0, j1)
+	}
+}
+
+// updateParam updates elements [j0, j1) of params[i].
+func (o *optimizer) updateParam(i, j0, j1 int) {
+	p := o.params[i]
+	w, g := p.Value.Float32s()[j0:j1], p.Grad.Float32s()[j0:j1]
+	var m, v []float32
+	if o.m[i] != nil {
+		m = o.m[i][j0:j1]
+	}
+	if o.v[i] != nil {
+		v = o.v[i][j0:j1]
+	}
+	if o.kind == OptSGD {
+		o.sgd(w, g, m, o.decay[i], o.lr)
+		return
+	}
+	wd := float32(0)
+	if o.decay[i] {
+		wd = o.weightDecay
+	}
+	if o.kind == OptAdamW && wd != 0 {
+		scale := 1 - o.lr*wd
+		for j := range w {
+			w[j] *= scale
+		}
+		wd = 0
+	}
+	adam(w, g, m, v, wd, float32(o.beta1), float32(o.beta2), o.eps, o.stepSize, o.bc2sqrt)
 }
 
 func (o *optimizer) sgd(w, g, buf []float32, decay bool, lr float32) {

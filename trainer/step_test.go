@@ -21,12 +21,19 @@ type stepper struct {
 }
 
 func newStepper(tb testing.TB, model, act string, batch int, in []int, classes int) *stepper {
+	return newStepperOpt(tb, model, act, batch, in, classes, Config{Optimizer: "adam"})
+}
+
+// newStepperOpt is newStepper with the optimiser settings of opt (Model and
+// Data are filled in).
+func newStepperOpt(tb testing.TB, model, act string, batch int, in []int, classes int, opt Config) *stepper {
 	m, err := models.New(model, act, in, classes)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	m.Init(1)
-	cfg, err := Config{Model: model, Data: "x", Optimizer: "adam"}.Resolve()
+	opt.Model, opt.Data = model, "x"
+	cfg, err := opt.Resolve()
 	if err != nil {
 		tb.Fatal(err)
 	}
