@@ -69,7 +69,9 @@ generate:
 
 ## bench-compare: the training step of simplecnn, resnet20 and vgg16 x relu,
 ## pvlu, gelu here and in PyTorch 1.13 (Debian's python3-torch), interleaved
-## in one run, printed as one table with ratios; run it on an idle machine
+## in one run, printed as one table with ratios; run it on an idle machine.
+## COMPARE_FLAGS="--rounds 3 --isa avx2" caps both sides at AVX2 (an AVX2-only
+## machine emulated on an AVX-512 one)
 COMPARE_FLAGS ?= --rounds 3
 bench-compare:
 	/usr/bin/python3 benchmarks/torchref/compare.py --models simplecnn,resnet20,vgg16 --acts relu,pvlu,gelu $(COMPARE_FLAGS)

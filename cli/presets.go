@@ -116,7 +116,7 @@ func writePresetsTable(w io.Writer, rows []presetRow) error {
 	if err := t.Render(); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\nEst. time: the whole grid on 2 cores of the reference machine (cost model in grid/estimate.go).")
+	fmt.Fprintf(w, "\nEst. time: the whole grid on the reference machine, %s, both cores busy, no other load (cost model in grid/estimate.go).\n", grid.ReferenceMachine)
 	for _, r := range rows {
 		fmt.Fprintf(w, "\n%s: %s\n", r.Name, textwrap.Wrap(r.Claim, 100))
 		fmt.Fprintf(w, "  activations: %s\n", strings.Join(r.Activations, ", "))

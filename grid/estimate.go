@@ -2,6 +2,8 @@ package grid
 
 import (
 	"fmt"
+	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -9,23 +11,50 @@ import (
 	"github.com/actbench/actbench/models"
 )
 
-// Cost model of a grid. A training image costs three forward passes'
-// FLOPs (forward, input gradients, weight gradients), an evaluated image
-// (validation every epoch, the test split once, the dead-unit probe) one;
-// the engine sustains flopsRate; each trial adds trialOverhead (model
-// build, data split and normalisation).
+// Cost model of a grid. A trial costs its training images times the
+// model's seconds per training image (forward, loss, backward, optimiser),
+// its evaluated images (validation every epoch, the test split once or
+// every epoch, the dead-unit probe) times its seconds per evaluated image,
+// and trialOverhead (model build, data split and normalisation).
 //
-// Calibration (2026-11-27): the default preset (20 trials, 12.35 TFLOP in
-// all) took 223 CPU-seconds on the reference machine (2 cores of an AVX-512
-// Xeon, "Intel(R) Xeon(R) Processor"), i.e. 55 GFLOP/s per core. It was measured under contention (load average 7-9 from
-// other work: 4m12s wall at 0.9 cores), so the rate for an otherwise idle
-// 2-core machine assumes 80 % parallel efficiency: 2 x 55 x 0.8 = 88
-// GFLOP/s. On a loaded machine expect proportionally longer; on more
-// cores, shorter.
-const (
-	flopsRate     = 88e9
-	trialOverhead = 0.3 // seconds
-)
+// The per-image costs are measured, per model, with the zoo benchmarks
+// (BenchmarkTrainStep and BenchmarkEvalStep: ReLU, batch 128, 2 threads) on
+// the reference machine: one number per model says more than FLOPs,
+// because the engine's efficiency differs by model (Winograd, GEMM shapes,
+// batch norm, memory traffic), by 3x between the simple CNN and VGG-16.
+// They are kept as rates in forward FLOPs per second, so that other input
+// shapes (MNIST) scale with their FLOPs, and a model not measured takes
+// the rate of the measured model of its family (the name without its
+// digits) nearest in FLOPs. Activations are not counted (the rates are
+// ReLU's): in the same measurement PVLU trained 0-8 % slower, GELU 0-30 %
+// (ResNet-20, whose ReLUs are fused into batch norm and the residual adds).
+type measuredRate struct {
+	train, eval float64 // images per second, CIFAR-shaped input
+}
+
+// referenceRates: images/s of `go test -run '^$' -bench
+// '^Benchmark(Train|Eval)Step$/^MODEL$/^relu$' -benchtime 5x -cpu 2
+// ./trainer/` at commit 2251831 on the reference machine (ReferenceMachine),
+// otherwise idle (the campaign grid stopped with SIGSTOP). One round: the
+// host varies by +-15 % between minutes, more than an estimate needs.
+var referenceRates = map[string]measuredRate{
+	"simplecnn": {train: 1242, eval: 4045},
+	"mlp":       {train: 10019, eval: 62186},
+	"resnet20":  {train: 523.1, eval: 1867},
+	"resnet56":  {train: 179.6, eval: 621.2},
+	"vgg11":     {train: 274.9, eval: 917.7},
+	"vgg16":     {train: 150.1, eval: 495.1},
+	"vgg19":     {train: 124.2, eval: 399},
+}
+
+// ReferenceMachine is where referenceRates were measured (estimates are for
+// it; "actbench presets" names it).
+const ReferenceMachine = `2 cores of an "AMD EPYC" VM (Turin-like: full-width AVX-512, ~200 GFLOP/s per core in the SGEMM kernel), 2026-12-07`
+
+const trialOverhead = 0.3 // seconds
+
+// measuredOn is the dataset whose input shape the rates were measured on.
+const measuredOn = "cifar10"
 
 var (
 	flopsMu    sync.Mutex
@@ -54,6 +83,47 @@ func modelFLOPs(model, data string) (float64, error) {
 	return f, nil
 }
 
+// family is a model spec's name without options and digits ("vgg16(bn=false)"
+// -> "vgg").
+func family(model string) string {
+	name, _, _ := strings.Cut(model, "(")
+	return strings.TrimRight(name, "0123456789")
+}
+
+// modelRates returns the model's forward FLOPs per second when training and
+// when evaluating on the reference machine.
+func modelRates(model string) (train, eval float64, err error) {
+	base, _, _ := strings.Cut(model, "(")
+	if r, ok := referenceRates[base]; ok {
+		f, err := modelFLOPs(base, measuredOn)
+		if err != nil {
+			return 0, 0, err
+		}
+		return f * r.train, f * r.eval, nil
+	}
+	f, err := modelFLOPs(model, measuredOn)
+	if err != nil {
+		return 0, 0, err
+	}
+	best, bestDist := "", math.Inf(1)
+	for m := range referenceRates {
+		if family(m) != family(model) {
+			continue
+		}
+		fm, err := modelFLOPs(m, measuredOn)
+		if err != nil {
+			return 0, 0, err
+		}
+		if d := math.Abs(math.Log(fm / f)); d < bestDist || d == bestDist && m < best {
+			best, bestDist = m, d
+		}
+	}
+	if best == "" {
+		return 0, 0, fmt.Errorf("no cost model for model %q (no measured model of its family)", model)
+	}
+	return modelRates(best)
+}
+
 // Estimate is the predicted cost of a grid.
 type Estimate struct {
 	Trials int
@@ -66,8 +136,8 @@ type Estimate struct {
 // Duration is Seconds as a time.Duration.
 func (e Estimate) Duration() time.Duration { return time.Duration(e.Seconds * float64(time.Second)) }
 
-// EstimateCost predicts how long the grid takes on the reference machine
-// (see the cost model above). Subset sizes of 0 ("all") count the official
+// EstimateCost predicts how long the grid takes on 2 cores of the reference
+// machine (see the cost model above). Subset sizes of 0 ("all") count the official
 // split sizes; the shared CIFAR copies are smaller, so such estimates are
 // upper bounds there.
 func EstimateCost(g *Grid) (Estimate, error) {
@@ -86,6 +156,10 @@ func EstimateCost(g *Grid) (Estimate, error) {
 		if err != nil {
 			return err
 		}
+		trainRate, evalRate, err := modelRates(t.Model)
+		if err != nil {
+			return err
+		}
 		train := t.Dataset.Train
 		if train == 0 {
 			train = df.Train - t.Dataset.Val
@@ -101,7 +175,7 @@ func EstimateCost(g *Grid) (Estimate, error) {
 		}
 		est.Epochs += e
 		est.Images += int64(train * e)
-		est.Seconds += (3*f*float64(train*e)+f*evalImgs)/flopsRate + trialOverhead
+		est.Seconds += f*float64(train*e)/trainRate + f*evalImgs/evalRate + trialOverhead
 		return nil
 	}
 	pre := map[string]bool{}

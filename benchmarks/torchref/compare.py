@@ -18,6 +18,7 @@ script stops otherwise): they are the same architectures.
 Usage (from the repository root, on an idle machine):
     /usr/bin/python3 benchmarks/torchref/compare.py [--models simplecnn,resnet20,vgg16]
         [--acts relu,pvlu,gelu] [--rounds 3] [--go-steps 10] [--torch-steps 10] [--threads 2]
+        [--isa native|avx2]
 """
 import argparse
 import os
@@ -32,6 +33,16 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 GO_SPECS = {"relu": "relu", "pvlu": "pvlu", "gelu": "gelu"}
 
 
+# --isa avx2 emulates an AVX2-only machine on an AVX-512 one, on both sides:
+# actbench's kernels through ACTBENCH_SIMD, PyTorch's through oneDNN's ISA cap
+# (convolutions, batch norm) and ATen's CPU capability (element-wise ops).
+ISA_ENV = {
+    "native": ({}, {}),
+    "avx2": ({"ACTBENCH_SIMD": "avx2"},
+             {"DNNL_MAX_CPU_ISA": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2", "ATEN_CPU_CAPABILITY": "avx2"}),
+}
+
+
 def run(cmd, env=None):
     """Runs cmd, returning its stdout and peak RSS in MiB."""
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=ROOT, text=True)
@@ -43,9 +54,9 @@ def run(cmd, env=None):
     return out, ru.ru_maxrss / 1024.0
 
 
-def go_bench(binary, model, act, steps, threads):
+def go_bench(binary, model, act, steps, threads, env=None):
     out, rss = run([binary, "-test.run", "^$", "-test.bench", "^BenchmarkTrainStep$/^%s$/^%s$" % (model, act),
-                    "-test.benchtime", "%dx" % steps, "-test.cpu", str(threads)])
+                    "-test.benchtime", "%dx" % steps, "-test.cpu", str(threads)], env)
     m = re.search(r"^BenchmarkTrainStep/%s/%s\S*\s+\d+\s+\d+ ns/op(.*)$" % (model, act), out, re.M)
     if not m:
         sys.exit("compare.py: no BenchmarkTrainStep/%s/%s line in:\n%s" % (model, act, out))
@@ -53,9 +64,9 @@ def go_bench(binary, model, act, steps, threads):
     return metrics["images/s"], rss, int(metrics["params"])
 
 
-def torch_bench(model, act, steps, threads):
+def torch_bench(model, act, steps, threads, env=None):
     out, rss = run(["/usr/bin/python3", os.path.join(HERE, "bench_train.py"), "--model", model, "--act", act,
-                    "--steps", str(steps), "--threads", str(threads)])
+                    "--steps", str(steps), "--threads", str(threads)], env)
     m = re.search(r"^torchref .*params=(\d+) images_per_s=([0-9.]+)", out, re.M)
     if not m:
         sys.exit("compare.py: no torchref line in:\n%s" % out)
@@ -70,7 +81,11 @@ def main():
     p.add_argument("--go-steps", type=int, default=10, help="timed steps per Go run")
     p.add_argument("--torch-steps", type=int, default=10, help="timed steps per PyTorch run")
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--isa", choices=sorted(ISA_ENV), default="native",
+                   help="native: each side's fastest kernels; avx2: both capped at AVX2 (an AVX2-only machine)")
     args = p.parse_args()
+    go_env = dict(os.environ, **ISA_ENV[args.isa][0])
+    torch_env = dict(os.environ, **ISA_ENV[args.isa][1])
     models = [m for m in args.models.split(",") if m]
     acts = [a for a in args.acts.split(",") if a]
     for a in acts:
@@ -80,17 +95,18 @@ def main():
     tmp = tempfile.mkdtemp(prefix="actbench-compare-")
     binary = os.path.join(tmp, "trainer.test")
     subprocess.run(["go", "test", "-c", "-o", binary, "./trainer/"], cwd=ROOT, check=True)
-    print("# %s; Go %s; threads %d; %d rounds, medians" % (cpu_name(), go_version(), args.threads, args.rounds))
+    print("# %s; Go %s; threads %d; kernels %s; %d rounds, medians" % (cpu_name(), go_version(), args.threads,
+                                                                       args.isa, args.rounds))
     print("%-10s %-5s %10s %12s %6s %11s %14s %9s" % ("model", "act", "go img/s", "torch img/s", "ratio",
                                                       "go RSS MiB", "torch RSS MiB", "params"))
     for model in models:
         for act in acts:
             g, t, grss, trss = [], [], [], []
             for _ in range(args.rounds):
-                ips, rss, gp = go_bench(binary, model, act, args.go_steps, args.threads)
+                ips, rss, gp = go_bench(binary, model, act, args.go_steps, args.threads, go_env)
                 g.append(ips)
                 grss.append(rss)
-                ips, rss, tp = torch_bench(model, act, args.torch_steps, args.threads)
+                ips, rss, tp = torch_bench(model, act, args.torch_steps, args.threads, torch_env)
                 t.append(ips)
                 trss.append(rss)
                 if gp != tp:
