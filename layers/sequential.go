@@ -3,7 +3,7 @@ package layers
 import (
 	"fmt"
 
-	"github.com/actbench/actbench/kernels/act"
+	"github.com/actbench/actbench/kernels/norm"
 	"gorgonia.org/tensor"
 )
 
@@ -190,24 +190,12 @@ func NewResidual(name string, body, shortcut *Sequential) *Residual {
 }
 
 // addPart sets dst = a + b over images [lo, hi), then dst = ReLU(dst)
-// when relu is set, block by block while the sums are in cache.
+// when relu is set, in one pass (norm.Add; its ReLU gives the bits
+// act.ReLU does, NaN and -0 included).
 func (r *Residual) addPart(_, lo, hi int) {
-	for o0, o1 := lo*r.size, hi*r.size; o0 < o1; o0 += residualBlock {
-		e := min(o1, o0+residualBlock)
-		a, b, dst := r.a[o0:e], r.b[o0:e], r.dst[o0:e]
-		b = b[:len(a)]
-		dst = dst[:len(a)]
-		for i, v := range a {
-			dst[i] = v + b[i]
-		}
-		if r.relu {
-			act.ReLU(dst, dst)
-		}
-	}
+	o0, o1 := lo*r.size, hi*r.size
+	norm.Add(r.dst[o0:o1], r.a[o0:o1], r.b[o0:o1], r.relu)
 }
-
-// residualBlock is the floats per add-then-ReLU block (32 KiB: L1).
-const residualBlock = 8192
 
 // forwardReLU is Forward followed by the ReLU a, in one pass: it writes
 // ReLU(body(x) + shortcut(x)) into a's output, with the kernel a.Forward

@@ -264,13 +264,7 @@ func affineAVX2() {
 			VMULPS(sc, v, p)
 			VADDPS(sh, p, z)
 			if withReLU {
-				// z where z > 0 or z is NaN (not <= 0, unordered), +0
-				// elsewhere, with the sign bit cleared (a NaN's, as Go's
-				// max(z, 0); see affine).
-				c := YMM()
-				VCMPPS(Imm(0x16), zero, z, c)
-				VANDPS(c, z, z)
-				VANDPS(abs, z, z)
+				reluMaskAVX2(z, zero, abs)
 			}
 			return z
 		})
@@ -301,6 +295,47 @@ func affineGradAVX2() {
 	})
 	VZEROUPPER()
 	RET()
+}
+
+func addAVX2() {
+	TEXT("addAVX2", NOSPLIT, "func(dst, a, b *float32, n int, relu bool)")
+	Doc("addAVX2 sets dst[i] = a[i] + b[i] over n floats, then max(0, dst[i]) if relu (see Add).")
+	dst, a, b, n := ld("dst"), ld("a"), ld("b"), ld("n")
+	relu := GP8()
+	Load(Param("relu"), relu)
+	CMPB(relu, Imm(0))
+	JNE(LabelRef("relu"))
+	for _, withReLU := range []bool{false, true} {
+		prefix := ""
+		var zero, abs VecVirtual
+		if withReLU {
+			Label("relu")
+			prefix = "r"
+			zero, abs = YMM(), YMM()
+			VXORPS(zero, zero, zero)
+			VBROADCASTSS(absBits, abs)
+		}
+		mapLoop8(prefix, n, []GPVirtual{a, b}, dst, func(disp int, mask VecVirtual) VecVirtual {
+			u := load8(Mem{Base: a, Disp: disp}, mask)
+			v := load8(Mem{Base: b, Disp: disp}, mask)
+			z := YMM()
+			VADDPS(v, u, z) // a[i] first (NaN operand order, see addAVX512)
+			if withReLU {
+				reluMaskAVX2(z, zero, abs)
+			}
+			return z
+		})
+		VZEROUPPER()
+		RET()
+	}
+}
+
+// reluMaskAVX2 is reluMask on ymm.
+func reluMaskAVX2(z, zero, abs VecVirtual) {
+	c := YMM()
+	VCMPPS(Imm(0x16), zero, z, c)
+	VANDPS(c, z, z)
+	VANDPS(abs, z, z)
 }
 
 // checkVEX fails if a function of the generated file whose name ends in

@@ -24,6 +24,7 @@ func BenchmarkRows(b *testing.B) {
 			{"DySums", func() { s, t := DySums(dy, x, 1); sink += s + t }},
 			{"Affine", func() { Affine(y, x, 0.5, 0.25, true) }},
 			{"AffineGrad", func() { AffineGrad(y, dy, x, 0.5, 0.25, 0.125) }},
+			{"Add", func() { Add(y, x, dy, true) }},
 		} {
 			for _, l := range levels() {
 				b.Run(fmt.Sprintf("%s/n=%d/%s", fn.name, n, l), func(b *testing.B) {

@@ -36,58 +36,68 @@ full:
 	JMP     full
 
 tail:
-	MOVQ          BX, CX
-	SUBQ          $0x00000000, CX
-	XORQ          DX, DX
-	CMPQ          CX, $0x00
-	CMOVQLT       DX, CX
-	MOVQ          $0x00000010, DX
-	CMPQ          CX, $0x00000010
-	CMOVQGT       DX, CX
-	MOVL          $0xffffffff, DX
-	BZHIL         CX, DX, CX
-	KMOVW         CX, K1
-	VMOVUPS.Z     (AX), K1, Z4
-	VADDPS        Z4, Z0, Z0
-	MOVQ          BX, CX
-	SUBQ          $0x00000010, CX
-	XORQ          DX, DX
-	CMPQ          CX, $0x00
-	CMOVQLT       DX, CX
-	MOVQ          $0x00000010, DX
-	CMPQ          CX, $0x00000010
-	CMOVQGT       DX, CX
-	MOVL          $0xffffffff, DX
-	BZHIL         CX, DX, CX
-	KMOVW         CX, K1
-	VMOVUPS.Z     64(AX), K1, Z4
-	VADDPS        Z4, Z1, Z1
-	MOVQ          BX, CX
-	SUBQ          $0x00000020, CX
-	XORQ          DX, DX
-	CMPQ          CX, $0x00
-	CMOVQLT       DX, CX
-	MOVQ          $0x00000010, DX
-	CMPQ          CX, $0x00000010
-	CMOVQGT       DX, CX
-	MOVL          $0xffffffff, DX
-	BZHIL         CX, DX, CX
-	KMOVW         CX, K1
-	VMOVUPS.Z     128(AX), K1, Z4
-	VADDPS        Z4, Z2, Z2
-	MOVQ          BX, CX
-	SUBQ          $0x00000030, CX
-	XORQ          DX, DX
-	CMPQ          CX, $0x00
-	CMOVQLT       DX, CX
-	MOVQ          $0x00000010, DX
-	CMPQ          CX, $0x00000010
-	CMOVQGT       DX, CX
-	MOVL          $0xffffffff, DX
-	BZHIL         CX, DX, CX
-	KMOVW         CX, K1
-	VMOVUPS.Z     192(AX), K1, Z4
-	VADDPS        Z4, Z3, Z3
+	CMPQ      BX, $0x00000000
+	JLE       done
+	MOVQ      BX, CX
+	SUBQ      $0x00000000, CX
+	XORQ      DX, DX
+	CMPQ      CX, $0x00
+	CMOVQLT   DX, CX
+	MOVQ      $0x00000010, DX
+	CMPQ      CX, $0x00000010
+	CMOVQGT   DX, CX
+	MOVL      $0xffffffff, DX
+	BZHIL     CX, DX, CX
+	KMOVW     CX, K1
+	VMOVUPS.Z (AX), K1, Z4
+	VADDPS    Z4, Z0, Z0
+	CMPQ      BX, $0x00000010
+	JLE       done
+	MOVQ      BX, CX
+	SUBQ      $0x00000010, CX
+	XORQ      DX, DX
+	CMPQ      CX, $0x00
+	CMOVQLT   DX, CX
+	MOVQ      $0x00000010, DX
+	CMPQ      CX, $0x00000010
+	CMOVQGT   DX, CX
+	MOVL      $0xffffffff, DX
+	BZHIL     CX, DX, CX
+	KMOVW     CX, K1
+	VMOVUPS.Z 64(AX), K1, Z4
+	VADDPS    Z4, Z1, Z1
+	CMPQ      BX, $0x00000020
+	JLE       done
+	MOVQ      BX, CX
+	SUBQ      $0x00000020, CX
+	XORQ      DX, DX
+	CMPQ      CX, $0x00
+	CMOVQLT   DX, CX
+	MOVQ      $0x00000010, DX
+	CMPQ      CX, $0x00000010
+	CMOVQGT   DX, CX
+	MOVL      $0xffffffff, DX
+	BZHIL     CX, DX, CX
+	KMOVW     CX, K1
+	VMOVUPS.Z 128(AX), K1, Z4
+	VADDPS    Z4, Z2, Z2
+	CMPQ      BX, $0x00000030
+	JLE       done
+	MOVQ      BX, CX
+	SUBQ      $0x00000030, CX
+	XORQ      DX, DX
+	CMPQ      CX, $0x00
+	CMOVQLT   DX, CX
+	MOVQ      $0x00000010, DX
+	CMPQ      CX, $0x00000010
+	CMOVQGT   DX, CX
+	MOVL      $0xffffffff, DX
+	BZHIL     CX, DX, CX
+	KMOVW     CX, K1
+	VMOVUPS.Z 192(AX), K1, Z4
+	VADDPS    Z4, Z3, Z3
+
+done:
 	VADDPS        Z1, Z0, Z0
 	VADDPS        Z3, Z2, Z1
 	VADDPS        Z1, Z0, Z0
@@ -141,70 +151,80 @@ full:
 	JMP     full
 
 tail:
-	MOVQ          BX, CX
-	SUBQ          $0x00000000, CX
-	XORQ          DX, DX
-	CMPQ          CX, $0x00
-	CMOVQLT       DX, CX
-	MOVQ          $0x00000010, DX
-	CMPQ          CX, $0x00000010
-	CMOVQGT       DX, CX
-	MOVL          $0xffffffff, DX
-	BZHIL         CX, DX, CX
-	KMOVW         CX, K1
-	VMOVUPS.Z     (AX), K1, Z5
-	VSUBPS        Z0, Z5, Z5
-	VMULPS        Z5, Z5, Z5
-	VMOVUPS.Z     Z5, K1, Z5
-	VADDPS        Z5, Z1, Z1
-	MOVQ          BX, CX
-	SUBQ          $0x00000010, CX
-	XORQ          DX, DX
-	CMPQ          CX, $0x00
-	CMOVQLT       DX, CX
-	MOVQ          $0x00000010, DX
-	CMPQ          CX, $0x00000010
-	CMOVQGT       DX, CX
-	MOVL          $0xffffffff, DX
-	BZHIL         CX, DX, CX
-	KMOVW         CX, K1
-	VMOVUPS.Z     64(AX), K1, Z5
-	VSUBPS        Z0, Z5, Z5
-	VMULPS        Z5, Z5, Z5
-	VMOVUPS.Z     Z5, K1, Z5
-	VADDPS        Z5, Z2, Z2
-	MOVQ          BX, CX
-	SUBQ          $0x00000020, CX
-	XORQ          DX, DX
-	CMPQ          CX, $0x00
-	CMOVQLT       DX, CX
-	MOVQ          $0x00000010, DX
-	CMPQ          CX, $0x00000010
-	CMOVQGT       DX, CX
-	MOVL          $0xffffffff, DX
-	BZHIL         CX, DX, CX
-	KMOVW         CX, K1
-	VMOVUPS.Z     128(AX), K1, Z5
-	VSUBPS        Z0, Z5, Z5
-	VMULPS        Z5, Z5, Z5
-	VMOVUPS.Z     Z5, K1, Z5
-	VADDPS        Z5, Z3, Z3
-	MOVQ          BX, CX
-	SUBQ          $0x00000030, CX
-	XORQ          DX, DX
-	CMPQ          CX, $0x00
-	CMOVQLT       DX, CX
-	MOVQ          $0x00000010, DX
-	CMPQ          CX, $0x00000010
-	CMOVQGT       DX, CX
-	MOVL          $0xffffffff, DX
-	BZHIL         CX, DX, CX
-	KMOVW         CX, K1
-	VMOVUPS.Z     192(AX), K1, Z5
-	VSUBPS        Z0, Z5, Z0
-	VMULPS        Z0, Z0, Z0
-	VMOVUPS.Z     Z0, K1, Z0
-	VADDPS        Z0, Z4, Z4
+	CMPQ      BX, $0x00000000
+	JLE       done
+	MOVQ      BX, CX
+	SUBQ      $0x00000000, CX
+	XORQ      DX, DX
+	CMPQ      CX, $0x00
+	CMOVQLT   DX, CX
+	MOVQ      $0x00000010, DX
+	CMPQ      CX, $0x00000010
+	CMOVQGT   DX, CX
+	MOVL      $0xffffffff, DX
+	BZHIL     CX, DX, CX
+	KMOVW     CX, K1
+	VMOVUPS.Z (AX), K1, Z5
+	VSUBPS    Z0, Z5, Z5
+	VMULPS    Z5, Z5, Z5
+	VMOVUPS.Z Z5, K1, Z5
+	VADDPS    Z5, Z1, Z1
+	CMPQ      BX, $0x00000010
+	JLE       done
+	MOVQ      BX, CX
+	SUBQ      $0x00000010, CX
+	XORQ      DX, DX
+	CMPQ      CX, $0x00
+	CMOVQLT   DX, CX
+	MOVQ      $0x00000010, DX
+	CMPQ      CX, $0x00000010
+	CMOVQGT   DX, CX
+	MOVL      $0xffffffff, DX
+	BZHIL     CX, DX, CX
+	KMOVW     CX, K1
+	VMOVUPS.Z 64(AX), K1, Z5
+	VSUBPS    Z0, Z5, Z5
+	VMULPS    Z5, Z5, Z5
+	VMOVUPS.Z Z5, K1, Z5
+	VADDPS    Z5, Z2, Z2
+	CMPQ      BX, $0x00000020
+	JLE       done
+	MOVQ      BX, CX
+	SUBQ      $0x00000020, CX
+	XORQ      DX, DX
+	CMPQ      CX, $0x00
+	CMOVQLT   DX, CX
+	MOVQ      $0x00000010, DX
+	CMPQ      CX, $0x00000010
+	CMOVQGT   DX, CX
+	MOVL      $0xffffffff, DX
+	BZHIL     CX, DX, CX
+	KMOVW     CX, K1
+	VMOVUPS.Z 128(AX), K1, Z5
+	VSUBPS    Z0, Z5, Z5
+	VMULPS    Z5, Z5, Z5
+	VMOVUPS.Z Z5, K1, Z5
+	VADDPS    Z5, Z3, Z3
+	CMPQ      BX, $0x00000030
+	JLE       done
+	MOVQ      BX, CX
+	SUBQ      $0x00000030, CX
+	XORQ      DX, DX
+	CMPQ      CX, $0x00
+	CMOVQLT   DX, CX
+	MOVQ      $0x00000010, DX
+	CMPQ      CX, $0x00000010
+	CMOVQGT   DX, CX
+	MOVL      $0xffffffff, DX
+	BZHIL     CX, DX, CX
+	KMOVW     CX, K1
+	VMOVUPS.Z 192(AX), K1, Z5
+	VSUBPS    Z0, Z5, Z0
+	VMULPS    Z0, Z0, Z0
+	VMOVUPS.Z Z0, K1, Z0
+	VADDPS    Z0, Z4, Z4
+
+done:
 	VADDPS        Z2, Z1, Z0
 	VADDPS        Z4, Z3, Z1
 	VADDPS        Z1, Z0, Z0
@@ -272,74 +292,84 @@ full:
 	JMP     full
 
 tail:
-	MOVQ          SI, DX
-	SUBQ          $0x00000000, DX
-	XORQ          BX, BX
-	CMPQ          DX, $0x00
-	CMOVQLT       BX, DX
-	MOVQ          $0x00000010, BX
-	CMPQ          DX, $0x00000010
-	CMOVQGT       BX, DX
-	MOVL          $0xffffffff, BX
-	BZHIL         DX, BX, DX
-	KMOVW         DX, K1
-	VMOVUPS.Z     (AX), K1, Z9
-	VMOVUPS.Z     (CX), K1, Z10
-	VSUBPS        Z0, Z10, Z10
-	VMULPS.Z      Z10, Z9, K1, Z10
-	VADDPS        Z9, Z1, Z1
-	VADDPS        Z10, Z5, Z5
-	MOVQ          SI, DX
-	SUBQ          $0x00000010, DX
-	XORQ          BX, BX
-	CMPQ          DX, $0x00
-	CMOVQLT       BX, DX
-	MOVQ          $0x00000010, BX
-	CMPQ          DX, $0x00000010
-	CMOVQGT       BX, DX
-	MOVL          $0xffffffff, BX
-	BZHIL         DX, BX, DX
-	KMOVW         DX, K1
-	VMOVUPS.Z     64(AX), K1, Z9
-	VMOVUPS.Z     64(CX), K1, Z10
-	VSUBPS        Z0, Z10, Z10
-	VMULPS.Z      Z10, Z9, K1, Z10
-	VADDPS        Z9, Z2, Z2
-	VADDPS        Z10, Z6, Z6
-	MOVQ          SI, DX
-	SUBQ          $0x00000020, DX
-	XORQ          BX, BX
-	CMPQ          DX, $0x00
-	CMOVQLT       BX, DX
-	MOVQ          $0x00000010, BX
-	CMPQ          DX, $0x00000010
-	CMOVQGT       BX, DX
-	MOVL          $0xffffffff, BX
-	BZHIL         DX, BX, DX
-	KMOVW         DX, K1
-	VMOVUPS.Z     128(AX), K1, Z9
-	VMOVUPS.Z     128(CX), K1, Z10
-	VSUBPS        Z0, Z10, Z10
-	VMULPS.Z      Z10, Z9, K1, Z10
-	VADDPS        Z9, Z3, Z3
-	VADDPS        Z10, Z7, Z7
-	MOVQ          SI, DX
-	SUBQ          $0x00000030, DX
-	XORQ          BX, BX
-	CMPQ          DX, $0x00
-	CMOVQLT       BX, DX
-	MOVQ          $0x00000010, BX
-	CMPQ          DX, $0x00000010
-	CMOVQGT       BX, DX
-	MOVL          $0xffffffff, BX
-	BZHIL         DX, BX, DX
-	KMOVW         DX, K1
-	VMOVUPS.Z     192(AX), K1, Z9
-	VMOVUPS.Z     192(CX), K1, Z10
-	VSUBPS        Z0, Z10, Z0
-	VMULPS.Z      Z0, Z9, K1, Z0
-	VADDPS        Z9, Z4, Z4
-	VADDPS        Z0, Z8, Z8
+	CMPQ      SI, $0x00000000
+	JLE       done
+	MOVQ      SI, DX
+	SUBQ      $0x00000000, DX
+	XORQ      BX, BX
+	CMPQ      DX, $0x00
+	CMOVQLT   BX, DX
+	MOVQ      $0x00000010, BX
+	CMPQ      DX, $0x00000010
+	CMOVQGT   BX, DX
+	MOVL      $0xffffffff, BX
+	BZHIL     DX, BX, DX
+	KMOVW     DX, K1
+	VMOVUPS.Z (AX), K1, Z9
+	VMOVUPS.Z (CX), K1, Z10
+	VSUBPS    Z0, Z10, Z10
+	VMULPS.Z  Z10, Z9, K1, Z10
+	VADDPS    Z9, Z1, Z1
+	VADDPS    Z10, Z5, Z5
+	CMPQ      SI, $0x00000010
+	JLE       done
+	MOVQ      SI, DX
+	SUBQ      $0x00000010, DX
+	XORQ      BX, BX
+	CMPQ      DX, $0x00
+	CMOVQLT   BX, DX
+	MOVQ      $0x00000010, BX
+	CMPQ      DX, $0x00000010
+	CMOVQGT   BX, DX
+	MOVL      $0xffffffff, BX
+	BZHIL     DX, BX, DX
+	KMOVW     DX, K1
+	VMOVUPS.Z 64(AX), K1, Z9
+	VMOVUPS.Z 64(CX), K1, Z10
+	VSUBPS    Z0, Z10, Z10
+	VMULPS.Z  Z10, Z9, K1, Z10
+	VADDPS    Z9, Z2, Z2
+	VADDPS    Z10, Z6, Z6
+	CMPQ      SI, $0x00000020
+	JLE       done
+	MOVQ      SI, DX
+	SUBQ      $0x00000020, DX
+	XORQ      BX, BX
+	CMPQ      DX, $0x00
+	CMOVQLT   BX, DX
+	MOVQ      $0x00000010, BX
+	CMPQ      DX, $0x00000010
+	CMOVQGT   BX, DX
+	MOVL      $0xffffffff, BX
+	BZHIL     DX, BX, DX
+	KMOVW     DX, K1
+	VMOVUPS.Z 128(AX), K1, Z9
+	VMOVUPS.Z 128(CX), K1, Z10
+	VSUBPS    Z0, Z10, Z10
+	VMULPS.Z  Z10, Z9, K1, Z10
+	VADDPS    Z9, Z3, Z3
+	VADDPS    Z10, Z7, Z7
+	CMPQ      SI, $0x00000030
+	JLE       done
+	MOVQ      SI, DX
+	SUBQ      $0x00000030, DX
+	XORQ      BX, BX
+	CMPQ      DX, $0x00
+	CMOVQLT   BX, DX
+	MOVQ      $0x00000010, BX
+	CMPQ      DX, $0x00000010
+	CMOVQGT   BX, DX
+	MOVL      $0xffffffff, BX
+	BZHIL     DX, BX, DX
+	KMOVW     DX, K1
+	VMOVUPS.Z 192(AX), K1, Z9
+	VMOVUPS.Z 192(CX), K1, Z10
+	VSUBPS    Z0, Z10, Z0
+	VMULPS.Z  Z0, Z9, K1, Z0
+	VADDPS    Z9, Z4, Z4
+	VADDPS    Z0, Z8, Z8
+
+done:
 	VADDPS        Z2, Z1, Z0
 	VADDPS        Z4, Z3, Z1
 	VADDPS        Z1, Z0, Z0
@@ -413,6 +443,8 @@ full:
 	JMP     full
 
 tail:
+	CMPQ      SI, $0x00000000
+	JLE       done
 	MOVQ      SI, DX
 	SUBQ      $0x00000000, DX
 	XORQ      BX, BX
@@ -428,6 +460,8 @@ tail:
 	VMULPS    Z0, Z2, Z2
 	VADDPS    Z1, Z2, Z2
 	VMOVUPS   Z2, K1, (AX)
+	CMPQ      SI, $0x00000010
+	JLE       done
 	MOVQ      SI, DX
 	SUBQ      $0x00000010, DX
 	XORQ      BX, BX
@@ -443,6 +477,8 @@ tail:
 	VMULPS    Z0, Z2, Z2
 	VADDPS    Z1, Z2, Z2
 	VMOVUPS   Z2, K1, 64(AX)
+	CMPQ      SI, $0x00000020
+	JLE       done
 	MOVQ      SI, DX
 	SUBQ      $0x00000020, DX
 	XORQ      BX, BX
@@ -458,6 +494,8 @@ tail:
 	VMULPS    Z0, Z2, Z2
 	VADDPS    Z1, Z2, Z2
 	VMOVUPS   Z2, K1, 128(AX)
+	CMPQ      SI, $0x00000030
+	JLE       done
 	MOVQ      SI, DX
 	SUBQ      $0x00000030, DX
 	XORQ      BX, BX
@@ -473,6 +511,8 @@ tail:
 	VMULPS    Z0, Z2, Z0
 	VADDPS    Z1, Z0, Z0
 	VMOVUPS   Z0, K1, 192(AX)
+
+done:
 	VZEROUPPER
 	RET
 
@@ -517,6 +557,8 @@ fullr:
 	JMP      fullr
 
 tailr:
+	CMPQ      SI, $0x00000000
+	JLE       doner
 	MOVQ      SI, DX
 	SUBQ      $0x00000000, DX
 	XORQ      BX, BX
@@ -534,6 +576,8 @@ tailr:
 	VCMPPS    $0x16, Z2, Z4, K2
 	VPANDD.Z  Z3, Z4, K2, Z4
 	VMOVUPS   Z4, K1, (AX)
+	CMPQ      SI, $0x00000010
+	JLE       doner
 	MOVQ      SI, DX
 	SUBQ      $0x00000010, DX
 	XORQ      BX, BX
@@ -551,6 +595,8 @@ tailr:
 	VCMPPS    $0x16, Z2, Z4, K2
 	VPANDD.Z  Z3, Z4, K2, Z4
 	VMOVUPS   Z4, K1, 64(AX)
+	CMPQ      SI, $0x00000020
+	JLE       doner
 	MOVQ      SI, DX
 	SUBQ      $0x00000020, DX
 	XORQ      BX, BX
@@ -568,6 +614,8 @@ tailr:
 	VCMPPS    $0x16, Z2, Z4, K2
 	VPANDD.Z  Z3, Z4, K2, Z4
 	VMOVUPS   Z4, K1, 128(AX)
+	CMPQ      SI, $0x00000030
+	JLE       doner
 	MOVQ      SI, DX
 	SUBQ      $0x00000030, DX
 	XORQ      BX, BX
@@ -585,6 +633,8 @@ tailr:
 	VCMPPS    $0x16, Z2, Z0, K2
 	VPANDD.Z  Z3, Z0, K2, Z0
 	VMOVUPS   Z0, K1, 192(AX)
+
+doner:
 	VZEROUPPER
 	RET
 
@@ -640,6 +690,8 @@ full:
 	JMP     full
 
 tail:
+	CMPQ      DI, $0x00000000
+	JLE       done
 	MOVQ      DI, BX
 	SUBQ      $0x00000000, BX
 	XORQ      SI, SI
@@ -658,6 +710,8 @@ tail:
 	VADDPS    Z4, Z3, Z3
 	VADDPS    Z2, Z3, Z3
 	VMOVUPS   Z3, K1, (AX)
+	CMPQ      DI, $0x00000010
+	JLE       done
 	MOVQ      DI, BX
 	SUBQ      $0x00000010, BX
 	XORQ      SI, SI
@@ -676,6 +730,8 @@ tail:
 	VADDPS    Z4, Z3, Z3
 	VADDPS    Z2, Z3, Z3
 	VMOVUPS   Z3, K1, 64(AX)
+	CMPQ      DI, $0x00000020
+	JLE       done
 	MOVQ      DI, BX
 	SUBQ      $0x00000020, BX
 	XORQ      SI, SI
@@ -694,6 +750,8 @@ tail:
 	VADDPS    Z4, Z3, Z3
 	VADDPS    Z2, Z3, Z3
 	VMOVUPS   Z3, K1, 128(AX)
+	CMPQ      DI, $0x00000030
+	JLE       done
 	MOVQ      DI, BX
 	SUBQ      $0x00000030, BX
 	XORQ      SI, SI
@@ -712,6 +770,243 @@ tail:
 	VADDPS    Z1, Z0, Z0
 	VADDPS    Z2, Z0, Z0
 	VMOVUPS   Z0, K1, 192(AX)
+
+done:
+	VZEROUPPER
+	RET
+
+// func addAVX512(dst *float32, a *float32, b *float32, n int, relu bool)
+// Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
+TEXT ·addAVX512(SB), NOSPLIT, $0-33
+	MOVQ         dst+0(FP), AX
+	MOVQ         a+8(FP), CX
+	MOVQ         b+16(FP), DX
+	MOVQ         n+24(FP), BX
+	VXORPS       Z0, Z0, Z0
+	VBROADCASTSS norm_abs<>+0(SB), Z1
+	MOVB         relu+32(FP), SI
+	CMPB         SI, $0x00
+	JNE          relu
+	XORQ         SI, SI
+
+full:
+	MOVQ    BX, DI
+	SUBQ    SI, DI
+	CMPQ    DI, $0x40
+	JLT     tail
+	VMOVUPS (CX), Z0
+	VMOVUPS (DX), Z1
+	VADDPS  Z1, Z0, Z0
+	VMOVUPS Z0, (AX)
+	VMOVUPS 64(CX), Z0
+	VMOVUPS 64(DX), Z1
+	VADDPS  Z1, Z0, Z0
+	VMOVUPS Z0, 64(AX)
+	VMOVUPS 128(CX), Z0
+	VMOVUPS 128(DX), Z1
+	VADDPS  Z1, Z0, Z0
+	VMOVUPS Z0, 128(AX)
+	VMOVUPS 192(CX), Z0
+	VMOVUPS 192(DX), Z1
+	VADDPS  Z1, Z0, Z0
+	VMOVUPS Z0, 192(AX)
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x40, SI
+	JMP     full
+
+tail:
+	CMPQ      DI, $0x00000000
+	JLE       done
+	MOVQ      DI, BX
+	SUBQ      $0x00000000, BX
+	XORQ      SI, SI
+	CMPQ      BX, $0x00
+	CMOVQLT   SI, BX
+	MOVQ      $0x00000010, SI
+	CMPQ      BX, $0x00000010
+	CMOVQGT   SI, BX
+	MOVL      $0xffffffff, SI
+	BZHIL     BX, SI, BX
+	KMOVW     BX, K1
+	VMOVUPS.Z (CX), K1, Z0
+	VMOVUPS.Z (DX), K1, Z1
+	VADDPS    Z1, Z0, Z0
+	VMOVUPS   Z0, K1, (AX)
+	CMPQ      DI, $0x00000010
+	JLE       done
+	MOVQ      DI, BX
+	SUBQ      $0x00000010, BX
+	XORQ      SI, SI
+	CMPQ      BX, $0x00
+	CMOVQLT   SI, BX
+	MOVQ      $0x00000010, SI
+	CMPQ      BX, $0x00000010
+	CMOVQGT   SI, BX
+	MOVL      $0xffffffff, SI
+	BZHIL     BX, SI, BX
+	KMOVW     BX, K1
+	VMOVUPS.Z 64(CX), K1, Z0
+	VMOVUPS.Z 64(DX), K1, Z1
+	VADDPS    Z1, Z0, Z0
+	VMOVUPS   Z0, K1, 64(AX)
+	CMPQ      DI, $0x00000020
+	JLE       done
+	MOVQ      DI, BX
+	SUBQ      $0x00000020, BX
+	XORQ      SI, SI
+	CMPQ      BX, $0x00
+	CMOVQLT   SI, BX
+	MOVQ      $0x00000010, SI
+	CMPQ      BX, $0x00000010
+	CMOVQGT   SI, BX
+	MOVL      $0xffffffff, SI
+	BZHIL     BX, SI, BX
+	KMOVW     BX, K1
+	VMOVUPS.Z 128(CX), K1, Z0
+	VMOVUPS.Z 128(DX), K1, Z1
+	VADDPS    Z1, Z0, Z0
+	VMOVUPS   Z0, K1, 128(AX)
+	CMPQ      DI, $0x00000030
+	JLE       done
+	MOVQ      DI, BX
+	SUBQ      $0x00000030, BX
+	XORQ      SI, SI
+	CMPQ      BX, $0x00
+	CMOVQLT   SI, BX
+	MOVQ      $0x00000010, SI
+	CMPQ      BX, $0x00000010
+	CMOVQGT   SI, BX
+	MOVL      $0xffffffff, SI
+	BZHIL     BX, SI, BX
+	KMOVW     BX, K1
+	VMOVUPS.Z 192(CX), K1, Z0
+	VMOVUPS.Z 192(DX), K1, Z1
+	VADDPS    Z1, Z0, Z0
+	VMOVUPS   Z0, K1, 192(AX)
+
+done:
+	VZEROUPPER
+	RET
+
+relu:
+	XORQ SI, SI
+
+fullr:
+	MOVQ     BX, DI
+	SUBQ     SI, DI
+	CMPQ     DI, $0x40
+	JLT      tailr
+	VMOVUPS  (CX), Z2
+	VMOVUPS  (DX), Z3
+	VADDPS   Z3, Z2, Z2
+	VCMPPS   $0x16, Z0, Z2, K1
+	VPANDD.Z Z1, Z2, K1, Z2
+	VMOVUPS  Z2, (AX)
+	VMOVUPS  64(CX), Z2
+	VMOVUPS  64(DX), Z3
+	VADDPS   Z3, Z2, Z2
+	VCMPPS   $0x16, Z0, Z2, K1
+	VPANDD.Z Z1, Z2, K1, Z2
+	VMOVUPS  Z2, 64(AX)
+	VMOVUPS  128(CX), Z2
+	VMOVUPS  128(DX), Z3
+	VADDPS   Z3, Z2, Z2
+	VCMPPS   $0x16, Z0, Z2, K1
+	VPANDD.Z Z1, Z2, K1, Z2
+	VMOVUPS  Z2, 128(AX)
+	VMOVUPS  192(CX), Z2
+	VMOVUPS  192(DX), Z3
+	VADDPS   Z3, Z2, Z2
+	VCMPPS   $0x16, Z0, Z2, K1
+	VPANDD.Z Z1, Z2, K1, Z2
+	VMOVUPS  Z2, 192(AX)
+	ADDQ     $0x00000100, AX
+	ADDQ     $0x00000100, CX
+	ADDQ     $0x00000100, DX
+	ADDQ     $0x40, SI
+	JMP      fullr
+
+tailr:
+	CMPQ      DI, $0x00000000
+	JLE       doner
+	MOVQ      DI, BX
+	SUBQ      $0x00000000, BX
+	XORQ      SI, SI
+	CMPQ      BX, $0x00
+	CMOVQLT   SI, BX
+	MOVQ      $0x00000010, SI
+	CMPQ      BX, $0x00000010
+	CMOVQGT   SI, BX
+	MOVL      $0xffffffff, SI
+	BZHIL     BX, SI, BX
+	KMOVW     BX, K1
+	VMOVUPS.Z (CX), K1, Z2
+	VMOVUPS.Z (DX), K1, Z3
+	VADDPS    Z3, Z2, Z2
+	VCMPPS    $0x16, Z0, Z2, K2
+	VPANDD.Z  Z1, Z2, K2, Z2
+	VMOVUPS   Z2, K1, (AX)
+	CMPQ      DI, $0x00000010
+	JLE       doner
+	MOVQ      DI, BX
+	SUBQ      $0x00000010, BX
+	XORQ      SI, SI
+	CMPQ      BX, $0x00
+	CMOVQLT   SI, BX
+	MOVQ      $0x00000010, SI
+	CMPQ      BX, $0x00000010
+	CMOVQGT   SI, BX
+	MOVL      $0xffffffff, SI
+	BZHIL     BX, SI, BX
+	KMOVW     BX, K1
+	VMOVUPS.Z 64(CX), K1, Z2
+	VMOVUPS.Z 64(DX), K1, Z3
+	VADDPS    Z3, Z2, Z2
+	VCMPPS    $0x16, Z0, Z2, K2
+	VPANDD.Z  Z1, Z2, K2, Z2
+	VMOVUPS   Z2, K1, 64(AX)
+	CMPQ      DI, $0x00000020
+	JLE       doner
+	MOVQ      DI, BX
+	SUBQ      $0x00000020, BX
+	XORQ      SI, SI
+	CMPQ      BX, $0x00
+	CMOVQLT   SI, BX
+	MOVQ      $0x00000010, SI
+	CMPQ      BX, $0x00000010
+	CMOVQGT   SI, BX
+	MOVL      $0xffffffff, SI
+	BZHIL     BX, SI, BX
+	KMOVW     BX, K1
+	VMOVUPS.Z 128(CX), K1, Z2
+	VMOVUPS.Z 128(DX), K1, Z3
+	VADDPS    Z3, Z2, Z2
+	VCMPPS    $0x16, Z0, Z2, K2
+	VPANDD.Z  Z1, Z2, K2, Z2
+	VMOVUPS   Z2, K1, 128(AX)
+	CMPQ      DI, $0x00000030
+	JLE       doner
+	MOVQ      DI, BX
+	SUBQ      $0x00000030, BX
+	XORQ      SI, SI
+	CMPQ      BX, $0x00
+	CMOVQLT   SI, BX
+	MOVQ      $0x00000010, SI
+	CMPQ      BX, $0x00000010
+	CMOVQGT   SI, BX
+	MOVL      $0xffffffff, SI
+	BZHIL     BX, SI, BX
+	KMOVW     BX, K1
+	VMOVUPS.Z 192(CX), K1, Z2
+	VMOVUPS.Z 192(DX), K1, Z3
+	VADDPS    Z3, Z2, Z2
+	VCMPPS    $0x16, Z0, Z2, K2
+	VPANDD.Z  Z1, Z2, K2, Z2
+	VMOVUPS   Z2, K1, 192(AX)
+
+doner:
 	VZEROUPPER
 	RET
 
@@ -1946,5 +2241,424 @@ partial7:
 	VMASKMOVPS Y0, Y3, 224(AX)
 
 end:
+	VZEROUPPER
+	RET
+
+// func addAVX2(dst *float32, a *float32, b *float32, n int, relu bool)
+// Requires: AVX
+TEXT ·addAVX2(SB), NOSPLIT, $0-33
+	MOVQ dst+0(FP), AX
+	MOVQ a+8(FP), CX
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), BX
+	MOVB relu+32(FP), SI
+	CMPB SI, $0x00
+	JNE  relu
+	XORQ SI, SI
+
+full:
+	MOVQ    BX, DI
+	SUBQ    SI, DI
+	CMPQ    DI, $0x40
+	JLT     tail
+	VMOVUPS (CX), Y0
+	VMOVUPS (DX), Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, (AX)
+	VMOVUPS 32(CX), Y0
+	VMOVUPS 32(DX), Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, 32(AX)
+	VMOVUPS 64(CX), Y0
+	VMOVUPS 64(DX), Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, 64(AX)
+	VMOVUPS 96(CX), Y0
+	VMOVUPS 96(DX), Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, 96(AX)
+	VMOVUPS 128(CX), Y0
+	VMOVUPS 128(DX), Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, 128(AX)
+	VMOVUPS 160(CX), Y0
+	VMOVUPS 160(DX), Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, 160(AX)
+	VMOVUPS 192(CX), Y0
+	VMOVUPS 192(DX), Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, 192(AX)
+	VMOVUPS 224(CX), Y0
+	VMOVUPS 224(DX), Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, 224(AX)
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x40, SI
+	JMP     full
+
+tail:
+	MOVQ       $0x00000040, BX
+	SUBQ       DI, BX
+	LEAQ       norm_lanes64<>+0(SB), SI
+	CMPQ       DI, $0x00000000
+	JLE        end
+	VMOVDQU    (SI)(BX*4), Y0
+	VMASKMOVPS (CX), Y0, Y1
+	VMASKMOVPS (DX), Y0, Y2
+	VADDPS     Y2, Y1, Y1
+	CMPQ       DI, $0x00000008
+	JLT        partial0
+	VMOVUPS    Y1, (AX)
+	JMP        next0
+
+partial0:
+	VMASKMOVPS Y1, Y0, (AX)
+	JMP        end
+
+next0:
+	CMPQ       DI, $0x00000008
+	JLE        end
+	VMOVDQU    32(SI)(BX*4), Y0
+	VMASKMOVPS 32(CX), Y0, Y1
+	VMASKMOVPS 32(DX), Y0, Y2
+	VADDPS     Y2, Y1, Y1
+	CMPQ       DI, $0x00000010
+	JLT        partial1
+	VMOVUPS    Y1, 32(AX)
+	JMP        next1
+
+partial1:
+	VMASKMOVPS Y1, Y0, 32(AX)
+	JMP        end
+
+next1:
+	CMPQ       DI, $0x00000010
+	JLE        end
+	VMOVDQU    64(SI)(BX*4), Y0
+	VMASKMOVPS 64(CX), Y0, Y1
+	VMASKMOVPS 64(DX), Y0, Y2
+	VADDPS     Y2, Y1, Y1
+	CMPQ       DI, $0x00000018
+	JLT        partial2
+	VMOVUPS    Y1, 64(AX)
+	JMP        next2
+
+partial2:
+	VMASKMOVPS Y1, Y0, 64(AX)
+	JMP        end
+
+next2:
+	CMPQ       DI, $0x00000018
+	JLE        end
+	VMOVDQU    96(SI)(BX*4), Y0
+	VMASKMOVPS 96(CX), Y0, Y1
+	VMASKMOVPS 96(DX), Y0, Y2
+	VADDPS     Y2, Y1, Y1
+	CMPQ       DI, $0x00000020
+	JLT        partial3
+	VMOVUPS    Y1, 96(AX)
+	JMP        next3
+
+partial3:
+	VMASKMOVPS Y1, Y0, 96(AX)
+	JMP        end
+
+next3:
+	CMPQ       DI, $0x00000020
+	JLE        end
+	VMOVDQU    128(SI)(BX*4), Y0
+	VMASKMOVPS 128(CX), Y0, Y1
+	VMASKMOVPS 128(DX), Y0, Y2
+	VADDPS     Y2, Y1, Y1
+	CMPQ       DI, $0x00000028
+	JLT        partial4
+	VMOVUPS    Y1, 128(AX)
+	JMP        next4
+
+partial4:
+	VMASKMOVPS Y1, Y0, 128(AX)
+	JMP        end
+
+next4:
+	CMPQ       DI, $0x00000028
+	JLE        end
+	VMOVDQU    160(SI)(BX*4), Y0
+	VMASKMOVPS 160(CX), Y0, Y1
+	VMASKMOVPS 160(DX), Y0, Y2
+	VADDPS     Y2, Y1, Y1
+	CMPQ       DI, $0x00000030
+	JLT        partial5
+	VMOVUPS    Y1, 160(AX)
+	JMP        next5
+
+partial5:
+	VMASKMOVPS Y1, Y0, 160(AX)
+	JMP        end
+
+next5:
+	CMPQ       DI, $0x00000030
+	JLE        end
+	VMOVDQU    192(SI)(BX*4), Y0
+	VMASKMOVPS 192(CX), Y0, Y1
+	VMASKMOVPS 192(DX), Y0, Y2
+	VADDPS     Y2, Y1, Y1
+	CMPQ       DI, $0x00000038
+	JLT        partial6
+	VMOVUPS    Y1, 192(AX)
+	JMP        next6
+
+partial6:
+	VMASKMOVPS Y1, Y0, 192(AX)
+	JMP        end
+
+next6:
+	CMPQ       DI, $0x00000038
+	JLE        end
+	VMOVDQU    224(SI)(BX*4), Y0
+	VMASKMOVPS 224(CX), Y0, Y1
+	VMASKMOVPS 224(DX), Y0, Y2
+	VADDPS     Y2, Y1, Y1
+	CMPQ       DI, $0x00000040
+	JLT        partial7
+	VMOVUPS    Y1, 224(AX)
+	JMP        end
+
+partial7:
+	VMASKMOVPS Y1, Y0, 224(AX)
+
+end:
+	VZEROUPPER
+	RET
+
+relu:
+	VXORPS       Y0, Y0, Y0
+	VBROADCASTSS norm_abs<>+0(SB), Y1
+	XORQ         SI, SI
+
+rfull:
+	MOVQ    BX, DI
+	SUBQ    SI, DI
+	CMPQ    DI, $0x40
+	JLT     rtail
+	VMOVUPS (CX), Y2
+	VMOVUPS (DX), Y3
+	VADDPS  Y3, Y2, Y2
+	VCMPPS  $0x16, Y0, Y2, Y3
+	VANDPS  Y3, Y2, Y2
+	VANDPS  Y1, Y2, Y2
+	VMOVUPS Y2, (AX)
+	VMOVUPS 32(CX), Y2
+	VMOVUPS 32(DX), Y3
+	VADDPS  Y3, Y2, Y2
+	VCMPPS  $0x16, Y0, Y2, Y3
+	VANDPS  Y3, Y2, Y2
+	VANDPS  Y1, Y2, Y2
+	VMOVUPS Y2, 32(AX)
+	VMOVUPS 64(CX), Y2
+	VMOVUPS 64(DX), Y3
+	VADDPS  Y3, Y2, Y2
+	VCMPPS  $0x16, Y0, Y2, Y3
+	VANDPS  Y3, Y2, Y2
+	VANDPS  Y1, Y2, Y2
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS 96(CX), Y2
+	VMOVUPS 96(DX), Y3
+	VADDPS  Y3, Y2, Y2
+	VCMPPS  $0x16, Y0, Y2, Y3
+	VANDPS  Y3, Y2, Y2
+	VANDPS  Y1, Y2, Y2
+	VMOVUPS Y2, 96(AX)
+	VMOVUPS 128(CX), Y2
+	VMOVUPS 128(DX), Y3
+	VADDPS  Y3, Y2, Y2
+	VCMPPS  $0x16, Y0, Y2, Y3
+	VANDPS  Y3, Y2, Y2
+	VANDPS  Y1, Y2, Y2
+	VMOVUPS Y2, 128(AX)
+	VMOVUPS 160(CX), Y2
+	VMOVUPS 160(DX), Y3
+	VADDPS  Y3, Y2, Y2
+	VCMPPS  $0x16, Y0, Y2, Y3
+	VANDPS  Y3, Y2, Y2
+	VANDPS  Y1, Y2, Y2
+	VMOVUPS Y2, 160(AX)
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 192(DX), Y3
+	VADDPS  Y3, Y2, Y2
+	VCMPPS  $0x16, Y0, Y2, Y3
+	VANDPS  Y3, Y2, Y2
+	VANDPS  Y1, Y2, Y2
+	VMOVUPS Y2, 192(AX)
+	VMOVUPS 224(CX), Y2
+	VMOVUPS 224(DX), Y3
+	VADDPS  Y3, Y2, Y2
+	VCMPPS  $0x16, Y0, Y2, Y3
+	VANDPS  Y3, Y2, Y2
+	VANDPS  Y1, Y2, Y2
+	VMOVUPS Y2, 224(AX)
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x40, SI
+	JMP     rfull
+
+rtail:
+	MOVQ       $0x00000040, BX
+	SUBQ       DI, BX
+	LEAQ       norm_lanes64<>+0(SB), SI
+	CMPQ       DI, $0x00000000
+	JLE        rend
+	VMOVDQU    (SI)(BX*4), Y2
+	VMASKMOVPS (CX), Y2, Y3
+	VMASKMOVPS (DX), Y2, Y4
+	VADDPS     Y4, Y3, Y3
+	VCMPPS     $0x16, Y0, Y3, Y4
+	VANDPS     Y4, Y3, Y3
+	VANDPS     Y1, Y3, Y3
+	CMPQ       DI, $0x00000008
+	JLT        rpartial0
+	VMOVUPS    Y3, (AX)
+	JMP        rnext0
+
+rpartial0:
+	VMASKMOVPS Y3, Y2, (AX)
+	JMP        rend
+
+rnext0:
+	CMPQ       DI, $0x00000008
+	JLE        rend
+	VMOVDQU    32(SI)(BX*4), Y2
+	VMASKMOVPS 32(CX), Y2, Y3
+	VMASKMOVPS 32(DX), Y2, Y4
+	VADDPS     Y4, Y3, Y3
+	VCMPPS     $0x16, Y0, Y3, Y4
+	VANDPS     Y4, Y3, Y3
+	VANDPS     Y1, Y3, Y3
+	CMPQ       DI, $0x00000010
+	JLT        rpartial1
+	VMOVUPS    Y3, 32(AX)
+	JMP        rnext1
+
+rpartial1:
+	VMASKMOVPS Y3, Y2, 32(AX)
+	JMP        rend
+
+rnext1:
+	CMPQ       DI, $0x00000010
+	JLE        rend
+	VMOVDQU    64(SI)(BX*4), Y2
+	VMASKMOVPS 64(CX), Y2, Y3
+	VMASKMOVPS 64(DX), Y2, Y4
+	VADDPS     Y4, Y3, Y3
+	VCMPPS     $0x16, Y0, Y3, Y4
+	VANDPS     Y4, Y3, Y3
+	VANDPS     Y1, Y3, Y3
+	CMPQ       DI, $0x00000018
+	JLT        rpartial2
+	VMOVUPS    Y3, 64(AX)
+	JMP        rnext2
+
+rpartial2:
+	VMASKMOVPS Y3, Y2, 64(AX)
+	JMP        rend
+
+rnext2:
+	CMPQ       DI, $0x00000018
+	JLE        rend
+	VMOVDQU    96(SI)(BX*4), Y2
+	VMASKMOVPS 96(CX), Y2, Y3
+	VMASKMOVPS 96(DX), Y2, Y4
+	VADDPS     Y4, Y3, Y3
+	VCMPPS     $0x16, Y0, Y3, Y4
+	VANDPS     Y4, Y3, Y3
+	VANDPS     Y1, Y3, Y3
+	CMPQ       DI, $0x00000020
+	JLT        rpartial3
+	VMOVUPS    Y3, 96(AX)
+	JMP        rnext3
+
+rpartial3:
+	VMASKMOVPS Y3, Y2, 96(AX)
+	JMP        rend
+
+rnext3:
+	CMPQ       DI, $0x00000020
+	JLE        rend
+	VMOVDQU    128(SI)(BX*4), Y2
+	VMASKMOVPS 128(CX), Y2, Y3
+	VMASKMOVPS 128(DX), Y2, Y4
+	VADDPS     Y4, Y3, Y3
+	VCMPPS     $0x16, Y0, Y3, Y4
+	VANDPS     Y4, Y3, Y3
+	VANDPS     Y1, Y3, Y3
+	CMPQ       DI, $0x00000028
+	JLT        rpartial4
+	VMOVUPS    Y3, 128(AX)
+	JMP        rnext4
+
+rpartial4:
+	VMASKMOVPS Y3, Y2, 128(AX)
+	JMP        rend
+
+rnext4:
+	CMPQ       DI, $0x00000028
+	JLE        rend
+	VMOVDQU    160(SI)(BX*4), Y2
+	VMASKMOVPS 160(CX), Y2, Y3
+	VMASKMOVPS 160(DX), Y2, Y4
+	VADDPS     Y4, Y3, Y3
+	VCMPPS     $0x16, Y0, Y3, Y4
+	VANDPS     Y4, Y3, Y3
+	VANDPS     Y1, Y3, Y3
+	CMPQ       DI, $0x00000030
+	JLT        rpartial5
+	VMOVUPS    Y3, 160(AX)
+	JMP        rnext5
+
+rpartial5:
+	VMASKMOVPS Y3, Y2, 160(AX)
+	JMP        rend
+
+rnext5:
+	CMPQ       DI, $0x00000030
+	JLE        rend
+	VMOVDQU    192(SI)(BX*4), Y2
+	VMASKMOVPS 192(CX), Y2, Y3
+	VMASKMOVPS 192(DX), Y2, Y4
+	VADDPS     Y4, Y3, Y3
+	VCMPPS     $0x16, Y0, Y3, Y4
+	VANDPS     Y4, Y3, Y3
+	VANDPS     Y1, Y3, Y3
+	CMPQ       DI, $0x00000038
+	JLT        rpartial6
+	VMOVUPS    Y3, 192(AX)
+	JMP        rnext6
+
+rpartial6:
+	VMASKMOVPS Y3, Y2, 192(AX)
+	JMP        rend
+
+rnext6:
+	CMPQ       DI, $0x00000038
+	JLE        rend
+	VMOVDQU    224(SI)(BX*4), Y2
+	VMASKMOVPS 224(CX), Y2, Y3
+	VMASKMOVPS 224(DX), Y2, Y4
+	VADDPS     Y4, Y3, Y3
+	VCMPPS     $0x16, Y0, Y3, Y0
+	VANDPS     Y0, Y3, Y3
+	VANDPS     Y1, Y3, Y3
+	CMPQ       DI, $0x00000040
+	JLT        rpartial7
+	VMOVUPS    Y3, 224(AX)
+	JMP        rend
+
+rpartial7:
+	VMASKMOVPS Y3, Y2, 224(AX)
+
+rend:
 	VZEROUPPER
 	RET

@@ -71,17 +71,17 @@ func TestSums(t *testing.T) {
 	}
 }
 
-// TestAffine checks Affine (with and without the ReLU) and AffineGrad
-// against their definitions, the paths bit for bit, and that nothing past
-// the row is written.
+// TestAffine checks Affine and Add (each with and without the ReLU) and
+// AffineGrad against their definitions, the paths bit for bit, and that
+// nothing past the row is written.
 func TestAffine(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for n := 0; n <= 300; n++ {
 		x, dy := randRow(rng, n+1, 0)[1:], randRow(rng, n+5, 0)[5:]
 		sc, sh := float32(rng.NormFloat64()), float32(rng.NormFloat64())
-		var got [][3][]float32
+		var got [][5][]float32
 		both(func() {
-			var r [3][]float32
+			var r [5][]float32
 			for k := range r {
 				r[k] = make([]float32, n+2)
 				r[k][0], r[k][n+1] = 7, 7
@@ -89,6 +89,9 @@ func TestAffine(t *testing.T) {
 			Affine(r[0][1:n+1], x, sc, sh, false)
 			Affine(r[1][1:n+1], x, sc, sh, true)
 			AffineGrad(r[2][1:n+1], dy, x, sc, sh, 0.5)
+			Add(r[3][1:n+1], x, dy, false)
+			copy(r[4][1:n+1], x)
+			Add(r[4][1:n+1], r[4][1:n+1], dy, true) // in place
 			for k := range r {
 				if r[k][0] != 7 || r[k][n+1] != 7 {
 					t.Fatalf("n=%d %s: result %d written outside the row", n, Path(), k)
@@ -99,8 +102,9 @@ func TestAffine(t *testing.T) {
 		})
 		for i := range x {
 			y := float64(x[i])*float64(sc) + float64(sh)
-			want := [3]float64{y, math.Max(y, 0), float64(sc)*float64(dy[i]) + float64(sh)*float64(x[i]) + 0.5}
-			for k := range 3 {
+			sum := float64(x[i]) + float64(dy[i])
+			want := [5]float64{y, math.Max(y, 0), float64(sc)*float64(dy[i]) + float64(sh)*float64(x[i]) + 0.5, sum, math.Max(sum, 0)}
+			for k := range want {
 				if math.Abs(float64(got[0][k][i])-want[k]) > 1e-5*(1+math.Abs(want[k])) {
 					t.Fatalf("n=%d result %d element %d = %g, want %g", n, k, i, got[0][k][i], want[k])
 				}
@@ -123,6 +127,14 @@ func TestAffine(t *testing.T) {
 		Affine(y, x, -1, float32(math.Copysign(0, -1)), true) // 0*-1 + -0 = -0
 		if !math.IsNaN(float64(y[3])) || bits(y[0]) != 0 {
 			t.Errorf("Affine relu: y[3] = %g (want NaN), y[0] bits %#x (want +0)", y[3], bits(y[0]))
+		}
+		neg0 := make([]float32, 32)
+		for i := range neg0 {
+			neg0[i] = float32(math.Copysign(0, -1))
+		}
+		Add(y, x, neg0, true) // 0 + -0 = +0; NaN + -0 = NaN
+		if !math.IsNaN(float64(y[3])) || bits(y[0]) != 0 {
+			t.Errorf("Add relu: y[3] = %g (want NaN), y[0] bits %#x (want +0)", y[3], bits(y[0]))
 		}
 	})
 }
@@ -198,6 +210,7 @@ func sumBits(v float32) uint32 {
 }
 
 // TestNonFinite compares every path bit for bit (the element-wise results
+// of Affine, AffineGrad and Add
 // with their NaN payloads, the sums without, see sumBits) on
 // rows holding infinities and NaNs, and with infinite or NaN scalars, at
 // every length to 130: the masked tails must add nothing and store
@@ -226,9 +239,9 @@ func TestNonFinite(t *testing.T) {
 				sc := scalars[rng.IntN(len(scalars))]
 				sh := scalars[rng.IntN(len(scalars))]
 				for _, ab := range [][2]float32{{sc, sh}, {inf, 0}, {0, nanNeg}, {-inf, inf}} {
-					var got [][3][]float32
+					var got [][5][]float32
 					both(func() {
-						var r [3][]float32
+						var r [5][]float32
 						for k := range r {
 							r[k] = make([]float32, n+2)
 							r[k][0], r[k][n+1] = 7, 7
@@ -236,6 +249,8 @@ func TestNonFinite(t *testing.T) {
 						Affine(r[0][1:n+1], x, ab[0], ab[1], false)
 						Affine(r[1][1:n+1], x, ab[0], ab[1], true)
 						AffineGrad(r[2][1:n+1], dy, x, ab[0], ab[1], sc)
+						Add(r[3][1:n+1], x, dy, false)
+						Add(r[4][1:n+1], dy, x, true)
 						for k := range r {
 							if r[k][0] != 7 || r[k][n+1] != 7 {
 								t.Fatalf("n=%d %s: result %d written outside the row", n, Path(), k)

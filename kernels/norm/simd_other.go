@@ -17,6 +17,9 @@ func affineAVX512(y, x *float32, n int, sc, sh float32, relu bool) {
 func affineGradAVX512(dx, dy, x *float32, n int, a, cx, b float32) {
 	panic("norm: no AVX-512 kernels in this build")
 }
+func addAVX512(dst, a, b *float32, n int, relu bool) {
+	panic("norm: no AVX-512 kernels in this build")
+}
 
 func sumAVX2(x *float32, n int) float32 { panic("norm: no AVX2 kernels in this build") }
 func sumSqDevAVX2(x *float32, n int, mu float32) float32 {
@@ -29,5 +32,8 @@ func affineAVX2(y, x *float32, n int, sc, sh float32, relu bool) {
 	panic("norm: no AVX2 kernels in this build")
 }
 func affineGradAVX2(dx, dy, x *float32, n int, a, cx, b float32) {
+	panic("norm: no AVX2 kernels in this build")
+}
+func addAVX2(dst, a, b *float32, n int, relu bool) {
 	panic("norm: no AVX2 kernels in this build")
 }

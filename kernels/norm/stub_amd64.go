@@ -19,6 +19,9 @@ func affineAVX512(y *float32, x *float32, n int, sc float32, sh float32, relu bo
 // affineGradAVX512 sets dx[i] = (a*dy[i] + cx*x[i]) + b over n floats (see AffineGrad).
 func affineGradAVX512(dx *float32, dy *float32, x *float32, n int, a float32, cx float32, b float32)
 
+// addAVX512 sets dst[i] = a[i] + b[i] over n floats, then max(0, dst[i]) if relu (see Add).
+func addAVX512(dst *float32, a *float32, b *float32, n int, relu bool)
+
 // sumAVX2 returns the sum of n floats (see Sum).
 func sumAVX2(x *float32, n int) float32
 
@@ -33,3 +36,6 @@ func affineAVX2(y *float32, x *float32, n int, sc float32, sh float32, relu bool
 
 // affineGradAVX2 sets dx[i] = (a*dy[i] + cx*x[i]) + b over n floats (see AffineGrad).
 func affineGradAVX2(dx *float32, dy *float32, x *float32, n int, a float32, cx float32, b float32)
+
+// addAVX2 sets dst[i] = a[i] + b[i] over n floats, then max(0, dst[i]) if relu (see Add).
+func addAVX2(dst *float32, a *float32, b *float32, n int, relu bool)
