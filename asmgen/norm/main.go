@@ -138,11 +138,12 @@ func loop(n GPVirtual, ptrs []GPVirtual, body func(k, disp int, mask OpmaskVirtu
 }
 
 // skipEmpty jumps to label when chunk k of the tail (elements 16k ..
-// 16k+15) holds none of the t elements left. Masked loads and stores whose
-// mask is all zero cost a microcode assist of hundreds of cycles on AMD
-// Zen 4 and later (measured: every AVX-512 row kernel took ~700 ns a call
-// at any length, 256 or 1024 floats, until its empty chunks were skipped),
-// so the tail never issues one.
+// 16k+15) holds none of the t elements left, so the tail never issues a
+// masked load or store with an all-zero mask: on the Turin-like AMD of the
+// README each one costs ~150 ns when its address lies on a page the process
+// has not written yet (every AVX-512 row kernel took ~700 ns a call on
+// freshly allocated rows of 256 or 1024 floats until its empty chunks were
+// skipped).
 func skipEmpty(t GPVirtual, k int, label string) {
 	CMPQ(t, U32(16*k))
 	JLE(LabelRef(label))
