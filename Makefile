@@ -65,7 +65,8 @@ generate:
 	cd kernels/gemm/internal/kernel && $(GO) generate .
 	cd kernels/wino && $(GO) generate .
 	cd kernels/norm && $(GO) generate .
-	git diff --exit-code -- kernels/act kernels/gemm/internal/kernel kernels/wino kernels/norm
+	cd kernels/pool && $(GO) generate .
+	git diff --exit-code -- kernels/act kernels/gemm/internal/kernel kernels/wino kernels/norm kernels/pool
 
 ## bench-compare: the training step of simplecnn, resnet20 and vgg16 x relu,
 ## pvlu, gelu here and in PyTorch 1.13 (Debian's python3-torch), interleaved

@@ -2,7 +2,8 @@ package layers
 
 import (
 	"fmt"
-	"math"
+
+	"github.com/actbench/actbench/kernels/pool"
 
 	"gorgonia.org/tensor"
 )
@@ -109,57 +110,14 @@ func (l *MaxPool2D) forwardPart(_, lo, hi int) {
 	}
 }
 
-// maxPool2x2 is the common 2x2 stride-2 case, branch-free: the comparisons
-// are done on integer keys that order like the floats, with arithmetic
-// selects, since data-dependent branches mispredict half the time here.
+// maxPool2x2 is the common 2x2 stride-2 case, one output row at a time on
+// the kernels of kernels/pool (SIMD, or branch-free pure Go: the same
+// choice, index and bits on every path).
 func maxPool2x2(dst []float32, arg []int32, src []float32, oh, ow, w int) {
 	for oy := 0; oy < oh; oy++ {
 		base := 2 * oy * w
-		r0 := src[base : base+w]
-		r1 := src[base+w : base+2*w]
-		d := dst[oy*ow : oy*ow+ow]
-		a := arg[oy*ow : oy*ow+ow]
-		for ox := range d {
-			i := 2 * ox
-			v0, v1, v2, v3 := r0[i], r0[i+1], r1[i], r1[i+1]
-			kb, bi := floatKey(v0), int64(0)
-			kb, bi = selectGreater(kb, bi, floatKey(v1), 1)
-			kb, bi = selectGreater(kb, bi, floatKey(v2), int64(w))
-			_, bi = selectGreater(kb, bi, floatKey(v3), int64(w)+1)
-			idx := base + i + int(bi)
-			if v0 != v0 || v1 != v1 || v2 != v2 || v3 != v3 { // the first NaN wins, as in PyTorch
-				idx = firstNaN(src, base+i, w, 2)
-			}
-			a[ox] = int32(idx)
-			d[ox] = src[idx]
-		}
+		pool.Max2x2Row(dst[oy*ow:oy*ow+ow], arg[oy*ow:oy*ow+ow], src[base:base+w], src[base+w:base+2*w], base, w)
 	}
-}
-
-// floatKey maps a float32 to an integer with the same order (for non-NaN
-// values). Adding +0 turns -0 into +0, so that the two tie as in float
-// comparison.
-func floatKey(v float32) int64 {
-	b := int32(math.Float32bits(v + 0))
-	return int64(b ^ int32(uint32(b>>31)>>1))
-}
-
-// selectGreater returns (k, i) when k > kb, else (kb, bi), without branches.
-func selectGreater(kb, bi, k, i int64) (int64, int64) {
-	m := (kb - k) >> 63 // all ones when k > kb
-	return kb ^ ((kb ^ k) & m), bi ^ ((bi ^ i) & m)
-}
-
-// firstNaN returns the index of the first NaN of the k x k window at base.
-func firstNaN(src []float32, base, w, k int) int {
-	for ky := 0; ky < k; ky++ {
-		for kx := 0; kx < k; kx++ {
-			if v := src[base+ky*w+kx]; v != v {
-				return base + ky*w + kx
-			}
-		}
-	}
-	return base
 }
 
 func (l *MaxPool2D) Backward(dy *tensor.Dense) *tensor.Dense {

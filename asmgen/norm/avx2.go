@@ -7,16 +7,11 @@ package main
 // elements loads each 8-lane chunk under a VMASKMOVPS mask (masked-off
 // lanes read as zero and never touch memory); element-wise kernels store
 // full chunks whole and only the last partial one under the mask. Only
-// Y0-Y15 are valid in VEX code: checkVEX fails the generation if the
+// Y0-Y15 are valid in VEX code: vex.Check fails the generation if the
 // register allocator ever reaches Y16.
 
 import (
-	"bufio"
-	"flag"
 	"fmt"
-	"os"
-	"regexp"
-	"strings"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -336,32 +331,4 @@ func reluMaskAVX2(z, zero, abs VecVirtual) {
 	VCMPPS(Imm(0x16), zero, z, c)
 	VANDPS(c, z, z)
 	VANDPS(abs, z, z)
-}
-
-// checkVEX fails if a function of the generated file whose name ends in
-// suffix uses a register that VEX encodings cannot reach (X16-X31, Y16-Y31,
-// any Z or K register): the Go assembler would silently encode such an
-// instruction as EVEX, an AVX-512 instruction in an AVX2 kernel.
-func checkVEX(suffix string) {
-	out := flag.Lookup("out").Value.String()
-	f, err := os.Open(out)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	defer f.Close()
-	bad := regexp.MustCompile(`\b([XY](1[6-9]|2[0-9]|3[01])|Z[0-9]+|K[0-7])\b`)
-	in := false
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "TEXT ") {
-			name, _, _ := strings.Cut(strings.TrimPrefix(line, "TEXT ·"), "(")
-			in = strings.HasSuffix(name, suffix)
-		}
-		if in && bad.MatchString(line) {
-			fmt.Fprintf(os.Stderr, "%s: %q uses a register outside VEX's Y0-Y15\n", out, line)
-			os.Exit(1)
-		}
-	}
 }

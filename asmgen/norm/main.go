@@ -9,6 +9,7 @@
 package main
 
 import (
+	"github.com/actbench/actbench/asmgen/internal/vex"
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
@@ -31,7 +32,7 @@ func main() {
 	affineGradAVX2()
 	addAVX2()
 	Generate()
-	checkVEX("AVX2")
+	vex.Check("AVX2")
 }
 
 // absBits clears a float's sign bit (one float, for VBROADCASTSS).

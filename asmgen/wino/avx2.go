@@ -21,12 +21,7 @@ package main
 // fails the generation if the register allocator ever reaches Y16.
 
 import (
-	"bufio"
-	"flag"
 	"fmt"
-	"os"
-	"regexp"
-	"strings"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -459,32 +454,4 @@ func gradColsAVX2(name, formula string, modeA bool) {
 	})
 	VZEROUPPER()
 	RET()
-}
-
-// checkVEX fails if a function of the generated file whose name ends in
-// suffix uses a register that VEX encodings cannot reach (X16-X31, Y16-Y31,
-// any Z or K register): the Go assembler would silently encode such an
-// instruction as EVEX, an AVX-512 instruction in an AVX2 kernel.
-func checkVEX(suffix string) {
-	out := flag.Lookup("out").Value.String()
-	f, err := os.Open(out)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	defer f.Close()
-	bad := regexp.MustCompile(`\b([XY](1[6-9]|2[0-9]|3[01])|Z[0-9]+|K[0-7])\b`)
-	in := false
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "TEXT ") {
-			name, _, _ := strings.Cut(strings.TrimPrefix(line, "TEXT ·"), "(")
-			in = strings.HasSuffix(name, suffix)
-		}
-		if in && bad.MatchString(line) {
-			fmt.Fprintf(os.Stderr, "%s: %q uses a register outside VEX's Y0-Y15\n", out, line)
-			os.Exit(1)
-		}
-	}
 }

@@ -16,6 +16,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/actbench/actbench/asmgen/internal/vex"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -44,7 +45,7 @@ func main() {
 	gradColsAVX2("gradColsAAVX2", "a + ((b - c) + d)", true)
 	gradColsAVX2("gradColsBAVX2", "((a - b) + c) - d", false)
 	Generate()
-	checkVEX("AVX2")
+	vex.Check("AVX2")
 }
 
 func table(name string, f func(i int) uint32) Mem {
