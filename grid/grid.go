@@ -80,6 +80,13 @@ type Pretrain struct {
 	Epochs     int     `json:"epochs"`
 	// LR is the pretraining learning rate (0 = the recipe's).
 	LR float64 `json:"lr,omitempty"`
+	// Seed, when set, pretrains once with this seed for every trial seed,
+	// as a published transfer experiment starts every run from one set of
+	// released weights: the seeds then vary only the fine-tuning (its
+	// initialisation of a new head, data order, augmentation, dropout),
+	// and the pretraining costs one stage instead of one per seed. 0 (the
+	// default) pretrains with each trial's own seed.
+	Seed uint64 `json:"seed,omitempty"`
 }
 
 // Recipe is how a trial is trained: everything except the model, the
@@ -436,10 +443,11 @@ func (g *Grid) Expand() ([]Trial, error) {
 }
 
 // PretrainTrial is the pretraining stage of a transfer / fine-tuning trial:
-// the same model, seed and optimiser settings, on the pretrain dataset with
-// the pretrain activation for the pretrain epochs, without blur. Its key
-// does not depend on the recipe's name, the trial's activation or the
-// fine-tuning settings, so every trial that can share it does.
+// the same model, seed (the pretrain seed when it is set) and optimiser
+// settings, on the pretrain dataset with the pretrain activation for the
+// pretrain epochs, without blur. Its key does not depend on the recipe's
+// name, the trial's activation or the fine-tuning settings (nor, with a
+// pretrain seed, the trial's seed), so every trial that can share it does.
 func PretrainTrial(t Trial) Trial {
 	p := t.Recipe.Pretrain
 	r := t.Recipe
@@ -454,7 +462,11 @@ func PretrainTrial(t Trial) Trial {
 	r.Blur = 0
 	r.Pretrain = nil
 	r.Freeze = ""
-	c := TrialConfig{Model: t.Model, Dataset: p.Dataset, Recipe: r, Seed: t.Seed, Activation: p.Activation}
+	seed := t.Seed
+	if p.Seed != 0 {
+		seed = p.Seed
+	}
+	c := TrialConfig{Model: t.Model, Dataset: p.Dataset, Recipe: r, Seed: seed, Activation: p.Activation}
 	return Trial{TrialConfig: c, Index: t.Index, Unit: t.Unit, Key: TrialKey(c)}
 }
 

@@ -26,7 +26,7 @@ import (
 // warmup (epochs), lr_step (per-batch|per-epoch), batch, augment, crop_pad
 // (black|mean|reflect), init (default|he-normal), blur (sigma),
 // label_smoothing, test_curve, select (best|last), pretrain {dataset,
-// activation, epochs, lr} and freeze (none|act|last:K). `actbench run --preset NAME --print-grid`
+// activation, epochs, lr, seed} and freeze (none|act|last:K). `actbench run --preset NAME --print-grid`
 // prints any preset in this format as a starting point.
 
 // ReadFile reads and validates a grid file.

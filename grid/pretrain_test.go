@@ -59,11 +59,65 @@ func TestPretrainTrialIsTheSharedStage(t *testing.T) {
 		"batch":           func(g *Grid) { g.Recipes[0].Batch = 32 },
 		"augmentation":    func(g *Grid) { g.Recipes[0].Augment = false },
 		"model":           func(g *Grid) { g.Models = []string{"vgg19"} },
+		"pretrain seed":   func(g *Grid) { g.Recipes[0].Pretrain.Seed = 9 },
 	} {
 		g := base()
 		edit(&g)
 		if got := stage(g); got.Key == pt.Key {
 			t.Errorf("%s: the same stage key for another pretraining", name)
 		}
+	}
+}
+
+// A pretrain seed makes one stage for every trial seed (the seeds then vary
+// only the continuation), the stage that seed alone would have had; it
+// changes the trials' identity but leaves a grid without it as it was.
+func TestPretrainSeedSharesOneStage(t *testing.T) {
+	g := Grid{Name: "g", Models: []string{"simplecnn"}, Datasets: []Dataset{{Name: "cifar10", Val: 1000, Train: 5000}},
+		Recipes: []Recipe{{Name: "ft", Epochs: 2, Optimizer: "sgd", LR: 1e-2, Batch: 128, Select: "best",
+			Pretrain: &Pretrain{Dataset: Dataset{Name: "cifar100", Val: 1000, Train: 10000}, Activation: "relu", Epochs: 3}}},
+		Seeds: []uint64{1, 2, 3}, Activations: []string{"relu", "pvlu"}}
+	perSeed, err := g.Expand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	perSeedCost, err := EstimateCost(&g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := g
+	shared.Recipes = []Recipe{g.Recipes[0]}
+	p := *g.Recipes[0].Pretrain
+	p.Seed = 2
+	shared.Recipes[0].Pretrain = &p
+	trials, err := shared.Expand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stage := PretrainTrial(trials[0])
+	if stage.Seed != 2 {
+		t.Fatalf("stage seed %d, want the pretrain seed 2", stage.Seed)
+	}
+	for i, tr := range trials {
+		if got := PretrainTrial(tr); got.Key != stage.Key {
+			t.Errorf("trial %d (seed %d): stage %s, want the one shared stage %s", i, tr.Seed, got.Key, stage.Key)
+		}
+		if tr.Key == perSeed[i].Key {
+			t.Errorf("trial %d: the same key with and without a pretrain seed", i)
+		}
+		if perSeed[i].Seed == 2 && PretrainTrial(perSeed[i]).Key != stage.Key {
+			t.Errorf("trial %d: seed 2's own stage differs from the shared stage of pretrain seed 2", i)
+		}
+	}
+	if ID(trials) == ID(perSeed) {
+		t.Error("the same grid id with and without a pretrain seed")
+	}
+	cost, err := EstimateCost(&shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cost.Epochs != perSeedCost.Epochs-2*3 {
+		t.Errorf("estimate %d epochs with one shared stage, %d with one per seed: want 2 stages of 3 epochs fewer",
+			cost.Epochs, perSeedCost.Epochs)
 	}
 }

@@ -445,6 +445,42 @@ func TestPretrainedStageIsSharedBySeed(t *testing.T) {
 	}
 }
 
+// With a pretrain seed the grid pretrains once, with that seed, and every
+// trial of every seed continues from the one checkpoint.
+func TestPretrainSeedTrainsOneStage(t *testing.T) {
+	ds := grid.Dataset{Name: "cifar10", Val: 100, Train: 500}
+	r := grid.Recipe{Name: "ft", Epochs: 2, Optimizer: "adam", LR: 1e-4, Batch: 32, Select: "best",
+		Pretrain: &grid.Pretrain{Dataset: grid.Dataset{Name: "cifar100", Val: 100}, Activation: "relu", Epochs: 3, Seed: 7}}
+	g := grid.Grid{Name: "ft", Models: []string{"simplecnn"}, Datasets: []grid.Dataset{ds}, Recipes: []grid.Recipe{r},
+		Seeds: []uint64{1, 2, 3}, Activations: []string{"relu", "pvlu"}}
+	out := filepath.Join(t.TempDir(), "r.jsonl")
+	inits := map[string]bool{}
+	f := &fakeTrainer{}
+	runner := func(ctx context.Context, run *TrialRun) (trainer.Result, error) {
+		if c := run.TrainerConfig(); run.Recipe.Name == "pretrain" {
+			if c.Seed != 7 {
+				t.Errorf("pretraining with seed %d, want the pretrain seed 7", c.Seed)
+			}
+		} else {
+			inits[run.Init] = true
+			if c.Seed != run.Seed || c.Seed == 7 {
+				t.Errorf("fine-tuning with seed %d, want the trial's %d", c.Seed, run.Seed)
+			}
+		}
+		return f.run(ctx, run)
+	}
+	sum, err := Run(context.Background(), &g, Options{Out: out, Runner: runner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Ran != 6 || f.calls != 7 || sum.Pretrained != 1 {
+		t.Fatalf("%+v with %d trainer calls (want 6 trials + 1 pretraining)", sum, f.calls)
+	}
+	if len(inits) != 1 {
+		t.Errorf("checkpoints the trials started from: %v (want one)", inits)
+	}
+}
+
 func TestRunnerErrorStopsTheGridWithoutARecord(t *testing.T) {
 	g := testGrid()
 	out := filepath.Join(t.TempDir(), "r.jsonl")
