@@ -91,3 +91,27 @@ func TestCommittedResultsStillResume(t *testing.T) {
 		}
 	}
 }
+
+// TestCommittedGridsAreValid: every committed grid file, run or not yet,
+// reads, validates and expands, so a grid that a later session starts from
+// its command.sh fails here first, not after hours of others' compute.
+func TestCommittedGridsAreValid(t *testing.T) {
+	files, _ := filepath.Glob("../results/*/grid.json")
+	if len(files) == 0 {
+		t.Skip("no committed grids")
+	}
+	for _, f := range files {
+		g, err := grid.ReadFile(f)
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		trials, err := g.Expand()
+		if err == nil {
+			err = CheckTrials(trials)
+		}
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
