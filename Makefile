@@ -66,7 +66,8 @@ generate:
 	cd kernels/wino && $(GO) generate .
 	cd kernels/norm && $(GO) generate .
 	cd kernels/pool && $(GO) generate .
-	git diff --exit-code -- kernels/act kernels/gemm/internal/kernel kernels/wino kernels/norm kernels/pool
+	cd kernels/optim && $(GO) generate .
+	git diff --exit-code -- kernels/act kernels/gemm/internal/kernel kernels/wino kernels/norm kernels/pool kernels/optim
 
 ## bench-compare: the training step of simplecnn, resnet20 and vgg16 x relu,
 ## pvlu, gelu here and in PyTorch 1.13 (Debian's python3-torch), interleaved

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/actbench/actbench/kernels/optim"
 	"github.com/actbench/actbench/layers"
 )
 
@@ -137,7 +138,9 @@ func (o *optimizer) updateParam(i, j0, j1 int) {
 		}
 		wd = 0
 	}
-	adam(w, g, m, v, wd, float32(o.beta1), float32(o.beta2), o.eps, o.stepSize, o.bc2sqrt)
+	// torch.optim.Adam's single-tensor update (kernels/optim: SIMD,
+	// bit-identical to its pure Go).
+	optim.Adam(w, g, m, v, wd, float32(o.beta1), float32(o.beta2), o.eps, o.stepSize, o.bc2sqrt)
 }
 
 func (o *optimizer) sgd(w, g, buf []float32, decay bool, lr float32) {
@@ -145,39 +148,11 @@ func (o *optimizer) sgd(w, g, buf []float32, decay bool, lr float32) {
 	if decay {
 		wd = o.weightDecay
 	}
-	mu := o.momentum
-	g = g[:len(w)]
 	if buf == nil {
-		for j := range w {
-			w[j] -= lr * (g[j] + wd*w[j])
-		}
+		optim.SGDPlain(w, g, wd, lr)
 		return
 	}
-	buf = buf[:len(w)]
-	for j := range w {
-		d := g[j] + wd*w[j]
-		b := mu*buf[j] + d
-		buf[j] = b
-		if o.nesterov {
-			d += mu * b
-		} else {
-			d = b
-		}
-		w[j] -= lr * d
-	}
-}
-
-// adam is torch.optim.Adam's single-tensor update:
-// m += (1-b1)(g-m); v = b2 v + (1-b2) g^2; w -= stepSize * m / (sqrt(v)/bc2sqrt + eps).
-func adam(w, g, m, v []float32, wd, b1, b2, eps, stepSize, bc2sqrt float32) {
-	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
-	for j := range w {
-		d := g[j] + wd*w[j]
-		m[j] += (1 - b1) * (d - m[j])
-		v[j] = b2*v[j] + (1-b2)*d*d
-		den := float32(math.Sqrt(float64(v[j])))/bc2sqrt + eps
-		w[j] -= stepSize * m[j] / den
-	}
+	optim.SGD(w, g, buf, wd, o.momentum, lr, o.nesterov)
 }
 
 // state returns the optimiser's buffers by name (for checkpoints).

@@ -99,7 +99,9 @@ func TestMax2x2RowPanics(t *testing.T) {
 	for name, fn := range map[string]func(){
 		"short row": func() { Max2x2Row(make([]float32, 4), make([]int32, 4), make([]float32, 7), make([]float32, 8), 0, 8) },
 		"short arg": func() { Max2x2Row(make([]float32, 4), make([]int32, 3), make([]float32, 8), make([]float32, 8), 0, 8) },
-		"int32":     func() { Max2x2Row(make([]float32, 4), make([]int32, 4), make([]float32, 8), make([]float32, 8), math.MaxInt32, 8) },
+		"int32": func() {
+			Max2x2Row(make([]float32, 4), make([]int32, 4), make([]float32, 8), make([]float32, 8), math.MaxInt32, 8)
+		},
 	} {
 		func() {
 			defer func() {
