@@ -190,8 +190,8 @@ func NewResidual(name string, body, shortcut *Sequential) *Residual {
 }
 
 // addPart sets dst = a + b over images [lo, hi), then dst = ReLU(dst)
-// when relu is set, in one pass (norm.Add; its ReLU gives the bits
-// act.ReLU does, NaN and -0 included).
+// when relu is set, in one pass (norm.Add: max(0, x) as act.ReLU computes
+// it, -0 to +0 and a NaN kept).
 func (r *Residual) addPart(_, lo, hi int) {
 	o0, o1 := lo*r.size, hi*r.size
 	norm.Add(r.dst[o0:o1], r.a[o0:o1], r.b[o0:o1], r.relu)
