@@ -232,13 +232,10 @@ func mapLoop8(prefix string, n GPVirtual, ptrs []GPVirtual, out GPVirtual, compu
 	Label(end)
 }
 
-func affineAVX2() {
-	TEXT("affineAVX2", NOSPLIT, "func(y, x *float32, n int, sc, sh float32, relu bool)")
-	Doc("affineAVX2 sets y[i] = x[i]*sc + sh over n floats, then max(0, y[i]) if relu (see Affine).")
-	y, x, n := ld("y"), ld("x"), ld("n")
-	sc, sh := YMM(), YMM()
-	VBROADCASTSS(paramAddr("sc"), sc)
-	VBROADCASTSS(paramAddr("sh"), sh)
+// mapReLU8 is mapReLU on ymm: the kernel out[i] = f(i) over n floats
+// (mapLoop8), without and with max(0, .) on each result, and the jump to
+// the second on the function's bool parameter relu.
+func mapReLU8(n GPVirtual, ins []GPVirtual, out GPVirtual, f func(disp int, mask VecVirtual) VecVirtual) {
 	relu := GP8()
 	Load(Param("relu"), relu)
 	CMPB(relu, Imm(0))
@@ -253,11 +250,8 @@ func affineAVX2() {
 			VXORPS(zero, zero, zero)
 			VBROADCASTSS(absBits, abs)
 		}
-		mapLoop8(prefix, n, []GPVirtual{x}, y, func(disp int, mask VecVirtual) VecVirtual {
-			v := load8(Mem{Base: x, Disp: disp}, mask)
-			p, z := YMM(), YMM()
-			VMULPS(sc, v, p)
-			VADDPS(sh, p, z)
+		mapLoop8(prefix, n, ins, out, func(disp int, mask VecVirtual) VecVirtual {
+			z := f(disp, mask)
 			if withReLU {
 				reluMaskAVX2(z, zero, abs)
 			}
@@ -266,6 +260,22 @@ func affineAVX2() {
 		VZEROUPPER()
 		RET()
 	}
+}
+
+func affineAVX2() {
+	TEXT("affineAVX2", NOSPLIT, "func(y, x *float32, n int, sc, sh float32, relu bool)")
+	Doc("affineAVX2 sets y[i] = x[i]*sc + sh over n floats, then max(0, y[i]) if relu (see Affine).")
+	y, x, n := ld("y"), ld("x"), ld("n")
+	sc, sh := YMM(), YMM()
+	VBROADCASTSS(paramAddr("sc"), sc)
+	VBROADCASTSS(paramAddr("sh"), sh)
+	mapReLU8(n, []GPVirtual{x}, y, func(disp int, mask VecVirtual) VecVirtual {
+		v := load8(Mem{Base: x, Disp: disp}, mask)
+		p, z := YMM(), YMM()
+		VMULPS(sc, v, p)
+		VADDPS(sh, p, z)
+		return z
+	})
 }
 
 func affineGradAVX2() {
@@ -296,33 +306,13 @@ func addAVX2() {
 	TEXT("addAVX2", NOSPLIT, "func(dst, a, b *float32, n int, relu bool)")
 	Doc("addAVX2 sets dst[i] = a[i] + b[i] over n floats, then max(0, dst[i]) if relu (see Add).")
 	dst, a, b, n := ld("dst"), ld("a"), ld("b"), ld("n")
-	relu := GP8()
-	Load(Param("relu"), relu)
-	CMPB(relu, Imm(0))
-	JNE(LabelRef("relu"))
-	for _, withReLU := range []bool{false, true} {
-		prefix := ""
-		var zero, abs VecVirtual
-		if withReLU {
-			Label("relu")
-			prefix = "r"
-			zero, abs = YMM(), YMM()
-			VXORPS(zero, zero, zero)
-			VBROADCASTSS(absBits, abs)
-		}
-		mapLoop8(prefix, n, []GPVirtual{a, b}, dst, func(disp int, mask VecVirtual) VecVirtual {
-			u := load8(Mem{Base: a, Disp: disp}, mask)
-			v := load8(Mem{Base: b, Disp: disp}, mask)
-			z := YMM()
-			VADDPS(v, u, z) // a[i] first (NaN operand order, see addAVX512)
-			if withReLU {
-				reluMaskAVX2(z, zero, abs)
-			}
-			return z
-		})
-		VZEROUPPER()
-		RET()
-	}
+	mapReLU8(n, []GPVirtual{a, b}, dst, func(disp int, mask VecVirtual) VecVirtual {
+		u := load8(Mem{Base: a, Disp: disp}, mask)
+		v := load8(Mem{Base: b, Disp: disp}, mask)
+		z := YMM()
+		VADDPS(v, u, z) // a[i] first (NaN operand order, see add)
+		return z
+	})
 }
 
 // reluMaskAVX2 is reluMask on ymm.

@@ -109,16 +109,17 @@ func halves(l8 VecVirtual) VecVirtual {
 
 // loop emits a loop over n elements in steps of 64 (four zmm of 16), then
 // one masked step for the rest; body(k, disp, mask) handles zmm k of a
-// step at byte offset disp from the step's start (mask nil: full).
-func loop(n GPVirtual, ptrs []GPVirtual, body func(k, disp int, mask OpmaskVirtual)) {
+// step at byte offset disp from the step's start (mask nil: full). prefix
+// keeps the labels of two loops in one function apart.
+func loop(prefix string, n GPVirtual, ptrs []GPVirtual, body func(k, disp int, mask OpmaskVirtual)) {
 	i := GP64()
 	XORQ(i, i)
-	Label("full")
+	Label(prefix + "full")
 	t := GP64()
 	MOVQ(n, t)
 	SUBQ(i, t)
 	CMPQ(t, Imm(64))
-	JLT(LabelRef("tail"))
+	JLT(LabelRef(prefix + "tail"))
 	for k := 0; k < 4; k++ {
 		body(k, 64*k, nil)
 	}
@@ -126,16 +127,16 @@ func loop(n GPVirtual, ptrs []GPVirtual, body func(k, disp int, mask OpmaskVirtu
 		ADDQ(U32(256), p)
 	}
 	ADDQ(Imm(64), i)
-	JMP(LabelRef("full"))
-	Label("tail")
+	JMP(LabelRef(prefix + "full"))
+	Label(prefix + "tail")
 	for k := 0; k < 4; k++ {
-		skipEmpty(t, k, "done")
+		skipEmpty(t, k, prefix+"done")
 		c := GP64()
 		MOVQ(t, c)
 		SUBQ(U32(16*k), c)
 		body(k, 64*k, countMask16(c))
 	}
-	Label("done")
+	Label(prefix + "done")
 }
 
 // skipEmpty jumps to label when chunk k of the tail (elements 16k ..
@@ -148,6 +149,37 @@ func loop(n GPVirtual, ptrs []GPVirtual, body func(k, disp int, mask OpmaskVirtu
 func skipEmpty(t GPVirtual, k int, label string) {
 	CMPQ(t, U32(16*k))
 	JLE(LabelRef(label))
+}
+
+// mapReLU emits the element-wise kernel out[i] = f(i) over n floats twice,
+// without and with max(0, .) on each result (reluMask), and the jump to
+// the second on the function's bool parameter relu; ins and out advance
+// with the loop. f(disp, mask) loads its operands at byte offset disp
+// under mask (nil: full) and returns the result.
+func mapReLU(n GPVirtual, ins []GPVirtual, out GPVirtual, f func(disp int, mask OpmaskVirtual) VecVirtual) {
+	zero, abs := ZMM(), ZMM()
+	VXORPS(zero, zero, zero)
+	VBROADCASTSS(absBits, abs)
+	relu := GP8()
+	Load(Param("relu"), relu)
+	CMPB(relu, Imm(0))
+	JNE(LabelRef("relu"))
+	for _, withReLU := range []bool{false, true} {
+		prefix := ""
+		if withReLU {
+			Label("relu")
+			prefix = "r"
+		}
+		loop(prefix, n, append(ins, out), func(_, disp int, mask OpmaskVirtual) {
+			z := f(disp, mask)
+			if withReLU {
+				reluMask(z, zero, abs)
+			}
+			store(z, mask, Mem{Base: out, Disp: disp})
+		})
+		VZEROUPPER()
+		RET()
+	}
 }
 
 func load(m Mem, mask OpmaskVirtual, z VecVirtual) {
@@ -189,7 +221,7 @@ func sums(name, sig string, sqDev bool) {
 		VBROADCASTSS(paramAddr("mu"), mu)
 	}
 	acc := zeros()
-	loop(n, []GPVirtual{x}, func(k, disp int, mask OpmaskVirtual) {
+	loop("", n, []GPVirtual{x}, func(k, disp int, mask OpmaskVirtual) {
 		v := ZMM()
 		load(Mem{Base: x, Disp: disp}, mask, v)
 		if sqDev {
@@ -216,7 +248,7 @@ func dySums() {
 	mu := ZMM()
 	VBROADCASTSS(paramAddr("mu"), mu)
 	accS, accT := zeros(), zeros()
-	loop(n, []GPVirtual{dy, x}, func(k, disp int, mask OpmaskVirtual) {
+	loop("", n, []GPVirtual{dy, x}, func(k, disp int, mask OpmaskVirtual) {
 		g, v := ZMM(), ZMM()
 		load(Mem{Base: dy, Disp: disp}, mask, g)
 		load(Mem{Base: x, Disp: disp}, mask, v)
@@ -242,62 +274,16 @@ func affine() {
 	TEXT("affineAVX512", NOSPLIT, "func(y, x *float32, n int, sc, sh float32, relu bool)")
 	Doc("affineAVX512 sets y[i] = x[i]*sc + sh over n floats, then max(0, y[i]) if relu (see Affine).")
 	y, x, n := ld("y"), ld("x"), ld("n")
-	sc, sh, zero, abs := ZMM(), ZMM(), ZMM(), ZMM()
+	sc, sh := ZMM(), ZMM()
 	VBROADCASTSS(paramAddr("sc"), sc)
 	VBROADCASTSS(paramAddr("sh"), sh)
-	VXORPS(zero, zero, zero)
-	VBROADCASTSS(absBits, abs)
-	relu := GP8()
-	Load(Param("relu"), relu)
-	for _, withReLU := range []bool{false, true} {
-		Comment("relu", map[bool]string{false: "off", true: "on"}[withReLU])
-		if !withReLU {
-			CMPB(relu, Imm(0))
-			JNE(LabelRef("relu"))
-		} else {
-			Label("relu")
-		}
-		i := GP64()
-		XORQ(i, i)
-		yy, xx := GP64(), GP64()
-		MOVQ(y, yy)
-		MOVQ(x, xx)
-		suffix := map[bool]string{false: "", true: "r"}[withReLU]
-		Label("full" + suffix)
-		t := GP64()
-		MOVQ(n, t)
-		SUBQ(i, t)
-		CMPQ(t, Imm(64))
-		JLT(LabelRef("tail" + suffix))
-		body := func(k int, mask OpmaskVirtual) {
-			v, p, z := ZMM(), ZMM(), ZMM()
-			load(Mem{Base: xx, Disp: 64 * k}, mask, v)
-			VMULPS(sc, v, p)
-			VADDPS(sh, p, z)
-			if withReLU {
-				reluMask(z, zero, abs)
-			}
-			store(z, mask, Mem{Base: yy, Disp: 64 * k})
-		}
-		for k := 0; k < 4; k++ {
-			body(k, nil)
-		}
-		ADDQ(U32(256), xx)
-		ADDQ(U32(256), yy)
-		ADDQ(Imm(64), i)
-		JMP(LabelRef("full" + suffix))
-		Label("tail" + suffix)
-		for k := 0; k < 4; k++ {
-			skipEmpty(t, k, "done"+suffix)
-			c := GP64()
-			MOVQ(t, c)
-			SUBQ(U32(16*k), c)
-			body(k, countMask16(c))
-		}
-		Label("done" + suffix)
-		VZEROUPPER()
-		RET()
-	}
+	mapReLU(n, []GPVirtual{x}, y, func(disp int, mask OpmaskVirtual) VecVirtual {
+		v, p, z := ZMM(), ZMM(), ZMM()
+		load(Mem{Base: x, Disp: disp}, mask, v)
+		VMULPS(sc, v, p)
+		VADDPS(sh, p, z)
+		return z
+	})
 }
 
 // reluMask keeps z where z > 0 or z is NaN (not <= 0, unordered), +0
@@ -318,7 +304,7 @@ func affineGrad() {
 	VBROADCASTSS(paramAddr("a"), a)
 	VBROADCASTSS(paramAddr("cx"), cx)
 	VBROADCASTSS(paramAddr("b"), b)
-	loop(n, []GPVirtual{dx, dy, x}, func(k, disp int, mask OpmaskVirtual) {
+	loop("", n, []GPVirtual{dx, dy, x}, func(k, disp int, mask OpmaskVirtual) {
 		g, v := ZMM(), ZMM()
 		load(Mem{Base: dy, Disp: disp}, mask, g)
 		load(Mem{Base: x, Disp: disp}, mask, v)
@@ -339,57 +325,13 @@ func add() {
 	TEXT("addAVX512", NOSPLIT, "func(dst, a, b *float32, n int, relu bool)")
 	Doc("addAVX512 sets dst[i] = a[i] + b[i] over n floats, then max(0, dst[i]) if relu (see Add).")
 	dst, a, b, n := ld("dst"), ld("a"), ld("b"), ld("n")
-	zero, abs := ZMM(), ZMM()
-	VXORPS(zero, zero, zero)
-	VBROADCASTSS(absBits, abs)
-	relu := GP8()
-	Load(Param("relu"), relu)
-	CMPB(relu, Imm(0))
-	JNE(LabelRef("relu"))
-	for _, withReLU := range []bool{false, true} {
-		suffix := ""
-		if withReLU {
-			Label("relu")
-			suffix = "r"
-		}
-		i := GP64()
-		XORQ(i, i)
-		Label("full" + suffix)
-		t := GP64()
-		MOVQ(n, t)
-		SUBQ(i, t)
-		CMPQ(t, Imm(64))
-		JLT(LabelRef("tail" + suffix))
-		body := func(k int, mask OpmaskVirtual) {
-			u, v, z := ZMM(), ZMM(), ZMM()
-			load(Mem{Base: a, Disp: 64 * k}, mask, u)
-			load(Mem{Base: b, Disp: 64 * k}, mask, v)
-			// a[i] first, as the pure-Go code compiles: of two NaNs, x86
-			// returns the first operand's.
-			VADDPS(v, u, z)
-			if withReLU {
-				reluMask(z, zero, abs)
-			}
-			store(z, mask, Mem{Base: dst, Disp: 64 * k})
-		}
-		for k := 0; k < 4; k++ {
-			body(k, nil)
-		}
-		for _, p := range []GPVirtual{dst, a, b} {
-			ADDQ(U32(256), p)
-		}
-		ADDQ(Imm(64), i)
-		JMP(LabelRef("full" + suffix))
-		Label("tail" + suffix)
-		for k := 0; k < 4; k++ {
-			skipEmpty(t, k, "done"+suffix)
-			c := GP64()
-			MOVQ(t, c)
-			SUBQ(U32(16*k), c)
-			body(k, countMask16(c))
-		}
-		Label("done" + suffix)
-		VZEROUPPER()
-		RET()
-	}
+	mapReLU(n, []GPVirtual{a, b}, dst, func(disp int, mask OpmaskVirtual) VecVirtual {
+		u, v, z := ZMM(), ZMM(), ZMM()
+		load(Mem{Base: a, Disp: disp}, mask, u)
+		load(Mem{Base: b, Disp: disp}, mask, v)
+		// a[i] first, as the pure-Go code compiles: of two NaNs, x86
+		// returns the first operand's.
+		VADDPS(v, u, z)
+		return z
+	})
 }

@@ -408,13 +408,9 @@ TEXT ·affineAVX512(SB), NOSPLIT, $0-33
 	VXORPS       Z2, Z2, Z2
 	VBROADCASTSS norm_abs<>+0(SB), Z3
 	MOVB         relu+32(FP), BL
-
-	// relu
-	// off
-	CMPB BL, $0x00
-	JNE  relu
-	XORQ BX, BX
-	MOVQ CX, CX
+	CMPB         BL, $0x00
+	JNE          relu
+	XORQ         BX, BX
 
 full:
 	MOVQ    DX, SI
@@ -516,17 +512,14 @@ done:
 	VZEROUPPER
 	RET
 
-	// relu
-	// on
 relu:
 	XORQ BX, BX
-	MOVQ CX, CX
 
-fullr:
+rfull:
 	MOVQ     DX, SI
 	SUBQ     BX, SI
 	CMPQ     SI, $0x40
-	JLT      tailr
+	JLT      rtail
 	VMOVUPS  (CX), Z4
 	VMULPS   Z0, Z4, Z4
 	VADDPS   Z1, Z4, Z4
@@ -554,11 +547,11 @@ fullr:
 	ADDQ     $0x00000100, CX
 	ADDQ     $0x00000100, AX
 	ADDQ     $0x40, BX
-	JMP      fullr
+	JMP      rfull
 
-tailr:
+rtail:
 	CMPQ      SI, $0x00000000
-	JLE       doner
+	JLE       rdone
 	MOVQ      SI, DX
 	SUBQ      $0x00000000, DX
 	XORQ      BX, BX
@@ -577,7 +570,7 @@ tailr:
 	VPANDD.Z  Z3, Z4, K2, Z4
 	VMOVUPS   Z4, K1, (AX)
 	CMPQ      SI, $0x00000010
-	JLE       doner
+	JLE       rdone
 	MOVQ      SI, DX
 	SUBQ      $0x00000010, DX
 	XORQ      BX, BX
@@ -596,7 +589,7 @@ tailr:
 	VPANDD.Z  Z3, Z4, K2, Z4
 	VMOVUPS   Z4, K1, 64(AX)
 	CMPQ      SI, $0x00000020
-	JLE       doner
+	JLE       rdone
 	MOVQ      SI, DX
 	SUBQ      $0x00000020, DX
 	XORQ      BX, BX
@@ -615,7 +608,7 @@ tailr:
 	VPANDD.Z  Z3, Z4, K2, Z4
 	VMOVUPS   Z4, K1, 128(AX)
 	CMPQ      SI, $0x00000030
-	JLE       doner
+	JLE       rdone
 	MOVQ      SI, DX
 	SUBQ      $0x00000030, DX
 	XORQ      BX, BX
@@ -634,7 +627,7 @@ tailr:
 	VPANDD.Z  Z3, Z0, K2, Z0
 	VMOVUPS   Z0, K1, 192(AX)
 
-doner:
+rdone:
 	VZEROUPPER
 	RET
 
@@ -810,9 +803,9 @@ full:
 	VMOVUPS 192(DX), Z1
 	VADDPS  Z1, Z0, Z0
 	VMOVUPS Z0, 192(AX)
-	ADDQ    $0x00000100, AX
 	ADDQ    $0x00000100, CX
 	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, AX
 	ADDQ    $0x40, SI
 	JMP     full
 
@@ -893,11 +886,11 @@ done:
 relu:
 	XORQ SI, SI
 
-fullr:
+rfull:
 	MOVQ     BX, DI
 	SUBQ     SI, DI
 	CMPQ     DI, $0x40
-	JLT      tailr
+	JLT      rtail
 	VMOVUPS  (CX), Z2
 	VMOVUPS  (DX), Z3
 	VADDPS   Z3, Z2, Z2
@@ -922,15 +915,15 @@ fullr:
 	VCMPPS   $0x16, Z0, Z2, K1
 	VPANDD.Z Z1, Z2, K1, Z2
 	VMOVUPS  Z2, 192(AX)
-	ADDQ     $0x00000100, AX
 	ADDQ     $0x00000100, CX
 	ADDQ     $0x00000100, DX
+	ADDQ     $0x00000100, AX
 	ADDQ     $0x40, SI
-	JMP      fullr
+	JMP      rfull
 
-tailr:
+rtail:
 	CMPQ      DI, $0x00000000
-	JLE       doner
+	JLE       rdone
 	MOVQ      DI, BX
 	SUBQ      $0x00000000, BX
 	XORQ      SI, SI
@@ -949,7 +942,7 @@ tailr:
 	VPANDD.Z  Z1, Z2, K2, Z2
 	VMOVUPS   Z2, K1, (AX)
 	CMPQ      DI, $0x00000010
-	JLE       doner
+	JLE       rdone
 	MOVQ      DI, BX
 	SUBQ      $0x00000010, BX
 	XORQ      SI, SI
@@ -968,7 +961,7 @@ tailr:
 	VPANDD.Z  Z1, Z2, K2, Z2
 	VMOVUPS   Z2, K1, 64(AX)
 	CMPQ      DI, $0x00000020
-	JLE       doner
+	JLE       rdone
 	MOVQ      DI, BX
 	SUBQ      $0x00000020, BX
 	XORQ      SI, SI
@@ -987,7 +980,7 @@ tailr:
 	VPANDD.Z  Z1, Z2, K2, Z2
 	VMOVUPS   Z2, K1, 128(AX)
 	CMPQ      DI, $0x00000030
-	JLE       doner
+	JLE       rdone
 	MOVQ      DI, BX
 	SUBQ      $0x00000030, BX
 	XORQ      SI, SI
@@ -1006,7 +999,7 @@ tailr:
 	VPANDD.Z  Z1, Z2, K2, Z2
 	VMOVUPS   Z2, K1, 192(AX)
 
-doner:
+rdone:
 	VZEROUPPER
 	RET
 
