@@ -14,6 +14,7 @@
 package main
 
 import (
+	"github.com/actbench/actbench/asmgen/internal/shuffle"
 	"github.com/actbench/actbench/asmgen/internal/vex"
 
 	. "github.com/mmcloughlin/avo/build"
@@ -26,7 +27,10 @@ const (
 	unordQ = 0x03 // VCMPPS predicate: unordered (NaN)
 )
 
-var idxEven, idxOdd, lanes2, lanes2x8 Mem
+var (
+	evenOdd          shuffle.EvenOdd
+	lanes2, lanes2x8 Mem
+)
 
 func main() {
 	ConstraintExpr("!purego")
@@ -40,8 +44,7 @@ func main() {
 func constants() {
 	// VPERMI2PS tables for floats 0-15 (table A) and 16-31 (B): even and
 	// odd positions of the 32; and each lane's column offset 2*lane.
-	idxEven = table("pool_even", 16, func(i int) uint32 { return uint32(2 * i) })
-	idxOdd = table("pool_odd", 16, func(i int) uint32 { return uint32(2*i + 1) })
+	evenOdd = shuffle.NewEvenOdd("pool")
 	lanes2 = table("pool_lanes2", 16, func(i int) uint32 { return uint32(2 * i) })
 	lanes2x8 = table("pool_lanes2x8", 8, func(i int) uint32 { return uint32(2 * i) })
 }
@@ -93,8 +96,8 @@ func kernelAVX512() {
 		for i := range v {
 			v[i] = ZMM()
 		}
-		deinterleave(lo0, hi0, v[0], v[1])
-		deinterleave(lo1, hi1, v[2], v[3])
+		evenOdd.Split(lo0, hi0, v[0], v[1])
+		evenOdd.Split(lo1, hi1, v[2], v[3])
 		best, off = ZMM(), ZMM()
 		VMOVAPS(v[0], best)
 		VMOVDQA32(zero, off)
@@ -171,15 +174,6 @@ func kernelAVX512() {
 	RET()
 }
 
-// deinterleave splits the 32 floats of a (0-15) and b (16-31) into their
-// even and odd positions.
-func deinterleave(a, b, even, odd VecVirtual) {
-	VMOVUPS(idxEven, even)
-	VPERMI2PS(b, a, even)
-	VMOVUPS(idxOdd, odd)
-	VPERMI2PS(b, a, odd)
-}
-
 // kernelAVX2 pools n outputs, a multiple of 8, 8 per iteration (the Go
 // wrapper pools the rest: AVX2 has no opmasks, and its masked moves are
 // slow on the AMD parts that lack AVX-512).
@@ -204,8 +198,8 @@ func kernelAVX2() {
 	CMPQ(n, Imm(8))
 	JLT(LabelRef("done"))
 	var v [4]VecVirtual
-	v[0], v[1] = deinterleave8(load(r0, 0), load(r0, 32))
-	v[2], v[3] = deinterleave8(load(r1, 0), load(r1, 32))
+	v[0], v[1] = shuffle.Split8(load(r0, 0), load(r0, 32))
+	v[2], v[3] = shuffle.Split8(load(r1, 0), load(r1, 32))
 	best, off := YMM(), YMM()
 	VMOVAPS(v[0], best)
 	VPXOR(off, off, off)
@@ -251,16 +245,4 @@ func load(p GPVirtual, disp int) VecVirtual {
 	y := YMM()
 	VMOVUPS(Mem{Base: p, Disp: disp}, y)
 	return y
-}
-
-// deinterleave8 splits the 16 floats of a (0-7) and b (8-15) into their
-// even and odd positions.
-func deinterleave8(a, b VecVirtual) (even, odd VecVirtual) {
-	te, to := YMM(), YMM()
-	VSHUFPS(Imm(0x88), b, a, te) // a0 a2 b0 b2 | a4 a6 b4 b6
-	VSHUFPS(Imm(0xdd), b, a, to)
-	even, odd = YMM(), YMM()
-	VPERMPD(Imm(0xd8), te, even) // a0 a2 a4 a6 b0 b2 b4 b6
-	VPERMPD(Imm(0xd8), to, odd)
-	return
 }

@@ -22,6 +22,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/actbench/actbench/asmgen/internal/shuffle"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -126,18 +127,6 @@ func store8(z VecVirtual, mask VecVirtual, m Mem) {
 	}
 }
 
-// deinterleave8 splits the 16 floats a, b into their even and odd
-// positions, in order.
-func deinterleave8(a, b VecVirtual) (even, odd VecVirtual) {
-	te, to := YMM(), YMM()
-	VSHUFPS(Imm(0x88), b, a, te) // a0 a2 b0 b2 | a4 a6 b4 b6
-	VSHUFPS(Imm(0xdd), b, a, to)
-	even, odd = YMM(), YMM()
-	VPERMPD(Imm(0xd8), te, even) // a0 a2 a4 a6 b0 b2 b4 b6
-	VPERMPD(Imm(0xd8), to, odd)
-	return
-}
-
 // interleave8 returns x0 y0 x1 y1 ... x3 y3 and x4 y4 ... x7 y7.
 func interleave8(x, y VecVirtual) (lo, hi VecVirtual) {
 	ul, uh := YMM(), YMM()
@@ -240,7 +229,7 @@ func inputRowAVX2() {
 			for i := 0; i < 4; i++ {
 				a := load8(Mem{Base: rows[i], Index: off, Scale: 1, Disp: disp}, mlo)
 				b := load8(Mem{Base: rows[i], Index: off, Scale: 1, Disp: disp + 32}, mhi)
-				d[i][0], d[i][1] = deinterleave8(a, b)
+				d[i][0], d[i][1] = shuffle.Split8(a, b)
 			}
 			for h := 0; h < 2; h++ {
 				c := 2*win + h
@@ -344,7 +333,7 @@ func dyRowAVX2() {
 		for r, row := range []GPVirtual{row0, row1} {
 			a := load8(Mem{Base: row, Index: s, Scale: 8}, mlo)
 			bb := load8(Mem{Base: row, Index: s, Scale: 8, Disp: 32}, mhi)
-			g0, g1 := deinterleave8(a, bb)
+			g0, g1 := shuffle.Split8(a, bb)
 			neg := YMM()
 			VXORPS(sign, g1, neg)
 			h[r] = [4]VecVirtual{g0, add(g0, g1), sub(g0, g1), neg}

@@ -16,6 +16,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/actbench/actbench/asmgen/internal/shuffle"
 	"github.com/actbench/actbench/asmgen/internal/vex"
 
 	. "github.com/mmcloughlin/avo/build"
@@ -24,7 +25,8 @@ import (
 )
 
 var (
-	idxEven, idxOdd, idxLo, idxHi, signBit Mem
+	evenOdd               shuffle.EvenOdd
+	idxLo, idxHi, signBit Mem
 )
 
 func main() {
@@ -59,8 +61,7 @@ func table(name string, f func(i int) uint32) Mem {
 func constants() {
 	// Deinterleave (VPERMI2PS with tables A = floats 0-15, B = 16-31):
 	// even and odd positions of the 32.
-	idxEven = table("wino_even", func(i int) uint32 { return uint32(2 * i) })
-	idxOdd = table("wino_odd", func(i int) uint32 { return uint32(2*i + 1) })
+	evenOdd = shuffle.NewEvenOdd("wino")
 	// Interleave x (table A) and y (table B): x0 y0 x1 y1 ... in two halves.
 	idxLo = table("wino_lo", func(i int) uint32 { return uint32(i/2 + 16*(i%2)) })
 	idxHi = table("wino_hi", func(i int) uint32 { return uint32(8 + i/2 + 16*(i%2)) })
@@ -125,13 +126,6 @@ func (s streams) addr(b [4]GPVirtual, xi int) Mem {
 		return Mem{Base: base, Index: s.xs3, Scale: 1}
 	}
 	return Mem{Base: base}
-}
-
-func deinterleave(a, b, even, odd VecVirtual) {
-	VMOVUPS(idxEven, even)
-	VPERMI2PS(b, a, even)
-	VMOVUPS(idxOdd, odd)
-	VPERMI2PS(b, a, odd)
 }
 
 func interleave(x, y VecVirtual) (lo, hi VecVirtual) {
@@ -208,12 +202,12 @@ func inputRow() {
 		VMOVUPS_Z(Mem{Base: rows[i], Index: off, Scale: 1}, k1, a)
 		VMOVUPS_Z(Mem{Base: rows[i], Index: off, Scale: 1, Disp: 64}, k2, b)
 		d[i][0], d[i][1] = ZMM(), ZMM()
-		deinterleave(a, b, d[i][0], d[i][1])
+		evenOdd.Split(a, b, d[i][0], d[i][1])
 		a2, b2 := ZMM(), ZMM()
 		VMOVUPS_Z(Mem{Base: rows[i], Index: off, Scale: 1, Disp: 8}, k3, a2)
 		VMOVUPS_Z(Mem{Base: rows[i], Index: off, Scale: 1, Disp: 72}, k4, b2)
 		d[i][2], d[i][3] = ZMM(), ZMM()
-		deinterleave(a2, b2, d[i][2], d[i][3])
+		evenOdd.Split(a2, b2, d[i][2], d[i][3])
 	}
 	b := st.bases()
 	for i := 0; i < 4; i++ {
@@ -329,7 +323,7 @@ func dyRow() {
 		VMOVUPS_Z(Mem{Base: row}, k1, a)
 		VMOVUPS_Z(Mem{Base: row, Disp: 64}, k2, bb)
 		g0, g1 := ZMM(), ZMM()
-		deinterleave(a, bb, g0, g1)
+		evenOdd.Split(a, bb, g0, g1)
 		neg := ZMM()
 		VXORPS(sign, g1, neg)
 		h[r] = [4]VecVirtual{g0, add(g0, g1), sub(g0, g1), neg}
