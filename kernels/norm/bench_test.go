@@ -26,7 +26,7 @@ func BenchmarkRows(b *testing.B) {
 			{"AffineGrad", func() { AffineGrad(y, dy, x, 0.5, 0.25, 0.125) }},
 			{"Add", func() { Add(y, x, dy, true) }},
 		} {
-			for _, l := range levels() {
+			for _, l := range path.LevelsFromPureGo() {
 				b.Run(fmt.Sprintf("%s/n=%d/%s", fn.name, n, l), func(b *testing.B) {
 					old := path.Set(l)
 					defer path.Set(old)

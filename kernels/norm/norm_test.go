@@ -17,19 +17,12 @@ func randRow(rng *rand.Rand, n int, offset float64) []float32 {
 	return r
 }
 
-// levels lists the available paths, pure Go first.
-func levels() []simdenv.Level {
-	ls := path.Levels()
-	slices.Reverse(ls)
-	return ls
-}
-
 // both runs f on every available path, pure Go first, then AVX2 and AVX-512
 // where the CPU has them.
 func both(f func()) {
 	old := path.Level()
 	defer path.Set(old)
-	for _, l := range levels() {
+	for _, l := range path.LevelsFromPureGo() {
 		path.Set(l)
 		f()
 	}
@@ -64,7 +57,7 @@ func TestSums(t *testing.T) {
 			}
 			for p := 1; p < len(got); p++ {
 				if bits(got[0][k]) != bits(got[p][k]) {
-					t.Fatalf("n=%d sum %d: pure Go %g, %s %g", n, k, got[0][k], levels()[p], got[p][k])
+					t.Fatalf("n=%d sum %d: pure Go %g, %s %g", n, k, got[0][k], path.LevelsFromPureGo()[p], got[p][k])
 				}
 			}
 		}
@@ -110,7 +103,7 @@ func TestAffine(t *testing.T) {
 				}
 				for p := 1; p < len(got); p++ {
 					if bits(got[0][k][i]) != bits(got[p][k][i]) {
-						t.Fatalf("n=%d result %d element %d: pure Go %g, %s %g", n, k, i, got[0][k][i], levels()[p], got[p][k][i])
+						t.Fatalf("n=%d result %d element %d: pure Go %g, %s %g", n, k, i, got[0][k][i], path.LevelsFromPureGo()[p], got[p][k][i])
 					}
 				}
 			}
@@ -231,7 +224,7 @@ func TestNonFinite(t *testing.T) {
 						for k := range got[0] {
 							if sumBits(got[0][k]) != sumBits(got[p][k]) {
 								t.Fatalf("n=%d row %d mu=%g sum %d: pure Go %g (%#08x), %s %g (%#08x)",
-									n, ix, mu, k, got[0][k], bits(got[0][k]), levels()[p], got[p][k], bits(got[p][k]))
+									n, ix, mu, k, got[0][k], bits(got[0][k]), path.LevelsFromPureGo()[p], got[p][k], bits(got[p][k]))
 							}
 						}
 					}
@@ -263,7 +256,7 @@ func TestNonFinite(t *testing.T) {
 							for i := range got[0][k] {
 								if bits(got[0][k][i]) != bits(got[p][k][i]) {
 									t.Fatalf("n=%d row %d sc,sh=%g result %d element %d: pure Go %g (%#08x), %s %g (%#08x)",
-										n, ix, ab, k, i, got[0][k][i], bits(got[0][k][i]), levels()[p], got[p][k][i], bits(got[p][k][i]))
+										n, ix, ab, k, i, got[0][k][i], bits(got[0][k][i]), path.LevelsFromPureGo()[p], got[p][k][i], bits(got[p][k][i]))
 								}
 							}
 						}

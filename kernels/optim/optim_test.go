@@ -10,13 +10,6 @@ import (
 	"github.com/actbench/actbench/kernels/internal/simdenv"
 )
 
-// levels lists the available paths, pure Go first.
-func levels() []simdenv.Level {
-	ls := path.Levels()
-	slices.Reverse(ls)
-	return ls
-}
-
 var specials = []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)),
 	float32(math.NaN()), math.MaxFloat32, math.SmallestNonzeroFloat32, 1e-30, -1e30}
 
@@ -61,7 +54,7 @@ func TestPathsAgree(t *testing.T) {
 			}
 			type state struct{ w, m, v []float32 }
 			var got []state
-			for _, l := range levels() {
+			for _, l := range path.LevelsFromPureGo() {
 				path.Set(l)
 				s := state{slices.Clone(w0), slices.Clone(m0), slices.Clone(v0)}
 				for step := 1; step <= 3; step++ {
@@ -77,14 +70,14 @@ func TestPathsAgree(t *testing.T) {
 					got = append(got, s)
 				}
 			}
-			per := len(got) / len(levels())
-			for p := 1; p < len(levels()); p++ {
+			per := len(got) / len(path.LevelsFromPureGo())
+			for p := 1; p < len(path.LevelsFromPureGo()); p++ {
 				for k := range per {
 					a, b := got[k], got[p*per+k]
 					for name, pair := range map[string][2][]float32{"w": {a.w, b.w}, "m": {a.m, b.m}, "v": {a.v, b.v}} {
 						if i := same(pair[0], pair[1]); i >= 0 {
 							t.Fatalf("n=%d special=%v update %d (adam, sgd, nesterov) %s[%d]: purego %g (%#08x), %s %g (%#08x)",
-								n, special, k, name, i, pair[0][i], math.Float32bits(pair[0][i]), levels()[p], pair[1][i], math.Float32bits(pair[1][i]))
+								n, special, k, name, i, pair[0][i], math.Float32bits(pair[0][i]), path.LevelsFromPureGo()[p], pair[1][i], math.Float32bits(pair[1][i]))
 						}
 					}
 				}
@@ -133,7 +126,7 @@ func BenchmarkUpdate(b *testing.B) {
 	for i := range v {
 		v[i] = float32(math.Abs(float64(v[i])))
 	}
-	for _, l := range levels() {
+	for _, l := range path.LevelsFromPureGo() {
 		for _, c := range []struct {
 			name string
 			run  func()

@@ -4,18 +4,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"github.com/actbench/actbench/kernels/internal/simdenv"
 )
-
-// levels lists the available paths, pure Go first.
-func levels() []simdenv.Level {
-	ls := path.Levels()
-	slices.Reverse(ls)
-	return ls
-}
 
 var specials = []float32{
 	float32(math.Copysign(0, -1)), 0, float32(math.Inf(1)), float32(math.Inf(-1)),
@@ -75,7 +67,7 @@ func TestMax2x2Row(t *testing.T) {
 			plane := row(rng, 2*w+1, special)[1:] // at an odd offset
 			r0, r1 := plane[:2*n], plane[w:w+2*n]
 			want, wantArg := reference(r0, r1, n, base, w)
-			for _, l := range levels() {
+			for _, l := range path.LevelsFromPureGo() {
 				path.Set(l)
 				dst, arg := make([]float32, n+1), make([]int32, n+1)
 				dst[n], arg[n] = 7, -7
@@ -133,7 +125,7 @@ func BenchmarkMax2x2Row(b *testing.B) {
 	for _, w := range []int{32, 16, 8, 4} {
 		plane := row(rng, 2*w, false)
 		dst, arg := make([]float32, w/2), make([]int32, w/2)
-		for _, l := range levels() {
+		for _, l := range path.LevelsFromPureGo() {
 			b.Run(fmt.Sprintf("w=%d/%s", w, l), func(b *testing.B) {
 				old := path.Set(l)
 				defer path.Set(old)

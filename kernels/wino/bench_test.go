@@ -28,7 +28,7 @@ func BenchmarkRows(b *testing.B) {
 			{"GradRows", func() { GradRows(g, 2*n, n, v, xs, n) }},
 			{"GradCols", func() { GradCols(out, w, true, g, g[2*n:], g[4*n:], g[6*n:], n, n) }},
 		} {
-			for _, l := range levels() {
+			for _, l := range path.LevelsFromPureGo() {
 				b.Run(fmt.Sprintf("%s/w=%d/%s", fn.name, w, l), func(b *testing.B) {
 					old := path.Set(l)
 					defer path.Set(old)

@@ -3,7 +3,6 @@ package wino
 import (
 	"math"
 	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"github.com/actbench/actbench/kernels/internal/simdenv"
@@ -31,23 +30,16 @@ func paths(t *testing.T, f func() []float32) [][]float32 {
 	old := path.Level()
 	defer path.Set(old)
 	var out [][]float32
-	for _, l := range levels() {
+	for _, l := range path.LevelsFromPureGo() {
 		path.Set(l)
 		out = append(out, f())
 	}
 	return out
 }
 
-// levels lists the available paths, pure Go first.
-func levels() []simdenv.Level {
-	ls := path.Levels()
-	slices.Reverse(ls)
-	return ls
-}
-
 func sameBits(t *testing.T, what string, w int, got [][]float32) {
 	t.Helper()
-	ls := levels()
+	ls := path.LevelsFromPureGo()
 	for p := 1; p < len(got); p++ {
 		for i := range got[0] {
 			if math.Float32bits(got[0][i]) != math.Float32bits(got[p][i]) {
@@ -258,7 +250,7 @@ func TestBounds(t *testing.T) {
 	for w := 1; w <= 40; w++ {
 		n := (w + 1) / 2
 		xs := n + 3
-		for _, on := range levels() {
+		for _, on := range path.LevelsFromPureGo() {
 			old := path.Set(on)
 			rows := [4][]float32{randRow(rng, w), randRow(rng, w), randRow(rng, w), randRow(rng, w)}
 			v := make([]float32, 16*xs)

@@ -7,6 +7,7 @@ package simdenv
 
 import (
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -136,6 +137,15 @@ func (p *Path) Has(l Level) bool {
 
 // Levels returns the available levels, fastest first; PureGo is last.
 func (p *Path) Levels() []Level { return append([]Level(nil), p.have...) }
+
+// LevelsFromPureGo returns the available levels slowest first: PureGo,
+// the reference the SIMD kernels are compared with, then AVX2 and AVX-512
+// where the CPU and build have them.
+func (p *Path) LevelsFromPureGo() []Level {
+	ls := p.Levels()
+	slices.Reverse(ls)
+	return ls
+}
 
 // Set makes the kernels run at level l and returns the previous level. It
 // panics if the CPU or build lacks l (callers test Has or use Levels).

@@ -42,6 +42,9 @@ func TestPath(t *testing.T) {
 		if p.Level() != tc.want || len(p.Levels()) != tc.levels || p.Levels()[tc.levels-1] != PureGo {
 			t.Errorf("%+v: level %v, levels %v", tc, p.Level(), p.Levels())
 		}
+		if up, down := p.LevelsFromPureGo(), p.Levels(); len(up) != len(down) || up[0] != PureGo || up[len(up)-1] != down[0] {
+			t.Errorf("%+v: LevelsFromPureGo %v, Levels %v", tc, up, down)
+		}
 		if was := p.SetSIMD(false); was != (tc.want != PureGo) || p.Level() != PureGo {
 			t.Errorf("%+v: SetSIMD(false) returned %v, level %v", tc, was, p.Level())
 		}
