@@ -24,6 +24,14 @@ func vec(rng *rand.Rand, n int, scale float64, special bool) []float32 {
 	return r
 }
 
+// abs makes a second-moment buffer: v >= 0.
+func abs(v []float32) []float32 {
+	for i := range v {
+		v[i] = float32(math.Abs(float64(v[i])))
+	}
+	return v
+}
+
 // same compares bit for bit, any NaN matching any NaN (payloads of NaN
 // operands are the x86 rule's on every path, but an expression with two
 // NaN operands is not the code's to order).
@@ -48,10 +56,7 @@ func TestPathsAgree(t *testing.T) {
 	for n := 0; n <= 70; n++ {
 		for _, special := range []bool{false, true} {
 			w0, g := vec(rng, n, 1, special), vec(rng, n, 0.1, special)
-			m0, v0 := vec(rng, n, 0.01, special), vec(rng, n, 0.001, false)
-			for i := range v0 {
-				v0[i] = float32(math.Abs(float64(v0[i])))
-			}
+			m0, v0 := vec(rng, n, 0.01, special), abs(vec(rng, n, 0.001, false))
 			type state struct{ w, m, v []float32 }
 			var got []state
 			for _, l := range path.LevelsFromPureGo() {
@@ -91,10 +96,7 @@ func TestPathsAgree(t *testing.T) {
 func TestAdamAgainstFloat64(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	n := 37
-	w, g, m, v := vec(rng, n, 1, false), vec(rng, n, 0.1, false), vec(rng, n, 0.01, false), vec(rng, n, 0.001, false)
-	for i := range v {
-		v[i] = float32(math.Abs(float64(v[i])))
-	}
+	w, g, m, v := vec(rng, n, 1, false), vec(rng, n, 0.1, false), vec(rng, n, 0.01, false), abs(vec(rng, n, 0.001, false))
 	want := make([]float64, n)
 	for i := range w {
 		d := float64(g[i]) + 1e-2*float64(w[i])
@@ -122,10 +124,7 @@ func TestPath(t *testing.T) {
 func BenchmarkUpdate(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	n := 2_200_000
-	w, g, m, v := vec(rng, n, 1, false), vec(rng, n, 0.1, false), vec(rng, n, 0.01, false), vec(rng, n, 0.001, false)
-	for i := range v {
-		v[i] = float32(math.Abs(float64(v[i])))
-	}
+	w, g, m, v := vec(rng, n, 1, false), vec(rng, n, 0.1, false), vec(rng, n, 0.01, false), abs(vec(rng, n, 0.001, false))
 	for _, l := range path.LevelsFromPureGo() {
 		for _, c := range []struct {
 			name string
