@@ -102,9 +102,7 @@ type winoPart struct {
 	db   []float64 // bias-gradient partial
 	zero []float32 // a zero row (the rows above and below an image)
 	junk []float32 // where an odd map's missing last output row goes
-	// gradRows holds an input-gradient plane's column-adjoint rows, four
-	// per tile row, for tile rows -1 .. th (the first and last four stay
-	// zero).
+	// gradRows is wino.GradPlane's scratch (zero when made).
 	gradRows []float32
 	used     bool // the part had images in the last Backward
 }
@@ -194,7 +192,7 @@ func (l *Conv2D) winoBuffers(parts int) {
 			db:       make([]float64, l.outC),
 			zero:     make([]float32, max(l.w, l.ow)),
 			junk:     make([]float32, l.ow),
-			gradRows: make([]float32, (s.th+2)*4*2*s.tw),
+			gradRows: make([]float32, wino.GradScratchLen(l.h, l.w)),
 		})
 	}
 	for p := range parts {
@@ -239,42 +237,24 @@ func (l *Conv2D) forwardWino(n int) {
 // inputTransform writes V[xi][c][t0+t] for the tiles t of one [C H W]
 // image, ld floats between the rows of V (T of the chunk).
 func (l *Conv2D) inputTransform(ps *winoPart, v []float32, ld, t0 int, x []float32) {
-	s := &l.wino
-	h, w, tw := l.h, l.w, s.tw
+	h, w := l.h, l.w
 	xiStride := blockStride(l.inC, ld)
 	for c := 0; c < l.inC; c++ {
-		plane := x[c*h*w : (c+1)*h*w]
-		row := func(y int) []float32 {
-			if y < 0 || y >= h {
-				return ps.zero
-			}
-			return plane[y*w : (y+1)*w]
-		}
-		for ty := 0; ty < s.th; ty++ {
-			wino.InputRow(v[c*ld+t0+ty*tw:], xiStride, row(2*ty-1), row(2*ty), row(2*ty+1), row(2*ty+2), w, tw)
-		}
+		wino.InputPlane(v[c*ld+t0:], xiStride, x[c*h*w:(c+1)*h*w], h, w, ps.zero)
 	}
 }
 
 // outputTransform writes image y ([OC OH OW]) from M[xi][oc][t0+t]:
 // y's tile = A^T M A + bias.
 func (l *Conv2D) outputTransform(ps *winoPart, y []float32, m []float32, ld, t0 int, bias []float32) {
-	s := &l.wino
-	oh, ow, tw := l.oh, l.ow, s.tw
+	oh, ow := l.oh, l.ow
 	xiStride := blockStride(l.outC, ld)
 	for oc := 0; oc < l.outC; oc++ {
 		b := float32(0)
 		if bias != nil {
 			b = bias[oc]
 		}
-		plane := y[oc*oh*ow : (oc+1)*oh*ow]
-		for ty := 0; ty < s.th; ty++ {
-			row1 := ps.junk
-			if 2*ty+1 < oh {
-				row1 = plane[(2*ty+1)*ow : (2*ty+2)*ow]
-			}
-			wino.OutputRow(plane[2*ty*ow:(2*ty+1)*ow], row1, ow, m[oc*ld+t0+ty*tw:], xiStride, b, tw)
-		}
+		wino.OutputPlane(y[oc*oh*ow:(oc+1)*oh*ow], oh, ow, m[oc*ld+t0:], xiStride, b, ps.junk)
 	}
 }
 
@@ -388,8 +368,7 @@ const winoGradBlock = 64
 // gradient tiles of one image (zero past an odd edge), and adds each
 // channel's sum of dy to db when db is not nil.
 func (l *Conv2D) dyTransform(ps *winoPart, dm []float32, ld, t0 int, dy []float32, db []float64) {
-	s := &l.wino
-	oh, ow, tw := l.oh, l.ow, s.tw
+	oh, ow := l.oh, l.ow
 	xiStride := blockStride(l.outC, ld)
 	for oc := 0; oc < l.outC; oc++ {
 		plane := dy[oc*oh*ow : (oc+1)*oh*ow]
@@ -400,41 +379,17 @@ func (l *Conv2D) dyTransform(ps *winoPart, dm []float32, ld, t0 int, dy []float3
 			}
 			db[oc] += float64(sum)
 		}
-		for ty := 0; ty < s.th; ty++ {
-			row1 := ps.zero
-			if 2*ty+1 < oh {
-				row1 = plane[(2*ty+1)*ow : (2*ty+2)*ow]
-			}
-			wino.DyRow(dm[oc*ld+t0+ty*tw:], xiStride, plane[2*ty*ow:(2*ty+1)*ow], row1, ow, tw)
-		}
+		wino.DyPlane(dm[oc*ld+t0:], xiStride, plane, oh, ow, ps.zero)
 	}
 }
 
 // inputGradTransform sets dx (one [C H W] image) to the sum over tiles of
-// B dV B^T placed at each tile's window: per plane, the column half for
-// every tile row (wino.GradRows), then each image row from the two tile
-// rows that cover it (wino.GradCols).
+// B dV B^T placed at each tile's window, plane by plane.
 func (l *Conv2D) inputGradTransform(ps *winoPart, dx []float32, dv []float32, ld, t0 int) {
-	s := &l.wino
-	h, w, tw := l.h, l.w, s.tw
+	h, w := l.h, l.w
 	xiStride := blockStride(l.inC, ld)
-	rs := 2 * tw
-	rows := func(ty, i int) []float32 { return ps.gradRows[((ty+1)*4+i)*rs:] }
 	for c := 0; c < l.inC; c++ {
-		for ty := 0; ty < s.th; ty++ {
-			wino.GradRows(rows(ty, 0), rs, tw, dv[c*ld+t0+ty*tw:], xiStride, tw)
-		}
-		plane := dx[c*h*w : (c+1)*h*w]
-		for y := 0; y < h; y++ {
-			dst := plane[y*w : (y+1)*w]
-			if y%2 == 1 { // padded row 2s: rows 0 of tile row s and 2 of s-1
-				ty := (y + 1) / 2
-				wino.GradCols(dst, w, true, rows(ty, 0), rows(ty-1, 1), rows(ty-1, 0), rows(ty-1, 2), tw, tw)
-			} else { // padded row 2s+1: rows 1 of tile row s and 3 of s-1
-				ty := y / 2
-				wino.GradCols(dst, w, false, rows(ty, 1), rows(ty, 2), rows(ty, 3), rows(ty-1, 3), tw, tw)
-			}
-		}
+		wino.GradPlane(dx[c*h*w:(c+1)*h*w], h, w, dv[c*ld+t0:], xiStride, ps.gradRows)
 	}
 }
 
