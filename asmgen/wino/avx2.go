@@ -29,7 +29,7 @@ import (
 	. "github.com/mmcloughlin/avo/reg"
 )
 
-var lanes16, skipFirst Mem
+var lanes16, skipFirst, skipLast Mem
 
 func constantsAVX2() {
 	// 16 all-ones lanes then 16 zero lanes: the 8 lanes at 4*(16-c) are the
@@ -48,6 +48,16 @@ func constantsAVX2() {
 	for i := 0; i < 8; i++ {
 		v := uint32(0xffffffff)
 		if i == 0 {
+			v = 0
+		}
+		DATA(4*i, U32(v))
+	}
+	// Every lane but lane 7 (the column after a row of 8 in the grouped
+	// kernels).
+	skipLast = GLOBL("wino_skiplast", RODATA|NOPTR)
+	for i := 0; i < 8; i++ {
+		v := uint32(0xffffffff)
+		if i == 7 {
 			v = 0
 		}
 		DATA(4*i, U32(v))

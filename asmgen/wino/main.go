@@ -38,6 +38,7 @@ func main() {
 	gradRows()
 	gradCols("gradColsAAVX512", "a + ((b - c) + d)", true)
 	gradCols("gradColsBAVX512", "((a - b) + c) - d", false)
+	groupedKernels()
 	vec = YMM
 	constantsAVX2()
 	inputRowAVX2()
@@ -46,6 +47,7 @@ func main() {
 	gradRowsAVX2()
 	gradColsAVX2("gradColsAAVX2", "a + ((b - c) + d)", true)
 	gradColsAVX2("gradColsBAVX2", "((a - b) + c) - d", false)
+	groupedKernelsAVX2()
 	Generate()
 	vex.Check("AVX2")
 }

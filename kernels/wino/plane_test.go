@@ -117,3 +117,33 @@ func TestPlanes(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupedShapes pins which planes take the grouped kernels, so that a
+// change that quietly sends them back to the row kernels fails here
+// (TestPlanes would still pass).
+func TestGroupedShapes(t *testing.T) {
+	for _, c := range []struct {
+		l    simdenv.Level
+		h, w int
+		want *groupKernels
+	}{
+		{simdenv.LevelAVX512, 16, 16, &pairAVX512},
+		{simdenv.LevelAVX512, 8, 8, &quadAVX512},
+		{simdenv.LevelAVX512, 32, 32, nil},
+		{simdenv.LevelAVX512, 15, 16, nil},
+		{simdenv.LevelAVX512, 16, 15, nil},
+		{simdenv.LevelAVX2, 8, 8, &pairAVX2},
+		{simdenv.LevelAVX2, 16, 16, nil},
+		{simdenv.PureGo, 8, 8, nil},
+	} {
+		if !path.Has(c.l) {
+			continue
+		}
+		if c.want == &quadAVX512 && !hasAVX512VL {
+			c.want = nil
+		}
+		if got := onPath(c.l, func() *groupKernels { return grouped(c.h, c.w) }); got != c.want {
+			t.Errorf("%dx%d on %s: grouped kernels %v, want %v", c.h, c.w, c.l, got, c.want)
+		}
+	}
+}

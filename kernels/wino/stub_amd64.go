@@ -22,6 +22,45 @@ func gradColsAAVX512(dst *float32, w int, a *float32, b *float32, c *float32, d 
 // gradColsBAVX512 writes one row of w input gradients, ((a - b) + c) - d of the rows a, b, c and d (see GradCols).
 func gradColsBAVX512(dst *float32, w int, a *float32, b *float32, c *float32, d *float32, half uintptr, n int)
 
+// inputPairAVX512 writes the 16 transformed values of 2 tile rows of 8 tiles (see inputGroups): image rows
+// 2ty-1 at top, 2ty .. 2ty+2G-1 from mid, 2ty+2G at bot.
+func inputPairAVX512(top *float32, mid *float32, bot *float32, v *float32, xs uintptr)
+
+// outputPairAVX512 writes output rows 2ty .. 2ty+3 (from y) of 2 tile rows of M (see outputGroups).
+func outputPairAVX512(m *float32, xs uintptr, y *float32, bias float32)
+
+// dyPairAVX512 writes the 16 transformed output gradients of 2 tile rows from rows 2ty .. 2ty+3 (from dy; see dyGroups).
+func dyPairAVX512(dy *float32, dm *float32, xs uintptr)
+
+// gradColsAPairAVX512 writes 2 image rows of input gradients two rows apart (from dst), a + ((b - c) + d) of the rows a, b, c and d
+// (see gradColsGroups).
+func gradColsAPairAVX512(dst *float32, a *float32, b *float32, c *float32, d *float32, half uintptr)
+
+// gradColsBPairAVX512 writes 2 image rows of input gradients two rows apart (from dst), ((a - b) + c) - d of the rows a, b, c and d
+// (see gradColsGroups).
+func gradColsBPairAVX512(dst *float32, a *float32, b *float32, c *float32, d *float32, half uintptr)
+
+// inputQuadAVX512 writes the 16 transformed values of 4 tile rows of 4 tiles (see inputGroups): image rows
+// 2ty-1 at top, 2ty .. 2ty+2G-1 from mid, 2ty+2G at bot.
+func inputQuadAVX512(top *float32, mid *float32, bot *float32, v *float32, xs uintptr)
+
+// outputQuadAVX512 writes output rows 2ty .. 2ty+7 (from y) of 4 tile rows of M (see outputGroups).
+func outputQuadAVX512(m *float32, xs uintptr, y *float32, bias float32)
+
+// dyQuadAVX512 writes the 16 transformed output gradients of 4 tile rows from rows 2ty .. 2ty+7 (from dy; see dyGroups).
+func dyQuadAVX512(dy *float32, dm *float32, xs uintptr)
+
+// gradColsAQuadAVX512 writes 4 image rows of input gradients two rows apart (from dst), a + ((b - c) + d) of the rows a, b, c and d
+// (see gradColsGroups).
+func gradColsAQuadAVX512(dst *float32, a *float32, b *float32, c *float32, d *float32, half uintptr)
+
+// gradColsBQuadAVX512 writes 4 image rows of input gradients two rows apart (from dst), ((a - b) + c) - d of the rows a, b, c and d
+// (see gradColsGroups).
+func gradColsBQuadAVX512(dst *float32, a *float32, b *float32, c *float32, d *float32, half uintptr)
+
+// gradRowsPlaneAVX512 writes the four column-adjoint rows of the n tiles of a plane of dV (see gradRowsPlane).
+func gradRowsPlaneAVX512(dv *float32, xs uintptr, dst *float32, rs uintptr, half uintptr, n int, next uint16, prev uint16)
+
 // inputRowAVX2 writes the 16 transformed values of n tiles (see InputRow).
 func inputRowAVX2(r0 *float32, r1 *float32, r2 *float32, r3 *float32, w int, v *float32, xs uintptr, n int)
 
@@ -39,3 +78,24 @@ func gradColsAAVX2(dst *float32, w int, a *float32, b *float32, c *float32, d *f
 
 // gradColsBAVX2 writes one row of w input gradients, ((a - b) + c) - d of the rows a, b, c and d (see GradCols).
 func gradColsBAVX2(dst *float32, w int, a *float32, b *float32, c *float32, d *float32, half uintptr, n int)
+
+// inputPairAVX2 writes the 16 transformed values of 2 tile rows of 4 tiles (see inputGroups): image rows
+// 2ty-1 at top, 2ty .. 2ty+2G-1 from mid, 2ty+2G at bot.
+func inputPairAVX2(top *float32, mid *float32, bot *float32, v *float32, xs uintptr)
+
+// outputPairAVX2 writes output rows 2ty .. 2ty+3 (from y) of 2 tile rows of M (see outputGroups).
+func outputPairAVX2(m *float32, xs uintptr, y *float32, bias float32)
+
+// dyPairAVX2 writes the 16 transformed output gradients of 2 tile rows from rows 2ty .. 2ty+3 (from dy; see dyGroups).
+func dyPairAVX2(dy *float32, dm *float32, xs uintptr)
+
+// gradColsAPairAVX2 writes 2 image rows of input gradients two rows apart (from dst), a + ((b - c) + d) of the rows a, b, c and d
+// (see gradColsGroups).
+func gradColsAPairAVX2(dst *float32, a *float32, b *float32, c *float32, d *float32, half uintptr)
+
+// gradColsBPairAVX2 writes 2 image rows of input gradients two rows apart (from dst), ((a - b) + c) - d of the rows a, b, c and d
+// (see gradColsGroups).
+func gradColsBPairAVX2(dst *float32, a *float32, b *float32, c *float32, d *float32, half uintptr)
+
+// gradRowsPlaneAVX2 writes the four column-adjoint rows of the n tiles of a plane of dV (see gradRowsPlane).
+func gradRowsPlaneAVX2(dv *float32, xs uintptr, dst *float32, rs uintptr, half uintptr, n int, masks *uint32)

@@ -916,6 +916,853 @@ done:
 	VZEROUPPER
 	RET
 
+// func inputPairAVX512(top *float32, mid *float32, bot *float32, v *float32, xs uintptr)
+// Requires: AVX, AVX512F
+TEXT ·inputPairAVX512(SB), NOSPLIT, $0-40
+	MOVQ      top+0(FP), AX
+	MOVQ      mid+8(FP), CX
+	MOVQ      bot+16(FP), DX
+	MOVQ      v+24(FP), BX
+	MOVQ      xs+32(FP), SI
+	MOVL      $0x0000fffe, DI
+	KMOVW     DI, K1
+	MOVL      $0x00007fff, DI
+	KMOVW     DI, K2
+	LEAQ      (SI)(SI*2), DI
+	VMOVUPS.Z -4(AX), K1, Z0
+	VMOVUPS.Z 60(CX), K1, Z1
+	VMOVUPS   wino_even<>+0(SB), Z2
+	VPERMI2PS Z1, Z0, Z2
+	VMOVUPS   wino_odd<>+0(SB), Z3
+	VPERMI2PS Z1, Z0, Z3
+	VMOVUPS.Z -4(CX), K1, Z0
+	VMOVUPS.Z 124(CX), K1, Z1
+	VMOVUPS   wino_even<>+0(SB), Z4
+	VPERMI2PS Z1, Z0, Z4
+	VMOVUPS   wino_odd<>+0(SB), Z5
+	VPERMI2PS Z1, Z0, Z5
+	VMOVUPS.Z 60(CX), K1, Z0
+	VMOVUPS.Z 188(CX), K1, Z1
+	VMOVUPS   wino_even<>+0(SB), Z6
+	VPERMI2PS Z1, Z0, Z6
+	VMOVUPS   wino_odd<>+0(SB), Z7
+	VPERMI2PS Z1, Z0, Z7
+	VMOVUPS.Z 124(CX), K1, Z0
+	VMOVUPS.Z -4(DX), K1, Z1
+	VMOVUPS   wino_even<>+0(SB), Z8
+	VPERMI2PS Z1, Z0, Z8
+	VMOVUPS   wino_odd<>+0(SB), Z9
+	VPERMI2PS Z1, Z0, Z9
+	VSUBPS    Z6, Z2, Z0
+	VADDPS    Z6, Z4, Z1
+	VSUBPS    Z4, Z6, Z2
+	VSUBPS    Z8, Z4, Z4
+	VSUBPS    Z7, Z3, Z3
+	VADDPS    Z7, Z5, Z6
+	VSUBPS    Z5, Z7, Z7
+	VSUBPS    Z9, Z5, Z5
+	VMOVUPS.Z 4(AX), K2, Z8
+	VMOVUPS.Z 68(CX), K2, Z9
+	VMOVUPS   wino_even<>+0(SB), Z10
+	VPERMI2PS Z9, Z8, Z10
+	VMOVUPS   wino_odd<>+0(SB), Z11
+	VPERMI2PS Z9, Z8, Z11
+	VMOVUPS.Z 4(CX), K2, Z8
+	VMOVUPS.Z 132(CX), K2, Z9
+	VMOVUPS   wino_even<>+0(SB), Z12
+	VPERMI2PS Z9, Z8, Z12
+	VMOVUPS   wino_odd<>+0(SB), Z13
+	VPERMI2PS Z9, Z8, Z13
+	VMOVUPS.Z 68(CX), K2, Z8
+	VMOVUPS.Z 196(CX), K2, Z9
+	VMOVUPS   wino_even<>+0(SB), Z14
+	VPERMI2PS Z9, Z8, Z14
+	VMOVUPS   wino_odd<>+0(SB), Z15
+	VPERMI2PS Z9, Z8, Z15
+	VMOVUPS.Z 132(CX), K2, Z8
+	VMOVUPS.Z 4(DX), K2, Z9
+	VMOVUPS   wino_even<>+0(SB), Z16
+	VPERMI2PS Z9, Z8, Z16
+	VMOVUPS   wino_odd<>+0(SB), Z17
+	VPERMI2PS Z9, Z8, Z17
+	VSUBPS    Z14, Z10, Z8
+	VADDPS    Z14, Z12, Z9
+	VSUBPS    Z12, Z14, Z10
+	VSUBPS    Z16, Z12, Z12
+	VSUBPS    Z15, Z11, Z11
+	VADDPS    Z15, Z13, Z14
+	VSUBPS    Z13, Z15, Z15
+	VSUBPS    Z17, Z13, Z13
+	LEAQ      (BX)(SI*4), AX
+	LEAQ      (AX)(SI*4), CX
+	LEAQ      (CX)(SI*4), DX
+	VSUBPS    Z8, Z0, Z0
+	VADDPS    Z8, Z3, Z16
+	VSUBPS    Z3, Z8, Z8
+	VSUBPS    Z11, Z3, Z3
+	VMOVUPS   Z0, (BX)
+	VMOVUPS   Z16, (BX)(SI*1)
+	VMOVUPS   Z8, (BX)(SI*2)
+	VMOVUPS   Z3, (BX)(DI*1)
+	VSUBPS    Z9, Z1, Z0
+	VADDPS    Z9, Z6, Z1
+	VSUBPS    Z6, Z9, Z3
+	VSUBPS    Z14, Z6, Z6
+	VMOVUPS   Z0, (AX)
+	VMOVUPS   Z1, (AX)(SI*1)
+	VMOVUPS   Z3, (AX)(SI*2)
+	VMOVUPS   Z6, (AX)(DI*1)
+	VSUBPS    Z10, Z2, Z0
+	VADDPS    Z10, Z7, Z1
+	VSUBPS    Z7, Z10, Z2
+	VSUBPS    Z15, Z7, Z3
+	VMOVUPS   Z0, (CX)
+	VMOVUPS   Z1, (CX)(SI*1)
+	VMOVUPS   Z2, (CX)(SI*2)
+	VMOVUPS   Z3, (CX)(DI*1)
+	VSUBPS    Z12, Z4, Z0
+	VADDPS    Z12, Z5, Z1
+	VSUBPS    Z5, Z12, Z2
+	VSUBPS    Z13, Z5, Z3
+	VMOVUPS   Z0, (DX)
+	VMOVUPS   Z1, (DX)(SI*1)
+	VMOVUPS   Z2, (DX)(SI*2)
+	VMOVUPS   Z3, (DX)(DI*1)
+	VZEROUPPER
+	RET
+
+// func outputPairAVX512(m *float32, xs uintptr, y *float32, bias float32)
+// Requires: AVX, AVX512F
+TEXT ·outputPairAVX512(SB), NOSPLIT, $0-28
+	MOVQ         m+0(FP), AX
+	MOVQ         xs+8(FP), CX
+	MOVQ         y+16(FP), DX
+	VBROADCASTSS bias+24(FP), Z0
+	LEAQ         (CX)(CX*2), BX
+	LEAQ         (AX)(CX*4), SI
+	LEAQ         (SI)(CX*4), DI
+	LEAQ         (DI)(CX*4), R8
+	VMOVUPS      (AX), Z1
+	VMOVUPS      (SI), Z2
+	VMOVUPS      (DI), Z3
+	VMOVUPS      (R8), Z4
+	VADDPS       Z2, Z1, Z1
+	VADDPS       Z3, Z1, Z1
+	VSUBPS       Z3, Z2, Z2
+	VSUBPS       Z4, Z2, Z2
+	VMOVUPS      (AX)(CX*1), Z3
+	VMOVUPS      (SI)(CX*1), Z4
+	VMOVUPS      (DI)(CX*1), Z5
+	VMOVUPS      (R8)(CX*1), Z6
+	VADDPS       Z4, Z3, Z3
+	VADDPS       Z5, Z3, Z3
+	VSUBPS       Z5, Z4, Z4
+	VSUBPS       Z6, Z4, Z4
+	VMOVUPS      (AX)(CX*2), Z5
+	VMOVUPS      (SI)(CX*2), Z6
+	VMOVUPS      (DI)(CX*2), Z7
+	VMOVUPS      (R8)(CX*2), Z8
+	VADDPS       Z6, Z5, Z5
+	VADDPS       Z7, Z5, Z5
+	VSUBPS       Z7, Z6, Z6
+	VSUBPS       Z8, Z6, Z6
+	VMOVUPS      (AX)(BX*1), Z7
+	VMOVUPS      (SI)(BX*1), Z8
+	VMOVUPS      (DI)(BX*1), Z9
+	VMOVUPS      (R8)(BX*1), Z10
+	VADDPS       Z8, Z7, Z7
+	VADDPS       Z9, Z7, Z7
+	VSUBPS       Z9, Z8, Z8
+	VSUBPS       Z10, Z8, Z8
+	VADDPS       Z3, Z1, Z1
+	VADDPS       Z5, Z1, Z1
+	VADDPS       Z0, Z1, Z1
+	VSUBPS       Z5, Z3, Z3
+	VSUBPS       Z7, Z3, Z3
+	VADDPS       Z0, Z3, Z3
+	VMOVUPS      wino_lo<>+0(SB), Z5
+	VPERMI2PS    Z3, Z1, Z5
+	VMOVUPS      wino_hi<>+0(SB), Z7
+	VPERMI2PS    Z3, Z1, Z7
+	VMOVUPS      Z5, (DX)
+	VMOVUPS      Z7, 128(DX)
+	VADDPS       Z4, Z2, Z1
+	VADDPS       Z6, Z1, Z1
+	VADDPS       Z0, Z1, Z1
+	VSUBPS       Z6, Z4, Z2
+	VSUBPS       Z8, Z2, Z2
+	VADDPS       Z0, Z2, Z0
+	VMOVUPS      wino_lo<>+0(SB), Z2
+	VPERMI2PS    Z0, Z1, Z2
+	VMOVUPS      wino_hi<>+0(SB), Z3
+	VPERMI2PS    Z0, Z1, Z3
+	VMOVUPS      Z2, 64(DX)
+	VMOVUPS      Z3, 192(DX)
+	VZEROUPPER
+	RET
+
+// func dyPairAVX512(dy *float32, dm *float32, xs uintptr)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·dyPairAVX512(SB), NOSPLIT, $0-24
+	MOVQ      dy+0(FP), AX
+	MOVQ      dm+8(FP), CX
+	MOVQ      xs+16(FP), DX
+	VMOVUPS   wino_sign<>+0(SB), Z0
+	VMOVUPS   (AX), Z1
+	VMOVUPS   128(AX), Z2
+	VMOVUPS   wino_even<>+0(SB), Z3
+	VPERMI2PS Z2, Z1, Z3
+	VMOVUPS   wino_odd<>+0(SB), Z4
+	VPERMI2PS Z2, Z1, Z4
+	VXORPS    Z0, Z4, Z1
+	VADDPS    Z4, Z3, Z2
+	VSUBPS    Z4, Z3, Z4
+	VMOVUPS   64(AX), Z5
+	VMOVUPS   192(AX), Z6
+	VMOVUPS   wino_even<>+0(SB), Z7
+	VPERMI2PS Z6, Z5, Z7
+	VMOVUPS   wino_odd<>+0(SB), Z8
+	VPERMI2PS Z6, Z5, Z8
+	VXORPS    Z0, Z8, Z5
+	VADDPS    Z8, Z7, Z6
+	VSUBPS    Z8, Z7, Z8
+	LEAQ      (DX)(DX*2), AX
+	LEAQ      (CX)(DX*4), BX
+	LEAQ      (BX)(DX*4), SI
+	LEAQ      (SI)(DX*4), DI
+	VXORPS    Z0, Z7, Z9
+	VADDPS    Z7, Z3, Z10
+	VSUBPS    Z7, Z3, Z7
+	VMOVUPS   Z3, (CX)
+	VMOVUPS   Z10, (BX)
+	VMOVUPS   Z7, (SI)
+	VMOVUPS   Z9, (DI)
+	VXORPS    Z0, Z6, Z3
+	VADDPS    Z6, Z2, Z7
+	VSUBPS    Z6, Z2, Z6
+	VMOVUPS   Z2, (CX)(DX*1)
+	VMOVUPS   Z7, (BX)(DX*1)
+	VMOVUPS   Z6, (SI)(DX*1)
+	VMOVUPS   Z3, (DI)(DX*1)
+	VXORPS    Z0, Z8, Z2
+	VADDPS    Z8, Z4, Z3
+	VSUBPS    Z8, Z4, Z6
+	VMOVUPS   Z4, (CX)(DX*2)
+	VMOVUPS   Z3, (BX)(DX*2)
+	VMOVUPS   Z6, (SI)(DX*2)
+	VMOVUPS   Z2, (DI)(DX*2)
+	VXORPS    Z0, Z5, Z0
+	VADDPS    Z5, Z1, Z2
+	VSUBPS    Z5, Z1, Z3
+	VMOVUPS   Z1, (CX)(AX*1)
+	VMOVUPS   Z2, (BX)(AX*1)
+	VMOVUPS   Z3, (SI)(AX*1)
+	VMOVUPS   Z0, (DI)(AX*1)
+	VZEROUPPER
+	RET
+
+// func gradColsAPairAVX512(dst *float32, a *float32, b *float32, c *float32, d *float32, half uintptr)
+// Requires: AVX, AVX512F
+TEXT ·gradColsAPairAVX512(SB), NOSPLIT, $0-48
+	MOVQ      dst+0(FP), AX
+	MOVQ      a+8(FP), CX
+	MOVQ      b+16(FP), DX
+	MOVQ      c+24(FP), BX
+	MOVQ      d+32(FP), SI
+	MOVQ      half+40(FP), DI
+	VMOVUPS   (CX), Z0
+	VMOVUPS   (DX), Z1
+	VMOVUPS   (BX), Z2
+	VMOVUPS   (SI), Z3
+	VSUBPS    Z2, Z1, Z1
+	VADDPS    Z3, Z1, Z1
+	VADDPS    Z1, Z0, Z0
+	VMOVUPS   (CX)(DI*1), Z1
+	VMOVUPS   (DX)(DI*1), Z2
+	VMOVUPS   (BX)(DI*1), Z3
+	VMOVUPS   (SI)(DI*1), Z4
+	VSUBPS    Z3, Z2, Z2
+	VADDPS    Z4, Z2, Z2
+	VADDPS    Z2, Z1, Z1
+	VMOVUPS   wino_lo<>+0(SB), Z2
+	VPERMI2PS Z1, Z0, Z2
+	VMOVUPS   wino_hi<>+0(SB), Z3
+	VPERMI2PS Z1, Z0, Z3
+	VMOVUPS   Z2, (AX)
+	VMOVUPS   Z3, 128(AX)
+	VZEROUPPER
+	RET
+
+// func gradColsBPairAVX512(dst *float32, a *float32, b *float32, c *float32, d *float32, half uintptr)
+// Requires: AVX, AVX512F
+TEXT ·gradColsBPairAVX512(SB), NOSPLIT, $0-48
+	MOVQ      dst+0(FP), AX
+	MOVQ      a+8(FP), CX
+	MOVQ      b+16(FP), DX
+	MOVQ      c+24(FP), BX
+	MOVQ      d+32(FP), SI
+	MOVQ      half+40(FP), DI
+	VMOVUPS   (CX), Z0
+	VMOVUPS   (DX), Z1
+	VMOVUPS   (BX), Z2
+	VMOVUPS   (SI), Z3
+	VSUBPS    Z1, Z0, Z0
+	VADDPS    Z2, Z0, Z0
+	VSUBPS    Z3, Z0, Z0
+	VMOVUPS   (CX)(DI*1), Z1
+	VMOVUPS   (DX)(DI*1), Z2
+	VMOVUPS   (BX)(DI*1), Z3
+	VMOVUPS   (SI)(DI*1), Z4
+	VSUBPS    Z2, Z1, Z1
+	VADDPS    Z3, Z1, Z1
+	VSUBPS    Z4, Z1, Z1
+	VMOVUPS   wino_lo<>+0(SB), Z2
+	VPERMI2PS Z1, Z0, Z2
+	VMOVUPS   wino_hi<>+0(SB), Z3
+	VPERMI2PS Z1, Z0, Z3
+	VMOVUPS   Z2, (AX)
+	VMOVUPS   Z3, 128(AX)
+	VZEROUPPER
+	RET
+
+// func inputQuadAVX512(top *float32, mid *float32, bot *float32, v *float32, xs uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, AVX512VL
+TEXT ·inputQuadAVX512(SB), NOSPLIT, $0-40
+	MOVQ         top+0(FP), AX
+	MOVQ         mid+8(FP), CX
+	MOVQ         bot+16(FP), DX
+	MOVQ         v+24(FP), BX
+	MOVQ         xs+32(FP), SI
+	MOVL         $0x000000fe, DI
+	KMOVW        DI, K1
+	MOVL         $0x0000007f, DI
+	KMOVW        DI, K2
+	LEAQ         (SI)(SI*2), DI
+	VMOVUPS.Z    -4(AX), K1, Y0
+	VMOVUPS.Z    28(CX), K1, Y1
+	VINSERTF32X8 $0x01, Y1, Z0, Z0
+	VMOVUPS.Z    92(CX), K1, Y1
+	VMOVUPS.Z    156(CX), K1, Y2
+	VINSERTF32X8 $0x01, Y2, Z1, Z1
+	VMOVUPS      wino_even<>+0(SB), Z2
+	VPERMI2PS    Z1, Z0, Z2
+	VMOVUPS      wino_odd<>+0(SB), Z3
+	VPERMI2PS    Z1, Z0, Z3
+	VMOVUPS.Z    -4(CX), K1, Y4
+	VMOVUPS.Z    60(CX), K1, Y0
+	VINSERTF32X8 $0x01, Y0, Z4, Z4
+	VMOVUPS.Z    124(CX), K1, Y5
+	VMOVUPS.Z    188(CX), K1, Y0
+	VINSERTF32X8 $0x01, Y0, Z5, Z5
+	VMOVUPS      wino_even<>+0(SB), Z0
+	VPERMI2PS    Z5, Z4, Z0
+	VMOVUPS      wino_odd<>+0(SB), Z1
+	VPERMI2PS    Z5, Z4, Z1
+	VMOVUPS.Z    28(CX), K1, Y6
+	VMOVUPS.Z    92(CX), K1, Y4
+	VINSERTF32X8 $0x01, Y4, Z6, Z6
+	VMOVUPS.Z    156(CX), K1, Y7
+	VMOVUPS.Z    220(CX), K1, Y4
+	VINSERTF32X8 $0x01, Y4, Z7, Z7
+	VMOVUPS      wino_even<>+0(SB), Z4
+	VPERMI2PS    Z7, Z6, Z4
+	VMOVUPS      wino_odd<>+0(SB), Z5
+	VPERMI2PS    Z7, Z6, Z5
+	VMOVUPS.Z    60(CX), K1, Y8
+	VMOVUPS.Z    124(CX), K1, Y6
+	VINSERTF32X8 $0x01, Y6, Z8, Z8
+	VMOVUPS.Z    188(CX), K1, Y9
+	VMOVUPS.Z    -4(DX), K1, Y6
+	VINSERTF32X8 $0x01, Y6, Z9, Z9
+	VMOVUPS      wino_even<>+0(SB), Z6
+	VPERMI2PS    Z9, Z8, Z6
+	VMOVUPS      wino_odd<>+0(SB), Z7
+	VPERMI2PS    Z9, Z8, Z7
+	VSUBPS       Z4, Z2, Z2
+	VADDPS       Z4, Z0, Z8
+	VSUBPS       Z0, Z4, Z4
+	VSUBPS       Z6, Z0, Z0
+	VSUBPS       Z5, Z3, Z3
+	VADDPS       Z5, Z1, Z6
+	VSUBPS       Z1, Z5, Z5
+	VSUBPS       Z7, Z1, Z1
+	VMOVUPS.Z    4(AX), K2, Y10
+	VMOVUPS.Z    36(CX), K2, Y7
+	VINSERTF32X8 $0x01, Y7, Z10, Z10
+	VMOVUPS.Z    100(CX), K2, Y11
+	VMOVUPS.Z    164(CX), K2, Y7
+	VINSERTF32X8 $0x01, Y7, Z11, Z11
+	VMOVUPS      wino_even<>+0(SB), Z7
+	VPERMI2PS    Z11, Z10, Z7
+	VMOVUPS      wino_odd<>+0(SB), Z9
+	VPERMI2PS    Z11, Z10, Z9
+	VMOVUPS.Z    4(CX), K2, Y12
+	VMOVUPS.Z    68(CX), K2, Y10
+	VINSERTF32X8 $0x01, Y10, Z12, Z12
+	VMOVUPS.Z    132(CX), K2, Y13
+	VMOVUPS.Z    196(CX), K2, Y10
+	VINSERTF32X8 $0x01, Y10, Z13, Z13
+	VMOVUPS      wino_even<>+0(SB), Z10
+	VPERMI2PS    Z13, Z12, Z10
+	VMOVUPS      wino_odd<>+0(SB), Z11
+	VPERMI2PS    Z13, Z12, Z11
+	VMOVUPS.Z    36(CX), K2, Y14
+	VMOVUPS.Z    100(CX), K2, Y12
+	VINSERTF32X8 $0x01, Y12, Z14, Z14
+	VMOVUPS.Z    164(CX), K2, Y15
+	VMOVUPS.Z    228(CX), K2, Y12
+	VINSERTF32X8 $0x01, Y12, Z15, Z15
+	VMOVUPS      wino_even<>+0(SB), Z12
+	VPERMI2PS    Z15, Z14, Z12
+	VMOVUPS      wino_odd<>+0(SB), Z13
+	VPERMI2PS    Z15, Z14, Z13
+	VMOVUPS.Z    68(CX), K2, Y16
+	VMOVUPS.Z    132(CX), K2, Y14
+	VINSERTF32X8 $0x01, Y14, Z16, Z16
+	VMOVUPS.Z    196(CX), K2, Y17
+	VMOVUPS.Z    4(DX), K2, Y14
+	VINSERTF32X8 $0x01, Y14, Z17, Z17
+	VMOVUPS      wino_even<>+0(SB), Z14
+	VPERMI2PS    Z17, Z16, Z14
+	VMOVUPS      wino_odd<>+0(SB), Z15
+	VPERMI2PS    Z17, Z16, Z15
+	VSUBPS       Z12, Z7, Z7
+	VADDPS       Z12, Z10, Z16
+	VSUBPS       Z10, Z12, Z12
+	VSUBPS       Z14, Z10, Z10
+	VSUBPS       Z13, Z9, Z9
+	VADDPS       Z13, Z11, Z14
+	VSUBPS       Z11, Z13, Z13
+	VSUBPS       Z15, Z11, Z11
+	LEAQ         (BX)(SI*4), AX
+	LEAQ         (AX)(SI*4), CX
+	LEAQ         (CX)(SI*4), DX
+	VSUBPS       Z7, Z2, Z2
+	VADDPS       Z7, Z3, Z15
+	VSUBPS       Z3, Z7, Z7
+	VSUBPS       Z9, Z3, Z3
+	VMOVUPS      Z2, (BX)
+	VMOVUPS      Z15, (BX)(SI*1)
+	VMOVUPS      Z7, (BX)(SI*2)
+	VMOVUPS      Z3, (BX)(DI*1)
+	VSUBPS       Z16, Z8, Z2
+	VADDPS       Z16, Z6, Z3
+	VSUBPS       Z6, Z16, Z7
+	VSUBPS       Z14, Z6, Z6
+	VMOVUPS      Z2, (AX)
+	VMOVUPS      Z3, (AX)(SI*1)
+	VMOVUPS      Z7, (AX)(SI*2)
+	VMOVUPS      Z6, (AX)(DI*1)
+	VSUBPS       Z12, Z4, Z2
+	VADDPS       Z12, Z5, Z3
+	VSUBPS       Z5, Z12, Z4
+	VSUBPS       Z13, Z5, Z5
+	VMOVUPS      Z2, (CX)
+	VMOVUPS      Z3, (CX)(SI*1)
+	VMOVUPS      Z4, (CX)(SI*2)
+	VMOVUPS      Z5, (CX)(DI*1)
+	VSUBPS       Z10, Z0, Z0
+	VADDPS       Z10, Z1, Z2
+	VSUBPS       Z1, Z10, Z3
+	VSUBPS       Z11, Z1, Z1
+	VMOVUPS      Z0, (DX)
+	VMOVUPS      Z2, (DX)(SI*1)
+	VMOVUPS      Z3, (DX)(SI*2)
+	VMOVUPS      Z1, (DX)(DI*1)
+	VZEROUPPER
+	RET
+
+// func outputQuadAVX512(m *float32, xs uintptr, y *float32, bias float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·outputQuadAVX512(SB), NOSPLIT, $0-28
+	MOVQ          m+0(FP), AX
+	MOVQ          xs+8(FP), CX
+	MOVQ          y+16(FP), DX
+	VBROADCASTSS  bias+24(FP), Z0
+	LEAQ          (CX)(CX*2), BX
+	LEAQ          (AX)(CX*4), SI
+	LEAQ          (SI)(CX*4), DI
+	LEAQ          (DI)(CX*4), R8
+	VMOVUPS       (AX), Z1
+	VMOVUPS       (SI), Z2
+	VMOVUPS       (DI), Z3
+	VMOVUPS       (R8), Z4
+	VADDPS        Z2, Z1, Z1
+	VADDPS        Z3, Z1, Z1
+	VSUBPS        Z3, Z2, Z2
+	VSUBPS        Z4, Z2, Z2
+	VMOVUPS       (AX)(CX*1), Z3
+	VMOVUPS       (SI)(CX*1), Z4
+	VMOVUPS       (DI)(CX*1), Z5
+	VMOVUPS       (R8)(CX*1), Z6
+	VADDPS        Z4, Z3, Z3
+	VADDPS        Z5, Z3, Z3
+	VSUBPS        Z5, Z4, Z4
+	VSUBPS        Z6, Z4, Z4
+	VMOVUPS       (AX)(CX*2), Z5
+	VMOVUPS       (SI)(CX*2), Z6
+	VMOVUPS       (DI)(CX*2), Z7
+	VMOVUPS       (R8)(CX*2), Z8
+	VADDPS        Z6, Z5, Z5
+	VADDPS        Z7, Z5, Z5
+	VSUBPS        Z7, Z6, Z6
+	VSUBPS        Z8, Z6, Z6
+	VMOVUPS       (AX)(BX*1), Z7
+	VMOVUPS       (SI)(BX*1), Z8
+	VMOVUPS       (DI)(BX*1), Z9
+	VMOVUPS       (R8)(BX*1), Z10
+	VADDPS        Z8, Z7, Z7
+	VADDPS        Z9, Z7, Z7
+	VSUBPS        Z9, Z8, Z8
+	VSUBPS        Z10, Z8, Z8
+	VADDPS        Z3, Z1, Z1
+	VADDPS        Z5, Z1, Z1
+	VADDPS        Z0, Z1, Z1
+	VSUBPS        Z5, Z3, Z3
+	VSUBPS        Z7, Z3, Z3
+	VADDPS        Z0, Z3, Z3
+	VMOVUPS       wino_lo<>+0(SB), Z5
+	VPERMI2PS     Z3, Z1, Z5
+	VMOVUPS       wino_hi<>+0(SB), Z7
+	VPERMI2PS     Z3, Z1, Z7
+	VMOVUPS       Y5, (DX)
+	VEXTRACTF32X8 $0x01, Z5, 64(DX)
+	VMOVUPS       Y7, 128(DX)
+	VEXTRACTF32X8 $0x01, Z7, 192(DX)
+	VADDPS        Z4, Z2, Z1
+	VADDPS        Z6, Z1, Z1
+	VADDPS        Z0, Z1, Z1
+	VSUBPS        Z6, Z4, Z2
+	VSUBPS        Z8, Z2, Z2
+	VADDPS        Z0, Z2, Z0
+	VMOVUPS       wino_lo<>+0(SB), Z2
+	VPERMI2PS     Z0, Z1, Z2
+	VMOVUPS       wino_hi<>+0(SB), Z3
+	VPERMI2PS     Z0, Z1, Z3
+	VMOVUPS       Y2, 32(DX)
+	VEXTRACTF32X8 $0x01, Z2, 96(DX)
+	VMOVUPS       Y3, 160(DX)
+	VEXTRACTF32X8 $0x01, Z3, 224(DX)
+	VZEROUPPER
+	RET
+
+// func dyQuadAVX512(dy *float32, dm *float32, xs uintptr)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·dyQuadAVX512(SB), NOSPLIT, $0-24
+	MOVQ         dy+0(FP), AX
+	MOVQ         dm+8(FP), CX
+	MOVQ         xs+16(FP), DX
+	VMOVUPS      wino_sign<>+0(SB), Z0
+	VMOVUPS      (AX), Y1
+	VMOVUPS      64(AX), Y2
+	VINSERTF32X8 $0x01, Y2, Z1, Z1
+	VMOVUPS      128(AX), Y2
+	VMOVUPS      192(AX), Y3
+	VINSERTF32X8 $0x01, Y3, Z2, Z2
+	VMOVUPS      wino_even<>+0(SB), Z3
+	VPERMI2PS    Z2, Z1, Z3
+	VMOVUPS      wino_odd<>+0(SB), Z4
+	VPERMI2PS    Z2, Z1, Z4
+	VXORPS       Z0, Z4, Z1
+	VADDPS       Z4, Z3, Z2
+	VSUBPS       Z4, Z3, Z4
+	VMOVUPS      32(AX), Y5
+	VMOVUPS      96(AX), Y6
+	VINSERTF32X8 $0x01, Y6, Z5, Z5
+	VMOVUPS      160(AX), Y6
+	VMOVUPS      224(AX), Y7
+	VINSERTF32X8 $0x01, Y7, Z6, Z6
+	VMOVUPS      wino_even<>+0(SB), Z7
+	VPERMI2PS    Z6, Z5, Z7
+	VMOVUPS      wino_odd<>+0(SB), Z8
+	VPERMI2PS    Z6, Z5, Z8
+	VXORPS       Z0, Z8, Z5
+	VADDPS       Z8, Z7, Z6
+	VSUBPS       Z8, Z7, Z8
+	LEAQ         (DX)(DX*2), AX
+	LEAQ         (CX)(DX*4), BX
+	LEAQ         (BX)(DX*4), SI
+	LEAQ         (SI)(DX*4), DI
+	VXORPS       Z0, Z7, Z9
+	VADDPS       Z7, Z3, Z10
+	VSUBPS       Z7, Z3, Z7
+	VMOVUPS      Z3, (CX)
+	VMOVUPS      Z10, (BX)
+	VMOVUPS      Z7, (SI)
+	VMOVUPS      Z9, (DI)
+	VXORPS       Z0, Z6, Z3
+	VADDPS       Z6, Z2, Z7
+	VSUBPS       Z6, Z2, Z6
+	VMOVUPS      Z2, (CX)(DX*1)
+	VMOVUPS      Z7, (BX)(DX*1)
+	VMOVUPS      Z6, (SI)(DX*1)
+	VMOVUPS      Z3, (DI)(DX*1)
+	VXORPS       Z0, Z8, Z2
+	VADDPS       Z8, Z4, Z3
+	VSUBPS       Z8, Z4, Z6
+	VMOVUPS      Z4, (CX)(DX*2)
+	VMOVUPS      Z3, (BX)(DX*2)
+	VMOVUPS      Z6, (SI)(DX*2)
+	VMOVUPS      Z2, (DI)(DX*2)
+	VXORPS       Z0, Z5, Z0
+	VADDPS       Z5, Z1, Z2
+	VSUBPS       Z5, Z1, Z3
+	VMOVUPS      Z1, (CX)(AX*1)
+	VMOVUPS      Z2, (BX)(AX*1)
+	VMOVUPS      Z3, (SI)(AX*1)
+	VMOVUPS      Z0, (DI)(AX*1)
+	VZEROUPPER
+	RET
+
+// func gradColsAQuadAVX512(dst *float32, a *float32, b *float32, c *float32, d *float32, half uintptr)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·gradColsAQuadAVX512(SB), NOSPLIT, $0-48
+	MOVQ          dst+0(FP), AX
+	MOVQ          a+8(FP), CX
+	MOVQ          b+16(FP), DX
+	MOVQ          c+24(FP), BX
+	MOVQ          d+32(FP), SI
+	MOVQ          half+40(FP), DI
+	VMOVUPS       (CX), Z0
+	VMOVUPS       (DX), Z1
+	VMOVUPS       (BX), Z2
+	VMOVUPS       (SI), Z3
+	VSUBPS        Z2, Z1, Z1
+	VADDPS        Z3, Z1, Z1
+	VADDPS        Z1, Z0, Z0
+	VMOVUPS       (CX)(DI*1), Z1
+	VMOVUPS       (DX)(DI*1), Z2
+	VMOVUPS       (BX)(DI*1), Z3
+	VMOVUPS       (SI)(DI*1), Z4
+	VSUBPS        Z3, Z2, Z2
+	VADDPS        Z4, Z2, Z2
+	VADDPS        Z2, Z1, Z1
+	VMOVUPS       wino_lo<>+0(SB), Z2
+	VPERMI2PS     Z1, Z0, Z2
+	VMOVUPS       wino_hi<>+0(SB), Z3
+	VPERMI2PS     Z1, Z0, Z3
+	VMOVUPS       Y2, (AX)
+	VEXTRACTF32X8 $0x01, Z2, 64(AX)
+	VMOVUPS       Y3, 128(AX)
+	VEXTRACTF32X8 $0x01, Z3, 192(AX)
+	VZEROUPPER
+	RET
+
+// func gradColsBQuadAVX512(dst *float32, a *float32, b *float32, c *float32, d *float32, half uintptr)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·gradColsBQuadAVX512(SB), NOSPLIT, $0-48
+	MOVQ          dst+0(FP), AX
+	MOVQ          a+8(FP), CX
+	MOVQ          b+16(FP), DX
+	MOVQ          c+24(FP), BX
+	MOVQ          d+32(FP), SI
+	MOVQ          half+40(FP), DI
+	VMOVUPS       (CX), Z0
+	VMOVUPS       (DX), Z1
+	VMOVUPS       (BX), Z2
+	VMOVUPS       (SI), Z3
+	VSUBPS        Z1, Z0, Z0
+	VADDPS        Z2, Z0, Z0
+	VSUBPS        Z3, Z0, Z0
+	VMOVUPS       (CX)(DI*1), Z1
+	VMOVUPS       (DX)(DI*1), Z2
+	VMOVUPS       (BX)(DI*1), Z3
+	VMOVUPS       (SI)(DI*1), Z4
+	VSUBPS        Z2, Z1, Z1
+	VADDPS        Z3, Z1, Z1
+	VSUBPS        Z4, Z1, Z1
+	VMOVUPS       wino_lo<>+0(SB), Z2
+	VPERMI2PS     Z1, Z0, Z2
+	VMOVUPS       wino_hi<>+0(SB), Z3
+	VPERMI2PS     Z1, Z0, Z3
+	VMOVUPS       Y2, (AX)
+	VEXTRACTF32X8 $0x01, Z2, 64(AX)
+	VMOVUPS       Y3, 128(AX)
+	VEXTRACTF32X8 $0x01, Z3, 192(AX)
+	VZEROUPPER
+	RET
+
+// func gradRowsPlaneAVX512(dv *float32, xs uintptr, dst *float32, rs uintptr, half uintptr, n int, next uint16, prev uint16)
+// Requires: AVX, AVX512F, BMI2, CMOV
+TEXT ·gradRowsPlaneAVX512(SB), NOSPLIT, $0-52
+	MOVQ  xs+8(FP), AX
+	MOVQ  rs+24(FP), CX
+	MOVQ  half+32(FP), DX
+	MOVQ  n+40(FP), BX
+	KMOVW next+48(FP), K1
+	KMOVW prev+50(FP), K2
+	LEAQ  (AX)(AX*2), SI
+	MOVQ  dv+0(FP), DI
+	MOVQ  dst+16(FP), R8
+	MOVQ  DI, R9
+	MOVQ  R8, R10
+	XORQ  R11, R11
+
+prow0:
+	CMPQ      R11, BX
+	JGE       pdone0
+	MOVQ      BX, R12
+	SUBQ      R11, R12
+	XORQ      R13, R13
+	CMPQ      R12, $0x00
+	CMOVQLT   R13, R12
+	MOVQ      $0x00000010, R13
+	CMPQ      R12, $0x00000010
+	CMOVQGT   R13, R12
+	MOVL      $0xffffffff, R13
+	BZHIL     R12, R13, R12
+	KMOVW     R12, K3
+	KANDW     K1, K3, K4
+	KANDW     K2, K3, K5
+	VMOVUPS.Z (R9), K3, Z0
+	VMOVUPS.Z (R9)(AX*1), K3, Z1
+	VMOVUPS.Z (R9)(AX*2), K3, Z2
+	VMOVUPS.Z (R9)(SI*1), K3, Z3
+	VMOVUPS.Z 4(R9), K4, Z4
+	VMOVUPS.Z -4(R9)(SI*1), K5, Z5
+	VSUBPS    Z2, Z1, Z6
+	VADDPS    Z3, Z6, Z3
+	VSUBPS    Z5, Z3, Z3
+	VSUBPS    Z0, Z1, Z0
+	VADDPS    Z2, Z0, Z0
+	VADDPS    Z0, Z4, Z0
+	VMOVUPS   Z3, K3, (R10)
+	VMOVUPS   Z0, K3, (R10)(DX*1)
+	ADDQ      $0x40, R9
+	ADDQ      $0x40, R10
+	ADDQ      $0x10, R11
+	JMP       prow0
+
+pdone0:
+	LEAQ (DI)(AX*4), DI
+	ADDQ CX, R8
+	MOVQ DI, R9
+	MOVQ R8, R10
+	XORQ R11, R11
+
+prow1:
+	CMPQ      R11, BX
+	JGE       pdone1
+	MOVQ      BX, R12
+	SUBQ      R11, R12
+	XORQ      R13, R13
+	CMPQ      R12, $0x00
+	CMOVQLT   R13, R12
+	MOVQ      $0x00000010, R13
+	CMPQ      R12, $0x00000010
+	CMOVQGT   R13, R12
+	MOVL      $0xffffffff, R13
+	BZHIL     R12, R13, R12
+	KMOVW     R12, K3
+	KANDW     K1, K3, K4
+	KANDW     K2, K3, K5
+	VMOVUPS.Z (R9), K3, Z0
+	VMOVUPS.Z (R9)(AX*1), K3, Z1
+	VMOVUPS.Z (R9)(AX*2), K3, Z2
+	VMOVUPS.Z (R9)(SI*1), K3, Z3
+	VMOVUPS.Z 4(R9), K4, Z4
+	VMOVUPS.Z -4(R9)(SI*1), K5, Z5
+	VSUBPS    Z2, Z1, Z6
+	VADDPS    Z3, Z6, Z3
+	VSUBPS    Z5, Z3, Z3
+	VSUBPS    Z0, Z1, Z0
+	VADDPS    Z2, Z0, Z0
+	VADDPS    Z0, Z4, Z0
+	VMOVUPS   Z3, K3, (R10)
+	VMOVUPS   Z0, K3, (R10)(DX*1)
+	ADDQ      $0x40, R9
+	ADDQ      $0x40, R10
+	ADDQ      $0x10, R11
+	JMP       prow1
+
+pdone1:
+	LEAQ (DI)(AX*4), DI
+	ADDQ CX, R8
+	MOVQ DI, R9
+	MOVQ R8, R10
+	XORQ R11, R11
+
+prow2:
+	CMPQ      R11, BX
+	JGE       pdone2
+	MOVQ      BX, R12
+	SUBQ      R11, R12
+	XORQ      R13, R13
+	CMPQ      R12, $0x00
+	CMOVQLT   R13, R12
+	MOVQ      $0x00000010, R13
+	CMPQ      R12, $0x00000010
+	CMOVQGT   R13, R12
+	MOVL      $0xffffffff, R13
+	BZHIL     R12, R13, R12
+	KMOVW     R12, K3
+	KANDW     K1, K3, K4
+	KANDW     K2, K3, K5
+	VMOVUPS.Z (R9), K3, Z0
+	VMOVUPS.Z (R9)(AX*1), K3, Z1
+	VMOVUPS.Z (R9)(AX*2), K3, Z2
+	VMOVUPS.Z (R9)(SI*1), K3, Z3
+	VMOVUPS.Z 4(R9), K4, Z4
+	VMOVUPS.Z -4(R9)(SI*1), K5, Z5
+	VSUBPS    Z2, Z1, Z6
+	VADDPS    Z3, Z6, Z3
+	VSUBPS    Z5, Z3, Z3
+	VSUBPS    Z0, Z1, Z0
+	VADDPS    Z2, Z0, Z0
+	VADDPS    Z0, Z4, Z0
+	VMOVUPS   Z3, K3, (R10)
+	VMOVUPS   Z0, K3, (R10)(DX*1)
+	ADDQ      $0x40, R9
+	ADDQ      $0x40, R10
+	ADDQ      $0x10, R11
+	JMP       prow2
+
+pdone2:
+	LEAQ (DI)(AX*4), DI
+	ADDQ CX, R8
+	MOVQ DI, CX
+	MOVQ R8, DI
+	XORQ R8, R8
+
+prow3:
+	CMPQ      R8, BX
+	JGE       pdone3
+	MOVQ      BX, R9
+	SUBQ      R8, R9
+	XORQ      R10, R10
+	CMPQ      R9, $0x00
+	CMOVQLT   R10, R9
+	MOVQ      $0x00000010, R10
+	CMPQ      R9, $0x00000010
+	CMOVQGT   R10, R9
+	MOVL      $0xffffffff, R10
+	BZHIL     R9, R10, R9
+	KMOVW     R9, K3
+	KANDW     K1, K3, K4
+	KANDW     K2, K3, K5
+	VMOVUPS.Z (CX), K3, Z0
+	VMOVUPS.Z (CX)(AX*1), K3, Z1
+	VMOVUPS.Z (CX)(AX*2), K3, Z2
+	VMOVUPS.Z (CX)(SI*1), K3, Z3
+	VMOVUPS.Z 4(CX), K4, Z4
+	VMOVUPS.Z -4(CX)(SI*1), K5, Z5
+	VSUBPS    Z2, Z1, Z6
+	VADDPS    Z3, Z6, Z3
+	VSUBPS    Z5, Z3, Z3
+	VSUBPS    Z0, Z1, Z0
+	VADDPS    Z2, Z0, Z0
+	VADDPS    Z0, Z4, Z0
+	VMOVUPS   Z3, K3, (DI)
+	VMOVUPS   Z0, K3, (DI)(DX*1)
+	ADDQ      $0x40, CX
+	ADDQ      $0x40, DI
+	ADDQ      $0x10, R8
+	JMP       prow3
+
+pdone3:
+	VZEROUPPER
+	RET
+
 DATA wino_lanes16<>+0(SB)/4, $0xffffffff
 DATA wino_lanes16<>+4(SB)/4, $0xffffffff
 DATA wino_lanes16<>+8(SB)/4, $0xffffffff
@@ -959,6 +1806,16 @@ DATA wino_skipfirst<>+20(SB)/4, $0xffffffff
 DATA wino_skipfirst<>+24(SB)/4, $0xffffffff
 DATA wino_skipfirst<>+28(SB)/4, $0xffffffff
 GLOBL wino_skipfirst<>(SB), RODATA|NOPTR, $32
+
+DATA wino_skiplast<>+0(SB)/4, $0xffffffff
+DATA wino_skiplast<>+4(SB)/4, $0xffffffff
+DATA wino_skiplast<>+8(SB)/4, $0xffffffff
+DATA wino_skiplast<>+12(SB)/4, $0xffffffff
+DATA wino_skiplast<>+16(SB)/4, $0xffffffff
+DATA wino_skiplast<>+20(SB)/4, $0xffffffff
+DATA wino_skiplast<>+24(SB)/4, $0xffffffff
+DATA wino_skiplast<>+28(SB)/4, $0x00000000
+GLOBL wino_skiplast<>(SB), RODATA|NOPTR, $32
 
 // func inputRowAVX2(r0 *float32, r1 *float32, r2 *float32, r3 *float32, w int, v *float32, xs uintptr, n int)
 // Requires: AVX, AVX2, CMOV
@@ -2551,5 +3408,458 @@ partial8:
 
 stored8:
 done:
+	VZEROUPPER
+	RET
+
+// func inputPairAVX2(top *float32, mid *float32, bot *float32, v *float32, xs uintptr)
+// Requires: AVX, AVX2
+TEXT ·inputPairAVX2(SB), NOSPLIT, $256-40
+	MOVQ       top+0(FP), AX
+	MOVQ       mid+8(FP), CX
+	MOVQ       bot+16(FP), DX
+	MOVQ       v+24(FP), BX
+	MOVQ       xs+32(FP), SI
+	VMOVDQU    wino_skipfirst<>+0(SB), Y0
+	VMOVDQU    wino_skiplast<>+0(SB), Y1
+	LEAQ       (SI)(SI*2), DI
+	VMASKMOVPS -4(AX), Y0, Y2
+	VMASKMOVPS 28(CX), Y0, Y3
+	VSHUFPS    $0x88, Y3, Y2, Y4
+	VSHUFPS    $0xdd, Y3, Y2, Y2
+	VPERMPD    $0xd8, Y4, Y3
+	VPERMPD    $0xd8, Y2, Y2
+	VMASKMOVPS -4(CX), Y0, Y4
+	VMASKMOVPS 60(CX), Y0, Y5
+	VSHUFPS    $0x88, Y5, Y4, Y6
+	VSHUFPS    $0xdd, Y5, Y4, Y4
+	VPERMPD    $0xd8, Y6, Y5
+	VPERMPD    $0xd8, Y4, Y4
+	VMASKMOVPS 28(CX), Y0, Y6
+	VMASKMOVPS 92(CX), Y0, Y7
+	VSHUFPS    $0x88, Y7, Y6, Y8
+	VSHUFPS    $0xdd, Y7, Y6, Y6
+	VPERMPD    $0xd8, Y8, Y7
+	VPERMPD    $0xd8, Y6, Y6
+	VMASKMOVPS 60(CX), Y0, Y8
+	VMASKMOVPS -4(DX), Y0, Y0
+	VSHUFPS    $0x88, Y0, Y8, Y9
+	VSHUFPS    $0xdd, Y0, Y8, Y0
+	VPERMPD    $0xd8, Y9, Y8
+	VPERMPD    $0xd8, Y0, Y0
+	VSUBPS     Y7, Y3, Y3
+	VADDPS     Y7, Y5, Y9
+	VSUBPS     Y5, Y7, Y7
+	VSUBPS     Y8, Y5, Y5
+	VMOVUPS    Y3, (SP)
+	VMOVUPS    Y9, 64(SP)
+	VMOVUPS    Y7, 128(SP)
+	VMOVUPS    Y5, 192(SP)
+	VSUBPS     Y6, Y2, Y2
+	VADDPS     Y6, Y4, Y3
+	VSUBPS     Y4, Y6, Y5
+	VSUBPS     Y0, Y4, Y0
+	VMOVUPS    Y2, 32(SP)
+	VMOVUPS    Y3, 96(SP)
+	VMOVUPS    Y5, 160(SP)
+	VMOVUPS    Y0, 224(SP)
+	VMASKMOVPS 4(AX), Y1, Y0
+	VMASKMOVPS 36(CX), Y1, Y2
+	VSHUFPS    $0x88, Y2, Y0, Y3
+	VSHUFPS    $0xdd, Y2, Y0, Y0
+	VPERMPD    $0xd8, Y3, Y2
+	VPERMPD    $0xd8, Y0, Y0
+	VMASKMOVPS 4(CX), Y1, Y3
+	VMASKMOVPS 68(CX), Y1, Y4
+	VSHUFPS    $0x88, Y4, Y3, Y5
+	VSHUFPS    $0xdd, Y4, Y3, Y3
+	VPERMPD    $0xd8, Y5, Y4
+	VPERMPD    $0xd8, Y3, Y3
+	VMASKMOVPS 36(CX), Y1, Y5
+	VMASKMOVPS 100(CX), Y1, Y6
+	VSHUFPS    $0x88, Y6, Y5, Y7
+	VSHUFPS    $0xdd, Y6, Y5, Y5
+	VPERMPD    $0xd8, Y7, Y6
+	VPERMPD    $0xd8, Y5, Y5
+	VMASKMOVPS 68(CX), Y1, Y7
+	VMASKMOVPS 4(DX), Y1, Y1
+	VSHUFPS    $0x88, Y1, Y7, Y8
+	VSHUFPS    $0xdd, Y1, Y7, Y1
+	VPERMPD    $0xd8, Y8, Y7
+	VPERMPD    $0xd8, Y1, Y1
+	VSUBPS     Y6, Y2, Y2
+	VADDPS     Y6, Y4, Y8
+	VSUBPS     Y4, Y6, Y6
+	VSUBPS     Y7, Y4, Y4
+	VSUBPS     Y5, Y0, Y0
+	VADDPS     Y5, Y3, Y7
+	VSUBPS     Y3, Y5, Y5
+	VSUBPS     Y1, Y3, Y1
+	LEAQ       (BX)(SI*4), AX
+	LEAQ       (AX)(SI*4), CX
+	LEAQ       (CX)(SI*4), DX
+	VMOVUPS    (SP), Y3
+	VMOVUPS    32(SP), Y9
+	VSUBPS     Y2, Y3, Y3
+	VADDPS     Y2, Y9, Y10
+	VSUBPS     Y9, Y2, Y2
+	VSUBPS     Y0, Y9, Y0
+	VMOVUPS    Y3, (BX)
+	VMOVUPS    Y10, (BX)(SI*1)
+	VMOVUPS    Y2, (BX)(SI*2)
+	VMOVUPS    Y0, (BX)(DI*1)
+	VMOVUPS    64(SP), Y0
+	VMOVUPS    96(SP), Y2
+	VSUBPS     Y8, Y0, Y0
+	VADDPS     Y8, Y2, Y3
+	VSUBPS     Y2, Y8, Y8
+	VSUBPS     Y7, Y2, Y2
+	VMOVUPS    Y0, (AX)
+	VMOVUPS    Y3, (AX)(SI*1)
+	VMOVUPS    Y8, (AX)(SI*2)
+	VMOVUPS    Y2, (AX)(DI*1)
+	VMOVUPS    128(SP), Y0
+	VMOVUPS    160(SP), Y2
+	VSUBPS     Y6, Y0, Y0
+	VADDPS     Y6, Y2, Y3
+	VSUBPS     Y2, Y6, Y6
+	VSUBPS     Y5, Y2, Y2
+	VMOVUPS    Y0, (CX)
+	VMOVUPS    Y3, (CX)(SI*1)
+	VMOVUPS    Y6, (CX)(SI*2)
+	VMOVUPS    Y2, (CX)(DI*1)
+	VMOVUPS    192(SP), Y0
+	VMOVUPS    224(SP), Y2
+	VSUBPS     Y4, Y0, Y0
+	VADDPS     Y4, Y2, Y3
+	VSUBPS     Y2, Y4, Y4
+	VSUBPS     Y1, Y2, Y1
+	VMOVUPS    Y0, (DX)
+	VMOVUPS    Y3, (DX)(SI*1)
+	VMOVUPS    Y4, (DX)(SI*2)
+	VMOVUPS    Y1, (DX)(DI*1)
+	VZEROUPPER
+	RET
+
+// func outputPairAVX2(m *float32, xs uintptr, y *float32, bias float32)
+// Requires: AVX
+TEXT ·outputPairAVX2(SB), NOSPLIT, $0-28
+	MOVQ         m+0(FP), AX
+	MOVQ         xs+8(FP), CX
+	MOVQ         y+16(FP), DX
+	VBROADCASTSS bias+24(FP), Y0
+	LEAQ         (CX)(CX*2), BX
+	LEAQ         (AX)(CX*4), SI
+	LEAQ         (SI)(CX*4), DI
+	LEAQ         (DI)(CX*4), R8
+	VMOVUPS      (AX), Y1
+	VMOVUPS      (SI), Y2
+	VMOVUPS      (DI), Y3
+	VMOVUPS      (R8), Y4
+	VADDPS       Y2, Y1, Y1
+	VADDPS       Y3, Y1, Y1
+	VSUBPS       Y3, Y2, Y2
+	VSUBPS       Y4, Y2, Y2
+	VMOVUPS      (AX)(CX*1), Y3
+	VMOVUPS      (SI)(CX*1), Y4
+	VMOVUPS      (DI)(CX*1), Y5
+	VMOVUPS      (R8)(CX*1), Y6
+	VADDPS       Y4, Y3, Y3
+	VADDPS       Y5, Y3, Y3
+	VSUBPS       Y5, Y4, Y4
+	VSUBPS       Y6, Y4, Y4
+	VMOVUPS      (AX)(CX*2), Y5
+	VMOVUPS      (SI)(CX*2), Y6
+	VMOVUPS      (DI)(CX*2), Y7
+	VMOVUPS      (R8)(CX*2), Y8
+	VADDPS       Y6, Y5, Y5
+	VADDPS       Y7, Y5, Y5
+	VSUBPS       Y7, Y6, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMOVUPS      (AX)(BX*1), Y7
+	VMOVUPS      (SI)(BX*1), Y8
+	VMOVUPS      (DI)(BX*1), Y9
+	VMOVUPS      (R8)(BX*1), Y10
+	VADDPS       Y8, Y7, Y7
+	VADDPS       Y9, Y7, Y7
+	VSUBPS       Y9, Y8, Y8
+	VSUBPS       Y10, Y8, Y8
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y0, Y1, Y1
+	VSUBPS       Y5, Y3, Y3
+	VSUBPS       Y7, Y3, Y3
+	VADDPS       Y0, Y3, Y3
+	VUNPCKLPS    Y3, Y1, Y5
+	VUNPCKHPS    Y3, Y1, Y1
+	VPERM2F128   $0x20, Y1, Y5, Y3
+	VPERM2F128   $0x31, Y1, Y5, Y1
+	VMOVUPS      Y3, (DX)
+	VMOVUPS      Y1, 64(DX)
+	VADDPS       Y4, Y2, Y1
+	VADDPS       Y6, Y1, Y1
+	VADDPS       Y0, Y1, Y1
+	VSUBPS       Y6, Y4, Y2
+	VSUBPS       Y8, Y2, Y2
+	VADDPS       Y0, Y2, Y0
+	VUNPCKLPS    Y0, Y1, Y2
+	VUNPCKHPS    Y0, Y1, Y0
+	VPERM2F128   $0x20, Y0, Y2, Y1
+	VPERM2F128   $0x31, Y0, Y2, Y0
+	VMOVUPS      Y1, 32(DX)
+	VMOVUPS      Y0, 96(DX)
+	VZEROUPPER
+	RET
+
+// func dyPairAVX2(dy *float32, dm *float32, xs uintptr)
+// Requires: AVX, AVX2
+TEXT ·dyPairAVX2(SB), NOSPLIT, $0-24
+	MOVQ         dy+0(FP), AX
+	MOVQ         dm+8(FP), CX
+	MOVQ         xs+16(FP), DX
+	VBROADCASTSS wino_sign<>+0(SB), Y0
+	VMOVUPS      (AX), Y1
+	VMOVUPS      64(AX), Y2
+	VSHUFPS      $0x88, Y2, Y1, Y3
+	VSHUFPS      $0xdd, Y2, Y1, Y1
+	VPERMPD      $0xd8, Y3, Y2
+	VPERMPD      $0xd8, Y1, Y1
+	VXORPS       Y0, Y1, Y3
+	VADDPS       Y1, Y2, Y4
+	VSUBPS       Y1, Y2, Y1
+	VMOVUPS      32(AX), Y5
+	VMOVUPS      96(AX), Y6
+	VSHUFPS      $0x88, Y6, Y5, Y7
+	VSHUFPS      $0xdd, Y6, Y5, Y5
+	VPERMPD      $0xd8, Y7, Y6
+	VPERMPD      $0xd8, Y5, Y5
+	VXORPS       Y0, Y5, Y7
+	VADDPS       Y5, Y6, Y8
+	VSUBPS       Y5, Y6, Y5
+	LEAQ         (DX)(DX*2), AX
+	LEAQ         (CX)(DX*4), BX
+	LEAQ         (BX)(DX*4), SI
+	LEAQ         (SI)(DX*4), DI
+	VXORPS       Y0, Y6, Y9
+	VADDPS       Y6, Y2, Y10
+	VSUBPS       Y6, Y2, Y6
+	VMOVUPS      Y2, (CX)
+	VMOVUPS      Y10, (BX)
+	VMOVUPS      Y6, (SI)
+	VMOVUPS      Y9, (DI)
+	VXORPS       Y0, Y8, Y2
+	VADDPS       Y8, Y4, Y6
+	VSUBPS       Y8, Y4, Y8
+	VMOVUPS      Y4, (CX)(DX*1)
+	VMOVUPS      Y6, (BX)(DX*1)
+	VMOVUPS      Y8, (SI)(DX*1)
+	VMOVUPS      Y2, (DI)(DX*1)
+	VXORPS       Y0, Y5, Y2
+	VADDPS       Y5, Y1, Y4
+	VSUBPS       Y5, Y1, Y5
+	VMOVUPS      Y1, (CX)(DX*2)
+	VMOVUPS      Y4, (BX)(DX*2)
+	VMOVUPS      Y5, (SI)(DX*2)
+	VMOVUPS      Y2, (DI)(DX*2)
+	VXORPS       Y0, Y7, Y0
+	VADDPS       Y7, Y3, Y1
+	VSUBPS       Y7, Y3, Y2
+	VMOVUPS      Y3, (CX)(AX*1)
+	VMOVUPS      Y1, (BX)(AX*1)
+	VMOVUPS      Y2, (SI)(AX*1)
+	VMOVUPS      Y0, (DI)(AX*1)
+	VZEROUPPER
+	RET
+
+// func gradColsAPairAVX2(dst *float32, a *float32, b *float32, c *float32, d *float32, half uintptr)
+// Requires: AVX
+TEXT ·gradColsAPairAVX2(SB), NOSPLIT, $0-48
+	MOVQ       dst+0(FP), AX
+	MOVQ       a+8(FP), CX
+	MOVQ       b+16(FP), DX
+	MOVQ       c+24(FP), BX
+	MOVQ       d+32(FP), SI
+	MOVQ       half+40(FP), DI
+	VMOVUPS    (CX), Y0
+	VMOVUPS    (DX), Y1
+	VMOVUPS    (BX), Y2
+	VMOVUPS    (SI), Y3
+	VSUBPS     Y2, Y1, Y1
+	VADDPS     Y3, Y1, Y1
+	VADDPS     Y1, Y0, Y0
+	VMOVUPS    (CX)(DI*1), Y1
+	VMOVUPS    (DX)(DI*1), Y2
+	VMOVUPS    (BX)(DI*1), Y3
+	VMOVUPS    (SI)(DI*1), Y4
+	VSUBPS     Y3, Y2, Y2
+	VADDPS     Y4, Y2, Y2
+	VADDPS     Y2, Y1, Y1
+	VUNPCKLPS  Y1, Y0, Y2
+	VUNPCKHPS  Y1, Y0, Y0
+	VPERM2F128 $0x20, Y0, Y2, Y1
+	VPERM2F128 $0x31, Y0, Y2, Y0
+	VMOVUPS    Y1, (AX)
+	VMOVUPS    Y0, 64(AX)
+	VZEROUPPER
+	RET
+
+// func gradColsBPairAVX2(dst *float32, a *float32, b *float32, c *float32, d *float32, half uintptr)
+// Requires: AVX
+TEXT ·gradColsBPairAVX2(SB), NOSPLIT, $0-48
+	MOVQ       dst+0(FP), AX
+	MOVQ       a+8(FP), CX
+	MOVQ       b+16(FP), DX
+	MOVQ       c+24(FP), BX
+	MOVQ       d+32(FP), SI
+	MOVQ       half+40(FP), DI
+	VMOVUPS    (CX), Y0
+	VMOVUPS    (DX), Y1
+	VMOVUPS    (BX), Y2
+	VMOVUPS    (SI), Y3
+	VSUBPS     Y1, Y0, Y0
+	VADDPS     Y2, Y0, Y0
+	VSUBPS     Y3, Y0, Y0
+	VMOVUPS    (CX)(DI*1), Y1
+	VMOVUPS    (DX)(DI*1), Y2
+	VMOVUPS    (BX)(DI*1), Y3
+	VMOVUPS    (SI)(DI*1), Y4
+	VSUBPS     Y2, Y1, Y1
+	VADDPS     Y3, Y1, Y1
+	VSUBPS     Y4, Y1, Y1
+	VUNPCKLPS  Y1, Y0, Y2
+	VUNPCKHPS  Y1, Y0, Y0
+	VPERM2F128 $0x20, Y0, Y2, Y1
+	VPERM2F128 $0x31, Y0, Y2, Y0
+	VMOVUPS    Y1, (AX)
+	VMOVUPS    Y0, 64(AX)
+	VZEROUPPER
+	RET
+
+// func gradRowsPlaneAVX2(dv *float32, xs uintptr, dst *float32, rs uintptr, half uintptr, n int, masks *uint32)
+// Requires: AVX
+TEXT ·gradRowsPlaneAVX2(SB), NOSPLIT, $0-56
+	MOVQ    xs+8(FP), AX
+	MOVQ    rs+24(FP), CX
+	MOVQ    half+32(FP), DX
+	MOVQ    n+40(FP), BX
+	MOVQ    masks+48(FP), SI
+	VMOVDQU (SI), Y0
+	VMOVDQU 32(SI), Y1
+	LEAQ    (AX)(AX*2), SI
+	MOVQ    dv+0(FP), DI
+	MOVQ    dst+16(FP), R8
+	MOVQ    DI, R9
+	MOVQ    R8, R10
+	XORQ    R11, R11
+
+prow0:
+	CMPQ       R11, BX
+	JGE        pdone0
+	VMOVUPS    (R9), Y2
+	VMOVUPS    (R9)(AX*1), Y3
+	VMOVUPS    (R9)(AX*2), Y4
+	VMOVUPS    (R9)(SI*1), Y5
+	VMASKMOVPS 4(R9), Y0, Y6
+	VMASKMOVPS -4(R9)(SI*1), Y1, Y7
+	VSUBPS     Y4, Y3, Y8
+	VADDPS     Y5, Y8, Y5
+	VSUBPS     Y7, Y5, Y5
+	VSUBPS     Y2, Y3, Y2
+	VADDPS     Y4, Y2, Y2
+	VADDPS     Y2, Y6, Y2
+	VMOVUPS    Y5, (R10)
+	VMOVUPS    Y2, (R10)(DX*1)
+	ADDQ       $0x20, R9
+	ADDQ       $0x20, R10
+	ADDQ       $0x08, R11
+	JMP        prow0
+
+pdone0:
+	LEAQ (DI)(AX*4), DI
+	ADDQ CX, R8
+	MOVQ DI, R9
+	MOVQ R8, R10
+	XORQ R11, R11
+
+prow1:
+	CMPQ       R11, BX
+	JGE        pdone1
+	VMOVUPS    (R9), Y2
+	VMOVUPS    (R9)(AX*1), Y3
+	VMOVUPS    (R9)(AX*2), Y4
+	VMOVUPS    (R9)(SI*1), Y5
+	VMASKMOVPS 4(R9), Y0, Y6
+	VMASKMOVPS -4(R9)(SI*1), Y1, Y7
+	VSUBPS     Y4, Y3, Y8
+	VADDPS     Y5, Y8, Y5
+	VSUBPS     Y7, Y5, Y5
+	VSUBPS     Y2, Y3, Y2
+	VADDPS     Y4, Y2, Y2
+	VADDPS     Y2, Y6, Y2
+	VMOVUPS    Y5, (R10)
+	VMOVUPS    Y2, (R10)(DX*1)
+	ADDQ       $0x20, R9
+	ADDQ       $0x20, R10
+	ADDQ       $0x08, R11
+	JMP        prow1
+
+pdone1:
+	LEAQ (DI)(AX*4), DI
+	ADDQ CX, R8
+	MOVQ DI, R9
+	MOVQ R8, R10
+	XORQ R11, R11
+
+prow2:
+	CMPQ       R11, BX
+	JGE        pdone2
+	VMOVUPS    (R9), Y2
+	VMOVUPS    (R9)(AX*1), Y3
+	VMOVUPS    (R9)(AX*2), Y4
+	VMOVUPS    (R9)(SI*1), Y5
+	VMASKMOVPS 4(R9), Y0, Y6
+	VMASKMOVPS -4(R9)(SI*1), Y1, Y7
+	VSUBPS     Y4, Y3, Y8
+	VADDPS     Y5, Y8, Y5
+	VSUBPS     Y7, Y5, Y5
+	VSUBPS     Y2, Y3, Y2
+	VADDPS     Y4, Y2, Y2
+	VADDPS     Y2, Y6, Y2
+	VMOVUPS    Y5, (R10)
+	VMOVUPS    Y2, (R10)(DX*1)
+	ADDQ       $0x20, R9
+	ADDQ       $0x20, R10
+	ADDQ       $0x08, R11
+	JMP        prow2
+
+pdone2:
+	LEAQ (DI)(AX*4), DI
+	ADDQ CX, R8
+	MOVQ DI, CX
+	MOVQ R8, DI
+	XORQ R8, R8
+
+prow3:
+	CMPQ       R8, BX
+	JGE        pdone3
+	VMOVUPS    (CX), Y2
+	VMOVUPS    (CX)(AX*1), Y3
+	VMOVUPS    (CX)(AX*2), Y4
+	VMOVUPS    (CX)(SI*1), Y5
+	VMASKMOVPS 4(CX), Y0, Y6
+	VMASKMOVPS -4(CX)(SI*1), Y1, Y7
+	VSUBPS     Y4, Y3, Y8
+	VADDPS     Y5, Y8, Y5
+	VSUBPS     Y7, Y5, Y5
+	VSUBPS     Y2, Y3, Y2
+	VADDPS     Y4, Y2, Y2
+	VADDPS     Y2, Y6, Y2
+	VMOVUPS    Y5, (DI)
+	VMOVUPS    Y2, (DI)(DX*1)
+	ADDQ       $0x20, CX
+	ADDQ       $0x20, DI
+	ADDQ       $0x08, R8
+	JMP        prow3
+
+pdone3:
 	VZEROUPPER
 	RET
