@@ -30,7 +30,10 @@ import (
 func main() {
 	ConstraintExpr("!purego")
 	for mr := 1; mr <= 8; mr++ {
-		avx512Kernel(mr)
+		avx512Kernel(mr, 2)
+	}
+	for mr := 1; mr <= 8; mr++ {
+		avx512Kernel(mr, 1)
 	}
 	for mr := 1; mr <= 6; mr++ {
 		avx2Kernel(mr)
@@ -63,11 +66,20 @@ func rowAddr(r int, base, base4, stride, stride3 Register) Mem {
 
 // avx512Kernel emits the mr x 32 AVX-512 kernel: 2*mr zmm accumulators, B
 // strips of 32 columns (two zmm per k), and opmasks for a ragged last strip
-// (the low 16 bits of mask select columns 0-15, the high 16 bits 16-31).
-func avx512Kernel(mr int) {
-	TEXT(fmt.Sprintf("AVX512x%d", mr), NOSPLIT,
+// (the low 16 bits of mask select columns 0-15, the high 16 bits 16-31);
+// with halves = 1, the mr x 16 kernel AVX512x<mr>N16 of strips at most 16
+// columns wide (the first zmm of each k of the same packed strips, the low
+// 16 bits of mask): each element gets the same instructions in the same
+// order as in the 32-column kernel, so the two agree bit for bit, and a
+// narrow strip does not pay for 32 columns.
+func avx512Kernel(mr, halves int) {
+	name, cols := fmt.Sprintf("AVX512x%d", mr), 32
+	if halves == 1 {
+		name, cols = fmt.Sprintf("AVX512x%dN16", mr), 16
+	}
+	TEXT(name, NOSPLIT,
 		"func(a *float32, rs, cs, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha, beta float32, loadC int, mask uint32)")
-	Doc(fmt.Sprintf("AVX512x%d computes tiles %dx32 tiles of C from A in place and a packed 32-column strip of B.", mr, mr))
+	Doc(fmt.Sprintf("%s computes tiles %dx%d tiles of C from A in place and a packed strip of B.", name, mr, cols))
 	tileA := Load(Param("a"), GP64())
 	rs := Load(Param("rs"), GP64())
 	cs := Load(Param("cs"), GP64())
@@ -81,19 +93,23 @@ func avx512Kernel(mr int) {
 	KMOVW(m, k1)
 	SHRL(U8(16), m)
 	KMOVW(m, k2)
+	ks := []Register{k1, k2}[:halves]
 	alpha, beta := ZMM(), ZMM()
 	VBROADCASTSS(paramAddr("alpha"), alpha)
 	VBROADCASTSS(paramAddr("beta"), beta)
 
-	acc := make([][2]VecVirtual, mr)
+	acc := make([][]VecVirtual, mr)
 	for r := range acc {
-		acc[r] = [2]VecVirtual{ZMM(), ZMM()}
+		for range halves {
+			acc[r] = append(acc[r], ZMM())
+		}
 	}
 
 	Label("tile")
 	for r := range acc {
-		VPXORD(acc[r][0], acc[r][0], acc[r][0])
-		VPXORD(acc[r][1], acc[r][1], acc[r][1])
+		for _, z := range acc[r] {
+			VPXORD(z, z, z)
+		}
 	}
 	ap := GP64()
 	MOVQ(tileA, ap)
@@ -106,14 +122,17 @@ func avx512Kernel(mr int) {
 	n := Load(Param("kc"), GP64())
 
 	Label("k")
-	b0, b1 := ZMM(), ZMM()
-	VMOVUPS_Z(Mem{Base: bp}, k1, b0)
-	VMOVUPS_Z(Mem{Base: bp, Disp: 64}, k2, b1)
+	bv := make([]VecVirtual, halves)
+	for h, k := range ks {
+		bv[h] = ZMM()
+		VMOVUPS_Z(Mem{Base: bp, Disp: 64 * h}, k, bv[h])
+	}
 	for r := range acc {
 		t := ZMM()
 		VBROADCASTSS(rowAddr(r, ap, ap4, rs, rs3), t)
-		VFMADD231PS(b0, t, acc[r][0])
-		VFMADD231PS(b1, t, acc[r][1])
+		for h := range bv {
+			VFMADD231PS(bv[h], t, acc[r][h])
+		}
 	}
 	ADDQ(bs, bp)
 	ADDQ(cs, ap)
@@ -135,7 +154,7 @@ func avx512Kernel(mr int) {
 	JE(LabelRef("overwrite"))
 	for r := range acc {
 		row := rowAddr(r, cp, cp4, ldc, ldc3)
-		for h, k := range []Register{k1, k2} {
+		for h, k := range ks {
 			t := ZMM()
 			VMOVUPS_Z(row.Offset(64*h), k, t)
 			VMULPS(beta, t, t)
@@ -147,7 +166,7 @@ func avx512Kernel(mr int) {
 	Label("overwrite")
 	for r := range acc {
 		row := rowAddr(r, cp, cp4, ldc, ldc3)
-		for h, k := range []Register{k1, k2} {
+		for h, k := range ks {
 			t := ZMM()
 			VMULPS(alpha, acc[r][h], t)
 			VMOVUPS(t, k, row.Offset(64*h))

@@ -10,7 +10,9 @@ import (
 // of the simple CNN with M = batch*H*W rows (NHWC-style), the per-image
 // shapes of layers.Conv2D's im2col path (NCHW: M = output channels,
 // N = H*W) for the forward pass (NN), the weight gradient (NT) and the input
-// gradient (TN), the per-tap products of its shifted convolution (a chunk
+// gradient (TN), the 16 per-chunk products of its Winograd path (a chunk
+// of ~256 tiles: forward NN, dU NT accumulating, dV TN) at ResNet-20's
+// channel counts, the per-tap products of its shifted convolution (a chunk
 // of images as M rows; forward NT, weight gradient TN, input gradient NN,
 // accumulating with beta = 1), the dense layers at batch 128, and 1024^3.
 var benchShapes = []struct {
@@ -36,6 +38,15 @@ var benchShapes = []struct {
 	{"shift4dW/TN_M64_N64_K1918", true, false, 64, 64, 1918, 1},
 	{"shift2dX/NN_M3404_N32_K32", false, false, 3404, 32, 32, 1},
 	{"shift4dX/NN_M1918_N64_K64", false, false, 1918, 64, 64, 1},
+	{"wino16/NN_M16_N256_K16", false, false, 16, 256, 16, 0},
+	{"wino16dU/NT_M16_N16_K256", false, true, 16, 16, 256, 1},
+	{"wino16dV/TN_M16_N256_K16", true, false, 16, 256, 16, 0},
+	{"wino32/NN_M32_N256_K32", false, false, 32, 256, 32, 0},
+	{"wino32dU/NT_M32_N32_K256", false, true, 32, 32, 256, 1},
+	{"wino32dV/TN_M32_N256_K32", true, false, 32, 256, 32, 0},
+	{"wino64/NN_M64_N256_K64", false, false, 64, 256, 64, 0},
+	{"wino64dU/NT_M64_N64_K256", false, true, 64, 64, 256, 1},
+	{"wino64dV/TN_M64_N256_K64", true, false, 64, 256, 64, 0},
 	{"dense/NT_M128_N512_K4096", false, true, 128, 512, 4096, 0},
 	{"densedW/TN_M512_N4096_K128", true, false, 512, 4096, 128, 0},
 	{"square/NN_1024", false, false, 1024, 1024, 1024, 0},

@@ -996,6 +996,702 @@ next:
 	VZEROUPPER
 	RET
 
+// func AVX512x1N16(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+// Requires: AVX, AVX512F
+TEXT ·AVX512x1N16(SB), NOSPLIT, $0-100
+	MOVQ         a+0(FP), AX
+	MOVQ         rs+8(FP), CX
+	MOVQ         cs+16(FP), DX
+	LEAQ         (CX)(CX*2), CX
+	MOVQ         c+56(FP), CX
+	MOVQ         tiles+72(FP), BX
+	MOVQ         bs+40(FP), SI
+	MOVL         mask+96(FP), DI
+	KMOVW        DI, K1
+	SHRL         $0x10, DI
+	KMOVW        DI, K2
+	VBROADCASTSS alpha+80(FP), Z0
+	VBROADCASTSS beta+84(FP), Z1
+
+tile:
+	VPXORD Z2, Z2, Z2
+	MOVQ   AX, DI
+	MOVQ   b+32(FP), R8
+	MOVQ   kc+48(FP), R9
+
+k:
+	VMOVUPS.Z    (R8), K1, Z3
+	VBROADCASTSS (DI), Z4
+	VFMADD231PS  Z3, Z4, Z2
+	ADDQ         SI, R8
+	ADDQ         DX, DI
+	DECQ         R9
+	JNZ          k
+	MOVQ         ldc+64(FP), DI
+	LEAQ         (DI)(DI*2), R8
+	CMPQ         loadC+88(FP), $0x00
+	JE           overwrite
+	VMOVUPS.Z    (CX), K1, Z3
+	VMULPS       Z1, Z3, Z3
+	VFMADD231PS  Z0, Z2, Z3
+	VMOVUPS      Z3, K1, (CX)
+	JMP          next
+
+overwrite:
+	VMULPS  Z0, Z2, Z3
+	VMOVUPS Z3, K1, (CX)
+
+next:
+	ADDQ   ts+24(FP), AX
+	IMUL3Q $0x00000001, DI, DI
+	ADDQ   DI, CX
+	DECQ   BX
+	JNZ    tile
+	VZEROUPPER
+	RET
+
+// func AVX512x2N16(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+// Requires: AVX, AVX512F
+TEXT ·AVX512x2N16(SB), NOSPLIT, $0-100
+	MOVQ         a+0(FP), AX
+	MOVQ         rs+8(FP), CX
+	MOVQ         cs+16(FP), DX
+	LEAQ         (CX)(CX*2), BX
+	MOVQ         c+56(FP), BX
+	MOVQ         tiles+72(FP), SI
+	MOVQ         bs+40(FP), DI
+	MOVL         mask+96(FP), R8
+	KMOVW        R8, K1
+	SHRL         $0x10, R8
+	KMOVW        R8, K2
+	VBROADCASTSS alpha+80(FP), Z0
+	VBROADCASTSS beta+84(FP), Z1
+
+tile:
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	MOVQ   AX, R8
+	MOVQ   b+32(FP), R9
+	MOVQ   kc+48(FP), R10
+
+k:
+	VMOVUPS.Z    (R9), K1, Z4
+	VBROADCASTSS (R8), Z5
+	VFMADD231PS  Z4, Z5, Z2
+	VBROADCASTSS (R8)(CX*1), Z5
+	VFMADD231PS  Z4, Z5, Z3
+	ADDQ         DI, R9
+	ADDQ         DX, R8
+	DECQ         R10
+	JNZ          k
+	MOVQ         ldc+64(FP), R8
+	LEAQ         (R8)(R8*2), R9
+	CMPQ         loadC+88(FP), $0x00
+	JE           overwrite
+	VMOVUPS.Z    (BX), K1, Z4
+	VMULPS       Z1, Z4, Z4
+	VFMADD231PS  Z0, Z2, Z4
+	VMOVUPS      Z4, K1, (BX)
+	VMOVUPS.Z    (BX)(R8*1), K1, Z4
+	VMULPS       Z1, Z4, Z4
+	VFMADD231PS  Z0, Z3, Z4
+	VMOVUPS      Z4, K1, (BX)(R8*1)
+	JMP          next
+
+overwrite:
+	VMULPS  Z0, Z2, Z4
+	VMOVUPS Z4, K1, (BX)
+	VMULPS  Z0, Z3, Z4
+	VMOVUPS Z4, K1, (BX)(R8*1)
+
+next:
+	ADDQ   ts+24(FP), AX
+	IMUL3Q $0x00000002, R8, R8
+	ADDQ   R8, BX
+	DECQ   SI
+	JNZ    tile
+	VZEROUPPER
+	RET
+
+// func AVX512x3N16(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+// Requires: AVX, AVX512F
+TEXT ·AVX512x3N16(SB), NOSPLIT, $0-100
+	MOVQ         a+0(FP), AX
+	MOVQ         rs+8(FP), CX
+	MOVQ         cs+16(FP), DX
+	LEAQ         (CX)(CX*2), BX
+	MOVQ         c+56(FP), BX
+	MOVQ         tiles+72(FP), SI
+	MOVQ         bs+40(FP), DI
+	MOVL         mask+96(FP), R8
+	KMOVW        R8, K1
+	SHRL         $0x10, R8
+	KMOVW        R8, K2
+	VBROADCASTSS alpha+80(FP), Z0
+	VBROADCASTSS beta+84(FP), Z1
+
+tile:
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	MOVQ   AX, R8
+	MOVQ   b+32(FP), R9
+	MOVQ   kc+48(FP), R10
+
+k:
+	VMOVUPS.Z    (R9), K1, Z5
+	VBROADCASTSS (R8), Z6
+	VFMADD231PS  Z5, Z6, Z2
+	VBROADCASTSS (R8)(CX*1), Z6
+	VFMADD231PS  Z5, Z6, Z3
+	VBROADCASTSS (R8)(CX*2), Z6
+	VFMADD231PS  Z5, Z6, Z4
+	ADDQ         DI, R9
+	ADDQ         DX, R8
+	DECQ         R10
+	JNZ          k
+	MOVQ         ldc+64(FP), R8
+	LEAQ         (R8)(R8*2), R9
+	CMPQ         loadC+88(FP), $0x00
+	JE           overwrite
+	VMOVUPS.Z    (BX), K1, Z5
+	VMULPS       Z1, Z5, Z5
+	VFMADD231PS  Z0, Z2, Z5
+	VMOVUPS      Z5, K1, (BX)
+	VMOVUPS.Z    (BX)(R8*1), K1, Z5
+	VMULPS       Z1, Z5, Z5
+	VFMADD231PS  Z0, Z3, Z5
+	VMOVUPS      Z5, K1, (BX)(R8*1)
+	VMOVUPS.Z    (BX)(R8*2), K1, Z5
+	VMULPS       Z1, Z5, Z5
+	VFMADD231PS  Z0, Z4, Z5
+	VMOVUPS      Z5, K1, (BX)(R8*2)
+	JMP          next
+
+overwrite:
+	VMULPS  Z0, Z2, Z5
+	VMOVUPS Z5, K1, (BX)
+	VMULPS  Z0, Z3, Z5
+	VMOVUPS Z5, K1, (BX)(R8*1)
+	VMULPS  Z0, Z4, Z5
+	VMOVUPS Z5, K1, (BX)(R8*2)
+
+next:
+	ADDQ   ts+24(FP), AX
+	IMUL3Q $0x00000003, R8, R8
+	ADDQ   R8, BX
+	DECQ   SI
+	JNZ    tile
+	VZEROUPPER
+	RET
+
+// func AVX512x4N16(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+// Requires: AVX, AVX512F
+TEXT ·AVX512x4N16(SB), NOSPLIT, $0-100
+	MOVQ         a+0(FP), AX
+	MOVQ         rs+8(FP), CX
+	MOVQ         cs+16(FP), DX
+	LEAQ         (CX)(CX*2), BX
+	MOVQ         c+56(FP), SI
+	MOVQ         tiles+72(FP), DI
+	MOVQ         bs+40(FP), R8
+	MOVL         mask+96(FP), R9
+	KMOVW        R9, K1
+	SHRL         $0x10, R9
+	KMOVW        R9, K2
+	VBROADCASTSS alpha+80(FP), Z0
+	VBROADCASTSS beta+84(FP), Z1
+
+tile:
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	MOVQ   AX, R9
+	MOVQ   b+32(FP), R10
+	MOVQ   kc+48(FP), R11
+
+k:
+	VMOVUPS.Z    (R10), K1, Z6
+	VBROADCASTSS (R9), Z7
+	VFMADD231PS  Z6, Z7, Z2
+	VBROADCASTSS (R9)(CX*1), Z7
+	VFMADD231PS  Z6, Z7, Z3
+	VBROADCASTSS (R9)(CX*2), Z7
+	VFMADD231PS  Z6, Z7, Z4
+	VBROADCASTSS (R9)(BX*1), Z7
+	VFMADD231PS  Z6, Z7, Z5
+	ADDQ         R8, R10
+	ADDQ         DX, R9
+	DECQ         R11
+	JNZ          k
+	MOVQ         ldc+64(FP), R9
+	LEAQ         (R9)(R9*2), R10
+	CMPQ         loadC+88(FP), $0x00
+	JE           overwrite
+	VMOVUPS.Z    (SI), K1, Z6
+	VMULPS       Z1, Z6, Z6
+	VFMADD231PS  Z0, Z2, Z6
+	VMOVUPS      Z6, K1, (SI)
+	VMOVUPS.Z    (SI)(R9*1), K1, Z6
+	VMULPS       Z1, Z6, Z6
+	VFMADD231PS  Z0, Z3, Z6
+	VMOVUPS      Z6, K1, (SI)(R9*1)
+	VMOVUPS.Z    (SI)(R9*2), K1, Z6
+	VMULPS       Z1, Z6, Z6
+	VFMADD231PS  Z0, Z4, Z6
+	VMOVUPS      Z6, K1, (SI)(R9*2)
+	VMOVUPS.Z    (SI)(R10*1), K1, Z6
+	VMULPS       Z1, Z6, Z6
+	VFMADD231PS  Z0, Z5, Z6
+	VMOVUPS      Z6, K1, (SI)(R10*1)
+	JMP          next
+
+overwrite:
+	VMULPS  Z0, Z2, Z6
+	VMOVUPS Z6, K1, (SI)
+	VMULPS  Z0, Z3, Z6
+	VMOVUPS Z6, K1, (SI)(R9*1)
+	VMULPS  Z0, Z4, Z6
+	VMOVUPS Z6, K1, (SI)(R9*2)
+	VMULPS  Z0, Z5, Z6
+	VMOVUPS Z6, K1, (SI)(R10*1)
+
+next:
+	ADDQ   ts+24(FP), AX
+	IMUL3Q $0x00000004, R9, R9
+	ADDQ   R9, SI
+	DECQ   DI
+	JNZ    tile
+	VZEROUPPER
+	RET
+
+// func AVX512x5N16(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+// Requires: AVX, AVX512F
+TEXT ·AVX512x5N16(SB), NOSPLIT, $0-100
+	MOVQ         a+0(FP), AX
+	MOVQ         rs+8(FP), CX
+	MOVQ         cs+16(FP), DX
+	LEAQ         (CX)(CX*2), BX
+	MOVQ         c+56(FP), SI
+	MOVQ         tiles+72(FP), DI
+	MOVQ         bs+40(FP), R8
+	MOVL         mask+96(FP), R9
+	KMOVW        R9, K1
+	SHRL         $0x10, R9
+	KMOVW        R9, K2
+	VBROADCASTSS alpha+80(FP), Z0
+	VBROADCASTSS beta+84(FP), Z1
+
+tile:
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	MOVQ   AX, R9
+	LEAQ   (R9)(CX*4), R10
+	MOVQ   b+32(FP), R11
+	MOVQ   kc+48(FP), R12
+
+k:
+	VMOVUPS.Z    (R11), K1, Z7
+	VBROADCASTSS (R9), Z8
+	VFMADD231PS  Z7, Z8, Z2
+	VBROADCASTSS (R9)(CX*1), Z8
+	VFMADD231PS  Z7, Z8, Z3
+	VBROADCASTSS (R9)(CX*2), Z8
+	VFMADD231PS  Z7, Z8, Z4
+	VBROADCASTSS (R9)(BX*1), Z8
+	VFMADD231PS  Z7, Z8, Z5
+	VBROADCASTSS (R10), Z8
+	VFMADD231PS  Z7, Z8, Z6
+	ADDQ         R8, R11
+	ADDQ         DX, R9
+	ADDQ         DX, R10
+	DECQ         R12
+	JNZ          k
+	MOVQ         ldc+64(FP), R9
+	LEAQ         (R9)(R9*2), R10
+	LEAQ         (SI)(R9*4), R11
+	CMPQ         loadC+88(FP), $0x00
+	JE           overwrite
+	VMOVUPS.Z    (SI), K1, Z7
+	VMULPS       Z1, Z7, Z7
+	VFMADD231PS  Z0, Z2, Z7
+	VMOVUPS      Z7, K1, (SI)
+	VMOVUPS.Z    (SI)(R9*1), K1, Z7
+	VMULPS       Z1, Z7, Z7
+	VFMADD231PS  Z0, Z3, Z7
+	VMOVUPS      Z7, K1, (SI)(R9*1)
+	VMOVUPS.Z    (SI)(R9*2), K1, Z7
+	VMULPS       Z1, Z7, Z7
+	VFMADD231PS  Z0, Z4, Z7
+	VMOVUPS      Z7, K1, (SI)(R9*2)
+	VMOVUPS.Z    (SI)(R10*1), K1, Z7
+	VMULPS       Z1, Z7, Z7
+	VFMADD231PS  Z0, Z5, Z7
+	VMOVUPS      Z7, K1, (SI)(R10*1)
+	VMOVUPS.Z    (R11), K1, Z7
+	VMULPS       Z1, Z7, Z7
+	VFMADD231PS  Z0, Z6, Z7
+	VMOVUPS      Z7, K1, (R11)
+	JMP          next
+
+overwrite:
+	VMULPS  Z0, Z2, Z7
+	VMOVUPS Z7, K1, (SI)
+	VMULPS  Z0, Z3, Z7
+	VMOVUPS Z7, K1, (SI)(R9*1)
+	VMULPS  Z0, Z4, Z7
+	VMOVUPS Z7, K1, (SI)(R9*2)
+	VMULPS  Z0, Z5, Z7
+	VMOVUPS Z7, K1, (SI)(R10*1)
+	VMULPS  Z0, Z6, Z7
+	VMOVUPS Z7, K1, (R11)
+
+next:
+	ADDQ   ts+24(FP), AX
+	IMUL3Q $0x00000005, R9, R9
+	ADDQ   R9, SI
+	DECQ   DI
+	JNZ    tile
+	VZEROUPPER
+	RET
+
+// func AVX512x6N16(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+// Requires: AVX, AVX512F
+TEXT ·AVX512x6N16(SB), NOSPLIT, $0-100
+	MOVQ         a+0(FP), AX
+	MOVQ         rs+8(FP), CX
+	MOVQ         cs+16(FP), DX
+	LEAQ         (CX)(CX*2), BX
+	MOVQ         c+56(FP), SI
+	MOVQ         tiles+72(FP), DI
+	MOVQ         bs+40(FP), R8
+	MOVL         mask+96(FP), R9
+	KMOVW        R9, K1
+	SHRL         $0x10, R9
+	KMOVW        R9, K2
+	VBROADCASTSS alpha+80(FP), Z0
+	VBROADCASTSS beta+84(FP), Z1
+
+tile:
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	MOVQ   AX, R9
+	LEAQ   (R9)(CX*4), R10
+	MOVQ   b+32(FP), R11
+	MOVQ   kc+48(FP), R12
+
+k:
+	VMOVUPS.Z    (R11), K1, Z8
+	VBROADCASTSS (R9), Z9
+	VFMADD231PS  Z8, Z9, Z2
+	VBROADCASTSS (R9)(CX*1), Z9
+	VFMADD231PS  Z8, Z9, Z3
+	VBROADCASTSS (R9)(CX*2), Z9
+	VFMADD231PS  Z8, Z9, Z4
+	VBROADCASTSS (R9)(BX*1), Z9
+	VFMADD231PS  Z8, Z9, Z5
+	VBROADCASTSS (R10), Z9
+	VFMADD231PS  Z8, Z9, Z6
+	VBROADCASTSS (R10)(CX*1), Z9
+	VFMADD231PS  Z8, Z9, Z7
+	ADDQ         R8, R11
+	ADDQ         DX, R9
+	ADDQ         DX, R10
+	DECQ         R12
+	JNZ          k
+	MOVQ         ldc+64(FP), R9
+	LEAQ         (R9)(R9*2), R10
+	LEAQ         (SI)(R9*4), R11
+	CMPQ         loadC+88(FP), $0x00
+	JE           overwrite
+	VMOVUPS.Z    (SI), K1, Z8
+	VMULPS       Z1, Z8, Z8
+	VFMADD231PS  Z0, Z2, Z8
+	VMOVUPS      Z8, K1, (SI)
+	VMOVUPS.Z    (SI)(R9*1), K1, Z8
+	VMULPS       Z1, Z8, Z8
+	VFMADD231PS  Z0, Z3, Z8
+	VMOVUPS      Z8, K1, (SI)(R9*1)
+	VMOVUPS.Z    (SI)(R9*2), K1, Z8
+	VMULPS       Z1, Z8, Z8
+	VFMADD231PS  Z0, Z4, Z8
+	VMOVUPS      Z8, K1, (SI)(R9*2)
+	VMOVUPS.Z    (SI)(R10*1), K1, Z8
+	VMULPS       Z1, Z8, Z8
+	VFMADD231PS  Z0, Z5, Z8
+	VMOVUPS      Z8, K1, (SI)(R10*1)
+	VMOVUPS.Z    (R11), K1, Z8
+	VMULPS       Z1, Z8, Z8
+	VFMADD231PS  Z0, Z6, Z8
+	VMOVUPS      Z8, K1, (R11)
+	VMOVUPS.Z    (R11)(R9*1), K1, Z8
+	VMULPS       Z1, Z8, Z8
+	VFMADD231PS  Z0, Z7, Z8
+	VMOVUPS      Z8, K1, (R11)(R9*1)
+	JMP          next
+
+overwrite:
+	VMULPS  Z0, Z2, Z8
+	VMOVUPS Z8, K1, (SI)
+	VMULPS  Z0, Z3, Z8
+	VMOVUPS Z8, K1, (SI)(R9*1)
+	VMULPS  Z0, Z4, Z8
+	VMOVUPS Z8, K1, (SI)(R9*2)
+	VMULPS  Z0, Z5, Z8
+	VMOVUPS Z8, K1, (SI)(R10*1)
+	VMULPS  Z0, Z6, Z8
+	VMOVUPS Z8, K1, (R11)
+	VMULPS  Z0, Z7, Z8
+	VMOVUPS Z8, K1, (R11)(R9*1)
+
+next:
+	ADDQ   ts+24(FP), AX
+	IMUL3Q $0x00000006, R9, R9
+	ADDQ   R9, SI
+	DECQ   DI
+	JNZ    tile
+	VZEROUPPER
+	RET
+
+// func AVX512x7N16(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+// Requires: AVX, AVX512F
+TEXT ·AVX512x7N16(SB), NOSPLIT, $0-100
+	MOVQ         a+0(FP), AX
+	MOVQ         rs+8(FP), CX
+	MOVQ         cs+16(FP), DX
+	LEAQ         (CX)(CX*2), BX
+	MOVQ         c+56(FP), SI
+	MOVQ         tiles+72(FP), DI
+	MOVQ         bs+40(FP), R8
+	MOVL         mask+96(FP), R9
+	KMOVW        R9, K1
+	SHRL         $0x10, R9
+	KMOVW        R9, K2
+	VBROADCASTSS alpha+80(FP), Z0
+	VBROADCASTSS beta+84(FP), Z1
+
+tile:
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	MOVQ   AX, R9
+	LEAQ   (R9)(CX*4), R10
+	MOVQ   b+32(FP), R11
+	MOVQ   kc+48(FP), R12
+
+k:
+	VMOVUPS.Z    (R11), K1, Z9
+	VBROADCASTSS (R9), Z10
+	VFMADD231PS  Z9, Z10, Z2
+	VBROADCASTSS (R9)(CX*1), Z10
+	VFMADD231PS  Z9, Z10, Z3
+	VBROADCASTSS (R9)(CX*2), Z10
+	VFMADD231PS  Z9, Z10, Z4
+	VBROADCASTSS (R9)(BX*1), Z10
+	VFMADD231PS  Z9, Z10, Z5
+	VBROADCASTSS (R10), Z10
+	VFMADD231PS  Z9, Z10, Z6
+	VBROADCASTSS (R10)(CX*1), Z10
+	VFMADD231PS  Z9, Z10, Z7
+	VBROADCASTSS (R10)(CX*2), Z10
+	VFMADD231PS  Z9, Z10, Z8
+	ADDQ         R8, R11
+	ADDQ         DX, R9
+	ADDQ         DX, R10
+	DECQ         R12
+	JNZ          k
+	MOVQ         ldc+64(FP), R9
+	LEAQ         (R9)(R9*2), R10
+	LEAQ         (SI)(R9*4), R11
+	CMPQ         loadC+88(FP), $0x00
+	JE           overwrite
+	VMOVUPS.Z    (SI), K1, Z9
+	VMULPS       Z1, Z9, Z9
+	VFMADD231PS  Z0, Z2, Z9
+	VMOVUPS      Z9, K1, (SI)
+	VMOVUPS.Z    (SI)(R9*1), K1, Z9
+	VMULPS       Z1, Z9, Z9
+	VFMADD231PS  Z0, Z3, Z9
+	VMOVUPS      Z9, K1, (SI)(R9*1)
+	VMOVUPS.Z    (SI)(R9*2), K1, Z9
+	VMULPS       Z1, Z9, Z9
+	VFMADD231PS  Z0, Z4, Z9
+	VMOVUPS      Z9, K1, (SI)(R9*2)
+	VMOVUPS.Z    (SI)(R10*1), K1, Z9
+	VMULPS       Z1, Z9, Z9
+	VFMADD231PS  Z0, Z5, Z9
+	VMOVUPS      Z9, K1, (SI)(R10*1)
+	VMOVUPS.Z    (R11), K1, Z9
+	VMULPS       Z1, Z9, Z9
+	VFMADD231PS  Z0, Z6, Z9
+	VMOVUPS      Z9, K1, (R11)
+	VMOVUPS.Z    (R11)(R9*1), K1, Z9
+	VMULPS       Z1, Z9, Z9
+	VFMADD231PS  Z0, Z7, Z9
+	VMOVUPS      Z9, K1, (R11)(R9*1)
+	VMOVUPS.Z    (R11)(R9*2), K1, Z9
+	VMULPS       Z1, Z9, Z9
+	VFMADD231PS  Z0, Z8, Z9
+	VMOVUPS      Z9, K1, (R11)(R9*2)
+	JMP          next
+
+overwrite:
+	VMULPS  Z0, Z2, Z9
+	VMOVUPS Z9, K1, (SI)
+	VMULPS  Z0, Z3, Z9
+	VMOVUPS Z9, K1, (SI)(R9*1)
+	VMULPS  Z0, Z4, Z9
+	VMOVUPS Z9, K1, (SI)(R9*2)
+	VMULPS  Z0, Z5, Z9
+	VMOVUPS Z9, K1, (SI)(R10*1)
+	VMULPS  Z0, Z6, Z9
+	VMOVUPS Z9, K1, (R11)
+	VMULPS  Z0, Z7, Z9
+	VMOVUPS Z9, K1, (R11)(R9*1)
+	VMULPS  Z0, Z8, Z9
+	VMOVUPS Z9, K1, (R11)(R9*2)
+
+next:
+	ADDQ   ts+24(FP), AX
+	IMUL3Q $0x00000007, R9, R9
+	ADDQ   R9, SI
+	DECQ   DI
+	JNZ    tile
+	VZEROUPPER
+	RET
+
+// func AVX512x8N16(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+// Requires: AVX, AVX512F
+TEXT ·AVX512x8N16(SB), NOSPLIT, $0-100
+	MOVQ         a+0(FP), AX
+	MOVQ         rs+8(FP), CX
+	MOVQ         cs+16(FP), DX
+	LEAQ         (CX)(CX*2), BX
+	MOVQ         c+56(FP), SI
+	MOVQ         tiles+72(FP), DI
+	MOVQ         bs+40(FP), R8
+	MOVL         mask+96(FP), R9
+	KMOVW        R9, K1
+	SHRL         $0x10, R9
+	KMOVW        R9, K2
+	VBROADCASTSS alpha+80(FP), Z0
+	VBROADCASTSS beta+84(FP), Z1
+
+tile:
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	MOVQ   AX, R9
+	LEAQ   (R9)(CX*4), R10
+	MOVQ   b+32(FP), R11
+	MOVQ   kc+48(FP), R12
+
+k:
+	VMOVUPS.Z    (R11), K1, Z10
+	VBROADCASTSS (R9), Z11
+	VFMADD231PS  Z10, Z11, Z2
+	VBROADCASTSS (R9)(CX*1), Z11
+	VFMADD231PS  Z10, Z11, Z3
+	VBROADCASTSS (R9)(CX*2), Z11
+	VFMADD231PS  Z10, Z11, Z4
+	VBROADCASTSS (R9)(BX*1), Z11
+	VFMADD231PS  Z10, Z11, Z5
+	VBROADCASTSS (R10), Z11
+	VFMADD231PS  Z10, Z11, Z6
+	VBROADCASTSS (R10)(CX*1), Z11
+	VFMADD231PS  Z10, Z11, Z7
+	VBROADCASTSS (R10)(CX*2), Z11
+	VFMADD231PS  Z10, Z11, Z8
+	VBROADCASTSS (R10)(BX*1), Z11
+	VFMADD231PS  Z10, Z11, Z9
+	ADDQ         R8, R11
+	ADDQ         DX, R9
+	ADDQ         DX, R10
+	DECQ         R12
+	JNZ          k
+	MOVQ         ldc+64(FP), R9
+	LEAQ         (R9)(R9*2), R10
+	LEAQ         (SI)(R9*4), R11
+	CMPQ         loadC+88(FP), $0x00
+	JE           overwrite
+	VMOVUPS.Z    (SI), K1, Z10
+	VMULPS       Z1, Z10, Z10
+	VFMADD231PS  Z0, Z2, Z10
+	VMOVUPS      Z10, K1, (SI)
+	VMOVUPS.Z    (SI)(R9*1), K1, Z10
+	VMULPS       Z1, Z10, Z10
+	VFMADD231PS  Z0, Z3, Z10
+	VMOVUPS      Z10, K1, (SI)(R9*1)
+	VMOVUPS.Z    (SI)(R9*2), K1, Z10
+	VMULPS       Z1, Z10, Z10
+	VFMADD231PS  Z0, Z4, Z10
+	VMOVUPS      Z10, K1, (SI)(R9*2)
+	VMOVUPS.Z    (SI)(R10*1), K1, Z10
+	VMULPS       Z1, Z10, Z10
+	VFMADD231PS  Z0, Z5, Z10
+	VMOVUPS      Z10, K1, (SI)(R10*1)
+	VMOVUPS.Z    (R11), K1, Z10
+	VMULPS       Z1, Z10, Z10
+	VFMADD231PS  Z0, Z6, Z10
+	VMOVUPS      Z10, K1, (R11)
+	VMOVUPS.Z    (R11)(R9*1), K1, Z10
+	VMULPS       Z1, Z10, Z10
+	VFMADD231PS  Z0, Z7, Z10
+	VMOVUPS      Z10, K1, (R11)(R9*1)
+	VMOVUPS.Z    (R11)(R9*2), K1, Z10
+	VMULPS       Z1, Z10, Z10
+	VFMADD231PS  Z0, Z8, Z10
+	VMOVUPS      Z10, K1, (R11)(R9*2)
+	VMOVUPS.Z    (R11)(R10*1), K1, Z10
+	VMULPS       Z1, Z10, Z10
+	VFMADD231PS  Z0, Z9, Z10
+	VMOVUPS      Z10, K1, (R11)(R10*1)
+	JMP          next
+
+overwrite:
+	VMULPS  Z0, Z2, Z10
+	VMOVUPS Z10, K1, (SI)
+	VMULPS  Z0, Z3, Z10
+	VMOVUPS Z10, K1, (SI)(R9*1)
+	VMULPS  Z0, Z4, Z10
+	VMOVUPS Z10, K1, (SI)(R9*2)
+	VMULPS  Z0, Z5, Z10
+	VMOVUPS Z10, K1, (SI)(R10*1)
+	VMULPS  Z0, Z6, Z10
+	VMOVUPS Z10, K1, (R11)
+	VMULPS  Z0, Z7, Z10
+	VMOVUPS Z10, K1, (R11)(R9*1)
+	VMULPS  Z0, Z8, Z10
+	VMOVUPS Z10, K1, (R11)(R9*2)
+	VMULPS  Z0, Z9, Z10
+	VMOVUPS Z10, K1, (R11)(R10*1)
+
+next:
+	ADDQ   ts+24(FP), AX
+	IMUL3Q $0x00000008, R9, R9
+	ADDQ   R9, SI
+	DECQ   DI
+	JNZ    tile
+	VZEROUPPER
+	RET
+
 // func AVX2x1(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
 // Requires: AVX, FMA3
 TEXT ·AVX2x1(SB), NOSPLIT, $0-96

@@ -4,29 +4,53 @@
 
 package kernel
 
-// AVX512x1 computes tiles 1x32 tiles of C from A in place and a packed 32-column strip of B.
+// AVX512x1 computes tiles 1x32 tiles of C from A in place and a packed strip of B.
 func AVX512x1(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
 
-// AVX512x2 computes tiles 2x32 tiles of C from A in place and a packed 32-column strip of B.
+// AVX512x2 computes tiles 2x32 tiles of C from A in place and a packed strip of B.
 func AVX512x2(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
 
-// AVX512x3 computes tiles 3x32 tiles of C from A in place and a packed 32-column strip of B.
+// AVX512x3 computes tiles 3x32 tiles of C from A in place and a packed strip of B.
 func AVX512x3(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
 
-// AVX512x4 computes tiles 4x32 tiles of C from A in place and a packed 32-column strip of B.
+// AVX512x4 computes tiles 4x32 tiles of C from A in place and a packed strip of B.
 func AVX512x4(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
 
-// AVX512x5 computes tiles 5x32 tiles of C from A in place and a packed 32-column strip of B.
+// AVX512x5 computes tiles 5x32 tiles of C from A in place and a packed strip of B.
 func AVX512x5(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
 
-// AVX512x6 computes tiles 6x32 tiles of C from A in place and a packed 32-column strip of B.
+// AVX512x6 computes tiles 6x32 tiles of C from A in place and a packed strip of B.
 func AVX512x6(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
 
-// AVX512x7 computes tiles 7x32 tiles of C from A in place and a packed 32-column strip of B.
+// AVX512x7 computes tiles 7x32 tiles of C from A in place and a packed strip of B.
 func AVX512x7(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
 
-// AVX512x8 computes tiles 8x32 tiles of C from A in place and a packed 32-column strip of B.
+// AVX512x8 computes tiles 8x32 tiles of C from A in place and a packed strip of B.
 func AVX512x8(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+
+// AVX512x1N16 computes tiles 1x16 tiles of C from A in place and a packed strip of B.
+func AVX512x1N16(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+
+// AVX512x2N16 computes tiles 2x16 tiles of C from A in place and a packed strip of B.
+func AVX512x2N16(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+
+// AVX512x3N16 computes tiles 3x16 tiles of C from A in place and a packed strip of B.
+func AVX512x3N16(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+
+// AVX512x4N16 computes tiles 4x16 tiles of C from A in place and a packed strip of B.
+func AVX512x4N16(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+
+// AVX512x5N16 computes tiles 5x16 tiles of C from A in place and a packed strip of B.
+func AVX512x5N16(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+
+// AVX512x6N16 computes tiles 6x16 tiles of C from A in place and a packed strip of B.
+func AVX512x6N16(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+
+// AVX512x7N16 computes tiles 7x16 tiles of C from A in place and a packed strip of B.
+func AVX512x7N16(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
+
+// AVX512x8N16 computes tiles 8x16 tiles of C from A in place and a packed strip of B.
+func AVX512x8N16(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int, mask uint32)
 
 // AVX2x1 computes tiles 1x16 tiles of C from A in place and a packed 16-column strip of B.
 func AVX2x1(a *float32, rs uintptr, cs uintptr, ts uintptr, b *float32, bs uintptr, kc int, c *float32, ldc uintptr, tiles int, alpha float32, beta float32, loadC int)
