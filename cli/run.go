@@ -324,8 +324,14 @@ func printDryRun(w io.Writer, g *grid.Grid, trials []grid.Trial, sh runner.Shard
 	if sh.N > 1 {
 		fmt.Fprintf(w, ", shard %s: %d", sh, len(mine))
 	}
-	fmt.Fprintf(w, "; estimated %s on the reference machine (2 cores) for the whole grid\nresults file: %s\n\n",
-		est.Duration().Round(time.Second), out)
+	fmt.Fprintf(w, "; estimated %s on the reference machine (2 cores) for the whole grid", est.Duration().Round(time.Second))
+	if est.ActivationSeconds >= 0.05*est.Seconds {
+		fmt.Fprintf(w, ", %s of it the activations' cost above ReLU's", time.Duration(est.ActivationSeconds*float64(time.Second)).Round(time.Second))
+	}
+	if len(est.Unpriced) > 0 {
+		fmt.Fprintf(w, " (no measured cost for %s: priced as the slowest measured activation)", strings.Join(est.Unpriced, ", "))
+	}
+	fmt.Fprintf(w, "\nresults file: %s\n\n", out)
 	for _, t := range mine {
 		pre := ""
 		if t.Recipe.Pretrain != nil {

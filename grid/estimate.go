@@ -25,26 +25,28 @@ import (
 // They are kept as rates in forward FLOPs per second, so that other input
 // shapes (MNIST) scale with their FLOPs, and a model not measured takes
 // the rate of the measured model of its family (the name without its
-// digits) nearest in FLOPs. Activations are not counted (the rates are
-// ReLU's): in the same measurement PVLU trained 0-8 % slower, GELU 0-30 %
-// (ResNet-20, whose ReLUs are fused into batch norm and the residual adds).
+// digits) nearest in FLOPs. The rates are ReLU's; the trial's activation
+// adds its own measured cost above ReLU's per activation value (see
+// actcost.go).
 type measuredRate struct {
 	train, eval float64 // images per second, CIFAR-shaped input
 }
 
 // referenceRates: images/s of `go test -run '^$' -bench
 // '^Benchmark(Train|Eval)Step$/^MODEL$/^relu$' -benchtime 5x -cpu 2
-// ./trainer/` at commit 2251831 on the reference machine (ReferenceMachine),
+// ./trainer/` at commit 1a6d27c on the reference machine (ReferenceMachine),
 // otherwise idle (the campaign grid stopped with SIGSTOP). One round: the
 // host varies by +-15 % between minutes, more than an estimate needs.
+// (At commit 2251831, the first measurement: simplecnn 1242/4045, resnet20
+// 523/1867, vgg16 150/495.)
 var referenceRates = map[string]measuredRate{
-	"simplecnn": {train: 1242, eval: 4045},
-	"mlp":       {train: 10019, eval: 62186},
-	"resnet20":  {train: 523.1, eval: 1867},
-	"resnet56":  {train: 179.6, eval: 621.2},
-	"vgg11":     {train: 274.9, eval: 917.7},
-	"vgg16":     {train: 150.1, eval: 495.1},
-	"vgg19":     {train: 124.2, eval: 399},
+	"simplecnn": {train: 1689, eval: 5045},
+	"mlp":       {train: 14099, eval: 57087},
+	"resnet20":  {train: 708.5, eval: 2286},
+	"resnet56":  {train: 245.9, eval: 797.8},
+	"vgg11":     {train: 302.9, eval: 1096},
+	"vgg16":     {train: 166.4, eval: 595.3},
+	"vgg19":     {train: 131.3, eval: 449.8},
 }
 
 // ReferenceMachine is where referenceRates were measured (estimates are for
@@ -56,31 +58,41 @@ const trialOverhead = 0.3 // seconds
 // measuredOn is the dataset whose input shape the rates were measured on.
 const measuredOn = "cifar10"
 
+// modelSize is what the cost model needs of a model on a dataset: its
+// forward FLOPs per image (the activation does not change them:
+// element-wise layers are not counted) and its activation values per
+// image.
+type modelSize struct{ flops, actElems float64 }
+
 var (
-	flopsMu    sync.Mutex
-	flopsCache = map[[2]string]float64{}
+	sizeMu    sync.Mutex
+	sizeCache = map[[2]string]modelSize{}
 )
 
-// modelFLOPs is the model's forward FLOPs per image on the dataset (the
-// activation does not change them: element-wise layers are not counted).
-func modelFLOPs(model, data string) (float64, error) {
-	flopsMu.Lock()
-	defer flopsMu.Unlock()
+func modelSizeOn(model, data string) (modelSize, error) {
+	sizeMu.Lock()
+	defer sizeMu.Unlock()
 	k := [2]string{model, data}
-	if f, ok := flopsCache[k]; ok {
-		return f, nil
+	if s, ok := sizeCache[k]; ok {
+		return s, nil
 	}
 	df, ok := datasets.ShapeOf(data)
 	if !ok {
-		return 0, fmt.Errorf("no cost model for dataset %q", data)
+		return modelSize{}, fmt.Errorf("no cost model for dataset %q", data)
 	}
 	m, err := models.New(model, "relu", df.Input(), df.Classes)
 	if err != nil {
-		return 0, err
+		return modelSize{}, err
 	}
-	f := float64(m.FLOPs())
-	flopsCache[k] = f
-	return f, nil
+	s := modelSize{flops: float64(m.FLOPs()), actElems: float64(m.ActElements())}
+	sizeCache[k] = s
+	return s, nil
+}
+
+// modelFLOPs is the model's forward FLOPs per image on the dataset.
+func modelFLOPs(model, data string) (float64, error) {
+	s, err := modelSizeOn(model, data)
+	return s.flops, err
 }
 
 // family is a model spec's name without options and digits ("vgg16(bn=false)"
@@ -131,6 +143,12 @@ type Estimate struct {
 	// Images is the number of training images processed (all epochs).
 	Images  int64
 	Seconds float64
+	// ActivationSeconds is the part of Seconds the activations add to
+	// ReLU's cost.
+	ActivationSeconds float64
+	// Unpriced names the activations the cost table lacks (plug-ins),
+	// priced as its most expensive one.
+	Unpriced []string
 }
 
 // Duration is Seconds as a time.Duration.
@@ -152,10 +170,11 @@ func EstimateCost(g *Grid) (Estimate, error) {
 		if !ok {
 			return fmt.Errorf("no cost model for dataset %q", t.Dataset.Name)
 		}
-		f, err := modelFLOPs(t.Model, t.Dataset.Name)
+		size, err := modelSizeOn(t.Model, t.Dataset.Name)
 		if err != nil {
 			return err
 		}
+		f := size.flops
 		trainRate, evalRate, err := modelRates(t.Model)
 		if err != nil {
 			return err
@@ -173,9 +192,15 @@ func EstimateCost(g *Grid) (Estimate, error) {
 		if t.Recipe.TestCurve {
 			evalImgs += float64(test * e)
 		}
+		ac, priced := costOfActivation(t.Activation)
+		if !priced {
+			est.Unpriced = unpricedAdd(est.Unpriced, t.Activation)
+		}
+		act := activationSeconds(ac, size.actElems, float64(train*e), evalImgs)
 		est.Epochs += e
 		est.Images += int64(train * e)
-		est.Seconds += f*float64(train*e)/trainRate + f*evalImgs/evalRate + trialOverhead
+		est.ActivationSeconds += act
+		est.Seconds += f*float64(train*e)/trainRate + f*evalImgs/evalRate + trialOverhead + act
 		return nil
 	}
 	pre := map[string]bool{}

@@ -87,7 +87,7 @@ func init() {
 	addPreset(Preset{
 		Name: DefaultPreset,
 		Claim: "Smoke-size comparison of ReLU, Leaky ReLU, PReLU and PVLU: the simple CNN on an MNIST subset, " +
-			"5 paired seeds. Shows the whole pipeline in about three minutes on 2 cores (est. 2.5 min idle; measured " +
+			"5 paired seeds. Shows the whole pipeline in about three minutes on 2 cores (est. under a minute idle; measured " +
 			"4m12s while other work loaded the machine); too small to settle any claim.",
 		Scale: "MNIST (always available through the GoMNIST module): 2,000 training, 500 validation and 2,000 test images " +
 			"(the same for every trial), 2 epochs; --train, --val, --test, --epochs and --seeds scale it up.",
@@ -236,9 +236,12 @@ func init() {
 		Scale: "Per dataset 3,000 training images (class-stratified: 300 per class on CIFAR-10, 30 on CIFAR-100) and " +
 			"1,000 validation images carved from the training files (the best validation epoch is reported), the full " +
 			"10,000 test images; Adam lr 1e-3, batch 128, cosine decay to 0 over 10 epochs, no augmentation. " +
-			"Budget: 460 trials, est. 3.8 h on the reference machine's 2 cores, i.e. about 8 CPU-hours; with " +
-			"leaderboard-resnet's 12 that is 20, a third over the 15 asked for, which is why the images stay at the " +
-			"3,000 chosen when the engine was half as fast. " +
+			"Budget: 460 trials, est. 7.6 h on the reference machine's 2 cores, i.e. about 15 CPU-hours, of which " +
+			"4.75 h are activations still on scalar float64 code (10-130 ns per value forward + backward against " +
+			"ReLU's 0.3: pserf, serf, erfact, pau, pdelu, gcu, tanhexp, golu and srs alone 3.7 h); at the speed of " +
+			"the SIMD ones the grid would take about 3.2 h. With leaderboard-resnet's 10 that is 25 CPU-hours, over " +
+			"the 15 asked for until those kernels exist; the images stay at the 3,000 chosen when the engine was half " +
+			"as fast. " +
 			"Why 10 epochs with a cosine decay: at a constant lr 1e-3 ReLU does not settle at this scale (mean validation " +
 			"error over 5 seeds, results/cifar10-simplecnn, 9,000 images: 39.8, 38.1, 37.4 % at epochs 8-10; " +
 			"results/cifar100-simplecnn, 10,000 images: 83.1, 80.6, 79.2 % at epochs 4-6). With the decay the last 3 of " +
@@ -270,8 +273,8 @@ func init() {
 			"Mish, Hard-Swish, ReLU6, ELU, SELU, Softplus) or from --act, which replaces them: 'actbench report " +
 			"--leaderboard' prints the --act flag with the measured top 12 under its overall table.",
 		Scale: "All 9,000 training images of the shared CIFAR-10 batch (after 1,000 held out for validation), the full " +
-			"test set, batch 128, 20 epochs instead of the usual 200 on 50,000 images: est. 6.1 h on 2 cores (about " +
-			"12 CPU-hours) for the 12 listed, 6.6 h for 13, a budget of its own beside the leaderboard's. Not checked " +
+			"test set, batch 128, 20 epochs instead of the usual 200 on 50,000 images: est. 4.9 h on 2 cores (about " +
+			"10 CPU-hours) for the 12 listed, 5.3 h for 13, a budget of its own beside the leaderboard's. Not checked " +
 			"for convergence: the first run must look at ReLU's validation curve ('actbench report --leaderboard' " +
 			"prints its move over the last 3 epochs). --epochs and --seeds scale it.",
 		grid: func() Grid {

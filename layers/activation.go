@@ -83,6 +83,10 @@ func (a *Activation) Stochastic() bool { return a.stoch != nil }
 // learned parameters for diagnostics.
 func (a *Activation) Func() registry.Func { return a.fn }
 
+// Elements returns the values per example the function runs on (the
+// product of the input shape; 0 before Setup).
+func (a *Activation) Elements() int { return prod(a.in) }
+
 // Spec returns the canonical spec of the current function.
 func (a *Activation) Spec() string {
 	if a.fn != nil {

@@ -13,6 +13,8 @@ type ActSite interface {
 	Func() registry.Func
 	// Spec is the canonical spec of the current function.
 	Spec() string
+	// Elements is the values per example the function runs on.
+	Elements() int
 	// Swap replaces the function in place, keeping the shape.
 	Swap(spec string) error
 	// DeadFraction is the fraction of units whose derivative was zero on

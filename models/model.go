@@ -331,6 +331,18 @@ func (m *Model) FLOPs() int64 {
 	return f
 }
 
+// ActElements returns the activation values per image over all sites:
+// each is one forward and one backward evaluation of the function per
+// training image (the cost model of package grid prices activations by
+// it).
+func (m *Model) ActElements() int64 {
+	var n int64
+	for _, a := range m.acts {
+		n += int64(a.Elements())
+	}
+	return n
+}
+
 // Head returns the classifier head: the model's last Dense layer, whose
 // output is the logits (every model of the zoo ends in one). A transfer to
 // a dataset with another class count replaces it; its parameters are named

@@ -508,3 +508,27 @@ func TestShortcutASplit(t *testing.T) {
 		}
 	}
 }
+
+// TestActElements checks the activation values per image against the
+// architectures written out: the MLP's hidden units, and ResNet-20's
+// sites (stem, then per stage 3 blocks of two sites, at 16x32x32,
+// 32x16x16 and 64x8x8).
+func TestActElements(t *testing.T) {
+	for _, c := range []struct {
+		spec string
+		in   []int
+		want int64
+	}{
+		{"mlp(depth=1,hidden=64)", []int{1, 28, 28}, 64},
+		{"mlp", []int{3, 32, 32}, 2 * 512},
+		{"resnet20", []int{3, 32, 32}, 16*32*32 + 6*16*32*32 + 6*32*16*16 + 6*64*8*8},
+	} {
+		m, err := New(c.spec, zooAct, c.in, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.ActElements(); got != c.want {
+			t.Errorf("%s: %d activation values per image, want %d", c.spec, got, c.want)
+		}
+	}
+}
