@@ -26,6 +26,7 @@ func allKernels() []*Kernel {
 	ks = append(ks, geluKernels()...)
 	ks = append(ks, snakeKernels()...)
 	ks = append(ks, sinluKernels()...)
+	ks = append(ks, primKernels()...)
 	return ks
 }
 

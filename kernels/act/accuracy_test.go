@@ -235,6 +235,14 @@ func smoothCases() []smoothCase {
 			},
 		},
 		{
+			name: "exp", fwdULP: 1, bwdULP: 1, fwd: Exp, bwd: ExpBackward, f: math.Exp,
+			df: func(x float64) (float64, float64) { return same(math.Exp(x)) },
+		},
+		{
+			name: "erf", fwdULP: 3, bwdULP: 3, fwd: Erf, bwd: ErfBackward, f: math.Erf,
+			df: func(x float64) (float64, float64) { return same(2 / math.SqrtPi * math.Exp(-x*x)) },
+		},
+		{
 			name: "mish", fwdULP: 5, bwdULP: 6, fwd: Mish, bwd: MishBackward,
 			f: func(x float64) float64 {
 				tsp, _ := mishParts64(x)

@@ -148,6 +148,168 @@ DATA c_cosC8<>+56(SB)/4, $0x37cfa585
 DATA c_cosC8<>+60(SB)/4, $0x37cfa585
 GLOBL c_cosC8<>(SB), RODATA|NOPTR, $64
 
+DATA c_erfAMax<>+0(SB)/4, $0x41200000
+DATA c_erfAMax<>+4(SB)/4, $0x41200000
+DATA c_erfAMax<>+8(SB)/4, $0x41200000
+DATA c_erfAMax<>+12(SB)/4, $0x41200000
+DATA c_erfAMax<>+16(SB)/4, $0x41200000
+DATA c_erfAMax<>+20(SB)/4, $0x41200000
+DATA c_erfAMax<>+24(SB)/4, $0x41200000
+DATA c_erfAMax<>+28(SB)/4, $0x41200000
+DATA c_erfAMax<>+32(SB)/4, $0x41200000
+DATA c_erfAMax<>+36(SB)/4, $0x41200000
+DATA c_erfAMax<>+40(SB)/4, $0x41200000
+DATA c_erfAMax<>+44(SB)/4, $0x41200000
+DATA c_erfAMax<>+48(SB)/4, $0x41200000
+DATA c_erfAMax<>+52(SB)/4, $0x41200000
+DATA c_erfAMax<>+56(SB)/4, $0x41200000
+DATA c_erfAMax<>+60(SB)/4, $0x41200000
+GLOBL c_erfAMax<>(SB), RODATA|NOPTR, $64
+
+DATA c_erfDAMax<>+0(SB)/4, $0x41400000
+DATA c_erfDAMax<>+4(SB)/4, $0x41400000
+DATA c_erfDAMax<>+8(SB)/4, $0x41400000
+DATA c_erfDAMax<>+12(SB)/4, $0x41400000
+DATA c_erfDAMax<>+16(SB)/4, $0x41400000
+DATA c_erfDAMax<>+20(SB)/4, $0x41400000
+DATA c_erfDAMax<>+24(SB)/4, $0x41400000
+DATA c_erfDAMax<>+28(SB)/4, $0x41400000
+DATA c_erfDAMax<>+32(SB)/4, $0x41400000
+DATA c_erfDAMax<>+36(SB)/4, $0x41400000
+DATA c_erfDAMax<>+40(SB)/4, $0x41400000
+DATA c_erfDAMax<>+44(SB)/4, $0x41400000
+DATA c_erfDAMax<>+48(SB)/4, $0x41400000
+DATA c_erfDAMax<>+52(SB)/4, $0x41400000
+DATA c_erfDAMax<>+56(SB)/4, $0x41400000
+DATA c_erfDAMax<>+60(SB)/4, $0x41400000
+GLOBL c_erfDAMax<>(SB), RODATA|NOPTR, $64
+
+DATA c_erfS0<>+0(SB)/4, $0x3f906ebb
+DATA c_erfS0<>+4(SB)/4, $0x3f906ebb
+DATA c_erfS0<>+8(SB)/4, $0x3f906ebb
+DATA c_erfS0<>+12(SB)/4, $0x3f906ebb
+DATA c_erfS0<>+16(SB)/4, $0x3f906ebb
+DATA c_erfS0<>+20(SB)/4, $0x3f906ebb
+DATA c_erfS0<>+24(SB)/4, $0x3f906ebb
+DATA c_erfS0<>+28(SB)/4, $0x3f906ebb
+DATA c_erfS0<>+32(SB)/4, $0x3f906ebb
+DATA c_erfS0<>+36(SB)/4, $0x3f906ebb
+DATA c_erfS0<>+40(SB)/4, $0x3f906ebb
+DATA c_erfS0<>+44(SB)/4, $0x3f906ebb
+DATA c_erfS0<>+48(SB)/4, $0x3f906ebb
+DATA c_erfS0<>+52(SB)/4, $0x3f906ebb
+DATA c_erfS0<>+56(SB)/4, $0x3f906ebb
+DATA c_erfS0<>+60(SB)/4, $0x3f906ebb
+GLOBL c_erfS0<>(SB), RODATA|NOPTR, $64
+
+DATA c_erfS1<>+0(SB)/4, $0xbec093a3
+DATA c_erfS1<>+4(SB)/4, $0xbec093a3
+DATA c_erfS1<>+8(SB)/4, $0xbec093a3
+DATA c_erfS1<>+12(SB)/4, $0xbec093a3
+DATA c_erfS1<>+16(SB)/4, $0xbec093a3
+DATA c_erfS1<>+20(SB)/4, $0xbec093a3
+DATA c_erfS1<>+24(SB)/4, $0xbec093a3
+DATA c_erfS1<>+28(SB)/4, $0xbec093a3
+DATA c_erfS1<>+32(SB)/4, $0xbec093a3
+DATA c_erfS1<>+36(SB)/4, $0xbec093a3
+DATA c_erfS1<>+40(SB)/4, $0xbec093a3
+DATA c_erfS1<>+44(SB)/4, $0xbec093a3
+DATA c_erfS1<>+48(SB)/4, $0xbec093a3
+DATA c_erfS1<>+52(SB)/4, $0xbec093a3
+DATA c_erfS1<>+56(SB)/4, $0xbec093a3
+DATA c_erfS1<>+60(SB)/4, $0xbec093a3
+GLOBL c_erfS1<>(SB), RODATA|NOPTR, $64
+
+DATA c_erfS2<>+0(SB)/4, $0x3de71791
+DATA c_erfS2<>+4(SB)/4, $0x3de71791
+DATA c_erfS2<>+8(SB)/4, $0x3de71791
+DATA c_erfS2<>+12(SB)/4, $0x3de71791
+DATA c_erfS2<>+16(SB)/4, $0x3de71791
+DATA c_erfS2<>+20(SB)/4, $0x3de71791
+DATA c_erfS2<>+24(SB)/4, $0x3de71791
+DATA c_erfS2<>+28(SB)/4, $0x3de71791
+DATA c_erfS2<>+32(SB)/4, $0x3de71791
+DATA c_erfS2<>+36(SB)/4, $0x3de71791
+DATA c_erfS2<>+40(SB)/4, $0x3de71791
+DATA c_erfS2<>+44(SB)/4, $0x3de71791
+DATA c_erfS2<>+48(SB)/4, $0x3de71791
+DATA c_erfS2<>+52(SB)/4, $0x3de71791
+DATA c_erfS2<>+56(SB)/4, $0x3de71791
+DATA c_erfS2<>+60(SB)/4, $0x3de71791
+GLOBL c_erfS2<>(SB), RODATA|NOPTR, $64
+
+DATA c_erfS3<>+0(SB)/4, $0xbcdc1672
+DATA c_erfS3<>+4(SB)/4, $0xbcdc1672
+DATA c_erfS3<>+8(SB)/4, $0xbcdc1672
+DATA c_erfS3<>+12(SB)/4, $0xbcdc1672
+DATA c_erfS3<>+16(SB)/4, $0xbcdc1672
+DATA c_erfS3<>+20(SB)/4, $0xbcdc1672
+DATA c_erfS3<>+24(SB)/4, $0xbcdc1672
+DATA c_erfS3<>+28(SB)/4, $0xbcdc1672
+DATA c_erfS3<>+32(SB)/4, $0xbcdc1672
+DATA c_erfS3<>+36(SB)/4, $0xbcdc1672
+DATA c_erfS3<>+40(SB)/4, $0xbcdc1672
+DATA c_erfS3<>+44(SB)/4, $0xbcdc1672
+DATA c_erfS3<>+48(SB)/4, $0xbcdc1672
+DATA c_erfS3<>+52(SB)/4, $0xbcdc1672
+DATA c_erfS3<>+56(SB)/4, $0xbcdc1672
+DATA c_erfS3<>+60(SB)/4, $0xbcdc1672
+GLOBL c_erfS3<>(SB), RODATA|NOPTR, $64
+
+DATA c_erfS4<>+0(SB)/4, $0x3bab2de7
+DATA c_erfS4<>+4(SB)/4, $0x3bab2de7
+DATA c_erfS4<>+8(SB)/4, $0x3bab2de7
+DATA c_erfS4<>+12(SB)/4, $0x3bab2de7
+DATA c_erfS4<>+16(SB)/4, $0x3bab2de7
+DATA c_erfS4<>+20(SB)/4, $0x3bab2de7
+DATA c_erfS4<>+24(SB)/4, $0x3bab2de7
+DATA c_erfS4<>+28(SB)/4, $0x3bab2de7
+DATA c_erfS4<>+32(SB)/4, $0x3bab2de7
+DATA c_erfS4<>+36(SB)/4, $0x3bab2de7
+DATA c_erfS4<>+40(SB)/4, $0x3bab2de7
+DATA c_erfS4<>+44(SB)/4, $0x3bab2de7
+DATA c_erfS4<>+48(SB)/4, $0x3bab2de7
+DATA c_erfS4<>+52(SB)/4, $0x3bab2de7
+DATA c_erfS4<>+56(SB)/4, $0x3bab2de7
+DATA c_erfS4<>+60(SB)/4, $0x3bab2de7
+GLOBL c_erfS4<>(SB), RODATA|NOPTR, $64
+
+DATA c_erfS5<>+0(SB)/4, $0xba6016da
+DATA c_erfS5<>+4(SB)/4, $0xba6016da
+DATA c_erfS5<>+8(SB)/4, $0xba6016da
+DATA c_erfS5<>+12(SB)/4, $0xba6016da
+DATA c_erfS5<>+16(SB)/4, $0xba6016da
+DATA c_erfS5<>+20(SB)/4, $0xba6016da
+DATA c_erfS5<>+24(SB)/4, $0xba6016da
+DATA c_erfS5<>+28(SB)/4, $0xba6016da
+DATA c_erfS5<>+32(SB)/4, $0xba6016da
+DATA c_erfS5<>+36(SB)/4, $0xba6016da
+DATA c_erfS5<>+40(SB)/4, $0xba6016da
+DATA c_erfS5<>+44(SB)/4, $0xba6016da
+DATA c_erfS5<>+48(SB)/4, $0xba6016da
+DATA c_erfS5<>+52(SB)/4, $0xba6016da
+DATA c_erfS5<>+56(SB)/4, $0xba6016da
+DATA c_erfS5<>+60(SB)/4, $0xba6016da
+GLOBL c_erfS5<>(SB), RODATA|NOPTR, $64
+
+DATA c_erfS6<>+0(SB)/4, $0x38fcd193
+DATA c_erfS6<>+4(SB)/4, $0x38fcd193
+DATA c_erfS6<>+8(SB)/4, $0x38fcd193
+DATA c_erfS6<>+12(SB)/4, $0x38fcd193
+DATA c_erfS6<>+16(SB)/4, $0x38fcd193
+DATA c_erfS6<>+20(SB)/4, $0x38fcd193
+DATA c_erfS6<>+24(SB)/4, $0x38fcd193
+DATA c_erfS6<>+28(SB)/4, $0x38fcd193
+DATA c_erfS6<>+32(SB)/4, $0x38fcd193
+DATA c_erfS6<>+36(SB)/4, $0x38fcd193
+DATA c_erfS6<>+40(SB)/4, $0x38fcd193
+DATA c_erfS6<>+44(SB)/4, $0x38fcd193
+DATA c_erfS6<>+48(SB)/4, $0x38fcd193
+DATA c_erfS6<>+52(SB)/4, $0x38fcd193
+DATA c_erfS6<>+56(SB)/4, $0x38fcd193
+DATA c_erfS6<>+60(SB)/4, $0x38fcd193
+GLOBL c_erfS6<>(SB), RODATA|NOPTR, $64
+
 DATA c_expBias64<>+0(SB)/4, $0x4b3fff41
 DATA c_expBias64<>+4(SB)/4, $0x4b3fff41
 DATA c_expBias64<>+8(SB)/4, $0x4b3fff41
@@ -165,6 +327,24 @@ DATA c_expBias64<>+52(SB)/4, $0x4b3fff41
 DATA c_expBias64<>+56(SB)/4, $0x4b3fff41
 DATA c_expBias64<>+60(SB)/4, $0x4b3fff41
 GLOBL c_expBias64<>(SB), RODATA|NOPTR, $64
+
+DATA c_expHi<>+0(SB)/4, $0x42b20000
+DATA c_expHi<>+4(SB)/4, $0x42b20000
+DATA c_expHi<>+8(SB)/4, $0x42b20000
+DATA c_expHi<>+12(SB)/4, $0x42b20000
+DATA c_expHi<>+16(SB)/4, $0x42b20000
+DATA c_expHi<>+20(SB)/4, $0x42b20000
+DATA c_expHi<>+24(SB)/4, $0x42b20000
+DATA c_expHi<>+28(SB)/4, $0x42b20000
+DATA c_expHi<>+32(SB)/4, $0x42b20000
+DATA c_expHi<>+36(SB)/4, $0x42b20000
+DATA c_expHi<>+40(SB)/4, $0x42b20000
+DATA c_expHi<>+44(SB)/4, $0x42b20000
+DATA c_expHi<>+48(SB)/4, $0x42b20000
+DATA c_expHi<>+52(SB)/4, $0x42b20000
+DATA c_expHi<>+56(SB)/4, $0x42b20000
+DATA c_expHi<>+60(SB)/4, $0x42b20000
+GLOBL c_expHi<>(SB), RODATA|NOPTR, $64
 
 DATA c_expLo<>+0(SB)/4, $0xc3020000
 DATA c_expLo<>+4(SB)/4, $0xc3020000
@@ -273,6 +453,24 @@ DATA c_expP6<>+52(SB)/4, $0x3ab51021
 DATA c_expP6<>+56(SB)/4, $0x3ab51021
 DATA c_expP6<>+60(SB)/4, $0x3ab51021
 GLOBL c_expP6<>(SB), RODATA|NOPTR, $64
+
+DATA c_expSplit<>+0(SB)/4, $0x422c0000
+DATA c_expSplit<>+4(SB)/4, $0x422c0000
+DATA c_expSplit<>+8(SB)/4, $0x422c0000
+DATA c_expSplit<>+12(SB)/4, $0x422c0000
+DATA c_expSplit<>+16(SB)/4, $0x422c0000
+DATA c_expSplit<>+20(SB)/4, $0x422c0000
+DATA c_expSplit<>+24(SB)/4, $0x422c0000
+DATA c_expSplit<>+28(SB)/4, $0x422c0000
+DATA c_expSplit<>+32(SB)/4, $0x422c0000
+DATA c_expSplit<>+36(SB)/4, $0x422c0000
+DATA c_expSplit<>+40(SB)/4, $0x422c0000
+DATA c_expSplit<>+44(SB)/4, $0x422c0000
+DATA c_expSplit<>+48(SB)/4, $0x422c0000
+DATA c_expSplit<>+52(SB)/4, $0x422c0000
+DATA c_expSplit<>+56(SB)/4, $0x422c0000
+DATA c_expSplit<>+60(SB)/4, $0x422c0000
+GLOBL c_expSplit<>(SB), RODATA|NOPTR, $64
 
 DATA c_four<>+0(SB)/4, $0x40800000
 DATA c_four<>+4(SB)/4, $0x40800000
@@ -471,6 +669,24 @@ DATA c_ln2Lo<>+52(SB)/4, $0xb95e8083
 DATA c_ln2Lo<>+56(SB)/4, $0xb95e8083
 DATA c_ln2Lo<>+60(SB)/4, $0xb95e8083
 GLOBL c_ln2Lo<>(SB), RODATA|NOPTR, $64
+
+DATA c_ln2x65<>+0(SB)/4, $0x423437e0
+DATA c_ln2x65<>+4(SB)/4, $0x423437e0
+DATA c_ln2x65<>+8(SB)/4, $0x423437e0
+DATA c_ln2x65<>+12(SB)/4, $0x423437e0
+DATA c_ln2x65<>+16(SB)/4, $0x423437e0
+DATA c_ln2x65<>+20(SB)/4, $0x423437e0
+DATA c_ln2x65<>+24(SB)/4, $0x423437e0
+DATA c_ln2x65<>+28(SB)/4, $0x423437e0
+DATA c_ln2x65<>+32(SB)/4, $0x423437e0
+DATA c_ln2x65<>+36(SB)/4, $0x423437e0
+DATA c_ln2x65<>+40(SB)/4, $0x423437e0
+DATA c_ln2x65<>+44(SB)/4, $0x423437e0
+DATA c_ln2x65<>+48(SB)/4, $0x423437e0
+DATA c_ln2x65<>+52(SB)/4, $0x423437e0
+DATA c_ln2x65<>+56(SB)/4, $0x423437e0
+DATA c_ln2x65<>+60(SB)/4, $0x423437e0
+GLOBL c_ln2x65<>(SB), RODATA|NOPTR, $64
 
 DATA c_log1pR0<>+0(SB)/4, $0x3f4f991f
 DATA c_log1pR0<>+4(SB)/4, $0x3f4f991f
@@ -741,6 +957,42 @@ DATA c_negClampR<>+52(SB)/4, $0xbfd33333
 DATA c_negClampR<>+56(SB)/4, $0xbfd33333
 DATA c_negClampR<>+60(SB)/4, $0xbfd33333
 GLOBL c_negClampR<>(SB), RODATA|NOPTR, $64
+
+DATA c_negHalf<>+0(SB)/4, $0xbf000000
+DATA c_negHalf<>+4(SB)/4, $0xbf000000
+DATA c_negHalf<>+8(SB)/4, $0xbf000000
+DATA c_negHalf<>+12(SB)/4, $0xbf000000
+DATA c_negHalf<>+16(SB)/4, $0xbf000000
+DATA c_negHalf<>+20(SB)/4, $0xbf000000
+DATA c_negHalf<>+24(SB)/4, $0xbf000000
+DATA c_negHalf<>+28(SB)/4, $0xbf000000
+DATA c_negHalf<>+32(SB)/4, $0xbf000000
+DATA c_negHalf<>+36(SB)/4, $0xbf000000
+DATA c_negHalf<>+40(SB)/4, $0xbf000000
+DATA c_negHalf<>+44(SB)/4, $0xbf000000
+DATA c_negHalf<>+48(SB)/4, $0xbf000000
+DATA c_negHalf<>+52(SB)/4, $0xbf000000
+DATA c_negHalf<>+56(SB)/4, $0xbf000000
+DATA c_negHalf<>+60(SB)/4, $0xbf000000
+GLOBL c_negHalf<>(SB), RODATA|NOPTR, $64
+
+DATA c_negLn2x65Lo<>+0(SB)/4, $0xb5af622d
+DATA c_negLn2x65Lo<>+4(SB)/4, $0xb5af622d
+DATA c_negLn2x65Lo<>+8(SB)/4, $0xb5af622d
+DATA c_negLn2x65Lo<>+12(SB)/4, $0xb5af622d
+DATA c_negLn2x65Lo<>+16(SB)/4, $0xb5af622d
+DATA c_negLn2x65Lo<>+20(SB)/4, $0xb5af622d
+DATA c_negLn2x65Lo<>+24(SB)/4, $0xb5af622d
+DATA c_negLn2x65Lo<>+28(SB)/4, $0xb5af622d
+DATA c_negLn2x65Lo<>+32(SB)/4, $0xb5af622d
+DATA c_negLn2x65Lo<>+36(SB)/4, $0xb5af622d
+DATA c_negLn2x65Lo<>+40(SB)/4, $0xb5af622d
+DATA c_negLn2x65Lo<>+44(SB)/4, $0xb5af622d
+DATA c_negLn2x65Lo<>+48(SB)/4, $0xb5af622d
+DATA c_negLn2x65Lo<>+52(SB)/4, $0xb5af622d
+DATA c_negLn2x65Lo<>+56(SB)/4, $0xb5af622d
+DATA c_negLn2x65Lo<>+60(SB)/4, $0xb5af622d
+GLOBL c_negLn2x65Lo<>(SB), RODATA|NOPTR, $64
 
 DATA c_negMaxFloat<>+0(SB)/4, $0xff7fffff
 DATA c_negMaxFloat<>+4(SB)/4, $0xff7fffff
@@ -1174,6 +1426,24 @@ DATA c_sinS9<>+56(SB)/4, $0x362d704f
 DATA c_sinS9<>+60(SB)/4, $0x362d704f
 GLOBL c_sinS9<>(SB), RODATA|NOPTR, $64
 
+DATA c_sqrt2<>+0(SB)/4, $0x3fb504f3
+DATA c_sqrt2<>+4(SB)/4, $0x3fb504f3
+DATA c_sqrt2<>+8(SB)/4, $0x3fb504f3
+DATA c_sqrt2<>+12(SB)/4, $0x3fb504f3
+DATA c_sqrt2<>+16(SB)/4, $0x3fb504f3
+DATA c_sqrt2<>+20(SB)/4, $0x3fb504f3
+DATA c_sqrt2<>+24(SB)/4, $0x3fb504f3
+DATA c_sqrt2<>+28(SB)/4, $0x3fb504f3
+DATA c_sqrt2<>+32(SB)/4, $0x3fb504f3
+DATA c_sqrt2<>+36(SB)/4, $0x3fb504f3
+DATA c_sqrt2<>+40(SB)/4, $0x3fb504f3
+DATA c_sqrt2<>+44(SB)/4, $0x3fb504f3
+DATA c_sqrt2<>+48(SB)/4, $0x3fb504f3
+DATA c_sqrt2<>+52(SB)/4, $0x3fb504f3
+DATA c_sqrt2<>+56(SB)/4, $0x3fb504f3
+DATA c_sqrt2<>+60(SB)/4, $0x3fb504f3
+GLOBL c_sqrt2<>(SB), RODATA|NOPTR, $64
+
 DATA c_tanhClamp<>+0(SB)/4, $0x41a00000
 DATA c_tanhClamp<>+4(SB)/4, $0x41a00000
 DATA c_tanhClamp<>+8(SB)/4, $0x41a00000
@@ -1210,6 +1480,24 @@ DATA c_two<>+56(SB)/4, $0x40000000
 DATA c_two<>+60(SB)/4, $0x40000000
 GLOBL c_two<>(SB), RODATA|NOPTR, $64
 
+DATA c_twoM63<>+0(SB)/4, $0x20000000
+DATA c_twoM63<>+4(SB)/4, $0x20000000
+DATA c_twoM63<>+8(SB)/4, $0x20000000
+DATA c_twoM63<>+12(SB)/4, $0x20000000
+DATA c_twoM63<>+16(SB)/4, $0x20000000
+DATA c_twoM63<>+20(SB)/4, $0x20000000
+DATA c_twoM63<>+24(SB)/4, $0x20000000
+DATA c_twoM63<>+28(SB)/4, $0x20000000
+DATA c_twoM63<>+32(SB)/4, $0x20000000
+DATA c_twoM63<>+36(SB)/4, $0x20000000
+DATA c_twoM63<>+40(SB)/4, $0x20000000
+DATA c_twoM63<>+44(SB)/4, $0x20000000
+DATA c_twoM63<>+48(SB)/4, $0x20000000
+DATA c_twoM63<>+52(SB)/4, $0x20000000
+DATA c_twoM63<>+56(SB)/4, $0x20000000
+DATA c_twoM63<>+60(SB)/4, $0x20000000
+GLOBL c_twoM63<>(SB), RODATA|NOPTR, $64
+
 DATA c_twoM64<>+0(SB)/4, $0x1f800000
 DATA c_twoM64<>+4(SB)/4, $0x1f800000
 DATA c_twoM64<>+8(SB)/4, $0x1f800000
@@ -1227,6 +1515,24 @@ DATA c_twoM64<>+52(SB)/4, $0x1f800000
 DATA c_twoM64<>+56(SB)/4, $0x1f800000
 DATA c_twoM64<>+60(SB)/4, $0x1f800000
 GLOBL c_twoM64<>(SB), RODATA|NOPTR, $64
+
+DATA c_twoOverSqrtPi<>+0(SB)/4, $0x3f906ebb
+DATA c_twoOverSqrtPi<>+4(SB)/4, $0x3f906ebb
+DATA c_twoOverSqrtPi<>+8(SB)/4, $0x3f906ebb
+DATA c_twoOverSqrtPi<>+12(SB)/4, $0x3f906ebb
+DATA c_twoOverSqrtPi<>+16(SB)/4, $0x3f906ebb
+DATA c_twoOverSqrtPi<>+20(SB)/4, $0x3f906ebb
+DATA c_twoOverSqrtPi<>+24(SB)/4, $0x3f906ebb
+DATA c_twoOverSqrtPi<>+28(SB)/4, $0x3f906ebb
+DATA c_twoOverSqrtPi<>+32(SB)/4, $0x3f906ebb
+DATA c_twoOverSqrtPi<>+36(SB)/4, $0x3f906ebb
+DATA c_twoOverSqrtPi<>+40(SB)/4, $0x3f906ebb
+DATA c_twoOverSqrtPi<>+44(SB)/4, $0x3f906ebb
+DATA c_twoOverSqrtPi<>+48(SB)/4, $0x3f906ebb
+DATA c_twoOverSqrtPi<>+52(SB)/4, $0x3f906ebb
+DATA c_twoOverSqrtPi<>+56(SB)/4, $0x3f906ebb
+DATA c_twoOverSqrtPi<>+60(SB)/4, $0x3f906ebb
+GLOBL c_twoOverSqrtPi<>(SB), RODATA|NOPTR, $64
 
 DATA c_twoP60<>+0(SB)/4, $0x5d800000
 DATA c_twoP60<>+4(SB)/4, $0x5d800000
@@ -9784,6 +10090,901 @@ tail:
 	VMOVUPS.Z    (R9)(R10*4), K1, Z1
 	VFMADD132PS  Z0, Z1, Z6
 	VMOVUPS      Z6, K1, (R9)(R10*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func expAVX512(y []float32, x []float32)
+// Requires: AVX, AVX512F
+TEXT ·expAVX512(SB), NOSPLIT, $0-48
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS c_expHi<>+0(SB), Z0
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_expSplit<>+0(SB), Z3
+	VMOVUPS c_negLn2x65Lo<>+0(SB), Z4
+	XORQ    BX, BX
+	MOVQ    AX, SI
+	SUBQ    $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z5
+	VMINPS       Z5, Z3, Z6
+	VMAXPS       Z6, Z1, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z12
+	VMULPS       Z12, Z12, Z6
+	VMOVAPS      Z2, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
+	VFMADD132PS  Z13, Z12, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z6, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z6
+	VMAXPS       Z5, Z3, Z11
+	VMINPS       Z11, Z0, Z11
+	VSUBPS       c_ln2x65<>+0(SB), Z11, Z11
+	VMAXPS       Z11, Z1, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
+	VMINPS       c_one<>+0(SB), Z4, Z14
+	VMAXPS       c_negOne<>+0(SB), Z14, Z14
+	VADDPS       Z14, Z11, Z11
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z13
+	VMULPS       Z13, Z13, Z11
+	VMOVAPS      Z2, Z14
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z14
+	VFMADD132PS  Z14, Z13, Z11
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z11, Z12, Z12
+	VMULPS       c_two<>+0(SB), Z12, Z11
+	VCMPPS       $0x1e, Z3, Z5, K1
+	VBLENDMPS    Z11, Z6, K1, Z7
+	VMOVUPS      Z7, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z5
+	VMINPS       Z5, Z3, Z6
+	VMAXPS       Z6, Z1, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z12
+	VMULPS       Z12, Z12, Z6
+	VMOVAPS      Z2, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
+	VFMADD132PS  Z13, Z12, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z6, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z6
+	VMAXPS       Z5, Z3, Z11
+	VMINPS       Z11, Z0, Z11
+	VSUBPS       c_ln2x65<>+0(SB), Z11, Z11
+	VMAXPS       Z11, Z1, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
+	VMINPS       c_one<>+0(SB), Z4, Z14
+	VMAXPS       c_negOne<>+0(SB), Z14, Z14
+	VADDPS       Z14, Z11, Z11
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z13
+	VMULPS       Z13, Z13, Z11
+	VMOVAPS      Z2, Z14
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z14
+	VFMADD132PS  Z14, Z13, Z11
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z11, Z12, Z12
+	VMULPS       c_two<>+0(SB), Z12, Z11
+	VCMPPS       $0x1e, Z3, Z5, K1
+	VBLENDMPS    Z11, Z6, K1, Z8
+	VMOVUPS      Z8, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z5
+	VMINPS       Z5, Z3, Z6
+	VMAXPS       Z6, Z1, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z7
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z8
+	VMULPS       Z8, Z8, Z6
+	VMOVAPS      Z2, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z8, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z8, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z8, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z8, Z11
+	VFMADD132PS  Z11, Z8, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z7, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z6, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z6
+	VMAXPS       Z5, Z3, Z7
+	VMINPS       Z7, Z0, Z7
+	VSUBPS       c_ln2x65<>+0(SB), Z7, Z7
+	VMAXPS       Z7, Z1, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z7
+	VMINPS       c_one<>+0(SB), Z4, Z12
+	VMAXPS       c_negOne<>+0(SB), Z12, Z12
+	VADDPS       Z12, Z7, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z11
+	VMULPS       Z11, Z11, Z7
+	VMOVAPS      Z2, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z7, Z8, Z8
+	VMULPS       c_two<>+0(SB), Z8, Z7
+	VCMPPS       $0x1e, Z3, Z5, K1
+	VBLENDMPS    Z7, Z6, K1, Z9
+	VMOVUPS      Z9, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z5
+	VMINPS       Z5, Z3, Z6
+	VMAXPS       Z6, Z1, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z7
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z8
+	VMULPS       Z8, Z8, Z6
+	VMOVAPS      Z2, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z8, Z9
+	VFMADD132PS  Z9, Z8, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z7, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z6, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z6
+	VMAXPS       Z5, Z3, Z7
+	VMINPS       Z7, Z0, Z0
+	VSUBPS       c_ln2x65<>+0(SB), Z0, Z0
+	VMAXPS       Z0, Z1, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z1
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
+	VSUBPS       c_roundMagic<>+0(SB), Z1, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z0
+	VMINPS       c_one<>+0(SB), Z4, Z4
+	VMAXPS       c_negOne<>+0(SB), Z4, Z4
+	VADDPS       Z4, Z0, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z7
+	VMULPS       Z7, Z7, Z0
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z2
+	VFMADD132PS  Z2, Z7, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VMULPS       c_two<>+0(SB), Z1, Z0
+	VCMPPS       $0x1e, Z3, Z5, K2
+	VBLENDMPS    Z0, Z6, K2, Z10
+	VMOVUPS      Z10, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func expBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512F
+TEXT ·expBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	VMOVUPS c_expHi<>+0(SB), Z0
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_expSplit<>+0(SB), Z3
+	VMOVUPS c_negLn2x65Lo<>+0(SB), Z4
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (DX)(SI*4), Z5
+	VMOVUPS      (BX)(SI*4), Z6
+	VMINPS       Z6, Z3, Z7
+	VMAXPS       Z7, Z1, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z13
+	VMULPS       Z13, Z13, Z7
+	VMOVAPS      Z2, Z14
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z14
+	VFMADD132PS  Z14, Z13, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z7, Z12, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z7
+	VMAXPS       Z6, Z3, Z12
+	VMINPS       Z12, Z0, Z12
+	VSUBPS       c_ln2x65<>+0(SB), Z12, Z12
+	VMAXPS       Z12, Z1, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VMINPS       c_one<>+0(SB), Z4, Z15
+	VMAXPS       c_negOne<>+0(SB), Z15, Z15
+	VADDPS       Z15, Z12, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z14
+	VMULPS       Z14, Z14, Z12
+	VMOVAPS      Z2, Z15
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z15
+	VFMADD132PS  Z15, Z14, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VFMADD132PS  Z12, Z13, Z13
+	VMULPS       c_two<>+0(SB), Z13, Z12
+	VCMPPS       $0x1e, Z3, Z6, K1
+	VBLENDMPS    Z12, Z7, K1, Z8
+	VMULPS       Z8, Z5, Z5
+	VMOVUPS      Z5, (CX)(SI*4)
+	VMOVUPS      64(DX)(SI*4), Z5
+	VMOVUPS      64(BX)(SI*4), Z6
+	VMINPS       Z6, Z3, Z7
+	VMAXPS       Z7, Z1, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z13
+	VMULPS       Z13, Z13, Z7
+	VMOVAPS      Z2, Z14
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z14
+	VFMADD132PS  Z14, Z13, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z7, Z12, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z7
+	VMAXPS       Z6, Z3, Z12
+	VMINPS       Z12, Z0, Z12
+	VSUBPS       c_ln2x65<>+0(SB), Z12, Z12
+	VMAXPS       Z12, Z1, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VMINPS       c_one<>+0(SB), Z4, Z15
+	VMAXPS       c_negOne<>+0(SB), Z15, Z15
+	VADDPS       Z15, Z12, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z14
+	VMULPS       Z14, Z14, Z12
+	VMOVAPS      Z2, Z15
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z15
+	VFMADD132PS  Z15, Z14, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VFMADD132PS  Z12, Z13, Z13
+	VMULPS       c_two<>+0(SB), Z13, Z12
+	VCMPPS       $0x1e, Z3, Z6, K1
+	VBLENDMPS    Z12, Z7, K1, Z9
+	VMULPS       Z9, Z5, Z5
+	VMOVUPS      Z5, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (DX)(SI*4), Z5
+	VMOVUPS      (BX)(SI*4), Z6
+	VMINPS       Z6, Z3, Z7
+	VMAXPS       Z7, Z1, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z9
+	VMULPS       Z9, Z9, Z7
+	VMOVAPS      Z2, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z12
+	VFMADD132PS  Z12, Z9, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z7, Z8, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z7
+	VMAXPS       Z6, Z3, Z8
+	VMINPS       Z8, Z0, Z8
+	VSUBPS       c_ln2x65<>+0(SB), Z8, Z8
+	VMAXPS       Z8, Z1, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z8
+	VMINPS       c_one<>+0(SB), Z4, Z13
+	VMAXPS       c_negOne<>+0(SB), Z13, Z13
+	VADDPS       Z13, Z8, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z12
+	VMULPS       Z12, Z12, Z8
+	VMOVAPS      Z2, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
+	VFMADD132PS  Z13, Z12, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z8, Z9, Z9
+	VMULPS       c_two<>+0(SB), Z9, Z8
+	VCMPPS       $0x1e, Z3, Z6, K1
+	VBLENDMPS    Z8, Z7, K1, Z10
+	VMULPS       Z10, Z5, Z5
+	VMOVUPS      Z5, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (DX)(SI*4), K1, Z5
+	VMOVUPS.Z    (BX)(SI*4), K1, Z6
+	VMINPS       Z6, Z3, Z7
+	VMAXPS       Z7, Z1, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z9
+	VMULPS       Z9, Z9, Z7
+	VMOVAPS      Z2, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z10
+	VFMADD132PS  Z10, Z9, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z7, Z8, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z7
+	VMAXPS       Z6, Z3, Z8
+	VMINPS       Z8, Z0, Z0
+	VSUBPS       c_ln2x65<>+0(SB), Z0, Z0
+	VMAXPS       Z0, Z1, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z1
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
+	VSUBPS       c_roundMagic<>+0(SB), Z1, Z8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z0
+	VMINPS       c_one<>+0(SB), Z4, Z4
+	VMAXPS       c_negOne<>+0(SB), Z4, Z4
+	VADDPS       Z4, Z0, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z8
+	VMULPS       Z8, Z8, Z0
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z8, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z8, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z8, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z8, Z2
+	VFMADD132PS  Z2, Z8, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VMULPS       c_two<>+0(SB), Z1, Z0
+	VCMPPS       $0x1e, Z3, Z6, K2
+	VBLENDMPS    Z0, Z7, K2, Z11
+	VMULPS       Z11, Z5, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func erfAVX512(y []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·erfAVX512(SB), NOSPLIT, $0-48
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS c_erfAMax<>+0(SB), Z0
+	VMOVUPS c_erfS6<>+0(SB), Z1
+	VMOVUPS c_expLo<>+0(SB), Z2
+	VMOVUPS c_expP6<>+0(SB), Z3
+	VMOVUPS c_half<>+0(SB), Z4
+	VMOVUPS c_negHalf<>+0(SB), Z5
+	VMOVUPS c_phiP4<>+0(SB), Z6
+	VMOVUPS c_phiQ5<>+0(SB), Z7
+	XORQ    BX, BX
+	MOVQ    AX, SI
+	SUBQ    $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z8
+	VANDPS       c_absMask<>+0(SB), Z8, Z9
+	VMINPS       Z8, Z4, Z10
+	VMAXPS       Z10, Z5, Z10
+	VMULPS       Z10, Z10, Z15
+	VMOVAPS      Z1, Z16
+	VFMADD213PS  c_erfS5<>+0(SB), Z15, Z16
+	VFMADD213PS  c_erfS4<>+0(SB), Z15, Z16
+	VFMADD213PS  c_erfS3<>+0(SB), Z15, Z16
+	VFMADD213PS  c_erfS2<>+0(SB), Z15, Z16
+	VFMADD213PS  c_erfS1<>+0(SB), Z15, Z16
+	VFMADD213PS  c_erfS0<>+0(SB), Z15, Z16
+	VMULPS       Z16, Z10, Z10
+	VMINPS       Z9, Z0, Z15
+	VMINPS       Z15, Z0, Z16
+	VMULPS       Z16, Z16, Z17
+	VFMSUB132PS  Z16, Z17, Z16
+	VXORPS       c_signMask<>+0(SB), Z16, Z16
+	VXORPS       c_signMask<>+0(SB), Z17, Z17
+	VMAXPS       Z17, Z2, Z17
+	VMOVUPS      c_log2e<>+0(SB), Z18
+	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
+	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
+	VMINPS       c_one<>+0(SB), Z16, Z16
+	VMAXPS       c_negOne<>+0(SB), Z16, Z16
+	VADDPS       Z16, Z17, Z16
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z19
+	VMULPS       Z19, Z19, Z16
+	VMOVAPS      Z3, Z17
+	VFMADD213PS  c_expP5<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP4<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP3<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP2<>+0(SB), Z19, Z17
+	VFMADD132PS  Z17, Z19, Z16
+	VPSUBD       c_expBias64<>+0(SB), Z18, Z17
+	VPSLLD       $0x17, Z17, Z17
+	VFMADD132PS  Z16, Z17, Z17
+	VMULPS       c_sqrt2<>+0(SB), Z15, Z15
+	VMOVAPS      Z6, Z16
+	VFMADD213PS  c_phiP3<>+0(SB), Z15, Z16
+	VFMADD213PS  c_phiP2<>+0(SB), Z15, Z16
+	VFMADD213PS  c_phiP1<>+0(SB), Z15, Z16
+	VFMADD213PS  c_phiP0<>+0(SB), Z15, Z16
+	VMOVAPS      Z7, Z18
+	VFMADD213PS  c_phiQ4<>+0(SB), Z15, Z18
+	VFMADD213PS  c_phiQ3<>+0(SB), Z15, Z18
+	VFMADD213PS  c_phiQ2<>+0(SB), Z15, Z18
+	VFMADD213PS  c_phiQ1<>+0(SB), Z15, Z18
+	VFMADD213PS  c_one<>+0(SB), Z15, Z18
+	VDIVPS       Z18, Z16, Z15
+	VMULPS       Z15, Z17, Z15
+	VMOVUPS      c_one<>+0(SB), Z16
+	VFNMADD132PS c_twoM63<>+0(SB), Z16, Z15
+	VANDPS       c_signMask<>+0(SB), Z8, Z8
+	VORPS        Z8, Z15, Z8
+	VCMPPS       $0x11, Z4, Z9, K1
+	VBLENDMPS    Z10, Z8, K1, Z11
+	VMOVUPS      Z11, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z8
+	VANDPS       c_absMask<>+0(SB), Z8, Z9
+	VMINPS       Z8, Z4, Z10
+	VMAXPS       Z10, Z5, Z10
+	VMULPS       Z10, Z10, Z15
+	VMOVAPS      Z1, Z16
+	VFMADD213PS  c_erfS5<>+0(SB), Z15, Z16
+	VFMADD213PS  c_erfS4<>+0(SB), Z15, Z16
+	VFMADD213PS  c_erfS3<>+0(SB), Z15, Z16
+	VFMADD213PS  c_erfS2<>+0(SB), Z15, Z16
+	VFMADD213PS  c_erfS1<>+0(SB), Z15, Z16
+	VFMADD213PS  c_erfS0<>+0(SB), Z15, Z16
+	VMULPS       Z16, Z10, Z10
+	VMINPS       Z9, Z0, Z15
+	VMINPS       Z15, Z0, Z16
+	VMULPS       Z16, Z16, Z17
+	VFMSUB132PS  Z16, Z17, Z16
+	VXORPS       c_signMask<>+0(SB), Z16, Z16
+	VXORPS       c_signMask<>+0(SB), Z17, Z17
+	VMAXPS       Z17, Z2, Z17
+	VMOVUPS      c_log2e<>+0(SB), Z18
+	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
+	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
+	VMINPS       c_one<>+0(SB), Z16, Z16
+	VMAXPS       c_negOne<>+0(SB), Z16, Z16
+	VADDPS       Z16, Z17, Z16
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z19
+	VMULPS       Z19, Z19, Z16
+	VMOVAPS      Z3, Z17
+	VFMADD213PS  c_expP5<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP4<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP3<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP2<>+0(SB), Z19, Z17
+	VFMADD132PS  Z17, Z19, Z16
+	VPSUBD       c_expBias64<>+0(SB), Z18, Z17
+	VPSLLD       $0x17, Z17, Z17
+	VFMADD132PS  Z16, Z17, Z17
+	VMULPS       c_sqrt2<>+0(SB), Z15, Z15
+	VMOVAPS      Z6, Z16
+	VFMADD213PS  c_phiP3<>+0(SB), Z15, Z16
+	VFMADD213PS  c_phiP2<>+0(SB), Z15, Z16
+	VFMADD213PS  c_phiP1<>+0(SB), Z15, Z16
+	VFMADD213PS  c_phiP0<>+0(SB), Z15, Z16
+	VMOVAPS      Z7, Z18
+	VFMADD213PS  c_phiQ4<>+0(SB), Z15, Z18
+	VFMADD213PS  c_phiQ3<>+0(SB), Z15, Z18
+	VFMADD213PS  c_phiQ2<>+0(SB), Z15, Z18
+	VFMADD213PS  c_phiQ1<>+0(SB), Z15, Z18
+	VFMADD213PS  c_one<>+0(SB), Z15, Z18
+	VDIVPS       Z18, Z16, Z15
+	VMULPS       Z15, Z17, Z15
+	VMOVUPS      c_one<>+0(SB), Z16
+	VFNMADD132PS c_twoM63<>+0(SB), Z16, Z15
+	VANDPS       c_signMask<>+0(SB), Z8, Z8
+	VORPS        Z8, Z15, Z8
+	VCMPPS       $0x11, Z4, Z9, K1
+	VBLENDMPS    Z10, Z8, K1, Z12
+	VMOVUPS      Z12, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z8
+	VANDPS       c_absMask<>+0(SB), Z8, Z9
+	VMINPS       Z8, Z4, Z10
+	VMAXPS       Z10, Z5, Z10
+	VMULPS       Z10, Z10, Z11
+	VMOVAPS      Z1, Z12
+	VFMADD213PS  c_erfS5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_erfS4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_erfS3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_erfS2<>+0(SB), Z11, Z12
+	VFMADD213PS  c_erfS1<>+0(SB), Z11, Z12
+	VFMADD213PS  c_erfS0<>+0(SB), Z11, Z12
+	VMULPS       Z12, Z10, Z10
+	VMINPS       Z9, Z0, Z11
+	VMINPS       Z11, Z0, Z12
+	VMULPS       Z12, Z12, Z15
+	VFMSUB132PS  Z12, Z15, Z12
+	VXORPS       c_signMask<>+0(SB), Z12, Z12
+	VXORPS       c_signMask<>+0(SB), Z15, Z15
+	VMAXPS       Z15, Z2, Z15
+	VMOVUPS      c_log2e<>+0(SB), Z16
+	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z16
+	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z17, Z15
+	VMINPS       c_one<>+0(SB), Z12, Z12
+	VMAXPS       c_negOne<>+0(SB), Z12, Z12
+	VADDPS       Z12, Z15, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z17
+	VMULPS       Z17, Z17, Z12
+	VMOVAPS      Z3, Z15
+	VFMADD213PS  c_expP5<>+0(SB), Z17, Z15
+	VFMADD213PS  c_expP4<>+0(SB), Z17, Z15
+	VFMADD213PS  c_expP3<>+0(SB), Z17, Z15
+	VFMADD213PS  c_expP2<>+0(SB), Z17, Z15
+	VFMADD132PS  Z15, Z17, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z16, Z15
+	VPSLLD       $0x17, Z15, Z15
+	VFMADD132PS  Z12, Z15, Z15
+	VMULPS       c_sqrt2<>+0(SB), Z11, Z11
+	VMOVAPS      Z6, Z12
+	VFMADD213PS  c_phiP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_phiP2<>+0(SB), Z11, Z12
+	VFMADD213PS  c_phiP1<>+0(SB), Z11, Z12
+	VFMADD213PS  c_phiP0<>+0(SB), Z11, Z12
+	VMOVAPS      Z7, Z16
+	VFMADD213PS  c_phiQ4<>+0(SB), Z11, Z16
+	VFMADD213PS  c_phiQ3<>+0(SB), Z11, Z16
+	VFMADD213PS  c_phiQ2<>+0(SB), Z11, Z16
+	VFMADD213PS  c_phiQ1<>+0(SB), Z11, Z16
+	VFMADD213PS  c_one<>+0(SB), Z11, Z16
+	VDIVPS       Z16, Z12, Z11
+	VMULPS       Z11, Z15, Z11
+	VMOVUPS      c_one<>+0(SB), Z12
+	VFNMADD132PS c_twoM63<>+0(SB), Z12, Z11
+	VANDPS       c_signMask<>+0(SB), Z8, Z8
+	VORPS        Z8, Z11, Z8
+	VCMPPS       $0x11, Z4, Z9, K1
+	VBLENDMPS    Z10, Z8, K1, Z13
+	VMOVUPS      Z13, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z8
+	VANDPS       c_absMask<>+0(SB), Z8, Z9
+	VMINPS       Z8, Z4, Z10
+	VMAXPS       Z10, Z5, Z5
+	VMULPS       Z5, Z5, Z10
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_erfS5<>+0(SB), Z10, Z1
+	VFMADD213PS  c_erfS4<>+0(SB), Z10, Z1
+	VFMADD213PS  c_erfS3<>+0(SB), Z10, Z1
+	VFMADD213PS  c_erfS2<>+0(SB), Z10, Z1
+	VFMADD213PS  c_erfS1<>+0(SB), Z10, Z1
+	VFMADD213PS  c_erfS0<>+0(SB), Z10, Z1
+	VMULPS       Z1, Z5, Z1
+	VMINPS       Z9, Z0, Z5
+	VMINPS       Z5, Z0, Z0
+	VMULPS       Z0, Z0, Z10
+	VFMSUB132PS  Z0, Z10, Z0
+	VXORPS       c_signMask<>+0(SB), Z0, Z0
+	VXORPS       c_signMask<>+0(SB), Z10, Z10
+	VMAXPS       Z10, Z2, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z2
+	VMINPS       c_one<>+0(SB), Z0, Z0
+	VMAXPS       c_negOne<>+0(SB), Z0, Z0
+	VADDPS       Z0, Z2, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z11
+	VMULPS       Z11, Z11, Z0
+	VMOVAPS      Z3, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z2
+	VFMADD132PS  Z2, Z11, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VFMADD132PS  Z0, Z2, Z2
+	VMULPS       c_sqrt2<>+0(SB), Z5, Z0
+	VMOVAPS      Z6, Z3
+	VFMADD213PS  c_phiP3<>+0(SB), Z0, Z3
+	VFMADD213PS  c_phiP2<>+0(SB), Z0, Z3
+	VFMADD213PS  c_phiP1<>+0(SB), Z0, Z3
+	VFMADD213PS  c_phiP0<>+0(SB), Z0, Z3
+	VMOVAPS      Z7, Z5
+	VFMADD213PS  c_phiQ4<>+0(SB), Z0, Z5
+	VFMADD213PS  c_phiQ3<>+0(SB), Z0, Z5
+	VFMADD213PS  c_phiQ2<>+0(SB), Z0, Z5
+	VFMADD213PS  c_phiQ1<>+0(SB), Z0, Z5
+	VFMADD213PS  c_one<>+0(SB), Z0, Z5
+	VDIVPS       Z5, Z3, Z0
+	VMULPS       Z0, Z2, Z0
+	VMOVUPS      c_one<>+0(SB), Z2
+	VFNMADD132PS c_twoM63<>+0(SB), Z2, Z0
+	VANDPS       c_signMask<>+0(SB), Z8, Z2
+	VORPS        Z2, Z0, Z0
+	VCMPPS       $0x11, Z4, Z9, K2
+	VBLENDMPS    Z1, Z0, K2, Z14
+	VMOVUPS      Z14, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func erfBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·erfBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	VMOVUPS c_erfDAMax<>+0(SB), Z0
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z3
+	VANDPS       c_absMask<>+0(SB), Z3, Z3
+	VMINPS       Z3, Z0, Z3
+	VMULPS       Z3, Z3, Z4
+	VFMSUB132PS  Z3, Z4, Z3
+	VXORPS       c_signMask<>+0(SB), Z3, Z3
+	VXORPS       c_signMask<>+0(SB), Z4, Z4
+	VMAXPS       Z4, Z1, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VMINPS       c_one<>+0(SB), Z3, Z3
+	VMAXPS       c_negOne<>+0(SB), Z3, Z3
+	VADDPS       Z3, Z4, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
+	VMULPS       Z6, Z6, Z3
+	VMOVAPS      Z2, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
+	VFMADD132PS  Z4, Z6, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z4, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMOVUPS      (DX)(SI*4), Z4
+	VMULPS       Z3, Z4, Z3
+	VMOVUPS      Z3, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z3
+	VANDPS       c_absMask<>+0(SB), Z3, Z3
+	VMINPS       Z3, Z0, Z3
+	VMULPS       Z3, Z3, Z4
+	VFMSUB132PS  Z3, Z4, Z3
+	VXORPS       c_signMask<>+0(SB), Z3, Z3
+	VXORPS       c_signMask<>+0(SB), Z4, Z4
+	VMAXPS       Z4, Z1, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VMINPS       c_one<>+0(SB), Z3, Z3
+	VMAXPS       c_negOne<>+0(SB), Z3, Z3
+	VADDPS       Z3, Z4, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
+	VMULPS       Z6, Z6, Z3
+	VMOVAPS      Z2, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
+	VFMADD132PS  Z4, Z6, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z4, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMOVUPS      64(DX)(SI*4), Z4
+	VMULPS       Z3, Z4, Z3
+	VMOVUPS      Z3, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z3
+	VANDPS       c_absMask<>+0(SB), Z3, Z3
+	VMINPS       Z3, Z0, Z3
+	VMULPS       Z3, Z3, Z4
+	VFMSUB132PS  Z3, Z4, Z3
+	VXORPS       c_signMask<>+0(SB), Z3, Z3
+	VXORPS       c_signMask<>+0(SB), Z4, Z4
+	VMAXPS       Z4, Z1, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VMINPS       c_one<>+0(SB), Z3, Z3
+	VMAXPS       c_negOne<>+0(SB), Z3, Z3
+	VADDPS       Z3, Z4, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
+	VMULPS       Z6, Z6, Z3
+	VMOVAPS      Z2, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
+	VFMADD132PS  Z4, Z6, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z4, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMOVUPS      (DX)(SI*4), Z4
+	VMULPS       Z3, Z4, Z3
+	VMOVUPS      Z3, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z3
+	VANDPS       c_absMask<>+0(SB), Z3, Z3
+	VMINPS       Z3, Z0, Z0
+	VMULPS       Z0, Z0, Z3
+	VFMSUB132PS  Z0, Z3, Z0
+	VXORPS       c_signMask<>+0(SB), Z0, Z0
+	VXORPS       c_signMask<>+0(SB), Z3, Z3
+	VMAXPS       Z3, Z1, Z1
+	VMOVUPS      c_log2e<>+0(SB), Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z1
+	VMINPS       c_one<>+0(SB), Z0, Z0
+	VMAXPS       c_negOne<>+0(SB), Z0, Z0
+	VADDPS       Z0, Z1, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z4
+	VMULPS       Z4, Z4, Z0
+	VMOVAPS      Z2, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z4, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z4, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z4, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z4, Z1
+	VFMADD132PS  Z1, Z4, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z3, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z1, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z0
+	VMOVUPS.Z    (DX)(SI*4), K1, Z1
+	VMULPS       Z0, Z1, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
 
 done:
 	VZEROUPPER
@@ -19316,6 +20517,964 @@ tail:
 	VMASKMOVPS   (R9)(R10*4), Y0, Y2
 	VFMADD132PS  Y1, Y2, Y10
 	VMASKMOVPS   Y10, Y0, (R9)(R10*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func expAVX2(y []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·expAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	XORQ BX, BX
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_expSplit<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VMOVUPS      c_expSplit<>+0(SB), Y2
+	VMAXPS       Y0, Y2, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VSUBPS       c_ln2x65<>+0(SB), Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y5
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y2, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_two<>+0(SB), Y3, Y2
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y2, Y1, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VMOVUPS      c_expSplit<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VMOVUPS      c_expSplit<>+0(SB), Y2
+	VMAXPS       Y0, Y2, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VSUBPS       c_ln2x65<>+0(SB), Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y5
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y2, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_two<>+0(SB), Y3, Y2
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y2, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_expSplit<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VMOVUPS      c_expSplit<>+0(SB), Y2
+	VMAXPS       Y0, Y2, Y2
+	VMOVUPS      c_expHi<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VSUBPS       c_ln2x65<>+0(SB), Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y5
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y2, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_two<>+0(SB), Y3, Y2
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y2, Y1, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VMOVUPS      c_expSplit<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VMOVUPS      c_expSplit<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y3, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_two<>+0(SB), Y4, Y3
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y3, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func expBackwardAVX2(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·expBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (DX)(SI*4), Y0
+	VMOVUPS      (BX)(SI*4), Y1
+	VMOVUPS      c_expSplit<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VMOVUPS      c_expSplit<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y3, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_two<>+0(SB), Y4, Y3
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y3, Y2, Y1
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(DX)(SI*4), Y0
+	VMOVUPS      32(BX)(SI*4), Y1
+	VMOVUPS      c_expSplit<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VMOVUPS      c_expSplit<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y3, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_two<>+0(SB), Y4, Y3
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y3, Y2, Y1
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (DX)(SI*4), Y0
+	VMOVUPS      (BX)(SI*4), Y1
+	VMOVUPS      c_expSplit<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VMOVUPS      c_expSplit<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y3, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_two<>+0(SB), Y4, Y3
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y3, Y2, Y1
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (DX)(SI*4), Y0, Y1
+	VMASKMOVPS   (BX)(SI*4), Y0, Y2
+	VMOVUPS      c_expSplit<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VMOVUPS      c_expSplit<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VSUBPS       c_ln2x65<>+0(SB), Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y7
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y4, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_two<>+0(SB), Y5, Y4
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y2, Y2
+	VBLENDVPS    Y2, Y4, Y3, Y2
+	VMULPS       Y2, Y1, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func erfAVX2(y []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·erfAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	XORQ BX, BX
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y0
+	VANDPS       c_absMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_half<>+0(SB), Y2
+	VMINPS       Y0, Y2, Y2
+	VMOVUPS      c_negHalf<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMULPS       Y2, Y2, Y3
+	VMOVUPS      c_erfS6<>+0(SB), Y4
+	VFMADD213PS  c_erfS5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS2<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS1<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS0<>+0(SB), Y3, Y4
+	VMULPS       Y4, Y2, Y2
+	VMOVUPS      c_erfAMax<>+0(SB), Y3
+	VMINPS       Y1, Y3, Y3
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
+	VXORPS       c_signMask<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_sqrt2<>+0(SB), Y3, Y3
+	VMOVUPS      c_phiP4<>+0(SB), Y4
+	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y4
+	VMOVUPS      c_phiQ5<>+0(SB), Y6
+	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y6
+	VFMADD213PS  c_one<>+0(SB), Y3, Y6
+	VDIVPS       Y6, Y4, Y3
+	VMULPS       Y3, Y5, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VFNMADD132PS c_twoM63<>+0(SB), Y4, Y3
+	VANDPS       c_signMask<>+0(SB), Y0, Y0
+	VORPS        Y0, Y3, Y0
+	VCMPPS       $0x11, c_half<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y2, Y0, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VANDPS       c_absMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_half<>+0(SB), Y2
+	VMINPS       Y0, Y2, Y2
+	VMOVUPS      c_negHalf<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMULPS       Y2, Y2, Y3
+	VMOVUPS      c_erfS6<>+0(SB), Y4
+	VFMADD213PS  c_erfS5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS2<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS1<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS0<>+0(SB), Y3, Y4
+	VMULPS       Y4, Y2, Y2
+	VMOVUPS      c_erfAMax<>+0(SB), Y3
+	VMINPS       Y1, Y3, Y3
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
+	VXORPS       c_signMask<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_sqrt2<>+0(SB), Y3, Y3
+	VMOVUPS      c_phiP4<>+0(SB), Y4
+	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y4
+	VMOVUPS      c_phiQ5<>+0(SB), Y6
+	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y6
+	VFMADD213PS  c_one<>+0(SB), Y3, Y6
+	VDIVPS       Y6, Y4, Y3
+	VMULPS       Y3, Y5, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VFNMADD132PS c_twoM63<>+0(SB), Y4, Y3
+	VANDPS       c_signMask<>+0(SB), Y0, Y0
+	VORPS        Y0, Y3, Y0
+	VCMPPS       $0x11, c_half<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y2, Y0, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y0
+	VANDPS       c_absMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_half<>+0(SB), Y2
+	VMINPS       Y0, Y2, Y2
+	VMOVUPS      c_negHalf<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMULPS       Y2, Y2, Y3
+	VMOVUPS      c_erfS6<>+0(SB), Y4
+	VFMADD213PS  c_erfS5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS2<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS1<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS0<>+0(SB), Y3, Y4
+	VMULPS       Y4, Y2, Y2
+	VMOVUPS      c_erfAMax<>+0(SB), Y3
+	VMINPS       Y1, Y3, Y3
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
+	VXORPS       c_signMask<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_sqrt2<>+0(SB), Y3, Y3
+	VMOVUPS      c_phiP4<>+0(SB), Y4
+	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y4
+	VMOVUPS      c_phiQ5<>+0(SB), Y6
+	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y6
+	VFMADD213PS  c_one<>+0(SB), Y3, Y6
+	VDIVPS       Y6, Y4, Y3
+	VMULPS       Y3, Y5, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VFNMADD132PS c_twoM63<>+0(SB), Y4, Y3
+	VANDPS       c_signMask<>+0(SB), Y0, Y0
+	VORPS        Y0, Y3, Y0
+	VCMPPS       $0x11, c_half<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y2, Y0, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VANDPS       c_absMask<>+0(SB), Y1, Y2
+	VMOVUPS      c_half<>+0(SB), Y3
+	VMINPS       Y1, Y3, Y3
+	VMOVUPS      c_negHalf<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VMOVUPS      c_erfS6<>+0(SB), Y5
+	VFMADD213PS  c_erfS5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS2<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS1<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS0<>+0(SB), Y4, Y5
+	VMULPS       Y5, Y3, Y3
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y4
+	VMOVUPS      c_erfAMax<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y5
+	VMULPS       Y5, Y5, Y6
+	VFMSUB132PS  Y5, Y6, Y5
+	VXORPS       c_signMask<>+0(SB), Y5, Y5
+	VXORPS       c_signMask<>+0(SB), Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y6, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
+	VFMADD132PS  Y6, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
+	VMOVUPS      c_phiP4<>+0(SB), Y5
+	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y5
+	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y5
+	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y5
+	VMOVUPS      c_phiQ5<>+0(SB), Y7
+	VFMADD213PS  c_phiQ4<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiQ3<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiQ2<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiQ1<>+0(SB), Y4, Y7
+	VFMADD213PS  c_one<>+0(SB), Y4, Y7
+	VDIVPS       Y7, Y5, Y4
+	VMULPS       Y4, Y6, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
+	VANDPS       c_signMask<>+0(SB), Y1, Y1
+	VORPS        Y1, Y4, Y1
+	VCMPPS       $0x11, c_half<>+0(SB), Y2, Y2
+	VBLENDVPS    Y2, Y3, Y1, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func erfBackwardAVX2(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·erfBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y0
+	VANDPS       c_absMask<>+0(SB), Y0, Y0
+	VMOVUPS      c_erfDAMax<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMULPS       Y0, Y0, Y1
+	VFMSUB132PS  Y0, Y1, Y0
+	VXORPS       c_signMask<>+0(SB), Y0, Y0
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VMINPS       c_one<>+0(SB), Y0, Y0
+	VMAXPS       c_negOne<>+0(SB), Y0, Y0
+	VADDPS       Y0, Y1, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y3
+	VMULPS       Y3, Y3, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y1
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y1
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y1
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y1
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y1
+	VFMADD132PS  Y1, Y3, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VFMADD132PS  Y0, Y1, Y1
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y1, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y0
+	VANDPS       c_absMask<>+0(SB), Y0, Y0
+	VMOVUPS      c_erfDAMax<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMULPS       Y0, Y0, Y1
+	VFMSUB132PS  Y0, Y1, Y0
+	VXORPS       c_signMask<>+0(SB), Y0, Y0
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VMINPS       c_one<>+0(SB), Y0, Y0
+	VMAXPS       c_negOne<>+0(SB), Y0, Y0
+	VADDPS       Y0, Y1, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y3
+	VMULPS       Y3, Y3, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y1
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y1
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y1
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y1
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y1
+	VFMADD132PS  Y1, Y3, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VFMADD132PS  Y0, Y1, Y1
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y1, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMOVUPS      32(DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y0
+	VANDPS       c_absMask<>+0(SB), Y0, Y0
+	VMOVUPS      c_erfDAMax<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMULPS       Y0, Y0, Y1
+	VFMSUB132PS  Y0, Y1, Y0
+	VXORPS       c_signMask<>+0(SB), Y0, Y0
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VMINPS       c_one<>+0(SB), Y0, Y0
+	VMAXPS       c_negOne<>+0(SB), Y0, Y0
+	VADDPS       Y0, Y1, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y3
+	VMULPS       Y3, Y3, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y1
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y1
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y1
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y1
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y1
+	VFMADD132PS  Y1, Y3, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VFMADD132PS  Y0, Y1, Y1
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y1, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (BX)(SI*4), Y0, Y1
+	VANDPS       c_absMask<>+0(SB), Y1, Y1
+	VMOVUPS      c_erfDAMax<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMULPS       Y1, Y1, Y2
+	VFMSUB132PS  Y1, Y2, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y2, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMASKMOVPS   (DX)(SI*4), Y0, Y2
+	VMULPS       Y1, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
 
 done:
 	VZEROUPPER

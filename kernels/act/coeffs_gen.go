@@ -30,9 +30,39 @@ const (
 	// cosine polynomial
 	cCosC8     float32 = 0x1.9f4b0ap-16 // 2.4753399e-05
 	cCosC8Bits uint32  = 0x37cfa585
+	// erfc(10) = 2e-45: erf rounds to +-1 well before
+	cErfAMax     float32 = 0x1.4p+03 // 10
+	cErfAMaxBits uint32  = 0x41200000
+	// exp(-144) underflows: the clamp keeps x^2 finite and exact
+	cErfDAMax     float32 = 0x1.8p+03 // 12
+	cErfDAMaxBits uint32  = 0x41400000
+	// erf Maclaurin coefficient 2/sqrt(pi)*(-1)^n/(n!(2n+1))
+	cErfS0     float32 = 0x1.20dd76p+00 // 1.1283792
+	cErfS0Bits uint32  = 0x3f906ebb
+	// erf Maclaurin coefficient 2/sqrt(pi)*(-1)^n/(n!(2n+1))
+	cErfS1     float32 = -0x1.812746p-02 // -0.37612638
+	cErfS1Bits uint32  = 0xbec093a3
+	// erf Maclaurin coefficient 2/sqrt(pi)*(-1)^n/(n!(2n+1))
+	cErfS2     float32 = 0x1.ce2f22p-04 // 0.11283792
+	cErfS2Bits uint32  = 0x3de71791
+	// erf Maclaurin coefficient 2/sqrt(pi)*(-1)^n/(n!(2n+1))
+	cErfS3     float32 = -0x1.b82ce4p-06 // -0.026866172
+	cErfS3Bits uint32  = 0xbcdc1672
+	// erf Maclaurin coefficient 2/sqrt(pi)*(-1)^n/(n!(2n+1))
+	cErfS4     float32 = 0x1.565bcep-08 // 0.005223978
+	cErfS4Bits uint32  = 0x3bab2de7
+	// erf Maclaurin coefficient 2/sqrt(pi)*(-1)^n/(n!(2n+1))
+	cErfS5     float32 = -0x1.c02db4p-11 // -0.0008548327
+	cErfS5Bits uint32  = 0xba6016da
+	// erf Maclaurin coefficient 2/sqrt(pi)*(-1)^n/(n!(2n+1))
+	cErfS6     float32 = 0x1.f9a326p-14 // 0.000120553326
+	cErfS6Bits uint32  = 0x38fcd193
 	// roundMagic's bits minus the float32 exponent bias and the offset 64: q - expBias64 = k+64+127
 	cExpBias64     float32 = 0x1.7ffe82p+23 // 1.2582721e+07
 	cExpBias64Bits uint32  = 0x4b3fff41
+	// e^89 overflows float32: the clamp keeps k+64 in range and still gives +Inf
+	cExpHi     float32 = 0x1.64p+06 // 89
+	cExpHiBits uint32  = 0x42b20000
 	// lower clamp of the exp argument: 2^(k+64) stays normal
 	cExpLo     float32 = -0x1.04p+07 // -130
 	cExpLoBits uint32  = 0xc3020000
@@ -51,6 +81,9 @@ const (
 	// exp polynomial
 	cExpP6     float32 = 0x1.6a2042p-10 // 0.0013814011
 	cExpP6Bits uint32  = 0x3ab51021
+	// above, exp takes the shifted reduction
+	cExpSplit     float32 = 0x1.58p+05 // 43
+	cExpSplitBits uint32  = 0x422c0000
 	// 4
 	cFour     float32 = 0x1p+02 // 4
 	cFourBits uint32  = 0x40800000
@@ -84,6 +117,9 @@ const (
 	// ln 2 - ln2Hi
 	cLn2Lo     float32 = -0x1.bd0106p-13 // -0.00021219444
 	cLn2LoBits uint32  = 0xb95e8083
+	// 65*ln2 rounded to float32
+	cLn2x65     float32 = 0x1.686fcp+05 // 45.054565
+	cLn2x65Bits uint32  = 0x423437e0
 	// log1p polynomial
 	cLog1pR0     float32 = 0x1.9f323ep-01 // 0.8109302
 	cLog1pR0Bits uint32  = 0x3f4f991f
@@ -129,6 +165,12 @@ const (
 	// -clampR
 	cNegClampR     float32 = -0x1.a66666p+00 // -1.65
 	cNegClampRBits uint32  = 0xbfd33333
+	// -1/2
+	cNegHalf     float32 = -0x1p-01 // -0.5
+	cNegHalfBits uint32  = 0xbf000000
+	// -(65*ln2 - ln2x65)
+	cNegLn2x65Lo     float32 = -0x1.5ec45ap-20 // -1.3067089e-06
+	cNegLn2x65LoBits uint32  = 0xb5af622d
 	// -maxFloat
 	cNegMaxFloat     float32 = -0x1.fffffep+127 // -3.4028235e+38
 	cNegMaxFloatBits uint32  = 0xff7fffff
@@ -200,15 +242,24 @@ const (
 	// sine polynomial
 	cSinS9     float32 = 0x1.5ae09ep-19 // 2.584438e-06
 	cSinS9Bits uint32  = 0x362d704f
+	// sqrt(2) rounded to float32
+	cSqrt2     float32 = 0x1.6a09e6p+00 // 1.4142135
+	cSqrt2Bits uint32  = 0x3fb504f3
 	// tanh(x) rounds to +-1 beyond |x| = 10: expm1(2x) is evaluated on [-20, 20]
 	cTanhClamp     float32 = 0x1.4p+04 // 20
 	cTanhClampBits uint32  = 0x41a00000
 	// 2
 	cTwo     float32 = 0x1p+01 // 2
 	cTwoBits uint32  = 0x40000000
+	// 2^-63
+	cTwoM63     float32 = 0x1p-63 // 1.0842022e-19
+	cTwoM63Bits uint32  = 0x20000000
 	// 2^-64
 	cTwoM64     float32 = 0x1p-64 // 5.421011e-20
 	cTwoM64Bits uint32  = 0x1f800000
+	// 2/sqrt(pi) rounded to float32
+	cTwoOverSqrtPi     float32 = 0x1.20dd76p+00 // 1.1283792
+	cTwoOverSqrtPiBits uint32  = 0x3f906ebb
 	// 2^60: its square is finite
 	cTwoP60     float32 = 0x1p+60 // 1.1529215e+18
 	cTwoP60Bits uint32  = 0x5d800000

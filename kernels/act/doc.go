@@ -79,7 +79,14 @@
 //	softplus    2.7 (4)     2.2 (3)     pelu     1.5 (2.5)  1.7 (2.5)
 //	logsigmoid  2.3 (3)     2.2 (3)     mish     3.7 (5)    3.9 (6)
 //	tanh        2.5 (3)     3.6 (5)     gelu     5.4 (6)    3.0 (4)
-//	gelu tanh   2.7 (3.5)   4.2 (5)
+//	gelu tanh   2.7 (3.5)   4.2 (5)     exp      1.0 (1)    1.0 (1)
+//	                                    erf      2.3 (3)    2.4 (3)
+//
+// Exp and Erf (with their derivatives) are building blocks for activations
+// composed on blocks of values (serf, erfact, golu, ...); exp takes
+// arguments above 43 through a shifted reduction (x - 65 ln2, exact) and erf
+// is x*P(x^2) below |x| = 0.5 and 1 - 2exp(-x^2)R(x*sqrt2) above, with
+// GELU's normal-tail rational R.
 //
 // Snake and SinLU are measured the same way for |x| <= 1e5 (1.5 and 3.1 ulps
 // forward, 1.8 and 4.1 backward), against the magnitude of their terms, since

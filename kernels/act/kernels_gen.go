@@ -50,6 +50,10 @@ type kernels struct {
 	sinluBackward      func(dx, dy, x []float32, a float32, b float32) (sums [32]float32)
 	sinluRow           func(y, x, a, b []float32)
 	sinluRowBackward   func(dx, dy, x, a, b, ga, gb []float32)
+	exp                func(y, x []float32)
+	expBackward        func(dx, dy, x []float32)
+	erf                func(y, x []float32)
+	erfBackward        func(dx, dy, x []float32)
 }
 
 // namedKernel is one kernel of a table, for tests that walk every kernel.
@@ -106,6 +110,10 @@ func (k *kernels) all() []namedKernel {
 		{"sinluBackward", k.sinluBackward},
 		{"sinluRow", k.sinluRow},
 		{"sinluRowBackward", k.sinluRowBackward},
+		{"exp", k.exp},
+		{"expBackward", k.expBackward},
+		{"erf", k.erf},
+		{"erfBackward", k.erfBackward},
 	}
 }
 
@@ -156,4 +164,8 @@ var pureGo = kernels{
 	sinluBackward:      sinluBackwardGo,
 	sinluRow:           sinluRowGo,
 	sinluRowBackward:   sinluRowBackwardGo,
+	exp:                expGo,
+	expBackward:        expBackwardGo,
+	erf:                erfGo,
+	erfBackward:        erfBackwardGo,
 }

@@ -51,6 +51,10 @@ var avx512Kernels = kernels{
 	sinluBackward:      sinluBackwardAVX512,
 	sinluRow:           sinluRowAVX512,
 	sinluRowBackward:   sinluRowBackwardAVX512,
+	exp:                expAVX512,
+	expBackward:        expBackwardAVX512,
+	erf:                erfAVX512,
+	erfBackward:        erfBackwardAVX512,
 }
 
 var avx2Kernels = kernels{
@@ -100,4 +104,8 @@ var avx2Kernels = kernels{
 	sinluBackward:      sinluBackwardAVX2,
 	sinluRow:           sinluRowAVX2,
 	sinluRowBackward:   sinluRowBackwardAVX2,
+	exp:                expAVX2,
+	expBackward:        expBackwardAVX2,
+	erf:                erfAVX2,
+	erfBackward:        erfBackwardAVX2,
 }

@@ -205,3 +205,22 @@ func GELUTanhBackward(dx, dy, x []float32) {
 	check3("GELUTanhBackward", dx, dy, x)
 	current().geluTanhBackward(dx, dy, x)
 }
+
+// Exp sets y[i] = e^x[i] (a building block: activations compose it with
+// other kernels on blocks of values).
+func Exp(y, x []float32) { check2("Exp", y, x); current().exp(y, x) }
+
+// ExpBackward sets dx[i] = dy[i]*e^x[i].
+func ExpBackward(dx, dy, x []float32) {
+	check3("ExpBackward", dx, dy, x)
+	current().expBackward(dx, dy, x)
+}
+
+// Erf sets y[i] = erf(x[i]) (a building block, as Exp).
+func Erf(y, x []float32) { check2("Erf", y, x); current().erf(y, x) }
+
+// ErfBackward sets dx[i] = dy[i]*2/sqrt(pi)*exp(-x[i]^2).
+func ErfBackward(dx, dy, x []float32) {
+	check3("ErfBackward", dx, dy, x)
+	current().erfBackward(dx, dy, x)
+}

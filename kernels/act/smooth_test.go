@@ -147,6 +147,8 @@ func TestSmoothLengthMismatchPanics(t *testing.T) {
 		"PELU": func() { PELU(a, b, 1, 1) }, "PELUBackward": func() { PELUBackward(a, a, b, 1, 1) },
 		"PELURow": func() { PELURow(a, a, a, b) }, "PELURowBackward": func() { PELURowBackward(a, a, a, a, a, a, b) },
 		"Mish": func() { Mish(a, b) }, "MishBackward": func() { MishBackward(a, a, b) },
+		"Exp": func() { Exp(a, b) }, "ExpBackward": func() { ExpBackward(a, b, a) },
+		"Erf": func() { Erf(b, a) }, "ErfBackward": func() { ErfBackward(a, a, b) },
 		"GELU": func() { GELU(a, b) }, "GELUBackward": func() { GELUBackward(a, a, b) },
 		"GELUTanh": func() { GELUTanh(a, b) }, "GELUTanhBackward": func() { GELUTanhBackward(a, a, b) },
 	}

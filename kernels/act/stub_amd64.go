@@ -139,6 +139,18 @@ func sinluRowAVX512(y []float32, x []float32, a []float32, b []float32)
 // sinluRowBackwardAVX512 sets dx = dy*dy/dx, ga += dy*sin(bx)*s, gb += dy*a*x*cos(bx)*s elementwise.
 func sinluRowBackwardAVX512(dx []float32, dy []float32, x []float32, a []float32, b []float32, ga []float32, gb []float32)
 
+// expAVX512 sets y = e^x.
+func expAVX512(y []float32, x []float32)
+
+// expBackwardAVX512 sets dx = dy*e^x.
+func expBackwardAVX512(dx []float32, dy []float32, x []float32)
+
+// erfAVX512 sets y = erf(x).
+func erfAVX512(y []float32, x []float32)
+
+// erfBackwardAVX512 sets dx = dy*2/sqrt(pi)*exp(-x^2).
+func erfBackwardAVX512(dx []float32, dy []float32, x []float32)
+
 // reluAVX2 sets y = max(0, x) (NaN stays NaN, -0 stays -0).
 func reluAVX2(y []float32, x []float32)
 
@@ -273,3 +285,15 @@ func sinluRowAVX2(y []float32, x []float32, a []float32, b []float32)
 
 // sinluRowBackwardAVX2 sets dx = dy*dy/dx, ga += dy*sin(bx)*s, gb += dy*a*x*cos(bx)*s elementwise.
 func sinluRowBackwardAVX2(dx []float32, dy []float32, x []float32, a []float32, b []float32, ga []float32, gb []float32)
+
+// expAVX2 sets y = e^x.
+func expAVX2(y []float32, x []float32)
+
+// expBackwardAVX2 sets dx = dy*e^x.
+func expBackwardAVX2(dx []float32, dy []float32, x []float32)
+
+// erfAVX2 sets y = erf(x).
+func erfAVX2(y []float32, x []float32)
+
+// erfBackwardAVX2 sets dx = dy*2/sqrt(pi)*exp(-x^2).
+func erfBackwardAVX2(dx []float32, dy []float32, x []float32)
