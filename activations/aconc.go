@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
@@ -22,25 +23,46 @@ func init() {
 		},
 		Monotonic: false, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return elementwise.New(args, channels, aconC{})
+			return elementwise.New(args, channels, &aconC{})
 		},
 	})
 }
 
-type aconC struct{}
+// aconC composes the vector kernels of package kernels/act block by block
+// (see serf): s = sigmoid(z) and s(1-s) (act.SigmoidBackward, exact where
+// 1 - s would cancel) at z = beta*d*x, clamped to +-1e30 (s is 0 or 1 and
+// s(1-s) is 0 well before, so z*s(1-s) stays 0, not Inf*0).
+type aconC struct{ z, s, ds, ones blockF32 }
 
-func (aconC) Forward(y, x, p []float32) {
-	p1, p2, beta := float64(p[0]), float64(p[1]), float64(p[2])
-	d := p1 - p2
-	var v elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&v, x, off)
-		for i, t := range v[:n] {
-			// Clamped x: beta*d*x stays finite (0, not NaN, for beta*d = 0).
-			tc := min(max(t, -1e300), 1e300)
-			v[i] = d*tc*fmath.Sigmoid(beta*d*tc) + p2*tc
+func (k *aconC) sigmoid(x []float32, bd float32, withDeriv bool) {
+	n := len(x)
+	for i, t := range x {
+		k.z[i] = min(max(bd*t, -1e30), 1e30)
+	}
+	act.Sigmoid(k.s[:n], k.z[:n])
+	if withDeriv {
+		if k.ones[0] == 0 {
+			for i := range k.ones {
+				k.ones[i] = 1
+			}
 		}
-		elementwise.StoreBlock(y, &v, off, n)
+		act.SigmoidBackward(k.ds[:n], k.ones[:n], k.z[:n])
+	}
+}
+
+func (k *aconC) Forward(y, x, p []float32) {
+	p1, p2, beta := p[0], p[1], p[2]
+	d := p1 - p2
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		xb := x[off:min(off+elementwise.BlockLen, len(x))]
+		k.sigmoid(xb, beta*d, false)
+		yb := y[off : off+len(xb)]
+		for i, t := range xb {
+			c := d*k.s[i] + p2
+			// Where the coefficient is 0 (x -> -Inf with p2 = 0), clamp x so
+			// that the product is 0, its limit, not Inf*0.
+			yb[i] = fmath.Sel32(c == 0, min(max(t, -math.MaxFloat32), math.MaxFloat32), t) * c
+		}
 	}
 }
 
@@ -48,35 +70,33 @@ func (aconC) Forward(y, x, p []float32) {
 // q = s + z*s*(1-s):
 //
 //	d/dx = d*q + p2,  d/dp1 = x*q,  d/dp2 = x*(1-q),  d/dbeta = (d*x)^2*s*(1-s)
-func (aconC) Backward(dx, dy, x, p []float32, g []float64) {
-	p1, p2, beta := float64(p[0]), float64(p[1]), float64(p[2])
+func (k *aconC) Backward(dx, dy, x, p []float32, g []float64) {
+	p1, p2, beta := p[0], p[1], p[2]
 	d := p1 - p2
 	var g1, g2, gb float64
-	var xv, dv elementwise.Block
 	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&xv, x, off)
-		elementwise.LoadBlock(&dv, dy, off)
-		for i, t := range xv[:n] {
-			tc := min(max(t, -1e300), 1e300)
-			z := beta * d * tc
-			s := fmath.Sigmoid(z)
-			ds := s * (1 - s) // 0 beyond |z| ~ 745, where z*ds must be 0
-			q := s + z*ds
-			dd := dv[i]
-			dv[i] = dd * (d*q + p2)
-			g1 += dd * tc * q
-			g2 += dd * tc * (1 - q)
+		xb := x[off:min(off+elementwise.BlockLen, len(x))]
+		n := len(xb)
+		dyb, dxb := dy[off:off+n], dx[off:off+n]
+		k.sigmoid(xb, beta*d, true)
+		for i, t := range xb {
+			tc := min(max(t, -1e30), 1e30)
+			ds := k.ds[i]
+			q := k.s[i] + k.z[i]*ds
+			dd := dyb[i]
+			dxb[i] = dd * (d*q + p2)
+			g1 += float64(dd * tc * q)
+			g2 += float64(dd * tc * (1 - q))
 			dxc := d * tc
-			gb += dd * dxc * (dxc * ds)
+			gb += float64(dd * dxc * (dxc * ds))
 		}
-		elementwise.StoreBlock(dx, &dv, off, n)
 	}
 	g[0] += g1
 	g[1] += g2
 	g[2] += gb
 }
 
-func (aconC) Reference(x float64, p []float64) float64 {
+func (*aconC) Reference(x float64, p []float64) float64 {
 	d := p[0] - p[1]
 	return p[1]*x + d*x/(1+math.Exp(-p[2]*d*x))
 }

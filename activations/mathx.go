@@ -3,6 +3,7 @@ package activations
 import (
 	"math"
 
+	"github.com/actbench/actbench/elementwise"
 	"github.com/actbench/actbench/kernels/fmath"
 )
 
@@ -94,3 +95,7 @@ func erf(z float64) float64 {
 func erfDeriv(z float64) float64 {
 	return twoOverSqrtPi * fmath.Exp(-min(z*z, 1e4))
 }
+
+// blockF32 is a float32 block of values, the scratch of the activations
+// that compose the vector kernels of package kernels/act block by block.
+type blockF32 = [elementwise.BlockLen]float32
