@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -19,51 +19,71 @@ func init() {
 		},
 		Monotonic: false, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return elementwise.New(args, channels, smish{alpha: args.Float("alpha"), beta: args.Float("beta")})
+			return elementwise.New(args, channels, &smish{alpha: float32(args.Float("alpha")), beta: float32(args.Float("beta"))})
 		},
 	})
 }
 
-type smish struct{ alpha, beta float64 }
-
-// smishGate returns t = tanh(log(1+s)) = n/(n+2) with n = s^2+2s
-// ((1+s)^2 = n+1), its derivative in s, 4(1+s)/(n+2)^2, and s(1-s), for
-// s = sigmoid(beta*x): no logarithm, no cancellation.
-func (k smish) gate(x float64) (t, dtds, ds float64) {
-	s := fmath.Sigmoid(k.beta * x)
-	n := s * (s + 2)
-	return n / (n + 2), 4 * (1 + s) / ((n + 2) * (n + 2)), s * (1 - s)
+// smish composes the sigmoid kernels of package kernels/act block by
+// block (see serf): t = tanh(log(1+s)) = n/(n+2) with n = s^2+2s ((1+s)^2 =
+// n+1), its derivative in s, 4(1+s)/(n+2)^2, and s(1-s) (from
+// act.SigmoidBackward, exact where 1 - s would cancel), for s =
+// sigmoid(beta*x): no logarithm, no cancellation. beta*x is clamped to
+// +-1e30 (s is 0 or 1 and s(1-s) 0 well before).
+type smish struct {
+	alpha, beta    float32
+	z, s, ds, ones blockF32
 }
 
-func (k smish) Forward(y, x, _ []float32) {
-	var v elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&v, x, off)
-		for i, t := range v[:n] {
-			g, _, _ := k.gate(t)
-			// The gate is 0 at -Inf: clamp x so that the product is 0.
-			v[i] = k.alpha * min(max(t, -1e300), 1e300) * g
+func (k *smish) sigmoid(x []float32, withDeriv bool) {
+	n := len(x)
+	for i, t := range x {
+		k.z[i] = min(max(k.beta*t, -1e30), 1e30)
+	}
+	act.Sigmoid(k.s[:n], k.z[:n])
+	if withDeriv {
+		if k.ones[0] == 0 {
+			for i := range k.ones {
+				k.ones[i] = 1
+			}
 		}
-		elementwise.StoreBlock(y, &v, off, n)
+		act.SigmoidBackward(k.ds[:n], k.ones[:n], k.z[:n])
+	}
+}
+
+func (k *smish) Forward(y, x, _ []float32) {
+	for off := 0; off < len(x); off += elementwise.BlockLen {
+		xb := x[off:min(off+elementwise.BlockLen, len(x))]
+		k.sigmoid(xb, false)
+		yb := y[off : off+len(xb)]
+		for i, t := range xb {
+			s := k.s[i]
+			n := s * (s + 2)
+			// The gate is 0 at -Inf: clamp x so that the product is 0.
+			yb[i] = k.alpha * max(t, -math.MaxFloat32) * (n / (n + 2))
+		}
 	}
 }
 
 // Backward: d/dx = alpha*(t + x*beta*s(1-s)*dt/ds).
-func (k smish) Backward(dx, dy, x, _ []float32, _ []float64) {
-	var xv, dv elementwise.Block
+func (k *smish) Backward(dx, dy, x, _ []float32, _ []float64) {
 	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&xv, x, off)
-		elementwise.LoadBlock(&dv, dy, off)
-		for i, t := range xv[:n] {
-			g, dg, ds := k.gate(t)
+		xb := x[off:min(off+elementwise.BlockLen, len(x))]
+		m := len(xb)
+		k.sigmoid(xb, true)
+		dyb, dxb := dy[off:off+m], dx[off:off+m]
+		for i, t := range xb {
+			s := k.s[i]
+			n := s * (s + 2)
+			n2 := n + 2
+			dg := 4 * (1 + s) / (n2 * n2)
 			tc := min(max(t, -1e3), 1e3) // s(1-s) is 0 there: avoid Inf*0
-			dv[i] *= k.alpha * (g + tc*k.beta*ds*dg)
+			dxb[i] = dyb[i] * (k.alpha * (n/n2 + tc*k.beta*k.ds[i]*dg))
 		}
-		elementwise.StoreBlock(dx, &dv, off, n)
 	}
 }
 
-func (k smish) Reference(x float64, _ []float64) float64 {
-	s := 1 / (1 + math.Exp(-k.beta*x))
-	return k.alpha * x * math.Tanh(math.Log1p(s))
+func (k *smish) Reference(x float64, _ []float64) float64 {
+	s := 1 / (1 + math.Exp(-float64(k.beta)*x))
+	return float64(k.alpha) * x * math.Tanh(math.Log1p(s))
 }

@@ -53,7 +53,7 @@ var activationCosts = map[string]actCost{
 	"sigmoid":     {0.50, 0.75},
 	"silu":        {0.53, 0.75},
 	"sinlu":       {0.92, 1.10},
-	"smish":       {14.57, 14.39},
+	"smish":       {3.87, 5.66},
 	"snake":       {0.35, 0.57},
 	"softplus":    {0.96, 0.74},
 	"softshrink":  {1.70, 1.56},
