@@ -9,6 +9,7 @@ import (
 
 	_ "github.com/actbench/actbench/activations"
 	"github.com/actbench/actbench/kernels/gemm"
+	"github.com/actbench/actbench/registry"
 )
 
 // The model-zoo speed benchmarks: one training step (forward, softmax
@@ -126,6 +127,35 @@ func BenchmarkEvalStep(b *testing.B) {
 						s.m.Forward(s.x, false)
 					}
 					reportZoo(b, s, cpu0, peak)
+					runtime.KeepAlive(s)
+				})
+			}
+		})
+	}
+}
+
+// BenchmarkTrainStepEveryActivation is BenchmarkTrainStep for every
+// registered activation at its defaults, on the simple CNN and ResNet-20
+// (the models of the 1.25x-of-ReLU bound in the README's Performance
+// section), named model/act:
+//
+//	go test -run '^$' -bench 'TrainStepEveryActivation/simplecnn' -benchtime 5x ./trainer/
+//
+// Compare each cpu-ms/op with relu's of the same run.
+func BenchmarkTrainStepEveryActivation(b *testing.B) {
+	zooThreads(b)
+	for _, model := range []string{"simplecnn", "resnet20"} {
+		b.Run(model, func(b *testing.B) {
+			for _, name := range registry.Names() {
+				b.Run(name, func(b *testing.B) {
+					s := newStepper(b, model, name, zooBenchBatch, []int{3, 32, 32}, 10)
+					s.step()
+					b.ResetTimer()
+					cpu0 := cpuTime()
+					for b.Loop() {
+						s.step()
+					}
+					reportZoo(b, s, cpu0, 0)
 					runtime.KeepAlive(s)
 				})
 			}
