@@ -242,6 +242,17 @@ func (s *splitter) run(n, minN int, fn func(part, lo, hi int)) int {
 			fn(p, lo, hi)
 		}
 	}
+	if sent > 0 {
+		// The send made the parked helper runnable in this P's runnext
+		// slot, from where an idle P steals it only after a delay, often
+		// not before this goroutine's own part is done: the parts then ran
+		// one after the other. Yielding runs the helper here at once and
+		// lets the woken idle P take this goroutine from the global queue.
+		// BenchmarkSplitHandoff (2 threads, idle): 20 us parts 54 -> 40 us
+		// a split, 200 us parts 303 -> 226 us; ResNet-20 training steps
+		// 4-6 % more images/s (4 interleaved rounds).
+		runtime.Gosched()
+	}
 	fn(0, 0, partBound(1, parts, n))
 	for range sent {
 		<-s.done
