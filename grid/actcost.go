@@ -40,7 +40,7 @@ var activationCosts = map[string]actCost{
 	"logsigmoid":  {0.76, 0.67},
 	"mish":        {0.54, 0.62},
 	"pau":         {30.13, 42.18},
-	"pdelu":       {26.68, 41.95},
+	"pdelu":       {1.87, 2.91},
 	"pelu":        {0.43, 0.81},
 	"prelu":       {0.13, 0.20},
 	"pserf":       {5.63, 6.28},
