@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
@@ -28,34 +27,16 @@ func init() {
 	})
 }
 
-// aconC composes the vector kernels of package kernels/act block by block
-// (see serf): s = sigmoid(z) and s(1-s) (act.SigmoidBackward, exact where
-// 1 - s would cancel) at z = beta*d*x, clamped to +-1e30 (s is 0 or 1 and
-// s(1-s) is 0 well before, so z*s(1-s) stays 0, not Inf*0).
-type aconC struct{ z, s, ds, ones blockF32 }
-
-func (k *aconC) sigmoid(x []float32, bd float32, withDeriv bool) {
-	n := len(x)
-	for i, t := range x {
-		k.z[i] = min(max(bd*t, -1e30), 1e30)
-	}
-	act.Sigmoid(k.s[:n], k.z[:n])
-	if withDeriv {
-		if k.ones[0] == 0 {
-			for i := range k.ones {
-				k.ones[i] = 1
-			}
-		}
-		act.SigmoidBackward(k.ds[:n], k.ones[:n], k.z[:n])
-	}
-}
+// aconC composes the sigmoid kernels of package kernels/act block by
+// block (see serf and sigmoidBlock) at z = beta*d*x.
+type aconC struct{ sigmoidBlock }
 
 func (k *aconC) Forward(y, x, p []float32) {
 	p1, p2, beta := p[0], p[1], p[2]
 	d := p1 - p2
 	for off := 0; off < len(x); off += elementwise.BlockLen {
 		xb := x[off:min(off+elementwise.BlockLen, len(x))]
-		k.sigmoid(xb, beta*d, false)
+		k.eval(xb, beta*d, false)
 		yb := y[off : off+len(xb)]
 		for i, t := range xb {
 			c := d*k.s[i] + p2
@@ -78,7 +59,7 @@ func (k *aconC) Backward(dx, dy, x, p []float32, g []float64) {
 		xb := x[off:min(off+elementwise.BlockLen, len(x))]
 		n := len(xb)
 		dyb, dxb := dy[off:off+n], dx[off:off+n]
-		k.sigmoid(xb, beta*d, true)
+		k.eval(xb, beta*d, true)
 		for i, t := range xb {
 			tc := min(max(t, -1e30), 1e30)
 			ds := k.ds[i]

@@ -65,11 +65,6 @@ func (k *erfAct) Forward(y, x, p []float32) {
 //	d/dx = erf(u) + x*erf'(u)*u*beta,  d/dalpha = x*erf'(u)*exp(beta*x),  d/dbeta = x^2*erf'(u)*u
 func (k *erfAct) Backward(dx, dy, x, p []float32, g []float64) {
 	alpha, beta := p[0], p[1]
-	if k.ones[0] == 0 {
-		for i := range k.ones {
-			k.ones[i] = 1
-		}
-	}
 	var ga, gb float64
 	for off := 0; off < len(x); off += elementwise.BlockLen {
 		xb := x[off:min(off+elementwise.BlockLen, len(x))]
@@ -77,7 +72,7 @@ func (k *erfAct) Backward(dx, dy, x, p []float32, g []float64) {
 		dyb, dxb := dy[off:off+n], dx[off:off+n]
 		k.gate(xb, alpha, beta)
 		act.Erf(k.r[:n], k.u[:n])
-		act.ErfBackward(k.w[:n], k.ones[:n], k.u[:n]) // erf'(u)
+		act.ErfBackward(k.w[:n], onesBlock(&k.ones)[:n], k.u[:n]) // erf'(u)
 		for i, t := range xb {
 			xc := min(max(t, -1e30), 1e30)
 			ed := k.w[i]

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/kernels/fmath"
 )
 
@@ -99,3 +100,31 @@ func erfDeriv(z float64) float64 {
 // blockF32 is a float32 block of values, the scratch of the activations
 // that compose the vector kernels of package kernels/act block by block.
 type blockF32 = [elementwise.BlockLen]float32
+
+// onesBlock fills b with 1 on first use and returns it as a slice (the dy
+// that makes a backward kernel return the derivative itself).
+func onesBlock(b *blockF32) []float32 {
+	if b[0] == 0 {
+		for i := range b {
+			b[i] = 1
+		}
+	}
+	return b[:]
+}
+
+// sigmoidBlock evaluates s = sigmoid(z) and, on request, s(1-s) (from
+// act.SigmoidBackward, exact where 1 - s would cancel) at z = scale*x for a
+// block x, z clamped to +-1e30 (s is 0 or 1 and s(1-s) is 0 well before,
+// so z*s(1-s) stays 0, not Inf*0).
+type sigmoidBlock struct{ z, s, ds, ones blockF32 }
+
+func (k *sigmoidBlock) eval(x []float32, scale float32, withDeriv bool) {
+	n := len(x)
+	for i, t := range x {
+		k.z[i] = min(max(scale*t, -1e30), 1e30)
+	}
+	act.Sigmoid(k.s[:n], k.z[:n])
+	if withDeriv {
+		act.SigmoidBackward(k.ds[:n], onesBlock(&k.ones)[:n], k.z[:n])
+	}
+}

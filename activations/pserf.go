@@ -70,11 +70,6 @@ func (k *pserf) Forward(y, x, p []float32) {
 //	d/dx = erf(u) + x*erf'(u)*gamma*s*delta,  d/dgamma = x*erf'(u)*sp,  d/ddelta = x^2*erf'(u)*gamma*s
 func (k *pserf) Backward(dx, dy, x, p []float32, g []float64) {
 	gamma, delta := p[0], p[1]
-	if k.ones[0] == 0 {
-		for i := range k.ones {
-			k.ones[i] = 1
-		}
-	}
 	sp, u, e, s, w := k.sp[:], k.u[:], k.e[:], k.s[:], k.w[:]
 	var gg, gd float64
 	for off := 0; off < len(x); off += elementwise.BlockLen {
@@ -88,7 +83,7 @@ func (k *pserf) Backward(dx, dy, x, p []float32, g []float64) {
 		}
 		act.Erf(e[:n], u[:n])
 		act.Sigmoid(s[:n], w[:n])
-		act.ErfBackward(w[:n], k.ones[:n], u[:n]) // erf'(u)
+		act.ErfBackward(w[:n], onesBlock(&k.ones)[:n], u[:n]) // erf'(u)
 		for i, t := range xb {
 			xc := min(max(t, -1e30), 1e30) // erf'(u) is 0 where sp is huge: finite products
 			ed := w[i]

@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -28,33 +27,16 @@ func init() {
 // block (see serf): t = tanh(log(1+s)) = n/(n+2) with n = s^2+2s ((1+s)^2 =
 // n+1), its derivative in s, 4(1+s)/(n+2)^2, and s(1-s) (from
 // act.SigmoidBackward, exact where 1 - s would cancel), for s =
-// sigmoid(beta*x): no logarithm, no cancellation. beta*x is clamped to
-// +-1e30 (s is 0 or 1 and s(1-s) 0 well before).
+// sigmoid(beta*x) (sigmoidBlock): no logarithm, no cancellation.
 type smish struct {
-	alpha, beta    float32
-	z, s, ds, ones blockF32
-}
-
-func (k *smish) sigmoid(x []float32, withDeriv bool) {
-	n := len(x)
-	for i, t := range x {
-		k.z[i] = min(max(k.beta*t, -1e30), 1e30)
-	}
-	act.Sigmoid(k.s[:n], k.z[:n])
-	if withDeriv {
-		if k.ones[0] == 0 {
-			for i := range k.ones {
-				k.ones[i] = 1
-			}
-		}
-		act.SigmoidBackward(k.ds[:n], k.ones[:n], k.z[:n])
-	}
+	alpha, beta float32
+	sigmoidBlock
 }
 
 func (k *smish) Forward(y, x, _ []float32) {
 	for off := 0; off < len(x); off += elementwise.BlockLen {
 		xb := x[off:min(off+elementwise.BlockLen, len(x))]
-		k.sigmoid(xb, false)
+		k.eval(xb, k.beta, false)
 		yb := y[off : off+len(xb)]
 		for i, t := range xb {
 			s := k.s[i]
@@ -70,7 +52,7 @@ func (k *smish) Backward(dx, dy, x, _ []float32, _ []float64) {
 	for off := 0; off < len(x); off += elementwise.BlockLen {
 		xb := x[off:min(off+elementwise.BlockLen, len(x))]
 		m := len(xb)
-		k.sigmoid(xb, true)
+		k.eval(xb, k.beta, true)
 		dyb, dxb := dy[off:off+m], dx[off:off+m]
 		for i, t := range xb {
 			s := k.s[i]
