@@ -13,7 +13,11 @@ func init() {
 		Formula:   "x if x > 0, init*x otherwise (the slope, initialised to init, is learned)",
 		Reference: "He, Zhang, Ren, Sun: Delving Deep into Rectifiers, ICCV 2015",
 		Params: []registry.ParamInfo{
-			elementwise.Trainable("init", 0.25, -10, 10, "initial slope for x <= 0"),
+			func() registry.ParamInfo {
+				p := elementwise.Trainable("init", 0.25, -10, 10, "initial slope for x <= 0")
+				p.Learned = "slope"
+				return p
+			}(),
 			elementwise.PerParam, elementwise.TrainParam,
 		},
 		Monotonic: true, Smooth: false,

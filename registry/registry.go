@@ -75,6 +75,10 @@ type ParamInfo struct {
 	// Trainable marks a Number parameter that becomes a learned parameter of the
 	// network (when the activation's train parameter, if any, is true).
 	Trainable bool
+	// Learned, if set, names the learned value in reports where the option's
+	// name says what it starts as (PReLU's init: the learned slope), so that
+	// a learned 0.165 does not read as an initial value.
+	Learned string
 	// Doc is one line of help text.
 	Doc string
 }

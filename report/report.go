@@ -23,6 +23,7 @@ import (
 
 	"github.com/actbench/actbench/grid"
 	"github.com/actbench/actbench/record"
+	"github.com/actbench/actbench/registry"
 	"github.com/actbench/actbench/stats"
 )
 
@@ -402,6 +403,22 @@ func pair(base, cand *Row) (b, c []float64, unpaired int) {
 	return b, c, unpaired
 }
 
+// learnedLabel is how a learned parameter is named in the rendered
+// tables: the registry's Learned name where the option's name says what it
+// starts as (PReLU's init is shown as slope), else the parameter's name.
+func learnedLabel(spec, param string) string {
+	s, err := registry.Parse(spec)
+	if err != nil {
+		return param
+	}
+	if info, ok := registry.Lookup(s.Name); ok {
+		if pi, ok := info.Param(param); ok && pi.Learned != "" {
+			return pi.Learned
+		}
+	}
+	return param
+}
+
 // cells is the text of a row's columns, shared by the table, Markdown, CSV
 // and LaTeX renderings.
 type cells struct {
@@ -445,7 +462,7 @@ func (row *Row) cells() cells {
 	}
 	var ps []string
 	for _, p := range row.Learned {
-		ps = append(ps, fmt.Sprintf("%s=%.3g", p.Name, p.Mean))
+		ps = append(ps, fmt.Sprintf("%s=%.3g", learnedLabel(row.Activation, p.Name), p.Mean))
 	}
 	c.learned = strings.Join(ps, " ")
 	if row.EpochSeconds > 0 {
