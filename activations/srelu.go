@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -35,20 +35,10 @@ func init() {
 // three-piece definition for tl <= tr and stays continuous if training
 // moves tl past tr. x is clamped to +-1e300 so that a zero coefficient times
 // an infinite hinge is 0, not NaN.
+// srelu runs on the SIMD kernels of package kernels/act.
 type srelu struct{}
 
-func (srelu) Forward(y, x, p []float32) {
-	tl, al, tr, ar := float64(p[0]), float64(p[1]), float64(p[2]), float64(p[3])
-	var v elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&v, x, off)
-		for i, t := range v[:n] {
-			tc := min(max(t, -1e300), 1e300)
-			v[i] = tc + (ar-1)*max(tc-tr, 0) + (al-1)*min(tc-tl, 0)
-		}
-		elementwise.StoreBlock(y, &v, off, n)
-	}
-}
+func (srelu) Forward(y, x, p []float32) { act.SReLU(y, x, p[0], p[1], p[2], p[3]) }
 
 // Backward, with R = [x >= tr] and L = [x < tl] (at a threshold, the
 // derivative of the side to its right, also where tl = tr):
@@ -56,28 +46,11 @@ func (srelu) Forward(y, x, p []float32) {
 //	d/dx = 1 + (ar-1)*R + (al-1)*L,  d/dtr = (1-ar)*R,  d/dar = max(0, x-tr),
 //	d/dtl = (1-al)*L,  d/dal = min(0, x-tl)
 func (srelu) Backward(dx, dy, x, p []float32, g []float64) {
-	tl, al, tr, ar := float64(p[0]), float64(p[1]), float64(p[2]), float64(p[3])
-	var gtl, gal, gtr, gar float64
-	var xv, dv elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&xv, x, off)
-		elementwise.LoadBlock(&dv, dy, off)
-		for i, t := range xv[:n] {
-			tc := min(max(t, -1e300), 1e300)
-			r, l := fmath.Step(tc >= tr), fmath.Step(tc < tl)
-			d := dv[i]
-			dv[i] = d * (1 + (ar-1)*r + (al-1)*l)
-			gtl += d * (1 - al) * l
-			gal += d * min(tc-tl, 0)
-			gtr += d * (1 - ar) * r
-			gar += d * max(tc-tr, 0)
-		}
-		elementwise.StoreBlock(dx, &dv, off, n)
-	}
-	g[0] += gtl
-	g[1] += gal
-	g[2] += gtr
-	g[3] += gar
+	gtl, gal, gtr, gar := act.SReLUBackward(dx, dy, x, p[0], p[1], p[2], p[3])
+	g[0] += float64(gtl)
+	g[1] += float64(gal)
+	g[2] += float64(gtr)
+	g[3] += float64(gar)
 }
 
 func (srelu) Reference(x float64, p []float64) float64 {

@@ -59,7 +59,7 @@ var activationCosts = map[string]actCost{
 	"softshrink":  {1.70, 1.56},
 	"softsign":    {1.95, 1.28},
 	"squaredrelu": {0.89, 0.98},
-	"srelu":       {3.83, 9.98},
+	"srelu":       {0.31, 0.38},
 	"srs":         {6.11, 11.80},
 	"starrelu":    {1.60, 3.02},
 	"swish":       {0.51, 0.73},

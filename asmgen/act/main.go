@@ -27,6 +27,7 @@ func allKernels() []*Kernel {
 	ks = append(ks, snakeKernels()...)
 	ks = append(ks, sinluKernels()...)
 	ks = append(ks, primKernels()...)
+	ks = append(ks, sreluKernels()...)
 	return ks
 }
 

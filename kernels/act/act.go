@@ -144,3 +144,33 @@ func panicLenN(fn string, names []string, lens ...int) {
 	}
 	panic(msg + "; pass equal-length slices")
 }
+
+// SReLU sets y[i] = al*(x-tl)+tl for x < tl, ar*(x-tr)+tr for x >= tr and
+// x between: the S-shaped ReLU.
+func SReLU(y, x []float32, tl, al, tr, ar float32) {
+	if len(y) != len(x) {
+		panicLen("SReLU", "y", len(y), "x", len(x))
+	}
+	current().srelu(y, x, tl, al, tr, ar)
+}
+
+// SReLUBackward sets dx[i] = dy[i]*(1 + (ar-1)*[x >= tr] + (al-1)*[x < tl])
+// (at a threshold, the derivative of the side to its right) and returns the
+// parameter gradients: d/dtl = (1-al)*sum(dy*[x < tl]), d/dal =
+// sum(dy*min(x-tl, 0)), d/dtr = (1-ar)*sum(dy*[x >= tr]), d/dar =
+// sum(dy*max(x-tr, 0)), summed in float64 over blocks.
+func SReLUBackward(dx, dy, x []float32, tl, al, tr, ar float32) (gtl, gal, gtr, gar float32) {
+	if len(dx) != len(dy) || len(dx) != len(x) {
+		panicLen3("SReLUBackward", len(dx), len(dy), len(x))
+	}
+	k := current().sreluBackward
+	var s [4]float64
+	for lo := 0; lo < len(dx); lo += blockLen {
+		hi := min(lo+blockLen, len(dx))
+		lanes := k(dx[lo:hi], dy[lo:hi], x[lo:hi], tl, al, tr, ar)
+		for j := range s {
+			s[j] += fold(lanes[:], j)
+		}
+	}
+	return float32(s[0] * float64(1-al)), float32(s[1]), float32(s[2] * float64(1-ar)), float32(s[3])
+}

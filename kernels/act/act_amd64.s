@@ -10990,6 +10990,228 @@ done:
 	VZEROUPPER
 	RET
 
+// func sreluAVX512(y []float32, x []float32, tl float32, al float32, tr float32, ar float32)
+// Requires: AVX, AVX512F, SSE
+TEXT ·sreluAVX512(SB), NOSPLIT, $0-64
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        tl+48(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        al+52(FP), X9
+	VBROADCASTSS X9, Z9
+	MOVSS        tr+56(FP), X10
+	VBROADCASTSS X10, Z10
+	MOVSS        ar+60(FP), X11
+	VBROADCASTSS X11, Z11
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ        BX, SI
+	JG          loop1
+	VMOVUPS     (DX)(BX*4), Z12
+	VSUBPS      Z0, Z12, Z13
+	VFMADD132PS Z9, Z0, Z13
+	VSUBPS      Z10, Z12, Z14
+	VFMADD132PS Z11, Z10, Z14
+	VCMPPS      $0x1d, Z10, Z12, K1
+	VBLENDMPS   Z14, Z12, K1, Z1
+	VCMPPS      $0x11, Z0, Z12, K1
+	VBLENDMPS   Z13, Z1, K1, Z2
+	VMOVUPS     Z2, (CX)(BX*4)
+	VMOVUPS     64(DX)(BX*4), Z12
+	VSUBPS      Z0, Z12, Z13
+	VFMADD132PS Z9, Z0, Z13
+	VSUBPS      Z10, Z12, Z14
+	VFMADD132PS Z11, Z10, Z14
+	VCMPPS      $0x1d, Z10, Z12, K1
+	VBLENDMPS   Z14, Z12, K1, Z3
+	VCMPPS      $0x11, Z0, Z12, K1
+	VBLENDMPS   Z13, Z3, K1, Z4
+	VMOVUPS     Z4, 64(CX)(BX*4)
+	ADDQ        $0x00000020, BX
+	JMP         loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ        BX, SI
+	JG          tail
+	VMOVUPS     (DX)(BX*4), Z1
+	VSUBPS      Z0, Z1, Z2
+	VFMADD132PS Z9, Z0, Z2
+	VSUBPS      Z10, Z1, Z3
+	VFMADD132PS Z11, Z10, Z3
+	VCMPPS      $0x1d, Z10, Z1, K1
+	VBLENDMPS   Z3, Z1, K1, Z5
+	VCMPPS      $0x11, Z0, Z1, K1
+	VBLENDMPS   Z2, Z5, K1, Z6
+	VMOVUPS     Z6, (CX)(BX*4)
+	ADDQ        $0x00000010, BX
+	JMP         loop
+
+tail:
+	SUBQ        BX, AX
+	JZ          done
+	LEAQ        tailmask16<>+0(SB), SI
+	KMOVW       (SI)(AX*2), K1
+	VMOVUPS.Z   (DX)(BX*4), K1, Z1
+	VSUBPS      Z0, Z1, Z2
+	VFMADD132PS Z9, Z0, Z2
+	VSUBPS      Z10, Z1, Z3
+	VFMADD132PS Z11, Z10, Z3
+	VCMPPS      $0x1d, Z10, Z1, K2
+	VBLENDMPS   Z3, Z1, K2, Z7
+	VCMPPS      $0x11, Z0, Z1, K2
+	VBLENDMPS   Z2, Z7, K2, Z8
+	VMOVUPS     Z8, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func sreluBackwardAVX512(dx []float32, dy []float32, x []float32, tl float32, al float32, tr float32, ar float32) [64]float32
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·sreluBackwardAVX512(SB), NOSPLIT, $0-344
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        tl+72(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        al+76(FP), X9
+	VBROADCASTSS X9, Z9
+	MOVSS        tr+80(FP), X10
+	VBROADCASTSS X10, Z10
+	MOVSS        ar+84(FP), X11
+	VBROADCASTSS X11, Z11
+	VMOVUPS      c_maxFloat<>+0(SB), Z12
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z13
+	VMOVUPS      c_one<>+0(SB), Z14
+	VMOVUPS      c_zero<>+0(SB), Z15
+	VXORPS       Z16, Z16, Z16
+	VXORPS       Z17, Z17, Z17
+	VXORPS       Z18, Z18, Z18
+	VXORPS       Z19, Z19, Z19
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000020, DI
+
+loopN:
+	CMPQ        SI, DI
+	JG          loop1
+	VMOVUPS     (BX)(SI*4), Z20
+	VMOVUPS     (DX)(SI*4), Z21
+	VMINPS      Z20, Z12, Z22
+	VMAXPS      Z22, Z13, Z22
+	VCMPPS      $0x11, Z0, Z20, K1
+	VCMPPS      $0x1d, Z10, Z20, K2
+	VMOVUPS.Z   Z21, K1, Z20
+	VADDPS      Z20, Z16, Z16
+	VSUBPS      Z0, Z22, Z20
+	VMINPS      Z20, Z15, Z20
+	VFMADD231PS Z20, Z21, Z17
+	VMOVUPS.Z   Z21, K2, Z20
+	VADDPS      Z20, Z18, Z18
+	VSUBPS      Z10, Z22, Z20
+	VMAXPS      Z20, Z15, Z20
+	VFMADD231PS Z20, Z21, Z19
+	VBLENDMPS   Z11, Z14, K2, Z1
+	VBLENDMPS   Z9, Z1, K1, Z2
+	VMULPS      Z2, Z21, Z20
+	VMOVUPS     Z20, (CX)(SI*4)
+	VMOVUPS     64(BX)(SI*4), Z20
+	VMOVUPS     64(DX)(SI*4), Z21
+	VMINPS      Z20, Z12, Z22
+	VMAXPS      Z22, Z13, Z22
+	VCMPPS      $0x11, Z0, Z20, K1
+	VCMPPS      $0x1d, Z10, Z20, K2
+	VMOVUPS.Z   Z21, K1, Z20
+	VADDPS      Z20, Z16, Z16
+	VSUBPS      Z0, Z22, Z20
+	VMINPS      Z20, Z15, Z20
+	VFMADD231PS Z20, Z21, Z17
+	VMOVUPS.Z   Z21, K2, Z20
+	VADDPS      Z20, Z18, Z18
+	VSUBPS      Z10, Z22, Z20
+	VMAXPS      Z20, Z15, Z20
+	VFMADD231PS Z20, Z21, Z19
+	VBLENDMPS   Z11, Z14, K2, Z3
+	VBLENDMPS   Z9, Z3, K1, Z4
+	VMULPS      Z4, Z21, Z20
+	VMOVUPS     Z20, 64(CX)(SI*4)
+	ADDQ        $0x00000020, SI
+	JMP         loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ        SI, DI
+	JG          tail
+	VMOVUPS     (BX)(SI*4), Z1
+	VMOVUPS     (DX)(SI*4), Z2
+	VMINPS      Z1, Z12, Z3
+	VMAXPS      Z3, Z13, Z3
+	VCMPPS      $0x11, Z0, Z1, K1
+	VCMPPS      $0x1d, Z10, Z1, K2
+	VMOVUPS.Z   Z2, K1, Z1
+	VADDPS      Z1, Z16, Z16
+	VSUBPS      Z0, Z3, Z1
+	VMINPS      Z1, Z15, Z1
+	VFMADD231PS Z1, Z2, Z17
+	VMOVUPS.Z   Z2, K2, Z1
+	VADDPS      Z1, Z18, Z18
+	VSUBPS      Z10, Z3, Z1
+	VMAXPS      Z1, Z15, Z1
+	VFMADD231PS Z1, Z2, Z19
+	VBLENDMPS   Z11, Z14, K2, Z5
+	VBLENDMPS   Z9, Z5, K1, Z6
+	VMULPS      Z6, Z2, Z1
+	VMOVUPS     Z1, (CX)(SI*4)
+	ADDQ        $0x00000010, SI
+	JMP         loop
+
+tail:
+	SUBQ        SI, AX
+	JZ          done
+	LEAQ        tailmask16<>+0(SB), DI
+	KMOVW       (DI)(AX*2), K1
+	VMOVUPS.Z   (BX)(SI*4), K1, Z1
+	VMOVUPS.Z   (DX)(SI*4), K1, Z2
+	VMINPS      Z1, Z12, Z3
+	VMAXPS      Z3, Z13, Z3
+	VCMPPS      $0x11, Z0, Z1, K2
+	VCMPPS      $0x1d, Z10, Z1, K3
+	VMOVUPS.Z   Z2, K2, Z1
+	VADDPS      Z1, Z16, K1, Z16
+	VSUBPS      Z0, Z3, Z0
+	VMINPS      Z0, Z15, Z0
+	VFMADD231PS Z0, Z2, K1, Z17
+	VMOVUPS.Z   Z2, K3, Z0
+	VADDPS      Z0, Z18, K1, Z18
+	VSUBPS      Z10, Z3, Z0
+	VMAXPS      Z0, Z15, Z0
+	VFMADD231PS Z0, Z2, K1, Z19
+	VBLENDMPS   Z11, Z14, K3, Z7
+	VBLENDMPS   Z9, Z7, K2, Z8
+	VMULPS      Z8, Z2, Z0
+	VMOVUPS     Z0, K1, (CX)(SI*4)
+
+done:
+	LEAQ    ret_0+88(FP), AX
+	VMOVUPS Z16, (AX)
+	VMOVUPS Z17, 64(AX)
+	VMOVUPS Z18, 128(AX)
+	VMOVUPS Z19, 192(AX)
+	VZEROUPPER
+	RET
+
 // func reluAVX2(y []float32, x []float32)
 // Requires: AVX
 TEXT ·reluAVX2(SB), NOSPLIT, $0-48
@@ -21477,5 +21699,322 @@ tail:
 	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
 
 done:
+	VZEROUPPER
+	RET
+
+// func sreluAVX2(y []float32, x []float32, tl float32, al float32, tr float32, ar float32)
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·sreluAVX2(SB), NOSPLIT, $0-64
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        tl+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        al+52(FP), X1
+	VBROADCASTSS X1, Y1
+	MOVSS        tr+56(FP), X2
+	VBROADCASTSS X2, Y2
+	MOVSS        ar+60(FP), X3
+	VBROADCASTSS X3, Y3
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000010, SI
+
+loopN:
+	CMPQ        BX, SI
+	JG          loop1
+	VMOVUPS     (DX)(BX*4), Y4
+	VSUBPS      Y0, Y4, Y5
+	VFMADD132PS Y1, Y0, Y5
+	VSUBPS      Y2, Y4, Y6
+	VFMADD132PS Y3, Y2, Y6
+	VCMPPS      $0x1d, Y2, Y4, Y7
+	VBLENDVPS   Y7, Y6, Y4, Y6
+	VCMPPS      $0x11, Y0, Y4, Y4
+	VBLENDVPS   Y4, Y5, Y6, Y4
+	VMOVUPS     Y4, (CX)(BX*4)
+	VMOVUPS     32(DX)(BX*4), Y4
+	VSUBPS      Y0, Y4, Y5
+	VFMADD132PS Y1, Y0, Y5
+	VSUBPS      Y2, Y4, Y6
+	VFMADD132PS Y3, Y2, Y6
+	VCMPPS      $0x1d, Y2, Y4, Y7
+	VBLENDVPS   Y7, Y6, Y4, Y6
+	VCMPPS      $0x11, Y0, Y4, Y4
+	VBLENDVPS   Y4, Y5, Y6, Y4
+	VMOVUPS     Y4, 32(CX)(BX*4)
+	ADDQ        $0x00000010, BX
+	JMP         loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ        BX, SI
+	JG          tail
+	VMOVUPS     (DX)(BX*4), Y4
+	VSUBPS      Y0, Y4, Y5
+	VFMADD132PS Y1, Y0, Y5
+	VSUBPS      Y2, Y4, Y6
+	VFMADD132PS Y3, Y2, Y6
+	VCMPPS      $0x1d, Y2, Y4, Y7
+	VBLENDVPS   Y7, Y6, Y4, Y6
+	VCMPPS      $0x11, Y0, Y4, Y4
+	VBLENDVPS   Y4, Y5, Y6, Y4
+	VMOVUPS     Y4, (CX)(BX*4)
+	ADDQ        $0x00000008, BX
+	JMP         loop
+
+tail:
+	SUBQ        BX, AX
+	JZ          done
+	LEAQ        tailmask8<>+0(SB), SI
+	MOVQ        $0x00000010, DI
+	SUBQ        AX, DI
+	VMOVDQU     (SI)(DI*4), Y4
+	VMASKMOVPS  (DX)(BX*4), Y4, Y5
+	VSUBPS      Y0, Y5, Y6
+	VFMADD132PS Y1, Y0, Y6
+	VSUBPS      Y2, Y5, Y1
+	VFMADD132PS Y3, Y2, Y1
+	VCMPPS      $0x1d, Y2, Y5, Y2
+	VBLENDVPS   Y2, Y1, Y5, Y1
+	VCMPPS      $0x11, Y0, Y5, Y0
+	VBLENDVPS   Y0, Y6, Y1, Y0
+	VMASKMOVPS  Y0, Y4, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func sreluBackwardAVX2(dx []float32, dy []float32, x []float32, tl float32, al float32, tr float32, ar float32) [64]float32
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·sreluBackwardAVX2(SB), NOSPLIT, $128-344
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        tl+72(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, (SP)
+	MOVSS        al+76(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 32(SP)
+	MOVSS        tr+80(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 64(SP)
+	MOVSS        ar+84(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 96(SP)
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
+	VXORPS       Y6, Y6, Y6
+	VXORPS       Y7, Y7, Y7
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000010, DI
+
+loopN:
+	CMPQ        SI, DI
+	JG          loop1
+	VMOVUPS     (BX)(SI*4), Y8
+	VMOVUPS     (DX)(SI*4), Y9
+	VMOVUPS     c_maxFloat<>+0(SB), Y10
+	VMINPS      Y8, Y10, Y10
+	VMOVUPS     c_negMaxFloat<>+0(SB), Y11
+	VMAXPS      Y10, Y11, Y10
+	VCMPPS      $0x11, (SP), Y8, Y11
+	VCMPPS      $0x1d, 64(SP), Y8, Y8
+	VANDPS      Y9, Y11, Y12
+	VADDPS      Y12, Y0, Y0
+	VSUBPS      (SP), Y10, Y12
+	VMOVUPS     c_zero<>+0(SB), Y13
+	VMINPS      Y12, Y13, Y12
+	VFMADD231PS Y12, Y9, Y2
+	VANDPS      Y9, Y8, Y12
+	VADDPS      Y12, Y4, Y4
+	VSUBPS      64(SP), Y10, Y10
+	VMOVUPS     c_zero<>+0(SB), Y12
+	VMAXPS      Y10, Y12, Y10
+	VFMADD231PS Y10, Y9, Y6
+	VMOVUPS     c_one<>+0(SB), Y10
+	VBLENDVPS   Y8, 96(SP), Y10, Y8
+	VBLENDVPS   Y11, 32(SP), Y8, Y8
+	VMULPS      Y8, Y9, Y8
+	VMOVUPS     Y8, (CX)(SI*4)
+	VMOVUPS     32(BX)(SI*4), Y8
+	VMOVUPS     32(DX)(SI*4), Y9
+	VMOVUPS     c_maxFloat<>+0(SB), Y10
+	VMINPS      Y8, Y10, Y10
+	VMOVUPS     c_negMaxFloat<>+0(SB), Y11
+	VMAXPS      Y10, Y11, Y10
+	VCMPPS      $0x11, (SP), Y8, Y11
+	VCMPPS      $0x1d, 64(SP), Y8, Y8
+	VANDPS      Y9, Y11, Y12
+	VADDPS      Y12, Y1, Y1
+	VSUBPS      (SP), Y10, Y12
+	VMOVUPS     c_zero<>+0(SB), Y13
+	VMINPS      Y12, Y13, Y12
+	VFMADD231PS Y12, Y9, Y3
+	VANDPS      Y9, Y8, Y12
+	VADDPS      Y12, Y5, Y5
+	VSUBPS      64(SP), Y10, Y10
+	VMOVUPS     c_zero<>+0(SB), Y12
+	VMAXPS      Y10, Y12, Y10
+	VFMADD231PS Y10, Y9, Y7
+	VMOVUPS     c_one<>+0(SB), Y10
+	VBLENDVPS   Y8, 96(SP), Y10, Y8
+	VBLENDVPS   Y11, 32(SP), Y8, Y8
+	VMULPS      Y8, Y9, Y8
+	VMOVUPS     Y8, 32(CX)(SI*4)
+	ADDQ        $0x00000010, SI
+	JMP         loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ        SI, DI
+	JG          tail
+	VMOVUPS     (BX)(SI*4), Y8
+	VMOVUPS     (DX)(SI*4), Y9
+	VMOVUPS     c_maxFloat<>+0(SB), Y10
+	VMINPS      Y8, Y10, Y10
+	VMOVUPS     c_negMaxFloat<>+0(SB), Y11
+	VMAXPS      Y10, Y11, Y10
+	VCMPPS      $0x11, (SP), Y8, Y11
+	VCMPPS      $0x1d, 64(SP), Y8, Y8
+	VANDPS      Y9, Y11, Y12
+	VADDPS      Y12, Y0, Y0
+	VSUBPS      (SP), Y10, Y12
+	VMOVUPS     c_zero<>+0(SB), Y13
+	VMINPS      Y12, Y13, Y12
+	VFMADD231PS Y12, Y9, Y2
+	VANDPS      Y9, Y8, Y12
+	VADDPS      Y12, Y4, Y4
+	VSUBPS      64(SP), Y10, Y10
+	VMOVUPS     c_zero<>+0(SB), Y12
+	VMAXPS      Y10, Y12, Y10
+	VFMADD231PS Y10, Y9, Y6
+	VMOVUPS     c_one<>+0(SB), Y10
+	VBLENDVPS   Y8, 96(SP), Y10, Y8
+	VBLENDVPS   Y11, 32(SP), Y8, Y8
+	VMULPS      Y8, Y9, Y8
+	VMOVUPS     Y8, (CX)(SI*4)
+	VMOVUPS     32(BX)(SI*4), Y8
+	VMOVUPS     32(DX)(SI*4), Y9
+	VMOVUPS     c_maxFloat<>+0(SB), Y10
+	VMINPS      Y8, Y10, Y10
+	VMOVUPS     c_negMaxFloat<>+0(SB), Y11
+	VMAXPS      Y10, Y11, Y10
+	VCMPPS      $0x11, (SP), Y8, Y11
+	VCMPPS      $0x1d, 64(SP), Y8, Y8
+	VANDPS      Y9, Y11, Y12
+	VADDPS      Y12, Y1, Y1
+	VSUBPS      (SP), Y10, Y12
+	VMOVUPS     c_zero<>+0(SB), Y13
+	VMINPS      Y12, Y13, Y12
+	VFMADD231PS Y12, Y9, Y3
+	VANDPS      Y9, Y8, Y12
+	VADDPS      Y12, Y5, Y5
+	VSUBPS      64(SP), Y10, Y10
+	VMOVUPS     c_zero<>+0(SB), Y12
+	VMAXPS      Y10, Y12, Y10
+	VFMADD231PS Y10, Y9, Y7
+	VMOVUPS     c_one<>+0(SB), Y10
+	VBLENDVPS   Y8, 96(SP), Y10, Y8
+	VBLENDVPS   Y11, 32(SP), Y8, Y8
+	VMULPS      Y8, Y9, Y8
+	VMOVUPS     Y8, 32(CX)(SI*4)
+	ADDQ        $0x00000010, SI
+	JMP         loop
+
+tail:
+	SUBQ        SI, AX
+	JZ          done
+	LEAQ        tailmask8<>+0(SB), DI
+	MOVQ        $0x00000010, R8
+	SUBQ        AX, R8
+	VMOVDQU     (DI)(R8*4), Y8
+	VMASKMOVPS  (BX)(SI*4), Y8, Y9
+	VMASKMOVPS  (DX)(SI*4), Y8, Y10
+	VMOVUPS     c_maxFloat<>+0(SB), Y11
+	VMINPS      Y9, Y11, Y11
+	VMOVUPS     c_negMaxFloat<>+0(SB), Y12
+	VMAXPS      Y11, Y12, Y11
+	VCMPPS      $0x11, (SP), Y9, Y12
+	VCMPPS      $0x1d, 64(SP), Y9, Y9
+	VANDPS      Y10, Y12, Y13
+	VANDPS      Y13, Y8, Y13
+	VADDPS      Y13, Y0, Y0
+	VSUBPS      (SP), Y11, Y13
+	VMOVUPS     c_zero<>+0(SB), Y14
+	VMINPS      Y13, Y14, Y13
+	VMOVAPS     Y2, Y14
+	VFMADD231PS Y13, Y10, Y14
+	VBLENDVPS   Y8, Y14, Y2, Y2
+	VANDPS      Y10, Y9, Y13
+	VANDPS      Y13, Y8, Y13
+	VADDPS      Y13, Y4, Y4
+	VSUBPS      64(SP), Y11, Y11
+	VMOVUPS     c_zero<>+0(SB), Y13
+	VMAXPS      Y11, Y13, Y11
+	VMOVAPS     Y6, Y13
+	VFMADD231PS Y11, Y10, Y13
+	VBLENDVPS   Y8, Y13, Y6, Y6
+	VMOVUPS     c_one<>+0(SB), Y11
+	VBLENDVPS   Y9, 96(SP), Y11, Y9
+	VBLENDVPS   Y12, 32(SP), Y9, Y9
+	VMULPS      Y9, Y10, Y9
+	VMASKMOVPS  Y9, Y8, (CX)(SI*4)
+	VMOVDQU     32(DI)(R8*4), Y8
+	VMASKMOVPS  32(BX)(SI*4), Y8, Y9
+	VMASKMOVPS  32(DX)(SI*4), Y8, Y10
+	VMOVUPS     c_maxFloat<>+0(SB), Y11
+	VMINPS      Y9, Y11, Y11
+	VMOVUPS     c_negMaxFloat<>+0(SB), Y12
+	VMAXPS      Y11, Y12, Y11
+	VCMPPS      $0x11, (SP), Y9, Y12
+	VCMPPS      $0x1d, 64(SP), Y9, Y9
+	VANDPS      Y10, Y12, Y13
+	VANDPS      Y13, Y8, Y13
+	VADDPS      Y13, Y1, Y1
+	VSUBPS      (SP), Y11, Y13
+	VMOVUPS     c_zero<>+0(SB), Y14
+	VMINPS      Y13, Y14, Y13
+	VMOVAPS     Y3, Y14
+	VFMADD231PS Y13, Y10, Y14
+	VBLENDVPS   Y8, Y14, Y3, Y3
+	VANDPS      Y10, Y9, Y13
+	VANDPS      Y13, Y8, Y13
+	VADDPS      Y13, Y5, Y5
+	VSUBPS      64(SP), Y11, Y11
+	VMOVUPS     c_zero<>+0(SB), Y13
+	VMAXPS      Y11, Y13, Y11
+	VMOVAPS     Y7, Y13
+	VFMADD231PS Y11, Y10, Y13
+	VBLENDVPS   Y8, Y13, Y7, Y7
+	VMOVUPS     c_one<>+0(SB), Y11
+	VBLENDVPS   Y9, 96(SP), Y11, Y9
+	VBLENDVPS   Y12, 32(SP), Y9, Y9
+	VMULPS      Y9, Y10, Y9
+	VMASKMOVPS  Y9, Y8, 32(CX)(SI*4)
+
+done:
+	LEAQ    ret_0+88(FP), AX
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS Y4, 128(AX)
+	VMOVUPS Y5, 160(AX)
+	VMOVUPS Y6, 192(AX)
+	VMOVUPS Y7, 224(AX)
 	VZEROUPPER
 	RET

@@ -54,6 +54,8 @@ type kernels struct {
 	expBackward        func(dx, dy, x []float32)
 	erf                func(y, x []float32)
 	erfBackward        func(dx, dy, x []float32)
+	srelu              func(y, x []float32, tl float32, al float32, tr float32, ar float32)
+	sreluBackward      func(dx, dy, x []float32, tl float32, al float32, tr float32, ar float32) (sums [64]float32)
 }
 
 // namedKernel is one kernel of a table, for tests that walk every kernel.
@@ -114,6 +116,8 @@ func (k *kernels) all() []namedKernel {
 		{"expBackward", k.expBackward},
 		{"erf", k.erf},
 		{"erfBackward", k.erfBackward},
+		{"srelu", k.srelu},
+		{"sreluBackward", k.sreluBackward},
 	}
 }
 
@@ -168,4 +172,6 @@ var pureGo = kernels{
 	expBackward:        expBackwardGo,
 	erf:                erfGo,
 	erfBackward:        erfBackwardGo,
+	srelu:              sreluGo,
+	sreluBackward:      sreluBackwardGo,
 }

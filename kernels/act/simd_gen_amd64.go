@@ -55,6 +55,8 @@ var avx512Kernels = kernels{
 	expBackward:        expBackwardAVX512,
 	erf:                erfAVX512,
 	erfBackward:        erfBackwardAVX512,
+	srelu:              sreluAVX512,
+	sreluBackward:      sreluBackwardAVX512,
 }
 
 var avx2Kernels = kernels{
@@ -108,4 +110,6 @@ var avx2Kernels = kernels{
 	expBackward:        expBackwardAVX2,
 	erf:                erfAVX2,
 	erfBackward:        erfBackwardAVX2,
+	srelu:              sreluAVX2,
+	sreluBackward:      sreluBackwardAVX2,
 }

@@ -151,6 +151,12 @@ func erfAVX512(y []float32, x []float32)
 // erfBackwardAVX512 sets dx = dy*2/sqrt(pi)*exp(-x^2).
 func erfBackwardAVX512(dx []float32, dy []float32, x []float32)
 
+// sreluAVX512 sets y = al*(x-tl)+tl for x < tl, ar*(x-tr)+tr for x >= tr, x between.
+func sreluAVX512(y []float32, x []float32, tl float32, al float32, tr float32, ar float32)
+
+// sreluBackwardAVX512 sets dx = dy*(al if x < tl, ar if x >= tr, else 1) and sums dy*[x < tl], dy*min(x-tl, 0), dy*[x >= tr], dy*max(x-tr, 0).
+func sreluBackwardAVX512(dx []float32, dy []float32, x []float32, tl float32, al float32, tr float32, ar float32) [64]float32
+
 // reluAVX2 sets y = max(0, x) (NaN stays NaN, -0 stays -0).
 func reluAVX2(y []float32, x []float32)
 
@@ -297,3 +303,9 @@ func erfAVX2(y []float32, x []float32)
 
 // erfBackwardAVX2 sets dx = dy*2/sqrt(pi)*exp(-x^2).
 func erfBackwardAVX2(dx []float32, dy []float32, x []float32)
+
+// sreluAVX2 sets y = al*(x-tl)+tl for x < tl, ar*(x-tr)+tr for x >= tr, x between.
+func sreluAVX2(y []float32, x []float32, tl float32, al float32, tr float32, ar float32)
+
+// sreluBackwardAVX2 sets dx = dy*(al if x < tl, ar if x >= tr, else 1) and sums dy*[x < tl], dy*min(x-tl, 0), dy*[x >= tr], dy*max(x-tr, 0).
+func sreluBackwardAVX2(dx []float32, dy []float32, x []float32, tl float32, al float32, tr float32, ar float32) [64]float32

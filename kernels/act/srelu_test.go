@@ -1,0 +1,62 @@
+package act
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestSReLU checks SReLU and its backward against float64 definitions on
+// every path, the thresholds included (the right side's derivative there),
+// and the parameter gradients against float64 sums.
+func TestSReLU(t *testing.T) {
+	rng := rand.New(rand.NewPCG(51, 52))
+	const tl, al, tr, ar = float32(-0.5), float32(0.2), float32(1), float32(1.7)
+	n := 1000
+	x, dy := make([]float32, n), make([]float32, n)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64() * 2)
+		dy[i] = float32(rng.NormFloat64())
+	}
+	x[0], x[1], x[2], x[3] = tl, tr, float32(math.Inf(1)), float32(math.Inf(-1))
+	forEachPath(t, func(t *testing.T) {
+		y, dx := make([]float32, n), make([]float32, n)
+		SReLU(y, x, tl, al, tr, ar)
+		gtl, gal, gtr, gar := SReLUBackward(dx, dy, x, tl, al, tr, ar)
+		var wtl, wal, wtr, war float64
+		for i, v := range x {
+			xv := float64(v)
+			want, d := xv, 1.0
+			switch {
+			case v >= tr:
+				want, d = float64(tr)+float64(ar)*(xv-float64(tr)), float64(ar)
+				wtr += float64(dy[i]) * (1 - float64(ar))
+				war += float64(dy[i]) * math.Min(xv-float64(tr), math.MaxFloat32)
+			case v < tl:
+				want, d = float64(tl)+float64(al)*(xv-float64(tl)), float64(al)
+				wtl += float64(dy[i]) * (1 - float64(al))
+				wal += float64(dy[i]) * math.Max(xv-float64(tl), -math.MaxFloat32)
+			}
+			if math.IsInf(xv, 0) {
+				if float64(y[i]) != xv {
+					t.Errorf("srelu(%g) = %g", xv, y[i])
+				}
+			} else if math.Abs(float64(y[i])-want) > 1e-6*(1+math.Abs(want)) {
+				t.Errorf("srelu(%g) = %g, want %g", xv, y[i], want)
+			}
+			if g := float64(dy[i]) * d; math.Abs(float64(dx[i])-g) > 1e-6*(1+math.Abs(g)) {
+				t.Errorf("srelu'(%g)*dy = %g, want %g", xv, dx[i], g)
+			}
+		}
+		// Finite x only for the parameter sums: the infinities' hinge
+		// terms are clamped (maxFloat), which the float64 sums mirror.
+		for _, c := range []struct {
+			name      string
+			got, want float64
+		}{{"tl", float64(gtl), wtl}, {"al", float64(gal), wal}, {"tr", float64(gtr), wtr}, {"ar", float64(gar), war}} {
+			if math.Abs(c.got-c.want) > 1e-5*(1+math.Abs(c.want)) && !(math.IsInf(c.got, 0) && math.Abs(c.want) > 1e37) {
+				t.Errorf("gradient of %s: %g, want %g", c.name, c.got, c.want)
+			}
+		}
+	})
+}
