@@ -2,7 +2,7 @@ package activations
 
 import (
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -29,48 +29,20 @@ func init() {
 // apl has S = 2 hinges: the spec grammar has no lists, and the paper's
 // CIFAR experiments use S = 2 to 5. x is clamped to +-1e300 so that a zero
 // slope times an infinite hinge is 0, not NaN.
+// apl runs on the SIMD kernels of package kernels/act.
 type apl struct{}
 
-func (apl) Forward(y, x, p []float32) {
-	a1, b1, a2, b2 := float64(p[0]), float64(p[1]), float64(p[2]), float64(p[3])
-	var v elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&v, x, off)
-		for i, t := range v[:n] {
-			tc := min(max(t, -1e300), 1e300)
-			v[i] = max(tc, 0) + a1*max(b1-tc, 0) + a2*max(b2-tc, 0)
-		}
-		elementwise.StoreBlock(y, &v, off, n)
-	}
-}
+func (apl) Forward(y, x, p []float32) { act.APL(y, x, p[0], p[1], p[2], p[3]) }
 
 // Backward: d/dx = [x > 0] - a1*[x < b1] - a2*[x < b2] (at a hinge, the
 // derivative of max(0, .) at 0 is 0, as PyTorch's relu), d/da_s =
 // max(0, b_s - x), d/db_s = a_s*[x < b_s].
 func (apl) Backward(dx, dy, x, p []float32, g []float64) {
-	a1, b1, a2, b2 := float64(p[0]), float64(p[1]), float64(p[2]), float64(p[3])
-	var ga1, gb1, ga2, gb2 float64
-	var xv, dv elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&xv, x, off)
-		elementwise.LoadBlock(&dv, dy, off)
-		for i, t := range xv[:n] {
-			tc := min(max(t, -1e300), 1e300)
-			h1, h2 := max(b1-tc, 0), max(b2-tc, 0)
-			in1, in2 := fmath.Step(tc < b1), fmath.Step(tc < b2)
-			d := dv[i]
-			dv[i] = d * (fmath.Step(tc > 0) - a1*in1 - a2*in2)
-			ga1 += d * h1
-			gb1 += d * a1 * in1
-			ga2 += d * h2
-			gb2 += d * a2 * in2
-		}
-		elementwise.StoreBlock(dx, &dv, off, n)
-	}
-	g[0] += ga1
-	g[1] += gb1
-	g[2] += ga2
-	g[3] += gb2
+	ga1, gb1, ga2, gb2 := act.APLBackward(dx, dy, x, p[0], p[1], p[2], p[3])
+	g[0] += float64(ga1)
+	g[1] += float64(gb1)
+	g[2] += float64(ga2)
+	g[3] += float64(gb2)
 }
 
 func (apl) Reference(x float64, p []float64) float64 {

@@ -40,3 +40,44 @@ func sreluKernels() []*Kernel {
 	}
 	return []*Kernel{fwd, bwd}
 }
+
+// APL with two hinges (Agostinelli et al. 2015): max(0, x) + a1*max(0, b1-x)
+// + a2*max(0, b2-x). A hinge with a zero slope adds exactly 0 (not 0*Inf at
+// x = -Inf); the backward kernel returns the lane sums dy*max(0, b1-x),
+// dy*[x < b1], dy*max(0, b2-x) and dy*[x < b2] (hinge terms with x clamped
+// to +-maxFloat, as SReLU's), from which the caller forms the gradients.
+func aplKernels() []*Kernel {
+	hinge := func(b *B, x V, a, h string) V {
+		t := b.Mul(b.Param(a), b.Max(b.Sub(b.Param(h), x), b.C("zero")))
+		return b.ZeroUnless(b.Cmp(predNEQ, b.Param(a), b.C("zero")), t)
+	}
+	fwd := &Kernel{
+		Name: "apl", Doc: "sets y = max(0, x) + a1*max(0, b1-x) + a2*max(0, b2-x).",
+		Slices: []string{"y", "x"}, Params: []string{"a1", "b1", "a2", "b2"},
+		Body: func(b *B) {
+			x := b.Load("x")
+			y := b.Add(b.Max(x, b.C("zero")), hinge(b, x, "a1", "b1"))
+			b.Store("y", b.Add(y, hinge(b, x, "a2", "b2")))
+		},
+	}
+	bwd := &Kernel{
+		Name:   "aplBackward",
+		Doc:    "sets dx = dy*([x > 0] - a1*[x < b1] - a2*[x < b2]) and sums dy*max(0, b1-x), dy*[x < b1], dy*max(0, b2-x), dy*[x < b2].",
+		Slices: []string{"dx", "dy", "x"}, Params: []string{"a1", "b1", "a2", "b2"}, Sums: 4,
+		Body: func(b *B) {
+			x, dy := b.Load("x"), b.Load("dy")
+			xc := clamp(b, x, "negMaxFloat", "maxFloat")
+			b1, b2 := b.Param("b1"), b.Param("b2")
+			in1, in2 := b.Cmp(predLT, x, b1), b.Cmp(predLT, x, b2)
+			b.AccFMA(0, dy, b.Max(b.Sub(b1, xc), b.C("zero")))
+			b.Acc(1, b.ZeroUnless(in1, dy))
+			b.AccFMA(2, dy, b.Max(b.Sub(b2, xc), b.C("zero")))
+			b.Acc(3, b.ZeroUnless(in2, dy))
+			d := b.Sel(b.Cmp(predGT, x, b.C("zero")), b.C("one"), b.C("zero"))
+			d = b.Sub(d, b.ZeroUnless(in1, b.Param("a1")))
+			d = b.Sub(d, b.ZeroUnless(in2, b.Param("a2")))
+			b.Store("dx", b.Mul(dy, d))
+		},
+	}
+	return []*Kernel{fwd, bwd}
+}

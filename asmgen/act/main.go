@@ -28,6 +28,7 @@ func allKernels() []*Kernel {
 	ks = append(ks, sinluKernels()...)
 	ks = append(ks, primKernels()...)
 	ks = append(ks, sreluKernels()...)
+	ks = append(ks, aplKernels()...)
 	return ks
 }
 

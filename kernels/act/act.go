@@ -174,3 +174,32 @@ func SReLUBackward(dx, dy, x []float32, tl, al, tr, ar float32) (gtl, gal, gtr, 
 	}
 	return float32(s[0] * float64(1-al)), float32(s[1]), float32(s[2] * float64(1-ar)), float32(s[3])
 }
+
+// APL sets y[i] = max(0, x) + a1*max(0, b1-x) + a2*max(0, b2-x): the
+// adaptive piecewise linear unit with two hinges (a hinge with a1 = 0 adds
+// exactly 0).
+func APL(y, x []float32, a1, b1, a2, b2 float32) {
+	if len(y) != len(x) {
+		panicLen("APL", "y", len(y), "x", len(x))
+	}
+	current().apl(y, x, a1, b1, a2, b2)
+}
+
+// APLBackward sets dx[i] = dy[i]*([x > 0] - a1*[x < b1] - a2*[x < b2]) and
+// returns the parameter gradients sum(dy*max(0, b_s-x)) (d/da_s) and
+// a_s*sum(dy*[x < b_s]) (d/db_s), summed in float64 over blocks.
+func APLBackward(dx, dy, x []float32, a1, b1, a2, b2 float32) (ga1, gb1, ga2, gb2 float32) {
+	if len(dx) != len(dy) || len(dx) != len(x) {
+		panicLen3("APLBackward", len(dx), len(dy), len(x))
+	}
+	k := current().aplBackward
+	var s [4]float64
+	for lo := 0; lo < len(dx); lo += blockLen {
+		hi := min(lo+blockLen, len(dx))
+		lanes := k(dx[lo:hi], dy[lo:hi], x[lo:hi], a1, b1, a2, b2)
+		for j := range s {
+			s[j] += fold(lanes[:], j)
+		}
+	}
+	return float32(s[0]), float32(s[1] * float64(a1)), float32(s[2]), float32(s[3] * float64(a2))
+}

@@ -11212,6 +11212,264 @@ done:
 	VZEROUPPER
 	RET
 
+// func aplAVX512(y []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32)
+// Requires: AVX, AVX512F, SSE
+TEXT ·aplAVX512(SB), NOSPLIT, $0-64
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        a1+48(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        b1+52(FP), X1
+	VBROADCASTSS X1, Z1
+	MOVSS        a2+56(FP), X2
+	VBROADCASTSS X2, Z2
+	MOVSS        b2+60(FP), X3
+	VBROADCASTSS X3, Z3
+	VMOVUPS      c_zero<>+0(SB), Z4
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ      BX, SI
+	JG        loop1
+	VMOVUPS   (DX)(BX*4), Z5
+	VMAXPS    Z5, Z4, Z6
+	VSUBPS    Z5, Z1, Z7
+	VMAXPS    Z7, Z4, Z7
+	VMULPS    Z7, Z0, Z7
+	VCMPPS    $0x04, Z4, Z0, K1
+	VMOVUPS.Z Z7, K1, Z7
+	VADDPS    Z7, Z6, Z6
+	VSUBPS    Z5, Z3, Z5
+	VMAXPS    Z5, Z4, Z5
+	VMULPS    Z5, Z2, Z5
+	VCMPPS    $0x04, Z4, Z2, K1
+	VMOVUPS.Z Z5, K1, Z5
+	VADDPS    Z5, Z6, Z5
+	VMOVUPS   Z5, (CX)(BX*4)
+	VMOVUPS   64(DX)(BX*4), Z5
+	VMAXPS    Z5, Z4, Z6
+	VSUBPS    Z5, Z1, Z7
+	VMAXPS    Z7, Z4, Z7
+	VMULPS    Z7, Z0, Z7
+	VCMPPS    $0x04, Z4, Z0, K1
+	VMOVUPS.Z Z7, K1, Z7
+	VADDPS    Z7, Z6, Z6
+	VSUBPS    Z5, Z3, Z5
+	VMAXPS    Z5, Z4, Z5
+	VMULPS    Z5, Z2, Z5
+	VCMPPS    $0x04, Z4, Z2, K1
+	VMOVUPS.Z Z5, K1, Z5
+	VADDPS    Z5, Z6, Z5
+	VMOVUPS   Z5, 64(CX)(BX*4)
+	ADDQ      $0x00000020, BX
+	JMP       loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ      BX, SI
+	JG        tail
+	VMOVUPS   (DX)(BX*4), Z5
+	VMAXPS    Z5, Z4, Z6
+	VSUBPS    Z5, Z1, Z7
+	VMAXPS    Z7, Z4, Z7
+	VMULPS    Z7, Z0, Z7
+	VCMPPS    $0x04, Z4, Z0, K1
+	VMOVUPS.Z Z7, K1, Z7
+	VADDPS    Z7, Z6, Z6
+	VSUBPS    Z5, Z3, Z5
+	VMAXPS    Z5, Z4, Z5
+	VMULPS    Z5, Z2, Z5
+	VCMPPS    $0x04, Z4, Z2, K1
+	VMOVUPS.Z Z5, K1, Z5
+	VADDPS    Z5, Z6, Z5
+	VMOVUPS   Z5, (CX)(BX*4)
+	ADDQ      $0x00000010, BX
+	JMP       loop
+
+tail:
+	SUBQ      BX, AX
+	JZ        done
+	LEAQ      tailmask16<>+0(SB), SI
+	KMOVW     (SI)(AX*2), K1
+	VMOVUPS.Z (DX)(BX*4), K1, Z5
+	VMAXPS    Z5, Z4, Z6
+	VSUBPS    Z5, Z1, Z1
+	VMAXPS    Z1, Z4, Z1
+	VMULPS    Z1, Z0, Z1
+	VCMPPS    $0x04, Z4, Z0, K2
+	VMOVUPS.Z Z1, K2, Z0
+	VADDPS    Z0, Z6, Z0
+	VSUBPS    Z5, Z3, Z1
+	VMAXPS    Z1, Z4, Z1
+	VMULPS    Z1, Z2, Z1
+	VCMPPS    $0x04, Z4, Z2, K2
+	VMOVUPS.Z Z1, K2, Z1
+	VADDPS    Z1, Z0, Z0
+	VMOVUPS   Z0, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func aplBackwardAVX512(dx []float32, dy []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32) [64]float32
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·aplBackwardAVX512(SB), NOSPLIT, $0-344
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        a1+72(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        b1+76(FP), X5
+	VBROADCASTSS X5, Z5
+	MOVSS        a2+80(FP), X6
+	VBROADCASTSS X6, Z6
+	MOVSS        b2+84(FP), X7
+	VBROADCASTSS X7, Z7
+	VMOVUPS      c_maxFloat<>+0(SB), Z8
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z9
+	VMOVUPS      c_zero<>+0(SB), Z10
+	VXORPS       Z11, Z11, Z11
+	VXORPS       Z12, Z12, Z12
+	VXORPS       Z13, Z13, Z13
+	VXORPS       Z14, Z14, Z14
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000020, DI
+
+loopN:
+	CMPQ        SI, DI
+	JG          loop1
+	VMOVUPS     (BX)(SI*4), Z15
+	VMOVUPS     (DX)(SI*4), Z16
+	VMINPS      Z15, Z8, Z17
+	VMAXPS      Z17, Z9, Z17
+	VCMPPS      $0x11, Z5, Z15, K1
+	VCMPPS      $0x11, Z7, Z15, K2
+	VSUBPS      Z17, Z5, Z18
+	VMAXPS      Z18, Z10, Z18
+	VFMADD231PS Z18, Z16, Z11
+	VMOVUPS.Z   Z16, K1, Z18
+	VADDPS      Z18, Z12, Z12
+	VSUBPS      Z17, Z7, Z17
+	VMAXPS      Z17, Z10, Z17
+	VFMADD231PS Z17, Z16, Z13
+	VMOVUPS.Z   Z16, K2, Z17
+	VADDPS      Z17, Z14, Z14
+	VCMPPS      $0x1e, Z10, Z15, K3
+	VBLENDMPS   c_one<>+0(SB), Z10, K3, Z1
+	VMOVUPS.Z   Z0, K1, Z15
+	VSUBPS      Z15, Z1, Z15
+	VMOVUPS.Z   Z6, K2, Z17
+	VSUBPS      Z17, Z15, Z15
+	VMULPS      Z15, Z16, Z15
+	VMOVUPS     Z15, (CX)(SI*4)
+	VMOVUPS     64(BX)(SI*4), Z15
+	VMOVUPS     64(DX)(SI*4), Z16
+	VMINPS      Z15, Z8, Z17
+	VMAXPS      Z17, Z9, Z17
+	VCMPPS      $0x11, Z5, Z15, K1
+	VCMPPS      $0x11, Z7, Z15, K2
+	VSUBPS      Z17, Z5, Z18
+	VMAXPS      Z18, Z10, Z18
+	VFMADD231PS Z18, Z16, Z11
+	VMOVUPS.Z   Z16, K1, Z18
+	VADDPS      Z18, Z12, Z12
+	VSUBPS      Z17, Z7, Z17
+	VMAXPS      Z17, Z10, Z17
+	VFMADD231PS Z17, Z16, Z13
+	VMOVUPS.Z   Z16, K2, Z17
+	VADDPS      Z17, Z14, Z14
+	VCMPPS      $0x1e, Z10, Z15, K3
+	VBLENDMPS   c_one<>+0(SB), Z10, K3, Z2
+	VMOVUPS.Z   Z0, K1, Z15
+	VSUBPS      Z15, Z2, Z15
+	VMOVUPS.Z   Z6, K2, Z17
+	VSUBPS      Z17, Z15, Z15
+	VMULPS      Z15, Z16, Z15
+	VMOVUPS     Z15, 64(CX)(SI*4)
+	ADDQ        $0x00000020, SI
+	JMP         loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ        SI, DI
+	JG          tail
+	VMOVUPS     (BX)(SI*4), Z1
+	VMOVUPS     (DX)(SI*4), Z2
+	VMINPS      Z1, Z8, Z15
+	VMAXPS      Z15, Z9, Z15
+	VCMPPS      $0x11, Z5, Z1, K1
+	VCMPPS      $0x11, Z7, Z1, K2
+	VSUBPS      Z15, Z5, Z16
+	VMAXPS      Z16, Z10, Z16
+	VFMADD231PS Z16, Z2, Z11
+	VMOVUPS.Z   Z2, K1, Z16
+	VADDPS      Z16, Z12, Z12
+	VSUBPS      Z15, Z7, Z15
+	VMAXPS      Z15, Z10, Z15
+	VFMADD231PS Z15, Z2, Z13
+	VMOVUPS.Z   Z2, K2, Z15
+	VADDPS      Z15, Z14, Z14
+	VCMPPS      $0x1e, Z10, Z1, K3
+	VBLENDMPS   c_one<>+0(SB), Z10, K3, Z3
+	VMOVUPS.Z   Z0, K1, Z1
+	VSUBPS      Z1, Z3, Z1
+	VMOVUPS.Z   Z6, K2, Z15
+	VSUBPS      Z15, Z1, Z1
+	VMULPS      Z1, Z2, Z1
+	VMOVUPS     Z1, (CX)(SI*4)
+	ADDQ        $0x00000010, SI
+	JMP         loop
+
+tail:
+	SUBQ        SI, AX
+	JZ          done
+	LEAQ        tailmask16<>+0(SB), DI
+	KMOVW       (DI)(AX*2), K1
+	VMOVUPS.Z   (BX)(SI*4), K1, Z1
+	VMOVUPS.Z   (DX)(SI*4), K1, Z2
+	VMINPS      Z1, Z8, Z3
+	VMAXPS      Z3, Z9, Z3
+	VCMPPS      $0x11, Z5, Z1, K2
+	VCMPPS      $0x11, Z7, Z1, K3
+	VSUBPS      Z3, Z5, Z5
+	VMAXPS      Z5, Z10, Z5
+	VFMADD231PS Z5, Z2, K1, Z11
+	VMOVUPS.Z   Z2, K2, Z5
+	VADDPS      Z5, Z12, K1, Z12
+	VSUBPS      Z3, Z7, Z3
+	VMAXPS      Z3, Z10, Z3
+	VFMADD231PS Z3, Z2, K1, Z13
+	VMOVUPS.Z   Z2, K3, Z3
+	VADDPS      Z3, Z14, K1, Z14
+	VCMPPS      $0x1e, Z10, Z1, K4
+	VBLENDMPS   c_one<>+0(SB), Z10, K4, Z4
+	VMOVUPS.Z   Z0, K2, Z0
+	VSUBPS      Z0, Z4, Z0
+	VMOVUPS.Z   Z6, K3, Z1
+	VSUBPS      Z1, Z0, Z0
+	VMULPS      Z0, Z2, Z0
+	VMOVUPS     Z0, K1, (CX)(SI*4)
+
+done:
+	LEAQ    ret_0+88(FP), AX
+	VMOVUPS Z11, (AX)
+	VMOVUPS Z12, 64(AX)
+	VMOVUPS Z13, 128(AX)
+	VMOVUPS Z14, 192(AX)
+	VZEROUPPER
+	RET
+
 // func reluAVX2(y []float32, x []float32)
 // Requires: AVX
 TEXT ·reluAVX2(SB), NOSPLIT, $0-48
@@ -22003,6 +22261,391 @@ tail:
 	VMOVUPS     c_one<>+0(SB), Y11
 	VBLENDVPS   Y9, 96(SP), Y11, Y9
 	VBLENDVPS   Y12, 32(SP), Y9, Y9
+	VMULPS      Y9, Y10, Y9
+	VMASKMOVPS  Y9, Y8, 32(CX)(SI*4)
+
+done:
+	LEAQ    ret_0+88(FP), AX
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS Y4, 128(AX)
+	VMOVUPS Y5, 160(AX)
+	VMOVUPS Y6, 192(AX)
+	VMOVUPS Y7, 224(AX)
+	VZEROUPPER
+	RET
+
+// func aplAVX2(y []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32)
+// Requires: AVX, AVX2, SSE
+TEXT ·aplAVX2(SB), NOSPLIT, $0-64
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        a1+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        b1+52(FP), X1
+	VBROADCASTSS X1, Y1
+	MOVSS        a2+56(FP), X2
+	VBROADCASTSS X2, Y2
+	MOVSS        b2+60(FP), X3
+	VBROADCASTSS X3, Y3
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000010, SI
+
+loopN:
+	CMPQ    BX, SI
+	JG      loop1
+	VMOVUPS (DX)(BX*4), Y4
+	VMOVUPS c_zero<>+0(SB), Y5
+	VMAXPS  Y4, Y5, Y5
+	VSUBPS  Y4, Y1, Y6
+	VMOVUPS c_zero<>+0(SB), Y7
+	VMAXPS  Y6, Y7, Y6
+	VMULPS  Y6, Y0, Y6
+	VCMPPS  $0x04, c_zero<>+0(SB), Y0, Y7
+	VANDPS  Y6, Y7, Y6
+	VADDPS  Y6, Y5, Y5
+	VSUBPS  Y4, Y3, Y4
+	VMOVUPS c_zero<>+0(SB), Y6
+	VMAXPS  Y4, Y6, Y4
+	VMULPS  Y4, Y2, Y4
+	VCMPPS  $0x04, c_zero<>+0(SB), Y2, Y6
+	VANDPS  Y4, Y6, Y4
+	VADDPS  Y4, Y5, Y4
+	VMOVUPS Y4, (CX)(BX*4)
+	VMOVUPS 32(DX)(BX*4), Y4
+	VMOVUPS c_zero<>+0(SB), Y5
+	VMAXPS  Y4, Y5, Y5
+	VSUBPS  Y4, Y1, Y6
+	VMOVUPS c_zero<>+0(SB), Y7
+	VMAXPS  Y6, Y7, Y6
+	VMULPS  Y6, Y0, Y6
+	VCMPPS  $0x04, c_zero<>+0(SB), Y0, Y7
+	VANDPS  Y6, Y7, Y6
+	VADDPS  Y6, Y5, Y5
+	VSUBPS  Y4, Y3, Y4
+	VMOVUPS c_zero<>+0(SB), Y6
+	VMAXPS  Y4, Y6, Y4
+	VMULPS  Y4, Y2, Y4
+	VCMPPS  $0x04, c_zero<>+0(SB), Y2, Y6
+	VANDPS  Y4, Y6, Y4
+	VADDPS  Y4, Y5, Y4
+	VMOVUPS Y4, 32(CX)(BX*4)
+	ADDQ    $0x00000010, BX
+	JMP     loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ    BX, SI
+	JG      tail
+	VMOVUPS (DX)(BX*4), Y4
+	VMOVUPS c_zero<>+0(SB), Y5
+	VMAXPS  Y4, Y5, Y5
+	VSUBPS  Y4, Y1, Y6
+	VMOVUPS c_zero<>+0(SB), Y7
+	VMAXPS  Y6, Y7, Y6
+	VMULPS  Y6, Y0, Y6
+	VCMPPS  $0x04, c_zero<>+0(SB), Y0, Y7
+	VANDPS  Y6, Y7, Y6
+	VADDPS  Y6, Y5, Y5
+	VSUBPS  Y4, Y3, Y4
+	VMOVUPS c_zero<>+0(SB), Y6
+	VMAXPS  Y4, Y6, Y4
+	VMULPS  Y4, Y2, Y4
+	VCMPPS  $0x04, c_zero<>+0(SB), Y2, Y6
+	VANDPS  Y4, Y6, Y4
+	VADDPS  Y4, Y5, Y4
+	VMOVUPS Y4, (CX)(BX*4)
+	ADDQ    $0x00000008, BX
+	JMP     loop
+
+tail:
+	SUBQ       BX, AX
+	JZ         done
+	LEAQ       tailmask8<>+0(SB), SI
+	MOVQ       $0x00000010, DI
+	SUBQ       AX, DI
+	VMOVDQU    (SI)(DI*4), Y4
+	VMASKMOVPS (DX)(BX*4), Y4, Y5
+	VMOVUPS    c_zero<>+0(SB), Y6
+	VMAXPS     Y5, Y6, Y6
+	VSUBPS     Y5, Y1, Y1
+	VMOVUPS    c_zero<>+0(SB), Y7
+	VMAXPS     Y1, Y7, Y1
+	VMULPS     Y1, Y0, Y1
+	VCMPPS     $0x04, c_zero<>+0(SB), Y0, Y0
+	VANDPS     Y1, Y0, Y0
+	VADDPS     Y0, Y6, Y0
+	VSUBPS     Y5, Y3, Y1
+	VMOVUPS    c_zero<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y1
+	VMULPS     Y1, Y2, Y1
+	VCMPPS     $0x04, c_zero<>+0(SB), Y2, Y2
+	VANDPS     Y1, Y2, Y1
+	VADDPS     Y1, Y0, Y0
+	VMASKMOVPS Y0, Y4, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func aplBackwardAVX2(dx []float32, dy []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32) [64]float32
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·aplBackwardAVX2(SB), NOSPLIT, $128-344
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        a1+72(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, (SP)
+	MOVSS        b1+76(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 32(SP)
+	MOVSS        a2+80(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 64(SP)
+	MOVSS        b2+84(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 96(SP)
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
+	VXORPS       Y6, Y6, Y6
+	VXORPS       Y7, Y7, Y7
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000010, DI
+
+loopN:
+	CMPQ        SI, DI
+	JG          loop1
+	VMOVUPS     (BX)(SI*4), Y8
+	VMOVUPS     (DX)(SI*4), Y9
+	VMOVUPS     c_maxFloat<>+0(SB), Y10
+	VMINPS      Y8, Y10, Y10
+	VMOVUPS     c_negMaxFloat<>+0(SB), Y11
+	VMAXPS      Y10, Y11, Y10
+	VCMPPS      $0x11, 32(SP), Y8, Y11
+	VCMPPS      $0x11, 96(SP), Y8, Y12
+	VMOVUPS     32(SP), Y13
+	VSUBPS      Y10, Y13, Y13
+	VMOVUPS     c_zero<>+0(SB), Y14
+	VMAXPS      Y13, Y14, Y13
+	VFMADD231PS Y13, Y9, Y0
+	VANDPS      Y9, Y11, Y13
+	VADDPS      Y13, Y2, Y2
+	VMOVUPS     96(SP), Y13
+	VSUBPS      Y10, Y13, Y10
+	VMOVUPS     c_zero<>+0(SB), Y13
+	VMAXPS      Y10, Y13, Y10
+	VFMADD231PS Y10, Y9, Y4
+	VANDPS      Y9, Y12, Y10
+	VADDPS      Y10, Y6, Y6
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y8, Y8
+	VMOVUPS     c_zero<>+0(SB), Y10
+	VBLENDVPS   Y8, c_one<>+0(SB), Y10, Y8
+	VANDPS      (SP), Y11, Y10
+	VSUBPS      Y10, Y8, Y8
+	VANDPS      64(SP), Y12, Y10
+	VSUBPS      Y10, Y8, Y8
+	VMULPS      Y8, Y9, Y8
+	VMOVUPS     Y8, (CX)(SI*4)
+	VMOVUPS     32(BX)(SI*4), Y8
+	VMOVUPS     32(DX)(SI*4), Y9
+	VMOVUPS     c_maxFloat<>+0(SB), Y10
+	VMINPS      Y8, Y10, Y10
+	VMOVUPS     c_negMaxFloat<>+0(SB), Y11
+	VMAXPS      Y10, Y11, Y10
+	VCMPPS      $0x11, 32(SP), Y8, Y11
+	VCMPPS      $0x11, 96(SP), Y8, Y12
+	VMOVUPS     32(SP), Y13
+	VSUBPS      Y10, Y13, Y13
+	VMOVUPS     c_zero<>+0(SB), Y14
+	VMAXPS      Y13, Y14, Y13
+	VFMADD231PS Y13, Y9, Y1
+	VANDPS      Y9, Y11, Y13
+	VADDPS      Y13, Y3, Y3
+	VMOVUPS     96(SP), Y13
+	VSUBPS      Y10, Y13, Y10
+	VMOVUPS     c_zero<>+0(SB), Y13
+	VMAXPS      Y10, Y13, Y10
+	VFMADD231PS Y10, Y9, Y5
+	VANDPS      Y9, Y12, Y10
+	VADDPS      Y10, Y7, Y7
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y8, Y8
+	VMOVUPS     c_zero<>+0(SB), Y10
+	VBLENDVPS   Y8, c_one<>+0(SB), Y10, Y8
+	VANDPS      (SP), Y11, Y10
+	VSUBPS      Y10, Y8, Y8
+	VANDPS      64(SP), Y12, Y10
+	VSUBPS      Y10, Y8, Y8
+	VMULPS      Y8, Y9, Y8
+	VMOVUPS     Y8, 32(CX)(SI*4)
+	ADDQ        $0x00000010, SI
+	JMP         loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ        SI, DI
+	JG          tail
+	VMOVUPS     (BX)(SI*4), Y8
+	VMOVUPS     (DX)(SI*4), Y9
+	VMOVUPS     c_maxFloat<>+0(SB), Y10
+	VMINPS      Y8, Y10, Y10
+	VMOVUPS     c_negMaxFloat<>+0(SB), Y11
+	VMAXPS      Y10, Y11, Y10
+	VCMPPS      $0x11, 32(SP), Y8, Y11
+	VCMPPS      $0x11, 96(SP), Y8, Y12
+	VMOVUPS     32(SP), Y13
+	VSUBPS      Y10, Y13, Y13
+	VMOVUPS     c_zero<>+0(SB), Y14
+	VMAXPS      Y13, Y14, Y13
+	VFMADD231PS Y13, Y9, Y0
+	VANDPS      Y9, Y11, Y13
+	VADDPS      Y13, Y2, Y2
+	VMOVUPS     96(SP), Y13
+	VSUBPS      Y10, Y13, Y10
+	VMOVUPS     c_zero<>+0(SB), Y13
+	VMAXPS      Y10, Y13, Y10
+	VFMADD231PS Y10, Y9, Y4
+	VANDPS      Y9, Y12, Y10
+	VADDPS      Y10, Y6, Y6
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y8, Y8
+	VMOVUPS     c_zero<>+0(SB), Y10
+	VBLENDVPS   Y8, c_one<>+0(SB), Y10, Y8
+	VANDPS      (SP), Y11, Y10
+	VSUBPS      Y10, Y8, Y8
+	VANDPS      64(SP), Y12, Y10
+	VSUBPS      Y10, Y8, Y8
+	VMULPS      Y8, Y9, Y8
+	VMOVUPS     Y8, (CX)(SI*4)
+	VMOVUPS     32(BX)(SI*4), Y8
+	VMOVUPS     32(DX)(SI*4), Y9
+	VMOVUPS     c_maxFloat<>+0(SB), Y10
+	VMINPS      Y8, Y10, Y10
+	VMOVUPS     c_negMaxFloat<>+0(SB), Y11
+	VMAXPS      Y10, Y11, Y10
+	VCMPPS      $0x11, 32(SP), Y8, Y11
+	VCMPPS      $0x11, 96(SP), Y8, Y12
+	VMOVUPS     32(SP), Y13
+	VSUBPS      Y10, Y13, Y13
+	VMOVUPS     c_zero<>+0(SB), Y14
+	VMAXPS      Y13, Y14, Y13
+	VFMADD231PS Y13, Y9, Y1
+	VANDPS      Y9, Y11, Y13
+	VADDPS      Y13, Y3, Y3
+	VMOVUPS     96(SP), Y13
+	VSUBPS      Y10, Y13, Y10
+	VMOVUPS     c_zero<>+0(SB), Y13
+	VMAXPS      Y10, Y13, Y10
+	VFMADD231PS Y10, Y9, Y5
+	VANDPS      Y9, Y12, Y10
+	VADDPS      Y10, Y7, Y7
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y8, Y8
+	VMOVUPS     c_zero<>+0(SB), Y10
+	VBLENDVPS   Y8, c_one<>+0(SB), Y10, Y8
+	VANDPS      (SP), Y11, Y10
+	VSUBPS      Y10, Y8, Y8
+	VANDPS      64(SP), Y12, Y10
+	VSUBPS      Y10, Y8, Y8
+	VMULPS      Y8, Y9, Y8
+	VMOVUPS     Y8, 32(CX)(SI*4)
+	ADDQ        $0x00000010, SI
+	JMP         loop
+
+tail:
+	SUBQ        SI, AX
+	JZ          done
+	LEAQ        tailmask8<>+0(SB), DI
+	MOVQ        $0x00000010, R8
+	SUBQ        AX, R8
+	VMOVDQU     (DI)(R8*4), Y8
+	VMASKMOVPS  (BX)(SI*4), Y8, Y9
+	VMASKMOVPS  (DX)(SI*4), Y8, Y10
+	VMOVUPS     c_maxFloat<>+0(SB), Y11
+	VMINPS      Y9, Y11, Y11
+	VMOVUPS     c_negMaxFloat<>+0(SB), Y12
+	VMAXPS      Y11, Y12, Y11
+	VCMPPS      $0x11, 32(SP), Y9, Y12
+	VCMPPS      $0x11, 96(SP), Y9, Y13
+	VMOVUPS     32(SP), Y14
+	VSUBPS      Y11, Y14, Y14
+	VMOVUPS     c_zero<>+0(SB), Y15
+	VMAXPS      Y14, Y15, Y14
+	VMOVAPS     Y0, Y15
+	VFMADD231PS Y14, Y10, Y15
+	VBLENDVPS   Y8, Y15, Y0, Y0
+	VANDPS      Y10, Y12, Y14
+	VANDPS      Y14, Y8, Y14
+	VADDPS      Y14, Y2, Y2
+	VMOVUPS     96(SP), Y14
+	VSUBPS      Y11, Y14, Y11
+	VMOVUPS     c_zero<>+0(SB), Y14
+	VMAXPS      Y11, Y14, Y11
+	VMOVAPS     Y4, Y14
+	VFMADD231PS Y11, Y10, Y14
+	VBLENDVPS   Y8, Y14, Y4, Y4
+	VANDPS      Y10, Y13, Y11
+	VANDPS      Y11, Y8, Y11
+	VADDPS      Y11, Y6, Y6
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y9, Y9
+	VMOVUPS     c_zero<>+0(SB), Y11
+	VBLENDVPS   Y9, c_one<>+0(SB), Y11, Y9
+	VANDPS      (SP), Y12, Y11
+	VSUBPS      Y11, Y9, Y9
+	VANDPS      64(SP), Y13, Y11
+	VSUBPS      Y11, Y9, Y9
+	VMULPS      Y9, Y10, Y9
+	VMASKMOVPS  Y9, Y8, (CX)(SI*4)
+	VMOVDQU     32(DI)(R8*4), Y8
+	VMASKMOVPS  32(BX)(SI*4), Y8, Y9
+	VMASKMOVPS  32(DX)(SI*4), Y8, Y10
+	VMOVUPS     c_maxFloat<>+0(SB), Y11
+	VMINPS      Y9, Y11, Y11
+	VMOVUPS     c_negMaxFloat<>+0(SB), Y12
+	VMAXPS      Y11, Y12, Y11
+	VCMPPS      $0x11, 32(SP), Y9, Y12
+	VCMPPS      $0x11, 96(SP), Y9, Y13
+	VMOVUPS     32(SP), Y14
+	VSUBPS      Y11, Y14, Y14
+	VMOVUPS     c_zero<>+0(SB), Y15
+	VMAXPS      Y14, Y15, Y14
+	VMOVAPS     Y1, Y15
+	VFMADD231PS Y14, Y10, Y15
+	VBLENDVPS   Y8, Y15, Y1, Y1
+	VANDPS      Y10, Y12, Y14
+	VANDPS      Y14, Y8, Y14
+	VADDPS      Y14, Y3, Y3
+	VMOVUPS     96(SP), Y14
+	VSUBPS      Y11, Y14, Y11
+	VMOVUPS     c_zero<>+0(SB), Y14
+	VMAXPS      Y11, Y14, Y11
+	VMOVAPS     Y5, Y14
+	VFMADD231PS Y11, Y10, Y14
+	VBLENDVPS   Y8, Y14, Y5, Y5
+	VANDPS      Y10, Y13, Y11
+	VANDPS      Y11, Y8, Y11
+	VADDPS      Y11, Y7, Y7
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y9, Y9
+	VMOVUPS     c_zero<>+0(SB), Y11
+	VBLENDVPS   Y9, c_one<>+0(SB), Y11, Y9
+	VANDPS      (SP), Y12, Y11
+	VSUBPS      Y11, Y9, Y9
+	VANDPS      64(SP), Y13, Y11
+	VSUBPS      Y11, Y9, Y9
 	VMULPS      Y9, Y10, Y9
 	VMASKMOVPS  Y9, Y8, 32(CX)(SI*4)
 

@@ -56,6 +56,8 @@ type kernels struct {
 	erfBackward        func(dx, dy, x []float32)
 	srelu              func(y, x []float32, tl float32, al float32, tr float32, ar float32)
 	sreluBackward      func(dx, dy, x []float32, tl float32, al float32, tr float32, ar float32) (sums [64]float32)
+	apl                func(y, x []float32, a1 float32, b1 float32, a2 float32, b2 float32)
+	aplBackward        func(dx, dy, x []float32, a1 float32, b1 float32, a2 float32, b2 float32) (sums [64]float32)
 }
 
 // namedKernel is one kernel of a table, for tests that walk every kernel.
@@ -118,6 +120,8 @@ func (k *kernels) all() []namedKernel {
 		{"erfBackward", k.erfBackward},
 		{"srelu", k.srelu},
 		{"sreluBackward", k.sreluBackward},
+		{"apl", k.apl},
+		{"aplBackward", k.aplBackward},
 	}
 }
 
@@ -174,4 +178,6 @@ var pureGo = kernels{
 	erfBackward:        erfBackwardGo,
 	srelu:              sreluGo,
 	sreluBackward:      sreluBackwardGo,
+	apl:                aplGo,
+	aplBackward:        aplBackwardGo,
 }

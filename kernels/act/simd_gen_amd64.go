@@ -57,6 +57,8 @@ var avx512Kernels = kernels{
 	erfBackward:        erfBackwardAVX512,
 	srelu:              sreluAVX512,
 	sreluBackward:      sreluBackwardAVX512,
+	apl:                aplAVX512,
+	aplBackward:        aplBackwardAVX512,
 }
 
 var avx2Kernels = kernels{
@@ -112,4 +114,6 @@ var avx2Kernels = kernels{
 	erfBackward:        erfBackwardAVX2,
 	srelu:              sreluAVX2,
 	sreluBackward:      sreluBackwardAVX2,
+	apl:                aplAVX2,
+	aplBackward:        aplBackwardAVX2,
 }

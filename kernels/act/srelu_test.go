@@ -60,3 +60,56 @@ func TestSReLU(t *testing.T) {
 		}
 	})
 }
+
+// TestAPL checks APL and its backward against float64 definitions on every
+// path, the hinges included, and the parameter gradients against float64
+// sums.
+func TestAPL(t *testing.T) {
+	rng := rand.New(rand.NewPCG(53, 54))
+	const a1, b1, a2, b2 = float32(0.3), float32(0.5), float32(-0.7), float32(-1)
+	n := 1000
+	x, dy := make([]float32, n), make([]float32, n)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64() * 2)
+		dy[i] = float32(rng.NormFloat64())
+	}
+	x[0], x[1], x[2] = b1, b2, 0
+	forEachPath(t, func(t *testing.T) {
+		y, dx := make([]float32, n), make([]float32, n)
+		APL(y, x, a1, b1, a2, b2)
+		ga1, gb1, ga2, gb2 := APLBackward(dx, dy, x, a1, b1, a2, b2)
+		var w [4]float64
+		for i, v := range x {
+			xv, d := float64(v), 0.0
+			want := math.Max(xv, 0)
+			if xv > 0 {
+				d = 1
+			}
+			for s, h := range [2][2]float32{{a1, b1}, {a2, b2}} {
+				a, bb := float64(h[0]), float64(h[1])
+				want += a * math.Max(bb-xv, 0)
+				w[2*s] += float64(dy[i]) * math.Max(bb-xv, 0)
+				if xv < bb {
+					d -= a
+					w[2*s+1] += float64(dy[i]) * a
+				}
+			}
+			if math.Abs(float64(y[i])-want) > 1e-6*(1+math.Abs(want)) {
+				t.Errorf("apl(%g) = %g, want %g", xv, y[i], want)
+			}
+			if g := float64(dy[i]) * d; math.Abs(float64(dx[i])-g) > 1e-6*(1+math.Abs(g)) {
+				t.Errorf("apl'(%g)*dy = %g, want %g", xv, dx[i], g)
+			}
+		}
+		for j, got := range []float32{ga1, gb1, ga2, gb2} {
+			if math.Abs(float64(got)-w[j]) > 1e-5*(1+math.Abs(w[j])) {
+				t.Errorf("gradient %d: %g, want %g", j, got, w[j])
+			}
+		}
+		// A zero slope adds exactly 0 at -Inf, not 0*Inf.
+		APL(y[:1], []float32{float32(math.Inf(-1))}, 0, 0, 0, -1)
+		if y[0] != 0 {
+			t.Errorf("apl(-Inf) with zero slopes = %g, want 0", y[0])
+		}
+	})
+}

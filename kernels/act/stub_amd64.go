@@ -157,6 +157,12 @@ func sreluAVX512(y []float32, x []float32, tl float32, al float32, tr float32, a
 // sreluBackwardAVX512 sets dx = dy*(al if x < tl, ar if x >= tr, else 1) and sums dy*[x < tl], dy*min(x-tl, 0), dy*[x >= tr], dy*max(x-tr, 0).
 func sreluBackwardAVX512(dx []float32, dy []float32, x []float32, tl float32, al float32, tr float32, ar float32) [64]float32
 
+// aplAVX512 sets y = max(0, x) + a1*max(0, b1-x) + a2*max(0, b2-x).
+func aplAVX512(y []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32)
+
+// aplBackwardAVX512 sets dx = dy*([x > 0] - a1*[x < b1] - a2*[x < b2]) and sums dy*max(0, b1-x), dy*[x < b1], dy*max(0, b2-x), dy*[x < b2].
+func aplBackwardAVX512(dx []float32, dy []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32) [64]float32
+
 // reluAVX2 sets y = max(0, x) (NaN stays NaN, -0 stays -0).
 func reluAVX2(y []float32, x []float32)
 
@@ -309,3 +315,9 @@ func sreluAVX2(y []float32, x []float32, tl float32, al float32, tr float32, ar 
 
 // sreluBackwardAVX2 sets dx = dy*(al if x < tl, ar if x >= tr, else 1) and sums dy*[x < tl], dy*min(x-tl, 0), dy*[x >= tr], dy*max(x-tr, 0).
 func sreluBackwardAVX2(dx []float32, dy []float32, x []float32, tl float32, al float32, tr float32, ar float32) [64]float32
+
+// aplAVX2 sets y = max(0, x) + a1*max(0, b1-x) + a2*max(0, b2-x).
+func aplAVX2(y []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32)
+
+// aplBackwardAVX2 sets dx = dy*([x > 0] - a1*[x < b1] - a2*[x < b2]) and sums dy*max(0, b1-x), dy*[x < b1], dy*max(0, b2-x), dy*[x < b2].
+func aplBackwardAVX2(dx []float32, dy []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32) [64]float32
