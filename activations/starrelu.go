@@ -2,6 +2,7 @@ package activations
 
 import (
 	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -24,40 +25,16 @@ func init() {
 	})
 }
 
+// starRelu runs on the SIMD kernels of package kernels/act.
 type starRelu struct{}
 
-func (starRelu) Forward(y, x, p []float32) {
-	s, b := float64(p[0]), float64(p[1])
-	var v elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&v, x, off)
-		for i, t := range v[:n] {
-			r := max(t, 0) // NaN stays NaN
-			v[i] = s*r*r + b
-		}
-		elementwise.StoreBlock(y, &v, off, n)
-	}
-}
+func (starRelu) Forward(y, x, p []float32) { act.StarReLU(y, x, p[0], p[1]) }
 
 // Backward: d/dx = 2s*relu(x), d/ds = relu(x)^2, d/db = 1.
 func (starRelu) Backward(dx, dy, x, p []float32, g []float64) {
-	s := float64(p[0])
-	var gs, gb float64
-	var xv, dv elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&xv, x, off)
-		elementwise.LoadBlock(&dv, dy, off)
-		for i, t := range xv[:n] {
-			r := max(t, 0)
-			d := dv[i]
-			dv[i] = d * 2 * s * r
-			gs += d * r * r
-			gb += d
-		}
-		elementwise.StoreBlock(dx, &dv, off, n)
-	}
-	g[0] += gs
-	g[1] += gb
+	gs, gb := act.StarReLUBackward(dx, dy, x, p[0])
+	g[0] += float64(gs)
+	g[1] += float64(gb)
 }
 
 func (starRelu) Reference(x float64, p []float64) float64 {

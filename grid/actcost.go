@@ -61,7 +61,7 @@ var activationCosts = map[string]actCost{
 	"squaredrelu": {0.89, 0.98},
 	"srelu":       {0.31, 0.38},
 	"srs":         {6.11, 11.80},
-	"starrelu":    {1.60, 3.02},
+	"starrelu":    {0.12, 0.16},
 	"swish":       {0.51, 0.73},
 	"tanh":        {0.44, 0.66},
 	"tanhexp":     {3.15, 5.10},

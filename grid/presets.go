@@ -239,8 +239,8 @@ func init() {
 			"Budget: 460 trials, est. 4.3 h on the reference machine's 2 cores, i.e. about 9 CPU-hours, of which " +
 			"1.4 h are activations that still cost more than ReLU per value (pau and tanhshrink on scalar float64 " +
 			"code, 0.55 h of it; serf, pserf, erfact, golu, tanhexp, lisht, aconc, gcu, srs and smish compose the " +
-			"vector kernels, pdelu at its default t = 1.5 needs no logarithm and srelu and apl have SIMD kernels, since " +
-			"this estimate). With " +
+			"vector kernels, pdelu at its default t = 1.5 needs no logarithm and srelu, apl and starrelu have SIMD kernels, " +
+			"since this estimate). With " +
 			"leaderboard-resnet's 10 that is about 18 CPU-hours, a fifth over the 15 asked for; the images stay at " +
 			"the 3,000 chosen when the engine was half as fast. " +
 			"Why 10 epochs with a cosine decay: at a constant lr 1e-3 ReLU does not settle at this scale (mean validation " +

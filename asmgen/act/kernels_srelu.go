@@ -81,3 +81,30 @@ func aplKernels() []*Kernel {
 	}
 	return []*Kernel{fwd, bwd}
 }
+
+// StarReLU (Yu et al. 2022): s*max(0, x)^2 + b; the backward kernel returns
+// the lane sums dy*max(0, x)^2 and dy (d/ds and d/db).
+func starReLUKernels() []*Kernel {
+	fwd := &Kernel{
+		Name: "starRelu", Doc: "sets y = s*max(0, x)^2 + b.",
+		Slices: []string{"y", "x"}, Params: []string{"s", "b"},
+		Body: func(b *B) {
+			r := b.Max(b.Load("x"), b.C("zero")) // NaN stays NaN
+			b.Store("y", b.FMA(b.Mul(b.Param("s"), r), r, b.Param("b")))
+		},
+	}
+	bwd := &Kernel{
+		Name:   "starReluBackward",
+		Doc:    "sets dx = dy*2s*max(0, x) (s2 = 2s) and sums dy*max(0, x)^2 and dy.",
+		Slices: []string{"dx", "dy", "x"}, Params: []string{"s2"}, Sums: 2,
+		Body: func(b *B) {
+			r := b.Max(b.Load("x"), b.C("zero"))
+			dy := b.Load("dy")
+			dyr := b.Mul(dy, r)
+			b.AccFMA(0, dyr, r)
+			b.Acc(1, dy)
+			b.Store("dx", b.Mul(dyr, b.Param("s2")))
+		},
+	}
+	return []*Kernel{fwd, bwd}
+}

@@ -29,6 +29,7 @@ func allKernels() []*Kernel {
 	ks = append(ks, primKernels()...)
 	ks = append(ks, sreluKernels()...)
 	ks = append(ks, aplKernels()...)
+	ks = append(ks, starReLUKernels()...)
 	return ks
 }
 

@@ -203,3 +203,29 @@ func APLBackward(dx, dy, x []float32, a1, b1, a2, b2 float32) (ga1, gb1, ga2, gb
 	}
 	return float32(s[0]), float32(s[1] * float64(a1)), float32(s[2]), float32(s[3] * float64(a2))
 }
+
+// StarReLU sets y[i] = s*max(0, x[i])^2 + b.
+func StarReLU(y, x []float32, s, b float32) {
+	if len(y) != len(x) {
+		panicLen("StarReLU", "y", len(y), "x", len(x))
+	}
+	current().starRelu(y, x, s, b)
+}
+
+// StarReLUBackward sets dx[i] = dy[i]*2s*max(0, x[i]) and returns the
+// parameter gradients sum(dy*max(0, x)^2) (d/ds) and sum(dy) (d/db), summed
+// in float64 over blocks.
+func StarReLUBackward(dx, dy, x []float32, s float32) (gs, gb float32) {
+	if len(dx) != len(dy) || len(dx) != len(x) {
+		panicLen3("StarReLUBackward", len(dx), len(dy), len(x))
+	}
+	k := current().starReluBackward
+	var ss, sb float64
+	for lo := 0; lo < len(dx); lo += blockLen {
+		hi := min(lo+blockLen, len(dx))
+		lanes := k(dx[lo:hi], dy[lo:hi], x[lo:hi], 2*s)
+		ss += fold(lanes[:], 0)
+		sb += fold(lanes[:], 1)
+	}
+	return float32(ss), float32(sb)
+}

@@ -11470,6 +11470,144 @@ done:
 	VZEROUPPER
 	RET
 
+// func starReluAVX512(y []float32, x []float32, s float32, b float32)
+// Requires: AVX, AVX512F, SSE
+TEXT ·starReluAVX512(SB), NOSPLIT, $0-56
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        s+48(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        b+52(FP), X1
+	VBROADCASTSS X1, Z1
+	VMOVUPS      c_zero<>+0(SB), Z2
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ        BX, SI
+	JG          loop1
+	VMOVUPS     (DX)(BX*4), Z3
+	VMAXPS      Z3, Z2, Z3
+	VMULPS      Z3, Z0, Z4
+	VFMADD132PS Z3, Z1, Z4
+	VMOVUPS     Z4, (CX)(BX*4)
+	VMOVUPS     64(DX)(BX*4), Z3
+	VMAXPS      Z3, Z2, Z3
+	VMULPS      Z3, Z0, Z4
+	VFMADD132PS Z3, Z1, Z4
+	VMOVUPS     Z4, 64(CX)(BX*4)
+	ADDQ        $0x00000020, BX
+	JMP         loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ        BX, SI
+	JG          tail
+	VMOVUPS     (DX)(BX*4), Z3
+	VMAXPS      Z3, Z2, Z3
+	VMULPS      Z3, Z0, Z4
+	VFMADD132PS Z3, Z1, Z4
+	VMOVUPS     Z4, (CX)(BX*4)
+	ADDQ        $0x00000010, BX
+	JMP         loop
+
+tail:
+	SUBQ        BX, AX
+	JZ          done
+	LEAQ        tailmask16<>+0(SB), SI
+	KMOVW       (SI)(AX*2), K1
+	VMOVUPS.Z   (DX)(BX*4), K1, Z3
+	VMAXPS      Z3, Z2, Z2
+	VMULPS      Z2, Z0, Z0
+	VFMADD132PS Z2, Z1, Z0
+	VMOVUPS     Z0, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func starReluBackwardAVX512(dx []float32, dy []float32, x []float32, s2 float32) [32]float32
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·starReluBackwardAVX512(SB), NOSPLIT, $0-208
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        s2+72(FP), X0
+	VBROADCASTSS X0, Z0
+	VMOVUPS      c_zero<>+0(SB), Z1
+	VXORPS       Z2, Z2, Z2
+	VXORPS       Z3, Z3, Z3
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000020, DI
+
+loopN:
+	CMPQ        SI, DI
+	JG          loop1
+	VMOVUPS     (BX)(SI*4), Z4
+	VMAXPS      Z4, Z1, Z4
+	VMOVUPS     (DX)(SI*4), Z5
+	VMULPS      Z4, Z5, Z6
+	VFMADD231PS Z4, Z6, Z2
+	VADDPS      Z5, Z3, Z3
+	VMULPS      Z0, Z6, Z4
+	VMOVUPS     Z4, (CX)(SI*4)
+	VMOVUPS     64(BX)(SI*4), Z4
+	VMAXPS      Z4, Z1, Z4
+	VMOVUPS     64(DX)(SI*4), Z5
+	VMULPS      Z4, Z5, Z6
+	VFMADD231PS Z4, Z6, Z2
+	VADDPS      Z5, Z3, Z3
+	VMULPS      Z0, Z6, Z4
+	VMOVUPS     Z4, 64(CX)(SI*4)
+	ADDQ        $0x00000020, SI
+	JMP         loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ        SI, DI
+	JG          tail
+	VMOVUPS     (BX)(SI*4), Z4
+	VMAXPS      Z4, Z1, Z4
+	VMOVUPS     (DX)(SI*4), Z5
+	VMULPS      Z4, Z5, Z6
+	VFMADD231PS Z4, Z6, Z2
+	VADDPS      Z5, Z3, Z3
+	VMULPS      Z0, Z6, Z4
+	VMOVUPS     Z4, (CX)(SI*4)
+	ADDQ        $0x00000010, SI
+	JMP         loop
+
+tail:
+	SUBQ        SI, AX
+	JZ          done
+	LEAQ        tailmask16<>+0(SB), DI
+	KMOVW       (DI)(AX*2), K1
+	VMOVUPS.Z   (BX)(SI*4), K1, Z4
+	VMAXPS      Z4, Z1, Z1
+	VMOVUPS.Z   (DX)(SI*4), K1, Z4
+	VMULPS      Z1, Z4, Z5
+	VFMADD231PS Z1, Z5, K1, Z2
+	VADDPS      Z4, Z3, K1, Z3
+	VMULPS      Z0, Z5, Z0
+	VMOVUPS     Z0, K1, (CX)(SI*4)
+
+done:
+	LEAQ    ret_0+80(FP), AX
+	VMOVUPS Z2, (AX)
+	VMOVUPS Z3, 64(AX)
+	VZEROUPPER
+	RET
+
 // func reluAVX2(y []float32, x []float32)
 // Requires: AVX
 TEXT ·reluAVX2(SB), NOSPLIT, $0-48
@@ -22659,5 +22797,182 @@ done:
 	VMOVUPS Y5, 160(AX)
 	VMOVUPS Y6, 192(AX)
 	VMOVUPS Y7, 224(AX)
+	VZEROUPPER
+	RET
+
+// func starReluAVX2(y []float32, x []float32, s float32, b float32)
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·starReluAVX2(SB), NOSPLIT, $0-56
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        s+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        b+52(FP), X1
+	VBROADCASTSS X1, Y1
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000010, SI
+
+loopN:
+	CMPQ        BX, SI
+	JG          loop1
+	VMOVUPS     (DX)(BX*4), Y2
+	VMOVUPS     c_zero<>+0(SB), Y3
+	VMAXPS      Y2, Y3, Y2
+	VMULPS      Y2, Y0, Y3
+	VFMADD132PS Y2, Y1, Y3
+	VMOVUPS     Y3, (CX)(BX*4)
+	VMOVUPS     32(DX)(BX*4), Y2
+	VMOVUPS     c_zero<>+0(SB), Y3
+	VMAXPS      Y2, Y3, Y2
+	VMULPS      Y2, Y0, Y3
+	VFMADD132PS Y2, Y1, Y3
+	VMOVUPS     Y3, 32(CX)(BX*4)
+	ADDQ        $0x00000010, BX
+	JMP         loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ        BX, SI
+	JG          tail
+	VMOVUPS     (DX)(BX*4), Y2
+	VMOVUPS     c_zero<>+0(SB), Y3
+	VMAXPS      Y2, Y3, Y2
+	VMULPS      Y2, Y0, Y3
+	VFMADD132PS Y2, Y1, Y3
+	VMOVUPS     Y3, (CX)(BX*4)
+	ADDQ        $0x00000008, BX
+	JMP         loop
+
+tail:
+	SUBQ        BX, AX
+	JZ          done
+	LEAQ        tailmask8<>+0(SB), SI
+	MOVQ        $0x00000010, DI
+	SUBQ        AX, DI
+	VMOVDQU     (SI)(DI*4), Y2
+	VMASKMOVPS  (DX)(BX*4), Y2, Y3
+	VMOVUPS     c_zero<>+0(SB), Y4
+	VMAXPS      Y3, Y4, Y3
+	VMULPS      Y3, Y0, Y0
+	VFMADD132PS Y3, Y1, Y0
+	VMASKMOVPS  Y0, Y2, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func starReluBackwardAVX2(dx []float32, dy []float32, x []float32, s2 float32) [32]float32
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·starReluBackwardAVX2(SB), NOSPLIT, $0-208
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        s2+72(FP), X0
+	VBROADCASTSS X0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000010, DI
+
+loopN:
+	CMPQ        SI, DI
+	JG          loop1
+	VMOVUPS     (BX)(SI*4), Y5
+	VMOVUPS     c_zero<>+0(SB), Y6
+	VMAXPS      Y5, Y6, Y5
+	VMOVUPS     (DX)(SI*4), Y6
+	VMULPS      Y5, Y6, Y7
+	VFMADD231PS Y5, Y7, Y1
+	VADDPS      Y6, Y3, Y3
+	VMULPS      Y0, Y7, Y5
+	VMOVUPS     Y5, (CX)(SI*4)
+	VMOVUPS     32(BX)(SI*4), Y5
+	VMOVUPS     c_zero<>+0(SB), Y6
+	VMAXPS      Y5, Y6, Y5
+	VMOVUPS     32(DX)(SI*4), Y6
+	VMULPS      Y5, Y6, Y7
+	VFMADD231PS Y5, Y7, Y2
+	VADDPS      Y6, Y4, Y4
+	VMULPS      Y0, Y7, Y5
+	VMOVUPS     Y5, 32(CX)(SI*4)
+	ADDQ        $0x00000010, SI
+	JMP         loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ        SI, DI
+	JG          tail
+	VMOVUPS     (BX)(SI*4), Y5
+	VMOVUPS     c_zero<>+0(SB), Y6
+	VMAXPS      Y5, Y6, Y5
+	VMOVUPS     (DX)(SI*4), Y6
+	VMULPS      Y5, Y6, Y7
+	VFMADD231PS Y5, Y7, Y1
+	VADDPS      Y6, Y3, Y3
+	VMULPS      Y0, Y7, Y5
+	VMOVUPS     Y5, (CX)(SI*4)
+	VMOVUPS     32(BX)(SI*4), Y5
+	VMOVUPS     c_zero<>+0(SB), Y6
+	VMAXPS      Y5, Y6, Y5
+	VMOVUPS     32(DX)(SI*4), Y6
+	VMULPS      Y5, Y6, Y7
+	VFMADD231PS Y5, Y7, Y2
+	VADDPS      Y6, Y4, Y4
+	VMULPS      Y0, Y7, Y5
+	VMOVUPS     Y5, 32(CX)(SI*4)
+	ADDQ        $0x00000010, SI
+	JMP         loop
+
+tail:
+	SUBQ        SI, AX
+	JZ          done
+	LEAQ        tailmask8<>+0(SB), DI
+	MOVQ        $0x00000010, R8
+	SUBQ        AX, R8
+	VMOVDQU     (DI)(R8*4), Y5
+	VMASKMOVPS  (BX)(SI*4), Y5, Y6
+	VMOVUPS     c_zero<>+0(SB), Y7
+	VMAXPS      Y6, Y7, Y6
+	VMASKMOVPS  (DX)(SI*4), Y5, Y7
+	VMULPS      Y6, Y7, Y8
+	VMOVAPS     Y1, Y9
+	VFMADD231PS Y6, Y8, Y9
+	VBLENDVPS   Y5, Y9, Y1, Y1
+	VANDPS      Y7, Y5, Y6
+	VADDPS      Y6, Y3, Y3
+	VMULPS      Y0, Y8, Y6
+	VMASKMOVPS  Y6, Y5, (CX)(SI*4)
+	VMOVDQU     32(DI)(R8*4), Y5
+	VMASKMOVPS  32(BX)(SI*4), Y5, Y6
+	VMOVUPS     c_zero<>+0(SB), Y7
+	VMAXPS      Y6, Y7, Y6
+	VMASKMOVPS  32(DX)(SI*4), Y5, Y7
+	VMULPS      Y6, Y7, Y8
+	VMOVAPS     Y2, Y9
+	VFMADD231PS Y6, Y8, Y9
+	VBLENDVPS   Y5, Y9, Y2, Y2
+	VANDPS      Y7, Y5, Y6
+	VADDPS      Y6, Y4, Y4
+	VMULPS      Y0, Y8, Y0
+	VMASKMOVPS  Y0, Y5, 32(CX)(SI*4)
+
+done:
+	LEAQ    ret_0+80(FP), AX
+	VMOVUPS Y1, (AX)
+	VMOVUPS Y2, 32(AX)
+	VMOVUPS Y3, 64(AX)
+	VMOVUPS Y4, 96(AX)
 	VZEROUPPER
 	RET

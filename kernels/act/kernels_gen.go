@@ -58,6 +58,8 @@ type kernels struct {
 	sreluBackward      func(dx, dy, x []float32, tl float32, al float32, tr float32, ar float32) (sums [64]float32)
 	apl                func(y, x []float32, a1 float32, b1 float32, a2 float32, b2 float32)
 	aplBackward        func(dx, dy, x []float32, a1 float32, b1 float32, a2 float32, b2 float32) (sums [64]float32)
+	starRelu           func(y, x []float32, s float32, b float32)
+	starReluBackward   func(dx, dy, x []float32, s2 float32) (sums [32]float32)
 }
 
 // namedKernel is one kernel of a table, for tests that walk every kernel.
@@ -122,6 +124,8 @@ func (k *kernels) all() []namedKernel {
 		{"sreluBackward", k.sreluBackward},
 		{"apl", k.apl},
 		{"aplBackward", k.aplBackward},
+		{"starRelu", k.starRelu},
+		{"starReluBackward", k.starReluBackward},
 	}
 }
 
@@ -180,4 +184,6 @@ var pureGo = kernels{
 	sreluBackward:      sreluBackwardGo,
 	apl:                aplGo,
 	aplBackward:        aplBackwardGo,
+	starRelu:           starReluGo,
+	starReluBackward:   starReluBackwardGo,
 }

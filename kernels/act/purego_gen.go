@@ -67722,3 +67722,366 @@ func aplBackwardGoExact(dx, dy, x []float32, a1 float32, b1 float32, a2 float32,
 		dx[e] = v29_0
 	}
 }
+
+// starReluGo sets y = s*max(0, x)^2 + b.
+func starReluGo(y, x []float32, s float32, b float32) {
+	n := len(y)
+	y = y[:n]
+	x = x[:n]
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		y_ := y[i : i+8]
+		x_ := x[i : i+8]
+		hard := uint32(0)
+		v0_0 := x_[0]
+		v0_1 := x_[1]
+		v0_2 := x_[2]
+		v0_3 := x_[3]
+		v0_4 := x_[4]
+		v0_5 := x_[5]
+		v0_6 := x_[6]
+		v0_7 := x_[7]
+		v1_0 := cZero
+		v1_1 := cZero
+		v1_2 := cZero
+		v1_3 := cZero
+		v1_4 := cZero
+		v1_5 := cZero
+		v1_6 := cZero
+		v1_7 := cZero
+		v2_0 := maxps(v0_0, v1_0)
+		v2_1 := maxps(v0_1, v1_1)
+		v2_2 := maxps(v0_2, v1_2)
+		v2_3 := maxps(v0_3, v1_3)
+		v2_4 := maxps(v0_4, v1_4)
+		v2_5 := maxps(v0_5, v1_5)
+		v2_6 := maxps(v0_6, v1_6)
+		v2_7 := maxps(v0_7, v1_7)
+		v3_0 := s
+		v3_1 := s
+		v3_2 := s
+		v3_3 := s
+		v3_4 := s
+		v3_5 := s
+		v3_6 := s
+		v3_7 := s
+		v4_0 := float32(v3_0 * v2_0)
+		v4_1 := float32(v3_1 * v2_1)
+		v4_2 := float32(v3_2 * v2_2)
+		v4_3 := float32(v3_3 * v2_3)
+		v4_4 := float32(v3_4 * v2_4)
+		v4_5 := float32(v3_5 * v2_5)
+		v4_6 := float32(v3_6 * v2_6)
+		v4_7 := float32(v3_7 * v2_7)
+		v5_0 := b
+		v5_1 := b
+		v5_2 := b
+		v5_3 := b
+		v5_4 := b
+		v5_5 := b
+		v5_6 := b
+		v5_7 := b
+		pv6_0, cv6_0 := float64(v4_0)*float64(v2_0), float64(v5_0)
+		sv6_0 := pv6_0 + cv6_0
+		zv6_0 := sv6_0 - pv6_0
+		ev6_0 := (pv6_0 - (sv6_0 - zv6_0)) + (cv6_0 - zv6_0)
+		uv6_0, ebv6_0 := math.Float64bits(sv6_0), math.Float64bits(ev6_0)
+		iv6_0 := uint64(b2u(ebv6_0<<1-1 < 0xffe0000000000000))
+		uv6_0 = (uv6_0 - (ebv6_0^uv6_0)>>63&iv6_0) | iv6_0
+		v6_0 := float32(math.Float64frombits(uv6_0))
+		hard |= b2u(uv6_0<<1-1 < 0x381<<53-1)
+		pv6_1, cv6_1 := float64(v4_1)*float64(v2_1), float64(v5_1)
+		sv6_1 := pv6_1 + cv6_1
+		zv6_1 := sv6_1 - pv6_1
+		ev6_1 := (pv6_1 - (sv6_1 - zv6_1)) + (cv6_1 - zv6_1)
+		uv6_1, ebv6_1 := math.Float64bits(sv6_1), math.Float64bits(ev6_1)
+		iv6_1 := uint64(b2u(ebv6_1<<1-1 < 0xffe0000000000000))
+		uv6_1 = (uv6_1 - (ebv6_1^uv6_1)>>63&iv6_1) | iv6_1
+		v6_1 := float32(math.Float64frombits(uv6_1))
+		hard |= b2u(uv6_1<<1-1 < 0x381<<53-1)
+		pv6_2, cv6_2 := float64(v4_2)*float64(v2_2), float64(v5_2)
+		sv6_2 := pv6_2 + cv6_2
+		zv6_2 := sv6_2 - pv6_2
+		ev6_2 := (pv6_2 - (sv6_2 - zv6_2)) + (cv6_2 - zv6_2)
+		uv6_2, ebv6_2 := math.Float64bits(sv6_2), math.Float64bits(ev6_2)
+		iv6_2 := uint64(b2u(ebv6_2<<1-1 < 0xffe0000000000000))
+		uv6_2 = (uv6_2 - (ebv6_2^uv6_2)>>63&iv6_2) | iv6_2
+		v6_2 := float32(math.Float64frombits(uv6_2))
+		hard |= b2u(uv6_2<<1-1 < 0x381<<53-1)
+		pv6_3, cv6_3 := float64(v4_3)*float64(v2_3), float64(v5_3)
+		sv6_3 := pv6_3 + cv6_3
+		zv6_3 := sv6_3 - pv6_3
+		ev6_3 := (pv6_3 - (sv6_3 - zv6_3)) + (cv6_3 - zv6_3)
+		uv6_3, ebv6_3 := math.Float64bits(sv6_3), math.Float64bits(ev6_3)
+		iv6_3 := uint64(b2u(ebv6_3<<1-1 < 0xffe0000000000000))
+		uv6_3 = (uv6_3 - (ebv6_3^uv6_3)>>63&iv6_3) | iv6_3
+		v6_3 := float32(math.Float64frombits(uv6_3))
+		hard |= b2u(uv6_3<<1-1 < 0x381<<53-1)
+		pv6_4, cv6_4 := float64(v4_4)*float64(v2_4), float64(v5_4)
+		sv6_4 := pv6_4 + cv6_4
+		zv6_4 := sv6_4 - pv6_4
+		ev6_4 := (pv6_4 - (sv6_4 - zv6_4)) + (cv6_4 - zv6_4)
+		uv6_4, ebv6_4 := math.Float64bits(sv6_4), math.Float64bits(ev6_4)
+		iv6_4 := uint64(b2u(ebv6_4<<1-1 < 0xffe0000000000000))
+		uv6_4 = (uv6_4 - (ebv6_4^uv6_4)>>63&iv6_4) | iv6_4
+		v6_4 := float32(math.Float64frombits(uv6_4))
+		hard |= b2u(uv6_4<<1-1 < 0x381<<53-1)
+		pv6_5, cv6_5 := float64(v4_5)*float64(v2_5), float64(v5_5)
+		sv6_5 := pv6_5 + cv6_5
+		zv6_5 := sv6_5 - pv6_5
+		ev6_5 := (pv6_5 - (sv6_5 - zv6_5)) + (cv6_5 - zv6_5)
+		uv6_5, ebv6_5 := math.Float64bits(sv6_5), math.Float64bits(ev6_5)
+		iv6_5 := uint64(b2u(ebv6_5<<1-1 < 0xffe0000000000000))
+		uv6_5 = (uv6_5 - (ebv6_5^uv6_5)>>63&iv6_5) | iv6_5
+		v6_5 := float32(math.Float64frombits(uv6_5))
+		hard |= b2u(uv6_5<<1-1 < 0x381<<53-1)
+		pv6_6, cv6_6 := float64(v4_6)*float64(v2_6), float64(v5_6)
+		sv6_6 := pv6_6 + cv6_6
+		zv6_6 := sv6_6 - pv6_6
+		ev6_6 := (pv6_6 - (sv6_6 - zv6_6)) + (cv6_6 - zv6_6)
+		uv6_6, ebv6_6 := math.Float64bits(sv6_6), math.Float64bits(ev6_6)
+		iv6_6 := uint64(b2u(ebv6_6<<1-1 < 0xffe0000000000000))
+		uv6_6 = (uv6_6 - (ebv6_6^uv6_6)>>63&iv6_6) | iv6_6
+		v6_6 := float32(math.Float64frombits(uv6_6))
+		hard |= b2u(uv6_6<<1-1 < 0x381<<53-1)
+		pv6_7, cv6_7 := float64(v4_7)*float64(v2_7), float64(v5_7)
+		sv6_7 := pv6_7 + cv6_7
+		zv6_7 := sv6_7 - pv6_7
+		ev6_7 := (pv6_7 - (sv6_7 - zv6_7)) + (cv6_7 - zv6_7)
+		uv6_7, ebv6_7 := math.Float64bits(sv6_7), math.Float64bits(ev6_7)
+		iv6_7 := uint64(b2u(ebv6_7<<1-1 < 0xffe0000000000000))
+		uv6_7 = (uv6_7 - (ebv6_7^uv6_7)>>63&iv6_7) | iv6_7
+		v6_7 := float32(math.Float64frombits(uv6_7))
+		hard |= b2u(uv6_7<<1-1 < 0x381<<53-1)
+		if hard == 0 {
+			y_[0] = v6_0
+			y_[1] = v6_1
+			y_[2] = v6_2
+			y_[3] = v6_3
+			y_[4] = v6_4
+			y_[5] = v6_5
+			y_[6] = v6_6
+			y_[7] = v6_7
+		} else {
+			starReluGoExact(y, x, s, b, i, 8)
+		}
+	}
+	starReluGoExact(y, x, s, b, i, n-i)
+}
+
+// starReluGoExact computes elements i to i+count-1 of starReluGo one by one.
+//
+//go:noinline
+func starReluGoExact(y, x []float32, s float32, b float32, i, count int) {
+	for e := i; e < i+count; e++ {
+		v0_0 := x[e]
+		v1_0 := cZero
+		v2_0 := maxps(v0_0, v1_0)
+		v3_0 := s
+		v4_0 := float32(v3_0 * v2_0)
+		v5_0 := b
+		v6_0 := fma32(v4_0, v2_0, v5_0)
+		y[e] = v6_0
+	}
+}
+
+// starReluBackwardGo sets dx = dy*2s*max(0, x) (s2 = 2s) and sums dy*max(0, x)^2 and dy.
+func starReluBackwardGo(dx, dy, x []float32, s2 float32) (sums [32]float32) {
+	n := len(dx)
+	dx = dx[:n]
+	dy = dy[:n]
+	x = x[:n]
+	acc0 := (*[16]float32)(sums[0:16])
+	acc1 := (*[16]float32)(sums[16:32])
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		dx_ := dx[i : i+8]
+		dy_ := dy[i : i+8]
+		x_ := x[i : i+8]
+		hard := uint32(0)
+		v0_0 := x_[0]
+		v0_1 := x_[1]
+		v0_2 := x_[2]
+		v0_3 := x_[3]
+		v0_4 := x_[4]
+		v0_5 := x_[5]
+		v0_6 := x_[6]
+		v0_7 := x_[7]
+		v1_0 := cZero
+		v1_1 := cZero
+		v1_2 := cZero
+		v1_3 := cZero
+		v1_4 := cZero
+		v1_5 := cZero
+		v1_6 := cZero
+		v1_7 := cZero
+		v2_0 := maxps(v0_0, v1_0)
+		v2_1 := maxps(v0_1, v1_1)
+		v2_2 := maxps(v0_2, v1_2)
+		v2_3 := maxps(v0_3, v1_3)
+		v2_4 := maxps(v0_4, v1_4)
+		v2_5 := maxps(v0_5, v1_5)
+		v2_6 := maxps(v0_6, v1_6)
+		v2_7 := maxps(v0_7, v1_7)
+		v3_0 := dy_[0]
+		v3_1 := dy_[1]
+		v3_2 := dy_[2]
+		v3_3 := dy_[3]
+		v3_4 := dy_[4]
+		v3_5 := dy_[5]
+		v3_6 := dy_[6]
+		v3_7 := dy_[7]
+		v4_0 := float32(v3_0 * v2_0)
+		v4_1 := float32(v3_1 * v2_1)
+		v4_2 := float32(v3_2 * v2_2)
+		v4_3 := float32(v3_3 * v2_3)
+		v4_4 := float32(v3_4 * v2_4)
+		v4_5 := float32(v3_5 * v2_5)
+		v4_6 := float32(v3_6 * v2_6)
+		v4_7 := float32(v3_7 * v2_7)
+		ps5_0, cs5_0 := float64(v4_0)*float64(v2_0), float64(acc0[(i+0)&15])
+		ss5_0 := ps5_0 + cs5_0
+		zs5_0 := ss5_0 - ps5_0
+		es5_0 := (ps5_0 - (ss5_0 - zs5_0)) + (cs5_0 - zs5_0)
+		us5_0, ebs5_0 := math.Float64bits(ss5_0), math.Float64bits(es5_0)
+		is5_0 := uint64(b2u(ebs5_0<<1-1 < 0xffe0000000000000))
+		us5_0 = (us5_0 - (ebs5_0^us5_0)>>63&is5_0) | is5_0
+		s5_0 := float32(math.Float64frombits(us5_0))
+		hard |= b2u(us5_0<<1-1 < 0x381<<53-1)
+		ps5_1, cs5_1 := float64(v4_1)*float64(v2_1), float64(acc0[(i+1)&15])
+		ss5_1 := ps5_1 + cs5_1
+		zs5_1 := ss5_1 - ps5_1
+		es5_1 := (ps5_1 - (ss5_1 - zs5_1)) + (cs5_1 - zs5_1)
+		us5_1, ebs5_1 := math.Float64bits(ss5_1), math.Float64bits(es5_1)
+		is5_1 := uint64(b2u(ebs5_1<<1-1 < 0xffe0000000000000))
+		us5_1 = (us5_1 - (ebs5_1^us5_1)>>63&is5_1) | is5_1
+		s5_1 := float32(math.Float64frombits(us5_1))
+		hard |= b2u(us5_1<<1-1 < 0x381<<53-1)
+		ps5_2, cs5_2 := float64(v4_2)*float64(v2_2), float64(acc0[(i+2)&15])
+		ss5_2 := ps5_2 + cs5_2
+		zs5_2 := ss5_2 - ps5_2
+		es5_2 := (ps5_2 - (ss5_2 - zs5_2)) + (cs5_2 - zs5_2)
+		us5_2, ebs5_2 := math.Float64bits(ss5_2), math.Float64bits(es5_2)
+		is5_2 := uint64(b2u(ebs5_2<<1-1 < 0xffe0000000000000))
+		us5_2 = (us5_2 - (ebs5_2^us5_2)>>63&is5_2) | is5_2
+		s5_2 := float32(math.Float64frombits(us5_2))
+		hard |= b2u(us5_2<<1-1 < 0x381<<53-1)
+		ps5_3, cs5_3 := float64(v4_3)*float64(v2_3), float64(acc0[(i+3)&15])
+		ss5_3 := ps5_3 + cs5_3
+		zs5_3 := ss5_3 - ps5_3
+		es5_3 := (ps5_3 - (ss5_3 - zs5_3)) + (cs5_3 - zs5_3)
+		us5_3, ebs5_3 := math.Float64bits(ss5_3), math.Float64bits(es5_3)
+		is5_3 := uint64(b2u(ebs5_3<<1-1 < 0xffe0000000000000))
+		us5_3 = (us5_3 - (ebs5_3^us5_3)>>63&is5_3) | is5_3
+		s5_3 := float32(math.Float64frombits(us5_3))
+		hard |= b2u(us5_3<<1-1 < 0x381<<53-1)
+		ps5_4, cs5_4 := float64(v4_4)*float64(v2_4), float64(acc0[(i+4)&15])
+		ss5_4 := ps5_4 + cs5_4
+		zs5_4 := ss5_4 - ps5_4
+		es5_4 := (ps5_4 - (ss5_4 - zs5_4)) + (cs5_4 - zs5_4)
+		us5_4, ebs5_4 := math.Float64bits(ss5_4), math.Float64bits(es5_4)
+		is5_4 := uint64(b2u(ebs5_4<<1-1 < 0xffe0000000000000))
+		us5_4 = (us5_4 - (ebs5_4^us5_4)>>63&is5_4) | is5_4
+		s5_4 := float32(math.Float64frombits(us5_4))
+		hard |= b2u(us5_4<<1-1 < 0x381<<53-1)
+		ps5_5, cs5_5 := float64(v4_5)*float64(v2_5), float64(acc0[(i+5)&15])
+		ss5_5 := ps5_5 + cs5_5
+		zs5_5 := ss5_5 - ps5_5
+		es5_5 := (ps5_5 - (ss5_5 - zs5_5)) + (cs5_5 - zs5_5)
+		us5_5, ebs5_5 := math.Float64bits(ss5_5), math.Float64bits(es5_5)
+		is5_5 := uint64(b2u(ebs5_5<<1-1 < 0xffe0000000000000))
+		us5_5 = (us5_5 - (ebs5_5^us5_5)>>63&is5_5) | is5_5
+		s5_5 := float32(math.Float64frombits(us5_5))
+		hard |= b2u(us5_5<<1-1 < 0x381<<53-1)
+		ps5_6, cs5_6 := float64(v4_6)*float64(v2_6), float64(acc0[(i+6)&15])
+		ss5_6 := ps5_6 + cs5_6
+		zs5_6 := ss5_6 - ps5_6
+		es5_6 := (ps5_6 - (ss5_6 - zs5_6)) + (cs5_6 - zs5_6)
+		us5_6, ebs5_6 := math.Float64bits(ss5_6), math.Float64bits(es5_6)
+		is5_6 := uint64(b2u(ebs5_6<<1-1 < 0xffe0000000000000))
+		us5_6 = (us5_6 - (ebs5_6^us5_6)>>63&is5_6) | is5_6
+		s5_6 := float32(math.Float64frombits(us5_6))
+		hard |= b2u(us5_6<<1-1 < 0x381<<53-1)
+		ps5_7, cs5_7 := float64(v4_7)*float64(v2_7), float64(acc0[(i+7)&15])
+		ss5_7 := ps5_7 + cs5_7
+		zs5_7 := ss5_7 - ps5_7
+		es5_7 := (ps5_7 - (ss5_7 - zs5_7)) + (cs5_7 - zs5_7)
+		us5_7, ebs5_7 := math.Float64bits(ss5_7), math.Float64bits(es5_7)
+		is5_7 := uint64(b2u(ebs5_7<<1-1 < 0xffe0000000000000))
+		us5_7 = (us5_7 - (ebs5_7^us5_7)>>63&is5_7) | is5_7
+		s5_7 := float32(math.Float64frombits(us5_7))
+		hard |= b2u(us5_7<<1-1 < 0x381<<53-1)
+		s6_0 := float32(acc1[(i+0)&15] + v3_0)
+		s6_1 := float32(acc1[(i+1)&15] + v3_1)
+		s6_2 := float32(acc1[(i+2)&15] + v3_2)
+		s6_3 := float32(acc1[(i+3)&15] + v3_3)
+		s6_4 := float32(acc1[(i+4)&15] + v3_4)
+		s6_5 := float32(acc1[(i+5)&15] + v3_5)
+		s6_6 := float32(acc1[(i+6)&15] + v3_6)
+		s6_7 := float32(acc1[(i+7)&15] + v3_7)
+		v5_0 := s2
+		v5_1 := s2
+		v5_2 := s2
+		v5_3 := s2
+		v5_4 := s2
+		v5_5 := s2
+		v5_6 := s2
+		v5_7 := s2
+		v6_0 := float32(v4_0 * v5_0)
+		v6_1 := float32(v4_1 * v5_1)
+		v6_2 := float32(v4_2 * v5_2)
+		v6_3 := float32(v4_3 * v5_3)
+		v6_4 := float32(v4_4 * v5_4)
+		v6_5 := float32(v4_5 * v5_5)
+		v6_6 := float32(v4_6 * v5_6)
+		v6_7 := float32(v4_7 * v5_7)
+		if hard == 0 {
+			dx_[0] = v6_0
+			dx_[1] = v6_1
+			dx_[2] = v6_2
+			dx_[3] = v6_3
+			dx_[4] = v6_4
+			dx_[5] = v6_5
+			dx_[6] = v6_6
+			dx_[7] = v6_7
+			acc0[(i+0)&15] = s5_0
+			acc0[(i+1)&15] = s5_1
+			acc0[(i+2)&15] = s5_2
+			acc0[(i+3)&15] = s5_3
+			acc0[(i+4)&15] = s5_4
+			acc0[(i+5)&15] = s5_5
+			acc0[(i+6)&15] = s5_6
+			acc0[(i+7)&15] = s5_7
+			acc1[(i+0)&15] = s6_0
+			acc1[(i+1)&15] = s6_1
+			acc1[(i+2)&15] = s6_2
+			acc1[(i+3)&15] = s6_3
+			acc1[(i+4)&15] = s6_4
+			acc1[(i+5)&15] = s6_5
+			acc1[(i+6)&15] = s6_6
+			acc1[(i+7)&15] = s6_7
+		} else {
+			starReluBackwardGoExact(dx, dy, x, s2, &sums, i, 8)
+		}
+	}
+	starReluBackwardGoExact(dx, dy, x, s2, &sums, i, n-i)
+	return
+}
+
+// starReluBackwardGoExact computes elements i to i+count-1 of starReluBackwardGo one by one.
+//
+//go:noinline
+func starReluBackwardGoExact(dx, dy, x []float32, s2 float32, acc *[32]float32, i, count int) {
+	for e := i; e < i+count; e++ {
+		v0_0 := x[e]
+		v1_0 := cZero
+		v2_0 := maxps(v0_0, v1_0)
+		v3_0 := dy[e]
+		v4_0 := float32(v3_0 * v2_0)
+		acc[0+e&15] = fma32(v4_0, v2_0, acc[0+e&15])
+		acc[16+e&15] = float32(acc[16+e&15] + v3_0)
+		v5_0 := s2
+		v6_0 := float32(v4_0 * v5_0)
+		dx[e] = v6_0
+	}
+}

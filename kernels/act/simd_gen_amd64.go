@@ -59,6 +59,8 @@ var avx512Kernels = kernels{
 	sreluBackward:      sreluBackwardAVX512,
 	apl:                aplAVX512,
 	aplBackward:        aplBackwardAVX512,
+	starRelu:           starReluAVX512,
+	starReluBackward:   starReluBackwardAVX512,
 }
 
 var avx2Kernels = kernels{
@@ -116,4 +118,6 @@ var avx2Kernels = kernels{
 	sreluBackward:      sreluBackwardAVX2,
 	apl:                aplAVX2,
 	aplBackward:        aplBackwardAVX2,
+	starRelu:           starReluAVX2,
+	starReluBackward:   starReluBackwardAVX2,
 }

@@ -113,3 +113,39 @@ func TestAPL(t *testing.T) {
 		}
 	})
 }
+
+// TestStarReLU checks StarReLU and its backward against float64
+// definitions on every path, and the parameter gradients against float64
+// sums.
+func TestStarReLU(t *testing.T) {
+	rng := rand.New(rand.NewPCG(55, 56))
+	const s, b = float32(0.9), float32(-0.45)
+	n := 1000
+	x, dy := make([]float32, n), make([]float32, n)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64() * 2)
+		dy[i] = float32(rng.NormFloat64())
+	}
+	x[0] = 0
+	forEachPath(t, func(t *testing.T) {
+		y, dx := make([]float32, n), make([]float32, n)
+		StarReLU(y, x, s, b)
+		gs, gb := StarReLUBackward(dx, dy, x, s)
+		var ws, wb float64
+		for i, v := range x {
+			r := math.Max(float64(v), 0)
+			want := float64(s)*r*r + float64(b)
+			if math.Abs(float64(y[i])-want) > 1e-6*(1+math.Abs(want)) {
+				t.Errorf("starrelu(%g) = %g, want %g", v, y[i], want)
+			}
+			if g := float64(dy[i]) * 2 * float64(s) * r; math.Abs(float64(dx[i])-g) > 1e-6*(1+math.Abs(g)) {
+				t.Errorf("starrelu'(%g)*dy = %g, want %g", v, dx[i], g)
+			}
+			ws += float64(dy[i]) * r * r
+			wb += float64(dy[i])
+		}
+		if math.Abs(float64(gs)-ws) > 1e-5*(1+math.Abs(ws)) || math.Abs(float64(gb)-wb) > 1e-5*(1+math.Abs(wb)) {
+			t.Errorf("gradients %g, %g, want %g, %g", gs, gb, ws, wb)
+		}
+	})
+}

@@ -163,6 +163,12 @@ func aplAVX512(y []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 
 // aplBackwardAVX512 sets dx = dy*([x > 0] - a1*[x < b1] - a2*[x < b2]) and sums dy*max(0, b1-x), dy*[x < b1], dy*max(0, b2-x), dy*[x < b2].
 func aplBackwardAVX512(dx []float32, dy []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32) [64]float32
 
+// starReluAVX512 sets y = s*max(0, x)^2 + b.
+func starReluAVX512(y []float32, x []float32, s float32, b float32)
+
+// starReluBackwardAVX512 sets dx = dy*2s*max(0, x) (s2 = 2s) and sums dy*max(0, x)^2 and dy.
+func starReluBackwardAVX512(dx []float32, dy []float32, x []float32, s2 float32) [32]float32
+
 // reluAVX2 sets y = max(0, x) (NaN stays NaN, -0 stays -0).
 func reluAVX2(y []float32, x []float32)
 
@@ -321,3 +327,9 @@ func aplAVX2(y []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 fl
 
 // aplBackwardAVX2 sets dx = dy*([x > 0] - a1*[x < b1] - a2*[x < b2]) and sums dy*max(0, b1-x), dy*[x < b1], dy*max(0, b2-x), dy*[x < b2].
 func aplBackwardAVX2(dx []float32, dy []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32) [64]float32
+
+// starReluAVX2 sets y = s*max(0, x)^2 + b.
+func starReluAVX2(y []float32, x []float32, s float32, b float32)
+
+// starReluBackwardAVX2 sets dx = dy*2s*max(0, x) (s2 = 2s) and sums dy*max(0, x)^2 and dy.
+func starReluBackwardAVX2(dx []float32, dy []float32, x []float32, s2 float32) [32]float32
