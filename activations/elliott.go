@@ -1,9 +1,8 @@
 package activations
 
 import (
-	"math"
-
 	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -19,37 +18,13 @@ func init() {
 	})
 }
 
+// elliott runs on the SIMD kernels of package kernels/act.
 type elliott struct{}
 
-func (elliott) Forward(y, x, _ []float32) {
-	var v elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&v, x, off)
-		for i, t := range v[:n] {
-			// Clamping keeps +-Inf at 1 and 0 instead of Inf/Inf; past 1e300
-			// the result has rounded to its limit long before.
-			tc := min(max(t, -1e300), 1e300)
-			v[i] = 0.5*tc/(1+math.Abs(tc)) + 0.5
-		}
-		elementwise.StoreBlock(y, &v, off, n)
-	}
-}
+func (elliott) Forward(y, x, _ []float32) { act.Elliott(y, x) }
 
-// Backward: d/dx = 1/(2*(1+|x|)^2).
-func (elliott) Backward(dx, dy, x, _ []float32, _ []float64) {
-	var xv, dv elementwise.Block
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		n := elementwise.LoadBlock(&xv, x, off)
-		elementwise.LoadBlock(&dv, dy, off)
-		for i, t := range xv[:n] {
-			d := 1 + math.Abs(t)
-			dv[i] *= 0.5 / (d * d)
-		}
-		elementwise.StoreBlock(dx, &dv, off, n)
-	}
-}
+func (elliott) Backward(dx, dy, x, _ []float32, _ []float64) { act.ElliottBackward(dx, dy, x) }
 
-// Reference uses the one-sided rational forms, not the kernel's |x| form.
 func (elliott) Reference(x float64, _ []float64) float64 {
 	if x >= 0 {
 		return (1 + 2*x) / (2 + 2*x)

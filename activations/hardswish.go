@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -20,27 +20,12 @@ func init() {
 	})
 }
 
+// hardswish runs on the SIMD kernels of package kernels/act.
 type hardswish struct{}
 
-func (hardswish) Forward(y, x, _ []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		t := float64(v)
-		// Clamp the first factor too so that -Inf gives -0*... = 0, not NaN.
-		y[i] = float32(max(t, -3) * min(max(t+3, 0), 6) / 6)
-	}
-}
+func (hardswish) Forward(y, x, _ []float32) { act.Hardswish(y, x) }
 
-// Backward as PyTorch: 0 for x < -3, x/3 + 1/2 for -3 <= x <= 3, 1 above.
-func (hardswish) Backward(dx, dy, x, _ []float32, _ []float64) {
-	dx, dy = dx[:len(x)], dy[:len(x)]
-	for i, v := range x {
-		t := float64(v)
-		d := fmath.Sel(t <= 3, t/3+0.5, 1)
-		d = fmath.Sel(t < -3, 0, d)
-		dx[i] = float32(float64(dy[i]) * d)
-	}
-}
+func (hardswish) Backward(dx, dy, x, _ []float32, _ []float64) { act.HardswishBackward(dx, dy, x) }
 
 func (hardswish) Reference(x float64, _ []float64) float64 {
 	return x * math.Min(math.Max(x+3, 0), 6) / 6

@@ -30,6 +30,7 @@ func allKernels() []*Kernel {
 	ks = append(ks, sreluKernels()...)
 	ks = append(ks, aplKernels()...)
 	ks = append(ks, starReLUKernels()...)
+	ks = append(ks, simpleKernels()...)
 	return ks
 }
 

@@ -235,6 +235,29 @@ func smoothCases() []smoothCase {
 			},
 		},
 		{
+			name: "softsign", fwdULP: 1.5, bwdULP: 3.5, fwd: Softsign, bwd: SoftsignBackward,
+			f: func(x float64) float64 { return x / (1 + math.Abs(x)) },
+			df: func(x float64) (float64, float64) { d := 1 + math.Abs(x); return same(1 / (d * d)) },
+		},
+		{
+			name: "elliott", fwdULP: 1.5, bwdULP: 3.5, fwd: Elliott, bwd: ElliottBackward,
+			f: func(x float64) float64 { return (1 + 2*math.Max(x, 0)) / (2 * (1 + math.Abs(x))) }, // no cancellation
+			df: func(x float64) (float64, float64) { d := 1 + math.Abs(x); return same(0.5 / (d * d)) },
+		},
+		{
+			name: "hardswish", fwdULP: 2, bwdULP: 1, fwd: Hardswish, bwd: HardswishBackward,
+			f: func(x float64) float64 { return math.Max(x, -3) * math.Min(math.Max(x+3, 0), 6) / 6 },
+			df: func(x float64) (float64, float64) {
+				switch {
+				case x < -3:
+					return 0, 0
+				case x <= 3:
+					return x/3 + 0.5, math.Abs(x/3) + 0.5
+				}
+				return 1, 1
+			},
+		},
+		{
 			name: "exp", fwdULP: 1, bwdULP: 1, fwd: Exp, bwd: ExpBackward, f: math.Exp,
 			df: func(x float64) (float64, float64) { return same(math.Exp(x)) },
 		},

@@ -1048,6 +1048,42 @@ DATA c_negTanhClamp<>+56(SB)/4, $0xc1a00000
 DATA c_negTanhClamp<>+60(SB)/4, $0xc1a00000
 GLOBL c_negTanhClamp<>(SB), RODATA|NOPTR, $64
 
+DATA c_negThree<>+0(SB)/4, $0xc0400000
+DATA c_negThree<>+4(SB)/4, $0xc0400000
+DATA c_negThree<>+8(SB)/4, $0xc0400000
+DATA c_negThree<>+12(SB)/4, $0xc0400000
+DATA c_negThree<>+16(SB)/4, $0xc0400000
+DATA c_negThree<>+20(SB)/4, $0xc0400000
+DATA c_negThree<>+24(SB)/4, $0xc0400000
+DATA c_negThree<>+28(SB)/4, $0xc0400000
+DATA c_negThree<>+32(SB)/4, $0xc0400000
+DATA c_negThree<>+36(SB)/4, $0xc0400000
+DATA c_negThree<>+40(SB)/4, $0xc0400000
+DATA c_negThree<>+44(SB)/4, $0xc0400000
+DATA c_negThree<>+48(SB)/4, $0xc0400000
+DATA c_negThree<>+52(SB)/4, $0xc0400000
+DATA c_negThree<>+56(SB)/4, $0xc0400000
+DATA c_negThree<>+60(SB)/4, $0xc0400000
+GLOBL c_negThree<>(SB), RODATA|NOPTR, $64
+
+DATA c_negTwoP125<>+0(SB)/4, $0xfe000000
+DATA c_negTwoP125<>+4(SB)/4, $0xfe000000
+DATA c_negTwoP125<>+8(SB)/4, $0xfe000000
+DATA c_negTwoP125<>+12(SB)/4, $0xfe000000
+DATA c_negTwoP125<>+16(SB)/4, $0xfe000000
+DATA c_negTwoP125<>+20(SB)/4, $0xfe000000
+DATA c_negTwoP125<>+24(SB)/4, $0xfe000000
+DATA c_negTwoP125<>+28(SB)/4, $0xfe000000
+DATA c_negTwoP125<>+32(SB)/4, $0xfe000000
+DATA c_negTwoP125<>+36(SB)/4, $0xfe000000
+DATA c_negTwoP125<>+40(SB)/4, $0xfe000000
+DATA c_negTwoP125<>+44(SB)/4, $0xfe000000
+DATA c_negTwoP125<>+48(SB)/4, $0xfe000000
+DATA c_negTwoP125<>+52(SB)/4, $0xfe000000
+DATA c_negTwoP125<>+56(SB)/4, $0xfe000000
+DATA c_negTwoP125<>+60(SB)/4, $0xfe000000
+GLOBL c_negTwoP125<>(SB), RODATA|NOPTR, $64
+
 DATA c_negTwoP60<>+0(SB)/4, $0xdd800000
 DATA c_negTwoP60<>+4(SB)/4, $0xdd800000
 DATA c_negTwoP60<>+8(SB)/4, $0xdd800000
@@ -1426,6 +1462,24 @@ DATA c_sinS9<>+56(SB)/4, $0x362d704f
 DATA c_sinS9<>+60(SB)/4, $0x362d704f
 GLOBL c_sinS9<>(SB), RODATA|NOPTR, $64
 
+DATA c_six<>+0(SB)/4, $0x40c00000
+DATA c_six<>+4(SB)/4, $0x40c00000
+DATA c_six<>+8(SB)/4, $0x40c00000
+DATA c_six<>+12(SB)/4, $0x40c00000
+DATA c_six<>+16(SB)/4, $0x40c00000
+DATA c_six<>+20(SB)/4, $0x40c00000
+DATA c_six<>+24(SB)/4, $0x40c00000
+DATA c_six<>+28(SB)/4, $0x40c00000
+DATA c_six<>+32(SB)/4, $0x40c00000
+DATA c_six<>+36(SB)/4, $0x40c00000
+DATA c_six<>+40(SB)/4, $0x40c00000
+DATA c_six<>+44(SB)/4, $0x40c00000
+DATA c_six<>+48(SB)/4, $0x40c00000
+DATA c_six<>+52(SB)/4, $0x40c00000
+DATA c_six<>+56(SB)/4, $0x40c00000
+DATA c_six<>+60(SB)/4, $0x40c00000
+GLOBL c_six<>(SB), RODATA|NOPTR, $64
+
 DATA c_sqrt2<>+0(SB)/4, $0x3fb504f3
 DATA c_sqrt2<>+4(SB)/4, $0x3fb504f3
 DATA c_sqrt2<>+8(SB)/4, $0x3fb504f3
@@ -1461,6 +1515,24 @@ DATA c_tanhClamp<>+52(SB)/4, $0x41a00000
 DATA c_tanhClamp<>+56(SB)/4, $0x41a00000
 DATA c_tanhClamp<>+60(SB)/4, $0x41a00000
 GLOBL c_tanhClamp<>(SB), RODATA|NOPTR, $64
+
+DATA c_three<>+0(SB)/4, $0x40400000
+DATA c_three<>+4(SB)/4, $0x40400000
+DATA c_three<>+8(SB)/4, $0x40400000
+DATA c_three<>+12(SB)/4, $0x40400000
+DATA c_three<>+16(SB)/4, $0x40400000
+DATA c_three<>+20(SB)/4, $0x40400000
+DATA c_three<>+24(SB)/4, $0x40400000
+DATA c_three<>+28(SB)/4, $0x40400000
+DATA c_three<>+32(SB)/4, $0x40400000
+DATA c_three<>+36(SB)/4, $0x40400000
+DATA c_three<>+40(SB)/4, $0x40400000
+DATA c_three<>+44(SB)/4, $0x40400000
+DATA c_three<>+48(SB)/4, $0x40400000
+DATA c_three<>+52(SB)/4, $0x40400000
+DATA c_three<>+56(SB)/4, $0x40400000
+DATA c_three<>+60(SB)/4, $0x40400000
+GLOBL c_three<>(SB), RODATA|NOPTR, $64
 
 DATA c_two<>+0(SB)/4, $0x40000000
 DATA c_two<>+4(SB)/4, $0x40000000
@@ -1533,6 +1605,24 @@ DATA c_twoOverSqrtPi<>+52(SB)/4, $0x3f906ebb
 DATA c_twoOverSqrtPi<>+56(SB)/4, $0x3f906ebb
 DATA c_twoOverSqrtPi<>+60(SB)/4, $0x3f906ebb
 GLOBL c_twoOverSqrtPi<>(SB), RODATA|NOPTR, $64
+
+DATA c_twoP125<>+0(SB)/4, $0x7e000000
+DATA c_twoP125<>+4(SB)/4, $0x7e000000
+DATA c_twoP125<>+8(SB)/4, $0x7e000000
+DATA c_twoP125<>+12(SB)/4, $0x7e000000
+DATA c_twoP125<>+16(SB)/4, $0x7e000000
+DATA c_twoP125<>+20(SB)/4, $0x7e000000
+DATA c_twoP125<>+24(SB)/4, $0x7e000000
+DATA c_twoP125<>+28(SB)/4, $0x7e000000
+DATA c_twoP125<>+32(SB)/4, $0x7e000000
+DATA c_twoP125<>+36(SB)/4, $0x7e000000
+DATA c_twoP125<>+40(SB)/4, $0x7e000000
+DATA c_twoP125<>+44(SB)/4, $0x7e000000
+DATA c_twoP125<>+48(SB)/4, $0x7e000000
+DATA c_twoP125<>+52(SB)/4, $0x7e000000
+DATA c_twoP125<>+56(SB)/4, $0x7e000000
+DATA c_twoP125<>+60(SB)/4, $0x7e000000
+GLOBL c_twoP125<>(SB), RODATA|NOPTR, $64
 
 DATA c_twoP60<>+0(SB)/4, $0x5d800000
 DATA c_twoP60<>+4(SB)/4, $0x5d800000
@@ -11605,6 +11695,450 @@ done:
 	LEAQ    ret_0+80(FP), AX
 	VMOVUPS Z2, (AX)
 	VMOVUPS Z3, 64(AX)
+	VZEROUPPER
+	RET
+
+// func softsignAVX512(y []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·softsignAVX512(SB), NOSPLIT, $0-48
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS c_negTwoP125<>+0(SB), Z0
+	VMOVUPS c_twoP125<>+0(SB), Z1
+	XORQ    BX, BX
+	MOVQ    AX, SI
+	SUBQ    $0x00000020, SI
+
+loopN:
+	CMPQ    BX, SI
+	JG      loop1
+	VMOVUPS (DX)(BX*4), Z2
+	VMINPS  Z2, Z1, Z2
+	VMAXPS  Z2, Z0, Z2
+	VANDPS  c_absMask<>+0(SB), Z2, Z3
+	VADDPS  c_one<>+0(SB), Z3, Z3
+	VDIVPS  Z3, Z2, Z2
+	VMOVUPS Z2, (CX)(BX*4)
+	VMOVUPS 64(DX)(BX*4), Z2
+	VMINPS  Z2, Z1, Z2
+	VMAXPS  Z2, Z0, Z2
+	VANDPS  c_absMask<>+0(SB), Z2, Z3
+	VADDPS  c_one<>+0(SB), Z3, Z3
+	VDIVPS  Z3, Z2, Z2
+	VMOVUPS Z2, 64(CX)(BX*4)
+	ADDQ    $0x00000020, BX
+	JMP     loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ    BX, SI
+	JG      tail
+	VMOVUPS (DX)(BX*4), Z2
+	VMINPS  Z2, Z1, Z2
+	VMAXPS  Z2, Z0, Z2
+	VANDPS  c_absMask<>+0(SB), Z2, Z3
+	VADDPS  c_one<>+0(SB), Z3, Z3
+	VDIVPS  Z3, Z2, Z2
+	VMOVUPS Z2, (CX)(BX*4)
+	ADDQ    $0x00000010, BX
+	JMP     loop
+
+tail:
+	SUBQ      BX, AX
+	JZ        done
+	LEAQ      tailmask16<>+0(SB), SI
+	KMOVW     (SI)(AX*2), K1
+	VMOVUPS.Z (DX)(BX*4), K1, Z2
+	VMINPS    Z2, Z1, Z1
+	VMAXPS    Z1, Z0, Z0
+	VANDPS    c_absMask<>+0(SB), Z0, Z1
+	VADDPS    c_one<>+0(SB), Z1, Z1
+	VDIVPS    Z1, Z0, Z0
+	VMOVUPS   Z0, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func softsignBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·softsignBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	VMOVUPS c_one<>+0(SB), Z0
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ    SI, DI
+	JG      loop1
+	VMOVUPS (BX)(SI*4), Z1
+	VANDPS  c_absMask<>+0(SB), Z1, Z1
+	VADDPS  Z1, Z0, Z1
+	VDIVPS  Z1, Z0, Z1
+	VMOVUPS (DX)(SI*4), Z2
+	VMULPS  Z1, Z1, Z1
+	VMULPS  Z1, Z2, Z1
+	VMOVUPS Z1, (CX)(SI*4)
+	VMOVUPS 64(BX)(SI*4), Z1
+	VANDPS  c_absMask<>+0(SB), Z1, Z1
+	VADDPS  Z1, Z0, Z1
+	VDIVPS  Z1, Z0, Z1
+	VMOVUPS 64(DX)(SI*4), Z2
+	VMULPS  Z1, Z1, Z1
+	VMULPS  Z1, Z2, Z1
+	VMOVUPS Z1, 64(CX)(SI*4)
+	ADDQ    $0x00000020, SI
+	JMP     loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ    SI, DI
+	JG      tail
+	VMOVUPS (BX)(SI*4), Z1
+	VANDPS  c_absMask<>+0(SB), Z1, Z1
+	VADDPS  Z1, Z0, Z1
+	VDIVPS  Z1, Z0, Z1
+	VMOVUPS (DX)(SI*4), Z2
+	VMULPS  Z1, Z1, Z1
+	VMULPS  Z1, Z2, Z1
+	VMOVUPS Z1, (CX)(SI*4)
+	ADDQ    $0x00000010, SI
+	JMP     loop
+
+tail:
+	SUBQ      SI, AX
+	JZ        done
+	LEAQ      tailmask16<>+0(SB), DI
+	KMOVW     (DI)(AX*2), K1
+	VMOVUPS.Z (BX)(SI*4), K1, Z1
+	VANDPS    c_absMask<>+0(SB), Z1, Z1
+	VADDPS    Z1, Z0, Z1
+	VDIVPS    Z1, Z0, Z0
+	VMOVUPS.Z (DX)(SI*4), K1, Z1
+	VMULPS    Z0, Z0, Z0
+	VMULPS    Z0, Z1, Z0
+	VMOVUPS   Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func elliottAVX512(y []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·elliottAVX512(SB), NOSPLIT, $0-48
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS c_twoP125<>+0(SB), Z0
+	VMOVUPS c_zero<>+0(SB), Z1
+	XORQ    BX, BX
+	MOVQ    AX, SI
+	SUBQ    $0x00000020, SI
+
+loopN:
+	CMPQ        BX, SI
+	JG          loop1
+	VMOVUPS     (DX)(BX*4), Z2
+	VMINPS      Z2, Z0, Z2
+	VMAXPS      Z2, Z1, Z3
+	VMOVUPS     c_one<>+0(SB), Z4
+	VFMADD132PS c_two<>+0(SB), Z4, Z3
+	VANDPS      c_absMask<>+0(SB), Z2, Z2
+	VADDPS      c_one<>+0(SB), Z2, Z2
+	VDIVPS      Z2, Z3, Z2
+	VMULPS      c_half<>+0(SB), Z2, Z2
+	VMOVUPS     Z2, (CX)(BX*4)
+	VMOVUPS     64(DX)(BX*4), Z2
+	VMINPS      Z2, Z0, Z2
+	VMAXPS      Z2, Z1, Z3
+	VMOVUPS     c_one<>+0(SB), Z4
+	VFMADD132PS c_two<>+0(SB), Z4, Z3
+	VANDPS      c_absMask<>+0(SB), Z2, Z2
+	VADDPS      c_one<>+0(SB), Z2, Z2
+	VDIVPS      Z2, Z3, Z2
+	VMULPS      c_half<>+0(SB), Z2, Z2
+	VMOVUPS     Z2, 64(CX)(BX*4)
+	ADDQ        $0x00000020, BX
+	JMP         loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ        BX, SI
+	JG          tail
+	VMOVUPS     (DX)(BX*4), Z2
+	VMINPS      Z2, Z0, Z2
+	VMAXPS      Z2, Z1, Z3
+	VMOVUPS     c_one<>+0(SB), Z4
+	VFMADD132PS c_two<>+0(SB), Z4, Z3
+	VANDPS      c_absMask<>+0(SB), Z2, Z2
+	VADDPS      c_one<>+0(SB), Z2, Z2
+	VDIVPS      Z2, Z3, Z2
+	VMULPS      c_half<>+0(SB), Z2, Z2
+	VMOVUPS     Z2, (CX)(BX*4)
+	ADDQ        $0x00000010, BX
+	JMP         loop
+
+tail:
+	SUBQ        BX, AX
+	JZ          done
+	LEAQ        tailmask16<>+0(SB), SI
+	KMOVW       (SI)(AX*2), K1
+	VMOVUPS.Z   (DX)(BX*4), K1, Z2
+	VMINPS      Z2, Z0, Z0
+	VMAXPS      Z0, Z1, Z1
+	VMOVUPS     c_one<>+0(SB), Z2
+	VFMADD132PS c_two<>+0(SB), Z2, Z1
+	VANDPS      c_absMask<>+0(SB), Z0, Z0
+	VADDPS      c_one<>+0(SB), Z0, Z0
+	VDIVPS      Z0, Z1, Z0
+	VMULPS      c_half<>+0(SB), Z0, Z0
+	VMOVUPS     Z0, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func elliottBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·elliottBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	VMOVUPS c_one<>+0(SB), Z0
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ    SI, DI
+	JG      loop1
+	VMOVUPS (BX)(SI*4), Z1
+	VANDPS  c_absMask<>+0(SB), Z1, Z1
+	VADDPS  Z1, Z0, Z1
+	VDIVPS  Z1, Z0, Z1
+	VMOVUPS (DX)(SI*4), Z2
+	VMULPS  Z1, Z1, Z1
+	VMULPS  Z1, Z2, Z1
+	VMULPS  c_half<>+0(SB), Z1, Z1
+	VMOVUPS Z1, (CX)(SI*4)
+	VMOVUPS 64(BX)(SI*4), Z1
+	VANDPS  c_absMask<>+0(SB), Z1, Z1
+	VADDPS  Z1, Z0, Z1
+	VDIVPS  Z1, Z0, Z1
+	VMOVUPS 64(DX)(SI*4), Z2
+	VMULPS  Z1, Z1, Z1
+	VMULPS  Z1, Z2, Z1
+	VMULPS  c_half<>+0(SB), Z1, Z1
+	VMOVUPS Z1, 64(CX)(SI*4)
+	ADDQ    $0x00000020, SI
+	JMP     loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ    SI, DI
+	JG      tail
+	VMOVUPS (BX)(SI*4), Z1
+	VANDPS  c_absMask<>+0(SB), Z1, Z1
+	VADDPS  Z1, Z0, Z1
+	VDIVPS  Z1, Z0, Z1
+	VMOVUPS (DX)(SI*4), Z2
+	VMULPS  Z1, Z1, Z1
+	VMULPS  Z1, Z2, Z1
+	VMULPS  c_half<>+0(SB), Z1, Z1
+	VMOVUPS Z1, (CX)(SI*4)
+	ADDQ    $0x00000010, SI
+	JMP     loop
+
+tail:
+	SUBQ      SI, AX
+	JZ        done
+	LEAQ      tailmask16<>+0(SB), DI
+	KMOVW     (DI)(AX*2), K1
+	VMOVUPS.Z (BX)(SI*4), K1, Z1
+	VANDPS    c_absMask<>+0(SB), Z1, Z1
+	VADDPS    Z1, Z0, Z1
+	VDIVPS    Z1, Z0, Z0
+	VMOVUPS.Z (DX)(SI*4), K1, Z1
+	VMULPS    Z0, Z0, Z0
+	VMULPS    Z0, Z1, Z0
+	VMULPS    c_half<>+0(SB), Z0, Z0
+	VMOVUPS   Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func hardswishAVX512(y []float32, x []float32)
+// Requires: AVX, AVX512F
+TEXT ·hardswishAVX512(SB), NOSPLIT, $0-48
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS c_negThree<>+0(SB), Z0
+	VMOVUPS c_six<>+0(SB), Z1
+	VMOVUPS c_zero<>+0(SB), Z2
+	XORQ    BX, BX
+	MOVQ    AX, SI
+	SUBQ    $0x00000020, SI
+
+loopN:
+	CMPQ      BX, SI
+	JG        loop1
+	VMOVUPS   (DX)(BX*4), Z3
+	VADDPS    c_three<>+0(SB), Z3, Z4
+	VMAXPS    Z4, Z2, Z4
+	VMINPS    Z4, Z1, Z4
+	VMAXPS    Z3, Z0, Z9
+	VMULPS    Z4, Z9, Z4
+	VDIVPS    Z1, Z4, Z4
+	VCMPPS    $0x1d, c_three<>+0(SB), Z3, K1
+	VBLENDMPS Z3, Z4, K1, Z5
+	VMOVUPS   Z5, (CX)(BX*4)
+	VMOVUPS   64(DX)(BX*4), Z3
+	VADDPS    c_three<>+0(SB), Z3, Z4
+	VMAXPS    Z4, Z2, Z4
+	VMINPS    Z4, Z1, Z4
+	VMAXPS    Z3, Z0, Z9
+	VMULPS    Z4, Z9, Z4
+	VDIVPS    Z1, Z4, Z4
+	VCMPPS    $0x1d, c_three<>+0(SB), Z3, K1
+	VBLENDMPS Z3, Z4, K1, Z6
+	VMOVUPS   Z6, 64(CX)(BX*4)
+	ADDQ      $0x00000020, BX
+	JMP       loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ      BX, SI
+	JG        tail
+	VMOVUPS   (DX)(BX*4), Z3
+	VADDPS    c_three<>+0(SB), Z3, Z4
+	VMAXPS    Z4, Z2, Z4
+	VMINPS    Z4, Z1, Z4
+	VMAXPS    Z3, Z0, Z5
+	VMULPS    Z4, Z5, Z4
+	VDIVPS    Z1, Z4, Z4
+	VCMPPS    $0x1d, c_three<>+0(SB), Z3, K1
+	VBLENDMPS Z3, Z4, K1, Z7
+	VMOVUPS   Z7, (CX)(BX*4)
+	ADDQ      $0x00000010, BX
+	JMP       loop
+
+tail:
+	SUBQ      BX, AX
+	JZ        done
+	LEAQ      tailmask16<>+0(SB), SI
+	KMOVW     (SI)(AX*2), K1
+	VMOVUPS.Z (DX)(BX*4), K1, Z3
+	VADDPS    c_three<>+0(SB), Z3, Z4
+	VMAXPS    Z4, Z2, Z2
+	VMINPS    Z2, Z1, Z2
+	VMAXPS    Z3, Z0, Z0
+	VMULPS    Z2, Z0, Z0
+	VDIVPS    Z1, Z0, Z0
+	VCMPPS    $0x1d, c_three<>+0(SB), Z3, K2
+	VBLENDMPS Z3, Z0, K2, Z8
+	VMOVUPS   Z8, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func hardswishBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512F
+TEXT ·hardswishBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000020, DI
+
+loopN:
+	CMPQ      SI, DI
+	JG        loop1
+	VMOVUPS   (BX)(SI*4), Z0
+	VDIVPS    c_three<>+0(SB), Z0, Z1
+	VADDPS    c_half<>+0(SB), Z1, Z1
+	VCMPPS    $0x1e, c_three<>+0(SB), Z0, K1
+	VBLENDMPS c_one<>+0(SB), Z1, K1, Z2
+	VCMPPS    $0x11, c_negThree<>+0(SB), Z0, K1
+	VBLENDMPS c_zero<>+0(SB), Z2, K1, Z3
+	VMOVUPS   (DX)(SI*4), Z0
+	VMULPS    Z3, Z0, Z0
+	VMOVUPS   Z0, (CX)(SI*4)
+	VMOVUPS   64(BX)(SI*4), Z0
+	VDIVPS    c_three<>+0(SB), Z0, Z1
+	VADDPS    c_half<>+0(SB), Z1, Z1
+	VCMPPS    $0x1e, c_three<>+0(SB), Z0, K1
+	VBLENDMPS c_one<>+0(SB), Z1, K1, Z4
+	VCMPPS    $0x11, c_negThree<>+0(SB), Z0, K1
+	VBLENDMPS c_zero<>+0(SB), Z4, K1, Z5
+	VMOVUPS   64(DX)(SI*4), Z0
+	VMULPS    Z5, Z0, Z0
+	VMOVUPS   Z0, 64(CX)(SI*4)
+	ADDQ      $0x00000020, SI
+	JMP       loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ      SI, DI
+	JG        tail
+	VMOVUPS   (BX)(SI*4), Z0
+	VDIVPS    c_three<>+0(SB), Z0, Z1
+	VADDPS    c_half<>+0(SB), Z1, Z1
+	VCMPPS    $0x1e, c_three<>+0(SB), Z0, K1
+	VBLENDMPS c_one<>+0(SB), Z1, K1, Z6
+	VCMPPS    $0x11, c_negThree<>+0(SB), Z0, K1
+	VBLENDMPS c_zero<>+0(SB), Z6, K1, Z7
+	VMOVUPS   (DX)(SI*4), Z0
+	VMULPS    Z7, Z0, Z0
+	VMOVUPS   Z0, (CX)(SI*4)
+	ADDQ      $0x00000010, SI
+	JMP       loop
+
+tail:
+	SUBQ      SI, AX
+	JZ        done
+	LEAQ      tailmask16<>+0(SB), DI
+	KMOVW     (DI)(AX*2), K1
+	VMOVUPS.Z (BX)(SI*4), K1, Z0
+	VDIVPS    c_three<>+0(SB), Z0, Z1
+	VADDPS    c_half<>+0(SB), Z1, Z1
+	VCMPPS    $0x1e, c_three<>+0(SB), Z0, K2
+	VBLENDMPS c_one<>+0(SB), Z1, K2, Z8
+	VCMPPS    $0x11, c_negThree<>+0(SB), Z0, K2
+	VBLENDMPS c_zero<>+0(SB), Z8, K2, Z9
+	VMOVUPS.Z (DX)(SI*4), K1, Z0
+	VMULPS    Z9, Z0, Z0
+	VMOVUPS   Z0, K1, (CX)(SI*4)
+
+done:
 	VZEROUPPER
 	RET
 
@@ -22974,5 +23508,488 @@ done:
 	VMOVUPS Y2, 32(AX)
 	VMOVUPS Y3, 64(AX)
 	VMOVUPS Y4, 96(AX)
+	VZEROUPPER
+	RET
+
+// func softsignAVX2(y []float32, x []float32)
+// Requires: AVX
+TEXT ·softsignAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	XORQ BX, BX
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loopN:
+	CMPQ    BX, SI
+	JG      loop1
+	VMOVUPS (DX)(BX*4), Y0
+	VMOVUPS c_twoP125<>+0(SB), Y1
+	VMINPS  Y0, Y1, Y0
+	VMOVUPS c_negTwoP125<>+0(SB), Y1
+	VMAXPS  Y0, Y1, Y0
+	VANDPS  c_absMask<>+0(SB), Y0, Y1
+	VADDPS  c_one<>+0(SB), Y1, Y1
+	VDIVPS  Y1, Y0, Y0
+	VMOVUPS Y0, (CX)(BX*4)
+	VMOVUPS 32(DX)(BX*4), Y0
+	VMOVUPS c_twoP125<>+0(SB), Y1
+	VMINPS  Y0, Y1, Y0
+	VMOVUPS c_negTwoP125<>+0(SB), Y1
+	VMAXPS  Y0, Y1, Y0
+	VANDPS  c_absMask<>+0(SB), Y0, Y1
+	VADDPS  c_one<>+0(SB), Y1, Y1
+	VDIVPS  Y1, Y0, Y0
+	VMOVUPS Y0, 32(CX)(BX*4)
+	ADDQ    $0x00000010, BX
+	JMP     loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ    BX, SI
+	JG      tail
+	VMOVUPS (DX)(BX*4), Y0
+	VMOVUPS c_twoP125<>+0(SB), Y1
+	VMINPS  Y0, Y1, Y0
+	VMOVUPS c_negTwoP125<>+0(SB), Y1
+	VMAXPS  Y0, Y1, Y0
+	VANDPS  c_absMask<>+0(SB), Y0, Y1
+	VADDPS  c_one<>+0(SB), Y1, Y1
+	VDIVPS  Y1, Y0, Y0
+	VMOVUPS Y0, (CX)(BX*4)
+	ADDQ    $0x00000008, BX
+	JMP     loop
+
+tail:
+	SUBQ       BX, AX
+	JZ         done
+	LEAQ       tailmask8<>+0(SB), SI
+	MOVQ       $0x00000010, DI
+	SUBQ       AX, DI
+	VMOVDQU    (SI)(DI*4), Y0
+	VMASKMOVPS (DX)(BX*4), Y0, Y1
+	VMOVUPS    c_twoP125<>+0(SB), Y2
+	VMINPS     Y1, Y2, Y1
+	VMOVUPS    c_negTwoP125<>+0(SB), Y2
+	VMAXPS     Y1, Y2, Y1
+	VANDPS     c_absMask<>+0(SB), Y1, Y2
+	VADDPS     c_one<>+0(SB), Y2, Y2
+	VDIVPS     Y2, Y1, Y1
+	VMASKMOVPS Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func softsignBackwardAVX2(dx []float32, dy []float32, x []float32)
+// Requires: AVX
+TEXT ·softsignBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ    SI, DI
+	JG      loop1
+	VMOVUPS (BX)(SI*4), Y0
+	VANDPS  c_absMask<>+0(SB), Y0, Y0
+	VADDPS  c_one<>+0(SB), Y0, Y0
+	VMOVUPS c_one<>+0(SB), Y1
+	VDIVPS  Y0, Y1, Y0
+	VMOVUPS (DX)(SI*4), Y1
+	VMULPS  Y0, Y0, Y0
+	VMULPS  Y0, Y1, Y0
+	VMOVUPS Y0, (CX)(SI*4)
+	VMOVUPS 32(BX)(SI*4), Y0
+	VANDPS  c_absMask<>+0(SB), Y0, Y0
+	VADDPS  c_one<>+0(SB), Y0, Y0
+	VMOVUPS c_one<>+0(SB), Y1
+	VDIVPS  Y0, Y1, Y0
+	VMOVUPS 32(DX)(SI*4), Y1
+	VMULPS  Y0, Y0, Y0
+	VMULPS  Y0, Y1, Y0
+	VMOVUPS Y0, 32(CX)(SI*4)
+	ADDQ    $0x00000010, SI
+	JMP     loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ    SI, DI
+	JG      tail
+	VMOVUPS (BX)(SI*4), Y0
+	VANDPS  c_absMask<>+0(SB), Y0, Y0
+	VADDPS  c_one<>+0(SB), Y0, Y0
+	VMOVUPS c_one<>+0(SB), Y1
+	VDIVPS  Y0, Y1, Y0
+	VMOVUPS (DX)(SI*4), Y1
+	VMULPS  Y0, Y0, Y0
+	VMULPS  Y0, Y1, Y0
+	VMOVUPS Y0, (CX)(SI*4)
+	ADDQ    $0x00000008, SI
+	JMP     loop
+
+tail:
+	SUBQ       SI, AX
+	JZ         done
+	LEAQ       tailmask8<>+0(SB), DI
+	MOVQ       $0x00000010, R8
+	SUBQ       AX, R8
+	VMOVDQU    (DI)(R8*4), Y0
+	VMASKMOVPS (BX)(SI*4), Y0, Y1
+	VANDPS     c_absMask<>+0(SB), Y1, Y1
+	VADDPS     c_one<>+0(SB), Y1, Y1
+	VMOVUPS    c_one<>+0(SB), Y2
+	VDIVPS     Y1, Y2, Y1
+	VMASKMOVPS (DX)(SI*4), Y0, Y2
+	VMULPS     Y1, Y1, Y1
+	VMULPS     Y1, Y2, Y1
+	VMASKMOVPS Y1, Y0, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func elliottAVX2(y []float32, x []float32)
+// Requires: AVX, FMA3
+TEXT ·elliottAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	XORQ BX, BX
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loopN:
+	CMPQ        BX, SI
+	JG          loop1
+	VMOVUPS     (DX)(BX*4), Y0
+	VMOVUPS     c_twoP125<>+0(SB), Y1
+	VMINPS      Y0, Y1, Y0
+	VMOVUPS     c_zero<>+0(SB), Y1
+	VMAXPS      Y0, Y1, Y1
+	VMOVUPS     c_one<>+0(SB), Y2
+	VFMADD132PS c_two<>+0(SB), Y2, Y1
+	VANDPS      c_absMask<>+0(SB), Y0, Y0
+	VADDPS      c_one<>+0(SB), Y0, Y0
+	VDIVPS      Y0, Y1, Y0
+	VMULPS      c_half<>+0(SB), Y0, Y0
+	VMOVUPS     Y0, (CX)(BX*4)
+	VMOVUPS     32(DX)(BX*4), Y0
+	VMOVUPS     c_twoP125<>+0(SB), Y1
+	VMINPS      Y0, Y1, Y0
+	VMOVUPS     c_zero<>+0(SB), Y1
+	VMAXPS      Y0, Y1, Y1
+	VMOVUPS     c_one<>+0(SB), Y2
+	VFMADD132PS c_two<>+0(SB), Y2, Y1
+	VANDPS      c_absMask<>+0(SB), Y0, Y0
+	VADDPS      c_one<>+0(SB), Y0, Y0
+	VDIVPS      Y0, Y1, Y0
+	VMULPS      c_half<>+0(SB), Y0, Y0
+	VMOVUPS     Y0, 32(CX)(BX*4)
+	ADDQ        $0x00000010, BX
+	JMP         loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ        BX, SI
+	JG          tail
+	VMOVUPS     (DX)(BX*4), Y0
+	VMOVUPS     c_twoP125<>+0(SB), Y1
+	VMINPS      Y0, Y1, Y0
+	VMOVUPS     c_zero<>+0(SB), Y1
+	VMAXPS      Y0, Y1, Y1
+	VMOVUPS     c_one<>+0(SB), Y2
+	VFMADD132PS c_two<>+0(SB), Y2, Y1
+	VANDPS      c_absMask<>+0(SB), Y0, Y0
+	VADDPS      c_one<>+0(SB), Y0, Y0
+	VDIVPS      Y0, Y1, Y0
+	VMULPS      c_half<>+0(SB), Y0, Y0
+	VMOVUPS     Y0, (CX)(BX*4)
+	ADDQ        $0x00000008, BX
+	JMP         loop
+
+tail:
+	SUBQ        BX, AX
+	JZ          done
+	LEAQ        tailmask8<>+0(SB), SI
+	MOVQ        $0x00000010, DI
+	SUBQ        AX, DI
+	VMOVDQU     (SI)(DI*4), Y0
+	VMASKMOVPS  (DX)(BX*4), Y0, Y1
+	VMOVUPS     c_twoP125<>+0(SB), Y2
+	VMINPS      Y1, Y2, Y1
+	VMOVUPS     c_zero<>+0(SB), Y2
+	VMAXPS      Y1, Y2, Y2
+	VMOVUPS     c_one<>+0(SB), Y3
+	VFMADD132PS c_two<>+0(SB), Y3, Y2
+	VANDPS      c_absMask<>+0(SB), Y1, Y1
+	VADDPS      c_one<>+0(SB), Y1, Y1
+	VDIVPS      Y1, Y2, Y1
+	VMULPS      c_half<>+0(SB), Y1, Y1
+	VMASKMOVPS  Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func elliottBackwardAVX2(dx []float32, dy []float32, x []float32)
+// Requires: AVX
+TEXT ·elliottBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ    SI, DI
+	JG      loop1
+	VMOVUPS (BX)(SI*4), Y0
+	VANDPS  c_absMask<>+0(SB), Y0, Y0
+	VADDPS  c_one<>+0(SB), Y0, Y0
+	VMOVUPS c_one<>+0(SB), Y1
+	VDIVPS  Y0, Y1, Y0
+	VMOVUPS (DX)(SI*4), Y1
+	VMULPS  Y0, Y0, Y0
+	VMULPS  Y0, Y1, Y0
+	VMULPS  c_half<>+0(SB), Y0, Y0
+	VMOVUPS Y0, (CX)(SI*4)
+	VMOVUPS 32(BX)(SI*4), Y0
+	VANDPS  c_absMask<>+0(SB), Y0, Y0
+	VADDPS  c_one<>+0(SB), Y0, Y0
+	VMOVUPS c_one<>+0(SB), Y1
+	VDIVPS  Y0, Y1, Y0
+	VMOVUPS 32(DX)(SI*4), Y1
+	VMULPS  Y0, Y0, Y0
+	VMULPS  Y0, Y1, Y0
+	VMULPS  c_half<>+0(SB), Y0, Y0
+	VMOVUPS Y0, 32(CX)(SI*4)
+	ADDQ    $0x00000010, SI
+	JMP     loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ    SI, DI
+	JG      tail
+	VMOVUPS (BX)(SI*4), Y0
+	VANDPS  c_absMask<>+0(SB), Y0, Y0
+	VADDPS  c_one<>+0(SB), Y0, Y0
+	VMOVUPS c_one<>+0(SB), Y1
+	VDIVPS  Y0, Y1, Y0
+	VMOVUPS (DX)(SI*4), Y1
+	VMULPS  Y0, Y0, Y0
+	VMULPS  Y0, Y1, Y0
+	VMULPS  c_half<>+0(SB), Y0, Y0
+	VMOVUPS Y0, (CX)(SI*4)
+	ADDQ    $0x00000008, SI
+	JMP     loop
+
+tail:
+	SUBQ       SI, AX
+	JZ         done
+	LEAQ       tailmask8<>+0(SB), DI
+	MOVQ       $0x00000010, R8
+	SUBQ       AX, R8
+	VMOVDQU    (DI)(R8*4), Y0
+	VMASKMOVPS (BX)(SI*4), Y0, Y1
+	VANDPS     c_absMask<>+0(SB), Y1, Y1
+	VADDPS     c_one<>+0(SB), Y1, Y1
+	VMOVUPS    c_one<>+0(SB), Y2
+	VDIVPS     Y1, Y2, Y1
+	VMASKMOVPS (DX)(SI*4), Y0, Y2
+	VMULPS     Y1, Y1, Y1
+	VMULPS     Y1, Y2, Y1
+	VMULPS     c_half<>+0(SB), Y1, Y1
+	VMASKMOVPS Y1, Y0, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func hardswishAVX2(y []float32, x []float32)
+// Requires: AVX
+TEXT ·hardswishAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	XORQ BX, BX
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loopN:
+	CMPQ      BX, SI
+	JG        loop1
+	VMOVUPS   (DX)(BX*4), Y0
+	VADDPS    c_three<>+0(SB), Y0, Y1
+	VMOVUPS   c_zero<>+0(SB), Y2
+	VMAXPS    Y1, Y2, Y1
+	VMOVUPS   c_six<>+0(SB), Y2
+	VMINPS    Y1, Y2, Y1
+	VMOVUPS   c_negThree<>+0(SB), Y2
+	VMAXPS    Y0, Y2, Y2
+	VMULPS    Y1, Y2, Y1
+	VDIVPS    c_six<>+0(SB), Y1, Y1
+	VCMPPS    $0x1d, c_three<>+0(SB), Y0, Y2
+	VBLENDVPS Y2, Y0, Y1, Y0
+	VMOVUPS   Y0, (CX)(BX*4)
+	VMOVUPS   32(DX)(BX*4), Y0
+	VADDPS    c_three<>+0(SB), Y0, Y1
+	VMOVUPS   c_zero<>+0(SB), Y2
+	VMAXPS    Y1, Y2, Y1
+	VMOVUPS   c_six<>+0(SB), Y2
+	VMINPS    Y1, Y2, Y1
+	VMOVUPS   c_negThree<>+0(SB), Y2
+	VMAXPS    Y0, Y2, Y2
+	VMULPS    Y1, Y2, Y1
+	VDIVPS    c_six<>+0(SB), Y1, Y1
+	VCMPPS    $0x1d, c_three<>+0(SB), Y0, Y2
+	VBLENDVPS Y2, Y0, Y1, Y0
+	VMOVUPS   Y0, 32(CX)(BX*4)
+	ADDQ      $0x00000010, BX
+	JMP       loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ      BX, SI
+	JG        tail
+	VMOVUPS   (DX)(BX*4), Y0
+	VADDPS    c_three<>+0(SB), Y0, Y1
+	VMOVUPS   c_zero<>+0(SB), Y2
+	VMAXPS    Y1, Y2, Y1
+	VMOVUPS   c_six<>+0(SB), Y2
+	VMINPS    Y1, Y2, Y1
+	VMOVUPS   c_negThree<>+0(SB), Y2
+	VMAXPS    Y0, Y2, Y2
+	VMULPS    Y1, Y2, Y1
+	VDIVPS    c_six<>+0(SB), Y1, Y1
+	VCMPPS    $0x1d, c_three<>+0(SB), Y0, Y2
+	VBLENDVPS Y2, Y0, Y1, Y0
+	VMOVUPS   Y0, (CX)(BX*4)
+	ADDQ      $0x00000008, BX
+	JMP       loop
+
+tail:
+	SUBQ       BX, AX
+	JZ         done
+	LEAQ       tailmask8<>+0(SB), SI
+	MOVQ       $0x00000010, DI
+	SUBQ       AX, DI
+	VMOVDQU    (SI)(DI*4), Y0
+	VMASKMOVPS (DX)(BX*4), Y0, Y1
+	VADDPS     c_three<>+0(SB), Y1, Y2
+	VMOVUPS    c_zero<>+0(SB), Y3
+	VMAXPS     Y2, Y3, Y2
+	VMOVUPS    c_six<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y2
+	VMOVUPS    c_negThree<>+0(SB), Y3
+	VMAXPS     Y1, Y3, Y3
+	VMULPS     Y2, Y3, Y2
+	VDIVPS     c_six<>+0(SB), Y2, Y2
+	VCMPPS     $0x1d, c_three<>+0(SB), Y1, Y3
+	VBLENDVPS  Y3, Y1, Y2, Y1
+	VMASKMOVPS Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func hardswishBackwardAVX2(dx []float32, dy []float32, x []float32)
+// Requires: AVX
+TEXT ·hardswishBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ      SI, DI
+	JG        loop1
+	VMOVUPS   (BX)(SI*4), Y0
+	VDIVPS    c_three<>+0(SB), Y0, Y1
+	VADDPS    c_half<>+0(SB), Y1, Y1
+	VCMPPS    $0x1e, c_three<>+0(SB), Y0, Y2
+	VBLENDVPS Y2, c_one<>+0(SB), Y1, Y1
+	VCMPPS    $0x11, c_negThree<>+0(SB), Y0, Y0
+	VBLENDVPS Y0, c_zero<>+0(SB), Y1, Y0
+	VMOVUPS   (DX)(SI*4), Y1
+	VMULPS    Y0, Y1, Y0
+	VMOVUPS   Y0, (CX)(SI*4)
+	VMOVUPS   32(BX)(SI*4), Y0
+	VDIVPS    c_three<>+0(SB), Y0, Y1
+	VADDPS    c_half<>+0(SB), Y1, Y1
+	VCMPPS    $0x1e, c_three<>+0(SB), Y0, Y2
+	VBLENDVPS Y2, c_one<>+0(SB), Y1, Y1
+	VCMPPS    $0x11, c_negThree<>+0(SB), Y0, Y0
+	VBLENDVPS Y0, c_zero<>+0(SB), Y1, Y0
+	VMOVUPS   32(DX)(SI*4), Y1
+	VMULPS    Y0, Y1, Y0
+	VMOVUPS   Y0, 32(CX)(SI*4)
+	ADDQ      $0x00000010, SI
+	JMP       loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ      SI, DI
+	JG        tail
+	VMOVUPS   (BX)(SI*4), Y0
+	VDIVPS    c_three<>+0(SB), Y0, Y1
+	VADDPS    c_half<>+0(SB), Y1, Y1
+	VCMPPS    $0x1e, c_three<>+0(SB), Y0, Y2
+	VBLENDVPS Y2, c_one<>+0(SB), Y1, Y1
+	VCMPPS    $0x11, c_negThree<>+0(SB), Y0, Y0
+	VBLENDVPS Y0, c_zero<>+0(SB), Y1, Y0
+	VMOVUPS   (DX)(SI*4), Y1
+	VMULPS    Y0, Y1, Y0
+	VMOVUPS   Y0, (CX)(SI*4)
+	ADDQ      $0x00000008, SI
+	JMP       loop
+
+tail:
+	SUBQ       SI, AX
+	JZ         done
+	LEAQ       tailmask8<>+0(SB), DI
+	MOVQ       $0x00000010, R8
+	SUBQ       AX, R8
+	VMOVDQU    (DI)(R8*4), Y0
+	VMASKMOVPS (BX)(SI*4), Y0, Y1
+	VDIVPS     c_three<>+0(SB), Y1, Y2
+	VADDPS     c_half<>+0(SB), Y2, Y2
+	VCMPPS     $0x1e, c_three<>+0(SB), Y1, Y3
+	VBLENDVPS  Y3, c_one<>+0(SB), Y2, Y2
+	VCMPPS     $0x11, c_negThree<>+0(SB), Y1, Y1
+	VBLENDVPS  Y1, c_zero<>+0(SB), Y2, Y1
+	VMASKMOVPS (DX)(SI*4), Y0, Y2
+	VMULPS     Y1, Y2, Y1
+	VMASKMOVPS Y1, Y0, (CX)(SI*4)
+
+done:
 	VZEROUPPER
 	RET

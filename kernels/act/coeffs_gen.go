@@ -180,6 +180,12 @@ const (
 	// -tanhClamp
 	cNegTanhClamp     float32 = -0x1.4p+04 // -20
 	cNegTanhClampBits uint32  = 0xc1a00000
+	// -3
+	cNegThree     float32 = -0x1.8p+01 // -3
+	cNegThreeBits uint32  = 0xc0400000
+	// -2^125
+	cNegTwoP125     float32 = -0x1p+125 // -4.2535296e+37
+	cNegTwoP125Bits uint32  = 0xfe000000
 	// -2^60
 	cNegTwoP60     float32 = -0x1p+60 // -1.1529215e+18
 	cNegTwoP60Bits uint32  = 0xdd800000
@@ -242,12 +248,18 @@ const (
 	// sine polynomial
 	cSinS9     float32 = 0x1.5ae09ep-19 // 2.584438e-06
 	cSinS9Bits uint32  = 0x362d704f
+	// 6
+	cSix     float32 = 0x1.8p+02 // 6
+	cSixBits uint32  = 0x40c00000
 	// sqrt(2) rounded to float32
 	cSqrt2     float32 = 0x1.6a09e6p+00 // 1.4142135
 	cSqrt2Bits uint32  = 0x3fb504f3
 	// tanh(x) rounds to +-1 beyond |x| = 10: expm1(2x) is evaluated on [-20, 20]
 	cTanhClamp     float32 = 0x1.4p+04 // 20
 	cTanhClampBits uint32  = 0x41a00000
+	// 3
+	cThree     float32 = 0x1.8p+01 // 3
+	cThreeBits uint32  = 0x40400000
 	// 2
 	cTwo     float32 = 0x1p+01 // 2
 	cTwoBits uint32  = 0x40000000
@@ -260,6 +272,9 @@ const (
 	// 2/sqrt(pi) rounded to float32
 	cTwoOverSqrtPi     float32 = 0x1.20dd76p+00 // 1.1283792
 	cTwoOverSqrtPiBits uint32  = 0x3f906ebb
+	// 2^125: 1 + 2x stays finite
+	cTwoP125     float32 = 0x1p+125 // 4.2535296e+37
+	cTwoP125Bits uint32  = 0x7e000000
 	// 2^60: its square is finite
 	cTwoP60     float32 = 0x1p+60 // 1.1529215e+18
 	cTwoP60Bits uint32  = 0x5d800000

@@ -80,7 +80,12 @@
 //	logsigmoid  2.3 (3)     2.2 (3)     mish     3.7 (5)    3.9 (6)
 //	tanh        2.5 (3)     3.6 (5)     gelu     5.4 (6)    3.0 (4)
 //	gelu tanh   2.7 (3.5)   4.2 (5)     exp      1.0 (1)    1.0 (1)
-//	                                    erf      2.3 (3)    2.4 (3)
+//	softsign    1.5 (1.5)   3.1 (3.5)   erf      2.3 (3)    2.4 (3)
+//	elliott     1.4 (1.5)   3.1 (3.5)   hardswish 1.7 (2)   0.7 (1)
+//
+// SReLU, APL and StarReLU (piecewise linear and quadratic, with parameter
+// gradient sums) are checked against float64 definitions in their own
+// tests.
 //
 // Exp and Erf (with their derivatives) are building blocks for activations
 // composed on blocks of values (serf, erfact, golu, ...); exp takes

@@ -60,6 +60,12 @@ type kernels struct {
 	aplBackward        func(dx, dy, x []float32, a1 float32, b1 float32, a2 float32, b2 float32) (sums [64]float32)
 	starRelu           func(y, x []float32, s float32, b float32)
 	starReluBackward   func(dx, dy, x []float32, s2 float32) (sums [32]float32)
+	softsign           func(y, x []float32)
+	softsignBackward   func(dx, dy, x []float32)
+	elliott            func(y, x []float32)
+	elliottBackward    func(dx, dy, x []float32)
+	hardswish          func(y, x []float32)
+	hardswishBackward  func(dx, dy, x []float32)
 }
 
 // namedKernel is one kernel of a table, for tests that walk every kernel.
@@ -126,6 +132,12 @@ func (k *kernels) all() []namedKernel {
 		{"aplBackward", k.aplBackward},
 		{"starRelu", k.starRelu},
 		{"starReluBackward", k.starReluBackward},
+		{"softsign", k.softsign},
+		{"softsignBackward", k.softsignBackward},
+		{"elliott", k.elliott},
+		{"elliottBackward", k.elliottBackward},
+		{"hardswish", k.hardswish},
+		{"hardswishBackward", k.hardswishBackward},
 	}
 }
 
@@ -186,4 +198,10 @@ var pureGo = kernels{
 	aplBackward:        aplBackwardGo,
 	starRelu:           starReluGo,
 	starReluBackward:   starReluBackwardGo,
+	softsign:           softsignGo,
+	softsignBackward:   softsignBackwardGo,
+	elliott:            elliottGo,
+	elliottBackward:    elliottBackwardGo,
+	hardswish:          hardswishGo,
+	hardswishBackward:  hardswishBackwardGo,
 }

@@ -68085,3 +68085,976 @@ func starReluBackwardGoExact(dx, dy, x []float32, s2 float32, acc *[32]float32, 
 		dx[e] = v6_0
 	}
 }
+
+// softsignGo sets y = x/(1+|x|).
+func softsignGo(y, x []float32) {
+	n := len(y)
+	y = y[:n]
+	x = x[:n]
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		y_ := y[i : i+8]
+		x_ := x[i : i+8]
+		hard := uint32(0)
+		v0_0 := x_[0]
+		v0_1 := x_[1]
+		v0_2 := x_[2]
+		v0_3 := x_[3]
+		v0_4 := x_[4]
+		v0_5 := x_[5]
+		v0_6 := x_[6]
+		v0_7 := x_[7]
+		v1_0 := cTwoP125
+		v1_1 := cTwoP125
+		v1_2 := cTwoP125
+		v1_3 := cTwoP125
+		v1_4 := cTwoP125
+		v1_5 := cTwoP125
+		v1_6 := cTwoP125
+		v1_7 := cTwoP125
+		v2_0 := minps(v0_0, v1_0)
+		v2_1 := minps(v0_1, v1_1)
+		v2_2 := minps(v0_2, v1_2)
+		v2_3 := minps(v0_3, v1_3)
+		v2_4 := minps(v0_4, v1_4)
+		v2_5 := minps(v0_5, v1_5)
+		v2_6 := minps(v0_6, v1_6)
+		v2_7 := minps(v0_7, v1_7)
+		v3_0 := cNegTwoP125
+		v3_1 := cNegTwoP125
+		v3_2 := cNegTwoP125
+		v3_3 := cNegTwoP125
+		v3_4 := cNegTwoP125
+		v3_5 := cNegTwoP125
+		v3_6 := cNegTwoP125
+		v3_7 := cNegTwoP125
+		v4_0 := maxps(v2_0, v3_0)
+		v4_1 := maxps(v2_1, v3_1)
+		v4_2 := maxps(v2_2, v3_2)
+		v4_3 := maxps(v2_3, v3_3)
+		v4_4 := maxps(v2_4, v3_4)
+		v4_5 := maxps(v2_5, v3_5)
+		v4_6 := maxps(v2_6, v3_6)
+		v4_7 := maxps(v2_7, v3_7)
+		v5_0 := cOne
+		v5_1 := cOne
+		v5_2 := cOne
+		v5_3 := cOne
+		v5_4 := cOne
+		v5_5 := cOne
+		v5_6 := cOne
+		v5_7 := cOne
+		v6_0 := math.Float32frombits(cAbsMaskBits)
+		v6_1 := math.Float32frombits(cAbsMaskBits)
+		v6_2 := math.Float32frombits(cAbsMaskBits)
+		v6_3 := math.Float32frombits(cAbsMaskBits)
+		v6_4 := math.Float32frombits(cAbsMaskBits)
+		v6_5 := math.Float32frombits(cAbsMaskBits)
+		v6_6 := math.Float32frombits(cAbsMaskBits)
+		v6_7 := math.Float32frombits(cAbsMaskBits)
+		v7_0 := math.Float32frombits(math.Float32bits(v4_0) & math.Float32bits(v6_0))
+		v7_1 := math.Float32frombits(math.Float32bits(v4_1) & math.Float32bits(v6_1))
+		v7_2 := math.Float32frombits(math.Float32bits(v4_2) & math.Float32bits(v6_2))
+		v7_3 := math.Float32frombits(math.Float32bits(v4_3) & math.Float32bits(v6_3))
+		v7_4 := math.Float32frombits(math.Float32bits(v4_4) & math.Float32bits(v6_4))
+		v7_5 := math.Float32frombits(math.Float32bits(v4_5) & math.Float32bits(v6_5))
+		v7_6 := math.Float32frombits(math.Float32bits(v4_6) & math.Float32bits(v6_6))
+		v7_7 := math.Float32frombits(math.Float32bits(v4_7) & math.Float32bits(v6_7))
+		v8_0 := float32(v5_0 + v7_0)
+		v8_1 := float32(v5_1 + v7_1)
+		v8_2 := float32(v5_2 + v7_2)
+		v8_3 := float32(v5_3 + v7_3)
+		v8_4 := float32(v5_4 + v7_4)
+		v8_5 := float32(v5_5 + v7_5)
+		v8_6 := float32(v5_6 + v7_6)
+		v8_7 := float32(v5_7 + v7_7)
+		v9_0 := float32(v4_0 / v8_0)
+		v9_1 := float32(v4_1 / v8_1)
+		v9_2 := float32(v4_2 / v8_2)
+		v9_3 := float32(v4_3 / v8_3)
+		v9_4 := float32(v4_4 / v8_4)
+		v9_5 := float32(v4_5 / v8_5)
+		v9_6 := float32(v4_6 / v8_6)
+		v9_7 := float32(v4_7 / v8_7)
+		if hard == 0 {
+			y_[0] = v9_0
+			y_[1] = v9_1
+			y_[2] = v9_2
+			y_[3] = v9_3
+			y_[4] = v9_4
+			y_[5] = v9_5
+			y_[6] = v9_6
+			y_[7] = v9_7
+		} else {
+			softsignGoExact(y, x, i, 8)
+		}
+	}
+	softsignGoExact(y, x, i, n-i)
+}
+
+// softsignGoExact computes elements i to i+count-1 of softsignGo one by one.
+//
+//go:noinline
+func softsignGoExact(y, x []float32, i, count int) {
+	for e := i; e < i+count; e++ {
+		v0_0 := x[e]
+		v1_0 := cTwoP125
+		v2_0 := minps(v0_0, v1_0)
+		v3_0 := cNegTwoP125
+		v4_0 := maxps(v2_0, v3_0)
+		v5_0 := cOne
+		v6_0 := math.Float32frombits(cAbsMaskBits)
+		v7_0 := math.Float32frombits(math.Float32bits(v4_0) & math.Float32bits(v6_0))
+		v8_0 := float32(v5_0 + v7_0)
+		v9_0 := float32(v4_0 / v8_0)
+		y[e] = v9_0
+	}
+}
+
+// softsignBackwardGo sets dx = dy/(1+|x|)^2.
+func softsignBackwardGo(dx, dy, x []float32) {
+	n := len(dx)
+	dx = dx[:n]
+	dy = dy[:n]
+	x = x[:n]
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		dx_ := dx[i : i+8]
+		dy_ := dy[i : i+8]
+		x_ := x[i : i+8]
+		hard := uint32(0)
+		v0_0 := cOne
+		v0_1 := cOne
+		v0_2 := cOne
+		v0_3 := cOne
+		v0_4 := cOne
+		v0_5 := cOne
+		v0_6 := cOne
+		v0_7 := cOne
+		v1_0 := x_[0]
+		v1_1 := x_[1]
+		v1_2 := x_[2]
+		v1_3 := x_[3]
+		v1_4 := x_[4]
+		v1_5 := x_[5]
+		v1_6 := x_[6]
+		v1_7 := x_[7]
+		v2_0 := cOne
+		v2_1 := cOne
+		v2_2 := cOne
+		v2_3 := cOne
+		v2_4 := cOne
+		v2_5 := cOne
+		v2_6 := cOne
+		v2_7 := cOne
+		v3_0 := math.Float32frombits(cAbsMaskBits)
+		v3_1 := math.Float32frombits(cAbsMaskBits)
+		v3_2 := math.Float32frombits(cAbsMaskBits)
+		v3_3 := math.Float32frombits(cAbsMaskBits)
+		v3_4 := math.Float32frombits(cAbsMaskBits)
+		v3_5 := math.Float32frombits(cAbsMaskBits)
+		v3_6 := math.Float32frombits(cAbsMaskBits)
+		v3_7 := math.Float32frombits(cAbsMaskBits)
+		v4_0 := math.Float32frombits(math.Float32bits(v1_0) & math.Float32bits(v3_0))
+		v4_1 := math.Float32frombits(math.Float32bits(v1_1) & math.Float32bits(v3_1))
+		v4_2 := math.Float32frombits(math.Float32bits(v1_2) & math.Float32bits(v3_2))
+		v4_3 := math.Float32frombits(math.Float32bits(v1_3) & math.Float32bits(v3_3))
+		v4_4 := math.Float32frombits(math.Float32bits(v1_4) & math.Float32bits(v3_4))
+		v4_5 := math.Float32frombits(math.Float32bits(v1_5) & math.Float32bits(v3_5))
+		v4_6 := math.Float32frombits(math.Float32bits(v1_6) & math.Float32bits(v3_6))
+		v4_7 := math.Float32frombits(math.Float32bits(v1_7) & math.Float32bits(v3_7))
+		v5_0 := float32(v2_0 + v4_0)
+		v5_1 := float32(v2_1 + v4_1)
+		v5_2 := float32(v2_2 + v4_2)
+		v5_3 := float32(v2_3 + v4_3)
+		v5_4 := float32(v2_4 + v4_4)
+		v5_5 := float32(v2_5 + v4_5)
+		v5_6 := float32(v2_6 + v4_6)
+		v5_7 := float32(v2_7 + v4_7)
+		v6_0 := float32(v0_0 / v5_0)
+		v6_1 := float32(v0_1 / v5_1)
+		v6_2 := float32(v0_2 / v5_2)
+		v6_3 := float32(v0_3 / v5_3)
+		v6_4 := float32(v0_4 / v5_4)
+		v6_5 := float32(v0_5 / v5_5)
+		v6_6 := float32(v0_6 / v5_6)
+		v6_7 := float32(v0_7 / v5_7)
+		v7_0 := dy_[0]
+		v7_1 := dy_[1]
+		v7_2 := dy_[2]
+		v7_3 := dy_[3]
+		v7_4 := dy_[4]
+		v7_5 := dy_[5]
+		v7_6 := dy_[6]
+		v7_7 := dy_[7]
+		v8_0 := float32(v6_0 * v6_0)
+		v8_1 := float32(v6_1 * v6_1)
+		v8_2 := float32(v6_2 * v6_2)
+		v8_3 := float32(v6_3 * v6_3)
+		v8_4 := float32(v6_4 * v6_4)
+		v8_5 := float32(v6_5 * v6_5)
+		v8_6 := float32(v6_6 * v6_6)
+		v8_7 := float32(v6_7 * v6_7)
+		v9_0 := float32(v7_0 * v8_0)
+		v9_1 := float32(v7_1 * v8_1)
+		v9_2 := float32(v7_2 * v8_2)
+		v9_3 := float32(v7_3 * v8_3)
+		v9_4 := float32(v7_4 * v8_4)
+		v9_5 := float32(v7_5 * v8_5)
+		v9_6 := float32(v7_6 * v8_6)
+		v9_7 := float32(v7_7 * v8_7)
+		if hard == 0 {
+			dx_[0] = v9_0
+			dx_[1] = v9_1
+			dx_[2] = v9_2
+			dx_[3] = v9_3
+			dx_[4] = v9_4
+			dx_[5] = v9_5
+			dx_[6] = v9_6
+			dx_[7] = v9_7
+		} else {
+			softsignBackwardGoExact(dx, dy, x, i, 8)
+		}
+	}
+	softsignBackwardGoExact(dx, dy, x, i, n-i)
+}
+
+// softsignBackwardGoExact computes elements i to i+count-1 of softsignBackwardGo one by one.
+//
+//go:noinline
+func softsignBackwardGoExact(dx, dy, x []float32, i, count int) {
+	for e := i; e < i+count; e++ {
+		v0_0 := cOne
+		v1_0 := x[e]
+		v2_0 := cOne
+		v3_0 := math.Float32frombits(cAbsMaskBits)
+		v4_0 := math.Float32frombits(math.Float32bits(v1_0) & math.Float32bits(v3_0))
+		v5_0 := float32(v2_0 + v4_0)
+		v6_0 := float32(v0_0 / v5_0)
+		v7_0 := dy[e]
+		v8_0 := float32(v6_0 * v6_0)
+		v9_0 := float32(v7_0 * v8_0)
+		dx[e] = v9_0
+	}
+}
+
+// elliottGo sets y = x/(2(1+|x|)) + 1/2, as (1 + 2max(x, 0))/(2(1+|x|)).
+func elliottGo(y, x []float32) {
+	n := len(y)
+	y = y[:n]
+	x = x[:n]
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		y_ := y[i : i+8]
+		x_ := x[i : i+8]
+		hard := uint32(0)
+		v0_0 := x_[0]
+		v0_1 := x_[1]
+		v0_2 := x_[2]
+		v0_3 := x_[3]
+		v0_4 := x_[4]
+		v0_5 := x_[5]
+		v0_6 := x_[6]
+		v0_7 := x_[7]
+		v1_0 := cTwoP125
+		v1_1 := cTwoP125
+		v1_2 := cTwoP125
+		v1_3 := cTwoP125
+		v1_4 := cTwoP125
+		v1_5 := cTwoP125
+		v1_6 := cTwoP125
+		v1_7 := cTwoP125
+		v2_0 := minps(v0_0, v1_0)
+		v2_1 := minps(v0_1, v1_1)
+		v2_2 := minps(v0_2, v1_2)
+		v2_3 := minps(v0_3, v1_3)
+		v2_4 := minps(v0_4, v1_4)
+		v2_5 := minps(v0_5, v1_5)
+		v2_6 := minps(v0_6, v1_6)
+		v2_7 := minps(v0_7, v1_7)
+		v3_0 := cZero
+		v3_1 := cZero
+		v3_2 := cZero
+		v3_3 := cZero
+		v3_4 := cZero
+		v3_5 := cZero
+		v3_6 := cZero
+		v3_7 := cZero
+		v4_0 := maxps(v2_0, v3_0)
+		v4_1 := maxps(v2_1, v3_1)
+		v4_2 := maxps(v2_2, v3_2)
+		v4_3 := maxps(v2_3, v3_3)
+		v4_4 := maxps(v2_4, v3_4)
+		v4_5 := maxps(v2_5, v3_5)
+		v4_6 := maxps(v2_6, v3_6)
+		v4_7 := maxps(v2_7, v3_7)
+		v5_0 := cTwo
+		v5_1 := cTwo
+		v5_2 := cTwo
+		v5_3 := cTwo
+		v5_4 := cTwo
+		v5_5 := cTwo
+		v5_6 := cTwo
+		v5_7 := cTwo
+		v6_0 := cOne
+		v6_1 := cOne
+		v6_2 := cOne
+		v6_3 := cOne
+		v6_4 := cOne
+		v6_5 := cOne
+		v6_6 := cOne
+		v6_7 := cOne
+		pv7_0, cv7_0 := float64(v4_0)*float64(v5_0), float64(v6_0)
+		sv7_0 := pv7_0 + cv7_0
+		zv7_0 := sv7_0 - pv7_0
+		ev7_0 := (pv7_0 - (sv7_0 - zv7_0)) + (cv7_0 - zv7_0)
+		uv7_0, ebv7_0 := math.Float64bits(sv7_0), math.Float64bits(ev7_0)
+		iv7_0 := uint64(b2u(ebv7_0<<1-1 < 0xffe0000000000000))
+		uv7_0 = (uv7_0 - (ebv7_0^uv7_0)>>63&iv7_0) | iv7_0
+		v7_0 := float32(math.Float64frombits(uv7_0))
+		hard |= b2u(uv7_0<<1-1 < 0x381<<53-1)
+		pv7_1, cv7_1 := float64(v4_1)*float64(v5_1), float64(v6_1)
+		sv7_1 := pv7_1 + cv7_1
+		zv7_1 := sv7_1 - pv7_1
+		ev7_1 := (pv7_1 - (sv7_1 - zv7_1)) + (cv7_1 - zv7_1)
+		uv7_1, ebv7_1 := math.Float64bits(sv7_1), math.Float64bits(ev7_1)
+		iv7_1 := uint64(b2u(ebv7_1<<1-1 < 0xffe0000000000000))
+		uv7_1 = (uv7_1 - (ebv7_1^uv7_1)>>63&iv7_1) | iv7_1
+		v7_1 := float32(math.Float64frombits(uv7_1))
+		hard |= b2u(uv7_1<<1-1 < 0x381<<53-1)
+		pv7_2, cv7_2 := float64(v4_2)*float64(v5_2), float64(v6_2)
+		sv7_2 := pv7_2 + cv7_2
+		zv7_2 := sv7_2 - pv7_2
+		ev7_2 := (pv7_2 - (sv7_2 - zv7_2)) + (cv7_2 - zv7_2)
+		uv7_2, ebv7_2 := math.Float64bits(sv7_2), math.Float64bits(ev7_2)
+		iv7_2 := uint64(b2u(ebv7_2<<1-1 < 0xffe0000000000000))
+		uv7_2 = (uv7_2 - (ebv7_2^uv7_2)>>63&iv7_2) | iv7_2
+		v7_2 := float32(math.Float64frombits(uv7_2))
+		hard |= b2u(uv7_2<<1-1 < 0x381<<53-1)
+		pv7_3, cv7_3 := float64(v4_3)*float64(v5_3), float64(v6_3)
+		sv7_3 := pv7_3 + cv7_3
+		zv7_3 := sv7_3 - pv7_3
+		ev7_3 := (pv7_3 - (sv7_3 - zv7_3)) + (cv7_3 - zv7_3)
+		uv7_3, ebv7_3 := math.Float64bits(sv7_3), math.Float64bits(ev7_3)
+		iv7_3 := uint64(b2u(ebv7_3<<1-1 < 0xffe0000000000000))
+		uv7_3 = (uv7_3 - (ebv7_3^uv7_3)>>63&iv7_3) | iv7_3
+		v7_3 := float32(math.Float64frombits(uv7_3))
+		hard |= b2u(uv7_3<<1-1 < 0x381<<53-1)
+		pv7_4, cv7_4 := float64(v4_4)*float64(v5_4), float64(v6_4)
+		sv7_4 := pv7_4 + cv7_4
+		zv7_4 := sv7_4 - pv7_4
+		ev7_4 := (pv7_4 - (sv7_4 - zv7_4)) + (cv7_4 - zv7_4)
+		uv7_4, ebv7_4 := math.Float64bits(sv7_4), math.Float64bits(ev7_4)
+		iv7_4 := uint64(b2u(ebv7_4<<1-1 < 0xffe0000000000000))
+		uv7_4 = (uv7_4 - (ebv7_4^uv7_4)>>63&iv7_4) | iv7_4
+		v7_4 := float32(math.Float64frombits(uv7_4))
+		hard |= b2u(uv7_4<<1-1 < 0x381<<53-1)
+		pv7_5, cv7_5 := float64(v4_5)*float64(v5_5), float64(v6_5)
+		sv7_5 := pv7_5 + cv7_5
+		zv7_5 := sv7_5 - pv7_5
+		ev7_5 := (pv7_5 - (sv7_5 - zv7_5)) + (cv7_5 - zv7_5)
+		uv7_5, ebv7_5 := math.Float64bits(sv7_5), math.Float64bits(ev7_5)
+		iv7_5 := uint64(b2u(ebv7_5<<1-1 < 0xffe0000000000000))
+		uv7_5 = (uv7_5 - (ebv7_5^uv7_5)>>63&iv7_5) | iv7_5
+		v7_5 := float32(math.Float64frombits(uv7_5))
+		hard |= b2u(uv7_5<<1-1 < 0x381<<53-1)
+		pv7_6, cv7_6 := float64(v4_6)*float64(v5_6), float64(v6_6)
+		sv7_6 := pv7_6 + cv7_6
+		zv7_6 := sv7_6 - pv7_6
+		ev7_6 := (pv7_6 - (sv7_6 - zv7_6)) + (cv7_6 - zv7_6)
+		uv7_6, ebv7_6 := math.Float64bits(sv7_6), math.Float64bits(ev7_6)
+		iv7_6 := uint64(b2u(ebv7_6<<1-1 < 0xffe0000000000000))
+		uv7_6 = (uv7_6 - (ebv7_6^uv7_6)>>63&iv7_6) | iv7_6
+		v7_6 := float32(math.Float64frombits(uv7_6))
+		hard |= b2u(uv7_6<<1-1 < 0x381<<53-1)
+		pv7_7, cv7_7 := float64(v4_7)*float64(v5_7), float64(v6_7)
+		sv7_7 := pv7_7 + cv7_7
+		zv7_7 := sv7_7 - pv7_7
+		ev7_7 := (pv7_7 - (sv7_7 - zv7_7)) + (cv7_7 - zv7_7)
+		uv7_7, ebv7_7 := math.Float64bits(sv7_7), math.Float64bits(ev7_7)
+		iv7_7 := uint64(b2u(ebv7_7<<1-1 < 0xffe0000000000000))
+		uv7_7 = (uv7_7 - (ebv7_7^uv7_7)>>63&iv7_7) | iv7_7
+		v7_7 := float32(math.Float64frombits(uv7_7))
+		hard |= b2u(uv7_7<<1-1 < 0x381<<53-1)
+		v8_0 := cOne
+		v8_1 := cOne
+		v8_2 := cOne
+		v8_3 := cOne
+		v8_4 := cOne
+		v8_5 := cOne
+		v8_6 := cOne
+		v8_7 := cOne
+		v9_0 := math.Float32frombits(cAbsMaskBits)
+		v9_1 := math.Float32frombits(cAbsMaskBits)
+		v9_2 := math.Float32frombits(cAbsMaskBits)
+		v9_3 := math.Float32frombits(cAbsMaskBits)
+		v9_4 := math.Float32frombits(cAbsMaskBits)
+		v9_5 := math.Float32frombits(cAbsMaskBits)
+		v9_6 := math.Float32frombits(cAbsMaskBits)
+		v9_7 := math.Float32frombits(cAbsMaskBits)
+		v10_0 := math.Float32frombits(math.Float32bits(v2_0) & math.Float32bits(v9_0))
+		v10_1 := math.Float32frombits(math.Float32bits(v2_1) & math.Float32bits(v9_1))
+		v10_2 := math.Float32frombits(math.Float32bits(v2_2) & math.Float32bits(v9_2))
+		v10_3 := math.Float32frombits(math.Float32bits(v2_3) & math.Float32bits(v9_3))
+		v10_4 := math.Float32frombits(math.Float32bits(v2_4) & math.Float32bits(v9_4))
+		v10_5 := math.Float32frombits(math.Float32bits(v2_5) & math.Float32bits(v9_5))
+		v10_6 := math.Float32frombits(math.Float32bits(v2_6) & math.Float32bits(v9_6))
+		v10_7 := math.Float32frombits(math.Float32bits(v2_7) & math.Float32bits(v9_7))
+		v11_0 := float32(v8_0 + v10_0)
+		v11_1 := float32(v8_1 + v10_1)
+		v11_2 := float32(v8_2 + v10_2)
+		v11_3 := float32(v8_3 + v10_3)
+		v11_4 := float32(v8_4 + v10_4)
+		v11_5 := float32(v8_5 + v10_5)
+		v11_6 := float32(v8_6 + v10_6)
+		v11_7 := float32(v8_7 + v10_7)
+		v12_0 := float32(v7_0 / v11_0)
+		v12_1 := float32(v7_1 / v11_1)
+		v12_2 := float32(v7_2 / v11_2)
+		v12_3 := float32(v7_3 / v11_3)
+		v12_4 := float32(v7_4 / v11_4)
+		v12_5 := float32(v7_5 / v11_5)
+		v12_6 := float32(v7_6 / v11_6)
+		v12_7 := float32(v7_7 / v11_7)
+		v13_0 := cHalf
+		v13_1 := cHalf
+		v13_2 := cHalf
+		v13_3 := cHalf
+		v13_4 := cHalf
+		v13_5 := cHalf
+		v13_6 := cHalf
+		v13_7 := cHalf
+		v14_0 := float32(v12_0 * v13_0)
+		v14_1 := float32(v12_1 * v13_1)
+		v14_2 := float32(v12_2 * v13_2)
+		v14_3 := float32(v12_3 * v13_3)
+		v14_4 := float32(v12_4 * v13_4)
+		v14_5 := float32(v12_5 * v13_5)
+		v14_6 := float32(v12_6 * v13_6)
+		v14_7 := float32(v12_7 * v13_7)
+		if hard == 0 {
+			y_[0] = v14_0
+			y_[1] = v14_1
+			y_[2] = v14_2
+			y_[3] = v14_3
+			y_[4] = v14_4
+			y_[5] = v14_5
+			y_[6] = v14_6
+			y_[7] = v14_7
+		} else {
+			elliottGoExact(y, x, i, 8)
+		}
+	}
+	elliottGoExact(y, x, i, n-i)
+}
+
+// elliottGoExact computes elements i to i+count-1 of elliottGo one by one.
+//
+//go:noinline
+func elliottGoExact(y, x []float32, i, count int) {
+	for e := i; e < i+count; e++ {
+		v0_0 := x[e]
+		v1_0 := cTwoP125
+		v2_0 := minps(v0_0, v1_0)
+		v3_0 := cZero
+		v4_0 := maxps(v2_0, v3_0)
+		v5_0 := cTwo
+		v6_0 := cOne
+		v7_0 := fma32(v4_0, v5_0, v6_0)
+		v8_0 := cOne
+		v9_0 := math.Float32frombits(cAbsMaskBits)
+		v10_0 := math.Float32frombits(math.Float32bits(v2_0) & math.Float32bits(v9_0))
+		v11_0 := float32(v8_0 + v10_0)
+		v12_0 := float32(v7_0 / v11_0)
+		v13_0 := cHalf
+		v14_0 := float32(v12_0 * v13_0)
+		y[e] = v14_0
+	}
+}
+
+// elliottBackwardGo sets dx = dy/(2(1+|x|)^2).
+func elliottBackwardGo(dx, dy, x []float32) {
+	n := len(dx)
+	dx = dx[:n]
+	dy = dy[:n]
+	x = x[:n]
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		dx_ := dx[i : i+8]
+		dy_ := dy[i : i+8]
+		x_ := x[i : i+8]
+		hard := uint32(0)
+		v0_0 := cOne
+		v0_1 := cOne
+		v0_2 := cOne
+		v0_3 := cOne
+		v0_4 := cOne
+		v0_5 := cOne
+		v0_6 := cOne
+		v0_7 := cOne
+		v1_0 := x_[0]
+		v1_1 := x_[1]
+		v1_2 := x_[2]
+		v1_3 := x_[3]
+		v1_4 := x_[4]
+		v1_5 := x_[5]
+		v1_6 := x_[6]
+		v1_7 := x_[7]
+		v2_0 := cOne
+		v2_1 := cOne
+		v2_2 := cOne
+		v2_3 := cOne
+		v2_4 := cOne
+		v2_5 := cOne
+		v2_6 := cOne
+		v2_7 := cOne
+		v3_0 := math.Float32frombits(cAbsMaskBits)
+		v3_1 := math.Float32frombits(cAbsMaskBits)
+		v3_2 := math.Float32frombits(cAbsMaskBits)
+		v3_3 := math.Float32frombits(cAbsMaskBits)
+		v3_4 := math.Float32frombits(cAbsMaskBits)
+		v3_5 := math.Float32frombits(cAbsMaskBits)
+		v3_6 := math.Float32frombits(cAbsMaskBits)
+		v3_7 := math.Float32frombits(cAbsMaskBits)
+		v4_0 := math.Float32frombits(math.Float32bits(v1_0) & math.Float32bits(v3_0))
+		v4_1 := math.Float32frombits(math.Float32bits(v1_1) & math.Float32bits(v3_1))
+		v4_2 := math.Float32frombits(math.Float32bits(v1_2) & math.Float32bits(v3_2))
+		v4_3 := math.Float32frombits(math.Float32bits(v1_3) & math.Float32bits(v3_3))
+		v4_4 := math.Float32frombits(math.Float32bits(v1_4) & math.Float32bits(v3_4))
+		v4_5 := math.Float32frombits(math.Float32bits(v1_5) & math.Float32bits(v3_5))
+		v4_6 := math.Float32frombits(math.Float32bits(v1_6) & math.Float32bits(v3_6))
+		v4_7 := math.Float32frombits(math.Float32bits(v1_7) & math.Float32bits(v3_7))
+		v5_0 := float32(v2_0 + v4_0)
+		v5_1 := float32(v2_1 + v4_1)
+		v5_2 := float32(v2_2 + v4_2)
+		v5_3 := float32(v2_3 + v4_3)
+		v5_4 := float32(v2_4 + v4_4)
+		v5_5 := float32(v2_5 + v4_5)
+		v5_6 := float32(v2_6 + v4_6)
+		v5_7 := float32(v2_7 + v4_7)
+		v6_0 := float32(v0_0 / v5_0)
+		v6_1 := float32(v0_1 / v5_1)
+		v6_2 := float32(v0_2 / v5_2)
+		v6_3 := float32(v0_3 / v5_3)
+		v6_4 := float32(v0_4 / v5_4)
+		v6_5 := float32(v0_5 / v5_5)
+		v6_6 := float32(v0_6 / v5_6)
+		v6_7 := float32(v0_7 / v5_7)
+		v7_0 := dy_[0]
+		v7_1 := dy_[1]
+		v7_2 := dy_[2]
+		v7_3 := dy_[3]
+		v7_4 := dy_[4]
+		v7_5 := dy_[5]
+		v7_6 := dy_[6]
+		v7_7 := dy_[7]
+		v8_0 := float32(v6_0 * v6_0)
+		v8_1 := float32(v6_1 * v6_1)
+		v8_2 := float32(v6_2 * v6_2)
+		v8_3 := float32(v6_3 * v6_3)
+		v8_4 := float32(v6_4 * v6_4)
+		v8_5 := float32(v6_5 * v6_5)
+		v8_6 := float32(v6_6 * v6_6)
+		v8_7 := float32(v6_7 * v6_7)
+		v9_0 := float32(v7_0 * v8_0)
+		v9_1 := float32(v7_1 * v8_1)
+		v9_2 := float32(v7_2 * v8_2)
+		v9_3 := float32(v7_3 * v8_3)
+		v9_4 := float32(v7_4 * v8_4)
+		v9_5 := float32(v7_5 * v8_5)
+		v9_6 := float32(v7_6 * v8_6)
+		v9_7 := float32(v7_7 * v8_7)
+		v10_0 := cHalf
+		v10_1 := cHalf
+		v10_2 := cHalf
+		v10_3 := cHalf
+		v10_4 := cHalf
+		v10_5 := cHalf
+		v10_6 := cHalf
+		v10_7 := cHalf
+		v11_0 := float32(v9_0 * v10_0)
+		v11_1 := float32(v9_1 * v10_1)
+		v11_2 := float32(v9_2 * v10_2)
+		v11_3 := float32(v9_3 * v10_3)
+		v11_4 := float32(v9_4 * v10_4)
+		v11_5 := float32(v9_5 * v10_5)
+		v11_6 := float32(v9_6 * v10_6)
+		v11_7 := float32(v9_7 * v10_7)
+		if hard == 0 {
+			dx_[0] = v11_0
+			dx_[1] = v11_1
+			dx_[2] = v11_2
+			dx_[3] = v11_3
+			dx_[4] = v11_4
+			dx_[5] = v11_5
+			dx_[6] = v11_6
+			dx_[7] = v11_7
+		} else {
+			elliottBackwardGoExact(dx, dy, x, i, 8)
+		}
+	}
+	elliottBackwardGoExact(dx, dy, x, i, n-i)
+}
+
+// elliottBackwardGoExact computes elements i to i+count-1 of elliottBackwardGo one by one.
+//
+//go:noinline
+func elliottBackwardGoExact(dx, dy, x []float32, i, count int) {
+	for e := i; e < i+count; e++ {
+		v0_0 := cOne
+		v1_0 := x[e]
+		v2_0 := cOne
+		v3_0 := math.Float32frombits(cAbsMaskBits)
+		v4_0 := math.Float32frombits(math.Float32bits(v1_0) & math.Float32bits(v3_0))
+		v5_0 := float32(v2_0 + v4_0)
+		v6_0 := float32(v0_0 / v5_0)
+		v7_0 := dy[e]
+		v8_0 := float32(v6_0 * v6_0)
+		v9_0 := float32(v7_0 * v8_0)
+		v10_0 := cHalf
+		v11_0 := float32(v9_0 * v10_0)
+		dx[e] = v11_0
+	}
+}
+
+// hardswishGo sets y = max(x, -3)*min(max(x+3, 0), 6)/6.
+func hardswishGo(y, x []float32) {
+	n := len(y)
+	y = y[:n]
+	x = x[:n]
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		y_ := y[i : i+8]
+		x_ := x[i : i+8]
+		hard := uint32(0)
+		v0_0 := x_[0]
+		v0_1 := x_[1]
+		v0_2 := x_[2]
+		v0_3 := x_[3]
+		v0_4 := x_[4]
+		v0_5 := x_[5]
+		v0_6 := x_[6]
+		v0_7 := x_[7]
+		v1_0 := cThree
+		v1_1 := cThree
+		v1_2 := cThree
+		v1_3 := cThree
+		v1_4 := cThree
+		v1_5 := cThree
+		v1_6 := cThree
+		v1_7 := cThree
+		v2_0 := float32(v0_0 + v1_0)
+		v2_1 := float32(v0_1 + v1_1)
+		v2_2 := float32(v0_2 + v1_2)
+		v2_3 := float32(v0_3 + v1_3)
+		v2_4 := float32(v0_4 + v1_4)
+		v2_5 := float32(v0_5 + v1_5)
+		v2_6 := float32(v0_6 + v1_6)
+		v2_7 := float32(v0_7 + v1_7)
+		v3_0 := cZero
+		v3_1 := cZero
+		v3_2 := cZero
+		v3_3 := cZero
+		v3_4 := cZero
+		v3_5 := cZero
+		v3_6 := cZero
+		v3_7 := cZero
+		v4_0 := maxps(v2_0, v3_0)
+		v4_1 := maxps(v2_1, v3_1)
+		v4_2 := maxps(v2_2, v3_2)
+		v4_3 := maxps(v2_3, v3_3)
+		v4_4 := maxps(v2_4, v3_4)
+		v4_5 := maxps(v2_5, v3_5)
+		v4_6 := maxps(v2_6, v3_6)
+		v4_7 := maxps(v2_7, v3_7)
+		v5_0 := cSix
+		v5_1 := cSix
+		v5_2 := cSix
+		v5_3 := cSix
+		v5_4 := cSix
+		v5_5 := cSix
+		v5_6 := cSix
+		v5_7 := cSix
+		v6_0 := minps(v4_0, v5_0)
+		v6_1 := minps(v4_1, v5_1)
+		v6_2 := minps(v4_2, v5_2)
+		v6_3 := minps(v4_3, v5_3)
+		v6_4 := minps(v4_4, v5_4)
+		v6_5 := minps(v4_5, v5_5)
+		v6_6 := minps(v4_6, v5_6)
+		v6_7 := minps(v4_7, v5_7)
+		v7_0 := cNegThree
+		v7_1 := cNegThree
+		v7_2 := cNegThree
+		v7_3 := cNegThree
+		v7_4 := cNegThree
+		v7_5 := cNegThree
+		v7_6 := cNegThree
+		v7_7 := cNegThree
+		v8_0 := maxps(v0_0, v7_0)
+		v8_1 := maxps(v0_1, v7_1)
+		v8_2 := maxps(v0_2, v7_2)
+		v8_3 := maxps(v0_3, v7_3)
+		v8_4 := maxps(v0_4, v7_4)
+		v8_5 := maxps(v0_5, v7_5)
+		v8_6 := maxps(v0_6, v7_6)
+		v8_7 := maxps(v0_7, v7_7)
+		v9_0 := float32(v8_0 * v6_0)
+		v9_1 := float32(v8_1 * v6_1)
+		v9_2 := float32(v8_2 * v6_2)
+		v9_3 := float32(v8_3 * v6_3)
+		v9_4 := float32(v8_4 * v6_4)
+		v9_5 := float32(v8_5 * v6_5)
+		v9_6 := float32(v8_6 * v6_6)
+		v9_7 := float32(v8_7 * v6_7)
+		v10_0 := cSix
+		v10_1 := cSix
+		v10_2 := cSix
+		v10_3 := cSix
+		v10_4 := cSix
+		v10_5 := cSix
+		v10_6 := cSix
+		v10_7 := cSix
+		v11_0 := float32(v9_0 / v10_0)
+		v11_1 := float32(v9_1 / v10_1)
+		v11_2 := float32(v9_2 / v10_2)
+		v11_3 := float32(v9_3 / v10_3)
+		v11_4 := float32(v9_4 / v10_4)
+		v11_5 := float32(v9_5 / v10_5)
+		v11_6 := float32(v9_6 / v10_6)
+		v11_7 := float32(v9_7 / v10_7)
+		v12_0 := cThree
+		v12_1 := cThree
+		v12_2 := cThree
+		v12_3 := cThree
+		v12_4 := cThree
+		v12_5 := cThree
+		v12_6 := cThree
+		v12_7 := cThree
+		m13_0 := mask32(v0_0 >= v12_0)
+		m13_1 := mask32(v0_1 >= v12_1)
+		m13_2 := mask32(v0_2 >= v12_2)
+		m13_3 := mask32(v0_3 >= v12_3)
+		m13_4 := mask32(v0_4 >= v12_4)
+		m13_5 := mask32(v0_5 >= v12_5)
+		m13_6 := mask32(v0_6 >= v12_6)
+		m13_7 := mask32(v0_7 >= v12_7)
+		v14_0 := sel32(m13_0, v0_0, v11_0)
+		v14_1 := sel32(m13_1, v0_1, v11_1)
+		v14_2 := sel32(m13_2, v0_2, v11_2)
+		v14_3 := sel32(m13_3, v0_3, v11_3)
+		v14_4 := sel32(m13_4, v0_4, v11_4)
+		v14_5 := sel32(m13_5, v0_5, v11_5)
+		v14_6 := sel32(m13_6, v0_6, v11_6)
+		v14_7 := sel32(m13_7, v0_7, v11_7)
+		if hard == 0 {
+			y_[0] = v14_0
+			y_[1] = v14_1
+			y_[2] = v14_2
+			y_[3] = v14_3
+			y_[4] = v14_4
+			y_[5] = v14_5
+			y_[6] = v14_6
+			y_[7] = v14_7
+		} else {
+			hardswishGoExact(y, x, i, 8)
+		}
+	}
+	hardswishGoExact(y, x, i, n-i)
+}
+
+// hardswishGoExact computes elements i to i+count-1 of hardswishGo one by one.
+//
+//go:noinline
+func hardswishGoExact(y, x []float32, i, count int) {
+	for e := i; e < i+count; e++ {
+		v0_0 := x[e]
+		v1_0 := cThree
+		v2_0 := float32(v0_0 + v1_0)
+		v3_0 := cZero
+		v4_0 := maxps(v2_0, v3_0)
+		v5_0 := cSix
+		v6_0 := minps(v4_0, v5_0)
+		v7_0 := cNegThree
+		v8_0 := maxps(v0_0, v7_0)
+		v9_0 := float32(v8_0 * v6_0)
+		v10_0 := cSix
+		v11_0 := float32(v9_0 / v10_0)
+		v12_0 := cThree
+		m13_0 := mask32(v0_0 >= v12_0)
+		v14_0 := sel32(m13_0, v0_0, v11_0)
+		y[e] = v14_0
+	}
+}
+
+// hardswishBackwardGo sets dx = dy*(0 if x < -3, x/3 + 1/2 if x <= 3, else 1).
+func hardswishBackwardGo(dx, dy, x []float32) {
+	n := len(dx)
+	dx = dx[:n]
+	dy = dy[:n]
+	x = x[:n]
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		dx_ := dx[i : i+8]
+		dy_ := dy[i : i+8]
+		x_ := x[i : i+8]
+		hard := uint32(0)
+		v0_0 := x_[0]
+		v0_1 := x_[1]
+		v0_2 := x_[2]
+		v0_3 := x_[3]
+		v0_4 := x_[4]
+		v0_5 := x_[5]
+		v0_6 := x_[6]
+		v0_7 := x_[7]
+		v1_0 := cThree
+		v1_1 := cThree
+		v1_2 := cThree
+		v1_3 := cThree
+		v1_4 := cThree
+		v1_5 := cThree
+		v1_6 := cThree
+		v1_7 := cThree
+		v2_0 := float32(v0_0 / v1_0)
+		v2_1 := float32(v0_1 / v1_1)
+		v2_2 := float32(v0_2 / v1_2)
+		v2_3 := float32(v0_3 / v1_3)
+		v2_4 := float32(v0_4 / v1_4)
+		v2_5 := float32(v0_5 / v1_5)
+		v2_6 := float32(v0_6 / v1_6)
+		v2_7 := float32(v0_7 / v1_7)
+		v3_0 := cHalf
+		v3_1 := cHalf
+		v3_2 := cHalf
+		v3_3 := cHalf
+		v3_4 := cHalf
+		v3_5 := cHalf
+		v3_6 := cHalf
+		v3_7 := cHalf
+		v4_0 := float32(v2_0 + v3_0)
+		v4_1 := float32(v2_1 + v3_1)
+		v4_2 := float32(v2_2 + v3_2)
+		v4_3 := float32(v2_3 + v3_3)
+		v4_4 := float32(v2_4 + v3_4)
+		v4_5 := float32(v2_5 + v3_5)
+		v4_6 := float32(v2_6 + v3_6)
+		v4_7 := float32(v2_7 + v3_7)
+		v5_0 := cThree
+		v5_1 := cThree
+		v5_2 := cThree
+		v5_3 := cThree
+		v5_4 := cThree
+		v5_5 := cThree
+		v5_6 := cThree
+		v5_7 := cThree
+		m6_0 := mask32(v0_0 > v5_0)
+		m6_1 := mask32(v0_1 > v5_1)
+		m6_2 := mask32(v0_2 > v5_2)
+		m6_3 := mask32(v0_3 > v5_3)
+		m6_4 := mask32(v0_4 > v5_4)
+		m6_5 := mask32(v0_5 > v5_5)
+		m6_6 := mask32(v0_6 > v5_6)
+		m6_7 := mask32(v0_7 > v5_7)
+		v7_0 := cOne
+		v7_1 := cOne
+		v7_2 := cOne
+		v7_3 := cOne
+		v7_4 := cOne
+		v7_5 := cOne
+		v7_6 := cOne
+		v7_7 := cOne
+		v8_0 := sel32(m6_0, v7_0, v4_0)
+		v8_1 := sel32(m6_1, v7_1, v4_1)
+		v8_2 := sel32(m6_2, v7_2, v4_2)
+		v8_3 := sel32(m6_3, v7_3, v4_3)
+		v8_4 := sel32(m6_4, v7_4, v4_4)
+		v8_5 := sel32(m6_5, v7_5, v4_5)
+		v8_6 := sel32(m6_6, v7_6, v4_6)
+		v8_7 := sel32(m6_7, v7_7, v4_7)
+		v9_0 := cNegThree
+		v9_1 := cNegThree
+		v9_2 := cNegThree
+		v9_3 := cNegThree
+		v9_4 := cNegThree
+		v9_5 := cNegThree
+		v9_6 := cNegThree
+		v9_7 := cNegThree
+		m10_0 := mask32(v0_0 < v9_0)
+		m10_1 := mask32(v0_1 < v9_1)
+		m10_2 := mask32(v0_2 < v9_2)
+		m10_3 := mask32(v0_3 < v9_3)
+		m10_4 := mask32(v0_4 < v9_4)
+		m10_5 := mask32(v0_5 < v9_5)
+		m10_6 := mask32(v0_6 < v9_6)
+		m10_7 := mask32(v0_7 < v9_7)
+		v11_0 := cZero
+		v11_1 := cZero
+		v11_2 := cZero
+		v11_3 := cZero
+		v11_4 := cZero
+		v11_5 := cZero
+		v11_6 := cZero
+		v11_7 := cZero
+		v12_0 := sel32(m10_0, v11_0, v8_0)
+		v12_1 := sel32(m10_1, v11_1, v8_1)
+		v12_2 := sel32(m10_2, v11_2, v8_2)
+		v12_3 := sel32(m10_3, v11_3, v8_3)
+		v12_4 := sel32(m10_4, v11_4, v8_4)
+		v12_5 := sel32(m10_5, v11_5, v8_5)
+		v12_6 := sel32(m10_6, v11_6, v8_6)
+		v12_7 := sel32(m10_7, v11_7, v8_7)
+		v13_0 := dy_[0]
+		v13_1 := dy_[1]
+		v13_2 := dy_[2]
+		v13_3 := dy_[3]
+		v13_4 := dy_[4]
+		v13_5 := dy_[5]
+		v13_6 := dy_[6]
+		v13_7 := dy_[7]
+		v14_0 := float32(v13_0 * v12_0)
+		v14_1 := float32(v13_1 * v12_1)
+		v14_2 := float32(v13_2 * v12_2)
+		v14_3 := float32(v13_3 * v12_3)
+		v14_4 := float32(v13_4 * v12_4)
+		v14_5 := float32(v13_5 * v12_5)
+		v14_6 := float32(v13_6 * v12_6)
+		v14_7 := float32(v13_7 * v12_7)
+		if hard == 0 {
+			dx_[0] = v14_0
+			dx_[1] = v14_1
+			dx_[2] = v14_2
+			dx_[3] = v14_3
+			dx_[4] = v14_4
+			dx_[5] = v14_5
+			dx_[6] = v14_6
+			dx_[7] = v14_7
+		} else {
+			hardswishBackwardGoExact(dx, dy, x, i, 8)
+		}
+	}
+	hardswishBackwardGoExact(dx, dy, x, i, n-i)
+}
+
+// hardswishBackwardGoExact computes elements i to i+count-1 of hardswishBackwardGo one by one.
+//
+//go:noinline
+func hardswishBackwardGoExact(dx, dy, x []float32, i, count int) {
+	for e := i; e < i+count; e++ {
+		v0_0 := x[e]
+		v1_0 := cThree
+		v2_0 := float32(v0_0 / v1_0)
+		v3_0 := cHalf
+		v4_0 := float32(v2_0 + v3_0)
+		v5_0 := cThree
+		m6_0 := mask32(v0_0 > v5_0)
+		v7_0 := cOne
+		v8_0 := sel32(m6_0, v7_0, v4_0)
+		v9_0 := cNegThree
+		m10_0 := mask32(v0_0 < v9_0)
+		v11_0 := cZero
+		v12_0 := sel32(m10_0, v11_0, v8_0)
+		v13_0 := dy[e]
+		v14_0 := float32(v13_0 * v12_0)
+		dx[e] = v14_0
+	}
+}

@@ -61,6 +61,12 @@ var avx512Kernels = kernels{
 	aplBackward:        aplBackwardAVX512,
 	starRelu:           starReluAVX512,
 	starReluBackward:   starReluBackwardAVX512,
+	softsign:           softsignAVX512,
+	softsignBackward:   softsignBackwardAVX512,
+	elliott:            elliottAVX512,
+	elliottBackward:    elliottBackwardAVX512,
+	hardswish:          hardswishAVX512,
+	hardswishBackward:  hardswishBackwardAVX512,
 }
 
 var avx2Kernels = kernels{
@@ -120,4 +126,10 @@ var avx2Kernels = kernels{
 	aplBackward:        aplBackwardAVX2,
 	starRelu:           starReluAVX2,
 	starReluBackward:   starReluBackwardAVX2,
+	softsign:           softsignAVX2,
+	softsignBackward:   softsignBackwardAVX2,
+	elliott:            elliottAVX2,
+	elliottBackward:    elliottBackwardAVX2,
+	hardswish:          hardswishAVX2,
+	hardswishBackward:  hardswishBackwardAVX2,
 }

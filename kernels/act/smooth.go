@@ -224,3 +224,33 @@ func ErfBackward(dx, dy, x []float32) {
 	check3("ErfBackward", dx, dy, x)
 	current().erfBackward(dx, dy, x)
 }
+
+// Softsign sets y[i] = x[i]/(1+|x[i]|).
+func Softsign(y, x []float32) { check2("Softsign", y, x); current().softsign(y, x) }
+
+// SoftsignBackward sets dx[i] = dy[i]/(1+|x[i]|)^2.
+func SoftsignBackward(dx, dy, x []float32) {
+	check3("SoftsignBackward", dx, dy, x)
+	current().softsignBackward(dx, dy, x)
+}
+
+// Elliott sets y[i] = x/(2(1+|x|)) + 1/2, computed as (1 + 2max(x, 0))/(2(1+|x|))
+// (no cancellation for x << 0).
+func Elliott(y, x []float32) { check2("Elliott", y, x); current().elliott(y, x) }
+
+// ElliottBackward sets dx[i] = dy[i]/(2(1+|x[i]|)^2).
+func ElliottBackward(dx, dy, x []float32) {
+	check3("ElliottBackward", dx, dy, x)
+	current().elliottBackward(dx, dy, x)
+}
+
+// Hardswish sets y[i] = max(x, -3)*min(max(x+3, 0), 6)/6 (x*relu6(x+3)/6,
+// -0 at -Inf).
+func Hardswish(y, x []float32) { check2("Hardswish", y, x); current().hardswish(y, x) }
+
+// HardswishBackward sets dx[i] = dy[i] times PyTorch's derivative: 0 below
+// -3, x/3 + 1/2 up to 3, 1 above.
+func HardswishBackward(dx, dy, x []float32) {
+	check3("HardswishBackward", dx, dy, x)
+	current().hardswishBackward(dx, dy, x)
+}

@@ -169,6 +169,24 @@ func starReluAVX512(y []float32, x []float32, s float32, b float32)
 // starReluBackwardAVX512 sets dx = dy*2s*max(0, x) (s2 = 2s) and sums dy*max(0, x)^2 and dy.
 func starReluBackwardAVX512(dx []float32, dy []float32, x []float32, s2 float32) [32]float32
 
+// softsignAVX512 sets y = x/(1+|x|).
+func softsignAVX512(y []float32, x []float32)
+
+// softsignBackwardAVX512 sets dx = dy/(1+|x|)^2.
+func softsignBackwardAVX512(dx []float32, dy []float32, x []float32)
+
+// elliottAVX512 sets y = x/(2(1+|x|)) + 1/2, as (1 + 2max(x, 0))/(2(1+|x|)).
+func elliottAVX512(y []float32, x []float32)
+
+// elliottBackwardAVX512 sets dx = dy/(2(1+|x|)^2).
+func elliottBackwardAVX512(dx []float32, dy []float32, x []float32)
+
+// hardswishAVX512 sets y = max(x, -3)*min(max(x+3, 0), 6)/6.
+func hardswishAVX512(y []float32, x []float32)
+
+// hardswishBackwardAVX512 sets dx = dy*(0 if x < -3, x/3 + 1/2 if x <= 3, else 1).
+func hardswishBackwardAVX512(dx []float32, dy []float32, x []float32)
+
 // reluAVX2 sets y = max(0, x) (NaN stays NaN, -0 stays -0).
 func reluAVX2(y []float32, x []float32)
 
@@ -333,3 +351,21 @@ func starReluAVX2(y []float32, x []float32, s float32, b float32)
 
 // starReluBackwardAVX2 sets dx = dy*2s*max(0, x) (s2 = 2s) and sums dy*max(0, x)^2 and dy.
 func starReluBackwardAVX2(dx []float32, dy []float32, x []float32, s2 float32) [32]float32
+
+// softsignAVX2 sets y = x/(1+|x|).
+func softsignAVX2(y []float32, x []float32)
+
+// softsignBackwardAVX2 sets dx = dy/(1+|x|)^2.
+func softsignBackwardAVX2(dx []float32, dy []float32, x []float32)
+
+// elliottAVX2 sets y = x/(2(1+|x|)) + 1/2, as (1 + 2max(x, 0))/(2(1+|x|)).
+func elliottAVX2(y []float32, x []float32)
+
+// elliottBackwardAVX2 sets dx = dy/(2(1+|x|)^2).
+func elliottBackwardAVX2(dx []float32, dy []float32, x []float32)
+
+// hardswishAVX2 sets y = max(x, -3)*min(max(x+3, 0), 6)/6.
+func hardswishAVX2(y []float32, x []float32)
+
+// hardswishBackwardAVX2 sets dx = dy*(0 if x < -3, x/3 + 1/2 if x <= 3, else 1).
+func hardswishBackwardAVX2(dx []float32, dy []float32, x []float32)

@@ -1,0 +1,81 @@
+package main
+
+// Algebraic activations that were scalar Go: softsign, Elliott and
+// hard-swish, with their derivatives.
+//
+// softsign x/(1+|x|) and Elliott (softsign(x)+1)/2, the latter as
+// (1 + 2max(x, 0))/(2(1+|x|)), which has no cancellation for x << 0 (where
+// it is 1/(2|x|)); x is clamped to +-2^125 (Elliott: above only) so that
+// +-Inf reach the limits and 1 + 2x stays finite. Derivatives 1/(1+|x|)^2 and its half (the square
+// as the square of 1/(1+|x|), which stays finite, subnormal at worst).
+// hard-swish x*min(max(x+3, 0), 6)/6 (its first factor clamped at -3, so
+// that -Inf gives -0, not NaN) with PyTorch's derivative: 0 below -3,
+// x/3 + 1/2 up to 3, 1 above.
+
+func init() {
+	defF("twoP125", 0x1p125, "2^125: 1 + 2x stays finite")
+	defF("negTwoP125", -0x1p125, "-2^125")
+	defF("three", 3, "3")
+	defF("negThree", -3, "-3")
+	defF("six", 6, "6")
+}
+
+func simpleKernels() []*Kernel {
+	onePlusAbs := func(b *B, x V) V { return b.Add(b.C("one"), b.And(x, b.C("absMask"))) }
+	return []*Kernel{
+		{
+			Name: "softsign", Doc: "sets y = x/(1+|x|).",
+			Slices: []string{"y", "x"},
+			Body: func(b *B) {
+				xc := clamp(b, b.Load("x"), "negTwoP125", "twoP125")
+				b.Store("y", b.Div(xc, onePlusAbs(b, xc)))
+			},
+		},
+		{
+			Name: "softsignBackward", Doc: "sets dx = dy/(1+|x|)^2.",
+			Slices: []string{"dx", "dy", "x"},
+			Body: func(b *B) {
+				inv := b.Div(b.C("one"), onePlusAbs(b, b.Load("x")))
+				b.Store("dx", b.Mul(b.Load("dy"), b.Mul(inv, inv)))
+			},
+		},
+		{
+			Name: "elliott", Doc: "sets y = x/(2(1+|x|)) + 1/2, as (1 + 2max(x, 0))/(2(1+|x|)).",
+			Slices: []string{"y", "x"},
+			Body: func(b *B) {
+				xc := b.Min(b.Load("x"), b.C("twoP125")) // -Inf gives 1/Inf = 0
+				num := b.FMA(b.Max(xc, b.C("zero")), b.C("two"), b.C("one"))
+				b.Store("y", b.Mul(b.Div(num, onePlusAbs(b, xc)), b.C("half")))
+			},
+		},
+		{
+			Name: "elliottBackward", Doc: "sets dx = dy/(2(1+|x|)^2).",
+			Slices: []string{"dx", "dy", "x"},
+			Body: func(b *B) {
+				inv := b.Div(b.C("one"), onePlusAbs(b, b.Load("x")))
+				b.Store("dx", b.Mul(b.Mul(b.Load("dy"), b.Mul(inv, inv)), b.C("half")))
+			},
+		},
+		{
+			Name: "hardswish", Doc: "sets y = max(x, -3)*min(max(x+3, 0), 6)/6.",
+			Slices: []string{"y", "x"},
+			Body: func(b *B) {
+				x := b.Load("x")
+				g := b.Min(b.Max(b.Add(x, b.C("three")), b.C("zero")), b.C("six"))
+				y := b.Div(b.Mul(b.Max(x, b.C("negThree")), g), b.C("six"))
+				b.Store("y", b.Sel(b.Cmp(predGE, x, b.C("three")), x, y)) // x*6/6 would overflow near the largest float
+			},
+		},
+		{
+			Name: "hardswishBackward", Doc: "sets dx = dy*(0 if x < -3, x/3 + 1/2 if x <= 3, else 1).",
+			Slices: []string{"dx", "dy", "x"},
+			Body: func(b *B) {
+				x := b.Load("x")
+				mid := b.Add(b.Div(x, b.C("three")), b.C("half")) // NaN for NaN x: it propagates
+				d := b.Sel(b.Cmp(predGT, x, b.C("three")), b.C("one"), mid)
+				d = b.Sel(b.Cmp(predLT, x, b.C("negThree")), b.C("zero"), d)
+				b.Store("dx", b.Mul(b.Load("dy"), d))
+			},
+		},
+	}
+}
