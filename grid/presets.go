@@ -236,13 +236,13 @@ func init() {
 		Scale: "Per dataset 3,000 training images (class-stratified: 300 per class on CIFAR-10, 30 on CIFAR-100) and " +
 			"1,000 validation images carved from the training files (the best validation epoch is reported), the full " +
 			"10,000 test images; Adam lr 1e-3, batch 128, cosine decay to 0 over 10 epochs, no augmentation. " +
-			"Budget: 460 trials, est. 4.3 h on the reference machine's 2 cores, i.e. about 9 CPU-hours, of which " +
-			"1.4 h are activations that still cost more than ReLU per value (pau and tanhshrink on scalar float64 " +
+			"Budget: 460 trials, est. 4.2 h on the reference machine's 2 cores, i.e. about 8 CPU-hours, of which " +
+			"1.3 h are activations that still cost more than ReLU per value (pau and tanhshrink on scalar float64 " +
 			"code, 0.55 h of it; serf, pserf, erfact, golu, tanhexp, lisht, aconc, gcu, srs and smish compose the " +
-			"vector kernels, pdelu at its default t = 1.5 needs no logarithm and srelu, apl and starrelu have SIMD kernels, " +
-			"since this estimate). With " +
-			"leaderboard-resnet's 10 that is about 18 CPU-hours, a fifth over the 15 asked for; the images stay at " +
-			"the 3,000 chosen when the engine was half as fast. " +
+			"vector kernels, pdelu at its default t = 1.5 needs no logarithm, and srelu, apl, starrelu, softsign, " +
+			"elliott and hardswish have SIMD kernels, since this estimate). With leaderboard-resnet's 9 that is " +
+			"about 17 CPU-hours, a tenth over the 15 asked for; the images stay at the 3,000 chosen when the engine " +
+			"was half as fast. " +
 			"Why 10 epochs with a cosine decay: at a constant lr 1e-3 ReLU does not settle at this scale (mean validation " +
 			"error over 5 seeds, results/cifar10-simplecnn, 9,000 images: 39.8, 38.1, 37.4 % at epochs 8-10; " +
 			"results/cifar100-simplecnn, 10,000 images: 83.1, 80.6, 79.2 % at epochs 4-6). With the decay the last 3 of " +
@@ -274,8 +274,8 @@ func init() {
 			"Mish, Hard-Swish, ReLU6, ELU, SELU, Softplus) or from --act, which replaces them: 'actbench report " +
 			"--leaderboard' prints the --act flag with the measured top 12 under its overall table.",
 		Scale: "All 9,000 training images of the shared CIFAR-10 batch (after 1,000 held out for validation), the full " +
-			"test set, batch 128, 20 epochs instead of the usual 200 on 50,000 images: est. 4.9 h on 2 cores (about " +
-			"10 CPU-hours) for the 12 listed, 5.3 h for 13, a budget of its own beside the leaderboard's. Not checked " +
+			"test set, batch 128, 20 epochs instead of the usual 200 on 50,000 images: est. 4.7 h on 2 cores (about " +
+			"9 CPU-hours) for the 12 listed, 5.1 h for 13, a budget of its own beside the leaderboard's. Not checked " +
 			"for convergence: the first run must look at ReLU's validation curve ('actbench report --leaderboard' " +
 			"prints its move over the last 3 epochs). --epochs and --seeds scale it.",
 		grid: func() Grid {

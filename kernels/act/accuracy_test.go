@@ -236,12 +236,12 @@ func smoothCases() []smoothCase {
 		},
 		{
 			name: "softsign", fwdULP: 1.5, bwdULP: 3.5, fwd: Softsign, bwd: SoftsignBackward,
-			f: func(x float64) float64 { return x / (1 + math.Abs(x)) },
+			f:  func(x float64) float64 { return x / (1 + math.Abs(x)) },
 			df: func(x float64) (float64, float64) { d := 1 + math.Abs(x); return same(1 / (d * d)) },
 		},
 		{
 			name: "elliott", fwdULP: 1.5, bwdULP: 3.5, fwd: Elliott, bwd: ElliottBackward,
-			f: func(x float64) float64 { return (1 + 2*math.Max(x, 0)) / (2 * (1 + math.Abs(x))) }, // no cancellation
+			f:  func(x float64) float64 { return (1 + 2*math.Max(x, 0)) / (2 * (1 + math.Abs(x))) }, // no cancellation
 			df: func(x float64) (float64, float64) { d := 1 + math.Abs(x); return same(0.5 / (d * d)) },
 		},
 		{
