@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -23,23 +23,11 @@ func init() {
 
 type hardshrink struct{ lambda float32 }
 
-func (k hardshrink) Forward(y, x, _ []float32) {
-	l := k.lambda
-	y = y[:len(x)]
-	for i, v := range x {
-		keep := fmath.B2U(v > l) | fmath.B2U(v < -l) | fmath.B2U(v != v) // NaN stays NaN
-		y[i] = fmath.Sel32(keep == 1, v, 0)
-	}
-}
+func (k hardshrink) Forward(y, x, _ []float32) { act.Hardshrink(y, x, k.lambda) }
 
 // Backward: 0 on [-lambda, lambda] including the jumps (PyTorch), 1 outside.
 func (k hardshrink) Backward(dx, dy, x, _ []float32, _ []float64) {
-	l := k.lambda
-	dx, dy = dx[:len(x)], dy[:len(x)]
-	for i, v := range x {
-		outside := fmath.B2U(v > l) | fmath.B2U(v < -l)
-		dx[i] = dy[i] * float32(int32(outside))
-	}
+	act.ShrinkBackward(dx, dy, x, k.lambda)
 }
 
 func (k hardshrink) Reference(x float64, _ []float64) float64 {

@@ -2,6 +2,7 @@ package activations
 
 import (
 	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -21,21 +22,10 @@ func init() {
 // float64 route, and x^2 beyond float32's range rightly gives +Inf.
 type squaredRelu struct{}
 
-func (squaredRelu) Forward(y, x, _ []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		r := max(v, 0) // NaN stays NaN
-		y[i] = r * r
-	}
-}
+func (squaredRelu) Forward(y, x, _ []float32) { act.SquaredReLU(y, x) }
 
 // Backward: d/dx = 2*max(0, x).
-func (squaredRelu) Backward(dx, dy, x, _ []float32, _ []float64) {
-	dx, dy = dx[:len(x)], dy[:len(x)]
-	for i, v := range x {
-		dx[i] = dy[i] * 2 * max(v, 0)
-	}
-}
+func (squaredRelu) Backward(dx, dy, x, _ []float32, _ []float64) { act.SquaredReLUBackward(dx, dy, x) }
 
 func (squaredRelu) Reference(x float64, _ []float64) float64 {
 	if x > 0 {

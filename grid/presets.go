@@ -236,11 +236,11 @@ func init() {
 		Scale: "Per dataset 3,000 training images (class-stratified: 300 per class on CIFAR-10, 30 on CIFAR-100) and " +
 			"1,000 validation images carved from the training files (the best validation epoch is reported), the full " +
 			"10,000 test images; Adam lr 1e-3, batch 128, cosine decay to 0 over 10 epochs, no augmentation. " +
-			"Budget: 460 trials, est. 4.2 h on the reference machine's 2 cores, i.e. about 8 CPU-hours, of which " +
-			"1.3 h are activations that still cost more than ReLU per value (pau and tanhshrink on scalar float64 " +
+			"Budget: 460 trials, est. 4.1 h on the reference machine's 2 cores, i.e. about 8 CPU-hours, of which " +
+			"1.25 h are activations that still cost more than ReLU per value (pau and tanhshrink on scalar float64 " +
 			"code, 0.55 h of it; serf, pserf, erfact, golu, tanhexp, lisht, aconc, gcu, srs and smish compose the " +
 			"vector kernels, pdelu at its default t = 1.5 needs no logarithm, and srelu, apl, starrelu, softsign, " +
-			"elliott and hardswish have SIMD kernels, since this estimate). With leaderboard-resnet's 9 that is " +
+			"elliott, hardswish, the shrinkages and squaredrelu have SIMD kernels, since this estimate). With leaderboard-resnet's 9 that is " +
 			"about 17 CPU-hours, a tenth over the 15 asked for; the images stay at the 3,000 chosen when the engine " +
 			"was half as fast. " +
 			"Why 10 epochs with a cosine decay: at a constant lr 1e-3 ReLU does not settle at this scale (mean validation " +

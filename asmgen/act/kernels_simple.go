@@ -79,3 +79,58 @@ func simpleKernels() []*Kernel {
 		},
 	}
 }
+
+// shrinkKernels: hard and soft shrinkage (lambda >= 0) and squared ReLU, as
+// the scalar code did (NaN kept; derivative 0 on [-lambda, lambda]
+// including its ends, as PyTorch's).
+func shrinkKernels() []*Kernel {
+	outside := func(b *B, x V) V {
+		a := b.And(x, b.C("absMask"))
+		return b.Cmp(predGT, a, b.Param("l"))
+	}
+	step := func(b *B, m V) V { return b.Sel(m, b.C("one"), b.C("zero")) }
+	return []*Kernel{
+		{
+			Name: "hardshrink", Doc: "sets y = x if |x| > l (or x is NaN), 0 otherwise.",
+			Slices: []string{"y", "x"}, Params: []string{"l"},
+			Body: func(b *B) {
+				x := b.Load("x")
+				keep := b.MOr(outside(b, x), b.Cmp(predUnord, x, x))
+				b.Store("y", b.ZeroUnless(keep, x))
+			},
+		},
+		{
+			Name: "shrinkBackward", Doc: "sets dx = dy*[|x| > l] (hard and soft shrinkage).",
+			Slices: []string{"dx", "dy", "x"}, Params: []string{"l"},
+			Body: func(b *B) {
+				b.Store("dx", b.Mul(b.Load("dy"), step(b, outside(b, b.Load("x")))))
+			},
+		},
+		{
+			Name: "softshrink", Doc: "sets y = x - clamp(x, -l, l).",
+			Slices: []string{"y", "x"}, Params: []string{"l"},
+			Body: func(b *B) {
+				x := b.Load("x")
+				l := b.Param("l")
+				c := b.Max(b.Min(x, l), b.Xor(l, b.C("signMask")))
+				b.Store("y", b.Sub(x, c))
+			},
+		},
+		{
+			Name: "squaredRelu", Doc: "sets y = max(x, 0)^2.",
+			Slices: []string{"y", "x"},
+			Body: func(b *B) {
+				r := b.Max(b.Load("x"), b.C("zero"))
+				b.Store("y", b.Mul(r, r))
+			},
+		},
+		{
+			Name: "squaredReluBackward", Doc: "sets dx = dy*2*max(x, 0).",
+			Slices: []string{"dx", "dy", "x"},
+			Body: func(b *B) {
+				r := b.Max(b.Load("x"), b.C("zero"))
+				b.Store("dx", b.Mul(b.Mul(b.Load("dy"), b.C("two")), r))
+			},
+		},
+	}
+}

@@ -31,6 +31,7 @@ func allKernels() []*Kernel {
 	ks = append(ks, aplKernels()...)
 	ks = append(ks, starReLUKernels()...)
 	ks = append(ks, simpleKernels()...)
+	ks = append(ks, shrinkKernels()...)
 	return ks
 }
 

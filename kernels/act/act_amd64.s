@@ -12142,6 +12142,317 @@ done:
 	VZEROUPPER
 	RET
 
+// func hardshrinkAVX512(y []float32, x []float32, l float32)
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·hardshrinkAVX512(SB), NOSPLIT, $0-52
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        l+48(FP), X0
+	VBROADCASTSS X0, Z0
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ      BX, SI
+	JG        loop1
+	VMOVUPS   (DX)(BX*4), Z1
+	VANDPS    c_absMask<>+0(SB), Z1, Z2
+	VCMPPS    $0x1e, Z0, Z2, K1
+	VCMPPS    $0x03, Z1, Z1, K2
+	KORW      K1, K2, K1
+	VMOVUPS.Z Z1, K1, Z1
+	VMOVUPS   Z1, (CX)(BX*4)
+	VMOVUPS   64(DX)(BX*4), Z1
+	VANDPS    c_absMask<>+0(SB), Z1, Z2
+	VCMPPS    $0x1e, Z0, Z2, K1
+	VCMPPS    $0x03, Z1, Z1, K2
+	KORW      K1, K2, K1
+	VMOVUPS.Z Z1, K1, Z1
+	VMOVUPS   Z1, 64(CX)(BX*4)
+	ADDQ      $0x00000020, BX
+	JMP       loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ      BX, SI
+	JG        tail
+	VMOVUPS   (DX)(BX*4), Z1
+	VANDPS    c_absMask<>+0(SB), Z1, Z2
+	VCMPPS    $0x1e, Z0, Z2, K1
+	VCMPPS    $0x03, Z1, Z1, K2
+	KORW      K1, K2, K1
+	VMOVUPS.Z Z1, K1, Z1
+	VMOVUPS   Z1, (CX)(BX*4)
+	ADDQ      $0x00000010, BX
+	JMP       loop
+
+tail:
+	SUBQ      BX, AX
+	JZ        done
+	LEAQ      tailmask16<>+0(SB), SI
+	KMOVW     (SI)(AX*2), K1
+	VMOVUPS.Z (DX)(BX*4), K1, Z1
+	VANDPS    c_absMask<>+0(SB), Z1, Z2
+	VCMPPS    $0x1e, Z0, Z2, K2
+	VCMPPS    $0x03, Z1, Z1, K3
+	KORW      K2, K3, K2
+	VMOVUPS.Z Z1, K2, Z0
+	VMOVUPS   Z0, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func shrinkBackwardAVX512(dx []float32, dy []float32, x []float32, l float32)
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·shrinkBackwardAVX512(SB), NOSPLIT, $0-76
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        l+72(FP), X0
+	VBROADCASTSS X0, Z0
+	VMOVUPS      c_zero<>+0(SB), Z5
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000020, DI
+
+loopN:
+	CMPQ      SI, DI
+	JG        loop1
+	VMOVUPS   (DX)(SI*4), Z6
+	VMOVUPS   (BX)(SI*4), Z7
+	VANDPS    c_absMask<>+0(SB), Z7, Z7
+	VCMPPS    $0x1e, Z0, Z7, K1
+	VBLENDMPS c_one<>+0(SB), Z5, K1, Z1
+	VMULPS    Z1, Z6, Z6
+	VMOVUPS   Z6, (CX)(SI*4)
+	VMOVUPS   64(DX)(SI*4), Z6
+	VMOVUPS   64(BX)(SI*4), Z7
+	VANDPS    c_absMask<>+0(SB), Z7, Z7
+	VCMPPS    $0x1e, Z0, Z7, K1
+	VBLENDMPS c_one<>+0(SB), Z5, K1, Z2
+	VMULPS    Z2, Z6, Z6
+	VMOVUPS   Z6, 64(CX)(SI*4)
+	ADDQ      $0x00000020, SI
+	JMP       loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ      SI, DI
+	JG        tail
+	VMOVUPS   (DX)(SI*4), Z1
+	VMOVUPS   (BX)(SI*4), Z2
+	VANDPS    c_absMask<>+0(SB), Z2, Z2
+	VCMPPS    $0x1e, Z0, Z2, K1
+	VBLENDMPS c_one<>+0(SB), Z5, K1, Z3
+	VMULPS    Z3, Z1, Z1
+	VMOVUPS   Z1, (CX)(SI*4)
+	ADDQ      $0x00000010, SI
+	JMP       loop
+
+tail:
+	SUBQ      SI, AX
+	JZ        done
+	LEAQ      tailmask16<>+0(SB), DI
+	KMOVW     (DI)(AX*2), K1
+	VMOVUPS.Z (DX)(SI*4), K1, Z1
+	VMOVUPS.Z (BX)(SI*4), K1, Z2
+	VANDPS    c_absMask<>+0(SB), Z2, Z2
+	VCMPPS    $0x1e, Z0, Z2, K2
+	VBLENDMPS c_one<>+0(SB), Z5, K2, Z4
+	VMULPS    Z4, Z1, Z0
+	VMOVUPS   Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func softshrinkAVX512(y []float32, x []float32, l float32)
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·softshrinkAVX512(SB), NOSPLIT, $0-52
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        l+48(FP), X0
+	VBROADCASTSS X0, Z0
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ    BX, SI
+	JG      loop1
+	VMOVUPS (DX)(BX*4), Z1
+	VMINPS  Z1, Z0, Z2
+	VXORPS  c_signMask<>+0(SB), Z0, Z3
+	VMAXPS  Z2, Z3, Z2
+	VSUBPS  Z2, Z1, Z1
+	VMOVUPS Z1, (CX)(BX*4)
+	VMOVUPS 64(DX)(BX*4), Z1
+	VMINPS  Z1, Z0, Z2
+	VXORPS  c_signMask<>+0(SB), Z0, Z3
+	VMAXPS  Z2, Z3, Z2
+	VSUBPS  Z2, Z1, Z1
+	VMOVUPS Z1, 64(CX)(BX*4)
+	ADDQ    $0x00000020, BX
+	JMP     loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ    BX, SI
+	JG      tail
+	VMOVUPS (DX)(BX*4), Z1
+	VMINPS  Z1, Z0, Z2
+	VXORPS  c_signMask<>+0(SB), Z0, Z3
+	VMAXPS  Z2, Z3, Z2
+	VSUBPS  Z2, Z1, Z1
+	VMOVUPS Z1, (CX)(BX*4)
+	ADDQ    $0x00000010, BX
+	JMP     loop
+
+tail:
+	SUBQ      BX, AX
+	JZ        done
+	LEAQ      tailmask16<>+0(SB), SI
+	KMOVW     (SI)(AX*2), K1
+	VMOVUPS.Z (DX)(BX*4), K1, Z1
+	VMINPS    Z1, Z0, Z2
+	VXORPS    c_signMask<>+0(SB), Z0, Z0
+	VMAXPS    Z2, Z0, Z0
+	VSUBPS    Z0, Z1, Z0
+	VMOVUPS   Z0, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func squaredReluAVX512(y []float32, x []float32)
+// Requires: AVX, AVX512F
+TEXT ·squaredReluAVX512(SB), NOSPLIT, $0-48
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS c_zero<>+0(SB), Z0
+	XORQ    BX, BX
+	MOVQ    AX, SI
+	SUBQ    $0x00000020, SI
+
+loopN:
+	CMPQ    BX, SI
+	JG      loop1
+	VMOVUPS (DX)(BX*4), Z1
+	VMAXPS  Z1, Z0, Z1
+	VMULPS  Z1, Z1, Z1
+	VMOVUPS Z1, (CX)(BX*4)
+	VMOVUPS 64(DX)(BX*4), Z1
+	VMAXPS  Z1, Z0, Z1
+	VMULPS  Z1, Z1, Z1
+	VMOVUPS Z1, 64(CX)(BX*4)
+	ADDQ    $0x00000020, BX
+	JMP     loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ    BX, SI
+	JG      tail
+	VMOVUPS (DX)(BX*4), Z1
+	VMAXPS  Z1, Z0, Z1
+	VMULPS  Z1, Z1, Z1
+	VMOVUPS Z1, (CX)(BX*4)
+	ADDQ    $0x00000010, BX
+	JMP     loop
+
+tail:
+	SUBQ      BX, AX
+	JZ        done
+	LEAQ      tailmask16<>+0(SB), SI
+	KMOVW     (SI)(AX*2), K1
+	VMOVUPS.Z (DX)(BX*4), K1, Z1
+	VMAXPS    Z1, Z0, Z0
+	VMULPS    Z0, Z0, Z0
+	VMOVUPS   Z0, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func squaredReluBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512F
+TEXT ·squaredReluBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	VMOVUPS c_zero<>+0(SB), Z0
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ    SI, DI
+	JG      loop1
+	VMOVUPS (BX)(SI*4), Z1
+	VMAXPS  Z1, Z0, Z1
+	VMOVUPS (DX)(SI*4), Z2
+	VMULPS  c_two<>+0(SB), Z2, Z2
+	VMULPS  Z1, Z2, Z1
+	VMOVUPS Z1, (CX)(SI*4)
+	VMOVUPS 64(BX)(SI*4), Z1
+	VMAXPS  Z1, Z0, Z1
+	VMOVUPS 64(DX)(SI*4), Z2
+	VMULPS  c_two<>+0(SB), Z2, Z2
+	VMULPS  Z1, Z2, Z1
+	VMOVUPS Z1, 64(CX)(SI*4)
+	ADDQ    $0x00000020, SI
+	JMP     loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ    SI, DI
+	JG      tail
+	VMOVUPS (BX)(SI*4), Z1
+	VMAXPS  Z1, Z0, Z1
+	VMOVUPS (DX)(SI*4), Z2
+	VMULPS  c_two<>+0(SB), Z2, Z2
+	VMULPS  Z1, Z2, Z1
+	VMOVUPS Z1, (CX)(SI*4)
+	ADDQ    $0x00000010, SI
+	JMP     loop
+
+tail:
+	SUBQ      SI, AX
+	JZ        done
+	LEAQ      tailmask16<>+0(SB), DI
+	KMOVW     (DI)(AX*2), K1
+	VMOVUPS.Z (BX)(SI*4), K1, Z1
+	VMAXPS    Z1, Z0, Z0
+	VMOVUPS.Z (DX)(SI*4), K1, Z1
+	VMULPS    c_two<>+0(SB), Z1, Z1
+	VMULPS    Z0, Z1, Z0
+	VMOVUPS   Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
 // func reluAVX2(y []float32, x []float32)
 // Requires: AVX
 TEXT ·reluAVX2(SB), NOSPLIT, $0-48
@@ -23987,6 +24298,336 @@ tail:
 	VCMPPS     $0x11, c_negThree<>+0(SB), Y1, Y1
 	VBLENDVPS  Y1, c_zero<>+0(SB), Y2, Y1
 	VMASKMOVPS (DX)(SI*4), Y0, Y2
+	VMULPS     Y1, Y2, Y1
+	VMASKMOVPS Y1, Y0, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func hardshrinkAVX2(y []float32, x []float32, l float32)
+// Requires: AVX, AVX2, SSE
+TEXT ·hardshrinkAVX2(SB), NOSPLIT, $0-52
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        l+48(FP), X0
+	VBROADCASTSS X0, Y0
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000010, SI
+
+loopN:
+	CMPQ    BX, SI
+	JG      loop1
+	VMOVUPS (DX)(BX*4), Y1
+	VANDPS  c_absMask<>+0(SB), Y1, Y2
+	VCMPPS  $0x1e, Y0, Y2, Y2
+	VCMPPS  $0x03, Y1, Y1, Y3
+	VORPS   Y2, Y3, Y2
+	VANDPS  Y1, Y2, Y1
+	VMOVUPS Y1, (CX)(BX*4)
+	VMOVUPS 32(DX)(BX*4), Y1
+	VANDPS  c_absMask<>+0(SB), Y1, Y2
+	VCMPPS  $0x1e, Y0, Y2, Y2
+	VCMPPS  $0x03, Y1, Y1, Y3
+	VORPS   Y2, Y3, Y2
+	VANDPS  Y1, Y2, Y1
+	VMOVUPS Y1, 32(CX)(BX*4)
+	ADDQ    $0x00000010, BX
+	JMP     loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ    BX, SI
+	JG      tail
+	VMOVUPS (DX)(BX*4), Y1
+	VANDPS  c_absMask<>+0(SB), Y1, Y2
+	VCMPPS  $0x1e, Y0, Y2, Y2
+	VCMPPS  $0x03, Y1, Y1, Y3
+	VORPS   Y2, Y3, Y2
+	VANDPS  Y1, Y2, Y1
+	VMOVUPS Y1, (CX)(BX*4)
+	ADDQ    $0x00000008, BX
+	JMP     loop
+
+tail:
+	SUBQ       BX, AX
+	JZ         done
+	LEAQ       tailmask8<>+0(SB), SI
+	MOVQ       $0x00000010, DI
+	SUBQ       AX, DI
+	VMOVDQU    (SI)(DI*4), Y1
+	VMASKMOVPS (DX)(BX*4), Y1, Y2
+	VANDPS     c_absMask<>+0(SB), Y2, Y3
+	VCMPPS     $0x1e, Y0, Y3, Y0
+	VCMPPS     $0x03, Y2, Y2, Y3
+	VORPS      Y0, Y3, Y0
+	VANDPS     Y2, Y0, Y0
+	VMASKMOVPS Y0, Y1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func shrinkBackwardAVX2(dx []float32, dy []float32, x []float32, l float32)
+// Requires: AVX, AVX2, SSE
+TEXT ·shrinkBackwardAVX2(SB), NOSPLIT, $0-76
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        l+72(FP), X0
+	VBROADCASTSS X0, Y0
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000010, DI
+
+loopN:
+	CMPQ      SI, DI
+	JG        loop1
+	VMOVUPS   (DX)(SI*4), Y1
+	VMOVUPS   (BX)(SI*4), Y2
+	VANDPS    c_absMask<>+0(SB), Y2, Y2
+	VCMPPS    $0x1e, Y0, Y2, Y2
+	VMOVUPS   c_zero<>+0(SB), Y3
+	VBLENDVPS Y2, c_one<>+0(SB), Y3, Y2
+	VMULPS    Y2, Y1, Y1
+	VMOVUPS   Y1, (CX)(SI*4)
+	VMOVUPS   32(DX)(SI*4), Y1
+	VMOVUPS   32(BX)(SI*4), Y2
+	VANDPS    c_absMask<>+0(SB), Y2, Y2
+	VCMPPS    $0x1e, Y0, Y2, Y2
+	VMOVUPS   c_zero<>+0(SB), Y3
+	VBLENDVPS Y2, c_one<>+0(SB), Y3, Y2
+	VMULPS    Y2, Y1, Y1
+	VMOVUPS   Y1, 32(CX)(SI*4)
+	ADDQ      $0x00000010, SI
+	JMP       loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ      SI, DI
+	JG        tail
+	VMOVUPS   (DX)(SI*4), Y1
+	VMOVUPS   (BX)(SI*4), Y2
+	VANDPS    c_absMask<>+0(SB), Y2, Y2
+	VCMPPS    $0x1e, Y0, Y2, Y2
+	VMOVUPS   c_zero<>+0(SB), Y3
+	VBLENDVPS Y2, c_one<>+0(SB), Y3, Y2
+	VMULPS    Y2, Y1, Y1
+	VMOVUPS   Y1, (CX)(SI*4)
+	ADDQ      $0x00000008, SI
+	JMP       loop
+
+tail:
+	SUBQ       SI, AX
+	JZ         done
+	LEAQ       tailmask8<>+0(SB), DI
+	MOVQ       $0x00000010, R8
+	SUBQ       AX, R8
+	VMOVDQU    (DI)(R8*4), Y1
+	VMASKMOVPS (DX)(SI*4), Y1, Y2
+	VMASKMOVPS (BX)(SI*4), Y1, Y3
+	VANDPS     c_absMask<>+0(SB), Y3, Y3
+	VCMPPS     $0x1e, Y0, Y3, Y0
+	VMOVUPS    c_zero<>+0(SB), Y3
+	VBLENDVPS  Y0, c_one<>+0(SB), Y3, Y0
+	VMULPS     Y0, Y2, Y0
+	VMASKMOVPS Y0, Y1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func softshrinkAVX2(y []float32, x []float32, l float32)
+// Requires: AVX, AVX2, SSE
+TEXT ·softshrinkAVX2(SB), NOSPLIT, $0-52
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        l+48(FP), X0
+	VBROADCASTSS X0, Y0
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000010, SI
+
+loopN:
+	CMPQ    BX, SI
+	JG      loop1
+	VMOVUPS (DX)(BX*4), Y1
+	VMINPS  Y1, Y0, Y2
+	VXORPS  c_signMask<>+0(SB), Y0, Y3
+	VMAXPS  Y2, Y3, Y2
+	VSUBPS  Y2, Y1, Y1
+	VMOVUPS Y1, (CX)(BX*4)
+	VMOVUPS 32(DX)(BX*4), Y1
+	VMINPS  Y1, Y0, Y2
+	VXORPS  c_signMask<>+0(SB), Y0, Y3
+	VMAXPS  Y2, Y3, Y2
+	VSUBPS  Y2, Y1, Y1
+	VMOVUPS Y1, 32(CX)(BX*4)
+	ADDQ    $0x00000010, BX
+	JMP     loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ    BX, SI
+	JG      tail
+	VMOVUPS (DX)(BX*4), Y1
+	VMINPS  Y1, Y0, Y2
+	VXORPS  c_signMask<>+0(SB), Y0, Y3
+	VMAXPS  Y2, Y3, Y2
+	VSUBPS  Y2, Y1, Y1
+	VMOVUPS Y1, (CX)(BX*4)
+	ADDQ    $0x00000008, BX
+	JMP     loop
+
+tail:
+	SUBQ       BX, AX
+	JZ         done
+	LEAQ       tailmask8<>+0(SB), SI
+	MOVQ       $0x00000010, DI
+	SUBQ       AX, DI
+	VMOVDQU    (SI)(DI*4), Y1
+	VMASKMOVPS (DX)(BX*4), Y1, Y2
+	VMINPS     Y2, Y0, Y3
+	VXORPS     c_signMask<>+0(SB), Y0, Y0
+	VMAXPS     Y3, Y0, Y0
+	VSUBPS     Y0, Y2, Y0
+	VMASKMOVPS Y0, Y1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func squaredReluAVX2(y []float32, x []float32)
+// Requires: AVX
+TEXT ·squaredReluAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	XORQ BX, BX
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loopN:
+	CMPQ    BX, SI
+	JG      loop1
+	VMOVUPS (DX)(BX*4), Y0
+	VMOVUPS c_zero<>+0(SB), Y1
+	VMAXPS  Y0, Y1, Y0
+	VMULPS  Y0, Y0, Y0
+	VMOVUPS Y0, (CX)(BX*4)
+	VMOVUPS 32(DX)(BX*4), Y0
+	VMOVUPS c_zero<>+0(SB), Y1
+	VMAXPS  Y0, Y1, Y0
+	VMULPS  Y0, Y0, Y0
+	VMOVUPS Y0, 32(CX)(BX*4)
+	ADDQ    $0x00000010, BX
+	JMP     loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ    BX, SI
+	JG      tail
+	VMOVUPS (DX)(BX*4), Y0
+	VMOVUPS c_zero<>+0(SB), Y1
+	VMAXPS  Y0, Y1, Y0
+	VMULPS  Y0, Y0, Y0
+	VMOVUPS Y0, (CX)(BX*4)
+	ADDQ    $0x00000008, BX
+	JMP     loop
+
+tail:
+	SUBQ       BX, AX
+	JZ         done
+	LEAQ       tailmask8<>+0(SB), SI
+	MOVQ       $0x00000010, DI
+	SUBQ       AX, DI
+	VMOVDQU    (SI)(DI*4), Y0
+	VMASKMOVPS (DX)(BX*4), Y0, Y1
+	VMOVUPS    c_zero<>+0(SB), Y2
+	VMAXPS     Y1, Y2, Y1
+	VMULPS     Y1, Y1, Y1
+	VMASKMOVPS Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func squaredReluBackwardAVX2(dx []float32, dy []float32, x []float32)
+// Requires: AVX
+TEXT ·squaredReluBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ    SI, DI
+	JG      loop1
+	VMOVUPS (BX)(SI*4), Y0
+	VMOVUPS c_zero<>+0(SB), Y1
+	VMAXPS  Y0, Y1, Y0
+	VMOVUPS (DX)(SI*4), Y1
+	VMULPS  c_two<>+0(SB), Y1, Y1
+	VMULPS  Y0, Y1, Y0
+	VMOVUPS Y0, (CX)(SI*4)
+	VMOVUPS 32(BX)(SI*4), Y0
+	VMOVUPS c_zero<>+0(SB), Y1
+	VMAXPS  Y0, Y1, Y0
+	VMOVUPS 32(DX)(SI*4), Y1
+	VMULPS  c_two<>+0(SB), Y1, Y1
+	VMULPS  Y0, Y1, Y0
+	VMOVUPS Y0, 32(CX)(SI*4)
+	ADDQ    $0x00000010, SI
+	JMP     loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ    SI, DI
+	JG      tail
+	VMOVUPS (BX)(SI*4), Y0
+	VMOVUPS c_zero<>+0(SB), Y1
+	VMAXPS  Y0, Y1, Y0
+	VMOVUPS (DX)(SI*4), Y1
+	VMULPS  c_two<>+0(SB), Y1, Y1
+	VMULPS  Y0, Y1, Y0
+	VMOVUPS Y0, (CX)(SI*4)
+	ADDQ    $0x00000008, SI
+	JMP     loop
+
+tail:
+	SUBQ       SI, AX
+	JZ         done
+	LEAQ       tailmask8<>+0(SB), DI
+	MOVQ       $0x00000010, R8
+	SUBQ       AX, R8
+	VMOVDQU    (DI)(R8*4), Y0
+	VMASKMOVPS (BX)(SI*4), Y0, Y1
+	VMOVUPS    c_zero<>+0(SB), Y2
+	VMAXPS     Y1, Y2, Y1
+	VMASKMOVPS (DX)(SI*4), Y0, Y2
+	VMULPS     c_two<>+0(SB), Y2, Y2
 	VMULPS     Y1, Y2, Y1
 	VMASKMOVPS Y1, Y0, (CX)(SI*4)
 

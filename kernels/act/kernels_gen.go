@@ -4,68 +4,73 @@ package act
 
 // kernels is one implementation of every generated kernel.
 type kernels struct {
-	name               string
-	relu               func(y, x []float32)
-	reluBackward       func(dx, dy, x []float32)
-	leakyReLU          func(y, x []float32, slope float32)
-	leakyReLUBackward  func(dx, dy, x []float32, slope float32) (sums [16]float32)
-	sin                func(y, x []float32)
-	pvlu               func(y, x []float32, a float32, b float32)
-	pvluBackward       func(dx, dy, x []float32, b float32, ab float32) (sums [32]float32)
-	pvluRow            func(y, x, a, b []float32)
-	pvluRowBackward    func(dx, dy, x, a, b, ga, gb []float32)
-	sigmoid            func(y, x []float32)
-	sigmoidBackward    func(dx, dy, x []float32)
-	silu               func(y, x []float32)
-	siluBackward       func(dx, dy, x []float32)
-	swish              func(y, x []float32, beta float32)
-	swishBackward      func(dx, dy, x []float32, beta float32) (sums [16]float32)
-	swishRow           func(y, x, beta []float32)
-	swishRowBackward   func(dx, dy, x, beta, gbeta []float32)
-	softplus           func(y, x []float32, beta float32, invBeta float32, threshold float32)
-	softplusBackward   func(dx, dy, x []float32, beta float32, threshold float32)
-	logsigmoid         func(y, x []float32)
-	logsigmoidBackward func(dx, dy, x []float32)
-	tanh               func(y, x []float32)
-	tanhBackward       func(dx, dy, x []float32)
-	elu                func(y, x []float32, pos float32, neg float32)
-	eluBackward        func(dx, dy, x []float32, pos float32, neg float32)
-	celu               func(y, x []float32, alpha float32, invAlpha float32)
-	celuBackward       func(dx, dy, x []float32, alpha float32, invAlpha float32)
-	pelu               func(y, x []float32, a float32, b float32, ab float32, invB float32)
-	peluBackward       func(dx, dy, x []float32, a float32, b float32, ab float32, invB float32) (sums [32]float32)
-	peluRow            func(y, x, a, b []float32)
-	peluRowBackward    func(dx, dy, x, a, b, ga, gb []float32)
-	mish               func(y, x []float32)
-	mishBackward       func(dx, dy, x []float32)
-	gelu               func(y, x []float32)
-	geluBackward       func(dx, dy, x []float32)
-	geluTanh           func(y, x []float32)
-	geluTanhBackward   func(dx, dy, x []float32)
-	snake              func(y, x []float32, a float32, invA float32)
-	snakeBackward      func(dx, dy, x []float32, a float32, invA float32) (sums [16]float32)
-	snakeRow           func(y, x, a []float32)
-	snakeRowBackward   func(dx, dy, x, a, ga []float32)
-	sinlu              func(y, x []float32, a float32, b float32)
-	sinluBackward      func(dx, dy, x []float32, a float32, b float32) (sums [32]float32)
-	sinluRow           func(y, x, a, b []float32)
-	sinluRowBackward   func(dx, dy, x, a, b, ga, gb []float32)
-	exp                func(y, x []float32)
-	expBackward        func(dx, dy, x []float32)
-	erf                func(y, x []float32)
-	erfBackward        func(dx, dy, x []float32)
-	srelu              func(y, x []float32, tl float32, al float32, tr float32, ar float32)
-	sreluBackward      func(dx, dy, x []float32, tl float32, al float32, tr float32, ar float32) (sums [64]float32)
-	apl                func(y, x []float32, a1 float32, b1 float32, a2 float32, b2 float32)
-	aplBackward        func(dx, dy, x []float32, a1 float32, b1 float32, a2 float32, b2 float32) (sums [64]float32)
-	starRelu           func(y, x []float32, s float32, b float32)
-	starReluBackward   func(dx, dy, x []float32, s2 float32) (sums [32]float32)
-	softsign           func(y, x []float32)
-	softsignBackward   func(dx, dy, x []float32)
-	elliott            func(y, x []float32)
-	elliottBackward    func(dx, dy, x []float32)
-	hardswish          func(y, x []float32)
-	hardswishBackward  func(dx, dy, x []float32)
+	name                string
+	relu                func(y, x []float32)
+	reluBackward        func(dx, dy, x []float32)
+	leakyReLU           func(y, x []float32, slope float32)
+	leakyReLUBackward   func(dx, dy, x []float32, slope float32) (sums [16]float32)
+	sin                 func(y, x []float32)
+	pvlu                func(y, x []float32, a float32, b float32)
+	pvluBackward        func(dx, dy, x []float32, b float32, ab float32) (sums [32]float32)
+	pvluRow             func(y, x, a, b []float32)
+	pvluRowBackward     func(dx, dy, x, a, b, ga, gb []float32)
+	sigmoid             func(y, x []float32)
+	sigmoidBackward     func(dx, dy, x []float32)
+	silu                func(y, x []float32)
+	siluBackward        func(dx, dy, x []float32)
+	swish               func(y, x []float32, beta float32)
+	swishBackward       func(dx, dy, x []float32, beta float32) (sums [16]float32)
+	swishRow            func(y, x, beta []float32)
+	swishRowBackward    func(dx, dy, x, beta, gbeta []float32)
+	softplus            func(y, x []float32, beta float32, invBeta float32, threshold float32)
+	softplusBackward    func(dx, dy, x []float32, beta float32, threshold float32)
+	logsigmoid          func(y, x []float32)
+	logsigmoidBackward  func(dx, dy, x []float32)
+	tanh                func(y, x []float32)
+	tanhBackward        func(dx, dy, x []float32)
+	elu                 func(y, x []float32, pos float32, neg float32)
+	eluBackward         func(dx, dy, x []float32, pos float32, neg float32)
+	celu                func(y, x []float32, alpha float32, invAlpha float32)
+	celuBackward        func(dx, dy, x []float32, alpha float32, invAlpha float32)
+	pelu                func(y, x []float32, a float32, b float32, ab float32, invB float32)
+	peluBackward        func(dx, dy, x []float32, a float32, b float32, ab float32, invB float32) (sums [32]float32)
+	peluRow             func(y, x, a, b []float32)
+	peluRowBackward     func(dx, dy, x, a, b, ga, gb []float32)
+	mish                func(y, x []float32)
+	mishBackward        func(dx, dy, x []float32)
+	gelu                func(y, x []float32)
+	geluBackward        func(dx, dy, x []float32)
+	geluTanh            func(y, x []float32)
+	geluTanhBackward    func(dx, dy, x []float32)
+	snake               func(y, x []float32, a float32, invA float32)
+	snakeBackward       func(dx, dy, x []float32, a float32, invA float32) (sums [16]float32)
+	snakeRow            func(y, x, a []float32)
+	snakeRowBackward    func(dx, dy, x, a, ga []float32)
+	sinlu               func(y, x []float32, a float32, b float32)
+	sinluBackward       func(dx, dy, x []float32, a float32, b float32) (sums [32]float32)
+	sinluRow            func(y, x, a, b []float32)
+	sinluRowBackward    func(dx, dy, x, a, b, ga, gb []float32)
+	exp                 func(y, x []float32)
+	expBackward         func(dx, dy, x []float32)
+	erf                 func(y, x []float32)
+	erfBackward         func(dx, dy, x []float32)
+	srelu               func(y, x []float32, tl float32, al float32, tr float32, ar float32)
+	sreluBackward       func(dx, dy, x []float32, tl float32, al float32, tr float32, ar float32) (sums [64]float32)
+	apl                 func(y, x []float32, a1 float32, b1 float32, a2 float32, b2 float32)
+	aplBackward         func(dx, dy, x []float32, a1 float32, b1 float32, a2 float32, b2 float32) (sums [64]float32)
+	starRelu            func(y, x []float32, s float32, b float32)
+	starReluBackward    func(dx, dy, x []float32, s2 float32) (sums [32]float32)
+	softsign            func(y, x []float32)
+	softsignBackward    func(dx, dy, x []float32)
+	elliott             func(y, x []float32)
+	elliottBackward     func(dx, dy, x []float32)
+	hardswish           func(y, x []float32)
+	hardswishBackward   func(dx, dy, x []float32)
+	hardshrink          func(y, x []float32, l float32)
+	shrinkBackward      func(dx, dy, x []float32, l float32)
+	softshrink          func(y, x []float32, l float32)
+	squaredRelu         func(y, x []float32)
+	squaredReluBackward func(dx, dy, x []float32)
 }
 
 // namedKernel is one kernel of a table, for tests that walk every kernel.
@@ -138,70 +143,80 @@ func (k *kernels) all() []namedKernel {
 		{"elliottBackward", k.elliottBackward},
 		{"hardswish", k.hardswish},
 		{"hardswishBackward", k.hardswishBackward},
+		{"hardshrink", k.hardshrink},
+		{"shrinkBackward", k.shrinkBackward},
+		{"softshrink", k.softshrink},
+		{"squaredRelu", k.squaredRelu},
+		{"squaredReluBackward", k.squaredReluBackward},
 	}
 }
 
 var pureGo = kernels{
-	name:               PathPureGo,
-	relu:               reluGo,
-	reluBackward:       reluBackwardGo,
-	leakyReLU:          leakyReLUGo,
-	leakyReLUBackward:  leakyReLUBackwardGo,
-	sin:                sinGo,
-	pvlu:               pvluGo,
-	pvluBackward:       pvluBackwardGo,
-	pvluRow:            pvluRowGo,
-	pvluRowBackward:    pvluRowBackwardGo,
-	sigmoid:            sigmoidGo,
-	sigmoidBackward:    sigmoidBackwardGo,
-	silu:               siluGo,
-	siluBackward:       siluBackwardGo,
-	swish:              swishGo,
-	swishBackward:      swishBackwardGo,
-	swishRow:           swishRowGo,
-	swishRowBackward:   swishRowBackwardGo,
-	softplus:           softplusGo,
-	softplusBackward:   softplusBackwardGo,
-	logsigmoid:         logsigmoidGo,
-	logsigmoidBackward: logsigmoidBackwardGo,
-	tanh:               tanhGo,
-	tanhBackward:       tanhBackwardGo,
-	elu:                eluGo,
-	eluBackward:        eluBackwardGo,
-	celu:               celuGo,
-	celuBackward:       celuBackwardGo,
-	pelu:               peluGo,
-	peluBackward:       peluBackwardGo,
-	peluRow:            peluRowGo,
-	peluRowBackward:    peluRowBackwardGo,
-	mish:               mishGo,
-	mishBackward:       mishBackwardGo,
-	gelu:               geluGo,
-	geluBackward:       geluBackwardGo,
-	geluTanh:           geluTanhGo,
-	geluTanhBackward:   geluTanhBackwardGo,
-	snake:              snakeGo,
-	snakeBackward:      snakeBackwardGo,
-	snakeRow:           snakeRowGo,
-	snakeRowBackward:   snakeRowBackwardGo,
-	sinlu:              sinluGo,
-	sinluBackward:      sinluBackwardGo,
-	sinluRow:           sinluRowGo,
-	sinluRowBackward:   sinluRowBackwardGo,
-	exp:                expGo,
-	expBackward:        expBackwardGo,
-	erf:                erfGo,
-	erfBackward:        erfBackwardGo,
-	srelu:              sreluGo,
-	sreluBackward:      sreluBackwardGo,
-	apl:                aplGo,
-	aplBackward:        aplBackwardGo,
-	starRelu:           starReluGo,
-	starReluBackward:   starReluBackwardGo,
-	softsign:           softsignGo,
-	softsignBackward:   softsignBackwardGo,
-	elliott:            elliottGo,
-	elliottBackward:    elliottBackwardGo,
-	hardswish:          hardswishGo,
-	hardswishBackward:  hardswishBackwardGo,
+	name:                PathPureGo,
+	relu:                reluGo,
+	reluBackward:        reluBackwardGo,
+	leakyReLU:           leakyReLUGo,
+	leakyReLUBackward:   leakyReLUBackwardGo,
+	sin:                 sinGo,
+	pvlu:                pvluGo,
+	pvluBackward:        pvluBackwardGo,
+	pvluRow:             pvluRowGo,
+	pvluRowBackward:     pvluRowBackwardGo,
+	sigmoid:             sigmoidGo,
+	sigmoidBackward:     sigmoidBackwardGo,
+	silu:                siluGo,
+	siluBackward:        siluBackwardGo,
+	swish:               swishGo,
+	swishBackward:       swishBackwardGo,
+	swishRow:            swishRowGo,
+	swishRowBackward:    swishRowBackwardGo,
+	softplus:            softplusGo,
+	softplusBackward:    softplusBackwardGo,
+	logsigmoid:          logsigmoidGo,
+	logsigmoidBackward:  logsigmoidBackwardGo,
+	tanh:                tanhGo,
+	tanhBackward:        tanhBackwardGo,
+	elu:                 eluGo,
+	eluBackward:         eluBackwardGo,
+	celu:                celuGo,
+	celuBackward:        celuBackwardGo,
+	pelu:                peluGo,
+	peluBackward:        peluBackwardGo,
+	peluRow:             peluRowGo,
+	peluRowBackward:     peluRowBackwardGo,
+	mish:                mishGo,
+	mishBackward:        mishBackwardGo,
+	gelu:                geluGo,
+	geluBackward:        geluBackwardGo,
+	geluTanh:            geluTanhGo,
+	geluTanhBackward:    geluTanhBackwardGo,
+	snake:               snakeGo,
+	snakeBackward:       snakeBackwardGo,
+	snakeRow:            snakeRowGo,
+	snakeRowBackward:    snakeRowBackwardGo,
+	sinlu:               sinluGo,
+	sinluBackward:       sinluBackwardGo,
+	sinluRow:            sinluRowGo,
+	sinluRowBackward:    sinluRowBackwardGo,
+	exp:                 expGo,
+	expBackward:         expBackwardGo,
+	erf:                 erfGo,
+	erfBackward:         erfBackwardGo,
+	srelu:               sreluGo,
+	sreluBackward:       sreluBackwardGo,
+	apl:                 aplGo,
+	aplBackward:         aplBackwardGo,
+	starRelu:            starReluGo,
+	starReluBackward:    starReluBackwardGo,
+	softsign:            softsignGo,
+	softsignBackward:    softsignBackwardGo,
+	elliott:             elliottGo,
+	elliottBackward:     elliottBackwardGo,
+	hardswish:           hardswishGo,
+	hardswishBackward:   hardswishBackwardGo,
+	hardshrink:          hardshrinkGo,
+	shrinkBackward:      shrinkBackwardGo,
+	softshrink:          softshrinkGo,
+	squaredRelu:         squaredReluGo,
+	squaredReluBackward: squaredReluBackwardGo,
 }

@@ -69058,3 +69058,506 @@ func hardswishBackwardGoExact(dx, dy, x []float32, i, count int) {
 		dx[e] = v14_0
 	}
 }
+
+// hardshrinkGo sets y = x if |x| > l (or x is NaN), 0 otherwise.
+func hardshrinkGo(y, x []float32, l float32) {
+	n := len(y)
+	y = y[:n]
+	x = x[:n]
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		y_ := y[i : i+8]
+		x_ := x[i : i+8]
+		hard := uint32(0)
+		v0_0 := x_[0]
+		v0_1 := x_[1]
+		v0_2 := x_[2]
+		v0_3 := x_[3]
+		v0_4 := x_[4]
+		v0_5 := x_[5]
+		v0_6 := x_[6]
+		v0_7 := x_[7]
+		v1_0 := math.Float32frombits(cAbsMaskBits)
+		v1_1 := math.Float32frombits(cAbsMaskBits)
+		v1_2 := math.Float32frombits(cAbsMaskBits)
+		v1_3 := math.Float32frombits(cAbsMaskBits)
+		v1_4 := math.Float32frombits(cAbsMaskBits)
+		v1_5 := math.Float32frombits(cAbsMaskBits)
+		v1_6 := math.Float32frombits(cAbsMaskBits)
+		v1_7 := math.Float32frombits(cAbsMaskBits)
+		v2_0 := math.Float32frombits(math.Float32bits(v0_0) & math.Float32bits(v1_0))
+		v2_1 := math.Float32frombits(math.Float32bits(v0_1) & math.Float32bits(v1_1))
+		v2_2 := math.Float32frombits(math.Float32bits(v0_2) & math.Float32bits(v1_2))
+		v2_3 := math.Float32frombits(math.Float32bits(v0_3) & math.Float32bits(v1_3))
+		v2_4 := math.Float32frombits(math.Float32bits(v0_4) & math.Float32bits(v1_4))
+		v2_5 := math.Float32frombits(math.Float32bits(v0_5) & math.Float32bits(v1_5))
+		v2_6 := math.Float32frombits(math.Float32bits(v0_6) & math.Float32bits(v1_6))
+		v2_7 := math.Float32frombits(math.Float32bits(v0_7) & math.Float32bits(v1_7))
+		v3_0 := l
+		v3_1 := l
+		v3_2 := l
+		v3_3 := l
+		v3_4 := l
+		v3_5 := l
+		v3_6 := l
+		v3_7 := l
+		m4_0 := mask32(v2_0 > v3_0)
+		m4_1 := mask32(v2_1 > v3_1)
+		m4_2 := mask32(v2_2 > v3_2)
+		m4_3 := mask32(v2_3 > v3_3)
+		m4_4 := mask32(v2_4 > v3_4)
+		m4_5 := mask32(v2_5 > v3_5)
+		m4_6 := mask32(v2_6 > v3_6)
+		m4_7 := mask32(v2_7 > v3_7)
+		m5_0 := mask32(v0_0 != v0_0)
+		m5_1 := mask32(v0_1 != v0_1)
+		m5_2 := mask32(v0_2 != v0_2)
+		m5_3 := mask32(v0_3 != v0_3)
+		m5_4 := mask32(v0_4 != v0_4)
+		m5_5 := mask32(v0_5 != v0_5)
+		m5_6 := mask32(v0_6 != v0_6)
+		m5_7 := mask32(v0_7 != v0_7)
+		m6_0 := m4_0 | m5_0
+		m6_1 := m4_1 | m5_1
+		m6_2 := m4_2 | m5_2
+		m6_3 := m4_3 | m5_3
+		m6_4 := m4_4 | m5_4
+		m6_5 := m4_5 | m5_5
+		m6_6 := m4_6 | m5_6
+		m6_7 := m4_7 | m5_7
+		v7_0 := math.Float32frombits(math.Float32bits(v0_0) & m6_0)
+		v7_1 := math.Float32frombits(math.Float32bits(v0_1) & m6_1)
+		v7_2 := math.Float32frombits(math.Float32bits(v0_2) & m6_2)
+		v7_3 := math.Float32frombits(math.Float32bits(v0_3) & m6_3)
+		v7_4 := math.Float32frombits(math.Float32bits(v0_4) & m6_4)
+		v7_5 := math.Float32frombits(math.Float32bits(v0_5) & m6_5)
+		v7_6 := math.Float32frombits(math.Float32bits(v0_6) & m6_6)
+		v7_7 := math.Float32frombits(math.Float32bits(v0_7) & m6_7)
+		if hard == 0 {
+			y_[0] = v7_0
+			y_[1] = v7_1
+			y_[2] = v7_2
+			y_[3] = v7_3
+			y_[4] = v7_4
+			y_[5] = v7_5
+			y_[6] = v7_6
+			y_[7] = v7_7
+		} else {
+			hardshrinkGoExact(y, x, l, i, 8)
+		}
+	}
+	hardshrinkGoExact(y, x, l, i, n-i)
+}
+
+// hardshrinkGoExact computes elements i to i+count-1 of hardshrinkGo one by one.
+//
+//go:noinline
+func hardshrinkGoExact(y, x []float32, l float32, i, count int) {
+	for e := i; e < i+count; e++ {
+		v0_0 := x[e]
+		v1_0 := math.Float32frombits(cAbsMaskBits)
+		v2_0 := math.Float32frombits(math.Float32bits(v0_0) & math.Float32bits(v1_0))
+		v3_0 := l
+		m4_0 := mask32(v2_0 > v3_0)
+		m5_0 := mask32(v0_0 != v0_0)
+		m6_0 := m4_0 | m5_0
+		v7_0 := math.Float32frombits(math.Float32bits(v0_0) & m6_0)
+		y[e] = v7_0
+	}
+}
+
+// shrinkBackwardGo sets dx = dy*[|x| > l] (hard and soft shrinkage).
+func shrinkBackwardGo(dx, dy, x []float32, l float32) {
+	n := len(dx)
+	dx = dx[:n]
+	dy = dy[:n]
+	x = x[:n]
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		dx_ := dx[i : i+8]
+		dy_ := dy[i : i+8]
+		x_ := x[i : i+8]
+		hard := uint32(0)
+		v0_0 := dy_[0]
+		v0_1 := dy_[1]
+		v0_2 := dy_[2]
+		v0_3 := dy_[3]
+		v0_4 := dy_[4]
+		v0_5 := dy_[5]
+		v0_6 := dy_[6]
+		v0_7 := dy_[7]
+		v1_0 := x_[0]
+		v1_1 := x_[1]
+		v1_2 := x_[2]
+		v1_3 := x_[3]
+		v1_4 := x_[4]
+		v1_5 := x_[5]
+		v1_6 := x_[6]
+		v1_7 := x_[7]
+		v2_0 := math.Float32frombits(cAbsMaskBits)
+		v2_1 := math.Float32frombits(cAbsMaskBits)
+		v2_2 := math.Float32frombits(cAbsMaskBits)
+		v2_3 := math.Float32frombits(cAbsMaskBits)
+		v2_4 := math.Float32frombits(cAbsMaskBits)
+		v2_5 := math.Float32frombits(cAbsMaskBits)
+		v2_6 := math.Float32frombits(cAbsMaskBits)
+		v2_7 := math.Float32frombits(cAbsMaskBits)
+		v3_0 := math.Float32frombits(math.Float32bits(v1_0) & math.Float32bits(v2_0))
+		v3_1 := math.Float32frombits(math.Float32bits(v1_1) & math.Float32bits(v2_1))
+		v3_2 := math.Float32frombits(math.Float32bits(v1_2) & math.Float32bits(v2_2))
+		v3_3 := math.Float32frombits(math.Float32bits(v1_3) & math.Float32bits(v2_3))
+		v3_4 := math.Float32frombits(math.Float32bits(v1_4) & math.Float32bits(v2_4))
+		v3_5 := math.Float32frombits(math.Float32bits(v1_5) & math.Float32bits(v2_5))
+		v3_6 := math.Float32frombits(math.Float32bits(v1_6) & math.Float32bits(v2_6))
+		v3_7 := math.Float32frombits(math.Float32bits(v1_7) & math.Float32bits(v2_7))
+		v4_0 := l
+		v4_1 := l
+		v4_2 := l
+		v4_3 := l
+		v4_4 := l
+		v4_5 := l
+		v4_6 := l
+		v4_7 := l
+		m5_0 := mask32(v3_0 > v4_0)
+		m5_1 := mask32(v3_1 > v4_1)
+		m5_2 := mask32(v3_2 > v4_2)
+		m5_3 := mask32(v3_3 > v4_3)
+		m5_4 := mask32(v3_4 > v4_4)
+		m5_5 := mask32(v3_5 > v4_5)
+		m5_6 := mask32(v3_6 > v4_6)
+		m5_7 := mask32(v3_7 > v4_7)
+		v6_0 := cOne
+		v6_1 := cOne
+		v6_2 := cOne
+		v6_3 := cOne
+		v6_4 := cOne
+		v6_5 := cOne
+		v6_6 := cOne
+		v6_7 := cOne
+		v7_0 := cZero
+		v7_1 := cZero
+		v7_2 := cZero
+		v7_3 := cZero
+		v7_4 := cZero
+		v7_5 := cZero
+		v7_6 := cZero
+		v7_7 := cZero
+		v8_0 := sel32(m5_0, v6_0, v7_0)
+		v8_1 := sel32(m5_1, v6_1, v7_1)
+		v8_2 := sel32(m5_2, v6_2, v7_2)
+		v8_3 := sel32(m5_3, v6_3, v7_3)
+		v8_4 := sel32(m5_4, v6_4, v7_4)
+		v8_5 := sel32(m5_5, v6_5, v7_5)
+		v8_6 := sel32(m5_6, v6_6, v7_6)
+		v8_7 := sel32(m5_7, v6_7, v7_7)
+		v9_0 := float32(v0_0 * v8_0)
+		v9_1 := float32(v0_1 * v8_1)
+		v9_2 := float32(v0_2 * v8_2)
+		v9_3 := float32(v0_3 * v8_3)
+		v9_4 := float32(v0_4 * v8_4)
+		v9_5 := float32(v0_5 * v8_5)
+		v9_6 := float32(v0_6 * v8_6)
+		v9_7 := float32(v0_7 * v8_7)
+		if hard == 0 {
+			dx_[0] = v9_0
+			dx_[1] = v9_1
+			dx_[2] = v9_2
+			dx_[3] = v9_3
+			dx_[4] = v9_4
+			dx_[5] = v9_5
+			dx_[6] = v9_6
+			dx_[7] = v9_7
+		} else {
+			shrinkBackwardGoExact(dx, dy, x, l, i, 8)
+		}
+	}
+	shrinkBackwardGoExact(dx, dy, x, l, i, n-i)
+}
+
+// shrinkBackwardGoExact computes elements i to i+count-1 of shrinkBackwardGo one by one.
+//
+//go:noinline
+func shrinkBackwardGoExact(dx, dy, x []float32, l float32, i, count int) {
+	for e := i; e < i+count; e++ {
+		v0_0 := dy[e]
+		v1_0 := x[e]
+		v2_0 := math.Float32frombits(cAbsMaskBits)
+		v3_0 := math.Float32frombits(math.Float32bits(v1_0) & math.Float32bits(v2_0))
+		v4_0 := l
+		m5_0 := mask32(v3_0 > v4_0)
+		v6_0 := cOne
+		v7_0 := cZero
+		v8_0 := sel32(m5_0, v6_0, v7_0)
+		v9_0 := float32(v0_0 * v8_0)
+		dx[e] = v9_0
+	}
+}
+
+// softshrinkGo sets y = x - clamp(x, -l, l).
+func softshrinkGo(y, x []float32, l float32) {
+	n := len(y)
+	y = y[:n]
+	x = x[:n]
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		y_ := y[i : i+8]
+		x_ := x[i : i+8]
+		hard := uint32(0)
+		v0_0 := x_[0]
+		v0_1 := x_[1]
+		v0_2 := x_[2]
+		v0_3 := x_[3]
+		v0_4 := x_[4]
+		v0_5 := x_[5]
+		v0_6 := x_[6]
+		v0_7 := x_[7]
+		v1_0 := l
+		v1_1 := l
+		v1_2 := l
+		v1_3 := l
+		v1_4 := l
+		v1_5 := l
+		v1_6 := l
+		v1_7 := l
+		v2_0 := minps(v0_0, v1_0)
+		v2_1 := minps(v0_1, v1_1)
+		v2_2 := minps(v0_2, v1_2)
+		v2_3 := minps(v0_3, v1_3)
+		v2_4 := minps(v0_4, v1_4)
+		v2_5 := minps(v0_5, v1_5)
+		v2_6 := minps(v0_6, v1_6)
+		v2_7 := minps(v0_7, v1_7)
+		v3_0 := math.Float32frombits(cSignMaskBits)
+		v3_1 := math.Float32frombits(cSignMaskBits)
+		v3_2 := math.Float32frombits(cSignMaskBits)
+		v3_3 := math.Float32frombits(cSignMaskBits)
+		v3_4 := math.Float32frombits(cSignMaskBits)
+		v3_5 := math.Float32frombits(cSignMaskBits)
+		v3_6 := math.Float32frombits(cSignMaskBits)
+		v3_7 := math.Float32frombits(cSignMaskBits)
+		v4_0 := math.Float32frombits(math.Float32bits(v1_0) ^ math.Float32bits(v3_0))
+		v4_1 := math.Float32frombits(math.Float32bits(v1_1) ^ math.Float32bits(v3_1))
+		v4_2 := math.Float32frombits(math.Float32bits(v1_2) ^ math.Float32bits(v3_2))
+		v4_3 := math.Float32frombits(math.Float32bits(v1_3) ^ math.Float32bits(v3_3))
+		v4_4 := math.Float32frombits(math.Float32bits(v1_4) ^ math.Float32bits(v3_4))
+		v4_5 := math.Float32frombits(math.Float32bits(v1_5) ^ math.Float32bits(v3_5))
+		v4_6 := math.Float32frombits(math.Float32bits(v1_6) ^ math.Float32bits(v3_6))
+		v4_7 := math.Float32frombits(math.Float32bits(v1_7) ^ math.Float32bits(v3_7))
+		v5_0 := maxps(v2_0, v4_0)
+		v5_1 := maxps(v2_1, v4_1)
+		v5_2 := maxps(v2_2, v4_2)
+		v5_3 := maxps(v2_3, v4_3)
+		v5_4 := maxps(v2_4, v4_4)
+		v5_5 := maxps(v2_5, v4_5)
+		v5_6 := maxps(v2_6, v4_6)
+		v5_7 := maxps(v2_7, v4_7)
+		v6_0 := float32(v0_0 - v5_0)
+		v6_1 := float32(v0_1 - v5_1)
+		v6_2 := float32(v0_2 - v5_2)
+		v6_3 := float32(v0_3 - v5_3)
+		v6_4 := float32(v0_4 - v5_4)
+		v6_5 := float32(v0_5 - v5_5)
+		v6_6 := float32(v0_6 - v5_6)
+		v6_7 := float32(v0_7 - v5_7)
+		if hard == 0 {
+			y_[0] = v6_0
+			y_[1] = v6_1
+			y_[2] = v6_2
+			y_[3] = v6_3
+			y_[4] = v6_4
+			y_[5] = v6_5
+			y_[6] = v6_6
+			y_[7] = v6_7
+		} else {
+			softshrinkGoExact(y, x, l, i, 8)
+		}
+	}
+	softshrinkGoExact(y, x, l, i, n-i)
+}
+
+// softshrinkGoExact computes elements i to i+count-1 of softshrinkGo one by one.
+//
+//go:noinline
+func softshrinkGoExact(y, x []float32, l float32, i, count int) {
+	for e := i; e < i+count; e++ {
+		v0_0 := x[e]
+		v1_0 := l
+		v2_0 := minps(v0_0, v1_0)
+		v3_0 := math.Float32frombits(cSignMaskBits)
+		v4_0 := math.Float32frombits(math.Float32bits(v1_0) ^ math.Float32bits(v3_0))
+		v5_0 := maxps(v2_0, v4_0)
+		v6_0 := float32(v0_0 - v5_0)
+		y[e] = v6_0
+	}
+}
+
+// squaredReluGo sets y = max(x, 0)^2.
+func squaredReluGo(y, x []float32) {
+	n := len(y)
+	y = y[:n]
+	x = x[:n]
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		y_ := y[i : i+8]
+		x_ := x[i : i+8]
+		hard := uint32(0)
+		v0_0 := x_[0]
+		v0_1 := x_[1]
+		v0_2 := x_[2]
+		v0_3 := x_[3]
+		v0_4 := x_[4]
+		v0_5 := x_[5]
+		v0_6 := x_[6]
+		v0_7 := x_[7]
+		v1_0 := cZero
+		v1_1 := cZero
+		v1_2 := cZero
+		v1_3 := cZero
+		v1_4 := cZero
+		v1_5 := cZero
+		v1_6 := cZero
+		v1_7 := cZero
+		v2_0 := maxps(v0_0, v1_0)
+		v2_1 := maxps(v0_1, v1_1)
+		v2_2 := maxps(v0_2, v1_2)
+		v2_3 := maxps(v0_3, v1_3)
+		v2_4 := maxps(v0_4, v1_4)
+		v2_5 := maxps(v0_5, v1_5)
+		v2_6 := maxps(v0_6, v1_6)
+		v2_7 := maxps(v0_7, v1_7)
+		v3_0 := float32(v2_0 * v2_0)
+		v3_1 := float32(v2_1 * v2_1)
+		v3_2 := float32(v2_2 * v2_2)
+		v3_3 := float32(v2_3 * v2_3)
+		v3_4 := float32(v2_4 * v2_4)
+		v3_5 := float32(v2_5 * v2_5)
+		v3_6 := float32(v2_6 * v2_6)
+		v3_7 := float32(v2_7 * v2_7)
+		if hard == 0 {
+			y_[0] = v3_0
+			y_[1] = v3_1
+			y_[2] = v3_2
+			y_[3] = v3_3
+			y_[4] = v3_4
+			y_[5] = v3_5
+			y_[6] = v3_6
+			y_[7] = v3_7
+		} else {
+			squaredReluGoExact(y, x, i, 8)
+		}
+	}
+	squaredReluGoExact(y, x, i, n-i)
+}
+
+// squaredReluGoExact computes elements i to i+count-1 of squaredReluGo one by one.
+//
+//go:noinline
+func squaredReluGoExact(y, x []float32, i, count int) {
+	for e := i; e < i+count; e++ {
+		v0_0 := x[e]
+		v1_0 := cZero
+		v2_0 := maxps(v0_0, v1_0)
+		v3_0 := float32(v2_0 * v2_0)
+		y[e] = v3_0
+	}
+}
+
+// squaredReluBackwardGo sets dx = dy*2*max(x, 0).
+func squaredReluBackwardGo(dx, dy, x []float32) {
+	n := len(dx)
+	dx = dx[:n]
+	dy = dy[:n]
+	x = x[:n]
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		dx_ := dx[i : i+8]
+		dy_ := dy[i : i+8]
+		x_ := x[i : i+8]
+		hard := uint32(0)
+		v0_0 := x_[0]
+		v0_1 := x_[1]
+		v0_2 := x_[2]
+		v0_3 := x_[3]
+		v0_4 := x_[4]
+		v0_5 := x_[5]
+		v0_6 := x_[6]
+		v0_7 := x_[7]
+		v1_0 := cZero
+		v1_1 := cZero
+		v1_2 := cZero
+		v1_3 := cZero
+		v1_4 := cZero
+		v1_5 := cZero
+		v1_6 := cZero
+		v1_7 := cZero
+		v2_0 := maxps(v0_0, v1_0)
+		v2_1 := maxps(v0_1, v1_1)
+		v2_2 := maxps(v0_2, v1_2)
+		v2_3 := maxps(v0_3, v1_3)
+		v2_4 := maxps(v0_4, v1_4)
+		v2_5 := maxps(v0_5, v1_5)
+		v2_6 := maxps(v0_6, v1_6)
+		v2_7 := maxps(v0_7, v1_7)
+		v3_0 := dy_[0]
+		v3_1 := dy_[1]
+		v3_2 := dy_[2]
+		v3_3 := dy_[3]
+		v3_4 := dy_[4]
+		v3_5 := dy_[5]
+		v3_6 := dy_[6]
+		v3_7 := dy_[7]
+		v4_0 := cTwo
+		v4_1 := cTwo
+		v4_2 := cTwo
+		v4_3 := cTwo
+		v4_4 := cTwo
+		v4_5 := cTwo
+		v4_6 := cTwo
+		v4_7 := cTwo
+		v5_0 := float32(v3_0 * v4_0)
+		v5_1 := float32(v3_1 * v4_1)
+		v5_2 := float32(v3_2 * v4_2)
+		v5_3 := float32(v3_3 * v4_3)
+		v5_4 := float32(v3_4 * v4_4)
+		v5_5 := float32(v3_5 * v4_5)
+		v5_6 := float32(v3_6 * v4_6)
+		v5_7 := float32(v3_7 * v4_7)
+		v6_0 := float32(v5_0 * v2_0)
+		v6_1 := float32(v5_1 * v2_1)
+		v6_2 := float32(v5_2 * v2_2)
+		v6_3 := float32(v5_3 * v2_3)
+		v6_4 := float32(v5_4 * v2_4)
+		v6_5 := float32(v5_5 * v2_5)
+		v6_6 := float32(v5_6 * v2_6)
+		v6_7 := float32(v5_7 * v2_7)
+		if hard == 0 {
+			dx_[0] = v6_0
+			dx_[1] = v6_1
+			dx_[2] = v6_2
+			dx_[3] = v6_3
+			dx_[4] = v6_4
+			dx_[5] = v6_5
+			dx_[6] = v6_6
+			dx_[7] = v6_7
+		} else {
+			squaredReluBackwardGoExact(dx, dy, x, i, 8)
+		}
+	}
+	squaredReluBackwardGoExact(dx, dy, x, i, n-i)
+}
+
+// squaredReluBackwardGoExact computes elements i to i+count-1 of squaredReluBackwardGo one by one.
+//
+//go:noinline
+func squaredReluBackwardGoExact(dx, dy, x []float32, i, count int) {
+	for e := i; e < i+count; e++ {
+		v0_0 := x[e]
+		v1_0 := cZero
+		v2_0 := maxps(v0_0, v1_0)
+		v3_0 := dy[e]
+		v4_0 := cTwo
+		v5_0 := float32(v3_0 * v4_0)
+		v6_0 := float32(v5_0 * v2_0)
+		dx[e] = v6_0
+	}
+}

@@ -254,3 +254,33 @@ func HardswishBackward(dx, dy, x []float32) {
 	check3("HardswishBackward", dx, dy, x)
 	current().hardswishBackward(dx, dy, x)
 }
+
+// Hardshrink sets y[i] = x[i] if |x[i]| > lambda (or x[i] is NaN), 0
+// otherwise.
+func Hardshrink(y, x []float32, lambda float32) {
+	check2("Hardshrink", y, x)
+	current().hardshrink(y, x, lambda)
+}
+
+// Softshrink sets y[i] = x[i] - clamp(x[i], -lambda, lambda).
+func Softshrink(y, x []float32, lambda float32) {
+	check2("Softshrink", y, x)
+	current().softshrink(y, x, lambda)
+}
+
+// ShrinkBackward sets dx[i] = dy[i]*[|x[i]| > lambda], the derivative of
+// hard and soft shrinkage (0 on [-lambda, lambda] including its ends, as
+// PyTorch's).
+func ShrinkBackward(dx, dy, x []float32, lambda float32) {
+	check3("ShrinkBackward", dx, dy, x)
+	current().shrinkBackward(dx, dy, x, lambda)
+}
+
+// SquaredReLU sets y[i] = max(x[i], 0)^2.
+func SquaredReLU(y, x []float32) { check2("SquaredReLU", y, x); current().squaredRelu(y, x) }
+
+// SquaredReLUBackward sets dx[i] = dy[i]*2*max(x[i], 0).
+func SquaredReLUBackward(dx, dy, x []float32) {
+	check3("SquaredReLUBackward", dx, dy, x)
+	current().squaredReluBackward(dx, dy, x)
+}

@@ -149,3 +149,52 @@ func TestStarReLU(t *testing.T) {
 		}
 	})
 }
+
+// TestShrinkAndSquaredReLU checks hard and soft shrinkage and squared ReLU
+// against the scalar definitions they replaced, bit for bit, on every path,
+// the ends of the dead zone, infinities and NaN included.
+func TestShrinkAndSquaredReLU(t *testing.T) {
+	rng := rand.New(rand.NewPCG(57, 58))
+	const l = float32(0.5)
+	nan := float32(math.NaN())
+	x := []float32{l, -l, 0, float32(math.Inf(1)), float32(math.Inf(-1)), nan, 0.4999999, 0.5000001, -3, 3}
+	for range 200 {
+		x = append(x, float32(rng.NormFloat64()))
+	}
+	dy := make([]float32, len(x))
+	for i := range dy {
+		dy[i] = float32(rng.NormFloat64())
+	}
+	same := func(t *testing.T, what string, got []float32, want func(v, d float32) float32) {
+		t.Helper()
+		for i, v := range x {
+			w := want(v, dy[i])
+			if math.Float32bits(got[i]) != math.Float32bits(w) && !(got[i] != got[i] && w != w) {
+				t.Errorf("%s(%g): %g, want %g", what, v, got[i], w)
+			}
+		}
+	}
+	forEachPath(t, func(t *testing.T) {
+		y := make([]float32, len(x))
+		Hardshrink(y, x, l)
+		same(t, "hardshrink", y, func(v, _ float32) float32 {
+			if v > l || v < -l || v != v {
+				return v
+			}
+			return 0
+		})
+		Softshrink(y, x, l)
+		same(t, "softshrink", y, func(v, _ float32) float32 { return v - min(max(v, -l), l) })
+		ShrinkBackward(y, dy, x, l)
+		same(t, "shrink'", y, func(v, d float32) float32 {
+			if v > l || v < -l {
+				return d
+			}
+			return d * 0
+		})
+		SquaredReLU(y, x)
+		same(t, "squaredrelu", y, func(v, _ float32) float32 { r := max(v, 0); return r * r })
+		SquaredReLUBackward(y, dy, x)
+		same(t, "squaredrelu'", y, func(v, d float32) float32 { return d * 2 * max(v, 0) })
+	})
+}

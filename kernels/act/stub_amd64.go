@@ -187,6 +187,21 @@ func hardswishAVX512(y []float32, x []float32)
 // hardswishBackwardAVX512 sets dx = dy*(0 if x < -3, x/3 + 1/2 if x <= 3, else 1).
 func hardswishBackwardAVX512(dx []float32, dy []float32, x []float32)
 
+// hardshrinkAVX512 sets y = x if |x| > l (or x is NaN), 0 otherwise.
+func hardshrinkAVX512(y []float32, x []float32, l float32)
+
+// shrinkBackwardAVX512 sets dx = dy*[|x| > l] (hard and soft shrinkage).
+func shrinkBackwardAVX512(dx []float32, dy []float32, x []float32, l float32)
+
+// softshrinkAVX512 sets y = x - clamp(x, -l, l).
+func softshrinkAVX512(y []float32, x []float32, l float32)
+
+// squaredReluAVX512 sets y = max(x, 0)^2.
+func squaredReluAVX512(y []float32, x []float32)
+
+// squaredReluBackwardAVX512 sets dx = dy*2*max(x, 0).
+func squaredReluBackwardAVX512(dx []float32, dy []float32, x []float32)
+
 // reluAVX2 sets y = max(0, x) (NaN stays NaN, -0 stays -0).
 func reluAVX2(y []float32, x []float32)
 
@@ -369,3 +384,18 @@ func hardswishAVX2(y []float32, x []float32)
 
 // hardswishBackwardAVX2 sets dx = dy*(0 if x < -3, x/3 + 1/2 if x <= 3, else 1).
 func hardswishBackwardAVX2(dx []float32, dy []float32, x []float32)
+
+// hardshrinkAVX2 sets y = x if |x| > l (or x is NaN), 0 otherwise.
+func hardshrinkAVX2(y []float32, x []float32, l float32)
+
+// shrinkBackwardAVX2 sets dx = dy*[|x| > l] (hard and soft shrinkage).
+func shrinkBackwardAVX2(dx []float32, dy []float32, x []float32, l float32)
+
+// softshrinkAVX2 sets y = x - clamp(x, -l, l).
+func softshrinkAVX2(y []float32, x []float32, l float32)
+
+// squaredReluAVX2 sets y = max(x, 0)^2.
+func squaredReluAVX2(y []float32, x []float32)
+
+// squaredReluBackwardAVX2 sets dx = dy*2*max(x, 0).
+func squaredReluBackwardAVX2(dx []float32, dy []float32, x []float32)
