@@ -240,7 +240,8 @@ func init() {
 			"1.25 h are activations that still cost more than ReLU per value (pau and tanhshrink on scalar float64 " +
 			"code, 0.55 h of it; serf, pserf, erfact, golu, tanhexp, lisht, aconc, gcu, srs and smish compose the " +
 			"vector kernels, pdelu at its default t = 1.5 needs no logarithm, and srelu, apl, starrelu, softsign, " +
-			"elliott, hardswish, the shrinkages and squaredrelu have SIMD kernels, since this estimate). With leaderboard-resnet's 9 that is " +
+			"elliott, hardswish, the shrinkages and squaredrelu have SIMD kernels, since this estimate). " +
+			"With leaderboard-resnet's 9 that is " +
 			"about 17 CPU-hours, a tenth over the 15 asked for; the images stay at the 3,000 chosen when the engine " +
 			"was half as fast. " +
 			"Why 10 epochs with a cosine decay: at a constant lr 1e-3 ReLU does not settle at this scale (mean validation " +
