@@ -2,7 +2,7 @@ package activations
 
 import (
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -28,19 +28,11 @@ func init() {
 // gradient through it).
 type threshold struct{ th, value float32 }
 
-func (k threshold) Forward(y, x, _ []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		y[i] = fmath.Sel32(!(v <= k.th), v, k.value)
-	}
-}
+func (k threshold) Forward(y, x, _ []float32) { act.Threshold(y, x, k.th, k.value) }
 
 // Backward: d/dx = 1 above the threshold, 0 at and below it (PyTorch).
 func (k threshold) Backward(dx, dy, x, _ []float32, _ []float64) {
-	dx, dy = dx[:len(x)], dy[:len(x)]
-	for i, v := range x {
-		dx[i] = fmath.Sel32(!(v <= k.th), dy[i], 0)
-	}
+	act.ThresholdBackward(dx, dy, x, k.th)
 }
 
 func (k threshold) Reference(x float64, _ []float64) float64 {

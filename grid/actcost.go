@@ -66,7 +66,7 @@ var activationCosts = map[string]actCost{
 	"tanh":        {0.44, 0.66},
 	"tanhexp":     {3.15, 5.10},
 	"tanhshrink":  {11.05, 13.86},
-	"threshold":   {1.82, 1.49},
+	"threshold":   {0.11, 0.15},
 }
 
 // refThreads is the thread count the estimates are for: the activation

@@ -134,3 +134,25 @@ func shrinkKernels() []*Kernel {
 		},
 	}
 }
+
+// thresholdKernels: PyTorch's Threshold, x above th (and NaN) and value at
+// or below it; derivative 1 above, 0 at and below.
+func thresholdKernels() []*Kernel {
+	return []*Kernel{
+		{
+			Name: "threshold", Doc: "sets y = value if x <= th, else x.",
+			Slices: []string{"y", "x"}, Params: []string{"th", "value"},
+			Body: func(b *B) {
+				x := b.Load("x")
+				b.Store("y", b.Sel(b.Cmp(predLE, x, b.Param("th")), b.Param("value"), x))
+			},
+		},
+		{
+			Name: "thresholdBackward", Doc: "sets dx = 0 if x <= th, else dy.",
+			Slices: []string{"dx", "dy", "x"}, Params: []string{"th"},
+			Body: func(b *B) {
+				b.Store("dx", b.Sel(b.Cmp(predLE, b.Load("x"), b.Param("th")), b.C("zero"), b.Load("dy")))
+			},
+		},
+	}
+}

@@ -32,6 +32,7 @@ func allKernels() []*Kernel {
 	ks = append(ks, starReLUKernels()...)
 	ks = append(ks, simpleKernels()...)
 	ks = append(ks, shrinkKernels()...)
+	ks = append(ks, thresholdKernels()...)
 	return ks
 }
 

@@ -12453,6 +12453,121 @@ done:
 	VZEROUPPER
 	RET
 
+// func thresholdAVX512(y []float32, x []float32, th float32, value float32)
+// Requires: AVX, AVX512F, SSE
+TEXT ·thresholdAVX512(SB), NOSPLIT, $0-56
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        th+48(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        value+52(FP), X5
+	VBROADCASTSS X5, Z5
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ      BX, SI
+	JG        loop1
+	VMOVUPS   (DX)(BX*4), Z6
+	VCMPPS    $0x12, Z0, Z6, K1
+	VBLENDMPS Z5, Z6, K1, Z1
+	VMOVUPS   Z1, (CX)(BX*4)
+	VMOVUPS   64(DX)(BX*4), Z6
+	VCMPPS    $0x12, Z0, Z6, K1
+	VBLENDMPS Z5, Z6, K1, Z2
+	VMOVUPS   Z2, 64(CX)(BX*4)
+	ADDQ      $0x00000020, BX
+	JMP       loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ      BX, SI
+	JG        tail
+	VMOVUPS   (DX)(BX*4), Z1
+	VCMPPS    $0x12, Z0, Z1, K1
+	VBLENDMPS Z5, Z1, K1, Z3
+	VMOVUPS   Z3, (CX)(BX*4)
+	ADDQ      $0x00000010, BX
+	JMP       loop
+
+tail:
+	SUBQ      BX, AX
+	JZ        done
+	LEAQ      tailmask16<>+0(SB), SI
+	KMOVW     (SI)(AX*2), K1
+	VMOVUPS.Z (DX)(BX*4), K1, Z1
+	VCMPPS    $0x12, Z0, Z1, K2
+	VBLENDMPS Z5, Z1, K2, Z4
+	VMOVUPS   Z4, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func thresholdBackwardAVX512(dx []float32, dy []float32, x []float32, th float32)
+// Requires: AVX, AVX512F, SSE
+TEXT ·thresholdBackwardAVX512(SB), NOSPLIT, $0-76
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        th+72(FP), X0
+	VBROADCASTSS X0, Z0
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000020, DI
+
+loopN:
+	CMPQ      SI, DI
+	JG        loop1
+	VMOVUPS   (BX)(SI*4), Z5
+	VCMPPS    $0x12, Z0, Z5, K1
+	VMOVUPS   (DX)(SI*4), Z5
+	VBLENDMPS c_zero<>+0(SB), Z5, K1, Z1
+	VMOVUPS   Z1, (CX)(SI*4)
+	VMOVUPS   64(BX)(SI*4), Z5
+	VCMPPS    $0x12, Z0, Z5, K1
+	VMOVUPS   64(DX)(SI*4), Z5
+	VBLENDMPS c_zero<>+0(SB), Z5, K1, Z2
+	VMOVUPS   Z2, 64(CX)(SI*4)
+	ADDQ      $0x00000020, SI
+	JMP       loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ      SI, DI
+	JG        tail
+	VMOVUPS   (BX)(SI*4), Z1
+	VCMPPS    $0x12, Z0, Z1, K1
+	VMOVUPS   (DX)(SI*4), Z1
+	VBLENDMPS c_zero<>+0(SB), Z1, K1, Z3
+	VMOVUPS   Z3, (CX)(SI*4)
+	ADDQ      $0x00000010, SI
+	JMP       loop
+
+tail:
+	SUBQ      SI, AX
+	JZ        done
+	LEAQ      tailmask16<>+0(SB), DI
+	KMOVW     (DI)(AX*2), K1
+	VMOVUPS.Z (BX)(SI*4), K1, Z1
+	VCMPPS    $0x12, Z0, Z1, K2
+	VMOVUPS.Z (DX)(SI*4), K1, Z0
+	VBLENDMPS c_zero<>+0(SB), Z0, K2, Z4
+	VMOVUPS   Z4, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
 // func reluAVX2(y []float32, x []float32)
 // Requires: AVX
 TEXT ·reluAVX2(SB), NOSPLIT, $0-48
@@ -24630,6 +24745,125 @@ tail:
 	VMULPS     c_two<>+0(SB), Y2, Y2
 	VMULPS     Y1, Y2, Y1
 	VMASKMOVPS Y1, Y0, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func thresholdAVX2(y []float32, x []float32, th float32, value float32)
+// Requires: AVX, AVX2, SSE
+TEXT ·thresholdAVX2(SB), NOSPLIT, $0-56
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        th+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        value+52(FP), X1
+	VBROADCASTSS X1, Y1
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000010, SI
+
+loopN:
+	CMPQ      BX, SI
+	JG        loop1
+	VMOVUPS   (DX)(BX*4), Y2
+	VCMPPS    $0x12, Y0, Y2, Y3
+	VBLENDVPS Y3, Y1, Y2, Y2
+	VMOVUPS   Y2, (CX)(BX*4)
+	VMOVUPS   32(DX)(BX*4), Y2
+	VCMPPS    $0x12, Y0, Y2, Y3
+	VBLENDVPS Y3, Y1, Y2, Y2
+	VMOVUPS   Y2, 32(CX)(BX*4)
+	ADDQ      $0x00000010, BX
+	JMP       loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ      BX, SI
+	JG        tail
+	VMOVUPS   (DX)(BX*4), Y2
+	VCMPPS    $0x12, Y0, Y2, Y3
+	VBLENDVPS Y3, Y1, Y2, Y2
+	VMOVUPS   Y2, (CX)(BX*4)
+	ADDQ      $0x00000008, BX
+	JMP       loop
+
+tail:
+	SUBQ       BX, AX
+	JZ         done
+	LEAQ       tailmask8<>+0(SB), SI
+	MOVQ       $0x00000010, DI
+	SUBQ       AX, DI
+	VMOVDQU    (SI)(DI*4), Y2
+	VMASKMOVPS (DX)(BX*4), Y2, Y3
+	VCMPPS     $0x12, Y0, Y3, Y0
+	VBLENDVPS  Y0, Y1, Y3, Y0
+	VMASKMOVPS Y0, Y2, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func thresholdBackwardAVX2(dx []float32, dy []float32, x []float32, th float32)
+// Requires: AVX, AVX2, SSE
+TEXT ·thresholdBackwardAVX2(SB), NOSPLIT, $0-76
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        th+72(FP), X0
+	VBROADCASTSS X0, Y0
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000010, DI
+
+loopN:
+	CMPQ      SI, DI
+	JG        loop1
+	VMOVUPS   (BX)(SI*4), Y1
+	VCMPPS    $0x12, Y0, Y1, Y1
+	VMOVUPS   (DX)(SI*4), Y2
+	VBLENDVPS Y1, c_zero<>+0(SB), Y2, Y1
+	VMOVUPS   Y1, (CX)(SI*4)
+	VMOVUPS   32(BX)(SI*4), Y1
+	VCMPPS    $0x12, Y0, Y1, Y1
+	VMOVUPS   32(DX)(SI*4), Y2
+	VBLENDVPS Y1, c_zero<>+0(SB), Y2, Y1
+	VMOVUPS   Y1, 32(CX)(SI*4)
+	ADDQ      $0x00000010, SI
+	JMP       loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ      SI, DI
+	JG        tail
+	VMOVUPS   (BX)(SI*4), Y1
+	VCMPPS    $0x12, Y0, Y1, Y1
+	VMOVUPS   (DX)(SI*4), Y2
+	VBLENDVPS Y1, c_zero<>+0(SB), Y2, Y1
+	VMOVUPS   Y1, (CX)(SI*4)
+	ADDQ      $0x00000008, SI
+	JMP       loop
+
+tail:
+	SUBQ       SI, AX
+	JZ         done
+	LEAQ       tailmask8<>+0(SB), DI
+	MOVQ       $0x00000010, R8
+	SUBQ       AX, R8
+	VMOVDQU    (DI)(R8*4), Y1
+	VMASKMOVPS (BX)(SI*4), Y1, Y2
+	VCMPPS     $0x12, Y0, Y2, Y0
+	VMASKMOVPS (DX)(SI*4), Y1, Y2
+	VBLENDVPS  Y0, c_zero<>+0(SB), Y2, Y0
+	VMASKMOVPS Y0, Y1, (CX)(SI*4)
 
 done:
 	VZEROUPPER

@@ -71,6 +71,8 @@ type kernels struct {
 	softshrink          func(y, x []float32, l float32)
 	squaredRelu         func(y, x []float32)
 	squaredReluBackward func(dx, dy, x []float32)
+	threshold           func(y, x []float32, th float32, value float32)
+	thresholdBackward   func(dx, dy, x []float32, th float32)
 }
 
 // namedKernel is one kernel of a table, for tests that walk every kernel.
@@ -148,6 +150,8 @@ func (k *kernels) all() []namedKernel {
 		{"softshrink", k.softshrink},
 		{"squaredRelu", k.squaredRelu},
 		{"squaredReluBackward", k.squaredReluBackward},
+		{"threshold", k.threshold},
+		{"thresholdBackward", k.thresholdBackward},
 	}
 }
 
@@ -219,4 +223,6 @@ var pureGo = kernels{
 	softshrink:          softshrinkGo,
 	squaredRelu:         squaredReluGo,
 	squaredReluBackward: squaredReluBackwardGo,
+	threshold:           thresholdGo,
+	thresholdBackward:   thresholdBackwardGo,
 }

@@ -69561,3 +69561,174 @@ func squaredReluBackwardGoExact(dx, dy, x []float32, i, count int) {
 		dx[e] = v6_0
 	}
 }
+
+// thresholdGo sets y = value if x <= th, else x.
+func thresholdGo(y, x []float32, th float32, value float32) {
+	n := len(y)
+	y = y[:n]
+	x = x[:n]
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		y_ := y[i : i+8]
+		x_ := x[i : i+8]
+		hard := uint32(0)
+		v0_0 := x_[0]
+		v0_1 := x_[1]
+		v0_2 := x_[2]
+		v0_3 := x_[3]
+		v0_4 := x_[4]
+		v0_5 := x_[5]
+		v0_6 := x_[6]
+		v0_7 := x_[7]
+		v1_0 := th
+		v1_1 := th
+		v1_2 := th
+		v1_3 := th
+		v1_4 := th
+		v1_5 := th
+		v1_6 := th
+		v1_7 := th
+		m2_0 := mask32(v0_0 <= v1_0)
+		m2_1 := mask32(v0_1 <= v1_1)
+		m2_2 := mask32(v0_2 <= v1_2)
+		m2_3 := mask32(v0_3 <= v1_3)
+		m2_4 := mask32(v0_4 <= v1_4)
+		m2_5 := mask32(v0_5 <= v1_5)
+		m2_6 := mask32(v0_6 <= v1_6)
+		m2_7 := mask32(v0_7 <= v1_7)
+		v3_0 := value
+		v3_1 := value
+		v3_2 := value
+		v3_3 := value
+		v3_4 := value
+		v3_5 := value
+		v3_6 := value
+		v3_7 := value
+		v4_0 := sel32(m2_0, v3_0, v0_0)
+		v4_1 := sel32(m2_1, v3_1, v0_1)
+		v4_2 := sel32(m2_2, v3_2, v0_2)
+		v4_3 := sel32(m2_3, v3_3, v0_3)
+		v4_4 := sel32(m2_4, v3_4, v0_4)
+		v4_5 := sel32(m2_5, v3_5, v0_5)
+		v4_6 := sel32(m2_6, v3_6, v0_6)
+		v4_7 := sel32(m2_7, v3_7, v0_7)
+		if hard == 0 {
+			y_[0] = v4_0
+			y_[1] = v4_1
+			y_[2] = v4_2
+			y_[3] = v4_3
+			y_[4] = v4_4
+			y_[5] = v4_5
+			y_[6] = v4_6
+			y_[7] = v4_7
+		} else {
+			thresholdGoExact(y, x, th, value, i, 8)
+		}
+	}
+	thresholdGoExact(y, x, th, value, i, n-i)
+}
+
+// thresholdGoExact computes elements i to i+count-1 of thresholdGo one by one.
+//
+//go:noinline
+func thresholdGoExact(y, x []float32, th float32, value float32, i, count int) {
+	for e := i; e < i+count; e++ {
+		v0_0 := x[e]
+		v1_0 := th
+		m2_0 := mask32(v0_0 <= v1_0)
+		v3_0 := value
+		v4_0 := sel32(m2_0, v3_0, v0_0)
+		y[e] = v4_0
+	}
+}
+
+// thresholdBackwardGo sets dx = 0 if x <= th, else dy.
+func thresholdBackwardGo(dx, dy, x []float32, th float32) {
+	n := len(dx)
+	dx = dx[:n]
+	dy = dy[:n]
+	x = x[:n]
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		dx_ := dx[i : i+8]
+		dy_ := dy[i : i+8]
+		x_ := x[i : i+8]
+		hard := uint32(0)
+		v0_0 := x_[0]
+		v0_1 := x_[1]
+		v0_2 := x_[2]
+		v0_3 := x_[3]
+		v0_4 := x_[4]
+		v0_5 := x_[5]
+		v0_6 := x_[6]
+		v0_7 := x_[7]
+		v1_0 := th
+		v1_1 := th
+		v1_2 := th
+		v1_3 := th
+		v1_4 := th
+		v1_5 := th
+		v1_6 := th
+		v1_7 := th
+		m2_0 := mask32(v0_0 <= v1_0)
+		m2_1 := mask32(v0_1 <= v1_1)
+		m2_2 := mask32(v0_2 <= v1_2)
+		m2_3 := mask32(v0_3 <= v1_3)
+		m2_4 := mask32(v0_4 <= v1_4)
+		m2_5 := mask32(v0_5 <= v1_5)
+		m2_6 := mask32(v0_6 <= v1_6)
+		m2_7 := mask32(v0_7 <= v1_7)
+		v3_0 := cZero
+		v3_1 := cZero
+		v3_2 := cZero
+		v3_3 := cZero
+		v3_4 := cZero
+		v3_5 := cZero
+		v3_6 := cZero
+		v3_7 := cZero
+		v4_0 := dy_[0]
+		v4_1 := dy_[1]
+		v4_2 := dy_[2]
+		v4_3 := dy_[3]
+		v4_4 := dy_[4]
+		v4_5 := dy_[5]
+		v4_6 := dy_[6]
+		v4_7 := dy_[7]
+		v5_0 := sel32(m2_0, v3_0, v4_0)
+		v5_1 := sel32(m2_1, v3_1, v4_1)
+		v5_2 := sel32(m2_2, v3_2, v4_2)
+		v5_3 := sel32(m2_3, v3_3, v4_3)
+		v5_4 := sel32(m2_4, v3_4, v4_4)
+		v5_5 := sel32(m2_5, v3_5, v4_5)
+		v5_6 := sel32(m2_6, v3_6, v4_6)
+		v5_7 := sel32(m2_7, v3_7, v4_7)
+		if hard == 0 {
+			dx_[0] = v5_0
+			dx_[1] = v5_1
+			dx_[2] = v5_2
+			dx_[3] = v5_3
+			dx_[4] = v5_4
+			dx_[5] = v5_5
+			dx_[6] = v5_6
+			dx_[7] = v5_7
+		} else {
+			thresholdBackwardGoExact(dx, dy, x, th, i, 8)
+		}
+	}
+	thresholdBackwardGoExact(dx, dy, x, th, i, n-i)
+}
+
+// thresholdBackwardGoExact computes elements i to i+count-1 of thresholdBackwardGo one by one.
+//
+//go:noinline
+func thresholdBackwardGoExact(dx, dy, x []float32, th float32, i, count int) {
+	for e := i; e < i+count; e++ {
+		v0_0 := x[e]
+		v1_0 := th
+		m2_0 := mask32(v0_0 <= v1_0)
+		v3_0 := cZero
+		v4_0 := dy[e]
+		v5_0 := sel32(m2_0, v3_0, v4_0)
+		dx[e] = v5_0
+	}
+}

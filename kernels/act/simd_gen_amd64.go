@@ -72,6 +72,8 @@ var avx512Kernels = kernels{
 	softshrink:          softshrinkAVX512,
 	squaredRelu:         squaredReluAVX512,
 	squaredReluBackward: squaredReluBackwardAVX512,
+	threshold:           thresholdAVX512,
+	thresholdBackward:   thresholdBackwardAVX512,
 }
 
 var avx2Kernels = kernels{
@@ -142,4 +144,6 @@ var avx2Kernels = kernels{
 	softshrink:          softshrinkAVX2,
 	squaredRelu:         squaredReluAVX2,
 	squaredReluBackward: squaredReluBackwardAVX2,
+	threshold:           thresholdAVX2,
+	thresholdBackward:   thresholdBackwardAVX2,
 }

@@ -284,3 +284,15 @@ func SquaredReLUBackward(dx, dy, x []float32) {
 	check3("SquaredReLUBackward", dx, dy, x)
 	current().squaredReluBackward(dx, dy, x)
 }
+
+// Threshold sets y[i] = value if x[i] <= th, else x[i] (NaN kept).
+func Threshold(y, x []float32, th, value float32) {
+	check2("Threshold", y, x)
+	current().threshold(y, x, th, value)
+}
+
+// ThresholdBackward sets dx[i] = 0 if x[i] <= th, else dy[i] (PyTorch's).
+func ThresholdBackward(dx, dy, x []float32, th float32) {
+	check3("ThresholdBackward", dx, dy, x)
+	current().thresholdBackward(dx, dy, x, th)
+}

@@ -150,7 +150,8 @@ func TestStarReLU(t *testing.T) {
 	})
 }
 
-// TestShrinkAndSquaredReLU checks hard and soft shrinkage and squared ReLU
+// TestShrinkAndSquaredReLU checks hard and soft shrinkage, squared ReLU and
+// Threshold
 // against the scalar definitions they replaced, bit for bit, on every path,
 // the ends of the dead zone, infinities and NaN included.
 func TestShrinkAndSquaredReLU(t *testing.T) {
@@ -196,5 +197,19 @@ func TestShrinkAndSquaredReLU(t *testing.T) {
 		same(t, "squaredrelu", y, func(v, _ float32) float32 { r := max(v, 0); return r * r })
 		SquaredReLUBackward(y, dy, x)
 		same(t, "squaredrelu'", y, func(v, d float32) float32 { return d * 2 * max(v, 0) })
+		Threshold(y, x, l, -2)
+		same(t, "threshold", y, func(v, _ float32) float32 {
+			if !(v <= l) {
+				return v
+			}
+			return -2
+		})
+		ThresholdBackward(y, dy, x, l)
+		same(t, "threshold'", y, func(v, d float32) float32 {
+			if !(v <= l) {
+				return d
+			}
+			return 0
+		})
 	})
 }

@@ -202,6 +202,12 @@ func squaredReluAVX512(y []float32, x []float32)
 // squaredReluBackwardAVX512 sets dx = dy*2*max(x, 0).
 func squaredReluBackwardAVX512(dx []float32, dy []float32, x []float32)
 
+// thresholdAVX512 sets y = value if x <= th, else x.
+func thresholdAVX512(y []float32, x []float32, th float32, value float32)
+
+// thresholdBackwardAVX512 sets dx = 0 if x <= th, else dy.
+func thresholdBackwardAVX512(dx []float32, dy []float32, x []float32, th float32)
+
 // reluAVX2 sets y = max(0, x) (NaN stays NaN, -0 stays -0).
 func reluAVX2(y []float32, x []float32)
 
@@ -399,3 +405,9 @@ func squaredReluAVX2(y []float32, x []float32)
 
 // squaredReluBackwardAVX2 sets dx = dy*2*max(x, 0).
 func squaredReluBackwardAVX2(dx []float32, dy []float32, x []float32)
+
+// thresholdAVX2 sets y = value if x <= th, else x.
+func thresholdAVX2(y []float32, x []float32, th float32, value float32)
+
+// thresholdBackwardAVX2 sets dx = 0 if x <= th, else dy.
+func thresholdBackwardAVX2(dx []float32, dy []float32, x []float32, th float32)
