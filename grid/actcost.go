@@ -49,7 +49,7 @@ var activationCosts = map[string]actCost{
 	"relu6":       {1.48, 1.00},
 	"rrelu":       {1.23, 1.30},
 	"selu":        {0.42, 0.55},
-	"serf":        {2.78, 4.93},
+	"serf":        {1.47, 2.21},
 	"sigmoid":     {0.50, 0.75},
 	"silu":        {0.53, 0.75},
 	"sinlu":       {0.92, 1.10},

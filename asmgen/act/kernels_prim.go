@@ -32,6 +32,7 @@ func init() {
 	defF("sqrt2", math.Sqrt2, "sqrt(2) rounded to float32")
 	defF("twoM63", 0x1p-63, "2^-63")
 	defF("twoOverSqrtPi", 2/math.SqrtPi, "2/sqrt(pi) rounded to float32")
+	defF("serfLo", -110, "below, serf(x) is under the smallest subnormal")
 	fact := 1.0
 	for n := 0; n <= 6; n++ {
 		if n > 0 {
@@ -63,6 +64,89 @@ func expNegSquare64(b *B, a V, hi string) V {
 	return expCore(b, b.Xor(u, sign), &tlo).e64(b)
 }
 
+// erfOf is erf(x) (see the top of this file).
+func erfOf(b *B, x V) V {
+	a := b.And(x, b.C("absMask"))
+	small := b.Mul(clamp(b, x, "negHalf", "half"), erfSeries(b, x))
+	big := b.Or(erfAbove(b, a), b.And(x, b.C("signMask")))
+	return b.Sel(b.Cmp(predLT, a, b.C("half")), small, big)
+}
+
+// erfAbove is erf(a) = 1 - 2*exp(-a^2)*R(a*sqrt2) for a >= 1/2.
+func erfAbove(b *B, a V) V {
+	ac := b.Min(a, b.C("erfAMax"))
+	e64 := expNegSquare64(b, ac, "erfAMax")
+	xr := b.Mul(ac, b.C("sqrt2"))
+	r := b.Div(horner(b, xr, "phiP4", "phiP3", "phiP2", "phiP1", "phiP0"),
+		horner(b, xr, "phiQ5", "phiQ4", "phiQ3", "phiQ2", "phiQ1", "one"))
+	return b.FNMA(b.Mul(e64, r), b.C("twoM63"), b.C("one"))
+}
+
+// erfDeriv is erf'(x) = 2/sqrt(pi)*exp(-x^2).
+func erfDeriv(b *B, x V) V {
+	e64 := expNegSquare64(b, b.And(x, b.C("absMask")), "erfDAMax")
+	return b.Mul(b.Mul(e64, b.C("twoOverSqrtPi")), b.C("twoM64"))
+}
+
+// softplusOf returns log(1+e^x) = max(x, 0) + log1p(e^-|x|), the second term
+// also as l64 = log1p(e^-|x|)*2^64 (normal where the softplus of a very
+// negative x is subnormal), and the logistic pieces.
+func softplusOf(b *B, x V) (sp, l64 V, l logistic) {
+	l = logisticOf(b, x, nil)
+	l64 = log1pSmall64(b, l.e64, l.e)
+	return b.FMA(l64, b.C("twoM64"), b.Max(x, b.C("zero"))), l64, l
+}
+
+// erfSeries is P(x^2) of erf(x) = x*P(x^2) for |x| < 0.5.
+func erfSeries(b *B, x V) V {
+	xs := clamp(b, x, "negHalf", "half")
+	return horner(b, b.Mul(xs, xs), "erfS6", "erfS5", "erfS4", "erfS3", "erfS2", "erfS1", "erfS0")
+}
+
+// serfKernels: Serf, x*erf(softplus(x)), fused (softplus, erf and their
+// derivatives in one pass instead of four kernels and two Go loops).
+// Where softplus(x) < 1/2 (x < -0.43), x < 0 and softplus is l64*2^-64, so
+// erf(sp) = sp*P(sp^2) and the derivative's terms are carried scaled by
+// 2^64 and rounded once at the end: accurate down to the subnormal
+// results of x far below 0. x only scales terms that vanish at -Inf
+// (erf(0)) and +Inf (erf'(Inf)): it is clamped there so that they give 0,
+// not Inf*0.
+func serfKernels() []*Kernel {
+	return []*Kernel{
+		{
+			Name: "serf", Doc: "sets y = x*erf(log(1+exp(x))).",
+			Slices: []string{"y", "x"},
+			Body: func(b *B) {
+				x := b.Load("x")
+				sp, l64, _ := softplusOf(b, x)
+				// Below x = -110 the result is below the smallest
+				// subnormal (and e^x is frozen at the exp's lower clamp):
+				// clamping x there keeps the product rounding to -0.
+				small := b.Mul(b.Mul(b.Max(x, b.C("serfLo")), b.Mul(l64, erfSeries(b, sp))), b.C("twoM64"))
+				big := b.Mul(x, erfAbove(b, sp))
+				b.Store("y", b.Sel(b.Cmp(predLT, sp, b.C("half")), small, big))
+			},
+		},
+		{
+			Name: "serfBackward", Doc: "sets dx = dy*(erf(sp) + x*erf'(sp)*sigmoid(x)), sp = log(1+exp(x)).",
+			Slices: []string{"dx", "dy", "x"},
+			Body: func(b *B) {
+				// Ordered so that few values stay live across the
+				// exponentials (AVX2 has 16 registers): the logistic pieces
+				// die in sigmoid*2^64, x in the second term, then
+				// erf*2^64 (l64*P(sp^2) where sp < 1/2).
+				x := b.Load("x")
+				sp, l64, l := softplusOf(b, x)
+				s64 := b.Div(b.Sel(l.neg, l.e64, b.C("twoP64")), l.d)
+				ts := b.Mul(b.Mul(clamp(b, x, "negBig", "big"), erfDeriv(b, sp)), s64)
+				e64 := b.Sel(b.Cmp(predLT, sp, b.C("half")), b.Mul(l64, erfSeries(b, sp)), b.Mul(erfAbove(b, sp), b.C("twoP64")))
+				g := b.Mul(b.Add(ts, e64), b.C("twoM64"))
+				b.Store("dx", b.Mul(b.Load("dy"), g))
+			},
+		},
+	}
+}
+
 func primKernels() []*Kernel {
 	exp := &Kernel{
 		Name: "exp", Doc: "sets y = e^x.",
@@ -82,29 +166,14 @@ func primKernels() []*Kernel {
 		Name: "erf", Doc: "sets y = erf(x).",
 		Slices: []string{"y", "x"},
 		Body: func(b *B) {
-			x := b.Load("x")
-			a := b.And(x, b.C("absMask"))
-			xs := clamp(b, x, "negHalf", "half")
-			p := horner(b, b.Mul(xs, xs), "erfS6", "erfS5", "erfS4", "erfS3", "erfS2", "erfS1", "erfS0")
-			small := b.Mul(xs, p)
-			ac := b.Min(a, b.C("erfAMax"))
-			e64 := expNegSquare64(b, ac, "erfAMax")
-			xr := b.Mul(ac, b.C("sqrt2"))
-			r := b.Div(horner(b, xr, "phiP4", "phiP3", "phiP2", "phiP1", "phiP0"),
-				horner(b, xr, "phiQ5", "phiQ4", "phiQ3", "phiQ2", "phiQ1", "one"))
-			big := b.FNMA(b.Mul(e64, r), b.C("twoM63"), b.C("one")) // 1 - 2*exp(-a^2)*R
-			big = b.Or(big, b.And(x, b.C("signMask")))
-			b.Store("y", b.Sel(b.Cmp(predLT, a, b.C("half")), small, big))
+			b.Store("y", erfOf(b, b.Load("x")))
 		},
 	}
 	erfBackward := &Kernel{
 		Name: "erfBackward", Doc: "sets dx = dy*2/sqrt(pi)*exp(-x^2).",
 		Slices: []string{"dx", "dy", "x"},
 		Body: func(b *B) {
-			a := b.And(b.Load("x"), b.C("absMask"))
-			e64 := expNegSquare64(b, a, "erfDAMax")
-			g := b.Mul(b.Mul(e64, b.C("twoOverSqrtPi")), b.C("twoM64"))
-			b.Store("dx", b.Mul(b.Load("dy"), g))
+			b.Store("dx", b.Mul(b.Load("dy"), erfDeriv(b, b.Load("x"))))
 		},
 	}
 	return []*Kernel{exp, expBackward, erf, erfBackward}

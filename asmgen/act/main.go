@@ -33,6 +33,7 @@ func allKernels() []*Kernel {
 	ks = append(ks, simpleKernels()...)
 	ks = append(ks, shrinkKernels()...)
 	ks = append(ks, thresholdKernels()...)
+	ks = append(ks, serfKernels()...)
 	return ks
 }
 

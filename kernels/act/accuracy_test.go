@@ -235,6 +235,19 @@ func smoothCases() []smoothCase {
 			},
 		},
 		{
+			name: "serf", fwdULP: 4.5, bwdULP: 5, fwd: Serf, bwd: SerfBackward,
+			f: func(x float64) float64 { return x * math.Erf(softplus64(x, 1, math.Inf(1))) },
+			df: func(x float64) (float64, float64) {
+				sp := softplus64(x, 1, math.Inf(1))
+				t1 := math.Erf(sp)
+				t2 := x * 2 / math.SqrtPi * math.Exp(-sp*sp) * sigmoid64(x)
+				if math.IsNaN(t2) {
+					t2 = 0
+				}
+				return t1 + t2, math.Abs(t1) + math.Abs(t2)
+			},
+		},
+		{
 			name: "softsign", fwdULP: 1.5, bwdULP: 3.5, fwd: Softsign, bwd: SoftsignBackward,
 			f:  func(x float64) float64 { return x / (1 + math.Abs(x)) },
 			df: func(x float64) (float64, float64) { d := 1 + math.Abs(x); return same(1 / (d * d)) },

@@ -1372,6 +1372,24 @@ DATA c_roundMagic<>+56(SB)/4, $0x4b400000
 DATA c_roundMagic<>+60(SB)/4, $0x4b400000
 GLOBL c_roundMagic<>(SB), RODATA|NOPTR, $64
 
+DATA c_serfLo<>+0(SB)/4, $0xc2dc0000
+DATA c_serfLo<>+4(SB)/4, $0xc2dc0000
+DATA c_serfLo<>+8(SB)/4, $0xc2dc0000
+DATA c_serfLo<>+12(SB)/4, $0xc2dc0000
+DATA c_serfLo<>+16(SB)/4, $0xc2dc0000
+DATA c_serfLo<>+20(SB)/4, $0xc2dc0000
+DATA c_serfLo<>+24(SB)/4, $0xc2dc0000
+DATA c_serfLo<>+28(SB)/4, $0xc2dc0000
+DATA c_serfLo<>+32(SB)/4, $0xc2dc0000
+DATA c_serfLo<>+36(SB)/4, $0xc2dc0000
+DATA c_serfLo<>+40(SB)/4, $0xc2dc0000
+DATA c_serfLo<>+44(SB)/4, $0xc2dc0000
+DATA c_serfLo<>+48(SB)/4, $0xc2dc0000
+DATA c_serfLo<>+52(SB)/4, $0xc2dc0000
+DATA c_serfLo<>+56(SB)/4, $0xc2dc0000
+DATA c_serfLo<>+60(SB)/4, $0xc2dc0000
+GLOBL c_serfLo<>(SB), RODATA|NOPTR, $64
+
 DATA c_signMask<>+0(SB)/4, $0x80000000
 DATA c_signMask<>+4(SB)/4, $0x80000000
 DATA c_signMask<>+8(SB)/4, $0x80000000
@@ -10661,7 +10679,9 @@ loopN:
 	VANDPS       c_absMask<>+0(SB), Z8, Z9
 	VMINPS       Z8, Z4, Z10
 	VMAXPS       Z10, Z5, Z10
-	VMULPS       Z10, Z10, Z15
+	VMINPS       Z8, Z4, Z15
+	VMAXPS       Z15, Z5, Z15
+	VMULPS       Z15, Z15, Z15
 	VMOVAPS      Z1, Z16
 	VFMADD213PS  c_erfS5<>+0(SB), Z15, Z16
 	VFMADD213PS  c_erfS4<>+0(SB), Z15, Z16
@@ -10720,7 +10740,9 @@ loopN:
 	VANDPS       c_absMask<>+0(SB), Z8, Z9
 	VMINPS       Z8, Z4, Z10
 	VMAXPS       Z10, Z5, Z10
-	VMULPS       Z10, Z10, Z15
+	VMINPS       Z8, Z4, Z15
+	VMAXPS       Z15, Z5, Z15
+	VMULPS       Z15, Z15, Z15
 	VMOVAPS      Z1, Z16
 	VFMADD213PS  c_erfS5<>+0(SB), Z15, Z16
 	VFMADD213PS  c_erfS4<>+0(SB), Z15, Z16
@@ -10789,7 +10811,9 @@ loop:
 	VANDPS       c_absMask<>+0(SB), Z8, Z9
 	VMINPS       Z8, Z4, Z10
 	VMAXPS       Z10, Z5, Z10
-	VMULPS       Z10, Z10, Z11
+	VMINPS       Z8, Z4, Z11
+	VMAXPS       Z11, Z5, Z11
+	VMULPS       Z11, Z11, Z11
 	VMOVAPS      Z1, Z12
 	VFMADD213PS  c_erfS5<>+0(SB), Z11, Z12
 	VFMADD213PS  c_erfS4<>+0(SB), Z11, Z12
@@ -10855,16 +10879,18 @@ tail:
 	VMOVUPS.Z    (DX)(BX*4), K1, Z8
 	VANDPS       c_absMask<>+0(SB), Z8, Z9
 	VMINPS       Z8, Z4, Z10
-	VMAXPS       Z10, Z5, Z5
-	VMULPS       Z5, Z5, Z10
+	VMAXPS       Z10, Z5, Z10
+	VMINPS       Z8, Z4, Z11
+	VMAXPS       Z11, Z5, Z5
+	VMULPS       Z5, Z5, Z5
 	VMOVAPS      Z1, Z1
-	VFMADD213PS  c_erfS5<>+0(SB), Z10, Z1
-	VFMADD213PS  c_erfS4<>+0(SB), Z10, Z1
-	VFMADD213PS  c_erfS3<>+0(SB), Z10, Z1
-	VFMADD213PS  c_erfS2<>+0(SB), Z10, Z1
-	VFMADD213PS  c_erfS1<>+0(SB), Z10, Z1
-	VFMADD213PS  c_erfS0<>+0(SB), Z10, Z1
-	VMULPS       Z1, Z5, Z1
+	VFMADD213PS  c_erfS5<>+0(SB), Z5, Z1
+	VFMADD213PS  c_erfS4<>+0(SB), Z5, Z1
+	VFMADD213PS  c_erfS3<>+0(SB), Z5, Z1
+	VFMADD213PS  c_erfS2<>+0(SB), Z5, Z1
+	VFMADD213PS  c_erfS1<>+0(SB), Z5, Z1
+	VFMADD213PS  c_erfS0<>+0(SB), Z5, Z1
+	VMULPS       Z1, Z10, Z1
 	VMINPS       Z9, Z0, Z5
 	VMINPS       Z5, Z0, Z0
 	VMULPS       Z0, Z0, Z10
@@ -10933,67 +10959,67 @@ TEXT ·erfBackwardAVX512(SB), NOSPLIT, $0-72
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z3
-	VANDPS       c_absMask<>+0(SB), Z3, Z3
-	VMINPS       Z3, Z0, Z3
-	VMULPS       Z3, Z3, Z4
-	VFMSUB132PS  Z3, Z4, Z3
-	VXORPS       c_signMask<>+0(SB), Z3, Z3
+	VMOVUPS      (DX)(SI*4), Z3
+	VMOVUPS      (BX)(SI*4), Z4
+	VANDPS       c_absMask<>+0(SB), Z4, Z4
+	VMINPS       Z4, Z0, Z4
+	VMULPS       Z4, Z4, Z5
+	VFMSUB132PS  Z4, Z5, Z4
 	VXORPS       c_signMask<>+0(SB), Z4, Z4
-	VMAXPS       Z4, Z1, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
-	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
-	VMINPS       c_one<>+0(SB), Z3, Z3
-	VMAXPS       c_negOne<>+0(SB), Z3, Z3
-	VADDPS       Z3, Z4, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
-	VMULPS       Z6, Z6, Z3
-	VMOVAPS      Z2, Z4
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
-	VFMADD132PS  Z4, Z6, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z3, Z4, Z4
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Z4, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VMOVUPS      (DX)(SI*4), Z4
-	VMULPS       Z3, Z4, Z3
+	VXORPS       c_signMask<>+0(SB), Z5, Z5
+	VMAXPS       Z5, Z1, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
+	VMINPS       c_one<>+0(SB), Z4, Z4
+	VMAXPS       c_negOne<>+0(SB), Z4, Z4
+	VADDPS       Z4, Z5, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z7
+	VMULPS       Z7, Z7, Z4
+	VMOVAPS      Z2, Z5
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z5
+	VFMADD132PS  Z5, Z7, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VFMADD132PS  Z4, Z5, Z5
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z5, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z4
+	VMULPS       Z4, Z3, Z3
 	VMOVUPS      Z3, (CX)(SI*4)
-	VMOVUPS      64(BX)(SI*4), Z3
-	VANDPS       c_absMask<>+0(SB), Z3, Z3
-	VMINPS       Z3, Z0, Z3
-	VMULPS       Z3, Z3, Z4
-	VFMSUB132PS  Z3, Z4, Z3
-	VXORPS       c_signMask<>+0(SB), Z3, Z3
+	VMOVUPS      64(DX)(SI*4), Z3
+	VMOVUPS      64(BX)(SI*4), Z4
+	VANDPS       c_absMask<>+0(SB), Z4, Z4
+	VMINPS       Z4, Z0, Z4
+	VMULPS       Z4, Z4, Z5
+	VFMSUB132PS  Z4, Z5, Z4
 	VXORPS       c_signMask<>+0(SB), Z4, Z4
-	VMAXPS       Z4, Z1, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
-	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
-	VMINPS       c_one<>+0(SB), Z3, Z3
-	VMAXPS       c_negOne<>+0(SB), Z3, Z3
-	VADDPS       Z3, Z4, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
-	VMULPS       Z6, Z6, Z3
-	VMOVAPS      Z2, Z4
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
-	VFMADD132PS  Z4, Z6, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z3, Z4, Z4
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Z4, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VMOVUPS      64(DX)(SI*4), Z4
-	VMULPS       Z3, Z4, Z3
+	VXORPS       c_signMask<>+0(SB), Z5, Z5
+	VMAXPS       Z5, Z1, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
+	VMINPS       c_one<>+0(SB), Z4, Z4
+	VMAXPS       c_negOne<>+0(SB), Z4, Z4
+	VADDPS       Z4, Z5, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z7
+	VMULPS       Z7, Z7, Z4
+	VMOVAPS      Z2, Z5
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z5
+	VFMADD132PS  Z5, Z7, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VFMADD132PS  Z4, Z5, Z5
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z5, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z4
+	VMULPS       Z4, Z3, Z3
 	VMOVUPS      Z3, 64(CX)(SI*4)
 	ADDQ         $0x00000020, SI
 	JMP          loopN
@@ -11005,36 +11031,36 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Z3
-	VANDPS       c_absMask<>+0(SB), Z3, Z3
-	VMINPS       Z3, Z0, Z3
-	VMULPS       Z3, Z3, Z4
-	VFMSUB132PS  Z3, Z4, Z3
-	VXORPS       c_signMask<>+0(SB), Z3, Z3
+	VMOVUPS      (DX)(SI*4), Z3
+	VMOVUPS      (BX)(SI*4), Z4
+	VANDPS       c_absMask<>+0(SB), Z4, Z4
+	VMINPS       Z4, Z0, Z4
+	VMULPS       Z4, Z4, Z5
+	VFMSUB132PS  Z4, Z5, Z4
 	VXORPS       c_signMask<>+0(SB), Z4, Z4
-	VMAXPS       Z4, Z1, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
-	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
-	VMINPS       c_one<>+0(SB), Z3, Z3
-	VMAXPS       c_negOne<>+0(SB), Z3, Z3
-	VADDPS       Z3, Z4, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
-	VMULPS       Z6, Z6, Z3
-	VMOVAPS      Z2, Z4
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
-	VFMADD132PS  Z4, Z6, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z3, Z4, Z4
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Z4, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VMOVUPS      (DX)(SI*4), Z4
-	VMULPS       Z3, Z4, Z3
+	VXORPS       c_signMask<>+0(SB), Z5, Z5
+	VMAXPS       Z5, Z1, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
+	VMINPS       c_one<>+0(SB), Z4, Z4
+	VMAXPS       c_negOne<>+0(SB), Z4, Z4
+	VADDPS       Z4, Z5, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z7
+	VMULPS       Z7, Z7, Z4
+	VMOVAPS      Z2, Z5
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z5
+	VFMADD132PS  Z5, Z7, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VFMADD132PS  Z4, Z5, Z5
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z5, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z4
+	VMULPS       Z4, Z3, Z3
 	VMOVUPS      Z3, (CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loop
@@ -11044,36 +11070,36 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
-	VMOVUPS.Z    (BX)(SI*4), K1, Z3
-	VANDPS       c_absMask<>+0(SB), Z3, Z3
-	VMINPS       Z3, Z0, Z0
-	VMULPS       Z0, Z0, Z3
-	VFMSUB132PS  Z0, Z3, Z0
+	VMOVUPS.Z    (DX)(SI*4), K1, Z3
+	VMOVUPS.Z    (BX)(SI*4), K1, Z4
+	VANDPS       c_absMask<>+0(SB), Z4, Z4
+	VMINPS       Z4, Z0, Z0
+	VMULPS       Z0, Z0, Z4
+	VFMSUB132PS  Z0, Z4, Z0
 	VXORPS       c_signMask<>+0(SB), Z0, Z0
-	VXORPS       c_signMask<>+0(SB), Z3, Z3
-	VMAXPS       Z3, Z1, Z1
-	VMOVUPS      c_log2e<>+0(SB), Z3
-	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z3
-	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z1
+	VXORPS       c_signMask<>+0(SB), Z4, Z4
+	VMAXPS       Z4, Z1, Z1
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z1
 	VMINPS       c_one<>+0(SB), Z0, Z0
 	VMAXPS       c_negOne<>+0(SB), Z0, Z0
 	VADDPS       Z0, Z1, Z0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z4
-	VMULPS       Z4, Z4, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z5
+	VMULPS       Z5, Z5, Z0
 	VMOVAPS      Z2, Z1
-	VFMADD213PS  c_expP5<>+0(SB), Z4, Z1
-	VFMADD213PS  c_expP4<>+0(SB), Z4, Z1
-	VFMADD213PS  c_expP3<>+0(SB), Z4, Z1
-	VFMADD213PS  c_expP2<>+0(SB), Z4, Z1
-	VFMADD132PS  Z1, Z4, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z3, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z1
+	VFMADD132PS  Z1, Z5, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z1
 	VPSLLD       $0x17, Z1, Z1
 	VFMADD132PS  Z0, Z1, Z1
 	VMULPS       c_twoOverSqrtPi<>+0(SB), Z1, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z0
-	VMOVUPS.Z    (DX)(SI*4), K1, Z1
-	VMULPS       Z0, Z1, Z0
+	VMULPS       Z0, Z3, Z0
 	VMOVUPS      Z0, K1, (CX)(SI*4)
 
 done:
@@ -12563,6 +12589,996 @@ tail:
 	VMOVUPS.Z (DX)(SI*4), K1, Z0
 	VBLENDMPS c_zero<>+0(SB), Z0, K2, Z4
 	VMOVUPS   Z4, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func serfAVX512(y []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·serfAVX512(SB), NOSPLIT, $0-48
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS c_erfAMax<>+0(SB), Z0
+	VMOVUPS c_erfS6<>+0(SB), Z1
+	VMOVUPS c_expLo<>+0(SB), Z2
+	VMOVUPS c_expP6<>+0(SB), Z3
+	VMOVUPS c_half<>+0(SB), Z4
+	VMOVUPS c_log1pR9<>+0(SB), Z5
+	VMOVUPS c_negHalf<>+0(SB), Z6
+	VMOVUPS c_phiP4<>+0(SB), Z7
+	VMOVUPS c_phiQ5<>+0(SB), Z8
+	VMOVUPS c_serfLo<>+0(SB), Z9
+	VMOVUPS c_zero<>+0(SB), Z10
+	XORQ    BX, BX
+	MOVQ    AX, SI
+	SUBQ    $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z11
+	VORPS        c_signMask<>+0(SB), Z11, Z12
+	VMAXPS       Z12, Z2, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z17
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z17
+	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z18
+	VMULPS       Z18, Z18, Z12
+	VMOVAPS      Z3, Z19
+	VFMADD213PS  c_expP5<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP4<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP3<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP2<>+0(SB), Z18, Z19
+	VFMADD132PS  Z19, Z18, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z17, Z17
+	VPSLLD       $0x17, Z17, Z17
+	VFMADD132PS  Z12, Z17, Z17
+	VMULPS       c_twoM64<>+0(SB), Z17, Z12
+	VMOVUPS      c_one<>+0(SB), Z18
+	VFMSUB132PS  c_two<>+0(SB), Z18, Z12
+	VMOVAPS      Z5, Z18
+	VFMADD213PS  c_log1pR8<>+0(SB), Z12, Z18
+	VFMADD213PS  c_log1pR7<>+0(SB), Z12, Z18
+	VFMADD213PS  c_log1pR6<>+0(SB), Z12, Z18
+	VFMADD213PS  c_log1pR5<>+0(SB), Z12, Z18
+	VFMADD213PS  c_log1pR4<>+0(SB), Z12, Z18
+	VFMADD213PS  c_log1pR3<>+0(SB), Z12, Z18
+	VFMADD213PS  c_log1pR2<>+0(SB), Z12, Z18
+	VFMADD213PS  c_log1pR1<>+0(SB), Z12, Z18
+	VFMADD213PS  c_log1pR0<>+0(SB), Z12, Z18
+	VMULPS       Z18, Z17, Z12
+	VMAXPS       Z11, Z10, Z17
+	VFMADD231PS  c_twoM64<>+0(SB), Z12, Z17
+	VMAXPS       Z11, Z9, Z18
+	VMINPS       Z17, Z4, Z19
+	VMAXPS       Z19, Z6, Z19
+	VMULPS       Z19, Z19, Z19
+	VMOVAPS      Z1, Z20
+	VFMADD213PS  c_erfS5<>+0(SB), Z19, Z20
+	VFMADD213PS  c_erfS4<>+0(SB), Z19, Z20
+	VFMADD213PS  c_erfS3<>+0(SB), Z19, Z20
+	VFMADD213PS  c_erfS2<>+0(SB), Z19, Z20
+	VFMADD213PS  c_erfS1<>+0(SB), Z19, Z20
+	VFMADD213PS  c_erfS0<>+0(SB), Z19, Z20
+	VMULPS       Z20, Z12, Z12
+	VMULPS       Z12, Z18, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z12
+	VMINPS       Z17, Z0, Z18
+	VMINPS       Z18, Z0, Z19
+	VMULPS       Z19, Z19, Z20
+	VFMSUB132PS  Z19, Z20, Z19
+	VXORPS       c_signMask<>+0(SB), Z19, Z19
+	VXORPS       c_signMask<>+0(SB), Z20, Z20
+	VMAXPS       Z20, Z2, Z20
+	VMOVUPS      c_log2e<>+0(SB), Z21
+	VFMADD213PS  c_roundMagic<>+0(SB), Z20, Z21
+	VSUBPS       c_roundMagic<>+0(SB), Z21, Z22
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z20
+	VMINPS       c_one<>+0(SB), Z19, Z19
+	VMAXPS       c_negOne<>+0(SB), Z19, Z19
+	VADDPS       Z19, Z20, Z19
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z19, Z22
+	VMULPS       Z22, Z22, Z19
+	VMOVAPS      Z3, Z20
+	VFMADD213PS  c_expP5<>+0(SB), Z22, Z20
+	VFMADD213PS  c_expP4<>+0(SB), Z22, Z20
+	VFMADD213PS  c_expP3<>+0(SB), Z22, Z20
+	VFMADD213PS  c_expP2<>+0(SB), Z22, Z20
+	VFMADD132PS  Z20, Z22, Z19
+	VPSUBD       c_expBias64<>+0(SB), Z21, Z20
+	VPSLLD       $0x17, Z20, Z20
+	VFMADD132PS  Z19, Z20, Z20
+	VMULPS       c_sqrt2<>+0(SB), Z18, Z18
+	VMOVAPS      Z7, Z19
+	VFMADD213PS  c_phiP3<>+0(SB), Z18, Z19
+	VFMADD213PS  c_phiP2<>+0(SB), Z18, Z19
+	VFMADD213PS  c_phiP1<>+0(SB), Z18, Z19
+	VFMADD213PS  c_phiP0<>+0(SB), Z18, Z19
+	VMOVAPS      Z8, Z21
+	VFMADD213PS  c_phiQ4<>+0(SB), Z18, Z21
+	VFMADD213PS  c_phiQ3<>+0(SB), Z18, Z21
+	VFMADD213PS  c_phiQ2<>+0(SB), Z18, Z21
+	VFMADD213PS  c_phiQ1<>+0(SB), Z18, Z21
+	VFMADD213PS  c_one<>+0(SB), Z18, Z21
+	VDIVPS       Z21, Z19, Z18
+	VMULPS       Z18, Z20, Z18
+	VMOVUPS      c_one<>+0(SB), Z19
+	VFNMADD132PS c_twoM63<>+0(SB), Z19, Z18
+	VMULPS       Z18, Z11, Z11
+	VCMPPS       $0x11, Z4, Z17, K1
+	VBLENDMPS    Z12, Z11, K1, Z13
+	VMOVUPS      Z13, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z11
+	VORPS        c_signMask<>+0(SB), Z11, Z12
+	VMAXPS       Z12, Z2, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z17
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z17
+	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z18
+	VMULPS       Z18, Z18, Z12
+	VMOVAPS      Z3, Z19
+	VFMADD213PS  c_expP5<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP4<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP3<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP2<>+0(SB), Z18, Z19
+	VFMADD132PS  Z19, Z18, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z17, Z17
+	VPSLLD       $0x17, Z17, Z17
+	VFMADD132PS  Z12, Z17, Z17
+	VMULPS       c_twoM64<>+0(SB), Z17, Z12
+	VMOVUPS      c_one<>+0(SB), Z18
+	VFMSUB132PS  c_two<>+0(SB), Z18, Z12
+	VMOVAPS      Z5, Z18
+	VFMADD213PS  c_log1pR8<>+0(SB), Z12, Z18
+	VFMADD213PS  c_log1pR7<>+0(SB), Z12, Z18
+	VFMADD213PS  c_log1pR6<>+0(SB), Z12, Z18
+	VFMADD213PS  c_log1pR5<>+0(SB), Z12, Z18
+	VFMADD213PS  c_log1pR4<>+0(SB), Z12, Z18
+	VFMADD213PS  c_log1pR3<>+0(SB), Z12, Z18
+	VFMADD213PS  c_log1pR2<>+0(SB), Z12, Z18
+	VFMADD213PS  c_log1pR1<>+0(SB), Z12, Z18
+	VFMADD213PS  c_log1pR0<>+0(SB), Z12, Z18
+	VMULPS       Z18, Z17, Z12
+	VMAXPS       Z11, Z10, Z17
+	VFMADD231PS  c_twoM64<>+0(SB), Z12, Z17
+	VMAXPS       Z11, Z9, Z18
+	VMINPS       Z17, Z4, Z19
+	VMAXPS       Z19, Z6, Z19
+	VMULPS       Z19, Z19, Z19
+	VMOVAPS      Z1, Z20
+	VFMADD213PS  c_erfS5<>+0(SB), Z19, Z20
+	VFMADD213PS  c_erfS4<>+0(SB), Z19, Z20
+	VFMADD213PS  c_erfS3<>+0(SB), Z19, Z20
+	VFMADD213PS  c_erfS2<>+0(SB), Z19, Z20
+	VFMADD213PS  c_erfS1<>+0(SB), Z19, Z20
+	VFMADD213PS  c_erfS0<>+0(SB), Z19, Z20
+	VMULPS       Z20, Z12, Z12
+	VMULPS       Z12, Z18, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z12
+	VMINPS       Z17, Z0, Z18
+	VMINPS       Z18, Z0, Z19
+	VMULPS       Z19, Z19, Z20
+	VFMSUB132PS  Z19, Z20, Z19
+	VXORPS       c_signMask<>+0(SB), Z19, Z19
+	VXORPS       c_signMask<>+0(SB), Z20, Z20
+	VMAXPS       Z20, Z2, Z20
+	VMOVUPS      c_log2e<>+0(SB), Z21
+	VFMADD213PS  c_roundMagic<>+0(SB), Z20, Z21
+	VSUBPS       c_roundMagic<>+0(SB), Z21, Z22
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z20
+	VMINPS       c_one<>+0(SB), Z19, Z19
+	VMAXPS       c_negOne<>+0(SB), Z19, Z19
+	VADDPS       Z19, Z20, Z19
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z19, Z22
+	VMULPS       Z22, Z22, Z19
+	VMOVAPS      Z3, Z20
+	VFMADD213PS  c_expP5<>+0(SB), Z22, Z20
+	VFMADD213PS  c_expP4<>+0(SB), Z22, Z20
+	VFMADD213PS  c_expP3<>+0(SB), Z22, Z20
+	VFMADD213PS  c_expP2<>+0(SB), Z22, Z20
+	VFMADD132PS  Z20, Z22, Z19
+	VPSUBD       c_expBias64<>+0(SB), Z21, Z20
+	VPSLLD       $0x17, Z20, Z20
+	VFMADD132PS  Z19, Z20, Z20
+	VMULPS       c_sqrt2<>+0(SB), Z18, Z18
+	VMOVAPS      Z7, Z19
+	VFMADD213PS  c_phiP3<>+0(SB), Z18, Z19
+	VFMADD213PS  c_phiP2<>+0(SB), Z18, Z19
+	VFMADD213PS  c_phiP1<>+0(SB), Z18, Z19
+	VFMADD213PS  c_phiP0<>+0(SB), Z18, Z19
+	VMOVAPS      Z8, Z21
+	VFMADD213PS  c_phiQ4<>+0(SB), Z18, Z21
+	VFMADD213PS  c_phiQ3<>+0(SB), Z18, Z21
+	VFMADD213PS  c_phiQ2<>+0(SB), Z18, Z21
+	VFMADD213PS  c_phiQ1<>+0(SB), Z18, Z21
+	VFMADD213PS  c_one<>+0(SB), Z18, Z21
+	VDIVPS       Z21, Z19, Z18
+	VMULPS       Z18, Z20, Z18
+	VMOVUPS      c_one<>+0(SB), Z19
+	VFNMADD132PS c_twoM63<>+0(SB), Z19, Z18
+	VMULPS       Z18, Z11, Z11
+	VCMPPS       $0x11, Z4, Z17, K1
+	VBLENDMPS    Z12, Z11, K1, Z14
+	VMOVUPS      Z14, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z11
+	VORPS        c_signMask<>+0(SB), Z11, Z12
+	VMAXPS       Z12, Z2, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z14
+	VMULPS       Z14, Z14, Z12
+	VMOVAPS      Z3, Z17
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z17
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z17
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z17
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z17
+	VFMADD132PS  Z17, Z14, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VFMADD132PS  Z12, Z13, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z12
+	VMOVUPS      c_one<>+0(SB), Z14
+	VFMSUB132PS  c_two<>+0(SB), Z14, Z12
+	VMOVAPS      Z5, Z14
+	VFMADD213PS  c_log1pR8<>+0(SB), Z12, Z14
+	VFMADD213PS  c_log1pR7<>+0(SB), Z12, Z14
+	VFMADD213PS  c_log1pR6<>+0(SB), Z12, Z14
+	VFMADD213PS  c_log1pR5<>+0(SB), Z12, Z14
+	VFMADD213PS  c_log1pR4<>+0(SB), Z12, Z14
+	VFMADD213PS  c_log1pR3<>+0(SB), Z12, Z14
+	VFMADD213PS  c_log1pR2<>+0(SB), Z12, Z14
+	VFMADD213PS  c_log1pR1<>+0(SB), Z12, Z14
+	VFMADD213PS  c_log1pR0<>+0(SB), Z12, Z14
+	VMULPS       Z14, Z13, Z12
+	VMAXPS       Z11, Z10, Z13
+	VFMADD231PS  c_twoM64<>+0(SB), Z12, Z13
+	VMAXPS       Z11, Z9, Z14
+	VMINPS       Z13, Z4, Z17
+	VMAXPS       Z17, Z6, Z17
+	VMULPS       Z17, Z17, Z17
+	VMOVAPS      Z1, Z18
+	VFMADD213PS  c_erfS5<>+0(SB), Z17, Z18
+	VFMADD213PS  c_erfS4<>+0(SB), Z17, Z18
+	VFMADD213PS  c_erfS3<>+0(SB), Z17, Z18
+	VFMADD213PS  c_erfS2<>+0(SB), Z17, Z18
+	VFMADD213PS  c_erfS1<>+0(SB), Z17, Z18
+	VFMADD213PS  c_erfS0<>+0(SB), Z17, Z18
+	VMULPS       Z18, Z12, Z12
+	VMULPS       Z12, Z14, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z12
+	VMINPS       Z13, Z0, Z14
+	VMINPS       Z14, Z0, Z17
+	VMULPS       Z17, Z17, Z18
+	VFMSUB132PS  Z17, Z18, Z17
+	VXORPS       c_signMask<>+0(SB), Z17, Z17
+	VXORPS       c_signMask<>+0(SB), Z18, Z18
+	VMAXPS       Z18, Z2, Z18
+	VMOVUPS      c_log2e<>+0(SB), Z19
+	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
+	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
+	VMINPS       c_one<>+0(SB), Z17, Z17
+	VMAXPS       c_negOne<>+0(SB), Z17, Z17
+	VADDPS       Z17, Z18, Z17
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z20
+	VMULPS       Z20, Z20, Z17
+	VMOVAPS      Z3, Z18
+	VFMADD213PS  c_expP5<>+0(SB), Z20, Z18
+	VFMADD213PS  c_expP4<>+0(SB), Z20, Z18
+	VFMADD213PS  c_expP3<>+0(SB), Z20, Z18
+	VFMADD213PS  c_expP2<>+0(SB), Z20, Z18
+	VFMADD132PS  Z18, Z20, Z17
+	VPSUBD       c_expBias64<>+0(SB), Z19, Z18
+	VPSLLD       $0x17, Z18, Z18
+	VFMADD132PS  Z17, Z18, Z18
+	VMULPS       c_sqrt2<>+0(SB), Z14, Z14
+	VMOVAPS      Z7, Z17
+	VFMADD213PS  c_phiP3<>+0(SB), Z14, Z17
+	VFMADD213PS  c_phiP2<>+0(SB), Z14, Z17
+	VFMADD213PS  c_phiP1<>+0(SB), Z14, Z17
+	VFMADD213PS  c_phiP0<>+0(SB), Z14, Z17
+	VMOVAPS      Z8, Z19
+	VFMADD213PS  c_phiQ4<>+0(SB), Z14, Z19
+	VFMADD213PS  c_phiQ3<>+0(SB), Z14, Z19
+	VFMADD213PS  c_phiQ2<>+0(SB), Z14, Z19
+	VFMADD213PS  c_phiQ1<>+0(SB), Z14, Z19
+	VFMADD213PS  c_one<>+0(SB), Z14, Z19
+	VDIVPS       Z19, Z17, Z14
+	VMULPS       Z14, Z18, Z14
+	VMOVUPS      c_one<>+0(SB), Z17
+	VFNMADD132PS c_twoM63<>+0(SB), Z17, Z14
+	VMULPS       Z14, Z11, Z11
+	VCMPPS       $0x11, Z4, Z13, K1
+	VBLENDMPS    Z12, Z11, K1, Z15
+	VMOVUPS      Z15, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z11
+	VORPS        c_signMask<>+0(SB), Z11, Z12
+	VMAXPS       Z12, Z2, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z14
+	VMULPS       Z14, Z14, Z12
+	VMOVAPS      Z3, Z15
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z15
+	VFMADD132PS  Z15, Z14, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VFMADD132PS  Z12, Z13, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z12
+	VMOVUPS      c_one<>+0(SB), Z14
+	VFMSUB132PS  c_two<>+0(SB), Z14, Z12
+	VMOVAPS      Z5, Z5
+	VFMADD213PS  c_log1pR8<>+0(SB), Z12, Z5
+	VFMADD213PS  c_log1pR7<>+0(SB), Z12, Z5
+	VFMADD213PS  c_log1pR6<>+0(SB), Z12, Z5
+	VFMADD213PS  c_log1pR5<>+0(SB), Z12, Z5
+	VFMADD213PS  c_log1pR4<>+0(SB), Z12, Z5
+	VFMADD213PS  c_log1pR3<>+0(SB), Z12, Z5
+	VFMADD213PS  c_log1pR2<>+0(SB), Z12, Z5
+	VFMADD213PS  c_log1pR1<>+0(SB), Z12, Z5
+	VFMADD213PS  c_log1pR0<>+0(SB), Z12, Z5
+	VMULPS       Z5, Z13, Z5
+	VMAXPS       Z11, Z10, Z10
+	VFMADD231PS  c_twoM64<>+0(SB), Z5, Z10
+	VMAXPS       Z11, Z9, Z9
+	VMINPS       Z10, Z4, Z12
+	VMAXPS       Z12, Z6, Z6
+	VMULPS       Z6, Z6, Z6
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_erfS5<>+0(SB), Z6, Z1
+	VFMADD213PS  c_erfS4<>+0(SB), Z6, Z1
+	VFMADD213PS  c_erfS3<>+0(SB), Z6, Z1
+	VFMADD213PS  c_erfS2<>+0(SB), Z6, Z1
+	VFMADD213PS  c_erfS1<>+0(SB), Z6, Z1
+	VFMADD213PS  c_erfS0<>+0(SB), Z6, Z1
+	VMULPS       Z1, Z5, Z1
+	VMULPS       Z1, Z9, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z1
+	VMINPS       Z10, Z0, Z5
+	VMINPS       Z5, Z0, Z0
+	VMULPS       Z0, Z0, Z6
+	VFMSUB132PS  Z0, Z6, Z0
+	VXORPS       c_signMask<>+0(SB), Z0, Z0
+	VXORPS       c_signMask<>+0(SB), Z6, Z6
+	VMAXPS       Z6, Z2, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z2
+	VMINPS       c_one<>+0(SB), Z0, Z0
+	VMAXPS       c_negOne<>+0(SB), Z0, Z0
+	VADDPS       Z0, Z2, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z9
+	VMULPS       Z9, Z9, Z0
+	VMOVAPS      Z3, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z2
+	VFMADD132PS  Z2, Z9, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VFMADD132PS  Z0, Z2, Z2
+	VMULPS       c_sqrt2<>+0(SB), Z5, Z0
+	VMOVAPS      Z7, Z3
+	VFMADD213PS  c_phiP3<>+0(SB), Z0, Z3
+	VFMADD213PS  c_phiP2<>+0(SB), Z0, Z3
+	VFMADD213PS  c_phiP1<>+0(SB), Z0, Z3
+	VFMADD213PS  c_phiP0<>+0(SB), Z0, Z3
+	VMOVAPS      Z8, Z5
+	VFMADD213PS  c_phiQ4<>+0(SB), Z0, Z5
+	VFMADD213PS  c_phiQ3<>+0(SB), Z0, Z5
+	VFMADD213PS  c_phiQ2<>+0(SB), Z0, Z5
+	VFMADD213PS  c_phiQ1<>+0(SB), Z0, Z5
+	VFMADD213PS  c_one<>+0(SB), Z0, Z5
+	VDIVPS       Z5, Z3, Z0
+	VMULPS       Z0, Z2, Z0
+	VMOVUPS      c_one<>+0(SB), Z2
+	VFNMADD132PS c_twoM63<>+0(SB), Z2, Z0
+	VMULPS       Z0, Z11, Z0
+	VCMPPS       $0x11, Z4, Z10, K2
+	VBLENDMPS    Z1, Z0, K2, Z16
+	VMOVUPS      Z16, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func serfBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·serfBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	VMOVUPS c_big<>+0(SB), Z0
+	VMOVUPS c_erfAMax<>+0(SB), Z1
+	VMOVUPS c_erfDAMax<>+0(SB), Z2
+	VMOVUPS c_erfS6<>+0(SB), Z3
+	VMOVUPS c_expLo<>+0(SB), Z4
+	VMOVUPS c_expP6<>+0(SB), Z5
+	VMOVUPS c_half<>+0(SB), Z6
+	VMOVUPS c_log1pR9<>+0(SB), Z7
+	VMOVUPS c_negBig<>+0(SB), Z8
+	VMOVUPS c_negHalf<>+0(SB), Z9
+	VMOVUPS c_phiP4<>+0(SB), Z10
+	VMOVUPS c_phiQ5<>+0(SB), Z11
+	VMOVUPS c_twoP64<>+0(SB), Z12
+	VMOVUPS c_zero<>+0(SB), Z13
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z14
+	VORPS        c_signMask<>+0(SB), Z14, Z15
+	VMAXPS       Z15, Z4, Z15
+	VMOVUPS      c_log2e<>+0(SB), Z24
+	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z24
+	VSUBPS       c_roundMagic<>+0(SB), Z24, Z25
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z25, Z15
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z15, Z25
+	VMULPS       Z25, Z25, Z15
+	VMOVAPS      Z5, Z26
+	VFMADD213PS  c_expP5<>+0(SB), Z25, Z26
+	VFMADD213PS  c_expP4<>+0(SB), Z25, Z26
+	VFMADD213PS  c_expP3<>+0(SB), Z25, Z26
+	VFMADD213PS  c_expP2<>+0(SB), Z25, Z26
+	VFMADD132PS  Z26, Z25, Z15
+	VPSUBD       c_expBias64<>+0(SB), Z24, Z24
+	VPSLLD       $0x17, Z24, Z24
+	VFMADD132PS  Z15, Z24, Z24
+	VMULPS       c_twoM64<>+0(SB), Z24, Z15
+	VMOVUPS      c_twoM64<>+0(SB), Z25
+	VFMADD213PS  c_one<>+0(SB), Z24, Z25
+	VCMPPS       $0x11, Z13, Z14, K1
+	VMOVUPS      c_one<>+0(SB), Z26
+	VFMSUB132PS  c_two<>+0(SB), Z26, Z15
+	VMOVAPS      Z7, Z26
+	VFMADD213PS  c_log1pR8<>+0(SB), Z15, Z26
+	VFMADD213PS  c_log1pR7<>+0(SB), Z15, Z26
+	VFMADD213PS  c_log1pR6<>+0(SB), Z15, Z26
+	VFMADD213PS  c_log1pR5<>+0(SB), Z15, Z26
+	VFMADD213PS  c_log1pR4<>+0(SB), Z15, Z26
+	VFMADD213PS  c_log1pR3<>+0(SB), Z15, Z26
+	VFMADD213PS  c_log1pR2<>+0(SB), Z15, Z26
+	VFMADD213PS  c_log1pR1<>+0(SB), Z15, Z26
+	VFMADD213PS  c_log1pR0<>+0(SB), Z15, Z26
+	VMULPS       Z26, Z24, Z15
+	VMAXPS       Z14, Z13, Z26
+	VFMADD231PS  c_twoM64<>+0(SB), Z15, Z26
+	VBLENDMPS    Z24, Z12, K1, Z16
+	VDIVPS       Z25, Z16, Z24
+	VMINPS       Z14, Z0, Z14
+	VMAXPS       Z14, Z8, Z14
+	VANDPS       c_absMask<>+0(SB), Z26, Z25
+	VMINPS       Z25, Z2, Z25
+	VMULPS       Z25, Z25, Z27
+	VFMSUB132PS  Z25, Z27, Z25
+	VXORPS       c_signMask<>+0(SB), Z25, Z25
+	VXORPS       c_signMask<>+0(SB), Z27, Z27
+	VMAXPS       Z27, Z4, Z27
+	VMOVUPS      c_log2e<>+0(SB), Z28
+	VFMADD213PS  c_roundMagic<>+0(SB), Z27, Z28
+	VSUBPS       c_roundMagic<>+0(SB), Z28, Z29
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z29, Z27
+	VMINPS       c_one<>+0(SB), Z25, Z25
+	VMAXPS       c_negOne<>+0(SB), Z25, Z25
+	VADDPS       Z25, Z27, Z25
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z29
+	VMULPS       Z29, Z29, Z25
+	VMOVAPS      Z5, Z27
+	VFMADD213PS  c_expP5<>+0(SB), Z29, Z27
+	VFMADD213PS  c_expP4<>+0(SB), Z29, Z27
+	VFMADD213PS  c_expP3<>+0(SB), Z29, Z27
+	VFMADD213PS  c_expP2<>+0(SB), Z29, Z27
+	VFMADD132PS  Z27, Z29, Z25
+	VPSUBD       c_expBias64<>+0(SB), Z28, Z27
+	VPSLLD       $0x17, Z27, Z27
+	VFMADD132PS  Z25, Z27, Z27
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z27, Z25
+	VMULPS       c_twoM64<>+0(SB), Z25, Z25
+	VMULPS       Z25, Z14, Z14
+	VMULPS       Z24, Z14, Z14
+	VCMPPS       $0x11, Z6, Z26, K1
+	VMINPS       Z26, Z6, Z24
+	VMAXPS       Z24, Z9, Z24
+	VMULPS       Z24, Z24, Z24
+	VMOVAPS      Z3, Z25
+	VFMADD213PS  c_erfS5<>+0(SB), Z24, Z25
+	VFMADD213PS  c_erfS4<>+0(SB), Z24, Z25
+	VFMADD213PS  c_erfS3<>+0(SB), Z24, Z25
+	VFMADD213PS  c_erfS2<>+0(SB), Z24, Z25
+	VFMADD213PS  c_erfS1<>+0(SB), Z24, Z25
+	VFMADD213PS  c_erfS0<>+0(SB), Z24, Z25
+	VMULPS       Z25, Z15, Z15
+	VMINPS       Z26, Z1, Z24
+	VMINPS       Z24, Z1, Z25
+	VMULPS       Z25, Z25, Z26
+	VFMSUB132PS  Z25, Z26, Z25
+	VXORPS       c_signMask<>+0(SB), Z25, Z25
+	VXORPS       c_signMask<>+0(SB), Z26, Z26
+	VMAXPS       Z26, Z4, Z26
+	VMOVUPS      c_log2e<>+0(SB), Z27
+	VFMADD213PS  c_roundMagic<>+0(SB), Z26, Z27
+	VSUBPS       c_roundMagic<>+0(SB), Z27, Z28
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z28, Z26
+	VMINPS       c_one<>+0(SB), Z25, Z25
+	VMAXPS       c_negOne<>+0(SB), Z25, Z25
+	VADDPS       Z25, Z26, Z25
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z28
+	VMULPS       Z28, Z28, Z25
+	VMOVAPS      Z5, Z26
+	VFMADD213PS  c_expP5<>+0(SB), Z28, Z26
+	VFMADD213PS  c_expP4<>+0(SB), Z28, Z26
+	VFMADD213PS  c_expP3<>+0(SB), Z28, Z26
+	VFMADD213PS  c_expP2<>+0(SB), Z28, Z26
+	VFMADD132PS  Z26, Z28, Z25
+	VPSUBD       c_expBias64<>+0(SB), Z27, Z26
+	VPSLLD       $0x17, Z26, Z26
+	VFMADD132PS  Z25, Z26, Z26
+	VMULPS       c_sqrt2<>+0(SB), Z24, Z24
+	VMOVAPS      Z10, Z25
+	VFMADD213PS  c_phiP3<>+0(SB), Z24, Z25
+	VFMADD213PS  c_phiP2<>+0(SB), Z24, Z25
+	VFMADD213PS  c_phiP1<>+0(SB), Z24, Z25
+	VFMADD213PS  c_phiP0<>+0(SB), Z24, Z25
+	VMOVAPS      Z11, Z27
+	VFMADD213PS  c_phiQ4<>+0(SB), Z24, Z27
+	VFMADD213PS  c_phiQ3<>+0(SB), Z24, Z27
+	VFMADD213PS  c_phiQ2<>+0(SB), Z24, Z27
+	VFMADD213PS  c_phiQ1<>+0(SB), Z24, Z27
+	VFMADD213PS  c_one<>+0(SB), Z24, Z27
+	VDIVPS       Z27, Z25, Z24
+	VMULPS       Z24, Z26, Z24
+	VMOVUPS      c_one<>+0(SB), Z25
+	VFNMADD132PS c_twoM63<>+0(SB), Z25, Z24
+	VMULPS       Z12, Z24, Z24
+	VBLENDMPS    Z15, Z24, K1, Z17
+	VADDPS       Z17, Z14, Z14
+	VMULPS       c_twoM64<>+0(SB), Z14, Z14
+	VMOVUPS      (DX)(SI*4), Z15
+	VMULPS       Z14, Z15, Z14
+	VMOVUPS      Z14, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z14
+	VORPS        c_signMask<>+0(SB), Z14, Z15
+	VMAXPS       Z15, Z4, Z15
+	VMOVUPS      c_log2e<>+0(SB), Z24
+	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z24
+	VSUBPS       c_roundMagic<>+0(SB), Z24, Z25
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z25, Z15
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z15, Z25
+	VMULPS       Z25, Z25, Z15
+	VMOVAPS      Z5, Z26
+	VFMADD213PS  c_expP5<>+0(SB), Z25, Z26
+	VFMADD213PS  c_expP4<>+0(SB), Z25, Z26
+	VFMADD213PS  c_expP3<>+0(SB), Z25, Z26
+	VFMADD213PS  c_expP2<>+0(SB), Z25, Z26
+	VFMADD132PS  Z26, Z25, Z15
+	VPSUBD       c_expBias64<>+0(SB), Z24, Z24
+	VPSLLD       $0x17, Z24, Z24
+	VFMADD132PS  Z15, Z24, Z24
+	VMULPS       c_twoM64<>+0(SB), Z24, Z15
+	VMOVUPS      c_twoM64<>+0(SB), Z25
+	VFMADD213PS  c_one<>+0(SB), Z24, Z25
+	VCMPPS       $0x11, Z13, Z14, K1
+	VMOVUPS      c_one<>+0(SB), Z26
+	VFMSUB132PS  c_two<>+0(SB), Z26, Z15
+	VMOVAPS      Z7, Z26
+	VFMADD213PS  c_log1pR8<>+0(SB), Z15, Z26
+	VFMADD213PS  c_log1pR7<>+0(SB), Z15, Z26
+	VFMADD213PS  c_log1pR6<>+0(SB), Z15, Z26
+	VFMADD213PS  c_log1pR5<>+0(SB), Z15, Z26
+	VFMADD213PS  c_log1pR4<>+0(SB), Z15, Z26
+	VFMADD213PS  c_log1pR3<>+0(SB), Z15, Z26
+	VFMADD213PS  c_log1pR2<>+0(SB), Z15, Z26
+	VFMADD213PS  c_log1pR1<>+0(SB), Z15, Z26
+	VFMADD213PS  c_log1pR0<>+0(SB), Z15, Z26
+	VMULPS       Z26, Z24, Z15
+	VMAXPS       Z14, Z13, Z26
+	VFMADD231PS  c_twoM64<>+0(SB), Z15, Z26
+	VBLENDMPS    Z24, Z12, K1, Z18
+	VDIVPS       Z25, Z18, Z24
+	VMINPS       Z14, Z0, Z14
+	VMAXPS       Z14, Z8, Z14
+	VANDPS       c_absMask<>+0(SB), Z26, Z25
+	VMINPS       Z25, Z2, Z25
+	VMULPS       Z25, Z25, Z27
+	VFMSUB132PS  Z25, Z27, Z25
+	VXORPS       c_signMask<>+0(SB), Z25, Z25
+	VXORPS       c_signMask<>+0(SB), Z27, Z27
+	VMAXPS       Z27, Z4, Z27
+	VMOVUPS      c_log2e<>+0(SB), Z28
+	VFMADD213PS  c_roundMagic<>+0(SB), Z27, Z28
+	VSUBPS       c_roundMagic<>+0(SB), Z28, Z29
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z29, Z27
+	VMINPS       c_one<>+0(SB), Z25, Z25
+	VMAXPS       c_negOne<>+0(SB), Z25, Z25
+	VADDPS       Z25, Z27, Z25
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z29
+	VMULPS       Z29, Z29, Z25
+	VMOVAPS      Z5, Z27
+	VFMADD213PS  c_expP5<>+0(SB), Z29, Z27
+	VFMADD213PS  c_expP4<>+0(SB), Z29, Z27
+	VFMADD213PS  c_expP3<>+0(SB), Z29, Z27
+	VFMADD213PS  c_expP2<>+0(SB), Z29, Z27
+	VFMADD132PS  Z27, Z29, Z25
+	VPSUBD       c_expBias64<>+0(SB), Z28, Z27
+	VPSLLD       $0x17, Z27, Z27
+	VFMADD132PS  Z25, Z27, Z27
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z27, Z25
+	VMULPS       c_twoM64<>+0(SB), Z25, Z25
+	VMULPS       Z25, Z14, Z14
+	VMULPS       Z24, Z14, Z14
+	VCMPPS       $0x11, Z6, Z26, K1
+	VMINPS       Z26, Z6, Z24
+	VMAXPS       Z24, Z9, Z24
+	VMULPS       Z24, Z24, Z24
+	VMOVAPS      Z3, Z25
+	VFMADD213PS  c_erfS5<>+0(SB), Z24, Z25
+	VFMADD213PS  c_erfS4<>+0(SB), Z24, Z25
+	VFMADD213PS  c_erfS3<>+0(SB), Z24, Z25
+	VFMADD213PS  c_erfS2<>+0(SB), Z24, Z25
+	VFMADD213PS  c_erfS1<>+0(SB), Z24, Z25
+	VFMADD213PS  c_erfS0<>+0(SB), Z24, Z25
+	VMULPS       Z25, Z15, Z15
+	VMINPS       Z26, Z1, Z24
+	VMINPS       Z24, Z1, Z25
+	VMULPS       Z25, Z25, Z26
+	VFMSUB132PS  Z25, Z26, Z25
+	VXORPS       c_signMask<>+0(SB), Z25, Z25
+	VXORPS       c_signMask<>+0(SB), Z26, Z26
+	VMAXPS       Z26, Z4, Z26
+	VMOVUPS      c_log2e<>+0(SB), Z27
+	VFMADD213PS  c_roundMagic<>+0(SB), Z26, Z27
+	VSUBPS       c_roundMagic<>+0(SB), Z27, Z28
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z28, Z26
+	VMINPS       c_one<>+0(SB), Z25, Z25
+	VMAXPS       c_negOne<>+0(SB), Z25, Z25
+	VADDPS       Z25, Z26, Z25
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z28
+	VMULPS       Z28, Z28, Z25
+	VMOVAPS      Z5, Z26
+	VFMADD213PS  c_expP5<>+0(SB), Z28, Z26
+	VFMADD213PS  c_expP4<>+0(SB), Z28, Z26
+	VFMADD213PS  c_expP3<>+0(SB), Z28, Z26
+	VFMADD213PS  c_expP2<>+0(SB), Z28, Z26
+	VFMADD132PS  Z26, Z28, Z25
+	VPSUBD       c_expBias64<>+0(SB), Z27, Z26
+	VPSLLD       $0x17, Z26, Z26
+	VFMADD132PS  Z25, Z26, Z26
+	VMULPS       c_sqrt2<>+0(SB), Z24, Z24
+	VMOVAPS      Z10, Z25
+	VFMADD213PS  c_phiP3<>+0(SB), Z24, Z25
+	VFMADD213PS  c_phiP2<>+0(SB), Z24, Z25
+	VFMADD213PS  c_phiP1<>+0(SB), Z24, Z25
+	VFMADD213PS  c_phiP0<>+0(SB), Z24, Z25
+	VMOVAPS      Z11, Z27
+	VFMADD213PS  c_phiQ4<>+0(SB), Z24, Z27
+	VFMADD213PS  c_phiQ3<>+0(SB), Z24, Z27
+	VFMADD213PS  c_phiQ2<>+0(SB), Z24, Z27
+	VFMADD213PS  c_phiQ1<>+0(SB), Z24, Z27
+	VFMADD213PS  c_one<>+0(SB), Z24, Z27
+	VDIVPS       Z27, Z25, Z24
+	VMULPS       Z24, Z26, Z24
+	VMOVUPS      c_one<>+0(SB), Z25
+	VFNMADD132PS c_twoM63<>+0(SB), Z25, Z24
+	VMULPS       Z12, Z24, Z24
+	VBLENDMPS    Z15, Z24, K1, Z19
+	VADDPS       Z19, Z14, Z14
+	VMULPS       c_twoM64<>+0(SB), Z14, Z14
+	VMOVUPS      64(DX)(SI*4), Z15
+	VMULPS       Z14, Z15, Z14
+	VMOVUPS      Z14, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z14
+	VORPS        c_signMask<>+0(SB), Z14, Z15
+	VMAXPS       Z15, Z4, Z15
+	VMOVUPS      c_log2e<>+0(SB), Z16
+	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z16
+	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z17, Z15
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z15, Z17
+	VMULPS       Z17, Z17, Z15
+	VMOVAPS      Z5, Z18
+	VFMADD213PS  c_expP5<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP4<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP3<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP2<>+0(SB), Z17, Z18
+	VFMADD132PS  Z18, Z17, Z15
+	VPSUBD       c_expBias64<>+0(SB), Z16, Z16
+	VPSLLD       $0x17, Z16, Z16
+	VFMADD132PS  Z15, Z16, Z16
+	VMULPS       c_twoM64<>+0(SB), Z16, Z15
+	VMOVUPS      c_twoM64<>+0(SB), Z17
+	VFMADD213PS  c_one<>+0(SB), Z16, Z17
+	VCMPPS       $0x11, Z13, Z14, K1
+	VMOVUPS      c_one<>+0(SB), Z18
+	VFMSUB132PS  c_two<>+0(SB), Z18, Z15
+	VMOVAPS      Z7, Z18
+	VFMADD213PS  c_log1pR8<>+0(SB), Z15, Z18
+	VFMADD213PS  c_log1pR7<>+0(SB), Z15, Z18
+	VFMADD213PS  c_log1pR6<>+0(SB), Z15, Z18
+	VFMADD213PS  c_log1pR5<>+0(SB), Z15, Z18
+	VFMADD213PS  c_log1pR4<>+0(SB), Z15, Z18
+	VFMADD213PS  c_log1pR3<>+0(SB), Z15, Z18
+	VFMADD213PS  c_log1pR2<>+0(SB), Z15, Z18
+	VFMADD213PS  c_log1pR1<>+0(SB), Z15, Z18
+	VFMADD213PS  c_log1pR0<>+0(SB), Z15, Z18
+	VMULPS       Z18, Z16, Z15
+	VMAXPS       Z14, Z13, Z18
+	VFMADD231PS  c_twoM64<>+0(SB), Z15, Z18
+	VBLENDMPS    Z16, Z12, K1, Z20
+	VDIVPS       Z17, Z20, Z16
+	VMINPS       Z14, Z0, Z14
+	VMAXPS       Z14, Z8, Z14
+	VANDPS       c_absMask<>+0(SB), Z18, Z17
+	VMINPS       Z17, Z2, Z17
+	VMULPS       Z17, Z17, Z19
+	VFMSUB132PS  Z17, Z19, Z17
+	VXORPS       c_signMask<>+0(SB), Z17, Z17
+	VXORPS       c_signMask<>+0(SB), Z19, Z19
+	VMAXPS       Z19, Z4, Z19
+	VMOVUPS      c_log2e<>+0(SB), Z24
+	VFMADD213PS  c_roundMagic<>+0(SB), Z19, Z24
+	VSUBPS       c_roundMagic<>+0(SB), Z24, Z25
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z25, Z19
+	VMINPS       c_one<>+0(SB), Z17, Z17
+	VMAXPS       c_negOne<>+0(SB), Z17, Z17
+	VADDPS       Z17, Z19, Z17
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z25
+	VMULPS       Z25, Z25, Z17
+	VMOVAPS      Z5, Z19
+	VFMADD213PS  c_expP5<>+0(SB), Z25, Z19
+	VFMADD213PS  c_expP4<>+0(SB), Z25, Z19
+	VFMADD213PS  c_expP3<>+0(SB), Z25, Z19
+	VFMADD213PS  c_expP2<>+0(SB), Z25, Z19
+	VFMADD132PS  Z19, Z25, Z17
+	VPSUBD       c_expBias64<>+0(SB), Z24, Z19
+	VPSLLD       $0x17, Z19, Z19
+	VFMADD132PS  Z17, Z19, Z19
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z19, Z17
+	VMULPS       c_twoM64<>+0(SB), Z17, Z17
+	VMULPS       Z17, Z14, Z14
+	VMULPS       Z16, Z14, Z14
+	VCMPPS       $0x11, Z6, Z18, K1
+	VMINPS       Z18, Z6, Z16
+	VMAXPS       Z16, Z9, Z16
+	VMULPS       Z16, Z16, Z16
+	VMOVAPS      Z3, Z17
+	VFMADD213PS  c_erfS5<>+0(SB), Z16, Z17
+	VFMADD213PS  c_erfS4<>+0(SB), Z16, Z17
+	VFMADD213PS  c_erfS3<>+0(SB), Z16, Z17
+	VFMADD213PS  c_erfS2<>+0(SB), Z16, Z17
+	VFMADD213PS  c_erfS1<>+0(SB), Z16, Z17
+	VFMADD213PS  c_erfS0<>+0(SB), Z16, Z17
+	VMULPS       Z17, Z15, Z15
+	VMINPS       Z18, Z1, Z16
+	VMINPS       Z16, Z1, Z17
+	VMULPS       Z17, Z17, Z18
+	VFMSUB132PS  Z17, Z18, Z17
+	VXORPS       c_signMask<>+0(SB), Z17, Z17
+	VXORPS       c_signMask<>+0(SB), Z18, Z18
+	VMAXPS       Z18, Z4, Z18
+	VMOVUPS      c_log2e<>+0(SB), Z19
+	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
+	VSUBPS       c_roundMagic<>+0(SB), Z19, Z24
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z18
+	VMINPS       c_one<>+0(SB), Z17, Z17
+	VMAXPS       c_negOne<>+0(SB), Z17, Z17
+	VADDPS       Z17, Z18, Z17
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z24
+	VMULPS       Z24, Z24, Z17
+	VMOVAPS      Z5, Z18
+	VFMADD213PS  c_expP5<>+0(SB), Z24, Z18
+	VFMADD213PS  c_expP4<>+0(SB), Z24, Z18
+	VFMADD213PS  c_expP3<>+0(SB), Z24, Z18
+	VFMADD213PS  c_expP2<>+0(SB), Z24, Z18
+	VFMADD132PS  Z18, Z24, Z17
+	VPSUBD       c_expBias64<>+0(SB), Z19, Z18
+	VPSLLD       $0x17, Z18, Z18
+	VFMADD132PS  Z17, Z18, Z18
+	VMULPS       c_sqrt2<>+0(SB), Z16, Z16
+	VMOVAPS      Z10, Z17
+	VFMADD213PS  c_phiP3<>+0(SB), Z16, Z17
+	VFMADD213PS  c_phiP2<>+0(SB), Z16, Z17
+	VFMADD213PS  c_phiP1<>+0(SB), Z16, Z17
+	VFMADD213PS  c_phiP0<>+0(SB), Z16, Z17
+	VMOVAPS      Z11, Z19
+	VFMADD213PS  c_phiQ4<>+0(SB), Z16, Z19
+	VFMADD213PS  c_phiQ3<>+0(SB), Z16, Z19
+	VFMADD213PS  c_phiQ2<>+0(SB), Z16, Z19
+	VFMADD213PS  c_phiQ1<>+0(SB), Z16, Z19
+	VFMADD213PS  c_one<>+0(SB), Z16, Z19
+	VDIVPS       Z19, Z17, Z16
+	VMULPS       Z16, Z18, Z16
+	VMOVUPS      c_one<>+0(SB), Z17
+	VFNMADD132PS c_twoM63<>+0(SB), Z17, Z16
+	VMULPS       Z12, Z16, Z16
+	VBLENDMPS    Z15, Z16, K1, Z21
+	VADDPS       Z21, Z14, Z14
+	VMULPS       c_twoM64<>+0(SB), Z14, Z14
+	VMOVUPS      (DX)(SI*4), Z15
+	VMULPS       Z14, Z15, Z14
+	VMOVUPS      Z14, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z14
+	VORPS        c_signMask<>+0(SB), Z14, Z15
+	VMAXPS       Z15, Z4, Z15
+	VMOVUPS      c_log2e<>+0(SB), Z16
+	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z16
+	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z17, Z15
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z15, Z17
+	VMULPS       Z17, Z17, Z15
+	VMOVAPS      Z5, Z18
+	VFMADD213PS  c_expP5<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP4<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP3<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP2<>+0(SB), Z17, Z18
+	VFMADD132PS  Z18, Z17, Z15
+	VPSUBD       c_expBias64<>+0(SB), Z16, Z16
+	VPSLLD       $0x17, Z16, Z16
+	VFMADD132PS  Z15, Z16, Z16
+	VMULPS       c_twoM64<>+0(SB), Z16, Z15
+	VMOVUPS      c_twoM64<>+0(SB), Z17
+	VFMADD213PS  c_one<>+0(SB), Z16, Z17
+	VCMPPS       $0x11, Z13, Z14, K2
+	VMOVUPS      c_one<>+0(SB), Z18
+	VFMSUB132PS  c_two<>+0(SB), Z18, Z15
+	VMOVAPS      Z7, Z7
+	VFMADD213PS  c_log1pR8<>+0(SB), Z15, Z7
+	VFMADD213PS  c_log1pR7<>+0(SB), Z15, Z7
+	VFMADD213PS  c_log1pR6<>+0(SB), Z15, Z7
+	VFMADD213PS  c_log1pR5<>+0(SB), Z15, Z7
+	VFMADD213PS  c_log1pR4<>+0(SB), Z15, Z7
+	VFMADD213PS  c_log1pR3<>+0(SB), Z15, Z7
+	VFMADD213PS  c_log1pR2<>+0(SB), Z15, Z7
+	VFMADD213PS  c_log1pR1<>+0(SB), Z15, Z7
+	VFMADD213PS  c_log1pR0<>+0(SB), Z15, Z7
+	VMULPS       Z7, Z16, Z7
+	VMAXPS       Z14, Z13, Z13
+	VFMADD231PS  c_twoM64<>+0(SB), Z7, Z13
+	VBLENDMPS    Z16, Z12, K2, Z22
+	VDIVPS       Z17, Z22, Z15
+	VMINPS       Z14, Z0, Z0
+	VMAXPS       Z0, Z8, Z0
+	VANDPS       c_absMask<>+0(SB), Z13, Z8
+	VMINPS       Z8, Z2, Z2
+	VMULPS       Z2, Z2, Z8
+	VFMSUB132PS  Z2, Z8, Z2
+	VXORPS       c_signMask<>+0(SB), Z2, Z2
+	VXORPS       c_signMask<>+0(SB), Z8, Z8
+	VMAXPS       Z8, Z4, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z14
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z14
+	VSUBPS       c_roundMagic<>+0(SB), Z14, Z16
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z8
+	VMINPS       c_one<>+0(SB), Z2, Z2
+	VMAXPS       c_negOne<>+0(SB), Z2, Z2
+	VADDPS       Z2, Z8, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z16
+	VMULPS       Z16, Z16, Z2
+	VMOVAPS      Z5, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z16, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z16, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z16, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z16, Z8
+	VFMADD132PS  Z8, Z16, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z14, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z2, Z8, Z8
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z8, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z2
+	VMULPS       Z2, Z0, Z0
+	VMULPS       Z15, Z0, Z0
+	VCMPPS       $0x11, Z6, Z13, K2
+	VMINPS       Z13, Z6, Z2
+	VMAXPS       Z2, Z9, Z2
+	VMULPS       Z2, Z2, Z2
+	VMOVAPS      Z3, Z3
+	VFMADD213PS  c_erfS5<>+0(SB), Z2, Z3
+	VFMADD213PS  c_erfS4<>+0(SB), Z2, Z3
+	VFMADD213PS  c_erfS3<>+0(SB), Z2, Z3
+	VFMADD213PS  c_erfS2<>+0(SB), Z2, Z3
+	VFMADD213PS  c_erfS1<>+0(SB), Z2, Z3
+	VFMADD213PS  c_erfS0<>+0(SB), Z2, Z3
+	VMULPS       Z3, Z7, Z2
+	VMINPS       Z13, Z1, Z3
+	VMINPS       Z3, Z1, Z1
+	VMULPS       Z1, Z1, Z6
+	VFMSUB132PS  Z1, Z6, Z1
+	VXORPS       c_signMask<>+0(SB), Z1, Z1
+	VXORPS       c_signMask<>+0(SB), Z6, Z6
+	VMAXPS       Z6, Z4, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z4
+	VMINPS       c_one<>+0(SB), Z1, Z1
+	VMAXPS       c_negOne<>+0(SB), Z1, Z1
+	VADDPS       Z1, Z4, Z1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z7
+	VMULPS       Z7, Z7, Z1
+	VMOVAPS      Z5, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z4
+	VFMADD132PS  Z4, Z7, Z1
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z1, Z4, Z4
+	VMULPS       c_sqrt2<>+0(SB), Z3, Z1
+	VMOVAPS      Z10, Z3
+	VFMADD213PS  c_phiP3<>+0(SB), Z1, Z3
+	VFMADD213PS  c_phiP2<>+0(SB), Z1, Z3
+	VFMADD213PS  c_phiP1<>+0(SB), Z1, Z3
+	VFMADD213PS  c_phiP0<>+0(SB), Z1, Z3
+	VMOVAPS      Z11, Z5
+	VFMADD213PS  c_phiQ4<>+0(SB), Z1, Z5
+	VFMADD213PS  c_phiQ3<>+0(SB), Z1, Z5
+	VFMADD213PS  c_phiQ2<>+0(SB), Z1, Z5
+	VFMADD213PS  c_phiQ1<>+0(SB), Z1, Z5
+	VFMADD213PS  c_one<>+0(SB), Z1, Z5
+	VDIVPS       Z5, Z3, Z1
+	VMULPS       Z1, Z4, Z1
+	VMOVUPS      c_one<>+0(SB), Z3
+	VFNMADD132PS c_twoM63<>+0(SB), Z3, Z1
+	VMULPS       Z12, Z1, Z1
+	VBLENDMPS    Z2, Z1, K2, Z23
+	VADDPS       Z23, Z0, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z0
+	VMOVUPS.Z    (DX)(SI*4), K1, Z1
+	VMULPS       Z0, Z1, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
 
 done:
 	VZEROUPPER
@@ -22612,7 +23628,11 @@ loopN:
 	VMINPS       Y0, Y2, Y2
 	VMOVUPS      c_negHalf<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMULPS       Y2, Y2, Y3
+	VMOVUPS      c_half<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y3
+	VMOVUPS      c_negHalf<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y3
 	VMOVUPS      c_erfS6<>+0(SB), Y4
 	VFMADD213PS  c_erfS5<>+0(SB), Y3, Y4
 	VFMADD213PS  c_erfS4<>+0(SB), Y3, Y4
@@ -22676,7 +23696,11 @@ loopN:
 	VMINPS       Y0, Y2, Y2
 	VMOVUPS      c_negHalf<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMULPS       Y2, Y2, Y3
+	VMOVUPS      c_half<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y3
+	VMOVUPS      c_negHalf<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y3
 	VMOVUPS      c_erfS6<>+0(SB), Y4
 	VFMADD213PS  c_erfS5<>+0(SB), Y3, Y4
 	VFMADD213PS  c_erfS4<>+0(SB), Y3, Y4
@@ -22750,7 +23774,11 @@ loop:
 	VMINPS       Y0, Y2, Y2
 	VMOVUPS      c_negHalf<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
-	VMULPS       Y2, Y2, Y3
+	VMOVUPS      c_half<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y3
+	VMOVUPS      c_negHalf<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y3
 	VMOVUPS      c_erfS6<>+0(SB), Y4
 	VFMADD213PS  c_erfS5<>+0(SB), Y3, Y4
 	VFMADD213PS  c_erfS4<>+0(SB), Y3, Y4
@@ -22824,7 +23852,11 @@ tail:
 	VMINPS       Y1, Y3, Y3
 	VMOVUPS      c_negHalf<>+0(SB), Y4
 	VMAXPS       Y3, Y4, Y3
-	VMULPS       Y3, Y3, Y4
+	VMOVUPS      c_half<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y4
+	VMOVUPS      c_negHalf<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y4
 	VMOVUPS      c_erfS6<>+0(SB), Y5
 	VFMADD213PS  c_erfS5<>+0(SB), Y4, Y5
 	VFMADD213PS  c_erfS4<>+0(SB), Y4, Y5
@@ -22901,126 +23933,8 @@ TEXT ·erfBackwardAVX2(SB), NOSPLIT, $0-72
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Y0
-	VANDPS       c_absMask<>+0(SB), Y0, Y0
-	VMOVUPS      c_erfDAMax<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y0
-	VMULPS       Y0, Y0, Y1
-	VFMSUB132PS  Y0, Y1, Y0
-	VXORPS       c_signMask<>+0(SB), Y0, Y0
-	VXORPS       c_signMask<>+0(SB), Y1, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_log2e<>+0(SB), Y2
-	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
-	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
-	VMINPS       c_one<>+0(SB), Y0, Y0
-	VMAXPS       c_negOne<>+0(SB), Y0, Y0
-	VADDPS       Y0, Y1, Y0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y3
-	VMULPS       Y3, Y3, Y0
-	VMOVUPS      c_expP6<>+0(SB), Y1
-	VFMADD213PS  c_expP5<>+0(SB), Y3, Y1
-	VFMADD213PS  c_expP4<>+0(SB), Y3, Y1
-	VFMADD213PS  c_expP3<>+0(SB), Y3, Y1
-	VFMADD213PS  c_expP2<>+0(SB), Y3, Y1
-	VFMADD132PS  Y1, Y3, Y0
-	VPSUBD       c_expBias64<>+0(SB), Y2, Y1
-	VPSLLD       $0x17, Y1, Y1
-	VFMADD132PS  Y0, Y1, Y1
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y1, Y0
-	VMULPS       c_twoM64<>+0(SB), Y0, Y0
-	VMOVUPS      (DX)(SI*4), Y1
-	VMULPS       Y0, Y1, Y0
-	VMOVUPS      Y0, (CX)(SI*4)
-	VMOVUPS      32(BX)(SI*4), Y0
-	VANDPS       c_absMask<>+0(SB), Y0, Y0
-	VMOVUPS      c_erfDAMax<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y0
-	VMULPS       Y0, Y0, Y1
-	VFMSUB132PS  Y0, Y1, Y0
-	VXORPS       c_signMask<>+0(SB), Y0, Y0
-	VXORPS       c_signMask<>+0(SB), Y1, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_log2e<>+0(SB), Y2
-	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
-	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
-	VMINPS       c_one<>+0(SB), Y0, Y0
-	VMAXPS       c_negOne<>+0(SB), Y0, Y0
-	VADDPS       Y0, Y1, Y0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y3
-	VMULPS       Y3, Y3, Y0
-	VMOVUPS      c_expP6<>+0(SB), Y1
-	VFMADD213PS  c_expP5<>+0(SB), Y3, Y1
-	VFMADD213PS  c_expP4<>+0(SB), Y3, Y1
-	VFMADD213PS  c_expP3<>+0(SB), Y3, Y1
-	VFMADD213PS  c_expP2<>+0(SB), Y3, Y1
-	VFMADD132PS  Y1, Y3, Y0
-	VPSUBD       c_expBias64<>+0(SB), Y2, Y1
-	VPSLLD       $0x17, Y1, Y1
-	VFMADD132PS  Y0, Y1, Y1
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y1, Y0
-	VMULPS       c_twoM64<>+0(SB), Y0, Y0
-	VMOVUPS      32(DX)(SI*4), Y1
-	VMULPS       Y0, Y1, Y0
-	VMOVUPS      Y0, 32(CX)(SI*4)
-	ADDQ         $0x00000010, SI
-	JMP          loopN
-
-loop1:
-	MOVQ AX, DI
-	SUBQ $0x00000008, DI
-
-loop:
-	CMPQ         SI, DI
-	JG           tail
-	VMOVUPS      (BX)(SI*4), Y0
-	VANDPS       c_absMask<>+0(SB), Y0, Y0
-	VMOVUPS      c_erfDAMax<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y0
-	VMULPS       Y0, Y0, Y1
-	VFMSUB132PS  Y0, Y1, Y0
-	VXORPS       c_signMask<>+0(SB), Y0, Y0
-	VXORPS       c_signMask<>+0(SB), Y1, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      c_log2e<>+0(SB), Y2
-	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
-	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
-	VMINPS       c_one<>+0(SB), Y0, Y0
-	VMAXPS       c_negOne<>+0(SB), Y0, Y0
-	VADDPS       Y0, Y1, Y0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y3
-	VMULPS       Y3, Y3, Y0
-	VMOVUPS      c_expP6<>+0(SB), Y1
-	VFMADD213PS  c_expP5<>+0(SB), Y3, Y1
-	VFMADD213PS  c_expP4<>+0(SB), Y3, Y1
-	VFMADD213PS  c_expP3<>+0(SB), Y3, Y1
-	VFMADD213PS  c_expP2<>+0(SB), Y3, Y1
-	VFMADD132PS  Y1, Y3, Y0
-	VPSUBD       c_expBias64<>+0(SB), Y2, Y1
-	VPSLLD       $0x17, Y1, Y1
-	VFMADD132PS  Y0, Y1, Y1
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y1, Y0
-	VMULPS       c_twoM64<>+0(SB), Y0, Y0
-	VMOVUPS      (DX)(SI*4), Y1
-	VMULPS       Y0, Y1, Y0
-	VMOVUPS      Y0, (CX)(SI*4)
-	ADDQ         $0x00000008, SI
-	JMP          loop
-
-tail:
-	SUBQ         SI, AX
-	JZ           done
-	LEAQ         tailmask8<>+0(SB), DI
-	MOVQ         $0x00000010, R8
-	SUBQ         AX, R8
-	VMOVDQU      (DI)(R8*4), Y0
-	VMASKMOVPS   (BX)(SI*4), Y0, Y1
+	VMOVUPS      (DX)(SI*4), Y0
+	VMOVUPS      (BX)(SI*4), Y1
 	VANDPS       c_absMask<>+0(SB), Y1, Y1
 	VMOVUPS      c_erfDAMax<>+0(SB), Y2
 	VMINPS       Y1, Y2, Y1
@@ -23050,8 +23964,126 @@ tail:
 	VFMADD132PS  Y1, Y2, Y2
 	VMULPS       c_twoOverSqrtPi<>+0(SB), Y2, Y1
 	VMULPS       c_twoM64<>+0(SB), Y1, Y1
-	VMASKMOVPS   (DX)(SI*4), Y0, Y2
-	VMULPS       Y1, Y2, Y1
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(DX)(SI*4), Y0
+	VMOVUPS      32(BX)(SI*4), Y1
+	VANDPS       c_absMask<>+0(SB), Y1, Y1
+	VMOVUPS      c_erfDAMax<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMULPS       Y1, Y1, Y2
+	VFMSUB132PS  Y1, Y2, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y2, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (DX)(SI*4), Y0
+	VMOVUPS      (BX)(SI*4), Y1
+	VANDPS       c_absMask<>+0(SB), Y1, Y1
+	VMOVUPS      c_erfDAMax<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMULPS       Y1, Y1, Y2
+	VFMSUB132PS  Y1, Y2, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y4
+	VMULPS       Y4, Y4, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y2
+	VFMADD132PS  Y2, Y4, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y2, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (DX)(SI*4), Y0, Y1
+	VMASKMOVPS   (BX)(SI*4), Y0, Y2
+	VANDPS       c_absMask<>+0(SB), Y2, Y2
+	VMOVUPS      c_erfDAMax<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMULPS       Y2, Y2, Y3
+	VFMSUB132PS  Y2, Y3, Y2
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VXORPS       c_signMask<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y3, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y3, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VMULPS       Y2, Y1, Y1
 	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
 
 done:
@@ -24864,6 +25896,1055 @@ tail:
 	VMASKMOVPS (DX)(SI*4), Y1, Y2
 	VBLENDVPS  Y0, c_zero<>+0(SB), Y2, Y0
 	VMASKMOVPS Y0, Y1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func serfAVX2(y []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·serfAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	XORQ BX, BX
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VMOVUPS      c_one<>+0(SB), Y3
+	VFMSUB132PS  c_two<>+0(SB), Y3, Y1
+	VMOVUPS      c_log1pR9<>+0(SB), Y3
+	VFMADD213PS  c_log1pR8<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR7<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR6<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR5<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR4<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR3<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR2<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR1<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR0<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y2, Y1
+	VMOVUPS      c_zero<>+0(SB), Y2
+	VMAXPS       Y0, Y2, Y2
+	VFMADD231PS  c_twoM64<>+0(SB), Y1, Y2
+	VMOVUPS      c_serfLo<>+0(SB), Y3
+	VMAXPS       Y0, Y3, Y3
+	VMOVUPS      c_half<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y4
+	VMOVUPS      c_negHalf<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y4
+	VMOVUPS      c_erfS6<>+0(SB), Y5
+	VFMADD213PS  c_erfS5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS2<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS1<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS0<>+0(SB), Y4, Y5
+	VMULPS       Y5, Y1, Y1
+	VMULPS       Y1, Y3, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMOVUPS      c_erfAMax<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
+	VXORPS       c_signMask<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_sqrt2<>+0(SB), Y3, Y3
+	VMOVUPS      c_phiP4<>+0(SB), Y4
+	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y4
+	VMOVUPS      c_phiQ5<>+0(SB), Y6
+	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y6
+	VFMADD213PS  c_one<>+0(SB), Y3, Y6
+	VDIVPS       Y6, Y4, Y3
+	VMULPS       Y3, Y5, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VFNMADD132PS c_twoM63<>+0(SB), Y4, Y3
+	VMULPS       Y3, Y0, Y0
+	VCMPPS       $0x11, c_half<>+0(SB), Y2, Y2
+	VBLENDVPS    Y2, Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VMOVUPS      c_one<>+0(SB), Y3
+	VFMSUB132PS  c_two<>+0(SB), Y3, Y1
+	VMOVUPS      c_log1pR9<>+0(SB), Y3
+	VFMADD213PS  c_log1pR8<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR7<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR6<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR5<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR4<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR3<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR2<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR1<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR0<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y2, Y1
+	VMOVUPS      c_zero<>+0(SB), Y2
+	VMAXPS       Y0, Y2, Y2
+	VFMADD231PS  c_twoM64<>+0(SB), Y1, Y2
+	VMOVUPS      c_serfLo<>+0(SB), Y3
+	VMAXPS       Y0, Y3, Y3
+	VMOVUPS      c_half<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y4
+	VMOVUPS      c_negHalf<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y4
+	VMOVUPS      c_erfS6<>+0(SB), Y5
+	VFMADD213PS  c_erfS5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS2<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS1<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS0<>+0(SB), Y4, Y5
+	VMULPS       Y5, Y1, Y1
+	VMULPS       Y1, Y3, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMOVUPS      c_erfAMax<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
+	VXORPS       c_signMask<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_sqrt2<>+0(SB), Y3, Y3
+	VMOVUPS      c_phiP4<>+0(SB), Y4
+	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y4
+	VMOVUPS      c_phiQ5<>+0(SB), Y6
+	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y6
+	VFMADD213PS  c_one<>+0(SB), Y3, Y6
+	VDIVPS       Y6, Y4, Y3
+	VMULPS       Y3, Y5, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VFNMADD132PS c_twoM63<>+0(SB), Y4, Y3
+	VMULPS       Y3, Y0, Y0
+	VCMPPS       $0x11, c_half<>+0(SB), Y2, Y2
+	VBLENDVPS    Y2, Y1, Y0, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VMOVUPS      c_one<>+0(SB), Y3
+	VFMSUB132PS  c_two<>+0(SB), Y3, Y1
+	VMOVUPS      c_log1pR9<>+0(SB), Y3
+	VFMADD213PS  c_log1pR8<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR7<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR6<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR5<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR4<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR3<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR2<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR1<>+0(SB), Y1, Y3
+	VFMADD213PS  c_log1pR0<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y2, Y1
+	VMOVUPS      c_zero<>+0(SB), Y2
+	VMAXPS       Y0, Y2, Y2
+	VFMADD231PS  c_twoM64<>+0(SB), Y1, Y2
+	VMOVUPS      c_serfLo<>+0(SB), Y3
+	VMAXPS       Y0, Y3, Y3
+	VMOVUPS      c_half<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y4
+	VMOVUPS      c_negHalf<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y4
+	VMOVUPS      c_erfS6<>+0(SB), Y5
+	VFMADD213PS  c_erfS5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS2<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS1<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS0<>+0(SB), Y4, Y5
+	VMULPS       Y5, Y1, Y1
+	VMULPS       Y1, Y3, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMOVUPS      c_erfAMax<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
+	VXORPS       c_signMask<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_sqrt2<>+0(SB), Y3, Y3
+	VMOVUPS      c_phiP4<>+0(SB), Y4
+	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y4
+	VMOVUPS      c_phiQ5<>+0(SB), Y6
+	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y6
+	VFMADD213PS  c_one<>+0(SB), Y3, Y6
+	VDIVPS       Y6, Y4, Y3
+	VMULPS       Y3, Y5, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VFNMADD132PS c_twoM63<>+0(SB), Y4, Y3
+	VMULPS       Y3, Y0, Y0
+	VCMPPS       $0x11, c_half<>+0(SB), Y2, Y2
+	VBLENDVPS    Y2, Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VORPS        c_signMask<>+0(SB), Y1, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VMOVUPS      c_one<>+0(SB), Y4
+	VFMSUB132PS  c_two<>+0(SB), Y4, Y2
+	VMOVUPS      c_log1pR9<>+0(SB), Y4
+	VFMADD213PS  c_log1pR8<>+0(SB), Y2, Y4
+	VFMADD213PS  c_log1pR7<>+0(SB), Y2, Y4
+	VFMADD213PS  c_log1pR6<>+0(SB), Y2, Y4
+	VFMADD213PS  c_log1pR5<>+0(SB), Y2, Y4
+	VFMADD213PS  c_log1pR4<>+0(SB), Y2, Y4
+	VFMADD213PS  c_log1pR3<>+0(SB), Y2, Y4
+	VFMADD213PS  c_log1pR2<>+0(SB), Y2, Y4
+	VFMADD213PS  c_log1pR1<>+0(SB), Y2, Y4
+	VFMADD213PS  c_log1pR0<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y3, Y2
+	VMOVUPS      c_zero<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y3
+	VFMADD231PS  c_twoM64<>+0(SB), Y2, Y3
+	VMOVUPS      c_serfLo<>+0(SB), Y4
+	VMAXPS       Y1, Y4, Y4
+	VMOVUPS      c_half<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y5
+	VMOVUPS      c_negHalf<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMULPS       Y5, Y5, Y5
+	VMOVUPS      c_erfS6<>+0(SB), Y6
+	VFMADD213PS  c_erfS5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_erfS4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_erfS3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_erfS2<>+0(SB), Y5, Y6
+	VFMADD213PS  c_erfS1<>+0(SB), Y5, Y6
+	VFMADD213PS  c_erfS0<>+0(SB), Y5, Y6
+	VMULPS       Y6, Y2, Y2
+	VMULPS       Y2, Y4, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMOVUPS      c_erfAMax<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y5
+	VMULPS       Y5, Y5, Y6
+	VFMSUB132PS  Y5, Y6, Y5
+	VXORPS       c_signMask<>+0(SB), Y5, Y5
+	VXORPS       c_signMask<>+0(SB), Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y6, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
+	VFMADD132PS  Y6, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
+	VMOVUPS      c_phiP4<>+0(SB), Y5
+	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y5
+	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y5
+	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y5
+	VMOVUPS      c_phiQ5<>+0(SB), Y7
+	VFMADD213PS  c_phiQ4<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiQ3<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiQ2<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiQ1<>+0(SB), Y4, Y7
+	VFMADD213PS  c_one<>+0(SB), Y4, Y7
+	VDIVPS       Y7, Y5, Y4
+	VMULPS       Y4, Y6, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
+	VMULPS       Y4, Y1, Y1
+	VCMPPS       $0x11, c_half<>+0(SB), Y3, Y3
+	VBLENDVPS    Y3, Y2, Y1, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func serfBackwardAVX2(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·serfBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y3
+	VFMADD213PS  c_one<>+0(SB), Y2, Y3
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFMSUB132PS  c_two<>+0(SB), Y5, Y1
+	VMOVUPS      c_log1pR9<>+0(SB), Y5
+	VFMADD213PS  c_log1pR8<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR7<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR6<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR5<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR4<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR3<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR2<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR1<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR0<>+0(SB), Y1, Y5
+	VMULPS       Y5, Y2, Y1
+	VMOVUPS      c_zero<>+0(SB), Y5
+	VMAXPS       Y0, Y5, Y5
+	VFMADD231PS  c_twoM64<>+0(SB), Y1, Y5
+	VMOVUPS      c_twoP64<>+0(SB), Y6
+	VBLENDVPS    Y4, Y2, Y6, Y2
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      c_big<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y3
+	VMAXPS       Y0, Y3, Y0
+	VANDPS       c_absMask<>+0(SB), Y5, Y3
+	VMOVUPS      c_erfDAMax<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VFMSUB132PS  Y3, Y4, Y3
+	VXORPS       c_signMask<>+0(SB), Y3, Y3
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y7
+	VMULPS       Y7, Y7, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y4
+	VFMADD132PS  Y4, Y7, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y4, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VMULPS       Y3, Y0, Y0
+	VMULPS       Y2, Y0, Y0
+	VCMPPS       $0x11, c_half<>+0(SB), Y5, Y2
+	VMOVUPS      c_half<>+0(SB), Y3
+	VMINPS       Y5, Y3, Y3
+	VMOVUPS      c_negHalf<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y3
+	VMOVUPS      c_erfS6<>+0(SB), Y4
+	VFMADD213PS  c_erfS5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS2<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS1<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS0<>+0(SB), Y3, Y4
+	VMULPS       Y4, Y1, Y1
+	VMOVUPS      c_erfAMax<>+0(SB), Y3
+	VMINPS       Y5, Y3, Y3
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
+	VXORPS       c_signMask<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_sqrt2<>+0(SB), Y3, Y3
+	VMOVUPS      c_phiP4<>+0(SB), Y4
+	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y4
+	VMOVUPS      c_phiQ5<>+0(SB), Y6
+	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y6
+	VFMADD213PS  c_one<>+0(SB), Y3, Y6
+	VDIVPS       Y6, Y4, Y3
+	VMULPS       Y3, Y5, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VFNMADD132PS c_twoM63<>+0(SB), Y4, Y3
+	VMULPS       c_twoP64<>+0(SB), Y3, Y3
+	VBLENDVPS    Y2, Y1, Y3, Y1
+	VADDPS       Y1, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y3
+	VFMADD213PS  c_one<>+0(SB), Y2, Y3
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFMSUB132PS  c_two<>+0(SB), Y5, Y1
+	VMOVUPS      c_log1pR9<>+0(SB), Y5
+	VFMADD213PS  c_log1pR8<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR7<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR6<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR5<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR4<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR3<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR2<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR1<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR0<>+0(SB), Y1, Y5
+	VMULPS       Y5, Y2, Y1
+	VMOVUPS      c_zero<>+0(SB), Y5
+	VMAXPS       Y0, Y5, Y5
+	VFMADD231PS  c_twoM64<>+0(SB), Y1, Y5
+	VMOVUPS      c_twoP64<>+0(SB), Y6
+	VBLENDVPS    Y4, Y2, Y6, Y2
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      c_big<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y3
+	VMAXPS       Y0, Y3, Y0
+	VANDPS       c_absMask<>+0(SB), Y5, Y3
+	VMOVUPS      c_erfDAMax<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VFMSUB132PS  Y3, Y4, Y3
+	VXORPS       c_signMask<>+0(SB), Y3, Y3
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y7
+	VMULPS       Y7, Y7, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y4
+	VFMADD132PS  Y4, Y7, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y4, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VMULPS       Y3, Y0, Y0
+	VMULPS       Y2, Y0, Y0
+	VCMPPS       $0x11, c_half<>+0(SB), Y5, Y2
+	VMOVUPS      c_half<>+0(SB), Y3
+	VMINPS       Y5, Y3, Y3
+	VMOVUPS      c_negHalf<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y3
+	VMOVUPS      c_erfS6<>+0(SB), Y4
+	VFMADD213PS  c_erfS5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS2<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS1<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS0<>+0(SB), Y3, Y4
+	VMULPS       Y4, Y1, Y1
+	VMOVUPS      c_erfAMax<>+0(SB), Y3
+	VMINPS       Y5, Y3, Y3
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
+	VXORPS       c_signMask<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_sqrt2<>+0(SB), Y3, Y3
+	VMOVUPS      c_phiP4<>+0(SB), Y4
+	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y4
+	VMOVUPS      c_phiQ5<>+0(SB), Y6
+	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y6
+	VFMADD213PS  c_one<>+0(SB), Y3, Y6
+	VDIVPS       Y6, Y4, Y3
+	VMULPS       Y3, Y5, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VFNMADD132PS c_twoM63<>+0(SB), Y4, Y3
+	VMULPS       c_twoP64<>+0(SB), Y3, Y3
+	VBLENDVPS    Y2, Y1, Y3, Y1
+	VADDPS       Y1, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMOVUPS      32(DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VMOVUPS      c_twoM64<>+0(SB), Y3
+	VFMADD213PS  c_one<>+0(SB), Y2, Y3
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFMSUB132PS  c_two<>+0(SB), Y5, Y1
+	VMOVUPS      c_log1pR9<>+0(SB), Y5
+	VFMADD213PS  c_log1pR8<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR7<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR6<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR5<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR4<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR3<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR2<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR1<>+0(SB), Y1, Y5
+	VFMADD213PS  c_log1pR0<>+0(SB), Y1, Y5
+	VMULPS       Y5, Y2, Y1
+	VMOVUPS      c_zero<>+0(SB), Y5
+	VMAXPS       Y0, Y5, Y5
+	VFMADD231PS  c_twoM64<>+0(SB), Y1, Y5
+	VMOVUPS      c_twoP64<>+0(SB), Y6
+	VBLENDVPS    Y4, Y2, Y6, Y2
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      c_big<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y3
+	VMAXPS       Y0, Y3, Y0
+	VANDPS       c_absMask<>+0(SB), Y5, Y3
+	VMOVUPS      c_erfDAMax<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VFMSUB132PS  Y3, Y4, Y3
+	VXORPS       c_signMask<>+0(SB), Y3, Y3
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y7
+	VMULPS       Y7, Y7, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y4
+	VFMADD132PS  Y4, Y7, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y4, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VMULPS       Y3, Y0, Y0
+	VMULPS       Y2, Y0, Y0
+	VCMPPS       $0x11, c_half<>+0(SB), Y5, Y2
+	VMOVUPS      c_half<>+0(SB), Y3
+	VMINPS       Y5, Y3, Y3
+	VMOVUPS      c_negHalf<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y3
+	VMOVUPS      c_erfS6<>+0(SB), Y4
+	VFMADD213PS  c_erfS5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS2<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS1<>+0(SB), Y3, Y4
+	VFMADD213PS  c_erfS0<>+0(SB), Y3, Y4
+	VMULPS       Y4, Y1, Y1
+	VMOVUPS      c_erfAMax<>+0(SB), Y3
+	VMINPS       Y5, Y3, Y3
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
+	VXORPS       c_signMask<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_sqrt2<>+0(SB), Y3, Y3
+	VMOVUPS      c_phiP4<>+0(SB), Y4
+	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y4
+	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y4
+	VMOVUPS      c_phiQ5<>+0(SB), Y6
+	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y6
+	VFMADD213PS  c_one<>+0(SB), Y3, Y6
+	VDIVPS       Y6, Y4, Y3
+	VMULPS       Y3, Y5, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VFNMADD132PS c_twoM63<>+0(SB), Y4, Y3
+	VMULPS       c_twoP64<>+0(SB), Y3, Y3
+	VBLENDVPS    Y2, Y1, Y3, Y1
+	VADDPS       Y1, Y0, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (BX)(SI*4), Y0, Y1
+	VORPS        c_signMask<>+0(SB), Y1, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y4
+	VFMADD213PS  c_one<>+0(SB), Y3, Y4
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VFMSUB132PS  c_two<>+0(SB), Y6, Y2
+	VMOVUPS      c_log1pR9<>+0(SB), Y6
+	VFMADD213PS  c_log1pR8<>+0(SB), Y2, Y6
+	VFMADD213PS  c_log1pR7<>+0(SB), Y2, Y6
+	VFMADD213PS  c_log1pR6<>+0(SB), Y2, Y6
+	VFMADD213PS  c_log1pR5<>+0(SB), Y2, Y6
+	VFMADD213PS  c_log1pR4<>+0(SB), Y2, Y6
+	VFMADD213PS  c_log1pR3<>+0(SB), Y2, Y6
+	VFMADD213PS  c_log1pR2<>+0(SB), Y2, Y6
+	VFMADD213PS  c_log1pR1<>+0(SB), Y2, Y6
+	VFMADD213PS  c_log1pR0<>+0(SB), Y2, Y6
+	VMULPS       Y6, Y3, Y2
+	VMOVUPS      c_zero<>+0(SB), Y6
+	VMAXPS       Y1, Y6, Y6
+	VFMADD231PS  c_twoM64<>+0(SB), Y2, Y6
+	VMOVUPS      c_twoP64<>+0(SB), Y7
+	VBLENDVPS    Y5, Y3, Y7, Y3
+	VDIVPS       Y4, Y3, Y3
+	VMOVUPS      c_big<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y1
+	VMOVUPS      c_negBig<>+0(SB), Y4
+	VMAXPS       Y1, Y4, Y1
+	VANDPS       c_absMask<>+0(SB), Y6, Y4
+	VMOVUPS      c_erfDAMax<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
+	VXORPS       c_signMask<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y8
+	VMULPS       Y8, Y8, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y5
+	VFMADD132PS  Y5, Y8, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y5, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VMULPS       Y4, Y1, Y1
+	VMULPS       Y3, Y1, Y1
+	VCMPPS       $0x11, c_half<>+0(SB), Y6, Y3
+	VMOVUPS      c_half<>+0(SB), Y4
+	VMINPS       Y6, Y4, Y4
+	VMOVUPS      c_negHalf<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y4
+	VMOVUPS      c_erfS6<>+0(SB), Y5
+	VFMADD213PS  c_erfS5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS2<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS1<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS0<>+0(SB), Y4, Y5
+	VMULPS       Y5, Y2, Y2
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y6, Y4, Y4
+	VMOVUPS      c_erfAMax<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y5
+	VMULPS       Y5, Y5, Y6
+	VFMSUB132PS  Y5, Y6, Y5
+	VXORPS       c_signMask<>+0(SB), Y5, Y5
+	VXORPS       c_signMask<>+0(SB), Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y6, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
+	VFMADD132PS  Y6, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
+	VMOVUPS      c_phiP4<>+0(SB), Y5
+	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y5
+	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y5
+	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y5
+	VMOVUPS      c_phiQ5<>+0(SB), Y7
+	VFMADD213PS  c_phiQ4<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiQ3<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiQ2<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiQ1<>+0(SB), Y4, Y7
+	VFMADD213PS  c_one<>+0(SB), Y4, Y7
+	VDIVPS       Y7, Y5, Y4
+	VMULPS       Y4, Y6, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
+	VMULPS       c_twoP64<>+0(SB), Y4, Y4
+	VBLENDVPS    Y3, Y2, Y4, Y2
+	VADDPS       Y2, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMASKMOVPS   (DX)(SI*4), Y0, Y2
+	VMULPS       Y1, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
 
 done:
 	VZEROUPPER

@@ -234,6 +234,9 @@ const (
 	// 1.5*2^23: adding it rounds a float32 of magnitude < 2^22 to an integer, whose two's complement is then the low mantissa bits
 	cRoundMagic     float32 = 0x1.8p+23 // 1.2582912e+07
 	cRoundMagicBits uint32  = 0x4b400000
+	// below, serf(x) is under the smallest subnormal
+	cSerfLo     float32 = -0x1.b8p+06 // -110
+	cSerfLoBits uint32  = 0xc2dc0000
 	// the sign bit
 	cSignMaskBits uint32 = 0x80000000
 	// sine polynomial

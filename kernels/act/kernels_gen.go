@@ -73,6 +73,8 @@ type kernels struct {
 	squaredReluBackward func(dx, dy, x []float32)
 	threshold           func(y, x []float32, th float32, value float32)
 	thresholdBackward   func(dx, dy, x []float32, th float32)
+	serf                func(y, x []float32)
+	serfBackward        func(dx, dy, x []float32)
 }
 
 // namedKernel is one kernel of a table, for tests that walk every kernel.
@@ -152,6 +154,8 @@ func (k *kernels) all() []namedKernel {
 		{"squaredReluBackward", k.squaredReluBackward},
 		{"threshold", k.threshold},
 		{"thresholdBackward", k.thresholdBackward},
+		{"serf", k.serf},
+		{"serfBackward", k.serfBackward},
 	}
 }
 
@@ -225,4 +229,6 @@ var pureGo = kernels{
 	squaredReluBackward: squaredReluBackwardGo,
 	threshold:           thresholdGo,
 	thresholdBackward:   thresholdBackwardGo,
+	serf:                serfGo,
+	serfBackward:        serfBackwardGo,
 }

@@ -74,6 +74,8 @@ var avx512Kernels = kernels{
 	squaredReluBackward: squaredReluBackwardAVX512,
 	threshold:           thresholdAVX512,
 	thresholdBackward:   thresholdBackwardAVX512,
+	serf:                serfAVX512,
+	serfBackward:        serfBackwardAVX512,
 }
 
 var avx2Kernels = kernels{
@@ -146,4 +148,6 @@ var avx2Kernels = kernels{
 	squaredReluBackward: squaredReluBackwardAVX2,
 	threshold:           thresholdAVX2,
 	thresholdBackward:   thresholdBackwardAVX2,
+	serf:                serfAVX2,
+	serfBackward:        serfBackwardAVX2,
 }

@@ -296,3 +296,13 @@ func ThresholdBackward(dx, dy, x []float32, th float32) {
 	check3("ThresholdBackward", dx, dy, x)
 	current().thresholdBackward(dx, dy, x, th)
 }
+
+// Serf sets y[i] = x*erf(log(1+exp(x))) in one pass.
+func Serf(y, x []float32) { check2("Serf", y, x); current().serf(y, x) }
+
+// SerfBackward sets dx[i] = dy[i]*(erf(sp) + x*erf'(sp)*sigmoid(x)), sp =
+// log(1+exp(x)), in one pass.
+func SerfBackward(dx, dy, x []float32) {
+	check3("SerfBackward", dx, dy, x)
+	current().serfBackward(dx, dy, x)
+}

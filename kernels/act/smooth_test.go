@@ -148,6 +148,7 @@ func TestSmoothLengthMismatchPanics(t *testing.T) {
 		"PELURow": func() { PELURow(a, a, a, b) }, "PELURowBackward": func() { PELURowBackward(a, a, a, a, a, a, b) },
 		"Mish": func() { Mish(a, b) }, "MishBackward": func() { MishBackward(a, a, b) },
 		"Exp": func() { Exp(a, b) }, "ExpBackward": func() { ExpBackward(a, b, a) },
+		"Serf": func() { Serf(a, b) }, "SerfBackward": func() { SerfBackward(a, b, a) },
 		"Softsign": func() { Softsign(a, b) }, "SoftsignBackward": func() { SoftsignBackward(a, a, b) },
 		"Elliott": func() { Elliott(b, a) }, "ElliottBackward": func() { ElliottBackward(b, a, a) },
 		"Hardswish": func() { Hardswish(a, b) }, "HardswishBackward": func() { HardswishBackward(a, b, a) },

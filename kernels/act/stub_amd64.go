@@ -208,6 +208,12 @@ func thresholdAVX512(y []float32, x []float32, th float32, value float32)
 // thresholdBackwardAVX512 sets dx = 0 if x <= th, else dy.
 func thresholdBackwardAVX512(dx []float32, dy []float32, x []float32, th float32)
 
+// serfAVX512 sets y = x*erf(log(1+exp(x))).
+func serfAVX512(y []float32, x []float32)
+
+// serfBackwardAVX512 sets dx = dy*(erf(sp) + x*erf'(sp)*sigmoid(x)), sp = log(1+exp(x)).
+func serfBackwardAVX512(dx []float32, dy []float32, x []float32)
+
 // reluAVX2 sets y = max(0, x) (NaN stays NaN, -0 stays -0).
 func reluAVX2(y []float32, x []float32)
 
@@ -411,3 +417,9 @@ func thresholdAVX2(y []float32, x []float32, th float32, value float32)
 
 // thresholdBackwardAVX2 sets dx = 0 if x <= th, else dy.
 func thresholdBackwardAVX2(dx []float32, dy []float32, x []float32, th float32)
+
+// serfAVX2 sets y = x*erf(log(1+exp(x))).
+func serfAVX2(y []float32, x []float32)
+
+// serfBackwardAVX2 sets dx = dy*(erf(sp) + x*erf'(sp)*sigmoid(x)), sp = log(1+exp(x)).
+func serfBackwardAVX2(dx []float32, dy []float32, x []float32)
