@@ -64,7 +64,7 @@ var activationCosts = map[string]actCost{
 	"starrelu":    {0.12, 0.16},
 	"swish":       {0.51, 0.73},
 	"tanh":        {0.44, 0.66},
-	"tanhexp":     {3.15, 5.10},
+	"tanhexp":     {0.60, 2.24},
 	"tanhshrink":  {11.05, 13.86},
 	"threshold":   {0.11, 0.15},
 }

@@ -33,6 +33,8 @@ func init() {
 	defF("twoM63", 0x1p-63, "2^-63")
 	defF("twoOverSqrtPi", 2/math.SqrtPi, "2/sqrt(pi) rounded to float32")
 	defF("serfLo", -110, "below, serf(x) is under the smallest subnormal")
+	defF("tanhExpClamp", 20, "tanh(exp(x)) is 1 and sech(exp(x))^2 0 to float32 beyond")
+	defF("tanhExpSmall", -8.3, "below, exp(x) < 2^-12: tanh(u) = u and sech(u)^2 = 1 to float32")
 	fact := 1.0
 	for n := 0; n <= 6; n++ {
 		if n > 0 {
@@ -177,4 +179,49 @@ func primKernels() []*Kernel {
 		},
 	}
 	return []*Kernel{exp, expBackward, erf, erfBackward}
+}
+
+// tanhExpKernels: TanhExp, x*tanh(e^x), fused. u = e^x is carried as
+// u*2^64 (x clamped at 20, where tanh(u) is 1 and sech^2 0 to float32).
+// Below x = -8.3 (u < 2^-12) tanh(u) = u and sech(u)^2 = 1 to float32
+// precision, so y = x*u and y' = u*(1+x) are formed from u*2^64 and scaled
+// last, which keeps the subnormal results of x far below 0 rounded once.
+func tanhExpKernels() []*Kernel {
+	parts := func(b *B, x V) (u64, u, small V) {
+		e := expCore(b, b.Min(x, b.C("tanhExpClamp")), nil)
+		u64 = e.e64(b)
+		u = b.Mul(u64, b.C("twoM64"))
+		return u64, u, b.Cmp(predLT, x, b.C("tanhExpSmall"))
+	}
+	return []*Kernel{
+		{
+			Name: "tanhExp", Doc: "sets y = x*tanh(exp(x)).",
+			Slices: []string{"y", "x"},
+			Body: func(b *B) {
+				x := b.Load("x")
+				u64, u, small := parts(b, x)
+				t := clamp(b, b.Add(u, u), "negTanhClamp", "tanhClamp")
+				em1 := expCore(b, t, nil).expm1(b)
+				th := b.Div(em1, b.Add(em1, b.C("two")))
+				ys := b.Mul(b.Mul(b.Max(x, b.C("serfLo")), u64), b.C("twoM64"))
+				b.Store("y", b.Sel(small, ys, b.Mul(x, th)))
+			},
+		},
+		{
+			Name: "tanhExpBackward", Doc: "sets dx = dy*(tanh(u) + x*u*sech(u)^2), u = exp(x).",
+			Slices: []string{"dx", "dy", "x"},
+			Body: func(b *B) {
+				x := b.Load("x")
+				u64, u, small := parts(b, x)
+				gs := b.Mul(b.FMA(b.Max(x, b.C("serfLo")), u64, u64), b.C("twoM64")) // u*(1+x)
+				t := clamp(b, b.Add(u, u), "negTanhClamp", "tanhClamp")
+				em1 := expCore(b, t, nil).expm1(b)
+				th := b.Div(em1, b.Add(em1, b.C("two")))
+				l := logisticOf(b, b.Add(u, u), nil) // sech(u)^2 = 4E/(1+E)^2, E = exp(-2u), unclamped: 0 for large u
+				sech2 := b.Mul(b.Div(b.Mul(b.C("four"), l.e64), b.Mul(l.d, l.d)), b.C("twoM64"))
+				gb := b.FMA(b.Mul(clamp(b, x, "negBig", "big"), u), sech2, th)
+				b.Store("dx", b.Mul(b.Load("dy"), b.Sel(small, gs, gb)))
+			},
+		},
+	}
 }

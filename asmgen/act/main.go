@@ -34,6 +34,7 @@ func allKernels() []*Kernel {
 	ks = append(ks, shrinkKernels()...)
 	ks = append(ks, thresholdKernels()...)
 	ks = append(ks, serfKernels()...)
+	ks = append(ks, tanhExpKernels()...)
 	return ks
 }
 

@@ -248,6 +248,20 @@ func smoothCases() []smoothCase {
 			},
 		},
 		{
+			name: "tanhexp", fwdULP: 4, bwdULP: 3.5, fwd: TanhExp, bwd: TanhExpBackward,
+			f: func(x float64) float64 { return x * math.Tanh(math.Exp(x)) },
+			df: func(x float64) (float64, float64) {
+				u := math.Exp(x)
+				th := math.Tanh(u)
+				c := math.Cosh(u)
+				t2 := x * u / (c * c)
+				if math.IsNaN(t2) || math.IsInf(c, 0) {
+					t2 = 0
+				}
+				return th + t2, math.Abs(th) + math.Abs(t2)
+			},
+		},
+		{
 			name: "softsign", fwdULP: 1.5, bwdULP: 3.5, fwd: Softsign, bwd: SoftsignBackward,
 			f:  func(x float64) float64 { return x / (1 + math.Abs(x)) },
 			df: func(x float64) (float64, float64) { d := 1 + math.Abs(x); return same(1 / (d * d)) },

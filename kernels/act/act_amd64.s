@@ -1534,6 +1534,42 @@ DATA c_tanhClamp<>+56(SB)/4, $0x41a00000
 DATA c_tanhClamp<>+60(SB)/4, $0x41a00000
 GLOBL c_tanhClamp<>(SB), RODATA|NOPTR, $64
 
+DATA c_tanhExpClamp<>+0(SB)/4, $0x41a00000
+DATA c_tanhExpClamp<>+4(SB)/4, $0x41a00000
+DATA c_tanhExpClamp<>+8(SB)/4, $0x41a00000
+DATA c_tanhExpClamp<>+12(SB)/4, $0x41a00000
+DATA c_tanhExpClamp<>+16(SB)/4, $0x41a00000
+DATA c_tanhExpClamp<>+20(SB)/4, $0x41a00000
+DATA c_tanhExpClamp<>+24(SB)/4, $0x41a00000
+DATA c_tanhExpClamp<>+28(SB)/4, $0x41a00000
+DATA c_tanhExpClamp<>+32(SB)/4, $0x41a00000
+DATA c_tanhExpClamp<>+36(SB)/4, $0x41a00000
+DATA c_tanhExpClamp<>+40(SB)/4, $0x41a00000
+DATA c_tanhExpClamp<>+44(SB)/4, $0x41a00000
+DATA c_tanhExpClamp<>+48(SB)/4, $0x41a00000
+DATA c_tanhExpClamp<>+52(SB)/4, $0x41a00000
+DATA c_tanhExpClamp<>+56(SB)/4, $0x41a00000
+DATA c_tanhExpClamp<>+60(SB)/4, $0x41a00000
+GLOBL c_tanhExpClamp<>(SB), RODATA|NOPTR, $64
+
+DATA c_tanhExpSmall<>+0(SB)/4, $0xc104cccd
+DATA c_tanhExpSmall<>+4(SB)/4, $0xc104cccd
+DATA c_tanhExpSmall<>+8(SB)/4, $0xc104cccd
+DATA c_tanhExpSmall<>+12(SB)/4, $0xc104cccd
+DATA c_tanhExpSmall<>+16(SB)/4, $0xc104cccd
+DATA c_tanhExpSmall<>+20(SB)/4, $0xc104cccd
+DATA c_tanhExpSmall<>+24(SB)/4, $0xc104cccd
+DATA c_tanhExpSmall<>+28(SB)/4, $0xc104cccd
+DATA c_tanhExpSmall<>+32(SB)/4, $0xc104cccd
+DATA c_tanhExpSmall<>+36(SB)/4, $0xc104cccd
+DATA c_tanhExpSmall<>+40(SB)/4, $0xc104cccd
+DATA c_tanhExpSmall<>+44(SB)/4, $0xc104cccd
+DATA c_tanhExpSmall<>+48(SB)/4, $0xc104cccd
+DATA c_tanhExpSmall<>+52(SB)/4, $0xc104cccd
+DATA c_tanhExpSmall<>+56(SB)/4, $0xc104cccd
+DATA c_tanhExpSmall<>+60(SB)/4, $0xc104cccd
+GLOBL c_tanhExpSmall<>(SB), RODATA|NOPTR, $64
+
 DATA c_three<>+0(SB)/4, $0x40400000
 DATA c_three<>+4(SB)/4, $0x40400000
 DATA c_three<>+8(SB)/4, $0x40400000
@@ -13578,6 +13614,601 @@ tail:
 	VMULPS       c_twoM64<>+0(SB), Z0, Z0
 	VMOVUPS.Z    (DX)(SI*4), K1, Z1
 	VMULPS       Z0, Z1, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func tanhExpAVX512(y []float32, x []float32)
+// Requires: AVX, AVX512F
+TEXT ·tanhExpAVX512(SB), NOSPLIT, $0-48
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS c_expLo<>+0(SB), Z0
+	VMOVUPS c_expP6<>+0(SB), Z1
+	VMOVUPS c_negTanhClamp<>+0(SB), Z2
+	VMOVUPS c_serfLo<>+0(SB), Z3
+	VMOVUPS c_tanhClamp<>+0(SB), Z4
+	VMOVUPS c_tanhExpClamp<>+0(SB), Z5
+	XORQ    BX, BX
+	MOVQ    AX, SI
+	SUBQ    $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z6
+	VMINPS       Z6, Z5, Z7
+	VMAXPS       Z7, Z0, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z13
+	VMULPS       Z13, Z13, Z7
+	VMOVAPS      Z1, Z14
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z14
+	VFMADD132PS  Z14, Z13, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z7, Z12, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z7
+	VCMPPS       $0x11, c_tanhExpSmall<>+0(SB), Z6, K1
+	VADDPS       Z7, Z7, Z7
+	VMINPS       Z7, Z4, Z7
+	VMAXPS       Z7, Z2, Z7
+	VMAXPS       Z7, Z0, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z14
+	VMULPS       Z14, Z14, Z7
+	VMOVAPS      Z1, Z15
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z15
+	VFMADD132PS  Z15, Z14, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z13
+	VSUBPS       c_one<>+0(SB), Z13, Z14
+	VFMADD132PS  Z7, Z14, Z13
+	VADDPS       c_two<>+0(SB), Z13, Z7
+	VDIVPS       Z7, Z13, Z7
+	VMAXPS       Z6, Z3, Z13
+	VMULPS       Z12, Z13, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z12
+	VMULPS       Z7, Z6, Z6
+	VBLENDMPS    Z12, Z6, K1, Z8
+	VMOVUPS      Z8, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z6
+	VMINPS       Z6, Z5, Z7
+	VMAXPS       Z7, Z0, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z13
+	VMULPS       Z13, Z13, Z7
+	VMOVAPS      Z1, Z14
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z14
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z14
+	VFMADD132PS  Z14, Z13, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z7, Z12, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z7
+	VCMPPS       $0x11, c_tanhExpSmall<>+0(SB), Z6, K1
+	VADDPS       Z7, Z7, Z7
+	VMINPS       Z7, Z4, Z7
+	VMAXPS       Z7, Z2, Z7
+	VMAXPS       Z7, Z0, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z14
+	VMULPS       Z14, Z14, Z7
+	VMOVAPS      Z1, Z15
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z15
+	VFMADD132PS  Z15, Z14, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z13
+	VSUBPS       c_one<>+0(SB), Z13, Z14
+	VFMADD132PS  Z7, Z14, Z13
+	VADDPS       c_two<>+0(SB), Z13, Z7
+	VDIVPS       Z7, Z13, Z7
+	VMAXPS       Z6, Z3, Z13
+	VMULPS       Z12, Z13, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z12
+	VMULPS       Z7, Z6, Z6
+	VBLENDMPS    Z12, Z6, K1, Z9
+	VMOVUPS      Z9, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z6
+	VMINPS       Z6, Z5, Z7
+	VMAXPS       Z7, Z0, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z9
+	VMULPS       Z9, Z9, Z7
+	VMOVAPS      Z1, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z12
+	VFMADD132PS  Z12, Z9, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z7, Z8, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z7
+	VCMPPS       $0x11, c_tanhExpSmall<>+0(SB), Z6, K1
+	VADDPS       Z7, Z7, Z7
+	VMINPS       Z7, Z4, Z7
+	VMAXPS       Z7, Z2, Z7
+	VMAXPS       Z7, Z0, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z12
+	VMULPS       Z12, Z12, Z7
+	VMOVAPS      Z1, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
+	VFMADD132PS  Z13, Z12, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VSUBPS       c_one<>+0(SB), Z9, Z12
+	VFMADD132PS  Z7, Z12, Z9
+	VADDPS       c_two<>+0(SB), Z9, Z7
+	VDIVPS       Z7, Z9, Z7
+	VMAXPS       Z6, Z3, Z9
+	VMULPS       Z8, Z9, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z8
+	VMULPS       Z7, Z6, Z6
+	VBLENDMPS    Z8, Z6, K1, Z10
+	VMOVUPS      Z10, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z6
+	VMINPS       Z6, Z5, Z5
+	VMAXPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z7
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z8
+	VMULPS       Z8, Z8, Z5
+	VMOVAPS      Z1, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z8, Z9
+	VFMADD132PS  Z9, Z8, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z7, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z5, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z5
+	VCMPPS       $0x11, c_tanhExpSmall<>+0(SB), Z6, K2
+	VADDPS       Z5, Z5, Z5
+	VMINPS       Z5, Z4, Z4
+	VMAXPS       Z4, Z2, Z2
+	VMAXPS       Z2, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z2
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z2
+	VSUBPS       c_roundMagic<>+0(SB), Z2, Z4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z4
+	VMULPS       Z4, Z4, Z0
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z4, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z4, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z4, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z4, Z1
+	VFMADD132PS  Z1, Z4, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z2, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z1
+	VSUBPS       c_one<>+0(SB), Z1, Z2
+	VFMADD132PS  Z0, Z2, Z1
+	VADDPS       c_two<>+0(SB), Z1, Z0
+	VDIVPS       Z0, Z1, Z0
+	VMAXPS       Z6, Z3, Z1
+	VMULPS       Z7, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z1
+	VMULPS       Z0, Z6, Z0
+	VBLENDMPS    Z1, Z0, K2, Z11
+	VMOVUPS      Z11, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func tanhExpBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·tanhExpBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	VMOVUPS c_big<>+0(SB), Z0
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_negBig<>+0(SB), Z3
+	VMOVUPS c_negTanhClamp<>+0(SB), Z4
+	VMOVUPS c_serfLo<>+0(SB), Z5
+	VMOVUPS c_tanhClamp<>+0(SB), Z6
+	VMOVUPS c_tanhExpClamp<>+0(SB), Z7
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z8
+	VMINPS       Z8, Z7, Z9
+	VMAXPS       Z9, Z1, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z14
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z14
+	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z15
+	VMULPS       Z15, Z15, Z9
+	VMOVAPS      Z2, Z16
+	VFMADD213PS  c_expP5<>+0(SB), Z15, Z16
+	VFMADD213PS  c_expP4<>+0(SB), Z15, Z16
+	VFMADD213PS  c_expP3<>+0(SB), Z15, Z16
+	VFMADD213PS  c_expP2<>+0(SB), Z15, Z16
+	VFMADD132PS  Z16, Z15, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z14, Z14
+	VPSLLD       $0x17, Z14, Z14
+	VFMADD132PS  Z9, Z14, Z14
+	VMULPS       c_twoM64<>+0(SB), Z14, Z9
+	VCMPPS       $0x11, c_tanhExpSmall<>+0(SB), Z8, K1
+	VMAXPS       Z8, Z5, Z15
+	VFMADD132PS  Z14, Z14, Z15
+	VMULPS       c_twoM64<>+0(SB), Z15, Z14
+	VADDPS       Z9, Z9, Z15
+	VMINPS       Z15, Z6, Z15
+	VMAXPS       Z15, Z4, Z15
+	VMAXPS       Z15, Z1, Z15
+	VMOVUPS      c_log2e<>+0(SB), Z16
+	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z16
+	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z17, Z15
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z15, Z17
+	VMULPS       Z17, Z17, Z15
+	VMOVAPS      Z2, Z18
+	VFMADD213PS  c_expP5<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP4<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP3<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP2<>+0(SB), Z17, Z18
+	VFMADD132PS  Z18, Z17, Z15
+	VPSUBD       c_expBias64<>+0(SB), Z16, Z16
+	VPSLLD       $0x17, Z16, Z16
+	VMULPS       c_twoM64<>+0(SB), Z16, Z16
+	VSUBPS       c_one<>+0(SB), Z16, Z17
+	VFMADD132PS  Z15, Z17, Z16
+	VADDPS       c_two<>+0(SB), Z16, Z15
+	VDIVPS       Z15, Z16, Z15
+	VADDPS       Z9, Z9, Z16
+	VORPS        c_signMask<>+0(SB), Z16, Z16
+	VMAXPS       Z16, Z1, Z16
+	VMOVUPS      c_log2e<>+0(SB), Z17
+	VFMADD213PS  c_roundMagic<>+0(SB), Z16, Z17
+	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z16
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z18
+	VMULPS       Z18, Z18, Z16
+	VMOVAPS      Z2, Z19
+	VFMADD213PS  c_expP5<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP4<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP3<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP2<>+0(SB), Z18, Z19
+	VFMADD132PS  Z19, Z18, Z16
+	VPSUBD       c_expBias64<>+0(SB), Z17, Z17
+	VPSLLD       $0x17, Z17, Z17
+	VFMADD132PS  Z16, Z17, Z17
+	VMOVUPS      c_twoM64<>+0(SB), Z16
+	VFMADD213PS  c_one<>+0(SB), Z17, Z16
+	VMULPS       c_four<>+0(SB), Z17, Z17
+	VMULPS       Z16, Z16, Z16
+	VDIVPS       Z16, Z17, Z16
+	VMULPS       c_twoM64<>+0(SB), Z16, Z16
+	VMINPS       Z8, Z0, Z8
+	VMAXPS       Z8, Z3, Z8
+	VMULPS       Z9, Z8, Z8
+	VFMADD132PS  Z16, Z15, Z8
+	VMOVUPS      (DX)(SI*4), Z9
+	VBLENDMPS    Z14, Z8, K1, Z10
+	VMULPS       Z10, Z9, Z8
+	VMOVUPS      Z8, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z8
+	VMINPS       Z8, Z7, Z9
+	VMAXPS       Z9, Z1, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z14
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z14
+	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z15
+	VMULPS       Z15, Z15, Z9
+	VMOVAPS      Z2, Z16
+	VFMADD213PS  c_expP5<>+0(SB), Z15, Z16
+	VFMADD213PS  c_expP4<>+0(SB), Z15, Z16
+	VFMADD213PS  c_expP3<>+0(SB), Z15, Z16
+	VFMADD213PS  c_expP2<>+0(SB), Z15, Z16
+	VFMADD132PS  Z16, Z15, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z14, Z14
+	VPSLLD       $0x17, Z14, Z14
+	VFMADD132PS  Z9, Z14, Z14
+	VMULPS       c_twoM64<>+0(SB), Z14, Z9
+	VCMPPS       $0x11, c_tanhExpSmall<>+0(SB), Z8, K1
+	VMAXPS       Z8, Z5, Z15
+	VFMADD132PS  Z14, Z14, Z15
+	VMULPS       c_twoM64<>+0(SB), Z15, Z14
+	VADDPS       Z9, Z9, Z15
+	VMINPS       Z15, Z6, Z15
+	VMAXPS       Z15, Z4, Z15
+	VMAXPS       Z15, Z1, Z15
+	VMOVUPS      c_log2e<>+0(SB), Z16
+	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z16
+	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z17, Z15
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z15, Z17
+	VMULPS       Z17, Z17, Z15
+	VMOVAPS      Z2, Z18
+	VFMADD213PS  c_expP5<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP4<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP3<>+0(SB), Z17, Z18
+	VFMADD213PS  c_expP2<>+0(SB), Z17, Z18
+	VFMADD132PS  Z18, Z17, Z15
+	VPSUBD       c_expBias64<>+0(SB), Z16, Z16
+	VPSLLD       $0x17, Z16, Z16
+	VMULPS       c_twoM64<>+0(SB), Z16, Z16
+	VSUBPS       c_one<>+0(SB), Z16, Z17
+	VFMADD132PS  Z15, Z17, Z16
+	VADDPS       c_two<>+0(SB), Z16, Z15
+	VDIVPS       Z15, Z16, Z15
+	VADDPS       Z9, Z9, Z16
+	VORPS        c_signMask<>+0(SB), Z16, Z16
+	VMAXPS       Z16, Z1, Z16
+	VMOVUPS      c_log2e<>+0(SB), Z17
+	VFMADD213PS  c_roundMagic<>+0(SB), Z16, Z17
+	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z16
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z18
+	VMULPS       Z18, Z18, Z16
+	VMOVAPS      Z2, Z19
+	VFMADD213PS  c_expP5<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP4<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP3<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP2<>+0(SB), Z18, Z19
+	VFMADD132PS  Z19, Z18, Z16
+	VPSUBD       c_expBias64<>+0(SB), Z17, Z17
+	VPSLLD       $0x17, Z17, Z17
+	VFMADD132PS  Z16, Z17, Z17
+	VMOVUPS      c_twoM64<>+0(SB), Z16
+	VFMADD213PS  c_one<>+0(SB), Z17, Z16
+	VMULPS       c_four<>+0(SB), Z17, Z17
+	VMULPS       Z16, Z16, Z16
+	VDIVPS       Z16, Z17, Z16
+	VMULPS       c_twoM64<>+0(SB), Z16, Z16
+	VMINPS       Z8, Z0, Z8
+	VMAXPS       Z8, Z3, Z8
+	VMULPS       Z9, Z8, Z8
+	VFMADD132PS  Z16, Z15, Z8
+	VMOVUPS      64(DX)(SI*4), Z9
+	VBLENDMPS    Z14, Z8, K1, Z11
+	VMULPS       Z11, Z9, Z8
+	VMOVUPS      Z8, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z8
+	VMINPS       Z8, Z7, Z9
+	VMAXPS       Z9, Z1, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z11
+	VMULPS       Z11, Z11, Z9
+	VMOVAPS      Z2, Z14
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z14
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z14
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z14
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z14
+	VFMADD132PS  Z14, Z11, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z9, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z9
+	VCMPPS       $0x11, c_tanhExpSmall<>+0(SB), Z8, K1
+	VMAXPS       Z8, Z5, Z11
+	VFMADD132PS  Z10, Z10, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z10
+	VADDPS       Z9, Z9, Z11
+	VMINPS       Z11, Z6, Z11
+	VMAXPS       Z11, Z4, Z11
+	VMAXPS       Z11, Z1, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z14
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z14
+	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z11
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z15
+	VMULPS       Z15, Z15, Z11
+	VMOVAPS      Z2, Z16
+	VFMADD213PS  c_expP5<>+0(SB), Z15, Z16
+	VFMADD213PS  c_expP4<>+0(SB), Z15, Z16
+	VFMADD213PS  c_expP3<>+0(SB), Z15, Z16
+	VFMADD213PS  c_expP2<>+0(SB), Z15, Z16
+	VFMADD132PS  Z16, Z15, Z11
+	VPSUBD       c_expBias64<>+0(SB), Z14, Z14
+	VPSLLD       $0x17, Z14, Z14
+	VMULPS       c_twoM64<>+0(SB), Z14, Z14
+	VSUBPS       c_one<>+0(SB), Z14, Z15
+	VFMADD132PS  Z11, Z15, Z14
+	VADDPS       c_two<>+0(SB), Z14, Z11
+	VDIVPS       Z11, Z14, Z11
+	VADDPS       Z9, Z9, Z14
+	VORPS        c_signMask<>+0(SB), Z14, Z14
+	VMAXPS       Z14, Z1, Z14
+	VMOVUPS      c_log2e<>+0(SB), Z15
+	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z15
+	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z14
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z14, Z16
+	VMULPS       Z16, Z16, Z14
+	VMOVAPS      Z2, Z17
+	VFMADD213PS  c_expP5<>+0(SB), Z16, Z17
+	VFMADD213PS  c_expP4<>+0(SB), Z16, Z17
+	VFMADD213PS  c_expP3<>+0(SB), Z16, Z17
+	VFMADD213PS  c_expP2<>+0(SB), Z16, Z17
+	VFMADD132PS  Z17, Z16, Z14
+	VPSUBD       c_expBias64<>+0(SB), Z15, Z15
+	VPSLLD       $0x17, Z15, Z15
+	VFMADD132PS  Z14, Z15, Z15
+	VMOVUPS      c_twoM64<>+0(SB), Z14
+	VFMADD213PS  c_one<>+0(SB), Z15, Z14
+	VMULPS       c_four<>+0(SB), Z15, Z15
+	VMULPS       Z14, Z14, Z14
+	VDIVPS       Z14, Z15, Z14
+	VMULPS       c_twoM64<>+0(SB), Z14, Z14
+	VMINPS       Z8, Z0, Z8
+	VMAXPS       Z8, Z3, Z8
+	VMULPS       Z9, Z8, Z8
+	VFMADD132PS  Z14, Z11, Z8
+	VMOVUPS      (DX)(SI*4), Z9
+	VBLENDMPS    Z10, Z8, K1, Z12
+	VMULPS       Z12, Z9, Z8
+	VMOVUPS      Z8, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z8
+	VMINPS       Z8, Z7, Z7
+	VMAXPS       Z7, Z1, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z10
+	VMULPS       Z10, Z10, Z7
+	VMOVAPS      Z2, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
+	VFMADD132PS  Z11, Z10, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z7, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z7
+	VCMPPS       $0x11, c_tanhExpSmall<>+0(SB), Z8, K2
+	VMAXPS       Z8, Z5, Z5
+	VFMADD132PS  Z9, Z9, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VADDPS       Z7, Z7, Z9
+	VMINPS       Z9, Z6, Z6
+	VMAXPS       Z6, Z4, Z4
+	VMAXPS       Z4, Z1, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z9
+	VMULPS       Z9, Z9, Z4
+	VMOVAPS      Z2, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z10
+	VFMADD132PS  Z10, Z9, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
+	VPSLLD       $0x17, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VSUBPS       c_one<>+0(SB), Z6, Z9
+	VFMADD132PS  Z4, Z9, Z6
+	VADDPS       c_two<>+0(SB), Z6, Z4
+	VDIVPS       Z4, Z6, Z4
+	VADDPS       Z7, Z7, Z6
+	VORPS        c_signMask<>+0(SB), Z6, Z6
+	VMAXPS       Z6, Z1, Z1
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z9
+	VMULPS       Z9, Z9, Z1
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z2
+	VFMADD132PS  Z2, Z9, Z1
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VFMADD132PS  Z1, Z2, Z2
+	VMOVUPS      c_twoM64<>+0(SB), Z1
+	VFMADD213PS  c_one<>+0(SB), Z2, Z1
+	VMULPS       c_four<>+0(SB), Z2, Z2
+	VMULPS       Z1, Z1, Z1
+	VDIVPS       Z1, Z2, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z1
+	VMINPS       Z8, Z0, Z0
+	VMAXPS       Z0, Z3, Z0
+	VMULPS       Z7, Z0, Z0
+	VFMADD132PS  Z1, Z4, Z0
+	VMOVUPS.Z    (DX)(SI*4), K1, Z1
+	VBLENDMPS    Z5, Z0, K2, Z13
+	VMULPS       Z13, Z1, Z0
 	VMOVUPS      Z0, K1, (CX)(SI*4)
 
 done:
@@ -26943,6 +27574,651 @@ tail:
 	VADDPS       Y2, Y1, Y1
 	VMULPS       c_twoM64<>+0(SB), Y1, Y1
 	VMASKMOVPS   (DX)(SI*4), Y0, Y2
+	VMULPS       Y1, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func tanhExpAVX2(y []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·tanhExpAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	XORQ BX, BX
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_tanhExpClamp<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VCMPPS       $0x11, c_tanhExpSmall<>+0(SB), Y0, Y3
+	VADDPS       Y1, Y1, Y1
+	VMOVUPS      c_tanhClamp<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y1
+	VMOVUPS      c_negTanhClamp<>+0(SB), Y4
+	VMAXPS       Y1, Y4, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y1, Y4, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y5
+	VMULPS       Y5, Y5, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y1, Y5, Y4
+	VADDPS       c_two<>+0(SB), Y4, Y1
+	VDIVPS       Y1, Y4, Y1
+	VMOVUPS      c_serfLo<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y4
+	VMULPS       Y2, Y4, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y0, Y0
+	VBLENDVPS    Y3, Y2, Y0, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VMOVUPS      c_tanhExpClamp<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VCMPPS       $0x11, c_tanhExpSmall<>+0(SB), Y0, Y3
+	VADDPS       Y1, Y1, Y1
+	VMOVUPS      c_tanhClamp<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y1
+	VMOVUPS      c_negTanhClamp<>+0(SB), Y4
+	VMAXPS       Y1, Y4, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y1, Y4, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y5
+	VMULPS       Y5, Y5, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y1, Y5, Y4
+	VADDPS       c_two<>+0(SB), Y4, Y1
+	VDIVPS       Y1, Y4, Y1
+	VMOVUPS      c_serfLo<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y4
+	VMULPS       Y2, Y4, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y0, Y0
+	VBLENDVPS    Y3, Y2, Y0, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_tanhExpClamp<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VCMPPS       $0x11, c_tanhExpSmall<>+0(SB), Y0, Y3
+	VADDPS       Y1, Y1, Y1
+	VMOVUPS      c_tanhClamp<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y1
+	VMOVUPS      c_negTanhClamp<>+0(SB), Y4
+	VMAXPS       Y1, Y4, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y1, Y4, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y5
+	VMULPS       Y5, Y5, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y1, Y5, Y4
+	VADDPS       c_two<>+0(SB), Y4, Y1
+	VDIVPS       Y1, Y4, Y1
+	VMOVUPS      c_serfLo<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y4
+	VMULPS       Y2, Y4, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y0, Y0
+	VBLENDVPS    Y3, Y2, Y0, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VMOVUPS      c_tanhExpClamp<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VCMPPS       $0x11, c_tanhExpSmall<>+0(SB), Y1, Y4
+	VADDPS       Y2, Y2, Y2
+	VMOVUPS      c_tanhClamp<>+0(SB), Y5
+	VMINPS       Y2, Y5, Y2
+	VMOVUPS      c_negTanhClamp<>+0(SB), Y5
+	VMAXPS       Y2, Y5, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y2, Y5, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
+	VMULPS       Y6, Y6, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VSUBPS       c_one<>+0(SB), Y5, Y6
+	VFMADD132PS  Y2, Y6, Y5
+	VADDPS       c_two<>+0(SB), Y5, Y2
+	VDIVPS       Y2, Y5, Y2
+	VMOVUPS      c_serfLo<>+0(SB), Y5
+	VMAXPS       Y1, Y5, Y5
+	VMULPS       Y3, Y5, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VMULPS       Y2, Y1, Y1
+	VBLENDVPS    Y4, Y3, Y1, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func tanhExpBackwardAVX2(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·tanhExpBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y0
+	VMOVUPS      c_tanhExpClamp<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VCMPPS       $0x11, c_tanhExpSmall<>+0(SB), Y0, Y3
+	VMOVUPS      c_serfLo<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y4
+	VFMADD132PS  Y2, Y2, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y2
+	VADDPS       Y1, Y1, Y4
+	VMOVUPS      c_tanhClamp<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_negTanhClamp<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VSUBPS       c_one<>+0(SB), Y5, Y6
+	VFMADD132PS  Y4, Y6, Y5
+	VADDPS       c_two<>+0(SB), Y5, Y4
+	VDIVPS       Y4, Y5, Y4
+	VADDPS       Y1, Y1, Y5
+	VORPS        c_signMask<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y7
+	VMULPS       Y7, Y7, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
+	VFMADD132PS  Y8, Y7, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMOVUPS      c_twoM64<>+0(SB), Y5
+	VFMADD213PS  c_one<>+0(SB), Y6, Y5
+	VMULPS       c_four<>+0(SB), Y6, Y6
+	VMULPS       Y5, Y5, Y5
+	VDIVPS       Y5, Y6, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VMOVUPS      c_big<>+0(SB), Y6
+	VMINPS       Y0, Y6, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y6
+	VMAXPS       Y0, Y6, Y0
+	VMULPS       Y1, Y0, Y0
+	VFMADD132PS  Y5, Y4, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VBLENDVPS    Y3, Y2, Y0, Y0
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y0
+	VMOVUPS      c_tanhExpClamp<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VCMPPS       $0x11, c_tanhExpSmall<>+0(SB), Y0, Y3
+	VMOVUPS      c_serfLo<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y4
+	VFMADD132PS  Y2, Y2, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y2
+	VADDPS       Y1, Y1, Y4
+	VMOVUPS      c_tanhClamp<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_negTanhClamp<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VSUBPS       c_one<>+0(SB), Y5, Y6
+	VFMADD132PS  Y4, Y6, Y5
+	VADDPS       c_two<>+0(SB), Y5, Y4
+	VDIVPS       Y4, Y5, Y4
+	VADDPS       Y1, Y1, Y5
+	VORPS        c_signMask<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y7
+	VMULPS       Y7, Y7, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
+	VFMADD132PS  Y8, Y7, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMOVUPS      c_twoM64<>+0(SB), Y5
+	VFMADD213PS  c_one<>+0(SB), Y6, Y5
+	VMULPS       c_four<>+0(SB), Y6, Y6
+	VMULPS       Y5, Y5, Y5
+	VDIVPS       Y5, Y6, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VMOVUPS      c_big<>+0(SB), Y6
+	VMINPS       Y0, Y6, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y6
+	VMAXPS       Y0, Y6, Y0
+	VMULPS       Y1, Y0, Y0
+	VFMADD132PS  Y5, Y4, Y0
+	VMOVUPS      32(DX)(SI*4), Y1
+	VBLENDVPS    Y3, Y2, Y0, Y0
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y0
+	VMOVUPS      c_tanhExpClamp<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y1
+	VCMPPS       $0x11, c_tanhExpSmall<>+0(SB), Y0, Y3
+	VMOVUPS      c_serfLo<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y4
+	VFMADD132PS  Y2, Y2, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y2
+	VADDPS       Y1, Y1, Y4
+	VMOVUPS      c_tanhClamp<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_negTanhClamp<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VSUBPS       c_one<>+0(SB), Y5, Y6
+	VFMADD132PS  Y4, Y6, Y5
+	VADDPS       c_two<>+0(SB), Y5, Y4
+	VDIVPS       Y4, Y5, Y4
+	VADDPS       Y1, Y1, Y5
+	VORPS        c_signMask<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y7
+	VMULPS       Y7, Y7, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
+	VFMADD132PS  Y8, Y7, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMOVUPS      c_twoM64<>+0(SB), Y5
+	VFMADD213PS  c_one<>+0(SB), Y6, Y5
+	VMULPS       c_four<>+0(SB), Y6, Y6
+	VMULPS       Y5, Y5, Y5
+	VDIVPS       Y5, Y6, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VMOVUPS      c_big<>+0(SB), Y6
+	VMINPS       Y0, Y6, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y6
+	VMAXPS       Y0, Y6, Y0
+	VMULPS       Y1, Y0, Y0
+	VFMADD132PS  Y5, Y4, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VBLENDVPS    Y3, Y2, Y0, Y0
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (BX)(SI*4), Y0, Y1
+	VMOVUPS      c_tanhExpClamp<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VCMPPS       $0x11, c_tanhExpSmall<>+0(SB), Y1, Y4
+	VMOVUPS      c_serfLo<>+0(SB), Y5
+	VMAXPS       Y1, Y5, Y5
+	VFMADD132PS  Y3, Y3, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y3
+	VADDPS       Y2, Y2, Y5
+	VMOVUPS      c_tanhClamp<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMOVUPS      c_negTanhClamp<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y7
+	VMULPS       Y7, Y7, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
+	VFMADD132PS  Y8, Y7, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y6
+	VSUBPS       c_one<>+0(SB), Y6, Y7
+	VFMADD132PS  Y5, Y7, Y6
+	VADDPS       c_two<>+0(SB), Y6, Y5
+	VDIVPS       Y5, Y6, Y5
+	VADDPS       Y2, Y2, Y6
+	VORPS        c_signMask<>+0(SB), Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y8
+	VMULPS       Y8, Y8, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y9
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y9
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y9
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y9
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y9
+	VFMADD132PS  Y9, Y8, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMOVUPS      c_twoM64<>+0(SB), Y6
+	VFMADD213PS  c_one<>+0(SB), Y7, Y6
+	VMULPS       c_four<>+0(SB), Y7, Y7
+	VMULPS       Y6, Y6, Y6
+	VDIVPS       Y6, Y7, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y6
+	VMOVUPS      c_big<>+0(SB), Y7
+	VMINPS       Y1, Y7, Y1
+	VMOVUPS      c_negBig<>+0(SB), Y7
+	VMAXPS       Y1, Y7, Y1
+	VMULPS       Y2, Y1, Y1
+	VFMADD132PS  Y6, Y5, Y1
+	VMASKMOVPS   (DX)(SI*4), Y0, Y2
+	VBLENDVPS    Y4, Y3, Y1, Y1
 	VMULPS       Y1, Y2, Y1
 	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
 

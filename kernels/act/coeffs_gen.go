@@ -260,6 +260,12 @@ const (
 	// tanh(x) rounds to +-1 beyond |x| = 10: expm1(2x) is evaluated on [-20, 20]
 	cTanhClamp     float32 = 0x1.4p+04 // 20
 	cTanhClampBits uint32  = 0x41a00000
+	// tanh(exp(x)) is 1 and sech(exp(x))^2 0 to float32 beyond
+	cTanhExpClamp     float32 = 0x1.4p+04 // 20
+	cTanhExpClampBits uint32  = 0x41a00000
+	// below, exp(x) < 2^-12: tanh(u) = u and sech(u)^2 = 1 to float32
+	cTanhExpSmall     float32 = -0x1.09999ap+03 // -8.3
+	cTanhExpSmallBits uint32  = 0xc104cccd
 	// 3
 	cThree     float32 = 0x1.8p+01 // 3
 	cThreeBits uint32  = 0x40400000

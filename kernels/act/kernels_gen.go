@@ -75,6 +75,8 @@ type kernels struct {
 	thresholdBackward   func(dx, dy, x []float32, th float32)
 	serf                func(y, x []float32)
 	serfBackward        func(dx, dy, x []float32)
+	tanhExp             func(y, x []float32)
+	tanhExpBackward     func(dx, dy, x []float32)
 }
 
 // namedKernel is one kernel of a table, for tests that walk every kernel.
@@ -156,6 +158,8 @@ func (k *kernels) all() []namedKernel {
 		{"thresholdBackward", k.thresholdBackward},
 		{"serf", k.serf},
 		{"serfBackward", k.serfBackward},
+		{"tanhExp", k.tanhExp},
+		{"tanhExpBackward", k.tanhExpBackward},
 	}
 }
 
@@ -231,4 +235,6 @@ var pureGo = kernels{
 	thresholdBackward:   thresholdBackwardGo,
 	serf:                serfGo,
 	serfBackward:        serfBackwardGo,
+	tanhExp:             tanhExpGo,
+	tanhExpBackward:     tanhExpBackwardGo,
 }

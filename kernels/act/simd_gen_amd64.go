@@ -76,6 +76,8 @@ var avx512Kernels = kernels{
 	thresholdBackward:   thresholdBackwardAVX512,
 	serf:                serfAVX512,
 	serfBackward:        serfBackwardAVX512,
+	tanhExp:             tanhExpAVX512,
+	tanhExpBackward:     tanhExpBackwardAVX512,
 }
 
 var avx2Kernels = kernels{
@@ -150,4 +152,6 @@ var avx2Kernels = kernels{
 	thresholdBackward:   thresholdBackwardAVX2,
 	serf:                serfAVX2,
 	serfBackward:        serfBackwardAVX2,
+	tanhExp:             tanhExpAVX2,
+	tanhExpBackward:     tanhExpBackwardAVX2,
 }

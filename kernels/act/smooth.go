@@ -306,3 +306,13 @@ func SerfBackward(dx, dy, x []float32) {
 	check3("SerfBackward", dx, dy, x)
 	current().serfBackward(dx, dy, x)
 }
+
+// TanhExp sets y[i] = x*tanh(exp(x)) in one pass.
+func TanhExp(y, x []float32) { check2("TanhExp", y, x); current().tanhExp(y, x) }
+
+// TanhExpBackward sets dx[i] = dy[i]*(tanh(u) + x*u*sech(u)^2), u = exp(x),
+// in one pass.
+func TanhExpBackward(dx, dy, x []float32) {
+	check3("TanhExpBackward", dx, dy, x)
+	current().tanhExpBackward(dx, dy, x)
+}

@@ -214,6 +214,12 @@ func serfAVX512(y []float32, x []float32)
 // serfBackwardAVX512 sets dx = dy*(erf(sp) + x*erf'(sp)*sigmoid(x)), sp = log(1+exp(x)).
 func serfBackwardAVX512(dx []float32, dy []float32, x []float32)
 
+// tanhExpAVX512 sets y = x*tanh(exp(x)).
+func tanhExpAVX512(y []float32, x []float32)
+
+// tanhExpBackwardAVX512 sets dx = dy*(tanh(u) + x*u*sech(u)^2), u = exp(x).
+func tanhExpBackwardAVX512(dx []float32, dy []float32, x []float32)
+
 // reluAVX2 sets y = max(0, x) (NaN stays NaN, -0 stays -0).
 func reluAVX2(y []float32, x []float32)
 
@@ -423,3 +429,9 @@ func serfAVX2(y []float32, x []float32)
 
 // serfBackwardAVX2 sets dx = dy*(erf(sp) + x*erf'(sp)*sigmoid(x)), sp = log(1+exp(x)).
 func serfBackwardAVX2(dx []float32, dy []float32, x []float32)
+
+// tanhExpAVX2 sets y = x*tanh(exp(x)).
+func tanhExpAVX2(y []float32, x []float32)
+
+// tanhExpBackwardAVX2 sets dx = dy*(tanh(u) + x*u*sech(u)^2), u = exp(x).
+func tanhExpBackwardAVX2(dx []float32, dy []float32, x []float32)
