@@ -53,7 +53,7 @@ var activationCosts = map[string]actCost{
 	"sigmoid":     {0.50, 0.75},
 	"silu":        {0.53, 0.75},
 	"sinlu":       {0.92, 1.10},
-	"smish":       {3.87, 5.66},
+	"smish":       {0.44, 0.59},
 	"snake":       {0.35, 0.57},
 	"softplus":    {0.96, 0.74},
 	"softshrink":  {0.12, 0.24},

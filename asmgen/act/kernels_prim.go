@@ -225,3 +225,55 @@ func tanhExpKernels() []*Kernel {
 		},
 	}
 }
+
+// smishKernels: Smish, alpha*x*tanh(log(1+s)), s = sigmoid(beta*x), fused.
+// tanh(log(1+s)) = n/(n+2) with n = s(s+2) needs no logarithm; beta*x is
+// formed exactly and s carried as s*2^64 (the logistic pieces' scaling), so
+// that for x far below 0, where s and the result are tiny, they are rounded
+// once. The derivative alpha*(t + beta*x*s(1-s)*4(1+s)/(n+2)^2) is formed
+// the same way, s(1-s) = E/(1+E)^2 from the same exponential.
+func smishKernels() []*Kernel {
+	gate := func(b *B, x V) (g64, s V, l logistic, n2, th V) {
+		th, tl := exactProduct(b, b.Param("beta"), x)
+		l = logisticOf(b, th, &tl)
+		s64 := b.Div(b.Sel(l.neg, l.e64, b.C("twoP64")), l.d)
+		s = b.Mul(s64, b.C("twoM64"))
+		sp2 := b.Add(s, b.C("two"))
+		n2 = b.FMA(s, sp2, b.C("two")) // n + 2
+		return b.Div(b.Mul(s64, sp2), n2), s, l, n2, th
+	}
+	return []*Kernel{
+		{
+			Name: "smish", Doc: "sets y = alpha*x*tanh(log(1+sigmoid(beta*x))).",
+			Slices: []string{"y", "x"}, Params: []string{"alpha", "beta"},
+			Body: func(b *B) {
+				x := b.Load("x")
+				g64, _, l, _, th := gate(b, x)
+				m64 := b.C("twoM64")
+				// Scaled last where the result may be tiny (beta*x < 0);
+				// unscaled first elsewhere (x*g64 could overflow). Below
+				// beta*x = -130 the exponential is frozen at its clamp while
+				// the result, |x|e^(beta*x) with |beta| >= 1e-3, is below
+				// the smallest subnormal: 0 there.
+				small := b.Mul(b.Mul(b.Max(x, b.C("negMaxFloat")), g64), m64)
+				small = b.ZeroUnless(b.Cmp(predGE, th, b.C("expLo")), small)
+				big := b.Mul(x, b.Mul(g64, m64))
+				b.Store("y", b.Mul(b.Param("alpha"), b.Sel(l.neg, small, big)))
+			},
+		},
+		{
+			Name: "smishBackward", Doc: "sets dx = dy*alpha*(t + beta*x*s(1-s)*4(1+s)/(n+2)^2), s = sigmoid(beta*x), n = s(s+2), t = n/(n+2).",
+			Slices: []string{"dx", "dy", "x"}, Params: []string{"alpha", "beta"},
+			Body: func(b *B) {
+				x := b.Load("x")
+				g64, s, l, n2, _ := gate(b, x)
+				ds64 := b.Div(l.e64, b.Mul(l.d, l.d)) // s(1-s)*2^64
+				dt := b.Div(b.Mul(b.C("four"), b.Add(s, b.C("one"))), b.Mul(n2, n2))
+				bx := b.Mul(clamp(b, x, "negBig", "big"), b.Param("beta")) // s(1-s) is 0 where the clamp bites
+				d64 := b.FMA(b.Mul(bx, ds64), dt, g64)
+				g := b.Mul(b.Mul(d64, b.C("twoM64")), b.Param("alpha"))
+				b.Store("dx", b.Mul(b.Load("dy"), g))
+			},
+		},
+	}
+}

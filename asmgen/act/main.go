@@ -35,6 +35,7 @@ func allKernels() []*Kernel {
 	ks = append(ks, thresholdKernels()...)
 	ks = append(ks, serfKernels()...)
 	ks = append(ks, tanhExpKernels()...)
+	ks = append(ks, smishKernels()...)
 	return ks
 }
 

@@ -262,6 +262,26 @@ func smoothCases() []smoothCase {
 			},
 		},
 		{
+			name: "smish(alpha=1.3,beta=0.8)", fwdULP: 6.5, bwdULP: 7,
+			fwd: func(y, x []float32) { Smish(y, x, 1.3, 0.8) },
+			bwd: func(dx, dy, x []float32) { SmishBackward(dx, dy, x, 1.3, 0.8) },
+			f: func(x float64) float64 {
+				a, bb := float64(float32(1.3)), float64(float32(0.8))
+				return a * x * math.Tanh(math.Log1p(sigmoid64(bb*x)))
+			},
+			df: func(x float64) (float64, float64) {
+				a, bb := float64(float32(1.3)), float64(float32(0.8))
+				s := sigmoid64(bb * x)
+				n := s * (s + 2)
+				t := n / (n + 2)
+				t2 := bb * x * dsigmoid64(bb*x) * 4 * (1 + s) / ((n + 2) * (n + 2))
+				if math.IsNaN(t2) {
+					t2 = 0
+				}
+				return a * (t + t2), a * (math.Abs(t) + math.Abs(t2))
+			},
+		},
+		{
 			name: "softsign", fwdULP: 1.5, bwdULP: 3.5, fwd: Softsign, bwd: SoftsignBackward,
 			f:  func(x float64) float64 { return x / (1 + math.Abs(x)) },
 			df: func(x float64) (float64, float64) { d := 1 + math.Abs(x); return same(1 / (d * d)) },

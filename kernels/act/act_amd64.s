@@ -14215,6 +14215,492 @@ done:
 	VZEROUPPER
 	RET
 
+// func smishAVX512(y []float32, x []float32, alpha float32, beta float32)
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·smishAVX512(SB), NOSPLIT, $0-56
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        alpha+48(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        beta+52(FP), X9
+	VBROADCASTSS X9, Z9
+	VMOVUPS      c_expLo<>+0(SB), Z10
+	VMOVUPS      c_expP6<>+0(SB), Z11
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z12
+	VMOVUPS      c_twoP64<>+0(SB), Z13
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z14
+	VMULPS       Z14, Z9, Z15
+	VMOVAPS      Z9, Z16
+	VFMSUB132PS  Z14, Z15, Z16
+	VORPS        c_signMask<>+0(SB), Z15, Z17
+	VANDNPS      c_signMask<>+0(SB), Z15, Z18
+	VXORPS       Z18, Z16, Z16
+	VMAXPS       Z17, Z10, Z17
+	VMOVUPS      c_log2e<>+0(SB), Z18
+	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
+	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
+	VMINPS       c_one<>+0(SB), Z16, Z16
+	VMAXPS       c_negOne<>+0(SB), Z16, Z16
+	VADDPS       Z16, Z17, Z16
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z19
+	VMULPS       Z19, Z19, Z16
+	VMOVAPS      Z11, Z17
+	VFMADD213PS  c_expP5<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP4<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP3<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP2<>+0(SB), Z19, Z17
+	VFMADD132PS  Z17, Z19, Z16
+	VPSUBD       c_expBias64<>+0(SB), Z18, Z17
+	VPSLLD       $0x17, Z17, Z17
+	VFMADD132PS  Z16, Z17, Z17
+	VMOVUPS      c_twoM64<>+0(SB), Z16
+	VFMADD213PS  c_one<>+0(SB), Z17, Z16
+	VCMPPS       $0x11, c_zero<>+0(SB), Z15, K1
+	VBLENDMPS    Z17, Z13, K1, Z1
+	VDIVPS       Z16, Z1, Z16
+	VMULPS       c_twoM64<>+0(SB), Z16, Z17
+	VADDPS       c_two<>+0(SB), Z17, Z18
+	VFMADD213PS  c_two<>+0(SB), Z18, Z17
+	VMULPS       Z18, Z16, Z16
+	VDIVPS       Z17, Z16, Z16
+	VMAXPS       Z14, Z12, Z17
+	VMULPS       Z16, Z17, Z17
+	VMULPS       c_twoM64<>+0(SB), Z17, Z17
+	VCMPPS       $0x1d, Z10, Z15, K2
+	VMOVUPS.Z    Z17, K2, Z15
+	VMULPS       c_twoM64<>+0(SB), Z16, Z16
+	VMULPS       Z16, Z14, Z14
+	VBLENDMPS    Z15, Z14, K1, Z2
+	VMULPS       Z2, Z0, Z14
+	VMOVUPS      Z14, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z14
+	VMULPS       Z14, Z9, Z15
+	VMOVAPS      Z9, Z16
+	VFMSUB132PS  Z14, Z15, Z16
+	VORPS        c_signMask<>+0(SB), Z15, Z17
+	VANDNPS      c_signMask<>+0(SB), Z15, Z18
+	VXORPS       Z18, Z16, Z16
+	VMAXPS       Z17, Z10, Z17
+	VMOVUPS      c_log2e<>+0(SB), Z18
+	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
+	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
+	VMINPS       c_one<>+0(SB), Z16, Z16
+	VMAXPS       c_negOne<>+0(SB), Z16, Z16
+	VADDPS       Z16, Z17, Z16
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z19
+	VMULPS       Z19, Z19, Z16
+	VMOVAPS      Z11, Z17
+	VFMADD213PS  c_expP5<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP4<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP3<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP2<>+0(SB), Z19, Z17
+	VFMADD132PS  Z17, Z19, Z16
+	VPSUBD       c_expBias64<>+0(SB), Z18, Z17
+	VPSLLD       $0x17, Z17, Z17
+	VFMADD132PS  Z16, Z17, Z17
+	VMOVUPS      c_twoM64<>+0(SB), Z16
+	VFMADD213PS  c_one<>+0(SB), Z17, Z16
+	VCMPPS       $0x11, c_zero<>+0(SB), Z15, K1
+	VBLENDMPS    Z17, Z13, K1, Z3
+	VDIVPS       Z16, Z3, Z16
+	VMULPS       c_twoM64<>+0(SB), Z16, Z17
+	VADDPS       c_two<>+0(SB), Z17, Z18
+	VFMADD213PS  c_two<>+0(SB), Z18, Z17
+	VMULPS       Z18, Z16, Z16
+	VDIVPS       Z17, Z16, Z16
+	VMAXPS       Z14, Z12, Z17
+	VMULPS       Z16, Z17, Z17
+	VMULPS       c_twoM64<>+0(SB), Z17, Z17
+	VCMPPS       $0x1d, Z10, Z15, K2
+	VMOVUPS.Z    Z17, K2, Z15
+	VMULPS       c_twoM64<>+0(SB), Z16, Z16
+	VMULPS       Z16, Z14, Z14
+	VBLENDMPS    Z15, Z14, K1, Z4
+	VMULPS       Z4, Z0, Z14
+	VMOVUPS      Z14, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z1
+	VMULPS       Z1, Z9, Z2
+	VMOVAPS      Z9, Z3
+	VFMSUB132PS  Z1, Z2, Z3
+	VORPS        c_signMask<>+0(SB), Z2, Z4
+	VANDNPS      c_signMask<>+0(SB), Z2, Z14
+	VXORPS       Z14, Z3, Z3
+	VMAXPS       Z4, Z10, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z14
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z14
+	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z4
+	VMINPS       c_one<>+0(SB), Z3, Z3
+	VMAXPS       c_negOne<>+0(SB), Z3, Z3
+	VADDPS       Z3, Z4, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z15
+	VMULPS       Z15, Z15, Z3
+	VMOVAPS      Z11, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z15, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z15, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z15, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z15, Z4
+	VFMADD132PS  Z4, Z15, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z14, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMOVUPS      c_twoM64<>+0(SB), Z3
+	VFMADD213PS  c_one<>+0(SB), Z4, Z3
+	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K1
+	VBLENDMPS    Z4, Z13, K1, Z5
+	VDIVPS       Z3, Z5, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z4
+	VADDPS       c_two<>+0(SB), Z4, Z14
+	VFMADD213PS  c_two<>+0(SB), Z14, Z4
+	VMULPS       Z14, Z3, Z3
+	VDIVPS       Z4, Z3, Z3
+	VMAXPS       Z1, Z12, Z4
+	VMULPS       Z3, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z4
+	VCMPPS       $0x1d, Z10, Z2, K2
+	VMOVUPS.Z    Z4, K2, Z2
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMULPS       Z3, Z1, Z1
+	VBLENDMPS    Z2, Z1, K1, Z6
+	VMULPS       Z6, Z0, Z1
+	VMOVUPS      Z1, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z1
+	VMULPS       Z1, Z9, Z2
+	VMOVAPS      Z9, Z3
+	VFMSUB132PS  Z1, Z2, Z3
+	VORPS        c_signMask<>+0(SB), Z2, Z4
+	VANDNPS      c_signMask<>+0(SB), Z2, Z5
+	VXORPS       Z5, Z3, Z3
+	VMAXPS       Z4, Z10, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VMINPS       c_one<>+0(SB), Z3, Z3
+	VMAXPS       c_negOne<>+0(SB), Z3, Z3
+	VADDPS       Z3, Z4, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
+	VMULPS       Z6, Z6, Z3
+	VMOVAPS      Z11, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
+	VFMADD132PS  Z4, Z6, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMOVUPS      c_twoM64<>+0(SB), Z3
+	VFMADD213PS  c_one<>+0(SB), Z4, Z3
+	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K2
+	VBLENDMPS    Z4, Z13, K2, Z7
+	VDIVPS       Z3, Z7, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z4
+	VADDPS       c_two<>+0(SB), Z4, Z5
+	VFMADD213PS  c_two<>+0(SB), Z5, Z4
+	VMULPS       Z5, Z3, Z3
+	VDIVPS       Z4, Z3, Z3
+	VMAXPS       Z1, Z12, Z4
+	VMULPS       Z3, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z4
+	VCMPPS       $0x1d, Z10, Z2, K3
+	VMOVUPS.Z    Z4, K3, Z2
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMULPS       Z3, Z1, Z1
+	VBLENDMPS    Z2, Z1, K2, Z8
+	VMULPS       Z8, Z0, Z0
+	VMOVUPS      Z0, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func smishBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32, beta float32)
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·smishBackwardAVX512(SB), NOSPLIT, $0-80
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        alpha+72(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        beta+76(FP), X5
+	VBROADCASTSS X5, Z5
+	VMOVUPS      c_big<>+0(SB), Z6
+	VMOVUPS      c_expLo<>+0(SB), Z7
+	VMOVUPS      c_expP6<>+0(SB), Z8
+	VMOVUPS      c_negBig<>+0(SB), Z9
+	VMOVUPS      c_twoP64<>+0(SB), Z10
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z11
+	VMULPS       Z11, Z5, Z12
+	VMOVAPS      Z5, Z13
+	VFMSUB132PS  Z11, Z12, Z13
+	VORPS        c_signMask<>+0(SB), Z12, Z14
+	VANDNPS      c_signMask<>+0(SB), Z12, Z15
+	VXORPS       Z15, Z13, Z13
+	VMAXPS       Z14, Z7, Z14
+	VMOVUPS      c_log2e<>+0(SB), Z15
+	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z15
+	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z14
+	VMINPS       c_one<>+0(SB), Z13, Z13
+	VMAXPS       c_negOne<>+0(SB), Z13, Z13
+	VADDPS       Z13, Z14, Z13
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z13, Z16
+	VMULPS       Z16, Z16, Z13
+	VMOVAPS      Z8, Z14
+	VFMADD213PS  c_expP5<>+0(SB), Z16, Z14
+	VFMADD213PS  c_expP4<>+0(SB), Z16, Z14
+	VFMADD213PS  c_expP3<>+0(SB), Z16, Z14
+	VFMADD213PS  c_expP2<>+0(SB), Z16, Z14
+	VFMADD132PS  Z14, Z16, Z13
+	VPSUBD       c_expBias64<>+0(SB), Z15, Z14
+	VPSLLD       $0x17, Z14, Z14
+	VFMADD132PS  Z13, Z14, Z14
+	VMOVUPS      c_twoM64<>+0(SB), Z13
+	VFMADD213PS  c_one<>+0(SB), Z14, Z13
+	VCMPPS       $0x11, c_zero<>+0(SB), Z12, K1
+	VBLENDMPS    Z14, Z10, K1, Z1
+	VDIVPS       Z13, Z1, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z15
+	VADDPS       c_two<>+0(SB), Z15, Z16
+	VMOVAPS      Z15, Z17
+	VFMADD213PS  c_two<>+0(SB), Z16, Z17
+	VMULPS       Z16, Z12, Z12
+	VDIVPS       Z17, Z12, Z12
+	VMULPS       Z13, Z13, Z13
+	VDIVPS       Z13, Z14, Z13
+	VADDPS       c_one<>+0(SB), Z15, Z14
+	VMULPS       c_four<>+0(SB), Z14, Z14
+	VMULPS       Z17, Z17, Z15
+	VDIVPS       Z15, Z14, Z14
+	VMINPS       Z11, Z6, Z11
+	VMAXPS       Z11, Z9, Z11
+	VMULPS       Z5, Z11, Z11
+	VMULPS       Z13, Z11, Z11
+	VFMADD132PS  Z14, Z12, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VMULPS       Z0, Z11, Z11
+	VMOVUPS      (DX)(SI*4), Z12
+	VMULPS       Z11, Z12, Z11
+	VMOVUPS      Z11, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z11
+	VMULPS       Z11, Z5, Z12
+	VMOVAPS      Z5, Z13
+	VFMSUB132PS  Z11, Z12, Z13
+	VORPS        c_signMask<>+0(SB), Z12, Z14
+	VANDNPS      c_signMask<>+0(SB), Z12, Z15
+	VXORPS       Z15, Z13, Z13
+	VMAXPS       Z14, Z7, Z14
+	VMOVUPS      c_log2e<>+0(SB), Z15
+	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z15
+	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z14
+	VMINPS       c_one<>+0(SB), Z13, Z13
+	VMAXPS       c_negOne<>+0(SB), Z13, Z13
+	VADDPS       Z13, Z14, Z13
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z13, Z16
+	VMULPS       Z16, Z16, Z13
+	VMOVAPS      Z8, Z14
+	VFMADD213PS  c_expP5<>+0(SB), Z16, Z14
+	VFMADD213PS  c_expP4<>+0(SB), Z16, Z14
+	VFMADD213PS  c_expP3<>+0(SB), Z16, Z14
+	VFMADD213PS  c_expP2<>+0(SB), Z16, Z14
+	VFMADD132PS  Z14, Z16, Z13
+	VPSUBD       c_expBias64<>+0(SB), Z15, Z14
+	VPSLLD       $0x17, Z14, Z14
+	VFMADD132PS  Z13, Z14, Z14
+	VMOVUPS      c_twoM64<>+0(SB), Z13
+	VFMADD213PS  c_one<>+0(SB), Z14, Z13
+	VCMPPS       $0x11, c_zero<>+0(SB), Z12, K1
+	VBLENDMPS    Z14, Z10, K1, Z2
+	VDIVPS       Z13, Z2, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z15
+	VADDPS       c_two<>+0(SB), Z15, Z16
+	VMOVAPS      Z15, Z17
+	VFMADD213PS  c_two<>+0(SB), Z16, Z17
+	VMULPS       Z16, Z12, Z12
+	VDIVPS       Z17, Z12, Z12
+	VMULPS       Z13, Z13, Z13
+	VDIVPS       Z13, Z14, Z13
+	VADDPS       c_one<>+0(SB), Z15, Z14
+	VMULPS       c_four<>+0(SB), Z14, Z14
+	VMULPS       Z17, Z17, Z15
+	VDIVPS       Z15, Z14, Z14
+	VMINPS       Z11, Z6, Z11
+	VMAXPS       Z11, Z9, Z11
+	VMULPS       Z5, Z11, Z11
+	VMULPS       Z13, Z11, Z11
+	VFMADD132PS  Z14, Z12, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VMULPS       Z0, Z11, Z11
+	VMOVUPS      64(DX)(SI*4), Z12
+	VMULPS       Z11, Z12, Z11
+	VMOVUPS      Z11, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z1
+	VMULPS       Z1, Z5, Z2
+	VMOVAPS      Z5, Z11
+	VFMSUB132PS  Z1, Z2, Z11
+	VORPS        c_signMask<>+0(SB), Z2, Z12
+	VANDNPS      c_signMask<>+0(SB), Z2, Z13
+	VXORPS       Z13, Z11, Z11
+	VMAXPS       Z12, Z7, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VMINPS       c_one<>+0(SB), Z11, Z11
+	VMAXPS       c_negOne<>+0(SB), Z11, Z11
+	VADDPS       Z11, Z12, Z11
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z14
+	VMULPS       Z14, Z14, Z11
+	VMOVAPS      Z8, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z12
+	VFMADD132PS  Z12, Z14, Z11
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z11, Z12, Z12
+	VMOVUPS      c_twoM64<>+0(SB), Z11
+	VFMADD213PS  c_one<>+0(SB), Z12, Z11
+	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K1
+	VBLENDMPS    Z12, Z10, K1, Z3
+	VDIVPS       Z11, Z3, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z13
+	VADDPS       c_two<>+0(SB), Z13, Z14
+	VMOVAPS      Z13, Z15
+	VFMADD213PS  c_two<>+0(SB), Z14, Z15
+	VMULPS       Z14, Z2, Z2
+	VDIVPS       Z15, Z2, Z2
+	VMULPS       Z11, Z11, Z11
+	VDIVPS       Z11, Z12, Z11
+	VADDPS       c_one<>+0(SB), Z13, Z12
+	VMULPS       c_four<>+0(SB), Z12, Z12
+	VMULPS       Z15, Z15, Z13
+	VDIVPS       Z13, Z12, Z12
+	VMINPS       Z1, Z6, Z1
+	VMAXPS       Z1, Z9, Z1
+	VMULPS       Z5, Z1, Z1
+	VMULPS       Z11, Z1, Z1
+	VFMADD132PS  Z12, Z2, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z1
+	VMULPS       Z0, Z1, Z1
+	VMOVUPS      (DX)(SI*4), Z2
+	VMULPS       Z1, Z2, Z1
+	VMOVUPS      Z1, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z1
+	VMULPS       Z1, Z5, Z2
+	VMOVAPS      Z5, Z3
+	VFMSUB132PS  Z1, Z2, Z3
+	VORPS        c_signMask<>+0(SB), Z2, Z11
+	VANDNPS      c_signMask<>+0(SB), Z2, Z12
+	VXORPS       Z12, Z3, Z3
+	VMAXPS       Z11, Z7, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z7
+	VMINPS       c_one<>+0(SB), Z3, Z3
+	VMAXPS       c_negOne<>+0(SB), Z3, Z3
+	VADDPS       Z3, Z7, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z12
+	VMULPS       Z12, Z12, Z3
+	VMOVAPS      Z8, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z7
+	VFMADD132PS  Z7, Z12, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z3, Z7, Z7
+	VMOVUPS      c_twoM64<>+0(SB), Z3
+	VFMADD213PS  c_one<>+0(SB), Z7, Z3
+	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K2
+	VBLENDMPS    Z7, Z10, K2, Z4
+	VDIVPS       Z3, Z4, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z4
+	VADDPS       c_two<>+0(SB), Z4, Z8
+	VMOVAPS      Z4, Z10
+	VFMADD213PS  c_two<>+0(SB), Z8, Z10
+	VMULPS       Z8, Z2, Z2
+	VDIVPS       Z10, Z2, Z2
+	VMULPS       Z3, Z3, Z3
+	VDIVPS       Z3, Z7, Z3
+	VADDPS       c_one<>+0(SB), Z4, Z4
+	VMULPS       c_four<>+0(SB), Z4, Z4
+	VMULPS       Z10, Z10, Z7
+	VDIVPS       Z7, Z4, Z4
+	VMINPS       Z1, Z6, Z1
+	VMAXPS       Z1, Z9, Z1
+	VMULPS       Z5, Z1, Z1
+	VMULPS       Z3, Z1, Z1
+	VFMADD132PS  Z4, Z2, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z1
+	VMULPS       Z0, Z1, Z0
+	VMOVUPS.Z    (DX)(SI*4), K1, Z1
+	VMULPS       Z0, Z1, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
 // func reluAVX2(y []float32, x []float32)
 // Requires: AVX
 TEXT ·reluAVX2(SB), NOSPLIT, $0-48
@@ -28221,6 +28707,515 @@ tail:
 	VBLENDVPS    Y4, Y3, Y1, Y1
 	VMULPS       Y1, Y2, Y1
 	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func smishAVX2(y []float32, x []float32, alpha float32, beta float32)
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·smishAVX2(SB), NOSPLIT, $0-56
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        alpha+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        beta+52(FP), X1
+	VBROADCASTSS X1, Y1
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y2
+	VMULPS       Y2, Y1, Y3
+	VMOVAPS      Y1, Y4
+	VFMSUB132PS  Y2, Y3, Y4
+	VORPS        c_signMask<>+0(SB), Y3, Y5
+	VANDNPS      c_signMask<>+0(SB), Y3, Y6
+	VXORPS       Y6, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_twoM64<>+0(SB), Y4
+	VFMADD213PS  c_one<>+0(SB), Y5, Y4
+	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y6
+	VMOVUPS      c_twoP64<>+0(SB), Y7
+	VBLENDVPS    Y6, Y5, Y7, Y5
+	VDIVPS       Y4, Y5, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y5
+	VADDPS       c_two<>+0(SB), Y5, Y7
+	VFMADD213PS  c_two<>+0(SB), Y7, Y5
+	VMULPS       Y7, Y4, Y4
+	VDIVPS       Y5, Y4, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y2, Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y3, Y3
+	VANDPS       Y5, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VBLENDVPS    Y6, Y3, Y2, Y2
+	VMULPS       Y2, Y0, Y2
+	VMOVUPS      Y2, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y2
+	VMULPS       Y2, Y1, Y3
+	VMOVAPS      Y1, Y4
+	VFMSUB132PS  Y2, Y3, Y4
+	VORPS        c_signMask<>+0(SB), Y3, Y5
+	VANDNPS      c_signMask<>+0(SB), Y3, Y6
+	VXORPS       Y6, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_twoM64<>+0(SB), Y4
+	VFMADD213PS  c_one<>+0(SB), Y5, Y4
+	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y6
+	VMOVUPS      c_twoP64<>+0(SB), Y7
+	VBLENDVPS    Y6, Y5, Y7, Y5
+	VDIVPS       Y4, Y5, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y5
+	VADDPS       c_two<>+0(SB), Y5, Y7
+	VFMADD213PS  c_two<>+0(SB), Y7, Y5
+	VMULPS       Y7, Y4, Y4
+	VDIVPS       Y5, Y4, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y2, Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y3, Y3
+	VANDPS       Y5, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VBLENDVPS    Y6, Y3, Y2, Y2
+	VMULPS       Y2, Y0, Y2
+	VMOVUPS      Y2, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y2
+	VMULPS       Y2, Y1, Y3
+	VMOVAPS      Y1, Y4
+	VFMSUB132PS  Y2, Y3, Y4
+	VORPS        c_signMask<>+0(SB), Y3, Y5
+	VANDNPS      c_signMask<>+0(SB), Y3, Y6
+	VXORPS       Y6, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_twoM64<>+0(SB), Y4
+	VFMADD213PS  c_one<>+0(SB), Y5, Y4
+	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y6
+	VMOVUPS      c_twoP64<>+0(SB), Y7
+	VBLENDVPS    Y6, Y5, Y7, Y5
+	VDIVPS       Y4, Y5, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y5
+	VADDPS       c_two<>+0(SB), Y5, Y7
+	VFMADD213PS  c_two<>+0(SB), Y7, Y5
+	VMULPS       Y7, Y4, Y4
+	VDIVPS       Y5, Y4, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y2, Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y3, Y3
+	VANDPS       Y5, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VBLENDVPS    Y6, Y3, Y2, Y2
+	VMULPS       Y2, Y0, Y2
+	VMOVUPS      Y2, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y2
+	VMASKMOVPS   (DX)(BX*4), Y2, Y3
+	VMULPS       Y3, Y1, Y4
+	VMOVAPS      Y1, Y1
+	VFMSUB132PS  Y3, Y4, Y1
+	VORPS        c_signMask<>+0(SB), Y4, Y5
+	VANDNPS      c_signMask<>+0(SB), Y4, Y6
+	VXORPS       Y6, Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y5, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y7
+	VMULPS       Y7, Y7, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y1, Y5, Y5
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y5, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y6
+	VMOVUPS      c_twoP64<>+0(SB), Y7
+	VBLENDVPS    Y6, Y5, Y7, Y5
+	VDIVPS       Y1, Y5, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y5
+	VADDPS       c_two<>+0(SB), Y5, Y7
+	VFMADD213PS  c_two<>+0(SB), Y7, Y5
+	VMULPS       Y7, Y1, Y1
+	VDIVPS       Y5, Y1, Y1
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y5
+	VMULPS       Y1, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y4, Y4
+	VANDPS       Y5, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y3, Y1
+	VBLENDVPS    Y6, Y4, Y1, Y1
+	VMULPS       Y1, Y0, Y0
+	VMASKMOVPS   Y0, Y2, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func smishBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, beta float32)
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·smishBackwardAVX2(SB), NOSPLIT, $0-80
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        alpha+72(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        beta+76(FP), X1
+	VBROADCASTSS X1, Y1
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y2
+	VMULPS       Y2, Y1, Y3
+	VMOVAPS      Y1, Y4
+	VFMSUB132PS  Y2, Y3, Y4
+	VORPS        c_signMask<>+0(SB), Y3, Y5
+	VANDNPS      c_signMask<>+0(SB), Y3, Y6
+	VXORPS       Y6, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_twoM64<>+0(SB), Y4
+	VFMADD213PS  c_one<>+0(SB), Y5, Y4
+	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y3
+	VMOVUPS      c_twoP64<>+0(SB), Y6
+	VBLENDVPS    Y3, Y5, Y6, Y3
+	VDIVPS       Y4, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y6
+	VADDPS       c_two<>+0(SB), Y6, Y7
+	VMOVAPS      Y6, Y8
+	VFMADD213PS  c_two<>+0(SB), Y7, Y8
+	VMULPS       Y7, Y3, Y3
+	VDIVPS       Y8, Y3, Y3
+	VMULPS       Y4, Y4, Y4
+	VDIVPS       Y4, Y5, Y4
+	VADDPS       c_one<>+0(SB), Y6, Y5
+	VMULPS       c_four<>+0(SB), Y5, Y5
+	VMULPS       Y8, Y8, Y6
+	VDIVPS       Y6, Y5, Y5
+	VMOVUPS      c_big<>+0(SB), Y6
+	VMINPS       Y2, Y6, Y2
+	VMOVUPS      c_negBig<>+0(SB), Y6
+	VMAXPS       Y2, Y6, Y2
+	VMULPS       Y1, Y2, Y2
+	VMULPS       Y4, Y2, Y2
+	VFMADD132PS  Y5, Y3, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VMULPS       Y0, Y2, Y2
+	VMOVUPS      (DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y2
+	VMULPS       Y2, Y1, Y3
+	VMOVAPS      Y1, Y4
+	VFMSUB132PS  Y2, Y3, Y4
+	VORPS        c_signMask<>+0(SB), Y3, Y5
+	VANDNPS      c_signMask<>+0(SB), Y3, Y6
+	VXORPS       Y6, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_twoM64<>+0(SB), Y4
+	VFMADD213PS  c_one<>+0(SB), Y5, Y4
+	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y3
+	VMOVUPS      c_twoP64<>+0(SB), Y6
+	VBLENDVPS    Y3, Y5, Y6, Y3
+	VDIVPS       Y4, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y6
+	VADDPS       c_two<>+0(SB), Y6, Y7
+	VMOVAPS      Y6, Y8
+	VFMADD213PS  c_two<>+0(SB), Y7, Y8
+	VMULPS       Y7, Y3, Y3
+	VDIVPS       Y8, Y3, Y3
+	VMULPS       Y4, Y4, Y4
+	VDIVPS       Y4, Y5, Y4
+	VADDPS       c_one<>+0(SB), Y6, Y5
+	VMULPS       c_four<>+0(SB), Y5, Y5
+	VMULPS       Y8, Y8, Y6
+	VDIVPS       Y6, Y5, Y5
+	VMOVUPS      c_big<>+0(SB), Y6
+	VMINPS       Y2, Y6, Y2
+	VMOVUPS      c_negBig<>+0(SB), Y6
+	VMAXPS       Y2, Y6, Y2
+	VMULPS       Y1, Y2, Y2
+	VMULPS       Y4, Y2, Y2
+	VFMADD132PS  Y5, Y3, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VMULPS       Y0, Y2, Y2
+	VMOVUPS      32(DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y2
+	VMULPS       Y2, Y1, Y3
+	VMOVAPS      Y1, Y4
+	VFMSUB132PS  Y2, Y3, Y4
+	VORPS        c_signMask<>+0(SB), Y3, Y5
+	VANDNPS      c_signMask<>+0(SB), Y3, Y6
+	VXORPS       Y6, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_twoM64<>+0(SB), Y4
+	VFMADD213PS  c_one<>+0(SB), Y5, Y4
+	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y3
+	VMOVUPS      c_twoP64<>+0(SB), Y6
+	VBLENDVPS    Y3, Y5, Y6, Y3
+	VDIVPS       Y4, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y6
+	VADDPS       c_two<>+0(SB), Y6, Y7
+	VMOVAPS      Y6, Y8
+	VFMADD213PS  c_two<>+0(SB), Y7, Y8
+	VMULPS       Y7, Y3, Y3
+	VDIVPS       Y8, Y3, Y3
+	VMULPS       Y4, Y4, Y4
+	VDIVPS       Y4, Y5, Y4
+	VADDPS       c_one<>+0(SB), Y6, Y5
+	VMULPS       c_four<>+0(SB), Y5, Y5
+	VMULPS       Y8, Y8, Y6
+	VDIVPS       Y6, Y5, Y5
+	VMOVUPS      c_big<>+0(SB), Y6
+	VMINPS       Y2, Y6, Y2
+	VMOVUPS      c_negBig<>+0(SB), Y6
+	VMAXPS       Y2, Y6, Y2
+	VMULPS       Y1, Y2, Y2
+	VMULPS       Y4, Y2, Y2
+	VFMADD132PS  Y5, Y3, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VMULPS       Y0, Y2, Y2
+	VMOVUPS      (DX)(SI*4), Y3
+	VMULPS       Y2, Y3, Y2
+	VMOVUPS      Y2, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y2
+	VMASKMOVPS   (BX)(SI*4), Y2, Y3
+	VMULPS       Y3, Y1, Y4
+	VMOVAPS      Y1, Y5
+	VFMSUB132PS  Y3, Y4, Y5
+	VORPS        c_signMask<>+0(SB), Y4, Y6
+	VANDNPS      c_signMask<>+0(SB), Y4, Y7
+	VXORPS       Y7, Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y6, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
+	VFMADD132PS  Y6, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMOVUPS      c_twoM64<>+0(SB), Y5
+	VFMADD213PS  c_one<>+0(SB), Y6, Y5
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y4
+	VMOVUPS      c_twoP64<>+0(SB), Y7
+	VBLENDVPS    Y4, Y6, Y7, Y4
+	VDIVPS       Y5, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y7
+	VADDPS       c_two<>+0(SB), Y7, Y8
+	VMOVAPS      Y7, Y9
+	VFMADD213PS  c_two<>+0(SB), Y8, Y9
+	VMULPS       Y8, Y4, Y4
+	VDIVPS       Y9, Y4, Y4
+	VMULPS       Y5, Y5, Y5
+	VDIVPS       Y5, Y6, Y5
+	VADDPS       c_one<>+0(SB), Y7, Y6
+	VMULPS       c_four<>+0(SB), Y6, Y6
+	VMULPS       Y9, Y9, Y7
+	VDIVPS       Y7, Y6, Y6
+	VMOVUPS      c_big<>+0(SB), Y7
+	VMINPS       Y3, Y7, Y3
+	VMOVUPS      c_negBig<>+0(SB), Y7
+	VMAXPS       Y3, Y7, Y3
+	VMULPS       Y1, Y3, Y1
+	VMULPS       Y5, Y1, Y1
+	VFMADD132PS  Y6, Y4, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       Y0, Y1, Y0
+	VMASKMOVPS   (DX)(SI*4), Y2, Y1
+	VMULPS       Y0, Y1, Y0
+	VMASKMOVPS   Y0, Y2, (CX)(SI*4)
 
 done:
 	VZEROUPPER

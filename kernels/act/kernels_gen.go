@@ -77,6 +77,8 @@ type kernels struct {
 	serfBackward        func(dx, dy, x []float32)
 	tanhExp             func(y, x []float32)
 	tanhExpBackward     func(dx, dy, x []float32)
+	smish               func(y, x []float32, alpha float32, beta float32)
+	smishBackward       func(dx, dy, x []float32, alpha float32, beta float32)
 }
 
 // namedKernel is one kernel of a table, for tests that walk every kernel.
@@ -160,6 +162,8 @@ func (k *kernels) all() []namedKernel {
 		{"serfBackward", k.serfBackward},
 		{"tanhExp", k.tanhExp},
 		{"tanhExpBackward", k.tanhExpBackward},
+		{"smish", k.smish},
+		{"smishBackward", k.smishBackward},
 	}
 }
 
@@ -237,4 +241,6 @@ var pureGo = kernels{
 	serfBackward:        serfBackwardGo,
 	tanhExp:             tanhExpGo,
 	tanhExpBackward:     tanhExpBackwardGo,
+	smish:               smishGo,
+	smishBackward:       smishBackwardGo,
 }

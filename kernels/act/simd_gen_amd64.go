@@ -78,6 +78,8 @@ var avx512Kernels = kernels{
 	serfBackward:        serfBackwardAVX512,
 	tanhExp:             tanhExpAVX512,
 	tanhExpBackward:     tanhExpBackwardAVX512,
+	smish:               smishAVX512,
+	smishBackward:       smishBackwardAVX512,
 }
 
 var avx2Kernels = kernels{
@@ -154,4 +156,6 @@ var avx2Kernels = kernels{
 	serfBackward:        serfBackwardAVX2,
 	tanhExp:             tanhExpAVX2,
 	tanhExpBackward:     tanhExpBackwardAVX2,
+	smish:               smishAVX2,
+	smishBackward:       smishBackwardAVX2,
 }

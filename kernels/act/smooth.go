@@ -316,3 +316,16 @@ func TanhExpBackward(dx, dy, x []float32) {
 	check3("TanhExpBackward", dx, dy, x)
 	current().tanhExpBackward(dx, dy, x)
 }
+
+// Smish sets y[i] = alpha*x*tanh(log(1+sigmoid(beta*x))) in one pass.
+func Smish(y, x []float32, alpha, beta float32) {
+	check2("Smish", y, x)
+	current().smish(y, x, alpha, beta)
+}
+
+// SmishBackward sets dx[i] = dy[i]*alpha*(t + beta*x*s(1-s)*dt/ds), s =
+// sigmoid(beta*x), t = tanh(log(1+s)), in one pass.
+func SmishBackward(dx, dy, x []float32, alpha, beta float32) {
+	check3("SmishBackward", dx, dy, x)
+	current().smishBackward(dx, dy, x, alpha, beta)
+}

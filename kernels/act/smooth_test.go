@@ -149,6 +149,7 @@ func TestSmoothLengthMismatchPanics(t *testing.T) {
 		"Mish": func() { Mish(a, b) }, "MishBackward": func() { MishBackward(a, a, b) },
 		"Exp": func() { Exp(a, b) }, "ExpBackward": func() { ExpBackward(a, b, a) },
 		"Serf": func() { Serf(a, b) }, "SerfBackward": func() { SerfBackward(a, b, a) },
+		"Smish": func() { Smish(a, b, 1, 1) }, "SmishBackward": func() { SmishBackward(a, b, a, 1, 1) },
 		"TanhExp": func() { TanhExp(a, b) }, "TanhExpBackward": func() { TanhExpBackward(a, b, a) },
 		"Softsign": func() { Softsign(a, b) }, "SoftsignBackward": func() { SoftsignBackward(a, a, b) },
 		"Elliott": func() { Elliott(b, a) }, "ElliottBackward": func() { ElliottBackward(b, a, a) },

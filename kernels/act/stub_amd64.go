@@ -220,6 +220,12 @@ func tanhExpAVX512(y []float32, x []float32)
 // tanhExpBackwardAVX512 sets dx = dy*(tanh(u) + x*u*sech(u)^2), u = exp(x).
 func tanhExpBackwardAVX512(dx []float32, dy []float32, x []float32)
 
+// smishAVX512 sets y = alpha*x*tanh(log(1+sigmoid(beta*x))).
+func smishAVX512(y []float32, x []float32, alpha float32, beta float32)
+
+// smishBackwardAVX512 sets dx = dy*alpha*(t + beta*x*s(1-s)*4(1+s)/(n+2)^2), s = sigmoid(beta*x), n = s(s+2), t = n/(n+2).
+func smishBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32, beta float32)
+
 // reluAVX2 sets y = max(0, x) (NaN stays NaN, -0 stays -0).
 func reluAVX2(y []float32, x []float32)
 
@@ -435,3 +441,9 @@ func tanhExpAVX2(y []float32, x []float32)
 
 // tanhExpBackwardAVX2 sets dx = dy*(tanh(u) + x*u*sech(u)^2), u = exp(x).
 func tanhExpBackwardAVX2(dx []float32, dy []float32, x []float32)
+
+// smishAVX2 sets y = alpha*x*tanh(log(1+sigmoid(beta*x))).
+func smishAVX2(y []float32, x []float32, alpha float32, beta float32)
+
+// smishBackwardAVX2 sets dx = dy*alpha*(t + beta*x*s(1-s)*4(1+s)/(n+2)^2), s = sigmoid(beta*x), n = s(s+2), t = n/(n+2).
+func smishBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, beta float32)
