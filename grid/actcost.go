@@ -27,7 +27,7 @@ var activationCosts = map[string]actCost{
 	"elliott":     {0.62, 0.79},
 	"elu":         {0.46, 0.50},
 	"erfact":      {5.24, 6.92},
-	"gcu":         {2.37, 2.90},
+	"gcu":         {0.30, 0.56},
 	"gelu":        {0.83, 1.12},
 	"golu":        {5.02, 6.39},
 	"hardshrink":  {0.10, 0.14},

@@ -238,8 +238,8 @@ func init() {
 			"10,000 test images; Adam lr 1e-3, batch 128, cosine decay to 0 over 10 epochs, no augmentation. " +
 			"Budget: 460 trials, est. 4.0 h on the reference machine's 2 cores, i.e. about 8 CPU-hours, of which " +
 			"1.1 h are activations that still cost more than ReLU per value (pau and tanhshrink on scalar float64 " +
-			"code, 0.55 h of it; pserf, erfact, golu, lisht, aconc, gcu and srs compose the vector kernels, serf, " +
-			"tanhexp and smish have fused ones, pdelu at its default t = 1.5 needs no logarithm, and srelu, apl, " +
+			"code, 0.55 h of it; pserf, erfact, golu, lisht, aconc and srs compose the vector kernels, serf, " +
+			"tanhexp, smish and gcu have fused ones, pdelu at its default t = 1.5 needs no logarithm, and srelu, apl, " +
 			"starrelu, softsign, elliott, hardswish, the shrinkages, threshold and squaredrelu have SIMD kernels, " +
 			"since this estimate). With leaderboard-resnet's 9 that is about 17 CPU-hours, a tenth over the 15 " +
 			"asked for; the images stay at the 3,000 chosen when the engine was half as fast. " +

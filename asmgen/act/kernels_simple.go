@@ -156,3 +156,33 @@ func thresholdKernels() []*Kernel {
 		},
 	}
 }
+
+// gcuKernels: GCU, x*cos(x), with its derivative cos(x) - x*sin(x), from
+// one reduction by pi (the sine's: cos(x) = (-1)^k cos(r), sin(x) =
+// (-1)^k sin(r)), accurate for |x| <= 1e6 as the sine is.
+func gcuKernels() []*Kernel {
+	return []*Kernel{
+		{
+			Name: "gcu", Doc: "sets y = x*cos(x).",
+			Slices: []string{"y", "x"},
+			Body: func(b *B) {
+				x := b.Load("x")
+				r, q := reduceByPi(b, x, nil)
+				_, r2 := sinPoly(b, r)
+				b.Store("y", b.Mul(x, b.Xor(cosPoly(b, r2), parityToSign(b, q))))
+			},
+		},
+		{
+			Name: "gcuBackward", Doc: "sets dx = dy*(cos(x) - x*sin(x)).",
+			Slices: []string{"dx", "dy", "x"},
+			Body: func(b *B) {
+				x := b.Load("x")
+				r, q := reduceByPi(b, x, nil)
+				s, r2 := sinPoly(b, r)
+				sign := parityToSign(b, q)
+				d := b.FNMA(x, b.Xor(s, sign), b.Xor(cosPoly(b, r2), sign))
+				b.Store("dx", b.Mul(b.Load("dy"), d))
+			},
+		},
+	}
+}

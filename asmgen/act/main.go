@@ -36,6 +36,7 @@ func allKernels() []*Kernel {
 	ks = append(ks, serfKernels()...)
 	ks = append(ks, tanhExpKernels()...)
 	ks = append(ks, smishKernels()...)
+	ks = append(ks, gcuKernels()...)
 	return ks
 }
 

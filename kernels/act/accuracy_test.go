@@ -282,6 +282,14 @@ func smoothCases() []smoothCase {
 			},
 		},
 		{
+			name: "gcu", fwdULP: 2.5, bwdULP: 2, maxAbs: 1e5, fwd: GCU, bwd: GCUBackward,
+			f:    func(x float64) float64 { return x * math.Cos(x) },
+			fmag: func(x float64) float64 { return math.Abs(x) + 1 }, // the sine's error is absolute
+			df: func(x float64) (float64, float64) {
+				return math.Cos(x) - x*math.Sin(x), 1 + math.Abs(x)
+			},
+		},
+		{
 			name: "softsign", fwdULP: 1.5, bwdULP: 3.5, fwd: Softsign, bwd: SoftsignBackward,
 			f:  func(x float64) float64 { return x / (1 + math.Abs(x)) },
 			df: func(x float64) (float64, float64) { d := 1 + math.Abs(x); return same(1 / (d * d)) },

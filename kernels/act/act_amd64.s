@@ -14701,6 +14701,282 @@ done:
 	VZEROUPPER
 	RET
 
+// func gcuAVX512(y []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·gcuAVX512(SB), NOSPLIT, $0-48
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS c_clampR<>+0(SB), Z0
+	VMOVUPS c_cosC10<>+0(SB), Z1
+	VMOVUPS c_negClampR<>+0(SB), Z2
+	XORQ    BX, BX
+	MOVQ    AX, SI
+	SUBQ    $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z3
+	VMOVUPS      c_invPi<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VMOVAPS      Z5, Z6
+	VFNMADD132PS c_pi1<>+0(SB), Z3, Z6
+	VFNMADD132PS c_pi2<>+0(SB), Z6, Z5
+	VMINPS       Z5, Z0, Z5
+	VMAXPS       Z5, Z2, Z5
+	VMULPS       Z5, Z5, Z5
+	VMOVAPS      Z1, Z6
+	VFMADD213PS  c_cosC8<>+0(SB), Z5, Z6
+	VFMADD213PS  c_cosC6<>+0(SB), Z5, Z6
+	VFMADD213PS  c_cosC4<>+0(SB), Z5, Z6
+	VFMADD213PS  c_cosC2<>+0(SB), Z5, Z6
+	VFMADD213PS  c_one<>+0(SB), Z5, Z6
+	VPSLLD       $0x1f, Z4, Z4
+	VXORPS       Z4, Z6, Z4
+	VMULPS       Z4, Z3, Z3
+	VMOVUPS      Z3, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z3
+	VMOVUPS      c_invPi<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VMOVAPS      Z5, Z6
+	VFNMADD132PS c_pi1<>+0(SB), Z3, Z6
+	VFNMADD132PS c_pi2<>+0(SB), Z6, Z5
+	VMINPS       Z5, Z0, Z5
+	VMAXPS       Z5, Z2, Z5
+	VMULPS       Z5, Z5, Z5
+	VMOVAPS      Z1, Z6
+	VFMADD213PS  c_cosC8<>+0(SB), Z5, Z6
+	VFMADD213PS  c_cosC6<>+0(SB), Z5, Z6
+	VFMADD213PS  c_cosC4<>+0(SB), Z5, Z6
+	VFMADD213PS  c_cosC2<>+0(SB), Z5, Z6
+	VFMADD213PS  c_one<>+0(SB), Z5, Z6
+	VPSLLD       $0x1f, Z4, Z4
+	VXORPS       Z4, Z6, Z4
+	VMULPS       Z4, Z3, Z3
+	VMOVUPS      Z3, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z3
+	VMOVUPS      c_invPi<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VMOVAPS      Z5, Z6
+	VFNMADD132PS c_pi1<>+0(SB), Z3, Z6
+	VFNMADD132PS c_pi2<>+0(SB), Z6, Z5
+	VMINPS       Z5, Z0, Z5
+	VMAXPS       Z5, Z2, Z5
+	VMULPS       Z5, Z5, Z5
+	VMOVAPS      Z1, Z6
+	VFMADD213PS  c_cosC8<>+0(SB), Z5, Z6
+	VFMADD213PS  c_cosC6<>+0(SB), Z5, Z6
+	VFMADD213PS  c_cosC4<>+0(SB), Z5, Z6
+	VFMADD213PS  c_cosC2<>+0(SB), Z5, Z6
+	VFMADD213PS  c_one<>+0(SB), Z5, Z6
+	VPSLLD       $0x1f, Z4, Z4
+	VXORPS       Z4, Z6, Z4
+	VMULPS       Z4, Z3, Z3
+	VMOVUPS      Z3, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z3
+	VMOVUPS      c_invPi<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VMOVAPS      Z5, Z6
+	VFNMADD132PS c_pi1<>+0(SB), Z3, Z6
+	VFNMADD132PS c_pi2<>+0(SB), Z6, Z5
+	VMINPS       Z5, Z0, Z0
+	VMAXPS       Z0, Z2, Z0
+	VMULPS       Z0, Z0, Z0
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_cosC8<>+0(SB), Z0, Z1
+	VFMADD213PS  c_cosC6<>+0(SB), Z0, Z1
+	VFMADD213PS  c_cosC4<>+0(SB), Z0, Z1
+	VFMADD213PS  c_cosC2<>+0(SB), Z0, Z1
+	VFMADD213PS  c_one<>+0(SB), Z0, Z1
+	VPSLLD       $0x1f, Z4, Z0
+	VXORPS       Z0, Z1, Z0
+	VMULPS       Z0, Z3, Z0
+	VMOVUPS      Z0, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func gcuBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·gcuBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	VMOVUPS c_clampR<>+0(SB), Z0
+	VMOVUPS c_cosC10<>+0(SB), Z1
+	VMOVUPS c_negClampR<>+0(SB), Z2
+	VMOVUPS c_sinS9<>+0(SB), Z3
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z4
+	VMOVUPS      c_invPi<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VMOVAPS      Z6, Z7
+	VFNMADD132PS c_pi1<>+0(SB), Z4, Z7
+	VFNMADD132PS c_pi2<>+0(SB), Z7, Z6
+	VMINPS       Z6, Z0, Z6
+	VMAXPS       Z6, Z2, Z6
+	VMULPS       Z6, Z6, Z7
+	VMOVAPS      Z3, Z8
+	VFMADD213PS  c_sinS7<>+0(SB), Z7, Z8
+	VFMADD213PS  c_sinS5<>+0(SB), Z7, Z8
+	VFMADD213PS  c_sinS3<>+0(SB), Z7, Z8
+	VMULPS       Z6, Z7, Z9
+	VFMADD132PS  Z9, Z6, Z8
+	VPSLLD       $0x1f, Z5, Z5
+	VXORPS       Z5, Z8, Z6
+	VMOVAPS      Z1, Z8
+	VFMADD213PS  c_cosC8<>+0(SB), Z7, Z8
+	VFMADD213PS  c_cosC6<>+0(SB), Z7, Z8
+	VFMADD213PS  c_cosC4<>+0(SB), Z7, Z8
+	VFMADD213PS  c_cosC2<>+0(SB), Z7, Z8
+	VFMADD213PS  c_one<>+0(SB), Z7, Z8
+	VXORPS       Z5, Z8, Z5
+	VFNMADD132PS Z6, Z5, Z4
+	VMOVUPS      (DX)(SI*4), Z5
+	VMULPS       Z4, Z5, Z4
+	VMOVUPS      Z4, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z4
+	VMOVUPS      c_invPi<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VMOVAPS      Z6, Z7
+	VFNMADD132PS c_pi1<>+0(SB), Z4, Z7
+	VFNMADD132PS c_pi2<>+0(SB), Z7, Z6
+	VMINPS       Z6, Z0, Z6
+	VMAXPS       Z6, Z2, Z6
+	VMULPS       Z6, Z6, Z7
+	VMOVAPS      Z3, Z8
+	VFMADD213PS  c_sinS7<>+0(SB), Z7, Z8
+	VFMADD213PS  c_sinS5<>+0(SB), Z7, Z8
+	VFMADD213PS  c_sinS3<>+0(SB), Z7, Z8
+	VMULPS       Z6, Z7, Z9
+	VFMADD132PS  Z9, Z6, Z8
+	VPSLLD       $0x1f, Z5, Z5
+	VXORPS       Z5, Z8, Z6
+	VMOVAPS      Z1, Z8
+	VFMADD213PS  c_cosC8<>+0(SB), Z7, Z8
+	VFMADD213PS  c_cosC6<>+0(SB), Z7, Z8
+	VFMADD213PS  c_cosC4<>+0(SB), Z7, Z8
+	VFMADD213PS  c_cosC2<>+0(SB), Z7, Z8
+	VFMADD213PS  c_one<>+0(SB), Z7, Z8
+	VXORPS       Z5, Z8, Z5
+	VFNMADD132PS Z6, Z5, Z4
+	VMOVUPS      64(DX)(SI*4), Z5
+	VMULPS       Z4, Z5, Z4
+	VMOVUPS      Z4, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z4
+	VMOVUPS      c_invPi<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VMOVAPS      Z6, Z7
+	VFNMADD132PS c_pi1<>+0(SB), Z4, Z7
+	VFNMADD132PS c_pi2<>+0(SB), Z7, Z6
+	VMINPS       Z6, Z0, Z6
+	VMAXPS       Z6, Z2, Z6
+	VMULPS       Z6, Z6, Z7
+	VMOVAPS      Z3, Z8
+	VFMADD213PS  c_sinS7<>+0(SB), Z7, Z8
+	VFMADD213PS  c_sinS5<>+0(SB), Z7, Z8
+	VFMADD213PS  c_sinS3<>+0(SB), Z7, Z8
+	VMULPS       Z6, Z7, Z9
+	VFMADD132PS  Z9, Z6, Z8
+	VPSLLD       $0x1f, Z5, Z5
+	VXORPS       Z5, Z8, Z6
+	VMOVAPS      Z1, Z8
+	VFMADD213PS  c_cosC8<>+0(SB), Z7, Z8
+	VFMADD213PS  c_cosC6<>+0(SB), Z7, Z8
+	VFMADD213PS  c_cosC4<>+0(SB), Z7, Z8
+	VFMADD213PS  c_cosC2<>+0(SB), Z7, Z8
+	VFMADD213PS  c_one<>+0(SB), Z7, Z8
+	VXORPS       Z5, Z8, Z5
+	VFNMADD132PS Z6, Z5, Z4
+	VMOVUPS      (DX)(SI*4), Z5
+	VMULPS       Z4, Z5, Z4
+	VMOVUPS      Z4, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z4
+	VMOVUPS      c_invPi<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VMOVAPS      Z6, Z7
+	VFNMADD132PS c_pi1<>+0(SB), Z4, Z7
+	VFNMADD132PS c_pi2<>+0(SB), Z7, Z6
+	VMINPS       Z6, Z0, Z0
+	VMAXPS       Z0, Z2, Z0
+	VMULPS       Z0, Z0, Z2
+	VMOVAPS      Z3, Z3
+	VFMADD213PS  c_sinS7<>+0(SB), Z2, Z3
+	VFMADD213PS  c_sinS5<>+0(SB), Z2, Z3
+	VFMADD213PS  c_sinS3<>+0(SB), Z2, Z3
+	VMULPS       Z0, Z2, Z6
+	VFMADD132PS  Z6, Z0, Z3
+	VPSLLD       $0x1f, Z5, Z0
+	VXORPS       Z0, Z3, Z3
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_cosC8<>+0(SB), Z2, Z1
+	VFMADD213PS  c_cosC6<>+0(SB), Z2, Z1
+	VFMADD213PS  c_cosC4<>+0(SB), Z2, Z1
+	VFMADD213PS  c_cosC2<>+0(SB), Z2, Z1
+	VFMADD213PS  c_one<>+0(SB), Z2, Z1
+	VXORPS       Z0, Z1, Z0
+	VFNMADD132PS Z3, Z0, Z4
+	VMOVUPS.Z    (DX)(SI*4), K1, Z0
+	VMULPS       Z4, Z0, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
 // func reluAVX2(y []float32, x []float32)
 // Requires: AVX
 TEXT ·reluAVX2(SB), NOSPLIT, $0-48
@@ -29216,6 +29492,295 @@ tail:
 	VMASKMOVPS   (DX)(SI*4), Y2, Y1
 	VMULPS       Y0, Y1, Y0
 	VMASKMOVPS   Y0, Y2, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func gcuAVX2(y []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·gcuAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	XORQ BX, BX
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_invPi<>+0(SB), Y1
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
+	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
+	VMOVAPS      Y2, Y3
+	VFNMADD132PS c_pi1<>+0(SB), Y0, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y2
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_negClampR<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMULPS       Y2, Y2, Y2
+	VMOVUPS      c_cosC10<>+0(SB), Y3
+	VFMADD213PS  c_cosC8<>+0(SB), Y2, Y3
+	VFMADD213PS  c_cosC6<>+0(SB), Y2, Y3
+	VFMADD213PS  c_cosC4<>+0(SB), Y2, Y3
+	VFMADD213PS  c_cosC2<>+0(SB), Y2, Y3
+	VFMADD213PS  c_one<>+0(SB), Y2, Y3
+	VPSLLD       $0x1f, Y1, Y1
+	VXORPS       Y1, Y3, Y1
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VMOVUPS      c_invPi<>+0(SB), Y1
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
+	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
+	VMOVAPS      Y2, Y3
+	VFNMADD132PS c_pi1<>+0(SB), Y0, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y2
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_negClampR<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMULPS       Y2, Y2, Y2
+	VMOVUPS      c_cosC10<>+0(SB), Y3
+	VFMADD213PS  c_cosC8<>+0(SB), Y2, Y3
+	VFMADD213PS  c_cosC6<>+0(SB), Y2, Y3
+	VFMADD213PS  c_cosC4<>+0(SB), Y2, Y3
+	VFMADD213PS  c_cosC2<>+0(SB), Y2, Y3
+	VFMADD213PS  c_one<>+0(SB), Y2, Y3
+	VPSLLD       $0x1f, Y1, Y1
+	VXORPS       Y1, Y3, Y1
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_invPi<>+0(SB), Y1
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
+	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
+	VMOVAPS      Y2, Y3
+	VFNMADD132PS c_pi1<>+0(SB), Y0, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y2
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_negClampR<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMULPS       Y2, Y2, Y2
+	VMOVUPS      c_cosC10<>+0(SB), Y3
+	VFMADD213PS  c_cosC8<>+0(SB), Y2, Y3
+	VFMADD213PS  c_cosC6<>+0(SB), Y2, Y3
+	VFMADD213PS  c_cosC4<>+0(SB), Y2, Y3
+	VFMADD213PS  c_cosC2<>+0(SB), Y2, Y3
+	VFMADD213PS  c_one<>+0(SB), Y2, Y3
+	VPSLLD       $0x1f, Y1, Y1
+	VXORPS       Y1, Y3, Y1
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VMOVUPS      c_invPi<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VMOVAPS      Y3, Y4
+	VFNMADD132PS c_pi1<>+0(SB), Y1, Y4
+	VFNMADD132PS c_pi2<>+0(SB), Y4, Y3
+	VMOVUPS      c_clampR<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y3
+	VMOVUPS      c_cosC10<>+0(SB), Y4
+	VFMADD213PS  c_cosC8<>+0(SB), Y3, Y4
+	VFMADD213PS  c_cosC6<>+0(SB), Y3, Y4
+	VFMADD213PS  c_cosC4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_cosC2<>+0(SB), Y3, Y4
+	VFMADD213PS  c_one<>+0(SB), Y3, Y4
+	VPSLLD       $0x1f, Y2, Y2
+	VXORPS       Y2, Y4, Y2
+	VMULPS       Y2, Y1, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func gcuBackwardAVX2(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·gcuBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y0
+	VMOVUPS      c_invPi<>+0(SB), Y1
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
+	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
+	VMOVAPS      Y2, Y3
+	VFNMADD132PS c_pi1<>+0(SB), Y0, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y2
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_negClampR<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMULPS       Y2, Y2, Y3
+	VMOVUPS      c_sinS9<>+0(SB), Y4
+	VFMADD213PS  c_sinS7<>+0(SB), Y3, Y4
+	VFMADD213PS  c_sinS5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_sinS3<>+0(SB), Y3, Y4
+	VMULPS       Y2, Y3, Y5
+	VFMADD132PS  Y5, Y2, Y4
+	VPSLLD       $0x1f, Y1, Y1
+	VXORPS       Y1, Y4, Y2
+	VMOVUPS      c_cosC10<>+0(SB), Y4
+	VFMADD213PS  c_cosC8<>+0(SB), Y3, Y4
+	VFMADD213PS  c_cosC6<>+0(SB), Y3, Y4
+	VFMADD213PS  c_cosC4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_cosC2<>+0(SB), Y3, Y4
+	VFMADD213PS  c_one<>+0(SB), Y3, Y4
+	VXORPS       Y1, Y4, Y1
+	VFNMADD132PS Y2, Y1, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y0
+	VMOVUPS      c_invPi<>+0(SB), Y1
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
+	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
+	VMOVAPS      Y2, Y3
+	VFNMADD132PS c_pi1<>+0(SB), Y0, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y2
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_negClampR<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMULPS       Y2, Y2, Y3
+	VMOVUPS      c_sinS9<>+0(SB), Y4
+	VFMADD213PS  c_sinS7<>+0(SB), Y3, Y4
+	VFMADD213PS  c_sinS5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_sinS3<>+0(SB), Y3, Y4
+	VMULPS       Y2, Y3, Y5
+	VFMADD132PS  Y5, Y2, Y4
+	VPSLLD       $0x1f, Y1, Y1
+	VXORPS       Y1, Y4, Y2
+	VMOVUPS      c_cosC10<>+0(SB), Y4
+	VFMADD213PS  c_cosC8<>+0(SB), Y3, Y4
+	VFMADD213PS  c_cosC6<>+0(SB), Y3, Y4
+	VFMADD213PS  c_cosC4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_cosC2<>+0(SB), Y3, Y4
+	VFMADD213PS  c_one<>+0(SB), Y3, Y4
+	VXORPS       Y1, Y4, Y1
+	VFNMADD132PS Y2, Y1, Y0
+	VMOVUPS      32(DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y0
+	VMOVUPS      c_invPi<>+0(SB), Y1
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
+	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
+	VMOVAPS      Y2, Y3
+	VFNMADD132PS c_pi1<>+0(SB), Y0, Y3
+	VFNMADD132PS c_pi2<>+0(SB), Y3, Y2
+	VMOVUPS      c_clampR<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_negClampR<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMULPS       Y2, Y2, Y3
+	VMOVUPS      c_sinS9<>+0(SB), Y4
+	VFMADD213PS  c_sinS7<>+0(SB), Y3, Y4
+	VFMADD213PS  c_sinS5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_sinS3<>+0(SB), Y3, Y4
+	VMULPS       Y2, Y3, Y5
+	VFMADD132PS  Y5, Y2, Y4
+	VPSLLD       $0x1f, Y1, Y1
+	VXORPS       Y1, Y4, Y2
+	VMOVUPS      c_cosC10<>+0(SB), Y4
+	VFMADD213PS  c_cosC8<>+0(SB), Y3, Y4
+	VFMADD213PS  c_cosC6<>+0(SB), Y3, Y4
+	VFMADD213PS  c_cosC4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_cosC2<>+0(SB), Y3, Y4
+	VFMADD213PS  c_one<>+0(SB), Y3, Y4
+	VXORPS       Y1, Y4, Y1
+	VFNMADD132PS Y2, Y1, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (BX)(SI*4), Y0, Y1
+	VMOVUPS      c_invPi<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VMOVAPS      Y3, Y4
+	VFNMADD132PS c_pi1<>+0(SB), Y1, Y4
+	VFNMADD132PS c_pi2<>+0(SB), Y4, Y3
+	VMOVUPS      c_clampR<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_negClampR<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VMOVUPS      c_sinS9<>+0(SB), Y5
+	VFMADD213PS  c_sinS7<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_sinS3<>+0(SB), Y4, Y5
+	VMULPS       Y3, Y4, Y6
+	VFMADD132PS  Y6, Y3, Y5
+	VPSLLD       $0x1f, Y2, Y2
+	VXORPS       Y2, Y5, Y3
+	VMOVUPS      c_cosC10<>+0(SB), Y5
+	VFMADD213PS  c_cosC8<>+0(SB), Y4, Y5
+	VFMADD213PS  c_cosC6<>+0(SB), Y4, Y5
+	VFMADD213PS  c_cosC4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_cosC2<>+0(SB), Y4, Y5
+	VFMADD213PS  c_one<>+0(SB), Y4, Y5
+	VXORPS       Y2, Y5, Y2
+	VFNMADD132PS Y3, Y2, Y1
+	VMASKMOVPS   (DX)(SI*4), Y0, Y2
+	VMULPS       Y1, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
 
 done:
 	VZEROUPPER

@@ -84,6 +84,7 @@
 //	elliott     1.4 (1.5)   3.1 (3.5)   hardswish 1.7 (2)   0.7 (1)
 //	serf        3.8 (4.5)   4.2 (5)     tanhexp  3.3 (4)    2.7 (3.5)
 //	smish       6.0 (6.5)   6.4 (7)     (alpha = 1.3, beta = 0.8)
+//	gcu         2.2 (2.5)   1.8 (2)     (|x| <= 1e5, against |x|+1: the sine's error is absolute)
 //
 // SReLU, APL and StarReLU (piecewise linear and quadratic, with parameter
 // gradient sums) are checked against float64 definitions in their own

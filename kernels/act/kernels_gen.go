@@ -79,6 +79,8 @@ type kernels struct {
 	tanhExpBackward     func(dx, dy, x []float32)
 	smish               func(y, x []float32, alpha float32, beta float32)
 	smishBackward       func(dx, dy, x []float32, alpha float32, beta float32)
+	gcu                 func(y, x []float32)
+	gcuBackward         func(dx, dy, x []float32)
 }
 
 // namedKernel is one kernel of a table, for tests that walk every kernel.
@@ -164,6 +166,8 @@ func (k *kernels) all() []namedKernel {
 		{"tanhExpBackward", k.tanhExpBackward},
 		{"smish", k.smish},
 		{"smishBackward", k.smishBackward},
+		{"gcu", k.gcu},
+		{"gcuBackward", k.gcuBackward},
 	}
 }
 
@@ -243,4 +247,6 @@ var pureGo = kernels{
 	tanhExpBackward:     tanhExpBackwardGo,
 	smish:               smishGo,
 	smishBackward:       smishBackwardGo,
+	gcu:                 gcuGo,
+	gcuBackward:         gcuBackwardGo,
 }

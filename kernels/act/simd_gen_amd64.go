@@ -80,6 +80,8 @@ var avx512Kernels = kernels{
 	tanhExpBackward:     tanhExpBackwardAVX512,
 	smish:               smishAVX512,
 	smishBackward:       smishBackwardAVX512,
+	gcu:                 gcuAVX512,
+	gcuBackward:         gcuBackwardAVX512,
 }
 
 var avx2Kernels = kernels{
@@ -158,4 +160,6 @@ var avx2Kernels = kernels{
 	tanhExpBackward:     tanhExpBackwardAVX2,
 	smish:               smishAVX2,
 	smishBackward:       smishBackwardAVX2,
+	gcu:                 gcuAVX2,
+	gcuBackward:         gcuBackwardAVX2,
 }

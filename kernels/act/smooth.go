@@ -329,3 +329,12 @@ func SmishBackward(dx, dy, x []float32, alpha, beta float32) {
 	check3("SmishBackward", dx, dy, x)
 	current().smishBackward(dx, dy, x, alpha, beta)
 }
+
+// GCU sets y[i] = x*cos(x) (accurate for |x| <= 1e6, as Sin).
+func GCU(y, x []float32) { check2("GCU", y, x); current().gcu(y, x) }
+
+// GCUBackward sets dx[i] = dy[i]*(cos(x) - x*sin(x)).
+func GCUBackward(dx, dy, x []float32) {
+	check3("GCUBackward", dx, dy, x)
+	current().gcuBackward(dx, dy, x)
+}

@@ -150,6 +150,7 @@ func TestSmoothLengthMismatchPanics(t *testing.T) {
 		"Exp": func() { Exp(a, b) }, "ExpBackward": func() { ExpBackward(a, b, a) },
 		"Serf": func() { Serf(a, b) }, "SerfBackward": func() { SerfBackward(a, b, a) },
 		"Smish": func() { Smish(a, b, 1, 1) }, "SmishBackward": func() { SmishBackward(a, b, a, 1, 1) },
+		"GCU": func() { GCU(a, b) }, "GCUBackward": func() { GCUBackward(a, b, a) },
 		"TanhExp": func() { TanhExp(a, b) }, "TanhExpBackward": func() { TanhExpBackward(a, b, a) },
 		"Softsign": func() { Softsign(a, b) }, "SoftsignBackward": func() { SoftsignBackward(a, a, b) },
 		"Elliott": func() { Elliott(b, a) }, "ElliottBackward": func() { ElliottBackward(b, a, a) },

@@ -226,6 +226,12 @@ func smishAVX512(y []float32, x []float32, alpha float32, beta float32)
 // smishBackwardAVX512 sets dx = dy*alpha*(t + beta*x*s(1-s)*4(1+s)/(n+2)^2), s = sigmoid(beta*x), n = s(s+2), t = n/(n+2).
 func smishBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32, beta float32)
 
+// gcuAVX512 sets y = x*cos(x).
+func gcuAVX512(y []float32, x []float32)
+
+// gcuBackwardAVX512 sets dx = dy*(cos(x) - x*sin(x)).
+func gcuBackwardAVX512(dx []float32, dy []float32, x []float32)
+
 // reluAVX2 sets y = max(0, x) (NaN stays NaN, -0 stays -0).
 func reluAVX2(y []float32, x []float32)
 
@@ -447,3 +453,9 @@ func smishAVX2(y []float32, x []float32, alpha float32, beta float32)
 
 // smishBackwardAVX2 sets dx = dy*alpha*(t + beta*x*s(1-s)*4(1+s)/(n+2)^2), s = sigmoid(beta*x), n = s(s+2), t = n/(n+2).
 func smishBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, beta float32)
+
+// gcuAVX2 sets y = x*cos(x).
+func gcuAVX2(y []float32, x []float32)
+
+// gcuBackwardAVX2 sets dx = dy*(cos(x) - x*sin(x)).
+func gcuBackwardAVX2(dx []float32, dy []float32, x []float32)
