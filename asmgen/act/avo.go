@@ -88,10 +88,11 @@ type asmGen struct {
 	params map[string]Register // broadcast parameters (AVX-512)
 	// AVX2 keeps its broadcast parameters in stack slots, used as memory
 	// operands like the constants, when 16 vector registers are too few to
-	// hold them across the loop (see avx2Fits).
+	// hold them across the loop (see fits).
 	paramMem map[string]Mem
 	hoisted  map[string]Register // constants held in registers (AVX-512)
 	accs     [][]Register        // per sum: one register (AVX-512) or two (AVX2)
+	accMem   [][]Mem             // per sum: its stack slots instead, when registers are short
 
 	// The current vector: its addresses, tail masks, accumulator half.
 	at    func(p Register) Mem
@@ -144,7 +145,23 @@ func generateAsm(s *isa, k *Kernel) {
 	for _, sl := range k.Slices {
 		g.ptrs[sl] = Load(Param(sl).Base(), GP64())
 	}
-	paramsInRegs := s.avx512 || avx2Fits(b, len(k.Params)+2*k.Sums)
+	halves := 1
+	if !s.avx512 {
+		halves = 2
+	}
+	// What stays in registers across the loop: the lane sums and the
+	// broadcast parameters (AVX-512 also the constants it hoists), as long as
+	// the body still fits beside them (fits); else the parameters move to
+	// stack slots, and the sums too when they would take more than half the
+	// registers (PAU's eleven; fits' estimate is conservative, and avo or
+	// checkAVX2Registers fails the generation if a kernel does not fit).
+	var hoist []string
+	if s.avx512 {
+		hoist = g.regConsts()
+	}
+	accsFixed := halves * k.Sums
+	paramsInRegs := s.fits(b, len(k.Params)+len(hoist)+accsFixed)
+	accsInRegs := paramsInRegs || accsFixed <= s.regs()/2
 	for _, p := range k.Params {
 		x := Load(Param(p), XMM())
 		v := s.vec()
@@ -152,30 +169,32 @@ func generateAsm(s *isa, k *Kernel) {
 		if paramsInRegs {
 			g.params[p] = v
 		} else {
-			m := AllocLocal(32)
+			m := AllocLocal(4 * s.lanes)
 			VMOVUPS(v, m)
 			g.paramMem[p] = m
 		}
 	}
-	if s.avx512 {
-		for _, c := range g.regConsts() {
-			r := s.vec()
-			VMOVUPS(constMem[c], r)
-			g.hoisted[c] = r
-		}
-	}
-	halves := 1
-	if !s.avx512 {
-		halves = 2
+	for _, c := range hoist {
+		r := s.vec()
+		VMOVUPS(constMem[c], r)
+		g.hoisted[c] = r
 	}
 	for j := 0; j < k.Sums; j++ {
 		var rs []Register
+		var ms []Mem
 		for h := 0; h < halves; h++ {
 			z := s.vec()
 			VXORPS(z, z, z)
-			rs = append(rs, z)
+			if accsInRegs {
+				rs = append(rs, z)
+			} else {
+				m := AllocLocal(4 * s.lanes)
+				VMOVUPS(z, m)
+				ms = append(ms, m)
+			}
 		}
 		g.accs = append(g.accs, rs)
+		g.accMem = append(g.accMem, ms)
 	}
 
 	g.loop(n)
@@ -189,8 +208,9 @@ func generateAsm(s *isa, k *Kernel) {
 		// offsets into it.
 		p := GP64()
 		LEAQ(ret.Addr, p)
-		for j, rs := range g.accs {
-			for h, r := range rs {
+		for j := range g.accs {
+			for h := 0; h < halves; h++ {
+				r := g.accReg(j, h)
 				VMOVUPS(r, Mem{Base: p, Disp: 4 * (16*j + 8*h)})
 			}
 		}
@@ -495,7 +515,10 @@ func (g *asmGen) body() {
 // masked-off lanes.
 func (g *asmGen) accumulate(o op, a []int) {
 	s := g.s
-	acc := g.accs[o.imm][g.half]
+	acc := g.accReg(o.imm, g.half)
+	if len(g.accMem[o.imm]) > 0 {
+		defer VMOVUPS(acc, g.accMem[o.imm][g.half])
+	}
 	if o.code == opAcc {
 		switch {
 		case !g.tail:
@@ -524,6 +547,17 @@ func (g *asmGen) accumulate(o op, a []int) {
 		VFMADD231PS(g.mem(y), g.reg(x), t)
 		VBLENDVPS(g.vmask, t, acc, acc)
 	}
+}
+
+// accReg returns lane sum j's register for half h, loaded from its stack
+// slot when it lives there (the caller stores it back).
+func (g *asmGen) accReg(j, h int) Register {
+	if len(g.accMem[j]) == 0 {
+		return g.accs[j][h]
+	}
+	r := g.s.vec()
+	VMOVUPS(g.accMem[j][h], r)
+	return r
 }
 
 var commutative = map[code]func(...Op){opAdd: VADDPS, opMul: VMULPS, opAnd: VANDPS, opOr: VORPS, opXor: VXORPS, opIAdd: VPADDD}
@@ -590,11 +624,22 @@ func constBits(name string) uint32 { return constTable[name].bits }
 
 var _ = math.Float32bits
 
-// avx2Fits reports whether a body, with fixed registers held across the
-// loop (parameters, lane sums), leaves room in AVX2's 16 vector registers:
-// the most values the body keeps live at once, plus the fixed ones, plus
-// two for the loads and copies the instructions need.
-func avx2Fits(b *B, fixed int) bool {
+// fits reports whether a body, with fixed registers held across the loop
+// (parameters, lane sums, hoisted constants), leaves room in this ISA's
+// vector registers (16 for AVX2, 32 for AVX-512): the most values the body
+// keeps live at once, plus the fixed ones, plus two for the loads and copies
+// the instructions need.
+func (s *isa) fits(b *B, fixed int) bool { return fitsIn(b, fixed, s.regs()) }
+
+// regs is the number of vector registers.
+func (s *isa) regs() int {
+	if s.avx512 {
+		return 32
+	}
+	return 16
+}
+
+func fitsIn(b *B, fixed, regs int) bool {
 	last := b.lastUse()
 	inReg := func(id int) bool {
 		for _, o := range b.ops {
@@ -618,5 +663,5 @@ func avx2Fits(b *B, fixed int) bool {
 			seen[a] = true
 		}
 	}
-	return most+fixed+2 <= 16
+	return most+fixed+2 <= regs
 }

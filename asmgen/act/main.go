@@ -37,6 +37,7 @@ func allKernels() []*Kernel {
 	ks = append(ks, tanhExpKernels()...)
 	ks = append(ks, smishKernels()...)
 	ks = append(ks, gcuKernels()...)
+	ks = append(ks, tanhshrinkKernels()...)
 	return ks
 }
 

@@ -94,6 +94,32 @@ func softplus64(x, beta, threshold float64) float64 {
 	return (math.Max(t, 0) + math.Log1p(math.Exp(-math.Abs(t)))) / beta
 }
 
+// tanhshrink64 is x - tanh(x), below |x| = 1/2 by its Maclaurin series
+// (float64's x - tanh(x) cancels there; the terms shrink by x^2*4/pi^2 each).
+func tanhshrink64(x float64) float64 {
+	if math.Abs(x) >= 0.5 {
+		return x - math.Tanh(x)
+	}
+	// tanh = sum t[k] x^k from (k+1) t[k+1] = [k = 0] - sum_{i+j=k} t[i] t[j].
+	const deg = 61
+	var t [deg + 1]float64
+	for k := 0; k < deg; k++ {
+		s := 0.0
+		if k == 0 {
+			s = 1
+		}
+		for i := 0; i <= k; i++ {
+			s -= t[i] * t[k-i]
+		}
+		t[k+1] = s / float64(k+1)
+	}
+	sum := 0.0
+	for k := deg; k >= 3; k -= 2 {
+		sum = sum*x*x - t[k]
+	}
+	return sum * x * x * x
+}
+
 func mishParts64(x float64) (tsp, s float64) {
 	return math.Tanh(math.Log1p(math.Exp(x))), sigmoid64(x)
 }
@@ -288,6 +314,11 @@ func smoothCases() []smoothCase {
 			df: func(x float64) (float64, float64) {
 				return math.Cos(x) - x*math.Sin(x), 1 + math.Abs(x)
 			},
+		},
+		{
+			name: "tanhshrink", fwdULP: 2.5, bwdULP: 4, fwd: Tanhshrink, bwd: TanhshrinkBackward,
+			f:  tanhshrink64,
+			df: func(x float64) (float64, float64) { t := math.Tanh(x); return same(t * t) },
 		},
 		{
 			name: "softsign", fwdULP: 1.5, bwdULP: 3.5, fwd: Softsign, bwd: SoftsignBackward,

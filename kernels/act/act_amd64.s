@@ -1588,6 +1588,366 @@ DATA c_three<>+56(SB)/4, $0x40400000
 DATA c_three<>+60(SB)/4, $0x40400000
 GLOBL c_three<>(SB), RODATA|NOPTR, $64
 
+DATA c_tshS00<>+0(SB)/4, $0x3eaaaaab
+DATA c_tshS00<>+4(SB)/4, $0x3eaaaaab
+DATA c_tshS00<>+8(SB)/4, $0x3eaaaaab
+DATA c_tshS00<>+12(SB)/4, $0x3eaaaaab
+DATA c_tshS00<>+16(SB)/4, $0x3eaaaaab
+DATA c_tshS00<>+20(SB)/4, $0x3eaaaaab
+DATA c_tshS00<>+24(SB)/4, $0x3eaaaaab
+DATA c_tshS00<>+28(SB)/4, $0x3eaaaaab
+DATA c_tshS00<>+32(SB)/4, $0x3eaaaaab
+DATA c_tshS00<>+36(SB)/4, $0x3eaaaaab
+DATA c_tshS00<>+40(SB)/4, $0x3eaaaaab
+DATA c_tshS00<>+44(SB)/4, $0x3eaaaaab
+DATA c_tshS00<>+48(SB)/4, $0x3eaaaaab
+DATA c_tshS00<>+52(SB)/4, $0x3eaaaaab
+DATA c_tshS00<>+56(SB)/4, $0x3eaaaaab
+DATA c_tshS00<>+60(SB)/4, $0x3eaaaaab
+GLOBL c_tshS00<>(SB), RODATA|NOPTR, $64
+
+DATA c_tshS01<>+0(SB)/4, $0xbe088889
+DATA c_tshS01<>+4(SB)/4, $0xbe088889
+DATA c_tshS01<>+8(SB)/4, $0xbe088889
+DATA c_tshS01<>+12(SB)/4, $0xbe088889
+DATA c_tshS01<>+16(SB)/4, $0xbe088889
+DATA c_tshS01<>+20(SB)/4, $0xbe088889
+DATA c_tshS01<>+24(SB)/4, $0xbe088889
+DATA c_tshS01<>+28(SB)/4, $0xbe088889
+DATA c_tshS01<>+32(SB)/4, $0xbe088889
+DATA c_tshS01<>+36(SB)/4, $0xbe088889
+DATA c_tshS01<>+40(SB)/4, $0xbe088889
+DATA c_tshS01<>+44(SB)/4, $0xbe088889
+DATA c_tshS01<>+48(SB)/4, $0xbe088889
+DATA c_tshS01<>+52(SB)/4, $0xbe088889
+DATA c_tshS01<>+56(SB)/4, $0xbe088889
+DATA c_tshS01<>+60(SB)/4, $0xbe088889
+GLOBL c_tshS01<>(SB), RODATA|NOPTR, $64
+
+DATA c_tshS02<>+0(SB)/4, $0x3d5d0dd1
+DATA c_tshS02<>+4(SB)/4, $0x3d5d0dd1
+DATA c_tshS02<>+8(SB)/4, $0x3d5d0dd1
+DATA c_tshS02<>+12(SB)/4, $0x3d5d0dd1
+DATA c_tshS02<>+16(SB)/4, $0x3d5d0dd1
+DATA c_tshS02<>+20(SB)/4, $0x3d5d0dd1
+DATA c_tshS02<>+24(SB)/4, $0x3d5d0dd1
+DATA c_tshS02<>+28(SB)/4, $0x3d5d0dd1
+DATA c_tshS02<>+32(SB)/4, $0x3d5d0dd1
+DATA c_tshS02<>+36(SB)/4, $0x3d5d0dd1
+DATA c_tshS02<>+40(SB)/4, $0x3d5d0dd1
+DATA c_tshS02<>+44(SB)/4, $0x3d5d0dd1
+DATA c_tshS02<>+48(SB)/4, $0x3d5d0dd1
+DATA c_tshS02<>+52(SB)/4, $0x3d5d0dd1
+DATA c_tshS02<>+56(SB)/4, $0x3d5d0dd1
+DATA c_tshS02<>+60(SB)/4, $0x3d5d0dd1
+GLOBL c_tshS02<>(SB), RODATA|NOPTR, $64
+
+DATA c_tshS03<>+0(SB)/4, $0xbcb327a4
+DATA c_tshS03<>+4(SB)/4, $0xbcb327a4
+DATA c_tshS03<>+8(SB)/4, $0xbcb327a4
+DATA c_tshS03<>+12(SB)/4, $0xbcb327a4
+DATA c_tshS03<>+16(SB)/4, $0xbcb327a4
+DATA c_tshS03<>+20(SB)/4, $0xbcb327a4
+DATA c_tshS03<>+24(SB)/4, $0xbcb327a4
+DATA c_tshS03<>+28(SB)/4, $0xbcb327a4
+DATA c_tshS03<>+32(SB)/4, $0xbcb327a4
+DATA c_tshS03<>+36(SB)/4, $0xbcb327a4
+DATA c_tshS03<>+40(SB)/4, $0xbcb327a4
+DATA c_tshS03<>+44(SB)/4, $0xbcb327a4
+DATA c_tshS03<>+48(SB)/4, $0xbcb327a4
+DATA c_tshS03<>+52(SB)/4, $0xbcb327a4
+DATA c_tshS03<>+56(SB)/4, $0xbcb327a4
+DATA c_tshS03<>+60(SB)/4, $0xbcb327a4
+GLOBL c_tshS03<>(SB), RODATA|NOPTR, $64
+
+DATA c_tshS04<>+0(SB)/4, $0x3c11371b
+DATA c_tshS04<>+4(SB)/4, $0x3c11371b
+DATA c_tshS04<>+8(SB)/4, $0x3c11371b
+DATA c_tshS04<>+12(SB)/4, $0x3c11371b
+DATA c_tshS04<>+16(SB)/4, $0x3c11371b
+DATA c_tshS04<>+20(SB)/4, $0x3c11371b
+DATA c_tshS04<>+24(SB)/4, $0x3c11371b
+DATA c_tshS04<>+28(SB)/4, $0x3c11371b
+DATA c_tshS04<>+32(SB)/4, $0x3c11371b
+DATA c_tshS04<>+36(SB)/4, $0x3c11371b
+DATA c_tshS04<>+40(SB)/4, $0x3c11371b
+DATA c_tshS04<>+44(SB)/4, $0x3c11371b
+DATA c_tshS04<>+48(SB)/4, $0x3c11371b
+DATA c_tshS04<>+52(SB)/4, $0x3c11371b
+DATA c_tshS04<>+56(SB)/4, $0x3c11371b
+DATA c_tshS04<>+60(SB)/4, $0x3c11371b
+GLOBL c_tshS04<>(SB), RODATA|NOPTR, $64
+
+DATA c_tshS05<>+0(SB)/4, $0xbb6b69e8
+DATA c_tshS05<>+4(SB)/4, $0xbb6b69e8
+DATA c_tshS05<>+8(SB)/4, $0xbb6b69e8
+DATA c_tshS05<>+12(SB)/4, $0xbb6b69e8
+DATA c_tshS05<>+16(SB)/4, $0xbb6b69e8
+DATA c_tshS05<>+20(SB)/4, $0xbb6b69e8
+DATA c_tshS05<>+24(SB)/4, $0xbb6b69e8
+DATA c_tshS05<>+28(SB)/4, $0xbb6b69e8
+DATA c_tshS05<>+32(SB)/4, $0xbb6b69e8
+DATA c_tshS05<>+36(SB)/4, $0xbb6b69e8
+DATA c_tshS05<>+40(SB)/4, $0xbb6b69e8
+DATA c_tshS05<>+44(SB)/4, $0xbb6b69e8
+DATA c_tshS05<>+48(SB)/4, $0xbb6b69e8
+DATA c_tshS05<>+52(SB)/4, $0xbb6b69e8
+DATA c_tshS05<>+56(SB)/4, $0xbb6b69e8
+DATA c_tshS05<>+60(SB)/4, $0xbb6b69e8
+GLOBL c_tshS05<>(SB), RODATA|NOPTR, $64
+
+DATA c_tshS06<>+0(SB)/4, $0x3abed1b2
+DATA c_tshS06<>+4(SB)/4, $0x3abed1b2
+DATA c_tshS06<>+8(SB)/4, $0x3abed1b2
+DATA c_tshS06<>+12(SB)/4, $0x3abed1b2
+DATA c_tshS06<>+16(SB)/4, $0x3abed1b2
+DATA c_tshS06<>+20(SB)/4, $0x3abed1b2
+DATA c_tshS06<>+24(SB)/4, $0x3abed1b2
+DATA c_tshS06<>+28(SB)/4, $0x3abed1b2
+DATA c_tshS06<>+32(SB)/4, $0x3abed1b2
+DATA c_tshS06<>+36(SB)/4, $0x3abed1b2
+DATA c_tshS06<>+40(SB)/4, $0x3abed1b2
+DATA c_tshS06<>+44(SB)/4, $0x3abed1b2
+DATA c_tshS06<>+48(SB)/4, $0x3abed1b2
+DATA c_tshS06<>+52(SB)/4, $0x3abed1b2
+DATA c_tshS06<>+56(SB)/4, $0x3abed1b2
+DATA c_tshS06<>+60(SB)/4, $0x3abed1b2
+GLOBL c_tshS06<>(SB), RODATA|NOPTR, $64
+
+DATA c_tshS07<>+0(SB)/4, $0xba1aac12
+DATA c_tshS07<>+4(SB)/4, $0xba1aac12
+DATA c_tshS07<>+8(SB)/4, $0xba1aac12
+DATA c_tshS07<>+12(SB)/4, $0xba1aac12
+DATA c_tshS07<>+16(SB)/4, $0xba1aac12
+DATA c_tshS07<>+20(SB)/4, $0xba1aac12
+DATA c_tshS07<>+24(SB)/4, $0xba1aac12
+DATA c_tshS07<>+28(SB)/4, $0xba1aac12
+DATA c_tshS07<>+32(SB)/4, $0xba1aac12
+DATA c_tshS07<>+36(SB)/4, $0xba1aac12
+DATA c_tshS07<>+40(SB)/4, $0xba1aac12
+DATA c_tshS07<>+44(SB)/4, $0xba1aac12
+DATA c_tshS07<>+48(SB)/4, $0xba1aac12
+DATA c_tshS07<>+52(SB)/4, $0xba1aac12
+DATA c_tshS07<>+56(SB)/4, $0xba1aac12
+DATA c_tshS07<>+60(SB)/4, $0xba1aac12
+GLOBL c_tshS07<>(SB), RODATA|NOPTR, $64
+
+DATA c_tshS08<>+0(SB)/4, $0x397abebc
+DATA c_tshS08<>+4(SB)/4, $0x397abebc
+DATA c_tshS08<>+8(SB)/4, $0x397abebc
+DATA c_tshS08<>+12(SB)/4, $0x397abebc
+DATA c_tshS08<>+16(SB)/4, $0x397abebc
+DATA c_tshS08<>+20(SB)/4, $0x397abebc
+DATA c_tshS08<>+24(SB)/4, $0x397abebc
+DATA c_tshS08<>+28(SB)/4, $0x397abebc
+DATA c_tshS08<>+32(SB)/4, $0x397abebc
+DATA c_tshS08<>+36(SB)/4, $0x397abebc
+DATA c_tshS08<>+40(SB)/4, $0x397abebc
+DATA c_tshS08<>+44(SB)/4, $0x397abebc
+DATA c_tshS08<>+48(SB)/4, $0x397abebc
+DATA c_tshS08<>+52(SB)/4, $0x397abebc
+DATA c_tshS08<>+56(SB)/4, $0x397abebc
+DATA c_tshS08<>+60(SB)/4, $0x397abebc
+GLOBL c_tshS08<>(SB), RODATA|NOPTR, $64
+
+DATA c_tshS09<>+0(SB)/4, $0xb8cb3f0c
+DATA c_tshS09<>+4(SB)/4, $0xb8cb3f0c
+DATA c_tshS09<>+8(SB)/4, $0xb8cb3f0c
+DATA c_tshS09<>+12(SB)/4, $0xb8cb3f0c
+DATA c_tshS09<>+16(SB)/4, $0xb8cb3f0c
+DATA c_tshS09<>+20(SB)/4, $0xb8cb3f0c
+DATA c_tshS09<>+24(SB)/4, $0xb8cb3f0c
+DATA c_tshS09<>+28(SB)/4, $0xb8cb3f0c
+DATA c_tshS09<>+32(SB)/4, $0xb8cb3f0c
+DATA c_tshS09<>+36(SB)/4, $0xb8cb3f0c
+DATA c_tshS09<>+40(SB)/4, $0xb8cb3f0c
+DATA c_tshS09<>+44(SB)/4, $0xb8cb3f0c
+DATA c_tshS09<>+48(SB)/4, $0xb8cb3f0c
+DATA c_tshS09<>+52(SB)/4, $0xb8cb3f0c
+DATA c_tshS09<>+56(SB)/4, $0xb8cb3f0c
+DATA c_tshS09<>+60(SB)/4, $0xb8cb3f0c
+GLOBL c_tshS09<>(SB), RODATA|NOPTR, $64
+
+DATA c_tshS10<>+0(SB)/4, $0x3824bec7
+DATA c_tshS10<>+4(SB)/4, $0x3824bec7
+DATA c_tshS10<>+8(SB)/4, $0x3824bec7
+DATA c_tshS10<>+12(SB)/4, $0x3824bec7
+DATA c_tshS10<>+16(SB)/4, $0x3824bec7
+DATA c_tshS10<>+20(SB)/4, $0x3824bec7
+DATA c_tshS10<>+24(SB)/4, $0x3824bec7
+DATA c_tshS10<>+28(SB)/4, $0x3824bec7
+DATA c_tshS10<>+32(SB)/4, $0x3824bec7
+DATA c_tshS10<>+36(SB)/4, $0x3824bec7
+DATA c_tshS10<>+40(SB)/4, $0x3824bec7
+DATA c_tshS10<>+44(SB)/4, $0x3824bec7
+DATA c_tshS10<>+48(SB)/4, $0x3824bec7
+DATA c_tshS10<>+52(SB)/4, $0x3824bec7
+DATA c_tshS10<>+56(SB)/4, $0x3824bec7
+DATA c_tshS10<>+60(SB)/4, $0x3824bec7
+GLOBL c_tshS10<>(SB), RODATA|NOPTR, $64
+
+DATA c_tshS11<>+0(SB)/4, $0xb7858997
+DATA c_tshS11<>+4(SB)/4, $0xb7858997
+DATA c_tshS11<>+8(SB)/4, $0xb7858997
+DATA c_tshS11<>+12(SB)/4, $0xb7858997
+DATA c_tshS11<>+16(SB)/4, $0xb7858997
+DATA c_tshS11<>+20(SB)/4, $0xb7858997
+DATA c_tshS11<>+24(SB)/4, $0xb7858997
+DATA c_tshS11<>+28(SB)/4, $0xb7858997
+DATA c_tshS11<>+32(SB)/4, $0xb7858997
+DATA c_tshS11<>+36(SB)/4, $0xb7858997
+DATA c_tshS11<>+40(SB)/4, $0xb7858997
+DATA c_tshS11<>+44(SB)/4, $0xb7858997
+DATA c_tshS11<>+48(SB)/4, $0xb7858997
+DATA c_tshS11<>+52(SB)/4, $0xb7858997
+DATA c_tshS11<>+56(SB)/4, $0xb7858997
+DATA c_tshS11<>+60(SB)/4, $0xb7858997
+GLOBL c_tshS11<>(SB), RODATA|NOPTR, $64
+
+DATA c_tshS12<>+0(SB)/4, $0x36d87b97
+DATA c_tshS12<>+4(SB)/4, $0x36d87b97
+DATA c_tshS12<>+8(SB)/4, $0x36d87b97
+DATA c_tshS12<>+12(SB)/4, $0x36d87b97
+DATA c_tshS12<>+16(SB)/4, $0x36d87b97
+DATA c_tshS12<>+20(SB)/4, $0x36d87b97
+DATA c_tshS12<>+24(SB)/4, $0x36d87b97
+DATA c_tshS12<>+28(SB)/4, $0x36d87b97
+DATA c_tshS12<>+32(SB)/4, $0x36d87b97
+DATA c_tshS12<>+36(SB)/4, $0x36d87b97
+DATA c_tshS12<>+40(SB)/4, $0x36d87b97
+DATA c_tshS12<>+44(SB)/4, $0x36d87b97
+DATA c_tshS12<>+48(SB)/4, $0x36d87b97
+DATA c_tshS12<>+52(SB)/4, $0x36d87b97
+DATA c_tshS12<>+56(SB)/4, $0x36d87b97
+DATA c_tshS12<>+60(SB)/4, $0x36d87b97
+GLOBL c_tshS12<>(SB), RODATA|NOPTR, $64
+
+DATA c_tshS13<>+0(SB)/4, $0xb62f796d
+DATA c_tshS13<>+4(SB)/4, $0xb62f796d
+DATA c_tshS13<>+8(SB)/4, $0xb62f796d
+DATA c_tshS13<>+12(SB)/4, $0xb62f796d
+DATA c_tshS13<>+16(SB)/4, $0xb62f796d
+DATA c_tshS13<>+20(SB)/4, $0xb62f796d
+DATA c_tshS13<>+24(SB)/4, $0xb62f796d
+DATA c_tshS13<>+28(SB)/4, $0xb62f796d
+DATA c_tshS13<>+32(SB)/4, $0xb62f796d
+DATA c_tshS13<>+36(SB)/4, $0xb62f796d
+DATA c_tshS13<>+40(SB)/4, $0xb62f796d
+DATA c_tshS13<>+44(SB)/4, $0xb62f796d
+DATA c_tshS13<>+48(SB)/4, $0xb62f796d
+DATA c_tshS13<>+52(SB)/4, $0xb62f796d
+DATA c_tshS13<>+56(SB)/4, $0xb62f796d
+DATA c_tshS13<>+60(SB)/4, $0xb62f796d
+GLOBL c_tshS13<>(SB), RODATA|NOPTR, $64
+
+DATA c_tshS14<>+0(SB)/4, $0x358e3bf0
+DATA c_tshS14<>+4(SB)/4, $0x358e3bf0
+DATA c_tshS14<>+8(SB)/4, $0x358e3bf0
+DATA c_tshS14<>+12(SB)/4, $0x358e3bf0
+DATA c_tshS14<>+16(SB)/4, $0x358e3bf0
+DATA c_tshS14<>+20(SB)/4, $0x358e3bf0
+DATA c_tshS14<>+24(SB)/4, $0x358e3bf0
+DATA c_tshS14<>+28(SB)/4, $0x358e3bf0
+DATA c_tshS14<>+32(SB)/4, $0x358e3bf0
+DATA c_tshS14<>+36(SB)/4, $0x358e3bf0
+DATA c_tshS14<>+40(SB)/4, $0x358e3bf0
+DATA c_tshS14<>+44(SB)/4, $0x358e3bf0
+DATA c_tshS14<>+48(SB)/4, $0x358e3bf0
+DATA c_tshS14<>+52(SB)/4, $0x358e3bf0
+DATA c_tshS14<>+56(SB)/4, $0x358e3bf0
+DATA c_tshS14<>+60(SB)/4, $0x358e3bf0
+GLOBL c_tshS14<>(SB), RODATA|NOPTR, $64
+
+DATA c_tshS15<>+0(SB)/4, $0xb4e694cf
+DATA c_tshS15<>+4(SB)/4, $0xb4e694cf
+DATA c_tshS15<>+8(SB)/4, $0xb4e694cf
+DATA c_tshS15<>+12(SB)/4, $0xb4e694cf
+DATA c_tshS15<>+16(SB)/4, $0xb4e694cf
+DATA c_tshS15<>+20(SB)/4, $0xb4e694cf
+DATA c_tshS15<>+24(SB)/4, $0xb4e694cf
+DATA c_tshS15<>+28(SB)/4, $0xb4e694cf
+DATA c_tshS15<>+32(SB)/4, $0xb4e694cf
+DATA c_tshS15<>+36(SB)/4, $0xb4e694cf
+DATA c_tshS15<>+40(SB)/4, $0xb4e694cf
+DATA c_tshS15<>+44(SB)/4, $0xb4e694cf
+DATA c_tshS15<>+48(SB)/4, $0xb4e694cf
+DATA c_tshS15<>+52(SB)/4, $0xb4e694cf
+DATA c_tshS15<>+56(SB)/4, $0xb4e694cf
+DATA c_tshS15<>+60(SB)/4, $0xb4e694cf
+GLOBL c_tshS15<>(SB), RODATA|NOPTR, $64
+
+DATA c_tshS16<>+0(SB)/4, $0x343ae6f3
+DATA c_tshS16<>+4(SB)/4, $0x343ae6f3
+DATA c_tshS16<>+8(SB)/4, $0x343ae6f3
+DATA c_tshS16<>+12(SB)/4, $0x343ae6f3
+DATA c_tshS16<>+16(SB)/4, $0x343ae6f3
+DATA c_tshS16<>+20(SB)/4, $0x343ae6f3
+DATA c_tshS16<>+24(SB)/4, $0x343ae6f3
+DATA c_tshS16<>+28(SB)/4, $0x343ae6f3
+DATA c_tshS16<>+32(SB)/4, $0x343ae6f3
+DATA c_tshS16<>+36(SB)/4, $0x343ae6f3
+DATA c_tshS16<>+40(SB)/4, $0x343ae6f3
+DATA c_tshS16<>+44(SB)/4, $0x343ae6f3
+DATA c_tshS16<>+48(SB)/4, $0x343ae6f3
+DATA c_tshS16<>+52(SB)/4, $0x343ae6f3
+DATA c_tshS16<>+56(SB)/4, $0x343ae6f3
+DATA c_tshS16<>+60(SB)/4, $0x343ae6f3
+GLOBL c_tshS16<>(SB), RODATA|NOPTR, $64
+
+DATA c_tshS17<>+0(SB)/4, $0xb3977f47
+DATA c_tshS17<>+4(SB)/4, $0xb3977f47
+DATA c_tshS17<>+8(SB)/4, $0xb3977f47
+DATA c_tshS17<>+12(SB)/4, $0xb3977f47
+DATA c_tshS17<>+16(SB)/4, $0xb3977f47
+DATA c_tshS17<>+20(SB)/4, $0xb3977f47
+DATA c_tshS17<>+24(SB)/4, $0xb3977f47
+DATA c_tshS17<>+28(SB)/4, $0xb3977f47
+DATA c_tshS17<>+32(SB)/4, $0xb3977f47
+DATA c_tshS17<>+36(SB)/4, $0xb3977f47
+DATA c_tshS17<>+40(SB)/4, $0xb3977f47
+DATA c_tshS17<>+44(SB)/4, $0xb3977f47
+DATA c_tshS17<>+48(SB)/4, $0xb3977f47
+DATA c_tshS17<>+52(SB)/4, $0xb3977f47
+DATA c_tshS17<>+56(SB)/4, $0xb3977f47
+DATA c_tshS17<>+60(SB)/4, $0xb3977f47
+GLOBL c_tshS17<>(SB), RODATA|NOPTR, $64
+
+DATA c_tshS18<>+0(SB)/4, $0x32f59915
+DATA c_tshS18<>+4(SB)/4, $0x32f59915
+DATA c_tshS18<>+8(SB)/4, $0x32f59915
+DATA c_tshS18<>+12(SB)/4, $0x32f59915
+DATA c_tshS18<>+16(SB)/4, $0x32f59915
+DATA c_tshS18<>+20(SB)/4, $0x32f59915
+DATA c_tshS18<>+24(SB)/4, $0x32f59915
+DATA c_tshS18<>+28(SB)/4, $0x32f59915
+DATA c_tshS18<>+32(SB)/4, $0x32f59915
+DATA c_tshS18<>+36(SB)/4, $0x32f59915
+DATA c_tshS18<>+40(SB)/4, $0x32f59915
+DATA c_tshS18<>+44(SB)/4, $0x32f59915
+DATA c_tshS18<>+48(SB)/4, $0x32f59915
+DATA c_tshS18<>+52(SB)/4, $0x32f59915
+DATA c_tshS18<>+56(SB)/4, $0x32f59915
+DATA c_tshS18<>+60(SB)/4, $0x32f59915
+GLOBL c_tshS18<>(SB), RODATA|NOPTR, $64
+
+DATA c_tshS19<>+0(SB)/4, $0xb2471300
+DATA c_tshS19<>+4(SB)/4, $0xb2471300
+DATA c_tshS19<>+8(SB)/4, $0xb2471300
+DATA c_tshS19<>+12(SB)/4, $0xb2471300
+DATA c_tshS19<>+16(SB)/4, $0xb2471300
+DATA c_tshS19<>+20(SB)/4, $0xb2471300
+DATA c_tshS19<>+24(SB)/4, $0xb2471300
+DATA c_tshS19<>+28(SB)/4, $0xb2471300
+DATA c_tshS19<>+32(SB)/4, $0xb2471300
+DATA c_tshS19<>+36(SB)/4, $0xb2471300
+DATA c_tshS19<>+40(SB)/4, $0xb2471300
+DATA c_tshS19<>+44(SB)/4, $0xb2471300
+DATA c_tshS19<>+48(SB)/4, $0xb2471300
+DATA c_tshS19<>+52(SB)/4, $0xb2471300
+DATA c_tshS19<>+56(SB)/4, $0xb2471300
+DATA c_tshS19<>+60(SB)/4, $0xb2471300
+GLOBL c_tshS19<>(SB), RODATA|NOPTR, $64
+
 DATA c_two<>+0(SB)/4, $0x40000000
 DATA c_two<>+4(SB)/4, $0x40000000
 DATA c_two<>+8(SB)/4, $0x40000000
@@ -14971,6 +15331,541 @@ tail:
 	VFNMADD132PS Z3, Z0, Z4
 	VMOVUPS.Z    (DX)(SI*4), K1, Z0
 	VMULPS       Z4, Z0, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func tanhshrinkAVX512(y []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·tanhshrinkAVX512(SB), NOSPLIT, $0-48
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS c_expLo<>+0(SB), Z0
+	VMOVUPS c_expP6<>+0(SB), Z1
+	VMOVUPS c_negOne<>+0(SB), Z2
+	VMOVUPS c_one<>+0(SB), Z3
+	VMOVUPS c_tshS19<>+0(SB), Z4
+	XORQ    BX, BX
+	MOVQ    AX, SI
+	SUBQ    $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z5
+	VMINPS       Z5, Z3, Z6
+	VMAXPS       Z6, Z2, Z6
+	VMULPS       Z6, Z6, Z6
+	VMOVAPS      Z4, Z11
+	VFMADD213PS  c_tshS18<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS17<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS16<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS15<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS14<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS13<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS12<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS11<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS10<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS09<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS08<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS07<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS06<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS05<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS04<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS03<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS02<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS01<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS00<>+0(SB), Z6, Z11
+	VMULPS       Z11, Z6, Z6
+	VANDPS       c_absMask<>+0(SB), Z5, Z11
+	VADDPS       Z11, Z11, Z12
+	VORPS        c_signMask<>+0(SB), Z12, Z12
+	VMAXPS       Z12, Z0, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z14
+	VMULPS       Z14, Z14, Z12
+	VMOVAPS      Z1, Z15
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z15
+	VFMADD132PS  Z15, Z14, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VFMADD132PS  Z12, Z13, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z12
+	VFMADD132PS  c_twoM64<>+0(SB), Z3, Z13
+	VSUBPS       Z3, Z11, Z14
+	VADDPS       Z12, Z12, Z12
+	VDIVPS       Z13, Z12, Z12
+	VCMPPS       $0x11, Z3, Z11, K1
+	VANDPS       c_signMask<>+0(SB), Z5, Z11
+	VADDPS       Z12, Z14, Z12
+	VORPS        Z11, Z12, Z11
+	VMULPS       Z6, Z5, Z5
+	VBLENDMPS    Z5, Z11, K1, Z7
+	VMOVUPS      Z7, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z5
+	VMINPS       Z5, Z3, Z6
+	VMAXPS       Z6, Z2, Z6
+	VMULPS       Z6, Z6, Z6
+	VMOVAPS      Z4, Z11
+	VFMADD213PS  c_tshS18<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS17<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS16<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS15<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS14<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS13<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS12<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS11<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS10<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS09<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS08<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS07<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS06<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS05<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS04<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS03<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS02<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS01<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS00<>+0(SB), Z6, Z11
+	VMULPS       Z11, Z6, Z6
+	VANDPS       c_absMask<>+0(SB), Z5, Z11
+	VADDPS       Z11, Z11, Z12
+	VORPS        c_signMask<>+0(SB), Z12, Z12
+	VMAXPS       Z12, Z0, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z14
+	VMULPS       Z14, Z14, Z12
+	VMOVAPS      Z1, Z15
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z15
+	VFMADD132PS  Z15, Z14, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VFMADD132PS  Z12, Z13, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z12
+	VFMADD132PS  c_twoM64<>+0(SB), Z3, Z13
+	VSUBPS       Z3, Z11, Z14
+	VADDPS       Z12, Z12, Z12
+	VDIVPS       Z13, Z12, Z12
+	VCMPPS       $0x11, Z3, Z11, K1
+	VANDPS       c_signMask<>+0(SB), Z5, Z11
+	VADDPS       Z12, Z14, Z12
+	VORPS        Z11, Z12, Z11
+	VMULPS       Z6, Z5, Z5
+	VBLENDMPS    Z5, Z11, K1, Z8
+	VMOVUPS      Z8, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z5
+	VMINPS       Z5, Z3, Z6
+	VMAXPS       Z6, Z2, Z6
+	VMULPS       Z6, Z6, Z6
+	VMOVAPS      Z4, Z7
+	VFMADD213PS  c_tshS18<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS17<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS16<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS15<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS14<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS13<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS12<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS11<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS10<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS09<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS08<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS07<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS06<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS05<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS04<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS03<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS02<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS01<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS00<>+0(SB), Z6, Z7
+	VMULPS       Z7, Z6, Z6
+	VANDPS       c_absMask<>+0(SB), Z5, Z7
+	VADDPS       Z7, Z7, Z8
+	VORPS        c_signMask<>+0(SB), Z8, Z8
+	VMAXPS       Z8, Z0, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z12
+	VMULPS       Z12, Z12, Z8
+	VMOVAPS      Z1, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
+	VFMADD132PS  Z13, Z12, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z8, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z8
+	VFMADD132PS  c_twoM64<>+0(SB), Z3, Z11
+	VSUBPS       Z3, Z7, Z12
+	VADDPS       Z8, Z8, Z8
+	VDIVPS       Z11, Z8, Z8
+	VCMPPS       $0x11, Z3, Z7, K1
+	VANDPS       c_signMask<>+0(SB), Z5, Z7
+	VADDPS       Z8, Z12, Z8
+	VORPS        Z7, Z8, Z7
+	VMULPS       Z6, Z5, Z5
+	VBLENDMPS    Z5, Z7, K1, Z9
+	VMOVUPS      Z9, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z5
+	VMINPS       Z5, Z3, Z6
+	VMAXPS       Z6, Z2, Z2
+	VMULPS       Z2, Z2, Z2
+	VMOVAPS      Z4, Z4
+	VFMADD213PS  c_tshS18<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS17<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS16<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS15<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS14<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS13<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS12<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS11<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS10<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS09<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS08<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS07<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS06<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS05<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS04<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS03<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS02<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS01<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS00<>+0(SB), Z2, Z4
+	VMULPS       Z4, Z2, Z2
+	VANDPS       c_absMask<>+0(SB), Z5, Z4
+	VADDPS       Z4, Z4, Z6
+	VORPS        c_signMask<>+0(SB), Z6, Z6
+	VMAXPS       Z6, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z7
+	VMULPS       Z7, Z7, Z0
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z1
+	VFMADD132PS  Z1, Z7, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z0
+	VFMADD132PS  c_twoM64<>+0(SB), Z3, Z1
+	VSUBPS       Z3, Z4, Z6
+	VADDPS       Z0, Z0, Z0
+	VDIVPS       Z1, Z0, Z0
+	VCMPPS       $0x11, Z3, Z4, K2
+	VANDPS       c_signMask<>+0(SB), Z5, Z1
+	VADDPS       Z0, Z6, Z0
+	VORPS        Z1, Z0, Z0
+	VMULPS       Z2, Z5, Z1
+	VBLENDMPS    Z1, Z0, K2, Z10
+	VMOVUPS      Z10, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func tanhshrinkBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·tanhshrinkBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	VMOVUPS c_expLo<>+0(SB), Z0
+	VMOVUPS c_expP6<>+0(SB), Z1
+	VMOVUPS c_negOne<>+0(SB), Z2
+	VMOVUPS c_one<>+0(SB), Z3
+	VMOVUPS c_tshS19<>+0(SB), Z4
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z5
+	VMINPS       Z5, Z3, Z6
+	VMAXPS       Z6, Z2, Z6
+	VMULPS       Z6, Z6, Z6
+	VMOVAPS      Z4, Z11
+	VFMADD213PS  c_tshS18<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS17<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS16<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS15<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS14<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS13<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS12<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS11<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS10<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS09<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS08<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS07<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS06<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS05<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS04<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS03<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS02<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS01<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS00<>+0(SB), Z6, Z11
+	VMULPS       Z11, Z6, Z6
+	VANDPS       c_absMask<>+0(SB), Z5, Z11
+	VADDPS       Z11, Z11, Z12
+	VORPS        c_signMask<>+0(SB), Z12, Z12
+	VMAXPS       Z12, Z0, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z14
+	VMULPS       Z14, Z14, Z12
+	VMOVAPS      Z1, Z15
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z15
+	VFMADD132PS  Z15, Z14, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VFMADD132PS  Z12, Z13, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z12
+	VFMADD132PS  c_twoM64<>+0(SB), Z3, Z13
+	VADDPS       Z12, Z12, Z12
+	VDIVPS       Z13, Z12, Z12
+	VCMPPS       $0x11, Z3, Z11, K1
+	VSUBPS       Z6, Z3, Z6
+	VMULPS       Z6, Z5, Z5
+	VSUBPS       Z12, Z3, Z6
+	VBLENDMPS    Z5, Z6, K1, Z7
+	VMOVUPS      (DX)(SI*4), Z5
+	VMULPS       Z7, Z7, Z6
+	VMULPS       Z6, Z5, Z5
+	VMOVUPS      Z5, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z5
+	VMINPS       Z5, Z3, Z6
+	VMAXPS       Z6, Z2, Z6
+	VMULPS       Z6, Z6, Z6
+	VMOVAPS      Z4, Z11
+	VFMADD213PS  c_tshS18<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS17<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS16<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS15<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS14<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS13<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS12<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS11<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS10<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS09<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS08<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS07<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS06<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS05<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS04<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS03<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS02<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS01<>+0(SB), Z6, Z11
+	VFMADD213PS  c_tshS00<>+0(SB), Z6, Z11
+	VMULPS       Z11, Z6, Z6
+	VANDPS       c_absMask<>+0(SB), Z5, Z11
+	VADDPS       Z11, Z11, Z12
+	VORPS        c_signMask<>+0(SB), Z12, Z12
+	VMAXPS       Z12, Z0, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z14
+	VMULPS       Z14, Z14, Z12
+	VMOVAPS      Z1, Z15
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z15
+	VFMADD132PS  Z15, Z14, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VFMADD132PS  Z12, Z13, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z12
+	VFMADD132PS  c_twoM64<>+0(SB), Z3, Z13
+	VADDPS       Z12, Z12, Z12
+	VDIVPS       Z13, Z12, Z12
+	VCMPPS       $0x11, Z3, Z11, K1
+	VSUBPS       Z6, Z3, Z6
+	VMULPS       Z6, Z5, Z5
+	VSUBPS       Z12, Z3, Z6
+	VBLENDMPS    Z5, Z6, K1, Z8
+	VMOVUPS      64(DX)(SI*4), Z5
+	VMULPS       Z8, Z8, Z6
+	VMULPS       Z6, Z5, Z5
+	VMOVUPS      Z5, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z5
+	VMINPS       Z5, Z3, Z6
+	VMAXPS       Z6, Z2, Z6
+	VMULPS       Z6, Z6, Z6
+	VMOVAPS      Z4, Z7
+	VFMADD213PS  c_tshS18<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS17<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS16<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS15<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS14<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS13<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS12<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS11<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS10<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS09<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS08<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS07<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS06<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS05<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS04<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS03<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS02<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS01<>+0(SB), Z6, Z7
+	VFMADD213PS  c_tshS00<>+0(SB), Z6, Z7
+	VMULPS       Z7, Z6, Z6
+	VANDPS       c_absMask<>+0(SB), Z5, Z7
+	VADDPS       Z7, Z7, Z8
+	VORPS        c_signMask<>+0(SB), Z8, Z8
+	VMAXPS       Z8, Z0, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z12
+	VMULPS       Z12, Z12, Z8
+	VMOVAPS      Z1, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
+	VFMADD132PS  Z13, Z12, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z8, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z8
+	VFMADD132PS  c_twoM64<>+0(SB), Z3, Z11
+	VADDPS       Z8, Z8, Z8
+	VDIVPS       Z11, Z8, Z8
+	VCMPPS       $0x11, Z3, Z7, K1
+	VSUBPS       Z6, Z3, Z6
+	VMULPS       Z6, Z5, Z5
+	VSUBPS       Z8, Z3, Z6
+	VBLENDMPS    Z5, Z6, K1, Z9
+	VMOVUPS      (DX)(SI*4), Z5
+	VMULPS       Z9, Z9, Z6
+	VMULPS       Z6, Z5, Z5
+	VMOVUPS      Z5, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z5
+	VMINPS       Z5, Z3, Z6
+	VMAXPS       Z6, Z2, Z2
+	VMULPS       Z2, Z2, Z2
+	VMOVAPS      Z4, Z4
+	VFMADD213PS  c_tshS18<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS17<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS16<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS15<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS14<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS13<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS12<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS11<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS10<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS09<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS08<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS07<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS06<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS05<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS04<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS03<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS02<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS01<>+0(SB), Z2, Z4
+	VFMADD213PS  c_tshS00<>+0(SB), Z2, Z4
+	VMULPS       Z4, Z2, Z2
+	VANDPS       c_absMask<>+0(SB), Z5, Z4
+	VADDPS       Z4, Z4, Z6
+	VORPS        c_signMask<>+0(SB), Z6, Z6
+	VMAXPS       Z6, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z7
+	VMULPS       Z7, Z7, Z0
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z1
+	VFMADD132PS  Z1, Z7, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z0
+	VFMADD132PS  c_twoM64<>+0(SB), Z3, Z1
+	VADDPS       Z0, Z0, Z0
+	VDIVPS       Z1, Z0, Z0
+	VCMPPS       $0x11, Z3, Z4, K2
+	VSUBPS       Z2, Z3, Z1
+	VMULPS       Z1, Z5, Z1
+	VSUBPS       Z0, Z3, Z0
+	VBLENDMPS    Z1, Z0, K2, Z10
+	VMOVUPS.Z    (DX)(SI*4), K1, Z0
+	VMULPS       Z10, Z10, Z1
+	VMULPS       Z1, Z0, Z0
 	VMOVUPS      Z0, K1, (CX)(SI*4)
 
 done:
@@ -29779,6 +30674,575 @@ tail:
 	VXORPS       Y2, Y5, Y2
 	VFNMADD132PS Y3, Y2, Y1
 	VMASKMOVPS   (DX)(SI*4), Y0, Y2
+	VMULPS       Y1, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func tanhshrinkAVX2(y []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·tanhshrinkAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	XORQ BX, BX
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_one<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_negOne<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMULPS       Y1, Y1, Y1
+	VMOVUPS      c_tshS19<>+0(SB), Y2
+	VFMADD213PS  c_tshS18<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS17<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS16<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS15<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS14<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS13<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS12<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS11<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS10<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS09<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS08<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS07<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS06<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS05<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS04<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS03<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS02<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS01<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS00<>+0(SB), Y1, Y2
+	VMULPS       Y2, Y1, Y1
+	VANDPS       c_absMask<>+0(SB), Y0, Y2
+	VADDPS       Y2, Y2, Y3
+	VORPS        c_signMask<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFMADD132PS  c_twoM64<>+0(SB), Y5, Y4
+	VSUBPS       c_one<>+0(SB), Y2, Y5
+	VADDPS       Y3, Y3, Y3
+	VDIVPS       Y4, Y3, Y3
+	VCMPPS       $0x11, c_one<>+0(SB), Y2, Y2
+	VANDPS       c_signMask<>+0(SB), Y0, Y4
+	VADDPS       Y3, Y5, Y3
+	VORPS        Y4, Y3, Y3
+	VMULPS       Y1, Y0, Y0
+	VBLENDVPS    Y2, Y0, Y3, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VMOVUPS      c_one<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_negOne<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMULPS       Y1, Y1, Y1
+	VMOVUPS      c_tshS19<>+0(SB), Y2
+	VFMADD213PS  c_tshS18<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS17<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS16<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS15<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS14<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS13<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS12<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS11<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS10<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS09<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS08<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS07<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS06<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS05<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS04<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS03<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS02<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS01<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS00<>+0(SB), Y1, Y2
+	VMULPS       Y2, Y1, Y1
+	VANDPS       c_absMask<>+0(SB), Y0, Y2
+	VADDPS       Y2, Y2, Y3
+	VORPS        c_signMask<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFMADD132PS  c_twoM64<>+0(SB), Y5, Y4
+	VSUBPS       c_one<>+0(SB), Y2, Y5
+	VADDPS       Y3, Y3, Y3
+	VDIVPS       Y4, Y3, Y3
+	VCMPPS       $0x11, c_one<>+0(SB), Y2, Y2
+	VANDPS       c_signMask<>+0(SB), Y0, Y4
+	VADDPS       Y3, Y5, Y3
+	VORPS        Y4, Y3, Y3
+	VMULPS       Y1, Y0, Y0
+	VBLENDVPS    Y2, Y0, Y3, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_one<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_negOne<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMULPS       Y1, Y1, Y1
+	VMOVUPS      c_tshS19<>+0(SB), Y2
+	VFMADD213PS  c_tshS18<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS17<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS16<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS15<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS14<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS13<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS12<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS11<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS10<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS09<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS08<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS07<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS06<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS05<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS04<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS03<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS02<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS01<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS00<>+0(SB), Y1, Y2
+	VMULPS       Y2, Y1, Y1
+	VANDPS       c_absMask<>+0(SB), Y0, Y2
+	VADDPS       Y2, Y2, Y3
+	VORPS        c_signMask<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFMADD132PS  c_twoM64<>+0(SB), Y5, Y4
+	VSUBPS       c_one<>+0(SB), Y2, Y5
+	VADDPS       Y3, Y3, Y3
+	VDIVPS       Y4, Y3, Y3
+	VCMPPS       $0x11, c_one<>+0(SB), Y2, Y2
+	VANDPS       c_signMask<>+0(SB), Y0, Y4
+	VADDPS       Y3, Y5, Y3
+	VORPS        Y4, Y3, Y3
+	VMULPS       Y1, Y0, Y0
+	VBLENDVPS    Y2, Y0, Y3, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VMOVUPS      c_one<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_negOne<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMULPS       Y2, Y2, Y2
+	VMOVUPS      c_tshS19<>+0(SB), Y3
+	VFMADD213PS  c_tshS18<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS17<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS16<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS15<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS14<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS13<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS12<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS11<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS10<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS09<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS08<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS07<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS06<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS05<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS04<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS03<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS02<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS01<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS00<>+0(SB), Y2, Y3
+	VMULPS       Y3, Y2, Y2
+	VANDPS       c_absMask<>+0(SB), Y1, Y3
+	VADDPS       Y3, Y3, Y4
+	VORPS        c_signMask<>+0(SB), Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y4
+	VMOVUPS      c_one<>+0(SB), Y6
+	VFMADD132PS  c_twoM64<>+0(SB), Y6, Y5
+	VSUBPS       c_one<>+0(SB), Y3, Y6
+	VADDPS       Y4, Y4, Y4
+	VDIVPS       Y5, Y4, Y4
+	VCMPPS       $0x11, c_one<>+0(SB), Y3, Y3
+	VANDPS       c_signMask<>+0(SB), Y1, Y5
+	VADDPS       Y4, Y6, Y4
+	VORPS        Y5, Y4, Y4
+	VMULPS       Y2, Y1, Y1
+	VBLENDVPS    Y3, Y1, Y4, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func tanhshrinkBackwardAVX2(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·tanhshrinkBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y0
+	VMOVUPS      c_one<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_negOne<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMULPS       Y1, Y1, Y1
+	VMOVUPS      c_tshS19<>+0(SB), Y2
+	VFMADD213PS  c_tshS18<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS17<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS16<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS15<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS14<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS13<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS12<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS11<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS10<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS09<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS08<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS07<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS06<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS05<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS04<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS03<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS02<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS01<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS00<>+0(SB), Y1, Y2
+	VMULPS       Y2, Y1, Y1
+	VANDPS       c_absMask<>+0(SB), Y0, Y2
+	VADDPS       Y2, Y2, Y3
+	VORPS        c_signMask<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFMADD132PS  c_twoM64<>+0(SB), Y5, Y4
+	VADDPS       Y3, Y3, Y3
+	VDIVPS       Y4, Y3, Y3
+	VCMPPS       $0x11, c_one<>+0(SB), Y2, Y2
+	VMOVUPS      c_one<>+0(SB), Y4
+	VSUBPS       Y1, Y4, Y1
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      c_one<>+0(SB), Y1
+	VSUBPS       Y3, Y1, Y1
+	VBLENDVPS    Y2, Y0, Y1, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y0, Y0
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y0
+	VMOVUPS      c_one<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_negOne<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMULPS       Y1, Y1, Y1
+	VMOVUPS      c_tshS19<>+0(SB), Y2
+	VFMADD213PS  c_tshS18<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS17<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS16<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS15<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS14<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS13<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS12<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS11<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS10<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS09<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS08<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS07<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS06<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS05<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS04<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS03<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS02<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS01<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS00<>+0(SB), Y1, Y2
+	VMULPS       Y2, Y1, Y1
+	VANDPS       c_absMask<>+0(SB), Y0, Y2
+	VADDPS       Y2, Y2, Y3
+	VORPS        c_signMask<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFMADD132PS  c_twoM64<>+0(SB), Y5, Y4
+	VADDPS       Y3, Y3, Y3
+	VDIVPS       Y4, Y3, Y3
+	VCMPPS       $0x11, c_one<>+0(SB), Y2, Y2
+	VMOVUPS      c_one<>+0(SB), Y4
+	VSUBPS       Y1, Y4, Y1
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      c_one<>+0(SB), Y1
+	VSUBPS       Y3, Y1, Y1
+	VBLENDVPS    Y2, Y0, Y1, Y0
+	VMOVUPS      32(DX)(SI*4), Y1
+	VMULPS       Y0, Y0, Y0
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y0
+	VMOVUPS      c_one<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y1
+	VMOVUPS      c_negOne<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMULPS       Y1, Y1, Y1
+	VMOVUPS      c_tshS19<>+0(SB), Y2
+	VFMADD213PS  c_tshS18<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS17<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS16<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS15<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS14<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS13<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS12<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS11<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS10<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS09<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS08<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS07<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS06<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS05<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS04<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS03<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS02<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS01<>+0(SB), Y1, Y2
+	VFMADD213PS  c_tshS00<>+0(SB), Y1, Y2
+	VMULPS       Y2, Y1, Y1
+	VANDPS       c_absMask<>+0(SB), Y0, Y2
+	VADDPS       Y2, Y2, Y3
+	VORPS        c_signMask<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFMADD132PS  c_twoM64<>+0(SB), Y5, Y4
+	VADDPS       Y3, Y3, Y3
+	VDIVPS       Y4, Y3, Y3
+	VCMPPS       $0x11, c_one<>+0(SB), Y2, Y2
+	VMOVUPS      c_one<>+0(SB), Y4
+	VSUBPS       Y1, Y4, Y1
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      c_one<>+0(SB), Y1
+	VSUBPS       Y3, Y1, Y1
+	VBLENDVPS    Y2, Y0, Y1, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y0, Y0
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (BX)(SI*4), Y0, Y1
+	VMOVUPS      c_one<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_negOne<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMULPS       Y2, Y2, Y2
+	VMOVUPS      c_tshS19<>+0(SB), Y3
+	VFMADD213PS  c_tshS18<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS17<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS16<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS15<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS14<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS13<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS12<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS11<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS10<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS09<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS08<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS07<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS06<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS05<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS04<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS03<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS02<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS01<>+0(SB), Y2, Y3
+	VFMADD213PS  c_tshS00<>+0(SB), Y2, Y3
+	VMULPS       Y3, Y2, Y2
+	VANDPS       c_absMask<>+0(SB), Y1, Y3
+	VADDPS       Y3, Y3, Y4
+	VORPS        c_signMask<>+0(SB), Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y4
+	VMOVUPS      c_one<>+0(SB), Y6
+	VFMADD132PS  c_twoM64<>+0(SB), Y6, Y5
+	VADDPS       Y4, Y4, Y4
+	VDIVPS       Y5, Y4, Y4
+	VCMPPS       $0x11, c_one<>+0(SB), Y3, Y3
+	VMOVUPS      c_one<>+0(SB), Y5
+	VSUBPS       Y2, Y5, Y2
+	VMULPS       Y2, Y1, Y1
+	VMOVUPS      c_one<>+0(SB), Y2
+	VSUBPS       Y4, Y2, Y2
+	VBLENDVPS    Y3, Y1, Y2, Y1
+	VMASKMOVPS   (DX)(SI*4), Y0, Y2
+	VMULPS       Y1, Y1, Y1
 	VMULPS       Y1, Y2, Y1
 	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
 

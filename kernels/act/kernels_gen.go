@@ -81,6 +81,8 @@ type kernels struct {
 	smishBackward       func(dx, dy, x []float32, alpha float32, beta float32)
 	gcu                 func(y, x []float32)
 	gcuBackward         func(dx, dy, x []float32)
+	tanhshrink          func(y, x []float32)
+	tanhshrinkBackward  func(dx, dy, x []float32)
 }
 
 // namedKernel is one kernel of a table, for tests that walk every kernel.
@@ -168,6 +170,8 @@ func (k *kernels) all() []namedKernel {
 		{"smishBackward", k.smishBackward},
 		{"gcu", k.gcu},
 		{"gcuBackward", k.gcuBackward},
+		{"tanhshrink", k.tanhshrink},
+		{"tanhshrinkBackward", k.tanhshrinkBackward},
 	}
 }
 
@@ -249,4 +253,6 @@ var pureGo = kernels{
 	smishBackward:       smishBackwardGo,
 	gcu:                 gcuGo,
 	gcuBackward:         gcuBackwardGo,
+	tanhshrink:          tanhshrinkGo,
+	tanhshrinkBackward:  tanhshrinkBackwardGo,
 }

@@ -82,6 +82,8 @@ var avx512Kernels = kernels{
 	smishBackward:       smishBackwardAVX512,
 	gcu:                 gcuAVX512,
 	gcuBackward:         gcuBackwardAVX512,
+	tanhshrink:          tanhshrinkAVX512,
+	tanhshrinkBackward:  tanhshrinkBackwardAVX512,
 }
 
 var avx2Kernels = kernels{
@@ -162,4 +164,6 @@ var avx2Kernels = kernels{
 	smishBackward:       smishBackwardAVX2,
 	gcu:                 gcuAVX2,
 	gcuBackward:         gcuBackwardAVX2,
+	tanhshrink:          tanhshrinkAVX2,
+	tanhshrinkBackward:  tanhshrinkBackwardAVX2,
 }

@@ -338,3 +338,13 @@ func GCUBackward(dx, dy, x []float32) {
 	check3("GCUBackward", dx, dy, x)
 	current().gcuBackward(dx, dy, x)
 }
+
+// Tanhshrink sets y[i] = x - tanh(x) (without the subtraction's
+// cancellation near 0).
+func Tanhshrink(y, x []float32) { check2("Tanhshrink", y, x); current().tanhshrink(y, x) }
+
+// TanhshrinkBackward sets dx[i] = dy[i]*tanh(x)^2.
+func TanhshrinkBackward(dx, dy, x []float32) {
+	check3("TanhshrinkBackward", dx, dy, x)
+	current().tanhshrinkBackward(dx, dy, x)
+}

@@ -232,6 +232,12 @@ func gcuAVX512(y []float32, x []float32)
 // gcuBackwardAVX512 sets dx = dy*(cos(x) - x*sin(x)).
 func gcuBackwardAVX512(dx []float32, dy []float32, x []float32)
 
+// tanhshrinkAVX512 sets y = x - tanh(x).
+func tanhshrinkAVX512(y []float32, x []float32)
+
+// tanhshrinkBackwardAVX512 sets dx = dy*tanh(x)^2.
+func tanhshrinkBackwardAVX512(dx []float32, dy []float32, x []float32)
+
 // reluAVX2 sets y = max(0, x) (NaN stays NaN, -0 stays -0).
 func reluAVX2(y []float32, x []float32)
 
@@ -459,3 +465,9 @@ func gcuAVX2(y []float32, x []float32)
 
 // gcuBackwardAVX2 sets dx = dy*(cos(x) - x*sin(x)).
 func gcuBackwardAVX2(dx []float32, dy []float32, x []float32)
+
+// tanhshrinkAVX2 sets y = x - tanh(x).
+func tanhshrinkAVX2(y []float32, x []float32)
+
+// tanhshrinkBackwardAVX2 sets dx = dy*tanh(x)^2.
+func tanhshrinkBackwardAVX2(dx []float32, dy []float32, x []float32)
