@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
@@ -39,7 +40,13 @@ func init() {
 	})
 }
 
-// pau evaluates P/Q scaled by s^4, s = max(1, |x|), in r = x/s (|r| <= 1)
+// pau runs on the float32 kernels of package kernels/act (Horner's rule in
+// x), which serve |x| <= act.PAUNear; a block of pauBlock elements that
+// holds a larger |x| (where x^5 may overflow float32) is evaluated by the
+// scaled float64 form below instead (forward, backward and gradients
+// alike), so the result depends only on the data, never on the CPU.
+//
+// The scaled form evaluates P/Q scaled by s^4, s = max(1, |x|), in r = x/s (|r| <= 1)
 // and w = 1/s: every term stays in range for any x, so that f(+-Inf) is the
 // right infinity (or the limit) instead of Inf/Inf, and for |x| <= 1 it is
 // the plain evaluation (s = w = 1, r = x). s is capped at 1e75, where w^4 =
@@ -73,7 +80,36 @@ func (z pauScaled) bn(b []float32) float64 {
 	return r * (b1*z.w3 + r*(b2*z.w2+r*(b3*z.w+r*b4)))
 }
 
+// pauBlock is the length of the blocks that run, each as a whole, on the
+// kernels or in float64.
+const pauBlock = 4096
+
 func (pau) Forward(y, x, p []float32) {
+	c := (*[10]float32)(p[:10])
+	for lo := 0; lo < len(x); lo += pauBlock {
+		hi := min(lo+pauBlock, len(x))
+		if !act.PAU(y[lo:hi], x[lo:hi], c) {
+			pauForward64(y[lo:hi], x[lo:hi], p)
+		}
+	}
+}
+
+func (pau) Backward(dx, dy, x, p []float32, g []float64) {
+	c := (*[10]float32)(p[:10])
+	for lo := 0; lo < len(x); lo += pauBlock {
+		hi := min(lo+pauBlock, len(x))
+		if gb, ok := act.PAUBackward(dx[lo:hi], dy[lo:hi], x[lo:hi], c); ok {
+			for j := range gb {
+				g[j] += gb[j]
+			}
+		} else {
+			pauBackward64(dx[lo:hi], dy[lo:hi], x[lo:hi], p, g)
+		}
+	}
+}
+
+// pauForward64 is the scaled float64 evaluation.
+func pauForward64(y, x, p []float32) {
 	a, b := p[:6], p[6:10]
 	var v elementwise.Block
 	for off := 0; off < len(x); off += elementwise.BlockLen {
@@ -86,7 +122,8 @@ func (pau) Forward(y, x, p []float32) {
 	}
 }
 
-// Backward, with sg = sign(B) and Q = 1+|B|:
+// pauBackward64 is the scaled float64 backward pass, with sg = sign(B) and
+// Q = 1+|B|:
 //
 //	d/dx = P'/Q - P*sg*B'/Q^2,  d/da_j = x^j/Q,  d/db_k = -P*sg*x^k/Q^2
 //
@@ -94,7 +131,7 @@ func (pau) Forward(y, x, p []float32) {
 // the scaled derivatives. At B = 0 (x = 0 always) sg is +1: the one-sided
 // derivative of the side where |B| = B. (PyTorch's abs'(0) = 0 would give the
 // mean of the two sides, which is no derivative of either.)
-func (pau) Backward(dx, dy, x, p []float32, g []float64) {
+func pauBackward64(dx, dy, x, p []float32, g []float64) {
 	a, b := p[:6], p[6:10]
 	a1, a2, a3, a4, a5 := float64(a[1]), float64(a[2]), float64(a[3]), float64(a[4]), float64(a[5])
 	b1, b2, b3, b4 := float64(b[0]), float64(b[1]), float64(b[2]), float64(b[3])

@@ -4,6 +4,8 @@ import (
 	"math"
 	"sort"
 	"testing"
+
+	"github.com/actbench/actbench/kernels/act"
 )
 
 func TestRealRoots(t *testing.T) {
@@ -32,6 +34,67 @@ func TestRealRoots(t *testing.T) {
 			if math.Abs(got[i]-c.want[i]) > 1e-12*math.Max(1, math.Abs(c.want[i])) {
 				t.Errorf("realRoots(%v) = %v, want %v", c.coef, got, c.want)
 			}
+		}
+	}
+}
+
+// TestPAUFarBlocks: a block holding an |x| beyond act.PAUNear runs, as a
+// whole, on the scaled float64 form (forward, backward, gradients; also
+// with dx aliasing dy), and the other blocks on the float32 kernels.
+func TestPAUFarBlocks(t *testing.T) {
+	p := make([]float32, 10)
+	for j := range p {
+		p[j] = float32(pauInit[j])
+	}
+	n := 2*pauBlock + 100
+	x := make([]float32, n)
+	dy := make([]float32, n)
+	for i := range x {
+		x[i] = float32(math.Sin(float64(i))) * 3
+		dy[i] = float32(math.Cos(float64(i)))
+	}
+	x[pauBlock+7] = 1e5 // the second block is far
+	y := make([]float32, n)
+	pau{}.Forward(y, x, p)
+	g := make([]float64, 10)
+	dx := append([]float32(nil), dy...)
+	pau{}.Backward(dx, dx, x, p, g) // dx aliases dy
+
+	far := x[pauBlock : 2*pauBlock]
+	wantY := make([]float32, len(far))
+	pauForward64(wantY, far, p)
+	wantDx := make([]float32, len(far))
+	wantG := make([]float64, 10)
+	pauBackward64(wantDx, dy[pauBlock:2*pauBlock], far, p, wantG)
+	for i := range far {
+		if y[pauBlock+i] != wantY[i] || dx[pauBlock+i] != wantDx[i] {
+			t.Fatalf("far block, x=%g: y=%g dx=%g, want the float64 form's %g and %g", far[i], y[pauBlock+i], dx[pauBlock+i], wantY[i], wantDx[i])
+		}
+	}
+	// The near blocks' gradients come from the kernels: the total is the
+	// far block's float64 sums plus theirs.
+	c := (*[10]float32)(p)
+	for _, b := range [][2]int{{0, pauBlock}, {2 * pauBlock, n}} {
+		gb, ok := act.PAUBackward(make([]float32, b[1]-b[0]), dy[b[0]:b[1]], x[b[0]:b[1]], c)
+		if !ok {
+			t.Fatalf("block %v: the kernels refused a near block", b)
+		}
+		for j := range gb {
+			wantG[j] += gb[j]
+		}
+	}
+	for j := range g {
+		if math.Abs(g[j]-wantG[j]) > 1e-9*math.Max(1, math.Abs(wantG[j])) {
+			t.Errorf("gradient %d = %g, want %g", j, g[j], wantG[j])
+		}
+	}
+	// A near block's values: the kernels', within float32 rounding of the
+	// float64 form.
+	near := make([]float32, pauBlock)
+	pauForward64(near, x[:pauBlock], p)
+	for i := range near {
+		if d := math.Abs(float64(y[i] - near[i])); d > 1e-5*(1+math.Abs(float64(near[i]))) {
+			t.Fatalf("x=%g: kernel %g, float64 form %g", x[i], y[i], near[i])
 		}
 	}
 }

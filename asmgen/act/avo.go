@@ -113,7 +113,7 @@ type value struct {
 	fixed bool   // a parameter or hoisted constant: never overwritten
 }
 
-func (g *asmGen) text(name, doc string) {
+func (g *asmGen) text(name, doc string, nosplit bool) {
 	sig := "func("
 	for i, sl := range g.k.Slices {
 		if i > 0 {
@@ -127,9 +127,13 @@ func (g *asmGen) text(name, doc string) {
 	}
 	sig += ")"
 	if g.k.Sums > 0 {
-		sig += fmt.Sprintf(" [%d]float32", 16*g.k.Sums)
+		sig += fmt.Sprintf(" [%d]float64", g.k.Sums)
 	}
-	TEXT(name+g.s.name, NOSPLIT, sig)
+	flags := NOSPLIT
+	if !nosplit {
+		flags = 0
+	}
+	TEXT(name+g.s.name, flags, sig)
 	Doc(fmt.Sprintf("%s%s %s", name, g.s.name, doc))
 }
 
@@ -139,12 +143,6 @@ func generateAsm(s *isa, k *Kernel) {
 	g := &asmGen{s: s, k: k, b: b, last: b.lastUse(),
 		ptrs: map[string]Register{}, params: map[string]Register{}, hoisted: map[string]Register{},
 		paramMem: map[string]Mem{}}
-	g.text(k.Name, k.Doc)
-
-	n := Load(Param(k.Slices[0]).Len(), GP64())
-	for _, sl := range k.Slices {
-		g.ptrs[sl] = Load(Param(sl).Base(), GP64())
-	}
 	halves := 1
 	if !s.avx512 {
 		halves = 2
@@ -162,6 +160,22 @@ func generateAsm(s *isa, k *Kernel) {
 	accsFixed := halves * k.Sums
 	paramsInRegs := s.fits(b, len(k.Params)+len(hoist)+accsFixed)
 	accsInRegs := paramsInRegs || accsFixed <= s.regs()/2
+	// A kernel that keeps much on the stack gets the stack check NOSPLIT
+	// would skip (the linker refuses large NOSPLIT frames).
+	var frame int
+	if !paramsInRegs {
+		frame += len(k.Params) * 4 * s.lanes
+	}
+	if !accsInRegs {
+		frame += accsFixed * 4 * s.lanes
+	}
+	frame += 64 * k.Sums // the lanes' stack copy before they are added
+	g.text(k.Name, k.Doc, frame <= 512)
+
+	n := Load(Param(k.Slices[0]).Len(), GP64())
+	for _, sl := range k.Slices {
+		g.ptrs[sl] = Load(Param(sl).Base(), GP64())
+	}
 	for _, p := range k.Params {
 		x := Load(Param(p), XMM())
 		v := s.vec()
@@ -208,11 +222,30 @@ func generateAsm(s *isa, k *Kernel) {
 		// offsets into it.
 		p := GP64()
 		LEAQ(ret.Addr, p)
+		// Each sum's 16 lanes, added in float64 in lane order from 0 (the
+		// order of fold in package act, which the pure-Go path calls): a
+		// float64 per sum keeps the result small (the Go ABI wrapper of an
+		// assembly function copies it on a NOSPLIT frame).
+		// All lanes go to the stack first, so that the adds find the vector
+		// registers free (AVX2 must not reach for X16-X31).
+		lanes := AllocLocal(64 * k.Sums)
 		for j := range g.accs {
 			for h := 0; h < halves; h++ {
-				r := g.accReg(j, h)
-				VMOVUPS(r, Mem{Base: p, Disp: 4 * (16*j + 8*h)})
+				VMOVUPS(g.accReg(j, h), lanes.Offset(64*j+32*h))
 			}
+		}
+		// (Loads, not VXORPD zeroing or a VCVTSS2SD from memory, define sum
+		// and t: avo's liveness would take those as reads, keeping the
+		// registers live through the whole function.)
+		for j := range g.accs {
+			sum, t := XMM(), XMM()
+			VMOVSD(constMem["zero"], sum) // +0, as fold starts
+			for l := 0; l < 16; l++ {
+				VMOVSS(lanes.Offset(64*j+4*l), t)
+				VCVTSS2SD(t, t, t)
+				VADDSD(t, sum, sum)
+			}
+			VMOVSD(sum, Mem{Base: p, Disp: 8 * j})
 		}
 	}
 	VZEROUPPER()

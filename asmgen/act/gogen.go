@@ -77,7 +77,7 @@ func goSig(k *Kernel) string {
 	}
 	s += ")"
 	if k.Sums > 0 {
-		s += fmt.Sprintf(" (sums [%d]float32)", 16*k.Sums)
+		s += fmt.Sprintf(" (sums [%d]float64)", k.Sums)
 	}
 	return s
 }
@@ -103,7 +103,7 @@ func goKernel(w *bytes.Buffer, k *Kernel) {
 		callArgs += ", " + p
 	}
 	if k.Sums > 0 {
-		callArgs += ", &sums"
+		callArgs += ", &lanes"
 	}
 
 	fmt.Fprintf(w, "// %sGo %s\n", k.Name, k.Doc)
@@ -114,8 +114,11 @@ func goKernel(w *bytes.Buffer, k *Kernel) {
 			fmt.Fprintf(w, "%s = %s[:n]\n", sl, sl)
 		}
 	}
+	if k.Sums > 0 {
+		fmt.Fprintf(w, "var lanes [%d]float32\n", 16*k.Sums)
+	}
 	for j := 0; j < k.Sums; j++ {
-		fmt.Fprintf(w, "acc%d := (*[16]float32)(sums[%d:%d])\n", j, 16*j, 16*j+16)
+		fmt.Fprintf(w, "acc%d := (*[16]float32)(lanes[%d:%d])\n", j, 16*j, 16*j+16)
 	}
 	fmt.Fprintf(w, "i := 0\nfor ; i+%d <= n; i += %d {\n", goInterleave, goInterleave)
 	for _, sl := range k.Slices {
@@ -129,7 +132,7 @@ func goKernel(w *bytes.Buffer, k *Kernel) {
 	fmt.Fprintf(w, "}\n")
 	fmt.Fprintf(w, "%sGoExact(%s, i, n-i)\n", k.Name, callArgs)
 	if k.Sums > 0 {
-		fmt.Fprintf(w, "return\n")
+		fmt.Fprintf(w, "for j := range sums {\nsums[j] = fold(lanes[:], j)\n}\nreturn\n")
 	}
 	fmt.Fprintf(w, "}\n\n")
 

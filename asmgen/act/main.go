@@ -38,6 +38,7 @@ func allKernels() []*Kernel {
 	ks = append(ks, smishKernels()...)
 	ks = append(ks, gcuKernels()...)
 	ks = append(ks, tanhshrinkKernels()...)
+	ks = append(ks, pauKernels()...)
 	return ks
 }
 
@@ -56,6 +57,8 @@ func main() {
 			}
 		}
 	}
+
+	used["zero"] = true // the lane sums' fold starts from it
 
 	ConstraintExpr("!purego")
 	defineConstData(used)

@@ -7,14 +7,22 @@ import "fmt"
 // join the float64 total.
 const blockLen = 4096
 
-// fold adds the 16 float32 lanes of sum j in float64, in lane order: the
-// fixed combination every path shares.
+// fold adds the 16 float32 lanes of sum j in float64, in lane order from 0:
+// the fixed combination every path shares (the pure-Go kernels call it; the
+// assembly ones do the same additions before they return).
 func fold(sums []float32, j int) float64 {
 	var s float64
 	for _, v := range sums[16*j : 16*j+16] {
 		s += float64(v)
 	}
 	return s
+}
+
+// addSums adds a block's sums to s.
+func addSums(s, block []float64) {
+	for j := range s {
+		s[j] += block[j]
+	}
 }
 
 // ReLU sets y[i] = max(0, x[i]). y may alias x. ReLU(-0) is -0.
@@ -54,8 +62,8 @@ func LeakyReLUBackward(dx, dy, x []float32, slope float32) (gslope float32) {
 	var sum float64
 	for lo := 0; lo < len(dx); lo += blockLen {
 		hi := min(lo+blockLen, len(dx))
-		lanes := k(dx[lo:hi], dy[lo:hi], x[lo:hi], slope)
-		sum += fold(lanes[:], 0)
+		sums := k(dx[lo:hi], dy[lo:hi], x[lo:hi], slope)
+		sum += sums[0]
 	}
 	return float32(sum)
 }
@@ -83,9 +91,9 @@ func PVLUBackward(dx, dy, x []float32, a, b float32) (ga, gb float32) {
 	var sa, sb float64
 	for lo := 0; lo < len(dx); lo += blockLen {
 		hi := min(lo+blockLen, len(dx))
-		lanes := k(dx[lo:hi], dy[lo:hi], x[lo:hi], b, ab)
-		sa += fold(lanes[:], 0)
-		sb += fold(lanes[:], 1)
+		sums := k(dx[lo:hi], dy[lo:hi], x[lo:hi], b, ab)
+		sa += sums[0]
+		sb += sums[1]
 	}
 	return float32(sa), float32(sb * float64(a))
 }
@@ -167,10 +175,8 @@ func SReLUBackward(dx, dy, x []float32, tl, al, tr, ar float32) (gtl, gal, gtr, 
 	var s [4]float64
 	for lo := 0; lo < len(dx); lo += blockLen {
 		hi := min(lo+blockLen, len(dx))
-		lanes := k(dx[lo:hi], dy[lo:hi], x[lo:hi], tl, al, tr, ar)
-		for j := range s {
-			s[j] += fold(lanes[:], j)
-		}
+		sums := k(dx[lo:hi], dy[lo:hi], x[lo:hi], tl, al, tr, ar)
+		addSums(s[:], sums[:])
 	}
 	return float32(s[0] * float64(1-al)), float32(s[1]), float32(s[2] * float64(1-ar)), float32(s[3])
 }
@@ -196,10 +202,8 @@ func APLBackward(dx, dy, x []float32, a1, b1, a2, b2 float32) (ga1, gb1, ga2, gb
 	var s [4]float64
 	for lo := 0; lo < len(dx); lo += blockLen {
 		hi := min(lo+blockLen, len(dx))
-		lanes := k(dx[lo:hi], dy[lo:hi], x[lo:hi], a1, b1, a2, b2)
-		for j := range s {
-			s[j] += fold(lanes[:], j)
-		}
+		sums := k(dx[lo:hi], dy[lo:hi], x[lo:hi], a1, b1, a2, b2)
+		addSums(s[:], sums[:])
 	}
 	return float32(s[0]), float32(s[1] * float64(a1)), float32(s[2]), float32(s[3] * float64(a2))
 }
@@ -220,12 +224,67 @@ func StarReLUBackward(dx, dy, x []float32, s float32) (gs, gb float32) {
 		panicLen3("StarReLUBackward", len(dx), len(dy), len(x))
 	}
 	k := current().starReluBackward
-	var ss, sb float64
+	var sum [2]float64
 	for lo := 0; lo < len(dx); lo += blockLen {
 		hi := min(lo+blockLen, len(dx))
-		lanes := k(dx[lo:hi], dy[lo:hi], x[lo:hi], 2*s)
-		ss += fold(lanes[:], 0)
-		sb += fold(lanes[:], 1)
+		sums := k(dx[lo:hi], dy[lo:hi], x[lo:hi], 2*s)
+		addSums(sum[:], sums[:])
 	}
-	return float32(ss), float32(sb)
+	return float32(sum[0]), float32(sum[1])
+}
+
+// PAUNear is the largest |x| the PAU kernels evaluate: up to it no term of
+// P or B overflows float32 for coefficients up to 1e3.
+const PAUNear = 1 << 14
+
+// PAU sets y[i] = P(x)/(1 + |B(x)|), the safe Padé activation unit of
+// degrees (5, 4), P = c[0] + c[1]*x + ... + c[5]*x^5, B = c[6]*x + ... +
+// c[9]*x^4, by Horner's rule in float32, if every |x[i]| is at most PAUNear;
+// otherwise (P and B may overflow there) it reports false and leaves y as it
+// was, for the caller to evaluate another way (a scaled form). y may alias
+// x.
+func PAU(y, x []float32, c *[10]float32) (ok bool) {
+	if len(y) != len(x) {
+		panicLen("PAU", "y", len(y), "x", len(x))
+	}
+	if CountAbsAbove(x, PAUNear) > 0 {
+		return false
+	}
+	current().pau(y, x, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9])
+	return true
+}
+
+// PAUBackward sets dx[i] = dy[i]*(P' - P*sg*B'/Q)/Q, Q = 1 + |B|, sg the
+// sign of B (+1 at B = 0: the derivative of the side where |B| = B), and
+// returns the coefficient gradients sum(dy*x^j/Q) (c[j], j = 0..5) and
+// -sum(dy*P*sg*x^k/Q^2) (c[5+k], k = 1..4), summed in float64 over blocks,
+// if every |x[i]| is at most PAUNear; otherwise it reports false and leaves
+// dx as it was (see PAU). dx may alias dy.
+func PAUBackward(dx, dy, x []float32, c *[10]float32) (g [10]float64, ok bool) {
+	if len(dx) != len(dy) || len(dx) != len(x) {
+		panicLen3("PAUBackward", len(dx), len(dy), len(x))
+	}
+	if CountAbsAbove(x, PAUNear) > 0 {
+		return g, false
+	}
+	k := current().pauBackward
+	for lo := 0; lo < len(dx); lo += blockLen {
+		hi := min(lo+blockLen, len(dx))
+		sums := k(dx[lo:hi], dy[lo:hi], x[lo:hi],
+			c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9],
+			2*c[2], 3*c[3], 4*c[4], 5*c[5], 2*c[7], 3*c[8], 4*c[9])
+		addSums(g[:], sums[:])
+	}
+	return g, true
+}
+
+// CountAbsAbove returns the number of elements with |x[i]| > t (NaN is not
+// counted).
+func CountAbsAbove(x []float32, t float32) int {
+	k := current().countAbsAbove
+	n := 0
+	for lo := 0; lo < len(x); lo += blockLen {
+		n += int(k(x[lo:min(lo+blockLen, len(x))], t)[0])
+	}
+	return n
 }

@@ -89,7 +89,9 @@
 //
 // SReLU, APL and StarReLU (piecewise linear and quadratic, with parameter
 // gradient sums) are checked against float64 definitions in their own
-// tests.
+// tests; PAU (a rational function of degrees 5 and 4 with ten coefficient
+// gradients, Horner's rule for |x| <= PAUNear) by the conformance suite of
+// package activations, whose PAU takes larger inputs in float64.
 //
 // Exp and Erf (with their derivatives) are building blocks for activations
 // composed on blocks of values (serf, erfact, golu, ...); exp takes

@@ -34,8 +34,15 @@ func TestPathsBitIdentical(t *testing.T) {
 			fn, want := reflect.ValueOf(k.fn), reflect.ValueOf(ref[f].fn)
 			for trial, n := range lengths {
 				args := kernelArgs(rng, fn.Type(), n, params[trial%len(params)], params[(trial+3)%len(params)])
-				w := callKernel(want, args)
-				g := callKernel(fn, args)
+				w, wsums := callKernel(want, args)
+				g, gsums := callKernel(fn, args)
+				for j := range wsums {
+					gv, wv := math.Float64frombits(gsums[j]), math.Float64frombits(wsums[j])
+					if gsums[j] != wsums[j] && !(math.IsNaN(gv) && math.IsNaN(wv)) {
+						t.Errorf("%s %s (n=%d): sum %d differs from purego: %g (%#016x) vs %g (%#016x)", p, k.name, n, j,
+							gv, gsums[j], wv, wsums[j])
+					}
+				}
 				for j := range w {
 					if i := firstDiff(g[j], w[j]); i >= 0 {
 						t.Errorf("%s %s (n=%d): output %d differs from purego at [%d]: %g (%#08x) vs %g (%#08x); inputs %v",
@@ -91,10 +98,9 @@ func kernelArgs(rng *rand.Rand, ft reflect.Type, n int, p0, p1 float32) []reflec
 }
 
 // callKernel calls fn on copies of the slices and returns every slice
-// after the call plus the lane sums (if any) as a last slice.
-func callKernel(fn reflect.Value, args []reflect.Value) [][]float32 {
+// after the call, and the sums it returns (if any) as float64 bits.
+func callKernel(fn reflect.Value, args []reflect.Value) (slices [][]float32, sums []uint64) {
 	in := make([]reflect.Value, len(args))
-	var slices [][]float32
 	for i, a := range args {
 		if a.Kind() == reflect.Slice {
 			c := append([]float32(nil), a.Interface().([]float32)...)
@@ -106,11 +112,11 @@ func callKernel(fn reflect.Value, args []reflect.Value) [][]float32 {
 	}
 	out := fn.Call(in)
 	for _, o := range out {
-		arr := make([]float32, o.Len())
-		reflect.Copy(reflect.ValueOf(arr), o)
-		slices = append(slices, arr)
+		for i := range o.Len() {
+			sums = append(sums, math.Float64bits(o.Index(i).Float()))
+		}
 	}
-	return slices
+	return slices, sums
 }
 
 func firstDiff(a, b []float32) int {

@@ -8,10 +8,10 @@ type kernels struct {
 	relu                func(y, x []float32)
 	reluBackward        func(dx, dy, x []float32)
 	leakyReLU           func(y, x []float32, slope float32)
-	leakyReLUBackward   func(dx, dy, x []float32, slope float32) (sums [16]float32)
+	leakyReLUBackward   func(dx, dy, x []float32, slope float32) (sums [1]float64)
 	sin                 func(y, x []float32)
 	pvlu                func(y, x []float32, a float32, b float32)
-	pvluBackward        func(dx, dy, x []float32, b float32, ab float32) (sums [32]float32)
+	pvluBackward        func(dx, dy, x []float32, b float32, ab float32) (sums [2]float64)
 	pvluRow             func(y, x, a, b []float32)
 	pvluRowBackward     func(dx, dy, x, a, b, ga, gb []float32)
 	sigmoid             func(y, x []float32)
@@ -19,7 +19,7 @@ type kernels struct {
 	silu                func(y, x []float32)
 	siluBackward        func(dx, dy, x []float32)
 	swish               func(y, x []float32, beta float32)
-	swishBackward       func(dx, dy, x []float32, beta float32) (sums [16]float32)
+	swishBackward       func(dx, dy, x []float32, beta float32) (sums [1]float64)
 	swishRow            func(y, x, beta []float32)
 	swishRowBackward    func(dx, dy, x, beta, gbeta []float32)
 	softplus            func(y, x []float32, beta float32, invBeta float32, threshold float32)
@@ -33,7 +33,7 @@ type kernels struct {
 	celu                func(y, x []float32, alpha float32, invAlpha float32)
 	celuBackward        func(dx, dy, x []float32, alpha float32, invAlpha float32)
 	pelu                func(y, x []float32, a float32, b float32, ab float32, invB float32)
-	peluBackward        func(dx, dy, x []float32, a float32, b float32, ab float32, invB float32) (sums [32]float32)
+	peluBackward        func(dx, dy, x []float32, a float32, b float32, ab float32, invB float32) (sums [2]float64)
 	peluRow             func(y, x, a, b []float32)
 	peluRowBackward     func(dx, dy, x, a, b, ga, gb []float32)
 	mish                func(y, x []float32)
@@ -43,11 +43,11 @@ type kernels struct {
 	geluTanh            func(y, x []float32)
 	geluTanhBackward    func(dx, dy, x []float32)
 	snake               func(y, x []float32, a float32, invA float32)
-	snakeBackward       func(dx, dy, x []float32, a float32, invA float32) (sums [16]float32)
+	snakeBackward       func(dx, dy, x []float32, a float32, invA float32) (sums [1]float64)
 	snakeRow            func(y, x, a []float32)
 	snakeRowBackward    func(dx, dy, x, a, ga []float32)
 	sinlu               func(y, x []float32, a float32, b float32)
-	sinluBackward       func(dx, dy, x []float32, a float32, b float32) (sums [32]float32)
+	sinluBackward       func(dx, dy, x []float32, a float32, b float32) (sums [2]float64)
 	sinluRow            func(y, x, a, b []float32)
 	sinluRowBackward    func(dx, dy, x, a, b, ga, gb []float32)
 	exp                 func(y, x []float32)
@@ -55,11 +55,11 @@ type kernels struct {
 	erf                 func(y, x []float32)
 	erfBackward         func(dx, dy, x []float32)
 	srelu               func(y, x []float32, tl float32, al float32, tr float32, ar float32)
-	sreluBackward       func(dx, dy, x []float32, tl float32, al float32, tr float32, ar float32) (sums [64]float32)
+	sreluBackward       func(dx, dy, x []float32, tl float32, al float32, tr float32, ar float32) (sums [4]float64)
 	apl                 func(y, x []float32, a1 float32, b1 float32, a2 float32, b2 float32)
-	aplBackward         func(dx, dy, x []float32, a1 float32, b1 float32, a2 float32, b2 float32) (sums [64]float32)
+	aplBackward         func(dx, dy, x []float32, a1 float32, b1 float32, a2 float32, b2 float32) (sums [4]float64)
 	starRelu            func(y, x []float32, s float32, b float32)
-	starReluBackward    func(dx, dy, x []float32, s2 float32) (sums [32]float32)
+	starReluBackward    func(dx, dy, x []float32, s2 float32) (sums [2]float64)
 	softsign            func(y, x []float32)
 	softsignBackward    func(dx, dy, x []float32)
 	elliott             func(y, x []float32)
@@ -83,6 +83,9 @@ type kernels struct {
 	gcuBackward         func(dx, dy, x []float32)
 	tanhshrink          func(y, x []float32)
 	tanhshrinkBackward  func(dx, dy, x []float32)
+	pau                 func(y, x []float32, a0 float32, a1 float32, a2 float32, a3 float32, a4 float32, a5 float32, b1 float32, b2 float32, b3 float32, b4 float32)
+	pauBackward         func(dx, dy, x []float32, a0 float32, a1 float32, a2 float32, a3 float32, a4 float32, a5 float32, b1 float32, b2 float32, b3 float32, b4 float32, a2x2 float32, a3x3 float32, a4x4 float32, a5x5 float32, b2x2 float32, b3x3 float32, b4x4 float32) (sums [10]float64)
+	countAbsAbove       func(x []float32, t float32) (sums [1]float64)
 }
 
 // namedKernel is one kernel of a table, for tests that walk every kernel.
@@ -172,6 +175,9 @@ func (k *kernels) all() []namedKernel {
 		{"gcuBackward", k.gcuBackward},
 		{"tanhshrink", k.tanhshrink},
 		{"tanhshrinkBackward", k.tanhshrinkBackward},
+		{"pau", k.pau},
+		{"pauBackward", k.pauBackward},
+		{"countAbsAbove", k.countAbsAbove},
 	}
 }
 
@@ -255,4 +261,7 @@ var pureGo = kernels{
 	gcuBackward:         gcuBackwardGo,
 	tanhshrink:          tanhshrinkGo,
 	tanhshrinkBackward:  tanhshrinkBackwardGo,
+	pau:                 pauGo,
+	pauBackward:         pauBackwardGo,
+	countAbsAbove:       countAbsAboveGo,
 }

@@ -19,8 +19,8 @@ func SnakeBackward(dx, dy, x []float32, a float32) (ga float32) {
 	var sum float64
 	for lo := 0; lo < len(dx); lo += blockLen {
 		hi := min(lo+blockLen, len(dx))
-		lanes := k(dx[lo:hi], dy[lo:hi], x[lo:hi], a, float32(inv))
-		sum += fold(lanes[:], 0)
+		sums := k(dx[lo:hi], dy[lo:hi], x[lo:hi], a, float32(inv))
+		sum += sums[0]
 	}
 	return float32(sum * inv)
 }
@@ -55,9 +55,9 @@ func SinLUBackward(dx, dy, x []float32, a, b float32) (ga, gb float32) {
 	var sa, sb float64
 	for lo := 0; lo < len(dx); lo += blockLen {
 		hi := min(lo+blockLen, len(dx))
-		lanes := k(dx[lo:hi], dy[lo:hi], x[lo:hi], a, b)
-		sa += fold(lanes[:], 0)
-		sb += fold(lanes[:], 1)
+		sums := k(dx[lo:hi], dy[lo:hi], x[lo:hi], a, b)
+		sa += sums[0]
+		sb += sums[1]
 	}
 	return float32(sa), float32(sb * float64(a))
 }

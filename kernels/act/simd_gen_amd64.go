@@ -84,6 +84,9 @@ var avx512Kernels = kernels{
 	gcuBackward:         gcuBackwardAVX512,
 	tanhshrink:          tanhshrinkAVX512,
 	tanhshrinkBackward:  tanhshrinkBackwardAVX512,
+	pau:                 pauAVX512,
+	pauBackward:         pauBackwardAVX512,
+	countAbsAbove:       countAbsAboveAVX512,
 }
 
 var avx2Kernels = kernels{
@@ -166,4 +169,7 @@ var avx2Kernels = kernels{
 	gcuBackward:         gcuBackwardAVX2,
 	tanhshrink:          tanhshrinkAVX2,
 	tanhshrinkBackward:  tanhshrinkBackwardAVX2,
+	pau:                 pauAVX2,
+	pauBackward:         pauBackwardAVX2,
+	countAbsAbove:       countAbsAboveAVX2,
 }

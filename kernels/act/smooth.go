@@ -48,8 +48,8 @@ func SwishBackward(dx, dy, x []float32, beta float32) (gbeta float32) {
 	var sum float64
 	for lo := 0; lo < len(dx); lo += blockLen {
 		hi := min(lo+blockLen, len(dx))
-		lanes := k(dx[lo:hi], dy[lo:hi], x[lo:hi], beta)
-		sum += fold(lanes[:], 0)
+		sums := k(dx[lo:hi], dy[lo:hi], x[lo:hi], beta)
+		sum += sums[0]
 	}
 	return float32(sum)
 }
@@ -149,9 +149,9 @@ func PELUBackward(dx, dy, x []float32, a, b float32) (ga, gb float32) {
 	var sa, sb float64
 	for lo := 0; lo < len(dx); lo += blockLen {
 		hi := min(lo+blockLen, len(dx))
-		lanes := k(dx[lo:hi], dy[lo:hi], x[lo:hi], a, b, a/b, 1/b)
-		sa += fold(lanes[:], 0)
-		sb += fold(lanes[:], 1)
+		sums := k(dx[lo:hi], dy[lo:hi], x[lo:hi], a, b, a/b, 1/b)
+		sa += sums[0]
+		sb += sums[1]
 	}
 	return float32(sa), float32(-sb * float64(a/b))
 }

@@ -14,7 +14,7 @@ func reluBackwardAVX512(dx []float32, dy []float32, x []float32)
 func leakyReLUAVX512(y []float32, x []float32, slope float32)
 
 // leakyReLUBackwardAVX512 sets dx = dy*(x > 0 ? 1 : slope) (NaN where x is NaN) and sums dy*x over x <= 0 or NaN.
-func leakyReLUBackwardAVX512(dx []float32, dy []float32, x []float32, slope float32) [16]float32
+func leakyReLUBackwardAVX512(dx []float32, dy []float32, x []float32, slope float32) [1]float64
 
 // sinAVX512 sets y = sin(x).
 func sinAVX512(y []float32, x []float32)
@@ -23,7 +23,7 @@ func sinAVX512(y []float32, x []float32)
 func pvluAVX512(y []float32, x []float32, a float32, b float32)
 
 // pvluBackwardAVX512 sets dx = dy*([x > 0] + ab*cos(b*x)) and sums dy*sin(b*x) and dy*x*cos(b*x).
-func pvluBackwardAVX512(dx []float32, dy []float32, x []float32, b float32, ab float32) [32]float32
+func pvluBackwardAVX512(dx []float32, dy []float32, x []float32, b float32, ab float32) [2]float64
 
 // pvluRowAVX512 sets y = max(0, x) + a*sin(b*x) elementwise.
 func pvluRowAVX512(y []float32, x []float32, a []float32, b []float32)
@@ -47,7 +47,7 @@ func siluBackwardAVX512(dx []float32, dy []float32, x []float32)
 func swishAVX512(y []float32, x []float32, beta float32)
 
 // swishBackwardAVX512 sets dx = dy*d/dx(x*sigmoid(beta*x)) and sums dy*x^2*s*(1-s).
-func swishBackwardAVX512(dx []float32, dy []float32, x []float32, beta float32) [16]float32
+func swishBackwardAVX512(dx []float32, dy []float32, x []float32, beta float32) [1]float64
 
 // swishRowAVX512 sets y = x*sigmoid(beta*x) elementwise.
 func swishRowAVX512(y []float32, x []float32, beta []float32)
@@ -89,7 +89,7 @@ func celuBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32, 
 func peluAVX512(y []float32, x []float32, a float32, b float32, ab float32, invB float32)
 
 // peluBackwardAVX512 sets dx = dy*ab*E and sums dy*df/da and dy*(x/b)*E, E = x >= 0 ? 1 : exp(x/b).
-func peluBackwardAVX512(dx []float32, dy []float32, x []float32, a float32, b float32, ab float32, invB float32) [32]float32
+func peluBackwardAVX512(dx []float32, dy []float32, x []float32, a float32, b float32, ab float32, invB float32) [2]float64
 
 // peluRowAVX512 sets y = x >= 0 ? (a/b)*x : a*(exp(x/b)-1) elementwise.
 func peluRowAVX512(y []float32, x []float32, a []float32, b []float32)
@@ -119,7 +119,7 @@ func geluTanhBackwardAVX512(dx []float32, dy []float32, x []float32)
 func snakeAVX512(y []float32, x []float32, a float32, invA float32)
 
 // snakeBackwardAVX512 sets dx = dy*(1 + sin(2ax)) and sums dy*(x*sin(2ax) - sin(ax)^2*invA).
-func snakeBackwardAVX512(dx []float32, dy []float32, x []float32, a float32, invA float32) [16]float32
+func snakeBackwardAVX512(dx []float32, dy []float32, x []float32, a float32, invA float32) [1]float64
 
 // snakeRowAVX512 sets y = x + sin(a*x)^2/a elementwise.
 func snakeRowAVX512(y []float32, x []float32, a []float32)
@@ -131,7 +131,7 @@ func snakeRowBackwardAVX512(dx []float32, dy []float32, x []float32, a []float32
 func sinluAVX512(y []float32, x []float32, a float32, b float32)
 
 // sinluBackwardAVX512 sets dx = dy*dy/dx and sums dy*sin(bx)*s and dy*x*cos(bx)*s, s = sigmoid(x).
-func sinluBackwardAVX512(dx []float32, dy []float32, x []float32, a float32, b float32) [32]float32
+func sinluBackwardAVX512(dx []float32, dy []float32, x []float32, a float32, b float32) [2]float64
 
 // sinluRowAVX512 sets y = (x + a*sin(b*x))*sigmoid(x) elementwise.
 func sinluRowAVX512(y []float32, x []float32, a []float32, b []float32)
@@ -155,19 +155,19 @@ func erfBackwardAVX512(dx []float32, dy []float32, x []float32)
 func sreluAVX512(y []float32, x []float32, tl float32, al float32, tr float32, ar float32)
 
 // sreluBackwardAVX512 sets dx = dy*(al if x < tl, ar if x >= tr, else 1) and sums dy*[x < tl], dy*min(x-tl, 0), dy*[x >= tr], dy*max(x-tr, 0).
-func sreluBackwardAVX512(dx []float32, dy []float32, x []float32, tl float32, al float32, tr float32, ar float32) [64]float32
+func sreluBackwardAVX512(dx []float32, dy []float32, x []float32, tl float32, al float32, tr float32, ar float32) [4]float64
 
 // aplAVX512 sets y = max(0, x) + a1*max(0, b1-x) + a2*max(0, b2-x).
 func aplAVX512(y []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32)
 
 // aplBackwardAVX512 sets dx = dy*([x > 0] - a1*[x < b1] - a2*[x < b2]) and sums dy*max(0, b1-x), dy*[x < b1], dy*max(0, b2-x), dy*[x < b2].
-func aplBackwardAVX512(dx []float32, dy []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32) [64]float32
+func aplBackwardAVX512(dx []float32, dy []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32) [4]float64
 
 // starReluAVX512 sets y = s*max(0, x)^2 + b.
 func starReluAVX512(y []float32, x []float32, s float32, b float32)
 
 // starReluBackwardAVX512 sets dx = dy*2s*max(0, x) (s2 = 2s) and sums dy*max(0, x)^2 and dy.
-func starReluBackwardAVX512(dx []float32, dy []float32, x []float32, s2 float32) [32]float32
+func starReluBackwardAVX512(dx []float32, dy []float32, x []float32, s2 float32) [2]float64
 
 // softsignAVX512 sets y = x/(1+|x|).
 func softsignAVX512(y []float32, x []float32)
@@ -238,6 +238,15 @@ func tanhshrinkAVX512(y []float32, x []float32)
 // tanhshrinkBackwardAVX512 sets dx = dy*tanh(x)^2.
 func tanhshrinkBackwardAVX512(dx []float32, dy []float32, x []float32)
 
+// pauAVX512 sets y = P(x)/(1+|B(x)|) (for |x| <= 2^14).
+func pauAVX512(y []float32, x []float32, a0 float32, a1 float32, a2 float32, a3 float32, a4 float32, a5 float32, b1 float32, b2 float32, b3 float32, b4 float32)
+
+// pauBackwardAVX512 sets dx = dy*(P' - P*sg*B'/Q)/Q (Q = 1+|B|, sg = sign of B, +1 at 0) and sums dy*x^j/Q (j = 0..5) and -dy*P*sg*x^k/Q^2 (k = 1..4) (for |x| <= 2^14).
+func pauBackwardAVX512(dx []float32, dy []float32, x []float32, a0 float32, a1 float32, a2 float32, a3 float32, a4 float32, a5 float32, b1 float32, b2 float32, b3 float32, b4 float32, a2x2 float32, a3x3 float32, a4x4 float32, a5x5 float32, b2x2 float32, b3x3 float32, b4x4 float32) [10]float64
+
+// countAbsAboveAVX512 counts the x with |x| > t (NaN is not counted).
+func countAbsAboveAVX512(x []float32, t float32) [1]float64
+
 // reluAVX2 sets y = max(0, x) (NaN stays NaN, -0 stays -0).
 func reluAVX2(y []float32, x []float32)
 
@@ -248,7 +257,7 @@ func reluBackwardAVX2(dx []float32, dy []float32, x []float32)
 func leakyReLUAVX2(y []float32, x []float32, slope float32)
 
 // leakyReLUBackwardAVX2 sets dx = dy*(x > 0 ? 1 : slope) (NaN where x is NaN) and sums dy*x over x <= 0 or NaN.
-func leakyReLUBackwardAVX2(dx []float32, dy []float32, x []float32, slope float32) [16]float32
+func leakyReLUBackwardAVX2(dx []float32, dy []float32, x []float32, slope float32) [1]float64
 
 // sinAVX2 sets y = sin(x).
 func sinAVX2(y []float32, x []float32)
@@ -257,7 +266,7 @@ func sinAVX2(y []float32, x []float32)
 func pvluAVX2(y []float32, x []float32, a float32, b float32)
 
 // pvluBackwardAVX2 sets dx = dy*([x > 0] + ab*cos(b*x)) and sums dy*sin(b*x) and dy*x*cos(b*x).
-func pvluBackwardAVX2(dx []float32, dy []float32, x []float32, b float32, ab float32) [32]float32
+func pvluBackwardAVX2(dx []float32, dy []float32, x []float32, b float32, ab float32) [2]float64
 
 // pvluRowAVX2 sets y = max(0, x) + a*sin(b*x) elementwise.
 func pvluRowAVX2(y []float32, x []float32, a []float32, b []float32)
@@ -281,7 +290,7 @@ func siluBackwardAVX2(dx []float32, dy []float32, x []float32)
 func swishAVX2(y []float32, x []float32, beta float32)
 
 // swishBackwardAVX2 sets dx = dy*d/dx(x*sigmoid(beta*x)) and sums dy*x^2*s*(1-s).
-func swishBackwardAVX2(dx []float32, dy []float32, x []float32, beta float32) [16]float32
+func swishBackwardAVX2(dx []float32, dy []float32, x []float32, beta float32) [1]float64
 
 // swishRowAVX2 sets y = x*sigmoid(beta*x) elementwise.
 func swishRowAVX2(y []float32, x []float32, beta []float32)
@@ -323,7 +332,7 @@ func celuBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, in
 func peluAVX2(y []float32, x []float32, a float32, b float32, ab float32, invB float32)
 
 // peluBackwardAVX2 sets dx = dy*ab*E and sums dy*df/da and dy*(x/b)*E, E = x >= 0 ? 1 : exp(x/b).
-func peluBackwardAVX2(dx []float32, dy []float32, x []float32, a float32, b float32, ab float32, invB float32) [32]float32
+func peluBackwardAVX2(dx []float32, dy []float32, x []float32, a float32, b float32, ab float32, invB float32) [2]float64
 
 // peluRowAVX2 sets y = x >= 0 ? (a/b)*x : a*(exp(x/b)-1) elementwise.
 func peluRowAVX2(y []float32, x []float32, a []float32, b []float32)
@@ -353,7 +362,7 @@ func geluTanhBackwardAVX2(dx []float32, dy []float32, x []float32)
 func snakeAVX2(y []float32, x []float32, a float32, invA float32)
 
 // snakeBackwardAVX2 sets dx = dy*(1 + sin(2ax)) and sums dy*(x*sin(2ax) - sin(ax)^2*invA).
-func snakeBackwardAVX2(dx []float32, dy []float32, x []float32, a float32, invA float32) [16]float32
+func snakeBackwardAVX2(dx []float32, dy []float32, x []float32, a float32, invA float32) [1]float64
 
 // snakeRowAVX2 sets y = x + sin(a*x)^2/a elementwise.
 func snakeRowAVX2(y []float32, x []float32, a []float32)
@@ -365,7 +374,7 @@ func snakeRowBackwardAVX2(dx []float32, dy []float32, x []float32, a []float32, 
 func sinluAVX2(y []float32, x []float32, a float32, b float32)
 
 // sinluBackwardAVX2 sets dx = dy*dy/dx and sums dy*sin(bx)*s and dy*x*cos(bx)*s, s = sigmoid(x).
-func sinluBackwardAVX2(dx []float32, dy []float32, x []float32, a float32, b float32) [32]float32
+func sinluBackwardAVX2(dx []float32, dy []float32, x []float32, a float32, b float32) [2]float64
 
 // sinluRowAVX2 sets y = (x + a*sin(b*x))*sigmoid(x) elementwise.
 func sinluRowAVX2(y []float32, x []float32, a []float32, b []float32)
@@ -389,19 +398,19 @@ func erfBackwardAVX2(dx []float32, dy []float32, x []float32)
 func sreluAVX2(y []float32, x []float32, tl float32, al float32, tr float32, ar float32)
 
 // sreluBackwardAVX2 sets dx = dy*(al if x < tl, ar if x >= tr, else 1) and sums dy*[x < tl], dy*min(x-tl, 0), dy*[x >= tr], dy*max(x-tr, 0).
-func sreluBackwardAVX2(dx []float32, dy []float32, x []float32, tl float32, al float32, tr float32, ar float32) [64]float32
+func sreluBackwardAVX2(dx []float32, dy []float32, x []float32, tl float32, al float32, tr float32, ar float32) [4]float64
 
 // aplAVX2 sets y = max(0, x) + a1*max(0, b1-x) + a2*max(0, b2-x).
 func aplAVX2(y []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32)
 
 // aplBackwardAVX2 sets dx = dy*([x > 0] - a1*[x < b1] - a2*[x < b2]) and sums dy*max(0, b1-x), dy*[x < b1], dy*max(0, b2-x), dy*[x < b2].
-func aplBackwardAVX2(dx []float32, dy []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32) [64]float32
+func aplBackwardAVX2(dx []float32, dy []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32) [4]float64
 
 // starReluAVX2 sets y = s*max(0, x)^2 + b.
 func starReluAVX2(y []float32, x []float32, s float32, b float32)
 
 // starReluBackwardAVX2 sets dx = dy*2s*max(0, x) (s2 = 2s) and sums dy*max(0, x)^2 and dy.
-func starReluBackwardAVX2(dx []float32, dy []float32, x []float32, s2 float32) [32]float32
+func starReluBackwardAVX2(dx []float32, dy []float32, x []float32, s2 float32) [2]float64
 
 // softsignAVX2 sets y = x/(1+|x|).
 func softsignAVX2(y []float32, x []float32)
@@ -471,3 +480,12 @@ func tanhshrinkAVX2(y []float32, x []float32)
 
 // tanhshrinkBackwardAVX2 sets dx = dy*tanh(x)^2.
 func tanhshrinkBackwardAVX2(dx []float32, dy []float32, x []float32)
+
+// pauAVX2 sets y = P(x)/(1+|B(x)|) (for |x| <= 2^14).
+func pauAVX2(y []float32, x []float32, a0 float32, a1 float32, a2 float32, a3 float32, a4 float32, a5 float32, b1 float32, b2 float32, b3 float32, b4 float32)
+
+// pauBackwardAVX2 sets dx = dy*(P' - P*sg*B'/Q)/Q (Q = 1+|B|, sg = sign of B, +1 at 0) and sums dy*x^j/Q (j = 0..5) and -dy*P*sg*x^k/Q^2 (k = 1..4) (for |x| <= 2^14).
+func pauBackwardAVX2(dx []float32, dy []float32, x []float32, a0 float32, a1 float32, a2 float32, a3 float32, a4 float32, a5 float32, b1 float32, b2 float32, b3 float32, b4 float32, a2x2 float32, a3x3 float32, a4x4 float32, a5x5 float32, b2x2 float32, b3x3 float32, b4x4 float32) [10]float64
+
+// countAbsAboveAVX2 counts the x with |x| > t (NaN is not counted).
+func countAbsAboveAVX2(x []float32, t float32) [1]float64
