@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -22,62 +22,31 @@ func init() {
 		},
 		Monotonic: false, Smooth: true,
 		New: func(args registry.Args, channels int) (registry.Func, error) {
-			return elementwise.New(args, channels, &aconC{})
+			return elementwise.New(args, channels, aconC{})
 		},
 	})
 }
 
-// aconC composes the sigmoid kernels of package kernels/act block by
-// block (see serf and sigmoidBlock) at z = beta*d*x.
-type aconC struct{ sigmoidBlock }
-
-func (k *aconC) Forward(y, x, p []float32) {
-	p1, p2, beta := p[0], p[1], p[2]
-	d := p1 - p2
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		xb := x[off:min(off+elementwise.BlockLen, len(x))]
-		k.eval(xb, beta*d, false)
-		yb := y[off : off+len(xb)]
-		for i, t := range xb {
-			c := d*k.s[i] + p2
-			// Where the coefficient is 0 (x -> -Inf with p2 = 0), clamp x so
-			// that the product is 0, its limit, not Inf*0.
-			yb[i] = fmath.Sel32(c == 0, min(max(t, -math.MaxFloat32), math.MaxFloat32), t) * c
-		}
-	}
-}
-
-// Backward, with d = p1-p2, z = beta*d*x, s = sigmoid(z) and
-// q = s + z*s*(1-s):
+// aconC runs on one fused kernel of package kernels/act. Backward, with
+// d = p1-p2, z = beta*d*x, s = sigmoid(z) and q = s + z*s*(1-s):
 //
 //	d/dx = d*q + p2,  d/dp1 = x*q,  d/dp2 = x*(1-q),  d/dbeta = (d*x)^2*s*(1-s)
-func (k *aconC) Backward(dx, dy, x, p []float32, g []float64) {
-	p1, p2, beta := p[0], p[1], p[2]
-	d := p1 - p2
-	var g1, g2, gb float64
-	for off := 0; off < len(x); off += elementwise.BlockLen {
-		xb := x[off:min(off+elementwise.BlockLen, len(x))]
-		n := len(xb)
-		dyb, dxb := dy[off:off+n], dx[off:off+n]
-		k.eval(xb, beta*d, true)
-		for i, t := range xb {
-			tc := min(max(t, -1e30), 1e30)
-			ds := k.ds[i]
-			q := k.s[i] + k.z[i]*ds
-			dd := dyb[i]
-			dxb[i] = dd * (d*q + p2)
-			g1 += float64(dd * tc * q)
-			g2 += float64(dd * tc * (1 - q))
-			dxc := d * tc
-			gb += float64(dd * dxc * (dxc * ds))
-		}
-	}
+//
+// z and, in the sums, x are clamped to +-1e30 (s is 0 or 1 and s(1-s) 0 well
+// before, so z*s(1-s) stays 0, not Inf*0); where d*s + p2 is 0 (x -> -Inf
+// with p2 = 0) x is clamped so that the output is 0, its limit.
+type aconC struct{}
+
+func (aconC) Forward(y, x, p []float32) { act.AconC(y, x, p[0], p[1], p[2]) }
+
+func (aconC) Backward(dx, dy, x, p []float32, g []float64) {
+	g1, g2, gb := act.AconCBackward(dx, dy, x, p[0], p[1], p[2])
 	g[0] += g1
 	g[1] += g2
 	g[2] += gb
 }
 
-func (*aconC) Reference(x float64, p []float64) float64 {
+func (aconC) Reference(x float64, p []float64) float64 {
 	d := p[0] - p[1]
 	return p[1]*x + d*x/(1+math.Exp(-p[2]*d*x))
 }

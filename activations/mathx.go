@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/kernels/fmath"
 )
 
@@ -110,21 +109,4 @@ func onesBlock(b *blockF32) []float32 {
 		}
 	}
 	return b[:]
-}
-
-// sigmoidBlock evaluates s = sigmoid(z) and, on request, s(1-s) (from
-// act.SigmoidBackward, exact where 1 - s would cancel) at z = scale*x for a
-// block x, z clamped to +-1e30 (s is 0 or 1 and s(1-s) is 0 well before,
-// so z*s(1-s) stays 0, not Inf*0).
-type sigmoidBlock struct{ z, s, ds, ones blockF32 }
-
-func (k *sigmoidBlock) eval(x []float32, scale float32, withDeriv bool) {
-	n := len(x)
-	for i, t := range x {
-		k.z[i] = min(max(scale*t, -1e30), 1e30)
-	}
-	act.Sigmoid(k.s[:n], k.z[:n])
-	if withDeriv {
-		act.SigmoidBackward(k.ds[:n], onesBlock(&k.ones)[:n], k.z[:n])
-	}
 }

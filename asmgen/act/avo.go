@@ -149,17 +149,17 @@ func generateAsm(s *isa, k *Kernel) {
 	}
 	// What stays in registers across the loop: the lane sums and the
 	// broadcast parameters (AVX-512 also the constants it hoists), as long as
-	// the body still fits beside them (fits); else the parameters move to
-	// stack slots, and the sums too when they would take more than half the
-	// registers (PAU's eleven; fits' estimate is conservative, and avo or
-	// checkAVX2Registers fails the generation if a kernel does not fit).
+	// the body still fits beside them (fits, a conservative estimate); else
+	// the parameters move to stack slots, then the sums too (avo or
+	// checkAVX2Registers fails the generation if a kernel still does not
+	// fit).
 	var hoist []string
 	if s.avx512 {
 		hoist = g.regConsts()
 	}
 	accsFixed := halves * k.Sums
 	paramsInRegs := s.fits(b, len(k.Params)+len(hoist)+accsFixed)
-	accsInRegs := paramsInRegs || accsFixed <= s.regs()/2
+	accsInRegs := paramsInRegs || s.fits(b, len(hoist)+accsFixed)
 	// A kernel that keeps much on the stack gets the stack check NOSPLIT
 	// would skip (the linker refuses large NOSPLIT frames).
 	var frame int

@@ -39,6 +39,7 @@ func allKernels() []*Kernel {
 	ks = append(ks, gcuKernels()...)
 	ks = append(ks, tanhshrinkKernels()...)
 	ks = append(ks, pauKernels()...)
+	ks = append(ks, composedKernels()...)
 	return ks
 }
 

@@ -958,6 +958,24 @@ DATA c_negClampR<>+56(SB)/4, $0xbfd33333
 DATA c_negClampR<>+60(SB)/4, $0xbfd33333
 GLOBL c_negClampR<>(SB), RODATA|NOPTR, $64
 
+DATA c_negFifty<>+0(SB)/4, $0xc2480000
+DATA c_negFifty<>+4(SB)/4, $0xc2480000
+DATA c_negFifty<>+8(SB)/4, $0xc2480000
+DATA c_negFifty<>+12(SB)/4, $0xc2480000
+DATA c_negFifty<>+16(SB)/4, $0xc2480000
+DATA c_negFifty<>+20(SB)/4, $0xc2480000
+DATA c_negFifty<>+24(SB)/4, $0xc2480000
+DATA c_negFifty<>+28(SB)/4, $0xc2480000
+DATA c_negFifty<>+32(SB)/4, $0xc2480000
+DATA c_negFifty<>+36(SB)/4, $0xc2480000
+DATA c_negFifty<>+40(SB)/4, $0xc2480000
+DATA c_negFifty<>+44(SB)/4, $0xc2480000
+DATA c_negFifty<>+48(SB)/4, $0xc2480000
+DATA c_negFifty<>+52(SB)/4, $0xc2480000
+DATA c_negFifty<>+56(SB)/4, $0xc2480000
+DATA c_negFifty<>+60(SB)/4, $0xc2480000
+GLOBL c_negFifty<>(SB), RODATA|NOPTR, $64
+
 DATA c_negHalf<>+0(SB)/4, $0xbf000000
 DATA c_negHalf<>+4(SB)/4, $0xbf000000
 DATA c_negHalf<>+8(SB)/4, $0xbf000000
@@ -1029,6 +1047,24 @@ DATA c_negOne<>+52(SB)/4, $0xbf800000
 DATA c_negOne<>+56(SB)/4, $0xbf800000
 DATA c_negOne<>+60(SB)/4, $0xbf800000
 GLOBL c_negOne<>(SB), RODATA|NOPTR, $64
+
+DATA c_negOneE30<>+0(SB)/4, $0xf149f2ca
+DATA c_negOneE30<>+4(SB)/4, $0xf149f2ca
+DATA c_negOneE30<>+8(SB)/4, $0xf149f2ca
+DATA c_negOneE30<>+12(SB)/4, $0xf149f2ca
+DATA c_negOneE30<>+16(SB)/4, $0xf149f2ca
+DATA c_negOneE30<>+20(SB)/4, $0xf149f2ca
+DATA c_negOneE30<>+24(SB)/4, $0xf149f2ca
+DATA c_negOneE30<>+28(SB)/4, $0xf149f2ca
+DATA c_negOneE30<>+32(SB)/4, $0xf149f2ca
+DATA c_negOneE30<>+36(SB)/4, $0xf149f2ca
+DATA c_negOneE30<>+40(SB)/4, $0xf149f2ca
+DATA c_negOneE30<>+44(SB)/4, $0xf149f2ca
+DATA c_negOneE30<>+48(SB)/4, $0xf149f2ca
+DATA c_negOneE30<>+52(SB)/4, $0xf149f2ca
+DATA c_negOneE30<>+56(SB)/4, $0xf149f2ca
+DATA c_negOneE30<>+60(SB)/4, $0xf149f2ca
+GLOBL c_negOneE30<>(SB), RODATA|NOPTR, $64
 
 DATA c_negTanhClamp<>+0(SB)/4, $0xc1a00000
 DATA c_negTanhClamp<>+4(SB)/4, $0xc1a00000
@@ -1119,6 +1155,42 @@ DATA c_one<>+52(SB)/4, $0x3f800000
 DATA c_one<>+56(SB)/4, $0x3f800000
 DATA c_one<>+60(SB)/4, $0x3f800000
 GLOBL c_one<>(SB), RODATA|NOPTR, $64
+
+DATA c_oneE3<>+0(SB)/4, $0x447a0000
+DATA c_oneE3<>+4(SB)/4, $0x447a0000
+DATA c_oneE3<>+8(SB)/4, $0x447a0000
+DATA c_oneE3<>+12(SB)/4, $0x447a0000
+DATA c_oneE3<>+16(SB)/4, $0x447a0000
+DATA c_oneE3<>+20(SB)/4, $0x447a0000
+DATA c_oneE3<>+24(SB)/4, $0x447a0000
+DATA c_oneE3<>+28(SB)/4, $0x447a0000
+DATA c_oneE3<>+32(SB)/4, $0x447a0000
+DATA c_oneE3<>+36(SB)/4, $0x447a0000
+DATA c_oneE3<>+40(SB)/4, $0x447a0000
+DATA c_oneE3<>+44(SB)/4, $0x447a0000
+DATA c_oneE3<>+48(SB)/4, $0x447a0000
+DATA c_oneE3<>+52(SB)/4, $0x447a0000
+DATA c_oneE3<>+56(SB)/4, $0x447a0000
+DATA c_oneE3<>+60(SB)/4, $0x447a0000
+GLOBL c_oneE3<>(SB), RODATA|NOPTR, $64
+
+DATA c_oneE30<>+0(SB)/4, $0x7149f2ca
+DATA c_oneE30<>+4(SB)/4, $0x7149f2ca
+DATA c_oneE30<>+8(SB)/4, $0x7149f2ca
+DATA c_oneE30<>+12(SB)/4, $0x7149f2ca
+DATA c_oneE30<>+16(SB)/4, $0x7149f2ca
+DATA c_oneE30<>+20(SB)/4, $0x7149f2ca
+DATA c_oneE30<>+24(SB)/4, $0x7149f2ca
+DATA c_oneE30<>+28(SB)/4, $0x7149f2ca
+DATA c_oneE30<>+32(SB)/4, $0x7149f2ca
+DATA c_oneE30<>+36(SB)/4, $0x7149f2ca
+DATA c_oneE30<>+40(SB)/4, $0x7149f2ca
+DATA c_oneE30<>+44(SB)/4, $0x7149f2ca
+DATA c_oneE30<>+48(SB)/4, $0x7149f2ca
+DATA c_oneE30<>+52(SB)/4, $0x7149f2ca
+DATA c_oneE30<>+56(SB)/4, $0x7149f2ca
+DATA c_oneE30<>+60(SB)/4, $0x7149f2ca
+GLOBL c_oneE30<>(SB), RODATA|NOPTR, $64
 
 DATA c_phiAMax<>+0(SB)/4, $0x41633333
 DATA c_phiAMax<>+4(SB)/4, $0x41633333
@@ -17876,6 +17948,2149 @@ done:
 	VZEROUPPER
 	RET
 
+// func goluAVX512(y []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·goluAVX512(SB), NOSPLIT, $0-48
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS c_expHi<>+0(SB), Z0
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_expSplit<>+0(SB), Z3
+	VMOVUPS c_negFifty<>+0(SB), Z4
+	VMOVUPS c_negLn2x65Lo<>+0(SB), Z5
+	VMOVUPS c_negMaxFloat<>+0(SB), Z6
+	XORQ    BX, BX
+	MOVQ    AX, SI
+	SUBQ    $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z7
+	VMAXPS       Z7, Z4, Z8
+	VXORPS       c_signMask<>+0(SB), Z8, Z8
+	VMINPS       Z8, Z3, Z17
+	VMAXPS       Z17, Z1, Z17
+	VMOVUPS      c_log2e<>+0(SB), Z18
+	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
+	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z19
+	VMULPS       Z19, Z19, Z17
+	VMOVAPS      Z2, Z20
+	VFMADD213PS  c_expP5<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP4<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP3<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP2<>+0(SB), Z19, Z20
+	VFMADD132PS  Z20, Z19, Z17
+	VPSUBD       c_expBias64<>+0(SB), Z18, Z18
+	VPSLLD       $0x17, Z18, Z18
+	VFMADD132PS  Z17, Z18, Z18
+	VMULPS       c_twoM64<>+0(SB), Z18, Z17
+	VMAXPS       Z8, Z3, Z18
+	VMINPS       Z18, Z0, Z18
+	VSUBPS       c_ln2x65<>+0(SB), Z18, Z18
+	VMAXPS       Z18, Z1, Z18
+	VMOVUPS      c_log2e<>+0(SB), Z19
+	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
+	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
+	VMINPS       c_one<>+0(SB), Z5, Z21
+	VMAXPS       c_negOne<>+0(SB), Z21, Z21
+	VADDPS       Z21, Z18, Z18
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z20
+	VMULPS       Z20, Z20, Z18
+	VMOVAPS      Z2, Z21
+	VFMADD213PS  c_expP5<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP4<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP3<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP2<>+0(SB), Z20, Z21
+	VFMADD132PS  Z21, Z20, Z18
+	VPSUBD       c_expBias64<>+0(SB), Z19, Z19
+	VPSLLD       $0x17, Z19, Z19
+	VFMADD132PS  Z18, Z19, Z19
+	VMULPS       c_two<>+0(SB), Z19, Z18
+	VCMPPS       $0x1e, Z3, Z8, K1
+	VBLENDMPS    Z18, Z17, K1, Z9
+	VXORPS       c_signMask<>+0(SB), Z9, Z8
+	VMINPS       Z8, Z3, Z17
+	VMAXPS       Z17, Z1, Z17
+	VMOVUPS      c_log2e<>+0(SB), Z18
+	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
+	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z19
+	VMULPS       Z19, Z19, Z17
+	VMOVAPS      Z2, Z20
+	VFMADD213PS  c_expP5<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP4<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP3<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP2<>+0(SB), Z19, Z20
+	VFMADD132PS  Z20, Z19, Z17
+	VPSUBD       c_expBias64<>+0(SB), Z18, Z18
+	VPSLLD       $0x17, Z18, Z18
+	VFMADD132PS  Z17, Z18, Z18
+	VMULPS       c_twoM64<>+0(SB), Z18, Z17
+	VMAXPS       Z8, Z3, Z18
+	VMINPS       Z18, Z0, Z18
+	VSUBPS       c_ln2x65<>+0(SB), Z18, Z18
+	VMAXPS       Z18, Z1, Z18
+	VMOVUPS      c_log2e<>+0(SB), Z19
+	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
+	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
+	VMINPS       c_one<>+0(SB), Z5, Z21
+	VMAXPS       c_negOne<>+0(SB), Z21, Z21
+	VADDPS       Z21, Z18, Z18
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z20
+	VMULPS       Z20, Z20, Z18
+	VMOVAPS      Z2, Z21
+	VFMADD213PS  c_expP5<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP4<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP3<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP2<>+0(SB), Z20, Z21
+	VFMADD132PS  Z21, Z20, Z18
+	VPSUBD       c_expBias64<>+0(SB), Z19, Z19
+	VPSLLD       $0x17, Z19, Z19
+	VFMADD132PS  Z18, Z19, Z19
+	VMULPS       c_two<>+0(SB), Z19, Z18
+	VCMPPS       $0x1e, Z3, Z8, K1
+	VBLENDMPS    Z18, Z17, K1, Z10
+	VMAXPS       Z7, Z6, Z7
+	VMULPS       Z10, Z7, Z7
+	VMOVUPS      Z7, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z7
+	VMAXPS       Z7, Z4, Z8
+	VXORPS       c_signMask<>+0(SB), Z8, Z8
+	VMINPS       Z8, Z3, Z17
+	VMAXPS       Z17, Z1, Z17
+	VMOVUPS      c_log2e<>+0(SB), Z18
+	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
+	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z19
+	VMULPS       Z19, Z19, Z17
+	VMOVAPS      Z2, Z20
+	VFMADD213PS  c_expP5<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP4<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP3<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP2<>+0(SB), Z19, Z20
+	VFMADD132PS  Z20, Z19, Z17
+	VPSUBD       c_expBias64<>+0(SB), Z18, Z18
+	VPSLLD       $0x17, Z18, Z18
+	VFMADD132PS  Z17, Z18, Z18
+	VMULPS       c_twoM64<>+0(SB), Z18, Z17
+	VMAXPS       Z8, Z3, Z18
+	VMINPS       Z18, Z0, Z18
+	VSUBPS       c_ln2x65<>+0(SB), Z18, Z18
+	VMAXPS       Z18, Z1, Z18
+	VMOVUPS      c_log2e<>+0(SB), Z19
+	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
+	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
+	VMINPS       c_one<>+0(SB), Z5, Z21
+	VMAXPS       c_negOne<>+0(SB), Z21, Z21
+	VADDPS       Z21, Z18, Z18
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z20
+	VMULPS       Z20, Z20, Z18
+	VMOVAPS      Z2, Z21
+	VFMADD213PS  c_expP5<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP4<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP3<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP2<>+0(SB), Z20, Z21
+	VFMADD132PS  Z21, Z20, Z18
+	VPSUBD       c_expBias64<>+0(SB), Z19, Z19
+	VPSLLD       $0x17, Z19, Z19
+	VFMADD132PS  Z18, Z19, Z19
+	VMULPS       c_two<>+0(SB), Z19, Z18
+	VCMPPS       $0x1e, Z3, Z8, K1
+	VBLENDMPS    Z18, Z17, K1, Z11
+	VXORPS       c_signMask<>+0(SB), Z11, Z8
+	VMINPS       Z8, Z3, Z17
+	VMAXPS       Z17, Z1, Z17
+	VMOVUPS      c_log2e<>+0(SB), Z18
+	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
+	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z19
+	VMULPS       Z19, Z19, Z17
+	VMOVAPS      Z2, Z20
+	VFMADD213PS  c_expP5<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP4<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP3<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP2<>+0(SB), Z19, Z20
+	VFMADD132PS  Z20, Z19, Z17
+	VPSUBD       c_expBias64<>+0(SB), Z18, Z18
+	VPSLLD       $0x17, Z18, Z18
+	VFMADD132PS  Z17, Z18, Z18
+	VMULPS       c_twoM64<>+0(SB), Z18, Z17
+	VMAXPS       Z8, Z3, Z18
+	VMINPS       Z18, Z0, Z18
+	VSUBPS       c_ln2x65<>+0(SB), Z18, Z18
+	VMAXPS       Z18, Z1, Z18
+	VMOVUPS      c_log2e<>+0(SB), Z19
+	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
+	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
+	VMINPS       c_one<>+0(SB), Z5, Z21
+	VMAXPS       c_negOne<>+0(SB), Z21, Z21
+	VADDPS       Z21, Z18, Z18
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z20
+	VMULPS       Z20, Z20, Z18
+	VMOVAPS      Z2, Z21
+	VFMADD213PS  c_expP5<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP4<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP3<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP2<>+0(SB), Z20, Z21
+	VFMADD132PS  Z21, Z20, Z18
+	VPSUBD       c_expBias64<>+0(SB), Z19, Z19
+	VPSLLD       $0x17, Z19, Z19
+	VFMADD132PS  Z18, Z19, Z19
+	VMULPS       c_two<>+0(SB), Z19, Z18
+	VCMPPS       $0x1e, Z3, Z8, K1
+	VBLENDMPS    Z18, Z17, K1, Z12
+	VMAXPS       Z7, Z6, Z7
+	VMULPS       Z12, Z7, Z7
+	VMOVUPS      Z7, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z7
+	VMAXPS       Z7, Z4, Z8
+	VXORPS       c_signMask<>+0(SB), Z8, Z8
+	VMINPS       Z8, Z3, Z9
+	VMAXPS       Z9, Z1, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z11
+	VMULPS       Z11, Z11, Z9
+	VMOVAPS      Z2, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z9, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z9
+	VMAXPS       Z8, Z3, Z10
+	VMINPS       Z10, Z0, Z10
+	VSUBPS       c_ln2x65<>+0(SB), Z10, Z10
+	VMAXPS       Z10, Z1, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
+	VMINPS       c_one<>+0(SB), Z5, Z17
+	VMAXPS       c_negOne<>+0(SB), Z17, Z17
+	VADDPS       Z17, Z10, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
+	VMULPS       Z12, Z12, Z10
+	VMOVAPS      Z2, Z17
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z17
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z17
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z17
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z17
+	VFMADD132PS  Z17, Z12, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z10, Z11, Z11
+	VMULPS       c_two<>+0(SB), Z11, Z10
+	VCMPPS       $0x1e, Z3, Z8, K1
+	VBLENDMPS    Z10, Z9, K1, Z13
+	VXORPS       c_signMask<>+0(SB), Z13, Z8
+	VMINPS       Z8, Z3, Z9
+	VMAXPS       Z9, Z1, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z11
+	VMULPS       Z11, Z11, Z9
+	VMOVAPS      Z2, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z9, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z9
+	VMAXPS       Z8, Z3, Z10
+	VMINPS       Z10, Z0, Z10
+	VSUBPS       c_ln2x65<>+0(SB), Z10, Z10
+	VMAXPS       Z10, Z1, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
+	VMINPS       c_one<>+0(SB), Z5, Z17
+	VMAXPS       c_negOne<>+0(SB), Z17, Z17
+	VADDPS       Z17, Z10, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
+	VMULPS       Z12, Z12, Z10
+	VMOVAPS      Z2, Z17
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z17
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z17
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z17
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z17
+	VFMADD132PS  Z17, Z12, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z10, Z11, Z11
+	VMULPS       c_two<>+0(SB), Z11, Z10
+	VCMPPS       $0x1e, Z3, Z8, K1
+	VBLENDMPS    Z10, Z9, K1, Z14
+	VMAXPS       Z7, Z6, Z7
+	VMULPS       Z14, Z7, Z7
+	VMOVUPS      Z7, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z7
+	VMAXPS       Z7, Z4, Z4
+	VXORPS       c_signMask<>+0(SB), Z4, Z4
+	VMINPS       Z4, Z3, Z8
+	VMAXPS       Z8, Z1, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z10
+	VMULPS       Z10, Z10, Z8
+	VMOVAPS      Z2, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
+	VFMADD132PS  Z11, Z10, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z8, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z8
+	VMAXPS       Z4, Z3, Z9
+	VMINPS       Z9, Z0, Z9
+	VSUBPS       c_ln2x65<>+0(SB), Z9, Z9
+	VMAXPS       Z9, Z1, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
+	VMINPS       c_one<>+0(SB), Z5, Z12
+	VMAXPS       c_negOne<>+0(SB), Z12, Z12
+	VADDPS       Z12, Z9, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z11
+	VMULPS       Z11, Z11, Z9
+	VMOVAPS      Z2, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z9, Z10, Z10
+	VMULPS       c_two<>+0(SB), Z10, Z9
+	VCMPPS       $0x1e, Z3, Z4, K2
+	VBLENDMPS    Z9, Z8, K2, Z15
+	VXORPS       c_signMask<>+0(SB), Z15, Z4
+	VMINPS       Z4, Z3, Z8
+	VMAXPS       Z8, Z1, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z10
+	VMULPS       Z10, Z10, Z8
+	VMOVAPS      Z2, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
+	VFMADD132PS  Z11, Z10, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z8, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z8
+	VMAXPS       Z4, Z3, Z9
+	VMINPS       Z9, Z0, Z0
+	VSUBPS       c_ln2x65<>+0(SB), Z0, Z0
+	VMAXPS       Z0, Z1, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z1
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
+	VSUBPS       c_roundMagic<>+0(SB), Z1, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z0
+	VMINPS       c_one<>+0(SB), Z5, Z5
+	VMAXPS       c_negOne<>+0(SB), Z5, Z5
+	VADDPS       Z5, Z0, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z9
+	VMULPS       Z9, Z9, Z0
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z2
+	VFMADD132PS  Z2, Z9, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VMULPS       c_two<>+0(SB), Z1, Z0
+	VCMPPS       $0x1e, Z3, Z4, K2
+	VBLENDMPS    Z0, Z8, K2, Z16
+	VMAXPS       Z7, Z6, Z0
+	VMULPS       Z16, Z0, Z0
+	VMOVUPS      Z0, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func goluBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·goluBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	VMOVUPS c_expHi<>+0(SB), Z0
+	VMOVUPS c_expLo<>+0(SB), Z1
+	VMOVUPS c_expP6<>+0(SB), Z2
+	VMOVUPS c_expSplit<>+0(SB), Z3
+	VMOVUPS c_negFifty<>+0(SB), Z4
+	VMOVUPS c_negLn2x65Lo<>+0(SB), Z5
+	VMOVUPS c_oneE3<>+0(SB), Z6
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z7
+	VMAXPS       Z7, Z4, Z8
+	VXORPS       c_signMask<>+0(SB), Z8, Z8
+	VMINPS       Z8, Z3, Z17
+	VMAXPS       Z17, Z1, Z17
+	VMOVUPS      c_log2e<>+0(SB), Z18
+	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
+	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z19
+	VMULPS       Z19, Z19, Z17
+	VMOVAPS      Z2, Z20
+	VFMADD213PS  c_expP5<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP4<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP3<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP2<>+0(SB), Z19, Z20
+	VFMADD132PS  Z20, Z19, Z17
+	VPSUBD       c_expBias64<>+0(SB), Z18, Z18
+	VPSLLD       $0x17, Z18, Z18
+	VFMADD132PS  Z17, Z18, Z18
+	VMULPS       c_twoM64<>+0(SB), Z18, Z17
+	VMAXPS       Z8, Z3, Z18
+	VMINPS       Z18, Z0, Z18
+	VSUBPS       c_ln2x65<>+0(SB), Z18, Z18
+	VMAXPS       Z18, Z1, Z18
+	VMOVUPS      c_log2e<>+0(SB), Z19
+	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
+	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
+	VMINPS       c_one<>+0(SB), Z5, Z21
+	VMAXPS       c_negOne<>+0(SB), Z21, Z21
+	VADDPS       Z21, Z18, Z18
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z20
+	VMULPS       Z20, Z20, Z18
+	VMOVAPS      Z2, Z21
+	VFMADD213PS  c_expP5<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP4<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP3<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP2<>+0(SB), Z20, Z21
+	VFMADD132PS  Z21, Z20, Z18
+	VPSUBD       c_expBias64<>+0(SB), Z19, Z19
+	VPSLLD       $0x17, Z19, Z19
+	VFMADD132PS  Z18, Z19, Z19
+	VMULPS       c_two<>+0(SB), Z19, Z18
+	VCMPPS       $0x1e, Z3, Z8, K1
+	VBLENDMPS    Z18, Z17, K1, Z9
+	VXORPS       c_signMask<>+0(SB), Z9, Z8
+	VMINPS       Z8, Z3, Z17
+	VMAXPS       Z17, Z1, Z17
+	VMOVUPS      c_log2e<>+0(SB), Z18
+	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
+	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z19
+	VMULPS       Z19, Z19, Z17
+	VMOVAPS      Z2, Z20
+	VFMADD213PS  c_expP5<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP4<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP3<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP2<>+0(SB), Z19, Z20
+	VFMADD132PS  Z20, Z19, Z17
+	VPSUBD       c_expBias64<>+0(SB), Z18, Z18
+	VPSLLD       $0x17, Z18, Z18
+	VFMADD132PS  Z17, Z18, Z18
+	VMULPS       c_twoM64<>+0(SB), Z18, Z17
+	VMAXPS       Z8, Z3, Z18
+	VMINPS       Z18, Z0, Z18
+	VSUBPS       c_ln2x65<>+0(SB), Z18, Z18
+	VMAXPS       Z18, Z1, Z18
+	VMOVUPS      c_log2e<>+0(SB), Z19
+	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
+	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
+	VMINPS       c_one<>+0(SB), Z5, Z21
+	VMAXPS       c_negOne<>+0(SB), Z21, Z21
+	VADDPS       Z21, Z18, Z18
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z20
+	VMULPS       Z20, Z20, Z18
+	VMOVAPS      Z2, Z21
+	VFMADD213PS  c_expP5<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP4<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP3<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP2<>+0(SB), Z20, Z21
+	VFMADD132PS  Z21, Z20, Z18
+	VPSUBD       c_expBias64<>+0(SB), Z19, Z19
+	VPSLLD       $0x17, Z19, Z19
+	VFMADD132PS  Z18, Z19, Z19
+	VMULPS       c_two<>+0(SB), Z19, Z18
+	VCMPPS       $0x1e, Z3, Z8, K1
+	VBLENDMPS    Z18, Z17, K1, Z10
+	VMAXPS       Z7, Z4, Z7
+	VMINPS       Z7, Z6, Z7
+	VMULPS       Z9, Z7, Z7
+	VMULPS       Z10, Z7, Z7
+	VADDPS       Z7, Z10, Z7
+	VMOVUPS      (DX)(SI*4), Z8
+	VMULPS       Z7, Z8, Z7
+	VMOVUPS      Z7, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z7
+	VMAXPS       Z7, Z4, Z8
+	VXORPS       c_signMask<>+0(SB), Z8, Z8
+	VMINPS       Z8, Z3, Z17
+	VMAXPS       Z17, Z1, Z17
+	VMOVUPS      c_log2e<>+0(SB), Z18
+	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
+	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z19
+	VMULPS       Z19, Z19, Z17
+	VMOVAPS      Z2, Z20
+	VFMADD213PS  c_expP5<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP4<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP3<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP2<>+0(SB), Z19, Z20
+	VFMADD132PS  Z20, Z19, Z17
+	VPSUBD       c_expBias64<>+0(SB), Z18, Z18
+	VPSLLD       $0x17, Z18, Z18
+	VFMADD132PS  Z17, Z18, Z18
+	VMULPS       c_twoM64<>+0(SB), Z18, Z17
+	VMAXPS       Z8, Z3, Z18
+	VMINPS       Z18, Z0, Z18
+	VSUBPS       c_ln2x65<>+0(SB), Z18, Z18
+	VMAXPS       Z18, Z1, Z18
+	VMOVUPS      c_log2e<>+0(SB), Z19
+	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
+	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
+	VMINPS       c_one<>+0(SB), Z5, Z21
+	VMAXPS       c_negOne<>+0(SB), Z21, Z21
+	VADDPS       Z21, Z18, Z18
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z20
+	VMULPS       Z20, Z20, Z18
+	VMOVAPS      Z2, Z21
+	VFMADD213PS  c_expP5<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP4<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP3<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP2<>+0(SB), Z20, Z21
+	VFMADD132PS  Z21, Z20, Z18
+	VPSUBD       c_expBias64<>+0(SB), Z19, Z19
+	VPSLLD       $0x17, Z19, Z19
+	VFMADD132PS  Z18, Z19, Z19
+	VMULPS       c_two<>+0(SB), Z19, Z18
+	VCMPPS       $0x1e, Z3, Z8, K1
+	VBLENDMPS    Z18, Z17, K1, Z11
+	VXORPS       c_signMask<>+0(SB), Z11, Z8
+	VMINPS       Z8, Z3, Z17
+	VMAXPS       Z17, Z1, Z17
+	VMOVUPS      c_log2e<>+0(SB), Z18
+	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
+	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z19
+	VMULPS       Z19, Z19, Z17
+	VMOVAPS      Z2, Z20
+	VFMADD213PS  c_expP5<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP4<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP3<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP2<>+0(SB), Z19, Z20
+	VFMADD132PS  Z20, Z19, Z17
+	VPSUBD       c_expBias64<>+0(SB), Z18, Z18
+	VPSLLD       $0x17, Z18, Z18
+	VFMADD132PS  Z17, Z18, Z18
+	VMULPS       c_twoM64<>+0(SB), Z18, Z17
+	VMAXPS       Z8, Z3, Z18
+	VMINPS       Z18, Z0, Z18
+	VSUBPS       c_ln2x65<>+0(SB), Z18, Z18
+	VMAXPS       Z18, Z1, Z18
+	VMOVUPS      c_log2e<>+0(SB), Z19
+	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
+	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
+	VMINPS       c_one<>+0(SB), Z5, Z21
+	VMAXPS       c_negOne<>+0(SB), Z21, Z21
+	VADDPS       Z21, Z18, Z18
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z20
+	VMULPS       Z20, Z20, Z18
+	VMOVAPS      Z2, Z21
+	VFMADD213PS  c_expP5<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP4<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP3<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP2<>+0(SB), Z20, Z21
+	VFMADD132PS  Z21, Z20, Z18
+	VPSUBD       c_expBias64<>+0(SB), Z19, Z19
+	VPSLLD       $0x17, Z19, Z19
+	VFMADD132PS  Z18, Z19, Z19
+	VMULPS       c_two<>+0(SB), Z19, Z18
+	VCMPPS       $0x1e, Z3, Z8, K1
+	VBLENDMPS    Z18, Z17, K1, Z12
+	VMAXPS       Z7, Z4, Z7
+	VMINPS       Z7, Z6, Z7
+	VMULPS       Z11, Z7, Z7
+	VMULPS       Z12, Z7, Z7
+	VADDPS       Z7, Z12, Z7
+	VMOVUPS      64(DX)(SI*4), Z8
+	VMULPS       Z7, Z8, Z7
+	VMOVUPS      Z7, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z7
+	VMAXPS       Z7, Z4, Z8
+	VXORPS       c_signMask<>+0(SB), Z8, Z8
+	VMINPS       Z8, Z3, Z9
+	VMAXPS       Z9, Z1, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z11
+	VMULPS       Z11, Z11, Z9
+	VMOVAPS      Z2, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z9, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z9
+	VMAXPS       Z8, Z3, Z10
+	VMINPS       Z10, Z0, Z10
+	VSUBPS       c_ln2x65<>+0(SB), Z10, Z10
+	VMAXPS       Z10, Z1, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
+	VMINPS       c_one<>+0(SB), Z5, Z17
+	VMAXPS       c_negOne<>+0(SB), Z17, Z17
+	VADDPS       Z17, Z10, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
+	VMULPS       Z12, Z12, Z10
+	VMOVAPS      Z2, Z17
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z17
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z17
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z17
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z17
+	VFMADD132PS  Z17, Z12, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z10, Z11, Z11
+	VMULPS       c_two<>+0(SB), Z11, Z10
+	VCMPPS       $0x1e, Z3, Z8, K1
+	VBLENDMPS    Z10, Z9, K1, Z13
+	VXORPS       c_signMask<>+0(SB), Z13, Z8
+	VMINPS       Z8, Z3, Z9
+	VMAXPS       Z9, Z1, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z11
+	VMULPS       Z11, Z11, Z9
+	VMOVAPS      Z2, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z9, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z9
+	VMAXPS       Z8, Z3, Z10
+	VMINPS       Z10, Z0, Z10
+	VSUBPS       c_ln2x65<>+0(SB), Z10, Z10
+	VMAXPS       Z10, Z1, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
+	VMINPS       c_one<>+0(SB), Z5, Z17
+	VMAXPS       c_negOne<>+0(SB), Z17, Z17
+	VADDPS       Z17, Z10, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
+	VMULPS       Z12, Z12, Z10
+	VMOVAPS      Z2, Z17
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z17
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z17
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z17
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z17
+	VFMADD132PS  Z17, Z12, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z10, Z11, Z11
+	VMULPS       c_two<>+0(SB), Z11, Z10
+	VCMPPS       $0x1e, Z3, Z8, K1
+	VBLENDMPS    Z10, Z9, K1, Z14
+	VMAXPS       Z7, Z4, Z7
+	VMINPS       Z7, Z6, Z7
+	VMULPS       Z13, Z7, Z7
+	VMULPS       Z14, Z7, Z7
+	VADDPS       Z7, Z14, Z7
+	VMOVUPS      (DX)(SI*4), Z8
+	VMULPS       Z7, Z8, Z7
+	VMOVUPS      Z7, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z7
+	VMAXPS       Z7, Z4, Z8
+	VXORPS       c_signMask<>+0(SB), Z8, Z8
+	VMINPS       Z8, Z3, Z9
+	VMAXPS       Z9, Z1, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z11
+	VMULPS       Z11, Z11, Z9
+	VMOVAPS      Z2, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z9, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z9
+	VMAXPS       Z8, Z3, Z10
+	VMINPS       Z10, Z0, Z10
+	VSUBPS       c_ln2x65<>+0(SB), Z10, Z10
+	VMAXPS       Z10, Z1, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
+	VMINPS       c_one<>+0(SB), Z5, Z13
+	VMAXPS       c_negOne<>+0(SB), Z13, Z13
+	VADDPS       Z13, Z10, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
+	VMULPS       Z12, Z12, Z10
+	VMOVAPS      Z2, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
+	VFMADD132PS  Z13, Z12, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z10, Z11, Z11
+	VMULPS       c_two<>+0(SB), Z11, Z10
+	VCMPPS       $0x1e, Z3, Z8, K2
+	VBLENDMPS    Z10, Z9, K2, Z15
+	VXORPS       c_signMask<>+0(SB), Z15, Z8
+	VMINPS       Z8, Z3, Z9
+	VMAXPS       Z9, Z1, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z11
+	VMULPS       Z11, Z11, Z9
+	VMOVAPS      Z2, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z9, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z9
+	VMAXPS       Z8, Z3, Z10
+	VMINPS       Z10, Z0, Z0
+	VSUBPS       c_ln2x65<>+0(SB), Z0, Z0
+	VMAXPS       Z0, Z1, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z1
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
+	VSUBPS       c_roundMagic<>+0(SB), Z1, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z0
+	VMINPS       c_one<>+0(SB), Z5, Z5
+	VMAXPS       c_negOne<>+0(SB), Z5, Z5
+	VADDPS       Z5, Z0, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z10
+	VMULPS       Z10, Z10, Z0
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z2
+	VFMADD132PS  Z2, Z10, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VMULPS       c_two<>+0(SB), Z1, Z0
+	VCMPPS       $0x1e, Z3, Z8, K2
+	VBLENDMPS    Z0, Z9, K2, Z16
+	VMAXPS       Z7, Z4, Z0
+	VMINPS       Z0, Z6, Z0
+	VMULPS       Z15, Z0, Z0
+	VMULPS       Z16, Z0, Z0
+	VADDPS       Z0, Z16, Z0
+	VMOVUPS.Z    (DX)(SI*4), K1, Z1
+	VMULPS       Z0, Z1, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func srsAVX512(y []float32, x []float32, alpha float32, beta float32)
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·srsAVX512(SB), NOSPLIT, $0-56
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        alpha+48(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        beta+52(FP), X13
+	VBROADCASTSS X13, Z13
+	VMOVUPS      c_expHi<>+0(SB), Z14
+	VMOVUPS      c_expLo<>+0(SB), Z15
+	VMOVUPS      c_expP6<>+0(SB), Z16
+	VMOVUPS      c_expSplit<>+0(SB), Z17
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Z18
+	VMOVUPS      c_negOneE30<>+0(SB), Z19
+	VMOVUPS      c_one<>+0(SB), Z20
+	VMOVUPS      c_oneE30<>+0(SB), Z21
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z22
+	VMINPS       Z22, Z21, Z22
+	VMAXPS       Z22, Z19, Z22
+	VORPS        c_signMask<>+0(SB), Z22, Z23
+	VDIVPS       Z13, Z23, Z23
+	VMINPS       Z23, Z17, Z24
+	VMAXPS       Z24, Z15, Z24
+	VMOVUPS      c_log2e<>+0(SB), Z25
+	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z25
+	VSUBPS       c_roundMagic<>+0(SB), Z25, Z26
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z26, Z24
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z26
+	VMULPS       Z26, Z26, Z24
+	VMOVAPS      Z16, Z27
+	VFMADD213PS  c_expP5<>+0(SB), Z26, Z27
+	VFMADD213PS  c_expP4<>+0(SB), Z26, Z27
+	VFMADD213PS  c_expP3<>+0(SB), Z26, Z27
+	VFMADD213PS  c_expP2<>+0(SB), Z26, Z27
+	VFMADD132PS  Z27, Z26, Z24
+	VPSUBD       c_expBias64<>+0(SB), Z25, Z25
+	VPSLLD       $0x17, Z25, Z25
+	VFMADD132PS  Z24, Z25, Z25
+	VMULPS       c_twoM64<>+0(SB), Z25, Z24
+	VMAXPS       Z23, Z17, Z25
+	VMINPS       Z25, Z14, Z25
+	VSUBPS       c_ln2x65<>+0(SB), Z25, Z25
+	VMAXPS       Z25, Z15, Z25
+	VMOVUPS      c_log2e<>+0(SB), Z26
+	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z26
+	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z25
+	VMINPS       Z20, Z18, Z28
+	VMAXPS       c_negOne<>+0(SB), Z28, Z28
+	VADDPS       Z28, Z25, Z25
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z27
+	VMULPS       Z27, Z27, Z25
+	VMOVAPS      Z16, Z28
+	VFMADD213PS  c_expP5<>+0(SB), Z27, Z28
+	VFMADD213PS  c_expP4<>+0(SB), Z27, Z28
+	VFMADD213PS  c_expP3<>+0(SB), Z27, Z28
+	VFMADD213PS  c_expP2<>+0(SB), Z27, Z28
+	VFMADD132PS  Z28, Z27, Z25
+	VPSUBD       c_expBias64<>+0(SB), Z26, Z26
+	VPSLLD       $0x17, Z26, Z26
+	VFMADD132PS  Z25, Z26, Z26
+	VMULPS       c_two<>+0(SB), Z26, Z25
+	VCMPPS       $0x1e, Z17, Z23, K1
+	VBLENDMPS    Z25, Z24, K1, Z1
+	VCMPPS       $0x1d, c_zero<>+0(SB), Z22, K1
+	VBLENDMPS    Z20, Z1, K1, Z2
+	VMULPS       Z2, Z22, Z22
+	VDIVPS       Z0, Z22, Z23
+	VBLENDMPS    Z1, Z20, K1, Z3
+	VADDPS       Z3, Z23, Z23
+	VDIVPS       Z23, Z22, Z22
+	VMOVUPS      Z22, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z22
+	VMINPS       Z22, Z21, Z22
+	VMAXPS       Z22, Z19, Z22
+	VORPS        c_signMask<>+0(SB), Z22, Z23
+	VDIVPS       Z13, Z23, Z23
+	VMINPS       Z23, Z17, Z24
+	VMAXPS       Z24, Z15, Z24
+	VMOVUPS      c_log2e<>+0(SB), Z25
+	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z25
+	VSUBPS       c_roundMagic<>+0(SB), Z25, Z26
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z26, Z24
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z26
+	VMULPS       Z26, Z26, Z24
+	VMOVAPS      Z16, Z27
+	VFMADD213PS  c_expP5<>+0(SB), Z26, Z27
+	VFMADD213PS  c_expP4<>+0(SB), Z26, Z27
+	VFMADD213PS  c_expP3<>+0(SB), Z26, Z27
+	VFMADD213PS  c_expP2<>+0(SB), Z26, Z27
+	VFMADD132PS  Z27, Z26, Z24
+	VPSUBD       c_expBias64<>+0(SB), Z25, Z25
+	VPSLLD       $0x17, Z25, Z25
+	VFMADD132PS  Z24, Z25, Z25
+	VMULPS       c_twoM64<>+0(SB), Z25, Z24
+	VMAXPS       Z23, Z17, Z25
+	VMINPS       Z25, Z14, Z25
+	VSUBPS       c_ln2x65<>+0(SB), Z25, Z25
+	VMAXPS       Z25, Z15, Z25
+	VMOVUPS      c_log2e<>+0(SB), Z26
+	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z26
+	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z25
+	VMINPS       Z20, Z18, Z28
+	VMAXPS       c_negOne<>+0(SB), Z28, Z28
+	VADDPS       Z28, Z25, Z25
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z27
+	VMULPS       Z27, Z27, Z25
+	VMOVAPS      Z16, Z28
+	VFMADD213PS  c_expP5<>+0(SB), Z27, Z28
+	VFMADD213PS  c_expP4<>+0(SB), Z27, Z28
+	VFMADD213PS  c_expP3<>+0(SB), Z27, Z28
+	VFMADD213PS  c_expP2<>+0(SB), Z27, Z28
+	VFMADD132PS  Z28, Z27, Z25
+	VPSUBD       c_expBias64<>+0(SB), Z26, Z26
+	VPSLLD       $0x17, Z26, Z26
+	VFMADD132PS  Z25, Z26, Z26
+	VMULPS       c_two<>+0(SB), Z26, Z25
+	VCMPPS       $0x1e, Z17, Z23, K1
+	VBLENDMPS    Z25, Z24, K1, Z4
+	VCMPPS       $0x1d, c_zero<>+0(SB), Z22, K1
+	VBLENDMPS    Z20, Z4, K1, Z5
+	VMULPS       Z5, Z22, Z22
+	VDIVPS       Z0, Z22, Z23
+	VBLENDMPS    Z4, Z20, K1, Z6
+	VADDPS       Z6, Z23, Z23
+	VDIVPS       Z23, Z22, Z22
+	VMOVUPS      Z22, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z1
+	VMINPS       Z1, Z21, Z1
+	VMAXPS       Z1, Z19, Z1
+	VORPS        c_signMask<>+0(SB), Z1, Z2
+	VDIVPS       Z13, Z2, Z2
+	VMINPS       Z2, Z17, Z3
+	VMAXPS       Z3, Z15, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
+	VMULPS       Z5, Z5, Z3
+	VMOVAPS      Z16, Z6
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
+	VFMADD132PS  Z6, Z5, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z3
+	VMAXPS       Z2, Z17, Z4
+	VMINPS       Z4, Z14, Z4
+	VSUBPS       c_ln2x65<>+0(SB), Z4, Z4
+	VMAXPS       Z4, Z15, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VMINPS       Z20, Z18, Z22
+	VMAXPS       c_negOne<>+0(SB), Z22, Z22
+	VADDPS       Z22, Z4, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z6
+	VMULPS       Z6, Z6, Z4
+	VMOVAPS      Z16, Z22
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z22
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z22
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z22
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z22
+	VFMADD132PS  Z22, Z6, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VFMADD132PS  Z4, Z5, Z5
+	VMULPS       c_two<>+0(SB), Z5, Z4
+	VCMPPS       $0x1e, Z17, Z2, K1
+	VBLENDMPS    Z4, Z3, K1, Z7
+	VCMPPS       $0x1d, c_zero<>+0(SB), Z1, K1
+	VBLENDMPS    Z20, Z7, K1, Z8
+	VMULPS       Z8, Z1, Z1
+	VDIVPS       Z0, Z1, Z2
+	VBLENDMPS    Z7, Z20, K1, Z9
+	VADDPS       Z9, Z2, Z2
+	VDIVPS       Z2, Z1, Z1
+	VMOVUPS      Z1, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z1
+	VMINPS       Z1, Z21, Z1
+	VMAXPS       Z1, Z19, Z1
+	VORPS        c_signMask<>+0(SB), Z1, Z2
+	VDIVPS       Z13, Z2, Z2
+	VMINPS       Z2, Z17, Z3
+	VMAXPS       Z3, Z15, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
+	VMULPS       Z5, Z5, Z3
+	VMOVAPS      Z16, Z6
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
+	VFMADD132PS  Z6, Z5, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z3
+	VMAXPS       Z2, Z17, Z4
+	VMINPS       Z4, Z14, Z4
+	VSUBPS       c_ln2x65<>+0(SB), Z4, Z4
+	VMAXPS       Z4, Z15, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VMINPS       Z20, Z18, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z4, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z6
+	VMULPS       Z6, Z6, Z4
+	VMOVAPS      Z16, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z7
+	VFMADD132PS  Z7, Z6, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VFMADD132PS  Z4, Z5, Z5
+	VMULPS       c_two<>+0(SB), Z5, Z4
+	VCMPPS       $0x1e, Z17, Z2, K2
+	VBLENDMPS    Z4, Z3, K2, Z10
+	VCMPPS       $0x1d, c_zero<>+0(SB), Z1, K2
+	VBLENDMPS    Z20, Z10, K2, Z11
+	VMULPS       Z11, Z1, Z1
+	VDIVPS       Z0, Z1, Z0
+	VBLENDMPS    Z10, Z20, K2, Z12
+	VADDPS       Z12, Z0, Z0
+	VDIVPS       Z0, Z1, Z0
+	VMOVUPS      Z0, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func srsBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32, beta float32) [2]float64
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·srsBackwardAVX512(SB), NOSPLIT, $128-96
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        alpha+72(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        beta+76(FP), X13
+	VBROADCASTSS X13, Z13
+	VMOVUPS      c_expHi<>+0(SB), Z14
+	VMOVUPS      c_expLo<>+0(SB), Z15
+	VMOVUPS      c_expP6<>+0(SB), Z16
+	VMOVUPS      c_expSplit<>+0(SB), Z17
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Z18
+	VMOVUPS      c_negOneE30<>+0(SB), Z19
+	VMOVUPS      c_one<>+0(SB), Z20
+	VMOVUPS      c_oneE30<>+0(SB), Z21
+	VXORPS       Z22, Z22, Z22
+	VXORPS       Z23, Z23, Z23
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z24
+	VMINPS       Z24, Z21, Z24
+	VMAXPS       Z24, Z19, Z24
+	VMOVUPS      (DX)(SI*4), Z25
+	VORPS        c_signMask<>+0(SB), Z24, Z26
+	VDIVPS       Z13, Z26, Z26
+	VMINPS       Z26, Z17, Z27
+	VMAXPS       Z27, Z15, Z27
+	VMOVUPS      c_log2e<>+0(SB), Z28
+	VFMADD213PS  c_roundMagic<>+0(SB), Z27, Z28
+	VSUBPS       c_roundMagic<>+0(SB), Z28, Z29
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z29, Z27
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z27, Z29
+	VMULPS       Z29, Z29, Z27
+	VMOVAPS      Z16, Z30
+	VFMADD213PS  c_expP5<>+0(SB), Z29, Z30
+	VFMADD213PS  c_expP4<>+0(SB), Z29, Z30
+	VFMADD213PS  c_expP3<>+0(SB), Z29, Z30
+	VFMADD213PS  c_expP2<>+0(SB), Z29, Z30
+	VFMADD132PS  Z30, Z29, Z27
+	VPSUBD       c_expBias64<>+0(SB), Z28, Z28
+	VPSLLD       $0x17, Z28, Z28
+	VFMADD132PS  Z27, Z28, Z28
+	VMULPS       c_twoM64<>+0(SB), Z28, Z27
+	VMAXPS       Z26, Z17, Z28
+	VMINPS       Z28, Z14, Z28
+	VSUBPS       c_ln2x65<>+0(SB), Z28, Z28
+	VMAXPS       Z28, Z15, Z28
+	VMOVUPS      c_log2e<>+0(SB), Z29
+	VFMADD213PS  c_roundMagic<>+0(SB), Z28, Z29
+	VSUBPS       c_roundMagic<>+0(SB), Z29, Z30
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z30, Z28
+	VMINPS       Z20, Z18, Z31
+	VMAXPS       c_negOne<>+0(SB), Z31, Z31
+	VADDPS       Z31, Z28, Z28
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z28, Z30
+	VMULPS       Z30, Z30, Z28
+	VMOVAPS      Z16, Z31
+	VFMADD213PS  c_expP5<>+0(SB), Z30, Z31
+	VFMADD213PS  c_expP4<>+0(SB), Z30, Z31
+	VFMADD213PS  c_expP3<>+0(SB), Z30, Z31
+	VFMADD213PS  c_expP2<>+0(SB), Z30, Z31
+	VFMADD132PS  Z31, Z30, Z28
+	VPSUBD       c_expBias64<>+0(SB), Z29, Z29
+	VPSLLD       $0x17, Z29, Z29
+	VFMADD132PS  Z28, Z29, Z29
+	VMULPS       c_two<>+0(SB), Z29, Z28
+	VCMPPS       $0x1e, Z17, Z26, K1
+	VBLENDMPS    Z28, Z27, K1, Z1
+	VCMPPS       $0x1d, c_zero<>+0(SB), Z24, K1
+	VBLENDMPS    Z20, Z1, K1, Z2
+	VMULPS       Z2, Z24, Z26
+	VDIVPS       Z0, Z26, Z27
+	VBLENDMPS    Z1, Z20, K1, Z3
+	VADDPS       Z3, Z27, Z27
+	VDIVPS       Z27, Z26, Z26
+	VMULPS       Z27, Z27, Z27
+	VDIVPS       Z27, Z20, Z27
+	VDIVPS       Z13, Z24, Z28
+	VADDPS       Z28, Z20, Z28
+	VMULPS       Z1, Z25, Z29
+	VMULPS       Z28, Z29, Z28
+	VMULPS       Z27, Z28, Z28
+	VMOVUPS      Z28, (CX)(SI*4)
+	VDIVPS       Z0, Z26, Z26
+	VMULPS       Z26, Z25, Z28
+	VFMADD231PS  Z26, Z28, Z22
+	VMULPS       Z24, Z25, Z25
+	VMULPS       Z1, Z24, Z24
+	VMULPS       Z24, Z25, Z24
+	VMULPS       Z27, Z24, Z24
+	VADDPS       Z24, Z23, Z23
+	VMOVUPS      64(BX)(SI*4), Z24
+	VMINPS       Z24, Z21, Z24
+	VMAXPS       Z24, Z19, Z24
+	VMOVUPS      64(DX)(SI*4), Z25
+	VORPS        c_signMask<>+0(SB), Z24, Z26
+	VDIVPS       Z13, Z26, Z26
+	VMINPS       Z26, Z17, Z27
+	VMAXPS       Z27, Z15, Z27
+	VMOVUPS      c_log2e<>+0(SB), Z28
+	VFMADD213PS  c_roundMagic<>+0(SB), Z27, Z28
+	VSUBPS       c_roundMagic<>+0(SB), Z28, Z29
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z29, Z27
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z27, Z29
+	VMULPS       Z29, Z29, Z27
+	VMOVAPS      Z16, Z30
+	VFMADD213PS  c_expP5<>+0(SB), Z29, Z30
+	VFMADD213PS  c_expP4<>+0(SB), Z29, Z30
+	VFMADD213PS  c_expP3<>+0(SB), Z29, Z30
+	VFMADD213PS  c_expP2<>+0(SB), Z29, Z30
+	VFMADD132PS  Z30, Z29, Z27
+	VPSUBD       c_expBias64<>+0(SB), Z28, Z28
+	VPSLLD       $0x17, Z28, Z28
+	VFMADD132PS  Z27, Z28, Z28
+	VMULPS       c_twoM64<>+0(SB), Z28, Z27
+	VMAXPS       Z26, Z17, Z28
+	VMINPS       Z28, Z14, Z28
+	VSUBPS       c_ln2x65<>+0(SB), Z28, Z28
+	VMAXPS       Z28, Z15, Z28
+	VMOVUPS      c_log2e<>+0(SB), Z29
+	VFMADD213PS  c_roundMagic<>+0(SB), Z28, Z29
+	VSUBPS       c_roundMagic<>+0(SB), Z29, Z30
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z30, Z28
+	VMINPS       Z20, Z18, Z31
+	VMAXPS       c_negOne<>+0(SB), Z31, Z31
+	VADDPS       Z31, Z28, Z28
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z28, Z30
+	VMULPS       Z30, Z30, Z28
+	VMOVAPS      Z16, Z31
+	VFMADD213PS  c_expP5<>+0(SB), Z30, Z31
+	VFMADD213PS  c_expP4<>+0(SB), Z30, Z31
+	VFMADD213PS  c_expP3<>+0(SB), Z30, Z31
+	VFMADD213PS  c_expP2<>+0(SB), Z30, Z31
+	VFMADD132PS  Z31, Z30, Z28
+	VPSUBD       c_expBias64<>+0(SB), Z29, Z29
+	VPSLLD       $0x17, Z29, Z29
+	VFMADD132PS  Z28, Z29, Z29
+	VMULPS       c_two<>+0(SB), Z29, Z28
+	VCMPPS       $0x1e, Z17, Z26, K1
+	VBLENDMPS    Z28, Z27, K1, Z4
+	VCMPPS       $0x1d, c_zero<>+0(SB), Z24, K1
+	VBLENDMPS    Z20, Z4, K1, Z5
+	VMULPS       Z5, Z24, Z26
+	VDIVPS       Z0, Z26, Z27
+	VBLENDMPS    Z4, Z20, K1, Z6
+	VADDPS       Z6, Z27, Z27
+	VDIVPS       Z27, Z26, Z26
+	VMULPS       Z27, Z27, Z27
+	VDIVPS       Z27, Z20, Z27
+	VDIVPS       Z13, Z24, Z28
+	VADDPS       Z28, Z20, Z28
+	VMULPS       Z4, Z25, Z29
+	VMULPS       Z28, Z29, Z28
+	VMULPS       Z27, Z28, Z28
+	VMOVUPS      Z28, 64(CX)(SI*4)
+	VDIVPS       Z0, Z26, Z26
+	VMULPS       Z26, Z25, Z28
+	VFMADD231PS  Z26, Z28, Z22
+	VMULPS       Z24, Z25, Z25
+	VMULPS       Z4, Z24, Z24
+	VMULPS       Z24, Z25, Z24
+	VMULPS       Z27, Z24, Z24
+	VADDPS       Z24, Z23, Z23
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z1
+	VMINPS       Z1, Z21, Z1
+	VMAXPS       Z1, Z19, Z1
+	VMOVUPS      (DX)(SI*4), Z2
+	VORPS        c_signMask<>+0(SB), Z1, Z3
+	VDIVPS       Z13, Z3, Z3
+	VMINPS       Z3, Z17, Z4
+	VMAXPS       Z4, Z15, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z6
+	VMULPS       Z6, Z6, Z4
+	VMOVAPS      Z16, Z24
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z24
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z24
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z24
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z24
+	VFMADD132PS  Z24, Z6, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VFMADD132PS  Z4, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z4
+	VMAXPS       Z3, Z17, Z5
+	VMINPS       Z5, Z14, Z5
+	VSUBPS       c_ln2x65<>+0(SB), Z5, Z5
+	VMAXPS       Z5, Z15, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z24
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z5
+	VMINPS       Z20, Z18, Z25
+	VMAXPS       c_negOne<>+0(SB), Z25, Z25
+	VADDPS       Z25, Z5, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z24
+	VMULPS       Z24, Z24, Z5
+	VMOVAPS      Z16, Z25
+	VFMADD213PS  c_expP5<>+0(SB), Z24, Z25
+	VFMADD213PS  c_expP4<>+0(SB), Z24, Z25
+	VFMADD213PS  c_expP3<>+0(SB), Z24, Z25
+	VFMADD213PS  c_expP2<>+0(SB), Z24, Z25
+	VFMADD132PS  Z25, Z24, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
+	VPSLLD       $0x17, Z6, Z6
+	VFMADD132PS  Z5, Z6, Z6
+	VMULPS       c_two<>+0(SB), Z6, Z5
+	VCMPPS       $0x1e, Z17, Z3, K1
+	VBLENDMPS    Z5, Z4, K1, Z7
+	VCMPPS       $0x1d, c_zero<>+0(SB), Z1, K1
+	VBLENDMPS    Z20, Z7, K1, Z8
+	VMULPS       Z8, Z1, Z3
+	VDIVPS       Z0, Z3, Z4
+	VBLENDMPS    Z7, Z20, K1, Z9
+	VADDPS       Z9, Z4, Z4
+	VDIVPS       Z4, Z3, Z3
+	VMULPS       Z4, Z4, Z4
+	VDIVPS       Z4, Z20, Z4
+	VDIVPS       Z13, Z1, Z5
+	VADDPS       Z5, Z20, Z5
+	VMULPS       Z7, Z2, Z6
+	VMULPS       Z5, Z6, Z5
+	VMULPS       Z4, Z5, Z5
+	VMOVUPS      Z5, (CX)(SI*4)
+	VDIVPS       Z0, Z3, Z3
+	VMULPS       Z3, Z2, Z5
+	VFMADD231PS  Z3, Z5, Z22
+	VMULPS       Z1, Z2, Z2
+	VMULPS       Z7, Z1, Z1
+	VMULPS       Z1, Z2, Z1
+	VMULPS       Z4, Z1, Z1
+	VADDPS       Z1, Z23, Z23
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z1
+	VMINPS       Z1, Z21, Z1
+	VMAXPS       Z1, Z19, Z1
+	VMOVUPS.Z    (DX)(SI*4), K1, Z2
+	VORPS        c_signMask<>+0(SB), Z1, Z3
+	VDIVPS       Z13, Z3, Z3
+	VMINPS       Z3, Z17, Z4
+	VMAXPS       Z4, Z15, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z6
+	VMULPS       Z6, Z6, Z4
+	VMOVAPS      Z16, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z7
+	VFMADD132PS  Z7, Z6, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VFMADD132PS  Z4, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z4
+	VMAXPS       Z3, Z17, Z5
+	VMINPS       Z5, Z14, Z5
+	VSUBPS       c_ln2x65<>+0(SB), Z5, Z5
+	VMAXPS       Z5, Z15, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
+	VMINPS       Z20, Z18, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z5, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z7
+	VMULPS       Z7, Z7, Z5
+	VMOVAPS      Z16, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z8
+	VFMADD132PS  Z8, Z7, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
+	VPSLLD       $0x17, Z6, Z6
+	VFMADD132PS  Z5, Z6, Z6
+	VMULPS       c_two<>+0(SB), Z6, Z5
+	VCMPPS       $0x1e, Z17, Z3, K2
+	VBLENDMPS    Z5, Z4, K2, Z10
+	VCMPPS       $0x1d, c_zero<>+0(SB), Z1, K2
+	VBLENDMPS    Z20, Z10, K2, Z11
+	VMULPS       Z11, Z1, Z3
+	VDIVPS       Z0, Z3, Z4
+	VBLENDMPS    Z10, Z20, K2, Z12
+	VADDPS       Z12, Z4, Z4
+	VDIVPS       Z4, Z3, Z3
+	VMULPS       Z4, Z4, Z4
+	VDIVPS       Z4, Z20, Z4
+	VDIVPS       Z13, Z1, Z5
+	VADDPS       Z5, Z20, Z5
+	VMULPS       Z10, Z2, Z6
+	VMULPS       Z5, Z6, Z5
+	VMULPS       Z4, Z5, Z5
+	VMOVUPS      Z5, K1, (CX)(SI*4)
+	VDIVPS       Z0, Z3, Z0
+	VMULPS       Z0, Z2, Z3
+	VFMADD231PS  Z0, Z3, K1, Z22
+	VMULPS       Z1, Z2, Z0
+	VMULPS       Z10, Z1, Z1
+	VMULPS       Z1, Z0, Z0
+	VMULPS       Z4, Z0, Z0
+	VADDPS       Z0, Z23, K1, Z23
+
+done:
+	LEAQ      ret_0+80(FP), AX
+	VMOVUPS   Z22, (SP)
+	VMOVUPS   Z23, 64(SP)
+	VMOVSD    c_zero<>+0(SB), X0
+	VMOVSS    (SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    4(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    8(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    12(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    16(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    20(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    24(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    28(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    32(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    36(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    40(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    44(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    48(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    52(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    56(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    60(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSD    X0, (AX)
+	VMOVSD    c_zero<>+0(SB), X0
+	VMOVSS    64(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    68(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    72(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    76(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    80(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    84(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    88(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    92(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    96(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    100(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    104(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    108(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    112(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    116(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    120(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    124(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSD    X0, 8(AX)
+	VZEROUPPER
+	RET
+
+// func aconCAVX512(y []float32, x []float32, scale float32, d float32, p2 float32)
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·aconCAVX512(SB), NOSPLIT, $0-60
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        scale+48(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        d+52(FP), X9
+	VBROADCASTSS X9, Z9
+	MOVSS        p2+56(FP), X10
+	VBROADCASTSS X10, Z10
+	VMOVUPS      c_expLo<>+0(SB), Z11
+	VMOVUPS      c_expP6<>+0(SB), Z12
+	VMOVUPS      c_maxFloat<>+0(SB), Z13
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z14
+	VMOVUPS      c_negOneE30<>+0(SB), Z15
+	VMOVUPS      c_one<>+0(SB), Z16
+	VMOVUPS      c_oneE30<>+0(SB), Z17
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z18
+	VMULPS       Z18, Z0, Z19
+	VMINPS       Z19, Z17, Z19
+	VMAXPS       Z19, Z15, Z19
+	VORPS        c_signMask<>+0(SB), Z19, Z20
+	VMAXPS       Z20, Z11, Z20
+	VMOVUPS      c_log2e<>+0(SB), Z21
+	VFMADD213PS  c_roundMagic<>+0(SB), Z20, Z21
+	VSUBPS       c_roundMagic<>+0(SB), Z21, Z22
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z20
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z20, Z22
+	VMULPS       Z22, Z22, Z20
+	VMOVAPS      Z12, Z23
+	VFMADD213PS  c_expP5<>+0(SB), Z22, Z23
+	VFMADD213PS  c_expP4<>+0(SB), Z22, Z23
+	VFMADD213PS  c_expP3<>+0(SB), Z22, Z23
+	VFMADD213PS  c_expP2<>+0(SB), Z22, Z23
+	VFMADD132PS  Z23, Z22, Z20
+	VPSUBD       c_expBias64<>+0(SB), Z21, Z21
+	VPSLLD       $0x17, Z21, Z21
+	VFMADD132PS  Z20, Z21, Z21
+	VMULPS       c_twoM64<>+0(SB), Z21, Z20
+	VFMADD132PS  c_twoM64<>+0(SB), Z16, Z21
+	VCMPPS       $0x11, c_zero<>+0(SB), Z19, K1
+	VBLENDMPS    Z20, Z16, K1, Z1
+	VDIVPS       Z21, Z1, Z19
+	VMULPS       Z19, Z9, Z19
+	VADDPS       Z10, Z19, Z19
+	VCMPPS       $0x00, c_zero<>+0(SB), Z19, K1
+	VMINPS       Z18, Z13, Z20
+	VMAXPS       Z20, Z14, Z20
+	VBLENDMPS    Z20, Z18, K1, Z2
+	VMULPS       Z19, Z2, Z18
+	VMOVUPS      Z18, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z18
+	VMULPS       Z18, Z0, Z19
+	VMINPS       Z19, Z17, Z19
+	VMAXPS       Z19, Z15, Z19
+	VORPS        c_signMask<>+0(SB), Z19, Z20
+	VMAXPS       Z20, Z11, Z20
+	VMOVUPS      c_log2e<>+0(SB), Z21
+	VFMADD213PS  c_roundMagic<>+0(SB), Z20, Z21
+	VSUBPS       c_roundMagic<>+0(SB), Z21, Z22
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z20
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z20, Z22
+	VMULPS       Z22, Z22, Z20
+	VMOVAPS      Z12, Z23
+	VFMADD213PS  c_expP5<>+0(SB), Z22, Z23
+	VFMADD213PS  c_expP4<>+0(SB), Z22, Z23
+	VFMADD213PS  c_expP3<>+0(SB), Z22, Z23
+	VFMADD213PS  c_expP2<>+0(SB), Z22, Z23
+	VFMADD132PS  Z23, Z22, Z20
+	VPSUBD       c_expBias64<>+0(SB), Z21, Z21
+	VPSLLD       $0x17, Z21, Z21
+	VFMADD132PS  Z20, Z21, Z21
+	VMULPS       c_twoM64<>+0(SB), Z21, Z20
+	VFMADD132PS  c_twoM64<>+0(SB), Z16, Z21
+	VCMPPS       $0x11, c_zero<>+0(SB), Z19, K1
+	VBLENDMPS    Z20, Z16, K1, Z3
+	VDIVPS       Z21, Z3, Z19
+	VMULPS       Z19, Z9, Z19
+	VADDPS       Z10, Z19, Z19
+	VCMPPS       $0x00, c_zero<>+0(SB), Z19, K1
+	VMINPS       Z18, Z13, Z20
+	VMAXPS       Z20, Z14, Z20
+	VBLENDMPS    Z20, Z18, K1, Z4
+	VMULPS       Z19, Z4, Z18
+	VMOVUPS      Z18, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z1
+	VMULPS       Z1, Z0, Z2
+	VMINPS       Z2, Z17, Z2
+	VMAXPS       Z2, Z15, Z2
+	VORPS        c_signMask<>+0(SB), Z2, Z3
+	VMAXPS       Z3, Z11, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z18
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z18
+	VMULPS       Z18, Z18, Z3
+	VMOVAPS      Z12, Z19
+	VFMADD213PS  c_expP5<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP4<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP3<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP2<>+0(SB), Z18, Z19
+	VFMADD132PS  Z19, Z18, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z3
+	VFMADD132PS  c_twoM64<>+0(SB), Z16, Z4
+	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K1
+	VBLENDMPS    Z3, Z16, K1, Z5
+	VDIVPS       Z4, Z5, Z2
+	VMULPS       Z2, Z9, Z2
+	VADDPS       Z10, Z2, Z2
+	VCMPPS       $0x00, c_zero<>+0(SB), Z2, K1
+	VMINPS       Z1, Z13, Z3
+	VMAXPS       Z3, Z14, Z3
+	VBLENDMPS    Z3, Z1, K1, Z6
+	VMULPS       Z2, Z6, Z1
+	VMOVUPS      Z1, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z1
+	VMULPS       Z1, Z0, Z0
+	VMINPS       Z0, Z17, Z0
+	VMAXPS       Z0, Z15, Z0
+	VORPS        c_signMask<>+0(SB), Z0, Z2
+	VMAXPS       Z2, Z11, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z4
+	VMULPS       Z4, Z4, Z2
+	VMOVAPS      Z12, Z5
+	VFMADD213PS  c_expP5<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP4<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP3<>+0(SB), Z4, Z5
+	VFMADD213PS  c_expP2<>+0(SB), Z4, Z5
+	VFMADD132PS  Z5, Z4, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VFMADD132PS  Z2, Z3, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z2
+	VFMADD132PS  c_twoM64<>+0(SB), Z16, Z3
+	VCMPPS       $0x11, c_zero<>+0(SB), Z0, K2
+	VBLENDMPS    Z2, Z16, K2, Z7
+	VDIVPS       Z3, Z7, Z0
+	VMULPS       Z0, Z9, Z0
+	VADDPS       Z10, Z0, Z0
+	VCMPPS       $0x00, c_zero<>+0(SB), Z0, K2
+	VMINPS       Z1, Z13, Z2
+	VMAXPS       Z2, Z14, Z2
+	VBLENDMPS    Z2, Z1, K2, Z8
+	VMULPS       Z0, Z8, Z0
+	VMOVUPS      Z0, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func aconCBackwardAVX512(dx []float32, dy []float32, x []float32, scale float32, d float32, p2 float32) [3]float64
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·aconCBackwardAVX512(SB), NOSPLIT, $192-112
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        scale+72(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        d+76(FP), X5
+	VBROADCASTSS X5, Z5
+	MOVSS        p2+80(FP), X6
+	VBROADCASTSS X6, Z6
+	VMOVUPS      c_expLo<>+0(SB), Z7
+	VMOVUPS      c_expP6<>+0(SB), Z8
+	VMOVUPS      c_negOneE30<>+0(SB), Z9
+	VMOVUPS      c_one<>+0(SB), Z10
+	VMOVUPS      c_oneE30<>+0(SB), Z11
+	VXORPS       Z12, Z12, Z12
+	VXORPS       Z13, Z13, Z13
+	VXORPS       Z14, Z14, Z14
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z15
+	VMOVUPS      (DX)(SI*4), Z16
+	VMULPS       Z15, Z0, Z17
+	VMINPS       Z17, Z11, Z17
+	VMAXPS       Z17, Z9, Z17
+	VORPS        c_signMask<>+0(SB), Z17, Z18
+	VMAXPS       Z18, Z7, Z18
+	VMOVUPS      c_log2e<>+0(SB), Z19
+	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
+	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z20
+	VMULPS       Z20, Z20, Z18
+	VMOVAPS      Z8, Z21
+	VFMADD213PS  c_expP5<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP4<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP3<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP2<>+0(SB), Z20, Z21
+	VFMADD132PS  Z21, Z20, Z18
+	VPSUBD       c_expBias64<>+0(SB), Z19, Z19
+	VPSLLD       $0x17, Z19, Z19
+	VFMADD132PS  Z18, Z19, Z19
+	VMULPS       c_twoM64<>+0(SB), Z19, Z18
+	VMOVAPS      Z19, Z20
+	VFMADD132PS  c_twoM64<>+0(SB), Z10, Z20
+	VCMPPS       $0x11, c_zero<>+0(SB), Z17, K1
+	VBLENDMPS    Z18, Z10, K1, Z1
+	VDIVPS       Z20, Z1, Z18
+	VMULPS       Z20, Z20, Z20
+	VDIVPS       Z20, Z19, Z19
+	VMULPS       c_twoM64<>+0(SB), Z19, Z19
+	VMINPS       Z15, Z11, Z15
+	VMAXPS       Z15, Z9, Z15
+	VMULPS       Z19, Z17, Z17
+	VADDPS       Z17, Z18, Z17
+	VMULPS       Z17, Z5, Z18
+	VADDPS       Z6, Z18, Z18
+	VMULPS       Z18, Z16, Z18
+	VMOVUPS      Z18, (CX)(SI*4)
+	VMULPS       Z15, Z16, Z18
+	VFMADD231PS  Z17, Z18, Z12
+	VSUBPS       Z17, Z10, Z17
+	VFMADD231PS  Z17, Z18, Z13
+	VMULPS       Z15, Z5, Z15
+	VMULPS       Z15, Z16, Z16
+	VMULPS       Z19, Z15, Z15
+	VFMADD231PS  Z15, Z16, Z14
+	VMOVUPS      64(BX)(SI*4), Z15
+	VMOVUPS      64(DX)(SI*4), Z16
+	VMULPS       Z15, Z0, Z17
+	VMINPS       Z17, Z11, Z17
+	VMAXPS       Z17, Z9, Z17
+	VORPS        c_signMask<>+0(SB), Z17, Z18
+	VMAXPS       Z18, Z7, Z18
+	VMOVUPS      c_log2e<>+0(SB), Z19
+	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
+	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z20
+	VMULPS       Z20, Z20, Z18
+	VMOVAPS      Z8, Z21
+	VFMADD213PS  c_expP5<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP4<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP3<>+0(SB), Z20, Z21
+	VFMADD213PS  c_expP2<>+0(SB), Z20, Z21
+	VFMADD132PS  Z21, Z20, Z18
+	VPSUBD       c_expBias64<>+0(SB), Z19, Z19
+	VPSLLD       $0x17, Z19, Z19
+	VFMADD132PS  Z18, Z19, Z19
+	VMULPS       c_twoM64<>+0(SB), Z19, Z18
+	VMOVAPS      Z19, Z20
+	VFMADD132PS  c_twoM64<>+0(SB), Z10, Z20
+	VCMPPS       $0x11, c_zero<>+0(SB), Z17, K1
+	VBLENDMPS    Z18, Z10, K1, Z2
+	VDIVPS       Z20, Z2, Z18
+	VMULPS       Z20, Z20, Z20
+	VDIVPS       Z20, Z19, Z19
+	VMULPS       c_twoM64<>+0(SB), Z19, Z19
+	VMINPS       Z15, Z11, Z15
+	VMAXPS       Z15, Z9, Z15
+	VMULPS       Z19, Z17, Z17
+	VADDPS       Z17, Z18, Z17
+	VMULPS       Z17, Z5, Z18
+	VADDPS       Z6, Z18, Z18
+	VMULPS       Z18, Z16, Z18
+	VMOVUPS      Z18, 64(CX)(SI*4)
+	VMULPS       Z15, Z16, Z18
+	VFMADD231PS  Z17, Z18, Z12
+	VSUBPS       Z17, Z10, Z17
+	VFMADD231PS  Z17, Z18, Z13
+	VMULPS       Z15, Z5, Z15
+	VMULPS       Z15, Z16, Z16
+	VMULPS       Z19, Z15, Z15
+	VFMADD231PS  Z15, Z16, Z14
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z1
+	VMOVUPS      (DX)(SI*4), Z2
+	VMULPS       Z1, Z0, Z15
+	VMINPS       Z15, Z11, Z15
+	VMAXPS       Z15, Z9, Z15
+	VORPS        c_signMask<>+0(SB), Z15, Z16
+	VMAXPS       Z16, Z7, Z16
+	VMOVUPS      c_log2e<>+0(SB), Z17
+	VFMADD213PS  c_roundMagic<>+0(SB), Z16, Z17
+	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z16
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z18
+	VMULPS       Z18, Z18, Z16
+	VMOVAPS      Z8, Z19
+	VFMADD213PS  c_expP5<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP4<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP3<>+0(SB), Z18, Z19
+	VFMADD213PS  c_expP2<>+0(SB), Z18, Z19
+	VFMADD132PS  Z19, Z18, Z16
+	VPSUBD       c_expBias64<>+0(SB), Z17, Z17
+	VPSLLD       $0x17, Z17, Z17
+	VFMADD132PS  Z16, Z17, Z17
+	VMULPS       c_twoM64<>+0(SB), Z17, Z16
+	VMOVAPS      Z17, Z18
+	VFMADD132PS  c_twoM64<>+0(SB), Z10, Z18
+	VCMPPS       $0x11, c_zero<>+0(SB), Z15, K1
+	VBLENDMPS    Z16, Z10, K1, Z3
+	VDIVPS       Z18, Z3, Z16
+	VMULPS       Z18, Z18, Z18
+	VDIVPS       Z18, Z17, Z17
+	VMULPS       c_twoM64<>+0(SB), Z17, Z17
+	VMINPS       Z1, Z11, Z1
+	VMAXPS       Z1, Z9, Z1
+	VMULPS       Z17, Z15, Z15
+	VADDPS       Z15, Z16, Z15
+	VMULPS       Z15, Z5, Z16
+	VADDPS       Z6, Z16, Z16
+	VMULPS       Z16, Z2, Z16
+	VMOVUPS      Z16, (CX)(SI*4)
+	VMULPS       Z1, Z2, Z16
+	VFMADD231PS  Z15, Z16, Z12
+	VSUBPS       Z15, Z10, Z15
+	VFMADD231PS  Z15, Z16, Z13
+	VMULPS       Z1, Z5, Z1
+	VMULPS       Z1, Z2, Z2
+	VMULPS       Z17, Z1, Z1
+	VFMADD231PS  Z1, Z2, Z14
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z1
+	VMOVUPS.Z    (DX)(SI*4), K1, Z2
+	VMULPS       Z1, Z0, Z0
+	VMINPS       Z0, Z11, Z0
+	VMAXPS       Z0, Z9, Z0
+	VORPS        c_signMask<>+0(SB), Z0, Z3
+	VMAXPS       Z3, Z7, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z7
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z7, Z15
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z15
+	VMULPS       Z15, Z15, Z3
+	VMOVAPS      Z8, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z15, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z15, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z15, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z15, Z8
+	VFMADD132PS  Z8, Z15, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z7, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z3, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z3
+	VMOVAPS      Z7, Z8
+	VFMADD132PS  c_twoM64<>+0(SB), Z10, Z8
+	VCMPPS       $0x11, c_zero<>+0(SB), Z0, K2
+	VBLENDMPS    Z3, Z10, K2, Z4
+	VDIVPS       Z8, Z4, Z3
+	VMULPS       Z8, Z8, Z4
+	VDIVPS       Z4, Z7, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z4
+	VMINPS       Z1, Z11, Z1
+	VMAXPS       Z1, Z9, Z1
+	VMULPS       Z4, Z0, Z0
+	VADDPS       Z0, Z3, Z0
+	VMULPS       Z0, Z5, Z3
+	VADDPS       Z6, Z3, Z3
+	VMULPS       Z3, Z2, Z3
+	VMOVUPS      Z3, K1, (CX)(SI*4)
+	VMULPS       Z1, Z2, Z3
+	VFMADD231PS  Z0, Z3, K1, Z12
+	VSUBPS       Z0, Z10, Z0
+	VFMADD231PS  Z0, Z3, K1, Z13
+	VMULPS       Z1, Z5, Z0
+	VMULPS       Z0, Z2, Z1
+	VMULPS       Z4, Z0, Z0
+	VFMADD231PS  Z0, Z1, K1, Z14
+
+done:
+	LEAQ      ret_0+88(FP), AX
+	VMOVUPS   Z12, (SP)
+	VMOVUPS   Z13, 64(SP)
+	VMOVUPS   Z14, 128(SP)
+	VMOVSD    c_zero<>+0(SB), X0
+	VMOVSS    (SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    4(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    8(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    12(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    16(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    20(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    24(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    28(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    32(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    36(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    40(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    44(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    48(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    52(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    56(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    60(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSD    X0, (AX)
+	VMOVSD    c_zero<>+0(SB), X0
+	VMOVSS    64(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    68(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    72(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    76(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    80(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    84(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    88(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    92(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    96(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    100(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    104(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    108(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    112(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    116(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    120(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    124(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSD    X0, 8(AX)
+	VMOVSD    c_zero<>+0(SB), X0
+	VMOVSS    128(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    132(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    136(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    140(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    144(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    148(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    152(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    156(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    160(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    164(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    168(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    172(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    176(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    180(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    184(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    188(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSD    X0, 16(AX)
+	VZEROUPPER
+	RET
+
 // func reluAVX2(y []float32, x []float32)
 // Requires: AVX
 TEXT ·reluAVX2(SB), NOSPLIT, $0-48
@@ -29469,7 +31684,7 @@ done:
 
 // func aplBackwardAVX2(dx []float32, dy []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32) [4]float64
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·aplBackwardAVX2(SB), NOSPLIT, $384-120
+TEXT ·aplBackwardAVX2(SB), $640-120
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
@@ -29487,13 +31702,21 @@ TEXT ·aplBackwardAVX2(SB), NOSPLIT, $384-120
 	VBROADCASTSS X0, Y0
 	VMOVUPS      Y0, 96(SP)
 	VXORPS       Y0, Y0, Y0
-	VXORPS       Y1, Y1, Y1
-	VXORPS       Y2, Y2, Y2
-	VXORPS       Y3, Y3, Y3
-	VXORPS       Y4, Y4, Y4
-	VXORPS       Y5, Y5, Y5
-	VXORPS       Y6, Y6, Y6
-	VXORPS       Y7, Y7, Y7
+	VMOVUPS      Y0, 128(SP)
+	VXORPS       Y0, Y0, Y0
+	VMOVUPS      Y0, 160(SP)
+	VXORPS       Y0, Y0, Y0
+	VMOVUPS      Y0, 192(SP)
+	VXORPS       Y0, Y0, Y0
+	VMOVUPS      Y0, 224(SP)
+	VXORPS       Y0, Y0, Y0
+	VMOVUPS      Y0, 256(SP)
+	VXORPS       Y0, Y0, Y0
+	VMOVUPS      Y0, 288(SP)
+	VXORPS       Y0, Y0, Y0
+	VMOVUPS      Y0, 320(SP)
+	VXORPS       Y0, Y0, Y0
+	VMOVUPS      Y0, 352(SP)
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000010, DI
@@ -29501,68 +31724,84 @@ TEXT ·aplBackwardAVX2(SB), NOSPLIT, $384-120
 loopN:
 	CMPQ        SI, DI
 	JG          loop1
-	VMOVUPS     (BX)(SI*4), Y8
-	VMOVUPS     (DX)(SI*4), Y9
-	VMOVUPS     c_maxFloat<>+0(SB), Y10
-	VMINPS      Y8, Y10, Y10
-	VMOVUPS     c_negMaxFloat<>+0(SB), Y11
-	VMAXPS      Y10, Y11, Y10
-	VCMPPS      $0x11, 32(SP), Y8, Y11
-	VCMPPS      $0x11, 96(SP), Y8, Y12
-	VMOVUPS     32(SP), Y13
-	VSUBPS      Y10, Y13, Y13
-	VMOVUPS     c_zero<>+0(SB), Y14
-	VMAXPS      Y13, Y14, Y13
-	VFMADD231PS Y13, Y9, Y0
-	VANDPS      Y9, Y11, Y13
-	VADDPS      Y13, Y2, Y2
-	VMOVUPS     96(SP), Y13
-	VSUBPS      Y10, Y13, Y10
-	VMOVUPS     c_zero<>+0(SB), Y13
-	VMAXPS      Y10, Y13, Y10
-	VFMADD231PS Y10, Y9, Y4
-	VANDPS      Y9, Y12, Y10
-	VADDPS      Y10, Y6, Y6
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y8, Y8
-	VMOVUPS     c_zero<>+0(SB), Y10
-	VBLENDVPS   Y8, c_one<>+0(SB), Y10, Y8
-	VANDPS      (SP), Y11, Y10
-	VSUBPS      Y10, Y8, Y8
-	VANDPS      64(SP), Y12, Y10
-	VSUBPS      Y10, Y8, Y8
-	VMULPS      Y8, Y9, Y8
-	VMOVUPS     Y8, (CX)(SI*4)
-	VMOVUPS     32(BX)(SI*4), Y8
-	VMOVUPS     32(DX)(SI*4), Y9
-	VMOVUPS     c_maxFloat<>+0(SB), Y10
-	VMINPS      Y8, Y10, Y10
-	VMOVUPS     c_negMaxFloat<>+0(SB), Y11
-	VMAXPS      Y10, Y11, Y10
-	VCMPPS      $0x11, 32(SP), Y8, Y11
-	VCMPPS      $0x11, 96(SP), Y8, Y12
-	VMOVUPS     32(SP), Y13
-	VSUBPS      Y10, Y13, Y13
-	VMOVUPS     c_zero<>+0(SB), Y14
-	VMAXPS      Y13, Y14, Y13
-	VFMADD231PS Y13, Y9, Y1
-	VANDPS      Y9, Y11, Y13
-	VADDPS      Y13, Y3, Y3
-	VMOVUPS     96(SP), Y13
-	VSUBPS      Y10, Y13, Y10
-	VMOVUPS     c_zero<>+0(SB), Y13
-	VMAXPS      Y10, Y13, Y10
-	VFMADD231PS Y10, Y9, Y5
-	VANDPS      Y9, Y12, Y10
-	VADDPS      Y10, Y7, Y7
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y8, Y8
-	VMOVUPS     c_zero<>+0(SB), Y10
-	VBLENDVPS   Y8, c_one<>+0(SB), Y10, Y8
-	VANDPS      (SP), Y11, Y10
-	VSUBPS      Y10, Y8, Y8
-	VANDPS      64(SP), Y12, Y10
-	VSUBPS      Y10, Y8, Y8
-	VMULPS      Y8, Y9, Y8
-	VMOVUPS     Y8, 32(CX)(SI*4)
+	VMOVUPS     (BX)(SI*4), Y0
+	VMOVUPS     (DX)(SI*4), Y1
+	VMOVUPS     c_maxFloat<>+0(SB), Y2
+	VMINPS      Y0, Y2, Y2
+	VMOVUPS     c_negMaxFloat<>+0(SB), Y3
+	VMAXPS      Y2, Y3, Y2
+	VCMPPS      $0x11, 32(SP), Y0, Y3
+	VCMPPS      $0x11, 96(SP), Y0, Y4
+	VMOVUPS     32(SP), Y5
+	VSUBPS      Y2, Y5, Y5
+	VMOVUPS     c_zero<>+0(SB), Y6
+	VMAXPS      Y5, Y6, Y5
+	VMOVUPS     128(SP), Y6
+	VFMADD231PS Y5, Y1, Y6
+	VMOVUPS     Y6, 128(SP)
+	VANDPS      Y1, Y3, Y5
+	VMOVUPS     192(SP), Y6
+	VADDPS      Y5, Y6, Y6
+	VMOVUPS     Y6, 192(SP)
+	VMOVUPS     96(SP), Y5
+	VSUBPS      Y2, Y5, Y2
+	VMOVUPS     c_zero<>+0(SB), Y5
+	VMAXPS      Y2, Y5, Y2
+	VMOVUPS     256(SP), Y5
+	VFMADD231PS Y2, Y1, Y5
+	VMOVUPS     Y5, 256(SP)
+	VANDPS      Y1, Y4, Y2
+	VMOVUPS     320(SP), Y5
+	VADDPS      Y2, Y5, Y5
+	VMOVUPS     Y5, 320(SP)
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y0, Y0
+	VMOVUPS     c_zero<>+0(SB), Y2
+	VBLENDVPS   Y0, c_one<>+0(SB), Y2, Y0
+	VANDPS      (SP), Y3, Y2
+	VSUBPS      Y2, Y0, Y0
+	VANDPS      64(SP), Y4, Y2
+	VSUBPS      Y2, Y0, Y0
+	VMULPS      Y0, Y1, Y0
+	VMOVUPS     Y0, (CX)(SI*4)
+	VMOVUPS     32(BX)(SI*4), Y0
+	VMOVUPS     32(DX)(SI*4), Y1
+	VMOVUPS     c_maxFloat<>+0(SB), Y2
+	VMINPS      Y0, Y2, Y2
+	VMOVUPS     c_negMaxFloat<>+0(SB), Y3
+	VMAXPS      Y2, Y3, Y2
+	VCMPPS      $0x11, 32(SP), Y0, Y3
+	VCMPPS      $0x11, 96(SP), Y0, Y4
+	VMOVUPS     32(SP), Y5
+	VSUBPS      Y2, Y5, Y5
+	VMOVUPS     c_zero<>+0(SB), Y6
+	VMAXPS      Y5, Y6, Y5
+	VMOVUPS     160(SP), Y6
+	VFMADD231PS Y5, Y1, Y6
+	VMOVUPS     Y6, 160(SP)
+	VANDPS      Y1, Y3, Y5
+	VMOVUPS     224(SP), Y6
+	VADDPS      Y5, Y6, Y6
+	VMOVUPS     Y6, 224(SP)
+	VMOVUPS     96(SP), Y5
+	VSUBPS      Y2, Y5, Y2
+	VMOVUPS     c_zero<>+0(SB), Y5
+	VMAXPS      Y2, Y5, Y2
+	VMOVUPS     288(SP), Y5
+	VFMADD231PS Y2, Y1, Y5
+	VMOVUPS     Y5, 288(SP)
+	VANDPS      Y1, Y4, Y2
+	VMOVUPS     352(SP), Y5
+	VADDPS      Y2, Y5, Y5
+	VMOVUPS     Y5, 352(SP)
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y0, Y0
+	VMOVUPS     c_zero<>+0(SB), Y2
+	VBLENDVPS   Y0, c_one<>+0(SB), Y2, Y0
+	VANDPS      (SP), Y3, Y2
+	VSUBPS      Y2, Y0, Y0
+	VANDPS      64(SP), Y4, Y2
+	VSUBPS      Y2, Y0, Y0
+	VMULPS      Y0, Y1, Y0
+	VMOVUPS     Y0, 32(CX)(SI*4)
 	ADDQ        $0x00000010, SI
 	JMP         loopN
 
@@ -29573,68 +31812,84 @@ loop1:
 loop:
 	CMPQ        SI, DI
 	JG          tail
-	VMOVUPS     (BX)(SI*4), Y8
-	VMOVUPS     (DX)(SI*4), Y9
-	VMOVUPS     c_maxFloat<>+0(SB), Y10
-	VMINPS      Y8, Y10, Y10
-	VMOVUPS     c_negMaxFloat<>+0(SB), Y11
-	VMAXPS      Y10, Y11, Y10
-	VCMPPS      $0x11, 32(SP), Y8, Y11
-	VCMPPS      $0x11, 96(SP), Y8, Y12
-	VMOVUPS     32(SP), Y13
-	VSUBPS      Y10, Y13, Y13
-	VMOVUPS     c_zero<>+0(SB), Y14
-	VMAXPS      Y13, Y14, Y13
-	VFMADD231PS Y13, Y9, Y0
-	VANDPS      Y9, Y11, Y13
-	VADDPS      Y13, Y2, Y2
-	VMOVUPS     96(SP), Y13
-	VSUBPS      Y10, Y13, Y10
-	VMOVUPS     c_zero<>+0(SB), Y13
-	VMAXPS      Y10, Y13, Y10
-	VFMADD231PS Y10, Y9, Y4
-	VANDPS      Y9, Y12, Y10
-	VADDPS      Y10, Y6, Y6
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y8, Y8
-	VMOVUPS     c_zero<>+0(SB), Y10
-	VBLENDVPS   Y8, c_one<>+0(SB), Y10, Y8
-	VANDPS      (SP), Y11, Y10
-	VSUBPS      Y10, Y8, Y8
-	VANDPS      64(SP), Y12, Y10
-	VSUBPS      Y10, Y8, Y8
-	VMULPS      Y8, Y9, Y8
-	VMOVUPS     Y8, (CX)(SI*4)
-	VMOVUPS     32(BX)(SI*4), Y8
-	VMOVUPS     32(DX)(SI*4), Y9
-	VMOVUPS     c_maxFloat<>+0(SB), Y10
-	VMINPS      Y8, Y10, Y10
-	VMOVUPS     c_negMaxFloat<>+0(SB), Y11
-	VMAXPS      Y10, Y11, Y10
-	VCMPPS      $0x11, 32(SP), Y8, Y11
-	VCMPPS      $0x11, 96(SP), Y8, Y12
-	VMOVUPS     32(SP), Y13
-	VSUBPS      Y10, Y13, Y13
-	VMOVUPS     c_zero<>+0(SB), Y14
-	VMAXPS      Y13, Y14, Y13
-	VFMADD231PS Y13, Y9, Y1
-	VANDPS      Y9, Y11, Y13
-	VADDPS      Y13, Y3, Y3
-	VMOVUPS     96(SP), Y13
-	VSUBPS      Y10, Y13, Y10
-	VMOVUPS     c_zero<>+0(SB), Y13
-	VMAXPS      Y10, Y13, Y10
-	VFMADD231PS Y10, Y9, Y5
-	VANDPS      Y9, Y12, Y10
-	VADDPS      Y10, Y7, Y7
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y8, Y8
-	VMOVUPS     c_zero<>+0(SB), Y10
-	VBLENDVPS   Y8, c_one<>+0(SB), Y10, Y8
-	VANDPS      (SP), Y11, Y10
-	VSUBPS      Y10, Y8, Y8
-	VANDPS      64(SP), Y12, Y10
-	VSUBPS      Y10, Y8, Y8
-	VMULPS      Y8, Y9, Y8
-	VMOVUPS     Y8, 32(CX)(SI*4)
+	VMOVUPS     (BX)(SI*4), Y0
+	VMOVUPS     (DX)(SI*4), Y1
+	VMOVUPS     c_maxFloat<>+0(SB), Y2
+	VMINPS      Y0, Y2, Y2
+	VMOVUPS     c_negMaxFloat<>+0(SB), Y3
+	VMAXPS      Y2, Y3, Y2
+	VCMPPS      $0x11, 32(SP), Y0, Y3
+	VCMPPS      $0x11, 96(SP), Y0, Y4
+	VMOVUPS     32(SP), Y5
+	VSUBPS      Y2, Y5, Y5
+	VMOVUPS     c_zero<>+0(SB), Y6
+	VMAXPS      Y5, Y6, Y5
+	VMOVUPS     128(SP), Y6
+	VFMADD231PS Y5, Y1, Y6
+	VMOVUPS     Y6, 128(SP)
+	VANDPS      Y1, Y3, Y5
+	VMOVUPS     192(SP), Y6
+	VADDPS      Y5, Y6, Y6
+	VMOVUPS     Y6, 192(SP)
+	VMOVUPS     96(SP), Y5
+	VSUBPS      Y2, Y5, Y2
+	VMOVUPS     c_zero<>+0(SB), Y5
+	VMAXPS      Y2, Y5, Y2
+	VMOVUPS     256(SP), Y5
+	VFMADD231PS Y2, Y1, Y5
+	VMOVUPS     Y5, 256(SP)
+	VANDPS      Y1, Y4, Y2
+	VMOVUPS     320(SP), Y5
+	VADDPS      Y2, Y5, Y5
+	VMOVUPS     Y5, 320(SP)
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y0, Y0
+	VMOVUPS     c_zero<>+0(SB), Y2
+	VBLENDVPS   Y0, c_one<>+0(SB), Y2, Y0
+	VANDPS      (SP), Y3, Y2
+	VSUBPS      Y2, Y0, Y0
+	VANDPS      64(SP), Y4, Y2
+	VSUBPS      Y2, Y0, Y0
+	VMULPS      Y0, Y1, Y0
+	VMOVUPS     Y0, (CX)(SI*4)
+	VMOVUPS     32(BX)(SI*4), Y0
+	VMOVUPS     32(DX)(SI*4), Y1
+	VMOVUPS     c_maxFloat<>+0(SB), Y2
+	VMINPS      Y0, Y2, Y2
+	VMOVUPS     c_negMaxFloat<>+0(SB), Y3
+	VMAXPS      Y2, Y3, Y2
+	VCMPPS      $0x11, 32(SP), Y0, Y3
+	VCMPPS      $0x11, 96(SP), Y0, Y4
+	VMOVUPS     32(SP), Y5
+	VSUBPS      Y2, Y5, Y5
+	VMOVUPS     c_zero<>+0(SB), Y6
+	VMAXPS      Y5, Y6, Y5
+	VMOVUPS     160(SP), Y6
+	VFMADD231PS Y5, Y1, Y6
+	VMOVUPS     Y6, 160(SP)
+	VANDPS      Y1, Y3, Y5
+	VMOVUPS     224(SP), Y6
+	VADDPS      Y5, Y6, Y6
+	VMOVUPS     Y6, 224(SP)
+	VMOVUPS     96(SP), Y5
+	VSUBPS      Y2, Y5, Y2
+	VMOVUPS     c_zero<>+0(SB), Y5
+	VMAXPS      Y2, Y5, Y2
+	VMOVUPS     288(SP), Y5
+	VFMADD231PS Y2, Y1, Y5
+	VMOVUPS     Y5, 288(SP)
+	VANDPS      Y1, Y4, Y2
+	VMOVUPS     352(SP), Y5
+	VADDPS      Y2, Y5, Y5
+	VMOVUPS     Y5, 352(SP)
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y0, Y0
+	VMOVUPS     c_zero<>+0(SB), Y2
+	VBLENDVPS   Y0, c_one<>+0(SB), Y2, Y0
+	VANDPS      (SP), Y3, Y2
+	VSUBPS      Y2, Y0, Y0
+	VANDPS      64(SP), Y4, Y2
+	VSUBPS      Y2, Y0, Y0
+	VMULPS      Y0, Y1, Y0
+	VMOVUPS     Y0, 32(CX)(SI*4)
 	ADDQ        $0x00000010, SI
 	JMP         loop
 
@@ -29644,290 +31899,314 @@ tail:
 	LEAQ        tailmask8<>+0(SB), DI
 	MOVQ        $0x00000010, R8
 	SUBQ        AX, R8
-	VMOVDQU     (DI)(R8*4), Y8
-	VMASKMOVPS  (BX)(SI*4), Y8, Y9
-	VMASKMOVPS  (DX)(SI*4), Y8, Y10
-	VMOVUPS     c_maxFloat<>+0(SB), Y11
-	VMINPS      Y9, Y11, Y11
-	VMOVUPS     c_negMaxFloat<>+0(SB), Y12
-	VMAXPS      Y11, Y12, Y11
-	VCMPPS      $0x11, 32(SP), Y9, Y12
-	VCMPPS      $0x11, 96(SP), Y9, Y13
-	VMOVUPS     32(SP), Y14
-	VSUBPS      Y11, Y14, Y14
-	VMOVUPS     c_zero<>+0(SB), Y15
-	VMAXPS      Y14, Y15, Y14
-	VMOVAPS     Y0, Y15
-	VFMADD231PS Y14, Y10, Y15
-	VBLENDVPS   Y8, Y15, Y0, Y0
-	VANDPS      Y10, Y12, Y14
-	VANDPS      Y14, Y8, Y14
-	VADDPS      Y14, Y2, Y2
-	VMOVUPS     96(SP), Y14
-	VSUBPS      Y11, Y14, Y11
-	VMOVUPS     c_zero<>+0(SB), Y14
-	VMAXPS      Y11, Y14, Y11
-	VMOVAPS     Y4, Y14
-	VFMADD231PS Y11, Y10, Y14
-	VBLENDVPS   Y8, Y14, Y4, Y4
-	VANDPS      Y10, Y13, Y11
-	VANDPS      Y11, Y8, Y11
-	VADDPS      Y11, Y6, Y6
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y9, Y9
-	VMOVUPS     c_zero<>+0(SB), Y11
-	VBLENDVPS   Y9, c_one<>+0(SB), Y11, Y9
-	VANDPS      (SP), Y12, Y11
-	VSUBPS      Y11, Y9, Y9
-	VANDPS      64(SP), Y13, Y11
-	VSUBPS      Y11, Y9, Y9
-	VMULPS      Y9, Y10, Y9
-	VMASKMOVPS  Y9, Y8, (CX)(SI*4)
-	VMOVDQU     32(DI)(R8*4), Y8
-	VMASKMOVPS  32(BX)(SI*4), Y8, Y9
-	VMASKMOVPS  32(DX)(SI*4), Y8, Y10
-	VMOVUPS     c_maxFloat<>+0(SB), Y11
-	VMINPS      Y9, Y11, Y11
-	VMOVUPS     c_negMaxFloat<>+0(SB), Y12
-	VMAXPS      Y11, Y12, Y11
-	VCMPPS      $0x11, 32(SP), Y9, Y12
-	VCMPPS      $0x11, 96(SP), Y9, Y13
-	VMOVUPS     32(SP), Y14
-	VSUBPS      Y11, Y14, Y14
-	VMOVUPS     c_zero<>+0(SB), Y15
-	VMAXPS      Y14, Y15, Y14
-	VMOVAPS     Y1, Y15
-	VFMADD231PS Y14, Y10, Y15
-	VBLENDVPS   Y8, Y15, Y1, Y1
-	VANDPS      Y10, Y12, Y14
-	VANDPS      Y14, Y8, Y14
-	VADDPS      Y14, Y3, Y3
-	VMOVUPS     96(SP), Y14
-	VSUBPS      Y11, Y14, Y11
-	VMOVUPS     c_zero<>+0(SB), Y14
-	VMAXPS      Y11, Y14, Y11
-	VMOVAPS     Y5, Y14
-	VFMADD231PS Y11, Y10, Y14
-	VBLENDVPS   Y8, Y14, Y5, Y5
-	VANDPS      Y10, Y13, Y11
-	VANDPS      Y11, Y8, Y11
-	VADDPS      Y11, Y7, Y7
-	VCMPPS      $0x1e, c_zero<>+0(SB), Y9, Y9
-	VMOVUPS     c_zero<>+0(SB), Y11
-	VBLENDVPS   Y9, c_one<>+0(SB), Y11, Y9
-	VANDPS      (SP), Y12, Y11
-	VSUBPS      Y11, Y9, Y9
-	VANDPS      64(SP), Y13, Y11
-	VSUBPS      Y11, Y9, Y9
-	VMULPS      Y9, Y10, Y9
-	VMASKMOVPS  Y9, Y8, 32(CX)(SI*4)
+	VMOVDQU     (DI)(R8*4), Y0
+	VMASKMOVPS  (BX)(SI*4), Y0, Y1
+	VMASKMOVPS  (DX)(SI*4), Y0, Y2
+	VMOVUPS     c_maxFloat<>+0(SB), Y3
+	VMINPS      Y1, Y3, Y3
+	VMOVUPS     c_negMaxFloat<>+0(SB), Y4
+	VMAXPS      Y3, Y4, Y3
+	VCMPPS      $0x11, 32(SP), Y1, Y4
+	VCMPPS      $0x11, 96(SP), Y1, Y5
+	VMOVUPS     32(SP), Y6
+	VSUBPS      Y3, Y6, Y6
+	VMOVUPS     c_zero<>+0(SB), Y7
+	VMAXPS      Y6, Y7, Y6
+	VMOVUPS     128(SP), Y7
+	VMOVAPS     Y7, Y8
+	VFMADD231PS Y6, Y2, Y8
+	VBLENDVPS   Y0, Y8, Y7, Y7
+	VMOVUPS     Y7, 128(SP)
+	VANDPS      Y2, Y4, Y6
+	VMOVUPS     192(SP), Y7
+	VANDPS      Y6, Y0, Y6
+	VADDPS      Y6, Y7, Y7
+	VMOVUPS     Y7, 192(SP)
+	VMOVUPS     96(SP), Y6
+	VSUBPS      Y3, Y6, Y3
+	VMOVUPS     c_zero<>+0(SB), Y6
+	VMAXPS      Y3, Y6, Y3
+	VMOVUPS     256(SP), Y6
+	VMOVAPS     Y6, Y7
+	VFMADD231PS Y3, Y2, Y7
+	VBLENDVPS   Y0, Y7, Y6, Y6
+	VMOVUPS     Y6, 256(SP)
+	VANDPS      Y2, Y5, Y3
+	VMOVUPS     320(SP), Y6
+	VANDPS      Y3, Y0, Y3
+	VADDPS      Y3, Y6, Y6
+	VMOVUPS     Y6, 320(SP)
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y1, Y1
+	VMOVUPS     c_zero<>+0(SB), Y3
+	VBLENDVPS   Y1, c_one<>+0(SB), Y3, Y1
+	VANDPS      (SP), Y4, Y3
+	VSUBPS      Y3, Y1, Y1
+	VANDPS      64(SP), Y5, Y3
+	VSUBPS      Y3, Y1, Y1
+	VMULPS      Y1, Y2, Y1
+	VMASKMOVPS  Y1, Y0, (CX)(SI*4)
+	VMOVDQU     32(DI)(R8*4), Y0
+	VMASKMOVPS  32(BX)(SI*4), Y0, Y1
+	VMASKMOVPS  32(DX)(SI*4), Y0, Y2
+	VMOVUPS     c_maxFloat<>+0(SB), Y3
+	VMINPS      Y1, Y3, Y3
+	VMOVUPS     c_negMaxFloat<>+0(SB), Y4
+	VMAXPS      Y3, Y4, Y3
+	VCMPPS      $0x11, 32(SP), Y1, Y4
+	VCMPPS      $0x11, 96(SP), Y1, Y5
+	VMOVUPS     32(SP), Y6
+	VSUBPS      Y3, Y6, Y6
+	VMOVUPS     c_zero<>+0(SB), Y7
+	VMAXPS      Y6, Y7, Y6
+	VMOVUPS     160(SP), Y7
+	VMOVAPS     Y7, Y8
+	VFMADD231PS Y6, Y2, Y8
+	VBLENDVPS   Y0, Y8, Y7, Y7
+	VMOVUPS     Y7, 160(SP)
+	VANDPS      Y2, Y4, Y6
+	VMOVUPS     224(SP), Y7
+	VANDPS      Y6, Y0, Y6
+	VADDPS      Y6, Y7, Y7
+	VMOVUPS     Y7, 224(SP)
+	VMOVUPS     96(SP), Y6
+	VSUBPS      Y3, Y6, Y3
+	VMOVUPS     c_zero<>+0(SB), Y6
+	VMAXPS      Y3, Y6, Y3
+	VMOVUPS     288(SP), Y6
+	VMOVAPS     Y6, Y7
+	VFMADD231PS Y3, Y2, Y7
+	VBLENDVPS   Y0, Y7, Y6, Y6
+	VMOVUPS     Y6, 288(SP)
+	VANDPS      Y2, Y5, Y3
+	VMOVUPS     352(SP), Y6
+	VANDPS      Y3, Y0, Y3
+	VADDPS      Y3, Y6, Y6
+	VMOVUPS     Y6, 352(SP)
+	VCMPPS      $0x1e, c_zero<>+0(SB), Y1, Y1
+	VMOVUPS     c_zero<>+0(SB), Y3
+	VBLENDVPS   Y1, c_one<>+0(SB), Y3, Y1
+	VANDPS      (SP), Y4, Y3
+	VSUBPS      Y3, Y1, Y1
+	VANDPS      64(SP), Y5, Y3
+	VSUBPS      Y3, Y1, Y1
+	VMULPS      Y1, Y2, Y1
+	VMASKMOVPS  Y1, Y0, 32(CX)(SI*4)
 
 done:
 	LEAQ      ret_0+88(FP), AX
-	VMOVUPS   Y0, 128(SP)
-	VMOVUPS   Y1, 160(SP)
-	VMOVUPS   Y2, 192(SP)
-	VMOVUPS   Y3, 224(SP)
-	VMOVUPS   Y4, 256(SP)
-	VMOVUPS   Y5, 288(SP)
-	VMOVUPS   Y6, 320(SP)
-	VMOVUPS   Y7, 352(SP)
+	VMOVUPS   128(SP), Y0
+	VMOVUPS   Y0, 384(SP)
+	VMOVUPS   160(SP), Y0
+	VMOVUPS   Y0, 416(SP)
+	VMOVUPS   192(SP), Y0
+	VMOVUPS   Y0, 448(SP)
+	VMOVUPS   224(SP), Y0
+	VMOVUPS   Y0, 480(SP)
+	VMOVUPS   256(SP), Y0
+	VMOVUPS   Y0, 512(SP)
+	VMOVUPS   288(SP), Y0
+	VMOVUPS   Y0, 544(SP)
+	VMOVUPS   320(SP), Y0
+	VMOVUPS   Y0, 576(SP)
+	VMOVUPS   352(SP), Y0
+	VMOVUPS   Y0, 608(SP)
 	VMOVSD    c_zero<>+0(SB), X0
-	VMOVSS    128(SP), X1
+	VMOVSS    384(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    132(SP), X1
+	VMOVSS    388(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    136(SP), X1
+	VMOVSS    392(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    140(SP), X1
+	VMOVSS    396(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    144(SP), X1
+	VMOVSS    400(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    148(SP), X1
+	VMOVSS    404(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    152(SP), X1
+	VMOVSS    408(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    156(SP), X1
+	VMOVSS    412(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    160(SP), X1
+	VMOVSS    416(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    164(SP), X1
+	VMOVSS    420(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    168(SP), X1
+	VMOVSS    424(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    172(SP), X1
+	VMOVSS    428(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    176(SP), X1
+	VMOVSS    432(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    180(SP), X1
+	VMOVSS    436(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    184(SP), X1
+	VMOVSS    440(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    188(SP), X1
+	VMOVSS    444(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
 	VMOVSD    X0, (AX)
 	VMOVSD    c_zero<>+0(SB), X0
-	VMOVSS    192(SP), X1
+	VMOVSS    448(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    196(SP), X1
+	VMOVSS    452(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    200(SP), X1
+	VMOVSS    456(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    204(SP), X1
+	VMOVSS    460(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    208(SP), X1
+	VMOVSS    464(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    212(SP), X1
+	VMOVSS    468(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    216(SP), X1
+	VMOVSS    472(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    220(SP), X1
+	VMOVSS    476(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    224(SP), X1
+	VMOVSS    480(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    228(SP), X1
+	VMOVSS    484(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    232(SP), X1
+	VMOVSS    488(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    236(SP), X1
+	VMOVSS    492(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    240(SP), X1
+	VMOVSS    496(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    244(SP), X1
+	VMOVSS    500(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    248(SP), X1
+	VMOVSS    504(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    252(SP), X1
+	VMOVSS    508(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
 	VMOVSD    X0, 8(AX)
 	VMOVSD    c_zero<>+0(SB), X0
-	VMOVSS    256(SP), X1
+	VMOVSS    512(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    260(SP), X1
+	VMOVSS    516(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    264(SP), X1
+	VMOVSS    520(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    268(SP), X1
+	VMOVSS    524(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    272(SP), X1
+	VMOVSS    528(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    276(SP), X1
+	VMOVSS    532(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    280(SP), X1
+	VMOVSS    536(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    284(SP), X1
+	VMOVSS    540(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    288(SP), X1
+	VMOVSS    544(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    292(SP), X1
+	VMOVSS    548(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    296(SP), X1
+	VMOVSS    552(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    300(SP), X1
+	VMOVSS    556(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    304(SP), X1
+	VMOVSS    560(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    308(SP), X1
+	VMOVSS    564(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    312(SP), X1
+	VMOVSS    568(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    316(SP), X1
+	VMOVSS    572(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
 	VMOVSD    X0, 16(AX)
 	VMOVSD    c_zero<>+0(SB), X0
-	VMOVSS    320(SP), X1
+	VMOVSS    576(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    324(SP), X1
+	VMOVSS    580(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    328(SP), X1
+	VMOVSS    584(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    332(SP), X1
+	VMOVSS    588(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    336(SP), X1
+	VMOVSS    592(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    340(SP), X1
+	VMOVSS    596(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    344(SP), X1
+	VMOVSS    600(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    348(SP), X1
+	VMOVSS    604(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    352(SP), X1
+	VMOVSS    608(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    356(SP), X1
+	VMOVSS    612(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    360(SP), X1
+	VMOVSS    616(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    364(SP), X1
+	VMOVSS    620(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    368(SP), X1
+	VMOVSS    624(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    372(SP), X1
+	VMOVSS    628(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    376(SP), X1
+	VMOVSS    632(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSS    380(SP), X1
+	VMOVSS    636(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
 	VMOVSD    X0, 24(AX)
@@ -35602,5 +37881,2673 @@ done:
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
 	VMOVSD    X0, (AX)
+	VZEROUPPER
+	RET
+
+// func goluAVX2(y []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·goluAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	XORQ BX, BX
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_negFifty<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VMOVUPS      c_expSplit<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VMOVUPS      c_expSplit<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y3, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_two<>+0(SB), Y4, Y3
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y3, Y2, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VMOVUPS      c_expSplit<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VMOVUPS      c_expSplit<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y3, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_two<>+0(SB), Y4, Y3
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y3, Y2, Y1
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y2
+	VMAXPS       Y0, Y2, Y0
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VMOVUPS      c_negFifty<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VMOVUPS      c_expSplit<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VMOVUPS      c_expSplit<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y3, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_two<>+0(SB), Y4, Y3
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y3, Y2, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VMOVUPS      c_expSplit<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VMOVUPS      c_expSplit<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y3, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_two<>+0(SB), Y4, Y3
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y3, Y2, Y1
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y2
+	VMAXPS       Y0, Y2, Y0
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_negFifty<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VMOVUPS      c_expSplit<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VMOVUPS      c_expSplit<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y3, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_two<>+0(SB), Y4, Y3
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y3, Y2, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VMOVUPS      c_expSplit<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VMOVUPS      c_expSplit<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y3, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_two<>+0(SB), Y4, Y3
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y3, Y2, Y1
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y2
+	VMAXPS       Y0, Y2, Y0
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VMOVUPS      c_negFifty<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y2
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VMOVUPS      c_expSplit<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VMOVUPS      c_expSplit<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VSUBPS       c_ln2x65<>+0(SB), Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y7
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y4, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_two<>+0(SB), Y5, Y4
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y2, Y2
+	VBLENDVPS    Y2, Y4, Y3, Y2
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VMOVUPS      c_expSplit<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VMOVUPS      c_expSplit<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VSUBPS       c_ln2x65<>+0(SB), Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y7
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y4, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_two<>+0(SB), Y5, Y4
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y2, Y2
+	VBLENDVPS    Y2, Y4, Y3, Y2
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y1
+	VMULPS       Y2, Y1, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func goluBackwardAVX2(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·goluBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y0
+	VMOVUPS      c_negFifty<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VMOVUPS      c_expSplit<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VMOVUPS      c_expSplit<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y3, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_two<>+0(SB), Y4, Y3
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y3, Y2, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y2
+	VMOVUPS      c_expSplit<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VMOVUPS      c_expSplit<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VSUBPS       c_ln2x65<>+0(SB), Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y7
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y4, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_two<>+0(SB), Y5, Y4
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y2, Y2
+	VBLENDVPS    Y2, Y4, Y3, Y2
+	VMOVUPS      c_negFifty<>+0(SB), Y3
+	VMAXPS       Y0, Y3, Y0
+	VMOVUPS      c_oneE3<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y0
+	VMULPS       Y1, Y0, Y0
+	VMULPS       Y2, Y0, Y0
+	VADDPS       Y0, Y2, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y0
+	VMOVUPS      c_negFifty<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VMOVUPS      c_expSplit<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VMOVUPS      c_expSplit<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y3, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_two<>+0(SB), Y4, Y3
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y3, Y2, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y2
+	VMOVUPS      c_expSplit<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VMOVUPS      c_expSplit<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VSUBPS       c_ln2x65<>+0(SB), Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y7
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y4, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_two<>+0(SB), Y5, Y4
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y2, Y2
+	VBLENDVPS    Y2, Y4, Y3, Y2
+	VMOVUPS      c_negFifty<>+0(SB), Y3
+	VMAXPS       Y0, Y3, Y0
+	VMOVUPS      c_oneE3<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y0
+	VMULPS       Y1, Y0, Y0
+	VMULPS       Y2, Y0, Y0
+	VADDPS       Y0, Y2, Y0
+	VMOVUPS      32(DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y0
+	VMOVUPS      c_negFifty<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VMOVUPS      c_expSplit<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VMOVUPS      c_expSplit<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y3
+	VMOVUPS      c_expHi<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y3, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_two<>+0(SB), Y4, Y3
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y3, Y2, Y1
+	VXORPS       c_signMask<>+0(SB), Y1, Y2
+	VMOVUPS      c_expSplit<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VMOVUPS      c_expSplit<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VSUBPS       c_ln2x65<>+0(SB), Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y7
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y4, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_two<>+0(SB), Y5, Y4
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y2, Y2
+	VBLENDVPS    Y2, Y4, Y3, Y2
+	VMOVUPS      c_negFifty<>+0(SB), Y3
+	VMAXPS       Y0, Y3, Y0
+	VMOVUPS      c_oneE3<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y0
+	VMULPS       Y1, Y0, Y0
+	VMULPS       Y2, Y0, Y0
+	VADDPS       Y0, Y2, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (BX)(SI*4), Y0, Y1
+	VMOVUPS      c_negFifty<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y2
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VMOVUPS      c_expSplit<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VMOVUPS      c_expSplit<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y4
+	VMOVUPS      c_expHi<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VSUBPS       c_ln2x65<>+0(SB), Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y7
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y4, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_two<>+0(SB), Y5, Y4
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y2, Y2
+	VBLENDVPS    Y2, Y4, Y3, Y2
+	VXORPS       c_signMask<>+0(SB), Y2, Y3
+	VMOVUPS      c_expSplit<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y4
+	VMOVUPS      c_expSplit<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y5
+	VMOVUPS      c_expHi<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VSUBPS       c_ln2x65<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y8
+	VMINPS       c_one<>+0(SB), Y8, Y8
+	VMAXPS       c_negOne<>+0(SB), Y8, Y8
+	VADDPS       Y8, Y5, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y7
+	VMULPS       Y7, Y7, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
+	VFMADD132PS  Y8, Y7, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMULPS       c_two<>+0(SB), Y6, Y5
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y3, Y3
+	VBLENDVPS    Y3, Y5, Y4, Y3
+	VMOVUPS      c_negFifty<>+0(SB), Y4
+	VMAXPS       Y1, Y4, Y1
+	VMOVUPS      c_oneE3<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y1
+	VMULPS       Y2, Y1, Y1
+	VMULPS       Y3, Y1, Y1
+	VADDPS       Y1, Y3, Y1
+	VMASKMOVPS   (DX)(SI*4), Y0, Y2
+	VMULPS       Y1, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func srsAVX2(y []float32, x []float32, alpha float32, beta float32)
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·srsAVX2(SB), NOSPLIT, $0-56
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        alpha+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        beta+52(FP), X1
+	VBROADCASTSS X1, Y1
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y2
+	VMOVUPS      c_oneE30<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_negOneE30<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VORPS        c_signMask<>+0(SB), Y2, Y3
+	VDIVPS       Y1, Y3, Y3
+	VMOVUPS      c_expSplit<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y4
+	VMOVUPS      c_expSplit<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y5
+	VMOVUPS      c_expHi<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VSUBPS       c_ln2x65<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y8
+	VMINPS       c_one<>+0(SB), Y8, Y8
+	VMAXPS       c_negOne<>+0(SB), Y8, Y8
+	VADDPS       Y8, Y5, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y7
+	VMULPS       Y7, Y7, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
+	VFMADD132PS  Y8, Y7, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMULPS       c_two<>+0(SB), Y6, Y5
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y3, Y3
+	VBLENDVPS    Y3, Y5, Y4, Y3
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y2, Y4
+	VBLENDVPS    Y4, c_one<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y2, Y2
+	VDIVPS       Y0, Y2, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y4, Y3, Y6, Y3
+	VADDPS       Y3, Y5, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y2
+	VMOVUPS      c_oneE30<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_negOneE30<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VORPS        c_signMask<>+0(SB), Y2, Y3
+	VDIVPS       Y1, Y3, Y3
+	VMOVUPS      c_expSplit<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y4
+	VMOVUPS      c_expSplit<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y5
+	VMOVUPS      c_expHi<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VSUBPS       c_ln2x65<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y8
+	VMINPS       c_one<>+0(SB), Y8, Y8
+	VMAXPS       c_negOne<>+0(SB), Y8, Y8
+	VADDPS       Y8, Y5, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y7
+	VMULPS       Y7, Y7, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
+	VFMADD132PS  Y8, Y7, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMULPS       c_two<>+0(SB), Y6, Y5
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y3, Y3
+	VBLENDVPS    Y3, Y5, Y4, Y3
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y2, Y4
+	VBLENDVPS    Y4, c_one<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y2, Y2
+	VDIVPS       Y0, Y2, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y4, Y3, Y6, Y3
+	VADDPS       Y3, Y5, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y2
+	VMOVUPS      c_oneE30<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_negOneE30<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VORPS        c_signMask<>+0(SB), Y2, Y3
+	VDIVPS       Y1, Y3, Y3
+	VMOVUPS      c_expSplit<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y4
+	VMOVUPS      c_expSplit<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y5
+	VMOVUPS      c_expHi<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VSUBPS       c_ln2x65<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y8
+	VMINPS       c_one<>+0(SB), Y8, Y8
+	VMAXPS       c_negOne<>+0(SB), Y8, Y8
+	VADDPS       Y8, Y5, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y7
+	VMULPS       Y7, Y7, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
+	VFMADD132PS  Y8, Y7, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMULPS       c_two<>+0(SB), Y6, Y5
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y3, Y3
+	VBLENDVPS    Y3, Y5, Y4, Y3
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y2, Y4
+	VBLENDVPS    Y4, c_one<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y2, Y2
+	VDIVPS       Y0, Y2, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y4, Y3, Y6, Y3
+	VADDPS       Y3, Y5, Y3
+	VDIVPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y2
+	VMASKMOVPS   (DX)(BX*4), Y2, Y3
+	VMOVUPS      c_oneE30<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_negOneE30<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VORPS        c_signMask<>+0(SB), Y3, Y4
+	VDIVPS       Y1, Y4, Y1
+	VMOVUPS      c_expSplit<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
+	VMULPS       Y6, Y6, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y4
+	VMOVUPS      c_expSplit<>+0(SB), Y5
+	VMAXPS       Y1, Y5, Y5
+	VMOVUPS      c_expHi<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VSUBPS       c_ln2x65<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y8
+	VMINPS       c_one<>+0(SB), Y8, Y8
+	VMAXPS       c_negOne<>+0(SB), Y8, Y8
+	VADDPS       Y8, Y5, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y7
+	VMULPS       Y7, Y7, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
+	VFMADD132PS  Y8, Y7, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMULPS       c_two<>+0(SB), Y6, Y5
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y5, Y4, Y1
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y3, Y4
+	VBLENDVPS    Y4, c_one<>+0(SB), Y1, Y5
+	VMULPS       Y5, Y3, Y3
+	VDIVPS       Y0, Y3, Y0
+	VMOVUPS      c_one<>+0(SB), Y5
+	VBLENDVPS    Y4, Y1, Y5, Y1
+	VADDPS       Y1, Y0, Y0
+	VDIVPS       Y0, Y3, Y0
+	VMASKMOVPS   Y0, Y2, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func srsBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, beta float32) [2]float64
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·srsBackwardAVX2(SB), NOSPLIT, $192-96
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        alpha+72(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, (SP)
+	MOVSS        beta+76(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 32(SP)
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y4
+	VMOVUPS      c_oneE30<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_negOneE30<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      (DX)(SI*4), Y5
+	VORPS        c_signMask<>+0(SB), Y4, Y6
+	VDIVPS       32(SP), Y6, Y6
+	VMOVUPS      c_expSplit<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y9
+	VMULPS       Y9, Y9, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y10
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y10
+	VFMADD132PS  Y10, Y9, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VFMADD132PS  Y7, Y8, Y8
+	VMULPS       c_twoM64<>+0(SB), Y8, Y7
+	VMOVUPS      c_expSplit<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y8
+	VMOVUPS      c_expHi<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y8
+	VSUBPS       c_ln2x65<>+0(SB), Y8, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y11
+	VMINPS       c_one<>+0(SB), Y11, Y11
+	VMAXPS       c_negOne<>+0(SB), Y11, Y11
+	VADDPS       Y11, Y8, Y8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y8, Y10
+	VMULPS       Y10, Y10, Y8
+	VMOVUPS      c_expP6<>+0(SB), Y11
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y11
+	VFMADD132PS  Y11, Y10, Y8
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VFMADD132PS  Y8, Y9, Y9
+	VMULPS       c_two<>+0(SB), Y9, Y8
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y6, Y6
+	VBLENDVPS    Y6, Y8, Y7, Y6
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y7
+	VBLENDVPS    Y7, c_one<>+0(SB), Y6, Y8
+	VMULPS       Y8, Y4, Y8
+	VDIVPS       (SP), Y8, Y9
+	VMOVUPS      c_one<>+0(SB), Y10
+	VBLENDVPS    Y7, Y6, Y10, Y7
+	VADDPS       Y7, Y9, Y7
+	VDIVPS       Y7, Y8, Y8
+	VMULPS       Y7, Y7, Y7
+	VMOVUPS      c_one<>+0(SB), Y9
+	VDIVPS       Y7, Y9, Y7
+	VDIVPS       32(SP), Y4, Y9
+	VADDPS       c_one<>+0(SB), Y9, Y9
+	VMULPS       Y6, Y5, Y10
+	VMULPS       Y9, Y10, Y9
+	VMULPS       Y7, Y9, Y9
+	VMOVUPS      Y9, (CX)(SI*4)
+	VDIVPS       (SP), Y8, Y8
+	VMULPS       Y8, Y5, Y9
+	VFMADD231PS  Y8, Y9, Y0
+	VMULPS       Y4, Y5, Y5
+	VMULPS       Y6, Y4, Y4
+	VMULPS       Y4, Y5, Y4
+	VMULPS       Y7, Y4, Y4
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      32(BX)(SI*4), Y4
+	VMOVUPS      c_oneE30<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_negOneE30<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      32(DX)(SI*4), Y5
+	VORPS        c_signMask<>+0(SB), Y4, Y6
+	VDIVPS       32(SP), Y6, Y6
+	VMOVUPS      c_expSplit<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y9
+	VMULPS       Y9, Y9, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y10
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y10
+	VFMADD132PS  Y10, Y9, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VFMADD132PS  Y7, Y8, Y8
+	VMULPS       c_twoM64<>+0(SB), Y8, Y7
+	VMOVUPS      c_expSplit<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y8
+	VMOVUPS      c_expHi<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y8
+	VSUBPS       c_ln2x65<>+0(SB), Y8, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y11
+	VMINPS       c_one<>+0(SB), Y11, Y11
+	VMAXPS       c_negOne<>+0(SB), Y11, Y11
+	VADDPS       Y11, Y8, Y8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y8, Y10
+	VMULPS       Y10, Y10, Y8
+	VMOVUPS      c_expP6<>+0(SB), Y11
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y11
+	VFMADD132PS  Y11, Y10, Y8
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VFMADD132PS  Y8, Y9, Y9
+	VMULPS       c_two<>+0(SB), Y9, Y8
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y6, Y6
+	VBLENDVPS    Y6, Y8, Y7, Y6
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y7
+	VBLENDVPS    Y7, c_one<>+0(SB), Y6, Y8
+	VMULPS       Y8, Y4, Y8
+	VDIVPS       (SP), Y8, Y9
+	VMOVUPS      c_one<>+0(SB), Y10
+	VBLENDVPS    Y7, Y6, Y10, Y7
+	VADDPS       Y7, Y9, Y7
+	VDIVPS       Y7, Y8, Y8
+	VMULPS       Y7, Y7, Y7
+	VMOVUPS      c_one<>+0(SB), Y9
+	VDIVPS       Y7, Y9, Y7
+	VDIVPS       32(SP), Y4, Y9
+	VADDPS       c_one<>+0(SB), Y9, Y9
+	VMULPS       Y6, Y5, Y10
+	VMULPS       Y9, Y10, Y9
+	VMULPS       Y7, Y9, Y9
+	VMOVUPS      Y9, 32(CX)(SI*4)
+	VDIVPS       (SP), Y8, Y8
+	VMULPS       Y8, Y5, Y9
+	VFMADD231PS  Y8, Y9, Y1
+	VMULPS       Y4, Y5, Y5
+	VMULPS       Y6, Y4, Y4
+	VMULPS       Y4, Y5, Y4
+	VMULPS       Y7, Y4, Y4
+	VADDPS       Y4, Y3, Y3
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y4
+	VMOVUPS      c_oneE30<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_negOneE30<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      (DX)(SI*4), Y5
+	VORPS        c_signMask<>+0(SB), Y4, Y6
+	VDIVPS       32(SP), Y6, Y6
+	VMOVUPS      c_expSplit<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y9
+	VMULPS       Y9, Y9, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y10
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y10
+	VFMADD132PS  Y10, Y9, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VFMADD132PS  Y7, Y8, Y8
+	VMULPS       c_twoM64<>+0(SB), Y8, Y7
+	VMOVUPS      c_expSplit<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y8
+	VMOVUPS      c_expHi<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y8
+	VSUBPS       c_ln2x65<>+0(SB), Y8, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y11
+	VMINPS       c_one<>+0(SB), Y11, Y11
+	VMAXPS       c_negOne<>+0(SB), Y11, Y11
+	VADDPS       Y11, Y8, Y8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y8, Y10
+	VMULPS       Y10, Y10, Y8
+	VMOVUPS      c_expP6<>+0(SB), Y11
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y11
+	VFMADD132PS  Y11, Y10, Y8
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VFMADD132PS  Y8, Y9, Y9
+	VMULPS       c_two<>+0(SB), Y9, Y8
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y6, Y6
+	VBLENDVPS    Y6, Y8, Y7, Y6
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y7
+	VBLENDVPS    Y7, c_one<>+0(SB), Y6, Y8
+	VMULPS       Y8, Y4, Y8
+	VDIVPS       (SP), Y8, Y9
+	VMOVUPS      c_one<>+0(SB), Y10
+	VBLENDVPS    Y7, Y6, Y10, Y7
+	VADDPS       Y7, Y9, Y7
+	VDIVPS       Y7, Y8, Y8
+	VMULPS       Y7, Y7, Y7
+	VMOVUPS      c_one<>+0(SB), Y9
+	VDIVPS       Y7, Y9, Y7
+	VDIVPS       32(SP), Y4, Y9
+	VADDPS       c_one<>+0(SB), Y9, Y9
+	VMULPS       Y6, Y5, Y10
+	VMULPS       Y9, Y10, Y9
+	VMULPS       Y7, Y9, Y9
+	VMOVUPS      Y9, (CX)(SI*4)
+	VDIVPS       (SP), Y8, Y8
+	VMULPS       Y8, Y5, Y9
+	VFMADD231PS  Y8, Y9, Y0
+	VMULPS       Y4, Y5, Y5
+	VMULPS       Y6, Y4, Y4
+	VMULPS       Y4, Y5, Y4
+	VMULPS       Y7, Y4, Y4
+	VADDPS       Y4, Y2, Y2
+	VMOVUPS      32(BX)(SI*4), Y4
+	VMOVUPS      c_oneE30<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_negOneE30<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      32(DX)(SI*4), Y5
+	VORPS        c_signMask<>+0(SB), Y4, Y6
+	VDIVPS       32(SP), Y6, Y6
+	VMOVUPS      c_expSplit<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y9
+	VMULPS       Y9, Y9, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y10
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y10
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y10
+	VFMADD132PS  Y10, Y9, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VFMADD132PS  Y7, Y8, Y8
+	VMULPS       c_twoM64<>+0(SB), Y8, Y7
+	VMOVUPS      c_expSplit<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y8
+	VMOVUPS      c_expHi<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y8
+	VSUBPS       c_ln2x65<>+0(SB), Y8, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y11
+	VMINPS       c_one<>+0(SB), Y11, Y11
+	VMAXPS       c_negOne<>+0(SB), Y11, Y11
+	VADDPS       Y11, Y8, Y8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y8, Y10
+	VMULPS       Y10, Y10, Y8
+	VMOVUPS      c_expP6<>+0(SB), Y11
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y11
+	VFMADD132PS  Y11, Y10, Y8
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VFMADD132PS  Y8, Y9, Y9
+	VMULPS       c_two<>+0(SB), Y9, Y8
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y6, Y6
+	VBLENDVPS    Y6, Y8, Y7, Y6
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y7
+	VBLENDVPS    Y7, c_one<>+0(SB), Y6, Y8
+	VMULPS       Y8, Y4, Y8
+	VDIVPS       (SP), Y8, Y9
+	VMOVUPS      c_one<>+0(SB), Y10
+	VBLENDVPS    Y7, Y6, Y10, Y7
+	VADDPS       Y7, Y9, Y7
+	VDIVPS       Y7, Y8, Y8
+	VMULPS       Y7, Y7, Y7
+	VMOVUPS      c_one<>+0(SB), Y9
+	VDIVPS       Y7, Y9, Y7
+	VDIVPS       32(SP), Y4, Y9
+	VADDPS       c_one<>+0(SB), Y9, Y9
+	VMULPS       Y6, Y5, Y10
+	VMULPS       Y9, Y10, Y9
+	VMULPS       Y7, Y9, Y9
+	VMOVUPS      Y9, 32(CX)(SI*4)
+	VDIVPS       (SP), Y8, Y8
+	VMULPS       Y8, Y5, Y9
+	VFMADD231PS  Y8, Y9, Y1
+	VMULPS       Y4, Y5, Y5
+	VMULPS       Y6, Y4, Y4
+	VMULPS       Y4, Y5, Y4
+	VMULPS       Y7, Y4, Y4
+	VADDPS       Y4, Y3, Y3
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y4
+	VMASKMOVPS   (BX)(SI*4), Y4, Y5
+	VMOVUPS      c_oneE30<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMOVUPS      c_negOneE30<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMASKMOVPS   (DX)(SI*4), Y4, Y6
+	VORPS        c_signMask<>+0(SB), Y5, Y7
+	VDIVPS       32(SP), Y7, Y7
+	VMOVUPS      c_expSplit<>+0(SB), Y8
+	VMINPS       Y7, Y8, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y8, Y10
+	VMULPS       Y10, Y10, Y8
+	VMOVUPS      c_expP6<>+0(SB), Y11
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y11
+	VFMADD132PS  Y11, Y10, Y8
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VFMADD132PS  Y8, Y9, Y9
+	VMULPS       c_twoM64<>+0(SB), Y9, Y8
+	VMOVUPS      c_expSplit<>+0(SB), Y9
+	VMAXPS       Y7, Y9, Y9
+	VMOVUPS      c_expHi<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y9
+	VSUBPS       c_ln2x65<>+0(SB), Y9, Y9
+	VMOVUPS      c_expLo<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMOVUPS      c_log2e<>+0(SB), Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
+	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y9
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y12
+	VMINPS       c_one<>+0(SB), Y12, Y12
+	VMAXPS       c_negOne<>+0(SB), Y12, Y12
+	VADDPS       Y12, Y9, Y9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y9, Y11
+	VMULPS       Y11, Y11, Y9
+	VMOVUPS      c_expP6<>+0(SB), Y12
+	VFMADD213PS  c_expP5<>+0(SB), Y11, Y12
+	VFMADD213PS  c_expP4<>+0(SB), Y11, Y12
+	VFMADD213PS  c_expP3<>+0(SB), Y11, Y12
+	VFMADD213PS  c_expP2<>+0(SB), Y11, Y12
+	VFMADD132PS  Y12, Y11, Y9
+	VPSUBD       c_expBias64<>+0(SB), Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VFMADD132PS  Y9, Y10, Y10
+	VMULPS       c_two<>+0(SB), Y10, Y9
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y7, Y7
+	VBLENDVPS    Y7, Y9, Y8, Y7
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y5, Y8
+	VBLENDVPS    Y8, c_one<>+0(SB), Y7, Y9
+	VMULPS       Y9, Y5, Y9
+	VDIVPS       (SP), Y9, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VBLENDVPS    Y8, Y7, Y11, Y8
+	VADDPS       Y8, Y10, Y8
+	VDIVPS       Y8, Y9, Y9
+	VMULPS       Y8, Y8, Y8
+	VMOVUPS      c_one<>+0(SB), Y10
+	VDIVPS       Y8, Y10, Y8
+	VDIVPS       32(SP), Y5, Y10
+	VADDPS       c_one<>+0(SB), Y10, Y10
+	VMULPS       Y7, Y6, Y11
+	VMULPS       Y10, Y11, Y10
+	VMULPS       Y8, Y10, Y10
+	VMASKMOVPS   Y10, Y4, (CX)(SI*4)
+	VDIVPS       (SP), Y9, Y9
+	VMULPS       Y9, Y6, Y10
+	VMOVAPS      Y0, Y11
+	VFMADD231PS  Y9, Y10, Y11
+	VBLENDVPS    Y4, Y11, Y0, Y0
+	VMULPS       Y5, Y6, Y6
+	VMULPS       Y7, Y5, Y5
+	VMULPS       Y5, Y6, Y5
+	VMULPS       Y8, Y5, Y5
+	VANDPS       Y5, Y4, Y4
+	VADDPS       Y4, Y2, Y2
+	VMOVDQU      32(DI)(R8*4), Y4
+	VMASKMOVPS   32(BX)(SI*4), Y4, Y5
+	VMOVUPS      c_oneE30<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMOVUPS      c_negOneE30<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMASKMOVPS   32(DX)(SI*4), Y4, Y6
+	VORPS        c_signMask<>+0(SB), Y5, Y7
+	VDIVPS       32(SP), Y7, Y7
+	VMOVUPS      c_expSplit<>+0(SB), Y8
+	VMINPS       Y7, Y8, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y8, Y10
+	VMULPS       Y10, Y10, Y8
+	VMOVUPS      c_expP6<>+0(SB), Y11
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y11
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y11
+	VFMADD132PS  Y11, Y10, Y8
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VFMADD132PS  Y8, Y9, Y9
+	VMULPS       c_twoM64<>+0(SB), Y9, Y8
+	VMOVUPS      c_expSplit<>+0(SB), Y9
+	VMAXPS       Y7, Y9, Y9
+	VMOVUPS      c_expHi<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y9
+	VSUBPS       c_ln2x65<>+0(SB), Y9, Y9
+	VMOVUPS      c_expLo<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMOVUPS      c_log2e<>+0(SB), Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
+	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y9
+	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y12
+	VMINPS       c_one<>+0(SB), Y12, Y12
+	VMAXPS       c_negOne<>+0(SB), Y12, Y12
+	VADDPS       Y12, Y9, Y9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y9, Y11
+	VMULPS       Y11, Y11, Y9
+	VMOVUPS      c_expP6<>+0(SB), Y12
+	VFMADD213PS  c_expP5<>+0(SB), Y11, Y12
+	VFMADD213PS  c_expP4<>+0(SB), Y11, Y12
+	VFMADD213PS  c_expP3<>+0(SB), Y11, Y12
+	VFMADD213PS  c_expP2<>+0(SB), Y11, Y12
+	VFMADD132PS  Y12, Y11, Y9
+	VPSUBD       c_expBias64<>+0(SB), Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VFMADD132PS  Y9, Y10, Y10
+	VMULPS       c_two<>+0(SB), Y10, Y9
+	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y7, Y7
+	VBLENDVPS    Y7, Y9, Y8, Y7
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y5, Y8
+	VBLENDVPS    Y8, c_one<>+0(SB), Y7, Y9
+	VMULPS       Y9, Y5, Y9
+	VDIVPS       (SP), Y9, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VBLENDVPS    Y8, Y7, Y11, Y8
+	VADDPS       Y8, Y10, Y8
+	VDIVPS       Y8, Y9, Y9
+	VMULPS       Y8, Y8, Y8
+	VMOVUPS      c_one<>+0(SB), Y10
+	VDIVPS       Y8, Y10, Y8
+	VDIVPS       32(SP), Y5, Y10
+	VADDPS       c_one<>+0(SB), Y10, Y10
+	VMULPS       Y7, Y6, Y11
+	VMULPS       Y10, Y11, Y10
+	VMULPS       Y8, Y10, Y10
+	VMASKMOVPS   Y10, Y4, 32(CX)(SI*4)
+	VDIVPS       (SP), Y9, Y9
+	VMULPS       Y9, Y6, Y10
+	VMOVAPS      Y1, Y11
+	VFMADD231PS  Y9, Y10, Y11
+	VBLENDVPS    Y4, Y11, Y1, Y1
+	VMULPS       Y5, Y6, Y6
+	VMULPS       Y7, Y5, Y5
+	VMULPS       Y5, Y6, Y5
+	VMULPS       Y8, Y5, Y5
+	VANDPS       Y5, Y4, Y4
+	VADDPS       Y4, Y3, Y3
+
+done:
+	LEAQ      ret_0+80(FP), AX
+	VMOVUPS   Y0, 64(SP)
+	VMOVUPS   Y1, 96(SP)
+	VMOVUPS   Y2, 128(SP)
+	VMOVUPS   Y3, 160(SP)
+	VMOVSD    c_zero<>+0(SB), X0
+	VMOVSS    64(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    68(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    72(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    76(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    80(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    84(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    88(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    92(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    96(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    100(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    104(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    108(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    112(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    116(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    120(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    124(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSD    X0, (AX)
+	VMOVSD    c_zero<>+0(SB), X0
+	VMOVSS    128(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    132(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    136(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    140(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    144(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    148(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    152(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    156(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    160(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    164(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    168(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    172(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    176(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    180(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    184(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    188(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSD    X0, 8(AX)
+	VZEROUPPER
+	RET
+
+// func aconCAVX2(y []float32, x []float32, scale float32, d float32, p2 float32)
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·aconCAVX2(SB), NOSPLIT, $0-60
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        scale+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        d+52(FP), X1
+	VBROADCASTSS X1, Y1
+	MOVSS        p2+56(FP), X2
+	VBROADCASTSS X2, Y2
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y3
+	VMULPS       Y3, Y0, Y4
+	VMOVUPS      c_oneE30<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_negOneE30<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VORPS        c_signMask<>+0(SB), Y4, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y7
+	VMULPS       Y7, Y7, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
+	VFMADD132PS  Y8, Y7, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y5
+	VMOVUPS      c_one<>+0(SB), Y7
+	VFMADD132PS  c_twoM64<>+0(SB), Y7, Y6
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y4
+	VMOVUPS      c_one<>+0(SB), Y7
+	VBLENDVPS    Y4, Y5, Y7, Y4
+	VDIVPS       Y6, Y4, Y4
+	VMULPS       Y4, Y1, Y4
+	VADDPS       Y2, Y4, Y4
+	VCMPPS       $0x00, c_zero<>+0(SB), Y4, Y5
+	VMOVUPS      c_maxFloat<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y6
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VBLENDVPS    Y5, Y6, Y3, Y3
+	VMULPS       Y4, Y3, Y3
+	VMOVUPS      Y3, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y3
+	VMULPS       Y3, Y0, Y4
+	VMOVUPS      c_oneE30<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_negOneE30<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VORPS        c_signMask<>+0(SB), Y4, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y7
+	VMULPS       Y7, Y7, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
+	VFMADD132PS  Y8, Y7, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y5
+	VMOVUPS      c_one<>+0(SB), Y7
+	VFMADD132PS  c_twoM64<>+0(SB), Y7, Y6
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y4
+	VMOVUPS      c_one<>+0(SB), Y7
+	VBLENDVPS    Y4, Y5, Y7, Y4
+	VDIVPS       Y6, Y4, Y4
+	VMULPS       Y4, Y1, Y4
+	VADDPS       Y2, Y4, Y4
+	VCMPPS       $0x00, c_zero<>+0(SB), Y4, Y5
+	VMOVUPS      c_maxFloat<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y6
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VBLENDVPS    Y5, Y6, Y3, Y3
+	VMULPS       Y4, Y3, Y3
+	VMOVUPS      Y3, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y3
+	VMULPS       Y3, Y0, Y4
+	VMOVUPS      c_oneE30<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_negOneE30<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VORPS        c_signMask<>+0(SB), Y4, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y7
+	VMULPS       Y7, Y7, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
+	VFMADD132PS  Y8, Y7, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y5
+	VMOVUPS      c_one<>+0(SB), Y7
+	VFMADD132PS  c_twoM64<>+0(SB), Y7, Y6
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y4
+	VMOVUPS      c_one<>+0(SB), Y7
+	VBLENDVPS    Y4, Y5, Y7, Y4
+	VDIVPS       Y6, Y4, Y4
+	VMULPS       Y4, Y1, Y4
+	VADDPS       Y2, Y4, Y4
+	VCMPPS       $0x00, c_zero<>+0(SB), Y4, Y5
+	VMOVUPS      c_maxFloat<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y6
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VBLENDVPS    Y5, Y6, Y3, Y3
+	VMULPS       Y4, Y3, Y3
+	VMOVUPS      Y3, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y3
+	VMASKMOVPS   (DX)(BX*4), Y3, Y4
+	VMULPS       Y4, Y0, Y0
+	VMOVUPS      c_oneE30<>+0(SB), Y5
+	VMINPS       Y0, Y5, Y0
+	VMOVUPS      c_negOneE30<>+0(SB), Y5
+	VMAXPS       Y0, Y5, Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y7
+	VMULPS       Y7, Y7, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
+	VFMADD132PS  Y8, Y7, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y5
+	VMOVUPS      c_one<>+0(SB), Y7
+	VFMADD132PS  c_twoM64<>+0(SB), Y7, Y6
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VMOVUPS      c_one<>+0(SB), Y7
+	VBLENDVPS    Y0, Y5, Y7, Y0
+	VDIVPS       Y6, Y0, Y0
+	VMULPS       Y0, Y1, Y0
+	VADDPS       Y2, Y0, Y0
+	VCMPPS       $0x00, c_zero<>+0(SB), Y0, Y1
+	VMOVUPS      c_maxFloat<>+0(SB), Y2
+	VMINPS       Y4, Y2, Y2
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y2, Y5, Y2
+	VBLENDVPS    Y1, Y2, Y4, Y1
+	VMULPS       Y0, Y1, Y0
+	VMASKMOVPS   Y0, Y3, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func aconCBackwardAVX2(dx []float32, dy []float32, x []float32, scale float32, d float32, p2 float32) [3]float64
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·aconCBackwardAVX2(SB), NOSPLIT, $288-112
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        scale+72(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, (SP)
+	MOVSS        d+76(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 32(SP)
+	MOVSS        p2+80(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 64(SP)
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y6
+	VMOVUPS      (DX)(SI*4), Y7
+	VMULPS       (SP), Y6, Y8
+	VMOVUPS      c_oneE30<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y8
+	VMOVUPS      c_negOneE30<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VORPS        c_signMask<>+0(SB), Y8, Y9
+	VMOVUPS      c_expLo<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMOVUPS      c_log2e<>+0(SB), Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
+	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y9, Y11
+	VMULPS       Y11, Y11, Y9
+	VMOVUPS      c_expP6<>+0(SB), Y12
+	VFMADD213PS  c_expP5<>+0(SB), Y11, Y12
+	VFMADD213PS  c_expP4<>+0(SB), Y11, Y12
+	VFMADD213PS  c_expP3<>+0(SB), Y11, Y12
+	VFMADD213PS  c_expP2<>+0(SB), Y11, Y12
+	VFMADD132PS  Y12, Y11, Y9
+	VPSUBD       c_expBias64<>+0(SB), Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VFMADD132PS  Y9, Y10, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y9
+	VMOVUPS      c_twoM64<>+0(SB), Y11
+	VFMADD213PS  c_one<>+0(SB), Y10, Y11
+	VCMPPS       $0x11, c_zero<>+0(SB), Y8, Y12
+	VMOVUPS      c_one<>+0(SB), Y13
+	VBLENDVPS    Y12, Y9, Y13, Y9
+	VDIVPS       Y11, Y9, Y9
+	VMULPS       Y11, Y11, Y11
+	VDIVPS       Y11, Y10, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y10
+	VMOVUPS      c_oneE30<>+0(SB), Y11
+	VMINPS       Y6, Y11, Y6
+	VMOVUPS      c_negOneE30<>+0(SB), Y11
+	VMAXPS       Y6, Y11, Y6
+	VMULPS       Y10, Y8, Y8
+	VADDPS       Y8, Y9, Y8
+	VMULPS       32(SP), Y8, Y9
+	VADDPS       64(SP), Y9, Y9
+	VMULPS       Y9, Y7, Y9
+	VMOVUPS      Y9, (CX)(SI*4)
+	VMULPS       Y6, Y7, Y9
+	VFMADD231PS  Y8, Y9, Y0
+	VMOVUPS      c_one<>+0(SB), Y11
+	VSUBPS       Y8, Y11, Y8
+	VFMADD231PS  Y8, Y9, Y2
+	VMULPS       32(SP), Y6, Y6
+	VMULPS       Y6, Y7, Y7
+	VMULPS       Y10, Y6, Y6
+	VFMADD231PS  Y6, Y7, Y4
+	VMOVUPS      32(BX)(SI*4), Y6
+	VMOVUPS      32(DX)(SI*4), Y7
+	VMULPS       (SP), Y6, Y8
+	VMOVUPS      c_oneE30<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y8
+	VMOVUPS      c_negOneE30<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VORPS        c_signMask<>+0(SB), Y8, Y9
+	VMOVUPS      c_expLo<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMOVUPS      c_log2e<>+0(SB), Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
+	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y9, Y11
+	VMULPS       Y11, Y11, Y9
+	VMOVUPS      c_expP6<>+0(SB), Y12
+	VFMADD213PS  c_expP5<>+0(SB), Y11, Y12
+	VFMADD213PS  c_expP4<>+0(SB), Y11, Y12
+	VFMADD213PS  c_expP3<>+0(SB), Y11, Y12
+	VFMADD213PS  c_expP2<>+0(SB), Y11, Y12
+	VFMADD132PS  Y12, Y11, Y9
+	VPSUBD       c_expBias64<>+0(SB), Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VFMADD132PS  Y9, Y10, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y9
+	VMOVUPS      c_twoM64<>+0(SB), Y11
+	VFMADD213PS  c_one<>+0(SB), Y10, Y11
+	VCMPPS       $0x11, c_zero<>+0(SB), Y8, Y12
+	VMOVUPS      c_one<>+0(SB), Y13
+	VBLENDVPS    Y12, Y9, Y13, Y9
+	VDIVPS       Y11, Y9, Y9
+	VMULPS       Y11, Y11, Y11
+	VDIVPS       Y11, Y10, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y10
+	VMOVUPS      c_oneE30<>+0(SB), Y11
+	VMINPS       Y6, Y11, Y6
+	VMOVUPS      c_negOneE30<>+0(SB), Y11
+	VMAXPS       Y6, Y11, Y6
+	VMULPS       Y10, Y8, Y8
+	VADDPS       Y8, Y9, Y8
+	VMULPS       32(SP), Y8, Y9
+	VADDPS       64(SP), Y9, Y9
+	VMULPS       Y9, Y7, Y9
+	VMOVUPS      Y9, 32(CX)(SI*4)
+	VMULPS       Y6, Y7, Y9
+	VFMADD231PS  Y8, Y9, Y1
+	VMOVUPS      c_one<>+0(SB), Y11
+	VSUBPS       Y8, Y11, Y8
+	VFMADD231PS  Y8, Y9, Y3
+	VMULPS       32(SP), Y6, Y6
+	VMULPS       Y6, Y7, Y7
+	VMULPS       Y10, Y6, Y6
+	VFMADD231PS  Y6, Y7, Y5
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y6
+	VMOVUPS      (DX)(SI*4), Y7
+	VMULPS       (SP), Y6, Y8
+	VMOVUPS      c_oneE30<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y8
+	VMOVUPS      c_negOneE30<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VORPS        c_signMask<>+0(SB), Y8, Y9
+	VMOVUPS      c_expLo<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMOVUPS      c_log2e<>+0(SB), Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
+	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y9, Y11
+	VMULPS       Y11, Y11, Y9
+	VMOVUPS      c_expP6<>+0(SB), Y12
+	VFMADD213PS  c_expP5<>+0(SB), Y11, Y12
+	VFMADD213PS  c_expP4<>+0(SB), Y11, Y12
+	VFMADD213PS  c_expP3<>+0(SB), Y11, Y12
+	VFMADD213PS  c_expP2<>+0(SB), Y11, Y12
+	VFMADD132PS  Y12, Y11, Y9
+	VPSUBD       c_expBias64<>+0(SB), Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VFMADD132PS  Y9, Y10, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y9
+	VMOVUPS      c_twoM64<>+0(SB), Y11
+	VFMADD213PS  c_one<>+0(SB), Y10, Y11
+	VCMPPS       $0x11, c_zero<>+0(SB), Y8, Y12
+	VMOVUPS      c_one<>+0(SB), Y13
+	VBLENDVPS    Y12, Y9, Y13, Y9
+	VDIVPS       Y11, Y9, Y9
+	VMULPS       Y11, Y11, Y11
+	VDIVPS       Y11, Y10, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y10
+	VMOVUPS      c_oneE30<>+0(SB), Y11
+	VMINPS       Y6, Y11, Y6
+	VMOVUPS      c_negOneE30<>+0(SB), Y11
+	VMAXPS       Y6, Y11, Y6
+	VMULPS       Y10, Y8, Y8
+	VADDPS       Y8, Y9, Y8
+	VMULPS       32(SP), Y8, Y9
+	VADDPS       64(SP), Y9, Y9
+	VMULPS       Y9, Y7, Y9
+	VMOVUPS      Y9, (CX)(SI*4)
+	VMULPS       Y6, Y7, Y9
+	VFMADD231PS  Y8, Y9, Y0
+	VMOVUPS      c_one<>+0(SB), Y11
+	VSUBPS       Y8, Y11, Y8
+	VFMADD231PS  Y8, Y9, Y2
+	VMULPS       32(SP), Y6, Y6
+	VMULPS       Y6, Y7, Y7
+	VMULPS       Y10, Y6, Y6
+	VFMADD231PS  Y6, Y7, Y4
+	VMOVUPS      32(BX)(SI*4), Y6
+	VMOVUPS      32(DX)(SI*4), Y7
+	VMULPS       (SP), Y6, Y8
+	VMOVUPS      c_oneE30<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y8
+	VMOVUPS      c_negOneE30<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VORPS        c_signMask<>+0(SB), Y8, Y9
+	VMOVUPS      c_expLo<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMOVUPS      c_log2e<>+0(SB), Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
+	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y9, Y11
+	VMULPS       Y11, Y11, Y9
+	VMOVUPS      c_expP6<>+0(SB), Y12
+	VFMADD213PS  c_expP5<>+0(SB), Y11, Y12
+	VFMADD213PS  c_expP4<>+0(SB), Y11, Y12
+	VFMADD213PS  c_expP3<>+0(SB), Y11, Y12
+	VFMADD213PS  c_expP2<>+0(SB), Y11, Y12
+	VFMADD132PS  Y12, Y11, Y9
+	VPSUBD       c_expBias64<>+0(SB), Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VFMADD132PS  Y9, Y10, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y9
+	VMOVUPS      c_twoM64<>+0(SB), Y11
+	VFMADD213PS  c_one<>+0(SB), Y10, Y11
+	VCMPPS       $0x11, c_zero<>+0(SB), Y8, Y12
+	VMOVUPS      c_one<>+0(SB), Y13
+	VBLENDVPS    Y12, Y9, Y13, Y9
+	VDIVPS       Y11, Y9, Y9
+	VMULPS       Y11, Y11, Y11
+	VDIVPS       Y11, Y10, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y10
+	VMOVUPS      c_oneE30<>+0(SB), Y11
+	VMINPS       Y6, Y11, Y6
+	VMOVUPS      c_negOneE30<>+0(SB), Y11
+	VMAXPS       Y6, Y11, Y6
+	VMULPS       Y10, Y8, Y8
+	VADDPS       Y8, Y9, Y8
+	VMULPS       32(SP), Y8, Y9
+	VADDPS       64(SP), Y9, Y9
+	VMULPS       Y9, Y7, Y9
+	VMOVUPS      Y9, 32(CX)(SI*4)
+	VMULPS       Y6, Y7, Y9
+	VFMADD231PS  Y8, Y9, Y1
+	VMOVUPS      c_one<>+0(SB), Y11
+	VSUBPS       Y8, Y11, Y8
+	VFMADD231PS  Y8, Y9, Y3
+	VMULPS       32(SP), Y6, Y6
+	VMULPS       Y6, Y7, Y7
+	VMULPS       Y10, Y6, Y6
+	VFMADD231PS  Y6, Y7, Y5
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y6
+	VMASKMOVPS   (BX)(SI*4), Y6, Y7
+	VMASKMOVPS   (DX)(SI*4), Y6, Y8
+	VMULPS       (SP), Y7, Y9
+	VMOVUPS      c_oneE30<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y9
+	VMOVUPS      c_negOneE30<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VORPS        c_signMask<>+0(SB), Y9, Y10
+	VMOVUPS      c_expLo<>+0(SB), Y11
+	VMAXPS       Y10, Y11, Y10
+	VMOVUPS      c_log2e<>+0(SB), Y11
+	VFMADD213PS  c_roundMagic<>+0(SB), Y10, Y11
+	VSUBPS       c_roundMagic<>+0(SB), Y11, Y12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y12, Y10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y10, Y12
+	VMULPS       Y12, Y12, Y10
+	VMOVUPS      c_expP6<>+0(SB), Y13
+	VFMADD213PS  c_expP5<>+0(SB), Y12, Y13
+	VFMADD213PS  c_expP4<>+0(SB), Y12, Y13
+	VFMADD213PS  c_expP3<>+0(SB), Y12, Y13
+	VFMADD213PS  c_expP2<>+0(SB), Y12, Y13
+	VFMADD132PS  Y13, Y12, Y10
+	VPSUBD       c_expBias64<>+0(SB), Y11, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VFMADD132PS  Y10, Y11, Y11
+	VMULPS       c_twoM64<>+0(SB), Y11, Y10
+	VMOVUPS      c_twoM64<>+0(SB), Y12
+	VFMADD213PS  c_one<>+0(SB), Y11, Y12
+	VCMPPS       $0x11, c_zero<>+0(SB), Y9, Y13
+	VMOVUPS      c_one<>+0(SB), Y14
+	VBLENDVPS    Y13, Y10, Y14, Y10
+	VDIVPS       Y12, Y10, Y10
+	VMULPS       Y12, Y12, Y12
+	VDIVPS       Y12, Y11, Y11
+	VMULPS       c_twoM64<>+0(SB), Y11, Y11
+	VMOVUPS      c_oneE30<>+0(SB), Y12
+	VMINPS       Y7, Y12, Y7
+	VMOVUPS      c_negOneE30<>+0(SB), Y12
+	VMAXPS       Y7, Y12, Y7
+	VMULPS       Y11, Y9, Y9
+	VADDPS       Y9, Y10, Y9
+	VMULPS       32(SP), Y9, Y10
+	VADDPS       64(SP), Y10, Y10
+	VMULPS       Y10, Y8, Y10
+	VMASKMOVPS   Y10, Y6, (CX)(SI*4)
+	VMULPS       Y7, Y8, Y10
+	VMOVAPS      Y0, Y12
+	VFMADD231PS  Y9, Y10, Y12
+	VBLENDVPS    Y6, Y12, Y0, Y0
+	VMOVUPS      c_one<>+0(SB), Y12
+	VSUBPS       Y9, Y12, Y9
+	VMOVAPS      Y2, Y12
+	VFMADD231PS  Y9, Y10, Y12
+	VBLENDVPS    Y6, Y12, Y2, Y2
+	VMULPS       32(SP), Y7, Y7
+	VMULPS       Y7, Y8, Y8
+	VMULPS       Y11, Y7, Y7
+	VMOVAPS      Y4, Y9
+	VFMADD231PS  Y7, Y8, Y9
+	VBLENDVPS    Y6, Y9, Y4, Y4
+	VMOVDQU      32(DI)(R8*4), Y6
+	VMASKMOVPS   32(BX)(SI*4), Y6, Y7
+	VMASKMOVPS   32(DX)(SI*4), Y6, Y8
+	VMULPS       (SP), Y7, Y9
+	VMOVUPS      c_oneE30<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y9
+	VMOVUPS      c_negOneE30<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VORPS        c_signMask<>+0(SB), Y9, Y10
+	VMOVUPS      c_expLo<>+0(SB), Y11
+	VMAXPS       Y10, Y11, Y10
+	VMOVUPS      c_log2e<>+0(SB), Y11
+	VFMADD213PS  c_roundMagic<>+0(SB), Y10, Y11
+	VSUBPS       c_roundMagic<>+0(SB), Y11, Y12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y12, Y10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y10, Y12
+	VMULPS       Y12, Y12, Y10
+	VMOVUPS      c_expP6<>+0(SB), Y13
+	VFMADD213PS  c_expP5<>+0(SB), Y12, Y13
+	VFMADD213PS  c_expP4<>+0(SB), Y12, Y13
+	VFMADD213PS  c_expP3<>+0(SB), Y12, Y13
+	VFMADD213PS  c_expP2<>+0(SB), Y12, Y13
+	VFMADD132PS  Y13, Y12, Y10
+	VPSUBD       c_expBias64<>+0(SB), Y11, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VFMADD132PS  Y10, Y11, Y11
+	VMULPS       c_twoM64<>+0(SB), Y11, Y10
+	VMOVUPS      c_twoM64<>+0(SB), Y12
+	VFMADD213PS  c_one<>+0(SB), Y11, Y12
+	VCMPPS       $0x11, c_zero<>+0(SB), Y9, Y13
+	VMOVUPS      c_one<>+0(SB), Y14
+	VBLENDVPS    Y13, Y10, Y14, Y10
+	VDIVPS       Y12, Y10, Y10
+	VMULPS       Y12, Y12, Y12
+	VDIVPS       Y12, Y11, Y11
+	VMULPS       c_twoM64<>+0(SB), Y11, Y11
+	VMOVUPS      c_oneE30<>+0(SB), Y12
+	VMINPS       Y7, Y12, Y7
+	VMOVUPS      c_negOneE30<>+0(SB), Y12
+	VMAXPS       Y7, Y12, Y7
+	VMULPS       Y11, Y9, Y9
+	VADDPS       Y9, Y10, Y9
+	VMULPS       32(SP), Y9, Y10
+	VADDPS       64(SP), Y10, Y10
+	VMULPS       Y10, Y8, Y10
+	VMASKMOVPS   Y10, Y6, 32(CX)(SI*4)
+	VMULPS       Y7, Y8, Y10
+	VMOVAPS      Y1, Y12
+	VFMADD231PS  Y9, Y10, Y12
+	VBLENDVPS    Y6, Y12, Y1, Y1
+	VMOVUPS      c_one<>+0(SB), Y12
+	VSUBPS       Y9, Y12, Y9
+	VMOVAPS      Y3, Y12
+	VFMADD231PS  Y9, Y10, Y12
+	VBLENDVPS    Y6, Y12, Y3, Y3
+	VMULPS       32(SP), Y7, Y7
+	VMULPS       Y7, Y8, Y8
+	VMULPS       Y11, Y7, Y7
+	VMOVAPS      Y5, Y9
+	VFMADD231PS  Y7, Y8, Y9
+	VBLENDVPS    Y6, Y9, Y5, Y5
+
+done:
+	LEAQ      ret_0+88(FP), AX
+	VMOVUPS   Y0, 96(SP)
+	VMOVUPS   Y1, 128(SP)
+	VMOVUPS   Y2, 160(SP)
+	VMOVUPS   Y3, 192(SP)
+	VMOVUPS   Y4, 224(SP)
+	VMOVUPS   Y5, 256(SP)
+	VMOVSD    c_zero<>+0(SB), X0
+	VMOVSS    96(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    100(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    104(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    108(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    112(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    116(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    120(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    124(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    128(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    132(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    136(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    140(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    144(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    148(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    152(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    156(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSD    X0, (AX)
+	VMOVSD    c_zero<>+0(SB), X0
+	VMOVSS    160(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    164(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    168(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    172(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    176(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    180(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    184(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    188(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    192(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    196(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    200(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    204(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    208(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    212(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    216(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    220(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSD    X0, 8(AX)
+	VMOVSD    c_zero<>+0(SB), X0
+	VMOVSS    224(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    228(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    232(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    236(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    240(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    244(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    248(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    252(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    256(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    260(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    264(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    268(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    272(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    276(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    280(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    284(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSD    X0, 16(AX)
 	VZEROUPPER
 	RET

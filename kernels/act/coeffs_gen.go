@@ -165,6 +165,9 @@ const (
 	// -clampR
 	cNegClampR     float32 = -0x1.a66666p+00 // -1.65
 	cNegClampRBits uint32  = 0xbfd33333
+	// GoLU: below, the gate exp(-exp(-x)) is 0 and exp(-x) still finite
+	cNegFifty     float32 = -0x1.9p+05 // -50
+	cNegFiftyBits uint32  = 0xc2480000
 	// -1/2
 	cNegHalf     float32 = -0x1p-01 // -0.5
 	cNegHalfBits uint32  = 0xbf000000
@@ -177,6 +180,9 @@ const (
 	// -1
 	cNegOne     float32 = -0x1p+00 // -1
 	cNegOneBits uint32  = 0xbf800000
+	// -1e30
+	cNegOneE30     float32 = -0x1.93e594p+99 // -1e+30
+	cNegOneE30Bits uint32  = 0xf149f2ca
 	// -tanhClamp
 	cNegTanhClamp     float32 = -0x1.4p+04 // -20
 	cNegTanhClampBits uint32  = 0xc1a00000
@@ -192,6 +198,12 @@ const (
 	// 1
 	cOne     float32 = 0x1p+00 // 1
 	cOneBits uint32  = 0x3f800000
+	// GoLU's derivative: above, exp(-x) is 0
+	cOneE3     float32 = 0x1.f4p+09 // 1000
+	cOneE3Bits uint32  = 0x447a0000
+	// x clamped to +-1e30 keeps products with it finite
+	cOneE30     float32 = 0x1.93e594p+99 // 1e+30
+	cOneE30Bits uint32  = 0x7149f2ca
 	// beyond, x*Phi(x) is below the smallest float32
 	cPhiAMax     float32 = 0x1.c66666p+03 // 14.2
 	cPhiAMaxBits uint32  = 0x41633333

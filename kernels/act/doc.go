@@ -93,6 +93,11 @@
 // gradients, Horner's rule for |x| <= PAUNear) by the conformance suite of
 // package activations, whose PAU takes larger inputs in float64.
 //
+// GoLU, SRS and ACON-C are fused kernels that do, in one pass, the float32
+// operations their compositions of the exp and sigmoid kernels did (forward
+// values and input gradients bit for bit the same; TestPathsBitIdentical
+// covers them like every kernel).
+//
 // Exp and Erf (with their derivatives) are building blocks for activations
 // composed on blocks of values (serf, erfact, golu, ...); exp takes
 // arguments above 43 through a shifted reduction (x - 65 ln2, exact) and erf

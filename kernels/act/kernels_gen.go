@@ -86,6 +86,12 @@ type kernels struct {
 	pau                 func(y, x []float32, a0 float32, a1 float32, a2 float32, a3 float32, a4 float32, a5 float32, b1 float32, b2 float32, b3 float32, b4 float32)
 	pauBackward         func(dx, dy, x []float32, a0 float32, a1 float32, a2 float32, a3 float32, a4 float32, a5 float32, b1 float32, b2 float32, b3 float32, b4 float32, a2x2 float32, a3x3 float32, a4x4 float32, a5x5 float32, b2x2 float32, b3x3 float32, b4x4 float32) (sums [10]float64)
 	countAbsAbove       func(x []float32, t float32) (sums [1]float64)
+	golu                func(y, x []float32)
+	goluBackward        func(dx, dy, x []float32)
+	srs                 func(y, x []float32, alpha float32, beta float32)
+	srsBackward         func(dx, dy, x []float32, alpha float32, beta float32) (sums [2]float64)
+	aconC               func(y, x []float32, scale float32, d float32, p2 float32)
+	aconCBackward       func(dx, dy, x []float32, scale float32, d float32, p2 float32) (sums [3]float64)
 }
 
 // namedKernel is one kernel of a table, for tests that walk every kernel.
@@ -178,6 +184,12 @@ func (k *kernels) all() []namedKernel {
 		{"pau", k.pau},
 		{"pauBackward", k.pauBackward},
 		{"countAbsAbove", k.countAbsAbove},
+		{"golu", k.golu},
+		{"goluBackward", k.goluBackward},
+		{"srs", k.srs},
+		{"srsBackward", k.srsBackward},
+		{"aconC", k.aconC},
+		{"aconCBackward", k.aconCBackward},
 	}
 }
 
@@ -264,4 +276,10 @@ var pureGo = kernels{
 	pau:                 pauGo,
 	pauBackward:         pauBackwardGo,
 	countAbsAbove:       countAbsAboveGo,
+	golu:                goluGo,
+	goluBackward:        goluBackwardGo,
+	srs:                 srsGo,
+	srsBackward:         srsBackwardGo,
+	aconC:               aconCGo,
+	aconCBackward:       aconCBackwardGo,
 }

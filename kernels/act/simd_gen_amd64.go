@@ -87,6 +87,12 @@ var avx512Kernels = kernels{
 	pau:                 pauAVX512,
 	pauBackward:         pauBackwardAVX512,
 	countAbsAbove:       countAbsAboveAVX512,
+	golu:                goluAVX512,
+	goluBackward:        goluBackwardAVX512,
+	srs:                 srsAVX512,
+	srsBackward:         srsBackwardAVX512,
+	aconC:               aconCAVX512,
+	aconCBackward:       aconCBackwardAVX512,
 }
 
 var avx2Kernels = kernels{
@@ -172,4 +178,10 @@ var avx2Kernels = kernels{
 	pau:                 pauAVX2,
 	pauBackward:         pauBackwardAVX2,
 	countAbsAbove:       countAbsAboveAVX2,
+	golu:                goluAVX2,
+	goluBackward:        goluBackwardAVX2,
+	srs:                 srsAVX2,
+	srsBackward:         srsBackwardAVX2,
+	aconC:               aconCAVX2,
+	aconCBackward:       aconCBackwardAVX2,
 }

@@ -348,3 +348,60 @@ func TanhshrinkBackward(dx, dy, x []float32) {
 	check3("TanhshrinkBackward", dx, dy, x)
 	current().tanhshrinkBackward(dx, dy, x)
 }
+
+// GoLU sets y[i] = x*exp(-exp(-x)) in one pass.
+func GoLU(y, x []float32) { check2("GoLU", y, x); current().golu(y, x) }
+
+// GoLUBackward sets dx[i] = dy[i]*G*(1 + x*exp(-x)), G = exp(-exp(-x)).
+func GoLUBackward(dx, dy, x []float32) {
+	check3("GoLUBackward", dx, dy, x)
+	current().goluBackward(dx, dy, x)
+}
+
+// SRS sets y[i] = x/(x/alpha + exp(-x/beta)) (soft-root-sign) in one pass,
+// x clamped to +-1e30.
+func SRS(y, x []float32, alpha, beta float32) {
+	check2("SRS", y, x)
+	current().srs(y, x, alpha, beta)
+}
+
+// SRSBackward sets dx[i] = dy[i]*f'(x) and returns d/dalpha = sum(dy*(f/alpha)^2)
+// and d/dbeta = -sum(dy*x^2*e/dn^2)/beta^2 (e = exp(-|x|/beta), dn the
+// denominator scaled by exp(x/beta) below 0), summed in float64 over blocks.
+func SRSBackward(dx, dy, x []float32, alpha, beta float32) (galpha, gbeta float64) {
+	check3("SRSBackward", dx, dy, x)
+	k := current().srsBackward
+	var s [2]float64
+	for lo := 0; lo < len(dx); lo += blockLen {
+		hi := min(lo+blockLen, len(dx))
+		sums := k(dx[lo:hi], dy[lo:hi], x[lo:hi], alpha, beta)
+		addSums(s[:], sums[:])
+	}
+	b := float64(beta)
+	return s[0], -s[1] / (b * b)
+}
+
+// AconC sets y[i] = (p1-p2)*x*sigmoid(beta*(p1-p2)*x) + p2*x (ACON-C) in one
+// pass.
+func AconC(y, x []float32, p1, p2, beta float32) {
+	check2("AconC", y, x)
+	d := p1 - p2
+	current().aconC(y, x, beta*d, d, p2)
+}
+
+// AconCBackward sets dx[i] = dy[i]*(d*q + p2), d = p1-p2, z = beta*d*x, s =
+// sigmoid(z), q = s + z*s*(1-s), and returns d/dp1 = sum(dy*x*q), d/dp2 =
+// sum(dy*x*(1-q)) and d/dbeta = sum(dy*(d*x)^2*s*(1-s)), summed in float64
+// over blocks.
+func AconCBackward(dx, dy, x []float32, p1, p2, beta float32) (gp1, gp2, gbeta float64) {
+	check3("AconCBackward", dx, dy, x)
+	k := current().aconCBackward
+	d := p1 - p2
+	var s [3]float64
+	for lo := 0; lo < len(dx); lo += blockLen {
+		hi := min(lo+blockLen, len(dx))
+		sums := k(dx[lo:hi], dy[lo:hi], x[lo:hi], beta*d, d, p2)
+		addSums(s[:], sums[:])
+	}
+	return s[0], s[1], s[2]
+}

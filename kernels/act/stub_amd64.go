@@ -247,6 +247,24 @@ func pauBackwardAVX512(dx []float32, dy []float32, x []float32, a0 float32, a1 f
 // countAbsAboveAVX512 counts the x with |x| > t (NaN is not counted).
 func countAbsAboveAVX512(x []float32, t float32) [1]float64
 
+// goluAVX512 sets y = x*exp(-exp(-x)).
+func goluAVX512(y []float32, x []float32)
+
+// goluBackwardAVX512 sets dx = dy*G*(1 + x*exp(-x)), G = exp(-exp(-x)).
+func goluBackwardAVX512(dx []float32, dy []float32, x []float32)
+
+// srsAVX512 sets y = x/(x/alpha + exp(-x/beta)).
+func srsAVX512(y []float32, x []float32, alpha float32, beta float32)
+
+// srsBackwardAVX512 sets dx = dy*e*(1 + x/beta)/dn^2 and sums dy*(f/alpha)^2 and dy*x*(x*e)/dn^2 (e = exp(-|x|/beta), dn the denominator scaled as in srsParts).
+func srsBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32, beta float32) [2]float64
+
+// aconCAVX512 sets y = x*(d*sigmoid(z) + p2), z = scale*x clamped to +-1e30 (scale = beta*d, d = p1-p2).
+func aconCAVX512(y []float32, x []float32, scale float32, d float32, p2 float32)
+
+// aconCBackwardAVX512 sets dx = dy*(d*q + p2), q = s + z*s(1-s), and sums dy*x*q, dy*x*(1-q) and dy*(d*x)^2*s(1-s) (s = sigmoid(z), z = scale*x clamped to +-1e30, x clamped likewise in the sums).
+func aconCBackwardAVX512(dx []float32, dy []float32, x []float32, scale float32, d float32, p2 float32) [3]float64
+
 // reluAVX2 sets y = max(0, x) (NaN stays NaN, -0 stays -0).
 func reluAVX2(y []float32, x []float32)
 
@@ -489,3 +507,21 @@ func pauBackwardAVX2(dx []float32, dy []float32, x []float32, a0 float32, a1 flo
 
 // countAbsAboveAVX2 counts the x with |x| > t (NaN is not counted).
 func countAbsAboveAVX2(x []float32, t float32) [1]float64
+
+// goluAVX2 sets y = x*exp(-exp(-x)).
+func goluAVX2(y []float32, x []float32)
+
+// goluBackwardAVX2 sets dx = dy*G*(1 + x*exp(-x)), G = exp(-exp(-x)).
+func goluBackwardAVX2(dx []float32, dy []float32, x []float32)
+
+// srsAVX2 sets y = x/(x/alpha + exp(-x/beta)).
+func srsAVX2(y []float32, x []float32, alpha float32, beta float32)
+
+// srsBackwardAVX2 sets dx = dy*e*(1 + x/beta)/dn^2 and sums dy*(f/alpha)^2 and dy*x*(x*e)/dn^2 (e = exp(-|x|/beta), dn the denominator scaled as in srsParts).
+func srsBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, beta float32) [2]float64
+
+// aconCAVX2 sets y = x*(d*sigmoid(z) + p2), z = scale*x clamped to +-1e30 (scale = beta*d, d = p1-p2).
+func aconCAVX2(y []float32, x []float32, scale float32, d float32, p2 float32)
+
+// aconCBackwardAVX2 sets dx = dy*(d*q + p2), q = s + z*s(1-s), and sums dy*x*q, dy*x*(1-q) and dy*(d*x)^2*s(1-s) (s = sigmoid(z), z = scale*x clamped to +-1e30, x clamped likewise in the sums).
+func aconCBackwardAVX2(dx []float32, dy []float32, x []float32, scale float32, d float32, p2 float32) [3]float64
