@@ -4,11 +4,11 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
 )
 
 // Branch-free float64 functions that kernels/fmath lacks (a general
-// logarithm, erf accurate near 0), for the kernels of this package. Like
+// logarithm, for PDELU away from its default), for the kernels of this
+// package. Like
 // fmath they are far more accurate than float32 needs; mathx_test.go measures
 // them against package math.
 
@@ -54,59 +54,6 @@ func log1pAcc(u float64) float64 {
 	return logPos(w) + (u-(w-1))/w
 }
 
-// erfSeries are the Maclaurin coefficients of erf(z)*sqrt(pi)/2 in t = z^2:
-// (-1)^n / (n! (2n+1)), n = 0..10. For |z| <= 0.5 (t <= 1/4) the first
-// omitted term is below 3e-16 relative.
-var erfSeries = [11]float64{
-	1,
-	-1.0 / 3,
-	1.0 / 10,
-	-1.0 / 42,
-	1.0 / 216,
-	-1.0 / 1320,
-	1.0 / 9360,
-	-1.0 / 75600,
-	1.0 / 685440,
-	-1.0 / 6894720,
-	1.0 / 76204800,
-}
-
-const twoOverSqrtPi = 1.12837916709551257390 // 2/sqrt(pi)
-
-// erf returns erf(z) for any z (NaN for NaN): the Maclaurin series where
-// |z| <= 0.5 (relative error ~3e-16, where 1-erfc(z) would lose up to 3
-// digits of erfc's 1.2e-7), 1 - fmath.Erfc(z) elsewhere (relative error below
-// 1.2e-7 * erfc(0.5)/erf(0.5) ~ 1.1e-7, about 1 float32 ulp). Both are
-// computed (no branch); the series in Estrin's form, whose dependency chain
-// is 4 multiply-adds long instead of Horner's 10.
-func erf(z float64) float64 {
-	zs := min(max(z, -0.5), 0.5)
-	t := zs * zs
-	t2 := t * t
-	t4 := t2 * t2
-	c := &erfSeries
-	p := (c[0] + c[1]*t + (c[2]+c[3]*t)*t2) +
-		(c[4]+c[5]*t+(c[6]+c[7]*t)*t2)*t4 +
-		(c[8]+c[9]*t+c[10]*t2)*(t4*t4)
-	return fmath.Sel(math.Abs(z) <= 0.5, twoOverSqrtPi*zs*p, 1-fmath.Erfc(z))
-}
-
-// erfDeriv returns erf'(z) = 2/sqrt(pi) * exp(-z^2) (0 at +-Inf).
-func erfDeriv(z float64) float64 {
-	return twoOverSqrtPi * fmath.Exp(-min(z*z, 1e4))
-}
-
 // blockF32 is a float32 block of values, the scratch of the activations
 // that compose the vector kernels of package kernels/act block by block.
 type blockF32 = [elementwise.BlockLen]float32
-
-// onesBlock fills b with 1 on first use and returns it as a slice (the dy
-// that makes a backward kernel return the derivative itself).
-func onesBlock(b *blockF32) []float32 {
-	if b[0] == 0 {
-		for i := range b {
-			b[i] = 1
-		}
-	}
-	return b[:]
-}

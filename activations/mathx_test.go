@@ -4,8 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
-
-	"github.com/actbench/actbench/kernels/fmath"
 )
 
 // relErr is |got-want|/|want| (|got-want| where want = 0).
@@ -56,31 +54,6 @@ func TestLog1pAcc(t *testing.T) {
 	}
 }
 
-func TestErf(t *testing.T) {
-	for i := -80000; i <= 80000; i++ {
-		z := float64(i) / 10000
-		got, want := erf(z), math.Erf(z)
-		tol := 1.5e-7
-		if math.Abs(z) <= 0.5 {
-			tol = 1e-15
-		}
-		if relErr(got, want) > tol {
-			t.Fatalf("erf(%g) = %.17g, math.Erf %.17g (relative error %.2g > %.2g)", z, got, want, relErr(got, want), tol)
-		}
-		if d, w := erfDeriv(z), 2/math.Sqrt(math.Pi)*math.Exp(-z*z); relErr(d, w) > 1e-13 {
-			t.Fatalf("erfDeriv(%g) = %g, want %g", z, d, w)
-		}
-	}
-	for _, z := range []float64{1e-300, -1e-300, 1e-10, math.Inf(1), math.Inf(-1), 1e300, -1e300} {
-		if got, want := erf(z), math.Erf(z); relErr(got, want) > 1e-15 {
-			t.Errorf("erf(%g) = %g, math.Erf %g", z, got, want)
-		}
-	}
-	if !math.IsNaN(erf(math.NaN())) {
-		t.Error("erf(NaN) is not NaN")
-	}
-}
-
 var sinkF float64
 
 // BenchmarkMathx times the helpers on a block of values in [-4, 4].
@@ -92,7 +65,7 @@ func BenchmarkMathx(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		f    func(float64) float64
-	}{{"erf", erf}, {"erfc", fmath.Erfc}, {"erfDeriv", erfDeriv}, {"logPos", func(x float64) float64 { return logPos(x*x + 1) }}} {
+	}{{"logPos", func(x float64) float64 { return logPos(x*x + 1) }}} {
 		b.Run(c.name, func(b *testing.B) {
 			s := 0.0
 			for b.Loop() {

@@ -236,11 +236,12 @@ func init() {
 		Scale: "Per dataset 3,000 training images (class-stratified: 300 per class on CIFAR-10, 30 on CIFAR-100) and " +
 			"1,000 validation images carved from the training files (the best validation epoch is reported), the full " +
 			"10,000 test images; Adam lr 1e-3, batch 128, cosine decay to 0 over 10 epochs, no augmentation. " +
-			"Budget: 460 trials, est. 3.3 h on the reference machine's 2 cores, i.e. about 7 CPU-hours, of which " +
-			"0.4 h are activations that still cost more than ReLU per value (pserf and erfact compose the exp and erf " +
-			"kernels in Go; every other activation runs on SIMD kernels, fused ones for serf, tanhexp, smish, gcu, pau, " +
-			"tanhshrink, golu, srs and aconc; pdelu at its default t = 1.5 needs no logarithm). With leaderboard-resnet's " +
-			"9 that is about 16 CPU-hours, just over the 15 asked for; the images stay at the 3,000 chosen when the " +
+			"Budget: 460 trials, est. 3.2 h on the reference machine's 2 cores, i.e. about 6 CPU-hours, of which " +
+			"0.3 h are activations that still cost more than ReLU per value (the composite serf, pserf, erfact, " +
+			"tanhexp, smish, gcu, pau, tanhshrink, golu, srs and aconc run on fused SIMD kernels, pdelu at its " +
+			"default t = 1.5 needs no logarithm, rrelu draws its slopes in scalar Go). With " +
+			"leaderboard-resnet's " +
+			"9 that is about 15.6 CPU-hours, the 15 asked for; the images stay at the 3,000 chosen when the " +
 			"engine was half as fast. " +
 			"Why 10 epochs with a cosine decay: at a constant lr 1e-3 ReLU does not settle at this scale (mean validation " +
 			"error over 5 seeds, results/cifar10-simplecnn, 9,000 images: 39.8, 38.1, 37.4 % at epochs 8-10; " +

@@ -158,7 +158,10 @@ func generateAsm(s *isa, k *Kernel) {
 		hoist = g.regConsts()
 	}
 	accsFixed := halves * k.Sums
-	paramsInRegs := s.fits(b, len(k.Params)+len(hoist)+accsFixed)
+	if k.Spill {
+		hoist = nil
+	}
+	paramsInRegs := !k.Spill && s.fits(b, len(k.Params)+len(hoist)+accsFixed)
 	accsInRegs := paramsInRegs || s.fits(b, len(hoist)+accsFixed)
 	// A kernel that keeps much on the stack gets the stack check NOSPLIT
 	// would skip (the linker refuses large NOSPLIT frames).

@@ -269,6 +269,10 @@ type Kernel struct {
 	// Cheap kernels (a few instructions per vector) unroll more so that
 	// the loop's own compare/add/jump does not dominate.
 	Cheap bool
+	// Spill keeps the constants and parameters in memory on AVX-512 too: for
+	// bodies whose live values leave avo's greedy allocator too few of the
+	// 32 registers to hold them as well (ErfAct's exp then erf).
+	Spill bool
 	Body  func(b *B)
 
 	built *B

@@ -1,25 +1,54 @@
 package main
 
-// GoLU, SRS and ACON-C, fused: each was composed in Go from the
+// GoLU, ErfAct, Pserf, SRS and ACON-C, fused: each was composed in Go from the
 // exp, erf and sigmoid kernels on blocks of values, with float32 arithmetic
 // between the calls; these kernels do the same float32 operations in the
 // same order in one pass (forward values and input gradients are bit for bit
 // those of the compositions; the parameter gradients are now lane sums).
-// The clamps are the compositions' (activations/golu.go, srs.go and
-// aconc.go say why each is there). (ErfAct, exp then erf, needs more
-// registers than avo's allocator finds on AVX-512 and stays composed.)
+// The clamps are the compositions' (activations/golu.go, erfact.go,
+// pserf.go, srs.go and aconc.go say why each is there). ErfAct and Pserf
+// spill their constants and parameters to memory: exp (or softplus) then
+// erf leaves avo's allocator too few registers for them.
 
 func init() {
 	defF("negFifty", -50, "GoLU: below, the gate exp(-exp(-x)) is 0 and exp(-x) still finite")
 	defF("oneE3", 1e3, "GoLU's derivative: above, exp(-x) is 0")
+	defF("eighty", 80, "ErfAct: beta*x is clamped here, exp stays finite")
 	defF("oneE30", 1e30, "x clamped to +-1e30 keeps products with it finite")
 	defF("negOneE30", -1e30, "-1e30")
+	defF("pserfTiny", 1e-30, "Pserf: below this |delta|, softplus(delta*x) is log 2 (1/delta would overflow)")
+	defF("ln2", 0.6931471805599453, "log 2 rounded to float32")
+	defF("softplusThreshold", 20, "Pserf's softplus takes PyTorch's default threshold")
+}
+
+// pserfSoftplus returns sp = softplus(delta*x) (log 2 where |delta| <
+// 1e-30), as Pserf's composition formed it: the softplus kernel's body with
+// beta = delta, 1/beta = invDelta and threshold 20, times delta.
+func pserfSoftplus(b *B, x V) V {
+	th, tl := exactProduct(b, b.Param("delta"), x)
+	l := logisticOf(b, th, &tl)
+	ib := b.Param("invDelta")
+	l64 := log1pSmall64(b, l.e64, l.e)
+	yneg := b.Mul(b.Mul(l64, ib), b.C("twoM64"))
+	pos := b.Cmp(predGT, th, b.C("zero"))
+	lin := b.Add(b.Max(th, b.C("zero")), b.FMA(l64, b.C("twoM64"), b.ZeroUnless(pos, clamp(b, tl, "negOne", "one"))))
+	y := b.Sel(l.neg, yneg, b.Mul(lin, ib))
+	y = b.Sel(b.Cmp(predGT, th, b.C("softplusThreshold")), x, y)
+	tiny := b.Cmp(predLT, b.And(b.Param("delta"), b.C("absMask")), b.C("pserfTiny"))
+	return b.Sel(tiny, b.C("ln2"), b.Mul(y, b.Param("delta")))
 }
 
 // goluGate returns e = exp(-max(x, -50)) and the gate G = exp(-e).
 func goluGate(b *B, x V) (e, g V) {
 	e = expAll(b, b.Xor(b.Max(x, b.C("negFifty")), b.C("signMask")))
 	return e, expAll(b, b.Xor(e, b.C("signMask")))
+}
+
+// erfActParts returns e = exp(min(beta*x, 80)), u = alpha*e and erf(u).
+func erfActParts(b *B, x V) (e, u, r V) {
+	e = expAll(b, b.Min(b.Mul(b.Param("beta"), x), b.C("eighty")))
+	u = b.Mul(b.Param("alpha"), e)
+	return e, u, erfOf(b, u)
 }
 
 // zeroSafe is x, clamped to +-maxFloat where the factor c is 0 (x*c is
@@ -60,6 +89,60 @@ func composedKernels() []*Kernel {
 				tc := b.Min(b.Max(x, b.C("negFifty")), b.C("oneE3"))
 				d := b.Add(g, b.Mul(b.Mul(tc, e), g))
 				b.Store("dx", b.Mul(b.Load("dy"), d))
+			},
+		},
+		{
+			Name: "erfAct", Doc: "sets y = x*erf(alpha*exp(beta*x)).", Spill: true,
+			Slices: []string{"y", "x"}, Params: []string{"alpha", "beta"},
+			Body: func(b *B) {
+				x := b.Load("x")
+				_, _, r := erfActParts(b, x)
+				b.Store("y", b.Mul(zeroSafe(b, x, r), r))
+			},
+		},
+		{
+			Name: "erfActBackward",
+			Doc: "sets dx = dy*(erf(u) + x*erf'(u)*u*beta), u = alpha*exp(beta*x), " +
+				"and sums dy*x*erf'(u)*exp(beta*x) and dy*x^2*erf'(u)*u.",
+			Slices: []string{"dx", "dy", "x"}, Params: []string{"alpha", "beta"}, Sums: 2, Spill: true,
+			Body: func(b *B) {
+				x, dy := b.Load("x"), b.Load("dy")
+				e, u, r := erfActParts(b, x)
+				ed := erfDeriv(b, u)
+				xc := clamp(b, x, "negOneE30", "oneE30")
+				xu := b.Mul(xc, b.Mul(ed, u)) // erf'(u) is 0 where u or e is huge: it goes in first
+				b.Store("dx", b.Mul(dy, b.Add(r, b.Mul(xu, b.Param("beta")))))
+				b.AccFMA(0, b.Mul(dy, xc), b.Mul(ed, e))
+				b.AccFMA(1, b.Mul(dy, xu), xc)
+			},
+		},
+		{
+			Name: "pserf", Doc: "sets y = x*erf(gamma*softplus(delta*x)).", Spill: true,
+			Slices: []string{"y", "x"}, Params: []string{"gamma", "delta", "invDelta"},
+			Body: func(b *B) {
+				x := b.Load("x")
+				e := erfOf(b, b.Mul(pserfSoftplus(b, x), b.Param("gamma")))
+				b.Store("y", b.Mul(zeroSafe(b, x, e), e))
+			},
+		},
+		{
+			Name: "pserfBackward",
+			Doc: "sets dx = dy*(erf(u) + x*erf'(u)*gamma*s*delta), u = gamma*sp, sp = softplus(delta*x), " +
+				"s = sigmoid(delta*x), and sums dy*x*erf'(u)*sp and dy*x^2*erf'(u)*gamma*s.",
+			Slices: []string{"dx", "dy", "x"}, Params: []string{"gamma", "delta", "invDelta"}, Sums: 2, Spill: true,
+			Body: func(b *B) {
+				x, dy := b.Load("x"), b.Load("dy")
+				sp := pserfSoftplus(b, x)
+				gamma, delta := b.Param("gamma"), b.Param("delta")
+				u := b.Mul(gamma, sp)
+				e := erfOf(b, u)
+				s := logisticOf(b, b.Mul(delta, x), nil).sigmoid(b)
+				ed := erfDeriv(b, u)
+				xc := clamp(b, x, "negOneE30", "oneE30") // erf'(u) is 0 where sp is huge: finite products
+				xgs := b.Mul(xc, b.Mul(b.Mul(ed, gamma), s))
+				b.Store("dx", b.Mul(dy, b.Add(e, b.Mul(xgs, delta))))
+				b.AccFMA(0, b.Mul(dy, xc), b.Mul(ed, sp))
+				b.AccFMA(1, b.Mul(dy, xgs), xc)
 			},
 		},
 		{

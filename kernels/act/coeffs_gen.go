@@ -30,6 +30,9 @@ const (
 	// cosine polynomial
 	cCosC8     float32 = 0x1.9f4b0ap-16 // 2.4753399e-05
 	cCosC8Bits uint32  = 0x37cfa585
+	// ErfAct: beta*x is clamped here, exp stays finite
+	cEighty     float32 = 0x1.4p+06 // 80
+	cEightyBits uint32  = 0x42a00000
 	// erfc(10) = 2e-45: erf rounds to +-1 well before
 	cErfAMax     float32 = 0x1.4p+03 // 10
 	cErfAMaxBits uint32  = 0x41200000
@@ -111,6 +114,9 @@ const (
 	// 1/sqrt(2*pi)
 	cInvSqrt2Pi     float32 = 0x1.988454p-02 // 0.3989423
 	cInvSqrt2PiBits uint32  = 0x3ecc422a
+	// log 2 rounded to float32
+	cLn2     float32 = 0x1.62e43p-01 // 0.6931472
+	cLn2Bits uint32  = 0x3f317218
 	// ln 2 to 9 bits: k*ln2Hi is exact
 	cLn2Hi     float32 = 0x1.63p-01 // 0.6933594
 	cLn2HiBits uint32  = 0x3f318000
@@ -243,6 +249,9 @@ const (
 	// pi - pi1, rounded to float32
 	cPi2     float32 = -0x1.777a5cp-24 // -8.742278e-08
 	cPi2Bits uint32  = 0xb3bbbd2e
+	// Pserf: below this |delta|, softplus(delta*x) is log 2 (1/delta would overflow)
+	cPserfTiny     float32 = 0x1.4484cp-100 // 1e-30
+	cPserfTinyBits uint32  = 0x0da24260
 	// 1.5*2^23: adding it rounds a float32 of magnitude < 2^22 to an integer, whose two's complement is then the low mantissa bits
 	cRoundMagic     float32 = 0x1.8p+23 // 1.2582912e+07
 	cRoundMagicBits uint32  = 0x4b400000
@@ -266,6 +275,9 @@ const (
 	// 6
 	cSix     float32 = 0x1.8p+02 // 6
 	cSixBits uint32  = 0x40c00000
+	// Pserf's softplus takes PyTorch's default threshold
+	cSoftplusThreshold     float32 = 0x1.4p+04 // 20
+	cSoftplusThresholdBits uint32  = 0x41a00000
 	// sqrt(2) rounded to float32
 	cSqrt2     float32 = 0x1.6a09e6p+00 // 1.4142135
 	cSqrt2Bits uint32  = 0x3fb504f3

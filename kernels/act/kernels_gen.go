@@ -88,6 +88,10 @@ type kernels struct {
 	countAbsAbove       func(x []float32, t float32) (sums [1]float64)
 	golu                func(y, x []float32)
 	goluBackward        func(dx, dy, x []float32)
+	erfAct              func(y, x []float32, alpha float32, beta float32)
+	erfActBackward      func(dx, dy, x []float32, alpha float32, beta float32) (sums [2]float64)
+	pserf               func(y, x []float32, gamma float32, delta float32, invDelta float32)
+	pserfBackward       func(dx, dy, x []float32, gamma float32, delta float32, invDelta float32) (sums [2]float64)
 	srs                 func(y, x []float32, alpha float32, beta float32)
 	srsBackward         func(dx, dy, x []float32, alpha float32, beta float32) (sums [2]float64)
 	aconC               func(y, x []float32, scale float32, d float32, p2 float32)
@@ -186,6 +190,10 @@ func (k *kernels) all() []namedKernel {
 		{"countAbsAbove", k.countAbsAbove},
 		{"golu", k.golu},
 		{"goluBackward", k.goluBackward},
+		{"erfAct", k.erfAct},
+		{"erfActBackward", k.erfActBackward},
+		{"pserf", k.pserf},
+		{"pserfBackward", k.pserfBackward},
 		{"srs", k.srs},
 		{"srsBackward", k.srsBackward},
 		{"aconC", k.aconC},
@@ -278,6 +286,10 @@ var pureGo = kernels{
 	countAbsAbove:       countAbsAboveGo,
 	golu:                goluGo,
 	goluBackward:        goluBackwardGo,
+	erfAct:              erfActGo,
+	erfActBackward:      erfActBackwardGo,
+	pserf:               pserfGo,
+	pserfBackward:       pserfBackwardGo,
 	srs:                 srsGo,
 	srsBackward:         srsBackwardGo,
 	aconC:               aconCGo,

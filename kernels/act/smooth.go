@@ -358,6 +358,51 @@ func GoLUBackward(dx, dy, x []float32) {
 	current().goluBackward(dx, dy, x)
 }
 
+// ErfAct sets y[i] = x*erf(alpha*exp(beta*x)) in one pass.
+func ErfAct(y, x []float32, alpha, beta float32) {
+	check2("ErfAct", y, x)
+	current().erfAct(y, x, alpha, beta)
+}
+
+// ErfActBackward sets dx[i] = dy[i]*(erf(u) + x*erf'(u)*u*beta), u =
+// alpha*exp(beta*x), and returns d/dalpha = sum(dy*x*erf'(u)*exp(beta*x))
+// and d/dbeta = sum(dy*x^2*erf'(u)*u), summed in float64 over blocks.
+func ErfActBackward(dx, dy, x []float32, alpha, beta float32) (galpha, gbeta float64) {
+	check3("ErfActBackward", dx, dy, x)
+	k := current().erfActBackward
+	var s [2]float64
+	for lo := 0; lo < len(dx); lo += blockLen {
+		hi := min(lo+blockLen, len(dx))
+		sums := k(dx[lo:hi], dy[lo:hi], x[lo:hi], alpha, beta)
+		addSums(s[:], sums[:])
+	}
+	return s[0], s[1]
+}
+
+// Pserf sets y[i] = x*erf(gamma*softplus(delta*x)) in one pass (softplus
+// as Softplus with beta = delta and threshold 20, times delta; log 2 where
+// |delta| < 1e-30).
+func Pserf(y, x []float32, gamma, delta float32) {
+	check2("Pserf", y, x)
+	current().pserf(y, x, gamma, delta, float32(1/float64(delta)))
+}
+
+// PserfBackward sets dx[i] = dy[i]*(erf(u) + x*erf'(u)*gamma*s*delta), u =
+// gamma*softplus(delta*x), s = sigmoid(delta*x), and returns d/dgamma =
+// sum(dy*x*erf'(u)*softplus(delta*x)) and d/ddelta = sum(dy*x^2*erf'(u)*gamma*s),
+// summed in float64 over blocks.
+func PserfBackward(dx, dy, x []float32, gamma, delta float32) (ggamma, gdelta float64) {
+	check3("PserfBackward", dx, dy, x)
+	k := current().pserfBackward
+	var s [2]float64
+	for lo := 0; lo < len(dx); lo += blockLen {
+		hi := min(lo+blockLen, len(dx))
+		sums := k(dx[lo:hi], dy[lo:hi], x[lo:hi], gamma, delta, float32(1/float64(delta)))
+		addSums(s[:], sums[:])
+	}
+	return s[0], s[1]
+}
+
 // SRS sets y[i] = x/(x/alpha + exp(-x/beta)) (soft-root-sign) in one pass,
 // x clamped to +-1e30.
 func SRS(y, x []float32, alpha, beta float32) {

@@ -253,6 +253,18 @@ func goluAVX512(y []float32, x []float32)
 // goluBackwardAVX512 sets dx = dy*G*(1 + x*exp(-x)), G = exp(-exp(-x)).
 func goluBackwardAVX512(dx []float32, dy []float32, x []float32)
 
+// erfActAVX512 sets y = x*erf(alpha*exp(beta*x)).
+func erfActAVX512(y []float32, x []float32, alpha float32, beta float32)
+
+// erfActBackwardAVX512 sets dx = dy*(erf(u) + x*erf'(u)*u*beta), u = alpha*exp(beta*x), and sums dy*x*erf'(u)*exp(beta*x) and dy*x^2*erf'(u)*u.
+func erfActBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32, beta float32) [2]float64
+
+// pserfAVX512 sets y = x*erf(gamma*softplus(delta*x)).
+func pserfAVX512(y []float32, x []float32, gamma float32, delta float32, invDelta float32)
+
+// pserfBackwardAVX512 sets dx = dy*(erf(u) + x*erf'(u)*gamma*s*delta), u = gamma*sp, sp = softplus(delta*x), s = sigmoid(delta*x), and sums dy*x*erf'(u)*sp and dy*x^2*erf'(u)*gamma*s.
+func pserfBackwardAVX512(dx []float32, dy []float32, x []float32, gamma float32, delta float32, invDelta float32) [2]float64
+
 // srsAVX512 sets y = x/(x/alpha + exp(-x/beta)).
 func srsAVX512(y []float32, x []float32, alpha float32, beta float32)
 
@@ -513,6 +525,18 @@ func goluAVX2(y []float32, x []float32)
 
 // goluBackwardAVX2 sets dx = dy*G*(1 + x*exp(-x)), G = exp(-exp(-x)).
 func goluBackwardAVX2(dx []float32, dy []float32, x []float32)
+
+// erfActAVX2 sets y = x*erf(alpha*exp(beta*x)).
+func erfActAVX2(y []float32, x []float32, alpha float32, beta float32)
+
+// erfActBackwardAVX2 sets dx = dy*(erf(u) + x*erf'(u)*u*beta), u = alpha*exp(beta*x), and sums dy*x*erf'(u)*exp(beta*x) and dy*x^2*erf'(u)*u.
+func erfActBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, beta float32) [2]float64
+
+// pserfAVX2 sets y = x*erf(gamma*softplus(delta*x)).
+func pserfAVX2(y []float32, x []float32, gamma float32, delta float32, invDelta float32)
+
+// pserfBackwardAVX2 sets dx = dy*(erf(u) + x*erf'(u)*gamma*s*delta), u = gamma*sp, sp = softplus(delta*x), s = sigmoid(delta*x), and sums dy*x*erf'(u)*sp and dy*x^2*erf'(u)*gamma*s.
+func pserfBackwardAVX2(dx []float32, dy []float32, x []float32, gamma float32, delta float32, invDelta float32) [2]float64
 
 // srsAVX2 sets y = x/(x/alpha + exp(-x/beta)).
 func srsAVX2(y []float32, x []float32, alpha float32, beta float32)
