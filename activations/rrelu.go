@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
@@ -32,11 +33,12 @@ func init() {
 // rrelu is randomized leaky ReLU. In training mode (registry.Stochastic) the
 // slope of element i of a Forward is lower + (upper-lower)*u(seed, i), u a
 // uniform draw in [0, 1) hashed from the layer's seed for the step and the
-// element's index, so that Backward recomputes exactly the slopes of the
-// Forward before it without storing them, and the same seed gives the same
-// slopes on any machine. As PyTorch, inputs <= 0 take the slope (the output
-// is 0 at 0 either way; the derivative there is the slope). A new instance
-// is in evaluation mode: the mean slope, deterministic.
+// element's index (act.RReLU, a counter-based generator on the SIMD
+// kernels), so that Backward recomputes exactly the slopes of the Forward
+// before it without storing them, and the same seed gives the same slopes on
+// any machine. As PyTorch, inputs <= 0 take the slope (the output is 0 at 0
+// either way; the derivative there is the slope). A new instance is in
+// evaluation mode: the mean slope, deterministic.
 type rrelu struct {
 	lower, upper float64
 	mean         float32
@@ -46,60 +48,24 @@ type rrelu struct {
 
 func (k *rrelu) SetMode(train bool, seed uint64) { k.train, k.seed = train, seed }
 
-// rreluUniform is the SplitMix64 finaliser of seed + (i+1)*golden ratio (a
-// stateless counter-based generator), as a float32 in [0, 1) with 24 bits.
-func rreluUniform(seed uint64, i int) float32 {
-	z := seed + uint64(i+1)*0x9e3779b97f4a7c15
-	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
-	z = (z ^ z>>27) * 0x94d049bb133111eb
-	z ^= z >> 31
-	return float32(z>>40) * 0x1p-24
-}
-
-// slopes fills a with the training slopes of elements off..off+len(a)-1.
-func (k *rrelu) slopes(a []float32, off int) {
-	lo, w := float32(k.lower), float32(k.upper-k.lower)
-	for i := range a {
-		a[i] = lo + w*rreluUniform(k.seed, off+i)
-	}
-}
-
 func (k *rrelu) Forward(y, x, _ []float32) {
 	y = y[:len(x)]
-	if !k.train {
-		for i, v := range x {
-			y[i] = fmath.Sel32(v > 0, v, k.mean*v)
-		}
+	if k.train {
+		act.RReLU(y, x, float32(k.lower), float32(k.upper-k.lower), k.seed)
 		return
 	}
-	var a [elementwise.BlockLen]float32
-	for off := 0; off < len(x); off += len(a) {
-		xs := x[off:min(off+len(a), len(x))]
-		k.slopes(a[:len(xs)], off)
-		ys := y[off : off+len(xs)]
-		for i, v := range xs {
-			ys[i] = fmath.Sel32(v > 0, v, a[i]*v)
-		}
-	}
+	act.LeakyReLU(y, x, k.mean) // x > 0 ? x : mean*x
 }
 
 // Backward: d/dx = 1 for x > 0, the element's slope otherwise.
 func (k *rrelu) Backward(dx, dy, x, _ []float32, _ []float64) {
 	dx, dy = dx[:len(x)], dy[:len(x)]
-	if !k.train {
-		for i, v := range x {
-			dx[i] = dy[i] * fmath.Sel32(v > 0, 1, k.mean)
-		}
+	if k.train {
+		act.RReLUBackward(dx, dy, x, float32(k.lower), float32(k.upper-k.lower), k.seed)
 		return
 	}
-	var a [elementwise.BlockLen]float32
-	for off := 0; off < len(x); off += len(a) {
-		xs := x[off:min(off+len(a), len(x))]
-		k.slopes(a[:len(xs)], off)
-		ds, dxs := dy[off:off+len(xs)], dx[off:off+len(xs)]
-		for i, v := range xs {
-			dxs[i] = ds[i] * fmath.Sel32(v > 0, 1, a[i])
-		}
+	for i, v := range x {
+		dx[i] = dy[i] * fmath.Sel32(v > 0, 1, k.mean)
 	}
 }
 

@@ -58,6 +58,16 @@ func defineTailMasks() {
 	}
 }
 
+// defineLaneIota defines the lane numbers 0..15, which opIndex adds to the
+// broadcast index of a vector's first element.
+func defineLaneIota() {
+	m := GLOBL("c_laneIota", RODATA|NOPTR)
+	for i := 0; i < 16; i++ {
+		DATA(4*i, U32(uint32(i)))
+	}
+	constMem["laneIota"] = m
+}
+
 // isa describes one instruction set.
 type isa struct {
 	name   string // suffix of the Go function names
@@ -100,6 +110,8 @@ type asmGen struct {
 	kmask Register // AVX-512 tail opmask
 	vmask Register // AVX2 tail mask vector
 	half  int      // AVX2 accumulator half (0: lanes 0-7, 1: lanes 8-15)
+	idx   Register // the loop's element counter
+	elem  int      // the current vector's first element, relative to idx
 
 	vals []value // per value id, for the current copy of the body
 }
@@ -276,7 +288,7 @@ func (g *asmGen) regConsts() []string {
 			mark(o.args[1])
 		case opSel:
 			mark(o.args[2])
-		case opSub, opDiv, opISub, opCmp, opShl, opShra:
+		case opSub, opDiv, opISub, opCmp, opShl, opShra, opShr:
 			mark(o.args[0])
 		case opFMA, opFMS, opFNMA:
 			// At most one operand can come from memory.
@@ -304,6 +316,7 @@ func (g *asmGen) regConsts() []string {
 func (g *asmGen) loop(n Register) {
 	s := g.s
 	idx := GP64()
+	g.idx = idx
 	XORQ(idx, idx)
 	lim := GP64()
 	unroll := 2
@@ -315,6 +328,7 @@ func (g *asmGen) loop(n Register) {
 		for u := 0; u < vectors; u++ {
 			disp := u * s.lanes * 4
 			g.at = func(p Register) Mem { return Mem{Base: p, Index: idx, Scale: 4, Disp: disp} }
+			g.elem = u * s.lanes
 			g.half = 0
 			if !s.avx512 {
 				g.half = u % 2
@@ -360,6 +374,7 @@ func (g *asmGen) loop(n Register) {
 		g.kmask = K()
 		KMOVW(Mem{Base: tbl, Index: rem, Scale: 2}, g.kmask)
 		g.at = func(p Register) Mem { return Mem{Base: p, Index: idx, Scale: 4} }
+		g.elem = 0
 		g.half = 0
 		g.body()
 	default:
@@ -374,6 +389,7 @@ func (g *asmGen) loop(n Register) {
 			VMOVDQU(Mem{Base: tbl, Index: off, Scale: 4, Disp: 32 * h}, g.vmask)
 			disp := 32 * h
 			g.at = func(p Register) Mem { return Mem{Base: p, Index: idx, Scale: 4, Disp: disp} }
+			g.elem = 8 * h
 			g.half = h
 			g.body()
 		}
@@ -479,7 +495,7 @@ func (g *asmGen) body() {
 			} else {
 				g.vals[o.dst] = value{cname: o.name}
 			}
-		case opAdd, opMul, opAnd, opOr, opXor, opIAdd:
+		case opAdd, opMul, opAnd, opOr, opXor, opIAdd, opIMul:
 			x, y := a[0], a[1]
 			if g.isMem(x) {
 				x, y = y, x
@@ -496,7 +512,18 @@ func (g *asmGen) body() {
 			d := s.vec()
 			ordered[o.code](g.mem(a[0]), g.reg(a[1]), d)
 			g.set(o.dst, d)
-		case opShl, opShra:
+		case opIndex:
+			// The first element's index (the loop counter plus this
+			// copy's offset), broadcast, plus the lane numbers.
+			t := GP64()
+			LEAQ(Mem{Base: g.idx, Disp: g.elem}, t)
+			x := XMM()
+			MOVQ(t, x)
+			d := s.vec()
+			VPBROADCASTD(x, d)
+			VPADDD(constMem["laneIota"], d, d)
+			g.set(o.dst, d)
+		case opShl, opShra, opShr:
 			d := s.vec()
 			shifts[o.code](U8(o.imm), g.reg(a[0]), d)
 			g.set(o.dst, d)
@@ -596,11 +623,11 @@ func (g *asmGen) accReg(j, h int) Register {
 	return r
 }
 
-var commutative = map[code]func(...Op){opAdd: VADDPS, opMul: VMULPS, opAnd: VANDPS, opOr: VORPS, opXor: VXORPS, opIAdd: VPADDD}
+var commutative = map[code]func(...Op){opAdd: VADDPS, opMul: VMULPS, opAnd: VANDPS, opOr: VORPS, opXor: VXORPS, opIAdd: VPADDD, opIMul: VPMULLD}
 
 var ordered = map[code]func(...Op){opSub: VSUBPS, opDiv: VDIVPS, opISub: VPSUBD, opMin: VMINPS, opMax: VMAXPS, opAndNot: VANDNPS}
 
-var shifts = map[code]func(...Op){opShl: VPSLLD, opShra: VPSRAD}
+var shifts = map[code]func(...Op){opShl: VPSLLD, opShra: VPSRAD, opShr: VPSRLD}
 
 // fmaForms are the 132, 213 and 231 forms of each fused operation.
 //

@@ -315,6 +315,16 @@ func goOp(w *bytes.Buffer, b *B, o op, e int, fast bool) {
 		rhs = fmt.Sprintf("math.Float32frombits(%s << %d)", bits(a[0]), o.imm)
 	case opShra:
 		rhs = fmt.Sprintf("math.Float32frombits(uint32(int32(%s) >> %d))", bits(a[0]), o.imm)
+	case opShr:
+		rhs = fmt.Sprintf("math.Float32frombits(%s >> %d)", bits(a[0]), o.imm)
+	case opIMul:
+		rhs = fmt.Sprintf("math.Float32frombits(%s * %s)", bits(a[0]), bits(a[1]))
+	case opIndex:
+		if fast {
+			rhs = fmt.Sprintf("math.Float32frombits(uint32(i + %d))", e)
+		} else {
+			rhs = "math.Float32frombits(uint32(e))"
+		}
 	case opCmp:
 		x, y := val(a[0]), val(a[1])
 		var cond string

@@ -41,6 +41,9 @@ const (
 	opAndNot                 // bitwise a &^ b
 	opShl                    // int32 lanes: a << imm
 	opShra                   // int32 lanes: a >> imm, arithmetic
+	opShr                    // uint32 lanes: a >> imm, logical
+	opIMul                   // uint32 lanes: a*b mod 2^32
+	opIndex                  // uint32 lanes: the element's index in the call
 	opIAdd                   // int32 lanes: a + b
 	opISub                   // int32 lanes: a - b
 	opCmp                    // mask: a pred b
@@ -203,6 +206,21 @@ func (b *B) Shra(x V, n int) V {
 	b.last().imm = n
 	return v
 }
+
+// Shr is x >> n, logical, on uint32 lanes.
+func (b *B) Shr(x V, n int) V {
+	b.check(kindF, x)
+	v := b.emit(opShr, kindF, x)
+	b.last().imm = n
+	return v
+}
+
+// IMul is x*y modulo 2^32 on uint32 lanes.
+func (b *B) IMul(x, y V) V { return b.bin(opIMul, x, y) }
+
+// Index is the index of the current element in the kernel's slices, as
+// uint32 lanes (for counter-based random numbers).
+func (b *B) Index() V { return b.emit(opIndex, kindF) }
 
 // Cmp is the lane mask of x p y.
 func (b *B) Cmp(p pred, x, y V) V {

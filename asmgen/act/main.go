@@ -40,6 +40,7 @@ func allKernels() []*Kernel {
 	ks = append(ks, tanhshrinkKernels()...)
 	ks = append(ks, pauKernels()...)
 	ks = append(ks, composedKernels()...)
+	ks = append(ks, rreluKernels()...)
 	return ks
 }
 
@@ -64,6 +65,7 @@ func main() {
 	ConstraintExpr("!purego")
 	defineConstData(used)
 	defineTailMasks()
+	defineLaneIota()
 	for _, s := range []*isa{avx512, avx2} {
 		for _, k := range ks {
 			generateAsm(s, k)

@@ -616,6 +616,42 @@ DATA c_half<>+56(SB)/4, $0x3f000000
 DATA c_half<>+60(SB)/4, $0x3f000000
 GLOBL c_half<>(SB), RODATA|NOPTR, $64
 
+DATA c_hashMul1<>+0(SB)/4, $0x7feb352d
+DATA c_hashMul1<>+4(SB)/4, $0x7feb352d
+DATA c_hashMul1<>+8(SB)/4, $0x7feb352d
+DATA c_hashMul1<>+12(SB)/4, $0x7feb352d
+DATA c_hashMul1<>+16(SB)/4, $0x7feb352d
+DATA c_hashMul1<>+20(SB)/4, $0x7feb352d
+DATA c_hashMul1<>+24(SB)/4, $0x7feb352d
+DATA c_hashMul1<>+28(SB)/4, $0x7feb352d
+DATA c_hashMul1<>+32(SB)/4, $0x7feb352d
+DATA c_hashMul1<>+36(SB)/4, $0x7feb352d
+DATA c_hashMul1<>+40(SB)/4, $0x7feb352d
+DATA c_hashMul1<>+44(SB)/4, $0x7feb352d
+DATA c_hashMul1<>+48(SB)/4, $0x7feb352d
+DATA c_hashMul1<>+52(SB)/4, $0x7feb352d
+DATA c_hashMul1<>+56(SB)/4, $0x7feb352d
+DATA c_hashMul1<>+60(SB)/4, $0x7feb352d
+GLOBL c_hashMul1<>(SB), RODATA|NOPTR, $64
+
+DATA c_hashMul2<>+0(SB)/4, $0x846ca68b
+DATA c_hashMul2<>+4(SB)/4, $0x846ca68b
+DATA c_hashMul2<>+8(SB)/4, $0x846ca68b
+DATA c_hashMul2<>+12(SB)/4, $0x846ca68b
+DATA c_hashMul2<>+16(SB)/4, $0x846ca68b
+DATA c_hashMul2<>+20(SB)/4, $0x846ca68b
+DATA c_hashMul2<>+24(SB)/4, $0x846ca68b
+DATA c_hashMul2<>+28(SB)/4, $0x846ca68b
+DATA c_hashMul2<>+32(SB)/4, $0x846ca68b
+DATA c_hashMul2<>+36(SB)/4, $0x846ca68b
+DATA c_hashMul2<>+40(SB)/4, $0x846ca68b
+DATA c_hashMul2<>+44(SB)/4, $0x846ca68b
+DATA c_hashMul2<>+48(SB)/4, $0x846ca68b
+DATA c_hashMul2<>+52(SB)/4, $0x846ca68b
+DATA c_hashMul2<>+56(SB)/4, $0x846ca68b
+DATA c_hashMul2<>+60(SB)/4, $0x846ca68b
+GLOBL c_hashMul2<>(SB), RODATA|NOPTR, $64
+
 DATA c_invPi<>+0(SB)/4, $0x3ea2f983
 DATA c_invPi<>+4(SB)/4, $0x3ea2f983
 DATA c_invPi<>+8(SB)/4, $0x3ea2f983
@@ -2287,6 +2323,24 @@ DATA tailmask8<>+116(SB)/4, $0x00000000
 DATA tailmask8<>+120(SB)/4, $0x00000000
 DATA tailmask8<>+124(SB)/4, $0x00000000
 GLOBL tailmask8<>(SB), RODATA|NOPTR, $128
+
+DATA c_laneIota<>+0(SB)/4, $0x00000000
+DATA c_laneIota<>+4(SB)/4, $0x00000001
+DATA c_laneIota<>+8(SB)/4, $0x00000002
+DATA c_laneIota<>+12(SB)/4, $0x00000003
+DATA c_laneIota<>+16(SB)/4, $0x00000004
+DATA c_laneIota<>+20(SB)/4, $0x00000005
+DATA c_laneIota<>+24(SB)/4, $0x00000006
+DATA c_laneIota<>+28(SB)/4, $0x00000007
+DATA c_laneIota<>+32(SB)/4, $0x00000008
+DATA c_laneIota<>+36(SB)/4, $0x00000009
+DATA c_laneIota<>+40(SB)/4, $0x0000000a
+DATA c_laneIota<>+44(SB)/4, $0x0000000b
+DATA c_laneIota<>+48(SB)/4, $0x0000000c
+DATA c_laneIota<>+52(SB)/4, $0x0000000d
+DATA c_laneIota<>+56(SB)/4, $0x0000000e
+DATA c_laneIota<>+60(SB)/4, $0x0000000f
+GLOBL c_laneIota<>(SB), RODATA|NOPTR, $64
 
 // func reluAVX512(y []float32, x []float32)
 // Requires: AVX, AVX512F
@@ -23078,6 +23132,347 @@ done:
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
 	VMOVSD    X0, 16(AX)
+	VZEROUPPER
+	RET
+
+// func rreluAVX512(y []float32, x []float32, lo float32, w float32, seedLo float32, seedHi float32)
+// Requires: AVX, AVX512DQ, AVX512F, SSE, SSE2
+TEXT ·rreluAVX512(SB), NOSPLIT, $0-64
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        lo+48(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        w+52(FP), X5
+	VBROADCASTSS X5, Z5
+	MOVSS        seedLo+56(FP), X6
+	VBROADCASTSS X6, Z6
+	MOVSS        seedHi+60(FP), X7
+	VBROADCASTSS X7, Z7
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z8
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z8, K1
+	LEAQ         (BX), DI
+	MOVQ         DI, X9
+	VPBROADCASTD X9, Z9
+	VPADDD       c_laneIota<>+0(SB), Z9, Z9
+	VPADDD       Z6, Z9, Z9
+	VPSRLD       $0x10, Z9, Z10
+	VXORPS       Z10, Z9, Z9
+	VPMULLD      c_hashMul1<>+0(SB), Z9, Z9
+	VPSRLD       $0x0f, Z9, Z10
+	VXORPS       Z10, Z9, Z9
+	VPMULLD      c_hashMul2<>+0(SB), Z9, Z9
+	VPSRLD       $0x10, Z9, Z10
+	VXORPS       Z10, Z9, Z9
+	VXORPS       Z7, Z9, Z9
+	VPSRLD       $0x10, Z9, Z10
+	VXORPS       Z10, Z9, Z9
+	VPMULLD      c_hashMul1<>+0(SB), Z9, Z9
+	VPSRLD       $0x0f, Z9, Z10
+	VXORPS       Z10, Z9, Z9
+	VPMULLD      c_hashMul2<>+0(SB), Z9, Z9
+	VPSRLD       $0x10, Z9, Z10
+	VXORPS       Z10, Z9, Z9
+	VPSRLD       $0x09, Z9, Z9
+	VORPS        c_one<>+0(SB), Z9, Z9
+	VSUBPS       c_one<>+0(SB), Z9, Z9
+	VFMADD132PS  Z5, Z0, Z9
+	VMULPS       Z8, Z9, Z9
+	VBLENDMPS    Z8, Z9, K1, Z1
+	VMOVUPS      Z1, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z8
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z8, K1
+	LEAQ         16(BX), DI
+	MOVQ         DI, X9
+	VPBROADCASTD X9, Z9
+	VPADDD       c_laneIota<>+0(SB), Z9, Z9
+	VPADDD       Z6, Z9, Z9
+	VPSRLD       $0x10, Z9, Z10
+	VXORPS       Z10, Z9, Z9
+	VPMULLD      c_hashMul1<>+0(SB), Z9, Z9
+	VPSRLD       $0x0f, Z9, Z10
+	VXORPS       Z10, Z9, Z9
+	VPMULLD      c_hashMul2<>+0(SB), Z9, Z9
+	VPSRLD       $0x10, Z9, Z10
+	VXORPS       Z10, Z9, Z9
+	VXORPS       Z7, Z9, Z9
+	VPSRLD       $0x10, Z9, Z10
+	VXORPS       Z10, Z9, Z9
+	VPMULLD      c_hashMul1<>+0(SB), Z9, Z9
+	VPSRLD       $0x0f, Z9, Z10
+	VXORPS       Z10, Z9, Z9
+	VPMULLD      c_hashMul2<>+0(SB), Z9, Z9
+	VPSRLD       $0x10, Z9, Z10
+	VXORPS       Z10, Z9, Z9
+	VPSRLD       $0x09, Z9, Z9
+	VORPS        c_one<>+0(SB), Z9, Z9
+	VSUBPS       c_one<>+0(SB), Z9, Z9
+	VFMADD132PS  Z5, Z0, Z9
+	VMULPS       Z8, Z9, Z9
+	VBLENDMPS    Z8, Z9, K1, Z2
+	VMOVUPS      Z2, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z1
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z1, K1
+	LEAQ         (BX), DI
+	MOVQ         DI, X2
+	VPBROADCASTD X2, Z2
+	VPADDD       c_laneIota<>+0(SB), Z2, Z2
+	VPADDD       Z6, Z2, Z2
+	VPSRLD       $0x10, Z2, Z8
+	VXORPS       Z8, Z2, Z2
+	VPMULLD      c_hashMul1<>+0(SB), Z2, Z2
+	VPSRLD       $0x0f, Z2, Z8
+	VXORPS       Z8, Z2, Z2
+	VPMULLD      c_hashMul2<>+0(SB), Z2, Z2
+	VPSRLD       $0x10, Z2, Z8
+	VXORPS       Z8, Z2, Z2
+	VXORPS       Z7, Z2, Z2
+	VPSRLD       $0x10, Z2, Z8
+	VXORPS       Z8, Z2, Z2
+	VPMULLD      c_hashMul1<>+0(SB), Z2, Z2
+	VPSRLD       $0x0f, Z2, Z8
+	VXORPS       Z8, Z2, Z2
+	VPMULLD      c_hashMul2<>+0(SB), Z2, Z2
+	VPSRLD       $0x10, Z2, Z8
+	VXORPS       Z8, Z2, Z2
+	VPSRLD       $0x09, Z2, Z2
+	VORPS        c_one<>+0(SB), Z2, Z2
+	VSUBPS       c_one<>+0(SB), Z2, Z2
+	VFMADD132PS  Z5, Z0, Z2
+	VMULPS       Z1, Z2, Z2
+	VBLENDMPS    Z1, Z2, K1, Z3
+	VMOVUPS      Z3, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z1
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z1, K2
+	LEAQ         (BX), AX
+	MOVQ         AX, X2
+	VPBROADCASTD X2, Z2
+	VPADDD       c_laneIota<>+0(SB), Z2, Z2
+	VPADDD       Z6, Z2, Z2
+	VPSRLD       $0x10, Z2, Z3
+	VXORPS       Z3, Z2, Z2
+	VPMULLD      c_hashMul1<>+0(SB), Z2, Z2
+	VPSRLD       $0x0f, Z2, Z3
+	VXORPS       Z3, Z2, Z2
+	VPMULLD      c_hashMul2<>+0(SB), Z2, Z2
+	VPSRLD       $0x10, Z2, Z3
+	VXORPS       Z3, Z2, Z2
+	VXORPS       Z7, Z2, Z2
+	VPSRLD       $0x10, Z2, Z3
+	VXORPS       Z3, Z2, Z2
+	VPMULLD      c_hashMul1<>+0(SB), Z2, Z2
+	VPSRLD       $0x0f, Z2, Z3
+	VXORPS       Z3, Z2, Z2
+	VPMULLD      c_hashMul2<>+0(SB), Z2, Z2
+	VPSRLD       $0x10, Z2, Z3
+	VXORPS       Z3, Z2, Z2
+	VPSRLD       $0x09, Z2, Z2
+	VORPS        c_one<>+0(SB), Z2, Z2
+	VSUBPS       c_one<>+0(SB), Z2, Z2
+	VFMADD132PS  Z5, Z0, Z2
+	VMULPS       Z1, Z2, Z0
+	VBLENDMPS    Z1, Z0, K2, Z4
+	VMOVUPS      Z4, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func rreluBackwardAVX512(dx []float32, dy []float32, x []float32, lo float32, w float32, seedLo float32, seedHi float32)
+// Requires: AVX, AVX512DQ, AVX512F, SSE, SSE2
+TEXT ·rreluBackwardAVX512(SB), NOSPLIT, $0-88
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        lo+72(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        w+76(FP), X5
+	VBROADCASTSS X5, Z5
+	MOVSS        seedLo+80(FP), X6
+	VBROADCASTSS X6, Z6
+	MOVSS        seedHi+84(FP), X7
+	VBROADCASTSS X7, Z7
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z8
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z8, K1
+	LEAQ         (SI), R8
+	MOVQ         R8, X8
+	VPBROADCASTD X8, Z8
+	VPADDD       c_laneIota<>+0(SB), Z8, Z8
+	VPADDD       Z6, Z8, Z8
+	VPSRLD       $0x10, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VPMULLD      c_hashMul1<>+0(SB), Z8, Z8
+	VPSRLD       $0x0f, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VPMULLD      c_hashMul2<>+0(SB), Z8, Z8
+	VPSRLD       $0x10, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VXORPS       Z7, Z8, Z8
+	VPSRLD       $0x10, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VPMULLD      c_hashMul1<>+0(SB), Z8, Z8
+	VPSRLD       $0x0f, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VPMULLD      c_hashMul2<>+0(SB), Z8, Z8
+	VPSRLD       $0x10, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VPSRLD       $0x09, Z8, Z8
+	VORPS        c_one<>+0(SB), Z8, Z8
+	VSUBPS       c_one<>+0(SB), Z8, Z8
+	VFMADD132PS  Z5, Z0, Z8
+	VBLENDMPS    c_one<>+0(SB), Z8, K1, Z1
+	VMOVUPS      (DX)(SI*4), Z8
+	VMULPS       Z1, Z8, Z8
+	VMOVUPS      Z8, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z8
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z8, K1
+	LEAQ         16(SI), R8
+	MOVQ         R8, X8
+	VPBROADCASTD X8, Z8
+	VPADDD       c_laneIota<>+0(SB), Z8, Z8
+	VPADDD       Z6, Z8, Z8
+	VPSRLD       $0x10, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VPMULLD      c_hashMul1<>+0(SB), Z8, Z8
+	VPSRLD       $0x0f, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VPMULLD      c_hashMul2<>+0(SB), Z8, Z8
+	VPSRLD       $0x10, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VXORPS       Z7, Z8, Z8
+	VPSRLD       $0x10, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VPMULLD      c_hashMul1<>+0(SB), Z8, Z8
+	VPSRLD       $0x0f, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VPMULLD      c_hashMul2<>+0(SB), Z8, Z8
+	VPSRLD       $0x10, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VPSRLD       $0x09, Z8, Z8
+	VORPS        c_one<>+0(SB), Z8, Z8
+	VSUBPS       c_one<>+0(SB), Z8, Z8
+	VFMADD132PS  Z5, Z0, Z8
+	VBLENDMPS    c_one<>+0(SB), Z8, K1, Z2
+	VMOVUPS      64(DX)(SI*4), Z8
+	VMULPS       Z2, Z8, Z8
+	VMOVUPS      Z8, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z1
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z1, K1
+	LEAQ         (SI), R8
+	MOVQ         R8, X1
+	VPBROADCASTD X1, Z1
+	VPADDD       c_laneIota<>+0(SB), Z1, Z1
+	VPADDD       Z6, Z1, Z1
+	VPSRLD       $0x10, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VPMULLD      c_hashMul1<>+0(SB), Z1, Z1
+	VPSRLD       $0x0f, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VPMULLD      c_hashMul2<>+0(SB), Z1, Z1
+	VPSRLD       $0x10, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VXORPS       Z7, Z1, Z1
+	VPSRLD       $0x10, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VPMULLD      c_hashMul1<>+0(SB), Z1, Z1
+	VPSRLD       $0x0f, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VPMULLD      c_hashMul2<>+0(SB), Z1, Z1
+	VPSRLD       $0x10, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VPSRLD       $0x09, Z1, Z1
+	VORPS        c_one<>+0(SB), Z1, Z1
+	VSUBPS       c_one<>+0(SB), Z1, Z1
+	VFMADD132PS  Z5, Z0, Z1
+	VBLENDMPS    c_one<>+0(SB), Z1, K1, Z3
+	VMOVUPS      (DX)(SI*4), Z1
+	VMULPS       Z3, Z1, Z1
+	VMOVUPS      Z1, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z1
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z1, K2
+	LEAQ         (SI), AX
+	MOVQ         AX, X1
+	VPBROADCASTD X1, Z1
+	VPADDD       c_laneIota<>+0(SB), Z1, Z1
+	VPADDD       Z6, Z1, Z1
+	VPSRLD       $0x10, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VPMULLD      c_hashMul1<>+0(SB), Z1, Z1
+	VPSRLD       $0x0f, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VPMULLD      c_hashMul2<>+0(SB), Z1, Z1
+	VPSRLD       $0x10, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VXORPS       Z7, Z1, Z1
+	VPSRLD       $0x10, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VPMULLD      c_hashMul1<>+0(SB), Z1, Z1
+	VPSRLD       $0x0f, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VPMULLD      c_hashMul2<>+0(SB), Z1, Z1
+	VPSRLD       $0x10, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VPSRLD       $0x09, Z1, Z1
+	VORPS        c_one<>+0(SB), Z1, Z1
+	VSUBPS       c_one<>+0(SB), Z1, Z1
+	VFMADD132PS  Z5, Z0, Z1
+	VBLENDMPS    c_one<>+0(SB), Z1, K2, Z4
+	VMOVUPS.Z    (DX)(SI*4), K1, Z0
+	VMULPS       Z4, Z0, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
+
+done:
 	VZEROUPPER
 	RET
 
@@ -47289,5 +47684,350 @@ done:
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
 	VMOVSD    X0, 16(AX)
+	VZEROUPPER
+	RET
+
+// func rreluAVX2(y []float32, x []float32, lo float32, w float32, seedLo float32, seedHi float32)
+// Requires: AVX, AVX2, FMA3, SSE, SSE2
+TEXT ·rreluAVX2(SB), NOSPLIT, $0-64
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        lo+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        w+52(FP), X1
+	VBROADCASTSS X1, Y1
+	MOVSS        seedLo+56(FP), X2
+	VBROADCASTSS X2, Y2
+	MOVSS        seedHi+60(FP), X3
+	VBROADCASTSS X3, Y3
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y5
+	LEAQ         (BX), DI
+	MOVQ         DI, X6
+	VPBROADCASTD X6, Y6
+	VPADDD       c_laneIota<>+0(SB), Y6, Y6
+	VPADDD       Y2, Y6, Y6
+	VPSRLD       $0x10, Y6, Y7
+	VXORPS       Y7, Y6, Y6
+	VPMULLD      c_hashMul1<>+0(SB), Y6, Y6
+	VPSRLD       $0x0f, Y6, Y7
+	VXORPS       Y7, Y6, Y6
+	VPMULLD      c_hashMul2<>+0(SB), Y6, Y6
+	VPSRLD       $0x10, Y6, Y7
+	VXORPS       Y7, Y6, Y6
+	VXORPS       Y3, Y6, Y6
+	VPSRLD       $0x10, Y6, Y7
+	VXORPS       Y7, Y6, Y6
+	VPMULLD      c_hashMul1<>+0(SB), Y6, Y6
+	VPSRLD       $0x0f, Y6, Y7
+	VXORPS       Y7, Y6, Y6
+	VPMULLD      c_hashMul2<>+0(SB), Y6, Y6
+	VPSRLD       $0x10, Y6, Y7
+	VXORPS       Y7, Y6, Y6
+	VPSRLD       $0x09, Y6, Y6
+	VORPS        c_one<>+0(SB), Y6, Y6
+	VSUBPS       c_one<>+0(SB), Y6, Y6
+	VFMADD132PS  Y1, Y0, Y6
+	VMULPS       Y4, Y6, Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VMOVUPS      Y4, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y5
+	LEAQ         8(BX), DI
+	MOVQ         DI, X6
+	VPBROADCASTD X6, Y6
+	VPADDD       c_laneIota<>+0(SB), Y6, Y6
+	VPADDD       Y2, Y6, Y6
+	VPSRLD       $0x10, Y6, Y7
+	VXORPS       Y7, Y6, Y6
+	VPMULLD      c_hashMul1<>+0(SB), Y6, Y6
+	VPSRLD       $0x0f, Y6, Y7
+	VXORPS       Y7, Y6, Y6
+	VPMULLD      c_hashMul2<>+0(SB), Y6, Y6
+	VPSRLD       $0x10, Y6, Y7
+	VXORPS       Y7, Y6, Y6
+	VXORPS       Y3, Y6, Y6
+	VPSRLD       $0x10, Y6, Y7
+	VXORPS       Y7, Y6, Y6
+	VPMULLD      c_hashMul1<>+0(SB), Y6, Y6
+	VPSRLD       $0x0f, Y6, Y7
+	VXORPS       Y7, Y6, Y6
+	VPMULLD      c_hashMul2<>+0(SB), Y6, Y6
+	VPSRLD       $0x10, Y6, Y7
+	VXORPS       Y7, Y6, Y6
+	VPSRLD       $0x09, Y6, Y6
+	VORPS        c_one<>+0(SB), Y6, Y6
+	VSUBPS       c_one<>+0(SB), Y6, Y6
+	VFMADD132PS  Y1, Y0, Y6
+	VMULPS       Y4, Y6, Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VMOVUPS      Y4, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y5
+	LEAQ         (BX), DI
+	MOVQ         DI, X6
+	VPBROADCASTD X6, Y6
+	VPADDD       c_laneIota<>+0(SB), Y6, Y6
+	VPADDD       Y2, Y6, Y6
+	VPSRLD       $0x10, Y6, Y7
+	VXORPS       Y7, Y6, Y6
+	VPMULLD      c_hashMul1<>+0(SB), Y6, Y6
+	VPSRLD       $0x0f, Y6, Y7
+	VXORPS       Y7, Y6, Y6
+	VPMULLD      c_hashMul2<>+0(SB), Y6, Y6
+	VPSRLD       $0x10, Y6, Y7
+	VXORPS       Y7, Y6, Y6
+	VXORPS       Y3, Y6, Y6
+	VPSRLD       $0x10, Y6, Y7
+	VXORPS       Y7, Y6, Y6
+	VPMULLD      c_hashMul1<>+0(SB), Y6, Y6
+	VPSRLD       $0x0f, Y6, Y7
+	VXORPS       Y7, Y6, Y6
+	VPMULLD      c_hashMul2<>+0(SB), Y6, Y6
+	VPSRLD       $0x10, Y6, Y7
+	VXORPS       Y7, Y6, Y6
+	VPSRLD       $0x09, Y6, Y6
+	VORPS        c_one<>+0(SB), Y6, Y6
+	VSUBPS       c_one<>+0(SB), Y6, Y6
+	VFMADD132PS  Y1, Y0, Y6
+	VMULPS       Y4, Y6, Y6
+	VBLENDVPS    Y5, Y4, Y6, Y4
+	VMOVUPS      Y4, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y4
+	VMASKMOVPS   (DX)(BX*4), Y4, Y5
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y5, Y6
+	LEAQ         (BX), AX
+	MOVQ         AX, X7
+	VPBROADCASTD X7, Y7
+	VPADDD       c_laneIota<>+0(SB), Y7, Y7
+	VPADDD       Y2, Y7, Y2
+	VPSRLD       $0x10, Y2, Y7
+	VXORPS       Y7, Y2, Y2
+	VPMULLD      c_hashMul1<>+0(SB), Y2, Y2
+	VPSRLD       $0x0f, Y2, Y7
+	VXORPS       Y7, Y2, Y2
+	VPMULLD      c_hashMul2<>+0(SB), Y2, Y2
+	VPSRLD       $0x10, Y2, Y7
+	VXORPS       Y7, Y2, Y2
+	VXORPS       Y3, Y2, Y2
+	VPSRLD       $0x10, Y2, Y3
+	VXORPS       Y3, Y2, Y2
+	VPMULLD      c_hashMul1<>+0(SB), Y2, Y2
+	VPSRLD       $0x0f, Y2, Y3
+	VXORPS       Y3, Y2, Y2
+	VPMULLD      c_hashMul2<>+0(SB), Y2, Y2
+	VPSRLD       $0x10, Y2, Y3
+	VXORPS       Y3, Y2, Y2
+	VPSRLD       $0x09, Y2, Y2
+	VORPS        c_one<>+0(SB), Y2, Y2
+	VSUBPS       c_one<>+0(SB), Y2, Y2
+	VFMADD132PS  Y1, Y0, Y2
+	VMULPS       Y5, Y2, Y0
+	VBLENDVPS    Y6, Y5, Y0, Y0
+	VMASKMOVPS   Y0, Y4, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func rreluBackwardAVX2(dx []float32, dy []float32, x []float32, lo float32, w float32, seedLo float32, seedHi float32)
+// Requires: AVX, AVX2, FMA3, SSE, SSE2
+TEXT ·rreluBackwardAVX2(SB), NOSPLIT, $0-88
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        lo+72(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        w+76(FP), X1
+	VBROADCASTSS X1, Y1
+	MOVSS        seedLo+80(FP), X2
+	VBROADCASTSS X2, Y2
+	MOVSS        seedHi+84(FP), X3
+	VBROADCASTSS X3, Y3
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y4
+	LEAQ         (SI), R8
+	MOVQ         R8, X5
+	VPBROADCASTD X5, Y5
+	VPADDD       c_laneIota<>+0(SB), Y5, Y5
+	VPADDD       Y2, Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul1<>+0(SB), Y5, Y5
+	VPSRLD       $0x0f, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul2<>+0(SB), Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VXORPS       Y3, Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul1<>+0(SB), Y5, Y5
+	VPSRLD       $0x0f, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul2<>+0(SB), Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPSRLD       $0x09, Y5, Y5
+	VORPS        c_one<>+0(SB), Y5, Y5
+	VSUBPS       c_one<>+0(SB), Y5, Y5
+	VFMADD132PS  Y1, Y0, Y5
+	VBLENDVPS    Y4, c_one<>+0(SB), Y5, Y4
+	VMOVUPS      (DX)(SI*4), Y5
+	VMULPS       Y4, Y5, Y4
+	VMOVUPS      Y4, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y4
+	LEAQ         8(SI), R8
+	MOVQ         R8, X5
+	VPBROADCASTD X5, Y5
+	VPADDD       c_laneIota<>+0(SB), Y5, Y5
+	VPADDD       Y2, Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul1<>+0(SB), Y5, Y5
+	VPSRLD       $0x0f, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul2<>+0(SB), Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VXORPS       Y3, Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul1<>+0(SB), Y5, Y5
+	VPSRLD       $0x0f, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul2<>+0(SB), Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPSRLD       $0x09, Y5, Y5
+	VORPS        c_one<>+0(SB), Y5, Y5
+	VSUBPS       c_one<>+0(SB), Y5, Y5
+	VFMADD132PS  Y1, Y0, Y5
+	VBLENDVPS    Y4, c_one<>+0(SB), Y5, Y4
+	VMOVUPS      32(DX)(SI*4), Y5
+	VMULPS       Y4, Y5, Y4
+	VMOVUPS      Y4, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y4
+	LEAQ         (SI), R8
+	MOVQ         R8, X5
+	VPBROADCASTD X5, Y5
+	VPADDD       c_laneIota<>+0(SB), Y5, Y5
+	VPADDD       Y2, Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul1<>+0(SB), Y5, Y5
+	VPSRLD       $0x0f, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul2<>+0(SB), Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VXORPS       Y3, Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul1<>+0(SB), Y5, Y5
+	VPSRLD       $0x0f, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul2<>+0(SB), Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPSRLD       $0x09, Y5, Y5
+	VORPS        c_one<>+0(SB), Y5, Y5
+	VSUBPS       c_one<>+0(SB), Y5, Y5
+	VFMADD132PS  Y1, Y0, Y5
+	VBLENDVPS    Y4, c_one<>+0(SB), Y5, Y4
+	VMOVUPS      (DX)(SI*4), Y5
+	VMULPS       Y4, Y5, Y4
+	VMOVUPS      Y4, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y4
+	VMASKMOVPS   (BX)(SI*4), Y4, Y5
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y5, Y5
+	LEAQ         (SI), AX
+	MOVQ         AX, X6
+	VPBROADCASTD X6, Y6
+	VPADDD       c_laneIota<>+0(SB), Y6, Y6
+	VPADDD       Y2, Y6, Y2
+	VPSRLD       $0x10, Y2, Y6
+	VXORPS       Y6, Y2, Y2
+	VPMULLD      c_hashMul1<>+0(SB), Y2, Y2
+	VPSRLD       $0x0f, Y2, Y6
+	VXORPS       Y6, Y2, Y2
+	VPMULLD      c_hashMul2<>+0(SB), Y2, Y2
+	VPSRLD       $0x10, Y2, Y6
+	VXORPS       Y6, Y2, Y2
+	VXORPS       Y3, Y2, Y2
+	VPSRLD       $0x10, Y2, Y3
+	VXORPS       Y3, Y2, Y2
+	VPMULLD      c_hashMul1<>+0(SB), Y2, Y2
+	VPSRLD       $0x0f, Y2, Y3
+	VXORPS       Y3, Y2, Y2
+	VPMULLD      c_hashMul2<>+0(SB), Y2, Y2
+	VPSRLD       $0x10, Y2, Y3
+	VXORPS       Y3, Y2, Y2
+	VPSRLD       $0x09, Y2, Y2
+	VORPS        c_one<>+0(SB), Y2, Y2
+	VSUBPS       c_one<>+0(SB), Y2, Y2
+	VFMADD132PS  Y1, Y0, Y2
+	VBLENDVPS    Y5, c_one<>+0(SB), Y2, Y0
+	VMASKMOVPS   (DX)(SI*4), Y4, Y1
+	VMULPS       Y0, Y1, Y0
+	VMASKMOVPS   Y0, Y4, (CX)(SI*4)
+
+done:
 	VZEROUPPER
 	RET

@@ -108,6 +108,11 @@ const (
 	// 1/2
 	cHalf     float32 = 0x1p-01 // 0.5
 	cHalfBits uint32  = 0x3f000000
+	// lowbias32's first multiplier
+	cHashMul1Bits uint32 = 0x7feb352d
+	// lowbias32's second multiplier
+	cHashMul2     float32 = -0x1.d94d16p-119 // -2.781814e-36
+	cHashMul2Bits uint32  = 0x846ca68b
 	// 1/pi rounded to float32
 	cInvPi     float32 = 0x1.45f306p-02 // 0.31830987
 	cInvPiBits uint32  = 0x3ea2f983

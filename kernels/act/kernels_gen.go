@@ -96,6 +96,8 @@ type kernels struct {
 	srsBackward         func(dx, dy, x []float32, alpha float32, beta float32) (sums [2]float64)
 	aconC               func(y, x []float32, scale float32, d float32, p2 float32)
 	aconCBackward       func(dx, dy, x []float32, scale float32, d float32, p2 float32) (sums [3]float64)
+	rrelu               func(y, x []float32, lo float32, w float32, seedLo float32, seedHi float32)
+	rreluBackward       func(dx, dy, x []float32, lo float32, w float32, seedLo float32, seedHi float32)
 }
 
 // namedKernel is one kernel of a table, for tests that walk every kernel.
@@ -198,6 +200,8 @@ func (k *kernels) all() []namedKernel {
 		{"srsBackward", k.srsBackward},
 		{"aconC", k.aconC},
 		{"aconCBackward", k.aconCBackward},
+		{"rrelu", k.rrelu},
+		{"rreluBackward", k.rreluBackward},
 	}
 }
 
@@ -294,4 +298,6 @@ var pureGo = kernels{
 	srsBackward:         srsBackwardGo,
 	aconC:               aconCGo,
 	aconCBackward:       aconCBackwardGo,
+	rrelu:               rreluGo,
+	rreluBackward:       rreluBackwardGo,
 }

@@ -97,6 +97,8 @@ var avx512Kernels = kernels{
 	srsBackward:         srsBackwardAVX512,
 	aconC:               aconCAVX512,
 	aconCBackward:       aconCBackwardAVX512,
+	rrelu:               rreluAVX512,
+	rreluBackward:       rreluBackwardAVX512,
 }
 
 var avx2Kernels = kernels{
@@ -192,4 +194,6 @@ var avx2Kernels = kernels{
 	srsBackward:         srsBackwardAVX2,
 	aconC:               aconCAVX2,
 	aconCBackward:       aconCBackwardAVX2,
+	rrelu:               rreluAVX2,
+	rreluBackward:       rreluBackwardAVX2,
 }

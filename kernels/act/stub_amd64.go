@@ -277,6 +277,12 @@ func aconCAVX512(y []float32, x []float32, scale float32, d float32, p2 float32)
 // aconCBackwardAVX512 sets dx = dy*(d*q + p2), q = s + z*s(1-s), and sums dy*x*q, dy*x*(1-q) and dy*(d*x)^2*s(1-s) (s = sigmoid(z), z = scale*x clamped to +-1e30, x clamped likewise in the sums).
 func aconCBackwardAVX512(dx []float32, dy []float32, x []float32, scale float32, d float32, p2 float32) [3]float64
 
+// rreluAVX512 sets y = x > 0 ? x : a*x, a = lo + w*u(seed, i) (training-mode RReLU).
+func rreluAVX512(y []float32, x []float32, lo float32, w float32, seedLo float32, seedHi float32)
+
+// rreluBackwardAVX512 sets dx = dy*(x > 0 ? 1 : a), a as in rrelu.
+func rreluBackwardAVX512(dx []float32, dy []float32, x []float32, lo float32, w float32, seedLo float32, seedHi float32)
+
 // reluAVX2 sets y = max(0, x) (NaN stays NaN, -0 stays -0).
 func reluAVX2(y []float32, x []float32)
 
@@ -549,3 +555,9 @@ func aconCAVX2(y []float32, x []float32, scale float32, d float32, p2 float32)
 
 // aconCBackwardAVX2 sets dx = dy*(d*q + p2), q = s + z*s(1-s), and sums dy*x*q, dy*x*(1-q) and dy*(d*x)^2*s(1-s) (s = sigmoid(z), z = scale*x clamped to +-1e30, x clamped likewise in the sums).
 func aconCBackwardAVX2(dx []float32, dy []float32, x []float32, scale float32, d float32, p2 float32) [3]float64
+
+// rreluAVX2 sets y = x > 0 ? x : a*x, a = lo + w*u(seed, i) (training-mode RReLU).
+func rreluAVX2(y []float32, x []float32, lo float32, w float32, seedLo float32, seedHi float32)
+
+// rreluBackwardAVX2 sets dx = dy*(x > 0 ? 1 : a), a as in rrelu.
+func rreluBackwardAVX2(dx []float32, dy []float32, x []float32, lo float32, w float32, seedLo float32, seedHi float32)
