@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/kernels/fmath"
 	"github.com/actbench/actbench/registry"
 )
@@ -89,34 +90,20 @@ func (k pdelu) Backward(dx, dy, x, p []float32, g []float64) {
 	g[0] += ga
 }
 
-// The default t = 1.5 makes p = -2, a power that needs no logarithm: in
-// float32, with u = -x/2 (exact) for x <= 0 and b = 1+u,
+// The default t = 1.5 makes p = -2, a power that needs no logarithm: on
+// the float32 kernels of package kernels/act, with u = -x/2 (exact) for
+// x <= 0 and b = 1+u,
 //
 //	b^-2 - 1 = -u(2+u)/b^2   (no cancellation near x = 0),  d/dx = b^-3,
 //
 // u clamped at 1e18 so that -Inf gives -alpha (the limit) and b^2 stays
 // finite; b^3 may overflow to +Inf, where its reciprocal is 0 as the
-// derivative's limit. About 1/8 of the float64 path's cost per value; the
-// conformance suite runs both (its variants move t off 1.5).
-func (k pdelu) forwardSquare(y, x []float32, alpha float32) {
-	y = y[:len(x)]
-	for i, t := range x {
-		u := min(-0.5*min(t, 0), 1e18)
-		b := 1 + u
-		y[i] = fmath.Sel32(t > 0, t, alpha*(-u*(2+u)/(b*b)))
-	}
-}
+// derivative's limit. The conformance suite runs both paths (its variants
+// move t off 1.5).
+func (k pdelu) forwardSquare(y, x []float32, alpha float32) { act.PDELUSquare(y, x, alpha) }
 
 func (k pdelu) backwardSquare(dx, dy, x []float32, alpha float32) (ga float64) {
-	dx, dy = dx[:len(x)], dy[:len(x)]
-	for i, t := range x {
-		u := min(-0.5*min(t, 0), 1e18)
-		b := 1 + u
-		d := dy[i]
-		dx[i] = d * fmath.Sel32(t > 0, 1, alpha/(b*b*b))
-		ga += float64(d * (-u * (2 + u) / (b * b)))
-	}
-	return ga
+	return act.PDELUSquareBackward(dx, dy, x, alpha)
 }
 
 func (k pdelu) Reference(x float64, p []float64) float64 {

@@ -40,7 +40,7 @@ var activationCosts = map[string]actCost{
 	"logsigmoid":  {0.76, 0.67},
 	"mish":        {0.54, 0.62},
 	"pau":         {0.18, 0.55},
-	"pdelu":       {1.87, 2.91},
+	"pdelu":       {0.11, 0.17},
 	"pelu":        {0.43, 0.81},
 	"prelu":       {0.13, 0.20},
 	"pserf":       {1.94, 2.94},

@@ -239,7 +239,7 @@ func init() {
 			"Budget: 460 trials, est. 3.2 h on the reference machine's 2 cores, i.e. about 6 CPU-hours, of which " +
 			"0.3 h are activations that still cost more than ReLU per value (the composite serf, pserf, erfact, " +
 			"tanhexp, smish, gcu, pau, tanhshrink, golu, srs and aconc run on fused SIMD kernels, pdelu at its " +
-			"default t = 1.5 needs no logarithm, rrelu draws its slopes by a SIMD integer hash). With " +
+			"default t = 1.5 on one without a logarithm, rrelu draws its slopes by a SIMD integer hash). With " +
 			"leaderboard-resnet's " +
 			"9 that is about 15.6 CPU-hours, the 15 asked for; the images stay at the 3,000 chosen when the " +
 			"engine was half as fast. " +

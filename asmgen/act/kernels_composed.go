@@ -19,6 +19,7 @@ func init() {
 	defF("pserfTiny", 1e-30, "Pserf: below this |delta|, softplus(delta*x) is log 2 (1/delta would overflow)")
 	defF("ln2", 0.6931471805599453, "log 2 rounded to float32")
 	defF("softplusThreshold", 20, "Pserf's softplus takes PyTorch's default threshold")
+	defF("oneE18", 1e18, "PDELU: u is clamped here, so that -Inf gives -alpha and b^2 stays finite")
 }
 
 // pserfSoftplus returns sp = softplus(delta*x) (log 2 where |delta| <
@@ -201,6 +202,46 @@ func composedKernels() []*Kernel {
 				b.AccFMA(1, dyx, b.Sub(b.C("one"), q))
 				dxc := b.Mul(d, tc)
 				b.AccFMA(2, b.Mul(dy, dxc), b.Mul(dxc, ds))
+			},
+		},
+	}
+}
+
+// PDELU at its default t = 1.5 (p = -2), as activations/pdelu.go's float32
+// code: u = min(-x/2, 1e18) for x <= 0 (0 above), b = 1+u, the negative side
+// alpha*(b^-2 - 1) = alpha*(-u(2+u)/b^2) without cancellation near 0, the
+// derivative alpha/b^3 (0 where b^3 overflows, its limit).
+func pdeluSquareParts(b *B, x V) (u, bb V) {
+	u = b.Min(b.Mul(b.C("negHalf"), b.Min(x, b.C("zero"))), b.C("oneE18"))
+	return u, b.Add(b.C("one"), u)
+}
+
+// pdeluSquareNeg is -u(2+u)/b^2, the negative side over alpha.
+func pdeluSquareNeg(b *B, u, bb V) V {
+	return b.Div(b.Mul(b.Xor(u, b.C("signMask")), b.Add(b.C("two"), u)), b.Mul(bb, bb))
+}
+
+func pdeluKernels() []*Kernel {
+	return []*Kernel{
+		{
+			Name: "pdeluSquare", Doc: "sets y = x > 0 ? x : alpha*((1 - x/2)^-2 - 1) (PDELU, t = 1.5).",
+			Slices: []string{"y", "x"}, Params: []string{"alpha"},
+			Body: func(b *B) {
+				x := b.Load("x")
+				u, bb := pdeluSquareParts(b, x)
+				neg := b.Mul(b.Param("alpha"), pdeluSquareNeg(b, u, bb))
+				b.Store("y", b.Sel(b.Cmp(predGT, x, b.C("zero")), x, neg))
+			},
+		},
+		{
+			Name: "pdeluSquareBackward", Doc: "sets dx = dy*(x > 0 ? 1 : alpha/b^3), b = 1 - min(x, 0)/2, and sums dy*((b^-2 - 1)).",
+			Slices: []string{"dx", "dy", "x"}, Params: []string{"alpha"}, Sums: 1,
+			Body: func(b *B) {
+				x, dy := b.Load("x"), b.Load("dy")
+				u, bb := pdeluSquareParts(b, x)
+				d := b.Div(b.Param("alpha"), b.Mul(b.Mul(bb, bb), bb))
+				b.Store("dx", b.Mul(dy, b.Sel(b.Cmp(predGT, x, b.C("zero")), b.C("one"), d)))
+				b.Acc(0, b.Mul(dy, pdeluSquareNeg(b, u, bb)))
 			},
 		},
 	}

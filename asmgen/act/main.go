@@ -41,6 +41,7 @@ func allKernels() []*Kernel {
 	ks = append(ks, pauKernels()...)
 	ks = append(ks, composedKernels()...)
 	ks = append(ks, rreluKernels()...)
+	ks = append(ks, pdeluKernels()...)
 	return ks
 }
 

@@ -1228,6 +1228,24 @@ DATA c_one<>+56(SB)/4, $0x3f800000
 DATA c_one<>+60(SB)/4, $0x3f800000
 GLOBL c_one<>(SB), RODATA|NOPTR, $64
 
+DATA c_oneE18<>+0(SB)/4, $0x5d5e0b6b
+DATA c_oneE18<>+4(SB)/4, $0x5d5e0b6b
+DATA c_oneE18<>+8(SB)/4, $0x5d5e0b6b
+DATA c_oneE18<>+12(SB)/4, $0x5d5e0b6b
+DATA c_oneE18<>+16(SB)/4, $0x5d5e0b6b
+DATA c_oneE18<>+20(SB)/4, $0x5d5e0b6b
+DATA c_oneE18<>+24(SB)/4, $0x5d5e0b6b
+DATA c_oneE18<>+28(SB)/4, $0x5d5e0b6b
+DATA c_oneE18<>+32(SB)/4, $0x5d5e0b6b
+DATA c_oneE18<>+36(SB)/4, $0x5d5e0b6b
+DATA c_oneE18<>+40(SB)/4, $0x5d5e0b6b
+DATA c_oneE18<>+44(SB)/4, $0x5d5e0b6b
+DATA c_oneE18<>+48(SB)/4, $0x5d5e0b6b
+DATA c_oneE18<>+52(SB)/4, $0x5d5e0b6b
+DATA c_oneE18<>+56(SB)/4, $0x5d5e0b6b
+DATA c_oneE18<>+60(SB)/4, $0x5d5e0b6b
+GLOBL c_oneE18<>(SB), RODATA|NOPTR, $64
+
 DATA c_oneE3<>+0(SB)/4, $0x447a0000
 DATA c_oneE3<>+4(SB)/4, $0x447a0000
 DATA c_oneE3<>+8(SB)/4, $0x447a0000
@@ -23473,6 +23491,276 @@ tail:
 	VMOVUPS      Z0, K1, (CX)(SI*4)
 
 done:
+	VZEROUPPER
+	RET
+
+// func pdeluSquareAVX512(y []float32, x []float32, alpha float32)
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·pdeluSquareAVX512(SB), NOSPLIT, $0-52
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        alpha+48(FP), X0
+	VBROADCASTSS X0, Z0
+	VMOVUPS      c_oneE18<>+0(SB), Z5
+	VMOVUPS      c_zero<>+0(SB), Z6
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ      BX, SI
+	JG        loop1
+	VMOVUPS   (DX)(BX*4), Z7
+	VMINPS    Z7, Z6, Z8
+	VMULPS    c_negHalf<>+0(SB), Z8, Z8
+	VMINPS    Z8, Z5, Z8
+	VADDPS    c_one<>+0(SB), Z8, Z9
+	VXORPS    c_signMask<>+0(SB), Z8, Z10
+	VADDPS    c_two<>+0(SB), Z8, Z8
+	VMULPS    Z8, Z10, Z8
+	VMULPS    Z9, Z9, Z9
+	VDIVPS    Z9, Z8, Z8
+	VMULPS    Z8, Z0, Z8
+	VCMPPS    $0x1e, Z6, Z7, K1
+	VBLENDMPS Z7, Z8, K1, Z1
+	VMOVUPS   Z1, (CX)(BX*4)
+	VMOVUPS   64(DX)(BX*4), Z7
+	VMINPS    Z7, Z6, Z8
+	VMULPS    c_negHalf<>+0(SB), Z8, Z8
+	VMINPS    Z8, Z5, Z8
+	VADDPS    c_one<>+0(SB), Z8, Z9
+	VXORPS    c_signMask<>+0(SB), Z8, Z10
+	VADDPS    c_two<>+0(SB), Z8, Z8
+	VMULPS    Z8, Z10, Z8
+	VMULPS    Z9, Z9, Z9
+	VDIVPS    Z9, Z8, Z8
+	VMULPS    Z8, Z0, Z8
+	VCMPPS    $0x1e, Z6, Z7, K1
+	VBLENDMPS Z7, Z8, K1, Z2
+	VMOVUPS   Z2, 64(CX)(BX*4)
+	ADDQ      $0x00000020, BX
+	JMP       loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ      BX, SI
+	JG        tail
+	VMOVUPS   (DX)(BX*4), Z1
+	VMINPS    Z1, Z6, Z2
+	VMULPS    c_negHalf<>+0(SB), Z2, Z2
+	VMINPS    Z2, Z5, Z2
+	VADDPS    c_one<>+0(SB), Z2, Z7
+	VXORPS    c_signMask<>+0(SB), Z2, Z8
+	VADDPS    c_two<>+0(SB), Z2, Z2
+	VMULPS    Z2, Z8, Z2
+	VMULPS    Z7, Z7, Z7
+	VDIVPS    Z7, Z2, Z2
+	VMULPS    Z2, Z0, Z2
+	VCMPPS    $0x1e, Z6, Z1, K1
+	VBLENDMPS Z1, Z2, K1, Z3
+	VMOVUPS   Z3, (CX)(BX*4)
+	ADDQ      $0x00000010, BX
+	JMP       loop
+
+tail:
+	SUBQ      BX, AX
+	JZ        done
+	LEAQ      tailmask16<>+0(SB), SI
+	KMOVW     (SI)(AX*2), K1
+	VMOVUPS.Z (DX)(BX*4), K1, Z1
+	VMINPS    Z1, Z6, Z2
+	VMULPS    c_negHalf<>+0(SB), Z2, Z2
+	VMINPS    Z2, Z5, Z2
+	VADDPS    c_one<>+0(SB), Z2, Z3
+	VXORPS    c_signMask<>+0(SB), Z2, Z5
+	VADDPS    c_two<>+0(SB), Z2, Z2
+	VMULPS    Z2, Z5, Z2
+	VMULPS    Z3, Z3, Z3
+	VDIVPS    Z3, Z2, Z2
+	VMULPS    Z2, Z0, Z0
+	VCMPPS    $0x1e, Z6, Z1, K2
+	VBLENDMPS Z1, Z0, K2, Z4
+	VMOVUPS   Z4, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func pdeluSquareBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32) [1]float64
+// Requires: AVX, AVX512DQ, AVX512F, SSE
+TEXT ·pdeluSquareBackwardAVX512(SB), NOSPLIT, $64-88
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        alpha+72(FP), X0
+	VBROADCASTSS X0, Z0
+	VMOVUPS      c_oneE18<>+0(SB), Z5
+	VMOVUPS      c_zero<>+0(SB), Z6
+	VXORPS       Z7, Z7, Z7
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000020, DI
+
+loopN:
+	CMPQ      SI, DI
+	JG        loop1
+	VMOVUPS   (BX)(SI*4), Z8
+	VMOVUPS   (DX)(SI*4), Z9
+	VMINPS    Z8, Z6, Z10
+	VMULPS    c_negHalf<>+0(SB), Z10, Z10
+	VMINPS    Z10, Z5, Z10
+	VADDPS    c_one<>+0(SB), Z10, Z11
+	VMULPS    Z11, Z11, Z12
+	VMULPS    Z11, Z12, Z12
+	VDIVPS    Z12, Z0, Z12
+	VCMPPS    $0x1e, Z6, Z8, K1
+	VBLENDMPS c_one<>+0(SB), Z12, K1, Z1
+	VMULPS    Z1, Z9, Z8
+	VMOVUPS   Z8, (CX)(SI*4)
+	VXORPS    c_signMask<>+0(SB), Z10, Z8
+	VADDPS    c_two<>+0(SB), Z10, Z10
+	VMULPS    Z10, Z8, Z8
+	VMULPS    Z11, Z11, Z10
+	VDIVPS    Z10, Z8, Z8
+	VMULPS    Z8, Z9, Z8
+	VADDPS    Z8, Z7, Z7
+	VMOVUPS   64(BX)(SI*4), Z8
+	VMOVUPS   64(DX)(SI*4), Z9
+	VMINPS    Z8, Z6, Z10
+	VMULPS    c_negHalf<>+0(SB), Z10, Z10
+	VMINPS    Z10, Z5, Z10
+	VADDPS    c_one<>+0(SB), Z10, Z11
+	VMULPS    Z11, Z11, Z12
+	VMULPS    Z11, Z12, Z12
+	VDIVPS    Z12, Z0, Z12
+	VCMPPS    $0x1e, Z6, Z8, K1
+	VBLENDMPS c_one<>+0(SB), Z12, K1, Z2
+	VMULPS    Z2, Z9, Z8
+	VMOVUPS   Z8, 64(CX)(SI*4)
+	VXORPS    c_signMask<>+0(SB), Z10, Z8
+	VADDPS    c_two<>+0(SB), Z10, Z10
+	VMULPS    Z10, Z8, Z8
+	VMULPS    Z11, Z11, Z10
+	VDIVPS    Z10, Z8, Z8
+	VMULPS    Z8, Z9, Z8
+	VADDPS    Z8, Z7, Z7
+	ADDQ      $0x00000020, SI
+	JMP       loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ      SI, DI
+	JG        tail
+	VMOVUPS   (BX)(SI*4), Z1
+	VMOVUPS   (DX)(SI*4), Z2
+	VMINPS    Z1, Z6, Z8
+	VMULPS    c_negHalf<>+0(SB), Z8, Z8
+	VMINPS    Z8, Z5, Z8
+	VADDPS    c_one<>+0(SB), Z8, Z9
+	VMULPS    Z9, Z9, Z10
+	VMULPS    Z9, Z10, Z10
+	VDIVPS    Z10, Z0, Z10
+	VCMPPS    $0x1e, Z6, Z1, K1
+	VBLENDMPS c_one<>+0(SB), Z10, K1, Z3
+	VMULPS    Z3, Z2, Z1
+	VMOVUPS   Z1, (CX)(SI*4)
+	VXORPS    c_signMask<>+0(SB), Z8, Z1
+	VADDPS    c_two<>+0(SB), Z8, Z8
+	VMULPS    Z8, Z1, Z1
+	VMULPS    Z9, Z9, Z8
+	VDIVPS    Z8, Z1, Z1
+	VMULPS    Z1, Z2, Z1
+	VADDPS    Z1, Z7, Z7
+	ADDQ      $0x00000010, SI
+	JMP       loop
+
+tail:
+	SUBQ      SI, AX
+	JZ        done
+	LEAQ      tailmask16<>+0(SB), DI
+	KMOVW     (DI)(AX*2), K1
+	VMOVUPS.Z (BX)(SI*4), K1, Z1
+	VMOVUPS.Z (DX)(SI*4), K1, Z2
+	VMINPS    Z1, Z6, Z3
+	VMULPS    c_negHalf<>+0(SB), Z3, Z3
+	VMINPS    Z3, Z5, Z3
+	VADDPS    c_one<>+0(SB), Z3, Z5
+	VMULPS    Z5, Z5, Z8
+	VMULPS    Z5, Z8, Z8
+	VDIVPS    Z8, Z0, Z0
+	VCMPPS    $0x1e, Z6, Z1, K2
+	VBLENDMPS c_one<>+0(SB), Z0, K2, Z4
+	VMULPS    Z4, Z2, Z0
+	VMOVUPS   Z0, K1, (CX)(SI*4)
+	VXORPS    c_signMask<>+0(SB), Z3, Z0
+	VADDPS    c_two<>+0(SB), Z3, Z1
+	VMULPS    Z1, Z0, Z0
+	VMULPS    Z5, Z5, Z1
+	VDIVPS    Z1, Z0, Z0
+	VMULPS    Z0, Z2, Z0
+	VADDPS    Z0, Z7, K1, Z7
+
+done:
+	LEAQ      ret_0+80(FP), AX
+	VMOVUPS   Z7, (SP)
+	VMOVSD    c_zero<>+0(SB), X0
+	VMOVSS    (SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    4(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    8(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    12(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    16(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    20(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    24(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    28(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    32(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    36(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    40(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    44(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    48(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    52(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    56(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    60(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSD    X0, (AX)
 	VZEROUPPER
 	RET
 
@@ -48029,5 +48317,340 @@ tail:
 	VMASKMOVPS   Y0, Y4, (CX)(SI*4)
 
 done:
+	VZEROUPPER
+	RET
+
+// func pdeluSquareAVX2(y []float32, x []float32, alpha float32)
+// Requires: AVX, AVX2, SSE
+TEXT ·pdeluSquareAVX2(SB), NOSPLIT, $0-52
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        alpha+48(FP), X0
+	VBROADCASTSS X0, Y0
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000010, SI
+
+loopN:
+	CMPQ      BX, SI
+	JG        loop1
+	VMOVUPS   (DX)(BX*4), Y1
+	VMOVUPS   c_zero<>+0(SB), Y2
+	VMINPS    Y1, Y2, Y2
+	VMULPS    c_negHalf<>+0(SB), Y2, Y2
+	VMOVUPS   c_oneE18<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VADDPS    c_one<>+0(SB), Y2, Y3
+	VXORPS    c_signMask<>+0(SB), Y2, Y4
+	VADDPS    c_two<>+0(SB), Y2, Y2
+	VMULPS    Y2, Y4, Y2
+	VMULPS    Y3, Y3, Y3
+	VDIVPS    Y3, Y2, Y2
+	VMULPS    Y2, Y0, Y2
+	VCMPPS    $0x1e, c_zero<>+0(SB), Y1, Y3
+	VBLENDVPS Y3, Y1, Y2, Y1
+	VMOVUPS   Y1, (CX)(BX*4)
+	VMOVUPS   32(DX)(BX*4), Y1
+	VMOVUPS   c_zero<>+0(SB), Y2
+	VMINPS    Y1, Y2, Y2
+	VMULPS    c_negHalf<>+0(SB), Y2, Y2
+	VMOVUPS   c_oneE18<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VADDPS    c_one<>+0(SB), Y2, Y3
+	VXORPS    c_signMask<>+0(SB), Y2, Y4
+	VADDPS    c_two<>+0(SB), Y2, Y2
+	VMULPS    Y2, Y4, Y2
+	VMULPS    Y3, Y3, Y3
+	VDIVPS    Y3, Y2, Y2
+	VMULPS    Y2, Y0, Y2
+	VCMPPS    $0x1e, c_zero<>+0(SB), Y1, Y3
+	VBLENDVPS Y3, Y1, Y2, Y1
+	VMOVUPS   Y1, 32(CX)(BX*4)
+	ADDQ      $0x00000010, BX
+	JMP       loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ      BX, SI
+	JG        tail
+	VMOVUPS   (DX)(BX*4), Y1
+	VMOVUPS   c_zero<>+0(SB), Y2
+	VMINPS    Y1, Y2, Y2
+	VMULPS    c_negHalf<>+0(SB), Y2, Y2
+	VMOVUPS   c_oneE18<>+0(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VADDPS    c_one<>+0(SB), Y2, Y3
+	VXORPS    c_signMask<>+0(SB), Y2, Y4
+	VADDPS    c_two<>+0(SB), Y2, Y2
+	VMULPS    Y2, Y4, Y2
+	VMULPS    Y3, Y3, Y3
+	VDIVPS    Y3, Y2, Y2
+	VMULPS    Y2, Y0, Y2
+	VCMPPS    $0x1e, c_zero<>+0(SB), Y1, Y3
+	VBLENDVPS Y3, Y1, Y2, Y1
+	VMOVUPS   Y1, (CX)(BX*4)
+	ADDQ      $0x00000008, BX
+	JMP       loop
+
+tail:
+	SUBQ       BX, AX
+	JZ         done
+	LEAQ       tailmask8<>+0(SB), SI
+	MOVQ       $0x00000010, DI
+	SUBQ       AX, DI
+	VMOVDQU    (SI)(DI*4), Y1
+	VMASKMOVPS (DX)(BX*4), Y1, Y2
+	VMOVUPS    c_zero<>+0(SB), Y3
+	VMINPS     Y2, Y3, Y3
+	VMULPS     c_negHalf<>+0(SB), Y3, Y3
+	VMOVUPS    c_oneE18<>+0(SB), Y4
+	VMINPS     Y3, Y4, Y3
+	VADDPS     c_one<>+0(SB), Y3, Y4
+	VXORPS     c_signMask<>+0(SB), Y3, Y5
+	VADDPS     c_two<>+0(SB), Y3, Y3
+	VMULPS     Y3, Y5, Y3
+	VMULPS     Y4, Y4, Y4
+	VDIVPS     Y4, Y3, Y3
+	VMULPS     Y3, Y0, Y0
+	VCMPPS     $0x1e, c_zero<>+0(SB), Y2, Y3
+	VBLENDVPS  Y3, Y2, Y0, Y0
+	VMASKMOVPS Y0, Y1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func pdeluSquareBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32) [1]float64
+// Requires: AVX, AVX2, SSE
+TEXT ·pdeluSquareBackwardAVX2(SB), NOSPLIT, $64-88
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        alpha+72(FP), X0
+	VBROADCASTSS X0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000010, DI
+
+loopN:
+	CMPQ      SI, DI
+	JG        loop1
+	VMOVUPS   (BX)(SI*4), Y3
+	VMOVUPS   (DX)(SI*4), Y4
+	VMOVUPS   c_zero<>+0(SB), Y5
+	VMINPS    Y3, Y5, Y5
+	VMULPS    c_negHalf<>+0(SB), Y5, Y5
+	VMOVUPS   c_oneE18<>+0(SB), Y6
+	VMINPS    Y5, Y6, Y5
+	VADDPS    c_one<>+0(SB), Y5, Y6
+	VMULPS    Y6, Y6, Y7
+	VMULPS    Y6, Y7, Y7
+	VDIVPS    Y7, Y0, Y7
+	VCMPPS    $0x1e, c_zero<>+0(SB), Y3, Y3
+	VBLENDVPS Y3, c_one<>+0(SB), Y7, Y3
+	VMULPS    Y3, Y4, Y3
+	VMOVUPS   Y3, (CX)(SI*4)
+	VXORPS    c_signMask<>+0(SB), Y5, Y3
+	VADDPS    c_two<>+0(SB), Y5, Y5
+	VMULPS    Y5, Y3, Y3
+	VMULPS    Y6, Y6, Y5
+	VDIVPS    Y5, Y3, Y3
+	VMULPS    Y3, Y4, Y3
+	VADDPS    Y3, Y1, Y1
+	VMOVUPS   32(BX)(SI*4), Y3
+	VMOVUPS   32(DX)(SI*4), Y4
+	VMOVUPS   c_zero<>+0(SB), Y5
+	VMINPS    Y3, Y5, Y5
+	VMULPS    c_negHalf<>+0(SB), Y5, Y5
+	VMOVUPS   c_oneE18<>+0(SB), Y6
+	VMINPS    Y5, Y6, Y5
+	VADDPS    c_one<>+0(SB), Y5, Y6
+	VMULPS    Y6, Y6, Y7
+	VMULPS    Y6, Y7, Y7
+	VDIVPS    Y7, Y0, Y7
+	VCMPPS    $0x1e, c_zero<>+0(SB), Y3, Y3
+	VBLENDVPS Y3, c_one<>+0(SB), Y7, Y3
+	VMULPS    Y3, Y4, Y3
+	VMOVUPS   Y3, 32(CX)(SI*4)
+	VXORPS    c_signMask<>+0(SB), Y5, Y3
+	VADDPS    c_two<>+0(SB), Y5, Y5
+	VMULPS    Y5, Y3, Y3
+	VMULPS    Y6, Y6, Y5
+	VDIVPS    Y5, Y3, Y3
+	VMULPS    Y3, Y4, Y3
+	VADDPS    Y3, Y2, Y2
+	ADDQ      $0x00000010, SI
+	JMP       loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ      SI, DI
+	JG        tail
+	VMOVUPS   (BX)(SI*4), Y3
+	VMOVUPS   (DX)(SI*4), Y4
+	VMOVUPS   c_zero<>+0(SB), Y5
+	VMINPS    Y3, Y5, Y5
+	VMULPS    c_negHalf<>+0(SB), Y5, Y5
+	VMOVUPS   c_oneE18<>+0(SB), Y6
+	VMINPS    Y5, Y6, Y5
+	VADDPS    c_one<>+0(SB), Y5, Y6
+	VMULPS    Y6, Y6, Y7
+	VMULPS    Y6, Y7, Y7
+	VDIVPS    Y7, Y0, Y7
+	VCMPPS    $0x1e, c_zero<>+0(SB), Y3, Y3
+	VBLENDVPS Y3, c_one<>+0(SB), Y7, Y3
+	VMULPS    Y3, Y4, Y3
+	VMOVUPS   Y3, (CX)(SI*4)
+	VXORPS    c_signMask<>+0(SB), Y5, Y3
+	VADDPS    c_two<>+0(SB), Y5, Y5
+	VMULPS    Y5, Y3, Y3
+	VMULPS    Y6, Y6, Y5
+	VDIVPS    Y5, Y3, Y3
+	VMULPS    Y3, Y4, Y3
+	VADDPS    Y3, Y1, Y1
+	VMOVUPS   32(BX)(SI*4), Y3
+	VMOVUPS   32(DX)(SI*4), Y4
+	VMOVUPS   c_zero<>+0(SB), Y5
+	VMINPS    Y3, Y5, Y5
+	VMULPS    c_negHalf<>+0(SB), Y5, Y5
+	VMOVUPS   c_oneE18<>+0(SB), Y6
+	VMINPS    Y5, Y6, Y5
+	VADDPS    c_one<>+0(SB), Y5, Y6
+	VMULPS    Y6, Y6, Y7
+	VMULPS    Y6, Y7, Y7
+	VDIVPS    Y7, Y0, Y7
+	VCMPPS    $0x1e, c_zero<>+0(SB), Y3, Y3
+	VBLENDVPS Y3, c_one<>+0(SB), Y7, Y3
+	VMULPS    Y3, Y4, Y3
+	VMOVUPS   Y3, 32(CX)(SI*4)
+	VXORPS    c_signMask<>+0(SB), Y5, Y3
+	VADDPS    c_two<>+0(SB), Y5, Y5
+	VMULPS    Y5, Y3, Y3
+	VMULPS    Y6, Y6, Y5
+	VDIVPS    Y5, Y3, Y3
+	VMULPS    Y3, Y4, Y3
+	VADDPS    Y3, Y2, Y2
+	ADDQ      $0x00000010, SI
+	JMP       loop
+
+tail:
+	SUBQ       SI, AX
+	JZ         done
+	LEAQ       tailmask8<>+0(SB), DI
+	MOVQ       $0x00000010, R8
+	SUBQ       AX, R8
+	VMOVDQU    (DI)(R8*4), Y3
+	VMASKMOVPS (BX)(SI*4), Y3, Y4
+	VMASKMOVPS (DX)(SI*4), Y3, Y5
+	VMOVUPS    c_zero<>+0(SB), Y6
+	VMINPS     Y4, Y6, Y6
+	VMULPS     c_negHalf<>+0(SB), Y6, Y6
+	VMOVUPS    c_oneE18<>+0(SB), Y7
+	VMINPS     Y6, Y7, Y6
+	VADDPS     c_one<>+0(SB), Y6, Y7
+	VMULPS     Y7, Y7, Y8
+	VMULPS     Y7, Y8, Y8
+	VDIVPS     Y8, Y0, Y8
+	VCMPPS     $0x1e, c_zero<>+0(SB), Y4, Y4
+	VBLENDVPS  Y4, c_one<>+0(SB), Y8, Y4
+	VMULPS     Y4, Y5, Y4
+	VMASKMOVPS Y4, Y3, (CX)(SI*4)
+	VXORPS     c_signMask<>+0(SB), Y6, Y4
+	VADDPS     c_two<>+0(SB), Y6, Y6
+	VMULPS     Y6, Y4, Y4
+	VMULPS     Y7, Y7, Y6
+	VDIVPS     Y6, Y4, Y4
+	VMULPS     Y4, Y5, Y4
+	VANDPS     Y4, Y3, Y3
+	VADDPS     Y3, Y1, Y1
+	VMOVDQU    32(DI)(R8*4), Y3
+	VMASKMOVPS 32(BX)(SI*4), Y3, Y4
+	VMASKMOVPS 32(DX)(SI*4), Y3, Y5
+	VMOVUPS    c_zero<>+0(SB), Y6
+	VMINPS     Y4, Y6, Y6
+	VMULPS     c_negHalf<>+0(SB), Y6, Y6
+	VMOVUPS    c_oneE18<>+0(SB), Y7
+	VMINPS     Y6, Y7, Y6
+	VADDPS     c_one<>+0(SB), Y6, Y7
+	VMULPS     Y7, Y7, Y8
+	VMULPS     Y7, Y8, Y8
+	VDIVPS     Y8, Y0, Y0
+	VCMPPS     $0x1e, c_zero<>+0(SB), Y4, Y4
+	VBLENDVPS  Y4, c_one<>+0(SB), Y0, Y0
+	VMULPS     Y0, Y5, Y0
+	VMASKMOVPS Y0, Y3, 32(CX)(SI*4)
+	VXORPS     c_signMask<>+0(SB), Y6, Y0
+	VADDPS     c_two<>+0(SB), Y6, Y4
+	VMULPS     Y4, Y0, Y0
+	VMULPS     Y7, Y7, Y4
+	VDIVPS     Y4, Y0, Y0
+	VMULPS     Y0, Y5, Y0
+	VANDPS     Y0, Y3, Y0
+	VADDPS     Y0, Y2, Y2
+
+done:
+	LEAQ      ret_0+80(FP), AX
+	VMOVUPS   Y1, (SP)
+	VMOVUPS   Y2, 32(SP)
+	VMOVSD    c_zero<>+0(SB), X0
+	VMOVSS    (SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    4(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    8(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    12(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    16(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    20(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    24(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    28(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    32(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    36(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    40(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    44(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    48(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    52(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    56(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    60(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSD    X0, (AX)
 	VZEROUPPER
 	RET

@@ -209,6 +209,9 @@ const (
 	// 1
 	cOne     float32 = 0x1p+00 // 1
 	cOneBits uint32  = 0x3f800000
+	// PDELU: u is clamped here, so that -Inf gives -alpha and b^2 stays finite
+	cOneE18     float32 = 0x1.bc16d6p+59 // 1e+18
+	cOneE18Bits uint32  = 0x5d5e0b6b
 	// GoLU's derivative: above, exp(-x) is 0
 	cOneE3     float32 = 0x1.f4p+09 // 1000
 	cOneE3Bits uint32  = 0x447a0000

@@ -98,6 +98,8 @@ type kernels struct {
 	aconCBackward       func(dx, dy, x []float32, scale float32, d float32, p2 float32) (sums [3]float64)
 	rrelu               func(y, x []float32, lo float32, w float32, seedLo float32, seedHi float32)
 	rreluBackward       func(dx, dy, x []float32, lo float32, w float32, seedLo float32, seedHi float32)
+	pdeluSquare         func(y, x []float32, alpha float32)
+	pdeluSquareBackward func(dx, dy, x []float32, alpha float32) (sums [1]float64)
 }
 
 // namedKernel is one kernel of a table, for tests that walk every kernel.
@@ -202,6 +204,8 @@ func (k *kernels) all() []namedKernel {
 		{"aconCBackward", k.aconCBackward},
 		{"rrelu", k.rrelu},
 		{"rreluBackward", k.rreluBackward},
+		{"pdeluSquare", k.pdeluSquare},
+		{"pdeluSquareBackward", k.pdeluSquareBackward},
 	}
 }
 
@@ -300,4 +304,6 @@ var pureGo = kernels{
 	aconCBackward:       aconCBackwardGo,
 	rrelu:               rreluGo,
 	rreluBackward:       rreluBackwardGo,
+	pdeluSquare:         pdeluSquareGo,
+	pdeluSquareBackward: pdeluSquareBackwardGo,
 }

@@ -99,6 +99,8 @@ var avx512Kernels = kernels{
 	aconCBackward:       aconCBackwardAVX512,
 	rrelu:               rreluAVX512,
 	rreluBackward:       rreluBackwardAVX512,
+	pdeluSquare:         pdeluSquareAVX512,
+	pdeluSquareBackward: pdeluSquareBackwardAVX512,
 }
 
 var avx2Kernels = kernels{
@@ -196,4 +198,6 @@ var avx2Kernels = kernels{
 	aconCBackward:       aconCBackwardAVX2,
 	rrelu:               rreluAVX2,
 	rreluBackward:       rreluBackwardAVX2,
+	pdeluSquare:         pdeluSquareAVX2,
+	pdeluSquareBackward: pdeluSquareBackwardAVX2,
 }

@@ -450,3 +450,23 @@ func AconCBackward(dx, dy, x []float32, p1, p2, beta float32) (gp1, gp2, gbeta f
 	}
 	return s[0], s[1], s[2]
 }
+
+// PDELUSquare sets y[i] = x > 0 ? x : alpha*((1 - x/2)^-2 - 1), PDELU at
+// t = 1.5 (p = -2), in float32 without a power: -u(2+u)/b^2, u =
+// min(-x/2, 1e18), b = 1+u.
+func PDELUSquare(y, x []float32, alpha float32) {
+	check2("PDELUSquare", y, x)
+	current().pdeluSquare(y, x, alpha)
+}
+
+// PDELUSquareBackward sets dx[i] = dy[i]*(x > 0 ? 1 : alpha/b^3) and returns
+// d/dalpha = sum(dy*(b^-2 - 1)) (0 for x > 0), summed in float64 over blocks.
+func PDELUSquareBackward(dx, dy, x []float32, alpha float32) (galpha float64) {
+	check3("PDELUSquareBackward", dx, dy, x)
+	k := current().pdeluSquareBackward
+	for lo := 0; lo < len(dx); lo += blockLen {
+		hi := min(lo+blockLen, len(dx))
+		galpha += k(dx[lo:hi], dy[lo:hi], x[lo:hi], alpha)[0]
+	}
+	return galpha
+}

@@ -283,6 +283,12 @@ func rreluAVX512(y []float32, x []float32, lo float32, w float32, seedLo float32
 // rreluBackwardAVX512 sets dx = dy*(x > 0 ? 1 : a), a as in rrelu.
 func rreluBackwardAVX512(dx []float32, dy []float32, x []float32, lo float32, w float32, seedLo float32, seedHi float32)
 
+// pdeluSquareAVX512 sets y = x > 0 ? x : alpha*((1 - x/2)^-2 - 1) (PDELU, t = 1.5).
+func pdeluSquareAVX512(y []float32, x []float32, alpha float32)
+
+// pdeluSquareBackwardAVX512 sets dx = dy*(x > 0 ? 1 : alpha/b^3), b = 1 - min(x, 0)/2, and sums dy*((b^-2 - 1)).
+func pdeluSquareBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32) [1]float64
+
 // reluAVX2 sets y = max(0, x) (NaN stays NaN, -0 stays -0).
 func reluAVX2(y []float32, x []float32)
 
@@ -561,3 +567,9 @@ func rreluAVX2(y []float32, x []float32, lo float32, w float32, seedLo float32, 
 
 // rreluBackwardAVX2 sets dx = dy*(x > 0 ? 1 : a), a as in rrelu.
 func rreluBackwardAVX2(dx []float32, dy []float32, x []float32, lo float32, w float32, seedLo float32, seedHi float32)
+
+// pdeluSquareAVX2 sets y = x > 0 ? x : alpha*((1 - x/2)^-2 - 1) (PDELU, t = 1.5).
+func pdeluSquareAVX2(y []float32, x []float32, alpha float32)
+
+// pdeluSquareBackwardAVX2 sets dx = dy*(x > 0 ? 1 : alpha/b^3), b = 1 - min(x, 0)/2, and sums dy*((b^-2 - 1)).
+func pdeluSquareBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32) [1]float64
