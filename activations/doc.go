@@ -15,8 +15,7 @@
 // parameters with per=channel use its per-element ("Row") kernels on dense
 // rows. LiSHT composes the tanh kernel in float32 blocks; PDELU away from its
 // default t evaluates in float64 with kernels/fmath and mathx.go (a general
-// logarithm) and rounds once to float32; RReLU, hard sigmoid, hard tanh and
-// ReLU6 are plain float32 arithmetic. PAU takes a block holding an
+// logarithm) and rounds once to float32. PAU takes a block holding an
 // |x| > 2^14 in float64 (where its float32 powers would overflow). At kinks
 // derivatives follow PyTorch where PyTorch has the function, and are
 // one-sided elsewhere.

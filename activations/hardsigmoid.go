@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -20,23 +20,14 @@ func init() {
 	})
 }
 
+// hardsigmoid runs on the kernels of package kernels/act: (x+3)/6, within
+// an ulp of the exact value also near x = -3, clamped to [0, 1].
 type hardsigmoid struct{}
 
-func (hardsigmoid) Forward(y, x, _ []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		y[i] = float32(min(max(float64(v)/6+0.5, 0), 1))
-	}
-}
+func (hardsigmoid) Forward(y, x, _ []float32) { act.Hardsigmoid(y, x) }
 
 // Backward: 1/6 strictly inside (-3, 3), 0 elsewhere, kinks included (PyTorch).
-func (hardsigmoid) Backward(dx, dy, x, _ []float32, _ []float64) {
-	dx, dy = dx[:len(x)], dy[:len(x)]
-	for i, v := range x {
-		inside := fmath.B2U(v > -3) & fmath.B2U(v < 3)
-		dx[i] = dy[i] * float32(int32(inside)) * (1.0 / 6)
-	}
-}
+func (hardsigmoid) Backward(dx, dy, x, _ []float32, _ []float64) { act.HardsigmoidBackward(dx, dy, x) }
 
 func (hardsigmoid) Reference(x float64, _ []float64) float64 {
 	return math.Min(math.Max(x/6+0.5, 0), 1)

@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/elementwise"
-	"github.com/actbench/actbench/kernels/fmath"
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/registry"
 )
 
@@ -29,25 +29,15 @@ func init() {
 	})
 }
 
-// hardtanh clamps to [lo, hi]; relu6 is hardtanh(0, 6).
+// hardtanh clamps to [lo, hi] on the kernels of package kernels/act; relu6
+// is hardtanh(0, 6).
 type hardtanh struct{ lo, hi float64 }
 
-func (k hardtanh) Forward(y, x, _ []float32) {
-	lo, hi := float32(k.lo), float32(k.hi)
-	y = y[:len(x)]
-	for i, v := range x {
-		y[i] = min(max(v, lo), hi)
-	}
-}
+func (k hardtanh) Forward(y, x, _ []float32) { act.Hardtanh(y, x, float32(k.lo), float32(k.hi)) }
 
 // Backward: 1 strictly inside (lo, hi), 0 at and beyond the bounds (PyTorch).
 func (k hardtanh) Backward(dx, dy, x, _ []float32, _ []float64) {
-	lo, hi := float32(k.lo), float32(k.hi)
-	dx, dy = dx[:len(x)], dy[:len(x)]
-	for i, v := range x {
-		inside := fmath.B2U(v > lo) & fmath.B2U(v < hi)
-		dx[i] = dy[i] * float32(int32(inside))
-	}
+	act.HardtanhBackward(dx, dy, x, float32(k.lo), float32(k.hi))
 }
 
 func (k hardtanh) Reference(x float64, _ []float64) float64 {

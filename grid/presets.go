@@ -236,8 +236,8 @@ func init() {
 		Scale: "Per dataset 3,000 training images (class-stratified: 300 per class on CIFAR-10, 30 on CIFAR-100) and " +
 			"1,000 validation images carved from the training files (the best validation epoch is reported), the full " +
 			"10,000 test images; Adam lr 1e-3, batch 128, cosine decay to 0 over 10 epochs, no augmentation. " +
-			"Budget: 460 trials, est. 3.2 h on the reference machine's 2 cores, i.e. about 6 CPU-hours, of which " +
-			"0.3 h are activations that still cost more than ReLU per value (the composite serf, pserf, erfact, " +
+			"Budget: 460 trials, est. 3.1 h on the reference machine's 2 cores, i.e. about 6 CPU-hours, of which " +
+			"0.2 h are activations that still cost more than ReLU per value (the composite serf, pserf, erfact, " +
 			"tanhexp, smish, gcu, pau, tanhshrink, golu, srs and aconc run on fused SIMD kernels, pdelu at its " +
 			"default t = 1.5 on one without a logarithm, rrelu draws its slopes by a SIMD integer hash). With " +
 			"leaderboard-resnet's " +

@@ -18,6 +18,7 @@ func init() {
 	defF("three", 3, "3")
 	defF("negThree", -3, "-3")
 	defF("six", 6, "6")
+	defF("sixth", 1.0/6, "1/6 rounded to float32")
 }
 
 func simpleKernels() []*Kernel {
@@ -182,6 +183,52 @@ func gcuKernels() []*Kernel {
 				sign := parityToSign(b, q)
 				d := b.FNMA(x, b.Xor(s, sign), b.Xor(cosPoly(b, r2), sign))
 				b.Store("dx", b.Mul(b.Load("dy"), d))
+			},
+		},
+	}
+}
+
+// hardKernels: hard tanh (a clamp to [lo, hi]; ReLU6 is [0, 6]; -0 stays
+// -0 where the scalar max(-0, 0) gave +0) and hard sigmoid
+// clamp((x+3)/6, 0, 1), with PyTorch's derivatives: 1 (1/6)
+// strictly inside, 0 at and beyond the bounds, as dy times 1 or 0 (so that
+// an infinite dy gives NaN outside, as the scalar code did).
+func hardKernels() []*Kernel {
+	inside := func(b *B, x, lo, hi V) V {
+		in := b.MAnd(b.Cmp(predGT, x, lo), b.Cmp(predLT, x, hi))
+		return b.Sel(in, b.C("one"), b.C("zero"))
+	}
+	return []*Kernel{
+		{
+			Name: "hardtanh", Doc: "sets y = min(max(x, lo), hi).",
+			Slices: []string{"y", "x"}, Params: []string{"lo", "hi"}, Cheap: true,
+			Body: func(b *B) {
+				b.Store("y", b.Min(b.Max(b.Load("x"), b.Param("lo")), b.Param("hi")))
+			},
+		},
+		{
+			Name: "hardtanhBackward", Doc: "sets dx = dy*[lo < x < hi].",
+			Slices: []string{"dx", "dy", "x"}, Params: []string{"lo", "hi"}, Cheap: true,
+			Body: func(b *B) {
+				b.Store("dx", b.Mul(b.Load("dy"), inside(b, b.Load("x"), b.Param("lo"), b.Param("hi"))))
+			},
+		},
+		{
+			Name: "hardsigmoid", Doc: "sets y = min(max((x+3)/6, 0), 1).",
+			Slices: []string{"y", "x"}, Cheap: true,
+			Body: func(b *B) {
+				// (x+3)/6, not x/6 + 1/2: near x = -3 the sum cancels
+				// exactly (Sterbenz), and the result is within an ulp.
+				t := b.Div(b.Add(b.Load("x"), b.C("three")), b.C("six"))
+				b.Store("y", b.Min(b.Max(t, b.C("zero")), b.C("one")))
+			},
+		},
+		{
+			Name: "hardsigmoidBackward", Doc: "sets dx = dy*[-3 < x < 3]/6.",
+			Slices: []string{"dx", "dy", "x"}, Cheap: true,
+			Body: func(b *B) {
+				in := inside(b, b.Load("x"), b.C("negThree"), b.C("three"))
+				b.Store("dx", b.Mul(b.Mul(b.Load("dy"), in), b.C("sixth")))
 			},
 		},
 	}

@@ -42,6 +42,7 @@ func allKernels() []*Kernel {
 	ks = append(ks, composedKernels()...)
 	ks = append(ks, rreluKernels()...)
 	ks = append(ks, pdeluKernels()...)
+	ks = append(ks, hardKernels()...)
 	return ks
 }
 

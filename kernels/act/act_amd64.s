@@ -1678,6 +1678,24 @@ DATA c_six<>+56(SB)/4, $0x40c00000
 DATA c_six<>+60(SB)/4, $0x40c00000
 GLOBL c_six<>(SB), RODATA|NOPTR, $64
 
+DATA c_sixth<>+0(SB)/4, $0x3e2aaaab
+DATA c_sixth<>+4(SB)/4, $0x3e2aaaab
+DATA c_sixth<>+8(SB)/4, $0x3e2aaaab
+DATA c_sixth<>+12(SB)/4, $0x3e2aaaab
+DATA c_sixth<>+16(SB)/4, $0x3e2aaaab
+DATA c_sixth<>+20(SB)/4, $0x3e2aaaab
+DATA c_sixth<>+24(SB)/4, $0x3e2aaaab
+DATA c_sixth<>+28(SB)/4, $0x3e2aaaab
+DATA c_sixth<>+32(SB)/4, $0x3e2aaaab
+DATA c_sixth<>+36(SB)/4, $0x3e2aaaab
+DATA c_sixth<>+40(SB)/4, $0x3e2aaaab
+DATA c_sixth<>+44(SB)/4, $0x3e2aaaab
+DATA c_sixth<>+48(SB)/4, $0x3e2aaaab
+DATA c_sixth<>+52(SB)/4, $0x3e2aaaab
+DATA c_sixth<>+56(SB)/4, $0x3e2aaaab
+DATA c_sixth<>+60(SB)/4, $0x3e2aaaab
+GLOBL c_sixth<>(SB), RODATA|NOPTR, $64
+
 DATA c_softplusThreshold<>+0(SB)/4, $0x41a00000
 DATA c_softplusThreshold<>+4(SB)/4, $0x41a00000
 DATA c_softplusThreshold<>+8(SB)/4, $0x41a00000
@@ -23761,6 +23779,326 @@ done:
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
 	VMOVSD    X0, (AX)
+	VZEROUPPER
+	RET
+
+// func hardtanhAVX512(y []float32, x []float32, lo float32, hi float32)
+// Requires: AVX, AVX512F, SSE
+TEXT ·hardtanhAVX512(SB), NOSPLIT, $0-56
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        lo+48(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        hi+52(FP), X1
+	VBROADCASTSS X1, Z1
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000040, SI
+
+loopN:
+	CMPQ    BX, SI
+	JG      loop1
+	VMOVUPS (DX)(BX*4), Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMOVUPS Z2, (CX)(BX*4)
+	VMOVUPS 64(DX)(BX*4), Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMOVUPS Z2, 64(CX)(BX*4)
+	VMOVUPS 128(DX)(BX*4), Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMOVUPS Z2, 128(CX)(BX*4)
+	VMOVUPS 192(DX)(BX*4), Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMOVUPS Z2, 192(CX)(BX*4)
+	ADDQ    $0x00000040, BX
+	JMP     loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ    BX, SI
+	JG      tail
+	VMOVUPS (DX)(BX*4), Z2
+	VMAXPS  Z2, Z0, Z2
+	VMINPS  Z2, Z1, Z2
+	VMOVUPS Z2, (CX)(BX*4)
+	ADDQ    $0x00000010, BX
+	JMP     loop
+
+tail:
+	SUBQ      BX, AX
+	JZ        done
+	LEAQ      tailmask16<>+0(SB), SI
+	KMOVW     (SI)(AX*2), K1
+	VMOVUPS.Z (DX)(BX*4), K1, Z2
+	VMAXPS    Z2, Z0, Z0
+	VMINPS    Z0, Z1, Z0
+	VMOVUPS   Z0, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func hardtanhBackwardAVX512(dx []float32, dy []float32, x []float32, lo float32, hi float32)
+// Requires: AVX, AVX512F, SSE
+TEXT ·hardtanhBackwardAVX512(SB), NOSPLIT, $0-80
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        lo+72(FP), X0
+	VBROADCASTSS X0, Z0
+	MOVSS        hi+76(FP), X7
+	VBROADCASTSS X7, Z7
+	VMOVUPS      c_zero<>+0(SB), Z8
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000040, DI
+
+loopN:
+	CMPQ      SI, DI
+	JG        loop1
+	VMOVUPS   (DX)(SI*4), Z9
+	VMOVUPS   (BX)(SI*4), Z10
+	VCMPPS    $0x1e, Z0, Z10, K1
+	VCMPPS    $0x11, Z7, Z10, K2
+	KANDW     K1, K2, K1
+	VBLENDMPS c_one<>+0(SB), Z8, K1, Z1
+	VMULPS    Z1, Z9, Z9
+	VMOVUPS   Z9, (CX)(SI*4)
+	VMOVUPS   64(DX)(SI*4), Z9
+	VMOVUPS   64(BX)(SI*4), Z10
+	VCMPPS    $0x1e, Z0, Z10, K1
+	VCMPPS    $0x11, Z7, Z10, K2
+	KANDW     K1, K2, K1
+	VBLENDMPS c_one<>+0(SB), Z8, K1, Z2
+	VMULPS    Z2, Z9, Z9
+	VMOVUPS   Z9, 64(CX)(SI*4)
+	VMOVUPS   128(DX)(SI*4), Z9
+	VMOVUPS   128(BX)(SI*4), Z10
+	VCMPPS    $0x1e, Z0, Z10, K1
+	VCMPPS    $0x11, Z7, Z10, K2
+	KANDW     K1, K2, K1
+	VBLENDMPS c_one<>+0(SB), Z8, K1, Z3
+	VMULPS    Z3, Z9, Z9
+	VMOVUPS   Z9, 128(CX)(SI*4)
+	VMOVUPS   192(DX)(SI*4), Z9
+	VMOVUPS   192(BX)(SI*4), Z10
+	VCMPPS    $0x1e, Z0, Z10, K1
+	VCMPPS    $0x11, Z7, Z10, K2
+	KANDW     K1, K2, K1
+	VBLENDMPS c_one<>+0(SB), Z8, K1, Z4
+	VMULPS    Z4, Z9, Z9
+	VMOVUPS   Z9, 192(CX)(SI*4)
+	ADDQ      $0x00000040, SI
+	JMP       loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ      SI, DI
+	JG        tail
+	VMOVUPS   (DX)(SI*4), Z1
+	VMOVUPS   (BX)(SI*4), Z2
+	VCMPPS    $0x1e, Z0, Z2, K1
+	VCMPPS    $0x11, Z7, Z2, K2
+	KANDW     K1, K2, K1
+	VBLENDMPS c_one<>+0(SB), Z8, K1, Z5
+	VMULPS    Z5, Z1, Z1
+	VMOVUPS   Z1, (CX)(SI*4)
+	ADDQ      $0x00000010, SI
+	JMP       loop
+
+tail:
+	SUBQ      SI, AX
+	JZ        done
+	LEAQ      tailmask16<>+0(SB), DI
+	KMOVW     (DI)(AX*2), K1
+	VMOVUPS.Z (DX)(SI*4), K1, Z1
+	VMOVUPS.Z (BX)(SI*4), K1, Z2
+	VCMPPS    $0x1e, Z0, Z2, K2
+	VCMPPS    $0x11, Z7, Z2, K3
+	KANDW     K2, K3, K2
+	VBLENDMPS c_one<>+0(SB), Z8, K2, Z6
+	VMULPS    Z6, Z1, Z0
+	VMOVUPS   Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func hardsigmoidAVX512(y []float32, x []float32)
+// Requires: AVX, AVX512F
+TEXT ·hardsigmoidAVX512(SB), NOSPLIT, $0-48
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS c_one<>+0(SB), Z0
+	VMOVUPS c_zero<>+0(SB), Z1
+	XORQ    BX, BX
+	MOVQ    AX, SI
+	SUBQ    $0x00000040, SI
+
+loopN:
+	CMPQ    BX, SI
+	JG      loop1
+	VMOVUPS (DX)(BX*4), Z2
+	VADDPS  c_three<>+0(SB), Z2, Z2
+	VDIVPS  c_six<>+0(SB), Z2, Z2
+	VMAXPS  Z2, Z1, Z2
+	VMINPS  Z2, Z0, Z2
+	VMOVUPS Z2, (CX)(BX*4)
+	VMOVUPS 64(DX)(BX*4), Z2
+	VADDPS  c_three<>+0(SB), Z2, Z2
+	VDIVPS  c_six<>+0(SB), Z2, Z2
+	VMAXPS  Z2, Z1, Z2
+	VMINPS  Z2, Z0, Z2
+	VMOVUPS Z2, 64(CX)(BX*4)
+	VMOVUPS 128(DX)(BX*4), Z2
+	VADDPS  c_three<>+0(SB), Z2, Z2
+	VDIVPS  c_six<>+0(SB), Z2, Z2
+	VMAXPS  Z2, Z1, Z2
+	VMINPS  Z2, Z0, Z2
+	VMOVUPS Z2, 128(CX)(BX*4)
+	VMOVUPS 192(DX)(BX*4), Z2
+	VADDPS  c_three<>+0(SB), Z2, Z2
+	VDIVPS  c_six<>+0(SB), Z2, Z2
+	VMAXPS  Z2, Z1, Z2
+	VMINPS  Z2, Z0, Z2
+	VMOVUPS Z2, 192(CX)(BX*4)
+	ADDQ    $0x00000040, BX
+	JMP     loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ    BX, SI
+	JG      tail
+	VMOVUPS (DX)(BX*4), Z2
+	VADDPS  c_three<>+0(SB), Z2, Z2
+	VDIVPS  c_six<>+0(SB), Z2, Z2
+	VMAXPS  Z2, Z1, Z2
+	VMINPS  Z2, Z0, Z2
+	VMOVUPS Z2, (CX)(BX*4)
+	ADDQ    $0x00000010, BX
+	JMP     loop
+
+tail:
+	SUBQ      BX, AX
+	JZ        done
+	LEAQ      tailmask16<>+0(SB), SI
+	KMOVW     (SI)(AX*2), K1
+	VMOVUPS.Z (DX)(BX*4), K1, Z2
+	VADDPS    c_three<>+0(SB), Z2, Z2
+	VDIVPS    c_six<>+0(SB), Z2, Z2
+	VMAXPS    Z2, Z1, Z1
+	VMINPS    Z1, Z0, Z0
+	VMOVUPS   Z0, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func hardsigmoidBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512F
+TEXT ·hardsigmoidBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	VMOVUPS c_zero<>+0(SB), Z0
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000040, DI
+
+loopN:
+	CMPQ      SI, DI
+	JG        loop1
+	VMOVUPS   (BX)(SI*4), Z1
+	VCMPPS    $0x1e, c_negThree<>+0(SB), Z1, K1
+	VCMPPS    $0x11, c_three<>+0(SB), Z1, K2
+	KANDW     K1, K2, K1
+	VBLENDMPS c_one<>+0(SB), Z0, K1, Z2
+	VMOVUPS   (DX)(SI*4), Z1
+	VMULPS    Z2, Z1, Z1
+	VMULPS    c_sixth<>+0(SB), Z1, Z1
+	VMOVUPS   Z1, (CX)(SI*4)
+	VMOVUPS   64(BX)(SI*4), Z1
+	VCMPPS    $0x1e, c_negThree<>+0(SB), Z1, K1
+	VCMPPS    $0x11, c_three<>+0(SB), Z1, K2
+	KANDW     K1, K2, K1
+	VBLENDMPS c_one<>+0(SB), Z0, K1, Z3
+	VMOVUPS   64(DX)(SI*4), Z1
+	VMULPS    Z3, Z1, Z1
+	VMULPS    c_sixth<>+0(SB), Z1, Z1
+	VMOVUPS   Z1, 64(CX)(SI*4)
+	VMOVUPS   128(BX)(SI*4), Z1
+	VCMPPS    $0x1e, c_negThree<>+0(SB), Z1, K1
+	VCMPPS    $0x11, c_three<>+0(SB), Z1, K2
+	KANDW     K1, K2, K1
+	VBLENDMPS c_one<>+0(SB), Z0, K1, Z4
+	VMOVUPS   128(DX)(SI*4), Z1
+	VMULPS    Z4, Z1, Z1
+	VMULPS    c_sixth<>+0(SB), Z1, Z1
+	VMOVUPS   Z1, 128(CX)(SI*4)
+	VMOVUPS   192(BX)(SI*4), Z1
+	VCMPPS    $0x1e, c_negThree<>+0(SB), Z1, K1
+	VCMPPS    $0x11, c_three<>+0(SB), Z1, K2
+	KANDW     K1, K2, K1
+	VBLENDMPS c_one<>+0(SB), Z0, K1, Z5
+	VMOVUPS   192(DX)(SI*4), Z1
+	VMULPS    Z5, Z1, Z1
+	VMULPS    c_sixth<>+0(SB), Z1, Z1
+	VMOVUPS   Z1, 192(CX)(SI*4)
+	ADDQ      $0x00000040, SI
+	JMP       loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ      SI, DI
+	JG        tail
+	VMOVUPS   (BX)(SI*4), Z1
+	VCMPPS    $0x1e, c_negThree<>+0(SB), Z1, K1
+	VCMPPS    $0x11, c_three<>+0(SB), Z1, K2
+	KANDW     K1, K2, K1
+	VBLENDMPS c_one<>+0(SB), Z0, K1, Z6
+	VMOVUPS   (DX)(SI*4), Z1
+	VMULPS    Z6, Z1, Z1
+	VMULPS    c_sixth<>+0(SB), Z1, Z1
+	VMOVUPS   Z1, (CX)(SI*4)
+	ADDQ      $0x00000010, SI
+	JMP       loop
+
+tail:
+	SUBQ      SI, AX
+	JZ        done
+	LEAQ      tailmask16<>+0(SB), DI
+	KMOVW     (DI)(AX*2), K1
+	VMOVUPS.Z (BX)(SI*4), K1, Z1
+	VCMPPS    $0x1e, c_negThree<>+0(SB), Z1, K2
+	VCMPPS    $0x11, c_three<>+0(SB), Z1, K3
+	KANDW     K2, K3, K2
+	VBLENDMPS c_one<>+0(SB), Z0, K2, Z7
+	VMOVUPS.Z (DX)(SI*4), K1, Z0
+	VMULPS    Z7, Z0, Z0
+	VMULPS    c_sixth<>+0(SB), Z0, Z0
+	VMOVUPS   Z0, K1, (CX)(SI*4)
+
+done:
 	VZEROUPPER
 	RET
 
@@ -48652,5 +48990,353 @@ done:
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
 	VMOVSD    X0, (AX)
+	VZEROUPPER
+	RET
+
+// func hardtanhAVX2(y []float32, x []float32, lo float32, hi float32)
+// Requires: AVX, AVX2, SSE
+TEXT ·hardtanhAVX2(SB), NOSPLIT, $0-56
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        lo+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        hi+52(FP), X1
+	VBROADCASTSS X1, Y1
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000020, SI
+
+loopN:
+	CMPQ    BX, SI
+	JG      loop1
+	VMOVUPS (DX)(BX*4), Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMOVUPS Y2, (CX)(BX*4)
+	VMOVUPS 32(DX)(BX*4), Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMOVUPS Y2, 32(CX)(BX*4)
+	VMOVUPS 64(DX)(BX*4), Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMOVUPS Y2, 64(CX)(BX*4)
+	VMOVUPS 96(DX)(BX*4), Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMOVUPS Y2, 96(CX)(BX*4)
+	ADDQ    $0x00000020, BX
+	JMP     loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ    BX, SI
+	JG      tail
+	VMOVUPS (DX)(BX*4), Y2
+	VMAXPS  Y2, Y0, Y2
+	VMINPS  Y2, Y1, Y2
+	VMOVUPS Y2, (CX)(BX*4)
+	ADDQ    $0x00000008, BX
+	JMP     loop
+
+tail:
+	SUBQ       BX, AX
+	JZ         done
+	LEAQ       tailmask8<>+0(SB), SI
+	MOVQ       $0x00000010, DI
+	SUBQ       AX, DI
+	VMOVDQU    (SI)(DI*4), Y2
+	VMASKMOVPS (DX)(BX*4), Y2, Y3
+	VMAXPS     Y3, Y0, Y0
+	VMINPS     Y0, Y1, Y0
+	VMASKMOVPS Y0, Y2, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func hardtanhBackwardAVX2(dx []float32, dy []float32, x []float32, lo float32, hi float32)
+// Requires: AVX, AVX2, SSE
+TEXT ·hardtanhBackwardAVX2(SB), NOSPLIT, $0-80
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        lo+72(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        hi+76(FP), X1
+	VBROADCASTSS X1, Y1
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000020, DI
+
+loopN:
+	CMPQ      SI, DI
+	JG        loop1
+	VMOVUPS   (DX)(SI*4), Y2
+	VMOVUPS   (BX)(SI*4), Y3
+	VCMPPS    $0x1e, Y0, Y3, Y4
+	VCMPPS    $0x11, Y1, Y3, Y3
+	VANDPS    Y4, Y3, Y3
+	VMOVUPS   c_zero<>+0(SB), Y4
+	VBLENDVPS Y3, c_one<>+0(SB), Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMOVUPS   Y2, (CX)(SI*4)
+	VMOVUPS   32(DX)(SI*4), Y2
+	VMOVUPS   32(BX)(SI*4), Y3
+	VCMPPS    $0x1e, Y0, Y3, Y4
+	VCMPPS    $0x11, Y1, Y3, Y3
+	VANDPS    Y4, Y3, Y3
+	VMOVUPS   c_zero<>+0(SB), Y4
+	VBLENDVPS Y3, c_one<>+0(SB), Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMOVUPS   Y2, 32(CX)(SI*4)
+	VMOVUPS   64(DX)(SI*4), Y2
+	VMOVUPS   64(BX)(SI*4), Y3
+	VCMPPS    $0x1e, Y0, Y3, Y4
+	VCMPPS    $0x11, Y1, Y3, Y3
+	VANDPS    Y4, Y3, Y3
+	VMOVUPS   c_zero<>+0(SB), Y4
+	VBLENDVPS Y3, c_one<>+0(SB), Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMOVUPS   Y2, 64(CX)(SI*4)
+	VMOVUPS   96(DX)(SI*4), Y2
+	VMOVUPS   96(BX)(SI*4), Y3
+	VCMPPS    $0x1e, Y0, Y3, Y4
+	VCMPPS    $0x11, Y1, Y3, Y3
+	VANDPS    Y4, Y3, Y3
+	VMOVUPS   c_zero<>+0(SB), Y4
+	VBLENDVPS Y3, c_one<>+0(SB), Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMOVUPS   Y2, 96(CX)(SI*4)
+	ADDQ      $0x00000020, SI
+	JMP       loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ      SI, DI
+	JG        tail
+	VMOVUPS   (DX)(SI*4), Y2
+	VMOVUPS   (BX)(SI*4), Y3
+	VCMPPS    $0x1e, Y0, Y3, Y4
+	VCMPPS    $0x11, Y1, Y3, Y3
+	VANDPS    Y4, Y3, Y3
+	VMOVUPS   c_zero<>+0(SB), Y4
+	VBLENDVPS Y3, c_one<>+0(SB), Y4, Y3
+	VMULPS    Y3, Y2, Y2
+	VMOVUPS   Y2, (CX)(SI*4)
+	ADDQ      $0x00000008, SI
+	JMP       loop
+
+tail:
+	SUBQ       SI, AX
+	JZ         done
+	LEAQ       tailmask8<>+0(SB), DI
+	MOVQ       $0x00000010, R8
+	SUBQ       AX, R8
+	VMOVDQU    (DI)(R8*4), Y2
+	VMASKMOVPS (DX)(SI*4), Y2, Y3
+	VMASKMOVPS (BX)(SI*4), Y2, Y4
+	VCMPPS     $0x1e, Y0, Y4, Y0
+	VCMPPS     $0x11, Y1, Y4, Y1
+	VANDPS     Y0, Y1, Y0
+	VMOVUPS    c_zero<>+0(SB), Y1
+	VBLENDVPS  Y0, c_one<>+0(SB), Y1, Y0
+	VMULPS     Y0, Y3, Y0
+	VMASKMOVPS Y0, Y2, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func hardsigmoidAVX2(y []float32, x []float32)
+// Requires: AVX
+TEXT ·hardsigmoidAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	XORQ BX, BX
+	MOVQ AX, SI
+	SUBQ $0x00000020, SI
+
+loopN:
+	CMPQ    BX, SI
+	JG      loop1
+	VMOVUPS (DX)(BX*4), Y0
+	VADDPS  c_three<>+0(SB), Y0, Y0
+	VDIVPS  c_six<>+0(SB), Y0, Y0
+	VMOVUPS c_zero<>+0(SB), Y1
+	VMAXPS  Y0, Y1, Y0
+	VMOVUPS c_one<>+0(SB), Y1
+	VMINPS  Y0, Y1, Y0
+	VMOVUPS Y0, (CX)(BX*4)
+	VMOVUPS 32(DX)(BX*4), Y0
+	VADDPS  c_three<>+0(SB), Y0, Y0
+	VDIVPS  c_six<>+0(SB), Y0, Y0
+	VMOVUPS c_zero<>+0(SB), Y1
+	VMAXPS  Y0, Y1, Y0
+	VMOVUPS c_one<>+0(SB), Y1
+	VMINPS  Y0, Y1, Y0
+	VMOVUPS Y0, 32(CX)(BX*4)
+	VMOVUPS 64(DX)(BX*4), Y0
+	VADDPS  c_three<>+0(SB), Y0, Y0
+	VDIVPS  c_six<>+0(SB), Y0, Y0
+	VMOVUPS c_zero<>+0(SB), Y1
+	VMAXPS  Y0, Y1, Y0
+	VMOVUPS c_one<>+0(SB), Y1
+	VMINPS  Y0, Y1, Y0
+	VMOVUPS Y0, 64(CX)(BX*4)
+	VMOVUPS 96(DX)(BX*4), Y0
+	VADDPS  c_three<>+0(SB), Y0, Y0
+	VDIVPS  c_six<>+0(SB), Y0, Y0
+	VMOVUPS c_zero<>+0(SB), Y1
+	VMAXPS  Y0, Y1, Y0
+	VMOVUPS c_one<>+0(SB), Y1
+	VMINPS  Y0, Y1, Y0
+	VMOVUPS Y0, 96(CX)(BX*4)
+	ADDQ    $0x00000020, BX
+	JMP     loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ    BX, SI
+	JG      tail
+	VMOVUPS (DX)(BX*4), Y0
+	VADDPS  c_three<>+0(SB), Y0, Y0
+	VDIVPS  c_six<>+0(SB), Y0, Y0
+	VMOVUPS c_zero<>+0(SB), Y1
+	VMAXPS  Y0, Y1, Y0
+	VMOVUPS c_one<>+0(SB), Y1
+	VMINPS  Y0, Y1, Y0
+	VMOVUPS Y0, (CX)(BX*4)
+	ADDQ    $0x00000008, BX
+	JMP     loop
+
+tail:
+	SUBQ       BX, AX
+	JZ         done
+	LEAQ       tailmask8<>+0(SB), SI
+	MOVQ       $0x00000010, DI
+	SUBQ       AX, DI
+	VMOVDQU    (SI)(DI*4), Y0
+	VMASKMOVPS (DX)(BX*4), Y0, Y1
+	VADDPS     c_three<>+0(SB), Y1, Y1
+	VDIVPS     c_six<>+0(SB), Y1, Y1
+	VMOVUPS    c_zero<>+0(SB), Y2
+	VMAXPS     Y1, Y2, Y1
+	VMOVUPS    c_one<>+0(SB), Y2
+	VMINPS     Y1, Y2, Y1
+	VMASKMOVPS Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func hardsigmoidBackwardAVX2(dx []float32, dy []float32, x []float32)
+// Requires: AVX
+TEXT ·hardsigmoidBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000020, DI
+
+loopN:
+	CMPQ      SI, DI
+	JG        loop1
+	VMOVUPS   (BX)(SI*4), Y0
+	VCMPPS    $0x1e, c_negThree<>+0(SB), Y0, Y1
+	VCMPPS    $0x11, c_three<>+0(SB), Y0, Y0
+	VANDPS    Y1, Y0, Y0
+	VMOVUPS   c_zero<>+0(SB), Y1
+	VBLENDVPS Y0, c_one<>+0(SB), Y1, Y0
+	VMOVUPS   (DX)(SI*4), Y1
+	VMULPS    Y0, Y1, Y0
+	VMULPS    c_sixth<>+0(SB), Y0, Y0
+	VMOVUPS   Y0, (CX)(SI*4)
+	VMOVUPS   32(BX)(SI*4), Y0
+	VCMPPS    $0x1e, c_negThree<>+0(SB), Y0, Y1
+	VCMPPS    $0x11, c_three<>+0(SB), Y0, Y0
+	VANDPS    Y1, Y0, Y0
+	VMOVUPS   c_zero<>+0(SB), Y1
+	VBLENDVPS Y0, c_one<>+0(SB), Y1, Y0
+	VMOVUPS   32(DX)(SI*4), Y1
+	VMULPS    Y0, Y1, Y0
+	VMULPS    c_sixth<>+0(SB), Y0, Y0
+	VMOVUPS   Y0, 32(CX)(SI*4)
+	VMOVUPS   64(BX)(SI*4), Y0
+	VCMPPS    $0x1e, c_negThree<>+0(SB), Y0, Y1
+	VCMPPS    $0x11, c_three<>+0(SB), Y0, Y0
+	VANDPS    Y1, Y0, Y0
+	VMOVUPS   c_zero<>+0(SB), Y1
+	VBLENDVPS Y0, c_one<>+0(SB), Y1, Y0
+	VMOVUPS   64(DX)(SI*4), Y1
+	VMULPS    Y0, Y1, Y0
+	VMULPS    c_sixth<>+0(SB), Y0, Y0
+	VMOVUPS   Y0, 64(CX)(SI*4)
+	VMOVUPS   96(BX)(SI*4), Y0
+	VCMPPS    $0x1e, c_negThree<>+0(SB), Y0, Y1
+	VCMPPS    $0x11, c_three<>+0(SB), Y0, Y0
+	VANDPS    Y1, Y0, Y0
+	VMOVUPS   c_zero<>+0(SB), Y1
+	VBLENDVPS Y0, c_one<>+0(SB), Y1, Y0
+	VMOVUPS   96(DX)(SI*4), Y1
+	VMULPS    Y0, Y1, Y0
+	VMULPS    c_sixth<>+0(SB), Y0, Y0
+	VMOVUPS   Y0, 96(CX)(SI*4)
+	ADDQ      $0x00000020, SI
+	JMP       loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ      SI, DI
+	JG        tail
+	VMOVUPS   (BX)(SI*4), Y0
+	VCMPPS    $0x1e, c_negThree<>+0(SB), Y0, Y1
+	VCMPPS    $0x11, c_three<>+0(SB), Y0, Y0
+	VANDPS    Y1, Y0, Y0
+	VMOVUPS   c_zero<>+0(SB), Y1
+	VBLENDVPS Y0, c_one<>+0(SB), Y1, Y0
+	VMOVUPS   (DX)(SI*4), Y1
+	VMULPS    Y0, Y1, Y0
+	VMULPS    c_sixth<>+0(SB), Y0, Y0
+	VMOVUPS   Y0, (CX)(SI*4)
+	ADDQ      $0x00000008, SI
+	JMP       loop
+
+tail:
+	SUBQ       SI, AX
+	JZ         done
+	LEAQ       tailmask8<>+0(SB), DI
+	MOVQ       $0x00000010, R8
+	SUBQ       AX, R8
+	VMOVDQU    (DI)(R8*4), Y0
+	VMASKMOVPS (BX)(SI*4), Y0, Y1
+	VCMPPS     $0x1e, c_negThree<>+0(SB), Y1, Y2
+	VCMPPS     $0x11, c_three<>+0(SB), Y1, Y1
+	VANDPS     Y2, Y1, Y1
+	VMOVUPS    c_zero<>+0(SB), Y2
+	VBLENDVPS  Y1, c_one<>+0(SB), Y2, Y1
+	VMASKMOVPS (DX)(SI*4), Y0, Y2
+	VMULPS     Y1, Y2, Y1
+	VMULPS     c_sixth<>+0(SB), Y1, Y1
+	VMASKMOVPS Y1, Y0, (CX)(SI*4)
+
+done:
 	VZEROUPPER
 	RET

@@ -283,6 +283,9 @@ const (
 	// 6
 	cSix     float32 = 0x1.8p+02 // 6
 	cSixBits uint32  = 0x40c00000
+	// 1/6 rounded to float32
+	cSixth     float32 = 0x1.555556p-03 // 0.16666667
+	cSixthBits uint32  = 0x3e2aaaab
 	// Pserf's softplus takes PyTorch's default threshold
 	cSoftplusThreshold     float32 = 0x1.4p+04 // 20
 	cSoftplusThresholdBits uint32  = 0x41a00000

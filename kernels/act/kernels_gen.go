@@ -100,6 +100,10 @@ type kernels struct {
 	rreluBackward       func(dx, dy, x []float32, lo float32, w float32, seedLo float32, seedHi float32)
 	pdeluSquare         func(y, x []float32, alpha float32)
 	pdeluSquareBackward func(dx, dy, x []float32, alpha float32) (sums [1]float64)
+	hardtanh            func(y, x []float32, lo float32, hi float32)
+	hardtanhBackward    func(dx, dy, x []float32, lo float32, hi float32)
+	hardsigmoid         func(y, x []float32)
+	hardsigmoidBackward func(dx, dy, x []float32)
 }
 
 // namedKernel is one kernel of a table, for tests that walk every kernel.
@@ -206,6 +210,10 @@ func (k *kernels) all() []namedKernel {
 		{"rreluBackward", k.rreluBackward},
 		{"pdeluSquare", k.pdeluSquare},
 		{"pdeluSquareBackward", k.pdeluSquareBackward},
+		{"hardtanh", k.hardtanh},
+		{"hardtanhBackward", k.hardtanhBackward},
+		{"hardsigmoid", k.hardsigmoid},
+		{"hardsigmoidBackward", k.hardsigmoidBackward},
 	}
 }
 
@@ -306,4 +314,8 @@ var pureGo = kernels{
 	rreluBackward:       rreluBackwardGo,
 	pdeluSquare:         pdeluSquareGo,
 	pdeluSquareBackward: pdeluSquareBackwardGo,
+	hardtanh:            hardtanhGo,
+	hardtanhBackward:    hardtanhBackwardGo,
+	hardsigmoid:         hardsigmoidGo,
+	hardsigmoidBackward: hardsigmoidBackwardGo,
 }

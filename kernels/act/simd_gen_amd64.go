@@ -101,6 +101,10 @@ var avx512Kernels = kernels{
 	rreluBackward:       rreluBackwardAVX512,
 	pdeluSquare:         pdeluSquareAVX512,
 	pdeluSquareBackward: pdeluSquareBackwardAVX512,
+	hardtanh:            hardtanhAVX512,
+	hardtanhBackward:    hardtanhBackwardAVX512,
+	hardsigmoid:         hardsigmoidAVX512,
+	hardsigmoidBackward: hardsigmoidBackwardAVX512,
 }
 
 var avx2Kernels = kernels{
@@ -200,4 +204,8 @@ var avx2Kernels = kernels{
 	rreluBackward:       rreluBackwardAVX2,
 	pdeluSquare:         pdeluSquareAVX2,
 	pdeluSquareBackward: pdeluSquareBackwardAVX2,
+	hardtanh:            hardtanhAVX2,
+	hardtanhBackward:    hardtanhBackwardAVX2,
+	hardsigmoid:         hardsigmoidAVX2,
+	hardsigmoidBackward: hardsigmoidBackwardAVX2,
 }

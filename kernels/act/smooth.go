@@ -470,3 +470,27 @@ func PDELUSquareBackward(dx, dy, x []float32, alpha float32) (galpha float64) {
 	}
 	return galpha
 }
+
+// Hardtanh sets y[i] = min(max(x[i], lo), hi) (NaN kept).
+func Hardtanh(y, x []float32, lo, hi float32) {
+	check2("Hardtanh", y, x)
+	current().hardtanh(y, x, lo, hi)
+}
+
+// HardtanhBackward sets dx[i] = dy[i] times 1 strictly inside (lo, hi), 0
+// at and beyond the bounds (PyTorch's).
+func HardtanhBackward(dx, dy, x []float32, lo, hi float32) {
+	check3("HardtanhBackward", dx, dy, x)
+	current().hardtanhBackward(dx, dy, x, lo, hi)
+}
+
+// Hardsigmoid sets y[i] = min(max((x+3)/6, 0), 1), within an ulp of the
+// exact value.
+func Hardsigmoid(y, x []float32) { check2("Hardsigmoid", y, x); current().hardsigmoid(y, x) }
+
+// HardsigmoidBackward sets dx[i] = dy[i] times 1/6 strictly inside (-3, 3),
+// 0 elsewhere (PyTorch's).
+func HardsigmoidBackward(dx, dy, x []float32) {
+	check3("HardsigmoidBackward", dx, dy, x)
+	current().hardsigmoidBackward(dx, dy, x)
+}

@@ -289,6 +289,18 @@ func pdeluSquareAVX512(y []float32, x []float32, alpha float32)
 // pdeluSquareBackwardAVX512 sets dx = dy*(x > 0 ? 1 : alpha/b^3), b = 1 - min(x, 0)/2, and sums dy*((b^-2 - 1)).
 func pdeluSquareBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32) [1]float64
 
+// hardtanhAVX512 sets y = min(max(x, lo), hi).
+func hardtanhAVX512(y []float32, x []float32, lo float32, hi float32)
+
+// hardtanhBackwardAVX512 sets dx = dy*[lo < x < hi].
+func hardtanhBackwardAVX512(dx []float32, dy []float32, x []float32, lo float32, hi float32)
+
+// hardsigmoidAVX512 sets y = min(max((x+3)/6, 0), 1).
+func hardsigmoidAVX512(y []float32, x []float32)
+
+// hardsigmoidBackwardAVX512 sets dx = dy*[-3 < x < 3]/6.
+func hardsigmoidBackwardAVX512(dx []float32, dy []float32, x []float32)
+
 // reluAVX2 sets y = max(0, x) (NaN stays NaN, -0 stays -0).
 func reluAVX2(y []float32, x []float32)
 
@@ -573,3 +585,15 @@ func pdeluSquareAVX2(y []float32, x []float32, alpha float32)
 
 // pdeluSquareBackwardAVX2 sets dx = dy*(x > 0 ? 1 : alpha/b^3), b = 1 - min(x, 0)/2, and sums dy*((b^-2 - 1)).
 func pdeluSquareBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32) [1]float64
+
+// hardtanhAVX2 sets y = min(max(x, lo), hi).
+func hardtanhAVX2(y []float32, x []float32, lo float32, hi float32)
+
+// hardtanhBackwardAVX2 sets dx = dy*[lo < x < hi].
+func hardtanhBackwardAVX2(dx []float32, dy []float32, x []float32, lo float32, hi float32)
+
+// hardsigmoidAVX2 sets y = min(max((x+3)/6, 0), 1).
+func hardsigmoidAVX2(y []float32, x []float32)
+
+// hardsigmoidBackwardAVX2 sets dx = dy*[-3 < x < 3]/6.
+func hardsigmoidBackwardAVX2(dx []float32, dy []float32, x []float32)
