@@ -2,8 +2,6 @@ package activations
 
 import (
 	"math"
-
-	"github.com/actbench/actbench/elementwise"
 )
 
 // Branch-free float64 functions that kernels/fmath lacks (a general
@@ -53,7 +51,3 @@ func log1pAcc(u float64) float64 {
 	w := 1 + u
 	return logPos(w) + (u-(w-1))/w
 }
-
-// blockF32 is a float32 block of values, the scratch of the activations
-// that compose the vector kernels of package kernels/act block by block.
-type blockF32 = [elementwise.BlockLen]float32

@@ -36,7 +36,7 @@ var activationCosts = map[string]actCost{
 	"hardtanh":    {0.10, 0.17},
 	"identity":    {0.13, 0.13},
 	"leakyrelu":   {0.11, 0.21},
-	"lisht":       {0.98, 2.49},
+	"lisht":       {0.33, 0.52},
 	"logsigmoid":  {0.76, 0.67},
 	"mish":        {0.54, 0.62},
 	"pau":         {0.18, 0.55},

@@ -13,6 +13,7 @@ package main
 func init() {
 	defF("negFifty", -50, "GoLU: below, the gate exp(-exp(-x)) is 0 and exp(-x) still finite")
 	defF("oneE3", 1e3, "GoLU's derivative: above, exp(-x) is 0")
+	defF("negOneE3", -1e3, "LiSHT's derivative: below, sech^2 is 0")
 	defF("eighty", 80, "ErfAct: beta*x is clamped here, exp stays finite")
 	defF("oneE30", 1e30, "x clamped to +-1e30 keeps products with it finite")
 	defF("negOneE30", -1e30, "-1e30")
@@ -242,6 +243,41 @@ func pdeluKernels() []*Kernel {
 				d := b.Div(b.Param("alpha"), b.Mul(b.Mul(bb, bb), bb))
 				b.Store("dx", b.Mul(dy, b.Sel(b.Cmp(predGT, x, b.C("zero")), b.C("one"), d)))
 				b.Acc(0, b.Mul(dy, pdeluSquareNeg(b, u, bb)))
+			},
+		},
+	}
+}
+
+// LiSHT, x*tanh(x), fused: the tanh kernel's tanh, and in the backward pass
+// its sech^2 (from the logistic pieces, exact where 1 - tanh^2 would
+// cancel) applied to dy*x with x clamped to +-1e3 (sech^2 is 0 there:
+// no Inf*0), as activations/lisht.go composed them.
+func tanhOf(b *B, x V) V {
+	t := clamp(b, b.Add(x, x), "negTanhClamp", "tanhClamp")
+	em1 := expCore(b, t, nil).expm1(b)
+	return b.Div(em1, b.Add(em1, b.C("two")))
+}
+
+func lishtKernels() []*Kernel {
+	return []*Kernel{
+		{
+			Name: "lisht", Doc: "sets y = x*tanh(x).",
+			Slices: []string{"y", "x"},
+			Body: func(b *B) {
+				x := b.Load("x")
+				b.Store("y", b.Mul(x, tanhOf(b, x)))
+			},
+		},
+		{
+			Name: "lishtBackward", Doc: "sets dx = dy*(tanh(x) + x*sech(x)^2).",
+			Slices: []string{"dx", "dy", "x"},
+			Body: func(b *B) {
+				x, dy := b.Load("x"), b.Load("dy")
+				th := tanhOf(b, x)
+				w := b.Mul(dy, clamp(b, x, "negOneE3", "oneE3"))
+				l := logisticOf(b, b.Add(x, x), nil)
+				sech2 := b.Mul(b.Div(b.Mul(b.C("four"), l.e64), b.Mul(l.d, l.d)), b.C("twoM64"))
+				b.Store("dx", b.Add(b.Mul(dy, th), b.Mul(w, sech2)))
 			},
 		},
 	}

@@ -43,6 +43,7 @@ func allKernels() []*Kernel {
 	ks = append(ks, rreluKernels()...)
 	ks = append(ks, pdeluKernels()...)
 	ks = append(ks, hardKernels()...)
+	ks = append(ks, lishtKernels()...)
 	return ks
 }
 

@@ -1120,6 +1120,24 @@ DATA c_negOne<>+56(SB)/4, $0xbf800000
 DATA c_negOne<>+60(SB)/4, $0xbf800000
 GLOBL c_negOne<>(SB), RODATA|NOPTR, $64
 
+DATA c_negOneE3<>+0(SB)/4, $0xc47a0000
+DATA c_negOneE3<>+4(SB)/4, $0xc47a0000
+DATA c_negOneE3<>+8(SB)/4, $0xc47a0000
+DATA c_negOneE3<>+12(SB)/4, $0xc47a0000
+DATA c_negOneE3<>+16(SB)/4, $0xc47a0000
+DATA c_negOneE3<>+20(SB)/4, $0xc47a0000
+DATA c_negOneE3<>+24(SB)/4, $0xc47a0000
+DATA c_negOneE3<>+28(SB)/4, $0xc47a0000
+DATA c_negOneE3<>+32(SB)/4, $0xc47a0000
+DATA c_negOneE3<>+36(SB)/4, $0xc47a0000
+DATA c_negOneE3<>+40(SB)/4, $0xc47a0000
+DATA c_negOneE3<>+44(SB)/4, $0xc47a0000
+DATA c_negOneE3<>+48(SB)/4, $0xc47a0000
+DATA c_negOneE3<>+52(SB)/4, $0xc47a0000
+DATA c_negOneE3<>+56(SB)/4, $0xc47a0000
+DATA c_negOneE3<>+60(SB)/4, $0xc47a0000
+GLOBL c_negOneE3<>(SB), RODATA|NOPTR, $64
+
 DATA c_negOneE30<>+0(SB)/4, $0xf149f2ca
 DATA c_negOneE30<>+4(SB)/4, $0xf149f2ca
 DATA c_negOneE30<>+8(SB)/4, $0xf149f2ca
@@ -24097,6 +24115,417 @@ tail:
 	VMULPS    Z7, Z0, Z0
 	VMULPS    c_sixth<>+0(SB), Z0, Z0
 	VMOVUPS   Z0, K1, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func lishtAVX512(y []float32, x []float32)
+// Requires: AVX, AVX512F
+TEXT ·lishtAVX512(SB), NOSPLIT, $0-48
+	MOVQ    y_len+8(FP), AX
+	MOVQ    y_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS c_expLo<>+0(SB), Z0
+	VMOVUPS c_expP6<>+0(SB), Z1
+	VMOVUPS c_negTanhClamp<>+0(SB), Z2
+	VMOVUPS c_tanhClamp<>+0(SB), Z3
+	XORQ    BX, BX
+	MOVQ    AX, SI
+	SUBQ    $0x00000020, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Z4
+	VADDPS       Z4, Z4, Z5
+	VMINPS       Z5, Z3, Z5
+	VMAXPS       Z5, Z2, Z5
+	VMAXPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z7
+	VMULPS       Z7, Z7, Z5
+	VMOVAPS      Z1, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z8
+	VFMADD132PS  Z8, Z7, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
+	VPSLLD       $0x17, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VSUBPS       c_one<>+0(SB), Z6, Z7
+	VFMADD132PS  Z5, Z7, Z6
+	VADDPS       c_two<>+0(SB), Z6, Z5
+	VDIVPS       Z5, Z6, Z5
+	VMULPS       Z5, Z4, Z4
+	VMOVUPS      Z4, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z4
+	VADDPS       Z4, Z4, Z5
+	VMINPS       Z5, Z3, Z5
+	VMAXPS       Z5, Z2, Z5
+	VMAXPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z7
+	VMULPS       Z7, Z7, Z5
+	VMOVAPS      Z1, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z8
+	VFMADD132PS  Z8, Z7, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
+	VPSLLD       $0x17, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VSUBPS       c_one<>+0(SB), Z6, Z7
+	VFMADD132PS  Z5, Z7, Z6
+	VADDPS       c_two<>+0(SB), Z6, Z5
+	VDIVPS       Z5, Z6, Z5
+	VMULPS       Z5, Z4, Z4
+	VMOVUPS      Z4, 64(CX)(BX*4)
+	ADDQ         $0x00000020, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Z4
+	VADDPS       Z4, Z4, Z5
+	VMINPS       Z5, Z3, Z5
+	VMAXPS       Z5, Z2, Z5
+	VMAXPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z7
+	VMULPS       Z7, Z7, Z5
+	VMOVAPS      Z1, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z8
+	VFMADD132PS  Z8, Z7, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
+	VPSLLD       $0x17, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VSUBPS       c_one<>+0(SB), Z6, Z7
+	VFMADD132PS  Z5, Z7, Z6
+	VADDPS       c_two<>+0(SB), Z6, Z5
+	VDIVPS       Z5, Z6, Z5
+	VMULPS       Z5, Z4, Z4
+	VMOVUPS      Z4, (CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), SI
+	KMOVW        (SI)(AX*2), K1
+	VMOVUPS.Z    (DX)(BX*4), K1, Z4
+	VADDPS       Z4, Z4, Z5
+	VMINPS       Z5, Z3, Z3
+	VMAXPS       Z3, Z2, Z2
+	VMAXPS       Z2, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z2
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z2
+	VSUBPS       c_roundMagic<>+0(SB), Z2, Z3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z3, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z3
+	VMULPS       Z3, Z3, Z0
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z3, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z3, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z3, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z3, Z1
+	VFMADD132PS  Z1, Z3, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z2, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z1
+	VSUBPS       c_one<>+0(SB), Z1, Z2
+	VFMADD132PS  Z0, Z2, Z1
+	VADDPS       c_two<>+0(SB), Z1, Z0
+	VDIVPS       Z0, Z1, Z0
+	VMULPS       Z0, Z4, Z0
+	VMOVUPS      Z0, K1, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func lishtBackwardAVX512(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·lishtBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ    dx_len+8(FP), AX
+	MOVQ    dx_base+0(FP), CX
+	MOVQ    dy_base+24(FP), DX
+	MOVQ    x_base+48(FP), BX
+	VMOVUPS c_expLo<>+0(SB), Z0
+	VMOVUPS c_expP6<>+0(SB), Z1
+	VMOVUPS c_negOneE3<>+0(SB), Z2
+	VMOVUPS c_negTanhClamp<>+0(SB), Z3
+	VMOVUPS c_oneE3<>+0(SB), Z4
+	VMOVUPS c_tanhClamp<>+0(SB), Z5
+	XORQ    SI, SI
+	MOVQ    AX, DI
+	SUBQ    $0x00000020, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Z6
+	VMOVUPS      (DX)(SI*4), Z7
+	VADDPS       Z6, Z6, Z8
+	VMINPS       Z8, Z5, Z8
+	VMAXPS       Z8, Z3, Z8
+	VMAXPS       Z8, Z0, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z10
+	VMULPS       Z10, Z10, Z8
+	VMOVAPS      Z1, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
+	VFMADD132PS  Z11, Z10, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VSUBPS       c_one<>+0(SB), Z9, Z10
+	VFMADD132PS  Z8, Z10, Z9
+	VADDPS       c_two<>+0(SB), Z9, Z8
+	VDIVPS       Z8, Z9, Z8
+	VMINPS       Z6, Z4, Z9
+	VMAXPS       Z9, Z2, Z9
+	VMULPS       Z9, Z7, Z9
+	VADDPS       Z6, Z6, Z6
+	VORPS        c_signMask<>+0(SB), Z6, Z6
+	VMAXPS       Z6, Z0, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z11
+	VMULPS       Z11, Z11, Z6
+	VMOVAPS      Z1, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z6, Z10, Z10
+	VMOVUPS      c_twoM64<>+0(SB), Z6
+	VFMADD213PS  c_one<>+0(SB), Z10, Z6
+	VMULPS       c_four<>+0(SB), Z10, Z10
+	VMULPS       Z6, Z6, Z6
+	VDIVPS       Z6, Z10, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z6, Z9, Z6
+	VADDPS       Z6, Z7, Z6
+	VMOVUPS      Z6, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z6
+	VMOVUPS      64(DX)(SI*4), Z7
+	VADDPS       Z6, Z6, Z8
+	VMINPS       Z8, Z5, Z8
+	VMAXPS       Z8, Z3, Z8
+	VMAXPS       Z8, Z0, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z10
+	VMULPS       Z10, Z10, Z8
+	VMOVAPS      Z1, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
+	VFMADD132PS  Z11, Z10, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VSUBPS       c_one<>+0(SB), Z9, Z10
+	VFMADD132PS  Z8, Z10, Z9
+	VADDPS       c_two<>+0(SB), Z9, Z8
+	VDIVPS       Z8, Z9, Z8
+	VMINPS       Z6, Z4, Z9
+	VMAXPS       Z9, Z2, Z9
+	VMULPS       Z9, Z7, Z9
+	VADDPS       Z6, Z6, Z6
+	VORPS        c_signMask<>+0(SB), Z6, Z6
+	VMAXPS       Z6, Z0, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z11
+	VMULPS       Z11, Z11, Z6
+	VMOVAPS      Z1, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z6, Z10, Z10
+	VMOVUPS      c_twoM64<>+0(SB), Z6
+	VFMADD213PS  c_one<>+0(SB), Z10, Z6
+	VMULPS       c_four<>+0(SB), Z10, Z10
+	VMULPS       Z6, Z6, Z6
+	VDIVPS       Z6, Z10, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z6, Z9, Z6
+	VADDPS       Z6, Z7, Z6
+	VMOVUPS      Z6, 64(CX)(SI*4)
+	ADDQ         $0x00000020, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Z6
+	VMOVUPS      (DX)(SI*4), Z7
+	VADDPS       Z6, Z6, Z8
+	VMINPS       Z8, Z5, Z8
+	VMAXPS       Z8, Z3, Z8
+	VMAXPS       Z8, Z0, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z10
+	VMULPS       Z10, Z10, Z8
+	VMOVAPS      Z1, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
+	VFMADD132PS  Z11, Z10, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VSUBPS       c_one<>+0(SB), Z9, Z10
+	VFMADD132PS  Z8, Z10, Z9
+	VADDPS       c_two<>+0(SB), Z9, Z8
+	VDIVPS       Z8, Z9, Z8
+	VMINPS       Z6, Z4, Z9
+	VMAXPS       Z9, Z2, Z9
+	VMULPS       Z9, Z7, Z9
+	VADDPS       Z6, Z6, Z6
+	VORPS        c_signMask<>+0(SB), Z6, Z6
+	VMAXPS       Z6, Z0, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z11
+	VMULPS       Z11, Z11, Z6
+	VMOVAPS      Z1, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z6, Z10, Z10
+	VMOVUPS      c_twoM64<>+0(SB), Z6
+	VFMADD213PS  c_one<>+0(SB), Z10, Z6
+	VMULPS       c_four<>+0(SB), Z10, Z10
+	VMULPS       Z6, Z6, Z6
+	VDIVPS       Z6, Z10, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMULPS       Z8, Z7, Z7
+	VMULPS       Z6, Z9, Z6
+	VADDPS       Z6, Z7, Z6
+	VMOVUPS      Z6, (CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask16<>+0(SB), DI
+	KMOVW        (DI)(AX*2), K1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z6
+	VMOVUPS.Z    (DX)(SI*4), K1, Z7
+	VADDPS       Z6, Z6, Z8
+	VMINPS       Z8, Z5, Z5
+	VMAXPS       Z5, Z3, Z3
+	VMAXPS       Z3, Z0, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z8
+	VMULPS       Z8, Z8, Z3
+	VMOVAPS      Z1, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z8, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z8, Z9
+	VFMADD132PS  Z9, Z8, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VSUBPS       c_one<>+0(SB), Z5, Z8
+	VFMADD132PS  Z3, Z8, Z5
+	VADDPS       c_two<>+0(SB), Z5, Z3
+	VDIVPS       Z3, Z5, Z3
+	VMINPS       Z6, Z4, Z4
+	VMAXPS       Z4, Z2, Z2
+	VMULPS       Z2, Z7, Z2
+	VADDPS       Z6, Z6, Z4
+	VORPS        c_signMask<>+0(SB), Z4, Z4
+	VMAXPS       Z4, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z5
+	VMULPS       Z5, Z5, Z0
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z1
+	VFMADD132PS  Z1, Z5, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VMOVUPS      c_twoM64<>+0(SB), Z0
+	VFMADD213PS  c_one<>+0(SB), Z1, Z0
+	VMULPS       c_four<>+0(SB), Z1, Z1
+	VMULPS       Z0, Z0, Z0
+	VDIVPS       Z0, Z1, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z0
+	VMULPS       Z3, Z7, Z1
+	VMULPS       Z0, Z2, Z0
+	VADDPS       Z0, Z1, Z0
+	VMOVUPS      Z0, K1, (CX)(SI*4)
 
 done:
 	VZEROUPPER
@@ -49336,6 +49765,447 @@ tail:
 	VMULPS     Y1, Y2, Y1
 	VMULPS     c_sixth<>+0(SB), Y1, Y1
 	VMASKMOVPS Y1, Y0, (CX)(SI*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func lishtAVX2(y []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·lishtAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_len+8(FP), AX
+	MOVQ y_base+0(FP), CX
+	MOVQ x_base+24(FP), DX
+	XORQ BX, BX
+	MOVQ AX, SI
+	SUBQ $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y0
+	VADDPS       Y0, Y0, Y1
+	VMOVUPS      c_tanhClamp<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_negTanhClamp<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VSUBPS       c_one<>+0(SB), Y2, Y3
+	VFMADD132PS  Y1, Y3, Y2
+	VADDPS       c_two<>+0(SB), Y2, Y1
+	VDIVPS       Y1, Y2, Y1
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VADDPS       Y0, Y0, Y1
+	VMOVUPS      c_tanhClamp<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_negTanhClamp<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VSUBPS       c_one<>+0(SB), Y2, Y3
+	VFMADD132PS  Y1, Y3, Y2
+	VADDPS       c_two<>+0(SB), Y2, Y1
+	VDIVPS       Y1, Y2, Y1
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y0
+	VADDPS       Y0, Y0, Y1
+	VMOVUPS      c_tanhClamp<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_negTanhClamp<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VSUBPS       c_one<>+0(SB), Y2, Y3
+	VFMADD132PS  Y1, Y3, Y2
+	VADDPS       c_two<>+0(SB), Y2, Y1
+	VDIVPS       Y1, Y2, Y1
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VADDPS       Y1, Y1, Y2
+	VMOVUPS      c_tanhClamp<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_negTanhClamp<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VSUBPS       c_one<>+0(SB), Y3, Y4
+	VFMADD132PS  Y2, Y4, Y3
+	VADDPS       c_two<>+0(SB), Y3, Y2
+	VDIVPS       Y2, Y3, Y2
+	VMULPS       Y2, Y1, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func lishtBackwardAVX2(dx []float32, dy []float32, x []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·lishtBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx_len+8(FP), AX
+	MOVQ dx_base+0(FP), CX
+	MOVQ dy_base+24(FP), DX
+	MOVQ x_base+48(FP), BX
+	XORQ SI, SI
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VADDPS       Y0, Y0, Y2
+	VMOVUPS      c_tanhClamp<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_negTanhClamp<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VSUBPS       c_one<>+0(SB), Y3, Y4
+	VFMADD132PS  Y2, Y4, Y3
+	VADDPS       c_two<>+0(SB), Y3, Y2
+	VDIVPS       Y2, Y3, Y2
+	VMOVUPS      c_oneE3<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y3
+	VMOVUPS      c_negOneE3<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y1, Y3
+	VADDPS       Y0, Y0, Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y0
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y5
+	VMULPS       Y5, Y5, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y0, Y4, Y4
+	VMOVUPS      c_twoM64<>+0(SB), Y0
+	VFMADD213PS  c_one<>+0(SB), Y4, Y0
+	VMULPS       c_four<>+0(SB), Y4, Y4
+	VMULPS       Y0, Y0, Y0
+	VDIVPS       Y0, Y4, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMULPS       Y2, Y1, Y1
+	VMULPS       Y0, Y3, Y0
+	VADDPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(BX)(SI*4), Y0
+	VMOVUPS      32(DX)(SI*4), Y1
+	VADDPS       Y0, Y0, Y2
+	VMOVUPS      c_tanhClamp<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_negTanhClamp<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VSUBPS       c_one<>+0(SB), Y3, Y4
+	VFMADD132PS  Y2, Y4, Y3
+	VADDPS       c_two<>+0(SB), Y3, Y2
+	VDIVPS       Y2, Y3, Y2
+	VMOVUPS      c_oneE3<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y3
+	VMOVUPS      c_negOneE3<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y1, Y3
+	VADDPS       Y0, Y0, Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y0
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y5
+	VMULPS       Y5, Y5, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y0, Y4, Y4
+	VMOVUPS      c_twoM64<>+0(SB), Y0
+	VFMADD213PS  c_one<>+0(SB), Y4, Y0
+	VMULPS       c_four<>+0(SB), Y4, Y4
+	VMULPS       Y0, Y0, Y0
+	VDIVPS       Y0, Y4, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMULPS       Y2, Y1, Y1
+	VMULPS       Y0, Y3, Y0
+	VADDPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VADDPS       Y0, Y0, Y2
+	VMOVUPS      c_tanhClamp<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y2
+	VMOVUPS      c_negTanhClamp<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VSUBPS       c_one<>+0(SB), Y3, Y4
+	VFMADD132PS  Y2, Y4, Y3
+	VADDPS       c_two<>+0(SB), Y3, Y2
+	VDIVPS       Y2, Y3, Y2
+	VMOVUPS      c_oneE3<>+0(SB), Y3
+	VMINPS       Y0, Y3, Y3
+	VMOVUPS      c_negOneE3<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMULPS       Y3, Y1, Y3
+	VADDPS       Y0, Y0, Y0
+	VORPS        c_signMask<>+0(SB), Y0, Y0
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y0, Y4, Y0
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y5
+	VMULPS       Y5, Y5, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y0, Y4, Y4
+	VMOVUPS      c_twoM64<>+0(SB), Y0
+	VFMADD213PS  c_one<>+0(SB), Y4, Y0
+	VMULPS       c_four<>+0(SB), Y4, Y4
+	VMULPS       Y0, Y0, Y0
+	VDIVPS       Y0, Y4, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VMULPS       Y2, Y1, Y1
+	VMULPS       Y0, Y3, Y0
+	VADDPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (BX)(SI*4), Y0, Y1
+	VMASKMOVPS   (DX)(SI*4), Y0, Y2
+	VADDPS       Y1, Y1, Y3
+	VMOVUPS      c_tanhClamp<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_negTanhClamp<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
+	VMULPS       Y5, Y5, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VSUBPS       c_one<>+0(SB), Y4, Y5
+	VFMADD132PS  Y3, Y5, Y4
+	VADDPS       c_two<>+0(SB), Y4, Y3
+	VDIVPS       Y3, Y4, Y3
+	VMOVUPS      c_oneE3<>+0(SB), Y4
+	VMINPS       Y1, Y4, Y4
+	VMOVUPS      c_negOneE3<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       Y4, Y2, Y4
+	VADDPS       Y1, Y1, Y1
+	VORPS        c_signMask<>+0(SB), Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y1, Y5, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y6
+	VMULPS       Y6, Y6, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
+	VFMADD132PS  Y7, Y6, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y1, Y5, Y5
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y5, Y1
+	VMULPS       c_four<>+0(SB), Y5, Y5
+	VMULPS       Y1, Y1, Y1
+	VDIVPS       Y1, Y5, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       Y3, Y2, Y2
+	VMULPS       Y1, Y4, Y1
+	VADDPS       Y1, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
 
 done:
 	VZEROUPPER

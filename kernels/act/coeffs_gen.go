@@ -191,6 +191,9 @@ const (
 	// -1
 	cNegOne     float32 = -0x1p+00 // -1
 	cNegOneBits uint32  = 0xbf800000
+	// LiSHT's derivative: below, sech^2 is 0
+	cNegOneE3     float32 = -0x1.f4p+09 // -1000
+	cNegOneE3Bits uint32  = 0xc47a0000
 	// -1e30
 	cNegOneE30     float32 = -0x1.93e594p+99 // -1e+30
 	cNegOneE30Bits uint32  = 0xf149f2ca

@@ -93,8 +93,8 @@
 // gradients, Horner's rule for |x| <= PAUNear) by the conformance suite of
 // package activations, whose PAU takes larger inputs in float64.
 //
-// GoLU, ErfAct, Pserf, SRS and ACON-C are fused kernels that do, in one pass, the float32
-// operations their compositions of the exp, erf, softplus and sigmoid kernels did (forward
+// GoLU, ErfAct, Pserf, SRS, ACON-C and LiSHT are fused kernels that do, in one pass, the float32
+// operations their compositions of the exp, erf, softplus, sigmoid and tanh kernels did (forward
 // values and input gradients bit for bit the same; TestPathsBitIdentical
 // covers them like every kernel).
 //

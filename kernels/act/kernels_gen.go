@@ -104,6 +104,8 @@ type kernels struct {
 	hardtanhBackward    func(dx, dy, x []float32, lo float32, hi float32)
 	hardsigmoid         func(y, x []float32)
 	hardsigmoidBackward func(dx, dy, x []float32)
+	lisht               func(y, x []float32)
+	lishtBackward       func(dx, dy, x []float32)
 }
 
 // namedKernel is one kernel of a table, for tests that walk every kernel.
@@ -214,6 +216,8 @@ func (k *kernels) all() []namedKernel {
 		{"hardtanhBackward", k.hardtanhBackward},
 		{"hardsigmoid", k.hardsigmoid},
 		{"hardsigmoidBackward", k.hardsigmoidBackward},
+		{"lisht", k.lisht},
+		{"lishtBackward", k.lishtBackward},
 	}
 }
 
@@ -318,4 +322,6 @@ var pureGo = kernels{
 	hardtanhBackward:    hardtanhBackwardGo,
 	hardsigmoid:         hardsigmoidGo,
 	hardsigmoidBackward: hardsigmoidBackwardGo,
+	lisht:               lishtGo,
+	lishtBackward:       lishtBackwardGo,
 }

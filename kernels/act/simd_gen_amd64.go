@@ -105,6 +105,8 @@ var avx512Kernels = kernels{
 	hardtanhBackward:    hardtanhBackwardAVX512,
 	hardsigmoid:         hardsigmoidAVX512,
 	hardsigmoidBackward: hardsigmoidBackwardAVX512,
+	lisht:               lishtAVX512,
+	lishtBackward:       lishtBackwardAVX512,
 }
 
 var avx2Kernels = kernels{
@@ -208,4 +210,6 @@ var avx2Kernels = kernels{
 	hardtanhBackward:    hardtanhBackwardAVX2,
 	hardsigmoid:         hardsigmoidAVX2,
 	hardsigmoidBackward: hardsigmoidBackwardAVX2,
+	lisht:               lishtAVX2,
+	lishtBackward:       lishtBackwardAVX2,
 }

@@ -494,3 +494,12 @@ func HardsigmoidBackward(dx, dy, x []float32) {
 	check3("HardsigmoidBackward", dx, dy, x)
 	current().hardsigmoidBackward(dx, dy, x)
 }
+
+// LiSHT sets y[i] = x*tanh(x) in one pass.
+func LiSHT(y, x []float32) { check2("LiSHT", y, x); current().lisht(y, x) }
+
+// LiSHTBackward sets dx[i] = dy[i]*(tanh(x) + x*sech(x)^2) in one pass.
+func LiSHTBackward(dx, dy, x []float32) {
+	check3("LiSHTBackward", dx, dy, x)
+	current().lishtBackward(dx, dy, x)
+}

@@ -301,6 +301,12 @@ func hardsigmoidAVX512(y []float32, x []float32)
 // hardsigmoidBackwardAVX512 sets dx = dy*[-3 < x < 3]/6.
 func hardsigmoidBackwardAVX512(dx []float32, dy []float32, x []float32)
 
+// lishtAVX512 sets y = x*tanh(x).
+func lishtAVX512(y []float32, x []float32)
+
+// lishtBackwardAVX512 sets dx = dy*(tanh(x) + x*sech(x)^2).
+func lishtBackwardAVX512(dx []float32, dy []float32, x []float32)
+
 // reluAVX2 sets y = max(0, x) (NaN stays NaN, -0 stays -0).
 func reluAVX2(y []float32, x []float32)
 
@@ -597,3 +603,9 @@ func hardsigmoidAVX2(y []float32, x []float32)
 
 // hardsigmoidBackwardAVX2 sets dx = dy*[-3 < x < 3]/6.
 func hardsigmoidBackwardAVX2(dx []float32, dy []float32, x []float32)
+
+// lishtAVX2 sets y = x*tanh(x).
+func lishtAVX2(y []float32, x []float32)
+
+// lishtBackwardAVX2 sets dx = dy*(tanh(x) + x*sech(x)^2).
+func lishtBackwardAVX2(dx []float32, dy []float32, x []float32)
