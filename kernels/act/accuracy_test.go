@@ -321,6 +321,90 @@ func smoothCases() []smoothCase {
 			df: func(x float64) (float64, float64) { t := math.Tanh(x); return same(t * t) },
 		},
 		{
+			// The composites' bounds are their far tails' (doc.go).
+			name: "golu", fwdULP: 95, bwdULP: 260, fwd: GoLU, bwd: GoLUBackward,
+			f: func(x float64) float64 { return x * math.Exp(-math.Exp(-x)) },
+			df: func(x float64) (float64, float64) {
+				g := math.Exp(-math.Exp(-x))
+				t2 := x * math.Exp(-x) * g
+				if math.IsNaN(t2) {
+					t2 = 0
+				}
+				return g + t2, g + math.Abs(t2)
+			},
+		},
+		{
+			name: "lisht", fwdULP: 3, bwdULP: 3, fwd: LiSHT, bwd: LiSHTBackward,
+			f: func(x float64) float64 { return x * math.Tanh(x) },
+			df: func(x float64) (float64, float64) {
+				th := math.Tanh(x)
+				c := math.Cosh(x)
+				t2 := x / (c * c)
+				if math.IsNaN(t2) || math.IsInf(c, 0) {
+					t2 = 0
+				}
+				return th + t2, math.Abs(th) + math.Abs(t2)
+			},
+		},
+		{
+			name: "erfact(alpha=0.75,beta=0.75)", fwdULP: 185, bwdULP: 140,
+			fwd: func(y, x []float32) { ErfAct(y, x, 0.75, 0.75) },
+			bwd: func(dx, dy, x []float32) { ErfActBackward(dx, dy, x, 0.75, 0.75) },
+			f:   func(x float64) float64 { return x * math.Erf(0.75*math.Exp(0.75*x)) },
+			df: func(x float64) (float64, float64) {
+				u := 0.75 * math.Exp(0.75*x)
+				t1 := math.Erf(u)
+				t2 := x * 2 / math.SqrtPi * math.Exp(-u*u) * u * 0.75
+				if math.IsNaN(t2) {
+					t2 = 0
+				}
+				return t1 + t2, math.Abs(t1) + math.Abs(t2)
+			},
+		},
+		{
+			name: "pserf(gamma=1.25,delta=0.85)", fwdULP: 245, bwdULP: 125,
+			fwd: func(y, x []float32) { Pserf(y, x, 1.25, 0.85) },
+			bwd: func(dx, dy, x []float32) { PserfBackward(dx, dy, x, 1.25, 0.85) },
+			f: func(x float64) float64 {
+				g, d := float64(float32(1.25)), float64(float32(0.85))
+				return x * math.Erf(g*softplus64(d*x, 1, math.Inf(1)))
+			},
+			df: func(x float64) (float64, float64) {
+				g, d := float64(float32(1.25)), float64(float32(0.85))
+				u := g * softplus64(d*x, 1, math.Inf(1))
+				t1 := math.Erf(u)
+				t2 := x * 2 / math.SqrtPi * math.Exp(-u*u) * g * sigmoid64(d*x) * d
+				if math.IsNaN(t2) {
+					t2 = 0
+				}
+				return t1 + t2, math.Abs(t1) + math.Abs(t2)
+			},
+		},
+		{
+			name: "srs(alpha=2,beta=3)", fwdULP: 155, bwdULP: 62,
+			fwd: func(y, x []float32) { SRS(y, x, 2, 3) },
+			bwd: func(dx, dy, x []float32) { SRSBackward(dx, dy, x, 2, 3) },
+			f: func(x float64) float64 {
+				if x < 0 {
+					e := math.Exp(x / 3)
+					return x * e / (x*e/2 + 1)
+				}
+				return x / (x/2 + math.Exp(-x/3))
+			},
+			df: func(x float64) (float64, float64) {
+				e := math.Exp(-math.Abs(x) / 3)
+				dn := x/2 + math.Exp(-x/3)
+				if x < 0 {
+					dn = x*math.Exp(x/3)/2 + 1
+				}
+				d := e * (1 + x/3) / (dn * dn)
+				if math.IsNaN(d) {
+					d = 0
+				}
+				return d, math.Abs(e/(dn*dn)) + math.Abs(e*x/3/(dn*dn))
+			},
+		},
+		{
 			name: "softsign", fwdULP: 1.5, bwdULP: 3.5, fwd: Softsign, bwd: SoftsignBackward,
 			f:  func(x float64) float64 { return x / (1 + math.Abs(x)) },
 			df: func(x float64) (float64, float64) { d := 1 + math.Abs(x); return same(1 / (d * d)) },
