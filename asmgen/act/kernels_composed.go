@@ -3,15 +3,19 @@ package main
 // GoLU, ErfAct, Pserf, SRS and ACON-C, fused: each was composed in Go from the
 // exp, erf and sigmoid kernels on blocks of values, with float32 arithmetic
 // between the calls; these kernels do the same float32 operations in the
-// same order in one pass (forward values and input gradients are bit for bit
-// those of the compositions; the parameter gradients are now lane sums).
+// same order in one pass (forward values and input gradients were bit for
+// bit those of the compositions; the parameter gradients are now lane sums),
+// but for GoLU, whose gate now takes exp(-x) as a double-float and is
+// carried scaled by 2^64.
 // The clamps are the compositions' (activations/golu.go, erfact.go,
 // pserf.go, srs.go and aconc.go say why each is there). ErfAct and Pserf
 // spill their constants and parameters to memory: exp (or softplus) then
 // erf leaves avo's allocator too few registers for them.
 
 func init() {
-	defF("negFifty", -50, "GoLU: below, the gate exp(-exp(-x)) is 0 and exp(-x) still finite")
+	defF("negFifty", -50, "GoLU's derivative clamps x here (the gate is 0 well before)")
+	defF("goluGateZero", 130, "GoLU: above this exp(-x), the gate is 0 (expCore clamps its argument at -130)")
+	defF("negFortyThree", -43, "GoLU: below, the gate exp(-exp(-x)) is 0, and exp(-x)*2^64 still a float32")
 	defF("oneE3", 1e3, "GoLU's derivative: above, exp(-x) is 0")
 	defF("negOneE3", -1e3, "LiSHT's derivative: below, sech^2 is 0")
 	defF("eighty", 80, "ErfAct: beta*x is clamped here, exp stays finite")
@@ -40,10 +44,31 @@ func pserfSoftplus(b *B, x V) V {
 	return b.Sel(tiny, b.C("ln2"), b.Mul(y, b.Param("delta")))
 }
 
-// goluGate returns e = exp(-max(x, -50)) and the gate G = exp(-e).
-func goluGate(b *B, x V) (e, g V) {
-	e = expAll(b, b.Xor(b.Max(x, b.C("negFifty")), b.C("signMask")))
-	return e, expAll(b, b.Xor(e, b.C("signMask")))
+// goluGate returns e = exp(-max(x, -43)) and the gate G = exp(-e) as
+// G*2^64, from e as a double-float: e's own rounding (half an ulp of e, up
+// to ~100 before G underflows) would cost G that many times its ulp in the
+// tail, where now the exponential's polynomial (3e-9 relative) bounds it;
+// carried scaled, G keeps its precision where the results are subnormal
+// (x < -4.4). Below x = -43 (where expCore's scaled e still fits) G is 0
+// either way.
+func goluGate(b *B, x V) (e, g64 V) {
+	parts := expCore(b, b.Xor(b.Max(x, b.C("negFortyThree")), b.C("signMask")), nil)
+	e64 := parts.e64(b)
+	lo64 := b.FMA(parts.s64, parts.pm1, b.Sub(parts.s64, e64)) // exact: e64 is within 2x of s64
+	e = b.Mul(e64, b.C("twoM64"))
+	negLo := b.Xor(b.Mul(lo64, b.C("twoM64")), b.C("signMask"))
+	g64 = expCore(b, b.Xor(e, b.C("signMask")), &negLo).e64(b)
+	// Beyond expCore's clamp G64 would stay e^-130*2^64: make it 0 there
+	// (x*G is far below the smallest subnormal for any x the gate meets).
+	return e, b.ZeroUnless(b.Cmp(predLE, e, b.C("goluGateZero")), g64)
+}
+
+// goluTimesGate is v*G rounded once: v*G64*2^-64 where x < 0 (G < 1, the
+// product may be subnormal), v*G above (v*G64 could overflow there).
+func goluTimesGate(b *B, x, v, g64 V) V {
+	scaled := b.Mul(b.Mul(v, g64), b.C("twoM64"))
+	plain := b.Mul(v, b.Mul(g64, b.C("twoM64")))
+	return b.Sel(b.Cmp(predLT, x, b.C("zero")), scaled, plain)
 }
 
 // erfActParts returns e = exp(min(beta*x, 80)), u = alpha*e and erf(u).
@@ -78,8 +103,8 @@ func composedKernels() []*Kernel {
 			Slices: []string{"y", "x"},
 			Body: func(b *B) {
 				x := b.Load("x")
-				_, g := goluGate(b, x)
-				b.Store("y", b.Mul(b.Max(x, b.C("negMaxFloat")), g))
+				_, g64 := goluGate(b, x)
+				b.Store("y", goluTimesGate(b, x, b.Max(x, b.C("negMaxFloat")), g64))
 			},
 		},
 		{
@@ -87,9 +112,9 @@ func composedKernels() []*Kernel {
 			Slices: []string{"dx", "dy", "x"},
 			Body: func(b *B) {
 				x := b.Load("x")
-				e, g := goluGate(b, x)
+				e, g64 := goluGate(b, x)
 				tc := b.Min(b.Max(x, b.C("negFifty")), b.C("oneE3"))
-				d := b.Add(g, b.Mul(b.Mul(tc, e), g))
+				d := goluTimesGate(b, x, b.FMA(tc, e, b.C("one")), g64) // G*(1 + x*e)
 				b.Store("dx", b.Mul(b.Load("dy"), d))
 			},
 		},

@@ -322,7 +322,7 @@ func smoothCases() []smoothCase {
 		},
 		{
 			// The composites' bounds are their far tails' (doc.go).
-			name: "golu", fwdULP: 95, bwdULP: 260, fwd: GoLU, bwd: GoLUBackward,
+			name: "golu", fwdULP: 30, bwdULP: 60, fwd: GoLU, bwd: GoLUBackward,
 			f: func(x float64) float64 { return x * math.Exp(-math.Exp(-x)) },
 			df: func(x float64) (float64, float64) {
 				g := math.Exp(-math.Exp(-x))

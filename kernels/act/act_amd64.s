@@ -598,6 +598,24 @@ DATA c_geluC2x3<>+56(SB)/4, $0x3e5b33b6
 DATA c_geluC2x3<>+60(SB)/4, $0x3e5b33b6
 GLOBL c_geluC2x3<>(SB), RODATA|NOPTR, $64
 
+DATA c_goluGateZero<>+0(SB)/4, $0x43020000
+DATA c_goluGateZero<>+4(SB)/4, $0x43020000
+DATA c_goluGateZero<>+8(SB)/4, $0x43020000
+DATA c_goluGateZero<>+12(SB)/4, $0x43020000
+DATA c_goluGateZero<>+16(SB)/4, $0x43020000
+DATA c_goluGateZero<>+20(SB)/4, $0x43020000
+DATA c_goluGateZero<>+24(SB)/4, $0x43020000
+DATA c_goluGateZero<>+28(SB)/4, $0x43020000
+DATA c_goluGateZero<>+32(SB)/4, $0x43020000
+DATA c_goluGateZero<>+36(SB)/4, $0x43020000
+DATA c_goluGateZero<>+40(SB)/4, $0x43020000
+DATA c_goluGateZero<>+44(SB)/4, $0x43020000
+DATA c_goluGateZero<>+48(SB)/4, $0x43020000
+DATA c_goluGateZero<>+52(SB)/4, $0x43020000
+DATA c_goluGateZero<>+56(SB)/4, $0x43020000
+DATA c_goluGateZero<>+60(SB)/4, $0x43020000
+GLOBL c_goluGateZero<>(SB), RODATA|NOPTR, $64
+
 DATA c_half<>+0(SB)/4, $0x3f000000
 DATA c_half<>+4(SB)/4, $0x3f000000
 DATA c_half<>+8(SB)/4, $0x3f000000
@@ -1047,6 +1065,24 @@ DATA c_negFifty<>+52(SB)/4, $0xc2480000
 DATA c_negFifty<>+56(SB)/4, $0xc2480000
 DATA c_negFifty<>+60(SB)/4, $0xc2480000
 GLOBL c_negFifty<>(SB), RODATA|NOPTR, $64
+
+DATA c_negFortyThree<>+0(SB)/4, $0xc22c0000
+DATA c_negFortyThree<>+4(SB)/4, $0xc22c0000
+DATA c_negFortyThree<>+8(SB)/4, $0xc22c0000
+DATA c_negFortyThree<>+12(SB)/4, $0xc22c0000
+DATA c_negFortyThree<>+16(SB)/4, $0xc22c0000
+DATA c_negFortyThree<>+20(SB)/4, $0xc22c0000
+DATA c_negFortyThree<>+24(SB)/4, $0xc22c0000
+DATA c_negFortyThree<>+28(SB)/4, $0xc22c0000
+DATA c_negFortyThree<>+32(SB)/4, $0xc22c0000
+DATA c_negFortyThree<>+36(SB)/4, $0xc22c0000
+DATA c_negFortyThree<>+40(SB)/4, $0xc22c0000
+DATA c_negFortyThree<>+44(SB)/4, $0xc22c0000
+DATA c_negFortyThree<>+48(SB)/4, $0xc22c0000
+DATA c_negFortyThree<>+52(SB)/4, $0xc22c0000
+DATA c_negFortyThree<>+56(SB)/4, $0xc22c0000
+DATA c_negFortyThree<>+60(SB)/4, $0xc22c0000
+GLOBL c_negFortyThree<>(SB), RODATA|NOPTR, $64
 
 DATA c_negHalf<>+0(SB)/4, $0xbf000000
 DATA c_negHalf<>+4(SB)/4, $0xbf000000
@@ -18134,13 +18170,10 @@ TEXT ·goluAVX512(SB), NOSPLIT, $0-48
 	MOVQ    y_len+8(FP), AX
 	MOVQ    y_base+0(FP), CX
 	MOVQ    x_base+24(FP), DX
-	VMOVUPS c_expHi<>+0(SB), Z0
-	VMOVUPS c_expLo<>+0(SB), Z1
-	VMOVUPS c_expP6<>+0(SB), Z2
-	VMOVUPS c_expSplit<>+0(SB), Z3
-	VMOVUPS c_negFifty<>+0(SB), Z4
-	VMOVUPS c_negLn2x65Lo<>+0(SB), Z5
-	VMOVUPS c_negMaxFloat<>+0(SB), Z6
+	VMOVUPS c_expLo<>+0(SB), Z0
+	VMOVUPS c_expP6<>+0(SB), Z1
+	VMOVUPS c_negFortyThree<>+0(SB), Z2
+	VMOVUPS c_negMaxFloat<>+0(SB), Z3
 	XORQ    BX, BX
 	MOVQ    AX, SI
 	SUBQ    $0x00000020, SI
@@ -18148,191 +18181,115 @@ TEXT ·goluAVX512(SB), NOSPLIT, $0-48
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z7
-	VMAXPS       Z7, Z4, Z8
-	VXORPS       c_signMask<>+0(SB), Z8, Z8
-	VMINPS       Z8, Z3, Z17
-	VMAXPS       Z17, Z1, Z17
-	VMOVUPS      c_log2e<>+0(SB), Z18
-	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
-	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z19
-	VMULPS       Z19, Z19, Z17
-	VMOVAPS      Z2, Z20
-	VFMADD213PS  c_expP5<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP4<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP3<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP2<>+0(SB), Z19, Z20
-	VFMADD132PS  Z20, Z19, Z17
-	VPSUBD       c_expBias64<>+0(SB), Z18, Z18
-	VPSLLD       $0x17, Z18, Z18
-	VFMADD132PS  Z17, Z18, Z18
-	VMULPS       c_twoM64<>+0(SB), Z18, Z17
-	VMAXPS       Z8, Z3, Z18
-	VMINPS       Z18, Z0, Z18
-	VSUBPS       c_ln2x65<>+0(SB), Z18, Z18
-	VMAXPS       Z18, Z1, Z18
-	VMOVUPS      c_log2e<>+0(SB), Z19
-	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
-	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
-	VMINPS       c_one<>+0(SB), Z5, Z21
-	VMAXPS       c_negOne<>+0(SB), Z21, Z21
-	VADDPS       Z21, Z18, Z18
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z20
-	VMULPS       Z20, Z20, Z18
-	VMOVAPS      Z2, Z21
-	VFMADD213PS  c_expP5<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP4<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP3<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP2<>+0(SB), Z20, Z21
-	VFMADD132PS  Z21, Z20, Z18
-	VPSUBD       c_expBias64<>+0(SB), Z19, Z19
-	VPSLLD       $0x17, Z19, Z19
-	VFMADD132PS  Z18, Z19, Z19
-	VMULPS       c_two<>+0(SB), Z19, Z18
-	VCMPPS       $0x1e, Z3, Z8, K1
-	VBLENDMPS    Z18, Z17, K1, Z9
-	VXORPS       c_signMask<>+0(SB), Z9, Z8
-	VMINPS       Z8, Z3, Z17
-	VMAXPS       Z17, Z1, Z17
-	VMOVUPS      c_log2e<>+0(SB), Z18
-	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
-	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z19
-	VMULPS       Z19, Z19, Z17
-	VMOVAPS      Z2, Z20
-	VFMADD213PS  c_expP5<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP4<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP3<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP2<>+0(SB), Z19, Z20
-	VFMADD132PS  Z20, Z19, Z17
-	VPSUBD       c_expBias64<>+0(SB), Z18, Z18
-	VPSLLD       $0x17, Z18, Z18
-	VFMADD132PS  Z17, Z18, Z18
-	VMULPS       c_twoM64<>+0(SB), Z18, Z17
-	VMAXPS       Z8, Z3, Z18
-	VMINPS       Z18, Z0, Z18
-	VSUBPS       c_ln2x65<>+0(SB), Z18, Z18
-	VMAXPS       Z18, Z1, Z18
-	VMOVUPS      c_log2e<>+0(SB), Z19
-	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
-	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
-	VMINPS       c_one<>+0(SB), Z5, Z21
-	VMAXPS       c_negOne<>+0(SB), Z21, Z21
-	VADDPS       Z21, Z18, Z18
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z20
-	VMULPS       Z20, Z20, Z18
-	VMOVAPS      Z2, Z21
-	VFMADD213PS  c_expP5<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP4<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP3<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP2<>+0(SB), Z20, Z21
-	VFMADD132PS  Z21, Z20, Z18
-	VPSUBD       c_expBias64<>+0(SB), Z19, Z19
-	VPSLLD       $0x17, Z19, Z19
-	VFMADD132PS  Z18, Z19, Z19
-	VMULPS       c_two<>+0(SB), Z19, Z18
-	VCMPPS       $0x1e, Z3, Z8, K1
-	VBLENDMPS    Z18, Z17, K1, Z10
-	VMAXPS       Z7, Z6, Z7
-	VMULPS       Z10, Z7, Z7
-	VMOVUPS      Z7, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z7
-	VMAXPS       Z7, Z4, Z8
-	VXORPS       c_signMask<>+0(SB), Z8, Z8
-	VMINPS       Z8, Z3, Z17
-	VMAXPS       Z17, Z1, Z17
-	VMOVUPS      c_log2e<>+0(SB), Z18
-	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
-	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z19
-	VMULPS       Z19, Z19, Z17
-	VMOVAPS      Z2, Z20
-	VFMADD213PS  c_expP5<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP4<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP3<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP2<>+0(SB), Z19, Z20
-	VFMADD132PS  Z20, Z19, Z17
-	VPSUBD       c_expBias64<>+0(SB), Z18, Z18
-	VPSLLD       $0x17, Z18, Z18
-	VFMADD132PS  Z17, Z18, Z18
-	VMULPS       c_twoM64<>+0(SB), Z18, Z17
-	VMAXPS       Z8, Z3, Z18
-	VMINPS       Z18, Z0, Z18
-	VSUBPS       c_ln2x65<>+0(SB), Z18, Z18
-	VMAXPS       Z18, Z1, Z18
-	VMOVUPS      c_log2e<>+0(SB), Z19
-	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
-	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
-	VMINPS       c_one<>+0(SB), Z5, Z21
-	VMAXPS       c_negOne<>+0(SB), Z21, Z21
-	VADDPS       Z21, Z18, Z18
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z20
-	VMULPS       Z20, Z20, Z18
-	VMOVAPS      Z2, Z21
-	VFMADD213PS  c_expP5<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP4<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP3<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP2<>+0(SB), Z20, Z21
-	VFMADD132PS  Z21, Z20, Z18
-	VPSUBD       c_expBias64<>+0(SB), Z19, Z19
-	VPSLLD       $0x17, Z19, Z19
-	VFMADD132PS  Z18, Z19, Z19
-	VMULPS       c_two<>+0(SB), Z19, Z18
-	VCMPPS       $0x1e, Z3, Z8, K1
-	VBLENDMPS    Z18, Z17, K1, Z11
-	VXORPS       c_signMask<>+0(SB), Z11, Z8
-	VMINPS       Z8, Z3, Z17
-	VMAXPS       Z17, Z1, Z17
-	VMOVUPS      c_log2e<>+0(SB), Z18
-	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
-	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z19
-	VMULPS       Z19, Z19, Z17
-	VMOVAPS      Z2, Z20
-	VFMADD213PS  c_expP5<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP4<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP3<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP2<>+0(SB), Z19, Z20
-	VFMADD132PS  Z20, Z19, Z17
-	VPSUBD       c_expBias64<>+0(SB), Z18, Z18
-	VPSLLD       $0x17, Z18, Z18
-	VFMADD132PS  Z17, Z18, Z18
-	VMULPS       c_twoM64<>+0(SB), Z18, Z17
-	VMAXPS       Z8, Z3, Z18
-	VMINPS       Z18, Z0, Z18
-	VSUBPS       c_ln2x65<>+0(SB), Z18, Z18
-	VMAXPS       Z18, Z1, Z18
-	VMOVUPS      c_log2e<>+0(SB), Z19
-	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
-	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
-	VMINPS       c_one<>+0(SB), Z5, Z21
-	VMAXPS       c_negOne<>+0(SB), Z21, Z21
-	VADDPS       Z21, Z18, Z18
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z20
-	VMULPS       Z20, Z20, Z18
-	VMOVAPS      Z2, Z21
-	VFMADD213PS  c_expP5<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP4<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP3<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP2<>+0(SB), Z20, Z21
-	VFMADD132PS  Z21, Z20, Z18
-	VPSUBD       c_expBias64<>+0(SB), Z19, Z19
-	VPSLLD       $0x17, Z19, Z19
-	VFMADD132PS  Z18, Z19, Z19
-	VMULPS       c_two<>+0(SB), Z19, Z18
-	VCMPPS       $0x1e, Z3, Z8, K1
-	VBLENDMPS    Z18, Z17, K1, Z12
-	VMAXPS       Z7, Z6, Z7
-	VMULPS       Z12, Z7, Z7
+	VMOVUPS      (DX)(BX*4), Z4
+	VMAXPS       Z4, Z2, Z5
+	VXORPS       c_signMask<>+0(SB), Z5, Z5
+	VMAXPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z11
+	VMULPS       Z11, Z11, Z5
+	VMOVAPS      Z1, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VMOVAPS      Z10, Z11
+	VFMADD132PS  Z5, Z10, Z11
+	VSUBPS       Z11, Z10, Z12
+	VFMADD132PS  Z5, Z12, Z10
+	VMULPS       c_twoM64<>+0(SB), Z11, Z5
+	VMULPS       c_twoM64<>+0(SB), Z10, Z10
+	VXORPS       c_signMask<>+0(SB), Z10, Z10
+	VXORPS       c_signMask<>+0(SB), Z5, Z11
+	VMAXPS       Z11, Z0, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
+	VMINPS       c_one<>+0(SB), Z10, Z10
+	VMAXPS       c_negOne<>+0(SB), Z10, Z10
+	VADDPS       Z10, Z11, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z13
+	VMULPS       Z13, Z13, Z10
+	VMOVAPS      Z1, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z11
+	VFMADD132PS  Z11, Z13, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z10, Z11, Z11
+	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Z5, K1
+	VMOVUPS.Z    Z11, K1, Z5
+	VMAXPS       Z4, Z3, Z10
+	VMULPS       Z5, Z10, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VMULPS       Z5, Z10, Z5
+	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K1
+	VBLENDMPS    Z11, Z5, K1, Z6
+	VMOVUPS      Z6, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z4
+	VMAXPS       Z4, Z2, Z5
+	VXORPS       c_signMask<>+0(SB), Z5, Z5
+	VMAXPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z11
+	VMULPS       Z11, Z11, Z5
+	VMOVAPS      Z1, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
+	VFMADD132PS  Z12, Z11, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VMOVAPS      Z10, Z11
+	VFMADD132PS  Z5, Z10, Z11
+	VSUBPS       Z11, Z10, Z12
+	VFMADD132PS  Z5, Z12, Z10
+	VMULPS       c_twoM64<>+0(SB), Z11, Z5
+	VMULPS       c_twoM64<>+0(SB), Z10, Z10
+	VXORPS       c_signMask<>+0(SB), Z10, Z10
+	VXORPS       c_signMask<>+0(SB), Z5, Z11
+	VMAXPS       Z11, Z0, Z11
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
+	VMINPS       c_one<>+0(SB), Z10, Z10
+	VMAXPS       c_negOne<>+0(SB), Z10, Z10
+	VADDPS       Z10, Z11, Z10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z13
+	VMULPS       Z13, Z13, Z10
+	VMOVAPS      Z1, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z11
+	VFMADD132PS  Z11, Z13, Z10
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VFMADD132PS  Z10, Z11, Z11
+	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Z5, K1
+	VMOVUPS.Z    Z11, K1, Z5
+	VMAXPS       Z4, Z3, Z10
+	VMULPS       Z5, Z10, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VMULPS       Z5, Z10, Z5
+	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K1
+	VBLENDMPS    Z11, Z5, K1, Z7
 	VMOVUPS      Z7, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
@@ -18344,99 +18301,61 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Z7
-	VMAXPS       Z7, Z4, Z8
-	VXORPS       c_signMask<>+0(SB), Z8, Z8
-	VMINPS       Z8, Z3, Z9
-	VMAXPS       Z9, Z1, Z9
+	VMOVUPS      (DX)(BX*4), Z4
+	VMAXPS       Z4, Z2, Z5
+	VXORPS       c_signMask<>+0(SB), Z5, Z5
+	VMAXPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z7
+	VMULPS       Z7, Z7, Z5
+	VMOVAPS      Z1, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z10
+	VFMADD132PS  Z10, Z7, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
+	VPSLLD       $0x17, Z6, Z6
+	VMOVAPS      Z6, Z7
+	VFMADD132PS  Z5, Z6, Z7
+	VSUBPS       Z7, Z6, Z10
+	VFMADD132PS  Z5, Z10, Z6
+	VMULPS       c_twoM64<>+0(SB), Z7, Z5
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VXORPS       c_signMask<>+0(SB), Z6, Z6
+	VXORPS       c_signMask<>+0(SB), Z5, Z7
+	VMAXPS       Z7, Z0, Z7
 	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z10
 	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z11
-	VMULPS       Z11, Z11, Z9
-	VMOVAPS      Z2, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
-	VFMADD132PS  Z12, Z11, Z9
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z9, Z10, Z10
-	VMULPS       c_twoM64<>+0(SB), Z10, Z9
-	VMAXPS       Z8, Z3, Z10
-	VMINPS       Z10, Z0, Z10
-	VSUBPS       c_ln2x65<>+0(SB), Z10, Z10
-	VMAXPS       Z10, Z1, Z10
-	VMOVUPS      c_log2e<>+0(SB), Z11
-	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
-	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
-	VMINPS       c_one<>+0(SB), Z5, Z17
-	VMAXPS       c_negOne<>+0(SB), Z17, Z17
-	VADDPS       Z17, Z10, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
-	VMULPS       Z12, Z12, Z10
-	VMOVAPS      Z2, Z17
-	VFMADD213PS  c_expP5<>+0(SB), Z12, Z17
-	VFMADD213PS  c_expP4<>+0(SB), Z12, Z17
-	VFMADD213PS  c_expP3<>+0(SB), Z12, Z17
-	VFMADD213PS  c_expP2<>+0(SB), Z12, Z17
-	VFMADD132PS  Z17, Z12, Z10
-	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
-	VPSLLD       $0x17, Z11, Z11
-	VFMADD132PS  Z10, Z11, Z11
-	VMULPS       c_two<>+0(SB), Z11, Z10
-	VCMPPS       $0x1e, Z3, Z8, K1
-	VBLENDMPS    Z10, Z9, K1, Z13
-	VXORPS       c_signMask<>+0(SB), Z13, Z8
-	VMINPS       Z8, Z3, Z9
-	VMAXPS       Z9, Z1, Z9
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z11
-	VMULPS       Z11, Z11, Z9
-	VMOVAPS      Z2, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
-	VFMADD132PS  Z12, Z11, Z9
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z9, Z10, Z10
-	VMULPS       c_twoM64<>+0(SB), Z10, Z9
-	VMAXPS       Z8, Z3, Z10
-	VMINPS       Z10, Z0, Z10
-	VSUBPS       c_ln2x65<>+0(SB), Z10, Z10
-	VMAXPS       Z10, Z1, Z10
-	VMOVUPS      c_log2e<>+0(SB), Z11
-	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
-	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
-	VMINPS       c_one<>+0(SB), Z5, Z17
-	VMAXPS       c_negOne<>+0(SB), Z17, Z17
-	VADDPS       Z17, Z10, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
-	VMULPS       Z12, Z12, Z10
-	VMOVAPS      Z2, Z17
-	VFMADD213PS  c_expP5<>+0(SB), Z12, Z17
-	VFMADD213PS  c_expP4<>+0(SB), Z12, Z17
-	VFMADD213PS  c_expP3<>+0(SB), Z12, Z17
-	VFMADD213PS  c_expP2<>+0(SB), Z12, Z17
-	VFMADD132PS  Z17, Z12, Z10
-	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
-	VPSLLD       $0x17, Z11, Z11
-	VFMADD132PS  Z10, Z11, Z11
-	VMULPS       c_two<>+0(SB), Z11, Z10
-	VCMPPS       $0x1e, Z3, Z8, K1
-	VBLENDMPS    Z10, Z9, K1, Z14
-	VMAXPS       Z7, Z6, Z7
-	VMULPS       Z14, Z7, Z7
-	VMOVUPS      Z7, (CX)(BX*4)
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z7
+	VMINPS       c_one<>+0(SB), Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z7, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z11
+	VMULPS       Z11, Z11, Z6
+	VMOVAPS      Z1, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z7
+	VFMADD132PS  Z7, Z11, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z6, Z7, Z7
+	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Z5, K1
+	VMOVUPS.Z    Z7, K1, Z5
+	VMAXPS       Z4, Z3, Z6
+	VMULPS       Z5, Z6, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VMULPS       Z5, Z6, Z5
+	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K1
+	VBLENDMPS    Z7, Z5, K1, Z8
+	VMOVUPS      Z8, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
 
@@ -18445,99 +18364,61 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
-	VMOVUPS.Z    (DX)(BX*4), K1, Z7
-	VMAXPS       Z7, Z4, Z4
-	VXORPS       c_signMask<>+0(SB), Z4, Z4
-	VMINPS       Z4, Z3, Z8
-	VMAXPS       Z8, Z1, Z8
-	VMOVUPS      c_log2e<>+0(SB), Z9
-	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
-	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z8
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z10
-	VMULPS       Z10, Z10, Z8
-	VMOVAPS      Z2, Z11
-	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
-	VFMADD132PS  Z11, Z10, Z8
-	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
-	VPSLLD       $0x17, Z9, Z9
-	VFMADD132PS  Z8, Z9, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z8
-	VMAXPS       Z4, Z3, Z9
-	VMINPS       Z9, Z0, Z9
-	VSUBPS       c_ln2x65<>+0(SB), Z9, Z9
-	VMAXPS       Z9, Z1, Z9
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
-	VMINPS       c_one<>+0(SB), Z5, Z12
-	VMAXPS       c_negOne<>+0(SB), Z12, Z12
-	VADDPS       Z12, Z9, Z9
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z11
-	VMULPS       Z11, Z11, Z9
-	VMOVAPS      Z2, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
-	VFMADD132PS  Z12, Z11, Z9
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z9, Z10, Z10
-	VMULPS       c_two<>+0(SB), Z10, Z9
-	VCMPPS       $0x1e, Z3, Z4, K2
-	VBLENDMPS    Z9, Z8, K2, Z15
-	VXORPS       c_signMask<>+0(SB), Z15, Z4
-	VMINPS       Z4, Z3, Z8
-	VMAXPS       Z8, Z1, Z8
-	VMOVUPS      c_log2e<>+0(SB), Z9
-	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
-	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z8
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z10
-	VMULPS       Z10, Z10, Z8
-	VMOVAPS      Z2, Z11
-	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
-	VFMADD132PS  Z11, Z10, Z8
-	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
-	VPSLLD       $0x17, Z9, Z9
-	VFMADD132PS  Z8, Z9, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z8
-	VMAXPS       Z4, Z3, Z9
-	VMINPS       Z9, Z0, Z0
-	VSUBPS       c_ln2x65<>+0(SB), Z0, Z0
-	VMAXPS       Z0, Z1, Z0
-	VMOVUPS      c_log2e<>+0(SB), Z1
-	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
-	VSUBPS       c_roundMagic<>+0(SB), Z1, Z9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z0
+	VMOVUPS.Z    (DX)(BX*4), K1, Z4
+	VMAXPS       Z4, Z2, Z2
+	VXORPS       c_signMask<>+0(SB), Z2, Z2
+	VMAXPS       Z2, Z0, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z6
+	VMULPS       Z6, Z6, Z2
+	VMOVAPS      Z1, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z7
+	VFMADD132PS  Z7, Z6, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VMOVAPS      Z5, Z6
+	VFMADD132PS  Z2, Z5, Z6
+	VSUBPS       Z6, Z5, Z7
+	VFMADD132PS  Z2, Z7, Z5
+	VMULPS       c_twoM64<>+0(SB), Z6, Z2
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VXORPS       c_signMask<>+0(SB), Z5, Z5
+	VXORPS       c_signMask<>+0(SB), Z2, Z6
+	VMAXPS       Z6, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z0
 	VMINPS       c_one<>+0(SB), Z5, Z5
 	VMAXPS       c_negOne<>+0(SB), Z5, Z5
 	VADDPS       Z5, Z0, Z0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z9
-	VMULPS       Z9, Z9, Z0
-	VMOVAPS      Z2, Z2
-	VFMADD213PS  c_expP5<>+0(SB), Z9, Z2
-	VFMADD213PS  c_expP4<>+0(SB), Z9, Z2
-	VFMADD213PS  c_expP3<>+0(SB), Z9, Z2
-	VFMADD213PS  c_expP2<>+0(SB), Z9, Z2
-	VFMADD132PS  Z2, Z9, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z7
+	VMULPS       Z7, Z7, Z0
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z1
+	VFMADD132PS  Z1, Z7, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z1
 	VPSLLD       $0x17, Z1, Z1
 	VFMADD132PS  Z0, Z1, Z1
-	VMULPS       c_two<>+0(SB), Z1, Z0
-	VCMPPS       $0x1e, Z3, Z4, K2
-	VBLENDMPS    Z0, Z8, K2, Z16
-	VMAXPS       Z7, Z6, Z0
-	VMULPS       Z16, Z0, Z0
-	VMOVUPS      Z0, K1, (CX)(BX*4)
+	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Z2, K2
+	VMOVUPS.Z    Z1, K2, Z0
+	VMAXPS       Z4, Z3, Z1
+	VMULPS       Z0, Z1, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z2
+	VMULPS       c_twoM64<>+0(SB), Z0, Z0
+	VMULPS       Z0, Z1, Z0
+	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K2
+	VBLENDMPS    Z2, Z0, K2, Z9
+	VMOVUPS      Z9, K1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -18550,13 +18431,11 @@ TEXT ·goluBackwardAVX512(SB), NOSPLIT, $0-72
 	MOVQ    dx_base+0(FP), CX
 	MOVQ    dy_base+24(FP), DX
 	MOVQ    x_base+48(FP), BX
-	VMOVUPS c_expHi<>+0(SB), Z0
-	VMOVUPS c_expLo<>+0(SB), Z1
-	VMOVUPS c_expP6<>+0(SB), Z2
-	VMOVUPS c_expSplit<>+0(SB), Z3
-	VMOVUPS c_negFifty<>+0(SB), Z4
-	VMOVUPS c_negLn2x65Lo<>+0(SB), Z5
-	VMOVUPS c_oneE3<>+0(SB), Z6
+	VMOVUPS c_expLo<>+0(SB), Z0
+	VMOVUPS c_expP6<>+0(SB), Z1
+	VMOVUPS c_negFifty<>+0(SB), Z2
+	VMOVUPS c_negFortyThree<>+0(SB), Z3
+	VMOVUPS c_oneE3<>+0(SB), Z4
 	XORQ    SI, SI
 	MOVQ    AX, DI
 	SUBQ    $0x00000020, DI
@@ -18564,202 +18443,124 @@ TEXT ·goluBackwardAVX512(SB), NOSPLIT, $0-72
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z7
-	VMAXPS       Z7, Z4, Z8
-	VXORPS       c_signMask<>+0(SB), Z8, Z8
-	VMINPS       Z8, Z3, Z17
-	VMAXPS       Z17, Z1, Z17
-	VMOVUPS      c_log2e<>+0(SB), Z18
-	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
-	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z19
-	VMULPS       Z19, Z19, Z17
-	VMOVAPS      Z2, Z20
-	VFMADD213PS  c_expP5<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP4<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP3<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP2<>+0(SB), Z19, Z20
-	VFMADD132PS  Z20, Z19, Z17
-	VPSUBD       c_expBias64<>+0(SB), Z18, Z18
-	VPSLLD       $0x17, Z18, Z18
-	VFMADD132PS  Z17, Z18, Z18
-	VMULPS       c_twoM64<>+0(SB), Z18, Z17
-	VMAXPS       Z8, Z3, Z18
-	VMINPS       Z18, Z0, Z18
-	VSUBPS       c_ln2x65<>+0(SB), Z18, Z18
-	VMAXPS       Z18, Z1, Z18
-	VMOVUPS      c_log2e<>+0(SB), Z19
-	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
-	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
-	VMINPS       c_one<>+0(SB), Z5, Z21
-	VMAXPS       c_negOne<>+0(SB), Z21, Z21
-	VADDPS       Z21, Z18, Z18
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z20
-	VMULPS       Z20, Z20, Z18
-	VMOVAPS      Z2, Z21
-	VFMADD213PS  c_expP5<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP4<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP3<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP2<>+0(SB), Z20, Z21
-	VFMADD132PS  Z21, Z20, Z18
-	VPSUBD       c_expBias64<>+0(SB), Z19, Z19
-	VPSLLD       $0x17, Z19, Z19
-	VFMADD132PS  Z18, Z19, Z19
-	VMULPS       c_two<>+0(SB), Z19, Z18
-	VCMPPS       $0x1e, Z3, Z8, K1
-	VBLENDMPS    Z18, Z17, K1, Z9
-	VXORPS       c_signMask<>+0(SB), Z9, Z8
-	VMINPS       Z8, Z3, Z17
-	VMAXPS       Z17, Z1, Z17
-	VMOVUPS      c_log2e<>+0(SB), Z18
-	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
-	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z19
-	VMULPS       Z19, Z19, Z17
-	VMOVAPS      Z2, Z20
-	VFMADD213PS  c_expP5<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP4<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP3<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP2<>+0(SB), Z19, Z20
-	VFMADD132PS  Z20, Z19, Z17
-	VPSUBD       c_expBias64<>+0(SB), Z18, Z18
-	VPSLLD       $0x17, Z18, Z18
-	VFMADD132PS  Z17, Z18, Z18
-	VMULPS       c_twoM64<>+0(SB), Z18, Z17
-	VMAXPS       Z8, Z3, Z18
-	VMINPS       Z18, Z0, Z18
-	VSUBPS       c_ln2x65<>+0(SB), Z18, Z18
-	VMAXPS       Z18, Z1, Z18
-	VMOVUPS      c_log2e<>+0(SB), Z19
-	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
-	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
-	VMINPS       c_one<>+0(SB), Z5, Z21
-	VMAXPS       c_negOne<>+0(SB), Z21, Z21
-	VADDPS       Z21, Z18, Z18
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z20
-	VMULPS       Z20, Z20, Z18
-	VMOVAPS      Z2, Z21
-	VFMADD213PS  c_expP5<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP4<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP3<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP2<>+0(SB), Z20, Z21
-	VFMADD132PS  Z21, Z20, Z18
-	VPSUBD       c_expBias64<>+0(SB), Z19, Z19
-	VPSLLD       $0x17, Z19, Z19
-	VFMADD132PS  Z18, Z19, Z19
-	VMULPS       c_two<>+0(SB), Z19, Z18
-	VCMPPS       $0x1e, Z3, Z8, K1
-	VBLENDMPS    Z18, Z17, K1, Z10
-	VMAXPS       Z7, Z4, Z7
-	VMINPS       Z7, Z6, Z7
-	VMULPS       Z9, Z7, Z7
-	VMULPS       Z10, Z7, Z7
-	VADDPS       Z7, Z10, Z7
-	VMOVUPS      (DX)(SI*4), Z8
-	VMULPS       Z7, Z8, Z7
-	VMOVUPS      Z7, (CX)(SI*4)
-	VMOVUPS      64(BX)(SI*4), Z7
-	VMAXPS       Z7, Z4, Z8
-	VXORPS       c_signMask<>+0(SB), Z8, Z8
-	VMINPS       Z8, Z3, Z17
-	VMAXPS       Z17, Z1, Z17
-	VMOVUPS      c_log2e<>+0(SB), Z18
-	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
-	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z19
-	VMULPS       Z19, Z19, Z17
-	VMOVAPS      Z2, Z20
-	VFMADD213PS  c_expP5<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP4<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP3<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP2<>+0(SB), Z19, Z20
-	VFMADD132PS  Z20, Z19, Z17
-	VPSUBD       c_expBias64<>+0(SB), Z18, Z18
-	VPSLLD       $0x17, Z18, Z18
-	VFMADD132PS  Z17, Z18, Z18
-	VMULPS       c_twoM64<>+0(SB), Z18, Z17
-	VMAXPS       Z8, Z3, Z18
-	VMINPS       Z18, Z0, Z18
-	VSUBPS       c_ln2x65<>+0(SB), Z18, Z18
-	VMAXPS       Z18, Z1, Z18
-	VMOVUPS      c_log2e<>+0(SB), Z19
-	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
-	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
-	VMINPS       c_one<>+0(SB), Z5, Z21
-	VMAXPS       c_negOne<>+0(SB), Z21, Z21
-	VADDPS       Z21, Z18, Z18
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z20
-	VMULPS       Z20, Z20, Z18
-	VMOVAPS      Z2, Z21
-	VFMADD213PS  c_expP5<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP4<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP3<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP2<>+0(SB), Z20, Z21
-	VFMADD132PS  Z21, Z20, Z18
-	VPSUBD       c_expBias64<>+0(SB), Z19, Z19
-	VPSLLD       $0x17, Z19, Z19
-	VFMADD132PS  Z18, Z19, Z19
-	VMULPS       c_two<>+0(SB), Z19, Z18
-	VCMPPS       $0x1e, Z3, Z8, K1
-	VBLENDMPS    Z18, Z17, K1, Z11
-	VXORPS       c_signMask<>+0(SB), Z11, Z8
-	VMINPS       Z8, Z3, Z17
-	VMAXPS       Z17, Z1, Z17
-	VMOVUPS      c_log2e<>+0(SB), Z18
-	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
-	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z19
-	VMULPS       Z19, Z19, Z17
-	VMOVAPS      Z2, Z20
-	VFMADD213PS  c_expP5<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP4<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP3<>+0(SB), Z19, Z20
-	VFMADD213PS  c_expP2<>+0(SB), Z19, Z20
-	VFMADD132PS  Z20, Z19, Z17
-	VPSUBD       c_expBias64<>+0(SB), Z18, Z18
-	VPSLLD       $0x17, Z18, Z18
-	VFMADD132PS  Z17, Z18, Z18
-	VMULPS       c_twoM64<>+0(SB), Z18, Z17
-	VMAXPS       Z8, Z3, Z18
-	VMINPS       Z18, Z0, Z18
-	VSUBPS       c_ln2x65<>+0(SB), Z18, Z18
-	VMAXPS       Z18, Z1, Z18
-	VMOVUPS      c_log2e<>+0(SB), Z19
-	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
-	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
-	VMINPS       c_one<>+0(SB), Z5, Z21
-	VMAXPS       c_negOne<>+0(SB), Z21, Z21
-	VADDPS       Z21, Z18, Z18
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z20
-	VMULPS       Z20, Z20, Z18
-	VMOVAPS      Z2, Z21
-	VFMADD213PS  c_expP5<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP4<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP3<>+0(SB), Z20, Z21
-	VFMADD213PS  c_expP2<>+0(SB), Z20, Z21
-	VFMADD132PS  Z21, Z20, Z18
-	VPSUBD       c_expBias64<>+0(SB), Z19, Z19
-	VPSLLD       $0x17, Z19, Z19
-	VFMADD132PS  Z18, Z19, Z19
-	VMULPS       c_two<>+0(SB), Z19, Z18
-	VCMPPS       $0x1e, Z3, Z8, K1
-	VBLENDMPS    Z18, Z17, K1, Z12
-	VMAXPS       Z7, Z4, Z7
-	VMINPS       Z7, Z6, Z7
-	VMULPS       Z11, Z7, Z7
-	VMULPS       Z12, Z7, Z7
-	VADDPS       Z7, Z12, Z7
-	VMOVUPS      64(DX)(SI*4), Z8
-	VMULPS       Z7, Z8, Z7
-	VMOVUPS      Z7, 64(CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Z5
+	VMAXPS       Z5, Z3, Z6
+	VXORPS       c_signMask<>+0(SB), Z6, Z6
+	VMAXPS       Z6, Z0, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z12
+	VMULPS       Z12, Z12, Z6
+	VMOVAPS      Z1, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
+	VFMADD132PS  Z13, Z12, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VMOVAPS      Z11, Z12
+	VFMADD132PS  Z6, Z11, Z12
+	VSUBPS       Z12, Z11, Z13
+	VFMADD132PS  Z6, Z13, Z11
+	VMULPS       c_twoM64<>+0(SB), Z12, Z6
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VXORPS       c_signMask<>+0(SB), Z11, Z11
+	VXORPS       c_signMask<>+0(SB), Z6, Z12
+	VMAXPS       Z12, Z0, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VMINPS       c_one<>+0(SB), Z11, Z11
+	VMAXPS       c_negOne<>+0(SB), Z11, Z11
+	VADDPS       Z11, Z12, Z11
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z14
+	VMULPS       Z14, Z14, Z11
+	VMOVAPS      Z1, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z12
+	VFMADD132PS  Z12, Z14, Z11
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z11, Z12, Z12
+	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Z6, K1
+	VMOVUPS.Z    Z12, K1, Z11
+	VMAXPS       Z5, Z2, Z12
+	VMINPS       Z12, Z4, Z12
+	VFMADD213PS  c_one<>+0(SB), Z6, Z12
+	VMULPS       Z11, Z12, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VMULPS       Z11, Z12, Z11
+	VCMPPS       $0x11, c_zero<>+0(SB), Z5, K1
+	VBLENDMPS    Z6, Z11, K1, Z7
+	VMOVUPS      (DX)(SI*4), Z5
+	VMULPS       Z7, Z5, Z5
+	VMOVUPS      Z5, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z5
+	VMAXPS       Z5, Z3, Z6
+	VXORPS       c_signMask<>+0(SB), Z6, Z6
+	VMAXPS       Z6, Z0, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z12
+	VMULPS       Z12, Z12, Z6
+	VMOVAPS      Z1, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
+	VFMADD132PS  Z13, Z12, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
+	VPSLLD       $0x17, Z11, Z11
+	VMOVAPS      Z11, Z12
+	VFMADD132PS  Z6, Z11, Z12
+	VSUBPS       Z12, Z11, Z13
+	VFMADD132PS  Z6, Z13, Z11
+	VMULPS       c_twoM64<>+0(SB), Z12, Z6
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VXORPS       c_signMask<>+0(SB), Z11, Z11
+	VXORPS       c_signMask<>+0(SB), Z6, Z12
+	VMAXPS       Z12, Z0, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VMINPS       c_one<>+0(SB), Z11, Z11
+	VMAXPS       c_negOne<>+0(SB), Z11, Z11
+	VADDPS       Z11, Z12, Z11
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z14
+	VMULPS       Z14, Z14, Z11
+	VMOVAPS      Z1, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z12
+	VFMADD132PS  Z12, Z14, Z11
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z11, Z12, Z12
+	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Z6, K1
+	VMOVUPS.Z    Z12, K1, Z11
+	VMAXPS       Z5, Z2, Z12
+	VMINPS       Z12, Z4, Z12
+	VFMADD213PS  c_one<>+0(SB), Z6, Z12
+	VMULPS       Z11, Z12, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VMULPS       Z11, Z12, Z11
+	VCMPPS       $0x11, c_zero<>+0(SB), Z5, K1
+	VBLENDMPS    Z6, Z11, K1, Z8
+	VMOVUPS      64(DX)(SI*4), Z5
+	VMULPS       Z8, Z5, Z5
+	VMOVUPS      Z5, 64(CX)(SI*4)
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -18770,104 +18571,65 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Z7
-	VMAXPS       Z7, Z4, Z8
-	VXORPS       c_signMask<>+0(SB), Z8, Z8
-	VMINPS       Z8, Z3, Z9
-	VMAXPS       Z9, Z1, Z9
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z11
-	VMULPS       Z11, Z11, Z9
-	VMOVAPS      Z2, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
-	VFMADD132PS  Z12, Z11, Z9
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z9, Z10, Z10
-	VMULPS       c_twoM64<>+0(SB), Z10, Z9
-	VMAXPS       Z8, Z3, Z10
-	VMINPS       Z10, Z0, Z10
-	VSUBPS       c_ln2x65<>+0(SB), Z10, Z10
-	VMAXPS       Z10, Z1, Z10
+	VMOVUPS      (BX)(SI*4), Z5
+	VMAXPS       Z5, Z3, Z6
+	VXORPS       c_signMask<>+0(SB), Z6, Z6
+	VMAXPS       Z6, Z0, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z7
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z8
+	VMULPS       Z8, Z8, Z6
+	VMOVAPS      Z1, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z8, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z8, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z8, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z8, Z11
+	VFMADD132PS  Z11, Z8, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z7, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VMOVAPS      Z7, Z8
+	VFMADD132PS  Z6, Z7, Z8
+	VSUBPS       Z8, Z7, Z11
+	VFMADD132PS  Z6, Z11, Z7
+	VMULPS       c_twoM64<>+0(SB), Z8, Z6
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VXORPS       c_signMask<>+0(SB), Z7, Z7
+	VXORPS       c_signMask<>+0(SB), Z6, Z8
+	VMAXPS       Z8, Z0, Z8
 	VMOVUPS      c_log2e<>+0(SB), Z11
-	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z11
 	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
-	VMINPS       c_one<>+0(SB), Z5, Z17
-	VMAXPS       c_negOne<>+0(SB), Z17, Z17
-	VADDPS       Z17, Z10, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
-	VMULPS       Z12, Z12, Z10
-	VMOVAPS      Z2, Z17
-	VFMADD213PS  c_expP5<>+0(SB), Z12, Z17
-	VFMADD213PS  c_expP4<>+0(SB), Z12, Z17
-	VFMADD213PS  c_expP3<>+0(SB), Z12, Z17
-	VFMADD213PS  c_expP2<>+0(SB), Z12, Z17
-	VFMADD132PS  Z17, Z12, Z10
-	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
-	VPSLLD       $0x17, Z11, Z11
-	VFMADD132PS  Z10, Z11, Z11
-	VMULPS       c_two<>+0(SB), Z11, Z10
-	VCMPPS       $0x1e, Z3, Z8, K1
-	VBLENDMPS    Z10, Z9, K1, Z13
-	VXORPS       c_signMask<>+0(SB), Z13, Z8
-	VMINPS       Z8, Z3, Z9
-	VMAXPS       Z9, Z1, Z9
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z11
-	VMULPS       Z11, Z11, Z9
-	VMOVAPS      Z2, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
-	VFMADD132PS  Z12, Z11, Z9
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z9, Z10, Z10
-	VMULPS       c_twoM64<>+0(SB), Z10, Z9
-	VMAXPS       Z8, Z3, Z10
-	VMINPS       Z10, Z0, Z10
-	VSUBPS       c_ln2x65<>+0(SB), Z10, Z10
-	VMAXPS       Z10, Z1, Z10
-	VMOVUPS      c_log2e<>+0(SB), Z11
-	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
-	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
-	VMINPS       c_one<>+0(SB), Z5, Z17
-	VMAXPS       c_negOne<>+0(SB), Z17, Z17
-	VADDPS       Z17, Z10, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
-	VMULPS       Z12, Z12, Z10
-	VMOVAPS      Z2, Z17
-	VFMADD213PS  c_expP5<>+0(SB), Z12, Z17
-	VFMADD213PS  c_expP4<>+0(SB), Z12, Z17
-	VFMADD213PS  c_expP3<>+0(SB), Z12, Z17
-	VFMADD213PS  c_expP2<>+0(SB), Z12, Z17
-	VFMADD132PS  Z17, Z12, Z10
-	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
-	VPSLLD       $0x17, Z11, Z11
-	VFMADD132PS  Z10, Z11, Z11
-	VMULPS       c_two<>+0(SB), Z11, Z10
-	VCMPPS       $0x1e, Z3, Z8, K1
-	VBLENDMPS    Z10, Z9, K1, Z14
-	VMAXPS       Z7, Z4, Z7
-	VMINPS       Z7, Z6, Z7
-	VMULPS       Z13, Z7, Z7
-	VMULPS       Z14, Z7, Z7
-	VADDPS       Z7, Z14, Z7
-	VMOVUPS      (DX)(SI*4), Z8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z8
+	VMINPS       c_one<>+0(SB), Z7, Z7
+	VMAXPS       c_negOne<>+0(SB), Z7, Z7
+	VADDPS       Z7, Z8, Z7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z12
+	VMULPS       Z12, Z12, Z7
+	VMOVAPS      Z1, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z8
+	VFMADD132PS  Z8, Z12, Z7
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z7, Z8, Z8
+	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Z6, K1
+	VMOVUPS.Z    Z8, K1, Z7
+	VMAXPS       Z5, Z2, Z8
+	VMINPS       Z8, Z4, Z8
+	VFMADD213PS  c_one<>+0(SB), Z6, Z8
+	VMULPS       Z7, Z8, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
 	VMULPS       Z7, Z8, Z7
-	VMOVUPS      Z7, (CX)(SI*4)
+	VCMPPS       $0x11, c_zero<>+0(SB), Z5, K1
+	VBLENDMPS    Z6, Z7, K1, Z9
+	VMOVUPS      (DX)(SI*4), Z5
+	VMULPS       Z9, Z5, Z5
+	VMOVUPS      Z5, (CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -18876,103 +18638,64 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
-	VMOVUPS.Z    (BX)(SI*4), K1, Z7
-	VMAXPS       Z7, Z4, Z8
-	VXORPS       c_signMask<>+0(SB), Z8, Z8
-	VMINPS       Z8, Z3, Z9
-	VMAXPS       Z9, Z1, Z9
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z11
-	VMULPS       Z11, Z11, Z9
-	VMOVAPS      Z2, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
-	VFMADD132PS  Z12, Z11, Z9
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z9, Z10, Z10
-	VMULPS       c_twoM64<>+0(SB), Z10, Z9
-	VMAXPS       Z8, Z3, Z10
-	VMINPS       Z10, Z0, Z10
-	VSUBPS       c_ln2x65<>+0(SB), Z10, Z10
-	VMAXPS       Z10, Z1, Z10
-	VMOVUPS      c_log2e<>+0(SB), Z11
-	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
-	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
-	VMINPS       c_one<>+0(SB), Z5, Z13
-	VMAXPS       c_negOne<>+0(SB), Z13, Z13
-	VADDPS       Z13, Z10, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
-	VMULPS       Z12, Z12, Z10
-	VMOVAPS      Z2, Z13
-	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
-	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
-	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
-	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
-	VFMADD132PS  Z13, Z12, Z10
-	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
-	VPSLLD       $0x17, Z11, Z11
-	VFMADD132PS  Z10, Z11, Z11
-	VMULPS       c_two<>+0(SB), Z11, Z10
-	VCMPPS       $0x1e, Z3, Z8, K2
-	VBLENDMPS    Z10, Z9, K2, Z15
-	VXORPS       c_signMask<>+0(SB), Z15, Z8
-	VMINPS       Z8, Z3, Z9
-	VMAXPS       Z9, Z1, Z9
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z11
-	VMULPS       Z11, Z11, Z9
-	VMOVAPS      Z2, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
-	VFMADD132PS  Z12, Z11, Z9
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z9, Z10, Z10
-	VMULPS       c_twoM64<>+0(SB), Z10, Z9
-	VMAXPS       Z8, Z3, Z10
-	VMINPS       Z10, Z0, Z0
-	VSUBPS       c_ln2x65<>+0(SB), Z0, Z0
-	VMAXPS       Z0, Z1, Z0
-	VMOVUPS      c_log2e<>+0(SB), Z1
-	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z1
-	VSUBPS       c_roundMagic<>+0(SB), Z1, Z10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z0
-	VMINPS       c_one<>+0(SB), Z5, Z5
-	VMAXPS       c_negOne<>+0(SB), Z5, Z5
-	VADDPS       Z5, Z0, Z0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z10
-	VMULPS       Z10, Z10, Z0
-	VMOVAPS      Z2, Z2
-	VFMADD213PS  c_expP5<>+0(SB), Z10, Z2
-	VFMADD213PS  c_expP4<>+0(SB), Z10, Z2
-	VFMADD213PS  c_expP3<>+0(SB), Z10, Z2
-	VFMADD213PS  c_expP2<>+0(SB), Z10, Z2
-	VFMADD132PS  Z2, Z10, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z1, Z1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z5
+	VMAXPS       Z5, Z3, Z3
+	VXORPS       c_signMask<>+0(SB), Z3, Z3
+	VMAXPS       Z3, Z0, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z7
+	VMULPS       Z7, Z7, Z3
+	VMOVAPS      Z1, Z8
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z8
+	VFMADD132PS  Z8, Z7, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
+	VPSLLD       $0x17, Z6, Z6
+	VMOVAPS      Z6, Z7
+	VFMADD132PS  Z3, Z6, Z7
+	VSUBPS       Z7, Z6, Z8
+	VFMADD132PS  Z3, Z8, Z6
+	VMULPS       c_twoM64<>+0(SB), Z7, Z3
+	VMULPS       c_twoM64<>+0(SB), Z6, Z6
+	VXORPS       c_signMask<>+0(SB), Z6, Z6
+	VXORPS       c_signMask<>+0(SB), Z3, Z7
+	VMAXPS       Z7, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z7
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z0
+	VMINPS       c_one<>+0(SB), Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z0, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z8
+	VMULPS       Z8, Z8, Z0
+	VMOVAPS      Z1, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z8, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z8, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z8, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z8, Z1
+	VFMADD132PS  Z1, Z8, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z7, Z1
 	VPSLLD       $0x17, Z1, Z1
 	VFMADD132PS  Z0, Z1, Z1
-	VMULPS       c_two<>+0(SB), Z1, Z0
-	VCMPPS       $0x1e, Z3, Z8, K2
-	VBLENDMPS    Z0, Z9, K2, Z16
-	VMAXPS       Z7, Z4, Z0
-	VMINPS       Z0, Z6, Z0
-	VMULPS       Z15, Z0, Z0
-	VMULPS       Z16, Z0, Z0
-	VADDPS       Z0, Z16, Z0
-	VMOVUPS.Z    (DX)(SI*4), K1, Z1
+	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Z3, K2
+	VMOVUPS.Z    Z1, K2, Z0
+	VMAXPS       Z5, Z2, Z1
+	VMINPS       Z1, Z4, Z1
+	VFMADD213PS  c_one<>+0(SB), Z3, Z1
+	VMULPS       Z0, Z1, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z2
+	VMULPS       c_twoM64<>+0(SB), Z0, Z0
 	VMULPS       Z0, Z1, Z0
+	VCMPPS       $0x11, c_zero<>+0(SB), Z5, K2
+	VBLENDMPS    Z2, Z0, K2, Z10
+	VMOVUPS.Z    (DX)(SI*4), K1, Z0
+	VMULPS       Z10, Z0, Z0
 	VMOVUPS      Z0, K1, (CX)(SI*4)
 
 done:
@@ -42338,218 +42061,122 @@ loopN:
 	CMPQ         BX, SI
 	JG           loop1
 	VMOVUPS      (DX)(BX*4), Y0
-	VMOVUPS      c_negFifty<>+0(SB), Y1
+	VMOVUPS      c_negFortyThree<>+0(SB), Y1
 	VMAXPS       Y0, Y1, Y1
 	VXORPS       c_signMask<>+0(SB), Y1, Y1
-	VMOVUPS      c_expSplit<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
-	VMULPS       Y4, Y4, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
-	VFMADD132PS  Y5, Y4, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMAXPS       Y1, Y3, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMOVAPS      Y2, Y3
+	VFMADD132PS  Y1, Y2, Y3
+	VSUBPS       Y3, Y2, Y4
+	VFMADD132PS  Y1, Y4, Y2
+	VMULPS       c_twoM64<>+0(SB), Y3, Y1
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VXORPS       c_signMask<>+0(SB), Y1, Y3
 	VMOVUPS      c_expLo<>+0(SB), Y4
 	VMAXPS       Y3, Y4, Y3
 	VMOVUPS      c_log2e<>+0(SB), Y4
 	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
 	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y3, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_two<>+0(SB), Y4, Y3
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
-	VBLENDVPS    Y1, Y3, Y2, Y1
-	VXORPS       c_signMask<>+0(SB), Y1, Y1
-	VMOVUPS      c_expSplit<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
-	VMULPS       Y4, Y4, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
-	VFMADD132PS  Y5, Y4, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y3, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
 	VPSLLD       $0x17, Y3, Y3
 	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMAXPS       Y1, Y3, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y3, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_two<>+0(SB), Y4, Y3
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
-	VBLENDVPS    Y1, Y3, Y2, Y1
+	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Y1, Y1
+	VANDPS       Y3, Y1, Y1
 	VMOVUPS      c_negMaxFloat<>+0(SB), Y2
-	VMAXPS       Y0, Y2, Y0
-	VMULPS       Y1, Y0, Y0
+	VMAXPS       Y0, Y2, Y2
+	VMULPS       Y1, Y2, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y2, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y3, Y1, Y0
 	VMOVUPS      Y0, (CX)(BX*4)
 	VMOVUPS      32(DX)(BX*4), Y0
-	VMOVUPS      c_negFifty<>+0(SB), Y1
+	VMOVUPS      c_negFortyThree<>+0(SB), Y1
 	VMAXPS       Y0, Y1, Y1
 	VXORPS       c_signMask<>+0(SB), Y1, Y1
-	VMOVUPS      c_expSplit<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
-	VMULPS       Y4, Y4, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
-	VFMADD132PS  Y5, Y4, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMAXPS       Y1, Y3, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMOVAPS      Y2, Y3
+	VFMADD132PS  Y1, Y2, Y3
+	VSUBPS       Y3, Y2, Y4
+	VFMADD132PS  Y1, Y4, Y2
+	VMULPS       c_twoM64<>+0(SB), Y3, Y1
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VXORPS       c_signMask<>+0(SB), Y1, Y3
 	VMOVUPS      c_expLo<>+0(SB), Y4
 	VMAXPS       Y3, Y4, Y3
 	VMOVUPS      c_log2e<>+0(SB), Y4
 	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
 	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y3, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_two<>+0(SB), Y4, Y3
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
-	VBLENDVPS    Y1, Y3, Y2, Y1
-	VXORPS       c_signMask<>+0(SB), Y1, Y1
-	VMOVUPS      c_expSplit<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
-	VMULPS       Y4, Y4, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
-	VFMADD132PS  Y5, Y4, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y3, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
 	VPSLLD       $0x17, Y3, Y3
 	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMAXPS       Y1, Y3, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y3, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_two<>+0(SB), Y4, Y3
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
-	VBLENDVPS    Y1, Y3, Y2, Y1
+	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Y1, Y1
+	VANDPS       Y3, Y1, Y1
 	VMOVUPS      c_negMaxFloat<>+0(SB), Y2
-	VMAXPS       Y0, Y2, Y0
-	VMULPS       Y1, Y0, Y0
+	VMAXPS       Y0, Y2, Y2
+	VMULPS       Y1, Y2, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y2, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y3, Y1, Y0
 	VMOVUPS      Y0, 32(CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loopN
@@ -42562,111 +42189,63 @@ loop:
 	CMPQ         BX, SI
 	JG           tail
 	VMOVUPS      (DX)(BX*4), Y0
-	VMOVUPS      c_negFifty<>+0(SB), Y1
+	VMOVUPS      c_negFortyThree<>+0(SB), Y1
 	VMAXPS       Y0, Y1, Y1
 	VXORPS       c_signMask<>+0(SB), Y1, Y1
-	VMOVUPS      c_expSplit<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
-	VMULPS       Y4, Y4, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
-	VFMADD132PS  Y5, Y4, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMAXPS       Y1, Y3, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMOVAPS      Y2, Y3
+	VFMADD132PS  Y1, Y2, Y3
+	VSUBPS       Y3, Y2, Y4
+	VFMADD132PS  Y1, Y4, Y2
+	VMULPS       c_twoM64<>+0(SB), Y3, Y1
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VXORPS       c_signMask<>+0(SB), Y1, Y3
 	VMOVUPS      c_expLo<>+0(SB), Y4
 	VMAXPS       Y3, Y4, Y3
 	VMOVUPS      c_log2e<>+0(SB), Y4
 	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
 	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y3, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_two<>+0(SB), Y4, Y3
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
-	VBLENDVPS    Y1, Y3, Y2, Y1
-	VXORPS       c_signMask<>+0(SB), Y1, Y1
-	VMOVUPS      c_expSplit<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
-	VMULPS       Y4, Y4, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
-	VFMADD132PS  Y5, Y4, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y3, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
 	VPSLLD       $0x17, Y3, Y3
 	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMAXPS       Y1, Y3, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y3, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_two<>+0(SB), Y4, Y3
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
-	VBLENDVPS    Y1, Y3, Y2, Y1
+	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Y1, Y1
+	VANDPS       Y3, Y1, Y1
 	VMOVUPS      c_negMaxFloat<>+0(SB), Y2
-	VMAXPS       Y0, Y2, Y0
-	VMULPS       Y1, Y0, Y0
+	VMAXPS       Y0, Y2, Y2
+	VMULPS       Y1, Y2, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y2, Y1
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y3, Y1, Y0
 	VMOVUPS      Y0, (CX)(BX*4)
 	ADDQ         $0x00000008, BX
 	JMP          loop
@@ -42679,111 +42258,63 @@ tail:
 	SUBQ         AX, DI
 	VMOVDQU      (SI)(DI*4), Y0
 	VMASKMOVPS   (DX)(BX*4), Y0, Y1
-	VMOVUPS      c_negFifty<>+0(SB), Y2
+	VMOVUPS      c_negFortyThree<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y2
 	VXORPS       c_signMask<>+0(SB), Y2, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VMOVUPS      c_expSplit<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VSUBPS       c_ln2x65<>+0(SB), Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VMOVAPS      Y3, Y4
+	VFMADD132PS  Y2, Y3, Y4
+	VSUBPS       Y4, Y3, Y5
+	VFMADD132PS  Y2, Y5, Y3
+	VMULPS       c_twoM64<>+0(SB), Y4, Y2
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VXORPS       c_signMask<>+0(SB), Y3, Y3
+	VXORPS       c_signMask<>+0(SB), Y2, Y4
 	VMOVUPS      c_expLo<>+0(SB), Y5
 	VMAXPS       Y4, Y5, Y4
 	VMOVUPS      c_log2e<>+0(SB), Y5
 	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
 	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
 	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y7
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y4, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
-	VMULPS       Y6, Y6, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_two<>+0(SB), Y5, Y4
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y4, Y3, Y2
-	VXORPS       c_signMask<>+0(SB), Y2, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
 	VPSLLD       $0x17, Y4, Y4
 	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VMOVUPS      c_expSplit<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VSUBPS       c_ln2x65<>+0(SB), Y4, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y7
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y4, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
-	VMULPS       Y6, Y6, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_two<>+0(SB), Y5, Y4
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y4, Y3, Y2
+	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Y2, Y2
+	VANDPS       Y4, Y2, Y2
 	VMOVUPS      c_negMaxFloat<>+0(SB), Y3
-	VMAXPS       Y1, Y3, Y1
-	VMULPS       Y2, Y1, Y1
+	VMAXPS       Y1, Y3, Y3
+	VMULPS       Y2, Y3, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VMULPS       Y2, Y3, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y4, Y2, Y1
 	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
 
 done:
@@ -42805,228 +42336,130 @@ loopN:
 	CMPQ         SI, DI
 	JG           loop1
 	VMOVUPS      (BX)(SI*4), Y0
-	VMOVUPS      c_negFifty<>+0(SB), Y1
+	VMOVUPS      c_negFortyThree<>+0(SB), Y1
 	VMAXPS       Y0, Y1, Y1
 	VXORPS       c_signMask<>+0(SB), Y1, Y1
-	VMOVUPS      c_expSplit<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
-	VMULPS       Y4, Y4, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
-	VFMADD132PS  Y5, Y4, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMOVAPS      Y2, Y3
+	VFMADD132PS  Y1, Y2, Y3
+	VSUBPS       Y3, Y2, Y4
+	VFMADD132PS  Y1, Y4, Y2
+	VMULPS       c_twoM64<>+0(SB), Y3, Y1
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VXORPS       c_signMask<>+0(SB), Y1, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y3, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
 	VPSLLD       $0x17, Y3, Y3
 	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMAXPS       Y1, Y3, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y3, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_two<>+0(SB), Y4, Y3
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
-	VBLENDVPS    Y1, Y3, Y2, Y1
-	VXORPS       c_signMask<>+0(SB), Y1, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VMOVUPS      c_expSplit<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VSUBPS       c_ln2x65<>+0(SB), Y4, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y7
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y4, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
-	VMULPS       Y6, Y6, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_two<>+0(SB), Y5, Y4
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y4, Y3, Y2
+	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Y1, Y2
+	VANDPS       Y3, Y2, Y2
 	VMOVUPS      c_negFifty<>+0(SB), Y3
-	VMAXPS       Y0, Y3, Y0
-	VMOVUPS      c_oneE3<>+0(SB), Y3
-	VMINPS       Y0, Y3, Y0
-	VMULPS       Y1, Y0, Y0
-	VMULPS       Y2, Y0, Y0
-	VADDPS       Y0, Y2, Y0
+	VMAXPS       Y0, Y3, Y3
+	VMOVUPS      c_oneE3<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VFMADD213PS  c_one<>+0(SB), Y1, Y3
+	VMULPS       Y2, Y3, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VMULPS       Y2, Y3, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y1, Y2, Y0
 	VMOVUPS      (DX)(SI*4), Y1
 	VMULPS       Y0, Y1, Y0
 	VMOVUPS      Y0, (CX)(SI*4)
 	VMOVUPS      32(BX)(SI*4), Y0
-	VMOVUPS      c_negFifty<>+0(SB), Y1
+	VMOVUPS      c_negFortyThree<>+0(SB), Y1
 	VMAXPS       Y0, Y1, Y1
 	VXORPS       c_signMask<>+0(SB), Y1, Y1
-	VMOVUPS      c_expSplit<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
-	VMULPS       Y4, Y4, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
-	VFMADD132PS  Y5, Y4, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMOVAPS      Y2, Y3
+	VFMADD132PS  Y1, Y2, Y3
+	VSUBPS       Y3, Y2, Y4
+	VFMADD132PS  Y1, Y4, Y2
+	VMULPS       c_twoM64<>+0(SB), Y3, Y1
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VXORPS       c_signMask<>+0(SB), Y1, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y3, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
 	VPSLLD       $0x17, Y3, Y3
 	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMAXPS       Y1, Y3, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y3, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_two<>+0(SB), Y4, Y3
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
-	VBLENDVPS    Y1, Y3, Y2, Y1
-	VXORPS       c_signMask<>+0(SB), Y1, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VMOVUPS      c_expSplit<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VSUBPS       c_ln2x65<>+0(SB), Y4, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y7
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y4, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
-	VMULPS       Y6, Y6, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_two<>+0(SB), Y5, Y4
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y4, Y3, Y2
+	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Y1, Y2
+	VANDPS       Y3, Y2, Y2
 	VMOVUPS      c_negFifty<>+0(SB), Y3
-	VMAXPS       Y0, Y3, Y0
-	VMOVUPS      c_oneE3<>+0(SB), Y3
-	VMINPS       Y0, Y3, Y0
-	VMULPS       Y1, Y0, Y0
-	VMULPS       Y2, Y0, Y0
-	VADDPS       Y0, Y2, Y0
+	VMAXPS       Y0, Y3, Y3
+	VMOVUPS      c_oneE3<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VFMADD213PS  c_one<>+0(SB), Y1, Y3
+	VMULPS       Y2, Y3, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VMULPS       Y2, Y3, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y1, Y2, Y0
 	VMOVUPS      32(DX)(SI*4), Y1
 	VMULPS       Y0, Y1, Y0
 	VMOVUPS      Y0, 32(CX)(SI*4)
@@ -43041,11 +42474,83 @@ loop:
 	CMPQ         SI, DI
 	JG           tail
 	VMOVUPS      (BX)(SI*4), Y0
-	VMOVUPS      c_negFifty<>+0(SB), Y1
+	VMOVUPS      c_negFortyThree<>+0(SB), Y1
 	VMAXPS       Y0, Y1, Y1
 	VXORPS       c_signMask<>+0(SB), Y1, Y1
-	VMOVUPS      c_expSplit<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMOVAPS      Y2, Y3
+	VFMADD132PS  Y1, Y2, Y3
+	VSUBPS       Y3, Y2, Y4
+	VFMADD132PS  Y1, Y4, Y2
+	VMULPS       c_twoM64<>+0(SB), Y3, Y1
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VXORPS       c_signMask<>+0(SB), Y1, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VMINPS       c_one<>+0(SB), Y2, Y2
+	VMAXPS       c_negOne<>+0(SB), Y2, Y2
+	VADDPS       Y2, Y3, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Y1, Y2
+	VANDPS       Y3, Y2, Y2
+	VMOVUPS      c_negFifty<>+0(SB), Y3
+	VMAXPS       Y0, Y3, Y3
+	VMOVUPS      c_oneE3<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VFMADD213PS  c_one<>+0(SB), Y1, Y3
+	VMULPS       Y2, Y3, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VMULPS       Y2, Y3, Y2
+	VCMPPS       $0x11, c_zero<>+0(SB), Y0, Y0
+	VBLENDVPS    Y0, Y1, Y2, Y0
+	VMOVUPS      (DX)(SI*4), Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (BX)(SI*4), Y0, Y1
+	VMOVUPS      c_negFortyThree<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y2
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
 	VMOVUPS      c_expLo<>+0(SB), Y3
 	VMAXPS       Y2, Y3, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y3
@@ -43062,217 +42567,47 @@ loop:
 	VFMADD132PS  Y5, Y4, Y2
 	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
 	VPSLLD       $0x17, Y3, Y3
-	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMAXPS       Y1, Y3, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y3, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_two<>+0(SB), Y4, Y3
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
-	VBLENDVPS    Y1, Y3, Y2, Y1
-	VXORPS       c_signMask<>+0(SB), Y1, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VMOVUPS      c_expSplit<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VSUBPS       c_ln2x65<>+0(SB), Y4, Y4
+	VMOVAPS      Y3, Y4
+	VFMADD132PS  Y2, Y3, Y4
+	VSUBPS       Y4, Y3, Y5
+	VFMADD132PS  Y2, Y5, Y3
+	VMULPS       c_twoM64<>+0(SB), Y4, Y2
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VXORPS       c_signMask<>+0(SB), Y3, Y3
+	VXORPS       c_signMask<>+0(SB), Y2, Y4
 	VMOVUPS      c_expLo<>+0(SB), Y5
 	VMAXPS       Y4, Y5, Y4
 	VMOVUPS      c_log2e<>+0(SB), Y5
 	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
 	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
 	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y7
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y4, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
-	VMULPS       Y6, Y6, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_two<>+0(SB), Y5, Y4
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y4, Y3, Y2
-	VMOVUPS      c_negFifty<>+0(SB), Y3
-	VMAXPS       Y0, Y3, Y0
-	VMOVUPS      c_oneE3<>+0(SB), Y3
-	VMINPS       Y0, Y3, Y0
-	VMULPS       Y1, Y0, Y0
-	VMULPS       Y2, Y0, Y0
-	VADDPS       Y0, Y2, Y0
-	VMOVUPS      (DX)(SI*4), Y1
-	VMULPS       Y0, Y1, Y0
-	VMOVUPS      Y0, (CX)(SI*4)
-	ADDQ         $0x00000008, SI
-	JMP          loop
-
-tail:
-	SUBQ         SI, AX
-	JZ           done
-	LEAQ         tailmask8<>+0(SB), DI
-	MOVQ         $0x00000010, R8
-	SUBQ         AX, R8
-	VMOVDQU      (DI)(R8*4), Y0
-	VMASKMOVPS   (BX)(SI*4), Y0, Y1
-	VMOVUPS      c_negFifty<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y2
-	VXORPS       c_signMask<>+0(SB), Y2, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
 	VPSLLD       $0x17, Y4, Y4
 	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VMOVUPS      c_expSplit<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VSUBPS       c_ln2x65<>+0(SB), Y4, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y7
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y4, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
-	VMULPS       Y6, Y6, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_two<>+0(SB), Y5, Y4
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y4, Y3, Y2
-	VXORPS       c_signMask<>+0(SB), Y2, Y3
-	VMOVUPS      c_expSplit<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
-	VMULPS       Y6, Y6, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y4
-	VMOVUPS      c_expSplit<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y5
-	VMOVUPS      c_expHi<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VSUBPS       c_ln2x65<>+0(SB), Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y8
-	VMINPS       c_one<>+0(SB), Y8, Y8
-	VMAXPS       c_negOne<>+0(SB), Y8, Y8
-	VADDPS       Y8, Y5, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y7
-	VMULPS       Y7, Y7, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
-	VFMADD132PS  Y8, Y7, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_two<>+0(SB), Y6, Y5
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y3, Y3
-	VBLENDVPS    Y3, Y5, Y4, Y3
+	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Y2, Y3
+	VANDPS       Y4, Y3, Y3
 	VMOVUPS      c_negFifty<>+0(SB), Y4
-	VMAXPS       Y1, Y4, Y1
-	VMOVUPS      c_oneE3<>+0(SB), Y4
-	VMINPS       Y1, Y4, Y1
-	VMULPS       Y2, Y1, Y1
-	VMULPS       Y3, Y1, Y1
-	VADDPS       Y1, Y3, Y1
+	VMAXPS       Y1, Y4, Y4
+	VMOVUPS      c_oneE3<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VFMADD213PS  c_one<>+0(SB), Y2, Y4
+	VMULPS       Y3, Y4, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VMULPS       c_twoM64<>+0(SB), Y3, Y3
+	VMULPS       Y3, Y4, Y3
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y1
+	VBLENDVPS    Y1, Y2, Y3, Y1
 	VMASKMOVPS   (DX)(SI*4), Y0, Y2
 	VMULPS       Y1, Y2, Y1
 	VMASKMOVPS   Y1, Y0, (CX)(SI*4)

@@ -105,6 +105,9 @@ const (
 	// 3*geluC2
 	cGeluC2x3     float32 = 0x1.b6676cp-03 // 0.21406445
 	cGeluC2x3Bits uint32  = 0x3e5b33b6
+	// GoLU: above this exp(-x), the gate is 0 (expCore clamps its argument at -130)
+	cGoluGateZero     float32 = 0x1.04p+07 // 130
+	cGoluGateZeroBits uint32  = 0x43020000
 	// 1/2
 	cHalf     float32 = 0x1p-01 // 0.5
 	cHalfBits uint32  = 0x3f000000
@@ -176,9 +179,12 @@ const (
 	// -clampR
 	cNegClampR     float32 = -0x1.a66666p+00 // -1.65
 	cNegClampRBits uint32  = 0xbfd33333
-	// GoLU: below, the gate exp(-exp(-x)) is 0 and exp(-x) still finite
+	// GoLU's derivative clamps x here (the gate is 0 well before)
 	cNegFifty     float32 = -0x1.9p+05 // -50
 	cNegFiftyBits uint32  = 0xc2480000
+	// GoLU: below, the gate exp(-exp(-x)) is 0, and exp(-x)*2^64 still a float32
+	cNegFortyThree     float32 = -0x1.58p+05 // -43
+	cNegFortyThreeBits uint32  = 0xc22c0000
 	// -1/2
 	cNegHalf     float32 = -0x1p-01 // -0.5
 	cNegHalfBits uint32  = 0xbf000000
