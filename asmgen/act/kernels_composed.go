@@ -6,7 +6,8 @@ package main
 // same order in one pass (forward values and input gradients were bit for
 // bit those of the compositions; the parameter gradients are now lane sums),
 // but for GoLU, whose gate now takes exp(-x) as a double-float and is
-// carried scaled by 2^64.
+// carried scaled by 2^64, and SRS, whose exponential takes -|x|/beta as one
+// and is carried scaled where the results are subnormal.
 // The clamps are the compositions' (activations/golu.go, erfact.go,
 // pserf.go, srs.go and aconc.go say why each is there). ErfAct and Pserf
 // spill their constants and parameters to memory: exp (or softplus) then
@@ -85,15 +86,21 @@ func zeroSafe(b *B, x, c V) V {
 }
 
 // srsParts returns, for x clamped to +-1e30, e = exp(-|x|/beta),
-// num = x*(x >= 0 ? 1 : e), dn = num/alpha + (x >= 0 ? e : 1) and f =
-// num/dn.
-func srsParts(b *B, xc V) (e, dn, f V) {
-	negAbs := b.Or(xc, b.C("signMask"))
-	e = expAll(b, b.Div(negAbs, b.Param("beta")))
+// dn = num/alpha + (x >= 0 ? e : 1) with num = x*(x >= 0 ? 1 : e), and
+// f = num/dn. -|x|/beta is a double-float (its rounding, up to half an ulp
+// of ~100, would be e's relative error), and below 0, where f may be
+// subnormal, num is carried as x*e*2^64 and f rounded once.
+func srsParts(b *B, xc V) (e, e64, dn, f V) {
+	th, tl := exactQuotient(b, b.Or(xc, b.C("signMask")), b.Param("beta"), b.Param("invBeta"))
+	e64 = expCore(b, th, &tl).e64(b)
+	e64 = b.ZeroUnless(b.Cmp(predGE, th, b.C("expLo")), e64) // 0, not expCore's clamped e^-130
+	e = b.Mul(e64, b.C("twoM64"))
 	pos := b.Cmp(predGE, xc, b.C("zero"))
-	num := b.Mul(xc, b.Sel(pos, b.C("one"), e))
+	num64 := b.Mul(xc, e64)
+	num := b.Sel(pos, xc, b.Mul(num64, b.C("twoM64")))
 	dn = b.Add(b.Div(num, b.Param("alpha")), b.Sel(pos, e, b.C("one")))
-	return e, dn, b.Div(num, dn)
+	f = b.Sel(pos, b.Div(xc, dn), b.Mul(b.Div(num64, dn), b.C("twoM64")))
+	return e, e64, dn, f
 }
 
 func composedKernels() []*Kernel {
@@ -174,9 +181,9 @@ func composedKernels() []*Kernel {
 		},
 		{
 			Name: "srs", Doc: "sets y = x/(x/alpha + exp(-x/beta)).",
-			Slices: []string{"y", "x"}, Params: []string{"alpha", "beta"},
+			Slices: []string{"y", "x"}, Params: []string{"alpha", "beta", "invBeta"},
 			Body: func(b *B) {
-				_, _, f := srsParts(b, clamp(b, b.Load("x"), "negOneE30", "oneE30"))
+				_, _, _, f := srsParts(b, clamp(b, b.Load("x"), "negOneE30", "oneE30"))
 				b.Store("y", f)
 			},
 		},
@@ -184,14 +191,17 @@ func composedKernels() []*Kernel {
 			Name: "srsBackward",
 			Doc: "sets dx = dy*e*(1 + x/beta)/dn^2 and sums dy*(f/alpha)^2 and dy*x*(x*e)/dn^2 " +
 				"(e = exp(-|x|/beta), dn the denominator scaled as in srsParts).",
-			Slices: []string{"dx", "dy", "x"}, Params: []string{"alpha", "beta"}, Sums: 2,
+			Slices: []string{"dx", "dy", "x"}, Params: []string{"alpha", "beta", "invBeta"}, Sums: 2,
 			Body: func(b *B) {
 				xc := clamp(b, b.Load("x"), "negOneE30", "oneE30")
 				dy := b.Load("dy")
-				e, dn, f := srsParts(b, xc)
+				e, e64, dn, f := srsParts(b, xc)
 				inv := b.Div(b.C("one"), b.Mul(dn, dn))
 				slope := b.Add(b.C("one"), b.Div(xc, b.Param("beta")))
-				b.Store("dx", b.Mul(b.Mul(b.Mul(dy, e), slope), inv))
+				// f' = e*(1 + x/beta)/dn^2 from e*2^64, rounded once where it
+				// is subnormal.
+				d := b.Mul(b.Mul(b.Mul(e64, slope), inv), b.C("twoM64"))
+				b.Store("dx", b.Mul(dy, d))
 				fa := b.Div(f, b.Param("alpha"))
 				b.AccFMA(0, b.Mul(dy, fa), fa)
 				b.Acc(1, b.Mul(b.Mul(b.Mul(dy, xc), b.Mul(xc, e)), inv))

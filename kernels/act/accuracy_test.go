@@ -381,7 +381,7 @@ func smoothCases() []smoothCase {
 			},
 		},
 		{
-			name: "srs(alpha=2,beta=3)", fwdULP: 155, bwdULP: 62,
+			name: "srs(alpha=2,beta=3)", fwdULP: 4, bwdULP: 5.5,
 			fwd: func(y, x []float32) { SRS(y, x, 2, 3) },
 			bwd: func(dx, dy, x []float32) { SRSBackward(dx, dy, x, 2, 3) },
 			f: func(x float64) float64 {

@@ -21620,9 +21620,9 @@ done:
 	VZEROUPPER
 	RET
 
-// func srsAVX512(y []float32, x []float32, alpha float32, beta float32)
+// func srsAVX512(y []float32, x []float32, alpha float32, beta float32, invBeta float32)
 // Requires: AVX, AVX512DQ, AVX512F, SSE
-TEXT ·srsAVX512(SB), NOSPLIT, $0-56
+TEXT ·srsAVX512(SB), NOSPLIT, $0-60
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
@@ -21630,14 +21630,13 @@ TEXT ·srsAVX512(SB), NOSPLIT, $0-56
 	VBROADCASTSS X0, Z0
 	MOVSS        beta+52(FP), X13
 	VBROADCASTSS X13, Z13
-	VMOVUPS      c_expHi<>+0(SB), Z14
+	MOVSS        invBeta+56(FP), X14
+	VBROADCASTSS X14, Z14
 	VMOVUPS      c_expLo<>+0(SB), Z15
 	VMOVUPS      c_expP6<>+0(SB), Z16
-	VMOVUPS      c_expSplit<>+0(SB), Z17
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Z18
-	VMOVUPS      c_negOneE30<>+0(SB), Z19
-	VMOVUPS      c_one<>+0(SB), Z20
-	VMOVUPS      c_oneE30<>+0(SB), Z21
+	VMOVUPS      c_negOneE30<>+0(SB), Z17
+	VMOVUPS      c_one<>+0(SB), Z18
+	VMOVUPS      c_oneE30<>+0(SB), Z19
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -21645,118 +21644,88 @@ TEXT ·srsAVX512(SB), NOSPLIT, $0-56
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z22
-	VMINPS       Z22, Z21, Z22
-	VMAXPS       Z22, Z19, Z22
-	VORPS        c_signMask<>+0(SB), Z22, Z23
-	VDIVPS       Z13, Z23, Z23
-	VMINPS       Z23, Z17, Z24
-	VMAXPS       Z24, Z15, Z24
-	VMOVUPS      c_log2e<>+0(SB), Z25
-	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z25
-	VSUBPS       c_roundMagic<>+0(SB), Z25, Z26
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z26, Z24
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z26
-	VMULPS       Z26, Z26, Z24
-	VMOVAPS      Z16, Z27
-	VFMADD213PS  c_expP5<>+0(SB), Z26, Z27
-	VFMADD213PS  c_expP4<>+0(SB), Z26, Z27
-	VFMADD213PS  c_expP3<>+0(SB), Z26, Z27
-	VFMADD213PS  c_expP2<>+0(SB), Z26, Z27
-	VFMADD132PS  Z27, Z26, Z24
-	VPSUBD       c_expBias64<>+0(SB), Z25, Z25
-	VPSLLD       $0x17, Z25, Z25
-	VFMADD132PS  Z24, Z25, Z25
-	VMULPS       c_twoM64<>+0(SB), Z25, Z24
-	VMAXPS       Z23, Z17, Z25
-	VMINPS       Z25, Z14, Z25
-	VSUBPS       c_ln2x65<>+0(SB), Z25, Z25
-	VMAXPS       Z25, Z15, Z25
-	VMOVUPS      c_log2e<>+0(SB), Z26
-	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z26
-	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z25
-	VMINPS       Z20, Z18, Z28
-	VMAXPS       c_negOne<>+0(SB), Z28, Z28
-	VADDPS       Z28, Z25, Z25
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z27
-	VMULPS       Z27, Z27, Z25
-	VMOVAPS      Z16, Z28
-	VFMADD213PS  c_expP5<>+0(SB), Z27, Z28
-	VFMADD213PS  c_expP4<>+0(SB), Z27, Z28
-	VFMADD213PS  c_expP3<>+0(SB), Z27, Z28
-	VFMADD213PS  c_expP2<>+0(SB), Z27, Z28
-	VFMADD132PS  Z28, Z27, Z25
-	VPSUBD       c_expBias64<>+0(SB), Z26, Z26
-	VPSLLD       $0x17, Z26, Z26
-	VFMADD132PS  Z25, Z26, Z26
-	VMULPS       c_two<>+0(SB), Z26, Z25
-	VCMPPS       $0x1e, Z17, Z23, K1
-	VBLENDMPS    Z25, Z24, K1, Z1
-	VCMPPS       $0x1d, c_zero<>+0(SB), Z22, K1
-	VBLENDMPS    Z20, Z1, K1, Z2
-	VMULPS       Z2, Z22, Z22
-	VDIVPS       Z0, Z22, Z23
-	VBLENDMPS    Z1, Z20, K1, Z3
-	VADDPS       Z3, Z23, Z23
-	VDIVPS       Z23, Z22, Z22
-	VMOVUPS      Z22, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z22
-	VMINPS       Z22, Z21, Z22
-	VMAXPS       Z22, Z19, Z22
-	VORPS        c_signMask<>+0(SB), Z22, Z23
-	VDIVPS       Z13, Z23, Z23
-	VMINPS       Z23, Z17, Z24
-	VMAXPS       Z24, Z15, Z24
-	VMOVUPS      c_log2e<>+0(SB), Z25
-	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z25
-	VSUBPS       c_roundMagic<>+0(SB), Z25, Z26
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z26, Z24
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z26
-	VMULPS       Z26, Z26, Z24
-	VMOVAPS      Z16, Z27
-	VFMADD213PS  c_expP5<>+0(SB), Z26, Z27
-	VFMADD213PS  c_expP4<>+0(SB), Z26, Z27
-	VFMADD213PS  c_expP3<>+0(SB), Z26, Z27
-	VFMADD213PS  c_expP2<>+0(SB), Z26, Z27
-	VFMADD132PS  Z27, Z26, Z24
-	VPSUBD       c_expBias64<>+0(SB), Z25, Z25
-	VPSLLD       $0x17, Z25, Z25
-	VFMADD132PS  Z24, Z25, Z25
-	VMULPS       c_twoM64<>+0(SB), Z25, Z24
-	VMAXPS       Z23, Z17, Z25
-	VMINPS       Z25, Z14, Z25
-	VSUBPS       c_ln2x65<>+0(SB), Z25, Z25
-	VMAXPS       Z25, Z15, Z25
-	VMOVUPS      c_log2e<>+0(SB), Z26
-	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z26
-	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z25
-	VMINPS       Z20, Z18, Z28
-	VMAXPS       c_negOne<>+0(SB), Z28, Z28
-	VADDPS       Z28, Z25, Z25
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z27
-	VMULPS       Z27, Z27, Z25
-	VMOVAPS      Z16, Z28
-	VFMADD213PS  c_expP5<>+0(SB), Z27, Z28
-	VFMADD213PS  c_expP4<>+0(SB), Z27, Z28
-	VFMADD213PS  c_expP3<>+0(SB), Z27, Z28
-	VFMADD213PS  c_expP2<>+0(SB), Z27, Z28
-	VFMADD132PS  Z28, Z27, Z25
-	VPSUBD       c_expBias64<>+0(SB), Z26, Z26
-	VPSLLD       $0x17, Z26, Z26
-	VFMADD132PS  Z25, Z26, Z26
-	VMULPS       c_two<>+0(SB), Z26, Z25
-	VCMPPS       $0x1e, Z17, Z23, K1
-	VBLENDMPS    Z25, Z24, K1, Z4
-	VCMPPS       $0x1d, c_zero<>+0(SB), Z22, K1
-	VBLENDMPS    Z20, Z4, K1, Z5
-	VMULPS       Z5, Z22, Z22
-	VDIVPS       Z0, Z22, Z23
-	VBLENDMPS    Z4, Z20, K1, Z6
-	VADDPS       Z6, Z23, Z23
-	VDIVPS       Z23, Z22, Z22
-	VMOVUPS      Z22, 64(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z20
+	VMINPS       Z20, Z19, Z20
+	VMAXPS       Z20, Z17, Z20
+	VORPS        c_signMask<>+0(SB), Z20, Z21
+	VDIVPS       Z13, Z21, Z22
+	VFNMADD231PS Z13, Z22, Z21
+	VMULPS       Z14, Z21, Z21
+	VMAXPS       Z22, Z15, Z23
+	VMOVUPS      c_log2e<>+0(SB), Z24
+	VFMADD213PS  c_roundMagic<>+0(SB), Z23, Z24
+	VSUBPS       c_roundMagic<>+0(SB), Z24, Z25
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z25, Z23
+	VMINPS       Z18, Z21, Z21
+	VMAXPS       c_negOne<>+0(SB), Z21, Z21
+	VADDPS       Z21, Z23, Z21
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z25
+	VMULPS       Z25, Z25, Z21
+	VMOVAPS      Z16, Z23
+	VFMADD213PS  c_expP5<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP4<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP3<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP2<>+0(SB), Z25, Z23
+	VFMADD132PS  Z23, Z25, Z21
+	VPSUBD       c_expBias64<>+0(SB), Z24, Z23
+	VPSLLD       $0x17, Z23, Z23
+	VFMADD132PS  Z21, Z23, Z23
+	VCMPPS       $0x1d, Z15, Z22, K1
+	VMOVUPS.Z    Z23, K1, Z21
+	VMULPS       c_twoM64<>+0(SB), Z21, Z22
+	VCMPPS       $0x1d, c_zero<>+0(SB), Z20, K1
+	VMULPS       Z21, Z20, Z21
+	VMULPS       c_twoM64<>+0(SB), Z21, Z23
+	VBLENDMPS    Z20, Z23, K1, Z1
+	VDIVPS       Z0, Z1, Z23
+	VBLENDMPS    Z22, Z18, K1, Z2
+	VADDPS       Z2, Z23, Z22
+	VDIVPS       Z22, Z20, Z20
+	VDIVPS       Z22, Z21, Z21
+	VMULPS       c_twoM64<>+0(SB), Z21, Z21
+	VBLENDMPS    Z20, Z21, K1, Z3
+	VMOVUPS      Z3, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z20
+	VMINPS       Z20, Z19, Z20
+	VMAXPS       Z20, Z17, Z20
+	VORPS        c_signMask<>+0(SB), Z20, Z21
+	VDIVPS       Z13, Z21, Z22
+	VFNMADD231PS Z13, Z22, Z21
+	VMULPS       Z14, Z21, Z21
+	VMAXPS       Z22, Z15, Z23
+	VMOVUPS      c_log2e<>+0(SB), Z24
+	VFMADD213PS  c_roundMagic<>+0(SB), Z23, Z24
+	VSUBPS       c_roundMagic<>+0(SB), Z24, Z25
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z25, Z23
+	VMINPS       Z18, Z21, Z21
+	VMAXPS       c_negOne<>+0(SB), Z21, Z21
+	VADDPS       Z21, Z23, Z21
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z25
+	VMULPS       Z25, Z25, Z21
+	VMOVAPS      Z16, Z23
+	VFMADD213PS  c_expP5<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP4<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP3<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP2<>+0(SB), Z25, Z23
+	VFMADD132PS  Z23, Z25, Z21
+	VPSUBD       c_expBias64<>+0(SB), Z24, Z23
+	VPSLLD       $0x17, Z23, Z23
+	VFMADD132PS  Z21, Z23, Z23
+	VCMPPS       $0x1d, Z15, Z22, K1
+	VMOVUPS.Z    Z23, K1, Z21
+	VMULPS       c_twoM64<>+0(SB), Z21, Z22
+	VCMPPS       $0x1d, c_zero<>+0(SB), Z20, K1
+	VMULPS       Z21, Z20, Z21
+	VMULPS       c_twoM64<>+0(SB), Z21, Z23
+	VBLENDMPS    Z20, Z23, K1, Z4
+	VDIVPS       Z0, Z4, Z23
+	VBLENDMPS    Z22, Z18, K1, Z5
+	VADDPS       Z5, Z23, Z22
+	VDIVPS       Z22, Z20, Z20
+	VDIVPS       Z22, Z21, Z21
+	VMULPS       c_twoM64<>+0(SB), Z21, Z21
+	VBLENDMPS    Z20, Z21, K1, Z6
+	VMOVUPS      Z6, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
 
@@ -21768,61 +21737,46 @@ loop:
 	CMPQ         BX, SI
 	JG           tail
 	VMOVUPS      (DX)(BX*4), Z1
-	VMINPS       Z1, Z21, Z1
-	VMAXPS       Z1, Z19, Z1
+	VMINPS       Z1, Z19, Z1
+	VMAXPS       Z1, Z17, Z1
 	VORPS        c_signMask<>+0(SB), Z1, Z2
-	VDIVPS       Z13, Z2, Z2
-	VMINPS       Z2, Z17, Z3
-	VMAXPS       Z3, Z15, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z4
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
-	VMULPS       Z5, Z5, Z3
-	VMOVAPS      Z16, Z6
-	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
-	VFMADD132PS  Z6, Z5, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z3, Z4, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z3
-	VMAXPS       Z2, Z17, Z4
-	VMINPS       Z4, Z14, Z4
-	VSUBPS       c_ln2x65<>+0(SB), Z4, Z4
-	VMAXPS       Z4, Z15, Z4
+	VDIVPS       Z13, Z2, Z3
+	VFNMADD231PS Z13, Z3, Z2
+	VMULPS       Z14, Z2, Z2
+	VMAXPS       Z3, Z15, Z4
 	VMOVUPS      c_log2e<>+0(SB), Z5
 	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
 	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
-	VMINPS       Z20, Z18, Z22
-	VMAXPS       c_negOne<>+0(SB), Z22, Z22
-	VADDPS       Z22, Z4, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z6
-	VMULPS       Z6, Z6, Z4
-	VMOVAPS      Z16, Z22
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z22
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z22
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z22
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z22
-	VFMADD132PS  Z22, Z6, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
-	VPSLLD       $0x17, Z5, Z5
-	VFMADD132PS  Z4, Z5, Z5
-	VMULPS       c_two<>+0(SB), Z5, Z4
-	VCMPPS       $0x1e, Z17, Z2, K1
-	VBLENDMPS    Z4, Z3, K1, Z7
+	VMINPS       Z18, Z2, Z2
+	VMAXPS       c_negOne<>+0(SB), Z2, Z2
+	VADDPS       Z2, Z4, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z6
+	VMULPS       Z6, Z6, Z2
+	VMOVAPS      Z16, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
+	VFMADD132PS  Z4, Z6, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z2, Z4, Z4
+	VCMPPS       $0x1d, Z15, Z3, K1
+	VMOVUPS.Z    Z4, K1, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z3
 	VCMPPS       $0x1d, c_zero<>+0(SB), Z1, K1
-	VBLENDMPS    Z20, Z7, K1, Z8
-	VMULPS       Z8, Z1, Z1
-	VDIVPS       Z0, Z1, Z2
-	VBLENDMPS    Z7, Z20, K1, Z9
-	VADDPS       Z9, Z2, Z2
-	VDIVPS       Z2, Z1, Z1
-	VMOVUPS      Z1, (CX)(BX*4)
+	VMULPS       Z2, Z1, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z4
+	VBLENDMPS    Z1, Z4, K1, Z7
+	VDIVPS       Z0, Z7, Z4
+	VBLENDMPS    Z3, Z18, K1, Z8
+	VADDPS       Z8, Z4, Z3
+	VDIVPS       Z3, Z1, Z1
+	VDIVPS       Z3, Z2, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z2
+	VBLENDMPS    Z1, Z2, K1, Z9
+	VMOVUPS      Z9, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
 
@@ -21832,69 +21786,54 @@ tail:
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
 	VMOVUPS.Z    (DX)(BX*4), K1, Z1
-	VMINPS       Z1, Z21, Z1
-	VMAXPS       Z1, Z19, Z1
+	VMINPS       Z1, Z19, Z1
+	VMAXPS       Z1, Z17, Z1
 	VORPS        c_signMask<>+0(SB), Z1, Z2
-	VDIVPS       Z13, Z2, Z2
-	VMINPS       Z2, Z17, Z3
-	VMAXPS       Z3, Z15, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z4
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
-	VMULPS       Z5, Z5, Z3
-	VMOVAPS      Z16, Z6
-	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
-	VFMADD132PS  Z6, Z5, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z3, Z4, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z3
-	VMAXPS       Z2, Z17, Z4
-	VMINPS       Z4, Z14, Z4
-	VSUBPS       c_ln2x65<>+0(SB), Z4, Z4
-	VMAXPS       Z4, Z15, Z4
+	VDIVPS       Z13, Z2, Z3
+	VFNMADD231PS Z13, Z3, Z2
+	VMULPS       Z14, Z2, Z2
+	VMAXPS       Z3, Z15, Z4
 	VMOVUPS      c_log2e<>+0(SB), Z5
 	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
 	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
-	VMINPS       Z20, Z18, Z7
-	VMAXPS       c_negOne<>+0(SB), Z7, Z7
-	VADDPS       Z7, Z4, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z6
-	VMULPS       Z6, Z6, Z4
-	VMOVAPS      Z16, Z7
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z7
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z7
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z7
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z7
-	VFMADD132PS  Z7, Z6, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
-	VPSLLD       $0x17, Z5, Z5
-	VFMADD132PS  Z4, Z5, Z5
-	VMULPS       c_two<>+0(SB), Z5, Z4
-	VCMPPS       $0x1e, Z17, Z2, K2
-	VBLENDMPS    Z4, Z3, K2, Z10
+	VMINPS       Z18, Z2, Z2
+	VMAXPS       c_negOne<>+0(SB), Z2, Z2
+	VADDPS       Z2, Z4, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z6
+	VMULPS       Z6, Z6, Z2
+	VMOVAPS      Z16, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
+	VFMADD132PS  Z4, Z6, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z2, Z4, Z4
+	VCMPPS       $0x1d, Z15, Z3, K2
+	VMOVUPS.Z    Z4, K2, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z3
 	VCMPPS       $0x1d, c_zero<>+0(SB), Z1, K2
-	VBLENDMPS    Z20, Z10, K2, Z11
-	VMULPS       Z11, Z1, Z1
-	VDIVPS       Z0, Z1, Z0
-	VBLENDMPS    Z10, Z20, K2, Z12
-	VADDPS       Z12, Z0, Z0
-	VDIVPS       Z0, Z1, Z0
-	VMOVUPS      Z0, K1, (CX)(BX*4)
+	VMULPS       Z2, Z1, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z4
+	VBLENDMPS    Z1, Z4, K2, Z10
+	VDIVPS       Z0, Z10, Z0
+	VBLENDMPS    Z3, Z18, K2, Z11
+	VADDPS       Z11, Z0, Z0
+	VDIVPS       Z0, Z1, Z1
+	VDIVPS       Z0, Z2, Z0
+	VMULPS       c_twoM64<>+0(SB), Z0, Z0
+	VBLENDMPS    Z1, Z0, K2, Z12
+	VMOVUPS      Z12, K1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
 	RET
 
-// func srsBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32, beta float32) [2]float64
+// func srsBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32, beta float32, invBeta float32) [2]float64
 // Requires: AVX, AVX512DQ, AVX512F, SSE
-TEXT ·srsBackwardAVX512(SB), NOSPLIT, $128-96
+TEXT ·srsBackwardAVX512(SB), NOSPLIT, $128-104
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
@@ -21903,16 +21842,15 @@ TEXT ·srsBackwardAVX512(SB), NOSPLIT, $128-96
 	VBROADCASTSS X0, Z0
 	MOVSS        beta+76(FP), X13
 	VBROADCASTSS X13, Z13
-	VMOVUPS      c_expHi<>+0(SB), Z14
+	MOVSS        invBeta+80(FP), X14
+	VBROADCASTSS X14, Z14
 	VMOVUPS      c_expLo<>+0(SB), Z15
 	VMOVUPS      c_expP6<>+0(SB), Z16
-	VMOVUPS      c_expSplit<>+0(SB), Z17
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Z18
-	VMOVUPS      c_negOneE30<>+0(SB), Z19
-	VMOVUPS      c_one<>+0(SB), Z20
-	VMOVUPS      c_oneE30<>+0(SB), Z21
-	VXORPS       Z22, Z22, Z22
-	VXORPS       Z23, Z23, Z23
+	VMOVUPS      c_negOneE30<>+0(SB), Z17
+	VMOVUPS      c_one<>+0(SB), Z18
+	VMOVUPS      c_oneE30<>+0(SB), Z19
+	VXORPS       Z20, Z20, Z20
+	VXORPS       Z21, Z21, Z21
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -21920,150 +21858,122 @@ TEXT ·srsBackwardAVX512(SB), NOSPLIT, $128-96
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z24
-	VMINPS       Z24, Z21, Z24
-	VMAXPS       Z24, Z19, Z24
-	VMOVUPS      (DX)(SI*4), Z25
-	VORPS        c_signMask<>+0(SB), Z24, Z26
-	VDIVPS       Z13, Z26, Z26
-	VMINPS       Z26, Z17, Z27
-	VMAXPS       Z27, Z15, Z27
-	VMOVUPS      c_log2e<>+0(SB), Z28
-	VFMADD213PS  c_roundMagic<>+0(SB), Z27, Z28
-	VSUBPS       c_roundMagic<>+0(SB), Z28, Z29
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z29, Z27
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z27, Z29
-	VMULPS       Z29, Z29, Z27
-	VMOVAPS      Z16, Z30
-	VFMADD213PS  c_expP5<>+0(SB), Z29, Z30
-	VFMADD213PS  c_expP4<>+0(SB), Z29, Z30
-	VFMADD213PS  c_expP3<>+0(SB), Z29, Z30
-	VFMADD213PS  c_expP2<>+0(SB), Z29, Z30
-	VFMADD132PS  Z30, Z29, Z27
-	VPSUBD       c_expBias64<>+0(SB), Z28, Z28
-	VPSLLD       $0x17, Z28, Z28
-	VFMADD132PS  Z27, Z28, Z28
-	VMULPS       c_twoM64<>+0(SB), Z28, Z27
-	VMAXPS       Z26, Z17, Z28
-	VMINPS       Z28, Z14, Z28
-	VSUBPS       c_ln2x65<>+0(SB), Z28, Z28
-	VMAXPS       Z28, Z15, Z28
-	VMOVUPS      c_log2e<>+0(SB), Z29
-	VFMADD213PS  c_roundMagic<>+0(SB), Z28, Z29
-	VSUBPS       c_roundMagic<>+0(SB), Z29, Z30
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z30, Z28
-	VMINPS       Z20, Z18, Z31
-	VMAXPS       c_negOne<>+0(SB), Z31, Z31
-	VADDPS       Z31, Z28, Z28
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z28, Z30
-	VMULPS       Z30, Z30, Z28
-	VMOVAPS      Z16, Z31
-	VFMADD213PS  c_expP5<>+0(SB), Z30, Z31
-	VFMADD213PS  c_expP4<>+0(SB), Z30, Z31
-	VFMADD213PS  c_expP3<>+0(SB), Z30, Z31
-	VFMADD213PS  c_expP2<>+0(SB), Z30, Z31
-	VFMADD132PS  Z31, Z30, Z28
-	VPSUBD       c_expBias64<>+0(SB), Z29, Z29
-	VPSLLD       $0x17, Z29, Z29
-	VFMADD132PS  Z28, Z29, Z29
-	VMULPS       c_two<>+0(SB), Z29, Z28
-	VCMPPS       $0x1e, Z17, Z26, K1
-	VBLENDMPS    Z28, Z27, K1, Z1
-	VCMPPS       $0x1d, c_zero<>+0(SB), Z24, K1
-	VBLENDMPS    Z20, Z1, K1, Z2
-	VMULPS       Z2, Z24, Z26
-	VDIVPS       Z0, Z26, Z27
-	VBLENDMPS    Z1, Z20, K1, Z3
-	VADDPS       Z3, Z27, Z27
+	VMOVUPS      (BX)(SI*4), Z22
+	VMINPS       Z22, Z19, Z22
+	VMAXPS       Z22, Z17, Z22
+	VMOVUPS      (DX)(SI*4), Z23
+	VORPS        c_signMask<>+0(SB), Z22, Z24
+	VDIVPS       Z13, Z24, Z25
+	VFNMADD231PS Z13, Z25, Z24
+	VMULPS       Z14, Z24, Z24
+	VMAXPS       Z25, Z15, Z26
+	VMOVUPS      c_log2e<>+0(SB), Z27
+	VFMADD213PS  c_roundMagic<>+0(SB), Z26, Z27
+	VSUBPS       c_roundMagic<>+0(SB), Z27, Z28
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z28, Z26
+	VMINPS       Z18, Z24, Z24
+	VMAXPS       c_negOne<>+0(SB), Z24, Z24
+	VADDPS       Z24, Z26, Z24
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z28
+	VMULPS       Z28, Z28, Z24
+	VMOVAPS      Z16, Z26
+	VFMADD213PS  c_expP5<>+0(SB), Z28, Z26
+	VFMADD213PS  c_expP4<>+0(SB), Z28, Z26
+	VFMADD213PS  c_expP3<>+0(SB), Z28, Z26
+	VFMADD213PS  c_expP2<>+0(SB), Z28, Z26
+	VFMADD132PS  Z26, Z28, Z24
+	VPSUBD       c_expBias64<>+0(SB), Z27, Z26
+	VPSLLD       $0x17, Z26, Z26
+	VFMADD132PS  Z24, Z26, Z26
+	VCMPPS       $0x1d, Z15, Z25, K1
+	VMOVUPS.Z    Z26, K1, Z24
+	VMULPS       c_twoM64<>+0(SB), Z24, Z25
+	VCMPPS       $0x1d, c_zero<>+0(SB), Z22, K1
+	VMULPS       Z24, Z22, Z26
+	VMULPS       c_twoM64<>+0(SB), Z26, Z27
+	VBLENDMPS    Z22, Z27, K1, Z1
+	VDIVPS       Z0, Z1, Z27
+	VBLENDMPS    Z25, Z18, K1, Z2
+	VADDPS       Z2, Z27, Z27
+	VDIVPS       Z27, Z22, Z28
 	VDIVPS       Z27, Z26, Z26
-	VMULPS       Z27, Z27, Z27
-	VDIVPS       Z27, Z20, Z27
-	VDIVPS       Z13, Z24, Z28
-	VADDPS       Z28, Z20, Z28
-	VMULPS       Z1, Z25, Z29
-	VMULPS       Z28, Z29, Z28
-	VMULPS       Z27, Z28, Z28
-	VMOVUPS      Z28, (CX)(SI*4)
-	VDIVPS       Z0, Z26, Z26
-	VMULPS       Z26, Z25, Z28
-	VFMADD231PS  Z26, Z28, Z22
-	VMULPS       Z24, Z25, Z25
-	VMULPS       Z1, Z24, Z24
-	VMULPS       Z24, Z25, Z24
+	VMULPS       c_twoM64<>+0(SB), Z26, Z26
+	VBLENDMPS    Z28, Z26, K1, Z3
+	VMULPS       Z27, Z27, Z26
+	VDIVPS       Z26, Z18, Z26
+	VDIVPS       Z13, Z22, Z27
+	VADDPS       Z27, Z18, Z27
 	VMULPS       Z27, Z24, Z24
-	VADDPS       Z24, Z23, Z23
-	VMOVUPS      64(BX)(SI*4), Z24
-	VMINPS       Z24, Z21, Z24
-	VMAXPS       Z24, Z19, Z24
-	VMOVUPS      64(DX)(SI*4), Z25
-	VORPS        c_signMask<>+0(SB), Z24, Z26
-	VDIVPS       Z13, Z26, Z26
-	VMINPS       Z26, Z17, Z27
-	VMAXPS       Z27, Z15, Z27
-	VMOVUPS      c_log2e<>+0(SB), Z28
-	VFMADD213PS  c_roundMagic<>+0(SB), Z27, Z28
-	VSUBPS       c_roundMagic<>+0(SB), Z28, Z29
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z29, Z27
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z27, Z29
-	VMULPS       Z29, Z29, Z27
-	VMOVAPS      Z16, Z30
-	VFMADD213PS  c_expP5<>+0(SB), Z29, Z30
-	VFMADD213PS  c_expP4<>+0(SB), Z29, Z30
-	VFMADD213PS  c_expP3<>+0(SB), Z29, Z30
-	VFMADD213PS  c_expP2<>+0(SB), Z29, Z30
-	VFMADD132PS  Z30, Z29, Z27
-	VPSUBD       c_expBias64<>+0(SB), Z28, Z28
-	VPSLLD       $0x17, Z28, Z28
-	VFMADD132PS  Z27, Z28, Z28
-	VMULPS       c_twoM64<>+0(SB), Z28, Z27
-	VMAXPS       Z26, Z17, Z28
-	VMINPS       Z28, Z14, Z28
-	VSUBPS       c_ln2x65<>+0(SB), Z28, Z28
-	VMAXPS       Z28, Z15, Z28
-	VMOVUPS      c_log2e<>+0(SB), Z29
-	VFMADD213PS  c_roundMagic<>+0(SB), Z28, Z29
-	VSUBPS       c_roundMagic<>+0(SB), Z29, Z30
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z30, Z28
-	VMINPS       Z20, Z18, Z31
-	VMAXPS       c_negOne<>+0(SB), Z31, Z31
-	VADDPS       Z31, Z28, Z28
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z28, Z30
-	VMULPS       Z30, Z30, Z28
-	VMOVAPS      Z16, Z31
-	VFMADD213PS  c_expP5<>+0(SB), Z30, Z31
-	VFMADD213PS  c_expP4<>+0(SB), Z30, Z31
-	VFMADD213PS  c_expP3<>+0(SB), Z30, Z31
-	VFMADD213PS  c_expP2<>+0(SB), Z30, Z31
-	VFMADD132PS  Z31, Z30, Z28
-	VPSUBD       c_expBias64<>+0(SB), Z29, Z29
-	VPSLLD       $0x17, Z29, Z29
-	VFMADD132PS  Z28, Z29, Z29
-	VMULPS       c_two<>+0(SB), Z29, Z28
-	VCMPPS       $0x1e, Z17, Z26, K1
-	VBLENDMPS    Z28, Z27, K1, Z4
-	VCMPPS       $0x1d, c_zero<>+0(SB), Z24, K1
-	VBLENDMPS    Z20, Z4, K1, Z5
-	VMULPS       Z5, Z24, Z26
-	VDIVPS       Z0, Z26, Z27
-	VBLENDMPS    Z4, Z20, K1, Z6
-	VADDPS       Z6, Z27, Z27
+	VMULPS       Z26, Z24, Z24
+	VMULPS       c_twoM64<>+0(SB), Z24, Z24
+	VMULPS       Z24, Z23, Z24
+	VMOVUPS      Z24, (CX)(SI*4)
+	VDIVPS       Z0, Z3, Z24
+	VMULPS       Z24, Z23, Z27
+	VFMADD231PS  Z24, Z27, Z20
+	VMULPS       Z22, Z23, Z23
+	VMULPS       Z25, Z22, Z22
+	VMULPS       Z22, Z23, Z22
+	VMULPS       Z26, Z22, Z22
+	VADDPS       Z22, Z21, Z21
+	VMOVUPS      64(BX)(SI*4), Z22
+	VMINPS       Z22, Z19, Z22
+	VMAXPS       Z22, Z17, Z22
+	VMOVUPS      64(DX)(SI*4), Z23
+	VORPS        c_signMask<>+0(SB), Z22, Z24
+	VDIVPS       Z13, Z24, Z25
+	VFNMADD231PS Z13, Z25, Z24
+	VMULPS       Z14, Z24, Z24
+	VMAXPS       Z25, Z15, Z26
+	VMOVUPS      c_log2e<>+0(SB), Z27
+	VFMADD213PS  c_roundMagic<>+0(SB), Z26, Z27
+	VSUBPS       c_roundMagic<>+0(SB), Z27, Z28
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z28, Z26
+	VMINPS       Z18, Z24, Z24
+	VMAXPS       c_negOne<>+0(SB), Z24, Z24
+	VADDPS       Z24, Z26, Z24
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z28
+	VMULPS       Z28, Z28, Z24
+	VMOVAPS      Z16, Z26
+	VFMADD213PS  c_expP5<>+0(SB), Z28, Z26
+	VFMADD213PS  c_expP4<>+0(SB), Z28, Z26
+	VFMADD213PS  c_expP3<>+0(SB), Z28, Z26
+	VFMADD213PS  c_expP2<>+0(SB), Z28, Z26
+	VFMADD132PS  Z26, Z28, Z24
+	VPSUBD       c_expBias64<>+0(SB), Z27, Z26
+	VPSLLD       $0x17, Z26, Z26
+	VFMADD132PS  Z24, Z26, Z26
+	VCMPPS       $0x1d, Z15, Z25, K1
+	VMOVUPS.Z    Z26, K1, Z24
+	VMULPS       c_twoM64<>+0(SB), Z24, Z25
+	VCMPPS       $0x1d, c_zero<>+0(SB), Z22, K1
+	VMULPS       Z24, Z22, Z26
+	VMULPS       c_twoM64<>+0(SB), Z26, Z27
+	VBLENDMPS    Z22, Z27, K1, Z4
+	VDIVPS       Z0, Z4, Z27
+	VBLENDMPS    Z25, Z18, K1, Z5
+	VADDPS       Z5, Z27, Z27
+	VDIVPS       Z27, Z22, Z28
 	VDIVPS       Z27, Z26, Z26
-	VMULPS       Z27, Z27, Z27
-	VDIVPS       Z27, Z20, Z27
-	VDIVPS       Z13, Z24, Z28
-	VADDPS       Z28, Z20, Z28
-	VMULPS       Z4, Z25, Z29
-	VMULPS       Z28, Z29, Z28
-	VMULPS       Z27, Z28, Z28
-	VMOVUPS      Z28, 64(CX)(SI*4)
-	VDIVPS       Z0, Z26, Z26
-	VMULPS       Z26, Z25, Z28
-	VFMADD231PS  Z26, Z28, Z22
-	VMULPS       Z24, Z25, Z25
-	VMULPS       Z4, Z24, Z24
-	VMULPS       Z24, Z25, Z24
+	VMULPS       c_twoM64<>+0(SB), Z26, Z26
+	VBLENDMPS    Z28, Z26, K1, Z6
+	VMULPS       Z27, Z27, Z26
+	VDIVPS       Z26, Z18, Z26
+	VDIVPS       Z13, Z22, Z27
+	VADDPS       Z27, Z18, Z27
 	VMULPS       Z27, Z24, Z24
-	VADDPS       Z24, Z23, Z23
+	VMULPS       Z26, Z24, Z24
+	VMULPS       c_twoM64<>+0(SB), Z24, Z24
+	VMULPS       Z24, Z23, Z24
+	VMOVUPS      Z24, 64(CX)(SI*4)
+	VDIVPS       Z0, Z6, Z24
+	VMULPS       Z24, Z23, Z27
+	VFMADD231PS  Z24, Z27, Z20
+	VMULPS       Z22, Z23, Z23
+	VMULPS       Z25, Z22, Z22
+	VMULPS       Z22, Z23, Z22
+	VMULPS       Z26, Z22, Z22
+	VADDPS       Z22, Z21, Z21
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -22075,77 +21985,63 @@ loop:
 	CMPQ         SI, DI
 	JG           tail
 	VMOVUPS      (BX)(SI*4), Z1
-	VMINPS       Z1, Z21, Z1
-	VMAXPS       Z1, Z19, Z1
+	VMINPS       Z1, Z19, Z1
+	VMAXPS       Z1, Z17, Z1
 	VMOVUPS      (DX)(SI*4), Z2
 	VORPS        c_signMask<>+0(SB), Z1, Z3
-	VDIVPS       Z13, Z3, Z3
-	VMINPS       Z3, Z17, Z4
-	VMAXPS       Z4, Z15, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
-	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z6
-	VMULPS       Z6, Z6, Z4
-	VMOVAPS      Z16, Z24
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z24
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z24
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z24
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z24
-	VFMADD132PS  Z24, Z6, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
-	VPSLLD       $0x17, Z5, Z5
-	VFMADD132PS  Z4, Z5, Z5
-	VMULPS       c_twoM64<>+0(SB), Z5, Z4
-	VMAXPS       Z3, Z17, Z5
-	VMINPS       Z5, Z14, Z5
-	VSUBPS       c_ln2x65<>+0(SB), Z5, Z5
-	VMAXPS       Z5, Z15, Z5
+	VDIVPS       Z13, Z3, Z4
+	VFNMADD231PS Z13, Z4, Z3
+	VMULPS       Z14, Z3, Z3
+	VMAXPS       Z4, Z15, Z5
 	VMOVUPS      c_log2e<>+0(SB), Z6
 	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
-	VSUBPS       c_roundMagic<>+0(SB), Z6, Z24
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z5
-	VMINPS       Z20, Z18, Z25
-	VMAXPS       c_negOne<>+0(SB), Z25, Z25
-	VADDPS       Z25, Z5, Z5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z24
-	VMULPS       Z24, Z24, Z5
-	VMOVAPS      Z16, Z25
-	VFMADD213PS  c_expP5<>+0(SB), Z24, Z25
-	VFMADD213PS  c_expP4<>+0(SB), Z24, Z25
-	VFMADD213PS  c_expP3<>+0(SB), Z24, Z25
-	VFMADD213PS  c_expP2<>+0(SB), Z24, Z25
-	VFMADD132PS  Z25, Z24, Z5
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
-	VPSLLD       $0x17, Z6, Z6
-	VFMADD132PS  Z5, Z6, Z6
-	VMULPS       c_two<>+0(SB), Z6, Z5
-	VCMPPS       $0x1e, Z17, Z3, K1
-	VBLENDMPS    Z5, Z4, K1, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z22
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z5
+	VMINPS       Z18, Z3, Z3
+	VMAXPS       c_negOne<>+0(SB), Z3, Z3
+	VADDPS       Z3, Z5, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z22
+	VMULPS       Z22, Z22, Z3
+	VMOVAPS      Z16, Z5
+	VFMADD213PS  c_expP5<>+0(SB), Z22, Z5
+	VFMADD213PS  c_expP4<>+0(SB), Z22, Z5
+	VFMADD213PS  c_expP3<>+0(SB), Z22, Z5
+	VFMADD213PS  c_expP2<>+0(SB), Z22, Z5
+	VFMADD132PS  Z5, Z22, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VFMADD132PS  Z3, Z5, Z5
+	VCMPPS       $0x1d, Z15, Z4, K1
+	VMOVUPS.Z    Z5, K1, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z4
 	VCMPPS       $0x1d, c_zero<>+0(SB), Z1, K1
-	VBLENDMPS    Z20, Z7, K1, Z8
-	VMULPS       Z8, Z1, Z3
-	VDIVPS       Z0, Z3, Z4
-	VBLENDMPS    Z7, Z20, K1, Z9
-	VADDPS       Z9, Z4, Z4
-	VDIVPS       Z4, Z3, Z3
-	VMULPS       Z4, Z4, Z4
-	VDIVPS       Z4, Z20, Z4
-	VDIVPS       Z13, Z1, Z5
-	VADDPS       Z5, Z20, Z5
-	VMULPS       Z7, Z2, Z6
-	VMULPS       Z5, Z6, Z5
-	VMULPS       Z4, Z5, Z5
-	VMOVUPS      Z5, (CX)(SI*4)
-	VDIVPS       Z0, Z3, Z3
-	VMULPS       Z3, Z2, Z5
-	VFMADD231PS  Z3, Z5, Z22
+	VMULPS       Z3, Z1, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z6
+	VBLENDMPS    Z1, Z6, K1, Z7
+	VDIVPS       Z0, Z7, Z6
+	VBLENDMPS    Z4, Z18, K1, Z8
+	VADDPS       Z8, Z6, Z6
+	VDIVPS       Z6, Z1, Z22
+	VDIVPS       Z6, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VBLENDMPS    Z22, Z5, K1, Z9
+	VMULPS       Z6, Z6, Z5
+	VDIVPS       Z5, Z18, Z5
+	VDIVPS       Z13, Z1, Z6
+	VADDPS       Z6, Z18, Z6
+	VMULPS       Z6, Z3, Z3
+	VMULPS       Z5, Z3, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMULPS       Z3, Z2, Z3
+	VMOVUPS      Z3, (CX)(SI*4)
+	VDIVPS       Z0, Z9, Z3
+	VMULPS       Z3, Z2, Z6
+	VFMADD231PS  Z3, Z6, Z20
 	VMULPS       Z1, Z2, Z2
-	VMULPS       Z7, Z1, Z1
-	VMULPS       Z1, Z2, Z1
 	VMULPS       Z4, Z1, Z1
-	VADDPS       Z1, Z23, Z23
+	VMULPS       Z1, Z2, Z1
+	VMULPS       Z5, Z1, Z1
+	VADDPS       Z1, Z21, Z21
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -22155,82 +22051,68 @@ tail:
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
 	VMOVUPS.Z    (BX)(SI*4), K1, Z1
-	VMINPS       Z1, Z21, Z1
-	VMAXPS       Z1, Z19, Z1
+	VMINPS       Z1, Z19, Z1
+	VMAXPS       Z1, Z17, Z1
 	VMOVUPS.Z    (DX)(SI*4), K1, Z2
 	VORPS        c_signMask<>+0(SB), Z1, Z3
-	VDIVPS       Z13, Z3, Z3
-	VMINPS       Z3, Z17, Z4
-	VMAXPS       Z4, Z15, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
-	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z6
-	VMULPS       Z6, Z6, Z4
-	VMOVAPS      Z16, Z7
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z7
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z7
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z7
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z7
-	VFMADD132PS  Z7, Z6, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
-	VPSLLD       $0x17, Z5, Z5
-	VFMADD132PS  Z4, Z5, Z5
-	VMULPS       c_twoM64<>+0(SB), Z5, Z4
-	VMAXPS       Z3, Z17, Z5
-	VMINPS       Z5, Z14, Z5
-	VSUBPS       c_ln2x65<>+0(SB), Z5, Z5
-	VMAXPS       Z5, Z15, Z5
+	VDIVPS       Z13, Z3, Z4
+	VFNMADD231PS Z13, Z4, Z3
+	VMULPS       Z14, Z3, Z3
+	VMAXPS       Z4, Z15, Z5
 	VMOVUPS      c_log2e<>+0(SB), Z6
 	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
 	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
-	VMINPS       Z20, Z18, Z8
-	VMAXPS       c_negOne<>+0(SB), Z8, Z8
-	VADDPS       Z8, Z5, Z5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z7
-	VMULPS       Z7, Z7, Z5
-	VMOVAPS      Z16, Z8
-	VFMADD213PS  c_expP5<>+0(SB), Z7, Z8
-	VFMADD213PS  c_expP4<>+0(SB), Z7, Z8
-	VFMADD213PS  c_expP3<>+0(SB), Z7, Z8
-	VFMADD213PS  c_expP2<>+0(SB), Z7, Z8
-	VFMADD132PS  Z8, Z7, Z5
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
-	VPSLLD       $0x17, Z6, Z6
-	VFMADD132PS  Z5, Z6, Z6
-	VMULPS       c_two<>+0(SB), Z6, Z5
-	VCMPPS       $0x1e, Z17, Z3, K2
-	VBLENDMPS    Z5, Z4, K2, Z10
+	VMINPS       Z18, Z3, Z3
+	VMAXPS       c_negOne<>+0(SB), Z3, Z3
+	VADDPS       Z3, Z5, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z7
+	VMULPS       Z7, Z7, Z3
+	VMOVAPS      Z16, Z5
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z5
+	VFMADD132PS  Z5, Z7, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VFMADD132PS  Z3, Z5, Z5
+	VCMPPS       $0x1d, Z15, Z4, K2
+	VMOVUPS.Z    Z5, K2, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z4
 	VCMPPS       $0x1d, c_zero<>+0(SB), Z1, K2
-	VBLENDMPS    Z20, Z10, K2, Z11
-	VMULPS       Z11, Z1, Z3
-	VDIVPS       Z0, Z3, Z4
-	VBLENDMPS    Z10, Z20, K2, Z12
-	VADDPS       Z12, Z4, Z4
-	VDIVPS       Z4, Z3, Z3
-	VMULPS       Z4, Z4, Z4
-	VDIVPS       Z4, Z20, Z4
-	VDIVPS       Z13, Z1, Z5
-	VADDPS       Z5, Z20, Z5
-	VMULPS       Z10, Z2, Z6
-	VMULPS       Z5, Z6, Z5
-	VMULPS       Z4, Z5, Z5
-	VMOVUPS      Z5, K1, (CX)(SI*4)
-	VDIVPS       Z0, Z3, Z0
+	VMULPS       Z3, Z1, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z6
+	VBLENDMPS    Z1, Z6, K2, Z10
+	VDIVPS       Z0, Z10, Z6
+	VBLENDMPS    Z4, Z18, K2, Z11
+	VADDPS       Z11, Z6, Z6
+	VDIVPS       Z6, Z1, Z7
+	VDIVPS       Z6, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VBLENDMPS    Z7, Z5, K2, Z12
+	VMULPS       Z6, Z6, Z5
+	VDIVPS       Z5, Z18, Z5
+	VDIVPS       Z13, Z1, Z6
+	VADDPS       Z6, Z18, Z6
+	VMULPS       Z6, Z3, Z3
+	VMULPS       Z5, Z3, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMULPS       Z3, Z2, Z3
+	VMOVUPS      Z3, K1, (CX)(SI*4)
+	VDIVPS       Z0, Z12, Z0
 	VMULPS       Z0, Z2, Z3
-	VFMADD231PS  Z0, Z3, K1, Z22
+	VFMADD231PS  Z0, Z3, K1, Z20
 	VMULPS       Z1, Z2, Z0
-	VMULPS       Z10, Z1, Z1
+	VMULPS       Z4, Z1, Z1
 	VMULPS       Z1, Z0, Z0
-	VMULPS       Z4, Z0, Z0
-	VADDPS       Z0, Z23, K1, Z23
+	VMULPS       Z5, Z0, Z0
+	VADDPS       Z0, Z21, K1, Z21
 
 done:
-	LEAQ      ret_0+80(FP), AX
-	VMOVUPS   Z22, (SP)
-	VMOVUPS   Z23, 64(SP)
+	LEAQ      ret_0+88(FP), AX
+	VMOVUPS   Z20, (SP)
+	VMOVUPS   Z21, 64(SP)
 	VMOVSD    c_zero<>+0(SB), X0
 	VMOVSS    (SP), X1
 	VCVTSS2SD X1, X1, X1
@@ -46366,9 +46248,9 @@ done:
 	VZEROUPPER
 	RET
 
-// func srsAVX2(y []float32, x []float32, alpha float32, beta float32)
+// func srsAVX2(y []float32, x []float32, alpha float32, beta float32, invBeta float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·srsAVX2(SB), NOSPLIT, $0-56
+TEXT ·srsAVX2(SB), NOSPLIT, $0-60
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
@@ -46376,6 +46258,8 @@ TEXT ·srsAVX2(SB), NOSPLIT, $0-56
 	VBROADCASTSS X0, Y0
 	MOVSS        beta+52(FP), X1
 	VBROADCASTSS X1, Y1
+	MOVSS        invBeta+56(FP), X2
+	VBROADCASTSS X2, Y2
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -46383,136 +46267,96 @@ TEXT ·srsAVX2(SB), NOSPLIT, $0-56
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Y2
-	VMOVUPS      c_oneE30<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_negOneE30<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VORPS        c_signMask<>+0(SB), Y2, Y3
-	VDIVPS       Y1, Y3, Y3
-	VMOVUPS      c_expSplit<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
-	VMULPS       Y6, Y6, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y4
-	VMOVUPS      c_expSplit<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y5
-	VMOVUPS      c_expHi<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VSUBPS       c_ln2x65<>+0(SB), Y5, Y5
+	VMOVUPS      (DX)(BX*4), Y3
+	VMOVUPS      c_oneE30<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_negOneE30<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VORPS        c_signMask<>+0(SB), Y3, Y4
+	VDIVPS       Y1, Y4, Y5
+	VFNMADD231PS Y1, Y5, Y4
+	VMULPS       Y2, Y4, Y4
 	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y8
-	VMINPS       c_one<>+0(SB), Y8, Y8
-	VMAXPS       c_negOne<>+0(SB), Y8, Y8
-	VADDPS       Y8, Y5, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y7
-	VMULPS       Y7, Y7, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
-	VFMADD132PS  Y8, Y7, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
+	VMAXPS       Y5, Y6, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y6, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y8
+	VMULPS       Y8, Y8, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
+	VFMADD132PS  Y6, Y8, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_two<>+0(SB), Y6, Y5
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y3, Y3
-	VBLENDVPS    Y3, Y5, Y4, Y3
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y2, Y4
-	VBLENDVPS    Y4, c_one<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y2, Y2
-	VDIVPS       Y0, Y2, Y5
-	VMOVUPS      c_one<>+0(SB), Y6
-	VBLENDVPS    Y4, Y3, Y6, Y3
-	VADDPS       Y3, Y5, Y3
-	VDIVPS       Y3, Y2, Y2
-	VMOVUPS      Y2, (CX)(BX*4)
-	VMOVUPS      32(DX)(BX*4), Y2
-	VMOVUPS      c_oneE30<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_negOneE30<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VORPS        c_signMask<>+0(SB), Y2, Y3
-	VDIVPS       Y1, Y3, Y3
-	VMOVUPS      c_expSplit<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
-	VMULPS       Y6, Y6, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y4
-	VMOVUPS      c_expSplit<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y5
-	VMOVUPS      c_expHi<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VSUBPS       c_ln2x65<>+0(SB), Y5, Y5
+	VFMADD132PS  Y4, Y6, Y6
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y5, Y4
+	VANDPS       Y6, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y5
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y3, Y6
+	VMULPS       Y4, Y3, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y7
+	VBLENDVPS    Y6, Y3, Y7, Y7
+	VDIVPS       Y0, Y7, Y7
+	VMOVUPS      c_one<>+0(SB), Y8
+	VBLENDVPS    Y6, Y5, Y8, Y5
+	VADDPS       Y5, Y7, Y5
+	VDIVPS       Y5, Y3, Y3
+	VDIVPS       Y5, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VBLENDVPS    Y6, Y3, Y4, Y3
+	VMOVUPS      Y3, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y3
+	VMOVUPS      c_oneE30<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_negOneE30<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VORPS        c_signMask<>+0(SB), Y3, Y4
+	VDIVPS       Y1, Y4, Y5
+	VFNMADD231PS Y1, Y5, Y4
+	VMULPS       Y2, Y4, Y4
 	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y8
-	VMINPS       c_one<>+0(SB), Y8, Y8
-	VMAXPS       c_negOne<>+0(SB), Y8, Y8
-	VADDPS       Y8, Y5, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y7
-	VMULPS       Y7, Y7, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
-	VFMADD132PS  Y8, Y7, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
+	VMAXPS       Y5, Y6, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y6, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y8
+	VMULPS       Y8, Y8, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
+	VFMADD132PS  Y6, Y8, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_two<>+0(SB), Y6, Y5
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y3, Y3
-	VBLENDVPS    Y3, Y5, Y4, Y3
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y2, Y4
-	VBLENDVPS    Y4, c_one<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y2, Y2
-	VDIVPS       Y0, Y2, Y5
-	VMOVUPS      c_one<>+0(SB), Y6
-	VBLENDVPS    Y4, Y3, Y6, Y3
-	VADDPS       Y3, Y5, Y3
-	VDIVPS       Y3, Y2, Y2
-	VMOVUPS      Y2, 32(CX)(BX*4)
+	VFMADD132PS  Y4, Y6, Y6
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y5, Y4
+	VANDPS       Y6, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y5
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y3, Y6
+	VMULPS       Y4, Y3, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y7
+	VBLENDVPS    Y6, Y3, Y7, Y7
+	VDIVPS       Y0, Y7, Y7
+	VMOVUPS      c_one<>+0(SB), Y8
+	VBLENDVPS    Y6, Y5, Y8, Y5
+	VADDPS       Y5, Y7, Y5
+	VDIVPS       Y5, Y3, Y3
+	VDIVPS       Y5, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VBLENDVPS    Y6, Y3, Y4, Y3
+	VMOVUPS      Y3, 32(CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loopN
 
@@ -46523,71 +46367,51 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Y2
-	VMOVUPS      c_oneE30<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_negOneE30<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VORPS        c_signMask<>+0(SB), Y2, Y3
-	VDIVPS       Y1, Y3, Y3
-	VMOVUPS      c_expSplit<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
-	VMULPS       Y6, Y6, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y4
-	VMOVUPS      c_expSplit<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y5
-	VMOVUPS      c_expHi<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VSUBPS       c_ln2x65<>+0(SB), Y5, Y5
+	VMOVUPS      (DX)(BX*4), Y3
+	VMOVUPS      c_oneE30<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_negOneE30<>+0(SB), Y4
+	VMAXPS       Y3, Y4, Y3
+	VORPS        c_signMask<>+0(SB), Y3, Y4
+	VDIVPS       Y1, Y4, Y5
+	VFNMADD231PS Y1, Y5, Y4
+	VMULPS       Y2, Y4, Y4
 	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y8
-	VMINPS       c_one<>+0(SB), Y8, Y8
-	VMAXPS       c_negOne<>+0(SB), Y8, Y8
-	VADDPS       Y8, Y5, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y7
-	VMULPS       Y7, Y7, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
-	VFMADD132PS  Y8, Y7, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
+	VMAXPS       Y5, Y6, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y6, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y8
+	VMULPS       Y8, Y8, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
+	VFMADD132PS  Y6, Y8, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
 	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_two<>+0(SB), Y6, Y5
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y3, Y3
-	VBLENDVPS    Y3, Y5, Y4, Y3
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y2, Y4
-	VBLENDVPS    Y4, c_one<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y2, Y2
-	VDIVPS       Y0, Y2, Y5
-	VMOVUPS      c_one<>+0(SB), Y6
-	VBLENDVPS    Y4, Y3, Y6, Y3
-	VADDPS       Y3, Y5, Y3
-	VDIVPS       Y3, Y2, Y2
-	VMOVUPS      Y2, (CX)(BX*4)
+	VFMADD132PS  Y4, Y6, Y6
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y5, Y4
+	VANDPS       Y6, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y5
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y3, Y6
+	VMULPS       Y4, Y3, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y7
+	VBLENDVPS    Y6, Y3, Y7, Y7
+	VDIVPS       Y0, Y7, Y7
+	VMOVUPS      c_one<>+0(SB), Y8
+	VBLENDVPS    Y6, Y5, Y8, Y5
+	VADDPS       Y5, Y7, Y5
+	VDIVPS       Y5, Y3, Y3
+	VDIVPS       Y5, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VBLENDVPS    Y6, Y3, Y4, Y3
+	VMOVUPS      Y3, (CX)(BX*4)
 	ADDQ         $0x00000008, BX
 	JMP          loop
 
@@ -46597,80 +46421,60 @@ tail:
 	LEAQ         tailmask8<>+0(SB), SI
 	MOVQ         $0x00000010, DI
 	SUBQ         AX, DI
-	VMOVDQU      (SI)(DI*4), Y2
-	VMASKMOVPS   (DX)(BX*4), Y2, Y3
-	VMOVUPS      c_oneE30<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMOVUPS      c_negOneE30<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VORPS        c_signMask<>+0(SB), Y3, Y4
-	VDIVPS       Y1, Y4, Y1
-	VMOVUPS      c_expSplit<>+0(SB), Y4
-	VMINPS       Y1, Y4, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMOVDQU      (SI)(DI*4), Y3
+	VMASKMOVPS   (DX)(BX*4), Y3, Y4
+	VMOVUPS      c_oneE30<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_negOneE30<>+0(SB), Y5
 	VMAXPS       Y4, Y5, Y4
+	VORPS        c_signMask<>+0(SB), Y4, Y5
+	VDIVPS       Y1, Y5, Y6
+	VFNMADD231PS Y1, Y6, Y5
+	VMULPS       Y2, Y5, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y6, Y2, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
-	VMULPS       Y6, Y6, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y4
-	VMOVUPS      c_expSplit<>+0(SB), Y5
-	VMAXPS       Y1, Y5, Y5
-	VMOVUPS      c_expHi<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VSUBPS       c_ln2x65<>+0(SB), Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y8
-	VMINPS       c_one<>+0(SB), Y8, Y8
-	VMAXPS       c_negOne<>+0(SB), Y8, Y8
-	VADDPS       Y8, Y5, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y7
-	VMULPS       Y7, Y7, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
-	VFMADD132PS  Y8, Y7, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_two<>+0(SB), Y6, Y5
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
-	VBLENDVPS    Y1, Y5, Y4, Y1
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y3, Y4
-	VBLENDVPS    Y4, c_one<>+0(SB), Y1, Y5
-	VMULPS       Y5, Y3, Y3
-	VDIVPS       Y0, Y3, Y0
-	VMOVUPS      c_one<>+0(SB), Y5
-	VBLENDVPS    Y4, Y1, Y5, Y1
-	VADDPS       Y1, Y0, Y0
-	VDIVPS       Y0, Y3, Y0
-	VMASKMOVPS   Y0, Y2, (CX)(BX*4)
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y7
+	VMULPS       Y7, Y7, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y2
+	VFMADD132PS  Y2, Y7, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y6, Y1
+	VANDPS       Y2, Y1, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y2
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y5
+	VMULPS       Y1, Y4, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y6
+	VBLENDVPS    Y5, Y4, Y6, Y6
+	VDIVPS       Y0, Y6, Y0
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y5, Y2, Y6, Y2
+	VADDPS       Y2, Y0, Y0
+	VDIVPS       Y0, Y4, Y2
+	VDIVPS       Y0, Y1, Y0
+	VMULPS       c_twoM64<>+0(SB), Y0, Y0
+	VBLENDVPS    Y5, Y2, Y0, Y0
+	VMASKMOVPS   Y0, Y3, (CX)(BX*4)
 
 done:
 	VZEROUPPER
 	RET
 
-// func srsBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, beta float32) [2]float64
+// func srsBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, beta float32, invBeta float32) [2]float64
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·srsBackwardAVX2(SB), NOSPLIT, $192-96
+TEXT ·srsBackwardAVX2(SB), NOSPLIT, $224-104
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
@@ -46681,6 +46485,9 @@ TEXT ·srsBackwardAVX2(SB), NOSPLIT, $192-96
 	MOVSS        beta+76(FP), X0
 	VBROADCASTSS X0, Y0
 	VMOVUPS      Y0, 32(SP)
+	MOVSS        invBeta+80(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 64(SP)
 	VXORPS       Y0, Y0, Y0
 	VXORPS       Y1, Y1, Y1
 	VXORPS       Y2, Y2, Y2
@@ -46699,80 +46506,61 @@ loopN:
 	VMAXPS       Y4, Y5, Y4
 	VMOVUPS      (DX)(SI*4), Y5
 	VORPS        c_signMask<>+0(SB), Y4, Y6
-	VDIVPS       32(SP), Y6, Y6
-	VMOVUPS      c_expSplit<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y7
+	VDIVPS       32(SP), Y6, Y7
+	VFNMADD231PS 32(SP), Y7, Y6
+	VMULPS       64(SP), Y6, Y6
 	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y9
-	VMULPS       Y9, Y9, Y7
-	VMOVUPS      c_expP6<>+0(SB), Y10
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y10
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y10
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y10
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y10
-	VFMADD132PS  Y10, Y9, Y7
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y7, Y8, Y8
-	VMULPS       c_twoM64<>+0(SB), Y8, Y7
-	VMOVUPS      c_expSplit<>+0(SB), Y8
-	VMAXPS       Y6, Y8, Y8
-	VMOVUPS      c_expHi<>+0(SB), Y9
-	VMINPS       Y8, Y9, Y8
-	VSUBPS       c_ln2x65<>+0(SB), Y8, Y8
-	VMOVUPS      c_expLo<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
+	VMAXPS       Y7, Y8, Y8
 	VMOVUPS      c_log2e<>+0(SB), Y9
 	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
 	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
 	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y11
-	VMINPS       c_one<>+0(SB), Y11, Y11
-	VMAXPS       c_negOne<>+0(SB), Y11, Y11
-	VADDPS       Y11, Y8, Y8
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y8, Y10
-	VMULPS       Y10, Y10, Y8
-	VMOVUPS      c_expP6<>+0(SB), Y11
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y11
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y11
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y11
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y11
-	VFMADD132PS  Y11, Y10, Y8
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VFMADD132PS  Y8, Y9, Y9
-	VMULPS       c_two<>+0(SB), Y9, Y8
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y6, Y6
-	VBLENDVPS    Y6, Y8, Y7, Y6
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y7
-	VBLENDVPS    Y7, c_one<>+0(SB), Y6, Y8
-	VMULPS       Y8, Y4, Y8
-	VDIVPS       (SP), Y8, Y9
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y8, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y10
+	VMULPS       Y10, Y10, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
+	VFMADD132PS  Y8, Y10, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VFMADD132PS  Y6, Y8, Y8
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y7, Y6
+	VANDPS       Y8, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y7
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y8
+	VMULPS       Y6, Y4, Y9
+	VMULPS       c_twoM64<>+0(SB), Y9, Y10
+	VBLENDVPS    Y8, Y4, Y10, Y10
+	VDIVPS       (SP), Y10, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VBLENDVPS    Y8, Y7, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VDIVPS       Y10, Y4, Y11
+	VDIVPS       Y10, Y9, Y9
+	VMULPS       c_twoM64<>+0(SB), Y9, Y9
+	VBLENDVPS    Y8, Y11, Y9, Y8
+	VMULPS       Y10, Y10, Y9
 	VMOVUPS      c_one<>+0(SB), Y10
-	VBLENDVPS    Y7, Y6, Y10, Y7
-	VADDPS       Y7, Y9, Y7
-	VDIVPS       Y7, Y8, Y8
-	VMULPS       Y7, Y7, Y7
-	VMOVUPS      c_one<>+0(SB), Y9
-	VDIVPS       Y7, Y9, Y7
-	VDIVPS       32(SP), Y4, Y9
-	VADDPS       c_one<>+0(SB), Y9, Y9
-	VMULPS       Y6, Y5, Y10
-	VMULPS       Y9, Y10, Y9
-	VMULPS       Y7, Y9, Y9
-	VMOVUPS      Y9, (CX)(SI*4)
-	VDIVPS       (SP), Y8, Y8
-	VMULPS       Y8, Y5, Y9
-	VFMADD231PS  Y8, Y9, Y0
+	VDIVPS       Y9, Y10, Y9
+	VDIVPS       32(SP), Y4, Y10
+	VADDPS       c_one<>+0(SB), Y10, Y10
+	VMULPS       Y10, Y6, Y6
+	VMULPS       Y9, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y5, Y6
+	VMOVUPS      Y6, (CX)(SI*4)
+	VDIVPS       (SP), Y8, Y6
+	VMULPS       Y6, Y5, Y8
+	VFMADD231PS  Y6, Y8, Y0
 	VMULPS       Y4, Y5, Y5
-	VMULPS       Y6, Y4, Y4
-	VMULPS       Y4, Y5, Y4
 	VMULPS       Y7, Y4, Y4
+	VMULPS       Y4, Y5, Y4
+	VMULPS       Y9, Y4, Y4
 	VADDPS       Y4, Y2, Y2
 	VMOVUPS      32(BX)(SI*4), Y4
 	VMOVUPS      c_oneE30<>+0(SB), Y5
@@ -46781,80 +46569,61 @@ loopN:
 	VMAXPS       Y4, Y5, Y4
 	VMOVUPS      32(DX)(SI*4), Y5
 	VORPS        c_signMask<>+0(SB), Y4, Y6
-	VDIVPS       32(SP), Y6, Y6
-	VMOVUPS      c_expSplit<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y7
+	VDIVPS       32(SP), Y6, Y7
+	VFNMADD231PS 32(SP), Y7, Y6
+	VMULPS       64(SP), Y6, Y6
 	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y9
-	VMULPS       Y9, Y9, Y7
-	VMOVUPS      c_expP6<>+0(SB), Y10
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y10
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y10
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y10
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y10
-	VFMADD132PS  Y10, Y9, Y7
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y7, Y8, Y8
-	VMULPS       c_twoM64<>+0(SB), Y8, Y7
-	VMOVUPS      c_expSplit<>+0(SB), Y8
-	VMAXPS       Y6, Y8, Y8
-	VMOVUPS      c_expHi<>+0(SB), Y9
-	VMINPS       Y8, Y9, Y8
-	VSUBPS       c_ln2x65<>+0(SB), Y8, Y8
-	VMOVUPS      c_expLo<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
+	VMAXPS       Y7, Y8, Y8
 	VMOVUPS      c_log2e<>+0(SB), Y9
 	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
 	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
 	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y11
-	VMINPS       c_one<>+0(SB), Y11, Y11
-	VMAXPS       c_negOne<>+0(SB), Y11, Y11
-	VADDPS       Y11, Y8, Y8
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y8, Y10
-	VMULPS       Y10, Y10, Y8
-	VMOVUPS      c_expP6<>+0(SB), Y11
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y11
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y11
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y11
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y11
-	VFMADD132PS  Y11, Y10, Y8
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VFMADD132PS  Y8, Y9, Y9
-	VMULPS       c_two<>+0(SB), Y9, Y8
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y6, Y6
-	VBLENDVPS    Y6, Y8, Y7, Y6
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y7
-	VBLENDVPS    Y7, c_one<>+0(SB), Y6, Y8
-	VMULPS       Y8, Y4, Y8
-	VDIVPS       (SP), Y8, Y9
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y8, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y10
+	VMULPS       Y10, Y10, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
+	VFMADD132PS  Y8, Y10, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VFMADD132PS  Y6, Y8, Y8
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y7, Y6
+	VANDPS       Y8, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y7
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y8
+	VMULPS       Y6, Y4, Y9
+	VMULPS       c_twoM64<>+0(SB), Y9, Y10
+	VBLENDVPS    Y8, Y4, Y10, Y10
+	VDIVPS       (SP), Y10, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VBLENDVPS    Y8, Y7, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VDIVPS       Y10, Y4, Y11
+	VDIVPS       Y10, Y9, Y9
+	VMULPS       c_twoM64<>+0(SB), Y9, Y9
+	VBLENDVPS    Y8, Y11, Y9, Y8
+	VMULPS       Y10, Y10, Y9
 	VMOVUPS      c_one<>+0(SB), Y10
-	VBLENDVPS    Y7, Y6, Y10, Y7
-	VADDPS       Y7, Y9, Y7
-	VDIVPS       Y7, Y8, Y8
-	VMULPS       Y7, Y7, Y7
-	VMOVUPS      c_one<>+0(SB), Y9
-	VDIVPS       Y7, Y9, Y7
-	VDIVPS       32(SP), Y4, Y9
-	VADDPS       c_one<>+0(SB), Y9, Y9
-	VMULPS       Y6, Y5, Y10
-	VMULPS       Y9, Y10, Y9
-	VMULPS       Y7, Y9, Y9
-	VMOVUPS      Y9, 32(CX)(SI*4)
-	VDIVPS       (SP), Y8, Y8
-	VMULPS       Y8, Y5, Y9
-	VFMADD231PS  Y8, Y9, Y1
+	VDIVPS       Y9, Y10, Y9
+	VDIVPS       32(SP), Y4, Y10
+	VADDPS       c_one<>+0(SB), Y10, Y10
+	VMULPS       Y10, Y6, Y6
+	VMULPS       Y9, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y5, Y6
+	VMOVUPS      Y6, 32(CX)(SI*4)
+	VDIVPS       (SP), Y8, Y6
+	VMULPS       Y6, Y5, Y8
+	VFMADD231PS  Y6, Y8, Y1
 	VMULPS       Y4, Y5, Y5
-	VMULPS       Y6, Y4, Y4
-	VMULPS       Y4, Y5, Y4
 	VMULPS       Y7, Y4, Y4
+	VMULPS       Y4, Y5, Y4
+	VMULPS       Y9, Y4, Y4
 	VADDPS       Y4, Y3, Y3
 	ADDQ         $0x00000010, SI
 	JMP          loopN
@@ -46873,80 +46642,61 @@ loop:
 	VMAXPS       Y4, Y5, Y4
 	VMOVUPS      (DX)(SI*4), Y5
 	VORPS        c_signMask<>+0(SB), Y4, Y6
-	VDIVPS       32(SP), Y6, Y6
-	VMOVUPS      c_expSplit<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y7
+	VDIVPS       32(SP), Y6, Y7
+	VFNMADD231PS 32(SP), Y7, Y6
+	VMULPS       64(SP), Y6, Y6
 	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y9
-	VMULPS       Y9, Y9, Y7
-	VMOVUPS      c_expP6<>+0(SB), Y10
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y10
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y10
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y10
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y10
-	VFMADD132PS  Y10, Y9, Y7
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y7, Y8, Y8
-	VMULPS       c_twoM64<>+0(SB), Y8, Y7
-	VMOVUPS      c_expSplit<>+0(SB), Y8
-	VMAXPS       Y6, Y8, Y8
-	VMOVUPS      c_expHi<>+0(SB), Y9
-	VMINPS       Y8, Y9, Y8
-	VSUBPS       c_ln2x65<>+0(SB), Y8, Y8
-	VMOVUPS      c_expLo<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
+	VMAXPS       Y7, Y8, Y8
 	VMOVUPS      c_log2e<>+0(SB), Y9
 	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
 	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
 	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y11
-	VMINPS       c_one<>+0(SB), Y11, Y11
-	VMAXPS       c_negOne<>+0(SB), Y11, Y11
-	VADDPS       Y11, Y8, Y8
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y8, Y10
-	VMULPS       Y10, Y10, Y8
-	VMOVUPS      c_expP6<>+0(SB), Y11
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y11
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y11
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y11
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y11
-	VFMADD132PS  Y11, Y10, Y8
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VFMADD132PS  Y8, Y9, Y9
-	VMULPS       c_two<>+0(SB), Y9, Y8
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y6, Y6
-	VBLENDVPS    Y6, Y8, Y7, Y6
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y7
-	VBLENDVPS    Y7, c_one<>+0(SB), Y6, Y8
-	VMULPS       Y8, Y4, Y8
-	VDIVPS       (SP), Y8, Y9
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y8, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y10
+	VMULPS       Y10, Y10, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
+	VFMADD132PS  Y8, Y10, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VFMADD132PS  Y6, Y8, Y8
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y7, Y6
+	VANDPS       Y8, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y7
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y8
+	VMULPS       Y6, Y4, Y9
+	VMULPS       c_twoM64<>+0(SB), Y9, Y10
+	VBLENDVPS    Y8, Y4, Y10, Y10
+	VDIVPS       (SP), Y10, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VBLENDVPS    Y8, Y7, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VDIVPS       Y10, Y4, Y11
+	VDIVPS       Y10, Y9, Y9
+	VMULPS       c_twoM64<>+0(SB), Y9, Y9
+	VBLENDVPS    Y8, Y11, Y9, Y8
+	VMULPS       Y10, Y10, Y9
 	VMOVUPS      c_one<>+0(SB), Y10
-	VBLENDVPS    Y7, Y6, Y10, Y7
-	VADDPS       Y7, Y9, Y7
-	VDIVPS       Y7, Y8, Y8
-	VMULPS       Y7, Y7, Y7
-	VMOVUPS      c_one<>+0(SB), Y9
-	VDIVPS       Y7, Y9, Y7
-	VDIVPS       32(SP), Y4, Y9
-	VADDPS       c_one<>+0(SB), Y9, Y9
-	VMULPS       Y6, Y5, Y10
-	VMULPS       Y9, Y10, Y9
-	VMULPS       Y7, Y9, Y9
-	VMOVUPS      Y9, (CX)(SI*4)
-	VDIVPS       (SP), Y8, Y8
-	VMULPS       Y8, Y5, Y9
-	VFMADD231PS  Y8, Y9, Y0
+	VDIVPS       Y9, Y10, Y9
+	VDIVPS       32(SP), Y4, Y10
+	VADDPS       c_one<>+0(SB), Y10, Y10
+	VMULPS       Y10, Y6, Y6
+	VMULPS       Y9, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y5, Y6
+	VMOVUPS      Y6, (CX)(SI*4)
+	VDIVPS       (SP), Y8, Y6
+	VMULPS       Y6, Y5, Y8
+	VFMADD231PS  Y6, Y8, Y0
 	VMULPS       Y4, Y5, Y5
-	VMULPS       Y6, Y4, Y4
-	VMULPS       Y4, Y5, Y4
 	VMULPS       Y7, Y4, Y4
+	VMULPS       Y4, Y5, Y4
+	VMULPS       Y9, Y4, Y4
 	VADDPS       Y4, Y2, Y2
 	VMOVUPS      32(BX)(SI*4), Y4
 	VMOVUPS      c_oneE30<>+0(SB), Y5
@@ -46955,80 +46705,61 @@ loop:
 	VMAXPS       Y4, Y5, Y4
 	VMOVUPS      32(DX)(SI*4), Y5
 	VORPS        c_signMask<>+0(SB), Y4, Y6
-	VDIVPS       32(SP), Y6, Y6
-	VMOVUPS      c_expSplit<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y7
+	VDIVPS       32(SP), Y6, Y7
+	VFNMADD231PS 32(SP), Y7, Y6
+	VMULPS       64(SP), Y6, Y6
 	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y9
-	VMULPS       Y9, Y9, Y7
-	VMOVUPS      c_expP6<>+0(SB), Y10
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y10
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y10
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y10
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y10
-	VFMADD132PS  Y10, Y9, Y7
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y7, Y8, Y8
-	VMULPS       c_twoM64<>+0(SB), Y8, Y7
-	VMOVUPS      c_expSplit<>+0(SB), Y8
-	VMAXPS       Y6, Y8, Y8
-	VMOVUPS      c_expHi<>+0(SB), Y9
-	VMINPS       Y8, Y9, Y8
-	VSUBPS       c_ln2x65<>+0(SB), Y8, Y8
-	VMOVUPS      c_expLo<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
+	VMAXPS       Y7, Y8, Y8
 	VMOVUPS      c_log2e<>+0(SB), Y9
 	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
 	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
 	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y11
-	VMINPS       c_one<>+0(SB), Y11, Y11
-	VMAXPS       c_negOne<>+0(SB), Y11, Y11
-	VADDPS       Y11, Y8, Y8
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y8, Y10
-	VMULPS       Y10, Y10, Y8
-	VMOVUPS      c_expP6<>+0(SB), Y11
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y11
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y11
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y11
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y11
-	VFMADD132PS  Y11, Y10, Y8
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VFMADD132PS  Y8, Y9, Y9
-	VMULPS       c_two<>+0(SB), Y9, Y8
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y6, Y6
-	VBLENDVPS    Y6, Y8, Y7, Y6
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y7
-	VBLENDVPS    Y7, c_one<>+0(SB), Y6, Y8
-	VMULPS       Y8, Y4, Y8
-	VDIVPS       (SP), Y8, Y9
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y8, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y10
+	VMULPS       Y10, Y10, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
+	VFMADD132PS  Y8, Y10, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VFMADD132PS  Y6, Y8, Y8
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y7, Y6
+	VANDPS       Y8, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y7
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y8
+	VMULPS       Y6, Y4, Y9
+	VMULPS       c_twoM64<>+0(SB), Y9, Y10
+	VBLENDVPS    Y8, Y4, Y10, Y10
+	VDIVPS       (SP), Y10, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VBLENDVPS    Y8, Y7, Y11, Y11
+	VADDPS       Y11, Y10, Y10
+	VDIVPS       Y10, Y4, Y11
+	VDIVPS       Y10, Y9, Y9
+	VMULPS       c_twoM64<>+0(SB), Y9, Y9
+	VBLENDVPS    Y8, Y11, Y9, Y8
+	VMULPS       Y10, Y10, Y9
 	VMOVUPS      c_one<>+0(SB), Y10
-	VBLENDVPS    Y7, Y6, Y10, Y7
-	VADDPS       Y7, Y9, Y7
-	VDIVPS       Y7, Y8, Y8
-	VMULPS       Y7, Y7, Y7
-	VMOVUPS      c_one<>+0(SB), Y9
-	VDIVPS       Y7, Y9, Y7
-	VDIVPS       32(SP), Y4, Y9
-	VADDPS       c_one<>+0(SB), Y9, Y9
-	VMULPS       Y6, Y5, Y10
-	VMULPS       Y9, Y10, Y9
-	VMULPS       Y7, Y9, Y9
-	VMOVUPS      Y9, 32(CX)(SI*4)
-	VDIVPS       (SP), Y8, Y8
-	VMULPS       Y8, Y5, Y9
-	VFMADD231PS  Y8, Y9, Y1
+	VDIVPS       Y9, Y10, Y9
+	VDIVPS       32(SP), Y4, Y10
+	VADDPS       c_one<>+0(SB), Y10, Y10
+	VMULPS       Y10, Y6, Y6
+	VMULPS       Y9, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y6
+	VMULPS       Y6, Y5, Y6
+	VMOVUPS      Y6, 32(CX)(SI*4)
+	VDIVPS       (SP), Y8, Y6
+	VMULPS       Y6, Y5, Y8
+	VFMADD231PS  Y6, Y8, Y1
 	VMULPS       Y4, Y5, Y5
-	VMULPS       Y6, Y4, Y4
-	VMULPS       Y4, Y5, Y4
 	VMULPS       Y7, Y4, Y4
+	VMULPS       Y4, Y5, Y4
+	VMULPS       Y9, Y4, Y4
 	VADDPS       Y4, Y3, Y3
 	ADDQ         $0x00000010, SI
 	JMP          loop
@@ -47047,82 +46778,63 @@ tail:
 	VMAXPS       Y5, Y6, Y5
 	VMASKMOVPS   (DX)(SI*4), Y4, Y6
 	VORPS        c_signMask<>+0(SB), Y5, Y7
-	VDIVPS       32(SP), Y7, Y7
-	VMOVUPS      c_expSplit<>+0(SB), Y8
-	VMINPS       Y7, Y8, Y8
+	VDIVPS       32(SP), Y7, Y8
+	VFNMADD231PS 32(SP), Y8, Y7
+	VMULPS       64(SP), Y7, Y7
 	VMOVUPS      c_expLo<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
-	VMOVUPS      c_log2e<>+0(SB), Y9
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
-	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y8, Y10
-	VMULPS       Y10, Y10, Y8
-	VMOVUPS      c_expP6<>+0(SB), Y11
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y11
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y11
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y11
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y11
-	VFMADD132PS  Y11, Y10, Y8
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VFMADD132PS  Y8, Y9, Y9
-	VMULPS       c_twoM64<>+0(SB), Y9, Y8
-	VMOVUPS      c_expSplit<>+0(SB), Y9
-	VMAXPS       Y7, Y9, Y9
-	VMOVUPS      c_expHi<>+0(SB), Y10
-	VMINPS       Y9, Y10, Y9
-	VSUBPS       c_ln2x65<>+0(SB), Y9, Y9
-	VMOVUPS      c_expLo<>+0(SB), Y10
-	VMAXPS       Y9, Y10, Y9
+	VMAXPS       Y8, Y9, Y9
 	VMOVUPS      c_log2e<>+0(SB), Y10
 	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
 	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
 	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y9
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y12
-	VMINPS       c_one<>+0(SB), Y12, Y12
-	VMAXPS       c_negOne<>+0(SB), Y12, Y12
-	VADDPS       Y12, Y9, Y9
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y9, Y11
-	VMULPS       Y11, Y11, Y9
-	VMOVUPS      c_expP6<>+0(SB), Y12
-	VFMADD213PS  c_expP5<>+0(SB), Y11, Y12
-	VFMADD213PS  c_expP4<>+0(SB), Y11, Y12
-	VFMADD213PS  c_expP3<>+0(SB), Y11, Y12
-	VFMADD213PS  c_expP2<>+0(SB), Y11, Y12
-	VFMADD132PS  Y12, Y11, Y9
-	VPSUBD       c_expBias64<>+0(SB), Y10, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VFMADD132PS  Y9, Y10, Y10
-	VMULPS       c_two<>+0(SB), Y10, Y9
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y7, Y7
-	VBLENDVPS    Y7, Y9, Y8, Y7
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y5, Y8
-	VBLENDVPS    Y8, c_one<>+0(SB), Y7, Y9
-	VMULPS       Y9, Y5, Y9
-	VDIVPS       (SP), Y9, Y10
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y9, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y11
+	VMULPS       Y11, Y11, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y9
+	VFMADD213PS  c_expP5<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP4<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP3<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP2<>+0(SB), Y11, Y9
+	VFMADD132PS  Y9, Y11, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y10, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VFMADD132PS  Y7, Y9, Y9
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y8, Y7
+	VANDPS       Y9, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y8
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y5, Y9
+	VMULPS       Y7, Y5, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y11
+	VBLENDVPS    Y9, Y5, Y11, Y11
+	VDIVPS       (SP), Y11, Y11
+	VMOVUPS      c_one<>+0(SB), Y12
+	VBLENDVPS    Y9, Y8, Y12, Y12
+	VADDPS       Y12, Y11, Y11
+	VDIVPS       Y11, Y5, Y12
+	VDIVPS       Y11, Y10, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y10
+	VBLENDVPS    Y9, Y12, Y10, Y9
+	VMULPS       Y11, Y11, Y10
 	VMOVUPS      c_one<>+0(SB), Y11
-	VBLENDVPS    Y8, Y7, Y11, Y8
-	VADDPS       Y8, Y10, Y8
-	VDIVPS       Y8, Y9, Y9
-	VMULPS       Y8, Y8, Y8
-	VMOVUPS      c_one<>+0(SB), Y10
-	VDIVPS       Y8, Y10, Y8
-	VDIVPS       32(SP), Y5, Y10
-	VADDPS       c_one<>+0(SB), Y10, Y10
-	VMULPS       Y7, Y6, Y11
-	VMULPS       Y10, Y11, Y10
-	VMULPS       Y8, Y10, Y10
-	VMASKMOVPS   Y10, Y4, (CX)(SI*4)
-	VDIVPS       (SP), Y9, Y9
-	VMULPS       Y9, Y6, Y10
+	VDIVPS       Y10, Y11, Y10
+	VDIVPS       32(SP), Y5, Y11
+	VADDPS       c_one<>+0(SB), Y11, Y11
+	VMULPS       Y11, Y7, Y7
+	VMULPS       Y10, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VMULPS       Y7, Y6, Y7
+	VMASKMOVPS   Y7, Y4, (CX)(SI*4)
+	VDIVPS       (SP), Y9, Y7
+	VMULPS       Y7, Y6, Y9
 	VMOVAPS      Y0, Y11
-	VFMADD231PS  Y9, Y10, Y11
+	VFMADD231PS  Y7, Y9, Y11
 	VBLENDVPS    Y4, Y11, Y0, Y0
 	VMULPS       Y5, Y6, Y6
-	VMULPS       Y7, Y5, Y5
-	VMULPS       Y5, Y6, Y5
 	VMULPS       Y8, Y5, Y5
+	VMULPS       Y5, Y6, Y5
+	VMULPS       Y10, Y5, Y5
 	VANDPS       Y5, Y4, Y4
 	VADDPS       Y4, Y2, Y2
 	VMOVDQU      32(DI)(R8*4), Y4
@@ -47133,116 +46845,73 @@ tail:
 	VMAXPS       Y5, Y6, Y5
 	VMASKMOVPS   32(DX)(SI*4), Y4, Y6
 	VORPS        c_signMask<>+0(SB), Y5, Y7
-	VDIVPS       32(SP), Y7, Y7
-	VMOVUPS      c_expSplit<>+0(SB), Y8
-	VMINPS       Y7, Y8, Y8
+	VDIVPS       32(SP), Y7, Y8
+	VFNMADD231PS 32(SP), Y8, Y7
+	VMULPS       64(SP), Y7, Y7
 	VMOVUPS      c_expLo<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
-	VMOVUPS      c_log2e<>+0(SB), Y9
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
-	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y8, Y10
-	VMULPS       Y10, Y10, Y8
-	VMOVUPS      c_expP6<>+0(SB), Y11
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y11
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y11
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y11
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y11
-	VFMADD132PS  Y11, Y10, Y8
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VFMADD132PS  Y8, Y9, Y9
-	VMULPS       c_twoM64<>+0(SB), Y9, Y8
-	VMOVUPS      c_expSplit<>+0(SB), Y9
-	VMAXPS       Y7, Y9, Y9
-	VMOVUPS      c_expHi<>+0(SB), Y10
-	VMINPS       Y9, Y10, Y9
-	VSUBPS       c_ln2x65<>+0(SB), Y9, Y9
-	VMOVUPS      c_expLo<>+0(SB), Y10
-	VMAXPS       Y9, Y10, Y9
+	VMAXPS       Y8, Y9, Y9
 	VMOVUPS      c_log2e<>+0(SB), Y10
 	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
 	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
 	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y9
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y12
-	VMINPS       c_one<>+0(SB), Y12, Y12
-	VMAXPS       c_negOne<>+0(SB), Y12, Y12
-	VADDPS       Y12, Y9, Y9
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y9, Y11
-	VMULPS       Y11, Y11, Y9
-	VMOVUPS      c_expP6<>+0(SB), Y12
-	VFMADD213PS  c_expP5<>+0(SB), Y11, Y12
-	VFMADD213PS  c_expP4<>+0(SB), Y11, Y12
-	VFMADD213PS  c_expP3<>+0(SB), Y11, Y12
-	VFMADD213PS  c_expP2<>+0(SB), Y11, Y12
-	VFMADD132PS  Y12, Y11, Y9
-	VPSUBD       c_expBias64<>+0(SB), Y10, Y10
-	VPSLLD       $0x17, Y10, Y10
-	VFMADD132PS  Y9, Y10, Y10
-	VMULPS       c_two<>+0(SB), Y10, Y9
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y7, Y7
-	VBLENDVPS    Y7, Y9, Y8, Y7
-	VCMPPS       $0x1d, c_zero<>+0(SB), Y5, Y8
-	VBLENDVPS    Y8, c_one<>+0(SB), Y7, Y9
-	VMULPS       Y9, Y5, Y9
-	VDIVPS       (SP), Y9, Y10
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y9, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y11
+	VMULPS       Y11, Y11, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y9
+	VFMADD213PS  c_expP5<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP4<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP3<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP2<>+0(SB), Y11, Y9
+	VFMADD132PS  Y9, Y11, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y10, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VFMADD132PS  Y7, Y9, Y9
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y8, Y7
+	VANDPS       Y9, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y8
+	VCMPPS       $0x1d, c_zero<>+0(SB), Y5, Y9
+	VMULPS       Y7, Y5, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y11
+	VBLENDVPS    Y9, Y5, Y11, Y11
+	VDIVPS       (SP), Y11, Y11
+	VMOVUPS      c_one<>+0(SB), Y12
+	VBLENDVPS    Y9, Y8, Y12, Y12
+	VADDPS       Y12, Y11, Y11
+	VDIVPS       Y11, Y5, Y12
+	VDIVPS       Y11, Y10, Y10
+	VMULPS       c_twoM64<>+0(SB), Y10, Y10
+	VBLENDVPS    Y9, Y12, Y10, Y9
+	VMULPS       Y11, Y11, Y10
 	VMOVUPS      c_one<>+0(SB), Y11
-	VBLENDVPS    Y8, Y7, Y11, Y8
-	VADDPS       Y8, Y10, Y8
-	VDIVPS       Y8, Y9, Y9
-	VMULPS       Y8, Y8, Y8
-	VMOVUPS      c_one<>+0(SB), Y10
-	VDIVPS       Y8, Y10, Y8
-	VDIVPS       32(SP), Y5, Y10
-	VADDPS       c_one<>+0(SB), Y10, Y10
-	VMULPS       Y7, Y6, Y11
-	VMULPS       Y10, Y11, Y10
-	VMULPS       Y8, Y10, Y10
-	VMASKMOVPS   Y10, Y4, 32(CX)(SI*4)
-	VDIVPS       (SP), Y9, Y9
-	VMULPS       Y9, Y6, Y10
+	VDIVPS       Y10, Y11, Y10
+	VDIVPS       32(SP), Y5, Y11
+	VADDPS       c_one<>+0(SB), Y11, Y11
+	VMULPS       Y11, Y7, Y7
+	VMULPS       Y10, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VMULPS       Y7, Y6, Y7
+	VMASKMOVPS   Y7, Y4, 32(CX)(SI*4)
+	VDIVPS       (SP), Y9, Y7
+	VMULPS       Y7, Y6, Y9
 	VMOVAPS      Y1, Y11
-	VFMADD231PS  Y9, Y10, Y11
+	VFMADD231PS  Y7, Y9, Y11
 	VBLENDVPS    Y4, Y11, Y1, Y1
 	VMULPS       Y5, Y6, Y6
-	VMULPS       Y7, Y5, Y5
-	VMULPS       Y5, Y6, Y5
 	VMULPS       Y8, Y5, Y5
+	VMULPS       Y5, Y6, Y5
+	VMULPS       Y10, Y5, Y5
 	VANDPS       Y5, Y4, Y4
 	VADDPS       Y4, Y3, Y3
 
 done:
-	LEAQ      ret_0+80(FP), AX
-	VMOVUPS   Y0, 64(SP)
-	VMOVUPS   Y1, 96(SP)
-	VMOVUPS   Y2, 128(SP)
-	VMOVUPS   Y3, 160(SP)
+	LEAQ      ret_0+88(FP), AX
+	VMOVUPS   Y0, 96(SP)
+	VMOVUPS   Y1, 128(SP)
+	VMOVUPS   Y2, 160(SP)
+	VMOVUPS   Y3, 192(SP)
 	VMOVSD    c_zero<>+0(SB), X0
-	VMOVSS    64(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    68(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    72(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    76(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    80(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    84(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    88(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    92(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
 	VMOVSS    96(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
@@ -47267,8 +46936,6 @@ done:
 	VMOVSS    124(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
-	VMOVSD    X0, (AX)
-	VMOVSD    c_zero<>+0(SB), X0
 	VMOVSS    128(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
@@ -47293,6 +46960,8 @@ done:
 	VMOVSS    156(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
+	VMOVSD    X0, (AX)
+	VMOVSD    c_zero<>+0(SB), X0
 	VMOVSS    160(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
@@ -47315,6 +46984,30 @@ done:
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
 	VMOVSS    188(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    192(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    196(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    200(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    204(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    208(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    212(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    216(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    220(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
 	VMOVSD    X0, 8(AX)

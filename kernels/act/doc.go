@@ -94,20 +94,21 @@
 // the outer function's argument amplifies of the inner result's rounding.
 // GoLU carries exp(-x) as a double-float and its gate scaled by 2^64 (it was
 // 90 and 253 ulps as composed): what is left is the float32 evaluation of
-// exp(-x) itself (1e-8 relative, times e^-x up to ~100). The others are as
-// accurate as their former compositions. Over the whole sweep (the worst
-// errors sit in far tails, where the values are below 1e-30), and in
-// parentheses where |f| >= 2^-60:
+// exp(-x) itself (1e-8 relative, times e^-x up to ~100). SRS takes -|x|/beta
+// as a double-float and carries exp of it scaled by 2^64 where the results
+// are subnormal: 3.8 and 5.2 ulps over the whole sweep (152 and 60 as
+// composed). ErfAct and Pserf are as accurate as their former compositions.
+// Over the whole sweep (the worst errors sit in far tails, where the values
+// are below 1e-30), and in parentheses where |f| >= 2^-60:
 //
 //	            forward            backward
 //	golu        29 (12)            57 (13)
 //	erfact      181 (4.0)          134 (4.1)     (alpha = beta = 0.75)
 //	pserf       241 (4.7)          123 (32)      (gamma = 1.25, delta = 0.85)
-//	srs         152 (23)           60 (23)       (alpha = 2, beta = 3)
 //
-// TestSmoothAccuracy asserts the whole-sweep figures; carrying the inner
-// argument as a double-float (as Serf, TanhExp and Smish do) would bring
-// them to a few ulps.
+// TestSmoothAccuracy asserts the whole-sweep figures; carrying ErfAct's and
+// Pserf's inner argument as a double-float, as SRS's, would bring them to a
+// few ulps.
 //
 // SReLU, APL and StarReLU (piecewise linear and quadratic, with parameter
 // gradient sums) are checked against float64 definitions in their own
@@ -115,11 +116,11 @@
 // gradients, Horner's rule for |x| <= PAUNear) by the conformance suite of
 // package activations, whose PAU takes larger inputs in float64.
 //
-// ErfAct, Pserf, SRS, ACON-C and LiSHT are fused kernels that do, in one
-// pass, the float32 operations their compositions of the exp, erf, softplus,
+// ErfAct, Pserf, ACON-C and LiSHT are fused kernels that do, in one pass,
+// the float32 operations their compositions of the exp, erf, softplus,
 // sigmoid and tanh kernels did (forward values and input gradients bit for
-// bit the same); GoLU's fused kernel is more accurate than its composition
-// (below). TestPathsBitIdentical covers them like every kernel.
+// bit the same); GoLU's and SRS's fused kernels are more accurate than their
+// compositions (below). TestPathsBitIdentical covers them like every kernel.
 //
 // Exp and Erf (with their derivatives) are building blocks for activations
 // composed on blocks of values (serf, erfact, golu, ...); exp takes

@@ -407,7 +407,7 @@ func PserfBackward(dx, dy, x []float32, gamma, delta float32) (ggamma, gdelta fl
 // x clamped to +-1e30.
 func SRS(y, x []float32, alpha, beta float32) {
 	check2("SRS", y, x)
-	current().srs(y, x, alpha, beta)
+	current().srs(y, x, alpha, beta, float32(1/float64(beta)))
 }
 
 // SRSBackward sets dx[i] = dy[i]*f'(x) and returns d/dalpha = sum(dy*(f/alpha)^2)
@@ -419,7 +419,7 @@ func SRSBackward(dx, dy, x []float32, alpha, beta float32) (galpha, gbeta float6
 	var s [2]float64
 	for lo := 0; lo < len(dx); lo += blockLen {
 		hi := min(lo+blockLen, len(dx))
-		sums := k(dx[lo:hi], dy[lo:hi], x[lo:hi], alpha, beta)
+		sums := k(dx[lo:hi], dy[lo:hi], x[lo:hi], alpha, beta, float32(1/float64(beta)))
 		addSums(s[:], sums[:])
 	}
 	b := float64(beta)

@@ -266,10 +266,10 @@ func pserfAVX512(y []float32, x []float32, gamma float32, delta float32, invDelt
 func pserfBackwardAVX512(dx []float32, dy []float32, x []float32, gamma float32, delta float32, invDelta float32) [2]float64
 
 // srsAVX512 sets y = x/(x/alpha + exp(-x/beta)).
-func srsAVX512(y []float32, x []float32, alpha float32, beta float32)
+func srsAVX512(y []float32, x []float32, alpha float32, beta float32, invBeta float32)
 
 // srsBackwardAVX512 sets dx = dy*e*(1 + x/beta)/dn^2 and sums dy*(f/alpha)^2 and dy*x*(x*e)/dn^2 (e = exp(-|x|/beta), dn the denominator scaled as in srsParts).
-func srsBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32, beta float32) [2]float64
+func srsBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32, beta float32, invBeta float32) [2]float64
 
 // aconCAVX512 sets y = x*(d*sigmoid(z) + p2), z = scale*x clamped to +-1e30 (scale = beta*d, d = p1-p2).
 func aconCAVX512(y []float32, x []float32, scale float32, d float32, p2 float32)
@@ -569,10 +569,10 @@ func pserfAVX2(y []float32, x []float32, gamma float32, delta float32, invDelta 
 func pserfBackwardAVX2(dx []float32, dy []float32, x []float32, gamma float32, delta float32, invDelta float32) [2]float64
 
 // srsAVX2 sets y = x/(x/alpha + exp(-x/beta)).
-func srsAVX2(y []float32, x []float32, alpha float32, beta float32)
+func srsAVX2(y []float32, x []float32, alpha float32, beta float32, invBeta float32)
 
 // srsBackwardAVX2 sets dx = dy*e*(1 + x/beta)/dn^2 and sums dy*(f/alpha)^2 and dy*x*(x*e)/dn^2 (e = exp(-|x|/beta), dn the denominator scaled as in srsParts).
-func srsBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, beta float32) [2]float64
+func srsBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, beta float32, invBeta float32) [2]float64
 
 // aconCAVX2 sets y = x*(d*sigmoid(z) + p2), z = scale*x clamped to +-1e30 (scale = beta*d, d = p1-p2).
 func aconCAVX2(y []float32, x []float32, scale float32, d float32, p2 float32)
