@@ -18,7 +18,8 @@ const BenchLen = 1 << 20
 // memory traffic: 8 bytes per element forward (read x, write y), 12 backward
 // (read dy and x, write dx). It also reports ns/elem (wall time) and, on
 // Linux, cpu-ns/elem (process CPU time), which stays meaningful when other
-// processes compete for the cores.
+// processes compete for the cores. A registry.Stochastic function runs in
+// training mode (its evaluation mode is the cheaper, deterministic one).
 //
 //	func BenchmarkMyAct(b *testing.B) { activationtest.Benchmark(b, "myact", false) }
 func Benchmark(b *testing.B, spec string, dense bool) {
@@ -30,6 +31,9 @@ func Benchmark(b *testing.B, spec string, dense bool) {
 	shape := registry.Shape{N: BenchLen / channels / 16384, C: channels, HW: 16384}
 	if dense {
 		shape = registry.Shape{N: BenchLen / channels, C: channels, HW: 1}
+	}
+	if st, ok := f.(registry.Stochastic); ok {
+		st.SetMode(true, 1) // training mode, what a training step pays
 	}
 	x, dy := benchData()
 	y, dx := make([]float32, BenchLen), make([]float32, BenchLen)
