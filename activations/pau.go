@@ -41,10 +41,12 @@ func init() {
 }
 
 // pau runs on the float32 kernels of package kernels/act (Horner's rule in
-// x), which serve |x| <= act.PAUNear; a block of pauBlock elements that
-// holds a larger |x| (where x^5 may overflow float32) is evaluated by the
-// scaled float64 form below instead (forward, backward and gradients
-// alike), so the result depends only on the data, never on the CPU.
+// x), which serve |x| <= act.PAUNear with coefficients up to
+// act.PAUMaxCoeff; a block of pauBlock elements that holds a larger |x|
+// (where x^5 may overflow float32), or any call with a larger coefficient,
+// is evaluated by the scaled float64 form below instead (forward, backward
+// and gradients alike), so the result depends only on the data and the
+// coefficients, never on the CPU.
 //
 // The scaled form evaluates P/Q scaled by s^4, s = max(1, |x|), in r = x/s (|r| <= 1)
 // and w = 1/s: every term stays in range for any x, so that f(+-Inf) is the

@@ -98,3 +98,24 @@ func TestPAUFarBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestPAULargeCoefficients: coefficients past act.PAUMaxCoeff (training is
+// not bound by the registry's limits) take the float64 form, which stays
+// finite where float32 powers would overflow.
+func TestPAULargeCoefficients(t *testing.T) {
+	p := make([]float32, 10)
+	for j := range p {
+		p[j] = float32(pauInit[j])
+	}
+	p[5] = 1e30 // a5
+	p[9] = 1e30 // b4
+	x := []float32{1000, -1000, 0.5, -3}
+	y, want := make([]float32, len(x)), make([]float32, len(x))
+	pau{}.Forward(y, x, p)
+	pauForward64(want, x, p)
+	for i := range x {
+		if y[i] != want[i] || math.IsNaN(float64(y[i])) || math.IsInf(float64(y[i]), 0) {
+			t.Errorf("x=%g: %g, want the float64 form's finite %g", x[i], y[i], want[i])
+		}
+	}
+}

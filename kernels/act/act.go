@@ -234,20 +234,34 @@ func StarReLUBackward(dx, dy, x []float32, s float32) (gs, gb float32) {
 }
 
 // PAUNear is the largest |x| the PAU kernels evaluate: up to it no term of
-// P or B overflows float32 for coefficients up to 1e3.
+// P or B overflows float32 for coefficients up to PAUMaxCoeff in magnitude.
 const PAUNear = 1 << 14
+
+// PAUMaxCoeff bounds the coefficients the PAU kernels take (training may
+// move them past the registry's bounds, which only check user input).
+const PAUMaxCoeff = 1e3
+
+// pauFits reports whether the kernels serve x with coefficients c.
+func pauFits(x []float32, c *[10]float32) bool {
+	for _, v := range c {
+		if !(v >= -PAUMaxCoeff && v <= PAUMaxCoeff) { // NaN too
+			return false
+		}
+	}
+	return CountAbsAbove(x, PAUNear) == 0
+}
 
 // PAU sets y[i] = P(x)/(1 + |B(x)|), the safe Padé activation unit of
 // degrees (5, 4), P = c[0] + c[1]*x + ... + c[5]*x^5, B = c[6]*x + ... +
-// c[9]*x^4, by Horner's rule in float32, if every |x[i]| is at most PAUNear;
-// otherwise (P and B may overflow there) it reports false and leaves y as it
-// was, for the caller to evaluate another way (a scaled form). y may alias
-// x.
+// c[9]*x^4, by Horner's rule in float32, if every |x[i]| is at most PAUNear
+// and every |c[j]| at most PAUMaxCoeff; otherwise (P and B may overflow) it
+// reports false and leaves y as it was, for the caller to evaluate another
+// way (a scaled form). y may alias x.
 func PAU(y, x []float32, c *[10]float32) (ok bool) {
 	if len(y) != len(x) {
 		panicLen("PAU", "y", len(y), "x", len(x))
 	}
-	if CountAbsAbove(x, PAUNear) > 0 {
+	if !pauFits(x, c) {
 		return false
 	}
 	current().pau(y, x, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9])
@@ -258,13 +272,13 @@ func PAU(y, x []float32, c *[10]float32) (ok bool) {
 // sign of B (+1 at B = 0: the derivative of the side where |B| = B), and
 // returns the coefficient gradients sum(dy*x^j/Q) (c[j], j = 0..5) and
 // -sum(dy*P*sg*x^k/Q^2) (c[5+k], k = 1..4), summed in float64 over blocks,
-// if every |x[i]| is at most PAUNear; otherwise it reports false and leaves
-// dx as it was (see PAU). dx may alias dy.
+// under PAU's conditions; otherwise it reports false and leaves dx as it was
+// (see PAU). dx may alias dy.
 func PAUBackward(dx, dy, x []float32, c *[10]float32) (g [10]float64, ok bool) {
 	if len(dx) != len(dy) || len(dx) != len(x) {
 		panicLen3("PAUBackward", len(dx), len(dy), len(x))
 	}
-	if CountAbsAbove(x, PAUNear) > 0 {
+	if !pauFits(x, c) {
 		return g, false
 	}
 	k := current().pauBackward
