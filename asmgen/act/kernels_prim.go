@@ -74,10 +74,24 @@ func erfOf(b *B, x V) V {
 	return b.Sel(b.Cmp(predLT, a, b.C("half")), small, big)
 }
 
+// erfOfAndDeriv returns erf(x) and erf'(x) from one exp(-x^2) (see
+// erfAboveAndDeriv): bit for bit erfOf and erfDeriv.
+func erfOfAndDeriv(b *B, x V) (erf, deriv V) {
+	a := b.And(x, b.C("absMask"))
+	small := b.Mul(clamp(b, x, "negHalf", "half"), erfSeries(b, x))
+	above, deriv := erfAboveAndDeriv(b, a)
+	big := b.Or(above, b.And(x, b.C("signMask")))
+	return b.Sel(b.Cmp(predLT, a, b.C("half")), small, big), deriv
+}
+
 // erfAbove is erf(a) = 1 - 2*exp(-a^2)*R(a*sqrt2) for a >= 1/2.
 func erfAbove(b *B, a V) V {
+	return erfAboveFrom(b, a, expNegSquare64(b, b.Min(a, b.C("erfAMax")), "erfAMax"))
+}
+
+// erfAboveFrom is erfAbove(a) from e64 = exp(-a^2)*2^64.
+func erfAboveFrom(b *B, a, e64 V) V {
 	ac := b.Min(a, b.C("erfAMax"))
-	e64 := expNegSquare64(b, ac, "erfAMax")
 	xr := b.Mul(ac, b.C("sqrt2"))
 	r := b.Div(horner(b, xr, "phiP4", "phiP3", "phiP2", "phiP1", "phiP0"),
 		horner(b, xr, "phiQ5", "phiQ4", "phiQ3", "phiQ2", "phiQ1", "one"))
@@ -86,8 +100,21 @@ func erfAbove(b *B, a V) V {
 
 // erfDeriv is erf'(x) = 2/sqrt(pi)*exp(-x^2).
 func erfDeriv(b *B, x V) V {
-	e64 := expNegSquare64(b, b.And(x, b.C("absMask")), "erfDAMax")
+	return erfDerivFrom(b, expNegSquare64(b, b.And(x, b.C("absMask")), "erfDAMax"))
+}
+
+// erfDerivFrom is erf' from e64 = exp(-a^2)*2^64 (a clamped at erfDAMax).
+func erfDerivFrom(b *B, e64 V) V {
 	return b.Mul(b.Mul(e64, b.C("twoOverSqrtPi")), b.C("twoM64"))
+}
+
+// erfAboveAndDeriv returns erfAbove(a) and erf'(a) for a >= 0 from one
+// exp(-a^2), clamped at erfDAMax: erfAbove's own clamp at erfAMax changes
+// nothing it returns (1 - 2exp(-a^2)R is 1 in float32 from a = 10 on either
+// way), so both are bit for bit what erfAbove and erfDeriv give.
+func erfAboveAndDeriv(b *B, a V) (above, deriv V) {
+	e64 := expNegSquare64(b, a, "erfDAMax")
+	return erfAboveFrom(b, a, e64), erfDerivFrom(b, e64)
 }
 
 // softplusOf returns log(1+e^x) = max(x, 0) + log1p(e^-|x|), the second term
@@ -140,8 +167,9 @@ func serfKernels() []*Kernel {
 				x := b.Load("x")
 				sp, l64, l := softplusOf(b, x)
 				s64 := b.Div(b.Sel(l.neg, l.e64, b.C("twoP64")), l.d)
-				ts := b.Mul(b.Mul(clamp(b, x, "negBig", "big"), erfDeriv(b, sp)), s64)
-				e64 := b.Sel(b.Cmp(predLT, sp, b.C("half")), b.Mul(l64, erfSeries(b, sp)), b.Mul(erfAbove(b, sp), b.C("twoP64")))
+				above, deriv := erfAboveAndDeriv(b, sp)
+				ts := b.Mul(b.Mul(clamp(b, x, "negBig", "big"), deriv), s64)
+				e64 := b.Sel(b.Cmp(predLT, sp, b.C("half")), b.Mul(l64, erfSeries(b, sp)), b.Mul(above, b.C("twoP64")))
 				g := b.Mul(b.Add(ts, e64), b.C("twoM64"))
 				b.Store("dx", b.Mul(b.Load("dy"), g))
 			},

@@ -11825,44 +11825,45 @@ loopN:
 	VFMADD213PS  c_erfS0<>+0(SB), Z15, Z16
 	VMULPS       Z16, Z10, Z10
 	VMINPS       Z9, Z0, Z15
-	VMINPS       Z15, Z0, Z16
-	VMULPS       Z16, Z16, Z17
-	VFMSUB132PS  Z16, Z17, Z16
+	VMINPS       Z15, Z0, Z15
+	VMULPS       Z15, Z15, Z16
+	VFMSUB132PS  Z15, Z16, Z15
+	VXORPS       c_signMask<>+0(SB), Z15, Z15
 	VXORPS       c_signMask<>+0(SB), Z16, Z16
-	VXORPS       c_signMask<>+0(SB), Z17, Z17
-	VMAXPS       Z17, Z2, Z17
-	VMOVUPS      c_log2e<>+0(SB), Z18
-	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
-	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
-	VMINPS       c_one<>+0(SB), Z16, Z16
-	VMAXPS       c_negOne<>+0(SB), Z16, Z16
-	VADDPS       Z16, Z17, Z16
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z19
-	VMULPS       Z19, Z19, Z16
-	VMOVAPS      Z3, Z17
-	VFMADD213PS  c_expP5<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP4<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP3<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP2<>+0(SB), Z19, Z17
-	VFMADD132PS  Z17, Z19, Z16
-	VPSUBD       c_expBias64<>+0(SB), Z18, Z17
-	VPSLLD       $0x17, Z17, Z17
-	VFMADD132PS  Z16, Z17, Z17
+	VMAXPS       Z16, Z2, Z16
+	VMOVUPS      c_log2e<>+0(SB), Z17
+	VFMADD213PS  c_roundMagic<>+0(SB), Z16, Z17
+	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z16
+	VMINPS       c_one<>+0(SB), Z15, Z15
+	VMAXPS       c_negOne<>+0(SB), Z15, Z15
+	VADDPS       Z15, Z16, Z15
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z15, Z18
+	VMULPS       Z18, Z18, Z15
+	VMOVAPS      Z3, Z16
+	VFMADD213PS  c_expP5<>+0(SB), Z18, Z16
+	VFMADD213PS  c_expP4<>+0(SB), Z18, Z16
+	VFMADD213PS  c_expP3<>+0(SB), Z18, Z16
+	VFMADD213PS  c_expP2<>+0(SB), Z18, Z16
+	VFMADD132PS  Z16, Z18, Z15
+	VPSUBD       c_expBias64<>+0(SB), Z17, Z16
+	VPSLLD       $0x17, Z16, Z16
+	VFMADD132PS  Z15, Z16, Z16
+	VMINPS       Z9, Z0, Z15
 	VMULPS       c_sqrt2<>+0(SB), Z15, Z15
-	VMOVAPS      Z6, Z16
-	VFMADD213PS  c_phiP3<>+0(SB), Z15, Z16
-	VFMADD213PS  c_phiP2<>+0(SB), Z15, Z16
-	VFMADD213PS  c_phiP1<>+0(SB), Z15, Z16
-	VFMADD213PS  c_phiP0<>+0(SB), Z15, Z16
+	VMOVAPS      Z6, Z17
+	VFMADD213PS  c_phiP3<>+0(SB), Z15, Z17
+	VFMADD213PS  c_phiP2<>+0(SB), Z15, Z17
+	VFMADD213PS  c_phiP1<>+0(SB), Z15, Z17
+	VFMADD213PS  c_phiP0<>+0(SB), Z15, Z17
 	VMOVAPS      Z7, Z18
 	VFMADD213PS  c_phiQ4<>+0(SB), Z15, Z18
 	VFMADD213PS  c_phiQ3<>+0(SB), Z15, Z18
 	VFMADD213PS  c_phiQ2<>+0(SB), Z15, Z18
 	VFMADD213PS  c_phiQ1<>+0(SB), Z15, Z18
 	VFMADD213PS  c_one<>+0(SB), Z15, Z18
-	VDIVPS       Z18, Z16, Z15
-	VMULPS       Z15, Z17, Z15
+	VDIVPS       Z18, Z17, Z15
+	VMULPS       Z15, Z16, Z15
 	VMOVUPS      c_one<>+0(SB), Z16
 	VFNMADD132PS c_twoM63<>+0(SB), Z16, Z15
 	VANDPS       c_signMask<>+0(SB), Z8, Z8
@@ -11886,44 +11887,45 @@ loopN:
 	VFMADD213PS  c_erfS0<>+0(SB), Z15, Z16
 	VMULPS       Z16, Z10, Z10
 	VMINPS       Z9, Z0, Z15
-	VMINPS       Z15, Z0, Z16
-	VMULPS       Z16, Z16, Z17
-	VFMSUB132PS  Z16, Z17, Z16
+	VMINPS       Z15, Z0, Z15
+	VMULPS       Z15, Z15, Z16
+	VFMSUB132PS  Z15, Z16, Z15
+	VXORPS       c_signMask<>+0(SB), Z15, Z15
 	VXORPS       c_signMask<>+0(SB), Z16, Z16
-	VXORPS       c_signMask<>+0(SB), Z17, Z17
-	VMAXPS       Z17, Z2, Z17
-	VMOVUPS      c_log2e<>+0(SB), Z18
-	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
-	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
-	VMINPS       c_one<>+0(SB), Z16, Z16
-	VMAXPS       c_negOne<>+0(SB), Z16, Z16
-	VADDPS       Z16, Z17, Z16
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z19
-	VMULPS       Z19, Z19, Z16
-	VMOVAPS      Z3, Z17
-	VFMADD213PS  c_expP5<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP4<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP3<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP2<>+0(SB), Z19, Z17
-	VFMADD132PS  Z17, Z19, Z16
-	VPSUBD       c_expBias64<>+0(SB), Z18, Z17
-	VPSLLD       $0x17, Z17, Z17
-	VFMADD132PS  Z16, Z17, Z17
+	VMAXPS       Z16, Z2, Z16
+	VMOVUPS      c_log2e<>+0(SB), Z17
+	VFMADD213PS  c_roundMagic<>+0(SB), Z16, Z17
+	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z16
+	VMINPS       c_one<>+0(SB), Z15, Z15
+	VMAXPS       c_negOne<>+0(SB), Z15, Z15
+	VADDPS       Z15, Z16, Z15
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z15, Z18
+	VMULPS       Z18, Z18, Z15
+	VMOVAPS      Z3, Z16
+	VFMADD213PS  c_expP5<>+0(SB), Z18, Z16
+	VFMADD213PS  c_expP4<>+0(SB), Z18, Z16
+	VFMADD213PS  c_expP3<>+0(SB), Z18, Z16
+	VFMADD213PS  c_expP2<>+0(SB), Z18, Z16
+	VFMADD132PS  Z16, Z18, Z15
+	VPSUBD       c_expBias64<>+0(SB), Z17, Z16
+	VPSLLD       $0x17, Z16, Z16
+	VFMADD132PS  Z15, Z16, Z16
+	VMINPS       Z9, Z0, Z15
 	VMULPS       c_sqrt2<>+0(SB), Z15, Z15
-	VMOVAPS      Z6, Z16
-	VFMADD213PS  c_phiP3<>+0(SB), Z15, Z16
-	VFMADD213PS  c_phiP2<>+0(SB), Z15, Z16
-	VFMADD213PS  c_phiP1<>+0(SB), Z15, Z16
-	VFMADD213PS  c_phiP0<>+0(SB), Z15, Z16
+	VMOVAPS      Z6, Z17
+	VFMADD213PS  c_phiP3<>+0(SB), Z15, Z17
+	VFMADD213PS  c_phiP2<>+0(SB), Z15, Z17
+	VFMADD213PS  c_phiP1<>+0(SB), Z15, Z17
+	VFMADD213PS  c_phiP0<>+0(SB), Z15, Z17
 	VMOVAPS      Z7, Z18
 	VFMADD213PS  c_phiQ4<>+0(SB), Z15, Z18
 	VFMADD213PS  c_phiQ3<>+0(SB), Z15, Z18
 	VFMADD213PS  c_phiQ2<>+0(SB), Z15, Z18
 	VFMADD213PS  c_phiQ1<>+0(SB), Z15, Z18
 	VFMADD213PS  c_one<>+0(SB), Z15, Z18
-	VDIVPS       Z18, Z16, Z15
-	VMULPS       Z15, Z17, Z15
+	VDIVPS       Z18, Z17, Z15
+	VMULPS       Z15, Z16, Z15
 	VMOVUPS      c_one<>+0(SB), Z16
 	VFNMADD132PS c_twoM63<>+0(SB), Z16, Z15
 	VANDPS       c_signMask<>+0(SB), Z8, Z8
@@ -11957,44 +11959,45 @@ loop:
 	VFMADD213PS  c_erfS0<>+0(SB), Z11, Z12
 	VMULPS       Z12, Z10, Z10
 	VMINPS       Z9, Z0, Z11
-	VMINPS       Z11, Z0, Z12
-	VMULPS       Z12, Z12, Z15
-	VFMSUB132PS  Z12, Z15, Z12
+	VMINPS       Z11, Z0, Z11
+	VMULPS       Z11, Z11, Z12
+	VFMSUB132PS  Z11, Z12, Z11
+	VXORPS       c_signMask<>+0(SB), Z11, Z11
 	VXORPS       c_signMask<>+0(SB), Z12, Z12
-	VXORPS       c_signMask<>+0(SB), Z15, Z15
-	VMAXPS       Z15, Z2, Z15
-	VMOVUPS      c_log2e<>+0(SB), Z16
-	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z16
-	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z17, Z15
-	VMINPS       c_one<>+0(SB), Z12, Z12
-	VMAXPS       c_negOne<>+0(SB), Z12, Z12
-	VADDPS       Z12, Z15, Z12
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z17
-	VMULPS       Z17, Z17, Z12
-	VMOVAPS      Z3, Z15
-	VFMADD213PS  c_expP5<>+0(SB), Z17, Z15
-	VFMADD213PS  c_expP4<>+0(SB), Z17, Z15
-	VFMADD213PS  c_expP3<>+0(SB), Z17, Z15
-	VFMADD213PS  c_expP2<>+0(SB), Z17, Z15
-	VFMADD132PS  Z15, Z17, Z12
-	VPSUBD       c_expBias64<>+0(SB), Z16, Z15
-	VPSLLD       $0x17, Z15, Z15
-	VFMADD132PS  Z12, Z15, Z15
+	VMAXPS       Z12, Z2, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z15
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z15
+	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z12
+	VMINPS       c_one<>+0(SB), Z11, Z11
+	VMAXPS       c_negOne<>+0(SB), Z11, Z11
+	VADDPS       Z11, Z12, Z11
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z16
+	VMULPS       Z16, Z16, Z11
+	VMOVAPS      Z3, Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z16, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z16, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z16, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z16, Z12
+	VFMADD132PS  Z12, Z16, Z11
+	VPSUBD       c_expBias64<>+0(SB), Z15, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z11, Z12, Z12
+	VMINPS       Z9, Z0, Z11
 	VMULPS       c_sqrt2<>+0(SB), Z11, Z11
-	VMOVAPS      Z6, Z12
-	VFMADD213PS  c_phiP3<>+0(SB), Z11, Z12
-	VFMADD213PS  c_phiP2<>+0(SB), Z11, Z12
-	VFMADD213PS  c_phiP1<>+0(SB), Z11, Z12
-	VFMADD213PS  c_phiP0<>+0(SB), Z11, Z12
+	VMOVAPS      Z6, Z15
+	VFMADD213PS  c_phiP3<>+0(SB), Z11, Z15
+	VFMADD213PS  c_phiP2<>+0(SB), Z11, Z15
+	VFMADD213PS  c_phiP1<>+0(SB), Z11, Z15
+	VFMADD213PS  c_phiP0<>+0(SB), Z11, Z15
 	VMOVAPS      Z7, Z16
 	VFMADD213PS  c_phiQ4<>+0(SB), Z11, Z16
 	VFMADD213PS  c_phiQ3<>+0(SB), Z11, Z16
 	VFMADD213PS  c_phiQ2<>+0(SB), Z11, Z16
 	VFMADD213PS  c_phiQ1<>+0(SB), Z11, Z16
 	VFMADD213PS  c_one<>+0(SB), Z11, Z16
-	VDIVPS       Z16, Z12, Z11
-	VMULPS       Z11, Z15, Z11
+	VDIVPS       Z16, Z15, Z11
+	VMULPS       Z11, Z12, Z11
 	VMOVUPS      c_one<>+0(SB), Z12
 	VFNMADD132PS c_twoM63<>+0(SB), Z12, Z11
 	VANDPS       c_signMask<>+0(SB), Z8, Z8
@@ -12026,44 +12029,45 @@ tail:
 	VFMADD213PS  c_erfS0<>+0(SB), Z5, Z1
 	VMULPS       Z1, Z10, Z1
 	VMINPS       Z9, Z0, Z5
-	VMINPS       Z5, Z0, Z0
-	VMULPS       Z0, Z0, Z10
-	VFMSUB132PS  Z0, Z10, Z0
-	VXORPS       c_signMask<>+0(SB), Z0, Z0
+	VMINPS       Z5, Z0, Z5
+	VMULPS       Z5, Z5, Z10
+	VFMSUB132PS  Z5, Z10, Z5
+	VXORPS       c_signMask<>+0(SB), Z5, Z5
 	VXORPS       c_signMask<>+0(SB), Z10, Z10
 	VMAXPS       Z10, Z2, Z2
 	VMOVUPS      c_log2e<>+0(SB), Z10
 	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z10
 	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z2
-	VMINPS       c_one<>+0(SB), Z0, Z0
-	VMAXPS       c_negOne<>+0(SB), Z0, Z0
-	VADDPS       Z0, Z2, Z0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z11
-	VMULPS       Z11, Z11, Z0
-	VMOVAPS      Z3, Z2
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z2
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z2
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z2
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z2
-	VFMADD132PS  Z2, Z11, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z2
-	VPSLLD       $0x17, Z2, Z2
-	VFMADD132PS  Z0, Z2, Z2
-	VMULPS       c_sqrt2<>+0(SB), Z5, Z0
-	VMOVAPS      Z6, Z3
-	VFMADD213PS  c_phiP3<>+0(SB), Z0, Z3
-	VFMADD213PS  c_phiP2<>+0(SB), Z0, Z3
-	VFMADD213PS  c_phiP1<>+0(SB), Z0, Z3
-	VFMADD213PS  c_phiP0<>+0(SB), Z0, Z3
+	VMINPS       c_one<>+0(SB), Z5, Z5
+	VMAXPS       c_negOne<>+0(SB), Z5, Z5
+	VADDPS       Z5, Z2, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z11
+	VMULPS       Z11, Z11, Z2
+	VMOVAPS      Z3, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z3
+	VFMADD132PS  Z3, Z11, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VFMADD132PS  Z2, Z3, Z3
+	VMINPS       Z9, Z0, Z0
+	VMULPS       c_sqrt2<>+0(SB), Z0, Z0
+	VMOVAPS      Z6, Z2
+	VFMADD213PS  c_phiP3<>+0(SB), Z0, Z2
+	VFMADD213PS  c_phiP2<>+0(SB), Z0, Z2
+	VFMADD213PS  c_phiP1<>+0(SB), Z0, Z2
+	VFMADD213PS  c_phiP0<>+0(SB), Z0, Z2
 	VMOVAPS      Z7, Z5
 	VFMADD213PS  c_phiQ4<>+0(SB), Z0, Z5
 	VFMADD213PS  c_phiQ3<>+0(SB), Z0, Z5
 	VFMADD213PS  c_phiQ2<>+0(SB), Z0, Z5
 	VFMADD213PS  c_phiQ1<>+0(SB), Z0, Z5
 	VFMADD213PS  c_one<>+0(SB), Z0, Z5
-	VDIVPS       Z5, Z3, Z0
-	VMULPS       Z0, Z2, Z0
+	VDIVPS       Z5, Z2, Z0
+	VMULPS       Z0, Z3, Z0
 	VMOVUPS      c_one<>+0(SB), Z2
 	VFNMADD132PS c_twoM63<>+0(SB), Z2, Z0
 	VANDPS       c_signMask<>+0(SB), Z8, Z2
@@ -14301,44 +14305,45 @@ loopN:
 	VMULPS       Z12, Z18, Z12
 	VMULPS       c_twoM64<>+0(SB), Z12, Z12
 	VMINPS       Z17, Z0, Z18
-	VMINPS       Z18, Z0, Z19
-	VMULPS       Z19, Z19, Z20
-	VFMSUB132PS  Z19, Z20, Z19
+	VMINPS       Z18, Z0, Z18
+	VMULPS       Z18, Z18, Z19
+	VFMSUB132PS  Z18, Z19, Z18
+	VXORPS       c_signMask<>+0(SB), Z18, Z18
 	VXORPS       c_signMask<>+0(SB), Z19, Z19
-	VXORPS       c_signMask<>+0(SB), Z20, Z20
-	VMAXPS       Z20, Z2, Z20
-	VMOVUPS      c_log2e<>+0(SB), Z21
-	VFMADD213PS  c_roundMagic<>+0(SB), Z20, Z21
-	VSUBPS       c_roundMagic<>+0(SB), Z21, Z22
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z20
-	VMINPS       c_one<>+0(SB), Z19, Z19
-	VMAXPS       c_negOne<>+0(SB), Z19, Z19
-	VADDPS       Z19, Z20, Z19
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z19, Z22
-	VMULPS       Z22, Z22, Z19
-	VMOVAPS      Z3, Z20
-	VFMADD213PS  c_expP5<>+0(SB), Z22, Z20
-	VFMADD213PS  c_expP4<>+0(SB), Z22, Z20
-	VFMADD213PS  c_expP3<>+0(SB), Z22, Z20
-	VFMADD213PS  c_expP2<>+0(SB), Z22, Z20
-	VFMADD132PS  Z20, Z22, Z19
-	VPSUBD       c_expBias64<>+0(SB), Z21, Z20
-	VPSLLD       $0x17, Z20, Z20
-	VFMADD132PS  Z19, Z20, Z20
+	VMAXPS       Z19, Z2, Z19
+	VMOVUPS      c_log2e<>+0(SB), Z20
+	VFMADD213PS  c_roundMagic<>+0(SB), Z19, Z20
+	VSUBPS       c_roundMagic<>+0(SB), Z20, Z21
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z21, Z19
+	VMINPS       c_one<>+0(SB), Z18, Z18
+	VMAXPS       c_negOne<>+0(SB), Z18, Z18
+	VADDPS       Z18, Z19, Z18
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z21
+	VMULPS       Z21, Z21, Z18
+	VMOVAPS      Z3, Z19
+	VFMADD213PS  c_expP5<>+0(SB), Z21, Z19
+	VFMADD213PS  c_expP4<>+0(SB), Z21, Z19
+	VFMADD213PS  c_expP3<>+0(SB), Z21, Z19
+	VFMADD213PS  c_expP2<>+0(SB), Z21, Z19
+	VFMADD132PS  Z19, Z21, Z18
+	VPSUBD       c_expBias64<>+0(SB), Z20, Z19
+	VPSLLD       $0x17, Z19, Z19
+	VFMADD132PS  Z18, Z19, Z19
+	VMINPS       Z17, Z0, Z18
 	VMULPS       c_sqrt2<>+0(SB), Z18, Z18
-	VMOVAPS      Z7, Z19
-	VFMADD213PS  c_phiP3<>+0(SB), Z18, Z19
-	VFMADD213PS  c_phiP2<>+0(SB), Z18, Z19
-	VFMADD213PS  c_phiP1<>+0(SB), Z18, Z19
-	VFMADD213PS  c_phiP0<>+0(SB), Z18, Z19
+	VMOVAPS      Z7, Z20
+	VFMADD213PS  c_phiP3<>+0(SB), Z18, Z20
+	VFMADD213PS  c_phiP2<>+0(SB), Z18, Z20
+	VFMADD213PS  c_phiP1<>+0(SB), Z18, Z20
+	VFMADD213PS  c_phiP0<>+0(SB), Z18, Z20
 	VMOVAPS      Z8, Z21
 	VFMADD213PS  c_phiQ4<>+0(SB), Z18, Z21
 	VFMADD213PS  c_phiQ3<>+0(SB), Z18, Z21
 	VFMADD213PS  c_phiQ2<>+0(SB), Z18, Z21
 	VFMADD213PS  c_phiQ1<>+0(SB), Z18, Z21
 	VFMADD213PS  c_one<>+0(SB), Z18, Z21
-	VDIVPS       Z21, Z19, Z18
-	VMULPS       Z18, Z20, Z18
+	VDIVPS       Z21, Z20, Z18
+	VMULPS       Z18, Z19, Z18
 	VMOVUPS      c_one<>+0(SB), Z19
 	VFNMADD132PS c_twoM63<>+0(SB), Z19, Z18
 	VMULPS       Z18, Z11, Z11
@@ -14394,44 +14399,45 @@ loopN:
 	VMULPS       Z12, Z18, Z12
 	VMULPS       c_twoM64<>+0(SB), Z12, Z12
 	VMINPS       Z17, Z0, Z18
-	VMINPS       Z18, Z0, Z19
-	VMULPS       Z19, Z19, Z20
-	VFMSUB132PS  Z19, Z20, Z19
+	VMINPS       Z18, Z0, Z18
+	VMULPS       Z18, Z18, Z19
+	VFMSUB132PS  Z18, Z19, Z18
+	VXORPS       c_signMask<>+0(SB), Z18, Z18
 	VXORPS       c_signMask<>+0(SB), Z19, Z19
-	VXORPS       c_signMask<>+0(SB), Z20, Z20
-	VMAXPS       Z20, Z2, Z20
-	VMOVUPS      c_log2e<>+0(SB), Z21
-	VFMADD213PS  c_roundMagic<>+0(SB), Z20, Z21
-	VSUBPS       c_roundMagic<>+0(SB), Z21, Z22
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z20
-	VMINPS       c_one<>+0(SB), Z19, Z19
-	VMAXPS       c_negOne<>+0(SB), Z19, Z19
-	VADDPS       Z19, Z20, Z19
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z19, Z22
-	VMULPS       Z22, Z22, Z19
-	VMOVAPS      Z3, Z20
-	VFMADD213PS  c_expP5<>+0(SB), Z22, Z20
-	VFMADD213PS  c_expP4<>+0(SB), Z22, Z20
-	VFMADD213PS  c_expP3<>+0(SB), Z22, Z20
-	VFMADD213PS  c_expP2<>+0(SB), Z22, Z20
-	VFMADD132PS  Z20, Z22, Z19
-	VPSUBD       c_expBias64<>+0(SB), Z21, Z20
-	VPSLLD       $0x17, Z20, Z20
-	VFMADD132PS  Z19, Z20, Z20
+	VMAXPS       Z19, Z2, Z19
+	VMOVUPS      c_log2e<>+0(SB), Z20
+	VFMADD213PS  c_roundMagic<>+0(SB), Z19, Z20
+	VSUBPS       c_roundMagic<>+0(SB), Z20, Z21
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z21, Z19
+	VMINPS       c_one<>+0(SB), Z18, Z18
+	VMAXPS       c_negOne<>+0(SB), Z18, Z18
+	VADDPS       Z18, Z19, Z18
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z21
+	VMULPS       Z21, Z21, Z18
+	VMOVAPS      Z3, Z19
+	VFMADD213PS  c_expP5<>+0(SB), Z21, Z19
+	VFMADD213PS  c_expP4<>+0(SB), Z21, Z19
+	VFMADD213PS  c_expP3<>+0(SB), Z21, Z19
+	VFMADD213PS  c_expP2<>+0(SB), Z21, Z19
+	VFMADD132PS  Z19, Z21, Z18
+	VPSUBD       c_expBias64<>+0(SB), Z20, Z19
+	VPSLLD       $0x17, Z19, Z19
+	VFMADD132PS  Z18, Z19, Z19
+	VMINPS       Z17, Z0, Z18
 	VMULPS       c_sqrt2<>+0(SB), Z18, Z18
-	VMOVAPS      Z7, Z19
-	VFMADD213PS  c_phiP3<>+0(SB), Z18, Z19
-	VFMADD213PS  c_phiP2<>+0(SB), Z18, Z19
-	VFMADD213PS  c_phiP1<>+0(SB), Z18, Z19
-	VFMADD213PS  c_phiP0<>+0(SB), Z18, Z19
+	VMOVAPS      Z7, Z20
+	VFMADD213PS  c_phiP3<>+0(SB), Z18, Z20
+	VFMADD213PS  c_phiP2<>+0(SB), Z18, Z20
+	VFMADD213PS  c_phiP1<>+0(SB), Z18, Z20
+	VFMADD213PS  c_phiP0<>+0(SB), Z18, Z20
 	VMOVAPS      Z8, Z21
 	VFMADD213PS  c_phiQ4<>+0(SB), Z18, Z21
 	VFMADD213PS  c_phiQ3<>+0(SB), Z18, Z21
 	VFMADD213PS  c_phiQ2<>+0(SB), Z18, Z21
 	VFMADD213PS  c_phiQ1<>+0(SB), Z18, Z21
 	VFMADD213PS  c_one<>+0(SB), Z18, Z21
-	VDIVPS       Z21, Z19, Z18
-	VMULPS       Z18, Z20, Z18
+	VDIVPS       Z21, Z20, Z18
+	VMULPS       Z18, Z19, Z18
 	VMOVUPS      c_one<>+0(SB), Z19
 	VFNMADD132PS c_twoM63<>+0(SB), Z19, Z18
 	VMULPS       Z18, Z11, Z11
@@ -14497,44 +14503,45 @@ loop:
 	VMULPS       Z12, Z14, Z12
 	VMULPS       c_twoM64<>+0(SB), Z12, Z12
 	VMINPS       Z13, Z0, Z14
-	VMINPS       Z14, Z0, Z17
-	VMULPS       Z17, Z17, Z18
-	VFMSUB132PS  Z17, Z18, Z17
+	VMINPS       Z14, Z0, Z14
+	VMULPS       Z14, Z14, Z17
+	VFMSUB132PS  Z14, Z17, Z14
+	VXORPS       c_signMask<>+0(SB), Z14, Z14
 	VXORPS       c_signMask<>+0(SB), Z17, Z17
-	VXORPS       c_signMask<>+0(SB), Z18, Z18
-	VMAXPS       Z18, Z2, Z18
-	VMOVUPS      c_log2e<>+0(SB), Z19
-	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
-	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
-	VMINPS       c_one<>+0(SB), Z17, Z17
-	VMAXPS       c_negOne<>+0(SB), Z17, Z17
-	VADDPS       Z17, Z18, Z17
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z20
-	VMULPS       Z20, Z20, Z17
-	VMOVAPS      Z3, Z18
-	VFMADD213PS  c_expP5<>+0(SB), Z20, Z18
-	VFMADD213PS  c_expP4<>+0(SB), Z20, Z18
-	VFMADD213PS  c_expP3<>+0(SB), Z20, Z18
-	VFMADD213PS  c_expP2<>+0(SB), Z20, Z18
-	VFMADD132PS  Z18, Z20, Z17
-	VPSUBD       c_expBias64<>+0(SB), Z19, Z18
-	VPSLLD       $0x17, Z18, Z18
-	VFMADD132PS  Z17, Z18, Z18
+	VMAXPS       Z17, Z2, Z17
+	VMOVUPS      c_log2e<>+0(SB), Z18
+	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
+	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
+	VMINPS       c_one<>+0(SB), Z14, Z14
+	VMAXPS       c_negOne<>+0(SB), Z14, Z14
+	VADDPS       Z14, Z17, Z14
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z14, Z19
+	VMULPS       Z19, Z19, Z14
+	VMOVAPS      Z3, Z17
+	VFMADD213PS  c_expP5<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP4<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP3<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP2<>+0(SB), Z19, Z17
+	VFMADD132PS  Z17, Z19, Z14
+	VPSUBD       c_expBias64<>+0(SB), Z18, Z17
+	VPSLLD       $0x17, Z17, Z17
+	VFMADD132PS  Z14, Z17, Z17
+	VMINPS       Z13, Z0, Z14
 	VMULPS       c_sqrt2<>+0(SB), Z14, Z14
-	VMOVAPS      Z7, Z17
-	VFMADD213PS  c_phiP3<>+0(SB), Z14, Z17
-	VFMADD213PS  c_phiP2<>+0(SB), Z14, Z17
-	VFMADD213PS  c_phiP1<>+0(SB), Z14, Z17
-	VFMADD213PS  c_phiP0<>+0(SB), Z14, Z17
+	VMOVAPS      Z7, Z18
+	VFMADD213PS  c_phiP3<>+0(SB), Z14, Z18
+	VFMADD213PS  c_phiP2<>+0(SB), Z14, Z18
+	VFMADD213PS  c_phiP1<>+0(SB), Z14, Z18
+	VFMADD213PS  c_phiP0<>+0(SB), Z14, Z18
 	VMOVAPS      Z8, Z19
 	VFMADD213PS  c_phiQ4<>+0(SB), Z14, Z19
 	VFMADD213PS  c_phiQ3<>+0(SB), Z14, Z19
 	VFMADD213PS  c_phiQ2<>+0(SB), Z14, Z19
 	VFMADD213PS  c_phiQ1<>+0(SB), Z14, Z19
 	VFMADD213PS  c_one<>+0(SB), Z14, Z19
-	VDIVPS       Z19, Z17, Z14
-	VMULPS       Z14, Z18, Z14
+	VDIVPS       Z19, Z18, Z14
+	VMULPS       Z14, Z17, Z14
 	VMOVUPS      c_one<>+0(SB), Z17
 	VFNMADD132PS c_twoM63<>+0(SB), Z17, Z14
 	VMULPS       Z14, Z11, Z11
@@ -14598,44 +14605,45 @@ tail:
 	VMULPS       Z1, Z9, Z1
 	VMULPS       c_twoM64<>+0(SB), Z1, Z1
 	VMINPS       Z10, Z0, Z5
-	VMINPS       Z5, Z0, Z0
-	VMULPS       Z0, Z0, Z6
-	VFMSUB132PS  Z0, Z6, Z0
-	VXORPS       c_signMask<>+0(SB), Z0, Z0
+	VMINPS       Z5, Z0, Z5
+	VMULPS       Z5, Z5, Z6
+	VFMSUB132PS  Z5, Z6, Z5
+	VXORPS       c_signMask<>+0(SB), Z5, Z5
 	VXORPS       c_signMask<>+0(SB), Z6, Z6
 	VMAXPS       Z6, Z2, Z2
 	VMOVUPS      c_log2e<>+0(SB), Z6
 	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z6
 	VSUBPS       c_roundMagic<>+0(SB), Z6, Z9
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z2
-	VMINPS       c_one<>+0(SB), Z0, Z0
-	VMAXPS       c_negOne<>+0(SB), Z0, Z0
-	VADDPS       Z0, Z2, Z0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z9
-	VMULPS       Z9, Z9, Z0
-	VMOVAPS      Z3, Z2
-	VFMADD213PS  c_expP5<>+0(SB), Z9, Z2
-	VFMADD213PS  c_expP4<>+0(SB), Z9, Z2
-	VFMADD213PS  c_expP3<>+0(SB), Z9, Z2
-	VFMADD213PS  c_expP2<>+0(SB), Z9, Z2
-	VFMADD132PS  Z2, Z9, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z2
-	VPSLLD       $0x17, Z2, Z2
-	VFMADD132PS  Z0, Z2, Z2
-	VMULPS       c_sqrt2<>+0(SB), Z5, Z0
-	VMOVAPS      Z7, Z3
-	VFMADD213PS  c_phiP3<>+0(SB), Z0, Z3
-	VFMADD213PS  c_phiP2<>+0(SB), Z0, Z3
-	VFMADD213PS  c_phiP1<>+0(SB), Z0, Z3
-	VFMADD213PS  c_phiP0<>+0(SB), Z0, Z3
+	VMINPS       c_one<>+0(SB), Z5, Z5
+	VMAXPS       c_negOne<>+0(SB), Z5, Z5
+	VADDPS       Z5, Z2, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z9
+	VMULPS       Z9, Z9, Z2
+	VMOVAPS      Z3, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z3
+	VFMADD132PS  Z3, Z9, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VFMADD132PS  Z2, Z3, Z3
+	VMINPS       Z10, Z0, Z0
+	VMULPS       c_sqrt2<>+0(SB), Z0, Z0
+	VMOVAPS      Z7, Z2
+	VFMADD213PS  c_phiP3<>+0(SB), Z0, Z2
+	VFMADD213PS  c_phiP2<>+0(SB), Z0, Z2
+	VFMADD213PS  c_phiP1<>+0(SB), Z0, Z2
+	VFMADD213PS  c_phiP0<>+0(SB), Z0, Z2
 	VMOVAPS      Z8, Z5
 	VFMADD213PS  c_phiQ4<>+0(SB), Z0, Z5
 	VFMADD213PS  c_phiQ3<>+0(SB), Z0, Z5
 	VFMADD213PS  c_phiQ2<>+0(SB), Z0, Z5
 	VFMADD213PS  c_phiQ1<>+0(SB), Z0, Z5
 	VFMADD213PS  c_one<>+0(SB), Z0, Z5
-	VDIVPS       Z5, Z3, Z0
-	VMULPS       Z0, Z2, Z0
+	VDIVPS       Z5, Z2, Z0
+	VMULPS       Z0, Z3, Z0
 	VMOVUPS      c_one<>+0(SB), Z2
 	VFNMADD132PS c_twoM63<>+0(SB), Z2, Z0
 	VMULPS       Z0, Z11, Z0
@@ -14714,10 +14722,7 @@ loopN:
 	VFMADD231PS  c_twoM64<>+0(SB), Z15, Z26
 	VBLENDMPS    Z24, Z12, K1, Z16
 	VDIVPS       Z25, Z16, Z24
-	VMINPS       Z14, Z0, Z14
-	VMAXPS       Z14, Z8, Z14
-	VANDPS       c_absMask<>+0(SB), Z26, Z25
-	VMINPS       Z25, Z2, Z25
+	VMINPS       Z26, Z2, Z25
 	VMULPS       Z25, Z25, Z27
 	VFMSUB132PS  Z25, Z27, Z25
 	VXORPS       c_signMask<>+0(SB), Z25, Z25
@@ -14741,64 +14746,42 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Z28, Z27
 	VPSLLD       $0x17, Z27, Z27
 	VFMADD132PS  Z25, Z27, Z27
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Z27, Z25
-	VMULPS       c_twoM64<>+0(SB), Z25, Z25
-	VMULPS       Z25, Z14, Z14
+	VMINPS       Z26, Z1, Z25
+	VMULPS       c_sqrt2<>+0(SB), Z25, Z25
+	VMOVAPS      Z10, Z28
+	VFMADD213PS  c_phiP3<>+0(SB), Z25, Z28
+	VFMADD213PS  c_phiP2<>+0(SB), Z25, Z28
+	VFMADD213PS  c_phiP1<>+0(SB), Z25, Z28
+	VFMADD213PS  c_phiP0<>+0(SB), Z25, Z28
+	VMOVAPS      Z11, Z29
+	VFMADD213PS  c_phiQ4<>+0(SB), Z25, Z29
+	VFMADD213PS  c_phiQ3<>+0(SB), Z25, Z29
+	VFMADD213PS  c_phiQ2<>+0(SB), Z25, Z29
+	VFMADD213PS  c_phiQ1<>+0(SB), Z25, Z29
+	VFMADD213PS  c_one<>+0(SB), Z25, Z29
+	VDIVPS       Z29, Z28, Z25
+	VMULPS       Z25, Z27, Z25
+	VMOVUPS      c_one<>+0(SB), Z28
+	VFNMADD132PS c_twoM63<>+0(SB), Z28, Z25
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z27, Z27
+	VMULPS       c_twoM64<>+0(SB), Z27, Z27
+	VMINPS       Z14, Z0, Z14
+	VMAXPS       Z14, Z8, Z14
+	VMULPS       Z27, Z14, Z14
 	VMULPS       Z24, Z14, Z14
 	VCMPPS       $0x11, Z6, Z26, K1
 	VMINPS       Z26, Z6, Z24
 	VMAXPS       Z24, Z9, Z24
 	VMULPS       Z24, Z24, Z24
-	VMOVAPS      Z3, Z25
-	VFMADD213PS  c_erfS5<>+0(SB), Z24, Z25
-	VFMADD213PS  c_erfS4<>+0(SB), Z24, Z25
-	VFMADD213PS  c_erfS3<>+0(SB), Z24, Z25
-	VFMADD213PS  c_erfS2<>+0(SB), Z24, Z25
-	VFMADD213PS  c_erfS1<>+0(SB), Z24, Z25
-	VFMADD213PS  c_erfS0<>+0(SB), Z24, Z25
-	VMULPS       Z25, Z15, Z15
-	VMINPS       Z26, Z1, Z24
-	VMINPS       Z24, Z1, Z25
-	VMULPS       Z25, Z25, Z26
-	VFMSUB132PS  Z25, Z26, Z25
-	VXORPS       c_signMask<>+0(SB), Z25, Z25
-	VXORPS       c_signMask<>+0(SB), Z26, Z26
-	VMAXPS       Z26, Z4, Z26
-	VMOVUPS      c_log2e<>+0(SB), Z27
-	VFMADD213PS  c_roundMagic<>+0(SB), Z26, Z27
-	VSUBPS       c_roundMagic<>+0(SB), Z27, Z28
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z28, Z26
-	VMINPS       c_one<>+0(SB), Z25, Z25
-	VMAXPS       c_negOne<>+0(SB), Z25, Z25
-	VADDPS       Z25, Z26, Z25
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z28
-	VMULPS       Z28, Z28, Z25
-	VMOVAPS      Z5, Z26
-	VFMADD213PS  c_expP5<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP4<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP3<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP2<>+0(SB), Z28, Z26
-	VFMADD132PS  Z26, Z28, Z25
-	VPSUBD       c_expBias64<>+0(SB), Z27, Z26
-	VPSLLD       $0x17, Z26, Z26
-	VFMADD132PS  Z25, Z26, Z26
-	VMULPS       c_sqrt2<>+0(SB), Z24, Z24
-	VMOVAPS      Z10, Z25
-	VFMADD213PS  c_phiP3<>+0(SB), Z24, Z25
-	VFMADD213PS  c_phiP2<>+0(SB), Z24, Z25
-	VFMADD213PS  c_phiP1<>+0(SB), Z24, Z25
-	VFMADD213PS  c_phiP0<>+0(SB), Z24, Z25
-	VMOVAPS      Z11, Z27
-	VFMADD213PS  c_phiQ4<>+0(SB), Z24, Z27
-	VFMADD213PS  c_phiQ3<>+0(SB), Z24, Z27
-	VFMADD213PS  c_phiQ2<>+0(SB), Z24, Z27
-	VFMADD213PS  c_phiQ1<>+0(SB), Z24, Z27
-	VFMADD213PS  c_one<>+0(SB), Z24, Z27
-	VDIVPS       Z27, Z25, Z24
-	VMULPS       Z24, Z26, Z24
-	VMOVUPS      c_one<>+0(SB), Z25
-	VFNMADD132PS c_twoM63<>+0(SB), Z25, Z24
-	VMULPS       Z12, Z24, Z24
+	VMOVAPS      Z3, Z26
+	VFMADD213PS  c_erfS5<>+0(SB), Z24, Z26
+	VFMADD213PS  c_erfS4<>+0(SB), Z24, Z26
+	VFMADD213PS  c_erfS3<>+0(SB), Z24, Z26
+	VFMADD213PS  c_erfS2<>+0(SB), Z24, Z26
+	VFMADD213PS  c_erfS1<>+0(SB), Z24, Z26
+	VFMADD213PS  c_erfS0<>+0(SB), Z24, Z26
+	VMULPS       Z26, Z15, Z15
+	VMULPS       Z12, Z25, Z24
 	VBLENDMPS    Z15, Z24, K1, Z17
 	VADDPS       Z17, Z14, Z14
 	VMULPS       c_twoM64<>+0(SB), Z14, Z14
@@ -14844,10 +14827,7 @@ loopN:
 	VFMADD231PS  c_twoM64<>+0(SB), Z15, Z26
 	VBLENDMPS    Z24, Z12, K1, Z18
 	VDIVPS       Z25, Z18, Z24
-	VMINPS       Z14, Z0, Z14
-	VMAXPS       Z14, Z8, Z14
-	VANDPS       c_absMask<>+0(SB), Z26, Z25
-	VMINPS       Z25, Z2, Z25
+	VMINPS       Z26, Z2, Z25
 	VMULPS       Z25, Z25, Z27
 	VFMSUB132PS  Z25, Z27, Z25
 	VXORPS       c_signMask<>+0(SB), Z25, Z25
@@ -14871,64 +14851,42 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Z28, Z27
 	VPSLLD       $0x17, Z27, Z27
 	VFMADD132PS  Z25, Z27, Z27
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Z27, Z25
-	VMULPS       c_twoM64<>+0(SB), Z25, Z25
-	VMULPS       Z25, Z14, Z14
+	VMINPS       Z26, Z1, Z25
+	VMULPS       c_sqrt2<>+0(SB), Z25, Z25
+	VMOVAPS      Z10, Z28
+	VFMADD213PS  c_phiP3<>+0(SB), Z25, Z28
+	VFMADD213PS  c_phiP2<>+0(SB), Z25, Z28
+	VFMADD213PS  c_phiP1<>+0(SB), Z25, Z28
+	VFMADD213PS  c_phiP0<>+0(SB), Z25, Z28
+	VMOVAPS      Z11, Z29
+	VFMADD213PS  c_phiQ4<>+0(SB), Z25, Z29
+	VFMADD213PS  c_phiQ3<>+0(SB), Z25, Z29
+	VFMADD213PS  c_phiQ2<>+0(SB), Z25, Z29
+	VFMADD213PS  c_phiQ1<>+0(SB), Z25, Z29
+	VFMADD213PS  c_one<>+0(SB), Z25, Z29
+	VDIVPS       Z29, Z28, Z25
+	VMULPS       Z25, Z27, Z25
+	VMOVUPS      c_one<>+0(SB), Z28
+	VFNMADD132PS c_twoM63<>+0(SB), Z28, Z25
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z27, Z27
+	VMULPS       c_twoM64<>+0(SB), Z27, Z27
+	VMINPS       Z14, Z0, Z14
+	VMAXPS       Z14, Z8, Z14
+	VMULPS       Z27, Z14, Z14
 	VMULPS       Z24, Z14, Z14
 	VCMPPS       $0x11, Z6, Z26, K1
 	VMINPS       Z26, Z6, Z24
 	VMAXPS       Z24, Z9, Z24
 	VMULPS       Z24, Z24, Z24
-	VMOVAPS      Z3, Z25
-	VFMADD213PS  c_erfS5<>+0(SB), Z24, Z25
-	VFMADD213PS  c_erfS4<>+0(SB), Z24, Z25
-	VFMADD213PS  c_erfS3<>+0(SB), Z24, Z25
-	VFMADD213PS  c_erfS2<>+0(SB), Z24, Z25
-	VFMADD213PS  c_erfS1<>+0(SB), Z24, Z25
-	VFMADD213PS  c_erfS0<>+0(SB), Z24, Z25
-	VMULPS       Z25, Z15, Z15
-	VMINPS       Z26, Z1, Z24
-	VMINPS       Z24, Z1, Z25
-	VMULPS       Z25, Z25, Z26
-	VFMSUB132PS  Z25, Z26, Z25
-	VXORPS       c_signMask<>+0(SB), Z25, Z25
-	VXORPS       c_signMask<>+0(SB), Z26, Z26
-	VMAXPS       Z26, Z4, Z26
-	VMOVUPS      c_log2e<>+0(SB), Z27
-	VFMADD213PS  c_roundMagic<>+0(SB), Z26, Z27
-	VSUBPS       c_roundMagic<>+0(SB), Z27, Z28
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z28, Z26
-	VMINPS       c_one<>+0(SB), Z25, Z25
-	VMAXPS       c_negOne<>+0(SB), Z25, Z25
-	VADDPS       Z25, Z26, Z25
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z28
-	VMULPS       Z28, Z28, Z25
-	VMOVAPS      Z5, Z26
-	VFMADD213PS  c_expP5<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP4<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP3<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP2<>+0(SB), Z28, Z26
-	VFMADD132PS  Z26, Z28, Z25
-	VPSUBD       c_expBias64<>+0(SB), Z27, Z26
-	VPSLLD       $0x17, Z26, Z26
-	VFMADD132PS  Z25, Z26, Z26
-	VMULPS       c_sqrt2<>+0(SB), Z24, Z24
-	VMOVAPS      Z10, Z25
-	VFMADD213PS  c_phiP3<>+0(SB), Z24, Z25
-	VFMADD213PS  c_phiP2<>+0(SB), Z24, Z25
-	VFMADD213PS  c_phiP1<>+0(SB), Z24, Z25
-	VFMADD213PS  c_phiP0<>+0(SB), Z24, Z25
-	VMOVAPS      Z11, Z27
-	VFMADD213PS  c_phiQ4<>+0(SB), Z24, Z27
-	VFMADD213PS  c_phiQ3<>+0(SB), Z24, Z27
-	VFMADD213PS  c_phiQ2<>+0(SB), Z24, Z27
-	VFMADD213PS  c_phiQ1<>+0(SB), Z24, Z27
-	VFMADD213PS  c_one<>+0(SB), Z24, Z27
-	VDIVPS       Z27, Z25, Z24
-	VMULPS       Z24, Z26, Z24
-	VMOVUPS      c_one<>+0(SB), Z25
-	VFNMADD132PS c_twoM63<>+0(SB), Z25, Z24
-	VMULPS       Z12, Z24, Z24
+	VMOVAPS      Z3, Z26
+	VFMADD213PS  c_erfS5<>+0(SB), Z24, Z26
+	VFMADD213PS  c_erfS4<>+0(SB), Z24, Z26
+	VFMADD213PS  c_erfS3<>+0(SB), Z24, Z26
+	VFMADD213PS  c_erfS2<>+0(SB), Z24, Z26
+	VFMADD213PS  c_erfS1<>+0(SB), Z24, Z26
+	VFMADD213PS  c_erfS0<>+0(SB), Z24, Z26
+	VMULPS       Z26, Z15, Z15
+	VMULPS       Z12, Z25, Z24
 	VBLENDMPS    Z15, Z24, K1, Z19
 	VADDPS       Z19, Z14, Z14
 	VMULPS       c_twoM64<>+0(SB), Z14, Z14
@@ -14984,10 +14942,7 @@ loop:
 	VFMADD231PS  c_twoM64<>+0(SB), Z15, Z18
 	VBLENDMPS    Z16, Z12, K1, Z20
 	VDIVPS       Z17, Z20, Z16
-	VMINPS       Z14, Z0, Z14
-	VMAXPS       Z14, Z8, Z14
-	VANDPS       c_absMask<>+0(SB), Z18, Z17
-	VMINPS       Z17, Z2, Z17
+	VMINPS       Z18, Z2, Z17
 	VMULPS       Z17, Z17, Z19
 	VFMSUB132PS  Z17, Z19, Z17
 	VXORPS       c_signMask<>+0(SB), Z17, Z17
@@ -15011,64 +14966,42 @@ loop:
 	VPSUBD       c_expBias64<>+0(SB), Z24, Z19
 	VPSLLD       $0x17, Z19, Z19
 	VFMADD132PS  Z17, Z19, Z19
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Z19, Z17
-	VMULPS       c_twoM64<>+0(SB), Z17, Z17
-	VMULPS       Z17, Z14, Z14
+	VMINPS       Z18, Z1, Z17
+	VMULPS       c_sqrt2<>+0(SB), Z17, Z17
+	VMOVAPS      Z10, Z24
+	VFMADD213PS  c_phiP3<>+0(SB), Z17, Z24
+	VFMADD213PS  c_phiP2<>+0(SB), Z17, Z24
+	VFMADD213PS  c_phiP1<>+0(SB), Z17, Z24
+	VFMADD213PS  c_phiP0<>+0(SB), Z17, Z24
+	VMOVAPS      Z11, Z25
+	VFMADD213PS  c_phiQ4<>+0(SB), Z17, Z25
+	VFMADD213PS  c_phiQ3<>+0(SB), Z17, Z25
+	VFMADD213PS  c_phiQ2<>+0(SB), Z17, Z25
+	VFMADD213PS  c_phiQ1<>+0(SB), Z17, Z25
+	VFMADD213PS  c_one<>+0(SB), Z17, Z25
+	VDIVPS       Z25, Z24, Z17
+	VMULPS       Z17, Z19, Z17
+	VMOVUPS      c_one<>+0(SB), Z24
+	VFNMADD132PS c_twoM63<>+0(SB), Z24, Z17
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z19, Z19
+	VMULPS       c_twoM64<>+0(SB), Z19, Z19
+	VMINPS       Z14, Z0, Z14
+	VMAXPS       Z14, Z8, Z14
+	VMULPS       Z19, Z14, Z14
 	VMULPS       Z16, Z14, Z14
 	VCMPPS       $0x11, Z6, Z18, K1
 	VMINPS       Z18, Z6, Z16
 	VMAXPS       Z16, Z9, Z16
 	VMULPS       Z16, Z16, Z16
-	VMOVAPS      Z3, Z17
-	VFMADD213PS  c_erfS5<>+0(SB), Z16, Z17
-	VFMADD213PS  c_erfS4<>+0(SB), Z16, Z17
-	VFMADD213PS  c_erfS3<>+0(SB), Z16, Z17
-	VFMADD213PS  c_erfS2<>+0(SB), Z16, Z17
-	VFMADD213PS  c_erfS1<>+0(SB), Z16, Z17
-	VFMADD213PS  c_erfS0<>+0(SB), Z16, Z17
-	VMULPS       Z17, Z15, Z15
-	VMINPS       Z18, Z1, Z16
-	VMINPS       Z16, Z1, Z17
-	VMULPS       Z17, Z17, Z18
-	VFMSUB132PS  Z17, Z18, Z17
-	VXORPS       c_signMask<>+0(SB), Z17, Z17
-	VXORPS       c_signMask<>+0(SB), Z18, Z18
-	VMAXPS       Z18, Z4, Z18
-	VMOVUPS      c_log2e<>+0(SB), Z19
-	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
-	VSUBPS       c_roundMagic<>+0(SB), Z19, Z24
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z18
-	VMINPS       c_one<>+0(SB), Z17, Z17
-	VMAXPS       c_negOne<>+0(SB), Z17, Z17
-	VADDPS       Z17, Z18, Z17
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z24
-	VMULPS       Z24, Z24, Z17
-	VMOVAPS      Z5, Z18
-	VFMADD213PS  c_expP5<>+0(SB), Z24, Z18
-	VFMADD213PS  c_expP4<>+0(SB), Z24, Z18
-	VFMADD213PS  c_expP3<>+0(SB), Z24, Z18
-	VFMADD213PS  c_expP2<>+0(SB), Z24, Z18
-	VFMADD132PS  Z18, Z24, Z17
-	VPSUBD       c_expBias64<>+0(SB), Z19, Z18
-	VPSLLD       $0x17, Z18, Z18
-	VFMADD132PS  Z17, Z18, Z18
-	VMULPS       c_sqrt2<>+0(SB), Z16, Z16
-	VMOVAPS      Z10, Z17
-	VFMADD213PS  c_phiP3<>+0(SB), Z16, Z17
-	VFMADD213PS  c_phiP2<>+0(SB), Z16, Z17
-	VFMADD213PS  c_phiP1<>+0(SB), Z16, Z17
-	VFMADD213PS  c_phiP0<>+0(SB), Z16, Z17
-	VMOVAPS      Z11, Z19
-	VFMADD213PS  c_phiQ4<>+0(SB), Z16, Z19
-	VFMADD213PS  c_phiQ3<>+0(SB), Z16, Z19
-	VFMADD213PS  c_phiQ2<>+0(SB), Z16, Z19
-	VFMADD213PS  c_phiQ1<>+0(SB), Z16, Z19
-	VFMADD213PS  c_one<>+0(SB), Z16, Z19
-	VDIVPS       Z19, Z17, Z16
-	VMULPS       Z16, Z18, Z16
-	VMOVUPS      c_one<>+0(SB), Z17
-	VFNMADD132PS c_twoM63<>+0(SB), Z17, Z16
-	VMULPS       Z12, Z16, Z16
+	VMOVAPS      Z3, Z18
+	VFMADD213PS  c_erfS5<>+0(SB), Z16, Z18
+	VFMADD213PS  c_erfS4<>+0(SB), Z16, Z18
+	VFMADD213PS  c_erfS3<>+0(SB), Z16, Z18
+	VFMADD213PS  c_erfS2<>+0(SB), Z16, Z18
+	VFMADD213PS  c_erfS1<>+0(SB), Z16, Z18
+	VFMADD213PS  c_erfS0<>+0(SB), Z16, Z18
+	VMULPS       Z18, Z15, Z15
+	VMULPS       Z12, Z17, Z16
 	VBLENDMPS    Z15, Z16, K1, Z21
 	VADDPS       Z21, Z14, Z14
 	VMULPS       c_twoM64<>+0(SB), Z14, Z14
@@ -15122,35 +15055,51 @@ tail:
 	VFMADD231PS  c_twoM64<>+0(SB), Z7, Z13
 	VBLENDMPS    Z16, Z12, K2, Z22
 	VDIVPS       Z17, Z22, Z15
-	VMINPS       Z14, Z0, Z0
-	VMAXPS       Z0, Z8, Z0
-	VANDPS       c_absMask<>+0(SB), Z13, Z8
-	VMINPS       Z8, Z2, Z2
-	VMULPS       Z2, Z2, Z8
-	VFMSUB132PS  Z2, Z8, Z2
+	VMINPS       Z13, Z2, Z2
+	VMULPS       Z2, Z2, Z16
+	VFMSUB132PS  Z2, Z16, Z2
 	VXORPS       c_signMask<>+0(SB), Z2, Z2
-	VXORPS       c_signMask<>+0(SB), Z8, Z8
-	VMAXPS       Z8, Z4, Z8
-	VMOVUPS      c_log2e<>+0(SB), Z14
-	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z14
-	VSUBPS       c_roundMagic<>+0(SB), Z14, Z16
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z8
+	VXORPS       c_signMask<>+0(SB), Z16, Z16
+	VMAXPS       Z16, Z4, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z16
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z16
+	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z17, Z4
 	VMINPS       c_one<>+0(SB), Z2, Z2
 	VMAXPS       c_negOne<>+0(SB), Z2, Z2
-	VADDPS       Z2, Z8, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z16
-	VMULPS       Z16, Z16, Z2
-	VMOVAPS      Z5, Z8
-	VFMADD213PS  c_expP5<>+0(SB), Z16, Z8
-	VFMADD213PS  c_expP4<>+0(SB), Z16, Z8
-	VFMADD213PS  c_expP3<>+0(SB), Z16, Z8
-	VFMADD213PS  c_expP2<>+0(SB), Z16, Z8
-	VFMADD132PS  Z8, Z16, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z14, Z8
-	VPSLLD       $0x17, Z8, Z8
-	VFMADD132PS  Z2, Z8, Z8
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Z8, Z2
+	VADDPS       Z2, Z4, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z17
+	VMULPS       Z17, Z17, Z2
+	VMOVAPS      Z5, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z17, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z17, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z17, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z17, Z4
+	VFMADD132PS  Z4, Z17, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z16, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z2, Z4, Z4
+	VMINPS       Z13, Z1, Z1
+	VMULPS       c_sqrt2<>+0(SB), Z1, Z1
+	VMOVAPS      Z10, Z2
+	VFMADD213PS  c_phiP3<>+0(SB), Z1, Z2
+	VFMADD213PS  c_phiP2<>+0(SB), Z1, Z2
+	VFMADD213PS  c_phiP1<>+0(SB), Z1, Z2
+	VFMADD213PS  c_phiP0<>+0(SB), Z1, Z2
+	VMOVAPS      Z11, Z5
+	VFMADD213PS  c_phiQ4<>+0(SB), Z1, Z5
+	VFMADD213PS  c_phiQ3<>+0(SB), Z1, Z5
+	VFMADD213PS  c_phiQ2<>+0(SB), Z1, Z5
+	VFMADD213PS  c_phiQ1<>+0(SB), Z1, Z5
+	VFMADD213PS  c_one<>+0(SB), Z1, Z5
+	VDIVPS       Z5, Z2, Z1
+	VMULPS       Z1, Z4, Z1
+	VMOVUPS      c_one<>+0(SB), Z2
+	VFNMADD132PS c_twoM63<>+0(SB), Z2, Z1
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z4, Z2
 	VMULPS       c_twoM64<>+0(SB), Z2, Z2
+	VMINPS       Z14, Z0, Z0
+	VMAXPS       Z0, Z8, Z0
 	VMULPS       Z2, Z0, Z0
 	VMULPS       Z15, Z0, Z0
 	VCMPPS       $0x11, Z6, Z13, K2
@@ -15165,47 +15114,6 @@ tail:
 	VFMADD213PS  c_erfS1<>+0(SB), Z2, Z3
 	VFMADD213PS  c_erfS0<>+0(SB), Z2, Z3
 	VMULPS       Z3, Z7, Z2
-	VMINPS       Z13, Z1, Z3
-	VMINPS       Z3, Z1, Z1
-	VMULPS       Z1, Z1, Z6
-	VFMSUB132PS  Z1, Z6, Z1
-	VXORPS       c_signMask<>+0(SB), Z1, Z1
-	VXORPS       c_signMask<>+0(SB), Z6, Z6
-	VMAXPS       Z6, Z4, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z6
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z6
-	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z4
-	VMINPS       c_one<>+0(SB), Z1, Z1
-	VMAXPS       c_negOne<>+0(SB), Z1, Z1
-	VADDPS       Z1, Z4, Z1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z7
-	VMULPS       Z7, Z7, Z1
-	VMOVAPS      Z5, Z4
-	VFMADD213PS  c_expP5<>+0(SB), Z7, Z4
-	VFMADD213PS  c_expP4<>+0(SB), Z7, Z4
-	VFMADD213PS  c_expP3<>+0(SB), Z7, Z4
-	VFMADD213PS  c_expP2<>+0(SB), Z7, Z4
-	VFMADD132PS  Z4, Z7, Z1
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z1, Z4, Z4
-	VMULPS       c_sqrt2<>+0(SB), Z3, Z1
-	VMOVAPS      Z10, Z3
-	VFMADD213PS  c_phiP3<>+0(SB), Z1, Z3
-	VFMADD213PS  c_phiP2<>+0(SB), Z1, Z3
-	VFMADD213PS  c_phiP1<>+0(SB), Z1, Z3
-	VFMADD213PS  c_phiP0<>+0(SB), Z1, Z3
-	VMOVAPS      Z11, Z5
-	VFMADD213PS  c_phiQ4<>+0(SB), Z1, Z5
-	VFMADD213PS  c_phiQ3<>+0(SB), Z1, Z5
-	VFMADD213PS  c_phiQ2<>+0(SB), Z1, Z5
-	VFMADD213PS  c_phiQ1<>+0(SB), Z1, Z5
-	VFMADD213PS  c_one<>+0(SB), Z1, Z5
-	VDIVPS       Z5, Z3, Z1
-	VMULPS       Z1, Z4, Z1
-	VMOVUPS      c_one<>+0(SB), Z3
-	VFNMADD132PS c_twoM63<>+0(SB), Z3, Z1
 	VMULPS       Z12, Z1, Z1
 	VBLENDMPS    Z2, Z1, K2, Z23
 	VADDPS       Z23, Z0, Z0
@@ -18796,45 +18704,47 @@ loopN:
 	VMOVUPS      c_erfAMax<>+0(SB), Z16
 	VMINPS       Z14, Z16, Z16
 	VMOVUPS      c_erfAMax<>+0(SB), Z17
-	VMINPS       Z16, Z17, Z17
-	VMULPS       Z17, Z17, Z18
-	VFMSUB132PS  Z17, Z18, Z17
+	VMINPS       Z16, Z17, Z16
+	VMULPS       Z16, Z16, Z17
+	VFMSUB132PS  Z16, Z17, Z16
+	VXORPS       c_signMask<>+0(SB), Z16, Z16
 	VXORPS       c_signMask<>+0(SB), Z17, Z17
-	VXORPS       c_signMask<>+0(SB), Z18, Z18
-	VMOVUPS      c_expLo<>+0(SB), Z19
-	VMAXPS       Z18, Z19, Z18
-	VMOVUPS      c_log2e<>+0(SB), Z19
-	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
-	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
-	VMINPS       c_one<>+0(SB), Z17, Z17
-	VMAXPS       c_negOne<>+0(SB), Z17, Z17
-	VADDPS       Z17, Z18, Z17
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z20
-	VMULPS       Z20, Z20, Z17
-	VMOVUPS      c_expP6<>+0(SB), Z18
-	VFMADD213PS  c_expP5<>+0(SB), Z20, Z18
-	VFMADD213PS  c_expP4<>+0(SB), Z20, Z18
-	VFMADD213PS  c_expP3<>+0(SB), Z20, Z18
-	VFMADD213PS  c_expP2<>+0(SB), Z20, Z18
-	VFMADD132PS  Z18, Z20, Z17
-	VPSUBD       c_expBias64<>+0(SB), Z19, Z18
-	VPSLLD       $0x17, Z18, Z18
-	VFMADD132PS  Z17, Z18, Z18
+	VMOVUPS      c_expLo<>+0(SB), Z18
+	VMAXPS       Z17, Z18, Z17
+	VMOVUPS      c_log2e<>+0(SB), Z18
+	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
+	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
+	VMINPS       c_one<>+0(SB), Z16, Z16
+	VMAXPS       c_negOne<>+0(SB), Z16, Z16
+	VADDPS       Z16, Z17, Z16
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z19
+	VMULPS       Z19, Z19, Z16
+	VMOVUPS      c_expP6<>+0(SB), Z17
+	VFMADD213PS  c_expP5<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP4<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP3<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP2<>+0(SB), Z19, Z17
+	VFMADD132PS  Z17, Z19, Z16
+	VPSUBD       c_expBias64<>+0(SB), Z18, Z17
+	VPSLLD       $0x17, Z17, Z17
+	VFMADD132PS  Z16, Z17, Z17
+	VMOVUPS      c_erfAMax<>+0(SB), Z16
+	VMINPS       Z14, Z16, Z16
 	VMULPS       c_sqrt2<>+0(SB), Z16, Z16
-	VMOVUPS      c_phiP4<>+0(SB), Z17
-	VFMADD213PS  c_phiP3<>+0(SB), Z16, Z17
-	VFMADD213PS  c_phiP2<>+0(SB), Z16, Z17
-	VFMADD213PS  c_phiP1<>+0(SB), Z16, Z17
-	VFMADD213PS  c_phiP0<>+0(SB), Z16, Z17
+	VMOVUPS      c_phiP4<>+0(SB), Z18
+	VFMADD213PS  c_phiP3<>+0(SB), Z16, Z18
+	VFMADD213PS  c_phiP2<>+0(SB), Z16, Z18
+	VFMADD213PS  c_phiP1<>+0(SB), Z16, Z18
+	VFMADD213PS  c_phiP0<>+0(SB), Z16, Z18
 	VMOVUPS      c_phiQ5<>+0(SB), Z19
 	VFMADD213PS  c_phiQ4<>+0(SB), Z16, Z19
 	VFMADD213PS  c_phiQ3<>+0(SB), Z16, Z19
 	VFMADD213PS  c_phiQ2<>+0(SB), Z16, Z19
 	VFMADD213PS  c_phiQ1<>+0(SB), Z16, Z19
 	VFMADD213PS  c_one<>+0(SB), Z16, Z19
-	VDIVPS       Z19, Z17, Z16
-	VMULPS       Z16, Z18, Z16
+	VDIVPS       Z19, Z18, Z16
+	VMULPS       Z16, Z17, Z16
 	VMOVUPS      c_one<>+0(SB), Z17
 	VFNMADD132PS c_twoM63<>+0(SB), Z17, Z16
 	VANDPS       c_signMask<>+0(SB), Z13, Z13
@@ -18924,45 +18834,47 @@ loopN:
 	VMOVUPS      c_erfAMax<>+0(SB), Z16
 	VMINPS       Z14, Z16, Z16
 	VMOVUPS      c_erfAMax<>+0(SB), Z17
-	VMINPS       Z16, Z17, Z17
-	VMULPS       Z17, Z17, Z18
-	VFMSUB132PS  Z17, Z18, Z17
+	VMINPS       Z16, Z17, Z16
+	VMULPS       Z16, Z16, Z17
+	VFMSUB132PS  Z16, Z17, Z16
+	VXORPS       c_signMask<>+0(SB), Z16, Z16
 	VXORPS       c_signMask<>+0(SB), Z17, Z17
-	VXORPS       c_signMask<>+0(SB), Z18, Z18
-	VMOVUPS      c_expLo<>+0(SB), Z19
-	VMAXPS       Z18, Z19, Z18
-	VMOVUPS      c_log2e<>+0(SB), Z19
-	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
-	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
-	VMINPS       c_one<>+0(SB), Z17, Z17
-	VMAXPS       c_negOne<>+0(SB), Z17, Z17
-	VADDPS       Z17, Z18, Z17
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z17, Z20
-	VMULPS       Z20, Z20, Z17
-	VMOVUPS      c_expP6<>+0(SB), Z18
-	VFMADD213PS  c_expP5<>+0(SB), Z20, Z18
-	VFMADD213PS  c_expP4<>+0(SB), Z20, Z18
-	VFMADD213PS  c_expP3<>+0(SB), Z20, Z18
-	VFMADD213PS  c_expP2<>+0(SB), Z20, Z18
-	VFMADD132PS  Z18, Z20, Z17
-	VPSUBD       c_expBias64<>+0(SB), Z19, Z18
-	VPSLLD       $0x17, Z18, Z18
-	VFMADD132PS  Z17, Z18, Z18
+	VMOVUPS      c_expLo<>+0(SB), Z18
+	VMAXPS       Z17, Z18, Z17
+	VMOVUPS      c_log2e<>+0(SB), Z18
+	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
+	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
+	VMINPS       c_one<>+0(SB), Z16, Z16
+	VMAXPS       c_negOne<>+0(SB), Z16, Z16
+	VADDPS       Z16, Z17, Z16
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z19
+	VMULPS       Z19, Z19, Z16
+	VMOVUPS      c_expP6<>+0(SB), Z17
+	VFMADD213PS  c_expP5<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP4<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP3<>+0(SB), Z19, Z17
+	VFMADD213PS  c_expP2<>+0(SB), Z19, Z17
+	VFMADD132PS  Z17, Z19, Z16
+	VPSUBD       c_expBias64<>+0(SB), Z18, Z17
+	VPSLLD       $0x17, Z17, Z17
+	VFMADD132PS  Z16, Z17, Z17
+	VMOVUPS      c_erfAMax<>+0(SB), Z16
+	VMINPS       Z14, Z16, Z16
 	VMULPS       c_sqrt2<>+0(SB), Z16, Z16
-	VMOVUPS      c_phiP4<>+0(SB), Z17
-	VFMADD213PS  c_phiP3<>+0(SB), Z16, Z17
-	VFMADD213PS  c_phiP2<>+0(SB), Z16, Z17
-	VFMADD213PS  c_phiP1<>+0(SB), Z16, Z17
-	VFMADD213PS  c_phiP0<>+0(SB), Z16, Z17
+	VMOVUPS      c_phiP4<>+0(SB), Z18
+	VFMADD213PS  c_phiP3<>+0(SB), Z16, Z18
+	VFMADD213PS  c_phiP2<>+0(SB), Z16, Z18
+	VFMADD213PS  c_phiP1<>+0(SB), Z16, Z18
+	VFMADD213PS  c_phiP0<>+0(SB), Z16, Z18
 	VMOVUPS      c_phiQ5<>+0(SB), Z19
 	VFMADD213PS  c_phiQ4<>+0(SB), Z16, Z19
 	VFMADD213PS  c_phiQ3<>+0(SB), Z16, Z19
 	VFMADD213PS  c_phiQ2<>+0(SB), Z16, Z19
 	VFMADD213PS  c_phiQ1<>+0(SB), Z16, Z19
 	VFMADD213PS  c_one<>+0(SB), Z16, Z19
-	VDIVPS       Z19, Z17, Z16
-	VMULPS       Z16, Z18, Z16
+	VDIVPS       Z19, Z18, Z16
+	VMULPS       Z16, Z17, Z16
 	VMOVUPS      c_one<>+0(SB), Z17
 	VFNMADD132PS c_twoM63<>+0(SB), Z17, Z16
 	VANDPS       c_signMask<>+0(SB), Z13, Z13
@@ -19062,45 +18974,47 @@ loop:
 	VMOVUPS      c_erfAMax<>+0(SB), Z4
 	VMINPS       Z2, Z4, Z4
 	VMOVUPS      c_erfAMax<>+0(SB), Z5
-	VMINPS       Z4, Z5, Z5
-	VMULPS       Z5, Z5, Z6
-	VFMSUB132PS  Z5, Z6, Z5
+	VMINPS       Z4, Z5, Z4
+	VMULPS       Z4, Z4, Z5
+	VFMSUB132PS  Z4, Z5, Z4
+	VXORPS       c_signMask<>+0(SB), Z4, Z4
 	VXORPS       c_signMask<>+0(SB), Z5, Z5
-	VXORPS       c_signMask<>+0(SB), Z6, Z6
-	VMOVUPS      c_expLo<>+0(SB), Z13
-	VMAXPS       Z6, Z13, Z6
-	VMOVUPS      c_log2e<>+0(SB), Z13
-	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z13
-	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z6
-	VMINPS       c_one<>+0(SB), Z5, Z5
-	VMAXPS       c_negOne<>+0(SB), Z5, Z5
-	VADDPS       Z5, Z6, Z5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z14
-	VMULPS       Z14, Z14, Z5
-	VMOVUPS      c_expP6<>+0(SB), Z6
-	VFMADD213PS  c_expP5<>+0(SB), Z14, Z6
-	VFMADD213PS  c_expP4<>+0(SB), Z14, Z6
-	VFMADD213PS  c_expP3<>+0(SB), Z14, Z6
-	VFMADD213PS  c_expP2<>+0(SB), Z14, Z6
-	VFMADD132PS  Z6, Z14, Z5
-	VPSUBD       c_expBias64<>+0(SB), Z13, Z6
-	VPSLLD       $0x17, Z6, Z6
-	VFMADD132PS  Z5, Z6, Z6
+	VMOVUPS      c_expLo<>+0(SB), Z6
+	VMAXPS       Z5, Z6, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z5
+	VMINPS       c_one<>+0(SB), Z4, Z4
+	VMAXPS       c_negOne<>+0(SB), Z4, Z4
+	VADDPS       Z4, Z5, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z13
+	VMULPS       Z13, Z13, Z4
+	VMOVUPS      c_expP6<>+0(SB), Z5
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z5
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z5
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z5
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z5
+	VFMADD132PS  Z5, Z13, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VFMADD132PS  Z4, Z5, Z5
+	VMOVUPS      c_erfAMax<>+0(SB), Z4
+	VMINPS       Z2, Z4, Z4
 	VMULPS       c_sqrt2<>+0(SB), Z4, Z4
-	VMOVUPS      c_phiP4<>+0(SB), Z5
-	VFMADD213PS  c_phiP3<>+0(SB), Z4, Z5
-	VFMADD213PS  c_phiP2<>+0(SB), Z4, Z5
-	VFMADD213PS  c_phiP1<>+0(SB), Z4, Z5
-	VFMADD213PS  c_phiP0<>+0(SB), Z4, Z5
+	VMOVUPS      c_phiP4<>+0(SB), Z6
+	VFMADD213PS  c_phiP3<>+0(SB), Z4, Z6
+	VFMADD213PS  c_phiP2<>+0(SB), Z4, Z6
+	VFMADD213PS  c_phiP1<>+0(SB), Z4, Z6
+	VFMADD213PS  c_phiP0<>+0(SB), Z4, Z6
 	VMOVUPS      c_phiQ5<>+0(SB), Z13
 	VFMADD213PS  c_phiQ4<>+0(SB), Z4, Z13
 	VFMADD213PS  c_phiQ3<>+0(SB), Z4, Z13
 	VFMADD213PS  c_phiQ2<>+0(SB), Z4, Z13
 	VFMADD213PS  c_phiQ1<>+0(SB), Z4, Z13
 	VFMADD213PS  c_one<>+0(SB), Z4, Z13
-	VDIVPS       Z13, Z5, Z4
-	VMULPS       Z4, Z6, Z4
+	VDIVPS       Z13, Z6, Z4
+	VMULPS       Z4, Z5, Z4
 	VMOVUPS      c_one<>+0(SB), Z5
 	VFNMADD132PS c_twoM63<>+0(SB), Z5, Z4
 	VANDPS       c_signMask<>+0(SB), Z1, Z1
@@ -19198,45 +19112,47 @@ tail:
 	VMOVUPS      c_erfAMax<>+0(SB), Z4
 	VMINPS       Z2, Z4, Z4
 	VMOVUPS      c_erfAMax<>+0(SB), Z5
-	VMINPS       Z4, Z5, Z5
-	VMULPS       Z5, Z5, Z6
-	VFMSUB132PS  Z5, Z6, Z5
+	VMINPS       Z4, Z5, Z4
+	VMULPS       Z4, Z4, Z5
+	VFMSUB132PS  Z4, Z5, Z4
+	VXORPS       c_signMask<>+0(SB), Z4, Z4
 	VXORPS       c_signMask<>+0(SB), Z5, Z5
-	VXORPS       c_signMask<>+0(SB), Z6, Z6
-	VMOVUPS      c_expLo<>+0(SB), Z7
-	VMAXPS       Z6, Z7, Z6
-	VMOVUPS      c_log2e<>+0(SB), Z7
-	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z7
-	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z6
-	VMINPS       c_one<>+0(SB), Z5, Z5
-	VMAXPS       c_negOne<>+0(SB), Z5, Z5
-	VADDPS       Z5, Z6, Z5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z8
-	VMULPS       Z8, Z8, Z5
-	VMOVUPS      c_expP6<>+0(SB), Z6
-	VFMADD213PS  c_expP5<>+0(SB), Z8, Z6
-	VFMADD213PS  c_expP4<>+0(SB), Z8, Z6
-	VFMADD213PS  c_expP3<>+0(SB), Z8, Z6
-	VFMADD213PS  c_expP2<>+0(SB), Z8, Z6
-	VFMADD132PS  Z6, Z8, Z5
-	VPSUBD       c_expBias64<>+0(SB), Z7, Z6
-	VPSLLD       $0x17, Z6, Z6
-	VFMADD132PS  Z5, Z6, Z6
+	VMOVUPS      c_expLo<>+0(SB), Z6
+	VMAXPS       Z5, Z6, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
+	VMINPS       c_one<>+0(SB), Z4, Z4
+	VMAXPS       c_negOne<>+0(SB), Z4, Z4
+	VADDPS       Z4, Z5, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z7
+	VMULPS       Z7, Z7, Z4
+	VMOVUPS      c_expP6<>+0(SB), Z5
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z5
+	VFMADD132PS  Z5, Z7, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VFMADD132PS  Z4, Z5, Z5
+	VMOVUPS      c_erfAMax<>+0(SB), Z4
+	VMINPS       Z2, Z4, Z4
 	VMULPS       c_sqrt2<>+0(SB), Z4, Z4
-	VMOVUPS      c_phiP4<>+0(SB), Z5
-	VFMADD213PS  c_phiP3<>+0(SB), Z4, Z5
-	VFMADD213PS  c_phiP2<>+0(SB), Z4, Z5
-	VFMADD213PS  c_phiP1<>+0(SB), Z4, Z5
-	VFMADD213PS  c_phiP0<>+0(SB), Z4, Z5
+	VMOVUPS      c_phiP4<>+0(SB), Z6
+	VFMADD213PS  c_phiP3<>+0(SB), Z4, Z6
+	VFMADD213PS  c_phiP2<>+0(SB), Z4, Z6
+	VFMADD213PS  c_phiP1<>+0(SB), Z4, Z6
+	VFMADD213PS  c_phiP0<>+0(SB), Z4, Z6
 	VMOVUPS      c_phiQ5<>+0(SB), Z7
 	VFMADD213PS  c_phiQ4<>+0(SB), Z4, Z7
 	VFMADD213PS  c_phiQ3<>+0(SB), Z4, Z7
 	VFMADD213PS  c_phiQ2<>+0(SB), Z4, Z7
 	VFMADD213PS  c_phiQ1<>+0(SB), Z4, Z7
 	VFMADD213PS  c_one<>+0(SB), Z4, Z7
-	VDIVPS       Z7, Z5, Z4
-	VMULPS       Z4, Z6, Z4
+	VDIVPS       Z7, Z6, Z4
+	VMULPS       Z4, Z5, Z4
 	VMOVUPS      c_one<>+0(SB), Z5
 	VFNMADD132PS c_twoM63<>+0(SB), Z5, Z4
 	VANDPS       c_signMask<>+0(SB), Z1, Z1
@@ -19354,45 +19270,47 @@ loopN:
 	VMOVUPS      c_erfAMax<>+0(SB), Z15
 	VMINPS       Z13, Z15, Z15
 	VMOVUPS      c_erfAMax<>+0(SB), Z16
-	VMINPS       Z15, Z16, Z16
-	VMULPS       Z16, Z16, Z17
-	VFMSUB132PS  Z16, Z17, Z16
+	VMINPS       Z15, Z16, Z15
+	VMULPS       Z15, Z15, Z16
+	VFMSUB132PS  Z15, Z16, Z15
+	VXORPS       c_signMask<>+0(SB), Z15, Z15
 	VXORPS       c_signMask<>+0(SB), Z16, Z16
-	VXORPS       c_signMask<>+0(SB), Z17, Z17
-	VMOVUPS      c_expLo<>+0(SB), Z18
-	VMAXPS       Z17, Z18, Z17
-	VMOVUPS      c_log2e<>+0(SB), Z18
-	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
-	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
-	VMINPS       c_one<>+0(SB), Z16, Z16
-	VMAXPS       c_negOne<>+0(SB), Z16, Z16
-	VADDPS       Z16, Z17, Z16
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z19
-	VMULPS       Z19, Z19, Z16
-	VMOVUPS      c_expP6<>+0(SB), Z17
-	VFMADD213PS  c_expP5<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP4<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP3<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP2<>+0(SB), Z19, Z17
-	VFMADD132PS  Z17, Z19, Z16
-	VPSUBD       c_expBias64<>+0(SB), Z18, Z17
-	VPSLLD       $0x17, Z17, Z17
-	VFMADD132PS  Z16, Z17, Z17
+	VMOVUPS      c_expLo<>+0(SB), Z17
+	VMAXPS       Z16, Z17, Z16
+	VMOVUPS      c_log2e<>+0(SB), Z17
+	VFMADD213PS  c_roundMagic<>+0(SB), Z16, Z17
+	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z16
+	VMINPS       c_one<>+0(SB), Z15, Z15
+	VMAXPS       c_negOne<>+0(SB), Z15, Z15
+	VADDPS       Z15, Z16, Z15
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z15, Z18
+	VMULPS       Z18, Z18, Z15
+	VMOVUPS      c_expP6<>+0(SB), Z16
+	VFMADD213PS  c_expP5<>+0(SB), Z18, Z16
+	VFMADD213PS  c_expP4<>+0(SB), Z18, Z16
+	VFMADD213PS  c_expP3<>+0(SB), Z18, Z16
+	VFMADD213PS  c_expP2<>+0(SB), Z18, Z16
+	VFMADD132PS  Z16, Z18, Z15
+	VPSUBD       c_expBias64<>+0(SB), Z17, Z16
+	VPSLLD       $0x17, Z16, Z16
+	VFMADD132PS  Z15, Z16, Z16
+	VMOVUPS      c_erfAMax<>+0(SB), Z15
+	VMINPS       Z13, Z15, Z15
 	VMULPS       c_sqrt2<>+0(SB), Z15, Z15
-	VMOVUPS      c_phiP4<>+0(SB), Z16
-	VFMADD213PS  c_phiP3<>+0(SB), Z15, Z16
-	VFMADD213PS  c_phiP2<>+0(SB), Z15, Z16
-	VFMADD213PS  c_phiP1<>+0(SB), Z15, Z16
-	VFMADD213PS  c_phiP0<>+0(SB), Z15, Z16
+	VMOVUPS      c_phiP4<>+0(SB), Z17
+	VFMADD213PS  c_phiP3<>+0(SB), Z15, Z17
+	VFMADD213PS  c_phiP2<>+0(SB), Z15, Z17
+	VFMADD213PS  c_phiP1<>+0(SB), Z15, Z17
+	VFMADD213PS  c_phiP0<>+0(SB), Z15, Z17
 	VMOVUPS      c_phiQ5<>+0(SB), Z18
 	VFMADD213PS  c_phiQ4<>+0(SB), Z15, Z18
 	VFMADD213PS  c_phiQ3<>+0(SB), Z15, Z18
 	VFMADD213PS  c_phiQ2<>+0(SB), Z15, Z18
 	VFMADD213PS  c_phiQ1<>+0(SB), Z15, Z18
 	VFMADD213PS  c_one<>+0(SB), Z15, Z18
-	VDIVPS       Z18, Z16, Z15
-	VMULPS       Z15, Z17, Z15
+	VDIVPS       Z18, Z17, Z15
+	VMULPS       Z15, Z16, Z15
 	VMOVUPS      c_one<>+0(SB), Z16
 	VFNMADD132PS c_twoM63<>+0(SB), Z16, Z15
 	VANDPS       c_signMask<>+0(SB), Z12, Z16
@@ -19519,45 +19437,47 @@ loopN:
 	VMOVUPS      c_erfAMax<>+0(SB), Z15
 	VMINPS       Z13, Z15, Z15
 	VMOVUPS      c_erfAMax<>+0(SB), Z16
-	VMINPS       Z15, Z16, Z16
-	VMULPS       Z16, Z16, Z17
-	VFMSUB132PS  Z16, Z17, Z16
+	VMINPS       Z15, Z16, Z15
+	VMULPS       Z15, Z15, Z16
+	VFMSUB132PS  Z15, Z16, Z15
+	VXORPS       c_signMask<>+0(SB), Z15, Z15
 	VXORPS       c_signMask<>+0(SB), Z16, Z16
-	VXORPS       c_signMask<>+0(SB), Z17, Z17
-	VMOVUPS      c_expLo<>+0(SB), Z18
-	VMAXPS       Z17, Z18, Z17
-	VMOVUPS      c_log2e<>+0(SB), Z18
-	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
-	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
-	VMINPS       c_one<>+0(SB), Z16, Z16
-	VMAXPS       c_negOne<>+0(SB), Z16, Z16
-	VADDPS       Z16, Z17, Z16
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z19
-	VMULPS       Z19, Z19, Z16
-	VMOVUPS      c_expP6<>+0(SB), Z17
-	VFMADD213PS  c_expP5<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP4<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP3<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP2<>+0(SB), Z19, Z17
-	VFMADD132PS  Z17, Z19, Z16
-	VPSUBD       c_expBias64<>+0(SB), Z18, Z17
-	VPSLLD       $0x17, Z17, Z17
-	VFMADD132PS  Z16, Z17, Z17
+	VMOVUPS      c_expLo<>+0(SB), Z17
+	VMAXPS       Z16, Z17, Z16
+	VMOVUPS      c_log2e<>+0(SB), Z17
+	VFMADD213PS  c_roundMagic<>+0(SB), Z16, Z17
+	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z16
+	VMINPS       c_one<>+0(SB), Z15, Z15
+	VMAXPS       c_negOne<>+0(SB), Z15, Z15
+	VADDPS       Z15, Z16, Z15
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z15, Z18
+	VMULPS       Z18, Z18, Z15
+	VMOVUPS      c_expP6<>+0(SB), Z16
+	VFMADD213PS  c_expP5<>+0(SB), Z18, Z16
+	VFMADD213PS  c_expP4<>+0(SB), Z18, Z16
+	VFMADD213PS  c_expP3<>+0(SB), Z18, Z16
+	VFMADD213PS  c_expP2<>+0(SB), Z18, Z16
+	VFMADD132PS  Z16, Z18, Z15
+	VPSUBD       c_expBias64<>+0(SB), Z17, Z16
+	VPSLLD       $0x17, Z16, Z16
+	VFMADD132PS  Z15, Z16, Z16
+	VMOVUPS      c_erfAMax<>+0(SB), Z15
+	VMINPS       Z13, Z15, Z15
 	VMULPS       c_sqrt2<>+0(SB), Z15, Z15
-	VMOVUPS      c_phiP4<>+0(SB), Z16
-	VFMADD213PS  c_phiP3<>+0(SB), Z15, Z16
-	VFMADD213PS  c_phiP2<>+0(SB), Z15, Z16
-	VFMADD213PS  c_phiP1<>+0(SB), Z15, Z16
-	VFMADD213PS  c_phiP0<>+0(SB), Z15, Z16
+	VMOVUPS      c_phiP4<>+0(SB), Z17
+	VFMADD213PS  c_phiP3<>+0(SB), Z15, Z17
+	VFMADD213PS  c_phiP2<>+0(SB), Z15, Z17
+	VFMADD213PS  c_phiP1<>+0(SB), Z15, Z17
+	VFMADD213PS  c_phiP0<>+0(SB), Z15, Z17
 	VMOVUPS      c_phiQ5<>+0(SB), Z18
 	VFMADD213PS  c_phiQ4<>+0(SB), Z15, Z18
 	VFMADD213PS  c_phiQ3<>+0(SB), Z15, Z18
 	VFMADD213PS  c_phiQ2<>+0(SB), Z15, Z18
 	VFMADD213PS  c_phiQ1<>+0(SB), Z15, Z18
 	VFMADD213PS  c_one<>+0(SB), Z15, Z18
-	VDIVPS       Z18, Z16, Z15
-	VMULPS       Z15, Z17, Z15
+	VDIVPS       Z18, Z17, Z15
+	VMULPS       Z15, Z16, Z15
 	VMOVUPS      c_one<>+0(SB), Z16
 	VFNMADD132PS c_twoM63<>+0(SB), Z16, Z15
 	VANDPS       c_signMask<>+0(SB), Z12, Z16
@@ -19694,45 +19614,47 @@ loop:
 	VMOVUPS      c_erfAMax<>+0(SB), Z11
 	VMINPS       Z4, Z11, Z11
 	VMOVUPS      c_erfAMax<>+0(SB), Z12
-	VMINPS       Z11, Z12, Z12
-	VMULPS       Z12, Z12, Z13
-	VFMSUB132PS  Z12, Z13, Z12
+	VMINPS       Z11, Z12, Z11
+	VMULPS       Z11, Z11, Z12
+	VFMSUB132PS  Z11, Z12, Z11
+	VXORPS       c_signMask<>+0(SB), Z11, Z11
 	VXORPS       c_signMask<>+0(SB), Z12, Z12
-	VXORPS       c_signMask<>+0(SB), Z13, Z13
-	VMOVUPS      c_expLo<>+0(SB), Z14
-	VMAXPS       Z13, Z14, Z13
-	VMOVUPS      c_log2e<>+0(SB), Z14
-	VFMADD213PS  c_roundMagic<>+0(SB), Z13, Z14
-	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z13
-	VMINPS       c_one<>+0(SB), Z12, Z12
-	VMAXPS       c_negOne<>+0(SB), Z12, Z12
-	VADDPS       Z12, Z13, Z12
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z15
-	VMULPS       Z15, Z15, Z12
-	VMOVUPS      c_expP6<>+0(SB), Z13
-	VFMADD213PS  c_expP5<>+0(SB), Z15, Z13
-	VFMADD213PS  c_expP4<>+0(SB), Z15, Z13
-	VFMADD213PS  c_expP3<>+0(SB), Z15, Z13
-	VFMADD213PS  c_expP2<>+0(SB), Z15, Z13
-	VFMADD132PS  Z13, Z15, Z12
-	VPSUBD       c_expBias64<>+0(SB), Z14, Z13
-	VPSLLD       $0x17, Z13, Z13
-	VFMADD132PS  Z12, Z13, Z13
+	VMOVUPS      c_expLo<>+0(SB), Z13
+	VMAXPS       Z12, Z13, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VMINPS       c_one<>+0(SB), Z11, Z11
+	VMAXPS       c_negOne<>+0(SB), Z11, Z11
+	VADDPS       Z11, Z12, Z11
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z14
+	VMULPS       Z14, Z14, Z11
+	VMOVUPS      c_expP6<>+0(SB), Z12
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z12
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z12
+	VFMADD132PS  Z12, Z14, Z11
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
+	VPSLLD       $0x17, Z12, Z12
+	VFMADD132PS  Z11, Z12, Z12
+	VMOVUPS      c_erfAMax<>+0(SB), Z11
+	VMINPS       Z4, Z11, Z11
 	VMULPS       c_sqrt2<>+0(SB), Z11, Z11
-	VMOVUPS      c_phiP4<>+0(SB), Z12
-	VFMADD213PS  c_phiP3<>+0(SB), Z11, Z12
-	VFMADD213PS  c_phiP2<>+0(SB), Z11, Z12
-	VFMADD213PS  c_phiP1<>+0(SB), Z11, Z12
-	VFMADD213PS  c_phiP0<>+0(SB), Z11, Z12
+	VMOVUPS      c_phiP4<>+0(SB), Z13
+	VFMADD213PS  c_phiP3<>+0(SB), Z11, Z13
+	VFMADD213PS  c_phiP2<>+0(SB), Z11, Z13
+	VFMADD213PS  c_phiP1<>+0(SB), Z11, Z13
+	VFMADD213PS  c_phiP0<>+0(SB), Z11, Z13
 	VMOVUPS      c_phiQ5<>+0(SB), Z14
 	VFMADD213PS  c_phiQ4<>+0(SB), Z11, Z14
 	VFMADD213PS  c_phiQ3<>+0(SB), Z11, Z14
 	VFMADD213PS  c_phiQ2<>+0(SB), Z11, Z14
 	VFMADD213PS  c_phiQ1<>+0(SB), Z11, Z14
 	VFMADD213PS  c_one<>+0(SB), Z11, Z14
-	VDIVPS       Z14, Z12, Z11
-	VMULPS       Z11, Z13, Z11
+	VDIVPS       Z14, Z13, Z11
+	VMULPS       Z11, Z12, Z11
 	VMOVUPS      c_one<>+0(SB), Z12
 	VFNMADD132PS c_twoM63<>+0(SB), Z12, Z11
 	VANDPS       c_signMask<>+0(SB), Z3, Z12
@@ -19867,45 +19789,47 @@ tail:
 	VMOVUPS      c_erfAMax<>+0(SB), Z6
 	VMINPS       Z4, Z6, Z6
 	VMOVUPS      c_erfAMax<>+0(SB), Z10
-	VMINPS       Z6, Z10, Z10
-	VMULPS       Z10, Z10, Z11
-	VFMSUB132PS  Z10, Z11, Z10
+	VMINPS       Z6, Z10, Z6
+	VMULPS       Z6, Z6, Z10
+	VFMSUB132PS  Z6, Z10, Z6
+	VXORPS       c_signMask<>+0(SB), Z6, Z6
 	VXORPS       c_signMask<>+0(SB), Z10, Z10
-	VXORPS       c_signMask<>+0(SB), Z11, Z11
-	VMOVUPS      c_expLo<>+0(SB), Z12
-	VMAXPS       Z11, Z12, Z11
-	VMOVUPS      c_log2e<>+0(SB), Z12
-	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
-	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
-	VMINPS       c_one<>+0(SB), Z10, Z10
-	VMAXPS       c_negOne<>+0(SB), Z10, Z10
-	VADDPS       Z10, Z11, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z13
-	VMULPS       Z13, Z13, Z10
-	VMOVUPS      c_expP6<>+0(SB), Z11
-	VFMADD213PS  c_expP5<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP4<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP3<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP2<>+0(SB), Z13, Z11
-	VFMADD132PS  Z11, Z13, Z10
-	VPSUBD       c_expBias64<>+0(SB), Z12, Z11
-	VPSLLD       $0x17, Z11, Z11
-	VFMADD132PS  Z10, Z11, Z11
+	VMOVUPS      c_expLo<>+0(SB), Z11
+	VMAXPS       Z10, Z11, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
+	VMINPS       c_one<>+0(SB), Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z10, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z12
+	VMULPS       Z12, Z12, Z6
+	VMOVUPS      c_expP6<>+0(SB), Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z10
+	VFMADD132PS  Z10, Z12, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z6, Z10, Z10
+	VMOVUPS      c_erfAMax<>+0(SB), Z6
+	VMINPS       Z4, Z6, Z6
 	VMULPS       c_sqrt2<>+0(SB), Z6, Z6
-	VMOVUPS      c_phiP4<>+0(SB), Z10
-	VFMADD213PS  c_phiP3<>+0(SB), Z6, Z10
-	VFMADD213PS  c_phiP2<>+0(SB), Z6, Z10
-	VFMADD213PS  c_phiP1<>+0(SB), Z6, Z10
-	VFMADD213PS  c_phiP0<>+0(SB), Z6, Z10
+	VMOVUPS      c_phiP4<>+0(SB), Z11
+	VFMADD213PS  c_phiP3<>+0(SB), Z6, Z11
+	VFMADD213PS  c_phiP2<>+0(SB), Z6, Z11
+	VFMADD213PS  c_phiP1<>+0(SB), Z6, Z11
+	VFMADD213PS  c_phiP0<>+0(SB), Z6, Z11
 	VMOVUPS      c_phiQ5<>+0(SB), Z12
 	VFMADD213PS  c_phiQ4<>+0(SB), Z6, Z12
 	VFMADD213PS  c_phiQ3<>+0(SB), Z6, Z12
 	VFMADD213PS  c_phiQ2<>+0(SB), Z6, Z12
 	VFMADD213PS  c_phiQ1<>+0(SB), Z6, Z12
 	VFMADD213PS  c_one<>+0(SB), Z6, Z12
-	VDIVPS       Z12, Z10, Z6
-	VMULPS       Z6, Z11, Z6
+	VDIVPS       Z12, Z11, Z6
+	VMULPS       Z6, Z10, Z6
 	VMOVUPS      c_one<>+0(SB), Z10
 	VFNMADD132PS c_twoM63<>+0(SB), Z10, Z6
 	VANDPS       c_signMask<>+0(SB), Z3, Z10
@@ -20171,45 +20095,47 @@ loopN:
 	VMOVUPS      c_erfAMax<>+0(SB), Z24
 	VMINPS       Z22, Z24, Z24
 	VMOVUPS      c_erfAMax<>+0(SB), Z25
-	VMINPS       Z24, Z25, Z25
-	VMULPS       Z25, Z25, Z26
-	VFMSUB132PS  Z25, Z26, Z25
+	VMINPS       Z24, Z25, Z24
+	VMULPS       Z24, Z24, Z25
+	VFMSUB132PS  Z24, Z25, Z24
+	VXORPS       c_signMask<>+0(SB), Z24, Z24
 	VXORPS       c_signMask<>+0(SB), Z25, Z25
-	VXORPS       c_signMask<>+0(SB), Z26, Z26
-	VMOVUPS      c_expLo<>+0(SB), Z27
-	VMAXPS       Z26, Z27, Z26
-	VMOVUPS      c_log2e<>+0(SB), Z27
-	VFMADD213PS  c_roundMagic<>+0(SB), Z26, Z27
-	VSUBPS       c_roundMagic<>+0(SB), Z27, Z28
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z28, Z26
-	VMINPS       c_one<>+0(SB), Z25, Z25
-	VMAXPS       c_negOne<>+0(SB), Z25, Z25
-	VADDPS       Z25, Z26, Z25
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z28
-	VMULPS       Z28, Z28, Z25
-	VMOVUPS      c_expP6<>+0(SB), Z26
-	VFMADD213PS  c_expP5<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP4<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP3<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP2<>+0(SB), Z28, Z26
-	VFMADD132PS  Z26, Z28, Z25
-	VPSUBD       c_expBias64<>+0(SB), Z27, Z26
-	VPSLLD       $0x17, Z26, Z26
-	VFMADD132PS  Z25, Z26, Z26
+	VMOVUPS      c_expLo<>+0(SB), Z26
+	VMAXPS       Z25, Z26, Z25
+	VMOVUPS      c_log2e<>+0(SB), Z26
+	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z26
+	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z25
+	VMINPS       c_one<>+0(SB), Z24, Z24
+	VMAXPS       c_negOne<>+0(SB), Z24, Z24
+	VADDPS       Z24, Z25, Z24
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z27
+	VMULPS       Z27, Z27, Z24
+	VMOVUPS      c_expP6<>+0(SB), Z25
+	VFMADD213PS  c_expP5<>+0(SB), Z27, Z25
+	VFMADD213PS  c_expP4<>+0(SB), Z27, Z25
+	VFMADD213PS  c_expP3<>+0(SB), Z27, Z25
+	VFMADD213PS  c_expP2<>+0(SB), Z27, Z25
+	VFMADD132PS  Z25, Z27, Z24
+	VPSUBD       c_expBias64<>+0(SB), Z26, Z25
+	VPSLLD       $0x17, Z25, Z25
+	VFMADD132PS  Z24, Z25, Z25
+	VMOVUPS      c_erfAMax<>+0(SB), Z24
+	VMINPS       Z22, Z24, Z24
 	VMULPS       c_sqrt2<>+0(SB), Z24, Z24
-	VMOVUPS      c_phiP4<>+0(SB), Z25
-	VFMADD213PS  c_phiP3<>+0(SB), Z24, Z25
-	VFMADD213PS  c_phiP2<>+0(SB), Z24, Z25
-	VFMADD213PS  c_phiP1<>+0(SB), Z24, Z25
-	VFMADD213PS  c_phiP0<>+0(SB), Z24, Z25
+	VMOVUPS      c_phiP4<>+0(SB), Z26
+	VFMADD213PS  c_phiP3<>+0(SB), Z24, Z26
+	VFMADD213PS  c_phiP2<>+0(SB), Z24, Z26
+	VFMADD213PS  c_phiP1<>+0(SB), Z24, Z26
+	VFMADD213PS  c_phiP0<>+0(SB), Z24, Z26
 	VMOVUPS      c_phiQ5<>+0(SB), Z27
 	VFMADD213PS  c_phiQ4<>+0(SB), Z24, Z27
 	VFMADD213PS  c_phiQ3<>+0(SB), Z24, Z27
 	VFMADD213PS  c_phiQ2<>+0(SB), Z24, Z27
 	VFMADD213PS  c_phiQ1<>+0(SB), Z24, Z27
 	VFMADD213PS  c_one<>+0(SB), Z24, Z27
-	VDIVPS       Z27, Z25, Z24
-	VMULPS       Z24, Z26, Z24
+	VDIVPS       Z27, Z26, Z24
+	VMULPS       Z24, Z25, Z24
 	VMOVUPS      c_one<>+0(SB), Z25
 	VFNMADD132PS c_twoM63<>+0(SB), Z25, Z24
 	VANDPS       c_signMask<>+0(SB), Z21, Z21
@@ -20309,45 +20235,47 @@ loopN:
 	VMOVUPS      c_erfAMax<>+0(SB), Z24
 	VMINPS       Z22, Z24, Z24
 	VMOVUPS      c_erfAMax<>+0(SB), Z25
-	VMINPS       Z24, Z25, Z25
-	VMULPS       Z25, Z25, Z26
-	VFMSUB132PS  Z25, Z26, Z25
+	VMINPS       Z24, Z25, Z24
+	VMULPS       Z24, Z24, Z25
+	VFMSUB132PS  Z24, Z25, Z24
+	VXORPS       c_signMask<>+0(SB), Z24, Z24
 	VXORPS       c_signMask<>+0(SB), Z25, Z25
-	VXORPS       c_signMask<>+0(SB), Z26, Z26
-	VMOVUPS      c_expLo<>+0(SB), Z27
-	VMAXPS       Z26, Z27, Z26
-	VMOVUPS      c_log2e<>+0(SB), Z27
-	VFMADD213PS  c_roundMagic<>+0(SB), Z26, Z27
-	VSUBPS       c_roundMagic<>+0(SB), Z27, Z28
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z28, Z26
-	VMINPS       c_one<>+0(SB), Z25, Z25
-	VMAXPS       c_negOne<>+0(SB), Z25, Z25
-	VADDPS       Z25, Z26, Z25
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z28
-	VMULPS       Z28, Z28, Z25
-	VMOVUPS      c_expP6<>+0(SB), Z26
-	VFMADD213PS  c_expP5<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP4<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP3<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP2<>+0(SB), Z28, Z26
-	VFMADD132PS  Z26, Z28, Z25
-	VPSUBD       c_expBias64<>+0(SB), Z27, Z26
-	VPSLLD       $0x17, Z26, Z26
-	VFMADD132PS  Z25, Z26, Z26
+	VMOVUPS      c_expLo<>+0(SB), Z26
+	VMAXPS       Z25, Z26, Z25
+	VMOVUPS      c_log2e<>+0(SB), Z26
+	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z26
+	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z25
+	VMINPS       c_one<>+0(SB), Z24, Z24
+	VMAXPS       c_negOne<>+0(SB), Z24, Z24
+	VADDPS       Z24, Z25, Z24
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z27
+	VMULPS       Z27, Z27, Z24
+	VMOVUPS      c_expP6<>+0(SB), Z25
+	VFMADD213PS  c_expP5<>+0(SB), Z27, Z25
+	VFMADD213PS  c_expP4<>+0(SB), Z27, Z25
+	VFMADD213PS  c_expP3<>+0(SB), Z27, Z25
+	VFMADD213PS  c_expP2<>+0(SB), Z27, Z25
+	VFMADD132PS  Z25, Z27, Z24
+	VPSUBD       c_expBias64<>+0(SB), Z26, Z25
+	VPSLLD       $0x17, Z25, Z25
+	VFMADD132PS  Z24, Z25, Z25
+	VMOVUPS      c_erfAMax<>+0(SB), Z24
+	VMINPS       Z22, Z24, Z24
 	VMULPS       c_sqrt2<>+0(SB), Z24, Z24
-	VMOVUPS      c_phiP4<>+0(SB), Z25
-	VFMADD213PS  c_phiP3<>+0(SB), Z24, Z25
-	VFMADD213PS  c_phiP2<>+0(SB), Z24, Z25
-	VFMADD213PS  c_phiP1<>+0(SB), Z24, Z25
-	VFMADD213PS  c_phiP0<>+0(SB), Z24, Z25
+	VMOVUPS      c_phiP4<>+0(SB), Z26
+	VFMADD213PS  c_phiP3<>+0(SB), Z24, Z26
+	VFMADD213PS  c_phiP2<>+0(SB), Z24, Z26
+	VFMADD213PS  c_phiP1<>+0(SB), Z24, Z26
+	VFMADD213PS  c_phiP0<>+0(SB), Z24, Z26
 	VMOVUPS      c_phiQ5<>+0(SB), Z27
 	VFMADD213PS  c_phiQ4<>+0(SB), Z24, Z27
 	VFMADD213PS  c_phiQ3<>+0(SB), Z24, Z27
 	VFMADD213PS  c_phiQ2<>+0(SB), Z24, Z27
 	VFMADD213PS  c_phiQ1<>+0(SB), Z24, Z27
 	VFMADD213PS  c_one<>+0(SB), Z24, Z27
-	VDIVPS       Z27, Z25, Z24
-	VMULPS       Z24, Z26, Z24
+	VDIVPS       Z27, Z26, Z24
+	VMULPS       Z24, Z25, Z24
 	VMOVUPS      c_one<>+0(SB), Z25
 	VFNMADD132PS c_twoM63<>+0(SB), Z25, Z24
 	VANDPS       c_signMask<>+0(SB), Z21, Z21
@@ -20457,45 +20385,47 @@ loop:
 	VMOVUPS      c_erfAMax<>+0(SB), Z4
 	VMINPS       Z2, Z4, Z4
 	VMOVUPS      c_erfAMax<>+0(SB), Z5
-	VMINPS       Z4, Z5, Z5
-	VMULPS       Z5, Z5, Z6
-	VFMSUB132PS  Z5, Z6, Z5
+	VMINPS       Z4, Z5, Z4
+	VMULPS       Z4, Z4, Z5
+	VFMSUB132PS  Z4, Z5, Z4
+	VXORPS       c_signMask<>+0(SB), Z4, Z4
 	VXORPS       c_signMask<>+0(SB), Z5, Z5
-	VXORPS       c_signMask<>+0(SB), Z6, Z6
-	VMOVUPS      c_expLo<>+0(SB), Z7
-	VMAXPS       Z6, Z7, Z6
-	VMOVUPS      c_log2e<>+0(SB), Z7
-	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z7
-	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z6
-	VMINPS       c_one<>+0(SB), Z5, Z5
-	VMAXPS       c_negOne<>+0(SB), Z5, Z5
-	VADDPS       Z5, Z6, Z5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z8
-	VMULPS       Z8, Z8, Z5
-	VMOVUPS      c_expP6<>+0(SB), Z6
-	VFMADD213PS  c_expP5<>+0(SB), Z8, Z6
-	VFMADD213PS  c_expP4<>+0(SB), Z8, Z6
-	VFMADD213PS  c_expP3<>+0(SB), Z8, Z6
-	VFMADD213PS  c_expP2<>+0(SB), Z8, Z6
-	VFMADD132PS  Z6, Z8, Z5
-	VPSUBD       c_expBias64<>+0(SB), Z7, Z6
-	VPSLLD       $0x17, Z6, Z6
-	VFMADD132PS  Z5, Z6, Z6
+	VMOVUPS      c_expLo<>+0(SB), Z6
+	VMAXPS       Z5, Z6, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
+	VMINPS       c_one<>+0(SB), Z4, Z4
+	VMAXPS       c_negOne<>+0(SB), Z4, Z4
+	VADDPS       Z4, Z5, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z7
+	VMULPS       Z7, Z7, Z4
+	VMOVUPS      c_expP6<>+0(SB), Z5
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z5
+	VFMADD132PS  Z5, Z7, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VFMADD132PS  Z4, Z5, Z5
+	VMOVUPS      c_erfAMax<>+0(SB), Z4
+	VMINPS       Z2, Z4, Z4
 	VMULPS       c_sqrt2<>+0(SB), Z4, Z4
-	VMOVUPS      c_phiP4<>+0(SB), Z5
-	VFMADD213PS  c_phiP3<>+0(SB), Z4, Z5
-	VFMADD213PS  c_phiP2<>+0(SB), Z4, Z5
-	VFMADD213PS  c_phiP1<>+0(SB), Z4, Z5
-	VFMADD213PS  c_phiP0<>+0(SB), Z4, Z5
+	VMOVUPS      c_phiP4<>+0(SB), Z6
+	VFMADD213PS  c_phiP3<>+0(SB), Z4, Z6
+	VFMADD213PS  c_phiP2<>+0(SB), Z4, Z6
+	VFMADD213PS  c_phiP1<>+0(SB), Z4, Z6
+	VFMADD213PS  c_phiP0<>+0(SB), Z4, Z6
 	VMOVUPS      c_phiQ5<>+0(SB), Z7
 	VFMADD213PS  c_phiQ4<>+0(SB), Z4, Z7
 	VFMADD213PS  c_phiQ3<>+0(SB), Z4, Z7
 	VFMADD213PS  c_phiQ2<>+0(SB), Z4, Z7
 	VFMADD213PS  c_phiQ1<>+0(SB), Z4, Z7
 	VFMADD213PS  c_one<>+0(SB), Z4, Z7
-	VDIVPS       Z7, Z5, Z4
-	VMULPS       Z4, Z6, Z4
+	VDIVPS       Z7, Z6, Z4
+	VMULPS       Z4, Z5, Z4
 	VMOVUPS      c_one<>+0(SB), Z5
 	VFNMADD132PS c_twoM63<>+0(SB), Z5, Z4
 	VANDPS       c_signMask<>+0(SB), Z1, Z1
@@ -20603,45 +20533,47 @@ tail:
 	VMOVUPS      c_erfAMax<>+0(SB), Z4
 	VMINPS       Z2, Z4, Z4
 	VMOVUPS      c_erfAMax<>+0(SB), Z5
-	VMINPS       Z4, Z5, Z5
-	VMULPS       Z5, Z5, Z6
-	VFMSUB132PS  Z5, Z6, Z5
+	VMINPS       Z4, Z5, Z4
+	VMULPS       Z4, Z4, Z5
+	VFMSUB132PS  Z4, Z5, Z4
+	VXORPS       c_signMask<>+0(SB), Z4, Z4
 	VXORPS       c_signMask<>+0(SB), Z5, Z5
-	VXORPS       c_signMask<>+0(SB), Z6, Z6
-	VMOVUPS      c_expLo<>+0(SB), Z7
-	VMAXPS       Z6, Z7, Z6
-	VMOVUPS      c_log2e<>+0(SB), Z7
-	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z7
-	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z6
-	VMINPS       c_one<>+0(SB), Z5, Z5
-	VMAXPS       c_negOne<>+0(SB), Z5, Z5
-	VADDPS       Z5, Z6, Z5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z8
-	VMULPS       Z8, Z8, Z5
-	VMOVUPS      c_expP6<>+0(SB), Z6
-	VFMADD213PS  c_expP5<>+0(SB), Z8, Z6
-	VFMADD213PS  c_expP4<>+0(SB), Z8, Z6
-	VFMADD213PS  c_expP3<>+0(SB), Z8, Z6
-	VFMADD213PS  c_expP2<>+0(SB), Z8, Z6
-	VFMADD132PS  Z6, Z8, Z5
-	VPSUBD       c_expBias64<>+0(SB), Z7, Z6
-	VPSLLD       $0x17, Z6, Z6
-	VFMADD132PS  Z5, Z6, Z6
+	VMOVUPS      c_expLo<>+0(SB), Z6
+	VMAXPS       Z5, Z6, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
+	VMINPS       c_one<>+0(SB), Z4, Z4
+	VMAXPS       c_negOne<>+0(SB), Z4, Z4
+	VADDPS       Z4, Z5, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z7
+	VMULPS       Z7, Z7, Z4
+	VMOVUPS      c_expP6<>+0(SB), Z5
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z5
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z5
+	VFMADD132PS  Z5, Z7, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z5
+	VPSLLD       $0x17, Z5, Z5
+	VFMADD132PS  Z4, Z5, Z5
+	VMOVUPS      c_erfAMax<>+0(SB), Z4
+	VMINPS       Z2, Z4, Z4
 	VMULPS       c_sqrt2<>+0(SB), Z4, Z4
-	VMOVUPS      c_phiP4<>+0(SB), Z5
-	VFMADD213PS  c_phiP3<>+0(SB), Z4, Z5
-	VFMADD213PS  c_phiP2<>+0(SB), Z4, Z5
-	VFMADD213PS  c_phiP1<>+0(SB), Z4, Z5
-	VFMADD213PS  c_phiP0<>+0(SB), Z4, Z5
+	VMOVUPS      c_phiP4<>+0(SB), Z6
+	VFMADD213PS  c_phiP3<>+0(SB), Z4, Z6
+	VFMADD213PS  c_phiP2<>+0(SB), Z4, Z6
+	VFMADD213PS  c_phiP1<>+0(SB), Z4, Z6
+	VFMADD213PS  c_phiP0<>+0(SB), Z4, Z6
 	VMOVUPS      c_phiQ5<>+0(SB), Z7
 	VFMADD213PS  c_phiQ4<>+0(SB), Z4, Z7
 	VFMADD213PS  c_phiQ3<>+0(SB), Z4, Z7
 	VFMADD213PS  c_phiQ2<>+0(SB), Z4, Z7
 	VFMADD213PS  c_phiQ1<>+0(SB), Z4, Z7
 	VFMADD213PS  c_one<>+0(SB), Z4, Z7
-	VDIVPS       Z7, Z5, Z4
-	VMULPS       Z4, Z6, Z4
+	VDIVPS       Z7, Z6, Z4
+	VMULPS       Z4, Z5, Z4
 	VMOVUPS      c_one<>+0(SB), Z5
 	VFNMADD132PS c_twoM63<>+0(SB), Z5, Z4
 	VANDPS       c_signMask<>+0(SB), Z1, Z1
@@ -20769,124 +20701,97 @@ loopN:
 	VFMADD213PS  c_erfS1<>+0(SB), Z27, Z28
 	VFMADD213PS  c_erfS0<>+0(SB), Z27, Z28
 	VMULPS       Z28, Z26, Z26
+	VMOVUPS      c_erfDAMax<>+0(SB), Z27
+	VMINPS       Z25, Z27, Z27
+	VMULPS       Z27, Z27, Z28
+	VFMSUB132PS  Z27, Z28, Z27
+	VXORPS       c_signMask<>+0(SB), Z27, Z27
+	VXORPS       c_signMask<>+0(SB), Z28, Z28
+	VMOVUPS      c_expLo<>+0(SB), Z29
+	VMAXPS       Z28, Z29, Z28
+	VMOVUPS      c_log2e<>+0(SB), Z29
+	VFMADD213PS  c_roundMagic<>+0(SB), Z28, Z29
+	VSUBPS       c_roundMagic<>+0(SB), Z29, Z30
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z30, Z28
+	VMINPS       c_one<>+0(SB), Z27, Z27
+	VMAXPS       c_negOne<>+0(SB), Z27, Z27
+	VADDPS       Z27, Z28, Z27
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z27, Z30
+	VMULPS       Z30, Z30, Z27
+	VMOVUPS      c_expP6<>+0(SB), Z28
+	VFMADD213PS  c_expP5<>+0(SB), Z30, Z28
+	VFMADD213PS  c_expP4<>+0(SB), Z30, Z28
+	VFMADD213PS  c_expP3<>+0(SB), Z30, Z28
+	VFMADD213PS  c_expP2<>+0(SB), Z30, Z28
+	VFMADD132PS  Z28, Z30, Z27
+	VPSUBD       c_expBias64<>+0(SB), Z29, Z28
+	VPSLLD       $0x17, Z28, Z28
+	VFMADD132PS  Z27, Z28, Z28
 	VMOVUPS      c_erfAMax<>+0(SB), Z27
 	VMINPS       Z25, Z27, Z27
-	VMOVUPS      c_erfAMax<>+0(SB), Z28
-	VMINPS       Z27, Z28, Z28
-	VMULPS       Z28, Z28, Z29
-	VFMSUB132PS  Z28, Z29, Z28
-	VXORPS       c_signMask<>+0(SB), Z28, Z28
-	VXORPS       c_signMask<>+0(SB), Z29, Z29
-	VMOVUPS      c_expLo<>+0(SB), Z30
-	VMAXPS       Z29, Z30, Z29
-	VMOVUPS      c_log2e<>+0(SB), Z30
-	VFMADD213PS  c_roundMagic<>+0(SB), Z29, Z30
-	VSUBPS       c_roundMagic<>+0(SB), Z30, Z31
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z31, Z29
-	VMINPS       c_one<>+0(SB), Z28, Z28
-	VMAXPS       c_negOne<>+0(SB), Z28, Z28
-	VADDPS       Z28, Z29, Z28
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z28, Z31
-	VMULPS       Z31, Z31, Z28
-	VMOVUPS      c_expP6<>+0(SB), Z29
-	VFMADD213PS  c_expP5<>+0(SB), Z31, Z29
-	VFMADD213PS  c_expP4<>+0(SB), Z31, Z29
-	VFMADD213PS  c_expP3<>+0(SB), Z31, Z29
-	VFMADD213PS  c_expP2<>+0(SB), Z31, Z29
-	VFMADD132PS  Z29, Z31, Z28
-	VPSUBD       c_expBias64<>+0(SB), Z30, Z29
-	VPSLLD       $0x17, Z29, Z29
-	VFMADD132PS  Z28, Z29, Z29
 	VMULPS       c_sqrt2<>+0(SB), Z27, Z27
-	VMOVUPS      c_phiP4<>+0(SB), Z28
-	VFMADD213PS  c_phiP3<>+0(SB), Z27, Z28
-	VFMADD213PS  c_phiP2<>+0(SB), Z27, Z28
-	VFMADD213PS  c_phiP1<>+0(SB), Z27, Z28
-	VFMADD213PS  c_phiP0<>+0(SB), Z27, Z28
+	VMOVUPS      c_phiP4<>+0(SB), Z29
+	VFMADD213PS  c_phiP3<>+0(SB), Z27, Z29
+	VFMADD213PS  c_phiP2<>+0(SB), Z27, Z29
+	VFMADD213PS  c_phiP1<>+0(SB), Z27, Z29
+	VFMADD213PS  c_phiP0<>+0(SB), Z27, Z29
 	VMOVUPS      c_phiQ5<>+0(SB), Z30
 	VFMADD213PS  c_phiQ4<>+0(SB), Z27, Z30
 	VFMADD213PS  c_phiQ3<>+0(SB), Z27, Z30
 	VFMADD213PS  c_phiQ2<>+0(SB), Z27, Z30
 	VFMADD213PS  c_phiQ1<>+0(SB), Z27, Z30
 	VFMADD213PS  c_one<>+0(SB), Z27, Z30
-	VDIVPS       Z30, Z28, Z27
-	VMULPS       Z27, Z29, Z27
-	VMOVUPS      c_one<>+0(SB), Z28
-	VFNMADD132PS c_twoM63<>+0(SB), Z28, Z27
-	VANDPS       c_signMask<>+0(SB), Z24, Z28
-	VORPS        Z28, Z27, Z27
+	VDIVPS       Z30, Z29, Z27
+	VMULPS       Z27, Z28, Z27
+	VMOVUPS      c_one<>+0(SB), Z29
+	VFNMADD132PS c_twoM63<>+0(SB), Z29, Z27
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z28, Z28
+	VMULPS       c_twoM64<>+0(SB), Z28, Z28
+	VANDPS       c_signMask<>+0(SB), Z24, Z24
+	VORPS        Z24, Z27, Z24
 	VCMPPS       $0x11, c_half<>+0(SB), Z25, K1
-	VBLENDMPS    Z26, Z27, K1, Z4
-	VMULPS       64(SP), Z22, Z25
-	VORPS        c_signMask<>+0(SB), Z25, Z26
-	VMOVUPS      c_expLo<>+0(SB), Z27
-	VMAXPS       Z26, Z27, Z26
-	VMOVUPS      c_log2e<>+0(SB), Z27
-	VFMADD213PS  c_roundMagic<>+0(SB), Z26, Z27
-	VSUBPS       c_roundMagic<>+0(SB), Z27, Z28
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z28, Z26
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z26, Z28
-	VMULPS       Z28, Z28, Z26
+	VBLENDMPS    Z26, Z24, K1, Z4
+	VMULPS       64(SP), Z22, Z24
+	VORPS        c_signMask<>+0(SB), Z24, Z25
+	VMOVUPS      c_expLo<>+0(SB), Z26
+	VMAXPS       Z25, Z26, Z25
+	VMOVUPS      c_log2e<>+0(SB), Z26
+	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z26
+	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z25
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z27
+	VMULPS       Z27, Z27, Z25
 	VMOVUPS      c_expP6<>+0(SB), Z29
-	VFMADD213PS  c_expP5<>+0(SB), Z28, Z29
-	VFMADD213PS  c_expP4<>+0(SB), Z28, Z29
-	VFMADD213PS  c_expP3<>+0(SB), Z28, Z29
-	VFMADD213PS  c_expP2<>+0(SB), Z28, Z29
-	VFMADD132PS  Z29, Z28, Z26
-	VPSUBD       c_expBias64<>+0(SB), Z27, Z27
-	VPSLLD       $0x17, Z27, Z27
-	VFMADD132PS  Z26, Z27, Z27
-	VMULPS       c_twoM64<>+0(SB), Z27, Z26
-	VMOVUPS      c_one<>+0(SB), Z28
-	VFMADD132PS  c_twoM64<>+0(SB), Z28, Z27
-	VCMPPS       $0x11, c_zero<>+0(SB), Z25, K1
-	VMOVUPS      c_one<>+0(SB), Z25
-	VBLENDMPS    Z26, Z25, K1, Z5
-	VDIVPS       Z27, Z5, Z25
-	VANDPS       c_absMask<>+0(SB), Z24, Z24
-	VMOVUPS      c_erfDAMax<>+0(SB), Z26
-	VMINPS       Z24, Z26, Z24
-	VMULPS       Z24, Z24, Z26
-	VFMSUB132PS  Z24, Z26, Z24
-	VXORPS       c_signMask<>+0(SB), Z24, Z24
-	VXORPS       c_signMask<>+0(SB), Z26, Z26
-	VMOVUPS      c_expLo<>+0(SB), Z27
-	VMAXPS       Z26, Z27, Z26
-	VMOVUPS      c_log2e<>+0(SB), Z27
-	VFMADD213PS  c_roundMagic<>+0(SB), Z26, Z27
-	VSUBPS       c_roundMagic<>+0(SB), Z27, Z28
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z28, Z26
-	VMINPS       c_one<>+0(SB), Z24, Z24
-	VMAXPS       c_negOne<>+0(SB), Z24, Z24
-	VADDPS       Z24, Z26, Z24
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z28
-	VMULPS       Z28, Z28, Z24
-	VMOVUPS      c_expP6<>+0(SB), Z26
-	VFMADD213PS  c_expP5<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP4<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP3<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP2<>+0(SB), Z28, Z26
-	VFMADD132PS  Z26, Z28, Z24
-	VPSUBD       c_expBias64<>+0(SB), Z27, Z26
+	VFMADD213PS  c_expP5<>+0(SB), Z27, Z29
+	VFMADD213PS  c_expP4<>+0(SB), Z27, Z29
+	VFMADD213PS  c_expP3<>+0(SB), Z27, Z29
+	VFMADD213PS  c_expP2<>+0(SB), Z27, Z29
+	VFMADD132PS  Z29, Z27, Z25
+	VPSUBD       c_expBias64<>+0(SB), Z26, Z26
 	VPSLLD       $0x17, Z26, Z26
-	VFMADD132PS  Z24, Z26, Z26
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Z26, Z24
-	VMULPS       c_twoM64<>+0(SB), Z24, Z24
-	VMOVUPS      c_oneE30<>+0(SB), Z26
-	VMINPS       Z22, Z26, Z22
-	VMOVUPS      c_negOneE30<>+0(SB), Z26
-	VMAXPS       Z22, Z26, Z22
-	VMULPS       (SP), Z24, Z26
-	VMULPS       Z25, Z26, Z25
-	VMULPS       Z25, Z22, Z25
-	VMULPS       64(SP), Z25, Z26
-	VADDPS       Z26, Z4, Z26
-	VMULPS       Z26, Z23, Z26
-	VMOVUPS      Z26, (CX)(SI*4)
-	VMULPS       Z22, Z23, Z26
-	VMULPS       Z3, Z24, Z24
-	VFMADD231PS  Z24, Z26, Z0
-	VMULPS       Z25, Z23, Z23
+	VFMADD132PS  Z25, Z26, Z26
+	VMULPS       c_twoM64<>+0(SB), Z26, Z25
+	VMOVUPS      c_one<>+0(SB), Z27
+	VFMADD132PS  c_twoM64<>+0(SB), Z27, Z26
+	VCMPPS       $0x11, c_zero<>+0(SB), Z24, K1
+	VMOVUPS      c_one<>+0(SB), Z24
+	VBLENDMPS    Z25, Z24, K1, Z5
+	VDIVPS       Z26, Z5, Z24
+	VMOVUPS      c_oneE30<>+0(SB), Z25
+	VMINPS       Z22, Z25, Z22
+	VMOVUPS      c_negOneE30<>+0(SB), Z25
+	VMAXPS       Z22, Z25, Z22
+	VMULPS       (SP), Z28, Z25
+	VMULPS       Z24, Z25, Z24
+	VMULPS       Z24, Z22, Z24
+	VMULPS       64(SP), Z24, Z25
+	VADDPS       Z25, Z4, Z25
+	VMULPS       Z25, Z23, Z25
+	VMOVUPS      Z25, (CX)(SI*4)
+	VMULPS       Z22, Z23, Z25
+	VMULPS       Z3, Z28, Z26
+	VFMADD231PS  Z26, Z25, Z0
+	VMULPS       Z24, Z23, Z23
 	VFMADD231PS  Z22, Z23, Z21
 	VMOVUPS      64(BX)(SI*4), Z22
 	VMOVUPS      64(DX)(SI*4), Z23
@@ -20971,124 +20876,97 @@ loopN:
 	VFMADD213PS  c_erfS1<>+0(SB), Z27, Z28
 	VFMADD213PS  c_erfS0<>+0(SB), Z27, Z28
 	VMULPS       Z28, Z26, Z26
+	VMOVUPS      c_erfDAMax<>+0(SB), Z27
+	VMINPS       Z25, Z27, Z27
+	VMULPS       Z27, Z27, Z28
+	VFMSUB132PS  Z27, Z28, Z27
+	VXORPS       c_signMask<>+0(SB), Z27, Z27
+	VXORPS       c_signMask<>+0(SB), Z28, Z28
+	VMOVUPS      c_expLo<>+0(SB), Z29
+	VMAXPS       Z28, Z29, Z28
+	VMOVUPS      c_log2e<>+0(SB), Z29
+	VFMADD213PS  c_roundMagic<>+0(SB), Z28, Z29
+	VSUBPS       c_roundMagic<>+0(SB), Z29, Z30
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z30, Z28
+	VMINPS       c_one<>+0(SB), Z27, Z27
+	VMAXPS       c_negOne<>+0(SB), Z27, Z27
+	VADDPS       Z27, Z28, Z27
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z27, Z30
+	VMULPS       Z30, Z30, Z27
+	VMOVUPS      c_expP6<>+0(SB), Z28
+	VFMADD213PS  c_expP5<>+0(SB), Z30, Z28
+	VFMADD213PS  c_expP4<>+0(SB), Z30, Z28
+	VFMADD213PS  c_expP3<>+0(SB), Z30, Z28
+	VFMADD213PS  c_expP2<>+0(SB), Z30, Z28
+	VFMADD132PS  Z28, Z30, Z27
+	VPSUBD       c_expBias64<>+0(SB), Z29, Z28
+	VPSLLD       $0x17, Z28, Z28
+	VFMADD132PS  Z27, Z28, Z28
 	VMOVUPS      c_erfAMax<>+0(SB), Z27
 	VMINPS       Z25, Z27, Z27
-	VMOVUPS      c_erfAMax<>+0(SB), Z28
-	VMINPS       Z27, Z28, Z28
-	VMULPS       Z28, Z28, Z29
-	VFMSUB132PS  Z28, Z29, Z28
-	VXORPS       c_signMask<>+0(SB), Z28, Z28
-	VXORPS       c_signMask<>+0(SB), Z29, Z29
-	VMOVUPS      c_expLo<>+0(SB), Z30
-	VMAXPS       Z29, Z30, Z29
-	VMOVUPS      c_log2e<>+0(SB), Z30
-	VFMADD213PS  c_roundMagic<>+0(SB), Z29, Z30
-	VSUBPS       c_roundMagic<>+0(SB), Z30, Z31
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z31, Z29
-	VMINPS       c_one<>+0(SB), Z28, Z28
-	VMAXPS       c_negOne<>+0(SB), Z28, Z28
-	VADDPS       Z28, Z29, Z28
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z28, Z31
-	VMULPS       Z31, Z31, Z28
-	VMOVUPS      c_expP6<>+0(SB), Z29
-	VFMADD213PS  c_expP5<>+0(SB), Z31, Z29
-	VFMADD213PS  c_expP4<>+0(SB), Z31, Z29
-	VFMADD213PS  c_expP3<>+0(SB), Z31, Z29
-	VFMADD213PS  c_expP2<>+0(SB), Z31, Z29
-	VFMADD132PS  Z29, Z31, Z28
-	VPSUBD       c_expBias64<>+0(SB), Z30, Z29
-	VPSLLD       $0x17, Z29, Z29
-	VFMADD132PS  Z28, Z29, Z29
 	VMULPS       c_sqrt2<>+0(SB), Z27, Z27
-	VMOVUPS      c_phiP4<>+0(SB), Z28
-	VFMADD213PS  c_phiP3<>+0(SB), Z27, Z28
-	VFMADD213PS  c_phiP2<>+0(SB), Z27, Z28
-	VFMADD213PS  c_phiP1<>+0(SB), Z27, Z28
-	VFMADD213PS  c_phiP0<>+0(SB), Z27, Z28
+	VMOVUPS      c_phiP4<>+0(SB), Z29
+	VFMADD213PS  c_phiP3<>+0(SB), Z27, Z29
+	VFMADD213PS  c_phiP2<>+0(SB), Z27, Z29
+	VFMADD213PS  c_phiP1<>+0(SB), Z27, Z29
+	VFMADD213PS  c_phiP0<>+0(SB), Z27, Z29
 	VMOVUPS      c_phiQ5<>+0(SB), Z30
 	VFMADD213PS  c_phiQ4<>+0(SB), Z27, Z30
 	VFMADD213PS  c_phiQ3<>+0(SB), Z27, Z30
 	VFMADD213PS  c_phiQ2<>+0(SB), Z27, Z30
 	VFMADD213PS  c_phiQ1<>+0(SB), Z27, Z30
 	VFMADD213PS  c_one<>+0(SB), Z27, Z30
-	VDIVPS       Z30, Z28, Z27
-	VMULPS       Z27, Z29, Z27
-	VMOVUPS      c_one<>+0(SB), Z28
-	VFNMADD132PS c_twoM63<>+0(SB), Z28, Z27
-	VANDPS       c_signMask<>+0(SB), Z24, Z28
-	VORPS        Z28, Z27, Z27
+	VDIVPS       Z30, Z29, Z27
+	VMULPS       Z27, Z28, Z27
+	VMOVUPS      c_one<>+0(SB), Z29
+	VFNMADD132PS c_twoM63<>+0(SB), Z29, Z27
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z28, Z28
+	VMULPS       c_twoM64<>+0(SB), Z28, Z28
+	VANDPS       c_signMask<>+0(SB), Z24, Z24
+	VORPS        Z24, Z27, Z24
 	VCMPPS       $0x11, c_half<>+0(SB), Z25, K1
-	VBLENDMPS    Z26, Z27, K1, Z9
-	VMULPS       64(SP), Z22, Z25
-	VORPS        c_signMask<>+0(SB), Z25, Z26
-	VMOVUPS      c_expLo<>+0(SB), Z27
-	VMAXPS       Z26, Z27, Z26
-	VMOVUPS      c_log2e<>+0(SB), Z27
-	VFMADD213PS  c_roundMagic<>+0(SB), Z26, Z27
-	VSUBPS       c_roundMagic<>+0(SB), Z27, Z28
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z28, Z26
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z26, Z28
-	VMULPS       Z28, Z28, Z26
+	VBLENDMPS    Z26, Z24, K1, Z9
+	VMULPS       64(SP), Z22, Z24
+	VORPS        c_signMask<>+0(SB), Z24, Z25
+	VMOVUPS      c_expLo<>+0(SB), Z26
+	VMAXPS       Z25, Z26, Z25
+	VMOVUPS      c_log2e<>+0(SB), Z26
+	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z26
+	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z25
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z27
+	VMULPS       Z27, Z27, Z25
 	VMOVUPS      c_expP6<>+0(SB), Z29
-	VFMADD213PS  c_expP5<>+0(SB), Z28, Z29
-	VFMADD213PS  c_expP4<>+0(SB), Z28, Z29
-	VFMADD213PS  c_expP3<>+0(SB), Z28, Z29
-	VFMADD213PS  c_expP2<>+0(SB), Z28, Z29
-	VFMADD132PS  Z29, Z28, Z26
-	VPSUBD       c_expBias64<>+0(SB), Z27, Z27
-	VPSLLD       $0x17, Z27, Z27
-	VFMADD132PS  Z26, Z27, Z27
-	VMULPS       c_twoM64<>+0(SB), Z27, Z26
-	VMOVUPS      c_one<>+0(SB), Z28
-	VFMADD132PS  c_twoM64<>+0(SB), Z28, Z27
-	VCMPPS       $0x11, c_zero<>+0(SB), Z25, K1
-	VMOVUPS      c_one<>+0(SB), Z25
-	VBLENDMPS    Z26, Z25, K1, Z10
-	VDIVPS       Z27, Z10, Z25
-	VANDPS       c_absMask<>+0(SB), Z24, Z24
-	VMOVUPS      c_erfDAMax<>+0(SB), Z26
-	VMINPS       Z24, Z26, Z24
-	VMULPS       Z24, Z24, Z26
-	VFMSUB132PS  Z24, Z26, Z24
-	VXORPS       c_signMask<>+0(SB), Z24, Z24
-	VXORPS       c_signMask<>+0(SB), Z26, Z26
-	VMOVUPS      c_expLo<>+0(SB), Z27
-	VMAXPS       Z26, Z27, Z26
-	VMOVUPS      c_log2e<>+0(SB), Z27
-	VFMADD213PS  c_roundMagic<>+0(SB), Z26, Z27
-	VSUBPS       c_roundMagic<>+0(SB), Z27, Z28
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z28, Z26
-	VMINPS       c_one<>+0(SB), Z24, Z24
-	VMAXPS       c_negOne<>+0(SB), Z24, Z24
-	VADDPS       Z24, Z26, Z24
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z28
-	VMULPS       Z28, Z28, Z24
-	VMOVUPS      c_expP6<>+0(SB), Z26
-	VFMADD213PS  c_expP5<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP4<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP3<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP2<>+0(SB), Z28, Z26
-	VFMADD132PS  Z26, Z28, Z24
-	VPSUBD       c_expBias64<>+0(SB), Z27, Z26
+	VFMADD213PS  c_expP5<>+0(SB), Z27, Z29
+	VFMADD213PS  c_expP4<>+0(SB), Z27, Z29
+	VFMADD213PS  c_expP3<>+0(SB), Z27, Z29
+	VFMADD213PS  c_expP2<>+0(SB), Z27, Z29
+	VFMADD132PS  Z29, Z27, Z25
+	VPSUBD       c_expBias64<>+0(SB), Z26, Z26
 	VPSLLD       $0x17, Z26, Z26
-	VFMADD132PS  Z24, Z26, Z26
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Z26, Z24
-	VMULPS       c_twoM64<>+0(SB), Z24, Z24
-	VMOVUPS      c_oneE30<>+0(SB), Z26
-	VMINPS       Z22, Z26, Z22
-	VMOVUPS      c_negOneE30<>+0(SB), Z26
-	VMAXPS       Z22, Z26, Z22
-	VMULPS       (SP), Z24, Z26
-	VMULPS       Z25, Z26, Z25
-	VMULPS       Z25, Z22, Z25
-	VMULPS       64(SP), Z25, Z26
-	VADDPS       Z26, Z9, Z26
-	VMULPS       Z26, Z23, Z26
-	VMOVUPS      Z26, 64(CX)(SI*4)
-	VMULPS       Z22, Z23, Z26
-	VMULPS       Z8, Z24, Z24
-	VFMADD231PS  Z24, Z26, Z0
-	VMULPS       Z25, Z23, Z23
+	VFMADD132PS  Z25, Z26, Z26
+	VMULPS       c_twoM64<>+0(SB), Z26, Z25
+	VMOVUPS      c_one<>+0(SB), Z27
+	VFMADD132PS  c_twoM64<>+0(SB), Z27, Z26
+	VCMPPS       $0x11, c_zero<>+0(SB), Z24, K1
+	VMOVUPS      c_one<>+0(SB), Z24
+	VBLENDMPS    Z25, Z24, K1, Z10
+	VDIVPS       Z26, Z10, Z24
+	VMOVUPS      c_oneE30<>+0(SB), Z25
+	VMINPS       Z22, Z25, Z22
+	VMOVUPS      c_negOneE30<>+0(SB), Z25
+	VMAXPS       Z22, Z25, Z22
+	VMULPS       (SP), Z28, Z25
+	VMULPS       Z24, Z25, Z24
+	VMULPS       Z24, Z22, Z24
+	VMULPS       64(SP), Z24, Z25
+	VADDPS       Z25, Z9, Z25
+	VMULPS       Z25, Z23, Z25
+	VMOVUPS      Z25, 64(CX)(SI*4)
+	VMULPS       Z22, Z23, Z25
+	VMULPS       Z8, Z28, Z26
+	VFMADD231PS  Z26, Z25, Z0
+	VMULPS       Z24, Z23, Z23
 	VFMADD231PS  Z22, Z23, Z21
 	ADDQ         $0x00000020, SI
 	JMP          loopN
@@ -21183,124 +21061,97 @@ loop:
 	VFMADD213PS  c_erfS1<>+0(SB), Z6, Z7
 	VFMADD213PS  c_erfS0<>+0(SB), Z6, Z7
 	VMULPS       Z7, Z5, Z5
+	VMOVUPS      c_erfDAMax<>+0(SB), Z6
+	VMINPS       Z4, Z6, Z6
+	VMULPS       Z6, Z6, Z7
+	VFMSUB132PS  Z6, Z7, Z6
+	VXORPS       c_signMask<>+0(SB), Z6, Z6
+	VXORPS       c_signMask<>+0(SB), Z7, Z7
+	VMOVUPS      c_expLo<>+0(SB), Z8
+	VMAXPS       Z7, Z8, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z7
+	VMINPS       c_one<>+0(SB), Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z7, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z9
+	VMULPS       Z9, Z9, Z6
+	VMOVUPS      c_expP6<>+0(SB), Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z7
+	VFMADD132PS  Z7, Z9, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z6, Z7, Z7
 	VMOVUPS      c_erfAMax<>+0(SB), Z6
 	VMINPS       Z4, Z6, Z6
-	VMOVUPS      c_erfAMax<>+0(SB), Z7
-	VMINPS       Z6, Z7, Z7
-	VMULPS       Z7, Z7, Z8
-	VFMSUB132PS  Z7, Z8, Z7
-	VXORPS       c_signMask<>+0(SB), Z7, Z7
-	VXORPS       c_signMask<>+0(SB), Z8, Z8
-	VMOVUPS      c_expLo<>+0(SB), Z9
-	VMAXPS       Z8, Z9, Z8
-	VMOVUPS      c_log2e<>+0(SB), Z9
-	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
-	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z8
-	VMINPS       c_one<>+0(SB), Z7, Z7
-	VMAXPS       c_negOne<>+0(SB), Z7, Z7
-	VADDPS       Z7, Z8, Z7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z10
-	VMULPS       Z10, Z10, Z7
-	VMOVUPS      c_expP6<>+0(SB), Z8
-	VFMADD213PS  c_expP5<>+0(SB), Z10, Z8
-	VFMADD213PS  c_expP4<>+0(SB), Z10, Z8
-	VFMADD213PS  c_expP3<>+0(SB), Z10, Z8
-	VFMADD213PS  c_expP2<>+0(SB), Z10, Z8
-	VFMADD132PS  Z8, Z10, Z7
-	VPSUBD       c_expBias64<>+0(SB), Z9, Z8
-	VPSLLD       $0x17, Z8, Z8
-	VFMADD132PS  Z7, Z8, Z8
 	VMULPS       c_sqrt2<>+0(SB), Z6, Z6
-	VMOVUPS      c_phiP4<>+0(SB), Z7
-	VFMADD213PS  c_phiP3<>+0(SB), Z6, Z7
-	VFMADD213PS  c_phiP2<>+0(SB), Z6, Z7
-	VFMADD213PS  c_phiP1<>+0(SB), Z6, Z7
-	VFMADD213PS  c_phiP0<>+0(SB), Z6, Z7
+	VMOVUPS      c_phiP4<>+0(SB), Z8
+	VFMADD213PS  c_phiP3<>+0(SB), Z6, Z8
+	VFMADD213PS  c_phiP2<>+0(SB), Z6, Z8
+	VFMADD213PS  c_phiP1<>+0(SB), Z6, Z8
+	VFMADD213PS  c_phiP0<>+0(SB), Z6, Z8
 	VMOVUPS      c_phiQ5<>+0(SB), Z9
 	VFMADD213PS  c_phiQ4<>+0(SB), Z6, Z9
 	VFMADD213PS  c_phiQ3<>+0(SB), Z6, Z9
 	VFMADD213PS  c_phiQ2<>+0(SB), Z6, Z9
 	VFMADD213PS  c_phiQ1<>+0(SB), Z6, Z9
 	VFMADD213PS  c_one<>+0(SB), Z6, Z9
-	VDIVPS       Z9, Z7, Z6
-	VMULPS       Z6, Z8, Z6
-	VMOVUPS      c_one<>+0(SB), Z7
-	VFNMADD132PS c_twoM63<>+0(SB), Z7, Z6
-	VANDPS       c_signMask<>+0(SB), Z3, Z7
-	VORPS        Z7, Z6, Z6
+	VDIVPS       Z9, Z8, Z6
+	VMULPS       Z6, Z7, Z6
+	VMOVUPS      c_one<>+0(SB), Z8
+	VFNMADD132PS c_twoM63<>+0(SB), Z8, Z6
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VANDPS       c_signMask<>+0(SB), Z3, Z3
+	VORPS        Z3, Z6, Z3
 	VCMPPS       $0x11, c_half<>+0(SB), Z4, K1
-	VBLENDMPS    Z5, Z6, K1, Z14
-	VMULPS       64(SP), Z1, Z4
-	VORPS        c_signMask<>+0(SB), Z4, Z5
-	VMOVUPS      c_expLo<>+0(SB), Z6
-	VMAXPS       Z5, Z6, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z6
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
-	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z7
-	VMULPS       Z7, Z7, Z5
+	VBLENDMPS    Z5, Z3, K1, Z14
+	VMULPS       64(SP), Z1, Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z4
+	VMOVUPS      c_expLo<>+0(SB), Z5
+	VMAXPS       Z4, Z5, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z6
+	VMULPS       Z6, Z6, Z4
 	VMOVUPS      c_expP6<>+0(SB), Z8
-	VFMADD213PS  c_expP5<>+0(SB), Z7, Z8
-	VFMADD213PS  c_expP4<>+0(SB), Z7, Z8
-	VFMADD213PS  c_expP3<>+0(SB), Z7, Z8
-	VFMADD213PS  c_expP2<>+0(SB), Z7, Z8
-	VFMADD132PS  Z8, Z7, Z5
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
-	VPSLLD       $0x17, Z6, Z6
-	VFMADD132PS  Z5, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z5
-	VMOVUPS      c_one<>+0(SB), Z7
-	VFMADD132PS  c_twoM64<>+0(SB), Z7, Z6
-	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K1
-	VMOVUPS      c_one<>+0(SB), Z4
-	VBLENDMPS    Z5, Z4, K1, Z15
-	VDIVPS       Z6, Z15, Z4
-	VANDPS       c_absMask<>+0(SB), Z3, Z3
-	VMOVUPS      c_erfDAMax<>+0(SB), Z5
-	VMINPS       Z3, Z5, Z3
-	VMULPS       Z3, Z3, Z5
-	VFMSUB132PS  Z3, Z5, Z3
-	VXORPS       c_signMask<>+0(SB), Z3, Z3
-	VXORPS       c_signMask<>+0(SB), Z5, Z5
-	VMOVUPS      c_expLo<>+0(SB), Z6
-	VMAXPS       Z5, Z6, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z6
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
-	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
-	VMINPS       c_one<>+0(SB), Z3, Z3
-	VMAXPS       c_negOne<>+0(SB), Z3, Z3
-	VADDPS       Z3, Z5, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z7
-	VMULPS       Z7, Z7, Z3
-	VMOVUPS      c_expP6<>+0(SB), Z5
-	VFMADD213PS  c_expP5<>+0(SB), Z7, Z5
-	VFMADD213PS  c_expP4<>+0(SB), Z7, Z5
-	VFMADD213PS  c_expP3<>+0(SB), Z7, Z5
-	VFMADD213PS  c_expP2<>+0(SB), Z7, Z5
-	VFMADD132PS  Z5, Z7, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z5
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z8
+	VFMADD132PS  Z8, Z6, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
 	VPSLLD       $0x17, Z5, Z5
-	VFMADD132PS  Z3, Z5, Z5
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Z5, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VMOVUPS      c_oneE30<>+0(SB), Z5
-	VMINPS       Z1, Z5, Z1
-	VMOVUPS      c_negOneE30<>+0(SB), Z5
-	VMAXPS       Z1, Z5, Z1
-	VMULPS       (SP), Z3, Z5
-	VMULPS       Z4, Z5, Z4
-	VMULPS       Z4, Z1, Z4
-	VMULPS       64(SP), Z4, Z5
-	VADDPS       Z5, Z14, Z5
-	VMULPS       Z5, Z2, Z5
-	VMOVUPS      Z5, (CX)(SI*4)
-	VMULPS       Z1, Z2, Z5
-	VMULPS       Z13, Z3, Z3
-	VFMADD231PS  Z3, Z5, Z0
-	VMULPS       Z4, Z2, Z2
+	VFMADD132PS  Z4, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z4
+	VMOVUPS      c_one<>+0(SB), Z6
+	VFMADD132PS  c_twoM64<>+0(SB), Z6, Z5
+	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K1
+	VMOVUPS      c_one<>+0(SB), Z3
+	VBLENDMPS    Z4, Z3, K1, Z15
+	VDIVPS       Z5, Z15, Z3
+	VMOVUPS      c_oneE30<>+0(SB), Z4
+	VMINPS       Z1, Z4, Z1
+	VMOVUPS      c_negOneE30<>+0(SB), Z4
+	VMAXPS       Z1, Z4, Z1
+	VMULPS       (SP), Z7, Z4
+	VMULPS       Z3, Z4, Z3
+	VMULPS       Z3, Z1, Z3
+	VMULPS       64(SP), Z3, Z4
+	VADDPS       Z4, Z14, Z4
+	VMULPS       Z4, Z2, Z4
+	VMOVUPS      Z4, (CX)(SI*4)
+	VMULPS       Z1, Z2, Z4
+	VMULPS       Z13, Z7, Z5
+	VFMADD231PS  Z5, Z4, Z0
+	VMULPS       Z3, Z2, Z2
 	VFMADD231PS  Z1, Z2, Z21
 	ADDQ         $0x00000010, SI
 	JMP          loop
@@ -21393,124 +21244,97 @@ tail:
 	VFMADD213PS  c_erfS1<>+0(SB), Z6, Z7
 	VFMADD213PS  c_erfS0<>+0(SB), Z6, Z7
 	VMULPS       Z7, Z5, Z5
+	VMOVUPS      c_erfDAMax<>+0(SB), Z6
+	VMINPS       Z4, Z6, Z6
+	VMULPS       Z6, Z6, Z7
+	VFMSUB132PS  Z6, Z7, Z6
+	VXORPS       c_signMask<>+0(SB), Z6, Z6
+	VXORPS       c_signMask<>+0(SB), Z7, Z7
+	VMOVUPS      c_expLo<>+0(SB), Z8
+	VMAXPS       Z7, Z8, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z7
+	VMINPS       c_one<>+0(SB), Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z7, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z9
+	VMULPS       Z9, Z9, Z6
+	VMOVUPS      c_expP6<>+0(SB), Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z7
+	VFMADD132PS  Z7, Z9, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z6, Z7, Z7
 	VMOVUPS      c_erfAMax<>+0(SB), Z6
 	VMINPS       Z4, Z6, Z6
-	VMOVUPS      c_erfAMax<>+0(SB), Z7
-	VMINPS       Z6, Z7, Z7
-	VMULPS       Z7, Z7, Z8
-	VFMSUB132PS  Z7, Z8, Z7
-	VXORPS       c_signMask<>+0(SB), Z7, Z7
-	VXORPS       c_signMask<>+0(SB), Z8, Z8
-	VMOVUPS      c_expLo<>+0(SB), Z9
-	VMAXPS       Z8, Z9, Z8
-	VMOVUPS      c_log2e<>+0(SB), Z9
-	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
-	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z8
-	VMINPS       c_one<>+0(SB), Z7, Z7
-	VMAXPS       c_negOne<>+0(SB), Z7, Z7
-	VADDPS       Z7, Z8, Z7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z7, Z10
-	VMULPS       Z10, Z10, Z7
-	VMOVUPS      c_expP6<>+0(SB), Z8
-	VFMADD213PS  c_expP5<>+0(SB), Z10, Z8
-	VFMADD213PS  c_expP4<>+0(SB), Z10, Z8
-	VFMADD213PS  c_expP3<>+0(SB), Z10, Z8
-	VFMADD213PS  c_expP2<>+0(SB), Z10, Z8
-	VFMADD132PS  Z8, Z10, Z7
-	VPSUBD       c_expBias64<>+0(SB), Z9, Z8
-	VPSLLD       $0x17, Z8, Z8
-	VFMADD132PS  Z7, Z8, Z8
 	VMULPS       c_sqrt2<>+0(SB), Z6, Z6
-	VMOVUPS      c_phiP4<>+0(SB), Z7
-	VFMADD213PS  c_phiP3<>+0(SB), Z6, Z7
-	VFMADD213PS  c_phiP2<>+0(SB), Z6, Z7
-	VFMADD213PS  c_phiP1<>+0(SB), Z6, Z7
-	VFMADD213PS  c_phiP0<>+0(SB), Z6, Z7
+	VMOVUPS      c_phiP4<>+0(SB), Z8
+	VFMADD213PS  c_phiP3<>+0(SB), Z6, Z8
+	VFMADD213PS  c_phiP2<>+0(SB), Z6, Z8
+	VFMADD213PS  c_phiP1<>+0(SB), Z6, Z8
+	VFMADD213PS  c_phiP0<>+0(SB), Z6, Z8
 	VMOVUPS      c_phiQ5<>+0(SB), Z9
 	VFMADD213PS  c_phiQ4<>+0(SB), Z6, Z9
 	VFMADD213PS  c_phiQ3<>+0(SB), Z6, Z9
 	VFMADD213PS  c_phiQ2<>+0(SB), Z6, Z9
 	VFMADD213PS  c_phiQ1<>+0(SB), Z6, Z9
 	VFMADD213PS  c_one<>+0(SB), Z6, Z9
-	VDIVPS       Z9, Z7, Z6
-	VMULPS       Z6, Z8, Z6
-	VMOVUPS      c_one<>+0(SB), Z7
-	VFNMADD132PS c_twoM63<>+0(SB), Z7, Z6
-	VANDPS       c_signMask<>+0(SB), Z3, Z7
-	VORPS        Z7, Z6, Z6
+	VDIVPS       Z9, Z8, Z6
+	VMULPS       Z6, Z7, Z6
+	VMOVUPS      c_one<>+0(SB), Z8
+	VFNMADD132PS c_twoM63<>+0(SB), Z8, Z6
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VANDPS       c_signMask<>+0(SB), Z3, Z3
+	VORPS        Z3, Z6, Z3
 	VCMPPS       $0x11, c_half<>+0(SB), Z4, K2
-	VBLENDMPS    Z5, Z6, K2, Z19
-	VMULPS       64(SP), Z1, Z4
-	VORPS        c_signMask<>+0(SB), Z4, Z5
-	VMOVUPS      c_expLo<>+0(SB), Z6
-	VMAXPS       Z5, Z6, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z6
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
-	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z7
-	VMULPS       Z7, Z7, Z5
+	VBLENDMPS    Z5, Z3, K2, Z19
+	VMULPS       64(SP), Z1, Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z4
+	VMOVUPS      c_expLo<>+0(SB), Z5
+	VMAXPS       Z4, Z5, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z6
+	VMULPS       Z6, Z6, Z4
 	VMOVUPS      c_expP6<>+0(SB), Z8
-	VFMADD213PS  c_expP5<>+0(SB), Z7, Z8
-	VFMADD213PS  c_expP4<>+0(SB), Z7, Z8
-	VFMADD213PS  c_expP3<>+0(SB), Z7, Z8
-	VFMADD213PS  c_expP2<>+0(SB), Z7, Z8
-	VFMADD132PS  Z8, Z7, Z5
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
-	VPSLLD       $0x17, Z6, Z6
-	VFMADD132PS  Z5, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z5
-	VMOVUPS      c_one<>+0(SB), Z7
-	VFMADD132PS  c_twoM64<>+0(SB), Z7, Z6
-	VCMPPS       $0x11, c_zero<>+0(SB), Z4, K2
-	VMOVUPS      c_one<>+0(SB), Z4
-	VBLENDMPS    Z5, Z4, K2, Z20
-	VDIVPS       Z6, Z20, Z4
-	VANDPS       c_absMask<>+0(SB), Z3, Z3
-	VMOVUPS      c_erfDAMax<>+0(SB), Z5
-	VMINPS       Z3, Z5, Z3
-	VMULPS       Z3, Z3, Z5
-	VFMSUB132PS  Z3, Z5, Z3
-	VXORPS       c_signMask<>+0(SB), Z3, Z3
-	VXORPS       c_signMask<>+0(SB), Z5, Z5
-	VMOVUPS      c_expLo<>+0(SB), Z6
-	VMAXPS       Z5, Z6, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z6
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
-	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
-	VMINPS       c_one<>+0(SB), Z3, Z3
-	VMAXPS       c_negOne<>+0(SB), Z3, Z3
-	VADDPS       Z3, Z5, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z7
-	VMULPS       Z7, Z7, Z3
-	VMOVUPS      c_expP6<>+0(SB), Z5
-	VFMADD213PS  c_expP5<>+0(SB), Z7, Z5
-	VFMADD213PS  c_expP4<>+0(SB), Z7, Z5
-	VFMADD213PS  c_expP3<>+0(SB), Z7, Z5
-	VFMADD213PS  c_expP2<>+0(SB), Z7, Z5
-	VFMADD132PS  Z5, Z7, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z5
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z8
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z8
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z8
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z8
+	VFMADD132PS  Z8, Z6, Z4
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
 	VPSLLD       $0x17, Z5, Z5
-	VFMADD132PS  Z3, Z5, Z5
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Z5, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VMOVUPS      c_oneE30<>+0(SB), Z5
-	VMINPS       Z1, Z5, Z1
-	VMOVUPS      c_negOneE30<>+0(SB), Z5
-	VMAXPS       Z1, Z5, Z1
-	VMULPS       (SP), Z3, Z5
-	VMULPS       Z4, Z5, Z4
-	VMULPS       Z4, Z1, Z4
-	VMULPS       64(SP), Z4, Z5
-	VADDPS       Z5, Z19, Z5
-	VMULPS       Z5, Z2, Z5
-	VMOVUPS      Z5, K1, (CX)(SI*4)
-	VMULPS       Z1, Z2, Z5
-	VMULPS       Z18, Z3, Z3
-	VFMADD231PS  Z3, Z5, K1, Z0
-	VMULPS       Z4, Z2, Z2
+	VFMADD132PS  Z4, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z4
+	VMOVUPS      c_one<>+0(SB), Z6
+	VFMADD132PS  c_twoM64<>+0(SB), Z6, Z5
+	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K2
+	VMOVUPS      c_one<>+0(SB), Z3
+	VBLENDMPS    Z4, Z3, K2, Z20
+	VDIVPS       Z5, Z20, Z3
+	VMOVUPS      c_oneE30<>+0(SB), Z4
+	VMINPS       Z1, Z4, Z1
+	VMOVUPS      c_negOneE30<>+0(SB), Z4
+	VMAXPS       Z1, Z4, Z1
+	VMULPS       (SP), Z7, Z4
+	VMULPS       Z3, Z4, Z3
+	VMULPS       Z3, Z1, Z3
+	VMULPS       64(SP), Z3, Z4
+	VADDPS       Z4, Z19, Z4
+	VMULPS       Z4, Z2, Z4
+	VMOVUPS      Z4, K1, (CX)(SI*4)
+	VMULPS       Z1, Z2, Z4
+	VMULPS       Z18, Z7, Z5
+	VFMADD231PS  Z5, Z4, K1, Z0
+	VMULPS       Z3, Z2, Z2
 	VFMADD231PS  Z1, Z2, K1, Z21
 
 done:
@@ -34646,45 +34470,47 @@ loopN:
 	VMOVUPS      c_erfAMax<>+0(SB), Y3
 	VMINPS       Y1, Y3, Y3
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y4
-	VMULPS       Y4, Y4, Y5
-	VFMSUB132PS  Y4, Y5, Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VFMSUB132PS  Y3, Y4, Y3
+	VXORPS       c_signMask<>+0(SB), Y3, Y3
 	VXORPS       c_signMask<>+0(SB), Y4, Y4
-	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
-	VMINPS       c_one<>+0(SB), Y4, Y4
-	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y5, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y7, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
-	VFMADD132PS  Y5, Y7, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMOVUPS      c_erfAMax<>+0(SB), Y3
+	VMINPS       Y1, Y3, Y3
 	VMULPS       c_sqrt2<>+0(SB), Y3, Y3
-	VMOVUPS      c_phiP4<>+0(SB), Y4
-	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y4
+	VMOVUPS      c_phiP4<>+0(SB), Y5
+	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y5
+	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y5
+	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y5
+	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y5
 	VMOVUPS      c_phiQ5<>+0(SB), Y6
 	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y6
 	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y6
 	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y6
 	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y6
 	VFMADD213PS  c_one<>+0(SB), Y3, Y6
-	VDIVPS       Y6, Y4, Y3
-	VMULPS       Y3, Y5, Y3
+	VDIVPS       Y6, Y5, Y3
+	VMULPS       Y3, Y4, Y3
 	VMOVUPS      c_one<>+0(SB), Y4
 	VFNMADD132PS c_twoM63<>+0(SB), Y4, Y3
 	VANDPS       c_signMask<>+0(SB), Y0, Y0
@@ -34714,45 +34540,47 @@ loopN:
 	VMOVUPS      c_erfAMax<>+0(SB), Y3
 	VMINPS       Y1, Y3, Y3
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y4
-	VMULPS       Y4, Y4, Y5
-	VFMSUB132PS  Y4, Y5, Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VFMSUB132PS  Y3, Y4, Y3
+	VXORPS       c_signMask<>+0(SB), Y3, Y3
 	VXORPS       c_signMask<>+0(SB), Y4, Y4
-	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
-	VMINPS       c_one<>+0(SB), Y4, Y4
-	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y5, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y7, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
-	VFMADD132PS  Y5, Y7, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMOVUPS      c_erfAMax<>+0(SB), Y3
+	VMINPS       Y1, Y3, Y3
 	VMULPS       c_sqrt2<>+0(SB), Y3, Y3
-	VMOVUPS      c_phiP4<>+0(SB), Y4
-	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y4
+	VMOVUPS      c_phiP4<>+0(SB), Y5
+	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y5
+	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y5
+	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y5
+	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y5
 	VMOVUPS      c_phiQ5<>+0(SB), Y6
 	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y6
 	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y6
 	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y6
 	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y6
 	VFMADD213PS  c_one<>+0(SB), Y3, Y6
-	VDIVPS       Y6, Y4, Y3
-	VMULPS       Y3, Y5, Y3
+	VDIVPS       Y6, Y5, Y3
+	VMULPS       Y3, Y4, Y3
 	VMOVUPS      c_one<>+0(SB), Y4
 	VFNMADD132PS c_twoM63<>+0(SB), Y4, Y3
 	VANDPS       c_signMask<>+0(SB), Y0, Y0
@@ -34792,45 +34620,47 @@ loop:
 	VMOVUPS      c_erfAMax<>+0(SB), Y3
 	VMINPS       Y1, Y3, Y3
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y4
-	VMULPS       Y4, Y4, Y5
-	VFMSUB132PS  Y4, Y5, Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VFMSUB132PS  Y3, Y4, Y3
+	VXORPS       c_signMask<>+0(SB), Y3, Y3
 	VXORPS       c_signMask<>+0(SB), Y4, Y4
-	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
-	VMINPS       c_one<>+0(SB), Y4, Y4
-	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y5, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y7, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
-	VFMADD132PS  Y5, Y7, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMOVUPS      c_erfAMax<>+0(SB), Y3
+	VMINPS       Y1, Y3, Y3
 	VMULPS       c_sqrt2<>+0(SB), Y3, Y3
-	VMOVUPS      c_phiP4<>+0(SB), Y4
-	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y4
+	VMOVUPS      c_phiP4<>+0(SB), Y5
+	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y5
+	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y5
+	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y5
+	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y5
 	VMOVUPS      c_phiQ5<>+0(SB), Y6
 	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y6
 	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y6
 	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y6
 	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y6
 	VFMADD213PS  c_one<>+0(SB), Y3, Y6
-	VDIVPS       Y6, Y4, Y3
-	VMULPS       Y3, Y5, Y3
+	VDIVPS       Y6, Y5, Y3
+	VMULPS       Y3, Y4, Y3
 	VMOVUPS      c_one<>+0(SB), Y4
 	VFNMADD132PS c_twoM63<>+0(SB), Y4, Y3
 	VANDPS       c_signMask<>+0(SB), Y0, Y0
@@ -34870,45 +34700,47 @@ tail:
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
 	VMINPS       Y2, Y4, Y4
 	VMOVUPS      c_erfAMax<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y5
-	VMULPS       Y5, Y5, Y6
-	VFMSUB132PS  Y5, Y6, Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
 	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y4
 	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
-	VMOVUPS      c_phiP4<>+0(SB), Y5
-	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y5
+	VMOVUPS      c_phiP4<>+0(SB), Y6
+	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y6
 	VMOVUPS      c_phiQ5<>+0(SB), Y7
 	VFMADD213PS  c_phiQ4<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ3<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ2<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ1<>+0(SB), Y4, Y7
 	VFMADD213PS  c_one<>+0(SB), Y4, Y7
-	VDIVPS       Y7, Y5, Y4
-	VMULPS       Y4, Y6, Y4
+	VDIVPS       Y7, Y6, Y4
+	VMULPS       Y4, Y5, Y4
 	VMOVUPS      c_one<>+0(SB), Y5
 	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
 	VANDPS       c_signMask<>+0(SB), Y1, Y1
@@ -37536,45 +37368,47 @@ loopN:
 	VMOVUPS      c_erfAMax<>+0(SB), Y3
 	VMINPS       Y2, Y3, Y3
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y4
-	VMULPS       Y4, Y4, Y5
-	VFMSUB132PS  Y4, Y5, Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VFMSUB132PS  Y3, Y4, Y3
+	VXORPS       c_signMask<>+0(SB), Y3, Y3
 	VXORPS       c_signMask<>+0(SB), Y4, Y4
-	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
-	VMINPS       c_one<>+0(SB), Y4, Y4
-	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y5, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y7, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
-	VFMADD132PS  Y5, Y7, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMOVUPS      c_erfAMax<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
 	VMULPS       c_sqrt2<>+0(SB), Y3, Y3
-	VMOVUPS      c_phiP4<>+0(SB), Y4
-	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y4
+	VMOVUPS      c_phiP4<>+0(SB), Y5
+	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y5
+	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y5
+	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y5
+	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y5
 	VMOVUPS      c_phiQ5<>+0(SB), Y6
 	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y6
 	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y6
 	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y6
 	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y6
 	VFMADD213PS  c_one<>+0(SB), Y3, Y6
-	VDIVPS       Y6, Y4, Y3
-	VMULPS       Y3, Y5, Y3
+	VDIVPS       Y6, Y5, Y3
+	VMULPS       Y3, Y4, Y3
 	VMOVUPS      c_one<>+0(SB), Y4
 	VFNMADD132PS c_twoM63<>+0(SB), Y4, Y3
 	VMULPS       Y3, Y0, Y0
@@ -37637,45 +37471,47 @@ loopN:
 	VMOVUPS      c_erfAMax<>+0(SB), Y3
 	VMINPS       Y2, Y3, Y3
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y4
-	VMULPS       Y4, Y4, Y5
-	VFMSUB132PS  Y4, Y5, Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VFMSUB132PS  Y3, Y4, Y3
+	VXORPS       c_signMask<>+0(SB), Y3, Y3
 	VXORPS       c_signMask<>+0(SB), Y4, Y4
-	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
-	VMINPS       c_one<>+0(SB), Y4, Y4
-	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y5, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y7, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
-	VFMADD132PS  Y5, Y7, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMOVUPS      c_erfAMax<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
 	VMULPS       c_sqrt2<>+0(SB), Y3, Y3
-	VMOVUPS      c_phiP4<>+0(SB), Y4
-	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y4
+	VMOVUPS      c_phiP4<>+0(SB), Y5
+	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y5
+	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y5
+	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y5
+	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y5
 	VMOVUPS      c_phiQ5<>+0(SB), Y6
 	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y6
 	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y6
 	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y6
 	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y6
 	VFMADD213PS  c_one<>+0(SB), Y3, Y6
-	VDIVPS       Y6, Y4, Y3
-	VMULPS       Y3, Y5, Y3
+	VDIVPS       Y6, Y5, Y3
+	VMULPS       Y3, Y4, Y3
 	VMOVUPS      c_one<>+0(SB), Y4
 	VFNMADD132PS c_twoM63<>+0(SB), Y4, Y3
 	VMULPS       Y3, Y0, Y0
@@ -37748,45 +37584,47 @@ loop:
 	VMOVUPS      c_erfAMax<>+0(SB), Y3
 	VMINPS       Y2, Y3, Y3
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y4
-	VMULPS       Y4, Y4, Y5
-	VFMSUB132PS  Y4, Y5, Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       Y3, Y3, Y4
+	VFMSUB132PS  Y3, Y4, Y3
+	VXORPS       c_signMask<>+0(SB), Y3, Y3
 	VXORPS       c_signMask<>+0(SB), Y4, Y4
-	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
-	VMINPS       c_one<>+0(SB), Y4, Y4
-	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y5, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y7, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
-	VFMADD132PS  Y5, Y7, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y4, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMOVUPS      c_erfAMax<>+0(SB), Y3
+	VMINPS       Y2, Y3, Y3
 	VMULPS       c_sqrt2<>+0(SB), Y3, Y3
-	VMOVUPS      c_phiP4<>+0(SB), Y4
-	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y4
+	VMOVUPS      c_phiP4<>+0(SB), Y5
+	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y5
+	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y5
+	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y5
+	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y5
 	VMOVUPS      c_phiQ5<>+0(SB), Y6
 	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y6
 	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y6
 	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y6
 	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y6
 	VFMADD213PS  c_one<>+0(SB), Y3, Y6
-	VDIVPS       Y6, Y4, Y3
-	VMULPS       Y3, Y5, Y3
+	VDIVPS       Y6, Y5, Y3
+	VMULPS       Y3, Y4, Y3
 	VMOVUPS      c_one<>+0(SB), Y4
 	VFNMADD132PS c_twoM63<>+0(SB), Y4, Y3
 	VMULPS       Y3, Y0, Y0
@@ -37859,45 +37697,47 @@ tail:
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
 	VMINPS       Y3, Y4, Y4
 	VMOVUPS      c_erfAMax<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y5
-	VMULPS       Y5, Y5, Y6
-	VFMSUB132PS  Y5, Y6, Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
 	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
 	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
-	VMOVUPS      c_phiP4<>+0(SB), Y5
-	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y5
+	VMOVUPS      c_phiP4<>+0(SB), Y6
+	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y6
 	VMOVUPS      c_phiQ5<>+0(SB), Y7
 	VFMADD213PS  c_phiQ4<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ3<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ2<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ1<>+0(SB), Y4, Y7
 	VFMADD213PS  c_one<>+0(SB), Y4, Y7
-	VDIVPS       Y7, Y5, Y4
-	VMULPS       Y4, Y6, Y4
+	VDIVPS       Y7, Y6, Y4
+	VMULPS       Y4, Y5, Y4
 	VMOVUPS      c_one<>+0(SB), Y5
 	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
 	VMULPS       Y4, Y1, Y1
@@ -37965,13 +37805,8 @@ loopN:
 	VMOVUPS      c_twoP64<>+0(SB), Y6
 	VBLENDVPS    Y4, Y2, Y6, Y2
 	VDIVPS       Y3, Y2, Y2
-	VMOVUPS      c_big<>+0(SB), Y3
-	VMINPS       Y0, Y3, Y0
-	VMOVUPS      c_negBig<>+0(SB), Y3
-	VMAXPS       Y0, Y3, Y0
-	VANDPS       c_absMask<>+0(SB), Y5, Y3
-	VMOVUPS      c_erfDAMax<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_erfDAMax<>+0(SB), Y3
+	VMINPS       Y5, Y3, Y3
 	VMULPS       Y3, Y3, Y4
 	VFMSUB132PS  Y3, Y4, Y3
 	VXORPS       c_signMask<>+0(SB), Y3, Y3
@@ -37996,68 +37831,46 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Y6, Y4
 	VPSLLD       $0x17, Y4, Y4
 	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y4, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y3
-	VMULPS       Y3, Y0, Y0
-	VMULPS       Y2, Y0, Y0
-	VCMPPS       $0x11, c_half<>+0(SB), Y5, Y2
-	VMOVUPS      c_half<>+0(SB), Y3
-	VMINPS       Y5, Y3, Y3
-	VMOVUPS      c_negHalf<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMULPS       Y3, Y3, Y3
-	VMOVUPS      c_erfS6<>+0(SB), Y4
-	VFMADD213PS  c_erfS5<>+0(SB), Y3, Y4
-	VFMADD213PS  c_erfS4<>+0(SB), Y3, Y4
-	VFMADD213PS  c_erfS3<>+0(SB), Y3, Y4
-	VFMADD213PS  c_erfS2<>+0(SB), Y3, Y4
-	VFMADD213PS  c_erfS1<>+0(SB), Y3, Y4
-	VFMADD213PS  c_erfS0<>+0(SB), Y3, Y4
-	VMULPS       Y4, Y1, Y1
 	VMOVUPS      c_erfAMax<>+0(SB), Y3
 	VMINPS       Y5, Y3, Y3
-	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y4
-	VMULPS       Y4, Y4, Y5
-	VFMSUB132PS  Y4, Y5, Y4
-	VXORPS       c_signMask<>+0(SB), Y4, Y4
-	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
-	VMINPS       c_one<>+0(SB), Y4, Y4
-	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y5, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y7, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
-	VFMADD132PS  Y5, Y7, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
 	VMULPS       c_sqrt2<>+0(SB), Y3, Y3
-	VMOVUPS      c_phiP4<>+0(SB), Y4
-	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y4
-	VMOVUPS      c_phiQ5<>+0(SB), Y6
-	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y6
-	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y6
-	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y6
-	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y6
-	VFMADD213PS  c_one<>+0(SB), Y3, Y6
-	VDIVPS       Y6, Y4, Y3
-	VMULPS       Y3, Y5, Y3
-	VMOVUPS      c_one<>+0(SB), Y4
-	VFNMADD132PS c_twoM63<>+0(SB), Y4, Y3
+	VMOVUPS      c_phiP4<>+0(SB), Y6
+	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y6
+	VMOVUPS      c_phiQ5<>+0(SB), Y7
+	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y7
+	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y7
+	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y7
+	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y7
+	VFMADD213PS  c_one<>+0(SB), Y3, Y7
+	VDIVPS       Y7, Y6, Y3
+	VMULPS       Y3, Y4, Y3
+	VMOVUPS      c_one<>+0(SB), Y6
+	VFNMADD132PS c_twoM63<>+0(SB), Y6, Y3
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VMOVUPS      c_big<>+0(SB), Y6
+	VMINPS       Y0, Y6, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y6
+	VMAXPS       Y0, Y6, Y0
+	VMULPS       Y4, Y0, Y0
+	VMULPS       Y2, Y0, Y0
+	VCMPPS       $0x11, c_half<>+0(SB), Y5, Y2
+	VMOVUPS      c_half<>+0(SB), Y4
+	VMINPS       Y5, Y4, Y4
+	VMOVUPS      c_negHalf<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y4
+	VMOVUPS      c_erfS6<>+0(SB), Y5
+	VFMADD213PS  c_erfS5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS2<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS1<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS0<>+0(SB), Y4, Y5
+	VMULPS       Y5, Y1, Y1
 	VMULPS       c_twoP64<>+0(SB), Y3, Y3
 	VBLENDVPS    Y2, Y1, Y3, Y1
 	VADDPS       Y1, Y0, Y0
@@ -38107,13 +37920,8 @@ loopN:
 	VMOVUPS      c_twoP64<>+0(SB), Y6
 	VBLENDVPS    Y4, Y2, Y6, Y2
 	VDIVPS       Y3, Y2, Y2
-	VMOVUPS      c_big<>+0(SB), Y3
-	VMINPS       Y0, Y3, Y0
-	VMOVUPS      c_negBig<>+0(SB), Y3
-	VMAXPS       Y0, Y3, Y0
-	VANDPS       c_absMask<>+0(SB), Y5, Y3
-	VMOVUPS      c_erfDAMax<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_erfDAMax<>+0(SB), Y3
+	VMINPS       Y5, Y3, Y3
 	VMULPS       Y3, Y3, Y4
 	VFMSUB132PS  Y3, Y4, Y3
 	VXORPS       c_signMask<>+0(SB), Y3, Y3
@@ -38138,68 +37946,46 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Y6, Y4
 	VPSLLD       $0x17, Y4, Y4
 	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y4, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y3
-	VMULPS       Y3, Y0, Y0
-	VMULPS       Y2, Y0, Y0
-	VCMPPS       $0x11, c_half<>+0(SB), Y5, Y2
-	VMOVUPS      c_half<>+0(SB), Y3
-	VMINPS       Y5, Y3, Y3
-	VMOVUPS      c_negHalf<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMULPS       Y3, Y3, Y3
-	VMOVUPS      c_erfS6<>+0(SB), Y4
-	VFMADD213PS  c_erfS5<>+0(SB), Y3, Y4
-	VFMADD213PS  c_erfS4<>+0(SB), Y3, Y4
-	VFMADD213PS  c_erfS3<>+0(SB), Y3, Y4
-	VFMADD213PS  c_erfS2<>+0(SB), Y3, Y4
-	VFMADD213PS  c_erfS1<>+0(SB), Y3, Y4
-	VFMADD213PS  c_erfS0<>+0(SB), Y3, Y4
-	VMULPS       Y4, Y1, Y1
 	VMOVUPS      c_erfAMax<>+0(SB), Y3
 	VMINPS       Y5, Y3, Y3
-	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y4
-	VMULPS       Y4, Y4, Y5
-	VFMSUB132PS  Y4, Y5, Y4
-	VXORPS       c_signMask<>+0(SB), Y4, Y4
-	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
-	VMINPS       c_one<>+0(SB), Y4, Y4
-	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y5, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y7, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
-	VFMADD132PS  Y5, Y7, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
 	VMULPS       c_sqrt2<>+0(SB), Y3, Y3
-	VMOVUPS      c_phiP4<>+0(SB), Y4
-	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y4
-	VMOVUPS      c_phiQ5<>+0(SB), Y6
-	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y6
-	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y6
-	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y6
-	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y6
-	VFMADD213PS  c_one<>+0(SB), Y3, Y6
-	VDIVPS       Y6, Y4, Y3
-	VMULPS       Y3, Y5, Y3
-	VMOVUPS      c_one<>+0(SB), Y4
-	VFNMADD132PS c_twoM63<>+0(SB), Y4, Y3
+	VMOVUPS      c_phiP4<>+0(SB), Y6
+	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y6
+	VMOVUPS      c_phiQ5<>+0(SB), Y7
+	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y7
+	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y7
+	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y7
+	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y7
+	VFMADD213PS  c_one<>+0(SB), Y3, Y7
+	VDIVPS       Y7, Y6, Y3
+	VMULPS       Y3, Y4, Y3
+	VMOVUPS      c_one<>+0(SB), Y6
+	VFNMADD132PS c_twoM63<>+0(SB), Y6, Y3
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VMOVUPS      c_big<>+0(SB), Y6
+	VMINPS       Y0, Y6, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y6
+	VMAXPS       Y0, Y6, Y0
+	VMULPS       Y4, Y0, Y0
+	VMULPS       Y2, Y0, Y0
+	VCMPPS       $0x11, c_half<>+0(SB), Y5, Y2
+	VMOVUPS      c_half<>+0(SB), Y4
+	VMINPS       Y5, Y4, Y4
+	VMOVUPS      c_negHalf<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y4
+	VMOVUPS      c_erfS6<>+0(SB), Y5
+	VFMADD213PS  c_erfS5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS2<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS1<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS0<>+0(SB), Y4, Y5
+	VMULPS       Y5, Y1, Y1
 	VMULPS       c_twoP64<>+0(SB), Y3, Y3
 	VBLENDVPS    Y2, Y1, Y3, Y1
 	VADDPS       Y1, Y0, Y0
@@ -38259,13 +38045,8 @@ loop:
 	VMOVUPS      c_twoP64<>+0(SB), Y6
 	VBLENDVPS    Y4, Y2, Y6, Y2
 	VDIVPS       Y3, Y2, Y2
-	VMOVUPS      c_big<>+0(SB), Y3
-	VMINPS       Y0, Y3, Y0
-	VMOVUPS      c_negBig<>+0(SB), Y3
-	VMAXPS       Y0, Y3, Y0
-	VANDPS       c_absMask<>+0(SB), Y5, Y3
-	VMOVUPS      c_erfDAMax<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
+	VMOVUPS      c_erfDAMax<>+0(SB), Y3
+	VMINPS       Y5, Y3, Y3
 	VMULPS       Y3, Y3, Y4
 	VFMSUB132PS  Y3, Y4, Y3
 	VXORPS       c_signMask<>+0(SB), Y3, Y3
@@ -38290,68 +38071,46 @@ loop:
 	VPSUBD       c_expBias64<>+0(SB), Y6, Y4
 	VPSLLD       $0x17, Y4, Y4
 	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y4, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y3
-	VMULPS       Y3, Y0, Y0
-	VMULPS       Y2, Y0, Y0
-	VCMPPS       $0x11, c_half<>+0(SB), Y5, Y2
-	VMOVUPS      c_half<>+0(SB), Y3
-	VMINPS       Y5, Y3, Y3
-	VMOVUPS      c_negHalf<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMULPS       Y3, Y3, Y3
-	VMOVUPS      c_erfS6<>+0(SB), Y4
-	VFMADD213PS  c_erfS5<>+0(SB), Y3, Y4
-	VFMADD213PS  c_erfS4<>+0(SB), Y3, Y4
-	VFMADD213PS  c_erfS3<>+0(SB), Y3, Y4
-	VFMADD213PS  c_erfS2<>+0(SB), Y3, Y4
-	VFMADD213PS  c_erfS1<>+0(SB), Y3, Y4
-	VFMADD213PS  c_erfS0<>+0(SB), Y3, Y4
-	VMULPS       Y4, Y1, Y1
 	VMOVUPS      c_erfAMax<>+0(SB), Y3
 	VMINPS       Y5, Y3, Y3
-	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y4
-	VMULPS       Y4, Y4, Y5
-	VFMSUB132PS  Y4, Y5, Y4
-	VXORPS       c_signMask<>+0(SB), Y4, Y4
-	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
-	VMINPS       c_one<>+0(SB), Y4, Y4
-	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y5, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y7, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
-	VFMADD132PS  Y5, Y7, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
 	VMULPS       c_sqrt2<>+0(SB), Y3, Y3
-	VMOVUPS      c_phiP4<>+0(SB), Y4
-	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y4
-	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y4
-	VMOVUPS      c_phiQ5<>+0(SB), Y6
-	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y6
-	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y6
-	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y6
-	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y6
-	VFMADD213PS  c_one<>+0(SB), Y3, Y6
-	VDIVPS       Y6, Y4, Y3
-	VMULPS       Y3, Y5, Y3
-	VMOVUPS      c_one<>+0(SB), Y4
-	VFNMADD132PS c_twoM63<>+0(SB), Y4, Y3
+	VMOVUPS      c_phiP4<>+0(SB), Y6
+	VFMADD213PS  c_phiP3<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiP2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiP1<>+0(SB), Y3, Y6
+	VFMADD213PS  c_phiP0<>+0(SB), Y3, Y6
+	VMOVUPS      c_phiQ5<>+0(SB), Y7
+	VFMADD213PS  c_phiQ4<>+0(SB), Y3, Y7
+	VFMADD213PS  c_phiQ3<>+0(SB), Y3, Y7
+	VFMADD213PS  c_phiQ2<>+0(SB), Y3, Y7
+	VFMADD213PS  c_phiQ1<>+0(SB), Y3, Y7
+	VFMADD213PS  c_one<>+0(SB), Y3, Y7
+	VDIVPS       Y7, Y6, Y3
+	VMULPS       Y3, Y4, Y3
+	VMOVUPS      c_one<>+0(SB), Y6
+	VFNMADD132PS c_twoM63<>+0(SB), Y6, Y3
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y4
+	VMOVUPS      c_big<>+0(SB), Y6
+	VMINPS       Y0, Y6, Y0
+	VMOVUPS      c_negBig<>+0(SB), Y6
+	VMAXPS       Y0, Y6, Y0
+	VMULPS       Y4, Y0, Y0
+	VMULPS       Y2, Y0, Y0
+	VCMPPS       $0x11, c_half<>+0(SB), Y5, Y2
+	VMOVUPS      c_half<>+0(SB), Y4
+	VMINPS       Y5, Y4, Y4
+	VMOVUPS      c_negHalf<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y4
+	VMOVUPS      c_erfS6<>+0(SB), Y5
+	VFMADD213PS  c_erfS5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS2<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS1<>+0(SB), Y4, Y5
+	VFMADD213PS  c_erfS0<>+0(SB), Y4, Y5
+	VMULPS       Y5, Y1, Y1
 	VMULPS       c_twoP64<>+0(SB), Y3, Y3
 	VBLENDVPS    Y2, Y1, Y3, Y1
 	VADDPS       Y1, Y0, Y0
@@ -38411,13 +38170,8 @@ tail:
 	VMOVUPS      c_twoP64<>+0(SB), Y7
 	VBLENDVPS    Y5, Y3, Y7, Y3
 	VDIVPS       Y4, Y3, Y3
-	VMOVUPS      c_big<>+0(SB), Y4
-	VMINPS       Y1, Y4, Y1
-	VMOVUPS      c_negBig<>+0(SB), Y4
-	VMAXPS       Y1, Y4, Y1
-	VANDPS       c_absMask<>+0(SB), Y6, Y4
-	VMOVUPS      c_erfDAMax<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_erfDAMax<>+0(SB), Y4
+	VMINPS       Y6, Y4, Y4
 	VMULPS       Y4, Y4, Y5
 	VFMSUB132PS  Y4, Y5, Y4
 	VXORPS       c_signMask<>+0(SB), Y4, Y4
@@ -38442,68 +38196,46 @@ tail:
 	VPSUBD       c_expBias64<>+0(SB), Y7, Y5
 	VPSLLD       $0x17, Y5, Y5
 	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y5, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y4
-	VMULPS       Y4, Y1, Y1
-	VMULPS       Y3, Y1, Y1
-	VCMPPS       $0x11, c_half<>+0(SB), Y6, Y3
-	VMOVUPS      c_half<>+0(SB), Y4
-	VMINPS       Y6, Y4, Y4
-	VMOVUPS      c_negHalf<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMULPS       Y4, Y4, Y4
-	VMOVUPS      c_erfS6<>+0(SB), Y5
-	VFMADD213PS  c_erfS5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS2<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS1<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS0<>+0(SB), Y4, Y5
-	VMULPS       Y5, Y2, Y2
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
 	VMINPS       Y6, Y4, Y4
-	VMOVUPS      c_erfAMax<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y5
-	VMULPS       Y5, Y5, Y6
-	VFMSUB132PS  Y5, Y6, Y5
-	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
 	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
-	VMOVUPS      c_phiP4<>+0(SB), Y5
-	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y5
-	VMOVUPS      c_phiQ5<>+0(SB), Y7
-	VFMADD213PS  c_phiQ4<>+0(SB), Y4, Y7
-	VFMADD213PS  c_phiQ3<>+0(SB), Y4, Y7
-	VFMADD213PS  c_phiQ2<>+0(SB), Y4, Y7
-	VFMADD213PS  c_phiQ1<>+0(SB), Y4, Y7
-	VFMADD213PS  c_one<>+0(SB), Y4, Y7
-	VDIVPS       Y7, Y5, Y4
-	VMULPS       Y4, Y6, Y4
-	VMOVUPS      c_one<>+0(SB), Y5
-	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
+	VMOVUPS      c_phiP4<>+0(SB), Y7
+	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y7
+	VMOVUPS      c_phiQ5<>+0(SB), Y8
+	VFMADD213PS  c_phiQ4<>+0(SB), Y4, Y8
+	VFMADD213PS  c_phiQ3<>+0(SB), Y4, Y8
+	VFMADD213PS  c_phiQ2<>+0(SB), Y4, Y8
+	VFMADD213PS  c_phiQ1<>+0(SB), Y4, Y8
+	VFMADD213PS  c_one<>+0(SB), Y4, Y8
+	VDIVPS       Y8, Y7, Y4
+	VMULPS       Y4, Y5, Y4
+	VMOVUPS      c_one<>+0(SB), Y7
+	VFNMADD132PS c_twoM63<>+0(SB), Y7, Y4
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y5, Y5
+	VMULPS       c_twoM64<>+0(SB), Y5, Y5
+	VMOVUPS      c_big<>+0(SB), Y7
+	VMINPS       Y1, Y7, Y1
+	VMOVUPS      c_negBig<>+0(SB), Y7
+	VMAXPS       Y1, Y7, Y1
+	VMULPS       Y5, Y1, Y1
+	VMULPS       Y3, Y1, Y1
+	VCMPPS       $0x11, c_half<>+0(SB), Y6, Y3
+	VMOVUPS      c_half<>+0(SB), Y5
+	VMINPS       Y6, Y5, Y5
+	VMOVUPS      c_negHalf<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMULPS       Y5, Y5, Y5
+	VMOVUPS      c_erfS6<>+0(SB), Y6
+	VFMADD213PS  c_erfS5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_erfS4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_erfS3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_erfS2<>+0(SB), Y5, Y6
+	VFMADD213PS  c_erfS1<>+0(SB), Y5, Y6
+	VFMADD213PS  c_erfS0<>+0(SB), Y5, Y6
+	VMULPS       Y6, Y2, Y2
 	VMULPS       c_twoP64<>+0(SB), Y4, Y4
 	VBLENDVPS    Y3, Y2, Y4, Y2
 	VADDPS       Y2, Y1, Y1
@@ -42592,45 +42324,47 @@ loopN:
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
 	VMINPS       Y2, Y4, Y4
 	VMOVUPS      c_erfAMax<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y5
-	VMULPS       Y5, Y5, Y6
-	VFMSUB132PS  Y5, Y6, Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
 	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y4
 	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
-	VMOVUPS      c_phiP4<>+0(SB), Y5
-	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y5
+	VMOVUPS      c_phiP4<>+0(SB), Y6
+	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y6
 	VMOVUPS      c_phiQ5<>+0(SB), Y7
 	VFMADD213PS  c_phiQ4<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ3<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ2<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ1<>+0(SB), Y4, Y7
 	VFMADD213PS  c_one<>+0(SB), Y4, Y7
-	VDIVPS       Y7, Y5, Y4
-	VMULPS       Y4, Y6, Y4
+	VDIVPS       Y7, Y6, Y4
+	VMULPS       Y4, Y5, Y4
 	VMOVUPS      c_one<>+0(SB), Y5
 	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
 	VANDPS       c_signMask<>+0(SB), Y1, Y1
@@ -42720,45 +42454,47 @@ loopN:
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
 	VMINPS       Y2, Y4, Y4
 	VMOVUPS      c_erfAMax<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y5
-	VMULPS       Y5, Y5, Y6
-	VFMSUB132PS  Y5, Y6, Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
 	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y4
 	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
-	VMOVUPS      c_phiP4<>+0(SB), Y5
-	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y5
+	VMOVUPS      c_phiP4<>+0(SB), Y6
+	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y6
 	VMOVUPS      c_phiQ5<>+0(SB), Y7
 	VFMADD213PS  c_phiQ4<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ3<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ2<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ1<>+0(SB), Y4, Y7
 	VFMADD213PS  c_one<>+0(SB), Y4, Y7
-	VDIVPS       Y7, Y5, Y4
-	VMULPS       Y4, Y6, Y4
+	VDIVPS       Y7, Y6, Y4
+	VMULPS       Y4, Y5, Y4
 	VMOVUPS      c_one<>+0(SB), Y5
 	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
 	VANDPS       c_signMask<>+0(SB), Y1, Y1
@@ -42858,45 +42594,47 @@ loop:
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
 	VMINPS       Y2, Y4, Y4
 	VMOVUPS      c_erfAMax<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y5
-	VMULPS       Y5, Y5, Y6
-	VFMSUB132PS  Y5, Y6, Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
 	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y4
 	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
-	VMOVUPS      c_phiP4<>+0(SB), Y5
-	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y5
+	VMOVUPS      c_phiP4<>+0(SB), Y6
+	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y6
 	VMOVUPS      c_phiQ5<>+0(SB), Y7
 	VFMADD213PS  c_phiQ4<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ3<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ2<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ1<>+0(SB), Y4, Y7
 	VFMADD213PS  c_one<>+0(SB), Y4, Y7
-	VDIVPS       Y7, Y5, Y4
-	VMULPS       Y4, Y6, Y4
+	VDIVPS       Y7, Y6, Y4
+	VMULPS       Y4, Y5, Y4
 	VMOVUPS      c_one<>+0(SB), Y5
 	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
 	VANDPS       c_signMask<>+0(SB), Y1, Y1
@@ -42996,45 +42734,47 @@ tail:
 	VMOVUPS      c_erfAMax<>+0(SB), Y5
 	VMINPS       Y3, Y5, Y5
 	VMOVUPS      c_erfAMax<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y6
-	VMULPS       Y6, Y6, Y7
-	VFMSUB132PS  Y6, Y7, Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       Y5, Y5, Y6
+	VFMSUB132PS  Y5, Y6, Y5
+	VXORPS       c_signMask<>+0(SB), Y5, Y5
 	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VXORPS       c_signMask<>+0(SB), Y7, Y7
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y7, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y9, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y6, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
+	VFMADD132PS  Y6, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMOVUPS      c_erfAMax<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y5
 	VMULPS       c_sqrt2<>+0(SB), Y5, Y5
-	VMOVUPS      c_phiP4<>+0(SB), Y6
-	VFMADD213PS  c_phiP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_phiP2<>+0(SB), Y5, Y6
-	VFMADD213PS  c_phiP1<>+0(SB), Y5, Y6
-	VFMADD213PS  c_phiP0<>+0(SB), Y5, Y6
+	VMOVUPS      c_phiP4<>+0(SB), Y7
+	VFMADD213PS  c_phiP3<>+0(SB), Y5, Y7
+	VFMADD213PS  c_phiP2<>+0(SB), Y5, Y7
+	VFMADD213PS  c_phiP1<>+0(SB), Y5, Y7
+	VFMADD213PS  c_phiP0<>+0(SB), Y5, Y7
 	VMOVUPS      c_phiQ5<>+0(SB), Y8
 	VFMADD213PS  c_phiQ4<>+0(SB), Y5, Y8
 	VFMADD213PS  c_phiQ3<>+0(SB), Y5, Y8
 	VFMADD213PS  c_phiQ2<>+0(SB), Y5, Y8
 	VFMADD213PS  c_phiQ1<>+0(SB), Y5, Y8
 	VFMADD213PS  c_one<>+0(SB), Y5, Y8
-	VDIVPS       Y8, Y6, Y5
-	VMULPS       Y5, Y7, Y5
+	VDIVPS       Y8, Y7, Y5
+	VMULPS       Y5, Y6, Y5
 	VMOVUPS      c_one<>+0(SB), Y6
 	VFNMADD132PS c_twoM63<>+0(SB), Y6, Y5
 	VANDPS       c_signMask<>+0(SB), Y2, Y2
@@ -43158,45 +42898,47 @@ loopN:
 	VMOVUPS      c_erfAMax<>+0(SB), Y6
 	VMINPS       Y4, Y6, Y6
 	VMOVUPS      c_erfAMax<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y7
-	VMULPS       Y7, Y7, Y8
-	VFMSUB132PS  Y7, Y8, Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       Y6, Y6, Y7
+	VFMSUB132PS  Y6, Y7, Y6
+	VXORPS       c_signMask<>+0(SB), Y6, Y6
 	VXORPS       c_signMask<>+0(SB), Y7, Y7
-	VXORPS       c_signMask<>+0(SB), Y8, Y8
-	VMOVUPS      c_expLo<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
-	VMOVUPS      c_log2e<>+0(SB), Y9
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
-	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y8, Y7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
-	VMULPS       Y10, Y10, Y7
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
-	VFMADD132PS  Y8, Y10, Y7
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y7, Y8, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y7, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMOVUPS      c_erfAMax<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y6
 	VMULPS       c_sqrt2<>+0(SB), Y6, Y6
-	VMOVUPS      c_phiP4<>+0(SB), Y7
-	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP2<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP1<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP0<>+0(SB), Y6, Y7
+	VMOVUPS      c_phiP4<>+0(SB), Y8
+	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP2<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP1<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP0<>+0(SB), Y6, Y8
 	VMOVUPS      c_phiQ5<>+0(SB), Y9
 	VFMADD213PS  c_phiQ4<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ3<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ2<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ1<>+0(SB), Y6, Y9
 	VFMADD213PS  c_one<>+0(SB), Y6, Y9
-	VDIVPS       Y9, Y7, Y6
-	VMULPS       Y6, Y8, Y6
+	VDIVPS       Y9, Y8, Y6
+	VMULPS       Y6, Y7, Y6
 	VMOVUPS      c_one<>+0(SB), Y7
 	VFNMADD132PS c_twoM63<>+0(SB), Y7, Y6
 	VANDPS       c_signMask<>+0(SB), Y3, Y7
@@ -43327,45 +43069,47 @@ loopN:
 	VMOVUPS      c_erfAMax<>+0(SB), Y6
 	VMINPS       Y4, Y6, Y6
 	VMOVUPS      c_erfAMax<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y7
-	VMULPS       Y7, Y7, Y8
-	VFMSUB132PS  Y7, Y8, Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       Y6, Y6, Y7
+	VFMSUB132PS  Y6, Y7, Y6
+	VXORPS       c_signMask<>+0(SB), Y6, Y6
 	VXORPS       c_signMask<>+0(SB), Y7, Y7
-	VXORPS       c_signMask<>+0(SB), Y8, Y8
-	VMOVUPS      c_expLo<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
-	VMOVUPS      c_log2e<>+0(SB), Y9
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
-	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y8, Y7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
-	VMULPS       Y10, Y10, Y7
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
-	VFMADD132PS  Y8, Y10, Y7
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y7, Y8, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y7, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMOVUPS      c_erfAMax<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y6
 	VMULPS       c_sqrt2<>+0(SB), Y6, Y6
-	VMOVUPS      c_phiP4<>+0(SB), Y7
-	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP2<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP1<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP0<>+0(SB), Y6, Y7
+	VMOVUPS      c_phiP4<>+0(SB), Y8
+	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP2<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP1<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP0<>+0(SB), Y6, Y8
 	VMOVUPS      c_phiQ5<>+0(SB), Y9
 	VFMADD213PS  c_phiQ4<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ3<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ2<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ1<>+0(SB), Y6, Y9
 	VFMADD213PS  c_one<>+0(SB), Y6, Y9
-	VDIVPS       Y9, Y7, Y6
-	VMULPS       Y6, Y8, Y6
+	VDIVPS       Y9, Y8, Y6
+	VMULPS       Y6, Y7, Y6
 	VMOVUPS      c_one<>+0(SB), Y7
 	VFNMADD132PS c_twoM63<>+0(SB), Y7, Y6
 	VANDPS       c_signMask<>+0(SB), Y3, Y7
@@ -43506,45 +43250,47 @@ loop:
 	VMOVUPS      c_erfAMax<>+0(SB), Y6
 	VMINPS       Y4, Y6, Y6
 	VMOVUPS      c_erfAMax<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y7
-	VMULPS       Y7, Y7, Y8
-	VFMSUB132PS  Y7, Y8, Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       Y6, Y6, Y7
+	VFMSUB132PS  Y6, Y7, Y6
+	VXORPS       c_signMask<>+0(SB), Y6, Y6
 	VXORPS       c_signMask<>+0(SB), Y7, Y7
-	VXORPS       c_signMask<>+0(SB), Y8, Y8
-	VMOVUPS      c_expLo<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
-	VMOVUPS      c_log2e<>+0(SB), Y9
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
-	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y8, Y7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
-	VMULPS       Y10, Y10, Y7
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
-	VFMADD132PS  Y8, Y10, Y7
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y7, Y8, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y7, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMOVUPS      c_erfAMax<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y6
 	VMULPS       c_sqrt2<>+0(SB), Y6, Y6
-	VMOVUPS      c_phiP4<>+0(SB), Y7
-	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP2<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP1<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP0<>+0(SB), Y6, Y7
+	VMOVUPS      c_phiP4<>+0(SB), Y8
+	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP2<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP1<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP0<>+0(SB), Y6, Y8
 	VMOVUPS      c_phiQ5<>+0(SB), Y9
 	VFMADD213PS  c_phiQ4<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ3<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ2<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ1<>+0(SB), Y6, Y9
 	VFMADD213PS  c_one<>+0(SB), Y6, Y9
-	VDIVPS       Y9, Y7, Y6
-	VMULPS       Y6, Y8, Y6
+	VDIVPS       Y9, Y8, Y6
+	VMULPS       Y6, Y7, Y6
 	VMOVUPS      c_one<>+0(SB), Y7
 	VFNMADD132PS c_twoM63<>+0(SB), Y7, Y6
 	VANDPS       c_signMask<>+0(SB), Y3, Y7
@@ -43675,45 +43421,47 @@ loop:
 	VMOVUPS      c_erfAMax<>+0(SB), Y6
 	VMINPS       Y4, Y6, Y6
 	VMOVUPS      c_erfAMax<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y7
-	VMULPS       Y7, Y7, Y8
-	VFMSUB132PS  Y7, Y8, Y7
+	VMINPS       Y6, Y7, Y6
+	VMULPS       Y6, Y6, Y7
+	VFMSUB132PS  Y6, Y7, Y6
+	VXORPS       c_signMask<>+0(SB), Y6, Y6
 	VXORPS       c_signMask<>+0(SB), Y7, Y7
-	VXORPS       c_signMask<>+0(SB), Y8, Y8
-	VMOVUPS      c_expLo<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
-	VMOVUPS      c_log2e<>+0(SB), Y9
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
-	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y8, Y7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
-	VMULPS       Y10, Y10, Y7
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
-	VFMADD132PS  Y8, Y10, Y7
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y7, Y8, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y7, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VMOVUPS      c_erfAMax<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y6
 	VMULPS       c_sqrt2<>+0(SB), Y6, Y6
-	VMOVUPS      c_phiP4<>+0(SB), Y7
-	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP2<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP1<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP0<>+0(SB), Y6, Y7
+	VMOVUPS      c_phiP4<>+0(SB), Y8
+	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP2<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP1<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP0<>+0(SB), Y6, Y8
 	VMOVUPS      c_phiQ5<>+0(SB), Y9
 	VFMADD213PS  c_phiQ4<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ3<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ2<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ1<>+0(SB), Y6, Y9
 	VFMADD213PS  c_one<>+0(SB), Y6, Y9
-	VDIVPS       Y9, Y7, Y6
-	VMULPS       Y6, Y8, Y6
+	VDIVPS       Y9, Y8, Y6
+	VMULPS       Y6, Y7, Y6
 	VMOVUPS      c_one<>+0(SB), Y7
 	VFNMADD132PS c_twoM63<>+0(SB), Y7, Y6
 	VANDPS       c_signMask<>+0(SB), Y3, Y7
@@ -43854,45 +43602,47 @@ tail:
 	VMOVUPS      c_erfAMax<>+0(SB), Y7
 	VMINPS       Y5, Y7, Y7
 	VMOVUPS      c_erfAMax<>+0(SB), Y8
-	VMINPS       Y7, Y8, Y8
-	VMULPS       Y8, Y8, Y9
-	VFMSUB132PS  Y8, Y9, Y8
+	VMINPS       Y7, Y8, Y7
+	VMULPS       Y7, Y7, Y8
+	VFMSUB132PS  Y7, Y8, Y7
+	VXORPS       c_signMask<>+0(SB), Y7, Y7
 	VXORPS       c_signMask<>+0(SB), Y8, Y8
-	VXORPS       c_signMask<>+0(SB), Y9, Y9
-	VMOVUPS      c_expLo<>+0(SB), Y10
-	VMAXPS       Y9, Y10, Y9
-	VMOVUPS      c_log2e<>+0(SB), Y10
-	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
-	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y9
-	VMINPS       c_one<>+0(SB), Y8, Y8
-	VMAXPS       c_negOne<>+0(SB), Y8, Y8
-	VADDPS       Y8, Y9, Y8
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y8, Y11
-	VMULPS       Y11, Y11, Y8
-	VMOVUPS      c_expP6<>+0(SB), Y9
-	VFMADD213PS  c_expP5<>+0(SB), Y11, Y9
-	VFMADD213PS  c_expP4<>+0(SB), Y11, Y9
-	VFMADD213PS  c_expP3<>+0(SB), Y11, Y9
-	VFMADD213PS  c_expP2<>+0(SB), Y11, Y9
-	VFMADD132PS  Y9, Y11, Y8
-	VPSUBD       c_expBias64<>+0(SB), Y10, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VFMADD132PS  Y8, Y9, Y9
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y8, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
+	VMULPS       Y10, Y10, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
+	VFMADD132PS  Y8, Y10, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VFMADD132PS  Y7, Y8, Y8
+	VMOVUPS      c_erfAMax<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y7
 	VMULPS       c_sqrt2<>+0(SB), Y7, Y7
-	VMOVUPS      c_phiP4<>+0(SB), Y8
-	VFMADD213PS  c_phiP3<>+0(SB), Y7, Y8
-	VFMADD213PS  c_phiP2<>+0(SB), Y7, Y8
-	VFMADD213PS  c_phiP1<>+0(SB), Y7, Y8
-	VFMADD213PS  c_phiP0<>+0(SB), Y7, Y8
+	VMOVUPS      c_phiP4<>+0(SB), Y9
+	VFMADD213PS  c_phiP3<>+0(SB), Y7, Y9
+	VFMADD213PS  c_phiP2<>+0(SB), Y7, Y9
+	VFMADD213PS  c_phiP1<>+0(SB), Y7, Y9
+	VFMADD213PS  c_phiP0<>+0(SB), Y7, Y9
 	VMOVUPS      c_phiQ5<>+0(SB), Y10
 	VFMADD213PS  c_phiQ4<>+0(SB), Y7, Y10
 	VFMADD213PS  c_phiQ3<>+0(SB), Y7, Y10
 	VFMADD213PS  c_phiQ2<>+0(SB), Y7, Y10
 	VFMADD213PS  c_phiQ1<>+0(SB), Y7, Y10
 	VFMADD213PS  c_one<>+0(SB), Y7, Y10
-	VDIVPS       Y10, Y8, Y7
-	VMULPS       Y7, Y9, Y7
+	VDIVPS       Y10, Y9, Y7
+	VMULPS       Y7, Y8, Y7
 	VMOVUPS      c_one<>+0(SB), Y8
 	VFNMADD132PS c_twoM63<>+0(SB), Y8, Y7
 	VANDPS       c_signMask<>+0(SB), Y4, Y8
@@ -44028,45 +43778,47 @@ tail:
 	VMOVUPS      c_erfAMax<>+0(SB), Y7
 	VMINPS       Y5, Y7, Y7
 	VMOVUPS      c_erfAMax<>+0(SB), Y8
-	VMINPS       Y7, Y8, Y8
-	VMULPS       Y8, Y8, Y9
-	VFMSUB132PS  Y8, Y9, Y8
+	VMINPS       Y7, Y8, Y7
+	VMULPS       Y7, Y7, Y8
+	VFMSUB132PS  Y7, Y8, Y7
+	VXORPS       c_signMask<>+0(SB), Y7, Y7
 	VXORPS       c_signMask<>+0(SB), Y8, Y8
-	VXORPS       c_signMask<>+0(SB), Y9, Y9
-	VMOVUPS      c_expLo<>+0(SB), Y10
-	VMAXPS       Y9, Y10, Y9
-	VMOVUPS      c_log2e<>+0(SB), Y10
-	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
-	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y9
-	VMINPS       c_one<>+0(SB), Y8, Y8
-	VMAXPS       c_negOne<>+0(SB), Y8, Y8
-	VADDPS       Y8, Y9, Y8
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y8, Y11
-	VMULPS       Y11, Y11, Y8
-	VMOVUPS      c_expP6<>+0(SB), Y9
-	VFMADD213PS  c_expP5<>+0(SB), Y11, Y9
-	VFMADD213PS  c_expP4<>+0(SB), Y11, Y9
-	VFMADD213PS  c_expP3<>+0(SB), Y11, Y9
-	VFMADD213PS  c_expP2<>+0(SB), Y11, Y9
-	VFMADD132PS  Y9, Y11, Y8
-	VPSUBD       c_expBias64<>+0(SB), Y10, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VFMADD132PS  Y8, Y9, Y9
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y8, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
+	VMULPS       Y10, Y10, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
+	VFMADD132PS  Y8, Y10, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VFMADD132PS  Y7, Y8, Y8
+	VMOVUPS      c_erfAMax<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y7
 	VMULPS       c_sqrt2<>+0(SB), Y7, Y7
-	VMOVUPS      c_phiP4<>+0(SB), Y8
-	VFMADD213PS  c_phiP3<>+0(SB), Y7, Y8
-	VFMADD213PS  c_phiP2<>+0(SB), Y7, Y8
-	VFMADD213PS  c_phiP1<>+0(SB), Y7, Y8
-	VFMADD213PS  c_phiP0<>+0(SB), Y7, Y8
+	VMOVUPS      c_phiP4<>+0(SB), Y9
+	VFMADD213PS  c_phiP3<>+0(SB), Y7, Y9
+	VFMADD213PS  c_phiP2<>+0(SB), Y7, Y9
+	VFMADD213PS  c_phiP1<>+0(SB), Y7, Y9
+	VFMADD213PS  c_phiP0<>+0(SB), Y7, Y9
 	VMOVUPS      c_phiQ5<>+0(SB), Y10
 	VFMADD213PS  c_phiQ4<>+0(SB), Y7, Y10
 	VFMADD213PS  c_phiQ3<>+0(SB), Y7, Y10
 	VFMADD213PS  c_phiQ2<>+0(SB), Y7, Y10
 	VFMADD213PS  c_phiQ1<>+0(SB), Y7, Y10
 	VFMADD213PS  c_one<>+0(SB), Y7, Y10
-	VDIVPS       Y10, Y8, Y7
-	VMULPS       Y7, Y9, Y7
+	VDIVPS       Y10, Y9, Y7
+	VMULPS       Y7, Y8, Y7
 	VMOVUPS      c_one<>+0(SB), Y8
 	VFNMADD132PS c_twoM63<>+0(SB), Y8, Y7
 	VANDPS       c_signMask<>+0(SB), Y4, Y8
@@ -44346,45 +44098,47 @@ loopN:
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
 	VMINPS       Y2, Y4, Y4
 	VMOVUPS      c_erfAMax<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y5
-	VMULPS       Y5, Y5, Y6
-	VFMSUB132PS  Y5, Y6, Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
 	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y4
 	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
-	VMOVUPS      c_phiP4<>+0(SB), Y5
-	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y5
+	VMOVUPS      c_phiP4<>+0(SB), Y6
+	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y6
 	VMOVUPS      c_phiQ5<>+0(SB), Y7
 	VFMADD213PS  c_phiQ4<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ3<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ2<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ1<>+0(SB), Y4, Y7
 	VFMADD213PS  c_one<>+0(SB), Y4, Y7
-	VDIVPS       Y7, Y5, Y4
-	VMULPS       Y4, Y6, Y4
+	VDIVPS       Y7, Y6, Y4
+	VMULPS       Y4, Y5, Y4
 	VMOVUPS      c_one<>+0(SB), Y5
 	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
 	VANDPS       c_signMask<>+0(SB), Y1, Y1
@@ -44484,45 +44238,47 @@ loopN:
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
 	VMINPS       Y2, Y4, Y4
 	VMOVUPS      c_erfAMax<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y5
-	VMULPS       Y5, Y5, Y6
-	VFMSUB132PS  Y5, Y6, Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
 	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y4
 	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
-	VMOVUPS      c_phiP4<>+0(SB), Y5
-	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y5
+	VMOVUPS      c_phiP4<>+0(SB), Y6
+	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y6
 	VMOVUPS      c_phiQ5<>+0(SB), Y7
 	VFMADD213PS  c_phiQ4<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ3<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ2<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ1<>+0(SB), Y4, Y7
 	VFMADD213PS  c_one<>+0(SB), Y4, Y7
-	VDIVPS       Y7, Y5, Y4
-	VMULPS       Y4, Y6, Y4
+	VDIVPS       Y7, Y6, Y4
+	VMULPS       Y4, Y5, Y4
 	VMOVUPS      c_one<>+0(SB), Y5
 	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
 	VANDPS       c_signMask<>+0(SB), Y1, Y1
@@ -44632,45 +44388,47 @@ loop:
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
 	VMINPS       Y2, Y4, Y4
 	VMOVUPS      c_erfAMax<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y5
-	VMULPS       Y5, Y5, Y6
-	VFMSUB132PS  Y5, Y6, Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
 	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y4
 	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
-	VMOVUPS      c_phiP4<>+0(SB), Y5
-	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y5
-	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y5
+	VMOVUPS      c_phiP4<>+0(SB), Y6
+	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y6
 	VMOVUPS      c_phiQ5<>+0(SB), Y7
 	VFMADD213PS  c_phiQ4<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ3<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ2<>+0(SB), Y4, Y7
 	VFMADD213PS  c_phiQ1<>+0(SB), Y4, Y7
 	VFMADD213PS  c_one<>+0(SB), Y4, Y7
-	VDIVPS       Y7, Y5, Y4
-	VMULPS       Y4, Y6, Y4
+	VDIVPS       Y7, Y6, Y4
+	VMULPS       Y4, Y5, Y4
 	VMOVUPS      c_one<>+0(SB), Y5
 	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
 	VANDPS       c_signMask<>+0(SB), Y1, Y1
@@ -44780,45 +44538,47 @@ tail:
 	VMOVUPS      c_erfAMax<>+0(SB), Y5
 	VMINPS       Y3, Y5, Y5
 	VMOVUPS      c_erfAMax<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y6
-	VMULPS       Y6, Y6, Y7
-	VFMSUB132PS  Y6, Y7, Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       Y5, Y5, Y6
+	VFMSUB132PS  Y5, Y6, Y5
+	VXORPS       c_signMask<>+0(SB), Y5, Y5
 	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VXORPS       c_signMask<>+0(SB), Y7, Y7
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y7, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y9, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y6, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
+	VFMADD132PS  Y6, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMOVUPS      c_erfAMax<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y5
 	VMULPS       c_sqrt2<>+0(SB), Y5, Y5
-	VMOVUPS      c_phiP4<>+0(SB), Y6
-	VFMADD213PS  c_phiP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_phiP2<>+0(SB), Y5, Y6
-	VFMADD213PS  c_phiP1<>+0(SB), Y5, Y6
-	VFMADD213PS  c_phiP0<>+0(SB), Y5, Y6
+	VMOVUPS      c_phiP4<>+0(SB), Y7
+	VFMADD213PS  c_phiP3<>+0(SB), Y5, Y7
+	VFMADD213PS  c_phiP2<>+0(SB), Y5, Y7
+	VFMADD213PS  c_phiP1<>+0(SB), Y5, Y7
+	VFMADD213PS  c_phiP0<>+0(SB), Y5, Y7
 	VMOVUPS      c_phiQ5<>+0(SB), Y8
 	VFMADD213PS  c_phiQ4<>+0(SB), Y5, Y8
 	VFMADD213PS  c_phiQ3<>+0(SB), Y5, Y8
 	VFMADD213PS  c_phiQ2<>+0(SB), Y5, Y8
 	VFMADD213PS  c_phiQ1<>+0(SB), Y5, Y8
 	VFMADD213PS  c_one<>+0(SB), Y5, Y8
-	VDIVPS       Y8, Y6, Y5
-	VMULPS       Y5, Y7, Y5
+	VDIVPS       Y8, Y7, Y5
+	VMULPS       Y5, Y6, Y5
 	VMOVUPS      c_one<>+0(SB), Y6
 	VFNMADD132PS c_twoM63<>+0(SB), Y6, Y5
 	VANDPS       c_signMask<>+0(SB), Y2, Y2
@@ -44952,126 +44712,99 @@ loopN:
 	VFMADD213PS  c_erfS1<>+0(SB), Y6, Y7
 	VFMADD213PS  c_erfS0<>+0(SB), Y6, Y7
 	VMULPS       Y7, Y5, Y5
+	VMOVUPS      c_erfDAMax<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y6
+	VMULPS       Y6, Y6, Y7
+	VFMSUB132PS  Y6, Y7, Y6
+	VXORPS       c_signMask<>+0(SB), Y6, Y6
+	VXORPS       c_signMask<>+0(SB), Y7, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y7, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
 	VMOVUPS      c_erfAMax<>+0(SB), Y6
 	VMINPS       Y4, Y6, Y6
-	VMOVUPS      c_erfAMax<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y7
-	VMULPS       Y7, Y7, Y8
-	VFMSUB132PS  Y7, Y8, Y7
-	VXORPS       c_signMask<>+0(SB), Y7, Y7
-	VXORPS       c_signMask<>+0(SB), Y8, Y8
-	VMOVUPS      c_expLo<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
-	VMOVUPS      c_log2e<>+0(SB), Y9
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
-	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y8, Y7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
-	VMULPS       Y10, Y10, Y7
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
-	VFMADD132PS  Y8, Y10, Y7
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y7, Y8, Y8
 	VMULPS       c_sqrt2<>+0(SB), Y6, Y6
-	VMOVUPS      c_phiP4<>+0(SB), Y7
-	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP2<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP1<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP0<>+0(SB), Y6, Y7
+	VMOVUPS      c_phiP4<>+0(SB), Y8
+	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP2<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP1<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP0<>+0(SB), Y6, Y8
 	VMOVUPS      c_phiQ5<>+0(SB), Y9
 	VFMADD213PS  c_phiQ4<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ3<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ2<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ1<>+0(SB), Y6, Y9
 	VFMADD213PS  c_one<>+0(SB), Y6, Y9
-	VDIVPS       Y9, Y7, Y6
-	VMULPS       Y6, Y8, Y6
-	VMOVUPS      c_one<>+0(SB), Y7
-	VFNMADD132PS c_twoM63<>+0(SB), Y7, Y6
-	VANDPS       c_signMask<>+0(SB), Y3, Y7
-	VORPS        Y7, Y6, Y6
+	VDIVPS       Y9, Y8, Y6
+	VMULPS       Y6, Y7, Y6
+	VMOVUPS      c_one<>+0(SB), Y8
+	VFNMADD132PS c_twoM63<>+0(SB), Y8, Y6
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VANDPS       c_signMask<>+0(SB), Y3, Y3
+	VORPS        Y3, Y6, Y3
 	VCMPPS       $0x11, c_half<>+0(SB), Y4, Y4
-	VBLENDVPS    Y4, Y5, Y6, Y4
-	VMULPS       32(SP), Y0, Y5
-	VORPS        c_signMask<>+0(SB), Y5, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y8
-	VMULPS       Y8, Y8, Y6
+	VBLENDVPS    Y4, Y5, Y3, Y3
+	VMULPS       32(SP), Y0, Y4
+	VORPS        c_signMask<>+0(SB), Y4, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
 	VMOVUPS      c_expP6<>+0(SB), Y9
 	VFMADD213PS  c_expP5<>+0(SB), Y8, Y9
 	VFMADD213PS  c_expP4<>+0(SB), Y8, Y9
 	VFMADD213PS  c_expP3<>+0(SB), Y8, Y9
 	VFMADD213PS  c_expP2<>+0(SB), Y8, Y9
-	VFMADD132PS  Y9, Y8, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y6
-	VMOVUPS      c_one<>+0(SB), Y8
-	VFMADD132PS  c_twoM64<>+0(SB), Y8, Y7
-	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y5
-	VMOVUPS      c_one<>+0(SB), Y8
-	VBLENDVPS    Y5, Y6, Y8, Y5
-	VDIVPS       Y7, Y5, Y5
-	VANDPS       c_absMask<>+0(SB), Y3, Y3
-	VMOVUPS      c_erfDAMax<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMULPS       Y3, Y3, Y6
-	VFMSUB132PS  Y3, Y6, Y3
-	VXORPS       c_signMask<>+0(SB), Y3, Y3
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y3, Y3
-	VMAXPS       c_negOne<>+0(SB), Y3, Y3
-	VADDPS       Y3, Y6, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y8
-	VMULPS       Y8, Y8, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VFMADD132PS  Y9, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y3, Y6, Y6
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y6, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y3
-	VMOVUPS      c_oneE30<>+0(SB), Y6
-	VMINPS       Y0, Y6, Y0
-	VMOVUPS      c_negOneE30<>+0(SB), Y6
-	VMAXPS       Y0, Y6, Y0
-	VMULPS       (SP), Y3, Y6
-	VMULPS       Y5, Y6, Y5
-	VMULPS       Y5, Y0, Y5
-	VMULPS       32(SP), Y5, Y6
-	VADDPS       Y6, Y4, Y4
-	VMULPS       Y4, Y1, Y4
-	VMOVUPS      Y4, (CX)(SI*4)
-	VMULPS       Y0, Y1, Y4
-	VMULPS       Y2, Y3, Y2
-	VMOVUPS      96(SP), Y3
-	VFMADD231PS  Y2, Y4, Y3
-	VMOVUPS      Y3, 96(SP)
-	VMULPS       Y5, Y1, Y1
+	VFMADD132PS  Y5, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y5
+	VMOVUPS      c_one<>+0(SB), Y8
+	VFMADD132PS  c_twoM64<>+0(SB), Y8, Y6
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y4
+	VMOVUPS      c_one<>+0(SB), Y8
+	VBLENDVPS    Y4, Y5, Y8, Y4
+	VDIVPS       Y6, Y4, Y4
+	VMOVUPS      c_oneE30<>+0(SB), Y5
+	VMINPS       Y0, Y5, Y0
+	VMOVUPS      c_negOneE30<>+0(SB), Y5
+	VMAXPS       Y0, Y5, Y0
+	VMULPS       (SP), Y7, Y5
+	VMULPS       Y4, Y5, Y4
+	VMULPS       Y4, Y0, Y4
+	VMULPS       32(SP), Y4, Y5
+	VADDPS       Y5, Y3, Y3
+	VMULPS       Y3, Y1, Y3
+	VMOVUPS      Y3, (CX)(SI*4)
+	VMULPS       Y0, Y1, Y3
+	VMULPS       Y2, Y7, Y2
+	VMOVUPS      96(SP), Y5
+	VFMADD231PS  Y2, Y3, Y5
+	VMOVUPS      Y5, 96(SP)
+	VMULPS       Y4, Y1, Y1
 	VMOVUPS      160(SP), Y2
 	VFMADD231PS  Y0, Y1, Y2
 	VMOVUPS      Y2, 160(SP)
@@ -45158,126 +44891,99 @@ loopN:
 	VFMADD213PS  c_erfS1<>+0(SB), Y6, Y7
 	VFMADD213PS  c_erfS0<>+0(SB), Y6, Y7
 	VMULPS       Y7, Y5, Y5
+	VMOVUPS      c_erfDAMax<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y6
+	VMULPS       Y6, Y6, Y7
+	VFMSUB132PS  Y6, Y7, Y6
+	VXORPS       c_signMask<>+0(SB), Y6, Y6
+	VXORPS       c_signMask<>+0(SB), Y7, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y7, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
 	VMOVUPS      c_erfAMax<>+0(SB), Y6
 	VMINPS       Y4, Y6, Y6
-	VMOVUPS      c_erfAMax<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y7
-	VMULPS       Y7, Y7, Y8
-	VFMSUB132PS  Y7, Y8, Y7
-	VXORPS       c_signMask<>+0(SB), Y7, Y7
-	VXORPS       c_signMask<>+0(SB), Y8, Y8
-	VMOVUPS      c_expLo<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
-	VMOVUPS      c_log2e<>+0(SB), Y9
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
-	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y8, Y7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
-	VMULPS       Y10, Y10, Y7
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
-	VFMADD132PS  Y8, Y10, Y7
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y7, Y8, Y8
 	VMULPS       c_sqrt2<>+0(SB), Y6, Y6
-	VMOVUPS      c_phiP4<>+0(SB), Y7
-	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP2<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP1<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP0<>+0(SB), Y6, Y7
+	VMOVUPS      c_phiP4<>+0(SB), Y8
+	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP2<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP1<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP0<>+0(SB), Y6, Y8
 	VMOVUPS      c_phiQ5<>+0(SB), Y9
 	VFMADD213PS  c_phiQ4<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ3<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ2<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ1<>+0(SB), Y6, Y9
 	VFMADD213PS  c_one<>+0(SB), Y6, Y9
-	VDIVPS       Y9, Y7, Y6
-	VMULPS       Y6, Y8, Y6
-	VMOVUPS      c_one<>+0(SB), Y7
-	VFNMADD132PS c_twoM63<>+0(SB), Y7, Y6
-	VANDPS       c_signMask<>+0(SB), Y3, Y7
-	VORPS        Y7, Y6, Y6
+	VDIVPS       Y9, Y8, Y6
+	VMULPS       Y6, Y7, Y6
+	VMOVUPS      c_one<>+0(SB), Y8
+	VFNMADD132PS c_twoM63<>+0(SB), Y8, Y6
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VANDPS       c_signMask<>+0(SB), Y3, Y3
+	VORPS        Y3, Y6, Y3
 	VCMPPS       $0x11, c_half<>+0(SB), Y4, Y4
-	VBLENDVPS    Y4, Y5, Y6, Y4
-	VMULPS       32(SP), Y0, Y5
-	VORPS        c_signMask<>+0(SB), Y5, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y8
-	VMULPS       Y8, Y8, Y6
+	VBLENDVPS    Y4, Y5, Y3, Y3
+	VMULPS       32(SP), Y0, Y4
+	VORPS        c_signMask<>+0(SB), Y4, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
 	VMOVUPS      c_expP6<>+0(SB), Y9
 	VFMADD213PS  c_expP5<>+0(SB), Y8, Y9
 	VFMADD213PS  c_expP4<>+0(SB), Y8, Y9
 	VFMADD213PS  c_expP3<>+0(SB), Y8, Y9
 	VFMADD213PS  c_expP2<>+0(SB), Y8, Y9
-	VFMADD132PS  Y9, Y8, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y6
-	VMOVUPS      c_one<>+0(SB), Y8
-	VFMADD132PS  c_twoM64<>+0(SB), Y8, Y7
-	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y5
-	VMOVUPS      c_one<>+0(SB), Y8
-	VBLENDVPS    Y5, Y6, Y8, Y5
-	VDIVPS       Y7, Y5, Y5
-	VANDPS       c_absMask<>+0(SB), Y3, Y3
-	VMOVUPS      c_erfDAMax<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMULPS       Y3, Y3, Y6
-	VFMSUB132PS  Y3, Y6, Y3
-	VXORPS       c_signMask<>+0(SB), Y3, Y3
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y3, Y3
-	VMAXPS       c_negOne<>+0(SB), Y3, Y3
-	VADDPS       Y3, Y6, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y8
-	VMULPS       Y8, Y8, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VFMADD132PS  Y9, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y3, Y6, Y6
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y6, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y3
-	VMOVUPS      c_oneE30<>+0(SB), Y6
-	VMINPS       Y0, Y6, Y0
-	VMOVUPS      c_negOneE30<>+0(SB), Y6
-	VMAXPS       Y0, Y6, Y0
-	VMULPS       (SP), Y3, Y6
-	VMULPS       Y5, Y6, Y5
-	VMULPS       Y5, Y0, Y5
-	VMULPS       32(SP), Y5, Y6
-	VADDPS       Y6, Y4, Y4
-	VMULPS       Y4, Y1, Y4
-	VMOVUPS      Y4, 32(CX)(SI*4)
-	VMULPS       Y0, Y1, Y4
-	VMULPS       Y2, Y3, Y2
-	VMOVUPS      128(SP), Y3
-	VFMADD231PS  Y2, Y4, Y3
-	VMOVUPS      Y3, 128(SP)
-	VMULPS       Y5, Y1, Y1
+	VFMADD132PS  Y5, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y5
+	VMOVUPS      c_one<>+0(SB), Y8
+	VFMADD132PS  c_twoM64<>+0(SB), Y8, Y6
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y4
+	VMOVUPS      c_one<>+0(SB), Y8
+	VBLENDVPS    Y4, Y5, Y8, Y4
+	VDIVPS       Y6, Y4, Y4
+	VMOVUPS      c_oneE30<>+0(SB), Y5
+	VMINPS       Y0, Y5, Y0
+	VMOVUPS      c_negOneE30<>+0(SB), Y5
+	VMAXPS       Y0, Y5, Y0
+	VMULPS       (SP), Y7, Y5
+	VMULPS       Y4, Y5, Y4
+	VMULPS       Y4, Y0, Y4
+	VMULPS       32(SP), Y4, Y5
+	VADDPS       Y5, Y3, Y3
+	VMULPS       Y3, Y1, Y3
+	VMOVUPS      Y3, 32(CX)(SI*4)
+	VMULPS       Y0, Y1, Y3
+	VMULPS       Y2, Y7, Y2
+	VMOVUPS      128(SP), Y5
+	VFMADD231PS  Y2, Y3, Y5
+	VMOVUPS      Y5, 128(SP)
+	VMULPS       Y4, Y1, Y1
 	VMOVUPS      192(SP), Y2
 	VFMADD231PS  Y0, Y1, Y2
 	VMOVUPS      Y2, 192(SP)
@@ -45374,126 +45080,99 @@ loop:
 	VFMADD213PS  c_erfS1<>+0(SB), Y6, Y7
 	VFMADD213PS  c_erfS0<>+0(SB), Y6, Y7
 	VMULPS       Y7, Y5, Y5
+	VMOVUPS      c_erfDAMax<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y6
+	VMULPS       Y6, Y6, Y7
+	VFMSUB132PS  Y6, Y7, Y6
+	VXORPS       c_signMask<>+0(SB), Y6, Y6
+	VXORPS       c_signMask<>+0(SB), Y7, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y7, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
 	VMOVUPS      c_erfAMax<>+0(SB), Y6
 	VMINPS       Y4, Y6, Y6
-	VMOVUPS      c_erfAMax<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y7
-	VMULPS       Y7, Y7, Y8
-	VFMSUB132PS  Y7, Y8, Y7
-	VXORPS       c_signMask<>+0(SB), Y7, Y7
-	VXORPS       c_signMask<>+0(SB), Y8, Y8
-	VMOVUPS      c_expLo<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
-	VMOVUPS      c_log2e<>+0(SB), Y9
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
-	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y8, Y7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
-	VMULPS       Y10, Y10, Y7
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
-	VFMADD132PS  Y8, Y10, Y7
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y7, Y8, Y8
 	VMULPS       c_sqrt2<>+0(SB), Y6, Y6
-	VMOVUPS      c_phiP4<>+0(SB), Y7
-	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP2<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP1<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP0<>+0(SB), Y6, Y7
+	VMOVUPS      c_phiP4<>+0(SB), Y8
+	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP2<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP1<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP0<>+0(SB), Y6, Y8
 	VMOVUPS      c_phiQ5<>+0(SB), Y9
 	VFMADD213PS  c_phiQ4<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ3<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ2<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ1<>+0(SB), Y6, Y9
 	VFMADD213PS  c_one<>+0(SB), Y6, Y9
-	VDIVPS       Y9, Y7, Y6
-	VMULPS       Y6, Y8, Y6
-	VMOVUPS      c_one<>+0(SB), Y7
-	VFNMADD132PS c_twoM63<>+0(SB), Y7, Y6
-	VANDPS       c_signMask<>+0(SB), Y3, Y7
-	VORPS        Y7, Y6, Y6
+	VDIVPS       Y9, Y8, Y6
+	VMULPS       Y6, Y7, Y6
+	VMOVUPS      c_one<>+0(SB), Y8
+	VFNMADD132PS c_twoM63<>+0(SB), Y8, Y6
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VANDPS       c_signMask<>+0(SB), Y3, Y3
+	VORPS        Y3, Y6, Y3
 	VCMPPS       $0x11, c_half<>+0(SB), Y4, Y4
-	VBLENDVPS    Y4, Y5, Y6, Y4
-	VMULPS       32(SP), Y0, Y5
-	VORPS        c_signMask<>+0(SB), Y5, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y8
-	VMULPS       Y8, Y8, Y6
+	VBLENDVPS    Y4, Y5, Y3, Y3
+	VMULPS       32(SP), Y0, Y4
+	VORPS        c_signMask<>+0(SB), Y4, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
 	VMOVUPS      c_expP6<>+0(SB), Y9
 	VFMADD213PS  c_expP5<>+0(SB), Y8, Y9
 	VFMADD213PS  c_expP4<>+0(SB), Y8, Y9
 	VFMADD213PS  c_expP3<>+0(SB), Y8, Y9
 	VFMADD213PS  c_expP2<>+0(SB), Y8, Y9
-	VFMADD132PS  Y9, Y8, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y6
-	VMOVUPS      c_one<>+0(SB), Y8
-	VFMADD132PS  c_twoM64<>+0(SB), Y8, Y7
-	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y5
-	VMOVUPS      c_one<>+0(SB), Y8
-	VBLENDVPS    Y5, Y6, Y8, Y5
-	VDIVPS       Y7, Y5, Y5
-	VANDPS       c_absMask<>+0(SB), Y3, Y3
-	VMOVUPS      c_erfDAMax<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMULPS       Y3, Y3, Y6
-	VFMSUB132PS  Y3, Y6, Y3
-	VXORPS       c_signMask<>+0(SB), Y3, Y3
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y3, Y3
-	VMAXPS       c_negOne<>+0(SB), Y3, Y3
-	VADDPS       Y3, Y6, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y8
-	VMULPS       Y8, Y8, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VFMADD132PS  Y9, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y3, Y6, Y6
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y6, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y3
-	VMOVUPS      c_oneE30<>+0(SB), Y6
-	VMINPS       Y0, Y6, Y0
-	VMOVUPS      c_negOneE30<>+0(SB), Y6
-	VMAXPS       Y0, Y6, Y0
-	VMULPS       (SP), Y3, Y6
-	VMULPS       Y5, Y6, Y5
-	VMULPS       Y5, Y0, Y5
-	VMULPS       32(SP), Y5, Y6
-	VADDPS       Y6, Y4, Y4
-	VMULPS       Y4, Y1, Y4
-	VMOVUPS      Y4, (CX)(SI*4)
-	VMULPS       Y0, Y1, Y4
-	VMULPS       Y2, Y3, Y2
-	VMOVUPS      96(SP), Y3
-	VFMADD231PS  Y2, Y4, Y3
-	VMOVUPS      Y3, 96(SP)
-	VMULPS       Y5, Y1, Y1
+	VFMADD132PS  Y5, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y5
+	VMOVUPS      c_one<>+0(SB), Y8
+	VFMADD132PS  c_twoM64<>+0(SB), Y8, Y6
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y4
+	VMOVUPS      c_one<>+0(SB), Y8
+	VBLENDVPS    Y4, Y5, Y8, Y4
+	VDIVPS       Y6, Y4, Y4
+	VMOVUPS      c_oneE30<>+0(SB), Y5
+	VMINPS       Y0, Y5, Y0
+	VMOVUPS      c_negOneE30<>+0(SB), Y5
+	VMAXPS       Y0, Y5, Y0
+	VMULPS       (SP), Y7, Y5
+	VMULPS       Y4, Y5, Y4
+	VMULPS       Y4, Y0, Y4
+	VMULPS       32(SP), Y4, Y5
+	VADDPS       Y5, Y3, Y3
+	VMULPS       Y3, Y1, Y3
+	VMOVUPS      Y3, (CX)(SI*4)
+	VMULPS       Y0, Y1, Y3
+	VMULPS       Y2, Y7, Y2
+	VMOVUPS      96(SP), Y5
+	VFMADD231PS  Y2, Y3, Y5
+	VMOVUPS      Y5, 96(SP)
+	VMULPS       Y4, Y1, Y1
 	VMOVUPS      160(SP), Y2
 	VFMADD231PS  Y0, Y1, Y2
 	VMOVUPS      Y2, 160(SP)
@@ -45580,126 +45259,99 @@ loop:
 	VFMADD213PS  c_erfS1<>+0(SB), Y6, Y7
 	VFMADD213PS  c_erfS0<>+0(SB), Y6, Y7
 	VMULPS       Y7, Y5, Y5
+	VMOVUPS      c_erfDAMax<>+0(SB), Y6
+	VMINPS       Y4, Y6, Y6
+	VMULPS       Y6, Y6, Y7
+	VFMSUB132PS  Y6, Y7, Y6
+	VXORPS       c_signMask<>+0(SB), Y6, Y6
+	VXORPS       c_signMask<>+0(SB), Y7, Y7
+	VMOVUPS      c_expLo<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VMOVUPS      c_log2e<>+0(SB), Y8
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
+	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
+	VMINPS       c_one<>+0(SB), Y6, Y6
+	VMAXPS       c_negOne<>+0(SB), Y6, Y6
+	VADDPS       Y6, Y7, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
+	VFMADD132PS  Y7, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
 	VMOVUPS      c_erfAMax<>+0(SB), Y6
 	VMINPS       Y4, Y6, Y6
-	VMOVUPS      c_erfAMax<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y7
-	VMULPS       Y7, Y7, Y8
-	VFMSUB132PS  Y7, Y8, Y7
-	VXORPS       c_signMask<>+0(SB), Y7, Y7
-	VXORPS       c_signMask<>+0(SB), Y8, Y8
-	VMOVUPS      c_expLo<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
-	VMOVUPS      c_log2e<>+0(SB), Y9
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
-	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y8, Y7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
-	VMULPS       Y10, Y10, Y7
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
-	VFMADD132PS  Y8, Y10, Y7
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y7, Y8, Y8
 	VMULPS       c_sqrt2<>+0(SB), Y6, Y6
-	VMOVUPS      c_phiP4<>+0(SB), Y7
-	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP2<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP1<>+0(SB), Y6, Y7
-	VFMADD213PS  c_phiP0<>+0(SB), Y6, Y7
+	VMOVUPS      c_phiP4<>+0(SB), Y8
+	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP2<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP1<>+0(SB), Y6, Y8
+	VFMADD213PS  c_phiP0<>+0(SB), Y6, Y8
 	VMOVUPS      c_phiQ5<>+0(SB), Y9
 	VFMADD213PS  c_phiQ4<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ3<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ2<>+0(SB), Y6, Y9
 	VFMADD213PS  c_phiQ1<>+0(SB), Y6, Y9
 	VFMADD213PS  c_one<>+0(SB), Y6, Y9
-	VDIVPS       Y9, Y7, Y6
-	VMULPS       Y6, Y8, Y6
-	VMOVUPS      c_one<>+0(SB), Y7
-	VFNMADD132PS c_twoM63<>+0(SB), Y7, Y6
-	VANDPS       c_signMask<>+0(SB), Y3, Y7
-	VORPS        Y7, Y6, Y6
+	VDIVPS       Y9, Y8, Y6
+	VMULPS       Y6, Y7, Y6
+	VMOVUPS      c_one<>+0(SB), Y8
+	VFNMADD132PS c_twoM63<>+0(SB), Y8, Y6
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VANDPS       c_signMask<>+0(SB), Y3, Y3
+	VORPS        Y3, Y6, Y3
 	VCMPPS       $0x11, c_half<>+0(SB), Y4, Y4
-	VBLENDVPS    Y4, Y5, Y6, Y4
-	VMULPS       32(SP), Y0, Y5
-	VORPS        c_signMask<>+0(SB), Y5, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y8
-	VMULPS       Y8, Y8, Y6
+	VBLENDVPS    Y4, Y5, Y3, Y3
+	VMULPS       32(SP), Y0, Y4
+	VORPS        c_signMask<>+0(SB), Y4, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
 	VMOVUPS      c_expP6<>+0(SB), Y9
 	VFMADD213PS  c_expP5<>+0(SB), Y8, Y9
 	VFMADD213PS  c_expP4<>+0(SB), Y8, Y9
 	VFMADD213PS  c_expP3<>+0(SB), Y8, Y9
 	VFMADD213PS  c_expP2<>+0(SB), Y8, Y9
-	VFMADD132PS  Y9, Y8, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y6
-	VMOVUPS      c_one<>+0(SB), Y8
-	VFMADD132PS  c_twoM64<>+0(SB), Y8, Y7
-	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y5
-	VMOVUPS      c_one<>+0(SB), Y8
-	VBLENDVPS    Y5, Y6, Y8, Y5
-	VDIVPS       Y7, Y5, Y5
-	VANDPS       c_absMask<>+0(SB), Y3, Y3
-	VMOVUPS      c_erfDAMax<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y3
-	VMULPS       Y3, Y3, Y6
-	VFMSUB132PS  Y3, Y6, Y3
-	VXORPS       c_signMask<>+0(SB), Y3, Y3
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y3, Y3
-	VMAXPS       c_negOne<>+0(SB), Y3, Y3
-	VADDPS       Y3, Y6, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y8
-	VMULPS       Y8, Y8, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VFMADD132PS  Y9, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y3, Y6, Y6
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y6, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y3
-	VMOVUPS      c_oneE30<>+0(SB), Y6
-	VMINPS       Y0, Y6, Y0
-	VMOVUPS      c_negOneE30<>+0(SB), Y6
-	VMAXPS       Y0, Y6, Y0
-	VMULPS       (SP), Y3, Y6
-	VMULPS       Y5, Y6, Y5
-	VMULPS       Y5, Y0, Y5
-	VMULPS       32(SP), Y5, Y6
-	VADDPS       Y6, Y4, Y4
-	VMULPS       Y4, Y1, Y4
-	VMOVUPS      Y4, 32(CX)(SI*4)
-	VMULPS       Y0, Y1, Y4
-	VMULPS       Y2, Y3, Y2
-	VMOVUPS      128(SP), Y3
-	VFMADD231PS  Y2, Y4, Y3
-	VMOVUPS      Y3, 128(SP)
-	VMULPS       Y5, Y1, Y1
+	VFMADD132PS  Y5, Y6, Y6
+	VMULPS       c_twoM64<>+0(SB), Y6, Y5
+	VMOVUPS      c_one<>+0(SB), Y8
+	VFMADD132PS  c_twoM64<>+0(SB), Y8, Y6
+	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y4
+	VMOVUPS      c_one<>+0(SB), Y8
+	VBLENDVPS    Y4, Y5, Y8, Y4
+	VDIVPS       Y6, Y4, Y4
+	VMOVUPS      c_oneE30<>+0(SB), Y5
+	VMINPS       Y0, Y5, Y0
+	VMOVUPS      c_negOneE30<>+0(SB), Y5
+	VMAXPS       Y0, Y5, Y0
+	VMULPS       (SP), Y7, Y5
+	VMULPS       Y4, Y5, Y4
+	VMULPS       Y4, Y0, Y4
+	VMULPS       32(SP), Y4, Y5
+	VADDPS       Y5, Y3, Y3
+	VMULPS       Y3, Y1, Y3
+	VMOVUPS      Y3, 32(CX)(SI*4)
+	VMULPS       Y0, Y1, Y3
+	VMULPS       Y2, Y7, Y2
+	VMOVUPS      128(SP), Y5
+	VFMADD231PS  Y2, Y3, Y5
+	VMOVUPS      Y5, 128(SP)
+	VMULPS       Y4, Y1, Y1
 	VMOVUPS      192(SP), Y2
 	VFMADD231PS  Y0, Y1, Y2
 	VMOVUPS      Y2, 192(SP)
@@ -45796,128 +45448,101 @@ tail:
 	VFMADD213PS  c_erfS1<>+0(SB), Y7, Y8
 	VFMADD213PS  c_erfS0<>+0(SB), Y7, Y8
 	VMULPS       Y8, Y6, Y6
+	VMOVUPS      c_erfDAMax<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y7
+	VMULPS       Y7, Y7, Y8
+	VFMSUB132PS  Y7, Y8, Y7
+	VXORPS       c_signMask<>+0(SB), Y7, Y7
+	VXORPS       c_signMask<>+0(SB), Y8, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y8, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
+	VMULPS       Y10, Y10, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
+	VFMADD132PS  Y8, Y10, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VFMADD132PS  Y7, Y8, Y8
 	VMOVUPS      c_erfAMax<>+0(SB), Y7
 	VMINPS       Y5, Y7, Y7
-	VMOVUPS      c_erfAMax<>+0(SB), Y8
-	VMINPS       Y7, Y8, Y8
-	VMULPS       Y8, Y8, Y9
-	VFMSUB132PS  Y8, Y9, Y8
-	VXORPS       c_signMask<>+0(SB), Y8, Y8
-	VXORPS       c_signMask<>+0(SB), Y9, Y9
-	VMOVUPS      c_expLo<>+0(SB), Y10
-	VMAXPS       Y9, Y10, Y9
-	VMOVUPS      c_log2e<>+0(SB), Y10
-	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
-	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y9
-	VMINPS       c_one<>+0(SB), Y8, Y8
-	VMAXPS       c_negOne<>+0(SB), Y8, Y8
-	VADDPS       Y8, Y9, Y8
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y8, Y11
-	VMULPS       Y11, Y11, Y8
-	VMOVUPS      c_expP6<>+0(SB), Y9
-	VFMADD213PS  c_expP5<>+0(SB), Y11, Y9
-	VFMADD213PS  c_expP4<>+0(SB), Y11, Y9
-	VFMADD213PS  c_expP3<>+0(SB), Y11, Y9
-	VFMADD213PS  c_expP2<>+0(SB), Y11, Y9
-	VFMADD132PS  Y9, Y11, Y8
-	VPSUBD       c_expBias64<>+0(SB), Y10, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VFMADD132PS  Y8, Y9, Y9
 	VMULPS       c_sqrt2<>+0(SB), Y7, Y7
-	VMOVUPS      c_phiP4<>+0(SB), Y8
-	VFMADD213PS  c_phiP3<>+0(SB), Y7, Y8
-	VFMADD213PS  c_phiP2<>+0(SB), Y7, Y8
-	VFMADD213PS  c_phiP1<>+0(SB), Y7, Y8
-	VFMADD213PS  c_phiP0<>+0(SB), Y7, Y8
+	VMOVUPS      c_phiP4<>+0(SB), Y9
+	VFMADD213PS  c_phiP3<>+0(SB), Y7, Y9
+	VFMADD213PS  c_phiP2<>+0(SB), Y7, Y9
+	VFMADD213PS  c_phiP1<>+0(SB), Y7, Y9
+	VFMADD213PS  c_phiP0<>+0(SB), Y7, Y9
 	VMOVUPS      c_phiQ5<>+0(SB), Y10
 	VFMADD213PS  c_phiQ4<>+0(SB), Y7, Y10
 	VFMADD213PS  c_phiQ3<>+0(SB), Y7, Y10
 	VFMADD213PS  c_phiQ2<>+0(SB), Y7, Y10
 	VFMADD213PS  c_phiQ1<>+0(SB), Y7, Y10
 	VFMADD213PS  c_one<>+0(SB), Y7, Y10
-	VDIVPS       Y10, Y8, Y7
-	VMULPS       Y7, Y9, Y7
-	VMOVUPS      c_one<>+0(SB), Y8
-	VFNMADD132PS c_twoM63<>+0(SB), Y8, Y7
-	VANDPS       c_signMask<>+0(SB), Y4, Y8
-	VORPS        Y8, Y7, Y7
+	VDIVPS       Y10, Y9, Y7
+	VMULPS       Y7, Y8, Y7
+	VMOVUPS      c_one<>+0(SB), Y9
+	VFNMADD132PS c_twoM63<>+0(SB), Y9, Y7
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y8, Y8
+	VMULPS       c_twoM64<>+0(SB), Y8, Y8
+	VANDPS       c_signMask<>+0(SB), Y4, Y4
+	VORPS        Y4, Y7, Y4
 	VCMPPS       $0x11, c_half<>+0(SB), Y5, Y5
-	VBLENDVPS    Y5, Y6, Y7, Y5
-	VMULPS       32(SP), Y1, Y6
-	VORPS        c_signMask<>+0(SB), Y6, Y7
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y9
-	VMULPS       Y9, Y9, Y7
+	VBLENDVPS    Y5, Y6, Y4, Y4
+	VMULPS       32(SP), Y1, Y5
+	VORPS        c_signMask<>+0(SB), Y5, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
 	VMOVUPS      c_expP6<>+0(SB), Y10
 	VFMADD213PS  c_expP5<>+0(SB), Y9, Y10
 	VFMADD213PS  c_expP4<>+0(SB), Y9, Y10
 	VFMADD213PS  c_expP3<>+0(SB), Y9, Y10
 	VFMADD213PS  c_expP2<>+0(SB), Y9, Y10
-	VFMADD132PS  Y10, Y9, Y7
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y7, Y8, Y8
-	VMULPS       c_twoM64<>+0(SB), Y8, Y7
-	VMOVUPS      c_one<>+0(SB), Y9
-	VFMADD132PS  c_twoM64<>+0(SB), Y9, Y8
-	VCMPPS       $0x11, c_zero<>+0(SB), Y6, Y6
-	VMOVUPS      c_one<>+0(SB), Y9
-	VBLENDVPS    Y6, Y7, Y9, Y6
-	VDIVPS       Y8, Y6, Y6
-	VANDPS       c_absMask<>+0(SB), Y4, Y4
-	VMOVUPS      c_erfDAMax<>+0(SB), Y7
-	VMINPS       Y4, Y7, Y4
-	VMULPS       Y4, Y4, Y7
-	VFMSUB132PS  Y4, Y7, Y4
-	VXORPS       c_signMask<>+0(SB), Y4, Y4
-	VXORPS       c_signMask<>+0(SB), Y7, Y7
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VMINPS       c_one<>+0(SB), Y4, Y4
-	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y7, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y9
-	VMULPS       Y9, Y9, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VFMADD132PS  Y10, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y7
 	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y4, Y7, Y7
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y7, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y4
-	VMOVUPS      c_oneE30<>+0(SB), Y7
-	VMINPS       Y1, Y7, Y1
-	VMOVUPS      c_negOneE30<>+0(SB), Y7
-	VMAXPS       Y1, Y7, Y1
-	VMULPS       (SP), Y4, Y7
-	VMULPS       Y6, Y7, Y6
-	VMULPS       Y6, Y1, Y6
-	VMULPS       32(SP), Y6, Y7
-	VADDPS       Y7, Y5, Y5
-	VMULPS       Y5, Y2, Y5
-	VMASKMOVPS   Y5, Y0, (CX)(SI*4)
-	VMULPS       Y1, Y2, Y5
-	VMULPS       Y3, Y4, Y3
-	VMOVUPS      96(SP), Y4
-	VMOVAPS      Y4, Y7
-	VFMADD231PS  Y3, Y5, Y7
-	VBLENDVPS    Y0, Y7, Y4, Y4
-	VMOVUPS      Y4, 96(SP)
-	VMULPS       Y6, Y2, Y2
+	VFMADD132PS  Y6, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y6
+	VMOVUPS      c_one<>+0(SB), Y9
+	VFMADD132PS  c_twoM64<>+0(SB), Y9, Y7
+	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y5
+	VMOVUPS      c_one<>+0(SB), Y9
+	VBLENDVPS    Y5, Y6, Y9, Y5
+	VDIVPS       Y7, Y5, Y5
+	VMOVUPS      c_oneE30<>+0(SB), Y6
+	VMINPS       Y1, Y6, Y1
+	VMOVUPS      c_negOneE30<>+0(SB), Y6
+	VMAXPS       Y1, Y6, Y1
+	VMULPS       (SP), Y8, Y6
+	VMULPS       Y5, Y6, Y5
+	VMULPS       Y5, Y1, Y5
+	VMULPS       32(SP), Y5, Y6
+	VADDPS       Y6, Y4, Y4
+	VMULPS       Y4, Y2, Y4
+	VMASKMOVPS   Y4, Y0, (CX)(SI*4)
+	VMULPS       Y1, Y2, Y4
+	VMULPS       Y3, Y8, Y3
+	VMOVUPS      96(SP), Y6
+	VMOVAPS      Y6, Y7
+	VFMADD231PS  Y3, Y4, Y7
+	VBLENDVPS    Y0, Y7, Y6, Y6
+	VMOVUPS      Y6, 96(SP)
+	VMULPS       Y5, Y2, Y2
 	VMOVUPS      160(SP), Y3
 	VMOVAPS      Y3, Y4
 	VFMADD231PS  Y1, Y2, Y4
@@ -46007,128 +45632,101 @@ tail:
 	VFMADD213PS  c_erfS1<>+0(SB), Y7, Y8
 	VFMADD213PS  c_erfS0<>+0(SB), Y7, Y8
 	VMULPS       Y8, Y6, Y6
+	VMOVUPS      c_erfDAMax<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y7
+	VMULPS       Y7, Y7, Y8
+	VFMSUB132PS  Y7, Y8, Y7
+	VXORPS       c_signMask<>+0(SB), Y7, Y7
+	VXORPS       c_signMask<>+0(SB), Y8, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y8, Y9, Y8
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y8, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
+	VMULPS       Y10, Y10, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
+	VFMADD132PS  Y8, Y10, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VFMADD132PS  Y7, Y8, Y8
 	VMOVUPS      c_erfAMax<>+0(SB), Y7
 	VMINPS       Y5, Y7, Y7
-	VMOVUPS      c_erfAMax<>+0(SB), Y8
-	VMINPS       Y7, Y8, Y8
-	VMULPS       Y8, Y8, Y9
-	VFMSUB132PS  Y8, Y9, Y8
-	VXORPS       c_signMask<>+0(SB), Y8, Y8
-	VXORPS       c_signMask<>+0(SB), Y9, Y9
-	VMOVUPS      c_expLo<>+0(SB), Y10
-	VMAXPS       Y9, Y10, Y9
-	VMOVUPS      c_log2e<>+0(SB), Y10
-	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
-	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y9
-	VMINPS       c_one<>+0(SB), Y8, Y8
-	VMAXPS       c_negOne<>+0(SB), Y8, Y8
-	VADDPS       Y8, Y9, Y8
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y8, Y11
-	VMULPS       Y11, Y11, Y8
-	VMOVUPS      c_expP6<>+0(SB), Y9
-	VFMADD213PS  c_expP5<>+0(SB), Y11, Y9
-	VFMADD213PS  c_expP4<>+0(SB), Y11, Y9
-	VFMADD213PS  c_expP3<>+0(SB), Y11, Y9
-	VFMADD213PS  c_expP2<>+0(SB), Y11, Y9
-	VFMADD132PS  Y9, Y11, Y8
-	VPSUBD       c_expBias64<>+0(SB), Y10, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VFMADD132PS  Y8, Y9, Y9
 	VMULPS       c_sqrt2<>+0(SB), Y7, Y7
-	VMOVUPS      c_phiP4<>+0(SB), Y8
-	VFMADD213PS  c_phiP3<>+0(SB), Y7, Y8
-	VFMADD213PS  c_phiP2<>+0(SB), Y7, Y8
-	VFMADD213PS  c_phiP1<>+0(SB), Y7, Y8
-	VFMADD213PS  c_phiP0<>+0(SB), Y7, Y8
+	VMOVUPS      c_phiP4<>+0(SB), Y9
+	VFMADD213PS  c_phiP3<>+0(SB), Y7, Y9
+	VFMADD213PS  c_phiP2<>+0(SB), Y7, Y9
+	VFMADD213PS  c_phiP1<>+0(SB), Y7, Y9
+	VFMADD213PS  c_phiP0<>+0(SB), Y7, Y9
 	VMOVUPS      c_phiQ5<>+0(SB), Y10
 	VFMADD213PS  c_phiQ4<>+0(SB), Y7, Y10
 	VFMADD213PS  c_phiQ3<>+0(SB), Y7, Y10
 	VFMADD213PS  c_phiQ2<>+0(SB), Y7, Y10
 	VFMADD213PS  c_phiQ1<>+0(SB), Y7, Y10
 	VFMADD213PS  c_one<>+0(SB), Y7, Y10
-	VDIVPS       Y10, Y8, Y7
-	VMULPS       Y7, Y9, Y7
-	VMOVUPS      c_one<>+0(SB), Y8
-	VFNMADD132PS c_twoM63<>+0(SB), Y8, Y7
-	VANDPS       c_signMask<>+0(SB), Y4, Y8
-	VORPS        Y8, Y7, Y7
+	VDIVPS       Y10, Y9, Y7
+	VMULPS       Y7, Y8, Y7
+	VMOVUPS      c_one<>+0(SB), Y9
+	VFNMADD132PS c_twoM63<>+0(SB), Y9, Y7
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y8, Y8
+	VMULPS       c_twoM64<>+0(SB), Y8, Y8
+	VANDPS       c_signMask<>+0(SB), Y4, Y4
+	VORPS        Y4, Y7, Y4
 	VCMPPS       $0x11, c_half<>+0(SB), Y5, Y5
-	VBLENDVPS    Y5, Y6, Y7, Y5
-	VMULPS       32(SP), Y1, Y6
-	VORPS        c_signMask<>+0(SB), Y6, Y7
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y9
-	VMULPS       Y9, Y9, Y7
+	VBLENDVPS    Y5, Y6, Y4, Y4
+	VMULPS       32(SP), Y1, Y5
+	VORPS        c_signMask<>+0(SB), Y5, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
+	VMULPS       Y9, Y9, Y6
 	VMOVUPS      c_expP6<>+0(SB), Y10
 	VFMADD213PS  c_expP5<>+0(SB), Y9, Y10
 	VFMADD213PS  c_expP4<>+0(SB), Y9, Y10
 	VFMADD213PS  c_expP3<>+0(SB), Y9, Y10
 	VFMADD213PS  c_expP2<>+0(SB), Y9, Y10
-	VFMADD132PS  Y10, Y9, Y7
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y7, Y8, Y8
-	VMULPS       c_twoM64<>+0(SB), Y8, Y7
-	VMOVUPS      c_one<>+0(SB), Y9
-	VFMADD132PS  c_twoM64<>+0(SB), Y9, Y8
-	VCMPPS       $0x11, c_zero<>+0(SB), Y6, Y6
-	VMOVUPS      c_one<>+0(SB), Y9
-	VBLENDVPS    Y6, Y7, Y9, Y6
-	VDIVPS       Y8, Y6, Y6
-	VANDPS       c_absMask<>+0(SB), Y4, Y4
-	VMOVUPS      c_erfDAMax<>+0(SB), Y7
-	VMINPS       Y4, Y7, Y4
-	VMULPS       Y4, Y4, Y7
-	VFMSUB132PS  Y4, Y7, Y4
-	VXORPS       c_signMask<>+0(SB), Y4, Y4
-	VXORPS       c_signMask<>+0(SB), Y7, Y7
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VMINPS       c_one<>+0(SB), Y4, Y4
-	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y7, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y9
-	VMULPS       Y9, Y9, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
+	VFMADD132PS  Y10, Y9, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y7
 	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y4, Y7, Y7
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y7, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y4
-	VMOVUPS      c_oneE30<>+0(SB), Y7
-	VMINPS       Y1, Y7, Y1
-	VMOVUPS      c_negOneE30<>+0(SB), Y7
-	VMAXPS       Y1, Y7, Y1
-	VMULPS       (SP), Y4, Y7
-	VMULPS       Y6, Y7, Y6
-	VMULPS       Y6, Y1, Y6
-	VMULPS       32(SP), Y6, Y7
-	VADDPS       Y7, Y5, Y5
-	VMULPS       Y5, Y2, Y5
-	VMASKMOVPS   Y5, Y0, 32(CX)(SI*4)
-	VMULPS       Y1, Y2, Y5
-	VMULPS       Y3, Y4, Y3
-	VMOVUPS      128(SP), Y4
-	VMOVAPS      Y4, Y7
-	VFMADD231PS  Y3, Y5, Y7
-	VBLENDVPS    Y0, Y7, Y4, Y4
-	VMOVUPS      Y4, 128(SP)
-	VMULPS       Y6, Y2, Y2
+	VFMADD132PS  Y6, Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y6
+	VMOVUPS      c_one<>+0(SB), Y9
+	VFMADD132PS  c_twoM64<>+0(SB), Y9, Y7
+	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y5
+	VMOVUPS      c_one<>+0(SB), Y9
+	VBLENDVPS    Y5, Y6, Y9, Y5
+	VDIVPS       Y7, Y5, Y5
+	VMOVUPS      c_oneE30<>+0(SB), Y6
+	VMINPS       Y1, Y6, Y1
+	VMOVUPS      c_negOneE30<>+0(SB), Y6
+	VMAXPS       Y1, Y6, Y1
+	VMULPS       (SP), Y8, Y6
+	VMULPS       Y5, Y6, Y5
+	VMULPS       Y5, Y1, Y5
+	VMULPS       32(SP), Y5, Y6
+	VADDPS       Y6, Y4, Y4
+	VMULPS       Y4, Y2, Y4
+	VMASKMOVPS   Y4, Y0, 32(CX)(SI*4)
+	VMULPS       Y1, Y2, Y4
+	VMULPS       Y3, Y8, Y3
+	VMOVUPS      128(SP), Y6
+	VMOVAPS      Y6, Y7
+	VFMADD231PS  Y3, Y4, Y7
+	VBLENDVPS    Y0, Y7, Y6, Y6
+	VMOVUPS      Y6, 128(SP)
+	VMULPS       Y5, Y2, Y2
 	VMOVUPS      192(SP), Y3
 	VMOVAPS      Y3, Y4
 	VFMADD231PS  Y1, Y2, Y4
