@@ -30,17 +30,9 @@ func init() {
 
 // pserfSoftplus returns sp = softplus(delta*x) (log 2 where |delta| <
 // 1e-30), as Pserf's composition formed it: the softplus kernel's body with
-// beta = delta, 1/beta = invDelta and threshold 20, times delta.
+// beta = delta and threshold 20, times delta.
 func pserfSoftplus(b *B, x V) V {
-	th, tl := exactProduct(b, b.Param("delta"), x)
-	l := logisticOf(b, th, &tl)
-	ib := b.Param("invDelta")
-	l64 := log1pSmall64(b, l.e64, l.e)
-	yneg := b.Mul(b.Mul(l64, ib), b.C("twoM64"))
-	pos := b.Cmp(predGT, th, b.C("zero"))
-	lin := b.Add(b.Max(th, b.C("zero")), b.FMA(l64, b.C("twoM64"), b.ZeroUnless(pos, clamp(b, tl, "negOne", "one"))))
-	y := b.Sel(l.neg, yneg, b.Mul(lin, ib))
-	y = b.Sel(b.Cmp(predGT, th, b.C("softplusThreshold")), x, y)
+	y := softplusBeta(b, x, b.Param("delta"), b.Param("invDelta"), b.C("softplusThreshold"))
 	tiny := b.Cmp(predLT, b.And(b.Param("delta"), b.C("absMask")), b.C("pserfTiny"))
 	return b.Sel(tiny, b.C("ln2"), b.Mul(y, b.Param("delta")))
 }

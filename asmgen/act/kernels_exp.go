@@ -110,6 +110,20 @@ func exactQuotient(b *B, x, p, ip V) (th, tl V) {
 	return th, b.Mul(b.FNMA(th, p, x), ip)
 }
 
+// softplusBeta is PyTorch's softplus with beta and threshold: x where
+// beta*x > threshold, else (max(t, 0) + log1p(e^-|t|))/beta, t = beta*x
+// (exact as th + tl); for t < 0 the log1p term is carried scaled by 2^64.
+func softplusBeta(b *B, x, beta, invBeta, threshold V) V {
+	th, tl := exactProduct(b, beta, x)
+	l := logisticOf(b, th, &tl)
+	l64 := log1pSmall64(b, l.e64, l.e)
+	yneg := b.Mul(b.Mul(l64, invBeta), b.C("twoM64"))
+	pos := b.Cmp(predGT, th, b.C("zero"))
+	lin := b.Add(b.Max(th, b.C("zero")), b.FMA(l64, b.C("twoM64"), b.ZeroUnless(pos, clamp(b, tl, "negOne", "one"))))
+	y := b.Sel(l.neg, yneg, b.Mul(lin, invBeta))
+	return b.Sel(b.Cmp(predGT, th, threshold), x, y)
+}
+
 // clamp returns x limited to [lo, hi] (constants), NaN kept.
 func clamp(b *B, x V, lo, hi string) V { return b.Max(b.Min(x, b.C(hi)), b.C(lo)) }
 
@@ -238,15 +252,7 @@ func expKernels() []*Kernel {
 		Slices: []string{"y", "x"}, Params: []string{"beta", "invBeta", "threshold"},
 		Body: func(b *B) {
 			x := b.Load("x")
-			th, tl := exactProduct(b, b.Param("beta"), x)
-			l := logisticOf(b, th, &tl)
-			ib := b.Param("invBeta")
-			l64 := log1pSmall64(b, l.e64, l.e)
-			yneg := b.Mul(b.Mul(l64, ib), b.C("twoM64"))
-			pos := b.Cmp(predGT, th, b.C("zero"))
-			lin := b.Add(b.Max(th, b.C("zero")), b.FMA(l64, b.C("twoM64"), b.ZeroUnless(pos, clamp(b, tl, "negOne", "one"))))
-			y := b.Sel(l.neg, yneg, b.Mul(lin, ib))
-			b.Store("y", b.Sel(b.Cmp(predGT, th, b.Param("threshold")), x, y))
+			b.Store("y", softplusBeta(b, x, b.Param("beta"), b.Param("invBeta"), b.Param("threshold")))
 		},
 	}
 	softplusBackward := &Kernel{
