@@ -280,11 +280,6 @@ func pdeluKernels() []*Kernel {
 // its sech^2 (from the logistic pieces, exact where 1 - tanh^2 would
 // cancel) applied to dy*x with x clamped to +-1e3 (sech^2 is 0 there:
 // no Inf*0), as activations/lisht.go composed them.
-func tanhOf(b *B, x V) V {
-	t := clamp(b, b.Add(x, x), "negTanhClamp", "tanhClamp")
-	em1 := expCore(b, t, nil).expm1(b)
-	return b.Div(em1, b.Add(em1, b.C("two")))
-}
 
 func lishtKernels() []*Kernel {
 	return []*Kernel{
@@ -303,9 +298,7 @@ func lishtKernels() []*Kernel {
 				x, dy := b.Load("x"), b.Load("dy")
 				th := tanhOf(b, x)
 				w := b.Mul(dy, clamp(b, x, "negOneE3", "oneE3"))
-				l := logisticOf(b, b.Add(x, x), nil)
-				sech2 := b.Mul(b.Div(b.Mul(b.C("four"), l.e64), b.Mul(l.d, l.d)), b.C("twoM64"))
-				b.Store("dx", b.Add(b.Mul(dy, th), b.Mul(w, sech2)))
+				b.Store("dx", b.Add(b.Mul(dy, th), b.Mul(w, sech2Of(b, x))))
 			},
 		},
 	}

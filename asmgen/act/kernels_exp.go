@@ -110,6 +110,19 @@ func exactQuotient(b *B, x, p, ip V) (th, tl V) {
 	return th, b.Mul(b.FNMA(th, p, x), ip)
 }
 
+// tanhOf is tanh(x) = expm1(2x)/(expm1(2x) + 2), 2x clamped to [-20, 20].
+func tanhOf(b *B, x V) V {
+	t := clamp(b, b.Add(x, x), "negTanhClamp", "tanhClamp")
+	em1 := expCore(b, t, nil).expm1(b)
+	return b.Div(em1, b.Add(em1, b.C("two")))
+}
+
+// sech2Of is 1 - tanh(x)^2 = 4E/(1+E)^2, E = exp(-2|x|): no cancellation.
+func sech2Of(b *B, x V) V {
+	l := logisticOf(b, b.Add(x, x), nil)
+	return b.Mul(b.Div(b.Mul(b.C("four"), l.e64), b.Mul(l.d, l.d)), b.C("twoM64"))
+}
+
 // softplusBeta is PyTorch's softplus with beta and threshold: x where
 // beta*x > threshold, else (max(t, 0) + log1p(e^-|t|))/beta, t = beta*x
 // (exact as th + tl); for t < 0 the log1p term is carried scaled by 2^64.
@@ -294,20 +307,14 @@ func expKernels() []*Kernel {
 		Name: "tanh", Doc: "sets y = tanh(x).",
 		Slices: []string{"y", "x"},
 		Body: func(b *B) {
-			x := b.Load("x")
-			t := clamp(b, b.Add(x, x), "negTanhClamp", "tanhClamp")
-			em1 := expCore(b, t, nil).expm1(b)
-			b.Store("y", b.Div(em1, b.Add(em1, b.C("two"))))
+			b.Store("y", tanhOf(b, b.Load("x")))
 		},
 	}
 	tanhBackward := &Kernel{
 		Name: "tanhBackward", Doc: "sets dx = dy*(1 - tanh(x)^2) = dy*4E/(1+E)^2, E = exp(-2|x|).",
 		Slices: []string{"dx", "dy", "x"},
 		Body: func(b *B) {
-			x := b.Load("x")
-			l := logisticOf(b, b.Add(x, x), nil)
-			g := b.Mul(b.Div(b.Mul(b.C("four"), l.e64), b.Mul(l.d, l.d)), b.C("twoM64"))
-			b.Store("dx", b.Mul(b.Load("dy"), g))
+			b.Store("dx", b.Mul(b.Load("dy"), sech2Of(b, b.Load("x"))))
 		},
 	}
 

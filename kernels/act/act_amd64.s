@@ -6182,61 +6182,61 @@ TEXT ·tanhBackwardAVX512(SB), NOSPLIT, $0-72
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z2
-	VADDPS       Z2, Z2, Z2
-	VORPS        c_signMask<>+0(SB), Z2, Z2
-	VMAXPS       Z2, Z0, Z2
-	VMOVUPS      c_log2e<>+0(SB), Z3
-	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
-	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z4
-	VMULPS       Z4, Z4, Z2
-	VMOVAPS      Z1, Z5
-	VFMADD213PS  c_expP5<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP4<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP3<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP2<>+0(SB), Z4, Z5
-	VFMADD132PS  Z5, Z4, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
-	VPSLLD       $0x17, Z3, Z3
-	VFMADD132PS  Z2, Z3, Z3
-	VMOVUPS      c_twoM64<>+0(SB), Z2
-	VFMADD213PS  c_one<>+0(SB), Z3, Z2
-	VMULPS       c_four<>+0(SB), Z3, Z3
-	VMULPS       Z2, Z2, Z2
-	VDIVPS       Z2, Z3, Z2
-	VMULPS       c_twoM64<>+0(SB), Z2, Z2
-	VMOVUPS      (DX)(SI*4), Z3
-	VMULPS       Z2, Z3, Z2
+	VMOVUPS      (DX)(SI*4), Z2
+	VMOVUPS      (BX)(SI*4), Z3
+	VADDPS       Z3, Z3, Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z3
+	VMAXPS       Z3, Z0, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
+	VMULPS       Z5, Z5, Z3
+	VMOVAPS      Z1, Z6
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
+	VFMADD132PS  Z6, Z5, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMOVUPS      c_twoM64<>+0(SB), Z3
+	VFMADD213PS  c_one<>+0(SB), Z4, Z3
+	VMULPS       c_four<>+0(SB), Z4, Z4
+	VMULPS       Z3, Z3, Z3
+	VDIVPS       Z3, Z4, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMULPS       Z3, Z2, Z2
 	VMOVUPS      Z2, (CX)(SI*4)
-	VMOVUPS      64(BX)(SI*4), Z2
-	VADDPS       Z2, Z2, Z2
-	VORPS        c_signMask<>+0(SB), Z2, Z2
-	VMAXPS       Z2, Z0, Z2
-	VMOVUPS      c_log2e<>+0(SB), Z3
-	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
-	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z4
-	VMULPS       Z4, Z4, Z2
-	VMOVAPS      Z1, Z5
-	VFMADD213PS  c_expP5<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP4<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP3<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP2<>+0(SB), Z4, Z5
-	VFMADD132PS  Z5, Z4, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
-	VPSLLD       $0x17, Z3, Z3
-	VFMADD132PS  Z2, Z3, Z3
-	VMOVUPS      c_twoM64<>+0(SB), Z2
-	VFMADD213PS  c_one<>+0(SB), Z3, Z2
-	VMULPS       c_four<>+0(SB), Z3, Z3
-	VMULPS       Z2, Z2, Z2
-	VDIVPS       Z2, Z3, Z2
-	VMULPS       c_twoM64<>+0(SB), Z2, Z2
-	VMOVUPS      64(DX)(SI*4), Z3
-	VMULPS       Z2, Z3, Z2
+	VMOVUPS      64(DX)(SI*4), Z2
+	VMOVUPS      64(BX)(SI*4), Z3
+	VADDPS       Z3, Z3, Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z3
+	VMAXPS       Z3, Z0, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
+	VMULPS       Z5, Z5, Z3
+	VMOVAPS      Z1, Z6
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
+	VFMADD132PS  Z6, Z5, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMOVUPS      c_twoM64<>+0(SB), Z3
+	VFMADD213PS  c_one<>+0(SB), Z4, Z3
+	VMULPS       c_four<>+0(SB), Z4, Z4
+	VMULPS       Z3, Z3, Z3
+	VDIVPS       Z3, Z4, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMULPS       Z3, Z2, Z2
 	VMOVUPS      Z2, 64(CX)(SI*4)
 	ADDQ         $0x00000020, SI
 	JMP          loopN
@@ -6248,33 +6248,33 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Z2
-	VADDPS       Z2, Z2, Z2
-	VORPS        c_signMask<>+0(SB), Z2, Z2
-	VMAXPS       Z2, Z0, Z2
-	VMOVUPS      c_log2e<>+0(SB), Z3
-	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
-	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z4
-	VMULPS       Z4, Z4, Z2
-	VMOVAPS      Z1, Z5
-	VFMADD213PS  c_expP5<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP4<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP3<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP2<>+0(SB), Z4, Z5
-	VFMADD132PS  Z5, Z4, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
-	VPSLLD       $0x17, Z3, Z3
-	VFMADD132PS  Z2, Z3, Z3
-	VMOVUPS      c_twoM64<>+0(SB), Z2
-	VFMADD213PS  c_one<>+0(SB), Z3, Z2
-	VMULPS       c_four<>+0(SB), Z3, Z3
-	VMULPS       Z2, Z2, Z2
-	VDIVPS       Z2, Z3, Z2
-	VMULPS       c_twoM64<>+0(SB), Z2, Z2
-	VMOVUPS      (DX)(SI*4), Z3
-	VMULPS       Z2, Z3, Z2
+	VMOVUPS      (DX)(SI*4), Z2
+	VMOVUPS      (BX)(SI*4), Z3
+	VADDPS       Z3, Z3, Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z3
+	VMAXPS       Z3, Z0, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
+	VMULPS       Z5, Z5, Z3
+	VMOVAPS      Z1, Z6
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
+	VFMADD132PS  Z6, Z5, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMOVUPS      c_twoM64<>+0(SB), Z3
+	VFMADD213PS  c_one<>+0(SB), Z4, Z3
+	VMULPS       c_four<>+0(SB), Z4, Z4
+	VMULPS       Z3, Z3, Z3
+	VDIVPS       Z3, Z4, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMULPS       Z3, Z2, Z2
 	VMOVUPS      Z2, (CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loop
@@ -6284,23 +6284,24 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
-	VMOVUPS.Z    (BX)(SI*4), K1, Z2
-	VADDPS       Z2, Z2, Z2
-	VORPS        c_signMask<>+0(SB), Z2, Z2
-	VMAXPS       Z2, Z0, Z0
-	VMOVUPS      c_log2e<>+0(SB), Z2
-	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z2
-	VSUBPS       c_roundMagic<>+0(SB), Z2, Z3
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z3, Z0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z3
-	VMULPS       Z3, Z3, Z0
+	VMOVUPS.Z    (DX)(SI*4), K1, Z2
+	VMOVUPS.Z    (BX)(SI*4), K1, Z3
+	VADDPS       Z3, Z3, Z3
+	VORPS        c_signMask<>+0(SB), Z3, Z3
+	VMAXPS       Z3, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z4
+	VMULPS       Z4, Z4, Z0
 	VMOVAPS      Z1, Z1
-	VFMADD213PS  c_expP5<>+0(SB), Z3, Z1
-	VFMADD213PS  c_expP4<>+0(SB), Z3, Z1
-	VFMADD213PS  c_expP3<>+0(SB), Z3, Z1
-	VFMADD213PS  c_expP2<>+0(SB), Z3, Z1
-	VFMADD132PS  Z1, Z3, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z2, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z4, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z4, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z4, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z4, Z1
+	VFMADD132PS  Z1, Z4, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z3, Z1
 	VPSLLD       $0x17, Z1, Z1
 	VFMADD132PS  Z0, Z1, Z1
 	VMOVUPS      c_twoM64<>+0(SB), Z0
@@ -6309,8 +6310,7 @@ tail:
 	VMULPS       Z0, Z0, Z0
 	VDIVPS       Z0, Z1, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z0
-	VMOVUPS.Z    (DX)(SI*4), K1, Z1
-	VMULPS       Z0, Z1, Z0
+	VMULPS       Z0, Z2, Z0
 	VMOVUPS      Z0, K1, (CX)(SI*4)
 
 done:
@@ -23741,31 +23741,31 @@ loopN:
 	VMINPS       Z6, Z4, Z9
 	VMAXPS       Z9, Z2, Z9
 	VMULPS       Z9, Z7, Z9
+	VMULPS       Z8, Z7, Z7
 	VADDPS       Z6, Z6, Z6
 	VORPS        c_signMask<>+0(SB), Z6, Z6
 	VMAXPS       Z6, Z0, Z6
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z11
-	VMULPS       Z11, Z11, Z6
-	VMOVAPS      Z1, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
-	VFMADD132PS  Z12, Z11, Z6
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z6, Z10, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z10
+	VMULPS       Z10, Z10, Z6
+	VMOVAPS      Z1, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
+	VFMADD132PS  Z11, Z10, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z6, Z8, Z8
 	VMOVUPS      c_twoM64<>+0(SB), Z6
-	VFMADD213PS  c_one<>+0(SB), Z10, Z6
-	VMULPS       c_four<>+0(SB), Z10, Z10
+	VFMADD213PS  c_one<>+0(SB), Z8, Z6
+	VMULPS       c_four<>+0(SB), Z8, Z8
 	VMULPS       Z6, Z6, Z6
-	VDIVPS       Z6, Z10, Z6
+	VDIVPS       Z6, Z8, Z6
 	VMULPS       c_twoM64<>+0(SB), Z6, Z6
-	VMULPS       Z8, Z7, Z7
 	VMULPS       Z6, Z9, Z6
 	VADDPS       Z6, Z7, Z6
 	VMOVUPS      Z6, (CX)(SI*4)
@@ -23797,31 +23797,31 @@ loopN:
 	VMINPS       Z6, Z4, Z9
 	VMAXPS       Z9, Z2, Z9
 	VMULPS       Z9, Z7, Z9
+	VMULPS       Z8, Z7, Z7
 	VADDPS       Z6, Z6, Z6
 	VORPS        c_signMask<>+0(SB), Z6, Z6
 	VMAXPS       Z6, Z0, Z6
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z11
-	VMULPS       Z11, Z11, Z6
-	VMOVAPS      Z1, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
-	VFMADD132PS  Z12, Z11, Z6
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z6, Z10, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z10
+	VMULPS       Z10, Z10, Z6
+	VMOVAPS      Z1, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
+	VFMADD132PS  Z11, Z10, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z6, Z8, Z8
 	VMOVUPS      c_twoM64<>+0(SB), Z6
-	VFMADD213PS  c_one<>+0(SB), Z10, Z6
-	VMULPS       c_four<>+0(SB), Z10, Z10
+	VFMADD213PS  c_one<>+0(SB), Z8, Z6
+	VMULPS       c_four<>+0(SB), Z8, Z8
 	VMULPS       Z6, Z6, Z6
-	VDIVPS       Z6, Z10, Z6
+	VDIVPS       Z6, Z8, Z6
 	VMULPS       c_twoM64<>+0(SB), Z6, Z6
-	VMULPS       Z8, Z7, Z7
 	VMULPS       Z6, Z9, Z6
 	VADDPS       Z6, Z7, Z6
 	VMOVUPS      Z6, 64(CX)(SI*4)
@@ -23863,31 +23863,31 @@ loop:
 	VMINPS       Z6, Z4, Z9
 	VMAXPS       Z9, Z2, Z9
 	VMULPS       Z9, Z7, Z9
+	VMULPS       Z8, Z7, Z7
 	VADDPS       Z6, Z6, Z6
 	VORPS        c_signMask<>+0(SB), Z6, Z6
 	VMAXPS       Z6, Z0, Z6
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z11
-	VMULPS       Z11, Z11, Z6
-	VMOVAPS      Z1, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
-	VFMADD132PS  Z12, Z11, Z6
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z6, Z10, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z10
+	VMULPS       Z10, Z10, Z6
+	VMOVAPS      Z1, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
+	VFMADD132PS  Z11, Z10, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z8
+	VPSLLD       $0x17, Z8, Z8
+	VFMADD132PS  Z6, Z8, Z8
 	VMOVUPS      c_twoM64<>+0(SB), Z6
-	VFMADD213PS  c_one<>+0(SB), Z10, Z6
-	VMULPS       c_four<>+0(SB), Z10, Z10
+	VFMADD213PS  c_one<>+0(SB), Z8, Z6
+	VMULPS       c_four<>+0(SB), Z8, Z8
 	VMULPS       Z6, Z6, Z6
-	VDIVPS       Z6, Z10, Z6
+	VDIVPS       Z6, Z8, Z6
 	VMULPS       c_twoM64<>+0(SB), Z6, Z6
-	VMULPS       Z8, Z7, Z7
 	VMULPS       Z6, Z9, Z6
 	VADDPS       Z6, Z7, Z6
 	VMOVUPS      Z6, (CX)(SI*4)
@@ -23927,6 +23927,7 @@ tail:
 	VMINPS       Z6, Z4, Z4
 	VMAXPS       Z4, Z2, Z2
 	VMULPS       Z2, Z7, Z2
+	VMULPS       Z3, Z7, Z3
 	VADDPS       Z6, Z6, Z4
 	VORPS        c_signMask<>+0(SB), Z4, Z4
 	VMAXPS       Z4, Z0, Z0
@@ -23951,9 +23952,8 @@ tail:
 	VMULPS       Z0, Z0, Z0
 	VDIVPS       Z0, Z1, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z0
-	VMULPS       Z3, Z7, Z1
 	VMULPS       Z0, Z2, Z0
-	VADDPS       Z0, Z1, Z0
+	VADDPS       Z0, Z3, Z0
 	VMOVUPS      Z0, K1, (CX)(SI*4)
 
 done:
@@ -28131,114 +28131,8 @@ TEXT ·tanhBackwardAVX2(SB), NOSPLIT, $0-72
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Y0
-	VADDPS       Y0, Y0, Y0
-	VORPS        c_signMask<>+0(SB), Y0, Y0
-	VMOVUPS      c_expLo<>+0(SB), Y1
-	VMAXPS       Y0, Y1, Y0
-	VMOVUPS      c_log2e<>+0(SB), Y1
-	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
-	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y2, Y0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y2
-	VMULPS       Y2, Y2, Y0
-	VMOVUPS      c_expP6<>+0(SB), Y3
-	VFMADD213PS  c_expP5<>+0(SB), Y2, Y3
-	VFMADD213PS  c_expP4<>+0(SB), Y2, Y3
-	VFMADD213PS  c_expP3<>+0(SB), Y2, Y3
-	VFMADD213PS  c_expP2<>+0(SB), Y2, Y3
-	VFMADD132PS  Y3, Y2, Y0
-	VPSUBD       c_expBias64<>+0(SB), Y1, Y1
-	VPSLLD       $0x17, Y1, Y1
-	VFMADD132PS  Y0, Y1, Y1
-	VMOVUPS      c_twoM64<>+0(SB), Y0
-	VFMADD213PS  c_one<>+0(SB), Y1, Y0
-	VMULPS       c_four<>+0(SB), Y1, Y1
-	VMULPS       Y0, Y0, Y0
-	VDIVPS       Y0, Y1, Y0
-	VMULPS       c_twoM64<>+0(SB), Y0, Y0
-	VMOVUPS      (DX)(SI*4), Y1
-	VMULPS       Y0, Y1, Y0
-	VMOVUPS      Y0, (CX)(SI*4)
-	VMOVUPS      32(BX)(SI*4), Y0
-	VADDPS       Y0, Y0, Y0
-	VORPS        c_signMask<>+0(SB), Y0, Y0
-	VMOVUPS      c_expLo<>+0(SB), Y1
-	VMAXPS       Y0, Y1, Y0
-	VMOVUPS      c_log2e<>+0(SB), Y1
-	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
-	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y2, Y0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y2
-	VMULPS       Y2, Y2, Y0
-	VMOVUPS      c_expP6<>+0(SB), Y3
-	VFMADD213PS  c_expP5<>+0(SB), Y2, Y3
-	VFMADD213PS  c_expP4<>+0(SB), Y2, Y3
-	VFMADD213PS  c_expP3<>+0(SB), Y2, Y3
-	VFMADD213PS  c_expP2<>+0(SB), Y2, Y3
-	VFMADD132PS  Y3, Y2, Y0
-	VPSUBD       c_expBias64<>+0(SB), Y1, Y1
-	VPSLLD       $0x17, Y1, Y1
-	VFMADD132PS  Y0, Y1, Y1
-	VMOVUPS      c_twoM64<>+0(SB), Y0
-	VFMADD213PS  c_one<>+0(SB), Y1, Y0
-	VMULPS       c_four<>+0(SB), Y1, Y1
-	VMULPS       Y0, Y0, Y0
-	VDIVPS       Y0, Y1, Y0
-	VMULPS       c_twoM64<>+0(SB), Y0, Y0
-	VMOVUPS      32(DX)(SI*4), Y1
-	VMULPS       Y0, Y1, Y0
-	VMOVUPS      Y0, 32(CX)(SI*4)
-	ADDQ         $0x00000010, SI
-	JMP          loopN
-
-loop1:
-	MOVQ AX, DI
-	SUBQ $0x00000008, DI
-
-loop:
-	CMPQ         SI, DI
-	JG           tail
-	VMOVUPS      (BX)(SI*4), Y0
-	VADDPS       Y0, Y0, Y0
-	VORPS        c_signMask<>+0(SB), Y0, Y0
-	VMOVUPS      c_expLo<>+0(SB), Y1
-	VMAXPS       Y0, Y1, Y0
-	VMOVUPS      c_log2e<>+0(SB), Y1
-	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y1
-	VSUBPS       c_roundMagic<>+0(SB), Y1, Y2
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y2, Y0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y2
-	VMULPS       Y2, Y2, Y0
-	VMOVUPS      c_expP6<>+0(SB), Y3
-	VFMADD213PS  c_expP5<>+0(SB), Y2, Y3
-	VFMADD213PS  c_expP4<>+0(SB), Y2, Y3
-	VFMADD213PS  c_expP3<>+0(SB), Y2, Y3
-	VFMADD213PS  c_expP2<>+0(SB), Y2, Y3
-	VFMADD132PS  Y3, Y2, Y0
-	VPSUBD       c_expBias64<>+0(SB), Y1, Y1
-	VPSLLD       $0x17, Y1, Y1
-	VFMADD132PS  Y0, Y1, Y1
-	VMOVUPS      c_twoM64<>+0(SB), Y0
-	VFMADD213PS  c_one<>+0(SB), Y1, Y0
-	VMULPS       c_four<>+0(SB), Y1, Y1
-	VMULPS       Y0, Y0, Y0
-	VDIVPS       Y0, Y1, Y0
-	VMULPS       c_twoM64<>+0(SB), Y0, Y0
-	VMOVUPS      (DX)(SI*4), Y1
-	VMULPS       Y0, Y1, Y0
-	VMOVUPS      Y0, (CX)(SI*4)
-	ADDQ         $0x00000008, SI
-	JMP          loop
-
-tail:
-	SUBQ         SI, AX
-	JZ           done
-	LEAQ         tailmask8<>+0(SB), DI
-	MOVQ         $0x00000010, R8
-	SUBQ         AX, R8
-	VMOVDQU      (DI)(R8*4), Y0
-	VMASKMOVPS   (BX)(SI*4), Y0, Y1
+	VMOVUPS      (DX)(SI*4), Y0
+	VMOVUPS      (BX)(SI*4), Y1
 	VADDPS       Y1, Y1, Y1
 	VORPS        c_signMask<>+0(SB), Y1, Y1
 	VMOVUPS      c_expLo<>+0(SB), Y2
@@ -28264,8 +28158,114 @@ tail:
 	VMULPS       Y1, Y1, Y1
 	VDIVPS       Y1, Y2, Y1
 	VMULPS       c_twoM64<>+0(SB), Y1, Y1
-	VMASKMOVPS   (DX)(SI*4), Y0, Y2
-	VMULPS       Y1, Y2, Y1
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	VMOVUPS      32(DX)(SI*4), Y0
+	VMOVUPS      32(BX)(SI*4), Y1
+	VADDPS       Y1, Y1, Y1
+	VORPS        c_signMask<>+0(SB), Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y2, Y1
+	VMULPS       c_four<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y1, Y1
+	VDIVPS       Y1, Y2, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      Y0, 32(CX)(SI*4)
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000008, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (DX)(SI*4), Y0
+	VMOVUPS      (BX)(SI*4), Y1
+	VADDPS       Y1, Y1, Y1
+	VORPS        c_signMask<>+0(SB), Y1, Y1
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y3, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y3
+	VMULPS       Y3, Y3, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y3, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y3, Y4
+	VFMADD132PS  Y4, Y3, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y1
+	VFMADD213PS  c_one<>+0(SB), Y2, Y1
+	VMULPS       c_four<>+0(SB), Y2, Y2
+	VMULPS       Y1, Y1, Y1
+	VDIVPS       Y1, Y2, Y1
+	VMULPS       c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      Y0, (CX)(SI*4)
+	ADDQ         $0x00000008, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y0
+	VMASKMOVPS   (DX)(SI*4), Y0, Y1
+	VMASKMOVPS   (BX)(SI*4), Y0, Y2
+	VADDPS       Y2, Y2, Y2
+	VORPS        c_signMask<>+0(SB), Y2, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y2, Y3, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
+	VMULPS       Y4, Y4, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMOVUPS      c_twoM64<>+0(SB), Y2
+	VFMADD213PS  c_one<>+0(SB), Y3, Y2
+	VMULPS       c_four<>+0(SB), Y3, Y3
+	VMULPS       Y2, Y2, Y2
+	VDIVPS       Y2, Y3, Y2
+	VMULPS       c_twoM64<>+0(SB), Y2, Y2
+	VMULPS       Y2, Y1, Y1
 	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
 
 done:
@@ -48597,32 +48597,32 @@ loopN:
 	VMOVUPS      c_negOneE3<>+0(SB), Y4
 	VMAXPS       Y3, Y4, Y3
 	VMULPS       Y3, Y1, Y3
+	VMULPS       Y2, Y1, Y1
 	VADDPS       Y0, Y0, Y0
 	VORPS        c_signMask<>+0(SB), Y0, Y0
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y0, Y4, Y0
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y5
-	VMULPS       Y5, Y5, Y0
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y0
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y0, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y0, Y2, Y0
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y4
+	VMULPS       Y4, Y4, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y0, Y2, Y2
 	VMOVUPS      c_twoM64<>+0(SB), Y0
-	VFMADD213PS  c_one<>+0(SB), Y4, Y0
-	VMULPS       c_four<>+0(SB), Y4, Y4
+	VFMADD213PS  c_one<>+0(SB), Y2, Y0
+	VMULPS       c_four<>+0(SB), Y2, Y2
 	VMULPS       Y0, Y0, Y0
-	VDIVPS       Y0, Y4, Y0
+	VDIVPS       Y0, Y2, Y0
 	VMULPS       c_twoM64<>+0(SB), Y0, Y0
-	VMULPS       Y2, Y1, Y1
 	VMULPS       Y0, Y3, Y0
 	VADDPS       Y0, Y1, Y0
 	VMOVUPS      Y0, (CX)(SI*4)
@@ -48659,32 +48659,32 @@ loopN:
 	VMOVUPS      c_negOneE3<>+0(SB), Y4
 	VMAXPS       Y3, Y4, Y3
 	VMULPS       Y3, Y1, Y3
+	VMULPS       Y2, Y1, Y1
 	VADDPS       Y0, Y0, Y0
 	VORPS        c_signMask<>+0(SB), Y0, Y0
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y0, Y4, Y0
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y5
-	VMULPS       Y5, Y5, Y0
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y0
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y0, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y0, Y2, Y0
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y4
+	VMULPS       Y4, Y4, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y0, Y2, Y2
 	VMOVUPS      c_twoM64<>+0(SB), Y0
-	VFMADD213PS  c_one<>+0(SB), Y4, Y0
-	VMULPS       c_four<>+0(SB), Y4, Y4
+	VFMADD213PS  c_one<>+0(SB), Y2, Y0
+	VMULPS       c_four<>+0(SB), Y2, Y2
 	VMULPS       Y0, Y0, Y0
-	VDIVPS       Y0, Y4, Y0
+	VDIVPS       Y0, Y2, Y0
 	VMULPS       c_twoM64<>+0(SB), Y0, Y0
-	VMULPS       Y2, Y1, Y1
 	VMULPS       Y0, Y3, Y0
 	VADDPS       Y0, Y1, Y0
 	VMOVUPS      Y0, 32(CX)(SI*4)
@@ -48731,32 +48731,32 @@ loop:
 	VMOVUPS      c_negOneE3<>+0(SB), Y4
 	VMAXPS       Y3, Y4, Y3
 	VMULPS       Y3, Y1, Y3
+	VMULPS       Y2, Y1, Y1
 	VADDPS       Y0, Y0, Y0
 	VORPS        c_signMask<>+0(SB), Y0, Y0
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y0, Y4, Y0
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y5
-	VMULPS       Y5, Y5, Y0
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y0
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y0, Y4, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y2
+	VMAXPS       Y0, Y2, Y0
+	VMOVUPS      c_log2e<>+0(SB), Y2
+	VFMADD213PS  c_roundMagic<>+0(SB), Y0, Y2
+	VSUBPS       c_roundMagic<>+0(SB), Y2, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y4
+	VMULPS       Y4, Y4, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
+	VFMADD132PS  Y5, Y4, Y0
+	VPSUBD       c_expBias64<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y0, Y2, Y2
 	VMOVUPS      c_twoM64<>+0(SB), Y0
-	VFMADD213PS  c_one<>+0(SB), Y4, Y0
-	VMULPS       c_four<>+0(SB), Y4, Y4
+	VFMADD213PS  c_one<>+0(SB), Y2, Y0
+	VMULPS       c_four<>+0(SB), Y2, Y2
 	VMULPS       Y0, Y0, Y0
-	VDIVPS       Y0, Y4, Y0
+	VDIVPS       Y0, Y2, Y0
 	VMULPS       c_twoM64<>+0(SB), Y0, Y0
-	VMULPS       Y2, Y1, Y1
 	VMULPS       Y0, Y3, Y0
 	VADDPS       Y0, Y1, Y0
 	VMOVUPS      Y0, (CX)(SI*4)
@@ -48803,32 +48803,32 @@ tail:
 	VMOVUPS      c_negOneE3<>+0(SB), Y5
 	VMAXPS       Y4, Y5, Y4
 	VMULPS       Y4, Y2, Y4
+	VMULPS       Y3, Y2, Y2
 	VADDPS       Y1, Y1, Y1
 	VORPS        c_signMask<>+0(SB), Y1, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y1, Y5, Y1
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y6
-	VMULPS       Y6, Y6, Y1
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y1
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y1, Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y3
+	VMAXPS       Y1, Y3, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y3
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y3
+	VSUBPS       c_roundMagic<>+0(SB), Y3, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y5
+	VMULPS       Y5, Y5, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
+	VFMADD132PS  Y6, Y5, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y1, Y3, Y3
 	VMOVUPS      c_twoM64<>+0(SB), Y1
-	VFMADD213PS  c_one<>+0(SB), Y5, Y1
-	VMULPS       c_four<>+0(SB), Y5, Y5
+	VFMADD213PS  c_one<>+0(SB), Y3, Y1
+	VMULPS       c_four<>+0(SB), Y3, Y3
 	VMULPS       Y1, Y1, Y1
-	VDIVPS       Y1, Y5, Y1
+	VDIVPS       Y1, Y3, Y1
 	VMULPS       c_twoM64<>+0(SB), Y1, Y1
-	VMULPS       Y3, Y2, Y2
 	VMULPS       Y1, Y4, Y1
 	VADDPS       Y1, Y2, Y1
 	VMASKMOVPS   Y1, Y0, (CX)(SI*4)
