@@ -22642,65 +22642,67 @@ loopN:
 	VMOVUPS      (DX)(BX*4), Z8
 	VCMPPS       $0x1e, c_zero<>+0(SB), Z8, K1
 	LEAQ         (BX), DI
-	MOVQ         DI, X9
-	VPBROADCASTD X9, Z9
-	VPADDD       c_laneIota<>+0(SB), Z9, Z9
-	VPADDD       Z6, Z9, Z9
-	VPSRLD       $0x10, Z9, Z10
-	VXORPS       Z10, Z9, Z9
-	VPMULLD      c_hashMul1<>+0(SB), Z9, Z9
-	VPSRLD       $0x0f, Z9, Z10
-	VXORPS       Z10, Z9, Z9
-	VPMULLD      c_hashMul2<>+0(SB), Z9, Z9
-	VPSRLD       $0x10, Z9, Z10
-	VXORPS       Z10, Z9, Z9
-	VXORPS       Z7, Z9, Z9
-	VPSRLD       $0x10, Z9, Z10
-	VXORPS       Z10, Z9, Z9
-	VPMULLD      c_hashMul1<>+0(SB), Z9, Z9
-	VPSRLD       $0x0f, Z9, Z10
-	VXORPS       Z10, Z9, Z9
-	VPMULLD      c_hashMul2<>+0(SB), Z9, Z9
-	VPSRLD       $0x10, Z9, Z10
-	VXORPS       Z10, Z9, Z9
-	VPSRLD       $0x09, Z9, Z9
-	VORPS        c_one<>+0(SB), Z9, Z9
-	VSUBPS       c_one<>+0(SB), Z9, Z9
-	VFMADD132PS  Z5, Z0, Z9
-	VMULPS       Z8, Z9, Z9
-	VBLENDMPS    Z8, Z9, K1, Z1
-	VMOVUPS      Z1, (CX)(BX*4)
+	MOVQ         DI, X8
+	VPBROADCASTD X8, Z8
+	VPADDD       c_laneIota<>+0(SB), Z8, Z8
+	VPADDD       Z6, Z8, Z8
+	VPSRLD       $0x10, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VPMULLD      c_hashMul1<>+0(SB), Z8, Z8
+	VPSRLD       $0x0f, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VPMULLD      c_hashMul2<>+0(SB), Z8, Z8
+	VPSRLD       $0x10, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VXORPS       Z7, Z8, Z8
+	VPSRLD       $0x10, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VPMULLD      c_hashMul1<>+0(SB), Z8, Z8
+	VPSRLD       $0x0f, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VPMULLD      c_hashMul2<>+0(SB), Z8, Z8
+	VPSRLD       $0x10, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VPSRLD       $0x09, Z8, Z8
+	VORPS        c_one<>+0(SB), Z8, Z8
+	VSUBPS       c_one<>+0(SB), Z8, Z8
+	VFMADD132PS  Z5, Z0, Z8
+	VBLENDMPS    c_one<>+0(SB), Z8, K1, Z1
+	VMOVUPS      (DX)(BX*4), Z8
+	VMULPS       Z1, Z8, Z8
+	VMOVUPS      Z8, (CX)(BX*4)
 	VMOVUPS      64(DX)(BX*4), Z8
 	VCMPPS       $0x1e, c_zero<>+0(SB), Z8, K1
 	LEAQ         16(BX), DI
-	MOVQ         DI, X9
-	VPBROADCASTD X9, Z9
-	VPADDD       c_laneIota<>+0(SB), Z9, Z9
-	VPADDD       Z6, Z9, Z9
-	VPSRLD       $0x10, Z9, Z10
-	VXORPS       Z10, Z9, Z9
-	VPMULLD      c_hashMul1<>+0(SB), Z9, Z9
-	VPSRLD       $0x0f, Z9, Z10
-	VXORPS       Z10, Z9, Z9
-	VPMULLD      c_hashMul2<>+0(SB), Z9, Z9
-	VPSRLD       $0x10, Z9, Z10
-	VXORPS       Z10, Z9, Z9
-	VXORPS       Z7, Z9, Z9
-	VPSRLD       $0x10, Z9, Z10
-	VXORPS       Z10, Z9, Z9
-	VPMULLD      c_hashMul1<>+0(SB), Z9, Z9
-	VPSRLD       $0x0f, Z9, Z10
-	VXORPS       Z10, Z9, Z9
-	VPMULLD      c_hashMul2<>+0(SB), Z9, Z9
-	VPSRLD       $0x10, Z9, Z10
-	VXORPS       Z10, Z9, Z9
-	VPSRLD       $0x09, Z9, Z9
-	VORPS        c_one<>+0(SB), Z9, Z9
-	VSUBPS       c_one<>+0(SB), Z9, Z9
-	VFMADD132PS  Z5, Z0, Z9
-	VMULPS       Z8, Z9, Z9
-	VBLENDMPS    Z8, Z9, K1, Z2
-	VMOVUPS      Z2, 64(CX)(BX*4)
+	MOVQ         DI, X8
+	VPBROADCASTD X8, Z8
+	VPADDD       c_laneIota<>+0(SB), Z8, Z8
+	VPADDD       Z6, Z8, Z8
+	VPSRLD       $0x10, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VPMULLD      c_hashMul1<>+0(SB), Z8, Z8
+	VPSRLD       $0x0f, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VPMULLD      c_hashMul2<>+0(SB), Z8, Z8
+	VPSRLD       $0x10, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VXORPS       Z7, Z8, Z8
+	VPSRLD       $0x10, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VPMULLD      c_hashMul1<>+0(SB), Z8, Z8
+	VPSRLD       $0x0f, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VPMULLD      c_hashMul2<>+0(SB), Z8, Z8
+	VPSRLD       $0x10, Z8, Z9
+	VXORPS       Z9, Z8, Z8
+	VPSRLD       $0x09, Z8, Z8
+	VORPS        c_one<>+0(SB), Z8, Z8
+	VSUBPS       c_one<>+0(SB), Z8, Z8
+	VFMADD132PS  Z5, Z0, Z8
+	VBLENDMPS    c_one<>+0(SB), Z8, K1, Z2
+	VMOVUPS      64(DX)(BX*4), Z8
+	VMULPS       Z2, Z8, Z8
+	VMOVUPS      Z8, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
 
@@ -22714,34 +22716,35 @@ loop:
 	VMOVUPS      (DX)(BX*4), Z1
 	VCMPPS       $0x1e, c_zero<>+0(SB), Z1, K1
 	LEAQ         (BX), DI
-	MOVQ         DI, X2
-	VPBROADCASTD X2, Z2
-	VPADDD       c_laneIota<>+0(SB), Z2, Z2
-	VPADDD       Z6, Z2, Z2
-	VPSRLD       $0x10, Z2, Z8
-	VXORPS       Z8, Z2, Z2
-	VPMULLD      c_hashMul1<>+0(SB), Z2, Z2
-	VPSRLD       $0x0f, Z2, Z8
-	VXORPS       Z8, Z2, Z2
-	VPMULLD      c_hashMul2<>+0(SB), Z2, Z2
-	VPSRLD       $0x10, Z2, Z8
-	VXORPS       Z8, Z2, Z2
-	VXORPS       Z7, Z2, Z2
-	VPSRLD       $0x10, Z2, Z8
-	VXORPS       Z8, Z2, Z2
-	VPMULLD      c_hashMul1<>+0(SB), Z2, Z2
-	VPSRLD       $0x0f, Z2, Z8
-	VXORPS       Z8, Z2, Z2
-	VPMULLD      c_hashMul2<>+0(SB), Z2, Z2
-	VPSRLD       $0x10, Z2, Z8
-	VXORPS       Z8, Z2, Z2
-	VPSRLD       $0x09, Z2, Z2
-	VORPS        c_one<>+0(SB), Z2, Z2
-	VSUBPS       c_one<>+0(SB), Z2, Z2
-	VFMADD132PS  Z5, Z0, Z2
-	VMULPS       Z1, Z2, Z2
-	VBLENDMPS    Z1, Z2, K1, Z3
-	VMOVUPS      Z3, (CX)(BX*4)
+	MOVQ         DI, X1
+	VPBROADCASTD X1, Z1
+	VPADDD       c_laneIota<>+0(SB), Z1, Z1
+	VPADDD       Z6, Z1, Z1
+	VPSRLD       $0x10, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VPMULLD      c_hashMul1<>+0(SB), Z1, Z1
+	VPSRLD       $0x0f, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VPMULLD      c_hashMul2<>+0(SB), Z1, Z1
+	VPSRLD       $0x10, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VXORPS       Z7, Z1, Z1
+	VPSRLD       $0x10, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VPMULLD      c_hashMul1<>+0(SB), Z1, Z1
+	VPSRLD       $0x0f, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VPMULLD      c_hashMul2<>+0(SB), Z1, Z1
+	VPSRLD       $0x10, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VPSRLD       $0x09, Z1, Z1
+	VORPS        c_one<>+0(SB), Z1, Z1
+	VSUBPS       c_one<>+0(SB), Z1, Z1
+	VFMADD132PS  Z5, Z0, Z1
+	VBLENDMPS    c_one<>+0(SB), Z1, K1, Z3
+	VMOVUPS      (DX)(BX*4), Z1
+	VMULPS       Z3, Z1, Z1
+	VMOVUPS      Z1, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
 
@@ -22753,34 +22756,35 @@ tail:
 	VMOVUPS.Z    (DX)(BX*4), K1, Z1
 	VCMPPS       $0x1e, c_zero<>+0(SB), Z1, K2
 	LEAQ         (BX), AX
-	MOVQ         AX, X2
-	VPBROADCASTD X2, Z2
-	VPADDD       c_laneIota<>+0(SB), Z2, Z2
-	VPADDD       Z6, Z2, Z2
-	VPSRLD       $0x10, Z2, Z3
-	VXORPS       Z3, Z2, Z2
-	VPMULLD      c_hashMul1<>+0(SB), Z2, Z2
-	VPSRLD       $0x0f, Z2, Z3
-	VXORPS       Z3, Z2, Z2
-	VPMULLD      c_hashMul2<>+0(SB), Z2, Z2
-	VPSRLD       $0x10, Z2, Z3
-	VXORPS       Z3, Z2, Z2
-	VXORPS       Z7, Z2, Z2
-	VPSRLD       $0x10, Z2, Z3
-	VXORPS       Z3, Z2, Z2
-	VPMULLD      c_hashMul1<>+0(SB), Z2, Z2
-	VPSRLD       $0x0f, Z2, Z3
-	VXORPS       Z3, Z2, Z2
-	VPMULLD      c_hashMul2<>+0(SB), Z2, Z2
-	VPSRLD       $0x10, Z2, Z3
-	VXORPS       Z3, Z2, Z2
-	VPSRLD       $0x09, Z2, Z2
-	VORPS        c_one<>+0(SB), Z2, Z2
-	VSUBPS       c_one<>+0(SB), Z2, Z2
-	VFMADD132PS  Z5, Z0, Z2
-	VMULPS       Z1, Z2, Z0
-	VBLENDMPS    Z1, Z0, K2, Z4
-	VMOVUPS      Z4, K1, (CX)(BX*4)
+	MOVQ         AX, X1
+	VPBROADCASTD X1, Z1
+	VPADDD       c_laneIota<>+0(SB), Z1, Z1
+	VPADDD       Z6, Z1, Z1
+	VPSRLD       $0x10, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VPMULLD      c_hashMul1<>+0(SB), Z1, Z1
+	VPSRLD       $0x0f, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VPMULLD      c_hashMul2<>+0(SB), Z1, Z1
+	VPSRLD       $0x10, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VXORPS       Z7, Z1, Z1
+	VPSRLD       $0x10, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VPMULLD      c_hashMul1<>+0(SB), Z1, Z1
+	VPSRLD       $0x0f, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VPMULLD      c_hashMul2<>+0(SB), Z1, Z1
+	VPSRLD       $0x10, Z1, Z2
+	VXORPS       Z2, Z1, Z1
+	VPSRLD       $0x09, Z1, Z1
+	VORPS        c_one<>+0(SB), Z1, Z1
+	VSUBPS       c_one<>+0(SB), Z1, Z1
+	VFMADD132PS  Z5, Z0, Z1
+	VBLENDMPS    c_one<>+0(SB), Z1, K2, Z4
+	VMOVUPS.Z    (DX)(BX*4), K1, Z0
+	VMULPS       Z4, Z0, Z0
+	VMOVUPS      Z0, K1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -47390,66 +47394,68 @@ loopN:
 	CMPQ         BX, SI
 	JG           loop1
 	VMOVUPS      (DX)(BX*4), Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y5
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y4
 	LEAQ         (BX), DI
-	MOVQ         DI, X6
-	VPBROADCASTD X6, Y6
-	VPADDD       c_laneIota<>+0(SB), Y6, Y6
-	VPADDD       Y2, Y6, Y6
-	VPSRLD       $0x10, Y6, Y7
-	VXORPS       Y7, Y6, Y6
-	VPMULLD      c_hashMul1<>+0(SB), Y6, Y6
-	VPSRLD       $0x0f, Y6, Y7
-	VXORPS       Y7, Y6, Y6
-	VPMULLD      c_hashMul2<>+0(SB), Y6, Y6
-	VPSRLD       $0x10, Y6, Y7
-	VXORPS       Y7, Y6, Y6
-	VXORPS       Y3, Y6, Y6
-	VPSRLD       $0x10, Y6, Y7
-	VXORPS       Y7, Y6, Y6
-	VPMULLD      c_hashMul1<>+0(SB), Y6, Y6
-	VPSRLD       $0x0f, Y6, Y7
-	VXORPS       Y7, Y6, Y6
-	VPMULLD      c_hashMul2<>+0(SB), Y6, Y6
-	VPSRLD       $0x10, Y6, Y7
-	VXORPS       Y7, Y6, Y6
-	VPSRLD       $0x09, Y6, Y6
-	VORPS        c_one<>+0(SB), Y6, Y6
-	VSUBPS       c_one<>+0(SB), Y6, Y6
-	VFMADD132PS  Y1, Y0, Y6
-	VMULPS       Y4, Y6, Y6
-	VBLENDVPS    Y5, Y4, Y6, Y4
+	MOVQ         DI, X5
+	VPBROADCASTD X5, Y5
+	VPADDD       c_laneIota<>+0(SB), Y5, Y5
+	VPADDD       Y2, Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul1<>+0(SB), Y5, Y5
+	VPSRLD       $0x0f, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul2<>+0(SB), Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VXORPS       Y3, Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul1<>+0(SB), Y5, Y5
+	VPSRLD       $0x0f, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul2<>+0(SB), Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPSRLD       $0x09, Y5, Y5
+	VORPS        c_one<>+0(SB), Y5, Y5
+	VSUBPS       c_one<>+0(SB), Y5, Y5
+	VFMADD132PS  Y1, Y0, Y5
+	VBLENDVPS    Y4, c_one<>+0(SB), Y5, Y4
+	VMOVUPS      (DX)(BX*4), Y5
+	VMULPS       Y4, Y5, Y4
 	VMOVUPS      Y4, (CX)(BX*4)
 	VMOVUPS      32(DX)(BX*4), Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y5
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y4
 	LEAQ         8(BX), DI
-	MOVQ         DI, X6
-	VPBROADCASTD X6, Y6
-	VPADDD       c_laneIota<>+0(SB), Y6, Y6
-	VPADDD       Y2, Y6, Y6
-	VPSRLD       $0x10, Y6, Y7
-	VXORPS       Y7, Y6, Y6
-	VPMULLD      c_hashMul1<>+0(SB), Y6, Y6
-	VPSRLD       $0x0f, Y6, Y7
-	VXORPS       Y7, Y6, Y6
-	VPMULLD      c_hashMul2<>+0(SB), Y6, Y6
-	VPSRLD       $0x10, Y6, Y7
-	VXORPS       Y7, Y6, Y6
-	VXORPS       Y3, Y6, Y6
-	VPSRLD       $0x10, Y6, Y7
-	VXORPS       Y7, Y6, Y6
-	VPMULLD      c_hashMul1<>+0(SB), Y6, Y6
-	VPSRLD       $0x0f, Y6, Y7
-	VXORPS       Y7, Y6, Y6
-	VPMULLD      c_hashMul2<>+0(SB), Y6, Y6
-	VPSRLD       $0x10, Y6, Y7
-	VXORPS       Y7, Y6, Y6
-	VPSRLD       $0x09, Y6, Y6
-	VORPS        c_one<>+0(SB), Y6, Y6
-	VSUBPS       c_one<>+0(SB), Y6, Y6
-	VFMADD132PS  Y1, Y0, Y6
-	VMULPS       Y4, Y6, Y6
-	VBLENDVPS    Y5, Y4, Y6, Y4
+	MOVQ         DI, X5
+	VPBROADCASTD X5, Y5
+	VPADDD       c_laneIota<>+0(SB), Y5, Y5
+	VPADDD       Y2, Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul1<>+0(SB), Y5, Y5
+	VPSRLD       $0x0f, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul2<>+0(SB), Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VXORPS       Y3, Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul1<>+0(SB), Y5, Y5
+	VPSRLD       $0x0f, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul2<>+0(SB), Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPSRLD       $0x09, Y5, Y5
+	VORPS        c_one<>+0(SB), Y5, Y5
+	VSUBPS       c_one<>+0(SB), Y5, Y5
+	VFMADD132PS  Y1, Y0, Y5
+	VBLENDVPS    Y4, c_one<>+0(SB), Y5, Y4
+	VMOVUPS      32(DX)(BX*4), Y5
+	VMULPS       Y4, Y5, Y4
 	VMOVUPS      Y4, 32(CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loopN
@@ -47462,35 +47468,36 @@ loop:
 	CMPQ         BX, SI
 	JG           tail
 	VMOVUPS      (DX)(BX*4), Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y5
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y4
 	LEAQ         (BX), DI
-	MOVQ         DI, X6
-	VPBROADCASTD X6, Y6
-	VPADDD       c_laneIota<>+0(SB), Y6, Y6
-	VPADDD       Y2, Y6, Y6
-	VPSRLD       $0x10, Y6, Y7
-	VXORPS       Y7, Y6, Y6
-	VPMULLD      c_hashMul1<>+0(SB), Y6, Y6
-	VPSRLD       $0x0f, Y6, Y7
-	VXORPS       Y7, Y6, Y6
-	VPMULLD      c_hashMul2<>+0(SB), Y6, Y6
-	VPSRLD       $0x10, Y6, Y7
-	VXORPS       Y7, Y6, Y6
-	VXORPS       Y3, Y6, Y6
-	VPSRLD       $0x10, Y6, Y7
-	VXORPS       Y7, Y6, Y6
-	VPMULLD      c_hashMul1<>+0(SB), Y6, Y6
-	VPSRLD       $0x0f, Y6, Y7
-	VXORPS       Y7, Y6, Y6
-	VPMULLD      c_hashMul2<>+0(SB), Y6, Y6
-	VPSRLD       $0x10, Y6, Y7
-	VXORPS       Y7, Y6, Y6
-	VPSRLD       $0x09, Y6, Y6
-	VORPS        c_one<>+0(SB), Y6, Y6
-	VSUBPS       c_one<>+0(SB), Y6, Y6
-	VFMADD132PS  Y1, Y0, Y6
-	VMULPS       Y4, Y6, Y6
-	VBLENDVPS    Y5, Y4, Y6, Y4
+	MOVQ         DI, X5
+	VPBROADCASTD X5, Y5
+	VPADDD       c_laneIota<>+0(SB), Y5, Y5
+	VPADDD       Y2, Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul1<>+0(SB), Y5, Y5
+	VPSRLD       $0x0f, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul2<>+0(SB), Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VXORPS       Y3, Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul1<>+0(SB), Y5, Y5
+	VPSRLD       $0x0f, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPMULLD      c_hashMul2<>+0(SB), Y5, Y5
+	VPSRLD       $0x10, Y5, Y6
+	VXORPS       Y6, Y5, Y5
+	VPSRLD       $0x09, Y5, Y5
+	VORPS        c_one<>+0(SB), Y5, Y5
+	VSUBPS       c_one<>+0(SB), Y5, Y5
+	VFMADD132PS  Y1, Y0, Y5
+	VBLENDVPS    Y4, c_one<>+0(SB), Y5, Y4
+	VMOVUPS      (DX)(BX*4), Y5
+	VMULPS       Y4, Y5, Y4
 	VMOVUPS      Y4, (CX)(BX*4)
 	ADDQ         $0x00000008, BX
 	JMP          loop
@@ -47503,20 +47510,20 @@ tail:
 	SUBQ         AX, DI
 	VMOVDQU      (SI)(DI*4), Y4
 	VMASKMOVPS   (DX)(BX*4), Y4, Y5
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y5, Y6
+	VCMPPS       $0x1e, c_zero<>+0(SB), Y5, Y5
 	LEAQ         (BX), AX
-	MOVQ         AX, X7
-	VPBROADCASTD X7, Y7
-	VPADDD       c_laneIota<>+0(SB), Y7, Y7
-	VPADDD       Y2, Y7, Y2
-	VPSRLD       $0x10, Y2, Y7
-	VXORPS       Y7, Y2, Y2
+	MOVQ         AX, X6
+	VPBROADCASTD X6, Y6
+	VPADDD       c_laneIota<>+0(SB), Y6, Y6
+	VPADDD       Y2, Y6, Y2
+	VPSRLD       $0x10, Y2, Y6
+	VXORPS       Y6, Y2, Y2
 	VPMULLD      c_hashMul1<>+0(SB), Y2, Y2
-	VPSRLD       $0x0f, Y2, Y7
-	VXORPS       Y7, Y2, Y2
+	VPSRLD       $0x0f, Y2, Y6
+	VXORPS       Y6, Y2, Y2
 	VPMULLD      c_hashMul2<>+0(SB), Y2, Y2
-	VPSRLD       $0x10, Y2, Y7
-	VXORPS       Y7, Y2, Y2
+	VPSRLD       $0x10, Y2, Y6
+	VXORPS       Y6, Y2, Y2
 	VXORPS       Y3, Y2, Y2
 	VPSRLD       $0x10, Y2, Y3
 	VXORPS       Y3, Y2, Y2
@@ -47530,8 +47537,9 @@ tail:
 	VORPS        c_one<>+0(SB), Y2, Y2
 	VSUBPS       c_one<>+0(SB), Y2, Y2
 	VFMADD132PS  Y1, Y0, Y2
-	VMULPS       Y5, Y2, Y0
-	VBLENDVPS    Y6, Y5, Y0, Y0
+	VBLENDVPS    Y5, c_one<>+0(SB), Y2, Y0
+	VMASKMOVPS   (DX)(BX*4), Y4, Y1
+	VMULPS       Y0, Y1, Y0
 	VMASKMOVPS   Y0, Y4, (CX)(BX*4)
 
 done:
