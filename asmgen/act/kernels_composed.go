@@ -15,7 +15,6 @@ package main
 
 func init() {
 	defF("negFifty", -50, "GoLU's derivative clamps x here (the gate is 0 well before)")
-	defF("goluGateZero", 130, "GoLU: above this exp(-x), the gate is 0 (expCore clamps its argument at -130)")
 	defF("negFortyThree", -43, "GoLU: below, the gate exp(-exp(-x)) is 0, and exp(-x)*2^64 still a float32")
 	defF("oneE3", 1e3, "GoLU's derivative: above, exp(-x) is 0")
 	defF("negOneE3", -1e3, "LiSHT's derivative: below, sech^2 is 0")
@@ -50,10 +49,7 @@ func goluGate(b *B, x V) (e, g64 V) {
 	lo64 := b.FMA(parts.s64, parts.pm1, b.Sub(parts.s64, e64)) // exact: e64 is within 2x of s64
 	e = b.Mul(e64, b.C("twoM64"))
 	negLo := b.Xor(b.Mul(lo64, b.C("twoM64")), b.C("signMask"))
-	g64 = expCore(b, b.Xor(e, b.C("signMask")), &negLo).e64(b)
-	// Beyond expCore's clamp G64 would stay e^-130*2^64: make it 0 there
-	// (x*G is far below the smallest subnormal for any x the gate meets).
-	return e, b.ZeroUnless(b.Cmp(predLE, e, b.C("goluGateZero")), g64)
+	return e, exp64(b, b.Xor(e, b.C("signMask")), &negLo)
 }
 
 // goluTimesGate is v*G rounded once: v*G64*2^-64 where x < 0 (G < 1, the
@@ -83,8 +79,7 @@ func zeroSafe(b *B, x, c V) V {
 // subnormal, num is carried as x*e*2^64 and f rounded once.
 func srsParts(b *B, xc V) (e, e64, dn, f V) {
 	th, tl := exactQuotient(b, b.Or(xc, b.C("signMask")), b.Param("beta"), b.Param("invBeta"))
-	e64 = expCore(b, th, &tl).e64(b)
-	e64 = b.ZeroUnless(b.Cmp(predGE, th, b.C("expLo")), e64) // 0, not expCore's clamped e^-130
+	e64 = exp64(b, th, &tl)
 	e = b.Mul(e64, b.C("twoM64"))
 	pos := b.Cmp(predGE, xc, b.C("zero"))
 	num64 := b.Mul(xc, e64)

@@ -54,6 +54,14 @@ func expCore(b *B, t V, tlo *V) expParts {
 // e64 is e^t * 2^64, rounded once.
 func (e expParts) e64(b *B) V { return b.FMA(e.s64, e.pm1, e.s64) }
 
+// exp64 is e^(t + tlo) * 2^64 (see expCore), and 0 where t is below the
+// clamp at expLo: there expCore's result stays e^expLo*2^64 (normal), which
+// a caller that multiplies it by a large value before scaling by 2^-64 must
+// not see.
+func exp64(b *B, t V, tlo *V) V {
+	return b.ZeroUnless(b.Cmp(predGE, t, b.C("expLo")), expCore(b, t, tlo).e64(b))
+}
+
 // exp is e^t (subnormal results rounded twice: at most one subnormal ulp off).
 func (e expParts) exp(b *B) V { return b.Mul(e.e64(b), b.C("twoM64")) }
 

@@ -598,24 +598,6 @@ DATA c_geluC2x3<>+56(SB)/4, $0x3e5b33b6
 DATA c_geluC2x3<>+60(SB)/4, $0x3e5b33b6
 GLOBL c_geluC2x3<>(SB), RODATA|NOPTR, $64
 
-DATA c_goluGateZero<>+0(SB)/4, $0x43020000
-DATA c_goluGateZero<>+4(SB)/4, $0x43020000
-DATA c_goluGateZero<>+8(SB)/4, $0x43020000
-DATA c_goluGateZero<>+12(SB)/4, $0x43020000
-DATA c_goluGateZero<>+16(SB)/4, $0x43020000
-DATA c_goluGateZero<>+20(SB)/4, $0x43020000
-DATA c_goluGateZero<>+24(SB)/4, $0x43020000
-DATA c_goluGateZero<>+28(SB)/4, $0x43020000
-DATA c_goluGateZero<>+32(SB)/4, $0x43020000
-DATA c_goluGateZero<>+36(SB)/4, $0x43020000
-DATA c_goluGateZero<>+40(SB)/4, $0x43020000
-DATA c_goluGateZero<>+44(SB)/4, $0x43020000
-DATA c_goluGateZero<>+48(SB)/4, $0x43020000
-DATA c_goluGateZero<>+52(SB)/4, $0x43020000
-DATA c_goluGateZero<>+56(SB)/4, $0x43020000
-DATA c_goluGateZero<>+60(SB)/4, $0x43020000
-GLOBL c_goluGateZero<>(SB), RODATA|NOPTR, $64
-
 DATA c_half<>+0(SB)/4, $0x3f000000
 DATA c_half<>+4(SB)/4, $0x3f000000
 DATA c_half<>+8(SB)/4, $0x3f000000
@@ -18114,28 +18096,28 @@ loopN:
 	VMULPS       c_twoM64<>+0(SB), Z11, Z5
 	VMULPS       c_twoM64<>+0(SB), Z10, Z10
 	VXORPS       c_signMask<>+0(SB), Z10, Z10
-	VXORPS       c_signMask<>+0(SB), Z5, Z11
-	VMAXPS       Z11, Z0, Z11
-	VMOVUPS      c_log2e<>+0(SB), Z12
-	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
-	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
+	VXORPS       c_signMask<>+0(SB), Z5, Z5
+	VCMPPS       $0x1d, Z0, Z5, K1
+	VMAXPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z5
 	VMINPS       c_one<>+0(SB), Z10, Z10
 	VMAXPS       c_negOne<>+0(SB), Z10, Z10
-	VADDPS       Z10, Z11, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z13
-	VMULPS       Z13, Z13, Z10
-	VMOVAPS      Z1, Z11
-	VFMADD213PS  c_expP5<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP4<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP3<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP2<>+0(SB), Z13, Z11
-	VFMADD132PS  Z11, Z13, Z10
-	VPSUBD       c_expBias64<>+0(SB), Z12, Z11
-	VPSLLD       $0x17, Z11, Z11
-	VFMADD132PS  Z10, Z11, Z11
-	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Z5, K1
-	VMOVUPS.Z    Z11, K1, Z5
+	VADDPS       Z10, Z5, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z12
+	VMULPS       Z12, Z12, Z5
+	VMOVAPS      Z1, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z10
+	VFMADD132PS  Z10, Z12, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z5, Z10, Z10
+	VMOVUPS.Z    Z10, K1, Z5
 	VMAXPS       Z4, Z3, Z10
 	VMULPS       Z5, Z10, Z11
 	VMULPS       c_twoM64<>+0(SB), Z11, Z11
@@ -18169,28 +18151,28 @@ loopN:
 	VMULPS       c_twoM64<>+0(SB), Z11, Z5
 	VMULPS       c_twoM64<>+0(SB), Z10, Z10
 	VXORPS       c_signMask<>+0(SB), Z10, Z10
-	VXORPS       c_signMask<>+0(SB), Z5, Z11
-	VMAXPS       Z11, Z0, Z11
-	VMOVUPS      c_log2e<>+0(SB), Z12
-	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
-	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
+	VXORPS       c_signMask<>+0(SB), Z5, Z5
+	VCMPPS       $0x1d, Z0, Z5, K1
+	VMAXPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z5
 	VMINPS       c_one<>+0(SB), Z10, Z10
 	VMAXPS       c_negOne<>+0(SB), Z10, Z10
-	VADDPS       Z10, Z11, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z13
-	VMULPS       Z13, Z13, Z10
-	VMOVAPS      Z1, Z11
-	VFMADD213PS  c_expP5<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP4<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP3<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP2<>+0(SB), Z13, Z11
-	VFMADD132PS  Z11, Z13, Z10
-	VPSUBD       c_expBias64<>+0(SB), Z12, Z11
-	VPSLLD       $0x17, Z11, Z11
-	VFMADD132PS  Z10, Z11, Z11
-	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Z5, K1
-	VMOVUPS.Z    Z11, K1, Z5
+	VADDPS       Z10, Z5, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z12
+	VMULPS       Z12, Z12, Z5
+	VMOVAPS      Z1, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z10
+	VFMADD132PS  Z10, Z12, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z5, Z10, Z10
+	VMOVUPS.Z    Z10, K1, Z5
 	VMAXPS       Z4, Z3, Z10
 	VMULPS       Z5, Z10, Z11
 	VMULPS       c_twoM64<>+0(SB), Z11, Z11
@@ -18234,28 +18216,28 @@ loop:
 	VMULPS       c_twoM64<>+0(SB), Z7, Z5
 	VMULPS       c_twoM64<>+0(SB), Z6, Z6
 	VXORPS       c_signMask<>+0(SB), Z6, Z6
-	VXORPS       c_signMask<>+0(SB), Z5, Z7
-	VMAXPS       Z7, Z0, Z7
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z7
+	VXORPS       c_signMask<>+0(SB), Z5, Z5
+	VCMPPS       $0x1d, Z0, Z5, K1
+	VMAXPS       Z5, Z0, Z5
+	VMOVUPS      c_log2e<>+0(SB), Z7
+	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z7, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z5
 	VMINPS       c_one<>+0(SB), Z6, Z6
 	VMAXPS       c_negOne<>+0(SB), Z6, Z6
-	VADDPS       Z6, Z7, Z6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z11
-	VMULPS       Z11, Z11, Z6
-	VMOVAPS      Z1, Z7
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z7
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z7
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z7
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z7
-	VFMADD132PS  Z7, Z11, Z6
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z7
-	VPSLLD       $0x17, Z7, Z7
-	VFMADD132PS  Z6, Z7, Z7
-	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Z5, K1
-	VMOVUPS.Z    Z7, K1, Z5
+	VADDPS       Z6, Z5, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z10
+	VMULPS       Z10, Z10, Z5
+	VMOVAPS      Z1, Z6
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z6
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z6
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z6
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z6
+	VFMADD132PS  Z6, Z10, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z7, Z6
+	VPSLLD       $0x17, Z6, Z6
+	VFMADD132PS  Z5, Z6, Z6
+	VMOVUPS.Z    Z6, K1, Z5
 	VMAXPS       Z4, Z3, Z6
 	VMULPS       Z5, Z6, Z7
 	VMULPS       c_twoM64<>+0(SB), Z7, Z7
@@ -18297,27 +18279,27 @@ tail:
 	VMULPS       c_twoM64<>+0(SB), Z6, Z2
 	VMULPS       c_twoM64<>+0(SB), Z5, Z5
 	VXORPS       c_signMask<>+0(SB), Z5, Z5
-	VXORPS       c_signMask<>+0(SB), Z2, Z6
-	VMAXPS       Z6, Z0, Z0
-	VMOVUPS      c_log2e<>+0(SB), Z6
-	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z6
-	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z0
+	VXORPS       c_signMask<>+0(SB), Z2, Z2
+	VCMPPS       $0x1d, Z0, Z2, K2
+	VMAXPS       Z2, Z0, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z2
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z2
+	VSUBPS       c_roundMagic<>+0(SB), Z2, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z0
 	VMINPS       c_one<>+0(SB), Z5, Z5
 	VMAXPS       c_negOne<>+0(SB), Z5, Z5
 	VADDPS       Z5, Z0, Z0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z7
-	VMULPS       Z7, Z7, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z6
+	VMULPS       Z6, Z6, Z0
 	VMOVAPS      Z1, Z1
-	VFMADD213PS  c_expP5<>+0(SB), Z7, Z1
-	VFMADD213PS  c_expP4<>+0(SB), Z7, Z1
-	VFMADD213PS  c_expP3<>+0(SB), Z7, Z1
-	VFMADD213PS  c_expP2<>+0(SB), Z7, Z1
-	VFMADD132PS  Z1, Z7, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z1
+	VFMADD132PS  Z1, Z6, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z2, Z1
 	VPSLLD       $0x17, Z1, Z1
 	VFMADD132PS  Z0, Z1, Z1
-	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Z2, K2
 	VMOVUPS.Z    Z1, K2, Z0
 	VMAXPS       Z4, Z3, Z1
 	VMULPS       Z0, Z1, Z2
@@ -18377,6 +18359,7 @@ loopN:
 	VMULPS       c_twoM64<>+0(SB), Z11, Z11
 	VXORPS       c_signMask<>+0(SB), Z11, Z11
 	VXORPS       c_signMask<>+0(SB), Z6, Z12
+	VCMPPS       $0x1d, Z0, Z12, K1
 	VMAXPS       Z12, Z0, Z12
 	VMOVUPS      c_log2e<>+0(SB), Z13
 	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
@@ -18396,7 +18379,6 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
 	VPSLLD       $0x17, Z12, Z12
 	VFMADD132PS  Z11, Z12, Z12
-	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Z6, K1
 	VMOVUPS.Z    Z12, K1, Z11
 	VMAXPS       Z5, Z2, Z12
 	VMINPS       Z12, Z4, Z12
@@ -18436,6 +18418,7 @@ loopN:
 	VMULPS       c_twoM64<>+0(SB), Z11, Z11
 	VXORPS       c_signMask<>+0(SB), Z11, Z11
 	VXORPS       c_signMask<>+0(SB), Z6, Z12
+	VCMPPS       $0x1d, Z0, Z12, K1
 	VMAXPS       Z12, Z0, Z12
 	VMOVUPS      c_log2e<>+0(SB), Z13
 	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
@@ -18455,7 +18438,6 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
 	VPSLLD       $0x17, Z12, Z12
 	VFMADD132PS  Z11, Z12, Z12
-	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Z6, K1
 	VMOVUPS.Z    Z12, K1, Z11
 	VMAXPS       Z5, Z2, Z12
 	VMINPS       Z12, Z4, Z12
@@ -18505,6 +18487,7 @@ loop:
 	VMULPS       c_twoM64<>+0(SB), Z7, Z7
 	VXORPS       c_signMask<>+0(SB), Z7, Z7
 	VXORPS       c_signMask<>+0(SB), Z6, Z8
+	VCMPPS       $0x1d, Z0, Z8, K1
 	VMAXPS       Z8, Z0, Z8
 	VMOVUPS      c_log2e<>+0(SB), Z11
 	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z11
@@ -18524,7 +18507,6 @@ loop:
 	VPSUBD       c_expBias64<>+0(SB), Z11, Z8
 	VPSLLD       $0x17, Z8, Z8
 	VFMADD132PS  Z7, Z8, Z8
-	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Z6, K1
 	VMOVUPS.Z    Z8, K1, Z7
 	VMAXPS       Z5, Z2, Z8
 	VMINPS       Z8, Z4, Z8
@@ -18572,6 +18554,7 @@ tail:
 	VMULPS       c_twoM64<>+0(SB), Z6, Z6
 	VXORPS       c_signMask<>+0(SB), Z6, Z6
 	VXORPS       c_signMask<>+0(SB), Z3, Z7
+	VCMPPS       $0x1d, Z0, Z7, K2
 	VMAXPS       Z7, Z0, Z0
 	VMOVUPS      c_log2e<>+0(SB), Z7
 	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z7
@@ -18591,7 +18574,6 @@ tail:
 	VPSUBD       c_expBias64<>+0(SB), Z7, Z1
 	VPSLLD       $0x17, Z1, Z1
 	VFMADD132PS  Z0, Z1, Z1
-	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Z3, K2
 	VMOVUPS.Z    Z1, K2, Z0
 	VMAXPS       Z5, Z2, Z1
 	VMINPS       Z1, Z4, Z1
@@ -21475,27 +21457,27 @@ loopN:
 	VDIVPS       Z13, Z21, Z22
 	VFNMADD231PS Z13, Z22, Z21
 	VMULPS       Z14, Z21, Z21
-	VMAXPS       Z22, Z15, Z23
-	VMOVUPS      c_log2e<>+0(SB), Z24
-	VFMADD213PS  c_roundMagic<>+0(SB), Z23, Z24
-	VSUBPS       c_roundMagic<>+0(SB), Z24, Z25
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z25, Z23
+	VCMPPS       $0x1d, Z15, Z22, K1
+	VMAXPS       Z22, Z15, Z22
+	VMOVUPS      c_log2e<>+0(SB), Z23
+	VFMADD213PS  c_roundMagic<>+0(SB), Z22, Z23
+	VSUBPS       c_roundMagic<>+0(SB), Z23, Z24
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z22
 	VMINPS       Z18, Z21, Z21
 	VMAXPS       c_negOne<>+0(SB), Z21, Z21
-	VADDPS       Z21, Z23, Z21
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z25
-	VMULPS       Z25, Z25, Z21
-	VMOVAPS      Z16, Z23
-	VFMADD213PS  c_expP5<>+0(SB), Z25, Z23
-	VFMADD213PS  c_expP4<>+0(SB), Z25, Z23
-	VFMADD213PS  c_expP3<>+0(SB), Z25, Z23
-	VFMADD213PS  c_expP2<>+0(SB), Z25, Z23
-	VFMADD132PS  Z23, Z25, Z21
-	VPSUBD       c_expBias64<>+0(SB), Z24, Z23
-	VPSLLD       $0x17, Z23, Z23
-	VFMADD132PS  Z21, Z23, Z23
-	VCMPPS       $0x1d, Z15, Z22, K1
-	VMOVUPS.Z    Z23, K1, Z21
+	VADDPS       Z21, Z22, Z21
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z24
+	VMULPS       Z24, Z24, Z21
+	VMOVAPS      Z16, Z22
+	VFMADD213PS  c_expP5<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP4<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP3<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP2<>+0(SB), Z24, Z22
+	VFMADD132PS  Z22, Z24, Z21
+	VPSUBD       c_expBias64<>+0(SB), Z23, Z22
+	VPSLLD       $0x17, Z22, Z22
+	VFMADD132PS  Z21, Z22, Z22
+	VMOVUPS.Z    Z22, K1, Z21
 	VMULPS       c_twoM64<>+0(SB), Z21, Z22
 	VCMPPS       $0x1d, c_zero<>+0(SB), Z20, K1
 	VMULPS       Z21, Z20, Z21
@@ -21516,27 +21498,27 @@ loopN:
 	VDIVPS       Z13, Z21, Z22
 	VFNMADD231PS Z13, Z22, Z21
 	VMULPS       Z14, Z21, Z21
-	VMAXPS       Z22, Z15, Z23
-	VMOVUPS      c_log2e<>+0(SB), Z24
-	VFMADD213PS  c_roundMagic<>+0(SB), Z23, Z24
-	VSUBPS       c_roundMagic<>+0(SB), Z24, Z25
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z25, Z23
+	VCMPPS       $0x1d, Z15, Z22, K1
+	VMAXPS       Z22, Z15, Z22
+	VMOVUPS      c_log2e<>+0(SB), Z23
+	VFMADD213PS  c_roundMagic<>+0(SB), Z22, Z23
+	VSUBPS       c_roundMagic<>+0(SB), Z23, Z24
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z22
 	VMINPS       Z18, Z21, Z21
 	VMAXPS       c_negOne<>+0(SB), Z21, Z21
-	VADDPS       Z21, Z23, Z21
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z25
-	VMULPS       Z25, Z25, Z21
-	VMOVAPS      Z16, Z23
-	VFMADD213PS  c_expP5<>+0(SB), Z25, Z23
-	VFMADD213PS  c_expP4<>+0(SB), Z25, Z23
-	VFMADD213PS  c_expP3<>+0(SB), Z25, Z23
-	VFMADD213PS  c_expP2<>+0(SB), Z25, Z23
-	VFMADD132PS  Z23, Z25, Z21
-	VPSUBD       c_expBias64<>+0(SB), Z24, Z23
-	VPSLLD       $0x17, Z23, Z23
-	VFMADD132PS  Z21, Z23, Z23
-	VCMPPS       $0x1d, Z15, Z22, K1
-	VMOVUPS.Z    Z23, K1, Z21
+	VADDPS       Z21, Z22, Z21
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z24
+	VMULPS       Z24, Z24, Z21
+	VMOVAPS      Z16, Z22
+	VFMADD213PS  c_expP5<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP4<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP3<>+0(SB), Z24, Z22
+	VFMADD213PS  c_expP2<>+0(SB), Z24, Z22
+	VFMADD132PS  Z22, Z24, Z21
+	VPSUBD       c_expBias64<>+0(SB), Z23, Z22
+	VPSLLD       $0x17, Z22, Z22
+	VFMADD132PS  Z21, Z22, Z22
+	VMOVUPS.Z    Z22, K1, Z21
 	VMULPS       c_twoM64<>+0(SB), Z21, Z22
 	VCMPPS       $0x1d, c_zero<>+0(SB), Z20, K1
 	VMULPS       Z21, Z20, Z21
@@ -21567,27 +21549,27 @@ loop:
 	VDIVPS       Z13, Z2, Z3
 	VFNMADD231PS Z13, Z3, Z2
 	VMULPS       Z14, Z2, Z2
-	VMAXPS       Z3, Z15, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
-	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VCMPPS       $0x1d, Z15, Z3, K1
+	VMAXPS       Z3, Z15, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
 	VMINPS       Z18, Z2, Z2
 	VMAXPS       c_negOne<>+0(SB), Z2, Z2
-	VADDPS       Z2, Z4, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z6
-	VMULPS       Z6, Z6, Z2
-	VMOVAPS      Z16, Z4
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
-	VFMADD132PS  Z4, Z6, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z2, Z4, Z4
-	VCMPPS       $0x1d, Z15, Z3, K1
-	VMOVUPS.Z    Z4, K1, Z2
+	VADDPS       Z2, Z3, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z5
+	VMULPS       Z5, Z5, Z2
+	VMOVAPS      Z16, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z3
+	VFMADD132PS  Z3, Z5, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VFMADD132PS  Z2, Z3, Z3
+	VMOVUPS.Z    Z3, K1, Z2
 	VMULPS       c_twoM64<>+0(SB), Z2, Z3
 	VCMPPS       $0x1d, c_zero<>+0(SB), Z1, K1
 	VMULPS       Z2, Z1, Z2
@@ -21616,27 +21598,27 @@ tail:
 	VDIVPS       Z13, Z2, Z3
 	VFNMADD231PS Z13, Z3, Z2
 	VMULPS       Z14, Z2, Z2
-	VMAXPS       Z3, Z15, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
-	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VCMPPS       $0x1d, Z15, Z3, K2
+	VMAXPS       Z3, Z15, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
 	VMINPS       Z18, Z2, Z2
 	VMAXPS       c_negOne<>+0(SB), Z2, Z2
-	VADDPS       Z2, Z4, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z6
-	VMULPS       Z6, Z6, Z2
-	VMOVAPS      Z16, Z4
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
-	VFMADD132PS  Z4, Z6, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z2, Z4, Z4
-	VCMPPS       $0x1d, Z15, Z3, K2
-	VMOVUPS.Z    Z4, K2, Z2
+	VADDPS       Z2, Z3, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z5
+	VMULPS       Z5, Z5, Z2
+	VMOVAPS      Z16, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z3
+	VFMADD132PS  Z3, Z5, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VFMADD132PS  Z2, Z3, Z3
+	VMOVUPS.Z    Z3, K2, Z2
 	VMULPS       c_twoM64<>+0(SB), Z2, Z3
 	VCMPPS       $0x1d, c_zero<>+0(SB), Z1, K2
 	VMULPS       Z2, Z1, Z2
@@ -21690,27 +21672,27 @@ loopN:
 	VDIVPS       Z13, Z24, Z25
 	VFNMADD231PS Z13, Z25, Z24
 	VMULPS       Z14, Z24, Z24
-	VMAXPS       Z25, Z15, Z26
-	VMOVUPS      c_log2e<>+0(SB), Z27
-	VFMADD213PS  c_roundMagic<>+0(SB), Z26, Z27
-	VSUBPS       c_roundMagic<>+0(SB), Z27, Z28
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z28, Z26
+	VCMPPS       $0x1d, Z15, Z25, K1
+	VMAXPS       Z25, Z15, Z25
+	VMOVUPS      c_log2e<>+0(SB), Z26
+	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z26
+	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z25
 	VMINPS       Z18, Z24, Z24
 	VMAXPS       c_negOne<>+0(SB), Z24, Z24
-	VADDPS       Z24, Z26, Z24
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z28
-	VMULPS       Z28, Z28, Z24
-	VMOVAPS      Z16, Z26
-	VFMADD213PS  c_expP5<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP4<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP3<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP2<>+0(SB), Z28, Z26
-	VFMADD132PS  Z26, Z28, Z24
-	VPSUBD       c_expBias64<>+0(SB), Z27, Z26
-	VPSLLD       $0x17, Z26, Z26
-	VFMADD132PS  Z24, Z26, Z26
-	VCMPPS       $0x1d, Z15, Z25, K1
-	VMOVUPS.Z    Z26, K1, Z24
+	VADDPS       Z24, Z25, Z24
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z27
+	VMULPS       Z27, Z27, Z24
+	VMOVAPS      Z16, Z25
+	VFMADD213PS  c_expP5<>+0(SB), Z27, Z25
+	VFMADD213PS  c_expP4<>+0(SB), Z27, Z25
+	VFMADD213PS  c_expP3<>+0(SB), Z27, Z25
+	VFMADD213PS  c_expP2<>+0(SB), Z27, Z25
+	VFMADD132PS  Z25, Z27, Z24
+	VPSUBD       c_expBias64<>+0(SB), Z26, Z25
+	VPSLLD       $0x17, Z25, Z25
+	VFMADD132PS  Z24, Z25, Z25
+	VMOVUPS.Z    Z25, K1, Z24
 	VMULPS       c_twoM64<>+0(SB), Z24, Z25
 	VCMPPS       $0x1d, c_zero<>+0(SB), Z22, K1
 	VMULPS       Z24, Z22, Z26
@@ -21748,27 +21730,27 @@ loopN:
 	VDIVPS       Z13, Z24, Z25
 	VFNMADD231PS Z13, Z25, Z24
 	VMULPS       Z14, Z24, Z24
-	VMAXPS       Z25, Z15, Z26
-	VMOVUPS      c_log2e<>+0(SB), Z27
-	VFMADD213PS  c_roundMagic<>+0(SB), Z26, Z27
-	VSUBPS       c_roundMagic<>+0(SB), Z27, Z28
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z28, Z26
+	VCMPPS       $0x1d, Z15, Z25, K1
+	VMAXPS       Z25, Z15, Z25
+	VMOVUPS      c_log2e<>+0(SB), Z26
+	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z26
+	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z25
 	VMINPS       Z18, Z24, Z24
 	VMAXPS       c_negOne<>+0(SB), Z24, Z24
-	VADDPS       Z24, Z26, Z24
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z28
-	VMULPS       Z28, Z28, Z24
-	VMOVAPS      Z16, Z26
-	VFMADD213PS  c_expP5<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP4<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP3<>+0(SB), Z28, Z26
-	VFMADD213PS  c_expP2<>+0(SB), Z28, Z26
-	VFMADD132PS  Z26, Z28, Z24
-	VPSUBD       c_expBias64<>+0(SB), Z27, Z26
-	VPSLLD       $0x17, Z26, Z26
-	VFMADD132PS  Z24, Z26, Z26
-	VCMPPS       $0x1d, Z15, Z25, K1
-	VMOVUPS.Z    Z26, K1, Z24
+	VADDPS       Z24, Z25, Z24
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z27
+	VMULPS       Z27, Z27, Z24
+	VMOVAPS      Z16, Z25
+	VFMADD213PS  c_expP5<>+0(SB), Z27, Z25
+	VFMADD213PS  c_expP4<>+0(SB), Z27, Z25
+	VFMADD213PS  c_expP3<>+0(SB), Z27, Z25
+	VFMADD213PS  c_expP2<>+0(SB), Z27, Z25
+	VFMADD132PS  Z25, Z27, Z24
+	VPSUBD       c_expBias64<>+0(SB), Z26, Z25
+	VPSLLD       $0x17, Z25, Z25
+	VFMADD132PS  Z24, Z25, Z25
+	VMOVUPS.Z    Z25, K1, Z24
 	VMULPS       c_twoM64<>+0(SB), Z24, Z25
 	VCMPPS       $0x1d, c_zero<>+0(SB), Z22, K1
 	VMULPS       Z24, Z22, Z26
@@ -21816,27 +21798,27 @@ loop:
 	VDIVPS       Z13, Z3, Z4
 	VFNMADD231PS Z13, Z4, Z3
 	VMULPS       Z14, Z3, Z3
-	VMAXPS       Z4, Z15, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z6
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
-	VSUBPS       c_roundMagic<>+0(SB), Z6, Z22
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z5
+	VCMPPS       $0x1d, Z15, Z4, K1
+	VMAXPS       Z4, Z15, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
 	VMINPS       Z18, Z3, Z3
 	VMAXPS       c_negOne<>+0(SB), Z3, Z3
-	VADDPS       Z3, Z5, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z22
-	VMULPS       Z22, Z22, Z3
-	VMOVAPS      Z16, Z5
-	VFMADD213PS  c_expP5<>+0(SB), Z22, Z5
-	VFMADD213PS  c_expP4<>+0(SB), Z22, Z5
-	VFMADD213PS  c_expP3<>+0(SB), Z22, Z5
-	VFMADD213PS  c_expP2<>+0(SB), Z22, Z5
-	VFMADD132PS  Z5, Z22, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z5
-	VPSLLD       $0x17, Z5, Z5
-	VFMADD132PS  Z3, Z5, Z5
-	VCMPPS       $0x1d, Z15, Z4, K1
-	VMOVUPS.Z    Z5, K1, Z3
+	VADDPS       Z3, Z4, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
+	VMULPS       Z6, Z6, Z3
+	VMOVAPS      Z16, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
+	VFMADD132PS  Z4, Z6, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMOVUPS.Z    Z4, K1, Z3
 	VMULPS       c_twoM64<>+0(SB), Z3, Z4
 	VCMPPS       $0x1d, c_zero<>+0(SB), Z1, K1
 	VMULPS       Z3, Z1, Z5
@@ -21882,27 +21864,27 @@ tail:
 	VDIVPS       Z13, Z3, Z4
 	VFNMADD231PS Z13, Z4, Z3
 	VMULPS       Z14, Z3, Z3
-	VMAXPS       Z4, Z15, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z6
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
-	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
+	VCMPPS       $0x1d, Z15, Z4, K2
+	VMAXPS       Z4, Z15, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
 	VMINPS       Z18, Z3, Z3
 	VMAXPS       c_negOne<>+0(SB), Z3, Z3
-	VADDPS       Z3, Z5, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z7
-	VMULPS       Z7, Z7, Z3
-	VMOVAPS      Z16, Z5
-	VFMADD213PS  c_expP5<>+0(SB), Z7, Z5
-	VFMADD213PS  c_expP4<>+0(SB), Z7, Z5
-	VFMADD213PS  c_expP3<>+0(SB), Z7, Z5
-	VFMADD213PS  c_expP2<>+0(SB), Z7, Z5
-	VFMADD132PS  Z5, Z7, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z5
-	VPSLLD       $0x17, Z5, Z5
-	VFMADD132PS  Z3, Z5, Z5
-	VCMPPS       $0x1d, Z15, Z4, K2
-	VMOVUPS.Z    Z5, K2, Z3
+	VADDPS       Z3, Z4, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
+	VMULPS       Z6, Z6, Z3
+	VMOVAPS      Z16, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
+	VFMADD132PS  Z4, Z6, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMOVUPS.Z    Z4, K2, Z3
 	VMULPS       c_twoM64<>+0(SB), Z3, Z4
 	VCMPPS       $0x1d, c_zero<>+0(SB), Z1, K2
 	VMULPS       Z3, Z1, Z5
@@ -41705,29 +41687,29 @@ loopN:
 	VMULPS       c_twoM64<>+0(SB), Y3, Y1
 	VMULPS       c_twoM64<>+0(SB), Y2, Y2
 	VXORPS       c_signMask<>+0(SB), Y2, Y2
-	VXORPS       c_signMask<>+0(SB), Y1, Y3
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y1, Y3
 	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
+	VMAXPS       Y1, Y4, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y1
 	VMINPS       c_one<>+0(SB), Y2, Y2
 	VMAXPS       c_negOne<>+0(SB), Y2, Y2
-	VADDPS       Y2, Y3, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
-	VMULPS       Y5, Y5, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y3
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
-	VFMADD132PS  Y3, Y5, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VFMADD132PS  Y2, Y3, Y3
-	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Y1, Y1
-	VANDPS       Y3, Y1, Y1
+	VADDPS       Y2, Y1, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y5
+	VMULPS       Y5, Y5, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y2
+	VFMADD132PS  Y2, Y5, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VANDPS       Y2, Y3, Y1
 	VMOVUPS      c_negMaxFloat<>+0(SB), Y2
 	VMAXPS       Y0, Y2, Y2
 	VMULPS       Y1, Y2, Y3
@@ -41764,29 +41746,29 @@ loopN:
 	VMULPS       c_twoM64<>+0(SB), Y3, Y1
 	VMULPS       c_twoM64<>+0(SB), Y2, Y2
 	VXORPS       c_signMask<>+0(SB), Y2, Y2
-	VXORPS       c_signMask<>+0(SB), Y1, Y3
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y1, Y3
 	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
+	VMAXPS       Y1, Y4, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y1
 	VMINPS       c_one<>+0(SB), Y2, Y2
 	VMAXPS       c_negOne<>+0(SB), Y2, Y2
-	VADDPS       Y2, Y3, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
-	VMULPS       Y5, Y5, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y3
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
-	VFMADD132PS  Y3, Y5, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VFMADD132PS  Y2, Y3, Y3
-	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Y1, Y1
-	VANDPS       Y3, Y1, Y1
+	VADDPS       Y2, Y1, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y5
+	VMULPS       Y5, Y5, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y2
+	VFMADD132PS  Y2, Y5, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VANDPS       Y2, Y3, Y1
 	VMOVUPS      c_negMaxFloat<>+0(SB), Y2
 	VMAXPS       Y0, Y2, Y2
 	VMULPS       Y1, Y2, Y3
@@ -41833,29 +41815,29 @@ loop:
 	VMULPS       c_twoM64<>+0(SB), Y3, Y1
 	VMULPS       c_twoM64<>+0(SB), Y2, Y2
 	VXORPS       c_signMask<>+0(SB), Y2, Y2
-	VXORPS       c_signMask<>+0(SB), Y1, Y3
+	VXORPS       c_signMask<>+0(SB), Y1, Y1
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y1, Y3
 	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
+	VMAXPS       Y1, Y4, Y1
 	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y1
 	VMINPS       c_one<>+0(SB), Y2, Y2
 	VMAXPS       c_negOne<>+0(SB), Y2, Y2
-	VADDPS       Y2, Y3, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
-	VMULPS       Y5, Y5, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y3
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
-	VFMADD132PS  Y3, Y5, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VFMADD132PS  Y2, Y3, Y3
-	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Y1, Y1
-	VANDPS       Y3, Y1, Y1
+	VADDPS       Y2, Y1, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y5
+	VMULPS       Y5, Y5, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y2
+	VFMADD132PS  Y2, Y5, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VANDPS       Y2, Y3, Y1
 	VMOVUPS      c_negMaxFloat<>+0(SB), Y2
 	VMAXPS       Y0, Y2, Y2
 	VMULPS       Y1, Y2, Y3
@@ -41902,29 +41884,29 @@ tail:
 	VMULPS       c_twoM64<>+0(SB), Y4, Y2
 	VMULPS       c_twoM64<>+0(SB), Y3, Y3
 	VXORPS       c_signMask<>+0(SB), Y3, Y3
-	VXORPS       c_signMask<>+0(SB), Y2, Y4
+	VXORPS       c_signMask<>+0(SB), Y2, Y2
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y2, Y4
 	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
+	VMAXPS       Y2, Y5, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y5
 	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y2
 	VMINPS       c_one<>+0(SB), Y3, Y3
 	VMAXPS       c_negOne<>+0(SB), Y3, Y3
-	VADDPS       Y3, Y4, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y6, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Y2, Y2
-	VANDPS       Y4, Y2, Y2
+	VADDPS       Y3, Y2, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
+	VMULPS       Y6, Y6, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y3
+	VFMADD132PS  Y3, Y6, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VANDPS       Y3, Y4, Y2
 	VMOVUPS      c_negMaxFloat<>+0(SB), Y3
 	VMAXPS       Y1, Y3, Y3
 	VMULPS       Y2, Y3, Y4
@@ -41981,28 +41963,28 @@ loopN:
 	VMULPS       c_twoM64<>+0(SB), Y2, Y2
 	VXORPS       c_signMask<>+0(SB), Y2, Y2
 	VXORPS       c_signMask<>+0(SB), Y1, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y3, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y3
 	VMINPS       c_one<>+0(SB), Y2, Y2
 	VMAXPS       c_negOne<>+0(SB), Y2, Y2
 	VADDPS       Y2, Y3, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
-	VMULPS       Y5, Y5, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
+	VMULPS       Y6, Y6, Y2
 	VMOVUPS      c_expP6<>+0(SB), Y3
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
-	VFMADD132PS  Y3, Y5, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y3
+	VFMADD132PS  Y3, Y6, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y3
 	VPSLLD       $0x17, Y3, Y3
 	VFMADD132PS  Y2, Y3, Y3
-	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Y1, Y2
-	VANDPS       Y3, Y2, Y2
+	VANDPS       Y3, Y4, Y2
 	VMOVUPS      c_negFifty<>+0(SB), Y3
 	VMAXPS       Y0, Y3, Y3
 	VMOVUPS      c_oneE3<>+0(SB), Y4
@@ -42045,28 +42027,28 @@ loopN:
 	VMULPS       c_twoM64<>+0(SB), Y2, Y2
 	VXORPS       c_signMask<>+0(SB), Y2, Y2
 	VXORPS       c_signMask<>+0(SB), Y1, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y3, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y3
 	VMINPS       c_one<>+0(SB), Y2, Y2
 	VMAXPS       c_negOne<>+0(SB), Y2, Y2
 	VADDPS       Y2, Y3, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
-	VMULPS       Y5, Y5, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
+	VMULPS       Y6, Y6, Y2
 	VMOVUPS      c_expP6<>+0(SB), Y3
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
-	VFMADD132PS  Y3, Y5, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y3
+	VFMADD132PS  Y3, Y6, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y3
 	VPSLLD       $0x17, Y3, Y3
 	VFMADD132PS  Y2, Y3, Y3
-	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Y1, Y2
-	VANDPS       Y3, Y2, Y2
+	VANDPS       Y3, Y4, Y2
 	VMOVUPS      c_negFifty<>+0(SB), Y3
 	VMAXPS       Y0, Y3, Y3
 	VMOVUPS      c_oneE3<>+0(SB), Y4
@@ -42119,28 +42101,28 @@ loop:
 	VMULPS       c_twoM64<>+0(SB), Y2, Y2
 	VXORPS       c_signMask<>+0(SB), Y2, Y2
 	VXORPS       c_signMask<>+0(SB), Y1, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y3, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y3
 	VMINPS       c_one<>+0(SB), Y2, Y2
 	VMAXPS       c_negOne<>+0(SB), Y2, Y2
 	VADDPS       Y2, Y3, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
-	VMULPS       Y5, Y5, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y6
+	VMULPS       Y6, Y6, Y2
 	VMOVUPS      c_expP6<>+0(SB), Y3
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
-	VFMADD132PS  Y3, Y5, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y3
+	VFMADD132PS  Y3, Y6, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y3
 	VPSLLD       $0x17, Y3, Y3
 	VFMADD132PS  Y2, Y3, Y3
-	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Y1, Y2
-	VANDPS       Y3, Y2, Y2
+	VANDPS       Y3, Y4, Y2
 	VMOVUPS      c_negFifty<>+0(SB), Y3
 	VMAXPS       Y0, Y3, Y3
 	VMOVUPS      c_oneE3<>+0(SB), Y4
@@ -42193,28 +42175,28 @@ tail:
 	VMULPS       c_twoM64<>+0(SB), Y3, Y3
 	VXORPS       c_signMask<>+0(SB), Y3, Y3
 	VXORPS       c_signMask<>+0(SB), Y2, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y4, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y4, Y6, Y4
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y4
 	VMINPS       c_one<>+0(SB), Y3, Y3
 	VMAXPS       c_negOne<>+0(SB), Y3, Y3
 	VADDPS       Y3, Y4, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y6, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y7
+	VMULPS       Y7, Y7, Y3
 	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y4
+	VFMADD132PS  Y4, Y7, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y4
 	VPSLLD       $0x17, Y4, Y4
 	VFMADD132PS  Y3, Y4, Y4
-	VCMPPS       $0x12, c_goluGateZero<>+0(SB), Y2, Y3
-	VANDPS       Y4, Y3, Y3
+	VANDPS       Y4, Y5, Y3
 	VMOVUPS      c_negFifty<>+0(SB), Y4
 	VMAXPS       Y1, Y4, Y4
 	VMOVUPS      c_oneE3<>+0(SB), Y5
@@ -45878,28 +45860,28 @@ loopN:
 	VDIVPS       Y1, Y4, Y5
 	VFNMADD231PS Y1, Y5, Y4
 	VMULPS       Y2, Y4, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y6
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y5, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
 	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y7
 	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y5
 	VMINPS       c_one<>+0(SB), Y4, Y4
 	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y6, Y4
+	VADDPS       Y4, Y5, Y4
 	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y8
 	VMULPS       Y8, Y8, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y4, Y6, Y6
-	VCMPPS       $0x1d, c_expLo<>+0(SB), Y5, Y4
-	VANDPS       Y6, Y4, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y5
+	VFMADD132PS  Y5, Y8, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VANDPS       Y5, Y6, Y4
 	VMULPS       c_twoM64<>+0(SB), Y4, Y5
 	VCMPPS       $0x1d, c_zero<>+0(SB), Y3, Y6
 	VMULPS       Y4, Y3, Y4
@@ -45923,28 +45905,28 @@ loopN:
 	VDIVPS       Y1, Y4, Y5
 	VFNMADD231PS Y1, Y5, Y4
 	VMULPS       Y2, Y4, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y6
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y5, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
 	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y7
 	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y5
 	VMINPS       c_one<>+0(SB), Y4, Y4
 	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y6, Y4
+	VADDPS       Y4, Y5, Y4
 	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y8
 	VMULPS       Y8, Y8, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y4, Y6, Y6
-	VCMPPS       $0x1d, c_expLo<>+0(SB), Y5, Y4
-	VANDPS       Y6, Y4, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y5
+	VFMADD132PS  Y5, Y8, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VANDPS       Y5, Y6, Y4
 	VMULPS       c_twoM64<>+0(SB), Y4, Y5
 	VCMPPS       $0x1d, c_zero<>+0(SB), Y3, Y6
 	VMULPS       Y4, Y3, Y4
@@ -45978,28 +45960,28 @@ loop:
 	VDIVPS       Y1, Y4, Y5
 	VFNMADD231PS Y1, Y5, Y4
 	VMULPS       Y2, Y4, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y6
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y5, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y5, Y7, Y5
 	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y7
 	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y5
 	VMINPS       c_one<>+0(SB), Y4, Y4
 	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y6, Y4
+	VADDPS       Y4, Y5, Y4
 	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y8
 	VMULPS       Y8, Y8, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y4, Y6, Y6
-	VCMPPS       $0x1d, c_expLo<>+0(SB), Y5, Y4
-	VANDPS       Y6, Y4, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y5
+	VFMADD132PS  Y5, Y8, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VANDPS       Y5, Y6, Y4
 	VMULPS       c_twoM64<>+0(SB), Y4, Y5
 	VCMPPS       $0x1d, c_zero<>+0(SB), Y3, Y6
 	VMULPS       Y4, Y3, Y4
@@ -46033,28 +46015,28 @@ tail:
 	VDIVPS       Y1, Y5, Y6
 	VFNMADD231PS Y1, Y6, Y5
 	VMULPS       Y2, Y5, Y1
-	VMOVUPS      c_expLo<>+0(SB), Y2
-	VMAXPS       Y6, Y2, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y2
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y6, Y2
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y6, Y5, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
 	VMINPS       c_one<>+0(SB), Y1, Y1
 	VMAXPS       c_negOne<>+0(SB), Y1, Y1
-	VADDPS       Y1, Y2, Y1
+	VADDPS       Y1, Y5, Y1
 	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y7
 	VMULPS       Y7, Y7, Y1
-	VMOVUPS      c_expP6<>+0(SB), Y2
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y2
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y2
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y2
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y2
-	VFMADD132PS  Y2, Y7, Y1
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VFMADD132PS  Y1, Y2, Y2
-	VCMPPS       $0x1d, c_expLo<>+0(SB), Y6, Y1
-	VANDPS       Y2, Y1, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y1
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y1, Y5, Y5
+	VANDPS       Y5, Y2, Y1
 	VMULPS       c_twoM64<>+0(SB), Y1, Y2
 	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y5
 	VMULPS       Y1, Y4, Y1
@@ -46111,28 +46093,28 @@ loopN:
 	VDIVPS       32(SP), Y6, Y7
 	VFNMADD231PS 32(SP), Y7, Y6
 	VMULPS       64(SP), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y8
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y7, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y7, Y9, Y7
 	VMOVUPS      c_log2e<>+0(SB), Y9
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y9
 	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y7
 	VMINPS       c_one<>+0(SB), Y6, Y6
 	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y8, Y6
+	VADDPS       Y6, Y7, Y6
 	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y10
 	VMULPS       Y10, Y10, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
-	VFMADD132PS  Y8, Y10, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y6, Y8, Y8
-	VCMPPS       $0x1d, c_expLo<>+0(SB), Y7, Y6
-	VANDPS       Y8, Y6, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y7
+	VFMADD132PS  Y7, Y10, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VANDPS       Y7, Y8, Y6
 	VMULPS       c_twoM64<>+0(SB), Y6, Y7
 	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y8
 	VMULPS       Y6, Y4, Y9
@@ -46174,28 +46156,28 @@ loopN:
 	VDIVPS       32(SP), Y6, Y7
 	VFNMADD231PS 32(SP), Y7, Y6
 	VMULPS       64(SP), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y8
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y7, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y7, Y9, Y7
 	VMOVUPS      c_log2e<>+0(SB), Y9
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y9
 	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y7
 	VMINPS       c_one<>+0(SB), Y6, Y6
 	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y8, Y6
+	VADDPS       Y6, Y7, Y6
 	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y10
 	VMULPS       Y10, Y10, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
-	VFMADD132PS  Y8, Y10, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y6, Y8, Y8
-	VCMPPS       $0x1d, c_expLo<>+0(SB), Y7, Y6
-	VANDPS       Y8, Y6, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y7
+	VFMADD132PS  Y7, Y10, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VANDPS       Y7, Y8, Y6
 	VMULPS       c_twoM64<>+0(SB), Y6, Y7
 	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y8
 	VMULPS       Y6, Y4, Y9
@@ -46247,28 +46229,28 @@ loop:
 	VDIVPS       32(SP), Y6, Y7
 	VFNMADD231PS 32(SP), Y7, Y6
 	VMULPS       64(SP), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y8
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y7, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y7, Y9, Y7
 	VMOVUPS      c_log2e<>+0(SB), Y9
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y9
 	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y7
 	VMINPS       c_one<>+0(SB), Y6, Y6
 	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y8, Y6
+	VADDPS       Y6, Y7, Y6
 	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y10
 	VMULPS       Y10, Y10, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
-	VFMADD132PS  Y8, Y10, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y6, Y8, Y8
-	VCMPPS       $0x1d, c_expLo<>+0(SB), Y7, Y6
-	VANDPS       Y8, Y6, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y7
+	VFMADD132PS  Y7, Y10, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VANDPS       Y7, Y8, Y6
 	VMULPS       c_twoM64<>+0(SB), Y6, Y7
 	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y8
 	VMULPS       Y6, Y4, Y9
@@ -46310,28 +46292,28 @@ loop:
 	VDIVPS       32(SP), Y6, Y7
 	VFNMADD231PS 32(SP), Y7, Y6
 	VMULPS       64(SP), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y8
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y7, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y7, Y9, Y7
 	VMOVUPS      c_log2e<>+0(SB), Y9
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y9
 	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y7
 	VMINPS       c_one<>+0(SB), Y6, Y6
 	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y8, Y6
+	VADDPS       Y6, Y7, Y6
 	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y10
 	VMULPS       Y10, Y10, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
-	VFMADD132PS  Y8, Y10, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y6, Y8, Y8
-	VCMPPS       $0x1d, c_expLo<>+0(SB), Y7, Y6
-	VANDPS       Y8, Y6, Y6
+	VMOVUPS      c_expP6<>+0(SB), Y7
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y7
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y7
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y7
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y7
+	VFMADD132PS  Y7, Y10, Y6
+	VPSUBD       c_expBias64<>+0(SB), Y9, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VFMADD132PS  Y6, Y7, Y7
+	VANDPS       Y7, Y8, Y6
 	VMULPS       c_twoM64<>+0(SB), Y6, Y7
 	VCMPPS       $0x1d, c_zero<>+0(SB), Y4, Y8
 	VMULPS       Y6, Y4, Y9
@@ -46383,28 +46365,28 @@ tail:
 	VDIVPS       32(SP), Y7, Y8
 	VFNMADD231PS 32(SP), Y8, Y7
 	VMULPS       64(SP), Y7, Y7
-	VMOVUPS      c_expLo<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y9
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y8, Y9
+	VMOVUPS      c_expLo<>+0(SB), Y10
+	VMAXPS       Y8, Y10, Y8
 	VMOVUPS      c_log2e<>+0(SB), Y10
-	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y10
 	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y8
 	VMINPS       c_one<>+0(SB), Y7, Y7
 	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
 	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y11
 	VMULPS       Y11, Y11, Y7
-	VMOVUPS      c_expP6<>+0(SB), Y9
-	VFMADD213PS  c_expP5<>+0(SB), Y11, Y9
-	VFMADD213PS  c_expP4<>+0(SB), Y11, Y9
-	VFMADD213PS  c_expP3<>+0(SB), Y11, Y9
-	VFMADD213PS  c_expP2<>+0(SB), Y11, Y9
-	VFMADD132PS  Y9, Y11, Y7
-	VPSUBD       c_expBias64<>+0(SB), Y10, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VFMADD132PS  Y7, Y9, Y9
-	VCMPPS       $0x1d, c_expLo<>+0(SB), Y8, Y7
-	VANDPS       Y9, Y7, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y11, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y11, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y11, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y11, Y8
+	VFMADD132PS  Y8, Y11, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y10, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VFMADD132PS  Y7, Y8, Y8
+	VANDPS       Y8, Y9, Y7
 	VMULPS       c_twoM64<>+0(SB), Y7, Y8
 	VCMPPS       $0x1d, c_zero<>+0(SB), Y5, Y9
 	VMULPS       Y7, Y5, Y10
@@ -46450,28 +46432,28 @@ tail:
 	VDIVPS       32(SP), Y7, Y8
 	VFNMADD231PS 32(SP), Y8, Y7
 	VMULPS       64(SP), Y7, Y7
-	VMOVUPS      c_expLo<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y9
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y8, Y9
+	VMOVUPS      c_expLo<>+0(SB), Y10
+	VMAXPS       Y8, Y10, Y8
 	VMOVUPS      c_log2e<>+0(SB), Y10
-	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y10
 	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y8
 	VMINPS       c_one<>+0(SB), Y7, Y7
 	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y9, Y7
+	VADDPS       Y7, Y8, Y7
 	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y11
 	VMULPS       Y11, Y11, Y7
-	VMOVUPS      c_expP6<>+0(SB), Y9
-	VFMADD213PS  c_expP5<>+0(SB), Y11, Y9
-	VFMADD213PS  c_expP4<>+0(SB), Y11, Y9
-	VFMADD213PS  c_expP3<>+0(SB), Y11, Y9
-	VFMADD213PS  c_expP2<>+0(SB), Y11, Y9
-	VFMADD132PS  Y9, Y11, Y7
-	VPSUBD       c_expBias64<>+0(SB), Y10, Y9
-	VPSLLD       $0x17, Y9, Y9
-	VFMADD132PS  Y7, Y9, Y9
-	VCMPPS       $0x1d, c_expLo<>+0(SB), Y8, Y7
-	VANDPS       Y9, Y7, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y8
+	VFMADD213PS  c_expP5<>+0(SB), Y11, Y8
+	VFMADD213PS  c_expP4<>+0(SB), Y11, Y8
+	VFMADD213PS  c_expP3<>+0(SB), Y11, Y8
+	VFMADD213PS  c_expP2<>+0(SB), Y11, Y8
+	VFMADD132PS  Y8, Y11, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y10, Y8
+	VPSLLD       $0x17, Y8, Y8
+	VFMADD132PS  Y7, Y8, Y8
+	VANDPS       Y8, Y9, Y7
 	VMULPS       c_twoM64<>+0(SB), Y7, Y8
 	VCMPPS       $0x1d, c_zero<>+0(SB), Y5, Y9
 	VMULPS       Y7, Y5, Y10

@@ -105,9 +105,6 @@ const (
 	// 3*geluC2
 	cGeluC2x3     float32 = 0x1.b6676cp-03 // 0.21406445
 	cGeluC2x3Bits uint32  = 0x3e5b33b6
-	// GoLU: above this exp(-x), the gate is 0 (expCore clamps its argument at -130)
-	cGoluGateZero     float32 = 0x1.04p+07 // 130
-	cGoluGateZeroBits uint32  = 0x43020000
 	// 1/2
 	cHalf     float32 = 0x1p-01 // 0.5
 	cHalfBits uint32  = 0x3f000000
