@@ -2,6 +2,7 @@ package act
 
 import (
 	"math"
+	"sync"
 	"testing"
 )
 
@@ -100,10 +101,19 @@ func tanhshrink64(x float64) float64 {
 	if math.Abs(x) >= 0.5 {
 		return x - math.Tanh(x)
 	}
-	// tanh = sum t[k] x^k from (k+1) t[k+1] = [k = 0] - sum_{i+j=k} t[i] t[j].
-	const deg = 61
-	var t [deg + 1]float64
-	for k := 0; k < deg; k++ {
+	t := tanhSeries()
+	sum := 0.0
+	for k := len(t) - 1; k >= 3; k -= 2 {
+		sum = sum*x*x - t[k]
+	}
+	return sum * x * x * x
+}
+
+// tanhSeries is the Maclaurin coefficients of tanh to degree 61, from
+// (k+1) t[k+1] = [k = 0] - sum_{i+j=k} t[i] t[j], computed once.
+var tanhSeries = sync.OnceValue(func() [62]float64 {
+	var t [62]float64
+	for k := 0; k+1 < len(t); k++ {
 		s := 0.0
 		if k == 0 {
 			s = 1
@@ -113,12 +123,8 @@ func tanhshrink64(x float64) float64 {
 		}
 		t[k+1] = s / float64(k+1)
 	}
-	sum := 0.0
-	for k := deg; k >= 3; k -= 2 {
-		sum = sum*x*x - t[k]
-	}
-	return sum * x * x * x
-}
+	return t
+})
 
 func mishParts64(x float64) (tsp, s float64) {
 	return math.Tanh(math.Log1p(math.Exp(x))), sigmoid64(x)
