@@ -26,8 +26,8 @@ func init() {
 }
 
 // pserf runs on one fused kernel of package kernels/act: softplus(delta*x)
-// is delta times the softplus with beta = delta (any sign; at |delta| <
-// 1e-30 it is log 2 everywhere), u = gamma*softplus(delta*x); x only scales
+// is taken at delta*x as a double-float (any delta, 0 included, where it is
+// log 2), u = gamma*softplus(delta*x); x only scales
 // erf(u), and where that is 0 x is clamped so that the product is 0, not
 // Inf*0. Backward, with sp = softplus(delta*x), s = sigmoid(delta*x):
 //

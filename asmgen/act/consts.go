@@ -101,6 +101,7 @@ func init() {
 	defF("expP6", 0.0013814010352951075, "exp polynomial")
 	defF("expLo", -130, "lower clamp of the exp argument: 2^(k+64) stays normal")
 	defBits("expBias64", math.Float32bits(0x1.8p23)-(127+64), "roundMagic's bits minus the float32 exponent bias and the offset 64: q - expBias64 = k+64+127")
+	defBits("expBias0", math.Float32bits(0x1.8p23)-127, "roundMagic's bits minus the float32 exponent bias: q - expBias0 = k+127")
 	defF("twoM64", 0x1p-64, "2^-64")
 	defF("twoP64", 0x1p64, "2^64")
 	defF("negOne", -1, "-1")

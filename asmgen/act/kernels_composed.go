@@ -6,8 +6,10 @@ package main
 // same order in one pass (forward values and input gradients were bit for
 // bit those of the compositions; the parameter gradients are now lane sums),
 // but for GoLU, whose gate now takes exp(-x) as a double-float and is
-// carried scaled by 2^64, and SRS, whose exponential takes -|x|/beta as one
-// and is carried scaled where the results are subnormal.
+// carried scaled by 2^64, SRS, whose exponential takes -|x|/beta as one
+// and is carried scaled where the results are subnormal, and ErfAct and
+// Pserf, whose exponential (softplus) arguments are double-floats and whose
+// tails are carried scaled (tailScale).
 // The clamps are the compositions' (activations/golu.go, erfact.go,
 // pserf.go, srs.go and aconc.go say why each is there). ErfAct and Pserf
 // spill their constants and parameters to memory: exp (or softplus) then
@@ -21,19 +23,61 @@ func init() {
 	defF("eighty", 80, "ErfAct: beta*x is clamped here, exp stays finite")
 	defF("oneE30", 1e30, "x clamped to +-1e30 keeps products with it finite")
 	defF("negOneE30", -1e30, "-1e30")
-	defF("pserfTiny", 1e-30, "Pserf: below this |delta|, softplus(delta*x) is log 2 (1/delta would overflow)")
-	defF("ln2", 0.6931471805599453, "log 2 rounded to float32")
-	defF("softplusThreshold", 20, "Pserf's softplus takes PyTorch's default threshold")
+	defF("ten", 10, "10")
+	defF("negTwenty", -20, "ErfAct and Pserf carry their values scaled by 2^64 where the exponent's argument is below this")
 	defF("oneE18", 1e18, "PDELU: u is clamped here, so that -Inf gives -alpha and b^2 stays finite")
 }
 
-// pserfSoftplus returns sp = softplus(delta*x) (log 2 where |delta| <
-// 1e-30), as Pserf's composition formed it: the softplus kernel's body with
-// beta = delta and threshold 20, times delta.
-func pserfSoftplus(b *B, x V) V {
-	y := softplusBeta(b, x, b.Param("delta"), b.Param("invDelta"), b.C("softplusThreshold"))
-	tiny := b.Cmp(predLT, b.And(b.Param("delta"), b.C("absMask")), b.C("pserfTiny"))
-	return b.Sel(tiny, b.C("ln2"), b.Mul(y, b.Param("delta")))
+// pserfParts returns sp = softplus(z), z = delta*x as a double-float (no
+// 1/delta, so any delta), as spS = sp/sc (see tailScale: l64 = sp*2^64
+// where z < -20, where sp may be subnormal), sp, sc, and with sigmoid
+// s64 = sigmoid(z)*2^64. Below expLo, where E is expCore's clamp, not e^z,
+// spS and s64 are 0 (x*0, not x*E, at x = -Inf).
+func pserfParts(b *B, x V, sigmoid bool) (spS, sp, sc, s64 V) {
+	z, zl := exactProduct(b, b.Param("delta"), clamp(b, x, "negMaxFloat", "maxFloat")) // delta = 0: z = 0 at x = +-Inf
+	l := logisticOf(b, z, &zl)
+	inRange := b.Cmp(predGE, z, b.C("expLo"))
+	if sigmoid {
+		s64 = b.ZeroUnless(inRange, b.Div(b.Sel(l.neg, l.e64, b.C("twoP64")), l.d))
+	}
+	l64 := log1pSmall64(b, l.e64, l.e)
+	// z's low part counts where 0 < z < 20 (|z - 10| < 10: one compare,
+	// false for +-Inf, whose low part is NaN); beyond, log1p(e^-z) and it
+	// are below half an ulp of z.
+	mid := b.Cmp(predLT, b.And(b.Sub(z, b.C("ten")), b.C("absMask")), b.C("ten"))
+	sp = b.Add(b.Max(z, b.C("zero")), b.FMA(l64, b.C("twoM64"), b.ZeroUnless(mid, clamp(b, zl, "negOne", "one"))))
+	tail := b.Cmp(predLT, z, b.C("negTwenty"))
+	spS = b.Sel(tail, b.ZeroUnless(inRange, l64), sp)
+	return spS, sp, tailScale(b, tail), s64
+}
+
+// tailScale is sc = 2^-64 in the tail lanes, 1 elsewhere: ErfAct and
+// Pserf carry erf's argument u, erf(u) and the derivative's terms as
+// value/sc there (u and erf(u) ~ e^z with z < -20, subnormal from z ~ -87
+// on) and round once at the end, (x*sc)*value (x*sc exact: |x| > 20/|beta|
+// there), accurate down to the smallest subnormal. sc, not the mask, is
+// what the kernels keep: AVX-512 has 7 mask registers.
+func tailScale(b *B, tail V) V { return b.Sel(tail, b.C("twoM64"), b.C("one")) }
+
+// unscale is v/sc (exact: sc is a power of two, v/sc finite).
+func unscale(b *B, v, sc V) V {
+	return b.Mul(v, b.Sel(b.Cmp(predLT, sc, b.C("one")), b.C("twoP64"), b.C("one")))
+}
+
+// erfScaled is erf(u)/sc from u and uS = u/sc: uS*P(u^2) where |u| < 1/2
+// (rounded once), erf(u)/sc above (exact).
+func erfScaled(b *B, u, uS, sc V) V {
+	a := b.And(u, b.C("absMask"))
+	big := unscale(b, b.Or(erfAbove(b, a), b.And(u, b.C("signMask"))), sc)
+	return b.Sel(b.Cmp(predLT, a, b.C("half")), b.Mul(uS, erfSeries(b, u)), big)
+}
+
+// erfScaledAndDeriv is erfScaled and erf'(u) from one exp(-u^2).
+func erfScaledAndDeriv(b *B, u, uS, sc V) (rS, deriv V) {
+	a := b.And(u, b.C("absMask"))
+	above, deriv := erfAboveAndDeriv(b, a)
+	big := unscale(b, b.Or(above, b.And(u, b.C("signMask"))), sc)
+	return b.Sel(b.Cmp(predLT, a, b.C("half")), b.Mul(uS, erfSeries(b, u)), big), deriv
 }
 
 // goluGate returns e = exp(-max(x, -43)) and the gate G = exp(-e) as
@@ -60,10 +104,20 @@ func goluTimesGate(b *B, x, v, g64 V) V {
 	return b.Sel(b.Cmp(predLT, x, b.C("zero")), scaled, plain)
 }
 
-// erfActGate returns e = exp(min(beta*x, 80)) and u = alpha*e.
-func erfActGate(b *B, x V) (e, u V) {
-	e = expAll(b, b.Min(b.Mul(b.Param("beta"), x), b.C("eighty")))
-	return e, b.Mul(b.Param("alpha"), e)
+// erfActGate returns eS = e/sc, e = exp(t), t = min(beta*x, 80) as a
+// double-float, uS = alpha*eS, u = alpha*e and the tail mask (t < -20; see
+// tailScale). The exponential's scale is chosen per lane: e*2^64 in the
+// tail, e elsewhere (up to e^80).
+func erfActGate(b *B, x V) (eS, uS, u, sc V) {
+	// x finite: beta = 0 gives t = 0 at x = +-Inf, not NaN.
+	th, tl := exactProduct(b, b.Param("beta"), clamp(b, x, "negMaxFloat", "maxFloat"))
+	tail := b.Cmp(predLT, th, b.C("negTwenty"))
+	t := b.Min(th, b.C("eighty"))
+	bias := b.Sel(tail, b.C("expBias64"), b.C("expBias0"))
+	eS = b.ZeroUnless(b.Cmp(predGE, t, b.C("expLo")), expCoreBias(b, t, &tl, bias).e64(b))
+	uS = b.Mul(b.Param("alpha"), eS)
+	sc = tailScale(b, tail)
+	return eS, uS, b.Mul(uS, sc), sc
 }
 
 // zeroSafe is x, clamped to +-maxFloat where the factor c is 0 (x*c is
@@ -116,9 +170,9 @@ func composedKernels() []*Kernel {
 			Slices: []string{"y", "x"}, Params: []string{"alpha", "beta"},
 			Body: func(b *B) {
 				x := b.Load("x")
-				_, u := erfActGate(b, x)
-				r := erfOf(b, u)
-				b.Store("y", b.Mul(zeroSafe(b, x, r), r))
+				_, uS, u, sc := erfActGate(b, x)
+				rS := erfScaled(b, u, uS, sc)
+				b.Store("y", b.Mul(b.Mul(zeroSafe(b, b.Load("x"), rS), sc), rS))
 			},
 		},
 		{
@@ -127,44 +181,44 @@ func composedKernels() []*Kernel {
 				"and sums dy*x*erf'(u)*exp(beta*x) and dy*x^2*erf'(u)*u.",
 			Slices: []string{"dx", "dy", "x"}, Params: []string{"alpha", "beta"}, Sums: 2, Spill: true,
 			Body: func(b *B) {
-				x, dy := b.Load("x"), b.Load("dy")
-				e, u := erfActGate(b, x)
-				// Two exp(-u^2), not erfOfAndDeriv's one: with one, the
+				eS, uS, u, sc := erfActGate(b, b.Load("x"))
+				// Two exp(-u^2), not erfScaledAndDeriv's one: with one, the
 				// longer-lived value made this spilled body 7 % slower.
-				r, ed := erfOf(b, u), erfDeriv(b, u)
-				xc := clamp(b, x, "negOneE30", "oneE30")
-				xu := b.Mul(xc, b.Mul(ed, u)) // erf'(u) is 0 where u or e is huge: it goes in first
-				b.Store("dx", b.Mul(dy, b.Add(r, b.Mul(xu, b.Param("beta")))))
-				b.AccFMA(0, b.Mul(dy, xc), b.Mul(ed, e))
-				b.AccFMA(1, b.Mul(dy, xu), xc)
+				rS, ed := erfScaled(b, u, uS, sc), erfDeriv(b, u)
+				xc := clamp(b, b.Load("x"), "negOneE30", "oneE30")
+				xuS := b.Mul(xc, b.Mul(ed, uS)) // erf'(u) is 0 where u or e is huge: it goes in first
+				dy := b.Load("dy")
+				b.Store("dx", b.Mul(dy, b.Mul(b.Add(rS, b.Mul(xuS, b.Param("beta"))), sc)))
+				b.AccFMA(0, b.Mul(dy, xc), b.Mul(ed, b.Mul(eS, sc)))
+				b.AccFMA(1, b.Mul(dy, b.Mul(xuS, sc)), xc)
 			},
 		},
 		{
 			Name: "pserf", Doc: "sets y = x*erf(gamma*softplus(delta*x)).", Spill: true,
-			Slices: []string{"y", "x"}, Params: []string{"gamma", "delta", "invDelta"},
+			Slices: []string{"y", "x"}, Params: []string{"gamma", "delta"},
 			Body: func(b *B) {
-				x := b.Load("x")
-				e := erfOf(b, b.Mul(pserfSoftplus(b, x), b.Param("gamma")))
-				b.Store("y", b.Mul(zeroSafe(b, x, e), e))
+				spS, sp, sc, _ := pserfParts(b, b.Load("x"), false)
+				gamma := b.Param("gamma")
+				rS := erfScaled(b, b.Mul(gamma, sp), b.Mul(gamma, spS), sc)
+				b.Store("y", b.Mul(b.Mul(zeroSafe(b, b.Load("x"), rS), sc), rS))
 			},
 		},
 		{
 			Name: "pserfBackward",
 			Doc: "sets dx = dy*(erf(u) + x*erf'(u)*gamma*s*delta), u = gamma*sp, sp = softplus(delta*x), " +
 				"s = sigmoid(delta*x), and sums dy*x*erf'(u)*sp and dy*x^2*erf'(u)*gamma*s.",
-			Slices: []string{"dx", "dy", "x"}, Params: []string{"gamma", "delta", "invDelta"}, Sums: 2, Spill: true,
+			Slices: []string{"dx", "dy", "x"}, Params: []string{"gamma", "delta"}, Sums: 2, Spill: true,
 			Body: func(b *B) {
-				x, dy := b.Load("x"), b.Load("dy")
-				sp := pserfSoftplus(b, x)
-				gamma, delta := b.Param("gamma"), b.Param("delta")
-				u := b.Mul(gamma, sp)
-				e, ed := erfOfAndDeriv(b, u)
-				s := logisticOf(b, b.Mul(delta, x), nil).sigmoid(b)
-				xc := clamp(b, x, "negOneE30", "oneE30") // erf'(u) is 0 where sp is huge: finite products
-				xgs := b.Mul(xc, b.Mul(b.Mul(ed, gamma), s))
-				b.Store("dx", b.Mul(dy, b.Add(e, b.Mul(xgs, delta))))
+				spS, sp, sc, s64 := pserfParts(b, b.Load("x"), true)
+				gamma := b.Param("gamma")
+				rS, ed := erfScaledAndDeriv(b, b.Mul(gamma, sp), b.Mul(gamma, spS), sc)
+				sS := b.Mul(s64, b.Div(b.C("twoM64"), sc))         // sigmoid(z)/sc, exact
+				xc := clamp(b, b.Load("x"), "negOneE30", "oneE30") // erf'(u) is 0 where sp is huge: finite products
+				xgsS := b.Mul(xc, b.Mul(b.Mul(ed, gamma), sS))
+				dy := b.Load("dy")
+				b.Store("dx", b.Mul(dy, b.Mul(b.Add(rS, b.Mul(xgsS, b.Param("delta"))), sc)))
 				b.AccFMA(0, b.Mul(dy, xc), b.Mul(ed, sp))
-				b.AccFMA(1, b.Mul(dy, xgs), xc)
+				b.AccFMA(1, b.Mul(dy, b.Mul(xgsS, sc)), xc)
 			},
 		},
 		{

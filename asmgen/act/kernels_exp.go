@@ -32,6 +32,13 @@ type expParts struct{ pm1, s64 V }
 // k = round(t*log2e) by the 1.5*2^23 trick, r = t - k*ln2 with an exact
 // first step, e^r - 1 = r + r^2*P(r).
 func expCore(b *B, t V, tlo *V) expParts {
+	return expCoreBias(b, t, tlo, b.C("expBias64"))
+}
+
+// expCoreBias is expCore with the scale's exponent offset as a vector:
+// expBias64 gives s64 = 2^(k+64), expBias0 gives 2^k (normal for t in
+// [-87, 88]); a lane-wise choice scales only the lanes that need it.
+func expCoreBias(b *B, t V, tlo *V, bias V) expParts {
 	t = b.Max(t, b.C("expLo"))
 	q := b.FMA(t, b.C("log2e"), b.C("roundMagic"))
 	k := b.Sub(q, b.C("roundMagic"))
@@ -47,7 +54,7 @@ func expCore(b *B, t V, tlo *V) expParts {
 	p := horner(b, r, "expP6", "expP5", "expP4", "expP3", "expP2")
 	return expParts{
 		pm1: b.FMA(r2, p, r),
-		s64: b.Shl(b.ISub(q, b.C("expBias64")), 23),
+		s64: b.Shl(b.ISub(q, bias), 23),
 	}
 }
 

@@ -328,6 +328,24 @@ DATA c_erfS6<>+56(SB)/4, $0x38fcd193
 DATA c_erfS6<>+60(SB)/4, $0x38fcd193
 GLOBL c_erfS6<>(SB), RODATA|NOPTR, $64
 
+DATA c_expBias0<>+0(SB)/4, $0x4b3fff81
+DATA c_expBias0<>+4(SB)/4, $0x4b3fff81
+DATA c_expBias0<>+8(SB)/4, $0x4b3fff81
+DATA c_expBias0<>+12(SB)/4, $0x4b3fff81
+DATA c_expBias0<>+16(SB)/4, $0x4b3fff81
+DATA c_expBias0<>+20(SB)/4, $0x4b3fff81
+DATA c_expBias0<>+24(SB)/4, $0x4b3fff81
+DATA c_expBias0<>+28(SB)/4, $0x4b3fff81
+DATA c_expBias0<>+32(SB)/4, $0x4b3fff81
+DATA c_expBias0<>+36(SB)/4, $0x4b3fff81
+DATA c_expBias0<>+40(SB)/4, $0x4b3fff81
+DATA c_expBias0<>+44(SB)/4, $0x4b3fff81
+DATA c_expBias0<>+48(SB)/4, $0x4b3fff81
+DATA c_expBias0<>+52(SB)/4, $0x4b3fff81
+DATA c_expBias0<>+56(SB)/4, $0x4b3fff81
+DATA c_expBias0<>+60(SB)/4, $0x4b3fff81
+GLOBL c_expBias0<>(SB), RODATA|NOPTR, $64
+
 DATA c_expBias64<>+0(SB)/4, $0x4b3fff41
 DATA c_expBias64<>+4(SB)/4, $0x4b3fff41
 DATA c_expBias64<>+8(SB)/4, $0x4b3fff41
@@ -687,24 +705,6 @@ DATA c_invSqrt2Pi<>+52(SB)/4, $0x3ecc422a
 DATA c_invSqrt2Pi<>+56(SB)/4, $0x3ecc422a
 DATA c_invSqrt2Pi<>+60(SB)/4, $0x3ecc422a
 GLOBL c_invSqrt2Pi<>(SB), RODATA|NOPTR, $64
-
-DATA c_ln2<>+0(SB)/4, $0x3f317218
-DATA c_ln2<>+4(SB)/4, $0x3f317218
-DATA c_ln2<>+8(SB)/4, $0x3f317218
-DATA c_ln2<>+12(SB)/4, $0x3f317218
-DATA c_ln2<>+16(SB)/4, $0x3f317218
-DATA c_ln2<>+20(SB)/4, $0x3f317218
-DATA c_ln2<>+24(SB)/4, $0x3f317218
-DATA c_ln2<>+28(SB)/4, $0x3f317218
-DATA c_ln2<>+32(SB)/4, $0x3f317218
-DATA c_ln2<>+36(SB)/4, $0x3f317218
-DATA c_ln2<>+40(SB)/4, $0x3f317218
-DATA c_ln2<>+44(SB)/4, $0x3f317218
-DATA c_ln2<>+48(SB)/4, $0x3f317218
-DATA c_ln2<>+52(SB)/4, $0x3f317218
-DATA c_ln2<>+56(SB)/4, $0x3f317218
-DATA c_ln2<>+60(SB)/4, $0x3f317218
-GLOBL c_ln2<>(SB), RODATA|NOPTR, $64
 
 DATA c_ln2Hi<>+0(SB)/4, $0x3f318000
 DATA c_ln2Hi<>+4(SB)/4, $0x3f318000
@@ -1210,6 +1210,24 @@ DATA c_negThree<>+56(SB)/4, $0xc0400000
 DATA c_negThree<>+60(SB)/4, $0xc0400000
 GLOBL c_negThree<>(SB), RODATA|NOPTR, $64
 
+DATA c_negTwenty<>+0(SB)/4, $0xc1a00000
+DATA c_negTwenty<>+4(SB)/4, $0xc1a00000
+DATA c_negTwenty<>+8(SB)/4, $0xc1a00000
+DATA c_negTwenty<>+12(SB)/4, $0xc1a00000
+DATA c_negTwenty<>+16(SB)/4, $0xc1a00000
+DATA c_negTwenty<>+20(SB)/4, $0xc1a00000
+DATA c_negTwenty<>+24(SB)/4, $0xc1a00000
+DATA c_negTwenty<>+28(SB)/4, $0xc1a00000
+DATA c_negTwenty<>+32(SB)/4, $0xc1a00000
+DATA c_negTwenty<>+36(SB)/4, $0xc1a00000
+DATA c_negTwenty<>+40(SB)/4, $0xc1a00000
+DATA c_negTwenty<>+44(SB)/4, $0xc1a00000
+DATA c_negTwenty<>+48(SB)/4, $0xc1a00000
+DATA c_negTwenty<>+52(SB)/4, $0xc1a00000
+DATA c_negTwenty<>+56(SB)/4, $0xc1a00000
+DATA c_negTwenty<>+60(SB)/4, $0xc1a00000
+GLOBL c_negTwenty<>(SB), RODATA|NOPTR, $64
+
 DATA c_negTwoP125<>+0(SB)/4, $0xfe000000
 DATA c_negTwoP125<>+4(SB)/4, $0xfe000000
 DATA c_negTwoP125<>+8(SB)/4, $0xfe000000
@@ -1552,24 +1570,6 @@ DATA c_pi2<>+56(SB)/4, $0xb3bbbd2e
 DATA c_pi2<>+60(SB)/4, $0xb3bbbd2e
 GLOBL c_pi2<>(SB), RODATA|NOPTR, $64
 
-DATA c_pserfTiny<>+0(SB)/4, $0x0da24260
-DATA c_pserfTiny<>+4(SB)/4, $0x0da24260
-DATA c_pserfTiny<>+8(SB)/4, $0x0da24260
-DATA c_pserfTiny<>+12(SB)/4, $0x0da24260
-DATA c_pserfTiny<>+16(SB)/4, $0x0da24260
-DATA c_pserfTiny<>+20(SB)/4, $0x0da24260
-DATA c_pserfTiny<>+24(SB)/4, $0x0da24260
-DATA c_pserfTiny<>+28(SB)/4, $0x0da24260
-DATA c_pserfTiny<>+32(SB)/4, $0x0da24260
-DATA c_pserfTiny<>+36(SB)/4, $0x0da24260
-DATA c_pserfTiny<>+40(SB)/4, $0x0da24260
-DATA c_pserfTiny<>+44(SB)/4, $0x0da24260
-DATA c_pserfTiny<>+48(SB)/4, $0x0da24260
-DATA c_pserfTiny<>+52(SB)/4, $0x0da24260
-DATA c_pserfTiny<>+56(SB)/4, $0x0da24260
-DATA c_pserfTiny<>+60(SB)/4, $0x0da24260
-GLOBL c_pserfTiny<>(SB), RODATA|NOPTR, $64
-
 DATA c_roundMagic<>+0(SB)/4, $0x4b400000
 DATA c_roundMagic<>+4(SB)/4, $0x4b400000
 DATA c_roundMagic<>+8(SB)/4, $0x4b400000
@@ -1732,24 +1732,6 @@ DATA c_sixth<>+56(SB)/4, $0x3e2aaaab
 DATA c_sixth<>+60(SB)/4, $0x3e2aaaab
 GLOBL c_sixth<>(SB), RODATA|NOPTR, $64
 
-DATA c_softplusThreshold<>+0(SB)/4, $0x41a00000
-DATA c_softplusThreshold<>+4(SB)/4, $0x41a00000
-DATA c_softplusThreshold<>+8(SB)/4, $0x41a00000
-DATA c_softplusThreshold<>+12(SB)/4, $0x41a00000
-DATA c_softplusThreshold<>+16(SB)/4, $0x41a00000
-DATA c_softplusThreshold<>+20(SB)/4, $0x41a00000
-DATA c_softplusThreshold<>+24(SB)/4, $0x41a00000
-DATA c_softplusThreshold<>+28(SB)/4, $0x41a00000
-DATA c_softplusThreshold<>+32(SB)/4, $0x41a00000
-DATA c_softplusThreshold<>+36(SB)/4, $0x41a00000
-DATA c_softplusThreshold<>+40(SB)/4, $0x41a00000
-DATA c_softplusThreshold<>+44(SB)/4, $0x41a00000
-DATA c_softplusThreshold<>+48(SB)/4, $0x41a00000
-DATA c_softplusThreshold<>+52(SB)/4, $0x41a00000
-DATA c_softplusThreshold<>+56(SB)/4, $0x41a00000
-DATA c_softplusThreshold<>+60(SB)/4, $0x41a00000
-GLOBL c_softplusThreshold<>(SB), RODATA|NOPTR, $64
-
 DATA c_sqrt2<>+0(SB)/4, $0x3fb504f3
 DATA c_sqrt2<>+4(SB)/4, $0x3fb504f3
 DATA c_sqrt2<>+8(SB)/4, $0x3fb504f3
@@ -1821,6 +1803,24 @@ DATA c_tanhExpSmall<>+52(SB)/4, $0xc104cccd
 DATA c_tanhExpSmall<>+56(SB)/4, $0xc104cccd
 DATA c_tanhExpSmall<>+60(SB)/4, $0xc104cccd
 GLOBL c_tanhExpSmall<>(SB), RODATA|NOPTR, $64
+
+DATA c_ten<>+0(SB)/4, $0x41200000
+DATA c_ten<>+4(SB)/4, $0x41200000
+DATA c_ten<>+8(SB)/4, $0x41200000
+DATA c_ten<>+12(SB)/4, $0x41200000
+DATA c_ten<>+16(SB)/4, $0x41200000
+DATA c_ten<>+20(SB)/4, $0x41200000
+DATA c_ten<>+24(SB)/4, $0x41200000
+DATA c_ten<>+28(SB)/4, $0x41200000
+DATA c_ten<>+32(SB)/4, $0x41200000
+DATA c_ten<>+36(SB)/4, $0x41200000
+DATA c_ten<>+40(SB)/4, $0x41200000
+DATA c_ten<>+44(SB)/4, $0x41200000
+DATA c_ten<>+48(SB)/4, $0x41200000
+DATA c_ten<>+52(SB)/4, $0x41200000
+DATA c_ten<>+56(SB)/4, $0x41200000
+DATA c_ten<>+60(SB)/4, $0x41200000
+GLOBL c_ten<>(SB), RODATA|NOPTR, $64
 
 DATA c_three<>+0(SB)/4, $0x40400000
 DATA c_three<>+4(SB)/4, $0x40400000
@@ -18612,264 +18612,236 @@ loopN:
 	CMPQ         BX, SI
 	JG           loop1
 	VMOVUPS      (DX)(BX*4), Z0
-	VMULPS       64(SP), Z0, Z13
-	VMOVUPS      c_eighty<>+0(SB), Z14
-	VMINPS       Z13, Z14, Z13
-	VMOVUPS      c_expSplit<>+0(SB), Z14
-	VMINPS       Z13, Z14, Z14
-	VMOVUPS      c_expLo<>+0(SB), Z15
-	VMAXPS       Z14, Z15, Z14
-	VMOVUPS      c_log2e<>+0(SB), Z15
-	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z15
-	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z14
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z14, Z16
-	VMULPS       Z16, Z16, Z14
-	VMOVUPS      c_expP6<>+0(SB), Z17
-	VFMADD213PS  c_expP5<>+0(SB), Z16, Z17
-	VFMADD213PS  c_expP4<>+0(SB), Z16, Z17
-	VFMADD213PS  c_expP3<>+0(SB), Z16, Z17
-	VFMADD213PS  c_expP2<>+0(SB), Z16, Z17
-	VFMADD132PS  Z17, Z16, Z14
-	VPSUBD       c_expBias64<>+0(SB), Z15, Z15
-	VPSLLD       $0x17, Z15, Z15
-	VFMADD132PS  Z14, Z15, Z15
-	VMULPS       c_twoM64<>+0(SB), Z15, Z14
-	VMOVUPS      c_expSplit<>+0(SB), Z15
-	VMAXPS       Z13, Z15, Z15
-	VMOVUPS      c_expHi<>+0(SB), Z16
-	VMINPS       Z15, Z16, Z15
-	VSUBPS       c_ln2x65<>+0(SB), Z15, Z15
-	VMOVUPS      c_expLo<>+0(SB), Z16
-	VMAXPS       Z15, Z16, Z15
-	VMOVUPS      c_log2e<>+0(SB), Z16
-	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z16
-	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z17, Z15
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Z18
-	VMINPS       c_one<>+0(SB), Z18, Z18
-	VMAXPS       c_negOne<>+0(SB), Z18, Z18
-	VADDPS       Z18, Z15, Z15
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z15, Z17
-	VMULPS       Z17, Z17, Z15
-	VMOVUPS      c_expP6<>+0(SB), Z18
-	VFMADD213PS  c_expP5<>+0(SB), Z17, Z18
-	VFMADD213PS  c_expP4<>+0(SB), Z17, Z18
-	VFMADD213PS  c_expP3<>+0(SB), Z17, Z18
-	VFMADD213PS  c_expP2<>+0(SB), Z17, Z18
-	VFMADD132PS  Z18, Z17, Z15
-	VPSUBD       c_expBias64<>+0(SB), Z16, Z16
-	VPSLLD       $0x17, Z16, Z16
-	VFMADD132PS  Z15, Z16, Z16
-	VMULPS       c_two<>+0(SB), Z16, Z15
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Z13, K1
-	VBLENDMPS    Z15, Z14, K1, Z1
-	VMULPS       (SP), Z1, Z13
-	VANDPS       c_absMask<>+0(SB), Z13, Z14
-	VMOVUPS      c_half<>+0(SB), Z15
-	VMINPS       Z13, Z15, Z15
-	VMOVUPS      c_negHalf<>+0(SB), Z16
-	VMAXPS       Z15, Z16, Z15
-	VMOVUPS      c_half<>+0(SB), Z16
-	VMINPS       Z13, Z16, Z16
-	VMOVUPS      c_negHalf<>+0(SB), Z17
-	VMAXPS       Z16, Z17, Z16
-	VMULPS       Z16, Z16, Z16
-	VMOVUPS      c_erfS6<>+0(SB), Z17
-	VFMADD213PS  c_erfS5<>+0(SB), Z16, Z17
-	VFMADD213PS  c_erfS4<>+0(SB), Z16, Z17
-	VFMADD213PS  c_erfS3<>+0(SB), Z16, Z17
-	VFMADD213PS  c_erfS2<>+0(SB), Z16, Z17
-	VFMADD213PS  c_erfS1<>+0(SB), Z16, Z17
-	VFMADD213PS  c_erfS0<>+0(SB), Z16, Z17
-	VMULPS       Z17, Z15, Z15
-	VMOVUPS      c_erfAMax<>+0(SB), Z16
-	VMINPS       Z14, Z16, Z16
-	VMOVUPS      c_erfAMax<>+0(SB), Z17
-	VMINPS       Z16, Z17, Z16
-	VMULPS       Z16, Z16, Z17
-	VFMSUB132PS  Z16, Z17, Z16
-	VXORPS       c_signMask<>+0(SB), Z16, Z16
-	VXORPS       c_signMask<>+0(SB), Z17, Z17
-	VMOVUPS      c_expLo<>+0(SB), Z18
-	VMAXPS       Z17, Z18, Z17
-	VMOVUPS      c_log2e<>+0(SB), Z18
-	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
-	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
-	VMINPS       c_one<>+0(SB), Z16, Z16
-	VMAXPS       c_negOne<>+0(SB), Z16, Z16
-	VADDPS       Z16, Z17, Z16
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z19
-	VMULPS       Z19, Z19, Z16
-	VMOVUPS      c_expP6<>+0(SB), Z17
-	VFMADD213PS  c_expP5<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP4<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP3<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP2<>+0(SB), Z19, Z17
-	VFMADD132PS  Z17, Z19, Z16
-	VPSUBD       c_expBias64<>+0(SB), Z18, Z17
-	VPSLLD       $0x17, Z17, Z17
-	VFMADD132PS  Z16, Z17, Z17
-	VMOVUPS      c_erfAMax<>+0(SB), Z16
-	VMINPS       Z14, Z16, Z16
-	VMULPS       c_sqrt2<>+0(SB), Z16, Z16
-	VMOVUPS      c_phiP4<>+0(SB), Z18
-	VFMADD213PS  c_phiP3<>+0(SB), Z16, Z18
-	VFMADD213PS  c_phiP2<>+0(SB), Z16, Z18
-	VFMADD213PS  c_phiP1<>+0(SB), Z16, Z18
-	VFMADD213PS  c_phiP0<>+0(SB), Z16, Z18
-	VMOVUPS      c_phiQ5<>+0(SB), Z19
-	VFMADD213PS  c_phiQ4<>+0(SB), Z16, Z19
-	VFMADD213PS  c_phiQ3<>+0(SB), Z16, Z19
-	VFMADD213PS  c_phiQ2<>+0(SB), Z16, Z19
-	VFMADD213PS  c_phiQ1<>+0(SB), Z16, Z19
-	VFMADD213PS  c_one<>+0(SB), Z16, Z19
-	VDIVPS       Z19, Z18, Z16
-	VMULPS       Z16, Z17, Z16
-	VMOVUPS      c_one<>+0(SB), Z17
-	VFNMADD132PS c_twoM63<>+0(SB), Z17, Z16
-	VANDPS       c_signMask<>+0(SB), Z13, Z13
-	VORPS        Z13, Z16, Z13
-	VCMPPS       $0x11, c_half<>+0(SB), Z14, K1
-	VBLENDMPS    Z15, Z13, K1, Z2
-	VCMPPS       $0x00, c_zero<>+0(SB), Z2, K1
-	VMOVUPS      c_maxFloat<>+0(SB), Z13
-	VMINPS       Z0, Z13, Z13
-	VMOVUPS      c_negMaxFloat<>+0(SB), Z14
-	VMAXPS       Z13, Z14, Z13
-	VBLENDMPS    Z13, Z0, K1, Z3
-	VMULPS       Z2, Z3, Z0
+	VMOVUPS      c_maxFloat<>+0(SB), Z21
+	VMINPS       Z0, Z21, Z0
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z21
+	VMAXPS       Z0, Z21, Z0
+	VMULPS       64(SP), Z0, Z21
+	VFMSUB132PS  64(SP), Z21, Z0
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Z21, K1
+	VMOVUPS      c_eighty<>+0(SB), Z22
+	VMINPS       Z21, Z22, Z21
+	VMOVUPS      c_expBias0<>+0(SB), Z22
+	VBLENDMPS    c_expBias64<>+0(SB), Z22, K1, Z1
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Z21, K2
+	VMOVUPS      c_expLo<>+0(SB), Z22
+	VMAXPS       Z21, Z22, Z21
+	VMOVUPS      c_log2e<>+0(SB), Z22
+	VFMADD213PS  c_roundMagic<>+0(SB), Z21, Z22
+	VSUBPS       c_roundMagic<>+0(SB), Z22, Z23
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z21
+	VMINPS       c_one<>+0(SB), Z0, Z0
+	VMAXPS       c_negOne<>+0(SB), Z0, Z0
+	VADDPS       Z0, Z21, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z23
+	VMULPS       Z23, Z23, Z0
+	VMOVUPS      c_expP6<>+0(SB), Z21
+	VFMADD213PS  c_expP5<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP4<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP3<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP2<>+0(SB), Z23, Z21
+	VFMADD132PS  Z21, Z23, Z0
+	VPSUBD       Z1, Z22, Z21
+	VPSLLD       $0x17, Z21, Z21
+	VFMADD132PS  Z0, Z21, Z21
+	VMOVUPS.Z    Z21, K2, Z0
+	VMULPS       (SP), Z0, Z0
+	VMOVUPS      c_one<>+0(SB), Z21
+	VBLENDMPS    c_twoM64<>+0(SB), Z21, K1, Z2
+	VMULPS       Z2, Z0, Z21
+	VANDPS       c_absMask<>+0(SB), Z21, Z22
+	VMOVUPS      c_erfAMax<>+0(SB), Z23
+	VMINPS       Z22, Z23, Z23
+	VMOVUPS      c_erfAMax<>+0(SB), Z24
+	VMINPS       Z23, Z24, Z23
+	VMULPS       Z23, Z23, Z24
+	VFMSUB132PS  Z23, Z24, Z23
+	VXORPS       c_signMask<>+0(SB), Z23, Z23
+	VXORPS       c_signMask<>+0(SB), Z24, Z24
+	VMOVUPS      c_expLo<>+0(SB), Z25
+	VMAXPS       Z24, Z25, Z24
+	VMOVUPS      c_log2e<>+0(SB), Z25
+	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z25
+	VSUBPS       c_roundMagic<>+0(SB), Z25, Z26
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z26, Z24
+	VMINPS       c_one<>+0(SB), Z23, Z23
+	VMAXPS       c_negOne<>+0(SB), Z23, Z23
+	VADDPS       Z23, Z24, Z23
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z23, Z26
+	VMULPS       Z26, Z26, Z23
+	VMOVUPS      c_expP6<>+0(SB), Z24
+	VFMADD213PS  c_expP5<>+0(SB), Z26, Z24
+	VFMADD213PS  c_expP4<>+0(SB), Z26, Z24
+	VFMADD213PS  c_expP3<>+0(SB), Z26, Z24
+	VFMADD213PS  c_expP2<>+0(SB), Z26, Z24
+	VFMADD132PS  Z24, Z26, Z23
+	VPSUBD       c_expBias64<>+0(SB), Z25, Z24
+	VPSLLD       $0x17, Z24, Z24
+	VFMADD132PS  Z23, Z24, Z24
+	VMOVUPS      c_erfAMax<>+0(SB), Z23
+	VMINPS       Z22, Z23, Z23
+	VMULPS       c_sqrt2<>+0(SB), Z23, Z23
+	VMOVUPS      c_phiP4<>+0(SB), Z25
+	VFMADD213PS  c_phiP3<>+0(SB), Z23, Z25
+	VFMADD213PS  c_phiP2<>+0(SB), Z23, Z25
+	VFMADD213PS  c_phiP1<>+0(SB), Z23, Z25
+	VFMADD213PS  c_phiP0<>+0(SB), Z23, Z25
+	VMOVUPS      c_phiQ5<>+0(SB), Z26
+	VFMADD213PS  c_phiQ4<>+0(SB), Z23, Z26
+	VFMADD213PS  c_phiQ3<>+0(SB), Z23, Z26
+	VFMADD213PS  c_phiQ2<>+0(SB), Z23, Z26
+	VFMADD213PS  c_phiQ1<>+0(SB), Z23, Z26
+	VFMADD213PS  c_one<>+0(SB), Z23, Z26
+	VDIVPS       Z26, Z25, Z23
+	VMULPS       Z23, Z24, Z23
+	VMOVUPS      c_one<>+0(SB), Z24
+	VFNMADD132PS c_twoM63<>+0(SB), Z24, Z23
+	VANDPS       c_signMask<>+0(SB), Z21, Z24
+	VORPS        Z24, Z23, Z23
+	VCMPPS       $0x11, c_one<>+0(SB), Z2, K1
+	VMOVUPS      c_one<>+0(SB), Z24
+	VBLENDMPS    c_twoP64<>+0(SB), Z24, K1, Z3
+	VMULPS       Z3, Z23, Z23
+	VCMPPS       $0x11, c_half<>+0(SB), Z22, K1
+	VMOVUPS      c_half<>+0(SB), Z22
+	VMINPS       Z21, Z22, Z21
+	VMOVUPS      c_negHalf<>+0(SB), Z22
+	VMAXPS       Z21, Z22, Z21
+	VMULPS       Z21, Z21, Z21
+	VMOVUPS      c_erfS6<>+0(SB), Z22
+	VFMADD213PS  c_erfS5<>+0(SB), Z21, Z22
+	VFMADD213PS  c_erfS4<>+0(SB), Z21, Z22
+	VFMADD213PS  c_erfS3<>+0(SB), Z21, Z22
+	VFMADD213PS  c_erfS2<>+0(SB), Z21, Z22
+	VFMADD213PS  c_erfS1<>+0(SB), Z21, Z22
+	VFMADD213PS  c_erfS0<>+0(SB), Z21, Z22
+	VMULPS       Z22, Z0, Z0
+	VBLENDMPS    Z0, Z23, K1, Z4
+	VMOVUPS      (DX)(BX*4), Z0
+	VCMPPS       $0x00, c_zero<>+0(SB), Z4, K1
+	VMOVUPS      c_maxFloat<>+0(SB), Z21
+	VMINPS       Z0, Z21, Z21
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z22
+	VMAXPS       Z21, Z22, Z21
+	VBLENDMPS    Z21, Z0, K1, Z5
+	VMULPS       Z2, Z5, Z0
+	VMULPS       Z4, Z0, Z0
 	VMOVUPS      Z0, (CX)(BX*4)
 	VMOVUPS      64(DX)(BX*4), Z0
-	VMULPS       64(SP), Z0, Z13
-	VMOVUPS      c_eighty<>+0(SB), Z14
-	VMINPS       Z13, Z14, Z13
-	VMOVUPS      c_expSplit<>+0(SB), Z14
-	VMINPS       Z13, Z14, Z14
-	VMOVUPS      c_expLo<>+0(SB), Z15
-	VMAXPS       Z14, Z15, Z14
-	VMOVUPS      c_log2e<>+0(SB), Z15
-	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z15
-	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z14
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z14, Z16
-	VMULPS       Z16, Z16, Z14
-	VMOVUPS      c_expP6<>+0(SB), Z17
-	VFMADD213PS  c_expP5<>+0(SB), Z16, Z17
-	VFMADD213PS  c_expP4<>+0(SB), Z16, Z17
-	VFMADD213PS  c_expP3<>+0(SB), Z16, Z17
-	VFMADD213PS  c_expP2<>+0(SB), Z16, Z17
-	VFMADD132PS  Z17, Z16, Z14
-	VPSUBD       c_expBias64<>+0(SB), Z15, Z15
-	VPSLLD       $0x17, Z15, Z15
-	VFMADD132PS  Z14, Z15, Z15
-	VMULPS       c_twoM64<>+0(SB), Z15, Z14
-	VMOVUPS      c_expSplit<>+0(SB), Z15
-	VMAXPS       Z13, Z15, Z15
-	VMOVUPS      c_expHi<>+0(SB), Z16
-	VMINPS       Z15, Z16, Z15
-	VSUBPS       c_ln2x65<>+0(SB), Z15, Z15
-	VMOVUPS      c_expLo<>+0(SB), Z16
-	VMAXPS       Z15, Z16, Z15
-	VMOVUPS      c_log2e<>+0(SB), Z16
-	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z16
-	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z17, Z15
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Z18
-	VMINPS       c_one<>+0(SB), Z18, Z18
-	VMAXPS       c_negOne<>+0(SB), Z18, Z18
-	VADDPS       Z18, Z15, Z15
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z15, Z17
-	VMULPS       Z17, Z17, Z15
-	VMOVUPS      c_expP6<>+0(SB), Z18
-	VFMADD213PS  c_expP5<>+0(SB), Z17, Z18
-	VFMADD213PS  c_expP4<>+0(SB), Z17, Z18
-	VFMADD213PS  c_expP3<>+0(SB), Z17, Z18
-	VFMADD213PS  c_expP2<>+0(SB), Z17, Z18
-	VFMADD132PS  Z18, Z17, Z15
-	VPSUBD       c_expBias64<>+0(SB), Z16, Z16
-	VPSLLD       $0x17, Z16, Z16
-	VFMADD132PS  Z15, Z16, Z16
-	VMULPS       c_two<>+0(SB), Z16, Z15
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Z13, K1
-	VBLENDMPS    Z15, Z14, K1, Z4
-	VMULPS       (SP), Z4, Z13
-	VANDPS       c_absMask<>+0(SB), Z13, Z14
-	VMOVUPS      c_half<>+0(SB), Z15
-	VMINPS       Z13, Z15, Z15
-	VMOVUPS      c_negHalf<>+0(SB), Z16
-	VMAXPS       Z15, Z16, Z15
-	VMOVUPS      c_half<>+0(SB), Z16
-	VMINPS       Z13, Z16, Z16
-	VMOVUPS      c_negHalf<>+0(SB), Z17
-	VMAXPS       Z16, Z17, Z16
-	VMULPS       Z16, Z16, Z16
-	VMOVUPS      c_erfS6<>+0(SB), Z17
-	VFMADD213PS  c_erfS5<>+0(SB), Z16, Z17
-	VFMADD213PS  c_erfS4<>+0(SB), Z16, Z17
-	VFMADD213PS  c_erfS3<>+0(SB), Z16, Z17
-	VFMADD213PS  c_erfS2<>+0(SB), Z16, Z17
-	VFMADD213PS  c_erfS1<>+0(SB), Z16, Z17
-	VFMADD213PS  c_erfS0<>+0(SB), Z16, Z17
-	VMULPS       Z17, Z15, Z15
-	VMOVUPS      c_erfAMax<>+0(SB), Z16
-	VMINPS       Z14, Z16, Z16
-	VMOVUPS      c_erfAMax<>+0(SB), Z17
-	VMINPS       Z16, Z17, Z16
-	VMULPS       Z16, Z16, Z17
-	VFMSUB132PS  Z16, Z17, Z16
-	VXORPS       c_signMask<>+0(SB), Z16, Z16
-	VXORPS       c_signMask<>+0(SB), Z17, Z17
-	VMOVUPS      c_expLo<>+0(SB), Z18
-	VMAXPS       Z17, Z18, Z17
-	VMOVUPS      c_log2e<>+0(SB), Z18
-	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
-	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
-	VMINPS       c_one<>+0(SB), Z16, Z16
-	VMAXPS       c_negOne<>+0(SB), Z16, Z16
-	VADDPS       Z16, Z17, Z16
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z19
-	VMULPS       Z19, Z19, Z16
-	VMOVUPS      c_expP6<>+0(SB), Z17
-	VFMADD213PS  c_expP5<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP4<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP3<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP2<>+0(SB), Z19, Z17
-	VFMADD132PS  Z17, Z19, Z16
-	VPSUBD       c_expBias64<>+0(SB), Z18, Z17
-	VPSLLD       $0x17, Z17, Z17
-	VFMADD132PS  Z16, Z17, Z17
-	VMOVUPS      c_erfAMax<>+0(SB), Z16
-	VMINPS       Z14, Z16, Z16
-	VMULPS       c_sqrt2<>+0(SB), Z16, Z16
-	VMOVUPS      c_phiP4<>+0(SB), Z18
-	VFMADD213PS  c_phiP3<>+0(SB), Z16, Z18
-	VFMADD213PS  c_phiP2<>+0(SB), Z16, Z18
-	VFMADD213PS  c_phiP1<>+0(SB), Z16, Z18
-	VFMADD213PS  c_phiP0<>+0(SB), Z16, Z18
-	VMOVUPS      c_phiQ5<>+0(SB), Z19
-	VFMADD213PS  c_phiQ4<>+0(SB), Z16, Z19
-	VFMADD213PS  c_phiQ3<>+0(SB), Z16, Z19
-	VFMADD213PS  c_phiQ2<>+0(SB), Z16, Z19
-	VFMADD213PS  c_phiQ1<>+0(SB), Z16, Z19
-	VFMADD213PS  c_one<>+0(SB), Z16, Z19
-	VDIVPS       Z19, Z18, Z16
-	VMULPS       Z16, Z17, Z16
-	VMOVUPS      c_one<>+0(SB), Z17
-	VFNMADD132PS c_twoM63<>+0(SB), Z17, Z16
-	VANDPS       c_signMask<>+0(SB), Z13, Z13
-	VORPS        Z13, Z16, Z13
-	VCMPPS       $0x11, c_half<>+0(SB), Z14, K1
-	VBLENDMPS    Z15, Z13, K1, Z5
-	VCMPPS       $0x00, c_zero<>+0(SB), Z5, K1
-	VMOVUPS      c_maxFloat<>+0(SB), Z13
-	VMINPS       Z0, Z13, Z13
-	VMOVUPS      c_negMaxFloat<>+0(SB), Z14
-	VMAXPS       Z13, Z14, Z13
-	VBLENDMPS    Z13, Z0, K1, Z6
-	VMULPS       Z5, Z6, Z0
+	VMOVUPS      c_maxFloat<>+0(SB), Z21
+	VMINPS       Z0, Z21, Z0
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z21
+	VMAXPS       Z0, Z21, Z0
+	VMULPS       64(SP), Z0, Z21
+	VFMSUB132PS  64(SP), Z21, Z0
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Z21, K1
+	VMOVUPS      c_eighty<>+0(SB), Z22
+	VMINPS       Z21, Z22, Z21
+	VMOVUPS      c_expBias0<>+0(SB), Z22
+	VBLENDMPS    c_expBias64<>+0(SB), Z22, K1, Z6
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Z21, K2
+	VMOVUPS      c_expLo<>+0(SB), Z22
+	VMAXPS       Z21, Z22, Z21
+	VMOVUPS      c_log2e<>+0(SB), Z22
+	VFMADD213PS  c_roundMagic<>+0(SB), Z21, Z22
+	VSUBPS       c_roundMagic<>+0(SB), Z22, Z23
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z21
+	VMINPS       c_one<>+0(SB), Z0, Z0
+	VMAXPS       c_negOne<>+0(SB), Z0, Z0
+	VADDPS       Z0, Z21, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z23
+	VMULPS       Z23, Z23, Z0
+	VMOVUPS      c_expP6<>+0(SB), Z21
+	VFMADD213PS  c_expP5<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP4<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP3<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP2<>+0(SB), Z23, Z21
+	VFMADD132PS  Z21, Z23, Z0
+	VPSUBD       Z6, Z22, Z21
+	VPSLLD       $0x17, Z21, Z21
+	VFMADD132PS  Z0, Z21, Z21
+	VMOVUPS.Z    Z21, K2, Z0
+	VMULPS       (SP), Z0, Z0
+	VMOVUPS      c_one<>+0(SB), Z21
+	VBLENDMPS    c_twoM64<>+0(SB), Z21, K1, Z7
+	VMULPS       Z7, Z0, Z21
+	VANDPS       c_absMask<>+0(SB), Z21, Z22
+	VMOVUPS      c_erfAMax<>+0(SB), Z23
+	VMINPS       Z22, Z23, Z23
+	VMOVUPS      c_erfAMax<>+0(SB), Z24
+	VMINPS       Z23, Z24, Z23
+	VMULPS       Z23, Z23, Z24
+	VFMSUB132PS  Z23, Z24, Z23
+	VXORPS       c_signMask<>+0(SB), Z23, Z23
+	VXORPS       c_signMask<>+0(SB), Z24, Z24
+	VMOVUPS      c_expLo<>+0(SB), Z25
+	VMAXPS       Z24, Z25, Z24
+	VMOVUPS      c_log2e<>+0(SB), Z25
+	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z25
+	VSUBPS       c_roundMagic<>+0(SB), Z25, Z26
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z26, Z24
+	VMINPS       c_one<>+0(SB), Z23, Z23
+	VMAXPS       c_negOne<>+0(SB), Z23, Z23
+	VADDPS       Z23, Z24, Z23
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z23, Z26
+	VMULPS       Z26, Z26, Z23
+	VMOVUPS      c_expP6<>+0(SB), Z24
+	VFMADD213PS  c_expP5<>+0(SB), Z26, Z24
+	VFMADD213PS  c_expP4<>+0(SB), Z26, Z24
+	VFMADD213PS  c_expP3<>+0(SB), Z26, Z24
+	VFMADD213PS  c_expP2<>+0(SB), Z26, Z24
+	VFMADD132PS  Z24, Z26, Z23
+	VPSUBD       c_expBias64<>+0(SB), Z25, Z24
+	VPSLLD       $0x17, Z24, Z24
+	VFMADD132PS  Z23, Z24, Z24
+	VMOVUPS      c_erfAMax<>+0(SB), Z23
+	VMINPS       Z22, Z23, Z23
+	VMULPS       c_sqrt2<>+0(SB), Z23, Z23
+	VMOVUPS      c_phiP4<>+0(SB), Z25
+	VFMADD213PS  c_phiP3<>+0(SB), Z23, Z25
+	VFMADD213PS  c_phiP2<>+0(SB), Z23, Z25
+	VFMADD213PS  c_phiP1<>+0(SB), Z23, Z25
+	VFMADD213PS  c_phiP0<>+0(SB), Z23, Z25
+	VMOVUPS      c_phiQ5<>+0(SB), Z26
+	VFMADD213PS  c_phiQ4<>+0(SB), Z23, Z26
+	VFMADD213PS  c_phiQ3<>+0(SB), Z23, Z26
+	VFMADD213PS  c_phiQ2<>+0(SB), Z23, Z26
+	VFMADD213PS  c_phiQ1<>+0(SB), Z23, Z26
+	VFMADD213PS  c_one<>+0(SB), Z23, Z26
+	VDIVPS       Z26, Z25, Z23
+	VMULPS       Z23, Z24, Z23
+	VMOVUPS      c_one<>+0(SB), Z24
+	VFNMADD132PS c_twoM63<>+0(SB), Z24, Z23
+	VANDPS       c_signMask<>+0(SB), Z21, Z24
+	VORPS        Z24, Z23, Z23
+	VCMPPS       $0x11, c_one<>+0(SB), Z7, K1
+	VMOVUPS      c_one<>+0(SB), Z24
+	VBLENDMPS    c_twoP64<>+0(SB), Z24, K1, Z8
+	VMULPS       Z8, Z23, Z23
+	VCMPPS       $0x11, c_half<>+0(SB), Z22, K1
+	VMOVUPS      c_half<>+0(SB), Z22
+	VMINPS       Z21, Z22, Z21
+	VMOVUPS      c_negHalf<>+0(SB), Z22
+	VMAXPS       Z21, Z22, Z21
+	VMULPS       Z21, Z21, Z21
+	VMOVUPS      c_erfS6<>+0(SB), Z22
+	VFMADD213PS  c_erfS5<>+0(SB), Z21, Z22
+	VFMADD213PS  c_erfS4<>+0(SB), Z21, Z22
+	VFMADD213PS  c_erfS3<>+0(SB), Z21, Z22
+	VFMADD213PS  c_erfS2<>+0(SB), Z21, Z22
+	VFMADD213PS  c_erfS1<>+0(SB), Z21, Z22
+	VFMADD213PS  c_erfS0<>+0(SB), Z21, Z22
+	VMULPS       Z22, Z0, Z0
+	VBLENDMPS    Z0, Z23, K1, Z9
+	VMOVUPS      64(DX)(BX*4), Z0
+	VCMPPS       $0x00, c_zero<>+0(SB), Z9, K1
+	VMOVUPS      c_maxFloat<>+0(SB), Z21
+	VMINPS       Z0, Z21, Z21
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z22
+	VMAXPS       Z21, Z22, Z21
+	VBLENDMPS    Z21, Z0, K1, Z10
+	VMULPS       Z7, Z10, Z0
+	VMULPS       Z9, Z0, Z0
 	VMOVUPS      Z0, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
@@ -18882,134 +18854,120 @@ loop:
 	CMPQ         BX, SI
 	JG           tail
 	VMOVUPS      (DX)(BX*4), Z0
+	VMOVUPS      c_maxFloat<>+0(SB), Z1
+	VMINPS       Z0, Z1, Z0
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z1
+	VMAXPS       Z0, Z1, Z0
 	VMULPS       64(SP), Z0, Z1
+	VFMSUB132PS  64(SP), Z1, Z0
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Z1, K1
 	VMOVUPS      c_eighty<>+0(SB), Z2
 	VMINPS       Z1, Z2, Z1
-	VMOVUPS      c_expSplit<>+0(SB), Z2
-	VMINPS       Z1, Z2, Z2
-	VMOVUPS      c_expLo<>+0(SB), Z3
-	VMAXPS       Z2, Z3, Z2
-	VMOVUPS      c_log2e<>+0(SB), Z3
-	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
-	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z4
-	VMULPS       Z4, Z4, Z2
-	VMOVUPS      c_expP6<>+0(SB), Z5
-	VFMADD213PS  c_expP5<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP4<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP3<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP2<>+0(SB), Z4, Z5
-	VFMADD132PS  Z5, Z4, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
-	VPSLLD       $0x17, Z3, Z3
-	VFMADD132PS  Z2, Z3, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z2
-	VMOVUPS      c_expSplit<>+0(SB), Z3
-	VMAXPS       Z1, Z3, Z3
-	VMOVUPS      c_expHi<>+0(SB), Z4
+	VMOVUPS      c_expBias0<>+0(SB), Z2
+	VBLENDMPS    c_expBias64<>+0(SB), Z2, K1, Z11
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Z1, K2
+	VMOVUPS      c_expLo<>+0(SB), Z2
+	VMAXPS       Z1, Z2, Z1
+	VMOVUPS      c_log2e<>+0(SB), Z2
+	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z2
+	VSUBPS       c_roundMagic<>+0(SB), Z2, Z3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z3, Z1
+	VMINPS       c_one<>+0(SB), Z0, Z0
+	VMAXPS       c_negOne<>+0(SB), Z0, Z0
+	VADDPS       Z0, Z1, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z3
+	VMULPS       Z3, Z3, Z0
+	VMOVUPS      c_expP6<>+0(SB), Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z3, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z3, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z3, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z3, Z1
+	VFMADD132PS  Z1, Z3, Z0
+	VPSUBD       Z11, Z2, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VMOVUPS.Z    Z1, K2, Z0
+	VMULPS       (SP), Z0, Z0
+	VMOVUPS      c_one<>+0(SB), Z1
+	VBLENDMPS    c_twoM64<>+0(SB), Z1, K1, Z12
+	VMULPS       Z12, Z0, Z1
+	VANDPS       c_absMask<>+0(SB), Z1, Z2
+	VMOVUPS      c_erfAMax<>+0(SB), Z3
+	VMINPS       Z2, Z3, Z3
+	VMOVUPS      c_erfAMax<>+0(SB), Z4
 	VMINPS       Z3, Z4, Z3
-	VSUBPS       c_ln2x65<>+0(SB), Z3, Z3
-	VMOVUPS      c_expLo<>+0(SB), Z4
-	VMAXPS       Z3, Z4, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z4
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Z6
-	VMINPS       c_one<>+0(SB), Z6, Z6
-	VMAXPS       c_negOne<>+0(SB), Z6, Z6
-	VADDPS       Z6, Z3, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
-	VMULPS       Z5, Z5, Z3
-	VMOVUPS      c_expP6<>+0(SB), Z6
-	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
-	VFMADD132PS  Z6, Z5, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
+	VMULPS       Z3, Z3, Z4
+	VFMSUB132PS  Z3, Z4, Z3
+	VXORPS       c_signMask<>+0(SB), Z3, Z3
+	VXORPS       c_signMask<>+0(SB), Z4, Z4
+	VMOVUPS      c_expLo<>+0(SB), Z5
+	VMAXPS       Z4, Z5, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VMINPS       c_one<>+0(SB), Z3, Z3
+	VMAXPS       c_negOne<>+0(SB), Z3, Z3
+	VADDPS       Z3, Z4, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
+	VMULPS       Z6, Z6, Z3
+	VMOVUPS      c_expP6<>+0(SB), Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
+	VFMADD132PS  Z4, Z6, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
 	VPSLLD       $0x17, Z4, Z4
 	VFMADD132PS  Z3, Z4, Z4
-	VMULPS       c_two<>+0(SB), Z4, Z3
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Z1, K1
-	VBLENDMPS    Z3, Z2, K1, Z7
-	VMULPS       (SP), Z7, Z1
-	VANDPS       c_absMask<>+0(SB), Z1, Z2
-	VMOVUPS      c_half<>+0(SB), Z3
-	VMINPS       Z1, Z3, Z3
-	VMOVUPS      c_negHalf<>+0(SB), Z4
-	VMAXPS       Z3, Z4, Z3
-	VMOVUPS      c_half<>+0(SB), Z4
-	VMINPS       Z1, Z4, Z4
-	VMOVUPS      c_negHalf<>+0(SB), Z5
-	VMAXPS       Z4, Z5, Z4
-	VMULPS       Z4, Z4, Z4
-	VMOVUPS      c_erfS6<>+0(SB), Z5
-	VFMADD213PS  c_erfS5<>+0(SB), Z4, Z5
-	VFMADD213PS  c_erfS4<>+0(SB), Z4, Z5
-	VFMADD213PS  c_erfS3<>+0(SB), Z4, Z5
-	VFMADD213PS  c_erfS2<>+0(SB), Z4, Z5
-	VFMADD213PS  c_erfS1<>+0(SB), Z4, Z5
-	VFMADD213PS  c_erfS0<>+0(SB), Z4, Z5
-	VMULPS       Z5, Z3, Z3
-	VMOVUPS      c_erfAMax<>+0(SB), Z4
-	VMINPS       Z2, Z4, Z4
-	VMOVUPS      c_erfAMax<>+0(SB), Z5
-	VMINPS       Z4, Z5, Z4
-	VMULPS       Z4, Z4, Z5
-	VFMSUB132PS  Z4, Z5, Z4
-	VXORPS       c_signMask<>+0(SB), Z4, Z4
-	VXORPS       c_signMask<>+0(SB), Z5, Z5
-	VMOVUPS      c_expLo<>+0(SB), Z6
-	VMAXPS       Z5, Z6, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z6
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
-	VSUBPS       c_roundMagic<>+0(SB), Z6, Z13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z5
-	VMINPS       c_one<>+0(SB), Z4, Z4
-	VMAXPS       c_negOne<>+0(SB), Z4, Z4
-	VADDPS       Z4, Z5, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z13
-	VMULPS       Z13, Z13, Z4
-	VMOVUPS      c_expP6<>+0(SB), Z5
-	VFMADD213PS  c_expP5<>+0(SB), Z13, Z5
-	VFMADD213PS  c_expP4<>+0(SB), Z13, Z5
-	VFMADD213PS  c_expP3<>+0(SB), Z13, Z5
-	VFMADD213PS  c_expP2<>+0(SB), Z13, Z5
-	VFMADD132PS  Z5, Z13, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z5
-	VPSLLD       $0x17, Z5, Z5
-	VFMADD132PS  Z4, Z5, Z5
-	VMOVUPS      c_erfAMax<>+0(SB), Z4
-	VMINPS       Z2, Z4, Z4
-	VMULPS       c_sqrt2<>+0(SB), Z4, Z4
-	VMOVUPS      c_phiP4<>+0(SB), Z6
-	VFMADD213PS  c_phiP3<>+0(SB), Z4, Z6
-	VFMADD213PS  c_phiP2<>+0(SB), Z4, Z6
-	VFMADD213PS  c_phiP1<>+0(SB), Z4, Z6
-	VFMADD213PS  c_phiP0<>+0(SB), Z4, Z6
-	VMOVUPS      c_phiQ5<>+0(SB), Z13
-	VFMADD213PS  c_phiQ4<>+0(SB), Z4, Z13
-	VFMADD213PS  c_phiQ3<>+0(SB), Z4, Z13
-	VFMADD213PS  c_phiQ2<>+0(SB), Z4, Z13
-	VFMADD213PS  c_phiQ1<>+0(SB), Z4, Z13
-	VFMADD213PS  c_one<>+0(SB), Z4, Z13
-	VDIVPS       Z13, Z6, Z4
-	VMULPS       Z4, Z5, Z4
-	VMOVUPS      c_one<>+0(SB), Z5
-	VFNMADD132PS c_twoM63<>+0(SB), Z5, Z4
-	VANDPS       c_signMask<>+0(SB), Z1, Z1
-	VORPS        Z1, Z4, Z1
+	VMOVUPS      c_erfAMax<>+0(SB), Z3
+	VMINPS       Z2, Z3, Z3
+	VMULPS       c_sqrt2<>+0(SB), Z3, Z3
+	VMOVUPS      c_phiP4<>+0(SB), Z5
+	VFMADD213PS  c_phiP3<>+0(SB), Z3, Z5
+	VFMADD213PS  c_phiP2<>+0(SB), Z3, Z5
+	VFMADD213PS  c_phiP1<>+0(SB), Z3, Z5
+	VFMADD213PS  c_phiP0<>+0(SB), Z3, Z5
+	VMOVUPS      c_phiQ5<>+0(SB), Z6
+	VFMADD213PS  c_phiQ4<>+0(SB), Z3, Z6
+	VFMADD213PS  c_phiQ3<>+0(SB), Z3, Z6
+	VFMADD213PS  c_phiQ2<>+0(SB), Z3, Z6
+	VFMADD213PS  c_phiQ1<>+0(SB), Z3, Z6
+	VFMADD213PS  c_one<>+0(SB), Z3, Z6
+	VDIVPS       Z6, Z5, Z3
+	VMULPS       Z3, Z4, Z3
+	VMOVUPS      c_one<>+0(SB), Z4
+	VFNMADD132PS c_twoM63<>+0(SB), Z4, Z3
+	VANDPS       c_signMask<>+0(SB), Z1, Z4
+	VORPS        Z4, Z3, Z3
+	VCMPPS       $0x11, c_one<>+0(SB), Z12, K1
+	VMOVUPS      c_one<>+0(SB), Z4
+	VBLENDMPS    c_twoP64<>+0(SB), Z4, K1, Z13
+	VMULPS       Z13, Z3, Z3
 	VCMPPS       $0x11, c_half<>+0(SB), Z2, K1
-	VBLENDMPS    Z3, Z1, K1, Z8
-	VCMPPS       $0x00, c_zero<>+0(SB), Z8, K1
+	VMOVUPS      c_half<>+0(SB), Z2
+	VMINPS       Z1, Z2, Z1
+	VMOVUPS      c_negHalf<>+0(SB), Z2
+	VMAXPS       Z1, Z2, Z1
+	VMULPS       Z1, Z1, Z1
+	VMOVUPS      c_erfS6<>+0(SB), Z2
+	VFMADD213PS  c_erfS5<>+0(SB), Z1, Z2
+	VFMADD213PS  c_erfS4<>+0(SB), Z1, Z2
+	VFMADD213PS  c_erfS3<>+0(SB), Z1, Z2
+	VFMADD213PS  c_erfS2<>+0(SB), Z1, Z2
+	VFMADD213PS  c_erfS1<>+0(SB), Z1, Z2
+	VFMADD213PS  c_erfS0<>+0(SB), Z1, Z2
+	VMULPS       Z2, Z0, Z0
+	VBLENDMPS    Z0, Z3, K1, Z14
+	VMOVUPS      (DX)(BX*4), Z0
+	VCMPPS       $0x00, c_zero<>+0(SB), Z14, K1
 	VMOVUPS      c_maxFloat<>+0(SB), Z1
 	VMINPS       Z0, Z1, Z1
 	VMOVUPS      c_negMaxFloat<>+0(SB), Z2
 	VMAXPS       Z1, Z2, Z1
-	VBLENDMPS    Z1, Z0, K1, Z9
-	VMULPS       Z8, Z9, Z0
+	VBLENDMPS    Z1, Z0, K1, Z15
+	VMULPS       Z12, Z15, Z0
+	VMULPS       Z14, Z0, Z0
 	VMOVUPS      Z0, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
@@ -19020,134 +18978,120 @@ tail:
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
 	VMOVUPS.Z    (DX)(BX*4), K1, Z0
+	VMOVUPS      c_maxFloat<>+0(SB), Z1
+	VMINPS       Z0, Z1, Z0
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z1
+	VMAXPS       Z0, Z1, Z0
 	VMULPS       64(SP), Z0, Z1
+	VFMSUB132PS  64(SP), Z1, Z0
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Z1, K2
 	VMOVUPS      c_eighty<>+0(SB), Z2
 	VMINPS       Z1, Z2, Z1
-	VMOVUPS      c_expSplit<>+0(SB), Z2
-	VMINPS       Z1, Z2, Z2
-	VMOVUPS      c_expLo<>+0(SB), Z3
-	VMAXPS       Z2, Z3, Z2
-	VMOVUPS      c_log2e<>+0(SB), Z3
-	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
-	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z4
-	VMULPS       Z4, Z4, Z2
-	VMOVUPS      c_expP6<>+0(SB), Z5
-	VFMADD213PS  c_expP5<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP4<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP3<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP2<>+0(SB), Z4, Z5
-	VFMADD132PS  Z5, Z4, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
-	VPSLLD       $0x17, Z3, Z3
-	VFMADD132PS  Z2, Z3, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z2
-	VMOVUPS      c_expSplit<>+0(SB), Z3
-	VMAXPS       Z1, Z3, Z3
-	VMOVUPS      c_expHi<>+0(SB), Z4
+	VMOVUPS      c_expBias0<>+0(SB), Z2
+	VBLENDMPS    c_expBias64<>+0(SB), Z2, K2, Z16
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Z1, K3
+	VMOVUPS      c_expLo<>+0(SB), Z2
+	VMAXPS       Z1, Z2, Z1
+	VMOVUPS      c_log2e<>+0(SB), Z2
+	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z2
+	VSUBPS       c_roundMagic<>+0(SB), Z2, Z3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z3, Z1
+	VMINPS       c_one<>+0(SB), Z0, Z0
+	VMAXPS       c_negOne<>+0(SB), Z0, Z0
+	VADDPS       Z0, Z1, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z3
+	VMULPS       Z3, Z3, Z0
+	VMOVUPS      c_expP6<>+0(SB), Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z3, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z3, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z3, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z3, Z1
+	VFMADD132PS  Z1, Z3, Z0
+	VPSUBD       Z16, Z2, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VMOVUPS.Z    Z1, K3, Z0
+	VMULPS       (SP), Z0, Z0
+	VMOVUPS      c_one<>+0(SB), Z1
+	VBLENDMPS    c_twoM64<>+0(SB), Z1, K2, Z17
+	VMULPS       Z17, Z0, Z1
+	VANDPS       c_absMask<>+0(SB), Z1, Z2
+	VMOVUPS      c_erfAMax<>+0(SB), Z3
+	VMINPS       Z2, Z3, Z3
+	VMOVUPS      c_erfAMax<>+0(SB), Z4
 	VMINPS       Z3, Z4, Z3
-	VSUBPS       c_ln2x65<>+0(SB), Z3, Z3
-	VMOVUPS      c_expLo<>+0(SB), Z4
-	VMAXPS       Z3, Z4, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z4
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Z6
-	VMINPS       c_one<>+0(SB), Z6, Z6
-	VMAXPS       c_negOne<>+0(SB), Z6, Z6
-	VADDPS       Z6, Z3, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
-	VMULPS       Z5, Z5, Z3
-	VMOVUPS      c_expP6<>+0(SB), Z6
-	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
-	VFMADD132PS  Z6, Z5, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
+	VMULPS       Z3, Z3, Z4
+	VFMSUB132PS  Z3, Z4, Z3
+	VXORPS       c_signMask<>+0(SB), Z3, Z3
+	VXORPS       c_signMask<>+0(SB), Z4, Z4
+	VMOVUPS      c_expLo<>+0(SB), Z5
+	VMAXPS       Z4, Z5, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VMINPS       c_one<>+0(SB), Z3, Z3
+	VMAXPS       c_negOne<>+0(SB), Z3, Z3
+	VADDPS       Z3, Z4, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
+	VMULPS       Z6, Z6, Z3
+	VMOVUPS      c_expP6<>+0(SB), Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
+	VFMADD132PS  Z4, Z6, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
 	VPSLLD       $0x17, Z4, Z4
 	VFMADD132PS  Z3, Z4, Z4
-	VMULPS       c_two<>+0(SB), Z4, Z3
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Z1, K2
-	VBLENDMPS    Z3, Z2, K2, Z10
-	VMULPS       (SP), Z10, Z1
-	VANDPS       c_absMask<>+0(SB), Z1, Z2
-	VMOVUPS      c_half<>+0(SB), Z3
-	VMINPS       Z1, Z3, Z3
-	VMOVUPS      c_negHalf<>+0(SB), Z4
-	VMAXPS       Z3, Z4, Z3
-	VMOVUPS      c_half<>+0(SB), Z4
-	VMINPS       Z1, Z4, Z4
-	VMOVUPS      c_negHalf<>+0(SB), Z5
-	VMAXPS       Z4, Z5, Z4
-	VMULPS       Z4, Z4, Z4
-	VMOVUPS      c_erfS6<>+0(SB), Z5
-	VFMADD213PS  c_erfS5<>+0(SB), Z4, Z5
-	VFMADD213PS  c_erfS4<>+0(SB), Z4, Z5
-	VFMADD213PS  c_erfS3<>+0(SB), Z4, Z5
-	VFMADD213PS  c_erfS2<>+0(SB), Z4, Z5
-	VFMADD213PS  c_erfS1<>+0(SB), Z4, Z5
-	VFMADD213PS  c_erfS0<>+0(SB), Z4, Z5
-	VMULPS       Z5, Z3, Z3
-	VMOVUPS      c_erfAMax<>+0(SB), Z4
-	VMINPS       Z2, Z4, Z4
-	VMOVUPS      c_erfAMax<>+0(SB), Z5
-	VMINPS       Z4, Z5, Z4
-	VMULPS       Z4, Z4, Z5
-	VFMSUB132PS  Z4, Z5, Z4
-	VXORPS       c_signMask<>+0(SB), Z4, Z4
-	VXORPS       c_signMask<>+0(SB), Z5, Z5
-	VMOVUPS      c_expLo<>+0(SB), Z6
-	VMAXPS       Z5, Z6, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z6
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
-	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
-	VMINPS       c_one<>+0(SB), Z4, Z4
-	VMAXPS       c_negOne<>+0(SB), Z4, Z4
-	VADDPS       Z4, Z5, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z7
-	VMULPS       Z7, Z7, Z4
-	VMOVUPS      c_expP6<>+0(SB), Z5
-	VFMADD213PS  c_expP5<>+0(SB), Z7, Z5
-	VFMADD213PS  c_expP4<>+0(SB), Z7, Z5
-	VFMADD213PS  c_expP3<>+0(SB), Z7, Z5
-	VFMADD213PS  c_expP2<>+0(SB), Z7, Z5
-	VFMADD132PS  Z5, Z7, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z5
-	VPSLLD       $0x17, Z5, Z5
-	VFMADD132PS  Z4, Z5, Z5
-	VMOVUPS      c_erfAMax<>+0(SB), Z4
-	VMINPS       Z2, Z4, Z4
-	VMULPS       c_sqrt2<>+0(SB), Z4, Z4
-	VMOVUPS      c_phiP4<>+0(SB), Z6
-	VFMADD213PS  c_phiP3<>+0(SB), Z4, Z6
-	VFMADD213PS  c_phiP2<>+0(SB), Z4, Z6
-	VFMADD213PS  c_phiP1<>+0(SB), Z4, Z6
-	VFMADD213PS  c_phiP0<>+0(SB), Z4, Z6
-	VMOVUPS      c_phiQ5<>+0(SB), Z7
-	VFMADD213PS  c_phiQ4<>+0(SB), Z4, Z7
-	VFMADD213PS  c_phiQ3<>+0(SB), Z4, Z7
-	VFMADD213PS  c_phiQ2<>+0(SB), Z4, Z7
-	VFMADD213PS  c_phiQ1<>+0(SB), Z4, Z7
-	VFMADD213PS  c_one<>+0(SB), Z4, Z7
-	VDIVPS       Z7, Z6, Z4
-	VMULPS       Z4, Z5, Z4
-	VMOVUPS      c_one<>+0(SB), Z5
-	VFNMADD132PS c_twoM63<>+0(SB), Z5, Z4
-	VANDPS       c_signMask<>+0(SB), Z1, Z1
-	VORPS        Z1, Z4, Z1
+	VMOVUPS      c_erfAMax<>+0(SB), Z3
+	VMINPS       Z2, Z3, Z3
+	VMULPS       c_sqrt2<>+0(SB), Z3, Z3
+	VMOVUPS      c_phiP4<>+0(SB), Z5
+	VFMADD213PS  c_phiP3<>+0(SB), Z3, Z5
+	VFMADD213PS  c_phiP2<>+0(SB), Z3, Z5
+	VFMADD213PS  c_phiP1<>+0(SB), Z3, Z5
+	VFMADD213PS  c_phiP0<>+0(SB), Z3, Z5
+	VMOVUPS      c_phiQ5<>+0(SB), Z6
+	VFMADD213PS  c_phiQ4<>+0(SB), Z3, Z6
+	VFMADD213PS  c_phiQ3<>+0(SB), Z3, Z6
+	VFMADD213PS  c_phiQ2<>+0(SB), Z3, Z6
+	VFMADD213PS  c_phiQ1<>+0(SB), Z3, Z6
+	VFMADD213PS  c_one<>+0(SB), Z3, Z6
+	VDIVPS       Z6, Z5, Z3
+	VMULPS       Z3, Z4, Z3
+	VMOVUPS      c_one<>+0(SB), Z4
+	VFNMADD132PS c_twoM63<>+0(SB), Z4, Z3
+	VANDPS       c_signMask<>+0(SB), Z1, Z4
+	VORPS        Z4, Z3, Z3
+	VCMPPS       $0x11, c_one<>+0(SB), Z17, K2
+	VMOVUPS      c_one<>+0(SB), Z4
+	VBLENDMPS    c_twoP64<>+0(SB), Z4, K2, Z18
+	VMULPS       Z18, Z3, Z3
 	VCMPPS       $0x11, c_half<>+0(SB), Z2, K2
-	VBLENDMPS    Z3, Z1, K2, Z11
-	VCMPPS       $0x00, c_zero<>+0(SB), Z11, K2
+	VMOVUPS      c_half<>+0(SB), Z2
+	VMINPS       Z1, Z2, Z1
+	VMOVUPS      c_negHalf<>+0(SB), Z2
+	VMAXPS       Z1, Z2, Z1
+	VMULPS       Z1, Z1, Z1
+	VMOVUPS      c_erfS6<>+0(SB), Z2
+	VFMADD213PS  c_erfS5<>+0(SB), Z1, Z2
+	VFMADD213PS  c_erfS4<>+0(SB), Z1, Z2
+	VFMADD213PS  c_erfS3<>+0(SB), Z1, Z2
+	VFMADD213PS  c_erfS2<>+0(SB), Z1, Z2
+	VFMADD213PS  c_erfS1<>+0(SB), Z1, Z2
+	VFMADD213PS  c_erfS0<>+0(SB), Z1, Z2
+	VMULPS       Z2, Z0, Z0
+	VBLENDMPS    Z0, Z3, K2, Z19
+	VMOVUPS.Z    (DX)(BX*4), K1, Z0
+	VCMPPS       $0x00, c_zero<>+0(SB), Z19, K2
 	VMOVUPS      c_maxFloat<>+0(SB), Z1
 	VMINPS       Z0, Z1, Z1
 	VMOVUPS      c_negMaxFloat<>+0(SB), Z2
 	VMAXPS       Z1, Z2, Z1
-	VBLENDMPS    Z1, Z0, K2, Z12
-	VMULPS       Z11, Z12, Z0
+	VBLENDMPS    Z1, Z0, K2, Z20
+	VMULPS       Z17, Z20, Z0
+	VMULPS       Z19, Z0, Z0
 	VMOVUPS      Z0, K1, (CX)(BX*4)
 
 done:
@@ -19168,7 +19112,7 @@ TEXT ·erfActBackwardAVX512(SB), NOSPLIT, $256-96
 	VBROADCASTSS X0, Z0
 	VMOVUPS      Z0, 64(SP)
 	VXORPS       Z0, Z0, Z0
-	VXORPS       Z9, Z9, Z9
+	VXORPS       Z17, Z17, Z17
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -19176,340 +19120,316 @@ TEXT ·erfActBackwardAVX512(SB), NOSPLIT, $256-96
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z10
-	VMOVUPS      (DX)(SI*4), Z11
-	VMULPS       64(SP), Z10, Z12
-	VMOVUPS      c_eighty<>+0(SB), Z13
-	VMINPS       Z12, Z13, Z12
-	VMOVUPS      c_expSplit<>+0(SB), Z13
-	VMINPS       Z12, Z13, Z13
-	VMOVUPS      c_expLo<>+0(SB), Z14
-	VMAXPS       Z13, Z14, Z13
-	VMOVUPS      c_log2e<>+0(SB), Z14
-	VFMADD213PS  c_roundMagic<>+0(SB), Z13, Z14
-	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z13
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z13, Z15
-	VMULPS       Z15, Z15, Z13
-	VMOVUPS      c_expP6<>+0(SB), Z16
-	VFMADD213PS  c_expP5<>+0(SB), Z15, Z16
-	VFMADD213PS  c_expP4<>+0(SB), Z15, Z16
-	VFMADD213PS  c_expP3<>+0(SB), Z15, Z16
-	VFMADD213PS  c_expP2<>+0(SB), Z15, Z16
-	VFMADD132PS  Z16, Z15, Z13
-	VPSUBD       c_expBias64<>+0(SB), Z14, Z14
-	VPSLLD       $0x17, Z14, Z14
-	VFMADD132PS  Z13, Z14, Z14
-	VMULPS       c_twoM64<>+0(SB), Z14, Z13
-	VMOVUPS      c_expSplit<>+0(SB), Z14
-	VMAXPS       Z12, Z14, Z14
-	VMOVUPS      c_expHi<>+0(SB), Z15
-	VMINPS       Z14, Z15, Z14
-	VSUBPS       c_ln2x65<>+0(SB), Z14, Z14
-	VMOVUPS      c_expLo<>+0(SB), Z15
-	VMAXPS       Z14, Z15, Z14
-	VMOVUPS      c_log2e<>+0(SB), Z15
-	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z15
-	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z14
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Z17
-	VMINPS       c_one<>+0(SB), Z17, Z17
-	VMAXPS       c_negOne<>+0(SB), Z17, Z17
-	VADDPS       Z17, Z14, Z14
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z14, Z16
-	VMULPS       Z16, Z16, Z14
-	VMOVUPS      c_expP6<>+0(SB), Z17
-	VFMADD213PS  c_expP5<>+0(SB), Z16, Z17
-	VFMADD213PS  c_expP4<>+0(SB), Z16, Z17
-	VFMADD213PS  c_expP3<>+0(SB), Z16, Z17
-	VFMADD213PS  c_expP2<>+0(SB), Z16, Z17
-	VFMADD132PS  Z17, Z16, Z14
-	VPSUBD       c_expBias64<>+0(SB), Z15, Z15
-	VPSLLD       $0x17, Z15, Z15
-	VFMADD132PS  Z14, Z15, Z15
-	VMULPS       c_two<>+0(SB), Z15, Z14
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Z12, K1
-	VBLENDMPS    Z14, Z13, K1, Z1
-	VMULPS       (SP), Z1, Z12
-	VANDPS       c_absMask<>+0(SB), Z12, Z13
-	VMOVUPS      c_half<>+0(SB), Z14
-	VMINPS       Z12, Z14, Z14
-	VMOVUPS      c_negHalf<>+0(SB), Z15
-	VMAXPS       Z14, Z15, Z14
-	VMOVUPS      c_half<>+0(SB), Z15
-	VMINPS       Z12, Z15, Z15
-	VMOVUPS      c_negHalf<>+0(SB), Z16
-	VMAXPS       Z15, Z16, Z15
-	VMULPS       Z15, Z15, Z15
-	VMOVUPS      c_erfS6<>+0(SB), Z16
-	VFMADD213PS  c_erfS5<>+0(SB), Z15, Z16
-	VFMADD213PS  c_erfS4<>+0(SB), Z15, Z16
-	VFMADD213PS  c_erfS3<>+0(SB), Z15, Z16
-	VFMADD213PS  c_erfS2<>+0(SB), Z15, Z16
-	VFMADD213PS  c_erfS1<>+0(SB), Z15, Z16
-	VFMADD213PS  c_erfS0<>+0(SB), Z15, Z16
-	VMULPS       Z16, Z14, Z14
-	VMOVUPS      c_erfAMax<>+0(SB), Z15
-	VMINPS       Z13, Z15, Z15
-	VMOVUPS      c_erfAMax<>+0(SB), Z16
-	VMINPS       Z15, Z16, Z15
-	VMULPS       Z15, Z15, Z16
-	VFMSUB132PS  Z15, Z16, Z15
-	VXORPS       c_signMask<>+0(SB), Z15, Z15
-	VXORPS       c_signMask<>+0(SB), Z16, Z16
-	VMOVUPS      c_expLo<>+0(SB), Z17
-	VMAXPS       Z16, Z17, Z16
-	VMOVUPS      c_log2e<>+0(SB), Z17
-	VFMADD213PS  c_roundMagic<>+0(SB), Z16, Z17
-	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z16
-	VMINPS       c_one<>+0(SB), Z15, Z15
-	VMAXPS       c_negOne<>+0(SB), Z15, Z15
-	VADDPS       Z15, Z16, Z15
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z15, Z18
-	VMULPS       Z18, Z18, Z15
-	VMOVUPS      c_expP6<>+0(SB), Z16
-	VFMADD213PS  c_expP5<>+0(SB), Z18, Z16
-	VFMADD213PS  c_expP4<>+0(SB), Z18, Z16
-	VFMADD213PS  c_expP3<>+0(SB), Z18, Z16
-	VFMADD213PS  c_expP2<>+0(SB), Z18, Z16
-	VFMADD132PS  Z16, Z18, Z15
-	VPSUBD       c_expBias64<>+0(SB), Z17, Z16
-	VPSLLD       $0x17, Z16, Z16
-	VFMADD132PS  Z15, Z16, Z16
-	VMOVUPS      c_erfAMax<>+0(SB), Z15
-	VMINPS       Z13, Z15, Z15
-	VMULPS       c_sqrt2<>+0(SB), Z15, Z15
-	VMOVUPS      c_phiP4<>+0(SB), Z17
-	VFMADD213PS  c_phiP3<>+0(SB), Z15, Z17
-	VFMADD213PS  c_phiP2<>+0(SB), Z15, Z17
-	VFMADD213PS  c_phiP1<>+0(SB), Z15, Z17
-	VFMADD213PS  c_phiP0<>+0(SB), Z15, Z17
-	VMOVUPS      c_phiQ5<>+0(SB), Z18
-	VFMADD213PS  c_phiQ4<>+0(SB), Z15, Z18
-	VFMADD213PS  c_phiQ3<>+0(SB), Z15, Z18
-	VFMADD213PS  c_phiQ2<>+0(SB), Z15, Z18
-	VFMADD213PS  c_phiQ1<>+0(SB), Z15, Z18
-	VFMADD213PS  c_one<>+0(SB), Z15, Z18
-	VDIVPS       Z18, Z17, Z15
-	VMULPS       Z15, Z16, Z15
-	VMOVUPS      c_one<>+0(SB), Z16
-	VFNMADD132PS c_twoM63<>+0(SB), Z16, Z15
-	VANDPS       c_signMask<>+0(SB), Z12, Z16
-	VORPS        Z16, Z15, Z15
-	VCMPPS       $0x11, c_half<>+0(SB), Z13, K1
-	VBLENDMPS    Z14, Z15, K1, Z2
-	VANDPS       c_absMask<>+0(SB), Z12, Z13
-	VMOVUPS      c_erfDAMax<>+0(SB), Z14
-	VMINPS       Z13, Z14, Z13
-	VMULPS       Z13, Z13, Z14
-	VFMSUB132PS  Z13, Z14, Z13
-	VXORPS       c_signMask<>+0(SB), Z13, Z13
-	VXORPS       c_signMask<>+0(SB), Z14, Z14
-	VMOVUPS      c_expLo<>+0(SB), Z15
-	VMAXPS       Z14, Z15, Z14
-	VMOVUPS      c_log2e<>+0(SB), Z15
-	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z15
-	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z14
-	VMINPS       c_one<>+0(SB), Z13, Z13
-	VMAXPS       c_negOne<>+0(SB), Z13, Z13
-	VADDPS       Z13, Z14, Z13
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z13, Z16
-	VMULPS       Z16, Z16, Z13
-	VMOVUPS      c_expP6<>+0(SB), Z14
-	VFMADD213PS  c_expP5<>+0(SB), Z16, Z14
-	VFMADD213PS  c_expP4<>+0(SB), Z16, Z14
-	VFMADD213PS  c_expP3<>+0(SB), Z16, Z14
-	VFMADD213PS  c_expP2<>+0(SB), Z16, Z14
-	VFMADD132PS  Z14, Z16, Z13
-	VPSUBD       c_expBias64<>+0(SB), Z15, Z14
-	VPSLLD       $0x17, Z14, Z14
-	VFMADD132PS  Z13, Z14, Z14
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Z14, Z13
-	VMULPS       c_twoM64<>+0(SB), Z13, Z13
-	VMOVUPS      c_oneE30<>+0(SB), Z14
-	VMINPS       Z10, Z14, Z10
-	VMOVUPS      c_negOneE30<>+0(SB), Z14
-	VMAXPS       Z10, Z14, Z10
-	VMULPS       Z12, Z13, Z12
-	VMULPS       Z12, Z10, Z12
-	VMULPS       64(SP), Z12, Z14
-	VADDPS       Z14, Z2, Z14
-	VMULPS       Z14, Z11, Z14
-	VMOVUPS      Z14, (CX)(SI*4)
-	VMULPS       Z10, Z11, Z14
-	VMULPS       Z1, Z13, Z13
-	VFMADD231PS  Z13, Z14, Z0
-	VMULPS       Z12, Z11, Z11
-	VFMADD231PS  Z10, Z11, Z9
-	VMOVUPS      64(BX)(SI*4), Z10
-	VMOVUPS      64(DX)(SI*4), Z11
-	VMULPS       64(SP), Z10, Z12
-	VMOVUPS      c_eighty<>+0(SB), Z13
-	VMINPS       Z12, Z13, Z12
-	VMOVUPS      c_expSplit<>+0(SB), Z13
-	VMINPS       Z12, Z13, Z13
-	VMOVUPS      c_expLo<>+0(SB), Z14
-	VMAXPS       Z13, Z14, Z13
-	VMOVUPS      c_log2e<>+0(SB), Z14
-	VFMADD213PS  c_roundMagic<>+0(SB), Z13, Z14
-	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z13
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z13, Z15
-	VMULPS       Z15, Z15, Z13
-	VMOVUPS      c_expP6<>+0(SB), Z16
-	VFMADD213PS  c_expP5<>+0(SB), Z15, Z16
-	VFMADD213PS  c_expP4<>+0(SB), Z15, Z16
-	VFMADD213PS  c_expP3<>+0(SB), Z15, Z16
-	VFMADD213PS  c_expP2<>+0(SB), Z15, Z16
-	VFMADD132PS  Z16, Z15, Z13
-	VPSUBD       c_expBias64<>+0(SB), Z14, Z14
-	VPSLLD       $0x17, Z14, Z14
-	VFMADD132PS  Z13, Z14, Z14
-	VMULPS       c_twoM64<>+0(SB), Z14, Z13
-	VMOVUPS      c_expSplit<>+0(SB), Z14
-	VMAXPS       Z12, Z14, Z14
-	VMOVUPS      c_expHi<>+0(SB), Z15
-	VMINPS       Z14, Z15, Z14
-	VSUBPS       c_ln2x65<>+0(SB), Z14, Z14
-	VMOVUPS      c_expLo<>+0(SB), Z15
-	VMAXPS       Z14, Z15, Z14
-	VMOVUPS      c_log2e<>+0(SB), Z15
-	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z15
-	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z14
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Z17
-	VMINPS       c_one<>+0(SB), Z17, Z17
-	VMAXPS       c_negOne<>+0(SB), Z17, Z17
-	VADDPS       Z17, Z14, Z14
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z14, Z16
-	VMULPS       Z16, Z16, Z14
-	VMOVUPS      c_expP6<>+0(SB), Z17
-	VFMADD213PS  c_expP5<>+0(SB), Z16, Z17
-	VFMADD213PS  c_expP4<>+0(SB), Z16, Z17
-	VFMADD213PS  c_expP3<>+0(SB), Z16, Z17
-	VFMADD213PS  c_expP2<>+0(SB), Z16, Z17
-	VFMADD132PS  Z17, Z16, Z14
-	VPSUBD       c_expBias64<>+0(SB), Z15, Z15
-	VPSLLD       $0x17, Z15, Z15
-	VFMADD132PS  Z14, Z15, Z15
-	VMULPS       c_two<>+0(SB), Z15, Z14
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Z12, K1
-	VBLENDMPS    Z14, Z13, K1, Z3
-	VMULPS       (SP), Z3, Z12
-	VANDPS       c_absMask<>+0(SB), Z12, Z13
-	VMOVUPS      c_half<>+0(SB), Z14
-	VMINPS       Z12, Z14, Z14
-	VMOVUPS      c_negHalf<>+0(SB), Z15
-	VMAXPS       Z14, Z15, Z14
-	VMOVUPS      c_half<>+0(SB), Z15
-	VMINPS       Z12, Z15, Z15
-	VMOVUPS      c_negHalf<>+0(SB), Z16
-	VMAXPS       Z15, Z16, Z15
-	VMULPS       Z15, Z15, Z15
-	VMOVUPS      c_erfS6<>+0(SB), Z16
-	VFMADD213PS  c_erfS5<>+0(SB), Z15, Z16
-	VFMADD213PS  c_erfS4<>+0(SB), Z15, Z16
-	VFMADD213PS  c_erfS3<>+0(SB), Z15, Z16
-	VFMADD213PS  c_erfS2<>+0(SB), Z15, Z16
-	VFMADD213PS  c_erfS1<>+0(SB), Z15, Z16
-	VFMADD213PS  c_erfS0<>+0(SB), Z15, Z16
-	VMULPS       Z16, Z14, Z14
-	VMOVUPS      c_erfAMax<>+0(SB), Z15
-	VMINPS       Z13, Z15, Z15
-	VMOVUPS      c_erfAMax<>+0(SB), Z16
-	VMINPS       Z15, Z16, Z15
-	VMULPS       Z15, Z15, Z16
-	VFMSUB132PS  Z15, Z16, Z15
-	VXORPS       c_signMask<>+0(SB), Z15, Z15
-	VXORPS       c_signMask<>+0(SB), Z16, Z16
-	VMOVUPS      c_expLo<>+0(SB), Z17
-	VMAXPS       Z16, Z17, Z16
-	VMOVUPS      c_log2e<>+0(SB), Z17
-	VFMADD213PS  c_roundMagic<>+0(SB), Z16, Z17
-	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z16
-	VMINPS       c_one<>+0(SB), Z15, Z15
-	VMAXPS       c_negOne<>+0(SB), Z15, Z15
-	VADDPS       Z15, Z16, Z15
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z15, Z18
-	VMULPS       Z18, Z18, Z15
-	VMOVUPS      c_expP6<>+0(SB), Z16
-	VFMADD213PS  c_expP5<>+0(SB), Z18, Z16
-	VFMADD213PS  c_expP4<>+0(SB), Z18, Z16
-	VFMADD213PS  c_expP3<>+0(SB), Z18, Z16
-	VFMADD213PS  c_expP2<>+0(SB), Z18, Z16
-	VFMADD132PS  Z16, Z18, Z15
-	VPSUBD       c_expBias64<>+0(SB), Z17, Z16
-	VPSLLD       $0x17, Z16, Z16
-	VFMADD132PS  Z15, Z16, Z16
-	VMOVUPS      c_erfAMax<>+0(SB), Z15
-	VMINPS       Z13, Z15, Z15
-	VMULPS       c_sqrt2<>+0(SB), Z15, Z15
-	VMOVUPS      c_phiP4<>+0(SB), Z17
-	VFMADD213PS  c_phiP3<>+0(SB), Z15, Z17
-	VFMADD213PS  c_phiP2<>+0(SB), Z15, Z17
-	VFMADD213PS  c_phiP1<>+0(SB), Z15, Z17
-	VFMADD213PS  c_phiP0<>+0(SB), Z15, Z17
-	VMOVUPS      c_phiQ5<>+0(SB), Z18
-	VFMADD213PS  c_phiQ4<>+0(SB), Z15, Z18
-	VFMADD213PS  c_phiQ3<>+0(SB), Z15, Z18
-	VFMADD213PS  c_phiQ2<>+0(SB), Z15, Z18
-	VFMADD213PS  c_phiQ1<>+0(SB), Z15, Z18
-	VFMADD213PS  c_one<>+0(SB), Z15, Z18
-	VDIVPS       Z18, Z17, Z15
-	VMULPS       Z15, Z16, Z15
-	VMOVUPS      c_one<>+0(SB), Z16
-	VFNMADD132PS c_twoM63<>+0(SB), Z16, Z15
-	VANDPS       c_signMask<>+0(SB), Z12, Z16
-	VORPS        Z16, Z15, Z15
-	VCMPPS       $0x11, c_half<>+0(SB), Z13, K1
-	VBLENDMPS    Z14, Z15, K1, Z4
-	VANDPS       c_absMask<>+0(SB), Z12, Z13
-	VMOVUPS      c_erfDAMax<>+0(SB), Z14
-	VMINPS       Z13, Z14, Z13
-	VMULPS       Z13, Z13, Z14
-	VFMSUB132PS  Z13, Z14, Z13
-	VXORPS       c_signMask<>+0(SB), Z13, Z13
-	VXORPS       c_signMask<>+0(SB), Z14, Z14
-	VMOVUPS      c_expLo<>+0(SB), Z15
-	VMAXPS       Z14, Z15, Z14
-	VMOVUPS      c_log2e<>+0(SB), Z15
-	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z15
-	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z14
-	VMINPS       c_one<>+0(SB), Z13, Z13
-	VMAXPS       c_negOne<>+0(SB), Z13, Z13
-	VADDPS       Z13, Z14, Z13
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z13, Z16
-	VMULPS       Z16, Z16, Z13
-	VMOVUPS      c_expP6<>+0(SB), Z14
-	VFMADD213PS  c_expP5<>+0(SB), Z16, Z14
-	VFMADD213PS  c_expP4<>+0(SB), Z16, Z14
-	VFMADD213PS  c_expP3<>+0(SB), Z16, Z14
-	VFMADD213PS  c_expP2<>+0(SB), Z16, Z14
-	VFMADD132PS  Z14, Z16, Z13
-	VPSUBD       c_expBias64<>+0(SB), Z15, Z14
-	VPSLLD       $0x17, Z14, Z14
-	VFMADD132PS  Z13, Z14, Z14
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Z14, Z13
-	VMULPS       c_twoM64<>+0(SB), Z13, Z13
-	VMOVUPS      c_oneE30<>+0(SB), Z14
-	VMINPS       Z10, Z14, Z10
-	VMOVUPS      c_negOneE30<>+0(SB), Z14
-	VMAXPS       Z10, Z14, Z10
-	VMULPS       Z12, Z13, Z12
-	VMULPS       Z12, Z10, Z12
-	VMULPS       64(SP), Z12, Z14
-	VADDPS       Z14, Z4, Z14
-	VMULPS       Z14, Z11, Z14
-	VMOVUPS      Z14, 64(CX)(SI*4)
-	VMULPS       Z10, Z11, Z14
-	VMULPS       Z3, Z13, Z13
-	VFMADD231PS  Z13, Z14, Z0
-	VMULPS       Z12, Z11, Z11
-	VFMADD231PS  Z10, Z11, Z9
+	VMOVUPS      (BX)(SI*4), Z18
+	VMOVUPS      c_maxFloat<>+0(SB), Z19
+	VMINPS       Z18, Z19, Z18
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z19
+	VMAXPS       Z18, Z19, Z18
+	VMULPS       64(SP), Z18, Z19
+	VFMSUB132PS  64(SP), Z19, Z18
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Z19, K1
+	VMOVUPS      c_eighty<>+0(SB), Z20
+	VMINPS       Z19, Z20, Z19
+	VMOVUPS      c_expBias0<>+0(SB), Z20
+	VBLENDMPS    c_expBias64<>+0(SB), Z20, K1, Z1
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Z19, K2
+	VMOVUPS      c_expLo<>+0(SB), Z20
+	VMAXPS       Z19, Z20, Z19
+	VMOVUPS      c_log2e<>+0(SB), Z20
+	VFMADD213PS  c_roundMagic<>+0(SB), Z19, Z20
+	VSUBPS       c_roundMagic<>+0(SB), Z20, Z21
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z21, Z19
+	VMINPS       c_one<>+0(SB), Z18, Z18
+	VMAXPS       c_negOne<>+0(SB), Z18, Z18
+	VADDPS       Z18, Z19, Z18
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z21
+	VMULPS       Z21, Z21, Z18
+	VMOVUPS      c_expP6<>+0(SB), Z19
+	VFMADD213PS  c_expP5<>+0(SB), Z21, Z19
+	VFMADD213PS  c_expP4<>+0(SB), Z21, Z19
+	VFMADD213PS  c_expP3<>+0(SB), Z21, Z19
+	VFMADD213PS  c_expP2<>+0(SB), Z21, Z19
+	VFMADD132PS  Z19, Z21, Z18
+	VPSUBD       Z1, Z20, Z19
+	VPSLLD       $0x17, Z19, Z19
+	VFMADD132PS  Z18, Z19, Z19
+	VMOVUPS.Z    Z19, K2, Z18
+	VMULPS       (SP), Z18, Z19
+	VMOVUPS      c_one<>+0(SB), Z20
+	VBLENDMPS    c_twoM64<>+0(SB), Z20, K1, Z2
+	VMULPS       Z2, Z19, Z20
+	VANDPS       c_absMask<>+0(SB), Z20, Z21
+	VMOVUPS      c_erfAMax<>+0(SB), Z22
+	VMINPS       Z21, Z22, Z22
+	VMOVUPS      c_erfAMax<>+0(SB), Z23
+	VMINPS       Z22, Z23, Z22
+	VMULPS       Z22, Z22, Z23
+	VFMSUB132PS  Z22, Z23, Z22
+	VXORPS       c_signMask<>+0(SB), Z22, Z22
+	VXORPS       c_signMask<>+0(SB), Z23, Z23
+	VMOVUPS      c_expLo<>+0(SB), Z24
+	VMAXPS       Z23, Z24, Z23
+	VMOVUPS      c_log2e<>+0(SB), Z24
+	VFMADD213PS  c_roundMagic<>+0(SB), Z23, Z24
+	VSUBPS       c_roundMagic<>+0(SB), Z24, Z25
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z25, Z23
+	VMINPS       c_one<>+0(SB), Z22, Z22
+	VMAXPS       c_negOne<>+0(SB), Z22, Z22
+	VADDPS       Z22, Z23, Z22
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z22, Z25
+	VMULPS       Z25, Z25, Z22
+	VMOVUPS      c_expP6<>+0(SB), Z23
+	VFMADD213PS  c_expP5<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP4<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP3<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP2<>+0(SB), Z25, Z23
+	VFMADD132PS  Z23, Z25, Z22
+	VPSUBD       c_expBias64<>+0(SB), Z24, Z23
+	VPSLLD       $0x17, Z23, Z23
+	VFMADD132PS  Z22, Z23, Z23
+	VMOVUPS      c_erfAMax<>+0(SB), Z22
+	VMINPS       Z21, Z22, Z22
+	VMULPS       c_sqrt2<>+0(SB), Z22, Z22
+	VMOVUPS      c_phiP4<>+0(SB), Z24
+	VFMADD213PS  c_phiP3<>+0(SB), Z22, Z24
+	VFMADD213PS  c_phiP2<>+0(SB), Z22, Z24
+	VFMADD213PS  c_phiP1<>+0(SB), Z22, Z24
+	VFMADD213PS  c_phiP0<>+0(SB), Z22, Z24
+	VMOVUPS      c_phiQ5<>+0(SB), Z25
+	VFMADD213PS  c_phiQ4<>+0(SB), Z22, Z25
+	VFMADD213PS  c_phiQ3<>+0(SB), Z22, Z25
+	VFMADD213PS  c_phiQ2<>+0(SB), Z22, Z25
+	VFMADD213PS  c_phiQ1<>+0(SB), Z22, Z25
+	VFMADD213PS  c_one<>+0(SB), Z22, Z25
+	VDIVPS       Z25, Z24, Z22
+	VMULPS       Z22, Z23, Z22
+	VMOVUPS      c_one<>+0(SB), Z23
+	VFNMADD132PS c_twoM63<>+0(SB), Z23, Z22
+	VANDPS       c_signMask<>+0(SB), Z20, Z23
+	VORPS        Z23, Z22, Z22
+	VCMPPS       $0x11, c_one<>+0(SB), Z2, K1
+	VMOVUPS      c_one<>+0(SB), Z23
+	VBLENDMPS    c_twoP64<>+0(SB), Z23, K1, Z3
+	VMULPS       Z3, Z22, Z22
+	VCMPPS       $0x11, c_half<>+0(SB), Z21, K1
+	VMOVUPS      c_half<>+0(SB), Z21
+	VMINPS       Z20, Z21, Z21
+	VMOVUPS      c_negHalf<>+0(SB), Z23
+	VMAXPS       Z21, Z23, Z21
+	VMULPS       Z21, Z21, Z21
+	VMOVUPS      c_erfS6<>+0(SB), Z23
+	VFMADD213PS  c_erfS5<>+0(SB), Z21, Z23
+	VFMADD213PS  c_erfS4<>+0(SB), Z21, Z23
+	VFMADD213PS  c_erfS3<>+0(SB), Z21, Z23
+	VFMADD213PS  c_erfS2<>+0(SB), Z21, Z23
+	VFMADD213PS  c_erfS1<>+0(SB), Z21, Z23
+	VFMADD213PS  c_erfS0<>+0(SB), Z21, Z23
+	VMULPS       Z23, Z19, Z21
+	VBLENDMPS    Z21, Z22, K1, Z4
+	VANDPS       c_absMask<>+0(SB), Z20, Z20
+	VMOVUPS      c_erfDAMax<>+0(SB), Z21
+	VMINPS       Z20, Z21, Z20
+	VMULPS       Z20, Z20, Z21
+	VFMSUB132PS  Z20, Z21, Z20
+	VXORPS       c_signMask<>+0(SB), Z20, Z20
+	VXORPS       c_signMask<>+0(SB), Z21, Z21
+	VMOVUPS      c_expLo<>+0(SB), Z22
+	VMAXPS       Z21, Z22, Z21
+	VMOVUPS      c_log2e<>+0(SB), Z22
+	VFMADD213PS  c_roundMagic<>+0(SB), Z21, Z22
+	VSUBPS       c_roundMagic<>+0(SB), Z22, Z23
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z21
+	VMINPS       c_one<>+0(SB), Z20, Z20
+	VMAXPS       c_negOne<>+0(SB), Z20, Z20
+	VADDPS       Z20, Z21, Z20
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z20, Z23
+	VMULPS       Z23, Z23, Z20
+	VMOVUPS      c_expP6<>+0(SB), Z21
+	VFMADD213PS  c_expP5<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP4<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP3<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP2<>+0(SB), Z23, Z21
+	VFMADD132PS  Z21, Z23, Z20
+	VPSUBD       c_expBias64<>+0(SB), Z22, Z21
+	VPSLLD       $0x17, Z21, Z21
+	VFMADD132PS  Z20, Z21, Z21
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z21, Z20
+	VMULPS       c_twoM64<>+0(SB), Z20, Z20
+	VMOVUPS      (BX)(SI*4), Z21
+	VMOVUPS      c_oneE30<>+0(SB), Z22
+	VMINPS       Z21, Z22, Z21
+	VMOVUPS      c_negOneE30<>+0(SB), Z22
+	VMAXPS       Z21, Z22, Z21
+	VMULPS       Z19, Z20, Z19
+	VMULPS       Z19, Z21, Z19
+	VMOVUPS      (DX)(SI*4), Z22
+	VMULPS       64(SP), Z19, Z23
+	VADDPS       Z23, Z4, Z23
+	VMULPS       Z2, Z23, Z23
+	VMULPS       Z23, Z22, Z23
+	VMOVUPS      Z23, (CX)(SI*4)
+	VMULPS       Z21, Z22, Z23
+	VMULPS       Z2, Z18, Z18
+	VMULPS       Z18, Z20, Z18
+	VFMADD231PS  Z18, Z23, Z0
+	VMULPS       Z2, Z19, Z18
+	VMULPS       Z18, Z22, Z18
+	VFMADD231PS  Z21, Z18, Z17
+	VMOVUPS      64(BX)(SI*4), Z18
+	VMOVUPS      c_maxFloat<>+0(SB), Z19
+	VMINPS       Z18, Z19, Z18
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z19
+	VMAXPS       Z18, Z19, Z18
+	VMULPS       64(SP), Z18, Z19
+	VFMSUB132PS  64(SP), Z19, Z18
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Z19, K1
+	VMOVUPS      c_eighty<>+0(SB), Z20
+	VMINPS       Z19, Z20, Z19
+	VMOVUPS      c_expBias0<>+0(SB), Z20
+	VBLENDMPS    c_expBias64<>+0(SB), Z20, K1, Z5
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Z19, K2
+	VMOVUPS      c_expLo<>+0(SB), Z20
+	VMAXPS       Z19, Z20, Z19
+	VMOVUPS      c_log2e<>+0(SB), Z20
+	VFMADD213PS  c_roundMagic<>+0(SB), Z19, Z20
+	VSUBPS       c_roundMagic<>+0(SB), Z20, Z21
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z21, Z19
+	VMINPS       c_one<>+0(SB), Z18, Z18
+	VMAXPS       c_negOne<>+0(SB), Z18, Z18
+	VADDPS       Z18, Z19, Z18
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z21
+	VMULPS       Z21, Z21, Z18
+	VMOVUPS      c_expP6<>+0(SB), Z19
+	VFMADD213PS  c_expP5<>+0(SB), Z21, Z19
+	VFMADD213PS  c_expP4<>+0(SB), Z21, Z19
+	VFMADD213PS  c_expP3<>+0(SB), Z21, Z19
+	VFMADD213PS  c_expP2<>+0(SB), Z21, Z19
+	VFMADD132PS  Z19, Z21, Z18
+	VPSUBD       Z5, Z20, Z19
+	VPSLLD       $0x17, Z19, Z19
+	VFMADD132PS  Z18, Z19, Z19
+	VMOVUPS.Z    Z19, K2, Z18
+	VMULPS       (SP), Z18, Z19
+	VMOVUPS      c_one<>+0(SB), Z20
+	VBLENDMPS    c_twoM64<>+0(SB), Z20, K1, Z6
+	VMULPS       Z6, Z19, Z20
+	VANDPS       c_absMask<>+0(SB), Z20, Z21
+	VMOVUPS      c_erfAMax<>+0(SB), Z22
+	VMINPS       Z21, Z22, Z22
+	VMOVUPS      c_erfAMax<>+0(SB), Z23
+	VMINPS       Z22, Z23, Z22
+	VMULPS       Z22, Z22, Z23
+	VFMSUB132PS  Z22, Z23, Z22
+	VXORPS       c_signMask<>+0(SB), Z22, Z22
+	VXORPS       c_signMask<>+0(SB), Z23, Z23
+	VMOVUPS      c_expLo<>+0(SB), Z24
+	VMAXPS       Z23, Z24, Z23
+	VMOVUPS      c_log2e<>+0(SB), Z24
+	VFMADD213PS  c_roundMagic<>+0(SB), Z23, Z24
+	VSUBPS       c_roundMagic<>+0(SB), Z24, Z25
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z25, Z23
+	VMINPS       c_one<>+0(SB), Z22, Z22
+	VMAXPS       c_negOne<>+0(SB), Z22, Z22
+	VADDPS       Z22, Z23, Z22
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z22, Z25
+	VMULPS       Z25, Z25, Z22
+	VMOVUPS      c_expP6<>+0(SB), Z23
+	VFMADD213PS  c_expP5<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP4<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP3<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP2<>+0(SB), Z25, Z23
+	VFMADD132PS  Z23, Z25, Z22
+	VPSUBD       c_expBias64<>+0(SB), Z24, Z23
+	VPSLLD       $0x17, Z23, Z23
+	VFMADD132PS  Z22, Z23, Z23
+	VMOVUPS      c_erfAMax<>+0(SB), Z22
+	VMINPS       Z21, Z22, Z22
+	VMULPS       c_sqrt2<>+0(SB), Z22, Z22
+	VMOVUPS      c_phiP4<>+0(SB), Z24
+	VFMADD213PS  c_phiP3<>+0(SB), Z22, Z24
+	VFMADD213PS  c_phiP2<>+0(SB), Z22, Z24
+	VFMADD213PS  c_phiP1<>+0(SB), Z22, Z24
+	VFMADD213PS  c_phiP0<>+0(SB), Z22, Z24
+	VMOVUPS      c_phiQ5<>+0(SB), Z25
+	VFMADD213PS  c_phiQ4<>+0(SB), Z22, Z25
+	VFMADD213PS  c_phiQ3<>+0(SB), Z22, Z25
+	VFMADD213PS  c_phiQ2<>+0(SB), Z22, Z25
+	VFMADD213PS  c_phiQ1<>+0(SB), Z22, Z25
+	VFMADD213PS  c_one<>+0(SB), Z22, Z25
+	VDIVPS       Z25, Z24, Z22
+	VMULPS       Z22, Z23, Z22
+	VMOVUPS      c_one<>+0(SB), Z23
+	VFNMADD132PS c_twoM63<>+0(SB), Z23, Z22
+	VANDPS       c_signMask<>+0(SB), Z20, Z23
+	VORPS        Z23, Z22, Z22
+	VCMPPS       $0x11, c_one<>+0(SB), Z6, K1
+	VMOVUPS      c_one<>+0(SB), Z23
+	VBLENDMPS    c_twoP64<>+0(SB), Z23, K1, Z7
+	VMULPS       Z7, Z22, Z22
+	VCMPPS       $0x11, c_half<>+0(SB), Z21, K1
+	VMOVUPS      c_half<>+0(SB), Z21
+	VMINPS       Z20, Z21, Z21
+	VMOVUPS      c_negHalf<>+0(SB), Z23
+	VMAXPS       Z21, Z23, Z21
+	VMULPS       Z21, Z21, Z21
+	VMOVUPS      c_erfS6<>+0(SB), Z23
+	VFMADD213PS  c_erfS5<>+0(SB), Z21, Z23
+	VFMADD213PS  c_erfS4<>+0(SB), Z21, Z23
+	VFMADD213PS  c_erfS3<>+0(SB), Z21, Z23
+	VFMADD213PS  c_erfS2<>+0(SB), Z21, Z23
+	VFMADD213PS  c_erfS1<>+0(SB), Z21, Z23
+	VFMADD213PS  c_erfS0<>+0(SB), Z21, Z23
+	VMULPS       Z23, Z19, Z21
+	VBLENDMPS    Z21, Z22, K1, Z8
+	VANDPS       c_absMask<>+0(SB), Z20, Z20
+	VMOVUPS      c_erfDAMax<>+0(SB), Z21
+	VMINPS       Z20, Z21, Z20
+	VMULPS       Z20, Z20, Z21
+	VFMSUB132PS  Z20, Z21, Z20
+	VXORPS       c_signMask<>+0(SB), Z20, Z20
+	VXORPS       c_signMask<>+0(SB), Z21, Z21
+	VMOVUPS      c_expLo<>+0(SB), Z22
+	VMAXPS       Z21, Z22, Z21
+	VMOVUPS      c_log2e<>+0(SB), Z22
+	VFMADD213PS  c_roundMagic<>+0(SB), Z21, Z22
+	VSUBPS       c_roundMagic<>+0(SB), Z22, Z23
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z21
+	VMINPS       c_one<>+0(SB), Z20, Z20
+	VMAXPS       c_negOne<>+0(SB), Z20, Z20
+	VADDPS       Z20, Z21, Z20
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z20, Z23
+	VMULPS       Z23, Z23, Z20
+	VMOVUPS      c_expP6<>+0(SB), Z21
+	VFMADD213PS  c_expP5<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP4<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP3<>+0(SB), Z23, Z21
+	VFMADD213PS  c_expP2<>+0(SB), Z23, Z21
+	VFMADD132PS  Z21, Z23, Z20
+	VPSUBD       c_expBias64<>+0(SB), Z22, Z21
+	VPSLLD       $0x17, Z21, Z21
+	VFMADD132PS  Z20, Z21, Z21
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z21, Z20
+	VMULPS       c_twoM64<>+0(SB), Z20, Z20
+	VMOVUPS      64(BX)(SI*4), Z21
+	VMOVUPS      c_oneE30<>+0(SB), Z22
+	VMINPS       Z21, Z22, Z21
+	VMOVUPS      c_negOneE30<>+0(SB), Z22
+	VMAXPS       Z21, Z22, Z21
+	VMULPS       Z19, Z20, Z19
+	VMULPS       Z19, Z21, Z19
+	VMOVUPS      64(DX)(SI*4), Z22
+	VMULPS       64(SP), Z19, Z23
+	VADDPS       Z23, Z8, Z23
+	VMULPS       Z6, Z23, Z23
+	VMULPS       Z23, Z22, Z23
+	VMOVUPS      Z23, 64(CX)(SI*4)
+	VMULPS       Z21, Z22, Z23
+	VMULPS       Z6, Z18, Z18
+	VMULPS       Z18, Z20, Z18
+	VFMADD231PS  Z18, Z23, Z0
+	VMULPS       Z6, Z19, Z18
+	VMULPS       Z18, Z22, Z18
+	VFMADD231PS  Z21, Z18, Z17
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -19521,172 +19441,160 @@ loop:
 	CMPQ         SI, DI
 	JG           tail
 	VMOVUPS      (BX)(SI*4), Z1
-	VMOVUPS      (DX)(SI*4), Z2
-	VMULPS       64(SP), Z1, Z3
-	VMOVUPS      c_eighty<>+0(SB), Z4
-	VMINPS       Z3, Z4, Z3
-	VMOVUPS      c_expSplit<>+0(SB), Z4
-	VMINPS       Z3, Z4, Z4
-	VMOVUPS      c_expLo<>+0(SB), Z10
-	VMAXPS       Z4, Z10, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z11
-	VMULPS       Z11, Z11, Z4
-	VMOVUPS      c_expP6<>+0(SB), Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z12
-	VFMADD132PS  Z12, Z11, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z4, Z10, Z10
-	VMULPS       c_twoM64<>+0(SB), Z10, Z4
-	VMOVUPS      c_expSplit<>+0(SB), Z10
-	VMAXPS       Z3, Z10, Z10
-	VMOVUPS      c_expHi<>+0(SB), Z11
-	VMINPS       Z10, Z11, Z10
-	VSUBPS       c_ln2x65<>+0(SB), Z10, Z10
-	VMOVUPS      c_expLo<>+0(SB), Z11
-	VMAXPS       Z10, Z11, Z10
-	VMOVUPS      c_log2e<>+0(SB), Z11
-	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
-	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Z13
-	VMINPS       c_one<>+0(SB), Z13, Z13
-	VMAXPS       c_negOne<>+0(SB), Z13, Z13
-	VADDPS       Z13, Z10, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
-	VMULPS       Z12, Z12, Z10
-	VMOVUPS      c_expP6<>+0(SB), Z13
-	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
-	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
-	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
-	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
-	VFMADD132PS  Z13, Z12, Z10
-	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
-	VPSLLD       $0x17, Z11, Z11
-	VFMADD132PS  Z10, Z11, Z11
-	VMULPS       c_two<>+0(SB), Z11, Z10
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Z3, K1
-	VBLENDMPS    Z10, Z4, K1, Z5
-	VMULPS       (SP), Z5, Z3
+	VMOVUPS      c_maxFloat<>+0(SB), Z2
+	VMINPS       Z1, Z2, Z1
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z2
+	VMAXPS       Z1, Z2, Z1
+	VMULPS       64(SP), Z1, Z2
+	VFMSUB132PS  64(SP), Z2, Z1
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Z2, K1
+	VMOVUPS      c_eighty<>+0(SB), Z3
+	VMINPS       Z2, Z3, Z2
+	VMOVUPS      c_expBias0<>+0(SB), Z3
+	VBLENDMPS    c_expBias64<>+0(SB), Z3, K1, Z9
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Z2, K2
+	VMOVUPS      c_expLo<>+0(SB), Z3
+	VMAXPS       Z2, Z3, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z2
+	VMINPS       c_one<>+0(SB), Z1, Z1
+	VMAXPS       c_negOne<>+0(SB), Z1, Z1
+	VADDPS       Z1, Z2, Z1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z4
+	VMULPS       Z4, Z4, Z1
+	VMOVUPS      c_expP6<>+0(SB), Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z4, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z4, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z4, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z4, Z2
+	VFMADD132PS  Z2, Z4, Z1
+	VPSUBD       Z9, Z3, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VFMADD132PS  Z1, Z2, Z2
+	VMOVUPS.Z    Z2, K2, Z1
+	VMULPS       (SP), Z1, Z2
+	VMOVUPS      c_one<>+0(SB), Z3
+	VBLENDMPS    c_twoM64<>+0(SB), Z3, K1, Z10
+	VMULPS       Z10, Z2, Z3
 	VANDPS       c_absMask<>+0(SB), Z3, Z4
-	VMOVUPS      c_half<>+0(SB), Z10
-	VMINPS       Z3, Z10, Z10
-	VMOVUPS      c_negHalf<>+0(SB), Z11
-	VMAXPS       Z10, Z11, Z10
-	VMOVUPS      c_half<>+0(SB), Z11
-	VMINPS       Z3, Z11, Z11
-	VMOVUPS      c_negHalf<>+0(SB), Z12
-	VMAXPS       Z11, Z12, Z11
-	VMULPS       Z11, Z11, Z11
-	VMOVUPS      c_erfS6<>+0(SB), Z12
-	VFMADD213PS  c_erfS5<>+0(SB), Z11, Z12
-	VFMADD213PS  c_erfS4<>+0(SB), Z11, Z12
-	VFMADD213PS  c_erfS3<>+0(SB), Z11, Z12
-	VFMADD213PS  c_erfS2<>+0(SB), Z11, Z12
-	VFMADD213PS  c_erfS1<>+0(SB), Z11, Z12
-	VFMADD213PS  c_erfS0<>+0(SB), Z11, Z12
-	VMULPS       Z12, Z10, Z10
-	VMOVUPS      c_erfAMax<>+0(SB), Z11
-	VMINPS       Z4, Z11, Z11
-	VMOVUPS      c_erfAMax<>+0(SB), Z12
-	VMINPS       Z11, Z12, Z11
-	VMULPS       Z11, Z11, Z12
-	VFMSUB132PS  Z11, Z12, Z11
-	VXORPS       c_signMask<>+0(SB), Z11, Z11
-	VXORPS       c_signMask<>+0(SB), Z12, Z12
-	VMOVUPS      c_expLo<>+0(SB), Z13
-	VMAXPS       Z12, Z13, Z12
-	VMOVUPS      c_log2e<>+0(SB), Z13
-	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
-	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
-	VMINPS       c_one<>+0(SB), Z11, Z11
-	VMAXPS       c_negOne<>+0(SB), Z11, Z11
-	VADDPS       Z11, Z12, Z11
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z14
-	VMULPS       Z14, Z14, Z11
-	VMOVUPS      c_expP6<>+0(SB), Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z14, Z12
-	VFMADD132PS  Z12, Z14, Z11
-	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
-	VPSLLD       $0x17, Z12, Z12
-	VFMADD132PS  Z11, Z12, Z12
-	VMOVUPS      c_erfAMax<>+0(SB), Z11
-	VMINPS       Z4, Z11, Z11
-	VMULPS       c_sqrt2<>+0(SB), Z11, Z11
-	VMOVUPS      c_phiP4<>+0(SB), Z13
-	VFMADD213PS  c_phiP3<>+0(SB), Z11, Z13
-	VFMADD213PS  c_phiP2<>+0(SB), Z11, Z13
-	VFMADD213PS  c_phiP1<>+0(SB), Z11, Z13
-	VFMADD213PS  c_phiP0<>+0(SB), Z11, Z13
-	VMOVUPS      c_phiQ5<>+0(SB), Z14
-	VFMADD213PS  c_phiQ4<>+0(SB), Z11, Z14
-	VFMADD213PS  c_phiQ3<>+0(SB), Z11, Z14
-	VFMADD213PS  c_phiQ2<>+0(SB), Z11, Z14
-	VFMADD213PS  c_phiQ1<>+0(SB), Z11, Z14
-	VFMADD213PS  c_one<>+0(SB), Z11, Z14
-	VDIVPS       Z14, Z13, Z11
-	VMULPS       Z11, Z12, Z11
-	VMOVUPS      c_one<>+0(SB), Z12
-	VFNMADD132PS c_twoM63<>+0(SB), Z12, Z11
-	VANDPS       c_signMask<>+0(SB), Z3, Z12
-	VORPS        Z12, Z11, Z11
+	VMOVUPS      c_erfAMax<>+0(SB), Z5
+	VMINPS       Z4, Z5, Z5
+	VMOVUPS      c_erfAMax<>+0(SB), Z6
+	VMINPS       Z5, Z6, Z5
+	VMULPS       Z5, Z5, Z6
+	VFMSUB132PS  Z5, Z6, Z5
+	VXORPS       c_signMask<>+0(SB), Z5, Z5
+	VXORPS       c_signMask<>+0(SB), Z6, Z6
+	VMOVUPS      c_expLo<>+0(SB), Z7
+	VMAXPS       Z6, Z7, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z7
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z6
+	VMINPS       c_one<>+0(SB), Z5, Z5
+	VMAXPS       c_negOne<>+0(SB), Z5, Z5
+	VADDPS       Z5, Z6, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z8
+	VMULPS       Z8, Z8, Z5
+	VMOVUPS      c_expP6<>+0(SB), Z6
+	VFMADD213PS  c_expP5<>+0(SB), Z8, Z6
+	VFMADD213PS  c_expP4<>+0(SB), Z8, Z6
+	VFMADD213PS  c_expP3<>+0(SB), Z8, Z6
+	VFMADD213PS  c_expP2<>+0(SB), Z8, Z6
+	VFMADD132PS  Z6, Z8, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z7, Z6
+	VPSLLD       $0x17, Z6, Z6
+	VFMADD132PS  Z5, Z6, Z6
+	VMOVUPS      c_erfAMax<>+0(SB), Z5
+	VMINPS       Z4, Z5, Z5
+	VMULPS       c_sqrt2<>+0(SB), Z5, Z5
+	VMOVUPS      c_phiP4<>+0(SB), Z7
+	VFMADD213PS  c_phiP3<>+0(SB), Z5, Z7
+	VFMADD213PS  c_phiP2<>+0(SB), Z5, Z7
+	VFMADD213PS  c_phiP1<>+0(SB), Z5, Z7
+	VFMADD213PS  c_phiP0<>+0(SB), Z5, Z7
+	VMOVUPS      c_phiQ5<>+0(SB), Z8
+	VFMADD213PS  c_phiQ4<>+0(SB), Z5, Z8
+	VFMADD213PS  c_phiQ3<>+0(SB), Z5, Z8
+	VFMADD213PS  c_phiQ2<>+0(SB), Z5, Z8
+	VFMADD213PS  c_phiQ1<>+0(SB), Z5, Z8
+	VFMADD213PS  c_one<>+0(SB), Z5, Z8
+	VDIVPS       Z8, Z7, Z5
+	VMULPS       Z5, Z6, Z5
+	VMOVUPS      c_one<>+0(SB), Z6
+	VFNMADD132PS c_twoM63<>+0(SB), Z6, Z5
+	VANDPS       c_signMask<>+0(SB), Z3, Z6
+	VORPS        Z6, Z5, Z5
+	VCMPPS       $0x11, c_one<>+0(SB), Z10, K1
+	VMOVUPS      c_one<>+0(SB), Z6
+	VBLENDMPS    c_twoP64<>+0(SB), Z6, K1, Z11
+	VMULPS       Z11, Z5, Z5
 	VCMPPS       $0x11, c_half<>+0(SB), Z4, K1
-	VBLENDMPS    Z10, Z11, K1, Z6
-	VANDPS       c_absMask<>+0(SB), Z3, Z4
-	VMOVUPS      c_erfDAMax<>+0(SB), Z10
-	VMINPS       Z4, Z10, Z4
-	VMULPS       Z4, Z4, Z10
-	VFMSUB132PS  Z4, Z10, Z4
+	VMOVUPS      c_half<>+0(SB), Z4
+	VMINPS       Z3, Z4, Z4
+	VMOVUPS      c_negHalf<>+0(SB), Z6
+	VMAXPS       Z4, Z6, Z4
+	VMULPS       Z4, Z4, Z4
+	VMOVUPS      c_erfS6<>+0(SB), Z6
+	VFMADD213PS  c_erfS5<>+0(SB), Z4, Z6
+	VFMADD213PS  c_erfS4<>+0(SB), Z4, Z6
+	VFMADD213PS  c_erfS3<>+0(SB), Z4, Z6
+	VFMADD213PS  c_erfS2<>+0(SB), Z4, Z6
+	VFMADD213PS  c_erfS1<>+0(SB), Z4, Z6
+	VFMADD213PS  c_erfS0<>+0(SB), Z4, Z6
+	VMULPS       Z6, Z2, Z4
+	VBLENDMPS    Z4, Z5, K1, Z12
+	VANDPS       c_absMask<>+0(SB), Z3, Z3
+	VMOVUPS      c_erfDAMax<>+0(SB), Z4
+	VMINPS       Z3, Z4, Z3
+	VMULPS       Z3, Z3, Z4
+	VFMSUB132PS  Z3, Z4, Z3
+	VXORPS       c_signMask<>+0(SB), Z3, Z3
 	VXORPS       c_signMask<>+0(SB), Z4, Z4
-	VXORPS       c_signMask<>+0(SB), Z10, Z10
-	VMOVUPS      c_expLo<>+0(SB), Z11
-	VMAXPS       Z10, Z11, Z10
-	VMOVUPS      c_log2e<>+0(SB), Z11
-	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
-	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
-	VMINPS       c_one<>+0(SB), Z4, Z4
-	VMAXPS       c_negOne<>+0(SB), Z4, Z4
-	VADDPS       Z4, Z10, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z12
-	VMULPS       Z12, Z12, Z4
-	VMOVUPS      c_expP6<>+0(SB), Z10
-	VFMADD213PS  c_expP5<>+0(SB), Z12, Z10
-	VFMADD213PS  c_expP4<>+0(SB), Z12, Z10
-	VFMADD213PS  c_expP3<>+0(SB), Z12, Z10
-	VFMADD213PS  c_expP2<>+0(SB), Z12, Z10
-	VFMADD132PS  Z10, Z12, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z11, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z4, Z10, Z10
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Z10, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z4
-	VMOVUPS      c_oneE30<>+0(SB), Z10
-	VMINPS       Z1, Z10, Z1
-	VMOVUPS      c_negOneE30<>+0(SB), Z10
-	VMAXPS       Z1, Z10, Z1
-	VMULPS       Z3, Z4, Z3
-	VMULPS       Z3, Z1, Z3
-	VMULPS       64(SP), Z3, Z10
-	VADDPS       Z10, Z6, Z10
-	VMULPS       Z10, Z2, Z10
-	VMOVUPS      Z10, (CX)(SI*4)
-	VMULPS       Z1, Z2, Z10
-	VMULPS       Z5, Z4, Z4
-	VFMADD231PS  Z4, Z10, Z0
-	VMULPS       Z3, Z2, Z2
-	VFMADD231PS  Z1, Z2, Z9
+	VMOVUPS      c_expLo<>+0(SB), Z5
+	VMAXPS       Z4, Z5, Z4
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VMINPS       c_one<>+0(SB), Z3, Z3
+	VMAXPS       c_negOne<>+0(SB), Z3, Z3
+	VADDPS       Z3, Z4, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
+	VMULPS       Z6, Z6, Z3
+	VMOVUPS      c_expP6<>+0(SB), Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
+	VFMADD132PS  Z4, Z6, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z4, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMOVUPS      (BX)(SI*4), Z4
+	VMOVUPS      c_oneE30<>+0(SB), Z5
+	VMINPS       Z4, Z5, Z4
+	VMOVUPS      c_negOneE30<>+0(SB), Z5
+	VMAXPS       Z4, Z5, Z4
+	VMULPS       Z2, Z3, Z2
+	VMULPS       Z2, Z4, Z2
+	VMOVUPS      (DX)(SI*4), Z5
+	VMULPS       64(SP), Z2, Z6
+	VADDPS       Z6, Z12, Z6
+	VMULPS       Z10, Z6, Z6
+	VMULPS       Z6, Z5, Z6
+	VMOVUPS      Z6, (CX)(SI*4)
+	VMULPS       Z4, Z5, Z6
+	VMULPS       Z10, Z1, Z1
+	VMULPS       Z1, Z3, Z1
+	VFMADD231PS  Z1, Z6, Z0
+	VMULPS       Z10, Z2, Z1
+	VMULPS       Z1, Z5, Z1
+	VFMADD231PS  Z4, Z1, Z17
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -19696,177 +19604,165 @@ tail:
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
 	VMOVUPS.Z    (BX)(SI*4), K1, Z1
-	VMOVUPS.Z    (DX)(SI*4), K1, Z2
-	VMULPS       64(SP), Z1, Z3
-	VMOVUPS      c_eighty<>+0(SB), Z4
-	VMINPS       Z3, Z4, Z3
-	VMOVUPS      c_expSplit<>+0(SB), Z4
+	VMOVUPS      c_maxFloat<>+0(SB), Z2
+	VMINPS       Z1, Z2, Z1
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z2
+	VMAXPS       Z1, Z2, Z1
+	VMULPS       64(SP), Z1, Z2
+	VFMSUB132PS  64(SP), Z2, Z1
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Z2, K2
+	VMOVUPS      c_eighty<>+0(SB), Z3
+	VMINPS       Z2, Z3, Z2
+	VMOVUPS      c_expBias0<>+0(SB), Z3
+	VBLENDMPS    c_expBias64<>+0(SB), Z3, K2, Z13
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Z2, K3
+	VMOVUPS      c_expLo<>+0(SB), Z3
+	VMAXPS       Z2, Z3, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z2
+	VMINPS       c_one<>+0(SB), Z1, Z1
+	VMAXPS       c_negOne<>+0(SB), Z1, Z1
+	VADDPS       Z1, Z2, Z1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z4
+	VMULPS       Z4, Z4, Z1
+	VMOVUPS      c_expP6<>+0(SB), Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z4, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z4, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z4, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z4, Z2
+	VFMADD132PS  Z2, Z4, Z1
+	VPSUBD       Z13, Z3, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VFMADD132PS  Z1, Z2, Z2
+	VMOVUPS.Z    Z2, K3, Z1
+	VMULPS       (SP), Z1, Z2
+	VMOVUPS      c_one<>+0(SB), Z3
+	VBLENDMPS    c_twoM64<>+0(SB), Z3, K2, Z14
+	VMULPS       Z14, Z2, Z3
+	VANDPS       c_absMask<>+0(SB), Z3, Z4
+	VMOVUPS      c_erfAMax<>+0(SB), Z5
+	VMINPS       Z4, Z5, Z5
+	VMOVUPS      c_erfAMax<>+0(SB), Z6
+	VMINPS       Z5, Z6, Z5
+	VMULPS       Z5, Z5, Z6
+	VFMSUB132PS  Z5, Z6, Z5
+	VXORPS       c_signMask<>+0(SB), Z5, Z5
+	VXORPS       c_signMask<>+0(SB), Z6, Z6
+	VMOVUPS      c_expLo<>+0(SB), Z7
+	VMAXPS       Z6, Z7, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z7
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z6
+	VMINPS       c_one<>+0(SB), Z5, Z5
+	VMAXPS       c_negOne<>+0(SB), Z5, Z5
+	VADDPS       Z5, Z6, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z8
+	VMULPS       Z8, Z8, Z5
+	VMOVUPS      c_expP6<>+0(SB), Z6
+	VFMADD213PS  c_expP5<>+0(SB), Z8, Z6
+	VFMADD213PS  c_expP4<>+0(SB), Z8, Z6
+	VFMADD213PS  c_expP3<>+0(SB), Z8, Z6
+	VFMADD213PS  c_expP2<>+0(SB), Z8, Z6
+	VFMADD132PS  Z6, Z8, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z7, Z6
+	VPSLLD       $0x17, Z6, Z6
+	VFMADD132PS  Z5, Z6, Z6
+	VMOVUPS      c_erfAMax<>+0(SB), Z5
+	VMINPS       Z4, Z5, Z5
+	VMULPS       c_sqrt2<>+0(SB), Z5, Z5
+	VMOVUPS      c_phiP4<>+0(SB), Z7
+	VFMADD213PS  c_phiP3<>+0(SB), Z5, Z7
+	VFMADD213PS  c_phiP2<>+0(SB), Z5, Z7
+	VFMADD213PS  c_phiP1<>+0(SB), Z5, Z7
+	VFMADD213PS  c_phiP0<>+0(SB), Z5, Z7
+	VMOVUPS      c_phiQ5<>+0(SB), Z8
+	VFMADD213PS  c_phiQ4<>+0(SB), Z5, Z8
+	VFMADD213PS  c_phiQ3<>+0(SB), Z5, Z8
+	VFMADD213PS  c_phiQ2<>+0(SB), Z5, Z8
+	VFMADD213PS  c_phiQ1<>+0(SB), Z5, Z8
+	VFMADD213PS  c_one<>+0(SB), Z5, Z8
+	VDIVPS       Z8, Z7, Z5
+	VMULPS       Z5, Z6, Z5
+	VMOVUPS      c_one<>+0(SB), Z6
+	VFNMADD132PS c_twoM63<>+0(SB), Z6, Z5
+	VANDPS       c_signMask<>+0(SB), Z3, Z6
+	VORPS        Z6, Z5, Z5
+	VCMPPS       $0x11, c_one<>+0(SB), Z14, K2
+	VMOVUPS      c_one<>+0(SB), Z6
+	VBLENDMPS    c_twoP64<>+0(SB), Z6, K2, Z15
+	VMULPS       Z15, Z5, Z5
+	VCMPPS       $0x11, c_half<>+0(SB), Z4, K2
+	VMOVUPS      c_half<>+0(SB), Z4
 	VMINPS       Z3, Z4, Z4
+	VMOVUPS      c_negHalf<>+0(SB), Z6
+	VMAXPS       Z4, Z6, Z4
+	VMULPS       Z4, Z4, Z4
+	VMOVUPS      c_erfS6<>+0(SB), Z6
+	VFMADD213PS  c_erfS5<>+0(SB), Z4, Z6
+	VFMADD213PS  c_erfS4<>+0(SB), Z4, Z6
+	VFMADD213PS  c_erfS3<>+0(SB), Z4, Z6
+	VFMADD213PS  c_erfS2<>+0(SB), Z4, Z6
+	VFMADD213PS  c_erfS1<>+0(SB), Z4, Z6
+	VFMADD213PS  c_erfS0<>+0(SB), Z4, Z6
+	VMULPS       Z6, Z2, Z4
+	VBLENDMPS    Z4, Z5, K2, Z16
+	VANDPS       c_absMask<>+0(SB), Z3, Z3
+	VMOVUPS      c_erfDAMax<>+0(SB), Z4
+	VMINPS       Z3, Z4, Z3
+	VMULPS       Z3, Z3, Z4
+	VFMSUB132PS  Z3, Z4, Z3
+	VXORPS       c_signMask<>+0(SB), Z3, Z3
+	VXORPS       c_signMask<>+0(SB), Z4, Z4
 	VMOVUPS      c_expLo<>+0(SB), Z5
 	VMAXPS       Z4, Z5, Z4
 	VMOVUPS      c_log2e<>+0(SB), Z5
 	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
 	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z6
-	VMULPS       Z6, Z6, Z4
-	VMOVUPS      c_expP6<>+0(SB), Z10
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z10
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z10
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z10
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z10
-	VFMADD132PS  Z10, Z6, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
-	VPSLLD       $0x17, Z5, Z5
-	VFMADD132PS  Z4, Z5, Z5
-	VMULPS       c_twoM64<>+0(SB), Z5, Z4
-	VMOVUPS      c_expSplit<>+0(SB), Z5
-	VMAXPS       Z3, Z5, Z5
-	VMOVUPS      c_expHi<>+0(SB), Z6
-	VMINPS       Z5, Z6, Z5
-	VSUBPS       c_ln2x65<>+0(SB), Z5, Z5
-	VMOVUPS      c_expLo<>+0(SB), Z6
-	VMAXPS       Z5, Z6, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z6
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
-	VSUBPS       c_roundMagic<>+0(SB), Z6, Z10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z5
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Z11
-	VMINPS       c_one<>+0(SB), Z11, Z11
-	VMAXPS       c_negOne<>+0(SB), Z11, Z11
-	VADDPS       Z11, Z5, Z5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z10
-	VMULPS       Z10, Z10, Z5
-	VMOVUPS      c_expP6<>+0(SB), Z11
-	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
-	VFMADD132PS  Z11, Z10, Z5
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z6
-	VPSLLD       $0x17, Z6, Z6
-	VFMADD132PS  Z5, Z6, Z6
-	VMULPS       c_two<>+0(SB), Z6, Z5
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Z3, K2
-	VBLENDMPS    Z5, Z4, K2, Z7
-	VMULPS       (SP), Z7, Z3
-	VANDPS       c_absMask<>+0(SB), Z3, Z4
-	VMOVUPS      c_half<>+0(SB), Z5
-	VMINPS       Z3, Z5, Z5
-	VMOVUPS      c_negHalf<>+0(SB), Z6
-	VMAXPS       Z5, Z6, Z5
-	VMOVUPS      c_half<>+0(SB), Z6
-	VMINPS       Z3, Z6, Z6
-	VMOVUPS      c_negHalf<>+0(SB), Z10
-	VMAXPS       Z6, Z10, Z6
-	VMULPS       Z6, Z6, Z6
-	VMOVUPS      c_erfS6<>+0(SB), Z10
-	VFMADD213PS  c_erfS5<>+0(SB), Z6, Z10
-	VFMADD213PS  c_erfS4<>+0(SB), Z6, Z10
-	VFMADD213PS  c_erfS3<>+0(SB), Z6, Z10
-	VFMADD213PS  c_erfS2<>+0(SB), Z6, Z10
-	VFMADD213PS  c_erfS1<>+0(SB), Z6, Z10
-	VFMADD213PS  c_erfS0<>+0(SB), Z6, Z10
-	VMULPS       Z10, Z5, Z5
-	VMOVUPS      c_erfAMax<>+0(SB), Z6
-	VMINPS       Z4, Z6, Z6
-	VMOVUPS      c_erfAMax<>+0(SB), Z10
-	VMINPS       Z6, Z10, Z6
-	VMULPS       Z6, Z6, Z10
-	VFMSUB132PS  Z6, Z10, Z6
-	VXORPS       c_signMask<>+0(SB), Z6, Z6
-	VXORPS       c_signMask<>+0(SB), Z10, Z10
-	VMOVUPS      c_expLo<>+0(SB), Z11
-	VMAXPS       Z10, Z11, Z10
-	VMOVUPS      c_log2e<>+0(SB), Z11
-	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
-	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
-	VMINPS       c_one<>+0(SB), Z6, Z6
-	VMAXPS       c_negOne<>+0(SB), Z6, Z6
-	VADDPS       Z6, Z10, Z6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z12
-	VMULPS       Z12, Z12, Z6
-	VMOVUPS      c_expP6<>+0(SB), Z10
-	VFMADD213PS  c_expP5<>+0(SB), Z12, Z10
-	VFMADD213PS  c_expP4<>+0(SB), Z12, Z10
-	VFMADD213PS  c_expP3<>+0(SB), Z12, Z10
-	VFMADD213PS  c_expP2<>+0(SB), Z12, Z10
-	VFMADD132PS  Z10, Z12, Z6
-	VPSUBD       c_expBias64<>+0(SB), Z11, Z10
-	VPSLLD       $0x17, Z10, Z10
-	VFMADD132PS  Z6, Z10, Z10
-	VMOVUPS      c_erfAMax<>+0(SB), Z6
-	VMINPS       Z4, Z6, Z6
-	VMULPS       c_sqrt2<>+0(SB), Z6, Z6
-	VMOVUPS      c_phiP4<>+0(SB), Z11
-	VFMADD213PS  c_phiP3<>+0(SB), Z6, Z11
-	VFMADD213PS  c_phiP2<>+0(SB), Z6, Z11
-	VFMADD213PS  c_phiP1<>+0(SB), Z6, Z11
-	VFMADD213PS  c_phiP0<>+0(SB), Z6, Z11
-	VMOVUPS      c_phiQ5<>+0(SB), Z12
-	VFMADD213PS  c_phiQ4<>+0(SB), Z6, Z12
-	VFMADD213PS  c_phiQ3<>+0(SB), Z6, Z12
-	VFMADD213PS  c_phiQ2<>+0(SB), Z6, Z12
-	VFMADD213PS  c_phiQ1<>+0(SB), Z6, Z12
-	VFMADD213PS  c_one<>+0(SB), Z6, Z12
-	VDIVPS       Z12, Z11, Z6
-	VMULPS       Z6, Z10, Z6
-	VMOVUPS      c_one<>+0(SB), Z10
-	VFNMADD132PS c_twoM63<>+0(SB), Z10, Z6
-	VANDPS       c_signMask<>+0(SB), Z3, Z10
-	VORPS        Z10, Z6, Z6
-	VCMPPS       $0x11, c_half<>+0(SB), Z4, K2
-	VBLENDMPS    Z5, Z6, K2, Z8
-	VANDPS       c_absMask<>+0(SB), Z3, Z4
-	VMOVUPS      c_erfDAMax<>+0(SB), Z5
-	VMINPS       Z4, Z5, Z4
-	VMULPS       Z4, Z4, Z5
-	VFMSUB132PS  Z4, Z5, Z4
-	VXORPS       c_signMask<>+0(SB), Z4, Z4
-	VXORPS       c_signMask<>+0(SB), Z5, Z5
-	VMOVUPS      c_expLo<>+0(SB), Z6
-	VMAXPS       Z5, Z6, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z6
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
-	VSUBPS       c_roundMagic<>+0(SB), Z6, Z10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z5
-	VMINPS       c_one<>+0(SB), Z4, Z4
-	VMAXPS       c_negOne<>+0(SB), Z4, Z4
-	VADDPS       Z4, Z5, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z10
-	VMULPS       Z10, Z10, Z4
-	VMOVUPS      c_expP6<>+0(SB), Z5
-	VFMADD213PS  c_expP5<>+0(SB), Z10, Z5
-	VFMADD213PS  c_expP4<>+0(SB), Z10, Z5
-	VFMADD213PS  c_expP3<>+0(SB), Z10, Z5
-	VFMADD213PS  c_expP2<>+0(SB), Z10, Z5
-	VFMADD132PS  Z5, Z10, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z5
-	VPSLLD       $0x17, Z5, Z5
-	VFMADD132PS  Z4, Z5, Z5
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Z5, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z4
+	VMINPS       c_one<>+0(SB), Z3, Z3
+	VMAXPS       c_negOne<>+0(SB), Z3, Z3
+	VADDPS       Z3, Z4, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
+	VMULPS       Z6, Z6, Z3
+	VMOVUPS      c_expP6<>+0(SB), Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
+	VFMADD132PS  Z4, Z6, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Z4, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z3
+	VMOVUPS.Z    (BX)(SI*4), K1, Z4
 	VMOVUPS      c_oneE30<>+0(SB), Z5
-	VMINPS       Z1, Z5, Z1
+	VMINPS       Z4, Z5, Z4
 	VMOVUPS      c_negOneE30<>+0(SB), Z5
-	VMAXPS       Z1, Z5, Z1
-	VMULPS       Z3, Z4, Z3
-	VMULPS       Z3, Z1, Z3
-	VMULPS       64(SP), Z3, Z5
-	VADDPS       Z5, Z8, Z5
-	VMULPS       Z5, Z2, Z5
-	VMOVUPS      Z5, K1, (CX)(SI*4)
-	VMULPS       Z1, Z2, Z5
-	VMULPS       Z7, Z4, Z4
-	VFMADD231PS  Z4, Z5, K1, Z0
-	VMULPS       Z3, Z2, Z2
-	VFMADD231PS  Z1, Z2, K1, Z9
+	VMAXPS       Z4, Z5, Z4
+	VMULPS       Z2, Z3, Z2
+	VMULPS       Z2, Z4, Z2
+	VMOVUPS.Z    (DX)(SI*4), K1, Z5
+	VMULPS       64(SP), Z2, Z6
+	VADDPS       Z6, Z16, Z6
+	VMULPS       Z14, Z6, Z6
+	VMULPS       Z6, Z5, Z6
+	VMOVUPS      Z6, K1, (CX)(SI*4)
+	VMULPS       Z4, Z5, Z6
+	VMULPS       Z14, Z1, Z1
+	VMULPS       Z1, Z3, Z1
+	VFMADD231PS  Z1, Z6, K1, Z0
+	VMULPS       Z14, Z2, Z1
+	VMULPS       Z1, Z5, Z1
+	VFMADD231PS  Z4, Z1, K1, Z17
 
 done:
 	LEAQ      ret_0+80(FP), AX
 	VMOVUPS   Z0, 128(SP)
-	VMOVUPS   Z9, 192(SP)
+	VMOVUPS   Z17, 192(SP)
 	VMOVSD    c_zero<>+0(SB), X0
 	VMOVSS    128(SP), X1
 	VCVTSS2SD X1, X1, X1
@@ -19970,9 +19866,9 @@ done:
 	VZEROUPPER
 	RET
 
-// func pserfAVX512(y []float32, x []float32, gamma float32, delta float32, invDelta float32)
+// func pserfAVX512(y []float32, x []float32, gamma float32, delta float32)
 // Requires: AVX, AVX512DQ, AVX512F, SSE
-TEXT ·pserfAVX512(SB), NOSPLIT, $192-60
+TEXT ·pserfAVX512(SB), NOSPLIT, $128-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
@@ -19982,9 +19878,6 @@ TEXT ·pserfAVX512(SB), NOSPLIT, $192-60
 	MOVSS        delta+52(FP), X0
 	VBROADCASTSS X0, Z0
 	VMOVUPS      Z0, 64(SP)
-	MOVSS        invDelta+56(FP), X0
-	VBROADCASTSS X0, Z0
-	VMOVUPS      Z0, 128(SP)
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -19993,21 +19886,87 @@ loopN:
 	CMPQ         BX, SI
 	JG           loop1
 	VMOVUPS      (DX)(BX*4), Z0
+	VMOVUPS      c_maxFloat<>+0(SB), Z21
+	VMINPS       Z0, Z21, Z0
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z21
+	VMAXPS       Z0, Z21, Z0
 	VMULPS       64(SP), Z0, Z21
-	VMOVUPS      64(SP), Z22
-	VFMSUB132PS  Z0, Z21, Z22
-	VORPS        c_signMask<>+0(SB), Z21, Z23
-	VANDNPS      c_signMask<>+0(SB), Z21, Z24
-	VXORPS       Z24, Z22, Z24
+	VFMSUB132PS  64(SP), Z21, Z0
+	VORPS        c_signMask<>+0(SB), Z21, Z22
+	VANDNPS      c_signMask<>+0(SB), Z21, Z23
+	VXORPS       Z23, Z0, Z23
+	VMOVUPS      c_expLo<>+0(SB), Z24
+	VMAXPS       Z22, Z24, Z22
+	VMOVUPS      c_log2e<>+0(SB), Z24
+	VFMADD213PS  c_roundMagic<>+0(SB), Z22, Z24
+	VSUBPS       c_roundMagic<>+0(SB), Z24, Z25
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z25, Z22
+	VMINPS       c_one<>+0(SB), Z23, Z23
+	VMAXPS       c_negOne<>+0(SB), Z23, Z23
+	VADDPS       Z23, Z22, Z22
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z22, Z25
+	VMULPS       Z25, Z25, Z22
+	VMOVUPS      c_expP6<>+0(SB), Z23
+	VFMADD213PS  c_expP5<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP4<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP3<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP2<>+0(SB), Z25, Z23
+	VFMADD132PS  Z23, Z25, Z22
+	VPSUBD       c_expBias64<>+0(SB), Z24, Z23
+	VPSLLD       $0x17, Z23, Z23
+	VFMADD132PS  Z22, Z23, Z23
+	VMULPS       c_twoM64<>+0(SB), Z23, Z22
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Z21, K1
+	VMOVUPS      c_one<>+0(SB), Z24
+	VFMSUB132PS  c_two<>+0(SB), Z24, Z22
+	VMOVUPS      c_log1pR9<>+0(SB), Z24
+	VFMADD213PS  c_log1pR8<>+0(SB), Z22, Z24
+	VFMADD213PS  c_log1pR7<>+0(SB), Z22, Z24
+	VFMADD213PS  c_log1pR6<>+0(SB), Z22, Z24
+	VFMADD213PS  c_log1pR5<>+0(SB), Z22, Z24
+	VFMADD213PS  c_log1pR4<>+0(SB), Z22, Z24
+	VFMADD213PS  c_log1pR3<>+0(SB), Z22, Z24
+	VFMADD213PS  c_log1pR2<>+0(SB), Z22, Z24
+	VFMADD213PS  c_log1pR1<>+0(SB), Z22, Z24
+	VFMADD213PS  c_log1pR0<>+0(SB), Z22, Z24
+	VMULPS       Z24, Z23, Z22
+	VSUBPS       c_ten<>+0(SB), Z21, Z23
+	VANDPS       c_absMask<>+0(SB), Z23, Z23
+	VCMPPS       $0x11, c_ten<>+0(SB), Z23, K2
+	VMOVUPS      c_zero<>+0(SB), Z23
+	VMAXPS       Z21, Z23, Z23
+	VMOVUPS      c_one<>+0(SB), Z24
+	VMINPS       Z0, Z24, Z0
+	VMOVUPS      c_negOne<>+0(SB), Z24
+	VMAXPS       Z0, Z24, Z0
+	VMOVUPS.Z    Z0, K2, Z0
+	VFMADD231PS  c_twoM64<>+0(SB), Z22, Z0
+	VADDPS       Z0, Z23, Z0
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Z21, K2
+	VMOVUPS.Z    Z22, K1, Z21
+	VBLENDMPS    Z21, Z0, K2, Z1
+	VMOVUPS      c_one<>+0(SB), Z21
+	VBLENDMPS    c_twoM64<>+0(SB), Z21, K2, Z2
+	VMULPS       (SP), Z0, Z0
+	VMULPS       (SP), Z1, Z21
+	VANDPS       c_absMask<>+0(SB), Z0, Z22
+	VMOVUPS      c_erfAMax<>+0(SB), Z23
+	VMINPS       Z22, Z23, Z23
+	VMOVUPS      c_erfAMax<>+0(SB), Z24
+	VMINPS       Z23, Z24, Z23
+	VMULPS       Z23, Z23, Z24
+	VFMSUB132PS  Z23, Z24, Z23
+	VXORPS       c_signMask<>+0(SB), Z23, Z23
+	VXORPS       c_signMask<>+0(SB), Z24, Z24
 	VMOVUPS      c_expLo<>+0(SB), Z25
-	VMAXPS       Z23, Z25, Z23
+	VMAXPS       Z24, Z25, Z24
 	VMOVUPS      c_log2e<>+0(SB), Z25
-	VFMADD213PS  c_roundMagic<>+0(SB), Z23, Z25
+	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z25
 	VSUBPS       c_roundMagic<>+0(SB), Z25, Z26
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z26, Z23
-	VMINPS       c_one<>+0(SB), Z24, Z24
-	VMAXPS       c_negOne<>+0(SB), Z24, Z24
-	VADDPS       Z24, Z23, Z23
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z26, Z24
+	VMINPS       c_one<>+0(SB), Z23, Z23
+	VMAXPS       c_negOne<>+0(SB), Z23, Z23
+	VADDPS       Z23, Z24, Z23
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z23, Z26
 	VMULPS       Z26, Z26, Z23
 	VMOVUPS      c_expP6<>+0(SB), Z24
@@ -20019,135 +19978,137 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Z25, Z24
 	VPSLLD       $0x17, Z24, Z24
 	VFMADD132PS  Z23, Z24, Z24
-	VMULPS       c_twoM64<>+0(SB), Z24, Z23
-	VCMPPS       $0x11, c_zero<>+0(SB), Z21, K1
-	VMOVUPS      c_one<>+0(SB), Z25
-	VFMSUB132PS  c_two<>+0(SB), Z25, Z23
-	VMOVUPS      c_log1pR9<>+0(SB), Z25
-	VFMADD213PS  c_log1pR8<>+0(SB), Z23, Z25
-	VFMADD213PS  c_log1pR7<>+0(SB), Z23, Z25
-	VFMADD213PS  c_log1pR6<>+0(SB), Z23, Z25
-	VFMADD213PS  c_log1pR5<>+0(SB), Z23, Z25
-	VFMADD213PS  c_log1pR4<>+0(SB), Z23, Z25
-	VFMADD213PS  c_log1pR3<>+0(SB), Z23, Z25
-	VFMADD213PS  c_log1pR2<>+0(SB), Z23, Z25
-	VFMADD213PS  c_log1pR1<>+0(SB), Z23, Z25
-	VFMADD213PS  c_log1pR0<>+0(SB), Z23, Z25
-	VMULPS       Z25, Z24, Z23
-	VMULPS       128(SP), Z23, Z24
-	VMULPS       c_twoM64<>+0(SB), Z24, Z24
-	VCMPPS       $0x1e, c_zero<>+0(SB), Z21, K2
-	VMOVUPS      c_zero<>+0(SB), Z25
-	VMAXPS       Z21, Z25, Z25
-	VMOVUPS      c_one<>+0(SB), Z26
-	VMINPS       Z22, Z26, Z22
-	VMOVUPS      c_negOne<>+0(SB), Z26
-	VMAXPS       Z22, Z26, Z22
-	VMOVUPS.Z    Z22, K2, Z22
-	VFMADD132PS  c_twoM64<>+0(SB), Z22, Z23
-	VADDPS       Z23, Z25, Z22
-	VMULPS       128(SP), Z22, Z22
-	VBLENDMPS    Z24, Z22, K1, Z1
-	VCMPPS       $0x1e, c_softplusThreshold<>+0(SB), Z21, K1
-	VBLENDMPS    Z0, Z1, K1, Z2
-	VMOVUPS      c_absMask<>+0(SB), Z21
-	VANDPS       64(SP), Z21, Z21
-	VCMPPS       $0x11, c_pserfTiny<>+0(SB), Z21, K1
-	VMULPS       64(SP), Z2, Z21
-	VBLENDMPS    c_ln2<>+0(SB), Z21, K1, Z3
-	VMULPS       (SP), Z3, Z21
-	VANDPS       c_absMask<>+0(SB), Z21, Z22
-	VMOVUPS      c_half<>+0(SB), Z23
-	VMINPS       Z21, Z23, Z23
-	VMOVUPS      c_negHalf<>+0(SB), Z24
-	VMAXPS       Z23, Z24, Z23
-	VMOVUPS      c_half<>+0(SB), Z24
-	VMINPS       Z21, Z24, Z24
-	VMOVUPS      c_negHalf<>+0(SB), Z25
-	VMAXPS       Z24, Z25, Z24
-	VMULPS       Z24, Z24, Z24
-	VMOVUPS      c_erfS6<>+0(SB), Z25
-	VFMADD213PS  c_erfS5<>+0(SB), Z24, Z25
-	VFMADD213PS  c_erfS4<>+0(SB), Z24, Z25
-	VFMADD213PS  c_erfS3<>+0(SB), Z24, Z25
-	VFMADD213PS  c_erfS2<>+0(SB), Z24, Z25
-	VFMADD213PS  c_erfS1<>+0(SB), Z24, Z25
-	VFMADD213PS  c_erfS0<>+0(SB), Z24, Z25
-	VMULPS       Z25, Z23, Z23
-	VMOVUPS      c_erfAMax<>+0(SB), Z24
-	VMINPS       Z22, Z24, Z24
-	VMOVUPS      c_erfAMax<>+0(SB), Z25
-	VMINPS       Z24, Z25, Z24
-	VMULPS       Z24, Z24, Z25
-	VFMSUB132PS  Z24, Z25, Z24
-	VXORPS       c_signMask<>+0(SB), Z24, Z24
-	VXORPS       c_signMask<>+0(SB), Z25, Z25
-	VMOVUPS      c_expLo<>+0(SB), Z26
-	VMAXPS       Z25, Z26, Z25
-	VMOVUPS      c_log2e<>+0(SB), Z26
-	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z26
-	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z25
-	VMINPS       c_one<>+0(SB), Z24, Z24
-	VMAXPS       c_negOne<>+0(SB), Z24, Z24
-	VADDPS       Z24, Z25, Z24
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z27
-	VMULPS       Z27, Z27, Z24
-	VMOVUPS      c_expP6<>+0(SB), Z25
-	VFMADD213PS  c_expP5<>+0(SB), Z27, Z25
-	VFMADD213PS  c_expP4<>+0(SB), Z27, Z25
-	VFMADD213PS  c_expP3<>+0(SB), Z27, Z25
-	VFMADD213PS  c_expP2<>+0(SB), Z27, Z25
-	VFMADD132PS  Z25, Z27, Z24
-	VPSUBD       c_expBias64<>+0(SB), Z26, Z25
-	VPSLLD       $0x17, Z25, Z25
-	VFMADD132PS  Z24, Z25, Z25
-	VMOVUPS      c_erfAMax<>+0(SB), Z24
-	VMINPS       Z22, Z24, Z24
-	VMULPS       c_sqrt2<>+0(SB), Z24, Z24
-	VMOVUPS      c_phiP4<>+0(SB), Z26
-	VFMADD213PS  c_phiP3<>+0(SB), Z24, Z26
-	VFMADD213PS  c_phiP2<>+0(SB), Z24, Z26
-	VFMADD213PS  c_phiP1<>+0(SB), Z24, Z26
-	VFMADD213PS  c_phiP0<>+0(SB), Z24, Z26
-	VMOVUPS      c_phiQ5<>+0(SB), Z27
-	VFMADD213PS  c_phiQ4<>+0(SB), Z24, Z27
-	VFMADD213PS  c_phiQ3<>+0(SB), Z24, Z27
-	VFMADD213PS  c_phiQ2<>+0(SB), Z24, Z27
-	VFMADD213PS  c_phiQ1<>+0(SB), Z24, Z27
-	VFMADD213PS  c_one<>+0(SB), Z24, Z27
-	VDIVPS       Z27, Z26, Z24
-	VMULPS       Z24, Z25, Z24
-	VMOVUPS      c_one<>+0(SB), Z25
-	VFNMADD132PS c_twoM63<>+0(SB), Z25, Z24
-	VANDPS       c_signMask<>+0(SB), Z21, Z21
-	VORPS        Z21, Z24, Z21
+	VMOVUPS      c_erfAMax<>+0(SB), Z23
+	VMINPS       Z22, Z23, Z23
+	VMULPS       c_sqrt2<>+0(SB), Z23, Z23
+	VMOVUPS      c_phiP4<>+0(SB), Z25
+	VFMADD213PS  c_phiP3<>+0(SB), Z23, Z25
+	VFMADD213PS  c_phiP2<>+0(SB), Z23, Z25
+	VFMADD213PS  c_phiP1<>+0(SB), Z23, Z25
+	VFMADD213PS  c_phiP0<>+0(SB), Z23, Z25
+	VMOVUPS      c_phiQ5<>+0(SB), Z26
+	VFMADD213PS  c_phiQ4<>+0(SB), Z23, Z26
+	VFMADD213PS  c_phiQ3<>+0(SB), Z23, Z26
+	VFMADD213PS  c_phiQ2<>+0(SB), Z23, Z26
+	VFMADD213PS  c_phiQ1<>+0(SB), Z23, Z26
+	VFMADD213PS  c_one<>+0(SB), Z23, Z26
+	VDIVPS       Z26, Z25, Z23
+	VMULPS       Z23, Z24, Z23
+	VMOVUPS      c_one<>+0(SB), Z24
+	VFNMADD132PS c_twoM63<>+0(SB), Z24, Z23
+	VANDPS       c_signMask<>+0(SB), Z0, Z24
+	VORPS        Z24, Z23, Z23
+	VCMPPS       $0x11, c_one<>+0(SB), Z2, K1
+	VMOVUPS      c_one<>+0(SB), Z24
+	VBLENDMPS    c_twoP64<>+0(SB), Z24, K1, Z3
+	VMULPS       Z3, Z23, Z23
 	VCMPPS       $0x11, c_half<>+0(SB), Z22, K1
-	VBLENDMPS    Z23, Z21, K1, Z4
+	VMOVUPS      c_half<>+0(SB), Z22
+	VMINPS       Z0, Z22, Z0
+	VMOVUPS      c_negHalf<>+0(SB), Z22
+	VMAXPS       Z0, Z22, Z0
+	VMULPS       Z0, Z0, Z0
+	VMOVUPS      c_erfS6<>+0(SB), Z22
+	VFMADD213PS  c_erfS5<>+0(SB), Z0, Z22
+	VFMADD213PS  c_erfS4<>+0(SB), Z0, Z22
+	VFMADD213PS  c_erfS3<>+0(SB), Z0, Z22
+	VFMADD213PS  c_erfS2<>+0(SB), Z0, Z22
+	VFMADD213PS  c_erfS1<>+0(SB), Z0, Z22
+	VFMADD213PS  c_erfS0<>+0(SB), Z0, Z22
+	VMULPS       Z22, Z21, Z0
+	VBLENDMPS    Z0, Z23, K1, Z4
+	VMOVUPS      (DX)(BX*4), Z0
 	VCMPPS       $0x00, c_zero<>+0(SB), Z4, K1
 	VMOVUPS      c_maxFloat<>+0(SB), Z21
 	VMINPS       Z0, Z21, Z21
 	VMOVUPS      c_negMaxFloat<>+0(SB), Z22
 	VMAXPS       Z21, Z22, Z21
 	VBLENDMPS    Z21, Z0, K1, Z5
-	VMULPS       Z4, Z5, Z0
+	VMULPS       Z2, Z5, Z0
+	VMULPS       Z4, Z0, Z0
 	VMOVUPS      Z0, (CX)(BX*4)
 	VMOVUPS      64(DX)(BX*4), Z0
+	VMOVUPS      c_maxFloat<>+0(SB), Z21
+	VMINPS       Z0, Z21, Z0
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z21
+	VMAXPS       Z0, Z21, Z0
 	VMULPS       64(SP), Z0, Z21
-	VMOVUPS      64(SP), Z22
-	VFMSUB132PS  Z0, Z21, Z22
-	VORPS        c_signMask<>+0(SB), Z21, Z23
-	VANDNPS      c_signMask<>+0(SB), Z21, Z24
-	VXORPS       Z24, Z22, Z24
+	VFMSUB132PS  64(SP), Z21, Z0
+	VORPS        c_signMask<>+0(SB), Z21, Z22
+	VANDNPS      c_signMask<>+0(SB), Z21, Z23
+	VXORPS       Z23, Z0, Z23
+	VMOVUPS      c_expLo<>+0(SB), Z24
+	VMAXPS       Z22, Z24, Z22
+	VMOVUPS      c_log2e<>+0(SB), Z24
+	VFMADD213PS  c_roundMagic<>+0(SB), Z22, Z24
+	VSUBPS       c_roundMagic<>+0(SB), Z24, Z25
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z25, Z22
+	VMINPS       c_one<>+0(SB), Z23, Z23
+	VMAXPS       c_negOne<>+0(SB), Z23, Z23
+	VADDPS       Z23, Z22, Z22
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z22, Z25
+	VMULPS       Z25, Z25, Z22
+	VMOVUPS      c_expP6<>+0(SB), Z23
+	VFMADD213PS  c_expP5<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP4<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP3<>+0(SB), Z25, Z23
+	VFMADD213PS  c_expP2<>+0(SB), Z25, Z23
+	VFMADD132PS  Z23, Z25, Z22
+	VPSUBD       c_expBias64<>+0(SB), Z24, Z23
+	VPSLLD       $0x17, Z23, Z23
+	VFMADD132PS  Z22, Z23, Z23
+	VMULPS       c_twoM64<>+0(SB), Z23, Z22
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Z21, K1
+	VMOVUPS      c_one<>+0(SB), Z24
+	VFMSUB132PS  c_two<>+0(SB), Z24, Z22
+	VMOVUPS      c_log1pR9<>+0(SB), Z24
+	VFMADD213PS  c_log1pR8<>+0(SB), Z22, Z24
+	VFMADD213PS  c_log1pR7<>+0(SB), Z22, Z24
+	VFMADD213PS  c_log1pR6<>+0(SB), Z22, Z24
+	VFMADD213PS  c_log1pR5<>+0(SB), Z22, Z24
+	VFMADD213PS  c_log1pR4<>+0(SB), Z22, Z24
+	VFMADD213PS  c_log1pR3<>+0(SB), Z22, Z24
+	VFMADD213PS  c_log1pR2<>+0(SB), Z22, Z24
+	VFMADD213PS  c_log1pR1<>+0(SB), Z22, Z24
+	VFMADD213PS  c_log1pR0<>+0(SB), Z22, Z24
+	VMULPS       Z24, Z23, Z22
+	VSUBPS       c_ten<>+0(SB), Z21, Z23
+	VANDPS       c_absMask<>+0(SB), Z23, Z23
+	VCMPPS       $0x11, c_ten<>+0(SB), Z23, K2
+	VMOVUPS      c_zero<>+0(SB), Z23
+	VMAXPS       Z21, Z23, Z23
+	VMOVUPS      c_one<>+0(SB), Z24
+	VMINPS       Z0, Z24, Z0
+	VMOVUPS      c_negOne<>+0(SB), Z24
+	VMAXPS       Z0, Z24, Z0
+	VMOVUPS.Z    Z0, K2, Z0
+	VFMADD231PS  c_twoM64<>+0(SB), Z22, Z0
+	VADDPS       Z0, Z23, Z0
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Z21, K2
+	VMOVUPS.Z    Z22, K1, Z21
+	VBLENDMPS    Z21, Z0, K2, Z6
+	VMOVUPS      c_one<>+0(SB), Z21
+	VBLENDMPS    c_twoM64<>+0(SB), Z21, K2, Z7
+	VMULPS       (SP), Z0, Z0
+	VMULPS       (SP), Z6, Z21
+	VANDPS       c_absMask<>+0(SB), Z0, Z22
+	VMOVUPS      c_erfAMax<>+0(SB), Z23
+	VMINPS       Z22, Z23, Z23
+	VMOVUPS      c_erfAMax<>+0(SB), Z24
+	VMINPS       Z23, Z24, Z23
+	VMULPS       Z23, Z23, Z24
+	VFMSUB132PS  Z23, Z24, Z23
+	VXORPS       c_signMask<>+0(SB), Z23, Z23
+	VXORPS       c_signMask<>+0(SB), Z24, Z24
 	VMOVUPS      c_expLo<>+0(SB), Z25
-	VMAXPS       Z23, Z25, Z23
+	VMAXPS       Z24, Z25, Z24
 	VMOVUPS      c_log2e<>+0(SB), Z25
-	VFMADD213PS  c_roundMagic<>+0(SB), Z23, Z25
+	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z25
 	VSUBPS       c_roundMagic<>+0(SB), Z25, Z26
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z26, Z23
-	VMINPS       c_one<>+0(SB), Z24, Z24
-	VMAXPS       c_negOne<>+0(SB), Z24, Z24
-	VADDPS       Z24, Z23, Z23
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z26, Z24
+	VMINPS       c_one<>+0(SB), Z23, Z23
+	VMAXPS       c_negOne<>+0(SB), Z23, Z23
+	VADDPS       Z23, Z24, Z23
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z23, Z26
 	VMULPS       Z26, Z26, Z23
 	VMOVUPS      c_expP6<>+0(SB), Z24
@@ -20159,118 +20120,54 @@ loopN:
 	VPSUBD       c_expBias64<>+0(SB), Z25, Z24
 	VPSLLD       $0x17, Z24, Z24
 	VFMADD132PS  Z23, Z24, Z24
-	VMULPS       c_twoM64<>+0(SB), Z24, Z23
-	VCMPPS       $0x11, c_zero<>+0(SB), Z21, K1
-	VMOVUPS      c_one<>+0(SB), Z25
-	VFMSUB132PS  c_two<>+0(SB), Z25, Z23
-	VMOVUPS      c_log1pR9<>+0(SB), Z25
-	VFMADD213PS  c_log1pR8<>+0(SB), Z23, Z25
-	VFMADD213PS  c_log1pR7<>+0(SB), Z23, Z25
-	VFMADD213PS  c_log1pR6<>+0(SB), Z23, Z25
-	VFMADD213PS  c_log1pR5<>+0(SB), Z23, Z25
-	VFMADD213PS  c_log1pR4<>+0(SB), Z23, Z25
-	VFMADD213PS  c_log1pR3<>+0(SB), Z23, Z25
-	VFMADD213PS  c_log1pR2<>+0(SB), Z23, Z25
-	VFMADD213PS  c_log1pR1<>+0(SB), Z23, Z25
-	VFMADD213PS  c_log1pR0<>+0(SB), Z23, Z25
-	VMULPS       Z25, Z24, Z23
-	VMULPS       128(SP), Z23, Z24
-	VMULPS       c_twoM64<>+0(SB), Z24, Z24
-	VCMPPS       $0x1e, c_zero<>+0(SB), Z21, K2
-	VMOVUPS      c_zero<>+0(SB), Z25
-	VMAXPS       Z21, Z25, Z25
-	VMOVUPS      c_one<>+0(SB), Z26
-	VMINPS       Z22, Z26, Z22
-	VMOVUPS      c_negOne<>+0(SB), Z26
-	VMAXPS       Z22, Z26, Z22
-	VMOVUPS.Z    Z22, K2, Z22
-	VFMADD132PS  c_twoM64<>+0(SB), Z22, Z23
-	VADDPS       Z23, Z25, Z22
-	VMULPS       128(SP), Z22, Z22
-	VBLENDMPS    Z24, Z22, K1, Z6
-	VCMPPS       $0x1e, c_softplusThreshold<>+0(SB), Z21, K1
-	VBLENDMPS    Z0, Z6, K1, Z7
-	VMOVUPS      c_absMask<>+0(SB), Z21
-	VANDPS       64(SP), Z21, Z21
-	VCMPPS       $0x11, c_pserfTiny<>+0(SB), Z21, K1
-	VMULPS       64(SP), Z7, Z21
-	VBLENDMPS    c_ln2<>+0(SB), Z21, K1, Z8
-	VMULPS       (SP), Z8, Z21
-	VANDPS       c_absMask<>+0(SB), Z21, Z22
-	VMOVUPS      c_half<>+0(SB), Z23
-	VMINPS       Z21, Z23, Z23
-	VMOVUPS      c_negHalf<>+0(SB), Z24
-	VMAXPS       Z23, Z24, Z23
-	VMOVUPS      c_half<>+0(SB), Z24
-	VMINPS       Z21, Z24, Z24
-	VMOVUPS      c_negHalf<>+0(SB), Z25
-	VMAXPS       Z24, Z25, Z24
-	VMULPS       Z24, Z24, Z24
-	VMOVUPS      c_erfS6<>+0(SB), Z25
-	VFMADD213PS  c_erfS5<>+0(SB), Z24, Z25
-	VFMADD213PS  c_erfS4<>+0(SB), Z24, Z25
-	VFMADD213PS  c_erfS3<>+0(SB), Z24, Z25
-	VFMADD213PS  c_erfS2<>+0(SB), Z24, Z25
-	VFMADD213PS  c_erfS1<>+0(SB), Z24, Z25
-	VFMADD213PS  c_erfS0<>+0(SB), Z24, Z25
-	VMULPS       Z25, Z23, Z23
-	VMOVUPS      c_erfAMax<>+0(SB), Z24
-	VMINPS       Z22, Z24, Z24
-	VMOVUPS      c_erfAMax<>+0(SB), Z25
-	VMINPS       Z24, Z25, Z24
-	VMULPS       Z24, Z24, Z25
-	VFMSUB132PS  Z24, Z25, Z24
-	VXORPS       c_signMask<>+0(SB), Z24, Z24
-	VXORPS       c_signMask<>+0(SB), Z25, Z25
-	VMOVUPS      c_expLo<>+0(SB), Z26
-	VMAXPS       Z25, Z26, Z25
-	VMOVUPS      c_log2e<>+0(SB), Z26
-	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z26
-	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z25
-	VMINPS       c_one<>+0(SB), Z24, Z24
-	VMAXPS       c_negOne<>+0(SB), Z24, Z24
-	VADDPS       Z24, Z25, Z24
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z27
-	VMULPS       Z27, Z27, Z24
-	VMOVUPS      c_expP6<>+0(SB), Z25
-	VFMADD213PS  c_expP5<>+0(SB), Z27, Z25
-	VFMADD213PS  c_expP4<>+0(SB), Z27, Z25
-	VFMADD213PS  c_expP3<>+0(SB), Z27, Z25
-	VFMADD213PS  c_expP2<>+0(SB), Z27, Z25
-	VFMADD132PS  Z25, Z27, Z24
-	VPSUBD       c_expBias64<>+0(SB), Z26, Z25
-	VPSLLD       $0x17, Z25, Z25
-	VFMADD132PS  Z24, Z25, Z25
-	VMOVUPS      c_erfAMax<>+0(SB), Z24
-	VMINPS       Z22, Z24, Z24
-	VMULPS       c_sqrt2<>+0(SB), Z24, Z24
-	VMOVUPS      c_phiP4<>+0(SB), Z26
-	VFMADD213PS  c_phiP3<>+0(SB), Z24, Z26
-	VFMADD213PS  c_phiP2<>+0(SB), Z24, Z26
-	VFMADD213PS  c_phiP1<>+0(SB), Z24, Z26
-	VFMADD213PS  c_phiP0<>+0(SB), Z24, Z26
-	VMOVUPS      c_phiQ5<>+0(SB), Z27
-	VFMADD213PS  c_phiQ4<>+0(SB), Z24, Z27
-	VFMADD213PS  c_phiQ3<>+0(SB), Z24, Z27
-	VFMADD213PS  c_phiQ2<>+0(SB), Z24, Z27
-	VFMADD213PS  c_phiQ1<>+0(SB), Z24, Z27
-	VFMADD213PS  c_one<>+0(SB), Z24, Z27
-	VDIVPS       Z27, Z26, Z24
-	VMULPS       Z24, Z25, Z24
-	VMOVUPS      c_one<>+0(SB), Z25
-	VFNMADD132PS c_twoM63<>+0(SB), Z25, Z24
-	VANDPS       c_signMask<>+0(SB), Z21, Z21
-	VORPS        Z21, Z24, Z21
+	VMOVUPS      c_erfAMax<>+0(SB), Z23
+	VMINPS       Z22, Z23, Z23
+	VMULPS       c_sqrt2<>+0(SB), Z23, Z23
+	VMOVUPS      c_phiP4<>+0(SB), Z25
+	VFMADD213PS  c_phiP3<>+0(SB), Z23, Z25
+	VFMADD213PS  c_phiP2<>+0(SB), Z23, Z25
+	VFMADD213PS  c_phiP1<>+0(SB), Z23, Z25
+	VFMADD213PS  c_phiP0<>+0(SB), Z23, Z25
+	VMOVUPS      c_phiQ5<>+0(SB), Z26
+	VFMADD213PS  c_phiQ4<>+0(SB), Z23, Z26
+	VFMADD213PS  c_phiQ3<>+0(SB), Z23, Z26
+	VFMADD213PS  c_phiQ2<>+0(SB), Z23, Z26
+	VFMADD213PS  c_phiQ1<>+0(SB), Z23, Z26
+	VFMADD213PS  c_one<>+0(SB), Z23, Z26
+	VDIVPS       Z26, Z25, Z23
+	VMULPS       Z23, Z24, Z23
+	VMOVUPS      c_one<>+0(SB), Z24
+	VFNMADD132PS c_twoM63<>+0(SB), Z24, Z23
+	VANDPS       c_signMask<>+0(SB), Z0, Z24
+	VORPS        Z24, Z23, Z23
+	VCMPPS       $0x11, c_one<>+0(SB), Z7, K1
+	VMOVUPS      c_one<>+0(SB), Z24
+	VBLENDMPS    c_twoP64<>+0(SB), Z24, K1, Z8
+	VMULPS       Z8, Z23, Z23
 	VCMPPS       $0x11, c_half<>+0(SB), Z22, K1
-	VBLENDMPS    Z23, Z21, K1, Z9
+	VMOVUPS      c_half<>+0(SB), Z22
+	VMINPS       Z0, Z22, Z0
+	VMOVUPS      c_negHalf<>+0(SB), Z22
+	VMAXPS       Z0, Z22, Z0
+	VMULPS       Z0, Z0, Z0
+	VMOVUPS      c_erfS6<>+0(SB), Z22
+	VFMADD213PS  c_erfS5<>+0(SB), Z0, Z22
+	VFMADD213PS  c_erfS4<>+0(SB), Z0, Z22
+	VFMADD213PS  c_erfS3<>+0(SB), Z0, Z22
+	VFMADD213PS  c_erfS2<>+0(SB), Z0, Z22
+	VFMADD213PS  c_erfS1<>+0(SB), Z0, Z22
+	VFMADD213PS  c_erfS0<>+0(SB), Z0, Z22
+	VMULPS       Z22, Z21, Z0
+	VBLENDMPS    Z0, Z23, K1, Z9
+	VMOVUPS      64(DX)(BX*4), Z0
 	VCMPPS       $0x00, c_zero<>+0(SB), Z9, K1
 	VMOVUPS      c_maxFloat<>+0(SB), Z21
 	VMINPS       Z0, Z21, Z21
 	VMOVUPS      c_negMaxFloat<>+0(SB), Z22
 	VMAXPS       Z21, Z22, Z21
 	VBLENDMPS    Z21, Z0, K1, Z10
-	VMULPS       Z9, Z10, Z0
+	VMULPS       Z7, Z10, Z0
+	VMULPS       Z9, Z0, Z0
 	VMOVUPS      Z0, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
@@ -20283,21 +20180,87 @@ loop:
 	CMPQ         BX, SI
 	JG           tail
 	VMOVUPS      (DX)(BX*4), Z0
+	VMOVUPS      c_maxFloat<>+0(SB), Z1
+	VMINPS       Z0, Z1, Z0
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z1
+	VMAXPS       Z0, Z1, Z0
 	VMULPS       64(SP), Z0, Z1
-	VMOVUPS      64(SP), Z2
-	VFMSUB132PS  Z0, Z1, Z2
-	VORPS        c_signMask<>+0(SB), Z1, Z3
-	VANDNPS      c_signMask<>+0(SB), Z1, Z4
-	VXORPS       Z4, Z2, Z4
+	VFMSUB132PS  64(SP), Z1, Z0
+	VORPS        c_signMask<>+0(SB), Z1, Z2
+	VANDNPS      c_signMask<>+0(SB), Z1, Z3
+	VXORPS       Z3, Z0, Z3
+	VMOVUPS      c_expLo<>+0(SB), Z4
+	VMAXPS       Z2, Z4, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z2
+	VMINPS       c_one<>+0(SB), Z3, Z3
+	VMAXPS       c_negOne<>+0(SB), Z3, Z3
+	VADDPS       Z3, Z2, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z5
+	VMULPS       Z5, Z5, Z2
+	VMOVUPS      c_expP6<>+0(SB), Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z3
+	VFMADD132PS  Z3, Z5, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VFMADD132PS  Z2, Z3, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z2
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Z1, K1
+	VMOVUPS      c_one<>+0(SB), Z4
+	VFMSUB132PS  c_two<>+0(SB), Z4, Z2
+	VMOVUPS      c_log1pR9<>+0(SB), Z4
+	VFMADD213PS  c_log1pR8<>+0(SB), Z2, Z4
+	VFMADD213PS  c_log1pR7<>+0(SB), Z2, Z4
+	VFMADD213PS  c_log1pR6<>+0(SB), Z2, Z4
+	VFMADD213PS  c_log1pR5<>+0(SB), Z2, Z4
+	VFMADD213PS  c_log1pR4<>+0(SB), Z2, Z4
+	VFMADD213PS  c_log1pR3<>+0(SB), Z2, Z4
+	VFMADD213PS  c_log1pR2<>+0(SB), Z2, Z4
+	VFMADD213PS  c_log1pR1<>+0(SB), Z2, Z4
+	VFMADD213PS  c_log1pR0<>+0(SB), Z2, Z4
+	VMULPS       Z4, Z3, Z2
+	VSUBPS       c_ten<>+0(SB), Z1, Z3
+	VANDPS       c_absMask<>+0(SB), Z3, Z3
+	VCMPPS       $0x11, c_ten<>+0(SB), Z3, K2
+	VMOVUPS      c_zero<>+0(SB), Z3
+	VMAXPS       Z1, Z3, Z3
+	VMOVUPS      c_one<>+0(SB), Z4
+	VMINPS       Z0, Z4, Z0
+	VMOVUPS      c_negOne<>+0(SB), Z4
+	VMAXPS       Z0, Z4, Z0
+	VMOVUPS.Z    Z0, K2, Z0
+	VFMADD231PS  c_twoM64<>+0(SB), Z2, Z0
+	VADDPS       Z0, Z3, Z0
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Z1, K2
+	VMOVUPS.Z    Z2, K1, Z1
+	VBLENDMPS    Z1, Z0, K2, Z11
+	VMOVUPS      c_one<>+0(SB), Z1
+	VBLENDMPS    c_twoM64<>+0(SB), Z1, K2, Z12
+	VMULPS       (SP), Z0, Z0
+	VMULPS       (SP), Z11, Z1
+	VANDPS       c_absMask<>+0(SB), Z0, Z2
+	VMOVUPS      c_erfAMax<>+0(SB), Z3
+	VMINPS       Z2, Z3, Z3
+	VMOVUPS      c_erfAMax<>+0(SB), Z4
+	VMINPS       Z3, Z4, Z3
+	VMULPS       Z3, Z3, Z4
+	VFMSUB132PS  Z3, Z4, Z3
+	VXORPS       c_signMask<>+0(SB), Z3, Z3
+	VXORPS       c_signMask<>+0(SB), Z4, Z4
 	VMOVUPS      c_expLo<>+0(SB), Z5
-	VMAXPS       Z3, Z5, Z3
+	VMAXPS       Z4, Z5, Z4
 	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
 	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z3
-	VMINPS       c_one<>+0(SB), Z4, Z4
-	VMAXPS       c_negOne<>+0(SB), Z4, Z4
-	VADDPS       Z4, Z3, Z3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VMINPS       c_one<>+0(SB), Z3, Z3
+	VMAXPS       c_negOne<>+0(SB), Z3, Z3
+	VADDPS       Z3, Z4, Z3
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
 	VMULPS       Z6, Z6, Z3
 	VMOVUPS      c_expP6<>+0(SB), Z4
@@ -20309,118 +20272,54 @@ loop:
 	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
 	VPSLLD       $0x17, Z4, Z4
 	VFMADD132PS  Z3, Z4, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z3
-	VCMPPS       $0x11, c_zero<>+0(SB), Z1, K1
-	VMOVUPS      c_one<>+0(SB), Z5
-	VFMSUB132PS  c_two<>+0(SB), Z5, Z3
-	VMOVUPS      c_log1pR9<>+0(SB), Z5
-	VFMADD213PS  c_log1pR8<>+0(SB), Z3, Z5
-	VFMADD213PS  c_log1pR7<>+0(SB), Z3, Z5
-	VFMADD213PS  c_log1pR6<>+0(SB), Z3, Z5
-	VFMADD213PS  c_log1pR5<>+0(SB), Z3, Z5
-	VFMADD213PS  c_log1pR4<>+0(SB), Z3, Z5
-	VFMADD213PS  c_log1pR3<>+0(SB), Z3, Z5
-	VFMADD213PS  c_log1pR2<>+0(SB), Z3, Z5
-	VFMADD213PS  c_log1pR1<>+0(SB), Z3, Z5
-	VFMADD213PS  c_log1pR0<>+0(SB), Z3, Z5
-	VMULPS       Z5, Z4, Z3
-	VMULPS       128(SP), Z3, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Z1, K2
-	VMOVUPS      c_zero<>+0(SB), Z5
-	VMAXPS       Z1, Z5, Z5
-	VMOVUPS      c_one<>+0(SB), Z6
-	VMINPS       Z2, Z6, Z2
-	VMOVUPS      c_negOne<>+0(SB), Z6
-	VMAXPS       Z2, Z6, Z2
-	VMOVUPS.Z    Z2, K2, Z2
-	VFMADD132PS  c_twoM64<>+0(SB), Z2, Z3
-	VADDPS       Z3, Z5, Z2
-	VMULPS       128(SP), Z2, Z2
-	VBLENDMPS    Z4, Z2, K1, Z11
-	VCMPPS       $0x1e, c_softplusThreshold<>+0(SB), Z1, K1
-	VBLENDMPS    Z0, Z11, K1, Z12
-	VMOVUPS      c_absMask<>+0(SB), Z1
-	VANDPS       64(SP), Z1, Z1
-	VCMPPS       $0x11, c_pserfTiny<>+0(SB), Z1, K1
-	VMULPS       64(SP), Z12, Z1
-	VBLENDMPS    c_ln2<>+0(SB), Z1, K1, Z13
-	VMULPS       (SP), Z13, Z1
-	VANDPS       c_absMask<>+0(SB), Z1, Z2
-	VMOVUPS      c_half<>+0(SB), Z3
-	VMINPS       Z1, Z3, Z3
-	VMOVUPS      c_negHalf<>+0(SB), Z4
-	VMAXPS       Z3, Z4, Z3
-	VMOVUPS      c_half<>+0(SB), Z4
-	VMINPS       Z1, Z4, Z4
-	VMOVUPS      c_negHalf<>+0(SB), Z5
-	VMAXPS       Z4, Z5, Z4
-	VMULPS       Z4, Z4, Z4
-	VMOVUPS      c_erfS6<>+0(SB), Z5
-	VFMADD213PS  c_erfS5<>+0(SB), Z4, Z5
-	VFMADD213PS  c_erfS4<>+0(SB), Z4, Z5
-	VFMADD213PS  c_erfS3<>+0(SB), Z4, Z5
-	VFMADD213PS  c_erfS2<>+0(SB), Z4, Z5
-	VFMADD213PS  c_erfS1<>+0(SB), Z4, Z5
-	VFMADD213PS  c_erfS0<>+0(SB), Z4, Z5
-	VMULPS       Z5, Z3, Z3
-	VMOVUPS      c_erfAMax<>+0(SB), Z4
-	VMINPS       Z2, Z4, Z4
-	VMOVUPS      c_erfAMax<>+0(SB), Z5
-	VMINPS       Z4, Z5, Z4
-	VMULPS       Z4, Z4, Z5
-	VFMSUB132PS  Z4, Z5, Z4
-	VXORPS       c_signMask<>+0(SB), Z4, Z4
-	VXORPS       c_signMask<>+0(SB), Z5, Z5
-	VMOVUPS      c_expLo<>+0(SB), Z6
-	VMAXPS       Z5, Z6, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z6
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
-	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
-	VMINPS       c_one<>+0(SB), Z4, Z4
-	VMAXPS       c_negOne<>+0(SB), Z4, Z4
-	VADDPS       Z4, Z5, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z7
-	VMULPS       Z7, Z7, Z4
-	VMOVUPS      c_expP6<>+0(SB), Z5
-	VFMADD213PS  c_expP5<>+0(SB), Z7, Z5
-	VFMADD213PS  c_expP4<>+0(SB), Z7, Z5
-	VFMADD213PS  c_expP3<>+0(SB), Z7, Z5
-	VFMADD213PS  c_expP2<>+0(SB), Z7, Z5
-	VFMADD132PS  Z5, Z7, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z5
-	VPSLLD       $0x17, Z5, Z5
-	VFMADD132PS  Z4, Z5, Z5
-	VMOVUPS      c_erfAMax<>+0(SB), Z4
-	VMINPS       Z2, Z4, Z4
-	VMULPS       c_sqrt2<>+0(SB), Z4, Z4
-	VMOVUPS      c_phiP4<>+0(SB), Z6
-	VFMADD213PS  c_phiP3<>+0(SB), Z4, Z6
-	VFMADD213PS  c_phiP2<>+0(SB), Z4, Z6
-	VFMADD213PS  c_phiP1<>+0(SB), Z4, Z6
-	VFMADD213PS  c_phiP0<>+0(SB), Z4, Z6
-	VMOVUPS      c_phiQ5<>+0(SB), Z7
-	VFMADD213PS  c_phiQ4<>+0(SB), Z4, Z7
-	VFMADD213PS  c_phiQ3<>+0(SB), Z4, Z7
-	VFMADD213PS  c_phiQ2<>+0(SB), Z4, Z7
-	VFMADD213PS  c_phiQ1<>+0(SB), Z4, Z7
-	VFMADD213PS  c_one<>+0(SB), Z4, Z7
-	VDIVPS       Z7, Z6, Z4
-	VMULPS       Z4, Z5, Z4
-	VMOVUPS      c_one<>+0(SB), Z5
-	VFNMADD132PS c_twoM63<>+0(SB), Z5, Z4
-	VANDPS       c_signMask<>+0(SB), Z1, Z1
-	VORPS        Z1, Z4, Z1
+	VMOVUPS      c_erfAMax<>+0(SB), Z3
+	VMINPS       Z2, Z3, Z3
+	VMULPS       c_sqrt2<>+0(SB), Z3, Z3
+	VMOVUPS      c_phiP4<>+0(SB), Z5
+	VFMADD213PS  c_phiP3<>+0(SB), Z3, Z5
+	VFMADD213PS  c_phiP2<>+0(SB), Z3, Z5
+	VFMADD213PS  c_phiP1<>+0(SB), Z3, Z5
+	VFMADD213PS  c_phiP0<>+0(SB), Z3, Z5
+	VMOVUPS      c_phiQ5<>+0(SB), Z6
+	VFMADD213PS  c_phiQ4<>+0(SB), Z3, Z6
+	VFMADD213PS  c_phiQ3<>+0(SB), Z3, Z6
+	VFMADD213PS  c_phiQ2<>+0(SB), Z3, Z6
+	VFMADD213PS  c_phiQ1<>+0(SB), Z3, Z6
+	VFMADD213PS  c_one<>+0(SB), Z3, Z6
+	VDIVPS       Z6, Z5, Z3
+	VMULPS       Z3, Z4, Z3
+	VMOVUPS      c_one<>+0(SB), Z4
+	VFNMADD132PS c_twoM63<>+0(SB), Z4, Z3
+	VANDPS       c_signMask<>+0(SB), Z0, Z4
+	VORPS        Z4, Z3, Z3
+	VCMPPS       $0x11, c_one<>+0(SB), Z12, K1
+	VMOVUPS      c_one<>+0(SB), Z4
+	VBLENDMPS    c_twoP64<>+0(SB), Z4, K1, Z13
+	VMULPS       Z13, Z3, Z3
 	VCMPPS       $0x11, c_half<>+0(SB), Z2, K1
-	VBLENDMPS    Z3, Z1, K1, Z14
+	VMOVUPS      c_half<>+0(SB), Z2
+	VMINPS       Z0, Z2, Z0
+	VMOVUPS      c_negHalf<>+0(SB), Z2
+	VMAXPS       Z0, Z2, Z0
+	VMULPS       Z0, Z0, Z0
+	VMOVUPS      c_erfS6<>+0(SB), Z2
+	VFMADD213PS  c_erfS5<>+0(SB), Z0, Z2
+	VFMADD213PS  c_erfS4<>+0(SB), Z0, Z2
+	VFMADD213PS  c_erfS3<>+0(SB), Z0, Z2
+	VFMADD213PS  c_erfS2<>+0(SB), Z0, Z2
+	VFMADD213PS  c_erfS1<>+0(SB), Z0, Z2
+	VFMADD213PS  c_erfS0<>+0(SB), Z0, Z2
+	VMULPS       Z2, Z1, Z0
+	VBLENDMPS    Z0, Z3, K1, Z14
+	VMOVUPS      (DX)(BX*4), Z0
 	VCMPPS       $0x00, c_zero<>+0(SB), Z14, K1
 	VMOVUPS      c_maxFloat<>+0(SB), Z1
 	VMINPS       Z0, Z1, Z1
 	VMOVUPS      c_negMaxFloat<>+0(SB), Z2
 	VMAXPS       Z1, Z2, Z1
 	VBLENDMPS    Z1, Z0, K1, Z15
-	VMULPS       Z14, Z15, Z0
+	VMULPS       Z12, Z15, Z0
+	VMULPS       Z14, Z0, Z0
 	VMOVUPS      Z0, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
@@ -20431,21 +20330,87 @@ tail:
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
 	VMOVUPS.Z    (DX)(BX*4), K1, Z0
+	VMOVUPS      c_maxFloat<>+0(SB), Z1
+	VMINPS       Z0, Z1, Z0
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z1
+	VMAXPS       Z0, Z1, Z0
 	VMULPS       64(SP), Z0, Z1
-	VMOVUPS      64(SP), Z2
-	VFMSUB132PS  Z0, Z1, Z2
-	VORPS        c_signMask<>+0(SB), Z1, Z3
-	VANDNPS      c_signMask<>+0(SB), Z1, Z4
-	VXORPS       Z4, Z2, Z4
+	VFMSUB132PS  64(SP), Z1, Z0
+	VORPS        c_signMask<>+0(SB), Z1, Z2
+	VANDNPS      c_signMask<>+0(SB), Z1, Z3
+	VXORPS       Z3, Z0, Z3
+	VMOVUPS      c_expLo<>+0(SB), Z4
+	VMAXPS       Z2, Z4, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z2
+	VMINPS       c_one<>+0(SB), Z3, Z3
+	VMAXPS       c_negOne<>+0(SB), Z3, Z3
+	VADDPS       Z3, Z2, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z5
+	VMULPS       Z5, Z5, Z2
+	VMOVUPS      c_expP6<>+0(SB), Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z5, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z5, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z5, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z5, Z3
+	VFMADD132PS  Z3, Z5, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VFMADD132PS  Z2, Z3, Z3
+	VMULPS       c_twoM64<>+0(SB), Z3, Z2
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Z1, K2
+	VMOVUPS      c_one<>+0(SB), Z4
+	VFMSUB132PS  c_two<>+0(SB), Z4, Z2
+	VMOVUPS      c_log1pR9<>+0(SB), Z4
+	VFMADD213PS  c_log1pR8<>+0(SB), Z2, Z4
+	VFMADD213PS  c_log1pR7<>+0(SB), Z2, Z4
+	VFMADD213PS  c_log1pR6<>+0(SB), Z2, Z4
+	VFMADD213PS  c_log1pR5<>+0(SB), Z2, Z4
+	VFMADD213PS  c_log1pR4<>+0(SB), Z2, Z4
+	VFMADD213PS  c_log1pR3<>+0(SB), Z2, Z4
+	VFMADD213PS  c_log1pR2<>+0(SB), Z2, Z4
+	VFMADD213PS  c_log1pR1<>+0(SB), Z2, Z4
+	VFMADD213PS  c_log1pR0<>+0(SB), Z2, Z4
+	VMULPS       Z4, Z3, Z2
+	VSUBPS       c_ten<>+0(SB), Z1, Z3
+	VANDPS       c_absMask<>+0(SB), Z3, Z3
+	VCMPPS       $0x11, c_ten<>+0(SB), Z3, K3
+	VMOVUPS      c_zero<>+0(SB), Z3
+	VMAXPS       Z1, Z3, Z3
+	VMOVUPS      c_one<>+0(SB), Z4
+	VMINPS       Z0, Z4, Z0
+	VMOVUPS      c_negOne<>+0(SB), Z4
+	VMAXPS       Z0, Z4, Z0
+	VMOVUPS.Z    Z0, K3, Z0
+	VFMADD231PS  c_twoM64<>+0(SB), Z2, Z0
+	VADDPS       Z0, Z3, Z0
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Z1, K3
+	VMOVUPS.Z    Z2, K2, Z1
+	VBLENDMPS    Z1, Z0, K3, Z16
+	VMOVUPS      c_one<>+0(SB), Z1
+	VBLENDMPS    c_twoM64<>+0(SB), Z1, K3, Z17
+	VMULPS       (SP), Z0, Z0
+	VMULPS       (SP), Z16, Z1
+	VANDPS       c_absMask<>+0(SB), Z0, Z2
+	VMOVUPS      c_erfAMax<>+0(SB), Z3
+	VMINPS       Z2, Z3, Z3
+	VMOVUPS      c_erfAMax<>+0(SB), Z4
+	VMINPS       Z3, Z4, Z3
+	VMULPS       Z3, Z3, Z4
+	VFMSUB132PS  Z3, Z4, Z3
+	VXORPS       c_signMask<>+0(SB), Z3, Z3
+	VXORPS       c_signMask<>+0(SB), Z4, Z4
 	VMOVUPS      c_expLo<>+0(SB), Z5
-	VMAXPS       Z3, Z5, Z3
+	VMAXPS       Z4, Z5, Z4
 	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
 	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z3
-	VMINPS       c_one<>+0(SB), Z4, Z4
-	VMAXPS       c_negOne<>+0(SB), Z4, Z4
-	VADDPS       Z4, Z3, Z3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VMINPS       c_one<>+0(SB), Z3, Z3
+	VMAXPS       c_negOne<>+0(SB), Z3, Z3
+	VADDPS       Z3, Z4, Z3
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
 	VMULPS       Z6, Z6, Z3
 	VMOVUPS      c_expP6<>+0(SB), Z4
@@ -20457,127 +20422,63 @@ tail:
 	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
 	VPSLLD       $0x17, Z4, Z4
 	VFMADD132PS  Z3, Z4, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z3
-	VCMPPS       $0x11, c_zero<>+0(SB), Z1, K2
-	VMOVUPS      c_one<>+0(SB), Z5
-	VFMSUB132PS  c_two<>+0(SB), Z5, Z3
-	VMOVUPS      c_log1pR9<>+0(SB), Z5
-	VFMADD213PS  c_log1pR8<>+0(SB), Z3, Z5
-	VFMADD213PS  c_log1pR7<>+0(SB), Z3, Z5
-	VFMADD213PS  c_log1pR6<>+0(SB), Z3, Z5
-	VFMADD213PS  c_log1pR5<>+0(SB), Z3, Z5
-	VFMADD213PS  c_log1pR4<>+0(SB), Z3, Z5
-	VFMADD213PS  c_log1pR3<>+0(SB), Z3, Z5
-	VFMADD213PS  c_log1pR2<>+0(SB), Z3, Z5
-	VFMADD213PS  c_log1pR1<>+0(SB), Z3, Z5
-	VFMADD213PS  c_log1pR0<>+0(SB), Z3, Z5
-	VMULPS       Z5, Z4, Z3
-	VMULPS       128(SP), Z3, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Z1, K3
-	VMOVUPS      c_zero<>+0(SB), Z5
-	VMAXPS       Z1, Z5, Z5
-	VMOVUPS      c_one<>+0(SB), Z6
-	VMINPS       Z2, Z6, Z2
-	VMOVUPS      c_negOne<>+0(SB), Z6
-	VMAXPS       Z2, Z6, Z2
-	VMOVUPS.Z    Z2, K3, Z2
-	VFMADD132PS  c_twoM64<>+0(SB), Z2, Z3
-	VADDPS       Z3, Z5, Z2
-	VMULPS       128(SP), Z2, Z2
-	VBLENDMPS    Z4, Z2, K2, Z16
-	VCMPPS       $0x1e, c_softplusThreshold<>+0(SB), Z1, K2
-	VBLENDMPS    Z0, Z16, K2, Z17
-	VMOVUPS      c_absMask<>+0(SB), Z1
-	VANDPS       64(SP), Z1, Z1
-	VCMPPS       $0x11, c_pserfTiny<>+0(SB), Z1, K2
-	VMULPS       64(SP), Z17, Z1
-	VBLENDMPS    c_ln2<>+0(SB), Z1, K2, Z18
-	VMULPS       (SP), Z18, Z1
-	VANDPS       c_absMask<>+0(SB), Z1, Z2
-	VMOVUPS      c_half<>+0(SB), Z3
-	VMINPS       Z1, Z3, Z3
-	VMOVUPS      c_negHalf<>+0(SB), Z4
-	VMAXPS       Z3, Z4, Z3
-	VMOVUPS      c_half<>+0(SB), Z4
-	VMINPS       Z1, Z4, Z4
-	VMOVUPS      c_negHalf<>+0(SB), Z5
-	VMAXPS       Z4, Z5, Z4
-	VMULPS       Z4, Z4, Z4
-	VMOVUPS      c_erfS6<>+0(SB), Z5
-	VFMADD213PS  c_erfS5<>+0(SB), Z4, Z5
-	VFMADD213PS  c_erfS4<>+0(SB), Z4, Z5
-	VFMADD213PS  c_erfS3<>+0(SB), Z4, Z5
-	VFMADD213PS  c_erfS2<>+0(SB), Z4, Z5
-	VFMADD213PS  c_erfS1<>+0(SB), Z4, Z5
-	VFMADD213PS  c_erfS0<>+0(SB), Z4, Z5
-	VMULPS       Z5, Z3, Z3
-	VMOVUPS      c_erfAMax<>+0(SB), Z4
-	VMINPS       Z2, Z4, Z4
-	VMOVUPS      c_erfAMax<>+0(SB), Z5
-	VMINPS       Z4, Z5, Z4
-	VMULPS       Z4, Z4, Z5
-	VFMSUB132PS  Z4, Z5, Z4
-	VXORPS       c_signMask<>+0(SB), Z4, Z4
-	VXORPS       c_signMask<>+0(SB), Z5, Z5
-	VMOVUPS      c_expLo<>+0(SB), Z6
-	VMAXPS       Z5, Z6, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z6
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z6
-	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z5
-	VMINPS       c_one<>+0(SB), Z4, Z4
-	VMAXPS       c_negOne<>+0(SB), Z4, Z4
-	VADDPS       Z4, Z5, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z7
-	VMULPS       Z7, Z7, Z4
-	VMOVUPS      c_expP6<>+0(SB), Z5
-	VFMADD213PS  c_expP5<>+0(SB), Z7, Z5
-	VFMADD213PS  c_expP4<>+0(SB), Z7, Z5
-	VFMADD213PS  c_expP3<>+0(SB), Z7, Z5
-	VFMADD213PS  c_expP2<>+0(SB), Z7, Z5
-	VFMADD132PS  Z5, Z7, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z6, Z5
-	VPSLLD       $0x17, Z5, Z5
-	VFMADD132PS  Z4, Z5, Z5
-	VMOVUPS      c_erfAMax<>+0(SB), Z4
-	VMINPS       Z2, Z4, Z4
-	VMULPS       c_sqrt2<>+0(SB), Z4, Z4
-	VMOVUPS      c_phiP4<>+0(SB), Z6
-	VFMADD213PS  c_phiP3<>+0(SB), Z4, Z6
-	VFMADD213PS  c_phiP2<>+0(SB), Z4, Z6
-	VFMADD213PS  c_phiP1<>+0(SB), Z4, Z6
-	VFMADD213PS  c_phiP0<>+0(SB), Z4, Z6
-	VMOVUPS      c_phiQ5<>+0(SB), Z7
-	VFMADD213PS  c_phiQ4<>+0(SB), Z4, Z7
-	VFMADD213PS  c_phiQ3<>+0(SB), Z4, Z7
-	VFMADD213PS  c_phiQ2<>+0(SB), Z4, Z7
-	VFMADD213PS  c_phiQ1<>+0(SB), Z4, Z7
-	VFMADD213PS  c_one<>+0(SB), Z4, Z7
-	VDIVPS       Z7, Z6, Z4
-	VMULPS       Z4, Z5, Z4
-	VMOVUPS      c_one<>+0(SB), Z5
-	VFNMADD132PS c_twoM63<>+0(SB), Z5, Z4
-	VANDPS       c_signMask<>+0(SB), Z1, Z1
-	VORPS        Z1, Z4, Z1
+	VMOVUPS      c_erfAMax<>+0(SB), Z3
+	VMINPS       Z2, Z3, Z3
+	VMULPS       c_sqrt2<>+0(SB), Z3, Z3
+	VMOVUPS      c_phiP4<>+0(SB), Z5
+	VFMADD213PS  c_phiP3<>+0(SB), Z3, Z5
+	VFMADD213PS  c_phiP2<>+0(SB), Z3, Z5
+	VFMADD213PS  c_phiP1<>+0(SB), Z3, Z5
+	VFMADD213PS  c_phiP0<>+0(SB), Z3, Z5
+	VMOVUPS      c_phiQ5<>+0(SB), Z6
+	VFMADD213PS  c_phiQ4<>+0(SB), Z3, Z6
+	VFMADD213PS  c_phiQ3<>+0(SB), Z3, Z6
+	VFMADD213PS  c_phiQ2<>+0(SB), Z3, Z6
+	VFMADD213PS  c_phiQ1<>+0(SB), Z3, Z6
+	VFMADD213PS  c_one<>+0(SB), Z3, Z6
+	VDIVPS       Z6, Z5, Z3
+	VMULPS       Z3, Z4, Z3
+	VMOVUPS      c_one<>+0(SB), Z4
+	VFNMADD132PS c_twoM63<>+0(SB), Z4, Z3
+	VANDPS       c_signMask<>+0(SB), Z0, Z4
+	VORPS        Z4, Z3, Z3
+	VCMPPS       $0x11, c_one<>+0(SB), Z17, K2
+	VMOVUPS      c_one<>+0(SB), Z4
+	VBLENDMPS    c_twoP64<>+0(SB), Z4, K2, Z18
+	VMULPS       Z18, Z3, Z3
 	VCMPPS       $0x11, c_half<>+0(SB), Z2, K2
-	VBLENDMPS    Z3, Z1, K2, Z19
+	VMOVUPS      c_half<>+0(SB), Z2
+	VMINPS       Z0, Z2, Z0
+	VMOVUPS      c_negHalf<>+0(SB), Z2
+	VMAXPS       Z0, Z2, Z0
+	VMULPS       Z0, Z0, Z0
+	VMOVUPS      c_erfS6<>+0(SB), Z2
+	VFMADD213PS  c_erfS5<>+0(SB), Z0, Z2
+	VFMADD213PS  c_erfS4<>+0(SB), Z0, Z2
+	VFMADD213PS  c_erfS3<>+0(SB), Z0, Z2
+	VFMADD213PS  c_erfS2<>+0(SB), Z0, Z2
+	VFMADD213PS  c_erfS1<>+0(SB), Z0, Z2
+	VFMADD213PS  c_erfS0<>+0(SB), Z0, Z2
+	VMULPS       Z2, Z1, Z0
+	VBLENDMPS    Z0, Z3, K2, Z19
+	VMOVUPS.Z    (DX)(BX*4), K1, Z0
 	VCMPPS       $0x00, c_zero<>+0(SB), Z19, K2
 	VMOVUPS      c_maxFloat<>+0(SB), Z1
 	VMINPS       Z0, Z1, Z1
 	VMOVUPS      c_negMaxFloat<>+0(SB), Z2
 	VMAXPS       Z1, Z2, Z1
 	VBLENDMPS    Z1, Z0, K2, Z20
-	VMULPS       Z19, Z20, Z0
+	VMULPS       Z17, Z20, Z0
+	VMULPS       Z19, Z0, Z0
 	VMOVUPS      Z0, K1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
 	RET
 
-// func pserfBackwardAVX512(dx []float32, dy []float32, x []float32, gamma float32, delta float32, invDelta float32) [2]float64
+// func pserfBackwardAVX512(dx []float32, dy []float32, x []float32, gamma float32, delta float32) [2]float64
 // Requires: AVX, AVX512DQ, AVX512F, SSE
-TEXT ·pserfBackwardAVX512(SB), NOSPLIT, $320-104
+TEXT ·pserfBackwardAVX512(SB), NOSPLIT, $256-96
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
@@ -20588,9 +20489,6 @@ TEXT ·pserfBackwardAVX512(SB), NOSPLIT, $320-104
 	MOVSS        delta+76(FP), X0
 	VBROADCASTSS X0, Z0
 	VMOVUPS      Z0, 64(SP)
-	MOVSS        invDelta+80(FP), X0
-	VBROADCASTSS X0, Z0
-	VMOVUPS      Z0, 128(SP)
 	VXORPS       Z0, Z0, Z0
 	VXORPS       Z21, Z21, Z21
 	XORQ         SI, SI
@@ -20601,88 +20499,77 @@ loopN:
 	CMPQ         SI, DI
 	JG           loop1
 	VMOVUPS      (BX)(SI*4), Z22
-	VMOVUPS      (DX)(SI*4), Z23
-	VMULPS       64(SP), Z22, Z24
-	VMOVUPS      64(SP), Z25
-	VFMSUB132PS  Z22, Z24, Z25
-	VORPS        c_signMask<>+0(SB), Z24, Z26
-	VANDNPS      c_signMask<>+0(SB), Z24, Z27
-	VXORPS       Z27, Z25, Z27
-	VMOVUPS      c_expLo<>+0(SB), Z28
-	VMAXPS       Z26, Z28, Z26
-	VMOVUPS      c_log2e<>+0(SB), Z28
-	VFMADD213PS  c_roundMagic<>+0(SB), Z26, Z28
-	VSUBPS       c_roundMagic<>+0(SB), Z28, Z29
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z29, Z26
-	VMINPS       c_one<>+0(SB), Z27, Z27
-	VMAXPS       c_negOne<>+0(SB), Z27, Z27
-	VADDPS       Z27, Z26, Z26
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z26, Z29
-	VMULPS       Z29, Z29, Z26
-	VMOVUPS      c_expP6<>+0(SB), Z27
-	VFMADD213PS  c_expP5<>+0(SB), Z29, Z27
-	VFMADD213PS  c_expP4<>+0(SB), Z29, Z27
-	VFMADD213PS  c_expP3<>+0(SB), Z29, Z27
-	VFMADD213PS  c_expP2<>+0(SB), Z29, Z27
-	VFMADD132PS  Z27, Z29, Z26
-	VPSUBD       c_expBias64<>+0(SB), Z28, Z27
-	VPSLLD       $0x17, Z27, Z27
-	VFMADD132PS  Z26, Z27, Z27
-	VMULPS       c_twoM64<>+0(SB), Z27, Z26
-	VCMPPS       $0x11, c_zero<>+0(SB), Z24, K1
-	VMOVUPS      c_one<>+0(SB), Z28
-	VFMSUB132PS  c_two<>+0(SB), Z28, Z26
-	VMOVUPS      c_log1pR9<>+0(SB), Z28
-	VFMADD213PS  c_log1pR8<>+0(SB), Z26, Z28
-	VFMADD213PS  c_log1pR7<>+0(SB), Z26, Z28
-	VFMADD213PS  c_log1pR6<>+0(SB), Z26, Z28
-	VFMADD213PS  c_log1pR5<>+0(SB), Z26, Z28
-	VFMADD213PS  c_log1pR4<>+0(SB), Z26, Z28
-	VFMADD213PS  c_log1pR3<>+0(SB), Z26, Z28
-	VFMADD213PS  c_log1pR2<>+0(SB), Z26, Z28
-	VFMADD213PS  c_log1pR1<>+0(SB), Z26, Z28
-	VFMADD213PS  c_log1pR0<>+0(SB), Z26, Z28
-	VMULPS       Z28, Z27, Z26
-	VMULPS       128(SP), Z26, Z27
-	VMULPS       c_twoM64<>+0(SB), Z27, Z27
-	VCMPPS       $0x1e, c_zero<>+0(SB), Z24, K2
-	VMOVUPS      c_zero<>+0(SB), Z28
-	VMAXPS       Z24, Z28, Z28
-	VMOVUPS      c_one<>+0(SB), Z29
-	VMINPS       Z25, Z29, Z25
-	VMOVUPS      c_negOne<>+0(SB), Z29
-	VMAXPS       Z25, Z29, Z25
-	VMOVUPS.Z    Z25, K2, Z25
-	VFMADD132PS  c_twoM64<>+0(SB), Z25, Z26
-	VADDPS       Z26, Z28, Z25
-	VMULPS       128(SP), Z25, Z25
-	VBLENDMPS    Z27, Z25, K1, Z1
-	VCMPPS       $0x1e, c_softplusThreshold<>+0(SB), Z24, K1
-	VBLENDMPS    Z22, Z1, K1, Z2
-	VMOVUPS      c_absMask<>+0(SB), Z24
-	VANDPS       64(SP), Z24, Z24
-	VCMPPS       $0x11, c_pserfTiny<>+0(SB), Z24, K1
-	VMULPS       64(SP), Z2, Z24
-	VBLENDMPS    c_ln2<>+0(SB), Z24, K1, Z3
-	VMULPS       (SP), Z3, Z24
-	VANDPS       c_absMask<>+0(SB), Z24, Z25
-	VMOVUPS      c_half<>+0(SB), Z26
-	VMINPS       Z24, Z26, Z26
-	VMOVUPS      c_negHalf<>+0(SB), Z27
-	VMAXPS       Z26, Z27, Z26
-	VMOVUPS      c_half<>+0(SB), Z27
-	VMINPS       Z24, Z27, Z27
-	VMOVUPS      c_negHalf<>+0(SB), Z28
-	VMAXPS       Z27, Z28, Z27
-	VMULPS       Z27, Z27, Z27
-	VMOVUPS      c_erfS6<>+0(SB), Z28
-	VFMADD213PS  c_erfS5<>+0(SB), Z27, Z28
-	VFMADD213PS  c_erfS4<>+0(SB), Z27, Z28
-	VFMADD213PS  c_erfS3<>+0(SB), Z27, Z28
-	VFMADD213PS  c_erfS2<>+0(SB), Z27, Z28
-	VFMADD213PS  c_erfS1<>+0(SB), Z27, Z28
-	VFMADD213PS  c_erfS0<>+0(SB), Z27, Z28
-	VMULPS       Z28, Z26, Z26
+	VMOVUPS      c_maxFloat<>+0(SB), Z23
+	VMINPS       Z22, Z23, Z22
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z23
+	VMAXPS       Z22, Z23, Z22
+	VMULPS       64(SP), Z22, Z23
+	VFMSUB132PS  64(SP), Z23, Z22
+	VORPS        c_signMask<>+0(SB), Z23, Z24
+	VANDNPS      c_signMask<>+0(SB), Z23, Z25
+	VXORPS       Z25, Z22, Z25
+	VMOVUPS      c_expLo<>+0(SB), Z26
+	VMAXPS       Z24, Z26, Z24
+	VMOVUPS      c_log2e<>+0(SB), Z26
+	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z26
+	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z24
+	VMINPS       c_one<>+0(SB), Z25, Z25
+	VMAXPS       c_negOne<>+0(SB), Z25, Z25
+	VADDPS       Z25, Z24, Z24
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z27
+	VMULPS       Z27, Z27, Z24
+	VMOVUPS      c_expP6<>+0(SB), Z25
+	VFMADD213PS  c_expP5<>+0(SB), Z27, Z25
+	VFMADD213PS  c_expP4<>+0(SB), Z27, Z25
+	VFMADD213PS  c_expP3<>+0(SB), Z27, Z25
+	VFMADD213PS  c_expP2<>+0(SB), Z27, Z25
+	VFMADD132PS  Z25, Z27, Z24
+	VPSUBD       c_expBias64<>+0(SB), Z26, Z25
+	VPSLLD       $0x17, Z25, Z25
+	VFMADD132PS  Z24, Z25, Z25
+	VMULPS       c_twoM64<>+0(SB), Z25, Z24
+	VMOVUPS      c_twoM64<>+0(SB), Z26
+	VFMADD213PS  c_one<>+0(SB), Z25, Z26
+	VCMPPS       $0x11, c_zero<>+0(SB), Z23, K1
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Z23, K2
+	VMOVUPS      c_twoP64<>+0(SB), Z27
+	VBLENDMPS    Z25, Z27, K1, Z1
+	VDIVPS       Z26, Z1, Z26
+	VMOVUPS.Z    Z26, K2, Z26
+	VMOVUPS      c_one<>+0(SB), Z27
+	VFMSUB132PS  c_two<>+0(SB), Z27, Z24
+	VMOVUPS      c_log1pR9<>+0(SB), Z27
+	VFMADD213PS  c_log1pR8<>+0(SB), Z24, Z27
+	VFMADD213PS  c_log1pR7<>+0(SB), Z24, Z27
+	VFMADD213PS  c_log1pR6<>+0(SB), Z24, Z27
+	VFMADD213PS  c_log1pR5<>+0(SB), Z24, Z27
+	VFMADD213PS  c_log1pR4<>+0(SB), Z24, Z27
+	VFMADD213PS  c_log1pR3<>+0(SB), Z24, Z27
+	VFMADD213PS  c_log1pR2<>+0(SB), Z24, Z27
+	VFMADD213PS  c_log1pR1<>+0(SB), Z24, Z27
+	VFMADD213PS  c_log1pR0<>+0(SB), Z24, Z27
+	VMULPS       Z27, Z25, Z24
+	VSUBPS       c_ten<>+0(SB), Z23, Z25
+	VANDPS       c_absMask<>+0(SB), Z25, Z25
+	VCMPPS       $0x11, c_ten<>+0(SB), Z25, K1
+	VMOVUPS      c_zero<>+0(SB), Z25
+	VMAXPS       Z23, Z25, Z25
+	VMOVUPS      c_one<>+0(SB), Z27
+	VMINPS       Z22, Z27, Z22
+	VMOVUPS      c_negOne<>+0(SB), Z27
+	VMAXPS       Z22, Z27, Z22
+	VMOVUPS.Z    Z22, K1, Z22
+	VFMADD231PS  c_twoM64<>+0(SB), Z24, Z22
+	VADDPS       Z22, Z25, Z22
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Z23, K1
+	VMOVUPS.Z    Z24, K2, Z23
+	VBLENDMPS    Z23, Z22, K1, Z2
+	VMOVUPS      c_one<>+0(SB), Z23
+	VBLENDMPS    c_twoM64<>+0(SB), Z23, K1, Z3
+	VMULPS       (SP), Z22, Z23
+	VMULPS       (SP), Z2, Z24
+	VANDPS       c_absMask<>+0(SB), Z23, Z25
 	VMOVUPS      c_erfDAMax<>+0(SB), Z27
 	VMINPS       Z25, Z27, Z27
 	VMULPS       Z27, Z27, Z28
@@ -20729,135 +20616,122 @@ loopN:
 	VFNMADD132PS c_twoM63<>+0(SB), Z29, Z27
 	VMULPS       c_twoOverSqrtPi<>+0(SB), Z28, Z28
 	VMULPS       c_twoM64<>+0(SB), Z28, Z28
-	VANDPS       c_signMask<>+0(SB), Z24, Z24
-	VORPS        Z24, Z27, Z24
+	VANDPS       c_signMask<>+0(SB), Z23, Z29
+	VORPS        Z29, Z27, Z27
+	VCMPPS       $0x11, c_one<>+0(SB), Z3, K1
+	VMOVUPS      c_one<>+0(SB), Z29
+	VBLENDMPS    c_twoP64<>+0(SB), Z29, K1, Z4
+	VMULPS       Z4, Z27, Z27
 	VCMPPS       $0x11, c_half<>+0(SB), Z25, K1
-	VBLENDMPS    Z26, Z24, K1, Z4
-	VMULPS       64(SP), Z22, Z24
-	VORPS        c_signMask<>+0(SB), Z24, Z25
-	VMOVUPS      c_expLo<>+0(SB), Z26
-	VMAXPS       Z25, Z26, Z25
-	VMOVUPS      c_log2e<>+0(SB), Z26
-	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z26
-	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z25
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z27
-	VMULPS       Z27, Z27, Z25
-	VMOVUPS      c_expP6<>+0(SB), Z29
-	VFMADD213PS  c_expP5<>+0(SB), Z27, Z29
-	VFMADD213PS  c_expP4<>+0(SB), Z27, Z29
-	VFMADD213PS  c_expP3<>+0(SB), Z27, Z29
-	VFMADD213PS  c_expP2<>+0(SB), Z27, Z29
-	VFMADD132PS  Z29, Z27, Z25
-	VPSUBD       c_expBias64<>+0(SB), Z26, Z26
-	VPSLLD       $0x17, Z26, Z26
-	VFMADD132PS  Z25, Z26, Z26
-	VMULPS       c_twoM64<>+0(SB), Z26, Z25
-	VMOVUPS      c_one<>+0(SB), Z27
-	VFMADD132PS  c_twoM64<>+0(SB), Z27, Z26
-	VCMPPS       $0x11, c_zero<>+0(SB), Z24, K1
-	VMOVUPS      c_one<>+0(SB), Z24
-	VBLENDMPS    Z25, Z24, K1, Z5
-	VDIVPS       Z26, Z5, Z24
+	VMOVUPS      c_half<>+0(SB), Z25
+	VMINPS       Z23, Z25, Z23
+	VMOVUPS      c_negHalf<>+0(SB), Z25
+	VMAXPS       Z23, Z25, Z23
+	VMULPS       Z23, Z23, Z23
+	VMOVUPS      c_erfS6<>+0(SB), Z25
+	VFMADD213PS  c_erfS5<>+0(SB), Z23, Z25
+	VFMADD213PS  c_erfS4<>+0(SB), Z23, Z25
+	VFMADD213PS  c_erfS3<>+0(SB), Z23, Z25
+	VFMADD213PS  c_erfS2<>+0(SB), Z23, Z25
+	VFMADD213PS  c_erfS1<>+0(SB), Z23, Z25
+	VFMADD213PS  c_erfS0<>+0(SB), Z23, Z25
+	VMULPS       Z25, Z24, Z23
+	VBLENDMPS    Z23, Z27, K1, Z5
+	VMOVUPS      c_twoM64<>+0(SB), Z23
+	VDIVPS       Z3, Z23, Z23
+	VMULPS       Z23, Z26, Z23
+	VMOVUPS      (BX)(SI*4), Z24
 	VMOVUPS      c_oneE30<>+0(SB), Z25
-	VMINPS       Z22, Z25, Z22
+	VMINPS       Z24, Z25, Z24
 	VMOVUPS      c_negOneE30<>+0(SB), Z25
-	VMAXPS       Z22, Z25, Z22
+	VMAXPS       Z24, Z25, Z24
 	VMULPS       (SP), Z28, Z25
-	VMULPS       Z24, Z25, Z24
-	VMULPS       Z24, Z22, Z24
-	VMULPS       64(SP), Z24, Z25
-	VADDPS       Z25, Z4, Z25
-	VMULPS       Z25, Z23, Z25
-	VMOVUPS      Z25, (CX)(SI*4)
-	VMULPS       Z22, Z23, Z25
-	VMULPS       Z3, Z28, Z26
-	VFMADD231PS  Z26, Z25, Z0
-	VMULPS       Z24, Z23, Z23
-	VFMADD231PS  Z22, Z23, Z21
+	VMULPS       Z23, Z25, Z23
+	VMULPS       Z23, Z24, Z23
+	VMOVUPS      (DX)(SI*4), Z25
+	VMULPS       64(SP), Z23, Z26
+	VADDPS       Z26, Z5, Z26
+	VMULPS       Z3, Z26, Z26
+	VMULPS       Z26, Z25, Z26
+	VMOVUPS      Z26, (CX)(SI*4)
+	VMULPS       Z24, Z25, Z26
+	VMULPS       Z22, Z28, Z22
+	VFMADD231PS  Z22, Z26, Z0
+	VMULPS       Z3, Z23, Z22
+	VMULPS       Z22, Z25, Z22
+	VFMADD231PS  Z24, Z22, Z21
 	VMOVUPS      64(BX)(SI*4), Z22
-	VMOVUPS      64(DX)(SI*4), Z23
-	VMULPS       64(SP), Z22, Z24
-	VMOVUPS      64(SP), Z25
-	VFMSUB132PS  Z22, Z24, Z25
-	VORPS        c_signMask<>+0(SB), Z24, Z26
-	VANDNPS      c_signMask<>+0(SB), Z24, Z27
-	VXORPS       Z27, Z25, Z27
-	VMOVUPS      c_expLo<>+0(SB), Z28
-	VMAXPS       Z26, Z28, Z26
-	VMOVUPS      c_log2e<>+0(SB), Z28
-	VFMADD213PS  c_roundMagic<>+0(SB), Z26, Z28
-	VSUBPS       c_roundMagic<>+0(SB), Z28, Z29
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z29, Z26
-	VMINPS       c_one<>+0(SB), Z27, Z27
-	VMAXPS       c_negOne<>+0(SB), Z27, Z27
-	VADDPS       Z27, Z26, Z26
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z26, Z29
-	VMULPS       Z29, Z29, Z26
-	VMOVUPS      c_expP6<>+0(SB), Z27
-	VFMADD213PS  c_expP5<>+0(SB), Z29, Z27
-	VFMADD213PS  c_expP4<>+0(SB), Z29, Z27
-	VFMADD213PS  c_expP3<>+0(SB), Z29, Z27
-	VFMADD213PS  c_expP2<>+0(SB), Z29, Z27
-	VFMADD132PS  Z27, Z29, Z26
-	VPSUBD       c_expBias64<>+0(SB), Z28, Z27
-	VPSLLD       $0x17, Z27, Z27
-	VFMADD132PS  Z26, Z27, Z27
-	VMULPS       c_twoM64<>+0(SB), Z27, Z26
-	VCMPPS       $0x11, c_zero<>+0(SB), Z24, K1
-	VMOVUPS      c_one<>+0(SB), Z28
-	VFMSUB132PS  c_two<>+0(SB), Z28, Z26
-	VMOVUPS      c_log1pR9<>+0(SB), Z28
-	VFMADD213PS  c_log1pR8<>+0(SB), Z26, Z28
-	VFMADD213PS  c_log1pR7<>+0(SB), Z26, Z28
-	VFMADD213PS  c_log1pR6<>+0(SB), Z26, Z28
-	VFMADD213PS  c_log1pR5<>+0(SB), Z26, Z28
-	VFMADD213PS  c_log1pR4<>+0(SB), Z26, Z28
-	VFMADD213PS  c_log1pR3<>+0(SB), Z26, Z28
-	VFMADD213PS  c_log1pR2<>+0(SB), Z26, Z28
-	VFMADD213PS  c_log1pR1<>+0(SB), Z26, Z28
-	VFMADD213PS  c_log1pR0<>+0(SB), Z26, Z28
-	VMULPS       Z28, Z27, Z26
-	VMULPS       128(SP), Z26, Z27
-	VMULPS       c_twoM64<>+0(SB), Z27, Z27
-	VCMPPS       $0x1e, c_zero<>+0(SB), Z24, K2
-	VMOVUPS      c_zero<>+0(SB), Z28
-	VMAXPS       Z24, Z28, Z28
-	VMOVUPS      c_one<>+0(SB), Z29
-	VMINPS       Z25, Z29, Z25
-	VMOVUPS      c_negOne<>+0(SB), Z29
-	VMAXPS       Z25, Z29, Z25
-	VMOVUPS.Z    Z25, K2, Z25
-	VFMADD132PS  c_twoM64<>+0(SB), Z25, Z26
-	VADDPS       Z26, Z28, Z25
-	VMULPS       128(SP), Z25, Z25
-	VBLENDMPS    Z27, Z25, K1, Z6
-	VCMPPS       $0x1e, c_softplusThreshold<>+0(SB), Z24, K1
-	VBLENDMPS    Z22, Z6, K1, Z7
-	VMOVUPS      c_absMask<>+0(SB), Z24
-	VANDPS       64(SP), Z24, Z24
-	VCMPPS       $0x11, c_pserfTiny<>+0(SB), Z24, K1
-	VMULPS       64(SP), Z7, Z24
-	VBLENDMPS    c_ln2<>+0(SB), Z24, K1, Z8
-	VMULPS       (SP), Z8, Z24
-	VANDPS       c_absMask<>+0(SB), Z24, Z25
-	VMOVUPS      c_half<>+0(SB), Z26
-	VMINPS       Z24, Z26, Z26
-	VMOVUPS      c_negHalf<>+0(SB), Z27
-	VMAXPS       Z26, Z27, Z26
-	VMOVUPS      c_half<>+0(SB), Z27
-	VMINPS       Z24, Z27, Z27
-	VMOVUPS      c_negHalf<>+0(SB), Z28
-	VMAXPS       Z27, Z28, Z27
-	VMULPS       Z27, Z27, Z27
-	VMOVUPS      c_erfS6<>+0(SB), Z28
-	VFMADD213PS  c_erfS5<>+0(SB), Z27, Z28
-	VFMADD213PS  c_erfS4<>+0(SB), Z27, Z28
-	VFMADD213PS  c_erfS3<>+0(SB), Z27, Z28
-	VFMADD213PS  c_erfS2<>+0(SB), Z27, Z28
-	VFMADD213PS  c_erfS1<>+0(SB), Z27, Z28
-	VFMADD213PS  c_erfS0<>+0(SB), Z27, Z28
-	VMULPS       Z28, Z26, Z26
+	VMOVUPS      c_maxFloat<>+0(SB), Z23
+	VMINPS       Z22, Z23, Z22
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z23
+	VMAXPS       Z22, Z23, Z22
+	VMULPS       64(SP), Z22, Z23
+	VFMSUB132PS  64(SP), Z23, Z22
+	VORPS        c_signMask<>+0(SB), Z23, Z24
+	VANDNPS      c_signMask<>+0(SB), Z23, Z25
+	VXORPS       Z25, Z22, Z25
+	VMOVUPS      c_expLo<>+0(SB), Z26
+	VMAXPS       Z24, Z26, Z24
+	VMOVUPS      c_log2e<>+0(SB), Z26
+	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z26
+	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z24
+	VMINPS       c_one<>+0(SB), Z25, Z25
+	VMAXPS       c_negOne<>+0(SB), Z25, Z25
+	VADDPS       Z25, Z24, Z24
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z27
+	VMULPS       Z27, Z27, Z24
+	VMOVUPS      c_expP6<>+0(SB), Z25
+	VFMADD213PS  c_expP5<>+0(SB), Z27, Z25
+	VFMADD213PS  c_expP4<>+0(SB), Z27, Z25
+	VFMADD213PS  c_expP3<>+0(SB), Z27, Z25
+	VFMADD213PS  c_expP2<>+0(SB), Z27, Z25
+	VFMADD132PS  Z25, Z27, Z24
+	VPSUBD       c_expBias64<>+0(SB), Z26, Z25
+	VPSLLD       $0x17, Z25, Z25
+	VFMADD132PS  Z24, Z25, Z25
+	VMULPS       c_twoM64<>+0(SB), Z25, Z24
+	VMOVUPS      c_twoM64<>+0(SB), Z26
+	VFMADD213PS  c_one<>+0(SB), Z25, Z26
+	VCMPPS       $0x11, c_zero<>+0(SB), Z23, K1
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Z23, K2
+	VMOVUPS      c_twoP64<>+0(SB), Z27
+	VBLENDMPS    Z25, Z27, K1, Z6
+	VDIVPS       Z26, Z6, Z26
+	VMOVUPS.Z    Z26, K2, Z26
+	VMOVUPS      c_one<>+0(SB), Z27
+	VFMSUB132PS  c_two<>+0(SB), Z27, Z24
+	VMOVUPS      c_log1pR9<>+0(SB), Z27
+	VFMADD213PS  c_log1pR8<>+0(SB), Z24, Z27
+	VFMADD213PS  c_log1pR7<>+0(SB), Z24, Z27
+	VFMADD213PS  c_log1pR6<>+0(SB), Z24, Z27
+	VFMADD213PS  c_log1pR5<>+0(SB), Z24, Z27
+	VFMADD213PS  c_log1pR4<>+0(SB), Z24, Z27
+	VFMADD213PS  c_log1pR3<>+0(SB), Z24, Z27
+	VFMADD213PS  c_log1pR2<>+0(SB), Z24, Z27
+	VFMADD213PS  c_log1pR1<>+0(SB), Z24, Z27
+	VFMADD213PS  c_log1pR0<>+0(SB), Z24, Z27
+	VMULPS       Z27, Z25, Z24
+	VSUBPS       c_ten<>+0(SB), Z23, Z25
+	VANDPS       c_absMask<>+0(SB), Z25, Z25
+	VCMPPS       $0x11, c_ten<>+0(SB), Z25, K1
+	VMOVUPS      c_zero<>+0(SB), Z25
+	VMAXPS       Z23, Z25, Z25
+	VMOVUPS      c_one<>+0(SB), Z27
+	VMINPS       Z22, Z27, Z22
+	VMOVUPS      c_negOne<>+0(SB), Z27
+	VMAXPS       Z22, Z27, Z22
+	VMOVUPS.Z    Z22, K1, Z22
+	VFMADD231PS  c_twoM64<>+0(SB), Z24, Z22
+	VADDPS       Z22, Z25, Z22
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Z23, K1
+	VMOVUPS.Z    Z24, K2, Z23
+	VBLENDMPS    Z23, Z22, K1, Z7
+	VMOVUPS      c_one<>+0(SB), Z23
+	VBLENDMPS    c_twoM64<>+0(SB), Z23, K1, Z8
+	VMULPS       (SP), Z22, Z23
+	VMULPS       (SP), Z7, Z24
+	VANDPS       c_absMask<>+0(SB), Z23, Z25
 	VMOVUPS      c_erfDAMax<>+0(SB), Z27
 	VMINPS       Z25, Z27, Z27
 	VMULPS       Z27, Z27, Z28
@@ -20904,52 +20778,50 @@ loopN:
 	VFNMADD132PS c_twoM63<>+0(SB), Z29, Z27
 	VMULPS       c_twoOverSqrtPi<>+0(SB), Z28, Z28
 	VMULPS       c_twoM64<>+0(SB), Z28, Z28
-	VANDPS       c_signMask<>+0(SB), Z24, Z24
-	VORPS        Z24, Z27, Z24
+	VANDPS       c_signMask<>+0(SB), Z23, Z29
+	VORPS        Z29, Z27, Z27
+	VCMPPS       $0x11, c_one<>+0(SB), Z8, K1
+	VMOVUPS      c_one<>+0(SB), Z29
+	VBLENDMPS    c_twoP64<>+0(SB), Z29, K1, Z9
+	VMULPS       Z9, Z27, Z27
 	VCMPPS       $0x11, c_half<>+0(SB), Z25, K1
-	VBLENDMPS    Z26, Z24, K1, Z9
-	VMULPS       64(SP), Z22, Z24
-	VORPS        c_signMask<>+0(SB), Z24, Z25
-	VMOVUPS      c_expLo<>+0(SB), Z26
-	VMAXPS       Z25, Z26, Z25
-	VMOVUPS      c_log2e<>+0(SB), Z26
-	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z26
-	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z25
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z25, Z27
-	VMULPS       Z27, Z27, Z25
-	VMOVUPS      c_expP6<>+0(SB), Z29
-	VFMADD213PS  c_expP5<>+0(SB), Z27, Z29
-	VFMADD213PS  c_expP4<>+0(SB), Z27, Z29
-	VFMADD213PS  c_expP3<>+0(SB), Z27, Z29
-	VFMADD213PS  c_expP2<>+0(SB), Z27, Z29
-	VFMADD132PS  Z29, Z27, Z25
-	VPSUBD       c_expBias64<>+0(SB), Z26, Z26
-	VPSLLD       $0x17, Z26, Z26
-	VFMADD132PS  Z25, Z26, Z26
-	VMULPS       c_twoM64<>+0(SB), Z26, Z25
-	VMOVUPS      c_one<>+0(SB), Z27
-	VFMADD132PS  c_twoM64<>+0(SB), Z27, Z26
-	VCMPPS       $0x11, c_zero<>+0(SB), Z24, K1
-	VMOVUPS      c_one<>+0(SB), Z24
-	VBLENDMPS    Z25, Z24, K1, Z10
-	VDIVPS       Z26, Z10, Z24
+	VMOVUPS      c_half<>+0(SB), Z25
+	VMINPS       Z23, Z25, Z23
+	VMOVUPS      c_negHalf<>+0(SB), Z25
+	VMAXPS       Z23, Z25, Z23
+	VMULPS       Z23, Z23, Z23
+	VMOVUPS      c_erfS6<>+0(SB), Z25
+	VFMADD213PS  c_erfS5<>+0(SB), Z23, Z25
+	VFMADD213PS  c_erfS4<>+0(SB), Z23, Z25
+	VFMADD213PS  c_erfS3<>+0(SB), Z23, Z25
+	VFMADD213PS  c_erfS2<>+0(SB), Z23, Z25
+	VFMADD213PS  c_erfS1<>+0(SB), Z23, Z25
+	VFMADD213PS  c_erfS0<>+0(SB), Z23, Z25
+	VMULPS       Z25, Z24, Z23
+	VBLENDMPS    Z23, Z27, K1, Z10
+	VMOVUPS      c_twoM64<>+0(SB), Z23
+	VDIVPS       Z8, Z23, Z23
+	VMULPS       Z23, Z26, Z23
+	VMOVUPS      64(BX)(SI*4), Z24
 	VMOVUPS      c_oneE30<>+0(SB), Z25
-	VMINPS       Z22, Z25, Z22
+	VMINPS       Z24, Z25, Z24
 	VMOVUPS      c_negOneE30<>+0(SB), Z25
-	VMAXPS       Z22, Z25, Z22
+	VMAXPS       Z24, Z25, Z24
 	VMULPS       (SP), Z28, Z25
-	VMULPS       Z24, Z25, Z24
-	VMULPS       Z24, Z22, Z24
-	VMULPS       64(SP), Z24, Z25
-	VADDPS       Z25, Z9, Z25
-	VMULPS       Z25, Z23, Z25
-	VMOVUPS      Z25, 64(CX)(SI*4)
-	VMULPS       Z22, Z23, Z25
-	VMULPS       Z8, Z28, Z26
-	VFMADD231PS  Z26, Z25, Z0
-	VMULPS       Z24, Z23, Z23
-	VFMADD231PS  Z22, Z23, Z21
+	VMULPS       Z23, Z25, Z23
+	VMULPS       Z23, Z24, Z23
+	VMOVUPS      64(DX)(SI*4), Z25
+	VMULPS       64(SP), Z23, Z26
+	VADDPS       Z26, Z10, Z26
+	VMULPS       Z8, Z26, Z26
+	VMULPS       Z26, Z25, Z26
+	VMOVUPS      Z26, 64(CX)(SI*4)
+	VMULPS       Z24, Z25, Z26
+	VMULPS       Z22, Z28, Z22
+	VFMADD231PS  Z22, Z26, Z0
+	VMULPS       Z8, Z23, Z22
+	VMULPS       Z22, Z25, Z22
+	VFMADD231PS  Z24, Z22, Z21
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -20961,88 +20833,77 @@ loop:
 	CMPQ         SI, DI
 	JG           tail
 	VMOVUPS      (BX)(SI*4), Z1
-	VMOVUPS      (DX)(SI*4), Z2
-	VMULPS       64(SP), Z1, Z3
-	VMOVUPS      64(SP), Z4
-	VFMSUB132PS  Z1, Z3, Z4
-	VORPS        c_signMask<>+0(SB), Z3, Z5
-	VANDNPS      c_signMask<>+0(SB), Z3, Z6
-	VXORPS       Z6, Z4, Z6
-	VMOVUPS      c_expLo<>+0(SB), Z7
-	VMAXPS       Z5, Z7, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z7
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z7
-	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z5
-	VMINPS       c_one<>+0(SB), Z6, Z6
-	VMAXPS       c_negOne<>+0(SB), Z6, Z6
-	VADDPS       Z6, Z5, Z5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z8
-	VMULPS       Z8, Z8, Z5
-	VMOVUPS      c_expP6<>+0(SB), Z6
-	VFMADD213PS  c_expP5<>+0(SB), Z8, Z6
-	VFMADD213PS  c_expP4<>+0(SB), Z8, Z6
-	VFMADD213PS  c_expP3<>+0(SB), Z8, Z6
-	VFMADD213PS  c_expP2<>+0(SB), Z8, Z6
-	VFMADD132PS  Z6, Z8, Z5
-	VPSUBD       c_expBias64<>+0(SB), Z7, Z6
-	VPSLLD       $0x17, Z6, Z6
-	VFMADD132PS  Z5, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z5
-	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K1
-	VMOVUPS      c_one<>+0(SB), Z7
-	VFMSUB132PS  c_two<>+0(SB), Z7, Z5
-	VMOVUPS      c_log1pR9<>+0(SB), Z7
-	VFMADD213PS  c_log1pR8<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR7<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR6<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR5<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR4<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR3<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR2<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR1<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR0<>+0(SB), Z5, Z7
-	VMULPS       Z7, Z6, Z5
-	VMULPS       128(SP), Z5, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z6
-	VCMPPS       $0x1e, c_zero<>+0(SB), Z3, K2
-	VMOVUPS      c_zero<>+0(SB), Z7
-	VMAXPS       Z3, Z7, Z7
-	VMOVUPS      c_one<>+0(SB), Z8
-	VMINPS       Z4, Z8, Z4
-	VMOVUPS      c_negOne<>+0(SB), Z8
-	VMAXPS       Z4, Z8, Z4
-	VMOVUPS.Z    Z4, K2, Z4
-	VFMADD132PS  c_twoM64<>+0(SB), Z4, Z5
-	VADDPS       Z5, Z7, Z4
-	VMULPS       128(SP), Z4, Z4
-	VBLENDMPS    Z6, Z4, K1, Z11
-	VCMPPS       $0x1e, c_softplusThreshold<>+0(SB), Z3, K1
-	VBLENDMPS    Z1, Z11, K1, Z12
-	VMOVUPS      c_absMask<>+0(SB), Z3
-	VANDPS       64(SP), Z3, Z3
-	VCMPPS       $0x11, c_pserfTiny<>+0(SB), Z3, K1
-	VMULPS       64(SP), Z12, Z3
-	VBLENDMPS    c_ln2<>+0(SB), Z3, K1, Z13
-	VMULPS       (SP), Z13, Z3
-	VANDPS       c_absMask<>+0(SB), Z3, Z4
-	VMOVUPS      c_half<>+0(SB), Z5
-	VMINPS       Z3, Z5, Z5
-	VMOVUPS      c_negHalf<>+0(SB), Z6
-	VMAXPS       Z5, Z6, Z5
-	VMOVUPS      c_half<>+0(SB), Z6
-	VMINPS       Z3, Z6, Z6
-	VMOVUPS      c_negHalf<>+0(SB), Z7
-	VMAXPS       Z6, Z7, Z6
-	VMULPS       Z6, Z6, Z6
-	VMOVUPS      c_erfS6<>+0(SB), Z7
-	VFMADD213PS  c_erfS5<>+0(SB), Z6, Z7
-	VFMADD213PS  c_erfS4<>+0(SB), Z6, Z7
-	VFMADD213PS  c_erfS3<>+0(SB), Z6, Z7
-	VFMADD213PS  c_erfS2<>+0(SB), Z6, Z7
-	VFMADD213PS  c_erfS1<>+0(SB), Z6, Z7
-	VFMADD213PS  c_erfS0<>+0(SB), Z6, Z7
-	VMULPS       Z7, Z5, Z5
+	VMOVUPS      c_maxFloat<>+0(SB), Z2
+	VMINPS       Z1, Z2, Z1
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z2
+	VMAXPS       Z1, Z2, Z1
+	VMULPS       64(SP), Z1, Z2
+	VFMSUB132PS  64(SP), Z2, Z1
+	VORPS        c_signMask<>+0(SB), Z2, Z3
+	VANDNPS      c_signMask<>+0(SB), Z2, Z4
+	VXORPS       Z4, Z1, Z4
+	VMOVUPS      c_expLo<>+0(SB), Z5
+	VMAXPS       Z3, Z5, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z3
+	VMINPS       c_one<>+0(SB), Z4, Z4
+	VMAXPS       c_negOne<>+0(SB), Z4, Z4
+	VADDPS       Z4, Z3, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
+	VMULPS       Z6, Z6, Z3
+	VMOVUPS      c_expP6<>+0(SB), Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
+	VFMADD132PS  Z4, Z6, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z3
+	VMOVUPS      c_twoM64<>+0(SB), Z5
+	VFMADD213PS  c_one<>+0(SB), Z4, Z5
+	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K1
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Z2, K2
+	VMOVUPS      c_twoP64<>+0(SB), Z6
+	VBLENDMPS    Z4, Z6, K1, Z11
+	VDIVPS       Z5, Z11, Z5
+	VMOVUPS.Z    Z5, K2, Z5
+	VMOVUPS      c_one<>+0(SB), Z6
+	VFMSUB132PS  c_two<>+0(SB), Z6, Z3
+	VMOVUPS      c_log1pR9<>+0(SB), Z6
+	VFMADD213PS  c_log1pR8<>+0(SB), Z3, Z6
+	VFMADD213PS  c_log1pR7<>+0(SB), Z3, Z6
+	VFMADD213PS  c_log1pR6<>+0(SB), Z3, Z6
+	VFMADD213PS  c_log1pR5<>+0(SB), Z3, Z6
+	VFMADD213PS  c_log1pR4<>+0(SB), Z3, Z6
+	VFMADD213PS  c_log1pR3<>+0(SB), Z3, Z6
+	VFMADD213PS  c_log1pR2<>+0(SB), Z3, Z6
+	VFMADD213PS  c_log1pR1<>+0(SB), Z3, Z6
+	VFMADD213PS  c_log1pR0<>+0(SB), Z3, Z6
+	VMULPS       Z6, Z4, Z3
+	VSUBPS       c_ten<>+0(SB), Z2, Z4
+	VANDPS       c_absMask<>+0(SB), Z4, Z4
+	VCMPPS       $0x11, c_ten<>+0(SB), Z4, K1
+	VMOVUPS      c_zero<>+0(SB), Z4
+	VMAXPS       Z2, Z4, Z4
+	VMOVUPS      c_one<>+0(SB), Z6
+	VMINPS       Z1, Z6, Z1
+	VMOVUPS      c_negOne<>+0(SB), Z6
+	VMAXPS       Z1, Z6, Z1
+	VMOVUPS.Z    Z1, K1, Z1
+	VFMADD231PS  c_twoM64<>+0(SB), Z3, Z1
+	VADDPS       Z1, Z4, Z1
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Z2, K1
+	VMOVUPS.Z    Z3, K2, Z2
+	VBLENDMPS    Z2, Z1, K1, Z12
+	VMOVUPS      c_one<>+0(SB), Z2
+	VBLENDMPS    c_twoM64<>+0(SB), Z2, K1, Z13
+	VMULPS       (SP), Z1, Z2
+	VMULPS       (SP), Z12, Z3
+	VANDPS       c_absMask<>+0(SB), Z2, Z4
 	VMOVUPS      c_erfDAMax<>+0(SB), Z6
 	VMINPS       Z4, Z6, Z6
 	VMULPS       Z6, Z6, Z7
@@ -21089,52 +20950,50 @@ loop:
 	VFNMADD132PS c_twoM63<>+0(SB), Z8, Z6
 	VMULPS       c_twoOverSqrtPi<>+0(SB), Z7, Z7
 	VMULPS       c_twoM64<>+0(SB), Z7, Z7
-	VANDPS       c_signMask<>+0(SB), Z3, Z3
-	VORPS        Z3, Z6, Z3
+	VANDPS       c_signMask<>+0(SB), Z2, Z8
+	VORPS        Z8, Z6, Z6
+	VCMPPS       $0x11, c_one<>+0(SB), Z13, K1
+	VMOVUPS      c_one<>+0(SB), Z8
+	VBLENDMPS    c_twoP64<>+0(SB), Z8, K1, Z14
+	VMULPS       Z14, Z6, Z6
 	VCMPPS       $0x11, c_half<>+0(SB), Z4, K1
-	VBLENDMPS    Z5, Z3, K1, Z14
-	VMULPS       64(SP), Z1, Z3
-	VORPS        c_signMask<>+0(SB), Z3, Z4
-	VMOVUPS      c_expLo<>+0(SB), Z5
-	VMAXPS       Z4, Z5, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
-	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z6
-	VMULPS       Z6, Z6, Z4
-	VMOVUPS      c_expP6<>+0(SB), Z8
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z8
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z8
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z8
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z8
-	VFMADD132PS  Z8, Z6, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
-	VPSLLD       $0x17, Z5, Z5
-	VFMADD132PS  Z4, Z5, Z5
-	VMULPS       c_twoM64<>+0(SB), Z5, Z4
-	VMOVUPS      c_one<>+0(SB), Z6
-	VFMADD132PS  c_twoM64<>+0(SB), Z6, Z5
-	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K1
-	VMOVUPS      c_one<>+0(SB), Z3
-	VBLENDMPS    Z4, Z3, K1, Z15
-	VDIVPS       Z5, Z15, Z3
+	VMOVUPS      c_half<>+0(SB), Z4
+	VMINPS       Z2, Z4, Z2
+	VMOVUPS      c_negHalf<>+0(SB), Z4
+	VMAXPS       Z2, Z4, Z2
+	VMULPS       Z2, Z2, Z2
+	VMOVUPS      c_erfS6<>+0(SB), Z4
+	VFMADD213PS  c_erfS5<>+0(SB), Z2, Z4
+	VFMADD213PS  c_erfS4<>+0(SB), Z2, Z4
+	VFMADD213PS  c_erfS3<>+0(SB), Z2, Z4
+	VFMADD213PS  c_erfS2<>+0(SB), Z2, Z4
+	VFMADD213PS  c_erfS1<>+0(SB), Z2, Z4
+	VFMADD213PS  c_erfS0<>+0(SB), Z2, Z4
+	VMULPS       Z4, Z3, Z2
+	VBLENDMPS    Z2, Z6, K1, Z15
+	VMOVUPS      c_twoM64<>+0(SB), Z2
+	VDIVPS       Z13, Z2, Z2
+	VMULPS       Z2, Z5, Z2
+	VMOVUPS      (BX)(SI*4), Z3
 	VMOVUPS      c_oneE30<>+0(SB), Z4
-	VMINPS       Z1, Z4, Z1
+	VMINPS       Z3, Z4, Z3
 	VMOVUPS      c_negOneE30<>+0(SB), Z4
-	VMAXPS       Z1, Z4, Z1
+	VMAXPS       Z3, Z4, Z3
 	VMULPS       (SP), Z7, Z4
-	VMULPS       Z3, Z4, Z3
-	VMULPS       Z3, Z1, Z3
-	VMULPS       64(SP), Z3, Z4
-	VADDPS       Z4, Z14, Z4
-	VMULPS       Z4, Z2, Z4
-	VMOVUPS      Z4, (CX)(SI*4)
-	VMULPS       Z1, Z2, Z4
-	VMULPS       Z13, Z7, Z5
-	VFMADD231PS  Z5, Z4, Z0
-	VMULPS       Z3, Z2, Z2
-	VFMADD231PS  Z1, Z2, Z21
+	VMULPS       Z2, Z4, Z2
+	VMULPS       Z2, Z3, Z2
+	VMOVUPS      (DX)(SI*4), Z4
+	VMULPS       64(SP), Z2, Z5
+	VADDPS       Z5, Z15, Z5
+	VMULPS       Z13, Z5, Z5
+	VMULPS       Z5, Z4, Z5
+	VMOVUPS      Z5, (CX)(SI*4)
+	VMULPS       Z3, Z4, Z5
+	VMULPS       Z1, Z7, Z1
+	VFMADD231PS  Z1, Z5, Z0
+	VMULPS       Z13, Z2, Z1
+	VMULPS       Z1, Z4, Z1
+	VFMADD231PS  Z3, Z1, Z21
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -21144,88 +21003,77 @@ tail:
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
 	VMOVUPS.Z    (BX)(SI*4), K1, Z1
-	VMOVUPS.Z    (DX)(SI*4), K1, Z2
-	VMULPS       64(SP), Z1, Z3
-	VMOVUPS      64(SP), Z4
-	VFMSUB132PS  Z1, Z3, Z4
-	VORPS        c_signMask<>+0(SB), Z3, Z5
-	VANDNPS      c_signMask<>+0(SB), Z3, Z6
-	VXORPS       Z6, Z4, Z6
-	VMOVUPS      c_expLo<>+0(SB), Z7
-	VMAXPS       Z5, Z7, Z5
-	VMOVUPS      c_log2e<>+0(SB), Z7
-	VFMADD213PS  c_roundMagic<>+0(SB), Z5, Z7
-	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z5
-	VMINPS       c_one<>+0(SB), Z6, Z6
-	VMAXPS       c_negOne<>+0(SB), Z6, Z6
-	VADDPS       Z6, Z5, Z5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z8
-	VMULPS       Z8, Z8, Z5
-	VMOVUPS      c_expP6<>+0(SB), Z6
-	VFMADD213PS  c_expP5<>+0(SB), Z8, Z6
-	VFMADD213PS  c_expP4<>+0(SB), Z8, Z6
-	VFMADD213PS  c_expP3<>+0(SB), Z8, Z6
-	VFMADD213PS  c_expP2<>+0(SB), Z8, Z6
-	VFMADD132PS  Z6, Z8, Z5
-	VPSUBD       c_expBias64<>+0(SB), Z7, Z6
-	VPSLLD       $0x17, Z6, Z6
-	VFMADD132PS  Z5, Z6, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z5
-	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K2
-	VMOVUPS      c_one<>+0(SB), Z7
-	VFMSUB132PS  c_two<>+0(SB), Z7, Z5
-	VMOVUPS      c_log1pR9<>+0(SB), Z7
-	VFMADD213PS  c_log1pR8<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR7<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR6<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR5<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR4<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR3<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR2<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR1<>+0(SB), Z5, Z7
-	VFMADD213PS  c_log1pR0<>+0(SB), Z5, Z7
-	VMULPS       Z7, Z6, Z5
-	VMULPS       128(SP), Z5, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z6
-	VCMPPS       $0x1e, c_zero<>+0(SB), Z3, K3
-	VMOVUPS      c_zero<>+0(SB), Z7
-	VMAXPS       Z3, Z7, Z7
-	VMOVUPS      c_one<>+0(SB), Z8
-	VMINPS       Z4, Z8, Z4
-	VMOVUPS      c_negOne<>+0(SB), Z8
-	VMAXPS       Z4, Z8, Z4
-	VMOVUPS.Z    Z4, K3, Z4
-	VFMADD132PS  c_twoM64<>+0(SB), Z4, Z5
-	VADDPS       Z5, Z7, Z4
-	VMULPS       128(SP), Z4, Z4
-	VBLENDMPS    Z6, Z4, K2, Z16
-	VCMPPS       $0x1e, c_softplusThreshold<>+0(SB), Z3, K2
-	VBLENDMPS    Z1, Z16, K2, Z17
-	VMOVUPS      c_absMask<>+0(SB), Z3
-	VANDPS       64(SP), Z3, Z3
-	VCMPPS       $0x11, c_pserfTiny<>+0(SB), Z3, K2
-	VMULPS       64(SP), Z17, Z3
-	VBLENDMPS    c_ln2<>+0(SB), Z3, K2, Z18
-	VMULPS       (SP), Z18, Z3
-	VANDPS       c_absMask<>+0(SB), Z3, Z4
-	VMOVUPS      c_half<>+0(SB), Z5
-	VMINPS       Z3, Z5, Z5
-	VMOVUPS      c_negHalf<>+0(SB), Z6
-	VMAXPS       Z5, Z6, Z5
-	VMOVUPS      c_half<>+0(SB), Z6
-	VMINPS       Z3, Z6, Z6
-	VMOVUPS      c_negHalf<>+0(SB), Z7
-	VMAXPS       Z6, Z7, Z6
-	VMULPS       Z6, Z6, Z6
-	VMOVUPS      c_erfS6<>+0(SB), Z7
-	VFMADD213PS  c_erfS5<>+0(SB), Z6, Z7
-	VFMADD213PS  c_erfS4<>+0(SB), Z6, Z7
-	VFMADD213PS  c_erfS3<>+0(SB), Z6, Z7
-	VFMADD213PS  c_erfS2<>+0(SB), Z6, Z7
-	VFMADD213PS  c_erfS1<>+0(SB), Z6, Z7
-	VFMADD213PS  c_erfS0<>+0(SB), Z6, Z7
-	VMULPS       Z7, Z5, Z5
+	VMOVUPS      c_maxFloat<>+0(SB), Z2
+	VMINPS       Z1, Z2, Z1
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z2
+	VMAXPS       Z1, Z2, Z1
+	VMULPS       64(SP), Z1, Z2
+	VFMSUB132PS  64(SP), Z2, Z1
+	VORPS        c_signMask<>+0(SB), Z2, Z3
+	VANDNPS      c_signMask<>+0(SB), Z2, Z4
+	VXORPS       Z4, Z1, Z4
+	VMOVUPS      c_expLo<>+0(SB), Z5
+	VMAXPS       Z3, Z5, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z5
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z3
+	VMINPS       c_one<>+0(SB), Z4, Z4
+	VMAXPS       c_negOne<>+0(SB), Z4, Z4
+	VADDPS       Z4, Z3, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
+	VMULPS       Z6, Z6, Z3
+	VMOVUPS      c_expP6<>+0(SB), Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
+	VFMADD132PS  Z4, Z6, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z3
+	VMOVUPS      c_twoM64<>+0(SB), Z5
+	VFMADD213PS  c_one<>+0(SB), Z4, Z5
+	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K2
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Z2, K3
+	VMOVUPS      c_twoP64<>+0(SB), Z6
+	VBLENDMPS    Z4, Z6, K2, Z16
+	VDIVPS       Z5, Z16, Z5
+	VMOVUPS.Z    Z5, K3, Z5
+	VMOVUPS      c_one<>+0(SB), Z6
+	VFMSUB132PS  c_two<>+0(SB), Z6, Z3
+	VMOVUPS      c_log1pR9<>+0(SB), Z6
+	VFMADD213PS  c_log1pR8<>+0(SB), Z3, Z6
+	VFMADD213PS  c_log1pR7<>+0(SB), Z3, Z6
+	VFMADD213PS  c_log1pR6<>+0(SB), Z3, Z6
+	VFMADD213PS  c_log1pR5<>+0(SB), Z3, Z6
+	VFMADD213PS  c_log1pR4<>+0(SB), Z3, Z6
+	VFMADD213PS  c_log1pR3<>+0(SB), Z3, Z6
+	VFMADD213PS  c_log1pR2<>+0(SB), Z3, Z6
+	VFMADD213PS  c_log1pR1<>+0(SB), Z3, Z6
+	VFMADD213PS  c_log1pR0<>+0(SB), Z3, Z6
+	VMULPS       Z6, Z4, Z3
+	VSUBPS       c_ten<>+0(SB), Z2, Z4
+	VANDPS       c_absMask<>+0(SB), Z4, Z4
+	VCMPPS       $0x11, c_ten<>+0(SB), Z4, K2
+	VMOVUPS      c_zero<>+0(SB), Z4
+	VMAXPS       Z2, Z4, Z4
+	VMOVUPS      c_one<>+0(SB), Z6
+	VMINPS       Z1, Z6, Z1
+	VMOVUPS      c_negOne<>+0(SB), Z6
+	VMAXPS       Z1, Z6, Z1
+	VMOVUPS.Z    Z1, K2, Z1
+	VFMADD231PS  c_twoM64<>+0(SB), Z3, Z1
+	VADDPS       Z1, Z4, Z1
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Z2, K2
+	VMOVUPS.Z    Z3, K3, Z2
+	VBLENDMPS    Z2, Z1, K2, Z17
+	VMOVUPS      c_one<>+0(SB), Z2
+	VBLENDMPS    c_twoM64<>+0(SB), Z2, K2, Z18
+	VMULPS       (SP), Z1, Z2
+	VMULPS       (SP), Z17, Z3
+	VANDPS       c_absMask<>+0(SB), Z2, Z4
 	VMOVUPS      c_erfDAMax<>+0(SB), Z6
 	VMINPS       Z4, Z6, Z6
 	VMULPS       Z6, Z6, Z7
@@ -21272,57 +21120,105 @@ tail:
 	VFNMADD132PS c_twoM63<>+0(SB), Z8, Z6
 	VMULPS       c_twoOverSqrtPi<>+0(SB), Z7, Z7
 	VMULPS       c_twoM64<>+0(SB), Z7, Z7
-	VANDPS       c_signMask<>+0(SB), Z3, Z3
-	VORPS        Z3, Z6, Z3
+	VANDPS       c_signMask<>+0(SB), Z2, Z8
+	VORPS        Z8, Z6, Z6
+	VCMPPS       $0x11, c_one<>+0(SB), Z18, K2
+	VMOVUPS      c_one<>+0(SB), Z8
+	VBLENDMPS    c_twoP64<>+0(SB), Z8, K2, Z19
+	VMULPS       Z19, Z6, Z6
 	VCMPPS       $0x11, c_half<>+0(SB), Z4, K2
-	VBLENDMPS    Z5, Z3, K2, Z19
-	VMULPS       64(SP), Z1, Z3
-	VORPS        c_signMask<>+0(SB), Z3, Z4
-	VMOVUPS      c_expLo<>+0(SB), Z5
-	VMAXPS       Z4, Z5, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
-	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z6
-	VMULPS       Z6, Z6, Z4
-	VMOVUPS      c_expP6<>+0(SB), Z8
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z8
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z8
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z8
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z8
-	VFMADD132PS  Z8, Z6, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
-	VPSLLD       $0x17, Z5, Z5
-	VFMADD132PS  Z4, Z5, Z5
-	VMULPS       c_twoM64<>+0(SB), Z5, Z4
-	VMOVUPS      c_one<>+0(SB), Z6
-	VFMADD132PS  c_twoM64<>+0(SB), Z6, Z5
-	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K2
-	VMOVUPS      c_one<>+0(SB), Z3
-	VBLENDMPS    Z4, Z3, K2, Z20
-	VDIVPS       Z5, Z20, Z3
+	VMOVUPS      c_half<>+0(SB), Z4
+	VMINPS       Z2, Z4, Z2
+	VMOVUPS      c_negHalf<>+0(SB), Z4
+	VMAXPS       Z2, Z4, Z2
+	VMULPS       Z2, Z2, Z2
+	VMOVUPS      c_erfS6<>+0(SB), Z4
+	VFMADD213PS  c_erfS5<>+0(SB), Z2, Z4
+	VFMADD213PS  c_erfS4<>+0(SB), Z2, Z4
+	VFMADD213PS  c_erfS3<>+0(SB), Z2, Z4
+	VFMADD213PS  c_erfS2<>+0(SB), Z2, Z4
+	VFMADD213PS  c_erfS1<>+0(SB), Z2, Z4
+	VFMADD213PS  c_erfS0<>+0(SB), Z2, Z4
+	VMULPS       Z4, Z3, Z2
+	VBLENDMPS    Z2, Z6, K2, Z20
+	VMOVUPS      c_twoM64<>+0(SB), Z2
+	VDIVPS       Z18, Z2, Z2
+	VMULPS       Z2, Z5, Z2
+	VMOVUPS.Z    (BX)(SI*4), K1, Z3
 	VMOVUPS      c_oneE30<>+0(SB), Z4
-	VMINPS       Z1, Z4, Z1
+	VMINPS       Z3, Z4, Z3
 	VMOVUPS      c_negOneE30<>+0(SB), Z4
-	VMAXPS       Z1, Z4, Z1
+	VMAXPS       Z3, Z4, Z3
 	VMULPS       (SP), Z7, Z4
-	VMULPS       Z3, Z4, Z3
-	VMULPS       Z3, Z1, Z3
-	VMULPS       64(SP), Z3, Z4
-	VADDPS       Z4, Z19, Z4
-	VMULPS       Z4, Z2, Z4
-	VMOVUPS      Z4, K1, (CX)(SI*4)
-	VMULPS       Z1, Z2, Z4
-	VMULPS       Z18, Z7, Z5
-	VFMADD231PS  Z5, Z4, K1, Z0
-	VMULPS       Z3, Z2, Z2
-	VFMADD231PS  Z1, Z2, K1, Z21
+	VMULPS       Z2, Z4, Z2
+	VMULPS       Z2, Z3, Z2
+	VMOVUPS.Z    (DX)(SI*4), K1, Z4
+	VMULPS       64(SP), Z2, Z5
+	VADDPS       Z5, Z20, Z5
+	VMULPS       Z18, Z5, Z5
+	VMULPS       Z5, Z4, Z5
+	VMOVUPS      Z5, K1, (CX)(SI*4)
+	VMULPS       Z3, Z4, Z5
+	VMULPS       Z1, Z7, Z1
+	VFMADD231PS  Z1, Z5, K1, Z0
+	VMULPS       Z18, Z2, Z1
+	VMULPS       Z1, Z4, Z1
+	VFMADD231PS  Z3, Z1, K1, Z21
 
 done:
-	LEAQ      ret_0+88(FP), AX
-	VMOVUPS   Z0, 192(SP)
-	VMOVUPS   Z21, 256(SP)
+	LEAQ      ret_0+80(FP), AX
+	VMOVUPS   Z0, 128(SP)
+	VMOVUPS   Z21, 192(SP)
+	VMOVSD    c_zero<>+0(SB), X0
+	VMOVSS    128(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    132(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    136(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    140(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    144(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    148(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    152(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    156(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    160(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    164(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    168(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    172(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    176(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    180(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    184(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    188(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSD    X0, (AX)
 	VMOVSD    c_zero<>+0(SB), X0
 	VMOVSS    192(SP), X1
 	VCVTSS2SD X1, X1, X1
@@ -21370,56 +21266,6 @@ done:
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
 	VMOVSS    252(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSD    X0, (AX)
-	VMOVSD    c_zero<>+0(SB), X0
-	VMOVSS    256(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    260(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    264(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    268(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    272(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    276(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    280(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    284(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    288(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    292(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    296(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    300(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    304(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    308(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    312(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    316(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
 	VMOVSD    X0, 8(AX)
@@ -42236,79 +42082,46 @@ loopN:
 	CMPQ         BX, SI
 	JG           loop1
 	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_maxFloat<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
 	VMULPS       32(SP), Y0, Y1
-	VMOVUPS      c_eighty<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
-	VMOVUPS      c_expSplit<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
-	VMULPS       Y4, Y4, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
-	VFMADD132PS  Y5, Y4, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMAXPS       Y1, Y3, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y3, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_two<>+0(SB), Y4, Y3
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
-	VBLENDVPS    Y1, Y3, Y2, Y1
-	VMULPS       (SP), Y1, Y1
-	VANDPS       c_absMask<>+0(SB), Y1, Y2
-	VMOVUPS      c_half<>+0(SB), Y3
-	VMINPS       Y1, Y3, Y3
-	VMOVUPS      c_negHalf<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_half<>+0(SB), Y4
-	VMINPS       Y1, Y4, Y4
-	VMOVUPS      c_negHalf<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMULPS       Y4, Y4, Y4
-	VMOVUPS      c_erfS6<>+0(SB), Y5
-	VFMADD213PS  c_erfS5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS2<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS1<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS0<>+0(SB), Y4, Y5
-	VMULPS       Y5, Y3, Y3
+	VFMSUB132PS  32(SP), Y1, Y0
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Y1, Y2
+	VMOVUPS      c_eighty<>+0(SB), Y3
+	VMINPS       Y1, Y3, Y1
+	VMOVUPS      c_expBias0<>+0(SB), Y3
+	VBLENDVPS    Y2, c_expBias64<>+0(SB), Y3, Y3
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y1, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y1, Y5, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y1
+	VMINPS       c_one<>+0(SB), Y0, Y0
+	VMAXPS       c_negOne<>+0(SB), Y0, Y0
+	VADDPS       Y0, Y1, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y6
+	VMULPS       Y6, Y6, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y1
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y1
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y1
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y1
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y1
+	VFMADD132PS  Y1, Y6, Y0
+	VPSUBD       Y3, Y5, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VFMADD132PS  Y0, Y1, Y1
+	VANDPS       Y1, Y4, Y0
+	VMULPS       (SP), Y0, Y0
+	VMOVUPS      c_one<>+0(SB), Y1
+	VBLENDVPS    Y2, c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y0, Y2
+	VANDPS       c_absMask<>+0(SB), Y2, Y3
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y4
+	VMINPS       Y3, Y4, Y4
 	VMOVUPS      c_erfAMax<>+0(SB), Y5
 	VMINPS       Y4, Y5, Y4
 	VMULPS       Y4, Y4, Y5
@@ -42336,7 +42149,7 @@ loopN:
 	VPSLLD       $0x17, Y5, Y5
 	VFMADD132PS  Y4, Y5, Y5
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y4
+	VMINPS       Y3, Y4, Y4
 	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
 	VMOVUPS      c_phiP4<>+0(SB), Y6
 	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y6
@@ -42353,92 +42166,78 @@ loopN:
 	VMULPS       Y4, Y5, Y4
 	VMOVUPS      c_one<>+0(SB), Y5
 	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
-	VANDPS       c_signMask<>+0(SB), Y1, Y1
-	VORPS        Y1, Y4, Y1
-	VCMPPS       $0x11, c_half<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y3, Y1, Y1
-	VCMPPS       $0x00, c_zero<>+0(SB), Y1, Y2
-	VMOVUPS      c_maxFloat<>+0(SB), Y3
-	VMINPS       Y0, Y3, Y3
-	VMOVUPS      c_negMaxFloat<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VBLENDVPS    Y2, Y3, Y0, Y0
-	VMULPS       Y1, Y0, Y0
+	VANDPS       c_signMask<>+0(SB), Y2, Y5
+	VORPS        Y5, Y4, Y4
+	VCMPPS       $0x11, c_one<>+0(SB), Y1, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y5, c_twoP64<>+0(SB), Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VCMPPS       $0x11, c_half<>+0(SB), Y3, Y3
+	VMOVUPS      c_half<>+0(SB), Y5
+	VMINPS       Y2, Y5, Y2
+	VMOVUPS      c_negHalf<>+0(SB), Y5
+	VMAXPS       Y2, Y5, Y2
+	VMULPS       Y2, Y2, Y2
+	VMOVUPS      c_erfS6<>+0(SB), Y5
+	VFMADD213PS  c_erfS5<>+0(SB), Y2, Y5
+	VFMADD213PS  c_erfS4<>+0(SB), Y2, Y5
+	VFMADD213PS  c_erfS3<>+0(SB), Y2, Y5
+	VFMADD213PS  c_erfS2<>+0(SB), Y2, Y5
+	VFMADD213PS  c_erfS1<>+0(SB), Y2, Y5
+	VFMADD213PS  c_erfS0<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y0, Y0
+	VBLENDVPS    Y3, Y0, Y4, Y0
+	VMOVUPS      (DX)(BX*4), Y2
+	VCMPPS       $0x00, c_zero<>+0(SB), Y0, Y3
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VBLENDVPS    Y3, Y4, Y2, Y2
+	VMULPS       Y1, Y2, Y1
+	VMULPS       Y0, Y1, Y0
 	VMOVUPS      Y0, (CX)(BX*4)
 	VMOVUPS      32(DX)(BX*4), Y0
+	VMOVUPS      c_maxFloat<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
 	VMULPS       32(SP), Y0, Y1
-	VMOVUPS      c_eighty<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
-	VMOVUPS      c_expSplit<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
-	VMULPS       Y4, Y4, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
-	VFMADD132PS  Y5, Y4, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMAXPS       Y1, Y3, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y3, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_two<>+0(SB), Y4, Y3
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
-	VBLENDVPS    Y1, Y3, Y2, Y1
-	VMULPS       (SP), Y1, Y1
-	VANDPS       c_absMask<>+0(SB), Y1, Y2
-	VMOVUPS      c_half<>+0(SB), Y3
-	VMINPS       Y1, Y3, Y3
-	VMOVUPS      c_negHalf<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_half<>+0(SB), Y4
-	VMINPS       Y1, Y4, Y4
-	VMOVUPS      c_negHalf<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMULPS       Y4, Y4, Y4
-	VMOVUPS      c_erfS6<>+0(SB), Y5
-	VFMADD213PS  c_erfS5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS2<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS1<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS0<>+0(SB), Y4, Y5
-	VMULPS       Y5, Y3, Y3
+	VFMSUB132PS  32(SP), Y1, Y0
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Y1, Y2
+	VMOVUPS      c_eighty<>+0(SB), Y3
+	VMINPS       Y1, Y3, Y1
+	VMOVUPS      c_expBias0<>+0(SB), Y3
+	VBLENDVPS    Y2, c_expBias64<>+0(SB), Y3, Y3
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y1, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y1, Y5, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y1
+	VMINPS       c_one<>+0(SB), Y0, Y0
+	VMAXPS       c_negOne<>+0(SB), Y0, Y0
+	VADDPS       Y0, Y1, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y6
+	VMULPS       Y6, Y6, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y1
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y1
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y1
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y1
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y1
+	VFMADD132PS  Y1, Y6, Y0
+	VPSUBD       Y3, Y5, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VFMADD132PS  Y0, Y1, Y1
+	VANDPS       Y1, Y4, Y0
+	VMULPS       (SP), Y0, Y0
+	VMOVUPS      c_one<>+0(SB), Y1
+	VBLENDVPS    Y2, c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y0, Y2
+	VANDPS       c_absMask<>+0(SB), Y2, Y3
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y4
+	VMINPS       Y3, Y4, Y4
 	VMOVUPS      c_erfAMax<>+0(SB), Y5
 	VMINPS       Y4, Y5, Y4
 	VMULPS       Y4, Y4, Y5
@@ -42466,7 +42265,7 @@ loopN:
 	VPSLLD       $0x17, Y5, Y5
 	VFMADD132PS  Y4, Y5, Y5
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y4
+	VMINPS       Y3, Y4, Y4
 	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
 	VMOVUPS      c_phiP4<>+0(SB), Y6
 	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y6
@@ -42483,17 +42282,36 @@ loopN:
 	VMULPS       Y4, Y5, Y4
 	VMOVUPS      c_one<>+0(SB), Y5
 	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
-	VANDPS       c_signMask<>+0(SB), Y1, Y1
-	VORPS        Y1, Y4, Y1
-	VCMPPS       $0x11, c_half<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y3, Y1, Y1
-	VCMPPS       $0x00, c_zero<>+0(SB), Y1, Y2
-	VMOVUPS      c_maxFloat<>+0(SB), Y3
-	VMINPS       Y0, Y3, Y3
-	VMOVUPS      c_negMaxFloat<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VBLENDVPS    Y2, Y3, Y0, Y0
-	VMULPS       Y1, Y0, Y0
+	VANDPS       c_signMask<>+0(SB), Y2, Y5
+	VORPS        Y5, Y4, Y4
+	VCMPPS       $0x11, c_one<>+0(SB), Y1, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y5, c_twoP64<>+0(SB), Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VCMPPS       $0x11, c_half<>+0(SB), Y3, Y3
+	VMOVUPS      c_half<>+0(SB), Y5
+	VMINPS       Y2, Y5, Y2
+	VMOVUPS      c_negHalf<>+0(SB), Y5
+	VMAXPS       Y2, Y5, Y2
+	VMULPS       Y2, Y2, Y2
+	VMOVUPS      c_erfS6<>+0(SB), Y5
+	VFMADD213PS  c_erfS5<>+0(SB), Y2, Y5
+	VFMADD213PS  c_erfS4<>+0(SB), Y2, Y5
+	VFMADD213PS  c_erfS3<>+0(SB), Y2, Y5
+	VFMADD213PS  c_erfS2<>+0(SB), Y2, Y5
+	VFMADD213PS  c_erfS1<>+0(SB), Y2, Y5
+	VFMADD213PS  c_erfS0<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y0, Y0
+	VBLENDVPS    Y3, Y0, Y4, Y0
+	VMOVUPS      32(DX)(BX*4), Y2
+	VCMPPS       $0x00, c_zero<>+0(SB), Y0, Y3
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VBLENDVPS    Y3, Y4, Y2, Y2
+	VMULPS       Y1, Y2, Y1
+	VMULPS       Y0, Y1, Y0
 	VMOVUPS      Y0, 32(CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loopN
@@ -42506,79 +42324,46 @@ loop:
 	CMPQ         BX, SI
 	JG           tail
 	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_maxFloat<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
 	VMULPS       32(SP), Y0, Y1
-	VMOVUPS      c_eighty<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
-	VMOVUPS      c_expSplit<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y2
-	VMOVUPS      c_expLo<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
-	VMOVUPS      c_log2e<>+0(SB), Y3
-	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y3
-	VSUBPS       c_roundMagic<>+0(SB), Y3, Y4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y4, Y2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y4
-	VMULPS       Y4, Y4, Y2
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y4, Y5
-	VFMADD132PS  Y5, Y4, Y2
-	VPSUBD       c_expBias64<>+0(SB), Y3, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VFMADD132PS  Y2, Y3, Y3
-	VMULPS       c_twoM64<>+0(SB), Y3, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMAXPS       Y1, Y3, Y3
-	VMOVUPS      c_expHi<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VSUBPS       c_ln2x65<>+0(SB), Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y6
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y3, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_two<>+0(SB), Y4, Y3
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y1, Y1
-	VBLENDVPS    Y1, Y3, Y2, Y1
-	VMULPS       (SP), Y1, Y1
-	VANDPS       c_absMask<>+0(SB), Y1, Y2
-	VMOVUPS      c_half<>+0(SB), Y3
-	VMINPS       Y1, Y3, Y3
-	VMOVUPS      c_negHalf<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_half<>+0(SB), Y4
-	VMINPS       Y1, Y4, Y4
-	VMOVUPS      c_negHalf<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMULPS       Y4, Y4, Y4
-	VMOVUPS      c_erfS6<>+0(SB), Y5
-	VFMADD213PS  c_erfS5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS2<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS1<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS0<>+0(SB), Y4, Y5
-	VMULPS       Y5, Y3, Y3
+	VFMSUB132PS  32(SP), Y1, Y0
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Y1, Y2
+	VMOVUPS      c_eighty<>+0(SB), Y3
+	VMINPS       Y1, Y3, Y1
+	VMOVUPS      c_expBias0<>+0(SB), Y3
+	VBLENDVPS    Y2, c_expBias64<>+0(SB), Y3, Y3
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y1, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y1, Y5, Y1
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y1, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y1
+	VMINPS       c_one<>+0(SB), Y0, Y0
+	VMAXPS       c_negOne<>+0(SB), Y0, Y0
+	VADDPS       Y0, Y1, Y0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y0, Y6
+	VMULPS       Y6, Y6, Y0
+	VMOVUPS      c_expP6<>+0(SB), Y1
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y1
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y1
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y1
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y1
+	VFMADD132PS  Y1, Y6, Y0
+	VPSUBD       Y3, Y5, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VFMADD132PS  Y0, Y1, Y1
+	VANDPS       Y1, Y4, Y0
+	VMULPS       (SP), Y0, Y0
+	VMOVUPS      c_one<>+0(SB), Y1
+	VBLENDVPS    Y2, c_twoM64<>+0(SB), Y1, Y1
+	VMULPS       Y1, Y0, Y2
+	VANDPS       c_absMask<>+0(SB), Y2, Y3
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y4
+	VMINPS       Y3, Y4, Y4
 	VMOVUPS      c_erfAMax<>+0(SB), Y5
 	VMINPS       Y4, Y5, Y4
 	VMULPS       Y4, Y4, Y5
@@ -42606,7 +42391,7 @@ loop:
 	VPSLLD       $0x17, Y5, Y5
 	VFMADD132PS  Y4, Y5, Y5
 	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y4
+	VMINPS       Y3, Y4, Y4
 	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
 	VMOVUPS      c_phiP4<>+0(SB), Y6
 	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y6
@@ -42623,17 +42408,36 @@ loop:
 	VMULPS       Y4, Y5, Y4
 	VMOVUPS      c_one<>+0(SB), Y5
 	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
-	VANDPS       c_signMask<>+0(SB), Y1, Y1
-	VORPS        Y1, Y4, Y1
-	VCMPPS       $0x11, c_half<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y3, Y1, Y1
-	VCMPPS       $0x00, c_zero<>+0(SB), Y1, Y2
-	VMOVUPS      c_maxFloat<>+0(SB), Y3
-	VMINPS       Y0, Y3, Y3
-	VMOVUPS      c_negMaxFloat<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VBLENDVPS    Y2, Y3, Y0, Y0
-	VMULPS       Y1, Y0, Y0
+	VANDPS       c_signMask<>+0(SB), Y2, Y5
+	VORPS        Y5, Y4, Y4
+	VCMPPS       $0x11, c_one<>+0(SB), Y1, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y5, c_twoP64<>+0(SB), Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VCMPPS       $0x11, c_half<>+0(SB), Y3, Y3
+	VMOVUPS      c_half<>+0(SB), Y5
+	VMINPS       Y2, Y5, Y2
+	VMOVUPS      c_negHalf<>+0(SB), Y5
+	VMAXPS       Y2, Y5, Y2
+	VMULPS       Y2, Y2, Y2
+	VMOVUPS      c_erfS6<>+0(SB), Y5
+	VFMADD213PS  c_erfS5<>+0(SB), Y2, Y5
+	VFMADD213PS  c_erfS4<>+0(SB), Y2, Y5
+	VFMADD213PS  c_erfS3<>+0(SB), Y2, Y5
+	VFMADD213PS  c_erfS2<>+0(SB), Y2, Y5
+	VFMADD213PS  c_erfS1<>+0(SB), Y2, Y5
+	VFMADD213PS  c_erfS0<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y0, Y0
+	VBLENDVPS    Y3, Y0, Y4, Y0
+	VMOVUPS      (DX)(BX*4), Y2
+	VCMPPS       $0x00, c_zero<>+0(SB), Y0, Y3
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VBLENDVPS    Y3, Y4, Y2, Y2
+	VMULPS       Y1, Y2, Y1
+	VMULPS       Y0, Y1, Y0
 	VMOVUPS      Y0, (CX)(BX*4)
 	ADDQ         $0x00000008, BX
 	JMP          loop
@@ -42646,79 +42450,46 @@ tail:
 	SUBQ         AX, DI
 	VMOVDQU      (SI)(DI*4), Y0
 	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VMOVUPS      c_maxFloat<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
 	VMULPS       32(SP), Y1, Y2
-	VMOVUPS      c_eighty<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
-	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
-	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VMOVUPS      c_expSplit<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VSUBPS       c_ln2x65<>+0(SB), Y4, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y7
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y4, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
-	VMULPS       Y6, Y6, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_two<>+0(SB), Y5, Y4
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y4, Y3, Y2
-	VMULPS       (SP), Y2, Y2
-	VANDPS       c_absMask<>+0(SB), Y2, Y3
-	VMOVUPS      c_half<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y4
-	VMOVUPS      c_negHalf<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_half<>+0(SB), Y5
-	VMINPS       Y2, Y5, Y5
-	VMOVUPS      c_negHalf<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMULPS       Y5, Y5, Y5
-	VMOVUPS      c_erfS6<>+0(SB), Y6
-	VFMADD213PS  c_erfS5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_erfS4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_erfS3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_erfS2<>+0(SB), Y5, Y6
-	VFMADD213PS  c_erfS1<>+0(SB), Y5, Y6
-	VFMADD213PS  c_erfS0<>+0(SB), Y5, Y6
-	VMULPS       Y6, Y4, Y4
+	VFMSUB132PS  32(SP), Y2, Y1
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Y2, Y3
+	VMOVUPS      c_eighty<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y2
+	VMOVUPS      c_expBias0<>+0(SB), Y4
+	VBLENDVPS    Y3, c_expBias64<>+0(SB), Y4, Y4
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y2, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y2, Y6, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y2
+	VMINPS       c_one<>+0(SB), Y1, Y1
+	VMAXPS       c_negOne<>+0(SB), Y1, Y1
+	VADDPS       Y1, Y2, Y1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y1, Y7
+	VMULPS       Y7, Y7, Y1
+	VMOVUPS      c_expP6<>+0(SB), Y2
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y2
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y2
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y2
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y2
+	VFMADD132PS  Y2, Y7, Y1
+	VPSUBD       Y4, Y6, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VFMADD132PS  Y1, Y2, Y2
+	VANDPS       Y2, Y5, Y1
+	VMULPS       (SP), Y1, Y1
+	VMOVUPS      c_one<>+0(SB), Y2
+	VBLENDVPS    Y3, c_twoM64<>+0(SB), Y2, Y2
+	VMULPS       Y2, Y1, Y3
+	VANDPS       c_absMask<>+0(SB), Y3, Y4
 	VMOVUPS      c_erfAMax<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y5
+	VMINPS       Y4, Y5, Y5
 	VMOVUPS      c_erfAMax<>+0(SB), Y6
 	VMINPS       Y5, Y6, Y5
 	VMULPS       Y5, Y5, Y6
@@ -42746,7 +42517,7 @@ tail:
 	VPSLLD       $0x17, Y6, Y6
 	VFMADD132PS  Y5, Y6, Y6
 	VMOVUPS      c_erfAMax<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y5
+	VMINPS       Y4, Y5, Y5
 	VMULPS       c_sqrt2<>+0(SB), Y5, Y5
 	VMOVUPS      c_phiP4<>+0(SB), Y7
 	VFMADD213PS  c_phiP3<>+0(SB), Y5, Y7
@@ -42763,17 +42534,36 @@ tail:
 	VMULPS       Y5, Y6, Y5
 	VMOVUPS      c_one<>+0(SB), Y6
 	VFNMADD132PS c_twoM63<>+0(SB), Y6, Y5
-	VANDPS       c_signMask<>+0(SB), Y2, Y2
-	VORPS        Y2, Y5, Y2
-	VCMPPS       $0x11, c_half<>+0(SB), Y3, Y3
-	VBLENDVPS    Y3, Y4, Y2, Y2
-	VCMPPS       $0x00, c_zero<>+0(SB), Y2, Y3
-	VMOVUPS      c_maxFloat<>+0(SB), Y4
-	VMINPS       Y1, Y4, Y4
-	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VBLENDVPS    Y3, Y4, Y1, Y1
-	VMULPS       Y2, Y1, Y1
+	VANDPS       c_signMask<>+0(SB), Y3, Y6
+	VORPS        Y6, Y5, Y5
+	VCMPPS       $0x11, c_one<>+0(SB), Y2, Y6
+	VMOVUPS      c_one<>+0(SB), Y7
+	VBLENDVPS    Y6, c_twoP64<>+0(SB), Y7, Y6
+	VMULPS       Y6, Y5, Y5
+	VCMPPS       $0x11, c_half<>+0(SB), Y4, Y4
+	VMOVUPS      c_half<>+0(SB), Y6
+	VMINPS       Y3, Y6, Y3
+	VMOVUPS      c_negHalf<>+0(SB), Y6
+	VMAXPS       Y3, Y6, Y3
+	VMULPS       Y3, Y3, Y3
+	VMOVUPS      c_erfS6<>+0(SB), Y6
+	VFMADD213PS  c_erfS5<>+0(SB), Y3, Y6
+	VFMADD213PS  c_erfS4<>+0(SB), Y3, Y6
+	VFMADD213PS  c_erfS3<>+0(SB), Y3, Y6
+	VFMADD213PS  c_erfS2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_erfS1<>+0(SB), Y3, Y6
+	VFMADD213PS  c_erfS0<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y1, Y1
+	VBLENDVPS    Y4, Y1, Y5, Y1
+	VMASKMOVPS   (DX)(BX*4), Y0, Y3
+	VCMPPS       $0x00, c_zero<>+0(SB), Y1, Y4
+	VMOVUPS      c_maxFloat<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y5
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VBLENDVPS    Y4, Y5, Y3, Y3
+	VMULPS       Y2, Y3, Y2
+	VMULPS       Y1, Y2, Y1
 	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
 
 done:
@@ -42782,7 +42572,7 @@ done:
 
 // func erfActBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, beta float32) [2]float64
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·erfActBackwardAVX2(SB), NOSPLIT, $320-96
+TEXT ·erfActBackwardAVX2(SB), NOSPLIT, $192-96
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
@@ -42791,6 +42581,1711 @@ TEXT ·erfActBackwardAVX2(SB), NOSPLIT, $320-96
 	VBROADCASTSS X0, Y0
 	VMOVUPS      Y0, (SP)
 	MOVSS        beta+76(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 32(SP)
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	XORQ         SI, SI
+	MOVQ         AX, DI
+	SUBQ         $0x00000010, DI
+
+loopN:
+	CMPQ         SI, DI
+	JG           loop1
+	VMOVUPS      (BX)(SI*4), Y4
+	VMOVUPS      c_maxFloat<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       32(SP), Y4, Y5
+	VFMSUB132PS  32(SP), Y5, Y4
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Y5, Y6
+	VMOVUPS      c_eighty<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      c_expBias0<>+0(SB), Y7
+	VBLENDVPS    Y6, c_expBias64<>+0(SB), Y7, Y7
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y5, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y5, Y9, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y10
+	VMULPS       Y10, Y10, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y5
+	VFMADD132PS  Y5, Y10, Y4
+	VPSUBD       Y7, Y9, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VANDPS       Y5, Y8, Y4
+	VMULPS       (SP), Y4, Y5
+	VMOVUPS      c_one<>+0(SB), Y7
+	VBLENDVPS    Y6, c_twoM64<>+0(SB), Y7, Y6
+	VMULPS       Y6, Y5, Y7
+	VANDPS       c_absMask<>+0(SB), Y7, Y8
+	VMOVUPS      c_erfAMax<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y9
+	VMOVUPS      c_erfAMax<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y9
+	VMULPS       Y9, Y9, Y10
+	VFMSUB132PS  Y9, Y10, Y9
+	VXORPS       c_signMask<>+0(SB), Y9, Y9
+	VXORPS       c_signMask<>+0(SB), Y10, Y10
+	VMOVUPS      c_expLo<>+0(SB), Y11
+	VMAXPS       Y10, Y11, Y10
+	VMOVUPS      c_log2e<>+0(SB), Y11
+	VFMADD213PS  c_roundMagic<>+0(SB), Y10, Y11
+	VSUBPS       c_roundMagic<>+0(SB), Y11, Y12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y12, Y10
+	VMINPS       c_one<>+0(SB), Y9, Y9
+	VMAXPS       c_negOne<>+0(SB), Y9, Y9
+	VADDPS       Y9, Y10, Y9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y9, Y12
+	VMULPS       Y12, Y12, Y9
+	VMOVUPS      c_expP6<>+0(SB), Y10
+	VFMADD213PS  c_expP5<>+0(SB), Y12, Y10
+	VFMADD213PS  c_expP4<>+0(SB), Y12, Y10
+	VFMADD213PS  c_expP3<>+0(SB), Y12, Y10
+	VFMADD213PS  c_expP2<>+0(SB), Y12, Y10
+	VFMADD132PS  Y10, Y12, Y9
+	VPSUBD       c_expBias64<>+0(SB), Y11, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VFMADD132PS  Y9, Y10, Y10
+	VMOVUPS      c_erfAMax<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y9
+	VMULPS       c_sqrt2<>+0(SB), Y9, Y9
+	VMOVUPS      c_phiP4<>+0(SB), Y11
+	VFMADD213PS  c_phiP3<>+0(SB), Y9, Y11
+	VFMADD213PS  c_phiP2<>+0(SB), Y9, Y11
+	VFMADD213PS  c_phiP1<>+0(SB), Y9, Y11
+	VFMADD213PS  c_phiP0<>+0(SB), Y9, Y11
+	VMOVUPS      c_phiQ5<>+0(SB), Y12
+	VFMADD213PS  c_phiQ4<>+0(SB), Y9, Y12
+	VFMADD213PS  c_phiQ3<>+0(SB), Y9, Y12
+	VFMADD213PS  c_phiQ2<>+0(SB), Y9, Y12
+	VFMADD213PS  c_phiQ1<>+0(SB), Y9, Y12
+	VFMADD213PS  c_one<>+0(SB), Y9, Y12
+	VDIVPS       Y12, Y11, Y9
+	VMULPS       Y9, Y10, Y9
+	VMOVUPS      c_one<>+0(SB), Y10
+	VFNMADD132PS c_twoM63<>+0(SB), Y10, Y9
+	VANDPS       c_signMask<>+0(SB), Y7, Y10
+	VORPS        Y10, Y9, Y9
+	VCMPPS       $0x11, c_one<>+0(SB), Y6, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VBLENDVPS    Y10, c_twoP64<>+0(SB), Y11, Y10
+	VMULPS       Y10, Y9, Y9
+	VCMPPS       $0x11, c_half<>+0(SB), Y8, Y8
+	VMOVUPS      c_half<>+0(SB), Y10
+	VMINPS       Y7, Y10, Y10
+	VMOVUPS      c_negHalf<>+0(SB), Y11
+	VMAXPS       Y10, Y11, Y10
+	VMULPS       Y10, Y10, Y10
+	VMOVUPS      c_erfS6<>+0(SB), Y11
+	VFMADD213PS  c_erfS5<>+0(SB), Y10, Y11
+	VFMADD213PS  c_erfS4<>+0(SB), Y10, Y11
+	VFMADD213PS  c_erfS3<>+0(SB), Y10, Y11
+	VFMADD213PS  c_erfS2<>+0(SB), Y10, Y11
+	VFMADD213PS  c_erfS1<>+0(SB), Y10, Y11
+	VFMADD213PS  c_erfS0<>+0(SB), Y10, Y11
+	VMULPS       Y11, Y5, Y10
+	VBLENDVPS    Y8, Y10, Y9, Y8
+	VANDPS       c_absMask<>+0(SB), Y7, Y7
+	VMOVUPS      c_erfDAMax<>+0(SB), Y9
+	VMINPS       Y7, Y9, Y7
+	VMULPS       Y7, Y7, Y9
+	VFMSUB132PS  Y7, Y9, Y7
+	VXORPS       c_signMask<>+0(SB), Y7, Y7
+	VXORPS       c_signMask<>+0(SB), Y9, Y9
+	VMOVUPS      c_expLo<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMOVUPS      c_log2e<>+0(SB), Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
+	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y9
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y9, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y11
+	VMULPS       Y11, Y11, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y9
+	VFMADD213PS  c_expP5<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP4<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP3<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP2<>+0(SB), Y11, Y9
+	VFMADD132PS  Y9, Y11, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y10, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VFMADD132PS  Y7, Y9, Y9
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y9, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VMOVUPS      (BX)(SI*4), Y9
+	VMOVUPS      c_oneE30<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y9
+	VMOVUPS      c_negOneE30<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMULPS       Y5, Y7, Y5
+	VMULPS       Y5, Y9, Y5
+	VMOVUPS      (DX)(SI*4), Y10
+	VMULPS       32(SP), Y5, Y11
+	VADDPS       Y11, Y8, Y8
+	VMULPS       Y6, Y8, Y8
+	VMULPS       Y8, Y10, Y8
+	VMOVUPS      Y8, (CX)(SI*4)
+	VMULPS       Y9, Y10, Y8
+	VMULPS       Y6, Y4, Y4
+	VMULPS       Y4, Y7, Y4
+	VFMADD231PS  Y4, Y8, Y0
+	VMULPS       Y6, Y5, Y4
+	VMULPS       Y4, Y10, Y4
+	VFMADD231PS  Y9, Y4, Y2
+	VMOVUPS      32(BX)(SI*4), Y4
+	VMOVUPS      c_maxFloat<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       32(SP), Y4, Y5
+	VFMSUB132PS  32(SP), Y5, Y4
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Y5, Y6
+	VMOVUPS      c_eighty<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      c_expBias0<>+0(SB), Y7
+	VBLENDVPS    Y6, c_expBias64<>+0(SB), Y7, Y7
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y5, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y5, Y9, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y10
+	VMULPS       Y10, Y10, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y5
+	VFMADD132PS  Y5, Y10, Y4
+	VPSUBD       Y7, Y9, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VANDPS       Y5, Y8, Y4
+	VMULPS       (SP), Y4, Y5
+	VMOVUPS      c_one<>+0(SB), Y7
+	VBLENDVPS    Y6, c_twoM64<>+0(SB), Y7, Y6
+	VMULPS       Y6, Y5, Y7
+	VANDPS       c_absMask<>+0(SB), Y7, Y8
+	VMOVUPS      c_erfAMax<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y9
+	VMOVUPS      c_erfAMax<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y9
+	VMULPS       Y9, Y9, Y10
+	VFMSUB132PS  Y9, Y10, Y9
+	VXORPS       c_signMask<>+0(SB), Y9, Y9
+	VXORPS       c_signMask<>+0(SB), Y10, Y10
+	VMOVUPS      c_expLo<>+0(SB), Y11
+	VMAXPS       Y10, Y11, Y10
+	VMOVUPS      c_log2e<>+0(SB), Y11
+	VFMADD213PS  c_roundMagic<>+0(SB), Y10, Y11
+	VSUBPS       c_roundMagic<>+0(SB), Y11, Y12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y12, Y10
+	VMINPS       c_one<>+0(SB), Y9, Y9
+	VMAXPS       c_negOne<>+0(SB), Y9, Y9
+	VADDPS       Y9, Y10, Y9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y9, Y12
+	VMULPS       Y12, Y12, Y9
+	VMOVUPS      c_expP6<>+0(SB), Y10
+	VFMADD213PS  c_expP5<>+0(SB), Y12, Y10
+	VFMADD213PS  c_expP4<>+0(SB), Y12, Y10
+	VFMADD213PS  c_expP3<>+0(SB), Y12, Y10
+	VFMADD213PS  c_expP2<>+0(SB), Y12, Y10
+	VFMADD132PS  Y10, Y12, Y9
+	VPSUBD       c_expBias64<>+0(SB), Y11, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VFMADD132PS  Y9, Y10, Y10
+	VMOVUPS      c_erfAMax<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y9
+	VMULPS       c_sqrt2<>+0(SB), Y9, Y9
+	VMOVUPS      c_phiP4<>+0(SB), Y11
+	VFMADD213PS  c_phiP3<>+0(SB), Y9, Y11
+	VFMADD213PS  c_phiP2<>+0(SB), Y9, Y11
+	VFMADD213PS  c_phiP1<>+0(SB), Y9, Y11
+	VFMADD213PS  c_phiP0<>+0(SB), Y9, Y11
+	VMOVUPS      c_phiQ5<>+0(SB), Y12
+	VFMADD213PS  c_phiQ4<>+0(SB), Y9, Y12
+	VFMADD213PS  c_phiQ3<>+0(SB), Y9, Y12
+	VFMADD213PS  c_phiQ2<>+0(SB), Y9, Y12
+	VFMADD213PS  c_phiQ1<>+0(SB), Y9, Y12
+	VFMADD213PS  c_one<>+0(SB), Y9, Y12
+	VDIVPS       Y12, Y11, Y9
+	VMULPS       Y9, Y10, Y9
+	VMOVUPS      c_one<>+0(SB), Y10
+	VFNMADD132PS c_twoM63<>+0(SB), Y10, Y9
+	VANDPS       c_signMask<>+0(SB), Y7, Y10
+	VORPS        Y10, Y9, Y9
+	VCMPPS       $0x11, c_one<>+0(SB), Y6, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VBLENDVPS    Y10, c_twoP64<>+0(SB), Y11, Y10
+	VMULPS       Y10, Y9, Y9
+	VCMPPS       $0x11, c_half<>+0(SB), Y8, Y8
+	VMOVUPS      c_half<>+0(SB), Y10
+	VMINPS       Y7, Y10, Y10
+	VMOVUPS      c_negHalf<>+0(SB), Y11
+	VMAXPS       Y10, Y11, Y10
+	VMULPS       Y10, Y10, Y10
+	VMOVUPS      c_erfS6<>+0(SB), Y11
+	VFMADD213PS  c_erfS5<>+0(SB), Y10, Y11
+	VFMADD213PS  c_erfS4<>+0(SB), Y10, Y11
+	VFMADD213PS  c_erfS3<>+0(SB), Y10, Y11
+	VFMADD213PS  c_erfS2<>+0(SB), Y10, Y11
+	VFMADD213PS  c_erfS1<>+0(SB), Y10, Y11
+	VFMADD213PS  c_erfS0<>+0(SB), Y10, Y11
+	VMULPS       Y11, Y5, Y10
+	VBLENDVPS    Y8, Y10, Y9, Y8
+	VANDPS       c_absMask<>+0(SB), Y7, Y7
+	VMOVUPS      c_erfDAMax<>+0(SB), Y9
+	VMINPS       Y7, Y9, Y7
+	VMULPS       Y7, Y7, Y9
+	VFMSUB132PS  Y7, Y9, Y7
+	VXORPS       c_signMask<>+0(SB), Y7, Y7
+	VXORPS       c_signMask<>+0(SB), Y9, Y9
+	VMOVUPS      c_expLo<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMOVUPS      c_log2e<>+0(SB), Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
+	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y9
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y9, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y11
+	VMULPS       Y11, Y11, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y9
+	VFMADD213PS  c_expP5<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP4<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP3<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP2<>+0(SB), Y11, Y9
+	VFMADD132PS  Y9, Y11, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y10, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VFMADD132PS  Y7, Y9, Y9
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y9, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VMOVUPS      32(BX)(SI*4), Y9
+	VMOVUPS      c_oneE30<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y9
+	VMOVUPS      c_negOneE30<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMULPS       Y5, Y7, Y5
+	VMULPS       Y5, Y9, Y5
+	VMOVUPS      32(DX)(SI*4), Y10
+	VMULPS       32(SP), Y5, Y11
+	VADDPS       Y11, Y8, Y8
+	VMULPS       Y6, Y8, Y8
+	VMULPS       Y8, Y10, Y8
+	VMOVUPS      Y8, 32(CX)(SI*4)
+	VMULPS       Y9, Y10, Y8
+	VMULPS       Y6, Y4, Y4
+	VMULPS       Y4, Y7, Y4
+	VFMADD231PS  Y4, Y8, Y1
+	VMULPS       Y6, Y5, Y4
+	VMULPS       Y4, Y10, Y4
+	VFMADD231PS  Y9, Y4, Y3
+	ADDQ         $0x00000010, SI
+	JMP          loopN
+
+loop1:
+	MOVQ AX, DI
+	SUBQ $0x00000010, DI
+
+loop:
+	CMPQ         SI, DI
+	JG           tail
+	VMOVUPS      (BX)(SI*4), Y4
+	VMOVUPS      c_maxFloat<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       32(SP), Y4, Y5
+	VFMSUB132PS  32(SP), Y5, Y4
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Y5, Y6
+	VMOVUPS      c_eighty<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      c_expBias0<>+0(SB), Y7
+	VBLENDVPS    Y6, c_expBias64<>+0(SB), Y7, Y7
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y5, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y5, Y9, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y10
+	VMULPS       Y10, Y10, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y5
+	VFMADD132PS  Y5, Y10, Y4
+	VPSUBD       Y7, Y9, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VANDPS       Y5, Y8, Y4
+	VMULPS       (SP), Y4, Y5
+	VMOVUPS      c_one<>+0(SB), Y7
+	VBLENDVPS    Y6, c_twoM64<>+0(SB), Y7, Y6
+	VMULPS       Y6, Y5, Y7
+	VANDPS       c_absMask<>+0(SB), Y7, Y8
+	VMOVUPS      c_erfAMax<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y9
+	VMOVUPS      c_erfAMax<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y9
+	VMULPS       Y9, Y9, Y10
+	VFMSUB132PS  Y9, Y10, Y9
+	VXORPS       c_signMask<>+0(SB), Y9, Y9
+	VXORPS       c_signMask<>+0(SB), Y10, Y10
+	VMOVUPS      c_expLo<>+0(SB), Y11
+	VMAXPS       Y10, Y11, Y10
+	VMOVUPS      c_log2e<>+0(SB), Y11
+	VFMADD213PS  c_roundMagic<>+0(SB), Y10, Y11
+	VSUBPS       c_roundMagic<>+0(SB), Y11, Y12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y12, Y10
+	VMINPS       c_one<>+0(SB), Y9, Y9
+	VMAXPS       c_negOne<>+0(SB), Y9, Y9
+	VADDPS       Y9, Y10, Y9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y9, Y12
+	VMULPS       Y12, Y12, Y9
+	VMOVUPS      c_expP6<>+0(SB), Y10
+	VFMADD213PS  c_expP5<>+0(SB), Y12, Y10
+	VFMADD213PS  c_expP4<>+0(SB), Y12, Y10
+	VFMADD213PS  c_expP3<>+0(SB), Y12, Y10
+	VFMADD213PS  c_expP2<>+0(SB), Y12, Y10
+	VFMADD132PS  Y10, Y12, Y9
+	VPSUBD       c_expBias64<>+0(SB), Y11, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VFMADD132PS  Y9, Y10, Y10
+	VMOVUPS      c_erfAMax<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y9
+	VMULPS       c_sqrt2<>+0(SB), Y9, Y9
+	VMOVUPS      c_phiP4<>+0(SB), Y11
+	VFMADD213PS  c_phiP3<>+0(SB), Y9, Y11
+	VFMADD213PS  c_phiP2<>+0(SB), Y9, Y11
+	VFMADD213PS  c_phiP1<>+0(SB), Y9, Y11
+	VFMADD213PS  c_phiP0<>+0(SB), Y9, Y11
+	VMOVUPS      c_phiQ5<>+0(SB), Y12
+	VFMADD213PS  c_phiQ4<>+0(SB), Y9, Y12
+	VFMADD213PS  c_phiQ3<>+0(SB), Y9, Y12
+	VFMADD213PS  c_phiQ2<>+0(SB), Y9, Y12
+	VFMADD213PS  c_phiQ1<>+0(SB), Y9, Y12
+	VFMADD213PS  c_one<>+0(SB), Y9, Y12
+	VDIVPS       Y12, Y11, Y9
+	VMULPS       Y9, Y10, Y9
+	VMOVUPS      c_one<>+0(SB), Y10
+	VFNMADD132PS c_twoM63<>+0(SB), Y10, Y9
+	VANDPS       c_signMask<>+0(SB), Y7, Y10
+	VORPS        Y10, Y9, Y9
+	VCMPPS       $0x11, c_one<>+0(SB), Y6, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VBLENDVPS    Y10, c_twoP64<>+0(SB), Y11, Y10
+	VMULPS       Y10, Y9, Y9
+	VCMPPS       $0x11, c_half<>+0(SB), Y8, Y8
+	VMOVUPS      c_half<>+0(SB), Y10
+	VMINPS       Y7, Y10, Y10
+	VMOVUPS      c_negHalf<>+0(SB), Y11
+	VMAXPS       Y10, Y11, Y10
+	VMULPS       Y10, Y10, Y10
+	VMOVUPS      c_erfS6<>+0(SB), Y11
+	VFMADD213PS  c_erfS5<>+0(SB), Y10, Y11
+	VFMADD213PS  c_erfS4<>+0(SB), Y10, Y11
+	VFMADD213PS  c_erfS3<>+0(SB), Y10, Y11
+	VFMADD213PS  c_erfS2<>+0(SB), Y10, Y11
+	VFMADD213PS  c_erfS1<>+0(SB), Y10, Y11
+	VFMADD213PS  c_erfS0<>+0(SB), Y10, Y11
+	VMULPS       Y11, Y5, Y10
+	VBLENDVPS    Y8, Y10, Y9, Y8
+	VANDPS       c_absMask<>+0(SB), Y7, Y7
+	VMOVUPS      c_erfDAMax<>+0(SB), Y9
+	VMINPS       Y7, Y9, Y7
+	VMULPS       Y7, Y7, Y9
+	VFMSUB132PS  Y7, Y9, Y7
+	VXORPS       c_signMask<>+0(SB), Y7, Y7
+	VXORPS       c_signMask<>+0(SB), Y9, Y9
+	VMOVUPS      c_expLo<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMOVUPS      c_log2e<>+0(SB), Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
+	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y9
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y9, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y11
+	VMULPS       Y11, Y11, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y9
+	VFMADD213PS  c_expP5<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP4<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP3<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP2<>+0(SB), Y11, Y9
+	VFMADD132PS  Y9, Y11, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y10, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VFMADD132PS  Y7, Y9, Y9
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y9, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VMOVUPS      (BX)(SI*4), Y9
+	VMOVUPS      c_oneE30<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y9
+	VMOVUPS      c_negOneE30<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMULPS       Y5, Y7, Y5
+	VMULPS       Y5, Y9, Y5
+	VMOVUPS      (DX)(SI*4), Y10
+	VMULPS       32(SP), Y5, Y11
+	VADDPS       Y11, Y8, Y8
+	VMULPS       Y6, Y8, Y8
+	VMULPS       Y8, Y10, Y8
+	VMOVUPS      Y8, (CX)(SI*4)
+	VMULPS       Y9, Y10, Y8
+	VMULPS       Y6, Y4, Y4
+	VMULPS       Y4, Y7, Y4
+	VFMADD231PS  Y4, Y8, Y0
+	VMULPS       Y6, Y5, Y4
+	VMULPS       Y4, Y10, Y4
+	VFMADD231PS  Y9, Y4, Y2
+	VMOVUPS      32(BX)(SI*4), Y4
+	VMOVUPS      c_maxFloat<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       32(SP), Y4, Y5
+	VFMSUB132PS  32(SP), Y5, Y4
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Y5, Y6
+	VMOVUPS      c_eighty<>+0(SB), Y7
+	VMINPS       Y5, Y7, Y5
+	VMOVUPS      c_expBias0<>+0(SB), Y7
+	VBLENDVPS    Y6, c_expBias64<>+0(SB), Y7, Y7
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y5, Y8
+	VMOVUPS      c_expLo<>+0(SB), Y9
+	VMAXPS       Y5, Y9, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y9
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y9
+	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y10
+	VMULPS       Y10, Y10, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y10, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y10, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y10, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y10, Y5
+	VFMADD132PS  Y5, Y10, Y4
+	VPSUBD       Y7, Y9, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VANDPS       Y5, Y8, Y4
+	VMULPS       (SP), Y4, Y5
+	VMOVUPS      c_one<>+0(SB), Y7
+	VBLENDVPS    Y6, c_twoM64<>+0(SB), Y7, Y6
+	VMULPS       Y6, Y5, Y7
+	VANDPS       c_absMask<>+0(SB), Y7, Y8
+	VMOVUPS      c_erfAMax<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y9
+	VMOVUPS      c_erfAMax<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y9
+	VMULPS       Y9, Y9, Y10
+	VFMSUB132PS  Y9, Y10, Y9
+	VXORPS       c_signMask<>+0(SB), Y9, Y9
+	VXORPS       c_signMask<>+0(SB), Y10, Y10
+	VMOVUPS      c_expLo<>+0(SB), Y11
+	VMAXPS       Y10, Y11, Y10
+	VMOVUPS      c_log2e<>+0(SB), Y11
+	VFMADD213PS  c_roundMagic<>+0(SB), Y10, Y11
+	VSUBPS       c_roundMagic<>+0(SB), Y11, Y12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y12, Y10
+	VMINPS       c_one<>+0(SB), Y9, Y9
+	VMAXPS       c_negOne<>+0(SB), Y9, Y9
+	VADDPS       Y9, Y10, Y9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y9, Y12
+	VMULPS       Y12, Y12, Y9
+	VMOVUPS      c_expP6<>+0(SB), Y10
+	VFMADD213PS  c_expP5<>+0(SB), Y12, Y10
+	VFMADD213PS  c_expP4<>+0(SB), Y12, Y10
+	VFMADD213PS  c_expP3<>+0(SB), Y12, Y10
+	VFMADD213PS  c_expP2<>+0(SB), Y12, Y10
+	VFMADD132PS  Y10, Y12, Y9
+	VPSUBD       c_expBias64<>+0(SB), Y11, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VFMADD132PS  Y9, Y10, Y10
+	VMOVUPS      c_erfAMax<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y9
+	VMULPS       c_sqrt2<>+0(SB), Y9, Y9
+	VMOVUPS      c_phiP4<>+0(SB), Y11
+	VFMADD213PS  c_phiP3<>+0(SB), Y9, Y11
+	VFMADD213PS  c_phiP2<>+0(SB), Y9, Y11
+	VFMADD213PS  c_phiP1<>+0(SB), Y9, Y11
+	VFMADD213PS  c_phiP0<>+0(SB), Y9, Y11
+	VMOVUPS      c_phiQ5<>+0(SB), Y12
+	VFMADD213PS  c_phiQ4<>+0(SB), Y9, Y12
+	VFMADD213PS  c_phiQ3<>+0(SB), Y9, Y12
+	VFMADD213PS  c_phiQ2<>+0(SB), Y9, Y12
+	VFMADD213PS  c_phiQ1<>+0(SB), Y9, Y12
+	VFMADD213PS  c_one<>+0(SB), Y9, Y12
+	VDIVPS       Y12, Y11, Y9
+	VMULPS       Y9, Y10, Y9
+	VMOVUPS      c_one<>+0(SB), Y10
+	VFNMADD132PS c_twoM63<>+0(SB), Y10, Y9
+	VANDPS       c_signMask<>+0(SB), Y7, Y10
+	VORPS        Y10, Y9, Y9
+	VCMPPS       $0x11, c_one<>+0(SB), Y6, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VBLENDVPS    Y10, c_twoP64<>+0(SB), Y11, Y10
+	VMULPS       Y10, Y9, Y9
+	VCMPPS       $0x11, c_half<>+0(SB), Y8, Y8
+	VMOVUPS      c_half<>+0(SB), Y10
+	VMINPS       Y7, Y10, Y10
+	VMOVUPS      c_negHalf<>+0(SB), Y11
+	VMAXPS       Y10, Y11, Y10
+	VMULPS       Y10, Y10, Y10
+	VMOVUPS      c_erfS6<>+0(SB), Y11
+	VFMADD213PS  c_erfS5<>+0(SB), Y10, Y11
+	VFMADD213PS  c_erfS4<>+0(SB), Y10, Y11
+	VFMADD213PS  c_erfS3<>+0(SB), Y10, Y11
+	VFMADD213PS  c_erfS2<>+0(SB), Y10, Y11
+	VFMADD213PS  c_erfS1<>+0(SB), Y10, Y11
+	VFMADD213PS  c_erfS0<>+0(SB), Y10, Y11
+	VMULPS       Y11, Y5, Y10
+	VBLENDVPS    Y8, Y10, Y9, Y8
+	VANDPS       c_absMask<>+0(SB), Y7, Y7
+	VMOVUPS      c_erfDAMax<>+0(SB), Y9
+	VMINPS       Y7, Y9, Y7
+	VMULPS       Y7, Y7, Y9
+	VFMSUB132PS  Y7, Y9, Y7
+	VXORPS       c_signMask<>+0(SB), Y7, Y7
+	VXORPS       c_signMask<>+0(SB), Y9, Y9
+	VMOVUPS      c_expLo<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMOVUPS      c_log2e<>+0(SB), Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y9, Y10
+	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y9
+	VMINPS       c_one<>+0(SB), Y7, Y7
+	VMAXPS       c_negOne<>+0(SB), Y7, Y7
+	VADDPS       Y7, Y9, Y7
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y11
+	VMULPS       Y11, Y11, Y7
+	VMOVUPS      c_expP6<>+0(SB), Y9
+	VFMADD213PS  c_expP5<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP4<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP3<>+0(SB), Y11, Y9
+	VFMADD213PS  c_expP2<>+0(SB), Y11, Y9
+	VFMADD132PS  Y9, Y11, Y7
+	VPSUBD       c_expBias64<>+0(SB), Y10, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VFMADD132PS  Y7, Y9, Y9
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y9, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VMOVUPS      32(BX)(SI*4), Y9
+	VMOVUPS      c_oneE30<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y9
+	VMOVUPS      c_negOneE30<>+0(SB), Y10
+	VMAXPS       Y9, Y10, Y9
+	VMULPS       Y5, Y7, Y5
+	VMULPS       Y5, Y9, Y5
+	VMOVUPS      32(DX)(SI*4), Y10
+	VMULPS       32(SP), Y5, Y11
+	VADDPS       Y11, Y8, Y8
+	VMULPS       Y6, Y8, Y8
+	VMULPS       Y8, Y10, Y8
+	VMOVUPS      Y8, 32(CX)(SI*4)
+	VMULPS       Y9, Y10, Y8
+	VMULPS       Y6, Y4, Y4
+	VMULPS       Y4, Y7, Y4
+	VFMADD231PS  Y4, Y8, Y1
+	VMULPS       Y6, Y5, Y4
+	VMULPS       Y4, Y10, Y4
+	VFMADD231PS  Y9, Y4, Y3
+	ADDQ         $0x00000010, SI
+	JMP          loop
+
+tail:
+	SUBQ         SI, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), DI
+	MOVQ         $0x00000010, R8
+	SUBQ         AX, R8
+	VMOVDQU      (DI)(R8*4), Y4
+	VMASKMOVPS   (BX)(SI*4), Y4, Y5
+	VMOVUPS      c_maxFloat<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMULPS       32(SP), Y5, Y6
+	VFMSUB132PS  32(SP), Y6, Y5
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Y6, Y7
+	VMOVUPS      c_eighty<>+0(SB), Y8
+	VMINPS       Y6, Y8, Y6
+	VMOVUPS      c_expBias0<>+0(SB), Y8
+	VBLENDVPS    Y7, c_expBias64<>+0(SB), Y8, Y8
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y6, Y9
+	VMOVUPS      c_expLo<>+0(SB), Y10
+	VMAXPS       Y6, Y10, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y10
+	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y6
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y6, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y11
+	VMULPS       Y11, Y11, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y11, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y11, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y11, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y11, Y6
+	VFMADD132PS  Y6, Y11, Y5
+	VPSUBD       Y8, Y10, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VANDPS       Y6, Y9, Y5
+	VMULPS       (SP), Y5, Y6
+	VMOVUPS      c_one<>+0(SB), Y8
+	VBLENDVPS    Y7, c_twoM64<>+0(SB), Y8, Y7
+	VMULPS       Y7, Y6, Y8
+	VANDPS       c_absMask<>+0(SB), Y8, Y9
+	VMOVUPS      c_erfAMax<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y10
+	VMOVUPS      c_erfAMax<>+0(SB), Y11
+	VMINPS       Y10, Y11, Y10
+	VMULPS       Y10, Y10, Y11
+	VFMSUB132PS  Y10, Y11, Y10
+	VXORPS       c_signMask<>+0(SB), Y10, Y10
+	VXORPS       c_signMask<>+0(SB), Y11, Y11
+	VMOVUPS      c_expLo<>+0(SB), Y12
+	VMAXPS       Y11, Y12, Y11
+	VMOVUPS      c_log2e<>+0(SB), Y12
+	VFMADD213PS  c_roundMagic<>+0(SB), Y11, Y12
+	VSUBPS       c_roundMagic<>+0(SB), Y12, Y13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y13, Y11
+	VMINPS       c_one<>+0(SB), Y10, Y10
+	VMAXPS       c_negOne<>+0(SB), Y10, Y10
+	VADDPS       Y10, Y11, Y10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y10, Y13
+	VMULPS       Y13, Y13, Y10
+	VMOVUPS      c_expP6<>+0(SB), Y11
+	VFMADD213PS  c_expP5<>+0(SB), Y13, Y11
+	VFMADD213PS  c_expP4<>+0(SB), Y13, Y11
+	VFMADD213PS  c_expP3<>+0(SB), Y13, Y11
+	VFMADD213PS  c_expP2<>+0(SB), Y13, Y11
+	VFMADD132PS  Y11, Y13, Y10
+	VPSUBD       c_expBias64<>+0(SB), Y12, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VFMADD132PS  Y10, Y11, Y11
+	VMOVUPS      c_erfAMax<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y10
+	VMULPS       c_sqrt2<>+0(SB), Y10, Y10
+	VMOVUPS      c_phiP4<>+0(SB), Y12
+	VFMADD213PS  c_phiP3<>+0(SB), Y10, Y12
+	VFMADD213PS  c_phiP2<>+0(SB), Y10, Y12
+	VFMADD213PS  c_phiP1<>+0(SB), Y10, Y12
+	VFMADD213PS  c_phiP0<>+0(SB), Y10, Y12
+	VMOVUPS      c_phiQ5<>+0(SB), Y13
+	VFMADD213PS  c_phiQ4<>+0(SB), Y10, Y13
+	VFMADD213PS  c_phiQ3<>+0(SB), Y10, Y13
+	VFMADD213PS  c_phiQ2<>+0(SB), Y10, Y13
+	VFMADD213PS  c_phiQ1<>+0(SB), Y10, Y13
+	VFMADD213PS  c_one<>+0(SB), Y10, Y13
+	VDIVPS       Y13, Y12, Y10
+	VMULPS       Y10, Y11, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VFNMADD132PS c_twoM63<>+0(SB), Y11, Y10
+	VANDPS       c_signMask<>+0(SB), Y8, Y11
+	VORPS        Y11, Y10, Y10
+	VCMPPS       $0x11, c_one<>+0(SB), Y7, Y11
+	VMOVUPS      c_one<>+0(SB), Y12
+	VBLENDVPS    Y11, c_twoP64<>+0(SB), Y12, Y11
+	VMULPS       Y11, Y10, Y10
+	VCMPPS       $0x11, c_half<>+0(SB), Y9, Y9
+	VMOVUPS      c_half<>+0(SB), Y11
+	VMINPS       Y8, Y11, Y11
+	VMOVUPS      c_negHalf<>+0(SB), Y12
+	VMAXPS       Y11, Y12, Y11
+	VMULPS       Y11, Y11, Y11
+	VMOVUPS      c_erfS6<>+0(SB), Y12
+	VFMADD213PS  c_erfS5<>+0(SB), Y11, Y12
+	VFMADD213PS  c_erfS4<>+0(SB), Y11, Y12
+	VFMADD213PS  c_erfS3<>+0(SB), Y11, Y12
+	VFMADD213PS  c_erfS2<>+0(SB), Y11, Y12
+	VFMADD213PS  c_erfS1<>+0(SB), Y11, Y12
+	VFMADD213PS  c_erfS0<>+0(SB), Y11, Y12
+	VMULPS       Y12, Y6, Y11
+	VBLENDVPS    Y9, Y11, Y10, Y9
+	VANDPS       c_absMask<>+0(SB), Y8, Y8
+	VMOVUPS      c_erfDAMax<>+0(SB), Y10
+	VMINPS       Y8, Y10, Y8
+	VMULPS       Y8, Y8, Y10
+	VFMSUB132PS  Y8, Y10, Y8
+	VXORPS       c_signMask<>+0(SB), Y8, Y8
+	VXORPS       c_signMask<>+0(SB), Y10, Y10
+	VMOVUPS      c_expLo<>+0(SB), Y11
+	VMAXPS       Y10, Y11, Y10
+	VMOVUPS      c_log2e<>+0(SB), Y11
+	VFMADD213PS  c_roundMagic<>+0(SB), Y10, Y11
+	VSUBPS       c_roundMagic<>+0(SB), Y11, Y12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y12, Y10
+	VMINPS       c_one<>+0(SB), Y8, Y8
+	VMAXPS       c_negOne<>+0(SB), Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y8, Y12
+	VMULPS       Y12, Y12, Y8
+	VMOVUPS      c_expP6<>+0(SB), Y10
+	VFMADD213PS  c_expP5<>+0(SB), Y12, Y10
+	VFMADD213PS  c_expP4<>+0(SB), Y12, Y10
+	VFMADD213PS  c_expP3<>+0(SB), Y12, Y10
+	VFMADD213PS  c_expP2<>+0(SB), Y12, Y10
+	VFMADD132PS  Y10, Y12, Y8
+	VPSUBD       c_expBias64<>+0(SB), Y11, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VFMADD132PS  Y8, Y10, Y10
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y10, Y8
+	VMULPS       c_twoM64<>+0(SB), Y8, Y8
+	VMASKMOVPS   (BX)(SI*4), Y4, Y10
+	VMOVUPS      c_oneE30<>+0(SB), Y11
+	VMINPS       Y10, Y11, Y10
+	VMOVUPS      c_negOneE30<>+0(SB), Y11
+	VMAXPS       Y10, Y11, Y10
+	VMULPS       Y6, Y8, Y6
+	VMULPS       Y6, Y10, Y6
+	VMASKMOVPS   (DX)(SI*4), Y4, Y11
+	VMULPS       32(SP), Y6, Y12
+	VADDPS       Y12, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VMULPS       Y9, Y11, Y9
+	VMASKMOVPS   Y9, Y4, (CX)(SI*4)
+	VMULPS       Y10, Y11, Y9
+	VMULPS       Y7, Y5, Y5
+	VMULPS       Y5, Y8, Y5
+	VMOVAPS      Y0, Y8
+	VFMADD231PS  Y5, Y9, Y8
+	VBLENDVPS    Y4, Y8, Y0, Y0
+	VMULPS       Y7, Y6, Y5
+	VMULPS       Y5, Y11, Y5
+	VMOVAPS      Y2, Y6
+	VFMADD231PS  Y10, Y5, Y6
+	VBLENDVPS    Y4, Y6, Y2, Y2
+	VMOVDQU      32(DI)(R8*4), Y4
+	VMASKMOVPS   32(BX)(SI*4), Y4, Y5
+	VMOVUPS      c_maxFloat<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMULPS       32(SP), Y5, Y6
+	VFMSUB132PS  32(SP), Y6, Y5
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Y6, Y7
+	VMOVUPS      c_eighty<>+0(SB), Y8
+	VMINPS       Y6, Y8, Y6
+	VMOVUPS      c_expBias0<>+0(SB), Y8
+	VBLENDVPS    Y7, c_expBias64<>+0(SB), Y8, Y8
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y6, Y9
+	VMOVUPS      c_expLo<>+0(SB), Y10
+	VMAXPS       Y6, Y10, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y10
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y10
+	VSUBPS       c_roundMagic<>+0(SB), Y10, Y11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y11, Y6
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y6, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y11
+	VMULPS       Y11, Y11, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y11, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y11, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y11, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y11, Y6
+	VFMADD132PS  Y6, Y11, Y5
+	VPSUBD       Y8, Y10, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VANDPS       Y6, Y9, Y5
+	VMULPS       (SP), Y5, Y6
+	VMOVUPS      c_one<>+0(SB), Y8
+	VBLENDVPS    Y7, c_twoM64<>+0(SB), Y8, Y7
+	VMULPS       Y7, Y6, Y8
+	VANDPS       c_absMask<>+0(SB), Y8, Y9
+	VMOVUPS      c_erfAMax<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y10
+	VMOVUPS      c_erfAMax<>+0(SB), Y11
+	VMINPS       Y10, Y11, Y10
+	VMULPS       Y10, Y10, Y11
+	VFMSUB132PS  Y10, Y11, Y10
+	VXORPS       c_signMask<>+0(SB), Y10, Y10
+	VXORPS       c_signMask<>+0(SB), Y11, Y11
+	VMOVUPS      c_expLo<>+0(SB), Y12
+	VMAXPS       Y11, Y12, Y11
+	VMOVUPS      c_log2e<>+0(SB), Y12
+	VFMADD213PS  c_roundMagic<>+0(SB), Y11, Y12
+	VSUBPS       c_roundMagic<>+0(SB), Y12, Y13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y13, Y11
+	VMINPS       c_one<>+0(SB), Y10, Y10
+	VMAXPS       c_negOne<>+0(SB), Y10, Y10
+	VADDPS       Y10, Y11, Y10
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y10, Y13
+	VMULPS       Y13, Y13, Y10
+	VMOVUPS      c_expP6<>+0(SB), Y11
+	VFMADD213PS  c_expP5<>+0(SB), Y13, Y11
+	VFMADD213PS  c_expP4<>+0(SB), Y13, Y11
+	VFMADD213PS  c_expP3<>+0(SB), Y13, Y11
+	VFMADD213PS  c_expP2<>+0(SB), Y13, Y11
+	VFMADD132PS  Y11, Y13, Y10
+	VPSUBD       c_expBias64<>+0(SB), Y12, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VFMADD132PS  Y10, Y11, Y11
+	VMOVUPS      c_erfAMax<>+0(SB), Y10
+	VMINPS       Y9, Y10, Y10
+	VMULPS       c_sqrt2<>+0(SB), Y10, Y10
+	VMOVUPS      c_phiP4<>+0(SB), Y12
+	VFMADD213PS  c_phiP3<>+0(SB), Y10, Y12
+	VFMADD213PS  c_phiP2<>+0(SB), Y10, Y12
+	VFMADD213PS  c_phiP1<>+0(SB), Y10, Y12
+	VFMADD213PS  c_phiP0<>+0(SB), Y10, Y12
+	VMOVUPS      c_phiQ5<>+0(SB), Y13
+	VFMADD213PS  c_phiQ4<>+0(SB), Y10, Y13
+	VFMADD213PS  c_phiQ3<>+0(SB), Y10, Y13
+	VFMADD213PS  c_phiQ2<>+0(SB), Y10, Y13
+	VFMADD213PS  c_phiQ1<>+0(SB), Y10, Y13
+	VFMADD213PS  c_one<>+0(SB), Y10, Y13
+	VDIVPS       Y13, Y12, Y10
+	VMULPS       Y10, Y11, Y10
+	VMOVUPS      c_one<>+0(SB), Y11
+	VFNMADD132PS c_twoM63<>+0(SB), Y11, Y10
+	VANDPS       c_signMask<>+0(SB), Y8, Y11
+	VORPS        Y11, Y10, Y10
+	VCMPPS       $0x11, c_one<>+0(SB), Y7, Y11
+	VMOVUPS      c_one<>+0(SB), Y12
+	VBLENDVPS    Y11, c_twoP64<>+0(SB), Y12, Y11
+	VMULPS       Y11, Y10, Y10
+	VCMPPS       $0x11, c_half<>+0(SB), Y9, Y9
+	VMOVUPS      c_half<>+0(SB), Y11
+	VMINPS       Y8, Y11, Y11
+	VMOVUPS      c_negHalf<>+0(SB), Y12
+	VMAXPS       Y11, Y12, Y11
+	VMULPS       Y11, Y11, Y11
+	VMOVUPS      c_erfS6<>+0(SB), Y12
+	VFMADD213PS  c_erfS5<>+0(SB), Y11, Y12
+	VFMADD213PS  c_erfS4<>+0(SB), Y11, Y12
+	VFMADD213PS  c_erfS3<>+0(SB), Y11, Y12
+	VFMADD213PS  c_erfS2<>+0(SB), Y11, Y12
+	VFMADD213PS  c_erfS1<>+0(SB), Y11, Y12
+	VFMADD213PS  c_erfS0<>+0(SB), Y11, Y12
+	VMULPS       Y12, Y6, Y11
+	VBLENDVPS    Y9, Y11, Y10, Y9
+	VANDPS       c_absMask<>+0(SB), Y8, Y8
+	VMOVUPS      c_erfDAMax<>+0(SB), Y10
+	VMINPS       Y8, Y10, Y8
+	VMULPS       Y8, Y8, Y10
+	VFMSUB132PS  Y8, Y10, Y8
+	VXORPS       c_signMask<>+0(SB), Y8, Y8
+	VXORPS       c_signMask<>+0(SB), Y10, Y10
+	VMOVUPS      c_expLo<>+0(SB), Y11
+	VMAXPS       Y10, Y11, Y10
+	VMOVUPS      c_log2e<>+0(SB), Y11
+	VFMADD213PS  c_roundMagic<>+0(SB), Y10, Y11
+	VSUBPS       c_roundMagic<>+0(SB), Y11, Y12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y12, Y10
+	VMINPS       c_one<>+0(SB), Y8, Y8
+	VMAXPS       c_negOne<>+0(SB), Y8, Y8
+	VADDPS       Y8, Y10, Y8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y8, Y12
+	VMULPS       Y12, Y12, Y8
+	VMOVUPS      c_expP6<>+0(SB), Y10
+	VFMADD213PS  c_expP5<>+0(SB), Y12, Y10
+	VFMADD213PS  c_expP4<>+0(SB), Y12, Y10
+	VFMADD213PS  c_expP3<>+0(SB), Y12, Y10
+	VFMADD213PS  c_expP2<>+0(SB), Y12, Y10
+	VFMADD132PS  Y10, Y12, Y8
+	VPSUBD       c_expBias64<>+0(SB), Y11, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VFMADD132PS  Y8, Y10, Y10
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y10, Y8
+	VMULPS       c_twoM64<>+0(SB), Y8, Y8
+	VMASKMOVPS   32(BX)(SI*4), Y4, Y10
+	VMOVUPS      c_oneE30<>+0(SB), Y11
+	VMINPS       Y10, Y11, Y10
+	VMOVUPS      c_negOneE30<>+0(SB), Y11
+	VMAXPS       Y10, Y11, Y10
+	VMULPS       Y6, Y8, Y6
+	VMULPS       Y6, Y10, Y6
+	VMASKMOVPS   32(DX)(SI*4), Y4, Y11
+	VMULPS       32(SP), Y6, Y12
+	VADDPS       Y12, Y9, Y9
+	VMULPS       Y7, Y9, Y9
+	VMULPS       Y9, Y11, Y9
+	VMASKMOVPS   Y9, Y4, 32(CX)(SI*4)
+	VMULPS       Y10, Y11, Y9
+	VMULPS       Y7, Y5, Y5
+	VMULPS       Y5, Y8, Y5
+	VMOVAPS      Y1, Y8
+	VFMADD231PS  Y5, Y9, Y8
+	VBLENDVPS    Y4, Y8, Y1, Y1
+	VMULPS       Y7, Y6, Y5
+	VMULPS       Y5, Y11, Y5
+	VMOVAPS      Y3, Y6
+	VFMADD231PS  Y10, Y5, Y6
+	VBLENDVPS    Y4, Y6, Y3, Y3
+
+done:
+	LEAQ      ret_0+80(FP), AX
+	VMOVUPS   Y0, 64(SP)
+	VMOVUPS   Y1, 96(SP)
+	VMOVUPS   Y2, 128(SP)
+	VMOVUPS   Y3, 160(SP)
+	VMOVSD    c_zero<>+0(SB), X0
+	VMOVSS    64(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    68(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    72(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    76(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    80(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    84(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    88(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    92(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    96(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    100(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    104(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    108(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    112(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    116(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    120(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    124(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSD    X0, (AX)
+	VMOVSD    c_zero<>+0(SB), X0
+	VMOVSS    128(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    132(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    136(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    140(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    144(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    148(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    152(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    156(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    160(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    164(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    168(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    172(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    176(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    180(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    184(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSS    188(SP), X1
+	VCVTSS2SD X1, X1, X1
+	VADDSD    X1, X0, X0
+	VMOVSD    X0, 8(AX)
+	VZEROUPPER
+	RET
+
+// func pserfAVX2(y []float32, x []float32, gamma float32, delta float32)
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·pserfAVX2(SB), NOSPLIT, $64-56
+	MOVQ         y_len+8(FP), AX
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVSS        gamma+48(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, (SP)
+	MOVSS        delta+52(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, 32(SP)
+	XORQ         BX, BX
+	MOVQ         AX, SI
+	SUBQ         $0x00000010, SI
+
+loopN:
+	CMPQ         BX, SI
+	JG           loop1
+	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_maxFloat<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VMULPS       32(SP), Y0, Y1
+	VFMSUB132PS  32(SP), Y1, Y0
+	VORPS        c_signMask<>+0(SB), Y1, Y2
+	VANDNPS      c_signMask<>+0(SB), Y1, Y3
+	VXORPS       Y3, Y0, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y2
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y2, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y1, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFMSUB132PS  c_two<>+0(SB), Y5, Y2
+	VMOVUPS      c_log1pR9<>+0(SB), Y5
+	VFMADD213PS  c_log1pR8<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR7<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR6<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR5<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR4<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR3<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR2<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR1<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR0<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y3, Y2
+	VSUBPS       c_ten<>+0(SB), Y1, Y3
+	VANDPS       c_absMask<>+0(SB), Y3, Y3
+	VCMPPS       $0x11, c_ten<>+0(SB), Y3, Y3
+	VMOVUPS      c_zero<>+0(SB), Y5
+	VMAXPS       Y1, Y5, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VMINPS       Y0, Y6, Y0
+	VMOVUPS      c_negOne<>+0(SB), Y6
+	VMAXPS       Y0, Y6, Y0
+	VANDPS       Y0, Y3, Y0
+	VFMADD231PS  c_twoM64<>+0(SB), Y2, Y0
+	VADDPS       Y0, Y5, Y0
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Y1, Y1
+	VANDPS       Y2, Y4, Y2
+	VBLENDVPS    Y1, Y2, Y0, Y2
+	VMOVUPS      c_one<>+0(SB), Y3
+	VBLENDVPS    Y1, c_twoM64<>+0(SB), Y3, Y1
+	VMULPS       (SP), Y0, Y0
+	VMULPS       (SP), Y2, Y2
+	VANDPS       c_absMask<>+0(SB), Y0, Y3
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMOVUPS      c_erfAMax<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
+	VXORPS       c_signMask<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
+	VMOVUPS      c_phiP4<>+0(SB), Y6
+	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y6
+	VMOVUPS      c_phiQ5<>+0(SB), Y7
+	VFMADD213PS  c_phiQ4<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiQ3<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiQ2<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiQ1<>+0(SB), Y4, Y7
+	VFMADD213PS  c_one<>+0(SB), Y4, Y7
+	VDIVPS       Y7, Y6, Y4
+	VMULPS       Y4, Y5, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
+	VANDPS       c_signMask<>+0(SB), Y0, Y5
+	VORPS        Y5, Y4, Y4
+	VCMPPS       $0x11, c_one<>+0(SB), Y1, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y5, c_twoP64<>+0(SB), Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VCMPPS       $0x11, c_half<>+0(SB), Y3, Y3
+	VMOVUPS      c_half<>+0(SB), Y5
+	VMINPS       Y0, Y5, Y0
+	VMOVUPS      c_negHalf<>+0(SB), Y5
+	VMAXPS       Y0, Y5, Y0
+	VMULPS       Y0, Y0, Y0
+	VMOVUPS      c_erfS6<>+0(SB), Y5
+	VFMADD213PS  c_erfS5<>+0(SB), Y0, Y5
+	VFMADD213PS  c_erfS4<>+0(SB), Y0, Y5
+	VFMADD213PS  c_erfS3<>+0(SB), Y0, Y5
+	VFMADD213PS  c_erfS2<>+0(SB), Y0, Y5
+	VFMADD213PS  c_erfS1<>+0(SB), Y0, Y5
+	VFMADD213PS  c_erfS0<>+0(SB), Y0, Y5
+	VMULPS       Y5, Y2, Y0
+	VBLENDVPS    Y3, Y0, Y4, Y0
+	VMOVUPS      (DX)(BX*4), Y2
+	VCMPPS       $0x00, c_zero<>+0(SB), Y0, Y3
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VBLENDVPS    Y3, Y4, Y2, Y2
+	VMULPS       Y1, Y2, Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	VMOVUPS      32(DX)(BX*4), Y0
+	VMOVUPS      c_maxFloat<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VMULPS       32(SP), Y0, Y1
+	VFMSUB132PS  32(SP), Y1, Y0
+	VORPS        c_signMask<>+0(SB), Y1, Y2
+	VANDNPS      c_signMask<>+0(SB), Y1, Y3
+	VXORPS       Y3, Y0, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y2
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y2, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y1, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFMSUB132PS  c_two<>+0(SB), Y5, Y2
+	VMOVUPS      c_log1pR9<>+0(SB), Y5
+	VFMADD213PS  c_log1pR8<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR7<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR6<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR5<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR4<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR3<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR2<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR1<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR0<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y3, Y2
+	VSUBPS       c_ten<>+0(SB), Y1, Y3
+	VANDPS       c_absMask<>+0(SB), Y3, Y3
+	VCMPPS       $0x11, c_ten<>+0(SB), Y3, Y3
+	VMOVUPS      c_zero<>+0(SB), Y5
+	VMAXPS       Y1, Y5, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VMINPS       Y0, Y6, Y0
+	VMOVUPS      c_negOne<>+0(SB), Y6
+	VMAXPS       Y0, Y6, Y0
+	VANDPS       Y0, Y3, Y0
+	VFMADD231PS  c_twoM64<>+0(SB), Y2, Y0
+	VADDPS       Y0, Y5, Y0
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Y1, Y1
+	VANDPS       Y2, Y4, Y2
+	VBLENDVPS    Y1, Y2, Y0, Y2
+	VMOVUPS      c_one<>+0(SB), Y3
+	VBLENDVPS    Y1, c_twoM64<>+0(SB), Y3, Y1
+	VMULPS       (SP), Y0, Y0
+	VMULPS       (SP), Y2, Y2
+	VANDPS       c_absMask<>+0(SB), Y0, Y3
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMOVUPS      c_erfAMax<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
+	VXORPS       c_signMask<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
+	VMOVUPS      c_phiP4<>+0(SB), Y6
+	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y6
+	VMOVUPS      c_phiQ5<>+0(SB), Y7
+	VFMADD213PS  c_phiQ4<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiQ3<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiQ2<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiQ1<>+0(SB), Y4, Y7
+	VFMADD213PS  c_one<>+0(SB), Y4, Y7
+	VDIVPS       Y7, Y6, Y4
+	VMULPS       Y4, Y5, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
+	VANDPS       c_signMask<>+0(SB), Y0, Y5
+	VORPS        Y5, Y4, Y4
+	VCMPPS       $0x11, c_one<>+0(SB), Y1, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y5, c_twoP64<>+0(SB), Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VCMPPS       $0x11, c_half<>+0(SB), Y3, Y3
+	VMOVUPS      c_half<>+0(SB), Y5
+	VMINPS       Y0, Y5, Y0
+	VMOVUPS      c_negHalf<>+0(SB), Y5
+	VMAXPS       Y0, Y5, Y0
+	VMULPS       Y0, Y0, Y0
+	VMOVUPS      c_erfS6<>+0(SB), Y5
+	VFMADD213PS  c_erfS5<>+0(SB), Y0, Y5
+	VFMADD213PS  c_erfS4<>+0(SB), Y0, Y5
+	VFMADD213PS  c_erfS3<>+0(SB), Y0, Y5
+	VFMADD213PS  c_erfS2<>+0(SB), Y0, Y5
+	VFMADD213PS  c_erfS1<>+0(SB), Y0, Y5
+	VFMADD213PS  c_erfS0<>+0(SB), Y0, Y5
+	VMULPS       Y5, Y2, Y0
+	VBLENDVPS    Y3, Y0, Y4, Y0
+	VMOVUPS      32(DX)(BX*4), Y2
+	VCMPPS       $0x00, c_zero<>+0(SB), Y0, Y3
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VBLENDVPS    Y3, Y4, Y2, Y2
+	VMULPS       Y1, Y2, Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, 32(CX)(BX*4)
+	ADDQ         $0x00000010, BX
+	JMP          loopN
+
+loop1:
+	MOVQ AX, SI
+	SUBQ $0x00000008, SI
+
+loop:
+	CMPQ         BX, SI
+	JG           tail
+	VMOVUPS      (DX)(BX*4), Y0
+	VMOVUPS      c_maxFloat<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VMULPS       32(SP), Y0, Y1
+	VFMSUB132PS  32(SP), Y1, Y0
+	VORPS        c_signMask<>+0(SB), Y1, Y2
+	VANDNPS      c_signMask<>+0(SB), Y1, Y3
+	VXORPS       Y3, Y0, Y3
+	VMOVUPS      c_expLo<>+0(SB), Y4
+	VMAXPS       Y2, Y4, Y2
+	VMOVUPS      c_log2e<>+0(SB), Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y4
+	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y2
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y2, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y1, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFMSUB132PS  c_two<>+0(SB), Y5, Y2
+	VMOVUPS      c_log1pR9<>+0(SB), Y5
+	VFMADD213PS  c_log1pR8<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR7<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR6<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR5<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR4<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR3<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR2<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR1<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR0<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y3, Y2
+	VSUBPS       c_ten<>+0(SB), Y1, Y3
+	VANDPS       c_absMask<>+0(SB), Y3, Y3
+	VCMPPS       $0x11, c_ten<>+0(SB), Y3, Y3
+	VMOVUPS      c_zero<>+0(SB), Y5
+	VMAXPS       Y1, Y5, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VMINPS       Y0, Y6, Y0
+	VMOVUPS      c_negOne<>+0(SB), Y6
+	VMAXPS       Y0, Y6, Y0
+	VANDPS       Y0, Y3, Y0
+	VFMADD231PS  c_twoM64<>+0(SB), Y2, Y0
+	VADDPS       Y0, Y5, Y0
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Y1, Y1
+	VANDPS       Y2, Y4, Y2
+	VBLENDVPS    Y1, Y2, Y0, Y2
+	VMOVUPS      c_one<>+0(SB), Y3
+	VBLENDVPS    Y1, c_twoM64<>+0(SB), Y3, Y1
+	VMULPS       (SP), Y0, Y0
+	VMULPS       (SP), Y2, Y2
+	VANDPS       c_absMask<>+0(SB), Y0, Y3
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMOVUPS      c_erfAMax<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMULPS       Y4, Y4, Y5
+	VFMSUB132PS  Y4, Y5, Y4
+	VXORPS       c_signMask<>+0(SB), Y4, Y4
+	VXORPS       c_signMask<>+0(SB), Y5, Y5
+	VMOVUPS      c_expLo<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMOVUPS      c_log2e<>+0(SB), Y6
+	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
+	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y5, Y4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
+	VMULPS       Y7, Y7, Y4
+	VMOVUPS      c_expP6<>+0(SB), Y5
+	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
+	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
+	VFMADD132PS  Y5, Y7, Y4
+	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VFMADD132PS  Y4, Y5, Y5
+	VMOVUPS      c_erfAMax<>+0(SB), Y4
+	VMINPS       Y3, Y4, Y4
+	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
+	VMOVUPS      c_phiP4<>+0(SB), Y6
+	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y6
+	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y6
+	VMOVUPS      c_phiQ5<>+0(SB), Y7
+	VFMADD213PS  c_phiQ4<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiQ3<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiQ2<>+0(SB), Y4, Y7
+	VFMADD213PS  c_phiQ1<>+0(SB), Y4, Y7
+	VFMADD213PS  c_one<>+0(SB), Y4, Y7
+	VDIVPS       Y7, Y6, Y4
+	VMULPS       Y4, Y5, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
+	VANDPS       c_signMask<>+0(SB), Y0, Y5
+	VORPS        Y5, Y4, Y4
+	VCMPPS       $0x11, c_one<>+0(SB), Y1, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VBLENDVPS    Y5, c_twoP64<>+0(SB), Y6, Y5
+	VMULPS       Y5, Y4, Y4
+	VCMPPS       $0x11, c_half<>+0(SB), Y3, Y3
+	VMOVUPS      c_half<>+0(SB), Y5
+	VMINPS       Y0, Y5, Y0
+	VMOVUPS      c_negHalf<>+0(SB), Y5
+	VMAXPS       Y0, Y5, Y0
+	VMULPS       Y0, Y0, Y0
+	VMOVUPS      c_erfS6<>+0(SB), Y5
+	VFMADD213PS  c_erfS5<>+0(SB), Y0, Y5
+	VFMADD213PS  c_erfS4<>+0(SB), Y0, Y5
+	VFMADD213PS  c_erfS3<>+0(SB), Y0, Y5
+	VFMADD213PS  c_erfS2<>+0(SB), Y0, Y5
+	VFMADD213PS  c_erfS1<>+0(SB), Y0, Y5
+	VFMADD213PS  c_erfS0<>+0(SB), Y0, Y5
+	VMULPS       Y5, Y2, Y0
+	VBLENDVPS    Y3, Y0, Y4, Y0
+	VMOVUPS      (DX)(BX*4), Y2
+	VCMPPS       $0x00, c_zero<>+0(SB), Y0, Y3
+	VMOVUPS      c_maxFloat<>+0(SB), Y4
+	VMINPS       Y2, Y4, Y4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VBLENDVPS    Y3, Y4, Y2, Y2
+	VMULPS       Y1, Y2, Y1
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (CX)(BX*4)
+	ADDQ         $0x00000008, BX
+	JMP          loop
+
+tail:
+	SUBQ         BX, AX
+	JZ           done
+	LEAQ         tailmask8<>+0(SB), SI
+	MOVQ         $0x00000010, DI
+	SUBQ         AX, DI
+	VMOVDQU      (SI)(DI*4), Y0
+	VMASKMOVPS   (DX)(BX*4), Y0, Y1
+	VMOVUPS      c_maxFloat<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMULPS       32(SP), Y1, Y2
+	VFMSUB132PS  32(SP), Y2, Y1
+	VORPS        c_signMask<>+0(SB), Y2, Y3
+	VANDNPS      c_signMask<>+0(SB), Y2, Y4
+	VXORPS       Y4, Y1, Y4
+	VMOVUPS      c_expLo<>+0(SB), Y5
+	VMAXPS       Y3, Y5, Y3
+	VMOVUPS      c_log2e<>+0(SB), Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
+	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y3
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y2, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VFMSUB132PS  c_two<>+0(SB), Y6, Y3
+	VMOVUPS      c_log1pR9<>+0(SB), Y6
+	VFMADD213PS  c_log1pR8<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR7<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR6<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR5<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR4<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR3<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR1<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR0<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y4, Y3
+	VSUBPS       c_ten<>+0(SB), Y2, Y4
+	VANDPS       c_absMask<>+0(SB), Y4, Y4
+	VCMPPS       $0x11, c_ten<>+0(SB), Y4, Y4
+	VMOVUPS      c_zero<>+0(SB), Y6
+	VMAXPS       Y2, Y6, Y6
+	VMOVUPS      c_one<>+0(SB), Y7
+	VMINPS       Y1, Y7, Y1
+	VMOVUPS      c_negOne<>+0(SB), Y7
+	VMAXPS       Y1, Y7, Y1
+	VANDPS       Y1, Y4, Y1
+	VFMADD231PS  c_twoM64<>+0(SB), Y3, Y1
+	VADDPS       Y1, Y6, Y1
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Y2, Y2
+	VANDPS       Y3, Y5, Y3
+	VBLENDVPS    Y2, Y3, Y1, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VBLENDVPS    Y2, c_twoM64<>+0(SB), Y4, Y2
+	VMULPS       (SP), Y1, Y1
+	VMULPS       (SP), Y3, Y3
+	VANDPS       c_absMask<>+0(SB), Y1, Y4
+	VMOVUPS      c_erfAMax<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y5
+	VMOVUPS      c_erfAMax<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMULPS       Y5, Y5, Y6
+	VFMSUB132PS  Y5, Y6, Y5
+	VXORPS       c_signMask<>+0(SB), Y5, Y5
+	VXORPS       c_signMask<>+0(SB), Y6, Y6
+	VMOVUPS      c_expLo<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VMOVUPS      c_log2e<>+0(SB), Y7
+	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
+	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
+	VMINPS       c_one<>+0(SB), Y5, Y5
+	VMAXPS       c_negOne<>+0(SB), Y5, Y5
+	VADDPS       Y5, Y6, Y5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
+	VMULPS       Y8, Y8, Y5
+	VMOVUPS      c_expP6<>+0(SB), Y6
+	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
+	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
+	VFMADD132PS  Y6, Y8, Y5
+	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VFMADD132PS  Y5, Y6, Y6
+	VMOVUPS      c_erfAMax<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y5
+	VMULPS       c_sqrt2<>+0(SB), Y5, Y5
+	VMOVUPS      c_phiP4<>+0(SB), Y7
+	VFMADD213PS  c_phiP3<>+0(SB), Y5, Y7
+	VFMADD213PS  c_phiP2<>+0(SB), Y5, Y7
+	VFMADD213PS  c_phiP1<>+0(SB), Y5, Y7
+	VFMADD213PS  c_phiP0<>+0(SB), Y5, Y7
+	VMOVUPS      c_phiQ5<>+0(SB), Y8
+	VFMADD213PS  c_phiQ4<>+0(SB), Y5, Y8
+	VFMADD213PS  c_phiQ3<>+0(SB), Y5, Y8
+	VFMADD213PS  c_phiQ2<>+0(SB), Y5, Y8
+	VFMADD213PS  c_phiQ1<>+0(SB), Y5, Y8
+	VFMADD213PS  c_one<>+0(SB), Y5, Y8
+	VDIVPS       Y8, Y7, Y5
+	VMULPS       Y5, Y6, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VFNMADD132PS c_twoM63<>+0(SB), Y6, Y5
+	VANDPS       c_signMask<>+0(SB), Y1, Y6
+	VORPS        Y6, Y5, Y5
+	VCMPPS       $0x11, c_one<>+0(SB), Y2, Y6
+	VMOVUPS      c_one<>+0(SB), Y7
+	VBLENDVPS    Y6, c_twoP64<>+0(SB), Y7, Y6
+	VMULPS       Y6, Y5, Y5
+	VCMPPS       $0x11, c_half<>+0(SB), Y4, Y4
+	VMOVUPS      c_half<>+0(SB), Y6
+	VMINPS       Y1, Y6, Y1
+	VMOVUPS      c_negHalf<>+0(SB), Y6
+	VMAXPS       Y1, Y6, Y1
+	VMULPS       Y1, Y1, Y1
+	VMOVUPS      c_erfS6<>+0(SB), Y6
+	VFMADD213PS  c_erfS5<>+0(SB), Y1, Y6
+	VFMADD213PS  c_erfS4<>+0(SB), Y1, Y6
+	VFMADD213PS  c_erfS3<>+0(SB), Y1, Y6
+	VFMADD213PS  c_erfS2<>+0(SB), Y1, Y6
+	VFMADD213PS  c_erfS1<>+0(SB), Y1, Y6
+	VFMADD213PS  c_erfS0<>+0(SB), Y1, Y6
+	VMULPS       Y6, Y3, Y1
+	VBLENDVPS    Y4, Y1, Y5, Y1
+	VMASKMOVPS   (DX)(BX*4), Y0, Y3
+	VCMPPS       $0x00, c_zero<>+0(SB), Y1, Y4
+	VMOVUPS      c_maxFloat<>+0(SB), Y5
+	VMINPS       Y3, Y5, Y5
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VBLENDVPS    Y4, Y5, Y3, Y3
+	VMULPS       Y2, Y3, Y2
+	VMULPS       Y1, Y2, Y1
+	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func pserfBackwardAVX2(dx []float32, dy []float32, x []float32, gamma float32, delta float32) [2]float64
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·pserfBackwardAVX2(SB), NOSPLIT, $320-96
+	MOVQ         dx_len+8(FP), AX
+	MOVQ         dx_base+0(FP), CX
+	MOVQ         dy_base+24(FP), DX
+	MOVQ         x_base+48(FP), BX
+	MOVSS        gamma+72(FP), X0
+	VBROADCASTSS X0, Y0
+	VMOVUPS      Y0, (SP)
+	MOVSS        delta+76(FP), X0
 	VBROADCASTSS X0, Y0
 	VMOVUPS      Y0, 32(SP)
 	VXORPS       Y0, Y0, Y0
@@ -42809,82 +44304,79 @@ loopN:
 	CMPQ         SI, DI
 	JG           loop1
 	VMOVUPS      (BX)(SI*4), Y0
-	VMOVUPS      (DX)(SI*4), Y1
-	VMULPS       32(SP), Y0, Y2
-	VMOVUPS      c_eighty<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_maxFloat<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VMULPS       32(SP), Y0, Y1
+	VFMSUB132PS  32(SP), Y1, Y0
+	VORPS        c_signMask<>+0(SB), Y1, Y2
+	VANDNPS      c_signMask<>+0(SB), Y1, Y3
+	VXORPS       Y3, Y0, Y3
 	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
+	VMAXPS       Y2, Y4, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VMOVUPS      c_expSplit<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VSUBPS       c_ln2x65<>+0(SB), Y4, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y7
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y4, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
-	VMULPS       Y6, Y6, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_two<>+0(SB), Y5, Y4
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y4, Y3, Y2
-	VMULPS       (SP), Y2, Y3
-	VANDPS       c_absMask<>+0(SB), Y3, Y4
-	VMOVUPS      c_half<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y5
-	VMOVUPS      c_negHalf<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_half<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y6
-	VMOVUPS      c_negHalf<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMULPS       Y6, Y6, Y6
-	VMOVUPS      c_erfS6<>+0(SB), Y7
-	VFMADD213PS  c_erfS5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS2<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS1<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS0<>+0(SB), Y6, Y7
-	VMULPS       Y7, Y5, Y5
-	VMOVUPS      c_erfAMax<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y6
-	VMOVUPS      c_erfAMax<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y2
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y2, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y4
+	VFMADD213PS  c_one<>+0(SB), Y3, Y4
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y5
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y1, Y6
+	VMOVUPS      c_twoP64<>+0(SB), Y7
+	VBLENDVPS    Y5, Y3, Y7, Y5
+	VDIVPS       Y4, Y5, Y4
+	VANDPS       Y4, Y6, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFMSUB132PS  c_two<>+0(SB), Y5, Y2
+	VMOVUPS      c_log1pR9<>+0(SB), Y5
+	VFMADD213PS  c_log1pR8<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR7<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR6<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR5<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR4<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR3<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR2<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR1<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR0<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y3, Y2
+	VSUBPS       c_ten<>+0(SB), Y1, Y3
+	VANDPS       c_absMask<>+0(SB), Y3, Y3
+	VCMPPS       $0x11, c_ten<>+0(SB), Y3, Y3
+	VMOVUPS      c_zero<>+0(SB), Y5
+	VMAXPS       Y1, Y5, Y5
+	VMOVUPS      c_one<>+0(SB), Y7
+	VMINPS       Y0, Y7, Y0
+	VMOVUPS      c_negOne<>+0(SB), Y7
+	VMAXPS       Y0, Y7, Y0
+	VANDPS       Y0, Y3, Y0
+	VFMADD231PS  c_twoM64<>+0(SB), Y2, Y0
+	VADDPS       Y0, Y5, Y0
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Y1, Y1
+	VANDPS       Y2, Y6, Y2
+	VBLENDVPS    Y1, Y2, Y0, Y2
+	VMOVUPS      c_one<>+0(SB), Y3
+	VBLENDVPS    Y1, c_twoM64<>+0(SB), Y3, Y1
+	VMULPS       (SP), Y0, Y3
+	VMULPS       (SP), Y2, Y2
+	VANDPS       c_absMask<>+0(SB), Y3, Y5
+	VMOVUPS      c_erfDAMax<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y6
 	VMULPS       Y6, Y6, Y7
 	VFMSUB132PS  Y6, Y7, Y6
 	VXORPS       c_signMask<>+0(SB), Y6, Y6
@@ -42910,7 +44402,7 @@ loopN:
 	VPSLLD       $0x17, Y7, Y7
 	VFMADD132PS  Y6, Y7, Y7
 	VMOVUPS      c_erfAMax<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y6
+	VMINPS       Y5, Y6, Y6
 	VMULPS       c_sqrt2<>+0(SB), Y6, Y6
 	VMOVUPS      c_phiP4<>+0(SB), Y8
 	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y8
@@ -42925,137 +44417,132 @@ loopN:
 	VFMADD213PS  c_one<>+0(SB), Y6, Y9
 	VDIVPS       Y9, Y8, Y6
 	VMULPS       Y6, Y7, Y6
-	VMOVUPS      c_one<>+0(SB), Y7
-	VFNMADD132PS c_twoM63<>+0(SB), Y7, Y6
-	VANDPS       c_signMask<>+0(SB), Y3, Y7
-	VORPS        Y7, Y6, Y6
-	VCMPPS       $0x11, c_half<>+0(SB), Y4, Y4
-	VBLENDVPS    Y4, Y5, Y6, Y4
-	VANDPS       c_absMask<>+0(SB), Y3, Y5
-	VMOVUPS      c_erfDAMax<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       Y5, Y5, Y6
-	VFMSUB132PS  Y5, Y6, Y5
-	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y6, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y5
-	VMOVUPS      c_oneE30<>+0(SB), Y6
-	VMINPS       Y0, Y6, Y0
-	VMOVUPS      c_negOneE30<>+0(SB), Y6
-	VMAXPS       Y0, Y6, Y0
+	VMOVUPS      c_one<>+0(SB), Y8
+	VFNMADD132PS c_twoM63<>+0(SB), Y8, Y6
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VANDPS       c_signMask<>+0(SB), Y3, Y8
+	VORPS        Y8, Y6, Y6
+	VCMPPS       $0x11, c_one<>+0(SB), Y1, Y8
+	VMOVUPS      c_one<>+0(SB), Y9
+	VBLENDVPS    Y8, c_twoP64<>+0(SB), Y9, Y8
+	VMULPS       Y8, Y6, Y6
+	VCMPPS       $0x11, c_half<>+0(SB), Y5, Y5
+	VMOVUPS      c_half<>+0(SB), Y8
+	VMINPS       Y3, Y8, Y3
+	VMOVUPS      c_negHalf<>+0(SB), Y8
+	VMAXPS       Y3, Y8, Y3
+	VMULPS       Y3, Y3, Y3
+	VMOVUPS      c_erfS6<>+0(SB), Y8
+	VFMADD213PS  c_erfS5<>+0(SB), Y3, Y8
+	VFMADD213PS  c_erfS4<>+0(SB), Y3, Y8
+	VFMADD213PS  c_erfS3<>+0(SB), Y3, Y8
+	VFMADD213PS  c_erfS2<>+0(SB), Y3, Y8
+	VFMADD213PS  c_erfS1<>+0(SB), Y3, Y8
+	VFMADD213PS  c_erfS0<>+0(SB), Y3, Y8
+	VMULPS       Y8, Y2, Y2
+	VBLENDVPS    Y5, Y2, Y6, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y3
+	VDIVPS       Y1, Y3, Y3
+	VMULPS       Y3, Y4, Y3
+	VMOVUPS      (BX)(SI*4), Y4
+	VMOVUPS      c_oneE30<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_negOneE30<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       (SP), Y7, Y5
 	VMULPS       Y3, Y5, Y3
-	VMULPS       Y3, Y0, Y3
+	VMULPS       Y3, Y4, Y3
+	VMOVUPS      (DX)(SI*4), Y5
 	VMULPS       32(SP), Y3, Y6
-	VADDPS       Y6, Y4, Y4
-	VMULPS       Y4, Y1, Y4
-	VMOVUPS      Y4, (CX)(SI*4)
-	VMULPS       Y0, Y1, Y4
+	VADDPS       Y6, Y2, Y2
+	VMULPS       Y1, Y2, Y2
 	VMULPS       Y2, Y5, Y2
-	VMOVUPS      64(SP), Y5
-	VFMADD231PS  Y2, Y4, Y5
-	VMOVUPS      Y5, 64(SP)
-	VMULPS       Y3, Y1, Y1
-	VMOVUPS      128(SP), Y2
-	VFMADD231PS  Y0, Y1, Y2
-	VMOVUPS      Y2, 128(SP)
+	VMOVUPS      Y2, (CX)(SI*4)
+	VMULPS       Y4, Y5, Y2
+	VMULPS       Y0, Y7, Y0
+	VMOVUPS      64(SP), Y6
+	VFMADD231PS  Y0, Y2, Y6
+	VMOVUPS      Y6, 64(SP)
+	VMULPS       Y1, Y3, Y0
+	VMULPS       Y0, Y5, Y0
+	VMOVUPS      128(SP), Y1
+	VFMADD231PS  Y4, Y0, Y1
+	VMOVUPS      Y1, 128(SP)
 	VMOVUPS      32(BX)(SI*4), Y0
-	VMOVUPS      32(DX)(SI*4), Y1
-	VMULPS       32(SP), Y0, Y2
-	VMOVUPS      c_eighty<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_maxFloat<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VMULPS       32(SP), Y0, Y1
+	VFMSUB132PS  32(SP), Y1, Y0
+	VORPS        c_signMask<>+0(SB), Y1, Y2
+	VANDNPS      c_signMask<>+0(SB), Y1, Y3
+	VXORPS       Y3, Y0, Y3
 	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
+	VMAXPS       Y2, Y4, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VMOVUPS      c_expSplit<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VSUBPS       c_ln2x65<>+0(SB), Y4, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y7
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y4, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
-	VMULPS       Y6, Y6, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_two<>+0(SB), Y5, Y4
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y4, Y3, Y2
-	VMULPS       (SP), Y2, Y3
-	VANDPS       c_absMask<>+0(SB), Y3, Y4
-	VMOVUPS      c_half<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y5
-	VMOVUPS      c_negHalf<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_half<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y6
-	VMOVUPS      c_negHalf<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMULPS       Y6, Y6, Y6
-	VMOVUPS      c_erfS6<>+0(SB), Y7
-	VFMADD213PS  c_erfS5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS2<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS1<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS0<>+0(SB), Y6, Y7
-	VMULPS       Y7, Y5, Y5
-	VMOVUPS      c_erfAMax<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y6
-	VMOVUPS      c_erfAMax<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y2
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y2, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y4
+	VFMADD213PS  c_one<>+0(SB), Y3, Y4
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y5
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y1, Y6
+	VMOVUPS      c_twoP64<>+0(SB), Y7
+	VBLENDVPS    Y5, Y3, Y7, Y5
+	VDIVPS       Y4, Y5, Y4
+	VANDPS       Y4, Y6, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFMSUB132PS  c_two<>+0(SB), Y5, Y2
+	VMOVUPS      c_log1pR9<>+0(SB), Y5
+	VFMADD213PS  c_log1pR8<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR7<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR6<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR5<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR4<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR3<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR2<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR1<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR0<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y3, Y2
+	VSUBPS       c_ten<>+0(SB), Y1, Y3
+	VANDPS       c_absMask<>+0(SB), Y3, Y3
+	VCMPPS       $0x11, c_ten<>+0(SB), Y3, Y3
+	VMOVUPS      c_zero<>+0(SB), Y5
+	VMAXPS       Y1, Y5, Y5
+	VMOVUPS      c_one<>+0(SB), Y7
+	VMINPS       Y0, Y7, Y0
+	VMOVUPS      c_negOne<>+0(SB), Y7
+	VMAXPS       Y0, Y7, Y0
+	VANDPS       Y0, Y3, Y0
+	VFMADD231PS  c_twoM64<>+0(SB), Y2, Y0
+	VADDPS       Y0, Y5, Y0
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Y1, Y1
+	VANDPS       Y2, Y6, Y2
+	VBLENDVPS    Y1, Y2, Y0, Y2
+	VMOVUPS      c_one<>+0(SB), Y3
+	VBLENDVPS    Y1, c_twoM64<>+0(SB), Y3, Y1
+	VMULPS       (SP), Y0, Y3
+	VMULPS       (SP), Y2, Y2
+	VANDPS       c_absMask<>+0(SB), Y3, Y5
+	VMOVUPS      c_erfDAMax<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y6
 	VMULPS       Y6, Y6, Y7
 	VFMSUB132PS  Y6, Y7, Y6
 	VXORPS       c_signMask<>+0(SB), Y6, Y6
@@ -43081,7 +44568,7 @@ loopN:
 	VPSLLD       $0x17, Y7, Y7
 	VFMADD132PS  Y6, Y7, Y7
 	VMOVUPS      c_erfAMax<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y6
+	VMINPS       Y5, Y6, Y6
 	VMULPS       c_sqrt2<>+0(SB), Y6, Y6
 	VMOVUPS      c_phiP4<>+0(SB), Y8
 	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y8
@@ -43096,60 +44583,58 @@ loopN:
 	VFMADD213PS  c_one<>+0(SB), Y6, Y9
 	VDIVPS       Y9, Y8, Y6
 	VMULPS       Y6, Y7, Y6
-	VMOVUPS      c_one<>+0(SB), Y7
-	VFNMADD132PS c_twoM63<>+0(SB), Y7, Y6
-	VANDPS       c_signMask<>+0(SB), Y3, Y7
-	VORPS        Y7, Y6, Y6
-	VCMPPS       $0x11, c_half<>+0(SB), Y4, Y4
-	VBLENDVPS    Y4, Y5, Y6, Y4
-	VANDPS       c_absMask<>+0(SB), Y3, Y5
-	VMOVUPS      c_erfDAMax<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       Y5, Y5, Y6
-	VFMSUB132PS  Y5, Y6, Y5
-	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y6, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y5
-	VMOVUPS      c_oneE30<>+0(SB), Y6
-	VMINPS       Y0, Y6, Y0
-	VMOVUPS      c_negOneE30<>+0(SB), Y6
-	VMAXPS       Y0, Y6, Y0
+	VMOVUPS      c_one<>+0(SB), Y8
+	VFNMADD132PS c_twoM63<>+0(SB), Y8, Y6
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VANDPS       c_signMask<>+0(SB), Y3, Y8
+	VORPS        Y8, Y6, Y6
+	VCMPPS       $0x11, c_one<>+0(SB), Y1, Y8
+	VMOVUPS      c_one<>+0(SB), Y9
+	VBLENDVPS    Y8, c_twoP64<>+0(SB), Y9, Y8
+	VMULPS       Y8, Y6, Y6
+	VCMPPS       $0x11, c_half<>+0(SB), Y5, Y5
+	VMOVUPS      c_half<>+0(SB), Y8
+	VMINPS       Y3, Y8, Y3
+	VMOVUPS      c_negHalf<>+0(SB), Y8
+	VMAXPS       Y3, Y8, Y3
+	VMULPS       Y3, Y3, Y3
+	VMOVUPS      c_erfS6<>+0(SB), Y8
+	VFMADD213PS  c_erfS5<>+0(SB), Y3, Y8
+	VFMADD213PS  c_erfS4<>+0(SB), Y3, Y8
+	VFMADD213PS  c_erfS3<>+0(SB), Y3, Y8
+	VFMADD213PS  c_erfS2<>+0(SB), Y3, Y8
+	VFMADD213PS  c_erfS1<>+0(SB), Y3, Y8
+	VFMADD213PS  c_erfS0<>+0(SB), Y3, Y8
+	VMULPS       Y8, Y2, Y2
+	VBLENDVPS    Y5, Y2, Y6, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y3
+	VDIVPS       Y1, Y3, Y3
+	VMULPS       Y3, Y4, Y3
+	VMOVUPS      32(BX)(SI*4), Y4
+	VMOVUPS      c_oneE30<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_negOneE30<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       (SP), Y7, Y5
 	VMULPS       Y3, Y5, Y3
-	VMULPS       Y3, Y0, Y3
+	VMULPS       Y3, Y4, Y3
+	VMOVUPS      32(DX)(SI*4), Y5
 	VMULPS       32(SP), Y3, Y6
-	VADDPS       Y6, Y4, Y4
-	VMULPS       Y4, Y1, Y4
-	VMOVUPS      Y4, 32(CX)(SI*4)
-	VMULPS       Y0, Y1, Y4
+	VADDPS       Y6, Y2, Y2
+	VMULPS       Y1, Y2, Y2
 	VMULPS       Y2, Y5, Y2
-	VMOVUPS      96(SP), Y5
-	VFMADD231PS  Y2, Y4, Y5
-	VMOVUPS      Y5, 96(SP)
-	VMULPS       Y3, Y1, Y1
-	VMOVUPS      160(SP), Y2
-	VFMADD231PS  Y0, Y1, Y2
-	VMOVUPS      Y2, 160(SP)
+	VMOVUPS      Y2, 32(CX)(SI*4)
+	VMULPS       Y4, Y5, Y2
+	VMULPS       Y0, Y7, Y0
+	VMOVUPS      96(SP), Y6
+	VFMADD231PS  Y0, Y2, Y6
+	VMOVUPS      Y6, 96(SP)
+	VMULPS       Y1, Y3, Y0
+	VMULPS       Y0, Y5, Y0
+	VMOVUPS      160(SP), Y1
+	VFMADD231PS  Y4, Y0, Y1
+	VMOVUPS      Y1, 160(SP)
 	ADDQ         $0x00000010, SI
 	JMP          loopN
 
@@ -43161,82 +44646,79 @@ loop:
 	CMPQ         SI, DI
 	JG           tail
 	VMOVUPS      (BX)(SI*4), Y0
-	VMOVUPS      (DX)(SI*4), Y1
-	VMULPS       32(SP), Y0, Y2
-	VMOVUPS      c_eighty<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_maxFloat<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VMULPS       32(SP), Y0, Y1
+	VFMSUB132PS  32(SP), Y1, Y0
+	VORPS        c_signMask<>+0(SB), Y1, Y2
+	VANDNPS      c_signMask<>+0(SB), Y1, Y3
+	VXORPS       Y3, Y0, Y3
 	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
+	VMAXPS       Y2, Y4, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VMOVUPS      c_expSplit<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VSUBPS       c_ln2x65<>+0(SB), Y4, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y7
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y4, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
-	VMULPS       Y6, Y6, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_two<>+0(SB), Y5, Y4
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y4, Y3, Y2
-	VMULPS       (SP), Y2, Y3
-	VANDPS       c_absMask<>+0(SB), Y3, Y4
-	VMOVUPS      c_half<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y5
-	VMOVUPS      c_negHalf<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_half<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y6
-	VMOVUPS      c_negHalf<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMULPS       Y6, Y6, Y6
-	VMOVUPS      c_erfS6<>+0(SB), Y7
-	VFMADD213PS  c_erfS5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS2<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS1<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS0<>+0(SB), Y6, Y7
-	VMULPS       Y7, Y5, Y5
-	VMOVUPS      c_erfAMax<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y6
-	VMOVUPS      c_erfAMax<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y2
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y2, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y4
+	VFMADD213PS  c_one<>+0(SB), Y3, Y4
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y5
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y1, Y6
+	VMOVUPS      c_twoP64<>+0(SB), Y7
+	VBLENDVPS    Y5, Y3, Y7, Y5
+	VDIVPS       Y4, Y5, Y4
+	VANDPS       Y4, Y6, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFMSUB132PS  c_two<>+0(SB), Y5, Y2
+	VMOVUPS      c_log1pR9<>+0(SB), Y5
+	VFMADD213PS  c_log1pR8<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR7<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR6<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR5<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR4<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR3<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR2<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR1<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR0<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y3, Y2
+	VSUBPS       c_ten<>+0(SB), Y1, Y3
+	VANDPS       c_absMask<>+0(SB), Y3, Y3
+	VCMPPS       $0x11, c_ten<>+0(SB), Y3, Y3
+	VMOVUPS      c_zero<>+0(SB), Y5
+	VMAXPS       Y1, Y5, Y5
+	VMOVUPS      c_one<>+0(SB), Y7
+	VMINPS       Y0, Y7, Y0
+	VMOVUPS      c_negOne<>+0(SB), Y7
+	VMAXPS       Y0, Y7, Y0
+	VANDPS       Y0, Y3, Y0
+	VFMADD231PS  c_twoM64<>+0(SB), Y2, Y0
+	VADDPS       Y0, Y5, Y0
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Y1, Y1
+	VANDPS       Y2, Y6, Y2
+	VBLENDVPS    Y1, Y2, Y0, Y2
+	VMOVUPS      c_one<>+0(SB), Y3
+	VBLENDVPS    Y1, c_twoM64<>+0(SB), Y3, Y1
+	VMULPS       (SP), Y0, Y3
+	VMULPS       (SP), Y2, Y2
+	VANDPS       c_absMask<>+0(SB), Y3, Y5
+	VMOVUPS      c_erfDAMax<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y6
 	VMULPS       Y6, Y6, Y7
 	VFMSUB132PS  Y6, Y7, Y6
 	VXORPS       c_signMask<>+0(SB), Y6, Y6
@@ -43262,7 +44744,7 @@ loop:
 	VPSLLD       $0x17, Y7, Y7
 	VFMADD132PS  Y6, Y7, Y7
 	VMOVUPS      c_erfAMax<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y6
+	VMINPS       Y5, Y6, Y6
 	VMULPS       c_sqrt2<>+0(SB), Y6, Y6
 	VMOVUPS      c_phiP4<>+0(SB), Y8
 	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y8
@@ -43277,137 +44759,132 @@ loop:
 	VFMADD213PS  c_one<>+0(SB), Y6, Y9
 	VDIVPS       Y9, Y8, Y6
 	VMULPS       Y6, Y7, Y6
-	VMOVUPS      c_one<>+0(SB), Y7
-	VFNMADD132PS c_twoM63<>+0(SB), Y7, Y6
-	VANDPS       c_signMask<>+0(SB), Y3, Y7
-	VORPS        Y7, Y6, Y6
-	VCMPPS       $0x11, c_half<>+0(SB), Y4, Y4
-	VBLENDVPS    Y4, Y5, Y6, Y4
-	VANDPS       c_absMask<>+0(SB), Y3, Y5
-	VMOVUPS      c_erfDAMax<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       Y5, Y5, Y6
-	VFMSUB132PS  Y5, Y6, Y5
-	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y6, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y5
-	VMOVUPS      c_oneE30<>+0(SB), Y6
-	VMINPS       Y0, Y6, Y0
-	VMOVUPS      c_negOneE30<>+0(SB), Y6
-	VMAXPS       Y0, Y6, Y0
+	VMOVUPS      c_one<>+0(SB), Y8
+	VFNMADD132PS c_twoM63<>+0(SB), Y8, Y6
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VANDPS       c_signMask<>+0(SB), Y3, Y8
+	VORPS        Y8, Y6, Y6
+	VCMPPS       $0x11, c_one<>+0(SB), Y1, Y8
+	VMOVUPS      c_one<>+0(SB), Y9
+	VBLENDVPS    Y8, c_twoP64<>+0(SB), Y9, Y8
+	VMULPS       Y8, Y6, Y6
+	VCMPPS       $0x11, c_half<>+0(SB), Y5, Y5
+	VMOVUPS      c_half<>+0(SB), Y8
+	VMINPS       Y3, Y8, Y3
+	VMOVUPS      c_negHalf<>+0(SB), Y8
+	VMAXPS       Y3, Y8, Y3
+	VMULPS       Y3, Y3, Y3
+	VMOVUPS      c_erfS6<>+0(SB), Y8
+	VFMADD213PS  c_erfS5<>+0(SB), Y3, Y8
+	VFMADD213PS  c_erfS4<>+0(SB), Y3, Y8
+	VFMADD213PS  c_erfS3<>+0(SB), Y3, Y8
+	VFMADD213PS  c_erfS2<>+0(SB), Y3, Y8
+	VFMADD213PS  c_erfS1<>+0(SB), Y3, Y8
+	VFMADD213PS  c_erfS0<>+0(SB), Y3, Y8
+	VMULPS       Y8, Y2, Y2
+	VBLENDVPS    Y5, Y2, Y6, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y3
+	VDIVPS       Y1, Y3, Y3
+	VMULPS       Y3, Y4, Y3
+	VMOVUPS      (BX)(SI*4), Y4
+	VMOVUPS      c_oneE30<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_negOneE30<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       (SP), Y7, Y5
 	VMULPS       Y3, Y5, Y3
-	VMULPS       Y3, Y0, Y3
+	VMULPS       Y3, Y4, Y3
+	VMOVUPS      (DX)(SI*4), Y5
 	VMULPS       32(SP), Y3, Y6
-	VADDPS       Y6, Y4, Y4
-	VMULPS       Y4, Y1, Y4
-	VMOVUPS      Y4, (CX)(SI*4)
-	VMULPS       Y0, Y1, Y4
+	VADDPS       Y6, Y2, Y2
+	VMULPS       Y1, Y2, Y2
 	VMULPS       Y2, Y5, Y2
-	VMOVUPS      64(SP), Y5
-	VFMADD231PS  Y2, Y4, Y5
-	VMOVUPS      Y5, 64(SP)
-	VMULPS       Y3, Y1, Y1
-	VMOVUPS      128(SP), Y2
-	VFMADD231PS  Y0, Y1, Y2
-	VMOVUPS      Y2, 128(SP)
+	VMOVUPS      Y2, (CX)(SI*4)
+	VMULPS       Y4, Y5, Y2
+	VMULPS       Y0, Y7, Y0
+	VMOVUPS      64(SP), Y6
+	VFMADD231PS  Y0, Y2, Y6
+	VMOVUPS      Y6, 64(SP)
+	VMULPS       Y1, Y3, Y0
+	VMULPS       Y0, Y5, Y0
+	VMOVUPS      128(SP), Y1
+	VFMADD231PS  Y4, Y0, Y1
+	VMOVUPS      Y1, 128(SP)
 	VMOVUPS      32(BX)(SI*4), Y0
-	VMOVUPS      32(DX)(SI*4), Y1
-	VMULPS       32(SP), Y0, Y2
-	VMOVUPS      c_eighty<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMOVUPS      c_expSplit<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y3
+	VMOVUPS      c_maxFloat<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VMULPS       32(SP), Y0, Y1
+	VFMSUB132PS  32(SP), Y1, Y0
+	VORPS        c_signMask<>+0(SB), Y1, Y2
+	VANDNPS      c_signMask<>+0(SB), Y1, Y3
+	VXORPS       Y3, Y0, Y3
 	VMOVUPS      c_expLo<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
+	VMAXPS       Y2, Y4, Y2
 	VMOVUPS      c_log2e<>+0(SB), Y4
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y4
+	VFMADD213PS  c_roundMagic<>+0(SB), Y2, Y4
 	VSUBPS       c_roundMagic<>+0(SB), Y4, Y5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y5
-	VMULPS       Y5, Y5, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y5, Y6
-	VFMADD132PS  Y6, Y5, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VMOVUPS      c_expSplit<>+0(SB), Y4
-	VMAXPS       Y2, Y4, Y4
-	VMOVUPS      c_expHi<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VSUBPS       c_ln2x65<>+0(SB), Y4, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y7
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y4, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
-	VMULPS       Y6, Y6, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_two<>+0(SB), Y5, Y4
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y4, Y3, Y2
-	VMULPS       (SP), Y2, Y3
-	VANDPS       c_absMask<>+0(SB), Y3, Y4
-	VMOVUPS      c_half<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y5
-	VMOVUPS      c_negHalf<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_half<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y6
-	VMOVUPS      c_negHalf<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMULPS       Y6, Y6, Y6
-	VMOVUPS      c_erfS6<>+0(SB), Y7
-	VFMADD213PS  c_erfS5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS2<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS1<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS0<>+0(SB), Y6, Y7
-	VMULPS       Y7, Y5, Y5
-	VMOVUPS      c_erfAMax<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y6
-	VMOVUPS      c_erfAMax<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y5, Y2
+	VMINPS       c_one<>+0(SB), Y3, Y3
+	VMAXPS       c_negOne<>+0(SB), Y3, Y3
+	VADDPS       Y3, Y2, Y2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y5, Y2
+	VMOVUPS      c_expP6<>+0(SB), Y3
+	VFMADD213PS  c_expP5<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP4<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP3<>+0(SB), Y5, Y3
+	VFMADD213PS  c_expP2<>+0(SB), Y5, Y3
+	VFMADD132PS  Y3, Y5, Y2
+	VPSUBD       c_expBias64<>+0(SB), Y4, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VFMADD132PS  Y2, Y3, Y3
+	VMULPS       c_twoM64<>+0(SB), Y3, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y4
+	VFMADD213PS  c_one<>+0(SB), Y3, Y4
+	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y5
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y1, Y6
+	VMOVUPS      c_twoP64<>+0(SB), Y7
+	VBLENDVPS    Y5, Y3, Y7, Y5
+	VDIVPS       Y4, Y5, Y4
+	VANDPS       Y4, Y6, Y4
+	VMOVUPS      c_one<>+0(SB), Y5
+	VFMSUB132PS  c_two<>+0(SB), Y5, Y2
+	VMOVUPS      c_log1pR9<>+0(SB), Y5
+	VFMADD213PS  c_log1pR8<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR7<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR6<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR5<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR4<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR3<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR2<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR1<>+0(SB), Y2, Y5
+	VFMADD213PS  c_log1pR0<>+0(SB), Y2, Y5
+	VMULPS       Y5, Y3, Y2
+	VSUBPS       c_ten<>+0(SB), Y1, Y3
+	VANDPS       c_absMask<>+0(SB), Y3, Y3
+	VCMPPS       $0x11, c_ten<>+0(SB), Y3, Y3
+	VMOVUPS      c_zero<>+0(SB), Y5
+	VMAXPS       Y1, Y5, Y5
+	VMOVUPS      c_one<>+0(SB), Y7
+	VMINPS       Y0, Y7, Y0
+	VMOVUPS      c_negOne<>+0(SB), Y7
+	VMAXPS       Y0, Y7, Y0
+	VANDPS       Y0, Y3, Y0
+	VFMADD231PS  c_twoM64<>+0(SB), Y2, Y0
+	VADDPS       Y0, Y5, Y0
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Y1, Y1
+	VANDPS       Y2, Y6, Y2
+	VBLENDVPS    Y1, Y2, Y0, Y2
+	VMOVUPS      c_one<>+0(SB), Y3
+	VBLENDVPS    Y1, c_twoM64<>+0(SB), Y3, Y1
+	VMULPS       (SP), Y0, Y3
+	VMULPS       (SP), Y2, Y2
+	VANDPS       c_absMask<>+0(SB), Y3, Y5
+	VMOVUPS      c_erfDAMax<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y6
 	VMULPS       Y6, Y6, Y7
 	VFMSUB132PS  Y6, Y7, Y6
 	VXORPS       c_signMask<>+0(SB), Y6, Y6
@@ -43433,7 +44910,7 @@ loop:
 	VPSLLD       $0x17, Y7, Y7
 	VFMADD132PS  Y6, Y7, Y7
 	VMOVUPS      c_erfAMax<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y6
+	VMINPS       Y5, Y6, Y6
 	VMULPS       c_sqrt2<>+0(SB), Y6, Y6
 	VMOVUPS      c_phiP4<>+0(SB), Y8
 	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y8
@@ -43448,60 +44925,58 @@ loop:
 	VFMADD213PS  c_one<>+0(SB), Y6, Y9
 	VDIVPS       Y9, Y8, Y6
 	VMULPS       Y6, Y7, Y6
-	VMOVUPS      c_one<>+0(SB), Y7
-	VFNMADD132PS c_twoM63<>+0(SB), Y7, Y6
-	VANDPS       c_signMask<>+0(SB), Y3, Y7
-	VORPS        Y7, Y6, Y6
-	VCMPPS       $0x11, c_half<>+0(SB), Y4, Y4
-	VBLENDVPS    Y4, Y5, Y6, Y4
-	VANDPS       c_absMask<>+0(SB), Y3, Y5
-	VMOVUPS      c_erfDAMax<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       Y5, Y5, Y6
-	VFMSUB132PS  Y5, Y6, Y5
-	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y6, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y5
-	VMOVUPS      c_oneE30<>+0(SB), Y6
-	VMINPS       Y0, Y6, Y0
-	VMOVUPS      c_negOneE30<>+0(SB), Y6
-	VMAXPS       Y0, Y6, Y0
+	VMOVUPS      c_one<>+0(SB), Y8
+	VFNMADD132PS c_twoM63<>+0(SB), Y8, Y6
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y7, Y7
+	VMULPS       c_twoM64<>+0(SB), Y7, Y7
+	VANDPS       c_signMask<>+0(SB), Y3, Y8
+	VORPS        Y8, Y6, Y6
+	VCMPPS       $0x11, c_one<>+0(SB), Y1, Y8
+	VMOVUPS      c_one<>+0(SB), Y9
+	VBLENDVPS    Y8, c_twoP64<>+0(SB), Y9, Y8
+	VMULPS       Y8, Y6, Y6
+	VCMPPS       $0x11, c_half<>+0(SB), Y5, Y5
+	VMOVUPS      c_half<>+0(SB), Y8
+	VMINPS       Y3, Y8, Y3
+	VMOVUPS      c_negHalf<>+0(SB), Y8
+	VMAXPS       Y3, Y8, Y3
+	VMULPS       Y3, Y3, Y3
+	VMOVUPS      c_erfS6<>+0(SB), Y8
+	VFMADD213PS  c_erfS5<>+0(SB), Y3, Y8
+	VFMADD213PS  c_erfS4<>+0(SB), Y3, Y8
+	VFMADD213PS  c_erfS3<>+0(SB), Y3, Y8
+	VFMADD213PS  c_erfS2<>+0(SB), Y3, Y8
+	VFMADD213PS  c_erfS1<>+0(SB), Y3, Y8
+	VFMADD213PS  c_erfS0<>+0(SB), Y3, Y8
+	VMULPS       Y8, Y2, Y2
+	VBLENDVPS    Y5, Y2, Y6, Y2
+	VMOVUPS      c_twoM64<>+0(SB), Y3
+	VDIVPS       Y1, Y3, Y3
+	VMULPS       Y3, Y4, Y3
+	VMOVUPS      32(BX)(SI*4), Y4
+	VMOVUPS      c_oneE30<>+0(SB), Y5
+	VMINPS       Y4, Y5, Y4
+	VMOVUPS      c_negOneE30<>+0(SB), Y5
+	VMAXPS       Y4, Y5, Y4
+	VMULPS       (SP), Y7, Y5
 	VMULPS       Y3, Y5, Y3
-	VMULPS       Y3, Y0, Y3
+	VMULPS       Y3, Y4, Y3
+	VMOVUPS      32(DX)(SI*4), Y5
 	VMULPS       32(SP), Y3, Y6
-	VADDPS       Y6, Y4, Y4
-	VMULPS       Y4, Y1, Y4
-	VMOVUPS      Y4, 32(CX)(SI*4)
-	VMULPS       Y0, Y1, Y4
+	VADDPS       Y6, Y2, Y2
+	VMULPS       Y1, Y2, Y2
 	VMULPS       Y2, Y5, Y2
-	VMOVUPS      96(SP), Y5
-	VFMADD231PS  Y2, Y4, Y5
-	VMOVUPS      Y5, 96(SP)
-	VMULPS       Y3, Y1, Y1
-	VMOVUPS      160(SP), Y2
-	VFMADD231PS  Y0, Y1, Y2
-	VMOVUPS      Y2, 160(SP)
+	VMOVUPS      Y2, 32(CX)(SI*4)
+	VMULPS       Y4, Y5, Y2
+	VMULPS       Y0, Y7, Y0
+	VMOVUPS      96(SP), Y6
+	VFMADD231PS  Y0, Y2, Y6
+	VMOVUPS      Y6, 96(SP)
+	VMULPS       Y1, Y3, Y0
+	VMULPS       Y0, Y5, Y0
+	VMOVUPS      160(SP), Y1
+	VFMADD231PS  Y4, Y0, Y1
+	VMOVUPS      Y1, 160(SP)
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -43513,82 +44988,79 @@ tail:
 	SUBQ         AX, R8
 	VMOVDQU      (DI)(R8*4), Y0
 	VMASKMOVPS   (BX)(SI*4), Y0, Y1
-	VMASKMOVPS   (DX)(SI*4), Y0, Y2
-	VMULPS       32(SP), Y1, Y3
-	VMOVUPS      c_eighty<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMOVUPS      c_expSplit<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y4
+	VMOVUPS      c_maxFloat<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMULPS       32(SP), Y1, Y2
+	VFMSUB132PS  32(SP), Y2, Y1
+	VORPS        c_signMask<>+0(SB), Y2, Y3
+	VANDNPS      c_signMask<>+0(SB), Y2, Y4
+	VXORPS       Y4, Y1, Y4
 	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
+	VMAXPS       Y3, Y5, Y3
 	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
 	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
-	VMULPS       Y6, Y6, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y4
-	VMOVUPS      c_expSplit<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y5
-	VMOVUPS      c_expHi<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VSUBPS       c_ln2x65<>+0(SB), Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y8
-	VMINPS       c_one<>+0(SB), Y8, Y8
-	VMAXPS       c_negOne<>+0(SB), Y8, Y8
-	VADDPS       Y8, Y5, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y7
-	VMULPS       Y7, Y7, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
-	VFMADD132PS  Y8, Y7, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_two<>+0(SB), Y6, Y5
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y3, Y3
-	VBLENDVPS    Y3, Y5, Y4, Y3
-	VMULPS       (SP), Y3, Y4
-	VANDPS       c_absMask<>+0(SB), Y4, Y5
-	VMOVUPS      c_half<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y6
-	VMOVUPS      c_negHalf<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_half<>+0(SB), Y7
-	VMINPS       Y4, Y7, Y7
-	VMOVUPS      c_negHalf<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMULPS       Y7, Y7, Y7
-	VMOVUPS      c_erfS6<>+0(SB), Y8
-	VFMADD213PS  c_erfS5<>+0(SB), Y7, Y8
-	VFMADD213PS  c_erfS4<>+0(SB), Y7, Y8
-	VFMADD213PS  c_erfS3<>+0(SB), Y7, Y8
-	VFMADD213PS  c_erfS2<>+0(SB), Y7, Y8
-	VFMADD213PS  c_erfS1<>+0(SB), Y7, Y8
-	VFMADD213PS  c_erfS0<>+0(SB), Y7, Y8
-	VMULPS       Y8, Y6, Y6
-	VMOVUPS      c_erfAMax<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y7
-	VMOVUPS      c_erfAMax<>+0(SB), Y8
-	VMINPS       Y7, Y8, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y3
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VMOVUPS      c_twoM64<>+0(SB), Y5
+	VFMADD213PS  c_one<>+0(SB), Y4, Y5
+	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y6
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y2, Y7
+	VMOVUPS      c_twoP64<>+0(SB), Y8
+	VBLENDVPS    Y6, Y4, Y8, Y6
+	VDIVPS       Y5, Y6, Y5
+	VANDPS       Y5, Y7, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VFMSUB132PS  c_two<>+0(SB), Y6, Y3
+	VMOVUPS      c_log1pR9<>+0(SB), Y6
+	VFMADD213PS  c_log1pR8<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR7<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR6<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR5<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR4<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR3<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR1<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR0<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y4, Y3
+	VSUBPS       c_ten<>+0(SB), Y2, Y4
+	VANDPS       c_absMask<>+0(SB), Y4, Y4
+	VCMPPS       $0x11, c_ten<>+0(SB), Y4, Y4
+	VMOVUPS      c_zero<>+0(SB), Y6
+	VMAXPS       Y2, Y6, Y6
+	VMOVUPS      c_one<>+0(SB), Y8
+	VMINPS       Y1, Y8, Y1
+	VMOVUPS      c_negOne<>+0(SB), Y8
+	VMAXPS       Y1, Y8, Y1
+	VANDPS       Y1, Y4, Y1
+	VFMADD231PS  c_twoM64<>+0(SB), Y3, Y1
+	VADDPS       Y1, Y6, Y1
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Y2, Y2
+	VANDPS       Y3, Y7, Y3
+	VBLENDVPS    Y2, Y3, Y1, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VBLENDVPS    Y2, c_twoM64<>+0(SB), Y4, Y2
+	VMULPS       (SP), Y1, Y4
+	VMULPS       (SP), Y3, Y3
+	VANDPS       c_absMask<>+0(SB), Y4, Y6
+	VMOVUPS      c_erfDAMax<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y7
 	VMULPS       Y7, Y7, Y8
 	VFMSUB132PS  Y7, Y8, Y7
 	VXORPS       c_signMask<>+0(SB), Y7, Y7
@@ -43614,7 +45086,7 @@ tail:
 	VPSLLD       $0x17, Y8, Y8
 	VFMADD132PS  Y7, Y8, Y8
 	VMOVUPS      c_erfAMax<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y7
+	VMINPS       Y6, Y7, Y7
 	VMULPS       c_sqrt2<>+0(SB), Y7, Y7
 	VMOVUPS      c_phiP4<>+0(SB), Y9
 	VFMADD213PS  c_phiP3<>+0(SB), Y7, Y9
@@ -43629,142 +45101,137 @@ tail:
 	VFMADD213PS  c_one<>+0(SB), Y7, Y10
 	VDIVPS       Y10, Y9, Y7
 	VMULPS       Y7, Y8, Y7
-	VMOVUPS      c_one<>+0(SB), Y8
-	VFNMADD132PS c_twoM63<>+0(SB), Y8, Y7
-	VANDPS       c_signMask<>+0(SB), Y4, Y8
-	VORPS        Y8, Y7, Y7
-	VCMPPS       $0x11, c_half<>+0(SB), Y5, Y5
-	VBLENDVPS    Y5, Y6, Y7, Y5
-	VANDPS       c_absMask<>+0(SB), Y4, Y6
-	VMOVUPS      c_erfDAMax<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMULPS       Y6, Y6, Y7
-	VFMSUB132PS  Y6, Y7, Y6
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VXORPS       c_signMask<>+0(SB), Y7, Y7
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y7, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y9, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y7, Y6
-	VMULPS       c_twoM64<>+0(SB), Y6, Y6
-	VMOVUPS      c_oneE30<>+0(SB), Y7
-	VMINPS       Y1, Y7, Y1
-	VMOVUPS      c_negOneE30<>+0(SB), Y7
-	VMAXPS       Y1, Y7, Y1
+	VMOVUPS      c_one<>+0(SB), Y9
+	VFNMADD132PS c_twoM63<>+0(SB), Y9, Y7
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y8, Y8
+	VMULPS       c_twoM64<>+0(SB), Y8, Y8
+	VANDPS       c_signMask<>+0(SB), Y4, Y9
+	VORPS        Y9, Y7, Y7
+	VCMPPS       $0x11, c_one<>+0(SB), Y2, Y9
+	VMOVUPS      c_one<>+0(SB), Y10
+	VBLENDVPS    Y9, c_twoP64<>+0(SB), Y10, Y9
+	VMULPS       Y9, Y7, Y7
+	VCMPPS       $0x11, c_half<>+0(SB), Y6, Y6
+	VMOVUPS      c_half<>+0(SB), Y9
+	VMINPS       Y4, Y9, Y4
+	VMOVUPS      c_negHalf<>+0(SB), Y9
+	VMAXPS       Y4, Y9, Y4
+	VMULPS       Y4, Y4, Y4
+	VMOVUPS      c_erfS6<>+0(SB), Y9
+	VFMADD213PS  c_erfS5<>+0(SB), Y4, Y9
+	VFMADD213PS  c_erfS4<>+0(SB), Y4, Y9
+	VFMADD213PS  c_erfS3<>+0(SB), Y4, Y9
+	VFMADD213PS  c_erfS2<>+0(SB), Y4, Y9
+	VFMADD213PS  c_erfS1<>+0(SB), Y4, Y9
+	VFMADD213PS  c_erfS0<>+0(SB), Y4, Y9
+	VMULPS       Y9, Y3, Y3
+	VBLENDVPS    Y6, Y3, Y7, Y3
+	VMOVUPS      c_twoM64<>+0(SB), Y4
+	VDIVPS       Y2, Y4, Y4
+	VMULPS       Y4, Y5, Y4
+	VMASKMOVPS   (BX)(SI*4), Y0, Y5
+	VMOVUPS      c_oneE30<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMOVUPS      c_negOneE30<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMULPS       (SP), Y8, Y6
 	VMULPS       Y4, Y6, Y4
-	VMULPS       Y4, Y1, Y4
+	VMULPS       Y4, Y5, Y4
+	VMASKMOVPS   (DX)(SI*4), Y0, Y6
 	VMULPS       32(SP), Y4, Y7
-	VADDPS       Y7, Y5, Y5
-	VMULPS       Y5, Y2, Y5
-	VMASKMOVPS   Y5, Y0, (CX)(SI*4)
-	VMULPS       Y1, Y2, Y5
+	VADDPS       Y7, Y3, Y3
+	VMULPS       Y2, Y3, Y3
 	VMULPS       Y3, Y6, Y3
-	VMOVUPS      64(SP), Y6
-	VMOVAPS      Y6, Y7
-	VFMADD231PS  Y3, Y5, Y7
-	VBLENDVPS    Y0, Y7, Y6, Y6
-	VMOVUPS      Y6, 64(SP)
-	VMULPS       Y4, Y2, Y2
-	VMOVUPS      128(SP), Y3
-	VMOVAPS      Y3, Y4
-	VFMADD231PS  Y1, Y2, Y4
-	VBLENDVPS    Y0, Y4, Y3, Y3
-	VMOVUPS      Y3, 128(SP)
+	VMASKMOVPS   Y3, Y0, (CX)(SI*4)
+	VMULPS       Y5, Y6, Y3
+	VMULPS       Y1, Y8, Y1
+	VMOVUPS      64(SP), Y7
+	VMOVAPS      Y7, Y8
+	VFMADD231PS  Y1, Y3, Y8
+	VBLENDVPS    Y0, Y8, Y7, Y7
+	VMOVUPS      Y7, 64(SP)
+	VMULPS       Y2, Y4, Y1
+	VMULPS       Y1, Y6, Y1
+	VMOVUPS      128(SP), Y2
+	VMOVAPS      Y2, Y3
+	VFMADD231PS  Y5, Y1, Y3
+	VBLENDVPS    Y0, Y3, Y2, Y2
+	VMOVUPS      Y2, 128(SP)
 	VMOVDQU      32(DI)(R8*4), Y0
 	VMASKMOVPS   32(BX)(SI*4), Y0, Y1
-	VMASKMOVPS   32(DX)(SI*4), Y0, Y2
-	VMULPS       32(SP), Y1, Y3
-	VMOVUPS      c_eighty<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y3
-	VMOVUPS      c_expSplit<>+0(SB), Y4
-	VMINPS       Y3, Y4, Y4
+	VMOVUPS      c_maxFloat<>+0(SB), Y2
+	VMINPS       Y1, Y2, Y1
+	VMOVUPS      c_negMaxFloat<>+0(SB), Y2
+	VMAXPS       Y1, Y2, Y1
+	VMULPS       32(SP), Y1, Y2
+	VFMSUB132PS  32(SP), Y2, Y1
+	VORPS        c_signMask<>+0(SB), Y2, Y3
+	VANDNPS      c_signMask<>+0(SB), Y2, Y4
+	VXORPS       Y4, Y1, Y4
 	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
+	VMAXPS       Y3, Y5, Y3
 	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y5
+	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
 	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y6
-	VMULPS       Y6, Y6, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y7
-	VFMADD132PS  Y7, Y6, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y4
-	VMOVUPS      c_expSplit<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y5
-	VMOVUPS      c_expHi<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VSUBPS       c_ln2x65<>+0(SB), Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
-	VMOVUPS      c_negLn2x65Lo<>+0(SB), Y8
-	VMINPS       c_one<>+0(SB), Y8, Y8
-	VMAXPS       c_negOne<>+0(SB), Y8, Y8
-	VADDPS       Y8, Y5, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y7
-	VMULPS       Y7, Y7, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y8
-	VFMADD132PS  Y8, Y7, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_two<>+0(SB), Y6, Y5
-	VCMPPS       $0x1e, c_expSplit<>+0(SB), Y3, Y3
-	VBLENDVPS    Y3, Y5, Y4, Y3
-	VMULPS       (SP), Y3, Y4
-	VANDPS       c_absMask<>+0(SB), Y4, Y5
-	VMOVUPS      c_half<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y6
-	VMOVUPS      c_negHalf<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_half<>+0(SB), Y7
-	VMINPS       Y4, Y7, Y7
-	VMOVUPS      c_negHalf<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMULPS       Y7, Y7, Y7
-	VMOVUPS      c_erfS6<>+0(SB), Y8
-	VFMADD213PS  c_erfS5<>+0(SB), Y7, Y8
-	VFMADD213PS  c_erfS4<>+0(SB), Y7, Y8
-	VFMADD213PS  c_erfS3<>+0(SB), Y7, Y8
-	VFMADD213PS  c_erfS2<>+0(SB), Y7, Y8
-	VFMADD213PS  c_erfS1<>+0(SB), Y7, Y8
-	VFMADD213PS  c_erfS0<>+0(SB), Y7, Y8
-	VMULPS       Y8, Y6, Y6
-	VMOVUPS      c_erfAMax<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y7
-	VMOVUPS      c_erfAMax<>+0(SB), Y8
-	VMINPS       Y7, Y8, Y7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y3
+	VMINPS       c_one<>+0(SB), Y4, Y4
+	VMAXPS       c_negOne<>+0(SB), Y4, Y4
+	VADDPS       Y4, Y3, Y3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y6, Y3
+	VMOVUPS      c_expP6<>+0(SB), Y4
+	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
+	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
+	VFMADD132PS  Y4, Y6, Y3
+	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VFMADD132PS  Y3, Y4, Y4
+	VMULPS       c_twoM64<>+0(SB), Y4, Y3
+	VMOVUPS      c_twoM64<>+0(SB), Y5
+	VFMADD213PS  c_one<>+0(SB), Y4, Y5
+	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y6
+	VCMPPS       $0x1d, c_expLo<>+0(SB), Y2, Y7
+	VMOVUPS      c_twoP64<>+0(SB), Y8
+	VBLENDVPS    Y6, Y4, Y8, Y6
+	VDIVPS       Y5, Y6, Y5
+	VANDPS       Y5, Y7, Y5
+	VMOVUPS      c_one<>+0(SB), Y6
+	VFMSUB132PS  c_two<>+0(SB), Y6, Y3
+	VMOVUPS      c_log1pR9<>+0(SB), Y6
+	VFMADD213PS  c_log1pR8<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR7<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR6<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR5<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR4<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR3<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR2<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR1<>+0(SB), Y3, Y6
+	VFMADD213PS  c_log1pR0<>+0(SB), Y3, Y6
+	VMULPS       Y6, Y4, Y3
+	VSUBPS       c_ten<>+0(SB), Y2, Y4
+	VANDPS       c_absMask<>+0(SB), Y4, Y4
+	VCMPPS       $0x11, c_ten<>+0(SB), Y4, Y4
+	VMOVUPS      c_zero<>+0(SB), Y6
+	VMAXPS       Y2, Y6, Y6
+	VMOVUPS      c_one<>+0(SB), Y8
+	VMINPS       Y1, Y8, Y1
+	VMOVUPS      c_negOne<>+0(SB), Y8
+	VMAXPS       Y1, Y8, Y1
+	VANDPS       Y1, Y4, Y1
+	VFMADD231PS  c_twoM64<>+0(SB), Y3, Y1
+	VADDPS       Y1, Y6, Y1
+	VCMPPS       $0x11, c_negTwenty<>+0(SB), Y2, Y2
+	VANDPS       Y3, Y7, Y3
+	VBLENDVPS    Y2, Y3, Y1, Y3
+	VMOVUPS      c_one<>+0(SB), Y4
+	VBLENDVPS    Y2, c_twoM64<>+0(SB), Y4, Y2
+	VMULPS       (SP), Y1, Y4
+	VMULPS       (SP), Y3, Y3
+	VANDPS       c_absMask<>+0(SB), Y4, Y6
+	VMOVUPS      c_erfDAMax<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y7
 	VMULPS       Y7, Y7, Y8
 	VFMSUB132PS  Y7, Y8, Y7
 	VXORPS       c_signMask<>+0(SB), Y7, Y7
@@ -43790,7 +45257,7 @@ tail:
 	VPSLLD       $0x17, Y8, Y8
 	VFMADD132PS  Y7, Y8, Y8
 	VMOVUPS      c_erfAMax<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y7
+	VMINPS       Y6, Y7, Y7
 	VMULPS       c_sqrt2<>+0(SB), Y7, Y7
 	VMOVUPS      c_phiP4<>+0(SB), Y9
 	VFMADD213PS  c_phiP3<>+0(SB), Y7, Y9
@@ -43805,64 +45272,62 @@ tail:
 	VFMADD213PS  c_one<>+0(SB), Y7, Y10
 	VDIVPS       Y10, Y9, Y7
 	VMULPS       Y7, Y8, Y7
-	VMOVUPS      c_one<>+0(SB), Y8
-	VFNMADD132PS c_twoM63<>+0(SB), Y8, Y7
-	VANDPS       c_signMask<>+0(SB), Y4, Y8
-	VORPS        Y8, Y7, Y7
-	VCMPPS       $0x11, c_half<>+0(SB), Y5, Y5
-	VBLENDVPS    Y5, Y6, Y7, Y5
-	VANDPS       c_absMask<>+0(SB), Y4, Y6
-	VMOVUPS      c_erfDAMax<>+0(SB), Y7
-	VMINPS       Y6, Y7, Y6
-	VMULPS       Y6, Y6, Y7
-	VFMSUB132PS  Y6, Y7, Y6
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VXORPS       c_signMask<>+0(SB), Y7, Y7
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y7, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y9, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y7, Y6
-	VMULPS       c_twoM64<>+0(SB), Y6, Y6
-	VMOVUPS      c_oneE30<>+0(SB), Y7
-	VMINPS       Y1, Y7, Y1
-	VMOVUPS      c_negOneE30<>+0(SB), Y7
-	VMAXPS       Y1, Y7, Y1
+	VMOVUPS      c_one<>+0(SB), Y9
+	VFNMADD132PS c_twoM63<>+0(SB), Y9, Y7
+	VMULPS       c_twoOverSqrtPi<>+0(SB), Y8, Y8
+	VMULPS       c_twoM64<>+0(SB), Y8, Y8
+	VANDPS       c_signMask<>+0(SB), Y4, Y9
+	VORPS        Y9, Y7, Y7
+	VCMPPS       $0x11, c_one<>+0(SB), Y2, Y9
+	VMOVUPS      c_one<>+0(SB), Y10
+	VBLENDVPS    Y9, c_twoP64<>+0(SB), Y10, Y9
+	VMULPS       Y9, Y7, Y7
+	VCMPPS       $0x11, c_half<>+0(SB), Y6, Y6
+	VMOVUPS      c_half<>+0(SB), Y9
+	VMINPS       Y4, Y9, Y4
+	VMOVUPS      c_negHalf<>+0(SB), Y9
+	VMAXPS       Y4, Y9, Y4
+	VMULPS       Y4, Y4, Y4
+	VMOVUPS      c_erfS6<>+0(SB), Y9
+	VFMADD213PS  c_erfS5<>+0(SB), Y4, Y9
+	VFMADD213PS  c_erfS4<>+0(SB), Y4, Y9
+	VFMADD213PS  c_erfS3<>+0(SB), Y4, Y9
+	VFMADD213PS  c_erfS2<>+0(SB), Y4, Y9
+	VFMADD213PS  c_erfS1<>+0(SB), Y4, Y9
+	VFMADD213PS  c_erfS0<>+0(SB), Y4, Y9
+	VMULPS       Y9, Y3, Y3
+	VBLENDVPS    Y6, Y3, Y7, Y3
+	VMOVUPS      c_twoM64<>+0(SB), Y4
+	VDIVPS       Y2, Y4, Y4
+	VMULPS       Y4, Y5, Y4
+	VMASKMOVPS   32(BX)(SI*4), Y0, Y5
+	VMOVUPS      c_oneE30<>+0(SB), Y6
+	VMINPS       Y5, Y6, Y5
+	VMOVUPS      c_negOneE30<>+0(SB), Y6
+	VMAXPS       Y5, Y6, Y5
+	VMULPS       (SP), Y8, Y6
 	VMULPS       Y4, Y6, Y4
-	VMULPS       Y4, Y1, Y4
+	VMULPS       Y4, Y5, Y4
+	VMASKMOVPS   32(DX)(SI*4), Y0, Y6
 	VMULPS       32(SP), Y4, Y7
-	VADDPS       Y7, Y5, Y5
-	VMULPS       Y5, Y2, Y5
-	VMASKMOVPS   Y5, Y0, 32(CX)(SI*4)
-	VMULPS       Y1, Y2, Y5
+	VADDPS       Y7, Y3, Y3
+	VMULPS       Y2, Y3, Y3
 	VMULPS       Y3, Y6, Y3
-	VMOVUPS      96(SP), Y6
-	VMOVAPS      Y6, Y7
-	VFMADD231PS  Y3, Y5, Y7
-	VBLENDVPS    Y0, Y7, Y6, Y6
-	VMOVUPS      Y6, 96(SP)
-	VMULPS       Y4, Y2, Y2
-	VMOVUPS      160(SP), Y3
-	VMOVAPS      Y3, Y4
-	VFMADD231PS  Y1, Y2, Y4
-	VBLENDVPS    Y0, Y4, Y3, Y3
-	VMOVUPS      Y3, 160(SP)
+	VMASKMOVPS   Y3, Y0, 32(CX)(SI*4)
+	VMULPS       Y5, Y6, Y3
+	VMULPS       Y1, Y8, Y1
+	VMOVUPS      96(SP), Y7
+	VMOVAPS      Y7, Y8
+	VFMADD231PS  Y1, Y3, Y8
+	VBLENDVPS    Y0, Y8, Y7, Y7
+	VMOVUPS      Y7, 96(SP)
+	VMULPS       Y2, Y4, Y1
+	VMULPS       Y1, Y6, Y1
+	VMOVUPS      160(SP), Y2
+	VMOVAPS      Y2, Y3
+	VFMADD231PS  Y5, Y1, Y3
+	VBLENDVPS    Y0, Y3, Y2, Y2
+	VMOVUPS      Y2, 160(SP)
 
 done:
 	LEAQ      ret_0+80(FP), AX
@@ -43971,1861 +45436,6 @@ done:
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
 	VMOVSS    316(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSD    X0, 8(AX)
-	VZEROUPPER
-	RET
-
-// func pserfAVX2(y []float32, x []float32, gamma float32, delta float32, invDelta float32)
-// Requires: AVX, AVX2, FMA3, SSE
-TEXT ·pserfAVX2(SB), NOSPLIT, $96-60
-	MOVQ         y_len+8(FP), AX
-	MOVQ         y_base+0(FP), CX
-	MOVQ         x_base+24(FP), DX
-	MOVSS        gamma+48(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, (SP)
-	MOVSS        delta+52(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, 32(SP)
-	MOVSS        invDelta+56(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, 64(SP)
-	XORQ         BX, BX
-	MOVQ         AX, SI
-	SUBQ         $0x00000010, SI
-
-loopN:
-	CMPQ         BX, SI
-	JG           loop1
-	VMOVUPS      (DX)(BX*4), Y0
-	VMULPS       32(SP), Y0, Y1
-	VMOVUPS      32(SP), Y2
-	VFMSUB132PS  Y0, Y1, Y2
-	VORPS        c_signMask<>+0(SB), Y1, Y3
-	VANDNPS      c_signMask<>+0(SB), Y1, Y4
-	VXORPS       Y4, Y2, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y3
-	VMINPS       c_one<>+0(SB), Y4, Y4
-	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y3, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y6, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y5
-	VMOVUPS      c_one<>+0(SB), Y6
-	VFMSUB132PS  c_two<>+0(SB), Y6, Y3
-	VMOVUPS      c_log1pR9<>+0(SB), Y6
-	VFMADD213PS  c_log1pR8<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR7<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR6<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR5<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR4<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR3<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR2<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR1<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR0<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y4, Y3
-	VMULPS       64(SP), Y3, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y1, Y6
-	VMOVUPS      c_zero<>+0(SB), Y7
-	VMAXPS       Y1, Y7, Y7
-	VMOVUPS      c_one<>+0(SB), Y8
-	VMINPS       Y2, Y8, Y2
-	VMOVUPS      c_negOne<>+0(SB), Y8
-	VMAXPS       Y2, Y8, Y2
-	VANDPS       Y2, Y6, Y2
-	VFMADD132PS  c_twoM64<>+0(SB), Y2, Y3
-	VADDPS       Y3, Y7, Y2
-	VMULPS       64(SP), Y2, Y2
-	VBLENDVPS    Y5, Y4, Y2, Y2
-	VCMPPS       $0x1e, c_softplusThreshold<>+0(SB), Y1, Y1
-	VBLENDVPS    Y1, Y0, Y2, Y1
-	VMOVUPS      c_absMask<>+0(SB), Y2
-	VANDPS       32(SP), Y2, Y2
-	VCMPPS       $0x11, c_pserfTiny<>+0(SB), Y2, Y2
-	VMULPS       32(SP), Y1, Y1
-	VBLENDVPS    Y2, c_ln2<>+0(SB), Y1, Y1
-	VMULPS       (SP), Y1, Y1
-	VANDPS       c_absMask<>+0(SB), Y1, Y2
-	VMOVUPS      c_half<>+0(SB), Y3
-	VMINPS       Y1, Y3, Y3
-	VMOVUPS      c_negHalf<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_half<>+0(SB), Y4
-	VMINPS       Y1, Y4, Y4
-	VMOVUPS      c_negHalf<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMULPS       Y4, Y4, Y4
-	VMOVUPS      c_erfS6<>+0(SB), Y5
-	VFMADD213PS  c_erfS5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS2<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS1<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS0<>+0(SB), Y4, Y5
-	VMULPS       Y5, Y3, Y3
-	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y4
-	VMOVUPS      c_erfAMax<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMULPS       Y4, Y4, Y5
-	VFMSUB132PS  Y4, Y5, Y4
-	VXORPS       c_signMask<>+0(SB), Y4, Y4
-	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
-	VMINPS       c_one<>+0(SB), Y4, Y4
-	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y5, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y7, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
-	VFMADD132PS  Y5, Y7, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y4
-	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
-	VMOVUPS      c_phiP4<>+0(SB), Y6
-	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y6
-	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y6
-	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y6
-	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y6
-	VMOVUPS      c_phiQ5<>+0(SB), Y7
-	VFMADD213PS  c_phiQ4<>+0(SB), Y4, Y7
-	VFMADD213PS  c_phiQ3<>+0(SB), Y4, Y7
-	VFMADD213PS  c_phiQ2<>+0(SB), Y4, Y7
-	VFMADD213PS  c_phiQ1<>+0(SB), Y4, Y7
-	VFMADD213PS  c_one<>+0(SB), Y4, Y7
-	VDIVPS       Y7, Y6, Y4
-	VMULPS       Y4, Y5, Y4
-	VMOVUPS      c_one<>+0(SB), Y5
-	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
-	VANDPS       c_signMask<>+0(SB), Y1, Y1
-	VORPS        Y1, Y4, Y1
-	VCMPPS       $0x11, c_half<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y3, Y1, Y1
-	VCMPPS       $0x00, c_zero<>+0(SB), Y1, Y2
-	VMOVUPS      c_maxFloat<>+0(SB), Y3
-	VMINPS       Y0, Y3, Y3
-	VMOVUPS      c_negMaxFloat<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VBLENDVPS    Y2, Y3, Y0, Y0
-	VMULPS       Y1, Y0, Y0
-	VMOVUPS      Y0, (CX)(BX*4)
-	VMOVUPS      32(DX)(BX*4), Y0
-	VMULPS       32(SP), Y0, Y1
-	VMOVUPS      32(SP), Y2
-	VFMSUB132PS  Y0, Y1, Y2
-	VORPS        c_signMask<>+0(SB), Y1, Y3
-	VANDNPS      c_signMask<>+0(SB), Y1, Y4
-	VXORPS       Y4, Y2, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y3
-	VMINPS       c_one<>+0(SB), Y4, Y4
-	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y3, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y6, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y5
-	VMOVUPS      c_one<>+0(SB), Y6
-	VFMSUB132PS  c_two<>+0(SB), Y6, Y3
-	VMOVUPS      c_log1pR9<>+0(SB), Y6
-	VFMADD213PS  c_log1pR8<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR7<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR6<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR5<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR4<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR3<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR2<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR1<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR0<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y4, Y3
-	VMULPS       64(SP), Y3, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y1, Y6
-	VMOVUPS      c_zero<>+0(SB), Y7
-	VMAXPS       Y1, Y7, Y7
-	VMOVUPS      c_one<>+0(SB), Y8
-	VMINPS       Y2, Y8, Y2
-	VMOVUPS      c_negOne<>+0(SB), Y8
-	VMAXPS       Y2, Y8, Y2
-	VANDPS       Y2, Y6, Y2
-	VFMADD132PS  c_twoM64<>+0(SB), Y2, Y3
-	VADDPS       Y3, Y7, Y2
-	VMULPS       64(SP), Y2, Y2
-	VBLENDVPS    Y5, Y4, Y2, Y2
-	VCMPPS       $0x1e, c_softplusThreshold<>+0(SB), Y1, Y1
-	VBLENDVPS    Y1, Y0, Y2, Y1
-	VMOVUPS      c_absMask<>+0(SB), Y2
-	VANDPS       32(SP), Y2, Y2
-	VCMPPS       $0x11, c_pserfTiny<>+0(SB), Y2, Y2
-	VMULPS       32(SP), Y1, Y1
-	VBLENDVPS    Y2, c_ln2<>+0(SB), Y1, Y1
-	VMULPS       (SP), Y1, Y1
-	VANDPS       c_absMask<>+0(SB), Y1, Y2
-	VMOVUPS      c_half<>+0(SB), Y3
-	VMINPS       Y1, Y3, Y3
-	VMOVUPS      c_negHalf<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_half<>+0(SB), Y4
-	VMINPS       Y1, Y4, Y4
-	VMOVUPS      c_negHalf<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMULPS       Y4, Y4, Y4
-	VMOVUPS      c_erfS6<>+0(SB), Y5
-	VFMADD213PS  c_erfS5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS2<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS1<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS0<>+0(SB), Y4, Y5
-	VMULPS       Y5, Y3, Y3
-	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y4
-	VMOVUPS      c_erfAMax<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMULPS       Y4, Y4, Y5
-	VFMSUB132PS  Y4, Y5, Y4
-	VXORPS       c_signMask<>+0(SB), Y4, Y4
-	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
-	VMINPS       c_one<>+0(SB), Y4, Y4
-	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y5, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y7, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
-	VFMADD132PS  Y5, Y7, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y4
-	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
-	VMOVUPS      c_phiP4<>+0(SB), Y6
-	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y6
-	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y6
-	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y6
-	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y6
-	VMOVUPS      c_phiQ5<>+0(SB), Y7
-	VFMADD213PS  c_phiQ4<>+0(SB), Y4, Y7
-	VFMADD213PS  c_phiQ3<>+0(SB), Y4, Y7
-	VFMADD213PS  c_phiQ2<>+0(SB), Y4, Y7
-	VFMADD213PS  c_phiQ1<>+0(SB), Y4, Y7
-	VFMADD213PS  c_one<>+0(SB), Y4, Y7
-	VDIVPS       Y7, Y6, Y4
-	VMULPS       Y4, Y5, Y4
-	VMOVUPS      c_one<>+0(SB), Y5
-	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
-	VANDPS       c_signMask<>+0(SB), Y1, Y1
-	VORPS        Y1, Y4, Y1
-	VCMPPS       $0x11, c_half<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y3, Y1, Y1
-	VCMPPS       $0x00, c_zero<>+0(SB), Y1, Y2
-	VMOVUPS      c_maxFloat<>+0(SB), Y3
-	VMINPS       Y0, Y3, Y3
-	VMOVUPS      c_negMaxFloat<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VBLENDVPS    Y2, Y3, Y0, Y0
-	VMULPS       Y1, Y0, Y0
-	VMOVUPS      Y0, 32(CX)(BX*4)
-	ADDQ         $0x00000010, BX
-	JMP          loopN
-
-loop1:
-	MOVQ AX, SI
-	SUBQ $0x00000008, SI
-
-loop:
-	CMPQ         BX, SI
-	JG           tail
-	VMOVUPS      (DX)(BX*4), Y0
-	VMULPS       32(SP), Y0, Y1
-	VMOVUPS      32(SP), Y2
-	VFMSUB132PS  Y0, Y1, Y2
-	VORPS        c_signMask<>+0(SB), Y1, Y3
-	VANDNPS      c_signMask<>+0(SB), Y1, Y4
-	VXORPS       Y4, Y2, Y4
-	VMOVUPS      c_expLo<>+0(SB), Y5
-	VMAXPS       Y3, Y5, Y3
-	VMOVUPS      c_log2e<>+0(SB), Y5
-	VFMADD213PS  c_roundMagic<>+0(SB), Y3, Y5
-	VSUBPS       c_roundMagic<>+0(SB), Y5, Y6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y6, Y3
-	VMINPS       c_one<>+0(SB), Y4, Y4
-	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y3, Y3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y6, Y3
-	VMOVUPS      c_expP6<>+0(SB), Y4
-	VFMADD213PS  c_expP5<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP4<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP3<>+0(SB), Y6, Y4
-	VFMADD213PS  c_expP2<>+0(SB), Y6, Y4
-	VFMADD132PS  Y4, Y6, Y3
-	VPSUBD       c_expBias64<>+0(SB), Y5, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VFMADD132PS  Y3, Y4, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y3
-	VCMPPS       $0x11, c_zero<>+0(SB), Y1, Y5
-	VMOVUPS      c_one<>+0(SB), Y6
-	VFMSUB132PS  c_two<>+0(SB), Y6, Y3
-	VMOVUPS      c_log1pR9<>+0(SB), Y6
-	VFMADD213PS  c_log1pR8<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR7<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR6<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR5<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR4<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR3<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR2<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR1<>+0(SB), Y3, Y6
-	VFMADD213PS  c_log1pR0<>+0(SB), Y3, Y6
-	VMULPS       Y6, Y4, Y3
-	VMULPS       64(SP), Y3, Y4
-	VMULPS       c_twoM64<>+0(SB), Y4, Y4
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y1, Y6
-	VMOVUPS      c_zero<>+0(SB), Y7
-	VMAXPS       Y1, Y7, Y7
-	VMOVUPS      c_one<>+0(SB), Y8
-	VMINPS       Y2, Y8, Y2
-	VMOVUPS      c_negOne<>+0(SB), Y8
-	VMAXPS       Y2, Y8, Y2
-	VANDPS       Y2, Y6, Y2
-	VFMADD132PS  c_twoM64<>+0(SB), Y2, Y3
-	VADDPS       Y3, Y7, Y2
-	VMULPS       64(SP), Y2, Y2
-	VBLENDVPS    Y5, Y4, Y2, Y2
-	VCMPPS       $0x1e, c_softplusThreshold<>+0(SB), Y1, Y1
-	VBLENDVPS    Y1, Y0, Y2, Y1
-	VMOVUPS      c_absMask<>+0(SB), Y2
-	VANDPS       32(SP), Y2, Y2
-	VCMPPS       $0x11, c_pserfTiny<>+0(SB), Y2, Y2
-	VMULPS       32(SP), Y1, Y1
-	VBLENDVPS    Y2, c_ln2<>+0(SB), Y1, Y1
-	VMULPS       (SP), Y1, Y1
-	VANDPS       c_absMask<>+0(SB), Y1, Y2
-	VMOVUPS      c_half<>+0(SB), Y3
-	VMINPS       Y1, Y3, Y3
-	VMOVUPS      c_negHalf<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VMOVUPS      c_half<>+0(SB), Y4
-	VMINPS       Y1, Y4, Y4
-	VMOVUPS      c_negHalf<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMULPS       Y4, Y4, Y4
-	VMOVUPS      c_erfS6<>+0(SB), Y5
-	VFMADD213PS  c_erfS5<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS4<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS3<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS2<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS1<>+0(SB), Y4, Y5
-	VFMADD213PS  c_erfS0<>+0(SB), Y4, Y5
-	VMULPS       Y5, Y3, Y3
-	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y4
-	VMOVUPS      c_erfAMax<>+0(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMULPS       Y4, Y4, Y5
-	VFMSUB132PS  Y4, Y5, Y4
-	VXORPS       c_signMask<>+0(SB), Y4, Y4
-	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y5
-	VMINPS       c_one<>+0(SB), Y4, Y4
-	VMAXPS       c_negOne<>+0(SB), Y4, Y4
-	VADDPS       Y4, Y5, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y7, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
-	VFMADD132PS  Y5, Y7, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMOVUPS      c_erfAMax<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y4
-	VMULPS       c_sqrt2<>+0(SB), Y4, Y4
-	VMOVUPS      c_phiP4<>+0(SB), Y6
-	VFMADD213PS  c_phiP3<>+0(SB), Y4, Y6
-	VFMADD213PS  c_phiP2<>+0(SB), Y4, Y6
-	VFMADD213PS  c_phiP1<>+0(SB), Y4, Y6
-	VFMADD213PS  c_phiP0<>+0(SB), Y4, Y6
-	VMOVUPS      c_phiQ5<>+0(SB), Y7
-	VFMADD213PS  c_phiQ4<>+0(SB), Y4, Y7
-	VFMADD213PS  c_phiQ3<>+0(SB), Y4, Y7
-	VFMADD213PS  c_phiQ2<>+0(SB), Y4, Y7
-	VFMADD213PS  c_phiQ1<>+0(SB), Y4, Y7
-	VFMADD213PS  c_one<>+0(SB), Y4, Y7
-	VDIVPS       Y7, Y6, Y4
-	VMULPS       Y4, Y5, Y4
-	VMOVUPS      c_one<>+0(SB), Y5
-	VFNMADD132PS c_twoM63<>+0(SB), Y5, Y4
-	VANDPS       c_signMask<>+0(SB), Y1, Y1
-	VORPS        Y1, Y4, Y1
-	VCMPPS       $0x11, c_half<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y3, Y1, Y1
-	VCMPPS       $0x00, c_zero<>+0(SB), Y1, Y2
-	VMOVUPS      c_maxFloat<>+0(SB), Y3
-	VMINPS       Y0, Y3, Y3
-	VMOVUPS      c_negMaxFloat<>+0(SB), Y4
-	VMAXPS       Y3, Y4, Y3
-	VBLENDVPS    Y2, Y3, Y0, Y0
-	VMULPS       Y1, Y0, Y0
-	VMOVUPS      Y0, (CX)(BX*4)
-	ADDQ         $0x00000008, BX
-	JMP          loop
-
-tail:
-	SUBQ         BX, AX
-	JZ           done
-	LEAQ         tailmask8<>+0(SB), SI
-	MOVQ         $0x00000010, DI
-	SUBQ         AX, DI
-	VMOVDQU      (SI)(DI*4), Y0
-	VMASKMOVPS   (DX)(BX*4), Y0, Y1
-	VMULPS       32(SP), Y1, Y2
-	VMOVUPS      32(SP), Y3
-	VFMSUB132PS  Y1, Y2, Y3
-	VORPS        c_signMask<>+0(SB), Y2, Y4
-	VANDNPS      c_signMask<>+0(SB), Y2, Y5
-	VXORPS       Y5, Y3, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y4
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y7, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
-	VFMADD132PS  Y5, Y7, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y4
-	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y6
-	VMOVUPS      c_one<>+0(SB), Y7
-	VFMSUB132PS  c_two<>+0(SB), Y7, Y4
-	VMOVUPS      c_log1pR9<>+0(SB), Y7
-	VFMADD213PS  c_log1pR8<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR7<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR6<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR5<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR4<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR3<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR2<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR1<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR0<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y5, Y4
-	VMULPS       64(SP), Y4, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y5
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y7
-	VMOVUPS      c_zero<>+0(SB), Y8
-	VMAXPS       Y2, Y8, Y8
-	VMOVUPS      c_one<>+0(SB), Y9
-	VMINPS       Y3, Y9, Y3
-	VMOVUPS      c_negOne<>+0(SB), Y9
-	VMAXPS       Y3, Y9, Y3
-	VANDPS       Y3, Y7, Y3
-	VFMADD132PS  c_twoM64<>+0(SB), Y3, Y4
-	VADDPS       Y4, Y8, Y3
-	VMULPS       64(SP), Y3, Y3
-	VBLENDVPS    Y6, Y5, Y3, Y3
-	VCMPPS       $0x1e, c_softplusThreshold<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y1, Y3, Y2
-	VMOVUPS      c_absMask<>+0(SB), Y3
-	VANDPS       32(SP), Y3, Y3
-	VCMPPS       $0x11, c_pserfTiny<>+0(SB), Y3, Y3
-	VMULPS       32(SP), Y2, Y2
-	VBLENDVPS    Y3, c_ln2<>+0(SB), Y2, Y2
-	VMULPS       (SP), Y2, Y2
-	VANDPS       c_absMask<>+0(SB), Y2, Y3
-	VMOVUPS      c_half<>+0(SB), Y4
-	VMINPS       Y2, Y4, Y4
-	VMOVUPS      c_negHalf<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VMOVUPS      c_half<>+0(SB), Y5
-	VMINPS       Y2, Y5, Y5
-	VMOVUPS      c_negHalf<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMULPS       Y5, Y5, Y5
-	VMOVUPS      c_erfS6<>+0(SB), Y6
-	VFMADD213PS  c_erfS5<>+0(SB), Y5, Y6
-	VFMADD213PS  c_erfS4<>+0(SB), Y5, Y6
-	VFMADD213PS  c_erfS3<>+0(SB), Y5, Y6
-	VFMADD213PS  c_erfS2<>+0(SB), Y5, Y6
-	VFMADD213PS  c_erfS1<>+0(SB), Y5, Y6
-	VFMADD213PS  c_erfS0<>+0(SB), Y5, Y6
-	VMULPS       Y6, Y4, Y4
-	VMOVUPS      c_erfAMax<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y5
-	VMOVUPS      c_erfAMax<>+0(SB), Y6
-	VMINPS       Y5, Y6, Y5
-	VMULPS       Y5, Y5, Y6
-	VFMSUB132PS  Y5, Y6, Y5
-	VXORPS       c_signMask<>+0(SB), Y5, Y5
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y6
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y6, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMOVUPS      c_erfAMax<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y5
-	VMULPS       c_sqrt2<>+0(SB), Y5, Y5
-	VMOVUPS      c_phiP4<>+0(SB), Y7
-	VFMADD213PS  c_phiP3<>+0(SB), Y5, Y7
-	VFMADD213PS  c_phiP2<>+0(SB), Y5, Y7
-	VFMADD213PS  c_phiP1<>+0(SB), Y5, Y7
-	VFMADD213PS  c_phiP0<>+0(SB), Y5, Y7
-	VMOVUPS      c_phiQ5<>+0(SB), Y8
-	VFMADD213PS  c_phiQ4<>+0(SB), Y5, Y8
-	VFMADD213PS  c_phiQ3<>+0(SB), Y5, Y8
-	VFMADD213PS  c_phiQ2<>+0(SB), Y5, Y8
-	VFMADD213PS  c_phiQ1<>+0(SB), Y5, Y8
-	VFMADD213PS  c_one<>+0(SB), Y5, Y8
-	VDIVPS       Y8, Y7, Y5
-	VMULPS       Y5, Y6, Y5
-	VMOVUPS      c_one<>+0(SB), Y6
-	VFNMADD132PS c_twoM63<>+0(SB), Y6, Y5
-	VANDPS       c_signMask<>+0(SB), Y2, Y2
-	VORPS        Y2, Y5, Y2
-	VCMPPS       $0x11, c_half<>+0(SB), Y3, Y3
-	VBLENDVPS    Y3, Y4, Y2, Y2
-	VCMPPS       $0x00, c_zero<>+0(SB), Y2, Y3
-	VMOVUPS      c_maxFloat<>+0(SB), Y4
-	VMINPS       Y1, Y4, Y4
-	VMOVUPS      c_negMaxFloat<>+0(SB), Y5
-	VMAXPS       Y4, Y5, Y4
-	VBLENDVPS    Y3, Y4, Y1, Y1
-	VMULPS       Y2, Y1, Y1
-	VMASKMOVPS   Y1, Y0, (CX)(BX*4)
-
-done:
-	VZEROUPPER
-	RET
-
-// func pserfBackwardAVX2(dx []float32, dy []float32, x []float32, gamma float32, delta float32, invDelta float32) [2]float64
-// Requires: AVX, AVX2, FMA3, SSE
-TEXT ·pserfBackwardAVX2(SB), NOSPLIT, $352-104
-	MOVQ         dx_len+8(FP), AX
-	MOVQ         dx_base+0(FP), CX
-	MOVQ         dy_base+24(FP), DX
-	MOVQ         x_base+48(FP), BX
-	MOVSS        gamma+72(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, (SP)
-	MOVSS        delta+76(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, 32(SP)
-	MOVSS        invDelta+80(FP), X0
-	VBROADCASTSS X0, Y0
-	VMOVUPS      Y0, 64(SP)
-	VXORPS       Y0, Y0, Y0
-	VMOVUPS      Y0, 96(SP)
-	VXORPS       Y0, Y0, Y0
-	VMOVUPS      Y0, 128(SP)
-	VXORPS       Y0, Y0, Y0
-	VMOVUPS      Y0, 160(SP)
-	VXORPS       Y0, Y0, Y0
-	VMOVUPS      Y0, 192(SP)
-	XORQ         SI, SI
-	MOVQ         AX, DI
-	SUBQ         $0x00000010, DI
-
-loopN:
-	CMPQ         SI, DI
-	JG           loop1
-	VMOVUPS      (BX)(SI*4), Y0
-	VMOVUPS      (DX)(SI*4), Y1
-	VMULPS       32(SP), Y0, Y2
-	VMOVUPS      32(SP), Y3
-	VFMSUB132PS  Y0, Y2, Y3
-	VORPS        c_signMask<>+0(SB), Y2, Y4
-	VANDNPS      c_signMask<>+0(SB), Y2, Y5
-	VXORPS       Y5, Y3, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y4
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y7, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
-	VFMADD132PS  Y5, Y7, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y4
-	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y6
-	VMOVUPS      c_one<>+0(SB), Y7
-	VFMSUB132PS  c_two<>+0(SB), Y7, Y4
-	VMOVUPS      c_log1pR9<>+0(SB), Y7
-	VFMADD213PS  c_log1pR8<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR7<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR6<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR5<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR4<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR3<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR2<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR1<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR0<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y5, Y4
-	VMULPS       64(SP), Y4, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y5
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y7
-	VMOVUPS      c_zero<>+0(SB), Y8
-	VMAXPS       Y2, Y8, Y8
-	VMOVUPS      c_one<>+0(SB), Y9
-	VMINPS       Y3, Y9, Y3
-	VMOVUPS      c_negOne<>+0(SB), Y9
-	VMAXPS       Y3, Y9, Y3
-	VANDPS       Y3, Y7, Y3
-	VFMADD132PS  c_twoM64<>+0(SB), Y3, Y4
-	VADDPS       Y4, Y8, Y3
-	VMULPS       64(SP), Y3, Y3
-	VBLENDVPS    Y6, Y5, Y3, Y3
-	VCMPPS       $0x1e, c_softplusThreshold<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y0, Y3, Y2
-	VMOVUPS      c_absMask<>+0(SB), Y3
-	VANDPS       32(SP), Y3, Y3
-	VCMPPS       $0x11, c_pserfTiny<>+0(SB), Y3, Y3
-	VMULPS       32(SP), Y2, Y2
-	VBLENDVPS    Y3, c_ln2<>+0(SB), Y2, Y2
-	VMULPS       (SP), Y2, Y3
-	VANDPS       c_absMask<>+0(SB), Y3, Y4
-	VMOVUPS      c_half<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y5
-	VMOVUPS      c_negHalf<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_half<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y6
-	VMOVUPS      c_negHalf<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMULPS       Y6, Y6, Y6
-	VMOVUPS      c_erfS6<>+0(SB), Y7
-	VFMADD213PS  c_erfS5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS2<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS1<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS0<>+0(SB), Y6, Y7
-	VMULPS       Y7, Y5, Y5
-	VMOVUPS      c_erfDAMax<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y6
-	VMULPS       Y6, Y6, Y7
-	VFMSUB132PS  Y6, Y7, Y6
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VXORPS       c_signMask<>+0(SB), Y7, Y7
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y7, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y9, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMOVUPS      c_erfAMax<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y6
-	VMULPS       c_sqrt2<>+0(SB), Y6, Y6
-	VMOVUPS      c_phiP4<>+0(SB), Y8
-	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y8
-	VFMADD213PS  c_phiP2<>+0(SB), Y6, Y8
-	VFMADD213PS  c_phiP1<>+0(SB), Y6, Y8
-	VFMADD213PS  c_phiP0<>+0(SB), Y6, Y8
-	VMOVUPS      c_phiQ5<>+0(SB), Y9
-	VFMADD213PS  c_phiQ4<>+0(SB), Y6, Y9
-	VFMADD213PS  c_phiQ3<>+0(SB), Y6, Y9
-	VFMADD213PS  c_phiQ2<>+0(SB), Y6, Y9
-	VFMADD213PS  c_phiQ1<>+0(SB), Y6, Y9
-	VFMADD213PS  c_one<>+0(SB), Y6, Y9
-	VDIVPS       Y9, Y8, Y6
-	VMULPS       Y6, Y7, Y6
-	VMOVUPS      c_one<>+0(SB), Y8
-	VFNMADD132PS c_twoM63<>+0(SB), Y8, Y6
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y7
-	VANDPS       c_signMask<>+0(SB), Y3, Y3
-	VORPS        Y3, Y6, Y3
-	VCMPPS       $0x11, c_half<>+0(SB), Y4, Y4
-	VBLENDVPS    Y4, Y5, Y3, Y3
-	VMULPS       32(SP), Y0, Y4
-	VORPS        c_signMask<>+0(SB), Y4, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y9
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y9
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y9
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y9
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y9
-	VFMADD132PS  Y9, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_twoM64<>+0(SB), Y6, Y5
-	VMOVUPS      c_one<>+0(SB), Y8
-	VFMADD132PS  c_twoM64<>+0(SB), Y8, Y6
-	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y4
-	VMOVUPS      c_one<>+0(SB), Y8
-	VBLENDVPS    Y4, Y5, Y8, Y4
-	VDIVPS       Y6, Y4, Y4
-	VMOVUPS      c_oneE30<>+0(SB), Y5
-	VMINPS       Y0, Y5, Y0
-	VMOVUPS      c_negOneE30<>+0(SB), Y5
-	VMAXPS       Y0, Y5, Y0
-	VMULPS       (SP), Y7, Y5
-	VMULPS       Y4, Y5, Y4
-	VMULPS       Y4, Y0, Y4
-	VMULPS       32(SP), Y4, Y5
-	VADDPS       Y5, Y3, Y3
-	VMULPS       Y3, Y1, Y3
-	VMOVUPS      Y3, (CX)(SI*4)
-	VMULPS       Y0, Y1, Y3
-	VMULPS       Y2, Y7, Y2
-	VMOVUPS      96(SP), Y5
-	VFMADD231PS  Y2, Y3, Y5
-	VMOVUPS      Y5, 96(SP)
-	VMULPS       Y4, Y1, Y1
-	VMOVUPS      160(SP), Y2
-	VFMADD231PS  Y0, Y1, Y2
-	VMOVUPS      Y2, 160(SP)
-	VMOVUPS      32(BX)(SI*4), Y0
-	VMOVUPS      32(DX)(SI*4), Y1
-	VMULPS       32(SP), Y0, Y2
-	VMOVUPS      32(SP), Y3
-	VFMSUB132PS  Y0, Y2, Y3
-	VORPS        c_signMask<>+0(SB), Y2, Y4
-	VANDNPS      c_signMask<>+0(SB), Y2, Y5
-	VXORPS       Y5, Y3, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y4
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y7, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
-	VFMADD132PS  Y5, Y7, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y4
-	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y6
-	VMOVUPS      c_one<>+0(SB), Y7
-	VFMSUB132PS  c_two<>+0(SB), Y7, Y4
-	VMOVUPS      c_log1pR9<>+0(SB), Y7
-	VFMADD213PS  c_log1pR8<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR7<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR6<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR5<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR4<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR3<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR2<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR1<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR0<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y5, Y4
-	VMULPS       64(SP), Y4, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y5
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y7
-	VMOVUPS      c_zero<>+0(SB), Y8
-	VMAXPS       Y2, Y8, Y8
-	VMOVUPS      c_one<>+0(SB), Y9
-	VMINPS       Y3, Y9, Y3
-	VMOVUPS      c_negOne<>+0(SB), Y9
-	VMAXPS       Y3, Y9, Y3
-	VANDPS       Y3, Y7, Y3
-	VFMADD132PS  c_twoM64<>+0(SB), Y3, Y4
-	VADDPS       Y4, Y8, Y3
-	VMULPS       64(SP), Y3, Y3
-	VBLENDVPS    Y6, Y5, Y3, Y3
-	VCMPPS       $0x1e, c_softplusThreshold<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y0, Y3, Y2
-	VMOVUPS      c_absMask<>+0(SB), Y3
-	VANDPS       32(SP), Y3, Y3
-	VCMPPS       $0x11, c_pserfTiny<>+0(SB), Y3, Y3
-	VMULPS       32(SP), Y2, Y2
-	VBLENDVPS    Y3, c_ln2<>+0(SB), Y2, Y2
-	VMULPS       (SP), Y2, Y3
-	VANDPS       c_absMask<>+0(SB), Y3, Y4
-	VMOVUPS      c_half<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y5
-	VMOVUPS      c_negHalf<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_half<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y6
-	VMOVUPS      c_negHalf<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMULPS       Y6, Y6, Y6
-	VMOVUPS      c_erfS6<>+0(SB), Y7
-	VFMADD213PS  c_erfS5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS2<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS1<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS0<>+0(SB), Y6, Y7
-	VMULPS       Y7, Y5, Y5
-	VMOVUPS      c_erfDAMax<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y6
-	VMULPS       Y6, Y6, Y7
-	VFMSUB132PS  Y6, Y7, Y6
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VXORPS       c_signMask<>+0(SB), Y7, Y7
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y7, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y9, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMOVUPS      c_erfAMax<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y6
-	VMULPS       c_sqrt2<>+0(SB), Y6, Y6
-	VMOVUPS      c_phiP4<>+0(SB), Y8
-	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y8
-	VFMADD213PS  c_phiP2<>+0(SB), Y6, Y8
-	VFMADD213PS  c_phiP1<>+0(SB), Y6, Y8
-	VFMADD213PS  c_phiP0<>+0(SB), Y6, Y8
-	VMOVUPS      c_phiQ5<>+0(SB), Y9
-	VFMADD213PS  c_phiQ4<>+0(SB), Y6, Y9
-	VFMADD213PS  c_phiQ3<>+0(SB), Y6, Y9
-	VFMADD213PS  c_phiQ2<>+0(SB), Y6, Y9
-	VFMADD213PS  c_phiQ1<>+0(SB), Y6, Y9
-	VFMADD213PS  c_one<>+0(SB), Y6, Y9
-	VDIVPS       Y9, Y8, Y6
-	VMULPS       Y6, Y7, Y6
-	VMOVUPS      c_one<>+0(SB), Y8
-	VFNMADD132PS c_twoM63<>+0(SB), Y8, Y6
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y7
-	VANDPS       c_signMask<>+0(SB), Y3, Y3
-	VORPS        Y3, Y6, Y3
-	VCMPPS       $0x11, c_half<>+0(SB), Y4, Y4
-	VBLENDVPS    Y4, Y5, Y3, Y3
-	VMULPS       32(SP), Y0, Y4
-	VORPS        c_signMask<>+0(SB), Y4, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y9
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y9
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y9
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y9
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y9
-	VFMADD132PS  Y9, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_twoM64<>+0(SB), Y6, Y5
-	VMOVUPS      c_one<>+0(SB), Y8
-	VFMADD132PS  c_twoM64<>+0(SB), Y8, Y6
-	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y4
-	VMOVUPS      c_one<>+0(SB), Y8
-	VBLENDVPS    Y4, Y5, Y8, Y4
-	VDIVPS       Y6, Y4, Y4
-	VMOVUPS      c_oneE30<>+0(SB), Y5
-	VMINPS       Y0, Y5, Y0
-	VMOVUPS      c_negOneE30<>+0(SB), Y5
-	VMAXPS       Y0, Y5, Y0
-	VMULPS       (SP), Y7, Y5
-	VMULPS       Y4, Y5, Y4
-	VMULPS       Y4, Y0, Y4
-	VMULPS       32(SP), Y4, Y5
-	VADDPS       Y5, Y3, Y3
-	VMULPS       Y3, Y1, Y3
-	VMOVUPS      Y3, 32(CX)(SI*4)
-	VMULPS       Y0, Y1, Y3
-	VMULPS       Y2, Y7, Y2
-	VMOVUPS      128(SP), Y5
-	VFMADD231PS  Y2, Y3, Y5
-	VMOVUPS      Y5, 128(SP)
-	VMULPS       Y4, Y1, Y1
-	VMOVUPS      192(SP), Y2
-	VFMADD231PS  Y0, Y1, Y2
-	VMOVUPS      Y2, 192(SP)
-	ADDQ         $0x00000010, SI
-	JMP          loopN
-
-loop1:
-	MOVQ AX, DI
-	SUBQ $0x00000010, DI
-
-loop:
-	CMPQ         SI, DI
-	JG           tail
-	VMOVUPS      (BX)(SI*4), Y0
-	VMOVUPS      (DX)(SI*4), Y1
-	VMULPS       32(SP), Y0, Y2
-	VMOVUPS      32(SP), Y3
-	VFMSUB132PS  Y0, Y2, Y3
-	VORPS        c_signMask<>+0(SB), Y2, Y4
-	VANDNPS      c_signMask<>+0(SB), Y2, Y5
-	VXORPS       Y5, Y3, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y4
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y7, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
-	VFMADD132PS  Y5, Y7, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y4
-	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y6
-	VMOVUPS      c_one<>+0(SB), Y7
-	VFMSUB132PS  c_two<>+0(SB), Y7, Y4
-	VMOVUPS      c_log1pR9<>+0(SB), Y7
-	VFMADD213PS  c_log1pR8<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR7<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR6<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR5<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR4<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR3<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR2<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR1<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR0<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y5, Y4
-	VMULPS       64(SP), Y4, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y5
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y7
-	VMOVUPS      c_zero<>+0(SB), Y8
-	VMAXPS       Y2, Y8, Y8
-	VMOVUPS      c_one<>+0(SB), Y9
-	VMINPS       Y3, Y9, Y3
-	VMOVUPS      c_negOne<>+0(SB), Y9
-	VMAXPS       Y3, Y9, Y3
-	VANDPS       Y3, Y7, Y3
-	VFMADD132PS  c_twoM64<>+0(SB), Y3, Y4
-	VADDPS       Y4, Y8, Y3
-	VMULPS       64(SP), Y3, Y3
-	VBLENDVPS    Y6, Y5, Y3, Y3
-	VCMPPS       $0x1e, c_softplusThreshold<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y0, Y3, Y2
-	VMOVUPS      c_absMask<>+0(SB), Y3
-	VANDPS       32(SP), Y3, Y3
-	VCMPPS       $0x11, c_pserfTiny<>+0(SB), Y3, Y3
-	VMULPS       32(SP), Y2, Y2
-	VBLENDVPS    Y3, c_ln2<>+0(SB), Y2, Y2
-	VMULPS       (SP), Y2, Y3
-	VANDPS       c_absMask<>+0(SB), Y3, Y4
-	VMOVUPS      c_half<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y5
-	VMOVUPS      c_negHalf<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_half<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y6
-	VMOVUPS      c_negHalf<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMULPS       Y6, Y6, Y6
-	VMOVUPS      c_erfS6<>+0(SB), Y7
-	VFMADD213PS  c_erfS5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS2<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS1<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS0<>+0(SB), Y6, Y7
-	VMULPS       Y7, Y5, Y5
-	VMOVUPS      c_erfDAMax<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y6
-	VMULPS       Y6, Y6, Y7
-	VFMSUB132PS  Y6, Y7, Y6
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VXORPS       c_signMask<>+0(SB), Y7, Y7
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y7, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y9, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMOVUPS      c_erfAMax<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y6
-	VMULPS       c_sqrt2<>+0(SB), Y6, Y6
-	VMOVUPS      c_phiP4<>+0(SB), Y8
-	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y8
-	VFMADD213PS  c_phiP2<>+0(SB), Y6, Y8
-	VFMADD213PS  c_phiP1<>+0(SB), Y6, Y8
-	VFMADD213PS  c_phiP0<>+0(SB), Y6, Y8
-	VMOVUPS      c_phiQ5<>+0(SB), Y9
-	VFMADD213PS  c_phiQ4<>+0(SB), Y6, Y9
-	VFMADD213PS  c_phiQ3<>+0(SB), Y6, Y9
-	VFMADD213PS  c_phiQ2<>+0(SB), Y6, Y9
-	VFMADD213PS  c_phiQ1<>+0(SB), Y6, Y9
-	VFMADD213PS  c_one<>+0(SB), Y6, Y9
-	VDIVPS       Y9, Y8, Y6
-	VMULPS       Y6, Y7, Y6
-	VMOVUPS      c_one<>+0(SB), Y8
-	VFNMADD132PS c_twoM63<>+0(SB), Y8, Y6
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y7
-	VANDPS       c_signMask<>+0(SB), Y3, Y3
-	VORPS        Y3, Y6, Y3
-	VCMPPS       $0x11, c_half<>+0(SB), Y4, Y4
-	VBLENDVPS    Y4, Y5, Y3, Y3
-	VMULPS       32(SP), Y0, Y4
-	VORPS        c_signMask<>+0(SB), Y4, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y9
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y9
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y9
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y9
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y9
-	VFMADD132PS  Y9, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_twoM64<>+0(SB), Y6, Y5
-	VMOVUPS      c_one<>+0(SB), Y8
-	VFMADD132PS  c_twoM64<>+0(SB), Y8, Y6
-	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y4
-	VMOVUPS      c_one<>+0(SB), Y8
-	VBLENDVPS    Y4, Y5, Y8, Y4
-	VDIVPS       Y6, Y4, Y4
-	VMOVUPS      c_oneE30<>+0(SB), Y5
-	VMINPS       Y0, Y5, Y0
-	VMOVUPS      c_negOneE30<>+0(SB), Y5
-	VMAXPS       Y0, Y5, Y0
-	VMULPS       (SP), Y7, Y5
-	VMULPS       Y4, Y5, Y4
-	VMULPS       Y4, Y0, Y4
-	VMULPS       32(SP), Y4, Y5
-	VADDPS       Y5, Y3, Y3
-	VMULPS       Y3, Y1, Y3
-	VMOVUPS      Y3, (CX)(SI*4)
-	VMULPS       Y0, Y1, Y3
-	VMULPS       Y2, Y7, Y2
-	VMOVUPS      96(SP), Y5
-	VFMADD231PS  Y2, Y3, Y5
-	VMOVUPS      Y5, 96(SP)
-	VMULPS       Y4, Y1, Y1
-	VMOVUPS      160(SP), Y2
-	VFMADD231PS  Y0, Y1, Y2
-	VMOVUPS      Y2, 160(SP)
-	VMOVUPS      32(BX)(SI*4), Y0
-	VMOVUPS      32(DX)(SI*4), Y1
-	VMULPS       32(SP), Y0, Y2
-	VMOVUPS      32(SP), Y3
-	VFMSUB132PS  Y0, Y2, Y3
-	VORPS        c_signMask<>+0(SB), Y2, Y4
-	VANDNPS      c_signMask<>+0(SB), Y2, Y5
-	VXORPS       Y5, Y3, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y4, Y6, Y4
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y4, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y7, Y4
-	VMINPS       c_one<>+0(SB), Y5, Y5
-	VMAXPS       c_negOne<>+0(SB), Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y7, Y4
-	VMOVUPS      c_expP6<>+0(SB), Y5
-	VFMADD213PS  c_expP5<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP4<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP3<>+0(SB), Y7, Y5
-	VFMADD213PS  c_expP2<>+0(SB), Y7, Y5
-	VFMADD132PS  Y5, Y7, Y4
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VFMADD132PS  Y4, Y5, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y4
-	VCMPPS       $0x11, c_zero<>+0(SB), Y2, Y6
-	VMOVUPS      c_one<>+0(SB), Y7
-	VFMSUB132PS  c_two<>+0(SB), Y7, Y4
-	VMOVUPS      c_log1pR9<>+0(SB), Y7
-	VFMADD213PS  c_log1pR8<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR7<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR6<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR5<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR4<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR3<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR2<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR1<>+0(SB), Y4, Y7
-	VFMADD213PS  c_log1pR0<>+0(SB), Y4, Y7
-	VMULPS       Y7, Y5, Y4
-	VMULPS       64(SP), Y4, Y5
-	VMULPS       c_twoM64<>+0(SB), Y5, Y5
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y2, Y7
-	VMOVUPS      c_zero<>+0(SB), Y8
-	VMAXPS       Y2, Y8, Y8
-	VMOVUPS      c_one<>+0(SB), Y9
-	VMINPS       Y3, Y9, Y3
-	VMOVUPS      c_negOne<>+0(SB), Y9
-	VMAXPS       Y3, Y9, Y3
-	VANDPS       Y3, Y7, Y3
-	VFMADD132PS  c_twoM64<>+0(SB), Y3, Y4
-	VADDPS       Y4, Y8, Y3
-	VMULPS       64(SP), Y3, Y3
-	VBLENDVPS    Y6, Y5, Y3, Y3
-	VCMPPS       $0x1e, c_softplusThreshold<>+0(SB), Y2, Y2
-	VBLENDVPS    Y2, Y0, Y3, Y2
-	VMOVUPS      c_absMask<>+0(SB), Y3
-	VANDPS       32(SP), Y3, Y3
-	VCMPPS       $0x11, c_pserfTiny<>+0(SB), Y3, Y3
-	VMULPS       32(SP), Y2, Y2
-	VBLENDVPS    Y3, c_ln2<>+0(SB), Y2, Y2
-	VMULPS       (SP), Y2, Y3
-	VANDPS       c_absMask<>+0(SB), Y3, Y4
-	VMOVUPS      c_half<>+0(SB), Y5
-	VMINPS       Y3, Y5, Y5
-	VMOVUPS      c_negHalf<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_half<>+0(SB), Y6
-	VMINPS       Y3, Y6, Y6
-	VMOVUPS      c_negHalf<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMULPS       Y6, Y6, Y6
-	VMOVUPS      c_erfS6<>+0(SB), Y7
-	VFMADD213PS  c_erfS5<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS4<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS3<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS2<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS1<>+0(SB), Y6, Y7
-	VFMADD213PS  c_erfS0<>+0(SB), Y6, Y7
-	VMULPS       Y7, Y5, Y5
-	VMOVUPS      c_erfDAMax<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y6
-	VMULPS       Y6, Y6, Y7
-	VFMSUB132PS  Y6, Y7, Y6
-	VXORPS       c_signMask<>+0(SB), Y6, Y6
-	VXORPS       c_signMask<>+0(SB), Y7, Y7
-	VMOVUPS      c_expLo<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMOVUPS      c_log2e<>+0(SB), Y8
-	VFMADD213PS  c_roundMagic<>+0(SB), Y7, Y8
-	VSUBPS       c_roundMagic<>+0(SB), Y8, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y7
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y7, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y9, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y7
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y7
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y7
-	VFMADD132PS  Y7, Y9, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y8, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMOVUPS      c_erfAMax<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y6
-	VMULPS       c_sqrt2<>+0(SB), Y6, Y6
-	VMOVUPS      c_phiP4<>+0(SB), Y8
-	VFMADD213PS  c_phiP3<>+0(SB), Y6, Y8
-	VFMADD213PS  c_phiP2<>+0(SB), Y6, Y8
-	VFMADD213PS  c_phiP1<>+0(SB), Y6, Y8
-	VFMADD213PS  c_phiP0<>+0(SB), Y6, Y8
-	VMOVUPS      c_phiQ5<>+0(SB), Y9
-	VFMADD213PS  c_phiQ4<>+0(SB), Y6, Y9
-	VFMADD213PS  c_phiQ3<>+0(SB), Y6, Y9
-	VFMADD213PS  c_phiQ2<>+0(SB), Y6, Y9
-	VFMADD213PS  c_phiQ1<>+0(SB), Y6, Y9
-	VFMADD213PS  c_one<>+0(SB), Y6, Y9
-	VDIVPS       Y9, Y8, Y6
-	VMULPS       Y6, Y7, Y6
-	VMOVUPS      c_one<>+0(SB), Y8
-	VFNMADD132PS c_twoM63<>+0(SB), Y8, Y6
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y7
-	VANDPS       c_signMask<>+0(SB), Y3, Y3
-	VORPS        Y3, Y6, Y3
-	VCMPPS       $0x11, c_half<>+0(SB), Y4, Y4
-	VBLENDVPS    Y4, Y5, Y3, Y3
-	VMULPS       32(SP), Y0, Y4
-	VORPS        c_signMask<>+0(SB), Y4, Y5
-	VMOVUPS      c_expLo<>+0(SB), Y6
-	VMAXPS       Y5, Y6, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y6
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y6
-	VSUBPS       c_roundMagic<>+0(SB), Y6, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y9
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y9
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y9
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y9
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y9
-	VFMADD132PS  Y9, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_twoM64<>+0(SB), Y6, Y5
-	VMOVUPS      c_one<>+0(SB), Y8
-	VFMADD132PS  c_twoM64<>+0(SB), Y8, Y6
-	VCMPPS       $0x11, c_zero<>+0(SB), Y4, Y4
-	VMOVUPS      c_one<>+0(SB), Y8
-	VBLENDVPS    Y4, Y5, Y8, Y4
-	VDIVPS       Y6, Y4, Y4
-	VMOVUPS      c_oneE30<>+0(SB), Y5
-	VMINPS       Y0, Y5, Y0
-	VMOVUPS      c_negOneE30<>+0(SB), Y5
-	VMAXPS       Y0, Y5, Y0
-	VMULPS       (SP), Y7, Y5
-	VMULPS       Y4, Y5, Y4
-	VMULPS       Y4, Y0, Y4
-	VMULPS       32(SP), Y4, Y5
-	VADDPS       Y5, Y3, Y3
-	VMULPS       Y3, Y1, Y3
-	VMOVUPS      Y3, 32(CX)(SI*4)
-	VMULPS       Y0, Y1, Y3
-	VMULPS       Y2, Y7, Y2
-	VMOVUPS      128(SP), Y5
-	VFMADD231PS  Y2, Y3, Y5
-	VMOVUPS      Y5, 128(SP)
-	VMULPS       Y4, Y1, Y1
-	VMOVUPS      192(SP), Y2
-	VFMADD231PS  Y0, Y1, Y2
-	VMOVUPS      Y2, 192(SP)
-	ADDQ         $0x00000010, SI
-	JMP          loop
-
-tail:
-	SUBQ         SI, AX
-	JZ           done
-	LEAQ         tailmask8<>+0(SB), DI
-	MOVQ         $0x00000010, R8
-	SUBQ         AX, R8
-	VMOVDQU      (DI)(R8*4), Y0
-	VMASKMOVPS   (BX)(SI*4), Y0, Y1
-	VMASKMOVPS   (DX)(SI*4), Y0, Y2
-	VMULPS       32(SP), Y1, Y3
-	VMOVUPS      32(SP), Y4
-	VFMSUB132PS  Y1, Y3, Y4
-	VORPS        c_signMask<>+0(SB), Y3, Y5
-	VANDNPS      c_signMask<>+0(SB), Y3, Y6
-	VXORPS       Y6, Y4, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y5, Y7, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y5
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y5, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_twoM64<>+0(SB), Y6, Y5
-	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y7
-	VMOVUPS      c_one<>+0(SB), Y8
-	VFMSUB132PS  c_two<>+0(SB), Y8, Y5
-	VMOVUPS      c_log1pR9<>+0(SB), Y8
-	VFMADD213PS  c_log1pR8<>+0(SB), Y5, Y8
-	VFMADD213PS  c_log1pR7<>+0(SB), Y5, Y8
-	VFMADD213PS  c_log1pR6<>+0(SB), Y5, Y8
-	VFMADD213PS  c_log1pR5<>+0(SB), Y5, Y8
-	VFMADD213PS  c_log1pR4<>+0(SB), Y5, Y8
-	VFMADD213PS  c_log1pR3<>+0(SB), Y5, Y8
-	VFMADD213PS  c_log1pR2<>+0(SB), Y5, Y8
-	VFMADD213PS  c_log1pR1<>+0(SB), Y5, Y8
-	VFMADD213PS  c_log1pR0<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y6, Y5
-	VMULPS       64(SP), Y5, Y6
-	VMULPS       c_twoM64<>+0(SB), Y6, Y6
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y3, Y8
-	VMOVUPS      c_zero<>+0(SB), Y9
-	VMAXPS       Y3, Y9, Y9
-	VMOVUPS      c_one<>+0(SB), Y10
-	VMINPS       Y4, Y10, Y4
-	VMOVUPS      c_negOne<>+0(SB), Y10
-	VMAXPS       Y4, Y10, Y4
-	VANDPS       Y4, Y8, Y4
-	VFMADD132PS  c_twoM64<>+0(SB), Y4, Y5
-	VADDPS       Y5, Y9, Y4
-	VMULPS       64(SP), Y4, Y4
-	VBLENDVPS    Y7, Y6, Y4, Y4
-	VCMPPS       $0x1e, c_softplusThreshold<>+0(SB), Y3, Y3
-	VBLENDVPS    Y3, Y1, Y4, Y3
-	VMOVUPS      c_absMask<>+0(SB), Y4
-	VANDPS       32(SP), Y4, Y4
-	VCMPPS       $0x11, c_pserfTiny<>+0(SB), Y4, Y4
-	VMULPS       32(SP), Y3, Y3
-	VBLENDVPS    Y4, c_ln2<>+0(SB), Y3, Y3
-	VMULPS       (SP), Y3, Y4
-	VANDPS       c_absMask<>+0(SB), Y4, Y5
-	VMOVUPS      c_half<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y6
-	VMOVUPS      c_negHalf<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_half<>+0(SB), Y7
-	VMINPS       Y4, Y7, Y7
-	VMOVUPS      c_negHalf<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMULPS       Y7, Y7, Y7
-	VMOVUPS      c_erfS6<>+0(SB), Y8
-	VFMADD213PS  c_erfS5<>+0(SB), Y7, Y8
-	VFMADD213PS  c_erfS4<>+0(SB), Y7, Y8
-	VFMADD213PS  c_erfS3<>+0(SB), Y7, Y8
-	VFMADD213PS  c_erfS2<>+0(SB), Y7, Y8
-	VFMADD213PS  c_erfS1<>+0(SB), Y7, Y8
-	VFMADD213PS  c_erfS0<>+0(SB), Y7, Y8
-	VMULPS       Y8, Y6, Y6
-	VMOVUPS      c_erfDAMax<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y7
-	VMULPS       Y7, Y7, Y8
-	VFMSUB132PS  Y7, Y8, Y7
-	VXORPS       c_signMask<>+0(SB), Y7, Y7
-	VXORPS       c_signMask<>+0(SB), Y8, Y8
-	VMOVUPS      c_expLo<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
-	VMOVUPS      c_log2e<>+0(SB), Y9
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
-	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y8, Y7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
-	VMULPS       Y10, Y10, Y7
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
-	VFMADD132PS  Y8, Y10, Y7
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y7, Y8, Y8
-	VMOVUPS      c_erfAMax<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y7
-	VMULPS       c_sqrt2<>+0(SB), Y7, Y7
-	VMOVUPS      c_phiP4<>+0(SB), Y9
-	VFMADD213PS  c_phiP3<>+0(SB), Y7, Y9
-	VFMADD213PS  c_phiP2<>+0(SB), Y7, Y9
-	VFMADD213PS  c_phiP1<>+0(SB), Y7, Y9
-	VFMADD213PS  c_phiP0<>+0(SB), Y7, Y9
-	VMOVUPS      c_phiQ5<>+0(SB), Y10
-	VFMADD213PS  c_phiQ4<>+0(SB), Y7, Y10
-	VFMADD213PS  c_phiQ3<>+0(SB), Y7, Y10
-	VFMADD213PS  c_phiQ2<>+0(SB), Y7, Y10
-	VFMADD213PS  c_phiQ1<>+0(SB), Y7, Y10
-	VFMADD213PS  c_one<>+0(SB), Y7, Y10
-	VDIVPS       Y10, Y9, Y7
-	VMULPS       Y7, Y8, Y7
-	VMOVUPS      c_one<>+0(SB), Y9
-	VFNMADD132PS c_twoM63<>+0(SB), Y9, Y7
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y8, Y8
-	VMULPS       c_twoM64<>+0(SB), Y8, Y8
-	VANDPS       c_signMask<>+0(SB), Y4, Y4
-	VORPS        Y4, Y7, Y4
-	VCMPPS       $0x11, c_half<>+0(SB), Y5, Y5
-	VBLENDVPS    Y5, Y6, Y4, Y4
-	VMULPS       32(SP), Y1, Y5
-	VORPS        c_signMask<>+0(SB), Y5, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y9, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y10
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y10
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y10
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y10
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y10
-	VFMADD132PS  Y10, Y9, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y6
-	VMOVUPS      c_one<>+0(SB), Y9
-	VFMADD132PS  c_twoM64<>+0(SB), Y9, Y7
-	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y5
-	VMOVUPS      c_one<>+0(SB), Y9
-	VBLENDVPS    Y5, Y6, Y9, Y5
-	VDIVPS       Y7, Y5, Y5
-	VMOVUPS      c_oneE30<>+0(SB), Y6
-	VMINPS       Y1, Y6, Y1
-	VMOVUPS      c_negOneE30<>+0(SB), Y6
-	VMAXPS       Y1, Y6, Y1
-	VMULPS       (SP), Y8, Y6
-	VMULPS       Y5, Y6, Y5
-	VMULPS       Y5, Y1, Y5
-	VMULPS       32(SP), Y5, Y6
-	VADDPS       Y6, Y4, Y4
-	VMULPS       Y4, Y2, Y4
-	VMASKMOVPS   Y4, Y0, (CX)(SI*4)
-	VMULPS       Y1, Y2, Y4
-	VMULPS       Y3, Y8, Y3
-	VMOVUPS      96(SP), Y6
-	VMOVAPS      Y6, Y7
-	VFMADD231PS  Y3, Y4, Y7
-	VBLENDVPS    Y0, Y7, Y6, Y6
-	VMOVUPS      Y6, 96(SP)
-	VMULPS       Y5, Y2, Y2
-	VMOVUPS      160(SP), Y3
-	VMOVAPS      Y3, Y4
-	VFMADD231PS  Y1, Y2, Y4
-	VBLENDVPS    Y0, Y4, Y3, Y3
-	VMOVUPS      Y3, 160(SP)
-	VMOVDQU      32(DI)(R8*4), Y0
-	VMASKMOVPS   32(BX)(SI*4), Y0, Y1
-	VMASKMOVPS   32(DX)(SI*4), Y0, Y2
-	VMULPS       32(SP), Y1, Y3
-	VMOVUPS      32(SP), Y4
-	VFMSUB132PS  Y1, Y3, Y4
-	VORPS        c_signMask<>+0(SB), Y3, Y5
-	VANDNPS      c_signMask<>+0(SB), Y3, Y6
-	VXORPS       Y6, Y4, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y5, Y7, Y5
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y5, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y8
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y8, Y5
-	VMINPS       c_one<>+0(SB), Y6, Y6
-	VMAXPS       c_negOne<>+0(SB), Y6, Y6
-	VADDPS       Y6, Y5, Y5
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y8, Y5
-	VMOVUPS      c_expP6<>+0(SB), Y6
-	VFMADD213PS  c_expP5<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP4<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP3<>+0(SB), Y8, Y6
-	VFMADD213PS  c_expP2<>+0(SB), Y8, Y6
-	VFMADD132PS  Y6, Y8, Y5
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VFMADD132PS  Y5, Y6, Y6
-	VMULPS       c_twoM64<>+0(SB), Y6, Y5
-	VCMPPS       $0x11, c_zero<>+0(SB), Y3, Y7
-	VMOVUPS      c_one<>+0(SB), Y8
-	VFMSUB132PS  c_two<>+0(SB), Y8, Y5
-	VMOVUPS      c_log1pR9<>+0(SB), Y8
-	VFMADD213PS  c_log1pR8<>+0(SB), Y5, Y8
-	VFMADD213PS  c_log1pR7<>+0(SB), Y5, Y8
-	VFMADD213PS  c_log1pR6<>+0(SB), Y5, Y8
-	VFMADD213PS  c_log1pR5<>+0(SB), Y5, Y8
-	VFMADD213PS  c_log1pR4<>+0(SB), Y5, Y8
-	VFMADD213PS  c_log1pR3<>+0(SB), Y5, Y8
-	VFMADD213PS  c_log1pR2<>+0(SB), Y5, Y8
-	VFMADD213PS  c_log1pR1<>+0(SB), Y5, Y8
-	VFMADD213PS  c_log1pR0<>+0(SB), Y5, Y8
-	VMULPS       Y8, Y6, Y5
-	VMULPS       64(SP), Y5, Y6
-	VMULPS       c_twoM64<>+0(SB), Y6, Y6
-	VCMPPS       $0x1e, c_zero<>+0(SB), Y3, Y8
-	VMOVUPS      c_zero<>+0(SB), Y9
-	VMAXPS       Y3, Y9, Y9
-	VMOVUPS      c_one<>+0(SB), Y10
-	VMINPS       Y4, Y10, Y4
-	VMOVUPS      c_negOne<>+0(SB), Y10
-	VMAXPS       Y4, Y10, Y4
-	VANDPS       Y4, Y8, Y4
-	VFMADD132PS  c_twoM64<>+0(SB), Y4, Y5
-	VADDPS       Y5, Y9, Y4
-	VMULPS       64(SP), Y4, Y4
-	VBLENDVPS    Y7, Y6, Y4, Y4
-	VCMPPS       $0x1e, c_softplusThreshold<>+0(SB), Y3, Y3
-	VBLENDVPS    Y3, Y1, Y4, Y3
-	VMOVUPS      c_absMask<>+0(SB), Y4
-	VANDPS       32(SP), Y4, Y4
-	VCMPPS       $0x11, c_pserfTiny<>+0(SB), Y4, Y4
-	VMULPS       32(SP), Y3, Y3
-	VBLENDVPS    Y4, c_ln2<>+0(SB), Y3, Y3
-	VMULPS       (SP), Y3, Y4
-	VANDPS       c_absMask<>+0(SB), Y4, Y5
-	VMOVUPS      c_half<>+0(SB), Y6
-	VMINPS       Y4, Y6, Y6
-	VMOVUPS      c_negHalf<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_half<>+0(SB), Y7
-	VMINPS       Y4, Y7, Y7
-	VMOVUPS      c_negHalf<>+0(SB), Y8
-	VMAXPS       Y7, Y8, Y7
-	VMULPS       Y7, Y7, Y7
-	VMOVUPS      c_erfS6<>+0(SB), Y8
-	VFMADD213PS  c_erfS5<>+0(SB), Y7, Y8
-	VFMADD213PS  c_erfS4<>+0(SB), Y7, Y8
-	VFMADD213PS  c_erfS3<>+0(SB), Y7, Y8
-	VFMADD213PS  c_erfS2<>+0(SB), Y7, Y8
-	VFMADD213PS  c_erfS1<>+0(SB), Y7, Y8
-	VFMADD213PS  c_erfS0<>+0(SB), Y7, Y8
-	VMULPS       Y8, Y6, Y6
-	VMOVUPS      c_erfDAMax<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y7
-	VMULPS       Y7, Y7, Y8
-	VFMSUB132PS  Y7, Y8, Y7
-	VXORPS       c_signMask<>+0(SB), Y7, Y7
-	VXORPS       c_signMask<>+0(SB), Y8, Y8
-	VMOVUPS      c_expLo<>+0(SB), Y9
-	VMAXPS       Y8, Y9, Y8
-	VMOVUPS      c_log2e<>+0(SB), Y9
-	VFMADD213PS  c_roundMagic<>+0(SB), Y8, Y9
-	VSUBPS       c_roundMagic<>+0(SB), Y9, Y10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y10, Y8
-	VMINPS       c_one<>+0(SB), Y7, Y7
-	VMAXPS       c_negOne<>+0(SB), Y7, Y7
-	VADDPS       Y7, Y8, Y7
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y7, Y10
-	VMULPS       Y10, Y10, Y7
-	VMOVUPS      c_expP6<>+0(SB), Y8
-	VFMADD213PS  c_expP5<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP4<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP3<>+0(SB), Y10, Y8
-	VFMADD213PS  c_expP2<>+0(SB), Y10, Y8
-	VFMADD132PS  Y8, Y10, Y7
-	VPSUBD       c_expBias64<>+0(SB), Y9, Y8
-	VPSLLD       $0x17, Y8, Y8
-	VFMADD132PS  Y7, Y8, Y8
-	VMOVUPS      c_erfAMax<>+0(SB), Y7
-	VMINPS       Y5, Y7, Y7
-	VMULPS       c_sqrt2<>+0(SB), Y7, Y7
-	VMOVUPS      c_phiP4<>+0(SB), Y9
-	VFMADD213PS  c_phiP3<>+0(SB), Y7, Y9
-	VFMADD213PS  c_phiP2<>+0(SB), Y7, Y9
-	VFMADD213PS  c_phiP1<>+0(SB), Y7, Y9
-	VFMADD213PS  c_phiP0<>+0(SB), Y7, Y9
-	VMOVUPS      c_phiQ5<>+0(SB), Y10
-	VFMADD213PS  c_phiQ4<>+0(SB), Y7, Y10
-	VFMADD213PS  c_phiQ3<>+0(SB), Y7, Y10
-	VFMADD213PS  c_phiQ2<>+0(SB), Y7, Y10
-	VFMADD213PS  c_phiQ1<>+0(SB), Y7, Y10
-	VFMADD213PS  c_one<>+0(SB), Y7, Y10
-	VDIVPS       Y10, Y9, Y7
-	VMULPS       Y7, Y8, Y7
-	VMOVUPS      c_one<>+0(SB), Y9
-	VFNMADD132PS c_twoM63<>+0(SB), Y9, Y7
-	VMULPS       c_twoOverSqrtPi<>+0(SB), Y8, Y8
-	VMULPS       c_twoM64<>+0(SB), Y8, Y8
-	VANDPS       c_signMask<>+0(SB), Y4, Y4
-	VORPS        Y4, Y7, Y4
-	VCMPPS       $0x11, c_half<>+0(SB), Y5, Y5
-	VBLENDVPS    Y5, Y6, Y4, Y4
-	VMULPS       32(SP), Y1, Y5
-	VORPS        c_signMask<>+0(SB), Y5, Y6
-	VMOVUPS      c_expLo<>+0(SB), Y7
-	VMAXPS       Y6, Y7, Y6
-	VMOVUPS      c_log2e<>+0(SB), Y7
-	VFMADD213PS  c_roundMagic<>+0(SB), Y6, Y7
-	VSUBPS       c_roundMagic<>+0(SB), Y7, Y9
-	VFNMADD231PS c_ln2Hi<>+0(SB), Y9, Y6
-	VFNMADD132PS c_ln2Lo<>+0(SB), Y6, Y9
-	VMULPS       Y9, Y9, Y6
-	VMOVUPS      c_expP6<>+0(SB), Y10
-	VFMADD213PS  c_expP5<>+0(SB), Y9, Y10
-	VFMADD213PS  c_expP4<>+0(SB), Y9, Y10
-	VFMADD213PS  c_expP3<>+0(SB), Y9, Y10
-	VFMADD213PS  c_expP2<>+0(SB), Y9, Y10
-	VFMADD132PS  Y10, Y9, Y6
-	VPSUBD       c_expBias64<>+0(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
-	VFMADD132PS  Y6, Y7, Y7
-	VMULPS       c_twoM64<>+0(SB), Y7, Y6
-	VMOVUPS      c_one<>+0(SB), Y9
-	VFMADD132PS  c_twoM64<>+0(SB), Y9, Y7
-	VCMPPS       $0x11, c_zero<>+0(SB), Y5, Y5
-	VMOVUPS      c_one<>+0(SB), Y9
-	VBLENDVPS    Y5, Y6, Y9, Y5
-	VDIVPS       Y7, Y5, Y5
-	VMOVUPS      c_oneE30<>+0(SB), Y6
-	VMINPS       Y1, Y6, Y1
-	VMOVUPS      c_negOneE30<>+0(SB), Y6
-	VMAXPS       Y1, Y6, Y1
-	VMULPS       (SP), Y8, Y6
-	VMULPS       Y5, Y6, Y5
-	VMULPS       Y5, Y1, Y5
-	VMULPS       32(SP), Y5, Y6
-	VADDPS       Y6, Y4, Y4
-	VMULPS       Y4, Y2, Y4
-	VMASKMOVPS   Y4, Y0, 32(CX)(SI*4)
-	VMULPS       Y1, Y2, Y4
-	VMULPS       Y3, Y8, Y3
-	VMOVUPS      128(SP), Y6
-	VMOVAPS      Y6, Y7
-	VFMADD231PS  Y3, Y4, Y7
-	VBLENDVPS    Y0, Y7, Y6, Y6
-	VMOVUPS      Y6, 128(SP)
-	VMULPS       Y5, Y2, Y2
-	VMOVUPS      192(SP), Y3
-	VMOVAPS      Y3, Y4
-	VFMADD231PS  Y1, Y2, Y4
-	VBLENDVPS    Y0, Y4, Y3, Y3
-	VMOVUPS      Y3, 192(SP)
-
-done:
-	LEAQ      ret_0+88(FP), AX
-	VMOVUPS   96(SP), Y0
-	VMOVUPS   Y0, 224(SP)
-	VMOVUPS   128(SP), Y0
-	VMOVUPS   Y0, 256(SP)
-	VMOVUPS   160(SP), Y0
-	VMOVUPS   Y0, 288(SP)
-	VMOVUPS   192(SP), Y0
-	VMOVUPS   Y0, 320(SP)
-	VMOVSD    c_zero<>+0(SB), X0
-	VMOVSS    224(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    228(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    232(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    236(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    240(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    244(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    248(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    252(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    256(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    260(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    264(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    268(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    272(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    276(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    280(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    284(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSD    X0, (AX)
-	VMOVSD    c_zero<>+0(SB), X0
-	VMOVSS    288(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    292(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    296(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    300(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    304(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    308(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    312(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    316(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    320(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    324(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    328(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    332(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    336(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    340(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    344(SP), X1
-	VCVTSS2SD X1, X1, X1
-	VADDSD    X1, X0, X0
-	VMOVSS    348(SP), X1
 	VCVTSS2SD X1, X1, X1
 	VADDSD    X1, X0, X0
 	VMOVSD    X0, 8(AX)

@@ -60,6 +60,9 @@ const (
 	// erf Maclaurin coefficient 2/sqrt(pi)*(-1)^n/(n!(2n+1))
 	cErfS6     float32 = 0x1.f9a326p-14 // 0.000120553326
 	cErfS6Bits uint32  = 0x38fcd193
+	// roundMagic's bits minus the float32 exponent bias: q - expBias0 = k+127
+	cExpBias0     float32 = 0x1.7fff02p+23 // 1.2582785e+07
+	cExpBias0Bits uint32  = 0x4b3fff81
 	// roundMagic's bits minus the float32 exponent bias and the offset 64: q - expBias64 = k+64+127
 	cExpBias64     float32 = 0x1.7ffe82p+23 // 1.2582721e+07
 	cExpBias64Bits uint32  = 0x4b3fff41
@@ -119,9 +122,6 @@ const (
 	// 1/sqrt(2*pi)
 	cInvSqrt2Pi     float32 = 0x1.988454p-02 // 0.3989423
 	cInvSqrt2PiBits uint32  = 0x3ecc422a
-	// log 2 rounded to float32
-	cLn2     float32 = 0x1.62e43p-01 // 0.6931472
-	cLn2Bits uint32  = 0x3f317218
 	// ln 2 to 9 bits: k*ln2Hi is exact
 	cLn2Hi     float32 = 0x1.63p-01 // 0.6933594
 	cLn2HiBits uint32  = 0x3f318000
@@ -206,6 +206,9 @@ const (
 	// -3
 	cNegThree     float32 = -0x1.8p+01 // -3
 	cNegThreeBits uint32  = 0xc0400000
+	// ErfAct and Pserf carry their values scaled by 2^64 where the exponent's argument is below this
+	cNegTwenty     float32 = -0x1.4p+04 // -20
+	cNegTwentyBits uint32  = 0xc1a00000
 	// -2^125
 	cNegTwoP125     float32 = -0x1p+125 // -4.2535296e+37
 	cNegTwoP125Bits uint32  = 0xfe000000
@@ -263,9 +266,6 @@ const (
 	// pi - pi1, rounded to float32
 	cPi2     float32 = -0x1.777a5cp-24 // -8.742278e-08
 	cPi2Bits uint32  = 0xb3bbbd2e
-	// Pserf: below this |delta|, softplus(delta*x) is log 2 (1/delta would overflow)
-	cPserfTiny     float32 = 0x1.4484cp-100 // 1e-30
-	cPserfTinyBits uint32  = 0x0da24260
 	// 1.5*2^23: adding it rounds a float32 of magnitude < 2^22 to an integer, whose two's complement is then the low mantissa bits
 	cRoundMagic     float32 = 0x1.8p+23 // 1.2582912e+07
 	cRoundMagicBits uint32  = 0x4b400000
@@ -292,9 +292,6 @@ const (
 	// 1/6 rounded to float32
 	cSixth     float32 = 0x1.555556p-03 // 0.16666667
 	cSixthBits uint32  = 0x3e2aaaab
-	// Pserf's softplus takes PyTorch's default threshold
-	cSoftplusThreshold     float32 = 0x1.4p+04 // 20
-	cSoftplusThresholdBits uint32  = 0x41a00000
 	// sqrt(2) rounded to float32
 	cSqrt2     float32 = 0x1.6a09e6p+00 // 1.4142135
 	cSqrt2Bits uint32  = 0x3fb504f3
@@ -307,6 +304,9 @@ const (
 	// below, exp(x) < 2^-12: tanh(u) = u and sech(u)^2 = 1 to float32
 	cTanhExpSmall     float32 = -0x1.09999ap+03 // -8.3
 	cTanhExpSmallBits uint32  = 0xc104cccd
+	// 10
+	cTen     float32 = 0x1.4p+03 // 10
+	cTenBits uint32  = 0x41200000
 	// 3
 	cThree     float32 = 0x1.8p+01 // 3
 	cThreeBits uint32  = 0x40400000

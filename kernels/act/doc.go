@@ -97,18 +97,19 @@
 // exp(-x) itself (1e-8 relative, times e^-x up to ~100). SRS takes -|x|/beta
 // as a double-float and carries exp of it scaled by 2^64 where the results
 // are subnormal: 3.8 and 5.2 ulps over the whole sweep (152 and 60 as
-// composed). ErfAct and Pserf are as accurate as their former compositions.
-// Over the whole sweep (the worst errors sit in far tails, where the values
-// are below 1e-30), and in parentheses where |f| >= 2^-60:
+// composed). ErfAct and Pserf take beta*x and delta*x as double-floats and,
+// where that argument is below -20, carry erf's argument, erf and the
+// derivative's terms scaled by 2^64, rounded once at the end: 4.0 and 4.1,
+// 4.0 and 4.7 ulps over the whole sweep (181 and 134, 241 and 123 as
+// composed, in their far tails, where the values are below 1e-30). Over the
+// whole sweep, and in parentheses where |f| >= 2^-60:
 //
 //	            forward            backward
 //	golu        29 (12)            57 (13)
-//	erfact      181 (4.0)          134 (4.1)     (alpha = beta = 0.75)
-//	pserf       241 (4.7)          123 (32)      (gamma = 1.25, delta = 0.85)
+//	erfact      4.0 (4.0)          4.1 (4.1)     (alpha = beta = 0.75)
+//	pserf       4.0 (4.0)          4.7 (4.7)     (gamma = 1.25, delta = 0.85)
 //
-// TestSmoothAccuracy asserts the whole-sweep figures; carrying ErfAct's and
-// Pserf's inner argument as a double-float, as SRS's, would bring them to a
-// few ulps.
+// TestSmoothAccuracy asserts the whole-sweep figures.
 //
 // SReLU, APL and StarReLU (piecewise linear and quadratic, with parameter
 // gradient sums) are checked against float64 definitions in their own
@@ -116,11 +117,11 @@
 // gradients, Horner's rule for |x| <= PAUNear) by the conformance suite of
 // package activations, whose PAU takes larger inputs in float64.
 //
-// ErfAct, Pserf, ACON-C and LiSHT are fused kernels that do, in one pass,
-// the float32 operations their compositions of the exp, erf, softplus,
-// sigmoid and tanh kernels did (forward values and input gradients bit for
-// bit the same); GoLU's and SRS's fused kernels are more accurate than their
-// compositions (below). TestPathsBitIdentical covers them like every kernel.
+// ACON-C and LiSHT are fused kernels that do, in one pass, the float32
+// operations their compositions of the exp, sigmoid and tanh kernels did
+// (forward values and input gradients bit for bit the same); GoLU's, SRS's,
+// ErfAct's and Pserf's fused kernels are more accurate than their
+// compositions (above). TestPathsBitIdentical covers them like every kernel.
 //
 // Exp and Erf (with their derivatives) are building blocks for activations
 // composed on blocks of values (serf, erfact, golu, ...); exp takes

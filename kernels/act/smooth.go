@@ -379,12 +379,11 @@ func ErfActBackward(dx, dy, x []float32, alpha, beta float32) (galpha, gbeta flo
 	return s[0], s[1]
 }
 
-// Pserf sets y[i] = x*erf(gamma*softplus(delta*x)) in one pass (softplus
-// as Softplus with beta = delta and threshold 20, times delta; log 2 where
-// |delta| < 1e-30).
+// Pserf sets y[i] = x*erf(gamma*softplus(delta*x)) in one pass, softplus
+// taken at delta*x as a double-float (any delta, 0 included).
 func Pserf(y, x []float32, gamma, delta float32) {
 	check2("Pserf", y, x)
-	current().pserf(y, x, gamma, delta, float32(1/float64(delta)))
+	current().pserf(y, x, gamma, delta)
 }
 
 // PserfBackward sets dx[i] = dy[i]*(erf(u) + x*erf'(u)*gamma*s*delta), u =
@@ -397,7 +396,7 @@ func PserfBackward(dx, dy, x []float32, gamma, delta float32) (ggamma, gdelta fl
 	var s [2]float64
 	for lo := 0; lo < len(dx); lo += blockLen {
 		hi := min(lo+blockLen, len(dx))
-		sums := k(dx[lo:hi], dy[lo:hi], x[lo:hi], gamma, delta, float32(1/float64(delta)))
+		sums := k(dx[lo:hi], dy[lo:hi], x[lo:hi], gamma, delta)
 		addSums(s[:], sums[:])
 	}
 	return s[0], s[1]

@@ -260,10 +260,10 @@ func erfActAVX512(y []float32, x []float32, alpha float32, beta float32)
 func erfActBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32, beta float32) [2]float64
 
 // pserfAVX512 sets y = x*erf(gamma*softplus(delta*x)).
-func pserfAVX512(y []float32, x []float32, gamma float32, delta float32, invDelta float32)
+func pserfAVX512(y []float32, x []float32, gamma float32, delta float32)
 
 // pserfBackwardAVX512 sets dx = dy*(erf(u) + x*erf'(u)*gamma*s*delta), u = gamma*sp, sp = softplus(delta*x), s = sigmoid(delta*x), and sums dy*x*erf'(u)*sp and dy*x^2*erf'(u)*gamma*s.
-func pserfBackwardAVX512(dx []float32, dy []float32, x []float32, gamma float32, delta float32, invDelta float32) [2]float64
+func pserfBackwardAVX512(dx []float32, dy []float32, x []float32, gamma float32, delta float32) [2]float64
 
 // srsAVX512 sets y = x/(x/alpha + exp(-x/beta)).
 func srsAVX512(y []float32, x []float32, alpha float32, beta float32, invBeta float32)
@@ -563,10 +563,10 @@ func erfActAVX2(y []float32, x []float32, alpha float32, beta float32)
 func erfActBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, beta float32) [2]float64
 
 // pserfAVX2 sets y = x*erf(gamma*softplus(delta*x)).
-func pserfAVX2(y []float32, x []float32, gamma float32, delta float32, invDelta float32)
+func pserfAVX2(y []float32, x []float32, gamma float32, delta float32)
 
 // pserfBackwardAVX2 sets dx = dy*(erf(u) + x*erf'(u)*gamma*s*delta), u = gamma*sp, sp = softplus(delta*x), s = sigmoid(delta*x), and sums dy*x*erf'(u)*sp and dy*x^2*erf'(u)*gamma*s.
-func pserfBackwardAVX2(dx []float32, dy []float32, x []float32, gamma float32, delta float32, invDelta float32) [2]float64
+func pserfBackwardAVX2(dx []float32, dy []float32, x []float32, gamma float32, delta float32) [2]float64
 
 // srsAVX2 sets y = x/(x/alpha + exp(-x/beta)).
 func srsAVX2(y []float32, x []float32, alpha float32, beta float32, invBeta float32)
