@@ -274,10 +274,7 @@ func (l *Conv2D) winoForwardPart(part, lo, hi int) {
 			l.inputTransform(ps, ps.v, t, j*s.tpi, l.x[(i0+j)*inSize:(i0+j+1)*inSize])
 		}
 		cs, ocs, us := blockStride(l.inC, t), blockStride(l.outC, t), blockStride(l.outC, l.inC)
-		for xi := 0; xi < 16; xi++ {
-			gemm.Sgemm(false, false, l.outC, t, l.inC, 1, s.u[xi*us:], l.inC,
-				ps.v[xi*cs:], t, 0, ps.m[xi*ocs:], t)
-		}
+		gemm.SgemmBatch(16, false, false, l.outC, t, l.inC, 1, s.u, l.inC, us, ps.v, t, cs, 0, ps.m, t, ocs)
 		for j := 0; j < nb; j++ {
 			l.outputTransform(ps, l.out.data[(i0+j)*outSize:(i0+j+1)*outSize], ps.m, t, j*s.tpi, bias)
 		}
@@ -417,15 +414,11 @@ func (l *Conv2D) winoBackwardPart(part, lo, hi int) {
 		if i0 == lo {
 			beta = 0
 		}
-		for xi := 0; xi < 16; xi++ {
-			gemm.Sgemm(false, true, oc, c, t, 1, ps.m[xi*ocs:], t, ps.v[xi*cs:], t, beta, ps.du[xi*us:], c)
-		}
+		gemm.SgemmBatch(16, false, true, oc, c, t, 1, ps.m, t, ocs, ps.v, t, cs, beta, ps.du, c, us)
 		if l.noDx {
 			continue
 		}
-		for xi := 0; xi < 16; xi++ {
-			gemm.Sgemm(true, false, c, t, oc, 1, s.u[xi*us:], c, ps.m[xi*ocs:], t, 0, ps.v[xi*cs:], t)
-		}
+		gemm.SgemmBatch(16, true, false, c, t, oc, 1, s.u, c, us, ps.m, t, ocs, 0, ps.v, t, cs)
 		for j := 0; j < nb; j++ {
 			l.inputGradTransform(ps, l.dx.data[(i0+j)*inSize:(i0+j+1)*inSize], ps.v, t, j*s.tpi)
 		}

@@ -60,6 +60,11 @@ type backend struct {
 	// rowAlign is the micro-tile height: goroutines split M at multiples
 	// of it, so that none is left with a ragged tile in the middle of C.
 	rowAlign int
+	// batch, when set, runs the products of a strided batch (see
+	// SgemmBatch; each small enough to run unsplit) on the calling
+	// goroutine, as compute would one by one, sharing per-call state.
+	// Backends with it apply beta themselves (scalesC).
+	batch func(p problem, count, strideA, strideB, strideC int)
 }
 
 // problem is one Sgemm call, passed by value to the worker goroutines.
@@ -248,20 +253,99 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	if err := p.check(); err != nil {
 		panic(err.Error())
 	}
-	if m == 0 || n == 0 {
+	p.solve(active.Load())
+}
+
+// SgemmBatch computes count independent products of one shape,
+//
+//	C_i = alpha*op(A_i)*op(B_i) + beta*C_i,  i = 0..count-1,
+//
+// with A_i, B_i and C_i starting at a[i*strideA:], b[i*strideB:] and
+// c[i*strideC:] (a strided batch, as cuBLAS's SgemmStridedBatched), in
+// order. Each C_i gets exactly what Sgemm would give it; a batch of small
+// products pays one call's overhead (validation, dispatch, a packing
+// buffer) instead of count, which is what the Winograd convolution's 16
+// products per chunk need. The C_i must not overlap. SgemmBatch panics, as
+// Sgemm does, naming the product whose operands are too short.
+func SgemmBatch(count int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda, strideA int,
+	b []float32, ldb, strideB int, beta float32, c []float32, ldc, strideC int) {
+	if count < 0 || strideA < 0 || strideB < 0 || strideC < 0 {
+		panic(fmt.Sprintf("gemm: SgemmBatch: negative count or stride (count=%d strideA=%d strideB=%d strideC=%d)",
+			count, strideA, strideB, strideC))
+	}
+	p := problem{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
+	for i := range count {
+		q, err := p.batchItem(i, strideA, strideB, strideC)
+		if err == nil {
+			err = q.check()
+		}
+		if err != nil {
+			panic(fmt.Sprintf("SgemmBatch product %d of %d: %v", i, count, err))
+		}
+	}
+	be := active.Load()
+	if be.batch != nil && m > 0 && n > 0 && alpha != 0 && k > 0 && p.serial(be) {
+		be.batch(p, count, strideA, strideB, strideC)
 		return
 	}
-	if alpha == 0 || k == 0 {
-		scaleC(&p, 0, m, 0, n)
+	for i := range count {
+		q, _ := p.batchItem(i, strideA, strideB, strideC)
+		q.solve(be)
+	}
+}
+
+// batchItem is product i of a strided batch (operands an empty product
+// does not read may be short).
+func (p *problem) batchItem(i, strideA, strideB, strideC int) (problem, error) {
+	q := *p
+	var err error
+	cut := func(s []float32, off int, name string) []float32 {
+		if off > len(s) {
+			if err == nil {
+				err = fmt.Errorf("gemm: len(%s)=%d ends before its offset %d", name, len(s), off)
+			}
+			return nil
+		}
+		return s[off:]
+	}
+	if p.m > 0 && p.n > 0 {
+		if p.k > 0 && p.alpha != 0 {
+			q.a, q.b = cut(p.a, i*strideA, "a"), cut(p.b, i*strideB, "b")
+		}
+		q.c = cut(p.c, i*strideC, "c")
+	}
+	return q, err
+}
+
+// serial reports whether be runs p on the calling goroutine alone at any
+// thread count: too small to be worth a hand-off.
+func (p *problem) serial(be *backend) bool {
+	count, _ := parts(p.m, p.n, p.k, Threads(), max(1, be.rowAlign))
+	return count == 1
+}
+
+// solve runs a validated product on backend be.
+func (p *problem) solve(be *backend) {
+	if p.m == 0 || p.n == 0 {
 		return
 	}
-	be, th := active.Load(), Threads()
+	if p.alpha == 0 || p.k == 0 {
+		scaleC(p, 0, p.m, 0, p.n)
+		return
+	}
+	if p.serial(be) {
+		// No split: the concurrent-call count, a counter every core
+		// would write, is not needed.
+		runBlock(be, p, 0, p.m, 0, p.n)
+		return
+	}
+	th := Threads()
 	concurrent := int(inFlight.Add(1))
 	defer inFlight.Add(-1)
 	if be.splitInvariant && concurrent > 1 {
 		th = max(1, th-(concurrent-1))
 	}
-	run(be, &p, th)
+	run(be, p, th)
 }
 
 // check validates the dimensions against the slices.

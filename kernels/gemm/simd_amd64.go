@@ -46,14 +46,16 @@ var _ = registerSIMD()
 
 func registerSIMD() bool {
 	if cpu.X86.HasAVX512F {
-		register(&backend{name: "avx512", priority: 20, scalesC: true, splitInvariant: true, columnInvariant: true, rowAlign: 8, compute: func(p problem, i0, i1, j0, j1 int) {
-			simdCompute(&avx512Config, &p, i0, i1, j0, j1)
-		}})
+		register(&backend{name: "avx512", priority: 20, scalesC: true, splitInvariant: true, columnInvariant: true, rowAlign: 8,
+			compute: func(p problem, i0, i1, j0, j1 int) { simdCompute(&avx512Config, &p, i0, i1, j0, j1) },
+			batch:   func(p problem, count, sa, sb, sc int) { simdBatch(&avx512Config, &p, count, sa, sb, sc) },
+		})
 	}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
-		register(&backend{name: "avx2", priority: 10, scalesC: true, splitInvariant: true, columnInvariant: true, rowAlign: 6, compute: func(p problem, i0, i1, j0, j1 int) {
-			simdCompute(&avx2Config, &p, i0, i1, j0, j1)
-		}})
+		register(&backend{name: "avx2", priority: 10, scalesC: true, splitInvariant: true, columnInvariant: true, rowAlign: 6,
+			compute: func(p problem, i0, i1, j0, j1 int) { simdCompute(&avx2Config, &p, i0, i1, j0, j1) },
+			batch:   func(p problem, count, sa, sb, sc int) { simdBatch(&avx2Config, &p, count, sa, sb, sc) },
+		})
 	}
 	return true
 }
@@ -106,11 +108,29 @@ func putPackBuffer(buf *packBuffer) {
 	packBuffers.Unlock()
 }
 
+// simdBatch runs the products of a strided batch in order with one packing
+// buffer (taking one from the shared free list costs as much as a small
+// product's packing when both cores do it per product).
+func simdBatch(cfg *simdConfig, p *problem, count, strideA, strideB, strideC int) {
+	buf := getPackBuffer()
+	defer putPackBuffer(buf)
+	for i := range count {
+		q := *p
+		q.a, q.b, q.c = p.a[i*strideA:], p.b[i*strideB:], p.c[i*strideC:]
+		simdComputeBuf(cfg, &q, buf, 0, q.m, 0, q.n)
+	}
+}
+
 // simdCompute adds alpha*op(A)*op(B) to rows [i0,i1) and columns [j0,j1) of
 // C, applying beta with the first k block.
 func simdCompute(cfg *simdConfig, p *problem, i0, i1, j0, j1 int) {
 	buf := getPackBuffer()
 	defer putPackBuffer(buf)
+	simdComputeBuf(cfg, p, buf, i0, i1, j0, j1)
+}
+
+// simdComputeBuf is simdCompute with the packing buffer given.
+func simdComputeBuf(cfg *simdConfig, p *problem, buf *packBuffer, i0, i1, j0, j1 int) {
 	mr, nr := cfg.mr, cfg.nr
 	// Element (i, l) of op(A) in place is at a + i*rs + l*cs bytes.
 	inRS, inCS := uintptr(p.lda*4), uintptr(4)
