@@ -43,9 +43,10 @@ type BatchNorm struct {
 	scaleF, shiftF    []float32 // y = x*scale + shift per channel
 	gradScale, dxHatS []float64
 	// ys is where Forward writes (the layer's output, or the following
-	// ReLU's when fused); relu applies max(0, y) there.
-	ys   []float32
-	relu bool
+	// ReLU's when fused); relu applies max(0, y) there, after adding
+	// addend when it is set (forwardAddReLU).
+	ys, addend []float32
+	relu       bool
 }
 
 // NewBatchNorm returns a batch normalisation layer with PyTorch's momentum
@@ -126,6 +127,16 @@ func (l *BatchNorm) forwardReLU(x *tensor.Dense, train bool, a *Activation) *ten
 	return y
 }
 
+// forwardAddReLU is forwardReLU writing max(0, BN(x) + s) instead: a
+// Residual whose body ends in this layer passes its shortcut s (values
+// bit for bit those of BN into this layer's output, then Residual's add
+// and ReLU).
+func (l *BatchNorm) forwardAddReLU(x *tensor.Dense, train bool, s []float32, a *Activation) *tensor.Dense {
+	l.addend = s
+	defer func() { l.addend = nil }()
+	return l.forwardReLU(x, train, a)
+}
+
 func (l *BatchNorm) forwardPart(_, lo, hi int) {
 	if lo >= hi {
 		return
@@ -180,6 +191,10 @@ func (l *BatchNorm) forwardPart(_, lo, hi int) {
 		for ch := lo; ch < hi; ch++ {
 			sc, sh := l.scaleF[ch], l.shiftF[ch]
 			off := (i*c + ch) * hw
+			if l.addend != nil {
+				norm.AffineAdd(ys[off:off+hw], l.x[off:off+hw], l.addend[off:off+hw], sc, sh, l.relu)
+				continue
+			}
 			norm.Affine(ys[off:off+hw], l.x[off:off+hw], sc, sh, l.relu)
 		}
 	}

@@ -793,8 +793,10 @@ func TestBatchNormReLUFusion(t *testing.T) {
 // TestResidualReLUFusion checks that a Sequential's fused Residual + ReLU
 // gives the bits of the two layers run one after the other (output, input
 // gradient, parameters and their gradients, the ReLU's dead fraction), with
-// and without a shortcut, in training and evaluation, on 1 and 3 threads
-// (the batch is large enough for the add to be split).
+// and without a shortcut, with bodies that end in a BatchNorm (which then
+// adds the shortcut itself; one with a BatchNorm + ReLU inside) and one
+// that does not, in training and evaluation, on 1 and 3 threads (the batch
+// is large enough for the add to be split).
 func TestResidualReLUFusion(t *testing.T) {
 	old := gemm.Threads()
 	defer gemm.SetThreads(old)
@@ -807,6 +809,11 @@ func TestResidualReLUFusion(t *testing.T) {
 			NewResidual("r2", NewSequential("r2.body", NewConv2D("r2.c", 16, 3, 1, 1, false)),
 				NewSequential("r2.short", NewConv2D("r2.s", 16, 1, 1, 0, false))),
 			mustAct(t, "a2", "relu"),
+			NewResidual("r3", NewSequential("r3.body",
+				NewConv2D("r3.c1", 16, 3, 1, 1, false), NewBatchNorm("r3.bn1", 0.1, 1e-5), mustAct(t, "r3.a", "relu"),
+				NewConv2D("r3.c2", 16, 3, 1, 1, false), NewBatchNorm("r3.bn2", 0.1, 1e-5)),
+				NewSequential("r3.short", NewConv2D("r3.s", 16, 1, 1, 0, false), NewBatchNorm("r3.sbn", 0.1, 1e-5))),
+			mustAct(t, "a3", "relu"),
 			NewGlobalAvgPool("p"), NewDense("d", 10, true))
 		if _, err := s.Setup([]int{3, 32, 32}); err != nil {
 			t.Fatal(err)
@@ -825,10 +832,11 @@ func TestResidualReLUFusion(t *testing.T) {
 			s := build()
 			for _, train := range []bool{true, false} {
 				res[p] = append(res[p], append([]float32(nil), f32(s.Forward(x, train))...))
-				res[p] = append(res[p], []float32{float32(s.layers[3].(*Activation).DeadFraction()), float32(s.layers[5].(*Activation).DeadFraction())})
+				res[p] = append(res[p], []float32{float32(s.layers[3].(*Activation).DeadFraction()),
+					float32(s.layers[5].(*Activation).DeadFraction()), float32(s.layers[7].(*Activation).DeadFraction())})
 				res[p] = append(res[p], append([]float32(nil), f32(s.Backward(dy))...))
 			}
-			if fuse != (s.fused[2] && s.fused[4]) {
+			if fuse != (s.fused[2] && s.fused[4] && s.fused[6]) {
 				t.Fatalf("fuse=%v: fused %v", fuse, s.fused)
 			}
 			for _, prm := range s.Params() {

@@ -100,12 +100,17 @@ var noFuse bool
 // Residual.forwardReLU: the same values, one read and one write fewer per
 // element); their Backward stays two.
 func (s *Sequential) Forward(x *tensor.Dense, train bool) *tensor.Dense {
+	return s.forwardLayers(x, train, len(s.layers))
+}
+
+// forwardLayers runs layers [0, hi) as Forward runs them all.
+func (s *Sequential) forwardLayers(x *tensor.Dense, train bool, hi int) *tensor.Dense {
 	if len(s.fused) != len(s.layers) {
 		s.fused = make([]bool, len(s.layers))
 	}
-	for i := 0; i < len(s.layers); i++ {
+	for i := 0; i < hi; i++ {
 		s.fused[i] = false
-		if i+1 < len(s.layers) && !noFuse {
+		if i+1 < hi && !noFuse {
 			if a, ok := s.layers[i+1].(*Activation); ok && a.plainReLU {
 				fused := true
 				switch l := s.layers[i].(type) {
@@ -201,9 +206,20 @@ func (r *Residual) addPart(_, lo, hi int) {
 // ReLU(body(x) + shortcut(x)) into a's output, with the kernel a.Forward
 // would use, and leaves a ready for its Backward and DeadFraction with its
 // input taken to be its output (as BatchNorm.forwardReLU does: the ReLU's
-// derivative depends only on the sign, which they share).
+// derivative depends only on the sign, which they share). When the body
+// ends in a BatchNorm, the shortcut runs first and that BatchNorm adds it
+// and applies the ReLU as it writes its output (BatchNorm.forwardAddReLU:
+// the same values, without writing and reading the batch norm's output).
 func (r *Residual) forwardReLU(x *tensor.Dense, train bool, a *Activation) *tensor.Dense {
 	n := batchOf(r.name, x, r.in)
+	last := len(r.body.layers) - 1
+	if bn, ok := r.body.layers[last].(*BatchNorm); ok && !noFuse {
+		s := f32(x)
+		if r.shortcut != nil {
+			s = f32(r.shortcut.Forward(x, train))
+		}
+		return bn.forwardAddReLU(r.body.forwardLayers(x, train, last), train, s, a)
+	}
 	b := f32(r.body.Forward(x, train))
 	s := f32(x)
 	if r.shortcut != nil {

@@ -278,6 +278,24 @@ func affineAVX2() {
 	})
 }
 
+func affineAddAVX2() {
+	TEXT("affineAddAVX2", NOSPLIT, "func(y, x, s *float32, n int, sc, sh float32, relu bool)")
+	Doc("affineAddAVX2 sets y[i] = (x[i]*sc + sh) + s[i] over n floats, then max(0, y[i]) if relu (see AffineAdd).")
+	y, x, s, n := ld("y"), ld("x"), ld("s"), ld("n")
+	sc, sh := YMM(), YMM()
+	VBROADCASTSS(paramAddr("sc"), sc)
+	VBROADCASTSS(paramAddr("sh"), sh)
+	mapReLU8(n, []GPVirtual{x, s}, y, func(disp int, mask VecVirtual) VecVirtual {
+		v := load8(Mem{Base: x, Disp: disp}, mask)
+		u := load8(Mem{Base: s, Disp: disp}, mask)
+		p, q, z := YMM(), YMM(), YMM()
+		VMULPS(sc, v, p)
+		VADDPS(sh, p, q)
+		VADDPS(u, q, z) // the affine value first, as Add's a[i]
+		return z
+	})
+}
+
 func affineGradAVX2() {
 	TEXT("affineGradAVX2", NOSPLIT, "func(dx, dy, x *float32, n int, a, cx, b float32)")
 	Doc("affineGradAVX2 sets dx[i] = (a*dy[i] + cx*x[i]) + b over n floats (see AffineGrad).")

@@ -22,6 +22,7 @@ func main() {
 	sums("sumSqDevAVX512", "func(x *float32, n int, mu float32) float32", true)
 	dySums()
 	affine()
+	affineAdd()
 	affineGrad()
 	add()
 	constantsAVX2()
@@ -29,6 +30,7 @@ func main() {
 	sumsAVX2("sumSqDevAVX2", "func(x *float32, n int, mu float32) float32", true)
 	dySumsAVX2()
 	affineAVX2()
+	affineAddAVX2()
 	affineGradAVX2()
 	addAVX2()
 	Generate()
@@ -282,6 +284,24 @@ func affine() {
 		load(Mem{Base: x, Disp: disp}, mask, v)
 		VMULPS(sc, v, p)
 		VADDPS(sh, p, z)
+		return z
+	})
+}
+
+func affineAdd() {
+	TEXT("affineAddAVX512", NOSPLIT, "func(y, x, s *float32, n int, sc, sh float32, relu bool)")
+	Doc("affineAddAVX512 sets y[i] = (x[i]*sc + sh) + s[i] over n floats, then max(0, y[i]) if relu (see AffineAdd).")
+	y, x, s, n := ld("y"), ld("x"), ld("s"), ld("n")
+	sc, sh := ZMM(), ZMM()
+	VBROADCASTSS(paramAddr("sc"), sc)
+	VBROADCASTSS(paramAddr("sh"), sh)
+	mapReLU(n, []GPVirtual{x, s}, y, func(disp int, mask OpmaskVirtual) VecVirtual {
+		v, u, p, q, z := ZMM(), ZMM(), ZMM(), ZMM(), ZMM()
+		load(Mem{Base: x, Disp: disp}, mask, v)
+		load(Mem{Base: s, Disp: disp}, mask, u)
+		VMULPS(sc, v, p)
+		VADDPS(sh, p, q)
+		VADDPS(u, q, z) // the affine value first, as Add's a[i]
 		return z
 	})
 }

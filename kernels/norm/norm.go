@@ -154,6 +154,35 @@ func Affine(y, x []float32, sc, sh float32, relu bool) {
 	}
 }
 
+// AffineAdd sets y[i] = (x[i]*sc + sh) + s[i], then, if relu, max(0,
+// y[i]): bit for bit Affine into a buffer followed by Add(y, buffer, s,
+// relu), in one pass (a batch norm's output added to a residual block's
+// shortcut, without writing and reading the batch norm's output). y may
+// be x or s.
+func AffineAdd(y, x, s []float32, sc, sh float32, relu bool) {
+	sameLen("AffineAdd", len(y), len(x))
+	sameLen("AffineAdd", len(y), len(s))
+	if len(x) >= simdMin {
+		switch path.Level() {
+		case simdenv.LevelAVX512:
+			affineAddAVX512(&y[0], &x[0], &s[0], len(x), sc, sh, relu)
+			return
+		case simdenv.LevelAVX2:
+			affineAddAVX2(&y[0], &x[0], &s[0], len(x), sc, sh, relu)
+			return
+		}
+	}
+	if relu {
+		for i, v := range x {
+			y[i] = max((float32(v*sc)+sh)+s[i], 0)
+		}
+		return
+	}
+	for i, v := range x {
+		y[i] = (float32(v*sc) + sh) + s[i]
+	}
+}
+
 // AffineGrad sets dx[i] = (a*dy[i] + cx*x[i]) + b.
 func AffineGrad(dx, dy, x []float32, a, cx, b float32) {
 	sameLen("AffineGrad", len(dx), len(dy))

@@ -631,6 +631,275 @@ rdone:
 	VZEROUPPER
 	RET
 
+// func affineAddAVX512(y *float32, x *float32, s *float32, n int, sc float32, sh float32, relu bool)
+// Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
+TEXT ·affineAddAVX512(SB), NOSPLIT, $0-41
+	MOVQ         y+0(FP), AX
+	MOVQ         x+8(FP), CX
+	MOVQ         s+16(FP), DX
+	MOVQ         n+24(FP), BX
+	VBROADCASTSS sc+32(FP), Z0
+	VBROADCASTSS sh+36(FP), Z1
+	VXORPS       Z2, Z2, Z2
+	VBROADCASTSS norm_abs<>+0(SB), Z3
+	MOVB         relu+40(FP), SI
+	CMPB         SI, $0x00
+	JNE          relu
+	XORQ         SI, SI
+
+full:
+	MOVQ    BX, DI
+	SUBQ    SI, DI
+	CMPQ    DI, $0x40
+	JLT     tail
+	VMOVUPS (CX), Z2
+	VMOVUPS (DX), Z3
+	VMULPS  Z0, Z2, Z2
+	VADDPS  Z1, Z2, Z2
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, (AX)
+	VMOVUPS 64(CX), Z2
+	VMOVUPS 64(DX), Z3
+	VMULPS  Z0, Z2, Z2
+	VADDPS  Z1, Z2, Z2
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, 64(AX)
+	VMOVUPS 128(CX), Z2
+	VMOVUPS 128(DX), Z3
+	VMULPS  Z0, Z2, Z2
+	VADDPS  Z1, Z2, Z2
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, 128(AX)
+	VMOVUPS 192(CX), Z2
+	VMOVUPS 192(DX), Z3
+	VMULPS  Z0, Z2, Z2
+	VADDPS  Z1, Z2, Z2
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, 192(AX)
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x40, SI
+	JMP     full
+
+tail:
+	CMPQ      DI, $0x00000000
+	JLE       done
+	MOVQ      DI, BX
+	SUBQ      $0x00000000, BX
+	XORQ      SI, SI
+	CMPQ      BX, $0x00
+	CMOVQLT   SI, BX
+	MOVQ      $0x00000010, SI
+	CMPQ      BX, $0x00000010
+	CMOVQGT   SI, BX
+	MOVL      $0xffffffff, SI
+	BZHIL     BX, SI, BX
+	KMOVW     BX, K1
+	VMOVUPS.Z (CX), K1, Z2
+	VMOVUPS.Z (DX), K1, Z3
+	VMULPS    Z0, Z2, Z2
+	VADDPS    Z1, Z2, Z2
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, K1, (AX)
+	CMPQ      DI, $0x00000010
+	JLE       done
+	MOVQ      DI, BX
+	SUBQ      $0x00000010, BX
+	XORQ      SI, SI
+	CMPQ      BX, $0x00
+	CMOVQLT   SI, BX
+	MOVQ      $0x00000010, SI
+	CMPQ      BX, $0x00000010
+	CMOVQGT   SI, BX
+	MOVL      $0xffffffff, SI
+	BZHIL     BX, SI, BX
+	KMOVW     BX, K1
+	VMOVUPS.Z 64(CX), K1, Z2
+	VMOVUPS.Z 64(DX), K1, Z3
+	VMULPS    Z0, Z2, Z2
+	VADDPS    Z1, Z2, Z2
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, K1, 64(AX)
+	CMPQ      DI, $0x00000020
+	JLE       done
+	MOVQ      DI, BX
+	SUBQ      $0x00000020, BX
+	XORQ      SI, SI
+	CMPQ      BX, $0x00
+	CMOVQLT   SI, BX
+	MOVQ      $0x00000010, SI
+	CMPQ      BX, $0x00000010
+	CMOVQGT   SI, BX
+	MOVL      $0xffffffff, SI
+	BZHIL     BX, SI, BX
+	KMOVW     BX, K1
+	VMOVUPS.Z 128(CX), K1, Z2
+	VMOVUPS.Z 128(DX), K1, Z3
+	VMULPS    Z0, Z2, Z2
+	VADDPS    Z1, Z2, Z2
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, K1, 128(AX)
+	CMPQ      DI, $0x00000030
+	JLE       done
+	MOVQ      DI, BX
+	SUBQ      $0x00000030, BX
+	XORQ      SI, SI
+	CMPQ      BX, $0x00
+	CMOVQLT   SI, BX
+	MOVQ      $0x00000010, SI
+	CMPQ      BX, $0x00000010
+	CMOVQGT   SI, BX
+	MOVL      $0xffffffff, SI
+	BZHIL     BX, SI, BX
+	KMOVW     BX, K1
+	VMOVUPS.Z 192(CX), K1, Z2
+	VMOVUPS.Z 192(DX), K1, Z3
+	VMULPS    Z0, Z2, Z0
+	VADDPS    Z1, Z0, Z0
+	VADDPS    Z3, Z0, Z0
+	VMOVUPS   Z0, K1, 192(AX)
+
+done:
+	VZEROUPPER
+	RET
+
+relu:
+	XORQ SI, SI
+
+rfull:
+	MOVQ     BX, DI
+	SUBQ     SI, DI
+	CMPQ     DI, $0x40
+	JLT      rtail
+	VMOVUPS  (CX), Z4
+	VMOVUPS  (DX), Z5
+	VMULPS   Z0, Z4, Z4
+	VADDPS   Z1, Z4, Z4
+	VADDPS   Z5, Z4, Z4
+	VCMPPS   $0x16, Z2, Z4, K1
+	VPANDD.Z Z3, Z4, K1, Z4
+	VMOVUPS  Z4, (AX)
+	VMOVUPS  64(CX), Z4
+	VMOVUPS  64(DX), Z5
+	VMULPS   Z0, Z4, Z4
+	VADDPS   Z1, Z4, Z4
+	VADDPS   Z5, Z4, Z4
+	VCMPPS   $0x16, Z2, Z4, K1
+	VPANDD.Z Z3, Z4, K1, Z4
+	VMOVUPS  Z4, 64(AX)
+	VMOVUPS  128(CX), Z4
+	VMOVUPS  128(DX), Z5
+	VMULPS   Z0, Z4, Z4
+	VADDPS   Z1, Z4, Z4
+	VADDPS   Z5, Z4, Z4
+	VCMPPS   $0x16, Z2, Z4, K1
+	VPANDD.Z Z3, Z4, K1, Z4
+	VMOVUPS  Z4, 128(AX)
+	VMOVUPS  192(CX), Z4
+	VMOVUPS  192(DX), Z5
+	VMULPS   Z0, Z4, Z4
+	VADDPS   Z1, Z4, Z4
+	VADDPS   Z5, Z4, Z4
+	VCMPPS   $0x16, Z2, Z4, K1
+	VPANDD.Z Z3, Z4, K1, Z4
+	VMOVUPS  Z4, 192(AX)
+	ADDQ     $0x00000100, CX
+	ADDQ     $0x00000100, DX
+	ADDQ     $0x00000100, AX
+	ADDQ     $0x40, SI
+	JMP      rfull
+
+rtail:
+	CMPQ      DI, $0x00000000
+	JLE       rdone
+	MOVQ      DI, BX
+	SUBQ      $0x00000000, BX
+	XORQ      SI, SI
+	CMPQ      BX, $0x00
+	CMOVQLT   SI, BX
+	MOVQ      $0x00000010, SI
+	CMPQ      BX, $0x00000010
+	CMOVQGT   SI, BX
+	MOVL      $0xffffffff, SI
+	BZHIL     BX, SI, BX
+	KMOVW     BX, K1
+	VMOVUPS.Z (CX), K1, Z4
+	VMOVUPS.Z (DX), K1, Z5
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z1, Z4, Z4
+	VADDPS    Z5, Z4, Z4
+	VCMPPS    $0x16, Z2, Z4, K2
+	VPANDD.Z  Z3, Z4, K2, Z4
+	VMOVUPS   Z4, K1, (AX)
+	CMPQ      DI, $0x00000010
+	JLE       rdone
+	MOVQ      DI, BX
+	SUBQ      $0x00000010, BX
+	XORQ      SI, SI
+	CMPQ      BX, $0x00
+	CMOVQLT   SI, BX
+	MOVQ      $0x00000010, SI
+	CMPQ      BX, $0x00000010
+	CMOVQGT   SI, BX
+	MOVL      $0xffffffff, SI
+	BZHIL     BX, SI, BX
+	KMOVW     BX, K1
+	VMOVUPS.Z 64(CX), K1, Z4
+	VMOVUPS.Z 64(DX), K1, Z5
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z1, Z4, Z4
+	VADDPS    Z5, Z4, Z4
+	VCMPPS    $0x16, Z2, Z4, K2
+	VPANDD.Z  Z3, Z4, K2, Z4
+	VMOVUPS   Z4, K1, 64(AX)
+	CMPQ      DI, $0x00000020
+	JLE       rdone
+	MOVQ      DI, BX
+	SUBQ      $0x00000020, BX
+	XORQ      SI, SI
+	CMPQ      BX, $0x00
+	CMOVQLT   SI, BX
+	MOVQ      $0x00000010, SI
+	CMPQ      BX, $0x00000010
+	CMOVQGT   SI, BX
+	MOVL      $0xffffffff, SI
+	BZHIL     BX, SI, BX
+	KMOVW     BX, K1
+	VMOVUPS.Z 128(CX), K1, Z4
+	VMOVUPS.Z 128(DX), K1, Z5
+	VMULPS    Z0, Z4, Z4
+	VADDPS    Z1, Z4, Z4
+	VADDPS    Z5, Z4, Z4
+	VCMPPS    $0x16, Z2, Z4, K2
+	VPANDD.Z  Z3, Z4, K2, Z4
+	VMOVUPS   Z4, K1, 128(AX)
+	CMPQ      DI, $0x00000030
+	JLE       rdone
+	MOVQ      DI, BX
+	SUBQ      $0x00000030, BX
+	XORQ      SI, SI
+	CMPQ      BX, $0x00
+	CMOVQLT   SI, BX
+	MOVQ      $0x00000010, SI
+	CMPQ      BX, $0x00000010
+	CMOVQGT   SI, BX
+	MOVL      $0xffffffff, SI
+	BZHIL     BX, SI, BX
+	KMOVW     BX, K1
+	VMOVUPS.Z 192(CX), K1, Z4
+	VMOVUPS.Z 192(DX), K1, Z5
+	VMULPS    Z0, Z4, Z0
+	VADDPS    Z1, Z0, Z0
+	VADDPS    Z5, Z0, Z0
+	VCMPPS    $0x16, Z2, Z0, K2
+	VPANDD.Z  Z3, Z0, K2, Z0
+	VMOVUPS   Z0, K1, 192(AX)
+
+rdone:
+	VZEROUPPER
+	RET
+
 // func affineGradAVX512(dx *float32, dy *float32, x *float32, n int, a float32, cx float32, b float32)
 // Requires: AVX, AVX512F, BMI2, CMOV
 TEXT ·affineGradAVX512(SB), NOSPLIT, $0-44
@@ -1989,6 +2258,491 @@ rnext6:
 	VANDPS     Y1, Y0, Y0
 	VANDPS     Y3, Y0, Y0
 	CMPQ       SI, $0x00000040
+	JLT        rpartial7
+	VMOVUPS    Y0, 224(AX)
+	JMP        rend
+
+rpartial7:
+	VMASKMOVPS Y0, Y4, 224(AX)
+
+rend:
+	VZEROUPPER
+	RET
+
+// func affineAddAVX2(y *float32, x *float32, s *float32, n int, sc float32, sh float32, relu bool)
+// Requires: AVX
+TEXT ·affineAddAVX2(SB), NOSPLIT, $0-41
+	MOVQ         y+0(FP), AX
+	MOVQ         x+8(FP), CX
+	MOVQ         s+16(FP), DX
+	MOVQ         n+24(FP), BX
+	VBROADCASTSS sc+32(FP), Y0
+	VBROADCASTSS sh+36(FP), Y1
+	MOVB         relu+40(FP), SI
+	CMPB         SI, $0x00
+	JNE          relu
+	XORQ         SI, SI
+
+full:
+	MOVQ    BX, DI
+	SUBQ    SI, DI
+	CMPQ    DI, $0x40
+	JLT     tail
+	VMOVUPS (CX), Y2
+	VMOVUPS (DX), Y3
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y1, Y2, Y2
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, (AX)
+	VMOVUPS 32(CX), Y2
+	VMOVUPS 32(DX), Y3
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y1, Y2, Y2
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 32(AX)
+	VMOVUPS 64(CX), Y2
+	VMOVUPS 64(DX), Y3
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y1, Y2, Y2
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS 96(CX), Y2
+	VMOVUPS 96(DX), Y3
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y1, Y2, Y2
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 96(AX)
+	VMOVUPS 128(CX), Y2
+	VMOVUPS 128(DX), Y3
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y1, Y2, Y2
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 128(AX)
+	VMOVUPS 160(CX), Y2
+	VMOVUPS 160(DX), Y3
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y1, Y2, Y2
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 160(AX)
+	VMOVUPS 192(CX), Y2
+	VMOVUPS 192(DX), Y3
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y1, Y2, Y2
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 192(AX)
+	VMOVUPS 224(CX), Y2
+	VMOVUPS 224(DX), Y3
+	VMULPS  Y0, Y2, Y2
+	VADDPS  Y1, Y2, Y2
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, 224(AX)
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x40, SI
+	JMP     full
+
+tail:
+	MOVQ       $0x00000040, BX
+	SUBQ       DI, BX
+	LEAQ       norm_lanes64<>+0(SB), SI
+	CMPQ       DI, $0x00000000
+	JLE        end
+	VMOVDQU    (SI)(BX*4), Y2
+	VMASKMOVPS (CX), Y2, Y3
+	VMASKMOVPS (DX), Y2, Y4
+	VMULPS     Y0, Y3, Y3
+	VADDPS     Y1, Y3, Y3
+	VADDPS     Y4, Y3, Y3
+	CMPQ       DI, $0x00000008
+	JLT        partial0
+	VMOVUPS    Y3, (AX)
+	JMP        next0
+
+partial0:
+	VMASKMOVPS Y3, Y2, (AX)
+	JMP        end
+
+next0:
+	CMPQ       DI, $0x00000008
+	JLE        end
+	VMOVDQU    32(SI)(BX*4), Y2
+	VMASKMOVPS 32(CX), Y2, Y3
+	VMASKMOVPS 32(DX), Y2, Y4
+	VMULPS     Y0, Y3, Y3
+	VADDPS     Y1, Y3, Y3
+	VADDPS     Y4, Y3, Y3
+	CMPQ       DI, $0x00000010
+	JLT        partial1
+	VMOVUPS    Y3, 32(AX)
+	JMP        next1
+
+partial1:
+	VMASKMOVPS Y3, Y2, 32(AX)
+	JMP        end
+
+next1:
+	CMPQ       DI, $0x00000010
+	JLE        end
+	VMOVDQU    64(SI)(BX*4), Y2
+	VMASKMOVPS 64(CX), Y2, Y3
+	VMASKMOVPS 64(DX), Y2, Y4
+	VMULPS     Y0, Y3, Y3
+	VADDPS     Y1, Y3, Y3
+	VADDPS     Y4, Y3, Y3
+	CMPQ       DI, $0x00000018
+	JLT        partial2
+	VMOVUPS    Y3, 64(AX)
+	JMP        next2
+
+partial2:
+	VMASKMOVPS Y3, Y2, 64(AX)
+	JMP        end
+
+next2:
+	CMPQ       DI, $0x00000018
+	JLE        end
+	VMOVDQU    96(SI)(BX*4), Y2
+	VMASKMOVPS 96(CX), Y2, Y3
+	VMASKMOVPS 96(DX), Y2, Y4
+	VMULPS     Y0, Y3, Y3
+	VADDPS     Y1, Y3, Y3
+	VADDPS     Y4, Y3, Y3
+	CMPQ       DI, $0x00000020
+	JLT        partial3
+	VMOVUPS    Y3, 96(AX)
+	JMP        next3
+
+partial3:
+	VMASKMOVPS Y3, Y2, 96(AX)
+	JMP        end
+
+next3:
+	CMPQ       DI, $0x00000020
+	JLE        end
+	VMOVDQU    128(SI)(BX*4), Y2
+	VMASKMOVPS 128(CX), Y2, Y3
+	VMASKMOVPS 128(DX), Y2, Y4
+	VMULPS     Y0, Y3, Y3
+	VADDPS     Y1, Y3, Y3
+	VADDPS     Y4, Y3, Y3
+	CMPQ       DI, $0x00000028
+	JLT        partial4
+	VMOVUPS    Y3, 128(AX)
+	JMP        next4
+
+partial4:
+	VMASKMOVPS Y3, Y2, 128(AX)
+	JMP        end
+
+next4:
+	CMPQ       DI, $0x00000028
+	JLE        end
+	VMOVDQU    160(SI)(BX*4), Y2
+	VMASKMOVPS 160(CX), Y2, Y3
+	VMASKMOVPS 160(DX), Y2, Y4
+	VMULPS     Y0, Y3, Y3
+	VADDPS     Y1, Y3, Y3
+	VADDPS     Y4, Y3, Y3
+	CMPQ       DI, $0x00000030
+	JLT        partial5
+	VMOVUPS    Y3, 160(AX)
+	JMP        next5
+
+partial5:
+	VMASKMOVPS Y3, Y2, 160(AX)
+	JMP        end
+
+next5:
+	CMPQ       DI, $0x00000030
+	JLE        end
+	VMOVDQU    192(SI)(BX*4), Y2
+	VMASKMOVPS 192(CX), Y2, Y3
+	VMASKMOVPS 192(DX), Y2, Y4
+	VMULPS     Y0, Y3, Y3
+	VADDPS     Y1, Y3, Y3
+	VADDPS     Y4, Y3, Y3
+	CMPQ       DI, $0x00000038
+	JLT        partial6
+	VMOVUPS    Y3, 192(AX)
+	JMP        next6
+
+partial6:
+	VMASKMOVPS Y3, Y2, 192(AX)
+	JMP        end
+
+next6:
+	CMPQ       DI, $0x00000038
+	JLE        end
+	VMOVDQU    224(SI)(BX*4), Y2
+	VMASKMOVPS 224(CX), Y2, Y3
+	VMASKMOVPS 224(DX), Y2, Y4
+	VMULPS     Y0, Y3, Y0
+	VADDPS     Y1, Y0, Y0
+	VADDPS     Y4, Y0, Y0
+	CMPQ       DI, $0x00000040
+	JLT        partial7
+	VMOVUPS    Y0, 224(AX)
+	JMP        end
+
+partial7:
+	VMASKMOVPS Y0, Y2, 224(AX)
+
+end:
+	VZEROUPPER
+	RET
+
+relu:
+	VXORPS       Y2, Y2, Y2
+	VBROADCASTSS norm_abs<>+0(SB), Y3
+	XORQ         SI, SI
+
+rfull:
+	MOVQ    BX, DI
+	SUBQ    SI, DI
+	CMPQ    DI, $0x40
+	JLT     rtail
+	VMOVUPS (CX), Y4
+	VMOVUPS (DX), Y5
+	VMULPS  Y0, Y4, Y4
+	VADDPS  Y1, Y4, Y4
+	VADDPS  Y5, Y4, Y4
+	VCMPPS  $0x16, Y2, Y4, Y5
+	VANDPS  Y5, Y4, Y4
+	VANDPS  Y3, Y4, Y4
+	VMOVUPS Y4, (AX)
+	VMOVUPS 32(CX), Y4
+	VMOVUPS 32(DX), Y5
+	VMULPS  Y0, Y4, Y4
+	VADDPS  Y1, Y4, Y4
+	VADDPS  Y5, Y4, Y4
+	VCMPPS  $0x16, Y2, Y4, Y5
+	VANDPS  Y5, Y4, Y4
+	VANDPS  Y3, Y4, Y4
+	VMOVUPS Y4, 32(AX)
+	VMOVUPS 64(CX), Y4
+	VMOVUPS 64(DX), Y5
+	VMULPS  Y0, Y4, Y4
+	VADDPS  Y1, Y4, Y4
+	VADDPS  Y5, Y4, Y4
+	VCMPPS  $0x16, Y2, Y4, Y5
+	VANDPS  Y5, Y4, Y4
+	VANDPS  Y3, Y4, Y4
+	VMOVUPS Y4, 64(AX)
+	VMOVUPS 96(CX), Y4
+	VMOVUPS 96(DX), Y5
+	VMULPS  Y0, Y4, Y4
+	VADDPS  Y1, Y4, Y4
+	VADDPS  Y5, Y4, Y4
+	VCMPPS  $0x16, Y2, Y4, Y5
+	VANDPS  Y5, Y4, Y4
+	VANDPS  Y3, Y4, Y4
+	VMOVUPS Y4, 96(AX)
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 128(DX), Y5
+	VMULPS  Y0, Y4, Y4
+	VADDPS  Y1, Y4, Y4
+	VADDPS  Y5, Y4, Y4
+	VCMPPS  $0x16, Y2, Y4, Y5
+	VANDPS  Y5, Y4, Y4
+	VANDPS  Y3, Y4, Y4
+	VMOVUPS Y4, 128(AX)
+	VMOVUPS 160(CX), Y4
+	VMOVUPS 160(DX), Y5
+	VMULPS  Y0, Y4, Y4
+	VADDPS  Y1, Y4, Y4
+	VADDPS  Y5, Y4, Y4
+	VCMPPS  $0x16, Y2, Y4, Y5
+	VANDPS  Y5, Y4, Y4
+	VANDPS  Y3, Y4, Y4
+	VMOVUPS Y4, 160(AX)
+	VMOVUPS 192(CX), Y4
+	VMOVUPS 192(DX), Y5
+	VMULPS  Y0, Y4, Y4
+	VADDPS  Y1, Y4, Y4
+	VADDPS  Y5, Y4, Y4
+	VCMPPS  $0x16, Y2, Y4, Y5
+	VANDPS  Y5, Y4, Y4
+	VANDPS  Y3, Y4, Y4
+	VMOVUPS Y4, 192(AX)
+	VMOVUPS 224(CX), Y4
+	VMOVUPS 224(DX), Y5
+	VMULPS  Y0, Y4, Y4
+	VADDPS  Y1, Y4, Y4
+	VADDPS  Y5, Y4, Y4
+	VCMPPS  $0x16, Y2, Y4, Y5
+	VANDPS  Y5, Y4, Y4
+	VANDPS  Y3, Y4, Y4
+	VMOVUPS Y4, 224(AX)
+	ADDQ    $0x00000100, CX
+	ADDQ    $0x00000100, DX
+	ADDQ    $0x00000100, AX
+	ADDQ    $0x40, SI
+	JMP     rfull
+
+rtail:
+	MOVQ       $0x00000040, BX
+	SUBQ       DI, BX
+	LEAQ       norm_lanes64<>+0(SB), SI
+	CMPQ       DI, $0x00000000
+	JLE        rend
+	VMOVDQU    (SI)(BX*4), Y4
+	VMASKMOVPS (CX), Y4, Y5
+	VMASKMOVPS (DX), Y4, Y6
+	VMULPS     Y0, Y5, Y5
+	VADDPS     Y1, Y5, Y5
+	VADDPS     Y6, Y5, Y5
+	VCMPPS     $0x16, Y2, Y5, Y6
+	VANDPS     Y6, Y5, Y5
+	VANDPS     Y3, Y5, Y5
+	CMPQ       DI, $0x00000008
+	JLT        rpartial0
+	VMOVUPS    Y5, (AX)
+	JMP        rnext0
+
+rpartial0:
+	VMASKMOVPS Y5, Y4, (AX)
+	JMP        rend
+
+rnext0:
+	CMPQ       DI, $0x00000008
+	JLE        rend
+	VMOVDQU    32(SI)(BX*4), Y4
+	VMASKMOVPS 32(CX), Y4, Y5
+	VMASKMOVPS 32(DX), Y4, Y6
+	VMULPS     Y0, Y5, Y5
+	VADDPS     Y1, Y5, Y5
+	VADDPS     Y6, Y5, Y5
+	VCMPPS     $0x16, Y2, Y5, Y6
+	VANDPS     Y6, Y5, Y5
+	VANDPS     Y3, Y5, Y5
+	CMPQ       DI, $0x00000010
+	JLT        rpartial1
+	VMOVUPS    Y5, 32(AX)
+	JMP        rnext1
+
+rpartial1:
+	VMASKMOVPS Y5, Y4, 32(AX)
+	JMP        rend
+
+rnext1:
+	CMPQ       DI, $0x00000010
+	JLE        rend
+	VMOVDQU    64(SI)(BX*4), Y4
+	VMASKMOVPS 64(CX), Y4, Y5
+	VMASKMOVPS 64(DX), Y4, Y6
+	VMULPS     Y0, Y5, Y5
+	VADDPS     Y1, Y5, Y5
+	VADDPS     Y6, Y5, Y5
+	VCMPPS     $0x16, Y2, Y5, Y6
+	VANDPS     Y6, Y5, Y5
+	VANDPS     Y3, Y5, Y5
+	CMPQ       DI, $0x00000018
+	JLT        rpartial2
+	VMOVUPS    Y5, 64(AX)
+	JMP        rnext2
+
+rpartial2:
+	VMASKMOVPS Y5, Y4, 64(AX)
+	JMP        rend
+
+rnext2:
+	CMPQ       DI, $0x00000018
+	JLE        rend
+	VMOVDQU    96(SI)(BX*4), Y4
+	VMASKMOVPS 96(CX), Y4, Y5
+	VMASKMOVPS 96(DX), Y4, Y6
+	VMULPS     Y0, Y5, Y5
+	VADDPS     Y1, Y5, Y5
+	VADDPS     Y6, Y5, Y5
+	VCMPPS     $0x16, Y2, Y5, Y6
+	VANDPS     Y6, Y5, Y5
+	VANDPS     Y3, Y5, Y5
+	CMPQ       DI, $0x00000020
+	JLT        rpartial3
+	VMOVUPS    Y5, 96(AX)
+	JMP        rnext3
+
+rpartial3:
+	VMASKMOVPS Y5, Y4, 96(AX)
+	JMP        rend
+
+rnext3:
+	CMPQ       DI, $0x00000020
+	JLE        rend
+	VMOVDQU    128(SI)(BX*4), Y4
+	VMASKMOVPS 128(CX), Y4, Y5
+	VMASKMOVPS 128(DX), Y4, Y6
+	VMULPS     Y0, Y5, Y5
+	VADDPS     Y1, Y5, Y5
+	VADDPS     Y6, Y5, Y5
+	VCMPPS     $0x16, Y2, Y5, Y6
+	VANDPS     Y6, Y5, Y5
+	VANDPS     Y3, Y5, Y5
+	CMPQ       DI, $0x00000028
+	JLT        rpartial4
+	VMOVUPS    Y5, 128(AX)
+	JMP        rnext4
+
+rpartial4:
+	VMASKMOVPS Y5, Y4, 128(AX)
+	JMP        rend
+
+rnext4:
+	CMPQ       DI, $0x00000028
+	JLE        rend
+	VMOVDQU    160(SI)(BX*4), Y4
+	VMASKMOVPS 160(CX), Y4, Y5
+	VMASKMOVPS 160(DX), Y4, Y6
+	VMULPS     Y0, Y5, Y5
+	VADDPS     Y1, Y5, Y5
+	VADDPS     Y6, Y5, Y5
+	VCMPPS     $0x16, Y2, Y5, Y6
+	VANDPS     Y6, Y5, Y5
+	VANDPS     Y3, Y5, Y5
+	CMPQ       DI, $0x00000030
+	JLT        rpartial5
+	VMOVUPS    Y5, 160(AX)
+	JMP        rnext5
+
+rpartial5:
+	VMASKMOVPS Y5, Y4, 160(AX)
+	JMP        rend
+
+rnext5:
+	CMPQ       DI, $0x00000030
+	JLE        rend
+	VMOVDQU    192(SI)(BX*4), Y4
+	VMASKMOVPS 192(CX), Y4, Y5
+	VMASKMOVPS 192(DX), Y4, Y6
+	VMULPS     Y0, Y5, Y5
+	VADDPS     Y1, Y5, Y5
+	VADDPS     Y6, Y5, Y5
+	VCMPPS     $0x16, Y2, Y5, Y6
+	VANDPS     Y6, Y5, Y5
+	VANDPS     Y3, Y5, Y5
+	CMPQ       DI, $0x00000038
+	JLT        rpartial6
+	VMOVUPS    Y5, 192(AX)
+	JMP        rnext6
+
+rpartial6:
+	VMASKMOVPS Y5, Y4, 192(AX)
+	JMP        rend
+
+rnext6:
+	CMPQ       DI, $0x00000038
+	JLE        rend
+	VMOVDQU    224(SI)(BX*4), Y4
+	VMASKMOVPS 224(CX), Y4, Y5
+	VMASKMOVPS 224(DX), Y4, Y6
+	VMULPS     Y0, Y5, Y0
+	VADDPS     Y1, Y0, Y0
+	VADDPS     Y6, Y0, Y0
+	VCMPPS     $0x16, Y2, Y0, Y1
+	VANDPS     Y1, Y0, Y0
+	VANDPS     Y3, Y0, Y0
+	CMPQ       DI, $0x00000040
 	JLT        rpartial7
 	VMOVUPS    Y0, 224(AX)
 	JMP        rend

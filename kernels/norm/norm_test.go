@@ -266,3 +266,46 @@ func TestNonFinite(t *testing.T) {
 		}
 	}
 }
+
+// TestAffineAdd checks AffineAdd against Affine into a buffer followed by
+// Add, bit for bit, on every path (Affine and Add are themselves the same
+// on every path), for every length from 1 to 130, on rows with infinities, NaNs
+// and signed zeros, with and without the ReLU, into a fresh row and in
+// place over x and over s.
+func TestAffineAdd(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for n := 1; n <= 130; n++ {
+		rows := append(nonFiniteRows(rng, n), randRow(rng, n, 0.5))
+		for ix, x := range rows {
+			s := rows[rng.IntN(len(rows))]
+			sc := scalars[rng.IntN(len(scalars))]
+			sh := scalars[rng.IntN(len(scalars))]
+			for _, ab := range [][2]float32{{sc, sh}, {0.75, -0.25}, {inf, 0}, {0, nanNeg}} {
+				for _, relu := range []bool{false, true} {
+					both(func() {
+						want := make([]float32, n)
+						Affine(want, x, ab[0], ab[1], false)
+						Add(want, want, s, relu)
+						fresh := make([]float32, n+2)
+						fresh[0], fresh[n+1] = 7, 7
+						AffineAdd(fresh[1:n+1], x, s, ab[0], ab[1], relu)
+						if fresh[0] != 7 || fresh[n+1] != 7 {
+							t.Fatalf("n=%d %s: AffineAdd wrote outside the row", n, Path())
+						}
+						overX, overS := slices.Clone(x), slices.Clone(s)
+						AffineAdd(overX, overX, s, ab[0], ab[1], relu)
+						AffineAdd(overS, x, overS, ab[0], ab[1], relu)
+						for k, got := range [][]float32{fresh[1 : n+1], overX, overS} {
+							for i := range want {
+								if bits(got[i]) != bits(want[i]) {
+									t.Fatalf("n=%d row %d sc,sh=%g relu=%v %s (output %d): element %d = %g (%#08x), Affine then Add %g (%#08x)",
+										n, ix, ab, relu, Path(), k, i, got[i], bits(got[i]), want[i], bits(want[i]))
+								}
+							}
+						}
+					})
+				}
+			}
+		}
+	}
+}

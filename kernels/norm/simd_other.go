@@ -14,6 +14,9 @@ func dySumsAVX512(dy, x *float32, n int, mu float32) (s, t float32) {
 func affineAVX512(y, x *float32, n int, sc, sh float32, relu bool) {
 	panic("norm: no AVX-512 kernels in this build")
 }
+func affineAddAVX512(y, x, s *float32, n int, sc, sh float32, relu bool) {
+	panic("norm: no AVX-512 kernels in this build")
+}
 func affineGradAVX512(dx, dy, x *float32, n int, a, cx, b float32) {
 	panic("norm: no AVX-512 kernels in this build")
 }
@@ -29,6 +32,9 @@ func dySumsAVX2(dy, x *float32, n int, mu float32) (s, t float32) {
 	panic("norm: no AVX2 kernels in this build")
 }
 func affineAVX2(y, x *float32, n int, sc, sh float32, relu bool) {
+	panic("norm: no AVX2 kernels in this build")
+}
+func affineAddAVX2(y, x, s *float32, n int, sc, sh float32, relu bool) {
 	panic("norm: no AVX2 kernels in this build")
 }
 func affineGradAVX2(dx, dy, x *float32, n int, a, cx, b float32) {

@@ -16,6 +16,9 @@ func dySumsAVX512(dy *float32, x *float32, n int, mu float32) (s float32, t floa
 // affineAVX512 sets y[i] = x[i]*sc + sh over n floats, then max(0, y[i]) if relu (see Affine).
 func affineAVX512(y *float32, x *float32, n int, sc float32, sh float32, relu bool)
 
+// affineAddAVX512 sets y[i] = (x[i]*sc + sh) + s[i] over n floats, then max(0, y[i]) if relu (see AffineAdd).
+func affineAddAVX512(y *float32, x *float32, s *float32, n int, sc float32, sh float32, relu bool)
+
 // affineGradAVX512 sets dx[i] = (a*dy[i] + cx*x[i]) + b over n floats (see AffineGrad).
 func affineGradAVX512(dx *float32, dy *float32, x *float32, n int, a float32, cx float32, b float32)
 
@@ -33,6 +36,9 @@ func dySumsAVX2(dy *float32, x *float32, n int, mu float32) (s float32, t float3
 
 // affineAVX2 sets y[i] = x[i]*sc + sh over n floats, then max(0, y[i]) if relu (see Affine).
 func affineAVX2(y *float32, x *float32, n int, sc float32, sh float32, relu bool)
+
+// affineAddAVX2 sets y[i] = (x[i]*sc + sh) + s[i] over n floats, then max(0, y[i]) if relu (see AffineAdd).
+func affineAddAVX2(y *float32, x *float32, s *float32, n int, sc float32, sh float32, relu bool)
 
 // affineGradAVX2 sets dx[i] = (a*dy[i] + cx*x[i]) + b over n floats (see AffineGrad).
 func affineGradAVX2(dx *float32, dy *float32, x *float32, n int, a float32, cx float32, b float32)
