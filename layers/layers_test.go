@@ -791,7 +791,8 @@ func TestBatchNormReLUFusion(t *testing.T) {
 }
 
 // TestResidualReLUFusion checks that a Sequential's fused Residual + ReLU
-// gives the bits of the two layers run one after the other (output, input
+// (and, backward, the ReLU below a Residual fused into its add) gives the
+// bits of the layers run one after the other (output, input
 // gradient, parameters and their gradients, the ReLU's dead fraction), with
 // and without a shortcut, with bodies that end in a BatchNorm (which then
 // adds the shortcut itself; one with a BatchNorm + ReLU inside) and one

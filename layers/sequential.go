@@ -134,8 +134,19 @@ func (s *Sequential) forwardLayers(x *tensor.Dense, train bool, hi int) *tensor.
 	return x
 }
 
+// Backward runs the layers' Backward in reverse order. A Residual after a
+// ReLU Activation (the ReLU below the block) runs with that ReLU's Backward
+// as one pass (Residual.backwardReLU: the same values, one write and one
+// read fewer per element).
 func (s *Sequential) Backward(dy *tensor.Dense) *tensor.Dense {
 	for i := len(s.layers) - 1; i >= 0; i-- {
+		if r, ok := s.layers[i].(*Residual); ok && i > 0 && !noFuse {
+			if a, ok := s.layers[i-1].(*Activation); ok && a.plainReLU {
+				dy = r.backwardReLU(dy, a)
+				i--
+				continue
+			}
+		}
 		dy = s.layers[i].Backward(dy)
 	}
 	return dy
@@ -185,6 +196,9 @@ type Residual struct {
 	a, b, dst []float32
 	size      int  // floats per image
 	relu      bool // addPart applies ReLU to the sums (forwardReLU)
+	// gate, when set, is the saved input of the ReLU below the block:
+	// addPart passes the sums through its derivative (backwardReLU).
+	gate []float32
 }
 
 // NewResidual returns the residual block; shortcut nil means identity.
@@ -196,9 +210,14 @@ func NewResidual(name string, body, shortcut *Sequential) *Residual {
 
 // addPart sets dst = a + b over images [lo, hi), then dst = ReLU(dst)
 // when relu is set, in one pass (norm.Add: max(0, x) as act.ReLU computes
-// it, -0 to +0 and a NaN kept).
+// it, -0 to +0 and a NaN kept), or, with gate set, passes the sums
+// through the ReLU's derivative at gate (norm.AddReLUBackward).
 func (r *Residual) addPart(_, lo, hi int) {
 	o0, o1 := lo*r.size, hi*r.size
+	if r.gate != nil {
+		norm.AddReLUBackward(r.dst[o0:o1], r.a[o0:o1], r.b[o0:o1], r.gate[o0:o1])
+		return
+	}
 	norm.Add(r.dst[o0:o1], r.a[o0:o1], r.b[o0:o1], r.relu)
 }
 
@@ -313,6 +332,25 @@ func (r *Residual) Backward(dy *tensor.Dense) *tensor.Dense {
 	}
 	dx, dxs := r.dx.get(n)
 	r.sum(dxs, db, s, n)
+	return dx
+}
+
+// backwardReLU is Backward followed by the Backward of a, the plain ReLU
+// whose output this block read, in one pass (norm.AddReLUBackward: the
+// body's and the shortcut's input gradients summed and gated by a's
+// derivative): it writes into a's input-gradient buffer, as a.Backward
+// would.
+func (r *Residual) backwardReLU(dy *tensor.Dense, a *Activation) *tensor.Dense {
+	n := batchOf(r.name, dy, r.outShape)
+	db := f32(r.body.Backward(dy))
+	s := f32(dy)
+	if r.shortcut != nil {
+		s = f32(r.shortcut.Backward(dy))
+	}
+	dx, dxs := a.dx.get(n)
+	r.gate = a.x
+	r.sum(dxs, db, s, n)
+	r.gate = nil
 	return dx
 }
 

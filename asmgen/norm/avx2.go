@@ -333,6 +333,28 @@ func addAVX2() {
 	})
 }
 
+func addReLUBackwardAVX2() {
+	TEXT("addReLUBackwardAVX2", NOSPLIT, "func(dx, a, b, x *float32, n int)")
+	Doc("addReLUBackwardAVX2 sets dx[i] = a[i] + b[i] where x[i] > 0, x[i] where it is NaN, else +0 (see AddReLUBackward).")
+	dx, a, b, x, n := ld("dx"), ld("a"), ld("b"), ld("x"), ld("n")
+	zero := YMM()
+	VXORPS(zero, zero, zero)
+	mapLoop8("", n, []GPVirtual{a, b, x}, dx, func(disp int, mask VecVirtual) VecVirtual {
+		u := load8(Mem{Base: a, Disp: disp}, mask)
+		v := load8(Mem{Base: b, Disp: disp}, mask)
+		w := load8(Mem{Base: x, Disp: disp}, mask)
+		s, pos, nan, z := YMM(), YMM(), YMM(), YMM()
+		VADDPS(v, u, s) // a[i] first, as Add
+		VCMPPS(Imm(0x1e), zero, w, pos)
+		VANDPS(pos, s, s)
+		VCMPPS(Imm(0x03), w, w, nan)
+		VBLENDVPS(nan, w, s, z)
+		return z
+	})
+	VZEROUPPER()
+	RET()
+}
+
 // reluMaskAVX2 is reluMask on ymm.
 func reluMaskAVX2(z, zero, abs VecVirtual) {
 	c := YMM()

@@ -25,6 +25,7 @@ func main() {
 	affineAdd()
 	affineGrad()
 	add()
+	addReLUBackward()
 	constantsAVX2()
 	sumsAVX2("sumAVX2", "func(x *float32, n int) float32", false)
 	sumsAVX2("sumSqDevAVX2", "func(x *float32, n int, mu float32) float32", true)
@@ -33,6 +34,7 @@ func main() {
 	affineAddAVX2()
 	affineGradAVX2()
 	addAVX2()
+	addReLUBackwardAVX2()
 	Generate()
 	vex.Check("AVX2")
 }
@@ -354,4 +356,26 @@ func add() {
 		VADDPS(v, u, z)
 		return z
 	})
+}
+
+func addReLUBackward() {
+	TEXT("addReLUBackwardAVX512", NOSPLIT, "func(dx, a, b, x *float32, n int)")
+	Doc("addReLUBackwardAVX512 sets dx[i] = a[i] + b[i] where x[i] > 0, x[i] where it is NaN, else +0 (see AddReLUBackward).")
+	dx, a, b, x, n := ld("dx"), ld("a"), ld("b"), ld("x"), ld("n")
+	zero := ZMM()
+	VXORPS(zero, zero, zero)
+	loop("", n, []GPVirtual{dx, a, b, x}, func(_, disp int, mask OpmaskVirtual) {
+		u, v, w, z := ZMM(), ZMM(), ZMM(), ZMM()
+		load(Mem{Base: a, Disp: disp}, mask, u)
+		load(Mem{Base: b, Disp: disp}, mask, v)
+		load(Mem{Base: x, Disp: disp}, mask, w)
+		pos, nan := K(), K()
+		VCMPPS(Imm(0x1e), zero, w, pos) // x > 0, ordered
+		VADDPS_Z(v, u, pos, z)          // a[i] first, as Add
+		VCMPPS(Imm(0x03), w, w, nan)    // x unordered: NaN
+		VMOVAPS(w, nan, z)
+		store(z, mask, Mem{Base: dx, Disp: disp})
+	})
+	VZEROUPPER()
+	RET()
 }

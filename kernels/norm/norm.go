@@ -227,3 +227,35 @@ func Add(dst, a, b []float32, relu bool) {
 		dst[i] = v + b[i]
 	}
 }
+
+// AddReLUBackward sets dx[i] = a[i] + b[i] where x[i] > 0, x[i] where x[i]
+// is NaN, and +0 elsewhere: bit for bit Add(sum, a, b, false) followed by
+// act.ReLUBackward(dx, sum, x), in one pass (a residual block's input
+// gradient, body's plus shortcut's, through the ReLU before the block).
+// dx may be a, b or x.
+func AddReLUBackward(dx, a, b, x []float32) {
+	sameLen("AddReLUBackward", len(dx), len(a))
+	sameLen("AddReLUBackward", len(dx), len(b))
+	sameLen("AddReLUBackward", len(dx), len(x))
+	if len(dx) >= simdMin {
+		switch path.Level() {
+		case simdenv.LevelAVX512:
+			addReLUBackwardAVX512(&dx[0], &a[0], &b[0], &x[0], len(dx))
+			return
+		case simdenv.LevelAVX2:
+			addReLUBackwardAVX2(&dx[0], &a[0], &b[0], &x[0], len(dx))
+			return
+		}
+	}
+	for i, v := range x {
+		s := a[i] + b[i]
+		switch {
+		case v > 0:
+			dx[i] = s
+		case v != v:
+			dx[i] = v
+		default:
+			dx[i] = 0
+		}
+	}
+}

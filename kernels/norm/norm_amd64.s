@@ -1272,6 +1272,151 @@ rdone:
 	VZEROUPPER
 	RET
 
+// func addReLUBackwardAVX512(dx *float32, a *float32, b *float32, x *float32, n int)
+// Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
+TEXT ·addReLUBackwardAVX512(SB), NOSPLIT, $0-40
+	MOVQ   dx+0(FP), AX
+	MOVQ   a+8(FP), CX
+	MOVQ   b+16(FP), DX
+	MOVQ   x+24(FP), BX
+	MOVQ   n+32(FP), SI
+	VXORPS Z0, Z0, Z0
+	XORQ   DI, DI
+
+full:
+	MOVQ     SI, R8
+	SUBQ     DI, R8
+	CMPQ     R8, $0x40
+	JLT      tail
+	VMOVUPS  (CX), Z1
+	VMOVUPS  (DX), Z2
+	VMOVUPS  (BX), Z3
+	VCMPPS   $0x1e, Z0, Z3, K1
+	VADDPS.Z Z2, Z1, K1, Z1
+	VCMPPS   $0x03, Z3, Z3, K1
+	VMOVAPS  Z3, K1, Z1
+	VMOVUPS  Z1, (AX)
+	VMOVUPS  64(CX), Z1
+	VMOVUPS  64(DX), Z2
+	VMOVUPS  64(BX), Z3
+	VCMPPS   $0x1e, Z0, Z3, K1
+	VADDPS.Z Z2, Z1, K1, Z1
+	VCMPPS   $0x03, Z3, Z3, K1
+	VMOVAPS  Z3, K1, Z1
+	VMOVUPS  Z1, 64(AX)
+	VMOVUPS  128(CX), Z1
+	VMOVUPS  128(DX), Z2
+	VMOVUPS  128(BX), Z3
+	VCMPPS   $0x1e, Z0, Z3, K1
+	VADDPS.Z Z2, Z1, K1, Z1
+	VCMPPS   $0x03, Z3, Z3, K1
+	VMOVAPS  Z3, K1, Z1
+	VMOVUPS  Z1, 128(AX)
+	VMOVUPS  192(CX), Z1
+	VMOVUPS  192(DX), Z2
+	VMOVUPS  192(BX), Z3
+	VCMPPS   $0x1e, Z0, Z3, K1
+	VADDPS.Z Z2, Z1, K1, Z1
+	VCMPPS   $0x03, Z3, Z3, K1
+	VMOVAPS  Z3, K1, Z1
+	VMOVUPS  Z1, 192(AX)
+	ADDQ     $0x00000100, AX
+	ADDQ     $0x00000100, CX
+	ADDQ     $0x00000100, DX
+	ADDQ     $0x00000100, BX
+	ADDQ     $0x40, DI
+	JMP      full
+
+tail:
+	CMPQ      R8, $0x00000000
+	JLE       done
+	MOVQ      R8, SI
+	SUBQ      $0x00000000, SI
+	XORQ      DI, DI
+	CMPQ      SI, $0x00
+	CMOVQLT   DI, SI
+	MOVQ      $0x00000010, DI
+	CMPQ      SI, $0x00000010
+	CMOVQGT   DI, SI
+	MOVL      $0xffffffff, DI
+	BZHIL     SI, DI, SI
+	KMOVW     SI, K1
+	VMOVUPS.Z (CX), K1, Z1
+	VMOVUPS.Z (DX), K1, Z2
+	VMOVUPS.Z (BX), K1, Z3
+	VCMPPS    $0x1e, Z0, Z3, K2
+	VADDPS.Z  Z2, Z1, K2, Z1
+	VCMPPS    $0x03, Z3, Z3, K2
+	VMOVAPS   Z3, K2, Z1
+	VMOVUPS   Z1, K1, (AX)
+	CMPQ      R8, $0x00000010
+	JLE       done
+	MOVQ      R8, SI
+	SUBQ      $0x00000010, SI
+	XORQ      DI, DI
+	CMPQ      SI, $0x00
+	CMOVQLT   DI, SI
+	MOVQ      $0x00000010, DI
+	CMPQ      SI, $0x00000010
+	CMOVQGT   DI, SI
+	MOVL      $0xffffffff, DI
+	BZHIL     SI, DI, SI
+	KMOVW     SI, K1
+	VMOVUPS.Z 64(CX), K1, Z1
+	VMOVUPS.Z 64(DX), K1, Z2
+	VMOVUPS.Z 64(BX), K1, Z3
+	VCMPPS    $0x1e, Z0, Z3, K2
+	VADDPS.Z  Z2, Z1, K2, Z1
+	VCMPPS    $0x03, Z3, Z3, K2
+	VMOVAPS   Z3, K2, Z1
+	VMOVUPS   Z1, K1, 64(AX)
+	CMPQ      R8, $0x00000020
+	JLE       done
+	MOVQ      R8, SI
+	SUBQ      $0x00000020, SI
+	XORQ      DI, DI
+	CMPQ      SI, $0x00
+	CMOVQLT   DI, SI
+	MOVQ      $0x00000010, DI
+	CMPQ      SI, $0x00000010
+	CMOVQGT   DI, SI
+	MOVL      $0xffffffff, DI
+	BZHIL     SI, DI, SI
+	KMOVW     SI, K1
+	VMOVUPS.Z 128(CX), K1, Z1
+	VMOVUPS.Z 128(DX), K1, Z2
+	VMOVUPS.Z 128(BX), K1, Z3
+	VCMPPS    $0x1e, Z0, Z3, K2
+	VADDPS.Z  Z2, Z1, K2, Z1
+	VCMPPS    $0x03, Z3, Z3, K2
+	VMOVAPS   Z3, K2, Z1
+	VMOVUPS   Z1, K1, 128(AX)
+	CMPQ      R8, $0x00000030
+	JLE       done
+	MOVQ      R8, SI
+	SUBQ      $0x00000030, SI
+	XORQ      DI, DI
+	CMPQ      SI, $0x00
+	CMOVQLT   DI, SI
+	MOVQ      $0x00000010, DI
+	CMPQ      SI, $0x00000010
+	CMOVQGT   DI, SI
+	MOVL      $0xffffffff, DI
+	BZHIL     SI, DI, SI
+	KMOVW     SI, K1
+	VMOVUPS.Z 192(CX), K1, Z1
+	VMOVUPS.Z 192(DX), K1, Z2
+	VMOVUPS.Z 192(BX), K1, Z3
+	VCMPPS    $0x1e, Z0, Z3, K2
+	VADDPS.Z  Z2, Z1, K2, Z0
+	VCMPPS    $0x03, Z3, Z3, K2
+	VMOVAPS   Z3, K2, Z0
+	VMOVUPS   Z0, K1, 192(AX)
+
+done:
+	VZEROUPPER
+	RET
+
 DATA norm_lanes64<>+0(SB)/4, $0xffffffff
 DATA norm_lanes64<>+4(SB)/4, $0xffffffff
 DATA norm_lanes64<>+8(SB)/4, $0xffffffff
@@ -3407,5 +3552,274 @@ rpartial7:
 	VMASKMOVPS Y3, Y2, 224(AX)
 
 rend:
+	VZEROUPPER
+	RET
+
+// func addReLUBackwardAVX2(dx *float32, a *float32, b *float32, x *float32, n int)
+// Requires: AVX
+TEXT ·addReLUBackwardAVX2(SB), NOSPLIT, $0-40
+	MOVQ   dx+0(FP), AX
+	MOVQ   a+8(FP), CX
+	MOVQ   b+16(FP), DX
+	MOVQ   x+24(FP), BX
+	MOVQ   n+32(FP), SI
+	VXORPS Y0, Y0, Y0
+	XORQ   DI, DI
+
+full:
+	MOVQ      SI, R8
+	SUBQ      DI, R8
+	CMPQ      R8, $0x40
+	JLT       tail
+	VMOVUPS   (CX), Y1
+	VMOVUPS   (DX), Y2
+	VMOVUPS   (BX), Y3
+	VADDPS    Y2, Y1, Y1
+	VCMPPS    $0x1e, Y0, Y3, Y2
+	VANDPS    Y2, Y1, Y1
+	VCMPPS    $0x03, Y3, Y3, Y2
+	VBLENDVPS Y2, Y3, Y1, Y1
+	VMOVUPS   Y1, (AX)
+	VMOVUPS   32(CX), Y1
+	VMOVUPS   32(DX), Y2
+	VMOVUPS   32(BX), Y3
+	VADDPS    Y2, Y1, Y1
+	VCMPPS    $0x1e, Y0, Y3, Y2
+	VANDPS    Y2, Y1, Y1
+	VCMPPS    $0x03, Y3, Y3, Y2
+	VBLENDVPS Y2, Y3, Y1, Y1
+	VMOVUPS   Y1, 32(AX)
+	VMOVUPS   64(CX), Y1
+	VMOVUPS   64(DX), Y2
+	VMOVUPS   64(BX), Y3
+	VADDPS    Y2, Y1, Y1
+	VCMPPS    $0x1e, Y0, Y3, Y2
+	VANDPS    Y2, Y1, Y1
+	VCMPPS    $0x03, Y3, Y3, Y2
+	VBLENDVPS Y2, Y3, Y1, Y1
+	VMOVUPS   Y1, 64(AX)
+	VMOVUPS   96(CX), Y1
+	VMOVUPS   96(DX), Y2
+	VMOVUPS   96(BX), Y3
+	VADDPS    Y2, Y1, Y1
+	VCMPPS    $0x1e, Y0, Y3, Y2
+	VANDPS    Y2, Y1, Y1
+	VCMPPS    $0x03, Y3, Y3, Y2
+	VBLENDVPS Y2, Y3, Y1, Y1
+	VMOVUPS   Y1, 96(AX)
+	VMOVUPS   128(CX), Y1
+	VMOVUPS   128(DX), Y2
+	VMOVUPS   128(BX), Y3
+	VADDPS    Y2, Y1, Y1
+	VCMPPS    $0x1e, Y0, Y3, Y2
+	VANDPS    Y2, Y1, Y1
+	VCMPPS    $0x03, Y3, Y3, Y2
+	VBLENDVPS Y2, Y3, Y1, Y1
+	VMOVUPS   Y1, 128(AX)
+	VMOVUPS   160(CX), Y1
+	VMOVUPS   160(DX), Y2
+	VMOVUPS   160(BX), Y3
+	VADDPS    Y2, Y1, Y1
+	VCMPPS    $0x1e, Y0, Y3, Y2
+	VANDPS    Y2, Y1, Y1
+	VCMPPS    $0x03, Y3, Y3, Y2
+	VBLENDVPS Y2, Y3, Y1, Y1
+	VMOVUPS   Y1, 160(AX)
+	VMOVUPS   192(CX), Y1
+	VMOVUPS   192(DX), Y2
+	VMOVUPS   192(BX), Y3
+	VADDPS    Y2, Y1, Y1
+	VCMPPS    $0x1e, Y0, Y3, Y2
+	VANDPS    Y2, Y1, Y1
+	VCMPPS    $0x03, Y3, Y3, Y2
+	VBLENDVPS Y2, Y3, Y1, Y1
+	VMOVUPS   Y1, 192(AX)
+	VMOVUPS   224(CX), Y1
+	VMOVUPS   224(DX), Y2
+	VMOVUPS   224(BX), Y3
+	VADDPS    Y2, Y1, Y1
+	VCMPPS    $0x1e, Y0, Y3, Y2
+	VANDPS    Y2, Y1, Y1
+	VCMPPS    $0x03, Y3, Y3, Y2
+	VBLENDVPS Y2, Y3, Y1, Y1
+	VMOVUPS   Y1, 224(AX)
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000100, DX
+	ADDQ      $0x00000100, BX
+	ADDQ      $0x00000100, AX
+	ADDQ      $0x40, DI
+	JMP       full
+
+tail:
+	MOVQ       $0x00000040, SI
+	SUBQ       R8, SI
+	LEAQ       norm_lanes64<>+0(SB), DI
+	CMPQ       R8, $0x00000000
+	JLE        end
+	VMOVDQU    (DI)(SI*4), Y1
+	VMASKMOVPS (CX), Y1, Y2
+	VMASKMOVPS (DX), Y1, Y3
+	VMASKMOVPS (BX), Y1, Y4
+	VADDPS     Y3, Y2, Y2
+	VCMPPS     $0x1e, Y0, Y4, Y3
+	VANDPS     Y3, Y2, Y2
+	VCMPPS     $0x03, Y4, Y4, Y3
+	VBLENDVPS  Y3, Y4, Y2, Y2
+	CMPQ       R8, $0x00000008
+	JLT        partial0
+	VMOVUPS    Y2, (AX)
+	JMP        next0
+
+partial0:
+	VMASKMOVPS Y2, Y1, (AX)
+	JMP        end
+
+next0:
+	CMPQ       R8, $0x00000008
+	JLE        end
+	VMOVDQU    32(DI)(SI*4), Y1
+	VMASKMOVPS 32(CX), Y1, Y2
+	VMASKMOVPS 32(DX), Y1, Y3
+	VMASKMOVPS 32(BX), Y1, Y4
+	VADDPS     Y3, Y2, Y2
+	VCMPPS     $0x1e, Y0, Y4, Y3
+	VANDPS     Y3, Y2, Y2
+	VCMPPS     $0x03, Y4, Y4, Y3
+	VBLENDVPS  Y3, Y4, Y2, Y2
+	CMPQ       R8, $0x00000010
+	JLT        partial1
+	VMOVUPS    Y2, 32(AX)
+	JMP        next1
+
+partial1:
+	VMASKMOVPS Y2, Y1, 32(AX)
+	JMP        end
+
+next1:
+	CMPQ       R8, $0x00000010
+	JLE        end
+	VMOVDQU    64(DI)(SI*4), Y1
+	VMASKMOVPS 64(CX), Y1, Y2
+	VMASKMOVPS 64(DX), Y1, Y3
+	VMASKMOVPS 64(BX), Y1, Y4
+	VADDPS     Y3, Y2, Y2
+	VCMPPS     $0x1e, Y0, Y4, Y3
+	VANDPS     Y3, Y2, Y2
+	VCMPPS     $0x03, Y4, Y4, Y3
+	VBLENDVPS  Y3, Y4, Y2, Y2
+	CMPQ       R8, $0x00000018
+	JLT        partial2
+	VMOVUPS    Y2, 64(AX)
+	JMP        next2
+
+partial2:
+	VMASKMOVPS Y2, Y1, 64(AX)
+	JMP        end
+
+next2:
+	CMPQ       R8, $0x00000018
+	JLE        end
+	VMOVDQU    96(DI)(SI*4), Y1
+	VMASKMOVPS 96(CX), Y1, Y2
+	VMASKMOVPS 96(DX), Y1, Y3
+	VMASKMOVPS 96(BX), Y1, Y4
+	VADDPS     Y3, Y2, Y2
+	VCMPPS     $0x1e, Y0, Y4, Y3
+	VANDPS     Y3, Y2, Y2
+	VCMPPS     $0x03, Y4, Y4, Y3
+	VBLENDVPS  Y3, Y4, Y2, Y2
+	CMPQ       R8, $0x00000020
+	JLT        partial3
+	VMOVUPS    Y2, 96(AX)
+	JMP        next3
+
+partial3:
+	VMASKMOVPS Y2, Y1, 96(AX)
+	JMP        end
+
+next3:
+	CMPQ       R8, $0x00000020
+	JLE        end
+	VMOVDQU    128(DI)(SI*4), Y1
+	VMASKMOVPS 128(CX), Y1, Y2
+	VMASKMOVPS 128(DX), Y1, Y3
+	VMASKMOVPS 128(BX), Y1, Y4
+	VADDPS     Y3, Y2, Y2
+	VCMPPS     $0x1e, Y0, Y4, Y3
+	VANDPS     Y3, Y2, Y2
+	VCMPPS     $0x03, Y4, Y4, Y3
+	VBLENDVPS  Y3, Y4, Y2, Y2
+	CMPQ       R8, $0x00000028
+	JLT        partial4
+	VMOVUPS    Y2, 128(AX)
+	JMP        next4
+
+partial4:
+	VMASKMOVPS Y2, Y1, 128(AX)
+	JMP        end
+
+next4:
+	CMPQ       R8, $0x00000028
+	JLE        end
+	VMOVDQU    160(DI)(SI*4), Y1
+	VMASKMOVPS 160(CX), Y1, Y2
+	VMASKMOVPS 160(DX), Y1, Y3
+	VMASKMOVPS 160(BX), Y1, Y4
+	VADDPS     Y3, Y2, Y2
+	VCMPPS     $0x1e, Y0, Y4, Y3
+	VANDPS     Y3, Y2, Y2
+	VCMPPS     $0x03, Y4, Y4, Y3
+	VBLENDVPS  Y3, Y4, Y2, Y2
+	CMPQ       R8, $0x00000030
+	JLT        partial5
+	VMOVUPS    Y2, 160(AX)
+	JMP        next5
+
+partial5:
+	VMASKMOVPS Y2, Y1, 160(AX)
+	JMP        end
+
+next5:
+	CMPQ       R8, $0x00000030
+	JLE        end
+	VMOVDQU    192(DI)(SI*4), Y1
+	VMASKMOVPS 192(CX), Y1, Y2
+	VMASKMOVPS 192(DX), Y1, Y3
+	VMASKMOVPS 192(BX), Y1, Y4
+	VADDPS     Y3, Y2, Y2
+	VCMPPS     $0x1e, Y0, Y4, Y3
+	VANDPS     Y3, Y2, Y2
+	VCMPPS     $0x03, Y4, Y4, Y3
+	VBLENDVPS  Y3, Y4, Y2, Y2
+	CMPQ       R8, $0x00000038
+	JLT        partial6
+	VMOVUPS    Y2, 192(AX)
+	JMP        next6
+
+partial6:
+	VMASKMOVPS Y2, Y1, 192(AX)
+	JMP        end
+
+next6:
+	CMPQ       R8, $0x00000038
+	JLE        end
+	VMOVDQU    224(DI)(SI*4), Y1
+	VMASKMOVPS 224(CX), Y1, Y2
+	VMASKMOVPS 224(DX), Y1, Y3
+	VMASKMOVPS 224(BX), Y1, Y4
+	VADDPS     Y3, Y2, Y2
+	VCMPPS     $0x1e, Y0, Y4, Y0
+	VANDPS     Y0, Y2, Y2
+	VCMPPS     $0x03, Y4, Y4, Y0
+	VBLENDVPS  Y0, Y4, Y2, Y0
+	CMPQ       R8, $0x00000040
+	JLT        partial7
+	VMOVUPS    Y0, 224(AX)
+	JMP        end
+
+partial7:
+	VMASKMOVPS Y0, Y1, 224(AX)
+
+end:
 	VZEROUPPER
 	RET

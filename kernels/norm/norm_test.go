@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/actbench/actbench/kernels/act"
 	"github.com/actbench/actbench/kernels/internal/simdenv"
 )
 
@@ -306,6 +307,43 @@ func TestAffineAdd(t *testing.T) {
 					})
 				}
 			}
+		}
+	}
+}
+
+// TestAddReLUBackward checks AddReLUBackward against Add followed by
+// act.ReLUBackward, bit for bit, on every path, for every length from 1
+// to 130, on rows with infinities, NaNs (in the sum and in x) and signed
+// zeros, into a fresh row and in place over a, b and x.
+func TestAddReLUBackward(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for n := 1; n <= 130; n++ {
+		rows := append(nonFiniteRows(rng, n), randRow(rng, n, 0))
+		for ix, x := range rows {
+			a, b := rows[rng.IntN(len(rows))], rows[rng.IntN(len(rows))]
+			both(func() {
+				want := make([]float32, n)
+				Add(want, a, b, false)
+				act.ReLUBackward(want, want, x)
+				fresh := make([]float32, n+2)
+				fresh[0], fresh[n+1] = 7, 7
+				AddReLUBackward(fresh[1:n+1], a, b, x)
+				if fresh[0] != 7 || fresh[n+1] != 7 {
+					t.Fatalf("n=%d %s: AddReLUBackward wrote outside the row", n, Path())
+				}
+				overA, overB, overX := slices.Clone(a), slices.Clone(b), slices.Clone(x)
+				AddReLUBackward(overA, overA, b, x)
+				AddReLUBackward(overB, a, overB, x)
+				AddReLUBackward(overX, a, b, overX)
+				for k, got := range [][]float32{fresh[1 : n+1], overA, overB, overX} {
+					for i := range want {
+						if bits(got[i]) != bits(want[i]) {
+							t.Fatalf("n=%d row %d %s (output %d): element %d = %g (%#08x), Add then ReLUBackward %g (%#08x)",
+								n, ix, Path(), k, i, got[i], bits(got[i]), want[i], bits(want[i]))
+						}
+					}
+				}
+			})
 		}
 	}
 }

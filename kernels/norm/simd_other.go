@@ -20,6 +20,9 @@ func affineAddAVX512(y, x, s *float32, n int, sc, sh float32, relu bool) {
 func affineGradAVX512(dx, dy, x *float32, n int, a, cx, b float32) {
 	panic("norm: no AVX-512 kernels in this build")
 }
+func addReLUBackwardAVX512(dx, a, b, x *float32, n int) {
+	panic("norm: no AVX-512 kernels in this build")
+}
 func addAVX512(dst, a, b *float32, n int, relu bool) {
 	panic("norm: no AVX-512 kernels in this build")
 }
@@ -38,6 +41,9 @@ func affineAddAVX2(y, x, s *float32, n int, sc, sh float32, relu bool) {
 	panic("norm: no AVX2 kernels in this build")
 }
 func affineGradAVX2(dx, dy, x *float32, n int, a, cx, b float32) {
+	panic("norm: no AVX2 kernels in this build")
+}
+func addReLUBackwardAVX2(dx, a, b, x *float32, n int) {
 	panic("norm: no AVX2 kernels in this build")
 }
 func addAVX2(dst, a, b *float32, n int, relu bool) {

@@ -25,6 +25,9 @@ func affineGradAVX512(dx *float32, dy *float32, x *float32, n int, a float32, cx
 // addAVX512 sets dst[i] = a[i] + b[i] over n floats, then max(0, dst[i]) if relu (see Add).
 func addAVX512(dst *float32, a *float32, b *float32, n int, relu bool)
 
+// addReLUBackwardAVX512 sets dx[i] = a[i] + b[i] where x[i] > 0, x[i] where it is NaN, else +0 (see AddReLUBackward).
+func addReLUBackwardAVX512(dx *float32, a *float32, b *float32, x *float32, n int)
+
 // sumAVX2 returns the sum of n floats (see Sum).
 func sumAVX2(x *float32, n int) float32
 
@@ -45,3 +48,6 @@ func affineGradAVX2(dx *float32, dy *float32, x *float32, n int, a float32, cx f
 
 // addAVX2 sets dst[i] = a[i] + b[i] over n floats, then max(0, dst[i]) if relu (see Add).
 func addAVX2(dst *float32, a *float32, b *float32, n int, relu bool)
+
+// addReLUBackwardAVX2 sets dx[i] = a[i] + b[i] where x[i] > 0, x[i] where it is NaN, else +0 (see AddReLUBackward).
+func addReLUBackwardAVX2(dx *float32, a *float32, b *float32, x *float32, n int)
