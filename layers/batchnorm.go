@@ -100,13 +100,20 @@ func (l *BatchNorm) Params() []*Param {
 // The parts of the work split across goroutines are channel ranges, so every
 // per-channel sum is accumulated by one goroutine in a fixed order.
 func (l *BatchNorm) Forward(x *tensor.Dense, train bool) *tensor.Dense {
-	n := batchOf(l.name, x, l.in)
-	y, _ := l.out.get(n)
-	l.x, l.n, l.train = f32(x), n, train
-	l.ys, l.relu = f32(y), false
+	y, ys := l.out.get(batchOf(l.name, x, l.in))
+	l.forwardInto(x, train, ys, nil, false)
+	return y
+}
+
+// forwardInto runs Forward writing into ys (which need not be this
+// layer's output buffer), adding addend (when not nil) and then applying
+// max(0, .) (when relu) in the same pass.
+func (l *BatchNorm) forwardInto(x *tensor.Dense, train bool, ys, addend []float32, relu bool) {
+	l.x, l.n, l.train = f32(x), batchOf(l.name, x, l.in), train
+	l.ys, l.addend, l.relu = ys, addend, relu
 	l.gammaF, l.betaF = f32(l.weight.Value), f32(l.bias.Value)
 	l.split.run(l.c, 2, l.fwd)
-	return y
+	l.addend = nil
 }
 
 // forwardReLU is Forward followed by the ReLU a, in one pass: it writes
@@ -117,24 +124,19 @@ func (l *BatchNorm) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 // Activation. (Gating dy in the BatchNorm's backward passes instead of the
 // ReLU's own pass measured slower: the SIMD ReLU pass is cheap.)
 func (l *BatchNorm) forwardReLU(x *tensor.Dense, train bool, a *Activation) *tensor.Dense {
-	n := batchOf(l.name, x, l.in)
-	y, ys := a.out.get(n)
-	l.x, l.n, l.train = f32(x), n, train
-	l.ys, l.relu = ys, true
-	l.gammaF, l.betaF = f32(l.weight.Value), f32(l.bias.Value)
-	l.split.run(l.c, 2, l.fwd)
-	a.x, a.n, a.ys = ys, n, ys
-	return y
+	return l.forwardAddReLU(x, train, nil, a)
 }
 
-// forwardAddReLU is forwardReLU writing max(0, BN(x) + s) instead: a
-// Residual whose body ends in this layer passes its shortcut s (values
-// bit for bit those of BN into this layer's output, then Residual's add
-// and ReLU).
+// forwardAddReLU is forwardReLU writing max(0, BN(x) + s) instead (s not
+// nil): a Residual whose body ends in this layer passes its shortcut s
+// (values bit for bit those of BN into this layer's output, then
+// Residual's add and ReLU).
 func (l *BatchNorm) forwardAddReLU(x *tensor.Dense, train bool, s []float32, a *Activation) *tensor.Dense {
-	l.addend = s
-	defer func() { l.addend = nil }()
-	return l.forwardReLU(x, train, a)
+	n := batchOf(l.name, x, l.in)
+	y, ys := a.out.get(n)
+	l.forwardInto(x, train, ys, s, true)
+	a.x, a.n, a.ys = ys, n, ys
+	return y
 }
 
 func (l *BatchNorm) forwardPart(_, lo, hi int) {

@@ -311,8 +311,22 @@ func equalShape(a, b []int) bool {
 	return true
 }
 
+// Forward writes body(x) + shortcut(x). When the body ends in a
+// BatchNorm, the shortcut runs first and that BatchNorm adds it as it
+// writes (into this block's output: the same values, without writing and
+// reading the batch norm's output).
 func (r *Residual) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	n := batchOf(r.name, x, r.in)
+	last := len(r.body.layers) - 1
+	if bn, ok := r.body.layers[last].(*BatchNorm); ok && !noFuse {
+		s := f32(x)
+		if r.shortcut != nil {
+			s = f32(r.shortcut.Forward(x, train))
+		}
+		y, ys := r.out.get(n)
+		bn.forwardInto(r.body.forwardLayers(x, train, last), train, ys, s, false)
+		return y
+	}
 	b := f32(r.body.Forward(x, train))
 	s := f32(x)
 	if r.shortcut != nil {
