@@ -796,7 +796,7 @@ func TestBatchNormReLUFusion(t *testing.T) {
 // gradient, parameters and their gradients, the ReLU's dead fraction), with
 // and without a shortcut, with bodies that end in a BatchNorm (which then
 // adds the shortcut itself; one with a BatchNorm + ReLU inside) and one
-// that does not, the last followed by a ReLU or by GELU (not fused with
+// that does not, an empty one, the third followed by a ReLU or by GELU (not fused with
 // the block; its batch norm still adds the shortcut), in training and
 // evaluation, on 1 and 3 threads (the batch is large enough for the add to
 // be split).
@@ -823,6 +823,8 @@ func testResidualFusion(t *testing.T, last string) {
 				NewConv2D("r3.c2", 16, 3, 1, 1, false), NewBatchNorm("r3.bn2", 0.1, 1e-5)),
 				NewSequential("r3.short", NewConv2D("r3.s", 16, 1, 1, 0, false), NewBatchNorm("r3.sbn", 0.1, 1e-5))),
 			mustAct(t, "a3", last),
+			NewResidual("r4", NewSequential("r4.body"), nil), // empty body: x + x
+			mustAct(t, "a4", "relu"),
 			NewGlobalAvgPool("p"), NewDense("d", 10, true))
 		if _, err := s.Setup([]int{3, 32, 32}); err != nil {
 			t.Fatal(err)
@@ -845,7 +847,7 @@ func testResidualFusion(t *testing.T, last string) {
 					float32(s.layers[5].(*Activation).DeadFraction()), float32(s.layers[7].(*Activation).DeadFraction())})
 				res[p] = append(res[p], append([]float32(nil), f32(s.Backward(dy))...))
 			}
-			if fuse != (s.fused[2] && s.fused[4]) || s.fused[6] != (fuse && last == "relu") {
+			if fuse != (s.fused[2] && s.fused[4] && s.fused[8]) || s.fused[6] != (fuse && last == "relu") {
 				t.Fatalf("fuse=%v: fused %v", fuse, s.fused)
 			}
 			for _, prm := range s.Params() {

@@ -221,6 +221,17 @@ func (r *Residual) addPart(_, lo, hi int) {
 	norm.Add(r.dst[o0:o1], r.a[o0:o1], r.b[o0:o1], r.relu)
 }
 
+// endsInBatchNorm returns the body's last layer and its index when it is
+// a BatchNorm that adds the shortcut itself (fusion on), nil otherwise.
+func (r *Residual) endsInBatchNorm() (*BatchNorm, int) {
+	last := len(r.body.layers) - 1
+	if last < 0 || noFuse {
+		return nil, 0
+	}
+	bn, _ := r.body.layers[last].(*BatchNorm)
+	return bn, last
+}
+
 // forwardReLU is Forward followed by the ReLU a, in one pass: it writes
 // ReLU(body(x) + shortcut(x)) into a's output, with the kernel a.Forward
 // would use, and leaves a ready for its Backward and DeadFraction with its
@@ -231,8 +242,7 @@ func (r *Residual) addPart(_, lo, hi int) {
 // the same values, without writing and reading the batch norm's output).
 func (r *Residual) forwardReLU(x *tensor.Dense, train bool, a *Activation) *tensor.Dense {
 	n := batchOf(r.name, x, r.in)
-	last := len(r.body.layers) - 1
-	if bn, ok := r.body.layers[last].(*BatchNorm); ok && !noFuse {
+	if bn, last := r.endsInBatchNorm(); bn != nil {
 		s := f32(x)
 		if r.shortcut != nil {
 			s = f32(r.shortcut.Forward(x, train))
@@ -317,8 +327,7 @@ func equalShape(a, b []int) bool {
 // reading the batch norm's output).
 func (r *Residual) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	n := batchOf(r.name, x, r.in)
-	last := len(r.body.layers) - 1
-	if bn, ok := r.body.layers[last].(*BatchNorm); ok && !noFuse {
+	if bn, last := r.endsInBatchNorm(); bn != nil {
 		s := f32(x)
 		if r.shortcut != nil {
 			s = f32(r.shortcut.Forward(x, train))
