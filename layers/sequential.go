@@ -92,13 +92,16 @@ func (s *Sequential) shareInputGrads() {
 	}
 }
 
-// noFuse turns off the fusion of BatchNorm and ReLU (for tests).
+// noFuse turns off the fusions of layers (BatchNorm or Residual with a
+// ReLU, a Residual's add with its body's last BatchNorm), for tests that
+// compare them with the layers run one by one.
 var noFuse bool
 
 // Forward runs the layers in order. A BatchNorm or a Residual followed by
 // a ReLU Activation runs as one pass (BatchNorm.forwardReLU,
 // Residual.forwardReLU: the same values, one read and one write fewer per
-// element); their Backward stays two.
+// element); the BatchNorm's Backward stays two layers' (a Residual's is
+// fused with the ReLU below it instead: see Backward).
 func (s *Sequential) Forward(x *tensor.Dense, train bool) *tensor.Dense {
 	return s.forwardLayers(x, train, len(s.layers))
 }
