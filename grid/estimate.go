@@ -38,12 +38,16 @@ type measuredRate struct {
 // otherwise idle (the campaign grid stopped with SIGSTOP). One round: the
 // host varies by +-15 % between minutes, more than an estimate needs.
 // (At commit 2251831, the first measurement: simplecnn 1242/4045, resnet20
-// 523/1867, vgg16 150/495.)
+// 523/1867, vgg16 150/495.) resnet20 and resnet56 were measured again at
+// commit b9a9fa8 (the residual blocks' batch-norm fusions; 708.5/2286 and
+// 245.9/797.8 before), the same way; the others measured within the host's
+// noise of their 1a6d27c rates then (simplecnn 1774/5199, vgg16
+// 179.2/621.0) and were left.
 var referenceRates = map[string]measuredRate{
 	"simplecnn": {train: 1689, eval: 5045},
 	"mlp":       {train: 14099, eval: 57087},
-	"resnet20":  {train: 708.5, eval: 2286},
-	"resnet56":  {train: 245.9, eval: 797.8},
+	"resnet20":  {train: 814.4, eval: 2773},
+	"resnet56":  {train: 296.1, eval: 954.5},
 	"vgg11":     {train: 302.9, eval: 1096},
 	"vgg16":     {train: 166.4, eval: 595.3},
 	"vgg19":     {train: 131.3, eval: 449.8},

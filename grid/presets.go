@@ -241,7 +241,7 @@ func init() {
 			"tanhexp, smish, gcu, pau, tanhshrink, golu, srs and aconc run on fused SIMD kernels, pdelu at its " +
 			"default t = 1.5 on one without a logarithm, rrelu draws its slopes by a SIMD integer hash). With " +
 			"leaderboard-resnet's " +
-			"9 that is about 15.6 CPU-hours, the 15 asked for; the images stay at the 3,000 chosen when the " +
+			"8 that is about 14.3 CPU-hours, within the 15 asked for; the images stay at the 3,000 chosen when the " +
 			"engine was half as fast. " +
 			"Why 10 epochs with a cosine decay: at a constant lr 1e-3 ReLU does not settle at this scale (mean validation " +
 			"error over 5 seeds, results/cifar10-simplecnn, 9,000 images: 39.8, 38.1, 37.4 % at epochs 8-10; " +
@@ -274,8 +274,8 @@ func init() {
 			"Mish, Hard-Swish, ReLU6, ELU, SELU, Softplus) or from --act, which replaces them: 'actbench report " +
 			"--leaderboard' prints the --act flag with the measured top 12 under its overall table.",
 		Scale: "All 9,000 training images of the shared CIFAR-10 batch (after 1,000 held out for validation), the full " +
-			"test set, batch 128, 20 epochs instead of the usual 200 on 50,000 images: est. 4.7 h on 2 cores (about " +
-			"9 CPU-hours) for the 12 listed, 5.1 h for 13, a budget of its own beside the leaderboard's. Not checked " +
+			"test set, batch 128, 20 epochs instead of the usual 200 on 50,000 images: est. 4.1 h on 2 cores (about " +
+			"8 CPU-hours) for the 12 listed, 4.4 h for 13, a budget of its own beside the leaderboard's. Not checked " +
 			"for convergence: the first run must look at ReLU's validation curve ('actbench report --leaderboard' " +
 			"prints its move over the last 3 epochs). --epochs and --seeds scale it.",
 		grid: func() Grid {
