@@ -14,10 +14,12 @@ import (
 
 // TestCommittedResultsStillResume: every committed results file still
 // belongs to the grid that produced it: the grid (its grid.json, or the
-// default preset) expands to the same grid id and trial keys, and each
-// record's trial and trainer configs encode to exactly the bytes stored
-// (new config fields are omitted at their defaults), so re-running the
-// command skips every finished trial.
+// default preset) expands to the same grid id and trial keys (a
+// fine-tuning grid's pretraining records, role "pretrain", to the keys of
+// its trials' pretraining stages), and each record's trial and trainer
+// configs encode to exactly the bytes stored (new config fields are
+// omitted at their defaults), so re-running the command skips every
+// finished trial and stage.
 func TestCommittedResultsStillResume(t *testing.T) {
 	files, _ := filepath.Glob("../results/*/results.jsonl")
 	if len(files) == 0 {
@@ -39,9 +41,12 @@ func TestCommittedResultsStillResume(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", dir, err)
 		}
-		keys := map[string]bool{}
+		keys, stages := map[string]bool{}, map[string]bool{}
 		for _, tr := range trials {
 			keys[tr.Key] = true
+			if tr.Recipe.Pretrain != nil {
+				stages[grid.PretrainTrial(tr).Key] = true
+			}
 		}
 		id := grid.ID(trials)
 		f, err := os.Open(path)
@@ -55,6 +60,7 @@ func TestCommittedResultsStillResume(t *testing.T) {
 			var raw struct {
 				Key    string          `json:"key"`
 				Grid   string          `json:"grid"`
+				Role   string          `json:"role"`
 				Config json.RawMessage `json:"config"`
 				Result struct {
 					Config json.RawMessage `json:"config"`
@@ -64,7 +70,11 @@ func TestCommittedResultsStillResume(t *testing.T) {
 				t.Fatalf("%s: %v", path, err)
 			}
 			n++
-			if raw.Grid != id || !keys[raw.Key] {
+			known := keys[raw.Key]
+			if raw.Role == "pretrain" {
+				known = stages[raw.Key]
+			}
+			if raw.Grid != id || !known {
 				t.Fatalf("%s: record %s of grid %s: the grid now expands to %s and does not hold the key", path, raw.Key, raw.Grid, id)
 			}
 			var tc grid.TrialConfig
