@@ -60,6 +60,10 @@ func init() {
 //	Bn = r*(b1*w^3 + r*(b2*w^2 + r*(b3*w + r*b4)))
 type pau struct{}
 
+// BlockwiseForward marks pau's Forward as not pointwise (elementwise.Blockwise):
+// a block holding a large input runs on the scaled float64 form as a whole.
+func (pau) BlockwiseForward() {}
+
 type pauScaled struct{ r, s, w, w2, w3, w4 float64 }
 
 func pauScale(x float64) pauScaled {

@@ -47,6 +47,16 @@ type Kinked interface {
 	Kinks() []float64
 }
 
+// Blockwise is implemented by a kernel whose Forward is not pointwise: its
+// result for one element can depend on the other elements of the call (PAU
+// evaluates a block holding a large input in float64 as a whole). New
+// returns a registry.Pointwise Func for every other kernel with shared
+// parameters that is not random (the conformance suite checks that each
+// such Forward gives the same bits on any slice).
+type Blockwise interface {
+	BlockwiseForward()
+}
+
 // ParamKinked kernels have kinks that move with their trainable parameters
 // (a learned hinge or threshold): KinksAt lists them for the parameter values
 // p (as Reference takes them). The Func reports the kinks of every channel's
@@ -150,8 +160,17 @@ func New(args registry.Args, channels int, k Kernel) (registry.Func, error) {
 	if stochastic {
 		return &stochasticElementwise{e, st}, nil
 	}
+	if _, blockwise := k.(Blockwise); !blockwise && !e.perChan {
+		return pointwiseElementwise{e}, nil
+	}
 	return e, nil
 }
+
+// pointwiseElementwise is the Func of a kernel that is neither random nor
+// blockwise, with shared parameters: it implements registry.Pointwise.
+type pointwiseElementwise struct{ *elementwise }
+
+func (pointwiseElementwise) PointwiseForward() {}
 
 // stochasticElementwise is the Func of a kernel that is random in training
 // mode: it implements registry.Stochastic (the plain adapter does not, so

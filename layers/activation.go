@@ -52,6 +52,10 @@ type Activation struct {
 	// plainReLU: the function is the registry's "relu" (no parameters,
 	// not random), which a Sequential fuses into a BatchNorm before it.
 	plainReLU bool
+	// pointwise: any other function that is registry.Pointwise and not
+	// random, which a BatchNorm before it runs plane by plane in its output
+	// pass (BatchNorm.forwardAct).
+	pointwise bool
 	// DeadFraction scratch, allocated on first use.
 	ones, deadDx []float32
 	gradSave     [][]float32
@@ -119,6 +123,8 @@ func (a *Activation) instantiate(spec string) error {
 	a.fn, a.spec = f, f.Spec().String()
 	a.stoch, _ = f.(registry.Stochastic)
 	a.plainReLU = a.spec == "relu" && a.stoch == nil && len(f.Params()) == 0
+	_, pw := f.(registry.Pointwise)
+	a.pointwise = pw && a.stoch == nil && !a.plainReLU
 	a.params = a.params[:0:0]
 	for _, p := range f.Params() {
 		a.params = append(a.params, &Param{
@@ -203,6 +209,14 @@ func (a *Activation) run(part func(part, lo, hi int)) int {
 		part(0, 0, a.n)
 		return 1
 	}
+	a.syncClones(parts)
+	return a.split.run(a.n, 0, part)
+}
+
+// syncClones makes instances 1 .. parts-1 exist (clones of the function,
+// one per part, so that parts never share an instance's scratch) and copies
+// the parameters' current values into them.
+func (a *Activation) syncClones(parts int) {
 	for len(a.clones) < parts-1 {
 		f, err := registry.New(a.spec, a.shape.C)
 		if err != nil {
@@ -216,7 +230,6 @@ func (a *Activation) run(part func(part, lo, hi int)) int {
 			copy(cp.Value, ps[i].Value)
 		}
 	}
-	return a.split.run(a.n, 0, part)
 }
 
 // instance returns the function that part runs on.

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/actbench/actbench/kernels/norm"
+	"github.com/actbench/actbench/registry"
 
 	"gorgonia.org/tensor"
 )
@@ -47,6 +48,10 @@ type BatchNorm struct {
 	// addend when it is set (forwardAddReLU).
 	ys, addend []float32
 	relu       bool
+	// act, when set, is a pointwise Activation that each part runs on every
+	// plane it has just written (forwardAct), into acts.
+	act  *Activation
+	acts []float32
 }
 
 // NewBatchNorm returns a batch normalisation layer with PyTorch's momentum
@@ -139,7 +144,26 @@ func (l *BatchNorm) forwardAddReLU(x *tensor.Dense, train bool, s []float32, a *
 	return y
 }
 
-func (l *BatchNorm) forwardPart(_, lo, hi int) {
+// forwardAct is Forward followed by the pointwise Activation a: it writes
+// BN(x) into this layer's output, as Forward does (a's input, kept for a's
+// Backward), and a's function of each plane into a's output right after the
+// plane is written, while it is in cache, instead of in a pass of its own
+// (the same values: the function is pointwise). a is left as its Forward
+// would leave it. Sequential uses it for a 2-D BatchNorm followed by such
+// an Activation.
+func (l *BatchNorm) forwardAct(x *tensor.Dense, train bool, a *Activation) *tensor.Dense {
+	n := batchOf(l.name, x, l.in)
+	_, us := l.out.get(n)
+	y, ys := a.out.get(n)
+	a.syncClones(Threads())
+	l.act, l.acts = a, ys
+	l.forwardInto(x, train, us, nil, false)
+	l.act, l.acts = nil, nil
+	a.x, a.n, a.ys = us, n, ys
+	return y
+}
+
+func (l *BatchNorm) forwardPart(part, lo, hi int) {
 	if lo >= hi {
 		return
 	}
@@ -198,6 +222,9 @@ func (l *BatchNorm) forwardPart(_, lo, hi int) {
 				continue
 			}
 			norm.Affine(ys[off:off+hw], l.x[off:off+hw], sc, sh, l.relu)
+			if l.act != nil {
+				l.act.instance(part).Forward(l.acts[off:off+hw], ys[off:off+hw], registry.Shape{N: 1, C: 1, HW: hw})
+			}
 		}
 	}
 }

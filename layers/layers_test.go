@@ -718,8 +718,9 @@ func TestBatchNormOffsetStatistics(t *testing.T) {
 // TestBatchNormReLUFusion checks that a Sequential's fused BatchNorm +
 // ReLU gives the bits of the two layers run one after the other: output,
 // input gradient, every parameter gradient and the running statistics, in
-// training and evaluation, 2-D and 1-D, on 1 and 3 threads; and that a
-// swapped activation is no longer fused.
+// training and evaluation, 2-D and 1-D, on 1 and 3 threads; and that an
+// activation swapped for one that is neither ReLU nor pointwise is no
+// longer fused.
 func TestBatchNormReLUFusion(t *testing.T) {
 	old := gemm.Threads()
 	defer gemm.SetThreads(old)
@@ -771,12 +772,13 @@ func TestBatchNormReLUFusion(t *testing.T) {
 				}
 			}
 			if fuse {
-				if err := s.layers[2].(*Activation).Swap("gelu"); err != nil {
+				// PAU is neither ReLU nor pointwise: no fusion at all.
+				if err := s.layers[2].(*Activation).Swap("pau"); err != nil {
 					t.Fatal(err)
 				}
 				s.Forward(x, true)
 				if s.fused[1] || !s.fused[4] {
-					t.Errorf("after swapping a1 to gelu: fused %v, want only bn2 and bn3", s.fused)
+					t.Errorf("after swapping a1 to pau: fused %v, want only bn2 and bn3", s.fused)
 				}
 			}
 		}
@@ -849,6 +851,73 @@ func testResidualFusion(t *testing.T, last string) {
 			}
 			if fuse != (s.fused[2] && s.fused[4] && s.fused[8]) || s.fused[6] != (fuse && last == "relu") {
 				t.Fatalf("fuse=%v: fused %v", fuse, s.fused)
+			}
+			for _, prm := range s.Params() {
+				res[p] = append(res[p], append([]float32(nil), f32(prm.Value)...))
+				if prm.Grad != nil {
+					res[p] = append(res[p], append([]float32(nil), f32(prm.Grad)...))
+				}
+			}
+		}
+		for k := range res[0] {
+			for i, v := range res[0][k] {
+				if math.Float32bits(v) != math.Float32bits(res[1][k][i]) {
+					t.Fatalf("threads %d, result %d, element %d: unfused %g, fused %g", threads, k, i, v, res[1][k][i])
+				}
+			}
+		}
+	}
+}
+
+// TestBatchNormActFusion checks that a Sequential's batch norm followed by
+// a pointwise activation (run plane by plane in the batch norm's output
+// pass) gives the bits of the two layers run one after the other: output,
+// input gradient, parameters and their gradients, the activations' dead
+// fractions, in training and evaluation, on 1 and 3 threads; and that a
+// per-channel activation, a blockwise one (PAU) and planes under
+// actPlaneMin are left unfused.
+func TestBatchNormActFusion(t *testing.T) {
+	old := gemm.Threads()
+	defer gemm.SetThreads(old)
+	defer func() { noFuse = false }()
+	build := func() *Sequential {
+		s := NewSequential("s",
+			NewConv2D("c1", 8, 3, 1, 1, false), NewBatchNorm("bn1", 0.1, 1e-5), mustAct(t, "a1", "gelu"),
+			NewConv2D("c2", 8, 3, 1, 1, false), NewBatchNorm("bn2", 0.1, 1e-5), mustAct(t, "a2", "pvlu"),
+			NewConv2D("c3", 8, 3, 1, 1, false), NewBatchNorm("bn3", 0.1, 1e-5), mustAct(t, "a3", "pvlu(per=channel)"),
+			NewConv2D("c4", 8, 3, 1, 1, false), NewBatchNorm("bn4", 0.1, 1e-5), mustAct(t, "a4", "pau"),
+			NewConv2D("c5", 8, 3, 2, 1, false), NewBatchNorm("bn5", 0.1, 1e-5), mustAct(t, "a5", "silu"), // 8x8 = 64: fused
+			NewConv2D("c6", 8, 3, 2, 1, false), NewBatchNorm("bn6", 0.1, 1e-5), mustAct(t, "a6", "elu"), // 4x4: not
+			NewFlatten("f"), NewDense("d", 10, true))
+		if _, err := s.Setup([]int{3, 16, 16}); err != nil {
+			t.Fatal(err)
+		}
+		initLayers(s, 6)
+		return s
+	}
+	rng := rand.New(rand.NewPCG(15, 16))
+	x := randTensor(rng, 6, 3, 16, 16)
+	dy := randTensor(rng, 6, 10)
+	for _, threads := range []int{1, 3} {
+		gemm.SetThreads(threads)
+		var res [2][][]float32
+		for p, fuse := range []bool{false, true} {
+			noFuse = !fuse
+			s := build()
+			for _, train := range []bool{true, false} {
+				res[p] = append(res[p], append([]float32(nil), f32(s.Forward(x, train))...))
+				var dead []float32
+				for _, i := range []int{2, 5, 8, 11, 14, 17} {
+					dead = append(dead, float32(s.layers[i].(*Activation).DeadFraction()))
+				}
+				res[p] = append(res[p], dead)
+				res[p] = append(res[p], append([]float32(nil), f32(s.Backward(dy))...))
+			}
+			want := []bool{fuse, fuse, false, false, fuse, false}
+			for k, i := range []int{1, 4, 7, 10, 13, 16} {
+				if s.fused[i] != want[k] {
+					t.Fatalf("fuse=%v: bn%d fused %v, want %v", fuse, k+1, s.fused[i], want[k])
+				}
 			}
 			for _, prm := range s.Params() {
 				res[p] = append(res[p], append([]float32(nil), f32(prm.Value)...))

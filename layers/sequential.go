@@ -92,6 +92,11 @@ func (s *Sequential) shareInputGrads() {
 	}
 }
 
+// actPlaneMin is the smallest plane (H*W) on which a batch norm runs the
+// pointwise activation after it plane by plane: below, the calls cost more
+// than the pass they save.
+const actPlaneMin = 64
+
 // noFuse turns off the fusions of layers (BatchNorm or Residual with a
 // ReLU, a Residual's add with its body's last BatchNorm), for tests that
 // compare them with the layers run one by one.
@@ -114,6 +119,15 @@ func (s *Sequential) forwardLayers(x *tensor.Dense, train bool, hi int) *tensor.
 	for i := 0; i < hi; i++ {
 		s.fused[i] = false
 		if i+1 < hi && !noFuse {
+			if a, ok := s.layers[i+1].(*Activation); ok && a.pointwise {
+				if l, ok := s.layers[i].(*BatchNorm); ok && l.hw >= actPlaneMin {
+					x = l.forwardAct(x, train, a)
+					s.fused[i] = true
+					i++
+					s.fused[i] = false
+					continue
+				}
+			}
 			if a, ok := s.layers[i+1].(*Activation); ok && a.plainReLU {
 				fused := true
 				switch l := s.layers[i].(type) {

@@ -148,6 +148,19 @@ type Kinked interface {
 	Kinks() []float64
 }
 
+// Pointwise is implemented by a Func whose Forward computes every y[i] from
+// x[i] alone (its parameters, if any, shared by every channel), bit for bit
+// the same whatever slice of a tensor it is given and with any Shape of that
+// slice's length: a layer may then run it a plane at a time inside another
+// layer's pass (a batch norm's output pass, while the plane is in cache).
+// PAU, whose kernel evaluates a block of values holding one large input in
+// float64 as a whole, is not pointwise. The conformance suite checks the
+// claim (forward of a whole tensor against plane by plane, bits).
+type Pointwise interface {
+	Func
+	PointwiseForward()
+}
+
 // Stochastic is implemented by a Func whose training-mode Forward is random,
 // such as RReLU, which draws a slope per element while training and uses the
 // mean slope in evaluation. A layer calls SetMode before every Forward: train

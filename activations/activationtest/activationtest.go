@@ -188,6 +188,7 @@ func (s *suite) cases() []testCase {
 			testCase{name + "/extremes", func(tb testing.TB) { s.guard(tb, func() { s.checkExtremes(tb, v) }) }},
 			testCase{name + "/aliasing", func(tb testing.TB) { s.guard(tb, func() { s.checkAliasing(tb, v) }) }},
 			testCase{name + "/allocs", func(tb testing.TB) { s.guard(tb, func() { s.checkAllocs(tb, v) }) }},
+			testCase{name + "/pointwise", func(tb testing.TB) { s.guard(tb, func() { s.checkPointwise(tb, v) }) }},
 		)
 	}
 	if hasPer {
@@ -733,6 +734,40 @@ func (s *suite) checkAliasing(tb testing.TB, spec registry.Spec) {
 	}
 	for _, p := range f.Params() {
 		clear(p.Grad)
+	}
+}
+
+// checkPointwise checks a Func that claims registry.Pointwise: Forward of a
+// whole tensor against Forward of its planes one at a time and of odd-sized
+// pieces (shape {1, 1, piece}), bit for bit, on inputs with a few huge
+// values among normal ones (where a blockwise kernel changes its method for
+// a whole block). A Func that does not claim it is not checked.
+func (s *suite) checkPointwise(tb testing.TB, spec registry.Spec) {
+	f := s.instance(tb, spec, false)
+	if f == nil {
+		return
+	}
+	if _, ok := f.(registry.Pointwise); !ok {
+		return
+	}
+	shape := registry.Shape{N: 2, C: s.channels, HW: 5000}
+	x, _ := s.randomInput(shape, 11)
+	for i := 4000; i < len(x); i += 7919 {
+		x[i] = float32(math.Copysign(1e6, float64(x[i])))
+	}
+	whole := make([]float32, len(x))
+	f.Forward(whole, x, shape)
+	for _, piece := range []int{shape.HW, 37, 4096} {
+		got := make([]float32, len(x))
+		for lo := 0; lo < len(x); lo += piece {
+			hi := min(lo+piece, len(x))
+			f.Forward(got[lo:hi], x[lo:hi], registry.Shape{N: 1, C: 1, HW: hi - lo})
+		}
+		if i := equalBits(whole, got); i >= 0 {
+			tb.Errorf("Forward claims to be pointwise, but in pieces of %d it gives %g at %d (x = %g), the whole tensor %g",
+				piece, got[i], i, x[i], whole[i])
+			return
+		}
 	}
 }
 
