@@ -715,6 +715,30 @@ func TestBatchNormOffsetStatistics(t *testing.T) {
 	}
 }
 
+// appendParams appends copies of every parameter's value and gradient of s.
+func appendParams(res [][]float32, s *Sequential) [][]float32 {
+	for _, prm := range s.Params() {
+		res = append(res, append([]float32(nil), f32(prm.Value)...))
+		if prm.Grad != nil {
+			res = append(res, append([]float32(nil), f32(prm.Grad)...))
+		}
+	}
+	return res
+}
+
+// fusedSameBits fails unless the unfused and fused runs' results agree bit for
+// bit.
+func fusedSameBits(t *testing.T, threads int, unfused, fused [][]float32) {
+	t.Helper()
+	for k := range unfused {
+		for i, v := range unfused[k] {
+			if math.Float32bits(v) != math.Float32bits(fused[k][i]) {
+				t.Fatalf("threads %d, result %d, element %d: unfused %g, fused %g", threads, k, i, v, fused[k][i])
+			}
+		}
+	}
+}
+
 // TestBatchNormReLUFusion checks that a Sequential's fused BatchNorm +
 // ReLU gives the bits of the two layers run one after the other: output,
 // input gradient, every parameter gradient and the running statistics, in
@@ -765,12 +789,7 @@ func TestBatchNormReLUFusion(t *testing.T) {
 			if want := map[bool]int{false: 0, true: 3}[fuse]; fusedNow != want {
 				t.Fatalf("fuse=%v: %d pairs fused, want %d", fuse, fusedNow, want)
 			}
-			for _, prm := range s.Params() {
-				res[p] = append(res[p], append([]float32(nil), f32(prm.Value)...))
-				if prm.Grad != nil {
-					res[p] = append(res[p], append([]float32(nil), f32(prm.Grad)...))
-				}
-			}
+			res[p] = appendParams(res[p], s)
 			if fuse {
 				// PAU is neither ReLU nor pointwise: no fusion at all.
 				if err := s.layers[2].(*Activation).Swap("pau"); err != nil {
@@ -782,13 +801,7 @@ func TestBatchNormReLUFusion(t *testing.T) {
 				}
 			}
 		}
-		for k := range res[0] {
-			for i, v := range res[0][k] {
-				if math.Float32bits(v) != math.Float32bits(res[1][k][i]) {
-					t.Fatalf("threads %d, result %d, element %d: unfused %g, fused %g", threads, k, i, v, res[1][k][i])
-				}
-			}
-		}
+		fusedSameBits(t, threads, res[0], res[1])
 	}
 }
 
@@ -852,20 +865,9 @@ func testResidualFusion(t *testing.T, last string) {
 			if fuse != (s.fused[2] && s.fused[4] && s.fused[8]) || s.fused[6] != (fuse && last == "relu") {
 				t.Fatalf("fuse=%v: fused %v", fuse, s.fused)
 			}
-			for _, prm := range s.Params() {
-				res[p] = append(res[p], append([]float32(nil), f32(prm.Value)...))
-				if prm.Grad != nil {
-					res[p] = append(res[p], append([]float32(nil), f32(prm.Grad)...))
-				}
-			}
+			res[p] = appendParams(res[p], s)
 		}
-		for k := range res[0] {
-			for i, v := range res[0][k] {
-				if math.Float32bits(v) != math.Float32bits(res[1][k][i]) {
-					t.Fatalf("threads %d, result %d, element %d: unfused %g, fused %g", threads, k, i, v, res[1][k][i])
-				}
-			}
-		}
+		fusedSameBits(t, threads, res[0], res[1])
 	}
 }
 
@@ -919,19 +921,8 @@ func TestBatchNormActFusion(t *testing.T) {
 					t.Fatalf("fuse=%v: bn%d fused %v, want %v", fuse, k+1, s.fused[i], want[k])
 				}
 			}
-			for _, prm := range s.Params() {
-				res[p] = append(res[p], append([]float32(nil), f32(prm.Value)...))
-				if prm.Grad != nil {
-					res[p] = append(res[p], append([]float32(nil), f32(prm.Grad)...))
-				}
-			}
+			res[p] = appendParams(res[p], s)
 		}
-		for k := range res[0] {
-			for i, v := range res[0][k] {
-				if math.Float32bits(v) != math.Float32bits(res[1][k][i]) {
-					t.Fatalf("threads %d, result %d, element %d: unfused %g, fused %g", threads, k, i, v, res[1][k][i])
-				}
-			}
-		}
+		fusedSameBits(t, threads, res[0], res[1])
 	}
 }
