@@ -68,16 +68,20 @@ func unscale(b *B, v, sc V) V {
 // (rounded once), erf(u)/sc above (exact).
 func erfScaled(b *B, u, uS, sc V) V {
 	a := b.And(u, b.C("absMask"))
-	big := unscale(b, b.Or(erfAbove(b, a), b.And(u, b.C("signMask"))), sc)
-	return b.Sel(b.Cmp(predLT, a, b.C("half")), b.Mul(uS, erfSeries(b, u)), big)
+	return erfScaledFrom(b, u, uS, sc, a, erfAbove(b, a))
 }
 
 // erfScaledAndDeriv is erfScaled and erf'(u) from one exp(-u^2).
 func erfScaledAndDeriv(b *B, u, uS, sc V) (rS, deriv V) {
 	a := b.And(u, b.C("absMask"))
 	above, deriv := erfAboveAndDeriv(b, a)
+	return erfScaledFrom(b, u, uS, sc, a, above), deriv
+}
+
+// erfScaledFrom is erfScaled given a = |u| and above = erf(a) for a >= 1/2.
+func erfScaledFrom(b *B, u, uS, sc, a, above V) V {
 	big := unscale(b, b.Or(above, b.And(u, b.C("signMask"))), sc)
-	return b.Sel(b.Cmp(predLT, a, b.C("half")), b.Mul(uS, erfSeries(b, u)), big), deriv
+	return b.Sel(b.Cmp(predLT, a, b.C("half")), b.Mul(uS, erfSeries(b, u)), big)
 }
 
 // goluGate returns e = exp(-max(x, -43)) and the gate G = exp(-e) as
