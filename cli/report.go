@@ -14,14 +14,15 @@ import (
 func init() {
 	register(command{
 		name:    "report",
-		summary: "compare activations from results files: tables (table, md, csv, json, latex) and plots; --leaderboard ranks them all",
+		summary: "compare activations from results files: tables (table, md, csv, json, latex) and plots; --leaderboard ranks them all; --learned lists the learned parameters per layer",
 		run:     runReport,
 	})
 }
 
 func runReport(env *Env, args []string) error {
-	fs := newFlagSet(env, "report", "report FILE... [--leaderboard] [--baseline relu] [--format table|md|csv|json|latex] [--plot DIR]")
+	fs := newFlagSet(env, "report", "report FILE... [--leaderboard | --learned] [--baseline relu] [--format table|md|csv|json|latex] [--plot DIR]")
 	leaderboard := fs.Bool("leaderboard", false, "rank every activation of each cell (model, dataset, recipe): mean test error, RER, p against the baseline and the best (Holm), significance groups, mean rank, s/epoch, params; across cells, the mean rank. --plot then draws the forest plot of RER")
+	learned := fs.Bool("learned", false, "instead of the comparison, the learned activation parameters per layer at the selected epoch: mean and range over seeds (and over channels for per-channel parameters), with the starting value")
 	baseline := fs.String("baseline", "relu", "activation every other one is compared with")
 	format := fs.String("format", "table", "output format: "+strings.Join(report.Formats, ", "))
 	out := fs.StringP("out", "o", "", "write the report to this file instead of stdout")
@@ -35,6 +36,9 @@ func runReport(env *Env, args []string) error {
 	}
 	if fs.NArg() == 0 {
 		return usageErrorf("no results files (e.g. actbench report runs/default.jsonl)")
+	}
+	if *leaderboard && *learned {
+		return usageErrorf("--leaderboard and --learned are two different reports: give one")
 	}
 	if !validFormat(*format) {
 		return usageErrorf("--format %q: want one of %s", *format, strings.Join(report.Formats, ", "))
@@ -100,6 +104,10 @@ func runReport(env *Env, args []string) error {
 			return err
 		}
 		render = func(w io.Writer) error { return report.Render(w, rep, *format) }
+		if *learned {
+			t := report.Learned(rep)
+			render = func(w io.Writer) error { return report.RenderLearned(w, t, *format) }
+		}
 		plot = func() ([]string, error) { return report.WritePlots(*plotDir, rep) }
 	}
 	if *out != "" && *out != "-" {

@@ -118,3 +118,56 @@ func TestReportLeaderboard(t *testing.T) {
 		t.Error("a failed report left its --out file")
 	}
 }
+
+// TestReportLearned runs 'actbench report --learned': PVLU's a and b per
+// layer of the records, nothing for ReLU, and a usage error (exit 2, before
+// any work) beside --leaderboard.
+func TestReportLearned(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "results.jsonl")
+	var lines []string
+	for _, seed := range []uint64{1, 2, 3} {
+		for _, act := range []string{"relu", "pvlu"} {
+			spec, err := grid.CanonicalActivation(act)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := grid.TrialConfig{Model: "simplecnn", Dataset: grid.Dataset{Name: "cifar10", Val: 100, Train: 500},
+				Recipe: grid.Recipe{Name: "adam", Epochs: 1, Optimizer: "adam", LR: 1e-3, Batch: 64, Select: "best"},
+				Seed:   seed, Activation: spec}
+			ep := trainer.Epoch{Epoch: 1, Val: &trainer.Metrics{N: 100, Top1: 0.7}}
+			if act == "pvlu" {
+				for _, l := range []string{"conv1.act", "fc1.act"} {
+					a := 0.1 + 0.01*float64(seed)
+					ep.ActParams = append(ep.ActParams, trainer.ActParam{Layer: l, Param: "a", N: 1, Mean: a, Min: a, Max: a},
+						trainer.ActParam{Layer: l, Param: "b", N: 1, Mean: 1, Min: 1, Max: 1})
+				}
+			}
+			res := trainer.Result{Status: trainer.StatusOK, SelectedEpoch: 1, Epochs: []trainer.Epoch{ep},
+				Test: &trainer.Metrics{N: 1000, Top1: 0.7 + 0.01*float64(seed)}, Data: trainer.DataInfo{Name: "cifar10", SHA256: "sha"}}
+			b, err := json.Marshal(record.Record{Schema: record.SchemaVersion, Key: grid.TrialKey(cfg), Grid: "learned-test", Index: len(lines), Config: cfg, Result: res})
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines = append(lines, string(b))
+		}
+	}
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := benchCLI("report", "--learned", path, "--format", "md")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"| pvlu | conv1.act | a | 0.1 | +0.1200 | [+0.1100, +0.1300] | - | 3 |", "| pvlu | fc1.act | b | 1 | +1.0000 |"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("md lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "| relu |") {
+		t.Errorf("relu has no parameters but has rows:\n%s", out)
+	}
+	code, _, errs = benchCLI("report", "--learned", "--leaderboard", path)
+	if code != 2 || !strings.Contains(errs, "--leaderboard and --learned") {
+		t.Errorf("--learned --leaderboard: exit %d: %s", code, errs)
+	}
+}
