@@ -192,9 +192,17 @@ func generateAsm(s *isa, k *Kernel) {
 		g.ptrs[sl] = Load(Param(sl).Base(), GP64())
 	}
 	for _, p := range k.Params {
-		x := Load(Param(p), XMM())
+		// Broadcast straight from the argument frame: avo's Load would
+		// emit a legacy SSE MOVSS, and a legacy SSE instruction that
+		// writes an XMM register while the upper halves are dirty (after
+		// the first broadcast) stalled every call on an Intel Xeon (~150
+		// ns each; BenchmarkPlane64).
+		arg, err := Param(p).Resolve()
+		if err != nil {
+			panic(err)
+		}
 		v := s.vec()
-		VBROADCASTSS(x, v)
+		VBROADCASTSS(arg.Addr, v)
 		if paramsInRegs {
 			g.params[p] = v
 		} else {
@@ -518,7 +526,7 @@ func (g *asmGen) body() {
 			t := GP64()
 			LEAQ(Mem{Base: g.idx, Disp: g.elem}, t)
 			x := XMM()
-			MOVQ(t, x)
+			VMOVQ(t, x) // not MOVQ: legacy SSE (see the parameters above)
 			d := s.vec()
 			VPBROADCASTD(x, d)
 			VPADDD(constMem["laneIota"], d, d)

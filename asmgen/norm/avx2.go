@@ -146,7 +146,7 @@ func sumsAVX2(name, sig string, sqDev bool) {
 		}
 		VADDPS(v, acc[k], acc[k])
 	})
-	Store(tree8(acc), ReturnIndex(0))
+	storeResult(tree8(acc), 0)
 	VZEROUPPER()
 	RET()
 }
@@ -162,7 +162,7 @@ func dySumsAVX2() {
 		g := load8(Mem{Base: dy, Disp: disp}, mask)
 		VADDPS(g, accS[k], accS[k])
 	})
-	Store(tree8(accS), ReturnIndex(0))
+	storeResult(tree8(accS), 0)
 	dy, x := ld("dy"), ld("x")
 	mu := YMM()
 	VBROADCASTSS(paramAddr("mu"), mu)
@@ -178,7 +178,7 @@ func dySumsAVX2() {
 		}
 		VADDPS(p, accT[k], accT[k])
 	})
-	Store(tree8(accT), ReturnIndex(1))
+	storeResult(tree8(accT), 1)
 	VZEROUPPER()
 	RET()
 }

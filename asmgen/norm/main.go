@@ -61,6 +61,17 @@ func paramAddr(name string) Mem {
 	return b.Addr
 }
 
+// storeResult writes the float32 in x's low lane to result i with VMOVSS:
+// avo's Store would emit a legacy SSE MOVSS, and legacy SSE beside dirty
+// upper halves stalls some Intel CPUs (see asmgen/act).
+func storeResult(x VecVirtual, i int) {
+	r, err := ReturnIndex(i).Resolve()
+	if err != nil {
+		panic(err)
+	}
+	VMOVSS(x, r.Addr)
+}
+
 // countMask16 returns the opmask of the first clamp(cnt, 0, 16) lanes; cnt
 // is clobbered.
 func countMask16(cnt GPVirtual) OpmaskVirtual {
@@ -240,7 +251,7 @@ func sums(name, sig string, sqDev bool) {
 		}
 		VADDPS(v, acc[k], acc[k])
 	})
-	Store(tree(acc), ReturnIndex(0))
+	storeResult(tree(acc), 0)
 	VZEROUPPER()
 	RET()
 }
@@ -268,8 +279,8 @@ func dySums() {
 		VADDPS(g, accS[k], accS[k])
 		VADDPS(p, accT[k], accT[k])
 	})
-	Store(tree(accS), ReturnIndex(0))
-	Store(tree(accT), ReturnIndex(1))
+	storeResult(tree(accS), 0)
+	storeResult(tree(accT), 1)
 	VZEROUPPER()
 	RET()
 }

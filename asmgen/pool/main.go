@@ -237,7 +237,7 @@ func kernelAVX2() {
 
 func broadcastIntY(r GPVirtual, y VecVirtual) {
 	x := XMM()
-	MOVQ(r, x)
+	VMOVQ(r, x)
 	VPBROADCASTD(x, y)
 }
 

@@ -2549,13 +2549,12 @@ done:
 	RET
 
 // func leakyReLUAVX512(y []float32, x []float32, slope float32)
-// Requires: AVX, AVX512F, SSE
+// Requires: AVX, AVX512F
 TEXT ·leakyReLUAVX512(SB), NOSPLIT, $0-52
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        slope+48(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS slope+48(FP), Z0
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000040, SI
@@ -2563,26 +2562,26 @@ TEXT ·leakyReLUAVX512(SB), NOSPLIT, $0-52
 loopN:
 	CMPQ      BX, SI
 	JG        loop1
-	VMOVUPS   (DX)(BX*4), Z7
-	VMULPS    Z7, Z0, Z8
-	VCMPPS    $0x1e, c_zero<>+0(SB), Z7, K1
-	VBLENDMPS Z7, Z8, K1, Z1
-	VMOVUPS   Z1, (CX)(BX*4)
-	VMOVUPS   64(DX)(BX*4), Z7
-	VMULPS    Z7, Z0, Z8
-	VCMPPS    $0x1e, c_zero<>+0(SB), Z7, K1
-	VBLENDMPS Z7, Z8, K1, Z2
-	VMOVUPS   Z2, 64(CX)(BX*4)
-	VMOVUPS   128(DX)(BX*4), Z7
-	VMULPS    Z7, Z0, Z8
-	VCMPPS    $0x1e, c_zero<>+0(SB), Z7, K1
-	VBLENDMPS Z7, Z8, K1, Z3
-	VMOVUPS   Z3, 128(CX)(BX*4)
-	VMOVUPS   192(DX)(BX*4), Z7
-	VMULPS    Z7, Z0, Z8
-	VCMPPS    $0x1e, c_zero<>+0(SB), Z7, K1
-	VBLENDMPS Z7, Z8, K1, Z4
-	VMOVUPS   Z4, 192(CX)(BX*4)
+	VMOVUPS   (DX)(BX*4), Z1
+	VMULPS    Z1, Z0, Z2
+	VCMPPS    $0x1e, c_zero<>+0(SB), Z1, K1
+	VBLENDMPS Z1, Z2, K1, Z3
+	VMOVUPS   Z3, (CX)(BX*4)
+	VMOVUPS   64(DX)(BX*4), Z1
+	VMULPS    Z1, Z0, Z2
+	VCMPPS    $0x1e, c_zero<>+0(SB), Z1, K1
+	VBLENDMPS Z1, Z2, K1, Z4
+	VMOVUPS   Z4, 64(CX)(BX*4)
+	VMOVUPS   128(DX)(BX*4), Z1
+	VMULPS    Z1, Z0, Z2
+	VCMPPS    $0x1e, c_zero<>+0(SB), Z1, K1
+	VBLENDMPS Z1, Z2, K1, Z5
+	VMOVUPS   Z5, 128(CX)(BX*4)
+	VMOVUPS   192(DX)(BX*4), Z1
+	VMULPS    Z1, Z0, Z2
+	VCMPPS    $0x1e, c_zero<>+0(SB), Z1, K1
+	VBLENDMPS Z1, Z2, K1, Z6
+	VMOVUPS   Z6, 192(CX)(BX*4)
 	ADDQ      $0x00000040, BX
 	JMP       loopN
 
@@ -2596,8 +2595,8 @@ loop:
 	VMOVUPS   (DX)(BX*4), Z1
 	VMULPS    Z1, Z0, Z2
 	VCMPPS    $0x1e, c_zero<>+0(SB), Z1, K1
-	VBLENDMPS Z1, Z2, K1, Z5
-	VMOVUPS   Z5, (CX)(BX*4)
+	VBLENDMPS Z1, Z2, K1, Z7
+	VMOVUPS   Z7, (CX)(BX*4)
 	ADDQ      $0x00000010, BX
 	JMP       loop
 
@@ -2609,23 +2608,22 @@ tail:
 	VMOVUPS.Z (DX)(BX*4), K1, Z1
 	VMULPS    Z1, Z0, Z0
 	VCMPPS    $0x1e, c_zero<>+0(SB), Z1, K2
-	VBLENDMPS Z1, Z0, K2, Z6
-	VMOVUPS   Z6, K1, (CX)(BX*4)
+	VBLENDMPS Z1, Z0, K2, Z8
+	VMOVUPS   Z8, K1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
 	RET
 
 // func leakyReLUBackwardAVX512(dx []float32, dy []float32, x []float32, slope float32) [1]float64
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·leakyReLUBackwardAVX512(SB), NOSPLIT, $64-88
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        slope+72(FP), X0
-	VBROADCASTSS X0, Z0
-	VXORPS       Z19, Z19, Z19
+	VBROADCASTSS slope+72(FP), Z0
+	VXORPS       Z1, Z1, Z1
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000040, DI
@@ -2633,46 +2631,46 @@ TEXT ·leakyReLUBackwardAVX512(SB), NOSPLIT, $64-88
 loopN:
 	CMPQ        SI, DI
 	JG          loop1
-	VMOVUPS     (BX)(SI*4), Z20
-	VMOVUPS     (DX)(SI*4), Z21
-	VCMPPS      $0x1e, c_zero<>+0(SB), Z20, K1
-	VMULPS      Z21, Z0, Z22
-	VBLENDMPS   Z21, Z22, K1, Z1
-	VCMPPS      $0x03, Z20, Z20, K2
-	VBLENDMPS   Z20, Z1, K2, Z2
-	VMOVUPS     Z2, (CX)(SI*4)
-	VBLENDMPS   c_zero<>+0(SB), Z20, K1, Z3
-	VFMADD231PS Z3, Z21, Z19
-	VMOVUPS     64(BX)(SI*4), Z20
-	VMOVUPS     64(DX)(SI*4), Z21
-	VCMPPS      $0x1e, c_zero<>+0(SB), Z20, K1
-	VMULPS      Z21, Z0, Z22
-	VBLENDMPS   Z21, Z22, K1, Z4
-	VCMPPS      $0x03, Z20, Z20, K2
-	VBLENDMPS   Z20, Z4, K2, Z5
-	VMOVUPS     Z5, 64(CX)(SI*4)
-	VBLENDMPS   c_zero<>+0(SB), Z20, K1, Z6
-	VFMADD231PS Z6, Z21, Z19
-	VMOVUPS     128(BX)(SI*4), Z20
-	VMOVUPS     128(DX)(SI*4), Z21
-	VCMPPS      $0x1e, c_zero<>+0(SB), Z20, K1
-	VMULPS      Z21, Z0, Z22
-	VBLENDMPS   Z21, Z22, K1, Z7
-	VCMPPS      $0x03, Z20, Z20, K2
-	VBLENDMPS   Z20, Z7, K2, Z8
-	VMOVUPS     Z8, 128(CX)(SI*4)
-	VBLENDMPS   c_zero<>+0(SB), Z20, K1, Z9
-	VFMADD231PS Z9, Z21, Z19
-	VMOVUPS     192(BX)(SI*4), Z20
-	VMOVUPS     192(DX)(SI*4), Z21
-	VCMPPS      $0x1e, c_zero<>+0(SB), Z20, K1
-	VMULPS      Z21, Z0, Z22
-	VBLENDMPS   Z21, Z22, K1, Z10
-	VCMPPS      $0x03, Z20, Z20, K2
-	VBLENDMPS   Z20, Z10, K2, Z11
-	VMOVUPS     Z11, 192(CX)(SI*4)
-	VBLENDMPS   c_zero<>+0(SB), Z20, K1, Z12
-	VFMADD231PS Z12, Z21, Z19
+	VMOVUPS     (BX)(SI*4), Z2
+	VMOVUPS     (DX)(SI*4), Z3
+	VCMPPS      $0x1e, c_zero<>+0(SB), Z2, K1
+	VMULPS      Z3, Z0, Z4
+	VBLENDMPS   Z3, Z4, K1, Z5
+	VCMPPS      $0x03, Z2, Z2, K2
+	VBLENDMPS   Z2, Z5, K2, Z6
+	VMOVUPS     Z6, (CX)(SI*4)
+	VBLENDMPS   c_zero<>+0(SB), Z2, K1, Z7
+	VFMADD231PS Z7, Z3, Z1
+	VMOVUPS     64(BX)(SI*4), Z2
+	VMOVUPS     64(DX)(SI*4), Z3
+	VCMPPS      $0x1e, c_zero<>+0(SB), Z2, K1
+	VMULPS      Z3, Z0, Z4
+	VBLENDMPS   Z3, Z4, K1, Z8
+	VCMPPS      $0x03, Z2, Z2, K2
+	VBLENDMPS   Z2, Z8, K2, Z9
+	VMOVUPS     Z9, 64(CX)(SI*4)
+	VBLENDMPS   c_zero<>+0(SB), Z2, K1, Z10
+	VFMADD231PS Z10, Z3, Z1
+	VMOVUPS     128(BX)(SI*4), Z2
+	VMOVUPS     128(DX)(SI*4), Z3
+	VCMPPS      $0x1e, c_zero<>+0(SB), Z2, K1
+	VMULPS      Z3, Z0, Z4
+	VBLENDMPS   Z3, Z4, K1, Z11
+	VCMPPS      $0x03, Z2, Z2, K2
+	VBLENDMPS   Z2, Z11, K2, Z12
+	VMOVUPS     Z12, 128(CX)(SI*4)
+	VBLENDMPS   c_zero<>+0(SB), Z2, K1, Z13
+	VFMADD231PS Z13, Z3, Z1
+	VMOVUPS     192(BX)(SI*4), Z2
+	VMOVUPS     192(DX)(SI*4), Z3
+	VCMPPS      $0x1e, c_zero<>+0(SB), Z2, K1
+	VMULPS      Z3, Z0, Z4
+	VBLENDMPS   Z3, Z4, K1, Z14
+	VCMPPS      $0x03, Z2, Z2, K2
+	VBLENDMPS   Z2, Z14, K2, Z15
+	VMOVUPS     Z15, 192(CX)(SI*4)
+	VBLENDMPS   c_zero<>+0(SB), Z2, K1, Z16
+	VFMADD231PS Z16, Z3, Z1
 	ADDQ        $0x00000040, SI
 	JMP         loopN
 
@@ -2683,16 +2681,16 @@ loop1:
 loop:
 	CMPQ        SI, DI
 	JG          tail
-	VMOVUPS     (BX)(SI*4), Z1
-	VMOVUPS     (DX)(SI*4), Z2
-	VCMPPS      $0x1e, c_zero<>+0(SB), Z1, K1
-	VMULPS      Z2, Z0, Z3
-	VBLENDMPS   Z2, Z3, K1, Z13
-	VCMPPS      $0x03, Z1, Z1, K2
-	VBLENDMPS   Z1, Z13, K2, Z14
-	VMOVUPS     Z14, (CX)(SI*4)
-	VBLENDMPS   c_zero<>+0(SB), Z1, K1, Z15
-	VFMADD231PS Z15, Z2, Z19
+	VMOVUPS     (BX)(SI*4), Z2
+	VMOVUPS     (DX)(SI*4), Z3
+	VCMPPS      $0x1e, c_zero<>+0(SB), Z2, K1
+	VMULPS      Z3, Z0, Z4
+	VBLENDMPS   Z3, Z4, K1, Z17
+	VCMPPS      $0x03, Z2, Z2, K2
+	VBLENDMPS   Z2, Z17, K2, Z18
+	VMOVUPS     Z18, (CX)(SI*4)
+	VBLENDMPS   c_zero<>+0(SB), Z2, K1, Z19
+	VFMADD231PS Z19, Z3, Z1
 	ADDQ        $0x00000010, SI
 	JMP         loop
 
@@ -2701,20 +2699,20 @@ tail:
 	JZ          done
 	LEAQ        tailmask16<>+0(SB), DI
 	KMOVW       (DI)(AX*2), K1
-	VMOVUPS.Z   (BX)(SI*4), K1, Z1
-	VMOVUPS.Z   (DX)(SI*4), K1, Z2
-	VCMPPS      $0x1e, c_zero<>+0(SB), Z1, K2
-	VMULPS      Z2, Z0, Z0
-	VBLENDMPS   Z2, Z0, K2, Z16
-	VCMPPS      $0x03, Z1, Z1, K3
-	VBLENDMPS   Z1, Z16, K3, Z17
-	VMOVUPS     Z17, K1, (CX)(SI*4)
-	VBLENDMPS   c_zero<>+0(SB), Z1, K2, Z18
-	VFMADD231PS Z18, Z2, K1, Z19
+	VMOVUPS.Z   (BX)(SI*4), K1, Z2
+	VMOVUPS.Z   (DX)(SI*4), K1, Z3
+	VCMPPS      $0x1e, c_zero<>+0(SB), Z2, K2
+	VMULPS      Z3, Z0, Z0
+	VBLENDMPS   Z3, Z0, K2, Z20
+	VCMPPS      $0x03, Z2, Z2, K3
+	VBLENDMPS   Z2, Z20, K3, Z21
+	VMOVUPS     Z21, K1, (CX)(SI*4)
+	VBLENDMPS   c_zero<>+0(SB), Z2, K2, Z22
+	VFMADD231PS Z22, Z3, K1, Z1
 
 done:
 	LEAQ      ret_0+80(FP), AX
-	VMOVUPS   Z19, (SP)
+	VMOVUPS   Z1, (SP)
 	VMOVSD    c_zero<>+0(SB), X0
 	VMOVSS    (SP), X1
 	VCVTSS2SD X1, X1, X1
@@ -2880,15 +2878,13 @@ done:
 	RET
 
 // func pvluAVX512(y []float32, x []float32, a float32, b float32)
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·pvluAVX512(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        a+48(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        b+52(FP), X1
-	VBROADCASTSS X1, Z1
+	VBROADCASTSS a+48(FP), Z0
+	VBROADCASTSS b+52(FP), Z1
 	VMOVUPS      c_clampR<>+0(SB), Z2
 	VMOVUPS      c_negClampR<>+0(SB), Z3
 	VMOVUPS      c_sinS9<>+0(SB), Z4
@@ -3020,16 +3016,14 @@ done:
 	RET
 
 // func pvluBackwardAVX512(dx []float32, dy []float32, x []float32, b float32, ab float32) [2]float64
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·pvluBackwardAVX512(SB), NOSPLIT, $128-96
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        b+72(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        ab+76(FP), X1
-	VBROADCASTSS X1, Z1
+	VBROADCASTSS b+72(FP), Z0
+	VBROADCASTSS ab+76(FP), Z1
 	VMOVUPS      c_clampR<>+0(SB), Z2
 	VMOVUPS      c_cosC10<>+0(SB), Z3
 	VMOVUPS      c_negClampR<>+0(SB), Z4
@@ -4273,18 +4267,17 @@ done:
 	RET
 
 // func swishAVX512(y []float32, x []float32, beta float32)
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·swishAVX512(SB), NOSPLIT, $0-52
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        beta+48(FP), X0
-	VBROADCASTSS X0, Z0
-	VMOVUPS      c_expLo<>+0(SB), Z13
-	VMOVUPS      c_expP6<>+0(SB), Z14
-	VMOVUPS      c_maxFloat<>+0(SB), Z15
-	VMOVUPS      c_negMaxFloat<>+0(SB), Z16
-	VMOVUPS      c_one<>+0(SB), Z17
+	VBROADCASTSS beta+48(FP), Z0
+	VMOVUPS      c_expLo<>+0(SB), Z1
+	VMOVUPS      c_expP6<>+0(SB), Z2
+	VMOVUPS      c_maxFloat<>+0(SB), Z3
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z4
+	VMOVUPS      c_one<>+0(SB), Z5
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -4292,86 +4285,86 @@ TEXT ·swishAVX512(SB), NOSPLIT, $0-52
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z18
-	VMULPS       Z18, Z0, Z19
-	VMOVAPS      Z0, Z20
-	VFMSUB132PS  Z18, Z19, Z20
-	VORPS        c_signMask<>+0(SB), Z19, Z21
-	VANDNPS      c_signMask<>+0(SB), Z19, Z22
-	VXORPS       Z22, Z20, Z20
-	VMAXPS       Z21, Z13, Z21
-	VMOVUPS      c_log2e<>+0(SB), Z22
-	VFMADD213PS  c_roundMagic<>+0(SB), Z21, Z22
-	VSUBPS       c_roundMagic<>+0(SB), Z22, Z23
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z21
-	VMINPS       Z17, Z20, Z20
-	VMAXPS       c_negOne<>+0(SB), Z20, Z20
-	VADDPS       Z20, Z21, Z20
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z20, Z23
-	VMULPS       Z23, Z23, Z20
-	VMOVAPS      Z14, Z21
-	VFMADD213PS  c_expP5<>+0(SB), Z23, Z21
-	VFMADD213PS  c_expP4<>+0(SB), Z23, Z21
-	VFMADD213PS  c_expP3<>+0(SB), Z23, Z21
-	VFMADD213PS  c_expP2<>+0(SB), Z23, Z21
-	VFMADD132PS  Z21, Z23, Z20
-	VPSUBD       c_expBias64<>+0(SB), Z22, Z21
-	VPSLLD       $0x17, Z21, Z21
-	VFMADD132PS  Z20, Z21, Z21
-	VMOVAPS      Z21, Z20
-	VFMADD132PS  c_twoM64<>+0(SB), Z17, Z20
-	VCMPPS       $0x11, c_zero<>+0(SB), Z19, K1
-	VBLENDMPS    Z21, Z17, K1, Z1
-	VCMPPS       $0x1d, Z13, Z19, K2
-	VMOVUPS.Z    Z1, K2, Z19
-	VMINPS       Z18, Z15, Z21
-	VMAXPS       Z21, Z16, Z21
-	VBLENDMPS    Z21, Z18, K1, Z2
-	VMULPS       Z19, Z2, Z18
-	VDIVPS       Z20, Z18, Z18
-	VMULPS       c_twoM64<>+0(SB), Z18, Z19
-	VBLENDMPS    Z19, Z18, K1, Z3
-	VMOVUPS      Z3, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z18
-	VMULPS       Z18, Z0, Z19
-	VMOVAPS      Z0, Z20
-	VFMSUB132PS  Z18, Z19, Z20
-	VORPS        c_signMask<>+0(SB), Z19, Z21
-	VANDNPS      c_signMask<>+0(SB), Z19, Z22
-	VXORPS       Z22, Z20, Z20
-	VMAXPS       Z21, Z13, Z21
-	VMOVUPS      c_log2e<>+0(SB), Z22
-	VFMADD213PS  c_roundMagic<>+0(SB), Z21, Z22
-	VSUBPS       c_roundMagic<>+0(SB), Z22, Z23
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z21
-	VMINPS       Z17, Z20, Z20
-	VMAXPS       c_negOne<>+0(SB), Z20, Z20
-	VADDPS       Z20, Z21, Z20
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z20, Z23
-	VMULPS       Z23, Z23, Z20
-	VMOVAPS      Z14, Z21
-	VFMADD213PS  c_expP5<>+0(SB), Z23, Z21
-	VFMADD213PS  c_expP4<>+0(SB), Z23, Z21
-	VFMADD213PS  c_expP3<>+0(SB), Z23, Z21
-	VFMADD213PS  c_expP2<>+0(SB), Z23, Z21
-	VFMADD132PS  Z21, Z23, Z20
-	VPSUBD       c_expBias64<>+0(SB), Z22, Z21
-	VPSLLD       $0x17, Z21, Z21
-	VFMADD132PS  Z20, Z21, Z21
-	VMOVAPS      Z21, Z20
-	VFMADD132PS  c_twoM64<>+0(SB), Z17, Z20
-	VCMPPS       $0x11, c_zero<>+0(SB), Z19, K1
-	VBLENDMPS    Z21, Z17, K1, Z4
-	VCMPPS       $0x1d, Z13, Z19, K2
-	VMOVUPS.Z    Z4, K2, Z19
-	VMINPS       Z18, Z15, Z21
-	VMAXPS       Z21, Z16, Z21
-	VBLENDMPS    Z21, Z18, K1, Z5
-	VMULPS       Z19, Z5, Z18
-	VDIVPS       Z20, Z18, Z18
-	VMULPS       c_twoM64<>+0(SB), Z18, Z19
-	VBLENDMPS    Z19, Z18, K1, Z6
-	VMOVUPS      Z6, 64(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z6
+	VMULPS       Z6, Z0, Z7
+	VMOVAPS      Z0, Z8
+	VFMSUB132PS  Z6, Z7, Z8
+	VORPS        c_signMask<>+0(SB), Z7, Z9
+	VANDNPS      c_signMask<>+0(SB), Z7, Z10
+	VXORPS       Z10, Z8, Z8
+	VMAXPS       Z9, Z1, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z23
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z9
+	VMINPS       Z5, Z8, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z9, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z23
+	VMULPS       Z23, Z23, Z8
+	VMOVAPS      Z2, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z23, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z23, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z23, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z23, Z9
+	VFMADD132PS  Z9, Z23, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z8, Z9, Z9
+	VMOVAPS      Z9, Z8
+	VFMADD132PS  c_twoM64<>+0(SB), Z5, Z8
+	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K1
+	VBLENDMPS    Z9, Z5, K1, Z11
+	VCMPPS       $0x1d, Z1, Z7, K2
+	VMOVUPS.Z    Z11, K2, Z7
+	VMINPS       Z6, Z3, Z9
+	VMAXPS       Z9, Z4, Z9
+	VBLENDMPS    Z9, Z6, K1, Z12
+	VMULPS       Z7, Z12, Z6
+	VDIVPS       Z8, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z7
+	VBLENDMPS    Z7, Z6, K1, Z13
+	VMOVUPS      Z13, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z6
+	VMULPS       Z6, Z0, Z7
+	VMOVAPS      Z0, Z8
+	VFMSUB132PS  Z6, Z7, Z8
+	VORPS        c_signMask<>+0(SB), Z7, Z9
+	VANDNPS      c_signMask<>+0(SB), Z7, Z10
+	VXORPS       Z10, Z8, Z8
+	VMAXPS       Z9, Z1, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z23
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z9
+	VMINPS       Z5, Z8, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z9, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z23
+	VMULPS       Z23, Z23, Z8
+	VMOVAPS      Z2, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z23, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z23, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z23, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z23, Z9
+	VFMADD132PS  Z9, Z23, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z8, Z9, Z9
+	VMOVAPS      Z9, Z8
+	VFMADD132PS  c_twoM64<>+0(SB), Z5, Z8
+	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K1
+	VBLENDMPS    Z9, Z5, K1, Z14
+	VCMPPS       $0x1d, Z1, Z7, K2
+	VMOVUPS.Z    Z14, K2, Z7
+	VMINPS       Z6, Z3, Z9
+	VMAXPS       Z9, Z4, Z9
+	VBLENDMPS    Z9, Z6, K1, Z15
+	VMULPS       Z7, Z15, Z6
+	VDIVPS       Z8, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z7
+	VBLENDMPS    Z7, Z6, K1, Z16
+	VMOVUPS      Z16, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
 
@@ -4382,46 +4375,46 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Z1
-	VMULPS       Z1, Z0, Z2
-	VMOVAPS      Z0, Z3
-	VFMSUB132PS  Z1, Z2, Z3
-	VORPS        c_signMask<>+0(SB), Z2, Z4
-	VANDNPS      c_signMask<>+0(SB), Z2, Z5
-	VXORPS       Z5, Z3, Z3
-	VMAXPS       Z4, Z13, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
-	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
-	VMINPS       Z17, Z3, Z3
-	VMAXPS       c_negOne<>+0(SB), Z3, Z3
-	VADDPS       Z3, Z4, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
-	VMULPS       Z6, Z6, Z3
-	VMOVAPS      Z14, Z4
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
-	VFMADD132PS  Z4, Z6, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z3, Z4, Z4
-	VMOVAPS      Z4, Z3
-	VFMADD132PS  c_twoM64<>+0(SB), Z17, Z3
-	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K1
-	VBLENDMPS    Z4, Z17, K1, Z7
-	VCMPPS       $0x1d, Z13, Z2, K2
-	VMOVUPS.Z    Z7, K2, Z2
-	VMINPS       Z1, Z15, Z4
-	VMAXPS       Z4, Z16, Z4
-	VBLENDMPS    Z4, Z1, K1, Z8
-	VMULPS       Z2, Z8, Z1
-	VDIVPS       Z3, Z1, Z1
-	VMULPS       c_twoM64<>+0(SB), Z1, Z2
-	VBLENDMPS    Z2, Z1, K1, Z9
-	VMOVUPS      Z9, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z6
+	VMULPS       Z6, Z0, Z7
+	VMOVAPS      Z0, Z8
+	VFMSUB132PS  Z6, Z7, Z8
+	VORPS        c_signMask<>+0(SB), Z7, Z9
+	VANDNPS      c_signMask<>+0(SB), Z7, Z10
+	VXORPS       Z10, Z8, Z8
+	VMAXPS       Z9, Z1, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
+	VMINPS       Z5, Z8, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z9, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z11
+	VMULPS       Z11, Z11, Z8
+	VMOVAPS      Z2, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z9
+	VFMADD132PS  Z9, Z11, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z8, Z9, Z9
+	VMOVAPS      Z9, Z8
+	VFMADD132PS  c_twoM64<>+0(SB), Z5, Z8
+	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K1
+	VBLENDMPS    Z9, Z5, K1, Z17
+	VCMPPS       $0x1d, Z1, Z7, K2
+	VMOVUPS.Z    Z17, K2, Z7
+	VMINPS       Z6, Z3, Z9
+	VMAXPS       Z9, Z4, Z9
+	VBLENDMPS    Z9, Z6, K1, Z18
+	VMULPS       Z7, Z18, Z6
+	VDIVPS       Z8, Z6, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z7
+	VBLENDMPS    Z7, Z6, K1, Z19
+	VMOVUPS      Z19, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
 
@@ -4430,68 +4423,67 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
-	VMOVUPS.Z    (DX)(BX*4), K1, Z1
-	VMULPS       Z1, Z0, Z2
+	VMOVUPS.Z    (DX)(BX*4), K1, Z6
+	VMULPS       Z6, Z0, Z7
 	VMOVAPS      Z0, Z0
-	VFMSUB132PS  Z1, Z2, Z0
-	VORPS        c_signMask<>+0(SB), Z2, Z3
-	VANDNPS      c_signMask<>+0(SB), Z2, Z4
-	VXORPS       Z4, Z0, Z0
-	VMAXPS       Z3, Z13, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z4
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
-	VMINPS       Z17, Z0, Z0
+	VFMSUB132PS  Z6, Z7, Z0
+	VORPS        c_signMask<>+0(SB), Z7, Z8
+	VANDNPS      c_signMask<>+0(SB), Z7, Z9
+	VXORPS       Z9, Z0, Z0
+	VMAXPS       Z8, Z1, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z8
+	VMINPS       Z5, Z0, Z0
 	VMAXPS       c_negOne<>+0(SB), Z0, Z0
-	VADDPS       Z0, Z3, Z0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z5
-	VMULPS       Z5, Z5, Z0
-	VMOVAPS      Z14, Z3
-	VFMADD213PS  c_expP5<>+0(SB), Z5, Z3
-	VFMADD213PS  c_expP4<>+0(SB), Z5, Z3
-	VFMADD213PS  c_expP3<>+0(SB), Z5, Z3
-	VFMADD213PS  c_expP2<>+0(SB), Z5, Z3
-	VFMADD132PS  Z3, Z5, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z4, Z3
-	VPSLLD       $0x17, Z3, Z3
-	VFMADD132PS  Z0, Z3, Z3
-	VMOVAPS      Z3, Z0
-	VFMADD132PS  c_twoM64<>+0(SB), Z17, Z0
-	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K2
-	VBLENDMPS    Z3, Z17, K2, Z10
-	VCMPPS       $0x1d, Z13, Z2, K3
-	VMOVUPS.Z    Z10, K3, Z2
-	VMINPS       Z1, Z15, Z3
-	VMAXPS       Z3, Z16, Z3
-	VBLENDMPS    Z3, Z1, K2, Z11
-	VMULPS       Z2, Z11, Z1
+	VADDPS       Z0, Z8, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z10
+	VMULPS       Z10, Z10, Z0
+	VMOVAPS      Z2, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z2
+	VFMADD132PS  Z2, Z10, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VFMADD132PS  Z0, Z2, Z2
+	VMOVAPS      Z2, Z0
+	VFMADD132PS  c_twoM64<>+0(SB), Z5, Z0
+	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K2
+	VBLENDMPS    Z2, Z5, K2, Z20
+	VCMPPS       $0x1d, Z1, Z7, K3
+	VMOVUPS.Z    Z20, K3, Z1
+	VMINPS       Z6, Z3, Z2
+	VMAXPS       Z2, Z4, Z2
+	VBLENDMPS    Z2, Z6, K2, Z21
+	VMULPS       Z1, Z21, Z1
 	VDIVPS       Z0, Z1, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z1
-	VBLENDMPS    Z1, Z0, K2, Z12
-	VMOVUPS      Z12, K1, (CX)(BX*4)
+	VBLENDMPS    Z1, Z0, K2, Z22
+	VMOVUPS      Z22, K1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
 	RET
 
 // func swishBackwardAVX512(dx []float32, dy []float32, x []float32, beta float32) [1]float64
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·swishBackwardAVX512(SB), NOSPLIT, $64-88
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        beta+72(FP), X0
-	VBROADCASTSS X0, Z0
-	VMOVUPS      c_big<>+0(SB), Z9
-	VMOVUPS      c_expLo<>+0(SB), Z10
-	VMOVUPS      c_expP6<>+0(SB), Z11
-	VMOVUPS      c_negBig<>+0(SB), Z12
-	VMOVUPS      c_negTwoP60<>+0(SB), Z13
-	VMOVUPS      c_twoP60<>+0(SB), Z14
-	VMOVUPS      c_twoP64<>+0(SB), Z15
-	VXORPS       Z16, Z16, Z16
+	VBROADCASTSS beta+72(FP), Z0
+	VMOVUPS      c_big<>+0(SB), Z1
+	VMOVUPS      c_expLo<>+0(SB), Z2
+	VMOVUPS      c_expP6<>+0(SB), Z3
+	VMOVUPS      c_negBig<>+0(SB), Z4
+	VMOVUPS      c_negTwoP60<>+0(SB), Z5
+	VMOVUPS      c_twoP60<>+0(SB), Z6
+	VMOVUPS      c_twoP64<>+0(SB), Z7
+	VXORPS       Z8, Z8, Z8
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -4499,102 +4491,102 @@ TEXT ·swishBackwardAVX512(SB), NOSPLIT, $64-88
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z17
-	VMOVUPS      (DX)(SI*4), Z18
-	VMULPS       Z17, Z0, Z19
-	VMOVAPS      Z0, Z20
-	VFMSUB132PS  Z17, Z19, Z20
-	VORPS        c_signMask<>+0(SB), Z19, Z21
-	VANDNPS      c_signMask<>+0(SB), Z19, Z22
-	VXORPS       Z22, Z20, Z20
-	VMAXPS       Z21, Z10, Z21
-	VMOVUPS      c_log2e<>+0(SB), Z22
-	VFMADD213PS  c_roundMagic<>+0(SB), Z21, Z22
-	VSUBPS       c_roundMagic<>+0(SB), Z22, Z23
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z21
-	VMINPS       c_one<>+0(SB), Z20, Z20
-	VMAXPS       c_negOne<>+0(SB), Z20, Z20
-	VADDPS       Z20, Z21, Z20
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z20, Z23
-	VMULPS       Z23, Z23, Z20
-	VMOVAPS      Z11, Z21
-	VFMADD213PS  c_expP5<>+0(SB), Z23, Z21
-	VFMADD213PS  c_expP4<>+0(SB), Z23, Z21
-	VFMADD213PS  c_expP3<>+0(SB), Z23, Z21
-	VFMADD213PS  c_expP2<>+0(SB), Z23, Z21
-	VFMADD132PS  Z21, Z23, Z20
-	VPSUBD       c_expBias64<>+0(SB), Z22, Z21
-	VPSLLD       $0x17, Z21, Z21
-	VFMADD132PS  Z20, Z21, Z21
-	VMULPS       c_twoM64<>+0(SB), Z21, Z20
-	VMOVUPS      c_twoM64<>+0(SB), Z22
-	VFMADD213PS  c_one<>+0(SB), Z21, Z22
-	VCMPPS       $0x11, c_zero<>+0(SB), Z19, K1
-	VBLENDMPS    Z21, Z15, K1, Z1
-	VBLENDMPS    c_one<>+0(SB), Z20, K1, Z2
-	VMINPS       Z19, Z9, Z19
-	VMAXPS       Z19, Z12, Z19
-	VMULPS       Z22, Z22, Z21
-	VFMADD132PS  Z2, Z22, Z19
-	VMULPS       Z19, Z1, Z19
-	VDIVPS       Z21, Z19, Z19
-	VMULPS       c_twoM64<>+0(SB), Z19, Z19
-	VMINPS       Z17, Z14, Z17
-	VMAXPS       Z17, Z13, Z17
-	VMULPS       Z17, Z17, Z17
-	VDIVPS       Z21, Z20, Z20
-	VMULPS       Z20, Z17, Z17
-	VMULPS       Z19, Z18, Z19
-	VMOVUPS      Z19, (CX)(SI*4)
-	VFMADD231PS  Z17, Z18, Z16
-	VMOVUPS      64(BX)(SI*4), Z17
-	VMOVUPS      64(DX)(SI*4), Z18
-	VMULPS       Z17, Z0, Z19
-	VMOVAPS      Z0, Z20
-	VFMSUB132PS  Z17, Z19, Z20
-	VORPS        c_signMask<>+0(SB), Z19, Z21
-	VANDNPS      c_signMask<>+0(SB), Z19, Z22
-	VXORPS       Z22, Z20, Z20
-	VMAXPS       Z21, Z10, Z21
-	VMOVUPS      c_log2e<>+0(SB), Z22
-	VFMADD213PS  c_roundMagic<>+0(SB), Z21, Z22
-	VSUBPS       c_roundMagic<>+0(SB), Z22, Z23
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z21
-	VMINPS       c_one<>+0(SB), Z20, Z20
-	VMAXPS       c_negOne<>+0(SB), Z20, Z20
-	VADDPS       Z20, Z21, Z20
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z20, Z23
-	VMULPS       Z23, Z23, Z20
-	VMOVAPS      Z11, Z21
-	VFMADD213PS  c_expP5<>+0(SB), Z23, Z21
-	VFMADD213PS  c_expP4<>+0(SB), Z23, Z21
-	VFMADD213PS  c_expP3<>+0(SB), Z23, Z21
-	VFMADD213PS  c_expP2<>+0(SB), Z23, Z21
-	VFMADD132PS  Z21, Z23, Z20
-	VPSUBD       c_expBias64<>+0(SB), Z22, Z21
-	VPSLLD       $0x17, Z21, Z21
-	VFMADD132PS  Z20, Z21, Z21
-	VMULPS       c_twoM64<>+0(SB), Z21, Z20
-	VMOVUPS      c_twoM64<>+0(SB), Z22
-	VFMADD213PS  c_one<>+0(SB), Z21, Z22
-	VCMPPS       $0x11, c_zero<>+0(SB), Z19, K1
-	VBLENDMPS    Z21, Z15, K1, Z3
-	VBLENDMPS    c_one<>+0(SB), Z20, K1, Z4
-	VMINPS       Z19, Z9, Z19
-	VMAXPS       Z19, Z12, Z19
-	VMULPS       Z22, Z22, Z21
-	VFMADD132PS  Z4, Z22, Z19
-	VMULPS       Z19, Z3, Z19
-	VDIVPS       Z21, Z19, Z19
-	VMULPS       c_twoM64<>+0(SB), Z19, Z19
-	VMINPS       Z17, Z14, Z17
-	VMAXPS       Z17, Z13, Z17
-	VMULPS       Z17, Z17, Z17
-	VDIVPS       Z21, Z20, Z20
-	VMULPS       Z20, Z17, Z17
-	VMULPS       Z19, Z18, Z19
-	VMOVUPS      Z19, 64(CX)(SI*4)
-	VFMADD231PS  Z17, Z18, Z16
+	VMOVUPS      (BX)(SI*4), Z9
+	VMOVUPS      (DX)(SI*4), Z10
+	VMULPS       Z9, Z0, Z11
+	VMOVAPS      Z0, Z12
+	VFMSUB132PS  Z9, Z11, Z12
+	VORPS        c_signMask<>+0(SB), Z11, Z13
+	VANDNPS      c_signMask<>+0(SB), Z11, Z14
+	VXORPS       Z14, Z12, Z12
+	VMAXPS       Z13, Z2, Z13
+	VMOVUPS      c_log2e<>+0(SB), Z14
+	VFMADD213PS  c_roundMagic<>+0(SB), Z13, Z14
+	VSUBPS       c_roundMagic<>+0(SB), Z14, Z23
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z13
+	VMINPS       c_one<>+0(SB), Z12, Z12
+	VMAXPS       c_negOne<>+0(SB), Z12, Z12
+	VADDPS       Z12, Z13, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z23
+	VMULPS       Z23, Z23, Z12
+	VMOVAPS      Z3, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z23, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z23, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z23, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z23, Z13
+	VFMADD132PS  Z13, Z23, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z14, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VFMADD132PS  Z12, Z13, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z12
+	VMOVUPS      c_twoM64<>+0(SB), Z14
+	VFMADD213PS  c_one<>+0(SB), Z13, Z14
+	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K1
+	VBLENDMPS    Z13, Z7, K1, Z15
+	VBLENDMPS    c_one<>+0(SB), Z12, K1, Z16
+	VMINPS       Z11, Z1, Z11
+	VMAXPS       Z11, Z4, Z11
+	VMULPS       Z14, Z14, Z13
+	VFMADD132PS  Z16, Z14, Z11
+	VMULPS       Z11, Z15, Z11
+	VDIVPS       Z13, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VMINPS       Z9, Z6, Z9
+	VMAXPS       Z9, Z5, Z9
+	VMULPS       Z9, Z9, Z9
+	VDIVPS       Z13, Z12, Z12
+	VMULPS       Z12, Z9, Z9
+	VMULPS       Z11, Z10, Z11
+	VMOVUPS      Z11, (CX)(SI*4)
+	VFMADD231PS  Z9, Z10, Z8
+	VMOVUPS      64(BX)(SI*4), Z9
+	VMOVUPS      64(DX)(SI*4), Z10
+	VMULPS       Z9, Z0, Z11
+	VMOVAPS      Z0, Z12
+	VFMSUB132PS  Z9, Z11, Z12
+	VORPS        c_signMask<>+0(SB), Z11, Z13
+	VANDNPS      c_signMask<>+0(SB), Z11, Z14
+	VXORPS       Z14, Z12, Z12
+	VMAXPS       Z13, Z2, Z13
+	VMOVUPS      c_log2e<>+0(SB), Z14
+	VFMADD213PS  c_roundMagic<>+0(SB), Z13, Z14
+	VSUBPS       c_roundMagic<>+0(SB), Z14, Z23
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z13
+	VMINPS       c_one<>+0(SB), Z12, Z12
+	VMAXPS       c_negOne<>+0(SB), Z12, Z12
+	VADDPS       Z12, Z13, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z23
+	VMULPS       Z23, Z23, Z12
+	VMOVAPS      Z3, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z23, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z23, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z23, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z23, Z13
+	VFMADD132PS  Z13, Z23, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z14, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VFMADD132PS  Z12, Z13, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z12
+	VMOVUPS      c_twoM64<>+0(SB), Z14
+	VFMADD213PS  c_one<>+0(SB), Z13, Z14
+	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K1
+	VBLENDMPS    Z13, Z7, K1, Z17
+	VBLENDMPS    c_one<>+0(SB), Z12, K1, Z18
+	VMINPS       Z11, Z1, Z11
+	VMAXPS       Z11, Z4, Z11
+	VMULPS       Z14, Z14, Z13
+	VFMADD132PS  Z18, Z14, Z11
+	VMULPS       Z11, Z17, Z11
+	VDIVPS       Z13, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VMINPS       Z9, Z6, Z9
+	VMAXPS       Z9, Z5, Z9
+	VMULPS       Z9, Z9, Z9
+	VDIVPS       Z13, Z12, Z12
+	VMULPS       Z12, Z9, Z9
+	VMULPS       Z11, Z10, Z11
+	VMOVUPS      Z11, 64(CX)(SI*4)
+	VFMADD231PS  Z9, Z10, Z8
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -4605,54 +4597,54 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Z1
-	VMOVUPS      (DX)(SI*4), Z2
-	VMULPS       Z1, Z0, Z3
-	VMOVAPS      Z0, Z4
-	VFMSUB132PS  Z1, Z3, Z4
-	VORPS        c_signMask<>+0(SB), Z3, Z17
-	VANDNPS      c_signMask<>+0(SB), Z3, Z18
-	VXORPS       Z18, Z4, Z4
-	VMAXPS       Z17, Z10, Z17
-	VMOVUPS      c_log2e<>+0(SB), Z18
-	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
-	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
-	VMINPS       c_one<>+0(SB), Z4, Z4
-	VMAXPS       c_negOne<>+0(SB), Z4, Z4
-	VADDPS       Z4, Z17, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z19
-	VMULPS       Z19, Z19, Z4
-	VMOVAPS      Z11, Z17
-	VFMADD213PS  c_expP5<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP4<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP3<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP2<>+0(SB), Z19, Z17
-	VFMADD132PS  Z17, Z19, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z18, Z17
-	VPSLLD       $0x17, Z17, Z17
-	VFMADD132PS  Z4, Z17, Z17
-	VMULPS       c_twoM64<>+0(SB), Z17, Z4
-	VMOVUPS      c_twoM64<>+0(SB), Z18
-	VFMADD213PS  c_one<>+0(SB), Z17, Z18
-	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K1
-	VBLENDMPS    Z17, Z15, K1, Z5
-	VBLENDMPS    c_one<>+0(SB), Z4, K1, Z6
-	VMINPS       Z3, Z9, Z3
-	VMAXPS       Z3, Z12, Z3
-	VMULPS       Z18, Z18, Z17
-	VFMADD132PS  Z6, Z18, Z3
-	VMULPS       Z3, Z5, Z3
-	VDIVPS       Z17, Z3, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VMINPS       Z1, Z14, Z1
-	VMAXPS       Z1, Z13, Z1
-	VMULPS       Z1, Z1, Z1
-	VDIVPS       Z17, Z4, Z4
-	VMULPS       Z4, Z1, Z1
-	VMULPS       Z3, Z2, Z3
-	VMOVUPS      Z3, (CX)(SI*4)
-	VFMADD231PS  Z1, Z2, Z16
+	VMOVUPS      (BX)(SI*4), Z9
+	VMOVUPS      (DX)(SI*4), Z10
+	VMULPS       Z9, Z0, Z11
+	VMOVAPS      Z0, Z12
+	VFMSUB132PS  Z9, Z11, Z12
+	VORPS        c_signMask<>+0(SB), Z11, Z13
+	VANDNPS      c_signMask<>+0(SB), Z11, Z14
+	VXORPS       Z14, Z12, Z12
+	VMAXPS       Z13, Z2, Z13
+	VMOVUPS      c_log2e<>+0(SB), Z14
+	VFMADD213PS  c_roundMagic<>+0(SB), Z13, Z14
+	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z13
+	VMINPS       c_one<>+0(SB), Z12, Z12
+	VMAXPS       c_negOne<>+0(SB), Z12, Z12
+	VADDPS       Z12, Z13, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z15
+	VMULPS       Z15, Z15, Z12
+	VMOVAPS      Z3, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z15, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z15, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z15, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z15, Z13
+	VFMADD132PS  Z13, Z15, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z14, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VFMADD132PS  Z12, Z13, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z12
+	VMOVUPS      c_twoM64<>+0(SB), Z14
+	VFMADD213PS  c_one<>+0(SB), Z13, Z14
+	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K1
+	VBLENDMPS    Z13, Z7, K1, Z19
+	VBLENDMPS    c_one<>+0(SB), Z12, K1, Z20
+	VMINPS       Z11, Z1, Z11
+	VMAXPS       Z11, Z4, Z11
+	VMULPS       Z14, Z14, Z13
+	VFMADD132PS  Z20, Z14, Z11
+	VMULPS       Z11, Z19, Z11
+	VDIVPS       Z13, Z11, Z11
+	VMULPS       c_twoM64<>+0(SB), Z11, Z11
+	VMINPS       Z9, Z6, Z9
+	VMAXPS       Z9, Z5, Z9
+	VMULPS       Z9, Z9, Z9
+	VDIVPS       Z13, Z12, Z12
+	VMULPS       Z12, Z9, Z9
+	VMULPS       Z11, Z10, Z11
+	VMOVUPS      Z11, (CX)(SI*4)
+	VFMADD231PS  Z9, Z10, Z8
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -4661,58 +4653,58 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
-	VMOVUPS.Z    (BX)(SI*4), K1, Z1
-	VMOVUPS.Z    (DX)(SI*4), K1, Z2
-	VMULPS       Z1, Z0, Z3
+	VMOVUPS.Z    (BX)(SI*4), K1, Z9
+	VMOVUPS.Z    (DX)(SI*4), K1, Z10
+	VMULPS       Z9, Z0, Z11
 	VMOVAPS      Z0, Z0
-	VFMSUB132PS  Z1, Z3, Z0
-	VORPS        c_signMask<>+0(SB), Z3, Z4
-	VANDNPS      c_signMask<>+0(SB), Z3, Z5
-	VXORPS       Z5, Z0, Z0
-	VMAXPS       Z4, Z10, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
-	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
+	VFMSUB132PS  Z9, Z11, Z0
+	VORPS        c_signMask<>+0(SB), Z11, Z12
+	VANDNPS      c_signMask<>+0(SB), Z11, Z13
+	VXORPS       Z13, Z0, Z0
+	VMAXPS       Z12, Z2, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z2
 	VMINPS       c_one<>+0(SB), Z0, Z0
 	VMAXPS       c_negOne<>+0(SB), Z0, Z0
-	VADDPS       Z0, Z4, Z0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z6
-	VMULPS       Z6, Z6, Z0
-	VMOVAPS      Z11, Z4
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
-	VFMADD132PS  Z4, Z6, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z0, Z4, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z0
-	VMOVUPS      c_twoM64<>+0(SB), Z5
-	VFMADD213PS  c_one<>+0(SB), Z4, Z5
-	VCMPPS       $0x11, c_zero<>+0(SB), Z3, K2
-	VBLENDMPS    Z4, Z15, K2, Z7
-	VBLENDMPS    c_one<>+0(SB), Z0, K2, Z8
-	VMINPS       Z3, Z9, Z3
-	VMAXPS       Z3, Z12, Z3
-	VMULPS       Z5, Z5, Z4
-	VFMADD132PS  Z8, Z5, Z3
-	VMULPS       Z3, Z7, Z3
-	VDIVPS       Z4, Z3, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VMINPS       Z1, Z14, Z1
-	VMAXPS       Z1, Z13, Z1
-	VMULPS       Z1, Z1, Z1
-	VDIVPS       Z4, Z0, Z0
-	VMULPS       Z0, Z1, Z0
-	VMULPS       Z3, Z2, Z1
+	VADDPS       Z0, Z2, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z13
+	VMULPS       Z13, Z13, Z0
+	VMOVAPS      Z3, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z2
+	VFMADD132PS  Z2, Z13, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VFMADD132PS  Z0, Z2, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z0
+	VMOVUPS      c_twoM64<>+0(SB), Z3
+	VFMADD213PS  c_one<>+0(SB), Z2, Z3
+	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K2
+	VBLENDMPS    Z2, Z7, K2, Z21
+	VBLENDMPS    c_one<>+0(SB), Z0, K2, Z22
+	VMINPS       Z11, Z1, Z1
+	VMAXPS       Z1, Z4, Z1
+	VMULPS       Z3, Z3, Z2
+	VFMADD132PS  Z22, Z3, Z1
+	VMULPS       Z1, Z21, Z1
+	VDIVPS       Z2, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z1
+	VMINPS       Z9, Z6, Z3
+	VMAXPS       Z3, Z5, Z3
+	VMULPS       Z3, Z3, Z3
+	VDIVPS       Z2, Z0, Z0
+	VMULPS       Z0, Z3, Z0
+	VMULPS       Z1, Z10, Z1
 	VMOVUPS      Z1, K1, (CX)(SI*4)
-	VFMADD231PS  Z0, Z2, K1, Z16
+	VFMADD231PS  Z0, Z10, K1, Z8
 
 done:
 	LEAQ      ret_0+80(FP), AX
-	VMOVUPS   Z16, (SP)
+	VMOVUPS   Z8, (SP)
 	VMOVSD    c_zero<>+0(SB), X0
 	VMOVSS    (SP), X1
 	VCVTSS2SD X1, X1, X1
@@ -5215,23 +5207,20 @@ done:
 	RET
 
 // func softplusAVX512(y []float32, x []float32, beta float32, invBeta float32, threshold float32)
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·softplusAVX512(SB), NOSPLIT, $0-60
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        beta+48(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        invBeta+52(FP), X9
-	VBROADCASTSS X9, Z9
-	MOVSS        threshold+56(FP), X10
-	VBROADCASTSS X10, Z10
-	VMOVUPS      c_expLo<>+0(SB), Z11
-	VMOVUPS      c_expP6<>+0(SB), Z12
-	VMOVUPS      c_log1pR9<>+0(SB), Z13
-	VMOVUPS      c_negOne<>+0(SB), Z14
-	VMOVUPS      c_one<>+0(SB), Z15
-	VMOVUPS      c_zero<>+0(SB), Z16
+	VBROADCASTSS beta+48(FP), Z0
+	VBROADCASTSS invBeta+52(FP), Z1
+	VBROADCASTSS threshold+56(FP), Z2
+	VMOVUPS      c_expLo<>+0(SB), Z3
+	VMOVUPS      c_expP6<>+0(SB), Z4
+	VMOVUPS      c_log1pR9<>+0(SB), Z5
+	VMOVUPS      c_negOne<>+0(SB), Z6
+	VMOVUPS      c_one<>+0(SB), Z7
+	VMOVUPS      c_zero<>+0(SB), Z8
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -5239,114 +5228,114 @@ TEXT ·softplusAVX512(SB), NOSPLIT, $0-60
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z17
-	VMULPS       Z17, Z0, Z18
-	VMOVAPS      Z0, Z19
-	VFMSUB132PS  Z17, Z18, Z19
-	VORPS        c_signMask<>+0(SB), Z18, Z20
-	VANDNPS      c_signMask<>+0(SB), Z18, Z21
-	VXORPS       Z21, Z19, Z21
-	VMAXPS       Z20, Z11, Z20
+	VMOVUPS      (DX)(BX*4), Z9
+	VMULPS       Z9, Z0, Z10
+	VMOVAPS      Z0, Z11
+	VFMSUB132PS  Z9, Z10, Z11
+	VORPS        c_signMask<>+0(SB), Z10, Z12
+	VANDNPS      c_signMask<>+0(SB), Z10, Z13
+	VXORPS       Z13, Z11, Z13
+	VMAXPS       Z12, Z3, Z12
 	VMOVUPS      c_log2e<>+0(SB), Z22
-	VFMADD213PS  c_roundMagic<>+0(SB), Z20, Z22
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z22
 	VSUBPS       c_roundMagic<>+0(SB), Z22, Z23
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z20
-	VMINPS       Z15, Z21, Z21
-	VMAXPS       Z14, Z21, Z21
-	VADDPS       Z21, Z20, Z20
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z20, Z23
-	VMULPS       Z23, Z23, Z20
-	VMOVAPS      Z12, Z21
-	VFMADD213PS  c_expP5<>+0(SB), Z23, Z21
-	VFMADD213PS  c_expP4<>+0(SB), Z23, Z21
-	VFMADD213PS  c_expP3<>+0(SB), Z23, Z21
-	VFMADD213PS  c_expP2<>+0(SB), Z23, Z21
-	VFMADD132PS  Z21, Z23, Z20
-	VPSUBD       c_expBias64<>+0(SB), Z22, Z21
-	VPSLLD       $0x17, Z21, Z21
-	VFMADD132PS  Z20, Z21, Z21
-	VMULPS       c_twoM64<>+0(SB), Z21, Z20
-	VCMPPS       $0x11, Z16, Z18, K1
-	VFMSUB132PS  c_two<>+0(SB), Z15, Z20
-	VMOVAPS      Z13, Z22
-	VFMADD213PS  c_log1pR8<>+0(SB), Z20, Z22
-	VFMADD213PS  c_log1pR7<>+0(SB), Z20, Z22
-	VFMADD213PS  c_log1pR6<>+0(SB), Z20, Z22
-	VFMADD213PS  c_log1pR5<>+0(SB), Z20, Z22
-	VFMADD213PS  c_log1pR4<>+0(SB), Z20, Z22
-	VFMADD213PS  c_log1pR3<>+0(SB), Z20, Z22
-	VFMADD213PS  c_log1pR2<>+0(SB), Z20, Z22
-	VFMADD213PS  c_log1pR1<>+0(SB), Z20, Z22
-	VFMADD213PS  c_log1pR0<>+0(SB), Z20, Z22
-	VMULPS       Z22, Z21, Z20
-	VMULPS       Z9, Z20, Z21
-	VMULPS       c_twoM64<>+0(SB), Z21, Z21
-	VCMPPS       $0x1e, Z16, Z18, K2
-	VMAXPS       Z18, Z16, Z22
-	VMINPS       Z19, Z15, Z19
-	VMAXPS       Z19, Z14, Z19
-	VMOVUPS.Z    Z19, K2, Z19
-	VFMADD132PS  c_twoM64<>+0(SB), Z19, Z20
-	VADDPS       Z20, Z22, Z19
-	VMULPS       Z9, Z19, Z19
-	VBLENDMPS    Z21, Z19, K1, Z1
-	VCMPPS       $0x1e, Z10, Z18, K1
-	VBLENDMPS    Z17, Z1, K1, Z2
-	VMOVUPS      Z2, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z17
-	VMULPS       Z17, Z0, Z18
-	VMOVAPS      Z0, Z19
-	VFMSUB132PS  Z17, Z18, Z19
-	VORPS        c_signMask<>+0(SB), Z18, Z20
-	VANDNPS      c_signMask<>+0(SB), Z18, Z21
-	VXORPS       Z21, Z19, Z21
-	VMAXPS       Z20, Z11, Z20
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z12
+	VMINPS       Z7, Z13, Z13
+	VMAXPS       Z6, Z13, Z13
+	VADDPS       Z13, Z12, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z23
+	VMULPS       Z23, Z23, Z12
+	VMOVAPS      Z4, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z23, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z23, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z23, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z23, Z13
+	VFMADD132PS  Z13, Z23, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z22, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VFMADD132PS  Z12, Z13, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z12
+	VCMPPS       $0x11, Z8, Z10, K1
+	VFMSUB132PS  c_two<>+0(SB), Z7, Z12
+	VMOVAPS      Z5, Z22
+	VFMADD213PS  c_log1pR8<>+0(SB), Z12, Z22
+	VFMADD213PS  c_log1pR7<>+0(SB), Z12, Z22
+	VFMADD213PS  c_log1pR6<>+0(SB), Z12, Z22
+	VFMADD213PS  c_log1pR5<>+0(SB), Z12, Z22
+	VFMADD213PS  c_log1pR4<>+0(SB), Z12, Z22
+	VFMADD213PS  c_log1pR3<>+0(SB), Z12, Z22
+	VFMADD213PS  c_log1pR2<>+0(SB), Z12, Z22
+	VFMADD213PS  c_log1pR1<>+0(SB), Z12, Z22
+	VFMADD213PS  c_log1pR0<>+0(SB), Z12, Z22
+	VMULPS       Z22, Z13, Z12
+	VMULPS       Z1, Z12, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z13
+	VCMPPS       $0x1e, Z8, Z10, K2
+	VMAXPS       Z10, Z8, Z22
+	VMINPS       Z11, Z7, Z11
+	VMAXPS       Z11, Z6, Z11
+	VMOVUPS.Z    Z11, K2, Z11
+	VFMADD132PS  c_twoM64<>+0(SB), Z11, Z12
+	VADDPS       Z12, Z22, Z11
+	VMULPS       Z1, Z11, Z11
+	VBLENDMPS    Z13, Z11, K1, Z14
+	VCMPPS       $0x1e, Z2, Z10, K1
+	VBLENDMPS    Z9, Z14, K1, Z15
+	VMOVUPS      Z15, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z9
+	VMULPS       Z9, Z0, Z10
+	VMOVAPS      Z0, Z11
+	VFMSUB132PS  Z9, Z10, Z11
+	VORPS        c_signMask<>+0(SB), Z10, Z12
+	VANDNPS      c_signMask<>+0(SB), Z10, Z13
+	VXORPS       Z13, Z11, Z13
+	VMAXPS       Z12, Z3, Z12
 	VMOVUPS      c_log2e<>+0(SB), Z22
-	VFMADD213PS  c_roundMagic<>+0(SB), Z20, Z22
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z22
 	VSUBPS       c_roundMagic<>+0(SB), Z22, Z23
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z20
-	VMINPS       Z15, Z21, Z21
-	VMAXPS       Z14, Z21, Z21
-	VADDPS       Z21, Z20, Z20
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z20, Z23
-	VMULPS       Z23, Z23, Z20
-	VMOVAPS      Z12, Z21
-	VFMADD213PS  c_expP5<>+0(SB), Z23, Z21
-	VFMADD213PS  c_expP4<>+0(SB), Z23, Z21
-	VFMADD213PS  c_expP3<>+0(SB), Z23, Z21
-	VFMADD213PS  c_expP2<>+0(SB), Z23, Z21
-	VFMADD132PS  Z21, Z23, Z20
-	VPSUBD       c_expBias64<>+0(SB), Z22, Z21
-	VPSLLD       $0x17, Z21, Z21
-	VFMADD132PS  Z20, Z21, Z21
-	VMULPS       c_twoM64<>+0(SB), Z21, Z20
-	VCMPPS       $0x11, Z16, Z18, K1
-	VFMSUB132PS  c_two<>+0(SB), Z15, Z20
-	VMOVAPS      Z13, Z22
-	VFMADD213PS  c_log1pR8<>+0(SB), Z20, Z22
-	VFMADD213PS  c_log1pR7<>+0(SB), Z20, Z22
-	VFMADD213PS  c_log1pR6<>+0(SB), Z20, Z22
-	VFMADD213PS  c_log1pR5<>+0(SB), Z20, Z22
-	VFMADD213PS  c_log1pR4<>+0(SB), Z20, Z22
-	VFMADD213PS  c_log1pR3<>+0(SB), Z20, Z22
-	VFMADD213PS  c_log1pR2<>+0(SB), Z20, Z22
-	VFMADD213PS  c_log1pR1<>+0(SB), Z20, Z22
-	VFMADD213PS  c_log1pR0<>+0(SB), Z20, Z22
-	VMULPS       Z22, Z21, Z20
-	VMULPS       Z9, Z20, Z21
-	VMULPS       c_twoM64<>+0(SB), Z21, Z21
-	VCMPPS       $0x1e, Z16, Z18, K2
-	VMAXPS       Z18, Z16, Z22
-	VMINPS       Z19, Z15, Z19
-	VMAXPS       Z19, Z14, Z19
-	VMOVUPS.Z    Z19, K2, Z19
-	VFMADD132PS  c_twoM64<>+0(SB), Z19, Z20
-	VADDPS       Z20, Z22, Z19
-	VMULPS       Z9, Z19, Z19
-	VBLENDMPS    Z21, Z19, K1, Z3
-	VCMPPS       $0x1e, Z10, Z18, K1
-	VBLENDMPS    Z17, Z3, K1, Z4
-	VMOVUPS      Z4, 64(CX)(BX*4)
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z12
+	VMINPS       Z7, Z13, Z13
+	VMAXPS       Z6, Z13, Z13
+	VADDPS       Z13, Z12, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z23
+	VMULPS       Z23, Z23, Z12
+	VMOVAPS      Z4, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z23, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z23, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z23, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z23, Z13
+	VFMADD132PS  Z13, Z23, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z22, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VFMADD132PS  Z12, Z13, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z12
+	VCMPPS       $0x11, Z8, Z10, K1
+	VFMSUB132PS  c_two<>+0(SB), Z7, Z12
+	VMOVAPS      Z5, Z22
+	VFMADD213PS  c_log1pR8<>+0(SB), Z12, Z22
+	VFMADD213PS  c_log1pR7<>+0(SB), Z12, Z22
+	VFMADD213PS  c_log1pR6<>+0(SB), Z12, Z22
+	VFMADD213PS  c_log1pR5<>+0(SB), Z12, Z22
+	VFMADD213PS  c_log1pR4<>+0(SB), Z12, Z22
+	VFMADD213PS  c_log1pR3<>+0(SB), Z12, Z22
+	VFMADD213PS  c_log1pR2<>+0(SB), Z12, Z22
+	VFMADD213PS  c_log1pR1<>+0(SB), Z12, Z22
+	VFMADD213PS  c_log1pR0<>+0(SB), Z12, Z22
+	VMULPS       Z22, Z13, Z12
+	VMULPS       Z1, Z12, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z13
+	VCMPPS       $0x1e, Z8, Z10, K2
+	VMAXPS       Z10, Z8, Z22
+	VMINPS       Z11, Z7, Z11
+	VMAXPS       Z11, Z6, Z11
+	VMOVUPS.Z    Z11, K2, Z11
+	VFMADD132PS  c_twoM64<>+0(SB), Z11, Z12
+	VADDPS       Z12, Z22, Z11
+	VMULPS       Z1, Z11, Z11
+	VBLENDMPS    Z13, Z11, K1, Z16
+	VCMPPS       $0x1e, Z2, Z10, K1
+	VBLENDMPS    Z9, Z16, K1, Z17
+	VMOVUPS      Z17, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
 
@@ -5357,60 +5346,60 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Z1
-	VMULPS       Z1, Z0, Z2
-	VMOVAPS      Z0, Z3
-	VFMSUB132PS  Z1, Z2, Z3
-	VORPS        c_signMask<>+0(SB), Z2, Z4
-	VANDNPS      c_signMask<>+0(SB), Z2, Z17
-	VXORPS       Z17, Z3, Z17
-	VMAXPS       Z4, Z11, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z18
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z18
-	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z4
-	VMINPS       Z15, Z17, Z17
-	VMAXPS       Z14, Z17, Z17
-	VADDPS       Z17, Z4, Z4
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z19
-	VMULPS       Z19, Z19, Z4
-	VMOVAPS      Z12, Z17
-	VFMADD213PS  c_expP5<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP4<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP3<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP2<>+0(SB), Z19, Z17
-	VFMADD132PS  Z17, Z19, Z4
-	VPSUBD       c_expBias64<>+0(SB), Z18, Z17
-	VPSLLD       $0x17, Z17, Z17
-	VFMADD132PS  Z4, Z17, Z17
-	VMULPS       c_twoM64<>+0(SB), Z17, Z4
-	VCMPPS       $0x11, Z16, Z2, K1
-	VFMSUB132PS  c_two<>+0(SB), Z15, Z4
-	VMOVAPS      Z13, Z18
-	VFMADD213PS  c_log1pR8<>+0(SB), Z4, Z18
-	VFMADD213PS  c_log1pR7<>+0(SB), Z4, Z18
-	VFMADD213PS  c_log1pR6<>+0(SB), Z4, Z18
-	VFMADD213PS  c_log1pR5<>+0(SB), Z4, Z18
-	VFMADD213PS  c_log1pR4<>+0(SB), Z4, Z18
-	VFMADD213PS  c_log1pR3<>+0(SB), Z4, Z18
-	VFMADD213PS  c_log1pR2<>+0(SB), Z4, Z18
-	VFMADD213PS  c_log1pR1<>+0(SB), Z4, Z18
-	VFMADD213PS  c_log1pR0<>+0(SB), Z4, Z18
-	VMULPS       Z18, Z17, Z4
-	VMULPS       Z9, Z4, Z17
-	VMULPS       c_twoM64<>+0(SB), Z17, Z17
-	VCMPPS       $0x1e, Z16, Z2, K2
-	VMAXPS       Z2, Z16, Z18
-	VMINPS       Z3, Z15, Z3
-	VMAXPS       Z3, Z14, Z3
-	VMOVUPS.Z    Z3, K2, Z3
-	VFMADD132PS  c_twoM64<>+0(SB), Z3, Z4
-	VADDPS       Z4, Z18, Z3
-	VMULPS       Z9, Z3, Z3
-	VBLENDMPS    Z17, Z3, K1, Z5
-	VCMPPS       $0x1e, Z10, Z2, K1
-	VBLENDMPS    Z1, Z5, K1, Z6
-	VMOVUPS      Z6, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z9
+	VMULPS       Z9, Z0, Z10
+	VMOVAPS      Z0, Z11
+	VFMSUB132PS  Z9, Z10, Z11
+	VORPS        c_signMask<>+0(SB), Z10, Z12
+	VANDNPS      c_signMask<>+0(SB), Z10, Z13
+	VXORPS       Z13, Z11, Z13
+	VMAXPS       Z12, Z3, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z14
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z14
+	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z12
+	VMINPS       Z7, Z13, Z13
+	VMAXPS       Z6, Z13, Z13
+	VADDPS       Z13, Z12, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z15
+	VMULPS       Z15, Z15, Z12
+	VMOVAPS      Z4, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z15, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z15, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z15, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z15, Z13
+	VFMADD132PS  Z13, Z15, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z14, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VFMADD132PS  Z12, Z13, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z12
+	VCMPPS       $0x11, Z8, Z10, K1
+	VFMSUB132PS  c_two<>+0(SB), Z7, Z12
+	VMOVAPS      Z5, Z14
+	VFMADD213PS  c_log1pR8<>+0(SB), Z12, Z14
+	VFMADD213PS  c_log1pR7<>+0(SB), Z12, Z14
+	VFMADD213PS  c_log1pR6<>+0(SB), Z12, Z14
+	VFMADD213PS  c_log1pR5<>+0(SB), Z12, Z14
+	VFMADD213PS  c_log1pR4<>+0(SB), Z12, Z14
+	VFMADD213PS  c_log1pR3<>+0(SB), Z12, Z14
+	VFMADD213PS  c_log1pR2<>+0(SB), Z12, Z14
+	VFMADD213PS  c_log1pR1<>+0(SB), Z12, Z14
+	VFMADD213PS  c_log1pR0<>+0(SB), Z12, Z14
+	VMULPS       Z14, Z13, Z12
+	VMULPS       Z1, Z12, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z13
+	VCMPPS       $0x1e, Z8, Z10, K2
+	VMAXPS       Z10, Z8, Z14
+	VMINPS       Z11, Z7, Z11
+	VMAXPS       Z11, Z6, Z11
+	VMOVUPS.Z    Z11, K2, Z11
+	VFMADD132PS  c_twoM64<>+0(SB), Z11, Z12
+	VADDPS       Z12, Z14, Z11
+	VMULPS       Z1, Z11, Z11
+	VBLENDMPS    Z13, Z11, K1, Z18
+	VCMPPS       $0x1e, Z2, Z10, K1
+	VBLENDMPS    Z9, Z18, K1, Z19
+	VMOVUPS      Z19, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
 
@@ -5419,36 +5408,36 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
-	VMOVUPS.Z    (DX)(BX*4), K1, Z1
-	VMULPS       Z1, Z0, Z2
+	VMOVUPS.Z    (DX)(BX*4), K1, Z9
+	VMULPS       Z9, Z0, Z10
 	VMOVAPS      Z0, Z0
-	VFMSUB132PS  Z1, Z2, Z0
-	VORPS        c_signMask<>+0(SB), Z2, Z3
-	VANDNPS      c_signMask<>+0(SB), Z2, Z4
-	VXORPS       Z4, Z0, Z4
-	VMAXPS       Z3, Z11, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z5
-	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z3
-	VMINPS       Z15, Z4, Z4
-	VMAXPS       Z14, Z4, Z4
-	VADDPS       Z4, Z3, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
-	VMULPS       Z6, Z6, Z3
-	VMOVAPS      Z12, Z4
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
-	VFMADD132PS  Z4, Z6, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
+	VFMSUB132PS  Z9, Z10, Z0
+	VORPS        c_signMask<>+0(SB), Z10, Z11
+	VANDNPS      c_signMask<>+0(SB), Z10, Z12
+	VXORPS       Z12, Z0, Z12
+	VMAXPS       Z11, Z3, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z3
+	VMINPS       Z7, Z12, Z12
+	VMAXPS       Z6, Z12, Z12
+	VADDPS       Z12, Z3, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z13
+	VMULPS       Z13, Z13, Z3
+	VMOVAPS      Z4, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z4
+	VFMADD132PS  Z4, Z13, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z4
 	VPSLLD       $0x17, Z4, Z4
 	VFMADD132PS  Z3, Z4, Z4
 	VMULPS       c_twoM64<>+0(SB), Z4, Z3
-	VCMPPS       $0x11, Z16, Z2, K2
-	VFMSUB132PS  c_two<>+0(SB), Z15, Z3
-	VMOVAPS      Z13, Z5
+	VCMPPS       $0x11, Z8, Z10, K2
+	VFMSUB132PS  c_two<>+0(SB), Z7, Z3
+	VMOVAPS      Z5, Z5
 	VFMADD213PS  c_log1pR8<>+0(SB), Z3, Z5
 	VFMADD213PS  c_log1pR7<>+0(SB), Z3, Z5
 	VFMADD213PS  c_log1pR6<>+0(SB), Z3, Z5
@@ -5459,39 +5448,37 @@ tail:
 	VFMADD213PS  c_log1pR1<>+0(SB), Z3, Z5
 	VFMADD213PS  c_log1pR0<>+0(SB), Z3, Z5
 	VMULPS       Z5, Z4, Z3
-	VMULPS       Z9, Z3, Z4
+	VMULPS       Z1, Z3, Z4
 	VMULPS       c_twoM64<>+0(SB), Z4, Z4
-	VCMPPS       $0x1e, Z16, Z2, K3
-	VMAXPS       Z2, Z16, Z5
-	VMINPS       Z0, Z15, Z0
-	VMAXPS       Z0, Z14, Z0
+	VCMPPS       $0x1e, Z8, Z10, K3
+	VMAXPS       Z10, Z8, Z5
+	VMINPS       Z0, Z7, Z0
+	VMAXPS       Z0, Z6, Z0
 	VMOVUPS.Z    Z0, K3, Z0
 	VFMADD132PS  c_twoM64<>+0(SB), Z0, Z3
 	VADDPS       Z3, Z5, Z0
-	VMULPS       Z9, Z0, Z0
-	VBLENDMPS    Z4, Z0, K2, Z7
-	VCMPPS       $0x1e, Z10, Z2, K2
-	VBLENDMPS    Z1, Z7, K2, Z8
-	VMOVUPS      Z8, K1, (CX)(BX*4)
+	VMULPS       Z1, Z0, Z0
+	VBLENDMPS    Z4, Z0, K2, Z20
+	VCMPPS       $0x1e, Z2, Z10, K2
+	VBLENDMPS    Z9, Z20, K2, Z21
+	VMOVUPS      Z21, K1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
 	RET
 
 // func softplusBackwardAVX512(dx []float32, dy []float32, x []float32, beta float32, threshold float32)
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·softplusBackwardAVX512(SB), NOSPLIT, $0-80
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        beta+72(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        threshold+76(FP), X9
-	VBROADCASTSS X9, Z9
-	VMOVUPS      c_expLo<>+0(SB), Z10
-	VMOVUPS      c_expP6<>+0(SB), Z11
-	VMOVUPS      c_twoP64<>+0(SB), Z12
+	VBROADCASTSS beta+72(FP), Z0
+	VBROADCASTSS threshold+76(FP), Z1
+	VMOVUPS      c_expLo<>+0(SB), Z2
+	VMOVUPS      c_expP6<>+0(SB), Z3
+	VMOVUPS      c_twoP64<>+0(SB), Z4
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -5499,78 +5486,78 @@ TEXT ·softplusBackwardAVX512(SB), NOSPLIT, $0-80
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z13
-	VMULPS       Z13, Z0, Z14
-	VFMSUB132PS  Z0, Z14, Z13
-	VORPS        c_signMask<>+0(SB), Z14, Z15
-	VANDNPS      c_signMask<>+0(SB), Z14, Z16
-	VXORPS       Z16, Z13, Z13
-	VMAXPS       Z15, Z10, Z15
-	VMOVUPS      c_log2e<>+0(SB), Z16
-	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z16
-	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z17, Z15
-	VMINPS       c_one<>+0(SB), Z13, Z13
-	VMAXPS       c_negOne<>+0(SB), Z13, Z13
-	VADDPS       Z13, Z15, Z13
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z13, Z17
-	VMULPS       Z17, Z17, Z13
-	VMOVAPS      Z11, Z15
-	VFMADD213PS  c_expP5<>+0(SB), Z17, Z15
-	VFMADD213PS  c_expP4<>+0(SB), Z17, Z15
-	VFMADD213PS  c_expP3<>+0(SB), Z17, Z15
-	VFMADD213PS  c_expP2<>+0(SB), Z17, Z15
-	VFMADD132PS  Z15, Z17, Z13
-	VPSUBD       c_expBias64<>+0(SB), Z16, Z15
-	VPSLLD       $0x17, Z15, Z15
-	VFMADD132PS  Z13, Z15, Z15
-	VMOVUPS      c_twoM64<>+0(SB), Z13
-	VFMADD213PS  c_one<>+0(SB), Z15, Z13
-	VCMPPS       $0x11, c_zero<>+0(SB), Z14, K1
-	VCMPPS       $0x1e, Z9, Z14, K2
-	VBLENDMPS    Z15, Z12, K1, Z1
-	VDIVPS       Z13, Z1, Z13
-	VMULPS       c_twoM64<>+0(SB), Z13, Z13
-	VBLENDMPS    c_one<>+0(SB), Z13, K2, Z2
-	VMOVUPS      (DX)(SI*4), Z13
-	VMULPS       Z2, Z13, Z13
-	VMOVUPS      Z13, (CX)(SI*4)
-	VMOVUPS      64(BX)(SI*4), Z13
-	VMULPS       Z13, Z0, Z14
-	VFMSUB132PS  Z0, Z14, Z13
-	VORPS        c_signMask<>+0(SB), Z14, Z15
-	VANDNPS      c_signMask<>+0(SB), Z14, Z16
-	VXORPS       Z16, Z13, Z13
-	VMAXPS       Z15, Z10, Z15
-	VMOVUPS      c_log2e<>+0(SB), Z16
-	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z16
-	VSUBPS       c_roundMagic<>+0(SB), Z16, Z17
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z17, Z15
-	VMINPS       c_one<>+0(SB), Z13, Z13
-	VMAXPS       c_negOne<>+0(SB), Z13, Z13
-	VADDPS       Z13, Z15, Z13
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z13, Z17
-	VMULPS       Z17, Z17, Z13
-	VMOVAPS      Z11, Z15
-	VFMADD213PS  c_expP5<>+0(SB), Z17, Z15
-	VFMADD213PS  c_expP4<>+0(SB), Z17, Z15
-	VFMADD213PS  c_expP3<>+0(SB), Z17, Z15
-	VFMADD213PS  c_expP2<>+0(SB), Z17, Z15
-	VFMADD132PS  Z15, Z17, Z13
-	VPSUBD       c_expBias64<>+0(SB), Z16, Z15
-	VPSLLD       $0x17, Z15, Z15
-	VFMADD132PS  Z13, Z15, Z15
-	VMOVUPS      c_twoM64<>+0(SB), Z13
-	VFMADD213PS  c_one<>+0(SB), Z15, Z13
-	VCMPPS       $0x11, c_zero<>+0(SB), Z14, K1
-	VCMPPS       $0x1e, Z9, Z14, K2
-	VBLENDMPS    Z15, Z12, K1, Z3
-	VDIVPS       Z13, Z3, Z13
-	VMULPS       c_twoM64<>+0(SB), Z13, Z13
-	VBLENDMPS    c_one<>+0(SB), Z13, K2, Z4
-	VMOVUPS      64(DX)(SI*4), Z13
-	VMULPS       Z4, Z13, Z13
-	VMOVUPS      Z13, 64(CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Z5
+	VMULPS       Z5, Z0, Z6
+	VFMSUB132PS  Z0, Z6, Z5
+	VORPS        c_signMask<>+0(SB), Z6, Z7
+	VANDNPS      c_signMask<>+0(SB), Z6, Z8
+	VXORPS       Z8, Z5, Z5
+	VMAXPS       Z7, Z2, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z17
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z17, Z7
+	VMINPS       c_one<>+0(SB), Z5, Z5
+	VMAXPS       c_negOne<>+0(SB), Z5, Z5
+	VADDPS       Z5, Z7, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z17
+	VMULPS       Z17, Z17, Z5
+	VMOVAPS      Z3, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z17, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z17, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z17, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z17, Z7
+	VFMADD132PS  Z7, Z17, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z5, Z7, Z7
+	VMOVUPS      c_twoM64<>+0(SB), Z5
+	VFMADD213PS  c_one<>+0(SB), Z7, Z5
+	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K1
+	VCMPPS       $0x1e, Z1, Z6, K2
+	VBLENDMPS    Z7, Z4, K1, Z9
+	VDIVPS       Z5, Z9, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VBLENDMPS    c_one<>+0(SB), Z5, K2, Z10
+	VMOVUPS      (DX)(SI*4), Z5
+	VMULPS       Z10, Z5, Z5
+	VMOVUPS      Z5, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z5
+	VMULPS       Z5, Z0, Z6
+	VFMSUB132PS  Z0, Z6, Z5
+	VORPS        c_signMask<>+0(SB), Z6, Z7
+	VANDNPS      c_signMask<>+0(SB), Z6, Z8
+	VXORPS       Z8, Z5, Z5
+	VMAXPS       Z7, Z2, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z17
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z17, Z7
+	VMINPS       c_one<>+0(SB), Z5, Z5
+	VMAXPS       c_negOne<>+0(SB), Z5, Z5
+	VADDPS       Z5, Z7, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z17
+	VMULPS       Z17, Z17, Z5
+	VMOVAPS      Z3, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z17, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z17, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z17, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z17, Z7
+	VFMADD132PS  Z7, Z17, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z5, Z7, Z7
+	VMOVUPS      c_twoM64<>+0(SB), Z5
+	VFMADD213PS  c_one<>+0(SB), Z7, Z5
+	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K1
+	VCMPPS       $0x1e, Z1, Z6, K2
+	VBLENDMPS    Z7, Z4, K1, Z11
+	VDIVPS       Z5, Z11, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VBLENDMPS    c_one<>+0(SB), Z5, K2, Z12
+	VMOVUPS      64(DX)(SI*4), Z5
+	VMULPS       Z12, Z5, Z5
+	VMOVUPS      Z5, 64(CX)(SI*4)
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -5581,42 +5568,42 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Z1
-	VMULPS       Z1, Z0, Z2
-	VFMSUB132PS  Z0, Z2, Z1
-	VORPS        c_signMask<>+0(SB), Z2, Z3
-	VANDNPS      c_signMask<>+0(SB), Z2, Z4
-	VXORPS       Z4, Z1, Z1
-	VMAXPS       Z3, Z10, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z4
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z3
-	VMINPS       c_one<>+0(SB), Z1, Z1
-	VMAXPS       c_negOne<>+0(SB), Z1, Z1
-	VADDPS       Z1, Z3, Z1
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z13
-	VMULPS       Z13, Z13, Z1
-	VMOVAPS      Z11, Z3
-	VFMADD213PS  c_expP5<>+0(SB), Z13, Z3
-	VFMADD213PS  c_expP4<>+0(SB), Z13, Z3
-	VFMADD213PS  c_expP3<>+0(SB), Z13, Z3
-	VFMADD213PS  c_expP2<>+0(SB), Z13, Z3
-	VFMADD132PS  Z3, Z13, Z1
-	VPSUBD       c_expBias64<>+0(SB), Z4, Z3
-	VPSLLD       $0x17, Z3, Z3
-	VFMADD132PS  Z1, Z3, Z3
-	VMOVUPS      c_twoM64<>+0(SB), Z1
-	VFMADD213PS  c_one<>+0(SB), Z3, Z1
-	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K1
-	VCMPPS       $0x1e, Z9, Z2, K2
-	VBLENDMPS    Z3, Z12, K1, Z5
-	VDIVPS       Z1, Z5, Z1
-	VMULPS       c_twoM64<>+0(SB), Z1, Z1
-	VBLENDMPS    c_one<>+0(SB), Z1, K2, Z6
-	VMOVUPS      (DX)(SI*4), Z1
-	VMULPS       Z6, Z1, Z1
-	VMOVUPS      Z1, (CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Z5
+	VMULPS       Z5, Z0, Z6
+	VFMSUB132PS  Z0, Z6, Z5
+	VORPS        c_signMask<>+0(SB), Z6, Z7
+	VANDNPS      c_signMask<>+0(SB), Z6, Z8
+	VXORPS       Z8, Z5, Z5
+	VMAXPS       Z7, Z2, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z7
+	VMINPS       c_one<>+0(SB), Z5, Z5
+	VMAXPS       c_negOne<>+0(SB), Z5, Z5
+	VADDPS       Z5, Z7, Z5
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z5, Z9
+	VMULPS       Z9, Z9, Z5
+	VMOVAPS      Z3, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z7
+	VFMADD132PS  Z7, Z9, Z5
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z5, Z7, Z7
+	VMOVUPS      c_twoM64<>+0(SB), Z5
+	VFMADD213PS  c_one<>+0(SB), Z7, Z5
+	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K1
+	VCMPPS       $0x1e, Z1, Z6, K2
+	VBLENDMPS    Z7, Z4, K1, Z13
+	VDIVPS       Z5, Z13, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VBLENDMPS    c_one<>+0(SB), Z5, K2, Z14
+	VMOVUPS      (DX)(SI*4), Z5
+	VMULPS       Z14, Z5, Z5
+	VMOVUPS      Z5, (CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -5625,41 +5612,41 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
-	VMOVUPS.Z    (BX)(SI*4), K1, Z1
-	VMULPS       Z1, Z0, Z2
-	VFMSUB132PS  Z0, Z2, Z1
-	VORPS        c_signMask<>+0(SB), Z2, Z0
-	VANDNPS      c_signMask<>+0(SB), Z2, Z3
-	VXORPS       Z3, Z1, Z1
-	VMAXPS       Z0, Z10, Z0
-	VMOVUPS      c_log2e<>+0(SB), Z3
-	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z3
-	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z0
-	VMINPS       c_one<>+0(SB), Z1, Z1
-	VMAXPS       c_negOne<>+0(SB), Z1, Z1
-	VADDPS       Z1, Z0, Z0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z4
-	VMULPS       Z4, Z4, Z0
-	VMOVAPS      Z11, Z1
-	VFMADD213PS  c_expP5<>+0(SB), Z4, Z1
-	VFMADD213PS  c_expP4<>+0(SB), Z4, Z1
-	VFMADD213PS  c_expP3<>+0(SB), Z4, Z1
-	VFMADD213PS  c_expP2<>+0(SB), Z4, Z1
-	VFMADD132PS  Z1, Z4, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z3, Z1
-	VPSLLD       $0x17, Z1, Z1
-	VFMADD132PS  Z0, Z1, Z1
+	VMOVUPS.Z    (BX)(SI*4), K1, Z5
+	VMULPS       Z5, Z0, Z6
+	VFMSUB132PS  Z0, Z6, Z5
+	VORPS        c_signMask<>+0(SB), Z6, Z0
+	VANDNPS      c_signMask<>+0(SB), Z6, Z7
+	VXORPS       Z7, Z5, Z5
+	VMAXPS       Z0, Z2, Z0
+	VMOVUPS      c_log2e<>+0(SB), Z2
+	VFMADD213PS  c_roundMagic<>+0(SB), Z0, Z2
+	VSUBPS       c_roundMagic<>+0(SB), Z2, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z0
+	VMINPS       c_one<>+0(SB), Z5, Z5
+	VMAXPS       c_negOne<>+0(SB), Z5, Z5
+	VADDPS       Z5, Z0, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z7
+	VMULPS       Z7, Z7, Z0
+	VMOVAPS      Z3, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z3
+	VFMADD132PS  Z3, Z7, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z2, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VFMADD132PS  Z0, Z2, Z2
 	VMOVUPS      c_twoM64<>+0(SB), Z0
-	VFMADD213PS  c_one<>+0(SB), Z1, Z0
-	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K2
-	VCMPPS       $0x1e, Z9, Z2, K3
-	VBLENDMPS    Z1, Z12, K2, Z7
-	VDIVPS       Z0, Z7, Z0
+	VFMADD213PS  c_one<>+0(SB), Z2, Z0
+	VCMPPS       $0x11, c_zero<>+0(SB), Z6, K2
+	VCMPPS       $0x1e, Z1, Z6, K3
+	VBLENDMPS    Z2, Z4, K2, Z15
+	VDIVPS       Z0, Z15, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z0
-	VBLENDMPS    c_one<>+0(SB), Z0, K3, Z8
+	VBLENDMPS    c_one<>+0(SB), Z0, K3, Z16
 	VMOVUPS.Z    (DX)(SI*4), K1, Z0
-	VMULPS       Z8, Z0, Z0
+	VMULPS       Z16, Z0, Z0
 	VMOVUPS      Z0, K1, (CX)(SI*4)
 
 done:
@@ -6300,18 +6287,16 @@ done:
 	RET
 
 // func eluAVX512(y []float32, x []float32, pos float32, neg float32)
-// Requires: AVX, AVX512F, SSE
+// Requires: AVX, AVX512F
 TEXT ·eluAVX512(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        pos+48(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        neg+52(FP), X5
-	VBROADCASTSS X5, Z5
-	VMOVUPS      c_expLo<>+0(SB), Z6
-	VMOVUPS      c_expP6<>+0(SB), Z7
-	VMOVUPS      c_zero<>+0(SB), Z8
+	VBROADCASTSS pos+48(FP), Z0
+	VBROADCASTSS neg+52(FP), Z1
+	VMOVUPS      c_expLo<>+0(SB), Z2
+	VMOVUPS      c_expP6<>+0(SB), Z3
+	VMOVUPS      c_zero<>+0(SB), Z4
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -6319,56 +6304,56 @@ TEXT ·eluAVX512(SB), NOSPLIT, $0-56
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z9
-	VMINPS       Z9, Z8, Z10
-	VMAXPS       Z10, Z6, Z10
+	VMOVUPS      (DX)(BX*4), Z5
+	VMINPS       Z5, Z4, Z6
+	VMAXPS       Z6, Z2, Z6
 	VMOVUPS      c_log2e<>+0(SB), Z11
-	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z11
 	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
-	VMULPS       Z12, Z12, Z10
-	VMOVAPS      Z7, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z12
+	VMULPS       Z12, Z12, Z6
+	VMOVAPS      Z3, Z13
 	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
 	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
 	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
 	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
-	VFMADD132PS  Z13, Z12, Z10
+	VFMADD132PS  Z13, Z12, Z6
 	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
 	VPSLLD       $0x17, Z11, Z11
 	VMULPS       c_twoM64<>+0(SB), Z11, Z11
 	VSUBPS       c_one<>+0(SB), Z11, Z12
-	VFMADD132PS  Z10, Z12, Z11
-	VCMPPS       $0x1e, Z8, Z9, K1
-	VMULPS       Z0, Z9, Z9
-	VMULPS       Z5, Z11, Z10
-	VBLENDMPS    Z9, Z10, K1, Z1
-	VMOVUPS      Z1, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z9
-	VMINPS       Z9, Z8, Z10
-	VMAXPS       Z10, Z6, Z10
+	VFMADD132PS  Z6, Z12, Z11
+	VCMPPS       $0x1e, Z4, Z5, K1
+	VMULPS       Z0, Z5, Z5
+	VMULPS       Z1, Z11, Z6
+	VBLENDMPS    Z5, Z6, K1, Z7
+	VMOVUPS      Z7, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z5
+	VMINPS       Z5, Z4, Z6
+	VMAXPS       Z6, Z2, Z6
 	VMOVUPS      c_log2e<>+0(SB), Z11
-	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z11
 	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
-	VMULPS       Z12, Z12, Z10
-	VMOVAPS      Z7, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z12
+	VMULPS       Z12, Z12, Z6
+	VMOVAPS      Z3, Z13
 	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
 	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
 	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
 	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
-	VFMADD132PS  Z13, Z12, Z10
+	VFMADD132PS  Z13, Z12, Z6
 	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
 	VPSLLD       $0x17, Z11, Z11
 	VMULPS       c_twoM64<>+0(SB), Z11, Z11
 	VSUBPS       c_one<>+0(SB), Z11, Z12
-	VFMADD132PS  Z10, Z12, Z11
-	VCMPPS       $0x1e, Z8, Z9, K1
-	VMULPS       Z0, Z9, Z9
-	VMULPS       Z5, Z11, Z10
-	VBLENDMPS    Z9, Z10, K1, Z2
-	VMOVUPS      Z2, 64(CX)(BX*4)
+	VFMADD132PS  Z6, Z12, Z11
+	VCMPPS       $0x1e, Z4, Z5, K1
+	VMULPS       Z0, Z5, Z5
+	VMULPS       Z1, Z11, Z6
+	VBLENDMPS    Z5, Z6, K1, Z8
+	VMOVUPS      Z8, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
 
@@ -6379,31 +6364,31 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Z1
-	VMINPS       Z1, Z8, Z2
-	VMAXPS       Z2, Z6, Z2
-	VMOVUPS      c_log2e<>+0(SB), Z9
-	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z9
-	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z10
-	VMULPS       Z10, Z10, Z2
-	VMOVAPS      Z7, Z11
-	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
-	VFMADD132PS  Z11, Z10, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
-	VPSLLD       $0x17, Z9, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z9
-	VSUBPS       c_one<>+0(SB), Z9, Z10
-	VFMADD132PS  Z2, Z10, Z9
-	VCMPPS       $0x1e, Z8, Z1, K1
-	VMULPS       Z0, Z1, Z1
-	VMULPS       Z5, Z9, Z2
-	VBLENDMPS    Z1, Z2, K1, Z3
-	VMOVUPS      Z3, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z5
+	VMINPS       Z5, Z4, Z6
+	VMAXPS       Z6, Z2, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z7
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z8
+	VMULPS       Z8, Z8, Z6
+	VMOVAPS      Z3, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z8, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z8, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z8, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z8, Z11
+	VFMADD132PS  Z11, Z8, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z7, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VSUBPS       c_one<>+0(SB), Z7, Z8
+	VFMADD132PS  Z6, Z8, Z7
+	VCMPPS       $0x1e, Z4, Z5, K1
+	VMULPS       Z0, Z5, Z5
+	VMULPS       Z1, Z7, Z6
+	VBLENDMPS    Z5, Z6, K1, Z9
+	VMOVUPS      Z9, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
 
@@ -6412,50 +6397,48 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
-	VMOVUPS.Z    (DX)(BX*4), K1, Z1
-	VMINPS       Z1, Z8, Z2
-	VMAXPS       Z2, Z6, Z2
-	VMOVUPS      c_log2e<>+0(SB), Z3
-	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
-	VSUBPS       c_roundMagic<>+0(SB), Z3, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z6
-	VMULPS       Z6, Z6, Z2
-	VMOVAPS      Z7, Z7
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z7
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z7
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z7
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z7
-	VFMADD132PS  Z7, Z6, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
+	VMOVUPS.Z    (DX)(BX*4), K1, Z5
+	VMINPS       Z5, Z4, Z6
+	VMAXPS       Z6, Z2, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z7
+	VMULPS       Z7, Z7, Z2
+	VMOVAPS      Z3, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z3
+	VFMADD132PS  Z3, Z7, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z3
 	VPSLLD       $0x17, Z3, Z3
 	VMULPS       c_twoM64<>+0(SB), Z3, Z3
 	VSUBPS       c_one<>+0(SB), Z3, Z6
 	VFMADD132PS  Z2, Z6, Z3
-	VCMPPS       $0x1e, Z8, Z1, K2
-	VMULPS       Z0, Z1, Z0
-	VMULPS       Z5, Z3, Z1
-	VBLENDMPS    Z0, Z1, K2, Z4
-	VMOVUPS      Z4, K1, (CX)(BX*4)
+	VCMPPS       $0x1e, Z4, Z5, K2
+	VMULPS       Z0, Z5, Z0
+	VMULPS       Z1, Z3, Z1
+	VBLENDMPS    Z0, Z1, K2, Z10
+	VMOVUPS      Z10, K1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
 	RET
 
 // func eluBackwardAVX512(dx []float32, dy []float32, x []float32, pos float32, neg float32)
-// Requires: AVX, AVX512F, SSE
+// Requires: AVX, AVX512F
 TEXT ·eluBackwardAVX512(SB), NOSPLIT, $0-80
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        pos+72(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        neg+76(FP), X5
-	VBROADCASTSS X5, Z5
-	VMOVUPS      c_expLo<>+0(SB), Z6
-	VMOVUPS      c_expP6<>+0(SB), Z7
-	VMOVUPS      c_zero<>+0(SB), Z8
+	VBROADCASTSS pos+72(FP), Z0
+	VBROADCASTSS neg+76(FP), Z1
+	VMOVUPS      c_expLo<>+0(SB), Z2
+	VMOVUPS      c_expP6<>+0(SB), Z3
+	VMOVUPS      c_zero<>+0(SB), Z4
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -6463,56 +6446,56 @@ TEXT ·eluBackwardAVX512(SB), NOSPLIT, $0-80
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z9
-	VMINPS       Z9, Z8, Z10
-	VMAXPS       Z10, Z6, Z10
+	VMOVUPS      (BX)(SI*4), Z5
+	VMINPS       Z5, Z4, Z6
+	VMAXPS       Z6, Z2, Z6
 	VMOVUPS      c_log2e<>+0(SB), Z11
-	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z11
 	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
-	VMULPS       Z12, Z12, Z10
-	VMOVAPS      Z7, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z12
+	VMULPS       Z12, Z12, Z6
+	VMOVAPS      Z3, Z13
 	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
 	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
 	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
 	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
-	VFMADD132PS  Z13, Z12, Z10
+	VFMADD132PS  Z13, Z12, Z6
 	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
 	VPSLLD       $0x17, Z11, Z11
-	VFMADD132PS  Z10, Z11, Z11
-	VCMPPS       $0x1e, Z8, Z9, K1
-	VMULPS       Z5, Z11, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z9
-	VBLENDMPS    Z0, Z9, K1, Z1
-	VMOVUPS      (DX)(SI*4), Z9
-	VMULPS       Z1, Z9, Z9
-	VMOVUPS      Z9, (CX)(SI*4)
-	VMOVUPS      64(BX)(SI*4), Z9
-	VMINPS       Z9, Z8, Z10
-	VMAXPS       Z10, Z6, Z10
+	VFMADD132PS  Z6, Z11, Z11
+	VCMPPS       $0x1e, Z4, Z5, K1
+	VMULPS       Z1, Z11, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VBLENDMPS    Z0, Z5, K1, Z7
+	VMOVUPS      (DX)(SI*4), Z5
+	VMULPS       Z7, Z5, Z5
+	VMOVUPS      Z5, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z5
+	VMINPS       Z5, Z4, Z6
+	VMAXPS       Z6, Z2, Z6
 	VMOVUPS      c_log2e<>+0(SB), Z11
-	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z11
 	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z12
-	VMULPS       Z12, Z12, Z10
-	VMOVAPS      Z7, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z12
+	VMULPS       Z12, Z12, Z6
+	VMOVAPS      Z3, Z13
 	VFMADD213PS  c_expP5<>+0(SB), Z12, Z13
 	VFMADD213PS  c_expP4<>+0(SB), Z12, Z13
 	VFMADD213PS  c_expP3<>+0(SB), Z12, Z13
 	VFMADD213PS  c_expP2<>+0(SB), Z12, Z13
-	VFMADD132PS  Z13, Z12, Z10
+	VFMADD132PS  Z13, Z12, Z6
 	VPSUBD       c_expBias64<>+0(SB), Z11, Z11
 	VPSLLD       $0x17, Z11, Z11
-	VFMADD132PS  Z10, Z11, Z11
-	VCMPPS       $0x1e, Z8, Z9, K1
-	VMULPS       Z5, Z11, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z9
-	VBLENDMPS    Z0, Z9, K1, Z2
-	VMOVUPS      64(DX)(SI*4), Z9
-	VMULPS       Z2, Z9, Z9
-	VMOVUPS      Z9, 64(CX)(SI*4)
+	VFMADD132PS  Z6, Z11, Z11
+	VCMPPS       $0x1e, Z4, Z5, K1
+	VMULPS       Z1, Z11, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VBLENDMPS    Z0, Z5, K1, Z8
+	VMOVUPS      64(DX)(SI*4), Z5
+	VMULPS       Z8, Z5, Z5
+	VMOVUPS      Z5, 64(CX)(SI*4)
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -6523,31 +6506,31 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Z1
-	VMINPS       Z1, Z8, Z2
-	VMAXPS       Z2, Z6, Z2
-	VMOVUPS      c_log2e<>+0(SB), Z9
-	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z9
-	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z10
-	VMULPS       Z10, Z10, Z2
-	VMOVAPS      Z7, Z11
-	VFMADD213PS  c_expP5<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP4<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP3<>+0(SB), Z10, Z11
-	VFMADD213PS  c_expP2<>+0(SB), Z10, Z11
-	VFMADD132PS  Z11, Z10, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z9, Z9
-	VPSLLD       $0x17, Z9, Z9
-	VFMADD132PS  Z2, Z9, Z9
-	VCMPPS       $0x1e, Z8, Z1, K1
-	VMULPS       Z5, Z9, Z1
-	VMULPS       c_twoM64<>+0(SB), Z1, Z1
-	VBLENDMPS    Z0, Z1, K1, Z3
-	VMOVUPS      (DX)(SI*4), Z1
-	VMULPS       Z3, Z1, Z1
-	VMOVUPS      Z1, (CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Z5
+	VMINPS       Z5, Z4, Z6
+	VMAXPS       Z6, Z2, Z6
+	VMOVUPS      c_log2e<>+0(SB), Z7
+	VFMADD213PS  c_roundMagic<>+0(SB), Z6, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z7, Z8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z8
+	VMULPS       Z8, Z8, Z6
+	VMOVAPS      Z3, Z11
+	VFMADD213PS  c_expP5<>+0(SB), Z8, Z11
+	VFMADD213PS  c_expP4<>+0(SB), Z8, Z11
+	VFMADD213PS  c_expP3<>+0(SB), Z8, Z11
+	VFMADD213PS  c_expP2<>+0(SB), Z8, Z11
+	VFMADD132PS  Z11, Z8, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z7, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z6, Z7, Z7
+	VCMPPS       $0x1e, Z4, Z5, K1
+	VMULPS       Z1, Z7, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z5
+	VBLENDMPS    Z0, Z5, K1, Z9
+	VMOVUPS      (DX)(SI*4), Z5
+	VMULPS       Z9, Z5, Z5
+	VMOVUPS      Z5, (CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -6556,30 +6539,30 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
-	VMOVUPS.Z    (BX)(SI*4), K1, Z1
-	VMINPS       Z1, Z8, Z2
-	VMAXPS       Z2, Z6, Z2
-	VMOVUPS      c_log2e<>+0(SB), Z3
-	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
-	VSUBPS       c_roundMagic<>+0(SB), Z3, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z6
-	VMULPS       Z6, Z6, Z2
-	VMOVAPS      Z7, Z7
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z7
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z7
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z7
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z7
-	VFMADD132PS  Z7, Z6, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
+	VMOVUPS.Z    (BX)(SI*4), K1, Z5
+	VMINPS       Z5, Z4, Z6
+	VMAXPS       Z6, Z2, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z7
+	VMULPS       Z7, Z7, Z2
+	VMOVAPS      Z3, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z3
+	VFMADD132PS  Z3, Z7, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z3
 	VPSLLD       $0x17, Z3, Z3
 	VFMADD132PS  Z2, Z3, Z3
-	VCMPPS       $0x1e, Z8, Z1, K2
-	VMULPS       Z5, Z3, Z1
+	VCMPPS       $0x1e, Z4, Z5, K2
+	VMULPS       Z1, Z3, Z1
 	VMULPS       c_twoM64<>+0(SB), Z1, Z1
-	VBLENDMPS    Z0, Z1, K2, Z4
+	VBLENDMPS    Z0, Z1, K2, Z10
 	VMOVUPS.Z    (DX)(SI*4), K1, Z0
-	VMULPS       Z4, Z0, Z0
+	VMULPS       Z10, Z0, Z0
 	VMOVUPS      Z0, K1, (CX)(SI*4)
 
 done:
@@ -6587,18 +6570,16 @@ done:
 	RET
 
 // func celuAVX512(y []float32, x []float32, alpha float32, invAlpha float32)
-// Requires: AVX, AVX512F, SSE
+// Requires: AVX, AVX512F
 TEXT ·celuAVX512(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        alpha+48(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        invAlpha+52(FP), X5
-	VBROADCASTSS X5, Z5
-	VMOVUPS      c_expLo<>+0(SB), Z6
-	VMOVUPS      c_expP6<>+0(SB), Z7
-	VMOVUPS      c_zero<>+0(SB), Z8
+	VBROADCASTSS alpha+48(FP), Z0
+	VBROADCASTSS invAlpha+52(FP), Z1
+	VMOVUPS      c_expLo<>+0(SB), Z2
+	VMOVUPS      c_expP6<>+0(SB), Z3
+	VMOVUPS      c_zero<>+0(SB), Z4
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -6606,66 +6587,66 @@ TEXT ·celuAVX512(SB), NOSPLIT, $0-56
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z9
-	VMINPS       Z9, Z8, Z10
-	VDIVPS       Z0, Z10, Z11
-	VFNMADD231PS Z0, Z11, Z10
-	VMULPS       Z5, Z10, Z10
-	VMAXPS       Z11, Z6, Z11
+	VMOVUPS      (DX)(BX*4), Z5
+	VMINPS       Z5, Z4, Z6
+	VDIVPS       Z0, Z6, Z7
+	VFNMADD231PS Z0, Z7, Z6
+	VMULPS       Z1, Z6, Z6
+	VMAXPS       Z7, Z2, Z7
 	VMOVUPS      c_log2e<>+0(SB), Z12
-	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z12
 	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
-	VMINPS       c_one<>+0(SB), Z10, Z10
-	VMAXPS       c_negOne<>+0(SB), Z10, Z10
-	VADDPS       Z10, Z11, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z13
-	VMULPS       Z13, Z13, Z10
-	VMOVAPS      Z7, Z11
-	VFMADD213PS  c_expP5<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP4<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP3<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP2<>+0(SB), Z13, Z11
-	VFMADD132PS  Z11, Z13, Z10
-	VPSUBD       c_expBias64<>+0(SB), Z12, Z11
-	VPSLLD       $0x17, Z11, Z11
-	VMULPS       c_twoM64<>+0(SB), Z11, Z11
-	VSUBPS       c_one<>+0(SB), Z11, Z12
-	VFMADD132PS  Z10, Z12, Z11
-	VCMPPS       $0x1e, Z8, Z9, K1
-	VMULPS       Z0, Z11, Z10
-	VBLENDMPS    Z9, Z10, K1, Z1
-	VMOVUPS      Z1, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z9
-	VMINPS       Z9, Z8, Z10
-	VDIVPS       Z0, Z10, Z11
-	VFNMADD231PS Z0, Z11, Z10
-	VMULPS       Z5, Z10, Z10
-	VMAXPS       Z11, Z6, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z7
+	VMINPS       c_one<>+0(SB), Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z7, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z13
+	VMULPS       Z13, Z13, Z6
+	VMOVAPS      Z3, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z7
+	VFMADD132PS  Z7, Z13, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VSUBPS       c_one<>+0(SB), Z7, Z12
+	VFMADD132PS  Z6, Z12, Z7
+	VCMPPS       $0x1e, Z4, Z5, K1
+	VMULPS       Z0, Z7, Z6
+	VBLENDMPS    Z5, Z6, K1, Z8
+	VMOVUPS      Z8, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z5
+	VMINPS       Z5, Z4, Z6
+	VDIVPS       Z0, Z6, Z7
+	VFNMADD231PS Z0, Z7, Z6
+	VMULPS       Z1, Z6, Z6
+	VMAXPS       Z7, Z2, Z7
 	VMOVUPS      c_log2e<>+0(SB), Z12
-	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z12
 	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
-	VMINPS       c_one<>+0(SB), Z10, Z10
-	VMAXPS       c_negOne<>+0(SB), Z10, Z10
-	VADDPS       Z10, Z11, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z13
-	VMULPS       Z13, Z13, Z10
-	VMOVAPS      Z7, Z11
-	VFMADD213PS  c_expP5<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP4<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP3<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP2<>+0(SB), Z13, Z11
-	VFMADD132PS  Z11, Z13, Z10
-	VPSUBD       c_expBias64<>+0(SB), Z12, Z11
-	VPSLLD       $0x17, Z11, Z11
-	VMULPS       c_twoM64<>+0(SB), Z11, Z11
-	VSUBPS       c_one<>+0(SB), Z11, Z12
-	VFMADD132PS  Z10, Z12, Z11
-	VCMPPS       $0x1e, Z8, Z9, K1
-	VMULPS       Z0, Z11, Z10
-	VBLENDMPS    Z9, Z10, K1, Z2
-	VMOVUPS      Z2, 64(CX)(BX*4)
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z7
+	VMINPS       c_one<>+0(SB), Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z7, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z13
+	VMULPS       Z13, Z13, Z6
+	VMOVAPS      Z3, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z7
+	VFMADD132PS  Z7, Z13, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VSUBPS       c_one<>+0(SB), Z7, Z12
+	VFMADD132PS  Z6, Z12, Z7
+	VCMPPS       $0x1e, Z4, Z5, K1
+	VMULPS       Z0, Z7, Z6
+	VBLENDMPS    Z5, Z6, K1, Z9
+	VMOVUPS      Z9, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
 
@@ -6676,36 +6657,36 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Z1
-	VMINPS       Z1, Z8, Z2
-	VDIVPS       Z0, Z2, Z9
-	VFNMADD231PS Z0, Z9, Z2
-	VMULPS       Z5, Z2, Z2
-	VMAXPS       Z9, Z6, Z9
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
-	VMINPS       c_one<>+0(SB), Z2, Z2
-	VMAXPS       c_negOne<>+0(SB), Z2, Z2
-	VADDPS       Z2, Z9, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z11
-	VMULPS       Z11, Z11, Z2
-	VMOVAPS      Z7, Z9
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z9
-	VFMADD132PS  Z9, Z11, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
-	VPSLLD       $0x17, Z9, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z9
-	VSUBPS       c_one<>+0(SB), Z9, Z10
-	VFMADD132PS  Z2, Z10, Z9
-	VCMPPS       $0x1e, Z8, Z1, K1
-	VMULPS       Z0, Z9, Z2
-	VBLENDMPS    Z1, Z2, K1, Z3
-	VMOVUPS      Z3, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z5
+	VMINPS       Z5, Z4, Z6
+	VDIVPS       Z0, Z6, Z7
+	VFNMADD231PS Z0, Z7, Z6
+	VMULPS       Z1, Z6, Z6
+	VMAXPS       Z7, Z2, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z7
+	VMINPS       c_one<>+0(SB), Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z7, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z9
+	VMULPS       Z9, Z9, Z6
+	VMOVAPS      Z3, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z7
+	VFMADD132PS  Z7, Z9, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VSUBPS       c_one<>+0(SB), Z7, Z8
+	VFMADD132PS  Z6, Z8, Z7
+	VCMPPS       $0x1e, Z4, Z5, K1
+	VMULPS       Z0, Z7, Z6
+	VBLENDMPS    Z5, Z6, K1, Z10
+	VMOVUPS      Z10, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
 
@@ -6714,55 +6695,53 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
-	VMOVUPS.Z    (DX)(BX*4), K1, Z1
-	VMINPS       Z1, Z8, Z2
-	VDIVPS       Z0, Z2, Z3
-	VFNMADD231PS Z0, Z3, Z2
-	VMULPS       Z5, Z2, Z2
-	VMAXPS       Z3, Z6, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z5
-	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z3
-	VMINPS       c_one<>+0(SB), Z2, Z2
-	VMAXPS       c_negOne<>+0(SB), Z2, Z2
-	VADDPS       Z2, Z3, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z6
-	VMULPS       Z6, Z6, Z2
-	VMOVAPS      Z7, Z3
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z3
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z3
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z3
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z3
-	VFMADD132PS  Z3, Z6, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z3
-	VPSLLD       $0x17, Z3, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VSUBPS       c_one<>+0(SB), Z3, Z5
-	VFMADD132PS  Z2, Z5, Z3
-	VCMPPS       $0x1e, Z8, Z1, K2
-	VMULPS       Z0, Z3, Z0
-	VBLENDMPS    Z1, Z0, K2, Z4
-	VMOVUPS      Z4, K1, (CX)(BX*4)
+	VMOVUPS.Z    (DX)(BX*4), K1, Z5
+	VMINPS       Z5, Z4, Z6
+	VDIVPS       Z0, Z6, Z7
+	VFNMADD231PS Z0, Z7, Z6
+	VMULPS       Z1, Z6, Z1
+	VMAXPS       Z7, Z2, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z6
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z6
+	VSUBPS       c_roundMagic<>+0(SB), Z6, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z2
+	VMINPS       c_one<>+0(SB), Z1, Z1
+	VMAXPS       c_negOne<>+0(SB), Z1, Z1
+	VADDPS       Z1, Z2, Z1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z7
+	VMULPS       Z7, Z7, Z1
+	VMOVAPS      Z3, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z2
+	VFMADD132PS  Z2, Z7, Z1
+	VPSUBD       c_expBias64<>+0(SB), Z6, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z2
+	VSUBPS       c_one<>+0(SB), Z2, Z3
+	VFMADD132PS  Z1, Z3, Z2
+	VCMPPS       $0x1e, Z4, Z5, K2
+	VMULPS       Z0, Z2, Z0
+	VBLENDMPS    Z5, Z0, K2, Z11
+	VMOVUPS      Z11, K1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
 	RET
 
 // func celuBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32, invAlpha float32)
-// Requires: AVX, AVX512F, SSE
+// Requires: AVX, AVX512F
 TEXT ·celuBackwardAVX512(SB), NOSPLIT, $0-80
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        alpha+72(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        invAlpha+76(FP), X5
-	VBROADCASTSS X5, Z5
-	VMOVUPS      c_expLo<>+0(SB), Z6
-	VMOVUPS      c_expP6<>+0(SB), Z7
-	VMOVUPS      c_zero<>+0(SB), Z8
+	VBROADCASTSS alpha+72(FP), Z0
+	VBROADCASTSS invAlpha+76(FP), Z1
+	VMOVUPS      c_expLo<>+0(SB), Z2
+	VMOVUPS      c_expP6<>+0(SB), Z3
+	VMOVUPS      c_zero<>+0(SB), Z4
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -6770,66 +6749,66 @@ TEXT ·celuBackwardAVX512(SB), NOSPLIT, $0-80
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z9
-	VMINPS       Z9, Z8, Z10
-	VDIVPS       Z0, Z10, Z11
-	VFNMADD231PS Z0, Z11, Z10
-	VMULPS       Z5, Z10, Z10
-	VMAXPS       Z11, Z6, Z11
+	VMOVUPS      (BX)(SI*4), Z5
+	VMINPS       Z5, Z4, Z6
+	VDIVPS       Z0, Z6, Z7
+	VFNMADD231PS Z0, Z7, Z6
+	VMULPS       Z1, Z6, Z6
+	VMAXPS       Z7, Z2, Z7
 	VMOVUPS      c_log2e<>+0(SB), Z12
-	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z12
 	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
-	VMINPS       c_one<>+0(SB), Z10, Z10
-	VMAXPS       c_negOne<>+0(SB), Z10, Z10
-	VADDPS       Z10, Z11, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z13
-	VMULPS       Z13, Z13, Z10
-	VMOVAPS      Z7, Z11
-	VFMADD213PS  c_expP5<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP4<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP3<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP2<>+0(SB), Z13, Z11
-	VFMADD132PS  Z11, Z13, Z10
-	VPSUBD       c_expBias64<>+0(SB), Z12, Z11
-	VPSLLD       $0x17, Z11, Z11
-	VFMADD132PS  Z10, Z11, Z11
-	VMULPS       c_twoM64<>+0(SB), Z11, Z10
-	VCMPPS       $0x1e, Z8, Z9, K1
-	VBLENDMPS    c_one<>+0(SB), Z10, K1, Z1
-	VMOVUPS      (DX)(SI*4), Z9
-	VMULPS       Z1, Z9, Z9
-	VMOVUPS      Z9, (CX)(SI*4)
-	VMOVUPS      64(BX)(SI*4), Z9
-	VMINPS       Z9, Z8, Z10
-	VDIVPS       Z0, Z10, Z11
-	VFNMADD231PS Z0, Z11, Z10
-	VMULPS       Z5, Z10, Z10
-	VMAXPS       Z11, Z6, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z7
+	VMINPS       c_one<>+0(SB), Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z7, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z13
+	VMULPS       Z13, Z13, Z6
+	VMOVAPS      Z3, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z7
+	VFMADD132PS  Z7, Z13, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z6, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z6
+	VCMPPS       $0x1e, Z4, Z5, K1
+	VBLENDMPS    c_one<>+0(SB), Z6, K1, Z8
+	VMOVUPS      (DX)(SI*4), Z5
+	VMULPS       Z8, Z5, Z5
+	VMOVUPS      Z5, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z5
+	VMINPS       Z5, Z4, Z6
+	VDIVPS       Z0, Z6, Z7
+	VFNMADD231PS Z0, Z7, Z6
+	VMULPS       Z1, Z6, Z6
+	VMAXPS       Z7, Z2, Z7
 	VMOVUPS      c_log2e<>+0(SB), Z12
-	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z12
 	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
-	VMINPS       c_one<>+0(SB), Z10, Z10
-	VMAXPS       c_negOne<>+0(SB), Z10, Z10
-	VADDPS       Z10, Z11, Z10
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z10, Z13
-	VMULPS       Z13, Z13, Z10
-	VMOVAPS      Z7, Z11
-	VFMADD213PS  c_expP5<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP4<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP3<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP2<>+0(SB), Z13, Z11
-	VFMADD132PS  Z11, Z13, Z10
-	VPSUBD       c_expBias64<>+0(SB), Z12, Z11
-	VPSLLD       $0x17, Z11, Z11
-	VFMADD132PS  Z10, Z11, Z11
-	VMULPS       c_twoM64<>+0(SB), Z11, Z10
-	VCMPPS       $0x1e, Z8, Z9, K1
-	VBLENDMPS    c_one<>+0(SB), Z10, K1, Z2
-	VMOVUPS      64(DX)(SI*4), Z9
-	VMULPS       Z2, Z9, Z9
-	VMOVUPS      Z9, 64(CX)(SI*4)
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z7
+	VMINPS       c_one<>+0(SB), Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z7, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z13
+	VMULPS       Z13, Z13, Z6
+	VMOVAPS      Z3, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z13, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z13, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z13, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z13, Z7
+	VFMADD132PS  Z7, Z13, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z12, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z6, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z6
+	VCMPPS       $0x1e, Z4, Z5, K1
+	VBLENDMPS    c_one<>+0(SB), Z6, K1, Z9
+	VMOVUPS      64(DX)(SI*4), Z5
+	VMULPS       Z9, Z5, Z5
+	VMOVUPS      Z5, 64(CX)(SI*4)
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -6840,36 +6819,36 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Z1
-	VMINPS       Z1, Z8, Z2
-	VDIVPS       Z0, Z2, Z9
-	VFNMADD231PS Z0, Z9, Z2
-	VMULPS       Z5, Z2, Z2
-	VMAXPS       Z9, Z6, Z9
-	VMOVUPS      c_log2e<>+0(SB), Z10
-	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
-	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
-	VMINPS       c_one<>+0(SB), Z2, Z2
-	VMAXPS       c_negOne<>+0(SB), Z2, Z2
-	VADDPS       Z2, Z9, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z11
-	VMULPS       Z11, Z11, Z2
-	VMOVAPS      Z7, Z9
-	VFMADD213PS  c_expP5<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP4<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP3<>+0(SB), Z11, Z9
-	VFMADD213PS  c_expP2<>+0(SB), Z11, Z9
-	VFMADD132PS  Z9, Z11, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
-	VPSLLD       $0x17, Z9, Z9
-	VFMADD132PS  Z2, Z9, Z9
-	VMULPS       c_twoM64<>+0(SB), Z9, Z2
-	VCMPPS       $0x1e, Z8, Z1, K1
-	VBLENDMPS    c_one<>+0(SB), Z2, K1, Z3
-	VMOVUPS      (DX)(SI*4), Z1
-	VMULPS       Z3, Z1, Z1
-	VMOVUPS      Z1, (CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Z5
+	VMINPS       Z5, Z4, Z6
+	VDIVPS       Z0, Z6, Z7
+	VFNMADD231PS Z0, Z7, Z6
+	VMULPS       Z1, Z6, Z6
+	VMAXPS       Z7, Z2, Z7
+	VMOVUPS      c_log2e<>+0(SB), Z8
+	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z8
+	VSUBPS       c_roundMagic<>+0(SB), Z8, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z7
+	VMINPS       c_one<>+0(SB), Z6, Z6
+	VMAXPS       c_negOne<>+0(SB), Z6, Z6
+	VADDPS       Z6, Z7, Z6
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z6, Z9
+	VMULPS       Z9, Z9, Z6
+	VMOVAPS      Z3, Z7
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z7
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z7
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z7
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z7
+	VFMADD132PS  Z7, Z9, Z6
+	VPSUBD       c_expBias64<>+0(SB), Z8, Z7
+	VPSLLD       $0x17, Z7, Z7
+	VFMADD132PS  Z6, Z7, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z6
+	VCMPPS       $0x1e, Z4, Z5, K1
+	VBLENDMPS    c_one<>+0(SB), Z6, K1, Z10
+	VMOVUPS      (DX)(SI*4), Z5
+	VMULPS       Z10, Z5, Z5
+	VMOVUPS      Z5, (CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -6878,35 +6857,35 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
-	VMOVUPS.Z    (BX)(SI*4), K1, Z1
-	VMINPS       Z1, Z8, Z2
-	VDIVPS       Z0, Z2, Z3
-	VFNMADD231PS Z0, Z3, Z2
-	VMULPS       Z5, Z2, Z0
-	VMAXPS       Z3, Z6, Z2
-	VMOVUPS      c_log2e<>+0(SB), Z3
-	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
-	VSUBPS       c_roundMagic<>+0(SB), Z3, Z5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z2
+	VMOVUPS.Z    (BX)(SI*4), K1, Z5
+	VMINPS       Z5, Z4, Z6
+	VDIVPS       Z0, Z6, Z7
+	VFNMADD231PS Z0, Z7, Z6
+	VMULPS       Z1, Z6, Z0
+	VMAXPS       Z7, Z2, Z1
+	VMOVUPS      c_log2e<>+0(SB), Z2
+	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z2
+	VSUBPS       c_roundMagic<>+0(SB), Z2, Z6
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z1
 	VMINPS       c_one<>+0(SB), Z0, Z0
 	VMAXPS       c_negOne<>+0(SB), Z0, Z0
-	VADDPS       Z0, Z2, Z0
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z5
-	VMULPS       Z5, Z5, Z0
-	VMOVAPS      Z7, Z2
-	VFMADD213PS  c_expP5<>+0(SB), Z5, Z2
-	VFMADD213PS  c_expP4<>+0(SB), Z5, Z2
-	VFMADD213PS  c_expP3<>+0(SB), Z5, Z2
-	VFMADD213PS  c_expP2<>+0(SB), Z5, Z2
-	VFMADD132PS  Z2, Z5, Z0
-	VPSUBD       c_expBias64<>+0(SB), Z3, Z2
-	VPSLLD       $0x17, Z2, Z2
-	VFMADD132PS  Z0, Z2, Z2
-	VMULPS       c_twoM64<>+0(SB), Z2, Z0
-	VCMPPS       $0x1e, Z8, Z1, K2
-	VBLENDMPS    c_one<>+0(SB), Z0, K2, Z4
+	VADDPS       Z0, Z1, Z0
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z0, Z6
+	VMULPS       Z6, Z6, Z0
+	VMOVAPS      Z3, Z1
+	VFMADD213PS  c_expP5<>+0(SB), Z6, Z1
+	VFMADD213PS  c_expP4<>+0(SB), Z6, Z1
+	VFMADD213PS  c_expP3<>+0(SB), Z6, Z1
+	VFMADD213PS  c_expP2<>+0(SB), Z6, Z1
+	VFMADD132PS  Z1, Z6, Z0
+	VPSUBD       c_expBias64<>+0(SB), Z2, Z1
+	VPSLLD       $0x17, Z1, Z1
+	VFMADD132PS  Z0, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z0
+	VCMPPS       $0x1e, Z4, Z5, K2
+	VBLENDMPS    c_one<>+0(SB), Z0, K2, Z11
 	VMOVUPS.Z    (DX)(SI*4), K1, Z0
-	VMULPS       Z4, Z0, Z0
+	VMULPS       Z11, Z0, Z0
 	VMOVUPS      Z0, K1, (CX)(SI*4)
 
 done:
@@ -6914,22 +6893,18 @@ done:
 	RET
 
 // func peluAVX512(y []float32, x []float32, a float32, b float32, ab float32, invB float32)
-// Requires: AVX, AVX512F, SSE
+// Requires: AVX, AVX512F
 TEXT ·peluAVX512(SB), NOSPLIT, $0-64
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        a+48(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        b+52(FP), X5
-	VBROADCASTSS X5, Z5
-	MOVSS        ab+56(FP), X6
-	VBROADCASTSS X6, Z6
-	MOVSS        invB+60(FP), X7
-	VBROADCASTSS X7, Z7
-	VMOVUPS      c_expLo<>+0(SB), Z8
-	VMOVUPS      c_expP6<>+0(SB), Z9
-	VMOVUPS      c_zero<>+0(SB), Z10
+	VBROADCASTSS a+48(FP), Z0
+	VBROADCASTSS b+52(FP), Z1
+	VBROADCASTSS ab+56(FP), Z2
+	VBROADCASTSS invB+60(FP), Z3
+	VMOVUPS      c_expLo<>+0(SB), Z4
+	VMOVUPS      c_expP6<>+0(SB), Z5
+	VMOVUPS      c_zero<>+0(SB), Z6
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -6937,68 +6912,68 @@ TEXT ·peluAVX512(SB), NOSPLIT, $0-64
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z11
-	VMINPS       Z11, Z10, Z12
-	VDIVPS       Z5, Z12, Z13
-	VFNMADD231PS Z5, Z13, Z12
-	VMULPS       Z7, Z12, Z12
-	VMAXPS       Z13, Z8, Z13
+	VMOVUPS      (DX)(BX*4), Z7
+	VMINPS       Z7, Z6, Z8
+	VDIVPS       Z1, Z8, Z9
+	VFNMADD231PS Z1, Z9, Z8
+	VMULPS       Z3, Z8, Z8
+	VMAXPS       Z9, Z4, Z9
 	VMOVUPS      c_log2e<>+0(SB), Z14
-	VFMADD213PS  c_roundMagic<>+0(SB), Z13, Z14
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z14
 	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z13
-	VMINPS       c_one<>+0(SB), Z12, Z12
-	VMAXPS       c_negOne<>+0(SB), Z12, Z12
-	VADDPS       Z12, Z13, Z12
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z15
-	VMULPS       Z15, Z15, Z12
-	VMOVAPS      Z9, Z13
-	VFMADD213PS  c_expP5<>+0(SB), Z15, Z13
-	VFMADD213PS  c_expP4<>+0(SB), Z15, Z13
-	VFMADD213PS  c_expP3<>+0(SB), Z15, Z13
-	VFMADD213PS  c_expP2<>+0(SB), Z15, Z13
-	VFMADD132PS  Z13, Z15, Z12
-	VPSUBD       c_expBias64<>+0(SB), Z14, Z13
-	VPSLLD       $0x17, Z13, Z13
-	VMULPS       c_twoM64<>+0(SB), Z13, Z13
-	VSUBPS       c_one<>+0(SB), Z13, Z14
-	VFMADD132PS  Z12, Z14, Z13
-	VCMPPS       $0x1d, Z10, Z11, K1
-	VMULPS       Z11, Z6, Z11
-	VMULPS       Z13, Z0, Z12
-	VBLENDMPS    Z11, Z12, K1, Z1
-	VMOVUPS      Z1, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z11
-	VMINPS       Z11, Z10, Z12
-	VDIVPS       Z5, Z12, Z13
-	VFNMADD231PS Z5, Z13, Z12
-	VMULPS       Z7, Z12, Z12
-	VMAXPS       Z13, Z8, Z13
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z9
+	VMINPS       c_one<>+0(SB), Z8, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z9, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z15
+	VMULPS       Z15, Z15, Z8
+	VMOVAPS      Z5, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z15, Z9
+	VFMADD132PS  Z9, Z15, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z14, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VSUBPS       c_one<>+0(SB), Z9, Z14
+	VFMADD132PS  Z8, Z14, Z9
+	VCMPPS       $0x1d, Z6, Z7, K1
+	VMULPS       Z7, Z2, Z7
+	VMULPS       Z9, Z0, Z8
+	VBLENDMPS    Z7, Z8, K1, Z10
+	VMOVUPS      Z10, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z7
+	VMINPS       Z7, Z6, Z8
+	VDIVPS       Z1, Z8, Z9
+	VFNMADD231PS Z1, Z9, Z8
+	VMULPS       Z3, Z8, Z8
+	VMAXPS       Z9, Z4, Z9
 	VMOVUPS      c_log2e<>+0(SB), Z14
-	VFMADD213PS  c_roundMagic<>+0(SB), Z13, Z14
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z14
 	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z13
-	VMINPS       c_one<>+0(SB), Z12, Z12
-	VMAXPS       c_negOne<>+0(SB), Z12, Z12
-	VADDPS       Z12, Z13, Z12
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z15
-	VMULPS       Z15, Z15, Z12
-	VMOVAPS      Z9, Z13
-	VFMADD213PS  c_expP5<>+0(SB), Z15, Z13
-	VFMADD213PS  c_expP4<>+0(SB), Z15, Z13
-	VFMADD213PS  c_expP3<>+0(SB), Z15, Z13
-	VFMADD213PS  c_expP2<>+0(SB), Z15, Z13
-	VFMADD132PS  Z13, Z15, Z12
-	VPSUBD       c_expBias64<>+0(SB), Z14, Z13
-	VPSLLD       $0x17, Z13, Z13
-	VMULPS       c_twoM64<>+0(SB), Z13, Z13
-	VSUBPS       c_one<>+0(SB), Z13, Z14
-	VFMADD132PS  Z12, Z14, Z13
-	VCMPPS       $0x1d, Z10, Z11, K1
-	VMULPS       Z11, Z6, Z11
-	VMULPS       Z13, Z0, Z12
-	VBLENDMPS    Z11, Z12, K1, Z2
-	VMOVUPS      Z2, 64(CX)(BX*4)
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z9
+	VMINPS       c_one<>+0(SB), Z8, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z9, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z15
+	VMULPS       Z15, Z15, Z8
+	VMOVAPS      Z5, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z15, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z15, Z9
+	VFMADD132PS  Z9, Z15, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z14, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VSUBPS       c_one<>+0(SB), Z9, Z14
+	VFMADD132PS  Z8, Z14, Z9
+	VCMPPS       $0x1d, Z6, Z7, K1
+	VMULPS       Z7, Z2, Z7
+	VMULPS       Z9, Z0, Z8
+	VBLENDMPS    Z7, Z8, K1, Z11
+	VMOVUPS      Z11, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
 
@@ -7009,37 +6984,37 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Z1
-	VMINPS       Z1, Z10, Z2
-	VDIVPS       Z5, Z2, Z11
-	VFNMADD231PS Z5, Z11, Z2
-	VMULPS       Z7, Z2, Z2
-	VMAXPS       Z11, Z8, Z11
-	VMOVUPS      c_log2e<>+0(SB), Z12
-	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
-	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z13, Z11
-	VMINPS       c_one<>+0(SB), Z2, Z2
-	VMAXPS       c_negOne<>+0(SB), Z2, Z2
-	VADDPS       Z2, Z11, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z13
-	VMULPS       Z13, Z13, Z2
-	VMOVAPS      Z9, Z11
-	VFMADD213PS  c_expP5<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP4<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP3<>+0(SB), Z13, Z11
-	VFMADD213PS  c_expP2<>+0(SB), Z13, Z11
-	VFMADD132PS  Z11, Z13, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z12, Z11
-	VPSLLD       $0x17, Z11, Z11
-	VMULPS       c_twoM64<>+0(SB), Z11, Z11
-	VSUBPS       c_one<>+0(SB), Z11, Z12
-	VFMADD132PS  Z2, Z12, Z11
-	VCMPPS       $0x1d, Z10, Z1, K1
-	VMULPS       Z1, Z6, Z1
-	VMULPS       Z11, Z0, Z2
-	VBLENDMPS    Z1, Z2, K1, Z3
-	VMOVUPS      Z3, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z7
+	VMINPS       Z7, Z6, Z8
+	VDIVPS       Z1, Z8, Z9
+	VFNMADD231PS Z1, Z9, Z8
+	VMULPS       Z3, Z8, Z8
+	VMAXPS       Z9, Z4, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
+	VMINPS       c_one<>+0(SB), Z8, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z9, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z11
+	VMULPS       Z11, Z11, Z8
+	VMOVAPS      Z5, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z9
+	VFMADD132PS  Z9, Z11, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VSUBPS       c_one<>+0(SB), Z9, Z10
+	VFMADD132PS  Z8, Z10, Z9
+	VCMPPS       $0x1d, Z6, Z7, K1
+	VMULPS       Z7, Z2, Z7
+	VMULPS       Z9, Z0, Z8
+	VBLENDMPS    Z7, Z8, K1, Z12
+	VMOVUPS      Z12, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
 
@@ -7048,57 +7023,53 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
-	VMOVUPS.Z    (DX)(BX*4), K1, Z1
-	VMINPS       Z1, Z10, Z2
-	VDIVPS       Z5, Z2, Z3
-	VFNMADD231PS Z5, Z3, Z2
-	VMULPS       Z7, Z2, Z2
-	VMAXPS       Z3, Z8, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z5
-	VSUBPS       c_roundMagic<>+0(SB), Z5, Z7
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z3
-	VMINPS       c_one<>+0(SB), Z2, Z2
-	VMAXPS       c_negOne<>+0(SB), Z2, Z2
-	VADDPS       Z2, Z3, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z7
-	VMULPS       Z7, Z7, Z2
-	VMOVAPS      Z9, Z3
-	VFMADD213PS  c_expP5<>+0(SB), Z7, Z3
-	VFMADD213PS  c_expP4<>+0(SB), Z7, Z3
-	VFMADD213PS  c_expP3<>+0(SB), Z7, Z3
-	VFMADD213PS  c_expP2<>+0(SB), Z7, Z3
-	VFMADD132PS  Z3, Z7, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z3
+	VMOVUPS.Z    (DX)(BX*4), K1, Z7
+	VMINPS       Z7, Z6, Z8
+	VDIVPS       Z1, Z8, Z9
+	VFNMADD231PS Z1, Z9, Z8
+	VMULPS       Z3, Z8, Z1
+	VMAXPS       Z9, Z4, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z4
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
+	VSUBPS       c_roundMagic<>+0(SB), Z4, Z8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z3
+	VMINPS       c_one<>+0(SB), Z1, Z1
+	VMAXPS       c_negOne<>+0(SB), Z1, Z1
+	VADDPS       Z1, Z3, Z1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z8
+	VMULPS       Z8, Z8, Z1
+	VMOVAPS      Z5, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z8, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z8, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z8, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z8, Z3
+	VFMADD132PS  Z3, Z8, Z1
+	VPSUBD       c_expBias64<>+0(SB), Z4, Z3
 	VPSLLD       $0x17, Z3, Z3
 	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VSUBPS       c_one<>+0(SB), Z3, Z5
-	VFMADD132PS  Z2, Z5, Z3
-	VCMPPS       $0x1d, Z10, Z1, K2
-	VMULPS       Z1, Z6, Z1
+	VSUBPS       c_one<>+0(SB), Z3, Z4
+	VFMADD132PS  Z1, Z4, Z3
+	VCMPPS       $0x1d, Z6, Z7, K2
+	VMULPS       Z7, Z2, Z1
 	VMULPS       Z3, Z0, Z0
-	VBLENDMPS    Z1, Z0, K2, Z4
-	VMOVUPS      Z4, K1, (CX)(BX*4)
+	VBLENDMPS    Z1, Z0, K2, Z13
+	VMOVUPS      Z13, K1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
 	RET
 
 // func peluBackwardAVX512(dx []float32, dy []float32, x []float32, a float32, b float32, ab float32, invB float32) [2]float64
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·peluBackwardAVX512(SB), NOSPLIT, $128-104
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        a+72(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        b+76(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        ab+80(FP), X9
-	VBROADCASTSS X9, Z9
-	MOVSS        invB+84(FP), X10
-	VBROADCASTSS X10, Z10
+	VBROADCASTSS a+72(FP), Z0
+	VBROADCASTSS b+76(FP), Z0
+	VBROADCASTSS ab+80(FP), Z9
+	VBROADCASTSS invB+84(FP), Z10
 	VMOVUPS      c_expLo<>+0(SB), Z11
 	VMOVUPS      c_expP6<>+0(SB), Z12
 	VMOVUPS      c_maxFloat<>+0(SB), Z13
@@ -9277,15 +9248,13 @@ done:
 	RET
 
 // func snakeAVX512(y []float32, x []float32, a float32, invA float32)
-// Requires: AVX, AVX512F, SSE
+// Requires: AVX, AVX512F
 TEXT ·snakeAVX512(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        a+48(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        invA+52(FP), X1
-	VBROADCASTSS X1, Z1
+	VBROADCASTSS a+48(FP), Z0
+	VBROADCASTSS invA+52(FP), Z1
 	VMOVUPS      c_clampR<>+0(SB), Z2
 	VMOVUPS      c_negClampR<>+0(SB), Z3
 	VMOVUPS      c_sinS9<>+0(SB), Z4
@@ -9408,16 +9377,14 @@ done:
 	RET
 
 // func snakeBackwardAVX512(dx []float32, dy []float32, x []float32, a float32, invA float32) [1]float64
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·snakeBackwardAVX512(SB), NOSPLIT, $64-88
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        a+72(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        invA+76(FP), X1
-	VBROADCASTSS X1, Z1
+	VBROADCASTSS a+72(FP), Z0
+	VBROADCASTSS invA+76(FP), Z1
 	VMOVUPS      c_clampR<>+0(SB), Z2
 	VMOVUPS      c_cosC10<>+0(SB), Z3
 	VMOVUPS      c_negClampR<>+0(SB), Z4
@@ -9979,23 +9946,21 @@ done:
 	RET
 
 // func sinluAVX512(y []float32, x []float32, a float32, b float32)
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·sinluAVX512(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        a+48(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        b+52(FP), X13
-	VBROADCASTSS X13, Z13
-	VMOVUPS      c_clampR<>+0(SB), Z14
-	VMOVUPS      c_expLo<>+0(SB), Z15
-	VMOVUPS      c_expP6<>+0(SB), Z16
-	VMOVUPS      c_maxFloat<>+0(SB), Z17
-	VMOVUPS      c_negBig<>+0(SB), Z18
-	VMOVUPS      c_negClampR<>+0(SB), Z19
-	VMOVUPS      c_one<>+0(SB), Z20
-	VMOVUPS      c_sinS9<>+0(SB), Z21
+	VBROADCASTSS a+48(FP), Z0
+	VBROADCASTSS b+52(FP), Z1
+	VMOVUPS      c_clampR<>+0(SB), Z2
+	VMOVUPS      c_expLo<>+0(SB), Z3
+	VMOVUPS      c_expP6<>+0(SB), Z4
+	VMOVUPS      c_maxFloat<>+0(SB), Z5
+	VMOVUPS      c_negBig<>+0(SB), Z6
+	VMOVUPS      c_negClampR<>+0(SB), Z7
+	VMOVUPS      c_one<>+0(SB), Z8
+	VMOVUPS      c_sinS9<>+0(SB), Z9
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -10003,108 +9968,108 @@ TEXT ·sinluAVX512(SB), NOSPLIT, $0-56
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z22
-	VMULPS       Z22, Z13, Z23
-	VMOVAPS      Z13, Z24
-	VFMSUB132PS  Z22, Z23, Z24
-	VMOVUPS      c_invPi<>+0(SB), Z25
-	VFMADD213PS  c_roundMagic<>+0(SB), Z23, Z25
-	VSUBPS       c_roundMagic<>+0(SB), Z25, Z26
-	VFNMADD231PS c_pi1<>+0(SB), Z26, Z23
-	VADDPS       Z24, Z23, Z23
-	VFNMADD132PS c_pi2<>+0(SB), Z23, Z26
-	VMINPS       Z26, Z14, Z23
-	VMAXPS       Z23, Z19, Z23
-	VMULPS       Z23, Z23, Z24
-	VMOVAPS      Z21, Z26
-	VFMADD213PS  c_sinS7<>+0(SB), Z24, Z26
-	VFMADD213PS  c_sinS5<>+0(SB), Z24, Z26
-	VFMADD213PS  c_sinS3<>+0(SB), Z24, Z26
-	VMULPS       Z23, Z24, Z24
-	VFMADD132PS  Z24, Z23, Z26
-	VPSLLD       $0x1f, Z25, Z23
-	VXORPS       Z23, Z0, Z23
-	VFMADD132PS  Z26, Z22, Z23
-	VORPS        c_signMask<>+0(SB), Z22, Z24
-	VMAXPS       Z24, Z15, Z24
-	VMOVUPS      c_log2e<>+0(SB), Z25
-	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z25
-	VSUBPS       c_roundMagic<>+0(SB), Z25, Z26
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z26, Z24
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z26
-	VMULPS       Z26, Z26, Z24
-	VMOVAPS      Z16, Z27
-	VFMADD213PS  c_expP5<>+0(SB), Z26, Z27
-	VFMADD213PS  c_expP4<>+0(SB), Z26, Z27
-	VFMADD213PS  c_expP3<>+0(SB), Z26, Z27
-	VFMADD213PS  c_expP2<>+0(SB), Z26, Z27
-	VFMADD132PS  Z27, Z26, Z24
-	VPSUBD       c_expBias64<>+0(SB), Z25, Z25
-	VPSLLD       $0x17, Z25, Z25
-	VFMADD132PS  Z24, Z25, Z25
-	VMOVAPS      Z25, Z24
-	VFMADD132PS  c_twoM64<>+0(SB), Z20, Z24
-	VCMPPS       $0x11, c_zero<>+0(SB), Z22, K1
-	VMINPS       Z23, Z17, Z22
-	VMAXPS       Z22, Z18, Z22
-	VBLENDMPS    Z22, Z23, K1, Z1
-	VBLENDMPS    Z25, Z20, K1, Z2
-	VMULPS       Z2, Z1, Z22
-	VDIVPS       Z24, Z22, Z22
-	VMULPS       c_twoM64<>+0(SB), Z22, Z23
-	VBLENDMPS    Z23, Z22, K1, Z3
-	VMOVUPS      Z3, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z22
-	VMULPS       Z22, Z13, Z23
-	VMOVAPS      Z13, Z24
-	VFMSUB132PS  Z22, Z23, Z24
-	VMOVUPS      c_invPi<>+0(SB), Z25
-	VFMADD213PS  c_roundMagic<>+0(SB), Z23, Z25
-	VSUBPS       c_roundMagic<>+0(SB), Z25, Z26
-	VFNMADD231PS c_pi1<>+0(SB), Z26, Z23
-	VADDPS       Z24, Z23, Z23
-	VFNMADD132PS c_pi2<>+0(SB), Z23, Z26
-	VMINPS       Z26, Z14, Z23
-	VMAXPS       Z23, Z19, Z23
-	VMULPS       Z23, Z23, Z24
-	VMOVAPS      Z21, Z26
-	VFMADD213PS  c_sinS7<>+0(SB), Z24, Z26
-	VFMADD213PS  c_sinS5<>+0(SB), Z24, Z26
-	VFMADD213PS  c_sinS3<>+0(SB), Z24, Z26
-	VMULPS       Z23, Z24, Z24
-	VFMADD132PS  Z24, Z23, Z26
-	VPSLLD       $0x1f, Z25, Z23
-	VXORPS       Z23, Z0, Z23
-	VFMADD132PS  Z26, Z22, Z23
-	VORPS        c_signMask<>+0(SB), Z22, Z24
-	VMAXPS       Z24, Z15, Z24
-	VMOVUPS      c_log2e<>+0(SB), Z25
-	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z25
-	VSUBPS       c_roundMagic<>+0(SB), Z25, Z26
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z26, Z24
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z26
-	VMULPS       Z26, Z26, Z24
-	VMOVAPS      Z16, Z27
-	VFMADD213PS  c_expP5<>+0(SB), Z26, Z27
-	VFMADD213PS  c_expP4<>+0(SB), Z26, Z27
-	VFMADD213PS  c_expP3<>+0(SB), Z26, Z27
-	VFMADD213PS  c_expP2<>+0(SB), Z26, Z27
-	VFMADD132PS  Z27, Z26, Z24
-	VPSUBD       c_expBias64<>+0(SB), Z25, Z25
-	VPSLLD       $0x17, Z25, Z25
-	VFMADD132PS  Z24, Z25, Z25
-	VMOVAPS      Z25, Z24
-	VFMADD132PS  c_twoM64<>+0(SB), Z20, Z24
-	VCMPPS       $0x11, c_zero<>+0(SB), Z22, K1
-	VMINPS       Z23, Z17, Z22
-	VMAXPS       Z22, Z18, Z22
-	VBLENDMPS    Z22, Z23, K1, Z4
-	VBLENDMPS    Z25, Z20, K1, Z5
-	VMULPS       Z5, Z4, Z22
-	VDIVPS       Z24, Z22, Z22
-	VMULPS       c_twoM64<>+0(SB), Z22, Z23
-	VBLENDMPS    Z23, Z22, K1, Z6
-	VMOVUPS      Z6, 64(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z10
+	VMULPS       Z10, Z1, Z11
+	VMOVAPS      Z1, Z12
+	VFMSUB132PS  Z10, Z11, Z12
+	VMOVUPS      c_invPi<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_pi1<>+0(SB), Z14, Z11
+	VADDPS       Z12, Z11, Z11
+	VFNMADD132PS c_pi2<>+0(SB), Z11, Z14
+	VMINPS       Z14, Z2, Z11
+	VMAXPS       Z11, Z7, Z11
+	VMULPS       Z11, Z11, Z12
+	VMOVAPS      Z9, Z14
+	VFMADD213PS  c_sinS7<>+0(SB), Z12, Z14
+	VFMADD213PS  c_sinS5<>+0(SB), Z12, Z14
+	VFMADD213PS  c_sinS3<>+0(SB), Z12, Z14
+	VMULPS       Z11, Z12, Z12
+	VFMADD132PS  Z12, Z11, Z14
+	VPSLLD       $0x1f, Z13, Z11
+	VXORPS       Z11, Z0, Z11
+	VFMADD132PS  Z14, Z10, Z11
+	VORPS        c_signMask<>+0(SB), Z10, Z12
+	VMAXPS       Z12, Z3, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z14
+	VMULPS       Z14, Z14, Z12
+	VMOVAPS      Z4, Z27
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z27
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z27
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z27
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z27
+	VFMADD132PS  Z27, Z14, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VFMADD132PS  Z12, Z13, Z13
+	VMOVAPS      Z13, Z12
+	VFMADD132PS  c_twoM64<>+0(SB), Z8, Z12
+	VCMPPS       $0x11, c_zero<>+0(SB), Z10, K1
+	VMINPS       Z11, Z5, Z10
+	VMAXPS       Z10, Z6, Z10
+	VBLENDMPS    Z10, Z11, K1, Z15
+	VBLENDMPS    Z13, Z8, K1, Z16
+	VMULPS       Z16, Z15, Z10
+	VDIVPS       Z12, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z11
+	VBLENDMPS    Z11, Z10, K1, Z17
+	VMOVUPS      Z17, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z10
+	VMULPS       Z10, Z1, Z11
+	VMOVAPS      Z1, Z12
+	VFMSUB132PS  Z10, Z11, Z12
+	VMOVUPS      c_invPi<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_pi1<>+0(SB), Z14, Z11
+	VADDPS       Z12, Z11, Z11
+	VFNMADD132PS c_pi2<>+0(SB), Z11, Z14
+	VMINPS       Z14, Z2, Z11
+	VMAXPS       Z11, Z7, Z11
+	VMULPS       Z11, Z11, Z12
+	VMOVAPS      Z9, Z14
+	VFMADD213PS  c_sinS7<>+0(SB), Z12, Z14
+	VFMADD213PS  c_sinS5<>+0(SB), Z12, Z14
+	VFMADD213PS  c_sinS3<>+0(SB), Z12, Z14
+	VMULPS       Z11, Z12, Z12
+	VFMADD132PS  Z12, Z11, Z14
+	VPSLLD       $0x1f, Z13, Z11
+	VXORPS       Z11, Z0, Z11
+	VFMADD132PS  Z14, Z10, Z11
+	VORPS        c_signMask<>+0(SB), Z10, Z12
+	VMAXPS       Z12, Z3, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z14
+	VMULPS       Z14, Z14, Z12
+	VMOVAPS      Z4, Z27
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z27
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z27
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z27
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z27
+	VFMADD132PS  Z27, Z14, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VFMADD132PS  Z12, Z13, Z13
+	VMOVAPS      Z13, Z12
+	VFMADD132PS  c_twoM64<>+0(SB), Z8, Z12
+	VCMPPS       $0x11, c_zero<>+0(SB), Z10, K1
+	VMINPS       Z11, Z5, Z10
+	VMAXPS       Z10, Z6, Z10
+	VBLENDMPS    Z10, Z11, K1, Z18
+	VBLENDMPS    Z13, Z8, K1, Z19
+	VMULPS       Z19, Z18, Z10
+	VDIVPS       Z12, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z11
+	VBLENDMPS    Z11, Z10, K1, Z20
+	VMOVUPS      Z20, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
 
@@ -10115,57 +10080,57 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Z1
-	VMULPS       Z1, Z13, Z2
-	VMOVAPS      Z13, Z3
-	VFMSUB132PS  Z1, Z2, Z3
-	VMOVUPS      c_invPi<>+0(SB), Z4
-	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
-	VFNMADD231PS c_pi1<>+0(SB), Z5, Z2
-	VADDPS       Z3, Z2, Z2
-	VFNMADD132PS c_pi2<>+0(SB), Z2, Z5
-	VMINPS       Z5, Z14, Z2
-	VMAXPS       Z2, Z19, Z2
-	VMULPS       Z2, Z2, Z3
-	VMOVAPS      Z21, Z5
-	VFMADD213PS  c_sinS7<>+0(SB), Z3, Z5
-	VFMADD213PS  c_sinS5<>+0(SB), Z3, Z5
-	VFMADD213PS  c_sinS3<>+0(SB), Z3, Z5
-	VMULPS       Z2, Z3, Z3
-	VFMADD132PS  Z3, Z2, Z5
-	VPSLLD       $0x1f, Z4, Z2
-	VXORPS       Z2, Z0, Z2
-	VFMADD132PS  Z5, Z1, Z2
-	VORPS        c_signMask<>+0(SB), Z1, Z3
-	VMAXPS       Z3, Z15, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z4
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z5
-	VMULPS       Z5, Z5, Z3
-	VMOVAPS      Z16, Z6
-	VFMADD213PS  c_expP5<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP4<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP3<>+0(SB), Z5, Z6
-	VFMADD213PS  c_expP2<>+0(SB), Z5, Z6
-	VFMADD132PS  Z6, Z5, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z3, Z4, Z4
-	VMOVAPS      Z4, Z3
-	VFMADD132PS  c_twoM64<>+0(SB), Z20, Z3
-	VCMPPS       $0x11, c_zero<>+0(SB), Z1, K1
-	VMINPS       Z2, Z17, Z1
-	VMAXPS       Z1, Z18, Z1
-	VBLENDMPS    Z1, Z2, K1, Z7
-	VBLENDMPS    Z4, Z20, K1, Z8
-	VMULPS       Z8, Z7, Z1
-	VDIVPS       Z3, Z1, Z1
-	VMULPS       c_twoM64<>+0(SB), Z1, Z2
-	VBLENDMPS    Z2, Z1, K1, Z9
-	VMOVUPS      Z9, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z10
+	VMULPS       Z10, Z1, Z11
+	VMOVAPS      Z1, Z12
+	VFMSUB132PS  Z10, Z11, Z12
+	VMOVUPS      c_invPi<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_pi1<>+0(SB), Z14, Z11
+	VADDPS       Z12, Z11, Z11
+	VFNMADD132PS c_pi2<>+0(SB), Z11, Z14
+	VMINPS       Z14, Z2, Z11
+	VMAXPS       Z11, Z7, Z11
+	VMULPS       Z11, Z11, Z12
+	VMOVAPS      Z9, Z14
+	VFMADD213PS  c_sinS7<>+0(SB), Z12, Z14
+	VFMADD213PS  c_sinS5<>+0(SB), Z12, Z14
+	VFMADD213PS  c_sinS3<>+0(SB), Z12, Z14
+	VMULPS       Z11, Z12, Z12
+	VFMADD132PS  Z12, Z11, Z14
+	VPSLLD       $0x1f, Z13, Z11
+	VXORPS       Z11, Z0, Z11
+	VFMADD132PS  Z14, Z10, Z11
+	VORPS        c_signMask<>+0(SB), Z10, Z12
+	VMAXPS       Z12, Z3, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z14
+	VMULPS       Z14, Z14, Z12
+	VMOVAPS      Z4, Z15
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z15
+	VFMADD132PS  Z15, Z14, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VFMADD132PS  Z12, Z13, Z13
+	VMOVAPS      Z13, Z12
+	VFMADD132PS  c_twoM64<>+0(SB), Z8, Z12
+	VCMPPS       $0x11, c_zero<>+0(SB), Z10, K1
+	VMINPS       Z11, Z5, Z10
+	VMAXPS       Z10, Z6, Z10
+	VBLENDMPS    Z10, Z11, K1, Z21
+	VBLENDMPS    Z13, Z8, K1, Z22
+	VMULPS       Z22, Z21, Z10
+	VDIVPS       Z12, Z10, Z10
+	VMULPS       c_twoM64<>+0(SB), Z10, Z11
+	VBLENDMPS    Z11, Z10, K1, Z23
+	VMOVUPS      Z23, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
 
@@ -10174,85 +10139,83 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
-	VMOVUPS.Z    (DX)(BX*4), K1, Z1
-	VMULPS       Z1, Z13, Z2
-	VMOVAPS      Z13, Z3
-	VFMSUB132PS  Z1, Z2, Z3
-	VMOVUPS      c_invPi<>+0(SB), Z4
-	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
-	VFNMADD231PS c_pi1<>+0(SB), Z5, Z2
-	VADDPS       Z3, Z2, Z2
-	VFNMADD132PS c_pi2<>+0(SB), Z2, Z5
-	VMINPS       Z5, Z14, Z2
-	VMAXPS       Z2, Z19, Z2
-	VMULPS       Z2, Z2, Z3
-	VMOVAPS      Z21, Z5
-	VFMADD213PS  c_sinS7<>+0(SB), Z3, Z5
-	VFMADD213PS  c_sinS5<>+0(SB), Z3, Z5
-	VFMADD213PS  c_sinS3<>+0(SB), Z3, Z5
-	VMULPS       Z2, Z3, Z3
-	VFMADD132PS  Z3, Z2, Z5
-	VPSLLD       $0x1f, Z4, Z2
-	VXORPS       Z2, Z0, Z0
-	VFMADD132PS  Z5, Z1, Z0
-	VORPS        c_signMask<>+0(SB), Z1, Z2
-	VMAXPS       Z2, Z15, Z2
-	VMOVUPS      c_log2e<>+0(SB), Z3
-	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
-	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z4
-	VMULPS       Z4, Z4, Z2
-	VMOVAPS      Z16, Z5
-	VFMADD213PS  c_expP5<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP4<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP3<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP2<>+0(SB), Z4, Z5
-	VFMADD132PS  Z5, Z4, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
-	VPSLLD       $0x17, Z3, Z3
-	VFMADD132PS  Z2, Z3, Z3
-	VMOVAPS      Z3, Z2
-	VFMADD132PS  c_twoM64<>+0(SB), Z20, Z2
-	VCMPPS       $0x11, c_zero<>+0(SB), Z1, K2
-	VMINPS       Z0, Z17, Z1
-	VMAXPS       Z1, Z18, Z1
-	VBLENDMPS    Z1, Z0, K2, Z10
-	VBLENDMPS    Z3, Z20, K2, Z11
-	VMULPS       Z11, Z10, Z0
-	VDIVPS       Z2, Z0, Z0
+	VMOVUPS.Z    (DX)(BX*4), K1, Z10
+	VMULPS       Z10, Z1, Z11
+	VMOVAPS      Z1, Z1
+	VFMSUB132PS  Z10, Z11, Z1
+	VMOVUPS      c_invPi<>+0(SB), Z12
+	VFMADD213PS  c_roundMagic<>+0(SB), Z11, Z12
+	VSUBPS       c_roundMagic<>+0(SB), Z12, Z13
+	VFNMADD231PS c_pi1<>+0(SB), Z13, Z11
+	VADDPS       Z1, Z11, Z1
+	VFNMADD132PS c_pi2<>+0(SB), Z1, Z13
+	VMINPS       Z13, Z2, Z1
+	VMAXPS       Z1, Z7, Z1
+	VMULPS       Z1, Z1, Z2
+	VMOVAPS      Z9, Z7
+	VFMADD213PS  c_sinS7<>+0(SB), Z2, Z7
+	VFMADD213PS  c_sinS5<>+0(SB), Z2, Z7
+	VFMADD213PS  c_sinS3<>+0(SB), Z2, Z7
+	VMULPS       Z1, Z2, Z2
+	VFMADD132PS  Z2, Z1, Z7
+	VPSLLD       $0x1f, Z12, Z1
+	VXORPS       Z1, Z0, Z0
+	VFMADD132PS  Z7, Z10, Z0
+	VORPS        c_signMask<>+0(SB), Z10, Z1
+	VMAXPS       Z1, Z3, Z1
+	VMOVUPS      c_log2e<>+0(SB), Z2
+	VFMADD213PS  c_roundMagic<>+0(SB), Z1, Z2
+	VSUBPS       c_roundMagic<>+0(SB), Z2, Z3
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z3, Z1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z3
+	VMULPS       Z3, Z3, Z1
+	VMOVAPS      Z4, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z3, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z3, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z3, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z3, Z4
+	VFMADD132PS  Z4, Z3, Z1
+	VPSUBD       c_expBias64<>+0(SB), Z2, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VFMADD132PS  Z1, Z2, Z2
+	VMOVAPS      Z2, Z1
+	VFMADD132PS  c_twoM64<>+0(SB), Z8, Z1
+	VCMPPS       $0x11, c_zero<>+0(SB), Z10, K2
+	VMINPS       Z0, Z5, Z3
+	VMAXPS       Z3, Z6, Z3
+	VBLENDMPS    Z3, Z0, K2, Z24
+	VBLENDMPS    Z2, Z8, K2, Z25
+	VMULPS       Z25, Z24, Z0
+	VDIVPS       Z1, Z0, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z1
-	VBLENDMPS    Z1, Z0, K2, Z12
-	VMOVUPS      Z12, K1, (CX)(BX*4)
+	VBLENDMPS    Z1, Z0, K2, Z26
+	VMOVUPS      Z26, K1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
 	RET
 
 // func sinluBackwardAVX512(dx []float32, dy []float32, x []float32, a float32, b float32) [2]float64
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·sinluBackwardAVX512(SB), NOSPLIT, $128-96
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        a+72(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        b+76(FP), X9
-	VBROADCASTSS X9, Z9
-	VMOVUPS      c_big<>+0(SB), Z10
-	VMOVUPS      c_clampR<>+0(SB), Z11
-	VMOVUPS      c_cosC10<>+0(SB), Z12
-	VMOVUPS      c_expLo<>+0(SB), Z13
-	VMOVUPS      c_expP6<>+0(SB), Z14
-	VMOVUPS      c_negBig<>+0(SB), Z15
-	VMOVUPS      c_negClampR<>+0(SB), Z16
-	VMOVUPS      c_one<>+0(SB), Z17
-	VMOVUPS      c_sinS9<>+0(SB), Z18
-	VMOVUPS      c_twoP64<>+0(SB), Z19
-	VXORPS       Z20, Z20, Z20
-	VXORPS       Z21, Z21, Z21
+	VBROADCASTSS a+72(FP), Z0
+	VBROADCASTSS b+76(FP), Z1
+	VMOVUPS      c_big<>+0(SB), Z2
+	VMOVUPS      c_clampR<>+0(SB), Z3
+	VMOVUPS      c_cosC10<>+0(SB), Z4
+	VMOVUPS      c_expLo<>+0(SB), Z5
+	VMOVUPS      c_expP6<>+0(SB), Z6
+	VMOVUPS      c_negBig<>+0(SB), Z7
+	VMOVUPS      c_negClampR<>+0(SB), Z8
+	VMOVUPS      c_one<>+0(SB), Z9
+	VMOVUPS      c_sinS9<>+0(SB), Z10
+	VMOVUPS      c_twoP64<>+0(SB), Z11
+	VXORPS       Z12, Z12, Z12
+	VXORPS       Z13, Z13, Z13
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -10260,156 +10223,156 @@ TEXT ·sinluBackwardAVX512(SB), NOSPLIT, $128-96
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z22
-	VMULPS       Z22, Z9, Z23
-	VMOVAPS      Z9, Z24
-	VFMSUB132PS  Z22, Z23, Z24
-	VMOVUPS      c_invPi<>+0(SB), Z25
-	VFMADD213PS  c_roundMagic<>+0(SB), Z23, Z25
-	VSUBPS       c_roundMagic<>+0(SB), Z25, Z26
-	VFNMADD231PS c_pi1<>+0(SB), Z26, Z23
-	VADDPS       Z24, Z23, Z23
-	VFNMADD132PS c_pi2<>+0(SB), Z23, Z26
-	VMINPS       Z26, Z11, Z23
-	VMAXPS       Z23, Z16, Z23
-	VMULPS       Z23, Z23, Z24
-	VMOVAPS      Z18, Z26
-	VFMADD213PS  c_sinS7<>+0(SB), Z24, Z26
-	VFMADD213PS  c_sinS5<>+0(SB), Z24, Z26
-	VFMADD213PS  c_sinS3<>+0(SB), Z24, Z26
-	VMULPS       Z23, Z24, Z27
-	VFMADD132PS  Z27, Z23, Z26
-	VPSLLD       $0x1f, Z25, Z23
-	VXORPS       Z23, Z26, Z25
-	VMOVAPS      Z12, Z26
-	VFMADD213PS  c_cosC8<>+0(SB), Z24, Z26
-	VFMADD213PS  c_cosC6<>+0(SB), Z24, Z26
-	VFMADD213PS  c_cosC4<>+0(SB), Z24, Z26
-	VFMADD213PS  c_cosC2<>+0(SB), Z24, Z26
-	VFMADD132PS  Z24, Z17, Z26
-	VXORPS       Z23, Z26, Z23
-	VORPS        c_signMask<>+0(SB), Z22, Z24
-	VMAXPS       Z24, Z13, Z24
-	VMOVUPS      c_log2e<>+0(SB), Z26
-	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z26
-	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z24
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z27
-	VMULPS       Z27, Z27, Z24
-	VMOVAPS      Z14, Z28
+	VMOVUPS      (BX)(SI*4), Z14
+	VMULPS       Z14, Z1, Z15
+	VMOVAPS      Z1, Z16
+	VFMSUB132PS  Z14, Z15, Z16
+	VMOVUPS      c_invPi<>+0(SB), Z17
+	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z17
+	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
+	VFNMADD231PS c_pi1<>+0(SB), Z18, Z15
+	VADDPS       Z16, Z15, Z15
+	VFNMADD132PS c_pi2<>+0(SB), Z15, Z18
+	VMINPS       Z18, Z3, Z15
+	VMAXPS       Z15, Z8, Z15
+	VMULPS       Z15, Z15, Z16
+	VMOVAPS      Z10, Z18
+	VFMADD213PS  c_sinS7<>+0(SB), Z16, Z18
+	VFMADD213PS  c_sinS5<>+0(SB), Z16, Z18
+	VFMADD213PS  c_sinS3<>+0(SB), Z16, Z18
+	VMULPS       Z15, Z16, Z27
+	VFMADD132PS  Z27, Z15, Z18
+	VPSLLD       $0x1f, Z17, Z15
+	VXORPS       Z15, Z18, Z17
+	VMOVAPS      Z4, Z18
+	VFMADD213PS  c_cosC8<>+0(SB), Z16, Z18
+	VFMADD213PS  c_cosC6<>+0(SB), Z16, Z18
+	VFMADD213PS  c_cosC4<>+0(SB), Z16, Z18
+	VFMADD213PS  c_cosC2<>+0(SB), Z16, Z18
+	VFMADD132PS  Z16, Z9, Z18
+	VXORPS       Z15, Z18, Z15
+	VORPS        c_signMask<>+0(SB), Z14, Z16
+	VMAXPS       Z16, Z5, Z16
+	VMOVUPS      c_log2e<>+0(SB), Z18
+	VFMADD213PS  c_roundMagic<>+0(SB), Z16, Z18
+	VSUBPS       c_roundMagic<>+0(SB), Z18, Z27
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z16
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z27
+	VMULPS       Z27, Z27, Z16
+	VMOVAPS      Z6, Z28
 	VFMADD213PS  c_expP5<>+0(SB), Z27, Z28
 	VFMADD213PS  c_expP4<>+0(SB), Z27, Z28
 	VFMADD213PS  c_expP3<>+0(SB), Z27, Z28
 	VFMADD213PS  c_expP2<>+0(SB), Z27, Z28
-	VFMADD132PS  Z28, Z27, Z24
-	VPSUBD       c_expBias64<>+0(SB), Z26, Z26
-	VPSLLD       $0x17, Z26, Z26
-	VFMADD132PS  Z24, Z26, Z26
-	VMULPS       c_twoM64<>+0(SB), Z26, Z24
-	VMOVAPS      Z26, Z27
-	VFMADD132PS  c_twoM64<>+0(SB), Z17, Z27
-	VCMPPS       $0x11, c_zero<>+0(SB), Z22, K1
+	VFMADD132PS  Z28, Z27, Z16
+	VPSUBD       c_expBias64<>+0(SB), Z18, Z18
+	VPSLLD       $0x17, Z18, Z18
+	VFMADD132PS  Z16, Z18, Z18
+	VMULPS       c_twoM64<>+0(SB), Z18, Z16
+	VMOVAPS      Z18, Z27
+	VFMADD132PS  c_twoM64<>+0(SB), Z9, Z27
+	VCMPPS       $0x11, c_zero<>+0(SB), Z14, K1
 	VMOVUPS      (DX)(SI*4), Z28
 	VMOVAPS      Z0, Z29
-	VFMADD132PS  Z25, Z22, Z29
-	VDIVPS       Z27, Z17, Z27
-	VBLENDMPS    Z26, Z19, K1, Z1
-	VMULPS       Z27, Z1, Z26
-	VBLENDMPS    Z17, Z24, K1, Z2
-	VMULPS       Z2, Z26, Z24
-	VMULPS       Z27, Z24, Z24
-	VMULPS       Z9, Z0, Z27
-	VFMADD132PS  Z23, Z17, Z27
-	VMINPS       Z29, Z10, Z29
-	VMAXPS       Z29, Z15, Z29
-	VMULPS       Z26, Z27, Z27
-	VFMADD132PS  Z24, Z27, Z29
-	VMULPS       c_twoM64<>+0(SB), Z29, Z24
-	VMULPS       Z24, Z28, Z24
-	VMOVUPS      Z24, (CX)(SI*4)
-	VMULPS       c_twoM64<>+0(SB), Z26, Z24
-	VMINPS       Z22, Z10, Z22
-	VMAXPS       Z22, Z15, Z22
-	VMULPS       Z23, Z22, Z22
-	VMULPS       Z24, Z22, Z22
-	VMULPS       Z24, Z25, Z23
-	VFMADD231PS  Z23, Z28, Z20
-	VFMADD231PS  Z22, Z28, Z21
-	VMOVUPS      64(BX)(SI*4), Z22
-	VMULPS       Z22, Z9, Z23
-	VMOVAPS      Z9, Z24
-	VFMSUB132PS  Z22, Z23, Z24
-	VMOVUPS      c_invPi<>+0(SB), Z25
-	VFMADD213PS  c_roundMagic<>+0(SB), Z23, Z25
-	VSUBPS       c_roundMagic<>+0(SB), Z25, Z26
-	VFNMADD231PS c_pi1<>+0(SB), Z26, Z23
-	VADDPS       Z24, Z23, Z23
-	VFNMADD132PS c_pi2<>+0(SB), Z23, Z26
-	VMINPS       Z26, Z11, Z23
-	VMAXPS       Z23, Z16, Z23
-	VMULPS       Z23, Z23, Z24
-	VMOVAPS      Z18, Z26
-	VFMADD213PS  c_sinS7<>+0(SB), Z24, Z26
-	VFMADD213PS  c_sinS5<>+0(SB), Z24, Z26
-	VFMADD213PS  c_sinS3<>+0(SB), Z24, Z26
-	VMULPS       Z23, Z24, Z27
-	VFMADD132PS  Z27, Z23, Z26
-	VPSLLD       $0x1f, Z25, Z23
-	VXORPS       Z23, Z26, Z25
-	VMOVAPS      Z12, Z26
-	VFMADD213PS  c_cosC8<>+0(SB), Z24, Z26
-	VFMADD213PS  c_cosC6<>+0(SB), Z24, Z26
-	VFMADD213PS  c_cosC4<>+0(SB), Z24, Z26
-	VFMADD213PS  c_cosC2<>+0(SB), Z24, Z26
-	VFMADD132PS  Z24, Z17, Z26
-	VXORPS       Z23, Z26, Z23
-	VORPS        c_signMask<>+0(SB), Z22, Z24
-	VMAXPS       Z24, Z13, Z24
-	VMOVUPS      c_log2e<>+0(SB), Z26
-	VFMADD213PS  c_roundMagic<>+0(SB), Z24, Z26
-	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z24
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z27
-	VMULPS       Z27, Z27, Z24
-	VMOVAPS      Z14, Z28
+	VFMADD132PS  Z17, Z14, Z29
+	VDIVPS       Z27, Z9, Z27
+	VBLENDMPS    Z18, Z11, K1, Z19
+	VMULPS       Z27, Z19, Z18
+	VBLENDMPS    Z9, Z16, K1, Z20
+	VMULPS       Z20, Z18, Z16
+	VMULPS       Z27, Z16, Z16
+	VMULPS       Z1, Z0, Z27
+	VFMADD132PS  Z15, Z9, Z27
+	VMINPS       Z29, Z2, Z29
+	VMAXPS       Z29, Z7, Z29
+	VMULPS       Z18, Z27, Z27
+	VFMADD132PS  Z16, Z27, Z29
+	VMULPS       c_twoM64<>+0(SB), Z29, Z16
+	VMULPS       Z16, Z28, Z16
+	VMOVUPS      Z16, (CX)(SI*4)
+	VMULPS       c_twoM64<>+0(SB), Z18, Z16
+	VMINPS       Z14, Z2, Z14
+	VMAXPS       Z14, Z7, Z14
+	VMULPS       Z15, Z14, Z14
+	VMULPS       Z16, Z14, Z14
+	VMULPS       Z16, Z17, Z15
+	VFMADD231PS  Z15, Z28, Z12
+	VFMADD231PS  Z14, Z28, Z13
+	VMOVUPS      64(BX)(SI*4), Z14
+	VMULPS       Z14, Z1, Z15
+	VMOVAPS      Z1, Z16
+	VFMSUB132PS  Z14, Z15, Z16
+	VMOVUPS      c_invPi<>+0(SB), Z17
+	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z17
+	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
+	VFNMADD231PS c_pi1<>+0(SB), Z18, Z15
+	VADDPS       Z16, Z15, Z15
+	VFNMADD132PS c_pi2<>+0(SB), Z15, Z18
+	VMINPS       Z18, Z3, Z15
+	VMAXPS       Z15, Z8, Z15
+	VMULPS       Z15, Z15, Z16
+	VMOVAPS      Z10, Z18
+	VFMADD213PS  c_sinS7<>+0(SB), Z16, Z18
+	VFMADD213PS  c_sinS5<>+0(SB), Z16, Z18
+	VFMADD213PS  c_sinS3<>+0(SB), Z16, Z18
+	VMULPS       Z15, Z16, Z27
+	VFMADD132PS  Z27, Z15, Z18
+	VPSLLD       $0x1f, Z17, Z15
+	VXORPS       Z15, Z18, Z17
+	VMOVAPS      Z4, Z18
+	VFMADD213PS  c_cosC8<>+0(SB), Z16, Z18
+	VFMADD213PS  c_cosC6<>+0(SB), Z16, Z18
+	VFMADD213PS  c_cosC4<>+0(SB), Z16, Z18
+	VFMADD213PS  c_cosC2<>+0(SB), Z16, Z18
+	VFMADD132PS  Z16, Z9, Z18
+	VXORPS       Z15, Z18, Z15
+	VORPS        c_signMask<>+0(SB), Z14, Z16
+	VMAXPS       Z16, Z5, Z16
+	VMOVUPS      c_log2e<>+0(SB), Z18
+	VFMADD213PS  c_roundMagic<>+0(SB), Z16, Z18
+	VSUBPS       c_roundMagic<>+0(SB), Z18, Z27
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z16
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z27
+	VMULPS       Z27, Z27, Z16
+	VMOVAPS      Z6, Z28
 	VFMADD213PS  c_expP5<>+0(SB), Z27, Z28
 	VFMADD213PS  c_expP4<>+0(SB), Z27, Z28
 	VFMADD213PS  c_expP3<>+0(SB), Z27, Z28
 	VFMADD213PS  c_expP2<>+0(SB), Z27, Z28
-	VFMADD132PS  Z28, Z27, Z24
-	VPSUBD       c_expBias64<>+0(SB), Z26, Z26
-	VPSLLD       $0x17, Z26, Z26
-	VFMADD132PS  Z24, Z26, Z26
-	VMULPS       c_twoM64<>+0(SB), Z26, Z24
-	VMOVAPS      Z26, Z27
-	VFMADD132PS  c_twoM64<>+0(SB), Z17, Z27
-	VCMPPS       $0x11, c_zero<>+0(SB), Z22, K1
+	VFMADD132PS  Z28, Z27, Z16
+	VPSUBD       c_expBias64<>+0(SB), Z18, Z18
+	VPSLLD       $0x17, Z18, Z18
+	VFMADD132PS  Z16, Z18, Z18
+	VMULPS       c_twoM64<>+0(SB), Z18, Z16
+	VMOVAPS      Z18, Z27
+	VFMADD132PS  c_twoM64<>+0(SB), Z9, Z27
+	VCMPPS       $0x11, c_zero<>+0(SB), Z14, K1
 	VMOVUPS      64(DX)(SI*4), Z28
 	VMOVAPS      Z0, Z29
-	VFMADD132PS  Z25, Z22, Z29
-	VDIVPS       Z27, Z17, Z27
-	VBLENDMPS    Z26, Z19, K1, Z3
-	VMULPS       Z27, Z3, Z26
-	VBLENDMPS    Z17, Z24, K1, Z4
-	VMULPS       Z4, Z26, Z24
-	VMULPS       Z27, Z24, Z24
-	VMULPS       Z9, Z0, Z27
-	VFMADD132PS  Z23, Z17, Z27
-	VMINPS       Z29, Z10, Z29
-	VMAXPS       Z29, Z15, Z29
-	VMULPS       Z26, Z27, Z27
-	VFMADD132PS  Z24, Z27, Z29
-	VMULPS       c_twoM64<>+0(SB), Z29, Z24
-	VMULPS       Z24, Z28, Z24
-	VMOVUPS      Z24, 64(CX)(SI*4)
-	VMULPS       c_twoM64<>+0(SB), Z26, Z24
-	VMINPS       Z22, Z10, Z22
-	VMAXPS       Z22, Z15, Z22
-	VMULPS       Z23, Z22, Z22
-	VMULPS       Z24, Z22, Z22
-	VMULPS       Z24, Z25, Z23
-	VFMADD231PS  Z23, Z28, Z20
-	VFMADD231PS  Z22, Z28, Z21
+	VFMADD132PS  Z17, Z14, Z29
+	VDIVPS       Z27, Z9, Z27
+	VBLENDMPS    Z18, Z11, K1, Z21
+	VMULPS       Z27, Z21, Z18
+	VBLENDMPS    Z9, Z16, K1, Z22
+	VMULPS       Z22, Z18, Z16
+	VMULPS       Z27, Z16, Z16
+	VMULPS       Z1, Z0, Z27
+	VFMADD132PS  Z15, Z9, Z27
+	VMINPS       Z29, Z2, Z29
+	VMAXPS       Z29, Z7, Z29
+	VMULPS       Z18, Z27, Z27
+	VFMADD132PS  Z16, Z27, Z29
+	VMULPS       c_twoM64<>+0(SB), Z29, Z16
+	VMULPS       Z16, Z28, Z16
+	VMOVUPS      Z16, 64(CX)(SI*4)
+	VMULPS       c_twoM64<>+0(SB), Z18, Z16
+	VMINPS       Z14, Z2, Z14
+	VMAXPS       Z14, Z7, Z14
+	VMULPS       Z15, Z14, Z14
+	VMULPS       Z16, Z14, Z14
+	VMULPS       Z16, Z17, Z15
+	VFMADD231PS  Z15, Z28, Z12
+	VFMADD231PS  Z14, Z28, Z13
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -10420,81 +10383,81 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Z1
-	VMULPS       Z1, Z9, Z2
-	VMOVAPS      Z9, Z3
-	VFMSUB132PS  Z1, Z2, Z3
-	VMOVUPS      c_invPi<>+0(SB), Z4
-	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z22
-	VFNMADD231PS c_pi1<>+0(SB), Z22, Z2
-	VADDPS       Z3, Z2, Z2
-	VFNMADD132PS c_pi2<>+0(SB), Z2, Z22
-	VMINPS       Z22, Z11, Z2
-	VMAXPS       Z2, Z16, Z2
-	VMULPS       Z2, Z2, Z3
-	VMOVAPS      Z18, Z22
-	VFMADD213PS  c_sinS7<>+0(SB), Z3, Z22
-	VFMADD213PS  c_sinS5<>+0(SB), Z3, Z22
-	VFMADD213PS  c_sinS3<>+0(SB), Z3, Z22
-	VMULPS       Z2, Z3, Z23
-	VFMADD132PS  Z23, Z2, Z22
-	VPSLLD       $0x1f, Z4, Z2
-	VXORPS       Z2, Z22, Z4
-	VMOVAPS      Z12, Z22
-	VFMADD213PS  c_cosC8<>+0(SB), Z3, Z22
-	VFMADD213PS  c_cosC6<>+0(SB), Z3, Z22
-	VFMADD213PS  c_cosC4<>+0(SB), Z3, Z22
-	VFMADD213PS  c_cosC2<>+0(SB), Z3, Z22
-	VFMADD132PS  Z3, Z17, Z22
-	VXORPS       Z2, Z22, Z2
-	VORPS        c_signMask<>+0(SB), Z1, Z3
-	VMAXPS       Z3, Z13, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z22
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z22
-	VSUBPS       c_roundMagic<>+0(SB), Z22, Z23
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z23, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z23
-	VMULPS       Z23, Z23, Z3
-	VMOVAPS      Z14, Z24
-	VFMADD213PS  c_expP5<>+0(SB), Z23, Z24
-	VFMADD213PS  c_expP4<>+0(SB), Z23, Z24
-	VFMADD213PS  c_expP3<>+0(SB), Z23, Z24
-	VFMADD213PS  c_expP2<>+0(SB), Z23, Z24
-	VFMADD132PS  Z24, Z23, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z22, Z22
-	VPSLLD       $0x17, Z22, Z22
-	VFMADD132PS  Z3, Z22, Z22
-	VMULPS       c_twoM64<>+0(SB), Z22, Z3
-	VMOVAPS      Z22, Z23
-	VFMADD132PS  c_twoM64<>+0(SB), Z17, Z23
-	VCMPPS       $0x11, c_zero<>+0(SB), Z1, K1
-	VMOVUPS      (DX)(SI*4), Z24
-	VMOVAPS      Z0, Z25
-	VFMADD132PS  Z4, Z1, Z25
-	VDIVPS       Z23, Z17, Z23
-	VBLENDMPS    Z22, Z19, K1, Z5
-	VMULPS       Z23, Z5, Z22
-	VBLENDMPS    Z17, Z3, K1, Z6
-	VMULPS       Z6, Z22, Z3
-	VMULPS       Z23, Z3, Z3
-	VMULPS       Z9, Z0, Z23
-	VFMADD132PS  Z2, Z17, Z23
-	VMINPS       Z25, Z10, Z25
-	VMAXPS       Z25, Z15, Z25
-	VMULPS       Z22, Z23, Z23
-	VFMADD132PS  Z3, Z23, Z25
-	VMULPS       c_twoM64<>+0(SB), Z25, Z3
-	VMULPS       Z3, Z24, Z3
-	VMOVUPS      Z3, (CX)(SI*4)
-	VMULPS       c_twoM64<>+0(SB), Z22, Z3
-	VMINPS       Z1, Z10, Z1
-	VMAXPS       Z1, Z15, Z1
-	VMULPS       Z2, Z1, Z1
-	VMULPS       Z3, Z1, Z1
-	VMULPS       Z3, Z4, Z2
-	VFMADD231PS  Z2, Z24, Z20
-	VFMADD231PS  Z1, Z24, Z21
+	VMOVUPS      (BX)(SI*4), Z14
+	VMULPS       Z14, Z1, Z15
+	VMOVAPS      Z1, Z16
+	VFMSUB132PS  Z14, Z15, Z16
+	VMOVUPS      c_invPi<>+0(SB), Z17
+	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z17
+	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
+	VFNMADD231PS c_pi1<>+0(SB), Z18, Z15
+	VADDPS       Z16, Z15, Z15
+	VFNMADD132PS c_pi2<>+0(SB), Z15, Z18
+	VMINPS       Z18, Z3, Z15
+	VMAXPS       Z15, Z8, Z15
+	VMULPS       Z15, Z15, Z16
+	VMOVAPS      Z10, Z18
+	VFMADD213PS  c_sinS7<>+0(SB), Z16, Z18
+	VFMADD213PS  c_sinS5<>+0(SB), Z16, Z18
+	VFMADD213PS  c_sinS3<>+0(SB), Z16, Z18
+	VMULPS       Z15, Z16, Z19
+	VFMADD132PS  Z19, Z15, Z18
+	VPSLLD       $0x1f, Z17, Z15
+	VXORPS       Z15, Z18, Z17
+	VMOVAPS      Z4, Z18
+	VFMADD213PS  c_cosC8<>+0(SB), Z16, Z18
+	VFMADD213PS  c_cosC6<>+0(SB), Z16, Z18
+	VFMADD213PS  c_cosC4<>+0(SB), Z16, Z18
+	VFMADD213PS  c_cosC2<>+0(SB), Z16, Z18
+	VFMADD132PS  Z16, Z9, Z18
+	VXORPS       Z15, Z18, Z15
+	VORPS        c_signMask<>+0(SB), Z14, Z16
+	VMAXPS       Z16, Z5, Z16
+	VMOVUPS      c_log2e<>+0(SB), Z18
+	VFMADD213PS  c_roundMagic<>+0(SB), Z16, Z18
+	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z16
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z19
+	VMULPS       Z19, Z19, Z16
+	VMOVAPS      Z6, Z20
+	VFMADD213PS  c_expP5<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP4<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP3<>+0(SB), Z19, Z20
+	VFMADD213PS  c_expP2<>+0(SB), Z19, Z20
+	VFMADD132PS  Z20, Z19, Z16
+	VPSUBD       c_expBias64<>+0(SB), Z18, Z18
+	VPSLLD       $0x17, Z18, Z18
+	VFMADD132PS  Z16, Z18, Z18
+	VMULPS       c_twoM64<>+0(SB), Z18, Z16
+	VMOVAPS      Z18, Z19
+	VFMADD132PS  c_twoM64<>+0(SB), Z9, Z19
+	VCMPPS       $0x11, c_zero<>+0(SB), Z14, K1
+	VMOVUPS      (DX)(SI*4), Z20
+	VMOVAPS      Z0, Z21
+	VFMADD132PS  Z17, Z14, Z21
+	VDIVPS       Z19, Z9, Z19
+	VBLENDMPS    Z18, Z11, K1, Z23
+	VMULPS       Z19, Z23, Z18
+	VBLENDMPS    Z9, Z16, K1, Z24
+	VMULPS       Z24, Z18, Z16
+	VMULPS       Z19, Z16, Z16
+	VMULPS       Z1, Z0, Z19
+	VFMADD132PS  Z15, Z9, Z19
+	VMINPS       Z21, Z2, Z21
+	VMAXPS       Z21, Z7, Z21
+	VMULPS       Z18, Z19, Z19
+	VFMADD132PS  Z16, Z19, Z21
+	VMULPS       c_twoM64<>+0(SB), Z21, Z16
+	VMULPS       Z16, Z20, Z16
+	VMOVUPS      Z16, (CX)(SI*4)
+	VMULPS       c_twoM64<>+0(SB), Z18, Z16
+	VMINPS       Z14, Z2, Z14
+	VMAXPS       Z14, Z7, Z14
+	VMULPS       Z15, Z14, Z14
+	VMULPS       Z16, Z14, Z14
+	VMULPS       Z16, Z17, Z15
+	VFMADD231PS  Z15, Z20, Z12
+	VFMADD231PS  Z14, Z20, Z13
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -10503,86 +10466,86 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
-	VMOVUPS.Z    (BX)(SI*4), K1, Z1
-	VMULPS       Z1, Z9, Z2
-	VMOVAPS      Z9, Z3
-	VFMSUB132PS  Z1, Z2, Z3
-	VMOVUPS      c_invPi<>+0(SB), Z4
-	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
-	VFNMADD231PS c_pi1<>+0(SB), Z5, Z2
-	VADDPS       Z3, Z2, Z2
-	VFNMADD132PS c_pi2<>+0(SB), Z2, Z5
-	VMINPS       Z5, Z11, Z2
-	VMAXPS       Z2, Z16, Z2
-	VMULPS       Z2, Z2, Z3
-	VMOVAPS      Z18, Z5
-	VFMADD213PS  c_sinS7<>+0(SB), Z3, Z5
-	VFMADD213PS  c_sinS5<>+0(SB), Z3, Z5
-	VFMADD213PS  c_sinS3<>+0(SB), Z3, Z5
-	VMULPS       Z2, Z3, Z6
-	VFMADD132PS  Z6, Z2, Z5
-	VPSLLD       $0x1f, Z4, Z2
-	VXORPS       Z2, Z5, Z4
-	VMOVAPS      Z12, Z5
-	VFMADD213PS  c_cosC8<>+0(SB), Z3, Z5
-	VFMADD213PS  c_cosC6<>+0(SB), Z3, Z5
-	VFMADD213PS  c_cosC4<>+0(SB), Z3, Z5
-	VFMADD213PS  c_cosC2<>+0(SB), Z3, Z5
-	VFMADD132PS  Z3, Z17, Z5
-	VXORPS       Z2, Z5, Z2
-	VORPS        c_signMask<>+0(SB), Z1, Z3
-	VMAXPS       Z3, Z13, Z3
+	VMOVUPS.Z    (BX)(SI*4), K1, Z14
+	VMULPS       Z14, Z1, Z15
+	VMOVAPS      Z1, Z16
+	VFMSUB132PS  Z14, Z15, Z16
+	VMOVUPS      c_invPi<>+0(SB), Z17
+	VFMADD213PS  c_roundMagic<>+0(SB), Z15, Z17
+	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
+	VFNMADD231PS c_pi1<>+0(SB), Z18, Z15
+	VADDPS       Z16, Z15, Z15
+	VFNMADD132PS c_pi2<>+0(SB), Z15, Z18
+	VMINPS       Z18, Z3, Z3
+	VMAXPS       Z3, Z8, Z3
+	VMULPS       Z3, Z3, Z8
+	VMOVAPS      Z10, Z10
+	VFMADD213PS  c_sinS7<>+0(SB), Z8, Z10
+	VFMADD213PS  c_sinS5<>+0(SB), Z8, Z10
+	VFMADD213PS  c_sinS3<>+0(SB), Z8, Z10
+	VMULPS       Z3, Z8, Z15
+	VFMADD132PS  Z15, Z3, Z10
+	VPSLLD       $0x1f, Z17, Z3
+	VXORPS       Z3, Z10, Z10
+	VMOVAPS      Z4, Z4
+	VFMADD213PS  c_cosC8<>+0(SB), Z8, Z4
+	VFMADD213PS  c_cosC6<>+0(SB), Z8, Z4
+	VFMADD213PS  c_cosC4<>+0(SB), Z8, Z4
+	VFMADD213PS  c_cosC2<>+0(SB), Z8, Z4
+	VFMADD132PS  Z8, Z9, Z4
+	VXORPS       Z3, Z4, Z3
+	VORPS        c_signMask<>+0(SB), Z14, Z4
+	VMAXPS       Z4, Z5, Z4
 	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z5
-	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
-	VMULPS       Z6, Z6, Z3
-	VMOVAPS      Z14, Z11
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z11
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z11
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z11
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z11
-	VFMADD132PS  Z11, Z6, Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
+	VSUBPS       c_roundMagic<>+0(SB), Z5, Z8
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z8, Z4
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z4, Z8
+	VMULPS       Z8, Z8, Z4
+	VMOVAPS      Z6, Z6
+	VFMADD213PS  c_expP5<>+0(SB), Z8, Z6
+	VFMADD213PS  c_expP4<>+0(SB), Z8, Z6
+	VFMADD213PS  c_expP3<>+0(SB), Z8, Z6
+	VFMADD213PS  c_expP2<>+0(SB), Z8, Z6
+	VFMADD132PS  Z6, Z8, Z4
 	VPSUBD       c_expBias64<>+0(SB), Z5, Z5
 	VPSLLD       $0x17, Z5, Z5
-	VFMADD132PS  Z3, Z5, Z5
-	VMULPS       c_twoM64<>+0(SB), Z5, Z3
+	VFMADD132PS  Z4, Z5, Z5
+	VMULPS       c_twoM64<>+0(SB), Z5, Z4
 	VMOVAPS      Z5, Z6
-	VFMADD132PS  c_twoM64<>+0(SB), Z17, Z6
-	VCMPPS       $0x11, c_zero<>+0(SB), Z1, K2
-	VMOVUPS.Z    (DX)(SI*4), K1, Z11
-	VMOVAPS      Z0, Z12
-	VFMADD132PS  Z4, Z1, Z12
-	VDIVPS       Z6, Z17, Z6
-	VBLENDMPS    Z5, Z19, K2, Z7
-	VMULPS       Z6, Z7, Z5
-	VBLENDMPS    Z17, Z3, K2, Z8
-	VMULPS       Z8, Z5, Z3
-	VMULPS       Z6, Z3, Z3
-	VMULPS       Z9, Z0, Z0
-	VFMADD132PS  Z2, Z17, Z0
-	VMINPS       Z12, Z10, Z6
-	VMAXPS       Z6, Z15, Z6
+	VFMADD132PS  c_twoM64<>+0(SB), Z9, Z6
+	VCMPPS       $0x11, c_zero<>+0(SB), Z14, K2
+	VMOVUPS.Z    (DX)(SI*4), K1, Z8
+	VMOVAPS      Z0, Z15
+	VFMADD132PS  Z10, Z14, Z15
+	VDIVPS       Z6, Z9, Z6
+	VBLENDMPS    Z5, Z11, K2, Z25
+	VMULPS       Z6, Z25, Z5
+	VBLENDMPS    Z9, Z4, K2, Z26
+	VMULPS       Z26, Z5, Z4
+	VMULPS       Z6, Z4, Z4
+	VMULPS       Z1, Z0, Z0
+	VFMADD132PS  Z3, Z9, Z0
+	VMINPS       Z15, Z2, Z1
+	VMAXPS       Z1, Z7, Z1
 	VMULPS       Z5, Z0, Z0
-	VFMADD132PS  Z3, Z0, Z6
-	VMULPS       c_twoM64<>+0(SB), Z6, Z0
-	VMULPS       Z0, Z11, Z0
+	VFMADD132PS  Z4, Z0, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z0
+	VMULPS       Z0, Z8, Z0
 	VMOVUPS      Z0, K1, (CX)(SI*4)
 	VMULPS       c_twoM64<>+0(SB), Z5, Z0
-	VMINPS       Z1, Z10, Z1
-	VMAXPS       Z1, Z15, Z1
-	VMULPS       Z2, Z1, Z1
+	VMINPS       Z14, Z2, Z1
+	VMAXPS       Z1, Z7, Z1
+	VMULPS       Z3, Z1, Z1
 	VMULPS       Z0, Z1, Z1
-	VMULPS       Z0, Z4, Z0
-	VFMADD231PS  Z0, Z11, K1, Z20
-	VFMADD231PS  Z1, Z11, K1, Z21
+	VMULPS       Z0, Z10, Z0
+	VFMADD231PS  Z0, Z8, K1, Z12
+	VFMADD231PS  Z1, Z8, K1, Z13
 
 done:
 	LEAQ      ret_0+80(FP), AX
-	VMOVUPS   Z20, (SP)
-	VMOVUPS   Z21, 64(SP)
+	VMOVUPS   Z12, (SP)
+	VMOVUPS   Z13, 64(SP)
 	VMOVSD    c_zero<>+0(SB), X0
 	VMOVSS    (SP), X1
 	VCVTSS2SD X1, X1, X1
@@ -12227,19 +12190,15 @@ done:
 	RET
 
 // func sreluAVX512(y []float32, x []float32, tl float32, al float32, tr float32, ar float32)
-// Requires: AVX, AVX512F, SSE
+// Requires: AVX, AVX512F
 TEXT ·sreluAVX512(SB), NOSPLIT, $0-64
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        tl+48(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        al+52(FP), X9
-	VBROADCASTSS X9, Z9
-	MOVSS        tr+56(FP), X10
-	VBROADCASTSS X10, Z10
-	MOVSS        ar+60(FP), X11
-	VBROADCASTSS X11, Z11
+	VBROADCASTSS tl+48(FP), Z0
+	VBROADCASTSS al+52(FP), Z1
+	VBROADCASTSS tr+56(FP), Z2
+	VBROADCASTSS ar+60(FP), Z3
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -12247,26 +12206,26 @@ TEXT ·sreluAVX512(SB), NOSPLIT, $0-64
 loopN:
 	CMPQ        BX, SI
 	JG          loop1
-	VMOVUPS     (DX)(BX*4), Z12
-	VSUBPS      Z0, Z12, Z13
-	VFMADD132PS Z9, Z0, Z13
-	VSUBPS      Z10, Z12, Z14
-	VFMADD132PS Z11, Z10, Z14
-	VCMPPS      $0x1d, Z10, Z12, K1
-	VBLENDMPS   Z14, Z12, K1, Z1
-	VCMPPS      $0x11, Z0, Z12, K1
-	VBLENDMPS   Z13, Z1, K1, Z2
-	VMOVUPS     Z2, (CX)(BX*4)
-	VMOVUPS     64(DX)(BX*4), Z12
-	VSUBPS      Z0, Z12, Z13
-	VFMADD132PS Z9, Z0, Z13
-	VSUBPS      Z10, Z12, Z14
-	VFMADD132PS Z11, Z10, Z14
-	VCMPPS      $0x1d, Z10, Z12, K1
-	VBLENDMPS   Z14, Z12, K1, Z3
-	VCMPPS      $0x11, Z0, Z12, K1
-	VBLENDMPS   Z13, Z3, K1, Z4
-	VMOVUPS     Z4, 64(CX)(BX*4)
+	VMOVUPS     (DX)(BX*4), Z4
+	VSUBPS      Z0, Z4, Z5
+	VFMADD132PS Z1, Z0, Z5
+	VSUBPS      Z2, Z4, Z6
+	VFMADD132PS Z3, Z2, Z6
+	VCMPPS      $0x1d, Z2, Z4, K1
+	VBLENDMPS   Z6, Z4, K1, Z7
+	VCMPPS      $0x11, Z0, Z4, K1
+	VBLENDMPS   Z5, Z7, K1, Z8
+	VMOVUPS     Z8, (CX)(BX*4)
+	VMOVUPS     64(DX)(BX*4), Z4
+	VSUBPS      Z0, Z4, Z5
+	VFMADD132PS Z1, Z0, Z5
+	VSUBPS      Z2, Z4, Z6
+	VFMADD132PS Z3, Z2, Z6
+	VCMPPS      $0x1d, Z2, Z4, K1
+	VBLENDMPS   Z6, Z4, K1, Z9
+	VCMPPS      $0x11, Z0, Z4, K1
+	VBLENDMPS   Z5, Z9, K1, Z10
+	VMOVUPS     Z10, 64(CX)(BX*4)
 	ADDQ        $0x00000020, BX
 	JMP         loopN
 
@@ -12277,16 +12236,16 @@ loop1:
 loop:
 	CMPQ        BX, SI
 	JG          tail
-	VMOVUPS     (DX)(BX*4), Z1
-	VSUBPS      Z0, Z1, Z2
-	VFMADD132PS Z9, Z0, Z2
-	VSUBPS      Z10, Z1, Z3
-	VFMADD132PS Z11, Z10, Z3
-	VCMPPS      $0x1d, Z10, Z1, K1
-	VBLENDMPS   Z3, Z1, K1, Z5
-	VCMPPS      $0x11, Z0, Z1, K1
-	VBLENDMPS   Z2, Z5, K1, Z6
-	VMOVUPS     Z6, (CX)(BX*4)
+	VMOVUPS     (DX)(BX*4), Z4
+	VSUBPS      Z0, Z4, Z5
+	VFMADD132PS Z1, Z0, Z5
+	VSUBPS      Z2, Z4, Z6
+	VFMADD132PS Z3, Z2, Z6
+	VCMPPS      $0x1d, Z2, Z4, K1
+	VBLENDMPS   Z6, Z4, K1, Z11
+	VCMPPS      $0x11, Z0, Z4, K1
+	VBLENDMPS   Z5, Z11, K1, Z12
+	VMOVUPS     Z12, (CX)(BX*4)
 	ADDQ        $0x00000010, BX
 	JMP         loop
 
@@ -12295,44 +12254,40 @@ tail:
 	JZ          done
 	LEAQ        tailmask16<>+0(SB), SI
 	KMOVW       (SI)(AX*2), K1
-	VMOVUPS.Z   (DX)(BX*4), K1, Z1
-	VSUBPS      Z0, Z1, Z2
-	VFMADD132PS Z9, Z0, Z2
-	VSUBPS      Z10, Z1, Z3
-	VFMADD132PS Z11, Z10, Z3
-	VCMPPS      $0x1d, Z10, Z1, K2
-	VBLENDMPS   Z3, Z1, K2, Z7
-	VCMPPS      $0x11, Z0, Z1, K2
-	VBLENDMPS   Z2, Z7, K2, Z8
-	VMOVUPS     Z8, K1, (CX)(BX*4)
+	VMOVUPS.Z   (DX)(BX*4), K1, Z4
+	VSUBPS      Z0, Z4, Z5
+	VFMADD132PS Z1, Z0, Z5
+	VSUBPS      Z2, Z4, Z1
+	VFMADD132PS Z3, Z2, Z1
+	VCMPPS      $0x1d, Z2, Z4, K2
+	VBLENDMPS   Z1, Z4, K2, Z13
+	VCMPPS      $0x11, Z0, Z4, K2
+	VBLENDMPS   Z5, Z13, K2, Z14
+	VMOVUPS     Z14, K1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
 	RET
 
 // func sreluBackwardAVX512(dx []float32, dy []float32, x []float32, tl float32, al float32, tr float32, ar float32) [4]float64
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·sreluBackwardAVX512(SB), NOSPLIT, $256-120
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        tl+72(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        al+76(FP), X9
-	VBROADCASTSS X9, Z9
-	MOVSS        tr+80(FP), X10
-	VBROADCASTSS X10, Z10
-	MOVSS        ar+84(FP), X11
-	VBROADCASTSS X11, Z11
-	VMOVUPS      c_maxFloat<>+0(SB), Z12
-	VMOVUPS      c_negMaxFloat<>+0(SB), Z13
-	VMOVUPS      c_one<>+0(SB), Z14
-	VMOVUPS      c_zero<>+0(SB), Z15
-	VXORPS       Z16, Z16, Z16
-	VXORPS       Z17, Z17, Z17
-	VXORPS       Z18, Z18, Z18
-	VXORPS       Z19, Z19, Z19
+	VBROADCASTSS tl+72(FP), Z0
+	VBROADCASTSS al+76(FP), Z1
+	VBROADCASTSS tr+80(FP), Z2
+	VBROADCASTSS ar+84(FP), Z3
+	VMOVUPS      c_maxFloat<>+0(SB), Z4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z5
+	VMOVUPS      c_one<>+0(SB), Z6
+	VMOVUPS      c_zero<>+0(SB), Z7
+	VXORPS       Z8, Z8, Z8
+	VXORPS       Z9, Z9, Z9
+	VXORPS       Z10, Z10, Z10
+	VXORPS       Z11, Z11, Z11
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -12340,46 +12295,46 @@ TEXT ·sreluBackwardAVX512(SB), NOSPLIT, $256-120
 loopN:
 	CMPQ        SI, DI
 	JG          loop1
-	VMOVUPS     (BX)(SI*4), Z20
-	VMOVUPS     (DX)(SI*4), Z21
-	VMINPS      Z20, Z12, Z22
-	VMAXPS      Z22, Z13, Z22
-	VCMPPS      $0x11, Z0, Z20, K1
-	VCMPPS      $0x1d, Z10, Z20, K2
-	VMOVUPS.Z   Z21, K1, Z20
-	VADDPS      Z20, Z16, Z16
-	VSUBPS      Z0, Z22, Z20
-	VMINPS      Z20, Z15, Z20
-	VFMADD231PS Z20, Z21, Z17
-	VMOVUPS.Z   Z21, K2, Z20
-	VADDPS      Z20, Z18, Z18
-	VSUBPS      Z10, Z22, Z20
-	VMAXPS      Z20, Z15, Z20
-	VFMADD231PS Z20, Z21, Z19
-	VBLENDMPS   Z11, Z14, K2, Z1
-	VBLENDMPS   Z9, Z1, K1, Z2
-	VMULPS      Z2, Z21, Z20
-	VMOVUPS     Z20, (CX)(SI*4)
-	VMOVUPS     64(BX)(SI*4), Z20
-	VMOVUPS     64(DX)(SI*4), Z21
-	VMINPS      Z20, Z12, Z22
-	VMAXPS      Z22, Z13, Z22
-	VCMPPS      $0x11, Z0, Z20, K1
-	VCMPPS      $0x1d, Z10, Z20, K2
-	VMOVUPS.Z   Z21, K1, Z20
-	VADDPS      Z20, Z16, Z16
-	VSUBPS      Z0, Z22, Z20
-	VMINPS      Z20, Z15, Z20
-	VFMADD231PS Z20, Z21, Z17
-	VMOVUPS.Z   Z21, K2, Z20
-	VADDPS      Z20, Z18, Z18
-	VSUBPS      Z10, Z22, Z20
-	VMAXPS      Z20, Z15, Z20
-	VFMADD231PS Z20, Z21, Z19
-	VBLENDMPS   Z11, Z14, K2, Z3
-	VBLENDMPS   Z9, Z3, K1, Z4
-	VMULPS      Z4, Z21, Z20
-	VMOVUPS     Z20, 64(CX)(SI*4)
+	VMOVUPS     (BX)(SI*4), Z12
+	VMOVUPS     (DX)(SI*4), Z13
+	VMINPS      Z12, Z4, Z14
+	VMAXPS      Z14, Z5, Z14
+	VCMPPS      $0x11, Z0, Z12, K1
+	VCMPPS      $0x1d, Z2, Z12, K2
+	VMOVUPS.Z   Z13, K1, Z12
+	VADDPS      Z12, Z8, Z8
+	VSUBPS      Z0, Z14, Z12
+	VMINPS      Z12, Z7, Z12
+	VFMADD231PS Z12, Z13, Z9
+	VMOVUPS.Z   Z13, K2, Z12
+	VADDPS      Z12, Z10, Z10
+	VSUBPS      Z2, Z14, Z12
+	VMAXPS      Z12, Z7, Z12
+	VFMADD231PS Z12, Z13, Z11
+	VBLENDMPS   Z3, Z6, K2, Z15
+	VBLENDMPS   Z1, Z15, K1, Z16
+	VMULPS      Z16, Z13, Z12
+	VMOVUPS     Z12, (CX)(SI*4)
+	VMOVUPS     64(BX)(SI*4), Z12
+	VMOVUPS     64(DX)(SI*4), Z13
+	VMINPS      Z12, Z4, Z14
+	VMAXPS      Z14, Z5, Z14
+	VCMPPS      $0x11, Z0, Z12, K1
+	VCMPPS      $0x1d, Z2, Z12, K2
+	VMOVUPS.Z   Z13, K1, Z12
+	VADDPS      Z12, Z8, Z8
+	VSUBPS      Z0, Z14, Z12
+	VMINPS      Z12, Z7, Z12
+	VFMADD231PS Z12, Z13, Z9
+	VMOVUPS.Z   Z13, K2, Z12
+	VADDPS      Z12, Z10, Z10
+	VSUBPS      Z2, Z14, Z12
+	VMAXPS      Z12, Z7, Z12
+	VFMADD231PS Z12, Z13, Z11
+	VBLENDMPS   Z3, Z6, K2, Z17
+	VBLENDMPS   Z1, Z17, K1, Z18
+	VMULPS      Z18, Z13, Z12
+	VMOVUPS     Z12, 64(CX)(SI*4)
 	ADDQ        $0x00000020, SI
 	JMP         loopN
 
@@ -12390,26 +12345,26 @@ loop1:
 loop:
 	CMPQ        SI, DI
 	JG          tail
-	VMOVUPS     (BX)(SI*4), Z1
-	VMOVUPS     (DX)(SI*4), Z2
-	VMINPS      Z1, Z12, Z3
-	VMAXPS      Z3, Z13, Z3
-	VCMPPS      $0x11, Z0, Z1, K1
-	VCMPPS      $0x1d, Z10, Z1, K2
-	VMOVUPS.Z   Z2, K1, Z1
-	VADDPS      Z1, Z16, Z16
-	VSUBPS      Z0, Z3, Z1
-	VMINPS      Z1, Z15, Z1
-	VFMADD231PS Z1, Z2, Z17
-	VMOVUPS.Z   Z2, K2, Z1
-	VADDPS      Z1, Z18, Z18
-	VSUBPS      Z10, Z3, Z1
-	VMAXPS      Z1, Z15, Z1
-	VFMADD231PS Z1, Z2, Z19
-	VBLENDMPS   Z11, Z14, K2, Z5
-	VBLENDMPS   Z9, Z5, K1, Z6
-	VMULPS      Z6, Z2, Z1
-	VMOVUPS     Z1, (CX)(SI*4)
+	VMOVUPS     (BX)(SI*4), Z12
+	VMOVUPS     (DX)(SI*4), Z13
+	VMINPS      Z12, Z4, Z14
+	VMAXPS      Z14, Z5, Z14
+	VCMPPS      $0x11, Z0, Z12, K1
+	VCMPPS      $0x1d, Z2, Z12, K2
+	VMOVUPS.Z   Z13, K1, Z12
+	VADDPS      Z12, Z8, Z8
+	VSUBPS      Z0, Z14, Z12
+	VMINPS      Z12, Z7, Z12
+	VFMADD231PS Z12, Z13, Z9
+	VMOVUPS.Z   Z13, K2, Z12
+	VADDPS      Z12, Z10, Z10
+	VSUBPS      Z2, Z14, Z12
+	VMAXPS      Z12, Z7, Z12
+	VFMADD231PS Z12, Z13, Z11
+	VBLENDMPS   Z3, Z6, K2, Z19
+	VBLENDMPS   Z1, Z19, K1, Z20
+	VMULPS      Z20, Z13, Z12
+	VMOVUPS     Z12, (CX)(SI*4)
 	ADDQ        $0x00000010, SI
 	JMP         loop
 
@@ -12418,33 +12373,33 @@ tail:
 	JZ          done
 	LEAQ        tailmask16<>+0(SB), DI
 	KMOVW       (DI)(AX*2), K1
-	VMOVUPS.Z   (BX)(SI*4), K1, Z1
-	VMOVUPS.Z   (DX)(SI*4), K1, Z2
-	VMINPS      Z1, Z12, Z3
-	VMAXPS      Z3, Z13, Z3
-	VCMPPS      $0x11, Z0, Z1, K2
-	VCMPPS      $0x1d, Z10, Z1, K3
-	VMOVUPS.Z   Z2, K2, Z1
-	VADDPS      Z1, Z16, K1, Z16
-	VSUBPS      Z0, Z3, Z0
-	VMINPS      Z0, Z15, Z0
-	VFMADD231PS Z0, Z2, K1, Z17
-	VMOVUPS.Z   Z2, K3, Z0
-	VADDPS      Z0, Z18, K1, Z18
-	VSUBPS      Z10, Z3, Z0
-	VMAXPS      Z0, Z15, Z0
-	VFMADD231PS Z0, Z2, K1, Z19
-	VBLENDMPS   Z11, Z14, K3, Z7
-	VBLENDMPS   Z9, Z7, K2, Z8
-	VMULPS      Z8, Z2, Z0
+	VMOVUPS.Z   (BX)(SI*4), K1, Z12
+	VMOVUPS.Z   (DX)(SI*4), K1, Z13
+	VMINPS      Z12, Z4, Z4
+	VMAXPS      Z4, Z5, Z4
+	VCMPPS      $0x11, Z0, Z12, K2
+	VCMPPS      $0x1d, Z2, Z12, K3
+	VMOVUPS.Z   Z13, K2, Z5
+	VADDPS      Z5, Z8, K1, Z8
+	VSUBPS      Z0, Z4, Z0
+	VMINPS      Z0, Z7, Z0
+	VFMADD231PS Z0, Z13, K1, Z9
+	VMOVUPS.Z   Z13, K3, Z0
+	VADDPS      Z0, Z10, K1, Z10
+	VSUBPS      Z2, Z4, Z0
+	VMAXPS      Z0, Z7, Z0
+	VFMADD231PS Z0, Z13, K1, Z11
+	VBLENDMPS   Z3, Z6, K3, Z21
+	VBLENDMPS   Z1, Z21, K2, Z22
+	VMULPS      Z22, Z13, Z0
 	VMOVUPS     Z0, K1, (CX)(SI*4)
 
 done:
 	LEAQ      ret_0+88(FP), AX
-	VMOVUPS   Z16, (SP)
-	VMOVUPS   Z17, 64(SP)
-	VMOVUPS   Z18, 128(SP)
-	VMOVUPS   Z19, 192(SP)
+	VMOVUPS   Z8, (SP)
+	VMOVUPS   Z9, 64(SP)
+	VMOVUPS   Z10, 128(SP)
+	VMOVUPS   Z11, 192(SP)
 	VMOVSD    c_zero<>+0(SB), X0
 	VMOVSS    (SP), X1
 	VCVTSS2SD X1, X1, X1
@@ -12649,19 +12604,15 @@ done:
 	RET
 
 // func aplAVX512(y []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32)
-// Requires: AVX, AVX512F, SSE
+// Requires: AVX, AVX512F
 TEXT ·aplAVX512(SB), NOSPLIT, $0-64
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        a1+48(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        b1+52(FP), X1
-	VBROADCASTSS X1, Z1
-	MOVSS        a2+56(FP), X2
-	VBROADCASTSS X2, Z2
-	MOVSS        b2+60(FP), X3
-	VBROADCASTSS X3, Z3
+	VBROADCASTSS a1+48(FP), Z0
+	VBROADCASTSS b1+52(FP), Z1
+	VBROADCASTSS a2+56(FP), Z2
+	VBROADCASTSS b2+60(FP), Z3
 	VMOVUPS      c_zero<>+0(SB), Z4
 	XORQ         BX, BX
 	MOVQ         AX, SI
@@ -12754,27 +12705,23 @@ done:
 	RET
 
 // func aplBackwardAVX512(dx []float32, dy []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32) [4]float64
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·aplBackwardAVX512(SB), NOSPLIT, $256-120
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        a1+72(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        b1+76(FP), X5
-	VBROADCASTSS X5, Z5
-	MOVSS        a2+80(FP), X6
-	VBROADCASTSS X6, Z6
-	MOVSS        b2+84(FP), X7
-	VBROADCASTSS X7, Z7
-	VMOVUPS      c_maxFloat<>+0(SB), Z8
-	VMOVUPS      c_negMaxFloat<>+0(SB), Z9
-	VMOVUPS      c_zero<>+0(SB), Z10
-	VXORPS       Z11, Z11, Z11
-	VXORPS       Z12, Z12, Z12
-	VXORPS       Z13, Z13, Z13
-	VXORPS       Z14, Z14, Z14
+	VBROADCASTSS a1+72(FP), Z0
+	VBROADCASTSS b1+76(FP), Z1
+	VBROADCASTSS a2+80(FP), Z2
+	VBROADCASTSS b2+84(FP), Z3
+	VMOVUPS      c_maxFloat<>+0(SB), Z4
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z5
+	VMOVUPS      c_zero<>+0(SB), Z6
+	VXORPS       Z7, Z7, Z7
+	VXORPS       Z8, Z8, Z8
+	VXORPS       Z9, Z9, Z9
+	VXORPS       Z10, Z10, Z10
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -12782,54 +12729,54 @@ TEXT ·aplBackwardAVX512(SB), NOSPLIT, $256-120
 loopN:
 	CMPQ        SI, DI
 	JG          loop1
-	VMOVUPS     (BX)(SI*4), Z15
-	VMOVUPS     (DX)(SI*4), Z16
-	VMINPS      Z15, Z8, Z17
-	VMAXPS      Z17, Z9, Z17
-	VCMPPS      $0x11, Z5, Z15, K1
-	VCMPPS      $0x11, Z7, Z15, K2
-	VSUBPS      Z17, Z5, Z18
-	VMAXPS      Z18, Z10, Z18
-	VFMADD231PS Z18, Z16, Z11
-	VMOVUPS.Z   Z16, K1, Z18
-	VADDPS      Z18, Z12, Z12
-	VSUBPS      Z17, Z7, Z17
-	VMAXPS      Z17, Z10, Z17
-	VFMADD231PS Z17, Z16, Z13
-	VMOVUPS.Z   Z16, K2, Z17
-	VADDPS      Z17, Z14, Z14
-	VCMPPS      $0x1e, Z10, Z15, K3
-	VBLENDMPS   c_one<>+0(SB), Z10, K3, Z1
-	VMOVUPS.Z   Z0, K1, Z15
-	VSUBPS      Z15, Z1, Z15
-	VMOVUPS.Z   Z6, K2, Z17
-	VSUBPS      Z17, Z15, Z15
-	VMULPS      Z15, Z16, Z15
-	VMOVUPS     Z15, (CX)(SI*4)
-	VMOVUPS     64(BX)(SI*4), Z15
-	VMOVUPS     64(DX)(SI*4), Z16
-	VMINPS      Z15, Z8, Z17
-	VMAXPS      Z17, Z9, Z17
-	VCMPPS      $0x11, Z5, Z15, K1
-	VCMPPS      $0x11, Z7, Z15, K2
-	VSUBPS      Z17, Z5, Z18
-	VMAXPS      Z18, Z10, Z18
-	VFMADD231PS Z18, Z16, Z11
-	VMOVUPS.Z   Z16, K1, Z18
-	VADDPS      Z18, Z12, Z12
-	VSUBPS      Z17, Z7, Z17
-	VMAXPS      Z17, Z10, Z17
-	VFMADD231PS Z17, Z16, Z13
-	VMOVUPS.Z   Z16, K2, Z17
-	VADDPS      Z17, Z14, Z14
-	VCMPPS      $0x1e, Z10, Z15, K3
-	VBLENDMPS   c_one<>+0(SB), Z10, K3, Z2
-	VMOVUPS.Z   Z0, K1, Z15
-	VSUBPS      Z15, Z2, Z15
-	VMOVUPS.Z   Z6, K2, Z17
-	VSUBPS      Z17, Z15, Z15
-	VMULPS      Z15, Z16, Z15
-	VMOVUPS     Z15, 64(CX)(SI*4)
+	VMOVUPS     (BX)(SI*4), Z11
+	VMOVUPS     (DX)(SI*4), Z12
+	VMINPS      Z11, Z4, Z13
+	VMAXPS      Z13, Z5, Z13
+	VCMPPS      $0x11, Z1, Z11, K1
+	VCMPPS      $0x11, Z3, Z11, K2
+	VSUBPS      Z13, Z1, Z18
+	VMAXPS      Z18, Z6, Z18
+	VFMADD231PS Z18, Z12, Z7
+	VMOVUPS.Z   Z12, K1, Z18
+	VADDPS      Z18, Z8, Z8
+	VSUBPS      Z13, Z3, Z13
+	VMAXPS      Z13, Z6, Z13
+	VFMADD231PS Z13, Z12, Z9
+	VMOVUPS.Z   Z12, K2, Z13
+	VADDPS      Z13, Z10, Z10
+	VCMPPS      $0x1e, Z6, Z11, K3
+	VBLENDMPS   c_one<>+0(SB), Z6, K3, Z14
+	VMOVUPS.Z   Z0, K1, Z11
+	VSUBPS      Z11, Z14, Z11
+	VMOVUPS.Z   Z2, K2, Z13
+	VSUBPS      Z13, Z11, Z11
+	VMULPS      Z11, Z12, Z11
+	VMOVUPS     Z11, (CX)(SI*4)
+	VMOVUPS     64(BX)(SI*4), Z11
+	VMOVUPS     64(DX)(SI*4), Z12
+	VMINPS      Z11, Z4, Z13
+	VMAXPS      Z13, Z5, Z13
+	VCMPPS      $0x11, Z1, Z11, K1
+	VCMPPS      $0x11, Z3, Z11, K2
+	VSUBPS      Z13, Z1, Z18
+	VMAXPS      Z18, Z6, Z18
+	VFMADD231PS Z18, Z12, Z7
+	VMOVUPS.Z   Z12, K1, Z18
+	VADDPS      Z18, Z8, Z8
+	VSUBPS      Z13, Z3, Z13
+	VMAXPS      Z13, Z6, Z13
+	VFMADD231PS Z13, Z12, Z9
+	VMOVUPS.Z   Z12, K2, Z13
+	VADDPS      Z13, Z10, Z10
+	VCMPPS      $0x1e, Z6, Z11, K3
+	VBLENDMPS   c_one<>+0(SB), Z6, K3, Z15
+	VMOVUPS.Z   Z0, K1, Z11
+	VSUBPS      Z11, Z15, Z11
+	VMOVUPS.Z   Z2, K2, Z13
+	VSUBPS      Z13, Z11, Z11
+	VMULPS      Z11, Z12, Z11
+	VMOVUPS     Z11, 64(CX)(SI*4)
 	ADDQ        $0x00000020, SI
 	JMP         loopN
 
@@ -12840,30 +12787,30 @@ loop1:
 loop:
 	CMPQ        SI, DI
 	JG          tail
-	VMOVUPS     (BX)(SI*4), Z1
-	VMOVUPS     (DX)(SI*4), Z2
-	VMINPS      Z1, Z8, Z15
-	VMAXPS      Z15, Z9, Z15
-	VCMPPS      $0x11, Z5, Z1, K1
-	VCMPPS      $0x11, Z7, Z1, K2
-	VSUBPS      Z15, Z5, Z16
-	VMAXPS      Z16, Z10, Z16
-	VFMADD231PS Z16, Z2, Z11
-	VMOVUPS.Z   Z2, K1, Z16
-	VADDPS      Z16, Z12, Z12
-	VSUBPS      Z15, Z7, Z15
-	VMAXPS      Z15, Z10, Z15
-	VFMADD231PS Z15, Z2, Z13
-	VMOVUPS.Z   Z2, K2, Z15
-	VADDPS      Z15, Z14, Z14
-	VCMPPS      $0x1e, Z10, Z1, K3
-	VBLENDMPS   c_one<>+0(SB), Z10, K3, Z3
-	VMOVUPS.Z   Z0, K1, Z1
-	VSUBPS      Z1, Z3, Z1
-	VMOVUPS.Z   Z6, K2, Z15
-	VSUBPS      Z15, Z1, Z1
-	VMULPS      Z1, Z2, Z1
-	VMOVUPS     Z1, (CX)(SI*4)
+	VMOVUPS     (BX)(SI*4), Z11
+	VMOVUPS     (DX)(SI*4), Z12
+	VMINPS      Z11, Z4, Z13
+	VMAXPS      Z13, Z5, Z13
+	VCMPPS      $0x11, Z1, Z11, K1
+	VCMPPS      $0x11, Z3, Z11, K2
+	VSUBPS      Z13, Z1, Z14
+	VMAXPS      Z14, Z6, Z14
+	VFMADD231PS Z14, Z12, Z7
+	VMOVUPS.Z   Z12, K1, Z14
+	VADDPS      Z14, Z8, Z8
+	VSUBPS      Z13, Z3, Z13
+	VMAXPS      Z13, Z6, Z13
+	VFMADD231PS Z13, Z12, Z9
+	VMOVUPS.Z   Z12, K2, Z13
+	VADDPS      Z13, Z10, Z10
+	VCMPPS      $0x1e, Z6, Z11, K3
+	VBLENDMPS   c_one<>+0(SB), Z6, K3, Z16
+	VMOVUPS.Z   Z0, K1, Z11
+	VSUBPS      Z11, Z16, Z11
+	VMOVUPS.Z   Z2, K2, Z13
+	VSUBPS      Z13, Z11, Z11
+	VMULPS      Z11, Z12, Z11
+	VMOVUPS     Z11, (CX)(SI*4)
 	ADDQ        $0x00000010, SI
 	JMP         loop
 
@@ -12872,37 +12819,37 @@ tail:
 	JZ          done
 	LEAQ        tailmask16<>+0(SB), DI
 	KMOVW       (DI)(AX*2), K1
-	VMOVUPS.Z   (BX)(SI*4), K1, Z1
-	VMOVUPS.Z   (DX)(SI*4), K1, Z2
-	VMINPS      Z1, Z8, Z3
-	VMAXPS      Z3, Z9, Z3
-	VCMPPS      $0x11, Z5, Z1, K2
-	VCMPPS      $0x11, Z7, Z1, K3
-	VSUBPS      Z3, Z5, Z5
-	VMAXPS      Z5, Z10, Z5
-	VFMADD231PS Z5, Z2, K1, Z11
-	VMOVUPS.Z   Z2, K2, Z5
-	VADDPS      Z5, Z12, K1, Z12
-	VSUBPS      Z3, Z7, Z3
-	VMAXPS      Z3, Z10, Z3
-	VFMADD231PS Z3, Z2, K1, Z13
-	VMOVUPS.Z   Z2, K3, Z3
-	VADDPS      Z3, Z14, K1, Z14
-	VCMPPS      $0x1e, Z10, Z1, K4
-	VBLENDMPS   c_one<>+0(SB), Z10, K4, Z4
+	VMOVUPS.Z   (BX)(SI*4), K1, Z11
+	VMOVUPS.Z   (DX)(SI*4), K1, Z12
+	VMINPS      Z11, Z4, Z4
+	VMAXPS      Z4, Z5, Z4
+	VCMPPS      $0x11, Z1, Z11, K2
+	VCMPPS      $0x11, Z3, Z11, K3
+	VSUBPS      Z4, Z1, Z1
+	VMAXPS      Z1, Z6, Z1
+	VFMADD231PS Z1, Z12, K1, Z7
+	VMOVUPS.Z   Z12, K2, Z1
+	VADDPS      Z1, Z8, K1, Z8
+	VSUBPS      Z4, Z3, Z1
+	VMAXPS      Z1, Z6, Z1
+	VFMADD231PS Z1, Z12, K1, Z9
+	VMOVUPS.Z   Z12, K3, Z1
+	VADDPS      Z1, Z10, K1, Z10
+	VCMPPS      $0x1e, Z6, Z11, K4
+	VBLENDMPS   c_one<>+0(SB), Z6, K4, Z17
 	VMOVUPS.Z   Z0, K2, Z0
-	VSUBPS      Z0, Z4, Z0
-	VMOVUPS.Z   Z6, K3, Z1
+	VSUBPS      Z0, Z17, Z0
+	VMOVUPS.Z   Z2, K3, Z1
 	VSUBPS      Z1, Z0, Z0
-	VMULPS      Z0, Z2, Z0
+	VMULPS      Z0, Z12, Z0
 	VMOVUPS     Z0, K1, (CX)(SI*4)
 
 done:
 	LEAQ      ret_0+88(FP), AX
-	VMOVUPS   Z11, (SP)
-	VMOVUPS   Z12, 64(SP)
-	VMOVUPS   Z13, 128(SP)
-	VMOVUPS   Z14, 192(SP)
+	VMOVUPS   Z7, (SP)
+	VMOVUPS   Z8, 64(SP)
+	VMOVUPS   Z9, 128(SP)
+	VMOVUPS   Z10, 192(SP)
 	VMOVSD    c_zero<>+0(SB), X0
 	VMOVSS    (SP), X1
 	VCVTSS2SD X1, X1, X1
@@ -13107,15 +13054,13 @@ done:
 	RET
 
 // func starReluAVX512(y []float32, x []float32, s float32, b float32)
-// Requires: AVX, AVX512F, SSE
+// Requires: AVX, AVX512F
 TEXT ·starReluAVX512(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        s+48(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        b+52(FP), X1
-	VBROADCASTSS X1, Z1
+	VBROADCASTSS s+48(FP), Z0
+	VBROADCASTSS b+52(FP), Z1
 	VMOVUPS      c_zero<>+0(SB), Z2
 	XORQ         BX, BX
 	MOVQ         AX, SI
@@ -13168,14 +13113,13 @@ done:
 	RET
 
 // func starReluBackwardAVX512(dx []float32, dy []float32, x []float32, s2 float32) [2]float64
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·starReluBackwardAVX512(SB), NOSPLIT, $128-96
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        s2+72(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS s2+72(FP), Z0
 	VMOVUPS      c_zero<>+0(SB), Z1
 	VXORPS       Z2, Z2, Z2
 	VXORPS       Z3, Z3, Z3
@@ -13789,13 +13733,12 @@ done:
 	RET
 
 // func hardshrinkAVX512(y []float32, x []float32, l float32)
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·hardshrinkAVX512(SB), NOSPLIT, $0-52
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        l+48(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS l+48(FP), Z0
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -13855,15 +13798,14 @@ done:
 	RET
 
 // func shrinkBackwardAVX512(dx []float32, dy []float32, x []float32, l float32)
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·shrinkBackwardAVX512(SB), NOSPLIT, $0-76
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        l+72(FP), X0
-	VBROADCASTSS X0, Z0
-	VMOVUPS      c_zero<>+0(SB), Z5
+	VBROADCASTSS l+72(FP), Z0
+	VMOVUPS      c_zero<>+0(SB), Z1
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -13871,20 +13813,20 @@ TEXT ·shrinkBackwardAVX512(SB), NOSPLIT, $0-76
 loopN:
 	CMPQ      SI, DI
 	JG        loop1
-	VMOVUPS   (DX)(SI*4), Z6
-	VMOVUPS   (BX)(SI*4), Z7
-	VANDPS    c_absMask<>+0(SB), Z7, Z7
-	VCMPPS    $0x1e, Z0, Z7, K1
-	VBLENDMPS c_one<>+0(SB), Z5, K1, Z1
-	VMULPS    Z1, Z6, Z6
-	VMOVUPS   Z6, (CX)(SI*4)
-	VMOVUPS   64(DX)(SI*4), Z6
-	VMOVUPS   64(BX)(SI*4), Z7
-	VANDPS    c_absMask<>+0(SB), Z7, Z7
-	VCMPPS    $0x1e, Z0, Z7, K1
-	VBLENDMPS c_one<>+0(SB), Z5, K1, Z2
-	VMULPS    Z2, Z6, Z6
-	VMOVUPS   Z6, 64(CX)(SI*4)
+	VMOVUPS   (DX)(SI*4), Z2
+	VMOVUPS   (BX)(SI*4), Z3
+	VANDPS    c_absMask<>+0(SB), Z3, Z3
+	VCMPPS    $0x1e, Z0, Z3, K1
+	VBLENDMPS c_one<>+0(SB), Z1, K1, Z4
+	VMULPS    Z4, Z2, Z2
+	VMOVUPS   Z2, (CX)(SI*4)
+	VMOVUPS   64(DX)(SI*4), Z2
+	VMOVUPS   64(BX)(SI*4), Z3
+	VANDPS    c_absMask<>+0(SB), Z3, Z3
+	VCMPPS    $0x1e, Z0, Z3, K1
+	VBLENDMPS c_one<>+0(SB), Z1, K1, Z5
+	VMULPS    Z5, Z2, Z2
+	VMOVUPS   Z2, 64(CX)(SI*4)
 	ADDQ      $0x00000020, SI
 	JMP       loopN
 
@@ -13895,13 +13837,13 @@ loop1:
 loop:
 	CMPQ      SI, DI
 	JG        tail
-	VMOVUPS   (DX)(SI*4), Z1
-	VMOVUPS   (BX)(SI*4), Z2
-	VANDPS    c_absMask<>+0(SB), Z2, Z2
-	VCMPPS    $0x1e, Z0, Z2, K1
-	VBLENDMPS c_one<>+0(SB), Z5, K1, Z3
-	VMULPS    Z3, Z1, Z1
-	VMOVUPS   Z1, (CX)(SI*4)
+	VMOVUPS   (DX)(SI*4), Z2
+	VMOVUPS   (BX)(SI*4), Z3
+	VANDPS    c_absMask<>+0(SB), Z3, Z3
+	VCMPPS    $0x1e, Z0, Z3, K1
+	VBLENDMPS c_one<>+0(SB), Z1, K1, Z6
+	VMULPS    Z6, Z2, Z2
+	VMOVUPS   Z2, (CX)(SI*4)
 	ADDQ      $0x00000010, SI
 	JMP       loop
 
@@ -13910,12 +13852,12 @@ tail:
 	JZ        done
 	LEAQ      tailmask16<>+0(SB), DI
 	KMOVW     (DI)(AX*2), K1
-	VMOVUPS.Z (DX)(SI*4), K1, Z1
-	VMOVUPS.Z (BX)(SI*4), K1, Z2
-	VANDPS    c_absMask<>+0(SB), Z2, Z2
-	VCMPPS    $0x1e, Z0, Z2, K2
-	VBLENDMPS c_one<>+0(SB), Z5, K2, Z4
-	VMULPS    Z4, Z1, Z0
+	VMOVUPS.Z (DX)(SI*4), K1, Z2
+	VMOVUPS.Z (BX)(SI*4), K1, Z3
+	VANDPS    c_absMask<>+0(SB), Z3, Z3
+	VCMPPS    $0x1e, Z0, Z3, K2
+	VBLENDMPS c_one<>+0(SB), Z1, K2, Z7
+	VMULPS    Z7, Z2, Z0
 	VMOVUPS   Z0, K1, (CX)(SI*4)
 
 done:
@@ -13923,13 +13865,12 @@ done:
 	RET
 
 // func softshrinkAVX512(y []float32, x []float32, l float32)
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·softshrinkAVX512(SB), NOSPLIT, $0-52
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        l+48(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS l+48(FP), Z0
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -14100,15 +14041,13 @@ done:
 	RET
 
 // func thresholdAVX512(y []float32, x []float32, th float32, value float32)
-// Requires: AVX, AVX512F, SSE
+// Requires: AVX, AVX512F
 TEXT ·thresholdAVX512(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        th+48(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        value+52(FP), X5
-	VBROADCASTSS X5, Z5
+	VBROADCASTSS th+48(FP), Z0
+	VBROADCASTSS value+52(FP), Z1
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -14116,14 +14055,14 @@ TEXT ·thresholdAVX512(SB), NOSPLIT, $0-56
 loopN:
 	CMPQ      BX, SI
 	JG        loop1
-	VMOVUPS   (DX)(BX*4), Z6
-	VCMPPS    $0x12, Z0, Z6, K1
-	VBLENDMPS Z5, Z6, K1, Z1
-	VMOVUPS   Z1, (CX)(BX*4)
-	VMOVUPS   64(DX)(BX*4), Z6
-	VCMPPS    $0x12, Z0, Z6, K1
-	VBLENDMPS Z5, Z6, K1, Z2
-	VMOVUPS   Z2, 64(CX)(BX*4)
+	VMOVUPS   (DX)(BX*4), Z2
+	VCMPPS    $0x12, Z0, Z2, K1
+	VBLENDMPS Z1, Z2, K1, Z3
+	VMOVUPS   Z3, (CX)(BX*4)
+	VMOVUPS   64(DX)(BX*4), Z2
+	VCMPPS    $0x12, Z0, Z2, K1
+	VBLENDMPS Z1, Z2, K1, Z4
+	VMOVUPS   Z4, 64(CX)(BX*4)
 	ADDQ      $0x00000020, BX
 	JMP       loopN
 
@@ -14134,10 +14073,10 @@ loop1:
 loop:
 	CMPQ      BX, SI
 	JG        tail
-	VMOVUPS   (DX)(BX*4), Z1
-	VCMPPS    $0x12, Z0, Z1, K1
-	VBLENDMPS Z5, Z1, K1, Z3
-	VMOVUPS   Z3, (CX)(BX*4)
+	VMOVUPS   (DX)(BX*4), Z2
+	VCMPPS    $0x12, Z0, Z2, K1
+	VBLENDMPS Z1, Z2, K1, Z5
+	VMOVUPS   Z5, (CX)(BX*4)
 	ADDQ      $0x00000010, BX
 	JMP       loop
 
@@ -14146,24 +14085,23 @@ tail:
 	JZ        done
 	LEAQ      tailmask16<>+0(SB), SI
 	KMOVW     (SI)(AX*2), K1
-	VMOVUPS.Z (DX)(BX*4), K1, Z1
-	VCMPPS    $0x12, Z0, Z1, K2
-	VBLENDMPS Z5, Z1, K2, Z4
-	VMOVUPS   Z4, K1, (CX)(BX*4)
+	VMOVUPS.Z (DX)(BX*4), K1, Z2
+	VCMPPS    $0x12, Z0, Z2, K2
+	VBLENDMPS Z1, Z2, K2, Z6
+	VMOVUPS   Z6, K1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
 	RET
 
 // func thresholdBackwardAVX512(dx []float32, dy []float32, x []float32, th float32)
-// Requires: AVX, AVX512F, SSE
+// Requires: AVX, AVX512F
 TEXT ·thresholdBackwardAVX512(SB), NOSPLIT, $0-76
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        th+72(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS th+72(FP), Z0
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -14171,16 +14109,16 @@ TEXT ·thresholdBackwardAVX512(SB), NOSPLIT, $0-76
 loopN:
 	CMPQ      SI, DI
 	JG        loop1
-	VMOVUPS   (BX)(SI*4), Z5
-	VCMPPS    $0x12, Z0, Z5, K1
-	VMOVUPS   (DX)(SI*4), Z5
-	VBLENDMPS c_zero<>+0(SB), Z5, K1, Z1
-	VMOVUPS   Z1, (CX)(SI*4)
-	VMOVUPS   64(BX)(SI*4), Z5
-	VCMPPS    $0x12, Z0, Z5, K1
-	VMOVUPS   64(DX)(SI*4), Z5
-	VBLENDMPS c_zero<>+0(SB), Z5, K1, Z2
-	VMOVUPS   Z2, 64(CX)(SI*4)
+	VMOVUPS   (BX)(SI*4), Z1
+	VCMPPS    $0x12, Z0, Z1, K1
+	VMOVUPS   (DX)(SI*4), Z1
+	VBLENDMPS c_zero<>+0(SB), Z1, K1, Z2
+	VMOVUPS   Z2, (CX)(SI*4)
+	VMOVUPS   64(BX)(SI*4), Z1
+	VCMPPS    $0x12, Z0, Z1, K1
+	VMOVUPS   64(DX)(SI*4), Z1
+	VBLENDMPS c_zero<>+0(SB), Z1, K1, Z3
+	VMOVUPS   Z3, 64(CX)(SI*4)
 	ADDQ      $0x00000020, SI
 	JMP       loopN
 
@@ -14194,8 +14132,8 @@ loop:
 	VMOVUPS   (BX)(SI*4), Z1
 	VCMPPS    $0x12, Z0, Z1, K1
 	VMOVUPS   (DX)(SI*4), Z1
-	VBLENDMPS c_zero<>+0(SB), Z1, K1, Z3
-	VMOVUPS   Z3, (CX)(SI*4)
+	VBLENDMPS c_zero<>+0(SB), Z1, K1, Z4
+	VMOVUPS   Z4, (CX)(SI*4)
 	ADDQ      $0x00000010, SI
 	JMP       loop
 
@@ -14207,8 +14145,8 @@ tail:
 	VMOVUPS.Z (BX)(SI*4), K1, Z1
 	VCMPPS    $0x12, Z0, Z1, K2
 	VMOVUPS.Z (DX)(SI*4), K1, Z0
-	VBLENDMPS c_zero<>+0(SB), Z0, K2, Z4
-	VMOVUPS   Z4, K1, (CX)(SI*4)
+	VBLENDMPS c_zero<>+0(SB), Z0, K2, Z5
+	VMOVUPS   Z5, K1, (CX)(SI*4)
 
 done:
 	VZEROUPPER
@@ -15704,19 +15642,17 @@ done:
 	RET
 
 // func smishAVX512(y []float32, x []float32, alpha float32, beta float32)
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·smishAVX512(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        alpha+48(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        beta+52(FP), X9
-	VBROADCASTSS X9, Z9
-	VMOVUPS      c_expLo<>+0(SB), Z10
-	VMOVUPS      c_expP6<>+0(SB), Z11
-	VMOVUPS      c_negMaxFloat<>+0(SB), Z12
-	VMOVUPS      c_twoP64<>+0(SB), Z13
+	VBROADCASTSS alpha+48(FP), Z0
+	VBROADCASTSS beta+52(FP), Z1
+	VMOVUPS      c_expLo<>+0(SB), Z2
+	VMOVUPS      c_expP6<>+0(SB), Z3
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z4
+	VMOVUPS      c_twoP64<>+0(SB), Z5
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -15724,98 +15660,98 @@ TEXT ·smishAVX512(SB), NOSPLIT, $0-56
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z14
-	VMULPS       Z14, Z9, Z15
-	VMOVAPS      Z9, Z16
-	VFMSUB132PS  Z14, Z15, Z16
-	VORPS        c_signMask<>+0(SB), Z15, Z17
-	VANDNPS      c_signMask<>+0(SB), Z15, Z18
-	VXORPS       Z18, Z16, Z16
-	VMAXPS       Z17, Z10, Z17
-	VMOVUPS      c_log2e<>+0(SB), Z18
-	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
-	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
-	VMINPS       c_one<>+0(SB), Z16, Z16
-	VMAXPS       c_negOne<>+0(SB), Z16, Z16
-	VADDPS       Z16, Z17, Z16
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z19
-	VMULPS       Z19, Z19, Z16
-	VMOVAPS      Z11, Z17
-	VFMADD213PS  c_expP5<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP4<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP3<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP2<>+0(SB), Z19, Z17
-	VFMADD132PS  Z17, Z19, Z16
-	VPSUBD       c_expBias64<>+0(SB), Z18, Z17
-	VPSLLD       $0x17, Z17, Z17
-	VFMADD132PS  Z16, Z17, Z17
-	VMOVUPS      c_twoM64<>+0(SB), Z16
-	VFMADD213PS  c_one<>+0(SB), Z17, Z16
-	VCMPPS       $0x11, c_zero<>+0(SB), Z15, K1
-	VBLENDMPS    Z17, Z13, K1, Z1
-	VDIVPS       Z16, Z1, Z16
-	VMULPS       c_twoM64<>+0(SB), Z16, Z17
-	VADDPS       c_two<>+0(SB), Z17, Z18
-	VFMADD213PS  c_two<>+0(SB), Z18, Z17
-	VMULPS       Z18, Z16, Z16
-	VDIVPS       Z17, Z16, Z16
-	VMAXPS       Z14, Z12, Z17
-	VMULPS       Z16, Z17, Z17
-	VMULPS       c_twoM64<>+0(SB), Z17, Z17
-	VCMPPS       $0x1d, Z10, Z15, K2
-	VMOVUPS.Z    Z17, K2, Z15
-	VMULPS       c_twoM64<>+0(SB), Z16, Z16
-	VMULPS       Z16, Z14, Z14
-	VBLENDMPS    Z15, Z14, K1, Z2
-	VMULPS       Z2, Z0, Z14
-	VMOVUPS      Z14, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z14
-	VMULPS       Z14, Z9, Z15
-	VMOVAPS      Z9, Z16
-	VFMSUB132PS  Z14, Z15, Z16
-	VORPS        c_signMask<>+0(SB), Z15, Z17
-	VANDNPS      c_signMask<>+0(SB), Z15, Z18
-	VXORPS       Z18, Z16, Z16
-	VMAXPS       Z17, Z10, Z17
-	VMOVUPS      c_log2e<>+0(SB), Z18
-	VFMADD213PS  c_roundMagic<>+0(SB), Z17, Z18
-	VSUBPS       c_roundMagic<>+0(SB), Z18, Z19
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z17
-	VMINPS       c_one<>+0(SB), Z16, Z16
-	VMAXPS       c_negOne<>+0(SB), Z16, Z16
-	VADDPS       Z16, Z17, Z16
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z19
-	VMULPS       Z19, Z19, Z16
-	VMOVAPS      Z11, Z17
-	VFMADD213PS  c_expP5<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP4<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP3<>+0(SB), Z19, Z17
-	VFMADD213PS  c_expP2<>+0(SB), Z19, Z17
-	VFMADD132PS  Z17, Z19, Z16
-	VPSUBD       c_expBias64<>+0(SB), Z18, Z17
-	VPSLLD       $0x17, Z17, Z17
-	VFMADD132PS  Z16, Z17, Z17
-	VMOVUPS      c_twoM64<>+0(SB), Z16
-	VFMADD213PS  c_one<>+0(SB), Z17, Z16
-	VCMPPS       $0x11, c_zero<>+0(SB), Z15, K1
-	VBLENDMPS    Z17, Z13, K1, Z3
-	VDIVPS       Z16, Z3, Z16
-	VMULPS       c_twoM64<>+0(SB), Z16, Z17
-	VADDPS       c_two<>+0(SB), Z17, Z18
-	VFMADD213PS  c_two<>+0(SB), Z18, Z17
-	VMULPS       Z18, Z16, Z16
-	VDIVPS       Z17, Z16, Z16
-	VMAXPS       Z14, Z12, Z17
-	VMULPS       Z16, Z17, Z17
-	VMULPS       c_twoM64<>+0(SB), Z17, Z17
-	VCMPPS       $0x1d, Z10, Z15, K2
-	VMOVUPS.Z    Z17, K2, Z15
-	VMULPS       c_twoM64<>+0(SB), Z16, Z16
-	VMULPS       Z16, Z14, Z14
-	VBLENDMPS    Z15, Z14, K1, Z4
-	VMULPS       Z4, Z0, Z14
-	VMOVUPS      Z14, 64(CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z6
+	VMULPS       Z6, Z1, Z7
+	VMOVAPS      Z1, Z8
+	VFMSUB132PS  Z6, Z7, Z8
+	VORPS        c_signMask<>+0(SB), Z7, Z9
+	VANDNPS      c_signMask<>+0(SB), Z7, Z10
+	VXORPS       Z10, Z8, Z8
+	VMAXPS       Z9, Z2, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z19
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z9
+	VMINPS       c_one<>+0(SB), Z8, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z9, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z19
+	VMULPS       Z19, Z19, Z8
+	VMOVAPS      Z3, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z19, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z19, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z19, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z19, Z9
+	VFMADD132PS  Z9, Z19, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z8, Z9, Z9
+	VMOVUPS      c_twoM64<>+0(SB), Z8
+	VFMADD213PS  c_one<>+0(SB), Z9, Z8
+	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K1
+	VBLENDMPS    Z9, Z5, K1, Z11
+	VDIVPS       Z8, Z11, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z9
+	VADDPS       c_two<>+0(SB), Z9, Z10
+	VFMADD213PS  c_two<>+0(SB), Z10, Z9
+	VMULPS       Z10, Z8, Z8
+	VDIVPS       Z9, Z8, Z8
+	VMAXPS       Z6, Z4, Z9
+	VMULPS       Z8, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VCMPPS       $0x1d, Z2, Z7, K2
+	VMOVUPS.Z    Z9, K2, Z7
+	VMULPS       c_twoM64<>+0(SB), Z8, Z8
+	VMULPS       Z8, Z6, Z6
+	VBLENDMPS    Z7, Z6, K1, Z12
+	VMULPS       Z12, Z0, Z6
+	VMOVUPS      Z6, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z6
+	VMULPS       Z6, Z1, Z7
+	VMOVAPS      Z1, Z8
+	VFMSUB132PS  Z6, Z7, Z8
+	VORPS        c_signMask<>+0(SB), Z7, Z9
+	VANDNPS      c_signMask<>+0(SB), Z7, Z10
+	VXORPS       Z10, Z8, Z8
+	VMAXPS       Z9, Z2, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z19
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z19, Z9
+	VMINPS       c_one<>+0(SB), Z8, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z9, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z19
+	VMULPS       Z19, Z19, Z8
+	VMOVAPS      Z3, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z19, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z19, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z19, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z19, Z9
+	VFMADD132PS  Z9, Z19, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z8, Z9, Z9
+	VMOVUPS      c_twoM64<>+0(SB), Z8
+	VFMADD213PS  c_one<>+0(SB), Z9, Z8
+	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K1
+	VBLENDMPS    Z9, Z5, K1, Z13
+	VDIVPS       Z8, Z13, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z9
+	VADDPS       c_two<>+0(SB), Z9, Z10
+	VFMADD213PS  c_two<>+0(SB), Z10, Z9
+	VMULPS       Z10, Z8, Z8
+	VDIVPS       Z9, Z8, Z8
+	VMAXPS       Z6, Z4, Z9
+	VMULPS       Z8, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VCMPPS       $0x1d, Z2, Z7, K2
+	VMOVUPS.Z    Z9, K2, Z7
+	VMULPS       c_twoM64<>+0(SB), Z8, Z8
+	VMULPS       Z8, Z6, Z6
+	VBLENDMPS    Z7, Z6, K1, Z14
+	VMULPS       Z14, Z0, Z6
+	VMOVUPS      Z6, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
 
@@ -15826,52 +15762,52 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Z1
-	VMULPS       Z1, Z9, Z2
-	VMOVAPS      Z9, Z3
-	VFMSUB132PS  Z1, Z2, Z3
-	VORPS        c_signMask<>+0(SB), Z2, Z4
-	VANDNPS      c_signMask<>+0(SB), Z2, Z14
-	VXORPS       Z14, Z3, Z3
-	VMAXPS       Z4, Z10, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z14
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z14
-	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z4
-	VMINPS       c_one<>+0(SB), Z3, Z3
-	VMAXPS       c_negOne<>+0(SB), Z3, Z3
-	VADDPS       Z3, Z4, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z15
-	VMULPS       Z15, Z15, Z3
-	VMOVAPS      Z11, Z4
-	VFMADD213PS  c_expP5<>+0(SB), Z15, Z4
-	VFMADD213PS  c_expP4<>+0(SB), Z15, Z4
-	VFMADD213PS  c_expP3<>+0(SB), Z15, Z4
-	VFMADD213PS  c_expP2<>+0(SB), Z15, Z4
-	VFMADD132PS  Z4, Z15, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z14, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z3, Z4, Z4
-	VMOVUPS      c_twoM64<>+0(SB), Z3
-	VFMADD213PS  c_one<>+0(SB), Z4, Z3
-	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K1
-	VBLENDMPS    Z4, Z13, K1, Z5
-	VDIVPS       Z3, Z5, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z4
-	VADDPS       c_two<>+0(SB), Z4, Z14
-	VFMADD213PS  c_two<>+0(SB), Z14, Z4
-	VMULPS       Z14, Z3, Z3
-	VDIVPS       Z4, Z3, Z3
-	VMAXPS       Z1, Z12, Z4
-	VMULPS       Z3, Z4, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z4
-	VCMPPS       $0x1d, Z10, Z2, K2
-	VMOVUPS.Z    Z4, K2, Z2
-	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VMULPS       Z3, Z1, Z1
-	VBLENDMPS    Z2, Z1, K1, Z6
-	VMULPS       Z6, Z0, Z1
-	VMOVUPS      Z1, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z6
+	VMULPS       Z6, Z1, Z7
+	VMOVAPS      Z1, Z8
+	VFMSUB132PS  Z6, Z7, Z8
+	VORPS        c_signMask<>+0(SB), Z7, Z9
+	VANDNPS      c_signMask<>+0(SB), Z7, Z10
+	VXORPS       Z10, Z8, Z8
+	VMAXPS       Z9, Z2, Z9
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z9, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z9
+	VMINPS       c_one<>+0(SB), Z8, Z8
+	VMAXPS       c_negOne<>+0(SB), Z8, Z8
+	VADDPS       Z8, Z9, Z8
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z8, Z11
+	VMULPS       Z11, Z11, Z8
+	VMOVAPS      Z3, Z9
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z9
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z9
+	VFMADD132PS  Z9, Z11, Z8
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z9
+	VPSLLD       $0x17, Z9, Z9
+	VFMADD132PS  Z8, Z9, Z9
+	VMOVUPS      c_twoM64<>+0(SB), Z8
+	VFMADD213PS  c_one<>+0(SB), Z9, Z8
+	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K1
+	VBLENDMPS    Z9, Z5, K1, Z15
+	VDIVPS       Z8, Z15, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z9
+	VADDPS       c_two<>+0(SB), Z9, Z10
+	VFMADD213PS  c_two<>+0(SB), Z10, Z9
+	VMULPS       Z10, Z8, Z8
+	VDIVPS       Z9, Z8, Z8
+	VMAXPS       Z6, Z4, Z9
+	VMULPS       Z8, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VCMPPS       $0x1d, Z2, Z7, K2
+	VMOVUPS.Z    Z9, K2, Z7
+	VMULPS       c_twoM64<>+0(SB), Z8, Z8
+	VMULPS       Z8, Z6, Z6
+	VBLENDMPS    Z7, Z6, K1, Z16
+	VMULPS       Z16, Z0, Z6
+	VMOVUPS      Z6, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
 
@@ -15880,51 +15816,51 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
-	VMOVUPS.Z    (DX)(BX*4), K1, Z1
-	VMULPS       Z1, Z9, Z2
-	VMOVAPS      Z9, Z3
-	VFMSUB132PS  Z1, Z2, Z3
-	VORPS        c_signMask<>+0(SB), Z2, Z4
-	VANDNPS      c_signMask<>+0(SB), Z2, Z5
-	VXORPS       Z5, Z3, Z3
-	VMAXPS       Z4, Z10, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
-	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
-	VMINPS       c_one<>+0(SB), Z3, Z3
-	VMAXPS       c_negOne<>+0(SB), Z3, Z3
-	VADDPS       Z3, Z4, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
-	VMULPS       Z6, Z6, Z3
-	VMOVAPS      Z11, Z4
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
-	VFMADD132PS  Z4, Z6, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z3, Z4, Z4
-	VMOVUPS      c_twoM64<>+0(SB), Z3
-	VFMADD213PS  c_one<>+0(SB), Z4, Z3
-	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K2
-	VBLENDMPS    Z4, Z13, K2, Z7
-	VDIVPS       Z3, Z7, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z4
-	VADDPS       c_two<>+0(SB), Z4, Z5
-	VFMADD213PS  c_two<>+0(SB), Z5, Z4
-	VMULPS       Z5, Z3, Z3
-	VDIVPS       Z4, Z3, Z3
-	VMAXPS       Z1, Z12, Z4
-	VMULPS       Z3, Z4, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z4
-	VCMPPS       $0x1d, Z10, Z2, K3
-	VMOVUPS.Z    Z4, K3, Z2
+	VMOVUPS.Z    (DX)(BX*4), K1, Z6
+	VMULPS       Z6, Z1, Z7
+	VMOVAPS      Z1, Z1
+	VFMSUB132PS  Z6, Z7, Z1
+	VORPS        c_signMask<>+0(SB), Z7, Z8
+	VANDNPS      c_signMask<>+0(SB), Z7, Z9
+	VXORPS       Z9, Z1, Z1
+	VMAXPS       Z8, Z2, Z8
+	VMOVUPS      c_log2e<>+0(SB), Z9
+	VFMADD213PS  c_roundMagic<>+0(SB), Z8, Z9
+	VSUBPS       c_roundMagic<>+0(SB), Z9, Z10
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z10, Z8
+	VMINPS       c_one<>+0(SB), Z1, Z1
+	VMAXPS       c_negOne<>+0(SB), Z1, Z1
+	VADDPS       Z1, Z8, Z1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z10
+	VMULPS       Z10, Z10, Z1
+	VMOVAPS      Z3, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z10, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z10, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z10, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z10, Z3
+	VFMADD132PS  Z3, Z10, Z1
+	VPSUBD       c_expBias64<>+0(SB), Z9, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VFMADD132PS  Z1, Z3, Z3
+	VMOVUPS      c_twoM64<>+0(SB), Z1
+	VFMADD213PS  c_one<>+0(SB), Z3, Z1
+	VCMPPS       $0x11, c_zero<>+0(SB), Z7, K2
+	VBLENDMPS    Z3, Z5, K2, Z17
+	VDIVPS       Z1, Z17, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z3
+	VADDPS       c_two<>+0(SB), Z3, Z5
+	VFMADD213PS  c_two<>+0(SB), Z5, Z3
+	VMULPS       Z5, Z1, Z1
+	VDIVPS       Z3, Z1, Z1
+	VMAXPS       Z6, Z4, Z3
+	VMULPS       Z1, Z3, Z3
 	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VMULPS       Z3, Z1, Z1
-	VBLENDMPS    Z2, Z1, K2, Z8
-	VMULPS       Z8, Z0, Z0
+	VCMPPS       $0x1d, Z2, Z7, K3
+	VMOVUPS.Z    Z3, K3, Z2
+	VMULPS       c_twoM64<>+0(SB), Z1, Z1
+	VMULPS       Z1, Z6, Z1
+	VBLENDMPS    Z2, Z1, K2, Z18
+	VMULPS       Z18, Z0, Z0
 	VMOVUPS      Z0, K1, (CX)(BX*4)
 
 done:
@@ -15932,21 +15868,19 @@ done:
 	RET
 
 // func smishBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32, beta float32)
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·smishBackwardAVX512(SB), NOSPLIT, $0-80
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        alpha+72(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        beta+76(FP), X5
-	VBROADCASTSS X5, Z5
-	VMOVUPS      c_big<>+0(SB), Z6
-	VMOVUPS      c_expLo<>+0(SB), Z7
-	VMOVUPS      c_expP6<>+0(SB), Z8
-	VMOVUPS      c_negBig<>+0(SB), Z9
-	VMOVUPS      c_twoP64<>+0(SB), Z10
+	VBROADCASTSS alpha+72(FP), Z0
+	VBROADCASTSS beta+76(FP), Z1
+	VMOVUPS      c_big<>+0(SB), Z2
+	VMOVUPS      c_expLo<>+0(SB), Z3
+	VMOVUPS      c_expP6<>+0(SB), Z4
+	VMOVUPS      c_negBig<>+0(SB), Z5
+	VMOVUPS      c_twoP64<>+0(SB), Z6
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -15954,112 +15888,112 @@ TEXT ·smishBackwardAVX512(SB), NOSPLIT, $0-80
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z11
-	VMULPS       Z11, Z5, Z12
-	VMOVAPS      Z5, Z13
-	VFMSUB132PS  Z11, Z12, Z13
-	VORPS        c_signMask<>+0(SB), Z12, Z14
-	VANDNPS      c_signMask<>+0(SB), Z12, Z15
-	VXORPS       Z15, Z13, Z13
-	VMAXPS       Z14, Z7, Z14
-	VMOVUPS      c_log2e<>+0(SB), Z15
-	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z15
-	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z14
-	VMINPS       c_one<>+0(SB), Z13, Z13
-	VMAXPS       c_negOne<>+0(SB), Z13, Z13
-	VADDPS       Z13, Z14, Z13
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z13, Z16
-	VMULPS       Z16, Z16, Z13
-	VMOVAPS      Z8, Z14
-	VFMADD213PS  c_expP5<>+0(SB), Z16, Z14
-	VFMADD213PS  c_expP4<>+0(SB), Z16, Z14
-	VFMADD213PS  c_expP3<>+0(SB), Z16, Z14
-	VFMADD213PS  c_expP2<>+0(SB), Z16, Z14
-	VFMADD132PS  Z14, Z16, Z13
-	VPSUBD       c_expBias64<>+0(SB), Z15, Z14
-	VPSLLD       $0x17, Z14, Z14
-	VFMADD132PS  Z13, Z14, Z14
-	VMOVUPS      c_twoM64<>+0(SB), Z13
-	VFMADD213PS  c_one<>+0(SB), Z14, Z13
-	VCMPPS       $0x11, c_zero<>+0(SB), Z12, K1
-	VBLENDMPS    Z14, Z10, K1, Z1
-	VDIVPS       Z13, Z1, Z12
-	VMULPS       c_twoM64<>+0(SB), Z12, Z15
-	VADDPS       c_two<>+0(SB), Z15, Z16
-	VMOVAPS      Z15, Z17
+	VMOVUPS      (BX)(SI*4), Z7
+	VMULPS       Z7, Z1, Z8
+	VMOVAPS      Z1, Z9
+	VFMSUB132PS  Z7, Z8, Z9
+	VORPS        c_signMask<>+0(SB), Z8, Z10
+	VANDNPS      c_signMask<>+0(SB), Z8, Z11
+	VXORPS       Z11, Z9, Z9
+	VMAXPS       Z10, Z3, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z16
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z10
+	VMINPS       c_one<>+0(SB), Z9, Z9
+	VMAXPS       c_negOne<>+0(SB), Z9, Z9
+	VADDPS       Z9, Z10, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z16
+	VMULPS       Z16, Z16, Z9
+	VMOVAPS      Z4, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z16, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z16, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z16, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z16, Z10
+	VFMADD132PS  Z10, Z16, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z9, Z10, Z10
+	VMOVUPS      c_twoM64<>+0(SB), Z9
+	VFMADD213PS  c_one<>+0(SB), Z10, Z9
+	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K1
+	VBLENDMPS    Z10, Z6, K1, Z12
+	VDIVPS       Z9, Z12, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z11
+	VADDPS       c_two<>+0(SB), Z11, Z16
+	VMOVAPS      Z11, Z17
 	VFMADD213PS  c_two<>+0(SB), Z16, Z17
-	VMULPS       Z16, Z12, Z12
-	VDIVPS       Z17, Z12, Z12
-	VMULPS       Z13, Z13, Z13
-	VDIVPS       Z13, Z14, Z13
-	VADDPS       c_one<>+0(SB), Z15, Z14
-	VMULPS       c_four<>+0(SB), Z14, Z14
-	VMULPS       Z17, Z17, Z15
-	VDIVPS       Z15, Z14, Z14
-	VMINPS       Z11, Z6, Z11
-	VMAXPS       Z11, Z9, Z11
-	VMULPS       Z5, Z11, Z11
-	VMULPS       Z13, Z11, Z11
-	VFMADD132PS  Z14, Z12, Z11
-	VMULPS       c_twoM64<>+0(SB), Z11, Z11
-	VMULPS       Z0, Z11, Z11
-	VMOVUPS      (DX)(SI*4), Z12
-	VMULPS       Z11, Z12, Z11
-	VMOVUPS      Z11, (CX)(SI*4)
-	VMOVUPS      64(BX)(SI*4), Z11
-	VMULPS       Z11, Z5, Z12
-	VMOVAPS      Z5, Z13
-	VFMSUB132PS  Z11, Z12, Z13
-	VORPS        c_signMask<>+0(SB), Z12, Z14
-	VANDNPS      c_signMask<>+0(SB), Z12, Z15
-	VXORPS       Z15, Z13, Z13
-	VMAXPS       Z14, Z7, Z14
-	VMOVUPS      c_log2e<>+0(SB), Z15
-	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z15
-	VSUBPS       c_roundMagic<>+0(SB), Z15, Z16
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z14
-	VMINPS       c_one<>+0(SB), Z13, Z13
-	VMAXPS       c_negOne<>+0(SB), Z13, Z13
-	VADDPS       Z13, Z14, Z13
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z13, Z16
-	VMULPS       Z16, Z16, Z13
-	VMOVAPS      Z8, Z14
-	VFMADD213PS  c_expP5<>+0(SB), Z16, Z14
-	VFMADD213PS  c_expP4<>+0(SB), Z16, Z14
-	VFMADD213PS  c_expP3<>+0(SB), Z16, Z14
-	VFMADD213PS  c_expP2<>+0(SB), Z16, Z14
-	VFMADD132PS  Z14, Z16, Z13
-	VPSUBD       c_expBias64<>+0(SB), Z15, Z14
-	VPSLLD       $0x17, Z14, Z14
-	VFMADD132PS  Z13, Z14, Z14
-	VMOVUPS      c_twoM64<>+0(SB), Z13
-	VFMADD213PS  c_one<>+0(SB), Z14, Z13
-	VCMPPS       $0x11, c_zero<>+0(SB), Z12, K1
-	VBLENDMPS    Z14, Z10, K1, Z2
-	VDIVPS       Z13, Z2, Z12
-	VMULPS       c_twoM64<>+0(SB), Z12, Z15
-	VADDPS       c_two<>+0(SB), Z15, Z16
-	VMOVAPS      Z15, Z17
+	VMULPS       Z16, Z8, Z8
+	VDIVPS       Z17, Z8, Z8
+	VMULPS       Z9, Z9, Z9
+	VDIVPS       Z9, Z10, Z9
+	VADDPS       c_one<>+0(SB), Z11, Z10
+	VMULPS       c_four<>+0(SB), Z10, Z10
+	VMULPS       Z17, Z17, Z11
+	VDIVPS       Z11, Z10, Z10
+	VMINPS       Z7, Z2, Z7
+	VMAXPS       Z7, Z5, Z7
+	VMULPS       Z1, Z7, Z7
+	VMULPS       Z9, Z7, Z7
+	VFMADD132PS  Z10, Z8, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z7, Z7
+	VMOVUPS      (DX)(SI*4), Z8
+	VMULPS       Z7, Z8, Z7
+	VMOVUPS      Z7, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z7
+	VMULPS       Z7, Z1, Z8
+	VMOVAPS      Z1, Z9
+	VFMSUB132PS  Z7, Z8, Z9
+	VORPS        c_signMask<>+0(SB), Z8, Z10
+	VANDNPS      c_signMask<>+0(SB), Z8, Z11
+	VXORPS       Z11, Z9, Z9
+	VMAXPS       Z10, Z3, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z16
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z16, Z10
+	VMINPS       c_one<>+0(SB), Z9, Z9
+	VMAXPS       c_negOne<>+0(SB), Z9, Z9
+	VADDPS       Z9, Z10, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z16
+	VMULPS       Z16, Z16, Z9
+	VMOVAPS      Z4, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z16, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z16, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z16, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z16, Z10
+	VFMADD132PS  Z10, Z16, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z9, Z10, Z10
+	VMOVUPS      c_twoM64<>+0(SB), Z9
+	VFMADD213PS  c_one<>+0(SB), Z10, Z9
+	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K1
+	VBLENDMPS    Z10, Z6, K1, Z13
+	VDIVPS       Z9, Z13, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z11
+	VADDPS       c_two<>+0(SB), Z11, Z16
+	VMOVAPS      Z11, Z17
 	VFMADD213PS  c_two<>+0(SB), Z16, Z17
-	VMULPS       Z16, Z12, Z12
-	VDIVPS       Z17, Z12, Z12
-	VMULPS       Z13, Z13, Z13
-	VDIVPS       Z13, Z14, Z13
-	VADDPS       c_one<>+0(SB), Z15, Z14
-	VMULPS       c_four<>+0(SB), Z14, Z14
-	VMULPS       Z17, Z17, Z15
-	VDIVPS       Z15, Z14, Z14
-	VMINPS       Z11, Z6, Z11
-	VMAXPS       Z11, Z9, Z11
-	VMULPS       Z5, Z11, Z11
-	VMULPS       Z13, Z11, Z11
-	VFMADD132PS  Z14, Z12, Z11
-	VMULPS       c_twoM64<>+0(SB), Z11, Z11
-	VMULPS       Z0, Z11, Z11
-	VMOVUPS      64(DX)(SI*4), Z12
-	VMULPS       Z11, Z12, Z11
-	VMOVUPS      Z11, 64(CX)(SI*4)
+	VMULPS       Z16, Z8, Z8
+	VDIVPS       Z17, Z8, Z8
+	VMULPS       Z9, Z9, Z9
+	VDIVPS       Z9, Z10, Z9
+	VADDPS       c_one<>+0(SB), Z11, Z10
+	VMULPS       c_four<>+0(SB), Z10, Z10
+	VMULPS       Z17, Z17, Z11
+	VDIVPS       Z11, Z10, Z10
+	VMINPS       Z7, Z2, Z7
+	VMAXPS       Z7, Z5, Z7
+	VMULPS       Z1, Z7, Z7
+	VMULPS       Z9, Z7, Z7
+	VFMADD132PS  Z10, Z8, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z7, Z7
+	VMOVUPS      64(DX)(SI*4), Z8
+	VMULPS       Z7, Z8, Z7
+	VMOVUPS      Z7, 64(CX)(SI*4)
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -16070,59 +16004,59 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Z1
-	VMULPS       Z1, Z5, Z2
-	VMOVAPS      Z5, Z11
-	VFMSUB132PS  Z1, Z2, Z11
-	VORPS        c_signMask<>+0(SB), Z2, Z12
-	VANDNPS      c_signMask<>+0(SB), Z2, Z13
-	VXORPS       Z13, Z11, Z11
-	VMAXPS       Z12, Z7, Z12
-	VMOVUPS      c_log2e<>+0(SB), Z13
-	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
-	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
-	VMINPS       c_one<>+0(SB), Z11, Z11
-	VMAXPS       c_negOne<>+0(SB), Z11, Z11
-	VADDPS       Z11, Z12, Z11
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z11, Z14
-	VMULPS       Z14, Z14, Z11
-	VMOVAPS      Z8, Z12
-	VFMADD213PS  c_expP5<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP4<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP3<>+0(SB), Z14, Z12
-	VFMADD213PS  c_expP2<>+0(SB), Z14, Z12
-	VFMADD132PS  Z12, Z14, Z11
-	VPSUBD       c_expBias64<>+0(SB), Z13, Z12
-	VPSLLD       $0x17, Z12, Z12
-	VFMADD132PS  Z11, Z12, Z12
-	VMOVUPS      c_twoM64<>+0(SB), Z11
-	VFMADD213PS  c_one<>+0(SB), Z12, Z11
-	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K1
-	VBLENDMPS    Z12, Z10, K1, Z3
-	VDIVPS       Z11, Z3, Z2
-	VMULPS       c_twoM64<>+0(SB), Z2, Z13
-	VADDPS       c_two<>+0(SB), Z13, Z14
-	VMOVAPS      Z13, Z15
-	VFMADD213PS  c_two<>+0(SB), Z14, Z15
-	VMULPS       Z14, Z2, Z2
-	VDIVPS       Z15, Z2, Z2
-	VMULPS       Z11, Z11, Z11
-	VDIVPS       Z11, Z12, Z11
-	VADDPS       c_one<>+0(SB), Z13, Z12
-	VMULPS       c_four<>+0(SB), Z12, Z12
-	VMULPS       Z15, Z15, Z13
-	VDIVPS       Z13, Z12, Z12
-	VMINPS       Z1, Z6, Z1
-	VMAXPS       Z1, Z9, Z1
-	VMULPS       Z5, Z1, Z1
-	VMULPS       Z11, Z1, Z1
-	VFMADD132PS  Z12, Z2, Z1
-	VMULPS       c_twoM64<>+0(SB), Z1, Z1
-	VMULPS       Z0, Z1, Z1
-	VMOVUPS      (DX)(SI*4), Z2
-	VMULPS       Z1, Z2, Z1
-	VMOVUPS      Z1, (CX)(SI*4)
+	VMOVUPS      (BX)(SI*4), Z7
+	VMULPS       Z7, Z1, Z8
+	VMOVAPS      Z1, Z9
+	VFMSUB132PS  Z7, Z8, Z9
+	VORPS        c_signMask<>+0(SB), Z8, Z10
+	VANDNPS      c_signMask<>+0(SB), Z8, Z11
+	VXORPS       Z11, Z9, Z9
+	VMAXPS       Z10, Z3, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
+	VMINPS       c_one<>+0(SB), Z9, Z9
+	VMAXPS       c_negOne<>+0(SB), Z9, Z9
+	VADDPS       Z9, Z10, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z12
+	VMULPS       Z12, Z12, Z9
+	VMOVAPS      Z4, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z10
+	VFMADD132PS  Z10, Z12, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z9, Z10, Z10
+	VMOVUPS      c_twoM64<>+0(SB), Z9
+	VFMADD213PS  c_one<>+0(SB), Z10, Z9
+	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K1
+	VBLENDMPS    Z10, Z6, K1, Z14
+	VDIVPS       Z9, Z14, Z8
+	VMULPS       c_twoM64<>+0(SB), Z8, Z11
+	VADDPS       c_two<>+0(SB), Z11, Z12
+	VMOVAPS      Z11, Z13
+	VFMADD213PS  c_two<>+0(SB), Z12, Z13
+	VMULPS       Z12, Z8, Z8
+	VDIVPS       Z13, Z8, Z8
+	VMULPS       Z9, Z9, Z9
+	VDIVPS       Z9, Z10, Z9
+	VADDPS       c_one<>+0(SB), Z11, Z10
+	VMULPS       c_four<>+0(SB), Z10, Z10
+	VMULPS       Z13, Z13, Z11
+	VDIVPS       Z11, Z10, Z10
+	VMINPS       Z7, Z2, Z7
+	VMAXPS       Z7, Z5, Z7
+	VMULPS       Z1, Z7, Z7
+	VMULPS       Z9, Z7, Z7
+	VFMADD132PS  Z10, Z8, Z7
+	VMULPS       c_twoM64<>+0(SB), Z7, Z7
+	VMULPS       Z0, Z7, Z7
+	VMOVUPS      (DX)(SI*4), Z8
+	VMULPS       Z7, Z8, Z7
+	VMOVUPS      Z7, (CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -16131,54 +16065,54 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
-	VMOVUPS.Z    (BX)(SI*4), K1, Z1
-	VMULPS       Z1, Z5, Z2
-	VMOVAPS      Z5, Z3
-	VFMSUB132PS  Z1, Z2, Z3
-	VORPS        c_signMask<>+0(SB), Z2, Z11
-	VANDNPS      c_signMask<>+0(SB), Z2, Z12
-	VXORPS       Z12, Z3, Z3
-	VMAXPS       Z11, Z7, Z7
-	VMOVUPS      c_log2e<>+0(SB), Z11
-	VFMADD213PS  c_roundMagic<>+0(SB), Z7, Z11
-	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z7
-	VMINPS       c_one<>+0(SB), Z3, Z3
-	VMAXPS       c_negOne<>+0(SB), Z3, Z3
-	VADDPS       Z3, Z7, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z12
-	VMULPS       Z12, Z12, Z3
-	VMOVAPS      Z8, Z7
-	VFMADD213PS  c_expP5<>+0(SB), Z12, Z7
-	VFMADD213PS  c_expP4<>+0(SB), Z12, Z7
-	VFMADD213PS  c_expP3<>+0(SB), Z12, Z7
-	VFMADD213PS  c_expP2<>+0(SB), Z12, Z7
-	VFMADD132PS  Z7, Z12, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z11, Z7
-	VPSLLD       $0x17, Z7, Z7
-	VFMADD132PS  Z3, Z7, Z7
+	VMOVUPS.Z    (BX)(SI*4), K1, Z7
+	VMULPS       Z7, Z1, Z8
+	VMOVAPS      Z1, Z9
+	VFMSUB132PS  Z7, Z8, Z9
+	VORPS        c_signMask<>+0(SB), Z8, Z10
+	VANDNPS      c_signMask<>+0(SB), Z8, Z11
+	VXORPS       Z11, Z9, Z9
+	VMAXPS       Z10, Z3, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z3
+	VMINPS       c_one<>+0(SB), Z9, Z9
+	VMAXPS       c_negOne<>+0(SB), Z9, Z9
+	VADDPS       Z9, Z3, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z11
+	VMULPS       Z11, Z11, Z3
+	VMOVAPS      Z4, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z4
+	VFMADD132PS  Z4, Z11, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
 	VMOVUPS      c_twoM64<>+0(SB), Z3
-	VFMADD213PS  c_one<>+0(SB), Z7, Z3
-	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K2
-	VBLENDMPS    Z7, Z10, K2, Z4
-	VDIVPS       Z3, Z4, Z2
-	VMULPS       c_twoM64<>+0(SB), Z2, Z4
-	VADDPS       c_two<>+0(SB), Z4, Z8
-	VMOVAPS      Z4, Z10
-	VFMADD213PS  c_two<>+0(SB), Z8, Z10
-	VMULPS       Z8, Z2, Z2
-	VDIVPS       Z10, Z2, Z2
+	VFMADD213PS  c_one<>+0(SB), Z4, Z3
+	VCMPPS       $0x11, c_zero<>+0(SB), Z8, K2
+	VBLENDMPS    Z4, Z6, K2, Z15
+	VDIVPS       Z3, Z15, Z6
+	VMULPS       c_twoM64<>+0(SB), Z6, Z8
+	VADDPS       c_two<>+0(SB), Z8, Z9
+	VMOVAPS      Z8, Z10
+	VFMADD213PS  c_two<>+0(SB), Z9, Z10
+	VMULPS       Z9, Z6, Z6
+	VDIVPS       Z10, Z6, Z6
 	VMULPS       Z3, Z3, Z3
-	VDIVPS       Z3, Z7, Z3
-	VADDPS       c_one<>+0(SB), Z4, Z4
+	VDIVPS       Z3, Z4, Z3
+	VADDPS       c_one<>+0(SB), Z8, Z4
 	VMULPS       c_four<>+0(SB), Z4, Z4
-	VMULPS       Z10, Z10, Z7
-	VDIVPS       Z7, Z4, Z4
-	VMINPS       Z1, Z6, Z1
-	VMAXPS       Z1, Z9, Z1
-	VMULPS       Z5, Z1, Z1
+	VMULPS       Z10, Z10, Z8
+	VDIVPS       Z8, Z4, Z4
+	VMINPS       Z7, Z2, Z2
+	VMAXPS       Z2, Z5, Z2
+	VMULPS       Z1, Z2, Z1
 	VMULPS       Z3, Z1, Z1
-	VFMADD132PS  Z4, Z2, Z1
+	VFMADD132PS  Z4, Z6, Z1
 	VMULPS       c_twoM64<>+0(SB), Z1, Z1
 	VMULPS       Z0, Z1, Z0
 	VMOVUPS.Z    (DX)(SI*4), K1, Z1
@@ -17001,31 +16935,21 @@ done:
 	RET
 
 // func pauAVX512(y []float32, x []float32, a0 float32, a1 float32, a2 float32, a3 float32, a4 float32, a5 float32, b1 float32, b2 float32, b3 float32, b4 float32)
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·pauAVX512(SB), NOSPLIT, $0-88
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        a0+48(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        a1+52(FP), X1
-	VBROADCASTSS X1, Z1
-	MOVSS        a2+56(FP), X2
-	VBROADCASTSS X2, Z2
-	MOVSS        a3+60(FP), X3
-	VBROADCASTSS X3, Z3
-	MOVSS        a4+64(FP), X4
-	VBROADCASTSS X4, Z4
-	MOVSS        a5+68(FP), X5
-	VBROADCASTSS X5, Z5
-	MOVSS        b1+72(FP), X6
-	VBROADCASTSS X6, Z6
-	MOVSS        b2+76(FP), X7
-	VBROADCASTSS X7, Z7
-	MOVSS        b3+80(FP), X8
-	VBROADCASTSS X8, Z8
-	MOVSS        b4+84(FP), X9
-	VBROADCASTSS X9, Z9
+	VBROADCASTSS a0+48(FP), Z0
+	VBROADCASTSS a1+52(FP), Z1
+	VBROADCASTSS a2+56(FP), Z2
+	VBROADCASTSS a3+60(FP), Z3
+	VBROADCASTSS a4+64(FP), Z4
+	VBROADCASTSS a5+68(FP), Z5
+	VBROADCASTSS b1+72(FP), Z6
+	VBROADCASTSS b2+76(FP), Z7
+	VBROADCASTSS b3+80(FP), Z8
+	VBROADCASTSS b4+84(FP), Z9
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -17121,62 +17045,45 @@ done:
 	RET
 
 // func pauBackwardAVX512(dx []float32, dy []float32, x []float32, a0 float32, a1 float32, a2 float32, a3 float32, a4 float32, a5 float32, b1 float32, b2 float32, b3 float32, b4 float32, a2x2 float32, a3x3 float32, a4x4 float32, a5x5 float32, b2x2 float32, b3x3 float32, b4x4 float32) [10]float64
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·pauBackwardAVX512(SB), $1728-224
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        a0+72(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS a0+72(FP), Z0
 	VMOVUPS      Z0, (SP)
-	MOVSS        a1+76(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS a1+76(FP), Z0
 	VMOVUPS      Z0, 64(SP)
-	MOVSS        a2+80(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS a2+80(FP), Z0
 	VMOVUPS      Z0, 128(SP)
-	MOVSS        a3+84(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS a3+84(FP), Z0
 	VMOVUPS      Z0, 192(SP)
-	MOVSS        a4+88(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS a4+88(FP), Z0
 	VMOVUPS      Z0, 256(SP)
-	MOVSS        a5+92(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS a5+92(FP), Z0
 	VMOVUPS      Z0, 320(SP)
-	MOVSS        b1+96(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS b1+96(FP), Z0
 	VMOVUPS      Z0, 384(SP)
-	MOVSS        b2+100(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS b2+100(FP), Z0
 	VMOVUPS      Z0, 448(SP)
-	MOVSS        b3+104(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS b3+104(FP), Z0
 	VMOVUPS      Z0, 512(SP)
-	MOVSS        b4+108(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS b4+108(FP), Z0
 	VMOVUPS      Z0, 576(SP)
-	MOVSS        a2x2+112(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS a2x2+112(FP), Z0
 	VMOVUPS      Z0, 640(SP)
-	MOVSS        a3x3+116(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS a3x3+116(FP), Z0
 	VMOVUPS      Z0, 704(SP)
-	MOVSS        a4x4+120(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS a4x4+120(FP), Z0
 	VMOVUPS      Z0, 768(SP)
-	MOVSS        a5x5+124(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS a5x5+124(FP), Z0
 	VMOVUPS      Z0, 832(SP)
-	MOVSS        b2x2+128(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS b2x2+128(FP), Z0
 	VMOVUPS      Z0, 896(SP)
-	MOVSS        b3x3+132(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS b3x3+132(FP), Z0
 	VMOVUPS      Z0, 960(SP)
-	MOVSS        b4x4+136(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS b4x4+136(FP), Z0
 	VMOVUPS      Z0, 1024(SP)
 	VMOVUPS      c_one<>+0(SB), Z0
 	VXORPS       Z1, Z1, Z1
@@ -17935,12 +17842,11 @@ done:
 	RET
 
 // func countAbsAboveAVX512(x []float32, t float32) [1]float64
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·countAbsAboveAVX512(SB), NOSPLIT, $64-40
 	MOVQ         x_len+8(FP), AX
 	MOVQ         x_base+0(FP), CX
-	MOVSS        t+24(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS t+24(FP), Z0
 	VXORPS       Z1, Z1, Z1
 	XORQ         DX, DX
 	MOVQ         AX, BX
@@ -18593,16 +18499,14 @@ done:
 	RET
 
 // func erfActAVX512(y []float32, x []float32, alpha float32, beta float32)
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·erfActAVX512(SB), NOSPLIT, $128-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        alpha+48(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS alpha+48(FP), Z0
 	VMOVUPS      Z0, (SP)
-	MOVSS        beta+52(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS beta+52(FP), Z0
 	VMOVUPS      Z0, 64(SP)
 	XORQ         BX, BX
 	MOVQ         AX, SI
@@ -19099,17 +19003,15 @@ done:
 	RET
 
 // func erfActBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32, beta float32) [2]float64
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·erfActBackwardAVX512(SB), NOSPLIT, $256-96
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        alpha+72(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS alpha+72(FP), Z0
 	VMOVUPS      Z0, (SP)
-	MOVSS        beta+76(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS beta+76(FP), Z0
 	VMOVUPS      Z0, 64(SP)
 	VXORPS       Z0, Z0, Z0
 	VXORPS       Z17, Z17, Z17
@@ -19867,16 +19769,14 @@ done:
 	RET
 
 // func pserfAVX512(y []float32, x []float32, gamma float32, delta float32)
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·pserfAVX512(SB), NOSPLIT, $128-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        gamma+48(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS gamma+48(FP), Z0
 	VMOVUPS      Z0, (SP)
-	MOVSS        delta+52(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS delta+52(FP), Z0
 	VMOVUPS      Z0, 64(SP)
 	XORQ         BX, BX
 	MOVQ         AX, SI
@@ -20477,17 +20377,15 @@ done:
 	RET
 
 // func pserfBackwardAVX512(dx []float32, dy []float32, x []float32, gamma float32, delta float32) [2]float64
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·pserfBackwardAVX512(SB), NOSPLIT, $256-96
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        gamma+72(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS gamma+72(FP), Z0
 	VMOVUPS      Z0, (SP)
-	MOVSS        delta+76(FP), X0
-	VBROADCASTSS X0, Z0
+	VBROADCASTSS delta+76(FP), Z0
 	VMOVUPS      Z0, 64(SP)
 	VXORPS       Z0, Z0, Z0
 	VXORPS       Z21, Z21, Z21
@@ -21273,22 +21171,19 @@ done:
 	RET
 
 // func srsAVX512(y []float32, x []float32, alpha float32, beta float32, invBeta float32)
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·srsAVX512(SB), NOSPLIT, $0-60
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        alpha+48(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        beta+52(FP), X13
-	VBROADCASTSS X13, Z13
-	MOVSS        invBeta+56(FP), X14
-	VBROADCASTSS X14, Z14
-	VMOVUPS      c_expLo<>+0(SB), Z15
-	VMOVUPS      c_expP6<>+0(SB), Z16
-	VMOVUPS      c_negOneE30<>+0(SB), Z17
-	VMOVUPS      c_one<>+0(SB), Z18
-	VMOVUPS      c_oneE30<>+0(SB), Z19
+	VBROADCASTSS alpha+48(FP), Z0
+	VBROADCASTSS beta+52(FP), Z1
+	VBROADCASTSS invBeta+56(FP), Z2
+	VMOVUPS      c_expLo<>+0(SB), Z3
+	VMOVUPS      c_expP6<>+0(SB), Z4
+	VMOVUPS      c_negOneE30<>+0(SB), Z5
+	VMOVUPS      c_one<>+0(SB), Z6
+	VMOVUPS      c_oneE30<>+0(SB), Z7
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -21296,25 +21191,25 @@ TEXT ·srsAVX512(SB), NOSPLIT, $0-60
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z20
-	VMINPS       Z20, Z19, Z20
-	VMAXPS       Z20, Z17, Z20
-	VORPS        c_signMask<>+0(SB), Z20, Z21
-	VDIVPS       Z13, Z21, Z22
-	VFNMADD231PS Z13, Z22, Z21
-	VMULPS       Z14, Z21, Z21
-	VCMPPS       $0x1d, Z15, Z22, K1
-	VMAXPS       Z22, Z15, Z22
+	VMOVUPS      (DX)(BX*4), Z8
+	VMINPS       Z8, Z7, Z8
+	VMAXPS       Z8, Z5, Z8
+	VORPS        c_signMask<>+0(SB), Z8, Z21
+	VDIVPS       Z1, Z21, Z22
+	VFNMADD231PS Z1, Z22, Z21
+	VMULPS       Z2, Z21, Z21
+	VCMPPS       $0x1d, Z3, Z22, K1
+	VMAXPS       Z22, Z3, Z22
 	VMOVUPS      c_log2e<>+0(SB), Z23
 	VFMADD213PS  c_roundMagic<>+0(SB), Z22, Z23
 	VSUBPS       c_roundMagic<>+0(SB), Z23, Z24
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z22
-	VMINPS       Z18, Z21, Z21
+	VMINPS       Z6, Z21, Z21
 	VMAXPS       c_negOne<>+0(SB), Z21, Z21
 	VADDPS       Z21, Z22, Z21
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z24
 	VMULPS       Z24, Z24, Z21
-	VMOVAPS      Z16, Z22
+	VMOVAPS      Z4, Z22
 	VFMADD213PS  c_expP5<>+0(SB), Z24, Z22
 	VFMADD213PS  c_expP4<>+0(SB), Z24, Z22
 	VFMADD213PS  c_expP3<>+0(SB), Z24, Z22
@@ -21325,37 +21220,37 @@ loopN:
 	VFMADD132PS  Z21, Z22, Z22
 	VMOVUPS.Z    Z22, K1, Z21
 	VMULPS       c_twoM64<>+0(SB), Z21, Z22
-	VCMPPS       $0x1d, c_zero<>+0(SB), Z20, K1
-	VMULPS       Z21, Z20, Z21
+	VCMPPS       $0x1d, c_zero<>+0(SB), Z8, K1
+	VMULPS       Z21, Z8, Z21
 	VMULPS       c_twoM64<>+0(SB), Z21, Z23
-	VBLENDMPS    Z20, Z23, K1, Z1
-	VDIVPS       Z0, Z1, Z23
-	VBLENDMPS    Z22, Z18, K1, Z2
-	VADDPS       Z2, Z23, Z22
-	VDIVPS       Z22, Z20, Z20
+	VBLENDMPS    Z8, Z23, K1, Z9
+	VDIVPS       Z0, Z9, Z23
+	VBLENDMPS    Z22, Z6, K1, Z10
+	VADDPS       Z10, Z23, Z22
+	VDIVPS       Z22, Z8, Z8
 	VDIVPS       Z22, Z21, Z21
 	VMULPS       c_twoM64<>+0(SB), Z21, Z21
-	VBLENDMPS    Z20, Z21, K1, Z3
-	VMOVUPS      Z3, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z20
-	VMINPS       Z20, Z19, Z20
-	VMAXPS       Z20, Z17, Z20
-	VORPS        c_signMask<>+0(SB), Z20, Z21
-	VDIVPS       Z13, Z21, Z22
-	VFNMADD231PS Z13, Z22, Z21
-	VMULPS       Z14, Z21, Z21
-	VCMPPS       $0x1d, Z15, Z22, K1
-	VMAXPS       Z22, Z15, Z22
+	VBLENDMPS    Z8, Z21, K1, Z11
+	VMOVUPS      Z11, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z8
+	VMINPS       Z8, Z7, Z8
+	VMAXPS       Z8, Z5, Z8
+	VORPS        c_signMask<>+0(SB), Z8, Z21
+	VDIVPS       Z1, Z21, Z22
+	VFNMADD231PS Z1, Z22, Z21
+	VMULPS       Z2, Z21, Z21
+	VCMPPS       $0x1d, Z3, Z22, K1
+	VMAXPS       Z22, Z3, Z22
 	VMOVUPS      c_log2e<>+0(SB), Z23
 	VFMADD213PS  c_roundMagic<>+0(SB), Z22, Z23
 	VSUBPS       c_roundMagic<>+0(SB), Z23, Z24
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z24, Z22
-	VMINPS       Z18, Z21, Z21
+	VMINPS       Z6, Z21, Z21
 	VMAXPS       c_negOne<>+0(SB), Z21, Z21
 	VADDPS       Z21, Z22, Z21
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z21, Z24
 	VMULPS       Z24, Z24, Z21
-	VMOVAPS      Z16, Z22
+	VMOVAPS      Z4, Z22
 	VFMADD213PS  c_expP5<>+0(SB), Z24, Z22
 	VFMADD213PS  c_expP4<>+0(SB), Z24, Z22
 	VFMADD213PS  c_expP3<>+0(SB), Z24, Z22
@@ -21366,18 +21261,18 @@ loopN:
 	VFMADD132PS  Z21, Z22, Z22
 	VMOVUPS.Z    Z22, K1, Z21
 	VMULPS       c_twoM64<>+0(SB), Z21, Z22
-	VCMPPS       $0x1d, c_zero<>+0(SB), Z20, K1
-	VMULPS       Z21, Z20, Z21
+	VCMPPS       $0x1d, c_zero<>+0(SB), Z8, K1
+	VMULPS       Z21, Z8, Z21
 	VMULPS       c_twoM64<>+0(SB), Z21, Z23
-	VBLENDMPS    Z20, Z23, K1, Z4
-	VDIVPS       Z0, Z4, Z23
-	VBLENDMPS    Z22, Z18, K1, Z5
-	VADDPS       Z5, Z23, Z22
-	VDIVPS       Z22, Z20, Z20
+	VBLENDMPS    Z8, Z23, K1, Z12
+	VDIVPS       Z0, Z12, Z23
+	VBLENDMPS    Z22, Z6, K1, Z13
+	VADDPS       Z13, Z23, Z22
+	VDIVPS       Z22, Z8, Z8
 	VDIVPS       Z22, Z21, Z21
 	VMULPS       c_twoM64<>+0(SB), Z21, Z21
-	VBLENDMPS    Z20, Z21, K1, Z6
-	VMOVUPS      Z6, 64(CX)(BX*4)
+	VBLENDMPS    Z8, Z21, K1, Z14
+	VMOVUPS      Z14, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
 
@@ -21388,47 +21283,47 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Z1
-	VMINPS       Z1, Z19, Z1
-	VMAXPS       Z1, Z17, Z1
-	VORPS        c_signMask<>+0(SB), Z1, Z2
-	VDIVPS       Z13, Z2, Z3
-	VFNMADD231PS Z13, Z3, Z2
-	VMULPS       Z14, Z2, Z2
-	VCMPPS       $0x1d, Z15, Z3, K1
-	VMAXPS       Z3, Z15, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z4
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
-	VMINPS       Z18, Z2, Z2
-	VMAXPS       c_negOne<>+0(SB), Z2, Z2
-	VADDPS       Z2, Z3, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z5
-	VMULPS       Z5, Z5, Z2
-	VMOVAPS      Z16, Z3
-	VFMADD213PS  c_expP5<>+0(SB), Z5, Z3
-	VFMADD213PS  c_expP4<>+0(SB), Z5, Z3
-	VFMADD213PS  c_expP3<>+0(SB), Z5, Z3
-	VFMADD213PS  c_expP2<>+0(SB), Z5, Z3
-	VFMADD132PS  Z3, Z5, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z4, Z3
-	VPSLLD       $0x17, Z3, Z3
-	VFMADD132PS  Z2, Z3, Z3
-	VMOVUPS.Z    Z3, K1, Z2
-	VMULPS       c_twoM64<>+0(SB), Z2, Z3
-	VCMPPS       $0x1d, c_zero<>+0(SB), Z1, K1
-	VMULPS       Z2, Z1, Z2
-	VMULPS       c_twoM64<>+0(SB), Z2, Z4
-	VBLENDMPS    Z1, Z4, K1, Z7
-	VDIVPS       Z0, Z7, Z4
-	VBLENDMPS    Z3, Z18, K1, Z8
-	VADDPS       Z8, Z4, Z3
-	VDIVPS       Z3, Z1, Z1
-	VDIVPS       Z3, Z2, Z2
-	VMULPS       c_twoM64<>+0(SB), Z2, Z2
-	VBLENDMPS    Z1, Z2, K1, Z9
-	VMOVUPS      Z9, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z8
+	VMINPS       Z8, Z7, Z8
+	VMAXPS       Z8, Z5, Z8
+	VORPS        c_signMask<>+0(SB), Z8, Z9
+	VDIVPS       Z1, Z9, Z10
+	VFNMADD231PS Z1, Z10, Z9
+	VMULPS       Z2, Z9, Z9
+	VCMPPS       $0x1d, Z3, Z10, K1
+	VMAXPS       Z10, Z3, Z10
+	VMOVUPS      c_log2e<>+0(SB), Z11
+	VFMADD213PS  c_roundMagic<>+0(SB), Z10, Z11
+	VSUBPS       c_roundMagic<>+0(SB), Z11, Z12
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z12, Z10
+	VMINPS       Z6, Z9, Z9
+	VMAXPS       c_negOne<>+0(SB), Z9, Z9
+	VADDPS       Z9, Z10, Z9
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z9, Z12
+	VMULPS       Z12, Z12, Z9
+	VMOVAPS      Z4, Z10
+	VFMADD213PS  c_expP5<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP4<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP3<>+0(SB), Z12, Z10
+	VFMADD213PS  c_expP2<>+0(SB), Z12, Z10
+	VFMADD132PS  Z10, Z12, Z9
+	VPSUBD       c_expBias64<>+0(SB), Z11, Z10
+	VPSLLD       $0x17, Z10, Z10
+	VFMADD132PS  Z9, Z10, Z10
+	VMOVUPS.Z    Z10, K1, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z10
+	VCMPPS       $0x1d, c_zero<>+0(SB), Z8, K1
+	VMULPS       Z9, Z8, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z11
+	VBLENDMPS    Z8, Z11, K1, Z15
+	VDIVPS       Z0, Z15, Z11
+	VBLENDMPS    Z10, Z6, K1, Z16
+	VADDPS       Z16, Z11, Z10
+	VDIVPS       Z10, Z8, Z8
+	VDIVPS       Z10, Z9, Z9
+	VMULPS       c_twoM64<>+0(SB), Z9, Z9
+	VBLENDMPS    Z8, Z9, K1, Z17
+	VMOVUPS      Z17, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
 
@@ -21437,72 +21332,69 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
-	VMOVUPS.Z    (DX)(BX*4), K1, Z1
-	VMINPS       Z1, Z19, Z1
-	VMAXPS       Z1, Z17, Z1
-	VORPS        c_signMask<>+0(SB), Z1, Z2
-	VDIVPS       Z13, Z2, Z3
-	VFNMADD231PS Z13, Z3, Z2
-	VMULPS       Z14, Z2, Z2
-	VCMPPS       $0x1d, Z15, Z3, K2
-	VMAXPS       Z3, Z15, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z4
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z5
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z5, Z3
-	VMINPS       Z18, Z2, Z2
-	VMAXPS       c_negOne<>+0(SB), Z2, Z2
-	VADDPS       Z2, Z3, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z5
-	VMULPS       Z5, Z5, Z2
-	VMOVAPS      Z16, Z3
-	VFMADD213PS  c_expP5<>+0(SB), Z5, Z3
-	VFMADD213PS  c_expP4<>+0(SB), Z5, Z3
-	VFMADD213PS  c_expP3<>+0(SB), Z5, Z3
-	VFMADD213PS  c_expP2<>+0(SB), Z5, Z3
-	VFMADD132PS  Z3, Z5, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z4, Z3
-	VPSLLD       $0x17, Z3, Z3
-	VFMADD132PS  Z2, Z3, Z3
-	VMOVUPS.Z    Z3, K2, Z2
-	VMULPS       c_twoM64<>+0(SB), Z2, Z3
-	VCMPPS       $0x1d, c_zero<>+0(SB), Z1, K2
-	VMULPS       Z2, Z1, Z2
-	VMULPS       c_twoM64<>+0(SB), Z2, Z4
-	VBLENDMPS    Z1, Z4, K2, Z10
-	VDIVPS       Z0, Z10, Z0
-	VBLENDMPS    Z3, Z18, K2, Z11
-	VADDPS       Z11, Z0, Z0
-	VDIVPS       Z0, Z1, Z1
-	VDIVPS       Z0, Z2, Z0
+	VMOVUPS.Z    (DX)(BX*4), K1, Z8
+	VMINPS       Z8, Z7, Z7
+	VMAXPS       Z7, Z5, Z5
+	VORPS        c_signMask<>+0(SB), Z5, Z7
+	VDIVPS       Z1, Z7, Z8
+	VFNMADD231PS Z1, Z8, Z7
+	VMULPS       Z2, Z7, Z1
+	VCMPPS       $0x1d, Z3, Z8, K2
+	VMAXPS       Z8, Z3, Z2
+	VMOVUPS      c_log2e<>+0(SB), Z3
+	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
+	VSUBPS       c_roundMagic<>+0(SB), Z3, Z7
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z7, Z2
+	VMINPS       Z6, Z1, Z1
+	VMAXPS       c_negOne<>+0(SB), Z1, Z1
+	VADDPS       Z1, Z2, Z1
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z1, Z7
+	VMULPS       Z7, Z7, Z1
+	VMOVAPS      Z4, Z2
+	VFMADD213PS  c_expP5<>+0(SB), Z7, Z2
+	VFMADD213PS  c_expP4<>+0(SB), Z7, Z2
+	VFMADD213PS  c_expP3<>+0(SB), Z7, Z2
+	VFMADD213PS  c_expP2<>+0(SB), Z7, Z2
+	VFMADD132PS  Z2, Z7, Z1
+	VPSUBD       c_expBias64<>+0(SB), Z3, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VFMADD132PS  Z1, Z2, Z2
+	VMOVUPS.Z    Z2, K2, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z2
+	VCMPPS       $0x1d, c_zero<>+0(SB), Z5, K2
+	VMULPS       Z1, Z5, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z3
+	VBLENDMPS    Z5, Z3, K2, Z18
+	VDIVPS       Z0, Z18, Z0
+	VBLENDMPS    Z2, Z6, K2, Z19
+	VADDPS       Z19, Z0, Z0
+	VDIVPS       Z0, Z5, Z2
+	VDIVPS       Z0, Z1, Z0
 	VMULPS       c_twoM64<>+0(SB), Z0, Z0
-	VBLENDMPS    Z1, Z0, K2, Z12
-	VMOVUPS      Z12, K1, (CX)(BX*4)
+	VBLENDMPS    Z2, Z0, K2, Z20
+	VMOVUPS      Z20, K1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
 	RET
 
 // func srsBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32, beta float32, invBeta float32) [2]float64
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·srsBackwardAVX512(SB), NOSPLIT, $128-104
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        alpha+72(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        beta+76(FP), X13
-	VBROADCASTSS X13, Z13
-	MOVSS        invBeta+80(FP), X14
-	VBROADCASTSS X14, Z14
-	VMOVUPS      c_expLo<>+0(SB), Z15
-	VMOVUPS      c_expP6<>+0(SB), Z16
-	VMOVUPS      c_negOneE30<>+0(SB), Z17
-	VMOVUPS      c_one<>+0(SB), Z18
-	VMOVUPS      c_oneE30<>+0(SB), Z19
-	VXORPS       Z20, Z20, Z20
-	VXORPS       Z21, Z21, Z21
+	VBROADCASTSS alpha+72(FP), Z0
+	VBROADCASTSS beta+76(FP), Z1
+	VBROADCASTSS invBeta+80(FP), Z2
+	VMOVUPS      c_expLo<>+0(SB), Z3
+	VMOVUPS      c_expP6<>+0(SB), Z4
+	VMOVUPS      c_negOneE30<>+0(SB), Z5
+	VMOVUPS      c_one<>+0(SB), Z6
+	VMOVUPS      c_oneE30<>+0(SB), Z7
+	VXORPS       Z8, Z8, Z8
+	VXORPS       Z9, Z9, Z9
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -21510,26 +21402,26 @@ TEXT ·srsBackwardAVX512(SB), NOSPLIT, $128-104
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z22
-	VMINPS       Z22, Z19, Z22
-	VMAXPS       Z22, Z17, Z22
+	VMOVUPS      (BX)(SI*4), Z10
+	VMINPS       Z10, Z7, Z10
+	VMAXPS       Z10, Z5, Z10
 	VMOVUPS      (DX)(SI*4), Z23
-	VORPS        c_signMask<>+0(SB), Z22, Z24
-	VDIVPS       Z13, Z24, Z25
-	VFNMADD231PS Z13, Z25, Z24
-	VMULPS       Z14, Z24, Z24
-	VCMPPS       $0x1d, Z15, Z25, K1
-	VMAXPS       Z25, Z15, Z25
+	VORPS        c_signMask<>+0(SB), Z10, Z24
+	VDIVPS       Z1, Z24, Z25
+	VFNMADD231PS Z1, Z25, Z24
+	VMULPS       Z2, Z24, Z24
+	VCMPPS       $0x1d, Z3, Z25, K1
+	VMAXPS       Z25, Z3, Z25
 	VMOVUPS      c_log2e<>+0(SB), Z26
 	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z26
 	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z25
-	VMINPS       Z18, Z24, Z24
+	VMINPS       Z6, Z24, Z24
 	VMAXPS       c_negOne<>+0(SB), Z24, Z24
 	VADDPS       Z24, Z25, Z24
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z27
 	VMULPS       Z27, Z27, Z24
-	VMOVAPS      Z16, Z25
+	VMOVAPS      Z4, Z25
 	VFMADD213PS  c_expP5<>+0(SB), Z27, Z25
 	VFMADD213PS  c_expP4<>+0(SB), Z27, Z25
 	VFMADD213PS  c_expP3<>+0(SB), Z27, Z25
@@ -21540,54 +21432,54 @@ loopN:
 	VFMADD132PS  Z24, Z25, Z25
 	VMOVUPS.Z    Z25, K1, Z24
 	VMULPS       c_twoM64<>+0(SB), Z24, Z25
-	VCMPPS       $0x1d, c_zero<>+0(SB), Z22, K1
-	VMULPS       Z24, Z22, Z26
+	VCMPPS       $0x1d, c_zero<>+0(SB), Z10, K1
+	VMULPS       Z24, Z10, Z26
 	VMULPS       c_twoM64<>+0(SB), Z26, Z27
-	VBLENDMPS    Z22, Z27, K1, Z1
-	VDIVPS       Z0, Z1, Z27
-	VBLENDMPS    Z25, Z18, K1, Z2
-	VADDPS       Z2, Z27, Z27
-	VDIVPS       Z27, Z22, Z28
+	VBLENDMPS    Z10, Z27, K1, Z11
+	VDIVPS       Z0, Z11, Z27
+	VBLENDMPS    Z25, Z6, K1, Z12
+	VADDPS       Z12, Z27, Z27
+	VDIVPS       Z27, Z10, Z28
 	VDIVPS       Z27, Z26, Z26
 	VMULPS       c_twoM64<>+0(SB), Z26, Z26
-	VBLENDMPS    Z28, Z26, K1, Z3
+	VBLENDMPS    Z28, Z26, K1, Z13
 	VMULPS       Z27, Z27, Z26
-	VDIVPS       Z26, Z18, Z26
-	VDIVPS       Z13, Z22, Z27
-	VADDPS       Z27, Z18, Z27
+	VDIVPS       Z26, Z6, Z26
+	VDIVPS       Z1, Z10, Z27
+	VADDPS       Z27, Z6, Z27
 	VMULPS       Z27, Z24, Z24
 	VMULPS       Z26, Z24, Z24
 	VMULPS       c_twoM64<>+0(SB), Z24, Z24
 	VMULPS       Z24, Z23, Z24
 	VMOVUPS      Z24, (CX)(SI*4)
-	VDIVPS       Z0, Z3, Z24
+	VDIVPS       Z0, Z13, Z24
 	VMULPS       Z24, Z23, Z27
-	VFMADD231PS  Z24, Z27, Z20
-	VMULPS       Z22, Z23, Z23
-	VMULPS       Z25, Z22, Z22
-	VMULPS       Z22, Z23, Z22
-	VMULPS       Z26, Z22, Z22
-	VADDPS       Z22, Z21, Z21
-	VMOVUPS      64(BX)(SI*4), Z22
-	VMINPS       Z22, Z19, Z22
-	VMAXPS       Z22, Z17, Z22
+	VFMADD231PS  Z24, Z27, Z8
+	VMULPS       Z10, Z23, Z23
+	VMULPS       Z25, Z10, Z10
+	VMULPS       Z10, Z23, Z10
+	VMULPS       Z26, Z10, Z10
+	VADDPS       Z10, Z9, Z9
+	VMOVUPS      64(BX)(SI*4), Z10
+	VMINPS       Z10, Z7, Z10
+	VMAXPS       Z10, Z5, Z10
 	VMOVUPS      64(DX)(SI*4), Z23
-	VORPS        c_signMask<>+0(SB), Z22, Z24
-	VDIVPS       Z13, Z24, Z25
-	VFNMADD231PS Z13, Z25, Z24
-	VMULPS       Z14, Z24, Z24
-	VCMPPS       $0x1d, Z15, Z25, K1
-	VMAXPS       Z25, Z15, Z25
+	VORPS        c_signMask<>+0(SB), Z10, Z24
+	VDIVPS       Z1, Z24, Z25
+	VFNMADD231PS Z1, Z25, Z24
+	VMULPS       Z2, Z24, Z24
+	VCMPPS       $0x1d, Z3, Z25, K1
+	VMAXPS       Z25, Z3, Z25
 	VMOVUPS      c_log2e<>+0(SB), Z26
 	VFMADD213PS  c_roundMagic<>+0(SB), Z25, Z26
 	VSUBPS       c_roundMagic<>+0(SB), Z26, Z27
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z27, Z25
-	VMINPS       Z18, Z24, Z24
+	VMINPS       Z6, Z24, Z24
 	VMAXPS       c_negOne<>+0(SB), Z24, Z24
 	VADDPS       Z24, Z25, Z24
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z24, Z27
 	VMULPS       Z27, Z27, Z24
-	VMOVAPS      Z16, Z25
+	VMOVAPS      Z4, Z25
 	VFMADD213PS  c_expP5<>+0(SB), Z27, Z25
 	VFMADD213PS  c_expP4<>+0(SB), Z27, Z25
 	VFMADD213PS  c_expP3<>+0(SB), Z27, Z25
@@ -21598,34 +21490,34 @@ loopN:
 	VFMADD132PS  Z24, Z25, Z25
 	VMOVUPS.Z    Z25, K1, Z24
 	VMULPS       c_twoM64<>+0(SB), Z24, Z25
-	VCMPPS       $0x1d, c_zero<>+0(SB), Z22, K1
-	VMULPS       Z24, Z22, Z26
+	VCMPPS       $0x1d, c_zero<>+0(SB), Z10, K1
+	VMULPS       Z24, Z10, Z26
 	VMULPS       c_twoM64<>+0(SB), Z26, Z27
-	VBLENDMPS    Z22, Z27, K1, Z4
-	VDIVPS       Z0, Z4, Z27
-	VBLENDMPS    Z25, Z18, K1, Z5
-	VADDPS       Z5, Z27, Z27
-	VDIVPS       Z27, Z22, Z28
+	VBLENDMPS    Z10, Z27, K1, Z14
+	VDIVPS       Z0, Z14, Z27
+	VBLENDMPS    Z25, Z6, K1, Z15
+	VADDPS       Z15, Z27, Z27
+	VDIVPS       Z27, Z10, Z28
 	VDIVPS       Z27, Z26, Z26
 	VMULPS       c_twoM64<>+0(SB), Z26, Z26
-	VBLENDMPS    Z28, Z26, K1, Z6
+	VBLENDMPS    Z28, Z26, K1, Z16
 	VMULPS       Z27, Z27, Z26
-	VDIVPS       Z26, Z18, Z26
-	VDIVPS       Z13, Z22, Z27
-	VADDPS       Z27, Z18, Z27
+	VDIVPS       Z26, Z6, Z26
+	VDIVPS       Z1, Z10, Z27
+	VADDPS       Z27, Z6, Z27
 	VMULPS       Z27, Z24, Z24
 	VMULPS       Z26, Z24, Z24
 	VMULPS       c_twoM64<>+0(SB), Z24, Z24
 	VMULPS       Z24, Z23, Z24
 	VMOVUPS      Z24, 64(CX)(SI*4)
-	VDIVPS       Z0, Z6, Z24
+	VDIVPS       Z0, Z16, Z24
 	VMULPS       Z24, Z23, Z27
-	VFMADD231PS  Z24, Z27, Z20
-	VMULPS       Z22, Z23, Z23
-	VMULPS       Z25, Z22, Z22
-	VMULPS       Z22, Z23, Z22
-	VMULPS       Z26, Z22, Z22
-	VADDPS       Z22, Z21, Z21
+	VFMADD231PS  Z24, Z27, Z8
+	VMULPS       Z10, Z23, Z23
+	VMULPS       Z25, Z10, Z10
+	VMULPS       Z10, Z23, Z10
+	VMULPS       Z26, Z10, Z10
+	VADDPS       Z10, Z9, Z9
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -21636,64 +21528,64 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Z1
-	VMINPS       Z1, Z19, Z1
-	VMAXPS       Z1, Z17, Z1
-	VMOVUPS      (DX)(SI*4), Z2
-	VORPS        c_signMask<>+0(SB), Z1, Z3
-	VDIVPS       Z13, Z3, Z4
-	VFNMADD231PS Z13, Z4, Z3
-	VMULPS       Z14, Z3, Z3
-	VCMPPS       $0x1d, Z15, Z4, K1
-	VMAXPS       Z4, Z15, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
-	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
-	VMINPS       Z18, Z3, Z3
-	VMAXPS       c_negOne<>+0(SB), Z3, Z3
-	VADDPS       Z3, Z4, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
-	VMULPS       Z6, Z6, Z3
-	VMOVAPS      Z16, Z4
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
-	VFMADD132PS  Z4, Z6, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z3, Z4, Z4
-	VMOVUPS.Z    Z4, K1, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z4
-	VCMPPS       $0x1d, c_zero<>+0(SB), Z1, K1
-	VMULPS       Z3, Z1, Z5
-	VMULPS       c_twoM64<>+0(SB), Z5, Z6
-	VBLENDMPS    Z1, Z6, K1, Z7
-	VDIVPS       Z0, Z7, Z6
-	VBLENDMPS    Z4, Z18, K1, Z8
-	VADDPS       Z8, Z6, Z6
-	VDIVPS       Z6, Z1, Z22
-	VDIVPS       Z6, Z5, Z5
-	VMULPS       c_twoM64<>+0(SB), Z5, Z5
-	VBLENDMPS    Z22, Z5, K1, Z9
-	VMULPS       Z6, Z6, Z5
-	VDIVPS       Z5, Z18, Z5
-	VDIVPS       Z13, Z1, Z6
-	VADDPS       Z6, Z18, Z6
-	VMULPS       Z6, Z3, Z3
-	VMULPS       Z5, Z3, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VMULPS       Z3, Z2, Z3
-	VMOVUPS      Z3, (CX)(SI*4)
-	VDIVPS       Z0, Z9, Z3
-	VMULPS       Z3, Z2, Z6
-	VFMADD231PS  Z3, Z6, Z20
-	VMULPS       Z1, Z2, Z2
-	VMULPS       Z4, Z1, Z1
-	VMULPS       Z1, Z2, Z1
-	VMULPS       Z5, Z1, Z1
-	VADDPS       Z1, Z21, Z21
+	VMOVUPS      (BX)(SI*4), Z10
+	VMINPS       Z10, Z7, Z10
+	VMAXPS       Z10, Z5, Z10
+	VMOVUPS      (DX)(SI*4), Z11
+	VORPS        c_signMask<>+0(SB), Z10, Z12
+	VDIVPS       Z1, Z12, Z13
+	VFNMADD231PS Z1, Z13, Z12
+	VMULPS       Z2, Z12, Z12
+	VCMPPS       $0x1d, Z3, Z13, K1
+	VMAXPS       Z13, Z3, Z13
+	VMOVUPS      c_log2e<>+0(SB), Z14
+	VFMADD213PS  c_roundMagic<>+0(SB), Z13, Z14
+	VSUBPS       c_roundMagic<>+0(SB), Z14, Z15
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z13
+	VMINPS       Z6, Z12, Z12
+	VMAXPS       c_negOne<>+0(SB), Z12, Z12
+	VADDPS       Z12, Z13, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z15
+	VMULPS       Z15, Z15, Z12
+	VMOVAPS      Z4, Z13
+	VFMADD213PS  c_expP5<>+0(SB), Z15, Z13
+	VFMADD213PS  c_expP4<>+0(SB), Z15, Z13
+	VFMADD213PS  c_expP3<>+0(SB), Z15, Z13
+	VFMADD213PS  c_expP2<>+0(SB), Z15, Z13
+	VFMADD132PS  Z13, Z15, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z14, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VFMADD132PS  Z12, Z13, Z13
+	VMOVUPS.Z    Z13, K1, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z13
+	VCMPPS       $0x1d, c_zero<>+0(SB), Z10, K1
+	VMULPS       Z12, Z10, Z14
+	VMULPS       c_twoM64<>+0(SB), Z14, Z15
+	VBLENDMPS    Z10, Z15, K1, Z17
+	VDIVPS       Z0, Z17, Z15
+	VBLENDMPS    Z13, Z6, K1, Z18
+	VADDPS       Z18, Z15, Z15
+	VDIVPS       Z15, Z10, Z16
+	VDIVPS       Z15, Z14, Z14
+	VMULPS       c_twoM64<>+0(SB), Z14, Z14
+	VBLENDMPS    Z16, Z14, K1, Z19
+	VMULPS       Z15, Z15, Z14
+	VDIVPS       Z14, Z6, Z14
+	VDIVPS       Z1, Z10, Z15
+	VADDPS       Z15, Z6, Z15
+	VMULPS       Z15, Z12, Z12
+	VMULPS       Z14, Z12, Z12
+	VMULPS       c_twoM64<>+0(SB), Z12, Z12
+	VMULPS       Z12, Z11, Z12
+	VMOVUPS      Z12, (CX)(SI*4)
+	VDIVPS       Z0, Z19, Z12
+	VMULPS       Z12, Z11, Z15
+	VFMADD231PS  Z12, Z15, Z8
+	VMULPS       Z10, Z11, Z11
+	VMULPS       Z13, Z10, Z10
+	VMULPS       Z10, Z11, Z10
+	VMULPS       Z14, Z10, Z10
+	VADDPS       Z10, Z9, Z9
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -21702,69 +21594,69 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
-	VMOVUPS.Z    (BX)(SI*4), K1, Z1
-	VMINPS       Z1, Z19, Z1
-	VMAXPS       Z1, Z17, Z1
-	VMOVUPS.Z    (DX)(SI*4), K1, Z2
-	VORPS        c_signMask<>+0(SB), Z1, Z3
-	VDIVPS       Z13, Z3, Z4
-	VFNMADD231PS Z13, Z4, Z3
-	VMULPS       Z14, Z3, Z3
-	VCMPPS       $0x1d, Z15, Z4, K2
-	VMAXPS       Z4, Z15, Z4
-	VMOVUPS      c_log2e<>+0(SB), Z5
-	VFMADD213PS  c_roundMagic<>+0(SB), Z4, Z5
-	VSUBPS       c_roundMagic<>+0(SB), Z5, Z6
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z6, Z4
-	VMINPS       Z18, Z3, Z3
-	VMAXPS       c_negOne<>+0(SB), Z3, Z3
-	VADDPS       Z3, Z4, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z6
-	VMULPS       Z6, Z6, Z3
-	VMOVAPS      Z16, Z4
-	VFMADD213PS  c_expP5<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP4<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP3<>+0(SB), Z6, Z4
-	VFMADD213PS  c_expP2<>+0(SB), Z6, Z4
-	VFMADD132PS  Z4, Z6, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z5, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z3, Z4, Z4
-	VMOVUPS.Z    Z4, K2, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z4
-	VCMPPS       $0x1d, c_zero<>+0(SB), Z1, K2
-	VMULPS       Z3, Z1, Z5
-	VMULPS       c_twoM64<>+0(SB), Z5, Z6
-	VBLENDMPS    Z1, Z6, K2, Z10
-	VDIVPS       Z0, Z10, Z6
-	VBLENDMPS    Z4, Z18, K2, Z11
-	VADDPS       Z11, Z6, Z6
-	VDIVPS       Z6, Z1, Z7
-	VDIVPS       Z6, Z5, Z5
-	VMULPS       c_twoM64<>+0(SB), Z5, Z5
-	VBLENDMPS    Z7, Z5, K2, Z12
-	VMULPS       Z6, Z6, Z5
-	VDIVPS       Z5, Z18, Z5
-	VDIVPS       Z13, Z1, Z6
-	VADDPS       Z6, Z18, Z6
-	VMULPS       Z6, Z3, Z3
-	VMULPS       Z5, Z3, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z3
-	VMULPS       Z3, Z2, Z3
-	VMOVUPS      Z3, K1, (CX)(SI*4)
-	VDIVPS       Z0, Z12, Z0
-	VMULPS       Z0, Z2, Z3
-	VFMADD231PS  Z0, Z3, K1, Z20
-	VMULPS       Z1, Z2, Z0
+	VMOVUPS.Z    (BX)(SI*4), K1, Z10
+	VMINPS       Z10, Z7, Z7
+	VMAXPS       Z7, Z5, Z5
+	VMOVUPS.Z    (DX)(SI*4), K1, Z7
+	VORPS        c_signMask<>+0(SB), Z5, Z10
+	VDIVPS       Z1, Z10, Z11
+	VFNMADD231PS Z1, Z11, Z10
+	VMULPS       Z2, Z10, Z2
+	VCMPPS       $0x1d, Z3, Z11, K2
+	VMAXPS       Z11, Z3, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z10
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z10
+	VSUBPS       c_roundMagic<>+0(SB), Z10, Z11
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z11, Z3
+	VMINPS       Z6, Z2, Z2
+	VMAXPS       c_negOne<>+0(SB), Z2, Z2
+	VADDPS       Z2, Z3, Z2
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z11
+	VMULPS       Z11, Z11, Z2
+	VMOVAPS      Z4, Z3
+	VFMADD213PS  c_expP5<>+0(SB), Z11, Z3
+	VFMADD213PS  c_expP4<>+0(SB), Z11, Z3
+	VFMADD213PS  c_expP3<>+0(SB), Z11, Z3
+	VFMADD213PS  c_expP2<>+0(SB), Z11, Z3
+	VFMADD132PS  Z3, Z11, Z2
+	VPSUBD       c_expBias64<>+0(SB), Z10, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VFMADD132PS  Z2, Z3, Z3
+	VMOVUPS.Z    Z3, K2, Z2
+	VMULPS       c_twoM64<>+0(SB), Z2, Z3
+	VCMPPS       $0x1d, c_zero<>+0(SB), Z5, K2
+	VMULPS       Z2, Z5, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z10
+	VBLENDMPS    Z5, Z10, K2, Z20
+	VDIVPS       Z0, Z20, Z10
+	VBLENDMPS    Z3, Z6, K2, Z21
+	VADDPS       Z21, Z10, Z10
+	VDIVPS       Z10, Z5, Z11
+	VDIVPS       Z10, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z4
+	VBLENDMPS    Z11, Z4, K2, Z22
+	VMULPS       Z10, Z10, Z4
+	VDIVPS       Z4, Z6, Z4
+	VDIVPS       Z1, Z5, Z1
+	VADDPS       Z1, Z6, Z1
+	VMULPS       Z1, Z2, Z1
 	VMULPS       Z4, Z1, Z1
+	VMULPS       c_twoM64<>+0(SB), Z1, Z1
+	VMULPS       Z1, Z7, Z1
+	VMOVUPS      Z1, K1, (CX)(SI*4)
+	VDIVPS       Z0, Z22, Z0
+	VMULPS       Z0, Z7, Z1
+	VFMADD231PS  Z0, Z1, K1, Z8
+	VMULPS       Z5, Z7, Z0
+	VMULPS       Z3, Z5, Z1
 	VMULPS       Z1, Z0, Z0
-	VMULPS       Z5, Z0, Z0
-	VADDPS       Z0, Z21, K1, Z21
+	VMULPS       Z4, Z0, Z0
+	VADDPS       Z0, Z9, K1, Z9
 
 done:
 	LEAQ      ret_0+88(FP), AX
-	VMOVUPS   Z20, (SP)
-	VMOVUPS   Z21, 64(SP)
+	VMOVUPS   Z8, (SP)
+	VMOVUPS   Z9, 64(SP)
 	VMOVSD    c_zero<>+0(SB), X0
 	VMOVSS    (SP), X1
 	VCVTSS2SD X1, X1, X1
@@ -21869,24 +21761,21 @@ done:
 	RET
 
 // func aconCAVX512(y []float32, x []float32, scale float32, d float32, p2 float32)
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·aconCAVX512(SB), NOSPLIT, $0-60
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        scale+48(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        d+52(FP), X9
-	VBROADCASTSS X9, Z9
-	MOVSS        p2+56(FP), X10
-	VBROADCASTSS X10, Z10
-	VMOVUPS      c_expLo<>+0(SB), Z11
-	VMOVUPS      c_expP6<>+0(SB), Z12
-	VMOVUPS      c_maxFloat<>+0(SB), Z13
-	VMOVUPS      c_negMaxFloat<>+0(SB), Z14
-	VMOVUPS      c_negOneE30<>+0(SB), Z15
-	VMOVUPS      c_one<>+0(SB), Z16
-	VMOVUPS      c_oneE30<>+0(SB), Z17
+	VBROADCASTSS scale+48(FP), Z0
+	VBROADCASTSS d+52(FP), Z1
+	VBROADCASTSS p2+56(FP), Z2
+	VMOVUPS      c_expLo<>+0(SB), Z3
+	VMOVUPS      c_expP6<>+0(SB), Z4
+	VMOVUPS      c_maxFloat<>+0(SB), Z5
+	VMOVUPS      c_negMaxFloat<>+0(SB), Z6
+	VMOVUPS      c_negOneE30<>+0(SB), Z7
+	VMOVUPS      c_one<>+0(SB), Z8
+	VMOVUPS      c_oneE30<>+0(SB), Z9
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -21894,19 +21783,19 @@ TEXT ·aconCAVX512(SB), NOSPLIT, $0-60
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z18
-	VMULPS       Z18, Z0, Z19
-	VMINPS       Z19, Z17, Z19
-	VMAXPS       Z19, Z15, Z19
-	VORPS        c_signMask<>+0(SB), Z19, Z20
-	VMAXPS       Z20, Z11, Z20
+	VMOVUPS      (DX)(BX*4), Z10
+	VMULPS       Z10, Z0, Z11
+	VMINPS       Z11, Z9, Z11
+	VMAXPS       Z11, Z7, Z11
+	VORPS        c_signMask<>+0(SB), Z11, Z20
+	VMAXPS       Z20, Z3, Z20
 	VMOVUPS      c_log2e<>+0(SB), Z21
 	VFMADD213PS  c_roundMagic<>+0(SB), Z20, Z21
 	VSUBPS       c_roundMagic<>+0(SB), Z21, Z22
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z20
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z20, Z22
 	VMULPS       Z22, Z22, Z20
-	VMOVAPS      Z12, Z23
+	VMOVAPS      Z4, Z23
 	VFMADD213PS  c_expP5<>+0(SB), Z22, Z23
 	VFMADD213PS  c_expP4<>+0(SB), Z22, Z23
 	VFMADD213PS  c_expP3<>+0(SB), Z22, Z23
@@ -21916,31 +21805,31 @@ loopN:
 	VPSLLD       $0x17, Z21, Z21
 	VFMADD132PS  Z20, Z21, Z21
 	VMULPS       c_twoM64<>+0(SB), Z21, Z20
-	VFMADD132PS  c_twoM64<>+0(SB), Z16, Z21
-	VCMPPS       $0x11, c_zero<>+0(SB), Z19, K1
-	VBLENDMPS    Z20, Z16, K1, Z1
-	VDIVPS       Z21, Z1, Z19
-	VMULPS       Z19, Z9, Z19
-	VADDPS       Z10, Z19, Z19
-	VCMPPS       $0x00, c_zero<>+0(SB), Z19, K1
-	VMINPS       Z18, Z13, Z20
-	VMAXPS       Z20, Z14, Z20
-	VBLENDMPS    Z20, Z18, K1, Z2
-	VMULPS       Z19, Z2, Z18
-	VMOVUPS      Z18, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z18
-	VMULPS       Z18, Z0, Z19
-	VMINPS       Z19, Z17, Z19
-	VMAXPS       Z19, Z15, Z19
-	VORPS        c_signMask<>+0(SB), Z19, Z20
-	VMAXPS       Z20, Z11, Z20
+	VFMADD132PS  c_twoM64<>+0(SB), Z8, Z21
+	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K1
+	VBLENDMPS    Z20, Z8, K1, Z12
+	VDIVPS       Z21, Z12, Z11
+	VMULPS       Z11, Z1, Z11
+	VADDPS       Z2, Z11, Z11
+	VCMPPS       $0x00, c_zero<>+0(SB), Z11, K1
+	VMINPS       Z10, Z5, Z20
+	VMAXPS       Z20, Z6, Z20
+	VBLENDMPS    Z20, Z10, K1, Z13
+	VMULPS       Z11, Z13, Z10
+	VMOVUPS      Z10, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z10
+	VMULPS       Z10, Z0, Z11
+	VMINPS       Z11, Z9, Z11
+	VMAXPS       Z11, Z7, Z11
+	VORPS        c_signMask<>+0(SB), Z11, Z20
+	VMAXPS       Z20, Z3, Z20
 	VMOVUPS      c_log2e<>+0(SB), Z21
 	VFMADD213PS  c_roundMagic<>+0(SB), Z20, Z21
 	VSUBPS       c_roundMagic<>+0(SB), Z21, Z22
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z22, Z20
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z20, Z22
 	VMULPS       Z22, Z22, Z20
-	VMOVAPS      Z12, Z23
+	VMOVAPS      Z4, Z23
 	VFMADD213PS  c_expP5<>+0(SB), Z22, Z23
 	VFMADD213PS  c_expP4<>+0(SB), Z22, Z23
 	VFMADD213PS  c_expP3<>+0(SB), Z22, Z23
@@ -21950,18 +21839,18 @@ loopN:
 	VPSLLD       $0x17, Z21, Z21
 	VFMADD132PS  Z20, Z21, Z21
 	VMULPS       c_twoM64<>+0(SB), Z21, Z20
-	VFMADD132PS  c_twoM64<>+0(SB), Z16, Z21
-	VCMPPS       $0x11, c_zero<>+0(SB), Z19, K1
-	VBLENDMPS    Z20, Z16, K1, Z3
-	VDIVPS       Z21, Z3, Z19
-	VMULPS       Z19, Z9, Z19
-	VADDPS       Z10, Z19, Z19
-	VCMPPS       $0x00, c_zero<>+0(SB), Z19, K1
-	VMINPS       Z18, Z13, Z20
-	VMAXPS       Z20, Z14, Z20
-	VBLENDMPS    Z20, Z18, K1, Z4
-	VMULPS       Z19, Z4, Z18
-	VMOVUPS      Z18, 64(CX)(BX*4)
+	VFMADD132PS  c_twoM64<>+0(SB), Z8, Z21
+	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K1
+	VBLENDMPS    Z20, Z8, K1, Z14
+	VDIVPS       Z21, Z14, Z11
+	VMULPS       Z11, Z1, Z11
+	VADDPS       Z2, Z11, Z11
+	VCMPPS       $0x00, c_zero<>+0(SB), Z11, K1
+	VMINPS       Z10, Z5, Z20
+	VMAXPS       Z20, Z6, Z20
+	VBLENDMPS    Z20, Z10, K1, Z15
+	VMULPS       Z11, Z15, Z10
+	VMOVUPS      Z10, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
 
@@ -21972,40 +21861,40 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Z1
-	VMULPS       Z1, Z0, Z2
-	VMINPS       Z2, Z17, Z2
-	VMAXPS       Z2, Z15, Z2
-	VORPS        c_signMask<>+0(SB), Z2, Z3
-	VMAXPS       Z3, Z11, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z4
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z4
-	VSUBPS       c_roundMagic<>+0(SB), Z4, Z18
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z18
-	VMULPS       Z18, Z18, Z3
-	VMOVAPS      Z12, Z19
-	VFMADD213PS  c_expP5<>+0(SB), Z18, Z19
-	VFMADD213PS  c_expP4<>+0(SB), Z18, Z19
-	VFMADD213PS  c_expP3<>+0(SB), Z18, Z19
-	VFMADD213PS  c_expP2<>+0(SB), Z18, Z19
-	VFMADD132PS  Z19, Z18, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z4, Z4
-	VPSLLD       $0x17, Z4, Z4
-	VFMADD132PS  Z3, Z4, Z4
-	VMULPS       c_twoM64<>+0(SB), Z4, Z3
-	VFMADD132PS  c_twoM64<>+0(SB), Z16, Z4
-	VCMPPS       $0x11, c_zero<>+0(SB), Z2, K1
-	VBLENDMPS    Z3, Z16, K1, Z5
-	VDIVPS       Z4, Z5, Z2
-	VMULPS       Z2, Z9, Z2
-	VADDPS       Z10, Z2, Z2
-	VCMPPS       $0x00, c_zero<>+0(SB), Z2, K1
-	VMINPS       Z1, Z13, Z3
-	VMAXPS       Z3, Z14, Z3
-	VBLENDMPS    Z3, Z1, K1, Z6
-	VMULPS       Z2, Z6, Z1
-	VMOVUPS      Z1, (CX)(BX*4)
+	VMOVUPS      (DX)(BX*4), Z10
+	VMULPS       Z10, Z0, Z11
+	VMINPS       Z11, Z9, Z11
+	VMAXPS       Z11, Z7, Z11
+	VORPS        c_signMask<>+0(SB), Z11, Z12
+	VMAXPS       Z12, Z3, Z12
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z12, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z12
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z12, Z14
+	VMULPS       Z14, Z14, Z12
+	VMOVAPS      Z4, Z15
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z15
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z15
+	VFMADD132PS  Z15, Z14, Z12
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z13
+	VPSLLD       $0x17, Z13, Z13
+	VFMADD132PS  Z12, Z13, Z13
+	VMULPS       c_twoM64<>+0(SB), Z13, Z12
+	VFMADD132PS  c_twoM64<>+0(SB), Z8, Z13
+	VCMPPS       $0x11, c_zero<>+0(SB), Z11, K1
+	VBLENDMPS    Z12, Z8, K1, Z16
+	VDIVPS       Z13, Z16, Z11
+	VMULPS       Z11, Z1, Z11
+	VADDPS       Z2, Z11, Z11
+	VCMPPS       $0x00, c_zero<>+0(SB), Z11, K1
+	VMINPS       Z10, Z5, Z12
+	VMAXPS       Z12, Z6, Z12
+	VBLENDMPS    Z12, Z10, K1, Z17
+	VMULPS       Z11, Z17, Z10
+	VMOVUPS      Z10, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
 
@@ -22014,39 +21903,39 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
-	VMOVUPS.Z    (DX)(BX*4), K1, Z1
-	VMULPS       Z1, Z0, Z0
-	VMINPS       Z0, Z17, Z0
-	VMAXPS       Z0, Z15, Z0
-	VORPS        c_signMask<>+0(SB), Z0, Z2
-	VMAXPS       Z2, Z11, Z2
-	VMOVUPS      c_log2e<>+0(SB), Z3
-	VFMADD213PS  c_roundMagic<>+0(SB), Z2, Z3
-	VSUBPS       c_roundMagic<>+0(SB), Z3, Z4
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z4, Z2
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z2, Z4
-	VMULPS       Z4, Z4, Z2
-	VMOVAPS      Z12, Z5
-	VFMADD213PS  c_expP5<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP4<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP3<>+0(SB), Z4, Z5
-	VFMADD213PS  c_expP2<>+0(SB), Z4, Z5
-	VFMADD132PS  Z5, Z4, Z2
-	VPSUBD       c_expBias64<>+0(SB), Z3, Z3
-	VPSLLD       $0x17, Z3, Z3
-	VFMADD132PS  Z2, Z3, Z3
-	VMULPS       c_twoM64<>+0(SB), Z3, Z2
-	VFMADD132PS  c_twoM64<>+0(SB), Z16, Z3
+	VMOVUPS.Z    (DX)(BX*4), K1, Z10
+	VMULPS       Z10, Z0, Z0
+	VMINPS       Z0, Z9, Z0
+	VMAXPS       Z0, Z7, Z0
+	VORPS        c_signMask<>+0(SB), Z0, Z7
+	VMAXPS       Z7, Z3, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z7
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z7
+	VSUBPS       c_roundMagic<>+0(SB), Z7, Z9
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z9, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z9
+	VMULPS       Z9, Z9, Z3
+	VMOVAPS      Z4, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z9, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z9, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z9, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z9, Z4
+	VFMADD132PS  Z4, Z9, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z7, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z3
+	VFMADD132PS  c_twoM64<>+0(SB), Z8, Z4
 	VCMPPS       $0x11, c_zero<>+0(SB), Z0, K2
-	VBLENDMPS    Z2, Z16, K2, Z7
-	VDIVPS       Z3, Z7, Z0
-	VMULPS       Z0, Z9, Z0
-	VADDPS       Z10, Z0, Z0
+	VBLENDMPS    Z3, Z8, K2, Z18
+	VDIVPS       Z4, Z18, Z0
+	VMULPS       Z0, Z1, Z0
+	VADDPS       Z2, Z0, Z0
 	VCMPPS       $0x00, c_zero<>+0(SB), Z0, K2
-	VMINPS       Z1, Z13, Z2
-	VMAXPS       Z2, Z14, Z2
-	VBLENDMPS    Z2, Z1, K2, Z8
-	VMULPS       Z0, Z8, Z0
+	VMINPS       Z10, Z5, Z1
+	VMAXPS       Z1, Z6, Z1
+	VBLENDMPS    Z1, Z10, K2, Z19
+	VMULPS       Z0, Z19, Z0
 	VMOVUPS      Z0, K1, (CX)(BX*4)
 
 done:
@@ -22054,26 +21943,23 @@ done:
 	RET
 
 // func aconCBackwardAVX512(dx []float32, dy []float32, x []float32, scale float32, d float32, p2 float32) [3]float64
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·aconCBackwardAVX512(SB), NOSPLIT, $192-112
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        scale+72(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        d+76(FP), X5
-	VBROADCASTSS X5, Z5
-	MOVSS        p2+80(FP), X6
-	VBROADCASTSS X6, Z6
-	VMOVUPS      c_expLo<>+0(SB), Z7
-	VMOVUPS      c_expP6<>+0(SB), Z8
-	VMOVUPS      c_negOneE30<>+0(SB), Z9
-	VMOVUPS      c_one<>+0(SB), Z10
-	VMOVUPS      c_oneE30<>+0(SB), Z11
-	VXORPS       Z12, Z12, Z12
-	VXORPS       Z13, Z13, Z13
-	VXORPS       Z14, Z14, Z14
+	VBROADCASTSS scale+72(FP), Z0
+	VBROADCASTSS d+76(FP), Z1
+	VBROADCASTSS p2+80(FP), Z2
+	VMOVUPS      c_expLo<>+0(SB), Z3
+	VMOVUPS      c_expP6<>+0(SB), Z4
+	VMOVUPS      c_negOneE30<>+0(SB), Z5
+	VMOVUPS      c_one<>+0(SB), Z6
+	VMOVUPS      c_oneE30<>+0(SB), Z7
+	VXORPS       Z8, Z8, Z8
+	VXORPS       Z9, Z9, Z9
+	VXORPS       Z10, Z10, Z10
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -22081,20 +21967,20 @@ TEXT ·aconCBackwardAVX512(SB), NOSPLIT, $192-112
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z15
-	VMOVUPS      (DX)(SI*4), Z16
-	VMULPS       Z15, Z0, Z17
-	VMINPS       Z17, Z11, Z17
-	VMAXPS       Z17, Z9, Z17
-	VORPS        c_signMask<>+0(SB), Z17, Z18
-	VMAXPS       Z18, Z7, Z18
+	VMOVUPS      (BX)(SI*4), Z11
+	VMOVUPS      (DX)(SI*4), Z12
+	VMULPS       Z11, Z0, Z13
+	VMINPS       Z13, Z7, Z13
+	VMAXPS       Z13, Z5, Z13
+	VORPS        c_signMask<>+0(SB), Z13, Z18
+	VMAXPS       Z18, Z3, Z18
 	VMOVUPS      c_log2e<>+0(SB), Z19
 	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
 	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z20
 	VMULPS       Z20, Z20, Z18
-	VMOVAPS      Z8, Z21
+	VMOVAPS      Z4, Z21
 	VFMADD213PS  c_expP5<>+0(SB), Z20, Z21
 	VFMADD213PS  c_expP4<>+0(SB), Z20, Z21
 	VFMADD213PS  c_expP3<>+0(SB), Z20, Z21
@@ -22105,43 +21991,43 @@ loopN:
 	VFMADD132PS  Z18, Z19, Z19
 	VMULPS       c_twoM64<>+0(SB), Z19, Z18
 	VMOVAPS      Z19, Z20
-	VFMADD132PS  c_twoM64<>+0(SB), Z10, Z20
-	VCMPPS       $0x11, c_zero<>+0(SB), Z17, K1
-	VBLENDMPS    Z18, Z10, K1, Z1
-	VDIVPS       Z20, Z1, Z18
+	VFMADD132PS  c_twoM64<>+0(SB), Z6, Z20
+	VCMPPS       $0x11, c_zero<>+0(SB), Z13, K1
+	VBLENDMPS    Z18, Z6, K1, Z14
+	VDIVPS       Z20, Z14, Z18
 	VMULPS       Z20, Z20, Z20
 	VDIVPS       Z20, Z19, Z19
 	VMULPS       c_twoM64<>+0(SB), Z19, Z19
-	VMINPS       Z15, Z11, Z15
-	VMAXPS       Z15, Z9, Z15
-	VMULPS       Z19, Z17, Z17
-	VADDPS       Z17, Z18, Z17
-	VMULPS       Z17, Z5, Z18
-	VADDPS       Z6, Z18, Z18
-	VMULPS       Z18, Z16, Z18
+	VMINPS       Z11, Z7, Z11
+	VMAXPS       Z11, Z5, Z11
+	VMULPS       Z19, Z13, Z13
+	VADDPS       Z13, Z18, Z13
+	VMULPS       Z13, Z1, Z18
+	VADDPS       Z2, Z18, Z18
+	VMULPS       Z18, Z12, Z18
 	VMOVUPS      Z18, (CX)(SI*4)
-	VMULPS       Z15, Z16, Z18
-	VFMADD231PS  Z17, Z18, Z12
-	VSUBPS       Z17, Z10, Z17
-	VFMADD231PS  Z17, Z18, Z13
-	VMULPS       Z15, Z5, Z15
-	VMULPS       Z15, Z16, Z16
-	VMULPS       Z19, Z15, Z15
-	VFMADD231PS  Z15, Z16, Z14
-	VMOVUPS      64(BX)(SI*4), Z15
-	VMOVUPS      64(DX)(SI*4), Z16
-	VMULPS       Z15, Z0, Z17
-	VMINPS       Z17, Z11, Z17
-	VMAXPS       Z17, Z9, Z17
-	VORPS        c_signMask<>+0(SB), Z17, Z18
-	VMAXPS       Z18, Z7, Z18
+	VMULPS       Z11, Z12, Z18
+	VFMADD231PS  Z13, Z18, Z8
+	VSUBPS       Z13, Z6, Z13
+	VFMADD231PS  Z13, Z18, Z9
+	VMULPS       Z11, Z1, Z11
+	VMULPS       Z11, Z12, Z12
+	VMULPS       Z19, Z11, Z11
+	VFMADD231PS  Z11, Z12, Z10
+	VMOVUPS      64(BX)(SI*4), Z11
+	VMOVUPS      64(DX)(SI*4), Z12
+	VMULPS       Z11, Z0, Z13
+	VMINPS       Z13, Z7, Z13
+	VMAXPS       Z13, Z5, Z13
+	VORPS        c_signMask<>+0(SB), Z13, Z18
+	VMAXPS       Z18, Z3, Z18
 	VMOVUPS      c_log2e<>+0(SB), Z19
 	VFMADD213PS  c_roundMagic<>+0(SB), Z18, Z19
 	VSUBPS       c_roundMagic<>+0(SB), Z19, Z20
 	VFNMADD231PS c_ln2Hi<>+0(SB), Z20, Z18
 	VFNMADD132PS c_ln2Lo<>+0(SB), Z18, Z20
 	VMULPS       Z20, Z20, Z18
-	VMOVAPS      Z8, Z21
+	VMOVAPS      Z4, Z21
 	VFMADD213PS  c_expP5<>+0(SB), Z20, Z21
 	VFMADD213PS  c_expP4<>+0(SB), Z20, Z21
 	VFMADD213PS  c_expP3<>+0(SB), Z20, Z21
@@ -22152,29 +22038,29 @@ loopN:
 	VFMADD132PS  Z18, Z19, Z19
 	VMULPS       c_twoM64<>+0(SB), Z19, Z18
 	VMOVAPS      Z19, Z20
-	VFMADD132PS  c_twoM64<>+0(SB), Z10, Z20
-	VCMPPS       $0x11, c_zero<>+0(SB), Z17, K1
-	VBLENDMPS    Z18, Z10, K1, Z2
-	VDIVPS       Z20, Z2, Z18
+	VFMADD132PS  c_twoM64<>+0(SB), Z6, Z20
+	VCMPPS       $0x11, c_zero<>+0(SB), Z13, K1
+	VBLENDMPS    Z18, Z6, K1, Z15
+	VDIVPS       Z20, Z15, Z18
 	VMULPS       Z20, Z20, Z20
 	VDIVPS       Z20, Z19, Z19
 	VMULPS       c_twoM64<>+0(SB), Z19, Z19
-	VMINPS       Z15, Z11, Z15
-	VMAXPS       Z15, Z9, Z15
-	VMULPS       Z19, Z17, Z17
-	VADDPS       Z17, Z18, Z17
-	VMULPS       Z17, Z5, Z18
-	VADDPS       Z6, Z18, Z18
-	VMULPS       Z18, Z16, Z18
+	VMINPS       Z11, Z7, Z11
+	VMAXPS       Z11, Z5, Z11
+	VMULPS       Z19, Z13, Z13
+	VADDPS       Z13, Z18, Z13
+	VMULPS       Z13, Z1, Z18
+	VADDPS       Z2, Z18, Z18
+	VMULPS       Z18, Z12, Z18
 	VMOVUPS      Z18, 64(CX)(SI*4)
-	VMULPS       Z15, Z16, Z18
-	VFMADD231PS  Z17, Z18, Z12
-	VSUBPS       Z17, Z10, Z17
-	VFMADD231PS  Z17, Z18, Z13
-	VMULPS       Z15, Z5, Z15
-	VMULPS       Z15, Z16, Z16
-	VMULPS       Z19, Z15, Z15
-	VFMADD231PS  Z15, Z16, Z14
+	VMULPS       Z11, Z12, Z18
+	VFMADD231PS  Z13, Z18, Z8
+	VSUBPS       Z13, Z6, Z13
+	VFMADD231PS  Z13, Z18, Z9
+	VMULPS       Z11, Z1, Z11
+	VMULPS       Z11, Z12, Z12
+	VMULPS       Z19, Z11, Z11
+	VFMADD231PS  Z11, Z12, Z10
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -22185,53 +22071,53 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Z1
-	VMOVUPS      (DX)(SI*4), Z2
-	VMULPS       Z1, Z0, Z15
-	VMINPS       Z15, Z11, Z15
-	VMAXPS       Z15, Z9, Z15
-	VORPS        c_signMask<>+0(SB), Z15, Z16
-	VMAXPS       Z16, Z7, Z16
-	VMOVUPS      c_log2e<>+0(SB), Z17
-	VFMADD213PS  c_roundMagic<>+0(SB), Z16, Z17
-	VSUBPS       c_roundMagic<>+0(SB), Z17, Z18
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z16
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z16, Z18
-	VMULPS       Z18, Z18, Z16
-	VMOVAPS      Z8, Z19
+	VMOVUPS      (BX)(SI*4), Z11
+	VMOVUPS      (DX)(SI*4), Z12
+	VMULPS       Z11, Z0, Z13
+	VMINPS       Z13, Z7, Z13
+	VMAXPS       Z13, Z5, Z13
+	VORPS        c_signMask<>+0(SB), Z13, Z14
+	VMAXPS       Z14, Z3, Z14
+	VMOVUPS      c_log2e<>+0(SB), Z15
+	VFMADD213PS  c_roundMagic<>+0(SB), Z14, Z15
+	VSUBPS       c_roundMagic<>+0(SB), Z15, Z18
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z18, Z14
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z14, Z18
+	VMULPS       Z18, Z18, Z14
+	VMOVAPS      Z4, Z19
 	VFMADD213PS  c_expP5<>+0(SB), Z18, Z19
 	VFMADD213PS  c_expP4<>+0(SB), Z18, Z19
 	VFMADD213PS  c_expP3<>+0(SB), Z18, Z19
 	VFMADD213PS  c_expP2<>+0(SB), Z18, Z19
-	VFMADD132PS  Z19, Z18, Z16
-	VPSUBD       c_expBias64<>+0(SB), Z17, Z17
-	VPSLLD       $0x17, Z17, Z17
-	VFMADD132PS  Z16, Z17, Z17
-	VMULPS       c_twoM64<>+0(SB), Z17, Z16
-	VMOVAPS      Z17, Z18
-	VFMADD132PS  c_twoM64<>+0(SB), Z10, Z18
-	VCMPPS       $0x11, c_zero<>+0(SB), Z15, K1
-	VBLENDMPS    Z16, Z10, K1, Z3
-	VDIVPS       Z18, Z3, Z16
+	VFMADD132PS  Z19, Z18, Z14
+	VPSUBD       c_expBias64<>+0(SB), Z15, Z15
+	VPSLLD       $0x17, Z15, Z15
+	VFMADD132PS  Z14, Z15, Z15
+	VMULPS       c_twoM64<>+0(SB), Z15, Z14
+	VMOVAPS      Z15, Z18
+	VFMADD132PS  c_twoM64<>+0(SB), Z6, Z18
+	VCMPPS       $0x11, c_zero<>+0(SB), Z13, K1
+	VBLENDMPS    Z14, Z6, K1, Z16
+	VDIVPS       Z18, Z16, Z14
 	VMULPS       Z18, Z18, Z18
-	VDIVPS       Z18, Z17, Z17
-	VMULPS       c_twoM64<>+0(SB), Z17, Z17
-	VMINPS       Z1, Z11, Z1
-	VMAXPS       Z1, Z9, Z1
-	VMULPS       Z17, Z15, Z15
-	VADDPS       Z15, Z16, Z15
-	VMULPS       Z15, Z5, Z16
-	VADDPS       Z6, Z16, Z16
-	VMULPS       Z16, Z2, Z16
-	VMOVUPS      Z16, (CX)(SI*4)
-	VMULPS       Z1, Z2, Z16
-	VFMADD231PS  Z15, Z16, Z12
-	VSUBPS       Z15, Z10, Z15
-	VFMADD231PS  Z15, Z16, Z13
-	VMULPS       Z1, Z5, Z1
-	VMULPS       Z1, Z2, Z2
-	VMULPS       Z17, Z1, Z1
-	VFMADD231PS  Z1, Z2, Z14
+	VDIVPS       Z18, Z15, Z15
+	VMULPS       c_twoM64<>+0(SB), Z15, Z15
+	VMINPS       Z11, Z7, Z11
+	VMAXPS       Z11, Z5, Z11
+	VMULPS       Z15, Z13, Z13
+	VADDPS       Z13, Z14, Z13
+	VMULPS       Z13, Z1, Z14
+	VADDPS       Z2, Z14, Z14
+	VMULPS       Z14, Z12, Z14
+	VMOVUPS      Z14, (CX)(SI*4)
+	VMULPS       Z11, Z12, Z14
+	VFMADD231PS  Z13, Z14, Z8
+	VSUBPS       Z13, Z6, Z13
+	VFMADD231PS  Z13, Z14, Z9
+	VMULPS       Z11, Z1, Z11
+	VMULPS       Z11, Z12, Z12
+	VMULPS       Z15, Z11, Z11
+	VFMADD231PS  Z11, Z12, Z10
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -22240,59 +22126,59 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
-	VMOVUPS.Z    (BX)(SI*4), K1, Z1
-	VMOVUPS.Z    (DX)(SI*4), K1, Z2
-	VMULPS       Z1, Z0, Z0
-	VMINPS       Z0, Z11, Z0
-	VMAXPS       Z0, Z9, Z0
-	VORPS        c_signMask<>+0(SB), Z0, Z3
-	VMAXPS       Z3, Z7, Z3
-	VMOVUPS      c_log2e<>+0(SB), Z7
-	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z7
-	VSUBPS       c_roundMagic<>+0(SB), Z7, Z15
-	VFNMADD231PS c_ln2Hi<>+0(SB), Z15, Z3
-	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z15
-	VMULPS       Z15, Z15, Z3
-	VMOVAPS      Z8, Z8
-	VFMADD213PS  c_expP5<>+0(SB), Z15, Z8
-	VFMADD213PS  c_expP4<>+0(SB), Z15, Z8
-	VFMADD213PS  c_expP3<>+0(SB), Z15, Z8
-	VFMADD213PS  c_expP2<>+0(SB), Z15, Z8
-	VFMADD132PS  Z8, Z15, Z3
-	VPSUBD       c_expBias64<>+0(SB), Z7, Z7
-	VPSLLD       $0x17, Z7, Z7
-	VFMADD132PS  Z3, Z7, Z7
-	VMULPS       c_twoM64<>+0(SB), Z7, Z3
-	VMOVAPS      Z7, Z8
-	VFMADD132PS  c_twoM64<>+0(SB), Z10, Z8
+	VMOVUPS.Z    (BX)(SI*4), K1, Z11
+	VMOVUPS.Z    (DX)(SI*4), K1, Z12
+	VMULPS       Z11, Z0, Z0
+	VMINPS       Z0, Z7, Z0
+	VMAXPS       Z0, Z5, Z0
+	VORPS        c_signMask<>+0(SB), Z0, Z13
+	VMAXPS       Z13, Z3, Z3
+	VMOVUPS      c_log2e<>+0(SB), Z13
+	VFMADD213PS  c_roundMagic<>+0(SB), Z3, Z13
+	VSUBPS       c_roundMagic<>+0(SB), Z13, Z14
+	VFNMADD231PS c_ln2Hi<>+0(SB), Z14, Z3
+	VFNMADD132PS c_ln2Lo<>+0(SB), Z3, Z14
+	VMULPS       Z14, Z14, Z3
+	VMOVAPS      Z4, Z4
+	VFMADD213PS  c_expP5<>+0(SB), Z14, Z4
+	VFMADD213PS  c_expP4<>+0(SB), Z14, Z4
+	VFMADD213PS  c_expP3<>+0(SB), Z14, Z4
+	VFMADD213PS  c_expP2<>+0(SB), Z14, Z4
+	VFMADD132PS  Z4, Z14, Z3
+	VPSUBD       c_expBias64<>+0(SB), Z13, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VFMADD132PS  Z3, Z4, Z4
+	VMULPS       c_twoM64<>+0(SB), Z4, Z3
+	VMOVAPS      Z4, Z13
+	VFMADD132PS  c_twoM64<>+0(SB), Z6, Z13
 	VCMPPS       $0x11, c_zero<>+0(SB), Z0, K2
-	VBLENDMPS    Z3, Z10, K2, Z4
-	VDIVPS       Z8, Z4, Z3
-	VMULPS       Z8, Z8, Z4
-	VDIVPS       Z4, Z7, Z4
+	VBLENDMPS    Z3, Z6, K2, Z17
+	VDIVPS       Z13, Z17, Z3
+	VMULPS       Z13, Z13, Z13
+	VDIVPS       Z13, Z4, Z4
 	VMULPS       c_twoM64<>+0(SB), Z4, Z4
-	VMINPS       Z1, Z11, Z1
-	VMAXPS       Z1, Z9, Z1
+	VMINPS       Z11, Z7, Z7
+	VMAXPS       Z7, Z5, Z5
 	VMULPS       Z4, Z0, Z0
 	VADDPS       Z0, Z3, Z0
-	VMULPS       Z0, Z5, Z3
-	VADDPS       Z6, Z3, Z3
-	VMULPS       Z3, Z2, Z3
-	VMOVUPS      Z3, K1, (CX)(SI*4)
-	VMULPS       Z1, Z2, Z3
-	VFMADD231PS  Z0, Z3, K1, Z12
-	VSUBPS       Z0, Z10, Z0
-	VFMADD231PS  Z0, Z3, K1, Z13
-	VMULPS       Z1, Z5, Z0
-	VMULPS       Z0, Z2, Z1
+	VMULPS       Z0, Z1, Z3
+	VADDPS       Z2, Z3, Z2
+	VMULPS       Z2, Z12, Z2
+	VMOVUPS      Z2, K1, (CX)(SI*4)
+	VMULPS       Z5, Z12, Z2
+	VFMADD231PS  Z0, Z2, K1, Z8
+	VSUBPS       Z0, Z6, Z0
+	VFMADD231PS  Z0, Z2, K1, Z9
+	VMULPS       Z5, Z1, Z0
+	VMULPS       Z0, Z12, Z1
 	VMULPS       Z4, Z0, Z0
-	VFMADD231PS  Z0, Z1, K1, Z14
+	VFMADD231PS  Z0, Z1, K1, Z10
 
 done:
 	LEAQ      ret_0+88(FP), AX
-	VMOVUPS   Z12, (SP)
-	VMOVUPS   Z13, 64(SP)
-	VMOVUPS   Z14, 128(SP)
+	VMOVUPS   Z8, (SP)
+	VMOVUPS   Z9, 64(SP)
+	VMOVUPS   Z10, 128(SP)
 	VMOVSD    c_zero<>+0(SB), X0
 	VMOVSS    (SP), X1
 	VCVTSS2SD X1, X1, X1
@@ -22447,19 +22333,15 @@ done:
 	RET
 
 // func rreluAVX512(y []float32, x []float32, lo float32, w float32, seedLo float32, seedHi float32)
-// Requires: AVX, AVX512DQ, AVX512F, SSE, SSE2
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·rreluAVX512(SB), NOSPLIT, $0-64
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        lo+48(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        w+52(FP), X5
-	VBROADCASTSS X5, Z5
-	MOVSS        seedLo+56(FP), X6
-	VBROADCASTSS X6, Z6
-	MOVSS        seedHi+60(FP), X7
-	VBROADCASTSS X7, Z7
+	VBROADCASTSS lo+48(FP), Z0
+	VBROADCASTSS w+52(FP), Z1
+	VBROADCASTSS seedLo+56(FP), Z2
+	VBROADCASTSS seedHi+60(FP), Z3
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -22467,70 +22349,70 @@ TEXT ·rreluAVX512(SB), NOSPLIT, $0-64
 loopN:
 	CMPQ         BX, SI
 	JG           loop1
-	VMOVUPS      (DX)(BX*4), Z8
-	VCMPPS       $0x1e, c_zero<>+0(SB), Z8, K1
+	VMOVUPS      (DX)(BX*4), Z4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z4, K1
 	LEAQ         (BX), DI
-	MOVQ         DI, X8
-	VPBROADCASTD X8, Z8
-	VPADDD       c_laneIota<>+0(SB), Z8, Z8
-	VPADDD       Z6, Z8, Z8
-	VPSRLD       $0x10, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VPMULLD      c_hashMul1<>+0(SB), Z8, Z8
-	VPSRLD       $0x0f, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VPMULLD      c_hashMul2<>+0(SB), Z8, Z8
-	VPSRLD       $0x10, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VXORPS       Z7, Z8, Z8
-	VPSRLD       $0x10, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VPMULLD      c_hashMul1<>+0(SB), Z8, Z8
-	VPSRLD       $0x0f, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VPMULLD      c_hashMul2<>+0(SB), Z8, Z8
-	VPSRLD       $0x10, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VPSRLD       $0x09, Z8, Z8
-	VORPS        c_one<>+0(SB), Z8, Z8
-	VSUBPS       c_one<>+0(SB), Z8, Z8
-	VFMADD132PS  Z5, Z0, Z8
-	VBLENDMPS    c_one<>+0(SB), Z8, K1, Z1
-	VMOVUPS      (DX)(BX*4), Z8
-	VMULPS       Z1, Z8, Z8
-	VMOVUPS      Z8, (CX)(BX*4)
-	VMOVUPS      64(DX)(BX*4), Z8
-	VCMPPS       $0x1e, c_zero<>+0(SB), Z8, K1
+	VMOVQ        DI, X4
+	VPBROADCASTD X4, Z4
+	VPADDD       c_laneIota<>+0(SB), Z4, Z4
+	VPADDD       Z2, Z4, Z4
+	VPSRLD       $0x10, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VPMULLD      c_hashMul1<>+0(SB), Z4, Z4
+	VPSRLD       $0x0f, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VPMULLD      c_hashMul2<>+0(SB), Z4, Z4
+	VPSRLD       $0x10, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VXORPS       Z3, Z4, Z4
+	VPSRLD       $0x10, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VPMULLD      c_hashMul1<>+0(SB), Z4, Z4
+	VPSRLD       $0x0f, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VPMULLD      c_hashMul2<>+0(SB), Z4, Z4
+	VPSRLD       $0x10, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VPSRLD       $0x09, Z4, Z4
+	VORPS        c_one<>+0(SB), Z4, Z4
+	VSUBPS       c_one<>+0(SB), Z4, Z4
+	VFMADD132PS  Z1, Z0, Z4
+	VBLENDMPS    c_one<>+0(SB), Z4, K1, Z5
+	VMOVUPS      (DX)(BX*4), Z4
+	VMULPS       Z5, Z4, Z4
+	VMOVUPS      Z4, (CX)(BX*4)
+	VMOVUPS      64(DX)(BX*4), Z4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z4, K1
 	LEAQ         16(BX), DI
-	MOVQ         DI, X8
-	VPBROADCASTD X8, Z8
-	VPADDD       c_laneIota<>+0(SB), Z8, Z8
-	VPADDD       Z6, Z8, Z8
-	VPSRLD       $0x10, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VPMULLD      c_hashMul1<>+0(SB), Z8, Z8
-	VPSRLD       $0x0f, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VPMULLD      c_hashMul2<>+0(SB), Z8, Z8
-	VPSRLD       $0x10, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VXORPS       Z7, Z8, Z8
-	VPSRLD       $0x10, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VPMULLD      c_hashMul1<>+0(SB), Z8, Z8
-	VPSRLD       $0x0f, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VPMULLD      c_hashMul2<>+0(SB), Z8, Z8
-	VPSRLD       $0x10, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VPSRLD       $0x09, Z8, Z8
-	VORPS        c_one<>+0(SB), Z8, Z8
-	VSUBPS       c_one<>+0(SB), Z8, Z8
-	VFMADD132PS  Z5, Z0, Z8
-	VBLENDMPS    c_one<>+0(SB), Z8, K1, Z2
-	VMOVUPS      64(DX)(BX*4), Z8
-	VMULPS       Z2, Z8, Z8
-	VMOVUPS      Z8, 64(CX)(BX*4)
+	VMOVQ        DI, X4
+	VPBROADCASTD X4, Z4
+	VPADDD       c_laneIota<>+0(SB), Z4, Z4
+	VPADDD       Z2, Z4, Z4
+	VPSRLD       $0x10, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VPMULLD      c_hashMul1<>+0(SB), Z4, Z4
+	VPSRLD       $0x0f, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VPMULLD      c_hashMul2<>+0(SB), Z4, Z4
+	VPSRLD       $0x10, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VXORPS       Z3, Z4, Z4
+	VPSRLD       $0x10, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VPMULLD      c_hashMul1<>+0(SB), Z4, Z4
+	VPSRLD       $0x0f, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VPMULLD      c_hashMul2<>+0(SB), Z4, Z4
+	VPSRLD       $0x10, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VPSRLD       $0x09, Z4, Z4
+	VORPS        c_one<>+0(SB), Z4, Z4
+	VSUBPS       c_one<>+0(SB), Z4, Z4
+	VFMADD132PS  Z1, Z0, Z4
+	VBLENDMPS    c_one<>+0(SB), Z4, K1, Z6
+	VMOVUPS      64(DX)(BX*4), Z4
+	VMULPS       Z6, Z4, Z4
+	VMOVUPS      Z4, 64(CX)(BX*4)
 	ADDQ         $0x00000020, BX
 	JMP          loopN
 
@@ -22541,38 +22423,38 @@ loop1:
 loop:
 	CMPQ         BX, SI
 	JG           tail
-	VMOVUPS      (DX)(BX*4), Z1
-	VCMPPS       $0x1e, c_zero<>+0(SB), Z1, K1
+	VMOVUPS      (DX)(BX*4), Z4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z4, K1
 	LEAQ         (BX), DI
-	MOVQ         DI, X1
-	VPBROADCASTD X1, Z1
-	VPADDD       c_laneIota<>+0(SB), Z1, Z1
-	VPADDD       Z6, Z1, Z1
-	VPSRLD       $0x10, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VPMULLD      c_hashMul1<>+0(SB), Z1, Z1
-	VPSRLD       $0x0f, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VPMULLD      c_hashMul2<>+0(SB), Z1, Z1
-	VPSRLD       $0x10, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VXORPS       Z7, Z1, Z1
-	VPSRLD       $0x10, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VPMULLD      c_hashMul1<>+0(SB), Z1, Z1
-	VPSRLD       $0x0f, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VPMULLD      c_hashMul2<>+0(SB), Z1, Z1
-	VPSRLD       $0x10, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VPSRLD       $0x09, Z1, Z1
-	VORPS        c_one<>+0(SB), Z1, Z1
-	VSUBPS       c_one<>+0(SB), Z1, Z1
-	VFMADD132PS  Z5, Z0, Z1
-	VBLENDMPS    c_one<>+0(SB), Z1, K1, Z3
-	VMOVUPS      (DX)(BX*4), Z1
-	VMULPS       Z3, Z1, Z1
-	VMOVUPS      Z1, (CX)(BX*4)
+	VMOVQ        DI, X4
+	VPBROADCASTD X4, Z4
+	VPADDD       c_laneIota<>+0(SB), Z4, Z4
+	VPADDD       Z2, Z4, Z4
+	VPSRLD       $0x10, Z4, Z5
+	VXORPS       Z5, Z4, Z4
+	VPMULLD      c_hashMul1<>+0(SB), Z4, Z4
+	VPSRLD       $0x0f, Z4, Z5
+	VXORPS       Z5, Z4, Z4
+	VPMULLD      c_hashMul2<>+0(SB), Z4, Z4
+	VPSRLD       $0x10, Z4, Z5
+	VXORPS       Z5, Z4, Z4
+	VXORPS       Z3, Z4, Z4
+	VPSRLD       $0x10, Z4, Z5
+	VXORPS       Z5, Z4, Z4
+	VPMULLD      c_hashMul1<>+0(SB), Z4, Z4
+	VPSRLD       $0x0f, Z4, Z5
+	VXORPS       Z5, Z4, Z4
+	VPMULLD      c_hashMul2<>+0(SB), Z4, Z4
+	VPSRLD       $0x10, Z4, Z5
+	VXORPS       Z5, Z4, Z4
+	VPSRLD       $0x09, Z4, Z4
+	VORPS        c_one<>+0(SB), Z4, Z4
+	VSUBPS       c_one<>+0(SB), Z4, Z4
+	VFMADD132PS  Z1, Z0, Z4
+	VBLENDMPS    c_one<>+0(SB), Z4, K1, Z7
+	VMOVUPS      (DX)(BX*4), Z4
+	VMULPS       Z7, Z4, Z4
+	VMOVUPS      Z4, (CX)(BX*4)
 	ADDQ         $0x00000010, BX
 	JMP          loop
 
@@ -22581,37 +22463,37 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), SI
 	KMOVW        (SI)(AX*2), K1
-	VMOVUPS.Z    (DX)(BX*4), K1, Z1
-	VCMPPS       $0x1e, c_zero<>+0(SB), Z1, K2
+	VMOVUPS.Z    (DX)(BX*4), K1, Z4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z4, K2
 	LEAQ         (BX), AX
-	MOVQ         AX, X1
-	VPBROADCASTD X1, Z1
-	VPADDD       c_laneIota<>+0(SB), Z1, Z1
-	VPADDD       Z6, Z1, Z1
-	VPSRLD       $0x10, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VPMULLD      c_hashMul1<>+0(SB), Z1, Z1
-	VPSRLD       $0x0f, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VPMULLD      c_hashMul2<>+0(SB), Z1, Z1
-	VPSRLD       $0x10, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VXORPS       Z7, Z1, Z1
-	VPSRLD       $0x10, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VPMULLD      c_hashMul1<>+0(SB), Z1, Z1
-	VPSRLD       $0x0f, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VPMULLD      c_hashMul2<>+0(SB), Z1, Z1
-	VPSRLD       $0x10, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VPSRLD       $0x09, Z1, Z1
-	VORPS        c_one<>+0(SB), Z1, Z1
-	VSUBPS       c_one<>+0(SB), Z1, Z1
-	VFMADD132PS  Z5, Z0, Z1
-	VBLENDMPS    c_one<>+0(SB), Z1, K2, Z4
+	VMOVQ        AX, X4
+	VPBROADCASTD X4, Z4
+	VPADDD       c_laneIota<>+0(SB), Z4, Z4
+	VPADDD       Z2, Z4, Z2
+	VPSRLD       $0x10, Z2, Z4
+	VXORPS       Z4, Z2, Z2
+	VPMULLD      c_hashMul1<>+0(SB), Z2, Z2
+	VPSRLD       $0x0f, Z2, Z4
+	VXORPS       Z4, Z2, Z2
+	VPMULLD      c_hashMul2<>+0(SB), Z2, Z2
+	VPSRLD       $0x10, Z2, Z4
+	VXORPS       Z4, Z2, Z2
+	VXORPS       Z3, Z2, Z2
+	VPSRLD       $0x10, Z2, Z3
+	VXORPS       Z3, Z2, Z2
+	VPMULLD      c_hashMul1<>+0(SB), Z2, Z2
+	VPSRLD       $0x0f, Z2, Z3
+	VXORPS       Z3, Z2, Z2
+	VPMULLD      c_hashMul2<>+0(SB), Z2, Z2
+	VPSRLD       $0x10, Z2, Z3
+	VXORPS       Z3, Z2, Z2
+	VPSRLD       $0x09, Z2, Z2
+	VORPS        c_one<>+0(SB), Z2, Z2
+	VSUBPS       c_one<>+0(SB), Z2, Z2
+	VFMADD132PS  Z1, Z0, Z2
+	VBLENDMPS    c_one<>+0(SB), Z2, K2, Z8
 	VMOVUPS.Z    (DX)(BX*4), K1, Z0
-	VMULPS       Z4, Z0, Z0
+	VMULPS       Z8, Z0, Z0
 	VMOVUPS      Z0, K1, (CX)(BX*4)
 
 done:
@@ -22619,20 +22501,16 @@ done:
 	RET
 
 // func rreluBackwardAVX512(dx []float32, dy []float32, x []float32, lo float32, w float32, seedLo float32, seedHi float32)
-// Requires: AVX, AVX512DQ, AVX512F, SSE, SSE2
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·rreluBackwardAVX512(SB), NOSPLIT, $0-88
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        lo+72(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        w+76(FP), X5
-	VBROADCASTSS X5, Z5
-	MOVSS        seedLo+80(FP), X6
-	VBROADCASTSS X6, Z6
-	MOVSS        seedHi+84(FP), X7
-	VBROADCASTSS X7, Z7
+	VBROADCASTSS lo+72(FP), Z0
+	VBROADCASTSS w+76(FP), Z1
+	VBROADCASTSS seedLo+80(FP), Z2
+	VBROADCASTSS seedHi+84(FP), Z3
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -22640,70 +22518,70 @@ TEXT ·rreluBackwardAVX512(SB), NOSPLIT, $0-88
 loopN:
 	CMPQ         SI, DI
 	JG           loop1
-	VMOVUPS      (BX)(SI*4), Z8
-	VCMPPS       $0x1e, c_zero<>+0(SB), Z8, K1
+	VMOVUPS      (BX)(SI*4), Z4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z4, K1
 	LEAQ         (SI), R8
-	MOVQ         R8, X8
-	VPBROADCASTD X8, Z8
-	VPADDD       c_laneIota<>+0(SB), Z8, Z8
-	VPADDD       Z6, Z8, Z8
-	VPSRLD       $0x10, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VPMULLD      c_hashMul1<>+0(SB), Z8, Z8
-	VPSRLD       $0x0f, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VPMULLD      c_hashMul2<>+0(SB), Z8, Z8
-	VPSRLD       $0x10, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VXORPS       Z7, Z8, Z8
-	VPSRLD       $0x10, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VPMULLD      c_hashMul1<>+0(SB), Z8, Z8
-	VPSRLD       $0x0f, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VPMULLD      c_hashMul2<>+0(SB), Z8, Z8
-	VPSRLD       $0x10, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VPSRLD       $0x09, Z8, Z8
-	VORPS        c_one<>+0(SB), Z8, Z8
-	VSUBPS       c_one<>+0(SB), Z8, Z8
-	VFMADD132PS  Z5, Z0, Z8
-	VBLENDMPS    c_one<>+0(SB), Z8, K1, Z1
-	VMOVUPS      (DX)(SI*4), Z8
-	VMULPS       Z1, Z8, Z8
-	VMOVUPS      Z8, (CX)(SI*4)
-	VMOVUPS      64(BX)(SI*4), Z8
-	VCMPPS       $0x1e, c_zero<>+0(SB), Z8, K1
+	VMOVQ        R8, X4
+	VPBROADCASTD X4, Z4
+	VPADDD       c_laneIota<>+0(SB), Z4, Z4
+	VPADDD       Z2, Z4, Z4
+	VPSRLD       $0x10, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VPMULLD      c_hashMul1<>+0(SB), Z4, Z4
+	VPSRLD       $0x0f, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VPMULLD      c_hashMul2<>+0(SB), Z4, Z4
+	VPSRLD       $0x10, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VXORPS       Z3, Z4, Z4
+	VPSRLD       $0x10, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VPMULLD      c_hashMul1<>+0(SB), Z4, Z4
+	VPSRLD       $0x0f, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VPMULLD      c_hashMul2<>+0(SB), Z4, Z4
+	VPSRLD       $0x10, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VPSRLD       $0x09, Z4, Z4
+	VORPS        c_one<>+0(SB), Z4, Z4
+	VSUBPS       c_one<>+0(SB), Z4, Z4
+	VFMADD132PS  Z1, Z0, Z4
+	VBLENDMPS    c_one<>+0(SB), Z4, K1, Z5
+	VMOVUPS      (DX)(SI*4), Z4
+	VMULPS       Z5, Z4, Z4
+	VMOVUPS      Z4, (CX)(SI*4)
+	VMOVUPS      64(BX)(SI*4), Z4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z4, K1
 	LEAQ         16(SI), R8
-	MOVQ         R8, X8
-	VPBROADCASTD X8, Z8
-	VPADDD       c_laneIota<>+0(SB), Z8, Z8
-	VPADDD       Z6, Z8, Z8
-	VPSRLD       $0x10, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VPMULLD      c_hashMul1<>+0(SB), Z8, Z8
-	VPSRLD       $0x0f, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VPMULLD      c_hashMul2<>+0(SB), Z8, Z8
-	VPSRLD       $0x10, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VXORPS       Z7, Z8, Z8
-	VPSRLD       $0x10, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VPMULLD      c_hashMul1<>+0(SB), Z8, Z8
-	VPSRLD       $0x0f, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VPMULLD      c_hashMul2<>+0(SB), Z8, Z8
-	VPSRLD       $0x10, Z8, Z9
-	VXORPS       Z9, Z8, Z8
-	VPSRLD       $0x09, Z8, Z8
-	VORPS        c_one<>+0(SB), Z8, Z8
-	VSUBPS       c_one<>+0(SB), Z8, Z8
-	VFMADD132PS  Z5, Z0, Z8
-	VBLENDMPS    c_one<>+0(SB), Z8, K1, Z2
-	VMOVUPS      64(DX)(SI*4), Z8
-	VMULPS       Z2, Z8, Z8
-	VMOVUPS      Z8, 64(CX)(SI*4)
+	VMOVQ        R8, X4
+	VPBROADCASTD X4, Z4
+	VPADDD       c_laneIota<>+0(SB), Z4, Z4
+	VPADDD       Z2, Z4, Z4
+	VPSRLD       $0x10, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VPMULLD      c_hashMul1<>+0(SB), Z4, Z4
+	VPSRLD       $0x0f, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VPMULLD      c_hashMul2<>+0(SB), Z4, Z4
+	VPSRLD       $0x10, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VXORPS       Z3, Z4, Z4
+	VPSRLD       $0x10, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VPMULLD      c_hashMul1<>+0(SB), Z4, Z4
+	VPSRLD       $0x0f, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VPMULLD      c_hashMul2<>+0(SB), Z4, Z4
+	VPSRLD       $0x10, Z4, Z9
+	VXORPS       Z9, Z4, Z4
+	VPSRLD       $0x09, Z4, Z4
+	VORPS        c_one<>+0(SB), Z4, Z4
+	VSUBPS       c_one<>+0(SB), Z4, Z4
+	VFMADD132PS  Z1, Z0, Z4
+	VBLENDMPS    c_one<>+0(SB), Z4, K1, Z6
+	VMOVUPS      64(DX)(SI*4), Z4
+	VMULPS       Z6, Z4, Z4
+	VMOVUPS      Z4, 64(CX)(SI*4)
 	ADDQ         $0x00000020, SI
 	JMP          loopN
 
@@ -22714,38 +22592,38 @@ loop1:
 loop:
 	CMPQ         SI, DI
 	JG           tail
-	VMOVUPS      (BX)(SI*4), Z1
-	VCMPPS       $0x1e, c_zero<>+0(SB), Z1, K1
+	VMOVUPS      (BX)(SI*4), Z4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z4, K1
 	LEAQ         (SI), R8
-	MOVQ         R8, X1
-	VPBROADCASTD X1, Z1
-	VPADDD       c_laneIota<>+0(SB), Z1, Z1
-	VPADDD       Z6, Z1, Z1
-	VPSRLD       $0x10, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VPMULLD      c_hashMul1<>+0(SB), Z1, Z1
-	VPSRLD       $0x0f, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VPMULLD      c_hashMul2<>+0(SB), Z1, Z1
-	VPSRLD       $0x10, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VXORPS       Z7, Z1, Z1
-	VPSRLD       $0x10, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VPMULLD      c_hashMul1<>+0(SB), Z1, Z1
-	VPSRLD       $0x0f, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VPMULLD      c_hashMul2<>+0(SB), Z1, Z1
-	VPSRLD       $0x10, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VPSRLD       $0x09, Z1, Z1
-	VORPS        c_one<>+0(SB), Z1, Z1
-	VSUBPS       c_one<>+0(SB), Z1, Z1
-	VFMADD132PS  Z5, Z0, Z1
-	VBLENDMPS    c_one<>+0(SB), Z1, K1, Z3
-	VMOVUPS      (DX)(SI*4), Z1
-	VMULPS       Z3, Z1, Z1
-	VMOVUPS      Z1, (CX)(SI*4)
+	VMOVQ        R8, X4
+	VPBROADCASTD X4, Z4
+	VPADDD       c_laneIota<>+0(SB), Z4, Z4
+	VPADDD       Z2, Z4, Z4
+	VPSRLD       $0x10, Z4, Z5
+	VXORPS       Z5, Z4, Z4
+	VPMULLD      c_hashMul1<>+0(SB), Z4, Z4
+	VPSRLD       $0x0f, Z4, Z5
+	VXORPS       Z5, Z4, Z4
+	VPMULLD      c_hashMul2<>+0(SB), Z4, Z4
+	VPSRLD       $0x10, Z4, Z5
+	VXORPS       Z5, Z4, Z4
+	VXORPS       Z3, Z4, Z4
+	VPSRLD       $0x10, Z4, Z5
+	VXORPS       Z5, Z4, Z4
+	VPMULLD      c_hashMul1<>+0(SB), Z4, Z4
+	VPSRLD       $0x0f, Z4, Z5
+	VXORPS       Z5, Z4, Z4
+	VPMULLD      c_hashMul2<>+0(SB), Z4, Z4
+	VPSRLD       $0x10, Z4, Z5
+	VXORPS       Z5, Z4, Z4
+	VPSRLD       $0x09, Z4, Z4
+	VORPS        c_one<>+0(SB), Z4, Z4
+	VSUBPS       c_one<>+0(SB), Z4, Z4
+	VFMADD132PS  Z1, Z0, Z4
+	VBLENDMPS    c_one<>+0(SB), Z4, K1, Z7
+	VMOVUPS      (DX)(SI*4), Z4
+	VMULPS       Z7, Z4, Z4
+	VMOVUPS      Z4, (CX)(SI*4)
 	ADDQ         $0x00000010, SI
 	JMP          loop
 
@@ -22754,37 +22632,37 @@ tail:
 	JZ           done
 	LEAQ         tailmask16<>+0(SB), DI
 	KMOVW        (DI)(AX*2), K1
-	VMOVUPS.Z    (BX)(SI*4), K1, Z1
-	VCMPPS       $0x1e, c_zero<>+0(SB), Z1, K2
+	VMOVUPS.Z    (BX)(SI*4), K1, Z4
+	VCMPPS       $0x1e, c_zero<>+0(SB), Z4, K2
 	LEAQ         (SI), AX
-	MOVQ         AX, X1
-	VPBROADCASTD X1, Z1
-	VPADDD       c_laneIota<>+0(SB), Z1, Z1
-	VPADDD       Z6, Z1, Z1
-	VPSRLD       $0x10, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VPMULLD      c_hashMul1<>+0(SB), Z1, Z1
-	VPSRLD       $0x0f, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VPMULLD      c_hashMul2<>+0(SB), Z1, Z1
-	VPSRLD       $0x10, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VXORPS       Z7, Z1, Z1
-	VPSRLD       $0x10, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VPMULLD      c_hashMul1<>+0(SB), Z1, Z1
-	VPSRLD       $0x0f, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VPMULLD      c_hashMul2<>+0(SB), Z1, Z1
-	VPSRLD       $0x10, Z1, Z2
-	VXORPS       Z2, Z1, Z1
-	VPSRLD       $0x09, Z1, Z1
-	VORPS        c_one<>+0(SB), Z1, Z1
-	VSUBPS       c_one<>+0(SB), Z1, Z1
-	VFMADD132PS  Z5, Z0, Z1
-	VBLENDMPS    c_one<>+0(SB), Z1, K2, Z4
+	VMOVQ        AX, X4
+	VPBROADCASTD X4, Z4
+	VPADDD       c_laneIota<>+0(SB), Z4, Z4
+	VPADDD       Z2, Z4, Z2
+	VPSRLD       $0x10, Z2, Z4
+	VXORPS       Z4, Z2, Z2
+	VPMULLD      c_hashMul1<>+0(SB), Z2, Z2
+	VPSRLD       $0x0f, Z2, Z4
+	VXORPS       Z4, Z2, Z2
+	VPMULLD      c_hashMul2<>+0(SB), Z2, Z2
+	VPSRLD       $0x10, Z2, Z4
+	VXORPS       Z4, Z2, Z2
+	VXORPS       Z3, Z2, Z2
+	VPSRLD       $0x10, Z2, Z3
+	VXORPS       Z3, Z2, Z2
+	VPMULLD      c_hashMul1<>+0(SB), Z2, Z2
+	VPSRLD       $0x0f, Z2, Z3
+	VXORPS       Z3, Z2, Z2
+	VPMULLD      c_hashMul2<>+0(SB), Z2, Z2
+	VPSRLD       $0x10, Z2, Z3
+	VXORPS       Z3, Z2, Z2
+	VPSRLD       $0x09, Z2, Z2
+	VORPS        c_one<>+0(SB), Z2, Z2
+	VSUBPS       c_one<>+0(SB), Z2, Z2
+	VFMADD132PS  Z1, Z0, Z2
+	VBLENDMPS    c_one<>+0(SB), Z2, K2, Z8
 	VMOVUPS.Z    (DX)(SI*4), K1, Z0
-	VMULPS       Z4, Z0, Z0
+	VMULPS       Z8, Z0, Z0
 	VMOVUPS      Z0, K1, (CX)(SI*4)
 
 done:
@@ -22792,15 +22670,14 @@ done:
 	RET
 
 // func pdeluSquareAVX512(y []float32, x []float32, alpha float32)
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·pdeluSquareAVX512(SB), NOSPLIT, $0-52
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        alpha+48(FP), X0
-	VBROADCASTSS X0, Z0
-	VMOVUPS      c_oneE18<>+0(SB), Z5
-	VMOVUPS      c_zero<>+0(SB), Z6
+	VBROADCASTSS alpha+48(FP), Z0
+	VMOVUPS      c_oneE18<>+0(SB), Z1
+	VMOVUPS      c_zero<>+0(SB), Z2
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -22808,34 +22685,34 @@ TEXT ·pdeluSquareAVX512(SB), NOSPLIT, $0-52
 loopN:
 	CMPQ      BX, SI
 	JG        loop1
-	VMOVUPS   (DX)(BX*4), Z7
-	VMINPS    Z7, Z6, Z8
-	VMULPS    c_negHalf<>+0(SB), Z8, Z8
-	VMINPS    Z8, Z5, Z8
-	VADDPS    c_one<>+0(SB), Z8, Z9
-	VXORPS    c_signMask<>+0(SB), Z8, Z10
-	VADDPS    c_two<>+0(SB), Z8, Z8
-	VMULPS    Z8, Z10, Z8
+	VMOVUPS   (DX)(BX*4), Z3
+	VMINPS    Z3, Z2, Z4
+	VMULPS    c_negHalf<>+0(SB), Z4, Z4
+	VMINPS    Z4, Z1, Z4
+	VADDPS    c_one<>+0(SB), Z4, Z9
+	VXORPS    c_signMask<>+0(SB), Z4, Z10
+	VADDPS    c_two<>+0(SB), Z4, Z4
+	VMULPS    Z4, Z10, Z4
 	VMULPS    Z9, Z9, Z9
-	VDIVPS    Z9, Z8, Z8
-	VMULPS    Z8, Z0, Z8
-	VCMPPS    $0x1e, Z6, Z7, K1
-	VBLENDMPS Z7, Z8, K1, Z1
-	VMOVUPS   Z1, (CX)(BX*4)
-	VMOVUPS   64(DX)(BX*4), Z7
-	VMINPS    Z7, Z6, Z8
-	VMULPS    c_negHalf<>+0(SB), Z8, Z8
-	VMINPS    Z8, Z5, Z8
-	VADDPS    c_one<>+0(SB), Z8, Z9
-	VXORPS    c_signMask<>+0(SB), Z8, Z10
-	VADDPS    c_two<>+0(SB), Z8, Z8
-	VMULPS    Z8, Z10, Z8
+	VDIVPS    Z9, Z4, Z4
+	VMULPS    Z4, Z0, Z4
+	VCMPPS    $0x1e, Z2, Z3, K1
+	VBLENDMPS Z3, Z4, K1, Z5
+	VMOVUPS   Z5, (CX)(BX*4)
+	VMOVUPS   64(DX)(BX*4), Z3
+	VMINPS    Z3, Z2, Z4
+	VMULPS    c_negHalf<>+0(SB), Z4, Z4
+	VMINPS    Z4, Z1, Z4
+	VADDPS    c_one<>+0(SB), Z4, Z9
+	VXORPS    c_signMask<>+0(SB), Z4, Z10
+	VADDPS    c_two<>+0(SB), Z4, Z4
+	VMULPS    Z4, Z10, Z4
 	VMULPS    Z9, Z9, Z9
-	VDIVPS    Z9, Z8, Z8
-	VMULPS    Z8, Z0, Z8
-	VCMPPS    $0x1e, Z6, Z7, K1
-	VBLENDMPS Z7, Z8, K1, Z2
-	VMOVUPS   Z2, 64(CX)(BX*4)
+	VDIVPS    Z9, Z4, Z4
+	VMULPS    Z4, Z0, Z4
+	VCMPPS    $0x1e, Z2, Z3, K1
+	VBLENDMPS Z3, Z4, K1, Z6
+	VMOVUPS   Z6, 64(CX)(BX*4)
 	ADDQ      $0x00000020, BX
 	JMP       loopN
 
@@ -22846,20 +22723,20 @@ loop1:
 loop:
 	CMPQ      BX, SI
 	JG        tail
-	VMOVUPS   (DX)(BX*4), Z1
-	VMINPS    Z1, Z6, Z2
-	VMULPS    c_negHalf<>+0(SB), Z2, Z2
-	VMINPS    Z2, Z5, Z2
-	VADDPS    c_one<>+0(SB), Z2, Z7
-	VXORPS    c_signMask<>+0(SB), Z2, Z8
-	VADDPS    c_two<>+0(SB), Z2, Z2
-	VMULPS    Z2, Z8, Z2
-	VMULPS    Z7, Z7, Z7
-	VDIVPS    Z7, Z2, Z2
-	VMULPS    Z2, Z0, Z2
-	VCMPPS    $0x1e, Z6, Z1, K1
-	VBLENDMPS Z1, Z2, K1, Z3
-	VMOVUPS   Z3, (CX)(BX*4)
+	VMOVUPS   (DX)(BX*4), Z3
+	VMINPS    Z3, Z2, Z4
+	VMULPS    c_negHalf<>+0(SB), Z4, Z4
+	VMINPS    Z4, Z1, Z4
+	VADDPS    c_one<>+0(SB), Z4, Z5
+	VXORPS    c_signMask<>+0(SB), Z4, Z6
+	VADDPS    c_two<>+0(SB), Z4, Z4
+	VMULPS    Z4, Z6, Z4
+	VMULPS    Z5, Z5, Z5
+	VDIVPS    Z5, Z4, Z4
+	VMULPS    Z4, Z0, Z4
+	VCMPPS    $0x1e, Z2, Z3, K1
+	VBLENDMPS Z3, Z4, K1, Z7
+	VMOVUPS   Z7, (CX)(BX*4)
 	ADDQ      $0x00000010, BX
 	JMP       loop
 
@@ -22868,37 +22745,36 @@ tail:
 	JZ        done
 	LEAQ      tailmask16<>+0(SB), SI
 	KMOVW     (SI)(AX*2), K1
-	VMOVUPS.Z (DX)(BX*4), K1, Z1
-	VMINPS    Z1, Z6, Z2
-	VMULPS    c_negHalf<>+0(SB), Z2, Z2
-	VMINPS    Z2, Z5, Z2
-	VADDPS    c_one<>+0(SB), Z2, Z3
-	VXORPS    c_signMask<>+0(SB), Z2, Z5
-	VADDPS    c_two<>+0(SB), Z2, Z2
-	VMULPS    Z2, Z5, Z2
-	VMULPS    Z3, Z3, Z3
-	VDIVPS    Z3, Z2, Z2
-	VMULPS    Z2, Z0, Z0
-	VCMPPS    $0x1e, Z6, Z1, K2
-	VBLENDMPS Z1, Z0, K2, Z4
-	VMOVUPS   Z4, K1, (CX)(BX*4)
+	VMOVUPS.Z (DX)(BX*4), K1, Z3
+	VMINPS    Z3, Z2, Z4
+	VMULPS    c_negHalf<>+0(SB), Z4, Z4
+	VMINPS    Z4, Z1, Z1
+	VADDPS    c_one<>+0(SB), Z1, Z4
+	VXORPS    c_signMask<>+0(SB), Z1, Z5
+	VADDPS    c_two<>+0(SB), Z1, Z1
+	VMULPS    Z1, Z5, Z1
+	VMULPS    Z4, Z4, Z4
+	VDIVPS    Z4, Z1, Z1
+	VMULPS    Z1, Z0, Z0
+	VCMPPS    $0x1e, Z2, Z3, K2
+	VBLENDMPS Z3, Z0, K2, Z8
+	VMOVUPS   Z8, K1, (CX)(BX*4)
 
 done:
 	VZEROUPPER
 	RET
 
 // func pdeluSquareBackwardAVX512(dx []float32, dy []float32, x []float32, alpha float32) [1]float64
-// Requires: AVX, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX512DQ, AVX512F
 TEXT ·pdeluSquareBackwardAVX512(SB), NOSPLIT, $64-88
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        alpha+72(FP), X0
-	VBROADCASTSS X0, Z0
-	VMOVUPS      c_oneE18<>+0(SB), Z5
-	VMOVUPS      c_zero<>+0(SB), Z6
-	VXORPS       Z7, Z7, Z7
+	VBROADCASTSS alpha+72(FP), Z0
+	VMOVUPS      c_oneE18<>+0(SB), Z1
+	VMOVUPS      c_zero<>+0(SB), Z2
+	VXORPS       Z3, Z3, Z3
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI
@@ -22906,46 +22782,46 @@ TEXT ·pdeluSquareBackwardAVX512(SB), NOSPLIT, $64-88
 loopN:
 	CMPQ      SI, DI
 	JG        loop1
-	VMOVUPS   (BX)(SI*4), Z8
-	VMOVUPS   (DX)(SI*4), Z9
-	VMINPS    Z8, Z6, Z10
-	VMULPS    c_negHalf<>+0(SB), Z10, Z10
-	VMINPS    Z10, Z5, Z10
-	VADDPS    c_one<>+0(SB), Z10, Z11
+	VMOVUPS   (BX)(SI*4), Z4
+	VMOVUPS   (DX)(SI*4), Z5
+	VMINPS    Z4, Z2, Z6
+	VMULPS    c_negHalf<>+0(SB), Z6, Z6
+	VMINPS    Z6, Z1, Z6
+	VADDPS    c_one<>+0(SB), Z6, Z11
 	VMULPS    Z11, Z11, Z12
 	VMULPS    Z11, Z12, Z12
 	VDIVPS    Z12, Z0, Z12
-	VCMPPS    $0x1e, Z6, Z8, K1
-	VBLENDMPS c_one<>+0(SB), Z12, K1, Z1
-	VMULPS    Z1, Z9, Z8
-	VMOVUPS   Z8, (CX)(SI*4)
-	VXORPS    c_signMask<>+0(SB), Z10, Z8
-	VADDPS    c_two<>+0(SB), Z10, Z10
-	VMULPS    Z10, Z8, Z8
-	VMULPS    Z11, Z11, Z10
-	VDIVPS    Z10, Z8, Z8
-	VMULPS    Z8, Z9, Z8
-	VADDPS    Z8, Z7, Z7
-	VMOVUPS   64(BX)(SI*4), Z8
-	VMOVUPS   64(DX)(SI*4), Z9
-	VMINPS    Z8, Z6, Z10
-	VMULPS    c_negHalf<>+0(SB), Z10, Z10
-	VMINPS    Z10, Z5, Z10
-	VADDPS    c_one<>+0(SB), Z10, Z11
+	VCMPPS    $0x1e, Z2, Z4, K1
+	VBLENDMPS c_one<>+0(SB), Z12, K1, Z7
+	VMULPS    Z7, Z5, Z4
+	VMOVUPS   Z4, (CX)(SI*4)
+	VXORPS    c_signMask<>+0(SB), Z6, Z4
+	VADDPS    c_two<>+0(SB), Z6, Z6
+	VMULPS    Z6, Z4, Z4
+	VMULPS    Z11, Z11, Z6
+	VDIVPS    Z6, Z4, Z4
+	VMULPS    Z4, Z5, Z4
+	VADDPS    Z4, Z3, Z3
+	VMOVUPS   64(BX)(SI*4), Z4
+	VMOVUPS   64(DX)(SI*4), Z5
+	VMINPS    Z4, Z2, Z6
+	VMULPS    c_negHalf<>+0(SB), Z6, Z6
+	VMINPS    Z6, Z1, Z6
+	VADDPS    c_one<>+0(SB), Z6, Z11
 	VMULPS    Z11, Z11, Z12
 	VMULPS    Z11, Z12, Z12
 	VDIVPS    Z12, Z0, Z12
-	VCMPPS    $0x1e, Z6, Z8, K1
-	VBLENDMPS c_one<>+0(SB), Z12, K1, Z2
-	VMULPS    Z2, Z9, Z8
-	VMOVUPS   Z8, 64(CX)(SI*4)
-	VXORPS    c_signMask<>+0(SB), Z10, Z8
-	VADDPS    c_two<>+0(SB), Z10, Z10
-	VMULPS    Z10, Z8, Z8
-	VMULPS    Z11, Z11, Z10
-	VDIVPS    Z10, Z8, Z8
-	VMULPS    Z8, Z9, Z8
-	VADDPS    Z8, Z7, Z7
+	VCMPPS    $0x1e, Z2, Z4, K1
+	VBLENDMPS c_one<>+0(SB), Z12, K1, Z8
+	VMULPS    Z8, Z5, Z4
+	VMOVUPS   Z4, 64(CX)(SI*4)
+	VXORPS    c_signMask<>+0(SB), Z6, Z4
+	VADDPS    c_two<>+0(SB), Z6, Z6
+	VMULPS    Z6, Z4, Z4
+	VMULPS    Z11, Z11, Z6
+	VDIVPS    Z6, Z4, Z4
+	VMULPS    Z4, Z5, Z4
+	VADDPS    Z4, Z3, Z3
 	ADDQ      $0x00000020, SI
 	JMP       loopN
 
@@ -22956,26 +22832,26 @@ loop1:
 loop:
 	CMPQ      SI, DI
 	JG        tail
-	VMOVUPS   (BX)(SI*4), Z1
-	VMOVUPS   (DX)(SI*4), Z2
-	VMINPS    Z1, Z6, Z8
-	VMULPS    c_negHalf<>+0(SB), Z8, Z8
-	VMINPS    Z8, Z5, Z8
-	VADDPS    c_one<>+0(SB), Z8, Z9
-	VMULPS    Z9, Z9, Z10
-	VMULPS    Z9, Z10, Z10
-	VDIVPS    Z10, Z0, Z10
-	VCMPPS    $0x1e, Z6, Z1, K1
-	VBLENDMPS c_one<>+0(SB), Z10, K1, Z3
-	VMULPS    Z3, Z2, Z1
-	VMOVUPS   Z1, (CX)(SI*4)
-	VXORPS    c_signMask<>+0(SB), Z8, Z1
-	VADDPS    c_two<>+0(SB), Z8, Z8
-	VMULPS    Z8, Z1, Z1
-	VMULPS    Z9, Z9, Z8
-	VDIVPS    Z8, Z1, Z1
-	VMULPS    Z1, Z2, Z1
-	VADDPS    Z1, Z7, Z7
+	VMOVUPS   (BX)(SI*4), Z4
+	VMOVUPS   (DX)(SI*4), Z5
+	VMINPS    Z4, Z2, Z6
+	VMULPS    c_negHalf<>+0(SB), Z6, Z6
+	VMINPS    Z6, Z1, Z6
+	VADDPS    c_one<>+0(SB), Z6, Z7
+	VMULPS    Z7, Z7, Z8
+	VMULPS    Z7, Z8, Z8
+	VDIVPS    Z8, Z0, Z8
+	VCMPPS    $0x1e, Z2, Z4, K1
+	VBLENDMPS c_one<>+0(SB), Z8, K1, Z9
+	VMULPS    Z9, Z5, Z4
+	VMOVUPS   Z4, (CX)(SI*4)
+	VXORPS    c_signMask<>+0(SB), Z6, Z4
+	VADDPS    c_two<>+0(SB), Z6, Z6
+	VMULPS    Z6, Z4, Z4
+	VMULPS    Z7, Z7, Z6
+	VDIVPS    Z6, Z4, Z4
+	VMULPS    Z4, Z5, Z4
+	VADDPS    Z4, Z3, Z3
 	ADDQ      $0x00000010, SI
 	JMP       loop
 
@@ -22984,30 +22860,30 @@ tail:
 	JZ        done
 	LEAQ      tailmask16<>+0(SB), DI
 	KMOVW     (DI)(AX*2), K1
-	VMOVUPS.Z (BX)(SI*4), K1, Z1
-	VMOVUPS.Z (DX)(SI*4), K1, Z2
-	VMINPS    Z1, Z6, Z3
-	VMULPS    c_negHalf<>+0(SB), Z3, Z3
-	VMINPS    Z3, Z5, Z3
-	VADDPS    c_one<>+0(SB), Z3, Z5
-	VMULPS    Z5, Z5, Z8
-	VMULPS    Z5, Z8, Z8
-	VDIVPS    Z8, Z0, Z0
-	VCMPPS    $0x1e, Z6, Z1, K2
-	VBLENDMPS c_one<>+0(SB), Z0, K2, Z4
-	VMULPS    Z4, Z2, Z0
+	VMOVUPS.Z (BX)(SI*4), K1, Z4
+	VMOVUPS.Z (DX)(SI*4), K1, Z5
+	VMINPS    Z4, Z2, Z6
+	VMULPS    c_negHalf<>+0(SB), Z6, Z6
+	VMINPS    Z6, Z1, Z1
+	VADDPS    c_one<>+0(SB), Z1, Z6
+	VMULPS    Z6, Z6, Z7
+	VMULPS    Z6, Z7, Z7
+	VDIVPS    Z7, Z0, Z0
+	VCMPPS    $0x1e, Z2, Z4, K2
+	VBLENDMPS c_one<>+0(SB), Z0, K2, Z10
+	VMULPS    Z10, Z5, Z0
 	VMOVUPS   Z0, K1, (CX)(SI*4)
-	VXORPS    c_signMask<>+0(SB), Z3, Z0
-	VADDPS    c_two<>+0(SB), Z3, Z1
+	VXORPS    c_signMask<>+0(SB), Z1, Z0
+	VADDPS    c_two<>+0(SB), Z1, Z1
 	VMULPS    Z1, Z0, Z0
-	VMULPS    Z5, Z5, Z1
+	VMULPS    Z6, Z6, Z1
 	VDIVPS    Z1, Z0, Z0
-	VMULPS    Z0, Z2, Z0
-	VADDPS    Z0, Z7, K1, Z7
+	VMULPS    Z0, Z5, Z0
+	VADDPS    Z0, Z3, K1, Z3
 
 done:
 	LEAQ      ret_0+80(FP), AX
-	VMOVUPS   Z7, (SP)
+	VMOVUPS   Z3, (SP)
 	VMOVSD    c_zero<>+0(SB), X0
 	VMOVSS    (SP), X1
 	VCVTSS2SD X1, X1, X1
@@ -23062,15 +22938,13 @@ done:
 	RET
 
 // func hardtanhAVX512(y []float32, x []float32, lo float32, hi float32)
-// Requires: AVX, AVX512F, SSE
+// Requires: AVX, AVX512F
 TEXT ·hardtanhAVX512(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        lo+48(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        hi+52(FP), X1
-	VBROADCASTSS X1, Z1
+	VBROADCASTSS lo+48(FP), Z0
+	VBROADCASTSS hi+52(FP), Z1
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000040, SI
@@ -23126,17 +23000,15 @@ done:
 	RET
 
 // func hardtanhBackwardAVX512(dx []float32, dy []float32, x []float32, lo float32, hi float32)
-// Requires: AVX, AVX512F, SSE
+// Requires: AVX, AVX512F
 TEXT ·hardtanhBackwardAVX512(SB), NOSPLIT, $0-80
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        lo+72(FP), X0
-	VBROADCASTSS X0, Z0
-	MOVSS        hi+76(FP), X7
-	VBROADCASTSS X7, Z7
-	VMOVUPS      c_zero<>+0(SB), Z8
+	VBROADCASTSS lo+72(FP), Z0
+	VBROADCASTSS hi+76(FP), Z1
+	VMOVUPS      c_zero<>+0(SB), Z2
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000040, DI
@@ -23144,38 +23016,38 @@ TEXT ·hardtanhBackwardAVX512(SB), NOSPLIT, $0-80
 loopN:
 	CMPQ      SI, DI
 	JG        loop1
-	VMOVUPS   (DX)(SI*4), Z9
-	VMOVUPS   (BX)(SI*4), Z10
-	VCMPPS    $0x1e, Z0, Z10, K1
-	VCMPPS    $0x11, Z7, Z10, K2
+	VMOVUPS   (DX)(SI*4), Z3
+	VMOVUPS   (BX)(SI*4), Z4
+	VCMPPS    $0x1e, Z0, Z4, K1
+	VCMPPS    $0x11, Z1, Z4, K2
 	KANDW     K1, K2, K1
-	VBLENDMPS c_one<>+0(SB), Z8, K1, Z1
-	VMULPS    Z1, Z9, Z9
-	VMOVUPS   Z9, (CX)(SI*4)
-	VMOVUPS   64(DX)(SI*4), Z9
-	VMOVUPS   64(BX)(SI*4), Z10
-	VCMPPS    $0x1e, Z0, Z10, K1
-	VCMPPS    $0x11, Z7, Z10, K2
+	VBLENDMPS c_one<>+0(SB), Z2, K1, Z5
+	VMULPS    Z5, Z3, Z3
+	VMOVUPS   Z3, (CX)(SI*4)
+	VMOVUPS   64(DX)(SI*4), Z3
+	VMOVUPS   64(BX)(SI*4), Z4
+	VCMPPS    $0x1e, Z0, Z4, K1
+	VCMPPS    $0x11, Z1, Z4, K2
 	KANDW     K1, K2, K1
-	VBLENDMPS c_one<>+0(SB), Z8, K1, Z2
-	VMULPS    Z2, Z9, Z9
-	VMOVUPS   Z9, 64(CX)(SI*4)
-	VMOVUPS   128(DX)(SI*4), Z9
-	VMOVUPS   128(BX)(SI*4), Z10
-	VCMPPS    $0x1e, Z0, Z10, K1
-	VCMPPS    $0x11, Z7, Z10, K2
+	VBLENDMPS c_one<>+0(SB), Z2, K1, Z6
+	VMULPS    Z6, Z3, Z3
+	VMOVUPS   Z3, 64(CX)(SI*4)
+	VMOVUPS   128(DX)(SI*4), Z3
+	VMOVUPS   128(BX)(SI*4), Z4
+	VCMPPS    $0x1e, Z0, Z4, K1
+	VCMPPS    $0x11, Z1, Z4, K2
 	KANDW     K1, K2, K1
-	VBLENDMPS c_one<>+0(SB), Z8, K1, Z3
-	VMULPS    Z3, Z9, Z9
-	VMOVUPS   Z9, 128(CX)(SI*4)
-	VMOVUPS   192(DX)(SI*4), Z9
-	VMOVUPS   192(BX)(SI*4), Z10
-	VCMPPS    $0x1e, Z0, Z10, K1
-	VCMPPS    $0x11, Z7, Z10, K2
+	VBLENDMPS c_one<>+0(SB), Z2, K1, Z7
+	VMULPS    Z7, Z3, Z3
+	VMOVUPS   Z3, 128(CX)(SI*4)
+	VMOVUPS   192(DX)(SI*4), Z3
+	VMOVUPS   192(BX)(SI*4), Z4
+	VCMPPS    $0x1e, Z0, Z4, K1
+	VCMPPS    $0x11, Z1, Z4, K2
 	KANDW     K1, K2, K1
-	VBLENDMPS c_one<>+0(SB), Z8, K1, Z4
-	VMULPS    Z4, Z9, Z9
-	VMOVUPS   Z9, 192(CX)(SI*4)
+	VBLENDMPS c_one<>+0(SB), Z2, K1, Z8
+	VMULPS    Z8, Z3, Z3
+	VMOVUPS   Z3, 192(CX)(SI*4)
 	ADDQ      $0x00000040, SI
 	JMP       loopN
 
@@ -23186,14 +23058,14 @@ loop1:
 loop:
 	CMPQ      SI, DI
 	JG        tail
-	VMOVUPS   (DX)(SI*4), Z1
-	VMOVUPS   (BX)(SI*4), Z2
-	VCMPPS    $0x1e, Z0, Z2, K1
-	VCMPPS    $0x11, Z7, Z2, K2
+	VMOVUPS   (DX)(SI*4), Z3
+	VMOVUPS   (BX)(SI*4), Z4
+	VCMPPS    $0x1e, Z0, Z4, K1
+	VCMPPS    $0x11, Z1, Z4, K2
 	KANDW     K1, K2, K1
-	VBLENDMPS c_one<>+0(SB), Z8, K1, Z5
-	VMULPS    Z5, Z1, Z1
-	VMOVUPS   Z1, (CX)(SI*4)
+	VBLENDMPS c_one<>+0(SB), Z2, K1, Z9
+	VMULPS    Z9, Z3, Z3
+	VMOVUPS   Z3, (CX)(SI*4)
 	ADDQ      $0x00000010, SI
 	JMP       loop
 
@@ -23202,13 +23074,13 @@ tail:
 	JZ        done
 	LEAQ      tailmask16<>+0(SB), DI
 	KMOVW     (DI)(AX*2), K1
-	VMOVUPS.Z (DX)(SI*4), K1, Z1
-	VMOVUPS.Z (BX)(SI*4), K1, Z2
-	VCMPPS    $0x1e, Z0, Z2, K2
-	VCMPPS    $0x11, Z7, Z2, K3
+	VMOVUPS.Z (DX)(SI*4), K1, Z3
+	VMOVUPS.Z (BX)(SI*4), K1, Z4
+	VCMPPS    $0x1e, Z0, Z4, K2
+	VCMPPS    $0x11, Z1, Z4, K3
 	KANDW     K2, K3, K2
-	VBLENDMPS c_one<>+0(SB), Z8, K2, Z6
-	VMULPS    Z6, Z1, Z0
+	VBLENDMPS c_one<>+0(SB), Z2, K2, Z10
+	VMULPS    Z10, Z3, Z0
 	VMOVUPS   Z0, K1, (CX)(SI*4)
 
 done:
@@ -23936,13 +23808,12 @@ done:
 	RET
 
 // func leakyReLUAVX2(y []float32, x []float32, slope float32)
-// Requires: AVX, AVX2, SSE
+// Requires: AVX
 TEXT ·leakyReLUAVX2(SB), NOSPLIT, $0-52
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        slope+48(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS slope+48(FP), Y0
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -24006,14 +23877,13 @@ done:
 	RET
 
 // func leakyReLUBackwardAVX2(dx []float32, dy []float32, x []float32, slope float32) [1]float64
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, FMA3
 TEXT ·leakyReLUBackwardAVX2(SB), NOSPLIT, $64-88
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        slope+72(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS slope+72(FP), Y0
 	VXORPS       Y1, Y1, Y1
 	VXORPS       Y2, Y2, Y2
 	XORQ         SI, SI
@@ -24305,15 +24175,13 @@ done:
 	RET
 
 // func pvluAVX2(y []float32, x []float32, a float32, b float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·pvluAVX2(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        a+48(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        b+52(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS a+48(FP), Y0
+	VBROADCASTSS b+52(FP), Y1
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -24455,16 +24323,14 @@ done:
 	RET
 
 // func pvluBackwardAVX2(dx []float32, dy []float32, x []float32, b float32, ab float32) [2]float64
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·pvluBackwardAVX2(SB), NOSPLIT, $128-96
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        b+72(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        ab+76(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS b+72(FP), Y0
+	VBROADCASTSS ab+76(FP), Y1
 	VXORPS       Y2, Y2, Y2
 	VXORPS       Y3, Y3, Y3
 	VXORPS       Y4, Y4, Y4
@@ -25855,13 +25721,12 @@ done:
 	RET
 
 // func swishAVX2(y []float32, x []float32, beta float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·swishAVX2(SB), NOSPLIT, $0-52
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        beta+48(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS beta+48(FP), Y0
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -26071,14 +25936,13 @@ done:
 	RET
 
 // func swishBackwardAVX2(dx []float32, dy []float32, x []float32, beta float32) [1]float64
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·swishBackwardAVX2(SB), NOSPLIT, $64-88
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        beta+72(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS beta+72(FP), Y0
 	VXORPS       Y1, Y1, Y1
 	VXORPS       Y2, Y2, Y2
 	XORQ         SI, SI
@@ -26976,17 +26840,14 @@ done:
 	RET
 
 // func softplusAVX2(y []float32, x []float32, beta float32, invBeta float32, threshold float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·softplusAVX2(SB), NOSPLIT, $0-60
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        beta+48(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        invBeta+52(FP), X1
-	VBROADCASTSS X1, Y1
-	MOVSS        threshold+56(FP), X2
-	VBROADCASTSS X2, Y2
+	VBROADCASTSS beta+48(FP), Y0
+	VBROADCASTSS invBeta+52(FP), Y1
+	VBROADCASTSS threshold+56(FP), Y2
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -27256,16 +27117,14 @@ done:
 	RET
 
 // func softplusBackwardAVX2(dx []float32, dy []float32, x []float32, beta float32, threshold float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·softplusBackwardAVX2(SB), NOSPLIT, $0-80
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        beta+72(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        threshold+76(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS beta+72(FP), Y0
+	VBROADCASTSS threshold+76(FP), Y1
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000010, DI
@@ -28105,15 +27964,13 @@ done:
 	RET
 
 // func eluAVX2(y []float32, x []float32, pos float32, neg float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·eluAVX2(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        pos+48(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        neg+52(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS pos+48(FP), Y0
+	VBROADCASTSS neg+52(FP), Y1
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -28255,16 +28112,14 @@ done:
 	RET
 
 // func eluBackwardAVX2(dx []float32, dy []float32, x []float32, pos float32, neg float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·eluBackwardAVX2(SB), NOSPLIT, $0-80
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        pos+72(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        neg+76(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS pos+72(FP), Y0
+	VBROADCASTSS neg+76(FP), Y1
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000010, DI
@@ -28406,15 +28261,13 @@ done:
 	RET
 
 // func celuAVX2(y []float32, x []float32, alpha float32, invAlpha float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·celuAVX2(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        alpha+48(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        invAlpha+52(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS alpha+48(FP), Y0
+	VBROADCASTSS invAlpha+52(FP), Y1
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -28576,16 +28429,14 @@ done:
 	RET
 
 // func celuBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, invAlpha float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·celuBackwardAVX2(SB), NOSPLIT, $0-80
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        alpha+72(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        invAlpha+76(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS alpha+72(FP), Y0
+	VBROADCASTSS invAlpha+76(FP), Y1
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000010, DI
@@ -28747,19 +28598,15 @@ done:
 	RET
 
 // func peluAVX2(y []float32, x []float32, a float32, b float32, ab float32, invB float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·peluAVX2(SB), NOSPLIT, $0-64
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        a+48(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        b+52(FP), X1
-	VBROADCASTSS X1, Y1
-	MOVSS        ab+56(FP), X2
-	VBROADCASTSS X2, Y2
-	MOVSS        invB+60(FP), X3
-	VBROADCASTSS X3, Y3
+	VBROADCASTSS a+48(FP), Y0
+	VBROADCASTSS b+52(FP), Y1
+	VBROADCASTSS ab+56(FP), Y2
+	VBROADCASTSS invB+60(FP), Y3
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -28925,23 +28772,19 @@ done:
 	RET
 
 // func peluBackwardAVX2(dx []float32, dy []float32, x []float32, a float32, b float32, ab float32, invB float32) [2]float64
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·peluBackwardAVX2(SB), NOSPLIT, $256-104
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        a+72(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS a+72(FP), Y0
 	VMOVUPS      Y0, (SP)
-	MOVSS        b+76(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS b+76(FP), Y0
 	VMOVUPS      Y0, 32(SP)
-	MOVSS        ab+80(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS ab+80(FP), Y0
 	VMOVUPS      Y0, 64(SP)
-	MOVSS        invB+84(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS invB+84(FP), Y0
 	VMOVUPS      Y0, 96(SP)
 	VXORPS       Y0, Y0, Y0
 	VXORPS       Y1, Y1, Y1
@@ -31338,15 +31181,13 @@ done:
 	RET
 
 // func snakeAVX2(y []float32, x []float32, a float32, invA float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, FMA3
 TEXT ·snakeAVX2(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        a+48(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        invA+52(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS a+48(FP), Y0
+	VBROADCASTSS invA+52(FP), Y1
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -31476,16 +31317,14 @@ done:
 	RET
 
 // func snakeBackwardAVX2(dx []float32, dy []float32, x []float32, a float32, invA float32) [1]float64
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, FMA3
 TEXT ·snakeBackwardAVX2(SB), NOSPLIT, $64-88
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        a+72(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        invA+76(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS a+72(FP), Y0
+	VBROADCASTSS invA+76(FP), Y1
 	VXORPS       Y2, Y2, Y2
 	VXORPS       Y3, Y3, Y3
 	XORQ         SI, SI
@@ -32153,15 +31992,13 @@ done:
 	RET
 
 // func sinluAVX2(y []float32, x []float32, a float32, b float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·sinluAVX2(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        a+48(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        b+52(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS a+48(FP), Y0
+	VBROADCASTSS b+52(FP), Y1
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -32423,17 +32260,15 @@ done:
 	RET
 
 // func sinluBackwardAVX2(dx []float32, dy []float32, x []float32, a float32, b float32) [2]float64
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·sinluBackwardAVX2(SB), NOSPLIT, $192-96
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        a+72(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS a+72(FP), Y0
 	VMOVUPS      Y0, (SP)
-	MOVSS        b+76(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS b+76(FP), Y0
 	VMOVUPS      Y0, 32(SP)
 	VXORPS       Y0, Y0, Y0
 	VXORPS       Y1, Y1, Y1
@@ -34757,19 +34592,15 @@ done:
 	RET
 
 // func sreluAVX2(y []float32, x []float32, tl float32, al float32, tr float32, ar float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, FMA3
 TEXT ·sreluAVX2(SB), NOSPLIT, $0-64
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        tl+48(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        al+52(FP), X1
-	VBROADCASTSS X1, Y1
-	MOVSS        tr+56(FP), X2
-	VBROADCASTSS X2, Y2
-	MOVSS        ar+60(FP), X3
-	VBROADCASTSS X3, Y3
+	VBROADCASTSS tl+48(FP), Y0
+	VBROADCASTSS al+52(FP), Y1
+	VBROADCASTSS tr+56(FP), Y2
+	VBROADCASTSS ar+60(FP), Y3
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -34843,23 +34674,19 @@ done:
 	RET
 
 // func sreluBackwardAVX2(dx []float32, dy []float32, x []float32, tl float32, al float32, tr float32, ar float32) [4]float64
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, FMA3
 TEXT ·sreluBackwardAVX2(SB), NOSPLIT, $384-120
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        tl+72(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS tl+72(FP), Y0
 	VMOVUPS      Y0, (SP)
-	MOVSS        al+76(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS al+76(FP), Y0
 	VMOVUPS      Y0, 32(SP)
-	MOVSS        tr+80(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS tr+80(FP), Y0
 	VMOVUPS      Y0, 64(SP)
-	MOVSS        ar+84(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS ar+84(FP), Y0
 	VMOVUPS      Y0, 96(SP)
 	VXORPS       Y0, Y0, Y0
 	VXORPS       Y1, Y1, Y1
@@ -35274,19 +35101,15 @@ done:
 	RET
 
 // func aplAVX2(y []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32)
-// Requires: AVX, AVX2, SSE
+// Requires: AVX
 TEXT ·aplAVX2(SB), NOSPLIT, $0-64
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        a1+48(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        b1+52(FP), X1
-	VBROADCASTSS X1, Y1
-	MOVSS        a2+56(FP), X2
-	VBROADCASTSS X2, Y2
-	MOVSS        b2+60(FP), X3
-	VBROADCASTSS X3, Y3
+	VBROADCASTSS a1+48(FP), Y0
+	VBROADCASTSS b1+52(FP), Y1
+	VBROADCASTSS a2+56(FP), Y2
+	VBROADCASTSS b2+60(FP), Y3
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -35392,23 +35215,19 @@ done:
 	RET
 
 // func aplBackwardAVX2(dx []float32, dy []float32, x []float32, a1 float32, b1 float32, a2 float32, b2 float32) [4]float64
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, FMA3
 TEXT ·aplBackwardAVX2(SB), $640-120
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        a1+72(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS a1+72(FP), Y0
 	VMOVUPS      Y0, (SP)
-	MOVSS        b1+76(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS b1+76(FP), Y0
 	VMOVUPS      Y0, 32(SP)
-	MOVSS        a2+80(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS a2+80(FP), Y0
 	VMOVUPS      Y0, 64(SP)
-	MOVSS        b2+84(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS b2+84(FP), Y0
 	VMOVUPS      Y0, 96(SP)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 128(SP)
@@ -35923,15 +35742,13 @@ done:
 	RET
 
 // func starReluAVX2(y []float32, x []float32, s float32, b float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, FMA3
 TEXT ·starReluAVX2(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        s+48(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        b+52(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS s+48(FP), Y0
+	VBROADCASTSS b+52(FP), Y1
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -35989,14 +35806,13 @@ done:
 	RET
 
 // func starReluBackwardAVX2(dx []float32, dy []float32, x []float32, s2 float32) [2]float64
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, FMA3
 TEXT ·starReluBackwardAVX2(SB), NOSPLIT, $128-96
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        s2+72(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS s2+72(FP), Y0
 	VXORPS       Y1, Y1, Y1
 	VXORPS       Y2, Y2, Y2
 	VXORPS       Y3, Y3, Y3
@@ -36683,13 +36499,12 @@ done:
 	RET
 
 // func hardshrinkAVX2(y []float32, x []float32, l float32)
-// Requires: AVX, AVX2, SSE
+// Requires: AVX
 TEXT ·hardshrinkAVX2(SB), NOSPLIT, $0-52
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        l+48(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS l+48(FP), Y0
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -36751,14 +36566,13 @@ done:
 	RET
 
 // func shrinkBackwardAVX2(dx []float32, dy []float32, x []float32, l float32)
-// Requires: AVX, AVX2, SSE
+// Requires: AVX
 TEXT ·shrinkBackwardAVX2(SB), NOSPLIT, $0-76
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        l+72(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS l+72(FP), Y0
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000010, DI
@@ -36824,13 +36638,12 @@ done:
 	RET
 
 // func softshrinkAVX2(y []float32, x []float32, l float32)
-// Requires: AVX, AVX2, SSE
+// Requires: AVX
 TEXT ·softshrinkAVX2(SB), NOSPLIT, $0-52
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        l+48(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS l+48(FP), Y0
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -37013,15 +36826,13 @@ done:
 	RET
 
 // func thresholdAVX2(y []float32, x []float32, th float32, value float32)
-// Requires: AVX, AVX2, SSE
+// Requires: AVX
 TEXT ·thresholdAVX2(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        th+48(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        value+52(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS th+48(FP), Y0
+	VBROADCASTSS value+52(FP), Y1
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -37071,14 +36882,13 @@ done:
 	RET
 
 // func thresholdBackwardAVX2(dx []float32, dy []float32, x []float32, th float32)
-// Requires: AVX, AVX2, SSE
+// Requires: AVX
 TEXT ·thresholdBackwardAVX2(SB), NOSPLIT, $0-76
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        th+72(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS th+72(FP), Y0
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000010, DI
@@ -38726,15 +38536,13 @@ done:
 	RET
 
 // func smishAVX2(y []float32, x []float32, alpha float32, beta float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·smishAVX2(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        alpha+48(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        beta+52(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS alpha+48(FP), Y0
+	VBROADCASTSS beta+52(FP), Y1
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -38964,16 +38772,14 @@ done:
 	RET
 
 // func smishBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, beta float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·smishBackwardAVX2(SB), NOSPLIT, $0-80
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        alpha+72(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        beta+76(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS alpha+72(FP), Y0
+	VBROADCASTSS beta+76(FP), Y1
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000010, DI
@@ -40093,31 +39899,21 @@ done:
 	RET
 
 // func pauAVX2(y []float32, x []float32, a0 float32, a1 float32, a2 float32, a3 float32, a4 float32, a5 float32, b1 float32, b2 float32, b3 float32, b4 float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, FMA3
 TEXT ·pauAVX2(SB), NOSPLIT, $0-88
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        a0+48(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        a1+52(FP), X1
-	VBROADCASTSS X1, Y1
-	MOVSS        a2+56(FP), X2
-	VBROADCASTSS X2, Y2
-	MOVSS        a3+60(FP), X3
-	VBROADCASTSS X3, Y3
-	MOVSS        a4+64(FP), X4
-	VBROADCASTSS X4, Y4
-	MOVSS        a5+68(FP), X5
-	VBROADCASTSS X5, Y5
-	MOVSS        b1+72(FP), X6
-	VBROADCASTSS X6, Y6
-	MOVSS        b2+76(FP), X7
-	VBROADCASTSS X7, Y7
-	MOVSS        b3+80(FP), X8
-	VBROADCASTSS X8, Y8
-	MOVSS        b4+84(FP), X9
-	VBROADCASTSS X9, Y9
+	VBROADCASTSS a0+48(FP), Y0
+	VBROADCASTSS a1+52(FP), Y1
+	VBROADCASTSS a2+56(FP), Y2
+	VBROADCASTSS a3+60(FP), Y3
+	VBROADCASTSS a4+64(FP), Y4
+	VBROADCASTSS a5+68(FP), Y5
+	VBROADCASTSS b1+72(FP), Y6
+	VBROADCASTSS b2+76(FP), Y7
+	VBROADCASTSS b3+80(FP), Y8
+	VBROADCASTSS b4+84(FP), Y9
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -40215,62 +40011,45 @@ done:
 	RET
 
 // func pauBackwardAVX2(dx []float32, dy []float32, x []float32, a0 float32, a1 float32, a2 float32, a3 float32, a4 float32, a5 float32, b1 float32, b2 float32, b3 float32, b4 float32, a2x2 float32, a3x3 float32, a4x4 float32, a5x5 float32, b2x2 float32, b3x3 float32, b4x4 float32) [10]float64
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, FMA3
 TEXT ·pauBackwardAVX2(SB), $1824-224
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        a0+72(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS a0+72(FP), Y0
 	VMOVUPS      Y0, (SP)
-	MOVSS        a1+76(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS a1+76(FP), Y0
 	VMOVUPS      Y0, 32(SP)
-	MOVSS        a2+80(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS a2+80(FP), Y0
 	VMOVUPS      Y0, 64(SP)
-	MOVSS        a3+84(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS a3+84(FP), Y0
 	VMOVUPS      Y0, 96(SP)
-	MOVSS        a4+88(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS a4+88(FP), Y0
 	VMOVUPS      Y0, 128(SP)
-	MOVSS        a5+92(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS a5+92(FP), Y0
 	VMOVUPS      Y0, 160(SP)
-	MOVSS        b1+96(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS b1+96(FP), Y0
 	VMOVUPS      Y0, 192(SP)
-	MOVSS        b2+100(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS b2+100(FP), Y0
 	VMOVUPS      Y0, 224(SP)
-	MOVSS        b3+104(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS b3+104(FP), Y0
 	VMOVUPS      Y0, 256(SP)
-	MOVSS        b4+108(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS b4+108(FP), Y0
 	VMOVUPS      Y0, 288(SP)
-	MOVSS        a2x2+112(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS a2x2+112(FP), Y0
 	VMOVUPS      Y0, 320(SP)
-	MOVSS        a3x3+116(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS a3x3+116(FP), Y0
 	VMOVUPS      Y0, 352(SP)
-	MOVSS        a4x4+120(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS a4x4+120(FP), Y0
 	VMOVUPS      Y0, 384(SP)
-	MOVSS        a5x5+124(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS a5x5+124(FP), Y0
 	VMOVUPS      Y0, 416(SP)
-	MOVSS        b2x2+128(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS b2x2+128(FP), Y0
 	VMOVUPS      Y0, 448(SP)
-	MOVSS        b3x3+132(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS b3x3+132(FP), Y0
 	VMOVUPS      Y0, 480(SP)
-	MOVSS        b4x4+136(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS b4x4+136(FP), Y0
 	VMOVUPS      Y0, 512(SP)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 544(SP)
@@ -41357,12 +41136,11 @@ done:
 	RET
 
 // func countAbsAboveAVX2(x []float32, t float32) [1]float64
-// Requires: AVX, AVX2, SSE
+// Requires: AVX
 TEXT ·countAbsAboveAVX2(SB), NOSPLIT, $64-40
 	MOVQ         x_len+8(FP), AX
 	MOVQ         x_base+0(FP), CX
-	MOVSS        t+24(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS t+24(FP), Y0
 	VXORPS       Y1, Y1, Y1
 	VXORPS       Y2, Y2, Y2
 	XORQ         DX, DX
@@ -42063,16 +41841,14 @@ done:
 	RET
 
 // func erfActAVX2(y []float32, x []float32, alpha float32, beta float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·erfActAVX2(SB), NOSPLIT, $64-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        alpha+48(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS alpha+48(FP), Y0
 	VMOVUPS      Y0, (SP)
-	MOVSS        beta+52(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS beta+52(FP), Y0
 	VMOVUPS      Y0, 32(SP)
 	XORQ         BX, BX
 	MOVQ         AX, SI
@@ -42571,17 +42347,15 @@ done:
 	RET
 
 // func erfActBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, beta float32) [2]float64
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·erfActBackwardAVX2(SB), NOSPLIT, $192-96
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        alpha+72(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS alpha+72(FP), Y0
 	VMOVUPS      Y0, (SP)
-	MOVSS        beta+76(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS beta+76(FP), Y0
 	VMOVUPS      Y0, 32(SP)
 	VXORPS       Y0, Y0, Y0
 	VXORPS       Y1, Y1, Y1
@@ -43664,16 +43438,14 @@ done:
 	RET
 
 // func pserfAVX2(y []float32, x []float32, gamma float32, delta float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·pserfAVX2(SB), NOSPLIT, $64-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        gamma+48(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS gamma+48(FP), Y0
 	VMOVUPS      Y0, (SP)
-	MOVSS        delta+52(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS delta+52(FP), Y0
 	VMOVUPS      Y0, 32(SP)
 	XORQ         BX, BX
 	MOVQ         AX, SI
@@ -44276,17 +44048,15 @@ done:
 	RET
 
 // func pserfBackwardAVX2(dx []float32, dy []float32, x []float32, gamma float32, delta float32) [2]float64
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·pserfBackwardAVX2(SB), NOSPLIT, $320-96
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        gamma+72(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS gamma+72(FP), Y0
 	VMOVUPS      Y0, (SP)
-	MOVSS        delta+76(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS delta+76(FP), Y0
 	VMOVUPS      Y0, 32(SP)
 	VXORPS       Y0, Y0, Y0
 	VMOVUPS      Y0, 64(SP)
@@ -45443,17 +45213,14 @@ done:
 	RET
 
 // func srsAVX2(y []float32, x []float32, alpha float32, beta float32, invBeta float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·srsAVX2(SB), NOSPLIT, $0-60
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        alpha+48(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        beta+52(FP), X1
-	VBROADCASTSS X1, Y1
-	MOVSS        invBeta+56(FP), X2
-	VBROADCASTSS X2, Y2
+	VBROADCASTSS alpha+48(FP), Y0
+	VBROADCASTSS beta+52(FP), Y1
+	VBROADCASTSS invBeta+56(FP), Y2
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -45667,20 +45434,17 @@ done:
 	RET
 
 // func srsBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32, beta float32, invBeta float32) [2]float64
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·srsBackwardAVX2(SB), NOSPLIT, $224-104
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        alpha+72(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS alpha+72(FP), Y0
 	VMOVUPS      Y0, (SP)
-	MOVSS        beta+76(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS beta+76(FP), Y0
 	VMOVUPS      Y0, 32(SP)
-	MOVSS        invBeta+80(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS invBeta+80(FP), Y0
 	VMOVUPS      Y0, 64(SP)
 	VXORPS       Y0, Y0, Y0
 	VXORPS       Y1, Y1, Y1
@@ -46209,17 +45973,14 @@ done:
 	RET
 
 // func aconCAVX2(y []float32, x []float32, scale float32, d float32, p2 float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·aconCAVX2(SB), NOSPLIT, $0-60
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        scale+48(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        d+52(FP), X1
-	VBROADCASTSS X1, Y1
-	MOVSS        p2+56(FP), X2
-	VBROADCASTSS X2, Y2
+	VBROADCASTSS scale+48(FP), Y0
+	VBROADCASTSS d+52(FP), Y1
+	VBROADCASTSS p2+56(FP), Y2
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -46417,20 +46178,17 @@ done:
 	RET
 
 // func aconCBackwardAVX2(dx []float32, dy []float32, x []float32, scale float32, d float32, p2 float32) [3]float64
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·aconCBackwardAVX2(SB), NOSPLIT, $288-112
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        scale+72(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS scale+72(FP), Y0
 	VMOVUPS      Y0, (SP)
-	MOVSS        d+76(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS d+76(FP), Y0
 	VMOVUPS      Y0, 32(SP)
-	MOVSS        p2+80(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS p2+80(FP), Y0
 	VMOVUPS      Y0, 64(SP)
 	VXORPS       Y0, Y0, Y0
 	VXORPS       Y1, Y1, Y1
@@ -46965,19 +46723,15 @@ done:
 	RET
 
 // func rreluAVX2(y []float32, x []float32, lo float32, w float32, seedLo float32, seedHi float32)
-// Requires: AVX, AVX2, FMA3, SSE, SSE2
+// Requires: AVX, AVX2, FMA3
 TEXT ·rreluAVX2(SB), NOSPLIT, $0-64
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        lo+48(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        w+52(FP), X1
-	VBROADCASTSS X1, Y1
-	MOVSS        seedLo+56(FP), X2
-	VBROADCASTSS X2, Y2
-	MOVSS        seedHi+60(FP), X3
-	VBROADCASTSS X3, Y3
+	VBROADCASTSS lo+48(FP), Y0
+	VBROADCASTSS w+52(FP), Y1
+	VBROADCASTSS seedLo+56(FP), Y2
+	VBROADCASTSS seedHi+60(FP), Y3
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -46988,7 +46742,7 @@ loopN:
 	VMOVUPS      (DX)(BX*4), Y4
 	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y4
 	LEAQ         (BX), DI
-	MOVQ         DI, X5
+	VMOVQ        DI, X5
 	VPBROADCASTD X5, Y5
 	VPADDD       c_laneIota<>+0(SB), Y5, Y5
 	VPADDD       Y2, Y5, Y5
@@ -47020,7 +46774,7 @@ loopN:
 	VMOVUPS      32(DX)(BX*4), Y4
 	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y4
 	LEAQ         8(BX), DI
-	MOVQ         DI, X5
+	VMOVQ        DI, X5
 	VPBROADCASTD X5, Y5
 	VPADDD       c_laneIota<>+0(SB), Y5, Y5
 	VPADDD       Y2, Y5, Y5
@@ -47062,7 +46816,7 @@ loop:
 	VMOVUPS      (DX)(BX*4), Y4
 	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y4
 	LEAQ         (BX), DI
-	MOVQ         DI, X5
+	VMOVQ        DI, X5
 	VPBROADCASTD X5, Y5
 	VPADDD       c_laneIota<>+0(SB), Y5, Y5
 	VPADDD       Y2, Y5, Y5
@@ -47104,7 +46858,7 @@ tail:
 	VMASKMOVPS   (DX)(BX*4), Y4, Y5
 	VCMPPS       $0x1e, c_zero<>+0(SB), Y5, Y5
 	LEAQ         (BX), AX
-	MOVQ         AX, X6
+	VMOVQ        AX, X6
 	VPBROADCASTD X6, Y6
 	VPADDD       c_laneIota<>+0(SB), Y6, Y6
 	VPADDD       Y2, Y6, Y2
@@ -47139,20 +46893,16 @@ done:
 	RET
 
 // func rreluBackwardAVX2(dx []float32, dy []float32, x []float32, lo float32, w float32, seedLo float32, seedHi float32)
-// Requires: AVX, AVX2, FMA3, SSE, SSE2
+// Requires: AVX, AVX2, FMA3
 TEXT ·rreluBackwardAVX2(SB), NOSPLIT, $0-88
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        lo+72(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        w+76(FP), X1
-	VBROADCASTSS X1, Y1
-	MOVSS        seedLo+80(FP), X2
-	VBROADCASTSS X2, Y2
-	MOVSS        seedHi+84(FP), X3
-	VBROADCASTSS X3, Y3
+	VBROADCASTSS lo+72(FP), Y0
+	VBROADCASTSS w+76(FP), Y1
+	VBROADCASTSS seedLo+80(FP), Y2
+	VBROADCASTSS seedHi+84(FP), Y3
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000010, DI
@@ -47163,7 +46913,7 @@ loopN:
 	VMOVUPS      (BX)(SI*4), Y4
 	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y4
 	LEAQ         (SI), R8
-	MOVQ         R8, X5
+	VMOVQ        R8, X5
 	VPBROADCASTD X5, Y5
 	VPADDD       c_laneIota<>+0(SB), Y5, Y5
 	VPADDD       Y2, Y5, Y5
@@ -47195,7 +46945,7 @@ loopN:
 	VMOVUPS      32(BX)(SI*4), Y4
 	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y4
 	LEAQ         8(SI), R8
-	MOVQ         R8, X5
+	VMOVQ        R8, X5
 	VPBROADCASTD X5, Y5
 	VPADDD       c_laneIota<>+0(SB), Y5, Y5
 	VPADDD       Y2, Y5, Y5
@@ -47237,7 +46987,7 @@ loop:
 	VMOVUPS      (BX)(SI*4), Y4
 	VCMPPS       $0x1e, c_zero<>+0(SB), Y4, Y4
 	LEAQ         (SI), R8
-	MOVQ         R8, X5
+	VMOVQ        R8, X5
 	VPBROADCASTD X5, Y5
 	VPADDD       c_laneIota<>+0(SB), Y5, Y5
 	VPADDD       Y2, Y5, Y5
@@ -47279,7 +47029,7 @@ tail:
 	VMASKMOVPS   (BX)(SI*4), Y4, Y5
 	VCMPPS       $0x1e, c_zero<>+0(SB), Y5, Y5
 	LEAQ         (SI), AX
-	MOVQ         AX, X6
+	VMOVQ        AX, X6
 	VPBROADCASTD X6, Y6
 	VPADDD       c_laneIota<>+0(SB), Y6, Y6
 	VPADDD       Y2, Y6, Y2
@@ -47314,13 +47064,12 @@ done:
 	RET
 
 // func pdeluSquareAVX2(y []float32, x []float32, alpha float32)
-// Requires: AVX, AVX2, SSE
+// Requires: AVX
 TEXT ·pdeluSquareAVX2(SB), NOSPLIT, $0-52
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        alpha+48(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS alpha+48(FP), Y0
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000010, SI
@@ -47418,14 +47167,13 @@ done:
 	RET
 
 // func pdeluSquareBackwardAVX2(dx []float32, dy []float32, x []float32, alpha float32) [1]float64
-// Requires: AVX, AVX2, SSE
+// Requires: AVX
 TEXT ·pdeluSquareBackwardAVX2(SB), NOSPLIT, $64-88
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        alpha+72(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS alpha+72(FP), Y0
 	VXORPS       Y1, Y1, Y1
 	VXORPS       Y2, Y2, Y2
 	XORQ         SI, SI
@@ -47649,15 +47397,13 @@ done:
 	RET
 
 // func hardtanhAVX2(y []float32, x []float32, lo float32, hi float32)
-// Requires: AVX, AVX2, SSE
+// Requires: AVX
 TEXT ·hardtanhAVX2(SB), NOSPLIT, $0-56
 	MOVQ         y_len+8(FP), AX
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
-	MOVSS        lo+48(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        hi+52(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS lo+48(FP), Y0
+	VBROADCASTSS hi+52(FP), Y1
 	XORQ         BX, BX
 	MOVQ         AX, SI
 	SUBQ         $0x00000020, SI
@@ -47715,16 +47461,14 @@ done:
 	RET
 
 // func hardtanhBackwardAVX2(dx []float32, dy []float32, x []float32, lo float32, hi float32)
-// Requires: AVX, AVX2, SSE
+// Requires: AVX
 TEXT ·hardtanhBackwardAVX2(SB), NOSPLIT, $0-80
 	MOVQ         dx_len+8(FP), AX
 	MOVQ         dx_base+0(FP), CX
 	MOVQ         dy_base+24(FP), DX
 	MOVQ         x_base+48(FP), BX
-	MOVSS        lo+72(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        hi+76(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS lo+72(FP), Y0
+	VBROADCASTSS hi+76(FP), Y1
 	XORQ         SI, SI
 	MOVQ         AX, DI
 	SUBQ         $0x00000020, DI

@@ -8,7 +8,7 @@ DATA norm_abs<>+0(SB)/4, $0x7fffffff
 GLOBL norm_abs<>(SB), RODATA|NOPTR, $4
 
 // func sumAVX512(x *float32, n int) float32
-// Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV, SSE
+// Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
 TEXT ·sumAVX512(SB), NOSPLIT, $0-20
 	MOVQ   x+0(FP), AX
 	MOVQ   n+8(FP), CX
@@ -109,12 +109,12 @@ done:
 	VADDPS        X1, X0, X0
 	VMOVSHDUP     X0, X1
 	VADDSS        X1, X0, X0
-	MOVSS         X0, ret+16(FP)
+	VMOVSS        X0, ret+16(FP)
 	VZEROUPPER
 	RET
 
 // func sumSqDevAVX512(x *float32, n int, mu float32) float32
-// Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV, SSE
+// Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
 TEXT ·sumSqDevAVX512(SB), NOSPLIT, $0-28
 	MOVQ         x+0(FP), AX
 	MOVQ         n+8(FP), CX
@@ -236,12 +236,12 @@ done:
 	VADDPS        X1, X0, X0
 	VMOVSHDUP     X0, X1
 	VADDSS        X1, X0, X0
-	MOVSS         X0, ret+24(FP)
+	VMOVSS        X0, ret+24(FP)
 	VZEROUPPER
 	RET
 
 // func dySumsAVX512(dy *float32, x *float32, n int, mu float32) (s float32, t float32)
-// Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV, SSE
+// Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
 TEXT ·dySumsAVX512(SB), NOSPLIT, $0-40
 	MOVQ         dy+0(FP), AX
 	MOVQ         x+8(FP), CX
@@ -381,7 +381,7 @@ done:
 	VADDPS        X1, X0, X0
 	VMOVSHDUP     X0, X1
 	VADDSS        X1, X0, X0
-	MOVSS         X0, s+32(FP)
+	VMOVSS        X0, s+32(FP)
 	VADDPS        Z6, Z5, Z0
 	VADDPS        Z8, Z7, Z1
 	VADDPS        Z1, Z0, Z0
@@ -393,7 +393,7 @@ done:
 	VADDPS        X1, X0, X0
 	VMOVSHDUP     X0, X1
 	VADDSS        X1, X0, X0
-	MOVSS         X0, t+36(FP)
+	VMOVSS        X0, t+36(FP)
 	VZEROUPPER
 	RET
 
@@ -1548,7 +1548,7 @@ DATA norm_lanes64<>+508(SB)/4, $0x00000000
 GLOBL norm_lanes64<>(SB), RODATA|NOPTR, $512
 
 // func sumAVX2(x *float32, n int) float32
-// Requires: AVX, SSE
+// Requires: AVX
 TEXT ·sumAVX2(SB), NOSPLIT, $0-20
 	MOVQ   x+0(FP), AX
 	MOVQ   n+8(FP), CX
@@ -1632,12 +1632,12 @@ end:
 	VADDPS       X1, X0, X0
 	VMOVSHDUP    X0, X1
 	VADDSS       X1, X0, X0
-	MOVSS        X0, ret+16(FP)
+	VMOVSS       X0, ret+16(FP)
 	VZEROUPPER
 	RET
 
 // func sumSqDevAVX2(x *float32, n int, mu float32) float32
-// Requires: AVX, SSE
+// Requires: AVX
 TEXT ·sumSqDevAVX2(SB), NOSPLIT, $0-28
 	MOVQ         x+0(FP), AX
 	MOVQ         n+8(FP), CX
@@ -1762,12 +1762,12 @@ end:
 	VADDPS       X1, X0, X0
 	VMOVSHDUP    X0, X1
 	VADDSS       X1, X0, X0
-	MOVSS        X0, ret+24(FP)
+	VMOVSS       X0, ret+24(FP)
 	VZEROUPPER
 	RET
 
 // func dySumsAVX2(dy *float32, x *float32, n int, mu float32) (s float32, t float32)
-// Requires: AVX, SSE
+// Requires: AVX
 TEXT ·dySumsAVX2(SB), NOSPLIT, $0-40
 	MOVQ   dy+0(FP), AX
 	MOVQ   n+16(FP), CX
@@ -1851,7 +1851,7 @@ send:
 	VADDPS       X1, X0, X0
 	VMOVSHDUP    X0, X1
 	VADDSS       X1, X0, X0
-	MOVSS        X0, s+32(FP)
+	VMOVSS       X0, s+32(FP)
 	MOVQ         dy+0(FP), AX
 	MOVQ         x+8(FP), DX
 	VBROADCASTSS mu+24(FP), Y0
@@ -1992,7 +1992,7 @@ tend:
 	VADDPS       X1, X0, X0
 	VMOVSHDUP    X0, X1
 	VADDSS       X1, X0, X0
-	MOVSS        X0, t+36(FP)
+	VMOVSS       X0, t+36(FP)
 	VZEROUPPER
 	RET
 

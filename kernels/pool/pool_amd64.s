@@ -200,7 +200,7 @@ done:
 	RET
 
 // func max2x2AVX2(dst *float32, arg *int32, r0 *float32, r1 *float32, n int, base int, w int)
-// Requires: AVX, AVX2, SSE2
+// Requires: AVX, AVX2
 TEXT ·max2x2AVX2(SB), NOSPLIT, $0-56
 	MOVQ         dst+0(FP), AX
 	MOVQ         arg+8(FP), CX
@@ -210,18 +210,18 @@ TEXT ·max2x2AVX2(SB), NOSPLIT, $0-56
 	MOVQ         base+40(FP), DI
 	MOVQ         w+48(FP), R8
 	MOVQ         $0x00000001, R9
-	MOVQ         R9, X0
+	VMOVQ        R9, X0
 	VPBROADCASTD X0, Y0
-	MOVQ         R8, X1
+	VMOVQ        R8, X1
 	VPBROADCASTD X1, Y1
 	ADDQ         $0x01, R8
-	MOVQ         R8, X2
+	VMOVQ        R8, X2
 	VPBROADCASTD X2, Y2
-	MOVQ         DI, X3
+	VMOVQ        DI, X3
 	VPBROADCASTD X3, Y3
 	VPADDD       pool_lanes2x8<>+0(SB), Y3, Y3
 	MOVQ         $0x00000010, R9
-	MOVQ         R9, X4
+	VMOVQ        R9, X4
 	VPBROADCASTD X4, Y4
 
 loop:
