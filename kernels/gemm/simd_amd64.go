@@ -148,7 +148,7 @@ func simdComputeBuf(cfg *simdConfig, p *problem, buf *packBuffer, i0, i1, j0, j1
 			if inPlaceB {
 				bs = uintptr(p.ldb * 4)
 			} else {
-				packB(p, buf.b, nr, pc, kc, jc, nc)
+				packB(cfg, p, buf.b, pc, kc, jc, nc)
 			}
 			beta, loadC := float32(1), 1
 			if pc == 0 {
@@ -167,15 +167,18 @@ func simdComputeBuf(cfg *simdConfig, p *problem, buf *packBuffer, i0, i1, j0, j1
 				for s := 0; s*nr < nc; s++ {
 					width := min(nr, nc-s*nr)
 					col := jc + s*nr
-					strip, stripBS := &buf.b[s*kc*nr], bs
+					strip, stripBS := &buf.b[s*kc*nr], uintptr(stripStride(cfg, width)*4)
+					if inPlaceB {
+						stripBS = bs
+					}
 					switch {
 					case inPlaceB && (cfg.avx512 || width == nr):
 						strip = &p.b[pc*p.ldb+col]
 					case inPlaceB:
 						// Only this ragged strip is packed, at the start of
 						// the buffer, once per ic block.
-						packB(p, buf.b, nr, pc, kc, col, width)
-						strip, stripBS = &buf.b[0], uintptr(nr*4)
+						packB(cfg, p, buf.b, pc, kc, col, width)
+						strip, stripBS = &buf.b[0], uintptr(stripStride(cfg, width)*4)
 					}
 					for i := ic; i < ic+mc; {
 						rows, tiles := mr, (ic+mc-i)/mr
@@ -251,42 +254,65 @@ func packATiles(p *problem, dst []float32, mr, ic, mc, pc, kc int) {
 	}
 }
 
+// stripStride is the row stride, in floats, of a packed strip of width
+// columns: nr, except that the AVX-512 driver packs a strip of 16 columns
+// or fewer 16 wide, for the 16-column kernels that read no more (zero-filling
+// and carrying 16 unread columns per row cost the 16-channel Winograd weight
+// gradients more than their FMAs: BenchmarkSgemm/wino16dU).
+func stripStride(cfg *simdConfig, width int) int {
+	if cfg.avx512 && width <= 16 {
+		return 16
+	}
+	return cfg.nr
+}
+
 // packB copies op(B)[pc:pc+kc, jc:jc+nc] into dst as k-major strips of nr
-// columns (strip s holds kc rows of nr floats), zero-filling the columns of
-// a ragged last strip so that the kernels may compute on them.
-func packB(p *problem, dst []float32, nr, pc, kc, jc, nc int) {
+// columns (strip s, at s*kc*nr, holds kc rows of stripStride floats),
+// zero-filling the columns of a ragged last strip so that the kernels may
+// compute on them.
+func packB(cfg *simdConfig, p *problem, dst []float32, pc, kc, jc, nc int) {
+	nr := cfg.nr
 	for s := 0; s*nr < nc; s++ {
 		width := min(nr, nc-s*nr)
-		strip := dst[s*kc*nr : (s+1)*kc*nr]
 		col := jc + s*nr
-		if !p.transB {
-			if width == nr {
-				copyBlock(nr, strip, nr, p.b[pc*p.ldb+col:], p.ldb, kc)
-				continue
-			}
-			for l := 0; l < kc; l++ {
-				row := strip[l*nr : l*nr+nr]
-				copy(row, p.b[(pc+l)*p.ldb+col:(pc+l)*p.ldb+col+width])
-				clear(row[width:])
-			}
+		if sr := stripStride(cfg, width); sr != nr {
+			packStrip(p, dst[s*kc*nr:s*kc*nr+kc*sr], sr, pc, kc, col, width)
 			continue
 		}
-		// op(B)[l, j] = B[j, l]: stored rows of B become columns of the
-		// strip, eight at a time.
-		j := 0
-		for ; j+8 <= width; j += 8 {
-			gather8(strip[j:], nr, p.b[(col+j)*p.ldb+pc:], p.ldb, kc)
+		packStrip(p, dst[s*kc*nr:(s+1)*kc*nr], nr, pc, kc, col, width)
+	}
+}
+
+// packStrip packs op(B)[pc:pc+kc, col:col+width] into strip as kc rows of
+// nr floats, the columns past width zeroed.
+func packStrip(p *problem, strip []float32, nr, pc, kc, col, width int) {
+	if !p.transB {
+		if width == nr {
+			copyBlock(nr, strip, nr, p.b[pc*p.ldb+col:], p.ldb, kc)
+			return
 		}
-		for ; j < width; j++ {
-			src := p.b[(col+j)*p.ldb+pc : (col+j)*p.ldb+pc+kc]
-			for l, v := range src {
-				strip[l*nr+j] = v
-			}
+		for l := 0; l < kc; l++ {
+			row := strip[l*nr : l*nr+nr]
+			copy(row, p.b[(pc+l)*p.ldb+col:(pc+l)*p.ldb+col+width])
+			clear(row[width:])
 		}
-		if width < nr {
-			for l := 0; l < kc; l++ {
-				clear(strip[l*nr+width : l*nr+nr])
-			}
+		return
+	}
+	// op(B)[l, j] = B[j, l]: stored rows of B become columns of the
+	// strip, eight at a time.
+	j := 0
+	for ; j+8 <= width; j += 8 {
+		gather8(strip[j:], nr, p.b[(col+j)*p.ldb+pc:], p.ldb, kc)
+	}
+	for ; j < width; j++ {
+		src := p.b[(col+j)*p.ldb+pc : (col+j)*p.ldb+pc+kc]
+		for l, v := range src {
+			strip[l*nr+j] = v
+		}
+	}
+	if width < nr {
+		for l := 0; l < kc; l++ {
+			clear(strip[l*nr+width : l*nr+nr])
 		}
 	}
 }

@@ -75,7 +75,8 @@ func TestBlockingEdges(t *testing.T) {
 	avx512Config.mc, avx512Config.kc, avx512Config.nc = 24, 20, 96
 	avx2Config.mc, avx2Config.kc, avx2Config.nc = 18, 20, 48
 	rng := rand.New(rand.NewPCG(15, 16))
-	shapes := []struct{ m, n, k int }{{61, 200, 45}, {17, 97, 41}, {50, 33, 20}, {8, 300, 7}}
+	// Ragged last strips of 8, 1, 1, 12 and 20 columns.
+	shapes := []struct{ m, n, k int }{{61, 200, 45}, {17, 97, 41}, {50, 33, 20}, {8, 300, 7}, {29, 116, 33}}
 	for _, strips := range []int{1, 1000} { // always / never pack A
 		for _, rows := range []int{0, 1000} { // never / always read B in place
 			packAMinStrips, inPlaceBMaxRows = strips, rows
