@@ -7,9 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
-
 	"github.com/actbench/actbench/internal/textwrap"
 	"github.com/actbench/actbench/stats"
 )
@@ -145,16 +142,6 @@ func (ov *Overall) topLine() string {
 		LeaderboardTop, strings.Join(ov.Top, ";"))
 }
 
-func newTable(w io.Writer) *tablewriter.Table {
-	return tablewriter.NewTable(w,
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignment(tw.AlignLeft),
-	)
-}
-
 func lbTable(w io.Writer, lb *Leaderboard) error {
 	for i := range lb.Cells {
 		c := &lb.Cells[i]
@@ -198,13 +185,6 @@ func lbTable(w io.Writer, lb *Leaderboard) error {
 		fmt.Fprintln(w, textwrap.Wrap("note: "+n, 110))
 	}
 	return nil
-}
-
-func mdRow(w io.Writer, cells []string) {
-	for k := range cells {
-		cells[k] = mdEscape(cells[k])
-	}
-	fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
 }
 
 func mdHeader(w io.Writer, cols []string, left ...int) {

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
-
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/actbench/actbench/registry"
 )
@@ -158,13 +156,7 @@ func renderLearnedTable(w io.Writer, t *LearnedTable) error {
 			fmt.Fprintln(w)
 		}
 		fmt.Fprintf(w, "%s\n%s\n", g.Title, g.Subtitle)
-		tab := tablewriter.NewTable(w,
-			tablewriter.WithHeaderAutoFormat(tw.Off),
-			tablewriter.WithRowAutoWrap(tw.WrapNone),
-			tablewriter.WithHeaderAutoWrap(tw.WrapNone),
-			tablewriter.WithHeaderAlignment(tw.AlignLeft),
-			tablewriter.WithRowAlignment(tw.AlignLeft),
-		)
+		tab := newTable(w)
 		tab.Header(toAny(learnedColumns)...)
 		for j := range g.Rows {
 			if err := tab.Append(g.Rows[j].cells()); err != nil {
@@ -190,11 +182,7 @@ func renderLearnedMarkdown(w io.Writer, t *LearnedTable) error {
 		fmt.Fprintf(w, "### %s\n\n%s\n\n", g.Title, g.Subtitle)
 		fmt.Fprintf(w, "| %s |\n| :--- | :--- | :--- | ---: | ---: | ---: | ---: | ---: |\n", strings.Join(learnedColumns, " | "))
 		for j := range g.Rows {
-			c := g.Rows[j].cells()
-			for k := range c {
-				c[k] = mdEscape(c[k])
-			}
-			fmt.Fprintf(w, "| %s |\n", strings.Join(c, " | "))
+			mdRow(w, g.Rows[j].cells())
 		}
 		fmt.Fprintln(w)
 	}
@@ -228,17 +216,10 @@ func renderLearnedLaTeX(w io.Writer, t *LearnedTable) error {
 		fmt.Fprintln(w, "\\begin{table}[ht]\n\\centering\\small")
 		fmt.Fprintf(w, "\\caption{%s. %s.}\n", tex(g.Title), tex(g.Subtitle))
 		fmt.Fprintln(w, "\\begin{tabular}{lllrrrrr}\n\\toprule")
-		hdr := make([]string, len(learnedColumns))
-		for k, c := range learnedColumns {
-			hdr[k] = tex(c)
-		}
-		fmt.Fprintf(w, "%s \\\\\n\\midrule\n", strings.Join(hdr, " & "))
+		texRow(w, slices.Clone(learnedColumns))
+		fmt.Fprintln(w, "\\midrule")
 		for j := range g.Rows {
-			c := g.Rows[j].cells()
-			for k := range c {
-				c[k] = tex(c[k])
-			}
-			fmt.Fprintf(w, "%s \\\\\n", strings.Join(c, " & "))
+			texRow(w, g.Rows[j].cells())
 		}
 		fmt.Fprintln(w, "\\bottomrule\n\\end{tabular}\n\\end{table}")
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
@@ -116,6 +117,18 @@ func (g *Group) subtitle() string {
 	return s
 }
 
+// newTable is the terminal table of every report: headers as given, no
+// wrapping, left-aligned.
+func newTable(w io.Writer) *tablewriter.Table {
+	return tablewriter.NewTable(w,
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+	)
+}
+
 func renderTable(w io.Writer, rep *Report) error {
 	for i := range rep.Groups {
 		g := &rep.Groups[i]
@@ -123,13 +136,7 @@ func renderTable(w io.Writer, rep *Report) error {
 			fmt.Fprintln(w)
 		}
 		fmt.Fprintf(w, "%s\n%s\n", g.Title(), g.subtitle())
-		t := tablewriter.NewTable(w,
-			tablewriter.WithHeaderAutoFormat(tw.Off),
-			tablewriter.WithRowAutoWrap(tw.WrapNone),
-			tablewriter.WithHeaderAutoWrap(tw.WrapNone),
-			tablewriter.WithHeaderAlignment(tw.AlignLeft),
-			tablewriter.WithRowAlignment(tw.AlignLeft),
-		)
+		t := newTable(w)
 		t.Header(toAny(columnNames)...)
 		for j := range g.Rows {
 			if err := t.Append(g.Rows[j].cells().list()); err != nil {
@@ -158,6 +165,22 @@ func toAny(s []string) []any {
 
 func mdEscape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
+// mdRow writes a Markdown table row of the cells (escaped in place).
+func mdRow(w io.Writer, cells []string) {
+	for k := range cells {
+		cells[k] = mdEscape(cells[k])
+	}
+	fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
+}
+
+// texRow writes a LaTeX tabular row of the cells (escaped in place).
+func texRow(w io.Writer, cells []string) {
+	for k := range cells {
+		cells[k] = tex(cells[k])
+	}
+	fmt.Fprintf(w, "%s \\\\\n", strings.Join(cells, " & "))
+}
+
 func renderMarkdown(w io.Writer, rep *Report) error {
 	for i := range rep.Groups {
 		g := &rep.Groups[i]
@@ -172,11 +195,7 @@ func renderMarkdown(w io.Writer, rep *Report) error {
 		}
 		fmt.Fprintln(w)
 		for j := range g.Rows {
-			c := g.Rows[j].cells().list()
-			for k := range c {
-				c[k] = mdEscape(c[k])
-			}
-			fmt.Fprintf(w, "| %s |\n", strings.Join(c, " | "))
+			mdRow(w, g.Rows[j].cells().list())
 		}
 		fmt.Fprintln(w)
 	}
@@ -248,17 +267,10 @@ func renderLaTeX(w io.Writer, rep *Report) error {
 		fmt.Fprintln(w, "\\begin{table}[ht]\n\\centering\\small")
 		fmt.Fprintf(w, "\\caption{%s. %s.}\n", tex(g.Title()), tex(g.subtitle()))
 		fmt.Fprintln(w, "\\begin{tabular}{lrrrrrrlrlr}\n\\toprule")
-		hdr := make([]string, len(columnNames))
-		for k, c := range columnNames {
-			hdr[k] = tex(c)
-		}
-		fmt.Fprintf(w, "%s \\\\\n\\midrule\n", strings.Join(hdr, " & "))
+		texRow(w, slices.Clone(columnNames))
+		fmt.Fprintln(w, "\\midrule")
 		for j := range g.Rows {
-			c := g.Rows[j].cells().list()
-			for k := range c {
-				c[k] = tex(c[k])
-			}
-			fmt.Fprintf(w, "%s \\\\\n", strings.Join(c, " & "))
+			texRow(w, g.Rows[j].cells().list())
 		}
 		fmt.Fprintln(w, "\\bottomrule\n\\end{tabular}\n\\end{table}")
 	}
