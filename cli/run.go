@@ -164,6 +164,7 @@ func runRun(env *Env, args []string) error {
 	dry := fs.Bool("dry-run", false, "list the trials and the estimated cost, run nothing")
 	printGrid := fs.Bool("print-grid", false, "print the grid in the grid-file format and exit")
 	limit := fs.Int("limit", 0, "stop after this many newly finished trials (0 = all)")
+	deadline := fs.Duration("deadline", 0, "stop within this time of the start (a batch job's time limit, e.g. 1h50m): no trial starts that the longest one so far says would not end in time, and one still running then is stopped with its checkpoint kept; exit status 3 while trials are left (0 = no deadline)")
 	cache := fs.String("cache", "", "directory of the pretrained checkpoints of fine-tuning recipes, shared with every run and finetune given it (default OUT.ckpt)")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -189,6 +190,9 @@ func runRun(env *Env, args []string) error {
 	}
 	if *threads < 0 {
 		return usageErrorf("--threads %d: want >= 0", *threads)
+	}
+	if *deadline < 0 {
+		return usageErrorf("--deadline %s: want a duration >= 0 (e.g. 1h50m; 0 = none)", *deadline)
 	}
 	if *threads > 0 {
 		runtime.GOMAXPROCS(*threads)
@@ -236,6 +240,10 @@ func runRun(env *Env, args []string) error {
 		}
 	}()
 	fmt.Fprintf(env.Stderr, "results: %s\n", *out)
+	var until time.Time
+	if *deadline > 0 {
+		until = time.Now().Add(*deadline)
+	}
 	sum, err := runner.Run(ctx, g, runner.Options{
 		Out:      *out,
 		Shard:    sh,
@@ -244,6 +252,7 @@ func runRun(env *Env, args []string) error {
 		Progress: env.Stderr,
 		Terminal: isTerminalWriter(env.Stderr),
 		Limit:    *limit,
+		Deadline: until,
 		// A pretraining stage's checkpoint is named by its key: any grid
 		// or finetune that needs the same stage finds it here.
 		PretrainDir: *cache,
@@ -263,6 +272,9 @@ func runRun(env *Env, args []string) error {
 		if err := interrupted(ctx, "%s; the trial in progress resumes from its checkpoint in %s", saved, runner.CheckpointDir(*out)); err != nil {
 			return err
 		}
+	}
+	if sum.Deadline && sum.Remaining > 0 {
+		return &deadlineError{left: sum.Remaining, out: *out}
 	}
 	if sum.Interrupted || *noReport {
 		return nil

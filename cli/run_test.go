@@ -184,3 +184,29 @@ func TestScaleOutExamplesUseRealFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestRunDeadline: a deadline that passes at once stops the first trial (which
+// always starts) with its checkpoint kept and exits 3 with a message saying
+// how to go on; the same command without it finishes the grid; a negative
+// deadline is a usage error.
+func TestRunDeadline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains real models")
+	}
+	if _, _, err := datasets.Load("mnist", ""); err != nil {
+		t.Skipf("MNIST not available: %v", err)
+	}
+	out := filepath.Join(t.TempDir(), "r.jsonl")
+	grid := []string{"run", "--out", out, "--no-report", "--model", "mlp(hidden=16,depth=1)", "--train", "300", "--val", "100",
+		"--epochs", "1", "--seeds", "1-2", "--act", "relu", "--batch", "50"}
+	code, _, errs := benchCLI(append(grid, "--deadline", "1ns")...)
+	if code != 3 || !strings.Contains(errs, "stopped for --deadline with 2 trials left") || !strings.Contains(errs, "re-run the same command") {
+		t.Fatalf("--deadline 1ns: exit %d (want 3)\n%s", code, errs)
+	}
+	if code, _, errs = benchCLI(grid...); code != 0 || !strings.Contains(errs, "done: 2 trials") {
+		t.Fatalf("without a deadline: exit %d\n%s", code, errs)
+	}
+	if code, _, errs = benchCLI(append(grid, "--deadline", "-5m")...); code != 2 || !strings.Contains(errs, "--deadline -5m0s") {
+		t.Errorf("--deadline -5m: exit %d (want 2)\n%s", code, errs)
+	}
+}

@@ -19,6 +19,8 @@ const (
 	// (130, 143), as a shell reports a process killed by it: scripts and
 	// batch schedulers can tell "interrupted, resumable" from done or failed.
 	exitSignalBase = 128
+	// run --deadline stopped with trials left (none lost; re-run to go on).
+	exitDeadline = 3
 )
 
 // signalCause is the cancellation cause of a context cancelled by a signal.
@@ -98,14 +100,28 @@ func interrupted(ctx context.Context, format string, a ...any) error {
 	return &interruptedError{sig: sig, msg: fmt.Sprintf(format, a...)}
 }
 
+// deadlineError is a run that its --deadline stopped with trials left:
+// Run prints it and exits with exitDeadline.
+type deadlineError struct {
+	left int
+	out  string
+}
+
+func (e *deadlineError) Error() string {
+	return fmt.Sprintf("stopped for --deadline with %d trials left; the finished ones are saved in %s: re-run the same command to go on", e.left, e.out)
+}
+
 // exitCode is the exit status for the error a command returned.
 func exitCode(err error) int {
 	var ie *interruptedError
+	var de *deadlineError
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &ie):
 		return exitSignalBase + int(ie.sig)
+	case errors.As(err, &de):
+		return exitDeadline
 	case errors.Is(err, errUsage):
 		return exitUsage
 	}
@@ -117,6 +133,9 @@ const exitStatusHelp = `Exit status:
   0    done
   1    error (the message says what failed and how to fix it)
   2    usage error (a bad flag or argument; nothing was run)
+  3    run --deadline stopped with trials left: finished trials are saved
+       (and a trial cut short keeps its checkpoint); re-run the same
+       command to continue
   130  interrupted by SIGINT (Ctrl-C), 143 by SIGTERM: finished work is
        saved; re-run the same command (train: with --resume; finetune:
        with --dir) to continue where it stopped`

@@ -169,9 +169,15 @@ func (p *progress) end(sum *Summary) {
 	}
 	p.clear()
 	switch {
+	case sum.Interrupted && sum.Deadline:
+		fmt.Fprintf(p.w, "deadline reached after %s, during a trial (its checkpoint is kept): %d of %d trials done, %d left; run the same command again to resume\n",
+			roundDur(sum.Elapsed), sum.Skipped+sum.Ran, sum.Selected, sum.Remaining)
 	case sum.Interrupted:
 		fmt.Fprintf(p.w, "interrupted after %s: %d of %d trials done, %d left; run the same command again to resume\n",
 			roundDur(sum.Elapsed), sum.Skipped+sum.Ran, sum.Selected, sum.Remaining)
+	case sum.Deadline:
+		fmt.Fprintf(p.w, "stopped after %s for the deadline: the next trial would not end in time (the longest so far took %s); %d of %d trials done, %d left; run the same command again to resume\n",
+			roundDur(sum.Elapsed), roundDur(sum.Longest), sum.Skipped+sum.Ran, sum.Selected, sum.Remaining)
 	case sum.Remaining > 0:
 		fmt.Fprintf(p.w, "stopped after %d new trials (%s): %d of %d done, %d left\n",
 			sum.Ran, roundDur(sum.Elapsed), sum.Skipped+sum.Ran, sum.Selected, sum.Remaining)

@@ -61,6 +61,14 @@ type Options struct {
 	Terminal bool
 	// Limit stops after this many newly finished trials (0 = no limit).
 	Limit int
+	// Deadline, when not zero, is when the run must have stopped (a batch
+	// job's time limit, the end of a working session): a trial starts
+	// only if the longest one this call has finished (plus the longest
+	// pretraining stage, when the trial needs one not yet done) would end
+	// by then, so no trial is begun that would be cut short; a trial still
+	// running at the deadline stops as on cancellation, its checkpoint
+	// kept. The first trial always starts (nothing to go by yet).
+	Deadline time.Time
 	// PretrainDir is where the checkpoints of pretraining stages are kept
 	// ("" = CheckpointDir(Out)): a stage found finished there is reused, by
 	// any grid and any results file, since its file is named by its trial
@@ -78,9 +86,15 @@ type Summary struct {
 	Skipped     int    // already in the results file
 	Ran         int    // finished by this call
 	Remaining   int    // selected trials still missing
-	Interrupted bool   // stopped by the context
-	Torn        string // a torn last line found in the results file, "" if none
-	Elapsed     time.Duration
+	Interrupted bool   // stopped by the context, or by the deadline during a trial
+	// Deadline: stopped by Options.Deadline, before a trial that would not
+	// have ended in time (Interrupted false) or during one (Interrupted).
+	Deadline bool
+	// Longest is the longest trial this call finished (its pretraining
+	// stage not included), what the deadline was judged by.
+	Longest time.Duration
+	Torn    string // a torn last line found in the results file, "" if none
+	Elapsed time.Duration
 	// Pretrained counts the pretraining stages this call trained (or
 	// resumed and finished); Reused those it needed and found finished
 	// (in the results file or in PretrainDir), training nothing.
@@ -96,7 +110,8 @@ func CheckpointDir(out string) string { return out + ".ckpt" }
 
 // Run runs the trials of g selected by opt.Shard that the results file
 // does not hold yet, appending a record for each as it finishes. It returns
-// when all are done, when opt.Limit is reached, or when ctx is cancelled
+// when all are done, when opt.Limit is reached, before a trial that would
+// not end by opt.Deadline, or when ctx is cancelled or the deadline passes
 // (then with Interrupted set and a nil error: the finished trials are
 // saved, and the trial in progress resumes from its checkpoint next time).
 func Run(ctx context.Context, g *grid.Grid, opt Options) (*Summary, error) {
@@ -157,6 +172,19 @@ func Run(ctx context.Context, g *grid.Grid, opt Options) (*Summary, error) {
 	prog := newProgress(opt.Progress, opt.Terminal, now)
 	prog.start(g, sum, todo, done)
 	start := now()
+	parent := ctx
+	if !opt.Deadline.IsZero() {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, opt.Deadline)
+		defer cancel()
+	}
+	// stopped records why ctx ended: the deadline, unless the caller's
+	// context (a signal) ended first.
+	stopped := func() {
+		sum.Interrupted = true
+		sum.Deadline = parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded)
+	}
+	var longestPretrain time.Duration
 	env := CurrentEnvironment()
 	finish := func() (*Summary, error) {
 		sum.Remaining = sum.Selected - sum.Skipped - sum.Ran
@@ -171,11 +199,24 @@ func Run(ctx context.Context, g *grid.Grid, opt Options) (*Summary, error) {
 	staged := map[string]bool{} // pretraining stages made sure of by this call
 	for _, t := range todo {
 		if ctx.Err() != nil {
-			sum.Interrupted = true
+			stopped()
 			return finish()
 		}
 		if opt.Limit > 0 && sum.Ran >= opt.Limit {
 			return finish()
+		}
+		if !opt.Deadline.IsZero() && sum.Ran > 0 {
+			need := sum.Longest
+			if t.Recipe.Pretrain != nil {
+				pt := grid.PretrainTrial(t)
+				if !staged[pt.Key] && !(done[pt.Key] && fileExists(PretrainCheckpoint(pretrainDir, pt))) {
+					need += longestPretrain
+				}
+			}
+			if now().Add(need).After(opt.Deadline) {
+				sum.Deadline = true
+				return finish()
+			}
 		}
 		run := &TrialRun{
 			Trial:      t,
@@ -190,16 +231,18 @@ func Run(ctx context.Context, g *grid.Grid, opt Options) (*Summary, error) {
 			case done[pt.Key] && fileExists(run.Init):
 				sum.Reused++
 			default:
+				began := now()
 				rec, trained, err := pretrain(ctx, opt, pt, run.Init, prog, now)
 				if err != nil {
 					if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-						sum.Interrupted = true
+						stopped()
 						return finish()
 					}
 					return nil, fmt.Errorf("pretraining for trial %d (%s): %w", t.Index+1, t.Describe(), err)
 				}
 				if trained {
 					sum.Pretrained++
+					longestPretrain = max(longestPretrain, now().Sub(began))
 				} else {
 					sum.Reused++
 				}
@@ -215,10 +258,11 @@ func Run(ctx context.Context, g *grid.Grid, opt Options) (*Summary, error) {
 			staged[pt.Key] = true
 		}
 		prog.trial(t, false)
+		began := now()
 		rec, _, err := runOne(ctx, opt, run, prog, now)
 		if err != nil {
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-				sum.Interrupted = true
+				stopped()
 				return finish()
 			}
 			return nil, fmt.Errorf("trial %d (%s): %w", t.Index+1, t.Describe(), err)
@@ -229,6 +273,7 @@ func Run(ctx context.Context, g *grid.Grid, opt Options) (*Summary, error) {
 		}
 		done[t.Key] = true
 		sum.Ran++
+		sum.Longest = max(sum.Longest, now().Sub(began))
 		prog.finished(t, rec)
 		if err := os.Remove(run.Checkpoint); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("removing the checkpoint of a finished trial: %w", err)
