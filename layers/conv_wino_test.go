@@ -243,3 +243,67 @@ func TestWinogradTransformPaths(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkWinogradWeightTransform times the weight transform (U = G g G^T
+// for every kernel, run in every forward and backward pass) of one of
+// VGG-16's 512x512 layers, in ns per 3x3 kernel.
+func BenchmarkWinogradWeightTransform(b *testing.B) {
+	l := NewConv2D("c", 512, 3, 1, 1, false)
+	if _, err := l.Setup([]int{512, 4, 4}); err != nil {
+		b.Fatal(err)
+	}
+	if !l.useWino() {
+		b.Fatal("a 512x512 3x3 convolution on 4x4 maps does not take the Winograd path")
+	}
+	l.winoBuffers(1)
+	w := f32(l.weight.Value)
+	for i := range w {
+		w[i] = float32(i%17) * 0.01
+	}
+	n := l.outC * l.inC
+	for b.Loop() {
+		l.transformWeightsPart(0, 0, n)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/kernel")
+}
+
+// TestWinogradWeightTransform checks U = G g G^T for every kernel of a layer
+// against the transform written as two small matrix products, bit for bit
+// (the same additions in the same order), on kernels with values of every
+// magnitude, split into two ranges as the layer's parts are.
+func TestWinogradWeightTransform(t *testing.T) {
+	l := NewConv2D("c", 24, 3, 1, 1, false)
+	if _, err := l.Setup([]int{20, 8, 8}); err != nil {
+		t.Fatal(err)
+	}
+	if !l.useWino() {
+		t.Fatal("a 20x24 3x3 convolution on 8x8 maps does not take the Winograd path")
+	}
+	l.winoBuffers(1)
+	w := f32(l.weight.Value)
+	rng := rand.New(rand.NewPCG(3, 9))
+	for i := range w {
+		w[i] = float32(rng.NormFloat64() * math.Pow(10, float64(rng.IntN(12)-6)))
+	}
+	n := l.outC * l.inC
+	l.transformWeightsPart(0, 0, n/2)
+	l.transformWeightsPart(1, n/2, n)
+	stride := blockStride(l.outC, l.inC)
+	for o := range n {
+		g := w[o*9 : o*9+9]
+		var h [3][4]float32 // G g, row by row of the kernel
+		for r := range 3 {
+			g0, g1, g2 := g[3*r], g[3*r+1], g[3*r+2]
+			h[r] = [4]float32{g0, 0.5 * (g0 + g1 + g2), 0.5 * (g0 - g1 + g2), g2}
+		}
+		for j := range 4 {
+			a, b, d := h[0][j], h[1][j], h[2][j]
+			want := [4]float32{a, 0.5 * (a + b + d), 0.5 * (a - b + d), d}
+			for i, v := range want {
+				if got := l.wino.u[(i*4+j)*stride+o]; math.Float32bits(got) != math.Float32bits(v) {
+					t.Fatalf("kernel %d, U[%d][%d] = %g, want %g", o, i, j, got, v)
+				}
+			}
+		}
+	}
+}
