@@ -87,7 +87,7 @@ func TestDeadlineStartsOnlyTrialsThatEndInTime(t *testing.T) {
 // TestDeadlineStopsATrialInProgress: a deadline that passes during the first
 // trial (which always starts) stops it as a cancellation does, keeping its
 // checkpoint, and reports it as the deadline's doing; the resumed trial
-// continues from that checkpoint.
+// continues from that checkpoint and counts at its full length.
 func TestDeadlineStopsATrialInProgress(t *testing.T) {
 	g := testGrid()
 	out := filepath.Join(t.TempDir(), "r.jsonl")
@@ -103,9 +103,14 @@ func TestDeadlineStopsATrialInProgress(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(CheckpointDir(out), trials[0].Key+".ckpt")); err != nil {
 		t.Fatalf("the stopped trial's checkpoint is missing: %v", err)
 	}
-	f = &fakeTrainer{}
-	if sum, err = Run(context.Background(), &g, Options{Out: out, Runner: f.run, Limit: 1}); err != nil || sum.Ran != 1 {
-		t.Fatalf("resume: %+v %v", sum, err)
+	// Resumed, the trial trains its second epoch only (10 fake minutes)
+	// but counts as the 20 minutes of a whole trial: with 25 minutes, no
+	// second trial starts.
+	clock := &fakeClock{t: time.Now()}
+	f = &fakeTrainer{afterEpoch: func(*TrialRun, int) { clock.advance(10 * time.Minute) }}
+	sum, err = Run(context.Background(), &g, Options{Out: out, Runner: f.run, Deadline: clock.now().Add(25 * time.Minute), now: clock.now})
+	if err != nil || sum.Ran != 1 || !sum.Deadline || sum.Longest != 20*time.Minute {
+		t.Fatalf("resume: %+v %v, want the resumed trial only, counted as 20m", sum, err)
 	}
 	if got := readAll(t, out); got[0].Result.ResumedAt == nil || got[0].Result.ResumedAt.Epochs != 1 {
 		t.Errorf("the trial did not resume from its epoch-1 checkpoint: %+v", got[0].Result.ResumedAt)

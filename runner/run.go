@@ -91,7 +91,9 @@ type Summary struct {
 	// have ended in time (Interrupted false) or during one (Interrupted).
 	Deadline bool
 	// Longest is the longest trial this call finished (its pretraining
-	// stage not included), what the deadline was judged by.
+	// stage not included; one resumed from its checkpoint counted at its
+	// full length, scaled by the epochs it trained), what the deadline was
+	// judged by.
 	Longest time.Duration
 	Torn    string // a torn last line found in the results file, "" if none
 	Elapsed time.Duration
@@ -259,7 +261,7 @@ func Run(ctx context.Context, g *grid.Grid, opt Options) (*Summary, error) {
 		}
 		prog.trial(t, false)
 		began := now()
-		rec, _, err := runOne(ctx, opt, run, prog, now)
+		rec, trained, err := runOne(ctx, opt, run, prog, now)
 		if err != nil {
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 				stopped()
@@ -273,7 +275,11 @@ func Run(ctx context.Context, g *grid.Grid, opt Options) (*Summary, error) {
 		}
 		done[t.Key] = true
 		sum.Ran++
-		sum.Longest = max(sum.Longest, now().Sub(began))
+		if took := now().Sub(began); trained > 0 {
+			// A trial resumed from its checkpoint trained only its last
+			// epochs: count it at its full length.
+			sum.Longest = max(sum.Longest, took*time.Duration(t.Recipe.Epochs)/time.Duration(trained))
+		}
 		prog.finished(t, rec)
 		if err := os.Remove(run.Checkpoint); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("removing the checkpoint of a finished trial: %w", err)
