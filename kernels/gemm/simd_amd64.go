@@ -274,12 +274,8 @@ func packB(cfg *simdConfig, p *problem, dst []float32, pc, kc, jc, nc int) {
 	nr := cfg.nr
 	for s := 0; s*nr < nc; s++ {
 		width := min(nr, nc-s*nr)
-		col := jc + s*nr
-		if sr := stripStride(cfg, width); sr != nr {
-			packStrip(p, dst[s*kc*nr:s*kc*nr+kc*sr], sr, pc, kc, col, width)
-			continue
-		}
-		packStrip(p, dst[s*kc*nr:(s+1)*kc*nr], nr, pc, kc, col, width)
+		sr := stripStride(cfg, width)
+		packStrip(p, dst[s*kc*nr:s*kc*nr+kc*sr], sr, pc, kc, jc+s*nr, width)
 	}
 }
 
