@@ -7,7 +7,8 @@
 // ranks every activation of each group instead (mean error, RER, tests
 // against the baseline and the best, significance letters, mean ranks, and
 // across groups the mean rank), rendered by RenderLeaderboard and drawn as a
-// forest plot by WriteLeaderboardPlots. WriteComparison
+// forest plot by WriteLeaderboardPlots. Learned lists the learned
+// activation parameters per layer (RenderLearned). WriteComparison
 // renders one stats.Comparison in full, for 'actbench stats', and
 // PlotFunction draws an activation for 'actbench show'. It is the only
 // package that imports gonum.org/v1/plot.
