@@ -244,18 +244,26 @@ func TestWinogradTransformPaths(t *testing.T) {
 	}
 }
 
+// winoConvLayer is a 3x3 convolution with outC filters set up for input in,
+// which must take the Winograd path, with its buffers for one part.
+func winoConvLayer(tb testing.TB, outC int, in []int) *Conv2D {
+	tb.Helper()
+	l := NewConv2D("c", outC, 3, 1, 1, false)
+	if _, err := l.Setup(in); err != nil {
+		tb.Fatal(err)
+	}
+	if !l.useWino() {
+		tb.Fatalf("a 3x3 convolution to %d channels on %v does not take the Winograd path", outC, in)
+	}
+	l.winoBuffers(1)
+	return l
+}
+
 // BenchmarkWinogradWeightTransform times the weight transform (U = G g G^T
 // for every kernel, run in every forward and backward pass) of one of
 // VGG-16's 512x512 layers, in ns per 3x3 kernel.
 func BenchmarkWinogradWeightTransform(b *testing.B) {
-	l := NewConv2D("c", 512, 3, 1, 1, false)
-	if _, err := l.Setup([]int{512, 4, 4}); err != nil {
-		b.Fatal(err)
-	}
-	if !l.useWino() {
-		b.Fatal("a 512x512 3x3 convolution on 4x4 maps does not take the Winograd path")
-	}
-	l.winoBuffers(1)
+	l := winoConvLayer(b, 512, []int{512, 4, 4})
 	w := f32(l.weight.Value)
 	for i := range w {
 		w[i] = float32(i%17) * 0.01
@@ -272,14 +280,7 @@ func BenchmarkWinogradWeightTransform(b *testing.B) {
 // (the same additions in the same order), on kernels with values of every
 // magnitude, split into two ranges as the layer's parts are.
 func TestWinogradWeightTransform(t *testing.T) {
-	l := NewConv2D("c", 24, 3, 1, 1, false)
-	if _, err := l.Setup([]int{20, 8, 8}); err != nil {
-		t.Fatal(err)
-	}
-	if !l.useWino() {
-		t.Fatal("a 20x24 3x3 convolution on 8x8 maps does not take the Winograd path")
-	}
-	l.winoBuffers(1)
+	l := winoConvLayer(t, 24, []int{20, 8, 8})
 	w := f32(l.weight.Value)
 	rng := rand.New(rand.NewPCG(3, 9))
 	for i := range w {
